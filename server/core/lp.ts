@@ -1,0 +1,112 @@
+/**
+ * The solver-neutral linear programme: what the model builder produces and every engine adapter
+ * consumes. Browser-safe. Names are the product's names (`flow:rail_plant_aktau:makhachkala:1`);
+ * adapters that need other names map them internally and back.
+ */
+
+export type VariableKind = 'continuous' | 'integer' | 'binary';
+
+export interface LpVariable {
+  /** Predictable name, e.g. `prod:plant_baiganin:1`. */
+  readonly name: string;
+  readonly lb: number;
+  /** Upper bound; Infinity = none. */
+  readonly ub: number;
+  /** Objective coefficient. */
+  readonly cost: number;
+  readonly kind: VariableKind;
+  /** Plain words: "tonnes produced at the Baiganin plant in 2027". */
+  readonly label?: string;
+}
+
+export interface LpTerm {
+  /** Index into `LpModel.variables`. */
+  readonly v: number;
+  readonly coef: number;
+}
+
+export interface LpRow {
+  /** Predictable name, e.g. `capacity:plant_baiganin:1`. */
+  readonly name: string;
+  readonly terms: readonly LpTerm[];
+  /** Lower bound; -Infinity = none. */
+  readonly lb: number;
+  /** Upper bound; Infinity = none. Equality rows have lb === ub. */
+  readonly ub: number;
+  /** Plain words with the unit: "Aktau port capacity, t/yr". */
+  readonly label: string;
+  /** Constraint family: capacity, balance, conserve, deliver, demand-max, ... */
+  readonly family: string;
+}
+
+export interface LpModel {
+  readonly name: string;
+  readonly sense: 'max' | 'min';
+  /** Constant added to the objective (e.g. fixed costs), kept out of the engines. */
+  readonly objectiveOffset: number;
+  readonly variables: readonly LpVariable[];
+  readonly rows: readonly LpRow[];
+}
+
+export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'timedout' | 'error';
+export type EngineName = 'jsLpSolver' | 'highs';
+
+export interface SolveStats {
+  readonly engine: EngineName;
+  readonly engineVersion: string;
+  readonly variables: number;
+  readonly rows: number;
+  readonly integerVariables: number;
+  readonly solveMs: number;
+}
+
+/** Duals and ranging are present only when the engine provides them (HiGHS, LPs). */
+export interface SolveSensitivity {
+  /** Row dual (shadow price) per row index, in objective units per unit of the row's bound. */
+  readonly rowDuals: readonly number[];
+  /** Reduced cost per variable index. */
+  readonly reducedCosts: readonly number[];
+  /** Cost ranging per variable: the objective coefficient may move within [low, high] with the same basis. */
+  readonly costRanges?: readonly { readonly low: number; readonly high: number }[];
+  /** Bound ranging per row: the active bound may move within [low, high] with the same basis. */
+  readonly rowRanges?: readonly { readonly low: number; readonly high: number }[];
+}
+
+export type SolveResult =
+  | {
+      readonly status: 'optimal';
+      /** Objective value including `objectiveOffset`. */
+      readonly objective: number;
+      /** Value per variable index (zeros included). */
+      readonly values: readonly number[];
+      readonly sensitivity?: SolveSensitivity;
+      readonly stats: SolveStats;
+    }
+  | {
+      readonly status: Exclude<SolveStatus, 'optimal'>;
+      readonly message: string;
+      readonly stats: SolveStats;
+    };
+
+export interface SolveOptions {
+  readonly timeLimitMs: number;
+  /** Ask for duals and ranging (forces an engine that has them). */
+  readonly wantSensitivity?: boolean;
+}
+
+/** One module per engine implements this. */
+export interface EngineAdapter {
+  readonly name: EngineName;
+  solve(model: LpModel, options: SolveOptions): Promise<SolveResult>;
+}
+
+/** Row activity Σ coef·x for a row given variable values. */
+export function rowActivity(row: LpRow, values: readonly number[]): number {
+  let sum = 0;
+  for (const t of row.terms) sum += t.coef * values[t.v];
+  return sum;
+}
+
+export function countIntegerVariables(model: LpModel): number {
+  return model.variables.reduce((n, v) => n + (v.kind === 'continuous' ? 0 : 1), 0);
+}

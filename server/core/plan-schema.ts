@@ -1,0 +1,161 @@
+/**
+ * The shape of a plan: what the optimiser returns, the API serves and the map draws (DESIGN §4).
+ * Browser-safe. Money in USD, volumes in tonnes, per-period figures per the horizon's periods.
+ */
+import { z } from 'zod';
+
+export const PlanStatus = z.enum(['optimal', 'infeasible', 'unbounded', 'timedout', 'error']);
+
+export const Kpis = z.object({
+  productionTonnes: z.number(),
+  salesTonnes: z.number(),
+  domesticTonnes: z.number(),
+  exportTonnes: z.number(),
+  /** Domestic tonnes over the policy basis (sales or production). */
+  domesticShare: z.number(),
+  policyDomesticShare: z.number(),
+  policyBasis: z.enum(['sales', 'production']),
+  revenueUsd: z.number(),
+  dutyUsd: z.number(),
+  freightUsd: z.number(),
+  handlingUsd: z.number(),
+  logisticsCostUsd: z.number(),
+  productionCostUsd: z.number(),
+  holdingCostUsd: z.number(),
+  carbonCostUsd: z.number(),
+  contractFixedCostUsd: z.number(),
+  /** Revenue − duty − logistics − production − holding − carbon − contract fixed costs. */
+  marginUsd: z.number(),
+  /** Margin after the plant's fixed cost. */
+  marginAfterFixedCostUsd: z.number(),
+  co2Tonnes: z.number(),
+  plantUtilisation: z.number(),
+});
+
+export const RouteSummary = z.object({
+  /** Leg ids from plant to market. */
+  legIds: z.array(z.string()),
+  /** Node and market names along the route, for people. */
+  path: z.array(z.string()),
+  modes: z.array(z.string()),
+  tonnes: z.number(),
+  distanceKm: z.number(),
+  logisticsCostUsdPerTonne: z.number(),
+});
+
+export const MarketResult = z.object({
+  id: z.string(),
+  name: z.string(),
+  country: z.string(),
+  domestic: z.boolean(),
+  lng: z.number(),
+  lat: z.number(),
+  tonnes: z.number(),
+  demandTonnes: z.number(),
+  shareOfDemand: z.number(),
+  /** Volume-weighted delivered price before duty. */
+  priceUsdPerTonne: z.number(),
+  dutyUsdPerTonne: z.number(),
+  logisticsCostUsdPerTonne: z.number(),
+  /** Price − duty − logistics: what a tonne earns at the plant gate. Null when nothing is sold. */
+  netbackUsdPerTonne: z.number().nullable(),
+  /** For unserved markets: how much the price must rise before serving it pays (reduced cost). */
+  priceGapUsdPerTonne: z.number().nullable(),
+  routes: z.array(RouteSummary),
+  tonnesByPeriod: z.array(z.number()),
+});
+
+export const CapacityUse = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  mode: z.string().optional(),
+  tonnes: z.number(),
+  capacityTonnes: z.number().nullable(),
+  utilisation: z.number().nullable(),
+  closedPeriods: z.array(z.number()),
+  co2Tonnes: z.number().optional(),
+  tonnesByPeriod: z.array(z.number()),
+});
+
+export const BindingConstraint = z.object({
+  row: z.string(),
+  family: z.string(),
+  label: z.string(),
+  /** USD of margin per unit of the constraint's bound (one tonne, or one unit of share). */
+  shadowPriceUsd: z.number().nullable(),
+  /** Range the bound can move with the same shadow price, when the engine reports ranging. */
+  range: z.object({ low: z.number(), high: z.number() }).nullable(),
+  explanation: z.string(),
+});
+
+export const PolicyCost = z.object({
+  marginWithRuleUsd: z.number().nullable(),
+  marginWithoutRuleUsd: z.number().nullable(),
+  /** Margin given up to keep the domestic share; 0 when the rule does not bind. */
+  costUsd: z.number().nullable(),
+  binds: z.boolean(),
+  explanation: z.string(),
+});
+
+export const InfeasibilityItem = z.object({
+  row: z.string(),
+  label: z.string(),
+  /** How much the constraint had to be relaxed in the elastic re-solve (its unit). */
+  violation: z.number(),
+  explanation: z.string(),
+});
+
+export const SolverInfo = z.object({
+  engine: z.string(),
+  engineVersion: z.string(),
+  variables: z.number(),
+  rows: z.number(),
+  integerVariables: z.number(),
+  buildMs: z.number(),
+  solveMs: z.number(),
+  totalMs: z.number(),
+});
+
+export const FlowFeatureCollection = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number())) }),
+      properties: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
+export const Plan = z.object({
+  modelVersion: z.string(),
+  scenarioName: z.string(),
+  status: PlanStatus,
+  message: z.string().nullable(),
+  objective: z.string(),
+  objectiveValue: z.number().nullable(),
+  horizon: z.object({ kind: z.string(), periods: z.array(z.string()) }),
+  phase: z.number(),
+  kpis: Kpis.nullable(),
+  markets: z.array(MarketResult),
+  legs: z.array(CapacityUse),
+  nodes: z.array(CapacityUse),
+  plants: z.array(CapacityUse),
+  flows: FlowFeatureCollection,
+  binding: z.array(BindingConstraint),
+  policyCost: PolicyCost.nullable(),
+  infeasibility: z
+    .object({ items: z.array(InfeasibilityItem), suggestion: z.string() })
+    .nullable(),
+  why: z.array(z.string()),
+  solver: SolverInfo,
+  inputsHash: z.string(),
+});
+
+export type Plan = z.infer<typeof Plan>;
+export type Kpis = z.infer<typeof Kpis>;
+export type MarketResult = z.infer<typeof MarketResult>;
+export type CapacityUse = z.infer<typeof CapacityUse>;
+export type BindingConstraint = z.infer<typeof BindingConstraint>;
+export type RouteSummary = z.infer<typeof RouteSummary>;
