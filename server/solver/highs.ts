@@ -1,0 +1,215 @@
+/**
+ * Engine adapter for HiGHS (npm `highs`, WebAssembly). The only module that imports `highs`.
+ *
+ * - The wasm runtime is loaded once per thread and cached (lazy singleton). If a solve throws,
+ *   the cached runtime is dropped: highs-js can be left corrupted after a native error, so the
+ *   next solve reloads it.
+ * - Each solve builds a fresh native model from structured CSR arrays (`createModel`), so our
+ *   names (which contain ':' and '-') never go through the LP text format, and is disposed after.
+ * - Options: `time_limit` from `timeLimitMs`, `mip_rel_gap: 0`, no output.
+ *
+ * Sign convention of the returned sensitivity (checked against GLPK in the tests):
+ *   rowDuals[i]     = d objective / d (active bound of row i), in the model's own sense.
+ *                     For a max problem a binding `≤ capacity` row has a dual ≥ 0 (more capacity
+ *                     never hurts); a binding `≥ minimum` row has a dual ≤ 0. For a min problem a
+ *                     binding `≥` row has a dual ≥ 0 and a binding `≤` row a dual ≤ 0. Rows that
+ *                     are not binding have dual 0.
+ *   reducedCosts[j] = d objective / d (active bound of variable j), same sense; 0 for basic
+ *                     variables.
+ *   costRanges[j]   = [low, high] within which variable j's objective coefficient can move
+ *                     with the current basis staying optimal (absolute values, not deltas).
+ *   rowRanges[i]    = [low, high] within which row i's active bound can move with the current
+ *                     basis staying optimal (absolute values).
+ * HiGHS itself reports duals this way for both senses; the adapter passes them through.
+ * Sensitivity is only produced for LPs (MIP duals are meaningless).
+ */
+import highsLoader from 'highs';
+import type { Highs, ModelData, ModelStatusCode, VariableType } from 'highs';
+import type { EngineAdapter, LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
+import { countIntegerVariables } from '../core/lp.ts';
+import { clean, errorMessage, failure, makeStats, now, trivialOutcome } from './common.ts';
+
+let cached: Promise<Highs> | null = null;
+let loadedVersion = 'unknown';
+
+/** Loads (once per thread) the HiGHS wasm runtime. */
+export function loadHighs(): Promise<Highs> {
+  if (!cached) {
+    const p = highsLoader().then((h) => {
+      loadedVersion = h.version.string;
+      return h;
+    });
+    p.catch(() => {
+      if (cached === p) cached = null;
+    });
+    cached = p;
+  }
+  return cached;
+}
+
+/** Drops the cached runtime so the next solve reloads a fresh one. */
+export function resetHighs(): void {
+  cached = null;
+}
+
+export function highsVersion(): string {
+  return loadedVersion;
+}
+
+/** Structured HiGHS model data (CSR, repeated terms merged, zero coefficients dropped). */
+export function toHighsModelData(h: Highs, model: LpModel): ModelData {
+  const n = model.variables.length;
+  const m = model.rows.length;
+  const starts = new Int32Array(m + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  const seen = new Map<number, number>();
+  model.rows.forEach((row, i) => {
+    seen.clear();
+    for (const t of row.terms) {
+      if (t.coef === 0) continue;
+      const at = seen.get(t.v);
+      if (at === undefined) {
+        seen.set(t.v, indices.length);
+        indices.push(t.v);
+        values.push(t.coef);
+      } else values[at] += t.coef;
+    }
+    starts[i + 1] = indices.length;
+  });
+  const integrality = new Int32Array(n);
+  const colLower = new Float64Array(n);
+  const colUpper = new Float64Array(n);
+  model.variables.forEach((v, j) => {
+    let lb = v.lb;
+    let ub = v.ub;
+    if (v.kind !== 'continuous') {
+      integrality[j] = h.constants.variableType.integer;
+      if (v.kind === 'binary') {
+        lb = Math.max(lb, 0);
+        ub = Math.min(ub, 1);
+      }
+    }
+    colLower[j] = lb;
+    colUpper[j] = ub;
+  });
+  const hasInt = integrality.some((x) => x !== 0);
+  return {
+    numCols: n,
+    numRows: m,
+    sense: model.sense === 'max' ? h.constants.objectiveSense.maximize : h.constants.objectiveSense.minimize,
+    offset: 0,
+    colCost: Float64Array.from(model.variables, (v) => v.cost),
+    colLower,
+    colUpper,
+    rowLower: Float64Array.from(model.rows, (r) => r.lb),
+    rowUpper: Float64Array.from(model.rows, (r) => r.ub),
+    matrix: { numRows: m, numCols: n, format: 'csr', starts, indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    ...(hasInt ? { integrality: integrality as unknown as readonly VariableType[] } : {}),
+  };
+}
+
+function describeStatus(h: Highs, code: ModelStatusCode): string {
+  const names = h.constants.modelStatus as unknown as Record<string, number>;
+  for (const [k, v] of Object.entries(names)) if (v === code) return k;
+  return `status ${code}`;
+}
+
+export async function solveWithHighs(model: LpModel, options: SolveOptions): Promise<SolveResult> {
+  const started = now();
+  const stats = () => makeStats(model, 'highs', loadedVersion, now() - started);
+  let h: Highs;
+  try {
+    h = await loadHighs();
+  } catch (e) {
+    resetHighs();
+    return failure('error', `HiGHS could not be loaded: ${errorMessage(e)}`, stats());
+  }
+  try {
+    const trivial = trivialOutcome(model, stats());
+    if (trivial) return trivial;
+    const isMip = countIntegerVariables(model) > 0;
+    const S = h.constants.modelStatus;
+    const hm = h.createModel(toHighsModelData(h, model));
+    try {
+      const timeLimitS = Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0 ? options.timeLimitMs / 1000 : Infinity;
+      hm.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: timeLimitS });
+      hm.run();
+      let status = hm.getModelStatus();
+
+      if (status === S.unboundedOrInfeasible) {
+        // Tell them apart: is there any feasible point at all? Solve with a zero objective.
+        hm.options.set({ presolve: 'off' });
+        hm.clearSolver();
+        hm.run();
+        status = hm.getModelStatus();
+        if (status === S.unboundedOrInfeasible) {
+          hm.changeColsCost({ kind: 'range', from: 0, to: model.variables.length - 1 }, new Float64Array(model.variables.length));
+          hm.clearSolver();
+          hm.run();
+          const feas = hm.getModelStatus();
+          if (feas === S.optimal) status = S.unbounded;
+          else if (feas === S.infeasible) status = S.infeasible;
+          else if (feas === S.timeLimit) status = S.timeLimit;
+        }
+      }
+
+      switch (status) {
+        case S.optimal:
+          break;
+        case S.infeasible:
+          return failure('infeasible', 'HiGHS proved that no plan satisfies every constraint', stats());
+        case S.unbounded:
+          return failure('unbounded', 'the objective can improve without limit (HiGHS)', stats());
+        case S.unboundedOrInfeasible:
+          return failure('error', 'HiGHS could not tell whether the model is infeasible or unbounded', stats());
+        case S.timeLimit: {
+          const incumbent = isMip && Number(hm.info.get('primal_solution_status')) === 2;
+          return failure(
+            'timedout',
+            `HiGHS reached the time limit of ${options.timeLimitMs} ms${incumbent ? ' (a feasible but unproven plan existed)' : ''}`,
+            stats(),
+          );
+        }
+        default:
+          return failure('error', `HiGHS stopped with model status '${describeStatus(h, status)}'`, stats());
+      }
+
+      const sol = hm.getSolution();
+      const values = Array.from(sol.colValue, clean);
+      const objective = hm.getObjectiveValue() + model.objectiveOffset;
+      let sensitivity: SolveSensitivity | undefined;
+      if (!isMip) {
+        const rowDuals = Array.from(sol.rowDual, clean);
+        const reducedCosts = Array.from(sol.colDual, clean);
+        let costRanges: { low: number; high: number }[] | undefined;
+        let rowRanges: { low: number; high: number }[] | undefined;
+        if (options.wantSensitivity) {
+          try {
+            const rg = hm.getRanging();
+            costRanges = Array.from(rg.colCostDown.value, (low, j) => ({ low, high: rg.colCostUp.value[j] }));
+            rowRanges = Array.from(rg.rowBoundDown.value, (low, i) => ({ low, high: rg.rowBoundUp.value[i] }));
+          } catch {
+            // Ranging needs a valid simplex basis; leave it out rather than fail the solve.
+          }
+        }
+        sensitivity = { rowDuals, reducedCosts, ...(costRanges ? { costRanges } : {}), ...(rowRanges ? { rowRanges } : {}) };
+      }
+      return { status: 'optimal', objective, values, ...(sensitivity ? { sensitivity } : {}), stats: stats() };
+    } finally {
+      try {
+        hm.dispose();
+      } catch {
+        resetHighs();
+      }
+    }
+  } catch (e) {
+    resetHighs();
+    return failure('error', `HiGHS failed: ${errorMessage(e)}`, stats());
+  }
+}
+
+export const highsEngine: EngineAdapter = {
+  name: 'highs',
+  solve: solveWithHighs,
+};
