@@ -76,6 +76,8 @@ export const CapacityUse = z.object({
   closedPeriods: z.array(z.number()),
   co2Tonnes: z.number().optional(),
   tonnesByPeriod: z.array(z.number()),
+  /** Plants in monthly plans: end-of-period stock. */
+  stockTonnesByPeriod: z.array(z.number()).optional(),
 });
 
 export const BindingConstraint = z.object({
@@ -84,8 +86,8 @@ export const BindingConstraint = z.object({
   label: z.string(),
   /** USD of margin per unit of the constraint's bound (one tonne, or one unit of share). */
   shadowPriceUsd: z.number().nullable(),
-  /** Range the bound can move with the same shadow price, when the engine reports ranging. */
-  range: z.object({ low: z.number(), high: z.number() }).nullable(),
+  /** Range the bound can move with the same shadow price, when the engine reports ranging (null end = unlimited). */
+  range: z.object({ low: z.number().nullable(), high: z.number().nullable() }).nullable(),
   explanation: z.string(),
 });
 

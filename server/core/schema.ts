@@ -207,7 +207,7 @@ export const Overrides = z
   .object({
     /** Multiplies every leg's per-tonne and per-tonne-km cost. */
     freightMultiplier: nonNegative().max(100).default(1),
-    freightMultiplierByMode: z.record(Mode, nonNegative().max(100)).default({}),
+    freightMultiplierByMode: z.partialRecord(Mode, nonNegative().max(100)).default({}),
     /** Multiplies every export market's prices. */
     exportPriceMultiplier: nonNegative().max(100).default(1),
     domesticPriceMultiplier: nonNegative().max(100).default(1),

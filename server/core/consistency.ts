@@ -1,0 +1,118 @@
+/**
+ * Consistency check: everything that parses but cannot be a model, reported all at once,
+ * in words, with the path of the offending field. Pipeline step: schema → check → model.
+ * Browser-safe, pure.
+ */
+import { legsServingMarkets } from './model.ts';
+import { periodsOf } from './scenario.ts';
+import type { Network, Scenario } from './schema.ts';
+
+export interface Problem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/** Largest model the service will build (flow variables); beyond it a request is refused with 422. */
+export const MAX_MODEL_VARIABLES = 400_000;
+export const MAX_HORIZON_YEARS = 30;
+
+export function checkNetwork(network: Network): Problem[] {
+  const problems: Problem[] = [];
+  const kinds = new Map<string, string>();
+  const claim = (id: string, kind: string, path: (string | number)[]) => {
+    const seen = kinds.get(id);
+    if (seen) problems.push({ path, message: `id "${id}" is used twice (already a ${seen})` });
+    else kinds.set(id, kind);
+  };
+  network.plants.forEach((p, i) => claim(p.id, 'plant', ['network', 'plants', i, 'id']));
+  network.markets.forEach((m, i) => claim(m.id, 'market', ['network', 'markets', i, 'id']));
+  network.nodes.forEach((n, i) => claim(n.id, 'node', ['network', 'nodes', i, 'id']));
+  const legIds = new Set<string>();
+
+  network.legs.forEach((leg, i) => {
+    const path = ['network', 'legs', i];
+    if (legIds.has(leg.id)) problems.push({ path: [...path, 'id'], message: `leg id "${leg.id}" is used twice` });
+    legIds.add(leg.id);
+    const fromKind = kinds.get(leg.from);
+    const toKind = kinds.get(leg.to);
+    if (!fromKind) problems.push({ path: [...path, 'from'], message: `leg "${leg.id}" starts at unknown node "${leg.from}"` });
+    if (!toKind) problems.push({ path: [...path, 'to'], message: `leg "${leg.id}" goes to nowhere: unknown node "${leg.to}"` });
+    if (fromKind === 'market')
+      problems.push({ path: [...path, 'from'], message: `leg "${leg.id}" leaves market "${leg.from}": markets are end points; add a transit node` });
+    if (toKind === 'plant') problems.push({ path: [...path, 'to'], message: `leg "${leg.id}" runs into plant "${leg.to}": plants only ship` });
+    if (leg.from === leg.to) problems.push({ path, message: `leg "${leg.id}" starts and ends at "${leg.from}"` });
+    for (const field of ['capacityTonnesPerYear', 'usdPerTonneKm', 'fixedUsdPerTonne', 'distanceKm', 'co2KgPerTonneKm'] as const) {
+      const value = leg[field];
+      if (value !== undefined && !(value >= 0))
+        problems.push({ path: [...path, field], message: `leg "${leg.id}" has a negative or invalid ${field} (${value})` });
+    }
+  });
+
+  network.nodes.forEach((node, i) => {
+    if (node.throughputTonnesPerYear !== undefined && !(node.throughputTonnesPerYear >= 0))
+      problems.push({ path: ['network', 'nodes', i, 'throughputTonnesPerYear'], message: `node "${node.id}" has a negative capacity` });
+  });
+  network.plants.forEach((plant, i) => {
+    plant.capacityTonnesPerYearByPhase.forEach((c, k) => {
+      if (!(c >= 0)) problems.push({ path: ['network', 'plants', i, 'capacityTonnesPerYearByPhase', k], message: `plant "${plant.id}" has a negative capacity in phase ${k + 1}` });
+    });
+  });
+  network.markets.forEach((market, i) => {
+    market.tiers.forEach((tier, k) => {
+      if (!(tier.tonnesPerYear >= 0) || !(tier.priceUsdPerTonne >= 0))
+        problems.push({ path: ['network', 'markets', i, 'tiers', k], message: `market "${market.id}" tier ${k + 1} has a negative volume or price` });
+    });
+  });
+
+  // Reachability only makes sense once every leg points somewhere.
+  if (problems.length === 0) {
+    const legsFor = legsServingMarkets(network);
+    network.markets.forEach((market, i) => {
+      const arriving = (legsFor.get(market.id) ?? []).some((leg) => leg.to === market.id);
+      if (!arriving)
+        problems.push({ path: ['network', 'markets', i], message: `market "${market.id}" (${market.name}) cannot be reached from any plant` });
+    });
+  }
+  return problems;
+}
+
+export function checkScenario(scenario: Scenario, network: Network): Problem[] {
+  const problems = checkNetwork(network);
+  const { policy, horizon, overrides } = scenario;
+
+  if (!(policy.domesticShare >= 0 && policy.domesticShare <= 1))
+    problems.push({ path: ['policy', 'domesticShare'], message: `the domestic share must be between 0 and 1 (got ${policy.domesticShare})` });
+  if (policy.exportCapTonnesPerYear !== undefined && !(policy.exportCapTonnesPerYear >= 0))
+    problems.push({ path: ['policy', 'exportCapTonnesPerYear'], message: 'the export cap cannot be negative' });
+  if (horizon.kind === 'multi-year') {
+    if (horizon.toYear < horizon.fromYear)
+      problems.push({ path: ['horizon', 'toYear'], message: `the horizon ends (${horizon.toYear}) before it starts (${horizon.fromYear})` });
+    else if (horizon.toYear - horizon.fromYear + 1 > MAX_HORIZON_YEARS)
+      problems.push({ path: ['horizon'], message: `a multi-year horizon is limited to ${MAX_HORIZON_YEARS} years` });
+  }
+
+  const ids = (list: readonly { id: string }[]) => new Set(list.map((x) => x.id));
+  const known = {
+    legs: ids(network.legs),
+    nodes: ids(network.nodes),
+    markets: ids(network.markets),
+    plants: ids(network.plants),
+  };
+  for (const family of ['legs', 'nodes', 'markets', 'plants'] as const) {
+    for (const id of Object.keys(overrides[family])) {
+      if (!known[family].has(id))
+        problems.push({ path: ['overrides', family, id], message: `override for unknown ${family.slice(0, -1)} "${id}"` });
+    }
+  }
+
+  if (problems.length === 0) {
+    const periods = horizon.kind === 'multi-year' && horizon.toYear < horizon.fromYear ? [] : periodsOf(horizon, scenario.phase);
+    const legsFor = legsServingMarkets(network);
+    let flowVariables = 0;
+    for (const legs of legsFor.values()) flowVariables += legs.length;
+    const estimate = flowVariables * periods.length;
+    if (estimate > MAX_MODEL_VARIABLES)
+      problems.push({ path: ['network'], message: `the model would have about ${estimate} flow variables; the limit is ${MAX_MODEL_VARIABLES}` });
+  }
+  return problems;
+}

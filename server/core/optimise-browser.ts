@@ -1,0 +1,15 @@
+/**
+ * The page's optimiser for live what-if: the same pipeline as the server, solved in-page with
+ * javascript-lp-solver (pure JS). No duals there, so shadow prices are left to the server's plan.
+ */
+import { solveWithJsLpSolver } from '../solver/jsLpSolver.ts';
+import type { Plan } from './plan-schema.ts';
+import { runPipeline } from './pipeline.ts';
+import type { Network, Scenario } from './schema.ts';
+
+export function optimiseInBrowser(scenario: Scenario, network: Network): Promise<Plan> {
+  return runPipeline(scenario, network, (model, request) => solveWithJsLpSolver(model, request), {
+    engine: 'jsLpSolver',
+    wantSensitivity: false,
+  });
+}

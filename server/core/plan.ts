@@ -1,0 +1,440 @@
+/**
+ * From solver values back to the product: KPIs, markets with routes and netbacks, leg / node / plant
+ * use, flows as GeoJSON, binding constraints in words (DESIGN §4). Pipeline step: solve → plan.
+ * Browser-safe, pure.
+ */
+import { rowActivity, type LpModel, type SolveResult } from './lp.ts';
+import type { BuiltModel } from './model.ts';
+import { legLabel, marketDemandTonnes } from './model.ts';
+import type {
+  BindingConstraint,
+  CapacityUse,
+  Kpis,
+  MarketResult,
+  Plan,
+  RouteSummary,
+} from './plan-schema.ts';
+import {
+  closedIn,
+  legCo2TonnesPerTonne,
+  legCostUsdPerTonne,
+  periodCapacityTonnes,
+  plantCapacityTonnes,
+  priceNetOfDutyUsdPerTonne,
+} from './scenario.ts';
+import type { Leg, Network, Scenario } from './schema.ts';
+import { explainBinding } from './explain.ts';
+
+const EPS_TONNES = 1e-6;
+const key = (...parts: (string | number)[]) => parts.join('|');
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? round(x) : null);
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const round = (x: number, digits = 6) => {
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+};
+
+export interface PlanBody {
+  kpis: Kpis;
+  markets: MarketResult[];
+  legs: CapacityUse[];
+  nodes: CapacityUse[];
+  plants: CapacityUse[];
+  flows: Plan['flows'];
+  binding: BindingConstraint[];
+}
+
+/** Read an optimal solution back into product terms. */
+export function readSolution(
+  network: Network,
+  scenario: Scenario,
+  built: BuiltModel,
+  result: Extract<SolveResult, { status: 'optimal' }>,
+): PlanBody {
+  const { index, model } = built;
+  const { periods } = index;
+  const values = result.values.map((v) => (Math.abs(v) < 1e-9 ? 0 : v));
+  const val = (i: number | undefined) => (i === undefined ? 0 : values[i]);
+  const firstYear = periods[0].year;
+  const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
+  const plantById = new Map(network.plants.map((p) => [p.id, p]));
+  const marketById = new Map(network.markets.map((m) => [m.id, m]));
+  const nameOf = (id: string) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id;
+
+  // Leg tonnes per period, per market.
+  const legTonnes = new Map<string, number[]>();
+  const legMarketTonnes = new Map<string, Map<string, number>>();
+  for (const leg of network.legs) {
+    legTonnes.set(leg.id, periods.map(() => 0));
+    legMarketTonnes.set(leg.id, new Map());
+  }
+  for (const market of network.markets) {
+    for (const leg of index.legsForMarket.get(market.id) ?? []) {
+      for (const t of periods) {
+        const x = val(index.flow.get(key(leg.id, market.id, t.index)));
+        if (x === 0) continue;
+        legTonnes.get(leg.id)![t.index] += x;
+        const byMarket = legMarketTonnes.get(leg.id)!;
+        byMarket.set(market.id, (byMarket.get(market.id) ?? 0) + x);
+      }
+    }
+  }
+
+  // --- KPIs ---
+  let revenueUsd = 0;
+  let dutyUsd = 0;
+  let freightUsd = 0;
+  let handlingUsd = 0;
+  let productionCostUsd = 0;
+  let holdingCostUsd = 0;
+  let co2Tonnes = 0;
+  let domesticTonnes = 0;
+  let exportTonnes = 0;
+  let productionTonnes = 0;
+  let capacityTonnes = 0;
+
+  for (const leg of network.legs) {
+    const tonnes = sum(legTonnes.get(leg.id)!);
+    freightUsd += tonnes * legCostUsdPerTonne(leg);
+    const entered = nodeById.get(leg.to);
+    if (entered) handlingUsd += tonnes * entered.handlingUsdPerTonne;
+    co2Tonnes += tonnes * legCo2TonnesPerTonne(leg);
+  }
+  const plants: CapacityUse[] = network.plants.map((plant) => {
+    const byPeriod = periods.map((t) => val(index.prod.get(key(plant.id, t.index))));
+    const stockByPeriod = periods.map((t) => val(index.stock.get(key(plant.id, t.index))));
+    const capacity = sum(periods.map((t) => plantCapacityTonnes(plant, t)));
+    const tonnes = sum(byPeriod);
+    productionTonnes += tonnes;
+    capacityTonnes += capacity;
+    productionCostUsd += tonnes * plant.variableCostUsdPerTonne;
+    holdingCostUsd += sum(stockByPeriod) * plant.holdingCostUsdPerTonnePerMonth;
+    return {
+      id: plant.id,
+      name: plant.name,
+      kind: 'plant',
+      tonnes: round(tonnes),
+      capacityTonnes: round(capacity),
+      utilisation: capacity > 0 ? round(tonnes / capacity) : null,
+      closedPeriods: [],
+      tonnesByPeriod: byPeriod.map((x) => round(x)),
+      stockTonnesByPeriod: index.stock.size > 0 ? stockByPeriod.map((x) => round(x)) : undefined,
+    };
+  });
+
+  // --- markets ---
+  const markets: MarketResult[] = network.markets.map((market) => {
+    const byPeriod = periods.map((t) => sum(market.tiers.map((_, k) => val(index.sale.get(key(market.id, k, t.index))))));
+    const tonnes = sum(byPeriod);
+    let gross = 0;
+    for (const t of periods) {
+      market.tiers.forEach((tier, k) => {
+        gross += val(index.sale.get(key(market.id, k, t.index))) * tier.priceUsdPerTonne;
+      });
+    }
+    const net = market.tiers.reduce(
+      (s, tier, k) =>
+        s +
+        sum(periods.map((t) => val(index.sale.get(key(market.id, k, t.index))))) *
+          priceNetOfDutyUsdPerTonne(tier.priceUsdPerTonne, market.dutyPct),
+      0,
+    );
+    revenueUsd += gross;
+    dutyUsd += gross - net;
+    if (market.domestic) domesticTonnes += tonnes;
+    else exportTonnes += tonnes;
+    let logisticsUsd = 0;
+    for (const leg of index.legsForMarket.get(market.id) ?? []) {
+      const x = legMarketTonnes.get(leg.id)!.get(market.id) ?? 0;
+      logisticsUsd += x * index.legUnitCostUsdPerTonne.get(leg.id)!;
+    }
+    const demand = sum(periods.map((t) => marketDemandTonnes(market, t, firstYear)));
+    const price = tonnes > EPS_TONNES ? gross / tonnes : market.tiers[0].priceUsdPerTonne;
+    const duty = tonnes > EPS_TONNES ? (gross - net) / tonnes : (price * market.dutyPct) / 100;
+    const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
+    const routes = decomposeRoutes(market.id, network, legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
+    const gap =
+      tonnes > EPS_TONNES ? null : priceGap(market.id, market.dutyPct, built, result, demand > 0);
+    return {
+      id: market.id,
+      name: market.name,
+      country: market.country,
+      domestic: market.domestic,
+      lng: market.lng,
+      lat: market.lat,
+      tonnes: round(tonnes),
+      demandTonnes: round(demand),
+      shareOfDemand: demand > 0 ? round(tonnes / demand) : 0,
+      priceUsdPerTonne: round(price, 4),
+      dutyUsdPerTonne: round(duty, 4),
+      logisticsCostUsdPerTonne: round(logistics, 4),
+      netbackUsdPerTonne: tonnes > EPS_TONNES ? round(price - duty - logistics, 4) : null,
+      priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
+      routes,
+      tonnesByPeriod: byPeriod.map((x) => round(x)),
+    };
+  });
+
+  // --- legs and nodes ---
+  const legs: CapacityUse[] = network.legs.map((leg) => {
+    const byPeriod = legTonnes.get(leg.id)!;
+    const tonnes = sum(byPeriod);
+    const caps = periods.map((t) => periodCapacityTonnes(leg.capacityTonnesPerYear, leg.closedMonths, t));
+    const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
+    return {
+      id: leg.id,
+      name: legLabel(leg, network),
+      kind: 'leg',
+      mode: leg.mode,
+      tonnes: round(tonnes),
+      capacityTonnes: capacity === null ? null : round(capacity),
+      utilisation: capacity && capacity > 0 ? round(tonnes / capacity) : null,
+      closedPeriods: periods.filter((t) => closedIn(leg.closedMonths, t)).map((t) => t.index),
+      co2Tonnes: round(tonnes * legCo2TonnesPerTonne(leg)),
+      tonnesByPeriod: byPeriod.map((x) => round(x)),
+    };
+  });
+  const nodes: CapacityUse[] = network.nodes.map((node) => {
+    const byPeriod = periods.map((t) =>
+      sum(network.legs.filter((l) => l.to === node.id).map((l) => legTonnes.get(l.id)![t.index])),
+    );
+    const tonnes = sum(byPeriod);
+    const caps = periods.map((t) => periodCapacityTonnes(node.throughputTonnesPerYear, node.closedMonths, t));
+    const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
+    return {
+      id: node.id,
+      name: node.name,
+      kind: node.kind,
+      tonnes: round(tonnes),
+      capacityTonnes: capacity === null ? null : round(capacity),
+      utilisation: capacity && capacity > 0 ? round(tonnes / capacity) : null,
+      closedPeriods: periods.filter((t) => closedIn(node.closedMonths, t)).map((t) => t.index),
+      tonnesByPeriod: byPeriod.map((x) => round(x)),
+    };
+  });
+
+  // --- flows as GeoJSON: every leg, with its tonnes (0 for unused legs) ---
+  const flows: Plan['flows'] = {
+    type: 'FeatureCollection',
+    features: network.legs.map((leg, i) => ({
+      type: 'Feature' as const,
+      geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
+      properties: {
+        legId: leg.id,
+        from: leg.from,
+        to: leg.to,
+        fromName: nameOf(leg.from),
+        toName: nameOf(leg.to),
+        mode: leg.mode,
+        tonnes: legs[i].tonnes,
+        tonnesByPeriod: legs[i].tonnesByPeriod,
+        capacityTonnes: legs[i].capacityTonnes,
+        utilisation: legs[i].utilisation,
+        closedPeriods: legs[i].closedPeriods,
+        closedMonths: leg.closedMonths,
+        distanceKm: round(leg.distanceKm ?? 0, 3),
+        costUsdPerTonne: round(legCostUsdPerTonne(leg), 4),
+        co2Tonnes: legs[i].co2Tonnes,
+        tonnesByMarket: Object.fromEntries([...legMarketTonnes.get(leg.id)!].map(([m, x]) => [m, round(x)])),
+      },
+    })),
+  };
+
+  const contractFixedCostUsd = [...index.open].reduce((s, [marketId, v]) => {
+    const m = marketById.get(marketId)!;
+    return s + Math.round(val(v)) * (m.contract?.fixedCostUsdPerYear ?? 0) * new Set(periods.map((p) => p.year)).size;
+  }, 0);
+  const carbonCostUsd = co2Tonnes * scenario.carbonPriceUsdPerTonneCo2;
+  const logisticsCostUsd = freightUsd + handlingUsd;
+  const marginUsd =
+    revenueUsd - dutyUsd - logisticsCostUsd - productionCostUsd - holdingCostUsd - carbonCostUsd - contractFixedCostUsd;
+  const years = new Set(periods.map((p) => p.year)).size;
+  const fixedCostUsd = sum(network.plants.map((p) => p.fixedCostUsdPerYear)) * years;
+  const salesTonnes = domesticTonnes + exportTonnes;
+  const basisTonnes = scenario.policy.basis === 'sales' ? salesTonnes : productionTonnes;
+
+  const kpis: Kpis = {
+    productionTonnes: round(productionTonnes),
+    salesTonnes: round(salesTonnes),
+    domesticTonnes: round(domesticTonnes),
+    exportTonnes: round(exportTonnes),
+    domesticShare: basisTonnes > EPS_TONNES ? round(domesticTonnes / basisTonnes) : 0,
+    policyDomesticShare: scenario.policy.domesticShare,
+    policyBasis: scenario.policy.basis,
+    revenueUsd: round(revenueUsd, 2),
+    dutyUsd: round(dutyUsd, 2),
+    freightUsd: round(freightUsd, 2),
+    handlingUsd: round(handlingUsd, 2),
+    logisticsCostUsd: round(logisticsCostUsd, 2),
+    productionCostUsd: round(productionCostUsd, 2),
+    holdingCostUsd: round(holdingCostUsd, 2),
+    carbonCostUsd: round(carbonCostUsd, 2),
+    contractFixedCostUsd: round(contractFixedCostUsd, 2),
+    marginUsd: round(marginUsd, 2),
+    marginAfterFixedCostUsd: round(marginUsd - fixedCostUsd, 2),
+    co2Tonnes: round(co2Tonnes, 3),
+    plantUtilisation: capacityTonnes > 0 ? round(productionTonnes / capacityTonnes) : 0,
+  };
+
+  return {
+    kpis,
+    markets,
+    legs,
+    nodes,
+    plants,
+    flows,
+    binding: bindingConstraints(model, result, network, scenario, salesTonnes, productionTonnes),
+  };
+}
+
+/** Constraints at their bound that limit the plan, with shadow prices in words. */
+function bindingConstraints(
+  model: LpModel,
+  result: Extract<SolveResult, { status: 'optimal' }>,
+  network: Network,
+  scenario: Scenario,
+  salesTonnes: number,
+  productionTonnes: number,
+): BindingConstraint[] {
+  const structural = new Set(['balance', 'conserve', 'deliver', 'lots']);
+  const duals = result.sensitivity?.rowDuals;
+  const ranges = result.sensitivity?.rowRanges;
+  const found: BindingConstraint[] = [];
+  model.rows.forEach((row, r) => {
+    if (structural.has(row.family)) return;
+    const activity = rowActivity(row, result.values);
+    const bound = Number.isFinite(row.ub) && Math.abs(activity - row.ub) <= 1e-6 * Math.max(1, Math.abs(row.ub))
+      ? row.ub
+      : Number.isFinite(row.lb) && Math.abs(activity - row.lb) <= 1e-6 * Math.max(1, Math.abs(row.lb))
+        ? row.lb
+        : null;
+    if (bound === null) return;
+    const dual = duals ? duals[r] : null;
+    if (dual !== null && Math.abs(dual) < 1e-7) return;
+    // A zero-capacity closed row with nothing that would use it is not worth reporting without duals.
+    if (dual === null && bound === 0 && row.family !== 'domestic-share') return;
+    const range = ranges ? ranges[r] : null;
+    found.push({
+      row: row.name,
+      family: row.family,
+      label: row.label,
+      shadowPriceUsd: dual === null ? null : round(dual, 6),
+      range: range ? { low: finiteOrNull(range.low), high: finiteOrNull(range.high) } : null,
+      explanation: explainBinding(row, dual, {
+        network,
+        scenario,
+        basisTonnes: scenario.policy.basis === 'sales' ? salesTonnes : productionTonnes,
+      }),
+    });
+  });
+  found.sort((a, b) => Math.abs(b.shadowPriceUsd ?? 0) - Math.abs(a.shadowPriceUsd ?? 0));
+  return found;
+}
+
+/** Cheapest logistics cost from any plant to a market over usable legs, USD/t (for unserved markets). */
+function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network: Network): number {
+  const legs = index.legsForMarket.get(marketId) ?? [];
+  const best = new Map<string, number>();
+  for (const p of network.plants) best.set(p.id, 0);
+  // Bellman-Ford over the (small) usable leg set.
+  for (let i = 0; i <= legs.length; i++) {
+    let changed = false;
+    for (const leg of legs) {
+      const from = best.get(leg.from);
+      if (from === undefined) continue;
+      const cost = from + index.legUnitCostUsdPerTonne.get(leg.id)!;
+      if (cost < (best.get(leg.to) ?? Infinity)) {
+        best.set(leg.to, cost);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return best.get(marketId) ?? NaN;
+}
+
+/**
+ * How much the market's best price must rise before serving it pays, from the reduced cost of its
+ * first tier (engines with duals only). Null when unknown or when the market has no demand.
+ */
+function priceGap(
+  marketId: string,
+  dutyPct: number,
+  built: BuiltModel,
+  result: Extract<SolveResult, { status: 'optimal' }>,
+  hasDemand: boolean,
+): number | null {
+  const rc = result.sensitivity?.reducedCosts;
+  if (!rc || !hasDemand) return null;
+  let gap = Infinity;
+  for (const t of built.index.periods) {
+    const v = built.index.sale.get(key(marketId, 0, t.index));
+    if (v === undefined) continue;
+    const reduced = built.model.sense === 'max' ? -rc[v] : rc[v];
+    gap = Math.min(gap, Math.max(0, reduced));
+  }
+  const netShare = 1 - dutyPct / 100;
+  return Number.isFinite(gap) && netShare > 0 ? gap / netShare : null;
+}
+
+/** Split a market's flows into plant-to-market routes (largest first). */
+function decomposeRoutes(
+  marketId: string,
+  network: Network,
+  legMarketTonnes: Map<string, Map<string, number>>,
+  unitCost: Map<string, number>,
+  nameOf: (id: string) => string,
+): RouteSummary[] {
+  const remaining = new Map<string, number>();
+  const byFrom = new Map<string, Leg[]>();
+  for (const leg of network.legs) {
+    const x = legMarketTonnes.get(leg.id)?.get(marketId) ?? 0;
+    if (x <= EPS_TONNES) continue;
+    remaining.set(leg.id, x);
+    (byFrom.get(leg.from) ?? byFrom.set(leg.from, []).get(leg.from)!).push(leg);
+  }
+  const routes: RouteSummary[] = [];
+  for (let guard = 0; guard < 200 && remaining.size > 0; guard++) {
+    let path: Leg[] | null = null;
+    for (const plant of network.plants) {
+      path = walk(plant.id, marketId, byFrom, remaining, new Set());
+      if (path) break;
+    }
+    if (!path) break;
+    const tonnes = Math.min(...path.map((l) => remaining.get(l.id)!));
+    for (const l of path) {
+      const left = remaining.get(l.id)! - tonnes;
+      if (left <= EPS_TONNES) remaining.delete(l.id);
+      else remaining.set(l.id, left);
+    }
+    routes.push({
+      legIds: path.map((l) => l.id),
+      path: [nameOf(path[0].from), ...path.map((l) => nameOf(l.to))],
+      modes: path.map((l) => l.mode),
+      tonnes: round(tonnes),
+      distanceKm: round(sum(path.map((l) => l.distanceKm ?? 0)), 3),
+      logisticsCostUsdPerTonne: round(sum(path.map((l) => unitCost.get(l.id)!)), 4),
+    });
+  }
+  return routes.sort((a, b) => b.tonnes - a.tonnes);
+}
+
+function walk(
+  at: string,
+  target: string,
+  byFrom: Map<string, Leg[]>,
+  remaining: Map<string, number>,
+  seen: Set<string>,
+): Leg[] | null {
+  if (at === target) return [];
+  if (seen.has(at)) return null;
+  seen.add(at);
+  for (const leg of byFrom.get(at) ?? []) {
+    if (!remaining.has(leg.id)) continue;
+    const rest = walk(leg.to, target, byFrom, remaining, seen);
+    if (rest) return [leg, ...rest];
+  }
+  return null;
+}
+

@@ -1,0 +1,164 @@
+/**
+ * From a scenario and a network to what the model sees: overrides applied, periods laid out.
+ * Browser-safe, pure.
+ */
+import type { Horizon, Leg, Market, Network, Scenario, TransitNode, Plant } from './schema.ts';
+
+export interface Period {
+  /** Index into the period arrays (0-based). */
+  readonly index: number;
+  /** Label used in names and charts: "2027", "2027-01". */
+  readonly label: string;
+  /** Calendar year of the period. */
+  readonly year: number;
+  /** Month 1..12 for monthly plans; null for annual periods. */
+  readonly month: number | null;
+  /** Fraction of a year the period covers (1 for a year, 1/12 for a month). */
+  readonly yearFraction: number;
+  /** Plant phase in force (1-based). */
+  readonly phase: number;
+}
+
+/** The periods of a horizon: one year, twelve months, or a run of years with phase 2 from a year. */
+export function periodsOf(horizon: Horizon, phase: number): Period[] {
+  if (horizon.kind === 'annual') {
+    return [{ index: 0, label: String(horizon.year), year: horizon.year, month: null, yearFraction: 1, phase }];
+  }
+  if (horizon.kind === 'monthly') {
+    return Array.from({ length: 12 }, (_, i) => ({
+      index: i,
+      label: `${horizon.year}-${String(i + 1).padStart(2, '0')}`,
+      year: horizon.year,
+      month: i + 1,
+      yearFraction: 1 / 12,
+      phase,
+    }));
+  }
+  const periods: Period[] = [];
+  for (let year = horizon.fromYear; year <= horizon.toYear; year++) {
+    const yearPhase = horizon.phase2FromYear !== undefined && year >= horizon.phase2FromYear ? 2 : 1;
+    periods.push({ index: periods.length, label: String(year), year, month: null, yearFraction: 1, phase: yearPhase });
+  }
+  return periods;
+}
+
+/** Distinct years of a horizon's periods, in order. */
+export function yearsOf(periods: readonly Period[]): number[] {
+  return [...new Set(periods.map((p) => p.year))];
+}
+
+/**
+ * Apply a scenario's overrides to the network: freight multipliers, price multipliers,
+ * per-leg / per-node / per-market / per-plant changes. Unknown ids are left to the consistency check.
+ */
+export function effectiveNetwork(scenario: Scenario, network: Network): Network {
+  const o = scenario.overrides;
+  const fxFactor = o.fxKztPerUsd !== undefined && o.fxKztPerUsd > 0 ? network.fxKztPerUsd / o.fxKztPerUsd : 1;
+
+  const plants: Plant[] = network.plants.map((plant) => {
+    const po = o.plants[plant.id];
+    return po ? { ...plant, ...po } : plant;
+  });
+
+  const markets: Market[] = network.markets.map((market) => {
+    const mo = o.markets[market.id] ?? {};
+    // Domestic prices are set in tenge: in USD they move with the exchange rate.
+    const priceFactor =
+      (market.domestic ? o.domesticPriceMultiplier * fxFactor : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
+    const demandFactor = mo.demandMultiplier ?? 1;
+    const tiers = (mo.tiers ?? market.tiers).map((t) => ({
+      ...t,
+      priceUsdPerTonne: t.priceUsdPerTonne * priceFactor,
+      tonnesPerYear: t.tonnesPerYear * demandFactor,
+    }));
+    return {
+      ...market,
+      tiers,
+      dutyPct: mo.dutyPct ?? market.dutyPct,
+      minTonnesPerYear: mo.minTonnesPerYear ?? market.minTonnesPerYear,
+      openFromPhase: mo.openFromPhase ?? market.openFromPhase,
+    };
+  });
+
+  const nodes: TransitNode[] = network.nodes.map((node) => {
+    const no = o.nodes[node.id];
+    if (!no) return node;
+    const next: TransitNode = { ...node };
+    if (no.throughputTonnesPerYear !== undefined) {
+      next.throughputTonnesPerYear = no.throughputTonnesPerYear ?? undefined;
+    }
+    if (no.closedMonths) next.closedMonths = no.closedMonths;
+    if (no.handlingUsdPerTonne !== undefined) next.handlingUsdPerTonne = no.handlingUsdPerTonne;
+    return next;
+  });
+
+  const legs: Leg[] = network.legs.map((leg) => {
+    const lo = o.legs[leg.id];
+    const modeFactor = o.freightMultiplier * (o.freightMultiplierByMode[leg.mode] ?? 1);
+    const next: Leg = {
+      ...leg,
+      usdPerTonneKm: (lo?.usdPerTonneKm ?? leg.usdPerTonneKm) * modeFactor,
+      fixedUsdPerTonne: (lo?.fixedUsdPerTonne ?? leg.fixedUsdPerTonne) * modeFactor,
+    };
+    if (lo?.capacityTonnesPerYear !== undefined) next.capacityTonnesPerYear = lo.capacityTonnesPerYear ?? undefined;
+    if (lo?.closedMonths) next.closedMonths = lo.closedMonths;
+    return next;
+  });
+
+  return { ...network, plants, markets, nodes, legs };
+}
+
+/** Freight for one tonne over a leg, USD/t (distance must be resolved). */
+export function legCostUsdPerTonne(leg: Leg): number {
+  return leg.fixedUsdPerTonne + leg.usdPerTonneKm * (leg.distanceKm ?? 0);
+}
+
+/** CO2 for one tonne over a leg, tonnes CO2 per tonne of cement. */
+export function legCo2TonnesPerTonne(leg: Leg): number {
+  return (leg.co2KgPerTonneKm * (leg.distanceKm ?? 0)) / 1000;
+}
+
+/** Delivered price net of the seller's ad-valorem duty, USD/t. */
+export function priceNetOfDutyUsdPerTonne(priceUsdPerTonne: number, dutyPct: number): number {
+  return priceUsdPerTonne * (1 - dutyPct / 100);
+}
+
+/** Plant capacity in a period, tonnes. Monthly capacity = annual / 12 × availability. */
+export function plantCapacityTonnes(plant: Plant, period: Period): number {
+  const byPhase = plant.capacityTonnesPerYearByPhase;
+  const annual = byPhase[Math.min(period.phase, byPhase.length) - 1] ?? 0;
+  if (period.month === null) return annual * period.yearFraction;
+  const availability = plant.monthlyAvailability?.[period.month - 1] ?? 1;
+  return annual * period.yearFraction * availability;
+}
+
+/** Demand of one price tier in a period, tonnes: seasonality for months, growth for later years. */
+export function tierTonnes(market: Market, tierIndex: number, period: Period, firstYear: number): number {
+  const tier = market.tiers[tierIndex];
+  const growth = Math.pow(1 + market.growthPctPerYear / 100, period.year - firstYear);
+  const season = period.month === null ? 1 : (market.seasonality?.[period.month - 1] ?? 1);
+  return tier.tonnesPerYear * period.yearFraction * growth * season;
+}
+
+/** Is a leg or node closed in this period? Annual periods are never wholly closed. */
+export function closedIn(closedMonths: readonly number[], period: Period): boolean {
+  return period.month !== null && closedMonths.includes(period.month);
+}
+
+/**
+ * Capacity of a leg or node in a period, tonnes; null = unlimited.
+ * Monthly: annual / 12, zero when closed. Annual: scaled by the share of months open.
+ */
+export function periodCapacityTonnes(
+  capacityTonnesPerYear: number | undefined,
+  closedMonths: readonly number[],
+  period: Period,
+): number | null {
+  if (period.month !== null) {
+    if (closedMonths.includes(period.month)) return 0;
+    return capacityTonnesPerYear === undefined ? null : capacityTonnesPerYear / 12;
+  }
+  if (capacityTonnesPerYear === undefined) return null;
+  const openShare = (12 - new Set(closedMonths).size) / 12;
+  return capacityTonnesPerYear * period.yearFraction * openShare;
+}
