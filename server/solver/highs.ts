@@ -132,8 +132,9 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
     const S = h.constants.modelStatus;
     const hm = h.createModel(toHighsModelData(h, model));
     try {
-      const timeLimitS = Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0 ? options.timeLimitMs / 1000 : Infinity;
-      hm.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: timeLimitS });
+      hm.options.set({ output_flag: false, mip_rel_gap: 0 });
+      // HiGHS rejects a non-finite option value: no limit means leaving its default (none).
+      if (Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0) hm.options.set('time_limit', options.timeLimitMs / 1000);
       hm.run();
       let status = hm.getModelStatus();
 

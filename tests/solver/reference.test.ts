@@ -122,6 +122,11 @@ describe.each(engines)('reference LPs on %s', (_name, solve) => {
     expect((await solve(lp('max', [v('x', 1, 5, 2)], []), opts)).status).toBe('infeasible');
     expect((await solve(lp('max', [v('x', 1, 0, 2)], [row('empty', [], 1, 2)]), opts)).status).toBe('infeasible');
   });
+  it('infeasible even though the objective has an unbounded direction; no time limit', async () => {
+    // x ≥ 1 and x ≤ 0 cannot both hold; y is free with cost 1 (a ray). The answer is infeasible.
+    const m = lp('max', [v('x', 0), v('y', 1, -Infinity, Infinity)], [row('a', [[0, 1]], 1, Infinity), row('b', [[0, 1]], -Infinity, 0)]);
+    expect((await solve(m, { timeLimitMs: Infinity })).status).toBe('infeasible');
+  });
   it('repeated terms in a row add up', async () => {
     // max x s.t. x + x ≤ 6 → x = 3.
     const m = lp('max', [v('x', 1)], [row('twice', [[0, 1], [0, 1]], -Infinity, 6)]);
