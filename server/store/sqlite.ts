@@ -1,0 +1,314 @@
+/**
+ * The SQLite implementation of `Store` (better-sqlite3). WAL journal with synchronous=FULL: a
+ * write is on disk before the request that made it is acknowledged, so it survives `kill -9`
+ * and power loss. better-sqlite3 is synchronous; each call is a short indexed statement.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Scenario } from '../core/schema.ts';
+import type { Plan } from '../core/plan-schema.ts';
+import { MIGRATIONS, type Migration } from './migrations.ts';
+import {
+  InvalidCursorError,
+  type DeleteResult,
+  type IdempotencyClaim,
+  type Page,
+  type PageRequest,
+  type Role,
+  type RunRecord,
+  type RunSummary,
+  type ScenarioRecord,
+  type ScenarioSummary,
+  type Store,
+  type StoredApiKey,
+  type StoredResponse,
+  type UpdateResult,
+} from './store.ts';
+
+interface ScenarioRow {
+  seq: number;
+  id: string;
+  name: string;
+  version: number;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface RunRow {
+  seq: number;
+  id: string;
+  scenario_id: string;
+  scenario_version: number;
+  status: string;
+  inputs_hash: string;
+  model_version: string;
+  scenario: string;
+  plan: string;
+  created_at: string;
+}
+
+const newId = (prefix: string): string => `${prefix}_${randomBytes(10).toString('hex')}`;
+const now = (): string => new Date().toISOString();
+
+const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new InvalidCursorError();
+  return Number(match[1]);
+}
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:` for a throw-away store. Parent directories are created. */
+  readonly path: string;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, MIGRATIONS);
+  return new SqliteStore(db);
+}
+
+/** Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction. */
+export function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const ran: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now(),
+      );
+    })();
+    ran.push(migration.version);
+  }
+  return ran;
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  #closed = false;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  async createScenario(scenario: Scenario): Promise<ScenarioRecord> {
+    const id = newId('sc');
+    const at = now();
+    this.#db
+      .prepare('INSERT INTO scenarios (id, name, version, body, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)')
+      .run(id, scenario.name, JSON.stringify(scenario), at, at);
+    return { id, version: 1, createdAt: at, updatedAt: at, scenario };
+  }
+
+  async getScenario(id: string): Promise<ScenarioRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM scenarios WHERE id = ?').get(id) as ScenarioRow | undefined;
+    return row ? toScenarioRecord(row) : null;
+  }
+
+  async listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>> {
+    const total = (this.#db.prepare('SELECT COUNT(*) AS n FROM scenarios').get() as { n: number }).n;
+    const rows = this.#pageRows<ScenarioRow>(
+      'SELECT seq, id, name, version, created_at, updated_at FROM scenarios',
+      [],
+      page,
+    );
+    return this.#page(rows, page, total, (r) => ({
+      id: r.id,
+      version: r.version,
+      name: r.name,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  async updateScenario(id: string, expectedVersion: number, scenario: Scenario): Promise<UpdateResult> {
+    return this.#db.transaction((): UpdateResult => {
+      const row = this.#db.prepare('SELECT * FROM scenarios WHERE id = ?').get(id) as ScenarioRow | undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (row.version !== expectedVersion) return { ok: false, reason: 'version_conflict', currentVersion: row.version };
+      const at = now();
+      this.#db
+        .prepare('UPDATE scenarios SET name = ?, version = version + 1, body = ?, updated_at = ? WHERE id = ?')
+        .run(scenario.name, JSON.stringify(scenario), at, id);
+      return {
+        ok: true,
+        record: { id, version: row.version + 1, createdAt: row.created_at, updatedAt: at, scenario },
+      };
+    }).immediate();
+  }
+
+  async deleteScenario(id: string, expectedVersion?: number): Promise<DeleteResult> {
+    return this.#db.transaction((): DeleteResult => {
+      const row = this.#db.prepare('SELECT version FROM scenarios WHERE id = ?').get(id) as
+        | { version: number }
+        | undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (expectedVersion !== undefined && row.version !== expectedVersion) {
+        return { ok: false, reason: 'version_conflict', currentVersion: row.version };
+      }
+      this.#db.prepare('DELETE FROM scenarios WHERE id = ?').run(id);
+      return { ok: true };
+    }).immediate();
+  }
+
+  async createRun(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord> {
+    const id = newId('run');
+    const createdAt = now();
+    this.#db
+      .prepare(
+        `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        run.scenarioId,
+        run.scenarioVersion,
+        run.status,
+        run.inputsHash,
+        run.modelVersion,
+        JSON.stringify(run.scenario),
+        JSON.stringify(run.plan),
+        createdAt,
+      );
+    return { ...run, id, createdAt };
+  }
+
+  async getRun(id: string): Promise<RunRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) return null;
+    return {
+      ...toRunSummary(row),
+      scenario: JSON.parse(row.scenario) as Scenario,
+      plan: JSON.parse(row.plan) as Plan,
+    };
+  }
+
+  async listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>> {
+    const total = (
+      this.#db.prepare('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ?').get(scenarioId) as { n: number }
+    ).n;
+    const rows = this.#pageRows<RunRow>(
+      'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at FROM runs WHERE scenario_id = ?',
+      [scenarioId],
+      page,
+    );
+    return this.#page(rows, page, total, toRunSummary);
+  }
+
+  async claimIdempotencyKey(scope: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyClaim> {
+    const nowMs = Date.now();
+    return this.#db.transaction((): IdempotencyClaim => {
+      this.#db.prepare('DELETE FROM idempotency_keys WHERE created_at_ms < ?').run(nowMs - ttlMs);
+      const row = this.#db
+        .prepare('SELECT fingerprint, state, response FROM idempotency_keys WHERE scope = ? AND key = ?')
+        .get(scope, key) as { fingerprint: string; state: string; response: string | null } | undefined;
+      if (!row) {
+        this.#db
+          .prepare(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, state, created_at_ms) VALUES (?, ?, ?, 'in_progress', ?)",
+          )
+          .run(scope, key, fingerprint, nowMs);
+        return { state: 'claimed' };
+      }
+      if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
+      if (row.state !== 'done' || row.response === null) return { state: 'in_progress' };
+      return { state: 'replay', response: JSON.parse(row.response) as StoredResponse };
+    }).immediate();
+  }
+
+  async completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void> {
+    this.#db
+      .prepare("UPDATE idempotency_keys SET state = 'done', response = ? WHERE scope = ? AND key = ?")
+      .run(JSON.stringify(response), scope, key);
+  }
+
+  async releaseIdempotencyKey(scope: string, key: string): Promise<void> {
+    this.#db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'in_progress'").run(scope, key);
+  }
+
+  async listApiKeys(): Promise<StoredApiKey[]> {
+    const rows = this.#db.prepare('SELECT id, role, sha256, created_at FROM api_keys ORDER BY created_at').all() as {
+      id: string;
+      role: Role;
+      sha256: string;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, role: r.role, sha256: r.sha256, createdAt: r.created_at }));
+  }
+
+  async addApiKey(role: Role, sha256: string): Promise<StoredApiKey> {
+    const key: StoredApiKey = { id: newId('key'), role, sha256: sha256.toLowerCase(), createdAt: now() };
+    this.#db
+      .prepare('INSERT INTO api_keys (id, role, sha256, created_at) VALUES (?, ?, ?, ?)')
+      .run(key.id, key.role, key.sha256, key.createdAt);
+    return key;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  /** Newest first; a cursor is the `seq` of the last item seen, and wins over `offset`. */
+  #pageRows<Row extends { seq: number }>(select: string, params: unknown[], page: PageRequest): Row[] {
+    const hasWhere = /\bWHERE\b/i.test(select);
+    if (page.cursor !== undefined) {
+      const before = decodeCursor(page.cursor);
+      return this.#db
+        .prepare(`${select} ${hasWhere ? 'AND' : 'WHERE'} seq < ? ORDER BY seq DESC LIMIT ?`)
+        .all(...params, before, page.limit + 1) as Row[];
+    }
+    return this.#db
+      .prepare(`${select} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+      .all(...params, page.limit + 1, page.offset ?? 0) as Row[];
+  }
+
+  #page<Row extends { seq: number }, T>(rows: Row[], page: PageRequest, total: number, map: (row: Row) => T): Page<T> {
+    const more = rows.length > page.limit;
+    const items = more ? rows.slice(0, page.limit) : rows;
+    const last = items[items.length - 1];
+    return { items: items.map(map), nextCursor: more && last ? encodeCursor(last.seq) : null, total };
+  }
+}
+
+function toScenarioRecord(row: ScenarioRow): ScenarioRecord {
+  return {
+    id: row.id,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    scenario: JSON.parse(row.body) as Scenario,
+  };
+}
+
+function toRunSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    scenarioId: row.scenario_id,
+    scenarioVersion: row.scenario_version,
+    createdAt: row.created_at,
+    status: row.status as RunSummary['status'],
+    inputsHash: row.inputs_hash,
+    modelVersion: row.model_version,
+  };
+}

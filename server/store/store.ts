@@ -1,0 +1,128 @@
+/**
+ * The one persistence interface of the service. The SQLite store implements it today; a
+ * PostgreSQL store will implement it later, so every method is async and nothing here mentions
+ * a database type. Records carry plain JSON values and ISO-8601 timestamps.
+ */
+import type { Scenario } from '../core/schema.ts';
+import type { Plan } from '../core/plan-schema.ts';
+
+export type Role = 'planner' | 'viewer';
+
+export interface ScenarioRecord {
+  readonly id: string;
+  /** Starts at 1 and grows by one on every update (optimistic concurrency, `If-Match`). */
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly scenario: Scenario;
+}
+
+export interface ScenarioSummary {
+  readonly id: string;
+  readonly version: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A solved scenario, never changed once written. */
+export interface RunRecord {
+  readonly id: string;
+  readonly scenarioId: string;
+  readonly scenarioVersion: number;
+  readonly createdAt: string;
+  readonly status: Plan['status'];
+  readonly inputsHash: string;
+  readonly modelVersion: string;
+  /** The scenario exactly as it was solved (the stored scenario may change later). */
+  readonly scenario: Scenario;
+  readonly plan: Plan;
+}
+
+export type RunSummary = Omit<RunRecord, 'scenario' | 'plan'>;
+
+export interface PageRequest {
+  readonly limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`; wins over `offset`. */
+  readonly cursor?: string;
+  readonly offset?: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  readonly nextCursor: string | null;
+  readonly total: number;
+}
+
+export type UpdateResult =
+  | { readonly ok: true; readonly record: ScenarioRecord }
+  | { readonly ok: false; readonly reason: 'not_found' }
+  | { readonly ok: false; readonly reason: 'version_conflict'; readonly currentVersion: number };
+
+export type DeleteResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'not_found' }
+  | { readonly ok: false; readonly reason: 'version_conflict'; readonly currentVersion: number };
+
+/** What an idempotent request left behind: its status, content type and body, to replay. */
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+export type IdempotencyClaim =
+  /** First use of the key: the caller runs the request, then completes or releases the claim. */
+  | { readonly state: 'claimed' }
+  /** Same key, same request, already answered: replay the stored response. */
+  | { readonly state: 'replay'; readonly response: StoredResponse }
+  /** Same key, same request, still running elsewhere. */
+  | { readonly state: 'in_progress' }
+  /** Same key used for a different request. */
+  | { readonly state: 'mismatch' };
+
+export interface StoredApiKey {
+  readonly id: string;
+  readonly role: Role;
+  /** Lower-case hex SHA-256 of the key; the key itself is never stored. */
+  readonly sha256: string;
+  readonly createdAt: string;
+}
+
+export interface Store {
+  createScenario(scenario: Scenario): Promise<ScenarioRecord>;
+  getScenario(id: string): Promise<ScenarioRecord | null>;
+  listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>>;
+  /** Replaces the scenario when `expectedVersion` is the current version. */
+  updateScenario(id: string, expectedVersion: number, scenario: Scenario): Promise<UpdateResult>;
+  /** Deletes the scenario (its runs stay: they are immutable records). */
+  deleteScenario(id: string, expectedVersion?: number): Promise<DeleteResult>;
+
+  createRun(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;
+
+  /**
+   * Claims `key` within `scope` for a request whose fingerprint is `fingerprint`.
+   * Claims older than `ttlMs` are forgotten.
+   */
+  claimIdempotencyKey(scope: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets a claim whose request failed, so the client may retry with the same key. */
+  releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+
+  listApiKeys(): Promise<StoredApiKey[]>;
+  addApiKey(role: Role, sha256: string): Promise<StoredApiKey>;
+
+  close(): Promise<void>;
+}
+
+/** Thrown when a cursor was not made by this store. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not valid');
+    this.name = 'InvalidCursorError';
+  }
+}
