@@ -1,0 +1,118 @@
+/**
+ * The one error handler. Known errors become their DESIGN §5 code; validation errors become 400
+ * with zod paths and messages; anything unexpected is logged and becomes a 500 that says nothing
+ * about internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, type ErrorCode, type Problem } from '../errors.ts';
+
+/** Enough to fix a body; a body with more problems than this gets a count of the rest. */
+const MAX_VALIDATION_DETAILS = 50;
+
+interface ValidationItem {
+  path?: (string | number)[];
+  instancePath?: string;
+  message?: string;
+}
+
+/** Turns a validation error into problems with zod paths (see `validatorCompiler` in app.ts). */
+export function validationProblems(items: readonly ValidationItem[]): Problem[] {
+  const problems = items.slice(0, MAX_VALIDATION_DETAILS).map((item) => ({
+    path: item.path ?? pathFromPointer(item.instancePath ?? ''),
+    message: item.message ?? 'is invalid',
+  }));
+  if (items.length > MAX_VALIDATION_DETAILS) {
+    problems.push({ path: [], message: `… and ${items.length - MAX_VALIDATION_DETAILS} more problems` });
+  }
+  return problems;
+}
+
+function pathFromPointer(pointer: string): (string | number)[] {
+  return pointer
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const CONTEXT_MESSAGES: Record<string, string> = {
+  querystring: 'The query string is not valid',
+  params: 'The path parameters are not valid',
+  headers: 'The headers are not valid',
+};
+
+/** Maps any thrown value to the API error it stands for; null = unexpected (a 500). */
+export function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (typeof error !== 'object' || error === null) return null;
+  const e = error as Partial<FastifyError> & { validation?: ValidationItem[]; validationContext?: string };
+
+  if (Array.isArray(e.validation)) {
+    const details = validationProblems(e.validation);
+    if (e.validationContext === 'body' || e.validationContext === undefined) {
+      return new ApiError('invalid_body', 'The body is not a valid request', details);
+    }
+    return new ApiError('invalid_request', CONTEXT_MESSAGES[e.validationContext] ?? 'The request is not valid', details);
+  }
+
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large', 'The body is larger than the 1 MB limit');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('unsupported_media_type', 'Send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('invalid_body', 'The body is empty');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('invalid_request', 'Content-Length does not match the body');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError('invalid_body', 'The body is not valid JSON');
+    default:
+      break;
+  }
+  // JSON.parse / secure-json-parse failures (syntax, __proto__ or constructor.prototype keys).
+  if (e instanceof SyntaxError || (e.statusCode === 400 && /prototype|JSON/i.test(e.message ?? ''))) {
+    return new ApiError('invalid_body', `The body is not valid JSON: ${safeMessage(e.message)}`);
+  }
+
+  const status = e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const byStatus: Partial<Record<number, ErrorCode>> = {
+      401: 'unauthorized',
+      403: 'forbidden',
+      404: 'not_found',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+      429: 'rate_limited',
+    };
+    const code = byStatus[status] ?? 'invalid_request';
+    return new ApiError(code, safeMessage(e.message) || 'The request is not valid');
+  }
+  return null;
+}
+
+/** Parser messages are short and about the body; cap them so nothing long is echoed back. */
+function safeMessage(message: string | undefined): string {
+  return (message ?? '').slice(0, 200);
+}
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply.code(error.statusCode).type('application/json; charset=utf-8').send(error.toPayload());
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const apiError = toApiError(error);
+    if (apiError) {
+      if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ code: apiError.code }, apiError.message);
+      return sendError(reply, apiError);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, new ApiError('internal', 'Something went wrong on our side; the request id identifies it in the logs'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    return sendError(reply, new ApiError('not_found', `No route ${request.method} ${path.slice(0, 200)}`));
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * `Idempotency-Key` on POSTs (for contract systems that retry). The first request with a key runs
+ * and, when it succeeds (2xx), its response is stored for `ttlMs`; a repeat with the same key and
+ * the same request (method, route, path parameters and validated body) gets the stored response
+ * with `Idempotent-Replayed: true`. The same key for a different request is a 422; a repeat while
+ * the first is still running is a 409. Failed requests are not stored: retry with the same key.
+ * Keys are scoped by API key, so two clients cannot collide.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.ts';
+import type { Store } from '../../store/store.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string; settled: boolean } | null;
+  }
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Response headers worth replaying; the rest (date, request id, rate limit) belong to the new request. */
+const REPLAYED_HEADERS = ['location', 'etag'];
+
+export interface IdempotencyOptions {
+  readonly store: Store;
+  readonly ttlMs: number;
+}
+
+export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
+  const { store, ttlMs } = options;
+  app.decorateRequest('idempotency', null);
+
+  // preHandler: after authentication and validation, so the fingerprint is of the validated body.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST') return;
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined) return;
+    const key = Array.isArray(raw) ? raw[0] : raw;
+    if (key === undefined || !KEY_PATTERN.test(key)) {
+      throw new ApiError('invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    }
+    const scope = request.principal?.keyId ?? 'anonymous';
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.routeOptions.url ?? request.url}\n`)
+      .update(`${JSON.stringify(request.params ?? {})}\n`)
+      .update(JSON.stringify(request.body ?? null) ?? '')
+      .digest('hex');
+    const claim = await store.claimIdempotencyKey(scope, key, fingerprint, ttlMs);
+    switch (claim.state) {
+      case 'claimed':
+        request.idempotency = { scope, key, settled: false };
+        return;
+      case 'mismatch':
+        throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
+      case 'in_progress':
+        throw new ApiError('idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later', undefined, {
+          'retry-after': '1',
+        });
+      case 'replay': {
+        const { response } = claim;
+        for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
+        reply.header('idempotent-replayed', 'true');
+        // A string payload with its content type is sent as stored, without re-serialising.
+        return reply.code(response.statusCode).type(response.contentType).send(response.body);
+      }
+    }
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const claim = request.idempotency;
+    if (!claim || claim.settled) return payload;
+    claim.settled = true;
+    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      await store.completeIdempotencyKey(claim.scope, claim.key, {
+        statusCode: reply.statusCode,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+        body: payload,
+        headers,
+      });
+    } else {
+      await store.releaseIdempotencyKey(claim.scope, claim.key);
+    }
+    return payload;
+  });
+
+  // A request that never reached onSend (client gone, error while sending) must not hold its key.
+  app.addHook('onResponse', async (request: FastifyRequest) => {
+    const claim = request.idempotency;
+    if (claim && !claim.settled) {
+      claim.settled = true;
+      await store.releaseIdempotencyKey(claim.scope, claim.key);
+    }
+  });
+}

@@ -1,0 +1,33 @@
+/** One-off optimisation: a scenario in, a plan out, nothing stored. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Scenario } from '../../../../core/schema.ts';
+import { Plan } from '../../../../core/plan-schema.ts';
+import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
+import { errorResponses } from '../../../schemas.ts';
+import { clientGoneSignal, solveScenario } from '../../../solve.ts';
+
+export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/optimise',
+      {
+        config: solveRouteConfig(ctx),
+        schema: {
+          tags: ['optimise'],
+          summary: 'Optimise a scenario (inline network, or the default network when omitted)',
+          description:
+            'Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model is 422 with every problem. Accepts `Idempotency-Key`.',
+          security: BEARER,
+          body: Scenario,
+          response: { 200: Plan, ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) },
+        },
+      },
+      async (request, reply) =>
+        solveScenario(ctx.model, request.body, {
+          defaultNetwork: ctx.defaultNetwork,
+          maxSolveMs: ctx.maxSolveMs,
+          signal: clientGoneSignal(reply.raw),
+        }),
+    );
+  };
+}

@@ -1,0 +1,80 @@
+/** A stored run, its flows as GeoJSON and its allocation as CSV. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { FlowFeatureCollection } from '../../../../../core/plan-schema.ts';
+import type { RunRecord as StoredRun } from '../../../../../store/store.ts';
+import { BEARER, type ApiContext } from '../../../../context.ts';
+import { notFound } from '../../../../errors.ts';
+import { errorResponses, IdParams, RunRecord } from '../../../../schemas.ts';
+import { allocationCsv } from '../../../../views/allocation-csv.ts';
+
+export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    const load = async (id: string): Promise<StoredRun> => {
+      const run = await ctx.store.getRun(id);
+      if (!run) throw notFound('Run', id);
+      return run;
+    };
+
+    app.get(
+      '/runs/:id',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'A stored run: scenario as solved, plan, inputs hash',
+          security: BEARER,
+          params: IdParams,
+          response: { 200: RunRecord, ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const run = await load(request.params.id);
+        // Runs never change: caches may keep them.
+        reply.header('cache-control', 'private, max-age=31536000, immutable');
+        return run;
+      },
+    );
+
+    app.get(
+      '/runs/:id/flows.geojson',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: "The run's flows: one LineString per leg with tonnes",
+          security: BEARER,
+          params: IdParams,
+          response: { 200: FlowFeatureCollection, ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const run = await load(request.params.id);
+        reply.type('application/geo+json; charset=utf-8');
+        return run.plan.flows;
+      },
+    );
+
+    app.get(
+      '/runs/:id/allocation.csv',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'Allocation per market as CSV',
+          description: 'Columns: market, country, domestic, tonnes, price, duty, logistics, netback, route (USD per tonne).',
+          security: BEARER,
+          params: IdParams,
+          response: {
+            200: { description: 'CSV, one row per market', content: { 'text/csv': { schema: z.string() } } },
+            ...errorResponses(401, 403, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const run = await load(request.params.id);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${run.id}-allocation.csv"`)
+          .send(allocationCsv(run.plan));
+      },
+    );
+  };
+}

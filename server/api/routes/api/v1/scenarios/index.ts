@@ -1,0 +1,139 @@
+/** Stored, versioned scenarios: create, list (paged), read, update with If-Match, delete. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Scenario } from '../../../../../core/schema.ts';
+import { InvalidCursorError } from '../../../../../store/store.ts';
+import { BEARER, type ApiContext } from '../../../../context.ts';
+import { ApiError, notFound } from '../../../../errors.ts';
+import { etagOf, parseIfMatch } from '../../../../http.ts';
+import { errorResponses, IdParams, IfMatchHeaders, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
+
+/** A bad cursor is the client's mistake, not ours. */
+export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw new ApiError('invalid_request', 'The cursor is not valid: use a nextCursor from a previous page');
+    throw error;
+  }
+}
+
+export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    const { store } = ctx;
+
+    app.post(
+      '/scenarios',
+      {
+        schema: {
+          tags: ['scenarios'],
+          summary: 'Store a scenario (version 1)',
+          description: 'Accepts `Idempotency-Key`.',
+          security: BEARER,
+          body: Scenario,
+          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const record = await store.createScenario(request.body);
+        reply.code(201).header('location', `/api/v1/scenarios/${record.id}`).header('etag', etagOf(record.version));
+        return record;
+      },
+    );
+
+    app.get(
+      '/scenarios',
+      {
+        schema: {
+          tags: ['scenarios'],
+          summary: 'List scenarios, newest first',
+          description: 'Page with `limit` and either `cursor` (from `nextCursor`) or `offset`.',
+          security: BEARER,
+          querystring: PageQuery,
+          response: { 200: pageOf(ScenarioSummary), ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => withCursor(() => store.listScenarios(request.query)),
+    );
+
+    app.get(
+      '/scenarios/:id',
+      {
+        schema: {
+          tags: ['scenarios'],
+          summary: 'Read a scenario (ETag = version)',
+          security: BEARER,
+          params: IdParams,
+          response: { 200: ScenarioRecord, ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const record = await store.getScenario(request.params.id);
+        if (!record) throw notFound('Scenario', request.params.id);
+        reply.header('etag', etagOf(record.version));
+        return record;
+      },
+    );
+
+    app.put(
+      '/scenarios/:id',
+      {
+        schema: {
+          tags: ['scenarios'],
+          summary: 'Replace a scenario; If-Match with the version you last read is required',
+          description: 'Missing `If-Match` → 428 `precondition_required`; a stale version → 409 `version_conflict`.',
+          security: BEARER,
+          params: IdParams,
+          headers: IfMatchHeaders,
+          body: Scenario,
+          response: { 200: ScenarioRecord, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 428) },
+        },
+      },
+      async (request, reply) => {
+        const expected = parseIfMatch(request.headers['if-match']);
+        if (expected === undefined) {
+          throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
+        }
+        const result = await store.updateScenario(request.params.id, expected, request.body);
+        if (!result.ok) {
+          if (result.reason === 'not_found') throw notFound('Scenario', request.params.id);
+          throw versionConflict(expected, result.currentVersion);
+        }
+        reply.header('etag', etagOf(result.record.version));
+        return result.record;
+      },
+    );
+
+    app.delete(
+      '/scenarios/:id',
+      {
+        schema: {
+          tags: ['scenarios'],
+          summary: 'Delete a scenario (its runs stay); If-Match optional',
+          security: BEARER,
+          params: IdParams,
+          headers: IfMatchHeaders,
+          response: { 204: z.undefined(), ...errorResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const expected = parseIfMatch(request.headers['if-match']);
+        const result = await store.deleteScenario(request.params.id, expected);
+        if (!result.ok) {
+          if (result.reason === 'not_found') throw notFound('Scenario', request.params.id);
+          throw versionConflict(expected ?? 0, result.currentVersion);
+        }
+        return reply.code(204).send();
+      },
+    );
+  };
+}
+
+export function versionConflict(expected: number, current: number): ApiError {
+  return new ApiError(
+    'version_conflict',
+    `The scenario is at version ${current}, not ${expected}: read it again and reapply your change`,
+    { expectedVersion: expected, currentVersion: current },
+    { etag: etagOf(current) },
+  );
+}

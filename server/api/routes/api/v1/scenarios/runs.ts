@@ -1,0 +1,71 @@
+/** Runs of a stored scenario: solve and store an immutable run; list a scenario's runs. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.ts';
+import { notFound } from '../../../../errors.ts';
+import { etagOf, parseIfMatch } from '../../../../http.ts';
+import { errorResponses, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
+import { clientGoneSignal, solveScenario } from '../../../../solve.ts';
+import { versionConflict, withCursor } from './index.ts';
+
+export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    const { store } = ctx;
+
+    app.post(
+      '/scenarios/:id/runs',
+      {
+        config: solveRouteConfig(ctx),
+        schema: {
+          tags: ['runs'],
+          summary: 'Solve the stored scenario and store the run',
+          description:
+            'No body. The run records the scenario version, the plan and its inputs hash, and never changes. Optional `If-Match` makes sure the version you expect is the one solved. Accepts `Idempotency-Key`.',
+          security: BEARER,
+          params: IdParams,
+          headers: IfMatchHeaders,
+          response: { 201: RunRecord, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
+        },
+      },
+      async (request, reply) => {
+        const expected = parseIfMatch(request.headers['if-match']);
+        const record = await store.getScenario(request.params.id);
+        if (!record) throw notFound('Scenario', request.params.id);
+        if (expected !== undefined && expected !== record.version) throw versionConflict(expected, record.version);
+        const plan = await solveScenario(ctx.model, record.scenario, {
+          defaultNetwork: ctx.defaultNetwork,
+          maxSolveMs: ctx.maxSolveMs,
+          signal: clientGoneSignal(reply.raw),
+        });
+        const run = await store.createRun({
+          scenarioId: record.id,
+          scenarioVersion: record.version,
+          status: plan.status,
+          inputsHash: plan.inputsHash,
+          modelVersion: plan.modelVersion,
+          scenario: record.scenario,
+          plan,
+        });
+        reply.code(201).header('location', `/api/v1/runs/${run.id}`).header('etag', etagOf(record.version));
+        return run;
+      },
+    );
+
+    app.get(
+      '/scenarios/:id/runs',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: "List a scenario's runs, newest first",
+          security: BEARER,
+          params: IdParams,
+          querystring: PageQuery,
+          response: { 200: pageOf(RunSummary), ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        if (!(await store.getScenario(request.params.id))) throw notFound('Scenario', request.params.id);
+        return withCursor(() => store.listRuns(request.params.id, request.query));
+      },
+    );
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The API's own shapes (records, pages, errors, comparisons, GeoJSON), built on the shared zod
+ * schemas. Shared schemas are registered here with ids so the OpenAPI document has `$ref`s, and
+ * carry examples for Swagger UI.
+ */
+import { z } from 'zod';
+import { Network, Scenario } from '../core/schema.ts';
+import { MarketResult, Plan, PlanStatus, Kpis } from '../core/plan-schema.ts';
+import { ERROR_STATUS, type ErrorCode } from './errors.ts';
+
+export const EXAMPLE_SCENARIO = {
+  name: 'Phase 1, base prices',
+  description: 'Default network, annual plan for 2027, half of sales stay in Kazakhstan',
+  horizon: { kind: 'annual', year: 2027 },
+  phase: 1,
+  policy: { domesticShare: 0.5, basis: 'sales' },
+  objective: 'margin',
+  overrides: { exportPriceMultiplier: 1.1 },
+} as const;
+
+// Registered once: the registry refuses a second schema under the same id.
+if (!z.globalRegistry.has(Scenario)) {
+  z.globalRegistry.add(Scenario, {
+    id: 'Scenario',
+    description: 'What to optimise: policy, phase, horizon, overrides; the network inline or (omitted) the default one.',
+    examples: [EXAMPLE_SCENARIO],
+  });
+  z.globalRegistry.add(Network, { id: 'Network', description: 'Plants, markets, transit nodes and legs, with sources.' });
+  z.globalRegistry.add(Plan, { id: 'Plan', description: 'An optimised plan: status, KPIs, markets, legs, flows, why.' });
+  z.globalRegistry.add(Kpis, { id: 'Kpis' });
+  z.globalRegistry.add(MarketResult, { id: 'MarketResult' });
+}
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({
+    id: 'Error',
+    examples: [
+      {
+        error: {
+          code: 'invalid_body',
+          message: 'The body is not a valid request',
+          details: [{ path: ['policy', 'domesticShare'], message: 'Too big: expected number to be <=1' }],
+        },
+      },
+    ],
+  });
+
+/** Error responses for a route's documentation; the payload is always `ErrorBody`. */
+export function errorResponses(...codes: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+}
+
+const IsoTime = z.string().meta({ examples: ['2026-11-25T08:30:00.000Z'] });
+
+export const ScenarioRecord = z
+  .object({
+    id: z.string().meta({ examples: ['sc_3f9a1c0d2b7e4a5f6c8d'] }),
+    version: z.number().int().min(1),
+    createdAt: IsoTime,
+    updatedAt: IsoTime,
+    scenario: Scenario,
+  })
+  .meta({ id: 'ScenarioRecord' });
+
+export const ScenarioSummary = z
+  .object({ id: z.string(), version: z.number().int(), name: z.string(), createdAt: IsoTime, updatedAt: IsoTime })
+  .meta({ id: 'ScenarioSummary' });
+
+const runFields = {
+  id: z.string().meta({ examples: ['run_0b1c2d3e4f5a6b7c8d9e'] }),
+  scenarioId: z.string(),
+  scenarioVersion: z.number().int(),
+  createdAt: IsoTime,
+  status: PlanStatus,
+  inputsHash: z.string(),
+  modelVersion: z.string(),
+};
+export const RunSummary = z.object(runFields).meta({ id: 'RunSummary' });
+export const RunRecord = z
+  .object({ ...runFields, scenario: Scenario, plan: Plan })
+  .meta({ id: 'Run', description: 'An immutable run: the scenario as solved, its version, the plan and its inputs hash.' });
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    total: z.number().int(),
+  });
+}
+
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(200).optional(),
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+
+export const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
+
+/** `If-Match: 3`, `"3"` or `W/"3"`: the version the client last saw. */
+export const IfMatchHeaders = z.object({ 'if-match': z.string().max(100).optional() });
+
+export const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
+
+const Point = z.object({ type: z.literal('Point'), coordinates: z.array(z.number()) });
+const LineStringGeometry = z.object({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number())) });
+export const GeoJsonFeatureCollection = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(
+      z.object({
+        type: z.literal('Feature'),
+        id: z.string().optional(),
+        geometry: z.union([Point, LineStringGeometry]),
+        properties: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  })
+  .meta({ id: 'FeatureCollection', description: 'GeoJSON, coordinates [lng, lat].' });
+
+const Diff = z
+  .object({ a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() })
+  .meta({ id: 'Diff', description: 'Value in run a, in run b, and b − a (null where a side has no value).' });
+
+const RunRef = z.object({
+  id: z.string(),
+  scenarioId: z.string(),
+  scenarioVersion: z.number().int(),
+  scenarioName: z.string(),
+  status: PlanStatus,
+  inputsHash: z.string(),
+  createdAt: IsoTime,
+});
+
+export const Comparison = z
+  .object({
+    a: RunRef,
+    b: RunRef,
+    kpis: z.array(z.object({ key: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() })),
+    markets: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        country: z.string(),
+        domestic: z.boolean(),
+        tonnes: Diff,
+        netbackUsdPerTonne: Diff,
+        priceUsdPerTonne: Diff,
+        logisticsCostUsdPerTonne: Diff,
+      }),
+    ),
+    legs: z.array(
+      z.object({ id: z.string(), name: z.string(), mode: z.string().nullable(), tonnes: Diff, utilisation: Diff, co2Tonnes: Diff }),
+    ),
+  })
+  .meta({ id: 'Comparison', description: 'Two runs side by side: per KPI, per market and per leg.' });
+
+export const CompareQuery = z
+  .object({
+    runs: z
+      .string()
+      .max(300)
+      .transform((s) => s.split(',').map((id) => id.trim()))
+      .pipe(z.tuple([z.string().min(1).max(100), z.string().min(1).max(100)], 'give exactly two run ids: runs=a,b'))
+      .meta({ examples: ['run_aaa,run_bbb'] }),
+  })
+  .strict();

@@ -1,0 +1,80 @@
+/** Two runs side by side: per KPI, per market and per leg, each as { a, b, delta = b − a }. */
+import type { Plan } from '../../core/plan-schema.ts';
+import type { RunRecord } from '../../store/store.ts';
+
+export interface Diff {
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+
+export const diff = (a: number | null | undefined, b: number | null | undefined): Diff => {
+  const av = a ?? null;
+  const bv = b ?? null;
+  return { a: av, b: bv, delta: av === null || bv === null ? null : bv - av };
+};
+
+const runRef = (run: RunRecord) => ({
+  id: run.id,
+  scenarioId: run.scenarioId,
+  scenarioVersion: run.scenarioVersion,
+  scenarioName: run.plan.scenarioName,
+  status: run.status,
+  inputsHash: run.inputsHash,
+  createdAt: run.createdAt,
+});
+
+/** Ids in order of first appearance: a's, then those only in b. */
+function unionIds<T extends { id: string }>(a: readonly T[], b: readonly T[]): string[] {
+  return [...new Set([...a.map((x) => x.id), ...b.map((x) => x.id)])];
+}
+
+export function compareRuns(runA: RunRecord, runB: RunRecord) {
+  const a: Plan = runA.plan;
+  const b: Plan = runB.plan;
+
+  const kpiKeys = [...new Set([...Object.keys(a.kpis ?? {}), ...Object.keys(b.kpis ?? {})])];
+  const numericKpi = (plan: Plan, key: string): number | null => {
+    const value = (plan.kpis as Record<string, unknown> | null)?.[key];
+    return typeof value === 'number' ? value : null;
+  };
+  const kpis = kpiKeys
+    .filter((key) => typeof (a.kpis as Record<string, unknown> | null)?.[key] !== 'string')
+    .map((key) => ({ key, ...diff(numericKpi(a, key), numericKpi(b, key)) }));
+
+  const marketsA = new Map(a.markets.map((m) => [m.id, m]));
+  const marketsB = new Map(b.markets.map((m) => [m.id, m]));
+  const markets = unionIds(a.markets, b.markets).map((id) => {
+    const ma = marketsA.get(id);
+    const mb = marketsB.get(id);
+    const any = (ma ?? mb)!;
+    return {
+      id,
+      name: any.name,
+      country: any.country,
+      domestic: any.domestic,
+      tonnes: diff(ma?.tonnes, mb?.tonnes),
+      netbackUsdPerTonne: diff(ma?.netbackUsdPerTonne, mb?.netbackUsdPerTonne),
+      priceUsdPerTonne: diff(ma?.priceUsdPerTonne, mb?.priceUsdPerTonne),
+      logisticsCostUsdPerTonne: diff(ma?.logisticsCostUsdPerTonne, mb?.logisticsCostUsdPerTonne),
+    };
+  });
+
+  const legsA = new Map(a.legs.map((l) => [l.id, l]));
+  const legsB = new Map(b.legs.map((l) => [l.id, l]));
+  const legs = unionIds(a.legs, b.legs).map((id) => {
+    const la = legsA.get(id);
+    const lb = legsB.get(id);
+    const any = (la ?? lb)!;
+    return {
+      id,
+      name: any.name,
+      mode: any.mode ?? null,
+      tonnes: diff(la?.tonnes, lb?.tonnes),
+      utilisation: diff(la?.utilisation, lb?.utilisation),
+      co2Tonnes: diff(la?.co2Tonnes, lb?.co2Tonnes),
+    };
+  });
+
+  return { a: runRef(runA), b: runRef(runB), kpis, markets, legs };
+}

@@ -1,0 +1,236 @@
+/**
+ * Builds the service (API, OpenAPI document, Swagger UI, map page) without listening, so tests
+ * use `app.inject()` and `server.ts` only listens and shuts down.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { Network } from './core/schema.ts';
+import type { Store } from './store/store.ts';
+import { ApiError } from './api/errors.ts';
+import type { ApiContext, RateLimit } from './api/context.ts';
+import { ensurePlannerKey, Keyring, registerAuth, type ApiKeyEntry } from './api/plugins/auth.ts';
+import { registerErrorHandling } from './api/plugins/errors.ts';
+import { registerIdempotency } from './api/plugins/idempotency.ts';
+import { loadModelServices, type ModelServices } from './api/solve.ts';
+import { healthRoutes } from './api/routes/health.ts';
+import { networkRoutes } from './api/routes/api/v1/network.ts';
+import { optimiseRoutes } from './api/routes/api/v1/optimise.ts';
+import { scenarioRoutes } from './api/routes/api/v1/scenarios/index.ts';
+import { scenarioRunRoutes } from './api/routes/api/v1/scenarios/runs.ts';
+import { runRoutes } from './api/routes/api/v1/runs/index.ts';
+import { compareRoutes } from './api/routes/api/v1/compare.ts';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface AppOptions {
+  readonly store: Store;
+  /**
+   * Configured keys (`API_KEYS`, `API_KEYS_FILE`). Empty or omitted: the keys live in the store,
+   * and when it has none a planner key is created and handed once to `onPlannerKeyCreated`.
+   */
+  readonly keys?: readonly ApiKeyEntry[];
+  readonly onPlannerKeyCreated?: (key: string) => void | Promise<void>;
+  /** Reads without a key. Default: true when no keys are configured, else false. Writes always need a key. */
+  readonly publicRead?: boolean;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Limit on solving routes (POST /optimise, POST /scenarios/:id/runs). Default 30 per minute per key. */
+  readonly rateLimit?: RateLimit | false;
+  /** Origins allowed to call the API from a browser; `*` for any. Default: none (same origin only). */
+  readonly corsOrigins?: readonly string[];
+  /** The model (optimise, consistency check, default network); default: the real one. */
+  readonly model?: ModelServices;
+  /** The default network; default: `model.loadDefaultNetwork()`. */
+  readonly network?: Network;
+  /** Built map page; null = none. Default: web/dist. */
+  readonly webRoot?: string | null;
+  /** Ceiling on a scenario's `timeLimitMs`. Default 60 s. */
+  readonly maxSolveMs?: number;
+  /** How long an Idempotency-Key's response is kept. Default 24 h. */
+  readonly idempotencyTtlMs?: number;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Keeps zod's own issue paths (numbers stay numbers) for the 400 details. */
+const validatorCompiler =
+  ({ schema }: { schema: z.ZodType }) =>
+  (data: unknown) => {
+    const result = schema.safeParse(data);
+    if (result.success) return { value: result.data };
+    return {
+      error: result.error.issues.map((issue) => {
+        const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        return { path, message: issue.message, keyword: issue.code, instancePath: `/${path.join('/')}`, schemaPath: '', params: {} };
+      }),
+    };
+  };
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestTimeout: 15 * 60_000,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // JSON as usual (prototype-poisoning keys refused), but an empty body is no body.
+  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    defaultJsonParser(request, text, done);
+  });
+
+  const model = options.model ?? (await loadModelServices());
+  const defaultNetwork = options.network ?? model.loadDefaultNetwork();
+
+  let keys = options.keys ?? [];
+  const keysConfigured = keys.length > 0;
+  if (!keysConfigured) {
+    const { keys: stored, createdKey } = await ensurePlannerKey(options.store);
+    keys = stored;
+    if (createdKey) await options.onPlannerKeyCreated?.(createdKey);
+  }
+  const publicRead = options.publicRead ?? !keysConfigured;
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Leaflet and Swagger UI position elements with inline style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    // Served over plain HTTP on a laptop as often as behind TLS.
+    hsts: false,
+  });
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: options.corsOrigins.includes('*') ? '*' : [...options.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id'],
+      exposedHeaders: ['etag', 'location', 'x-request-id', 'idempotent-replayed', 'retry-after'],
+      maxAge: 600,
+    });
+  }
+
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) =>
+      request.principal && request.principal.role !== 'anonymous' ? request.principal.keyId : request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError('rate_limited', `Too many solves: at most ${context.max} per ${context.after}; retry later`),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Caspian export optimiser API',
+        description:
+          'How much cement from the Aktobe plant goes to which domestic or export market, by which route. Errors: `{ error: { code, message, details? } }`.',
+        version: '1',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key (planner or viewer)' } } },
+      tags: [
+        { name: 'optimise', description: 'One-off optimisation' },
+        { name: 'scenarios', description: 'Stored, versioned scenarios' },
+        { name: 'runs', description: 'Immutable runs and comparisons' },
+        { name: 'network', description: 'The default network' },
+        { name: 'service', description: 'Liveness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: true, validatorUrl: null } as Record<string, unknown>,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const ctx: ApiContext = {
+    store: options.store,
+    model,
+    defaultNetwork,
+    maxSolveMs: options.maxSolveMs ?? 60_000,
+    solveRateLimit: options.rateLimit ?? { max: 30, timeWindowMs: 60_000 },
+  };
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      registerAuth(api, { keyring: new Keyring(keys), publicRead });
+      registerIdempotency(api, { store: options.store, ttlMs: options.idempotencyTtlMs ?? 24 * 3600_000 });
+      await api.register(networkRoutes(ctx));
+      await api.register(optimiseRoutes(ctx));
+      await api.register(scenarioRoutes(ctx));
+      await api.register(scenarioRunRoutes(ctx));
+      await api.register(runRoutes(ctx));
+      await api.register(compareRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  if (webRoot && existsSync(`${webRoot}/index.html`)) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/' });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(MISSING_WEB_PAGE),
+    );
+  }
+
+  app.addHook('onClose', async () => {
+    await options.store.close();
+  });
+  return app;
+}
+
+const MISSING_WEB_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Caspian export optimiser</title></head>
+<body><h1>Caspian export optimiser</h1>
+<p>The map page is not built. Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it) and reload.</p>
+<p>The API is up: <a href="/docs">API documentation</a>, <a href="/openapi.json">OpenAPI document</a>, <a href="/health">health</a>.</p>
+</body></html>
+`;
