@@ -22,7 +22,7 @@ import {
   plantCapacityTonnes,
   priceNetOfDutyUsdPerTonne,
 } from './scenario.ts';
-import type { Leg, Network, Scenario } from './schema.ts';
+import type { Leg, Market, Network, Scenario } from './schema.ts';
 import { explainBinding } from './explain.ts';
 
 const EPS_TONNES = 1e-6;
@@ -155,7 +155,7 @@ export function readSolution(
     const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
     const routes = decomposeRoutes(market.id, network, legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
     const gap =
-      tonnes > EPS_TONNES ? null : priceGap(market.id, market.dutyPct, built, result, demand > 0);
+      tonnes > EPS_TONNES ? null : priceGap(market, network, scenario, built, result, demand > 0);
     return {
       id: market.id,
       name: market.name,
@@ -355,27 +355,70 @@ function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network
 }
 
 /**
- * How much the market's best price must rise before serving it pays, from the reduced cost of its
- * first tier (engines with duals only). Null when unknown or when the market has no demand.
+ * How much the market's best price must rise before serving it pays (USD/t, on the delivered price).
+ * From the duals, not the sale variable's own reduced cost (which is degenerate when the market's
+ * whole route sits at zero): a tonne delivered to m costs the plant's opportunity cost (variable
+ * cost + capacity shadow price) plus the cheapest route at freight + handling + carbon + the shadow
+ * prices of full legs and nodes on it, plus what it does to the domestic rule and the export cap.
+ * Null without duals, for objectives other than margin, or when the market has no demand.
  */
 function priceGap(
-  marketId: string,
-  dutyPct: number,
+  market: Market,
+  network: Network,
+  scenario: Scenario,
   built: BuiltModel,
   result: Extract<SolveResult, { status: 'optimal' }>,
   hasDemand: boolean,
 ): number | null {
-  const rc = result.sensitivity?.reducedCosts;
-  if (!rc || !hasDemand) return null;
-  let gap = Infinity;
+  const duals = result.sensitivity?.rowDuals;
+  if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
+  const rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]));
+  const dual = (name: string) => {
+    const i = rowIndex.get(name);
+    return i === undefined ? 0 : duals[i];
+  };
+  const years = new Set(built.index.periods.map((p) => p.year)).size;
+  const share = scenario.policy.domesticShare;
+  const legs = built.index.legsForMarket.get(market.id) ?? [];
+  let best = Infinity;
   for (const t of built.index.periods) {
-    const v = built.index.sale.get(key(marketId, 0, t.index));
-    if (v === undefined) continue;
-    const reduced = built.model.sense === 'max' ? -rc[v] : rc[v];
-    gap = Math.min(gap, Math.max(0, reduced));
+    if (t.phase < market.openFromPhase) continue;
+    const yearSuffix = years > 1 ? `:${t.year}` : '';
+    const shareDual = Math.abs(dual(`domestic-share${yearSuffix}`));
+    const atPlant = new Map<string, number>();
+    for (const plant of network.plants) {
+      let cost = plant.variableCostUsdPerTonne + Math.max(0, dual(`capacity:${plant.id}:${t.label}`));
+      if (scenario.policy.basis === 'production') cost += share * shareDual;
+      atPlant.set(plant.id, cost);
+    }
+    const reach = new Map(atPlant);
+    for (let i = 0; i <= legs.length; i++) {
+      let changed = false;
+      for (const leg of legs) {
+        const from = reach.get(leg.from);
+        if (from === undefined) continue;
+        const cost =
+          from +
+          built.index.legUnitCostUsdPerTonne.get(leg.id)! +
+          scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +
+          Math.max(0, dual(`leg:${leg.id}:${t.label}`)) +
+          Math.max(0, dual(`node:${leg.to}:${t.label}`));
+        if (cost < (reach.get(leg.to) ?? Infinity)) {
+          reach.set(leg.to, cost);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    let delivered = reach.get(market.id) ?? Infinity;
+    if (scenario.policy.basis === 'sales') delivered += market.domestic ? -(1 - share) * shareDual : share * shareDual;
+    else if (market.domestic) delivered -= shareDual;
+    if (!market.domestic) delivered += Math.max(0, dual(`export-cap${yearSuffix}`));
+    const net = priceNetOfDutyUsdPerTonne(market.tiers[0].priceUsdPerTonne, market.dutyPct);
+    best = Math.min(best, Math.max(0, delivered - net));
   }
-  const netShare = 1 - dutyPct / 100;
-  return Number.isFinite(gap) && netShare > 0 ? gap / netShare : null;
+  const netShare = 1 - market.dutyPct / 100;
+  return Number.isFinite(best) && netShare > 0 ? best / netShare : null;
 }
 
 /** Split a market's flows into plant-to-market routes (largest first). */
