@@ -1,0 +1,68 @@
+/**
+ * The service's configuration from the environment. Everything has a default, so `npm start`
+ * needs no set-up.
+ *
+ * PORT (3000), HOST (0.0.0.0), DATABASE_PATH (var/caspian.db), API_KEYS ("planner:<key>,viewer:<key>"),
+ * API_KEYS_FILE (JSON, see parseApiKeysFile), PUBLIC_READ (true when unset and no keys are configured),
+ * CORS_ORIGINS (comma list or *), SOLVE_RATE_LIMIT (solves per minute per key, 30; 0 = off),
+ * MAX_SOLVE_MS (60000), LOG_LEVEL (info), SHUTDOWN_TIMEOUT_MS (30000).
+ */
+import { readFileSync } from 'node:fs';
+import { parseApiKeysEnv, parseApiKeysFile, type ApiKeyEntry } from './plugins/auth.ts';
+import type { RateLimit } from './context.ts';
+
+export interface ServiceConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databasePath: string;
+  readonly keys: ApiKeyEntry[];
+  readonly publicRead: boolean | undefined;
+  readonly corsOrigins: string[];
+  readonly rateLimit: RateLimit | false;
+  readonly maxSolveMs: number;
+  readonly logLevel: string;
+  readonly shutdownTimeoutMs: number;
+  /** Where the key created on first start is written for the local user (mode 0600). */
+  readonly plannerKeyFile: string;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false`);
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const keys: ApiKeyEntry[] = [];
+  if (env.API_KEYS?.trim()) keys.push(...parseApiKeysEnv(env.API_KEYS));
+  if (env.API_KEYS_FILE?.trim()) {
+    keys.push(...parseApiKeysFile(JSON.parse(readFileSync(env.API_KEYS_FILE, 'utf8')) as unknown));
+  }
+  const solvesPerMinute = integer(env, 'SOLVE_RATE_LIMIT', 30, 0, 1_000_000);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    databasePath: env.DATABASE_PATH?.trim() || 'var/caspian.db',
+    keys,
+    publicRead: boolean(env, 'PUBLIC_READ'),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    rateLimit: solvesPerMinute === 0 ? false : { max: solvesPerMinute, timeWindowMs: 60_000 },
+    maxSolveMs: integer(env, 'MAX_SOLVE_MS', 60_000, 10, 600_000),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
+    plannerKeyFile: env.PLANNER_KEY_FILE?.trim() || 'var/planner-key.txt',
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Starts the service: reads the environment, opens the store, builds the app and listens.
+ * On SIGTERM / SIGINT it stops accepting connections, lets in-flight requests finish, closes
+ * the store and exits (forcefully after SHUTDOWN_TIMEOUT_MS).
+ */
+import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildApp } from './app.ts';
+import { configFromEnv } from './api/config.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+
+const config = configFromEnv();
+const store = openSqliteStore({ path: config.databasePath });
+
+const app = await buildApp({
+  store,
+  keys: config.keys,
+  publicRead: config.publicRead,
+  corsOrigins: config.corsOrigins,
+  rateLimit: config.rateLimit,
+  maxSolveMs: config.maxSolveMs,
+  logger: { level: config.logLevel },
+  onPlannerKeyCreated: (key) => {
+    // Printed once; only its hash is stored. The file lets a local user open the map and write.
+    mkdirSync(dirname(config.plannerKeyFile), { recursive: true });
+    writeFileSync(config.plannerKeyFile, `${key}\n`, { mode: 0o600 });
+    chmodSync(config.plannerKeyFile, 0o600);
+    process.stdout.write(
+      `\nNo API keys configured: created a planner key (shown once, also written to ${config.plannerKeyFile}, mode 0600):\n\n  ${key}\n\n` +
+        'Use it as "Authorization: Bearer <key>". Set API_KEYS or API_KEYS_FILE to manage keys yourself.\n\n',
+    );
+  },
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+  const force = setTimeout(() => {
+    app.log.error('in-flight requests did not finish in time; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  force.unref();
+  try {
+    await app.close(); // stops accepting, waits for in-flight requests, then closes the store (onClose)
+    process.exit(0);
+  } catch (error) {
+    app.log.error({ err: error }, 'error while shutting down');
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  app.log.error({ err: error }, 'could not listen');
+  await store.close();
+  process.exit(1);
+}
