@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the engine adapters. Browser-safe (no Node imports).
  */
-import { countIntegerVariables, rowActivity, type EngineName, type LpModel, type SolveResult, type SolveStats } from '../core/lp.ts';
+import { countIntegerVariables, type EngineName, type LpModel, type SolveResult, type SolveStats } from '../core/lp.ts';
 
 export function makeStats(model: LpModel, engine: EngineName, engineVersion: string, solveMs: number): SolveStats {
   return {
@@ -42,7 +42,8 @@ export interface Violation {
 
 /**
  * First violated bound, row or integrality requirement of `values`, or undefined when the point
- * is feasible within `rel` (relative to each bound's magnitude, at least absolute `rel`).
+ * is feasible within `rel` (relative to each bound's magnitude, at least absolute `rel`; for rows
+ * also relative to Σ|coef·x|). Integer variables must be within 1e-6 of an integer.
  */
 export function findViolation(model: LpModel, values: readonly number[], rel = 1e-6): Violation | undefined {
   if (values.length !== model.variables.length) return { kind: 'value', name: 'values.length', amount: Math.abs(values.length - model.variables.length) };
@@ -57,9 +58,18 @@ export function findViolation(model: LpModel, values: readonly number[], rel = 1
     }
   }
   for (const row of model.rows) {
-    const a = rowActivity(row, values);
-    if (a < row.lb - tol(row.lb, rel)) return { kind: 'row', name: row.name, amount: row.lb - a };
-    if (a > row.ub + tol(row.ub, rel)) return { kind: 'row', name: row.name, amount: a - row.ub };
+    let a = 0;
+    let magnitude = 0;
+    for (const t of row.terms) {
+      a += t.coef * values[t.v];
+      magnitude += Math.abs(t.coef * values[t.v]);
+    }
+    // Relative to the larger of the bound and the terms' magnitude, so rounding in big-M rows
+    // (e.g. sale ≤ M·open) is not mistaken for a violation.
+    const lbTol = rel * Math.max(1, Math.abs(row.lb), magnitude);
+    const ubTol = rel * Math.max(1, Math.abs(row.ub), magnitude);
+    if (a < row.lb - lbTol) return { kind: 'row', name: row.name, amount: row.lb - a };
+    if (a > row.ub + ubTol) return { kind: 'row', name: row.name, amount: a - row.ub };
   }
   return undefined;
 }

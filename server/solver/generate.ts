@@ -138,7 +138,14 @@ export function generateTransportModel(
     }
   }
 
+  // Markets with a binary "open" switch (minimum contract): their demand has no floor, the
+  // contract row gives one when open. Chosen in (period, market) order.
+  const switches = Math.max(0, intTarget - intCount);
+  const hasSwitch = (t: number, m: number): boolean => t * M + m < switches;
+  const dMaxOf: number[][] = [];
+
   for (let t = 0; t < T; t++) {
+    dMaxOf.push([]);
     let minSum = 0;
     for (let p = 0; p < P; p++) {
       rows.push({
@@ -165,6 +172,8 @@ export function generateTransportModel(
       const dMax = ((1.3 * totalCap * share[m]) / shareSum) * seasonal[t] * (T > 1 ? 1 / T : 1);
       let dMin = dMax * uniform(0.1, 0.35);
       if (infeasible && t === T - 1) dMin = dMax * 0.95; // pushes Σ min demand well above capacity
+      else if (hasSwitch(t, m)) dMin = 0;
+      dMaxOf[t].push(dMax);
       minSum += dMin;
       // Ranged demand row (both bounds finite).
       rows.push({
@@ -182,9 +191,9 @@ export function generateTransportModel(
   // Binary "open" switches: minimum contract on markets (sale ≥ min·open, sale ≤ max·open).
   outer2: for (let t = 0; t < T; t++) {
     for (let m = 0; m < M; m++) {
-      if (intCount >= intTarget) break outer2;
-      const open = addVar(`open:market_${m}:${t + 1}`, -uniform(200, 800), 0, 1, 'binary');
-      const contract = uniform(50, 150);
+      if (!hasSwitch(t, m)) break outer2;
+      const contract = dMaxOf[t][m] * uniform(0.2, 0.6);
+      const open = addVar(`open:market_${m}:${t + 1}`, -contract * uniform(5, 25), 0, 1, 'binary');
       rows.push({
         name: `contract-min:market_${m}:${t + 1}`,
         terms: [
@@ -200,14 +209,13 @@ export function generateTransportModel(
         name: `contract-max:market_${m}:${t + 1}`,
         terms: [
           { v: sale[t][m], coef: 1 },
-          { v: open, coef: -10 * totalCap },
+          { v: open, coef: -dMaxOf[t][m] },
         ],
         lb: -Infinity,
         ub: 0,
         label: 'market open, t',
         family: 'contract',
       });
-      intCount++;
     }
   }
 

@@ -7,6 +7,8 @@
  * - Each solve builds a fresh native model from structured CSR arrays (`createModel`), so our
  *   names (which contain ':' and '-') never go through the LP text format, and is disposed after.
  * - Options: `time_limit` from `timeLimitMs`, `mip_rel_gap: 0`, no output.
+ * - An 'optimal' plan is re-checked against the model (bounds, rows, integrality; 1e-6 relative)
+ *   and downgraded to 'error' if it fails.
  *
  * Sign convention of the returned sensitivity (checked against GLPK in the tests):
  *   rowDuals[i]     = d objective / d (active bound of row i), in the model's own sense.
@@ -27,7 +29,7 @@ import highsLoader from 'highs';
 import type { Highs, ModelData, ModelStatusCode, VariableType } from 'highs';
 import type { EngineAdapter, LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
 import { countIntegerVariables } from '../core/lp.ts';
-import { clean, errorMessage, failure, makeStats, now, trivialOutcome } from './common.ts';
+import { clean, errorMessage, failure, findViolation, makeStats, now, trivialOutcome } from './common.ts';
 
 let cached: Promise<Highs> | null = null;
 let loadedVersion = 'unknown';
@@ -178,6 +180,10 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
 
       const sol = hm.getSolution();
       const values = Array.from(sol.colValue, clean);
+      const violation = findViolation(model, values);
+      if (violation) {
+        return failure('error', `HiGHS reported optimal but its plan violates ${violation.kind} ${violation.name} by ${violation.amount}`, stats());
+      }
       const objective = hm.getObjectiveValue() + model.objectiveOffset;
       let sensitivity: SolveSensitivity | undefined;
       if (!isMip) {

@@ -26,6 +26,8 @@ export const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
 /** The watchdog fires at timeLimitMs × (1 + this) + WATCHDOG_MIN_MARGIN_MS. */
 export const WATCHDOG_RELATIVE_MARGIN = 0.25;
 export const WATCHDOG_MIN_MARGIN_MS = 1_000;
+/** Used when a caller gives no finite positive time limit: a worker solve always has one. */
+export const DEFAULT_TIME_LIMIT_MS = 60_000;
 
 interface Job {
   readonly id: number;
@@ -115,8 +117,7 @@ function finish(slot: Slot, result: SolveResult): void {
 }
 
 function watchdogMs(options: SolveModelOptions): number {
-  const limit = Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0 ? options.timeLimitMs : 60_000;
-  return limit * (1 + WATCHDOG_RELATIVE_MARGIN) + WATCHDOG_MIN_MARGIN_MS;
+  return options.timeLimitMs * (1 + WATCHDOG_RELATIVE_MARGIN) + WATCHDOG_MIN_MARGIN_MS;
 }
 
 function pump(): void {
@@ -169,8 +170,10 @@ function ensurePool(): void {
  * the engine or the watchdog stops the solve; never rejects.
  */
 export function solveModel(model: LpModel, options: SolveModelOptions): Promise<SolveResult> {
+  const limited: SolveModelOptions =
+    Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0 ? options : { ...options, timeLimitMs: DEFAULT_TIME_LIMIT_MS };
   return new Promise<SolveResult>((resolve) => {
-    queue.push({ id: nextId++, model, options, resolve, queuedAt: now() });
+    queue.push({ id: nextId++, model, options: limited, resolve, queuedAt: now() });
     ensurePool();
     pump();
   });
