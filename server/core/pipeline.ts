@@ -152,7 +152,7 @@ export async function runPipeline(
     status: 'optimal',
     message: null,
     objective: scenario.objective,
-    objectiveValue: round2(result.objective),
+    objectiveValue: result.objective,
     horizon,
     phase: scenario.phase,
     ...body,

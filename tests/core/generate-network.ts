@@ -25,7 +25,7 @@ export function randomNetwork(seed: number): Network {
   const legs: NetworkInput['legs'] = [];
   const add = (from: string, to: string, mode: 'rail' | 'road' | 'sea') =>
     legs.push({ id: `${from}-${to}`, from, to, mode, geometry: line([55, 48], [50, 42]), distanceKm: between(50, 1500), fixedUsdPerTonne: between(0, 5), usdPerTonneKm: between(0.005, 0.04), co2KgPerTonneKm: between(0.01, 0.06), capacityTonnesPerYear: rnd() < 0.3 ? Math.round(between(20, 120)) : undefined });
-  for (const p of plants) for (const n of nodes) if (rnd() < 0.8) add(p.id, n.id, 'rail');
+  for (const [i, p] of plants.entries()) for (const n of nodes) if (i === 0 || rnd() < 0.8) add(p.id, n.id, 'rail');
   for (const m of markets) {
     let reached = false;
     for (const n of nodes) if (rnd() < 0.6) { add(n.id, m.id, 'sea'); reached = true; }
