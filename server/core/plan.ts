@@ -312,8 +312,9 @@ function bindingConstraints(
     if (bound === null) return;
     const dual = duals ? duals[r] : null;
     if (dual !== null && Math.abs(dual) < 1e-7) return;
-    // A zero-capacity closed row with nothing that would use it is not worth reporting without duals.
-    if (dual === null && bound === 0 && row.family !== 'domestic-share') return;
+    // Zero bounds are closures (ice, a market not yet open): their duals are degenerate and say
+    // nothing reliable, and the closure itself is reported on the leg, node or market.
+    if (bound === 0 && row.family !== 'domestic-share') return;
     const range = ranges ? ranges[r] : null;
     found.push({
       row: row.name,
@@ -328,7 +329,9 @@ function bindingConstraints(
       }),
     });
   });
-  found.sort((a, b) => Math.abs(b.shadowPriceUsd ?? 0) - Math.abs(a.shadowPriceUsd ?? 0));
+  const order = ['capacity', 'domestic-share', 'export-cap', 'node', 'leg', 'demand-min', 'contract-min', 'demand-max'];
+  const rank = (family: string) => (order.indexOf(family) + order.length + 1) % (order.length + 1);
+  found.sort((a, b) => rank(a.family) - rank(b.family) || Math.abs(b.shadowPriceUsd ?? 0) - Math.abs(a.shadowPriceUsd ?? 0));
   return found;
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Command line: `npm run optimise -- data/scenarios/<file>.json [--engine highs|jsLpSolver|auto] [--json]`.
+ * Exit codes: 0 optimal plan, 1 a plan without an optimum (infeasible, unbounded, timed out, error),
+ * 2 bad input (unreadable file, invalid scenario, a scenario that cannot be a model).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { checkScenario } from './core/consistency.ts';
+import { optimise } from './core/optimise.ts';
+import { withDistances } from './core/pipeline.ts';
+import { effectiveNetwork } from './core/scenario.ts';
+import { EngineChoice, Scenario } from './core/schema.ts';
+import { loadDefaultNetwork } from './data/load.ts';
+import { formatPlanReport } from './report.ts';
+import { shutdownSolverPool } from './solver/solve.ts';
+
+const USAGE = 'usage: npm run optimise -- <scenario.json> [--engine auto|highs|jsLpSolver] [--json]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function zodProblems(error: z.ZodError): string {
+  return error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('\n');
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: { engine: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    fail(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const file = args.positionals[0];
+  if (!file) fail(`no scenario file given\n${USAGE}`);
+  const engine = EngineChoice.safeParse(args.values.engine ?? 'auto');
+  if (!engine.success) fail(`unknown engine "${args.values.engine}" (choose auto, highs or jsLpSolver)`);
+
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    fail(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = Scenario.safeParse(json);
+  if (!parsed.success) fail(`${file} is not a valid scenario:\n${zodProblems(parsed.error)}`);
+  const scenario = parsed.data;
+  const network = scenario.network ?? loadDefaultNetwork();
+  const problems = checkScenario(scenario, withDistances(effectiveNetwork(scenario, network)));
+  if (problems.length > 0) fail(`${file} cannot be a model:\n${problems.map((p) => `  - ${p.path.join('.')}: ${p.message}`).join('\n')}`);
+
+  const plan = await optimise(scenario, network, { engine: engine.data });
+  process.stdout.write(args.values.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlanReport(plan)}\n`);
+  return plan.status === 'optimal' ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await shutdownSolverPool();
+    process.exit(code);
+  })
+  .catch((e) => {
+    process.stderr.write(`unexpected failure: ${(e as Error).message}\n`);
+    process.exit(2);
+  });

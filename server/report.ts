@@ -1,0 +1,94 @@
+/**
+ * A plan as a readable text report for the terminal: KPIs, markets, routes, why.
+ */
+import { formatPct, formatTonnes, formatUsd } from './core/explain.ts';
+import type { Plan } from './core/plan-schema.ts';
+
+function table(headers: string[], rows: string[][], alignRight: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (alignRight[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const usdPerT = (x: number | null) => (x === null ? '—' : formatUsd(x));
+
+export function formatPlanReport(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`Plan: ${plan.scenarioName}   status: ${plan.status.toUpperCase()}   horizon: ${plan.horizon.kind} (${plan.horizon.periods[0]}${plan.horizon.periods.length > 1 ? `…${plan.horizon.periods.at(-1)}` : ''})   phase ${plan.phase}`);
+  if (plan.message) out.push(plan.message);
+  const k = plan.kpis;
+  if (k) {
+    out.push('', 'KEY FIGURES');
+    out.push(
+      table(
+        ['figure', 'value'],
+        [
+          ['production', `${formatTonnes(k.productionTonnes)} (${formatPct(k.plantUtilisation, 0)} of capacity)`],
+          ['domestic', `${formatTonnes(k.domesticTonnes)} = ${formatPct(k.domesticShare)} of ${k.policyBasis} (rule: ≥ ${formatPct(k.policyDomesticShare, 0)})`],
+          ['exports', formatTonnes(k.exportTonnes)],
+          ['revenue', `${formatUsd(k.revenueUsd)} USD`],
+          ['duty', `${formatUsd(k.dutyUsd)} USD`],
+          ['freight + handling', `${formatUsd(k.logisticsCostUsd)} USD`],
+          ['production cost', `${formatUsd(k.productionCostUsd)} USD`],
+          ['margin', `${formatUsd(k.marginUsd)} USD (after plant fixed cost ${formatUsd(k.marginAfterFixedCostUsd)} USD)`],
+          ['CO2', `${formatTonnes(k.co2Tonnes)} CO2`],
+        ],
+        [false, false],
+      ),
+    );
+    out.push('', 'MARKETS');
+    const markets = [...plan.markets].sort((a, b) => b.tonnes - a.tonnes || (b.netbackUsdPerTonne ?? -1e9) - (a.netbackUsdPerTonne ?? -1e9));
+    out.push(
+      table(
+        ['market', 'country', 'kind', 'tonnes', 'of demand', 'price', 'duty', 'logistics', 'netback USD/t', 'price gap'],
+        markets.map((m) => [
+          m.name,
+          m.country,
+          m.domestic ? 'domestic' : 'export',
+          formatTonnes(m.tonnes),
+          formatPct(m.shareOfDemand, 0),
+          usdPerT(m.priceUsdPerTonne),
+          usdPerT(m.dutyUsdPerTonne),
+          usdPerT(m.logisticsCostUsdPerTonne),
+          usdPerT(m.netbackUsdPerTonne),
+          m.priceGapUsdPerTonne === null ? '' : `+${formatUsd(m.priceGapUsdPerTonne)}`,
+        ]),
+        [false, false, false, true, true, true, true, true, true, true],
+      ),
+    );
+    const routes = plan.markets.flatMap((m) => m.routes.map((r) => ({ market: m.name, r })));
+    if (routes.length > 0) {
+      out.push('', 'ROUTES');
+      out.push(
+        table(
+          ['to', 'tonnes', 'km', 'USD/t', 'path'],
+          routes
+            .sort((a, b) => b.r.tonnes - a.r.tonnes)
+            .map(({ market, r }) => [market, formatTonnes(r.tonnes), r.distanceKm.toFixed(0), formatUsd(r.logisticsCostUsdPerTonne), r.path.map((p, i) => (i === 0 ? p : `─${r.modes[i - 1]}→ ${p}`)).join(' ')]),
+          [false, true, true, true, false],
+        ),
+      );
+    }
+    const full = [...plan.nodes, ...plan.legs].filter((u) => u.utilisation !== null && u.utilisation > 0.999);
+    if (full.length > 0) {
+      out.push('', 'FULL LEGS AND PORTS');
+      for (const u of full) out.push(`  ${u.name}: ${formatTonnes(u.tonnes)} of ${formatTonnes(u.capacityTonnes ?? 0)}`);
+    }
+  }
+  if (plan.infeasibility) {
+    out.push('', 'WHY THERE IS NO PLAN');
+    for (const item of plan.infeasibility.items) out.push(`  • ${item.explanation}`);
+    out.push(`  ${plan.infeasibility.suggestion}`);
+  }
+  if (plan.why.length > 0 && plan.status === 'optimal') {
+    out.push('', 'WHY');
+    for (const line of plan.why) out.push(`  • ${line}`);
+  }
+  out.push(
+    '',
+    `Solver: ${plan.solver.engine} ${plan.solver.engineVersion}, ${plan.solver.variables} variables, ${plan.solver.rows} rows, build ${plan.solver.buildMs} ms, solve ${plan.solver.solveMs} ms, total ${plan.solver.totalMs} ms`,
+    `inputsHash: ${plan.inputsHash}`,
+  );
+  return out.join('\n');
+}
