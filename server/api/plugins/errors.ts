@@ -64,7 +64,7 @@ export function toApiError(error: unknown): ApiError | null {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('invalid_request', 'Content-Length does not match the body');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError('invalid_body', 'The body is not valid JSON');
+      return new ApiError('invalid_body', 'The body is not valid JSON, or uses a forbidden key (__proto__, constructor.prototype)');
     default:
       break;
   }

@@ -1,0 +1,634 @@
+/**
+ * Every route through app.inject, against the real optimiser and default network; error payloads
+ * pinned by inline snapshots so a change of contract shows in review.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Network } from '../../server/core/schema.ts';
+import { Plan } from '../../server/core/plan-schema.ts';
+import { ALLOCATION_COLUMNS } from '../../server/api/views/allocation-csv.ts';
+import { asPlanner, asViewer, loadRealModel, SCENARIO, testApp } from './helpers.ts';
+
+let app: FastifyInstance;
+let network: Network;
+
+beforeAll(async () => {
+  app = await testApp();
+  network = (await loadRealModel()).loadDefaultNetwork();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, payload: payload as object, headers: { ...asPlanner, ...headers } });
+const get = (url: string, headers: Record<string, string> = asViewer) => app.inject({ method: 'GET', url, headers });
+
+describe('service', () => {
+  it('answers liveness at /health and returns the caller’s request id', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'trace-42' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok' });
+    expect(res.headers['x-request-id']).toBe('trace-42');
+  });
+
+  it('makes its own request id when the given one is unusable', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'no spaces <allowed>' } });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends security headers with a CSP that lets the map page and Swagger UI run', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("img-src 'self' data: blob:");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves Swagger UI from the package’s own files (no network needed)', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.length).toBeGreaterThan(100_000);
+  });
+
+  it('publishes an OpenAPI document from the same zod schemas, with refs and examples', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/compare',
+      '/api/v1/network',
+      '/api/v1/network.geojson',
+      '/api/v1/optimise',
+      '/api/v1/runs/{id}',
+      '/api/v1/runs/{id}/allocation.csv',
+      '/api/v1/runs/{id}/flows.geojson',
+      '/api/v1/scenarios',
+      '/api/v1/scenarios/{id}',
+      '/api/v1/scenarios/{id}/runs',
+      '/health',
+    ]);
+    expect(doc.components.schemas).toHaveProperty('ScenarioInput');
+    expect(doc.components.schemas).toHaveProperty('Plan');
+    expect(doc.components.schemas.ScenarioInput.examples?.[0]).toMatchObject({ name: 'Phase 1, base prices' });
+    expect(JSON.stringify(doc.paths['/api/v1/optimise'].post.requestBody)).toContain('#/components/schemas/ScenarioInput');
+  });
+
+  it('answers unknown routes with not_found', async () => {
+    const res = await get('/api/v1/nothing-here');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "not_found",
+          "message": "No route GET /api/v1/nothing-here",
+        },
+      }
+    `);
+  });
+
+  it('says how to build the map page when web/dist is missing', async () => {
+    const res = await app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('npm run build:web');
+  });
+});
+
+describe('network', () => {
+  it('serves the default network', async () => {
+    const res = await get('/api/v1/network');
+    expect(res.statusCode).toBe(200);
+    const body = Network.parse(res.json());
+    expect(body.plants.length).toBeGreaterThanOrEqual(1);
+    expect(body.markets.length).toBe(network.markets.length);
+  });
+
+  it('serves it as GeoJSON: places as Points, legs as LineStrings', async () => {
+    const res = await get('/api/v1/network.geojson');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    const fc = res.json();
+    const points = fc.features.filter((f: { geometry: { type: string } }) => f.geometry.type === 'Point');
+    const lines = fc.features.filter((f: { geometry: { type: string } }) => f.geometry.type === 'LineString');
+    expect(points.length).toBe(network.plants.length + network.markets.length + network.nodes.length);
+    expect(lines.length).toBe(network.legs.length);
+  });
+});
+
+describe('POST /api/v1/optimise', () => {
+  it('optimises a scenario on the default network and keeps half of sales at home', async () => {
+    const res = await post('/api/v1/optimise', SCENARIO);
+    expect(res.statusCode).toBe(200);
+    const plan = Plan.parse(res.json());
+    expect(plan.status).toBe('optimal');
+    expect(plan.kpis!.domesticShare).toBeGreaterThanOrEqual(0.5 - 1e-6);
+    expect(plan.inputsHash).toMatch(/\w{16,}/);
+  });
+
+  it('optimises a scenario with the network inline', async () => {
+    const res = await post('/api/v1/optimise', { ...SCENARIO, network });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('optimal');
+  });
+
+  it('answers an infeasible scenario with 200 and status infeasible', async () => {
+    const market = network.markets.find((m) => !m.domestic)!;
+    const res = await post('/api/v1/optimise', {
+      ...SCENARIO,
+      policy: { domesticShare: 1, basis: 'sales' },
+      overrides: { markets: { [market.id]: { minTonnesPerYear: 100_000 } } },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('infeasible');
+  });
+
+  it('lists every problem of a body that cannot be a model (422)', async () => {
+    const broken = structuredClone(network);
+    broken.legs[0]!.to = 'atlantis';
+    broken.legs[1]!.from = 'el_dorado';
+    const res = await post('/api/v1/optimise', { ...SCENARIO, network: broken });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('unprocessable_model');
+    expect(res.json().error.details.length).toBeGreaterThanOrEqual(2);
+    expect(res.json().error.details.filter((d: { message: string }) => /atlantis|el_dorado/.test(d.message))).toMatchInlineSnapshot(`
+      [
+        {
+          "message": "leg "rail_plant_kandyagash" goes to nowhere: unknown node "atlantis"",
+          "path": [
+            "network",
+            "legs",
+            0,
+            "to",
+          ],
+        },
+        {
+          "message": "leg "rail_kandyagash_aktobe" starts at unknown node "el_dorado"",
+          "path": [
+            "network",
+            "legs",
+            1,
+            "from",
+          ],
+        },
+      ]
+    `);
+  });
+
+  it('rejects a malformed scenario with zod paths and messages (400)', async () => {
+    const res = await post('/api/v1/optimise', { name: '', phase: 0, policy: { domesticShare: 2 }, colour: 'red' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_body",
+          "details": [
+            {
+              "message": "Too small: expected string to have >=1 characters",
+              "path": [
+                "name",
+              ],
+            },
+            {
+              "message": "Too small: expected number to be >=1",
+              "path": [
+                "phase",
+              ],
+            },
+            {
+              "message": "Too big: expected number to be <=1",
+              "path": [
+                "policy",
+                "domesticShare",
+              ],
+            },
+            {
+              "message": "Unrecognized key: "colour"",
+              "path": [],
+            },
+          ],
+          "message": "The body is not a valid request",
+        },
+      }
+    `);
+  });
+
+  it('rejects a body that is not JSON (400)', async () => {
+    const res = await post('/api/v1/optimise', '{"name": "half', { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_body",
+          "message": "The body is not valid JSON, or uses a forbidden key (__proto__, constructor.prototype)",
+        },
+      }
+    `);
+  });
+
+  it('rejects prototype-pollution keys (400)', async () => {
+    const res = await post('/api/v1/optimise', '{"name":"x","__proto__":{"admin":true}}', { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_body",
+          "message": "The body is not valid JSON, or uses a forbidden key (__proto__, constructor.prototype)",
+        },
+      }
+    `);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('rejects an empty body (400)', async () => {
+    const res = await post('/api/v1/optimise', '', { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_body",
+          "details": [
+            {
+              "message": "Invalid input: expected object, received null",
+              "path": [],
+            },
+          ],
+          "message": "The body is not a valid request",
+        },
+      }
+    `);
+  });
+
+  it('rejects another content type (415)', async () => {
+    const res = await post('/api/v1/optimise', '<scenario/>', { 'content-type': 'application/xml' });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "unsupported_media_type",
+          "message": "Send the body as application/json",
+        },
+      }
+    `);
+  });
+
+  it('rejects a body over 1 MB (413)', async () => {
+    const res = await post('/api/v1/optimise', { ...SCENARIO, description: 'x'.repeat(1_100_000) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "payload_too_large",
+          "message": "The body is larger than the 1 MB limit",
+        },
+      }
+    `);
+  });
+});
+
+describe('scenarios', () => {
+  it('stores, reads, lists, updates with If-Match and deletes a scenario', async () => {
+    const created = await post('/api/v1/scenarios', { ...SCENARIO, name: 'Lifecycle' });
+    expect(created.statusCode).toBe(201);
+    const record = created.json();
+    expect(record).toMatchObject({ version: 1, scenario: { name: 'Lifecycle', phase: 1 } });
+    expect(created.headers.location).toBe(`/api/v1/scenarios/${record.id}`);
+    expect(created.headers.etag).toBe('"1"');
+
+    const read = await get(`/api/v1/scenarios/${record.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toEqual(record);
+
+    const updated = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/scenarios/${record.id}`,
+      headers: { ...asPlanner, 'if-match': '"1"' },
+      payload: { ...SCENARIO, name: 'Lifecycle v2', phase: 2 },
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({ version: 2, scenario: { name: 'Lifecycle v2', phase: 2 } });
+    expect(updated.headers.etag).toBe('"2"');
+
+    const deleted = await app.inject({ method: 'DELETE', url: `/api/v1/scenarios/${record.id}`, headers: asPlanner });
+    expect(deleted.statusCode).toBe(204);
+    const gone = await get(`/api/v1/scenarios/${record.id}`);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json().error.code).toBe('not_found');
+  });
+
+  it('pages the list with limit and cursor, or offset', async () => {
+    for (let i = 0; i < 5; i++) await post('/api/v1/scenarios', { ...SCENARIO, name: `Paged ${i}` });
+    const first = (await get('/api/v1/scenarios?limit=2')).json();
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await get(`/api/v1/scenarios?limit=2&cursor=${first.nextCursor}`)).json();
+    expect(second.items).toHaveLength(2);
+    expect(second.items[0].id).not.toBe(first.items[1].id);
+    const byOffset = (await get('/api/v1/scenarios?limit=2&offset=2')).json();
+    expect(byOffset.items.map((s: { id: string }) => s.id)).toEqual(second.items.map((s: { id: string }) => s.id));
+    expect(first.total).toBe(second.total);
+  });
+
+  it('rejects a cursor it did not make, and a limit out of range (400)', async () => {
+    const badCursor = await get('/api/v1/scenarios?cursor=bm9wZQ');
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_request",
+          "message": "The cursor is not valid: use a nextCursor from a previous page",
+        },
+      }
+    `);
+    const badLimit = await get('/api/v1/scenarios?limit=1000');
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_request",
+          "details": [
+            {
+              "message": "Too big: expected number to be <=100",
+              "path": [
+                "limit",
+              ],
+            },
+          ],
+          "message": "The query string is not valid",
+        },
+      }
+    `);
+  });
+
+  it('refuses an update without If-Match (428) and with a stale version (409)', async () => {
+    const { id } = (await post('/api/v1/scenarios', SCENARIO)).json();
+    const missing = await app.inject({ method: 'PUT', url: `/api/v1/scenarios/${id}`, headers: asPlanner, payload: SCENARIO });
+    expect(missing.statusCode).toBe(428);
+    expect(missing.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "precondition_required",
+          "message": "Send If-Match with the version you last read, e.g. If-Match: "1"",
+        },
+      }
+    `);
+
+    const stale = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/scenarios/${id}`,
+      headers: { ...asPlanner, 'if-match': '7' },
+      payload: SCENARIO,
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.headers.etag).toBe('"1"');
+    expect(stale.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "version_conflict",
+          "details": {
+            "currentVersion": 1,
+            "expectedVersion": 7,
+          },
+          "message": "The scenario is at version 1, not 7: read it again and reapply your change",
+        },
+      }
+    `);
+
+    const garbled = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/scenarios/${id}`,
+      headers: { ...asPlanner, 'if-match': 'yesterday' },
+      payload: SCENARIO,
+    });
+    expect(garbled.statusCode).toBe(400);
+    expect(garbled.json().error.code).toBe('invalid_request');
+  });
+
+  it('answers unknown scenario ids with 404 on every scenario route', async () => {
+    const id = 'sc_doesnotexist';
+    const responses = await Promise.all([
+      get(`/api/v1/scenarios/${id}`),
+      app.inject({ method: 'PUT', url: `/api/v1/scenarios/${id}`, headers: { ...asPlanner, 'if-match': '1' }, payload: SCENARIO }),
+      app.inject({ method: 'DELETE', url: `/api/v1/scenarios/${id}`, headers: asPlanner }),
+      post(`/api/v1/scenarios/${id}/runs`, undefined),
+      get(`/api/v1/scenarios/${id}/runs`),
+    ]);
+    expect(responses.map((r) => r.statusCode)).toEqual([404, 404, 404, 404, 404]);
+    expect(responses[0]!.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "not_found",
+          "message": "Scenario sc_doesnotexist does not exist",
+        },
+      }
+    `);
+  });
+});
+
+describe('runs and comparisons', () => {
+  let scenarioId: string;
+  let runA: Record<string, any>;
+  let runB: Record<string, any>;
+
+  beforeAll(async () => {
+    scenarioId = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Export push' })).json().id;
+    runA = (await post(`/api/v1/scenarios/${scenarioId}/runs`, undefined)).json();
+    await app.inject({
+      method: 'PUT',
+      url: `/api/v1/scenarios/${scenarioId}`,
+      headers: { ...asPlanner, 'if-match': '1' },
+      payload: { ...SCENARIO, name: 'Export push', overrides: { exportPriceMultiplier: 1.3 } },
+    });
+    const second = await post(`/api/v1/scenarios/${scenarioId}/runs`, undefined, { 'content-type': 'application/json' });
+    expect(second.statusCode).toBe(201);
+    runB = second.json();
+  });
+
+  it('stores an immutable run with the scenario version, plan and inputs hash', async () => {
+    expect(runA).toMatchObject({ scenarioId, scenarioVersion: 1, status: 'optimal' });
+    expect(runB).toMatchObject({ scenarioId, scenarioVersion: 2, status: 'optimal' });
+    expect(runA.inputsHash).toBe(runA.plan.inputsHash);
+    expect(runA.inputsHash).not.toBe(runB.inputsHash);
+    const read = await get(`/api/v1/runs/${runA.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toEqual(runA);
+    expect(read.headers['cache-control']).toContain('immutable');
+  });
+
+  it('lists a scenario’s runs, newest first', async () => {
+    const res = await get(`/api/v1/scenarios/${scenarioId}/runs`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((r: { id: string }) => r.id)).toEqual([runB.id, runA.id]);
+    expect(res.json().items[0]).not.toHaveProperty('plan');
+  });
+
+  it('serves the run’s flows as GeoJSON LineStrings with tonnes', async () => {
+    const res = await get(`/api/v1/runs/${runA.id}/flows.geojson`);
+    expect(res.statusCode).toBe(200);
+    const fc = res.json();
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.features.length).toBeGreaterThan(0);
+    expect(fc.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'LineString')).toBe(true);
+  });
+
+  it('serves the allocation as CSV, one row per market', async () => {
+    const res = await get(`/api/v1/runs/${runA.id}/allocation.csv`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toContain(`${runA.id}-allocation.csv`);
+    const lines = res.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(ALLOCATION_COLUMNS.join(','));
+    expect(lines).toHaveLength(1 + runA.plan.markets.length);
+    const served = runA.plan.markets.find((m: { tonnes: number }) => m.tonnes > 0);
+    expect(lines.some((l) => l.startsWith(`${served.name},${served.country},`))).toBe(true);
+  });
+
+  it('compares two runs per KPI, market and leg', async () => {
+    const res = await get(`/api/v1/compare?runs=${runA.id},${runB.id}`);
+    expect(res.statusCode).toBe(200);
+    const cmp = res.json();
+    expect(cmp.a.id).toBe(runA.id);
+    const margin = cmp.kpis.find((k: { key: string }) => k.key === 'marginUsd');
+    expect(margin.a).toBeCloseTo(runA.plan.kpis.marginUsd);
+    expect(margin.delta).toBeCloseTo(runB.plan.kpis.marginUsd - runA.plan.kpis.marginUsd);
+    expect(margin.delta).toBeGreaterThan(0); // higher export prices cannot lower the best margin
+    expect(cmp.markets).toHaveLength(runA.plan.markets.length);
+    expect(cmp.legs).toHaveLength(runA.plan.legs.length);
+    expect(cmp.markets[0].tonnes).toEqual({ a: expect.any(Number), b: expect.any(Number), delta: expect.any(Number) });
+  });
+
+  it('rejects a comparison without exactly two runs (400) or with an unknown run (404)', async () => {
+    const one = await get(`/api/v1/compare?runs=${runA.id}`);
+    expect(one.statusCode).toBe(400);
+    expect(one.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "invalid_request",
+          "details": [
+            {
+              "message": "give exactly two run ids: runs=a,b",
+              "path": [
+                "runs",
+              ],
+            },
+          ],
+          "message": "The query string is not valid",
+        },
+      }
+    `);
+    const unknown = await get(`/api/v1/compare?runs=${runA.id},run_nope`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "not_found",
+          "message": "Run run_nope does not exist",
+        },
+      }
+    `);
+  });
+
+  it('answers unknown run ids with 404 on every run route', async () => {
+    const codes = await Promise.all(
+      ['', '/flows.geojson', '/allocation.csv'].map(async (suffix) => (await get(`/api/v1/runs/run_nope${suffix}`)).statusCode),
+    );
+    expect(codes).toEqual([404, 404, 404]);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('replays the stored response for a repeat with the same key and body', async () => {
+    const body = { ...SCENARIO, name: 'Contract 2027-001' };
+    const first = await post('/api/v1/scenarios', body, { 'idempotency-key': 'contract-2027-001' });
+    const again = await post('/api/v1/scenarios', body, { 'idempotency-key': 'contract-2027-001' });
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers.location).toBe(first.headers.location);
+    const list = (await get('/api/v1/scenarios?limit=100')).json();
+    expect(list.items.filter((s: { name: string }) => s.name === 'Contract 2027-001')).toHaveLength(1);
+  });
+
+  it('refuses the same key with a different body (422)', async () => {
+    await post('/api/v1/scenarios', { ...SCENARIO, name: 'A' }, { 'idempotency-key': 'reused-key' });
+    const res = await post('/api/v1/scenarios', { ...SCENARIO, name: 'B' }, { 'idempotency-key': 'reused-key' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "idempotency_key_reused",
+          "message": "This Idempotency-Key was already used for a different request",
+        },
+      }
+    `);
+  });
+
+  it('replays a solve and a run without solving again', async () => {
+    const first = await post('/api/v1/optimise', SCENARIO, { 'idempotency-key': 'solve-1' });
+    const again = await post('/api/v1/optimise', SCENARIO, { 'idempotency-key': 'solve-1' });
+    expect(again.body).toBe(first.body);
+    const { id } = (await post('/api/v1/scenarios', SCENARIO)).json();
+    const run1 = await post(`/api/v1/scenarios/${id}/runs`, undefined, { 'idempotency-key': 'run-1' });
+    const run2 = await post(`/api/v1/scenarios/${id}/runs`, undefined, { 'idempotency-key': 'run-1' });
+    expect(run2.json().id).toBe(run1.json().id);
+    expect((await get(`/api/v1/scenarios/${id}/runs`)).json().total).toBe(1);
+  });
+
+  it('does not keep a failed request, so the client can fix it and retry with the same key', async () => {
+    const bad = await post('/api/v1/scenarios', { ...SCENARIO, phase: -1 }, { 'idempotency-key': 'retry-me' });
+    expect(bad.statusCode).toBe(400);
+    const good = await post('/api/v1/scenarios', SCENARIO, { 'idempotency-key': 'retry-me' });
+    expect(good.statusCode).toBe(201);
+  });
+});
+
+describe('access', () => {
+  it('needs a key to write (401)', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: SCENARIO });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "unauthorized",
+          "message": "This request needs a planner API key: Authorization: Bearer <key>",
+        },
+      }
+    `);
+  });
+
+  it('needs a planner key to write: a viewer key is 403', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asViewer, payload: SCENARIO });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "forbidden",
+          "message": "This request needs a planner key; a viewer key can only read",
+        },
+      }
+    `);
+  });
+
+  it('refuses a wrong key (401) even where reads would be public', async () => {
+    const res = await get('/api/v1/network', { authorization: 'Bearer not-a-key' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "unauthorized",
+          "message": "The API key is not valid",
+        },
+      }
+    `);
+  });
+
+  it('needs a key to read when reads are not public', async () => {
+    const res = await get('/api/v1/network', {});
+    expect(res.statusCode).toBe(401);
+    expect((await get('/api/v1/network', asViewer)).statusCode).toBe(200);
+    expect((await get('/api/v1/network', asPlanner)).statusCode).toBe(200);
+  });
+});
