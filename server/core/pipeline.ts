@@ -35,6 +35,8 @@ export interface PipelineOptions {
   readonly policyCost?: boolean;
   /** Monotonic clock in ms (performance.now). */
   readonly now?: () => number;
+  /** SHA-256 hex of a string; the server passes node:crypto's, the browser uses the pure-JS one. */
+  readonly sha256?: (text: string) => string;
 }
 
 /** Families an elastic re-solve may relax to explain infeasibility. */
@@ -88,8 +90,10 @@ export async function runPipeline(
   const network = withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
+  const sha256 = options.sha256 ?? sha256Hex;
+  // Sources are documentation, not inputs: two networks that differ only in citations solve alike.
   const hashInputs = (engineName: string, engineVersion: string) =>
-    sha256Hex(canonicalJson({ modelVersion: MODEL_VERSION, engine: engineName, engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network }));
+    sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: engineName, engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
 
   const empty = (status: Plan['status'], message: string, solver: Plan['solver']): Plan => ({
     modelVersion: MODEL_VERSION,
@@ -164,6 +168,17 @@ export async function runPipeline(
   };
   plan.solver.totalMs = round2(now() - started);
   return plan;
+}
+
+function withoutSources(network: Network): unknown {
+  const strip = <T extends { sources?: unknown }>(x: T) => ({ ...x, sources: undefined });
+  return {
+    ...strip(network),
+    plants: network.plants.map(strip),
+    markets: network.markets.map(strip),
+    nodes: network.nodes.map(strip),
+    legs: network.legs.map(strip),
+  };
 }
 
 function round2(x: number): number {

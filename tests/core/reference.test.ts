@@ -110,3 +110,14 @@ describe('what the plan reports', () => {
     expect(a.inputsHash).not.toBe(c.inputsHash);
   });
 });
+
+describe('inputsHash is the same in the browser and on the server', () => {
+  it('pure-JS SHA-256 equals node:crypto on the same inputs', async () => {
+    const { optimiseInBrowser } = await import('../../server/core/optimise-browser.ts');
+    const s = scenario({ engine: 'jsLpSolver' });
+    const server = await optimise(s, tinyNetwork(), { engine: 'jsLpSolver' });
+    const page = await optimiseInBrowser(s, tinyNetwork());
+    expect(page.inputsHash).toBe(server.inputsHash);
+    expect(page.objectiveValue).toBe(server.objectiveValue);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: every engine on the default scenarios and on generated models of growing size,
+ * median of repeated in-process solves. Prints each engine's time and, per instance, the ratio of the
+ * automatically chosen engine to the fastest engine measured in this same run (target ≤ 1.5), and the
+ * default annual plan end to end (model, solve, plan with duals) against its bare solve.
+ */
+import { readFileSync } from 'node:fs';
+import { buildModel } from '../server/core/model.ts';
+import type { LpModel, SolveResult } from '../server/core/lp.ts';
+import { optimise } from '../server/core/optimise.ts';
+import { withDistances } from '../server/core/pipeline.ts';
+import { effectiveNetwork } from '../server/core/scenario.ts';
+import { Scenario } from '../server/core/schema.ts';
+import { loadDefaultNetwork } from '../server/data/load.ts';
+import { chooseEngine } from '../server/solver/choose.ts';
+import { generateTransportModel } from '../server/solver/generate.ts';
+import { solveModelInProcess } from '../server/solver/inProcess.ts';
+import { solveWithGlpk } from '../tests/oracle/glpk.ts';
+
+/** javascript-lp-solver keeps a dense tableau: beyond this it needs gigabytes, so it is not run. */
+const JS_LP_SOLVER_BENCH_MAX_CELLS = 4_000_000;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+async function timeIt(repeats: number, fn: () => Promise<unknown>): Promise<number> {
+  const [t] = await timeInterleaved(repeats, [fn]);
+  return t;
+}
+
+/**
+ * Medians of several contenders measured in alternation (A B C A B C …) after warm-up rounds, so
+ * JIT warm-up and machine noise fall on all of them alike.
+ */
+async function timeInterleaved(repeats: number, fns: (() => Promise<unknown>)[]): Promise<number[]> {
+  for (let w = 0; w < 3; w++) for (const fn of fns) await fn();
+  const times = fns.map(() => [] as number[]);
+  for (let i = 0; i < repeats; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      times[k].push(performance.now() - t0);
+    }
+  }
+  return times.map(median);
+}
+
+function expectOptimal(r: SolveResult | { status: string }, what: string) {
+  if (r.status !== 'optimal') throw new Error(`${what}: ${r.status}`);
+}
+
+interface Instance {
+  name: string;
+  model: LpModel;
+  repeats: number;
+}
+
+const network = loadDefaultNetwork();
+const instances: Instance[] = [];
+for (const file of ['phase1-annual', 'phase2-annual', 'monthly-ice', 'multi-year', 'contracts-mip']) {
+  const scenario = Scenario.parse(JSON.parse(readFileSync(new URL(`../data/scenarios/${file}.json`, import.meta.url), 'utf8')));
+  const { model } = buildModel(withDistances(effectiveNetwork(scenario, network)), scenario);
+  instances.push({ name: file, model, repeats: 15 });
+}
+for (const size of [50, 200, 2_000, 20_000]) {
+  instances.push({ name: `generated ~${size}`, model: generateTransportModel(size, 7), repeats: size >= 20_000 ? 3 : size >= 2_000 ? 5 : 15 });
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const ms = (x: number | null) => (x === null ? '—'.padStart(10) : `${x.toFixed(2)} ms`.padStart(10));
+console.log(`${pad('instance', 20)}${pad('vars', 7)}${pad('rows', 7)}${pad('ints', 6)}${'jsLpSolver'.padStart(10)}${'HiGHS'.padStart(10)}${'GLPK*'.padStart(10)}  ${pad('auto →', 12)}${'auto'.padStart(10)}  auto/fastest`);
+let worst = 0;
+for (const inst of instances) {
+  const { model, repeats } = inst;
+  const ints = model.variables.filter((v) => v.kind !== 'continuous').length;
+  const cells = model.variables.length * model.rows.length;
+  const timeLimitMs = 120_000;
+  const contenders: (() => Promise<unknown>)[] = [];
+  const runJs = ints === 0 && cells <= JS_LP_SOLVER_BENCH_MAX_CELLS;
+  if (runJs) contenders.push(async () => expectOptimal(await solveModelInProcess(model, { engine: 'jsLpSolver', timeLimitMs }), 'jsLpSolver'));
+  contenders.push(async () => expectOptimal(await solveModelInProcess(model, { engine: 'highs', timeLimitMs }), 'highs'));
+  contenders.push(async () => expectOptimal(await solveModelInProcess(model, { engine: 'auto', timeLimitMs }), 'auto'));
+  if (ints === 0) contenders.push(async () => expectOptimal(await solveWithGlpk(model), 'glpk'));
+  const times = await timeInterleaved(repeats, contenders);
+  const js = runJs ? times.shift()! : null;
+  const [highs, auto] = times;
+  const glpk = ints === 0 ? times[2] : null;
+  const choice = chooseEngine(model, { engine: 'auto' });
+  // The product's engines are javascript-lp-solver and HiGHS; GLPK (*) is the test oracle, shown for scale.
+  const fastest = Math.min(...[js, highs].filter((x): x is number => x !== null));
+  const ratio = auto / fastest;
+  worst = Math.max(worst, ratio);
+  console.log(`${pad(inst.name, 20)}${pad(String(model.variables.length), 7)}${pad(String(model.rows.length), 7)}${pad(String(ints), 6)}${ms(js)}${ms(highs)}${ms(glpk)}  ${pad(choice.engine, 12)}${ms(auto)}  ${ratio.toFixed(2)}${ratio > 1.5 ? '  (over 1.5)' : ''}`);
+}
+console.log(`\nworst auto/fastest ratio: ${worst.toFixed(2)} (target ≤ 1.5)`);
+
+// The default annual plan end to end, in this thread: model + solve with duals + plan read-back.
+const annual = Scenario.parse(JSON.parse(readFileSync(new URL('../data/scenarios/phase1-annual.json', import.meta.url), 'utf8')));
+const annualModel = instances[0].model;
+const [bare, plan, planWithRule] = await timeInterleaved(30, [
+  async () => expectOptimal(await solveModelInProcess(annualModel, { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true }), 'bare'),
+  async () => expectOptimal(await optimise(annual, network, { inProcess: true, policyCost: false }), 'plan'),
+  async () => expectOptimal(await optimise(annual, network, { inProcess: true }), 'plan+rule'),
+]);
+console.log(`\ndefault annual plan (model + solve with duals + plan): ${plan.toFixed(2)} ms (target < 20 ms); bare HiGHS solve with duals ${bare.toFixed(2)} ms; ratio ${(plan / bare).toFixed(2)}`);
+console.log(`default annual plan including the cost of the 50 % rule (a second solve): ${planWithRule.toFixed(2)} ms; ratio to bare solve ${(planWithRule / bare).toFixed(2)}`);
