@@ -1,0 +1,238 @@
+/**
+ * Hostile bodies, ids and query strings against every route: wrong types, huge numbers, NaN
+ * strings, deep nesting, prototype keys, unknown ids, giant arrays, invalid JSON. The service
+ * must answer every one with a 2xx/4xx (never a 5xx) and quickly (never a hang).
+ */
+import fc from 'fast-check';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Network } from '../../server/core/schema.ts';
+import { asPlanner, loadRealModel, SCENARIO, testApp } from './helpers.ts';
+
+let app: FastifyInstance;
+let network: Network;
+let scenarioId: string;
+let runId: string;
+
+beforeAll(async () => {
+  app = await testApp({ maxSolveMs: 2_000, publicRead: true });
+  network = (await loadRealModel()).loadDefaultNetwork();
+  scenarioId = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+  runId = (await app.inject({ method: 'POST', url: `/api/v1/scenarios/${scenarioId}/runs`, headers: asPlanner })).json().id;
+});
+afterAll(async () => {
+  await app.close();
+  if (process.env.FUZZ_STATS) console.log(Object.fromEntries([...statusCounts].sort()));
+});
+
+const PER_REQUEST_MS = 5_000;
+let solved = 0;
+/** Status codes seen, per route pattern; FUZZ_STATS=1 prints them. */
+const statusCounts = new Map<string, number>();
+
+/** Sends one request; fails on a 5xx or when no answer comes within PER_REQUEST_MS. */
+async function expectNo5xx(options: InjectOptions): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PER_REQUEST_MS} ms: ${options.method} ${options.url}`)), PER_REQUEST_MS);
+  });
+  try {
+    const res = await Promise.race([app.inject(options), hang]);
+    if (res.statusCode >= 500) {
+      throw new Error(`${options.method} ${options.url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${String(options.payload).slice(0, 300)}`);
+    }
+    if (res.statusCode === 200 && options.url === '/api/v1/optimise') solved++;
+    const key = `${options.method} ${String(options.url).split('?')[0]!.replace(/^\/api\/v1\/(scenarios|runs)\/[^/]+/, '/api/v1/$1/:id').replace(/^\/api\/v1\/(?!(scenarios|runs|optimise|compare|network)).*/, '/api/v1/(junk)')} ${res.statusCode}`;
+    statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1);
+    expect(res.headers['content-type']).toBeDefined();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const hostileNumber = fc.oneof(
+  fc.double(),
+  fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 5e-324, -0, 0.1, 1e21),
+  fc.constantFrom('NaN', 'Infinity', '-Infinity', '1e999', '0x10', '', ' 1 '),
+);
+const hostileValue = fc.oneof(
+  { weight: 3, arbitrary: fc.anything({ maxDepth: 3, withNullPrototype: true }) },
+  { weight: 3, arbitrary: hostileNumber },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 50 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1000, max: 20_000 }).map((n) => Array.from({ length: n }, (_, i) => i)) },
+  { weight: 1, arbitrary: fc.constantFrom(null, true, [], {}, [[[[[]]]]]) },
+);
+const someId = fc.oneof(
+  fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/),
+  fc.constantFrom(...['plant_baiganin', 'aktau', 'baku', '__proto__', 'constructor', 'toString']),
+);
+
+/** A scenario with a few fields replaced by hostile values or references to unknown ids. */
+const scenarioLike = fc.record(
+  {
+    name: fc.oneof(fc.string({ maxLength: 300 }), hostileValue),
+    phase: fc.oneof(fc.integer({ min: -3, max: 12 }), hostileValue),
+    horizon: fc.oneof(
+      fc.record({ kind: fc.constantFrom('annual', 'monthly', 'multi-year', 'weekly'), year: fc.integer({ min: 1990, max: 2200 }) }),
+      fc.record({ kind: fc.constant('multi-year'), fromYear: fc.integer({ min: 1990, max: 2200 }), toYear: fc.integer({ min: 1990, max: 2200 }) }),
+      hostileValue,
+    ),
+    policy: fc.oneof(fc.record({ domesticShare: hostileNumber, basis: fc.constantFrom('sales', 'production', 'x') }, { requiredKeys: [] }), hostileValue),
+    objective: fc.oneof(fc.constantFrom('margin', 'min-cost', 'max-domestic', 'chaos'), hostileValue),
+    overrides: fc.oneof(
+      fc.record(
+        {
+          freightMultiplier: hostileNumber,
+          legs: fc.dictionary(someId, fc.record({ capacityTonnesPerYear: fc.oneof(hostileNumber, fc.constant(null)), closedMonths: fc.array(fc.integer({ min: -1, max: 13 })) }, { requiredKeys: [] })),
+          markets: fc.dictionary(someId, fc.record({ priceMultiplier: hostileNumber, minTonnesPerYear: hostileNumber }, { requiredKeys: [] })),
+          plants: fc.dictionary(someId, fc.record({ capacityTonnesPerYearByPhase: fc.array(hostileNumber, { maxLength: 12 }) }, { requiredKeys: [] })),
+        },
+        { requiredKeys: [] },
+      ),
+      hostileValue,
+    ),
+    engine: fc.oneof(fc.constantFrom('auto', 'jsLpSolver', 'highs', 'glpk'), hostileValue),
+    timeLimitMs: fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), hostileValue),
+    mip: fc.oneof(fc.record({ contracts: fc.boolean(), seaLots: fc.boolean() }), hostileValue),
+    extra: hostileValue,
+  },
+  { requiredKeys: [] },
+);
+
+/** The default network with one thing broken: unknown ids, negative or huge figures, giant arrays. */
+const brokenNetwork = fc
+  .tuple(
+    fc.constantFrom('legTo', 'legFrom', 'duplicateIds', 'hugeCapacity', 'negative', 'manyLegs', 'noMarkets', 'badGeometry', 'hostileField'),
+    someId,
+    hostileValue,
+    fc.nat(),
+  )
+  .map(([how, id, value, n]) => {
+    const copy = structuredClone(network) as unknown as Record<string, any>;
+    const leg = copy.legs[n % copy.legs.length];
+    switch (how) {
+      case 'legTo': leg.to = id; break;
+      case 'legFrom': leg.from = id; break;
+      case 'duplicateIds': copy.markets.push({ ...copy.markets[0] }); break;
+      case 'hugeCapacity': leg.capacityTonnesPerYear = 1e300; copy.plants[0].capacityTonnesPerYearByPhase = [1e300, 1e300]; break;
+      case 'negative': leg.usdPerTonneKm = -1; break;
+      case 'manyLegs': copy.legs = Array.from({ length: 3000 }, (_, i) => ({ ...leg, id: `l${i}` })); break;
+      case 'noMarkets': copy.markets = []; break;
+      case 'badGeometry': leg.geometry = { type: 'LineString', coordinates: [[999, 999]] }; break;
+      case 'hostileField': copy.markets[n % copy.markets.length].tiers = value; break;
+    }
+    return copy;
+  });
+
+/** A valid scenario with exactly one field made hostile: these get furthest into the service. */
+const oneBadField = fc
+  .tuple(scenarioLike, fc.nat())
+  .map(([s, n]) => {
+    const keys = Object.keys(s) as (keyof typeof s)[];
+    const key = keys[n % Math.max(1, keys.length)];
+    return key === undefined ? SCENARIO : { ...SCENARIO, [key]: s[key] };
+  });
+
+const jsonText = fc.oneof(
+  { weight: 3, arbitrary: oneBadField.map((s) => JSON.stringify(s)) },
+  { weight: 4, arbitrary: scenarioLike.map((s) => JSON.stringify({ ...SCENARIO, ...s })) },
+  { weight: 2, arbitrary: fc.tuple(scenarioLike, brokenNetwork).map(([s, net]) => JSON.stringify({ ...SCENARIO, ...s, network: net })) },
+  { weight: 1, arbitrary: brokenNetwork.map((net) => JSON.stringify({ ...SCENARIO, network: net })) },
+  { weight: 2, arbitrary: fc.anything({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? '') },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 300_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 100_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 300_000 }).map((n) => '['.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '1e999',
+      'NaN',
+      '"NaN"',
+      'null',
+      '{"__proto__":{"polluted":true}}',
+      '{"constructor":{"prototype":{"polluted":true}}}',
+      '{"name":"\\ud800"}',
+      '{"name":"x","name":"y"}',
+      `{"name":"x","phase":${'9'.repeat(400)}}`,
+      '\u0000',
+      '{"name":"x",}',
+    ),
+  },
+);
+
+const contentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('application/json') },
+  { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', '') },
+);
+
+describe('fuzz: no body, id or query string makes a 5xx or a hang', () => {
+  it('POST /api/v1/optimise and POST /api/v1/scenarios', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/api/v1/optimise', '/api/v1/scenarios'), jsonText, contentType, async (url, body, type) => {
+        await expectNo5xx({ method: 'POST', url, payload: body, headers: { ...asPlanner, ...(type ? { 'content-type': type } : {}) } });
+      }),
+      { numRuns: 1000 },
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('PUT and DELETE /api/v1/scenarios/:id, POST /api/v1/scenarios/:id/runs', async () => {
+    const idArb = fc.oneof(fc.constant(scenarioId), fc.string({ maxLength: 120 }).map(encodeURIComponent), someId);
+    const ifMatch = fc.oneof(fc.constant(undefined), fc.constantFrom('1', '"1"', 'W/"1"', '*', '-1', '99999999999', ''), fc.string({ maxLength: 20 }));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('PUT', 'DELETE', 'RUN'), idArb, ifMatch, jsonText, async (method, id, match, body) => {
+        const headers: Record<string, string> = { ...asPlanner, 'content-type': 'application/json' };
+        if (match !== undefined && /^[\x20-\x7e]*$/.test(match)) headers['if-match'] = match;
+        // DELETE only on throw-away ids, so the PUT and run cases keep a scenario to hit.
+        if (method === 'DELETE' && id === scenarioId) return;
+        const url = method === 'RUN' ? `/api/v1/scenarios/${id}/runs` : `/api/v1/scenarios/${id}`;
+        await expectNo5xx({ method: method === 'RUN' ? 'POST' : method, url, payload: method === 'DELETE' ? undefined : body, headers });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('GET routes with hostile ids and query strings', async () => {
+    const queryValue = fc.oneof(
+      fc.string({ maxLength: 50 }),
+      fc.constantFrom('-1', '0', '1e9', 'NaN', '1.5', '', '%00', '%ZZ', 'a,b,c', `${runId},${runId}`, `${runId},`, ','),
+    );
+    const request = fc.oneof(
+      fc.tuple(fc.constant('/api/v1/scenarios'), fc.record({ limit: queryValue, cursor: queryValue, offset: queryValue, junk: queryValue }, { requiredKeys: [] })),
+      fc.tuple(fc.constant('/api/v1/compare'), fc.record({ runs: queryValue }, { requiredKeys: [] })),
+      fc.tuple(
+        fc.oneof(fc.string({ maxLength: 100 }), someId, fc.constant(runId)).chain((id) =>
+          fc.constantFrom(
+            `/api/v1/runs/${encodeURIComponent(id)}`,
+            `/api/v1/runs/${encodeURIComponent(id)}/flows.geojson`,
+            `/api/v1/runs/${encodeURIComponent(id)}/allocation.csv`,
+            `/api/v1/scenarios/${encodeURIComponent(id)}`,
+            `/api/v1/scenarios/${encodeURIComponent(id)}/runs`,
+          ),
+        ),
+        fc.record({ limit: queryValue }, { requiredKeys: [] }),
+      ),
+      fc.tuple(fc.constantFrom('/api/v1/network', '/api/v1/network.geojson', '/health', '/openapi.json'), fc.constant({})),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async ([path, query]) => {
+        const qs = new URLSearchParams(query as Record<string, string>).toString();
+        await expectNo5xx({ method: 'GET', url: qs ? `${path}?${qs}` : path, headers: asPlanner });
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('raw URLs that are not URLs at all', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary-ascii', maxLength: 200 }), fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), async (tail, method) => {
+        const url = `/api/v1/${tail.replace(/[\s#]/g, '')}`;
+        await expectNo5xx({ method: method as 'GET', url, headers: asPlanner, payload: method === 'GET' ? undefined : '{}' });
+      }),
+      { numRuns: 300 },
+    );
+    // Some of the generated scenarios were valid: the fuzz also reached the solver.
+    expect(solved).toBeGreaterThan(0);
+  });
+});
