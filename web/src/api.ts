@@ -1,0 +1,90 @@
+/**
+ * The page's calls to /api/v1. Outcomes are values: `{ ok: true, data }` or `{ ok: false, report }`,
+ * never exceptions, so every caller shows a failure in words.
+ */
+import { Network } from '../../server/core/schema.ts';
+import { Plan } from '../../server/core/plan-schema.ts';
+import { errorReport, type ErrorReport } from './lib/api-errors.ts';
+import type { ScenarioPatch } from './lib/url-state.ts';
+
+export type Result<T> = { ok: true; data: T } | { ok: false; report: ErrorReport };
+
+const BASE = '/api/v1';
+const KEY_STORAGE = 'caspian.apiKey';
+
+export function storedApiKey(): string {
+  try {
+    return localStorage.getItem(KEY_STORAGE) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function storeApiKey(key: string): void {
+  try {
+    if (key) localStorage.setItem(KEY_STORAGE, key);
+    else localStorage.removeItem(KEY_STORAGE);
+  } catch {
+    // Private mode without storage: the key lasts for this page only.
+  }
+}
+
+async function call<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  parse: (value: unknown) => T,
+  signal?: AbortSignal,
+): Promise<Result<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const key = storedApiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (err) {
+    const aborted = (err as Error)?.name === 'AbortError';
+    return {
+      ok: false,
+      report: { status: 0, code: aborted ? 'aborted' : 'network', summary: aborted ? 'Cancelled' : 'The server cannot be reached', fields: [] },
+    };
+  }
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+  if (!response.ok) return { ok: false, report: errorReport(response.status, payload) };
+  try {
+    return { ok: true, data: parse(payload) };
+  } catch {
+    return { ok: false, report: { status: response.status, code: 'bad_response', summary: 'The server answered in an unexpected shape', fields: [] } };
+  }
+}
+
+export const api = {
+  network: (signal?: AbortSignal) => call('GET', '/network', undefined, (v) => Network.parse(v), signal),
+  optimise: (scenario: ScenarioPatch & { name: string }, signal?: AbortSignal) =>
+    call('POST', '/optimise', scenario, (v) => Plan.parse(v), signal),
+  createScenario: (scenario: ScenarioPatch & { name: string }) =>
+    call('POST', '/scenarios', scenario, (v) => v as { id: string; version: number }),
+  runScenario: (scenarioId: string) =>
+    call('POST', `/scenarios/${encodeURIComponent(scenarioId)}/runs`, undefined, (v) => v as StoredRun),
+  run: (runId: string) => call('GET', `/runs/${encodeURIComponent(runId)}`, undefined, (v) => parseRun(v)),
+};
+
+export interface StoredRun {
+  id: string;
+  scenarioId: string;
+  scenario: ScenarioPatch & { name: string };
+  plan: Plan;
+}
+
+function parseRun(value: unknown): StoredRun {
+  const v = value as StoredRun;
+  return { id: String(v.id), scenarioId: String(v.scenarioId), scenario: v.scenario, plan: Plan.parse(v.plan) };
+}
+
+export const allocationCsvUrl = (runId: string) => `${BASE}/runs/${encodeURIComponent(runId)}/allocation.csv`;

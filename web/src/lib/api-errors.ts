@@ -1,0 +1,89 @@
+/**
+ * API error bodies (`{ error: { code, message, details? } }`) turned into words for people, placed
+ * next to the field they concern. 400 details are zod issues with paths. Pure.
+ */
+
+export interface FieldIssue {
+  /** Dotted path in the Scenario, e.g. "policy.domesticShare" or "overrides.nodes.port_aktau.throughputTonnesPerYear". */
+  path: string;
+  message: string;
+}
+
+export interface ErrorReport {
+  status: number;
+  code: string;
+  /** One sentence for the page's status line. */
+  summary: string;
+  fields: FieldIssue[];
+}
+
+interface Issue {
+  path?: unknown;
+  message?: unknown;
+}
+
+function issuesOf(details: unknown): Issue[] {
+  if (Array.isArray(details)) return details as Issue[];
+  if (details && typeof details === 'object' && Array.isArray((details as { issues?: unknown }).issues)) {
+    return (details as { issues: Issue[] }).issues;
+  }
+  return [];
+}
+
+export function issuePath(path: unknown): string {
+  if (!Array.isArray(path)) return '';
+  return path
+    .filter((p) => typeof p === 'string' || typeof p === 'number')
+    .map(String)
+    // Request-level paths may start at "body".
+    .filter((p, i) => !(i === 0 && p === 'body'))
+    .join('.');
+}
+
+const STATUS_WORDS: Record<number, string> = {
+  400: 'The scenario has invalid values',
+  401: 'This action needs an API key with the planner role',
+  403: 'Your API key may view plans but not change them',
+  404: 'Not found',
+  409: 'Someone changed this scenario meanwhile; reload and try again',
+  413: 'The scenario is too large to send',
+  422: 'The scenario cannot be turned into a model',
+  429: 'Too many requests; wait a moment and try again',
+};
+
+export function errorReport(status: number, body: unknown): ErrorReport {
+  const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+  const e = (error && typeof error === 'object' ? error : {}) as { code?: unknown; message?: unknown; details?: unknown };
+  const code = typeof e.code === 'string' ? e.code : `http_${status}`;
+  const message = typeof e.message === 'string' && e.message ? e.message : '';
+  const fields: FieldIssue[] = issuesOf(e.details)
+    .map((issue) => ({
+      path: issuePath(issue.path),
+      message: typeof issue.message === 'string' ? issue.message : 'invalid value',
+    }));
+  const base = STATUS_WORDS[status] ?? (status >= 500 ? 'The server could not finish this request' : `Request failed (${status})`);
+  const summary = message && status < 500 ? `${base}: ${message}` : base;
+  return { status, code, summary, fields };
+}
+
+/**
+ * The form field for an issue path: the longest prefix among the known field paths, so an issue on
+ * "policy.domesticShare" lands on that input and one on "overrides.nodes.x" on the node's row.
+ */
+export function fieldForPath(path: string, knownPaths: readonly string[]): string | null {
+  let best: string | null = null;
+  for (const known of knownPaths) {
+    if ((path === known || path.startsWith(`${known}.`)) && (!best || known.length > best.length)) best = known;
+  }
+  return best;
+}
+
+/** Zod-style messages made friendlier: "Too big: expected number to be <=1" → "must be at most 1". */
+export function plainMessage(message: string): string {
+  const big = /expected [a-z]+ to be <=?\s*(-?[\d.e+]+)/i.exec(message);
+  if (big) return `must be at most ${big[1]}`;
+  const small = /expected [a-z]+ to be >=?\s*(-?[\d.e+]+)/i.exec(message);
+  if (small) return `must be at least ${small[1]}`;
+  if (/expected number, received (nan|string)/i.test(message)) return 'must be a number';
+  return message;
+}

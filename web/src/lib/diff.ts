@@ -1,0 +1,113 @@
+/**
+ * The difference between two plans as data: KPIs, markets, legs, and a flow map of the change.
+ * B − A everywhere ("what changes if we go from plan A to plan B"). Pure.
+ */
+import type { Plan } from '../../../server/core/plan-schema.ts';
+
+export interface KpiDiffRow {
+  key: string;
+  label: string;
+  unit: 'tonnes' | 'usd' | 'share' | 'co2';
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+
+export interface ItemDiffRow {
+  id: string;
+  name: string;
+  a: number;
+  b: number;
+  delta: number;
+}
+
+export interface LegDiffRow extends ItemDiffRow {
+  mode: string | null;
+}
+
+export interface PlanDiff {
+  kpis: KpiDiffRow[];
+  markets: ItemDiffRow[];
+  legs: LegDiffRow[];
+  /** One LineString per leg that changed, with `deltaTonnes` (B − A), `tonnesA`, `tonnesB`, `mode`, `legId`. */
+  flows: {
+    type: 'FeatureCollection';
+    features: {
+      type: 'Feature';
+      geometry: { type: 'LineString'; coordinates: number[][] };
+      properties: { legId: string; mode: string | null; tonnesA: number; tonnesB: number; deltaTonnes: number };
+    }[];
+  };
+}
+
+const KPI_ROWS: { key: keyof NonNullable<Plan['kpis']>; label: string; unit: KpiDiffRow['unit'] }[] = [
+  { key: 'productionTonnes', label: 'Production', unit: 'tonnes' },
+  { key: 'domesticTonnes', label: 'Domestic sales', unit: 'tonnes' },
+  { key: 'exportTonnes', label: 'Exports', unit: 'tonnes' },
+  { key: 'domesticShare', label: 'Domestic share', unit: 'share' },
+  { key: 'revenueUsd', label: 'Revenue', unit: 'usd' },
+  { key: 'logisticsCostUsd', label: 'Logistics cost', unit: 'usd' },
+  { key: 'dutyUsd', label: 'Import duty', unit: 'usd' },
+  { key: 'productionCostUsd', label: 'Production cost', unit: 'usd' },
+  { key: 'marginUsd', label: 'Margin', unit: 'usd' },
+  { key: 'co2Tonnes', label: 'CO₂', unit: 'co2' },
+];
+
+/** Changes smaller than this (tonnes) are rounding noise between engines, not a change of plan. */
+export const TONNES_EPSILON = 0.5;
+
+function kpiValue(plan: Plan, key: keyof NonNullable<Plan['kpis']>): number | null {
+  const value = plan.kpis?.[key];
+  return typeof value === 'number' ? value : null;
+}
+
+export function diffPlans(a: Plan, b: Plan): PlanDiff {
+  const kpis = KPI_ROWS.map(({ key, label, unit }) => {
+    const va = kpiValue(a, key);
+    const vb = kpiValue(b, key);
+    return { key, label, unit, a: va, b: vb, delta: va != null && vb != null ? vb - va : null };
+  });
+
+  const marketIds = new Set([...a.markets.map((m) => m.id), ...b.markets.map((m) => m.id)]);
+  const markets: ItemDiffRow[] = [];
+  for (const id of marketIds) {
+    const ma = a.markets.find((m) => m.id === id);
+    const mb = b.markets.find((m) => m.id === id);
+    const ta = ma?.tonnes ?? 0;
+    const tb = mb?.tonnes ?? 0;
+    markets.push({ id, name: (mb ?? ma)!.name, a: ta, b: tb, delta: tb - ta });
+  }
+
+  const legIds = new Set([...a.legs.map((l) => l.id), ...b.legs.map((l) => l.id)]);
+  const legs: LegDiffRow[] = [];
+  for (const id of legIds) {
+    const la = a.legs.find((l) => l.id === id);
+    const lb = b.legs.find((l) => l.id === id);
+    const ta = la?.tonnes ?? 0;
+    const tb = lb?.tonnes ?? 0;
+    legs.push({ id, name: (lb ?? la)!.name, mode: (lb ?? la)!.mode ?? null, a: ta, b: tb, delta: tb - ta });
+  }
+
+  const geometry = new Map<string, { type: 'LineString'; coordinates: number[][] }>();
+  for (const plan of [a, b]) {
+    for (const f of plan.flows.features) {
+      const legId = f.properties.legId;
+      if (typeof legId === 'string' && !geometry.has(legId)) geometry.set(legId, f.geometry);
+    }
+  }
+  const features: PlanDiff['flows']['features'] = [];
+  for (const leg of legs) {
+    const g = geometry.get(leg.id);
+    if (!g || Math.abs(leg.delta) < TONNES_EPSILON) continue;
+    features.push({
+      type: 'Feature',
+      geometry: g,
+      properties: { legId: leg.id, mode: leg.mode, tonnesA: leg.a, tonnesB: leg.b, deltaTonnes: leg.delta },
+    });
+  }
+
+  const byChange = (x: ItemDiffRow, y: ItemDiffRow) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id);
+  markets.sort(byChange);
+  legs.sort(byChange);
+  return { kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
+}

@@ -1,0 +1,51 @@
+/** KPI figures arranged for the results panel. Pure. */
+import type { Kpis } from '../../../server/core/plan-schema.ts';
+
+export interface CostSegment {
+  key: string;
+  label: string;
+  usd: number;
+  /** Fraction of all costs (0..1). */
+  fraction: number;
+  colour: string;
+}
+
+/** Where a tonne's revenue goes: production, freight, handling, duty, carbon, stock, contracts. */
+export function costBreakdown(k: Kpis): CostSegment[] {
+  const parts = [
+    { key: 'production', label: 'Production', usd: k.productionCostUsd, colour: '#5b6770' },
+    { key: 'freight', label: 'Freight', usd: k.freightUsd, colour: '#b4451f' },
+    { key: 'handling', label: 'Port & handling', usd: k.handlingUsd, colour: '#1d4f91' },
+    { key: 'duty', label: 'Import duty', usd: k.dutyUsd, colour: '#8e44ad' },
+    { key: 'carbon', label: 'Carbon', usd: k.carbonCostUsd, colour: '#2e7d32' },
+    { key: 'holding', label: 'Stock holding', usd: k.holdingCostUsd, colour: '#c98a00' },
+    { key: 'contracts', label: 'Contract fixed costs', usd: k.contractFixedCostUsd, colour: '#7a5c3e' },
+  ].filter((p) => p.usd > 0.5);
+  const total = parts.reduce((s, p) => s + p.usd, 0);
+  return parts.map((p) => ({ ...p, fraction: total > 0 ? p.usd / total : 0 }));
+}
+
+export interface ShareGauge {
+  /** Domestic share, clamped to 0..1, for the bar's fill. */
+  fill: number;
+  /** Where the policy line sits (0..1). */
+  policy: number;
+  /** Whether the plan meets the rule (with a small tolerance for solver rounding). */
+  meets: boolean;
+  /** Words: "52.3 % of sales stay in Kazakhstan (rule: at least 50 %)". */
+  text: string;
+}
+
+export function shareGauge(k: Kpis): ShareGauge {
+  const fill = Math.max(0, Math.min(1, k.domesticShare));
+  const policy = Math.max(0, Math.min(1, k.policyDomesticShare));
+  const meets = k.domesticShare >= k.policyDomesticShare - 1e-6;
+  const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+  const basis = k.policyBasis === 'production' ? 'production' : 'sales';
+  return {
+    fill,
+    policy,
+    meets,
+    text: `${pct(k.domesticShare)} of ${basis} stays in Kazakhstan (rule: at least ${(k.policyDomesticShare * 100).toFixed(0)} %)`,
+  };
+}

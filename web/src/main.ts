@@ -1,0 +1,536 @@
+/**
+ * The map page: wires the base map, flow and place layers, the legend, the scenario and results
+ * panels, the URL state and the API together. Logic lives in lib/ (pure, tested); this file keeps
+ * the state and decides what to redraw.
+ */
+import 'leaflet/dist/leaflet.css';
+import './style.css';
+import L from 'leaflet';
+import { Scenario, type Network } from '../../server/core/schema.ts';
+import type { Plan } from '../../server/core/plan-schema.ts';
+import { api, storeApiKey, storedApiKey } from './api.ts';
+import { downloadText } from './dom.ts';
+import { issuePath } from './lib/api-errors.ts';
+import { downloadName, planToAllocationCsv, planToGeoJson } from './lib/csv.ts';
+import { diffPlans, type PlanDiff } from './lib/diff.ts';
+import { formatElapsed, formatPeriod } from './lib/format.ts';
+import { canSolveLive, DEFAULT_FORM, formToScenario, scenarioToForm, type ScenarioForm } from './lib/scenario-form.ts';
+
+const DEFAULT_SCENARIO = formToScenario(DEFAULT_FORM);
+import { areaRadiusScale, flowWidthScale, maxLegTonnes, maxMarketTonnes } from './lib/scales.ts';
+import { compactPatch, decodeState, encodeState, type PageState } from './lib/url-state.ts';
+import { addBaseMap, type BaseMap } from './map/basemap.ts';
+import { FlowLayer } from './map/flow-layer.ts';
+import { Legend } from './map/legend.ts';
+import { PlaceLayer } from './map/place-layer.ts';
+import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
+import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
+
+type PlanSource = 'server' | 'browser' | 'run';
+
+interface AppState {
+  network: Network | null;
+  plan: Plan | null;
+  source: PlanSource;
+  runId: string | null;
+  history: HistoryEntry[];
+  period: number | null;
+  page: PageState;
+  form: ScenarioForm;
+  role: Role;
+  showVolumes: boolean;
+  compare: { a: string; b: string; diff: PlanDiff } | null;
+  /** The form changed after the plan on screen was made. */
+  stale: boolean;
+}
+
+const initial = decodeState(location.hash);
+const state: AppState = {
+  network: null,
+  plan: null,
+  source: 'server',
+  runId: initial.runId,
+  history: [],
+  period: initial.period,
+  page: initial,
+  form: scenarioToForm(initial.scenario),
+  role: 'unknown',
+  showVolumes: false,
+  compare: null,
+  stale: false,
+};
+
+// ---------------------------------------------------------------- map
+
+const map = L.map('map', {
+  zoomSnap: 0.25,
+  zoomDelta: 0.5,
+  minZoom: 3,
+  maxZoom: 10,
+  worldCopyJump: false,
+  attributionControl: true,
+  keyboard: true,
+});
+map.attributionControl.setPrefix(false);
+map.attributionControl.addAttribution('Natural Earth');
+const panes: [string, number][] = [
+  ['basePane', 150],
+  ['seaPane', 160],
+  ['flowPane', 410],
+  ['arrowPane', 420],
+  ['placePane', 440],
+  ['nodePane', 610],
+  ['labelPane', 620],
+];
+for (const [name, z] of panes) map.createPane(name).style.zIndex = String(z);
+map.getPane('labelPane')!.style.pointerEvents = 'none';
+
+/** Caspian, Kazakhstan and the markets around them. */
+const DEFAULT_BOUNDS = L.latLngBounds([36.2, 45.5], [54.2, 78.5]);
+if (initial.view) map.setView([initial.view.lat, initial.view.lng], initial.view.zoom);
+else map.fitBounds(DEFAULT_BOUNDS, { padding: [8, 8] });
+
+const flowLayer = new FlowLayer(map);
+const placeLayer = new PlaceLayer(map);
+const legend = new Legend({
+  onFilters(filters) {
+    state.page.filters = filters;
+    redraw();
+  },
+  onVolumes(on) {
+    state.showVolumes = on;
+    redraw();
+  },
+  onTiles(on) {
+    state.page.tiles = on;
+    baseMap?.setTiles(on);
+    writeHash();
+    redraw();
+  },
+});
+legend.addTo(map);
+L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+
+let baseMap: BaseMap | null = null;
+const baseMapReady = addBaseMap(map).then((b) => {
+  baseMap = b;
+  if (state.page.tiles) b.setTiles(true);
+  return b;
+});
+
+// ---------------------------------------------------------------- panels
+
+const statusEl = document.getElementById('run-status')!;
+const progressEl = document.getElementById('map-progress')!;
+const progressText = document.getElementById('progress-text')!;
+const monthBar = document.getElementById('month-bar')!;
+
+const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
+  onDownloadCsv() {
+    if (state.plan) downloadText(planToAllocationCsv(state.plan), downloadName(state.plan, 'csv'), 'text/csv');
+  },
+  onDownloadGeoJson() {
+    if (state.plan) downloadText(JSON.stringify(planToGeoJson(state.plan)), downloadName(state.plan, 'geojson'), 'application/geo+json');
+  },
+  async onServerCsv(runId) {
+    const key = storedApiKey();
+    const response = await fetch(`/api/v1/runs/${encodeURIComponent(runId)}/allocation.csv`, {
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+    });
+    if (!response.ok) return setStatus(`Could not download the stored CSV (${response.status}).`);
+    downloadText(await response.text(), `allocation-${runId}.csv`, 'text/csv');
+  },
+  async onCopyLink() {
+    writeHash();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      setStatus('Link copied: it reopens this scenario and view.');
+    } catch {
+      setStatus('Copy the address bar: it reopens this scenario and view.');
+    }
+  },
+  onCompare(a, b) {
+    if (!a || !b) {
+      state.compare = null;
+    } else {
+      const pa = state.history.find((e) => e.id === a)?.plan;
+      const pb = state.history.find((e) => e.id === b)?.plan;
+      if (pa && pb) state.compare = { a, b, diff: diffPlans(pa, pb) };
+    }
+    redraw();
+  },
+});
+
+const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel')!, {
+  onChange(form, live) {
+    state.form = form;
+    state.stale = true;
+    const valid = validate(form, false);
+    writeHash();
+    if (live && valid && scenarioPanel.liveEnabled && state.network && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
+      scheduleLive(form);
+    }
+  },
+  onRun(form) {
+    state.form = form;
+    void runOnServer(form);
+  },
+  onSave(form) {
+    state.form = form;
+    void saveRun(form);
+  },
+  onCancel() {
+    abort?.abort();
+  },
+  onKey(key) {
+    storeApiKey(key);
+    state.role = 'unknown';
+    scenarioPanel.setRole(state.role);
+    void checkKey();
+  },
+});
+scenarioPanel.setForm(state.form);
+scenarioPanel.setKey(storedApiKey());
+scenarioPanel.setRole(state.role);
+
+// Panels collapse on narrow screens; the toggles open them over the map.
+for (const [buttonId, panelId] of [
+  ['toggle-scenario', 'scenario-panel'],
+  ['toggle-kpi', 'kpi-panel'],
+] as const) {
+  const button = document.getElementById(buttonId)!;
+  const panel = document.getElementById(panelId)!;
+  const narrow = window.matchMedia('(max-width: 900px)');
+  const apply = (open: boolean) => {
+    panel.classList.toggle('collapsed', !open);
+    button.setAttribute('aria-expanded', String(open));
+    setTimeout(() => map.invalidateSize(), 220);
+  };
+  apply(!narrow.matches);
+  button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
+}
+
+// ---------------------------------------------------------------- drawing
+
+function periodCount(): number {
+  return state.plan?.horizon.periods.length ?? 1;
+}
+
+function redraw(): void {
+  const plan = state.plan;
+  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale });
+  renderMonthBar();
+  if (!plan) return;
+  const period = state.period != null && state.period < periodCount() && periodCount() > 1 ? state.period : null;
+  const view = period == null ? 'total' : 'period';
+  const scale = flowWidthScale(maxLegTonnes(plan, view), 1.5, 14);
+  const maxMarket = maxMarketTonnes(plan, view);
+  const radius = areaRadiusScale(maxMarket, 20, 3);
+  const periodLabel = period == null ? null : formatPeriod(plan.horizon.periods[period]);
+  if (state.compare) {
+    const d = state.compare.diff;
+    const maxDelta = Math.max(0, ...d.legs.map((l) => Math.abs(l.delta)));
+    const diffScale = flowWidthScale(maxDelta, 1.5, 14);
+    flowLayer.renderDiff(d, diffScale);
+    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius, maxMarketTonnes: maxMarket, perPeriod: false, diff: true });
+  } else {
+    flowLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, scale, showVolumes: state.showVolumes });
+    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale, radius, maxMarketTonnes: maxMarket, perPeriod: period != null, diff: false });
+  }
+  placeLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, radius });
+  document.body.dataset.flowCount = String(flowLayer.flowCount);
+  writeHash();
+}
+
+function renderMonthBar(): void {
+  const plan = state.plan;
+  const n = plan?.horizon.periods.length ?? 1;
+  if (!plan || n <= 1 || state.compare) {
+    monthBar.hidden = true;
+    return;
+  }
+  monthBar.hidden = false;
+  const value = state.period == null ? 0 : state.period + 1;
+  const label = state.period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[state.period]);
+  if (!monthBar.querySelector('input')) {
+    monthBar.innerHTML =
+      '<label for="month-slider">Month</label><input type="range" id="month-slider" min="0" step="1"><output id="month-label" for="month-slider"></output>';
+    const slider = monthBar.querySelector('input')!;
+    slider.addEventListener('input', () => {
+      const v = Number(slider.value);
+      state.period = v === 0 ? null : v - 1;
+      // Only the map and month label change with the month; the whole-plan KPIs stay.
+      redrawMapOnly();
+    });
+  }
+  const slider = monthBar.querySelector('input')!;
+  slider.max = String(n);
+  slider.value = String(value);
+  slider.setAttribute('aria-valuetext', label);
+  monthBar.querySelector('output')!.textContent = label;
+}
+
+function redrawMapOnly(): void {
+  const plan = state.plan;
+  if (!plan) return;
+  const period = state.period;
+  const view = period == null ? 'total' : 'period';
+  const scale = flowWidthScale(maxLegTonnes(plan, view), 1.5, 14);
+  const maxMarket = maxMarketTonnes(plan, view);
+  const radius = areaRadiusScale(maxMarket, 20, 3);
+  const periodLabel = period == null ? null : formatPeriod(plan.horizon.periods[period]);
+  flowLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, scale, showVolumes: state.showVolumes });
+  placeLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, radius });
+  legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale, radius, maxMarketTonnes: maxMarket, perPeriod: period != null, diff: false });
+  const label = period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[period]);
+  monthBar.querySelector('output')!.textContent = label;
+  monthBar.querySelector('input')?.setAttribute('aria-valuetext', label);
+  writeHash();
+}
+
+let hashWritten = '';
+function writeHash(): void {
+  const c = map.getCenter();
+  const patch = compactPatch(formToScenario(state.form) as never, DEFAULT_SCENARIO as never);
+  state.page = {
+    ...state.page,
+    scenario: (patch ?? null) as PageState['scenario'],
+    view: { lat: c.lat, lng: c.lng, zoom: map.getZoom() },
+    period: state.period,
+    runId: state.runId,
+  };
+  const hash = encodeState(state.page);
+  if (hash !== location.hash) {
+    hashWritten = hash;
+    history.replaceState(null, '', hash || location.pathname);
+  }
+}
+map.on('moveend', writeHash);
+window.addEventListener('hashchange', () => {
+  if (location.hash === hashWritten) return;
+  // A pasted link: take its scenario and view, then re-plan.
+  const next = decodeState(location.hash);
+  state.page = next;
+  state.period = next.period;
+  state.form = scenarioToForm(next.scenario);
+  scenarioPanel.setForm(state.form);
+  if (next.view) map.setView([next.view.lat, next.view.lng], next.view.zoom);
+  void runOnServer(state.form);
+});
+
+function setStatus(text: string): void {
+  statusEl.textContent = text;
+}
+
+// ---------------------------------------------------------------- solving
+
+/** Validate with the shared schema; issues go next to their fields. */
+function validate(form: ScenarioForm, announce: boolean): boolean {
+  const checked = Scenario.safeParse(formToScenario(form));
+  if (checked.success) {
+    scenarioPanel.showIssues([], null);
+    return true;
+  }
+  scenarioPanel.showIssues(
+    checked.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message })),
+    'Some values are not valid; the plan was not re-run.',
+  );
+  if (announce) setStatus('Fix the highlighted values to re-run.');
+  return false;
+}
+
+let abort: AbortController | null = null;
+let timer: number | undefined;
+
+function startProgress(text: string): () => number {
+  const started = performance.now();
+  progressEl.hidden = false;
+  scenarioPanel.setBusy(true);
+  const tick = () => {
+    const elapsed = formatElapsed(performance.now() - started);
+    progressText.textContent = `${text} ${elapsed}`;
+    setStatus(`${text} ${elapsed}`);
+  };
+  tick();
+  timer = window.setInterval(tick, 100);
+  return () => {
+    window.clearInterval(timer);
+    progressEl.hidden = true;
+    scenarioPanel.setBusy(false);
+    return performance.now() - started;
+  };
+}
+
+function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null }): void {
+  state.plan = plan;
+  state.source = source;
+  state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
+  state.stale = false;
+  if (state.period != null && state.period >= plan.horizon.periods.length) state.period = null;
+  if (opts.record) {
+    const n = state.history.length + 1;
+    const label = `#${n} ${plan.scenarioName} (${source === 'browser' ? 'browser' : source === 'run' ? 'stored' : 'server'})`;
+    state.history.push({ id: `h${n}`, label, plan, runId: state.runId });
+    if (state.history.length > 12) state.history.shift();
+  }
+  state.compare = null;
+  redraw();
+}
+
+async function runOnServer(form: ScenarioForm): Promise<void> {
+  if (!validate(form, true)) return;
+  if (state.role === 'none' || state.role === 'viewer') {
+    await runInBrowser(form, true);
+    return;
+  }
+  abort?.abort();
+  abort = new AbortController();
+  const stop = startProgress('Optimising on the server…');
+  const result = await api.optimise(formToScenario(form), abort.signal);
+  const ms = stop();
+  if (result.ok) {
+    state.role = 'planner';
+    scenarioPanel.setRole('planner');
+    setPlan(result.data, 'server', { record: true });
+    setStatus(`Plan ready in ${formatElapsed(ms)}: ${result.data.status}.`);
+    return;
+  }
+  const r = result.report;
+  if (r.status === 401 || r.status === 403) {
+    state.role = r.status === 403 ? 'viewer' : 'none';
+    scenarioPanel.setRole(state.role);
+    setStatus(`${r.summary}. Showing a plan computed in this browser.`);
+    await runInBrowser(form, true);
+    return;
+  }
+  scenarioPanel.showIssues(r.fields, r.summary);
+  setStatus(r.code === 'aborted' ? 'Cancelled.' : r.summary);
+}
+
+type BrowserOptimiser = (scenario: Scenario, network: Network) => Promise<Plan> | Plan;
+let browserOptimiser: Promise<BrowserOptimiser> | null = null;
+function loadBrowserOptimiser(): Promise<BrowserOptimiser> {
+  browserOptimiser ??= import('../../server/core/optimise-browser.ts').then((m) => m.optimiseInBrowser as BrowserOptimiser);
+  return browserOptimiser;
+}
+
+async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> {
+  if (!state.network) {
+    setStatus('The network is not loaded; cannot plan in the browser.');
+    return;
+  }
+  const stop = startProgress('Optimising in this browser…');
+  try {
+    const optimise = await loadBrowserOptimiser();
+    const plan = await optimise(Scenario.parse(formToScenario(form)), state.network);
+    const ms = stop();
+    setPlan(plan, 'browser', { record });
+    setStatus(`Plan computed in this browser in ${formatElapsed(ms)}: ${plan.status}.`);
+  } catch (err) {
+    stop();
+    setStatus(`The browser could not compute the plan: ${(err as Error).message}`);
+  }
+}
+
+/** Live what-if: the newest slider position wins; at most one solve runs at a time. */
+let livePending: ScenarioForm | null = null;
+let liveRunning = false;
+function scheduleLive(form: ScenarioForm): void {
+  livePending = form;
+  if (liveRunning) return;
+  liveRunning = true;
+  requestAnimationFrame(async function step() {
+    const next = livePending;
+    livePending = null;
+    if (next && state.network) {
+      try {
+        const optimise = await loadBrowserOptimiser();
+        const started = performance.now();
+        const plan = await optimise(Scenario.parse(formToScenario(next)), state.network);
+        setPlan(plan, 'browser', { record: false });
+        setStatus(`Live plan: ${plan.status}, solved in this browser in ${(performance.now() - started).toFixed(0)} ms.`);
+      } catch (err) {
+        setStatus(`Live re-plan failed: ${(err as Error).message}`);
+      }
+    }
+    if (livePending) requestAnimationFrame(step);
+    else liveRunning = false;
+  });
+}
+
+async function saveRun(form: ScenarioForm): Promise<void> {
+  if (!validate(form, true)) return;
+  const stop = startProgress('Storing the scenario and running it…');
+  const created = await api.createScenario(formToScenario(form));
+  if (!created.ok) {
+    stop();
+    scenarioPanel.showIssues(created.report.fields, created.report.summary);
+    if (created.report.status === 401 || created.report.status === 403) {
+      state.role = created.report.status === 403 ? 'viewer' : 'none';
+      scenarioPanel.setRole(state.role);
+    }
+    setStatus(created.report.summary);
+    return;
+  }
+  const run = await api.runScenario(created.data.id);
+  const ms = stop();
+  if (!run.ok) {
+    setStatus(run.report.summary);
+    return;
+  }
+  state.runId = run.data.id;
+  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id });
+  setStatus(`Stored as run ${run.data.id} in ${formatElapsed(ms)}.`);
+}
+
+async function checkKey(): Promise<void> {
+  const result = await api.network();
+  if (!result.ok && result.report.status === 401) {
+    state.role = 'none';
+    scenarioPanel.setRole('none');
+    setStatus('That API key is not valid.');
+    return;
+  }
+  setStatus(storedApiKey() ? 'Key saved. Run to check its role.' : 'Key removed: read-only.');
+  if (storedApiKey()) await runOnServer(state.form);
+}
+
+/** The opening view: every plant, market and node, with the Caspian, framed with a margin. */
+function fitNetwork(network: Network): void {
+  const points = [...network.plants, ...network.markets, ...network.nodes].map((p) => L.latLng(p.lat, p.lng));
+  const bounds = L.latLngBounds(points).extend(L.latLng(36.6, 47)).extend(L.latLng(47.2, 54.5));
+  map.invalidateSize();
+  map.fitBounds(bounds, { padding: [24, 24], maxZoom: 6 });
+}
+
+// ---------------------------------------------------------------- start
+
+async function start(): Promise<void> {
+  redraw();
+  const network = await api.network();
+  if (network.ok) {
+    state.network = network.data;
+    scenarioPanel.setNetwork(network.data);
+    if (!initial.view) fitNetwork(network.data);
+  } else {
+    setStatus(`Could not load the network: ${network.report.summary}`);
+  }
+  if (state.runId) {
+    const run = await api.run(state.runId);
+    if (run.ok) {
+      setPlan(run.data.plan, 'run', { record: true, runId: run.data.id });
+      await baseMapReady;
+      document.body.dataset.ready = 'true';
+      return;
+    }
+    setStatus(`Stored run ${state.runId} could not be opened: ${run.report.summary}`);
+    state.runId = null;
+  }
+  await runOnServer(state.form);
+  await baseMapReady;
+  document.body.dataset.ready = 'true';
+  // Warm the in-browser optimiser so the first slider drag re-plans at once.
+  if ('requestIdleCallback' in window) requestIdleCallback(() => void loadBrowserOptimiser());
+}
+
+void start();

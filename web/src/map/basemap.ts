@@ -1,0 +1,108 @@
+/**
+ * The offline base map: Natural Earth countries (world-atlas, bundled as a static asset, fetched from
+ * our own origin) and the Caspian Sea from data/geo/caspian.geojson. Online tiles are an option.
+ */
+import L from 'leaflet';
+import { feature } from 'topojson-client';
+import type { Topology, GeometryCollection } from 'topojson-specification';
+import countriesUrl from 'world-atlas/countries-50m.json?url';
+
+// The sea outline lands in data/geo; a glob keeps the build working whether or not it is there yet.
+const caspianModules = import.meta.glob('../../../data/geo/caspian.geojson', {
+  query: '?url',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+const caspianUrl: string | undefined = Object.values(caspianModules)[0];
+
+export const SEA_COLOUR = '#c9dce8';
+const LAND_COLOUR = '#f3f1ec';
+const HOME_COLOUR = '#fbf7ea';
+const BORDER_COLOUR = '#a9a39a';
+
+/** Kazakhstan's ISO numeric code in Natural Earth (world-atlas ids are ISO 3166-1 numeric). */
+const KAZAKHSTAN_ID = '398';
+
+export interface BaseMap {
+  countries: L.GeoJSON;
+  caspian: L.GeoJSON | null;
+  setTiles(on: boolean): void;
+}
+
+export async function addBaseMap(map: L.Map): Promise<BaseMap> {
+  const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
+  const topo = (await (await fetch(countriesUrl)).json()) as Topology<{ countries: GeometryCollection }>;
+  const geo = feature(topo, topo.objects.countries);
+  // GeoJSON options reach each vector layer, so a renderer given here is used (types omit it).
+  const countries = L.geoJSON(geo, {
+    ...({ renderer } as L.GeoJSONOptions),
+    pane: 'basePane',
+    interactive: false,
+    style: (f) => ({
+      color: BORDER_COLOUR,
+      weight: f?.id === KAZAKHSTAN_ID ? 1.2 : 0.8,
+      fillColor: f?.id === KAZAKHSTAN_ID ? HOME_COLOUR : LAND_COLOUR,
+      fillOpacity: 1,
+      opacity: 1,
+    }),
+  }).addTo(map);
+
+  let caspian: L.GeoJSON | null = null;
+  if (caspianUrl) {
+    try {
+      const sea = await (await fetch(caspianUrl)).json();
+      caspian = L.geoJSON(sea, {
+        ...({ renderer: L.canvas({ pane: 'seaPane', padding: 0.5 }) } as L.GeoJSONOptions),
+        pane: 'seaPane',
+        interactive: false,
+        style: { color: '#8fb3c9', weight: 0.8, fillColor: SEA_COLOUR, fillOpacity: 1 },
+      }).addTo(map);
+    } catch {
+      // Without the outline the gap between the countries still reads as sea.
+      caspian = null;
+    }
+  }
+
+  let tiles: L.TileLayer | null = null;
+  return {
+    countries,
+    caspian,
+    setTiles(on: boolean) {
+      if (on && !tiles) {
+        tiles = L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+          attribution: '© OpenStreetMap contributors',
+          maxZoom: 12,
+          pane: 'tilePane',
+        }).addTo(map);
+      } else if (!on && tiles) {
+        tiles.remove();
+        tiles = null;
+      }
+      countries.setStyle({ fillOpacity: on ? 0 : 1 });
+      caspian?.setStyle({ fillOpacity: on ? 0 : 1 });
+    },
+  };
+}
+
+/** Country names where they read well at the region's zoom (Russia's centroid is in Siberia). */
+export const COUNTRY_LABELS: { name: string; lat: number; lng: number }[] = [
+  { name: 'KAZAKHSTAN', lat: 48.3, lng: 66.5 },
+  { name: 'RUSSIA', lat: 53.6, lng: 45.2 },
+  { name: 'UZBEKISTAN', lat: 42.0, lng: 63.2 },
+  { name: 'TURKMENISTAN', lat: 39.1, lng: 59.0 },
+  { name: 'IRAN', lat: 35.0, lng: 55.5 },
+  { name: 'AZERBAIJAN', lat: 40.6, lng: 47.3 },
+  { name: 'GEORGIA', lat: 42.2, lng: 43.6 },
+  { name: 'ARMENIA', lat: 40.2, lng: 44.9 },
+  { name: 'KYRGYZSTAN', lat: 41.6, lng: 74.6 },
+  { name: 'TAJIKISTAN', lat: 38.8, lng: 71.2 },
+  { name: 'AFGHANISTAN', lat: 34.4, lng: 65.5 },
+  { name: 'CHINA', lat: 44.0, lng: 84.0 },
+  { name: 'TURKEY', lat: 39.0, lng: 37.5 },
+  { name: 'MONGOLIA', lat: 47.5, lng: 96.0 },
+];
+
+export const SEA_LABELS: { name: string; lat: number; lng: number }[] = [
+  { name: 'Caspian Sea', lat: 41.9, lng: 50.55 },
+  { name: 'Black Sea', lat: 43.2, lng: 34.5 },
+];

@@ -1,0 +1,112 @@
+/** The legend, which is also where the map's filters live (mode, domestic/export, volumes, tiles). */
+import L from 'leaflet';
+import { h } from '../dom.ts';
+import { formatTonnes } from '../lib/format.ts';
+import { legendSteps, type WidthScale } from '../lib/scales.ts';
+import { CLOSED_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
+
+export interface LegendState {
+  filters: MapFilters;
+  showVolumes: boolean;
+  tiles: boolean;
+  scale: WidthScale;
+  radius: (t: number) => number;
+  maxMarketTonnes: number;
+  perPeriod: boolean;
+  diff: boolean;
+}
+
+export interface LegendEvents {
+  onFilters(filters: MapFilters): void;
+  onVolumes(on: boolean): void;
+  onTiles(on: boolean): void;
+}
+
+export class Legend extends L.Control {
+  private readonly box: HTMLElement;
+  /** Open on wide screens; a tablet in portrait starts with it folded. */
+  private open = typeof window === 'undefined' || window.innerWidth > 700;
+
+  constructor(private readonly events: LegendEvents) {
+    super({ position: 'bottomright' });
+    this.box = h('div', { className: 'legend', id: 'legend' });
+    L.DomEvent.disableClickPropagation(this.box);
+    L.DomEvent.disableScrollPropagation(this.box);
+  }
+
+  onAdd(): HTMLElement {
+    return this.box;
+  }
+
+  render(state: LegendState): void {
+    const f = state.filters;
+    this.box.textContent = '';
+    const toggle = (id: string, label: Node | string, checked: boolean, onChange: (on: boolean) => void) => {
+      const input = h('input', { type: 'checkbox', id, checked });
+      input.addEventListener('change', () => onChange(input.checked));
+      return h('div', { className: 'legend-row' }, input, h('label', { for: id }, label));
+    };
+    const swatchLine = (colour: string, dashed = false) =>
+      h('span', { className: 'legend-line', style: `border-top: 4px ${dashed ? 'dashed' : 'solid'} ${colour}` });
+
+    const modes = h('fieldset', { className: 'legend-grid' }, h('legend', {}, state.diff ? 'Change B − A' : 'Flows by mode'));
+    if (state.diff) {
+      modes.append(
+        h('div', { className: 'legend-row' }, swatchLine('#2e7d32'), 'more tonnes in B'),
+        h('div', { className: 'legend-row' }, swatchLine('#c62828'), 'fewer tonnes in B'),
+      );
+    } else {
+      for (const mode of ['rail', 'road', 'sea'] as FlowMode[]) {
+        modes.append(
+          toggle(`filter-${mode}`, h('span', {}, swatchLine(MODE_COLOURS[mode]), MODE_LABELS[mode]), f.modes[mode], (on) =>
+            this.events.onFilters({ ...f, modes: { ...f.modes, [mode]: on } }),
+          ),
+        );
+      }
+      modes.append(
+        h('div', { className: 'legend-row legend-static' }, swatchLine(CLOSED_COLOUR, true), 'Closed'),
+        h('div', { className: 'legend-row legend-static' }, swatchLine('#9aa3ab', true), 'Unused'),
+      );
+    }
+
+    const widths = h('div', { className: 'legend-widths' });
+    for (const t of legendSteps(state.scale.maxTonnes, 3)) {
+      const w = state.scale(t);
+      widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(t) + (state.perPeriod ? '/month' : '')));
+    }
+
+    const markets = h('fieldset', { className: 'legend-grid' }, h('legend', {}, 'Markets (area ∝ tonnes)'));
+    markets.append(
+      toggle('filter-domestic', h('span', {}, h('span', { className: 'legend-dot', style: `background:${DOMESTIC_COLOUR}` }), 'Domestic'), f.domestic, (on) =>
+        this.events.onFilters({ ...f, domestic: on }),
+      ),
+      toggle('filter-export', h('span', {}, h('span', { className: 'legend-dot', style: `background:${EXPORT_COLOUR}` }), 'Export'), f.export, (on) =>
+        this.events.onFilters({ ...f, export: on }),
+      ),
+    );
+    const circles = h('div', { className: 'legend-circles' });
+    for (const t of legendSteps(state.maxMarketTonnes, 2)) {
+      const r = state.radius(t);
+      circles.append(h('span', { className: 'legend-circle', style: `width:${2 * r}px;height:${2 * r}px` }), h('span', { className: 'legend-circle-label' }, formatTonnes(t)));
+    }
+    markets.append(circles);
+
+    const ports = h(
+      'div',
+      { className: 'legend-row legend-static' },
+      h('span', { className: 'legend-port' }),
+      'Port, filled by use (red = full)',
+    );
+
+    const options = h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Map'),
+      toggle('toggle-volumes', 'Volumes on flows', state.showVolumes, (on) => this.events.onVolumes(on)),
+      toggle('toggle-tiles', 'Online tiles (internet)', state.tiles, (on) => this.events.onTiles(on)),
+    );
+    const details = h('details', { className: 'legend-details', open: this.open }, h('summary', {}, 'Legend and filters'), modes, widths, markets, ports, options);
+    details.addEventListener('toggle', () => (this.open = details.open));
+    this.box.append(details);
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Markets as circles (area ∝ tonnes, green domestic / purple export), ports with their utilisation,
+ * the plant, and the labels of all of them placed without overlap.
+ */
+import L from 'leaflet';
+import type { Network } from '../../../server/core/schema.ts';
+import type { CapacityUse, Plan } from '../../../server/core/plan-schema.ts';
+import { shareOfDemandIn } from '../lib/flows.ts';
+import { formatShare, formatTonnes } from '../lib/format.ts';
+import { estimateTextWidth, placeLabels, type Box, type LabelCandidate } from '../lib/labels.ts';
+import { escapeHtml, marketPopup, nodePopup } from '../lib/popups.ts';
+import { tonnesIn } from '../lib/scales.ts';
+import { shortName } from '../lib/names.ts';
+import { isClosedIn, marketColour, PLANT_COLOUR, utilisationColour, type MapFilters } from '../lib/style.ts';
+import { COUNTRY_LABELS, SEA_LABELS } from './basemap.ts';
+
+export interface PlaceView {
+  plan: Plan;
+  network: Network | null;
+  period: number | null;
+  periodLabel: string | null;
+  filters: MapFilters;
+  radius: (tonnes: number) => number;
+}
+
+interface LabelItem {
+  id: string;
+  text: string;
+  latLng: L.LatLng;
+  priority: number;
+  className: string;
+  /** Pixel radius of the symbol the label sits beside. */
+  symbolPx: number;
+  fontPx: number;
+}
+
+export class PlaceLayer {
+  private readonly markets = L.layerGroup();
+  private readonly nodes = L.layerGroup();
+  private readonly labels = L.layerGroup();
+  private labelItems: LabelItem[] = [];
+  private symbols: { latLng: L.LatLng; radiusPx: number }[] = [];
+
+  constructor(private readonly map: L.Map) {
+    this.nodes.addTo(map);
+    this.markets.addTo(map);
+    this.labels.addTo(map);
+    map.on('zoomend moveend resize', () => this.drawLabels());
+  }
+
+  render(view: PlaceView): void {
+    this.markets.clearLayers();
+    this.nodes.clearLayers();
+    this.labelItems = [];
+    this.symbols = [];
+    const { plan, period } = view;
+    const periodCount = plan.horizon.periods.length;
+    const renderer = L.svg({ pane: 'placePane' });
+
+    // Ports and other transit nodes: a rounded square whose border shows utilisation.
+    const networkNodes = new Map((view.network?.nodes ?? []).map((n) => [n.id, n]));
+    for (const use of plan.nodes) {
+      const node = networkNodes.get(use.id);
+      if (!node) continue;
+      const isPort = node.kind === 'port';
+      if (!isPort && !(use.capacityTonnes != null)) continue;
+      const latLng = L.latLng(node.lat, node.lng);
+      const tonnes = tonnesIn(use, period);
+      const closed = isClosedIn(use, period, periodCount);
+      const utilisation = periodUtilisation(use, period, periodCount);
+      const colour = closed ? '#8a8a8a' : utilisationColour(utilisation);
+      const pct = utilisation == null ? '' : `<span class="node-util">${Math.round(utilisation * 100)}%</span>`;
+      const marker = L.marker(latLng, {
+        pane: 'nodePane',
+        keyboard: true,
+        title: `${use.name}: ${formatTonnes(tonnes)}${utilisation != null ? `, ${formatShare(utilisation, 0)} used` : ''}`,
+        alt: use.name,
+        icon: L.divIcon({
+          className: `node-icon ${isPort ? 'node-port' : 'node-rail'}${closed ? ' node-closed' : ''}`,
+          html: `<span class="node-box" style="border-color:${colour}"><span class="node-fill" style="height:${Math.round(
+            Math.min(1, utilisation ?? 0) * 100,
+          )}%;background:${colour}"></span></span>${pct}`,
+          iconSize: [14, 14],
+          iconAnchor: [7, 7],
+        }),
+      });
+      const html = nodePopup(use, { tonnes, periodLabel: view.periodLabel, closed });
+      marker.bindTooltip(html, { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 });
+      marker.bindPopup(html);
+      marker.addTo(this.nodes);
+      if (isPort) {
+        this.labelItems.push({ id: `node:${use.id}`, text: shortName(use.name), latLng, priority: 60, className: 'label-port', symbolPx: 9, fontPx: 11 });
+      }
+      this.symbols.push({ latLng, radiusPx: 8 });
+    }
+
+    // Markets: circles by tonnes; unserved markets a small hollow ring.
+    const sorted = [...plan.markets].sort((a, b) => tonnesIn(b, period) - tonnesIn(a, period));
+    for (const m of sorted) {
+      if (m.domestic ? !view.filters.domestic : !view.filters.export) continue;
+      const tonnes = tonnesIn(m, period);
+      const served = tonnes > 0;
+      const latLng = L.latLng(m.lat, m.lng);
+      const r = served ? view.radius(tonnes) : 4;
+      const colour = marketColour(m.domestic);
+      const circle = L.circleMarker(latLng, {
+        renderer,
+        pane: 'placePane',
+        radius: r,
+        color: served ? '#ffffff' : colour,
+        weight: served ? 1.5 : 1.5,
+        fillColor: colour,
+        fillOpacity: served ? 0.9 : 0.08,
+        className: `market ${m.domestic ? 'market-domestic' : 'market-export'}${served ? '' : ' market-unserved'}`,
+      });
+      const share = shareOfDemandIn(m, period, periodCount);
+      const html = marketPopup(m, { tonnes, shareOfDemand: share, periodLabel: view.periodLabel });
+      circle.bindTooltip(html, { direction: 'top', className: 'map-tooltip', opacity: 1 });
+      circle.bindPopup(html);
+      circle.addTo(this.markets);
+      this.symbols.push({ latLng, radiusPx: r });
+      const label = served ? `${shortName(m.name)} · ${formatTonnes(tonnes)}` : shortName(m.name);
+      this.labelItems.push({
+        id: `market:${m.id}`,
+        text: label,
+        latLng,
+        priority: served ? 40 + Math.min(19, Math.log10(tonnes + 1) * 3) : 10,
+        className: `label-market${served ? '' : ' label-muted'}`,
+        symbolPx: r,
+        fontPx: 11,
+      });
+    }
+
+    // The plant: a dark diamond above everything.
+    for (const plant of view.network?.plants ?? []) {
+      const use = plan.plants.find((p) => p.id === plant.id);
+      const latLng = L.latLng(plant.lat, plant.lng);
+      const marker = L.marker(latLng, {
+        pane: 'nodePane',
+        zIndexOffset: 1000,
+        title: plant.name,
+        alt: plant.name,
+        icon: L.divIcon({ className: 'plant-icon', html: `<span style="background:${PLANT_COLOUR}"></span>`, iconSize: [16, 16], iconAnchor: [8, 8] }),
+      });
+      const tonnes = use ? tonnesIn(use, period) : 0;
+      marker.bindTooltip(
+        `<div class="popup"><h3>${escapeHtml(plant.name)}</h3><p>Production ${escapeHtml(formatTonnes(tonnes))}${
+          use?.utilisation != null ? `, ${escapeHtml(formatShare(use.utilisation, 0))} of capacity` : ''
+        }</p></div>`,
+        { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 },
+      );
+      marker.addTo(this.nodes);
+      this.labelItems.push({ id: `plant:${plant.id}`, text: 'Baiganin plant', latLng, priority: 100, className: 'label-plant', symbolPx: 10, fontPx: 12 });
+      this.symbols.push({ latLng, radiusPx: 9 });
+    }
+    for (const c of COUNTRY_LABELS) {
+      this.labelItems.push({ id: `country:${c.name}`, text: c.name, latLng: L.latLng(c.lat, c.lng), priority: 5, className: 'label-country', symbolPx: 0, fontPx: 12 });
+    }
+    for (const s of SEA_LABELS) {
+      this.labelItems.push({ id: `sea:${s.name}`, text: s.name, latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', symbolPx: 0, fontPx: 13 });
+    }
+    this.drawLabels();
+  }
+
+  private drawLabels(): void {
+    this.labels.clearLayers();
+    if (!this.labelItems.length) return;
+    const size = this.map.getSize();
+    const candidates: LabelCandidate[] = [];
+    const byId = new Map<string, LabelItem>();
+    for (const item of this.labelItems) {
+      const p = this.map.latLngToContainerPoint(item.latLng);
+      const width = estimateTextWidth(item.text, item.className === 'label-country' ? item.fontPx * 1.25 : item.fontPx);
+      const c: LabelCandidate = { id: item.id, x: p.x, y: p.y, width, height: item.fontPx + 5, priority: item.priority, offsetPx: item.symbolPx + 3 };
+      // Area labels (countries, seas) are centred on their point.
+      if (item.symbolPx === 0) {
+        c.x = p.x - width / 2 - c.offsetPx!;
+      }
+      candidates.push(c);
+      byId.set(item.id, item);
+    }
+    const obstacles: Box[] = this.symbols.map((s) => {
+      const p = this.map.latLngToContainerPoint(s.latLng);
+      return { x0: p.x - s.radiusPx, y0: p.y - s.radiusPx, x1: p.x + s.radiusPx, y1: p.y + s.radiusPx };
+    });
+    const placed = placeLabels(candidates, { obstacles, bounds: { x0: 0, y0: 0, x1: size.x, y1: size.y } });
+    for (const label of placed) {
+      const item = byId.get(label.id)!;
+      const { x0, y0 } = label.box;
+      const at = this.map.containerPointToLatLng(L.point(x0, y0));
+      L.marker(at, {
+        pane: 'labelPane',
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({
+          className: `map-label ${item.className}`,
+          html: `<span style="font-size:${item.fontPx}px">${escapeHtml(item.text)}</span>`,
+          iconSize: [label.box.x1 - label.box.x0, label.box.y1 - label.box.y0],
+          iconAnchor: [0, 0],
+        }),
+      }).addTo(this.labels);
+    }
+  }
+}
+
+function periodUtilisation(use: CapacityUse, period: number | null, periodCount: number): number | null {
+  if (period == null || use.capacityTonnes == null) return use.utilisation;
+  const capPerPeriod = use.capacityTonnes / Math.max(1, periodCount);
+  return capPerPeriod > 0 ? tonnesIn(use, period) / capPerPeriod : null;
+}

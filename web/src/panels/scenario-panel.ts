@@ -1,0 +1,410 @@
+/**
+ * The scenario panel: phase, horizon, policy, prices, freight, capacities and closures, the API key.
+ * It reads its inputs into a ScenarioForm and reports changes; it shows field errors next to the field.
+ */
+import type { Network } from '../../../server/core/schema.ts';
+import { plainMessage, fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
+import { formatTonnes } from '../lib/format.ts';
+import { DEFAULT_FORM, type ScenarioForm } from '../lib/scenario-form.ts';
+import { h, uid } from '../dom.ts';
+
+export type Role = 'none' | 'viewer' | 'planner' | 'unknown';
+
+export interface ScenarioPanelEvents {
+  /** Any input changed (debounced by the caller if needed). `live` = a live slider is moving. */
+  onChange(form: ScenarioForm, live: boolean): void;
+  onRun(form: ScenarioForm): void;
+  onSave(form: ScenarioForm): void;
+  onCancel(): void;
+  onKey(key: string): void;
+}
+
+interface Field {
+  path: string;
+  label: string;
+  error: HTMLElement;
+  input: HTMLInputElement | HTMLSelectElement;
+}
+
+const KT = 1000;
+
+export class ScenarioPanel {
+  private readonly root: HTMLElement;
+  private fields: Field[] = [];
+  private form: ScenarioForm = structuredClone(DEFAULT_FORM);
+  private network: Network | null = null;
+  private readonly runButton: HTMLButtonElement;
+  private readonly saveButton: HTMLButtonElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private readonly liveBox: HTMLInputElement;
+  private readonly summary: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly keyInput: HTMLInputElement;
+  private readonly roleText: HTMLElement;
+  private role: Role = 'unknown';
+  private busy = false;
+
+  constructor(root: HTMLElement, private readonly events: ScenarioPanelEvents) {
+    this.root = root;
+    this.runButton = h('button', { type: 'button', className: 'primary', id: 'run-button', onclick: () => this.events.onRun(this.read()) }, 'Run optimisation');
+    this.cancelButton = h('button', { type: 'button', id: 'cancel-button', hidden: true, onclick: () => this.events.onCancel() }, 'Cancel');
+    this.saveButton = h('button', { type: 'button', id: 'save-button', onclick: () => this.events.onSave(this.read()) }, 'Save as stored run');
+    this.liveBox = h('input', { type: 'checkbox', id: 'live-whatif', checked: true });
+    this.summary = h('div', { className: 'form-summary', id: 'form-summary', role: 'alert' });
+    this.body = h('div', { className: 'scenario-fields' });
+    this.keyInput = h('input', { type: 'password', id: 'api-key', autocomplete: 'off', spellcheck: 'false', placeholder: 'cxo_…' });
+    this.roleText = h('p', { className: 'hint', id: 'role-text' });
+    const keyForm = h(
+      'form',
+      {
+        className: 'key-form',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          this.events.onKey(this.keyInput.value.trim());
+        },
+      },
+      h('label', { for: 'api-key' }, 'API key'),
+      h('div', { className: 'row' }, this.keyInput, h('button', { type: 'submit' }, 'Use key')),
+      this.roleText,
+    );
+    root.append(
+      h('h2', {}, 'Scenario'),
+      this.body,
+      this.summary,
+      h(
+        'div',
+        { className: 'actions' },
+        this.runButton,
+        this.cancelButton,
+        this.saveButton,
+      ),
+      h('div', { className: 'live-row' }, this.liveBox, h('label', { for: 'live-whatif' }, 'Re-plan live while dragging sliders (annual plans, solved in this browser)')),
+      h('details', { className: 'key-details' }, h('summary', {}, 'Access'), keyForm),
+    );
+    this.build();
+  }
+
+  setNetwork(network: Network | null): void {
+    this.network = network;
+    this.build();
+  }
+
+  setForm(form: ScenarioForm): void {
+    this.form = structuredClone(form);
+    this.build();
+  }
+
+  get liveEnabled(): boolean {
+    return this.liveBox.checked;
+  }
+
+  setKey(key: string): void {
+    this.keyInput.value = key;
+  }
+
+  /** Planner actions are disabled for viewers and without a key; the reason is said next to them. */
+  setRole(role: Role): void {
+    this.role = role;
+    const words: Record<Role, string> = {
+      none: 'No key: read-only. Plans are computed in this browser; enter a planner key to run on the server and store runs.',
+      viewer: 'Viewer key: read-only. Running on the server and storing runs need a planner key.',
+      planner: 'Planner key: you can run and store scenarios.',
+      unknown: 'Enter a key to run on the server.',
+    };
+    this.roleText.textContent = words[role];
+    this.root.classList.toggle('read-only', role === 'none' || role === 'viewer');
+    this.updateButtons();
+  }
+
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.updateButtons();
+  }
+
+  private updateButtons(): void {
+    const readOnly = this.role === 'none' || this.role === 'viewer';
+    this.runButton.disabled = this.busy;
+    this.runButton.textContent = readOnly ? 'Re-plan in browser' : 'Run optimisation';
+    this.runButton.title = readOnly ? 'Read-only: the plan is computed in this browser, not stored' : '';
+    this.saveButton.disabled = this.busy || readOnly;
+    this.saveButton.hidden = readOnly;
+    this.cancelButton.hidden = !this.busy;
+  }
+
+  /** Field issues (from the shared schema or a 400) next to their fields; the rest in the summary. */
+  showIssues(issues: FieldIssue[], summary: string | null): void {
+    for (const f of this.fields) {
+      f.error.textContent = '';
+      f.input.removeAttribute('aria-invalid');
+    }
+    const loose: string[] = [];
+    const known = this.fields.map((f) => f.path);
+    for (const issue of issues) {
+      const path = fieldForPath(issue.path, known);
+      const field = path ? this.fields.find((f) => f.path === path) : undefined;
+      const message = plainMessage(issue.message);
+      if (field) {
+        field.error.textContent = `${field.label} ${message}.`;
+        field.input.setAttribute('aria-invalid', 'true');
+      } else {
+        loose.push(`${issue.path || 'scenario'}: ${message}`);
+      }
+    }
+    this.summary.textContent = '';
+    if (summary || loose.length) {
+      this.summary.append(h('p', {}, summary ?? 'Some values are not valid.'), ...loose.map((text) => h('p', { className: 'field-error' }, text)));
+    }
+  }
+
+  /** The form as the inputs currently say (invalid numbers stay NaN so validation reports them). */
+  read(): ScenarioForm {
+    return structuredClone(this.form);
+  }
+
+  private build(): void {
+    const form = this.form;
+    this.fields = [];
+    this.body.textContent = '';
+    const phases = this.network?.plants[0]?.capacityTonnesPerYearByPhase ?? [1_300_000, 2_500_000];
+
+    const general = section('Plan');
+    general.append(
+      this.text('name', 'Scenario name', form.name, (v) => (form.name = v)),
+      this.select(
+        'phase',
+        'Plant phase',
+        String(form.phase),
+        phases.map((cap, i) => [String(i + 1), `Phase ${i + 1} — ${formatTonnes(cap)}/yr`]),
+        (v) => (form.phase = Number(v)),
+      ),
+      this.select(
+        'horizon',
+        'Horizon',
+        form.horizon,
+        [
+          ['annual', 'Annual (one period)'],
+          ['monthly', 'Monthly (12 periods, ice and seasons)'],
+        ],
+        (v) => (form.horizon = v as ScenarioForm['horizon']),
+      ),
+      this.number('horizon.year', 'Year', form.year, { min: 2000, max: 2100, step: 1 }, (v) => (form.year = v)),
+    );
+
+    const policy = section('Domestic-supply rule');
+    policy.append(
+      this.slider('policy.domesticShare', 'Minimum domestic share', form.domesticShare, { min: 0, max: 1, step: 0.01 }, (v) => (form.domesticShare = v), {
+        live: true,
+        show: (v) => `${Math.round(v * 100)} %`,
+        numberLabel: 'Minimum domestic share as a fraction (0–1)',
+      }),
+      this.select(
+        'policy.basis',
+        'Share measured on',
+        form.basis,
+        [
+          ['sales', 'Sales (domestic ÷ all sales)'],
+          ['production', 'Production (domestic ÷ output)'],
+        ],
+        (v) => (form.basis = v as ScenarioForm['basis']),
+      ),
+      this.optionalNumber(
+        'policy.exportCapTonnesPerYear',
+        'Export cap, kt/yr (blank = none)',
+        form.exportCapTonnesPerYear == null ? null : form.exportCapTonnesPerYear / KT,
+        (v) => (form.exportCapTonnesPerYear = v == null ? null : v * KT),
+      ),
+    );
+
+    const prices = section('Prices');
+    prices.append(
+      this.slider('overrides.exportPriceMultiplier', 'Export prices ×', form.exportPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.exportPriceMultiplier = v), {
+        live: true,
+        show: (v) => `× ${v.toFixed(2)}`,
+      }),
+      this.slider('overrides.domesticPriceMultiplier', 'Domestic prices ×', form.domesticPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.domesticPriceMultiplier = v), {
+        live: true,
+        show: (v) => `× ${v.toFixed(2)}`,
+      }),
+      this.number('carbonPriceUsdPerTonneCo2', 'Carbon price, USD/t CO₂', form.carbonPriceUsdPerTonneCo2, { min: 0, max: 10000, step: 1 }, (v) => (form.carbonPriceUsdPerTonneCo2 = v)),
+    );
+
+    const freight = section('Freight');
+    freight.append(
+      this.slider('overrides.freightMultiplier', 'All freight ×', form.freightMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.freightMultiplier = v), {
+        live: true,
+        show: (v) => `× ${v.toFixed(2)}`,
+      }),
+      h(
+        'div',
+        { className: 'grid3' },
+        ...(['rail', 'road', 'sea'] as const).map((mode) =>
+          this.number(`overrides.freightMultiplierByMode.${mode}`, `${mode[0].toUpperCase()}${mode.slice(1)} ×`, form.freightByMode[mode], { min: 0, max: 100, step: 0.05 }, (v) => (form.freightByMode[mode] = v)),
+        ),
+      ),
+    );
+
+    const capacity = section('Ports and legs: capacity and closures', true);
+    const ports = (this.network?.nodes ?? []).filter((n) => n.kind === 'port' || n.throughputTonnesPerYear != null);
+    if (ports.length) {
+      capacity.append(h('h4', {}, 'Ports and nodes'));
+      for (const node of ports) {
+        const edit = (form.nodes[node.id] ??= { capacityTonnesPerYear: null, closed: false });
+        capacity.append(
+          this.capacityRow(`overrides.nodes.${node.id}`, node.name, node.throughputTonnesPerYear ?? null, edit),
+        );
+      }
+    }
+    const legs = this.network?.legs ?? [];
+    if (legs.length) {
+      const list = h('details', { className: 'legs-details' }, h('summary', {}, `Legs (${legs.length})`));
+      for (const leg of legs) {
+        const edit = (form.legs[leg.id] ??= { capacityTonnesPerYear: null, closed: false });
+        list.append(this.capacityRow(`overrides.legs.${leg.id}`, legLabel(leg.id, leg.from, leg.to, leg.mode, this.network), leg.capacityTonnesPerYear ?? null, edit));
+      }
+      capacity.append(list);
+    }
+    if (!ports.length && !legs.length) capacity.append(h('p', { className: 'hint' }, 'Loading the network…'));
+
+    this.body.append(general, policy, prices, freight, capacity);
+  }
+
+  // --- field builders: every input gets a <label> and an error line it is described by ---
+
+  private wrap(path: string, label: string, input: HTMLInputElement | HTMLSelectElement, extra?: Node): HTMLElement {
+    const error = h('p', { className: 'field-error', id: `${input.id}-error`, 'aria-live': 'polite' });
+    input.setAttribute('aria-describedby', error.id);
+    input.dataset.path = path;
+    this.fields.push({ path, label, error, input });
+    return h('div', { className: 'field' }, h('label', { for: input.id }, label), extra ? h('div', { className: 'row' }, input, extra) : input, error);
+  }
+
+  private changed(live = false): void {
+    this.events.onChange(this.read(), live);
+  }
+
+  private text(path: string, label: string, value: string, set: (v: string) => void): HTMLElement {
+    const input = h('input', { type: 'text', id: uid('f'), value, maxlength: 200 });
+    input.addEventListener('input', () => {
+      set(input.value);
+      this.changed();
+    });
+    return this.wrap(path, label, input);
+  }
+
+  private select(path: string, label: string, value: string, options: [string, string][], set: (v: string) => void): HTMLElement {
+    const input = h('select', { id: uid('f') }, ...options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+    input.addEventListener('change', () => {
+      set(input.value);
+      this.changed();
+    });
+    return this.wrap(path, label, input);
+  }
+
+  private number(path: string, label: string, value: number, range: { min: number; max: number; step: number }, set: (v: number) => void): HTMLElement {
+    const input = h('input', { type: 'number', id: uid('f'), value: String(value), step: range.step, inputmode: 'decimal' });
+    input.addEventListener('input', () => {
+      set(input.value.trim() === '' ? Number.NaN : Number(input.value));
+      this.changed();
+    });
+    return this.wrap(path, label, input);
+  }
+
+  private optionalNumber(path: string, label: string, value: number | null, set: (v: number | null) => void): HTMLElement {
+    const input = h('input', { type: 'number', id: uid('f'), value: value == null ? '' : String(value), step: 'any', inputmode: 'decimal' });
+    input.addEventListener('input', () => {
+      set(input.value.trim() === '' ? null : Number(input.value));
+      this.changed();
+    });
+    return this.wrap(path, label, input);
+  }
+
+  /** A range slider with a number box beside it; both labelled, both drive the same value. */
+  private slider(
+    path: string,
+    label: string,
+    value: number,
+    range: { min: number; max: number; step: number },
+    set: (v: number) => void,
+    options: { live: boolean; show: (v: number) => string; numberLabel?: string },
+  ): HTMLElement {
+    const slider = h('input', { type: 'range', id: uid('f'), min: range.min, max: range.max, step: range.step, value: String(value) });
+    const numberId = uid('f');
+    const box = h('input', { type: 'number', id: numberId, step: range.step, value: String(value), className: 'slider-number', inputmode: 'decimal' });
+    const out = h('output', { for: slider.id, className: 'slider-value' }, options.show(value));
+    slider.addEventListener('input', () => {
+      const v = Number(slider.value);
+      box.value = String(v);
+      out.textContent = options.show(v);
+      set(v);
+      this.changed(options.live);
+    });
+    box.addEventListener('input', () => {
+      const v = box.value.trim() === '' ? Number.NaN : Number(box.value);
+      if (Number.isFinite(v)) {
+        slider.value = String(v);
+        out.textContent = options.show(v);
+      }
+      set(v);
+      this.changed(false);
+    });
+    const wrapped = this.wrap(path, label, box);
+    // The slider sits above the number box, under the same field label; it has its own label for AT.
+    const sliderLabel = h('label', { for: slider.id, className: 'visually-hidden' }, `${label} slider`);
+    const numberLabel = h('label', { for: numberId, className: 'visually-hidden' }, options.numberLabel ?? `${label} value`);
+    wrapped.querySelector('label')!.setAttribute('for', slider.id);
+    wrapped.insertBefore(h('div', { className: 'row slider-row' }, sliderLabel, slider, out), wrapped.children[1]);
+    wrapped.insertBefore(numberLabel, box);
+    slider.setAttribute('aria-describedby', `${box.id}-error`);
+    return wrapped;
+  }
+
+  private capacityRow(path: string, name: string, networkCap: number | null, edit: { capacityTonnesPerYear: number | null; closed: boolean }): HTMLElement {
+    const capId = uid('f');
+    const closedId = uid('f');
+    const cap = h('input', {
+      type: 'number',
+      id: capId,
+      min: 0,
+      step: 'any',
+      value: edit.capacityTonnesPerYear == null ? '' : String(edit.capacityTonnesPerYear / KT),
+      placeholder: networkCap == null ? 'unlimited' : String(networkCap / KT),
+      inputmode: 'decimal',
+    });
+    const closed = h('input', { type: 'checkbox', id: closedId, checked: edit.closed });
+    cap.addEventListener('input', () => {
+      edit.capacityTonnesPerYear = cap.value.trim() === '' ? null : Number(cap.value) * KT;
+      this.changed();
+    });
+    closed.addEventListener('change', () => {
+      edit.closed = closed.checked;
+      this.changed();
+    });
+    const error = h('p', { className: 'field-error', id: `${capId}-error` });
+    cap.setAttribute('aria-describedby', error.id);
+    cap.dataset.path = path;
+    this.fields.push({ path, label: name, error, input: cap });
+    return h(
+      'div',
+      { className: 'cap-row' },
+      h('span', { className: 'cap-name' }, name),
+      h('label', { for: capId, className: 'cap-label' }, h('span', { className: 'visually-hidden' }, `${name} capacity, `), 'kt/yr'),
+      cap,
+      closed,
+      h('label', { for: closedId }, 'closed', h('span', { className: 'visually-hidden' }, ` (${name})`)),
+      error,
+    );
+  }
+}
+
+function section(title: string, collapsed = false): HTMLElement {
+  const details = h('details', { className: 'form-section', open: !collapsed });
+  details.append(h('summary', {}, title));
+  return details;
+}
+
+function legLabel(id: string, from: string, to: string, mode: string, network: Network | null): string {
+  const name = (x: string) =>
+    network?.markets.find((m) => m.id === x)?.name ?? network?.nodes.find((n) => n.id === x)?.name ?? network?.plants.find((p) => p.id === x)?.name ?? x;
+  const short = (s: string) => s.replace(/\s*\(.*?\)/g, '').split(/[,/]| via /)[0].trim();
+  return `${mode}: ${short(name(from))} → ${short(name(to))}` || id;
+}

@@ -1,0 +1,78 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * Development only (`MOCK_API=1 npx vite web`): answer /api/v1 from the test fixture so the page can be
+ * worked on without the server. Never part of a build.
+ */
+function mockApi(): Plugin {
+  return {
+    name: 'caspian-mock-api',
+    apply: 'serve',
+    async configureServer(server) {
+      if (process.env.MOCK_API !== '1') return;
+      const fixture = await server.ssrLoadModule(here('../tests/web/fixtures/plan-fixture.ts'));
+      server.middlewares.use('/api/v1', (req, res, next) => {
+        const send = (status: number, body: unknown) => {
+          res.statusCode = status;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(body));
+        };
+        if (req.url?.startsWith('/network')) return send(200, fixture.fixtureNetwork);
+        if (req.url?.startsWith('/optimise') && req.method === 'POST') {
+          let raw = '';
+          req.on('data', (c) => (raw += c));
+          req.on('end', () => {
+            const body = JSON.parse(raw || '{}');
+            const share = body?.policy?.domesticShare ?? 0.5;
+            if (share > 1 || share < 0) {
+              return send(400, {
+                error: {
+                  code: 'validation',
+                  message: 'body/policy/domesticShare must be ≤ 1',
+                  details: [{ path: ['policy', 'domesticShare'], message: 'Too big: expected number to be <=1' }],
+                },
+              });
+            }
+            setTimeout(
+              () =>
+                send(
+                  200,
+                  fixture.makeFixturePlan({
+                    domesticShare: share,
+                    monthly: body?.horizon?.kind === 'monthly',
+                    exportPriceMultiplier: body?.overrides?.exportPriceMultiplier,
+                    scenarioName: body?.name,
+                  }),
+                ),
+              400,
+            );
+          });
+          return;
+        }
+        next();
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  root: here('.'),
+  resolve: {
+    alias: { '@core': here('../server/core') },
+  },
+  server: {
+    fs: { allow: [here('..')] },
+    proxy: process.env.MOCK_API === '1' ? undefined : { '/api': 'http://localhost:3000' },
+  },
+  plugins: [mockApi()],
+  build: {
+    outDir: here('dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    reportCompressedSize: true,
+    chunkSizeWarningLimit: 600,
+  },
+});
