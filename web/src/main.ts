@@ -375,6 +375,8 @@ function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?
   }
   state.compare = null;
   redraw();
+  document.body.dataset.planSeq = String(Number(document.body.dataset.planSeq ?? 0) + 1);
+  document.body.dataset.planSource = source;
 }
 
 async function runOnServer(form: ScenarioForm): Promise<void> {

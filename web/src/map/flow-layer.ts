@@ -128,6 +128,8 @@ export class FlowLayer {
       if (used) {
         line.getElement()?.setAttribute('data-leg-id', item.legId);
         line.getElement()?.setAttribute('data-tonnes', String(Math.round(item.tonnes)));
+        const parts = split.get(item.legId);
+        if (parts) line.getElement()?.setAttribute('data-carries', parts.exportTonnes > parts.domesticTonnes ? 'export' : 'domestic');
         this.drawn.push({ legId: item.legId, latLngs, widthPx, colour: modeColour(item.mode), tonnes: item.tonnes });
       }
     }

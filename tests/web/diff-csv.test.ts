@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { Plan } from '../../server/core/plan-schema.ts';
+import { csvField, downloadName, planToAllocationCsv, planToGeoJson } from '../../web/src/lib/csv.ts';
+import { diffPlans } from '../../web/src/lib/diff.ts';
+import { makeFixturePlan } from './fixtures/plan-fixture.ts';
+
+describe('comparing two plans', () => {
+  const a = makeFixturePlan({ domesticShare: 0.5, scenarioName: 'Base' });
+  const b = makeFixturePlan({ domesticShare: 0.8, scenarioName: 'Eighty percent' });
+  const d = diffPlans(a, b);
+
+  it('reports B − A per KPI', () => {
+    const exports = d.kpis.find((r) => r.key === 'exportTonnes')!;
+    expect(exports.delta).toBeCloseTo(b.kpis!.exportTonnes - a.kpis!.exportTonnes);
+    expect(exports.delta!).toBeLessThan(0);
+    const share = d.kpis.find((r) => r.key === 'domesticShare')!;
+    expect(share.delta!).toBeGreaterThan(0);
+  });
+
+  it('lists the biggest market changes first', () => {
+    const deltas = d.markets.map((m) => Math.abs(m.delta));
+    expect(deltas).toEqual([...deltas].sort((x, y) => y - x));
+  });
+
+  it('maps every changed leg with its geometry and nothing that did not change', () => {
+    expect(d.flows.features.length).toBeGreaterThan(0);
+    for (const f of d.flows.features) {
+      expect(Math.abs(f.properties.deltaTonnes)).toBeGreaterThanOrEqual(0.5);
+      expect(f.geometry.coordinates.length).toBeGreaterThanOrEqual(2);
+    }
+    expect(diffPlans(a, a).flows.features).toEqual([]);
+    expect(diffPlans(a, a).kpis.every((r) => r.delta === 0)).toBe(true);
+  });
+
+  it('is antisymmetric', () => {
+    const back = diffPlans(b, a);
+    for (const row of d.kpis) expect(back.kpis.find((r) => r.key === row.key)!.delta).toBeCloseTo(-(row.delta ?? 0));
+  });
+});
+
+describe('downloads', () => {
+  const plan = makeFixturePlan({ monthly: true });
+
+  it('writes one CSV row per market route with period columns', () => {
+    const csv = planToAllocationCsv(plan);
+    const lines = csv.trimEnd().split('\r\n');
+    const header = lines[0].split(',');
+    expect(header.slice(0, 4)).toEqual(['market_id', 'market', 'country', 'domestic']);
+    expect(header).toContain('netback_usd_per_t');
+    expect(header).toContain('tonnes_2027-07');
+    const rows = plan.markets.reduce((n, m) => n + Math.max(1, m.routes.length), 0);
+    expect(lines).toHaveLength(rows + 1);
+    const baku = lines.find((l) => l.startsWith('baku,'))!;
+    expect(baku).toContain(',no,');
+  });
+
+  it('quotes fields and defuses spreadsheet formulas', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField(-12.5)).toBe('-12.5');
+    expect(csvField(null)).toBe('');
+  });
+
+  it('writes GeoJSON with flows and markets in [lng, lat]', () => {
+    const geo = planToGeoJson(plan) as { features: { geometry: { type: string; coordinates: number[] }; properties: { kind: string; id?: string } }[] };
+    const kinds = new Set(geo.features.map((f) => f.properties.kind));
+    expect(kinds).toEqual(new Set(['flow', 'market']));
+    const baku = geo.features.find((f) => f.properties.id === 'baku')!;
+    expect(baku.geometry.coordinates[0]).toBeGreaterThan(baku.geometry.coordinates[1]); // lng 49.9 > lat 40.4
+  });
+
+  it('names files after the scenario and inputs', () => {
+    expect(downloadName({ scenarioName: 'High export / 2027!', inputsHash: 'abcdef1234567' }, 'csv')).toBe('caspian-plan-high-export-2027-abcdef12.csv');
+  });
+
+  it('the fixture is a valid plan (so these tests test the real shape)', () => {
+    expect(Plan.safeParse(plan).success).toBe(true);
+  });
+});

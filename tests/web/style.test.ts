@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { CLOSED_COLOUR, isClosedIn, legStyle, MODE_COLOURS, modeVisible, utilisationColour, DEFAULT_FILTERS } from '../../web/src/lib/style.ts';
+import { legSplitByMarketType, visibleLegTonnes, shareOfDemandIn } from '../../web/src/lib/flows.ts';
+import { costBreakdown, shareGauge } from '../../web/src/lib/kpi.ts';
+import { makeFixturePlan } from './fixtures/plan-fixture.ts';
+
+describe('styling the plan', () => {
+  it('colours flows by mode and shows closed legs dashed grey whatever they carry', () => {
+    expect(legStyle({ mode: 'sea', tonnes: 100, closed: false, widthPx: 5 })).toMatchObject({ color: MODE_COLOURS.sea, weight: 5 });
+    const closed = legStyle({ mode: 'rail', tonnes: 100, closed: true, widthPx: 5 });
+    expect(closed.color).toBe(CLOSED_COLOUR);
+    expect(closed.dashArray).toBeTruthy();
+    expect(legStyle({ mode: 'rail', tonnes: 0, closed: false, widthPx: 0 }).color).not.toBe(MODE_COLOURS.rail);
+  });
+
+  it('knows when a leg is closed: capacity 0, a closed month, or every month', () => {
+    expect(isClosedIn({ closedPeriods: [], capacityTonnes: 0 }, null, 1)).toBe(true);
+    expect(isClosedIn({ closedPeriods: [0, 1], capacityTonnes: null }, 1, 12)).toBe(true);
+    expect(isClosedIn({ closedPeriods: [0, 1], capacityTonnes: null }, 5, 12)).toBe(false);
+    expect(isClosedIn({ closedPeriods: [0, 1], capacityTonnes: null }, null, 12)).toBe(false);
+  });
+
+  it('turns utilisation into traffic-light colours', () => {
+    expect(utilisationColour(0.4)).not.toBe(utilisationColour(1));
+    expect(utilisationColour(0.85)).not.toBe(utilisationColour(0.4));
+    expect(utilisationColour(null)).toBe('#6b7280');
+  });
+
+  it('filters by mode', () => {
+    const filters = { ...DEFAULT_FILTERS, modes: { rail: true, road: false, sea: true } };
+    expect(modeVisible(filters, 'road')).toBe(false);
+    expect(modeVisible(filters, 'sea')).toBe(true);
+  });
+});
+
+describe('flows by market type', () => {
+  const plan = makeFixturePlan();
+  plan.markets.find((m) => m.id === 'aktobe')!.routes[0].legIds = ['plant-aktobe-rail'];
+  plan.markets.find((m) => m.id === 'orenburg')!.routes[0].legIds = ['plant-aktobe-rail', 'aktobe-orenburg-rail'];
+
+  it('splits a shared leg into domestic and export tonnes from the routes', () => {
+    const split = legSplitByMarketType(plan).get('plant-aktobe-rail')!;
+    expect(split.domesticTonnes).toBeCloseTo(plan.markets.find((m) => m.id === 'aktobe')!.tonnes);
+    expect(split.exportTonnes).toBeCloseTo(plan.markets.find((m) => m.id === 'orenburg')!.tonnes);
+    const leg = plan.legs.find((l) => l.id === 'plant-aktobe-rail')!;
+    const exportOnly = visibleLegTonnes(leg, split, null, { domestic: false, export: true });
+    expect(exportOnly).toBeCloseTo(split.exportTonnes);
+    expect(visibleLegTonnes(leg, split, null, { domestic: false, export: false })).toBe(0);
+    expect(visibleLegTonnes(leg, split, null, { domestic: true, export: true })).toBe(leg.tonnes);
+  });
+
+  it('reports share of demand per period against a twelfth of the year', () => {
+    const m = { tonnes: 1200, demandTonnes: 2400, tonnesByPeriod: Array(12).fill(100) };
+    expect(shareOfDemandIn(m, null, 12)).toBe(0.5);
+    expect(shareOfDemandIn(m, 3, 12)).toBe(0.5);
+    expect(shareOfDemandIn({ ...m, demandTonnes: 0 }, null, 12)).toBeNull();
+  });
+});
+
+describe('KPI panel figures', () => {
+  const k = makeFixturePlan({ domesticShare: 0.5 }).kpis!;
+
+  it('draws the domestic share against the policy line', () => {
+    const g = shareGauge(k);
+    expect(g.policy).toBe(0.5);
+    expect(g.meets).toBe(true);
+    expect(g.text).toMatch(/stays in Kazakhstan \(rule: at least 50 %\)/);
+    expect(shareGauge({ ...k, domesticShare: 0.4 }).meets).toBe(false);
+  });
+
+  it('breaks costs into parts that add up to one', () => {
+    const parts = costBreakdown(k);
+    expect(parts.map((p) => p.key)).toContain('production');
+    expect(parts.reduce((s, p) => s + p.fraction, 0)).toBeCloseTo(1, 9);
+    expect(parts.every((p) => p.usd > 0)).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FILTERS } from '../../web/src/lib/style.ts';
+import { DEFAULT_FORM, formToScenario, scenarioToForm } from '../../web/src/lib/scenario-form.ts';
+import { compactPatch, decodeState, EMPTY_STATE, encodeState, type PageState } from '../../web/src/lib/url-state.ts';
+
+describe('a link reopens the same scenario and view', () => {
+  const state: PageState = {
+    scenario: { name: 'High export prices', phase: 2, policy: { domesticShare: 0.6, basis: 'production' }, overrides: { exportPriceMultiplier: 1.25 } },
+    view: { lat: 45.1234, lng: 52.9876, zoom: 5.25 },
+    period: 6,
+    filters: { modes: { rail: true, road: false, sea: true }, domestic: true, export: false },
+    runId: 'run_abc123',
+    compare: ['run_a', 'run_b'],
+    tiles: true,
+  };
+
+  it('round-trips every part of the state', () => {
+    expect(decodeState(encodeState(state))).toEqual(state);
+  });
+
+  it('writes nothing for the default state and reads defaults from an empty hash', () => {
+    expect(encodeState(EMPTY_STATE)).toBe('');
+    expect(decodeState('')).toEqual(EMPTY_STATE);
+  });
+
+  it('keeps the view readable in the hash', () => {
+    expect(encodeState({ ...EMPTY_STATE, view: { lat: 45.5, lng: 61.94491, zoom: 5 } })).toBe('#v=5/45.5/61.9449');
+  });
+
+  it('survives non-ASCII scenario names', () => {
+    const s = { ...EMPTY_STATE, scenario: { name: 'Ақтөбе — экспорт 50 %' } };
+    expect(decodeState(encodeState(s)).scenario).toEqual(s.scenario);
+  });
+
+  it('drops what it cannot trust and keeps the rest', () => {
+    const decoded = decodeState('#s=not-base64!!&v=99/0/0&p=x&hide=road,bogus&run=../etc&tiles=1');
+    expect(decoded.scenario).toBeNull();
+    expect(decoded.view).toBeNull();
+    expect(decoded.period).toBeNull();
+    expect(decoded.filters.modes.road).toBe(false);
+    expect(decoded.runId).toBeNull();
+    expect(decoded.tiles).toBe(true);
+  });
+
+  it('refuses a scenario the shared schema rejects, and never takes a network from a link', () => {
+    const bad = { ...EMPTY_STATE, scenario: { name: 'x', policy: { domesticShare: 7 } } };
+    expect(decodeState(encodeState(bad as PageState)).scenario).toBeNull();
+    const withNetwork = { ...EMPTY_STATE, scenario: { name: 'x', network: { name: 'evil' } } };
+    expect(decodeState(encodeState(withNetwork as unknown as PageState)).scenario).toEqual({ name: 'x' });
+  });
+
+  it('never throws on any hash', () => {
+    fc.assert(
+      fc.property(fc.string(), (hash) => {
+        const s = decodeState(hash);
+        return s.filters !== undefined && (s.view === null || Number.isFinite(s.view.zoom));
+      }),
+    );
+  });
+
+  it('keeps filters independent of the defaults object', () => {
+    const s = decodeState('#hide=rail');
+    expect(s.filters.modes.rail).toBe(false);
+    expect(DEFAULT_FILTERS.modes.rail).toBe(true);
+  });
+});
+
+describe('the scenario form', () => {
+  it('carries only what the planner changed in a link', () => {
+    const base = formToScenario(DEFAULT_FORM);
+    const changed = formToScenario({ ...DEFAULT_FORM, exportPriceMultiplier: 1.3, horizon: 'monthly' });
+    expect(compactPatch(changed as never, base as never)).toEqual({
+      horizon: { kind: 'monthly', year: 2027 },
+      overrides: { exportPriceMultiplier: 1.3 },
+    });
+    expect(compactPatch(base as never, base as never)).toBeUndefined();
+  });
+
+  it('turns form values into a scenario and back', () => {
+    const form = structuredClone(DEFAULT_FORM);
+    form.domesticShare = 0.8;
+    form.basis = 'production';
+    form.exportCapTonnesPerYear = 300_000;
+    form.freightByMode.sea = 1.5;
+    form.nodes.port_aktau = { capacityTonnesPerYear: 500_000, closed: false };
+    form.legs.sea_aktau_astrakhan = { capacityTonnesPerYear: null, closed: true };
+    const scenario = formToScenario(form);
+    expect(scenario.policy).toEqual({ domesticShare: 0.8, basis: 'production', exportCapTonnesPerYear: 300_000 });
+    expect(scenario.overrides?.freightMultiplierByMode).toEqual({ sea: 1.5 });
+    expect(scenario.overrides?.legs?.sea_aktau_astrakhan?.closedMonths).toHaveLength(12);
+    expect(scenarioToForm(scenario)).toEqual(form);
+  });
+
+  it('leaves untouched capacity rows out of the scenario', () => {
+    const form = structuredClone(DEFAULT_FORM);
+    form.nodes.port_kuryk = { capacityTonnesPerYear: null, closed: false };
+    expect(formToScenario(form).overrides?.nodes).toEqual({});
+  });
+});
