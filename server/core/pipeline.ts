@@ -5,6 +5,7 @@
  * in-page (optimise-browser.ts): the same code, so the same numbers for the same inputs.
  * Browser-safe.
  */
+import { resolveDistances } from '../geo/distances.ts';
 import { checkScenario } from './consistency.ts';
 import { explainInfeasibility, formatPct, formatTonnes, formatUsd, type ElasticItem } from './explain.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
@@ -52,30 +53,8 @@ const ELASTIC_FAMILIES = new Set([
   'full-output',
 ]);
 
-/** Fill `distanceKm` from the geometry where a leg has none (great-circle length of the line). */
-export function withDistances(network: Network): Network {
-  if (network.legs.every((l) => l.distanceKm !== undefined)) return network;
-  return {
-    ...network,
-    legs: network.legs.map((l) => (l.distanceKm !== undefined ? l : { ...l, distanceKm: lineLengthKm(l.geometry.coordinates) })),
-  };
-}
-
-/** Haversine length of a [lng, lat] polyline, km (the same formula as Turf's `length`). */
-export function lineLengthKm(coordinates: readonly (readonly number[])[]): number {
-  const R = 6371.0088;
-  const rad = Math.PI / 180;
-  let km = 0;
-  for (let i = 1; i < coordinates.length; i++) {
-    const [lng1, lat1] = coordinates[i - 1];
-    const [lng2, lat2] = coordinates[i];
-    const dLat = (lat2 - lat1) * rad;
-    const dLng = (lng2 - lng1) * rad;
-    const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
-    km += 2 * R * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
-  }
-  return km;
-}
+/** Fill `distanceKm` from the geometry where a leg has none (Turf geodesic length). */
+export const withDistances = resolveDistances;
 
 export async function runPipeline(
   scenario: Scenario,
@@ -171,7 +150,7 @@ export async function runPipeline(
 }
 
 function withoutSources(network: Network): unknown {
-  const strip = <T extends { sources?: unknown }>(x: T) => ({ ...x, sources: undefined });
+  const strip = (x: object) => ({ ...x, sources: undefined });
   return {
     ...strip(network),
     plants: network.plants.map(strip),
