@@ -75,3 +75,17 @@ describe('KPI panel figures', () => {
     expect(parts.every((p) => p.usd > 0)).toBe(true);
   });
 });
+
+describe('the opening view', () => {
+  it('frames the plant, the served markets and the Caspian', async () => {
+    const { planFrame, CASPIAN_FRAME } = await import('../../web/src/lib/view.ts');
+    const { fixtureNetwork } = await import('./fixtures/plan-fixture.ts');
+    const plan = makeFixturePlan();
+    const [[s, w], [n, e]] = planFrame(plan, fixtureNetwork);
+    expect(s).toBeLessThanOrEqual(CASPIAN_FRAME[0][0]);
+    expect(n).toBeGreaterThanOrEqual(51.7); // Orenburg is served
+    expect(e).toBeGreaterThanOrEqual(57.1); // Aktobe
+    expect(e).toBeLessThan(69); // Tashkent is not served: not framed
+    expect(w).toBeLessThanOrEqual(46.8);
+  });
+});

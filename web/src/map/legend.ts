@@ -25,7 +25,7 @@ export interface LegendEvents {
 export class Legend extends L.Control {
   private readonly box: HTMLElement;
   /** Open on wide screens; a tablet in portrait starts with it folded. */
-  private open = typeof window === 'undefined' || window.innerWidth > 700;
+  private open = typeof window === 'undefined' || window.innerWidth > 900;
 
   constructor(private readonly events: LegendEvents) {
     super({ position: 'bottomright' });
