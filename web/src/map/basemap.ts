@@ -84,22 +84,25 @@ export async function addBaseMap(map: L.Map): Promise<BaseMap> {
   };
 }
 
-/** Country names where they read well at the region's zoom (Russia's centroid is in Siberia). */
-export const COUNTRY_LABELS: { name: string; lat: number; lng: number }[] = [
-  { name: 'KAZAKHSTAN', lat: 48.3, lng: 66.5 },
-  { name: 'RUSSIA', lat: 53.6, lng: 45.2 },
-  { name: 'UZBEKISTAN', lat: 42.0, lng: 63.2 },
-  { name: 'TURKMENISTAN', lat: 39.1, lng: 59.0 },
-  { name: 'IRAN', lat: 35.0, lng: 55.5 },
-  { name: 'AZERBAIJAN', lat: 40.6, lng: 47.3 },
-  { name: 'GEORGIA', lat: 42.2, lng: 43.6 },
-  { name: 'ARMENIA', lat: 40.2, lng: 44.9 },
-  { name: 'KYRGYZSTAN', lat: 41.6, lng: 74.6 },
-  { name: 'TAJIKISTAN', lat: 38.8, lng: 71.2 },
-  { name: 'AFGHANISTAN', lat: 34.4, lng: 65.5 },
-  { name: 'CHINA', lat: 44.0, lng: 84.0 },
-  { name: 'TURKEY', lat: 39.0, lng: 37.5 },
-  { name: 'MONGOLIA', lat: 47.5, lng: 96.0 },
+/**
+ * Country names where they read well at the region's zoom (Russia's centroid is in Siberia). Big
+ * countries have several spots; the map shows the first one in view.
+ */
+export const COUNTRY_LABELS: { name: string; at: [number, number][] }[] = [
+  { name: 'KAZAKHSTAN', at: [[48.3, 66.5], [46.0, 59.2], [49.6, 53.5]] },
+  { name: 'RUSSIA', at: [[53.6, 45.2], [50.2, 44.3], [52.6, 52.5]] },
+  { name: 'UZBEKISTAN', at: [[42.0, 63.2], [43.3, 57.6]] },
+  { name: 'TURKMENISTAN', at: [[39.1, 59.0], [40.4, 55.6]] },
+  { name: 'IRAN', at: [[35.0, 55.5], [35.6, 50.0]] },
+  { name: 'AZERBAIJAN', at: [[40.6, 47.3]] },
+  { name: 'GEORGIA', at: [[42.2, 43.6]] },
+  { name: 'ARMENIA', at: [[40.2, 44.9]] },
+  { name: 'KYRGYZSTAN', at: [[41.6, 74.6]] },
+  { name: 'TAJIKISTAN', at: [[38.8, 71.2]] },
+  { name: 'AFGHANISTAN', at: [[34.4, 65.5]] },
+  { name: 'CHINA', at: [[44.0, 84.0]] },
+  { name: 'TURKEY', at: [[39.0, 37.5]] },
+  { name: 'MONGOLIA', at: [[47.5, 96.0]] },
 ];
 
 export const SEA_LABELS: { name: string; lat: number; lng: number }[] = [

@@ -32,6 +32,8 @@ interface LabelItem {
   /** Pixel radius of the symbol the label sits beside. */
   symbolPx: number;
   fontPx: number;
+  /** Alternative spots for one name: only the first that fits is shown. */
+  group?: string;
 }
 
 export class PlaceLayer {
@@ -154,7 +156,9 @@ export class PlaceLayer {
       this.symbols.push({ latLng, radiusPx: 9 });
     }
     for (const c of COUNTRY_LABELS) {
-      this.labelItems.push({ id: `country:${c.name}`, text: c.name, latLng: L.latLng(c.lat, c.lng), priority: 5, className: 'label-country', symbolPx: 0, fontPx: 12 });
+      c.at.forEach(([lat, lng], i) => {
+        this.labelItems.push({ id: `country:${c.name}:${i}`, text: c.name, latLng: L.latLng(lat, lng), priority: 5 - i * 0.1, className: 'label-country', symbolPx: 0, fontPx: 12, group: c.name });
+      });
     }
     for (const s of SEA_LABELS) {
       this.labelItems.push({ id: `sea:${s.name}`, text: s.name, latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', symbolPx: 0, fontPx: 13 });
@@ -184,8 +188,13 @@ export class PlaceLayer {
       return { x0: p.x - s.radiusPx, y0: p.y - s.radiusPx, x1: p.x + s.radiusPx, y1: p.y + s.radiusPx };
     });
     const placed = placeLabels(candidates, { obstacles, bounds: { x0: 0, y0: 0, x1: size.x, y1: size.y } });
+    const shownGroups = new Set<string>();
     for (const label of placed) {
       const item = byId.get(label.id)!;
+      if (item.group) {
+        if (shownGroups.has(item.group)) continue;
+        shownGroups.add(item.group);
+      }
       const { x0, y0 } = label.box;
       const at = this.map.containerPointToLatLng(L.point(x0, y0));
       L.marker(at, {
