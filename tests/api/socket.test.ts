@@ -1,0 +1,47 @@
+/** Over a real listening socket (port 0): liveness during long solves, and a graceful close. */
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { asPlanner, SCENARIO, slowModel, testApp } from './helpers.ts';
+
+async function listening(delayMs: number) {
+  const app = await testApp({ model: await slowModel(delayMs) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, base: `http://127.0.0.1:${port}` };
+}
+
+const optimise = (base: string) =>
+  fetch(`${base}/api/v1/optimise`, {
+    method: 'POST',
+    headers: { ...asPlanner, 'content-type': 'application/json' },
+    body: JSON.stringify(SCENARIO),
+  });
+
+describe('real socket', () => {
+  it('answers /health at once while long solves are running', async () => {
+    const { app, base } = await listening(1_500);
+    const solves = [optimise(base), optimise(base), optimise(base)];
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    const health = await fetch(`${base}/health`);
+    const healthMs = performance.now() - started;
+    expect(health.status).toBe(200);
+    expect(healthMs).toBeLessThan(300);
+    const answers = await Promise.all(solves);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(answers[0]!.headers.get('x-request-id')).toBeTruthy();
+    await app.close();
+  });
+
+  it('finishes in-flight requests when closing, and refuses new connections after', async () => {
+    const { app, base } = await listening(700);
+    const inFlight = optimise(base);
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = app.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect((await res.json()).status).toBe('optimal');
+    await closed;
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+  });
+});
