@@ -1,0 +1,127 @@
+/**
+ * What every analysis shares: the scenario's effective network and model (built the way the
+ * pipeline builds them), a model solve in this thread, and the few plan figures read straight from
+ * solver values (margin, domestic / export tonnes, share, whether the 50 % rule binds, which
+ * markets are served, the plan's structure).
+ */
+import { buildModel, type BuiltModel } from '../core/model.ts';
+import { rowActivity, type LpModel, type SolveResult } from '../core/lp.ts';
+import { withDistances } from '../core/pipeline.ts';
+import { effectiveNetwork } from '../core/scenario.ts';
+import { checkScenario, type Problem } from '../core/consistency.ts';
+import type { Network, Scenario } from '../core/schema.ts';
+import { solveModelInProcess } from '../solver/inProcess.ts';
+import type { EngineRequest } from '../solver/choose.ts';
+
+/** Tonnes below this are zero. */
+export const EPS_TONNES = 1e-6;
+
+/** Thrown when a scenario cannot be a model (unknown ids, too large): every problem listed. */
+export class ScenarioProblemsError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(`The scenario cannot be a model: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
+    this.name = 'ScenarioProblemsError';
+    this.problems = problems;
+  }
+}
+
+export interface Prepared {
+  /** Overrides applied, distances resolved: what the model sees. */
+  readonly network: Network;
+  readonly built: BuiltModel;
+}
+
+/** The effective network and the model of a scenario, as the pipeline builds them. */
+export function prepare(scenario: Scenario, baseNetwork: Network): Prepared {
+  const network = withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
+  const problems = checkScenario(scenario, network);
+  if (problems.length > 0) throw new ScenarioProblemsError(problems);
+  return { network, built: buildModel(network, scenario) };
+}
+
+/** Solve in this thread (no worker): analyses run many small solves, or run inside a worker already. */
+export function solveHere(model: LpModel, engine: EngineRequest, options: { wantSensitivity?: boolean; timeLimitMs?: number } = {}): Promise<SolveResult> {
+  return solveModelInProcess(model, { engine, timeLimitMs: options.timeLimitMs ?? 30_000, wantSensitivity: options.wantSensitivity ?? false });
+}
+
+export interface VolumeFigures {
+  readonly domesticTonnes: number;
+  readonly exportTonnes: number;
+  /** Domestic tonnes over the policy basis (sales or production); 0 when nothing moves. */
+  readonly domesticShare: number;
+  /** The domestic-share row is tight (within 1e-6 of the line, relative to the basis tonnes). */
+  readonly ruleBinds: boolean;
+}
+
+/** Domestic / export tonnes, share and whether the rule binds, from solver values. */
+export function volumeFigures(network: Network, scenario: Scenario, built: BuiltModel, values: readonly number[]): VolumeFigures {
+  const { index, model } = built;
+  let domesticTonnes = 0;
+  let exportTonnes = 0;
+  const domestic = new Map(network.markets.map((m) => [m.id, m.domestic]));
+  for (const [k, v] of index.sale) {
+    const marketId = k.slice(0, k.indexOf('|'));
+    if (domestic.get(marketId)) domesticTonnes += values[v];
+    else exportTonnes += values[v];
+  }
+  let basis = domesticTonnes + exportTonnes;
+  if (scenario.policy.basis === 'production') {
+    basis = 0;
+    for (const v of index.prod.values()) basis += values[v];
+  }
+  const domesticShare = basis > EPS_TONNES ? domesticTonnes / basis : 0;
+  let ruleBinds = false;
+  for (const r of index.domesticShareRows) {
+    const slack = rowActivity(model.rows[r], values) - model.rows[r].lb;
+    if (basis > EPS_TONNES && slack <= 1e-6 * Math.max(1, basis)) ruleBinds = true;
+  }
+  return { domesticTonnes, exportTonnes, domesticShare, ruleBinds };
+}
+
+/** Tonnes sold per market (all tiers, all periods). */
+export function marketTonnes(built: BuiltModel, values: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of built.index.sale) {
+    const marketId = k.slice(0, k.indexOf('|'));
+    out.set(marketId, (out.get(marketId) ?? 0) + values[v]);
+  }
+  return out;
+}
+
+/**
+ * The plan's structure: which sale tiers and flows carry cement, and which rows are tight.
+ * Two solutions with the same structure use the same optimal basis (when it is not degenerate).
+ */
+export function structureOf(model: LpModel, values: readonly number[], relTol = 1e-7): string {
+  const parts: string[] = [];
+  model.variables.forEach((v, j) => {
+    if (!v.name.startsWith('sale:') && !v.name.startsWith('flow:') && !v.name.startsWith('prod:')) return;
+    if (values[j] > STRUCTURE_EPS_TONNES) parts.push(v.name);
+  });
+  model.rows.forEach((row, i) => {
+    if (!['capacity', 'leg', 'node', 'demand-max', 'domestic-share', 'export-cap', 'demand-min'].includes(row.family)) return;
+    const a = rowActivity(row, values);
+    const scale = Math.max(1, Math.abs(row.ub), Math.abs(row.lb === -Infinity ? 0 : row.lb), Math.abs(a));
+    const tightUp = Number.isFinite(row.ub) && a >= row.ub - relTol * scale;
+    const tightDown = Number.isFinite(row.lb) && a <= row.lb + relTol * scale;
+    if (tightUp || tightDown) parts.push(`=${row.name}`);
+  });
+  return parts.join(',');
+}
+
+/** A variable carries cement in a structure when above this (a kilogram): solver noise sits far below. */
+export const STRUCTURE_EPS_TONNES = 1e-3;
+
+/** Sum in a fixed order (draw order), so results do not depend on how work was split. */
+export function sumOf(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s;
+}
+
+export function round(x: number, digits = 6): number {
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+}

@@ -1,0 +1,128 @@
+/**
+ * Which export contracts are worth signing. Markets with a `contract` option are open/closed
+ * decisions (minimum volume once signed, a fixed yearly cost); the mixed-integer plan (HiGHS)
+ * decides. For each such market: signed or not, its volume, its margin contribution (sales net of
+ * duty − logistics − production cost of its tonnes) against the fixed cost, and what the plan
+ * loses if the decision were forced the other way (re-solved with its open variable fixed).
+ */
+import type { LpModel, SolveResult } from '../core/lp.ts';
+import { formatTonnes, formatUsd } from '../core/explain.ts';
+import type { Network, Scenario } from '../core/schema.ts';
+import { solveModel } from '../solver/solve.ts';
+import type { SolveModelOptions } from '../solver/inProcess.ts';
+import { prepare, round } from './common.ts';
+
+export type SolveFn = (model: LpModel, options: SolveModelOptions) => Promise<SolveResult>;
+
+export interface ContractDecision {
+  readonly marketId: string;
+  readonly name: string;
+  readonly sign: boolean;
+  readonly tonnes: number;
+  readonly minTonnesPerYear: number;
+  /** Sales net of duty − logistics − production cost of the contract's tonnes, USD (whole horizon). */
+  readonly contributionUsd: number;
+  /** Fixed cost of the contract over the horizon, USD. */
+  readonly fixedCostUsd: number;
+  /** contribution − fixed cost. */
+  readonly netUsd: number;
+  /** Plan margin with this contract forced signed / not signed (null: no feasible plan that way). */
+  readonly marginIfSignedUsd: number | null;
+  readonly marginIfNotSignedUsd: number | null;
+  /** Margin lost by taking the other decision (null: the other decision has no feasible plan). */
+  readonly lossIfReversedUsd: number | null;
+  readonly explanation: string;
+}
+
+export interface ContractsReport {
+  readonly scenarioName: string;
+  readonly status: SolveResult['status'];
+  readonly message: string | null;
+  /** Margin of the best mixed-integer plan, after contract fixed costs. */
+  readonly marginUsd: number | null;
+  readonly contracts: ContractDecision[];
+}
+
+export interface ContractsOptions {
+  /** Default: the worker-thread solver with its time limit. */
+  readonly solve?: SolveFn;
+}
+
+const isOptimal = (r: SolveResult): r is Extract<SolveResult, { status: 'optimal' }> => r.status === 'optimal';
+
+export async function contracts(scenarioInput: Scenario, baseNetwork: Network, options: ContractsOptions = {}): Promise<ContractsReport> {
+  const scenario: Scenario = { ...scenarioInput, mip: { ...scenarioInput.mip, contracts: true } };
+  const solve = options.solve ?? solveModel;
+  const request = { engine: 'highs' as const, timeLimitMs: scenario.timeLimitMs };
+  if (scenario.objective !== 'margin') {
+    return { scenarioName: scenario.name, status: 'error', message: 'Contracts are weighed on the margin objective only.', marginUsd: null, contracts: [] };
+  }
+  const { network, built } = prepare(scenario, scenarioInput.network ?? baseNetwork);
+  const { model, index } = built;
+  const best = await solve(model, request);
+  if (!isOptimal(best)) {
+    return { scenarioName: scenario.name, status: best.status, message: best.message, marginUsd: null, contracts: [] };
+  }
+  const years = new Set(index.periods.map((p) => p.year)).size;
+  const plantCost = new Map(network.plants.map((p) => [p.id, p.variableCostUsdPerTonne]));
+  const fixedOpen = async (openVar: number, value: 0 | 1): Promise<number | null> => {
+    const variables = model.variables.slice();
+    variables[openVar] = { ...variables[openVar], lb: value, ub: value };
+    const r = await solve({ ...model, variables }, request);
+    return isOptimal(r) ? r.objective : null;
+  };
+
+  const decisions: ContractDecision[] = [];
+  for (const market of network.markets) {
+    const openVar = index.open.get(market.id);
+    if (openVar === undefined || !market.contract) continue;
+    const x = best.values;
+    const sign = x[openVar] > 0.5;
+    let tonnes = 0;
+    let contribution = 0;
+    for (const [k, v] of index.sale) {
+      if (!k.startsWith(`${market.id}|`)) continue;
+      tonnes += x[v];
+      contribution += model.variables[v].cost * x[v];
+    }
+    for (const leg of index.legsForMarket.get(market.id) ?? []) {
+      for (const t of index.periods) {
+        const v = index.flow.get(`${leg.id}|${market.id}|${t.index}`);
+        if (v === undefined) continue;
+        contribution += model.variables[v].cost * x[v];
+        const cost = plantCost.get(leg.from);
+        if (cost !== undefined) contribution -= cost * x[v];
+      }
+    }
+    const fixedCostUsd = market.contract.fixedCostUsdPerYear * years;
+    const other = await fixedOpen(openVar, sign ? 0 : 1);
+    const marginIfSignedUsd = sign ? best.objective : other;
+    const marginIfNotSignedUsd = sign ? other : best.objective;
+    const loss = other === null ? null : Math.max(0, best.objective - other);
+    const net = contribution - fixedCostUsd;
+    decisions.push({
+      marketId: market.id,
+      name: market.name,
+      sign,
+      tonnes: round(tonnes, 3),
+      minTonnesPerYear: market.contract.minTonnesPerYear,
+      contributionUsd: round(sign ? contribution : 0, 2),
+      fixedCostUsd: round(fixedCostUsd, 2),
+      netUsd: round(sign ? net : 0, 2),
+      marginIfSignedUsd: marginIfSignedUsd === null ? null : round(marginIfSignedUsd, 2),
+      marginIfNotSignedUsd: marginIfNotSignedUsd === null ? null : round(marginIfNotSignedUsd, 2),
+      lossIfReversedUsd: loss === null ? null : round(loss, 2),
+      explanation: explain(market.name, sign, tonnes, contribution, fixedCostUsd, loss, market.contract.minTonnesPerYear),
+    });
+  }
+  return { scenarioName: scenario.name, status: 'optimal', message: null, marginUsd: round(best.objective, 2), contracts: decisions };
+}
+
+function explain(name: string, sign: boolean, tonnes: number, contribution: number, fixed: number, loss: number | null, min: number): string {
+  if (sign) {
+    const reverse = loss === null ? 'the plan cannot do without it' : `not signing would cost ${formatUsd(loss)} USD of margin`;
+    return `Sign ${name}: ${formatTonnes(tonnes)} earn ${formatUsd(contribution)} USD against a fixed cost of ${formatUsd(fixed)} USD; ${reverse}.`;
+  }
+  const reverse = loss === null ? 'signing it leaves no feasible plan' : `signing it (at least ${formatTonnes(min)}/yr) would cost ${formatUsd(loss)} USD of margin`;
+  return `Do not sign ${name}: ${reverse}.`;
+}

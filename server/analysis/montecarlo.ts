@@ -1,0 +1,458 @@
+/**
+ * Monte Carlo: the plan under uncertain prices, freight and demand. Each draw samples multipliers
+ * (1 = as in the scenario) from the given distributions and re-optimises; the output is the
+ * distribution of margin, export volume and domestic share, how often the 50 % rule binds, and
+ * which markets are served in (almost) every draw.
+ *
+ * Fast path: the model's structure is the same in every draw, so it is built once. A draw copies
+ * only what its multipliers touch — sale coefficients (price × (1 − duty)), flow coefficients
+ * (freight × multiplier + handling + carbon) and demand-max bounds (tier tonnes × multiplier) — and
+ * solves with javascript-lp-solver in the calling thread (a pool worker). Figures are read straight
+ * from the values: margin = objective, tonnes from sale variables, the rule from its row's slack.
+ * `drawScenario` gives the same draw as a scenario with overrides, for a full `optimise`.
+ *
+ * Reproducible: draw i's random numbers come from mulberry32 seeded with (seed, i) only, and every
+ * figure is aggregated in draw order, so the result does not depend on how draws are split across
+ * workers.
+ */
+import { z } from 'zod';
+import type { LpModel, LpRow, LpVariable } from '../core/lp.ts';
+import { rowActivity } from '../core/lp.ts';
+import { legCostUsdPerTonne } from '../core/scenario.ts';
+import { Id, Mode, type Network, Scenario } from '../core/schema.ts';
+import { solveModelInProcess } from '../solver/inProcess.ts';
+import { mulberry32 } from '../solver/generate.ts';
+import { EPS_TONNES, prepare, round } from './common.ts';
+
+const nonNegative = () => z.number().refine(Number.isFinite, 'must be a finite number').min(0);
+
+export const Distribution = z.discriminatedUnion('type', [
+  /** Normal, truncated at 0 (redrawn until non-negative). */
+  z.object({ type: z.literal('normal'), mean: nonNegative(), sd: nonNegative() }).strict(),
+  z
+    .object({ type: z.literal('triangular'), min: nonNegative(), mode: nonNegative(), max: nonNegative() })
+    .strict()
+    .refine((d) => d.min <= d.mode && d.mode <= d.max, 'needs min ≤ mode ≤ max'),
+  z
+    .object({ type: z.literal('uniform'), min: nonNegative(), max: nonNegative() })
+    .strict()
+    .refine((d) => d.min <= d.max, 'needs min ≤ max'),
+  /** From data: one of the values, each equally likely. */
+  z.object({ type: z.literal('empirical'), values: z.array(nonNegative()).min(1).max(100_000) }).strict(),
+]);
+export type Distribution = z.infer<typeof Distribution>;
+
+/**
+ * One uncertain input, as a multiplier on the scenario's value.
+ * price: one market (`market`) or every export / domestic market (`group`);
+ * freight: one mode (`mode`) or every leg; demand: one market or a group.
+ */
+export const Uncertainty = z
+  .object({
+    parameter: z.enum(['price', 'freight', 'demand']),
+    market: Id.optional(),
+    group: z.enum(['export', 'domestic', 'all']).optional(),
+    mode: Mode.optional(),
+    distribution: Distribution,
+  })
+  .strict()
+  .refine((u) => (u.parameter === 'freight' ? u.market === undefined && u.group === undefined : u.mode === undefined), 'freight takes a mode; price and demand take a market or a group')
+  .refine((u) => u.parameter === 'freight' || (u.market === undefined) !== (u.group === undefined), 'price and demand take either a market or a group');
+export type Uncertainty = z.infer<typeof Uncertainty>;
+
+export const MonteCarloRequest = z
+  .object({
+    scenario: Scenario,
+    draws: z.number().int().min(1).max(200_000).default(1000),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    uncertainties: z.array(Uncertainty).max(200).default([]),
+    histogramBins: z.number().int().min(1).max(200).default(20),
+    /** Share of draws in which a market must be served to count as robust. */
+    robustThreshold: z.number().min(0).max(1).default(0.9),
+  })
+  .strict();
+export type MonteCarloRequest = z.infer<typeof MonteCarloRequest>;
+export type MonteCarloRequestInput = z.input<typeof MonteCarloRequest>;
+
+/** The model built once, with what each draw needs to change (structured-clone friendly). */
+export interface FastModel {
+  readonly model: LpModel;
+  readonly markets: readonly { readonly id: string; readonly name: string; readonly domestic: boolean }[];
+  /** Sale variables: variable index, market index, coefficient as built. */
+  readonly sales: readonly { readonly v: number; readonly market: number; readonly cost: number }[];
+  /** Flow variables: coefficient = −(freight × multiplier + rest). */
+  readonly flows: readonly { readonly v: number; readonly mode: Mode; readonly freight: number; readonly rest: number }[];
+  /** demand-max rows: row index, market index, bound as built. */
+  readonly demandRows: readonly { readonly row: number; readonly market: number; readonly ub: number }[];
+  readonly shareRows: readonly number[];
+  readonly prodVars: readonly number[];
+  readonly basis: 'sales' | 'production';
+  readonly timeLimitMs: number;
+}
+
+/** Builds the fast model of an LP, margin-objective scenario. Throws a plain Error for what it cannot do. */
+export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastModel {
+  if (scenario.objective !== 'margin') throw new Error('Monte Carlo runs on the margin objective only');
+  if (scenario.mip.contracts || scenario.mip.seaLots) throw new Error('Monte Carlo runs on linear plans only: switch off contracts and sea lots');
+  const { network, built } = prepare(scenario, baseNetwork);
+  const { index, model } = built;
+  const marketIndex = new Map(network.markets.map((m, i) => [m.id, i]));
+  const legById = new Map(network.legs.map((l) => [l.id, l]));
+  const sales: FastModel['sales'][number][] = [];
+  for (const [k, v] of index.sale) sales.push({ v, market: marketIndex.get(k.slice(0, k.indexOf('|')))!, cost: model.variables[v].cost });
+  const flows: FastModel['flows'][number][] = [];
+  for (const [k, v] of index.flow) {
+    const leg = legById.get(k.slice(0, k.indexOf('|')))!;
+    const freight = legCostUsdPerTonne(leg);
+    flows.push({ v, mode: leg.mode, freight, rest: -model.variables[v].cost - freight });
+  }
+  const demandRows: FastModel['demandRows'][number][] = [];
+  model.rows.forEach((row, i) => {
+    if (row.family !== 'demand-max') return;
+    demandRows.push({ row: i, market: marketIndex.get(row.name.split(':')[1])!, ub: row.ub });
+  });
+  return {
+    model,
+    markets: network.markets.map((m) => ({ id: m.id, name: m.name, domestic: m.domestic })),
+    sales,
+    flows,
+    demandRows,
+    shareRows: index.domesticShareRows,
+    prodVars: [...index.prod.values()],
+    basis: scenario.policy.basis,
+    timeLimitMs: scenario.timeLimitMs,
+  };
+}
+
+/** Seed of draw `i`: mixes the run's seed and the draw index (no dependence on other draws). */
+export function drawSeed(seed: number, drawIndex: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((drawIndex + 0x632be5ab) >>> 0, 0x85ebca77)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** One value from a distribution. */
+export function sample(d: Distribution, rnd: () => number): number {
+  switch (d.type) {
+    case 'uniform':
+      return d.min + (d.max - d.min) * rnd();
+    case 'triangular': {
+      const { min, mode, max } = d;
+      if (max === min) return min;
+      const u = rnd();
+      const f = (mode - min) / (max - min);
+      return u < f ? min + Math.sqrt(u * (max - min) * (mode - min)) : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+    }
+    case 'empirical':
+      return d.values[Math.min(d.values.length - 1, Math.floor(rnd() * d.values.length))];
+    case 'normal': {
+      if (d.sd === 0) return d.mean;
+      // Box–Muller, redrawn while negative (truncated at 0); gives up at 0 after many tries.
+      for (let tries = 0; tries < 1000; tries++) {
+        const u1 = 1 - rnd();
+        const u2 = rnd();
+        const x = d.mean + d.sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        if (x >= 0) return x;
+      }
+      return 0;
+    }
+  }
+}
+
+export interface DrawMultipliers {
+  /** Per market (network order). */
+  readonly price: number[];
+  readonly demand: number[];
+  /** Per mode. */
+  readonly freight: Record<Mode, number>;
+}
+
+/** The multipliers of draw `i`. Uncertainties are sampled in the order given. */
+export function drawMultipliers(
+  markets: readonly { readonly id: string; readonly domestic: boolean }[],
+  uncertainties: readonly Uncertainty[],
+  seed: number,
+  drawIndex: number,
+): DrawMultipliers {
+  const rnd = mulberry32(drawSeed(seed, drawIndex));
+  const price = markets.map(() => 1);
+  const demand = markets.map(() => 1);
+  const freight: Record<Mode, number> = { rail: 1, road: 1, sea: 1 };
+  const applies = (u: Uncertainty, m: { id: string; domestic: boolean }) =>
+    u.market !== undefined ? u.market === m.id : u.group === 'all' || (u.group === 'export') === !m.domestic;
+  for (const u of uncertainties) {
+    const x = sample(u.distribution, rnd);
+    if (u.parameter === 'freight') {
+      for (const mode of ['rail', 'road', 'sea'] as const) if (u.mode === undefined || u.mode === mode) freight[mode] *= x;
+      continue;
+    }
+    const target = u.parameter === 'price' ? price : demand;
+    markets.forEach((m, i) => {
+      if (applies(u, m)) target[i] *= x;
+    });
+  }
+  return { price, demand, freight };
+}
+
+/** Draw `i` as a scenario with overrides: what a full `optimise` of the same draw solves. */
+export function drawScenario(request: MonteCarloRequest, network: Network, drawIndex: number): Scenario {
+  const { scenario } = request;
+  const mult = drawMultipliers(network.markets, request.uncertainties, request.seed, drawIndex);
+  const o = scenario.overrides;
+  const markets = { ...o.markets };
+  network.markets.forEach((m, i) => {
+    if (mult.price[i] === 1 && mult.demand[i] === 1) return;
+    const mo = markets[m.id] ?? {};
+    markets[m.id] = {
+      ...mo,
+      priceMultiplier: (mo.priceMultiplier ?? 1) * mult.price[i],
+      demandMultiplier: (mo.demandMultiplier ?? 1) * mult.demand[i],
+    };
+  });
+  const byMode = { ...o.freightMultiplierByMode };
+  for (const mode of ['rail', 'road', 'sea'] as const) if (mult.freight[mode] !== 1) byMode[mode] = (byMode[mode] ?? 1) * mult.freight[mode];
+  return { ...scenario, overrides: { ...o, markets, freightMultiplierByMode: byMode } };
+}
+
+export const STATUS_CODES = ['optimal', 'infeasible', 'unbounded', 'timedout', 'error'] as const;
+
+/** Per-draw figures, one array slot per draw (NaN where the draw is not optimal). */
+export interface DrawTable {
+  readonly margin: Float64Array;
+  readonly exportTonnes: Float64Array;
+  readonly domesticTonnes: Float64Array;
+  readonly domesticShare: Float64Array;
+  readonly ruleBinds: Uint8Array;
+  /** Index into STATUS_CODES. */
+  readonly status: Uint8Array;
+  /** draws × markets, 1 = served. */
+  readonly served: Uint8Array;
+}
+
+export function emptyTable(draws: number, markets: number): DrawTable {
+  return {
+    margin: new Float64Array(draws),
+    exportTonnes: new Float64Array(draws),
+    domesticTonnes: new Float64Array(draws),
+    domesticShare: new Float64Array(draws),
+    ruleBinds: new Uint8Array(draws),
+    status: new Uint8Array(draws),
+    served: new Uint8Array(draws * markets),
+  };
+}
+
+export interface DrawSpec {
+  readonly seed: number;
+  readonly uncertainties: readonly Uncertainty[];
+}
+
+/** The model of one draw: the base model with this draw's coefficients and demand bounds. */
+export function drawModel(fast: FastModel, mult: DrawMultipliers): LpModel {
+  const variables: LpVariable[] = fast.model.variables.slice();
+  const rows: LpRow[] = fast.model.rows.slice();
+  for (const s of fast.sales) {
+    const m = mult.price[s.market];
+    if (m !== 1) variables[s.v] = { ...variables[s.v], cost: s.cost * m };
+  }
+  for (const f of fast.flows) {
+    const m = mult.freight[f.mode];
+    if (m !== 1) variables[f.v] = { ...variables[f.v], cost: -(f.freight * m + f.rest) };
+  }
+  for (const d of fast.demandRows) {
+    const m = mult.demand[d.market];
+    if (m !== 1) rows[d.row] = { ...rows[d.row], ub: d.ub * m };
+  }
+  return { ...fast.model, variables, rows };
+}
+
+/** Solves draws [from, to) in this thread into `table`, draw i at slot i − tableOffset. */
+export async function runDraws(fast: FastModel, spec: DrawSpec, from: number, to: number, table: DrawTable, tableOffset = 0): Promise<void> {
+  const M = fast.markets.length;
+  const marketTonnes = new Float64Array(M);
+  for (let i = from; i < to; i++) {
+    const at = i - tableOffset;
+    const mult = drawMultipliers(fast.markets, spec.uncertainties, spec.seed, i);
+    const model = drawModel(fast, mult);
+    const r = await solveModelInProcess(model, { engine: 'jsLpSolver', timeLimitMs: fast.timeLimitMs });
+    table.status[at] = STATUS_CODES.indexOf(r.status);
+    if (r.status !== 'optimal') {
+      table.margin[at] = NaN;
+      table.exportTonnes[at] = NaN;
+      table.domesticTonnes[at] = NaN;
+      table.domesticShare[at] = NaN;
+      continue;
+    }
+    const x = r.values;
+    marketTonnes.fill(0);
+    for (const s of fast.sales) marketTonnes[s.market] += x[s.v];
+    let domestic = 0;
+    let exported = 0;
+    for (let m = 0; m < M; m++) {
+      if (fast.markets[m].domestic) domestic += marketTonnes[m];
+      else exported += marketTonnes[m];
+      table.served[at * M + m] = marketTonnes[m] > EPS_TONNES * 1000 ? 1 : 0;
+    }
+    let basis = domestic + exported;
+    if (fast.basis === 'production') {
+      basis = 0;
+      for (const v of fast.prodVars) basis += x[v];
+    }
+    let binds = 0;
+    for (const row of fast.shareRows) {
+      const slack = rowActivity(model.rows[row], x) - model.rows[row].lb;
+      if (basis > EPS_TONNES && slack <= 1e-6 * Math.max(1, basis)) binds = 1;
+    }
+    table.margin[at] = r.objective;
+    table.exportTonnes[at] = exported;
+    table.domesticTonnes[at] = domestic;
+    table.domesticShare[at] = basis > EPS_TONNES ? domestic / basis : 0;
+    table.ruleBinds[at] = binds;
+  }
+}
+
+export interface Summary {
+  readonly mean: number | null;
+  readonly p5: number | null;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly histogram: { readonly from: number; readonly to: number; readonly count: number }[];
+}
+
+export interface MonteCarloResult {
+  readonly scenarioName: string;
+  readonly seed: number;
+  readonly draws: number;
+  readonly optimalDraws: number;
+  readonly statusCounts: Record<(typeof STATUS_CODES)[number], number>;
+  readonly marginUsd: Summary;
+  readonly exportTonnes: Summary;
+  readonly domesticShare: Summary;
+  /** Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+  readonly ruleBindsProbability: number | null;
+  readonly markets: { readonly id: string; readonly name: string; readonly domestic: boolean; readonly servedShare: number; readonly robust: boolean }[];
+  /** Markets served in at least `robustThreshold` of the optimal draws. */
+  readonly robustMarkets: string[];
+  readonly robustThreshold: number;
+}
+
+/** p-th percentile (0..1) of sorted values, linear between ranks. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 1) return sorted[0];
+  const pos = p * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function summarise(values: ArrayLike<number>, bins: number, digits = 2): Summary {
+  const xs: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) xs.push(values[i]);
+  if (xs.length === 0) return { mean: null, p5: null, p50: null, p95: null, min: null, max: null, histogram: [] };
+  let total = 0;
+  for (const x of xs) total += x; // draw order: independent of the worker split
+  const sorted = Float64Array.from(xs).sort();
+  const min = sorted[0];
+  const max = sorted[sorted.length - 1];
+  const width = (max - min) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const x of xs) counts[width > 0 ? Math.min(bins - 1, Math.floor((x - min) / width)) : 0]++;
+  const histogram = width > 0 ? counts.map((count, b) => ({ from: round(min + b * width, digits), to: round(min + (b + 1) * width, digits), count })) : [{ from: round(min, digits), to: round(max, digits), count: xs.length }];
+  return {
+    mean: round(total / xs.length, digits),
+    p5: round(percentile(sorted, 0.05), digits),
+    p50: round(percentile(sorted, 0.5), digits),
+    p95: round(percentile(sorted, 0.95), digits),
+    min: round(min, digits),
+    max: round(max, digits),
+    histogram,
+  };
+}
+
+/** From per-draw figures to the result. */
+export function summariseTable(fast: FastModel, request: Pick<MonteCarloRequest, 'seed' | 'histogramBins' | 'robustThreshold'> & { scenarioName: string }, table: DrawTable): MonteCarloResult {
+  const draws = table.margin.length;
+  const M = fast.markets.length;
+  const statusCounts = Object.fromEntries(STATUS_CODES.map((s) => [s, 0])) as Record<(typeof STATUS_CODES)[number], number>;
+  for (let i = 0; i < draws; i++) statusCounts[STATUS_CODES[table.status[i]]]++;
+  const optimal = statusCounts.optimal;
+  let binds = 0;
+  const servedCount = new Array<number>(M).fill(0);
+  for (let i = 0; i < draws; i++) {
+    if (table.status[i] !== 0) continue;
+    binds += table.ruleBinds[i];
+    for (let m = 0; m < M; m++) servedCount[m] += table.served[i * M + m];
+  }
+  const markets = fast.markets.map((m, i) => {
+    const servedShare = optimal > 0 ? servedCount[i] / optimal : 0;
+    return { id: m.id, name: m.name, domestic: m.domestic, servedShare: round(servedShare, 6), robust: optimal > 0 && servedShare >= request.robustThreshold };
+  });
+  return {
+    scenarioName: request.scenarioName,
+    seed: request.seed,
+    draws,
+    optimalDraws: optimal,
+    statusCounts,
+    marginUsd: summarise(table.margin, request.histogramBins, 2),
+    exportTonnes: summarise(table.exportTonnes, request.histogramBins, 3),
+    domesticShare: summarise(table.domesticShare, request.histogramBins, 6),
+    ruleBindsProbability: optimal > 0 ? round(binds / optimal, 6) : null,
+    markets,
+    robustMarkets: markets.filter((m) => m.robust).map((m) => m.id),
+    robustThreshold: request.robustThreshold,
+  };
+}
+
+export interface MonteCarloOptions {
+  /** Worker threads; 0 = solve in this thread. Default: every core. */
+  readonly workers?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+  /** Draws per message to a worker (default 50). */
+  readonly chunkSize?: number;
+}
+
+export interface MonteCarloRun {
+  readonly result: MonteCarloResult;
+  readonly timing: { readonly workers: number; readonly elapsedMs: number; readonly drawsPerSecond: number };
+}
+
+/** Thrown when a run is cancelled through its AbortSignal. */
+export class CancelledError extends Error {
+  constructor() {
+    super('the analysis was cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Runs a Monte Carlo request: N draws across a worker pool (or in this thread). */
+export async function runMonteCarlo(requestInput: MonteCarloRequestInput | MonteCarloRequest, network: Network, options: MonteCarloOptions = {}): Promise<MonteCarloRun> {
+  const request = MonteCarloRequest.parse(requestInput);
+  const fast = buildFastModel(request.scenario, network);
+  const spec: DrawSpec = { seed: request.seed, uncertainties: request.uncertainties };
+  const started = performance.now();
+  const { sharedPool, poolOfSize } = await import('./mc-pool.ts');
+  const workers = options.workers ?? (await import('node:os')).availableParallelism();
+  let table: DrawTable;
+  if (workers <= 0) {
+    table = emptyTable(request.draws, fast.markets.length);
+    const chunk = options.chunkSize ?? 50;
+    for (let from = 0; from < request.draws; from += chunk) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const to = Math.min(request.draws, from + chunk);
+      await runDraws(fast, spec, from, to, table);
+      options.onProgress?.(to, request.draws);
+    }
+  } else {
+    const pool = options.workers === undefined ? sharedPool() : poolOfSize(workers);
+    table = await pool.run(fast, spec, request.draws, { onProgress: options.onProgress, signal: options.signal, chunkSize: options.chunkSize });
+  }
+  const elapsedMs = performance.now() - started;
+  return {
+    result: summariseTable(fast, { ...request, scenarioName: request.scenario.name }, table),
+    timing: { workers: Math.max(0, workers), elapsedMs: round(elapsedMs, 1), drawsPerSecond: round((request.draws / elapsedMs) * 1000, 1) },
+  };
+}

@@ -1,0 +1,485 @@
+/**
+ * Sensitivity of a plan: how far each price, cost and capacity can move before the plan's
+ * structure (its optimal basis) changes, next to what one more unit is worth — in USD/t and t/yr,
+ * with a sentence for people. Plus the margin curve as the domestic share goes from 0.5 to 1.0.
+ *
+ * Prices and costs come from HiGHS cost ranging. A product parameter often sits on several
+ * objective coefficients (a leg's freight on one flow variable per destination and period, a tier's
+ * price on one sale variable per period), and moving it shifts all of them together. Intersecting
+ * the single-coefficient ranges is not exact for such a joint shift, so the ranging model carries
+ * each parameter's cost on one aggregate variable instead:
+ *     aggregate:{param} − Σ members = 0, cost moved from the members to the aggregate.
+ * The LP is the same (same optimum, same vertices); the aggregate's cost range is then exactly the
+ * range of the joint shift. Capacities come from HiGHS bound ranging of their rows (binding rows);
+ * a slack row keeps its basis for any bound down to its activity. The domestic share is a
+ * coefficient, not a bound: its range is found by re-solving (bisection on the plan's structure).
+ *
+ * Margin objective only (the ranges are of margin-maximising plans).
+ */
+import type { LpModel, LpRow, LpVariable, SolveResult } from '../core/lp.ts';
+import { rowActivity } from '../core/lp.ts';
+import { formatPct, formatTonnes, formatUsd } from '../core/explain.ts';
+import { legLabel } from '../core/model.ts';
+import { legCostUsdPerTonne, plantCapacityTonnes } from '../core/scenario.ts';
+import type { Network, Scenario } from '../core/schema.ts';
+import { prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
+
+export type ParameterKind =
+  | 'price'
+  | 'freight'
+  | 'production-cost'
+  | 'plant-capacity'
+  | 'leg-capacity'
+  | 'node-capacity'
+  | 'demand'
+  | 'export-cap'
+  | 'domestic-share';
+
+export interface ParameterRange {
+  /** Stable key: `price:{market}:{tier}`, `freight:{leg}`, `production-cost:{plant}`, `plant-capacity:{plant}:{period}`, ... */
+  readonly parameter: string;
+  readonly kind: ParameterKind;
+  /** The market, leg, node or plant the parameter belongs to. */
+  readonly id: string;
+  readonly label: string;
+  readonly unit: 'USD/t' | 't/yr' | 't' | 'share';
+  readonly current: number;
+  /** The parameter may fall to this value with the same plan structure; null = without limit. */
+  readonly low: number | null;
+  /** ... and rise to this one; null = without limit. */
+  readonly high: number | null;
+  /**
+   * Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a
+   * price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage
+   * point for the domestic share.
+   */
+  readonly marginalValueUsd: number;
+  /** For a price of an unsold tier: how much it must rise before selling there pays, USD/t. */
+  readonly priceGapUsdPerTonne: number | null;
+  /** Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity). */
+  readonly tonnes: number;
+  /** 'ranging': HiGHS ranging; 're-solve': found by re-solving. */
+  readonly method: 'ranging' | 're-solve';
+  readonly explanation: string;
+}
+
+export interface ShareCurvePoint {
+  readonly domesticShare: number;
+  readonly status: SolveResult['status'];
+  readonly marginUsd: number | null;
+  readonly domesticTonnes: number | null;
+  readonly exportTonnes: number | null;
+  /** Achieved domestic share (of the policy basis). */
+  readonly achievedShare: number | null;
+  readonly ruleBinds: boolean | null;
+}
+
+export interface SensitivityReport {
+  readonly scenarioName: string;
+  readonly status: SolveResult['status'];
+  readonly message: string | null;
+  readonly marginUsd: number | null;
+  readonly parameters: ParameterRange[];
+  readonly shareCurve: ShareCurvePoint[];
+  /** How the ranges were found and how to read them. */
+  readonly notes: string[];
+}
+
+export interface SensitivityOptions {
+  /** Points on the domestic-share curve (default 11: 0.50, 0.55, ..., 1.00). */
+  readonly curvePoints?: number;
+  readonly curveFrom?: number;
+  readonly curveTo?: number;
+  /** Leave out parameters whose tier has no demand or whose leg cannot carry anything. Default true. */
+  readonly skipIdle?: boolean;
+}
+
+interface Aggregate {
+  readonly parameter: string;
+  readonly kind: 'price' | 'freight' | 'production-cost';
+  readonly id: string;
+  readonly label: string;
+  /** Current product value (price, freight, variable cost), USD/t. */
+  readonly current: number;
+  /** d(objective coefficient) / d(parameter). */
+  readonly slope: number;
+  readonly members: number[];
+  /** Index of the aggregate variable in the ranging model. */
+  variable: number;
+}
+
+/** The ranging model: the plan's LP with each parameter's cost on one aggregate variable. */
+export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: Aggregate[] } {
+  const { network, built } = prepared;
+  const { index, model } = built;
+  const aggregates: Aggregate[] = [];
+  for (const market of network.markets) {
+    market.tiers.forEach((tier, k) => {
+      const members = index.periods.map((t) => index.sale.get(`${market.id}|${k}|${t.index}`)!).filter((v) => v !== undefined);
+      aggregates.push({
+        parameter: `price:${market.id}:${k + 1}`,
+        kind: 'price',
+        id: market.id,
+        label: `${market.name} price, tier ${k + 1} (${formatTonnes(tier.tonnesPerYear)}/yr)`,
+        current: tier.priceUsdPerTonne,
+        slope: 1 - market.dutyPct / 100,
+        members,
+        variable: -1,
+      });
+    });
+  }
+  for (const leg of network.legs) {
+    const members: number[] = [];
+    for (const [k, v] of index.flow) if (k.startsWith(`${leg.id}|`)) members.push(v);
+    if (members.length === 0) continue;
+    aggregates.push({
+      parameter: `freight:${leg.id}`,
+      kind: 'freight',
+      id: leg.id,
+      label: `freight on ${legLabel(leg, network)}`,
+      current: legCostUsdPerTonne(leg),
+      slope: -1,
+      members,
+      variable: -1,
+    });
+  }
+  for (const plant of network.plants) {
+    const members = index.periods.map((t) => index.prod.get(`${plant.id}|${t.index}`)!);
+    aggregates.push({
+      parameter: `production-cost:${plant.id}`,
+      kind: 'production-cost',
+      id: plant.id,
+      label: `${plant.name} variable cost`,
+      current: plant.variableCostUsdPerTonne,
+      slope: -1,
+      members,
+      variable: -1,
+    });
+  }
+
+  const variables: LpVariable[] = model.variables.map((v) => ({ ...v }));
+  const rows: LpRow[] = [...model.rows];
+  for (const a of aggregates) {
+    const cost = model.variables[a.members[0]].cost;
+    for (const j of a.members) variables[j] = { ...variables[j], cost: 0 };
+    a.variable = variables.length;
+    variables.push({ name: `aggregate:${a.parameter}`, lb: 0, ub: Infinity, cost, kind: 'continuous' });
+    // aggregate − Σ members = 0
+    rows.push({
+      name: `aggregate:${a.parameter}`,
+      family: 'aggregate',
+      terms: [{ v: a.variable, coef: 1 }, ...a.members.map((v) => ({ v, coef: -1 }))],
+      lb: 0,
+      ub: 0,
+      label: `${a.label}: tonnes it applies to, t`,
+    });
+  }
+  return { model: { ...model, name: `${model.name} (ranging)`, variables, rows }, aggregates };
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** Parameter range from a coefficient range: coef(p) = c + slope·(p − p0) ∈ [lo, hi]. */
+function parameterRange(p0: number, c: number, slope: number, lo: number, hi: number): { low: number | null; high: number | null } {
+  const a = p0 + (lo - c) / slope;
+  const b = p0 + (hi - c) / slope;
+  const low = Math.min(a, b);
+  const high = Math.max(a, b);
+  return { low: finiteOrNull(low), high: finiteOrNull(high) };
+}
+
+/** Sensitivity of the scenario's plan. Never throws for solver outcomes; a scenario that cannot be a model throws ScenarioProblemsError. */
+export async function sensitivity(scenario: Scenario, baseNetwork: Network, options: SensitivityOptions = {}): Promise<SensitivityReport> {
+  if (scenario.objective !== 'margin') {
+    return { scenarioName: scenario.name, status: 'error', message: 'Sensitivity is computed for the margin objective only.', marginUsd: null, parameters: [], shareCurve: [], notes: [] };
+  }
+  // Ranging needs an LP: contracts and lots are dropped (their LP relaxation would mislead).
+  const lpScenario: Scenario = { ...scenario, mip: { contracts: false, seaLots: false } };
+  const prepared = prepare(lpScenario, baseNetwork);
+  const { network, built } = prepared;
+  const ranging = rangingModel(prepared);
+  const result = await solveHere(ranging.model, 'highs', { wantSensitivity: true, timeLimitMs: scenario.timeLimitMs });
+  const shareCurve = await domesticShareCurve(lpScenario, baseNetwork, options);
+  const notes = [
+    'Within a range the plan keeps its structure (the same markets, tiers, routes and binding limits); tonnes may shift along it for a capacity, not for a price or cost.',
+    'A range holds for one parameter moving alone.',
+    'Freight ranges are of the leg’s whole per-tonne cost (all destinations and periods together).',
+  ];
+  if (scenario.mip.contracts || scenario.mip.seaLots) notes.push('Contracts and whole lots were left out: ranging is for the linear plan.');
+  if (result.status !== 'optimal' || !result.sensitivity?.costRanges || !result.sensitivity.rowRanges) {
+    const message = result.status === 'optimal' ? 'HiGHS returned no ranging for this plan.' : `The plan is ${result.status}: ${'message' in result ? result.message : ''}`;
+    return { scenarioName: scenario.name, status: result.status === 'optimal' ? 'error' : result.status, message, marginUsd: null, parameters: [], shareCurve, notes };
+  }
+  const { values } = result;
+  const { costRanges, rowRanges, rowDuals, reducedCosts } = result.sensitivity;
+  const skipIdle = options.skipIdle ?? true;
+  const parameters: ParameterRange[] = [];
+
+  // --- prices and costs: cost ranging of the aggregates ---
+  for (const a of ranging.aggregates) {
+    const j = a.variable;
+    const tonnes = values[j];
+    if (a.kind === 'price') {
+      const demand = a.members.reduce((s, v) => s + demandOf(built.model, v), 0);
+      if (skipIdle && demand <= 0) continue;
+      if (a.slope <= 0) continue;
+    }
+    const c = ranging.model.variables[j].cost;
+    const ranged = parameterRange(a.current, c, a.slope, costRanges[j].low, costRanges[j].high);
+    // Prices and costs cannot go below zero: the range stops there.
+    const low = ranged.low === null ? 0 : Math.max(0, ranged.low);
+    const high = ranged.high;
+    const gap = a.kind === 'price' && tonnes <= 1e-6 ? Math.max(0, -reducedCosts[j] / a.slope) : null;
+    const marginal = a.slope * tonnes;
+    parameters.push({
+      parameter: a.parameter,
+      kind: a.kind,
+      id: a.id,
+      label: a.label,
+      unit: 'USD/t',
+      current: round(a.current, 4),
+      low: low === null ? null : round(low, 4),
+      high: high === null ? null : round(high, 4),
+      marginalValueUsd: round(marginal, 4),
+      priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
+      tonnes: round(tonnes, 3),
+      method: 'ranging',
+      explanation: explainCost(a, tonnes, low, high, gap),
+    });
+  }
+
+  // --- capacities and demand: bound ranging of their rows ---
+  const annual = scenario.horizon.kind === 'annual';
+  built.model.rows.forEach((row, i) => {
+    const kind = rowKind(row.family);
+    if (!kind) return;
+    const activity = rowActivity(row, values);
+    const entity = row.name.split(':')[1] ?? '';
+    const periodLabel = row.name.split(':').at(-1) ?? '';
+    if (kind === 'demand' && skipIdle && row.ub <= 0) return;
+    if ((kind === 'leg-capacity' || kind === 'node-capacity') && skipIdle && row.ub <= 0) return;
+    // Row bound → product unit: annual plans report t/yr (a leg closed some months has a smaller row bound).
+    const perYear = annual ? annualFactor(kind, entity, row, network, scenario) : 1;
+    const unit: ParameterRange['unit'] = annual ? 't/yr' : 't';
+    const dual = rowDuals[i];
+    const scale = Math.max(1, Math.abs(row.ub));
+    const binding = activity >= row.ub - 1e-7 * scale || Math.abs(dual) > 1e-9;
+    let low: number | null;
+    let high: number | null;
+    if (binding) {
+      low = finiteOrNull(rowRanges[i].low);
+      high = finiteOrNull(rowRanges[i].high);
+    } else {
+      low = activity;
+      high = null;
+    }
+    const scaleUp = (x: number | null) => (x === null ? null : round(Math.max(0, x) / perYear, 3));
+    parameters.push({
+      parameter: `${kind}:${row.name.split(':').slice(1).join(':')}`,
+      kind,
+      id: entity,
+      label: row.label.replace(/, t$/, ''),
+      unit,
+      current: round(row.ub / perYear, 3),
+      low: scaleUp(low),
+      high: scaleUp(high),
+      marginalValueUsd: round(dual * perYear, 4),
+      priceGapUsdPerTonne: null,
+      tonnes: round(activity, 3),
+      method: 'ranging',
+      explanation: explainCapacity(row.label.replace(/, t$/, ''), kind, activity, row.ub, dual, binding, scaleUp(low), scaleUp(high), unit, periodLabel),
+    });
+  });
+
+  // --- the domestic share: re-solved ---
+  const shareItem = await domesticShareRange(lpScenario, baseNetwork, prepared, values, rowDuals);
+  if (shareItem) parameters.push(shareItem);
+
+  return {
+    scenarioName: scenario.name,
+    status: 'optimal',
+    message: null,
+    marginUsd: round(result.objective, 2),
+    parameters,
+    shareCurve,
+    notes,
+  };
+}
+
+function demandOf(model: LpModel, saleVar: number): number {
+  const row = model.rows.find((r) => r.family === 'demand-max' && r.terms.length === 1 && r.terms[0].v === saleVar);
+  return row ? row.ub : 0;
+}
+
+function rowKind(family: string): ParameterKind | null {
+  switch (family) {
+    case 'capacity':
+      return 'plant-capacity';
+    case 'leg':
+      return 'leg-capacity';
+    case 'node':
+      return 'node-capacity';
+    case 'demand-max':
+      return 'demand';
+    case 'export-cap':
+      return 'export-cap';
+    default:
+      return null;
+  }
+}
+
+/** Row bound per t/yr of the product parameter (1 unless a leg or node is closed some months). */
+function annualFactor(kind: ParameterKind, id: string, row: LpRow, network: Network, scenario: Scenario): number {
+  if (kind === 'plant-capacity') {
+    const plant = network.plants.find((p) => p.id === id);
+    if (!plant) return 1;
+    const cap = plantCapacityTonnes(plant, { index: 0, label: '', year: 0, month: null, yearFraction: 1, phase: scenario.phase });
+    return cap > 0 ? row.ub / cap : 1;
+  }
+  if (kind === 'leg-capacity') {
+    const leg = network.legs.find((l) => l.id === id);
+    return leg?.capacityTonnesPerYear ? row.ub / leg.capacityTonnesPerYear : 1;
+  }
+  if (kind === 'node-capacity') {
+    const node = network.nodes.find((n) => n.id === id);
+    return node?.throughputTonnesPerYear ? row.ub / node.throughputTonnesPerYear : 1;
+  }
+  return 1;
+}
+
+function range(low: number | null, high: number | null, unit: string): string {
+  const f = (x: number) => (unit === 'USD/t' ? `${formatUsd(x)} USD/t` : formatTonnes(x));
+  if (low === null && high === null) return 'at any value';
+  if (low === null) return `up to ${f(high!)}`;
+  if (high === null) return `from ${f(low)} upwards`;
+  return `between ${f(low)} and ${f(high)}`;
+}
+
+function explainCost(a: Aggregate, tonnes: number, low: number | null, high: number | null, gap: number | null): string {
+  const what = a.label.charAt(0).toUpperCase() + a.label.slice(1);
+  const holds = `the plan keeps its shape for ${range(low, high, 'USD/t')}`;
+  if (a.kind === 'price') {
+    if (tonnes <= 1e-6)
+      return `${what} is ${formatUsd(a.current)} USD/t and the plan sells nothing at it; ${holds}${gap !== null && gap > 0 ? ` — it needs +${formatUsd(gap)} USD/t before selling there pays` : ''}.`;
+    return `${what} is ${formatUsd(a.current)} USD/t on ${formatTonnes(tonnes)}: each USD/t more adds ${formatUsd(a.slope * tonnes)} USD of margin; ${holds}.`;
+  }
+  if (tonnes <= 1e-6) return `${what} is ${formatUsd(a.current)} USD/t and the plan does not use it; ${holds}.`;
+  return `${what} is ${formatUsd(a.current)} USD/t on ${formatTonnes(tonnes)}: each USD/t more costs ${formatUsd(tonnes)} USD of margin; ${holds}.`;
+}
+
+function explainCapacity(
+  what: string,
+  kind: ParameterKind,
+  activity: number,
+  bound: number,
+  dual: number,
+  binding: boolean,
+  low: number | null,
+  high: number | null,
+  unit: string,
+  _period: string,
+): string {
+  const r = range(low, high, unit);
+  if (!binding) {
+    return `${what}: ${formatTonnes(activity)} of ${formatTonnes(bound)} used; the limit does not bind and the plan keeps its shape ${r}.`;
+  }
+  const noun = kind === 'demand' ? 'tonne of demand' : 'tonne of capacity';
+  return `${what} binds at ${formatTonnes(bound)}: one more ${noun} is worth ${formatUsd(dual)} USD; that holds ${r}.`;
+}
+
+/** The domestic share's range: where the plan keeps its structure, found by bisection on re-solves. */
+async function domesticShareRange(
+  scenario: Scenario,
+  baseNetwork: Network,
+  prepared: Prepared,
+  values: readonly number[],
+  rowDuals: readonly number[],
+): Promise<ParameterRange | null> {
+  const share = scenario.policy.domesticShare;
+  const rowIndex = prepared.built.index.domesticShareRows[0];
+  if (rowIndex === undefined) return null;
+  const baseValues = values.slice(0, prepared.built.model.variables.length);
+  const figures = volumeFigures(prepared.network, scenario, prepared.built, baseValues);
+  const basisTonnes = scenario.policy.basis === 'sales' ? figures.domesticTonnes + figures.exportTonnes : [...prepared.built.index.prod.values()].reduce((s, v) => s + values[v], 0);
+  const dual = prepared.built.index.domesticShareRows.reduce((s, r) => s + rowDuals[r], 0);
+  // d margin / d share = dual × (−basis tonnes); per percentage point:
+  const perPp = -dual * basisTonnes * 0.01;
+  const baseStructure = structureOf(prepared.built.model, baseValues);
+  let low: number;
+  let high: number;
+  if (!figures.ruleBinds) {
+    // The rule is slack: any share up to what the plan keeps at home anyway leaves it unchanged.
+    low = 0;
+    high = figures.domesticShare;
+  } else {
+    const same = async (s: number) => {
+      const p = prepare({ ...scenario, policy: { ...scenario.policy, domesticShare: s } }, baseNetwork);
+      const r = await solveHere(p.built.model, 'highs');
+      return r.status === 'optimal' && structureOf(p.built.model, r.values) === baseStructure;
+    };
+    low = await edge(share, 0, same);
+    high = await edge(share, 1, same);
+  }
+  const binds = figures.ruleBinds;
+  return {
+    parameter: 'domestic-share',
+    kind: 'domestic-share',
+    id: 'domestic-share',
+    label: `domestic share (basis: ${scenario.policy.basis})`,
+    unit: 'share',
+    current: share,
+    low: round(low, 5),
+    high: round(high, 5),
+    marginalValueUsd: round(perPp, 4),
+    priceGapUsdPerTonne: null,
+    tonnes: round(figures.domesticTonnes, 3),
+    method: 're-solve',
+    explanation: binds
+      ? `The ${formatPct(share, 0)} domestic rule binds: each percentage point more costs about ${formatUsd(Math.abs(perPp))} USD of margin; the plan keeps its shape for a share between ${formatPct(low)} and ${formatPct(high)}.`
+      : `The ${formatPct(share, 0)} domestic rule does not bind: the plan keeps ${formatPct(figures.domesticShare)} at home anyway, and keeps its shape for any rule up to ${formatPct(high)}.`,
+  };
+}
+
+/** Last value from `from` towards `to` where `same` still holds (bisection, ~1e-5 of a share). */
+async function edge(from: number, to: number, same: (s: number) => Promise<boolean>): Promise<number> {
+  if (await same(to)) return to;
+  let good = from;
+  let bad = to;
+  while (Math.abs(bad - good) > 1e-5) {
+    const mid = (good + bad) / 2;
+    if (await same(mid)) good = mid;
+    else bad = mid;
+  }
+  return good;
+}
+
+/**
+ * The margin curve as the domestic share rises: one solve per point (default 0.50 … 1.00, 11 points).
+ */
+export async function domesticShareCurve(scenario: Scenario, baseNetwork: Network, options: SensitivityOptions = {}): Promise<ShareCurvePoint[]> {
+  const n = Math.max(2, Math.min(101, options.curvePoints ?? 11));
+  const from = options.curveFrom ?? 0.5;
+  const to = options.curveTo ?? 1;
+  const points: ShareCurvePoint[] = [];
+  for (let i = 0; i < n; i++) {
+    const share = round(from + ((to - from) * i) / (n - 1), 6);
+    const s: Scenario = { ...scenario, policy: { ...scenario.policy, domesticShare: share } };
+    const p = prepare(s, baseNetwork);
+    const r = await solveHere(p.built.model, scenario.mip.contracts || scenario.mip.seaLots ? 'highs' : 'auto', { timeLimitMs: scenario.timeLimitMs });
+    if (r.status !== 'optimal') {
+      points.push({ domesticShare: share, status: r.status, marginUsd: null, domesticTonnes: null, exportTonnes: null, achievedShare: null, ruleBinds: null });
+      continue;
+    }
+    const f = volumeFigures(p.network, s, p.built, r.values);
+    points.push({
+      domesticShare: share,
+      status: 'optimal',
+      marginUsd: round(r.objective, 2),
+      domesticTonnes: round(f.domesticTonnes, 3),
+      exportTonnes: round(f.exportTonnes, 3),
+      achievedShare: round(f.domesticShare, 6),
+      ruleBinds: f.ruleBinds,
+    });
+  }
+  return points;
+}

@@ -1,0 +1,170 @@
+/**
+ * Sweeps: one or two parameters over a grid, a full `optimise` per point. Parameters: export price
+ * multiplier, freight multiplier, KZT/USD rate, domestic share, a port's (node's) throughput.
+ * Runs as a job: progress through `onProgress(done, total)`, cancellable through an AbortSignal,
+ * points solved a few at a time (the solver pool's workers), rows in grid order.
+ */
+import { z } from 'zod';
+import { Id, Scenario, type Network } from '../core/schema.ts';
+import type { Plan } from '../core/plan-schema.ts';
+import { optimise, type OptimiseOptions } from '../core/optimise.ts';
+import { POOL_SIZE } from '../solver/solve.ts';
+import { CancelledError } from './montecarlo.ts';
+import { prepare } from './common.ts';
+
+const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const SweepAxis = z
+  .object({
+    parameter: z.enum(['exportPriceMultiplier', 'freightMultiplier', 'fxKztPerUsd', 'domesticShare', 'nodeThroughput']),
+    /** For nodeThroughput: the port or node whose throughput (t/yr) is swept. */
+    node: Id.optional(),
+    /** The grid: explicit values, or from / to / steps (inclusive). */
+    values: z.array(finite().min(0)).min(1).max(201).optional(),
+    from: finite().min(0).optional(),
+    to: finite().min(0).optional(),
+    steps: z.number().int().min(2).max(201).optional(),
+  })
+  .strict()
+  .refine((a) => a.values !== undefined || (a.from !== undefined && a.to !== undefined && a.steps !== undefined), 'give values, or from, to and steps')
+  .refine((a) => (a.parameter === 'nodeThroughput') === (a.node !== undefined), 'nodeThroughput needs a node, and only it')
+  .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1');
+export type SweepAxis = z.infer<typeof SweepAxis>;
+
+export const SweepRequest = z
+  .object({
+    scenario: Scenario,
+    axes: z.array(SweepAxis).min(1).max(2),
+  })
+  .strict()
+  .refine((r) => r.axes.reduce((n, a) => n * axisValues(a).length, 1) <= 2000, 'a sweep has at most 2,000 points');
+export type SweepRequest = z.infer<typeof SweepRequest>;
+export type SweepRequestInput = z.input<typeof SweepRequest>;
+
+export interface SweepRow {
+  /** Position in the grid (row-major: the first axis varies slowest). */
+  readonly index: number;
+  /** Parameter name (`nodeThroughput:port_aktau` for a node) → value at this point. */
+  readonly point: Record<string, number>;
+  readonly status: Plan['status'];
+  readonly marginUsd: number | null;
+  readonly exportTonnes: number | null;
+  readonly domesticTonnes: number | null;
+  readonly domesticShare: number | null;
+  /** The domestic rule costs margin at this point (margin without it is higher). */
+  readonly ruleBinds: boolean | null;
+  readonly ruleCostUsd: number | null;
+}
+
+export interface SweepResult {
+  readonly scenarioName: string;
+  readonly parameters: string[];
+  readonly rows: SweepRow[];
+}
+
+export interface SweepOptions {
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+  /** Points solved at once (default: the solver pool's size). */
+  readonly concurrency?: number;
+  /** Passed to `optimise` (e.g. inProcess). */
+  readonly optimiseOptions?: OptimiseOptions;
+}
+
+export function axisValues(axis: SweepAxis): number[] {
+  if (axis.values) return axis.values;
+  const { from, to, steps } = axis as Required<Pick<SweepAxis, 'from' | 'to' | 'steps'>>;
+  return Array.from({ length: steps }, (_, i) => from + ((to - from) * i) / (steps - 1));
+}
+
+export function axisName(axis: SweepAxis): string {
+  return axis.parameter === 'nodeThroughput' ? `nodeThroughput:${axis.node}` : axis.parameter;
+}
+
+/** The scenario at one value of one parameter. */
+export function withParameter(scenario: Scenario, axis: SweepAxis, value: number): Scenario {
+  const o = scenario.overrides;
+  switch (axis.parameter) {
+    case 'exportPriceMultiplier':
+      return { ...scenario, overrides: { ...o, exportPriceMultiplier: value } };
+    case 'freightMultiplier':
+      return { ...scenario, overrides: { ...o, freightMultiplier: value } };
+    case 'fxKztPerUsd':
+      return { ...scenario, overrides: { ...o, fxKztPerUsd: value } };
+    case 'domesticShare':
+      return { ...scenario, policy: { ...scenario.policy, domesticShare: value } };
+    case 'nodeThroughput': {
+      const id = axis.node!;
+      return { ...scenario, overrides: { ...o, nodes: { ...o.nodes, [id]: { ...o.nodes[id], throughputTonnesPerYear: value } } } };
+    }
+  }
+}
+
+/** Every grid point's scenario, in row-major order. */
+export function sweepScenarios(request: SweepRequest): { point: Record<string, number>; scenario: Scenario }[] {
+  let points: { point: Record<string, number>; scenario: Scenario }[] = [{ point: {}, scenario: request.scenario }];
+  for (const axis of request.axes) {
+    const next: typeof points = [];
+    for (const p of points) for (const v of axisValues(axis)) next.push({ point: { ...p.point, [axisName(axis)]: v }, scenario: withParameter(p.scenario, axis, v) });
+    points = next;
+  }
+  return points;
+}
+
+/** The figures of one point from its plan. */
+export function rowOf(index: number, point: Record<string, number>, plan: Plan): SweepRow {
+  const k = plan.kpis;
+  return {
+    index,
+    point,
+    status: plan.status,
+    marginUsd: k ? k.marginUsd : null,
+    exportTonnes: k ? k.exportTonnes : null,
+    domesticTonnes: k ? k.domesticTonnes : null,
+    domesticShare: k ? k.domesticShare : null,
+    ruleBinds: plan.policyCost ? plan.policyCost.binds : null,
+    ruleCostUsd: plan.policyCost ? plan.policyCost.costUsd : null,
+  };
+}
+
+/** Runs a sweep. Throws ScenarioProblemsError for a scenario that cannot be a model, CancelledError when aborted. */
+export async function runSweep(requestInput: SweepRequestInput | SweepRequest, network: Network, options: SweepOptions = {}): Promise<SweepResult> {
+  const request = SweepRequest.parse(requestInput);
+  const net = request.scenario.network ?? network;
+  // Unknown ids (a node that does not exist) are refused before any solve.
+  for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new Error(`unknown node "${axis.node}"`);
+  prepare(request.scenario, net);
+  const points = sweepScenarios(request);
+  const rows: SweepRow[] = new Array(points.length);
+  const concurrency = Math.max(1, options.concurrency ?? POOL_SIZE);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < points.length) {
+      if (options.signal?.aborted) return;
+      const i = next++;
+      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, ...options.optimiseOptions });
+      rows[i] = rowOf(i, points[i].point, plan);
+      done++;
+      options.onProgress?.(done, points.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, points.length) }, worker));
+  if (options.signal?.aborted) throw new CancelledError();
+  return { scenarioName: request.scenario.name, parameters: request.axes.map(axisName), rows };
+}
+
+const csvCell = (x: string | number | boolean | null): string => {
+  if (x === null) return '';
+  const s = String(x);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The sweep as CSV: one line per point, the swept parameters first. */
+export function sweepToCsv(result: SweepResult): string {
+  const header = [...result.parameters, 'status', 'margin_usd', 'export_tonnes', 'domestic_tonnes', 'domestic_share', 'rule_binds', 'rule_cost_usd'];
+  const lines = result.rows.map((r) =>
+    [...result.parameters.map((p) => r.point[p]), r.status, r.marginUsd, r.exportTonnes, r.domesticTonnes, r.domesticShare, r.ruleBinds, r.ruleCostUsd].map(csvCell).join(','),
+  );
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
