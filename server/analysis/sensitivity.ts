@@ -211,7 +211,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     return { scenarioName: scenario.name, status: result.status === 'optimal' ? 'error' : result.status, message, marginUsd: null, parameters: [], shareCurve, notes };
   }
   const { values } = result;
-  const { costRanges, rowRanges, rowDuals, reducedCosts } = result.sensitivity;
+  const { costRanges, rowRanges, rowDuals } = result.sensitivity;
   const skipIdle = options.skipIdle ?? true;
   const parameters: ParameterRange[] = [];
 
@@ -229,7 +229,9 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     // Prices and costs cannot go below zero: the range stops there.
     const low = ranged.low === null ? 0 : Math.max(0, ranged.low);
     const high = ranged.high;
-    const gap = a.kind === 'price' && tonnes <= 1e-6 ? Math.max(0, -reducedCosts[j] / a.slope) : null;
+    // An unsold tier starts to pay where its range ends (the aggregate may sit in the basis at
+    // zero, so its own reduced cost can read 0).
+    const gap = a.kind === 'price' && tonnes <= 1e-6 && high !== null ? Math.max(0, high - a.current) : null;
     const marginal = a.slope * tonnes;
     parameters.push({
       parameter: a.parameter,
@@ -402,8 +404,9 @@ async function domesticShareRange(
   const figures = volumeFigures(prepared.network, scenario, prepared.built, baseValues);
   const basisTonnes = scenario.policy.basis === 'sales' ? figures.domesticTonnes + figures.exportTonnes : [...prepared.built.index.prod.values()].reduce((s, v) => s + values[v], 0);
   const dual = prepared.built.index.domesticShareRows.reduce((s, r) => s + rowDuals[r], 0);
-  // d margin / d share = dual × (−basis tonnes); per percentage point:
-  const perPp = -dual * basisTonnes * 0.01;
+  // Raising the share by ds asks for ds × basis tonnes more on the row's right-hand side:
+  // d margin / d share = dual × basis tonnes (≤ 0); per percentage point:
+  const perPp = dual * basisTonnes * 0.01;
   const baseStructure = structureOf(prepared.built.model, baseValues);
   let low: number;
   let high: number;
@@ -435,7 +438,11 @@ async function domesticShareRange(
     tonnes: round(figures.domesticTonnes, 3),
     method: 're-solve',
     explanation: binds
-      ? `The ${formatPct(share, 0)} domestic rule binds: each percentage point more costs about ${formatUsd(Math.abs(perPp))} USD of margin; the plan keeps its shape for a share between ${formatPct(low)} and ${formatPct(high)}.`
+      ? `The ${formatPct(share, 0)} domestic rule binds: each percentage point more costs about ${formatUsd(Math.abs(perPp))} USD of margin; ${
+          high - low < 1e-4
+            ? 'the line sits exactly where the plan changes shape (a tier or route fills up at this share), so any move changes it'
+            : `the plan keeps its shape for a share between ${formatPct(low)} and ${formatPct(high)}`
+        }.`
       : `The ${formatPct(share, 0)} domestic rule does not bind: the plan keeps ${formatPct(figures.domesticShare)} at home anyway, and keeps its shape for any rule up to ${formatPct(high)}.`,
   };
 }

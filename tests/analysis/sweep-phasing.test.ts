@@ -1,0 +1,81 @@
+/** Sweeps equal individual solves; CSV; progress and cancellation. Phasing: volumes by year and destination. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSweep, sweepScenarios, sweepToCsv, SweepRequest } from '../../server/analysis/sweep.ts';
+import { phasing } from '../../server/analysis/phasing.ts';
+import { optimise } from '../../server/core/optimise.ts';
+import { shutdownSolverPool } from '../../server/solver/solve.ts';
+import { defaultNetwork, standardScenario } from './helpers.ts';
+
+afterAll(async () => {
+  await shutdownSolverPool();
+});
+
+describe('sweeps', () => {
+  it('every point equals an individual optimise of the same scenario', async () => {
+    const network = defaultNetwork();
+    const request = SweepRequest.parse({
+      scenario: standardScenario('phase2-annual'),
+      axes: [
+        { parameter: 'exportPriceMultiplier', values: [0.8, 1.2] },
+        { parameter: 'nodeThroughput', node: 'port_aktau', values: [50_000, 300_000] },
+      ],
+    });
+    const progress: number[] = [];
+    const result = await runSweep(request, network, { onProgress: (done) => progress.push(done) });
+    expect(result.rows).toHaveLength(4);
+    expect(progress.sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+    const points = sweepScenarios(request);
+    for (const [i, { scenario }] of points.entries()) {
+      const plan = await optimise(scenario, network, { inProcess: true });
+      expect(result.rows[i].marginUsd).toBeCloseTo(plan.kpis!.marginUsd, 2);
+      expect(result.rows[i].exportTonnes).toBeCloseTo(plan.kpis!.exportTonnes, 2);
+      expect(result.rows[i].ruleBinds).toBe(plan.policyCost!.binds);
+    }
+    expect(result.rows[0].point).toEqual({ exportPriceMultiplier: 0.8, 'nodeThroughput:port_aktau': 50_000 });
+    const csv = sweepToCsv(result).trim().split('\n');
+    expect(csv[0]).toBe('exportPriceMultiplier,nodeThroughput:port_aktau,status,margin_usd,export_tonnes,domestic_tonnes,domestic_share,rule_binds,rule_cost_usd');
+    expect(csv).toHaveLength(5);
+  });
+
+  it('the 50 % rule binds when export prices are high and not when they are low', async () => {
+    const result = await runSweep(
+      { scenario: standardScenario('phase2-annual'), axes: [{ parameter: 'exportPriceMultiplier', values: [0.7, 1.3] }] },
+      defaultNetwork(),
+    );
+    expect(result.rows.map((r) => r.ruleBinds)).toEqual([false, true]);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const run = runSweep(
+      { scenario: standardScenario('phase1-annual'), axes: [{ parameter: 'domesticShare', from: 0.5, to: 1, steps: 40 }] },
+      defaultNetwork(),
+      { signal: controller.signal, onProgress: (done) => done >= 2 && controller.abort() },
+    );
+    await expect(run).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('multi-year phasing', () => {
+  it('phase 2 from 2029: capacity steps up, phase-2 markets open, volumes by year and destination add up', async () => {
+    const result = await phasing({ phase2FromYear: 2029 }, defaultNetwork(), { inProcess: true });
+    expect(result.status).toBe('optimal');
+    expect(result.years).toEqual([2027, 2028, 2029, 2030, 2031]);
+    expect(result.phaseByYear).toEqual([1, 1, 2, 2, 2]);
+    expect(result.capacityTonnesByYear[2]).toBeGreaterThan(result.capacityTonnesByYear[1]);
+    result.years.forEach((_, i) => {
+      const total = result.destinations.reduce((s, d) => s + d.tonnesByYear[i], 0);
+      expect(total).toBeCloseTo(result.domesticTonnesByYear[i] + result.exportTonnesByYear[i], 1);
+      expect(result.domesticShareByYear[i]!).toBeGreaterThanOrEqual(0.5 - 1e-6);
+    });
+    const samara = result.destinations.find((d) => d.marketId === 'samara');
+    expect(samara?.firstYear).toBe(2029);
+  });
+
+  it('phase 2 never: no phase-2 market is served', async () => {
+    const network = defaultNetwork();
+    const result = await phasing({ fromYear: 2027, toYear: 2029 }, network, { inProcess: true });
+    const phase2Only = new Set(network.markets.filter((m) => m.openFromPhase > 1).map((m) => m.id));
+    expect(result.destinations.filter((d) => phase2Only.has(d.marketId))).toEqual([]);
+  });
+});
