@@ -201,7 +201,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       registerAuth(api, { keyring: new Keyring(keys), publicRead });
-      registerIdempotency(api, { store: options.store, ttlMs: options.idempotencyTtlMs ?? 24 * 3600_000 });
+      registerIdempotency(api, {
+        store: options.store,
+        ttlMs: options.idempotencyTtlMs ?? 24 * 3600_000,
+        // Longer than any request can run: the longest solve plus a margin for storing it.
+        staleAfterMs: ctx.maxSolveMs + 60_000,
+      });
       await api.register(networkRoutes(ctx));
       await api.register(optimiseRoutes(ctx));
       await api.register(scenarioRoutes(ctx));

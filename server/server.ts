@@ -9,7 +9,14 @@ import { buildApp } from './app.ts';
 import { configFromEnv } from './api/config.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 
-const config = configFromEnv();
+const config = (() => {
+  try {
+    return configFromEnv();
+  } catch (error) {
+    process.stderr.write(`Configuration error: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+})();
 const store = openSqliteStore({ path: config.databasePath });
 
 const app = await buildApp({

@@ -106,7 +106,16 @@ export const PageQuery = z
 export const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 
 /** `If-Match: 3`, `"3"` or `W/"3"`: the version the client last saw. */
-export const IfMatchHeaders = z.object({ 'if-match': z.string().max(100).optional() });
+// Loose: a header schema replaces request.headers with its output, which must keep the rest.
+export const IfMatchHeaders = z.looseObject({ 'if-match': z.string().max(100).optional() });
+
+/** Documents `Idempotency-Key` on POSTs (checked by the idempotency plugin). */
+export const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .meta({ description: 'Makes a retry safe: a repeat with the same key and body returns the stored response.', examples: ['contract-2027-001'] }),
+});
 
 export const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
 

@@ -14,6 +14,7 @@ import {
   InvalidCursorError,
   type DeleteResult,
   type IdempotencyClaim,
+  type IdempotencyLimits,
   type Page,
   type PageRequest,
   type Role,
@@ -214,24 +215,30 @@ export class SqliteStore implements Store {
     return this.#page(rows, page, total, toRunSummary);
   }
 
-  async claimIdempotencyKey(scope: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyClaim> {
+  async claimIdempotencyKey(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    limits: IdempotencyLimits,
+  ): Promise<IdempotencyClaim> {
     const nowMs = Date.now();
     return this.#db.transaction((): IdempotencyClaim => {
-      this.#db.prepare('DELETE FROM idempotency_keys WHERE created_at_ms < ?').run(nowMs - ttlMs);
+      this.#db.prepare('DELETE FROM idempotency_keys WHERE created_at_ms < ?').run(nowMs - limits.ttlMs);
       const row = this.#db
-        .prepare('SELECT fingerprint, state, response FROM idempotency_keys WHERE scope = ? AND key = ?')
-        .get(scope, key) as { fingerprint: string; state: string; response: string | null } | undefined;
-      if (!row) {
-        this.#db
-          .prepare(
-            "INSERT INTO idempotency_keys (scope, key, fingerprint, state, created_at_ms) VALUES (?, ?, ?, 'in_progress', ?)",
-          )
-          .run(scope, key, fingerprint, nowMs);
-        return { state: 'claimed' };
+        .prepare('SELECT fingerprint, state, response, created_at_ms FROM idempotency_keys WHERE scope = ? AND key = ?')
+        .get(scope, key) as { fingerprint: string; state: string; response: string | null; created_at_ms: number } | undefined;
+      if (row && row.fingerprint !== fingerprint) return { state: 'mismatch' };
+      if (row && row.state === 'done' && row.response !== null) {
+        return { state: 'replay', response: JSON.parse(row.response) as StoredResponse };
       }
-      if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
-      if (row.state !== 'done' || row.response === null) return { state: 'in_progress' };
-      return { state: 'replay', response: JSON.parse(row.response) as StoredResponse };
+      if (row && row.created_at_ms >= nowMs - limits.staleAfterMs) return { state: 'in_progress' };
+      this.#db
+        .prepare(
+          `INSERT INTO idempotency_keys (scope, key, fingerprint, state, created_at_ms) VALUES (?, ?, ?, 'in_progress', ?)
+           ON CONFLICT (scope, key) DO UPDATE SET state = 'in_progress', response = NULL, created_at_ms = excluded.created_at_ms`,
+        )
+        .run(scope, key, fingerprint, nowMs);
+      return { state: 'claimed' };
     }).immediate();
   }
 

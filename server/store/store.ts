@@ -83,6 +83,11 @@ export type IdempotencyClaim =
   /** Same key used for a different request. */
   | { readonly state: 'mismatch' };
 
+export interface IdempotencyLimits {
+  readonly ttlMs: number;
+  readonly staleAfterMs: number;
+}
+
 export interface StoredApiKey {
   readonly id: string;
   readonly role: Role;
@@ -105,10 +110,11 @@ export interface Store {
   listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;
 
   /**
-   * Claims `key` within `scope` for a request whose fingerprint is `fingerprint`.
-   * Claims older than `ttlMs` are forgotten.
+   * Claims `key` within `scope` for a request whose fingerprint is `fingerprint`. Claims older than
+   * `ttlMs` are forgotten; a claim still in progress after `staleAfterMs` (its request died with
+   * its process) is taken over.
    */
-  claimIdempotencyKey(scope: string, key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyClaim>;
+  claimIdempotencyKey(scope: string, key: string, fingerprint: string, limits: IdempotencyLimits): Promise<IdempotencyClaim>;
   completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void>;
   /** Forgets a claim whose request failed, so the client may retry with the same key. */
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;

@@ -44,4 +44,19 @@ describe('real socket', () => {
     await closed;
     await expect(fetch(`${base}/health`)).rejects.toThrow();
   });
+
+  it('stores a run that was solving when the close began (the store closes last)', async () => {
+    const { app, base } = await listening(500);
+    const created = await fetch(`${base}/api/v1/scenarios`, {
+      method: 'POST',
+      headers: { ...asPlanner, 'content-type': 'application/json' },
+      body: JSON.stringify(SCENARIO),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const run = fetch(`${base}/api/v1/scenarios/${id}/runs`, { method: 'POST', headers: asPlanner });
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = app.close();
+    expect((await run).status).toBe(201);
+    await closed;
+  });
 });

@@ -80,7 +80,7 @@ describe('SQLite store', () => {
 
   it('claims idempotency keys: first claims, repeat replays, other body mismatches, failure releases', async () => {
     const store = openSqliteStore({ path: ':memory:' });
-    const ttl = 60_000;
+    const ttl = { ttlMs: 60_000, staleAfterMs: 60_000 };
     expect(await store.claimIdempotencyKey('key_a', 'k1', 'f1', ttl)).toEqual({ state: 'claimed' });
     expect(await store.claimIdempotencyKey('key_a', 'k1', 'f1', ttl)).toEqual({ state: 'in_progress' });
     const response = { statusCode: 201, contentType: 'application/json', body: '{"id":"sc_1"}', headers: { location: '/x' } };
@@ -90,6 +90,10 @@ describe('SQLite store', () => {
     expect(await store.claimIdempotencyKey('key_b', 'k1', 'f2', ttl)).toEqual({ state: 'claimed' }); // other client
     await store.releaseIdempotencyKey('key_b', 'k1');
     expect(await store.claimIdempotencyKey('key_b', 'k1', 'f3', ttl)).toEqual({ state: 'claimed' });
-    expect(await store.claimIdempotencyKey('key_a', 'k1', 'f9', -1)).toEqual({ state: 'claimed' }); // expired
+    expect(await store.claimIdempotencyKey('key_a', 'k1', 'f9', { ttlMs: -1, staleAfterMs: 0 })).toEqual({ state: 'claimed' }); // expired
+    // A claim whose request died (process killed) is taken over once stale, not blocked for a day.
+    expect(await store.claimIdempotencyKey('key_c', 'k2', 'f1', ttl)).toEqual({ state: 'claimed' });
+    expect(await store.claimIdempotencyKey('key_c', 'k2', 'f1', ttl)).toEqual({ state: 'in_progress' });
+    expect(await store.claimIdempotencyKey('key_c', 'k2', 'f1', { ttlMs: 60_000, staleAfterMs: -1 })).toEqual({ state: 'claimed' });
   });
 });

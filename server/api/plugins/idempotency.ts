@@ -24,10 +24,12 @@ const REPLAYED_HEADERS = ['location', 'etag'];
 export interface IdempotencyOptions {
   readonly store: Store;
   readonly ttlMs: number;
+  /** A claim in progress for longer than this belonged to a request that died (e.g. a killed process). */
+  readonly staleAfterMs: number;
 }
 
 export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
-  const { store, ttlMs } = options;
+  const { store, ttlMs, staleAfterMs } = options;
   app.decorateRequest('idempotency', null);
 
   // preHandler: after authentication and validation, so the fingerprint is of the validated body.
@@ -45,7 +47,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       .update(`${JSON.stringify(request.params ?? {})}\n`)
       .update(JSON.stringify(request.body ?? null) ?? '')
       .digest('hex');
-    const claim = await store.claimIdempotencyKey(scope, key, fingerprint, ttlMs);
+    const claim = await store.claimIdempotencyKey(scope, key, fingerprint, { ttlMs, staleAfterMs });
     switch (claim.state) {
       case 'claimed':
         request.idempotency = { scope, key, settled: false };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Scenario } from '../../../../core/schema.ts';
 import { Plan } from '../../../../core/plan-schema.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
-import { errorResponses } from '../../../schemas.ts';
+import { errorResponses, IdempotencyHeaders } from '../../../schemas.ts';
 import { clientGoneSignal, solveScenario } from '../../../solve.ts';
 
 export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -18,6 +18,7 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           description:
             'Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model is 422 with every problem. Accepts `Idempotency-Key`.',
           security: BEARER,
+          headers: IdempotencyHeaders,
           body: Scenario,
           response: { 200: Plan, ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) },
         },

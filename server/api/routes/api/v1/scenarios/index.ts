@@ -6,7 +6,7 @@ import { InvalidCursorError } from '../../../../../store/store.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
-import { errorResponses, IdParams, IfMatchHeaders, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
+import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
 
 /** A bad cursor is the client's mistake, not ours. */
 export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
@@ -30,6 +30,7 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'Store a scenario (version 1)',
           description: 'Accepts `Idempotency-Key`.',
           security: BEARER,
+          headers: IdempotencyHeaders,
           body: Scenario,
           response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
         },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
-import { errorResponses, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
+import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
 import { clientGoneSignal, solveScenario } from '../../../../solve.ts';
 import { versionConflict, withCursor } from './index.ts';
 
@@ -22,7 +22,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             'No body. The run records the scenario version, the plan and its inputs hash, and never changes. Optional `If-Match` makes sure the version you expect is the one solved. Accepts `Idempotency-Key`.',
           security: BEARER,
           params: IdParams,
-          headers: IfMatchHeaders,
+          headers: IfMatchHeaders.extend(IdempotencyHeaders.shape),
           response: { 201: RunRecord, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
         },
       },
