@@ -599,8 +599,14 @@ describe('access', () => {
     `);
   });
 
-  it('needs a planner key to write: a viewer key is 403', async () => {
+  it('lets a viewer key optimise: a one-off solve stores nothing', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asViewer, payload: SCENARIO });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('optimal');
+  });
+
+  it('needs a planner key to write: a viewer key is 403', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asViewer, payload: SCENARIO });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchInlineSnapshot(`
       {

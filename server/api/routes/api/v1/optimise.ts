@@ -11,7 +11,9 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.post(
       '/optimise',
       {
-        config: solveRouteConfig(ctx),
+        // A one-off solve stores nothing: a read, open to viewer keys (and to everyone when reads are
+        // public), held back by the solve rate limit rather than by the planner role.
+        config: { ...solveRouteConfig(ctx), access: 'read' },
         schema: {
           tags: ['optimise'],
           summary: 'Optimise a scenario (inline network, or the default network when omitted)',
