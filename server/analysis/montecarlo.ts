@@ -90,26 +90,53 @@ export interface FastModel {
   readonly timeLimitMs: number;
 }
 
-/** Builds the fast model of an LP, margin-objective scenario. Throws a plain Error for what it cannot do. */
+/**
+ * Builds the fast model of an LP, margin-objective scenario. Throws a plain Error for what it cannot do.
+ *
+ * Markets with no demand at all in the horizon (not yet open in this phase) are taken out with
+ * their sale and flow variables and their rows: no multiplier can give them demand, their
+ * variables are zero in every feasible plan, and javascript-lp-solver's dense tableau grows with
+ * variables × rows, so a smaller model solves markedly faster.
+ */
 export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastModel {
   if (scenario.objective !== 'margin') throw new Error('Monte Carlo runs on the margin objective only');
   if (scenario.mip.contracts || scenario.mip.seaLots) throw new Error('Monte Carlo runs on linear plans only: switch off contracts and sea lots');
   const { network, built } = prepare(scenario, baseNetwork);
-  const { index, model } = built;
+  const { index } = built;
+  const full = built.model;
+  const marketOf = (k: string) => k.slice(0, k.indexOf('|'));
+
+  // Markets that cannot sell anything: every demand-max bound is 0 and nothing is owed to them.
+  const demandByMarket = new Map<string, number>();
+  const owed = new Set<string>();
+  for (const row of full.rows) {
+    const id = row.name.split(':')[1];
+    if (row.family === 'demand-max') demandByMarket.set(id, (demandByMarket.get(id) ?? 0) + Math.max(0, row.ub));
+    if ((row.family === 'demand-min' || row.family === 'contract-min') && row.lb > 0) owed.add(id);
+  }
+  const closed = new Set(network.markets.filter((m) => (demandByMarket.get(m.id) ?? 0) <= 0 && !owed.has(m.id)).map((m) => m.id));
+  const drop = new Set<number>();
+  for (const [k, v] of index.sale) if (closed.has(marketOf(k))) drop.add(v);
+  for (const [k, v] of index.flow) if (closed.has(k.split('|')[1])) drop.add(v);
+  const { model, varMap } = withoutVariables(full, drop);
+
   const marketIndex = new Map(network.markets.map((m, i) => [m.id, i]));
   const legById = new Map(network.legs.map((l) => [l.id, l]));
   const sales: FastModel['sales'][number][] = [];
-  for (const [k, v] of index.sale) sales.push({ v, market: marketIndex.get(k.slice(0, k.indexOf('|')))!, cost: model.variables[v].cost });
+  for (const [k, v] of index.sale) if (varMap[v] >= 0) sales.push({ v: varMap[v], market: marketIndex.get(marketOf(k))!, cost: full.variables[v].cost });
   const flows: FastModel['flows'][number][] = [];
   for (const [k, v] of index.flow) {
-    const leg = legById.get(k.slice(0, k.indexOf('|')))!;
+    if (varMap[v] < 0) continue;
+    const leg = legById.get(marketOf(k))!;
     const freight = legCostUsdPerTonne(leg);
-    flows.push({ v, mode: leg.mode, freight, rest: -model.variables[v].cost - freight });
+    flows.push({ v: varMap[v], mode: leg.mode, freight, rest: -full.variables[v].cost - freight });
   }
   const demandRows: FastModel['demandRows'][number][] = [];
+  const shareRows: number[] = [];
+  const shareNames = new Set(index.domesticShareRows.map((r) => full.rows[r].name));
   model.rows.forEach((row, i) => {
-    if (row.family !== 'demand-max') return;
-    demandRows.push({ row: i, market: marketIndex.get(row.name.split(':')[1])!, ub: row.ub });
+    if (row.family === 'demand-max') demandRows.push({ row: i, market: marketIndex.get(row.name.split(':')[1])!, ub: row.ub });
+    if (shareNames.has(row.name)) shareRows.push(i);
   });
   return {
     model,
@@ -117,11 +144,30 @@ export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastMo
     sales,
     flows,
     demandRows,
-    shareRows: index.domesticShareRows,
-    prodVars: [...index.prod.values()],
+    shareRows,
+    prodVars: [...index.prod.values()].map((v) => varMap[v]),
     basis: scenario.policy.basis,
     timeLimitMs: scenario.timeLimitMs,
   };
+}
+
+/** The model without some variables (fixed at 0): their terms go, rows left empty go. */
+function withoutVariables(model: LpModel, drop: ReadonlySet<number>): { model: LpModel; varMap: Int32Array } {
+  const varMap = new Int32Array(model.variables.length).fill(-1);
+  const variables: LpVariable[] = [];
+  model.variables.forEach((v, j) => {
+    if (drop.has(j)) return;
+    varMap[j] = variables.length;
+    variables.push(v);
+  });
+  const rows: LpRow[] = [];
+  for (const row of model.rows) {
+    const terms = row.terms.filter((t) => varMap[t.v] >= 0).map((t) => ({ v: varMap[t.v], coef: t.coef }));
+    // An emptied row whose bounds admit 0 says nothing any more; one that excludes 0 stays (infeasible).
+    if (terms.length === 0 && row.lb <= 0 && row.ub >= 0) continue;
+    rows.push({ ...row, terms });
+  }
+  return { model: { ...model, variables, rows }, varMap };
 }
 
 /** Seed of draw `i`: mixes the run's seed and the draw index (no dependence on other draws). */
