@@ -1,0 +1,323 @@
+/**
+ * Analysis routes (registered inside /api/v1, so behind the same keys: POST needs a planner key,
+ * GET any key or none when reads are public):
+ *   POST /analysis/sensitivity      scenario → ranges, shadow prices, domestic-share curve
+ *   POST /analysis/sweeps           one or two parameters over a grid → 202 { jobId }
+ *   POST /analysis/montecarlo       draws under uncertain prices, freight, demand → 202 { jobId }
+ *   GET  /analysis/jobs/:id         status, progress, the result when done
+ *   GET  /analysis/jobs/:id/events  server-sent events: `progress`, then `done`
+ *   GET  /analysis/jobs/:id/result.csv
+ *   DELETE /analysis/jobs/:id       cancel
+ *   POST /analysis/phasing          multi-year volumes by year and destination
+ *   POST /analysis/contracts        which contracts are worth signing
+ * Jobs live in memory (see server/analysis/jobs.ts for why and what a store would need).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Scenario, type Network } from '../core/schema.ts';
+import type { Store } from '../store/store.ts';
+import { ScenarioProblemsError, prepare } from '../analysis/common.ts';
+import { sensitivity } from '../analysis/sensitivity.ts';
+import { runSweep, sweepScenarios, sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
+import { buildFastModel, MonteCarloRequest, runMonteCarlo, type MonteCarloRun } from '../analysis/montecarlo.ts';
+import { phasing, PhasingRequest } from '../analysis/phasing.ts';
+import { contracts } from '../analysis/contracts.ts';
+import { JobRegistry, TooManyJobsError, type JobEvent } from '../analysis/jobs.ts';
+import { BEARER } from './context.ts';
+import { ApiError, notFound } from './errors.ts';
+import { errorResponses, IdParams } from './schemas.ts';
+
+export interface AnalysisRoutesOptions {
+  /** Not used yet: the Store has no place for analysis results (see server/analysis/jobs.ts). */
+  readonly store?: Store;
+  readonly defaultNetwork: Network;
+  /** Ceiling on a scenario's `timeLimitMs` (default 60 s). */
+  readonly maxSolveMs?: number;
+  /** Default: a registry of its own (4 jobs at once, finished jobs kept 1 h). */
+  readonly jobs?: JobRegistry;
+}
+
+const SensitivityBody = z
+  .object({
+    scenario: Scenario,
+    /** Points on the domestic-share curve from 0.5 to 1.0. */
+    curvePoints: z.number().int().min(2).max(51).default(11),
+  })
+  .strict();
+const ContractsBody = z.object({ scenario: Scenario }).strict();
+
+const JobAccepted = z
+  .object({ jobId: z.string(), status: z.literal('running'), links: z.object({ self: z.string(), events: z.string(), csv: z.string() }) })
+  .meta({ id: 'AnalysisJobAccepted' });
+const JobView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['sweep', 'montecarlo']),
+    status: z.enum(['running', 'done', 'failed', 'cancelled']),
+    progress: z.object({ done: z.number(), total: z.number() }),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    error: z.string().nullable(),
+    result: z.unknown().optional(),
+  })
+  .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
+const Report = z.looseObject({ scenarioName: z.string(), status: z.string() });
+
+/** 422 with every problem, or a plain message for what the analysis cannot do. */
+function unprocessable(e: unknown): ApiError {
+  if (e instanceof ScenarioProblemsError) {
+    return new ApiError('unprocessable_model', `The scenario cannot be a model: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}`, e.problems.map((p) => ({ path: [...p.path], message: p.message })));
+  }
+  return new ApiError('unprocessable_model', e instanceof Error ? e.message : String(e));
+}
+
+export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesOptions): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const jobs = opts.jobs ?? new JobRegistry();
+  const maxSolveMs = opts.maxSolveMs ?? 60_000;
+  app.addHook('onClose', async () => jobs.cancelAll());
+
+  const capped = (scenario: Scenario): Scenario => ({ ...scenario, timeLimitMs: Math.min(scenario.timeLimitMs, maxSolveMs) });
+  const networkOf = (scenario: Scenario) => scenario.network ?? opts.defaultNetwork;
+  /** Refuses a scenario that cannot be a model before any work starts. */
+  const check = (scenario: Scenario) => {
+    try {
+      prepare(scenario, networkOf(scenario));
+    } catch (e) {
+      throw unprocessable(e);
+    }
+  };
+  const startJob = (kind: 'sweep' | 'montecarlo', total: number, work: Parameters<JobRegistry['start']>[2], reply: FastifyReply) => {
+    let id: string;
+    try {
+      id = jobs.start(kind, total, work);
+    } catch (e) {
+      if (e instanceof TooManyJobsError) throw new ApiError('rate_limited', e.message);
+      throw e;
+    }
+    const self = `/api/v1/analysis/jobs/${id}`;
+    reply.code(202).header('location', self);
+    return { jobId: id, status: 'running' as const, links: { self, events: `${self}/events`, csv: `${self}/result.csv` } };
+  };
+
+  api.post(
+    '/analysis/sensitivity',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Ranges of every price, cost and capacity with the same plan structure, shadow prices, and the domestic-share curve',
+        description: 'Margin objective; contracts and lots are left out (ranging is for the linear plan). A scenario that cannot be a model is 422.',
+        security: BEARER,
+        body: SensitivityBody,
+        response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const scenario = capped(request.body.scenario);
+      check(scenario);
+      try {
+        return { ...(await sensitivity(scenario, networkOf(scenario), { curvePoints: request.body.curvePoints })) };
+      } catch (e) {
+        throw unprocessable(e);
+      }
+    },
+  );
+
+  api.post(
+    '/analysis/sweeps',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Start a sweep of one or two parameters over a grid (a job)',
+        description:
+          'Parameters: exportPriceMultiplier, freightMultiplier, fxKztPerUsd, domesticShare, nodeThroughput (with `node`). Each point is a full optimisation. Answers 202 with the job id; follow `/jobs/:id`, its `events` or `result.csv`.',
+        security: BEARER,
+        body: SweepRequest,
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const body: SweepRequest = { ...request.body, scenario: capped(request.body.scenario) };
+      const network = networkOf(body.scenario);
+      check(body.scenario);
+      for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
+      const total = sweepScenarios(body).length;
+      return startJob('sweep', total, ({ signal, onProgress }) => runSweep(body, network, { signal, onProgress }), reply);
+    },
+  );
+
+  api.post(
+    '/analysis/montecarlo',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Start a Monte Carlo run (a job): margin, export volume and domestic share under uncertain prices, freight and demand',
+        description:
+          'Each uncertainty is a multiplier (1 = as in the scenario) drawn from normal (truncated at 0), triangular, uniform or empirical (values from data, equally likely). Same seed, same result, whatever the number of workers. Linear, margin-objective scenarios only.',
+        security: BEARER,
+        body: MonteCarloRequest,
+        response: { 202: JobAccepted, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const body: MonteCarloRequest = { ...request.body, scenario: capped(request.body.scenario) };
+      const network = networkOf(body.scenario);
+      try {
+        buildFastModel(body.scenario, network);
+      } catch (e) {
+        throw unprocessable(e);
+      }
+      const known = new Set(network.markets.map((m) => m.id));
+      const unknown = body.uncertainties.flatMap((u, i) => (u.market !== undefined && !known.has(u.market) ? [{ path: ['uncertainties', i, 'market'], message: `unknown market "${u.market}"` }] : []));
+      if (unknown.length > 0) throw new ApiError('unprocessable_model', 'Uncertainties name unknown markets', unknown);
+      return startJob('montecarlo', body.draws, async ({ signal, onProgress }) => {
+        const run: MonteCarloRun = await runMonteCarlo(body, network, { signal, onProgress });
+        return { ...run.result, timing: run.timing };
+      }, reply);
+    },
+  );
+
+  api.get(
+    '/analysis/jobs/:id',
+    {
+      schema: { tags: ['analysis'], summary: 'An analysis job: status, progress, the result when done', security: BEARER, params: IdParams, response: { 200: JobView, ...errorResponses(401, 403, 404) } },
+    },
+    async (request) => {
+      const job = jobs.get(request.params.id);
+      if (!job) throw notFound('Analysis job', request.params.id);
+      return job;
+    },
+  );
+
+  api.delete(
+    '/analysis/jobs/:id',
+    {
+      schema: { tags: ['analysis'], summary: 'Cancel a running job', security: BEARER, params: IdParams, response: { 200: JobView, ...errorResponses(401, 403, 404) } },
+    },
+    async (request) => {
+      if (!jobs.cancel(request.params.id)) throw notFound('Analysis job', request.params.id);
+      return jobs.get(request.params.id, false)!;
+    },
+  );
+
+  api.get(
+    '/analysis/jobs/:id/events',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Server-sent events of a job: `progress` events, then one `done` event with the job (and its result)',
+        security: BEARER,
+        params: IdParams,
+        response: errorResponses(401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const first = jobs.get(id, false);
+      if (!first) throw notFound('Analysis job', id);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(request.id) });
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      send('progress', first);
+      if (first.status !== 'running') {
+        send('done', jobs.get(id));
+        raw.end();
+        return;
+      }
+      const unsubscribe = jobs.subscribe(id, (e: JobEvent) => {
+        send(e.type, e.job);
+        if (e.type === 'done') {
+          unsubscribe();
+          raw.end();
+        }
+      });
+      // The job may have ended between the first read and the subscription.
+      const now = jobs.get(id);
+      if (now && now.status !== 'running') {
+        unsubscribe();
+        send('done', now);
+        raw.end();
+        return;
+      }
+      raw.on('close', unsubscribe);
+    },
+  );
+
+  api.get(
+    '/analysis/jobs/:id/result.csv',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: "A finished job's result as CSV: one line per sweep point, or per Monte Carlo figure",
+        security: BEARER,
+        params: IdParams,
+        response: { 200: z.string(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const job = jobs.result(request.params.id);
+      if (!job) throw notFound('Analysis job', request.params.id);
+      if (job.status !== 'done') throw new ApiError('invalid_request', `The job is ${job.status}; its CSV exists once it is done`);
+      reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}.csv"`);
+      if (job.kind === 'sweep') return sweepToCsv(job.result as SweepResult);
+      return monteCarloCsv(job.result as MonteCarloRun['result']);
+    },
+  );
+
+  api.post(
+    '/analysis/phasing',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Multi-year plan (default 2027–2031): tonnes by year and destination, phase 2 from a chosen year',
+        security: BEARER,
+        body: PhasingRequest,
+        response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const scenario = body.scenario ? capped(body.scenario) : undefined;
+      try {
+        const { plan, ...chart } = await phasing({ ...body, ...(scenario ? { scenario } : {}) }, scenario ? networkOf(scenario) : opts.defaultNetwork);
+        return { ...chart, why: plan.why };
+      } catch (e) {
+        throw unprocessable(e);
+      }
+    },
+  );
+
+  api.post(
+    '/analysis/contracts',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Which export contracts are worth signing: volume, contribution vs fixed cost, the price of the other decision',
+        security: BEARER,
+        body: ContractsBody,
+        response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const scenario = capped(request.body.scenario);
+      check(scenario);
+      return { ...(await contracts(scenario, networkOf(scenario))) };
+    },
+  );
+}
+
+const csvCell = (x: string | number | boolean | null) => (x === null ? '' : /[",\n]/.test(String(x)) ? `"${String(x).replace(/"/g, '""')}"` : String(x));
+
+/** Monte Carlo summary as CSV: one line per figure, then one per market's served share. */
+export function monteCarloCsv(result: MonteCarloRun['result']): string {
+  const lines = ['figure,mean,p5,p50,p95,min,max'];
+  for (const [name, s] of [['margin_usd', result.marginUsd], ['export_tonnes', result.exportTonnes], ['domestic_share', result.domesticShare]] as const) {
+    lines.push([name, s.mean, s.p5, s.p50, s.p95, s.min, s.max].map(csvCell).join(','));
+  }
+  lines.push(['rule_binds_probability', result.ruleBindsProbability, '', '', '', '', ''].map(csvCell).join(','));
+  lines.push('', 'market,domestic,served_share,robust');
+  for (const m of result.markets) lines.push([m.id, m.domestic, m.servedShare, m.robust].map(csvCell).join(','));
+  return `${lines.join('\n')}\n`;
+}
