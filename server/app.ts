@@ -34,6 +34,7 @@ import { scenarioRoutes } from './api/routes/api/v1/scenarios/index.ts';
 import { scenarioRunRoutes } from './api/routes/api/v1/scenarios/runs.ts';
 import { runRoutes } from './api/routes/api/v1/runs/index.ts';
 import { compareRoutes } from './api/routes/api/v1/compare.ts';
+import { analysisRoutes } from './api/analysis.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -130,7 +131,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         scriptSrc: ["'self'"],
         // Leaflet and Swagger UI position elements with inline style attributes.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // Online tiles are an opt-in toggle on the map; the default base map is bundled.
+        imgSrc: ["'self'", 'data:', 'blob:', 'https://tile.openstreetmap.org'],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         workerSrc: ["'self'", 'blob:'],
@@ -213,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(scenarioRunRoutes(ctx));
       await api.register(runRoutes(ctx));
       await api.register(compareRoutes(ctx));
+      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs });
     },
     { prefix: '/api/v1' },
   );
