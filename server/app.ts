@@ -34,6 +34,7 @@ import { scenarioRoutes } from './api/routes/api/v1/scenarios/index.ts';
 import { scenarioRunRoutes } from './api/routes/api/v1/scenarios/runs.ts';
 import { runRoutes } from './api/routes/api/v1/runs/index.ts';
 import { compareRoutes } from './api/routes/api/v1/compare.ts';
+import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { analysisRoutes } from './api/analysis.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -209,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         // Longer than any request can run: the longest solve plus a margin for storing it.
         staleAfterMs: ctx.maxSolveMs + 60_000,
       });
+      await api.register(sessionRoutes(publicRead));
       await api.register(networkRoutes(ctx));
       await api.register(optimiseRoutes(ctx));
       await api.register(scenarioRoutes(ctx));

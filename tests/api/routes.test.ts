@@ -58,6 +58,14 @@ describe('service', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/analysis/contracts',
+      '/api/v1/analysis/jobs/{id}',
+      '/api/v1/analysis/jobs/{id}/events',
+      '/api/v1/analysis/jobs/{id}/result.csv',
+      '/api/v1/analysis/montecarlo',
+      '/api/v1/analysis/phasing',
+      '/api/v1/analysis/sensitivity',
+      '/api/v1/analysis/sweeps',
       '/api/v1/compare',
       '/api/v1/network',
       '/api/v1/network.geojson',
@@ -68,6 +76,7 @@ describe('service', () => {
       '/api/v1/scenarios',
       '/api/v1/scenarios/{id}',
       '/api/v1/scenarios/{id}/runs',
+      '/api/v1/session',
       '/health',
     ]);
     expect(doc.components.schemas).toHaveProperty('ScenarioInput');
@@ -636,5 +645,22 @@ describe('access', () => {
     expect(res.statusCode).toBe(401);
     expect((await get('/api/v1/network', asViewer)).statusCode).toBe(200);
     expect((await get('/api/v1/network', asPlanner)).statusCode).toBe(200);
+  });
+});
+
+describe('session', () => {
+  it('tells a client its role: planner, viewer, anonymous (reads private), and 401 for a wrong key', async () => {
+    const { testApp, asPlanner, asViewer } = await import('./helpers.ts');
+    const app = await testApp({ publicRead: false });
+    try {
+      const role = async (headers: Record<string, string>) => (await app.inject({ method: 'GET', url: '/api/v1/session', headers })).json();
+      expect(await role(asPlanner)).toEqual({ role: 'planner', publicRead: false, canWrite: true, canRead: true });
+      expect(await role(asViewer)).toEqual({ role: 'viewer', publicRead: false, canWrite: false, canRead: true });
+      expect(await role({})).toEqual({ role: 'anonymous', publicRead: false, canWrite: false, canRead: false });
+      const wrong = await app.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: 'Bearer nope-nope-nope' } });
+      expect(wrong.statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
   });
 });
