@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without PostgreSQL).
+    globalSetup: ['tests/support/postgres.ts'],
   },
 });

@@ -1,6 +1,7 @@
 /**
- * Schema migrations for the SQLite store, applied in order on start. Never edit a migration that
- * has shipped: add a new one.
+ * Schema migrations, applied in order on start: `MIGRATIONS` for the SQLite store,
+ * `POSTGRES_MIGRATIONS` for the PostgreSQL store (same tables, same versions, each in its own
+ * dialect). Never edit a migration that has shipped: add a new one to both lists.
  */
 export interface Migration {
   readonly version: number;
@@ -58,6 +59,65 @@ export const MIGRATIONS: readonly Migration[] = [
         role TEXT NOT NULL CHECK (role IN ('planner', 'viewer')),
         sha256 TEXT NOT NULL UNIQUE,
         created_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'scenarios, runs, idempotency keys, api keys',
+    sql: `
+      CREATE TABLE scenarios (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        -- json, not jsonb: the scenario comes back exactly as it was written (key order, numbers).
+        body JSON NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      );
+
+      CREATE TABLE runs (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        scenario_id TEXT NOT NULL,
+        scenario_version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        inputs_hash TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        scenario JSON NOT NULL,
+        plan JSON NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX runs_by_scenario ON runs (scenario_id, seq);
+      -- A run is evidence (it may be cited in a contract): the database refuses to change it.
+      CREATE FUNCTION runs_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'runs are immutable' USING ERRCODE = 'restrict_violation';
+      END;
+      $$;
+      CREATE TRIGGER runs_are_immutable BEFORE UPDATE ON runs
+        FOR EACH ROW EXECUTE FUNCTION runs_are_immutable();
+
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
+        response TEXT,
+        created_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at_ms);
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('planner', 'viewer')),
+        sha256 TEXT NOT NULL UNIQUE,
+        created_at TIMESTAMPTZ NOT NULL
       );
     `,
   },

@@ -12,6 +12,7 @@ import type { Plan } from '../core/plan-schema.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import {
   InvalidCursorError,
+  StoreUnavailableError,
   type DeleteResult,
   type IdempotencyClaim,
   type IdempotencyLimits,
@@ -268,6 +269,11 @@ export class SqliteStore implements Store {
       .prepare('INSERT INTO api_keys (id, role, sha256, created_at) VALUES (?, ?, ?, ?)')
       .run(key.id, key.role, key.sha256, key.createdAt);
     return key;
+  }
+
+  async ping(): Promise<void> {
+    if (this.#closed) throw new StoreUnavailableError('the store is closed');
+    this.#db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {

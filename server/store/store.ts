@@ -1,7 +1,8 @@
 /**
- * The one persistence interface of the service. The SQLite store implements it today; a
- * PostgreSQL store will implement it later, so every method is async and nothing here mentions
- * a database type. Records carry plain JSON values and ISO-8601 timestamps.
+ * The one persistence interface of the service, implemented by the SQLite store (one machine,
+ * the default) and the PostgreSQL store (several API processes on one database). Every method is
+ * async and nothing here mentions a database type. Records carry plain JSON values and ISO-8601
+ * timestamps.
  */
 import type { Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
@@ -122,8 +123,27 @@ export interface Store {
   listApiKeys(): Promise<StoredApiKey[]>;
   addApiKey(role: Role, sha256: string): Promise<StoredApiKey>;
 
+  /** Resolves when the database answers a trivial query; rejects with `StoreUnavailableError` otherwise. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }
+
+/**
+ * The database cannot be reached (refused, reset, restarting, no free connection in time). The
+ * request may succeed when retried: the API answers 503 `store_unavailable`, never 500.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message = 'the database is not reachable', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export const isStoreUnavailable = (error: unknown): error is StoreUnavailableError =>
+  error instanceof StoreUnavailableError ||
+  (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'STORE_UNAVAILABLE');
 
 /** Thrown when a cursor was not made by this store. */
 export class InvalidCursorError extends Error {
