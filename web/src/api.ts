@@ -64,7 +64,15 @@ async function call<T>(
   }
 }
 
+export interface Session {
+  role: 'planner' | 'viewer' | 'anonymous';
+  publicRead: boolean;
+  canWrite: boolean;
+  canRead: boolean;
+}
+
 export const api = {
+  session: (signal?: AbortSignal) => call('GET', '/session', undefined, (v) => v as Session, signal),
   network: (signal?: AbortSignal) => call('GET', '/network', undefined, (v) => Network.parse(v), signal),
   optimise: (scenario: ScenarioPatch & { name: string }, signal?: AbortSignal) =>
     call('POST', '/optimise', scenario, (v) => Plan.parse(v), signal),

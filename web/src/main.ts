@@ -39,6 +39,8 @@ interface AppState {
   page: PageState;
   form: ScenarioForm;
   role: Role;
+  /** Reads (and one-off solves) are open without a key. */
+  publicRead: boolean;
   showVolumes: boolean;
   compare: { a: string; b: string; diff: PlanDiff } | null;
   /** The form changed after the plan on screen was made. */
@@ -56,6 +58,7 @@ const state: AppState = {
   page: initial,
   form: scenarioToForm(initial.scenario),
   role: 'unknown',
+  publicRead: true,
   showVolumes: false,
   compare: null,
   stale: false,
@@ -383,7 +386,8 @@ function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?
 
 async function runOnServer(form: ScenarioForm): Promise<void> {
   if (!validate(form, true)) return;
-  if (state.role === 'none' || state.role === 'viewer') {
+  // A one-off solve stores nothing: any key that may read (or none, when reads are public) may run it.
+  if (state.role === 'none' && !state.publicRead) {
     await runInBrowser(form, true);
     return;
   }
@@ -393,8 +397,6 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   const result = await api.optimise(formToScenario(form), abort.signal);
   const ms = stop();
   if (result.ok) {
-    state.role = 'planner';
-    scenarioPanel.setRole('planner');
     setPlan(result.data, 'server', { record: true });
     setStatus(`Plan ready in ${formatElapsed(ms)}: ${result.data.status}.`);
     return;
@@ -487,16 +489,27 @@ async function saveRun(form: ScenarioForm): Promise<void> {
   setStatus(`Stored as run ${run.data.id} in ${formatElapsed(ms)}.`);
 }
 
-async function checkKey(): Promise<void> {
-  const result = await api.network();
-  if (!result.ok && result.report.status === 401) {
+/** Ask the server what the stored key may do; the panel shows it and hides what it may not. */
+async function checkRole(): Promise<boolean> {
+  const session = await api.session();
+  if (!session.ok) {
     state.role = 'none';
+    state.publicRead = false;
     scenarioPanel.setRole('none');
-    setStatus('That API key is not valid.');
-    return;
+    if (session.report.status === 401) setStatus('That API key is not valid.');
+    return false;
   }
-  setStatus(storedApiKey() ? 'Key saved. Run to check its role.' : 'Key removed: read-only.');
-  if (storedApiKey()) await runOnServer(state.form);
+  state.publicRead = session.data.publicRead;
+  state.role = session.data.role === 'anonymous' ? 'none' : session.data.role;
+  scenarioPanel.setRole(state.role);
+  return true;
+}
+
+async function checkKey(): Promise<void> {
+  const valid = await checkRole();
+  if (!valid) return;
+  setStatus(storedApiKey() ? `Key saved: ${state.role} key.` : 'Key removed: read-only.');
+  await runOnServer(state.form);
 }
 
 /** The opening view (unless a link gave one): the first plan's plant, served markets and the Caspian. */
@@ -520,6 +533,7 @@ function markReady(): void {
 
 async function start(): Promise<void> {
   redraw();
+  await checkRole();
   const network = await api.network();
   if (network.ok) {
     state.network = network.data;

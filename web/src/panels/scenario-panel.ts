@@ -106,8 +106,8 @@ export class ScenarioPanel {
   setRole(role: Role): void {
     this.role = role;
     const words: Record<Role, string> = {
-      none: 'No key: read-only. Plans are computed in this browser; enter a planner key to run on the server and store runs.',
-      viewer: 'Viewer key: read-only. Running on the server and storing runs need a planner key.',
+      none: 'No key: read-only. You can re-plan and download; storing scenarios and runs needs a planner key.',
+      viewer: 'Viewer key: read-only. You can re-plan and download; storing scenarios and runs needs a planner key.',
       planner: 'Planner key: you can run and store scenarios.',
       unknown: 'Enter a key to run on the server.',
     };
@@ -124,8 +124,8 @@ export class ScenarioPanel {
   private updateButtons(): void {
     const readOnly = this.role === 'none' || this.role === 'viewer';
     this.runButton.disabled = this.busy;
-    this.runButton.textContent = readOnly ? 'Re-plan in browser' : 'Run optimisation';
-    this.runButton.title = readOnly ? 'Read-only: the plan is computed in this browser, not stored' : '';
+    this.runButton.textContent = 'Run optimisation';
+    this.runButton.title = readOnly ? 'Read-only: the plan is computed but not stored' : '';
     this.saveButton.disabled = this.busy || readOnly;
     this.saveButton.hidden = readOnly;
     this.cancelButton.hidden = !this.busy;
