@@ -180,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'scenarios', description: 'Stored, versioned scenarios' },
         { name: 'runs', description: 'Immutable runs and comparisons' },
         { name: 'network', description: 'The default network' },
-        { name: 'service', description: 'Liveness' },
+        { name: 'service', description: 'Liveness and readiness' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -200,7 +200,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     solveRateLimit: options.rateLimit ?? { max: 30, timeWindowMs: 60_000 },
   };
 
-  await app.register(healthRoutes);
+  // While closing, answers carry `Connection: close` and `/ready` is 503, so traffic drains away.
+  let closing = false;
+  await app.register(healthRoutes({ store: options.store, isClosing: () => closing }));
   await app.register(
     async (api) => {
       registerAuth(api, { keyring: new Keyring(keys), publicRead });
@@ -231,8 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   }
 
-  // While closing, answers carry `Connection: close`, so keep-alive sockets do not hold the close open.
-  let closing = false;
+  // Keep-alive sockets must not hold the close open.
   app.addHook('preClose', async () => {
     closing = true;
   });

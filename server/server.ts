@@ -1,13 +1,15 @@
 /**
- * Starts the service: reads the environment, opens the store, builds the app and listens.
- * On SIGTERM / SIGINT it stops accepting connections, lets in-flight requests finish, closes
- * the store and exits (forcefully after SHUTDOWN_TIMEOUT_MS).
+ * Starts the service: reads the environment, opens the store (PostgreSQL with DATABASE_URL, else
+ * SQLite), builds the app and listens. On SIGTERM / SIGINT it stops accepting connections, lets
+ * in-flight requests (and so the solves they wait for) finish, closes the store (for PostgreSQL:
+ * its connection pool) and exits (forcefully after SHUTDOWN_TIMEOUT_MS).
  */
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { configFromEnv } from './api/config.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open.ts';
 
 const config = (() => {
   try {
@@ -17,7 +19,22 @@ const config = (() => {
     process.exit(1);
   }
 })();
-const store = openSqliteStore({ path: config.databasePath });
+/** The app, once built: where the store's connection errors are logged. */
+let logTo: FastifyInstance | undefined;
+const { store, kind } = await (async () => {
+  try {
+    return await openStore({
+      databaseUrl: config.databaseUrl,
+      databasePath: config.databasePath,
+      databasePoolSize: config.databasePoolSize,
+      // A connection lost while idle (database restarted): the pool opens a new one when needed.
+      onConnectionError: (error) => logTo?.log.warn({ err: error }, 'database connection lost; reconnecting on demand'),
+    });
+  } catch (error) {
+    process.stderr.write(`Could not open the store: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+})();
 
 const app = await buildApp({
   store,
@@ -39,6 +56,9 @@ const app = await buildApp({
   },
 });
 
+logTo = app;
+app.log.info({ store: kind }, kind === 'postgres' ? 'store: PostgreSQL (DATABASE_URL)' : `store: SQLite (${config.databasePath})`);
+
 let shuttingDown = false;
 async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;
@@ -50,7 +70,7 @@ async function shutdown(signal: string): Promise<void> {
   }, config.shutdownTimeoutMs);
   force.unref();
   try {
-    await app.close(); // stops accepting, waits for in-flight requests, then closes the store (onClose)
+    await app.close(); // stops accepting, waits for in-flight requests and their solves, then closes the store (onClose)
     process.exit(0);
   } catch (error) {
     app.log.error({ err: error }, 'error while shutting down');

@@ -2,7 +2,8 @@
  * The service's configuration from the environment. Everything has a default, so `npm start`
  * needs no set-up.
  *
- * PORT (3000), HOST (0.0.0.0), DATABASE_PATH (var/caspian.db), API_KEYS ("planner:<key>,viewer:<key>"),
+ * PORT (3000), HOST (0.0.0.0), DATABASE_PATH (var/caspian.db), DATABASE_URL (postgres://…: the
+ * PostgreSQL store instead of SQLite), DATABASE_POOL_SIZE (10), API_KEYS ("planner:<key>,viewer:<key>"),
  * API_KEYS_FILE (JSON, see parseApiKeysFile), PUBLIC_READ (true when unset and no keys are configured),
  * CORS_ORIGINS (comma list or *), SOLVE_RATE_LIMIT (solves per minute per key, 30; 0 = off),
  * MAX_SOLVE_MS (60000), LOG_LEVEL (info), SHUTDOWN_TIMEOUT_MS (30000).
@@ -15,6 +16,9 @@ export interface ServiceConfig {
   readonly port: number;
   readonly host: string;
   readonly databasePath: string;
+  /** `postgres://…` selects the PostgreSQL store; unset = SQLite at `databasePath`. */
+  readonly databaseUrl: string | null;
+  readonly databasePoolSize: number;
   readonly keys: ApiKeyEntry[];
   readonly publicRead: boolean | undefined;
   readonly corsOrigins: string[];
@@ -53,6 +57,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     databasePath: env.DATABASE_PATH?.trim() || 'var/caspian.db',
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     keys,
     publicRead: boolean(env, 'PUBLIC_READ'),
     corsOrigins: (env.CORS_ORIGINS ?? '')
@@ -65,4 +71,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
     plannerKeyFile: env.PLANNER_KEY_FILE?.trim() || 'var/planner-key.txt',
   };
+}
+
+function databaseUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (!/^postgres(ql)?:\/\//i.test(value)) throw new Error('DATABASE_URL must be a postgres:// (or postgresql://) URL');
+  return value;
 }

@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   internal: 500,
   /** The server is shutting down. */
   unavailable: 503,
+  /** The database cannot be reached right now (restarting, network); retry shortly. */
+  store_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -118,6 +118,12 @@ export const IdempotencyHeaders = z.looseObject({
 });
 
 export const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
+export const Readiness = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  store: z.enum(['ok', 'unreachable', 'unknown']),
+  storeLatencyMs: z.number().optional(),
+  reason: z.string().optional(),
+});
 
 const Point = z.object({ type: z.literal('Point'), coordinates: z.array(z.number()) });
 const LineStringGeometry = z.object({ type: z.literal('LineString'), coordinates: z.array(z.array(z.number())) });

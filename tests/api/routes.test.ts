@@ -78,6 +78,7 @@ describe('service', () => {
       '/api/v1/scenarios/{id}/runs',
       '/api/v1/session',
       '/health',
+      '/ready',
     ]);
     expect(doc.components.schemas).toHaveProperty('ScenarioInput');
     expect(doc.components.schemas).toHaveProperty('Plan');

@@ -46,6 +46,14 @@ describe('API keys', () => {
     expect(() => configFromEnv({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
+  it('picks PostgreSQL with a postgres:// DATABASE_URL, SQLite otherwise', () => {
+    expect(configFromEnv({}).databaseUrl).toBeNull();
+    expect(configFromEnv({ DATABASE_URL: ' ' }).databaseUrl).toBeNull();
+    expect(configFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/caspian' }).databaseUrl).toBe('postgres://u:p@db:5432/caspian');
+    expect(configFromEnv({ DATABASE_URL: 'postgresql://db/caspian', DATABASE_POOL_SIZE: '20' }).databasePoolSize).toBe(20);
+    expect(() => configFromEnv({ DATABASE_URL: 'mysql://db/caspian' })).toThrow(/DATABASE_URL/);
+  });
+
   it('creates a planner key on first start, stores its hash, hands it over once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'caspian-first-'));
     const path = join(dir, 'caspian.db');

@@ -1,10 +1,11 @@
 /**
  * The one error handler. Known errors become their DESIGN §5 code; validation errors become 400
- * with zod paths and messages; anything unexpected is logged and becomes a 500 that says nothing
- * about internals.
+ * with zod paths and messages; an unreachable database is a 503 `store_unavailable` (retry); anything
+ * unexpected is logged and becomes a 500 that says nothing about internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode, type Problem } from '../errors.ts';
+import { isStoreUnavailable } from '../../store/store.ts';
 
 /** Enough to fix a body; a body with more problems than this gets a count of the rest. */
 const MAX_VALIDATION_DETAILS = 50;
@@ -43,6 +44,9 @@ const CONTEXT_MESSAGES: Record<string, string> = {
 /** Maps any thrown value to the API error it stands for; null = unexpected (a 500). */
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
+  if (isStoreUnavailable(error)) {
+    return new ApiError('store_unavailable', 'The database is not reachable right now; retry shortly', undefined, { 'retry-after': '1' });
+  }
   if (typeof error !== 'object' || error === null) return null;
   const e = error as Partial<FastifyError> & { validation?: ValidationItem[]; validationContext?: string };
 
@@ -103,7 +107,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(error);
     if (apiError) {
-      if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      if (apiError.code === 'store_unavailable') request.log.warn({ err: error }, apiError.message);
+      else if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: apiError.code }, apiError.message);
       return sendError(reply, apiError);
     }
