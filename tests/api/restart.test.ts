@@ -1,81 +1,24 @@
 /**
- * The real server process: every scenario acknowledged with a 201 survives `kill -9`; SIGTERM
- * lets an in-flight solve finish before the process exits.
+ * The real server process, on each store: every scenario acknowledged with a 201 survives
+ * `kill -9`; SIGTERM lets in-flight solves finish (a run being solved is stored) before the
+ * store closes and the process exits.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCENARIO } from './helpers.ts';
+import { exited, freePort, killAllServers, signalGroup, startServer } from '../support/server.ts';
+import { STORES } from '../support/stores.ts';
 
 const PLANNER = 'restart-planner-key-123';
 const auth = { authorization: `Bearer ${PLANNER}`, 'content-type': 'application/json' };
-const ROOT = new URL('../..', import.meta.url).pathname;
-const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+afterEach(killAllServers);
 
-/**
- * The server in its own process group, so a signal to the group reaches the server itself:
- * `npx tsx server/server.ts` as a user starts it, or `node --import tsx` to watch its exit code.
- */
-async function startServer(databasePath: string, port: number, how: 'npx' | 'node' = 'npx'): Promise<ChildProcess> {
-  const [command, args] =
-    how === 'npx' ? ['npx', ['tsx', 'server/server.ts']] : [process.execPath, ['--import', 'tsx', 'server/server.ts']];
-  const child = spawn(command as string, args as string[], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', API_KEYS: `planner:${PLANNER}`, LOG_LEVEL: 'warn' },
-  });
-  children.push(child);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start within 30 s');
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
-  );
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) signalGroup(child, 'SIGKILL');
-});
-
-describe('server process', () => {
-  it('keeps every acknowledged scenario across kill -9 and a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caspian-restart-'));
-    const databasePath = join(dir, 'caspian.db');
+describe.each(STORES)('server process on $name', (kind) => {
+  it.skipIf(!kind.available)('keeps every acknowledged scenario across kill -9 and a restart', async () => {
+    const db = await kind.fresh();
+    const env = { ...db.env, API_KEYS: `planner:${PLANNER}` };
     const port = await freePort();
-    const first = await startServer(databasePath, port);
+    const first = await startServer({ port, env });
 
     const acknowledged: string[] = [];
     let writing = true;
@@ -83,7 +26,7 @@ describe('server process', () => {
     const writers = Array.from({ length: 8 }, async (_, w) => {
       for (let i = 0; writing; i++) {
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/api/v1/scenarios`, {
+          const res = await fetch(`${first.base}/api/v1/scenarios`, {
             method: 'POST',
             headers: auth,
             body: JSON.stringify({ ...SCENARIO, name: `writer ${w} #${i}` }),
@@ -95,36 +38,43 @@ describe('server process', () => {
       }
     });
     while (acknowledged.length < 150) await new Promise((r) => setTimeout(r, 20));
-    signalGroup(first, 'SIGKILL');
-    await exited(first);
+    signalGroup(first.child, 'SIGKILL');
+    await exited(first.child);
     writing = false;
     await Promise.all(writers);
 
-    await startServer(databasePath, port);
+    const second = await startServer({ port, env });
     const missing: string[] = [];
     for (const id of acknowledged) {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/scenarios/${id}`, { headers: auth });
+      const res = await fetch(`${second.base}/api/v1/scenarios/${id}`, { headers: auth });
       if (res.status !== 200) missing.push(id);
     }
     expect(acknowledged.length).toBeGreaterThanOrEqual(150);
     expect(missing).toEqual([]);
   });
 
-  it('finishes an in-flight solve on SIGTERM, then exits cleanly', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caspian-term-'));
+  it.skipIf(!kind.available)('finishes in-flight solves on SIGTERM, stores the run, closes the store, then exits cleanly', async () => {
+    const db = await kind.fresh();
+    const env = { ...db.env, API_KEYS: `planner:${PLANNER}` };
     const port = await freePort();
-    const child = await startServer(join(dir, 'caspian.db'), port, 'node');
-    const solve = fetch(`http://127.0.0.1:${port}/api/v1/optimise`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ ...SCENARIO, horizon: { kind: 'monthly', year: 2027 } }),
-    });
+    const server = await startServer({ port, env, how: 'node' });
+    const monthly = { ...SCENARIO, horizon: { kind: 'monthly', year: 2027 } };
+    const created = (await (await fetch(`${server.base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify(monthly) })).json()) as {
+      id: string;
+    };
+    const solve = fetch(`${server.base}/api/v1/optimise`, { method: 'POST', headers: auth, body: JSON.stringify(monthly) });
+    const run = fetch(`${server.base}/api/v1/scenarios/${created.id}/runs`, { method: 'POST', headers: auth });
     await new Promise((r) => setTimeout(r, 150));
-    const exit = exited(child);
-    process.kill(child.pid!, 'SIGTERM');
-    const res = await solve;
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { status: string }).status).toBe('optimal');
+    const exit = exited(server.child);
+    process.kill(server.child.pid!, 'SIGTERM');
+    const [solved, stored] = await Promise.all([solve, run]);
+    expect(solved.status).toBe(200);
+    expect(((await solved.json()) as { status: string }).status).toBe('optimal');
+    expect(stored.status).toBe(201);
+    const runId = ((await stored.json()) as { id: string }).id;
     expect(await exit).toBe(0);
+
+    const again = await startServer({ port, env });
+    expect((await fetch(`${again.base}/api/v1/runs/${runId}`, { headers: auth })).status).toBe(200);
   });
 });
