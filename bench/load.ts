@@ -1,0 +1,165 @@
+/**
+ * Load test: the real server in its own process on loopback, 50 connections for a fixed time
+ * mixing what the service does all day, all at once:
+ *   reads  (36 connections): GET /scenarios (a page), GET /runs/:id, GET /network, in turn;
+ *   writes  (8 connections): POST /scenarios with a planner key;
+ *   solves  (6 connections): POST /optimise on the default scenario.
+ * Prints throughput, p50 / p99 latency per mix and overall, and the errors (non-2xx, socket
+ * errors and timeouts), which must be 0: the exit code is 1 otherwise.
+ *
+ *   npm run bench:load                                   # 60 s, SQLite in a temp dir
+ *   LOAD_SECONDS=10 npm run bench:load
+ *   DATABASE_URL=postgres://user@127.0.0.1:5432/caspian_bench npm run bench:load   # PostgreSQL
+ *
+ * Solves are not rate-limited for the run (SOLVE_RATE_LIMIT=0 in the server's environment only).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+interface AutocannonRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): void;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  headers: Record<string, string>;
+  requests: AutocannonRequest[];
+}) => AutocannonInstance;
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const DATABASE_URL = process.env.DATABASE_URL?.trim() || null;
+const KEY = 'load-planner-key-0123456789';
+const ROOT = new URL('..', import.meta.url).pathname;
+const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+const SCENARIO = { name: 'Load: phase 1, default network', phase: 1, policy: { domesticShare: 0.5, basis: 'sales' } };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'caspian-load-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts'], {
+  cwd: ROOT,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_PATH: join(dir, 'load.db'),
+    DATABASE_URL: DATABASE_URL ?? '',
+    API_KEYS: `planner:${KEY}`,
+    SOLVE_RATE_LIMIT: '0',
+    LOG_LEVEL: 'warn',
+  },
+});
+
+try {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${base}/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the server was not ready within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // Something to read: a few scenarios and a stored run. Warm the solver workers.
+  for (let i = 0; i < 20; i++) await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify({ ...SCENARIO, name: `seed ${i}` }) });
+  const seed = (await (await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify(SCENARIO) })).json()) as { id: string };
+  const runRes = await fetch(`${base}/api/v1/scenarios/${seed.id}/runs`, { method: 'POST', headers: auth });
+  if (runRes.status !== 201) throw new Error(`could not store a run to read: ${runRes.status}`);
+  const run = (await runRes.json()) as { id: string };
+  for (let i = 0; i < 3; i++) await fetch(`${base}/api/v1/optimise`, { method: 'POST', headers: auth, body: JSON.stringify(SCENARIO) });
+
+  const mixes: { name: string; connections: number; requests: AutocannonRequest[] }[] = [
+    {
+      name: 'reads: GET scenarios page, run, network',
+      connections: 36,
+      requests: [
+        { method: 'GET', path: '/api/v1/scenarios?limit=20' },
+        { method: 'GET', path: `/api/v1/runs/${run.id}` },
+        { method: 'GET', path: '/api/v1/network' },
+      ],
+    },
+    {
+      name: 'writes: POST /scenarios',
+      connections: 8,
+      requests: [{ method: 'POST', path: '/api/v1/scenarios', body: JSON.stringify({ ...SCENARIO, name: 'Load: written' }) }],
+    },
+    { name: 'solves: POST /optimise', connections: 6, requests: [{ method: 'POST', path: '/api/v1/optimise', body: JSON.stringify(SCENARIO) }] },
+  ];
+
+  const store = DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'SQLite (temp file)';
+  process.stderr.write(`load: ${mixes.reduce((n, m) => n + m.connections, 0)} connections for ${SECONDS} s on ${store}…\n`);
+  const latencies: number[] = [];
+  const results = await Promise.all(
+    mixes.map(async (mix) => {
+      const instance = autocannon({ url: base, connections: mix.connections, duration: SECONDS, timeout: 30, headers: auth, requests: mix.requests });
+      instance.on('response', (_client, _status, _bytes, ms) => {
+        latencies.push(ms);
+      });
+      return { mix, result: await instance };
+    }),
+  );
+
+  const sorted = Float64Array.from(latencies).sort();
+  const rows = results.map(({ mix, result }) => ({
+    mix: mix.name,
+    connections: mix.connections,
+    requests: result.requests.total,
+    'req/s': (result.requests.total / SECONDS).toFixed(0),
+    'p50 ms': result.latency.p50.toFixed(1),
+    'p99 ms': result.latency.p99.toFixed(1),
+    'non-2xx': result.non2xx,
+    'socket errors': result.errors,
+    timeouts: result.timeouts,
+  }));
+  const total = results.reduce((n, { result }) => n + result.requests.total, 0);
+  const errors = results.reduce((n, { result }) => n + result.non2xx + result.errors + result.timeouts, 0);
+  console.log(`\nLoad test, ${SECONDS} s, 50 connections, loopback, ${store}, ${new Date().toISOString()}`);
+  console.table(rows);
+  console.log(`throughput: ${(total / SECONDS).toFixed(0)} req/s (${total} requests)`);
+  console.log(`latency, all requests: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`);
+  console.log(`errors (non-2xx + socket errors + timeouts): ${errors}`);
+  if (errors > 0) process.exitCode = 1;
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  rmSync(dir, { recursive: true, force: true });
+}
