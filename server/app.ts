@@ -35,6 +35,7 @@ import { scenarioRunRoutes } from './api/routes/api/v1/scenarios/runs.ts';
 import { runRoutes } from './api/routes/api/v1/runs/index.ts';
 import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
+import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
 import { analysisRoutes } from './api/analysis.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -219,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(scenarioRunRoutes(ctx));
       await api.register(runRoutes(ctx));
       await api.register(compareRoutes(ctx));
+      await api.register(alternativesRoutes(ctx));
       await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs });
     },
     { prefix: '/api/v1' },

@@ -58,6 +58,7 @@ describe('service', () => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/analysis/alternatives',
       '/api/v1/analysis/contracts',
       '/api/v1/analysis/jobs/{id}',
       '/api/v1/analysis/jobs/{id}/events',

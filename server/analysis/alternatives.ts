@@ -1,0 +1,164 @@
+/**
+ * Room to negotiate: plans within a tolerance of the best margin (1 % by default).
+ * With the margin held at ≥ (1 − tolerance) × best, each market's tonnes are pushed to their least
+ * and their most — the range sales can promise without costing more than the tolerance — and a few
+ * whole alternative plans are read back: the most domestic, the most exported, and for each market
+ * the best plan can leave out, the plan that serves it most.
+ *
+ * One extra row, `near-optimal`, holds the margin: Σ objective coefficients · x ≥ (1 − tol) · best.
+ */
+import type { LpModel, LpRow, SolveResult } from '../core/lp.ts';
+import { readSolution } from '../core/plan.ts';
+import type { Network, Scenario } from '../core/schema.ts';
+import { prepare, round } from './common.ts';
+
+export interface MarketRange {
+  readonly marketId: string;
+  readonly name: string;
+  readonly domestic: boolean;
+  /** Tonnes in the best plan. */
+  readonly planTonnes: number;
+  /** Least and most tonnes any plan within the tolerance delivers there. */
+  readonly minTonnes: number;
+  readonly maxTonnes: number;
+  readonly explanation: string;
+}
+
+export interface AlternativePlan {
+  readonly label: string;
+  readonly marginUsd: number;
+  /** Margin given up against the best plan, USD (≤ tolerance × best). */
+  readonly marginGivenUpUsd: number;
+  readonly domesticTonnes: number;
+  readonly exportTonnes: number;
+  readonly domesticShare: number;
+  /** Markets whose tonnes differ from the best plan by more than a tonne: id → tonnes. */
+  readonly changedMarkets: Record<string, { bestTonnes: number; tonnes: number }>;
+}
+
+export interface Alternatives {
+  readonly tolerance: number;
+  readonly bestMarginUsd: number;
+  readonly floorMarginUsd: number;
+  readonly markets: MarketRange[];
+  readonly plans: AlternativePlan[];
+}
+
+export type SolveFn = (model: LpModel) => Promise<SolveResult>;
+
+/** The model with its margin held at ≥ floor and a new objective over market sales. */
+function withFloor(model: LpModel, floor: number, objective: Map<number, number>, sense: 'max' | 'min'): LpModel {
+  const row: LpRow = {
+    name: 'near-optimal',
+    family: 'near-optimal',
+    label: 'margin within the tolerance of the best, USD',
+    terms: model.variables.map((v, i) => ({ v: i, coef: v.cost })).filter((t) => t.coef !== 0),
+    lb: floor - model.objectiveOffset,
+    ub: Infinity,
+  };
+  return {
+    ...model,
+    name: `${model.name} (near-optimal)`,
+    sense,
+    objectiveOffset: 0,
+    variables: model.variables.map((v, i) => ({ ...v, cost: objective.get(i) ?? 0 })),
+    rows: [...model.rows, row],
+  };
+}
+
+export async function nearOptimalAlternatives(
+  scenario: Scenario,
+  baseNetwork: Network,
+  solve: SolveFn,
+  options: { tolerance?: number } = {},
+): Promise<Alternatives> {
+  const tolerance = options.tolerance ?? 0.01;
+  if (scenario.objective !== 'margin') throw new Error('near-optimal alternatives are measured for the margin objective');
+  if (!(tolerance >= 0 && tolerance < 1)) throw new Error('the tolerance must be between 0 and 1');
+  const { network, built } = prepare(scenario, baseNetwork);
+  const { model, index } = built;
+  const best = await solve(model);
+  if (best.status !== 'optimal') throw new Error(`the scenario has no optimal plan (${best.status})`);
+  const bestMargin = best.objective;
+  // Hold the margin within the tolerance; a tiny slack keeps a floor equal to the best feasible.
+  const floor = bestMargin - tolerance * Math.abs(bestMargin) - 1e-7 * Math.max(1, Math.abs(bestMargin));
+
+  const salesOf = (filter: (marketId: string) => boolean) => {
+    const coefs = new Map<number, number>();
+    for (const [k, v] of index.sale) if (filter(k.slice(0, k.indexOf('|')))) coefs.set(v, 1);
+    return coefs;
+  };
+  const tonnesBy = (values: readonly number[]) => {
+    const out = new Map<string, number>();
+    for (const [k, v] of index.sale) {
+      const id = k.slice(0, k.indexOf('|'));
+      out.set(id, (out.get(id) ?? 0) + values[v]);
+    }
+    return out;
+  };
+  const bestTonnes = tonnesBy(best.values);
+
+  const markets: MarketRange[] = [];
+  const plansByLabel = new Map<string, readonly number[]>();
+  for (const market of network.markets) {
+    const own = salesOf((id) => id === market.id);
+    const low = await solve(withFloor(model, floor, own, 'min'));
+    const high = await solve(withFloor(model, floor, own, 'max'));
+    if (low.status !== 'optimal' || high.status !== 'optimal') throw new Error(`the range of ${market.name} could not be measured (${low.status}/${high.status})`);
+    const planTonnes = bestTonnes.get(market.id) ?? 0;
+    const minTonnes = Math.min(low.objective, planTonnes);
+    const maxTonnes = Math.max(high.objective, planTonnes);
+    if (planTonnes <= 1 && maxTonnes > 1) plansByLabel.set(`serve ${market.name}`, high.values);
+    markets.push({
+      marketId: market.id,
+      name: market.name,
+      domestic: market.domestic,
+      planTonnes: round(planTonnes, 3),
+      minTonnes: round(minTonnes, 3),
+      maxTonnes: round(maxTonnes, 3),
+      explanation:
+        maxTonnes - minTonnes <= 1
+          ? `${market.name}: ${fmtKt(planTonnes)} in every plan within ${pct(tolerance)} of the best margin.`
+          : `${market.name}: anywhere from ${fmtKt(minTonnes)} to ${fmtKt(maxTonnes)} (best plan ${fmtKt(planTonnes)}) for at most ${pct(tolerance)} of margin.`,
+    });
+  }
+
+  const domestic = new Set(network.markets.filter((m) => m.domestic).map((m) => m.id));
+  const mostDomestic = await solve(withFloor(model, floor, salesOf((id) => domestic.has(id)), 'max'));
+  const mostExport = await solve(withFloor(model, floor, salesOf((id) => !domestic.has(id)), 'max'));
+  const whole: [string, SolveResult][] = [
+    ['most kept at home', mostDomestic],
+    ['most exported', mostExport],
+    ...[...plansByLabel].map(([label, values]) => [label, { ...best, values } as SolveResult] as [string, SolveResult]),
+  ];
+  const plans: AlternativePlan[] = [];
+  for (const [label, result] of whole) {
+    if (result.status !== 'optimal') continue;
+    const body = readSolution(network, scenario, built, { ...result, sensitivity: undefined });
+    const tonnes = tonnesBy(result.values);
+    const changedMarkets: AlternativePlan['changedMarkets'] = {};
+    for (const m of network.markets) {
+      const a = bestTonnes.get(m.id) ?? 0;
+      const b = tonnes.get(m.id) ?? 0;
+      if (Math.abs(a - b) > 1) changedMarkets[m.id] = { bestTonnes: round(a, 3), tonnes: round(b, 3) };
+    }
+    plans.push({
+      label,
+      marginUsd: body.kpis.marginUsd,
+      marginGivenUpUsd: round(bestMargin - body.kpis.marginUsd, 2),
+      domesticTonnes: body.kpis.domesticTonnes,
+      exportTonnes: body.kpis.exportTonnes,
+      domesticShare: body.kpis.domesticShare,
+      changedMarkets,
+    });
+  }
+  return { tolerance, bestMarginUsd: round(bestMargin, 2), floorMarginUsd: round(floor, 2), markets, plans };
+}
+
+function fmtKt(t: number): string {
+  return `${(t / 1000).toFixed(1)} kt`;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
+}

@@ -1,0 +1,82 @@
+/** Near-optimal alternatives: the room sales has to negotiate within a tolerance of the best margin. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { nearOptimalAlternatives } from '../../../../analysis/alternatives.ts';
+import { ScenarioProblemsError } from '../../../../analysis/common.ts';
+import { Scenario } from '../../../../core/schema.ts';
+import { solveModel } from '../../../../solver/solve.ts';
+import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
+import { ApiError } from '../../../errors.ts';
+import { errorResponses } from '../../../schemas.ts';
+
+const AlternativesRequest = z
+  .object({
+    scenario: Scenario,
+    /** Share of the best margin that may be given up (0.01 = 1 %). */
+    tolerance: z.number().min(0).max(0.5).default(0.01),
+  })
+  .strict();
+
+const Alternatives = z.object({
+  tolerance: z.number(),
+  bestMarginUsd: z.number(),
+  floorMarginUsd: z.number(),
+  markets: z.array(
+    z.object({
+      marketId: z.string(),
+      name: z.string(),
+      domestic: z.boolean(),
+      planTonnes: z.number(),
+      minTonnes: z.number(),
+      maxTonnes: z.number(),
+      explanation: z.string(),
+    }),
+  ),
+  plans: z.array(
+    z.object({
+      label: z.string(),
+      marginUsd: z.number(),
+      marginGivenUpUsd: z.number(),
+      domesticTonnes: z.number(),
+      exportTonnes: z.number(),
+      domesticShare: z.number(),
+      changedMarkets: z.record(z.string(), z.object({ bestTonnes: z.number(), tonnes: z.number() })),
+    }),
+  ),
+});
+
+export function alternativesRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/analysis/alternatives',
+      {
+        // Stores nothing: a read, held back by the solve rate limit.
+        config: { ...solveRouteConfig(ctx), access: 'read' },
+        schema: {
+          tags: ['analysis'],
+          summary: 'Near-optimal alternatives: per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans',
+          description: 'Margin objective. Each market costs two solves (its least and its most), run in worker threads. A scenario that cannot be a model is 422.',
+          security: BEARER,
+          body: AlternativesRequest,
+          response: { 200: Alternatives, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
+        },
+      },
+      async (request) => {
+        const scenario = { ...request.body.scenario, timeLimitMs: Math.min(request.body.scenario.timeLimitMs, ctx.maxSolveMs) };
+        const network = scenario.network ?? ctx.defaultNetwork;
+        try {
+          return await nearOptimalAlternatives(
+            scenario,
+            network,
+            (model) => solveModel(model, { engine: scenario.engine, timeLimitMs: scenario.timeLimitMs }),
+            { tolerance: request.body.tolerance },
+          );
+        } catch (e) {
+          if (e instanceof ScenarioProblemsError)
+            throw new ApiError('unprocessable_model', 'The scenario cannot be a model', e.problems.map((p) => ({ path: [...p.path], message: p.message })));
+          throw new ApiError('unprocessable_model', e instanceof Error ? e.message : String(e));
+        }
+      },
+    );
+  };
+}
