@@ -37,6 +37,7 @@ import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
 import { analysisRoutes } from './api/analysis.ts';
+import type { JobQueue } from './jobs/queue.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -66,6 +67,8 @@ export interface AppOptions {
   readonly maxSolveMs?: number;
   /** How long an Idempotency-Key's response is kept. Default 24 h. */
   readonly idempotencyTtlMs?: number;
+  /** Where sweeps and Monte Carlo run (closed with the app). Default: in this process, in memory. */
+  readonly jobs?: JobQueue;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -221,7 +224,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(runRoutes(ctx));
       await api.register(compareRoutes(ctx));
       await api.register(alternativesRoutes(ctx));
-      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs });
+      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs });
     },
     { prefix: '/api/v1' },
   );

@@ -127,30 +127,51 @@ export function rowOf(index: number, point: Record<string, number>, plan: Plan):
   };
 }
 
-/** Runs a sweep. Throws ScenarioProblemsError for a scenario that cannot be a model, CancelledError when aborted. */
-export async function runSweep(requestInput: SweepRequestInput | SweepRequest, network: Network, options: SweepOptions = {}): Promise<SweepResult> {
-  const request = SweepRequest.parse(requestInput);
+/** Checks a sweep before any solve: unknown nodes, a scenario that cannot be a model. Returns its network and points. */
+export function sweepPlan(request: SweepRequest, network: Network): { net: Network; points: ReturnType<typeof sweepScenarios> } {
   const net = request.scenario.network ?? network;
   // Unknown ids (a node that does not exist) are refused before any solve.
   for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new Error(`unknown node "${axis.node}"`);
   prepare(request.scenario, net);
-  const points = sweepScenarios(request);
-  const rows: SweepRow[] = new Array(points.length);
+  return { net, points: sweepScenarios(request) };
+}
+
+/**
+ * Solves the grid points [from, to) of a sweep: their rows, in grid order. What a worker process
+ * computes for one chunk of a sweep; `runSweep` is this over the whole grid.
+ */
+export async function solveSweepPoints(request: SweepRequest, network: Network, from: number, to: number, options: SweepOptions = {}): Promise<SweepRow[]> {
+  const { net, points } = sweepPlan(request, network);
+  const end = Math.min(to, points.length);
+  const rows: SweepRow[] = new Array(Math.max(0, end - from));
   const concurrency = Math.max(1, options.concurrency ?? POOL_SIZE);
-  let next = 0;
+  let next = from;
   let done = 0;
   const worker = async () => {
-    while (next < points.length) {
+    while (next < end) {
       if (options.signal?.aborted) return;
       const i = next++;
       const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, ...options.optimiseOptions });
-      rows[i] = rowOf(i, points[i].point, plan);
+      rows[i - from] = rowOf(i, points[i].point, plan);
       done++;
-      options.onProgress?.(done, points.length);
+      options.onProgress?.(done, end - from);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, points.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, end - from) }, worker));
   if (options.signal?.aborted) throw new CancelledError();
+  return rows;
+}
+
+/** Runs a sweep. Throws ScenarioProblemsError for a scenario that cannot be a model, CancelledError when aborted. */
+export async function runSweep(requestInput: SweepRequestInput | SweepRequest, network: Network, options: SweepOptions = {}): Promise<SweepResult> {
+  const request = SweepRequest.parse(requestInput);
+  const { points } = sweepPlan(request, network);
+  const rows = await solveSweepPoints(request, network, 0, points.length, options);
+  return sweepResult(request, rows);
+}
+
+/** The sweep's result from its rows in grid order. */
+export function sweepResult(request: SweepRequest, rows: SweepRow[]): SweepResult {
   return { scenarioName: request.scenario.name, parameters: request.axes.map(axisName), rows };
 }
 

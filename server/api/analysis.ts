@@ -10,7 +10,8 @@
  *   DELETE /analysis/jobs/:id       cancel
  *   POST /analysis/phasing          multi-year volumes by year and destination
  *   POST /analysis/contracts        which contracts are worth signing
- * Jobs live in memory (see server/analysis/jobs.ts for why and what a store would need).
+ * Jobs go through a JobQueue (server/jobs/queue.ts): in this process and in memory by default,
+ * or chunked on PostgreSQL with pg-boss and computed by worker processes when DATABASE_URL is set.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -19,23 +20,27 @@ import { Scenario, type Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
 import { ScenarioProblemsError, prepare } from '../analysis/common.ts';
 import { sensitivity } from '../analysis/sensitivity.ts';
-import { runSweep, sweepScenarios, sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
-import { buildFastModel, MonteCarloRequest, runMonteCarlo, type MonteCarloRun } from '../analysis/montecarlo.ts';
+import { sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
+import { buildFastModel, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
 import { phasing, PhasingRequest } from '../analysis/phasing.ts';
 import { contracts } from '../analysis/contracts.ts';
-import { JobRegistry, TooManyJobsError, type JobEvent } from '../analysis/jobs.ts';
+import { TooManyJobsError, type JobEvent, type JobQueue, type JobSpec } from '../jobs/queue.ts';
+import { InProcessQueue } from '../jobs/in-process.ts';
 import { BEARER } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
 import { errorResponses, IdParams } from './schemas.ts';
 
 export interface AnalysisRoutesOptions {
-  /** Not used yet: the Store has no place for analysis results (see server/analysis/jobs.ts). */
+  /** Not used: analysis jobs live in their JobQueue. */
   readonly store?: Store;
   readonly defaultNetwork: Network;
   /** Ceiling on a scenario's `timeLimitMs` (default 60 s). */
   readonly maxSolveMs?: number;
-  /** Default: a registry of its own (4 jobs at once, finished jobs kept 1 h). */
-  readonly jobs?: JobRegistry;
+  /**
+   * Where sweeps and Monte Carlo run. Default: an in-process queue of its own (4 jobs at once,
+   * finished jobs kept 1 h). The routes close the queue when the app closes.
+   */
+  readonly jobs?: JobQueue;
 }
 
 const SensitivityBody = z
@@ -74,9 +79,9 @@ function unprocessable(e: unknown): ApiError {
 
 export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const jobs = opts.jobs ?? new JobRegistry();
+  const jobs: JobQueue = opts.jobs ?? new InProcessQueue();
   const maxSolveMs = opts.maxSolveMs ?? 60_000;
-  app.addHook('onClose', async () => jobs.cancelAll());
+  app.addHook('onClose', async () => jobs.close());
 
   const capped = (scenario: Scenario): Scenario => ({ ...scenario, timeLimitMs: Math.min(scenario.timeLimitMs, maxSolveMs) });
   const networkOf = (scenario: Scenario) => scenario.network ?? opts.defaultNetwork;
@@ -88,10 +93,10 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       throw unprocessable(e);
     }
   };
-  const startJob = (kind: 'sweep' | 'montecarlo', total: number, work: Parameters<JobRegistry['start']>[2], reply: FastifyReply) => {
+  const startJob = async (spec: JobSpec, reply: FastifyReply) => {
     let id: string;
     try {
-      id = jobs.start(kind, total, work);
+      id = await jobs.submit(spec);
     } catch (e) {
       if (e instanceof TooManyJobsError) throw new ApiError('rate_limited', e.message);
       throw e;
@@ -142,8 +147,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       const network = networkOf(body.scenario);
       check(body.scenario);
       for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
-      const total = sweepScenarios(body).length;
-      return startJob('sweep', total, ({ signal, onProgress }) => runSweep(body, network, { signal, onProgress }), reply);
+      return startJob({ kind: 'sweep', request: body, network }, reply);
     },
   );
 
@@ -171,10 +175,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       const known = new Set(network.markets.map((m) => m.id));
       const unknown = body.uncertainties.flatMap((u, i) => (u.market !== undefined && !known.has(u.market) ? [{ path: ['uncertainties', i, 'market'], message: `unknown market "${u.market}"` }] : []));
       if (unknown.length > 0) throw new ApiError('unprocessable_model', 'Uncertainties name unknown markets', unknown);
-      return startJob('montecarlo', body.draws, async ({ signal, onProgress }) => {
-        const run: MonteCarloRun = await runMonteCarlo(body, network, { signal, onProgress });
-        return { ...run.result, timing: run.timing };
-      }, reply);
+      return startJob({ kind: 'montecarlo', request: body, network }, reply);
     },
   );
 
@@ -184,7 +185,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       schema: { tags: ['analysis'], summary: 'An analysis job: status, progress, the result when done', security: BEARER, params: IdParams, response: { 200: JobView, ...errorResponses(401, 403, 404) } },
     },
     async (request) => {
-      const job = jobs.get(request.params.id);
+      const job = await jobs.get(request.params.id);
       if (!job) throw notFound('Analysis job', request.params.id);
       return job;
     },
@@ -196,8 +197,8 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       schema: { tags: ['analysis'], summary: 'Cancel a running job', security: BEARER, params: IdParams, response: { 200: JobView, ...errorResponses(401, 403, 404) } },
     },
     async (request) => {
-      if (!jobs.cancel(request.params.id)) throw notFound('Analysis job', request.params.id);
-      return jobs.get(request.params.id, false)!;
+      if (!(await jobs.cancel(request.params.id))) throw notFound('Analysis job', request.params.id);
+      return (await jobs.get(request.params.id, false))!;
     },
   );
 
@@ -214,34 +215,40 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     },
     async (request, reply) => {
       const id = request.params.id;
-      const first = jobs.get(id, false);
+      const first = await jobs.get(id, false);
       if (!first) throw notFound('Analysis job', id);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(request.id) });
       const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       send('progress', first);
-      if (first.status !== 'running') {
-        send('done', jobs.get(id));
+      let ended = false;
+      const end = (job: unknown) => {
+        if (ended) return;
+        ended = true;
+        send('done', job);
         raw.end();
-        return;
-      }
-      const unsubscribe = jobs.subscribe(id, (e: JobEvent) => {
-        send(e.type, e.job);
+      };
+      if (first.status !== 'running') return end(await jobs.get(id));
+      let unsubscribe: () => void = () => {};
+      raw.on('close', () => {
+        ended = true;
+        unsubscribe();
+      });
+      unsubscribe = await jobs.subscribe(id, (e: JobEvent) => {
+        if (ended) return;
         if (e.type === 'done') {
           unsubscribe();
-          raw.end();
-        }
+          end(e.job);
+        } else send(e.type, e.job);
       });
+      if (ended) return unsubscribe();
       // The job may have ended between the first read and the subscription.
-      const now = jobs.get(id);
+      const now = await jobs.get(id);
       if (now && now.status !== 'running') {
         unsubscribe();
-        send('done', now);
-        raw.end();
-        return;
+        end(now);
       }
-      raw.on('close', unsubscribe);
     },
   );
 
@@ -257,7 +264,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       },
     },
     async (request, reply) => {
-      const job = jobs.result(request.params.id);
+      const job = await jobs.result(request.params.id);
       if (!job) throw notFound('Analysis job', request.params.id);
       if (job.status !== 'done') throw new ApiError('invalid_request', `The job is ${job.status}; its CSV exists once it is done`);
       reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}.csv"`);
