@@ -25,6 +25,7 @@
  * HiGHS itself reports duals this way for both senses; the adapter passes them through.
  * Sensitivity is only produced for LPs (MIP duals are meaningless).
  */
+import { z } from 'zod';
 import highsLoader from 'highs';
 import type { Highs, ModelData, ModelStatusCode, VariableType } from 'highs';
 import type { EngineAdapter, LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
@@ -117,6 +118,11 @@ function describeStatus(h: Highs, code: ModelStatusCode): string {
   return `status ${code}`;
 }
 
+const finiteArray = (length: number) => z.array(z.number().refine(Number.isFinite, 'not a finite number')).length(length);
+/** The raw solution HiGHS hands back, as the adapter expects it: one finite value per column and row. */
+const solutionSchema = (columns: number, rows: number) =>
+  z.object({ colValue: finiteArray(columns), colDual: finiteArray(columns), rowDual: finiteArray(rows) });
+
 export async function solveWithHighs(model: LpModel, options: SolveOptions): Promise<SolveResult> {
   const started = now();
   const stats = () => makeStats(model, 'highs', loadedVersion, now() - started);
@@ -178,7 +184,15 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
           return failure('error', `HiGHS stopped with model status '${describeStatus(h, status)}'`, stats());
       }
 
-      const sol = hm.getSolution();
+      const raw = hm.getSolution();
+      // The engine's raw answer is checked for shape before anything trusts it.
+      const parsed = solutionSchema(model.variables.length, model.rows.length).safeParse({
+        colValue: Array.from(raw.colValue),
+        colDual: Array.from(raw.colDual),
+        rowDual: Array.from(raw.rowDual),
+      });
+      if (!parsed.success) return failure('error', `HiGHS returned a malformed solution: ${parsed.error.issues[0]?.message ?? 'unknown'}`, stats());
+      const sol = parsed.data;
       const values = Array.from(sol.colValue, clean);
       const violation = findViolation(model, values);
       if (violation) {
