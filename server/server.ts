@@ -10,6 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { configFromEnv } from './api/config.ts';
 import { openStore } from './store/open.ts';
+import { jobsConfigFromEnv } from './jobs/config.ts';
+import { openJobQueue } from './jobs/open.ts';
 
 const config = (() => {
   try {
@@ -36,8 +38,26 @@ const { store, kind } = await (async () => {
   }
 })();
 
+// Sweeps and Monte Carlo: pg-boss on the same PostgreSQL with DATABASE_URL (worker processes
+// compute them; EMBEDDED_WORKER=true lets this process compute too), else in this process.
+const jobs = await (async () => {
+  try {
+    return await openJobQueue(config.databaseUrl, jobsConfigFromEnv(), {
+      info: (obj, msg) => logTo?.log.info(obj, msg),
+      warn: (obj, msg) => logTo?.log.warn(obj, msg),
+      error: (obj, msg) => logTo?.log.error(obj, msg),
+      debug: (obj, msg) => logTo?.log.debug(obj, msg),
+    });
+  } catch (error) {
+    process.stderr.write(`Could not open the job queue: ${(error as Error).message}\n`);
+    await store.close();
+    process.exit(1);
+  }
+})();
+
 const app = await buildApp({
   store,
+  jobs,
   keys: config.keys,
   publicRead: config.publicRead,
   corsOrigins: config.corsOrigins,
@@ -57,6 +77,7 @@ const app = await buildApp({
 });
 
 logTo = app;
+app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfigFromEnv().embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : 'analysis jobs: in this process');
 app.log.info({ store: kind }, kind === 'postgres' ? 'store: PostgreSQL (DATABASE_URL)' : `store: SQLite (${config.databasePath})`);
 
 let shuttingDown = false;

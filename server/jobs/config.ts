@@ -1,0 +1,62 @@
+/**
+ * The job queue's configuration from the environment (read by the API and by `npm run worker`).
+ *
+ * Without DATABASE_URL jobs run in the API process, in memory, and none of this applies except
+ * JOB_MAX_RUNNING. With DATABASE_URL (pg-boss on PostgreSQL):
+ *   EMBEDDED_WORKER (false)              the API process computes chunks too (one `npm start` completes jobs)
+ *   WORKER_CONCURRENCY (CPU count)       chunks a worker (or the embedded worker) computes at once
+ *   JOB_CHUNK_EXPIRE_SECONDS (60)        a chunk claimed this long ago and not finished is retried elsewhere
+ *   JOB_CHUNK_RETRY_LIMIT (3)            retries of a chunk before its job fails
+ *   JOB_MAINTENANCE_INTERVAL_SECONDS (15) how often expired chunks are looked for
+ *   JOB_POLL_INTERVAL_SECONDS (0.5)      how often an idle worker asks for a chunk
+ *   JOB_CHUNK_DRAWS, JOB_CHUNK_POINTS    chunk sizes (default: about 64 Monte Carlo / 100 sweep chunks a job)
+ *   JOB_EVENTS_POLL_MS (500)             how often the events stream re-reads a running job
+ *   JOB_MAX_RUNNING (4 in process, 16 with PostgreSQL) jobs running at once; more are refused (429)
+ */
+import { availableParallelism } from 'node:os';
+
+export interface JobsConfig {
+  readonly embeddedWorker: boolean;
+  readonly workerConcurrency: number;
+  readonly expireInSeconds: number;
+  readonly retryLimit: number;
+  readonly maintenanceIntervalSeconds: number;
+  readonly pollingIntervalSeconds: number;
+  readonly chunkDraws: number | undefined;
+  readonly chunkPoints: number | undefined;
+  readonly eventPollMs: number;
+  readonly maxRunning: number | undefined;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, min: number, max: number, integer = true): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false`);
+}
+
+export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsConfig {
+  return {
+    embeddedWorker: flag(env, 'EMBEDDED_WORKER'),
+    workerConcurrency: number(env, 'WORKER_CONCURRENCY', 1, 1024) ?? availableParallelism(),
+    expireInSeconds: number(env, 'JOB_CHUNK_EXPIRE_SECONDS', 1, 86_000) ?? 60,
+    retryLimit: number(env, 'JOB_CHUNK_RETRY_LIMIT', 0, 100) ?? 3,
+    maintenanceIntervalSeconds: number(env, 'JOB_MAINTENANCE_INTERVAL_SECONDS', 1, 86_000) ?? 15,
+    pollingIntervalSeconds: number(env, 'JOB_POLL_INTERVAL_SECONDS', 0.5, 3600, false) ?? 0.5,
+    chunkDraws: number(env, 'JOB_CHUNK_DRAWS', 1, 200_000),
+    chunkPoints: number(env, 'JOB_CHUNK_POINTS', 1, 2000),
+    eventPollMs: number(env, 'JOB_EVENTS_POLL_MS', 20, 60_000) ?? 500,
+    maxRunning: number(env, 'JOB_MAX_RUNNING', 1, 10_000),
+  };
+}

@@ -1,0 +1,25 @@
+/** Picks the job queue: pg-boss on PostgreSQL when a DATABASE_URL is set, else in this process. */
+import { InProcessQueue } from './in-process.ts';
+import { PgBossQueue, type PgBossQueueOptions, type QueueLogger } from './pgboss.ts';
+import type { JobsConfig } from './config.ts';
+import type { JobQueue } from './queue.ts';
+
+export function pgBossOptions(databaseUrl: string, config: JobsConfig, log?: QueueLogger): PgBossQueueOptions {
+  return {
+    connectionString: databaseUrl,
+    maxRunning: config.maxRunning,
+    chunkSizes: { draws: config.chunkDraws, points: config.chunkPoints },
+    expireInSeconds: config.expireInSeconds,
+    retryLimit: config.retryLimit,
+    maintenanceIntervalSeconds: config.maintenanceIntervalSeconds,
+    pollingIntervalSeconds: config.pollingIntervalSeconds,
+    eventPollMs: config.eventPollMs,
+    embeddedWorker: config.embeddedWorker ? { concurrency: config.workerConcurrency } : false,
+    log,
+  };
+}
+
+export async function openJobQueue(databaseUrl: string | null, config: JobsConfig, log?: QueueLogger): Promise<JobQueue> {
+  if (!databaseUrl) return new InProcessQueue({ maxRunning: config.maxRunning });
+  return PgBossQueue.open(pgBossOptions(databaseUrl, config, log));
+}

@@ -1,0 +1,140 @@
+/** Shared by the job queue tests: a database per file, worker processes, requests and waiting. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createTestDatabase } from '../support/postgres.ts';
+import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
+import { SweepRequest } from '../../server/analysis/sweep.ts';
+import type { JobQueue, JobView } from '../../server/jobs/queue.ts';
+
+export const postgresUrl = inject('postgresUrl');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Short expiry and maintenance so a killed worker's chunk comes back within seconds. */
+export const FAST_RETRY = { expireInSeconds: 3, maintenanceIntervalSeconds: 1, retryLimit: 3, pollingIntervalSeconds: 0.5, eventPollMs: 50 } as const;
+export const FAST_RETRY_ENV = {
+  JOB_CHUNK_EXPIRE_SECONDS: '3',
+  JOB_MAINTENANCE_INTERVAL_SECONDS: '1',
+  JOB_CHUNK_RETRY_LIMIT: '3',
+  JOB_POLL_INTERVAL_SECONDS: '0.5',
+};
+
+export async function freshDatabase(): Promise<string> {
+  if (!postgresUrl) throw new Error('no PostgreSQL cluster for this run');
+  return createTestDatabase(postgresUrl, 'jobs');
+}
+
+export async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const phase2 = { name: 'Phase 2', phase: 2, horizon: { kind: 'annual', year: 2029 } };
+
+export function monteCarloRequest(draws: number, seed = 7): MonteCarloRequest {
+  return MonteCarloRequest.parse({
+    scenario: phase2,
+    draws,
+    seed,
+    uncertainties: [
+      { parameter: 'price', group: 'export', distribution: { type: 'normal', mean: 1, sd: 0.12 } },
+      { parameter: 'freight', mode: 'sea', distribution: { type: 'triangular', min: 0.8, mode: 1, max: 1.5 } },
+      { parameter: 'demand', group: 'all', distribution: { type: 'uniform', min: 0.85, max: 1.1 } },
+    ],
+  });
+}
+
+export function sweepRequest(): SweepRequest {
+  return SweepRequest.parse({
+    scenario: phase2,
+    axes: [
+      { parameter: 'exportPriceMultiplier', from: 0.8, to: 1.3, steps: 3 },
+      { parameter: 'freightMultiplier', values: [0.9, 1.2] },
+    ],
+  });
+}
+
+/** Polls until the job is no longer running. */
+export async function waitForJob(queue: JobQueue, id: string, timeoutMs = 60_000): Promise<JobView> {
+  const started = Date.now();
+  for (;;) {
+    const job = await queue.get(id);
+    if (!job) throw new Error(`job ${id} is unknown`);
+    if (job.status !== 'running') return job;
+    if (Date.now() - started > timeoutMs) throw new Error(`job ${id} still running after ${timeoutMs} ms: ${JSON.stringify(job.progress)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The result without its timing (which differs by run). */
+export const withoutTiming = (result: unknown) => {
+  const { timing: _timing, ...rest } = result as { timing?: unknown };
+  return rest;
+};
+
+export interface WorkerProcess {
+  readonly proc: ChildProcess;
+  /** Parsed log lines so far. */
+  readonly lines: Record<string, unknown>[];
+  /** The worker's id (as recorded with its chunks), once it is ready. */
+  id: string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `server/worker.ts` as a separate process and waits until it takes chunks. */
+export async function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...FAST_RETRY_ENV, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const w: WorkerProcess = { proc, lines: [], id: '', exited: new Promise((resolve) => proc.on('exit', (code) => resolve(code))) };
+  let buffer = '';
+  let stderr = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      try {
+        w.lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a log line
+      }
+    }
+  });
+  proc.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const ready = await Promise.race([
+    until('the worker to start', () => w.lines.find((l) => l.msg === 'worker: waiting for chunks'), 30_000),
+    w.exited.then((code) => {
+      throw new Error(`the worker exited (code ${code}): ${stderr}`);
+    }),
+  ]);
+  w.id = String(ready.worker);
+  return w;
+}
+
+export function stopWorker(w: WorkerProcess | undefined): Promise<unknown> {
+  if (!w || w.proc.exitCode !== null || w.proc.signalCode !== null) return Promise.resolve();
+  w.proc.kill('SIGKILL');
+  return w.exited;
+}

@@ -1,0 +1,128 @@
+/**
+ * Worker processes (`server/worker.ts`) sharing jobs queued on PostgreSQL: two workers record
+ * chunks of one Monte Carlo job; one worker killed with SIGKILL in the middle of a chunk loses
+ * nothing and counts nothing twice; SIGTERM lets a worker finish its chunk and leave; cancel from
+ * another API process stops the workers' work on that job.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
+import { runMonteCarlo, type MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
+import { PgBossQueue } from '../../server/jobs/pgboss.ts';
+import { defaultNetwork } from '../analysis/helpers.ts';
+import { FAST_RETRY, freshDatabase, monteCarloRequest, postgresUrl, sql, startWorker, stopWorker, until, waitForJob, withoutTiming, type WorkerProcess } from './helpers.ts';
+
+/** What the in-process path gives for the same request (the reference). */
+async function inProcess(request: MonteCarloRequest) {
+  const run = await runMonteCarlo(request, defaultNetwork());
+  return run.result;
+}
+
+describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
+  let url: string;
+  /** The API side: queues jobs, computes nothing. */
+  let api: PgBossQueue;
+  let workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    url = await freshDatabase();
+    api = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY, chunkSizes: { draws: 50 } });
+  });
+  afterEach(async () => {
+    await Promise.all(workers.map(stopWorker));
+    workers = [];
+  });
+  afterAll(async () => {
+    await api?.close();
+    await closeMonteCarloPools();
+  });
+
+  const chunksOf = (jobId: string) => sql<{ chunk: number; worker: string; units: number }>(url, 'SELECT chunk, worker, units FROM analysis_job_chunks WHERE job_id = $1 ORDER BY chunk', [jobId]);
+
+  it('two workers share one Monte Carlo job; SIGTERM lets one finish its chunk and leave; the result is the in-process one', async () => {
+    workers = await Promise.all([startWorker(url), startWorker(url)]);
+    const [a, b] = workers;
+    const request = monteCarloRequest(2000, 21);
+    const expected = inProcess(request);
+    const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
+    await until('both workers to record chunks', async () => new Set((await chunksOf(id)).map((c) => c.worker)).size === 2);
+    b.proc.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
+    expect(b.lines.some((l) => l.msg === 'worker: stopped')).toBe(true);
+    const job = await waitForJob(api, id);
+    expect(job.status).toBe('done');
+    expect(job.progress).toEqual({ done: 2000, total: 2000 });
+    expect(withoutTiming(job.result)).toEqual(await expected);
+    const chunks = await chunksOf(id);
+    expect(chunks.map((c) => c.chunk)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(new Set(chunks.map((c) => c.worker))).toEqual(new Set([a.id, b.id]));
+    expect((job.result as { timing: { workers: number } }).timing.workers).toBe(2);
+  });
+
+  it('kill -9 of a worker in the middle of a chunk: the job completes with exactly N draws, identical to the in-process result', async () => {
+    workers = await Promise.all([startWorker(url), startWorker(url)]);
+    const [victim, survivor] = workers;
+    const N = 3000;
+    const request = monteCarloRequest(N, 99);
+    const expected = inProcess(request);
+    const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
+    const started = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk started' && l.jobId === id).map((l) => l.chunk as number);
+    const finished = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk finished' && l.jobId === id).map((l) => l.chunk as number);
+    // Let the victim record a few chunks, then kill it as soon as it has claimed the next one.
+    await until('the victim to record chunks', () => finished(victim).length >= 3);
+    const claimed = await until('the victim to hold a chunk', () => {
+      const open = started(victim).filter((c) => !finished(victim).includes(c));
+      return open.length > 0 ? open : null;
+    });
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+    const before = (await chunksOf(id)).length;
+    expect(before).toBeLessThan(N / 50);
+
+    const job = await waitForJob(api, id, 60_000);
+    expect(job.status).toBe('done');
+    expect(job.progress).toEqual({ done: N, total: N });
+    const result = job.result as { draws: number; statusCounts: Record<string, number> };
+    expect(result.draws).toBe(N);
+    expect(Object.values(result.statusCounts).reduce((s, n) => s + n, 0)).toBe(N);
+    expect(withoutTiming(job.result)).toEqual(await expected);
+
+    // Every chunk exactly once, and the chunk the victim held was computed again by the survivor.
+    const chunks = await chunksOf(id);
+    expect(chunks.map((c) => c.chunk)).toEqual(Array.from({ length: N / 50 }, (_, i) => i));
+    expect(chunks.reduce((s, c) => s + c.units, 0)).toBe(N);
+    for (const c of claimed) {
+      const row = chunks.find((r) => r.chunk === c)!;
+      // Either the victim wrote it just before dying (and the retry found it written), or the survivor did.
+      if (row.worker !== victim.id) expect(row.worker).toBe(survivor.id);
+    }
+    expect(claimed.some((c) => chunks.find((r) => r.chunk === c)!.worker === survivor.id)).toBe(true);
+    const retried = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND retry_count > 0`, [id]);
+    const archived = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.archive WHERE data->>'jobId' = $1 AND retry_count > 0`, [id]);
+    expect(Number(retried[0].n) + Number(archived[0].n)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('cancel from another API process: the job stays cancelled and the workers stop recording its chunks', async () => {
+    workers = [await startWorker(url)];
+    const other = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY });
+    try {
+      const id = await api.submit({ kind: 'montecarlo', request: monteCarloRequest(20_000, 5), network: defaultNetwork() });
+      await until('chunks to be recorded', async () => (await chunksOf(id)).length >= 2);
+      expect(await other.cancel(id)).toBe(true);
+      expect((await api.get(id))!.status).toBe('cancelled');
+      // A chunk in progress may still finish; after that nothing more is recorded.
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = (await chunksOf(id)).length;
+      await until('the remaining chunks to be skipped', async () => {
+        const rows = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND state IN ('created', 'retry', 'active')`, [id]);
+        return Number(rows[0].n) === 0;
+      });
+      expect((await chunksOf(id)).length).toBe(after);
+      expect(after).toBeLessThan(400);
+      const job = (await other.get(id))!;
+      expect(job.status).toBe('cancelled');
+      expect(job.error).toMatch(/cancelled/);
+    } finally {
+      await other.close();
+    }
+  });
+});
