@@ -24,6 +24,8 @@ import { addBaseMap, type BaseMap } from './map/basemap.ts';
 import { FlowLayer } from './map/flow-layer.ts';
 import { Legend } from './map/legend.ts';
 import { PlaceLayer } from './map/place-layer.ts';
+import { HighlightLayer } from './map/highlight-layer.ts';
+import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
 
@@ -96,6 +98,7 @@ else map.fitBounds(DEFAULT_BOUNDS, { padding: [8, 8] });
 
 const flowLayer = new FlowLayer(map);
 const placeLayer = new PlaceLayer(map);
+const highlightLayer = new HighlightLayer(map);
 const legend = new Legend({
   onFilters(filters) {
     state.page.filters = filters;
@@ -189,18 +192,41 @@ const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel'
   onKey(key) {
     storeApiKey(key);
     state.role = 'unknown';
-    scenarioPanel.setRole(state.role);
+    showRole(state.role);
     void checkKey();
   },
 });
 scenarioPanel.setForm(state.form);
 scenarioPanel.setKey(storedApiKey());
-scenarioPanel.setRole(state.role);
 
-// Panels collapse on narrow screens; the toggles open them over the map.
+const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel')!, {
+  scenario() {
+    const scenario = formToScenario(state.form);
+    if (!Scenario.safeParse(scenario).success) return { ok: false, message: 'Some scenario values are not valid: fix them in the scenario panel first.' };
+    return { ok: true, scenario: scenario as Record<string, unknown> & { name: string }, domesticShare: state.form.domesticShare };
+  },
+  network: () => state.network,
+  onRobustMarkets(ids) {
+    highlightLayer.set(ids);
+    drawHighlight();
+    document.body.dataset.robustRings = String(highlightLayer.count);
+  },
+});
+
+function showRole(role: Role): void {
+  scenarioPanel.setRole(role);
+  analysisPanel.setRole(role);
+}
+showRole(state.role);
+
+// Panels collapse on narrow screens; the toggles open them over the map. Results and Analysis share
+// the right-hand side: opening one closes the other.
+const RIGHT_PANELS = ['kpi-panel', 'analysis-panel'];
+const openPanel = new Map<string, (open: boolean) => void>();
 for (const [buttonId, panelId] of [
   ['toggle-scenario', 'scenario-panel'],
   ['toggle-kpi', 'kpi-panel'],
+  ['toggle-analysis', 'analysis-panel'],
 ] as const) {
   const button = document.getElementById(buttonId)!;
   const panel = document.getElementById(panelId)!;
@@ -208,9 +234,12 @@ for (const [buttonId, panelId] of [
   const apply = (open: boolean) => {
     panel.classList.toggle('collapsed', !open);
     button.setAttribute('aria-expanded', String(open));
+    if (open && RIGHT_PANELS.includes(panelId)) for (const other of RIGHT_PANELS) if (other !== panelId) openPanel.get(other)?.(false);
+    if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
     setTimeout(() => map.invalidateSize(), 220);
   };
-  apply(!narrow.matches);
+  openPanel.set(panelId, apply);
+  apply(panelId === 'analysis-panel' ? false : !narrow.matches);
   button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
 }
 
@@ -242,8 +271,18 @@ function redraw(): void {
     legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale, radius, maxMarketTonnes: maxMarket, perPeriod: period != null, diff: false });
   }
   placeLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, radius });
+  highlightLayer.render(plan, period, radius);
   document.body.dataset.flowCount = String(flowLayer.flowCount);
   writeHash();
+}
+
+/** Rings around the markets the analysis panel highlights, at the same radius scale as the circles. */
+function drawHighlight(): void {
+  const plan = state.plan;
+  if (!plan) return;
+  const period = state.period != null && state.period < periodCount() && periodCount() > 1 ? state.period : null;
+  const radius = areaRadiusScale(maxMarketTonnes(plan, period == null ? 'total' : 'period'), 20, 3);
+  highlightLayer.render(plan, period, radius);
 }
 
 function renderMonthBar(): void {
@@ -285,6 +324,7 @@ function redrawMapOnly(): void {
   const periodLabel = period == null ? null : formatPeriod(plan.horizon.periods[period]);
   flowLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, scale, showVolumes: state.showVolumes });
   placeLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, radius });
+  highlightLayer.render(plan, period, radius);
   legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale, radius, maxMarketTonnes: maxMarket, perPeriod: period != null, diff: false });
   const label = period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[period]);
   monthBar.querySelector('output')!.textContent = label;
@@ -404,7 +444,7 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   const r = result.report;
   if (r.status === 401 || r.status === 403) {
     state.role = r.status === 403 ? 'viewer' : 'none';
-    scenarioPanel.setRole(state.role);
+    showRole(state.role);
     setStatus(`${r.summary}. Showing a plan computed in this browser.`);
     await runInBrowser(form, true);
     return;
@@ -473,7 +513,7 @@ async function saveRun(form: ScenarioForm): Promise<void> {
     scenarioPanel.showIssues(created.report.fields, created.report.summary);
     if (created.report.status === 401 || created.report.status === 403) {
       state.role = created.report.status === 403 ? 'viewer' : 'none';
-      scenarioPanel.setRole(state.role);
+      showRole(state.role);
     }
     setStatus(created.report.summary);
     return;
@@ -495,13 +535,13 @@ async function checkRole(): Promise<boolean> {
   if (!session.ok) {
     state.role = 'none';
     state.publicRead = false;
-    scenarioPanel.setRole('none');
+    showRole('none');
     if (session.report.status === 401) setStatus('That API key is not valid.');
     return false;
   }
   state.publicRead = session.data.publicRead;
   state.role = session.data.role === 'anonymous' ? 'none' : session.data.role;
-  scenarioPanel.setRole(state.role);
+  showRole(state.role);
   return true;
 }
 
@@ -538,6 +578,7 @@ async function start(): Promise<void> {
   if (network.ok) {
     state.network = network.data;
     scenarioPanel.setNetwork(network.data);
+    analysisPanel.setNetwork(network.data);
 
   } else {
     setStatus(`Could not load the network: ${network.report.summary}`);

@@ -1,0 +1,214 @@
+/** The analysis panel's pure parts: the SSE parser, sweep grids, the sensitivity digest, requests, phasing series. */
+import { describe, expect, it } from 'vitest';
+import { SseParser } from '../../web/src/lib/sse.ts';
+import {
+  axisFromForm,
+  axisGrid,
+  axisProblem,
+  digestSensitivity,
+  kilotonnes,
+  millions,
+  monteCarloProblem,
+  monteCarloRequest,
+  DEFAULT_MONTE_CARLO,
+  parameterLabel,
+  phasingSeries,
+  rangeText,
+  shadowText,
+  shortLabel,
+  slopeText,
+  sweepGrid,
+  sweepLine,
+} from '../../web/src/lib/analysis.ts';
+import { failureWords } from '../../web/src/panels/analysis-panel.ts';
+import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
+import { SweepAxis } from '../../server/analysis/sweep.ts';
+import { axisValues } from '../../server/analysis/sweep.ts';
+import type { SweepResult, SweepRow } from '../../server/analysis/sweep.ts';
+import type { ParameterRange, SensitivityReport } from '../../server/analysis/sensitivity.ts';
+import type { PhasingResult } from '../../server/analysis/phasing.ts';
+import { DOMESTIC_COLOUR, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
+
+describe('server-sent events from a fetch body', () => {
+  it('parses events split anywhere, with CRLF, comments and multi-line data', () => {
+    const p = new SseParser();
+    const text = ': hello\r\nevent: progress\r\ndata: {"progress":{"done":1,"total":5}}\r\n\r\nevent: done\ndata: {"a":\ndata: 1}\n\n';
+    const events = [];
+    for (let i = 0; i < text.length; i += 3) events.push(...p.push(text.slice(i, i + 3)));
+    expect(events).toEqual([
+      { event: 'progress', data: '{"progress":{"done":1,"total":5}}', id: null },
+      { event: 'done', data: '{"a":\n1}', id: null },
+    ]);
+  });
+
+  it('an event without a name is a "message"; an unterminated one is dropped at the end', () => {
+    const p = new SseParser();
+    expect(p.push('data: x\n\ndata: y\n')).toEqual([{ event: 'message', data: 'x', id: null }]);
+    expect(p.end()).toEqual([]);
+  });
+});
+
+const row = (index: number, point: Record<string, number>, margin: number | null, binds: boolean, exportTonnes = 100): SweepRow => ({
+  index,
+  point,
+  status: margin == null ? 'infeasible' : 'optimal',
+  marginUsd: margin,
+  exportTonnes: margin == null ? null : exportTonnes,
+  domesticTonnes: 0,
+  domesticShare: 0.5,
+  ruleBinds: margin == null ? null : binds,
+  ruleCostUsd: 0,
+});
+
+describe('sweeps', () => {
+  it('the form becomes the API axis (port throughput in kt → t), accepted by the server schema', () => {
+    const port = axisFromForm({ parameter: 'nodeThroughput', node: 'port_aktau', from: 0, to: 1000, steps: 5 });
+    expect(port).toEqual({ parameter: 'nodeThroughput', node: 'port_aktau', from: 0, to: 1_000_000, steps: 5 });
+    expect(SweepAxis.safeParse(port).success).toBe(true);
+    const price = axisFromForm({ parameter: 'exportPriceMultiplier', node: 'port_aktau', from: 0.8, to: 1.4, steps: 7 });
+    expect(price).not.toHaveProperty('node');
+    expect(SweepAxis.safeParse(price).success).toBe(true);
+    // The grid is the server's.
+    expect(axisGrid(price)).toEqual(axisValues(SweepAxis.parse(price)));
+  });
+
+  it('says what is wrong with an axis before sending it', () => {
+    const ok = { parameter: 'domesticShare' as const, node: '', from: 0.5, to: 1, steps: 6 };
+    expect(axisProblem(ok, 'First parameter')).toBeNull();
+    expect(axisProblem({ ...ok, to: 1.2 }, 'First parameter')).toMatch(/between 0 and 1/);
+    expect(axisProblem({ ...ok, steps: 1 }, 'First parameter')).toMatch(/2 and 201 points/);
+    expect(axisProblem({ ...ok, from: Number.NaN }, 'X')).toMatch(/must be numbers/);
+    expect(axisProblem({ ...ok, parameter: 'nodeThroughput' }, 'X')).toMatch(/choose a port/);
+  });
+
+  it('a 1-D sweep as series in grid order; infeasible points are gaps', () => {
+    const result: SweepResult = { scenarioName: 's', parameters: ['freightMultiplier'], rows: [row(1, { freightMultiplier: 1 }, 20, false), row(0, { freightMultiplier: 0.8 }, 25, true), row(2, { freightMultiplier: 1.2 }, null, false)] };
+    expect(sweepLine(result)).toEqual({ xs: [0.8, 1, 1.2], margin: [25, 20, null], exportTonnes: [100, 100, null], ruleBinds: [true, false, false] });
+  });
+
+  it('a 2-D sweep as a grid: first parameter across, second up', () => {
+    const rows: SweepRow[] = [];
+    let i = 0;
+    for (const a of [1, 2, 3]) for (const b of [10, 20]) rows.push(row(i++, { exportPriceMultiplier: a, domesticShare: b }, a * 100 + b, b === 20));
+    const g = sweepGrid({ scenarioName: 's', parameters: ['exportPriceMultiplier', 'domesticShare'], rows });
+    expect(g.xs).toEqual([1, 2, 3]);
+    expect(g.ys).toEqual([10, 20]);
+    expect(g.margin).toEqual([
+      [110, 210, 310],
+      [120, 220, 320],
+    ]);
+    expect(g.ruleBinds[1]).toEqual([true, true, true]);
+  });
+
+  it('axis words name the port', () => {
+    expect(parameterLabel('nodeThroughput:port_aktau', () => 'Aktau Sea Commercial Port')).toBe('Aktau throughput');
+    expect(parameterLabel('fxKztPerUsd', () => '')).toBe('KZT per USD');
+  });
+});
+
+const param = (p: Partial<ParameterRange>): ParameterRange => ({
+  parameter: 'x',
+  kind: 'price',
+  id: 'x',
+  label: 'x',
+  unit: 'USD/t',
+  current: 0,
+  low: null,
+  high: null,
+  marginalValueUsd: 0,
+  priceGapUsdPerTonne: null,
+  tonnes: 0,
+  method: 'ranging',
+  explanation: '',
+  ...p,
+});
+
+describe('sensitivity in words', () => {
+  const report: SensitivityReport = {
+    scenarioName: 's',
+    status: 'optimal',
+    message: null,
+    marginUsd: 1,
+    shareCurve: [],
+    notes: [],
+    parameters: [
+      param({ kind: 'plant-capacity', unit: 't/yr', label: 'QazCement Industries / Sinoma cement plant, Baiganin district (Aktobe region) production capacity in 2027', marginalValueUsd: 13.5975, current: 1_300_000, low: 1_250_000, high: 1_400_000 }),
+      param({ kind: 'demand', unit: 't/yr', label: 'Atyrau region demand at 72.00 USD/t in 2027', marginalValueUsd: 19.65 }),
+      param({ kind: 'leg-capacity', unit: 't/yr', label: 'idle leg', marginalValueUsd: 0 }),
+      param({ kind: 'production-cost', label: 'plant cost', marginalValueUsd: -1_300_000, current: 25, low: 0, high: 38.6 }),
+      param({ kind: 'freight', label: 'freight on rail Makat junction (rail) → Atyrau station (rail)', marginalValueUsd: -600_000 }),
+      param({ kind: 'price', label: 'Aktobe region price, tier 3', priceGapUsdPerTonne: 12.27 }),
+      param({ kind: 'price', label: 'Atyrau region price, tier 3', priceGapUsdPerTonne: 0.35 }),
+      param({ kind: 'domestic-share', unit: 'share', explanation: 'The 50 % domestic rule does not bind.' }),
+    ],
+  };
+
+  it('keeps binding limits by shadow price, prices and costs by what they move, the closest unsold tiers', () => {
+    const d = digestSensitivity(report, 5);
+    expect(d.rule).toBe('The 50 % domestic rule does not bind.');
+    expect(d.shadowPrices.map((p) => p.marginalValueUsd)).toEqual([19.65, 13.5975]);
+    expect(d.ranges.map((p) => p.label)).toEqual(['plant cost', 'freight on rail Makat junction (rail) → Atyrau station (rail)']);
+    expect(d.nearlyPaying.map((p) => p.priceGapUsdPerTonne)).toEqual([0.35, 12.27]);
+    expect(digestSensitivity(report, 1).shadowPrices).toHaveLength(1);
+  });
+
+  it('says it in the product’s units', () => {
+    const [atyrau, plant] = digestSensitivity(report, 5).shadowPrices;
+    expect(shadowText(atyrau)).toBe('19.65 USD/t');
+    expect(rangeText(plant)).toBe('1.25 Mt – 1.40 Mt');
+    expect(shortLabel(plant.label)).toBe('Baiganin plant production capacity in 2027');
+    expect(shortLabel('freight on rail Makat junction (rail) → Atyrau station (rail)')).toBe('Rail freight Makat junction → Atyrau station');
+    expect(slopeText(param({ marginalValueUsd: -1_300_000 }))).toBe('−USD 1.3 m');
+    expect(rangeText(param({ low: 52.35 }))).toBe('from 52.35 USD/t up');
+    expect(rangeText(param({}))).toBe('any value');
+    expect(millions(27_893_075)).toBe('27.9 m');
+    expect(kilotonnes(650_000)).toBe('650');
+  });
+});
+
+describe('Monte Carlo request', () => {
+  it('from the small form: export prices and freight normal around 1, demand uniform ± spread; valid for the server', () => {
+    const req = monteCarloRequest({ name: 'What-if' }, DEFAULT_MONTE_CARLO);
+    expect(req.uncertainties).toEqual([
+      { parameter: 'price', group: 'export', distribution: { type: 'normal', mean: 1, sd: 0.15 } },
+      { parameter: 'freight', distribution: { type: 'normal', mean: 1, sd: 0.1 } },
+      { parameter: 'demand', group: 'all', distribution: { type: 'uniform', min: 0.9, max: 1.1 } },
+    ]);
+    expect(MonteCarloRequest.safeParse(req).success).toBe(true);
+    expect(monteCarloRequest({ name: 'x' }, { ...DEFAULT_MONTE_CARLO, freightSd: 0, demandSpread: 0 }).uncertainties).toHaveLength(1);
+  });
+
+  it('refuses impossible forms in words', () => {
+    expect(monteCarloProblem(DEFAULT_MONTE_CARLO)).toBeNull();
+    expect(monteCarloProblem({ ...DEFAULT_MONTE_CARLO, draws: 0 })).toMatch(/Draws/);
+    expect(monteCarloProblem({ ...DEFAULT_MONTE_CARLO, seed: 1.5 })).toMatch(/Seed/);
+    expect(monteCarloProblem({ ...DEFAULT_MONTE_CARLO, demandSpread: 2 })).toMatch(/Demand spread/);
+  });
+});
+
+describe('phasing series', () => {
+  it('domestic as one green series, then each export market in the export palette', () => {
+    const result = {
+      domesticTonnesByYear: [10, 20],
+      destinations: [
+        { marketId: 'atyrau', name: 'Atyrau', country: 'KZ', domestic: true, tonnesByYear: [10, 20], firstYear: 2027 },
+        { marketId: 'orenburg', name: 'Orenburg', country: 'RU', domestic: false, tonnesByYear: [5, 6], firstYear: 2027 },
+        { marketId: 'samara', name: 'Samara', country: 'RU', domestic: false, tonnesByYear: [0, 3], firstYear: 2028 },
+      ],
+    } as unknown as PhasingResult;
+    const s = phasingSeries(result);
+    expect(s.map((x) => x.name)).toEqual(['Domestic (Kazakhstan)', 'Orenburg', 'Samara']);
+    expect(s[0].colour).toBe(DOMESTIC_COLOUR);
+    expect(s[1].colour).toBe(EXPORT_COLOUR);
+    expect(s[2].colour).not.toBe(EXPORT_COLOUR);
+    expect(s[2].values).toEqual([0, 3]);
+  });
+});
+
+describe('refusals in words', () => {
+  it('401 and 403 name the planner key and where to enter it', () => {
+    expect(failureWords({ status: 401, code: 'unauthorized', summary: '', fields: [] })).toMatch(/planner API key.*Access/);
+    expect(failureWords({ status: 403, code: 'forbidden', summary: '', fields: [] })).toMatch(/viewer key.*planner key/);
+    expect(failureWords({ status: 422, code: 'unprocessable_model', summary: 'The scenario cannot be turned into a model: x', fields: [] })).toBe('The scenario cannot be turned into a model: x.');
+  });
+});
