@@ -1,0 +1,165 @@
+/**
+ * The analysis panel end to end: the built page served by the real service, driven in Debian's
+ * Chromium with a planner key. Share curve, a 1-D sweep followed live to 100 %, a small Monte Carlo
+ * with its histograms and robust markets ringed on the map, phasing, contracts; a viewer key is told
+ * in words why the analyses are refused. Screenshots go to test-artifacts/analysis-*.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathPoints } from '../../web/src/lib/charts/svg.ts';
+import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
+import { ARTIFACTS, browserAvailable, buildWeb, launchBrowser, PLANNER_KEY, startService, VIEWER_KEY, type Browser, type Service } from './harness.ts';
+
+const run = browserAvailable();
+
+describe.skipIf(!run)('the analysis panel', () => {
+  let service: Service;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await buildWeb();
+    service = await startService();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    await closeMonteCarloPools();
+  });
+
+  async function open(key: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.context.newPage();
+    if (viewport) await page.setViewportSize(viewport);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
+      errors.push(`external request: ${route.request().url()}`);
+      return route.abort();
+    });
+    await page.addInitScript((k) => localStorage.setItem('caspian.apiKey', k), key);
+    await page.goto(`${service.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await page.click('#toggle-analysis');
+    await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
+    await page.waitForTimeout(250);
+    return { page, errors };
+  }
+
+  it('draws the share curve, runs a 1-D sweep live to 100 % and a Monte Carlo with its histograms', async () => {
+    const { page, errors } = await open(PLANNER_KEY);
+    // The Results panel makes room: one right-hand panel at a time.
+    expect(await page.locator('#kpi-panel').evaluate((el) => el.classList.contains('collapsed'))).toBe(true);
+    expect(await page.locator('#toggle-analysis').getAttribute('aria-expanded')).toBe('true');
+
+    // Share curve: margin against the domestic share, the policy line, tables in words.
+    await page.click('#sensitivity-run');
+    const curve = page.locator('#share-curve-chart svg path.series');
+    await curve.waitFor({ timeout: 20_000 });
+    const d = (await curve.getAttribute('d')) ?? '';
+    expect(pathPoints(d).length).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('#share-curve-chart .policy-label').textContent()).toMatch(/rule now: 50 %/);
+    expect(await page.locator('#shadow-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#range-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#sensitivity-tables').textContent()).toMatch(/USD\/t/);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-share-curve.png') });
+
+    // Sweep: export prices × 0.8 … 1.4 in 5 points, followed through the server-sent events.
+    await page.getByRole('tab', { name: 'Sweeps' }).click();
+    await page.locator('#sweep-a1-steps').fill('5');
+    await page.click('#sweep-start');
+    await expect.poll(() => page.locator('#sweep-progress-text').textContent(), { timeout: 30_000 }).toMatch(/5 \/ 5 points \(100 %\)/);
+    const line = page.locator('#sweep-chart svg.line-chart path.series');
+    await line.first().waitFor({ timeout: 10_000 });
+    expect(await line.count()).toBe(2);
+    expect(pathPoints((await line.first().getAttribute('d')) ?? '').length).toBe(5);
+    expect(await page.locator('#sweep-status').textContent()).toMatch(/Done/);
+    expect(await page.locator('#sweep-csv').isVisible()).toBe(true);
+    const download = page.waitForEvent('download');
+    await page.click('#sweep-csv');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^sweep-job_.*\.csv$/);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-sweep-line.png') });
+
+    // Monte Carlo: 200 draws; histograms with percentiles, the rule-binds probability, robust markets ringed.
+    await page.getByRole('tab', { name: 'Monte Carlo' }).click();
+    await page.getByLabel('Draws').fill('200');
+    await page.click('#mc-start');
+    await expect.poll(() => page.locator('#mc-progress-text').textContent(), { timeout: 40_000 }).toMatch(/200 \/ 200 draws \(100 %\)/);
+    await page.locator('#mc-hist-margin svg.histogram').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#mc-hist-margin rect.bar').count()).toBeGreaterThan(3);
+    expect(await page.locator('#mc-hist-margin .percentile-label').allTextContents()).toEqual([expect.stringMatching(/^p5 /), expect.stringMatching(/^p50 /), expect.stringMatching(/^p95 /)]);
+    expect(await page.locator('#mc-hist-export svg').count()).toBe(1);
+    expect(await page.locator('#mc-hist-share svg').count()).toBe(1);
+    expect(await page.locator('#mc-rule-binds .kpi-value').textContent()).toMatch(/^\d+ %$/);
+    const robust = await page.locator('#mc-robust li').count();
+    expect(robust).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('path.robust-ring').count()).toBe(robust);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-montecarlo.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'analysis-page-robust.png') });
+
+    // The rings go with the panel.
+    await page.click('#toggle-kpi');
+    await expect.poll(() => page.locator('path.robust-ring').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('2-D sweep heat map, phasing bars and the contracts table', async () => {
+    const { page, errors } = await open(PLANNER_KEY);
+    await page.getByRole('tab', { name: 'Sweeps' }).click();
+    await page.locator('#sweep-a1-steps').fill('4');
+    await page.check('#sweep-two');
+    await page.locator('#sweep-a2-parameter').selectOption('domesticShare');
+    await page.locator('#sweep-a2-steps').fill('4');
+    await page.click('#sweep-start');
+    await page.locator('#sweep-chart svg.heatmap').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#sweep-chart rect.cell').count()).toBe(16);
+    expect(await page.locator('#sweep-chart .binds-flag').count()).toBeGreaterThan(0);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-sweep-heatmap.png') });
+
+    await page.getByRole('tab', { name: 'Phasing' }).click();
+    await page.click('#phasing-run');
+    await page.locator('#phasing-chart svg.stacked-bars').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#phasing-chart rect.segment[data-series="Domestic (Kazakhstan)"]').count()).toBe(5);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-phasing.png') });
+
+    await page.getByRole('tab', { name: 'Contracts' }).click();
+    await page.click('#contracts-run');
+    await page.locator('#contracts-table').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#contracts-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#contracts-table').textContent()).toMatch(/Sign/);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-contracts.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('tells a viewer key in words why an analysis is refused; tabs work from the keyboard; fits a tablet', async () => {
+    const { page } = await open(VIEWER_KEY, { width: 820, height: 1180 });
+    await expect.poll(() => page.locator('#analysis-role').textContent()).toMatch(/Viewer key/);
+    await page.click('#sensitivity-run');
+    await expect.poll(() => page.locator('#sensitivity-status').textContent()).toMatch(/viewer key.*planner key/i);
+    // Tabs: arrow keys move between them.
+    await page.getByRole('tab', { name: 'Share curve' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Sweeps' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('#analysis-sweeps').isVisible()).toBe(true);
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('#analysis-panel input, #analysis-panel select')].filter((el) => {
+        const id = el.getAttribute('id');
+        return !(id && document.querySelector(`label[for="${id}"]`)) && !el.closest('label') && !el.getAttribute('aria-label');
+      }).length,
+    );
+    expect(unlabelled).toBe(0);
+    const box = await page.locator('#analysis-panel').boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(820);
+    await page.screenshot({ path: join(ARTIFACTS, 'analysis-tablet.png') });
+    await page.close();
+  });
+});
