@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { Scenario, type Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
 import { ScenarioProblemsError, prepare } from '../analysis/common.ts';
-import { sensitivity } from '../analysis/sensitivity.ts';
+import { sensitivityInThread } from '../analysis/sensitivity-pool.ts';
 import { sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
 import { buildFastModel, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
 import { phasing, PhasingRequest } from '../analysis/phasing.ts';
@@ -122,7 +122,8 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       const scenario = capped(request.body.scenario);
       check(scenario);
       try {
-        return { ...(await sensitivity(scenario, networkOf(scenario), { curvePoints: request.body.curvePoints })) };
+        // In a worker thread: the solves take 0.15–0.4 s and must not hold up other requests.
+        return { ...(await sensitivityInThread(scenario, networkOf(scenario), { curvePoints: request.body.curvePoints })) };
       } catch (e) {
         throw unprocessable(e);
       }

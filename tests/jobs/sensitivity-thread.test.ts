@@ -1,0 +1,65 @@
+/**
+ * Sensitivity runs in a worker thread: while it solves, the event loop stays free and /health
+ * answers at once; the report is the one `sensitivity` gives in this thread.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { sensitivity } from '../../server/analysis/sensitivity.ts';
+import { shutdownSensitivityThreads } from '../../server/analysis/sensitivity-pool.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { shutdownSolverPool } from '../../server/solver/solve.ts';
+import { defaultNetwork } from '../analysis/helpers.ts';
+import { asPlanner, testApp } from '../api/helpers.ts';
+
+const phase2 = { name: 'Phase 2', phase: 2, horizon: { kind: 'annual', year: 2029 } };
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await testApp();
+});
+afterAll(async () => {
+  await app.close();
+  await shutdownSensitivityThreads();
+  await shutdownSolverPool();
+});
+
+describe('sensitivity off the event loop', () => {
+  it('gives the same report as in this thread', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/analysis/sensitivity', headers: asPlanner, payload: { scenario: phase2, curvePoints: 11 } });
+    expect(res.statusCode).toBe(200);
+    const here = await sensitivity(Scenario.parse(phase2), defaultNetwork(), { curvePoints: 11 });
+    expect(res.json()).toEqual(JSON.parse(JSON.stringify(here)));
+  });
+
+  it('/health answers at once while sensitivity reports are being computed', async () => {
+    const started = performance.now();
+    const reports = Array.from({ length: 3 }, () =>
+      app.inject({ method: 'POST', url: '/api/v1/analysis/sensitivity', headers: asPlanner, payload: { scenario: phase2, curvePoints: 21 } }).then((r) => {
+        expect(r.statusCode).toBe(200);
+        return performance.now() - started;
+      }),
+    );
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const health: number[] = [];
+    // Probe /health every 20 ms until the reports are done.
+    let pending = true;
+    const all = Promise.all(reports).finally(() => {
+      pending = false;
+    });
+    while (pending) {
+      const t = performance.now();
+      const res = await app.inject({ method: 'GET', url: '/health' });
+      expect(res.statusCode).toBe(200);
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const took = await all;
+    delay.disable();
+    expect(Math.max(...took)).toBeGreaterThan(150); // the reports did take a while
+    expect(health.length).toBeGreaterThan(3);
+    expect(Math.max(...health)).toBeLessThan(100);
+    expect(delay.max / 1e6).toBeLessThan(100);
+  });
+});
