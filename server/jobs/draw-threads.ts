@@ -39,6 +39,16 @@ export class DrawThreads {
     this.size = Math.max(1, Math.floor(size));
   }
 
+  /** Starts every thread and waits until they are ready (a worker warms up before it claims chunks). */
+  async start(): Promise<void> {
+    while (this.#slots.length < this.size) this.#slots.push(this.#spawn());
+    const started = Date.now();
+    while (this.#slots.some((s) => !s.ready)) {
+      if (this.#closed || Date.now() - started > 60_000) throw new Error('Monte Carlo threads did not start');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Solves draws [from, to) of the job `jobId`; the table's slot 0 is draw `from`. */
   solve(jobId: string, fast: FastModel, spec: DrawSpec, from: number, to: number): Promise<DrawTable> {
     if (this.#closed) return Promise.reject(new Error('the draw threads are closed'));

@@ -413,6 +413,8 @@ export class ChunkWorker {
     boss ??= await startBoss(options.connectionString, r, log);
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     const worker = new ChunkWorker(boss, pool, owns, concurrency, log);
+    // Threads loaded before the first claim: a chunk's time is its computing, not a thread's start.
+    await worker.#threads.start();
     await worker.#subscribe(r.pollingIntervalSeconds);
     log.info({ worker: worker.id, concurrency }, 'worker: waiting for chunks');
     return worker;

@@ -42,7 +42,6 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     workers = await Promise.all([startWorker(url), startWorker(url)]);
     const [a, b] = workers;
     const request = monteCarloRequest(2000, 21);
-    const expected = inProcess(request);
     const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
     await until('both workers to record chunks', async () => new Set((await chunksOf(id)).map((c) => c.worker)).size === 2);
     b.proc.kill('SIGTERM');
@@ -51,7 +50,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const job = await waitForJob(api, id);
     expect(job.status).toBe('done');
     expect(job.progress).toEqual({ done: 2000, total: 2000 });
-    expect(withoutTiming(job.result)).toEqual(await expected);
+    expect(withoutTiming(job.result)).toEqual(await inProcess(request));
     const chunks = await chunksOf(id);
     expect(chunks.map((c) => c.chunk)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(new Set(chunks.map((c) => c.worker))).toEqual(new Set([a.id, b.id]));
@@ -63,7 +62,6 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const [victim, survivor] = workers;
     const N = 3000;
     const request = monteCarloRequest(N, 99);
-    const expected = inProcess(request);
     const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
     const started = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk started' && l.jobId === id).map((l) => l.chunk as number);
     const finished = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk finished' && l.jobId === id).map((l) => l.chunk as number);
@@ -84,21 +82,23 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const result = job.result as { draws: number; statusCounts: Record<string, number> };
     expect(result.draws).toBe(N);
     expect(Object.values(result.statusCounts).reduce((s, n) => s + n, 0)).toBe(N);
-    expect(withoutTiming(job.result)).toEqual(await expected);
+    // The reference is computed after the job, so it does not compete with the workers for the CPU.
+    expect(withoutTiming(job.result)).toEqual(await inProcess(request));
 
-    // Every chunk exactly once, and the chunk the victim held was computed again by the survivor.
+    // Every chunk exactly once; the chunk the victim held came back from pg-boss (retried after its
+    // expiry) and is recorded once, by the survivor (or by the victim, had it written it just before dying).
     const chunks = await chunksOf(id);
     expect(chunks.map((c) => c.chunk)).toEqual(Array.from({ length: N / 50 }, (_, i) => i));
     expect(chunks.reduce((s, c) => s + c.units, 0)).toBe(N);
-    for (const c of claimed) {
-      const row = chunks.find((r) => r.chunk === c)!;
-      // Either the victim wrote it just before dying (and the retry found it written), or the survivor did.
-      if (row.worker !== victim.id) expect(row.worker).toBe(survivor.id);
-    }
-    expect(claimed.some((c) => chunks.find((r) => r.chunk === c)!.worker === survivor.id)).toBe(true);
-    const retried = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND retry_count > 0`, [id]);
-    const archived = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.archive WHERE data->>'jobId' = $1 AND retry_count > 0`, [id]);
-    expect(Number(retried[0].n) + Number(archived[0].n)).toBeGreaterThanOrEqual(1);
+    const retried = await sql<{ chunk: number }>(
+      url,
+      `SELECT (data->>'chunk')::int AS chunk FROM pgboss.job WHERE data->>'jobId' = $1 AND retry_count > 0
+       UNION SELECT (data->>'chunk')::int FROM pgboss.archive WHERE data->>'jobId' = $1 AND retry_count > 0`,
+      [id],
+    );
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    for (const { chunk } of retried) expect([survivor.id, victim.id]).toContain(chunks.find((r) => r.chunk === chunk)!.worker);
+    expect(retried.some(({ chunk }) => claimed.includes(chunk) || chunks.find((r) => r.chunk === chunk)!.worker === survivor.id)).toBe(true);
   });
 
   it('cancel from another API process: the job stays cancelled and the workers stop recording its chunks', async () => {
