@@ -2,10 +2,9 @@
  * Long analyses (sweeps, Monte Carlo) as jobs: an id, progress, a result when done, cancellation,
  * and listeners for server-sent events.
  *
- * Kept in memory, in this process: the Store has no place for analysis results (its runs are
- * immutable plans of stored scenarios). Jobs are lost on restart and forgotten an hour after they
- * finish. A store-backed registry needs: createJob(kind, request), updateJobProgress(id, done,
- * total), finishJob(id, status, result | error), getJob(id), deleteJobsFinishedBefore(time).
+ * Kept in memory, in this process: the in-process job queue (server/jobs/in-process.ts), used
+ * without DATABASE_URL. Jobs are lost on restart and forgotten an hour after they finish. With
+ * DATABASE_URL the pg-boss queue (server/jobs/pgboss.ts) keeps jobs in PostgreSQL instead.
  */
 import { randomBytes } from 'node:crypto';
 
