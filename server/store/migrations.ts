@@ -62,6 +62,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'api keys listed in the order they were added',
+    // SQLite rows already carry that order in rowid; the version keeps both stores in step.
+    sql: `CREATE INDEX IF NOT EXISTS api_keys_by_age ON api_keys (created_at);`,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -120,5 +126,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         created_at TIMESTAMPTZ NOT NULL
       );
     `,
+  },
+  {
+    version: 2,
+    name: 'api keys listed in the order they were added',
+    // Two keys added in the same millisecond tie on created_at: an insertion sequence breaks the tie.
+    sql: `ALTER TABLE api_keys ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
+          CREATE INDEX api_keys_by_age ON api_keys (created_at, seq);`,
   },
 ];

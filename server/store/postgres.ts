@@ -367,7 +367,7 @@ export class PostgresStore implements Store {
 
   async listApiKeys(): Promise<StoredApiKey[]> {
     const { rows } = await this.#query<{ id: string; role: Role; sha256: string; created_at: Date }>(
-      'SELECT id, role, sha256, created_at FROM api_keys ORDER BY created_at, id',
+      'SELECT id, role, sha256, created_at FROM api_keys ORDER BY created_at, seq',
     );
     return rows.map((r) => ({ id: r.id, role: r.role, sha256: r.sha256, createdAt: iso(r.created_at) }));
   }

@@ -254,7 +254,7 @@ export class SqliteStore implements Store {
   }
 
   async listApiKeys(): Promise<StoredApiKey[]> {
-    const rows = this.#db.prepare('SELECT id, role, sha256, created_at FROM api_keys ORDER BY created_at').all() as {
+    const rows = this.#db.prepare('SELECT id, role, sha256, created_at FROM api_keys ORDER BY created_at, rowid').all() as {
       id: string;
       role: Role;
       sha256: string;
