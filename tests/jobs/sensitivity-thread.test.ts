@@ -2,7 +2,6 @@
  * Sensitivity runs in a worker thread: while it solves, the event loop stays free and /health
  * answers at once (on the request thread, one report holds every probe up for its 0.15–0.4 s); the report is the one `sensitivity` gives in this thread.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sensitivity } from '../../server/analysis/sensitivity.ts';
@@ -40,8 +39,6 @@ describe('sensitivity off the event loop', () => {
         return performance.now() - started;
       }),
     );
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
     const health: number[] = [];
     // Probe /health every 20 ms until the reports are done.
     let pending = true;
@@ -56,10 +53,11 @@ describe('sensitivity off the event loop', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const took = await all;
-    delay.disable();
-    expect(Math.max(...took)).toBeGreaterThan(150); // the reports did take a while
+    // No absolute times: the probes kept being answered while the reports ran (several of them, each
+    // a small fraction of a report). On the request thread one report holds every probe up for its
+    // whole length, so only one or two probes get through and each takes as long as a report.
     expect(health.length).toBeGreaterThan(3);
-    expect(Math.max(...health)).toBeLessThan(150);
-    expect(delay.max / 1e6).toBeLessThan(150);
+    const slowestProbe = Math.max(...health);
+    expect(slowestProbe).toBeLessThan(0.5 * Math.max(...took));
   });
 });
