@@ -20,14 +20,17 @@ const optimise = (base: string) =>
 describe('real socket', () => {
   it('answers /health at once while long solves are running', async () => {
     const { app, base } = await listening(1_500);
+    const solvesStarted = performance.now();
     const solves = [optimise(base), optimise(base), optimise(base)];
     await new Promise((r) => setTimeout(r, 100));
     const started = performance.now();
     const health = await fetch(`${base}/health`);
     const healthMs = performance.now() - started;
     expect(health.status).toBe(200);
-    expect(healthMs).toBeLessThan(300);
     const answers = await Promise.all(solves);
+    const solvesMs = performance.now() - solvesStarted;
+    // Relative, not absolute: /health came back in a small fraction of the time the solves held.
+    expect(healthMs).toBeLessThan(0.25 * solvesMs);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(answers[0]!.headers.get('x-request-id')).toBeTruthy();
     await app.close();
