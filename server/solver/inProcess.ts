@@ -17,8 +17,16 @@ export async function solveModelInProcess(model: LpModel, options: SolveModelOpt
   let engine: EngineName = 'highs';
   try {
     engine = chooseEngine(model, options).engine;
-    if (engine === 'jsLpSolver') return await solveWithJsLpSolver(model, options);
     const { solveWithHighs } = await import('./highs.ts');
+    if (engine === 'jsLpSolver') {
+      const result = await solveWithJsLpSolver(model, options);
+      // javascript-lp-solver's optimal answers are verified against the model, but a verdict of
+      // "infeasible" or "unbounded" cannot be: on badly scaled rows it has called feasible models
+      // infeasible. When the engine was chosen for speed, HiGHS confirms any such verdict.
+      if (result.status === 'optimal' || (options.engine ?? 'auto') !== 'auto') return result;
+      engine = 'highs';
+      return await solveWithHighs(model, options);
+    }
     return await solveWithHighs(model, options);
   } catch (e) {
     return { status: 'error', message: `solve failed: ${errorMessage(e)}`, stats: makeStats(model, engine, 'unknown', 0) };
