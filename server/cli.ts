@@ -12,10 +12,12 @@ import { withDistances } from './core/pipeline.ts';
 import { effectiveNetwork } from './core/scenario.ts';
 import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';
-import { formatPlanReport } from './report.ts';
-import { shutdownSolverPool } from './solver/solve.ts';
+import { nearOptimalAlternatives } from './analysis/alternatives.ts';
+import { formatAlternativesReport, formatPlanReport } from './report.ts';
+import { shutdownSolverPool, solveModel } from './solver/solve.ts';
 
-const USAGE = 'usage: npm run optimise -- <scenario.json> [--engine auto|highs|jsLpSolver] [--json]';
+const USAGE =
+  'usage: npm run optimise -- <scenario.json> [--engine auto|highs|jsLpSolver] [--json] [--alternatives [--tolerance 0.01]]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -31,7 +33,13 @@ async function main(): Promise<number> {
   try {
     args = parseArgs({
       allowPositionals: true,
-      options: { engine: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        engine: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        alternatives: { type: 'boolean', default: false },
+        tolerance: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     fail(`${(e as Error).message}\n${USAGE}`);
@@ -44,6 +52,8 @@ async function main(): Promise<number> {
   if (!file) fail(`no scenario file given\n${USAGE}`);
   const engine = EngineChoice.safeParse(args.values.engine ?? 'auto');
   if (!engine.success) fail(`unknown engine "${args.values.engine}" (choose auto, highs or jsLpSolver)`);
+  const tolerance = args.values.tolerance === undefined ? 0.01 : Number(args.values.tolerance);
+  if (!(tolerance >= 0 && tolerance < 1)) fail(`--tolerance must be a share between 0 and 1 (got "${args.values.tolerance}")`);
 
   let text: string;
   try {
@@ -65,7 +75,12 @@ async function main(): Promise<number> {
   if (problems.length > 0) fail(`${file} cannot be a model:\n${problems.map((p) => `  - ${p.path.join('.')}: ${p.message}`).join('\n')}`);
 
   const plan = await optimise(scenario, network, { engine: engine.data });
-  process.stdout.write(args.values.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlanReport(plan)}\n`);
+  const alternatives =
+    args.values.alternatives && plan.status === 'optimal' && scenario.objective === 'margin'
+      ? await nearOptimalAlternatives(scenario, network, (model) => solveModel(model, { engine: engine.data, timeLimitMs: scenario.timeLimitMs }), { tolerance })
+      : null;
+  if (args.values.json) process.stdout.write(`${JSON.stringify(alternatives ? { plan, alternatives } : plan, null, 2)}\n`);
+  else process.stdout.write(`${formatPlanReport(plan)}\n${alternatives ? `${formatAlternativesReport(alternatives)}\n` : ''}`);
   return plan.status === 'optimal' ? 0 : 1;
 }
 

@@ -2,6 +2,7 @@
  * A plan as a readable text report for the terminal: KPIs, markets, routes, why.
  */
 import { formatPct, formatTonnes, formatUsd } from './core/explain.ts';
+import type { Alternatives } from './analysis/alternatives.ts';
 import type { Plan } from './core/plan-schema.ts';
 
 function table(headers: string[], rows: string[][], alignRight: boolean[]): string {
@@ -90,5 +91,33 @@ export function formatPlanReport(plan: Plan): string {
     `Solver: ${plan.solver.engine} ${plan.solver.engineVersion}, ${plan.solver.variables} variables, ${plan.solver.rows} rows, build ${plan.solver.buildMs} ms, solve ${plan.solver.solveMs} ms, total ${plan.solver.totalMs} ms`,
     `inputsHash: ${plan.inputsHash}`,
   );
+  return out.join('\n');
+}
+
+/** Room to negotiate: each market's tonnes range within the tolerance, and the alternative plans. */
+export function formatAlternativesReport(alt: Alternatives): string {
+  const out: string[] = [];
+  out.push('', `ROOM TO NEGOTIATE (plans within ${formatPct(alt.tolerance)} of the best margin, ${formatUsd(alt.bestMarginUsd)} USD)`);
+  const markets = alt.markets
+    .filter((m) => m.maxTonnes > 0.5)
+    .sort((a, b) => b.planTonnes - a.planTonnes || b.maxTonnes - a.maxTonnes);
+  out.push(
+    table(
+      ['market', 'kind', 'best plan', 'least', 'most'],
+      markets.map((m) => [m.name, m.domestic ? 'domestic' : 'export', formatTonnes(m.planTonnes), formatTonnes(m.minTonnes), formatTonnes(m.maxTonnes)]),
+      [false, false, true, true, true],
+    ),
+  );
+  // Each alternative sits on the tolerance line: it gives up the whole tolerance for its extreme.
+  // For a market the best plan leaves out, the margin given up per tonne served says what it costs.
+  out.push(`Alternatives (each gives up at most ${formatUsd(alt.bestMarginUsd - alt.floorMarginUsd)} USD):`);
+  for (const p of alt.plans) {
+    const changes = Object.entries(p.changedMarkets)
+      .map(([id, c]) => `${alt.markets.find((m) => m.marketId === id)?.name ?? id} ${formatTonnes(c.bestTonnes)} → ${formatTonnes(c.tonnes)}`)
+      .join('; ');
+    const served = p.label.startsWith('serve ') ? Object.values(p.changedMarkets).find((c) => c.bestTonnes === 0 && c.tonnes > 0) : undefined;
+    const perTonne = served ? `, ${formatUsd(p.marginGivenUpUsd / served.tonnes)} USD per tonne served` : '';
+    out.push(`  • ${p.label}: gives up ${formatUsd(p.marginGivenUpUsd)} USD${perTonne}, domestic ${formatPct(p.domesticShare)}${changes ? ` — ${changes}` : ''}`);
+  }
   return out.join('\n');
 }

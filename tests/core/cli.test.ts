@@ -31,6 +31,14 @@ describe('npm run optimise', () => {
     expect(plan.solver.engine).toBe('jsLpSolver');
   });
 
+  it('--alternatives adds the room to negotiate: ranges per market and alternative plans', () => {
+    const r = run('data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '0.02');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('ROOM TO NEGOTIATE (plans within 2.0 % of the best margin');
+    expect(r.stdout).toMatch(/most kept at home: gives up/);
+    expect(r.stdout).toMatch(/serve Kostanay region: .* USD per tonne served/);
+  });
+
   it('bad input gives a clear message and exit code 2, never a stack trace', () => {
     const cases: [string[], RegExp][] = [
       [[], /no scenario file given/],
@@ -39,6 +47,7 @@ describe('npm run optimise', () => {
       [[file('bad.json', JSON.stringify({ name: 'x', policy: { domesticShare: 1.5 } }))], /policy\.domesticShare: .*1/],
       [[file('unknown.json', JSON.stringify({ name: 'x', overrides: { legs: { nowhere: { capacityTonnesPerYear: 5 } } } }))], /override for unknown leg "nowhere"/],
       [['data/scenarios/phase1-annual.json', '--engine', 'cplex'], /unknown engine "cplex"/],
+      [['data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '7'], /--tolerance must be a share between 0 and 1/],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);
