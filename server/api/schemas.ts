@@ -7,6 +7,10 @@ import { z } from 'zod';
 import { Network, Scenario } from '../core/schema.ts';
 import { MarketResult, Plan, PlanStatus, Kpis } from '../core/plan-schema.ts';
 import { ERROR_STATUS, type ErrorCode } from './errors.ts';
+// A real plan of the default phase-1 scenario, cut to a few markets, legs and one flow for the docs.
+import EXAMPLE_PLAN from './examples/plan-phase1.json' with { type: 'json' };
+
+export { EXAMPLE_PLAN };
 
 export const EXAMPLE_SCENARIO = {
   name: 'Phase 1, base prices',
@@ -26,9 +30,13 @@ if (!z.globalRegistry.has(Scenario)) {
     examples: [EXAMPLE_SCENARIO],
   });
   z.globalRegistry.add(Network, { id: 'Network', description: 'Plants, markets, transit nodes and legs, with sources.' });
-  z.globalRegistry.add(Plan, { id: 'Plan', description: 'An optimised plan: status, KPIs, markets, legs, flows, why.' });
-  z.globalRegistry.add(Kpis, { id: 'Kpis' });
-  z.globalRegistry.add(MarketResult, { id: 'MarketResult' });
+  z.globalRegistry.add(Plan, {
+    id: 'Plan',
+    description: 'An optimised plan: status, KPIs, markets, legs, flows, why.',
+    examples: [EXAMPLE_PLAN],
+  });
+  z.globalRegistry.add(Kpis, { id: 'Kpis', examples: [EXAMPLE_PLAN.kpis] });
+  z.globalRegistry.add(MarketResult, { id: 'MarketResult', examples: [EXAMPLE_PLAN.markets[0]] });
 }
 
 export const ErrorBody = z
