@@ -8,12 +8,11 @@
  *   npm run bench:api                      # 5 s per case
  *   BENCH_SECONDS=15 npm run bench:api
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { startServer, type ServerProcess } from '../tests/support/server.ts';
 
 /** The part of autocannon's API used here (the package ships no type declarations). */
 interface AutocannonResult {
@@ -34,20 +33,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const KEY = 'bench-planner-key-0123456789';
-const ROOT = new URL('..', import.meta.url).pathname;
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const DEFAULT_SCENARIO = { name: 'Benchmark: phase 1, default network' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Case {
   readonly name: string;
@@ -86,33 +73,15 @@ async function measure(base: string, c: Case): Promise<Measured> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'caspian-bench-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts'], {
-  cwd: ROOT,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'bench.db'),
-    API_KEYS: `planner:${KEY}`,
-    SOLVE_RATE_LIMIT: '0',
-    LOG_LEVEL: 'warn',
-  },
-});
-
+let server: ServerProcess | null = null;
 try {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the server did not start within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  server = await startServer({
+    how: 'node',
+    detached: false,
+    stderr: 'inherit',
+    env: { DATABASE_PATH: join(dir, 'bench.db'), API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0' },
+  });
+  const { base } = server;
 
   const scenario = (await (await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify(DEFAULT_SCENARIO) })).json()) as { id: string };
   const run = (await (await fetch(`${base}/api/v1/scenarios/${scenario.id}/runs`, { method: 'POST', headers: auth })).json()) as { id: string };
@@ -149,7 +118,6 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

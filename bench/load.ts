@@ -13,12 +13,11 @@
  *
  * Solves are not rate-limited for the run (SOLVE_RATE_LIMIT=0 in the server's environment only).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer, type ServerProcess } from '../tests/support/server.ts';
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -48,20 +47,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const DATABASE_URL = process.env.DATABASE_URL?.trim() || null;
 const KEY = 'load-planner-key-0123456789';
-const ROOT = new URL('..', import.meta.url).pathname;
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const SCENARIO = { name: 'Load: phase 1, default network', phase: 1, policy: { domesticShare: 0.5, basis: 'sales' } };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
@@ -69,35 +56,17 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'caspian-load-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts'], {
-  cwd: ROOT,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'load.db'),
-    DATABASE_URL: DATABASE_URL ?? '',
-    API_KEYS: `planner:${KEY}`,
-    SOLVE_RATE_LIMIT: '0',
-    LOG_LEVEL: 'warn',
-  },
-});
-
+let server: ServerProcess | null = null;
 try {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`${base}/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the server was not ready within 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  server = await startServer({
+    how: 'node',
+    detached: false,
+    stderr: 'inherit',
+    waitFor: '/ready',
+    startTimeoutMs: 60_000,
+    env: { DATABASE_PATH: join(dir, 'load.db'), DATABASE_URL: DATABASE_URL ?? '', API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0' },
+  });
+  const { base } = server;
 
   // Something to read: a few scenarios and a stored run. Warm the solver workers.
   for (let i = 0; i < 20; i++) await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify({ ...SCENARIO, name: `seed ${i}` }) });
@@ -159,7 +128,6 @@ try {
   console.log(`errors (non-2xx + socket errors + timeouts): ${errors}`);
   if (errors > 0) process.exitCode = 1;
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCENARIO } from './helpers.ts';
-import { exited, freePort, killAllServers, signalGroup, startServer } from '../support/server.ts';
+import { exited, freePort, killAllServers, startServer } from '../support/server.ts';
 import { STORES } from '../support/stores.ts';
 
 const PLANNER = 'restart-planner-key-123';
@@ -38,8 +38,7 @@ describe.each(STORES)('server process on $name', (kind) => {
       }
     });
     while (acknowledged.length < 150) await new Promise((r) => setTimeout(r, 20));
-    signalGroup(first.child, 'SIGKILL');
-    await exited(first.child);
+    await first.kill9();
     writing = false;
     await Promise.all(writers);
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createTestDatabase } from '../support/postgres.ts';
+import { exited } from '../support/server.ts';
 import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
 import { SweepRequest } from '../../server/analysis/sweep.ts';
 import type { JobQueue, JobView } from '../../server/jobs/queue.ts';
@@ -104,7 +105,7 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
     env: { ...process.env, ...FAST_RETRY_ENV, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const w: WorkerProcess = { proc, lines: [], id: '', exited: new Promise((resolve) => proc.on('exit', (code) => resolve(code))) };
+  const w: WorkerProcess = { proc, lines: [], id: '', exited: exited(proc) };
   let buffer = '';
   let stderr = '';
   proc.stdout!.on('data', (chunk: Buffer) => {

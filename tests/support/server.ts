@@ -1,7 +1,8 @@
 /**
- * The real server process for tests: `npx tsx server/server.ts` (as a user starts it) or
- * `node --import tsx` (to watch its exit code), in its own process group so a signal to the group
- * reaches the server itself. Stopped with SIGKILL by `killAllServers` after each test.
+ * The real server process, for tests and benchmarks: `npx tsx server/server.ts` (as a user starts
+ * it) or `node --import tsx` (to watch its exit code), by default in its own process group so a
+ * signal to the group reaches the server itself. Tests stop theirs with SIGKILL by `killAllServers`
+ * after each test; benchmarks with `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -9,6 +10,7 @@ import { createServer } from 'node:net';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -21,49 +23,75 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ServerOptions {
-  readonly port: number;
+  /** Default: a free port. */
+  readonly port?: number;
   /** Store and keys: DATABASE_PATH or DATABASE_URL, API_KEYS, … */
   readonly env: Record<string, string>;
   readonly how?: 'npx' | 'node';
   readonly startTimeoutMs?: number;
+  /** What must answer 200 before the server counts as started: `/health` (default) or `/ready` (the store too). */
+  readonly waitFor?: '/health' | '/ready';
+  /** `pipe` (default): kept for failure messages; `inherit`: written through as it comes. */
+  readonly stderr?: 'pipe' | 'inherit';
+  /**
+   * Own process group (default), so `signalGroup` reaches the server behind npx; false keeps it in
+   * the caller's group, so Ctrl-C in a terminal stops the server with the caller.
+   */
+  readonly detached?: boolean;
 }
 
 export interface ServerProcess {
   readonly child: ChildProcess;
+  readonly port: number;
   readonly base: string;
-  /** What the server wrote to stderr so far (for failure messages). */
+  /** What the server wrote to stderr so far (for failure messages; empty with `stderr: 'inherit'`). */
   stderr(): string;
+  /** SIGTERM (a clean shutdown); resolves with the exit code once the process has exited. */
+  stop(): Promise<number | null>;
+  /** SIGKILL (kill -9); resolves once the process has exited. */
+  kill9(): Promise<number | null>;
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const how = options.how ?? 'npx';
+  const detached = options.detached ?? true;
+  const port = options.port ?? (await freePort());
   const [command, args] =
     how === 'npx' ? ['npx', ['tsx', 'server/server.ts']] : [process.execPath, ['--import', 'tsx', 'server/server.ts']];
   const child = spawn(command as string, args as string[], {
     cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env },
+    detached,
+    stdio: ['ignore', 'ignore', options.stderr ?? 'pipe'],
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env },
   });
   children.push(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-20_000);
   });
-  const base = `http://127.0.0.1:${options.port}`;
+  const signal = (name: NodeJS.Signals) => {
+    if (detached) signalGroup(child, name);
+    else child.kill(name);
+    return exited(child);
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const server: ServerProcess = { child, port, base, stderr: () => stderr, stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') };
+  const path = options.waitFor ?? '/health';
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base, stderr: () => stderr };
+      if ((await fetch(`${base}${path}`)).ok) return server;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  await server.kill9();
   throw new Error(`server did not start in time: ${stderr}`);
 }
 
+/** Resolves with the exit code once the process has exited (at once if it already has). */
 export const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) =>
     child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
