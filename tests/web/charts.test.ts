@@ -8,6 +8,7 @@ import { lineChart } from '../../web/src/lib/charts/line.ts';
 import { heatmap, normalise } from '../../web/src/lib/charts/heatmap.ts';
 import { histogram, labelRows } from '../../web/src/lib/charts/histogram.ts';
 import { stack, stackedBars } from '../../web/src/lib/charts/stacked-bars.ts';
+import { bandExtent, rangeBars } from '../../web/src/lib/charts/range-bars.ts';
 import { EXPORT_COLOUR } from '../../web/src/lib/style.ts';
 
 describe('scales and ticks', () => {
@@ -259,5 +260,50 @@ describe('stacked bars', () => {
     expect(b.y.domain[1]).toBeGreaterThanOrEqual(2_500_000);
     expect(b.svg.match(/class="capacity"/g)).toHaveLength(2);
     expect(b.svg.match(/class="segment"/g)).toHaveLength(4);
+  });
+});
+
+describe('range bars', () => {
+  const rows = [
+    { id: 'atyrau', label: 'Atyrau', min: 421_000, max: 550_000, value: 450_000, colour: '#2f7d32', note: '421–550 kt' },
+    { id: 'astrakhan', label: 'Astrakhan', min: 58_800, max: 304_500, value: 150_000, colour: '#6a3fb5', note: '59–304 kt' },
+    { id: 'fixed', label: 'Fixed <one>', min: 100_000, max: 100_000, value: 100_000, colour: '#2f7d32', note: '100 kt' },
+    { id: 'baku', label: 'Baku', min: 0, max: 54_800, value: 0, colour: '#6a3fb5', note: '0–55 kt' },
+  ];
+
+  it('a band spans min to max on the scale, widened about its centre when too narrow', () => {
+    const x = linearScale([0, 100], [0, 200]);
+    expect(bandExtent(10, 30, x, 2)).toEqual([20, 60]);
+    expect(bandExtent(30, 10, x, 2)).toEqual([20, 60]);
+    expect(bandExtent(50, 50, x, 4)).toEqual([98, 102]);
+  });
+
+  it('one row per item: band, tick at the value, rows top to bottom, the divider leaves a gap', () => {
+    const b = rangeBars({ title: 'Room', rows, x: { label: 'kt', format: (v) => String(v / 1000) }, divider: { at: 3, label: 'Not in the best plan' }, legend: [{ label: 'domestic', colour: '#2f7d32', kind: 'box' }], tickLabel: 'best plan' });
+    expect(b.bars.map((r) => r.id)).toEqual(['atyrau', 'astrakhan', 'fixed', 'baku']);
+    expect(b.svg.match(/class="range-band"/g)).toHaveLength(4);
+    expect(b.svg.match(/class="plan-tick"/g)).toHaveLength(4);
+    for (const [i, r] of b.bars.entries()) {
+      expect(r.x0).toBeCloseTo(Math.min(b.x(rows[i].min), (b.x(rows[i].min) + b.x(rows[i].max)) / 2 - 1), 6);
+      expect(r.tick).toBeCloseTo(b.x(rows[i].value), 6);
+      expect(r.tick).toBeGreaterThanOrEqual(r.x0 - 1e-9);
+      expect(r.tick).toBeLessThanOrEqual(r.x1 + 1e-9);
+    }
+    // A fixed value still shows as a 2 px band.
+    expect(b.bars[2].x1 - b.bars[2].x0).toBeCloseTo(2, 6);
+    const gaps = b.bars.slice(1).map((r, i) => r.y - b.bars[i].y);
+    expect(gaps[0]).toBeCloseTo(gaps[1], 6);
+    expect(gaps[2]).toBeGreaterThan(gaps[1]);
+    // The axis starts at zero and reaches the largest maximum; names are escaped.
+    expect(b.x.domain[0]).toBe(0);
+    expect(b.x.domain[1]).toBeGreaterThanOrEqual(550_000);
+    expect(b.svg).toContain('Fixed &lt;one&gt;');
+    expect(b.svg).toContain('class="divider"');
+    expect(b.svg).toContain('best plan');
+  });
+
+  it('no divider when it would sit at either end', () => {
+    const b = rangeBars({ title: 'Room', rows: rows.slice(0, 2), x: { label: 'kt', format: String }, divider: { at: 2, label: 'x' } });
+    expect(b.svg).not.toContain('class="divider"');
   });
 });
