@@ -9,13 +9,14 @@ import type { MonteCarloRequestInput, MonteCarloResult } from '../../server/anal
 import type { PhasingRequestInput, PhasingResult } from '../../server/analysis/phasing.ts';
 import type { ContractsReport } from '../../server/analysis/contracts.ts';
 import type { JobView } from '../../server/analysis/jobs.ts';
+import type { Alternatives } from '../../server/analysis/alternatives.ts';
 import { storedApiKey, type Result } from './api.ts';
 import { errorReport, type ErrorReport } from './lib/api-errors.ts';
 import { SseParser } from './lib/sse.ts';
 
 const BASE = '/api/v1/analysis';
 
-export type { JobView, SensitivityReport, SweepResult, MonteCarloResult, PhasingResult, ContractsReport };
+export type { JobView, SensitivityReport, SweepResult, MonteCarloResult, PhasingResult, ContractsReport, Alternatives };
 /** The phasing answer: the chart figures plus the plan's reasons (the plan itself stays on the server). */
 export type PhasingAnswer = Omit<PhasingResult, 'plan'> & { why?: unknown };
 export interface JobAccepted {
@@ -67,6 +68,8 @@ export const analysisApi = {
   cancel: (id: string) => send<JobView>('DELETE', `/jobs/${encodeURIComponent(id)}`),
   phasing: (body: PhasingRequestInput, signal?: AbortSignal) => send<PhasingAnswer>('POST', '/phasing', body, signal),
   contracts: (scenario: unknown, signal?: AbortSignal) => send<ContractsReport>('POST', '/contracts', { scenario }, signal),
+  /** Room to negotiate: a read, so viewer keys (and public reads) may ask it. */
+  alternatives: (scenario: unknown, tolerance: number, signal?: AbortSignal) => send<Alternatives>('POST', '/alternatives', { scenario, tolerance }, signal),
 
   /** A finished job's CSV, fetched with the key (a plain link could not send it). */
   async csv(id: string): Promise<Result<string>> {

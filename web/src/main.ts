@@ -206,16 +206,17 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
     return { ok: true, scenario: scenario as Record<string, unknown> & { name: string }, domesticShare: state.form.domesticShare };
   },
   network: () => state.network,
-  onRobustMarkets(ids) {
-    highlightLayer.set(ids);
+  onHighlight(ids, kind) {
+    highlightLayer.set(ids, kind);
     drawHighlight();
-    document.body.dataset.robustRings = String(highlightLayer.count);
+    document.body.dataset.robustRings = String(kind === 'robust' ? highlightLayer.count : 0);
+    document.body.dataset.roomRings = String(kind === 'room' ? highlightLayer.count : 0);
   },
 });
 
 function showRole(role: Role): void {
   scenarioPanel.setRole(role);
-  analysisPanel.setRole(role);
+  analysisPanel.setRole(role, state.publicRead);
 }
 showRole(state.role);
 

@@ -1,11 +1,17 @@
-/** Rings around chosen markets (the Monte Carlo's robust markets) drawn over the market circles. */
+/**
+ * Rings around chosen markets drawn over the market circles: the Monte Carlo's robust markets (a
+ * bold amber ring) or the markets with room to negotiate (the same ring, thinner and dashed).
+ */
 import L from 'leaflet';
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { tonnesIn } from '../lib/scales.ts';
 
+export type HighlightKind = 'robust' | 'room';
+
 export class HighlightLayer {
   private readonly group = L.layerGroup();
   private ids: ReadonlySet<string> = new Set();
+  private kind: HighlightKind = 'robust';
 
   constructor(map: L.Map) {
     this.group.addTo(map);
@@ -15,8 +21,9 @@ export class HighlightLayer {
     return this.ids.size;
   }
 
-  set(ids: readonly string[] | null): void {
+  set(ids: readonly string[] | null, kind: HighlightKind = 'robust'): void {
     this.ids = new Set(ids ?? []);
+    this.kind = kind;
   }
 
   /** Rings just outside each chosen market's circle (same radius scale as the place layer). */
@@ -24,13 +31,25 @@ export class HighlightLayer {
     this.group.clearLayers();
     if (!plan || this.ids.size === 0) return;
     const renderer = L.svg({ pane: 'placePane' });
+    const room = this.kind === 'room';
     for (const m of plan.markets) {
       if (!this.ids.has(m.id)) continue;
       const tonnes = tonnesIn(m, period);
-      const r = (tonnes > 0 ? radius(tonnes) : 4) + 5;
+      const r = (tonnes > 0 ? radius(tonnes) : 4) + (room ? 4 : 5);
       const at = L.latLng(m.lat, m.lng);
-      L.circleMarker(at, { renderer, pane: 'placePane', radius: r + 1.5, color: '#111', weight: 1, opacity: 0.7, fill: false, interactive: false }).addTo(this.group);
-      L.circleMarker(at, { renderer, pane: 'placePane', radius: r, color: '#f59e0b', weight: 3.5, opacity: 1, fill: false, interactive: false, className: 'robust-ring' }).addTo(this.group);
+      L.circleMarker(at, { renderer, pane: 'placePane', radius: r + 1.5, color: '#111', weight: 1, opacity: room ? 0.45 : 0.7, fill: false, interactive: false }).addTo(this.group);
+      L.circleMarker(at, {
+        renderer,
+        pane: 'placePane',
+        radius: r,
+        color: '#f59e0b',
+        weight: room ? 2 : 3.5,
+        opacity: room ? 0.9 : 1,
+        dashArray: room ? '4 3' : undefined,
+        fill: false,
+        interactive: false,
+        className: room ? 'room-ring' : 'robust-ring',
+      }).addTo(this.group);
     }
   }
 }

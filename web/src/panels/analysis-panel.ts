@@ -1,11 +1,11 @@
 /**
  * The analysis panel: the share curve with sensitivity ranges and shadow prices, sweeps, Monte Carlo,
- * phasing and contracts for the scenario on screen. Charts are SVG text from lib/charts; long
+ * phasing, contracts and the room to negotiate for the scenario on screen. Charts are SVG text from lib/charts; long
  * analyses are server jobs followed live through their progress events.
  */
 import type { Network } from '../../../server/core/schema.ts';
 import type { ParameterRange } from '../../../server/analysis/sensitivity.ts';
-import { analysisApi, type ContractsReport, type JobView, type MonteCarloResult, type PhasingAnswer, type SensitivityReport, type SweepResult } from '../analysis-api.ts';
+import { analysisApi, type Alternatives, type ContractsReport, type JobView, type MonteCarloResult, type PhasingAnswer, type SensitivityReport, type SweepResult } from '../analysis-api.ts';
 import type { Result } from '../api.ts';
 import { downloadText, h, uid } from '../dom.ts';
 import type { ErrorReport } from '../lib/api-errors.ts';
@@ -37,12 +37,28 @@ import {
   type SweepParameter,
 } from '../lib/analysis.ts';
 import { heatmap } from '../lib/charts/heatmap.ts';
+import { rangeBars } from '../lib/charts/range-bars.ts';
+import {
+  bandText,
+  DEFAULT_TOLERANCE_PCT,
+  flexibleMarketIds,
+  FLEXIBLE_TONNES,
+  isServed,
+  kt,
+  MAX_TOLERANCE_PCT,
+  planCard,
+  rangeRows,
+  summaryText,
+  toleranceProblem,
+  toleranceShare,
+} from '../lib/negotiate.ts';
 import { histogram } from '../lib/charts/histogram.ts';
 import { lineChart } from '../lib/charts/line.ts';
 import { stackedBars } from '../lib/charts/stacked-bars.ts';
 import { formatShare, formatTonnes, formatUsd } from '../lib/format.ts';
 import { DOMESTIC_COLOUR, EXPORT_COLOUR, marketColour } from '../lib/style.ts';
 import { shortName } from '../lib/names.ts';
+import type { HighlightKind } from '../map/highlight-layer.ts';
 import type { Role } from './scenario-panel.ts';
 
 export type AnalysisScenario = { ok: true; scenario: Record<string, unknown> & { name: string }; domesticShare: number } | { ok: false; message: string };
@@ -51,23 +67,28 @@ export interface AnalysisContext {
   /** The scenario form on screen as a Scenario, or why it is not valid. */
   scenario(): AnalysisScenario;
   network(): Network | null;
-  /** Markets to ring on the map (null: none). */
-  onRobustMarkets(ids: string[] | null): void;
+  /** Markets to ring on the map (null: none): the robust ones, or those with room to negotiate. */
+  onHighlight(ids: string[] | null, kind: HighlightKind): void;
 }
 
-type TabId = 'share' | 'sweeps' | 'montecarlo' | 'phasing' | 'contracts';
+type TabId = 'share' | 'sweeps' | 'montecarlo' | 'phasing' | 'contracts' | 'negotiate';
 const TABS: [TabId, string][] = [
   ['share', 'Share curve'],
   ['sweeps', 'Sweeps'],
   ['montecarlo', 'Monte Carlo'],
   ['phasing', 'Phasing'],
   ['contracts', 'Contracts'],
+  ['negotiate', 'Room to negotiate'],
 ];
 
 const MARGIN_COLOUR = '#1d4f91';
 
-/** Words for a failed analysis request, said next to its button. */
-export function failureWords(report: ErrorReport): string {
+/**
+ * Words for a failed analysis request, said next to its button. `read`: the analysis is a read that
+ * any key may run (room to negotiate), so a refusal asks for a key rather than a planner key.
+ */
+export function failureWords(report: ErrorReport, read = false): string {
+  if (report.status === 401 && read) return 'This analysis needs an API key (viewer or planner): enter one under “Access” in the scenario panel.';
   if (report.status === 401) return 'This analysis needs a planner API key: enter one under “Access” in the scenario panel.';
   if (report.status === 403) return 'Your key is a viewer key: analyses run only with a planner key.';
   if (report.status === 429) return 'Too many analyses are running; wait for one to finish or cancel one.';
@@ -90,6 +111,9 @@ export class AnalysisPanel {
   private readonly roleText: HTMLElement;
   private open = false;
   private robust: string[] | null = null;
+  /** Markets with more than ~1 kt of room in the last room-to-negotiate answer. */
+  private room: string[] | null = null;
+  private selected: TabId = 'share';
   private network: Network | null = null;
   private readonly portSelects: HTMLSelectElement[] = [];
   private sensitivityReport: SensitivityReport | null = null;
@@ -111,7 +135,7 @@ export class AnalysisPanel {
     }
     root.append(
       h('h2', {}, 'Analysis'),
-      h('p', { className: 'hint' }, 'Of the plan in the scenario panel, as it stands now. Analyses run on the server and need a planner key.'),
+      h('p', { className: 'hint' }, 'Of the plan in the scenario panel, as it stands now. Analyses run on the server; all but “Room to negotiate” need a planner key.'),
       this.roleText,
       tablist,
       ...[...this.tabs.values()].map((t) => t.panel),
@@ -121,14 +145,18 @@ export class AnalysisPanel {
     this.buildMonteCarlo();
     this.buildPhasing();
     this.buildContracts();
+    this.buildNegotiate();
     this.select('share', false);
   }
 
-  setRole(role: Role): void {
+  /** `publicRead`: the server answers reads without a key, so room to negotiate works with none. */
+  setRole(role: Role, publicRead = false): void {
     const words: Record<Role, string> = {
       planner: 'Planner key: every analysis is available.',
-      viewer: 'Viewer key: analyses need a planner key (enter one under “Access” in the scenario panel).',
-      none: 'No key: analyses need a planner key (enter one under “Access” in the scenario panel).',
+      viewer: 'Viewer key: “Room to negotiate” works with your key; the other analyses need a planner key (enter one under “Access” in the scenario panel).',
+      none: publicRead
+        ? 'No key: “Room to negotiate” works without one; the other analyses need a planner key (enter one under “Access” in the scenario panel).'
+        : 'No key: analyses need a key — “Room to negotiate” any key, the others a planner key (enter one under “Access” in the scenario panel).',
       unknown: '',
     };
     this.roleText.textContent = words[role];
@@ -145,13 +173,25 @@ export class AnalysisPanel {
     }
   }
 
-  /** The panel is shown or hidden: robust markets are ringed on the map only while it is shown. */
+  /** The panel is shown or hidden: markets are ringed on the map only while it is shown. */
   setOpen(open: boolean): void {
     this.open = open;
-    this.ctx.onRobustMarkets(open ? this.robust : null);
+    this.showHighlight();
+  }
+
+  /**
+   * One set of rings at a time: with the room-to-negotiate tab open, the markets with room (dashed);
+   * otherwise the Monte Carlo's robust markets; none while the panel is hidden.
+   */
+  private showHighlight(): void {
+    if (!this.open) this.ctx.onHighlight(null, 'robust');
+    else if (this.selected === 'negotiate') this.ctx.onHighlight(this.room, 'room');
+    else this.ctx.onHighlight(this.robust, 'robust');
   }
 
   private select(id: TabId, focus: boolean): void {
+    const changed = id !== this.selected;
+    this.selected = id;
     for (const [tid, { tab, panel }] of this.tabs) {
       const on = tid === id;
       tab.setAttribute('aria-selected', String(on));
@@ -159,6 +199,7 @@ export class AnalysisPanel {
       panel.hidden = !on;
       if (on && focus) tab.focus();
     }
+    if (changed && this.open) this.showHighlight();
   }
 
   private tabKey(e: KeyboardEvent, id: TabId): void {
@@ -442,13 +483,13 @@ export class AnalysisPanel {
       if (problem) return this.say(ui.status, problem, 'bad');
       out.textContent = '';
       this.robust = null;
-      this.ctx.onRobustMarkets(null);
+      this.showHighlight();
       const job = await this.runJob(ui, () => analysisApi.startMonteCarlo(monteCarloRequest(s.scenario as never, form)), 'draws');
       if (!job) return;
       const result = job.result as MonteCarloResult;
       this.renderMonteCarlo(out, result);
       this.robust = result.robustMarkets;
-      if (this.open) this.ctx.onRobustMarkets(this.robust);
+      this.showHighlight();
     });
   }
 
@@ -621,6 +662,106 @@ export class AnalysisPanel {
       ),
       h('ul', { className: 'why' }, ...r.contracts.map((c) => h('li', {}, c.explanation))),
     );
+  }
+
+  // ------------------------------------------------------------ room to negotiate
+
+  private buildNegotiate(): void {
+    const root = this.section('negotiate');
+    const tolerance = numberField(`Tolerance: margin you may give up, % of the best (0–${MAX_TOLERANCE_PCT})`, DEFAULT_TOLERANCE_PCT, { min: 0, max: MAX_TOLERANCE_PCT, step: 0.1, id: 'negotiate-tolerance' });
+    const run = h('button', { type: 'button', className: 'primary', id: 'negotiate-run' }, 'Find the room');
+    const status = h('p', { className: 'analysis-status', id: 'negotiate-status', role: 'status', 'aria-live': 'polite' });
+    const out = h('div', { id: 'negotiate-results' });
+    let inFlight: AbortController | null = null;
+    root.append(
+      h(
+        'p',
+        { className: 'hint' },
+        'For sales: how many tonnes each market can take, least to most, in any plan that keeps the margin within the tolerance of the best — what can be promised without costing more than that — and a few whole plans to compare. Works with a viewer key.',
+      ),
+      h('div', { className: 'analysis-form negotiate-form' }, tolerance.field),
+      h('div', { className: 'actions' }, run, status),
+      out,
+    );
+    run.addEventListener('click', async () => {
+      const s = this.scenarioOr(status);
+      if (!s) return;
+      const pct = Number(tolerance.input.value);
+      const problem = toleranceProblem(pct);
+      if (problem) return this.say(status, problem, 'bad');
+      inFlight?.abort();
+      const ctrl = (inFlight = new AbortController());
+      run.disabled = true;
+      this.say(status, 'Measuring each market’s least and most tonnes…', 'busy');
+      const started = performance.now();
+      const r = await analysisApi.alternatives(s.scenario, toleranceShare(pct), ctrl.signal);
+      if (ctrl !== inFlight) return;
+      inFlight = null;
+      run.disabled = false;
+      if (!r.ok) return this.say(status, failureWords(r.report, true), 'bad');
+      this.say(status, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+      this.room = flexibleMarketIds(r.data.markets);
+      this.renderNegotiate(out, r.data);
+      this.showHighlight();
+    });
+  }
+
+  private renderNegotiate(box: HTMLElement, r: Alternatives): void {
+    const rows = rangeRows(r.markets);
+    const served = rows.filter(isServed).length;
+    const chart = rangeBars({
+      title: `Tonnes each market can take within ${trim(r.tolerance * 100, 2)} % of the best margin`,
+      rows: rows.map((m) => ({
+        id: m.marketId,
+        label: shortName(m.name),
+        min: m.minTonnes,
+        max: m.maxTonnes,
+        value: m.planTonnes,
+        colour: marketColour(m.domestic),
+        note: bandText(m),
+        title: m.explanation,
+      })),
+      x: { label: 'Tonnes a year, kt', format: kilotonnes },
+      divider: { at: served, label: 'Not in the best plan, possible within the tolerance' },
+      legend: [
+        { label: 'domestic', colour: DOMESTIC_COLOUR, kind: 'box' },
+        { label: 'export', colour: EXPORT_COLOUR, kind: 'box' },
+      ],
+      tickLabel: 'best plan',
+    });
+    const cards = r.plans.map((p) => planCard(p, r));
+    const card = (c: (typeof cards)[number]) =>
+      h(
+        'article',
+        { className: 'alt-card' },
+        h('h4', {}, c.title),
+        h('p', { className: 'alt-figures' }, h('span', {}, `Gives up ${c.givenUp}`), h('span', {}, c.domestic)),
+        c.changes.length
+          ? h(
+              'ul',
+              { className: 'alt-changes' },
+              ...c.changes.map((ch) => h('li', {}, h('span', { className: 'dot', style: `background:${marketColour(ch.domestic)}` }), h('span', { className: 'alt-market' }, ch.name), h('span', { className: 'alt-tonnes' }, ch.text))),
+            )
+          : h('p', { className: 'hint' }, 'The same markets as the best plan.'),
+      );
+    const shown = 6;
+    const room = this.room?.length ?? 0;
+    box.textContent = '';
+    box.append(
+      h('p', { className: 'chart-note', id: 'negotiate-summary' }, summaryText(r)),
+      h('figure', { className: 'chart-box', id: 'negotiate-chart' }, h('figcaption', {}, 'Room per market: least to most tonnes'), htmlOf(chart.svg)),
+      h(
+        'p',
+        { className: 'hint' },
+        `The band is every volume a plan within the tolerance can deliver; the black tick is the best plan. `,
+        room
+          ? `On the map, a thin dashed amber ring marks the ${room} market${room === 1 ? '' : 's'} with more than ${kt(FLEXIBLE_TONNES)} of room, while this tab is open.`
+          : 'No market has more than 1 kt of room, so nothing is ringed on the map.',
+      ),
+      h('h3', {}, `Alternative plans (${cards.length})`),
+      cards.length ? h('div', { className: 'alt-cards', id: 'negotiate-plans' }, ...cards.slice(0, shown).map(card)) : h('p', { className: 'hint', id: 'negotiate-plans' }, 'No other plan within the tolerance.'),
+    );
+    if (cards.length > shown) box.append(h('details', { className: 'alt-more' }, h('summary', {}, `${cards.length - shown} more plans`), h('div', { className: 'alt-cards' }, ...cards.slice(shown).map(card))));
   }
 
   // ------------------------------------------------------------ jobs
