@@ -4,48 +4,30 @@
  * with room are ringed (dashed) on the map only while the tab is open. Screenshots go to
  * test-artifacts/analysis-alternatives*.png.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, buildWeb, launchBrowser, startService, VIEWER_KEY, type Browser, type Service } from './harness.ts';
+import { ARTIFACTS, browserAvailable, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 
 describe.skipIf(!run)('room to negotiate', () => {
-  let service: Service;
-  let browser: Browser;
+  let served: ServedPage;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await buildWeb();
-    service = await startService();
-    browser = await launchBrowser();
+    served = await startServedPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.close();
+    await served?.close();
   });
 
-  async function open(key: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
-      errors.push(`external request: ${route.request().url()}`);
-      return route.abort();
-    });
-    await page.addInitScript((k) => localStorage.setItem('caspian.apiKey', k), key);
-    await page.goto(`${service.url}/`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  async function open(key: string): Promise<OpenedPage> {
+    const opened = await served.open(key);
+    const { page } = opened;
     await page.click('#toggle-analysis');
     await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
     await page.waitForTimeout(250);
-    return { page, errors };
+    return opened;
   }
 
   it('runs with a viewer key: range bars, alternative plans, dashed rings on the map while the tab is open', async () => {

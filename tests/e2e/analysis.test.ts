@@ -4,52 +4,33 @@
  * with its histograms and robust markets ringed on the map, phasing, contracts; a viewer key is told
  * in words why the analyses are refused. Screenshots go to test-artifacts/analysis-*.png.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathPoints } from '../../web/src/lib/charts/svg.ts';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
-import { ARTIFACTS, browserAvailable, buildWeb, launchBrowser, PLANNER_KEY, startService, VIEWER_KEY, type Browser, type Service } from './harness.ts';
+import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 
 describe.skipIf(!run)('the analysis panel', () => {
-  let service: Service;
-  let browser: Browser;
+  let served: ServedPage;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await buildWeb();
-    service = await startService();
-    browser = await launchBrowser();
+    served = await startServedPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.close();
+    await served?.close();
     await closeMonteCarloPools();
   });
 
-  async function open(key: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.context.newPage();
-    if (viewport) await page.setViewportSize(viewport);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
-      errors.push(`external request: ${route.request().url()}`);
-      return route.abort();
-    });
-    await page.addInitScript((k) => localStorage.setItem('caspian.apiKey', k), key);
-    await page.goto(`${service.url}/`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  async function open(key: string, viewport?: { width: number; height: number }): Promise<OpenedPage> {
+    const opened = await served.open(key, { viewport });
+    const { page } = opened;
     await page.click('#toggle-analysis');
     await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
     await page.waitForTimeout(250);
-    return { page, errors };
+    return opened;
   }
 
   it('draws the share curve, runs a 1-D sweep live to 100 % and a Monte Carlo with its histograms', async () => {

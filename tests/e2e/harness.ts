@@ -2,12 +2,12 @@
  * Shared by the browser tests and bench/web.ts: build the page, start the whole service in-process
  * on a free port, and drive Debian's Chromium (never a downloaded browser).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../server/app.ts';
 import { sha256Hex } from '../../server/api/plugins/auth.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
@@ -81,6 +81,66 @@ export async function launchBrowser(viewport = { width: 1440, height: 900 }): Pr
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Page errors, console errors and requests that tried to leave the machine, in order. */
+  errors: string[];
+}
+
+export interface ServedPage {
+  readonly service: Service;
+  readonly browser: Browser;
+  /**
+   * A new tab on the page (`hash` appended to its address) with `key` stored (null: none), once the
+   * page says it is ready. Nothing may leave the machine: the page must work on a closed network, so
+   * any other request is aborted and counted as an error.
+   */
+  open(key: string | null, options?: { viewport?: { width: number; height: number }; hash?: string }): Promise<OpenedPage>;
+  close(): Promise<void>;
+}
+
+/** What a browser test file starts with: the artifacts folder, the built page, the service and the browser. */
+export async function startServedPage(): Promise<ServedPage> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await buildWeb();
+  const service = await startService();
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+  return {
+    service,
+    browser,
+    async open(key, options = {}) {
+      const page = await browser.context.newPage();
+      if (options.viewport) await page.setViewportSize(options.viewport);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
+        errors.push(`external request: ${route.request().url()}`);
+        return route.abort();
+      });
+      await page.addInitScript((k) => {
+        if (k) localStorage.setItem('caspian.apiKey', k);
+        else localStorage.removeItem('caspian.apiKey');
+      }, key);
+      await page.goto(`${service.url}/${options.hash ?? ''}`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      return { page, errors };
+    },
+    async close() {
+      await browser.close();
+      await service.close();
     },
   };
 }

@@ -2,50 +2,25 @@
  * The map page end to end: the built page served by the real service, driven in Debian's Chromium.
  * Skips without /usr/bin/chromium unless REQUIRE_BROWSER=1 (CI), where a missing browser fails.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, buildWeb, launchBrowser, PLANNER_KEY, startService, VIEWER_KEY, type Browser, type Service } from './harness.ts';
+import { ARTIFACTS, browserAvailable, launchBrowser, PLANNER_KEY, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 
 describe.skipIf(!run)('the map page', () => {
-  let service: Service;
-  let browser: Browser;
+  let served: ServedPage;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await buildWeb();
-    service = await startService();
-    browser = await launchBrowser();
+    served = await startServedPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await service?.close();
+    await served?.close();
   });
 
-  async function open(key: string | null, hash = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    // Nothing may leave the machine: the page must work on a closed network.
-    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
-      errors.push(`external request: ${route.request().url()}`);
-      return route.abort();
-    });
-    await page.addInitScript((k) => {
-      if (k) localStorage.setItem('caspian.apiKey', k);
-      else localStorage.removeItem('caspian.apiKey');
-    }, key);
-    await page.goto(`${service.url}/${hash}`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    return { page, errors };
-  }
+  const open = (key: string | null, hash = ''): Promise<OpenedPage> => served.open(key, { hash });
 
   const planSeq = (page: Page) => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
   async function runAndWait(page: Page): Promise<void> {
@@ -105,7 +80,7 @@ describe.skipIf(!run)('the map page', () => {
     // The address reopens the same scenario.
     const url = page.url();
     expect(url).toContain('#');
-    const again = await browser.context.newPage();
+    const again = await served.browser.context.newPage();
     await again.goto(url);
     await again.waitForSelector('body[data-ready="true"]');
     expect(await again.getByLabel('Minimum domestic share as a fraction (0–1)').inputValue()).toBe('0.8');
@@ -180,7 +155,7 @@ describe.skipIf(!run)('the map page', () => {
     try {
       const page = await tablet.context.newPage();
       await page.addInitScript((k) => localStorage.setItem('caspian.apiKey', k), PLANNER_KEY);
-      await page.goto(`${service.url}/`);
+      await page.goto(`${served.service.url}/`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
       expect(await page.locator('#scenario-panel').evaluate((el) => el.classList.contains('collapsed'))).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'tablet-map.png') });
