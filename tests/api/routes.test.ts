@@ -23,6 +23,10 @@ afterAll(async () => {
 const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url, payload: payload as object, headers: { ...asPlanner, ...headers } });
 const get = (url: string, headers: Record<string, string> = asViewer) => app.inject({ method: 'GET', url, headers });
+/** A planner's PUT, with If-Match when `ifMatch` is given. */
+const put = (url: string, payload: unknown, ifMatch?: string) =>
+  app.inject({ method: 'PUT', url, payload: payload as object, headers: ifMatch === undefined ? asPlanner : { ...asPlanner, 'if-match': ifMatch } });
+const del = (url: string) => app.inject({ method: 'DELETE', url, headers: asPlanner });
 
 describe('service', () => {
   it('answers liveness at /health and returns the caller’s request id', async () => {
@@ -311,17 +315,12 @@ describe('scenarios', () => {
     expect(read.statusCode).toBe(200);
     expect(read.json()).toEqual(record);
 
-    const updated = await app.inject({
-      method: 'PUT',
-      url: `/api/v1/scenarios/${record.id}`,
-      headers: { ...asPlanner, 'if-match': '"1"' },
-      payload: { ...SCENARIO, name: 'Lifecycle v2', phase: 2 },
-    });
+    const updated = await put(`/api/v1/scenarios/${record.id}`, { ...SCENARIO, name: 'Lifecycle v2', phase: 2 }, '"1"');
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({ version: 2, scenario: { name: 'Lifecycle v2', phase: 2 } });
     expect(updated.headers.etag).toBe('"2"');
 
-    const deleted = await app.inject({ method: 'DELETE', url: `/api/v1/scenarios/${record.id}`, headers: asPlanner });
+    const deleted = await del(`/api/v1/scenarios/${record.id}`);
     expect(deleted.statusCode).toBe(204);
     const gone = await get(`/api/v1/scenarios/${record.id}`);
     expect(gone.statusCode).toBe(404);
@@ -374,7 +373,7 @@ describe('scenarios', () => {
 
   it('refuses an update without If-Match (428) and with a stale version (409)', async () => {
     const { id } = (await post('/api/v1/scenarios', SCENARIO)).json();
-    const missing = await app.inject({ method: 'PUT', url: `/api/v1/scenarios/${id}`, headers: asPlanner, payload: SCENARIO });
+    const missing = await put(`/api/v1/scenarios/${id}`, SCENARIO);
     expect(missing.statusCode).toBe(428);
     expect(missing.json()).toMatchInlineSnapshot(`
       {
@@ -385,12 +384,7 @@ describe('scenarios', () => {
       }
     `);
 
-    const stale = await app.inject({
-      method: 'PUT',
-      url: `/api/v1/scenarios/${id}`,
-      headers: { ...asPlanner, 'if-match': '7' },
-      payload: SCENARIO,
-    });
+    const stale = await put(`/api/v1/scenarios/${id}`, SCENARIO, '7');
     expect(stale.statusCode).toBe(409);
     expect(stale.headers.etag).toBe('"1"');
     expect(stale.json()).toMatchInlineSnapshot(`
@@ -406,12 +400,7 @@ describe('scenarios', () => {
       }
     `);
 
-    const garbled = await app.inject({
-      method: 'PUT',
-      url: `/api/v1/scenarios/${id}`,
-      headers: { ...asPlanner, 'if-match': 'yesterday' },
-      payload: SCENARIO,
-    });
+    const garbled = await put(`/api/v1/scenarios/${id}`, SCENARIO, 'yesterday');
     expect(garbled.statusCode).toBe(400);
     expect(garbled.json().error.code).toBe('invalid_request');
   });
@@ -420,8 +409,8 @@ describe('scenarios', () => {
     const id = 'sc_doesnotexist';
     const responses = await Promise.all([
       get(`/api/v1/scenarios/${id}`),
-      app.inject({ method: 'PUT', url: `/api/v1/scenarios/${id}`, headers: { ...asPlanner, 'if-match': '1' }, payload: SCENARIO }),
-      app.inject({ method: 'DELETE', url: `/api/v1/scenarios/${id}`, headers: asPlanner }),
+      put(`/api/v1/scenarios/${id}`, SCENARIO, '1'),
+      del(`/api/v1/scenarios/${id}`),
       post(`/api/v1/scenarios/${id}/runs`, undefined),
       get(`/api/v1/scenarios/${id}/runs`),
     ]);
@@ -445,12 +434,7 @@ describe('runs and comparisons', () => {
   beforeAll(async () => {
     scenarioId = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Export push' })).json().id;
     runA = (await post(`/api/v1/scenarios/${scenarioId}/runs`, undefined)).json();
-    await app.inject({
-      method: 'PUT',
-      url: `/api/v1/scenarios/${scenarioId}`,
-      headers: { ...asPlanner, 'if-match': '1' },
-      payload: { ...SCENARIO, name: 'Export push', overrides: { exportPriceMultiplier: 1.3 } },
-    });
+    await put(`/api/v1/scenarios/${scenarioId}`, { ...SCENARIO, name: 'Export push', overrides: { exportPriceMultiplier: 1.3 } }, '1');
     const second = await post(`/api/v1/scenarios/${scenarioId}/runs`, undefined, { 'content-type': 'application/json' });
     expect(second.statusCode).toBe(201);
     runB = second.json();
