@@ -38,26 +38,26 @@ export function areaRadiusScale(maxTonnes: number, maxPx = 22, minPx = 3): (tonn
 }
 
 /**
- * The largest tonnes any single leg carries in the view's unit: per period for a period view (the max
+ * The largest tonnes any one item carries in the view's unit: per period for a period view (the max
  * over all periods, so every month shares it), per year for the whole-horizon view.
  */
-export function maxLegTonnes(plan: Pick<Plan, 'legs'>, view: 'total' | 'period'): number {
+function maxTonnes(items: readonly { tonnes: number; tonnesByPeriod: readonly number[] }[], view: 'total' | 'period'): number {
   let max = 0;
-  for (const leg of plan.legs) {
-    if (view === 'total') max = Math.max(max, leg.tonnes);
-    else for (const t of leg.tonnesByPeriod) max = Math.max(max, t);
+  for (const item of items) {
+    if (view === 'total') max = Math.max(max, item.tonnes);
+    else for (const t of item.tonnesByPeriod) max = Math.max(max, t);
   }
   return max;
 }
 
+/** The largest tonnes any single leg carries in the view's unit (line widths). */
+export function maxLegTonnes(plan: Pick<Plan, 'legs'>, view: 'total' | 'period'): number {
+  return maxTonnes(plan.legs, view);
+}
+
 /** Same for markets (circle sizes). */
 export function maxMarketTonnes(plan: Pick<Plan, 'markets'>, view: 'total' | 'period'): number {
-  let max = 0;
-  for (const m of plan.markets) {
-    if (view === 'total') max = Math.max(max, m.tonnes);
-    else for (const t of m.tonnesByPeriod) max = Math.max(max, t);
-  }
-  return max;
+  return maxTonnes(plan.markets, view);
 }
 
 /** Tonnes of something in the chosen period (null = whole horizon). */
