@@ -10,8 +10,8 @@ import type { PhasingRequestInput, PhasingResult } from '../../server/analysis/p
 import type { ContractsReport } from '../../server/analysis/contracts.ts';
 import type { JobView } from '../../server/analysis/jobs.ts';
 import type { Alternatives } from '../../server/analysis/alternatives.ts';
-import { storedApiKey, type Result } from './api.ts';
-import { errorReport, type ErrorReport } from './lib/api-errors.ts';
+import { authHeaders, call, unreachable, type Result } from './api.ts';
+import { errorReport } from './lib/api-errors.ts';
 import { SseParser } from './lib/sse.ts';
 
 const BASE = '/api/v1/analysis';
@@ -25,40 +25,14 @@ export interface JobAccepted {
   links: { self: string; events: string; csv: string };
 }
 
-function headers(json: boolean): Record<string, string> {
-  const h: Record<string, string> = { accept: json ? 'application/json' : '*/*' };
-  const key = storedApiKey();
-  if (key) h.authorization = `Bearer ${key}`;
-  return h;
+/** The analysis routes answer JSON objects (typed by the server's own types); anything else is not theirs. */
+function anObject<T>(payload: unknown): T {
+  if (payload == null || typeof payload !== 'object') throw new Error('not a JSON object');
+  return payload as T;
 }
 
-function failure(err: unknown): { ok: false; report: ErrorReport } {
-  const aborted = (err as Error)?.name === 'AbortError';
-  return { ok: false, report: { status: 0, code: aborted ? 'aborted' : 'network', summary: aborted ? 'Cancelled' : 'The server cannot be reached', fields: [] } };
-}
-
-async function send<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<Result<T>> {
-  let response: Response;
-  try {
-    response = await fetch(BASE + path, {
-      method,
-      headers: { ...headers(true), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-  } catch (err) {
-    return failure(err);
-  }
-  let payload: unknown = null;
-  try {
-    payload = await response.json();
-  } catch {
-    payload = null;
-  }
-  if (!response.ok) return { ok: false, report: errorReport(response.status, payload) };
-  if (payload == null || typeof payload !== 'object') return { ok: false, report: { status: response.status, code: 'bad_response', summary: 'The server answered in an unexpected shape', fields: [] } };
-  return { ok: true, data: payload as T };
-}
+const send = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<Result<T>> =>
+  call<T>(method, `/analysis${path}`, body, anObject, signal);
 
 export const analysisApi = {
   sensitivity: (scenario: unknown, curvePoints: number, signal?: AbortSignal) => send<SensitivityReport>('POST', '/sensitivity', { scenario, curvePoints }, signal),
@@ -74,11 +48,11 @@ export const analysisApi = {
   /** A finished job's CSV, fetched with the key (a plain link could not send it). */
   async csv(id: string): Promise<Result<string>> {
     try {
-      const response = await fetch(`${BASE}/jobs/${encodeURIComponent(id)}/result.csv`, { headers: headers(false) });
+      const response = await fetch(`${BASE}/jobs/${encodeURIComponent(id)}/result.csv`, { headers: authHeaders('*/*') });
       if (!response.ok) return { ok: false, report: errorReport(response.status, await response.json().catch(() => null)) };
       return { ok: true, data: await response.text() };
     } catch (err) {
-      return failure(err);
+      return unreachable(err);
     }
   },
 
@@ -89,9 +63,9 @@ export const analysisApi = {
   async follow(id: string, onProgress: (job: JobView) => void, signal?: AbortSignal): Promise<Result<JobView>> {
     let response: Response;
     try {
-      response = await fetch(`${BASE}/jobs/${encodeURIComponent(id)}/events`, { headers: { ...headers(false), accept: 'text/event-stream' }, signal });
+      response = await fetch(`${BASE}/jobs/${encodeURIComponent(id)}/events`, { headers: authHeaders('text/event-stream'), signal });
     } catch (err) {
-      return failure(err);
+      return unreachable(err);
     }
     if (!response.ok || !response.body) return { ok: false, report: errorReport(response.status, await response.json().catch(() => null)) };
     const reader = response.body.getReader();
@@ -116,7 +90,7 @@ export const analysisApi = {
         }
       }
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') return failure(err);
+      if ((err as Error)?.name === 'AbortError') return unreachable(err);
     }
     // The stream ended without `done` (a proxy closed it, say): ask once more.
     const last = await analysisApi.job(id);

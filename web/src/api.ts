@@ -29,26 +29,41 @@ export function storeApiKey(key: string): void {
   }
 }
 
-async function call<T>(
-  method: 'GET' | 'POST',
+/** Accept plus the stored key, if any, as a bearer token. */
+export function authHeaders(accept: string): Record<string, string> {
+  const headers: Record<string, string> = { accept };
+  const key = storedApiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  return headers;
+}
+
+/** A request that got no answer: cancelled by the page, or the server is out of reach. */
+export function unreachable(err: unknown): { ok: false; report: ErrorReport } {
+  const aborted = (err as Error)?.name === 'AbortError';
+  return {
+    ok: false,
+    report: { status: 0, code: aborted ? 'aborted' : 'network', summary: aborted ? 'Cancelled' : 'The server cannot be reached', fields: [] },
+  };
+}
+
+/**
+ * A JSON call to `/api/v1` + `path`: an error answer becomes its report; an answer `parse` rejects is
+ * `bad_response`.
+ */
+export async function call<T>(
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
   parse: (value: unknown) => T,
   signal?: AbortSignal,
 ): Promise<Result<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const key = storedApiKey();
-  if (key) headers.authorization = `Bearer ${key}`;
+  const headers = authHeaders('application/json');
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   } catch (err) {
-    const aborted = (err as Error)?.name === 'AbortError';
-    return {
-      ok: false,
-      report: { status: 0, code: aborted ? 'aborted' : 'network', summary: aborted ? 'Cancelled' : 'The server cannot be reached', fields: [] },
-    };
+    return unreachable(err);
   }
   let payload: unknown = null;
   try {
