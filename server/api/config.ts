@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { parseApiKeysEnv, parseApiKeysFile, type ApiKeyEntry } from './plugins/auth.ts';
 import type { RateLimit } from './context.ts';
+import { envBoolean, envNumber } from '../env.ts';
 
 export interface ServiceConfig {
   readonly port: number;
@@ -30,45 +31,29 @@ export interface ServiceConfig {
   readonly plannerKeyFile: string;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
-  return value;
-}
-
-function boolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false`);
-}
-
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const keys: ApiKeyEntry[] = [];
   if (env.API_KEYS?.trim()) keys.push(...parseApiKeysEnv(env.API_KEYS));
   if (env.API_KEYS_FILE?.trim()) {
     keys.push(...parseApiKeysFile(JSON.parse(readFileSync(env.API_KEYS_FILE, 'utf8')) as unknown));
   }
-  const solvesPerMinute = integer(env, 'SOLVE_RATE_LIMIT', 30, 0, 1_000_000);
+  const solvesPerMinute = envNumber(env, 'SOLVE_RATE_LIMIT', 0, 1_000_000) ?? 30;
   return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port: envNumber(env, 'PORT', 0, 65535) ?? 3000,
     host: env.HOST?.trim() || '0.0.0.0',
     databasePath: env.DATABASE_PATH?.trim() || 'var/caspian.db',
     databaseUrl: databaseUrl(env.DATABASE_URL),
-    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePoolSize: envNumber(env, 'DATABASE_POOL_SIZE', 1, 1000) ?? 10,
     keys,
-    publicRead: boolean(env, 'PUBLIC_READ'),
+    publicRead: envBoolean(env, 'PUBLIC_READ'),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
     rateLimit: solvesPerMinute === 0 ? false : { max: solvesPerMinute, timeWindowMs: 60_000 },
-    maxSolveMs: integer(env, 'MAX_SOLVE_MS', 60_000, 10, 600_000),
+    maxSolveMs: envNumber(env, 'MAX_SOLVE_MS', 10, 600_000) ?? 60_000,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
+    shutdownTimeoutMs: envNumber(env, 'SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
     plannerKeyFile: env.PLANNER_KEY_FILE?.trim() || 'var/planner-key.txt',
   };
 }

@@ -14,6 +14,7 @@
  *   JOB_MAX_RUNNING (4 in process, 16 with PostgreSQL) jobs running at once; more are refused (429)
  */
 import { availableParallelism } from 'node:os';
+import { envBoolean, envNumber } from '../env.ts';
 
 export interface JobsConfig {
   readonly embeddedWorker: boolean;
@@ -28,35 +29,17 @@ export interface JobsConfig {
   readonly maxRunning: number | undefined;
 }
 
-function number(env: NodeJS.ProcessEnv, name: string, min: number, max: number, integer = true): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return false;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false`);
-}
-
 export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsConfig {
   return {
-    embeddedWorker: flag(env, 'EMBEDDED_WORKER'),
-    workerConcurrency: number(env, 'WORKER_CONCURRENCY', 1, 1024) ?? availableParallelism(),
-    expireInSeconds: number(env, 'JOB_CHUNK_EXPIRE_SECONDS', 1, 86_000) ?? 60,
-    retryLimit: number(env, 'JOB_CHUNK_RETRY_LIMIT', 0, 100) ?? 3,
-    maintenanceIntervalSeconds: number(env, 'JOB_MAINTENANCE_INTERVAL_SECONDS', 1, 86_000) ?? 15,
-    pollingIntervalSeconds: number(env, 'JOB_POLL_INTERVAL_SECONDS', 0.5, 3600, false) ?? 0.5,
-    chunkDraws: number(env, 'JOB_CHUNK_DRAWS', 1, 200_000),
-    chunkPoints: number(env, 'JOB_CHUNK_POINTS', 1, 2000),
-    eventPollMs: number(env, 'JOB_EVENTS_POLL_MS', 20, 60_000) ?? 500,
-    maxRunning: number(env, 'JOB_MAX_RUNNING', 1, 10_000),
+    embeddedWorker: envBoolean(env, 'EMBEDDED_WORKER') ?? false,
+    workerConcurrency: envNumber(env, 'WORKER_CONCURRENCY', 1, 1024) ?? availableParallelism(),
+    expireInSeconds: envNumber(env, 'JOB_CHUNK_EXPIRE_SECONDS', 1, 86_000) ?? 60,
+    retryLimit: envNumber(env, 'JOB_CHUNK_RETRY_LIMIT', 0, 100) ?? 3,
+    maintenanceIntervalSeconds: envNumber(env, 'JOB_MAINTENANCE_INTERVAL_SECONDS', 1, 86_000) ?? 15,
+    pollingIntervalSeconds: envNumber(env, 'JOB_POLL_INTERVAL_SECONDS', 0.5, 3600, false) ?? 0.5,
+    chunkDraws: envNumber(env, 'JOB_CHUNK_DRAWS', 1, 200_000),
+    chunkPoints: envNumber(env, 'JOB_CHUNK_POINTS', 1, 2000),
+    eventPollMs: envNumber(env, 'JOB_EVENTS_POLL_MS', 20, 60_000) ?? 500,
+    maxRunning: envNumber(env, 'JOB_MAX_RUNNING', 1, 10_000),
   };
 }
