@@ -119,5 +119,6 @@ export function formatAlternativesReport(alt: Alternatives): string {
     const perTonne = served ? `, ${formatUsd(p.marginGivenUpUsd / served.tonnes)} USD per tonne served` : '';
     out.push(`  • ${p.label}: gives up ${formatUsd(p.marginGivenUpUsd)} USD${perTonne}, domestic ${formatPct(p.domesticShare)}${changes ? ` — ${changes}` : ''}`);
   }
+  for (const u of alt.unavailable) out.push(`  • ${u.label}: not available (the solve ended ${u.status})`);
   return out.join('\n');
 }

@@ -42,6 +42,8 @@ export interface Alternatives {
   readonly floorMarginUsd: number;
   readonly markets: MarketRange[];
   readonly plans: AlternativePlan[];
+  /** Alternatives whose solve did not end optimal (left out of `plans`, said here rather than dropped). */
+  readonly unavailable: { readonly label: string; readonly status: string }[];
 }
 
 export type SolveFn = (model: LpModel) => Promise<SolveResult>;
@@ -132,8 +134,12 @@ export async function nearOptimalAlternatives(
     ...[...plansByLabel].map(([label, values]) => [label, { ...best, values } as SolveResult] as [string, SolveResult]),
   ];
   const plans: AlternativePlan[] = [];
+  const unavailable: Alternatives['unavailable'] = [];
   for (const [label, result] of whole) {
-    if (result.status !== 'optimal') continue;
+    if (result.status !== 'optimal') {
+      unavailable.push({ label, status: result.status });
+      continue;
+    }
     const body = readSolution(network, scenario, built, { ...result, sensitivity: undefined });
     const tonnes = tonnesBy(result.values);
     const changedMarkets: AlternativePlan['changedMarkets'] = {};
@@ -152,7 +158,7 @@ export async function nearOptimalAlternatives(
       changedMarkets,
     });
   }
-  return { tolerance, bestMarginUsd: round(bestMargin, 2), floorMarginUsd: round(floor, 2), markets, plans };
+  return { tolerance, bestMarginUsd: round(bestMargin, 2), floorMarginUsd: round(floor, 2), markets, plans, unavailable };
 }
 
 function fmtKt(t: number): string {

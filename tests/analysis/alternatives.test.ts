@@ -29,6 +29,7 @@ describe('near-optimal alternatives', () => {
       expect(home.domesticTonnes).toBeCloseTo(57.5, 3);
       expect(home.marginGivenUpUsd).toBeLessThanOrEqual(37.5 + 0.01);
       expect(home.changedMarkets.dom).toEqual({ bestTonnes: 50, tonnes: 57.5 });
+      expect(result.unavailable).toEqual([]);
     }
   });
 

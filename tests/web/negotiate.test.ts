@@ -88,6 +88,7 @@ describe('alternative plans as cards', () => {
     bestMarginUsd: 27_893_075,
     floorMarginUsd: 27_614_141.46,
     markets,
+    unavailable: [],
     plans: [],
   };
 

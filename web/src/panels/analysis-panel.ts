@@ -762,6 +762,8 @@ export class AnalysisPanel {
       cards.length ? h('div', { className: 'alt-cards', id: 'negotiate-plans' }, ...cards.slice(0, shown).map(card)) : h('p', { className: 'hint', id: 'negotiate-plans' }, 'No other plan within the tolerance.'),
     );
     if (cards.length > shown) box.append(h('details', { className: 'alt-more' }, h('summary', {}, `${cards.length - shown} more plans`), h('div', { className: 'alt-cards' }, ...cards.slice(shown).map(card))));
+    if (r.unavailable.length > 0)
+      box.append(h('p', { className: 'hint' }, `Not available: ${r.unavailable.map((u) => `${u.label} (the solve ended ${u.status})`).join('; ')}.`));
   }
 
   // ------------------------------------------------------------ jobs

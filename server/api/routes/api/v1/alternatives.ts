@@ -43,6 +43,7 @@ const Alternatives = z.object({
       changedMarkets: z.record(z.string(), z.object({ bestTonnes: z.number(), tonnes: z.number() })),
     }),
   ),
+  unavailable: z.array(z.object({ label: z.string(), status: z.string() })),
 });
 
 export function alternativesRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
