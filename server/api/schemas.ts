@@ -181,7 +181,7 @@ export const Comparison = z
       }),
     ),
     legs: z.array(
-      z.object({ id: z.string(), name: z.string(), mode: z.string().nullable(), tonnes: Diff, utilisation: Diff, co2Tonnes: Diff }),
+      z.object({ id: z.string(), name: z.string(), mode: z.string().nullable(), tonnes: Diff, utilisation: Diff, co2Tonnes: Diff, freightUsd: Diff }),
     ),
   })
   .meta({ id: 'Comparison', description: 'Two runs side by side: per KPI, per market and per leg.' });

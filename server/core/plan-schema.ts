@@ -75,6 +75,8 @@ export const CapacityUse = z.object({
   utilisation: z.number().nullable(),
   closedPeriods: z.array(z.number()),
   co2Tonnes: z.number().optional(),
+  /** Legs: freight paid on this leg (tonnes × its USD/t), before handling at the node it enters. */
+  freightUsd: z.number().optional(),
   tonnesByPeriod: z.array(z.number()),
   /** Plants in monthly plans: end-of-period stock. */
   stockTonnesByPeriod: z.array(z.number()).optional(),

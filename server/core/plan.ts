@@ -192,6 +192,7 @@ export function readSolution(
       utilisation: capacity && capacity > 0 ? round(tonnes / capacity) : null,
       closedPeriods: periods.filter((t) => closedIn(leg.closedMonths, t)).map((t) => t.index),
       co2Tonnes: round(tonnes * legCo2TonnesPerTonne(leg)),
+      freightUsd: round(tonnes * legCostUsdPerTonne(leg), 2),
       tonnesByPeriod: byPeriod.map((x) => round(x)),
     };
   });

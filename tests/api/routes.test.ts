@@ -491,6 +491,10 @@ describe('runs and comparisons', () => {
     expect(cmp.markets).toHaveLength(runA.plan.markets.length);
     expect(cmp.legs).toHaveLength(runA.plan.legs.length);
     expect(cmp.markets[0].tonnes).toEqual({ a: expect.any(Number), b: expect.any(Number), delta: expect.any(Number) });
+    // Per lane: freight paid is the lane's tonnes at its USD/t, and the deltas add up to the KPI's.
+    const freight = cmp.legs.reduce((s: number, l: { freightUsd: { delta: number } }) => s + l.freightUsd.delta, 0);
+    const freightKpi = cmp.kpis.find((k: { key: string }) => k.key === 'freightUsd');
+    expect(freight).toBeCloseTo(freightKpi.delta, 0);
   });
 
   it('rejects a comparison without exactly two runs (400) or with an unknown run (404)', async () => {

@@ -181,7 +181,10 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
   for (const l of net.legs) {
     const tonnes = legUse.get(l.id)?.tonnesByPeriod.reduce((a, b) => a + b, 0) ?? 0;
     const handling = net.nodes.find((n) => n.id === l.to)?.handlingUsdPerTonne ?? 0;
-    logistics += tonnes * (l.fixedUsdPerTonne + l.usdPerTonneKm * (l.distanceKm ?? 0) + handling);
+    const freight = tonnes * (l.fixedUsdPerTonne + l.usdPerTonneKm * (l.distanceKm ?? 0));
+    const reported = legUse.get(l.id)?.freightUsd;
+    if (reported !== undefined && !close(reported, freight)) v.push(`leg ${l.id}: freight ${reported} ≠ recomputed ${freight}`);
+    logistics += freight + tonnes * handling;
     co2 += (tonnes * l.co2KgPerTonneKm * (l.distanceKm ?? 0)) / 1000;
   }
   const margin = netRevenue - logistics - productionCost - holdingCost - co2 * scenario.carbonPriceUsdPerTonneCo2 - contractFixed;

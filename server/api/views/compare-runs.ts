@@ -1,4 +1,4 @@
-/** Two runs side by side: per KPI, per market and per leg, each as { a, b, delta = b − a }. */
+/** Two runs side by side: per KPI, per market and per leg (tonnes, utilisation, CO2, freight), each as { a, b, delta = b − a }. */
 import type { Plan } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
 
@@ -73,6 +73,7 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
       tonnes: diff(la?.tonnes, lb?.tonnes),
       utilisation: diff(la?.utilisation, lb?.utilisation),
       co2Tonnes: diff(la?.co2Tonnes, lb?.co2Tonnes),
+      freightUsd: diff(la?.freightUsd, lb?.freightUsd),
     };
   });
 
