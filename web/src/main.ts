@@ -494,8 +494,14 @@ function scheduleLive(form: ScenarioForm): void {
         const optimise = await loadBrowserOptimiser();
         const started = performance.now();
         const plan = await optimise(Scenario.parse(formToScenario(next)), state.network);
-        setPlan(plan, 'browser', { record: false });
-        setStatus(`Live plan: ${plan.status}, solved in this browser in ${(performance.now() - started).toFixed(0)} ms.`);
+        if (plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead) && !livePending) {
+          // The in-page engine's "no plan" cannot be verified here: the server (HiGHS confirms) decides.
+          setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
+          await runOnServer(next);
+        } else {
+          setPlan(plan, 'browser', { record: false });
+          setStatus(`Live plan: ${plan.status}, solved in this browser in ${(performance.now() - started).toFixed(0)} ms.`);
+        }
       } catch (err) {
         setStatus(`Live re-plan failed: ${(err as Error).message}`);
       }
