@@ -68,6 +68,29 @@ export const MIGRATIONS: readonly Migration[] = [
     // SQLite rows already carry that order in rowid; the version keeps both stores in step.
     sql: `CREATE INDEX IF NOT EXISTS api_keys_by_age ON api_keys (created_at);`,
   },
+  {
+    version: 3,
+    name: 'analysis jobs of the in-process queue',
+    // Sweeps and Monte Carlo runs of `npm start` without DATABASE_URL (server/store/sqlite-jobs.ts):
+    // kept across restarts. Times are ISO-8601 text, like the other tables.
+    sql: `
+      CREATE TABLE analysis_jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('sweep', 'montecarlo')),
+        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        result TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX analysis_jobs_running ON analysis_jobs (status) WHERE status = 'running';
+      CREATE INDEX analysis_jobs_finished ON analysis_jobs (finished_at) WHERE finished_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -133,5 +156,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // Two keys added in the same millisecond tie on created_at: an insertion sequence breaks the tie.
     sql: `ALTER TABLE api_keys ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
           CREATE INDEX api_keys_by_age ON api_keys (created_at, seq);`,
+  },
+  {
+    version: 3,
+    name: 'analysis jobs of the in-process queue',
+    // Nothing to create: with DATABASE_URL jobs go through pg-boss, whose queue creates and owns its
+    // tables (analysis_jobs, analysis_job_chunks: server/jobs/pgboss.ts). The version keeps both stores in step.
+    sql: `SELECT 1;`,
   },
 ];

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { SqliteJobRecords } from './sqlite-jobs.ts';
 import {
   InvalidCursorError,
   StoreUnavailableError,
@@ -107,9 +108,16 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   #closed = false;
+  #jobs: SqliteJobRecords | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
+  }
+
+  /** The in-process queue's analysis jobs, on this database (closed with the store). */
+  jobRecords(): SqliteJobRecords {
+    this.#jobs ??= new SqliteJobRecords(this.#db);
+    return this.#jobs;
   }
 
   async createScenario(scenario: Scenario): Promise<ScenarioRecord> {
