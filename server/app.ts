@@ -247,6 +247,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return payload;
   });
   app.addHook('onClose', async () => {
+    // Root hooks run before the routes': the in-process queue writes its running jobs' end to the
+    // store, so it closes first (closing a queue twice is harmless).
+    if (options.jobs?.mode === 'in-process') await options.jobs.close();
     await options.store.close();
   });
   return app;

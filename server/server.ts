@@ -12,6 +12,8 @@ import { configFromEnv } from './api/config.ts';
 import { openStore } from './store/open.ts';
 import { jobsConfigFromEnv } from './jobs/config.ts';
 import { openJobQueue } from './jobs/open.ts';
+import { InProcessQueue } from './jobs/in-process.ts';
+import { INTERRUPTED } from './jobs/records.ts';
 
 const config = (() => {
   try {
@@ -23,7 +25,7 @@ const config = (() => {
 })();
 /** The app, once built: where the store's connection errors are logged. */
 let logTo: FastifyInstance | undefined;
-const { store, kind } = await (async () => {
+const { store, kind, jobRecords } = await (async () => {
   try {
     return await openStore({
       databaseUrl: config.databaseUrl,
@@ -39,7 +41,8 @@ const { store, kind } = await (async () => {
 })();
 
 // Sweeps and Monte Carlo: pg-boss on the same PostgreSQL with DATABASE_URL (worker processes
-// compute them; EMBEDDED_WORKER=true lets this process compute too), else in this process.
+// compute them; EMBEDDED_WORKER=true lets this process compute too), else in this process, kept in
+// the SQLite file (jobs this process's predecessor left running are marked interrupted).
 const jobs = await (async () => {
   try {
     return await openJobQueue(config.databaseUrl, jobsConfigFromEnv(), {
@@ -47,7 +50,7 @@ const jobs = await (async () => {
       warn: (obj, msg) => logTo?.log.warn(obj, msg),
       error: (obj, msg) => logTo?.log.error(obj, msg),
       debug: (obj, msg) => logTo?.log.debug(obj, msg),
-    });
+    }, jobRecords);
   } catch (error) {
     process.stderr.write(`Could not open the job queue: ${(error as Error).message}\n`);
     await store.close();
@@ -77,7 +80,10 @@ const app = await buildApp({
 });
 
 logTo = app;
-app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfigFromEnv().embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : 'analysis jobs: in this process');
+app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfigFromEnv().embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : `analysis jobs: in this process, kept in SQLite ${jobsConfigFromEnv().keepDays} days after they finish`);
+if (jobs instanceof InProcessQueue && jobs.interrupted.length > 0) {
+  app.log.warn({ jobs: jobs.interrupted }, `analysis jobs: ${jobs.interrupted.length} left running by the previous process marked failed (${INTERRUPTED})`);
+}
 app.log.info({ store: kind }, kind === 'postgres' ? 'store: PostgreSQL (DATABASE_URL)' : `store: SQLite (${config.databasePath})`);
 
 let shuttingDown = false;

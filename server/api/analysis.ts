@@ -10,8 +10,9 @@
  *   DELETE /analysis/jobs/:id       cancel
  *   POST /analysis/phasing          multi-year volumes by year and destination
  *   POST /analysis/contracts        which contracts are worth signing
- * Jobs go through a JobQueue (server/jobs/queue.ts): in this process and in memory by default,
- * or chunked on PostgreSQL with pg-boss and computed by worker processes when DATABASE_URL is set.
+ * Jobs go through a JobQueue (server/jobs/queue.ts): in this process by default (`npm start` keeps
+ * them in the SQLite file, so they outlive a restart; see server/analysis/jobs.ts), or chunked on
+ * PostgreSQL with pg-boss and computed by worker processes when DATABASE_URL is set.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -37,8 +38,8 @@ export interface AnalysisRoutesOptions {
   /** Ceiling on a scenario's `timeLimitMs` (default 60 s). */
   readonly maxSolveMs?: number;
   /**
-   * Where sweeps and Monte Carlo run. Default: an in-process queue of its own (4 jobs at once,
-   * finished jobs kept 1 h). The routes close the queue when the app closes.
+   * Where sweeps and Monte Carlo run. Default: an in-process queue of its own, in memory (4 jobs
+   * at once, finished jobs kept 1 h). The routes close the queue when the app closes.
    */
   readonly jobs?: JobQueue;
 }
@@ -65,6 +66,7 @@ const JobView = z
     finishedAt: z.string().nullable(),
     error: z.string().nullable(),
     result: z.unknown().optional(),
+    request: z.unknown().optional().meta({ description: 'Only for a job interrupted by a restart (`error` says so): its request, to POST again.' }),
   })
   .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
 const Report = z.looseObject({ scenarioName: z.string(), status: z.string() });

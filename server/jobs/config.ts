@@ -1,8 +1,10 @@
 /**
  * The job queue's configuration from the environment (read by the API and by `npm run worker`).
  *
- * Without DATABASE_URL jobs run in the API process, in memory, and none of this applies except
- * JOB_MAX_RUNNING. With DATABASE_URL (pg-boss on PostgreSQL):
+ * Without DATABASE_URL jobs run in the API process and are kept in the SQLite file; none of this
+ * applies except JOB_MAX_RUNNING and
+ *   JOB_KEEP_DAYS (7)                    how long a finished job is kept (a number; 0.5 = 12 h)
+ * With DATABASE_URL (pg-boss on PostgreSQL):
  *   EMBEDDED_WORKER (false)              the API process computes chunks too (one `npm start` completes jobs)
  *   WORKER_CONCURRENCY (CPU count)       chunks a worker (or the embedded worker) computes at once
  *   JOB_CHUNK_EXPIRE_SECONDS (60)        a chunk claimed this long ago and not finished is retried elsewhere
@@ -27,6 +29,8 @@ export interface JobsConfig {
   readonly chunkPoints: number | undefined;
   readonly eventPollMs: number;
   readonly maxRunning: number | undefined;
+  /** In-process queue only (pg-boss keeps finished jobs 1 h). */
+  readonly keepDays: number;
 }
 
 export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsConfig {
@@ -41,5 +45,6 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsCon
     chunkPoints: envNumber(env, 'JOB_CHUNK_POINTS', 1, 2000),
     eventPollMs: envNumber(env, 'JOB_EVENTS_POLL_MS', 20, 60_000) ?? 500,
     maxRunning: envNumber(env, 'JOB_MAX_RUNNING', 1, 10_000),
+    keepDays: envNumber(env, 'JOB_KEEP_DAYS', 0.001, 3650, false) ?? 7,
   };
 }

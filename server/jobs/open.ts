@@ -1,8 +1,12 @@
-/** Picks the job queue: pg-boss on PostgreSQL when a DATABASE_URL is set, else in this process. */
+/**
+ * Picks the job queue: pg-boss on PostgreSQL when a DATABASE_URL is set, else in this process,
+ * its jobs kept in `records` (the SQLite store's) when given.
+ */
 import { InProcessQueue } from './in-process.ts';
 import { PgBossQueue, type PgBossQueueOptions, type QueueLogger } from './pgboss.ts';
 import type { JobsConfig } from './config.ts';
 import type { JobQueue } from './queue.ts';
+import type { JobRecords } from './records.ts';
 
 export function pgBossOptions(databaseUrl: string, config: JobsConfig, log?: QueueLogger): PgBossQueueOptions {
   return {
@@ -19,7 +23,10 @@ export function pgBossOptions(databaseUrl: string, config: JobsConfig, log?: Que
   };
 }
 
-export async function openJobQueue(databaseUrl: string | null, config: JobsConfig, log?: QueueLogger): Promise<JobQueue> {
-  if (!databaseUrl) return new InProcessQueue({ maxRunning: config.maxRunning });
+export async function openJobQueue(databaseUrl: string | null, config: JobsConfig, log?: QueueLogger, records?: JobRecords | null): Promise<JobQueue> {
+  if (!databaseUrl) {
+    if (!records) return new InProcessQueue({ maxRunning: config.maxRunning });
+    return new InProcessQueue({ maxRunning: config.maxRunning, records, keepMs: config.keepDays * 24 * 3600_000 });
+  }
   return PgBossQueue.open(pgBossOptions(databaseUrl, config, log));
 }
