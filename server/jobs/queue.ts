@@ -2,8 +2,9 @@
  * Long analyses (sweeps, Monte Carlo) as jobs behind one interface, with two implementations:
  *
  * - in-process (server/jobs/in-process.ts): the job runs in the API process (worker threads for
- *   Monte Carlo, the solver pool for sweeps) and lives in memory. The default: `npm start` with
- *   SQLite, no other process.
+ *   Monte Carlo, the solver pool for sweeps) and is kept in the SQLite store's file, so it outlives
+ *   a restart (in memory only when no store is given). The default: `npm start` with SQLite, no
+ *   other process.
  * - pg-boss (server/jobs/pgboss.ts), selected by DATABASE_URL: the job is split into chunks, each
  *   a pg-boss job on PostgreSQL; `npm run worker` processes (one machine or many) compute them, and
  *   the job's state and result live in PostgreSQL, so any API process answers for any job.
@@ -23,7 +24,7 @@ export type JobSpec =
   | { readonly kind: 'montecarlo'; readonly request: MonteCarloRequest; readonly network: Network };
 
 export interface JobQueue {
-  /** 'in-process' (memory, this process) or 'pg-boss' (PostgreSQL, worker processes). */
+  /** 'in-process' (this process, kept in SQLite) or 'pg-boss' (PostgreSQL, worker processes). */
   readonly mode: 'in-process' | 'pg-boss';
   /** Queues the job and returns its id at once. Throws TooManyJobsError when too many are running. */
   submit(spec: JobSpec): Promise<string>;
@@ -38,6 +39,6 @@ export interface JobQueue {
    * returns the unsubscribe function. Nothing is called for a job that has already ended.
    */
   subscribe(id: string, listener: (event: JobEvent) => void): Promise<() => void>;
-  /** Releases what the queue holds (in-process: cancels running jobs; pg-boss: stops its workers and connections). */
+  /** Releases what the queue holds (in-process: stops running jobs; pg-boss: stops its workers and connections). */
   close(): Promise<void>;
 }
