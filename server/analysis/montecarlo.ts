@@ -5,7 +5,8 @@
  * which markets are served in (almost) every draw.
  *
  * Fast path: the model's structure is the same in every draw, so it is built once. A draw copies
- * only what its multipliers touch — sale coefficients (price × (1 − duty)), flow coefficients
+ * only what its multipliers touch — sale coefficients (price × (1 − dutyPct) × multiplier − specific
+ * duty: a per-tonne duty does not move with the price), flow coefficients
  * (freight × multiplier + handling + carbon) and demand-max bounds (tier tonnes × multiplier) — and
  * solves with javascript-lp-solver in the calling thread (a pool worker). Figures are read straight
  * from the values: margin = objective, tonnes from sale variables, the rule from its row's slack.
@@ -78,8 +79,11 @@ export type MonteCarloRequestInput = z.input<typeof MonteCarloRequest>;
 export interface FastModel {
   readonly model: LpModel;
   readonly markets: readonly { readonly id: string; readonly name: string; readonly domestic: boolean }[];
-  /** Sale variables: variable index, market index, coefficient as built. */
-  readonly sales: readonly { readonly v: number; readonly market: number; readonly cost: number }[];
+  /**
+   * Sale variables: variable index, market index, coefficient as built (price × (1 − dutyPct / 100)
+   * − specific duty) and the market's specific duty, USD/t.
+   */
+  readonly sales: readonly { readonly v: number; readonly market: number; readonly cost: number; readonly specificDuty: number }[];
   /** Flow variables: coefficient = −(freight × multiplier + rest). */
   readonly flows: readonly { readonly v: number; readonly mode: Mode; readonly freight: number; readonly rest: number }[];
   /** demand-max rows: row index, market index, bound as built. */
@@ -123,7 +127,11 @@ export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastMo
   const marketIndex = new Map(network.markets.map((m, i) => [m.id, i]));
   const legById = new Map(network.legs.map((l) => [l.id, l]));
   const sales: FastModel['sales'][number][] = [];
-  for (const [k, v] of index.sale) if (varMap[v] >= 0) sales.push({ v: varMap[v], market: marketIndex.get(marketOf(k))!, cost: full.variables[v].cost });
+  for (const [k, v] of index.sale) {
+    if (varMap[v] < 0) continue;
+    const market = marketIndex.get(marketOf(k))!;
+    sales.push({ v: varMap[v], market, cost: full.variables[v].cost, specificDuty: network.markets[market].dutyUsdPerTonne });
+  }
   const flows: FastModel['flows'][number][] = [];
   for (const [k, v] of index.flow) {
     if (varMap[v] < 0) continue;
@@ -299,7 +307,8 @@ export function drawModel(fast: FastModel, mult: DrawMultipliers): LpModel {
   const rows: LpRow[] = fast.model.rows.slice();
   for (const s of fast.sales) {
     const m = mult.price[s.market];
-    if (m !== 1) variables[s.v] = { ...variables[s.v], cost: s.cost * m };
+    // Only the price part moves: (price × (1 − dutyPct)) × m − specific duty.
+    if (m !== 1) variables[s.v] = { ...variables[s.v], cost: (s.cost + s.specificDuty) * m - s.specificDuty };
   }
   for (const f of fast.flows) {
     const m = mult.freight[f.mode];

@@ -122,6 +122,7 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
         id: market.id,
         label: `${market.name} price, tier ${k + 1} (${formatTonnes(tier.tonnesPerYear)}/yr)`,
         current: tier.priceUsdPerTonne,
+        // d(price × (1 − dutyPct) − specific duty) / d(price): a specific duty does not move with the price.
         slope: 1 - market.dutyPct / 100,
         members,
         variable: -1,

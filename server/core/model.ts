@@ -12,10 +12,10 @@ import {
   closedIn,
   legCo2TonnesPerTonne,
   legCostUsdPerTonne,
+  netPriceUsdPerTonne,
   periodCapacityTonnes,
   periodsOf,
   plantCapacityTonnes,
-  priceNetOfDutyUsdPerTonne,
   tierTonnes,
   yearsOf,
   type Period,
@@ -142,7 +142,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
   // min-cost (min): freight + handling + production + duty + holding, USD. max-domestic (max): domestic tonnes.
   const costCoef = (usd: number) => (objective === 'margin' ? -usd : objective === 'min-cost' ? usd : 0);
   const saleCoef = (market: Market, priceUsdPerTonne: number) => {
-    const net = priceNetOfDutyUsdPerTonne(priceUsdPerTonne, market.dutyPct);
+    const net = netPriceUsdPerTonne(priceUsdPerTonne, market);
     if (objective === 'margin') return net;
     if (objective === 'min-cost') return priceUsdPerTonne - net;
     return market.domestic ? 1 : 0;

@@ -19,8 +19,9 @@ import {
   legCo2TonnesPerTonne,
   legCostUsdPerTonne,
   periodCapacityTonnes,
+  dutyPaidUsdPerTonne,
+  netPriceUsdPerTonne,
   plantCapacityTonnes,
-  priceNetOfDutyUsdPerTonne,
 } from './scenario.ts';
 import type { Leg, Market, Network, Scenario } from './schema.ts';
 import { explainBinding } from './explain.ts';
@@ -137,7 +138,7 @@ export function readSolution(
       (s, tier, k) =>
         s +
         sum(periods.map((t) => val(index.sale.get(key(market.id, k, t.index))))) *
-          priceNetOfDutyUsdPerTonne(tier.priceUsdPerTonne, market.dutyPct),
+          netPriceUsdPerTonne(tier.priceUsdPerTonne, market),
       0,
     );
     revenueUsd += gross;
@@ -151,7 +152,7 @@ export function readSolution(
     }
     const demand = sum(periods.map((t) => marketDemandTonnes(market, t, firstYear)));
     const price = tonnes > EPS_TONNES ? gross / tonnes : market.tiers[0].priceUsdPerTonne;
-    const duty = tonnes > EPS_TONNES ? (gross - net) / tonnes : (price * market.dutyPct) / 100;
+    const duty = tonnes > EPS_TONNES ? (gross - net) / tonnes : dutyPaidUsdPerTonne(price, market);
     const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
     const routes = decomposeRoutes(market.id, network, legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
     const gap =
@@ -418,9 +419,11 @@ function priceGap(
     if (scenario.policy.basis === 'sales') delivered += market.domestic ? -(1 - share) * shareDual : share * shareDual;
     else if (market.domestic) delivered -= shareDual;
     if (!market.domestic) delivered += Math.max(0, dual(`export-cap${yearSuffix}`));
-    const net = priceNetOfDutyUsdPerTonne(market.tiers[0].priceUsdPerTonne, market.dutyPct);
+    const net = netPriceUsdPerTonne(market.tiers[0].priceUsdPerTonne, market);
     best = Math.min(best, Math.max(0, delivered - net));
   }
+  // A price rise of g raises the net price by g × (1 − dutyPct / 100); the specific duty is the
+  // same per tonne at any price, so it sits in `net` above and not in this share.
   const netShare = 1 - market.dutyPct / 100;
   return Number.isFinite(best) && netShare > 0 ? best / netShare : null;
 }

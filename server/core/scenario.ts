@@ -75,6 +75,8 @@ export function effectiveNetwork(scenario: Scenario, network: Network): Network 
       ...market,
       tiers,
       dutyPct: mo.dutyPct ?? market.dutyPct,
+      // A specific duty is per tonne: price multipliers leave it where it is.
+      dutyUsdPerTonne: mo.dutyUsdPerTonne ?? market.dutyUsdPerTonne,
       minTonnesPerYear: mo.minTonnesPerYear ?? market.minTonnesPerYear,
       openFromPhase: mo.openFromPhase ?? market.openFromPhase,
     };
@@ -118,9 +120,20 @@ export function legCo2TonnesPerTonne(leg: Leg): number {
   return (leg.co2KgPerTonneKm * (leg.distanceKm ?? 0)) / 1000;
 }
 
-/** Delivered price net of the seller's ad-valorem duty, USD/t. */
-export function priceNetOfDutyUsdPerTonne(priceUsdPerTonne: number, dutyPct: number): number {
-  return priceUsdPerTonne * (1 - dutyPct / 100);
+/** The duty terms of a market: ad valorem (percent of the delivered price) and specific (USD per tonne). */
+export type MarketDuty = Pick<Market, 'dutyPct' | 'dutyUsdPerTonne'>;
+
+/**
+ * Delivered price net of the seller's import duty, USD/t:
+ * price × (1 − dutyPct / 100) − dutyUsdPerTonne. May be negative when a specific duty exceeds the price.
+ */
+export function netPriceUsdPerTonne(priceUsdPerTonne: number, market: MarketDuty): number {
+  return priceUsdPerTonne * (1 - market.dutyPct / 100) - market.dutyUsdPerTonne;
+}
+
+/** Duty paid on one tonne sold at this delivered price, USD/t: price × dutyPct / 100 + dutyUsdPerTonne. */
+export function dutyPaidUsdPerTonne(priceUsdPerTonne: number, market: MarketDuty): number {
+  return priceUsdPerTonne - netPriceUsdPerTonne(priceUsdPerTonne, market);
 }
 
 /** Plant capacity in a period, tonnes. Monthly capacity = annual / 12 × availability. */

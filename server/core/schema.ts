@@ -72,8 +72,13 @@ export const Market = z.object({
   lat: Latitude,
   /** Demand as price tiers: the first at import parity, further tiers lower (winning volume from importers). */
   tiers: z.array(PriceTier).min(1).max(20),
-  /** Import duty paid by the seller, percent of the delivered price. */
+  /** Ad-valorem import duty paid by the seller, percent of the delivered price. */
   dutyPct: nonNegative().max(1000).default(0),
+  /**
+   * Specific import duty paid by the seller, USD per tonne whatever the price (a duty per tonne, or
+   * an ad-valorem duty levied on a fixed minimum customs value). Adds to `dutyPct`.
+   */
+  dutyUsdPerTonne: nonNegative().max(10000).default(0),
   /** A volume the plan must deliver (contracted). */
   minTonnesPerYear: nonNegative().default(0),
   /** Monthly demand factors (average 1) for monthly plans. */
@@ -188,6 +193,7 @@ const MarketOverride = z
     priceMultiplier: nonNegative().max(100),
     demandMultiplier: nonNegative().max(100),
     dutyPct: nonNegative().max(1000),
+    dutyUsdPerTonne: nonNegative().max(10000),
     minTonnesPerYear: nonNegative(),
     openFromPhase: z.number().int().min(1).max(10),
   })

@@ -16,11 +16,14 @@ export function randomNetwork(seed: number): Network {
     throughputTonnesPerYear: rnd() < 0.5 ? Math.round(between(20, 150)) : undefined,
     handlingUsdPerTonne: between(0, 10),
   }));
+  // Specific duties come from a stream of their own, so the rest of a seed's network is unchanged.
+  const rndDuty = mulberry32((seed ^ 0x5bd1e995) >>> 0);
   const nMarkets = 2 + Math.floor(rnd() * 5);
   const markets = Array.from({ length: nMarkets }, (_, i) => ({
     id: `m${i}`, name: `Market ${i}`, country: i % 2 === 0 ? 'KZ' : 'AZ', domestic: i % 2 === 0, lng: 50 + i * 0.3, lat: 41,
     tiers: Array.from({ length: 1 + Math.floor(rnd() * 2) }, (_, k) => ({ tonnesPerYear: Math.round(between(10, 120)), priceUsdPerTonne: between(40, 90) - 10 * k })),
     dutyPct: rnd() < 0.3 ? between(0, 30) : 0,
+    dutyUsdPerTonne: i % 2 === 1 && rndDuty() < 0.3 ? 20 * rndDuty() : 0,
   }));
   const legs: NetworkInput['legs'] = [];
   const add = (from: string, to: string, mode: 'rail' | 'road' | 'sea') =>

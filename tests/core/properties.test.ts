@@ -129,7 +129,7 @@ describe('optimiser properties on generated networks', () => {
         const scaled: Network = {
           ...net,
           plants: net.plants.map((p) => ({ ...p, variableCostUsdPerTonne: p.variableCostUsdPerTonne * k })),
-          markets: net.markets.map((m) => ({ ...m, tiers: m.tiers.map((t) => ({ ...t, priceUsdPerTonne: t.priceUsdPerTonne * k })) })),
+          markets: net.markets.map((m) => ({ ...m, dutyUsdPerTonne: m.dutyUsdPerTonne * k, tiers: m.tiers.map((t) => ({ ...t, priceUsdPerTonne: t.priceUsdPerTonne * k })) })),
           nodes: net.nodes.map((n) => ({ ...n, handlingUsdPerTonne: n.handlingUsdPerTonne * k })),
           legs: net.legs.map((l) => ({ ...l, fixedUsdPerTonne: l.fixedUsdPerTonne * k, usdPerTonneKm: l.usdPerTonneKm * k })),
         };

@@ -39,7 +39,7 @@ function netbacks(phase: number) {
         market: m.id,
         domestic: m.domestic,
         tonnes: t.tonnesPerYear,
-        netback: t.priceUsdPerTonne * (1 - m.dutyPct / 100) - (cost.get(m.id) ?? Infinity) - plant.variableCostUsdPerTonne,
+        netback: t.priceUsdPerTonne * (1 - m.dutyPct / 100) - m.dutyUsdPerTonne - (cost.get(m.id) ?? Infinity) - plant.variableCostUsdPerTonne,
       })),
     )
     .sort((a, b) => b.netback - a.netback);

@@ -144,7 +144,8 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       const season = per.month !== null ? (m.seasonality?.[per.month - 1] ?? 1) : 1;
       const open = per.phase >= m.openFromPhase;
       const tiers = m.tiers
-        .map((tier) => ({ tonnes: open ? tier.tonnesPerYear * per.fraction * growth * season : 0, net: tier.priceUsdPerTonne * (1 - m.dutyPct / 100) }))
+        // The seller pays the ad-valorem duty on the price and the specific duty on every tonne.
+        .map((tier) => ({ tonnes: open ? tier.tonnesPerYear * per.fraction * growth * season : 0, net: tier.priceUsdPerTonne * (1 - m.dutyPct / 100) - m.dutyUsdPerTonne }))
         .sort((a, b) => b.net - a.net);
       const demand = tiers.reduce((s, tier) => s + tier.tonnes, 0);
       if (!leq(x, demand)) v.push(`market ${m.id} period ${t}: sold ${x} > demand ${demand}`);
@@ -167,6 +168,11 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
         v.push(`market ${m.id} ${year}: served ${x} t, below its contract minimum ${m.contract.minTonnesPerYear}`);
     }
     if (scenario.mip.contracts && m.contract && use.tonnes > 1e-6) contractFixed += m.contract.fixedCostUsdPerYear * byYear.size;
+    // Duty is linear in the price, so the duty at the plan's average price is the average duty.
+    const duty = (use.priceUsdPerTonne * m.dutyPct) / 100 + m.dutyUsdPerTonne;
+    if (!close(use.dutyUsdPerTonne, duty)) v.push(`market ${m.id}: duty ${use.dutyUsdPerTonne} USD/t ≠ recomputed ${duty}`);
+    if (use.netbackUsdPerTonne !== null && !close(use.netbackUsdPerTonne, use.priceUsdPerTonne - duty - use.logisticsCostUsdPerTonne))
+      v.push(`market ${m.id}: netback ${use.netbackUsdPerTonne} ≠ price − duty − logistics`);
   }
   for (const [year, y] of yearly) {
     const basis = scenario.policy.basis === 'sales' ? y.sales : y.production;

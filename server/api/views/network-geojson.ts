@@ -37,6 +37,7 @@ export function networkToGeoJson(network: Network): { type: 'FeatureCollection';
         demandTonnesPerYear: m.tiers.reduce((sum, t) => sum + t.tonnesPerYear, 0),
         topPriceUsdPerTonne: m.tiers.reduce((max, t) => Math.max(max, t.priceUsdPerTonne), 0),
         dutyPct: m.dutyPct,
+        dutyUsdPerTonne: m.dutyUsdPerTonne,
         openFromPhase: m.openFromPhase,
       },
     })),
