@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { sensitivity, type ParameterRange } from '../../server/analysis/sensitivity.ts';
 import { defaultNetwork, standardScenario, structureAt } from './helpers.ts';
+import { scenario as tinyScenario, tinyNetwork } from '../core/fixtures.ts';
 
 async function checkRanges(file: string, checkOutside: boolean) {
   const network = defaultNetwork();
@@ -47,6 +48,33 @@ describe('sensitivity ranges agree with re-solving', () => {
     const { disagreements, inside } = await checkRanges('phase2-annual', false);
     expect(disagreements).toEqual([]);
     expect(inside).toBeGreaterThan(100);
+  });
+});
+
+describe('price ranges with a specific duty', () => {
+  it('map through the ad-valorem share only: a duty per tonne shifts the coefficient, not its slope', async () => {
+    // Home nets 60 − 5 − 10 = 45 on 80 t; export at 50 USD/t behind 20 % + 5 USD/t nets
+    // 50·0.8 − 5 − 20 = 15 on the last 20 t (capacity 100). The export price keeps this plan while
+    // 0 ≤ 0.8·p − 25 ≤ 45: p in [31.25, 87.5]. Each USD/t more earns 0.8 × 20 t = 16 USD.
+    const network = tinyNetwork({ exportDutyPct: 20, exportDutyUsdPerTonne: 5 });
+    const report = await sensitivity(tinyScenario({ policy: { domesticShare: 0, basis: 'sales' } }), network);
+    expect(report.status).toBe('optimal');
+    const price = report.parameters.find((p) => p.parameter === 'price:exp:1')!;
+    expect(price.tonnes).toBeCloseTo(20, 6);
+    expect(price.low).toBeCloseTo(31.25, 6);
+    expect(price.high).toBeCloseTo(87.5, 6);
+    expect(price.marginalValueUsd).toBeCloseTo(16, 6);
+  });
+
+  it('give an unsold tier its price gap net of the specific duty', async () => {
+    // Capacity 70 t, all home (35 USD/t). Export at 40 USD/t behind 20 % + 5 USD/t: selling pays once
+    // 0.8·p − 25 ≥ 35, p ≥ 75, a gap of 35 USD/t (the plan's own price gap says the same).
+    const network = tinyNetwork({ capacity: 70, exportPrice: 40, domesticPrice: 50, exportDutyPct: 20, exportDutyUsdPerTonne: 5 });
+    const report = await sensitivity(tinyScenario({ policy: { domesticShare: 0, basis: 'sales' } }), network);
+    const price = report.parameters.find((p) => p.parameter === 'price:exp:1')!;
+    expect(price.tonnes).toBe(0);
+    expect(price.high).toBeCloseTo(75, 6);
+    expect(price.priceGapUsdPerTonne).toBeCloseTo(35, 6);
   });
 });
 

@@ -14,6 +14,10 @@ interface TinyOptions {
   exportTonnes?: number;
   exportLegUsd?: number;
   domesticMin?: number;
+  /** Export market's ad-valorem duty, % of the delivered price. */
+  exportDutyPct?: number;
+  /** Export market's specific duty, USD/t. */
+  exportDutyUsdPerTonne?: number;
 }
 
 /** One plant (variable cost 10 USD/t), one domestic market, one export market through a port. */
@@ -26,7 +30,7 @@ export function tinyNetwork(o: TinyOptions = {}): Network {
     ],
     markets: [
       { id: 'dom', name: 'Domestic town', country: 'KZ', domestic: true, lng: 57, lat: 50, tiers: [{ tonnesPerYear: o.domesticTonnes ?? 80, priceUsdPerTonne: o.domesticPrice ?? 60 }], minTonnesPerYear: o.domesticMin ?? 0 },
-      { id: 'exp', name: 'Export city', country: 'AZ', domestic: false, lng: 49.5, lat: 40.2, tiers: [{ tonnesPerYear: o.exportTonnes ?? 100, priceUsdPerTonne: o.exportPrice ?? 50 }] },
+      { id: 'exp', name: 'Export city', country: 'AZ', domestic: false, lng: 49.5, lat: 40.2, tiers: [{ tonnesPerYear: o.exportTonnes ?? 100, priceUsdPerTonne: o.exportPrice ?? 50 }], dutyPct: o.exportDutyPct ?? 0, dutyUsdPerTonne: o.exportDutyUsdPerTonne ?? 0 },
     ],
     nodes: [{ id: 'port', name: 'Port', kind: 'port', country: 'KZ', lng: 51.2, lat: 43.6 }],
     legs: [

@@ -77,6 +77,75 @@ describe.each(engines)('reference cases worked by hand (%s)', (engine) => {
   });
 });
 
+describe.each(engines)('specific import duties, worked by hand (%s)', (engine) => {
+  const noRule = { domesticShare: 0, basis: 'sales' as const };
+
+  it('a duty per tonne can make an export that pays best at the gate net less than home', async () => {
+    // Without duty: export nets 60 − 10 − 10 = 40 > home 50 − 5 − 10 = 35, so all 100 t go abroad (4,000 USD).
+    // A specific duty of 8 USD/t: export nets 60 − 8 − 20 = 32 < 35. Home fills its 80 t first,
+    // export takes the last 20 t: 80·35 + 20·32 = 3,440 USD. Duty 8 USD/t, netback 60 − 8 − 10 = 42.
+    const s = scenario({ engine, policy: noRule });
+    const free = await optimise(s, tinyNetwork({ domesticPrice: 50, exportPrice: 60 }));
+    expect(free.objectiveValue).toBeCloseTo(4000, 6);
+    expect(tonnes(free, 'exp')).toBeCloseTo(100, 6);
+    const net = tinyNetwork({ domesticPrice: 50, exportPrice: 60, exportDutyUsdPerTonne: 8 });
+    const plan = await optimise(s, net);
+    expect(plan.status).toBe('optimal');
+    expect(plan.objectiveValue).toBeCloseTo(3440, 6);
+    expect(tonnes(plan, 'dom')).toBeCloseTo(80, 6);
+    expect(tonnes(plan, 'exp')).toBeCloseTo(20, 6);
+    const exp = plan.markets.find((m) => m.id === 'exp')!;
+    expect(exp.dutyUsdPerTonne).toBeCloseTo(8, 6);
+    expect(exp.netbackUsdPerTonne).toBeCloseTo(42, 6);
+    expect(plan.kpis!.dutyUsd).toBeCloseTo(160, 6);
+    expect(checkPlan(plan, s, net).violations).toEqual([]);
+  });
+
+  it('under a price multiplier a specific duty stays put and an ad-valorem one moves with the price', async () => {
+    // At 60 USD/t, 8 USD/t = 13.33 % of the price: the two duties are the same (3,440 USD, as above).
+    // Export prices × 1.5 → 90 USD/t: export nets more than home either way and takes all 100 t.
+    //   specific:    duty 8 USD/t,            net 90 − 8 − 20 = 62 → 6,200 USD
+    //   ad valorem:  duty 13.33 % × 90 = 12,  net 90 − 12 − 20 = 58 → 5,800 USD
+    const pct = (8 / 60) * 100;
+    const specific = tinyNetwork({ domesticPrice: 50, exportPrice: 60, exportDutyUsdPerTonne: 8 });
+    const adValorem = tinyNetwork({ domesticPrice: 50, exportPrice: 60, exportDutyPct: pct });
+    const base = scenario({ engine, policy: noRule });
+    expect((await optimise(base, adValorem)).objectiveValue).toBeCloseTo(3440, 6);
+    const s = scenario({ engine, policy: noRule, overrides: { exportPriceMultiplier: 1.5 } });
+    const a = await optimise(s, specific);
+    const b = await optimise(s, adValorem);
+    expect(a.objectiveValue).toBeCloseTo(6200, 6);
+    expect(b.objectiveValue).toBeCloseTo(5800, 6);
+    expect(a.markets.find((m) => m.id === 'exp')!.dutyUsdPerTonne).toBeCloseTo(8, 6);
+    expect(b.markets.find((m) => m.id === 'exp')!.dutyUsdPerTonne).toBeCloseTo(12, 6);
+    expect(checkPlan(a, s, specific).violations).toEqual([]);
+    expect(checkPlan(b, s, adValorem).violations).toEqual([]);
+  });
+
+  it('a scenario override sets a specific duty without editing the network', async () => {
+    const net = tinyNetwork({ domesticPrice: 50, exportPrice: 60 });
+    const s = scenario({ engine, policy: noRule, overrides: { markets: { exp: { dutyUsdPerTonne: 8 } } } });
+    const plan = await optimise(s, net);
+    expect(plan.objectiveValue).toBeCloseTo(3440, 6);
+    expect(checkPlan(plan, s, net).violations).toEqual([]);
+  });
+});
+
+describe('the independent checker and specific duties', () => {
+  it('recomputes the margin with the specific duty: a plan checked against a network without it fails', async () => {
+    const s = scenario({ policy: { domesticShare: 0, basis: 'sales' } });
+    const net = tinyNetwork({ domesticPrice: 50, exportPrice: 60, exportDutyUsdPerTonne: 8 });
+    const plan = await optimise(s, net);
+    const check = checkPlan(plan, s, net);
+    expect(check.violations).toEqual([]);
+    expect(check.recomputedMarginUsd).toBeCloseTo(3440, 6);
+    const without = checkPlan(plan, s, tinyNetwork({ domesticPrice: 50, exportPrice: 60 }));
+    expect(without.recomputedMarginUsd).toBeCloseTo(3440 + 20 * 8, 6);
+    expect(without.violations.some((v) => v.includes('margin'))).toBe(true);
+    expect(without.violations.some((v) => v.startsWith('market exp: duty'))).toBe(true);
+  });
+});
+
 describe('what the plan reports', () => {
   it('netback is price − duty − logistics, and routes name the path', async () => {
     const plan = await optimise(scenario(), tinyNetwork());
@@ -100,6 +169,22 @@ describe('what the plan reports', () => {
     expect(just.markets.find((m) => m.id === 'exp')!.tonnes).toBeGreaterThan(0);
     const short = await optimise(scenario({ policy: { domesticShare: 0, basis: 'sales' } }), tinyNetwork({ capacity: 70, exportPrice: 40 + 14.99, domesticPrice: 50, domesticTonnes: 80 }));
     expect(short.markets.find((m) => m.id === 'exp')!.tonnes).toBe(0);
+  });
+
+  it('the price gap of an unserved market behind both duties divides only by the ad-valorem share', async () => {
+    // Capacity 70 t, all of it home (nets 50 − 5 − 10 = 35 USD/t). Export at 40 USD/t with 20 % + 5 USD/t
+    // nets 40·0.8 − 5 − 10 − 10 = 7. Serving it pays once 0.8·p − 25 ≥ 35 → p ≥ 75: a gap of 35 USD/t.
+    // Its duty unserved is the duty at the price: 40·0.2 + 5 = 13 USD/t.
+    const tiny = (exportPrice: number) =>
+      tinyNetwork({ capacity: 70, exportPrice, domesticPrice: 50, domesticTonnes: 80, exportDutyPct: 20, exportDutyUsdPerTonne: 5 });
+    const s = scenario({ policy: { domesticShare: 0, basis: 'sales' } });
+    const plan = await optimise(s, tiny(40));
+    const exp = plan.markets.find((m) => m.id === 'exp')!;
+    expect(exp.tonnes).toBe(0);
+    expect(exp.dutyUsdPerTonne).toBeCloseTo(13, 6);
+    expect(exp.priceGapUsdPerTonne).toBeCloseTo(35, 6);
+    expect((await optimise(s, tiny(75.01))).markets.find((m) => m.id === 'exp')!.tonnes).toBeGreaterThan(0);
+    expect((await optimise(s, tiny(74.99))).markets.find((m) => m.id === 'exp')!.tonnes).toBe(0);
   });
 
   it('the same inputs give the same inputsHash; a changed input a different one', async () => {
