@@ -52,4 +52,20 @@ describe('the default network tells the reference story', () => {
     // Northern Iran is a surplus market behind a duty: not served.
     expect(p1.markets.filter((m) => m.country === 'IR').every((m) => m.tonnes === 0)).toBe(true);
   });
+
+  it('Uzbekistan pays 90 USD/t of specific duty at any price: left out at phase 2, with a price gap that re-solving confirms', async () => {
+    const base = JSON.parse(readFileSync(new URL('phase2-annual.json', dir), 'utf8'));
+    const at = (price: number) => Scenario.parse({ ...base, overrides: { markets: { tashkent: { priceMultiplier: price / 39 } } } });
+    const p2 = await optimise(at(39), network);
+    const uz = p2.markets.find((m) => m.id === 'tashkent')!;
+    expect(uz.tonnes).toBe(0);
+    expect(uz.dutyUsdPerTonne).toBeCloseTo(90, 6);
+    const gap = uz.priceGapUsdPerTonne!;
+    expect(gap).toBeGreaterThan(90);
+    const above = await optimise(at(39 + gap + 0.02), network);
+    const below = await optimise(at(39 + gap - 0.02), network);
+    expect(above.markets.find((m) => m.id === 'tashkent')!.tonnes).toBeGreaterThan(0);
+    expect(above.markets.find((m) => m.id === 'tashkent')!.dutyUsdPerTonne).toBeCloseTo(90, 6);
+    expect(below.markets.find((m) => m.id === 'tashkent')!.tonnes).toBe(0);
+  });
 });
