@@ -337,18 +337,23 @@ function bindingConstraints(
   return found;
 }
 
-/** Cheapest logistics cost from any plant to a market over usable legs, USD/t (for unserved markets). */
-function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network: Network): number {
-  const legs = index.legsForMarket.get(marketId) ?? [];
-  const best = new Map<string, number>();
-  for (const p of network.plants) best.set(p.id, 0);
-  // Bellman-Ford over the (small) usable leg set.
+/**
+ * Cheapest cost to reach `target` over `legs`, starting from the given costs at the plants
+ * (Bellman-Ford: the usable leg set is small and may branch).
+ */
+function cheapestCostTo(
+  target: string,
+  legs: readonly Leg[],
+  atPlants: ReadonlyMap<string, number>,
+  legCost: (leg: Leg) => number,
+): number {
+  const best = new Map(atPlants);
   for (let i = 0; i <= legs.length; i++) {
     let changed = false;
     for (const leg of legs) {
       const from = best.get(leg.from);
       if (from === undefined) continue;
-      const cost = from + index.legUnitCostUsdPerTonne.get(leg.id)!;
+      const cost = from + legCost(leg);
       if (cost < (best.get(leg.to) ?? Infinity)) {
         best.set(leg.to, cost);
         changed = true;
@@ -356,7 +361,14 @@ function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network
     }
     if (!changed) break;
   }
-  return best.get(marketId) ?? NaN;
+  return best.get(target) ?? Infinity;
+}
+
+/** Cheapest logistics cost from any plant to a market over usable legs, USD/t (for unserved markets). */
+function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network: Network): number {
+  const atPlants = new Map(network.plants.map((p) => [p.id, 0]));
+  const cost = cheapestCostTo(marketId, index.legsForMarket.get(marketId) ?? [], atPlants, (leg) => index.legUnitCostUsdPerTonne.get(leg.id)!);
+  return Number.isFinite(cost) ? cost : NaN;
 }
 
 /**
@@ -396,26 +408,16 @@ function priceGap(
       if (scenario.policy.basis === 'production') cost += share * shareDual;
       atPlant.set(plant.id, cost);
     }
-    const reach = new Map(atPlant);
-    for (let i = 0; i <= legs.length; i++) {
-      let changed = false;
-      for (const leg of legs) {
-        const from = reach.get(leg.from);
-        if (from === undefined) continue;
-        const cost =
-          from +
-          built.index.legUnitCostUsdPerTonne.get(leg.id)! +
-          scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +
-          Math.max(0, dual(`leg:${leg.id}:${t.label}`)) +
-          Math.max(0, dual(`node:${leg.to}:${t.label}`));
-        if (cost < (reach.get(leg.to) ?? Infinity)) {
-          reach.set(leg.to, cost);
-          changed = true;
-        }
-      }
-      if (!changed) break;
-    }
-    let delivered = reach.get(market.id) ?? Infinity;
+    let delivered = cheapestCostTo(
+      market.id,
+      legs,
+      atPlant,
+      (leg) =>
+        built.index.legUnitCostUsdPerTonne.get(leg.id)! +
+        scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +
+        Math.max(0, dual(`leg:${leg.id}:${t.label}`)) +
+        Math.max(0, dual(`node:${leg.to}:${t.label}`)),
+    );
     if (scenario.policy.basis === 'sales') delivered += market.domestic ? -(1 - share) * shareDual : share * shareDual;
     else if (market.domestic) delivered -= shareDual;
     if (!market.domestic) delivered += Math.max(0, dual(`export-cap${yearSuffix}`));
