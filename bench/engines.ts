@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { buildModel } from '../server/core/model.ts';
 import type { LpModel, SolveResult } from '../server/core/lp.ts';
 import { optimise } from '../server/core/optimise.ts';
-import { withDistances } from '../server/core/pipeline.ts';
-import { effectiveNetwork } from '../server/core/scenario.ts';
+import { networkForScenario } from '../server/core/pipeline.ts';
 import { Scenario } from '../server/core/schema.ts';
 import { loadDefaultNetwork } from '../server/data/load.ts';
 import { chooseEngine } from '../server/solver/choose.ts';
@@ -61,7 +60,7 @@ const network = loadDefaultNetwork();
 const instances: Instance[] = [];
 for (const file of ['phase1-annual', 'phase2-annual', 'monthly-ice', 'multi-year', 'contracts-mip']) {
   const scenario = Scenario.parse(JSON.parse(readFileSync(new URL(`../data/scenarios/${file}.json`, import.meta.url), 'utf8')));
-  const { model } = buildModel(withDistances(effectiveNetwork(scenario, network)), scenario);
+  const { model } = buildModel(networkForScenario(scenario, network), scenario);
   instances.push({ name: file, model, repeats: 15 });
 }
 for (const size of [50, 200, 2_000, 20_000]) {

@@ -8,8 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { checkScenario } from './core/consistency.ts';
 import { optimise } from './core/optimise.ts';
-import { withDistances } from './core/pipeline.ts';
-import { effectiveNetwork } from './core/scenario.ts';
+import { networkForScenario } from './core/pipeline.ts';
 import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';
 import { nearOptimalAlternatives } from './analysis/alternatives.ts';
@@ -71,7 +70,7 @@ async function main(): Promise<number> {
   if (!parsed.success) fail(`${file} is not a valid scenario:\n${zodProblems(parsed.error)}`);
   const scenario = parsed.data;
   const network = scenario.network ?? loadDefaultNetwork();
-  const problems = checkScenario(scenario, withDistances(effectiveNetwork(scenario, network)));
+  const problems = checkScenario(scenario, networkForScenario(scenario, network));
   if (problems.length > 0) fail(`${file} cannot be a model:\n${problems.map((p) => `  - ${p.path.join('.')}: ${p.message}`).join('\n')}`);
 
   const plan = await optimise(scenario, network, { engine: engine.data });

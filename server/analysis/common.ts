@@ -6,8 +6,7 @@
  */
 import { buildModel, type BuiltModel } from '../core/model.ts';
 import { rowActivity, type LpModel, type SolveResult } from '../core/lp.ts';
-import { withDistances } from '../core/pipeline.ts';
-import { effectiveNetwork } from '../core/scenario.ts';
+import { networkForScenario } from '../core/pipeline.ts';
 import { checkScenario, type Problem } from '../core/consistency.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
@@ -34,7 +33,7 @@ export interface Prepared {
 
 /** The effective network and the model of a scenario, as the pipeline builds them. */
 export function prepare(scenario: Scenario, baseNetwork: Network): Prepared {
-  const network = withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
+  const network = networkForScenario(scenario, baseNetwork);
   const problems = checkScenario(scenario, network);
   if (problems.length > 0) throw new ScenarioProblemsError(problems);
   return { network, built: buildModel(network, scenario) };

@@ -56,6 +56,11 @@ const ELASTIC_FAMILIES = new Set([
 /** Fill `distanceKm` from the geometry where a leg has none (Turf geodesic length). */
 export const withDistances = resolveDistances;
 
+/** What the model sees of a network under a scenario: distances resolved, overrides applied. */
+export function networkForScenario(scenario: Scenario, baseNetwork: Network): Network {
+  return withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
+}
+
 export async function runPipeline(
   scenario: Scenario,
   baseNetwork: Network,
@@ -66,7 +71,7 @@ export async function runPipeline(
   const started = now();
   const engine = options.engine ?? scenario.engine;
   const wantSensitivity = options.wantSensitivity ?? true;
-  const network = withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
+  const network = networkForScenario(scenario, baseNetwork);
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const sha256 = options.sha256 ?? sha256Hex;

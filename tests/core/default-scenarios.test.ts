@@ -3,8 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../server/core/model.ts';
 import { optimise } from '../../server/core/optimise.ts';
-import { withDistances } from '../../server/core/pipeline.ts';
-import { effectiveNetwork } from '../../server/core/scenario.ts';
+import { networkForScenario } from '../../server/core/pipeline.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
@@ -27,7 +26,7 @@ describe.each(files)('scenario %s', (file) => {
   });
 
   it('agrees with GLPK on the objective (LP) or with its LP relaxation bound (MIP)', async () => {
-    const { model } = buildModel(withDistances(effectiveNetwork(scenario, network)), scenario);
+    const { model } = buildModel(networkForScenario(scenario, network), scenario);
     const isMip = model.variables.some((v) => v.kind !== 'continuous');
     const oracle = await solveWithGlpk(model, { relaxIntegers: isMip });
     const plan = await optimise(scenario, network, { engine: 'highs' });

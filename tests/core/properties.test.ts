@@ -6,8 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../server/core/model.ts';
 import { optimise } from '../../server/core/optimise.ts';
-import { effectiveNetwork } from '../../server/core/scenario.ts';
-import { withDistances } from '../../server/core/pipeline.ts';
+import { networkForScenario } from '../../server/core/pipeline.ts';
 import { Network as NetworkSchema, type Network } from '../../server/core/schema.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { solveWithGlpk } from '../oracle/glpk.ts';
@@ -26,7 +25,7 @@ describe('optimiser properties on generated networks', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 1e9 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('sales', 'production'), async (seed, share, basis) => {
         const net = randomNetwork(seed);
         const s = scenario({ policy: { domesticShare: share, basis: basis as 'sales' | 'production' } });
-        const oracle = await solveWithGlpk(buildModel(withDistances(effectiveNetwork(s, net)), s).model);
+        const oracle = await solveWithGlpk(buildModel(networkForScenario(s, net), s).model);
         for (const engine of ['highs', 'jsLpSolver'] as const) {
           const plan = await optimise({ ...s, engine }, net);
           expect(plan.status).toBe(oracle.status);
@@ -50,7 +49,7 @@ describe('optimiser properties on generated networks', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const net = randomNetwork(seed * 7919);
       const s = scenario({ policy: { domesticShare: 0.5, basis: 'sales' } });
-      const { model } = buildModel(withDistances(effectiveNetwork(s, net)), s);
+      const { model } = buildModel(networkForScenario(s, net), s);
       const oracle = await solveWithGlpk(model);
       if (oracle.status !== 'optimal' || !oracle.rowDuals || !isNonDegenerate(model, oracle.values)) continue;
       const highs = await solveModelInProcess(model, { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true });
@@ -69,7 +68,7 @@ describe('optimiser properties on generated networks', () => {
     for (let seed = 1; seed <= 25; seed++) {
       const net = randomNetwork(seed * 104729);
       const s = scenario({ policy: { domesticShare: 0.6, basis: 'sales' } });
-      const { model } = buildModel(withDistances(effectiveNetwork(s, net)), s);
+      const { model } = buildModel(networkForScenario(s, net), s);
       const highs = await solveModelInProcess(model, { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true });
       if (highs.status !== 'optimal') continue;
       for (const [r, row] of model.rows.entries()) {
