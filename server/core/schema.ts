@@ -7,6 +7,7 @@
  * carries a source in the entity's `sources` map (field name -> citation or "ESTIMATE: reasoning").
  */
 import { z } from 'zod';
+import { CostPerTonne, Currency, FxTable, Supplier, TonnesByYear, WholeMarketDemand, YearKey } from './market-schema.ts';
 
 export const MONTHS = 12;
 
@@ -52,6 +53,11 @@ export const Plant = z.object({
   holdingCostUsdPerTonnePerMonth: nonNegative().default(0),
   /** Silo capacity for end-of-month stock (monthly plans). */
   stockCapacityTonnes: nonNegative().default(0),
+  /** Bagging line: tonnes a year it can pack and the cost per tonne packed (bagged product form). */
+  packing: z
+    .object({ capacityTonnesPerYear: nonNegative(), costUsdPerTonne: nonNegative() })
+    .strict()
+    .optional(),
   sources: Sources.default({}),
 });
 
@@ -94,6 +100,10 @@ export const Market = z.object({
     .optional(),
   /** Demand growth per year for multi-year plans. */
   growthPctPerYear: finite().min(-100).max(100).default(0),
+  /** Share of our tonnes here that must be bagged (domestic retail is mostly bagged), 0..1. */
+  baggedShare: finite().min(0).max(1).optional(),
+  /** The whole market (consumption and demand blocks) for the market-clearing mode. */
+  demand: WholeMarketDemand.optional(),
   sources: Sources.default({}),
 });
 
@@ -114,6 +124,8 @@ export const TransitNode = z.object({
 });
 
 export const Mode = z.enum(['rail', 'road', 'sea']);
+/** The railway whose tariff applies on a rail leg (KTZ main network, RZD, a concession line). */
+export const Railway = z.enum(['KTZ', 'RZD', 'UTY', 'other']);
 export const Leg = z.object({
   id: Id,
   from: Id,
@@ -131,6 +143,14 @@ export const Leg = z.object({
   co2KgPerTonneKm: nonNegative(),
   /** Sea shipments come in whole lots of this size (mixed-integer option). */
   lotTonnes: nonNegative().optional(),
+  /** Rail legs: the railway whose tariff applies (scenarios scale tariffs per railway). */
+  railway: Railway.optional(),
+  /**
+   * Sea legs: cargo per voyage and the cost of a voyage. When given, the freight per tonne is
+   * fixedUsdPerTonne + voyageUsd / loadTonnes (instead of the per tonne-km rate), so a lighter load
+   * (low Caspian water) raises it.
+   */
+  vessel: z.object({ loadTonnes: finite().gt(0), voyageUsd: nonNegative() }).strict().optional(),
   sources: Sources.default({}),
 });
 
@@ -143,6 +163,23 @@ export const Network = z.object({
   markets: z.array(Market).min(1).max(2000),
   nodes: z.array(TransitNode).max(2000).default([]),
   legs: z.array(Leg).min(1).max(20000),
+  /** Units of each currency per USD by year (market-clearing mode; every price carries its currency). */
+  fxPerUsd: FxTable.default({}),
+  /** Competitor plants and import sources (market-clearing mode). */
+  suppliers: z.array(Supplier).max(500).default([]),
+  /**
+   * Hopper wagons for our rail shipments: wagon-days = tonnes / tonnesPerWagon × turnaroundDays;
+   * the fleet's wagon-days per period cap rail tonnes leaving our plants, at a cost per wagon-day.
+   */
+  wagonFleet: z
+    .object({
+      wagons: nonNegative(),
+      tonnesPerWagon: finite().gt(0),
+      turnaroundDays: finite().gt(0),
+      usdPerWagonDay: nonNegative(),
+    })
+    .strict()
+    .optional(),
   sources: Sources.default({}),
 });
 
@@ -165,9 +202,24 @@ export const Policy = z.object({
   basis: Basis.default('sales'),
   /** Cap on export tonnes per year (phased exports); omitted = no cap. */
   exportCapTonnesPerYear: nonNegative().optional(),
+  /**
+   * Caps on cement imported into a country from every other country (a Russian import quota),
+   * t/yr. In the market-clearing mode they bind competitors' imports and ours; in the price-taker
+   * mode, ours.
+   */
+  importCaps: z
+    .array(z.object({ country: z.string().length(2), tonnesPerYear: nonNegative() }).strict())
+    .max(50)
+    .default([]),
 });
 
 export const Objective = z.enum(['margin', 'min-cost', 'max-domestic']);
+/**
+ * price-taker: each market takes our tonnes at given tiers and no one else sells (model v1).
+ * clearing: whole markets with competitors; prices clear where supply meets demand (DESIGN §3b).
+ */
+export const MarketMode = z.enum(['price-taker', 'clearing']);
+export const ReportCurrency = z.enum(['USD', 'KZT']);
 export const EngineChoice = z.enum(['auto', 'jsLpSolver', 'highs']);
 
 const LegOverride = z
@@ -208,6 +260,20 @@ const PlantOverride = z
   .partial()
   .strict();
 
+const SupplierOverride = z
+  .object({
+    /** Capacity by year, replacing the supplier's table. */
+    capacityTonnesPerYear: TonnesByYear,
+    capacityMultiplier: nonNegative().max(100),
+    cashCost: CostPerTonne,
+    cashCostMultiplier: nonNegative().max(100),
+    markupPct: nonNegative().max(500),
+    /** Leave the supplier out of the market. */
+    absent: z.boolean(),
+  })
+  .partial()
+  .strict();
+
 /** What a planner changes on top of the network without editing it. */
 export const Overrides = z
   .object({
@@ -223,6 +289,22 @@ export const Overrides = z
     nodes: z.record(z.string(), NodeOverride).default({}),
     markets: z.record(z.string(), MarketOverride).default({}),
     plants: z.record(z.string(), PlantOverride).default({}),
+    /** Exchange rates per currency: one rate for every year, or rates by year. Units per USD. */
+    fxPerUsd: z.partialRecord(Currency, z.union([finite().gt(0).max(1e7), z.record(YearKey, finite().gt(0).max(1e7))])).default({}),
+    /** Multiplies every rail leg's tariff on one railway (KTZ ×2.1: the tariff application of 2026). */
+    railTariffMultiplierByRailway: z.partialRecord(Railway, nonNegative().max(100)).default({}),
+    /** Multiplies every competitor's mark-up over cash cost (0 = a price war: all sell at cash cost). */
+    competitorMarkupMultiplier: nonNegative().max(100).default(1),
+    /** Multiplies every whole market's consumption (market-clearing mode). */
+    consumptionMultiplier: nonNegative().max(100).default(1),
+    suppliers: z.record(z.string(), SupplierOverride).default({}),
+    /** Change or add the hopper-wagon fleet; null removes it. */
+    wagonFleet: z
+      .object({ wagons: nonNegative(), tonnesPerWagon: finite().gt(0), turnaroundDays: finite().gt(0), usdPerWagonDay: nonNegative() })
+      .partial()
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -244,8 +326,12 @@ export const Scenario = z
     horizon: Horizon.default({ kind: 'annual', year: 2027 }),
     /** Plant phase for annual and monthly plans (1 = 1.3 Mt/yr, 2 = 2.5 Mt/yr by default). */
     phase: z.number().int().min(1).max(10).default(1),
-    policy: Policy.default({ domesticShare: 0.5, basis: 'sales' }),
+    policy: Policy.default({ domesticShare: 0.5, basis: 'sales', importCaps: [] }),
     objective: Objective.default('margin'),
+    /** price-taker (default) or clearing: whole markets with competitors (DESIGN §3b). */
+    market: MarketMode.default('price-taker'),
+    /** Currency of money figures in reports (the model works in USD). */
+    reportCurrency: ReportCurrency.default('USD'),
     /** Carbon price inside the objective. */
     carbonPriceUsdPerTonneCo2: nonNegative().max(10000).default(0),
     overrides: Overrides.default({
@@ -257,6 +343,11 @@ export const Scenario = z
       nodes: {},
       markets: {},
       plants: {},
+      fxPerUsd: {},
+      railTariffMultiplierByRailway: {},
+      competitorMarkupMultiplier: 1,
+      consumptionMultiplier: 1,
+      suppliers: {},
     }),
     mip: MipOptions.default({ contracts: false, seaLots: false }),
     engine: EngineChoice.default('auto'),
@@ -277,3 +368,5 @@ export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
 export type Mode = z.infer<typeof Mode>;
 export type EngineChoice = z.infer<typeof EngineChoice>;
+export type MarketMode = z.infer<typeof MarketMode>;
+export type Railway = z.infer<typeof Railway>;
