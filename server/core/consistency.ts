@@ -105,6 +105,11 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     }
   }
 
+  for (const id of Object.keys(overrides.suppliers)) {
+    if (!network.suppliers.some((s) => s.id === id)) problems.push({ path: ['overrides', 'suppliers', id], message: `override for unknown supplier "${id}"` });
+  }
+  if (scenario.market === 'clearing') problems.push(...checkClearing(scenario, network));
+
   if (problems.length === 0) {
     const periods = horizon.kind === 'multi-year' && horizon.toYear < horizon.fromYear ? [] : periodsOf(horizon, scenario.phase);
     const legsFor = legsServingMarkets(network);
@@ -113,6 +118,50 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     const estimate = flowVariables * periods.length;
     if (estimate > MAX_MODEL_VARIABLES)
       problems.push({ path: ['network'], message: `the model would have about ${estimate} flow variables; the limit is ${MAX_MODEL_VARIABLES}` });
+  }
+  return problems;
+}
+
+/** What the market-clearing mode needs beyond a price-taker model (DESIGN §3b). */
+function checkClearing(scenario: Scenario, network: Network): Problem[] {
+  const problems: Problem[] = [];
+  if (scenario.objective !== 'margin')
+    problems.push({ path: ['objective'], message: `the market-clearing mode finds the equilibrium; its objective is "margin" (got "${scenario.objective}")` });
+  if (scenario.mip.contracts || scenario.mip.seaLots)
+    problems.push({ path: ['mip'], message: 'the market-clearing mode is a linear programme (its prices are duals): switch the mixed-integer options off' });
+  const marketIds = new Set(network.markets.map((m) => m.id));
+  const taken = new Set([...network.plants, ...network.markets, ...network.nodes].map((x) => x.id));
+  const currencies = new Set<string>();
+  network.suppliers.forEach((supplier, i) => {
+    const path = ['network', 'suppliers', i];
+    if (taken.has(supplier.id)) problems.push({ path: [...path, 'id'], message: `supplier id "${supplier.id}" is used twice` });
+    taken.add(supplier.id);
+    currencies.add(supplier.cashCost.currency);
+    const seen = new Set<string>();
+    supplier.routes.forEach((route, r) => {
+      if (!marketIds.has(route.market)) problems.push({ path: [...path, 'routes', r, 'market'], message: `supplier "${supplier.id}" ships to unknown market "${route.market}"` });
+      if (seen.has(route.market)) problems.push({ path: [...path, 'routes', r, 'market'], message: `supplier "${supplier.id}" has two routes to "${route.market}"` });
+      seen.add(route.market);
+      currencies.add(route.freight.currency);
+    });
+  });
+  network.markets.forEach((market, i) => {
+    const demand = market.demand;
+    if (!demand) return;
+    const path = ['network', 'markets', i, 'demand'];
+    const total = demand.blocks.reduce((s, b) => s + b.share, 0);
+    if (total > 1 + 1e-6) problems.push({ path: [...path, 'blocks'], message: `market "${market.id}": block shares add up to ${total.toFixed(4)}, more than 1` });
+    demand.blocks.forEach((block, k) => {
+      currencies.add(block.value.currency);
+      const prev = demand.blocks[k - 1];
+      if (prev && prev.value.currency === block.value.currency && block.value.value > prev.value.value)
+        problems.push({ path: [...path, 'blocks', k, 'value'], message: `market "${market.id}": demand blocks must fall in value (block ${k + 1} is above block ${k})` });
+    });
+    if (demand.customsValue) currencies.add(demand.customsValue.currency);
+  });
+  for (const currency of currencies) {
+    if (currency !== 'USD' && !network.fxPerUsd[currency as keyof typeof network.fxPerUsd])
+      problems.push({ path: ['network', 'fxPerUsd', currency], message: `prices are given in ${currency} but the network has no ${currency} per USD rate` });
   }
   return problems;
 }

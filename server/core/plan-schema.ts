@@ -24,6 +24,10 @@ export const Kpis = z.object({
   holdingCostUsd: z.number(),
   carbonCostUsd: z.number(),
   contractFixedCostUsd: z.number(),
+  /** Hopper-wagon cost of our rail tonnes (part of logistics). */
+  wagonCostUsd: z.number().optional(),
+  /** Bagging cost of our bagged tonnes (part of logistics). */
+  packingCostUsd: z.number().optional(),
   /** Revenue − duty − logistics − production − holding − carbon − contract fixed costs. */
   marginUsd: z.number(),
   /** Margin after the plant's fixed cost. */
@@ -132,6 +136,81 @@ export const FlowFeatureCollection = z.object({
   ),
 });
 
+const ClearingBlock = z.object({
+  label: z.string(),
+  /** Willingness to pay per period, USD/t. */
+  valueUsdPerTonneByPeriod: z.array(z.number()),
+  tonnesByPeriod: z.array(z.number()),
+  boughtTonnesByPeriod: z.array(z.number()),
+});
+
+const MarginalSupplier = z.object({
+  kind: z.enum(['ours', 'competitor', 'demand', 'scarcity']),
+  id: z.string().nullable(),
+  name: z.string(),
+  /** The delivered offer (or the block's value) that equals the price, USD/t; null for scarcity. */
+  costUsdPerTonne: z.number().nullable(),
+});
+
+export const ClearingMarket = z.object({
+  id: z.string(),
+  name: z.string(),
+  country: z.string(),
+  domestic: z.boolean(),
+  /** Clearing price (dual of the market balance), volume-weighted over the periods, USD/t. */
+  priceUsdPerTonne: z.number(),
+  priceUsdPerTonneByPeriod: z.array(z.number()),
+  consumptionTonnes: z.number(),
+  boughtTonnes: z.number(),
+  ourTonnes: z.number(),
+  ourShare: z.number(),
+  /** Our tonnes over all equilibria (same welfare); null when the split is unique. */
+  ourTonnesRange: z.object({ min: z.number(), max: z.number() }).nullable(),
+  suppliers: z.array(z.object({ id: z.string(), name: z.string(), ours: z.boolean(), tonnes: z.number() })),
+  marginalSupplier: MarginalSupplier.nullable(),
+  blocks: z.array(ClearingBlock),
+});
+
+export const CompetitorResult = z.object({
+  id: z.string(),
+  name: z.string(),
+  owner: z.string(),
+  kind: z.string(),
+  country: z.string(),
+  lng: z.number(),
+  lat: z.number(),
+  capacityTonnesByPeriod: z.array(z.number()),
+  tonnes: z.number(),
+  tonnesByPeriod: z.array(z.number()),
+  utilisation: z.number().nullable(),
+  cashCostUsdPerTonne: z.number(),
+  markupUsdPerTonne: z.number(),
+  /** Capacity rent (dual of its capacity), volume-weighted, USD/t. */
+  rentUsdPerTonne: z.number(),
+  markets: z.array(
+    z.object({
+      market: z.string(),
+      tonnes: z.number(),
+      tonnesByPeriod: z.array(z.number()),
+      /** Delivered offer per period: cash + mark-up + freight + duty, USD/t. */
+      deliveredCostUsdPerTonneByPeriod: z.array(z.number()),
+      /** Route capacity per period; null = unlimited. */
+      routeCapacityTonnesByPeriod: z.array(z.number().nullable()),
+    }),
+  ),
+});
+
+export const ClearingReport = z.object({
+  markets: z.array(ClearingMarket),
+  competitors: z.array(CompetitorResult),
+  /** Our margin valued at the clearing prices (= kpis.marginUsd), USD. */
+  ourMarginUsd: z.number(),
+  /** Welfare: block values bought − every supplier's costs (the LP's objective), USD. */
+  welfareUsd: z.number(),
+  /** Competitors' flows as straight lines from supplier to market. */
+  competitorFlows: FlowFeatureCollection,
+});
+
 export const Plan = z.object({
   modelVersion: z.string(),
   scenarioName: z.string(),
@@ -153,6 +232,13 @@ export const Plan = z.object({
     .object({ items: z.array(InfeasibilityItem), suggestion: z.string() })
     .nullable(),
   why: z.array(z.string()),
+  /** price-taker (model v1) or clearing (DESIGN §3b). */
+  market: z.enum(['price-taker', 'clearing']).optional(),
+  /** Market-clearing read-out; null in the price-taker mode. */
+  clearing: ClearingReport.nullable().optional(),
+  /** Currency for money in reports, and the KZT per USD rate of the plan's first year. */
+  reportCurrency: z.enum(['USD', 'KZT']).optional(),
+  kztPerUsd: z.number().optional(),
   solver: SolverInfo,
   inputsHash: z.string(),
 });
@@ -163,3 +249,6 @@ export type MarketResult = z.infer<typeof MarketResult>;
 export type CapacityUse = z.infer<typeof CapacityUse>;
 export type BindingConstraint = z.infer<typeof BindingConstraint>;
 export type RouteSummary = z.infer<typeof RouteSummary>;
+export type ClearingReport = z.infer<typeof ClearingReport>;
+export type ClearingMarket = z.infer<typeof ClearingMarket>;
+export type CompetitorResult = z.infer<typeof CompetitorResult>;

@@ -6,6 +6,8 @@
 import { rowActivity, type LpModel, type SolveResult } from './lp.ts';
 import type { BuiltModel } from './model.ts';
 import { legLabel, marketDemandTonnes } from './model.ts';
+import { packingCostUsdPerTonne, usesWagons, wagonCostUsdPerTonne } from './families/costs.ts';
+import { ourDutyUsdPerTonne, wholeMarketTonnes } from './market-economics.ts';
 import type {
   BindingConstraint,
   CapacityUse,
@@ -62,6 +64,14 @@ export function readSolution(
   const plantById = new Map(network.plants.map((p) => [p.id, p]));
   const marketById = new Map(network.markets.map((m) => [m.id, m]));
   const nameOf = (id: string) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id;
+  const clearing = scenario.market === 'clearing';
+  const duals = result.sensitivity?.rowDuals;
+  /** Clearing price of market m in period t: the dual of its balance row, USD/t. */
+  const clearingPrice = (marketId: string, t: number) => {
+    const row = index.clearRows.get(key(marketId, t));
+    return row === undefined || !duals ? NaN : Math.max(0, duals[row]);
+  };
+  const wagonUsdPerTonne = wagonCostUsdPerTonne(network);
 
   // Leg tonnes per period, per market.
   const legTonnes = new Map<string, number[]>();
@@ -89,6 +99,8 @@ export function readSolution(
   let handlingUsd = 0;
   let productionCostUsd = 0;
   let holdingCostUsd = 0;
+  let wagonCostUsd = 0;
+  let packingCostUsd = 0;
   let co2Tonnes = 0;
   let domesticTonnes = 0;
   let exportTonnes = 0;
@@ -126,21 +138,24 @@ export function readSolution(
 
   // --- markets ---
   const markets: MarketResult[] = network.markets.map((market) => {
-    const byPeriod = periods.map((t) => sum(market.tiers.map((_, k) => val(index.sale.get(key(market.id, k, t.index))))));
+    const saleSteps = clearing ? 1 : market.tiers.length;
+    const saleAt = (k: number, t: number) => val(index.sale.get(key(market.id, k, t)));
+    const byPeriod = periods.map((t) => sum(Array.from({ length: saleSteps }, (_, k) => saleAt(k, t.index))));
     const tonnes = sum(byPeriod);
     let gross = 0;
+    let net = 0;
     for (const t of periods) {
+      if (clearing) {
+        const price = clearingPrice(market.id, t.index);
+        gross += byPeriod[t.index] * price;
+        net += byPeriod[t.index] * (price - ourDutyUsdPerTonne(network, market, t.year));
+        continue;
+      }
       market.tiers.forEach((tier, k) => {
-        gross += val(index.sale.get(key(market.id, k, t.index))) * tier.priceUsdPerTonne;
+        gross += saleAt(k, t.index) * tier.priceUsdPerTonne;
+        net += saleAt(k, t.index) * netPriceUsdPerTonne(tier.priceUsdPerTonne, market);
       });
     }
-    const net = market.tiers.reduce(
-      (s, tier, k) =>
-        s +
-        sum(periods.map((t) => val(index.sale.get(key(market.id, k, t.index))))) *
-          netPriceUsdPerTonne(tier.priceUsdPerTonne, market),
-      0,
-    );
     revenueUsd += gross;
     dutyUsd += gross - net;
     if (market.domestic) domesticTonnes += tonnes;
@@ -149,14 +164,23 @@ export function readSolution(
     for (const leg of index.legsForMarket.get(market.id) ?? []) {
       const x = legMarketTonnes.get(leg.id)!.get(market.id) ?? 0;
       logisticsUsd += x * index.legUnitCostUsdPerTonne.get(leg.id)!;
+      const plant = plantById.get(leg.from);
+      if (!plant || x === 0) continue;
+      const packing = x * packingCostUsdPerTonne(plant, market);
+      const wagons = usesWagons(leg, network) ? x * wagonUsdPerTonne : 0;
+      packingCostUsd += packing;
+      wagonCostUsd += wagons;
+      logisticsUsd += packing + wagons;
     }
-    const demand = sum(periods.map((t) => marketDemandTonnes(market, t, firstYear)));
-    const price = tonnes > EPS_TONNES ? gross / tonnes : market.tiers[0].priceUsdPerTonne;
-    const duty = tonnes > EPS_TONNES ? (gross - net) / tonnes : dutyPaidUsdPerTonne(price, market);
+    const demand = sum(periods.map((t) => (clearing ? wholeMarketTonnes(network, market, t, firstYear) : marketDemandTonnes(market, t, firstYear))));
+    const unsoldPrice = clearing ? clearingPrice(market.id, 0) : market.tiers[0].priceUsdPerTonne;
+    const price = tonnes > EPS_TONNES ? gross / tonnes : Number.isFinite(unsoldPrice) ? unsoldPrice : 0;
+    const duty =
+      tonnes > EPS_TONNES ? (gross - net) / tonnes : clearing ? ourDutyUsdPerTonne(network, market, firstYear) : dutyPaidUsdPerTonne(price, market);
     const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
     const routes = decomposeRoutes(market.id, network, legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
     const gap =
-      tonnes > EPS_TONNES ? null : priceGap(market, network, scenario, built, result, demand > 0);
+      tonnes > EPS_TONNES || clearing ? null : priceGap(market, network, scenario, built, result, demand > 0);
     return {
       id: market.id,
       name: market.name,
@@ -248,7 +272,7 @@ export function readSolution(
     return s + Math.round(val(v)) * (m.contract?.fixedCostUsdPerYear ?? 0) * new Set(periods.map((p) => p.year)).size;
   }, 0);
   const carbonCostUsd = co2Tonnes * scenario.carbonPriceUsdPerTonneCo2;
-  const logisticsCostUsd = freightUsd + handlingUsd;
+  const logisticsCostUsd = freightUsd + handlingUsd + wagonCostUsd + packingCostUsd;
   const marginUsd =
     revenueUsd - dutyUsd - logisticsCostUsd - productionCostUsd - holdingCostUsd - carbonCostUsd - contractFixedCostUsd;
   const years = new Set(periods.map((p) => p.year)).size;
@@ -273,6 +297,8 @@ export function readSolution(
     holdingCostUsd: round(holdingCostUsd, 2),
     carbonCostUsd: round(carbonCostUsd, 2),
     contractFixedCostUsd: round(contractFixedCostUsd, 2),
+    wagonCostUsd: round(wagonCostUsd, 2),
+    packingCostUsd: round(packingCostUsd, 2),
     marginUsd: round(marginUsd, 2),
     marginAfterFixedCostUsd: round(marginUsd - fixedCostUsd, 2),
     co2Tonnes: round(co2Tonnes, 3),

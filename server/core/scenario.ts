@@ -3,6 +3,7 @@
  * Browser-safe, pure.
  */
 import type { Horizon, Leg, Market, Network, Scenario, TransitNode, Plant } from './schema.ts';
+import type { FxTable, Supplier } from './market-schema.ts';
 
 export interface Period {
   /** Index into the period arrays (0-based). */
@@ -96,7 +97,8 @@ export function effectiveNetwork(scenario: Scenario, network: Network): Network 
 
   const legs: Leg[] = network.legs.map((leg) => {
     const lo = o.legs[leg.id];
-    const modeFactor = o.freightMultiplier * (o.freightMultiplierByMode[leg.mode] ?? 1);
+    const railwayFactor = leg.mode === 'rail' && leg.railway ? (o.railTariffMultiplierByRailway[leg.railway] ?? 1) : 1;
+    const modeFactor = o.freightMultiplier * (o.freightMultiplierByMode[leg.mode] ?? 1) * railwayFactor;
     const next: Leg = {
       ...leg,
       usdPerTonneKm: (lo?.usdPerTonneKm ?? leg.usdPerTonneKm) * modeFactor,
@@ -104,14 +106,80 @@ export function effectiveNetwork(scenario: Scenario, network: Network): Network 
     };
     if (lo?.capacityTonnesPerYear !== undefined) next.capacityTonnesPerYear = lo.capacityTonnesPerYear ?? undefined;
     if (lo?.closedMonths) next.closedMonths = lo.closedMonths;
+    if (leg.vessel) {
+      next.vessel = {
+        loadTonnes: lo?.vesselLoadTonnes ?? leg.vessel.loadTonnes,
+        voyageUsd: (lo?.voyageUsd ?? leg.vessel.voyageUsd) * modeFactor,
+      };
+    }
     return next;
   });
 
-  return { ...network, plants, markets, nodes, legs };
+  return {
+    ...network,
+    plants,
+    markets: markets.map((m) => withConsumption(m, o.consumptionMultiplier)),
+    nodes,
+    legs,
+    fxPerUsd: effectiveFx(network.fxPerUsd, o.fxPerUsd, o.fxKztPerUsd),
+    suppliers: effectiveSuppliers(network.suppliers, o),
+    wagonFleet: o.wagonFleet === null ? undefined : o.wagonFleet && network.wagonFleet ? { ...network.wagonFleet, ...o.wagonFleet } : network.wagonFleet ?? fullFleet(o.wagonFleet),
+  };
 }
 
-/** Freight for one tonne over a leg, USD/t (distance must be resolved). */
+function fullFleet(fleet: Scenario['overrides']['wagonFleet']): Network['wagonFleet'] {
+  if (!fleet || fleet.wagons === undefined || fleet.tonnesPerWagon === undefined || fleet.turnaroundDays === undefined || fleet.usdPerWagonDay === undefined) return undefined;
+  return { wagons: fleet.wagons, tonnesPerWagon: fleet.tonnesPerWagon, turnaroundDays: fleet.turnaroundDays, usdPerWagonDay: fleet.usdPerWagonDay };
+}
+
+function withConsumption(market: Market, multiplier: number): Market {
+  if (!market.demand || multiplier === 1) return market;
+  const scaled = Object.fromEntries(Object.entries(market.demand.consumptionTonnesByYear).map(([y, t]) => [y, t * multiplier]));
+  return { ...market, demand: { ...market.demand, consumptionTonnesByYear: scaled } };
+}
+
+/** Scenario exchange rates over the network's: one rate for every year, or rates by year. The legacy KZT override counts too. */
+function effectiveFx(table: FxTable, overrides: Scenario['overrides']['fxPerUsd'], kztPerUsd: number | undefined): FxTable {
+  const out: FxTable = { ...table };
+  const set = (currency: keyof FxTable, rate: number | Record<string, number>) => {
+    if (typeof rate === 'number') {
+      const years = Object.keys(table[currency] ?? { '2027': rate });
+      out[currency] = Object.fromEntries(years.map((y) => [y, rate]));
+    } else {
+      out[currency] = { ...(table[currency] ?? {}), ...rate };
+    }
+  };
+  if (kztPerUsd !== undefined && kztPerUsd > 0) set('KZT', kztPerUsd);
+  for (const [currency, rate] of Object.entries(overrides)) if (rate !== undefined) set(currency as keyof FxTable, rate);
+  return out;
+}
+
+/** Competitors under the scenario: removed, capacity and cost changed, mark-ups scaled. */
+function effectiveSuppliers(suppliers: readonly Supplier[], o: Scenario['overrides']): Supplier[] {
+  return suppliers.flatMap((supplier) => {
+    const so = o.suppliers[supplier.id] ?? {};
+    if (so.absent) return [];
+    const capacityTable = so.capacityTonnesPerYear ?? supplier.capacityTonnesPerYear;
+    const capacityFactor = so.capacityMultiplier ?? 1;
+    const cashCost = so.cashCost ?? supplier.cashCost;
+    const costFactor = so.cashCostMultiplier ?? 1;
+    return [
+      {
+        ...supplier,
+        capacityTonnesPerYear: Object.fromEntries(Object.entries(capacityTable).map(([y, t]) => [y, t * capacityFactor])),
+        cashCost: { ...cashCost, value: cashCost.value * costFactor },
+        markupPct: (so.markupPct ?? supplier.markupPct) * o.competitorMarkupMultiplier,
+      },
+    ];
+  });
+}
+
+/**
+ * Freight for one tonne over a leg, USD/t (distance must be resolved). A sea leg with a vessel costs
+ * its voyage over the cargo a voyage carries, so a lighter load raises the freight per tonne.
+ */
 export function legCostUsdPerTonne(leg: Leg): number {
+  if (leg.vessel) return leg.fixedUsdPerTonne + leg.vessel.voyageUsd / leg.vessel.loadTonnes;
   return leg.fixedUsdPerTonne + leg.usdPerTonneKm * (leg.distanceKm ?? 0);
 }
 

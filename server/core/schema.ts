@@ -228,6 +228,9 @@ const LegOverride = z
     closedMonths: z.array(MonthNumber).max(12),
     usdPerTonneKm: nonNegative(),
     fixedUsdPerTonne: nonNegative(),
+    /** Sea legs with a vessel: cargo per voyage (low water: 5,500 t instead of 6,500 t at Aktau). */
+    vesselLoadTonnes: finite().gt(0).max(1e6),
+    voyageUsd: nonNegative().max(1e9),
   })
   .partial()
   .strict();

@@ -1,0 +1,73 @@
+/**
+ * What every constraint family of the model sees while the model is built: the effective network,
+ * the scenario, the periods, the writer that collects variables and rows, and the index being filled.
+ * Browser-safe, pure.
+ */
+import type { LpRow, LpVariable } from '../lp.ts';
+import type { ModelIndex, ModelOptions } from '../model.ts';
+import type { Period } from '../scenario.ts';
+import type { Leg, Network, Scenario, TransitNode } from '../schema.ts';
+
+/** The one key format of the model index: parts joined by "|". */
+export const key = (...parts: (string | number)[]) => parts.join('|');
+
+export class ModelWriter {
+  readonly variables: LpVariable[] = [];
+  readonly rows: LpRow[] = [];
+
+  addVariable(v: LpVariable): number {
+    this.variables.push(v);
+    return this.variables.length - 1;
+  }
+
+  addRow(row: LpRow): number {
+    this.rows.push(row);
+    return this.rows.length - 1;
+  }
+}
+
+export interface ModelContext {
+  readonly network: Network;
+  readonly scenario: Scenario;
+  readonly options: ModelOptions;
+  readonly periods: readonly Period[];
+  readonly years: readonly number[];
+  readonly firstYear: number;
+  /** Market-clearing mode (DESIGN §3b) rather than price-taker. */
+  readonly clearing: boolean;
+  readonly w: ModelWriter;
+  readonly index: ModelIndex;
+  readonly nodeById: ReadonlyMap<string, TransitNode>;
+  /** Per market: the usable legs that end at it. */
+  readonly legsInto: ReadonlyMap<string, readonly Leg[]>;
+  /** Per market: the usable legs that leave one of our plants carrying its cement. */
+  readonly plantLegs: ReadonlyMap<string, readonly Leg[]>;
+  /** Cost of one tonne bound for market m over leg l, USD/t (freight, handling, carbon, wagons, packing). */
+  flowUnitCost: (leg: Leg, marketId: string) => number;
+}
+
+/** Objective coefficient of a cost in USD: negative when maximising margin or welfare, positive for min-cost, 0 for max-domestic. */
+export function costCoef(ctx: ModelContext, usd: number): number {
+  const objective = ctx.scenario.objective;
+  return objective === 'margin' ? -usd : objective === 'min-cost' ? usd : 0;
+}
+
+/** Periods of one calendar year. */
+export function periodsInYear(ctx: ModelContext, year: number): Period[] {
+  return ctx.periods.filter((p) => p.year === year);
+}
+
+/** Row name with a year suffix only when the horizon spans several years. */
+export function yearly(ctx: ModelContext, name: string, year: number): string {
+  return ctx.years.length > 1 ? `${name}:${year}` : name;
+}
+
+/** Our shipments to market m in period t: the flows on legs that leave our plants bound for m. */
+export function shipmentTerms(ctx: ModelContext, marketId: string, t: Period, coef = 1, fromPlant?: (plantId: string) => boolean) {
+  const terms: { v: number; coef: number }[] = [];
+  for (const leg of ctx.plantLegs.get(marketId) ?? []) {
+    if (fromPlant && !fromPlant(leg.from)) continue;
+    terms.push({ v: ctx.index.flow.get(key(leg.id, marketId, t.index))!, coef });
+  }
+  return terms;
+}

@@ -1,0 +1,62 @@
+/**
+ * Logistics that bind in reality (DESIGN §3b): the hopper-wagon fleet and the plant's bagging line.
+ * Browser-safe, pure.
+ */
+import type { LpTerm } from '../lp.ts';
+import { key, type ModelContext } from './context.ts';
+import { usesWagons } from './costs.ts';
+
+const DAYS_PER_YEAR = 365;
+
+/**
+ * wagons:{t}   Σ rail tonnes leaving our plants × turnaroundDays / tonnesPerWagon ≤ wagons × days in t
+ * (wagon-days needed ≤ wagon-days the fleet has).
+ */
+export function addWagonFleet(ctx: ModelContext): void {
+  const fleet = ctx.network.wagonFleet;
+  if (!fleet) return;
+  const wagonDaysPerTonne = fleet.turnaroundDays / fleet.tonnesPerWagon;
+  for (const t of ctx.periods) {
+    const terms: LpTerm[] = [];
+    for (const market of ctx.network.markets) {
+      for (const leg of ctx.plantLegs.get(market.id) ?? []) {
+        if (usesWagons(leg, ctx.network)) terms.push({ v: ctx.index.flow.get(key(leg.id, market.id, t.index))!, coef: wagonDaysPerTonne });
+      }
+    }
+    if (terms.length === 0) continue;
+    ctx.w.addRow({
+      name: `wagons:${t.label}`,
+      family: 'wagons',
+      terms,
+      lb: -Infinity,
+      ub: fleet.wagons * DAYS_PER_YEAR * t.yearFraction,
+      label: `hopper-wagon fleet (${fleet.wagons} wagons) in ${t.label}, wagon-days`,
+    });
+  }
+}
+
+/** packing:{p}:{t}   Σ_m baggedShare(m) × our tonnes from p to m ≤ packing capacity(p) × share of the year */
+export function addPacking(ctx: ModelContext): void {
+  for (const plant of ctx.network.plants) {
+    if (!plant.packing) continue;
+    for (const t of ctx.periods) {
+      const terms: LpTerm[] = [];
+      for (const market of ctx.network.markets) {
+        const bagged = market.baggedShare ?? 0;
+        if (bagged <= 0) continue;
+        for (const leg of ctx.plantLegs.get(market.id) ?? []) {
+          if (leg.from === plant.id) terms.push({ v: ctx.index.flow.get(key(leg.id, market.id, t.index))!, coef: bagged });
+        }
+      }
+      if (terms.length === 0) continue;
+      ctx.w.addRow({
+        name: `packing:${plant.id}:${t.label}`,
+        family: 'packing',
+        terms,
+        lb: -Infinity,
+        ub: plant.packing.capacityTonnesPerYear * t.yearFraction,
+        label: `${plant.name} bagging capacity in ${t.label}, t`,
+      });
+    }
+  }
+}
