@@ -14,10 +14,13 @@ import { buildModel, type BuiltModel } from './model.ts';
 import { readSolution, type PlanBody } from './plan.ts';
 import type { Plan } from './plan-schema.ts';
 import { effectiveNetwork, periodsOf } from './scenario.ts';
+import { readClearing } from './clearing-report.ts';
+import { fxPerUsd } from './market-schema.ts';
+import { key } from './families/context.ts';
 import type { EngineChoice, Network, Scenario } from './schema.ts';
 
 /** Bump when the model's formulation changes: it is part of every run's inputsHash. */
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '2.0.0';
 
 export interface SolveRequest {
   readonly engine: EngineChoice;
@@ -34,6 +37,10 @@ export interface PipelineOptions {
   readonly wantSensitivity?: boolean;
   /** Compute the margin without the domestic rule (one more solve). Default true. */
   readonly policyCost?: boolean;
+  /** Clearing mode: our tonnes' range over all equilibria where the split is degenerate (two solves per such market). Default true. */
+  readonly ranges?: boolean;
+  /** Clearing mode: re-solve without the largest competitor to say what it takes from us (one more solve). Default true. */
+  readonly competitorImpact?: boolean;
   /** Monotonic clock in ms (performance.now). */
   readonly now?: () => number;
   /** SHA-256 hex of a string; the server passes node:crypto's, the browser uses the pure-JS one. */
@@ -70,7 +77,9 @@ export async function runPipeline(
   const now = options.now ?? (() => performance.now());
   const started = now();
   const engine = options.engine ?? scenario.engine;
-  const wantSensitivity = options.wantSensitivity ?? true;
+  const clearing = scenario.market === 'clearing';
+  // Clearing prices are duals: the clearing mode always asks for them.
+  const wantSensitivity = clearing || (options.wantSensitivity ?? true);
   const network = networkForScenario(scenario, baseNetwork);
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
@@ -134,6 +143,20 @@ export async function runPipeline(
 
   const body = readSolution(network, scenario, built, result);
   const policyCost = options.policyCost === false ? null : await rulePrice(body, network, scenario, solve, engine, result.objective);
+  let clearingReport: Plan['clearing'] = null;
+  const competitorLines: string[] = [];
+  if (clearing) {
+    const read = readClearing(network, scenario, built, result, body.markets, body.kpis.marginUsd);
+    clearingReport = read.report;
+    if (options.ranges !== false) {
+      for (const marketId of read.degenerateMarkets) {
+        const range = await ourTonnesRange(built, result.objective, marketId, solve, engine, scenario.timeLimitMs);
+        const market = clearingReport.markets.find((m) => m.id === marketId)!;
+        if (range && range.max - range.min > 1) market.ourTonnesRange = range;
+      }
+    }
+    if (options.competitorImpact !== false) competitorLines.push(...(await competitorImpact(body, clearingReport, scenario, baseNetwork, solve, engine)));
+  }
   const plan: Plan = {
     modelVersion: MODEL_VERSION,
     scenarioName: scenario.name,
@@ -146,7 +169,11 @@ export async function runPipeline(
     ...body,
     policyCost,
     infeasibility: null,
-    why: why(body, policyCost, scenario),
+    why: clearingReport ? whyClearing(body, clearingReport, policyCost, scenario, competitorLines) : why(body, policyCost, scenario),
+    market: scenario.market,
+    clearing: clearingReport,
+    reportCurrency: scenario.reportCurrency,
+    kztPerUsd: kztPerUsdOf(network, periods[0].year),
     solver: solver(result),
     inputsHash: hashInputs(result.stats.engine, result.stats.engineVersion),
   };
@@ -158,6 +185,7 @@ function withoutSources(network: Network): unknown {
   const strip = (x: object) => ({ ...x, sources: undefined });
   return {
     ...strip(network),
+    suppliers: network.suppliers.map((s) => ({ ...strip(s), routes: s.routes.map(strip) })),
     plants: network.plants.map(strip),
     markets: network.markets.map(strip),
     nodes: network.nodes.map(strip),
@@ -198,9 +226,29 @@ async function rulePrice(
   if (share <= 0)
     return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: body.kpis.marginUsd, costUsd: 0, binds: false, explanation: 'No domestic minimum is set.' };
   const relaxed = buildModel(network, scenario, { withoutDomesticShare: true });
-  const free = await solve(relaxed.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
+  const clearing = scenario.market === 'clearing';
+  const free = await solve(relaxed.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing });
   if (free.status !== 'optimal')
     return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false, explanation: `Without the rule the model is ${free.status}; its cost is unknown.` };
+  if (clearing) {
+    // In the clearing mode the LP's objective is the whole market's welfare; the rule's cost to us is
+    // our margin at the equilibrium without it minus our margin with it (two solves, each valued at its own prices).
+    withRule = body.kpis.marginUsd;
+    const without = readSolution(network, scenario, relaxed, free).kpis.marginUsd;
+    const cost = without - withRule;
+    const binds = Math.abs(cost) > 1e-6 * Math.max(1, Math.abs(withRule));
+    return {
+      marginWithRuleUsd: round2(withRule),
+      marginWithoutRuleUsd: round2(without),
+      costUsd: binds ? round2(cost) : 0,
+      binds,
+      explanation: !binds
+        ? `The ${pct} domestic rule costs us nothing at the equilibrium: we keep ${formatPct(body.kpis.domesticShare)} at home anyway.`
+        : cost > 0
+          ? `Keeping ${pct} at home costs us ${formatUsd(cost)} USD of margin at clearing prices: without the rule we would earn ${formatUsd(without)} USD instead of ${formatUsd(withRule)} USD.`
+          : `At clearing prices the ${pct} rule even raises our margin by ${formatUsd(-cost)} USD (${formatUsd(withRule)} against ${formatUsd(without)} USD without it): exporting more would depress the prices we get abroad.`,
+    };
+  }
   const cost = Math.max(0, free.objective - withRule);
   const binds = cost > 1e-6 * Math.max(1, Math.abs(withRule));
   return {
@@ -298,3 +346,109 @@ function why(body: PlanBody, policyCost: Plan['policyCost'], scenario: Scenario)
 }
 
 export type { EngineName };
+
+function kztPerUsdOf(network: Network, year: number): number {
+  return network.fxPerUsd.KZT ? fxPerUsd(network.fxPerUsd, 'KZT', year) : network.fxKztPerUsd;
+}
+
+/**
+ * Our tonnes in a market over all equilibria: maximise and minimise them with the welfare held at
+ * its optimum (within a relative 1e-8). Null when a re-solve fails.
+ */
+async function ourTonnesRange(
+  built: BuiltModel,
+  optimum: number,
+  marketId: string,
+  solve: SolveFn,
+  engine: EngineChoice,
+  timeLimitMs: number,
+): Promise<{ min: number; max: number } | null> {
+  const { model, index } = built;
+  const ship = index.periods.map((t) => index.sale.get(key(marketId, 0, t.index))!);
+  const floor: LpRow = {
+    name: 'welfare-floor',
+    family: 'welfare-floor',
+    label: 'welfare at its optimum',
+    terms: model.variables.flatMap((v, j) => (v.cost !== 0 ? [{ v: j, coef: v.cost }] : [])),
+    lb: optimum - 1e-8 * Math.max(1, Math.abs(optimum)),
+    ub: Infinity,
+  };
+  const out: number[] = [];
+  for (const sense of ['max', 'min'] as const) {
+    const variables: LpVariable[] = model.variables.map((v, j) => ({ ...v, cost: ship.includes(j) ? 1 : 0 }));
+    const r = await solve({ name: `${model.name} (our range in ${marketId})`, sense, objectiveOffset: 0, variables, rows: [...model.rows, floor] }, { engine, timeLimitMs, wantSensitivity: false });
+    if (r.status !== 'optimal') return null;
+    out.push(r.objective);
+  }
+  return { min: Math.round(Math.max(0, out[1])), max: Math.round(out[0]) };
+}
+
+/**
+ * What the largest competitor in the markets we serve takes from us: re-solve without it and compare
+ * our tonnes and netbacks market by market ("Aktobe Cem takes X kt of Aktobe region; our netback there
+ * falls from A to B USD/t").
+ */
+async function competitorImpact(
+  body: PlanBody,
+  report: NonNullable<Plan['clearing']>,
+  scenario: Scenario,
+  baseNetwork: Network,
+  solve: SolveFn,
+  engine: EngineChoice,
+): Promise<string[]> {
+  const served = new Set(body.markets.filter((m) => m.tonnes > 0 || m.domestic).map((m) => m.id));
+  const rival = report.competitors
+    .map((c) => ({ c, tonnes: c.markets.filter((m) => served.has(m.market)).reduce((s, m) => s + m.tonnes, 0) }))
+    .sort((a, b) => b.tonnes - a.tonnes)[0];
+  if (!rival || rival.tonnes <= 0) return [];
+  const without: Scenario = {
+    ...scenario,
+    overrides: { ...scenario.overrides, suppliers: { ...scenario.overrides.suppliers, [rival.c.id]: { ...(scenario.overrides.suppliers[rival.c.id] ?? {}), absent: true } } },
+  };
+  const network = networkForScenario(without, baseNetwork);
+  const built = buildModel(network, without);
+  const result = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: true });
+  if (result.status !== 'optimal') return [];
+  const alone = readSolution(network, without, built, result);
+  const lines: string[] = [];
+  const takes = rival.c.markets.filter((m) => m.tonnes > 0 && served.has(m.market)).sort((a, b) => b.tonnes - a.tonnes);
+  for (const m of takes.slice(0, 3)) {
+    const now = body.markets.find((x) => x.id === m.market)!;
+    const before = alone.markets.find((x) => x.id === m.market)!;
+    const netback = (x: typeof now) => (x.netbackUsdPerTonne === null ? 'nothing (not served)' : `${formatUsd(x.netbackUsdPerTonne)} USD/t`);
+    lines.push(
+      `${rival.c.name} takes ${formatTonnes(m.tonnes)} of ${now.name}; our netback there ${before.netbackUsdPerTonne !== null && now.netbackUsdPerTonne !== null && now.netbackUsdPerTonne < before.netbackUsdPerTonne ? 'falls' : 'moves'} from ${netback(before)} to ${netback(now)}, and our tonnes from ${formatTonnes(before.tonnes)} to ${formatTonnes(now.tonnes)}.`,
+    );
+  }
+  const marginLoss = alone.kpis.marginUsd - body.kpis.marginUsd;
+  if (Math.abs(marginLoss) > 1) lines.push(`Without ${rival.c.name} our margin would be ${formatUsd(alone.kpis.marginUsd)} USD instead of ${formatUsd(body.kpis.marginUsd)} USD.`);
+  return lines;
+}
+
+/** The clearing plan's story: prices, our share, who sets the price, competitors, the rule. */
+function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, policyCost: Plan['policyCost'], scenario: Scenario, competitorLines: string[]): string[] {
+  const k = body.kpis;
+  const lines: string[] = [];
+  lines.push(
+    `At the market-clearing prices the plant makes ${formatTonnes(k.productionTonnes)} (${formatPct(k.plantUtilisation, 0)} of capacity): ${formatTonnes(k.domesticTonnes)} in Kazakhstan and ${formatTonnes(k.exportTonnes)} exported; our margin at those prices is ${formatUsd(k.marginUsd)} USD.`,
+  );
+  const ours = report.markets.filter((m) => m.ourTonnes > 0).sort((a, b) => b.ourTonnes - a.ourTonnes);
+  if (ours.length > 0)
+    lines.push(
+      `Where we sell: ${ours
+        .slice(0, 5)
+        .map((m) => `${m.name} ${formatUsd(m.priceUsdPerTonne)} USD/t, our share ${formatPct(m.ourShare, 0)}${m.marginalSupplier ? ` (price set by ${m.marginalSupplier.name})` : ''}`)
+        .join('; ')}.`,
+    );
+  lines.push(...competitorLines);
+  const degenerate = report.markets.filter((m) => m.ourTonnesRange);
+  if (degenerate.length > 0)
+    lines.push(
+      `Split not fixed by the market: ${degenerate
+        .map((m) => `${m.name} (our tonnes anywhere from ${formatTonnes(m.ourTonnesRange!.min)} to ${formatTonnes(m.ourTonnesRange!.max)} at the same prices)`)
+        .join(', ')}.`,
+    );
+  lines.push(`Domestic share ${formatPct(k.domesticShare)} against the ${formatPct(scenario.policy.domesticShare, 0)} line (basis: ${scenario.policy.basis}).`);
+  if (policyCost) lines.push(policyCost.explanation);
+  return lines;
+}
