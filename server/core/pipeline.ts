@@ -17,7 +17,7 @@ import { effectiveNetwork, periodsOf } from './scenario.ts';
 import type { EngineChoice, Network, Scenario } from './schema.ts';
 
 /** Bump when the model's formulation changes: it is part of every run's inputsHash. */
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '1.2.0';
 
 export interface SolveRequest {
   readonly engine: EngineChoice;

@@ -397,9 +397,17 @@ function priceGap(
   const years = new Set(built.index.periods.map((p) => p.year)).size;
   const share = scenario.policy.domesticShare;
   const legs = built.index.legsForMarket.get(market.id) ?? [];
+  const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
   let best = Infinity;
   for (const t of built.index.periods) {
     if (t.phase < market.openFromPhase) continue;
+    // Only legs that can carry a tonne in this period: not closed, not of zero capacity, and not
+    // into a closed or zero-throughput node.
+    const usable = legs.filter((leg) => {
+      if (periodCapacityTonnes(leg.capacityTonnesPerYear, leg.closedMonths, t) === 0) return false;
+      const entered = nodeById.get(leg.to);
+      return !entered || periodCapacityTonnes(entered.throughputTonnesPerYear, entered.closedMonths, t) !== 0;
+    });
     const yearSuffix = years > 1 ? `:${t.year}` : '';
     const shareDual = Math.abs(dual(`domestic-share${yearSuffix}`));
     const atPlant = new Map<string, number>();
@@ -410,7 +418,7 @@ function priceGap(
     }
     let delivered = cheapestCostTo(
       market.id,
-      legs,
+      usable,
       atPlant,
       (leg) =>
         built.index.legUnitCostUsdPerTonne.get(leg.id)! +

@@ -153,14 +153,23 @@ export function tierTonnes(market: Market, tierIndex: number, period: Period, fi
   return tier.tonnesPerYear * period.yearFraction * growth * season;
 }
 
-/** Is a leg or node closed in this period? Annual periods are never wholly closed. */
+/** A leg or node closed in all twelve months: it carries nothing in any period, annual ones included. */
+export function closedAllYear(closedMonths: readonly number[]): boolean {
+  return new Set(closedMonths).size >= 12;
+}
+
+/** Is a leg or node closed in this period? A month when listed; a year when closed in all twelve months. */
 export function closedIn(closedMonths: readonly number[], period: Period): boolean {
-  return period.month !== null && closedMonths.includes(period.month);
+  return period.month === null ? closedAllYear(closedMonths) : closedMonths.includes(period.month);
 }
 
 /**
- * Capacity of a leg or node in a period, tonnes; null = unlimited.
- * Monthly: annual / 12, zero when closed. Annual: scaled by the share of months open.
+ * Capacity of a leg or node in a period, tonnes; null = unlimited. A closure bites in every horizon.
+ * - Monthly: annual / 12, zero in a closed month (unlimited stays unlimited in an open month).
+ * - Annual (and each year of a multi-year plan): a capacitated leg or node gets its annual capacity
+ *   scaled by the share of months open. An unlimited one stays unlimited when it is open in at least
+ *   one month — a partial closure moves the tonnes into the open months, which an annual plan does not
+ *   resolve — and is zero when it is closed in all twelve months.
  */
 export function periodCapacityTonnes(
   capacityTonnesPerYear: number | undefined,
@@ -171,6 +180,7 @@ export function periodCapacityTonnes(
     if (closedMonths.includes(period.month)) return 0;
     return capacityTonnesPerYear === undefined ? null : capacityTonnesPerYear / 12;
   }
+  if (closedAllYear(closedMonths)) return 0;
   if (capacityTonnesPerYear === undefined) return null;
   const openShare = (12 - new Set(closedMonths).size) / 12;
   return capacityTonnesPerYear * period.yearFraction * openShare;
