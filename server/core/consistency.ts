@@ -105,6 +105,11 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     }
   }
 
+  for (const id of Object.keys(scenario.volumesTonnesPerYear ?? {})) {
+    if (!known.markets.has(id))
+      problems.push({ path: ['volumesTonnesPerYear', id], message: `a volume for unknown market "${id}"` });
+  }
+
   if (problems.length === 0) {
     const periods = horizon.kind === 'multi-year' && horizon.toYear < horizon.fromYear ? [] : periodsOf(horizon, scenario.phase);
     const legsFor = legsServingMarkets(network);

@@ -434,8 +434,28 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     }
   }
 
-  // min-cost: deliver the plant's full capacity at the lowest delivered cost (price-blind).
-  if (objective === 'min-cost') {
+  // volume:{m}:{y}   Σ sales of m in year y = the given volume (years in which m is open)
+  const volumes = Object.entries(scenario.volumesTonnesPerYear ?? {});
+  for (const [marketId, tonnesPerYear] of volumes) {
+    const market = network.markets.find((m) => m.id === marketId);
+    if (!market) continue;
+    for (const year of years) {
+      const inYear = periods.filter((p) => p.year === year && p.phase >= market.openFromPhase);
+      if (inYear.length === 0) continue;
+      w.addRow({
+        name: `volume:${market.id}:${year}`,
+        family: 'volume',
+        terms: inYear.flatMap((t) => market.tiers.map((_, k) => ({ v: index.sale.get(key(market.id, k, t.index))!, coef: 1 }))),
+        lb: tonnesPerYear,
+        ub: tonnesPerYear,
+        label: `${market.name} given volume in ${year}, t`,
+      });
+    }
+  }
+
+  // min-cost without given volumes: deliver the plant's full capacity at the lowest delivered cost
+  // (price-blind). With given volumes the volume rows say what must be delivered instead.
+  if (objective === 'min-cost' && volumes.length === 0) {
     for (const t of periods) {
       w.addRow({
         name: `full-output:${t.label}`,

@@ -51,6 +51,7 @@ const ELASTIC_FAMILIES = new Set([
   'domestic-share',
   'export-cap',
   'full-output',
+  'volume',
 ]);
 
 /** Fill `distanceKm` from the geometry where a leg has none (Turf geodesic length). */

@@ -172,6 +172,13 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       if (scenario.mip.contracts && m.contract && x > 1e-6 && !leq(m.contract.minTonnesPerYear, x))
         v.push(`market ${m.id} ${year}: served ${x} t, below its contract minimum ${m.contract.minTonnesPerYear}`);
     }
+    const volume = scenario.volumesTonnesPerYear?.[m.id];
+    if (volume !== undefined) {
+      for (const [year, x] of byYear) {
+        if (periods.some((p) => p.year === year && p.phase >= m.openFromPhase) && !close(x, volume))
+          v.push(`market ${m.id} ${year}: sold ${x} t, not its given volume ${volume} t`);
+      }
+    }
     if (scenario.mip.contracts && m.contract && use.tonnes > 1e-6) contractFixed += m.contract.fixedCostUsdPerYear * byYear.size;
     // Duty is linear in the price, so the duty at the plan's average price is the average duty.
     const duty = (use.priceUsdPerTonne * m.dutyPct) / 100 + m.dutyUsdPerTonne;
