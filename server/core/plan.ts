@@ -372,7 +372,9 @@ function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network
 }
 
 /**
- * How much the market's best price must rise before serving it pays (USD/t, on the delivered price).
+ * A lower bound on how much the market's prices must rise before serving it pays (USD/t added to
+ * every tier's delivered price). The pipeline turns it into the true threshold by re-solving
+ * (`exactPriceGaps` in pipeline.ts): at a degenerate optimum other optimal duals give a higher one.
  * From the duals, not the sale variable's own reduced cost (which is degenerate when the market's
  * whole route sits at zero): a tonne delivered to m costs the plant's opportunity cost (variable
  * cost + capacity shadow price) plus the cheapest route at freight + handling + carbon + the shadow
