@@ -60,7 +60,11 @@ describe.each(Object.keys(horizons))('a full-year closure in a %s plan', (kind) 
       expect(leg.capacityTonnes).toBe(0);
       expect(leg.closedPeriods).toEqual(plan.horizon.periods.map((_, i) => i));
     }
-    expect(plan.markets.find((m) => m.id === 'baku_alat')!.tonnes).toBe(0);
+    const baku = plan.markets.find((m) => m.id === 'baku_alat')!;
+    expect(baku.tonnes).toBe(0);
+    // No price serves a market whose every route is closed: no price gap.
+    expect(baku.demandTonnes).toBeGreaterThan(0);
+    expect(baku.priceGapUsdPerTonne).toBeNull();
     expect(checkPlan(plan, s, network).violations).toEqual([]);
 
     const built = buildModel(net, s);
