@@ -109,6 +109,10 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     if (!network.suppliers.some((s) => s.id === id)) problems.push({ path: ['overrides', 'suppliers', id], message: `override for unknown supplier "${id}"` });
   }
   if (scenario.market === 'clearing') problems.push(...checkClearing(scenario, network));
+  for (const id of Object.keys(scenario.volumesTonnesPerYear ?? {})) {
+    if (!known.markets.has(id))
+      problems.push({ path: ['volumesTonnesPerYear', id], message: `a volume for unknown market "${id}"` });
+  }
 
   if (problems.length === 0) {
     const periods = horizon.kind === 'multi-year' && horizon.toYear < horizon.fromYear ? [] : periodsOf(horizon, scenario.phase);

@@ -77,6 +77,10 @@ export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainCont
         : `The export cap binds: one more tonne of export allowance ${gainWord} ${worth(dual)}.`;
     case 'full-output':
       return `${what} binds.`;
+    case 'volume':
+      return dual === null
+        ? `${what}: the plan delivers exactly the given volume.`
+        : `${what}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${formatUsd(dual)} ${unit}.`;
     default:
       return dual === null ? `${what} binds.` : `${what} binds (shadow price ${formatUsd(dual)} ${unit}).`;
   }
@@ -102,6 +106,7 @@ export function explainInfeasibility(items: readonly ElasticItem[], ctx: Explain
       }
       case 'demand-min':
       case 'contract-min':
+      case 'volume':
         lines.push(`${what} cannot be delivered: short by ${formatTonnes(violation)}.`);
         fixes.push(`lower ${what} by ${formatTonnes(violation)}`);
         break;

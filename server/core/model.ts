@@ -15,7 +15,7 @@ import type { Leg, Market, Network, Scenario } from './schema.ts';
 import { periodsOf, tierTonnes, yearsOf, type Period } from './scenario.ts';
 import { ModelWriter, type ModelContext } from './families/context.ts';
 import { addNetworkVariables, addCapacity, addBalance, addConserve, addLegCapacity, addNodeThroughput } from './families/network.ts';
-import { addMarketVariables, addDeliver, addDemand, addDemandMin, addDomesticShare, addExportCap, addImportCaps, addFullOutput } from './families/markets.ts';
+import { addMarketVariables, addDeliver, addDemand, addDemandMin, addDomesticShare, addExportCap, addImportCaps, addFullOutput, addVolumes } from './families/markets.ts';
 import { addCompetitorVariables, addClearing, addSupplierCapacity } from './families/competitors.ts';
 import { addPacking, addWagonFleet } from './families/logistics.ts';
 import { addContracts, addSeaLots } from './families/mip.ts';
@@ -163,6 +163,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
   addNodeThroughput(ctx);
   addDomesticShare(ctx);
   addExportCap(ctx);
+  addVolumes(ctx);
   addFullOutput(ctx);
   addContracts(ctx);
   addSeaLots(ctx);

@@ -41,6 +41,11 @@ export interface PipelineOptions {
   readonly ranges?: boolean;
   /** Clearing mode: re-solve without the largest competitor to say what it takes from us (one more solve). Default true. */
   readonly competitorImpact?: boolean;
+  /**
+   * Turn each unserved market's dual price gap (a lower bound) into the true threshold by
+   * re-solving (a few solves per unserved market). Default true; only runs when duals are present.
+   */
+  readonly exactPriceGaps?: boolean;
   /** Monotonic clock in ms (performance.now). */
   readonly now?: () => number;
   /** SHA-256 hex of a string; the server passes node:crypto's, the browser uses the pure-JS one. */
@@ -58,6 +63,7 @@ const ELASTIC_FAMILIES = new Set([
   'domestic-share',
   'export-cap',
   'full-output',
+  'volume',
 ]);
 
 /** Fill `distanceKm` from the geometry where a leg has none (Turf geodesic length). */
@@ -142,6 +148,7 @@ export async function runPipeline(
   }
 
   const body = readSolution(network, scenario, built, result);
+  if (options.exactPriceGaps !== false) await exactPriceGaps(body, built, network, scenario, solve, result);
   const policyCost = options.policyCost === false ? null : await rulePrice(body, network, scenario, solve, engine, result.objective);
   let clearingReport: Plan['clearing'] = null;
   const competitorLines: string[] = [];
@@ -260,6 +267,144 @@ async function rulePrice(
       ? `Keeping ${pct} at home costs ${formatUsd(cost)} USD of margin: without the rule the plan would earn ${formatUsd(free.objective)} USD instead of ${formatUsd(withRule)} USD.`
       : `The ${pct} domestic rule costs nothing here: the best plan keeps ${formatPct(body.kpis.domesticShare)} at home anyway.`,
   };
+}
+
+/** A market counts as served when the plan sells it more than this over the horizon, t. */
+export const SERVED_TONNES = 1;
+/** Price gaps are exact to within this, USD/t. */
+export const PRICE_GAP_TOLERANCE_USD_PER_TONNE = 0.01;
+
+/**
+ * The price gap of every unserved market, exact. The plan's gap from the duals is a lower bound:
+ * at a degenerate optimum (the domestic rule on its line, a full leg) other optimal duals give a
+ * higher one. The true gap is the smallest shift g (USD/t added to every tier's delivered price of
+ * that market alone, as `overrides.markets[id].priceShiftUsdPerTonne` would) at which the optimal
+ * plan sells it more than SERVED_TONNES. Served tonnes never fall as g rises, so:
+ * 1. the dual gap L: when re-solves at L ± half the tolerance leave the market out and serve it,
+ *    L is the answer (the usual, non-degenerate case);
+ * 2. otherwise, for an LP, a candidate from one solve that forces SERVED_TONNES into the market:
+ *    minus the dual of that row (the cost of the first tonnes) over the share of a price rise the
+ *    seller keeps (1 − dutyPct / 100), confirmed the same way;
+ * 3. otherwise bisection on the bracket the re-solves left (widened by doubling when needed) to
+ *    the tolerance, reporting its middle.
+ * Every re-solve uses the engine of the plan's solve and only changes that market's sale prices.
+ * A market that no price can serve (every route closed) gets null. When a re-solve fails the
+ * plan keeps the lower bound.
+ */
+async function exactPriceGaps(
+  body: PlanBody,
+  built: BuiltModel,
+  network: Network,
+  scenario: Scenario,
+  solve: SolveFn,
+  result: Extract<SolveResult, { status: 'optimal' }>,
+): Promise<void> {
+  if (scenario.objective !== 'margin') return;
+  const engine = result.stats.engine;
+  const isMip = built.model.variables.some((v) => v.kind !== 'continuous');
+  const given = scenario.volumesTonnesPerYear ?? {};
+  const tol = PRICE_GAP_TOLERANCE_USD_PER_TONNE;
+  for (const marketResult of body.markets) {
+    const lowerBound = marketResult.priceGapUsdPerTonne;
+    if (lowerBound === null || marketResult.tonnes > 0 || given[marketResult.id] !== undefined) continue;
+    const market = network.markets.find((m) => m.id === marketResult.id)!;
+    const netShare = 1 - market.dutyPct / 100;
+    const saleVars = new Set<number>();
+    for (const [k, v] of built.index.sale) if (k.startsWith(`${market.id}|`)) saleVars.add(v);
+    const shifted = (shiftUsdPerTonne: number): LpModel => ({
+      ...built.model,
+      variables: built.model.variables.map((v, j) => (saleVars.has(j) ? { ...v, cost: v.cost + shiftUsdPerTonne * netShare } : v)),
+    });
+    /** Served at this shift? null when the re-solve did not reach an optimum. */
+    const servedAt = async (shiftUsdPerTonne: number): Promise<boolean | null> => {
+      const r = await solve(shifted(shiftUsdPerTonne), { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
+      if (r.status !== 'optimal') return null;
+      let tonnes = 0;
+      for (const v of saleVars) tonnes += r.values[v];
+      return tonnes > SERVED_TONNES;
+    };
+
+    let lo = 0; // known unserved (the plan itself)
+    let hi: number | null = null; // known served
+    // At a non-degenerate optimum the dual gap is the threshold itself: confirm it on both sides.
+    const aboveBound = await servedAt(lowerBound + tol / 2);
+    if (aboveBound === null) continue;
+    if (aboveBound) {
+      const belowBound = lowerBound - tol / 2 > 0 ? await servedAt(lowerBound - tol / 2) : false;
+      if (belowBound === null) continue;
+      if (!belowBound) {
+        marketResult.priceGapUsdPerTonne = lowerBound;
+        continue;
+      }
+      hi = lowerBound - tol / 2; // the dual bound was not a lower bound: search below it
+    } else {
+      lo = lowerBound + tol / 2;
+    }
+
+    if (hi === null && !isMip) {
+      const forced: LpModel = {
+        ...built.model,
+        rows: [
+          ...built.model.rows,
+          {
+            name: `served:${market.id}`,
+            family: 'served',
+            terms: [...saleVars].map((v) => ({ v, coef: 1 })),
+            lb: SERVED_TONNES,
+            ub: Infinity,
+            label: `${market.name} served, t`,
+          },
+        ],
+      };
+      const f = await solve(forced, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: true });
+      if (f.status === 'infeasible') {
+        marketResult.priceGapUsdPerTonne = null;
+        continue;
+      }
+      const dual = f.status === 'optimal' ? f.sensitivity?.rowDuals[forced.rows.length - 1] : undefined;
+      if (dual !== undefined && Number.isFinite(dual) && netShare > 0 && -dual / netShare > lo) {
+        const candidate = -dual / netShare;
+        const above = await servedAt(candidate + tol / 2);
+        if (above === true) {
+          hi = candidate + tol / 2;
+          const below = candidate - tol / 2 > lo ? await servedAt(candidate - tol / 2) : false;
+          if (below === false) {
+            marketResult.priceGapUsdPerTonne = Math.round(candidate * 10000) / 10000;
+            continue;
+          }
+          if (below === true) hi = candidate - tol / 2;
+        } else if (above === false) {
+          lo = candidate + tol / 2;
+        }
+      }
+    }
+
+    // Widen until served, then bisect.
+    let step = Math.max(1, lo * 0.1);
+    for (let i = 0; hi === null && i < 40; i++) {
+      const at = lo + step;
+      const served = await servedAt(at);
+      if (served === null) break;
+      if (served) hi = at;
+      else lo = at;
+      step *= 2;
+    }
+    if (hi === null) continue;
+    let upper: number = hi;
+    let failed = false;
+    while (upper - lo > tol * (1 + 1e-9)) {
+      const mid: number = (lo + upper) / 2;
+      const served = await servedAt(mid);
+      if (served === null) {
+        failed = true;
+        break;
+      }
+      if (served) upper = mid;
+      else lo = mid;
+    }
+    if (failed) continue;
+    marketResult.priceGapUsdPerTonne = Math.round(((lo + upper) / 2) * 10000) / 10000;
+  }
 }
 
 /** Elastic re-solve: relax the relaxable rows with penalised slacks and report what had to give. */

@@ -398,7 +398,9 @@ function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network
 }
 
 /**
- * How much the market's best price must rise before serving it pays (USD/t, on the delivered price).
+ * A lower bound on how much the market's prices must rise before serving it pays (USD/t added to
+ * every tier's delivered price). The pipeline turns it into the true threshold by re-solving
+ * (`exactPriceGaps` in pipeline.ts): at a degenerate optimum other optimal duals give a higher one.
  * From the duals, not the sale variable's own reduced cost (which is degenerate when the market's
  * whole route sits at zero): a tonne delivered to m costs the plant's opportunity cost (variable
  * cost + capacity shadow price) plus the cheapest route at freight + handling + carbon + the shadow
@@ -423,9 +425,17 @@ function priceGap(
   const years = new Set(built.index.periods.map((p) => p.year)).size;
   const share = scenario.policy.domesticShare;
   const legs = built.index.legsForMarket.get(market.id) ?? [];
+  const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
   let best = Infinity;
   for (const t of built.index.periods) {
     if (t.phase < market.openFromPhase) continue;
+    // Only legs that can carry a tonne in this period: not closed, not of zero capacity, and not
+    // into a closed or zero-throughput node.
+    const usable = legs.filter((leg) => {
+      if (periodCapacityTonnes(leg.capacityTonnesPerYear, leg.closedMonths, t) === 0) return false;
+      const entered = nodeById.get(leg.to);
+      return !entered || periodCapacityTonnes(entered.throughputTonnesPerYear, entered.closedMonths, t) !== 0;
+    });
     const yearSuffix = years > 1 ? `:${t.year}` : '';
     const shareDual = Math.abs(dual(`domestic-share${yearSuffix}`));
     const atPlant = new Map<string, number>();
@@ -436,7 +446,7 @@ function priceGap(
     }
     let delivered = cheapestCostTo(
       market.id,
-      legs,
+      usable,
       atPlant,
       (leg) =>
         built.index.legUnitCostUsdPerTonne.get(leg.id)! +

@@ -51,14 +51,30 @@ export function yearsOf(periods: readonly Period[]): number[] {
 /**
  * Apply a scenario's overrides to the network: freight multipliers, price multipliers,
  * per-leg / per-node / per-market / per-plant changes. Unknown ids are left to the consistency check.
+ * A per-id figure replaces the network's; `null` removes an optional one (unlimited, none).
+ * Prices: tier price × (domestic or export multiplier, and FX for domestic) × the market's
+ * priceMultiplier + its priceShiftUsdPerTonne (never below 0). Freight: the per-id figure × the
+ * freight multipliers.
  */
 export function effectiveNetwork(scenario: Scenario, network: Network): Network {
   const o = scenario.overrides;
   const fxFactor = o.fxKztPerUsd !== undefined && o.fxKztPerUsd > 0 ? network.fxKztPerUsd / o.fxKztPerUsd : 1;
+  const given = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+  const orNone = <T>(value: T | null | undefined, fallback: T | undefined): T | undefined =>
+    value === undefined ? fallback : (value ?? undefined);
 
   const plants: Plant[] = network.plants.map((plant) => {
     const po = o.plants[plant.id];
-    return po ? { ...plant, ...po } : plant;
+    if (!po) return plant;
+    return {
+      ...plant,
+      capacityTonnesPerYearByPhase: given(po.capacityTonnesPerYearByPhase, plant.capacityTonnesPerYearByPhase),
+      variableCostUsdPerTonne: given(po.variableCostUsdPerTonne, plant.variableCostUsdPerTonne),
+      fixedCostUsdPerYear: given(po.fixedCostUsdPerYear, plant.fixedCostUsdPerYear),
+      monthlyAvailability: given(po.monthlyAvailability, plant.monthlyAvailability),
+      holdingCostUsdPerTonnePerMonth: given(po.holdingCostUsdPerTonnePerMonth, plant.holdingCostUsdPerTonnePerMonth),
+      stockCapacityTonnes: given(po.stockCapacityTonnes, plant.stockCapacityTonnes),
+    };
   });
 
   const markets: Market[] = network.markets.map((market) => {
@@ -66,50 +82,70 @@ export function effectiveNetwork(scenario: Scenario, network: Network): Network 
     // Domestic prices are set in tenge: in USD they move with the exchange rate.
     const priceFactor =
       (market.domestic ? o.domesticPriceMultiplier * fxFactor : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
+    const priceShift = mo.priceShiftUsdPerTonne ?? 0;
     const demandFactor = mo.demandMultiplier ?? 1;
     const tiers = (mo.tiers ?? market.tiers).map((t) => ({
       ...t,
-      priceUsdPerTonne: t.priceUsdPerTonne * priceFactor,
+      priceUsdPerTonne: Math.max(0, t.priceUsdPerTonne * priceFactor + priceShift),
       tonnesPerYear: t.tonnesPerYear * demandFactor,
     }));
-    return {
+    const next: Market = {
       ...market,
       tiers,
-      dutyPct: mo.dutyPct ?? market.dutyPct,
+      dutyPct: given(mo.dutyPct, market.dutyPct),
       // A specific duty is per tonne: price multipliers leave it where it is.
-      dutyUsdPerTonne: mo.dutyUsdPerTonne ?? market.dutyUsdPerTonne,
-      minTonnesPerYear: mo.minTonnesPerYear ?? market.minTonnesPerYear,
-      openFromPhase: mo.openFromPhase ?? market.openFromPhase,
+      dutyUsdPerTonne: given(mo.dutyUsdPerTonne, market.dutyUsdPerTonne),
+      minTonnesPerYear: given(mo.minTonnesPerYear, market.minTonnesPerYear),
+      openFromPhase: given(mo.openFromPhase, market.openFromPhase),
+      growthPctPerYear: given(mo.growthPctPerYear, market.growthPctPerYear),
     };
+    const seasonality = orNone(mo.seasonality, market.seasonality);
+    if (seasonality === undefined) delete next.seasonality;
+    else next.seasonality = seasonality;
+    const contract = orNone(mo.contract, market.contract);
+    if (contract === undefined) delete next.contract;
+    else next.contract = contract;
+    return next;
   });
 
   const nodes: TransitNode[] = network.nodes.map((node) => {
     const no = o.nodes[node.id];
     if (!no) return node;
-    const next: TransitNode = { ...node };
-    if (no.throughputTonnesPerYear !== undefined) {
-      next.throughputTonnesPerYear = no.throughputTonnesPerYear ?? undefined;
-    }
-    if (no.closedMonths) next.closedMonths = no.closedMonths;
-    if (no.handlingUsdPerTonne !== undefined) next.handlingUsdPerTonne = no.handlingUsdPerTonne;
+    const next: TransitNode = {
+      ...node,
+      kind: given(no.kind, node.kind),
+      closedMonths: given(no.closedMonths, node.closedMonths),
+      handlingUsdPerTonne: given(no.handlingUsdPerTonne, node.handlingUsdPerTonne),
+    };
+    const throughput = orNone(no.throughputTonnesPerYear, node.throughputTonnesPerYear);
+    if (throughput === undefined) delete next.throughputTonnesPerYear;
+    else next.throughputTonnesPerYear = throughput;
     return next;
   });
 
   const legs: Leg[] = network.legs.map((leg) => {
-    const lo = o.legs[leg.id];
+    const lo = o.legs[leg.id] ?? {};
     const railwayFactor = leg.mode === 'rail' && leg.railway ? (o.railTariffMultiplierByRailway[leg.railway] ?? 1) : 1;
     const modeFactor = o.freightMultiplier * (o.freightMultiplierByMode[leg.mode] ?? 1) * railwayFactor;
     const next: Leg = {
       ...leg,
-      usdPerTonneKm: (lo?.usdPerTonneKm ?? leg.usdPerTonneKm) * modeFactor,
-      fixedUsdPerTonne: (lo?.fixedUsdPerTonne ?? leg.fixedUsdPerTonne) * modeFactor,
+      usdPerTonneKm: given(lo.usdPerTonneKm, leg.usdPerTonneKm) * modeFactor,
+      fixedUsdPerTonne: given(lo.fixedUsdPerTonne, leg.fixedUsdPerTonne) * modeFactor,
+      closedMonths: given(lo.closedMonths, leg.closedMonths),
+      co2KgPerTonneKm: given(lo.co2KgPerTonneKm, leg.co2KgPerTonneKm),
     };
-    if (lo?.capacityTonnesPerYear !== undefined) next.capacityTonnesPerYear = lo.capacityTonnesPerYear ?? undefined;
-    if (lo?.closedMonths) next.closedMonths = lo.closedMonths;
+    const distance = given(lo.distanceKm, leg.distanceKm);
+    if (distance !== undefined) next.distanceKm = distance;
+    const capacity = orNone(lo.capacityTonnesPerYear, leg.capacityTonnesPerYear);
+    if (capacity === undefined) delete next.capacityTonnesPerYear;
+    else next.capacityTonnesPerYear = capacity;
+    const lot = orNone(lo.lotTonnes, leg.lotTonnes);
+    if (lot === undefined) delete next.lotTonnes;
+    else next.lotTonnes = lot;
     if (leg.vessel) {
       next.vessel = {
-        loadTonnes: lo?.vesselLoadTonnes ?? leg.vessel.loadTonnes,
-        voyageUsd: (lo?.voyageUsd ?? leg.vessel.voyageUsd) * modeFactor,
+        loadTonnes: lo.vesselLoadTonnes ?? leg.vessel.loadTonnes,
+        voyageUsd: (lo.voyageUsd ?? leg.vessel.voyageUsd) * modeFactor,
       };
     }
     return next;
@@ -221,14 +257,23 @@ export function tierTonnes(market: Market, tierIndex: number, period: Period, fi
   return tier.tonnesPerYear * period.yearFraction * growth * season;
 }
 
-/** Is a leg or node closed in this period? Annual periods are never wholly closed. */
+/** A leg or node closed in all twelve months: it carries nothing in any period, annual ones included. */
+export function closedAllYear(closedMonths: readonly number[]): boolean {
+  return new Set(closedMonths).size >= 12;
+}
+
+/** Is a leg or node closed in this period? A month when listed; a year when closed in all twelve months. */
 export function closedIn(closedMonths: readonly number[], period: Period): boolean {
-  return period.month !== null && closedMonths.includes(period.month);
+  return period.month === null ? closedAllYear(closedMonths) : closedMonths.includes(period.month);
 }
 
 /**
- * Capacity of a leg or node in a period, tonnes; null = unlimited.
- * Monthly: annual / 12, zero when closed. Annual: scaled by the share of months open.
+ * Capacity of a leg or node in a period, tonnes; null = unlimited. A closure bites in every horizon.
+ * - Monthly: annual / 12, zero in a closed month (unlimited stays unlimited in an open month).
+ * - Annual (and each year of a multi-year plan): a capacitated leg or node gets its annual capacity
+ *   scaled by the share of months open. An unlimited one stays unlimited when it is open in at least
+ *   one month — a partial closure moves the tonnes into the open months, which an annual plan does not
+ *   resolve — and is zero when it is closed in all twelve months.
  */
 export function periodCapacityTonnes(
   capacityTonnesPerYear: number | undefined,
@@ -239,6 +284,7 @@ export function periodCapacityTonnes(
     if (closedMonths.includes(period.month)) return 0;
     return capacityTonnesPerYear === undefined ? null : capacityTonnesPerYear / 12;
   }
+  if (closedAllYear(closedMonths)) return 0;
   if (capacityTonnesPerYear === undefined) return null;
   const openShare = (12 - new Set(closedMonths).size) / 12;
   return capacityTonnesPerYear * period.yearFraction * openShare;

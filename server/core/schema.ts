@@ -222,12 +222,18 @@ export const MarketMode = z.enum(['price-taker', 'clearing']);
 export const ReportCurrency = z.enum(['USD', 'KZT']);
 export const EngineChoice = z.enum(['auto', 'jsLpSolver', 'highs']);
 
+// Per-id overrides: every figure of the network a planner may change in a scenario (DESIGN §2).
+// `null` removes an optional figure (an unlimited capacity, no lots, no contract, no profile).
 const LegOverride = z
   .object({
     capacityTonnesPerYear: nonNegative().nullable(),
     closedMonths: z.array(MonthNumber).max(12),
-    usdPerTonneKm: nonNegative(),
-    fixedUsdPerTonne: nonNegative(),
+    usdPerTonneKm: nonNegative().max(100),
+    fixedUsdPerTonne: nonNegative().max(10000),
+    /** Replaces the leg's distance (from the data or from its geometry). */
+    distanceKm: nonNegative().max(50000),
+    co2KgPerTonneKm: nonNegative().max(10),
+    lotTonnes: nonNegative().max(1_000_000).nullable(),
     /** Sea legs with a vessel: cargo per voyage (low water: 5,500 t instead of 6,500 t at Aktau). */
     vesselLoadTonnes: finite().gt(0).max(1e6),
     voyageUsd: nonNegative().max(1e9),
@@ -236,9 +242,10 @@ const LegOverride = z
   .strict();
 const NodeOverride = z
   .object({
+    kind: NodeKind,
     throughputTonnesPerYear: nonNegative().nullable(),
     closedMonths: z.array(MonthNumber).max(12),
-    handlingUsdPerTonne: nonNegative(),
+    handlingUsdPerTonne: nonNegative().max(10000),
   })
   .partial()
   .strict();
@@ -246,19 +253,33 @@ const MarketOverride = z
   .object({
     tiers: z.array(PriceTier).min(1).max(20),
     priceMultiplier: nonNegative().max(100),
+    /**
+     * Added to every tier's delivered price, USD/t, after all price multipliers (the price gap of an
+     * unserved market is measured as this shift). May be negative; a tier's price does not go below 0.
+     */
+    priceShiftUsdPerTonne: finite().min(-10000).max(10000),
     demandMultiplier: nonNegative().max(100),
     dutyPct: nonNegative().max(1000),
     dutyUsdPerTonne: nonNegative().max(10000),
     minTonnesPerYear: nonNegative(),
     openFromPhase: z.number().int().min(1).max(10),
+    seasonality: MonthlyFactors.nullable(),
+    growthPctPerYear: finite().min(-100).max(100),
+    contract: z
+      .object({ minTonnesPerYear: nonNegative(), fixedCostUsdPerYear: nonNegative().default(0) })
+      .strict()
+      .nullable(),
   })
   .partial()
   .strict();
 const PlantOverride = z
   .object({
     capacityTonnesPerYearByPhase: z.array(nonNegative()).min(1).max(10),
-    variableCostUsdPerTonne: nonNegative(),
+    variableCostUsdPerTonne: nonNegative().max(10000),
+    fixedCostUsdPerYear: nonNegative().max(1e12),
     monthlyAvailability: MonthlyFactors,
+    holdingCostUsdPerTonnePerMonth: nonNegative().max(10000),
+    stockCapacityTonnes: nonNegative().max(1e9),
   })
   .partial()
   .strict();
@@ -353,6 +374,12 @@ export const Scenario = z
       suppliers: {},
     }),
     mip: MipOptions.default({ contracts: false, seaLots: false }),
+    /**
+     * Given volumes, tonnes per year by market id: each listed market takes exactly this much in
+     * every year it is open (rows `volume:{m}:{y}`). With the min-cost objective the plan delivers
+     * them at the least delivered cost instead of placing the plant's full output.
+     */
+    volumesTonnesPerYear: z.record(Id, nonNegative()).optional(),
     engine: EngineChoice.default('auto'),
     timeLimitMs: z.number().int().min(10).max(600000).default(30000),
   })

@@ -32,6 +32,9 @@ function periodsFor(scenario: Scenario): CheckPeriod[] {
   return out;
 }
 
+/** Closed in every month of the year (re-derived here, not imported from the model code). */
+const closedAllYear = (closedMonths: readonly number[]) => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].every((m) => closedMonths.includes(m));
+
 const close = (a: number, b: number, tol = 1e-5) => Math.abs(a - b) <= 0.01 + tol * Math.max(Math.abs(a), Math.abs(b));
 const leq = (a: number, b: number, tol = 1e-5) => a <= b + tol * Math.max(1, Math.abs(b));
 
@@ -58,6 +61,7 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       if (x < -1e-6) v.push(`leg ${l.id} negative flow in period ${t}`);
       const p = periods[t];
       if (p.month !== null && l.closedMonths.includes(p.month) && x > 1e-6) v.push(`leg ${l.id} carries ${x} t in closed month ${p.month}`);
+      if (p.month === null && closedAllYear(l.closedMonths) && x > 1e-6) v.push(`leg ${l.id} carries ${x} t in ${p.year}, closed all year`);
       if (l.capacityTonnesPerYear !== undefined) {
         const cap = p.month !== null ? l.capacityTonnesPerYear / 12 : l.capacityTonnesPerYear * (12 - new Set(l.closedMonths).size) / 12;
         if (!leq(x, cap)) v.push(`leg ${l.id} over capacity in period ${t}: ${x} > ${cap}`);
@@ -77,6 +81,7 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       if (!close(inflow, outflow)) v.push(`node ${n.id} period ${t}: in ${inflow} ≠ out ${outflow}`);
       const p = periods[t];
       if (p.month !== null && n.closedMonths.includes(p.month) && inflow > 1e-6) v.push(`node ${n.id} handles ${inflow} t in closed month`);
+      if (p.month === null && closedAllYear(n.closedMonths) && inflow > 1e-6) v.push(`node ${n.id} handles ${inflow} t in ${p.year}, closed all year`);
       if (n.throughputTonnesPerYear !== undefined) {
         const cap = p.month !== null ? n.throughputTonnesPerYear / 12 : n.throughputTonnesPerYear * (12 - new Set(n.closedMonths).size) / 12;
         if (!leq(inflow, cap)) v.push(`node ${n.id} over throughput in period ${t}: ${inflow} > ${cap}`);
@@ -166,6 +171,13 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
         v.push(`market ${m.id} ${year}: ${x} below minimum ${m.minTonnesPerYear}`);
       if (scenario.mip.contracts && m.contract && x > 1e-6 && !leq(m.contract.minTonnesPerYear, x))
         v.push(`market ${m.id} ${year}: served ${x} t, below its contract minimum ${m.contract.minTonnesPerYear}`);
+    }
+    const volume = scenario.volumesTonnesPerYear?.[m.id];
+    if (volume !== undefined) {
+      for (const [year, x] of byYear) {
+        if (periods.some((p) => p.year === year && p.phase >= m.openFromPhase) && !close(x, volume))
+          v.push(`market ${m.id} ${year}: sold ${x} t, not its given volume ${volume} t`);
+      }
     }
     if (scenario.mip.contracts && m.contract && use.tonnes > 1e-6) contractFixed += m.contract.fixedCostUsdPerYear * byYear.size;
     // Duty is linear in the price, so the duty at the plan's average price is the average duty.

@@ -239,9 +239,32 @@ export function addImportCaps(ctx: ModelContext): void {
   }
 }
 
-/** full-output:{t}   min-cost delivers the plants' full capacity at the lowest delivered cost (price-blind). */
+/** volume:{m}:{y}   Σ our sales of m in year y = the given volume (years in which m is open) */
+export function addVolumes(ctx: ModelContext): void {
+  for (const [marketId, tonnesPerYear] of Object.entries(ctx.scenario.volumesTonnesPerYear ?? {})) {
+    const market = ctx.network.markets.find((m) => m.id === marketId);
+    if (!market) continue;
+    for (const year of ctx.years) {
+      const inYear = periodsInYear(ctx, year).filter((p) => p.phase >= market.openFromPhase);
+      if (inYear.length === 0) continue;
+      ctx.w.addRow({
+        name: `volume:${market.id}:${year}`,
+        family: 'volume',
+        terms: inYear.flatMap((t) => saleTerms(ctx, market, t)),
+        lb: tonnesPerYear,
+        ub: tonnesPerYear,
+        label: `${market.name} given volume in ${year}, t`,
+      });
+    }
+  }
+}
+
+/**
+ * full-output:{t}   min-cost without given volumes delivers the plants' full capacity at the lowest
+ * delivered cost (price-blind). With given volumes the volume rows say what must be delivered instead.
+ */
 export function addFullOutput(ctx: ModelContext): void {
-  if (ctx.scenario.objective !== 'min-cost') return;
+  if (ctx.scenario.objective !== 'min-cost' || Object.keys(ctx.scenario.volumesTonnesPerYear ?? {}).length > 0) return;
   for (const t of ctx.periods) {
     ctx.w.addRow({
       name: `full-output:${t.label}`,
