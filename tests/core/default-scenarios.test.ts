@@ -13,7 +13,11 @@ import { checkPlan } from '../oracle/check-plan.ts';
 afterAll(() => shutdownSolverPool());
 const network = loadDefaultNetwork();
 const dir = new URL('../../data/scenarios/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+// Scenarios in the market-clearing mode ("market": "clearing") are skipped until that mode is built
+// (DESIGN §3b); tests/data/scenarios.test.ts still parses them.
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .filter((f) => (JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { market?: string }).market !== 'clearing');
 
 describe.each(files)('scenario %s', (file) => {
   const scenario = Scenario.parse(JSON.parse(readFileSync(new URL(file, dir), 'utf8')));

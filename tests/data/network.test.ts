@@ -14,13 +14,33 @@ function entities(net: { plants: object[]; markets: object[]; nodes: object[]; l
   ];
 }
 
+/**
+ * Object fields whose every numeric leaf needs its own source, keyed by the dotted path
+ * (`vessel.voyageUsd`, `packing.costUsdPerTonne`, `wagonFleet.wagons`, `fxPerUsd.RUB.2024`).
+ */
+const NESTED = new Set(['vessel', 'packing', 'wagonFleet', 'fxPerUsd']);
+
+/** Dotted paths of the numeric leaves under a value. */
+function numericLeaves(value: unknown, path: string): string[] {
+  if (typeof value === 'number') return [path];
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => numericLeaves(v, `${path}.${k}`));
+  }
+  return [];
+}
+
 /** Numeric fields (or fields holding numbers) of an entity that have no usable source. */
 function unsourced(e: Entity): string[] {
   const missing: string[] = [];
+  const has = (key: string): boolean => {
+    const s = e.sources?.[key];
+    return typeof s === 'string' && s.trim().length >= 10;
+  };
   for (const [key, value] of Object.entries(e)) {
     if (key === 'sources' || !containsNumber(value)) continue;
-    const s = e.sources?.[key];
-    if (typeof s !== 'string' || s.trim().length < 10) missing.push(key);
+    if (NESTED.has(key) && !Array.isArray(value)) {
+      for (const leaf of numericLeaves(value, key)) if (!has(leaf)) missing.push(leaf);
+    } else if (!has(key)) missing.push(key);
   }
   return missing;
 }
@@ -48,10 +68,70 @@ describe('default network data/network.json', () => {
     expect(problems).toEqual([]);
   });
 
-  it('gives network-level figures a source', () => {
+  it('gives network-level figures a source, down to each wagon-fleet figure and exchange rate', () => {
     for (const [k, v] of Object.entries(rawNetwork)) {
       if (typeof v === 'number') expect(network.sources[k], k).toMatch(/.{10,}/);
     }
+    const net = { ...rawNetwork, id: 'network', sources: network.sources } as Entity;
+    const { plants: _p, markets: _m, nodes: _n, legs: _l, ...figures } = net;
+    expect(unsourced(figures as Entity)).toEqual([]);
+    // the walk does reach the nested figures
+    expect(numericLeaves(rawNetwork.wagonFleet, 'wagonFleet')).toHaveLength(4);
+    expect(numericLeaves(rawNetwork.fxPerUsd, 'fxPerUsd').length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('has exchange rates for every currency for 2024-2027, estimates with a low-high range', () => {
+    for (const c of ['KZT', 'RUB', 'AZN', 'TMT', 'UZS', 'IRR'] as const) {
+      for (const y of ['2024', '2025', '2026', '2027']) {
+        expect(network.fxPerUsd[c]?.[y], `${c} ${y}`).toBeGreaterThan(0);
+        const s = network.sources[`fxPerUsd.${c}.${y}`];
+        if (/^ESTIMATE/.test(s)) expect(s, `${c} ${y}`).toMatch(/range [\d.,]+ ?-[\d.,]+/);
+      }
+    }
+    expect(network.fxPerUsd.TMT?.['2027']).toBe(3.5);
+    expect(network.sources['fxPerUsd.IRR.2025']).toMatch(/market/i);
+  });
+
+  it('gives every rail leg its railway, with a source, and only rail legs', () => {
+    for (const l of network.legs) {
+      if (l.mode === 'rail') {
+        expect(l.railway, l.id).toBeDefined();
+        expect(l.sources.railway, l.id).toMatch(new RegExp(`^(ESTIMATE: )?${l.railway}`));
+      } else expect(l.railway, l.id).toBeUndefined();
+    }
+    // the legs beyond the Russian border are RZD, the Kazakh network KTZ
+    const rzd = network.legs.filter((l) => l.railway === 'RZD').map((l) => l.to);
+    expect(rzd.sort()).toEqual(['astrakhan', 'orenburg', 'samara']);
+  });
+
+  it('gives every sea leg a vessel whose full-load freight equals the per tonne-km freight', () => {
+    for (const l of network.legs.filter((x) => x.mode === 'sea')) {
+      expect(l.vessel, l.id).toBeDefined();
+      expect(l.vessel!.loadTonnes, l.id).toBe(6500);
+      expect(l.vessel!.voyageUsd / l.vessel!.loadTonnes, l.id).toBeCloseTo(l.usdPerTonneKm * l.distanceKm!, 2);
+      expect(l.sources['vessel.loadTonnes'], l.id).toMatch(/Kazinform/);
+    }
+  });
+
+  it('states a bagged share for every market and a packing line at the plant', () => {
+    for (const m of network.markets) expect(m.baggedShare, m.id).toBeDefined();
+    for (const m of network.markets.filter((x) => !x.domestic && x.country !== 'UZ')) {
+      const bySeaOnly = network.legs.filter((l) => l.to === m.id).every((l) => l.mode === 'sea');
+      expect(m.baggedShare, m.id).toBe(bySeaOnly ? 1 : 0);
+    }
+    expect(network.plants[0].packing).toEqual({ capacityTonnesPerYear: expect.any(Number), costUsdPerTonne: expect.any(Number) });
+  });
+
+  it('states new estimates with a low-high range', () => {
+    const texts = [
+      ...network.legs.flatMap((l) => [l.sources['vessel.voyageUsd'], l.sources.baggedShare]),
+      ...network.markets.map((m) => m.sources.baggedShare),
+      network.plants[0].sources['packing.capacityTonnesPerYear'],
+      network.plants[0].sources['packing.costUsdPerTonne'],
+      ...Object.entries(network.sources).filter(([k]) => k.startsWith('wagonFleet.')).map(([, v]) => v),
+    ].filter((t): t is string => typeof t === 'string' && t.startsWith('ESTIMATE'));
+    expect(texts.length).toBeGreaterThan(30);
+    for (const t of texts) expect(t, t.slice(0, 80)).toMatch(/range|±/);
   });
 
   it('writes estimates as "ESTIMATE: reasoning"', () => {

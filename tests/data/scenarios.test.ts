@@ -28,6 +28,38 @@ describe('data/scenarios', () => {
     }
   });
 
+  it('ships the market-clearing scenarios, each with a description that says what it tests and cites a source', () => {
+    const clearing = ['clearing-phase1.json', 'clearing-phase2.json', 'competitor-entry.json', 'price-war.json', 'rouble-100.json', 'ktz-tariff.json', 'low-water.json', 'russian-import-cap.json'];
+    for (const f of clearing) {
+      expect(files).toContain(f);
+      const s = Scenario.parse(readJson(`data/scenarios/${f}`));
+      expect(s.market, f).toBe('clearing');
+      expect(s.description, f).toMatch(/\btests\b/i);
+      expect(s.description, f).toMatch(/https?:\/\/|REFERENCE\.md|\b20\d\d-\d\d-\d\d\b/);
+    }
+  });
+
+  it('sets each market-clearing lever as documented', () => {
+    const get = (f: string) => Scenario.parse(readJson(`data/scenarios/${f}`));
+    expect(get('clearing-phase1.json')).toMatchObject({ phase: 1, horizon: { kind: 'annual', year: 2027 } });
+    expect(get('clearing-phase2.json')).toMatchObject({ phase: 2, horizon: { kind: 'annual', year: 2029 } });
+    expect(get('competitor-entry.json')).toMatchObject({ phase: 1, horizon: { year: 2027 } });
+    expect(get('competitor-entry.json').overrides.suppliers.aktobe_cem.capacityTonnesPerYear).toEqual({ '2027': 2_000_000 });
+    expect(get('price-war.json').overrides.competitorMarkupMultiplier).toBe(0);
+    expect(get('rouble-100.json').overrides.fxPerUsd.RUB).toBe(100);
+    expect(get('ktz-tariff.json').overrides.railTariffMultiplierByRailway).toEqual({ KTZ: 2.1 });
+    expect(get('ktz-tariff.json').description).toMatch(/qazba\.kz/);
+    expect(get('russian-import-cap.json').policy.importCaps).toEqual([{ country: 'RU', tonnesPerYear: 600_000 }]);
+    // low water: every Aktau/Kuryk sea leg costs what a 5,500 t load costs (see the file's description)
+    const low = get('low-water.json').overrides.legs;
+    const sea = network.legs.filter((l) => l.mode === 'sea' && ['port_aktau', 'port_kuryk'].includes(l.from));
+    expect(Object.keys(low).sort()).toEqual(sea.map((l) => l.id).sort());
+    for (const l of sea) {
+      const at5500 = l.fixedUsdPerTonne + l.vessel!.voyageUsd / 5500;
+      expect(low[l.id].fixedUsdPerTonne! + l.vessel!.voyageUsd / 6500, l.id).toBeCloseTo(at5500, 1);
+    }
+  });
+
   it('matches each file to its purpose', () => {
     const get = (f: string) => Scenario.parse(readJson(`data/scenarios/${f}`));
     expect(get('phase1-annual.json')).toMatchObject({ phase: 1, horizon: { kind: 'annual', year: 2027 } });
