@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Scenario } from '../../server/core/schema.ts';
+import { effectiveNetwork, legCostUsdPerTonne } from '../../server/core/scenario.ts';
 import { network, readJson } from './helpers.ts';
 
 const dir = new URL('../../data/scenarios/', import.meta.url);
@@ -50,13 +51,16 @@ describe('data/scenarios', () => {
     expect(get('ktz-tariff.json').overrides.railTariffMultiplierByRailway).toEqual({ KTZ: 2.1 });
     expect(get('ktz-tariff.json').description).toMatch(/qazba\.kz/);
     expect(get('russian-import-cap.json').policy.importCaps).toEqual([{ country: 'RU', tonnesPerYear: 600_000 }]);
-    // low water: every Aktau/Kuryk sea leg costs what a 5,500 t load costs (see the file's description)
-    const low = get('low-water.json').overrides.legs;
+    // low water: every Aktau/Kuryk sea leg loads 5,500 t a voyage, so it costs what a 5,500 t load costs
+    const lowWater = get('low-water.json');
+    const low = lowWater.overrides.legs;
     const sea = network.legs.filter((l) => l.mode === 'sea' && ['port_aktau', 'port_kuryk'].includes(l.from));
     expect(Object.keys(low).sort()).toEqual(sea.map((l) => l.id).sort());
+    const effective = new Map(effectiveNetwork(lowWater, network).legs.map((l) => [l.id, l]));
     for (const l of sea) {
-      const at5500 = l.fixedUsdPerTonne + l.vessel!.voyageUsd / 5500;
-      expect(low[l.id].fixedUsdPerTonne! + l.vessel!.voyageUsd / 6500, l.id).toBeCloseTo(at5500, 1);
+      expect(low[l.id].vesselLoadTonnes, l.id).toBe(5500);
+      expect(legCostUsdPerTonne(effective.get(l.id)!), l.id).toBeCloseTo(l.fixedUsdPerTonne + l.vessel!.voyageUsd / 5500, 6);
+      expect(legCostUsdPerTonne(effective.get(l.id)!), l.id).toBeGreaterThan(legCostUsdPerTonne(l));
     }
   });
 
