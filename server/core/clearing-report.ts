@@ -120,9 +120,9 @@ export function readClearing(
       const v = index.buy.get(key(market.id, k, t.index));
       return zeroRc(v) && Math.abs(dualOf(`block:${market.id}:${k + 1}:${t.label}`)) <= PRICE_TOL_USD;
     });
-    const ourFlexible = periods.some((p) =>
-      (index.legsForMarket.get(market.id) ?? []).some((leg) => network.plants.some((pl) => pl.id === leg.from) && zeroRc(index.flow.get(key(leg.id, market.id, p.index)))),
-    );
+    const ourZeroRcIn = (p: number) =>
+      (index.legsForMarket.get(market.id) ?? []).some((leg) => network.plants.some((pl) => pl.id === leg.from) && zeroRc(index.flow.get(key(leg.id, market.id, p))));
+    const ourFlexible = periods.some((p) => ourZeroRcIn(p.index));
     if (ourFlexible && (competitorFlexible || marginalBlock >= 0)) degenerateMarkets.push(market.id);
 
     return {
@@ -138,7 +138,7 @@ export function readClearing(
       ourShare: bought > EPS_TONNES ? round(ours.tonnes / bought) : 0,
       ourTonnesRange: null,
       suppliers,
-      marginalSupplier: marginalSupplier(network, market.id, t.index, t.label, price, index, val, zeroRc, dualOf, steps[t.index], marginalBlock, ours, ourPlantNames),
+      marginalSupplier: marginalSupplier(network, market.id, t.index, t.label, price, index, val, zeroRc, dualOf, steps[t.index], marginalBlock, ours.tonnes > EPS_TONNES && ourZeroRcIn(t.index), ourPlantNames),
       blocks: steps[0].map((step, k) => ({
         label: step.label,
         valueUsdPerTonneByPeriod: periods.map((p) => round(steps[p.index][k]?.valueUsdPerTonne ?? 0, 4)),
@@ -186,9 +186,10 @@ export function readClearing(
 }
 
 /**
- * Who sets the price in a market: a supplier selling there whose delivered offer equals the price
- * and who has spare capacity; else the demand block the price sits on; else scarcity (every seller
- * there earns a rent).
+ * Who sets the price in a market: a competitor selling there whose delivered offer equals the price
+ * and who has spare capacity; else the demand block the price sits on; else our plant when it
+ * delivers there at zero reduced cost (the price is then our delivered cost plus the rent our
+ * capacity earns elsewhere); else scarcity (every seller there earns a rent).
  */
 function marginalSupplier(
   network: Network,
@@ -202,7 +203,7 @@ function marginalSupplier(
   dualOf: (name: string) => number,
   steps: ReturnType<typeof demandSteps>,
   marginalBlock: number,
-  ours: MarketResult,
+  ourAtPrice: boolean,
   ourName: string,
 ): ClearingMarket['marginalSupplier'] {
   if (!Number.isFinite(price)) return null;
@@ -223,11 +224,7 @@ function marginalSupplier(
     const step = steps[marginalBlock];
     return { kind: 'demand', id: null, name: `the market's own demand (${step.label})`, costUsdPerTonne: round(step.valueUsdPerTonne, 4) };
   }
-  // Our delivered cost there: production cost + logistics + duty per tonne (netback = price − logistics − duty).
-  const variableCost = network.plants[0].variableCostUsdPerTonne;
-  const ourCost = ours.netbackUsdPerTonne === null ? null : price - ours.netbackUsdPerTonne + variableCost;
-  const capacityRent = network.plants.some((p) => dualOf(`capacity:${p.id}:${label}`) > PRICE_TOL_USD);
-  if (ourCost !== null && !capacityRent && Math.abs(ourCost - price) <= 1e-3 * Math.max(1, price))
-    return { kind: 'ours', id: network.plants[0].id, name: ourName, costUsdPerTonne: round(ourCost, 4) };
+  // We deliver there at zero reduced cost: the price is our delivered cost plus what our capacity earns elsewhere.
+  if (ourAtPrice) return { kind: 'ours', id: network.plants[0].id, name: ourName, costUsdPerTonne: round(price, 4) };
   return { kind: 'scarcity', id: null, name: 'no seller at cost: every seller here earns a capacity or policy rent', costUsdPerTonne: null };
 }
