@@ -13,7 +13,7 @@ import { checkPlan } from '../oracle/check-plan.ts';
 afterAll(() => shutdownSolverPool());
 const network = loadDefaultNetwork();
 const dir = new URL('../../data/scenarios/', import.meta.url);
-// Scenarios in the market-clearing mode ("market": "clearing") are skipped until that mode is built
+// Scenarios in the market-clearing mode ("market": "clearing") are solved and checked in tests/clearing/scenarios.test.ts
 // (DESIGN §3b); tests/data/scenarios.test.ts still parses them.
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))

@@ -199,11 +199,47 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
   for (const l of net.legs) {
     const tonnes = legUse.get(l.id)?.tonnesByPeriod.reduce((a, b) => a + b, 0) ?? 0;
     const handling = net.nodes.find((n) => n.id === l.to)?.handlingUsdPerTonne ?? 0;
-    const freight = tonnes * (l.fixedUsdPerTonne + l.usdPerTonneKm * (l.distanceKm ?? 0));
+    // A sea leg with a vessel costs its voyage over the cargo one voyage carries.
+    const perTonne = l.vessel ? l.fixedUsdPerTonne + l.vessel.voyageUsd / l.vessel.loadTonnes : l.fixedUsdPerTonne + l.usdPerTonneKm * (l.distanceKm ?? 0);
+    const freight = tonnes * perTonne;
     const reported = legUse.get(l.id)?.freightUsd;
     if (reported !== undefined && !close(reported, freight)) v.push(`leg ${l.id}: freight ${reported} ≠ recomputed ${freight}`);
     logistics += freight + tonnes * handling;
     co2 += (tonnes * l.co2KgPerTonneKm * (l.distanceKm ?? 0)) / 1000;
+  }
+  // Bagging at the plant (the market's bagged share of our tonnes) and hopper wagons on rail legs out of a plant.
+  const plantIds = new Set(net.plants.map((p) => p.id));
+  const fleet = net.wagonFleet;
+  // The flows give tonnes per market over the horizon only, so bagging is checked over the horizon.
+  const bagged = new Map<string, number>();
+  for (let t = 0; t < T; t++) {
+    let wagonDays = 0;
+    for (const l of net.legs) {
+      if (!plantIds.has(l.from)) continue;
+      const byMarket = (flowProps.get(l.id)?.tonnesByMarket ?? {}) as Record<string, number>;
+      const legT = legUse.get(l.id)?.tonnesByPeriod[t] ?? 0;
+      const legTotal = legUse.get(l.id)?.tonnes ?? 0;
+      for (const [marketId, x] of Object.entries(byMarket)) {
+        // tonnesByMarket is over the horizon; spread it over periods in the leg's own proportion.
+        const xt = legTotal > 0 ? (x * legT) / legTotal : 0;
+        const share = net.markets.find((m) => m.id === marketId)?.baggedShare ?? 0;
+        const plant = net.plants.find((p) => p.id === l.from)!;
+        if (plant.packing) {
+          logistics += xt * share * plant.packing.costUsdPerTonne;
+          bagged.set(plant.id, (bagged.get(plant.id) ?? 0) + xt * share);
+        }
+      }
+      if (fleet && l.mode === 'rail') {
+        logistics += (legT * fleet.usdPerWagonDay * fleet.turnaroundDays) / fleet.tonnesPerWagon;
+        wagonDays += (legT * fleet.turnaroundDays) / fleet.tonnesPerWagon;
+      }
+    }
+    if (fleet && !leq(wagonDays, fleet.wagons * 365 * periods[t].fraction)) v.push(`period ${t}: ${wagonDays} wagon-days over the fleet's ${fleet.wagons * 365 * periods[t].fraction}`);
+  }
+  const horizonYears = periods.reduce((s, p) => s + p.fraction, 0);
+  for (const plant of net.plants) {
+    if (plant.packing && !leq(bagged.get(plant.id) ?? 0, plant.packing.capacityTonnesPerYear * horizonYears))
+      v.push(`${plant.id} bags ${bagged.get(plant.id)} t, over its bagging line`);
   }
   const margin = netRevenue - logistics - productionCost - holdingCost - co2 * scenario.carbonPriceUsdPerTonneCo2 - contractFixed;
   if (plan.kpis && !close(plan.kpis.marginUsd, margin, 1e-6)) v.push(`plan margin ${plan.kpis.marginUsd} ≠ recomputed ${margin}`);
