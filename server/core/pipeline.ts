@@ -17,6 +17,7 @@ import { effectiveNetwork, periodsOf } from './scenario.ts';
 import { readClearing } from './clearing-report.ts';
 import { fxPerUsd } from './market-schema.ts';
 import { key } from './families/context.ts';
+import { dualModel, sensitivityFromDual } from './dual.ts';
 import type { EngineChoice, Network, Scenario } from './schema.ts';
 
 /** Bump when the model's formulation changes: it is part of every run's inputsHash. */
@@ -125,7 +126,8 @@ export async function runPipeline(
 
   const built = buildModel(network, scenario);
   const buildMs = now() - started;
-  const result = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity });
+  const solved = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity });
+  const result = clearing ? await withDuals(built.model, solved, solve, scenario.timeLimitMs) : solved;
   const solver = (r: SolveResult): Plan['solver'] => ({
     engine: r.stats.engine,
     engineVersion: r.stats.engineVersion,
@@ -159,7 +161,8 @@ export async function runPipeline(
       for (const marketId of read.degenerateMarkets) {
         const range = await ourTonnesRange(built, result.objective, marketId, solve, engine, scenario.timeLimitMs);
         const market = clearingReport.markets.find((m) => m.id === marketId)!;
-        if (range && range.max - range.min > 1) market.ourTonnesRange = range;
+        // Below 0.01 % of the market (or 1 t) a range is the solver's tolerance, not a real choice.
+        if (range && range.max - range.min > Math.max(1, 1e-4 * market.boughtTonnes)) market.ourTonnesRange = range;
       }
     }
     if (options.competitorImpact !== false) competitorLines.push(...(await competitorImpact(body, clearingReport, scenario, baseNetwork, solve, engine)));
@@ -234,7 +237,8 @@ async function rulePrice(
     return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: body.kpis.marginUsd, costUsd: 0, binds: false, explanation: 'No domestic minimum is set.' };
   const relaxed = buildModel(network, scenario, { withoutDomesticShare: true });
   const clearing = scenario.market === 'clearing';
-  const free = await solve(relaxed.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing });
+  const freeSolved = await solve(relaxed.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing });
+  const free = clearing ? await withDuals(relaxed.model, freeSolved, solve, scenario.timeLimitMs) : freeSolved;
   if (free.status !== 'optimal')
     return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false, explanation: `Without the rule the model is ${free.status}; its cost is unknown.` };
   if (clearing) {
@@ -541,7 +545,7 @@ async function competitorImpact(
   solve: SolveFn,
   engine: EngineChoice,
 ): Promise<string[]> {
-  const served = new Set(body.markets.filter((m) => m.tonnes > 0 || m.domestic).map((m) => m.id));
+  const served = new Set(body.markets.filter((m) => m.tonnes > 0).map((m) => m.id));
   const rival = report.competitors
     .map((c) => ({ c, tonnes: c.markets.filter((m) => served.has(m.market)).reduce((s, m) => s + m.tonnes, 0) }))
     .sort((a, b) => b.tonnes - a.tonnes)[0];
@@ -552,7 +556,7 @@ async function competitorImpact(
   };
   const network = networkForScenario(without, baseNetwork);
   const built = buildModel(network, without);
-  const result = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: true });
+  const result = await withDuals(built.model, await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: true }), solve, scenario.timeLimitMs);
   if (result.status !== 'optimal') return [];
   const alone = readSolution(network, without, built, result);
   const lines: string[] = [];
@@ -596,4 +600,16 @@ function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, poli
   lines.push(`Domestic share ${formatPct(k.domesticShare)} against the ${formatPct(scenario.policy.domesticShare, 0)} line (basis: ${scenario.policy.basis}).`);
   if (policyCost) lines.push(policyCost.explanation);
   return lines;
+}
+
+/**
+ * Clearing prices are duals. An engine without duals (javascript-lp-solver) gets them from a solve of
+ * the dual programme with the same engine; a failed dual solve turns the result into an error.
+ */
+async function withDuals(model: LpModel, result: SolveResult, solve: SolveFn, timeLimitMs: number): Promise<SolveResult> {
+  if (result.status !== 'optimal' || result.sensitivity) return result;
+  const dual = dualModel(model);
+  const solved = await solve(dual.model, { engine: result.stats.engine, timeLimitMs, wantSensitivity: false });
+  if (solved.status !== 'optimal') return { status: 'error', message: `the dual programme for the clearing prices is ${solved.status}`, stats: result.stats };
+  return { ...result, sensitivity: sensitivityFromDual(model, dual, solved.values) };
 }

@@ -390,10 +390,21 @@ function cheapestCostTo(
   return best.get(target) ?? Infinity;
 }
 
+/**
+ * Per-tonne costs of a leg bound for a market beyond freight and handling: bagging and hopper wagons
+ * on a leg out of a plant, USD/t.
+ */
+function plantLegExtrasUsdPerTonne(leg: Leg, market: Market | undefined, network: Network): number {
+  const plant = network.plants.find((p) => p.id === leg.from);
+  if (!plant) return 0;
+  return packingCostUsdPerTonne(plant, market) + (usesWagons(leg, network) ? wagonCostUsdPerTonne(network) : 0);
+}
+
 /** Cheapest logistics cost from any plant to a market over usable legs, USD/t (for unserved markets). */
 function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network: Network): number {
   const atPlants = new Map(network.plants.map((p) => [p.id, 0]));
-  const cost = cheapestCostTo(marketId, index.legsForMarket.get(marketId) ?? [], atPlants, (leg) => index.legUnitCostUsdPerTonne.get(leg.id)!);
+  const market = network.markets.find((m) => m.id === marketId);
+  const cost = cheapestCostTo(marketId, index.legsForMarket.get(marketId) ?? [], atPlants, (leg) => index.legUnitCostUsdPerTonne.get(leg.id)! + plantLegExtrasUsdPerTonne(leg, market, network));
   return Number.isFinite(cost) ? cost : NaN;
 }
 
@@ -450,6 +461,9 @@ function priceGap(
       atPlant,
       (leg) =>
         built.index.legUnitCostUsdPerTonne.get(leg.id)! +
+        plantLegExtrasUsdPerTonne(leg, market, network) +
+        (usesWagons(leg, network) ? Math.max(0, dual(`wagons:${t.label}`)) * (network.wagonFleet!.turnaroundDays / network.wagonFleet!.tonnesPerWagon) : 0) +
+        (network.plants.some((p) => p.id === leg.from) ? Math.max(0, dual(`packing:${leg.from}:${t.label}`)) * (market.baggedShare ?? 0) : 0) +
         scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +
         Math.max(0, dual(`leg:${leg.id}:${t.label}`)) +
         Math.max(0, dual(`node:${leg.to}:${t.label}`)),
