@@ -159,8 +159,17 @@ export function effectiveNetwork(scenario: Scenario, network: Network): Network 
     legs,
     fxPerUsd: effectiveFx(network.fxPerUsd, o.fxPerUsd, o.fxKztPerUsd),
     suppliers: effectiveSuppliers(network.suppliers, o),
-    wagonFleet: o.wagonFleet === null ? undefined : o.wagonFleet && network.wagonFleet ? { ...network.wagonFleet, ...o.wagonFleet } : network.wagonFleet ?? fullFleet(o.wagonFleet),
+    wagonFleet: o.wagonFleet === null ? undefined : o.wagonFleet && network.wagonFleet ? overrideFleet(network.wagonFleet, o.wagonFleet) : network.wagonFleet ?? fullFleet(o.wagonFleet),
   };
+}
+
+/** A fleet size given in a scenario replaces the data's fleet in every phase (a fleet-size sweep), unless it gives its own per-phase sizes. */
+function overrideFleet(fleet: NonNullable<Network['wagonFleet']>, o: NonNullable<Scenario['overrides']['wagonFleet']>): Network['wagonFleet'] {
+  const wagonsByPhase = o.wagonsByPhase ?? (o.wagons !== undefined ? undefined : fleet.wagonsByPhase);
+  const next = { ...fleet, ...o };
+  if (wagonsByPhase) next.wagonsByPhase = wagonsByPhase;
+  else delete next.wagonsByPhase;
+  return next;
 }
 
 function fullFleet(fleet: Scenario['overrides']['wagonFleet']): Network['wagonFleet'] {

@@ -174,6 +174,8 @@ export const Network = z.object({
   wagonFleet: z
     .object({
       wagons: nonNegative(),
+      /** Fleet per plant phase (index 0 = phase 1), when the fleet grows with the plant; overrides `wagons`. */
+      wagonsByPhase: z.array(nonNegative()).min(1).max(10).optional(),
       tonnesPerWagon: finite().gt(0),
       turnaroundDays: finite().gt(0),
       usdPerWagonDay: nonNegative(),
@@ -324,7 +326,7 @@ export const Overrides = z
     suppliers: z.record(z.string(), SupplierOverride).default({}),
     /** Change or add the hopper-wagon fleet; null removes it. */
     wagonFleet: z
-      .object({ wagons: nonNegative(), tonnesPerWagon: finite().gt(0), turnaroundDays: finite().gt(0), usdPerWagonDay: nonNegative() })
+      .object({ wagons: nonNegative(), wagonsByPhase: z.array(nonNegative()).min(1).max(10), tonnesPerWagon: finite().gt(0), turnaroundDays: finite().gt(0), usdPerWagonDay: nonNegative() })
       .partial()
       .strict()
       .nullable()

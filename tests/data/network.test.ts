@@ -76,7 +76,7 @@ describe('default network data/network.json', () => {
     const { plants: _p, markets: _m, nodes: _n, legs: _l, ...figures } = net;
     expect(unsourced(figures as Entity)).toEqual([]);
     // the walk does reach the nested figures
-    expect(numericLeaves(rawNetwork.wagonFleet, 'wagonFleet')).toHaveLength(4);
+    expect(numericLeaves(rawNetwork.wagonFleet, 'wagonFleet')).toHaveLength(6); // wagons, 2 × wagonsByPhase, tonnesPerWagon, turnaroundDays, usdPerWagonDay
     expect(numericLeaves(rawNetwork.fxPerUsd, 'fxPerUsd').length).toBeGreaterThanOrEqual(24);
   });
 

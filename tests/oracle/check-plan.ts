@@ -234,7 +234,8 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
         wagonDays += (legT * fleet.turnaroundDays) / fleet.tonnesPerWagon;
       }
     }
-    if (fleet && !leq(wagonDays, fleet.wagons * 365 * periods[t].fraction)) v.push(`period ${t}: ${wagonDays} wagon-days over the fleet's ${fleet.wagons * 365 * periods[t].fraction}`);
+    const wagons = fleet ? (fleet.wagonsByPhase ? fleet.wagonsByPhase[Math.min(periods[t].phase, fleet.wagonsByPhase.length) - 1] : fleet.wagons) : 0;
+    if (fleet && !leq(wagonDays, wagons * 365 * periods[t].fraction)) v.push(`period ${t}: ${wagonDays} wagon-days over the fleet's ${wagons * 365 * periods[t].fraction}`);
   }
   const horizonYears = periods.reduce((s, p) => s + p.fraction, 0);
   for (const plant of net.plants) {

@@ -8,6 +8,12 @@ import { usesWagons } from './costs.ts';
 
 const DAYS_PER_YEAR = 365;
 
+/** Wagons in the fleet in a plant phase: `wagonsByPhase` when given (the last entry for later phases), else `wagons`. */
+export function wagonsIn(fleet: NonNullable<ModelContext['network']['wagonFleet']>, phase: number): number {
+  const byPhase = fleet.wagonsByPhase;
+  return byPhase ? (byPhase[Math.min(phase, byPhase.length) - 1] ?? fleet.wagons) : fleet.wagons;
+}
+
 /**
  * wagons:{t}   Σ rail tonnes leaving our plants × turnaroundDays / tonnesPerWagon ≤ wagons × days in t
  * (wagon-days needed ≤ wagon-days the fleet has).
@@ -29,8 +35,8 @@ export function addWagonFleet(ctx: ModelContext): void {
       family: 'wagons',
       terms,
       lb: -Infinity,
-      ub: fleet.wagons * DAYS_PER_YEAR * t.yearFraction,
-      label: `hopper-wagon fleet (${fleet.wagons} wagons) in ${t.label}, wagon-days`,
+      ub: wagonsIn(fleet, t.phase) * DAYS_PER_YEAR * t.yearFraction,
+      label: `hopper-wagon fleet (${wagonsIn(fleet, t.phase)} wagons) in ${t.label}, wagon-days`,
     });
   }
 }
