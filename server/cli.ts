@@ -16,7 +16,7 @@ import { formatAlternativesReport, formatPlanReport } from './report.ts';
 import { shutdownSolverPool, solveModel } from './solver/solve.ts';
 
 const USAGE =
-  'usage: npm run optimise -- <scenario.json> [--engine auto|highs|jsLpSolver] [--json] [--alternatives [--tolerance 0.01]]';
+  'usage: npm run optimise -- <scenario.json> [--engine auto|highs|jsLpSolver] [--market price-taker|clearing] [--currency USD|KZT] [--json] [--alternatives [--tolerance 0.01]]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -37,6 +37,8 @@ async function main(): Promise<number> {
         json: { type: 'boolean', default: false },
         alternatives: { type: 'boolean', default: false },
         tolerance: { type: 'string' },
+        market: { type: 'string' },
+        currency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -68,7 +70,11 @@ async function main(): Promise<number> {
   }
   const parsed = Scenario.safeParse(json);
   if (!parsed.success) fail(`${file} is not a valid scenario:\n${zodProblems(parsed.error)}`);
-  const scenario = parsed.data;
+  const market = args.values.market ?? parsed.data.market;
+  if (market !== 'price-taker' && market !== 'clearing') fail(`unknown market mode "${market}" (choose price-taker or clearing)`);
+  const currency = (args.values.currency ?? parsed.data.reportCurrency).toUpperCase();
+  if (currency !== 'USD' && currency !== 'KZT') fail(`unknown report currency "${args.values.currency}" (choose USD or KZT)`);
+  const scenario = { ...parsed.data, market, reportCurrency: currency } as typeof parsed.data;
   const network = scenario.network ?? loadDefaultNetwork();
   const problems = checkScenario(scenario, networkForScenario(scenario, network));
   if (problems.length > 0) fail(`${file} cannot be a model:\n${problems.map((p) => `  - ${p.path.join('.')}: ${p.message}`).join('\n')}`);

@@ -12,10 +12,22 @@ function table(headers: string[], rows: string[][], alignRight: boolean[]): stri
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const usdPerT = (x: number | null) => (x === null ? '—' : formatUsd(x));
+/** Money in the plan's report currency: USD as solved, or KZT at the plan's rate. */
+function moneyFormat(plan: Plan) {
+  const kzt = plan.reportCurrency === 'KZT' && plan.kztPerUsd !== undefined;
+  const factor = kzt ? plan.kztPerUsd! : 1;
+  const unit = kzt ? 'KZT' : 'USD';
+  return {
+    unit,
+    total: (usd: number) => `${formatUsd(usd * factor)} ${unit}`,
+    perTonne: (usd: number | null) => (usd === null ? '—' : formatUsd(usd * factor)),
+  };
+}
 
 export function formatPlanReport(plan: Plan): string {
   const out: string[] = [];
+  const money = moneyFormat(plan);
+  const usdPerT = money.perTonne;
   out.push(`Plan: ${plan.scenarioName}   status: ${plan.status.toUpperCase()}   horizon: ${plan.horizon.kind} (${plan.horizon.periods[0]}${plan.horizon.periods.length > 1 ? `…${plan.horizon.periods.at(-1)}` : ''})   phase ${plan.phase}`);
   if (plan.message) out.push(plan.message);
   const k = plan.kpis;
@@ -28,11 +40,11 @@ export function formatPlanReport(plan: Plan): string {
           ['production', `${formatTonnes(k.productionTonnes)} (${formatPct(k.plantUtilisation, 0)} of capacity)`],
           ['domestic', `${formatTonnes(k.domesticTonnes)} = ${formatPct(k.domesticShare)} of ${k.policyBasis} (rule: ≥ ${formatPct(k.policyDomesticShare, 0)})`],
           ['exports', formatTonnes(k.exportTonnes)],
-          ['revenue', `${formatUsd(k.revenueUsd)} USD`],
-          ['duty', `${formatUsd(k.dutyUsd)} USD`],
-          ['freight + handling', `${formatUsd(k.logisticsCostUsd)} USD`],
-          ['production cost', `${formatUsd(k.productionCostUsd)} USD`],
-          ['margin', `${formatUsd(k.marginUsd)} USD (after plant fixed cost ${formatUsd(k.marginAfterFixedCostUsd)} USD)`],
+          ['revenue', money.total(k.revenueUsd)],
+          ['duty', money.total(k.dutyUsd)],
+          ['logistics (freight, handling, bagging, wagons)', money.total(k.logisticsCostUsd)],
+          ['production cost', money.total(k.productionCostUsd)],
+          [plan.clearing ? 'margin at clearing prices' : 'margin', `${money.total(k.marginUsd)} (after plant fixed cost ${money.total(k.marginAfterFixedCostUsd)})`],
           ['CO2', `${formatTonnes(k.co2Tonnes)} CO2`],
         ],
         [false, false],
@@ -42,7 +54,7 @@ export function formatPlanReport(plan: Plan): string {
     const markets = [...plan.markets].sort((a, b) => b.tonnes - a.tonnes || (b.netbackUsdPerTonne ?? -1e9) - (a.netbackUsdPerTonne ?? -1e9));
     out.push(
       table(
-        ['market', 'country', 'kind', 'tonnes', 'of demand', 'price', 'duty', 'logistics', 'netback USD/t', 'price gap'],
+        ['market', 'country', 'kind', 'tonnes', plan.clearing ? 'of market' : 'of demand', 'price', 'duty', 'logistics', `netback ${money.unit}/t`, 'price gap'],
         markets.map((m) => [
           m.name,
           m.country,
@@ -53,7 +65,7 @@ export function formatPlanReport(plan: Plan): string {
           usdPerT(m.dutyUsdPerTonne),
           usdPerT(m.logisticsCostUsdPerTonne),
           usdPerT(m.netbackUsdPerTonne),
-          m.priceGapUsdPerTonne === null ? '' : `+${formatUsd(m.priceGapUsdPerTonne)}`,
+          m.priceGapUsdPerTonne === null ? '' : `+${usdPerT(m.priceGapUsdPerTonne)}`,
         ]),
         [false, false, false, true, true, true, true, true, true, true],
       ),
@@ -63,14 +75,15 @@ export function formatPlanReport(plan: Plan): string {
       out.push('', 'ROUTES');
       out.push(
         table(
-          ['to', 'tonnes', 'km', 'USD/t', 'path'],
+          ['to', 'tonnes', 'km', `${money.unit}/t`, 'path'],
           routes
             .sort((a, b) => b.r.tonnes - a.r.tonnes)
-            .map(({ market, r }) => [market, formatTonnes(r.tonnes), r.distanceKm.toFixed(0), formatUsd(r.logisticsCostUsdPerTonne), r.path.map((p, i) => (i === 0 ? p : `─${r.modes[i - 1]}→ ${p}`)).join(' ')]),
+            .map(({ market, r }) => [market, formatTonnes(r.tonnes), r.distanceKm.toFixed(0), usdPerT(r.logisticsCostUsdPerTonne), r.path.map((p, i) => (i === 0 ? p : `─${r.modes[i - 1]}→ ${p}`)).join(' ')]),
           [false, true, true, true, false],
         ),
       );
     }
+    if (plan.clearing) out.push('', ...formatClearing(plan, money));
     const full = [...plan.nodes, ...plan.legs].filter((u) => u.utilisation !== null && u.utilisation > 0.999);
     if (full.length > 0) {
       out.push('', 'FULL LEGS AND PORTS');
@@ -92,6 +105,56 @@ export function formatPlanReport(plan: Plan): string {
     `inputsHash: ${plan.inputsHash}`,
   );
   return out.join('\n');
+}
+
+/** The market-clearing section: prices, who supplies each market, who sets the price; competitors. */
+function formatClearing(plan: Plan, money: ReturnType<typeof moneyFormat>): string[] {
+  const c = plan.clearing!;
+  const out: string[] = [`MARKET CLEARING (prices in ${money.unit}/t; our margin at these prices ${money.total(c.ourMarginUsd)})`];
+  const markets = [...c.markets].sort((a, b) => b.ourTonnes - a.ourTonnes || b.boughtTonnes - a.boughtTonnes);
+  out.push(
+    table(
+      ['market', 'price', 'bought', 'ours', 'our share', 'our range', 'price set by', 'other suppliers'],
+      markets.map((m) => [
+        m.name,
+        money.perTonne(m.priceUsdPerTonne),
+        formatTonnes(m.boughtTonnes),
+        formatTonnes(m.ourTonnes),
+        formatPct(m.ourShare, 0),
+        m.ourTonnesRange ? `${formatTonnes(m.ourTonnesRange.min)}–${formatTonnes(m.ourTonnesRange.max)}` : '',
+        m.marginalSupplier ? (m.marginalSupplier.kind === 'ours' ? 'us' : m.marginalSupplier.name) : '',
+        m.suppliers
+          .filter((x) => !x.ours)
+          .slice(0, 3)
+          .map((x) => `${x.name} ${formatTonnes(x.tonnes)}`)
+          .join('; '),
+      ]),
+      [false, true, true, true, true, true, false, false],
+    ),
+  );
+  out.push('', 'COMPETITORS');
+  out.push(
+    table(
+      ['supplier', 'country', 'tonnes', 'capacity use', `cash cost ${money.unit}/t`, `rent ${money.unit}/t`, 'markets'],
+      [...c.competitors]
+        .sort((a, b) => b.tonnes - a.tonnes)
+        .map((x) => [
+          x.name,
+          x.country,
+          formatTonnes(x.tonnes),
+          x.utilisation === null ? '—' : formatPct(x.utilisation, 0),
+          money.perTonne(x.cashCostUsdPerTonne),
+          money.perTonne(x.rentUsdPerTonne),
+          x.markets
+            .filter((m) => m.tonnes > 0)
+            .sort((a, b) => b.tonnes - a.tonnes)
+            .map((m) => `${m.market} ${formatTonnes(m.tonnes)}`)
+            .join(', '),
+        ]),
+      [false, false, true, true, true, true, false],
+    ),
+  );
+  return out;
 }
 
 /** Room to negotiate: each market's tonnes range within the tolerance, and the alternative plans. */
