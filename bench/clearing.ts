@@ -1,0 +1,92 @@
+/**
+ * `npm run bench` (second part): the market-clearing mode against the price-taker mode on the same
+ * networks, measured side by side in this run.
+ * - The default clearing plan (data/scenarios/clearing-phase1.json) end to end, with and without the
+ *   extra solves (the rule's cost, our tonnes' ranges, the largest competitor's impact), against its
+ *   bare HiGHS solve with duals (target: the plan under 50 ms).
+ * - Generated networks from ~500 to ~20,000 variables: the clearing solve against the price-taker
+ *   solve of the same network (target ratio ≤ 3).
+ */
+import { readFileSync } from 'node:fs';
+import type { LpModel, SolveResult } from '../server/core/lp.ts';
+import { buildModel } from '../server/core/model.ts';
+import { optimise } from '../server/core/optimise.ts';
+import { networkForScenario } from '../server/core/pipeline.ts';
+import { Network, Scenario, type NetworkInput } from '../server/core/schema.ts';
+import { loadDefaultNetwork } from '../server/data/load.ts';
+import { mulberry32 } from '../server/solver/generate.ts';
+import { solveModelInProcess } from '../server/solver/inProcess.ts';
+import { timeInterleaved } from './timing.ts';
+
+const ok = (r: SolveResult | { status: string }, what: string) => {
+  if (r.status !== 'optimal') throw new Error(`${what}: ${r.status}`);
+};
+const solveHighs = async (model: LpModel, what: string) => ok(await solveModelInProcess(model, { engine: 'highs', timeLimitMs: 120_000, wantSensitivity: true }), what);
+const load = (file: string) => Scenario.parse(JSON.parse(readFileSync(new URL(`../data/scenarios/${file}.json`, import.meta.url), 'utf8')));
+
+const network = loadDefaultNetwork();
+const clearing = load('clearing-phase1');
+const priceTaker = { ...clearing, market: 'price-taker' as const };
+const clearingModel = buildModel(networkForScenario(clearing, network), clearing).model;
+const priceTakerModel = buildModel(networkForScenario(priceTaker, network), priceTaker).model;
+const core = { inProcess: true, ranges: false, competitorImpact: false, policyCost: false } as const;
+const [bareClearing, barePriceTaker, planCore, planFull] = await timeInterleaved(20, [
+  () => solveHighs(clearingModel, 'clearing solve'),
+  () => solveHighs(priceTakerModel, 'price-taker solve'),
+  async () => ok(await optimise(clearing, network, core), 'clearing plan'),
+  async () => ok(await optimise(clearing, network, { inProcess: true }), 'clearing plan, full'),
+]);
+console.log('default network, phase 1 2027');
+console.log(`  clearing model ${clearingModel.variables.length} vars × ${clearingModel.rows.length} rows; price-taker ${priceTakerModel.variables.length} × ${priceTakerModel.rows.length}`);
+console.log(`  bare HiGHS solve with duals: clearing ${bareClearing.toFixed(2)} ms, price-taker ${barePriceTaker.toFixed(2)} ms, ratio ${(bareClearing / barePriceTaker).toFixed(2)} (target ≤ 3)`);
+console.log(`  clearing plan end to end (model, solve, prices, read-out): ${planCore.toFixed(2)} ms (target < 50 ms), ${(planCore / bareClearing).toFixed(2)} × its bare solve`);
+console.log(`  with the rule's cost, our ranges and the competitor's impact (extra solves): ${planFull.toFixed(2)} ms, ${(planFull / bareClearing).toFixed(2)} × its bare solve`);
+
+/** A network of `markets` markets served by 2 plants through 6 ports, with `suppliers` competitors. */
+function generatedNetwork(markets: number, suppliers: number, seed: number): Network {
+  const rnd = mulberry32(seed);
+  const between = (a: number, b: number) => a + (b - a) * rnd();
+  const line = { type: 'LineString' as const, coordinates: [[50, 45], [51, 44]] as [number, number][] };
+  const usd = (value: number) => ({ value, currency: 'USD' as const });
+  const input: NetworkInput = {
+    name: `generated ${markets}`,
+    version: 'bench',
+    plants: [0, 1].map((i) => ({ id: `p${i}`, name: `Plant ${i}`, country: 'KZ', lng: 55, lat: 48, capacityTonnesPerYearByPhase: [markets * 40], variableCostUsdPerTonne: between(15, 30) })),
+    nodes: Array.from({ length: 6 }, (_, i) => ({ id: `n${i}`, name: `Port ${i}`, kind: 'port' as const, country: 'KZ', lng: 51, lat: 44, handlingUsdPerTonne: between(2, 8), throughputTonnesPerYear: markets * 15 })),
+    markets: Array.from({ length: markets }, (_, i) => ({
+      id: `m${i}`, name: `Market ${i}`, country: i % 2 ? 'RU' : 'KZ', domestic: i % 2 === 0, lng: 50, lat: 42,
+      tiers: [{ tonnesPerYear: between(20, 80), priceUsdPerTonne: between(50, 80) }, { tonnesPerYear: between(20, 80), priceUsdPerTonne: between(35, 50) }],
+      demand: { consumptionTonnesByYear: { '2027': between(80, 200) }, blocks: [{ share: 0.5, value: usd(between(70, 100)) }, { share: 0.3, value: usd(between(45, 65)) }, { share: 0.2, value: usd(between(30, 44)) }] },
+    })),
+    legs: [],
+    suppliers: Array.from({ length: suppliers }, (_, s) => ({
+      id: `c${s}`, name: `Competitor ${s}`, kind: 'plant' as const, country: 'RU', lng: 50, lat: 46,
+      capacityTonnesPerYear: { '2020': (markets * 60) / suppliers },
+      cashCost: usd(between(20, 40)), markupPct: between(0, 20),
+      routes: Array.from({ length: markets }, (_, i) => i).filter(() => rnd() < 0.3).map((i) => ({ market: `m${i}`, mode: 'rail' as const, freight: usd(between(3, 30)) })),
+    })).filter((s) => s.routes.length > 0),
+  };
+  for (const p of ['p0', 'p1']) for (let n = 0; n < 6; n++) input.legs.push({ id: `${p}-n${n}`, from: p, to: `n${n}`, mode: 'rail', geometry: line, distanceKm: between(200, 1200), usdPerTonneKm: 0.025, co2KgPerTonneKm: 0.02 });
+  for (let i = 0; i < markets; i++) {
+    for (let n = 0; n < 6; n++) if (rnd() < 0.4 || n === i % 6) input.legs.push({ id: `n${n}-m${i}`, from: `n${n}`, to: `m${i}`, mode: 'sea', geometry: line, distanceKm: between(200, 900), fixedUsdPerTonne: 10, usdPerTonneKm: 0.025, co2KgPerTonneKm: 0.015 });
+    if (rnd() < 0.5) input.legs.push({ id: `p0-m${i}`, from: 'p0', to: `m${i}`, mode: 'rail', geometry: line, distanceKm: between(100, 2000), usdPerTonneKm: 0.025, co2KgPerTonneKm: 0.02 });
+  }
+  return Network.parse(input);
+}
+
+console.log('\ngenerated networks: the clearing solve against the price-taker solve of the same network (HiGHS with duals)');
+console.log(`${'markets'.padEnd(9)}${'clearing vars'.padStart(14)}${'price-taker vars'.padStart(18)}${'clearing'.padStart(12)}${'price-taker'.padStart(13)}  ratio`);
+let worst = 0;
+for (const markets of [20, 100, 400, 800]) {
+  const net = generatedNetwork(markets, Math.max(4, Math.round(markets / 20)), markets);
+  const sc = Scenario.parse({ name: 'bench', market: 'clearing', horizon: { kind: 'annual', year: 2027 } });
+  const pt = Scenario.parse({ name: 'bench', horizon: { kind: 'annual', year: 2027 } });
+  const cm = buildModel(networkForScenario(sc, net), sc).model;
+  const pm = buildModel(networkForScenario(pt, net), pt).model;
+  const repeats = markets >= 400 ? 3 : 7;
+  const [c, p] = await timeInterleaved(repeats, [() => solveHighs(cm, 'clearing'), () => solveHighs(pm, 'price-taker')], 1);
+  worst = Math.max(worst, c / p);
+  console.log(`${String(markets).padEnd(9)}${String(cm.variables.length).padStart(14)}${String(pm.variables.length).padStart(18)}${`${c.toFixed(1)} ms`.padStart(12)}${`${p.toFixed(1)} ms`.padStart(13)}  ${(c / p).toFixed(2)}`);
+}
+console.log(`worst clearing / price-taker ratio: ${worst.toFixed(2)} (target ≤ 3)`);
+process.exit(0);
