@@ -155,7 +155,10 @@ describe('data/market.json', () => {
     };
     const aktobe = s('aktobe_cem');
     expect(aktobe.capacityTonnesPerYear['2025']).toBe(0);
-    expect(aktobe.capacityTonnesPerYear['2027']).toBe(2_000_000);
+    // 2 Mt/yr nameplate (BAQ.kz); the first year after completion is a ramp-up estimate.
+    expect(aktobe.capacityTonnesPerYear['2027']).toBe(1_200_000);
+    expect(aktobe.capacityTonnesPerYear['2028']).toBe(2_000_000);
+    expect(aktobe.sources.capacityTonnesPerYear).toMatch(/ESTIMATE: 2027 .*ramp-up.*range/);
     expect(aktobe.sources.capacityTonnesPerYear).toMatch(/BAQ\.kz 2025-10-06/);
     expect(s('caspi_cement').capacityTonnesPerYear['2024']).toBe(800_000);
     expect(s('caspi_cement').sources.capacityTonnesPerYear).toMatch(/EBRD/);
