@@ -586,7 +586,7 @@ function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, poli
     lines.push(
       `Where we sell: ${ours
         .slice(0, 5)
-        .map((m) => `${m.name} ${formatUsd(m.priceUsdPerTonne)} USD/t, our share ${formatPct(m.ourShare, 0)}${m.marginalSupplier ? ` (price set by ${m.marginalSupplier.name})` : ''}`)
+        .map((m) => `${m.name} ${formatUsd(m.priceUsdPerTonne)} USD/t, our share ${formatPct(m.ourShare, 0)}${m.marginalSupplier ? ` (price set by ${m.marginalSupplier.kind === 'ours' ? 'us' : m.marginalSupplier.name})` : ''}`)
         .join('; ')}.`,
     );
   lines.push(...competitorLines);
