@@ -21,6 +21,7 @@ import { rowActivity } from '../core/lp.ts';
 import { formatPct, formatTonnes, formatUsd } from '../core/explain.ts';
 import { legLabel } from '../core/model.ts';
 import { legCostUsdPerTonne, plantCapacityTonnes } from '../core/scenario.ts';
+import { packingCostUsdPerTonne } from '../core/families/costs.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
 
@@ -104,6 +105,11 @@ interface Aggregate {
   /** d(objective coefficient) / d(parameter). */
   readonly slope: number;
   readonly members: number[];
+  /**
+   * Per member, the part of its cost that is not this parameter's (bagging on a flow out of the plant,
+   * which depends on the market): it stays on the member while the common part moves to the aggregate.
+   */
+  readonly memberOwnCost?: number[];
   /** Index of the aggregate variable in the ranging model. */
   variable: number;
 }
@@ -129,9 +135,18 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
       });
     });
   }
+  const plantOf = new Map(network.plants.map((p) => [p.id, p]));
+  const marketOf = new Map(network.markets.map((m) => [m.id, m]));
+  const objectiveSign = model.sense === 'min' ? 1 : -1;
   for (const leg of network.legs) {
     const members: number[] = [];
-    for (const [k, v] of index.flow) if (k.startsWith(`${leg.id}|`)) members.push(v);
+    const memberOwnCost: number[] = [];
+    for (const [k, v] of index.flow) {
+      if (!k.startsWith(`${leg.id}|`)) continue;
+      members.push(v);
+      const marketId = k.split('|')[1];
+      memberOwnCost.push(objectiveSign * packingCostUsdPerTonne(plantOf.get(leg.from), marketOf.get(marketId)));
+    }
     if (members.length === 0) continue;
     aggregates.push({
       parameter: `freight:${leg.id}`,
@@ -141,6 +156,7 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
       current: legCostUsdPerTonne(leg),
       slope: -1,
       members,
+      memberOwnCost,
       variable: -1,
     });
   }
@@ -161,8 +177,9 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
   const variables: LpVariable[] = model.variables.map((v) => ({ ...v }));
   const rows: LpRow[] = [...model.rows];
   for (const a of aggregates) {
-    const cost = model.variables[a.members[0]].cost;
-    for (const j of a.members) variables[j] = { ...variables[j], cost: 0 };
+    const own = a.memberOwnCost ?? a.members.map(() => 0);
+    const cost = model.variables[a.members[0]].cost - own[0];
+    a.members.forEach((j, i) => (variables[j] = { ...variables[j], cost: own[i] }));
     a.variable = variables.length;
     variables.push({ name: `aggregate:${a.parameter}`, lb: 0, ub: Infinity, cost, kind: 'continuous' });
     // aggregate − Σ members = 0
