@@ -186,6 +186,22 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
     if (use.netbackUsdPerTonne !== null && !close(use.netbackUsdPerTonne, use.priceUsdPerTonne - duty - use.logisticsCostUsdPerTonne))
       v.push(`market ${m.id}: netback ${use.netbackUsdPerTonne} ≠ price − duty − logistics`);
   }
+  // Import caps: our tonnes into a capped country (when our plants are outside it), per year.
+  const ourCountries = new Set(net.plants.map((p) => p.country));
+  for (const cap of scenario.policy.importCaps) {
+    if (ourCountries.has(cap.country)) continue;
+    for (const year of new Set(periods.map((p) => p.year))) {
+      let into = 0;
+      for (const m of net.markets) {
+        if (m.country !== cap.country) continue;
+        const use = marketUse.get(m.id);
+        periods.forEach((p, t) => {
+          if (p.year === year) into += use?.tonnesByPeriod[t] ?? 0;
+        });
+      }
+      if (!leq(into, cap.tonnesPerYear)) v.push(`${year}: ${into} t into ${cap.country} over its import cap ${cap.tonnesPerYear}`);
+    }
+  }
   for (const [year, y] of yearly) {
     const basis = scenario.policy.basis === 'sales' ? y.sales : y.production;
     if (!leq(scenario.policy.domesticShare * basis, y.domestic)) v.push(`${year}: domestic ${y.domestic} t below ${scenario.policy.domesticShare} × ${basis}`);
