@@ -105,3 +105,26 @@ const [bare, plan, planWithRule] = await timeInterleaved(30, [
 ]);
 console.log(`\ndefault annual plan (model + solve with duals + plan): ${plan.toFixed(2)} ms (target < 20 ms); bare HiGHS solve with duals ${bare.toFixed(2)} ms; ratio ${(plan / bare).toFixed(2)}`);
 console.log(`default annual plan including the cost of the 50 % rule (a second solve): ${planWithRule.toFixed(2)} ms; ratio to bare solve ${(planWithRule / bare).toFixed(2)}`);
+
+// Calibration (2024) and back-test (2025) of the market-clearing model, as ratios to one clearing
+// solve of the same market measured in this run (HiGHS with duals, in this thread).
+{
+  const { calibrateKazakhMarket } = await import('../server/backtest/kazakh-market.ts');
+  const { runBacktest } = await import('../server/backtest/backtest.ts');
+  const { solveMarketYear } = await import('../server/backtest/market-year.ts');
+  const { readMarketHistory } = await import('../server/data/load.ts');
+  const history = readMarketHistory();
+  const calibration = network.calibration;
+  const { calibration: _c, ...base } = network;
+  const solveFn = (model: LpModel, request: { timeLimitMs: number; wantSensitivity: boolean }) =>
+    solveModelInProcess(model, { engine: 'highs', timeLimitMs: request.timeLimitMs, wantSensitivity: request.wantSensitivity });
+  const fast = { ranges: false, competitorImpact: false, policyCost: false, exactPriceGaps: false, inProcess: true } as const;
+  const [oneSolve] = await timeInterleaved(15, [async () => solveMarketYear(base, 2024, solveFn)]);
+  const t0 = performance.now();
+  const fitted = await calibrateKazakhMarket(network, history, solveFn);
+  const calibrateMs = performance.now() - t0;
+  const [backtestMs] = await timeInterleaved(5, [async () => runBacktest(network, history, calibration ?? fitted, (s, n) => optimise(s, n, fast))]);
+  console.log(`\nclearing solve of the 2024 market (build + HiGHS with duals + read-out): ${oneSolve.toFixed(2)} ms`);
+  console.log(`calibration to 2024 (${fitted.solves} solves): ${calibrateMs.toFixed(0)} ms; ratio to one clearing solve ${(calibrateMs / oneSolve).toFixed(1)}`);
+  console.log(`back-test of 2025 (plan + report): ${backtestMs.toFixed(2)} ms; ratio to one clearing solve ${(backtestMs / oneSolve).toFixed(2)}`);
+}

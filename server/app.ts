@@ -36,6 +36,7 @@ import { runRoutes } from './api/routes/api/v1/runs/index.ts';
 import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
+import { backtestRoutes } from './api/routes/api/v1/backtest.ts';
 import { analysisRoutes } from './api/analysis.ts';
 import type { JobQueue } from './jobs/queue.ts';
 
@@ -224,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(runRoutes(ctx));
       await api.register(compareRoutes(ctx));
       await api.register(alternativesRoutes(ctx));
+      await api.register(backtestRoutes(ctx));
       await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs });
     },
     { prefix: '/api/v1' },

@@ -606,7 +606,8 @@ function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, poli
  * Clearing prices are duals. An engine without duals (javascript-lp-solver) gets them from a solve of
  * the dual programme with the same engine; a failed dual solve turns the result into an error.
  */
-async function withDuals(model: LpModel, result: SolveResult, solve: SolveFn, timeLimitMs: number): Promise<SolveResult> {
+/** Clearing prices need duals: an engine without them gets them from a solve of the dual programme. */
+export async function withDuals(model: LpModel, result: SolveResult, solve: SolveFn, timeLimitMs: number): Promise<SolveResult> {
   if (result.status !== 'optimal' || result.sensitivity) return result;
   const dual = dualModel(model);
   const solved = await solve(dual.model, { engine: result.stats.engine, timeLimitMs, wantSensitivity: false });

@@ -4,6 +4,7 @@
  */
 import type { Horizon, Leg, Market, Network, Scenario, TransitNode, Plant } from './schema.ts';
 import type { FxTable, Supplier } from './market-schema.ts';
+import { applyCalibration } from './calibration.ts';
 
 export interface Period {
   /** Index into the period arrays (0-based). */
@@ -54,9 +55,10 @@ export function yearsOf(periods: readonly Period[]): number[] {
  * A per-id figure replaces the network's; `null` removes an optional one (unlimited, none).
  * Prices: tier price × (domestic or export multiplier, and FX for domestic) × the market's
  * priceMultiplier + its priceShiftUsdPerTonne (never below 0). Freight: the per-id figure × the
- * freight multipliers.
+ * freight multipliers. In the clearing mode the network's calibration comes first (see calibratedNetwork).
  */
-export function effectiveNetwork(scenario: Scenario, network: Network): Network {
+export function effectiveNetwork(scenario: Scenario, input: Network): Network {
+  const network = calibratedNetwork(scenario, input);
   const o = scenario.overrides;
   const fxFactor = o.fxKztPerUsd !== undefined && o.fxKztPerUsd > 0 ? network.fxKztPerUsd / o.fxKztPerUsd : 1;
   const given = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
@@ -161,6 +163,18 @@ export function effectiveNetwork(scenario: Scenario, network: Network): Network 
     suppliers: effectiveSuppliers(network.suppliers, o),
     wagonFleet: o.wagonFleet === null ? undefined : o.wagonFleet && network.wagonFleet ? overrideFleet(network.wagonFleet, o.wagonFleet) : network.wagonFleet ?? fullFleet(o.wagonFleet),
   };
+}
+
+/**
+ * The network a clearing scenario starts from: its calibration applied (DESIGN §3b, docs/backtest.md)
+ * unless the scenario says `calibration: 'none'`. Scenario overrides apply on top of it. The
+ * calibration is taken off the result, so applying the scenario twice does not apply it twice.
+ */
+export function calibratedNetwork(scenario: Scenario, network: Network): Network {
+  if (!network.calibration) return network;
+  const { calibration, ...rest } = network;
+  if (scenario.market !== 'clearing' || scenario.calibration === 'none') return rest;
+  return applyCalibration(rest, calibration.adjustments);
 }
 
 /** A fleet size given in a scenario replaces the data's fleet in every phase (a fleet-size sweep), unless it gives its own per-phase sizes. */

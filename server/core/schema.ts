@@ -7,6 +7,7 @@
  * carries a source in the entity's `sources` map (field name -> citation or "ESTIMATE: reasoning").
  */
 import { z } from 'zod';
+import { MarketCalibration } from './calibration.ts';
 import { CostPerTonne, Currency, FxTable, Supplier, TonnesByYear, WholeMarketDemand, YearKey } from './market-schema.ts';
 
 export const MONTHS = 12;
@@ -182,6 +183,11 @@ export const Network = z.object({
     })
     .strict()
     .optional(),
+  /**
+   * The whole market fitted to an observed year (data/calibration-2024.json, attached by the loader):
+   * applied in the market-clearing mode unless a scenario says `calibration: 'none'`.
+   */
+  calibration: MarketCalibration.optional(),
   sources: Sources.default({}),
 });
 
@@ -221,6 +227,8 @@ export const Objective = z.enum(['margin', 'min-cost', 'max-domestic']);
  * clearing: whole markets with competitors; prices clear where supply meets demand (DESIGN §3b).
  */
 export const MarketMode = z.enum(['price-taker', 'clearing']);
+/** Whether a clearing plan runs on the calibrated market ('default') or the data as written ('none'). */
+export const CalibrationChoice = z.enum(['default', 'none']);
 export const ReportCurrency = z.enum(['USD', 'KZT']);
 export const EngineChoice = z.enum(['auto', 'jsLpSolver', 'highs']);
 
@@ -356,6 +364,11 @@ export const Scenario = z
     objective: Objective.default('margin'),
     /** price-taker (default) or clearing: whole markets with competitors (DESIGN §3b). */
     market: MarketMode.default('price-taker'),
+    /**
+     * Clearing mode: 'default' runs on the network's calibrated market (its `calibration`, fitted to
+     * 2024 and back-tested on 2025, docs/backtest.md); 'none' on the market data as written.
+     */
+    calibration: CalibrationChoice.default('default'),
     /** Currency of money figures in reports (the model works in USD). */
     reportCurrency: ReportCurrency.default('USD'),
     /** Carbon price inside the objective. */

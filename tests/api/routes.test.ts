@@ -71,6 +71,7 @@ describe('service', () => {
       '/api/v1/analysis/phasing',
       '/api/v1/analysis/sensitivity',
       '/api/v1/analysis/sweeps',
+      '/api/v1/backtest',
       '/api/v1/compare',
       '/api/v1/network',
       '/api/v1/network.geojson',

@@ -99,6 +99,24 @@ describe('data/market-history.json', () => {
     }
   });
 
+  it('names a unit in every numeric field (tonnes, KZT per tonne, millions of people, degrees)', () => {
+    const UNIT = /([Tt]onnes(20\d\d)?|KztPerTonneExVat20\d\d|Millions20\d\d|TonnesPerYear)$|^(lng|lat)$/;
+    const entities: Entity[] = [raw.national, ...raw.plants, ...raw.regions, ...raw.importsByOrigin, ...raw.exportsByDestination, ...raw.prices];
+    const unitless = entities.flatMap((e) => Object.entries(e).filter(([k, v]) => k !== 'sources' && typeof v === 'number' && !UNIT.test(k)).map(([k]) => k));
+    expect([...new Set(unitless)]).toEqual([]);
+  });
+
+  it('gives every operating plant’s production in both years, published or estimated, adding up to national production within 1 %', () => {
+    for (const p of history.plants.filter((x) => x.status !== 'idle')) {
+      expect(p.productionTonnes2024, p.id).not.toBeNull();
+      expect(p.productionTonnes2025, p.id).not.toBeNull();
+    }
+    const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
+    const n = history.national;
+    expect(Math.abs(sum(history.plants.map((p) => p.productionTonnes2024)) / n.productionTonnes2024 - 1)).toBeLessThan(0.01);
+    expect(Math.abs(sum(history.plants.map((p) => p.productionTonnes2025)) / n.productionTonnes2025 - 1)).toBeLessThan(0.01);
+  });
+
   it('pins Steppe Cement’s published sales and the national totals to their source', () => {
     const steppe = history.plants.find((p) => p.id === 'steppe_cement');
     expect(steppe?.productionTonnes2024).toBe(1_710_000);

@@ -1,0 +1,43 @@
+/**
+ * The back-test as data (GET /api/v1/backtest and the map's Backtest view): one row per figure,
+ * modelled against observed, the targets met or missed, and the narrative. Browser-safe: zod only.
+ */
+import { z } from 'zod';
+
+export const BacktestRowSchema = z.object({
+  kind: z.enum(['plant-production', 'imports', 'exports', 'west-net-imports', 'price']),
+  /** Plant id, partner country ("total" for Kazakhstan's total), "west", or market id. */
+  id: z.string(),
+  name: z.string(),
+  /** Where the map draws the figure; null for national totals and partners outside the network. */
+  lng: z.number().nullable(),
+  lat: z.number().nullable(),
+  unit: z.enum(['t/yr', 'KZT/t']),
+  modelled: z.number(),
+  observed: z.number(),
+  /** (modelled − observed) / observed × 100; null when the observation is 0. */
+  errorPct: z.number().nullable(),
+  /** The observation is an ESTIMATE (data/market-history.json), not a published figure. */
+  observedIsEstimate: z.boolean(),
+  /** Price rows: rank among the regional prices (1 = dearest), ties at their average rank; null elsewhere. */
+  modelledRank: z.number().nullable(),
+  observedRank: z.number().nullable(),
+});
+
+export const BacktestTargetSchema = z.object({
+  name: z.string(),
+  /** Threshold: ± percent for errors, a minimum correlation for price ranks. */
+  target: z.number(),
+  /** Largest absolute error in percent, or the Spearman correlation. */
+  value: z.number(),
+  met: z.boolean(),
+  detail: z.string(),
+});
+
+export const BacktestResultSchema = z.object({
+  calibratedOn: z.number().int(),
+  year: z.number().int(),
+  rows: z.array(BacktestRowSchema),
+  targets: z.array(BacktestTargetSchema),
+  narrative: z.array(z.string()),
+});

@@ -1,0 +1,58 @@
+/**
+ * Forward use: clearing plans run on the calibrated market by default (`calibration: 'default'`),
+ * on the data as written with `calibration: 'none'`; price-taker plans do not see the calibration.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyCalibration } from '../../server/core/calibration.ts';
+import { optimise } from '../../server/core/optimise.ts';
+import { Scenario, type Network } from '../../server/core/schema.ts';
+import { calibratedNetwork } from '../../server/core/scenario.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { readScenarioFile } from './helpers.ts';
+
+const FAST = { ranges: false, competitorImpact: false, policyCost: false, exactPriceGaps: false, inProcess: true } as const;
+let network: Network;
+let base: Network;
+
+beforeAll(() => {
+  network = loadDefaultNetwork();
+  const { calibration: _c, ...rest } = network;
+  base = rest;
+});
+
+const prices = (plan: Awaited<ReturnType<typeof optimise>>) => Object.fromEntries((plan.clearing?.markets ?? []).map((m) => [m.id, m.priceUsdPerTonne]));
+
+describe('calibrated market by default', () => {
+  for (const file of ['clearing-phase1.json', 'clearing-phase2.json']) {
+    it(`${file}: the default is the calibrated market, the same plan as the calibration applied by hand`, async () => {
+      const scenario = Scenario.parse(readScenarioFile(file));
+      expect(scenario.calibration).toBe('default');
+      const calibrated = await optimise(scenario, network, FAST);
+      const byHand = await optimise({ ...scenario, calibration: 'none' }, applyCalibration(base, network.calibration!.adjustments), FAST);
+      const asWritten = await optimise({ ...scenario, calibration: 'none' }, network, FAST);
+      expect(calibrated.status).toBe('optimal');
+      expect(prices(calibrated)).toEqual(prices(byHand));
+      expect(calibrated.kpis?.marginUsd).toBeCloseTo(byHand.kpis?.marginUsd ?? NaN, 2);
+      // The calibration moves the western demand values: Aktobe's clearing price differs from the data as written.
+      expect(prices(calibrated).aktobe).not.toBeCloseTo(prices(asWritten).aktobe, 1);
+    });
+  }
+
+  it('leaves price-taker plans alone and is applied once however often the scenario is applied', () => {
+    const priceTaker = Scenario.parse({ name: 'price-taker' });
+    expect(calibratedNetwork(priceTaker, network)).toEqual(base);
+    const clearing = Scenario.parse({ name: 'clearing', market: 'clearing' });
+    const once = calibratedNetwork(clearing, network);
+    expect(once.calibration).toBeUndefined();
+    expect(calibratedNetwork(clearing, once)).toEqual(once);
+    const novotroitsk = once.suppliers.find((s) => s.id === 'novotroitsk_cement')!;
+    expect(novotroitsk.cashCost.value).toBe(network.calibration!.adjustments.cashCostBySupplier.novotroitsk_cement);
+  });
+
+  it('lets scenario overrides apply on top of the calibrated figures', async () => {
+    const scenario = Scenario.parse({ name: 'clearing', market: 'clearing', overrides: { suppliers: { novotroitsk_cement: { cashCostMultiplier: 2 } } } });
+    const { effectiveNetwork } = await import('../../server/core/scenario.ts');
+    const s = effectiveNetwork(scenario, network).suppliers.find((x) => x.id === 'novotroitsk_cement')!;
+    expect(s.cashCost.value).toBeCloseTo(2 * network.calibration!.adjustments.cashCostBySupplier.novotroitsk_cement, 6);
+  });
+});
