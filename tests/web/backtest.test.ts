@@ -49,6 +49,8 @@ describe('the backtest view model', () => {
     expect(rank.observedPx).toBe(40);
     expect(rank.modelledPx).toBe(20);
     expect(steppe.label).toBe('Steppe Cement, production 2025: modelled 2.05 Mt, observed 2.00 Mt, error +2.5 %');
+    expect(steppe.caption).toBe('Steppe Cement +2.5 %');
+    expect(rank.caption).toBe('Price rank #2 vs #1');
     // A plant with nothing on either side still has a bar of zero height and no error colour.
     const idle = view.bars.find((b) => b.id === 'aktobe_cem')!;
     expect([idle.modelledPx, idle.observedPx, idle.band]).toEqual([0, 0, 'none']);
@@ -62,9 +64,12 @@ describe('the backtest view model', () => {
 
   it('places rows that share a place side by side', () => {
     const offsets = barOffsets(view.bars, 18);
-    expect(offsets.get('imports:kz')).toBe(-11);
-    expect(offsets.get('exports:kz')).toBe(11);
-    expect(offsets.get('production:steppe_cement')).toBe(0);
+    expect(offsets.get('imports:kz')).toEqual({ dx: -11, row: 0 });
+    expect(offsets.get('exports:kz')).toEqual({ dx: 11, row: 1 });
+    expect(offsets.get('production:steppe_cement')).toEqual({ dx: 0, row: 0 });
+    // Atyrau's price rank and the west's net imports are 2 km apart: side by side too.
+    expect(offsets.get('net-imports-west:west')!.dx).toBe(-11);
+    expect(offsets.get('price-rank:atyrau')!.dx).toBe(11);
   });
 
   it('formats values in their unit', () => {

@@ -104,6 +104,8 @@ export interface BacktestBar {
   estimate: boolean;
   /** The symbol's accessible name and title. */
   label: string;
+  /** The short caption under the bars: "Caspi Cement −20.0 %", "Price rank #2 vs #1". */
+  caption: string;
 }
 
 export interface BacktestTableRow {
@@ -170,6 +172,9 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
       band,
       estimate: r.observedIsEstimate,
       label: `${r.name}, ${KIND_LABELS[r.kind].toLowerCase()} ${data.year}: modelled ${modelled}, observed ${observed}, error ${error}`,
+      caption: `${r.kind === 'production' ? r.name : KIND_LABELS[r.kind]} ${
+        r.errorPct == null ? `${formatBacktestValue(r.modelled, r.unit)} vs ${formatBacktestValue(r.observed, r.unit)}` : error
+      }`,
     });
   }
   const targets = data.targets.map((t) => ({ name: t.name, target: show(t.target), value: show(t.value), met: t.met }));
@@ -184,18 +189,18 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
 }
 
 /**
- * Bars that share a place sit side by side: the horizontal pixel offset of each, centred on the
- * place (pairs are `barPairPx` wide).
+ * Bars that share a place (within about 10 km: 0.1°) sit side by side: each one's horizontal pixel
+ * offset, centred on the place (pairs are `barPairPx` wide), and its row for the caption under them.
  */
-export function barOffsets(bars: readonly Pick<BacktestBar, 'key' | 'lat' | 'lng'>[], barPairPx = 18): Map<string, number> {
+export function barOffsets(bars: readonly Pick<BacktestBar, 'key' | 'lat' | 'lng'>[], barPairPx = 18): Map<string, { dx: number; row: number }> {
   const groups = new Map<string, string[]>();
   for (const b of bars) {
-    const k = `${b.lat.toFixed(3)},${b.lng.toFixed(3)}`;
+    const k = `${b.lat.toFixed(1)},${b.lng.toFixed(1)}`;
     groups.set(k, [...(groups.get(k) ?? []), b.key]);
   }
-  const out = new Map<string, number>();
-  for (const ids of groups.values()) {
-    ids.forEach((key, i) => out.set(key, (i - (ids.length - 1) / 2) * (barPairPx + 4)));
+  const out = new Map<string, { dx: number; row: number }>();
+  for (const keys of groups.values()) {
+    keys.forEach((key, i) => out.set(key, { dx: (i - (keys.length - 1) / 2) * (barPairPx + 4), row: i }));
   }
   return out;
 }
