@@ -160,6 +160,8 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     await page.waitForSelector('body[data-backtest="unavailable"]');
     expect(await page.locator('#backtest-unavailable').textContent()).toMatch(/not available on this server/);
     expect(await page.locator('#toggle-backtest').getAttribute('aria-expanded')).toBe('true');
+    // Nothing to draw: the plan stays as it was, not dimmed.
+    expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'page-backtest-unavailable.png') });
     await page.click('#toggle-backtest');
 
@@ -172,6 +174,7 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     expect(await page.locator('#backtest-targets h3').textContent()).toBe('Targets: 1 of 2 met');
     expect(await page.locator('#backtest-narrative').textContent()).toContain(backtestFixture.narrative[1]);
     expect(page.url()).toContain('bt=1');
+    expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(true);
     // Opening it framed the map on the bars.
     await page.waitForFunction(() => !document.querySelector('.leaflet-pan-anim, .leaflet-zoom-anim'));
     await nextFrame(page);

@@ -229,7 +229,7 @@ function showRole(role: Role): void {
 }
 showRole(state.role);
 
-// The backtest view: fetched when opened; its bars go over the plan, which is dimmed meanwhile.
+// The backtest view: fetched when opened (again after a failure); its bars go over the plan, dimmed meanwhile.
 const backtestPanel = new BacktestPanel(document.getElementById('backtest-panel')!);
 const backtestLayer = new BacktestLayer(map);
 let backtestShown: BacktestState | null = null;
@@ -239,7 +239,8 @@ function setBacktestOpen(open: boolean): void {
     state.page.backtest = open;
     writeHash();
   }
-  document.body.classList.toggle('backtest-on', open);
+  // The plan is dimmed under the bars only while there are bars; otherwise it stays as it was.
+  document.body.classList.toggle('backtest-on', open && backtestShown?.kind === 'ready');
   if (!open) {
     backtestRequest?.abort();
     backtestLayer.show(null);
@@ -258,6 +259,7 @@ function setBacktestOpen(open: boolean): void {
   void fetchBacktest(request.signal).then((result) => {
     if (request.signal.aborted) return;
     backtestShown = result;
+    document.body.classList.toggle('backtest-on', result.kind === 'ready');
     backtestPanel.render(result);
     backtestLayer.show(result.kind === 'ready' ? backtestView(result.data) : null, true);
     document.body.dataset.backtest = result.kind;
