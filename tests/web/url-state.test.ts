@@ -9,10 +9,12 @@ describe('a link reopens the same scenario and view', () => {
     scenario: { name: 'High export prices', phase: 2, policy: { domesticShare: 0.6, basis: 'production' }, overrides: { exportPriceMultiplier: 1.25 } },
     view: { lat: 45.1234, lng: 52.9876, zoom: 5.25 },
     period: 6,
-    filters: { modes: { rail: true, road: false, sea: true }, domestic: true, export: false },
+    filters: { modes: { rail: true, road: false, sea: true }, domestic: true, export: false, competitors: false, hiddenCompetitors: ['aktobe_cem', 'caspi_cement'] },
     runId: 'run_abc123',
     compare: ['run_a', 'run_b'],
     tiles: true,
+    currency: 'KZT',
+    backtest: true,
   };
 
   it('round-trips every part of the state', () => {
@@ -96,5 +98,25 @@ describe('the scenario form', () => {
     const form = structuredClone(DEFAULT_FORM);
     form.nodes.port_kuryk = { capacityTonnesPerYear: null, closed: false };
     expect(formToScenario(form).overrides?.nodes).toEqual({});
+  });
+});
+
+describe('the clearing mode, the currency and the backtest in a link', () => {
+  it('keeps the market mode in the scenario and reads it back', () => {
+    const base = formToScenario(DEFAULT_FORM);
+    const clearing = formToScenario({ ...DEFAULT_FORM, market: 'clearing' });
+    expect(clearing.market).toBe('clearing');
+    expect(compactPatch(clearing as never, base as never)).toEqual({ market: 'clearing' });
+    expect(scenarioToForm({ name: 'x', market: 'clearing' }).market).toBe('clearing');
+    expect(scenarioToForm(null).market).toBe('price-taker');
+  });
+
+  it('writes the currency, the competitor filters and the backtest only when they differ from the defaults', () => {
+    expect(encodeState({ ...EMPTY_STATE, currency: 'KZT' })).toBe('#cur=KZT');
+    expect(encodeState({ ...EMPTY_STATE, backtest: true })).toBe('#bt=1');
+    expect(encodeState({ ...EMPTY_STATE, filters: { ...DEFAULT_FILTERS, competitors: false, hiddenCompetitors: ['caspi_cement'] } })).toBe('#hide=competitors&hc=caspi_cement');
+    expect(decodeState('#cur=EUR').currency).toBe('USD');
+    expect(decodeState('#hc=aktobe_cem,../x,aktobe_cem').filters.hiddenCompetitors).toEqual(['aktobe_cem']);
+    expect(DEFAULT_FILTERS.hiddenCompetitors).toEqual([]);
   });
 });

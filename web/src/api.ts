@@ -5,6 +5,7 @@
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { errorReport, type ErrorReport } from './lib/api-errors.ts';
+import { backtestState, type BacktestState } from './lib/backtest.ts';
 import type { ScenarioPatch } from './lib/url-state.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; report: ErrorReport };
@@ -111,3 +112,20 @@ function parseRun(value: unknown): StoredRun {
 }
 
 export const allocationCsvUrl = (runId: string) => `${BASE}/runs/${encodeURIComponent(runId)}/allocation.csv`;
+
+/** GET /api/v1/backtest as a view state: a 404, an error or no answer all say "not available". */
+export async function fetchBacktest(signal?: AbortSignal): Promise<BacktestState> {
+  let response: Response;
+  try {
+    response = await fetch(`${BASE}/backtest`, { headers: authHeaders('application/json'), signal });
+  } catch {
+    return backtestState(0, null);
+  }
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  return backtestState(response.status, body);
+}

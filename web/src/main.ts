@@ -8,7 +8,7 @@ import './style.css';
 import L from 'leaflet';
 import { Scenario, type Network } from '../../server/core/schema.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
-import { api, storeApiKey, storedApiKey } from './api.ts';
+import { api, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
 import { downloadText } from './dom.ts';
 import { issuePath } from './lib/api-errors.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson } from './lib/csv.ts';
@@ -17,6 +17,9 @@ import { formatElapsed, formatPeriod } from './lib/format.ts';
 import { canSolveLive, DEFAULT_FORM, formToScenario, scenarioToForm, type ScenarioForm } from './lib/scenario-form.ts';
 
 const DEFAULT_SCENARIO = formToScenario(DEFAULT_FORM);
+import { backtestView, type BacktestState } from './lib/backtest.ts';
+import { competitorFlowItems, isClearingPlan, maxBoughtTonnes, maxCompetitorFlowTonnes } from './lib/clearing.ts';
+import { money } from './lib/money.ts';
 import { areaRadiusScale, flowWidthScale, maxLegTonnes, maxMarketTonnes } from './lib/scales.ts';
 import { planFrame } from './lib/view.ts';
 import { compactPatch, decodeState, encodeState, type PageState } from './lib/url-state.ts';
@@ -25,7 +28,9 @@ import { FlowLayer } from './map/flow-layer.ts';
 import { Legend } from './map/legend.ts';
 import { PlaceLayer } from './map/place-layer.ts';
 import { HighlightLayer } from './map/highlight-layer.ts';
+import { BacktestLayer } from './map/backtest-layer.ts';
 import { AnalysisPanel } from './panels/analysis-panel.ts';
+import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
 
@@ -156,6 +161,10 @@ const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
       setStatus('Copy the address bar: it reopens this scenario and view.');
     }
   },
+  onCurrency(currency) {
+    state.page.currency = currency;
+    redraw();
+  },
   onCompare(a, b) {
     if (!a || !b) {
       state.compare = null;
@@ -220,14 +229,53 @@ function showRole(role: Role): void {
 }
 showRole(state.role);
 
+// The backtest view: fetched when opened (again after a failure); its bars go over the plan, dimmed meanwhile.
+const backtestPanel = new BacktestPanel(document.getElementById('backtest-panel')!);
+const backtestLayer = new BacktestLayer(map);
+let backtestShown: BacktestState | null = null;
+let backtestRequest: AbortController | null = null;
+function setBacktestOpen(open: boolean): void {
+  if (state.page.backtest !== open) {
+    state.page.backtest = open;
+    writeHash();
+  }
+  // The plan is dimmed under the bars only while there are bars; otherwise it stays as it was.
+  document.body.classList.toggle('backtest-on', open && backtestShown?.kind === 'ready');
+  if (!open) {
+    backtestRequest?.abort();
+    backtestLayer.show(null);
+    document.body.dataset.backtest = 'closed';
+    return;
+  }
+  if (backtestShown?.kind === 'ready') {
+    backtestLayer.show(backtestView(backtestShown.data));
+    document.body.dataset.backtest = 'ready';
+    return;
+  }
+  backtestRequest?.abort();
+  const request = (backtestRequest = new AbortController());
+  backtestPanel.render({ kind: 'loading' });
+  document.body.dataset.backtest = 'loading';
+  void fetchBacktest(request.signal).then((result) => {
+    if (request.signal.aborted) return;
+    backtestShown = result;
+    document.body.classList.toggle('backtest-on', result.kind === 'ready');
+    backtestPanel.render(result);
+    backtestLayer.show(result.kind === 'ready' ? backtestView(result.data) : null, true);
+    document.body.dataset.backtest = result.kind;
+    document.body.dataset.backtestBars = String(backtestLayer.count);
+  });
+}
+
 // Panels collapse on narrow screens; the toggles open them over the map. Results and Analysis share
 // the right-hand side: opening one closes the other.
-const RIGHT_PANELS = ['kpi-panel', 'analysis-panel'];
+const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel'];
 const openPanel = new Map<string, (open: boolean) => void>();
 for (const [buttonId, panelId] of [
   ['toggle-scenario', 'scenario-panel'],
   ['toggle-kpi', 'kpi-panel'],
   ['toggle-analysis', 'analysis-panel'],
+  ['toggle-backtest', 'backtest-panel'],
 ] as const) {
   const button = document.getElementById(buttonId)!;
   const panel = document.getElementById(panelId)!;
@@ -237,10 +285,11 @@ for (const [buttonId, panelId] of [
     button.setAttribute('aria-expanded', String(open));
     if (open && RIGHT_PANELS.includes(panelId)) for (const other of RIGHT_PANELS) if (other !== panelId) openPanel.get(other)?.(false);
     if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
+    if (panelId === 'backtest-panel') setBacktestOpen(open);
     setTimeout(() => map.invalidateSize(), 220);
   };
   openPanel.set(panelId, apply);
-  apply(panelId === 'analysis-panel' ? false : !narrow.matches);
+  apply(panelId === 'analysis-panel' ? false : panelId === 'backtest-panel' ? initial.backtest : !narrow.matches);
   button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
 }
 
@@ -250,30 +299,58 @@ function periodCount(): number {
   return state.plan?.horizon.periods.length ?? 1;
 }
 
-function redraw(): void {
-  const plan = state.plan;
-  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale });
-  renderMonthBar();
-  if (!plan) return;
+/** Everything the map layers need for the plan on screen in the chosen period. */
+function mapView(plan: Plan) {
   const period = state.period != null && state.period < periodCount() && periodCount() > 1 ? state.period : null;
   const view = period == null ? 'total' : 'period';
-  const scale = flowWidthScale(maxLegTonnes(plan, view), 1.5, 14);
-  const maxMarket = maxMarketTonnes(plan, view);
-  const radius = areaRadiusScale(maxMarket, 20, 3);
+  const clearing = isClearingPlan(plan) ? plan : null;
+  // One width scale for our flows and competitors' (a line means the same tonnes whoever ships them).
+  const scale = flowWidthScale(Math.max(maxLegTonnes(plan, view), maxCompetitorFlowTonnes(plan, view)), 1.5, 14);
+  // Price-taker circles by our tonnes; clearing pies by the tonnes each market buys.
+  const maxMarket = clearing ? maxBoughtTonnes(plan, view) : maxMarketTonnes(plan, view);
+  const radius = areaRadiusScale(maxMarket, clearing ? 22 : 20, 3);
   const periodLabel = period == null ? null : formatPeriod(plan.horizon.periods[period]);
+  const m = money(state.page.currency, plan.kztPerUsd);
+  const competitors = clearing ? competitorFlowItems(clearing, state.page.filters, period) : undefined;
+  const competitorList = clearing ? [...clearing.clearing.competitors].sort((a, b) => b.tonnes - a.tonnes).map((c) => ({ id: c.id, name: c.name, tonnes: c.tonnes })) : null;
+  return { period, scale, maxMarket, radius, periodLabel, money: m, competitors, competitorList };
+}
+
+function drawMap(plan: Plan): void {
+  const v = mapView(plan);
   if (state.compare) {
     const d = state.compare.diff;
     const maxDelta = Math.max(0, ...d.legs.map((l) => Math.abs(l.delta)));
     const diffScale = flowWidthScale(maxDelta, 1.5, 14);
     flowLayer.renderDiff(d, diffScale);
-    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius, maxMarketTonnes: maxMarket, perPeriod: false, diff: true });
+    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true });
   } else {
-    flowLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, scale, showVolumes: state.showVolumes });
-    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale, radius, maxMarketTonnes: maxMarket, perPeriod: period != null, diff: false });
+    flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
+    legend.render({
+      filters: state.page.filters,
+      showVolumes: state.showVolumes,
+      tiles: state.page.tiles,
+      scale: v.scale,
+      radius: v.radius,
+      maxMarketTonnes: v.maxMarket,
+      perPeriod: v.period != null,
+      diff: false,
+      competitors: v.competitorList,
+    });
   }
-  placeLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, radius });
-  highlightLayer.render(plan, period, radius);
+  placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: v.radius, money: v.money });
+  highlightLayer.render(plan, v.period, v.radius);
   document.body.dataset.flowCount = String(flowLayer.flowCount);
+  document.body.dataset.competitorFlowCount = String(flowLayer.competitorFlowCount);
+  document.body.dataset.planMarket = isClearingPlan(plan) ? 'clearing' : 'price-taker';
+}
+
+function redraw(): void {
+  const plan = state.plan;
+  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency });
+  renderMonthBar();
+  if (!plan) return;
+  drawMap(plan);
   writeHash();
 }
 
@@ -281,9 +358,8 @@ function redraw(): void {
 function drawHighlight(): void {
   const plan = state.plan;
   if (!plan) return;
-  const period = state.period != null && state.period < periodCount() && periodCount() > 1 ? state.period : null;
-  const radius = areaRadiusScale(maxMarketTonnes(plan, period == null ? 'total' : 'period'), 20, 3);
-  highlightLayer.render(plan, period, radius);
+  const v = mapView(plan);
+  highlightLayer.render(plan, v.period, v.radius);
 }
 
 function renderMonthBar(): void {
@@ -318,15 +394,7 @@ function redrawMapOnly(): void {
   const plan = state.plan;
   if (!plan) return;
   const period = state.period;
-  const view = period == null ? 'total' : 'period';
-  const scale = flowWidthScale(maxLegTonnes(plan, view), 1.5, 14);
-  const maxMarket = maxMarketTonnes(plan, view);
-  const radius = areaRadiusScale(maxMarket, 20, 3);
-  const periodLabel = period == null ? null : formatPeriod(plan.horizon.periods[period]);
-  flowLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, scale, showVolumes: state.showVolumes });
-  placeLayer.render({ plan, network: state.network, period, periodLabel, filters: state.page.filters, radius });
-  highlightLayer.render(plan, period, radius);
-  legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale, radius, maxMarketTonnes: maxMarket, perPeriod: period != null, diff: false });
+  drawMap(plan);
   const label = period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[period]);
   monthBar.querySelector('output')!.textContent = label;
   monthBar.querySelector('input')?.setAttribute('aria-valuetext', label);

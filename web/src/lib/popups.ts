@@ -1,6 +1,7 @@
 /** Popup and tooltip contents as HTML strings, escaped. Pure, so their wording is tested. */
 import type { CapacityUse, MarketResult } from '../../../server/core/plan-schema.ts';
-import { formatCo2, formatShare, formatTonnes, formatUsdPerTonne } from './format.ts';
+import { formatCo2, formatShare, formatTonnes } from './format.ts';
+import { USD, type Money } from './money.ts';
 import { MODE_LABELS, type FlowMode } from './style.ts';
 
 export function escapeHtml(text: unknown): string {
@@ -18,7 +19,8 @@ function modeLabel(mode: unknown): string {
   return typeof mode === 'string' && mode in MODE_LABELS ? MODE_LABELS[mode as FlowMode] : String(mode ?? '');
 }
 
-export function marketPopup(m: MarketResult, opts: { tonnes: number; shareOfDemand: number | null; periodLabel: string | null }): string {
+export function marketPopup(m: MarketResult, opts: { tonnes: number; shareOfDemand: number | null; periodLabel: string | null; money?: Money }): string {
+  const formatUsdPerTonne = (opts.money ?? USD).perTonne;
   const lines = [
     row(opts.periodLabel ? `Tonnes (${opts.periodLabel})` : 'Tonnes', formatTonnes(opts.tonnes)),
     row('Share of demand', opts.shareOfDemand == null ? '—' : formatShare(opts.shareOfDemand)),
@@ -28,7 +30,7 @@ export function marketPopup(m: MarketResult, opts: { tonnes: number; shareOfDema
   ];
   if (m.dutyUsdPerTonne > 0) lines.push(row('Import duty', formatUsdPerTonne(m.dutyUsdPerTonne)));
   if (m.tonnes <= 0 && m.priceGapUsdPerTonne != null) {
-    lines.push(row('Not served', `needs +${m.priceGapUsdPerTonne.toFixed(2)} USD/t to pay`));
+    lines.push(row('Not served', `needs +${formatUsdPerTonne(m.priceGapUsdPerTonne)} to pay`));
   }
   const routes = m.routes
     .filter((r) => r.tonnes > 0)

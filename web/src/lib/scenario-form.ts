@@ -14,6 +14,8 @@ export interface CapacityEdit {
 
 export interface ScenarioForm {
   name: string;
+  /** price-taker (model v1) or clearing: whole markets with competitors (DESIGN §3b). */
+  market: 'price-taker' | 'clearing';
   phase: number;
   horizon: 'annual' | 'monthly';
   year: number;
@@ -32,6 +34,7 @@ export interface ScenarioForm {
 
 export const DEFAULT_FORM: ScenarioForm = {
   name: 'What-if',
+  market: 'price-taker',
   phase: 1,
   horizon: 'annual',
   year: 2027,
@@ -71,6 +74,7 @@ export function formToScenario(form: ScenarioForm): ScenarioPatch & { name: stri
   }
   const scenario: ScenarioInput = {
     name: form.name.trim() || 'What-if',
+    market: form.market,
     horizon: { kind: form.horizon, year: form.year },
     phase: form.phase,
     policy: {
@@ -96,6 +100,7 @@ export function scenarioToForm(patch: ScenarioPatch | null): ScenarioForm {
   const form: ScenarioForm = structuredClone(DEFAULT_FORM);
   if (!patch) return form;
   if (typeof patch.name === 'string') form.name = patch.name;
+  if (patch.market === 'price-taker' || patch.market === 'clearing') form.market = patch.market;
   if (typeof patch.phase === 'number') form.phase = patch.phase;
   const h = patch.horizon;
   if (h && (h.kind === 'annual' || h.kind === 'monthly')) {

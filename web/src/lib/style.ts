@@ -63,12 +63,18 @@ export interface MapFilters {
   modes: Record<FlowMode, boolean>;
   domestic: boolean;
   export: boolean;
+  /** Clearing plans: competitors' flows and plants on the map. */
+  competitors: boolean;
+  /** Clearing plans: competitors (supplier ids) hidden one by one. */
+  hiddenCompetitors: string[];
 }
 
 export const DEFAULT_FILTERS: MapFilters = {
   modes: { rail: true, road: true, sea: true },
   domestic: true,
   export: true,
+  competitors: true,
+  hiddenCompetitors: [],
 };
 
 export function modeVisible(filters: MapFilters, mode: unknown): boolean {

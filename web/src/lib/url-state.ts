@@ -1,9 +1,11 @@
 /**
  * The page's state in the URL hash, so a link reopens the same scenario and view.
- * `#s=<scenario as base64url JSON>&v=<zoom>/<lat>/<lng>&p=<period>&hide=<road,export,…>&run=<id>&cmp=<a,b>&tiles=1`
+ * `#s=<scenario as base64url JSON>&v=<zoom>/<lat>/<lng>&p=<period>&hide=<road,export,competitors,…>&hc=<supplier ids>`
+ * `&run=<id>&cmp=<a,b>&tiles=1&cur=KZT&bt=1`
  * Pure: encode and decode never touch `location`. Decoding tolerates junk and keeps what it can.
  */
 import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
+import type { Currency } from './money.ts';
 import { DEFAULT_FILTERS, type FlowMode, type MapFilters } from './style.ts';
 
 export interface MapView {
@@ -24,6 +26,10 @@ export interface PageState {
   runId: string | null;
   compare: [string, string] | null;
   tiles: boolean;
+  /** Currency of money shown in the page (the plan stays in USD). */
+  currency: Currency;
+  /** The backtest view is open. */
+  backtest: boolean;
 }
 
 export const EMPTY_STATE: PageState = {
@@ -34,6 +40,8 @@ export const EMPTY_STATE: PageState = {
   runId: null,
   compare: null,
   tiles: false,
+  currency: 'USD',
+  backtest: false,
 };
 
 const MODES: FlowMode[] = ['rail', 'road', 'sea'];
@@ -83,11 +91,16 @@ export function encodeState(state: PageState): string {
     ...MODES.filter((m) => !state.filters.modes[m]),
     ...(state.filters.domestic ? [] : ['domestic']),
     ...(state.filters.export ? [] : ['export']),
+    ...(state.filters.competitors ? [] : ['competitors']),
   ];
   if (hidden.length) params.set('hide', hidden.join(','));
+  const hiddenCompetitors = state.filters.hiddenCompetitors.filter((id) => ID.test(id));
+  if (hiddenCompetitors.length) params.set('hc', hiddenCompetitors.join(','));
   if (state.runId) params.set('run', state.runId);
   if (state.compare) params.set('cmp', state.compare.join(','));
   if (state.tiles) params.set('tiles', '1');
+  if (state.currency === 'KZT') params.set('cur', 'KZT');
+  if (state.backtest) params.set('bt', '1');
   const text = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
   return text ? `#${text}` : '';
 }
@@ -118,7 +131,7 @@ const ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function decodeState(hash: string): PageState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const state: PageState = { ...EMPTY_STATE, filters: { ...DEFAULT_FILTERS, modes: { ...DEFAULT_FILTERS.modes } } };
+  const state: PageState = { ...EMPTY_STATE, filters: { ...DEFAULT_FILTERS, modes: { ...DEFAULT_FILTERS.modes }, hiddenCompetitors: [] } };
   const s = params.get('s');
   if (s) state.scenario = decodeScenario(s);
   const v = params.get('v');
@@ -131,12 +144,17 @@ export function decodeState(hash: string): PageState {
       if ((MODES as string[]).includes(token)) state.filters.modes[token as FlowMode] = false;
       if (token === 'domestic') state.filters.domestic = false;
       if (token === 'export') state.filters.export = false;
+      if (token === 'competitors') state.filters.competitors = false;
     }
   }
+  const hc = params.get('hc');
+  if (hc) state.filters.hiddenCompetitors = [...new Set(hc.split(',').filter((id) => ID.test(id)))].slice(0, 200);
   const run = params.get('run');
   if (run && ID.test(run)) state.runId = run;
   const cmp = params.get('cmp')?.split(',');
   if (cmp && cmp.length === 2 && cmp.every((id) => ID.test(id))) state.compare = [cmp[0], cmp[1]];
   state.tiles = params.get('tiles') === '1';
+  state.currency = params.get('cur') === 'KZT' ? 'KZT' : 'USD';
+  state.backtest = params.get('bt') === '1';
   return state;
 }

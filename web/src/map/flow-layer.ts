@@ -6,6 +6,8 @@ import L from 'leaflet';
 import type { Network } from '../../../server/core/schema.ts';
 import type { CapacityUse, Plan } from '../../../server/core/plan-schema.ts';
 import { arrowHeads, arrowSizeFor, type Point } from '../lib/arrows.ts';
+import { competitorFlowStyle, competitorFlowTooltip, type CompetitorFlowItem } from '../lib/clearing.ts';
+import type { Money } from '../lib/money.ts';
 import { legSplitByMarketType, visibleLegTonnes } from '../lib/flows.ts';
 import { formatTonnes } from '../lib/format.ts';
 import { escapeHtml, legPopup } from '../lib/popups.ts';
@@ -21,9 +23,13 @@ export interface FlowView {
   filters: MapFilters;
   scale: WidthScale;
   showVolumes: boolean;
+  /** Clearing plans: competitors' flows to draw under ours, on the same width scale. */
+  competitors?: CompetitorFlowItem[];
+  money?: Money;
 }
 
 interface DrawnLeg {
+  kind: 'ours' | 'competitor';
   legId: string;
   latLngs: L.LatLng[];
   widthPx: number;
@@ -57,6 +63,7 @@ export class FlowLayer {
     const periodCount = plan.horizon.periods.length;
     const uses = new Map<string, CapacityUse>(plan.legs.map((l) => [l.id, l]));
     const split = legSplitByMarketType(plan);
+    this.drawCompetitors(view);
 
     // Geometry: the plan's flows for used legs, the network's legs for idle and closed ones.
     const geometry = new Map<string, { coords: LineCoords; mode: unknown; name: string }>();
@@ -130,10 +137,34 @@ export class FlowLayer {
         line.getElement()?.setAttribute('data-tonnes', String(Math.round(item.tonnes)));
         const parts = split.get(item.legId);
         if (parts) line.getElement()?.setAttribute('data-carries', parts.exportTonnes > parts.domesticTonnes ? 'export' : 'domestic');
-        this.drawn.push({ legId: item.legId, latLngs, widthPx, colour: modeColour(item.mode), tonnes: item.tonnes });
+        this.drawn.push({ kind: 'ours', legId: item.legId, latLngs, widthPx, colour: modeColour(item.mode), tonnes: item.tonnes });
       }
     }
     this.drawArrows();
+  }
+
+  /**
+   * Competitors' flows (clearing plans): straight supplier → market lines, muted and dashed, on our
+   * width scale, under our flows; arrow heads in their colour.
+   */
+  private drawCompetitors(view: FlowView): void {
+    for (const item of view.competitors ?? []) {
+      const latLngs = item.coordinates.map(([lng, lat]) => L.latLng(lat, lng));
+      const widthPx = view.scale(item.tonnes);
+      const style = competitorFlowStyle(widthPx);
+      const line = L.polyline(latLngs, { renderer: this.renderer, pane: 'flowPane', ...style, lineCap: 'butt', className: 'competitor-flow' });
+      const html = competitorFlowTooltip(item, view.money, view.periodLabel);
+      line.bindTooltip(html, { sticky: true, direction: 'top', className: 'map-tooltip', opacity: 1 });
+      line.bindPopup(html);
+      line.on('mouseover', () => line.setStyle({ opacity: 1 }));
+      line.on('mouseout', () => line.setStyle({ opacity: style.opacity }));
+      line.addTo(this.group);
+      const el = line.getElement();
+      el?.setAttribute('data-supplier', item.supplierId);
+      el?.setAttribute('data-market', item.market);
+      el?.setAttribute('data-tonnes', String(Math.round(item.tonnes)));
+      this.drawn.push({ kind: 'competitor', legId: `${item.supplierId}>${item.market}`, latLngs, widthPx, colour: style.color, tonnes: item.tonnes });
+    }
   }
 
   /** The difference of two plans: green where B carries more, red where less, width by |B − A|. */
@@ -153,7 +184,7 @@ export class FlowLayer {
         { sticky: true, className: 'map-tooltip', opacity: 1 },
       );
       line.addTo(this.group);
-      this.drawn.push({ legId: p.legId, latLngs, widthPx, colour, tonnes: Math.abs(p.deltaTonnes) });
+      this.drawn.push({ kind: 'ours', legId: p.legId, latLngs, widthPx, colour, tonnes: Math.abs(p.deltaTonnes) });
     }
     this.drawArrows();
   }
@@ -180,7 +211,7 @@ export class FlowLayer {
           fillColor: size.inside ? '#ffffff' : leg.colour,
           fillOpacity: size.inside ? 0.85 : 1,
           interactive: false,
-          className: 'flow-arrow',
+          className: leg.kind === 'competitor' ? 'flow-arrow competitor-arrow' : 'flow-arrow',
         }).addTo(this.arrows);
       }
       if (this.showVolumes && leg.tonnes > 0) {
@@ -197,9 +228,14 @@ export class FlowLayer {
     }
   }
 
-  /** Number of drawn flow lines (used legs), for status text and tests. */
+  /** Number of drawn flow lines (our used legs), for status text and tests. */
   get flowCount(): number {
-    return this.drawn.length;
+    return this.drawn.filter((d) => d.kind === 'ours').length;
+  }
+
+  /** Number of competitors' flow lines drawn. */
+  get competitorFlowCount(): number {
+    return this.drawn.filter((d) => d.kind === 'competitor').length;
   }
 }
 

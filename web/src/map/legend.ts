@@ -1,6 +1,7 @@
 /** The legend, which is also where the map's filters live (mode, domestic/export, volumes, tiles). */
 import L from 'leaflet';
 import { h } from '../dom.ts';
+import { COMPETITOR_COLOUR, COMPETITOR_PLANT_COLOUR, shortSupplier } from '../lib/clearing.ts';
 import { formatTonnes } from '../lib/format.ts';
 import { legendSteps, type WidthScale } from '../lib/scales.ts';
 import { CLOSED_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
@@ -14,6 +15,8 @@ export interface LegendState {
   maxMarketTonnes: number;
   perPeriod: boolean;
   diff: boolean;
+  /** Clearing plans: the competitors (for the filter), biggest first; null for price-taker plans. */
+  competitors?: { id: string; name: string; tonnes: number }[] | null;
 }
 
 export interface LegendEvents {
@@ -75,7 +78,8 @@ export class Legend extends L.Control {
       widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(t) + (state.perPeriod ? '/month' : '')));
     }
 
-    const markets = h('fieldset', { className: 'legend-grid' }, h('legend', {}, 'Markets (area ∝ tonnes)'));
+    const clearing = state.competitors != null && !state.diff;
+    const markets = h('fieldset', { className: 'legend-grid' }, h('legend', {}, clearing ? 'Markets: pie of tonnes bought' : 'Markets (area ∝ tonnes)'));
     markets.append(
       toggle('filter-domestic', h('span', {}, h('span', { className: 'legend-dot', style: `background:${DOMESTIC_COLOUR}` }), 'Domestic'), f.domestic, (on) =>
         this.events.onFilters({ ...f, domestic: on }),
@@ -90,6 +94,16 @@ export class Legend extends L.Control {
       circles.append(h('span', { className: 'legend-circle', style: `width:${2 * r}px;height:${2 * r}px` }), h('span', { className: 'legend-circle-label' }, formatTonnes(t)));
     }
     markets.append(circles);
+    if (clearing) {
+      markets.append(
+        h(
+          'div',
+          { className: 'legend-row legend-static legend-pie-key' },
+          h('span', { className: 'legend-pie', 'aria-hidden': 'true', style: `background:conic-gradient(${DOMESTIC_COLOUR} 0 25%, ${COMPETITOR_COLOUR} 0)` }),
+          'our share (colour) against competitors (grey)',
+        ),
+      );
+    }
 
     const ports = h(
       'div',
@@ -98,6 +112,8 @@ export class Legend extends L.Control {
       'Port, filled by use (red = full)',
     );
 
+    const competitorsBox = clearing ? this.competitorFilters(state) : null;
+
     const options = h(
       'fieldset',
       {},
@@ -105,8 +121,53 @@ export class Legend extends L.Control {
       toggle('toggle-volumes', 'Volumes on flows', state.showVolumes, (on) => this.events.onVolumes(on)),
       toggle('toggle-tiles', 'Online tiles (internet)', state.tiles, (on) => this.events.onTiles(on)),
     );
-    const details = h('details', { className: 'legend-details', open: this.open }, h('summary', {}, 'Legend and filters'), modes, widths, markets, ports, options);
+    const details = h('details', { className: 'legend-details', open: this.open }, h('summary', {}, 'Legend and filters'), modes, widths, markets, competitorsBox, ports, options);
     details.addEventListener('toggle', () => (this.open = details.open));
     this.box.append(details);
+  }
+
+  private competitorsOpen = false;
+
+  /** Competitors' flows and plants: one switch for all, and one per competitor that sells anything. */
+  private competitorFilters(state: LegendState): HTMLElement {
+    const f = state.filters;
+    const all = h('input', { type: 'checkbox', id: 'filter-competitors', checked: f.competitors });
+    all.addEventListener('change', () => this.events.onFilters({ ...f, competitors: all.checked }));
+    const box = h(
+      'fieldset',
+      { className: 'legend-competitors' },
+      h('legend', {}, 'Competitors'),
+      h(
+        'div',
+        { className: 'legend-row' },
+        all,
+        h(
+          'label',
+          { for: 'filter-competitors' },
+          h('span', { className: 'legend-line', style: `border-top: 4px dashed ${COMPETITOR_COLOUR}` }),
+          h('span', { className: 'legend-competitor-plant', style: `background:${COMPETITOR_PLANT_COLOUR}` }),
+          "Competitors' flows and plants",
+        ),
+      ),
+      h('div', { className: 'legend-row legend-static' }, h('span', { className: 'legend-competitor-idle' }), 'plant selling nothing at these prices'),
+    );
+    const selling = (state.competitors ?? []).filter((c) => c.tonnes > 0);
+    if (selling.length) {
+      const list = h('details', { className: 'legend-competitor-list', open: this.competitorsOpen }, h('summary', {}, `By competitor (${selling.length})`));
+      list.addEventListener('toggle', () => (this.competitorsOpen = list.open));
+      for (const c of selling) {
+        const id = `filter-competitor-${c.id}`;
+        const input = h('input', { type: 'checkbox', id, checked: !f.hiddenCompetitors.includes(c.id), disabled: !f.competitors });
+        input.addEventListener('change', () => {
+          const hidden = new Set(f.hiddenCompetitors);
+          if (input.checked) hidden.delete(c.id);
+          else hidden.add(c.id);
+          this.events.onFilters({ ...f, hiddenCompetitors: [...hidden] });
+        });
+        list.append(h('div', { className: 'legend-row' }, input, h('label', { for: id, title: c.name }, `${shortSupplier(c.name)} `, h('span', { className: 'muted' }, formatTonnes(c.tonnes)))));
+      }
+      box.append(list);
+    }
+    return box;
   }
 }

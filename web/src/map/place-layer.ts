@@ -5,7 +5,19 @@
 import L from 'leaflet';
 import type { Network } from '../../../server/core/schema.ts';
 import type { CapacityUse, Plan } from '../../../server/core/plan-schema.ts';
+import {
+  clearingMarketPopup,
+  competitorPopup,
+  competitorVisible,
+  COMPETITOR_PLANT_COLOUR,
+  isClearingPlan,
+  marketPies,
+  shortSupplier,
+  type ClearingPlan,
+} from '../lib/clearing.ts';
 import { shareOfDemandIn } from '../lib/flows.ts';
+import { USD, type Money } from '../lib/money.ts';
+import { pieSvg } from '../lib/pie.ts';
 import { formatShare, formatTonnes } from '../lib/format.ts';
 import { estimateTextWidth, placeLabels, type Box, type LabelCandidate } from '../lib/labels.ts';
 import { escapeHtml, marketPopup, nodePopup } from '../lib/popups.ts';
@@ -21,6 +33,7 @@ export interface PlaceView {
   periodLabel: string | null;
   filters: MapFilters;
   radius: (tonnes: number) => number;
+  money?: Money;
 }
 
 interface LabelItem {
@@ -57,7 +70,6 @@ export class PlaceLayer {
     this.symbols = [];
     const { plan, period } = view;
     const periodCount = plan.horizon.periods.length;
-    const renderer = L.svg({ pane: 'placePane' });
 
     // Ports and other transit nodes: a rounded square whose border shows utilisation.
     const networkNodes = new Map((view.network?.nodes ?? []).map((n) => [n.id, n]));
@@ -96,7 +108,17 @@ export class PlaceLayer {
       this.symbols.push({ latLng, radiusPx: 8 });
     }
 
-    // Markets: circles by tonnes; unserved markets a small hollow ring.
+    if (isClearingPlan(plan)) this.drawClearing(plan, view);
+    else this.drawMarkets(view);
+    this.drawPlants(view);
+    this.drawLabels();
+  }
+
+  /** Price-taker plans: circles by our tonnes; unserved markets a small hollow ring. */
+  private drawMarkets(view: PlaceView): void {
+    const { plan, period } = view;
+    const periodCount = plan.horizon.periods.length;
+    const renderer = L.svg({ pane: 'placePane' });
     const sorted = [...plan.markets].sort((a, b) => tonnesIn(b, period) - tonnesIn(a, period));
     for (const m of sorted) {
       if (m.domestic ? !view.filters.domestic : !view.filters.export) continue;
@@ -116,7 +138,7 @@ export class PlaceLayer {
         className: `market ${m.domestic ? 'market-domestic' : 'market-export'}${served ? '' : ' market-unserved'}`,
       });
       const share = shareOfDemandIn(m, period, periodCount);
-      const html = marketPopup(m, { tonnes, shareOfDemand: share, periodLabel: view.periodLabel });
+      const html = marketPopup(m, { tonnes, shareOfDemand: share, periodLabel: view.periodLabel, money: view.money });
       circle.bindTooltip(html, { direction: 'top', className: 'map-tooltip', opacity: 1 });
       circle.bindPopup(html);
       circle.addTo(this.markets);
@@ -132,7 +154,85 @@ export class PlaceLayer {
         fontPx: 11,
       });
     }
+  }
 
+  /**
+   * Clearing plans: each market a pie (our share in the market's colour, competitors' in grey, area ∝
+   * tonnes bought) and the competitors' plants as muted squares, all with popups.
+   */
+  private drawClearing(plan: ClearingPlan, view: PlaceView): void {
+    const { period } = view;
+    const byId = new Map(plan.clearing.markets.map((m) => [m.id, m]));
+    const ours = new Map(plan.markets.map((m) => [m.id, m]));
+    for (const pie of marketPies(plan, view.filters, period)) {
+      const cm = byId.get(pie.id)!;
+      const bought = pie.boughtTonnes > 0;
+      const r = bought ? view.radius(pie.boughtTonnes) : 4;
+      const size = 2 * (r + 1.5);
+      const latLng = L.latLng(pie.lat, pie.lng);
+      const marker = L.marker(latLng, {
+        pane: 'placePane',
+        keyboard: true,
+        title: pie.label,
+        riseOnHover: true,
+        icon: L.divIcon({
+          className: `market-pie ${pie.domestic ? 'market-domestic' : 'market-export'}${bought ? '' : ' market-unserved'}`,
+          html: pieSvg(pie.slices, r, pie.label),
+          iconSize: [size, size],
+          iconAnchor: [size / 2, size / 2],
+        }),
+      });
+      marker.bindPopup(clearingMarketPopup(cm, ours.get(pie.id), { money: view.money, period, periodLabel: view.periodLabel }), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
+      marker.addTo(this.markets);
+      const el = marker.getElement();
+      if (el) {
+        el.setAttribute('aria-label', pie.label);
+        el.dataset.market = pie.id;
+        el.dataset.ourShare = pie.ourShare.toFixed(4);
+      }
+      this.symbols.push({ latLng, radiusPx: r });
+      this.labelItems.push({
+        id: `market:${pie.id}`,
+        text: bought ? `${shortName(pie.name)} · ${formatShare(pie.ourShare, 0)} ours` : shortName(pie.name),
+        latLng,
+        priority: bought ? 40 + Math.min(19, Math.log10(pie.boughtTonnes + 1) * 2) + (pie.ourTonnes > 0 ? 10 : 0) : 10,
+        className: `label-market${pie.ourTonnes > 0 ? '' : ' label-muted'}`,
+        symbolPx: r,
+        fontPx: 11,
+      });
+    }
+
+    const marketNames = new Map(plan.clearing.markets.map((m) => [m.id, m.name]));
+    for (const c of plan.clearing.competitors) {
+      if (!competitorVisible(view.filters, c.id)) continue;
+      const tonnes = tonnesIn(c, period);
+      const active = tonnes > 0;
+      const latLng = L.latLng(c.lat, c.lng);
+      const title = `${c.name} (competitor): ${formatTonnes(tonnes)}${c.utilisation != null ? `, ${formatShare(c.utilisation, 0)} of capacity` : ''}`;
+      const marker = L.marker(latLng, {
+        pane: 'nodePane',
+        keyboard: true,
+        title,
+        icon: L.divIcon({
+          className: `competitor-plant${active ? '' : ' competitor-idle'}`,
+          html: `<span style="border-color:${COMPETITOR_PLANT_COLOUR};background:${active ? COMPETITOR_PLANT_COLOUR : '#fff'}"></span>`,
+          iconSize: [12, 12],
+          iconAnchor: [6, 6],
+        }),
+      });
+      marker.bindPopup(competitorPopup(c, marketNames, { money: view.money }), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
+      marker.addTo(this.nodes);
+      marker.getElement()?.setAttribute('aria-label', title);
+      marker.getElement()?.setAttribute('data-supplier', c.id);
+      this.symbols.push({ latLng, radiusPx: 7 });
+      if (active) {
+        this.labelItems.push({ id: `competitor:${c.id}`, text: shortSupplier(c.name), latLng, priority: 20 + Math.min(9, Math.log10(tonnes + 1)), className: 'label-competitor', symbolPx: 7, fontPx: 10 });
+      }
+    }
+  }
+
+  private drawPlants(view: PlaceView): void {
+    const { plan, period } = view;
     // The plant: a dark diamond above everything.
     for (const plant of view.network?.plants ?? []) {
       const use = plan.plants.find((p) => p.id === plant.id);
@@ -163,7 +263,6 @@ export class PlaceLayer {
     for (const s of SEA_LABELS) {
       this.labelItems.push({ id: `sea:${s.name}`, text: s.name, latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', symbolPx: 0, fontPx: 13 });
     }
-    this.drawLabels();
   }
 
   private drawLabels(): void {

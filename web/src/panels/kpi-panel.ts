@@ -1,11 +1,15 @@
 /**
  * The results panel: KPIs, the domestic-share gauge against the policy line, costs, the cost of the
- * 50 % rule, binding constraints in words, markets; then downloads and the comparison of two runs.
+ * 50 % rule, binding constraints in words, markets; for clearing plans our margin at clearing prices
+ * and every market's price, share and price setter; then downloads and the comparison of two runs.
+ * Money in USD or KZT (the reader's choice, at the plan's rate).
  */
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
 import type { PlanDiff } from '../lib/diff.ts';
-import { formatCo2, formatShare, formatSigned, formatTonnes, formatUsd, formatUsdPerTonne } from '../lib/format.ts';
+import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
+import { formatCo2, formatShare, formatSigned, formatTonnes } from '../lib/format.ts';
+import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
 import { costBreakdown, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
 
@@ -22,6 +26,7 @@ export interface KpiPanelEvents {
   onServerCsv(runId: string): void;
   onCopyLink(): void;
   onCompare(a: string | null, b: string | null): void;
+  onCurrency(currency: Currency): void;
 }
 
 export interface KpiContext {
@@ -30,9 +35,13 @@ export interface KpiContext {
   history: HistoryEntry[];
   compare: { a: string; b: string; diff: PlanDiff } | null;
   stale: boolean;
+  /** Currency chosen for money in the page. */
+  currency: Currency;
 }
 
 export class KpiPanel {
+  private m: Money = USD;
+
   constructor(
     private readonly root: HTMLElement,
     private readonly events: KpiPanelEvents,
@@ -45,6 +54,9 @@ export class KpiPanel {
       this.root.append(h('p', { className: 'hint' }, 'No plan yet.'));
       return;
     }
+    this.m = money(ctx.currency, plan.kztPerUsd);
+    this.root.append(this.currencySwitch(plan, ctx.currency));
+    const clearing = isClearingPlan(plan) ? plan : null;
     const k = plan.kpis;
     const sourceText =
       ctx.source === 'browser'
@@ -59,7 +71,8 @@ export class KpiPanel {
         h('strong', {}, plan.scenarioName),
         ` — ${plan.status}`,
         plan.horizon.kind === 'monthly' ? ', monthly' : ', annual',
-        `, phase ${plan.phase}. `,
+        `, phase ${plan.phase}`,
+        clearing ? ', market clearing. ' : '. ',
         h('span', { className: 'muted' }, sourceText),
         ctx.stale ? h('span', { className: 'stale' }, ' Inputs changed since this plan.') : null,
       ),
@@ -96,8 +109,8 @@ export class KpiPanel {
             kpi('Production', formatTonnes(k.productionTonnes), `${formatShare(k.plantUtilisation, 0)} of capacity`, 'kpi-production'),
             kpi('Domestic', formatTonnes(k.domesticTonnes), formatShare(k.domesticShare), 'kpi-domestic'),
             kpi('Exports', formatTonnes(k.exportTonnes), formatShare(k.salesTonnes > 0 ? k.exportTonnes / k.salesTonnes : 0), 'kpi-exports'),
-            kpi('Margin', formatUsd(k.marginUsd), `${formatUsd(k.marginAfterFixedCostUsd)} after fixed cost`, 'kpi-margin'),
-            kpi('Revenue', formatUsd(k.revenueUsd), k.salesTonnes > 0 ? formatUsdPerTonne(k.revenueUsd / k.salesTonnes) : '', 'kpi-revenue'),
+            kpi(clearing ? 'Margin at clearing prices' : 'Margin', this.m.total(k.marginUsd), `${this.m.total(k.marginAfterFixedCostUsd)} after fixed cost`, 'kpi-margin'),
+            kpi('Revenue', this.m.total(k.revenueUsd), k.salesTonnes > 0 ? this.m.perTonne(k.revenueUsd / k.salesTonnes) : '', 'kpi-revenue'),
             kpi('CO₂', formatCo2(k.co2Tonnes), k.salesTonnes > 0 ? `${((k.co2Tonnes * 1000) / k.salesTonnes).toFixed(1)} kg/t` : '', 'kpi-co2'),
           ),
           h('h3', {}, 'Domestic share'),
@@ -115,20 +128,22 @@ export class KpiPanel {
             h('h3', {}, 'Costs'),
             h(
               'div',
-              { className: 'stack', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${formatUsd(s.usd)}`).join(', ') },
-              ...segments.map((s) => h('span', { style: `width:${(s.fraction * 100).toFixed(2)}%;background:${s.colour}`, title: `${s.label}: ${formatUsd(s.usd)}` })),
+              { className: 'stack', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${this.m.total(s.usd)}`).join(', ') },
+              ...segments.map((s) => h('span', { style: `width:${(s.fraction * 100).toFixed(2)}%;background:${s.colour}`, title: `${s.label}: ${this.m.total(s.usd)}` })),
             ),
             h(
               'ul',
               { className: 'stack-legend' },
               ...segments.map((s) =>
-                h('li', {}, h('span', { className: 'swatch', style: `background:${s.colour}` }), `${s.label} `, h('strong', {}, formatUsd(s.usd)), h('span', { className: 'muted' }, ` ${formatShare(s.fraction, 0)}`)),
+                h('li', {}, h('span', { className: 'swatch', style: `background:${s.colour}` }), `${s.label} `, h('strong', {}, this.m.total(s.usd)), h('span', { className: 'muted' }, ` ${formatShare(s.fraction, 0)}`)),
               ),
             ),
           ),
         );
       }
     }
+
+    if (clearing) this.root.append(this.clearingSection(clearing));
 
     if (plan.policyCost) {
       const pc = plan.policyCost;
@@ -137,7 +152,7 @@ export class KpiPanel {
           'section',
           { 'aria-label': 'Cost of the domestic rule' },
           h('h3', {}, 'Cost of the domestic-share rule'),
-          h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, `${formatUsd(pc.costUsd)} a year. `) : null, pc.explanation),
+          h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, `${this.m.total(pc.costUsd)} a year. `) : null, pc.explanation),
         ),
       );
     }
@@ -163,7 +178,15 @@ export class KpiPanel {
       );
     }
     if (plan.why.length) {
-      this.root.append(h('section', { 'aria-label': 'Why' }, h('h3', {}, 'Why'), h('ul', { className: 'why' }, ...plan.why.slice(0, 10).map((w) => h('li', {}, w)))));
+      this.root.append(
+        h(
+          'section',
+          { 'aria-label': 'Why', id: 'why' },
+          h('h3', {}, 'Why'),
+          h('ul', { className: 'why' }, ...plan.why.slice(0, 12).map((w) => h('li', {}, w))),
+          this.m.currency === 'KZT' ? h('p', { className: 'hint' }, 'These sentences are written by the optimiser in USD.') : null,
+        ),
+      );
     }
 
     const served = [...plan.markets].filter((m) => m.tonnes > 0).sort((a, b) => b.tonnes - a.tonnes);
@@ -187,7 +210,7 @@ export class KpiPanel {
                   h('td', {}, h('span', { className: 'dot', style: `background:${marketColour(m.domestic)}` }), m.name),
                   h('td', {}, formatTonnes(m.tonnes)),
                   h('td', {}, formatShare(m.shareOfDemand, 0)),
-                  h('td', {}, formatUsdPerTonne(m.netbackUsdPerTonne)),
+                  h('td', {}, this.m.perTonne(m.netbackUsdPerTonne)),
                 ),
               ),
             ),
@@ -202,6 +225,72 @@ export class KpiPanel {
         'p',
         { className: 'muted solver' },
         `${plan.solver.engine} ${plan.solver.engineVersion}: ${plan.solver.variables} variables, ${plan.solver.rows} rows, ${plan.solver.totalMs.toFixed(0)} ms. Inputs hash ${plan.inputsHash.slice(0, 12)}.`,
+      ),
+    );
+  }
+
+  /** USD or KZT for every sum on the page; KZT at the plan's own rate, off when the plan has none. */
+  private currencySwitch(plan: Plan, current: Currency): HTMLElement {
+    const rate = usableRate(plan.kztPerUsd);
+    const group = h('div', { className: 'currency-switch', role: 'radiogroup', 'aria-label': 'Currency for money' }, h('span', { className: 'muted' }, 'Money in'));
+    for (const c of CURRENCIES) {
+      const id = `currency-${c.toLowerCase()}`;
+      const input = h('input', { type: 'radio', name: 'currency', id, value: c, checked: this.m.currency === c, disabled: c === 'KZT' && rate == null });
+      input.addEventListener('change', () => input.checked && this.events.onCurrency(c));
+      group.append(input, h('label', { for: id }, c));
+    }
+    const note = rateNote(this.m, plan.horizon.periods[0]?.slice(0, 4));
+    if (note) group.append(h('span', { className: 'muted currency-note' }, note));
+    else if (current === 'KZT' && rate == null) group.append(h('span', { className: 'muted currency-note' }, 'this plan carries no KZT rate: USD'));
+    return group;
+  }
+
+  /**
+   * The market-clearing read-out: our margin at clearing prices, the whole market's welfare, tonnes on
+   * each side, then every market's price, tonnes bought, our share and who sets the price.
+   */
+  private clearingSection(plan: ClearingPlan): HTMLElement {
+    const s = clearingSummary(plan);
+    const rows = clearingRows(plan);
+    return h(
+      'section',
+      { className: 'clearing', id: 'clearing-summary', 'aria-label': 'Market clearing' },
+      h('h3', {}, 'Market clearing'),
+      h(
+        'div',
+        { className: 'kpi-grid' },
+        kpi('Our margin at clearing prices', this.m.total(s.ourMarginUsd), `${s.marketsWithUs} markets with us`, 'kpi-clearing-margin'),
+        kpi("Competitors' tonnes", formatTonnes(s.competitorTonnes), `${s.activeCompetitors} competitors sell; ours ${formatTonnes(s.ourTonnes)}`, 'kpi-competitors'),
+        kpi('Welfare', this.m.total(s.welfareUsd), 'buyers’ value − all sellers’ costs', 'kpi-welfare'),
+      ),
+      h(
+        'table',
+        { className: 'markets clearing-markets' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { scope: 'col' }, 'Market (price set by)'), h('th', { scope: 'col' }, 'Price'), h('th', { scope: 'col' }, 'Bought'), h('th', { scope: 'col' }, 'Ours')),
+        ),
+        h(
+          'tbody',
+          {},
+          ...rows.map((r) =>
+            h(
+              'tr',
+              {},
+              h(
+                'td',
+                {},
+                h('span', { className: 'dot', style: `background:${marketColour(r.domestic)}` }),
+                r.name,
+                h('span', { className: 'price-setter-short' }, `price set by ${r.priceSetBy}`),
+              ),
+              h('td', {}, this.m.perTonne(r.priceUsdPerTonne)),
+              h('td', {}, formatTonnes(r.boughtTonnes)),
+              h('td', { title: r.ourRange ? `our tonnes over all equilibria: ${r.ourRange}` : '' }, formatShare(r.ourShare, 0), r.ourRange ? h('span', { className: 'price-setter-short' }, r.ourRange) : null),
+            ),
+          ),
+        ),
       ),
     );
   }
@@ -270,7 +359,7 @@ export class KpiPanel {
     if (ctx.compare) {
       const d = ctx.compare.diff;
       const fmt = (unit: string, v: number | null) =>
-        v == null ? '—' : unit === 'usd' ? formatUsd(v) : unit === 'share' ? formatShare(v) : unit === 'co2' ? formatCo2(v) : formatTonnes(v);
+        v == null ? '—' : unit === 'usd' ? this.m.total(v) : unit === 'share' ? formatShare(v) : unit === 'co2' ? formatCo2(v) : formatTonnes(v);
       section.append(
         h(
           'table',

@@ -171,6 +171,16 @@ export class ScenarioPanel {
     general.append(
       this.text('name', 'Scenario name', form.name, (v) => (form.name = v)),
       this.select(
+        'market',
+        'Market mode',
+        form.market,
+        [
+          ['price-taker', 'Price-taker: our tonnes at given prices'],
+          ['clearing', 'Market clearing: competitors, prices clear'],
+        ],
+        (v) => (form.market = v as ScenarioForm['market']),
+      ),
+      this.select(
         'phase',
         'Plant phase',
         String(form.phase),

@@ -1,0 +1,184 @@
+/**
+ * The clearing mode, the currency switch and the backtest view end to end: the built page served by
+ * the real service, driven in Debian's Chromium. Skips without /usr/bin/chromium unless REQUIRE_BROWSER=1.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../server/core/plan-schema.ts';
+import { backtestFixture } from '../web/fixtures/backtest-fixture.ts';
+import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
+
+const run = browserAvailable();
+
+/** Resolves after the browser has painted the next frame (the layers are drawn synchronously before it). */
+const nextFrame = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+
+/** Resolves once the open popup has faded in and any auto-pan has brought it wholly inside the map. */
+const popupSettled = (page: Page) =>
+  page.waitForFunction(() => {
+    const popup = document.querySelector('.leaflet-popup');
+    const map = document.getElementById('map');
+    if (!popup || !map || document.querySelector('.leaflet-pan-anim, .leaflet-zoom-anim')) return false;
+    const r = popup.getBoundingClientRect();
+    const m = map.getBoundingClientRect();
+    return getComputedStyle(popup).opacity === '1' && r.top >= m.top && r.bottom <= m.bottom && r.left >= m.left && r.right <= m.right;
+  });
+
+describe.skipIf(!run)('the clearing mode on the map', () => {
+  let served: ServedPage;
+
+  beforeAll(async () => {
+    served = await startServedPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  /** Switches the scenario to market clearing, re-plans on the server and returns the plan it drew. */
+  async function planClearing(page: Page): Promise<Plan> {
+    await page.getByLabel('Market mode').selectOption('clearing');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/optimise') && r.request().method() === 'POST', { timeout: 120_000 });
+    await page.click('#run-button');
+    const plan = (await (await answer).json()) as Plan;
+    await page.waitForSelector('body[data-plan-market="clearing"]', { timeout: 30_000 });
+    return plan;
+  }
+
+  it('switches to market clearing, draws competitors apart from us, pies per market, and names who sets each price', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    // The price-taker plan first: no pies, no competitors.
+    expect(await page.locator('.market-pie').count()).toBe(0);
+    expect(await page.locator('path.competitor-flow').count()).toBe(0);
+
+    const plan = await planClearing(page);
+    expect(plan.market).toBe('clearing');
+    const clearing = plan.clearing!;
+
+    // Competitors' flows: one line per flow the plan reports, drawn dashed in their own colour.
+    await expect.poll(() => page.locator('path.competitor-flow').count()).toBe(clearing.competitorFlows.features.length);
+    expect(await page.locator('path.competitor-flow').first().getAttribute('stroke-dasharray')).toMatch(/^\d+ \d+$/);
+    expect(await page.locator('path.flow-line').count()).toBeGreaterThan(0);
+    // One pie per market, each with an accessible name saying our share.
+    expect(await page.locator('.market-pie').count()).toBe(clearing.markets.length);
+    const aktobe = clearing.markets.find((m) => m.id === 'aktobe')!;
+    expect(await page.locator('.market-pie[data-market="aktobe"] svg').getAttribute('aria-label')).toMatch(/^Aktobe region: .* bought, our share \d+ %/);
+    expect(Number(await page.locator('.market-pie[data-market="aktobe"]').getAttribute('data-our-share'))).toBeCloseTo(aktobe.ourShare, 3);
+    // Competitor plants that sell are on the map; the legend explains and filters them.
+    expect(await page.locator('.competitor-plant').count()).toBe(clearing.competitors.length);
+    expect(await page.locator('#legend').textContent()).toMatch(/Competitors' flows and plants/);
+    // Results: our margin at clearing prices, the clearing table, and the why sentences about competitors.
+    expect(await page.locator('#kpi-clearing-margin .kpi-label').textContent()).toBe('Our margin at clearing prices');
+    expect(await page.locator('#kpi-clearing-margin .kpi-value').textContent()).toMatch(/^USD /);
+    expect(await page.locator('.clearing-markets tbody tr').count()).toBe(clearing.markets.length);
+    expect(await page.locator('#why').textContent()).toContain(plan.why[0]);
+
+    await nextFrame(page);
+    await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-clearing.png') });
+
+    // A market where a competitor sets the price: its popup (opened from the keyboard) names it.
+    const set = clearing.markets.find((m) => m.marginalSupplier?.kind === 'competitor' && m.boughtTonnes > 0)!;
+    const pie = page.locator(`.market-pie[data-market="${set.id}"]`);
+    await pie.focus();
+    await page.keyboard.press('Enter');
+    const popup = page.locator('.leaflet-popup-content .popup-clearing');
+    await expect.poll(() => popup.count()).toBe(1);
+    const text = (await popup.textContent()) ?? '';
+    expect(text).toContain(set.name);
+    expect(text).toContain(`Price set by ${set.marginalSupplier!.name}`);
+    expect(text).toMatch(/Clearing price\s*[\d\u202f.]+ USD\/t/);
+    expect(text).toMatch(/Tonnes bought/);
+    await popupSettled(page);
+    await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-clearing-popup.png') });
+    await page.keyboard.press('Escape');
+
+    // A competitor plant's popup: capacity use, cash cost, rent, its markets.
+    const active = [...clearing.competitors].sort((a, b) => b.tonnes - a.tonnes)[0];
+    await page.locator(`.competitor-plant[data-supplier="${active.id}"]`).focus();
+    await page.keyboard.press('Enter');
+    const plantPopup = page.locator('.leaflet-popup-content .popup-competitor');
+    await expect.poll(() => plantPopup.count()).toBe(1);
+    expect(await plantPopup.textContent()).toMatch(/Capacity use.*Cash cost.*Capacity rent.*Markets/s);
+    await page.keyboard.press('Escape');
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('hides competitors as a whole and one by one, and keeps that in the link', async () => {
+    const { page } = await served.open(PLANNER_KEY);
+    const plan = await planClearing(page);
+    const flows = plan.clearing!.competitorFlows.features;
+    const count = () => page.evaluate(() => Number(document.body.dataset.competitorFlowCount));
+    await expect.poll(count).toBe(flows.length);
+
+    await page.uncheck('#filter-competitors');
+    await expect.poll(count).toBe(0);
+    expect(await page.locator('.competitor-plant').count()).toBe(0);
+    expect(page.url()).toContain('hide=competitors');
+    await page.check('#filter-competitors');
+    await expect.poll(count).toBe(flows.length);
+
+    const biggest = String(flows.reduce((a, b) => (Number(b.properties.tonnes) > Number(a.properties.tonnes) ? b : a)).properties.supplierId);
+    const own = flows.filter((f) => f.properties.supplierId === biggest).length;
+    await page.locator('.legend-competitor-list summary').click();
+    await page.uncheck(`#filter-competitor-${biggest}`);
+    await expect.poll(count).toBe(flows.length - own);
+    expect(await page.locator(`path.competitor-flow[data-supplier="${biggest}"]`).count()).toBe(0);
+    expect(page.url()).toContain(`hc=${biggest}`);
+    await page.close();
+  });
+
+  it('shows money in tenge at the plan’s rate, in the results and the popups, and keeps it in the link', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    const plan = await planClearing(page);
+    await page.check('#currency-kzt');
+    await expect.poll(() => page.locator('#kpi-clearing-margin .kpi-value').textContent()).toMatch(/^KZT /);
+    expect(await page.locator('.currency-switch').textContent()).toContain(`at ${plan.kztPerUsd} KZT/USD`);
+    expect(page.url()).toContain('cur=KZT');
+    await page.locator('.market-pie[data-market="aktobe"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.leaflet-popup-content').textContent()).toMatch(/Clearing price\s*[\d\u202f]+ KZT\/t/);
+    await popupSettled(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-clearing-kzt.png') });
+
+    // The same link reopens in tenge and in the clearing mode.
+    const again = await served.browser.context.newPage();
+    await again.goto(page.url());
+    await again.waitForSelector('body[data-ready="true"][data-plan-market="clearing"]', { timeout: 120_000 });
+    expect(await again.locator('#currency-kzt').isChecked()).toBe(true);
+    expect(await again.locator('#kpi-margin .kpi-value').textContent()).toMatch(/^KZT /);
+    await again.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the backtest view says plainly when the server has no backtest, and draws one when it has', async () => {
+    const { page } = await served.open(PLANNER_KEY);
+    await page.click('#toggle-backtest');
+    await page.waitForSelector('body[data-backtest="unavailable"]');
+    expect(await page.locator('#backtest-unavailable').textContent()).toMatch(/not available on this server/);
+    expect(await page.locator('#toggle-backtest').getAttribute('aria-expanded')).toBe('true');
+    // Nothing to draw: the plan stays as it was, not dimmed.
+    expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-backtest-unavailable.png') });
+    await page.click('#toggle-backtest');
+
+    // The route lives on another branch: answer it here with a fixture in the agreed shape.
+    await page.route('**/api/v1/backtest', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(backtestFixture) }));
+    await page.click('#toggle-backtest');
+    await page.waitForSelector('body[data-backtest="ready"]');
+    expect(await page.locator('.backtest-bar').count()).toBe(backtestFixture.rows.length);
+    expect(await page.locator('#backtest-table tbody tr').count()).toBe(backtestFixture.rows.length);
+    expect(await page.locator('#backtest-targets h3').textContent()).toBe('Targets: 1 of 2 met');
+    expect(await page.locator('#backtest-narrative').textContent()).toContain(backtestFixture.narrative[1]);
+    expect(page.url()).toContain('bt=1');
+    expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(true);
+    // Opening it framed the map on the bars.
+    await page.waitForFunction(() => !document.querySelector('.leaflet-pan-anim, .leaflet-zoom-anim'));
+    await nextFrame(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-backtest.png') });
+    await page.close();
+  });
+});

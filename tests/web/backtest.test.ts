@@ -1,0 +1,82 @@
+/** The backtest view: parsing the route's answer, the view model, and the "not available" cases. */
+import { describe, expect, it } from 'vitest';
+import { backtestState, backtestView, barOffsets, errorBand, formatBacktestValue, formatErrorPct, BAND_COLOURS } from '../../web/src/lib/backtest.ts';
+import { backtestFixture } from './fixtures/backtest-fixture.ts';
+
+describe('the answer of GET /api/v1/backtest', () => {
+  it('parses the agreed shape', () => {
+    const state = backtestState(200, backtestFixture);
+    expect(state.kind).toBe('ready');
+    if (state.kind === 'ready') expect(state.data.rows).toHaveLength(7);
+  });
+
+  it('says the backtest is not available on a 404, an error, no answer, or another shape', () => {
+    expect(backtestState(404, { error: { code: 'not_found' } })).toEqual({ kind: 'unavailable', message: 'The backtest is not available on this server (it has no backtest route).' });
+    expect(backtestState(500, null)).toEqual({ kind: 'unavailable', message: 'The backtest is not available on this server (it answered 500).' });
+    expect(backtestState(0, null).kind).toBe('unavailable');
+    // A server that answers every unknown path with the page itself.
+    const html = backtestState(200, '<!doctype html>');
+    expect(html.kind).toBe('unavailable');
+    if (html.kind === 'unavailable') expect(html.message).toMatch(/not available on this server/);
+    expect(backtestState(200, { ...backtestFixture, rows: [{ kind: 'weather' }] }).kind).toBe('unavailable');
+  });
+});
+
+describe('the backtest view model', () => {
+  const state = backtestState(200, backtestFixture);
+  if (state.kind !== 'ready') throw new Error('fixture must parse');
+  const view = backtestView(state.data, 40);
+
+  it('says what it was calibrated on and run on', () => {
+    expect(view.title).toBe('Calibrated on 2024, run on 2025');
+  });
+
+  it('colours by the size of the error, whatever its sign', () => {
+    expect(errorBand(2.5)).toBe('good');
+    expect(errorBand(-10)).toBe('good');
+    expect(errorBand(-20)).toBe('fair');
+    expect(errorBand(40)).toBe('poor');
+    expect(errorBand(null)).toBe('none');
+    const caspi = view.table.find((r) => r.id === 'caspi_cement')!;
+    expect(caspi).toMatchObject({ modelled: '520 kt', observed: '650 kt (estimate)', error: '−20.0 %', band: 'fair', colour: BAND_COLOURS.fair, estimate: true });
+  });
+
+  it('draws modelled and observed on one scale per unit; ranks inverted so the first is tallest', () => {
+    const steppe = view.bars.find((b) => b.key === 'production:steppe_cement')!;
+    expect(steppe.modelledPx).toBe(40);
+    expect(steppe.observedPx).toBe(Math.round((40 * 2_000_000) / 2_050_000));
+    const rank = view.bars.find((b) => b.kind === 'price-rank')!;
+    expect(rank.observedPx).toBe(40);
+    expect(rank.modelledPx).toBe(20);
+    expect(steppe.label).toBe('Steppe Cement, production 2025: modelled 2.05 Mt, observed 2.00 Mt, error +2.5 %');
+    expect(steppe.caption).toBe('Steppe Cement +2.5 %');
+    expect(rank.caption).toBe('Price rank #2 vs #1');
+    // A plant with nothing on either side still has a bar of zero height and no error colour.
+    const idle = view.bars.find((b) => b.id === 'aktobe_cem')!;
+    expect([idle.modelledPx, idle.observedPx, idle.band]).toEqual([0, 0, 'none']);
+  });
+
+  it('counts the targets met and keeps the narrative', () => {
+    expect(view.targetsMet).toBe(1);
+    expect(view.targets[1]).toEqual({ name: 'Imports within 25 %', target: '25', value: '40', met: false });
+    expect(view.narrative).toHaveLength(2);
+  });
+
+  it('places rows that share a place side by side', () => {
+    const offsets = barOffsets(view.bars, 18);
+    expect(offsets.get('imports:kz')).toEqual({ dx: -11, row: 0 });
+    expect(offsets.get('exports:kz')).toEqual({ dx: 11, row: 1 });
+    expect(offsets.get('production:steppe_cement')).toEqual({ dx: 0, row: 0 });
+    // Atyrau's price rank and the west's net imports are 2 km apart: side by side too.
+    expect(offsets.get('net-imports-west:west')!.dx).toBe(-11);
+    expect(offsets.get('price-rank:atyrau')!.dx).toBe(11);
+  });
+
+  it('formats values in their unit', () => {
+    expect(formatBacktestValue(3, 'rank')).toBe('#3');
+    expect(formatBacktestValue(41.2, 'USD/t')).toBe('41.2 USD/t');
+    expect(formatBacktestValue(null, 't')).toBe('—');
+    expect(formatErrorPct(4.76)).toBe('+4.8 %');
+    expect(formatErrorPct(0.01)).toBe('0.0 %');
+  });
+});

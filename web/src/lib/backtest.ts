@@ -1,0 +1,206 @@
+/**
+ * The backtest view: the model calibrated on one year, run on the next, against what was observed
+ * (GET /api/v1/backtest). Parsing and the view model are pure; the panel and layer only draw them.
+ */
+import { z } from 'zod';
+import { formatTonnes } from './format.ts';
+
+export const BacktestRow = z.object({
+  kind: z.enum(['production', 'imports', 'exports', 'net-imports-west', 'price-rank']),
+  id: z.string(),
+  name: z.string(),
+  lng: z.number().nullable().optional(),
+  lat: z.number().nullable().optional(),
+  unit: z.string(),
+  modelled: z.number().nullable(),
+  observed: z.number().nullable(),
+  errorPct: z.number().nullable(),
+  observedIsEstimate: z.boolean().default(false),
+});
+
+export const Backtest = z.object({
+  calibratedOn: z.number(),
+  year: z.number(),
+  rows: z.array(BacktestRow),
+  targets: z.array(z.object({ name: z.string(), target: z.union([z.string(), z.number()]), value: z.union([z.string(), z.number()]).nullable(), met: z.boolean() })),
+  narrative: z.array(z.string()),
+});
+
+export type Backtest = z.infer<typeof Backtest>;
+export type BacktestRow = z.infer<typeof BacktestRow>;
+
+/** What the page knows after asking for the backtest. */
+export type BacktestState =
+  | { kind: 'loading' }
+  | { kind: 'ready'; data: Backtest }
+  | { kind: 'unavailable'; message: string };
+
+/**
+ * The answer of GET /api/v1/backtest as a state: a 404 (no such route on this server), any error,
+ * a network failure or a body in another shape all say plainly that the backtest is not available.
+ */
+export function backtestState(status: number, body: unknown): BacktestState {
+  if (status === 404) return { kind: 'unavailable', message: 'The backtest is not available on this server (it has no backtest route).' };
+  if (status === 0) return { kind: 'unavailable', message: 'The backtest is not available: the server cannot be reached.' };
+  if (status < 200 || status >= 300) return { kind: 'unavailable', message: `The backtest is not available on this server (it answered ${status}).` };
+  const parsed = Backtest.safeParse(body);
+  if (!parsed.success) return { kind: 'unavailable', message: 'The backtest is not available on this server: its answer is not a backtest.' };
+  return { kind: 'ready', data: parsed.data };
+}
+
+export const KIND_LABELS: Record<BacktestRow['kind'], string> = {
+  production: 'Production',
+  imports: 'Imports',
+  exports: 'Exports',
+  'net-imports-west': 'Net imports, west',
+  'price-rank': 'Price rank',
+};
+
+/** Error bands: |error| ≤ 10 % good, ≤ 25 % fair, else poor; no error when either side is missing. */
+export type ErrorBand = 'good' | 'fair' | 'poor' | 'none';
+export const BAND_COLOURS: Record<ErrorBand, string> = { good: '#2e7d32', fair: '#d08a00', poor: '#c62828', none: '#7c8794' };
+export const BAND_LABELS: Record<ErrorBand, string> = { good: '≤ 10 % off', fair: '10–25 % off', poor: '> 25 % off', none: 'no comparison' };
+
+export function errorBand(errorPct: number | null | undefined): ErrorBand {
+  if (errorPct == null || !Number.isFinite(errorPct)) return 'none';
+  const a = Math.abs(errorPct);
+  if (a <= 10) return 'good';
+  if (a <= 25) return 'fair';
+  return 'poor';
+}
+
+/** A value in its unit: tonnes as t/kt/Mt, ranks as "#3", anything else as a number and its unit. */
+export function formatBacktestValue(value: number | null | undefined, unit: string): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  const u = unit.toLowerCase();
+  if (u === 't' || u === 'tonnes' || u === 't/yr') return formatTonnes(value);
+  if (u === 'rank') return `#${Math.round(value)}`;
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${unit}`;
+}
+
+/** "+12.3 %", "−4.0 %", "—". */
+export function formatErrorPct(errorPct: number | null | undefined): string {
+  if (errorPct == null || !Number.isFinite(errorPct)) return '—';
+  const body = Math.abs(errorPct).toFixed(1);
+  if (Number(body) === 0) return '0.0 %';
+  return `${errorPct > 0 ? '+' : '−'}${body} %`;
+}
+
+export interface BacktestBar {
+  /** `kind:id`: a place can carry several rows (production and imports of one region). */
+  key: string;
+  id: string;
+  kind: BacktestRow['kind'];
+  name: string;
+  kindLabel: string;
+  lat: number;
+  lng: number;
+  /** Bar heights in px, on one scale per unit (so every production bar is comparable). */
+  modelledPx: number;
+  observedPx: number;
+  colour: string;
+  band: ErrorBand;
+  estimate: boolean;
+  /** The symbol's accessible name and title. */
+  label: string;
+  /** The short caption under the bars: "Caspi Cement −20.0 %", "Price rank #2 vs #1". */
+  caption: string;
+}
+
+export interface BacktestTableRow {
+  id: string;
+  kind: BacktestRow['kind'];
+  kindLabel: string;
+  name: string;
+  modelled: string;
+  observed: string;
+  error: string;
+  band: ErrorBand;
+  colour: string;
+  estimate: boolean;
+}
+
+export interface BacktestView {
+  title: string;
+  bars: BacktestBar[];
+  table: BacktestTableRow[];
+  targets: { name: string; target: string; value: string; met: boolean }[];
+  targetsMet: number;
+  narrative: string[];
+}
+
+const show = (v: string | number | null) => (v == null ? '—' : typeof v === 'number' ? String(Number(v.toFixed(2))) : v);
+
+/** The view model: bars for the located rows, the table for all rows, targets and narrative. */
+export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
+  const maxByUnit = new Map<string, number>();
+  for (const r of data.rows) {
+    // Ranks are drawn inverted (rank 1 the tallest) on a scale of the largest rank.
+    const peak = Math.max(Math.abs(r.modelled ?? 0), Math.abs(r.observed ?? 0));
+    maxByUnit.set(r.unit, Math.max(maxByUnit.get(r.unit) ?? 0, peak));
+  }
+  const height = (value: number | null, unit: string): number => {
+    if (value == null || !Number.isFinite(value)) return 0;
+    const max = maxByUnit.get(unit) ?? 0;
+    if (!(max > 0)) return 0;
+    const v = unit.toLowerCase() === 'rank' ? max + 1 - value : Math.abs(value);
+    // A true zero stays flat; anything else is at least 2 px so it can be seen.
+    return v === 0 ? 0 : Math.max(2, Math.round((maxBarPx * v) / max));
+  };
+  const bars: BacktestBar[] = [];
+  const table: BacktestTableRow[] = [];
+  for (const r of data.rows) {
+    const band = errorBand(r.errorPct);
+    const colour = BAND_COLOURS[band];
+    const modelled = formatBacktestValue(r.modelled, r.unit);
+    const observed = formatBacktestValue(r.observed, r.unit) + (r.observedIsEstimate ? ' (estimate)' : '');
+    const error = formatErrorPct(r.errorPct);
+    table.push({ id: r.id, kind: r.kind, kindLabel: KIND_LABELS[r.kind], name: r.name, modelled, observed, error, band, colour, estimate: r.observedIsEstimate });
+    if (r.lat == null || r.lng == null || !Number.isFinite(r.lat) || !Number.isFinite(r.lng)) continue;
+    bars.push({
+      key: `${r.kind}:${r.id}`,
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      kindLabel: KIND_LABELS[r.kind],
+      lat: r.lat,
+      lng: r.lng,
+      modelledPx: height(r.modelled, r.unit),
+      observedPx: height(r.observed, r.unit),
+      colour,
+      band,
+      estimate: r.observedIsEstimate,
+      label: `${r.name}, ${KIND_LABELS[r.kind].toLowerCase()} ${data.year}: modelled ${modelled}, observed ${observed}, error ${error}`,
+      caption: `${r.kind === 'production' ? r.name : KIND_LABELS[r.kind]} ${
+        r.errorPct == null ? `${formatBacktestValue(r.modelled, r.unit)} vs ${formatBacktestValue(r.observed, r.unit)}` : error
+      }`,
+    });
+  }
+  const targets = data.targets.map((t) => ({ name: t.name, target: show(t.target), value: show(t.value), met: t.met }));
+  return {
+    title: `Calibrated on ${data.calibratedOn}, run on ${data.year}`,
+    bars,
+    table,
+    targets,
+    targetsMet: targets.filter((t) => t.met).length,
+    narrative: data.narrative,
+  };
+}
+
+/**
+ * Bars that share a place (within about 10 km: 0.1°) sit side by side: each one's horizontal pixel
+ * offset, centred on the place (pairs are `barPairPx` wide), and its row for the caption under them.
+ */
+export function barOffsets(bars: readonly Pick<BacktestBar, 'key' | 'lat' | 'lng'>[], barPairPx = 18): Map<string, { dx: number; row: number }> {
+  const groups = new Map<string, string[]>();
+  for (const b of bars) {
+    const k = `${b.lat.toFixed(1)},${b.lng.toFixed(1)}`;
+    groups.set(k, [...(groups.get(k) ?? []), b.key]);
+  }
+  const out = new Map<string, { dx: number; row: number }>();
+  for (const keys of groups.values()) {
+    keys.forEach((key, i) => out.set(key, { dx: (i - (keys.length - 1) / 2) * (barPairPx + 4), row: i }));
+  }
+  return out;
+}

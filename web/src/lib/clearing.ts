@@ -1,0 +1,342 @@
+/**
+ * The market-clearing plan on the map (DESIGN §3b): market pies (our share against competitors'),
+ * competitors' flows told apart from ours, competitor plants, and their popups. Pure: the layers in
+ * web/src/map/ only place what these functions return.
+ */
+import type { ClearingMarket, CompetitorResult, MarketResult, Plan } from '../../../server/core/plan-schema.ts';
+import { formatShare, formatTonnes } from './format.ts';
+import { USD, type Money } from './money.ts';
+import { shortName } from './names.ts';
+import type { PieSlice } from './pie.ts';
+import { escapeHtml } from './popups.ts';
+import { marketColour, type LineStyle, type MapFilters } from './style.ts';
+
+/** Competitors' flows and slices: a muted warm grey, apart from the mode colours of our flows. */
+export const COMPETITOR_COLOUR = '#8c8273';
+export const COMPETITOR_PLANT_COLOUR = '#5f574b';
+
+export type ClearingPlan = Plan & { market: 'clearing'; clearing: NonNullable<Plan['clearing']> };
+
+export function isClearingPlan(plan: Plan | null | undefined): plan is ClearingPlan {
+  return plan != null && plan.market === 'clearing' && plan.clearing != null;
+}
+
+/** Whether a competitor's flows, plant and slice are on the map under the user's filters. */
+export function competitorVisible(filters: MapFilters, supplierId: string): boolean {
+  return filters.competitors && !filters.hiddenCompetitors.includes(supplierId);
+}
+
+/**
+ * A competitor flow's line: the same width scale as ours (so a 400 kt line is as wide whoever ships
+ * it), a muted colour, dashed with dashes that grow with the width, slightly transparent.
+ */
+export function competitorFlowStyle(widthPx: number): LineStyle {
+  const w = Math.max(1, widthPx);
+  return { color: COMPETITOR_COLOUR, weight: widthPx, opacity: 0.7, dashArray: `${Math.round(Math.max(5, 2.2 * w))} ${Math.round(Math.max(4, 1.2 * w))}` };
+}
+
+export interface CompetitorFlowItem {
+  supplierId: string;
+  supplierName: string;
+  market: string;
+  marketName: string;
+  /** [lng, lat] pairs. */
+  coordinates: number[][];
+  tonnes: number;
+  deliveredCostUsdPerTonne: number | null;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** Competitors' flows in the view (a period, or the whole horizon) that the filters let through. */
+export function competitorFlowItems(plan: ClearingPlan, filters: MapFilters, period: number | null): CompetitorFlowItem[] {
+  const domestic = new Map(plan.clearing.markets.map((m) => [m.id, m.domestic]));
+  const items: CompetitorFlowItem[] = [];
+  for (const f of plan.clearing.competitorFlows.features) {
+    const p = f.properties;
+    const supplierId = String(p.supplierId ?? '');
+    const market = String(p.market ?? '');
+    if (!competitorVisible(filters, supplierId)) continue;
+    const isDomestic = domestic.get(market);
+    if (isDomestic === true && !filters.domestic) continue;
+    if (isDomestic === false && !filters.export) continue;
+    const byPeriod = Array.isArray(p.tonnesByPeriod) ? (p.tonnesByPeriod as unknown[]) : [];
+    const tonnes = period == null ? num(p.tonnes) : num(byPeriod[period]);
+    if (!(tonnes > 0)) continue;
+    items.push({
+      supplierId,
+      supplierName: String(p.supplierName ?? supplierId),
+      market,
+      marketName: String(p.marketName ?? market),
+      coordinates: f.geometry.coordinates,
+      tonnes,
+      deliveredCostUsdPerTonne: typeof p.deliveredCostUsdPerTonne === 'number' ? p.deliveredCostUsdPerTonne : null,
+    });
+  }
+  // Wide first, so narrow lines stay visible on top.
+  return items.sort((a, b) => b.tonnes - a.tonnes);
+}
+
+/** Largest competitor flow in the view's unit, for one width scale shared with our legs. */
+export function maxCompetitorFlowTonnes(plan: Plan, view: 'total' | 'period'): number {
+  if (!isClearingPlan(plan)) return 0;
+  let max = 0;
+  for (const f of plan.clearing.competitorFlows.features) {
+    if (view === 'total') max = Math.max(max, num(f.properties.tonnes));
+    else for (const t of Array.isArray(f.properties.tonnesByPeriod) ? (f.properties.tonnesByPeriod as unknown[]) : []) max = Math.max(max, num(t));
+  }
+  return max;
+}
+
+export function competitorFlowTooltip(item: CompetitorFlowItem, m: Money = USD, periodLabel: string | null = null): string {
+  return (
+    `<div class="popup"><h3>${escapeHtml(item.supplierName)} → ${escapeHtml(item.marketName)}</h3><p class="muted">Competitor's flow (straight line, supplier to market)</p>` +
+    `<table><tr><th scope="row">${escapeHtml(periodLabel ? `Tonnes (${periodLabel})` : 'Tonnes')}</th><td>${escapeHtml(formatTonnes(item.tonnes))}</td></tr>` +
+    (item.deliveredCostUsdPerTonne != null ? `<tr><th scope="row">Delivered offer</th><td>${escapeHtml(m.perTonne(item.deliveredCostUsdPerTonne))}</td></tr>` : '') +
+    `</table></div>`
+  );
+}
+
+// ---------------------------------------------------------------- market pies
+
+export interface MarketPie {
+  id: string;
+  name: string;
+  domestic: boolean;
+  lat: number;
+  lng: number;
+  boughtTonnes: number;
+  ourTonnes: number;
+  competitorTonnes: number;
+  /** Our tonnes over bought tonnes (0 when nothing is bought). */
+  ourShare: number;
+  slices: PieSlice[];
+  /** The accessible name of the symbol, and its title. */
+  label: string;
+}
+
+/** Tonnes bought in a market in the view: whole horizon, or one period (summed over its demand blocks). */
+export function boughtIn(m: ClearingMarket, period: number | null): number {
+  if (period == null) return m.boughtTonnes;
+  return m.blocks.reduce((s, b) => s + num(b.boughtTonnesByPeriod[period]), 0);
+}
+
+function ourTonnesIn(m: ClearingMarket, ours: MarketResult | undefined, period: number | null): number {
+  if (period == null) return m.ourTonnes;
+  return num(ours?.tonnesByPeriod[period]);
+}
+
+/**
+ * One pie per market the filters show, located from the plan's markets. Our slice takes the market's
+ * colour (green domestic, purple export), competitors' the muted colour. Competitors hidden by the
+ * filter still count in the pie: the pie is the market, the filter only hides their lines and plants.
+ */
+export function marketPies(plan: ClearingPlan, filters: MapFilters, period: number | null): MarketPie[] {
+  const located = new Map(plan.markets.map((m) => [m.id, m]));
+  const pies: MarketPie[] = [];
+  for (const m of plan.clearing.markets) {
+    const at = located.get(m.id);
+    if (!at) continue;
+    if (m.domestic ? !filters.domestic : !filters.export) continue;
+    const bought = boughtIn(m, period);
+    const ourTonnes = Math.min(bought, ourTonnesIn(m, at, period));
+    const competitorTonnes = Math.max(0, bought - ourTonnes);
+    const ourShare = bought > 0 ? ourTonnes / bought : 0;
+    const label =
+      bought > 0
+        ? `${m.name}: ${formatTonnes(bought)} bought, our share ${formatShare(ourShare, 0)} (${formatTonnes(ourTonnes)}), competitors ${formatShare(1 - ourShare, 0)}`
+        : `${m.name}: nothing bought at the clearing price`;
+    pies.push({
+      id: m.id,
+      name: m.name,
+      domestic: m.domestic,
+      lat: at.lat,
+      lng: at.lng,
+      boughtTonnes: bought,
+      ourTonnes,
+      competitorTonnes,
+      ourShare,
+      slices: [
+        { key: 'ours', value: ourTonnes, colour: marketColour(m.domestic) },
+        { key: 'competitors', value: competitorTonnes, colour: COMPETITOR_COLOUR },
+      ],
+      label,
+    });
+  }
+  return pies.sort((a, b) => b.boughtTonnes - a.boughtTonnes);
+}
+
+/** Largest tonnes bought in one market in the view's unit: the pies' area scale. */
+export function maxBoughtTonnes(plan: Plan, view: 'total' | 'period'): number {
+  if (!isClearingPlan(plan)) return 0;
+  let max = 0;
+  for (const m of plan.clearing.markets) {
+    if (view === 'total') max = Math.max(max, m.boughtTonnes);
+    else for (let t = 0; t < plan.horizon.periods.length; t += 1) max = Math.max(max, boughtIn(m, t));
+  }
+  return max;
+}
+
+// ---------------------------------------------------------------- words
+
+/** Who sets the price, in words: "Price set by Caspi Cement (…): its delivered offer, 43.50 USD/t". */
+export function marginalSupplierText(ms: ClearingMarket['marginalSupplier'], m: Money = USD): string {
+  if (!ms) return 'Price set by: not determined for this market.';
+  const cost = ms.costUsdPerTonne == null ? '' : m.perTonne(ms.costUsdPerTonne);
+  switch (ms.kind) {
+    case 'ours':
+      return `Price set by us, ${ms.name}: our delivered cost plus the rent our capacity earns elsewhere${cost ? `, ${cost}` : ''}.`;
+    case 'competitor':
+      return `Price set by ${ms.name}: its delivered offer${cost ? `, ${cost}` : ''}.`;
+    case 'demand':
+      return `Price set by the buyers: ${ms.name}${cost ? `, worth ${cost} to them` : ''}.`;
+    case 'scarcity':
+      return `Price set by scarcity: ${ms.name}.`;
+  }
+}
+
+const row = (label: string, value: string) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
+
+/**
+ * A market's popup in the clearing mode: the clearing price, tonnes bought, our tonnes and share
+ * (with their range over all equilibria when the split is not unique), our netback, who supplies the
+ * rest, and who sets the price.
+ */
+export function clearingMarketPopup(
+  cm: ClearingMarket,
+  ours: MarketResult | undefined,
+  opts: { money?: Money; period?: number | null; periodLabel?: string | null } = {},
+): string {
+  const m = opts.money ?? USD;
+  const period = opts.period ?? null;
+  const price = period == null ? cm.priceUsdPerTonne : cm.priceUsdPerTonneByPeriod[period];
+  const bought = boughtIn(cm, period);
+  const ourTonnes = Math.min(bought, ourTonnesIn(cm, ours, period));
+  const when = opts.periodLabel ? ` (${opts.periodLabel})` : '';
+  const lines = [
+    row(`Clearing price${when}`, m.perTonne(price)),
+    row(`Tonnes bought${when}`, formatTonnes(bought)),
+    row('Consumption listed', formatTonnes(cm.consumptionTonnes)),
+    row(`Our tonnes${when}`, `${formatTonnes(ourTonnes)} (${formatShare(bought > 0 ? ourTonnes / bought : 0, 0)} share)`),
+  ];
+  if (cm.ourTonnesRange && Math.abs(cm.ourTonnesRange.max - cm.ourTonnesRange.min) > 0.5) {
+    lines.push(row('Our tonnes, all equilibria', `${formatTonnes(cm.ourTonnesRange.min)} – ${formatTonnes(cm.ourTonnesRange.max)}`));
+  }
+  if (ours?.netbackUsdPerTonne != null && ourTonnes > 0) lines.push(row('Our netback', m.perTonne(ours.netbackUsdPerTonne)));
+  const degenerate =
+    cm.ourTonnesRange && Math.abs(cm.ourTonnesRange.max - cm.ourTonnesRange.min) > 0.5
+      ? `<p class="note">Suppliers with equal delivered cost: the split is not unique; our tonnes can be anywhere in the range (the map shows one equilibrium).</p>`
+      : '';
+  const rest = cm.suppliers
+    .filter((s) => !s.ours && s.tonnes > 0)
+    .sort((a, b) => b.tonnes - a.tonnes)
+    .map((s) => `<li>${escapeHtml(s.name)} <span class="muted">${escapeHtml(formatTonnes(s.tonnes))}</span></li>`)
+    .join('');
+  return (
+    `<div class="popup popup-clearing"><h3>${escapeHtml(cm.name)}</h3><p class="muted">${cm.domestic ? 'Domestic' : 'Export'} market, ${escapeHtml(cm.country)} · market clearing</p>` +
+    `<table>${lines.join('')}</table>` +
+    degenerate +
+    `<p class="price-setter">${escapeHtml(marginalSupplierText(cm.marginalSupplier, m))}</p>` +
+    (rest ? `<h4>Who supplies the rest</h4><ul class="routes">${rest}</ul>` : `<p class="muted">No competitor sells here at this price.</p>`) +
+    `</div>`
+  );
+}
+
+/** A competitor plant's popup: capacity use, cash cost, capacity rent and the markets it sells in. */
+export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<string, string>, opts: { money?: Money } = {}): string {
+  const m = opts.money ?? USD;
+  const capacity = c.capacityTonnesByPeriod.reduce((s, t) => s + t, 0);
+  const lines = [
+    row('Sells', formatTonnes(c.tonnes)),
+    row('Capacity', formatTonnes(capacity)),
+    row('Capacity use', c.utilisation == null ? '—' : formatShare(c.utilisation, 0)),
+    row('Cash cost', m.perTonne(c.cashCostUsdPerTonne)),
+  ];
+  if (c.markupUsdPerTonne > 0) lines.push(row('Mark-up over cash cost', m.perTonne(c.markupUsdPerTonne)));
+  lines.push(row('Capacity rent', c.rentUsdPerTonne > 0.005 ? m.perTonne(c.rentUsdPerTonne) : 'none (spare capacity)'));
+  const markets = c.markets
+    .filter((x) => x.tonnes > 0)
+    .sort((a, b) => b.tonnes - a.tonnes)
+    .map((x) => {
+      const offer = x.deliveredCostUsdPerTonneByPeriod[0];
+      return `<li>${escapeHtml(marketNames.get(x.market) ?? x.market)} <span class="muted">${escapeHtml(formatTonnes(x.tonnes))}${
+        offer != null ? `, delivered ${escapeHtml(m.perTonne(offer))}` : ''
+      }</span></li>`;
+    })
+    .join('');
+  return (
+    `<div class="popup popup-competitor"><h3>${escapeHtml(c.name)}</h3><p class="muted">Competitor · ${escapeHtml(c.owner)} · ${escapeHtml(c.country)}</p>` +
+    `<table>${lines.join('')}</table>` +
+    (markets ? `<h4>Markets</h4><ul class="routes">${markets}</ul>` : `<p class="muted">Sells nothing at these prices.</p>`) +
+    `</div>`
+  );
+}
+
+// ---------------------------------------------------------------- results panel
+
+export interface ClearingSummary {
+  ourMarginUsd: number;
+  welfareUsd: number;
+  ourTonnes: number;
+  competitorTonnes: number;
+  /** Markets where we sell anything. */
+  marketsWithUs: number;
+  /** Competitors that sell anything. */
+  activeCompetitors: number;
+}
+
+export function clearingSummary(plan: ClearingPlan): ClearingSummary {
+  const c = plan.clearing;
+  const ourTonnes = c.markets.reduce((s, m) => s + m.ourTonnes, 0);
+  const bought = c.markets.reduce((s, m) => s + m.boughtTonnes, 0);
+  return {
+    ourMarginUsd: c.ourMarginUsd,
+    welfareUsd: c.welfareUsd,
+    ourTonnes,
+    competitorTonnes: Math.max(0, bought - ourTonnes),
+    marketsWithUs: c.markets.filter((m) => m.ourTonnes > 0.5).length,
+    activeCompetitors: c.competitors.filter((x) => x.tonnes > 0.5).length,
+  };
+}
+
+export interface ClearingRow {
+  id: string;
+  name: string;
+  domestic: boolean;
+  priceUsdPerTonne: number;
+  boughtTonnes: number;
+  ourShare: number;
+  ourRange: string | null;
+  /** Short: "us", "Caspi Cement", "buyers", "scarcity". */
+  priceSetBy: string;
+}
+
+/** The clearing markets for the results table: where we sell first, then by tonnes bought. */
+export function clearingRows(plan: ClearingPlan): ClearingRow[] {
+  return plan.clearing.markets
+    .map((m) => ({
+      id: m.id,
+      name: m.name,
+      domestic: m.domestic,
+      priceUsdPerTonne: m.priceUsdPerTonne,
+      boughtTonnes: m.boughtTonnes,
+      ourShare: m.ourShare,
+      ourRange: m.ourTonnesRange && Math.abs(m.ourTonnesRange.max - m.ourTonnesRange.min) > 0.5 ? `${formatTonnes(m.ourTonnesRange.min)}–${formatTonnes(m.ourTonnesRange.max)}` : null,
+      priceSetBy: priceSetterShort(m.marginalSupplier),
+    }))
+    .sort((a, b) => Number(b.ourShare > 0) - Number(a.ourShare > 0) || b.boughtTonnes - a.boughtTonnes);
+}
+
+function priceSetterShort(ms: ClearingMarket['marginalSupplier']): string {
+  if (!ms) return '—';
+  if (ms.kind === 'ours') return 'us';
+  if (ms.kind === 'demand') return 'buyers';
+  if (ms.kind === 'scarcity') return 'scarcity';
+  return shortSupplier(ms.name);
+}
+
+/** "Caspi Cement (Shetpe, Mangystau region)" → "Caspi Cement"; grouped suppliers keep their first words. */
+export function shortSupplier(name: string): string {
+  const short = name.replace(/\s*\(.*?\)\s*/g, ' ').split(/[,;]/)[0].trim();
+  return short || shortName(name);
+}

@@ -1,0 +1,78 @@
+/**
+ * The backtest view's panel: the model calibrated on one year and run on the next, against what was
+ * observed: targets met or missed, the narrative, and every row in a table. When the server has no
+ * backtest it says so (never an empty panel).
+ */
+import { h } from '../dom.ts';
+import { BAND_COLOURS, BAND_LABELS, backtestView, type BacktestState, type ErrorBand } from '../lib/backtest.ts';
+
+export class BacktestPanel {
+  constructor(private readonly root: HTMLElement) {
+    this.render({ kind: 'loading' });
+  }
+
+  render(state: BacktestState): void {
+    this.root.textContent = '';
+    this.root.dataset.state = state.kind;
+    this.root.append(h('h2', {}, 'Backtest'));
+    if (state.kind === 'loading') {
+      this.root.append(h('p', { className: 'hint', role: 'status' }, 'Asking the server for the backtest…'));
+      return;
+    }
+    if (state.kind === 'unavailable') {
+      this.root.append(
+        h('p', { className: 'warn', id: 'backtest-unavailable', role: 'status' }, state.message),
+        h('p', { className: 'hint' }, 'The backtest compares the model, calibrated on one year, with what was observed the next year. The map shows the plan meanwhile.'),
+      );
+      return;
+    }
+    const view = backtestView(state.data);
+    this.root.append(h('p', { className: 'muted', id: 'backtest-title' }, `${view.title}. Bars on the map: modelled (filled, coloured by error) and observed (outlined; dashed when an estimate).`));
+    const bands = (['good', 'fair', 'poor', 'none'] as ErrorBand[]).map((b) => h('li', {}, h('span', { className: 'swatch', style: `background:${BAND_COLOURS[b]}` }), BAND_LABELS[b]));
+    this.root.append(h('ul', { className: 'stack-legend backtest-bands', 'aria-label': 'Error colours' }, ...bands));
+
+    this.root.append(
+      h(
+        'section',
+        { 'aria-label': 'Targets', id: 'backtest-targets' },
+        h('h3', {}, `Targets: ${view.targetsMet} of ${view.targets.length} met`),
+        h(
+          'ul',
+          { className: 'backtest-targets' },
+          ...view.targets.map((t) =>
+            h('li', { className: t.met ? 'met' : 'missed' }, h('strong', {}, t.met ? 'Met' : 'Missed'), ` — ${t.name}: ${t.value} (target ${t.target})`),
+          ),
+        ),
+      ),
+    );
+    if (view.narrative.length) {
+      this.root.append(h('section', { 'aria-label': 'What the backtest says', id: 'backtest-narrative' }, h('h3', {}, 'What it says'), ...view.narrative.map((p) => h('p', {}, p))));
+    }
+    this.root.append(
+      h(
+        'section',
+        { 'aria-label': 'Modelled against observed' },
+        h('h3', {}, 'Modelled against observed'),
+        h(
+          'table',
+          { className: 'markets backtest-table', id: 'backtest-table' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Modelled'), h('th', { scope: 'col' }, 'Observed'), h('th', { scope: 'col' }, 'Error'))),
+          h(
+            'tbody',
+            {},
+            ...view.table.map((r) =>
+              h(
+                'tr',
+                { 'data-band': r.band },
+                h('td', {}, h('span', { className: 'muted' }, `${r.kindLabel}: `), r.name),
+                h('td', {}, r.modelled),
+                h('td', {}, r.observed),
+                h('td', {}, h('span', { className: 'dot', style: `background:${r.colour}` }), r.error),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+}
