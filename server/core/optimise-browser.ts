@@ -1,6 +1,8 @@
 /**
  * The page's optimiser for live what-if: the same pipeline as the server, solved in-page with
  * javascript-lp-solver (pure JS). No duals there, so shadow prices are left to the server's plan.
+ * A clearing plan gets its prices from a solve of the dual; our tonnes' ranges and the largest
+ * competitor's impact (several more solves) are left to the server's plan too, so a slider stays live.
  */
 import { solveWithJsLpSolver } from '../solver/jsLpSolver.ts';
 import type { Plan } from './plan-schema.ts';
@@ -11,5 +13,7 @@ export function optimiseInBrowser(scenario: Scenario, network: Network): Promise
   return runPipeline(scenario, network, (model, request) => solveWithJsLpSolver(model, request), {
     engine: 'jsLpSolver',
     wantSensitivity: false,
+    ranges: false,
+    competitorImpact: false,
   });
 }
