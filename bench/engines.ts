@@ -105,3 +105,7 @@ const [bare, plan, planWithRule] = await timeInterleaved(30, [
 ]);
 console.log(`\ndefault annual plan (model + solve with duals + plan): ${plan.toFixed(2)} ms (target < 20 ms); bare HiGHS solve with duals ${bare.toFixed(2)} ms; ratio ${(plan / bare).toFixed(2)}`);
 console.log(`default annual plan including the cost of the 50 % rule (a second solve): ${planWithRule.toFixed(2)} ms; ratio to bare solve ${(planWithRule / bare).toFixed(2)}`);
+
+// Model build and plan read-out per variable, ~1k to ~400k variables.
+const { benchScaling } = await import('./scaling.ts');
+await benchScaling();

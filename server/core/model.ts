@@ -59,10 +59,12 @@ export function legsServingMarkets(network: Network): Map<string, Leg[]> {
   const nodeIds = new Set(network.nodes.map((n) => n.id));
   const outgoing = new Map<string, Leg[]>();
   const incoming = new Map<string, Leg[]>();
-  for (const leg of network.legs) {
+  const incomingIndex = new Map<string, number[]>();
+  network.legs.forEach((leg, i) => {
     (outgoing.get(leg.from) ?? outgoing.set(leg.from, []).get(leg.from)!).push(leg);
     (incoming.get(leg.to) ?? incoming.set(leg.to, []).get(leg.to)!).push(leg);
-  }
+    (incomingIndex.get(leg.to) ?? incomingIndex.set(leg.to, []).get(leg.to)!).push(i);
+  });
   // Forward: plants and the transit nodes reachable from them.
   const forward = new Set<string>(plantIds);
   const queue = [...plantIds];
@@ -89,12 +91,14 @@ export function legsServingMarkets(network: Network): Map<string, Leg[]> {
         }
       }
     }
-    const legs = network.legs.filter(
-      (leg) =>
-        forward.has(leg.from) &&
-        (leg.to === market.id || (nodeIds.has(leg.to) && backward.has(leg.to))),
-    );
-    result.set(market.id, legs);
+    // The legs entering the backward set, in network order (linear in the legs kept).
+    const picked: number[] = [];
+    for (const at of backward) {
+      if (at !== market.id && !nodeIds.has(at)) continue;
+      for (const i of incomingIndex.get(at) ?? []) if (forward.has(network.legs[i].from)) picked.push(i);
+    }
+    picked.sort((a, b) => a - b);
+    result.set(market.id, picked.map((i) => network.legs[i]));
   }
   return result;
 }
@@ -124,6 +128,18 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
   const w = new ModelWriter();
   const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
   const legsForMarket = legsServingMarkets(network);
+  // The (leg, market) pairs that have a flow variable, grouped once in (market, leg) order, so that
+  // every row below is built in time linear in its own terms.
+  const flowsFrom = new Map<string, { leg: Leg; market: Market }[]>();
+  const flowsInto = new Map<string, { leg: Leg; market: Market }[]>();
+  const marketsOnLeg = new Map<string, Market[]>();
+  for (const market of network.markets) {
+    for (const leg of legsForMarket.get(market.id) ?? []) {
+      (flowsFrom.get(leg.from) ?? flowsFrom.set(leg.from, []).get(leg.from)!).push({ leg, market });
+      (flowsInto.get(leg.to) ?? flowsInto.set(leg.to, []).get(leg.to)!).push({ leg, market });
+      (marketsOnLeg.get(leg.id) ?? marketsOnLeg.set(leg.id, []).get(leg.id)!).push(market);
+    }
+  }
 
   const index: ModelIndex = {
     periods,
@@ -238,10 +254,8 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
       const stock = index.stock.get(key(plant.id, t.index));
       if (prevStock !== undefined) terms.push({ v: prevStock, coef: 1 });
       if (stock !== undefined) terms.push({ v: stock, coef: -1 });
-      for (const market of network.markets) {
-        for (const leg of legsForMarket.get(market.id) ?? []) {
-          if (leg.from === plant.id) terms.push({ v: index.flow.get(key(leg.id, market.id, t.index))!, coef: -1 });
-        }
+      for (const { leg, market } of flowsFrom.get(plant.id) ?? []) {
+        terms.push({ v: index.flow.get(key(leg.id, market.id, t.index))!, coef: -1 });
       }
       w.addRow({
         name: `balance:${plant.id}:${t.label}`,
@@ -258,14 +272,15 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
   for (const t of periods) {
     for (const market of network.markets) {
       const legs = legsForMarket.get(market.id) ?? [];
-      const touched = new Set<string>();
+      // Legs at each node they touch, in leg order.
+      const touched = new Map<string, Leg[]>();
       for (const leg of legs) {
-        if (nodeById.has(leg.from)) touched.add(leg.from);
-        if (nodeById.has(leg.to)) touched.add(leg.to);
+        if (nodeById.has(leg.from)) (touched.get(leg.from) ?? touched.set(leg.from, []).get(leg.from)!).push(leg);
+        if (nodeById.has(leg.to) && leg.to !== leg.from) (touched.get(leg.to) ?? touched.set(leg.to, []).get(leg.to)!).push(leg);
       }
-      for (const nodeId of touched) {
+      for (const [nodeId, atNode] of touched) {
         const terms: LpTerm[] = [];
-        for (const leg of legs) {
+        for (const leg of atNode) {
           const v = index.flow.get(key(leg.id, market.id, t.index))!;
           if (leg.to === nodeId) terms.push({ v, coef: 1 });
           if (leg.from === nodeId) terms.push({ v, coef: -1 });
@@ -342,10 +357,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     for (const leg of network.legs) {
       const capacity = periodCapacityTonnes(leg.capacityTonnesPerYear, leg.closedMonths, t);
       if (capacity === null) continue;
-      const terms = network.markets.flatMap((m) => {
-        const v = index.flow.get(key(leg.id, m.id, t.index));
-        return v === undefined ? [] : [{ v, coef: 1 }];
-      });
+      const terms = (marketsOnLeg.get(leg.id) ?? []).map((m) => ({ v: index.flow.get(key(leg.id, m.id, t.index))!, coef: 1 }));
       if (terms.length === 0) continue;
       w.addRow({
         name: `leg:${leg.id}:${t.label}`,
@@ -364,10 +376,8 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
       const capacity = periodCapacityTonnes(node.throughputTonnesPerYear, node.closedMonths, t);
       if (capacity === null) continue;
       const terms: LpTerm[] = [];
-      for (const market of network.markets) {
-        for (const leg of legsForMarket.get(market.id) ?? []) {
-          if (leg.to === node.id) terms.push({ v: index.flow.get(key(leg.id, market.id, t.index))!, coef: 1 });
-        }
+      for (const { leg, market } of flowsInto.get(node.id) ?? []) {
+        terms.push({ v: index.flow.get(key(leg.id, market.id, t.index))!, coef: 1 });
       }
       if (terms.length === 0) continue;
       w.addRow({
@@ -496,10 +506,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     for (const leg of network.legs) {
       if (leg.mode !== 'sea' || !leg.lotTonnes || leg.lotTonnes <= 0) continue;
       for (const t of periods) {
-        const terms = network.markets.flatMap((m) => {
-          const v = index.flow.get(key(leg.id, m.id, t.index));
-          return v === undefined ? [] : [{ v, coef: 1 }];
-        });
+        const terms = (marketsOnLeg.get(leg.id) ?? []).map((m) => ({ v: index.flow.get(key(leg.id, m.id, t.index))!, coef: 1 }));
         if (terms.length === 0) continue;
         const lots = w.addVariable({
           name: `lots:${leg.id}:${t.label}`,
@@ -537,13 +544,18 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
 
 /** "rail Baiganin plant → Makat" for a leg, from node, plant and market names. */
 export function legLabel(leg: Leg, network: Network): string {
-  const name = (id: string) =>
-    network.nodes.find((n) => n.id === id)?.name ??
-    network.plants.find((p) => p.id === id)?.name ??
-    network.markets.find((m) => m.id === id)?.name ??
-    id;
-  return `${leg.mode} ${name(leg.from)} → ${name(leg.to)}`;
+  let names = placeNames.get(network);
+  if (!names) {
+    // First match wins, as in a search of nodes, then plants, then markets.
+    names = new Map<string, string>();
+    for (const x of [...network.markets].reverse()) names.set(x.id, x.name);
+    for (const x of [...network.plants].reverse()) names.set(x.id, x.name);
+    for (const x of [...network.nodes].reverse()) names.set(x.id, x.name);
+    placeNames.set(network, names);
+  }
+  return `${leg.mode} ${names.get(leg.from) ?? leg.from} → ${names.get(leg.to) ?? leg.to}`;
 }
+const placeNames = new WeakMap<Network, Map<string, string>>();
 
 export function marketDemandTonnes(market: Market, period: Period, firstYear: number): number {
   if (period.phase < market.openFromPhase) return 0;

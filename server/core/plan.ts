@@ -154,7 +154,7 @@ export function readSolution(
     const price = tonnes > EPS_TONNES ? gross / tonnes : market.tiers[0].priceUsdPerTonne;
     const duty = tonnes > EPS_TONNES ? (gross - net) / tonnes : dutyPaidUsdPerTonne(price, market);
     const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
-    const routes = decomposeRoutes(market.id, network, legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
+    const routes = decomposeRoutes(market.id, network, index.legsForMarket.get(market.id) ?? [], legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
     const gap =
       tonnes > EPS_TONNES ? null : priceGap(market, network, scenario, built, result, demand > 0);
     return {
@@ -197,10 +197,10 @@ export function readSolution(
       tonnesByPeriod: byPeriod.map((x) => round(x)),
     };
   });
+  const legsInto = new Map<string, Leg[]>();
+  for (const l of network.legs) (legsInto.get(l.to) ?? legsInto.set(l.to, []).get(l.to)!).push(l);
   const nodes: CapacityUse[] = network.nodes.map((node) => {
-    const byPeriod = periods.map((t) =>
-      sum(network.legs.filter((l) => l.to === node.id).map((l) => legTonnes.get(l.id)![t.index])),
-    );
+    const byPeriod = periods.map((t) => sum((legsInto.get(node.id) ?? []).map((l) => legTonnes.get(l.id)![t.index])));
     const tonnes = sum(byPeriod);
     const caps = periods.map((t) => periodCapacityTonnes(node.throughputTonnesPerYear, node.closedMonths, t));
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
@@ -371,6 +371,9 @@ function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network
   return Number.isFinite(cost) ? cost : NaN;
 }
 
+/** Row positions by name, built once per model (priceGap runs once per unserved market). */
+const rowIndexes = new WeakMap<LpModel, Map<string, number>>();
+
 /**
  * How much the market's best price must rise before serving it pays (USD/t, on the delivered price).
  * From the duals, not the sale variable's own reduced cost (which is degenerate when the market's
@@ -389,7 +392,8 @@ function priceGap(
 ): number | null {
   const duals = result.sensitivity?.rowDuals;
   if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
-  const rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]));
+  let rowIndex = rowIndexes.get(built.model);
+  if (!rowIndex) rowIndexes.set(built.model, (rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]))));
   const dual = (name: string) => {
     const i = rowIndex.get(name);
     return i === undefined ? 0 : duals[i];
@@ -434,13 +438,15 @@ function priceGap(
 function decomposeRoutes(
   marketId: string,
   network: Network,
+  /** The legs that may carry the market's cement (the only ones with its tonnes), in network order. */
+  marketLegs: readonly Leg[],
   legMarketTonnes: Map<string, Map<string, number>>,
   unitCost: Map<string, number>,
   nameOf: (id: string) => string,
 ): RouteSummary[] {
   const remaining = new Map<string, number>();
   const byFrom = new Map<string, Leg[]>();
-  for (const leg of network.legs) {
+  for (const leg of marketLegs) {
     const x = legMarketTonnes.get(leg.id)?.get(marketId) ?? 0;
     if (x <= EPS_TONNES) continue;
     remaining.set(leg.id, x);
