@@ -10,7 +10,7 @@ import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../core/optimise.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
 import { CancelledError } from './montecarlo.ts';
-import { prepare } from './common.ts';
+import { AnalysisRefusal, checkOnly } from './common.ts';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -131,8 +131,8 @@ export function rowOf(index: number, point: Record<string, number>, plan: Plan):
 export function sweepPlan(request: SweepRequest, network: Network): { net: Network; points: ReturnType<typeof sweepScenarios> } {
   const net = request.scenario.network ?? network;
   // Unknown ids (a node that does not exist) are refused before any solve.
-  for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new Error(`unknown node "${axis.node}"`);
-  prepare(request.scenario, net);
+  for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new AnalysisRefusal(`unknown node "${axis.node}"`);
+  checkOnly(request.scenario, net);
   return { net, points: sweepScenarios(request) };
 }
 
@@ -151,7 +151,7 @@ export async function solveSweepPoints(request: SweepRequest, network: Network, 
     while (next < end) {
       if (options.signal?.aborted) return;
       const i = next++;
-      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, ...options.optimiseOptions });
+      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, signal: options.signal, ...options.optimiseOptions });
       rows[i - from] = rowOf(i, points[i].point, plan);
       done++;
       options.onProgress?.(done, end - from);

@@ -19,12 +19,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario, type Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
-import { ScenarioProblemsError, prepare } from '../analysis/common.ts';
-import { sensitivityInThread } from '../analysis/sensitivity-pool.ts';
+import { AnalysisRefusal, checkOnly, ScenarioProblemsError } from '../analysis/common.ts';
 import { sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
-import { buildFastModel, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
-import { phasing, PhasingRequest } from '../analysis/phasing.ts';
-import { contracts } from '../analysis/contracts.ts';
+import { checkMonteCarlo, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
+import { PhasingRequest } from '../analysis/phasing.ts';
+import { HARD_STOP_GRACE_MS } from '../core/optimise.ts';
+import { runTask, TaskTimeoutError } from '../pool/pool.ts';
+import type { AnalysisTask } from '../pool/tasks.ts';
+import { clientGoneSignal } from './solve.ts';
 import { TooManyJobsError, type JobEvent, type JobQueue, type JobSpec } from '../jobs/queue.ts';
 import { InProcessQueue } from '../jobs/in-process.ts';
 import { BEARER } from './context.ts';
@@ -71,12 +73,32 @@ const JobView = z
   .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
 const Report = z.looseObject({ scenarioName: z.string(), status: z.string() });
 
-/** 422 with every problem, or a plain message for what the analysis cannot do. */
-function unprocessable(e: unknown): ApiError {
-  if (e instanceof ScenarioProblemsError) {
-    return new ApiError('unprocessable_model', `The scenario cannot be a model: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}`, e.problems.map((p) => ({ path: [...p.path], message: p.message })));
+/** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
+function unprocessable(e: unknown): unknown {
+  if (e instanceof ScenarioProblemsError) return problemsError(e.problems);
+  if (e instanceof AnalysisRefusal) return new ApiError('unprocessable_model', e.message);
+  return e;
+}
+
+function problemsError(problems: readonly { path: readonly (string | number)[]; message: string }[]): ApiError {
+  return new ApiError('unprocessable_model', `The scenario cannot be a model: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => ({ path: [...p.path], message: p.message })));
+}
+
+/**
+ * Runs an analysis answered in the request in the CPU pool: its time limit (the scenario's, capped)
+ * bounds all of it, and a client that goes away stops it.
+ */
+export async function analysisInPool(task: AnalysisTask, limitMs: number, signal?: AbortSignal): Promise<unknown> {
+  let r;
+  try {
+    r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
+  } catch (e) {
+    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
+    throw e;
   }
-  return new ApiError('unprocessable_model', e instanceof Error ? e.message : String(e));
+  if (r.ok) return r.value;
+  if (r.problems) throw problemsError(r.problems);
+  throw new ApiError('unprocessable_model', r.refusal);
 }
 
 export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesOptions): Promise<void> {
@@ -87,10 +109,10 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
 
   const capped = (scenario: Scenario): Scenario => ({ ...scenario, timeLimitMs: Math.min(scenario.timeLimitMs, maxSolveMs) });
   const networkOf = (scenario: Scenario) => scenario.network ?? opts.defaultNetwork;
-  /** Refuses a scenario that cannot be a model before any work starts. */
+  /** Refuses a scenario that cannot be a model before any work starts (without building it). */
   const check = (scenario: Scenario) => {
     try {
-      prepare(scenario, networkOf(scenario));
+      checkOnly(scenario, networkOf(scenario));
     } catch (e) {
       throw unprocessable(e);
     }
@@ -120,15 +142,11 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
         response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scenario = capped(request.body.scenario);
-      check(scenario);
-      try {
-        // In a worker thread: the solves take 0.15–0.4 s and must not hold up other requests.
-        return { ...(await sensitivityInThread(scenario, networkOf(scenario), { curvePoints: request.body.curvePoints })) };
-      } catch (e) {
-        throw unprocessable(e);
-      }
+      // In the pool: the solves take 0.15–0.4 s and must not hold up other requests.
+      const report = await analysisInPool({ kind: 'sensitivity', scenario, network: networkOf(scenario), options: { curvePoints: request.body.curvePoints } }, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+      return { ...(report as object) } as z.infer<typeof Report>;
     },
   );
 
@@ -171,7 +189,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       const body: MonteCarloRequest = { ...request.body, scenario: capped(request.body.scenario) };
       const network = networkOf(body.scenario);
       try {
-        buildFastModel(body.scenario, network);
+        checkMonteCarlo(body.scenario, network);
       } catch (e) {
         throw unprocessable(e);
       }
@@ -287,15 +305,13 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
         response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body;
       const scenario = body.scenario ? capped(body.scenario) : undefined;
-      try {
-        const { plan, ...chart } = await phasing({ ...body, ...(scenario ? { scenario } : {}) }, scenario ? networkOf(scenario) : opts.defaultNetwork);
-        return { ...chart, why: plan.why };
-      } catch (e) {
-        throw unprocessable(e);
-      }
+      const network = scenario ? networkOf(scenario) : opts.defaultNetwork;
+      // The scenario's time limit (or the service's ceiling, without one) bounds the whole.
+      const chart = await analysisInPool({ kind: 'phasing', request: { ...body, ...(scenario ? { scenario } : {}) }, network }, scenario?.timeLimitMs ?? maxSolveMs, clientGoneSignal(reply.raw));
+      return chart as z.infer<typeof Report>;
     },
   );
 
@@ -310,10 +326,10 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
         response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scenario = capped(request.body.scenario);
-      check(scenario);
-      return { ...(await contracts(scenario, networkOf(scenario))) };
+      const report = await analysisInPool({ kind: 'contracts', scenario, network: networkOf(scenario) }, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+      return { ...(report as object) } as z.infer<typeof Report>;
     },
   );
 }

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   /** The body parses but cannot be a model: unknown ids, unreachable markets, too large. All problems listed. */
   unprocessable_model: 422,
+  /** An analysis answered in the request did not finish within its time limit (its work was stopped). */
+  time_limit: 422,
   /** The `Idempotency-Key` was already used for a different request. */
   idempotency_key_reused: 422,
   /** `PUT` / `DELETE` of a scenario without `If-Match`. */
