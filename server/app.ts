@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -37,9 +36,11 @@ import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
 import { analysisRoutes } from './api/analysis.ts';
+import { DEFAULT_QUEUE_LIMITS, SolveBudget, WorkQueue, type QueueLimits } from './api/admission.ts';
 import type { JobQueue } from './jobs/queue.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_MODEL_VARIABLES = 250_000;
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export interface AppOptions {
@@ -53,8 +54,12 @@ export interface AppOptions {
   /** Reads without a key. Default: true when no keys are configured, else false. Writes always need a key. */
   readonly publicRead?: boolean;
   readonly logger?: FastifyServerOptions['logger'];
-  /** Limit on solving routes (POST /optimise, POST /scenarios/:id/runs). Default 30 per minute per key. */
+  /** One solve budget per key (per address when anonymous) across every solving route. Default 30 per minute. */
   readonly rateLimit?: RateLimit | false;
+  /** Heavy requests running or waiting at once, per caller and in all (503 past it). Default 4 and 16. */
+  readonly queueLimits?: QueueLimits;
+  /** Largest model the service builds, in variables (422 past it). Default 250,000. */
+  readonly maxModelVariables?: number;
   /** Origins allowed to call the API from a browser; `*` for any. Default: none (same origin only). */
   readonly corsOrigins?: readonly string[];
   /** The model (optimise, consistency check, default network); default: the real one. */
@@ -161,14 +166,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
-  await app.register(rateLimit, {
-    global: false,
-    keyGenerator: (request) =>
-      request.principal && request.principal.role !== 'anonymous' ? request.principal.keyId : request.ip,
-    errorResponseBuilder: (_request, context) =>
-      new ApiError('rate_limited', `Too many solves: at most ${context.max} per ${context.after}; retry later`),
-  });
-
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -196,12 +193,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const solveRateLimit = options.rateLimit ?? { max: 30, timeWindowMs: 60_000 };
   const ctx: ApiContext = {
     store: options.store,
     model,
     defaultNetwork,
     maxSolveMs: options.maxSolveMs ?? 60_000,
-    solveRateLimit: options.rateLimit ?? { max: 30, timeWindowMs: 60_000 },
+    solveRateLimit,
+    admission: {
+      queue: new WorkQueue(options.queueLimits ?? DEFAULT_QUEUE_LIMITS),
+      budget: solveRateLimit === false ? null : new SolveBudget(solveRateLimit),
+    },
+    maxModelVariables: options.maxModelVariables ?? DEFAULT_MAX_MODEL_VARIABLES,
   };
 
   // While closing, answers carry `Connection: close` and `/ready` is 503, so traffic drains away.
@@ -224,7 +227,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(runRoutes(ctx));
       await api.register(compareRoutes(ctx));
       await api.register(alternativesRoutes(ctx));
-      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs });
+      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
     },
     { prefix: '/api/v1' },
   );

@@ -14,7 +14,7 @@
  * them in the SQLite file, so they outlive a restart; see server/analysis/jobs.ts), or chunked on
  * PostgreSQL with pg-boss and computed by worker processes when DATABASE_URL is set.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario, type Network } from '../core/schema.ts';
@@ -26,7 +26,8 @@ import { PhasingRequest } from '../analysis/phasing.ts';
 import { HARD_STOP_GRACE_MS } from '../core/optimise.ts';
 import { runTask, TaskTimeoutError } from '../pool/pool.ts';
 import type { AnalysisTask } from '../pool/tasks.ts';
-import { clientGoneSignal } from './solve.ts';
+import { clientGoneSignal, refuseOversized } from './solve.ts';
+import { admitted, WorkQueue, type Admission } from './admission.ts';
 import { TooManyJobsError, type JobEvent, type JobQueue, type JobSpec } from '../jobs/queue.ts';
 import { InProcessQueue } from '../jobs/in-process.ts';
 import { BEARER } from './context.ts';
@@ -44,6 +45,10 @@ export interface AnalysisRoutesOptions {
    * at once, finished jobs kept 1 h). The routes close the queue when the app closes.
    */
   readonly jobs?: JobQueue;
+  /** The solve budget and bounded queue shared with the other solving routes. Default: a queue of its own, no budget. */
+  readonly admission?: Admission;
+  /** Largest model (variables) the service builds. Default 250,000. */
+  readonly maxModelVariables?: number;
 }
 
 const SensitivityBody = z
@@ -105,6 +110,14 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
   const api = app.withTypeProvider<ZodTypeProvider>();
   const jobs: JobQueue = opts.jobs ?? new InProcessQueue();
   const maxSolveMs = opts.maxSolveMs ?? 60_000;
+  const admission: Admission = opts.admission ?? { queue: new WorkQueue(), budget: null };
+  const maxVariables = opts.maxModelVariables ?? 250_000;
+  /** Heavy work: the caller's solve budget and a place in the queue, the size cap checked first. */
+  const heavy = <T>(request: FastifyRequest, scenario: Scenario | undefined, work: () => Promise<T>): Promise<T> =>
+    admitted(admission, request, async () => {
+      if (scenario) refuseOversized(scenario, networkOf(scenario), maxVariables);
+      return work();
+    });
   app.addHook('onClose', async () => jobs.close());
 
   const capped = (scenario: Scenario): Scenario => ({ ...scenario, timeLimitMs: Math.min(scenario.timeLimitMs, maxSolveMs) });
@@ -122,7 +135,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     try {
       id = await jobs.submit(spec);
     } catch (e) {
-      if (e instanceof TooManyJobsError) throw new ApiError('rate_limited', e.message);
+      if (e instanceof TooManyJobsError) throw new ApiError('overloaded', e.message, undefined, { 'retry-after': '5' });
       throw e;
     }
     const self = `/api/v1/analysis/jobs/${id}`;
@@ -145,7 +158,9 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     async (request, reply) => {
       const scenario = capped(request.body.scenario);
       // In the pool: the solves take 0.15–0.4 s and must not hold up other requests.
-      const report = await analysisInPool({ kind: 'sensitivity', scenario, network: networkOf(scenario), options: { curvePoints: request.body.curvePoints } }, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+      const report = await heavy(request, scenario, () =>
+        analysisInPool({ kind: 'sensitivity', scenario, network: networkOf(scenario), options: { curvePoints: request.body.curvePoints } }, scenario.timeLimitMs, clientGoneSignal(reply.raw)),
+      );
       return { ...(report as object) } as z.infer<typeof Report>;
     },
   );
@@ -166,9 +181,11 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     async (request, reply) => {
       const body: SweepRequest = { ...request.body, scenario: capped(request.body.scenario) };
       const network = networkOf(body.scenario);
-      check(body.scenario);
-      for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
-      return startJob({ kind: 'sweep', request: body, network }, reply);
+      return heavy(request, body.scenario, async () => {
+        check(body.scenario);
+        for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
+        return startJob({ kind: 'sweep', request: body, network }, reply);
+      });
     },
   );
 
@@ -188,15 +205,17 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     async (request, reply) => {
       const body: MonteCarloRequest = { ...request.body, scenario: capped(request.body.scenario) };
       const network = networkOf(body.scenario);
-      try {
-        checkMonteCarlo(body.scenario, network);
-      } catch (e) {
-        throw unprocessable(e);
-      }
-      const known = new Set(network.markets.map((m) => m.id));
-      const unknown = body.uncertainties.flatMap((u, i) => (u.market !== undefined && !known.has(u.market) ? [{ path: ['uncertainties', i, 'market'], message: `unknown market "${u.market}"` }] : []));
-      if (unknown.length > 0) throw new ApiError('unprocessable_model', 'Uncertainties name unknown markets', unknown);
-      return startJob({ kind: 'montecarlo', request: body, network }, reply);
+      return heavy(request, body.scenario, async () => {
+        try {
+          checkMonteCarlo(body.scenario, network);
+        } catch (e) {
+          throw unprocessable(e);
+        }
+        const known = new Set(network.markets.map((m) => m.id));
+        const unknown = body.uncertainties.flatMap((u, i) => (u.market !== undefined && !known.has(u.market) ? [{ path: ['uncertainties', i, 'market'], message: `unknown market "${u.market}"` }] : []));
+        if (unknown.length > 0) throw new ApiError('unprocessable_model', 'Uncertainties name unknown markets', unknown);
+        return startJob({ kind: 'montecarlo', request: body, network }, reply);
+      });
     },
   );
 
@@ -310,7 +329,9 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       const scenario = body.scenario ? capped(body.scenario) : undefined;
       const network = scenario ? networkOf(scenario) : opts.defaultNetwork;
       // The scenario's time limit (or the service's ceiling, without one) bounds the whole.
-      const chart = await analysisInPool({ kind: 'phasing', request: { ...body, ...(scenario ? { scenario } : {}) }, network }, scenario?.timeLimitMs ?? maxSolveMs, clientGoneSignal(reply.raw));
+      const chart = await heavy(request, scenario, () =>
+        analysisInPool({ kind: 'phasing', request: { ...body, ...(scenario ? { scenario } : {}) }, network }, scenario?.timeLimitMs ?? maxSolveMs, clientGoneSignal(reply.raw)),
+      );
       return chart as z.infer<typeof Report>;
     },
   );
@@ -328,7 +349,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     },
     async (request, reply) => {
       const scenario = capped(request.body.scenario);
-      const report = await analysisInPool({ kind: 'contracts', scenario, network: networkOf(scenario) }, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+      const report = await heavy(request, scenario, () => analysisInPool({ kind: 'contracts', scenario, network: networkOf(scenario) }, scenario.timeLimitMs, clientGoneSignal(reply.raw)));
       return { ...(report as object) } as z.infer<typeof Report>;
     },
   );

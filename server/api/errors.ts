@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   precondition_required: 428,
   rate_limited: 429,
   internal: 500,
+  /** Too much heavy work running or waiting (for this caller, or in all): retry after Retry-After. */
+  overloaded: 503,
   /** The server is shutting down. */
   unavailable: 503,
   /** The database cannot be reached right now (restarting, network); retry shortly. */

@@ -27,12 +27,23 @@ export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'>
   readonly inProcess?: boolean;
   /** Stops the work (the client went away, the job was cancelled). */
   readonly signal?: AbortSignal;
+  /** Validate and serialise the plan in the pool thread too; `serialisedPlan(plan)` gives the text. */
+  readonly serialise?: boolean;
+}
+
+const texts = new WeakMap<Plan, string>();
+
+/** The JSON text of a plan `optimise` serialised off the event loop (`serialise: true`); null otherwise. */
+export function serialisedPlan(plan: Plan): string | null {
+  return texts.get(plan) ?? null;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export async function optimise(scenario: Scenario, network: Network, options: OptimiseOptions = {}): Promise<Plan> {
-  return (await optimiseWithJson(scenario, network, options, false)).plan;
+  const { plan, json } = await optimiseWithJson(scenario, network, options, options.serialise ?? false);
+  if (json !== null) texts.set(plan, json);
+  return plan;
 }
 
 /**
@@ -45,7 +56,7 @@ export async function optimiseWithJson(
   options: OptimiseOptions = {},
   json = true,
 ): Promise<{ plan: Plan; json: string | null }> {
-  const { inProcess, signal, ...pipelineOptions } = options;
+  const { inProcess, signal, serialise: _, ...pipelineOptions } = options;
   const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
   if (inProcess || isPoolThread()) {
     const plan = await runPipeline(scenario, network, (model, request) => solveModelInProcess(model, request), { ...pipelineOptions, sha256 });

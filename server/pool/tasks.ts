@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
-import type { Plan } from '../core/plan-schema.ts';
+import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { AnalysisRefusal, ScenarioProblemsError } from '../analysis/common.ts';
 import { nearOptimalAlternatives } from '../analysis/alternatives.ts';
@@ -49,7 +49,10 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult> {
     },
     { ...task.options, sha256: (text) => createHash('sha256').update(text).digest('hex') },
   );
-  return { plan: result, json: task.json ? JSON.stringify(result) : null };
+  if (!task.json) return { plan: result, json: null };
+  // The response's validation and serialisation, here rather than on the event loop. A plan that
+  // breaks its schema (a number that is not finite, ...) is a failure, never a silent null.
+  return { plan: result, json: JSON.stringify(PlanSchema.parse(result)) };
 }
 
 function timedOut(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {

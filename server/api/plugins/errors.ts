@@ -113,7 +113,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(reply, apiError);
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendError(reply, new ApiError('internal', 'Something went wrong on our side; the request id identifies it in the logs'));
+    return sendError(reply, new ApiError('internal', `Something went wrong on our side; request id ${request.id} identifies it in the logs`, { requestId: request.id }));
   });
 
   app.setNotFoundHandler((request, reply) => {

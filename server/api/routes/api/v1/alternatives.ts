@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { Scenario } from '../../../../core/schema.ts';
 import { analysisInPool } from '../../../analysis.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
-import { clientGoneSignal } from '../../../solve.ts';
+import { clientGoneSignal, refuseOversized } from '../../../solve.ts';
+import { admitted } from '../../../admission.ts';
 import { errorResponses } from '../../../schemas.ts';
 
 const AlternativesRequest = z
@@ -65,7 +66,11 @@ export function alternativesRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const network = scenario.network ?? ctx.defaultNetwork;
         // The whole analysis in the pool, bounded by the scenario's time limit.
         const task = { kind: 'alternatives' as const, scenario, network, tolerance: request.body.tolerance };
-        return (await analysisInPool(task, scenario.timeLimitMs, clientGoneSignal(reply.raw))) as z.infer<typeof Alternatives>;
+        const report = await admitted(ctx.admission, request, async () => {
+          refuseOversized(scenario, network, ctx.maxModelVariables);
+          return analysisInPool(task, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+        });
+        return report as z.infer<typeof Alternatives>;
       },
     );
   };

@@ -4,7 +4,7 @@ import { Scenario } from '../../../../core/schema.ts';
 import { Plan } from '../../../../core/plan-schema.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
 import { errorResponses, IdempotencyHeaders } from '../../../schemas.ts';
-import { clientGoneSignal, solveScenario } from '../../../solve.ts';
+import { clientGoneSignal, solveScenarioWithJson } from '../../../solve.ts';
 
 export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -25,12 +25,19 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: Plan, ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) },
         },
       },
-      async (request, reply) =>
-        solveScenario(ctx.model, request.body, {
+      async (request, reply) => {
+        const { plan, json } = await solveScenarioWithJson(ctx.model, request.body, {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
-        }),
+          admission: ctx.admission,
+          request,
+          maxModelVariables: ctx.maxModelVariables,
+        });
+        // Validated and serialised in the pool thread: sent as it is.
+        if (json !== null) return reply.type('application/json; charset=utf-8').send(json as never);
+        return plan;
+      },
     );
   };
 }

@@ -35,6 +35,9 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
+          admission: ctx.admission,
+          request,
+          maxModelVariables: ctx.maxModelVariables,
         });
         const run = await store.createRun({
           scenarioId: record.id,
