@@ -66,6 +66,8 @@ const app = await buildApp({
   corsOrigins: config.corsOrigins,
   rateLimit: config.rateLimit,
   maxSolveMs: config.maxSolveMs,
+  maxModelVariables: config.maxModelVariables,
+  queueLimits: config.queueLimits,
   logger: { level: config.logLevel },
   onPlannerKeyCreated: (key) => {
     // Printed once; only its hash is stored. The file lets a local user open the map and write.

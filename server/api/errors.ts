@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   /** `PUT` / `DELETE` of a scenario without `If-Match`. */
   precondition_required: 428,
   rate_limited: 429,
+  /** The client closed the connection before the answer: its work was stopped (nobody reads this). */
+  client_closed_request: 499,
   internal: 500,
   /** Too much heavy work running or waiting (for this caller, or in all): retry after Retry-After. */
   overloaded: 503,

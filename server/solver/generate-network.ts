@@ -16,12 +16,17 @@ export interface GeneratedNetwork {
   readonly horizon: 'annual' | 'monthly';
 }
 
-export function generateNetwork(sizeHint: number, seed = 1): GeneratedNetwork {
+export interface GenerateNetworkOptions {
+  /** Plants (default 3 up to ~5,000 variables, 10 above); more plants = more variables per byte of network. */
+  readonly plants?: number;
+}
+
+export function generateNetwork(sizeHint: number, seed = 1, options: GenerateNetworkOptions = {}): GeneratedNetwork {
   const rnd = mulberry32(seed * 2654435761 + 99);
   const u = (lo: number, hi: number) => lo + (hi - lo) * rnd();
   const horizon = sizeHint > 20_000 ? 'monthly' : 'annual';
   const periods = horizon === 'monthly' ? 12 : 1;
-  const P = sizeHint > 5_000 ? 10 : 3;
+  const P = Math.max(1, Math.min(50, options.plants ?? (sizeHint > 5_000 ? 10 : 3)));
   const tiers = 2;
   const M = Math.max(2, Math.min(2000, Math.round(sizeHint / periods / (2 * P + 3 + tiers))));
   const H = Math.max(2, Math.min(2000, Math.ceil(M / 20)));

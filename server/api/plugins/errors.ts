@@ -44,6 +44,9 @@ const CONTEXT_MESSAGES: Record<string, string> = {
 /** Maps any thrown value to the API error it stands for; null = unexpected (a 500). */
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new ApiError('client_closed_request', 'The client closed the connection; its work was stopped');
+  }
   if (isStoreUnavailable(error)) {
     return new ApiError('store_unavailable', 'The database is not reachable right now; retry shortly', undefined, { 'retry-after': '1' });
   }
