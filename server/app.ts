@@ -3,9 +3,11 @@
  * use `app.inject()` and `server.ts` only listens and shuts down.
  */
 import { randomUUID } from 'node:crypto';
+import { constants as zlibConstants } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -36,6 +38,7 @@ import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
 import { analysisRoutes } from './api/analysis.ts';
+import { COMPRESS_THRESHOLD_BYTES, RunResponses } from './api/run-responses.ts';
 import { DEFAULT_QUEUE_LIMITS, SolveBudget, WorkQueue, type QueueLimits } from './api/admission.ts';
 import type { JobQueue } from './jobs/queue.ts';
 
@@ -94,7 +97,7 @@ const validatorCompiler =
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger ?? false),
     bodyLimit: BODY_LIMIT_BYTES,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -112,13 +115,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  // JSON as usual (prototype-poisoning keys refused), but an empty body is no body.
+  // JSON as usual (prototype-poisoning keys refused), but an empty body is no body, and one text
+  // policy for both stores: no NUL, no lone surrogate, anywhere in the body (400 with the path).
+  // Only JSON bodies: anything else is 415.
   const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    defaultJsonParser(request, text, done);
+    defaultJsonParser(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      const bad = badText(value);
+      if (bad) return done(new ApiError('invalid_body', 'The body is not a valid request', [{ path: bad, message: 'text may not contain NUL characters or unpaired surrogates' }]), undefined);
+      done(null, value);
+    });
   });
 
   const model = options.model ?? (await loadModelServices());
@@ -205,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       budget: solveRateLimit === false ? null : new SolveBudget(solveRateLimit),
     },
     maxModelVariables: options.maxModelVariables ?? DEFAULT_MAX_MODEL_VARIABLES,
+    runResponses: new RunResponses(),
   };
 
   // While closing, answers carry `Connection: close` and `/ready` is 503, so traffic drains away.
@@ -218,6 +229,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ttlMs: options.idempotencyTtlMs ?? 24 * 3600_000,
         // Longer than any request can run: the longest solve plus a margin for storing it.
         staleAfterMs: ctx.maxSolveMs + 60_000,
+      });
+      // After idempotency, so its hook stores a response before it is compressed. Brotli or gzip
+      // for answers of 1 KB or more; stored runs bring their own encodings (run-responses.ts).
+      await api.register(compress, {
+        threshold: COMPRESS_THRESHOLD_BYTES,
+        encodings: ['br', 'gzip'],
+        brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
       });
       await api.register(sessionRoutes(publicRead));
       await api.register(networkRoutes(ctx));
@@ -256,6 +274,62 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await options.store.close();
   });
   return app;
+}
+
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string (or key) with a NUL or an unpaired surrogate; null when none.
+ * Iterative, and the path is built only when found: linear in the body however deeply it nests.
+ */
+export function badText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  interface At {
+    readonly key: string | number;
+    readonly parent: At | null;
+  }
+  const pathOf = (at: At | null): (string | number)[] => {
+    const keys: (string | number)[] = [];
+    for (let a = at; a; a = a.parent) keys.push(a.key);
+    return [...path, ...keys.reverse()];
+  };
+  const stack: [unknown, At | null][] = [[value, null]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (BAD_TEXT.test(v)) return pathOf(at);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], { key: i, parent: at }]);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i]!;
+        if (BAD_TEXT.test(k)) return pathOf({ key: k, parent: at });
+        stack.push([child, { key: k, parent: at }]);
+      }
+    }
+  }
+  return null;
+}
+
+/** Query parameters that may carry a secret: their values never reach the logs. */
+const SECRET_PARAMS = /([?&](?:key|api[_-]?key|token|access[_-]?token|auth|authorization|password|secret)=)[^&#]*/gi;
+export const redactUrl = (url: string): string => url.replace(SECRET_PARAMS, '$1[redacted]');
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return logger;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return {
+    ...base,
+    serializers: {
+      req: (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.hostname,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  } as FastifyServerOptions['logger'];
 }
 
 const MISSING_WEB_PAGE = `<!doctype html>

@@ -25,7 +25,8 @@ import { solveModelInProcess } from '../solver/inProcess.ts';
 import { mulberry32 } from '../solver/generate.ts';
 import { AnalysisRefusal, checkOnly, EPS_TONNES, prepare, round, ScenarioProblemsError } from './common.ts';
 
-const nonNegative = () => z.number().refine(Number.isFinite, 'must be a finite number').min(0);
+/** A multiplier (1 = as in the scenario): at most 100, like the scenario's own multipliers. */
+const nonNegative = () => z.number().refine(Number.isFinite, 'must be a finite number').min(0).max(100, 'a multiplier is at most 100');
 
 export const Distribution = z.discriminatedUnion('type', [
   /** Normal, truncated at 0 (redrawn until non-negative). */

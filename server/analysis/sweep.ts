@@ -14,6 +14,9 @@ import { AnalysisRefusal, checkOnly } from './common.ts';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 
+/** The largest value of each swept parameter (as the scenario's own bounds). */
+const SWEEP_MAX = { exportPriceMultiplier: 100, freightMultiplier: 100, fxKztPerUsd: 100_000, domesticShare: 1, nodeThroughput: 1e9 } as const;
+
 export const SweepAxis = z
   .object({
     parameter: z.enum(['exportPriceMultiplier', 'freightMultiplier', 'fxKztPerUsd', 'domesticShare', 'nodeThroughput']),
@@ -28,7 +31,8 @@ export const SweepAxis = z
   .strict()
   .refine((a) => a.values !== undefined || (a.from !== undefined && a.to !== undefined && a.steps !== undefined), 'give values, or from, to and steps')
   .refine((a) => (a.parameter === 'nodeThroughput') === (a.node !== undefined), 'nodeThroughput needs a node, and only it')
-  .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1');
+  .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1')
+  .refine((a) => [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= SWEEP_MAX[a.parameter]), 'a value is over its parameter\'s bound (multipliers ≤ 100, fxKztPerUsd ≤ 100,000, nodeThroughput ≤ 1e9 t)');
 export type SweepAxis = z.infer<typeof SweepAxis>;
 
 export const SweepRequest = z

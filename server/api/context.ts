@@ -4,6 +4,7 @@ import type { Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelServices } from './solve.ts';
 import type { Admission } from './admission.ts';
+import type { RunResponses } from './run-responses.ts';
 
 export interface RateLimit {
   /** Requests per window per API key (per address for anonymous callers). */
@@ -22,6 +23,8 @@ export interface ApiContext {
   readonly admission: Admission;
   /** Largest model (variables) the service builds; larger is 422 before anything is built. */
   readonly maxModelVariables: number;
+  /** Stored runs' responses, serialised once with their ETags. */
+  readonly runResponses: RunResponses;
 }
 
 /**

@@ -17,7 +17,7 @@ export interface ModelServices {
     scenario: Scenario,
     network: Network,
     /** `serialise`: also validate and serialise the plan off the event loop (see `serialisedPlan`). */
-    options?: { engine?: 'auto' | 'jsLpSolver' | 'highs'; signal?: AbortSignal; serialise?: boolean },
+    options?: { engine?: 'auto' | 'jsLpSolver' | 'highs'; signal?: AbortSignal; serialise?: boolean; flows?: boolean },
   ): Promise<Plan>;
   checkScenario(scenario: Scenario, network: Network): Problem[];
   loadDefaultNetwork(): Network;
@@ -49,6 +49,8 @@ export interface SolveOptions {
   readonly request: FastifyRequest;
   /** Largest model (variables) the service builds. */
   readonly maxModelVariables: number;
+  /** false: the lighter plan, without the flows' GeoJSON. Default true. */
+  readonly flows?: boolean;
 }
 
 /** 422 when the model would be over the cap: counted from the body, before anything is built. */
@@ -92,8 +94,12 @@ async function solveChecked(model: ModelServices, scenario: Scenario, network: N
   }
   const timeLimitMs = Math.min(scenario.timeLimitMs, options.maxSolveMs);
   const capped = { ...scenario, timeLimitMs };
-  const plan = await model.optimise(capped, network, { engine: scenario.engine, signal: options.signal, serialise: true });
-  return { plan, json: serialisedPlan(plan) };
+  const flows = options.flows ?? true;
+  const plan = await model.optimise(capped, network, { engine: scenario.engine, signal: options.signal, serialise: true, flows });
+  const json = serialisedPlan(plan);
+  // A model that knows nothing of `flows` (a stand-in) gets its flows left out here.
+  if (json === null && !flows) return { plan: { ...plan, flows: { type: 'FeatureCollection', features: [] } }, json: null };
+  return { plan, json };
 }
 
 /** An AbortSignal that fires when the client closes the connection before the answer is sent. */

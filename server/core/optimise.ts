@@ -29,6 +29,8 @@ export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'>
   readonly signal?: AbortSignal;
   /** Validate and serialise the plan in the pool thread too; `serialisedPlan(plan)` gives the text. */
   readonly serialise?: boolean;
+  /** false: the lighter plan, without the flows' GeoJSON (every figure the same). Default true. */
+  readonly flows?: boolean;
 }
 
 const texts = new WeakMap<Plan, string>();
@@ -56,14 +58,15 @@ export async function optimiseWithJson(
   options: OptimiseOptions = {},
   json = true,
 ): Promise<{ plan: Plan; json: string | null }> {
-  const { inProcess, signal, serialise: _, ...pipelineOptions } = options;
+  const { inProcess, signal, serialise: _, flows = true, ...pipelineOptions } = options;
   const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
   if (inProcess || isPoolThread()) {
-    const plan = await runPipeline(scenario, network, (model, request) => solveModelInProcess(model, request), { ...pipelineOptions, sha256 });
+    const full = await runPipeline(scenario, network, (model, request) => solveModelInProcess(model, request), { ...pipelineOptions, sha256 });
+    const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
     return { plan, json: json ? JSON.stringify(plan) : null };
   }
   const started = performance.now();
-  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json };
+  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows };
   try {
     return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
   } catch (e) {

@@ -19,6 +19,21 @@ export const Id = z
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const nonNegative = () => finite().min(0, 'must be ≥ 0');
+/**
+ * Sane bounds per unit, so a finite but absurd figure (1e308 t) is refused with its path rather
+ * than overflowing a plan: tonnes (per year, per lot, in stock) up to 1e9 t, prices and per-tonne
+ * costs up to 100,000 USD/t, yearly amounts up to 1e12 USD, distances up to 50,000 km.
+ */
+export const MAX_TONNES = 1e9;
+export const MAX_USD_PER_TONNE = 1e5;
+export const MAX_USD = 1e12;
+export const MAX_KM = 5e4;
+const tonnes = () => nonNegative().max(MAX_TONNES, `must be ≤ ${MAX_TONNES.toExponential()} t`);
+const usdPerTonne = () => nonNegative().max(MAX_USD_PER_TONNE, `must be ≤ ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`);
+const usd = () => nonNegative().max(MAX_USD, `must be ≤ ${MAX_USD.toExponential()} USD`);
+const km = () => nonNegative().max(MAX_KM, `must be ≤ ${MAX_KM.toLocaleString('en-US')} km`);
+/** USD or kg CO2 per tonne-km. */
+const perTonneKm = () => nonNegative().max(100, 'must be ≤ 100 per tonne-km');
 export const Longitude = finite().min(-180).max(180);
 export const Latitude = finite().min(-90).max(90);
 /** Month numbers 1..12 (January = 1). */
@@ -41,25 +56,25 @@ export const Plant = z.object({
   lng: Longitude,
   lat: Latitude,
   /** Nameplate capacity per phase: index 0 = phase 1, index 1 = phase 2. */
-  capacityTonnesPerYearByPhase: z.array(nonNegative()).min(1).max(10),
+  capacityTonnesPerYearByPhase: z.array(tonnes()).min(1).max(10),
   /** Cash cost of making one tonne of cement. */
-  variableCostUsdPerTonne: nonNegative(),
+  variableCostUsdPerTonne: usdPerTonne(),
   /** Fixed cost, reported in the plan but not part of the allocation decision. */
-  fixedCostUsdPerYear: nonNegative().default(0),
+  fixedCostUsdPerYear: usd().default(0),
   /** Fraction of the nominal monthly rate (annual / 12) available in each month (kiln stops, winter). */
   monthlyAvailability: MonthlyFactors.optional(),
   /** Cost of holding one tonne in plant silos for one month (monthly plans). */
-  holdingCostUsdPerTonnePerMonth: nonNegative().default(0),
+  holdingCostUsdPerTonnePerMonth: usdPerTonne().default(0),
   /** Silo capacity for end-of-month stock (monthly plans). */
-  stockCapacityTonnes: nonNegative().default(0),
+  stockCapacityTonnes: tonnes().default(0),
   sources: Sources.default({}),
 });
 
 export const PriceTier = z.object({
   /** Tonnes per year the market takes at this delivered price. */
-  tonnesPerYear: nonNegative(),
+  tonnesPerYear: tonnes(),
   /** Delivered price (CIF / at the regional depot) for this tier. */
-  priceUsdPerTonne: nonNegative(),
+  priceUsdPerTonne: usdPerTonne(),
   label: z.string().max(200).optional(),
 });
 
@@ -80,7 +95,7 @@ export const Market = z.object({
    */
   dutyUsdPerTonne: nonNegative().max(10000).default(0),
   /** A volume the plan must deliver (contracted). */
-  minTonnesPerYear: nonNegative().default(0),
+  minTonnesPerYear: tonnes().default(0),
   /** Monthly demand factors (average 1) for monthly plans. */
   seasonality: MonthlyFactors.optional(),
   /** Earliest plant phase in which this market may be served (phased exports). */
@@ -88,8 +103,8 @@ export const Market = z.object({
   /** Mixed-integer contract option: minimum volume once opened and a fixed cost of opening. */
   contract: z
     .object({
-      minTonnesPerYear: nonNegative(),
-      fixedCostUsdPerYear: nonNegative().default(0),
+      minTonnesPerYear: tonnes(),
+      fixedCostUsdPerYear: usd().default(0),
     })
     .optional(),
   /** Demand growth per year for multi-year plans. */
@@ -106,8 +121,8 @@ export const TransitNode = z.object({
   lng: Longitude,
   lat: Latitude,
   /** Throughput cap for cement through this node; omitted = unlimited. */
-  throughputTonnesPerYear: nonNegative().optional(),
-  handlingUsdPerTonne: nonNegative().default(0),
+  throughputTonnesPerYear: tonnes().optional(),
+  handlingUsdPerTonne: usdPerTonne().default(0),
   /** Months (1..12) in which the node handles nothing (northern-Caspian ice). */
   closedMonths: z.array(MonthNumber).max(12).default([]),
   sources: Sources.default({}),
@@ -121,16 +136,16 @@ export const Leg = z.object({
   mode: Mode,
   geometry: LineString,
   /** Route length; computed from the geometry with Turf when omitted. */
-  distanceKm: nonNegative().optional(),
+  distanceKm: km().optional(),
   /** Per-tonne fixed part of the freight (loading, terminal, canal dues). */
-  fixedUsdPerTonne: nonNegative().default(0),
-  usdPerTonneKm: nonNegative(),
+  fixedUsdPerTonne: usdPerTonne().default(0),
+  usdPerTonneKm: perTonneKm(),
   /** Capacity available to this plant's cement; omitted = unlimited. */
-  capacityTonnesPerYear: nonNegative().optional(),
+  capacityTonnesPerYear: tonnes().optional(),
   closedMonths: z.array(MonthNumber).max(12).default([]),
-  co2KgPerTonneKm: nonNegative(),
+  co2KgPerTonneKm: perTonneKm(),
   /** Sea shipments come in whole lots of this size (mixed-integer option). */
-  lotTonnes: nonNegative().optional(),
+  lotTonnes: tonnes().optional(),
   sources: Sources.default({}),
 });
 
@@ -138,7 +153,7 @@ export const Network = z.object({
   name: z.string().min(1).max(200),
   version: z.string().min(1).max(50),
   currency: z.literal('USD').default('USD'),
-  fxKztPerUsd: nonNegative().default(510),
+  fxKztPerUsd: nonNegative().max(100000).default(510),
   plants: z.array(Plant).min(1).max(50),
   markets: z.array(Market).min(1).max(2000),
   nodes: z.array(TransitNode).max(2000).default([]),
@@ -164,7 +179,7 @@ export const Policy = z.object({
   domesticShare: finite().min(0).max(1).default(0.5),
   basis: Basis.default('sales'),
   /** Cap on export tonnes per year (phased exports); omitted = no cap. */
-  exportCapTonnesPerYear: nonNegative().optional(),
+  exportCapTonnesPerYear: tonnes().optional(),
 });
 
 export const Objective = z.enum(['margin', 'min-cost', 'max-domestic']);
@@ -172,18 +187,18 @@ export const EngineChoice = z.enum(['auto', 'jsLpSolver', 'highs']);
 
 const LegOverride = z
   .object({
-    capacityTonnesPerYear: nonNegative().nullable(),
+    capacityTonnesPerYear: tonnes().nullable(),
     closedMonths: z.array(MonthNumber).max(12),
-    usdPerTonneKm: nonNegative(),
-    fixedUsdPerTonne: nonNegative(),
+    usdPerTonneKm: perTonneKm(),
+    fixedUsdPerTonne: usdPerTonne(),
   })
   .partial()
   .strict();
 const NodeOverride = z
   .object({
-    throughputTonnesPerYear: nonNegative().nullable(),
+    throughputTonnesPerYear: tonnes().nullable(),
     closedMonths: z.array(MonthNumber).max(12),
-    handlingUsdPerTonne: nonNegative(),
+    handlingUsdPerTonne: usdPerTonne(),
   })
   .partial()
   .strict();
@@ -194,15 +209,15 @@ const MarketOverride = z
     demandMultiplier: nonNegative().max(100),
     dutyPct: nonNegative().max(1000),
     dutyUsdPerTonne: nonNegative().max(10000),
-    minTonnesPerYear: nonNegative(),
+    minTonnesPerYear: tonnes(),
     openFromPhase: z.number().int().min(1).max(10),
   })
   .partial()
   .strict();
 const PlantOverride = z
   .object({
-    capacityTonnesPerYearByPhase: z.array(nonNegative()).min(1).max(10),
-    variableCostUsdPerTonne: nonNegative(),
+    capacityTonnesPerYearByPhase: z.array(tonnes()).min(1).max(10),
+    variableCostUsdPerTonne: usdPerTonne(),
     monthlyAvailability: MonthlyFactors,
   })
   .partial()

@@ -30,6 +30,8 @@ export interface PlanTask {
   readonly deadline: number;
   /** Also return the plan as JSON text, serialised here rather than on the event loop. */
   readonly json?: boolean;
+  /** false: leave out the flows' GeoJSON (the lighter plan). */
+  readonly flows?: boolean;
 }
 
 export interface PlanTaskResult {
@@ -38,7 +40,7 @@ export interface PlanTaskResult {
 }
 
 export async function plan(task: PlanTask): Promise<PlanTaskResult> {
-  const result = await runPipeline(
+  const full = await runPipeline(
     task.scenario,
     task.network,
     (model, request) => {
@@ -49,6 +51,7 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult> {
     },
     { ...task.options, sha256: (text) => createHash('sha256').update(text).digest('hex') },
   );
+  const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
   if (!task.json) return { plan: result, json: null };
   // The response's validation and serialisation, here rather than on the event loop. A plan that
   // breaks its schema (a number that is not finite, ...) is a failure, never a silent null.
