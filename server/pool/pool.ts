@@ -26,10 +26,11 @@ let pool: Piscina | null = null;
 function thePool(): Piscina {
   pool ??= new Piscina({
     filename: new URL('./worker.mjs', import.meta.url).href,
-    minThreads: 0,
+    // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
+    // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
+    minThreads: POOL_THREADS,
     maxThreads: POOL_THREADS,
-    // Threads stay warm (HiGHS loaded, JIT-compiled) between requests.
-    idleTimeout: 60_000,
+    idleTimeout: Number.POSITIVE_INFINITY,
     // Backlog is bounded in front of the pool (server/api/admission.ts, the job queues).
     maxQueue: 'auto',
   });
@@ -86,6 +87,23 @@ export async function runTask<K extends keyof Tasks>(name: K, task: Tasks[K][0],
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Starts the threads and loads the solver in each (a small solve per thread, all at once), so the
+ * first requests do not pay for it. The server calls this before it listens.
+ */
+export async function warmUpPool(): Promise<void> {
+  const model = {
+    name: 'warm-up',
+    sense: 'max' as const,
+    objectiveOffset: 0,
+    variables: [{ name: 'x', lb: 0, ub: 1, cost: 1, kind: 'continuous' as const }],
+    rows: [{ name: 'r', family: 'capacity', terms: [{ v: 0, coef: 1 }], lb: -Infinity, ub: 1, label: 'r' }],
+  };
+  await Promise.all(
+    Array.from({ length: POOL_THREADS }, () => runTask('solve', { model, options: { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true } })),
+  );
 }
 
 /** Tasks waiting for a thread, and threads alive (health, tests). */
