@@ -3,7 +3,11 @@
  * with autocannon, in one run:
  *   GET /health (baseline), GET plan reads (a stored run, its flows, the network),
  *   POST /api/v1/optimise on the default scenario.
- * Prints requests/s, p50 and p99 latency, and each p99 against the /health p99.
+ * Prints requests/s, p50 and p99 latency, and each p99 against the /health p99; then where a plan's
+ * time goes (bench/breakdown.ts, measured in this process in the same run) and the ratios of
+ * issue 13: the whole plan against the bare solve (target ≤ 3), POST /optimise p50 against the
+ * plan's own time (≤ 1.2), POST /optimise throughput against the compute bound (cores ÷ plan
+ * time, ≥ 0.7), GET /runs/:id against /health in requests per second (≥ 0.3).
  *
  *   npm run bench:api                      # 5 s per case
  *   BENCH_SECONDS=15 npm run bench:api
@@ -13,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../tests/support/server.ts';
 import { autocannon } from './autocannon.ts';
+import { measureBreakdown } from './breakdown.ts';
+import { availableParallelism } from 'node:os';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const KEY = 'bench-planner-key-0123456789';
@@ -55,6 +61,10 @@ async function measure(base: string, c: Case): Promise<Measured> {
   };
 }
 
+// Measured first, on a quiet machine (the server is not started yet).
+process.stderr.write('measuring where a plan\'s time goes…\n');
+const breakdown = await measureBreakdown();
+
 const dir = mkdtempSync(join(tmpdir(), 'caspian-bench-'));
 let server: ServerProcess | null = null;
 try {
@@ -76,7 +86,8 @@ try {
     { name: 'GET /api/v1/runs/:id', method: 'GET', path: `/api/v1/runs/${run.id}`, connections: 10 },
     { name: 'GET /api/v1/runs/:id/flows.geojson', method: 'GET', path: `/api/v1/runs/${run.id}/flows.geojson`, connections: 10 },
     { name: 'GET /api/v1/network.geojson', method: 'GET', path: '/api/v1/network.geojson', connections: 10 },
-    { name: 'POST /api/v1/optimise (default scenario)', method: 'POST', path: '/api/v1/optimise', connections: 4, body: JSON.stringify(DEFAULT_SCENARIO) },
+    { name: 'POST /api/v1/optimise, 1 connection', method: 'POST', path: '/api/v1/optimise', connections: 1, body: JSON.stringify(DEFAULT_SCENARIO) },
+    { name: 'POST /api/v1/optimise, 4 connections', method: 'POST', path: '/api/v1/optimise', connections: 4, body: JSON.stringify(DEFAULT_SCENARIO) },
   ];
   const results: Measured[] = [];
   for (const c of cases) {
@@ -96,6 +107,35 @@ try {
   }));
   console.log(`\nAPI benchmark, ${SECONDS} s per case, loopback, ${new Date().toISOString()}`);
   console.table(rows);
+
+  const b = breakdown;
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  console.log('\nWhere a plan\'s time goes (default annual scenario, medians, in the benchmark process):');
+  console.table({
+    'route + validation (Fastify, stand-in model)': ms(b.routeMs),
+    'worker hand-off (pool minus in-thread)': ms(b.handOffMs),
+    'solve (bare HiGHS with duals)': ms(b.solveMs),
+    'model build': ms(b.buildMs),
+    'read-out + the rule\'s second build and solve': ms(b.readOutAndRuleMs),
+    'response validation + serialisation (in the pool thread)': ms(b.serialiseMs),
+    'whole plan in one thread (rule cost included)': ms(b.planMs),
+    'whole plan through the pool, serialised': ms(b.pooledPlanMs),
+  });
+  const byName = (name: string) => results.find((r) => r.name === name)!;
+  const health = byName('GET /health (baseline)');
+  const runs = byName('GET /api/v1/runs/:id');
+  const one = byName('POST /api/v1/optimise, 1 connection');
+  const four = byName('POST /api/v1/optimise, 4 connections');
+  const cores = Math.min(availableParallelism(), Number(process.env.CPU_THREADS ?? 2));
+  const bound = (cores * 1000) / b.planMs;
+  const ratio = (x: number, target: string) => `${x.toFixed(2)} (target ${target})`;
+  console.log('Ratios, measured in this run:');
+  console.table({
+    'whole plan / bare solve': ratio(b.planMs / b.solveMs, '≤ 3'),
+    'POST /optimise p50 (1 connection) / whole plan': ratio(one.p50Ms / b.planMs, '≤ 1.2'),
+    [`POST /optimise req/s (4 connections) / compute bound (${cores} threads ÷ plan = ${bound.toFixed(0)} req/s)`]: ratio(four.requestsPerSecond / bound, '≥ 0.7'),
+    'GET /runs/:id req/s / GET /health req/s': ratio(runs.requestsPerSecond / health.requestsPerSecond, '≥ 0.3'),
+  });
   if (results.some((r) => r.non2xx > 0 || r.errors > 0)) {
     console.log('Some requests failed: see non-2xx / errors.');
     process.exitCode = 1;

@@ -128,3 +128,6 @@ console.log(`default annual plan including the cost of the 50 % rule (a second s
   console.log(`calibration to 2024 (${fitted.solves} solves): ${calibrateMs.toFixed(0)} ms; ratio to one clearing solve ${(calibrateMs / oneSolve).toFixed(1)}`);
   console.log(`back-test of 2025 (plan + report): ${backtestMs.toFixed(2)} ms; ratio to one clearing solve ${(backtestMs / oneSolve).toFixed(2)}`);
 }
+// Model build and plan read-out per variable, ~1k to ~400k variables.
+const { benchScaling } = await import('./scaling.ts');
+await benchScaling();

@@ -3,12 +3,13 @@
  * use `app.inject()` and `server.ts` only listens and shuts down.
  */
 import { randomUUID } from 'node:crypto';
+import { constants as zlibConstants } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -38,9 +39,12 @@ import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
 import { backtestRoutes } from './api/routes/api/v1/backtest.ts';
 import { analysisRoutes } from './api/analysis.ts';
+import { COMPRESS_THRESHOLD_BYTES, RunResponses } from './api/run-responses.ts';
+import { DEFAULT_QUEUE_LIMITS, SolveBudget, WorkQueue, type QueueLimits } from './api/admission.ts';
 import type { JobQueue } from './jobs/queue.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_MODEL_VARIABLES = 250_000;
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export interface AppOptions {
@@ -54,8 +58,12 @@ export interface AppOptions {
   /** Reads without a key. Default: true when no keys are configured, else false. Writes always need a key. */
   readonly publicRead?: boolean;
   readonly logger?: FastifyServerOptions['logger'];
-  /** Limit on solving routes (POST /optimise, POST /scenarios/:id/runs). Default 30 per minute per key. */
+  /** One solve budget per key (per address when anonymous) across every solving route. Default 30 per minute. */
   readonly rateLimit?: RateLimit | false;
+  /** Heavy requests running or waiting at once, per caller and in all (503 past it). Default 4 and 16. */
+  readonly queueLimits?: QueueLimits;
+  /** Largest model the service builds, in variables (422 past it). Default 250,000. */
+  readonly maxModelVariables?: number;
   /** Origins allowed to call the API from a browser; `*` for any. Default: none (same origin only). */
   readonly corsOrigins?: readonly string[];
   /** The model (optimise, consistency check, default network); default: the real one. */
@@ -90,7 +98,7 @@ const validatorCompiler =
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger ?? false),
     bodyLimit: BODY_LIMIT_BYTES,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -108,13 +116,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  // JSON as usual (prototype-poisoning keys refused), but an empty body is no body.
+  // JSON as usual (prototype-poisoning keys refused), but an empty body is no body, and one text
+  // policy for both stores: no NUL, no lone surrogate, anywhere in the body (400 with the path).
+  // Only JSON bodies: anything else is 415.
   const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    defaultJsonParser(request, text, done);
+    defaultJsonParser(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      const bad = badText(value);
+      if (bad) return done(new ApiError('invalid_body', 'The body is not a valid request', [{ path: bad, message: 'text may not contain NUL characters or unpaired surrogates' }]), undefined);
+      done(null, value);
+    });
   });
 
   const model = options.model ?? (await loadModelServices());
@@ -162,14 +177,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
-  await app.register(rateLimit, {
-    global: false,
-    keyGenerator: (request) =>
-      request.principal && request.principal.role !== 'anonymous' ? request.principal.keyId : request.ip,
-    errorResponseBuilder: (_request, context) =>
-      new ApiError('rate_limited', `Too many solves: at most ${context.max} per ${context.after}; retry later`),
-  });
-
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -197,12 +204,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const solveRateLimit = options.rateLimit ?? { max: 30, timeWindowMs: 60_000 };
   const ctx: ApiContext = {
     store: options.store,
     model,
     defaultNetwork,
     maxSolveMs: options.maxSolveMs ?? 60_000,
-    solveRateLimit: options.rateLimit ?? { max: 30, timeWindowMs: 60_000 },
+    solveRateLimit,
+    admission: {
+      queue: new WorkQueue(options.queueLimits ?? DEFAULT_QUEUE_LIMITS),
+      budget: solveRateLimit === false ? null : new SolveBudget(solveRateLimit),
+    },
+    maxModelVariables: options.maxModelVariables ?? DEFAULT_MAX_MODEL_VARIABLES,
+    runResponses: new RunResponses(),
   };
 
   // While closing, answers carry `Connection: close` and `/ready` is 503, so traffic drains away.
@@ -217,6 +231,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         // Longer than any request can run: the longest solve plus a margin for storing it.
         staleAfterMs: ctx.maxSolveMs + 60_000,
       });
+      // After idempotency, so its hook stores a response before it is compressed. Brotli or gzip
+      // for answers of 1 KB or more; stored runs bring their own encodings (run-responses.ts).
+      await api.register(compress, {
+        threshold: COMPRESS_THRESHOLD_BYTES,
+        encodings: ['br', 'gzip'],
+        brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+      });
       await api.register(sessionRoutes(publicRead));
       await api.register(networkRoutes(ctx));
       await api.register(optimiseRoutes(ctx));
@@ -226,7 +247,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(compareRoutes(ctx));
       await api.register(alternativesRoutes(ctx));
       await api.register(backtestRoutes(ctx));
-      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs });
+      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
     },
     { prefix: '/api/v1' },
   );
@@ -255,6 +276,62 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await options.store.close();
   });
   return app;
+}
+
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string (or key) with a NUL or an unpaired surrogate; null when none.
+ * Iterative, and the path is built only when found: linear in the body however deeply it nests.
+ */
+export function badText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  interface At {
+    readonly key: string | number;
+    readonly parent: At | null;
+  }
+  const pathOf = (at: At | null): (string | number)[] => {
+    const keys: (string | number)[] = [];
+    for (let a = at; a; a = a.parent) keys.push(a.key);
+    return [...path, ...keys.reverse()];
+  };
+  const stack: [unknown, At | null][] = [[value, null]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (BAD_TEXT.test(v)) return pathOf(at);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], { key: i, parent: at }]);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i]!;
+        if (BAD_TEXT.test(k)) return pathOf({ key: k, parent: at });
+        stack.push([child, { key: k, parent: at }]);
+      }
+    }
+  }
+  return null;
+}
+
+/** Query parameters that may carry a secret: their values never reach the logs. */
+const SECRET_PARAMS = /([?&](?:key|api[_-]?key|token|access[_-]?token|auth|authorization|password|secret)=)[^&#]*/gi;
+export const redactUrl = (url: string): string => url.replace(SECRET_PARAMS, '$1[redacted]');
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return logger;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return {
+    ...base,
+    serializers: {
+      req: (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.hostname,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  } as FastifyServerOptions['logger'];
 }
 
 const MISSING_WEB_PAGE = `<!doctype html>

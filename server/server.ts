@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { warmUpPool } from './pool/pool.ts';
 import { configFromEnv } from './api/config.ts';
 import { openStore } from './store/open.ts';
 import { jobsConfigFromEnv } from './jobs/config.ts';
@@ -66,6 +67,8 @@ const app = await buildApp({
   corsOrigins: config.corsOrigins,
   rateLimit: config.rateLimit,
   maxSolveMs: config.maxSolveMs,
+  maxModelVariables: config.maxModelVariables,
+  queueLimits: config.queueLimits,
   logger: { level: config.logLevel },
   onPlannerKeyCreated: (key) => {
     // Printed once; only its hash is stored. The file lets a local user open the map and write.
@@ -109,6 +112,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 try {
+  // The CPU pool's threads started and their solver loaded before the first request.
+  await warmUpPool().catch((error: unknown) => app.log.warn({ err: error }, 'the CPU pool did not warm up; it starts on first use'));
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {
   app.log.error({ err: error }, 'could not listen');

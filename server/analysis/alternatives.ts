@@ -10,7 +10,7 @@
 import type { LpModel, LpRow, SolveResult } from '../core/lp.ts';
 import { readSolution } from '../core/plan.ts';
 import type { Network, Scenario } from '../core/schema.ts';
-import { prepare, round } from './common.ts';
+import { AnalysisRefusal, prepare, round } from './common.ts';
 
 export interface MarketRange {
   readonly marketId: string;
@@ -75,12 +75,12 @@ export async function nearOptimalAlternatives(
   options: { tolerance?: number } = {},
 ): Promise<Alternatives> {
   const tolerance = options.tolerance ?? 0.01;
-  if (scenario.objective !== 'margin') throw new Error('near-optimal alternatives are measured for the margin objective');
-  if (!(tolerance >= 0 && tolerance < 1)) throw new Error('the tolerance must be between 0 and 1');
+  if (scenario.objective !== 'margin') throw new AnalysisRefusal('near-optimal alternatives are measured for the margin objective');
+  if (!(tolerance >= 0 && tolerance < 1)) throw new AnalysisRefusal('the tolerance must be between 0 and 1');
   const { network, built } = prepare(scenario, baseNetwork);
   const { model, index } = built;
   const best = await solve(model);
-  if (best.status !== 'optimal') throw new Error(`the scenario has no optimal plan (${best.status})`);
+  if (best.status !== 'optimal') throw new AnalysisRefusal(`the scenario has no optimal plan (${best.status})`);
   const bestMargin = best.objective;
   // Hold the margin within the tolerance; a tiny slack keeps a floor equal to the best feasible.
   const floor = bestMargin - tolerance * Math.abs(bestMargin) - 1e-7 * Math.max(1, Math.abs(bestMargin));
@@ -106,7 +106,7 @@ export async function nearOptimalAlternatives(
     const own = salesOf((id) => id === market.id);
     const low = await solve(withFloor(model, floor, own, 'min'));
     const high = await solve(withFloor(model, floor, own, 'max'));
-    if (low.status !== 'optimal' || high.status !== 'optimal') throw new Error(`the range of ${market.name} could not be measured (${low.status}/${high.status})`);
+    if (low.status !== 'optimal' || high.status !== 'optimal') throw new AnalysisRefusal(`the range of ${market.name} could not be measured (${low.status}/${high.status})`);
     const planTonnes = bestTonnes.get(market.id) ?? 0;
     const minTonnes = Math.min(low.objective, planTonnes);
     const maxTonnes = Math.max(high.objective, planTonnes);

@@ -25,10 +25,24 @@ export class ScenarioProblemsError extends Error {
   }
 }
 
+/** A request the analysis cannot answer, for a reason the caller can act on (a 422 with this message). */
+export class AnalysisRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalysisRefusal';
+  }
+}
+
 export interface Prepared {
   /** Overrides applied, distances resolved: what the model sees. */
   readonly network: Network;
   readonly built: BuiltModel;
+}
+
+/** Refuses a scenario that cannot be a model (ScenarioProblemsError) without building it. */
+export function checkOnly(scenario: Scenario, baseNetwork: Network): void {
+  const problems = checkScenario(scenario, networkForScenario(scenario, baseNetwork));
+  if (problems.length > 0) throw new ScenarioProblemsError(problems);
 }
 
 /** The effective network and the model of a scenario, as the pipeline builds them. */

@@ -53,6 +53,8 @@ export interface JobContext {
 export interface JobRegistryOptions {
   /** Jobs running at once; more are refused (default 4). */
   readonly maxRunning?: number;
+  /** A job still running this long after it started is stopped and fails (default 15 min). */
+  readonly maxJobMs?: number;
   /** How long a finished job is kept in memory when there are no `records` (default 1 h). */
   readonly keepMs?: number;
   /** Where jobs are written through (see above); default none. */
@@ -62,6 +64,8 @@ export interface JobRegistryOptions {
   /** The clock for progress writes (tests). */
   readonly now?: () => number;
 }
+
+export const DEFAULT_MAX_JOB_MS = 15 * 60_000;
 
 export class TooManyJobsError extends Error {
   constructor(max: number) {
@@ -73,6 +77,7 @@ export class TooManyJobsError extends Error {
 export class JobRegistry {
   readonly #jobs = new Map<string, Job>();
   readonly #maxRunning: number;
+  readonly #maxJobMs: number;
   readonly #keepMs: number;
   readonly #records: JobRecords | undefined;
   readonly #progressWriteMs: number;
@@ -80,6 +85,7 @@ export class JobRegistry {
 
   constructor(options: JobRegistryOptions = {}) {
     this.#maxRunning = options.maxRunning ?? 4;
+    this.#maxJobMs = options.maxJobMs ?? DEFAULT_MAX_JOB_MS;
     this.#keepMs = options.keepMs ?? 3600_000;
     this.#records = options.records;
     this.#progressWriteMs = options.progressWriteMs ?? 250;
@@ -121,6 +127,8 @@ export class JobRegistry {
       }
       this.#emit(job, 'progress');
     };
+    const cap = setTimeout(() => this.#stop(job, 'failed', `the job reached its time cap of ${Math.round(this.#maxJobMs / 1000)} s and was stopped`), this.#maxJobMs);
+    cap.unref();
     void (async () => {
       let result: unknown;
       let error: unknown;
@@ -131,6 +139,7 @@ export class JobRegistry {
       } catch (e) {
         error = e;
       }
+      clearTimeout(cap);
       // Already ended: interrupted by close().
       if (job.status !== 'running') return;
       if (ok) {
@@ -168,7 +177,7 @@ export class JobRegistry {
   cancel(id: string): boolean {
     const job = this.#jobs.get(id);
     if (job) {
-      if (job.status === 'running') job.controller.abort();
+      this.#stop(job, 'cancelled', 'the job was cancelled');
       return true;
     }
     const records = this.#records;
@@ -204,6 +213,19 @@ export class JobRegistry {
       this.#end(job);
       job.controller.abort();
     }
+  }
+
+  /**
+   * Ends a running job now (it reads as `status` at once) and stops its work: the work's pool tasks
+   * are aborted, their threads stopped.
+   */
+  #stop(job: Job, status: 'cancelled' | 'failed', error: string): void {
+    if (job.status !== 'running') return;
+    job.status = status;
+    job.error = error;
+    job.finishedAt = new Date();
+    this.#end(job);
+    job.controller.abort();
   }
 
   /** Writes the job's end, tells its listeners, and (once written) leaves it to its record. */

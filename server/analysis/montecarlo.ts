@@ -23,9 +23,10 @@ import { legCostUsdPerTonne } from '../core/scenario.ts';
 import { Id, Mode, type Network, Scenario } from '../core/schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
 import { mulberry32 } from '../solver/generate.ts';
-import { EPS_TONNES, prepare, round } from './common.ts';
+import { AnalysisRefusal, checkOnly, EPS_TONNES, prepare, round, ScenarioProblemsError } from './common.ts';
 
-const nonNegative = () => z.number().refine(Number.isFinite, 'must be a finite number').min(0);
+/** A multiplier (1 = as in the scenario): at most 100, like the scenario's own multipliers. */
+const nonNegative = () => z.number().refine(Number.isFinite, 'must be a finite number').min(0).max(100, 'a multiplier is at most 100');
 
 export const Distribution = z.discriminatedUnion('type', [
   /** Normal, truncated at 0 (redrawn until non-negative). */
@@ -94,6 +95,13 @@ export interface FastModel {
   readonly timeLimitMs: number;
 }
 
+/** What buildFastModel refuses, found without building the model (AnalysisRefusal, ScenarioProblemsError). */
+export function checkMonteCarlo(scenario: Scenario, baseNetwork: Network): void {
+  if (scenario.objective !== 'margin') throw new AnalysisRefusal('Monte Carlo runs on the margin objective only');
+  if (scenario.mip.contracts || scenario.mip.seaLots) throw new AnalysisRefusal('Monte Carlo runs on linear plans only: switch off contracts and sea lots');
+  checkOnly(scenario, baseNetwork);
+}
+
 /**
  * Builds the fast model of an LP, margin-objective scenario. Throws a plain Error for what it cannot do.
  *
@@ -103,8 +111,7 @@ export interface FastModel {
  * variables × rows, so a smaller model solves markedly faster.
  */
 export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastModel {
-  if (scenario.objective !== 'margin') throw new Error('Monte Carlo runs on the margin objective only');
-  if (scenario.mip.contracts || scenario.mip.seaLots) throw new Error('Monte Carlo runs on linear plans only: switch off contracts and sea lots');
+  checkMonteCarlo(scenario, baseNetwork);
   const { network, built } = prepare(scenario, baseNetwork);
   const { index } = built;
   const full = built.model;
@@ -483,14 +490,25 @@ export class CancelledError extends Error {
   }
 }
 
+async function fastModelInPool(scenario: Scenario, network: Network, signal?: AbortSignal): Promise<FastModel> {
+  const { runTask } = await import('../pool/pool.ts');
+  const r = await runTask('analysis', { kind: 'fast-model', scenario, network }, { signal }).catch((e: unknown) => {
+    throw signal?.aborted ? new CancelledError() : e;
+  });
+  if (r.ok) return r.value as FastModel;
+  if (r.problems) throw new ScenarioProblemsError(r.problems);
+  throw new AnalysisRefusal(r.refusal);
+}
+
 /** Runs a Monte Carlo request: N draws across a worker pool (or in this thread). */
 export async function runMonteCarlo(requestInput: MonteCarloRequestInput | MonteCarloRequest, network: Network, options: MonteCarloOptions = {}): Promise<MonteCarloRun> {
   const request = MonteCarloRequest.parse(requestInput);
-  const fast = buildFastModel(request.scenario, network);
   const spec: DrawSpec = { seed: request.seed, uncertainties: request.uncertainties };
   const started = performance.now();
   const { sharedPool, poolOfSize } = await import('./mc-pool.ts');
   const workers = options.workers ?? (await import('node:os')).availableParallelism();
+  // With workers the model is built in the pool too: nothing of the run holds up the event loop.
+  const fast = workers <= 0 ? buildFastModel(request.scenario, network) : await fastModelInPool(request.scenario, network, options.signal);
   let table: DrawTable;
   if (workers <= 0) {
     table = emptyTable(request.draws, fast.markets.length);

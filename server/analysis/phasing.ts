@@ -9,7 +9,7 @@ import { Id, Scenario, type Network } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../core/optimise.ts';
 import { periodsOf, plantCapacityTonnes } from '../core/scenario.ts';
-import { prepare, round } from './common.ts';
+import { AnalysisRefusal, prepare, round } from './common.ts';
 
 export const PhasingRequest = z
   .object({
@@ -68,7 +68,7 @@ export function phasingScenario(request: PhasingRequest): Scenario {
 export function phasingNetwork(request: PhasingRequest, network: Network): Network {
   const growth = request.growthPctPerYear;
   const unknown = Object.keys(growth).filter((id) => !network.markets.some((m) => m.id === id));
-  if (unknown.length > 0) throw new Error(`growth given for unknown markets: ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new AnalysisRefusal(`growth given for unknown markets: ${unknown.join(', ')}`);
   if (Object.keys(growth).length === 0) return network;
   return { ...network, markets: network.markets.map((m) => (growth[m.id] === undefined ? m : { ...m, growthPctPerYear: growth[m.id] })) };
 }

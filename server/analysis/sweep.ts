@@ -10,9 +10,12 @@ import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../core/optimise.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
 import { CancelledError } from './montecarlo.ts';
-import { prepare } from './common.ts';
+import { AnalysisRefusal, checkOnly } from './common.ts';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
+
+/** The largest value of each swept parameter (as the scenario's own bounds). */
+const SWEEP_MAX = { exportPriceMultiplier: 100, freightMultiplier: 100, fxKztPerUsd: 100_000, domesticShare: 1, nodeThroughput: 1e9 } as const;
 
 export const SweepAxis = z
   .object({
@@ -28,7 +31,8 @@ export const SweepAxis = z
   .strict()
   .refine((a) => a.values !== undefined || (a.from !== undefined && a.to !== undefined && a.steps !== undefined), 'give values, or from, to and steps')
   .refine((a) => (a.parameter === 'nodeThroughput') === (a.node !== undefined), 'nodeThroughput needs a node, and only it')
-  .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1');
+  .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1')
+  .refine((a) => [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= SWEEP_MAX[a.parameter]), 'a value is over its parameter\'s bound (multipliers ≤ 100, fxKztPerUsd ≤ 100,000, nodeThroughput ≤ 1e9 t)');
 export type SweepAxis = z.infer<typeof SweepAxis>;
 
 export const SweepRequest = z
@@ -131,8 +135,8 @@ export function rowOf(index: number, point: Record<string, number>, plan: Plan):
 export function sweepPlan(request: SweepRequest, network: Network): { net: Network; points: ReturnType<typeof sweepScenarios> } {
   const net = request.scenario.network ?? network;
   // Unknown ids (a node that does not exist) are refused before any solve.
-  for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new Error(`unknown node "${axis.node}"`);
-  prepare(request.scenario, net);
+  for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new AnalysisRefusal(`unknown node "${axis.node}"`);
+  checkOnly(request.scenario, net);
   return { net, points: sweepScenarios(request) };
 }
 
@@ -151,7 +155,7 @@ export async function solveSweepPoints(request: SweepRequest, network: Network, 
     while (next < end) {
       if (options.signal?.aborted) return;
       const i = next++;
-      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, ...options.optimiseOptions });
+      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, signal: options.signal, ...options.optimiseOptions });
       rows[i - from] = rowOf(i, points[i].point, plan);
       done++;
       options.onProgress?.(done, end - from);

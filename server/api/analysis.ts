@@ -14,17 +14,20 @@
  * them in the SQLite file, so they outlive a restart; see server/analysis/jobs.ts), or chunked on
  * PostgreSQL with pg-boss and computed by worker processes when DATABASE_URL is set.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario, type Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
-import { ScenarioProblemsError, prepare } from '../analysis/common.ts';
-import { sensitivityInThread } from '../analysis/sensitivity-pool.ts';
+import { AnalysisRefusal, checkOnly, ScenarioProblemsError } from '../analysis/common.ts';
 import { sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
-import { buildFastModel, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
-import { phasing, PhasingRequest } from '../analysis/phasing.ts';
-import { contracts } from '../analysis/contracts.ts';
+import { checkMonteCarlo, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
+import { PhasingRequest } from '../analysis/phasing.ts';
+import { HARD_STOP_GRACE_MS } from '../core/optimise.ts';
+import { runTask, TaskTimeoutError } from '../pool/pool.ts';
+import type { AnalysisTask } from '../pool/tasks.ts';
+import { clientGoneSignal, refuseOversized } from './solve.ts';
+import { admitted, WorkQueue, type Admission } from './admission.ts';
 import { TooManyJobsError, type JobEvent, type JobQueue, type JobSpec } from '../jobs/queue.ts';
 import { InProcessQueue } from '../jobs/in-process.ts';
 import { BEARER } from './context.ts';
@@ -42,6 +45,10 @@ export interface AnalysisRoutesOptions {
    * at once, finished jobs kept 1 h). The routes close the queue when the app closes.
    */
   readonly jobs?: JobQueue;
+  /** The solve budget and bounded queue shared with the other solving routes. Default: a queue of its own, no budget. */
+  readonly admission?: Admission;
+  /** Largest model (variables) the service builds. Default 250,000. */
+  readonly maxModelVariables?: number;
 }
 
 const SensitivityBody = z
@@ -71,26 +78,54 @@ const JobView = z
   .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
 const Report = z.looseObject({ scenarioName: z.string(), status: z.string() });
 
-/** 422 with every problem, or a plain message for what the analysis cannot do. */
-function unprocessable(e: unknown): ApiError {
-  if (e instanceof ScenarioProblemsError) {
-    return new ApiError('unprocessable_model', `The scenario cannot be a model: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}`, e.problems.map((p) => ({ path: [...p.path], message: p.message })));
+/** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
+function unprocessable(e: unknown): unknown {
+  if (e instanceof ScenarioProblemsError) return problemsError(e.problems);
+  if (e instanceof AnalysisRefusal) return new ApiError('unprocessable_model', e.message);
+  return e;
+}
+
+function problemsError(problems: readonly { path: readonly (string | number)[]; message: string }[]): ApiError {
+  return new ApiError('unprocessable_model', `The scenario cannot be a model: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => ({ path: [...p.path], message: p.message })));
+}
+
+/**
+ * Runs an analysis answered in the request in the CPU pool: its time limit (the scenario's, capped)
+ * bounds all of it, and a client that goes away stops it.
+ */
+export async function analysisInPool(task: AnalysisTask, limitMs: number, signal?: AbortSignal): Promise<unknown> {
+  let r;
+  try {
+    r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
+  } catch (e) {
+    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
+    throw e;
   }
-  return new ApiError('unprocessable_model', e instanceof Error ? e.message : String(e));
+  if (r.ok) return r.value;
+  if (r.problems) throw problemsError(r.problems);
+  throw new ApiError('unprocessable_model', r.refusal);
 }
 
 export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const jobs: JobQueue = opts.jobs ?? new InProcessQueue();
   const maxSolveMs = opts.maxSolveMs ?? 60_000;
+  const admission: Admission = opts.admission ?? { queue: new WorkQueue(), budget: null };
+  const maxVariables = opts.maxModelVariables ?? 250_000;
+  /** Heavy work: the caller's solve budget and a place in the queue, the size cap checked first. */
+  const heavy = <T>(request: FastifyRequest, scenario: Scenario | undefined, work: () => Promise<T>): Promise<T> =>
+    admitted(admission, request, async () => {
+      if (scenario) refuseOversized(scenario, networkOf(scenario), maxVariables);
+      return work();
+    });
   app.addHook('onClose', async () => jobs.close());
 
   const capped = (scenario: Scenario): Scenario => ({ ...scenario, timeLimitMs: Math.min(scenario.timeLimitMs, maxSolveMs) });
   const networkOf = (scenario: Scenario) => scenario.network ?? opts.defaultNetwork;
-  /** Refuses a scenario that cannot be a model before any work starts. */
+  /** Refuses a scenario that cannot be a model before any work starts (without building it). */
   const check = (scenario: Scenario) => {
     try {
-      prepare(scenario, networkOf(scenario));
+      checkOnly(scenario, networkOf(scenario));
     } catch (e) {
       throw unprocessable(e);
     }
@@ -100,7 +135,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     try {
       id = await jobs.submit(spec);
     } catch (e) {
-      if (e instanceof TooManyJobsError) throw new ApiError('rate_limited', e.message);
+      if (e instanceof TooManyJobsError) throw new ApiError('overloaded', e.message, undefined, { 'retry-after': '5' });
       throw e;
     }
     const self = `/api/v1/analysis/jobs/${id}`;
@@ -120,15 +155,13 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
         response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scenario = capped(request.body.scenario);
-      check(scenario);
-      try {
-        // In a worker thread: the solves take 0.15–0.4 s and must not hold up other requests.
-        return { ...(await sensitivityInThread(scenario, networkOf(scenario), { curvePoints: request.body.curvePoints })) };
-      } catch (e) {
-        throw unprocessable(e);
-      }
+      // In the pool: the solves take 0.15–0.4 s and must not hold up other requests.
+      const report = await heavy(request, scenario, () =>
+        analysisInPool({ kind: 'sensitivity', scenario, network: networkOf(scenario), options: { curvePoints: request.body.curvePoints } }, scenario.timeLimitMs, clientGoneSignal(reply.raw)),
+      );
+      return { ...(report as object) } as z.infer<typeof Report>;
     },
   );
 
@@ -148,9 +181,11 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     async (request, reply) => {
       const body: SweepRequest = { ...request.body, scenario: capped(request.body.scenario) };
       const network = networkOf(body.scenario);
-      check(body.scenario);
-      for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
-      return startJob({ kind: 'sweep', request: body, network }, reply);
+      return heavy(request, body.scenario, async () => {
+        check(body.scenario);
+        for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
+        return startJob({ kind: 'sweep', request: body, network }, reply);
+      });
     },
   );
 
@@ -170,15 +205,17 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
     async (request, reply) => {
       const body: MonteCarloRequest = { ...request.body, scenario: capped(request.body.scenario) };
       const network = networkOf(body.scenario);
-      try {
-        buildFastModel(body.scenario, network);
-      } catch (e) {
-        throw unprocessable(e);
-      }
-      const known = new Set(network.markets.map((m) => m.id));
-      const unknown = body.uncertainties.flatMap((u, i) => (u.market !== undefined && !known.has(u.market) ? [{ path: ['uncertainties', i, 'market'], message: `unknown market "${u.market}"` }] : []));
-      if (unknown.length > 0) throw new ApiError('unprocessable_model', 'Uncertainties name unknown markets', unknown);
-      return startJob({ kind: 'montecarlo', request: body, network }, reply);
+      return heavy(request, body.scenario, async () => {
+        try {
+          checkMonteCarlo(body.scenario, network);
+        } catch (e) {
+          throw unprocessable(e);
+        }
+        const known = new Set(network.markets.map((m) => m.id));
+        const unknown = body.uncertainties.flatMap((u, i) => (u.market !== undefined && !known.has(u.market) ? [{ path: ['uncertainties', i, 'market'], message: `unknown market "${u.market}"` }] : []));
+        if (unknown.length > 0) throw new ApiError('unprocessable_model', 'Uncertainties name unknown markets', unknown);
+        return startJob({ kind: 'montecarlo', request: body, network }, reply);
+      });
     },
   );
 
@@ -287,15 +324,15 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
         response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body;
       const scenario = body.scenario ? capped(body.scenario) : undefined;
-      try {
-        const { plan, ...chart } = await phasing({ ...body, ...(scenario ? { scenario } : {}) }, scenario ? networkOf(scenario) : opts.defaultNetwork);
-        return { ...chart, why: plan.why };
-      } catch (e) {
-        throw unprocessable(e);
-      }
+      const network = scenario ? networkOf(scenario) : opts.defaultNetwork;
+      // The scenario's time limit (or the service's ceiling, without one) bounds the whole.
+      const chart = await heavy(request, scenario, () =>
+        analysisInPool({ kind: 'phasing', request: { ...body, ...(scenario ? { scenario } : {}) }, network }, scenario?.timeLimitMs ?? maxSolveMs, clientGoneSignal(reply.raw)),
+      );
+      return chart as z.infer<typeof Report>;
     },
   );
 
@@ -310,10 +347,10 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
         response: { 200: Report, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const scenario = capped(request.body.scenario);
-      check(scenario);
-      return { ...(await contracts(scenario, networkOf(scenario))) };
+      const report = await heavy(request, scenario, () => analysisInPool({ kind: 'contracts', scenario, network: networkOf(scenario) }, scenario.timeLimitMs, clientGoneSignal(reply.raw)));
+      return { ...(report as object) } as z.infer<typeof Report>;
     },
   );
 }

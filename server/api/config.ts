@@ -6,7 +6,8 @@
  * PostgreSQL store instead of SQLite), DATABASE_POOL_SIZE (10), API_KEYS ("planner:<key>,viewer:<key>"),
  * API_KEYS_FILE (JSON, see parseApiKeysFile), PUBLIC_READ (true when unset and no keys are configured),
  * CORS_ORIGINS (comma list or *), SOLVE_RATE_LIMIT (solves per minute per key, 30; 0 = off),
- * MAX_SOLVE_MS (60000), LOG_LEVEL (info), SHUTDOWN_TIMEOUT_MS (30000).
+ * MAX_SOLVE_MS (60000), MAX_MODEL_VARIABLES (250000), QUEUE_PER_KEY (4), QUEUE_TOTAL (16),
+ * CPU_THREADS (min(2, cores); read by server/pool/pool.ts), LOG_LEVEL (info), SHUTDOWN_TIMEOUT_MS (30000).
  */
 import { readFileSync } from 'node:fs';
 import { parseApiKeysEnv, parseApiKeysFile, type ApiKeyEntry } from './plugins/auth.ts';
@@ -25,6 +26,8 @@ export interface ServiceConfig {
   readonly corsOrigins: string[];
   readonly rateLimit: RateLimit | false;
   readonly maxSolveMs: number;
+  readonly maxModelVariables: number;
+  readonly queueLimits: { readonly perKey: number; readonly total: number };
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
   /** Where the key created on first start is written for the local user (mode 0600). */
@@ -52,6 +55,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
       .filter((s) => s !== ''),
     rateLimit: solvesPerMinute === 0 ? false : { max: solvesPerMinute, timeWindowMs: 60_000 },
     maxSolveMs: envNumber(env, 'MAX_SOLVE_MS', 10, 600_000) ?? 60_000,
+    maxModelVariables: envNumber(env, 'MAX_MODEL_VARIABLES', 100, 10_000_000) ?? 250_000,
+    queueLimits: { perKey: envNumber(env, 'QUEUE_PER_KEY', 1, 10_000) ?? 4, total: envNumber(env, 'QUEUE_TOTAL', 1, 100_000) ?? 16 },
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     shutdownTimeoutMs: envNumber(env, 'SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
     plannerKeyFile: env.PLANNER_KEY_FILE?.trim() || 'var/planner-key.txt',

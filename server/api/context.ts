@@ -3,6 +3,8 @@ import type { FastifyContextConfig } from 'fastify';
 import type { Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelServices } from './solve.ts';
+import type { Admission } from './admission.ts';
+import type { RunResponses } from './run-responses.ts';
 
 export interface RateLimit {
   /** Requests per window per API key (per address for anonymous callers). */
@@ -17,13 +19,20 @@ export interface ApiContext {
   readonly maxSolveMs: number;
   /** Limit on the routes that solve; false = none. */
   readonly solveRateLimit: RateLimit | false;
+  /** The solve budget and the bounded queue every solving route goes through. */
+  readonly admission: Admission;
+  /** Largest model (variables) the service builds; larger is 422 before anything is built. */
+  readonly maxModelVariables: number;
+  /** Stored runs' responses, serialised once with their ETags. */
+  readonly runResponses: RunResponses;
 }
 
-/** Route config for a solving route: the rate limit, when there is one. */
-export function solveRouteConfig(ctx: ApiContext): FastifyContextConfig {
-  return ctx.solveRateLimit === false
-    ? {}
-    : { rateLimit: { max: ctx.solveRateLimit.max, timeWindow: ctx.solveRateLimit.timeWindowMs } };
+/**
+ * Route config for a solving route. The solve budget is one per caller across every solving route
+ * (server/api/admission.ts), taken in the handler once the body is valid, so nothing here.
+ */
+export function solveRouteConfig(_ctx: ApiContext): FastifyContextConfig {
+  return {};
 }
 
 /** Security requirement for the OpenAPI document. */

@@ -19,12 +19,18 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   /** The body parses but cannot be a model: unknown ids, unreachable markets, too large. All problems listed. */
   unprocessable_model: 422,
+  /** An analysis answered in the request did not finish within its time limit (its work was stopped). */
+  time_limit: 422,
   /** The `Idempotency-Key` was already used for a different request. */
   idempotency_key_reused: 422,
   /** `PUT` / `DELETE` of a scenario without `If-Match`. */
   precondition_required: 428,
   rate_limited: 429,
+  /** The client closed the connection before the answer: its work was stopped (nobody reads this). */
+  client_closed_request: 499,
   internal: 500,
+  /** Too much heavy work running or waiting (for this caller, or in all): retry after Retry-After. */
+  overloaded: 503,
   /** The server is shutting down. */
   unavailable: 503,
   /** The database cannot be reached right now (restarting, network); retry shortly. */

@@ -103,6 +103,16 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/** `?flows=false`: the lighter plan, without the flows' GeoJSON (the same figures otherwise). */
+export const FlowsQuery = z
+  .object({
+    flows: z
+      .enum(['true', 'false'])
+      .default('true')
+      .meta({ description: '`false` leaves out the flows GeoJSON (a third of a plan); every figure is the same' }),
+  })
+  .strict();
+
 export const PageQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -3,8 +3,12 @@
  * check it (422 with every problem), cap the time limit, solve. Outcomes (infeasible, unbounded,
  * timed out) come back as plans with their status; only an unusable model is an error.
  */
+import type { FastifyRequest } from 'fastify';
 import type { Network, Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
+import { estimateModelSize } from '../core/size.ts';
+import { serialisedPlan } from '../core/optimise.ts';
+import { admitted, type Admission } from './admission.ts';
 import { ApiError, type Problem } from './errors.ts';
 
 /** The model's entry points, injectable so tests can stand in a slow or failing solver. */
@@ -12,7 +16,8 @@ export interface ModelServices {
   optimise(
     scenario: Scenario,
     network: Network,
-    options?: { engine?: 'auto' | 'jsLpSolver' | 'highs'; signal?: AbortSignal },
+    /** `serialise`: also validate and serialise the plan off the event loop (see `serialisedPlan`). */
+    options?: { engine?: 'auto' | 'jsLpSolver' | 'highs'; signal?: AbortSignal; serialise?: boolean; flows?: boolean },
   ): Promise<Plan>;
   checkScenario(scenario: Scenario, network: Network): Problem[];
   loadDefaultNetwork(): Network;
@@ -39,11 +44,46 @@ export interface SolveOptions {
   readonly maxSolveMs: number;
   /** Aborted when the client goes away. */
   readonly signal?: AbortSignal;
+  /** The solve budget and queue, and the request they are taken for. */
+  readonly admission: Admission;
+  readonly request: FastifyRequest;
+  /** Largest model (variables) the service builds. */
+  readonly maxModelVariables: number;
+  /** false: the lighter plan, without the flows' GeoJSON. Default true. */
+  readonly flows?: boolean;
 }
 
-/** Throws `unprocessable_model` (422) listing every problem; otherwise returns the plan. */
+/** 422 when the model would be over the cap: counted from the body, before anything is built. */
+export function refuseOversized(scenario: Scenario, network: Network, maxVariables: number): void {
+  const size = estimateModelSize(scenario, network, maxVariables);
+  if (!size.overCap) return;
+  const message = `The model would have more than ${maxVariables.toLocaleString('en-US')} variables (the service's limit): fewer markets, legs or periods`;
+  throw new ApiError('unprocessable_model', message, [{ path: scenario.network ? ['network'] : ['horizon'], message }]);
+}
+
+/** The plan, and its JSON text when the model could serialise it off the event loop. */
+export interface SolvedPlan {
+  readonly plan: Plan;
+  readonly json: string | null;
+}
+
+/**
+ * Throws `unprocessable_model` (422) listing every problem or for a model over the size cap, 429 past
+ * the caller's solve budget, 503 when the queue is full; otherwise returns the plan.
+ */
 export async function solveScenario(model: ModelServices, scenario: Scenario, options: SolveOptions): Promise<Plan> {
+  return (await solveScenarioWithJson(model, scenario, options)).plan;
+}
+
+export async function solveScenarioWithJson(model: ModelServices, scenario: Scenario, options: SolveOptions): Promise<SolvedPlan> {
   const network = scenario.network ?? options.defaultNetwork;
+  return admitted(options.admission, options.request, async () => {
+    refuseOversized(scenario, network, options.maxModelVariables);
+    return solveChecked(model, scenario, network, options);
+  });
+}
+
+async function solveChecked(model: ModelServices, scenario: Scenario, network: Network, options: SolveOptions): Promise<SolvedPlan> {
   const problems = model.checkScenario(scenario, network);
   if (problems.length > 0) {
     throw new ApiError(
@@ -53,7 +93,13 @@ export async function solveScenario(model: ModelServices, scenario: Scenario, op
     );
   }
   const timeLimitMs = Math.min(scenario.timeLimitMs, options.maxSolveMs);
-  return model.optimise({ ...scenario, timeLimitMs }, network, { engine: scenario.engine, signal: options.signal });
+  const capped = { ...scenario, timeLimitMs };
+  const flows = options.flows ?? true;
+  const plan = await model.optimise(capped, network, { engine: scenario.engine, signal: options.signal, serialise: true, flows });
+  const json = serialisedPlan(plan);
+  // A model that knows nothing of `flows` (a stand-in) gets its flows left out here.
+  if (json === null && !flows) return { plan: { ...plan, flows: { type: 'FeatureCollection', features: [] } }, json: null };
+  return { plan, json };
 }
 
 /** An AbortSignal that fires when the client closes the connection before the answer is sent. */

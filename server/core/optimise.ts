@@ -1,26 +1,78 @@
 /**
- * The server's optimiser: the shared pipeline with engines running in worker threads
- * (off the event loop, with a time limit). Never throws for model outcomes.
+ * The server's optimiser: the shared pipeline (check, model, solve, plan, the rule's second solve,
+ * the diagnosis) run whole in the CPU pool, off the event loop. Never throws for model outcomes.
+ *
+ * Time: the scenario's `timeLimitMs` bounds the whole run, queue included. Each solve is given what
+ * is left of it; should the run still be busy `HARD_STOP_GRACE_MS` after the limit (a model build
+ * that is too slow, an engine that ignores its limit), its thread is stopped and the plan comes back
+ * `timedout`. An aborted `signal` (the client went away) stops the work and rejects with an
+ * AbortError (TaskAbortedError).
  */
 import { createHash } from 'node:crypto';
-import { solveModel } from '../solver/solve.ts';
+import { isPoolThread } from '../pool/context.ts';
+import { runTask, TaskTimeoutError } from '../pool/pool.ts';
+import type { PlanTask } from '../pool/tasks.ts';
+import { solveModelInProcess } from '../solver/inProcess.ts';
 import type { Plan } from './plan-schema.ts';
-import { MODEL_VERSION, runPipeline, type PipelineOptions } from './pipeline.ts';
+import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './pipeline.ts';
 import type { Network, Scenario } from './schema.ts';
 
 export { MODEL_VERSION };
 
-export interface OptimiseOptions extends Omit<PipelineOptions, 'now'> {
-  /** Solve in this thread instead of a worker (benchmarks, tests of the pipeline itself). */
+/** How long past its time limit a run may go before its thread is stopped. */
+export const HARD_STOP_GRACE_MS = 500;
+
+export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'> {
+  /** Run in this thread instead of the pool (benchmarks, tests of the pipeline itself). */
   readonly inProcess?: boolean;
+  /** Stops the work (the client went away, the job was cancelled). */
+  readonly signal?: AbortSignal;
+  /** Validate and serialise the plan in the pool thread too; `serialisedPlan(plan)` gives the text. */
+  readonly serialise?: boolean;
+  /** false: the lighter plan, without the flows' GeoJSON (every figure the same). Default true. */
+  readonly flows?: boolean;
 }
 
+const texts = new WeakMap<Plan, string>();
+
+/** The JSON text of a plan `optimise` serialised off the event loop (`serialise: true`); null otherwise. */
+export function serialisedPlan(plan: Plan): string | null {
+  return texts.get(plan) ?? null;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 export async function optimise(scenario: Scenario, network: Network, options: OptimiseOptions = {}): Promise<Plan> {
-  const solve = options.inProcess
-    ? (await import('../solver/inProcess.ts')).solveModelInProcess
-    : solveModel;
-  return runPipeline(scenario, network, (model, request) => solve(model, request), {
-    ...options,
-    sha256: (text) => createHash('sha256').update(text).digest('hex'),
-  });
+  const { plan, json } = await optimiseWithJson(scenario, network, options, options.serialise ?? false);
+  if (json !== null) texts.set(plan, json);
+  return plan;
+}
+
+/**
+ * The plan and, when `json` is asked for, its JSON text, serialised in the pool thread (the event
+ * loop sends it as it is).
+ */
+export async function optimiseWithJson(
+  scenario: Scenario,
+  network: Network,
+  options: OptimiseOptions = {},
+  json = true,
+): Promise<{ plan: Plan; json: string | null }> {
+  const { inProcess, signal, serialise: _, flows = true, ...pipelineOptions } = options;
+  const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
+  if (inProcess || isPoolThread()) {
+    const full = await runPipeline(scenario, network, (model, request) => solveModelInProcess(model, request), { ...pipelineOptions, sha256 });
+    const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
+    return { plan, json: json ? JSON.stringify(plan) : null };
+  }
+  const started = performance.now();
+  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows };
+  try {
+    return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
+  } catch (e) {
+    // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
+    if (!(e instanceof TaskTimeoutError)) throw e;
+    const plan = stoppedPlan(scenario, network, 'timedout', `The run reached its time limit of ${limitMs} ms and was stopped.`, performance.now() - started, sha256);
+    return { plan, json: json ? JSON.stringify(plan) : null };
+  }
 }

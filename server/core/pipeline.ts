@@ -95,28 +95,8 @@ export async function runPipeline(
   const hashInputs = (engineName: string, engineVersion: string) =>
     sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: engineName, engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
 
-  const empty = (status: Plan['status'], message: string, solver: Plan['solver']): Plan => ({
-    modelVersion: MODEL_VERSION,
-    scenarioName: scenario.name,
-    status,
-    message,
-    objective: scenario.objective,
-    objectiveValue: null,
-    horizon,
-    phase: scenario.phase,
-    kpis: null,
-    markets: [],
-    legs: [],
-    nodes: [],
-    plants: [],
-    flows: { type: 'FeatureCollection', features: [] },
-    binding: [],
-    policyCost: null,
-    infeasibility: null,
-    why: [message],
-    solver,
-    inputsHash: hashInputs(solver.engine, solver.engineVersion),
-  });
+  const empty = (status: Plan['status'], message: string, solver: Plan['solver']): Plan =>
+    planWithoutSolution(scenario, horizon, status, message, solver, hashInputs(solver.engine, solver.engineVersion));
 
   const problems = checkScenario(scenario, network);
   if (problems.length > 0) {
@@ -189,6 +169,58 @@ export async function runPipeline(
   };
   plan.solver.totalMs = round2(now() - started);
   return plan;
+}
+
+function planWithoutSolution(
+  scenario: Scenario,
+  horizon: Plan['horizon'],
+  status: Plan['status'],
+  message: string,
+  solver: Plan['solver'],
+  inputsHash: string,
+): Plan {
+  return {
+    modelVersion: MODEL_VERSION,
+    scenarioName: scenario.name,
+    status,
+    message,
+    objective: scenario.objective,
+    objectiveValue: null,
+    horizon,
+    phase: scenario.phase,
+    kpis: null,
+    markets: [],
+    legs: [],
+    nodes: [],
+    plants: [],
+    flows: { type: 'FeatureCollection', features: [] },
+    binding: [],
+    policyCost: null,
+    infeasibility: null,
+    why: [message],
+    solver,
+    inputsHash,
+  };
+}
+
+/**
+ * The plan of a run stopped from outside the pipeline (its time limit reached while the model was
+ * built or solved, a failed thread): the status and a message, no solution. Cheap: no model is built.
+ */
+export function stoppedPlan(
+  scenario: Scenario,
+  baseNetwork: Network,
+  status: 'timedout' | 'error',
+  message: string,
+  totalMs: number,
+  sha256: (text: string) => string = sha256Hex,
+): Plan {
+  const network = networkForScenario(scenario, baseNetwork);
+  const periods = periodsOf(scenario.horizon, scenario.phase);
+  const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
+  const solver: Plan['solver'] = { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: round2(totalMs) };
+  const inputsHash = sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: solver.engine, engineVersion: solver.engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
+  return planWithoutSolution(scenario, horizon, status, message, solver, inputsHash);
 }
 
 function withoutSources(network: Network): unknown {

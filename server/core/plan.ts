@@ -178,7 +178,7 @@ export function readSolution(
     const duty =
       tonnes > EPS_TONNES ? (gross - net) / tonnes : clearing ? ourDutyUsdPerTonne(network, market, firstYear) : dutyPaidUsdPerTonne(price, market);
     const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
-    const routes = decomposeRoutes(market.id, network, legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
+    const routes = decomposeRoutes(market.id, network, index.legsForMarket.get(market.id) ?? [], legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
     const gap =
       tonnes > EPS_TONNES || clearing ? null : priceGap(market, network, scenario, built, result, demand > 0);
     return {
@@ -221,10 +221,10 @@ export function readSolution(
       tonnesByPeriod: byPeriod.map((x) => round(x)),
     };
   });
+  const legsInto = new Map<string, Leg[]>();
+  for (const l of network.legs) (legsInto.get(l.to) ?? legsInto.set(l.to, []).get(l.to)!).push(l);
   const nodes: CapacityUse[] = network.nodes.map((node) => {
-    const byPeriod = periods.map((t) =>
-      sum(network.legs.filter((l) => l.to === node.id).map((l) => legTonnes.get(l.id)![t.index])),
-    );
+    const byPeriod = periods.map((t) => sum((legsInto.get(node.id) ?? []).map((l) => legTonnes.get(l.id)![t.index])));
     const tonnes = sum(byPeriod);
     const caps = periods.map((t) => periodCapacityTonnes(node.throughputTonnesPerYear, node.closedMonths, t));
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
@@ -408,6 +408,9 @@ function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network
   return Number.isFinite(cost) ? cost : NaN;
 }
 
+/** Row positions by name, built once per model (priceGap runs once per unserved market). */
+const rowIndexes = new WeakMap<LpModel, Map<string, number>>();
+
 /**
  * A lower bound on how much the market's prices must rise before serving it pays (USD/t added to
  * every tier's delivered price). The pipeline turns it into the true threshold by re-solving
@@ -428,7 +431,8 @@ function priceGap(
 ): number | null {
   const duals = result.sensitivity?.rowDuals;
   if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
-  const rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]));
+  let rowIndex = rowIndexes.get(built.model);
+  if (!rowIndex) rowIndexes.set(built.model, (rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]))));
   const dual = (name: string) => {
     const i = rowIndex.get(name);
     return i === undefined ? 0 : duals[i];
@@ -484,13 +488,15 @@ function priceGap(
 function decomposeRoutes(
   marketId: string,
   network: Network,
+  /** The legs that may carry the market's cement (the only ones with its tonnes), in network order. */
+  marketLegs: readonly Leg[],
   legMarketTonnes: Map<string, Map<string, number>>,
   unitCost: Map<string, number>,
   nameOf: (id: string) => string,
 ): RouteSummary[] {
   const remaining = new Map<string, number>();
   const byFrom = new Map<string, Leg[]>();
-  for (const leg of network.legs) {
+  for (const leg of marketLegs) {
     const x = legMarketTonnes.get(leg.id)?.get(marketId) ?? 0;
     if (x <= EPS_TONNES) continue;
     remaining.set(leg.id, x);

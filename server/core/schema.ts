@@ -21,6 +21,21 @@ export const Id = z
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const nonNegative = () => finite().min(0, 'must be ≥ 0');
+/**
+ * Sane bounds per unit, so a finite but absurd figure (1e308 t) is refused with its path rather
+ * than overflowing a plan: tonnes (per year, per lot, in stock) up to 1e9 t, prices and per-tonne
+ * costs up to 100,000 USD/t, yearly amounts up to 1e12 USD, distances up to 50,000 km.
+ */
+export const MAX_TONNES = 1e9;
+export const MAX_USD_PER_TONNE = 1e5;
+export const MAX_USD = 1e12;
+export const MAX_KM = 5e4;
+const tonnes = () => nonNegative().max(MAX_TONNES, `must be ≤ ${MAX_TONNES.toExponential()} t`);
+const usdPerTonne = () => nonNegative().max(MAX_USD_PER_TONNE, `must be ≤ ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`);
+const usd = () => nonNegative().max(MAX_USD, `must be ≤ ${MAX_USD.toExponential()} USD`);
+const km = () => nonNegative().max(MAX_KM, `must be ≤ ${MAX_KM.toLocaleString('en-US')} km`);
+/** USD or kg CO2 per tonne-km. */
+const perTonneKm = () => nonNegative().max(100, 'must be ≤ 100 per tonne-km');
 export const Longitude = finite().min(-180).max(180);
 export const Latitude = finite().min(-90).max(90);
 /** Month numbers 1..12 (January = 1). */
@@ -43,20 +58,20 @@ export const Plant = z.object({
   lng: Longitude,
   lat: Latitude,
   /** Nameplate capacity per phase: index 0 = phase 1, index 1 = phase 2. */
-  capacityTonnesPerYearByPhase: z.array(nonNegative()).min(1).max(10),
+  capacityTonnesPerYearByPhase: z.array(tonnes()).min(1).max(10),
   /** Cash cost of making one tonne of cement. */
-  variableCostUsdPerTonne: nonNegative(),
+  variableCostUsdPerTonne: usdPerTonne(),
   /** Fixed cost, reported in the plan but not part of the allocation decision. */
-  fixedCostUsdPerYear: nonNegative().default(0),
+  fixedCostUsdPerYear: usd().default(0),
   /** Fraction of the nominal monthly rate (annual / 12) available in each month (kiln stops, winter). */
   monthlyAvailability: MonthlyFactors.optional(),
   /** Cost of holding one tonne in plant silos for one month (monthly plans). */
-  holdingCostUsdPerTonnePerMonth: nonNegative().default(0),
+  holdingCostUsdPerTonnePerMonth: usdPerTonne().default(0),
   /** Silo capacity for end-of-month stock (monthly plans). */
-  stockCapacityTonnes: nonNegative().default(0),
+  stockCapacityTonnes: tonnes().default(0),
   /** Bagging line: tonnes a year it can pack and the cost per tonne packed (bagged product form). */
   packing: z
-    .object({ capacityTonnesPerYear: nonNegative(), costUsdPerTonne: nonNegative() })
+    .object({ capacityTonnesPerYear: tonnes(), costUsdPerTonne: usdPerTonne() })
     .strict()
     .optional(),
   sources: Sources.default({}),
@@ -64,9 +79,9 @@ export const Plant = z.object({
 
 export const PriceTier = z.object({
   /** Tonnes per year the market takes at this delivered price. */
-  tonnesPerYear: nonNegative(),
+  tonnesPerYear: tonnes(),
   /** Delivered price (CIF / at the regional depot) for this tier. */
-  priceUsdPerTonne: nonNegative(),
+  priceUsdPerTonne: usdPerTonne(),
   label: z.string().max(200).optional(),
 });
 
@@ -87,7 +102,7 @@ export const Market = z.object({
    */
   dutyUsdPerTonne: nonNegative().max(10000).default(0),
   /** A volume the plan must deliver (contracted). */
-  minTonnesPerYear: nonNegative().default(0),
+  minTonnesPerYear: tonnes().default(0),
   /** Monthly demand factors (average 1) for monthly plans. */
   seasonality: MonthlyFactors.optional(),
   /** Earliest plant phase in which this market may be served (phased exports). */
@@ -95,8 +110,8 @@ export const Market = z.object({
   /** Mixed-integer contract option: minimum volume once opened and a fixed cost of opening. */
   contract: z
     .object({
-      minTonnesPerYear: nonNegative(),
-      fixedCostUsdPerYear: nonNegative().default(0),
+      minTonnesPerYear: tonnes(),
+      fixedCostUsdPerYear: usd().default(0),
     })
     .optional(),
   /** Demand growth per year for multi-year plans. */
@@ -117,8 +132,8 @@ export const TransitNode = z.object({
   lng: Longitude,
   lat: Latitude,
   /** Throughput cap for cement through this node; omitted = unlimited. */
-  throughputTonnesPerYear: nonNegative().optional(),
-  handlingUsdPerTonne: nonNegative().default(0),
+  throughputTonnesPerYear: tonnes().optional(),
+  handlingUsdPerTonne: usdPerTonne().default(0),
   /** Months (1..12) in which the node handles nothing (northern-Caspian ice). */
   closedMonths: z.array(MonthNumber).max(12).default([]),
   sources: Sources.default({}),
@@ -134,16 +149,16 @@ export const Leg = z.object({
   mode: Mode,
   geometry: LineString,
   /** Route length; computed from the geometry with Turf when omitted. */
-  distanceKm: nonNegative().optional(),
+  distanceKm: km().optional(),
   /** Per-tonne fixed part of the freight (loading, terminal, canal dues). */
-  fixedUsdPerTonne: nonNegative().default(0),
-  usdPerTonneKm: nonNegative(),
+  fixedUsdPerTonne: usdPerTonne().default(0),
+  usdPerTonneKm: perTonneKm(),
   /** Capacity available to this plant's cement; omitted = unlimited. */
-  capacityTonnesPerYear: nonNegative().optional(),
+  capacityTonnesPerYear: tonnes().optional(),
   closedMonths: z.array(MonthNumber).max(12).default([]),
-  co2KgPerTonneKm: nonNegative(),
+  co2KgPerTonneKm: perTonneKm(),
   /** Sea shipments come in whole lots of this size (mixed-integer option). */
-  lotTonnes: nonNegative().optional(),
+  lotTonnes: tonnes().optional(),
   /** Rail legs: the railway whose tariff applies (scenarios scale tariffs per railway). */
   railway: Railway.optional(),
   /**
@@ -151,7 +166,7 @@ export const Leg = z.object({
    * fixedUsdPerTonne + voyageUsd / loadTonnes (instead of the per tonne-km rate), so a lighter load
    * (low Caspian water) raises it.
    */
-  vessel: z.object({ loadTonnes: finite().gt(0), voyageUsd: nonNegative() }).strict().optional(),
+  vessel: z.object({ loadTonnes: finite().gt(0), voyageUsd: nonNegative().max(1e9) }).strict().optional(),
   sources: Sources.default({}),
 });
 
@@ -159,7 +174,7 @@ export const Network = z.object({
   name: z.string().min(1).max(200),
   version: z.string().min(1).max(50),
   currency: z.literal('USD').default('USD'),
-  fxKztPerUsd: nonNegative().default(510),
+  fxKztPerUsd: nonNegative().max(100000).default(510),
   plants: z.array(Plant).min(1).max(50),
   markets: z.array(Market).min(1).max(2000),
   nodes: z.array(TransitNode).max(2000).default([]),
@@ -209,14 +224,14 @@ export const Policy = z.object({
   domesticShare: finite().min(0).max(1).default(0.5),
   basis: Basis.default('sales'),
   /** Cap on export tonnes per year (phased exports); omitted = no cap. */
-  exportCapTonnesPerYear: nonNegative().optional(),
+  exportCapTonnesPerYear: tonnes().optional(),
   /**
    * Caps on cement imported into a country from every other country (a Russian import quota),
    * t/yr. In the market-clearing mode they bind competitors' imports and ours; in the price-taker
    * mode, ours.
    */
   importCaps: z
-    .array(z.object({ country: z.string().length(2), tonnesPerYear: nonNegative() }).strict())
+    .array(z.object({ country: z.string().length(2), tonnesPerYear: tonnes() }).strict())
     .max(50)
     .default([]),
 });
@@ -236,10 +251,10 @@ export const EngineChoice = z.enum(['auto', 'jsLpSolver', 'highs']);
 // `null` removes an optional figure (an unlimited capacity, no lots, no contract, no profile).
 const LegOverride = z
   .object({
-    capacityTonnesPerYear: nonNegative().nullable(),
+    capacityTonnesPerYear: tonnes().nullable(),
     closedMonths: z.array(MonthNumber).max(12),
-    usdPerTonneKm: nonNegative().max(100),
-    fixedUsdPerTonne: nonNegative().max(10000),
+    usdPerTonneKm: perTonneKm(),
+    fixedUsdPerTonne: usdPerTonne(),
     /** Replaces the leg's distance (from the data or from its geometry). */
     distanceKm: nonNegative().max(50000),
     co2KgPerTonneKm: nonNegative().max(10),
@@ -253,9 +268,9 @@ const LegOverride = z
 const NodeOverride = z
   .object({
     kind: NodeKind,
-    throughputTonnesPerYear: nonNegative().nullable(),
+    throughputTonnesPerYear: tonnes().nullable(),
     closedMonths: z.array(MonthNumber).max(12),
-    handlingUsdPerTonne: nonNegative().max(10000),
+    handlingUsdPerTonne: usdPerTonne(),
   })
   .partial()
   .strict();
@@ -271,7 +286,7 @@ const MarketOverride = z
     demandMultiplier: nonNegative().max(100),
     dutyPct: nonNegative().max(1000),
     dutyUsdPerTonne: nonNegative().max(10000),
-    minTonnesPerYear: nonNegative(),
+    minTonnesPerYear: tonnes(),
     openFromPhase: z.number().int().min(1).max(10),
     seasonality: MonthlyFactors.nullable(),
     growthPctPerYear: finite().min(-100).max(100),
@@ -284,8 +299,8 @@ const MarketOverride = z
   .strict();
 const PlantOverride = z
   .object({
-    capacityTonnesPerYearByPhase: z.array(nonNegative()).min(1).max(10),
-    variableCostUsdPerTonne: nonNegative().max(10000),
+    capacityTonnesPerYearByPhase: z.array(tonnes()).min(1).max(10),
+    variableCostUsdPerTonne: usdPerTonne(),
     fixedCostUsdPerYear: nonNegative().max(1e12),
     monthlyAvailability: MonthlyFactors,
     holdingCostUsdPerTonnePerMonth: nonNegative().max(10000),

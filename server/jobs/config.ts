@@ -13,7 +13,8 @@
  *   JOB_POLL_INTERVAL_SECONDS (0.5)      how often an idle worker asks for a chunk
  *   JOB_CHUNK_DRAWS, JOB_CHUNK_POINTS    chunk sizes (default: about 64 Monte Carlo / 100 sweep chunks a job)
  *   JOB_EVENTS_POLL_MS (500)             how often the events stream re-reads a running job
- *   JOB_MAX_RUNNING (4 in process, 16 with PostgreSQL) jobs running at once; more are refused (429)
+ *   JOB_MAX_RUNNING (4 in process, 16 with PostgreSQL) jobs running at once; more are refused (503, Retry-After)
+ *   JOB_MAX_MINUTES (15)                 in process: a job still running this long is stopped and fails
  */
 import { availableParallelism } from 'node:os';
 import { envBoolean, envNumber } from '../env.ts';
@@ -31,6 +32,8 @@ export interface JobsConfig {
   readonly maxRunning: number | undefined;
   /** In-process queue only (pg-boss keeps finished jobs 1 h). */
   readonly keepDays: number;
+  /** In-process queue only: a job's time cap. */
+  readonly maxJobMinutes: number;
 }
 
 export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsConfig {
@@ -46,5 +49,6 @@ export function jobsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): JobsCon
     eventPollMs: envNumber(env, 'JOB_EVENTS_POLL_MS', 20, 60_000) ?? 500,
     maxRunning: envNumber(env, 'JOB_MAX_RUNNING', 1, 10_000),
     keepDays: envNumber(env, 'JOB_KEEP_DAYS', 0.001, 3650, false) ?? 7,
+    maxJobMinutes: envNumber(env, 'JOB_MAX_MINUTES', 0.01, 24 * 60, false) ?? 15,
   };
 }

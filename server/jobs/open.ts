@@ -25,8 +25,9 @@ export function pgBossOptions(databaseUrl: string, config: JobsConfig, log?: Que
 
 export async function openJobQueue(databaseUrl: string | null, config: JobsConfig, log?: QueueLogger, records?: JobRecords | null): Promise<JobQueue> {
   if (!databaseUrl) {
-    if (!records) return new InProcessQueue({ maxRunning: config.maxRunning });
-    return new InProcessQueue({ maxRunning: config.maxRunning, records, keepMs: config.keepDays * 24 * 3600_000 });
+    const maxJobMs = config.maxJobMinutes * 60_000;
+    if (!records) return new InProcessQueue({ maxRunning: config.maxRunning, maxJobMs });
+    return new InProcessQueue({ maxRunning: config.maxRunning, maxJobMs, records, keepMs: config.keepDays * 24 * 3600_000 });
   }
   return PgBossQueue.open(pgBossOptions(databaseUrl, config, log));
 }

@@ -4,7 +4,7 @@
  * and power loss. better-sqlite3 is synchronous; each call is a short indexed statement.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Scenario } from '../core/schema.ts';
@@ -69,9 +69,22 @@ export interface SqliteStoreOptions {
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
+  const onDisk = options.path !== ':memory:' && options.path !== '';
+  if (onDisk) {
+    mkdirSync(dirname(options.path), { recursive: true });
+    // The file holds key hashes and every plan: readable by its owner only, from its creation on.
+    if (!existsSync(options.path)) closeSync(openSync(options.path, 'a', 0o600));
+    chmodSync(options.path, 0o600);
+  }
+  const previous = process.umask(0o077);
+  let db: Database.Database;
+  try {
+    // The -wal and -shm files SQLite creates next to it get the same mode.
+    db = new Database(options.path);
+    db.pragma('journal_mode = WAL');
+  } finally {
+    process.umask(previous);
+  }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

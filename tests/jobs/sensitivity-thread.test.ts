@@ -1,11 +1,10 @@
 /**
- * Sensitivity runs in a worker thread: while it solves, the event loop stays free and /health
+ * Sensitivity runs in the CPU pool: while it solves, the event loop stays free and /health
  * answers at once (on the request thread, one report holds every probe up for its 0.15–0.4 s); the report is the one `sensitivity` gives in this thread.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sensitivity } from '../../server/analysis/sensitivity.ts';
-import { shutdownSensitivityThreads } from '../../server/analysis/sensitivity-pool.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { defaultNetwork } from '../analysis/helpers.ts';
@@ -19,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
-  await shutdownSensitivityThreads();
   await shutdownSolverPool();
 });
 

@@ -44,6 +44,9 @@ const CONTEXT_MESSAGES: Record<string, string> = {
 /** Maps any thrown value to the API error it stands for; null = unexpected (a 500). */
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new ApiError('client_closed_request', 'The client closed the connection; its work was stopped');
+  }
   if (isStoreUnavailable(error)) {
     return new ApiError('store_unavailable', 'The database is not reachable right now; retry shortly', undefined, { 'retry-after': '1' });
   }
@@ -113,7 +116,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(reply, apiError);
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendError(reply, new ApiError('internal', 'Something went wrong on our side; the request id identifies it in the logs'));
+    return sendError(reply, new ApiError('internal', `Something went wrong on our side; request id ${request.id} identifies it in the logs`, { requestId: request.id }));
   });
 
   app.setNotFoundHandler((request, reply) => {

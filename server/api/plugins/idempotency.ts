@@ -1,10 +1,10 @@
 /**
  * `Idempotency-Key` on POSTs (for contract systems that retry). The first request with a key runs
  * and, when it succeeds (2xx), its response is stored for `ttlMs`; a repeat with the same key and
- * the same request (method, route, path parameters and validated body) gets the stored response
+ * the same request (method, route, path parameters, query and validated body) gets the stored response
  * with `Idempotent-Replayed: true`. The same key for a different request is a 422; a repeat while
  * the first is still running is a 409. Failed requests are not stored: retry with the same key.
- * Keys are scoped by API key, so two clients cannot collide.
+ * Keys are scoped by caller (API key, or address when anonymous), so two clients cannot collide.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -41,10 +41,13 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     if (key === undefined || !KEY_PATTERN.test(key)) {
       throw new ApiError('invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
-    const scope = request.principal?.keyId ?? 'anonymous';
+    // Per caller: an API key, or an anonymous caller's address (anonymous callers never share a scope).
+    const p = request.principal;
+    const scope = p && p.role !== 'anonymous' ? p.keyId : `anonymous:${request.ip}`;
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.routeOptions.url ?? request.url}\n`)
       .update(`${JSON.stringify(request.params ?? {})}\n`)
+      .update(`${JSON.stringify(request.query ?? {})}\n`)
       .update(JSON.stringify(request.body ?? null) ?? '')
       .digest('hex');
     const claim = await store.claimIdempotencyKey(scope, key, fingerprint, { ttlMs, staleAfterMs });

@@ -1,12 +1,11 @@
 /** Near-optimal alternatives: the room sales has to negotiate within a tolerance of the best margin. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { nearOptimalAlternatives } from '../../../../analysis/alternatives.ts';
-import { ScenarioProblemsError } from '../../../../analysis/common.ts';
 import { Scenario } from '../../../../core/schema.ts';
-import { solveModel } from '../../../../solver/solve.ts';
+import { analysisInPool } from '../../../analysis.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
-import { ApiError } from '../../../errors.ts';
+import { clientGoneSignal, refuseOversized } from '../../../solve.ts';
+import { admitted } from '../../../admission.ts';
 import { errorResponses } from '../../../schemas.ts';
 
 const AlternativesRequest = z
@@ -62,21 +61,16 @@ export function alternativesRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: Alternatives, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const scenario = { ...request.body.scenario, timeLimitMs: Math.min(request.body.scenario.timeLimitMs, ctx.maxSolveMs) };
         const network = scenario.network ?? ctx.defaultNetwork;
-        try {
-          return await nearOptimalAlternatives(
-            scenario,
-            network,
-            (model) => solveModel(model, { engine: scenario.engine, timeLimitMs: scenario.timeLimitMs }),
-            { tolerance: request.body.tolerance },
-          );
-        } catch (e) {
-          if (e instanceof ScenarioProblemsError)
-            throw new ApiError('unprocessable_model', 'The scenario cannot be a model', e.problems.map((p) => ({ path: [...p.path], message: p.message })));
-          throw new ApiError('unprocessable_model', e instanceof Error ? e.message : String(e));
-        }
+        // The whole analysis in the pool, bounded by the scenario's time limit.
+        const task = { kind: 'alternatives' as const, scenario, network, tolerance: request.body.tolerance };
+        const report = await admitted(ctx.admission, request, async () => {
+          refuseOversized(scenario, network, ctx.maxModelVariables);
+          return analysisInPool(task, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+        });
+        return report as z.infer<typeof Alternatives>;
       },
     );
   };

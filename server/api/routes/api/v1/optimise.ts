@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Scenario } from '../../../../core/schema.ts';
 import { Plan } from '../../../../core/plan-schema.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
-import { errorResponses, IdempotencyHeaders } from '../../../schemas.ts';
-import { clientGoneSignal, solveScenario } from '../../../solve.ts';
+import { errorResponses, FlowsQuery, IdempotencyHeaders } from '../../../schemas.ts';
+import { clientGoneSignal, solveScenarioWithJson } from '../../../solve.ts';
 
 export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -18,19 +18,28 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['optimise'],
           summary: 'Optimise a scenario (inline network, or the default network when omitted)',
           description:
-            'Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model is 422 with every problem. Accepts `Idempotency-Key`.',
+            'Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model, or whose model would be over the size limit, is 422 with every problem. `?flows=false` leaves out the flows GeoJSON. Accepts `Idempotency-Key`.',
           security: BEARER,
           headers: IdempotencyHeaders,
+          querystring: FlowsQuery,
           body: Scenario,
           response: { 200: Plan, ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) },
         },
       },
-      async (request, reply) =>
-        solveScenario(ctx.model, request.body, {
+      async (request, reply) => {
+        const { plan, json } = await solveScenarioWithJson(ctx.model, request.body, {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
-        }),
+          admission: ctx.admission,
+          request,
+          maxModelVariables: ctx.maxModelVariables,
+          flows: request.query.flows !== 'false',
+        });
+        // Validated and serialised in the pool thread: sent as it is.
+        if (json !== null) return reply.type('application/json; charset=utf-8').send(json as never);
+        return plan;
+      },
     );
   };
 }

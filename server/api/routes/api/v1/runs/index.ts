@@ -5,7 +5,7 @@ import { FlowFeatureCollection } from '../../../../../core/plan-schema.ts';
 import type { RunRecord as StoredRun } from '../../../../../store/store.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
-import { errorResponses, IdParams, RunRecord } from '../../../../schemas.ts';
+import { errorResponses, FlowsQuery, IdParams, RunRecord } from '../../../../schemas.ts';
 import { allocationCsv } from '../../../../views/allocation-csv.ts';
 
 export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -19,19 +19,24 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.get(
       '/runs/:id',
       {
+        // Sent with encodings of its own (run-responses.ts).
+        compress: false,
         schema: {
           tags: ['runs'],
           summary: 'A stored run: scenario as solved, plan, inputs hash',
+          description:
+            'Served pre-serialised with a strong `ETag`: `If-None-Match` with it is a 304. Brotli or gzip on `Accept-Encoding`. `?flows=false` leaves out the flows GeoJSON.',
           security: BEARER,
           params: IdParams,
-          response: { 200: RunRecord, ...errorResponses(401, 403, 404) },
+          querystring: FlowsQuery,
+          response: { 200: RunRecord, 304: z.null().meta({ description: 'Not modified: the ETag matches' }), ...errorResponses(401, 403, 404) },
         },
       },
       async (request, reply) => {
         const run = await load(request.params.id);
         // Runs never change: caches may keep them.
         reply.header('cache-control', 'private, max-age=31536000, immutable');
-        return run;
+        return ctx.runResponses.send(request, reply, ctx.runResponses.of(run, request.query.flows !== 'false'));
       },
     );
 

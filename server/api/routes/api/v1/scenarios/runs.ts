@@ -4,7 +4,8 @@ import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.t
 import { notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
 import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
-import { clientGoneSignal, solveScenario } from '../../../../solve.ts';
+import { clientGoneSignal, solveScenarioWithJson } from '../../../../solve.ts';
+import { Plan } from '../../../../../core/plan-schema.ts';
 import { versionConflict, withCursor } from './index.ts';
 
 export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -31,11 +32,17 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const record = await store.getScenario(request.params.id);
         if (!record) throw notFound('Scenario', request.params.id);
         if (expected !== undefined && expected !== record.version) throw versionConflict(expected, record.version);
-        const plan = await solveScenario(ctx.model, record.scenario, {
+        const { plan, json } = await solveScenarioWithJson(ctx.model, record.scenario, {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
+          admission: ctx.admission,
+          request,
+          maxModelVariables: ctx.maxModelVariables,
         });
+        // Stored only once the plan is known to be valid (serialised in the pool thread, or checked
+        // here): a request that fails stores nothing, so a retry with its Idempotency-Key runs again.
+        if (json === null) Plan.parse(plan);
         const run = await store.createRun({
           scenarioId: record.id,
           scenarioVersion: record.version,
@@ -46,7 +53,8 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           plan,
         });
         reply.code(201).header('location', `/api/v1/runs/${run.id}`).header('etag', etagOf(record.version));
-        return run;
+        // Serialised once and kept: GET /runs/:id answers with the same bytes.
+        return reply.type('application/json; charset=utf-8').send(ctx.runResponses.of(run, true).body.toString('utf8') as never);
       },
     );
 

@@ -1,0 +1,123 @@
+/**
+ * Stored runs served like static files. A run never changes, so its response is serialised once
+ * (validated against the response schema), given a strong ETag (a hash of the bytes), and kept with
+ * its gzip and brotli encodings, made on first demand. `If-None-Match` with the ETag is a 304.
+ * Two variants: the full plan, and the lighter one without the flows' GeoJSON (`?flows=false`),
+ * whose KPIs, markets, legs and every other figure are the same.
+ *
+ * The cache is in memory, bounded by bytes (least recently used out first); a run not in it is
+ * read from the store and serialised again, with the same bytes and so the same ETag.
+ */
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Plan } from '../core/plan-schema.ts';
+import type { RunRecord as StoredRun } from '../store/store.ts';
+import { RunRecord } from './schemas.ts';
+
+export type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Serialised {
+  readonly body: Buffer;
+  readonly etag: string;
+  br?: Buffer;
+  gzip?: Buffer;
+}
+
+/** Responses of this size or more are sent compressed to a client that accepts it. */
+export const COMPRESS_THRESHOLD_BYTES = 1024;
+
+export const NO_FLOWS: Plan['flows'] = { type: 'FeatureCollection', features: [] };
+
+/** The plan without its flows' GeoJSON (the lighter plan): everything else as it is. */
+export function withoutFlows(plan: Plan): Plan {
+  return { ...plan, flows: NO_FLOWS };
+}
+
+export class RunResponses {
+  readonly #maxBytes: number;
+  #bytes = 0;
+  readonly #entries = new Map<string, Serialised>();
+
+  constructor(maxBytes = 64 * 1024 * 1024) {
+    this.#maxBytes = maxBytes;
+  }
+
+  /** The serialised response of `run` (full, or without flows), made and kept on first use. */
+  of(run: StoredRun, flows: boolean): Serialised {
+    const key = `${run.id}|${flows ? 'full' : 'light'}`;
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
+    // Validated and ordered by the response schema, exactly as the route's serialiser would.
+    const record = RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) });
+    const body = Buffer.from(JSON.stringify(record), 'utf8');
+    const entry: Serialised = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+    this.#keep(key, entry);
+    return entry;
+  }
+
+  /** Whether a serialised response for the run is kept (tests). */
+  has(id: string): boolean {
+    return this.#entries.has(`${id}|full`) || this.#entries.has(`${id}|light`);
+  }
+
+  #keep(key: string, entry: Serialised): void {
+    this.#entries.set(key, entry);
+    this.#bytes += entry.body.length;
+    for (const [k, e] of this.#entries) {
+      if (this.#bytes <= this.#maxBytes || this.#entries.size <= 1) break;
+      this.#entries.delete(k);
+      this.#bytes -= e.body.length + (e.br?.length ?? 0) + (e.gzip?.length ?? 0);
+    }
+  }
+
+  /** Sends the serialised response: 304 when the client has it, else the best encoding it accepts. */
+  send(request: FastifyRequest, reply: FastifyReply, entry: Serialised, statusCode = 200): FastifyReply {
+    reply.header('etag', entry.etag).header('vary', 'accept-encoding');
+    if (statusCode === 200 && matches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+    const encoding = entry.body.length >= COMPRESS_THRESHOLD_BYTES ? preferred(request.headers['accept-encoding']) : 'identity';
+    let body = entry.body;
+    if (encoding === 'br') {
+      entry.br ??= this.#grow(brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }));
+      body = entry.br;
+    } else if (encoding === 'gzip') {
+      entry.gzip ??= this.#grow(gzipSync(entry.body, { level: 6 }));
+      body = entry.gzip;
+    }
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.code(statusCode).type('application/json; charset=utf-8').send(body);
+  }
+
+  #grow(b: Buffer): Buffer {
+    this.#bytes += b.length;
+    return b;
+  }
+}
+
+/** `If-None-Match`: a list of entity tags, or `*`; weak tags compare by their opaque part. */
+export function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/** The encoding to send for `Accept-Encoding`: brotli, then gzip, by the client's q-values. */
+export function preferred(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  const q = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    q.set(name!, qp ? Number(qp.slice(2)) || 0 : 1);
+  }
+  const of = (name: string) => q.get(name) ?? q.get('*') ?? 0;
+  if (of('br') > 0 && of('br') >= of('gzip')) return 'br';
+  if (of('gzip') > 0) return 'gzip';
+  return 'identity';
+}

@@ -1,0 +1,120 @@
+/**
+ * The one pool of worker threads (piscina) for all CPU work: plans, solves, analyses,
+ * Monte Carlo draws. The event loop only parses, authorises, queues and serialises.
+ *
+ * A task may carry an AbortSignal (the client went away, the job was cancelled) and a time limit;
+ * either stops it: a queued task is dropped, a running one has its thread terminated (piscina
+ * replaces it). Threads: CPU_THREADS, default min(2, cores).
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { envNumber } from '../env.ts';
+import type { DrawChunkResult, DrawChunkTask, PlanTask, PlanTaskResult, AnalysisTask, AnalysisTaskResult, SolveTask } from './tasks.ts';
+import type { SolveResult } from '../core/lp.ts';
+
+export const POOL_THREADS = envNumber(process.env, 'CPU_THREADS', 1, 64) ?? Math.max(1, Math.min(2, availableParallelism()));
+
+interface Tasks {
+  plan: [PlanTask, PlanTaskResult];
+  solve: [SolveTask, SolveResult];
+  analysis: [AnalysisTask, AnalysisTaskResult];
+  drawChunk: [DrawChunkTask, DrawChunkResult];
+}
+
+let pool: Piscina | null = null;
+
+function thePool(): Piscina {
+  pool ??= new Piscina({
+    filename: new URL('./worker.mjs', import.meta.url).href,
+    // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
+    // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
+    minThreads: POOL_THREADS,
+    maxThreads: POOL_THREADS,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    // Backlog is bounded in front of the pool (server/api/admission.ts, the job queues).
+    maxQueue: 'auto',
+  });
+  return pool;
+}
+
+/** The task ran past its time limit and was stopped. */
+export class TaskTimeoutError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`the work did not finish within ${limitMs} ms and was stopped`);
+    this.name = 'TaskTimeoutError';
+  }
+}
+
+/** The task was cancelled (client gone, job cancelled) before it finished. */
+export class TaskAbortedError extends Error {
+  constructor() {
+    super('the work was cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  /** Stop the task this long after it was queued (its whole time, queue included). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs `name` in the pool. Rejects with TaskAbortedError when `signal` fires first, with
+ * TaskTimeoutError at the time limit, and with the task's own error otherwise.
+ */
+export async function runTask<K extends keyof Tasks>(name: K, task: Tasks[K][0], options: RunOptions = {}): Promise<Tasks[K][1]> {
+  const { signal, timeoutMs } = options;
+  if (signal?.aborted) throw new TaskAbortedError();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    timeoutMs !== undefined && Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, Math.max(0, timeoutMs))
+      : null;
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return (await thePool().run(task, { name, signal: controller.signal })) as Tasks[K][1];
+  } catch (e) {
+    if (timedOut) throw new TaskTimeoutError(timeoutMs!);
+    if (signal?.aborted) throw new TaskAbortedError();
+    throw e;
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Starts the threads and loads the solver in each (a small solve per thread, all at once), so the
+ * first requests do not pay for it. The server calls this before it listens.
+ */
+export async function warmUpPool(): Promise<void> {
+  const model = {
+    name: 'warm-up',
+    sense: 'max' as const,
+    objectiveOffset: 0,
+    variables: [{ name: 'x', lb: 0, ub: 1, cost: 1, kind: 'continuous' as const }],
+    rows: [{ name: 'r', family: 'capacity', terms: [{ v: 0, coef: 1 }], lb: -Infinity, ub: 1, label: 'r' }],
+  };
+  await Promise.all(
+    Array.from({ length: POOL_THREADS }, () => runTask('solve', { model, options: { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true } })),
+  );
+}
+
+/** Tasks waiting for a thread, and threads alive (health, tests). */
+export function poolStats(): { queued: number; threads: number; utilization: number } {
+  if (!pool) return { queued: 0, threads: 0, utilization: 0 };
+  return { queued: pool.queueSize, threads: pool.threads.length, utilization: pool.utilization };
+}
+
+/** Terminates every thread (tests, graceful shutdown). Waiting tasks are rejected. */
+export async function closePool(): Promise<void> {
+  const p = pool;
+  pool = null;
+  if (p) await p.destroy();
+}

@@ -1,0 +1,142 @@
+/**
+ * What the CPU pool's threads do (loaded through worker.mjs): the whole optimisation pipeline
+ * (check, model, solve, plan, the rule's second solve, the diagnosis), a bare solve, the analyses
+ * answered in the request (sensitivity, alternatives, contracts, phasing), and chunks of Monte Carlo
+ * draws. Everything here runs in this thread.
+ */
+import { createHash } from 'node:crypto';
+import type { LpModel, SolveResult } from '../core/lp.ts';
+import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
+import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
+import type { Network, Scenario } from '../core/schema.ts';
+import { AnalysisRefusal, ScenarioProblemsError } from '../analysis/common.ts';
+import { nearOptimalAlternatives } from '../analysis/alternatives.ts';
+import { contracts } from '../analysis/contracts.ts';
+import { phasing, type PhasingRequest } from '../analysis/phasing.ts';
+import type { Problem } from '../core/consistency.ts';
+import { sensitivity as sensitivityReport, type SensitivityOptions } from '../analysis/sensitivity.ts';
+import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
+import { errorMessage, makeStats } from '../solver/common.ts';
+import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
+import { markPoolThread } from './context.ts';
+
+markPoolThread();
+
+export interface PlanTask {
+  readonly scenario: Scenario;
+  readonly network: Network;
+  readonly options: Omit<PipelineOptions, 'now' | 'sha256'>;
+  /** Epoch ms by which every solve of the pipeline must be over (the request's time limit). */
+  readonly deadline: number;
+  /** Also return the plan as JSON text, serialised here rather than on the event loop. */
+  readonly json?: boolean;
+  /** false: leave out the flows' GeoJSON (the lighter plan). */
+  readonly flows?: boolean;
+}
+
+export interface PlanTaskResult {
+  readonly plan: Plan;
+  readonly json: string | null;
+}
+
+export async function plan(task: PlanTask): Promise<PlanTaskResult> {
+  const full = await runPipeline(
+    task.scenario,
+    task.network,
+    (model, request) => {
+      // Each solve gets what is left of the request's time, so the time limit bounds it all.
+      const left = task.deadline - Date.now();
+      if (left <= 0) return Promise.resolve(timedOut(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
+      return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
+    },
+    { ...task.options, sha256: (text) => createHash('sha256').update(text).digest('hex') },
+  );
+  const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
+  if (!task.json) return { plan: result, json: null };
+  // The response's validation and serialisation, here rather than on the event loop. A plan that
+  // breaks its schema (a number that is not finite, ...) is a failure, never a silent null.
+  return { plan: result, json: JSON.stringify(PlanSchema.parse(result)) };
+}
+
+function timedOut(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {
+  return { status: 'timedout', message: 'the request reached its time limit', stats: makeStats(model, engine, 'unknown', 0) };
+}
+
+export interface SolveTask {
+  readonly model: LpModel;
+  readonly options: SolveModelOptions;
+}
+
+export async function solve(task: SolveTask): Promise<SolveResult> {
+  try {
+    return await solveModelInProcess(task.model, task.options);
+  } catch (e) {
+    return { status: 'error', message: `worker failed: ${errorMessage(e)}`, stats: makeStats(task.model, 'highs', 'unknown', 0) };
+  }
+}
+
+export type AnalysisTask =
+  | { readonly kind: 'sensitivity'; readonly scenario: Scenario; readonly network: Network; readonly options: SensitivityOptions }
+  | { readonly kind: 'alternatives'; readonly scenario: Scenario; readonly network: Network; readonly tolerance?: number }
+  | { readonly kind: 'contracts'; readonly scenario: Scenario; readonly network: Network }
+  | { readonly kind: 'phasing'; readonly request: PhasingRequest; readonly network: Network }
+  | { readonly kind: 'fast-model'; readonly scenario: Scenario; readonly network: Network };
+
+/** A report, or why the analysis refused the request (a problem list or a reason); anything else throws. */
+export type AnalysisTaskResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly refusal: string; readonly problems: readonly Problem[] | null };
+
+export async function analysis(task: AnalysisTask): Promise<AnalysisTaskResult> {
+  try {
+    switch (task.kind) {
+      case 'sensitivity':
+        return { ok: true, value: await sensitivityReport(task.scenario, task.network, task.options) };
+      case 'alternatives': {
+        const { scenario } = task;
+        const solveHere = (model: LpModel) => solveModelInProcess(model, { engine: scenario.engine, timeLimitMs: scenario.timeLimitMs });
+        return { ok: true, value: await nearOptimalAlternatives(scenario, task.network, solveHere, { tolerance: task.tolerance }) };
+      }
+      case 'contracts':
+        return { ok: true, value: await contracts(task.scenario, task.network, { solve: solveModelInProcess }) };
+      case 'fast-model':
+        return { ok: true, value: buildFastModel(task.scenario, task.network) };
+      case 'phasing': {
+        const { plan, ...chart } = await phasing(task.request, task.network, { inProcess: true });
+        return { ok: true, value: { ...chart, why: plan.why } };
+      }
+    }
+  } catch (e) {
+    if (e instanceof ScenarioProblemsError) return { ok: false, refusal: e.message, problems: e.problems };
+    if (e instanceof AnalysisRefusal) return { ok: false, refusal: e.message, problems: null };
+    throw e;
+  }
+}
+
+export interface DrawChunkTask {
+  /** Identifies the job's model: a thread keeps the last few it was sent. */
+  readonly jobKey: string;
+  /** Sent when the thread asked for it (`{ missing: true }`). */
+  readonly fast?: FastModel;
+  readonly spec?: DrawSpec;
+  readonly from: number;
+  readonly to: number;
+}
+
+export type DrawChunkResult = { readonly missing: true } | { readonly missing: false; readonly table: DrawTable };
+
+const jobs = new Map<string, { fast: FastModel; spec: DrawSpec }>();
+const KEPT_JOBS = 4;
+
+export async function drawChunk(task: DrawChunkTask): Promise<DrawChunkResult> {
+  if (task.fast && task.spec) {
+    jobs.delete(task.jobKey);
+    jobs.set(task.jobKey, { fast: task.fast, spec: task.spec });
+    while (jobs.size > KEPT_JOBS) jobs.delete(jobs.keys().next().value!);
+  }
+  const job = jobs.get(task.jobKey);
+  if (!job) return { missing: true };
+  const table = emptyTable(task.to - task.from, job.fast.markets.length);
+  await runDraws(job.fast, job.spec, task.from, task.to, table, task.from);
+  return { missing: false, table };
+}

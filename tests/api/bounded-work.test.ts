@@ -1,0 +1,60 @@
+/**
+ * Bounded work with the real CPU pool: a time limit stops the whole run (model build included) and
+ * the plan reads `timedout`; an aborted signal stops the run and the pool carries on; DELETE of an
+ * in-process job reads cancelled at once and its pool work stops. Waits are on events or polls with
+ * a deadline, never sleep-then-act; no wall-clock assertions.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { optimise } from '../../server/core/optimise.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { closePool, poolStats } from '../../server/pool/pool.ts';
+import { generateNetwork } from '../../server/solver/generate-network.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { asPlanner, testApp } from './helpers.ts';
+import { until } from '../jobs/helpers.ts';
+
+afterAll(closePool);
+
+const large = generateNetwork(200_000, 4, { plants: 40 });
+const largeScenario = (timeLimitMs: number) => Scenario.parse({ name: 'large', horizon: { kind: large.horizon }, timeLimitMs });
+const small = Scenario.parse({ name: 'Phase 1', phase: 1 });
+
+describe('the pool bounds every run', () => {
+  it('a run past its time limit (building a 200k-variable model) comes back timedout, and the pool carries on', async () => {
+    const plan = await optimise(largeScenario(50), large.network);
+    expect(plan.status).toBe('timedout');
+    expect(plan.message).toMatch(/time limit/);
+    expect((await optimise(small, loadDefaultNetwork())).status).toBe('optimal');
+  });
+
+  it('an aborted signal stops a run in flight (AbortError) and the pool carries on', async () => {
+    const controller = new AbortController();
+    const run = optimise(largeScenario(60_000), large.network, { signal: controller.signal });
+    await until('the run to reach a thread', () => poolStats().threads > 0 && poolStats().queued === 0, 10_000);
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await optimise(small, loadDefaultNetwork())).status).toBe('optimal');
+  });
+});
+
+describe('jobs', () => {
+  it('DELETE of a running Monte Carlo job reads cancelled at once and its pool work stops', async () => {
+    const app = await testApp();
+    const body = { scenario: { name: 'Phase 2', phase: 2 }, draws: 200_000, seed: 3, uncertainties: [{ parameter: 'price', group: 'export', distribution: { type: 'normal', mean: 1, sd: 0.1 } }] };
+    const started = await app.inject({ method: 'POST', url: '/api/v1/analysis/montecarlo', headers: asPlanner, payload: body });
+    expect(started.statusCode).toBe(202);
+    const self = started.json().links.self as string;
+    await until('draws under way', async () => (await app.inject({ method: 'GET', url: self, headers: asPlanner })).json().progress.done > 0, 30_000);
+    const cancelled = await app.inject({ method: 'DELETE', url: self, headers: asPlanner });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', error: 'the job was cancelled' });
+    const done = cancelled.json().progress.done as number;
+    // Its chunks leave the pool (queued ones dropped, running ones' threads stopped) ...
+    await until('the pool to empty', () => poolStats().queued === 0, 1_000);
+    // ... and the job stays cancelled with the progress it had.
+    const later = (await app.inject({ method: 'GET', url: self, headers: asPlanner })).json();
+    expect(later).toMatchObject({ status: 'cancelled' });
+    expect(later.progress.done).toBe(done);
+    await app.close();
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Honest failures: absurd numbers are a 400 with their path, one text policy (no NUL, no lone
+ * surrogate) whatever the store, 415 for a body that is not JSON, a failed run stores nothing and
+ * its retry with the same Idempotency-Key runs again, idempotency scoped per caller, secrets kept
+ * out of logged URLs, the SQLite file readable by its owner only.
+ */
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { redactUrl } from '../../server/app.ts';
+import { openSqliteStore } from '../../server/store/sqlite.ts';
+import type { ModelServices } from '../../server/api/solve.ts';
+import { asPlanner, fakePlan, loadRealModel, SCENARIO, testApp } from './helpers.ts';
+
+describe('numbers have bounds for their unit', () => {
+  it('a capacity of 1e308 t is a 400 with its path, not Infinity in a plan', async () => {
+    const app = await testApp();
+    const network = structuredClone((await loadRealModel()).loadDefaultNetwork());
+    network.plants[0]!.capacityTonnesPerYearByPhase = [1e308, 1e308];
+    const res = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: { ...SCENARIO, network } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: ['network', 'plants', 0, 'capacityTonnesPerYearByPhase', 0] }));
+    const price = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: { ...SCENARIO, overrides: { markets: { baku: { tiers: [{ tonnesPerYear: 1, priceUsdPerTonne: 1e300 }] } } } } });
+    expect(price.statusCode).toBe(400);
+    await app.close();
+  });
+});
+
+describe('one text policy', () => {
+  it.each([
+    ['NUL', '{"name":"a\\u0000b"}', ['name']],
+    ['lone high surrogate', '{"name":"x\\ud800"}', ['name']],
+    ['lone low surrogate in a nested key', '{"name":"x","overrides":{"markets":{"\\udc00":{}}}}', ['overrides', 'markets', '\udc00']],
+  ])('%s is refused with 400 and its path', async (_what, body, path) => {
+    const app = await testApp();
+    for (const url of ['/api/v1/scenarios', '/api/v1/optimise']) {
+      const res = await app.inject({ method: 'POST', url, headers: { ...asPlanner, 'content-type': 'application/json' }, payload: body });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details[0].path).toEqual(path);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/v1/scenarios', headers: asPlanner })).json().total).toBe(0);
+    await app.close();
+  });
+
+  it('a paired surrogate (an emoji) is fine', async () => {
+    const app = await testApp();
+    const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: { ...SCENARIO, name: 'Cement 🚢' } });
+    expect(res.statusCode).toBe(201);
+    await app.close();
+  });
+});
+
+describe('content types', () => {
+  it('text/plain and form bodies are 415', async () => {
+    const app = await testApp();
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: { ...asPlanner, 'content-type': type }, payload: JSON.stringify(SCENARIO) });
+      expect([type, res.statusCode]).toEqual([type, 415]);
+      expect(res.json().error.code).toBe('unsupported_media_type');
+    }
+    await app.close();
+  });
+});
+
+describe('a failed run stores nothing', () => {
+  it('a plan that breaks its schema is a 500 with nothing stored; the retry with the same key runs again, then replays', async () => {
+    const real = await loadRealModel();
+    let broken = true;
+    const model: ModelServices = {
+      ...real,
+      optimise: async (scenario) => {
+        const plan = fakePlan(scenario);
+        return broken ? { ...plan, objectiveValue: Number.POSITIVE_INFINITY as number } : plan;
+      },
+    };
+    const app = await testApp({ model });
+    const id = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id as string;
+    const run = () => app.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: { ...asPlanner, 'idempotency-key': 'k-1' } });
+    const failed = await run();
+    expect(failed.statusCode).toBe(500);
+    expect(failed.body).not.toMatch(/Infinity|zod|stack/i);
+    const runs = () => app.inject({ method: 'GET', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner }).then((r) => r.json().total as number);
+    expect(await runs()).toBe(0);
+    broken = false;
+    const ok = await run();
+    expect(ok.statusCode).toBe(201);
+    const again = await run();
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(ok.json().id);
+    expect(await runs()).toBe(1);
+    await app.close();
+  });
+});
+
+describe('idempotency per caller', () => {
+  it('two anonymous callers with the same key do not share it', async () => {
+    const app = await testApp({ publicRead: true });
+    const post = (remoteAddress: string, name: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/optimise', remoteAddress, headers: { 'idempotency-key': 'same' }, payload: { ...SCENARIO, name } });
+    const a = await post('10.0.0.1', 'A');
+    const b = await post('10.0.0.2', 'B');
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect(b.json().scenarioName).toBe('B');
+    await app.close();
+  });
+});
+
+describe('secrets and files', () => {
+  it('keys in a query string never reach the logs', async () => {
+    expect(redactUrl('/api/v1/runs/x?api_key=s3cret&flows=false&token=t0k')).toBe('/api/v1/runs/x?api_key=[redacted]&flows=false&token=[redacted]');
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const app = await testApp({ logger: { level: 'info', stream } });
+    await app.inject({ method: 'GET', url: '/health?key=s3cret-value' });
+    await app.close();
+    expect(lines.join('')).toContain('/health?key=[redacted]');
+    expect(lines.join('')).not.toContain('s3cret-value');
+  });
+
+  it('the SQLite file is created readable by its owner only', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'caspian-mode-')), 'store.db');
+    const store = openSqliteStore({ path });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    void store.close();
+  });
+});
