@@ -21,6 +21,7 @@ import type { LpModel, LpRow, LpVariable } from '../core/lp.ts';
 import { rowActivity } from '../core/lp.ts';
 import { legCostUsdPerTonne } from '../core/scenario.ts';
 import { Id, Mode, type Network, Scenario } from '../core/schema.ts';
+import { Currency } from '../core/market-schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
 import { mulberry32 } from '../solver/generate.ts';
 import { AnalysisRefusal, checkOnly, EPS_TONNES, prepare, round, ScenarioProblemsError } from './common.ts';
@@ -51,15 +52,26 @@ export type Distribution = z.infer<typeof Distribution>;
  */
 export const Uncertainty = z
   .object({
-    parameter: z.enum(['price', 'freight', 'demand']),
+    /**
+     * price, demand: one market or a group (in the clearing mode they scale the whole market's
+     * demand blocks: willingness to pay, consumption); freight: one mode or every leg;
+     * supplierCost, supplierCapacity (clearing mode): one competitor (`supplier`) or all;
+     * fx: the exchange rate of one currency (`currency`, units per USD; the rouble is RUB).
+     */
+    parameter: z.enum(['price', 'freight', 'demand', 'supplierCost', 'supplierCapacity', 'fx']),
     market: Id.optional(),
     group: z.enum(['export', 'domestic', 'all']).optional(),
     mode: Mode.optional(),
+    supplier: Id.optional(),
+    currency: Currency.optional(),
     distribution: Distribution,
   })
   .strict()
-  .refine((u) => (u.parameter === 'freight' ? u.market === undefined && u.group === undefined : u.mode === undefined), 'freight takes a mode; price and demand take a market or a group')
-  .refine((u) => u.parameter === 'freight' || (u.market === undefined) !== (u.group === undefined), 'price and demand take either a market or a group');
+  .refine((u) => u.parameter === 'freight' || u.mode === undefined, 'only freight takes a mode')
+  .refine((u) => u.parameter === 'price' || u.parameter === 'demand' || (u.market === undefined && u.group === undefined), 'only price and demand take a market or a group')
+  .refine((u) => (u.parameter !== 'price' && u.parameter !== 'demand') || (u.market === undefined) !== (u.group === undefined), 'price and demand take either a market or a group')
+  .refine((u) => u.parameter === 'supplierCost' || u.parameter === 'supplierCapacity' || u.supplier === undefined, 'only supplierCost and supplierCapacity take a supplier')
+  .refine((u) => (u.parameter === 'fx') === (u.currency !== undefined), 'fx takes a currency, and only fx');
 export type Uncertainty = z.infer<typeof Uncertainty>;
 
 export const MonteCarloRequest = z
@@ -96,8 +108,13 @@ export interface FastModel {
 }
 
 /** What buildFastModel refuses, found without building the model (AnalysisRefusal, ScenarioProblemsError). */
-export function checkMonteCarlo(scenario: Scenario, baseNetwork: Network): void {
+export function checkMonteCarlo(scenario: Scenario, baseNetwork: Network, uncertainties: readonly Uncertainty[] = []): void {
   if (scenario.objective !== 'margin') throw new AnalysisRefusal('Monte Carlo runs on the margin objective only');
+  for (const u of uncertainties) {
+    if ((u.parameter === 'supplierCost' || u.parameter === 'supplierCapacity' || u.parameter === 'fx') && scenario.market !== 'clearing')
+      throw new AnalysisRefusal(`${u.parameter} is uncertain only in the market-clearing mode: set "market": "clearing"`);
+    if (u.supplier !== undefined && !(scenario.network ?? baseNetwork).suppliers.some((s) => s.id === u.supplier)) throw new AnalysisRefusal(`unknown supplier "${u.supplier}"`);
+  }
   if (scenario.mip.contracts || scenario.mip.seaLots) throw new AnalysisRefusal('Monte Carlo runs on linear plans only: switch off contracts and sea lots');
   checkOnly(scenario, baseNetwork);
 }
@@ -112,6 +129,7 @@ export function checkMonteCarlo(scenario: Scenario, baseNetwork: Network): void 
  */
 export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastModel {
   checkMonteCarlo(scenario, baseNetwork);
+  if (scenario.market === 'clearing') throw new AnalysisRefusal('the fast Monte Carlo model is for the price-taker mode; clearing draws are full plans (solveClearingDraws)');
   const { network, built } = prepare(scenario, baseNetwork);
   const { index } = built;
   const full = built.model;
@@ -227,6 +245,11 @@ export interface DrawMultipliers {
   readonly demand: number[];
   /** Per mode. */
   readonly freight: Record<Mode, number>;
+  /** Per competitor (network order): cash cost and capacity multipliers. */
+  readonly supplierCost: number[];
+  readonly supplierCapacity: number[];
+  /** Exchange-rate multipliers per currency. */
+  readonly fx: Partial<Record<Currency, number>>;
 }
 
 /** The multipliers of draw `i`. Uncertainties are sampled in the order given. */
@@ -235,11 +258,15 @@ export function drawMultipliers(
   uncertainties: readonly Uncertainty[],
   seed: number,
   drawIndex: number,
+  suppliers: readonly { readonly id: string }[] = [],
 ): DrawMultipliers {
   const rnd = mulberry32(drawSeed(seed, drawIndex));
   const price = markets.map(() => 1);
   const demand = markets.map(() => 1);
   const freight: Record<Mode, number> = { rail: 1, road: 1, sea: 1 };
+  const supplierCost = suppliers.map(() => 1);
+  const supplierCapacity = suppliers.map(() => 1);
+  const fx: Partial<Record<Currency, number>> = {};
   const applies = (u: Uncertainty, m: { id: string; domestic: boolean }) =>
     u.market !== undefined ? u.market === m.id : u.group === 'all' || (u.group === 'export') === !m.domestic;
   for (const u of uncertainties) {
@@ -248,18 +275,29 @@ export function drawMultipliers(
       for (const mode of ['rail', 'road', 'sea'] as const) if (u.mode === undefined || u.mode === mode) freight[mode] *= x;
       continue;
     }
+    if (u.parameter === 'fx') {
+      fx[u.currency!] = (fx[u.currency!] ?? 1) * x;
+      continue;
+    }
+    if (u.parameter === 'supplierCost' || u.parameter === 'supplierCapacity') {
+      const target = u.parameter === 'supplierCost' ? supplierCost : supplierCapacity;
+      suppliers.forEach((s, i) => {
+        if (u.supplier === undefined || u.supplier === s.id) target[i] *= x;
+      });
+      continue;
+    }
     const target = u.parameter === 'price' ? price : demand;
     markets.forEach((m, i) => {
       if (applies(u, m)) target[i] *= x;
     });
   }
-  return { price, demand, freight };
+  return { price, demand, freight, supplierCost, supplierCapacity, fx };
 }
 
 /** Draw `i` as a scenario with overrides: what a full `optimise` of the same draw solves. */
 export function drawScenario(request: MonteCarloRequest, network: Network, drawIndex: number): Scenario {
   const { scenario } = request;
-  const mult = drawMultipliers(network.markets, request.uncertainties, request.seed, drawIndex);
+  const mult = drawMultipliers(network.markets, request.uncertainties, request.seed, drawIndex, network.suppliers);
   const o = scenario.overrides;
   const markets = { ...o.markets };
   network.markets.forEach((m, i) => {
@@ -273,7 +311,20 @@ export function drawScenario(request: MonteCarloRequest, network: Network, drawI
   });
   const byMode = { ...o.freightMultiplierByMode };
   for (const mode of ['rail', 'road', 'sea'] as const) if (mult.freight[mode] !== 1) byMode[mode] = (byMode[mode] ?? 1) * mult.freight[mode];
-  return { ...scenario, overrides: { ...o, markets, freightMultiplierByMode: byMode } };
+  const suppliers = { ...o.suppliers };
+  network.suppliers.forEach((sup, i) => {
+    if (mult.supplierCost[i] === 1 && mult.supplierCapacity[i] === 1) return;
+    const so = suppliers[sup.id] ?? {};
+    suppliers[sup.id] = { ...so, cashCostMultiplier: (so.cashCostMultiplier ?? 1) * mult.supplierCost[i], capacityMultiplier: (so.capacityMultiplier ?? 1) * mult.supplierCapacity[i] };
+  });
+  const fxPerUsd = { ...o.fxPerUsd };
+  for (const [currency, x] of Object.entries(mult.fx) as [Currency, number][]) {
+    // The drawn multiplier scales the rate of every year the network (or the scenario) gives.
+    const given = o.fxPerUsd[currency];
+    const byYear = typeof given === 'number' ? { '2027': given } : { ...(network.fxPerUsd[currency] ?? {}), ...(given ?? {}) };
+    fxPerUsd[currency] = typeof given === 'number' ? given * x : Object.fromEntries(Object.entries(byYear).map(([y, r]) => [y, r * x]));
+  }
+  return { ...scenario, overrides: { ...o, markets, freightMultiplierByMode: byMode, suppliers, fxPerUsd } };
 }
 
 export const STATUS_CODES = ['optimal', 'infeasible', 'unbounded', 'timedout', 'error'] as const;
@@ -435,7 +486,7 @@ export function summarise(values: ArrayLike<number>, bins: number, digits = 2): 
 }
 
 /** From per-draw figures to the result. */
-export function summariseTable(fast: FastModel, request: Pick<MonteCarloRequest, 'seed' | 'histogramBins' | 'robustThreshold'> & { scenarioName: string }, table: DrawTable): MonteCarloResult {
+export function summariseTable(fast: Pick<FastModel, 'markets'>, request: Pick<MonteCarloRequest, 'seed' | 'histogramBins' | 'robustThreshold'> & { scenarioName: string }, table: DrawTable): MonteCarloResult {
   const draws = table.margin.length;
   const M = fast.markets.length;
   const statusCounts = Object.fromEntries(STATUS_CODES.map((s) => [s, 0])) as Record<(typeof STATUS_CODES)[number], number>;
@@ -500,11 +551,91 @@ async function fastModelInPool(scenario: Scenario, network: Network, signal?: Ab
   throw new AnalysisRefusal(r.refusal);
 }
 
+/** The markets of a market-clearing run's table: every market of the network, in its order. */
+export function clearingTableMarkets(request: MonteCarloRequest, network: Network): FastModel['markets'] {
+  return (request.scenario.network ?? network).markets.map((m) => ({ id: m.id, name: m.name, domestic: m.domestic }));
+}
+
+/**
+ * Draws [from, to) of a market-clearing run into `table` (draw i at slot i − tableOffset): each draw
+ * is a full plan of its drawn scenario (prices are duals, so the fast model's margin, which would be
+ * the welfare, does not serve), a few at a time through the CPU pool (`inProcess`: in this thread).
+ */
+export async function solveClearingDraws(
+  request: MonteCarloRequest,
+  network: Network,
+  from: number,
+  to: number,
+  table: DrawTable,
+  tableOffset = 0,
+  options: { readonly signal?: AbortSignal; readonly concurrency?: number; readonly inProcess?: boolean; readonly onProgress?: (done: number) => void } = {},
+): Promise<void> {
+  const net = request.scenario.network ?? network;
+  const { optimise } = await import('../core/optimise.ts');
+  const M = net.markets.length;
+  const share = request.scenario.policy.domesticShare;
+  let next = from;
+  let done = 0;
+  const worker = async () => {
+    while (next < to) {
+      if (options.signal?.aborted) return;
+      const i = next++;
+      const at = i - tableOffset;
+      const plan = await optimise(drawScenario(request, net, i), net, {
+        ranges: false,
+        competitorImpact: false,
+        policyCost: false,
+        exactPriceGaps: false,
+        signal: options.signal,
+        inProcess: options.inProcess,
+      });
+      table.status[at] = STATUS_CODES.indexOf(plan.status);
+      const k = plan.kpis;
+      if (plan.status !== 'optimal' || !k) {
+        table.margin[at] = NaN;
+        table.exportTonnes[at] = NaN;
+        table.domesticTonnes[at] = NaN;
+        table.domesticShare[at] = NaN;
+      } else {
+        table.margin[at] = k.marginUsd;
+        table.exportTonnes[at] = k.exportTonnes;
+        table.domesticTonnes[at] = k.domesticTonnes;
+        table.domesticShare[at] = k.domesticShare;
+        table.ruleBinds[at] = share > 0 && k.domesticShare <= share + 1e-6 && k.domesticTonnes + k.exportTonnes > EPS_TONNES ? 1 : 0;
+        plan.markets.forEach((m, j) => {
+          if (j < M) table.served[at * M + j] = m.tonnes > EPS_TONNES * 1000 ? 1 : 0;
+        });
+      }
+      done++;
+      options.onProgress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, to - from)) }, worker));
+  if (options.signal?.aborted) throw new CancelledError();
+}
+
 /** Runs a Monte Carlo request: N draws across a worker pool (or in this thread). */
 export async function runMonteCarlo(requestInput: MonteCarloRequestInput | MonteCarloRequest, network: Network, options: MonteCarloOptions = {}): Promise<MonteCarloRun> {
   const request = MonteCarloRequest.parse(requestInput);
   const spec: DrawSpec = { seed: request.seed, uncertainties: request.uncertainties };
   const started = performance.now();
+  checkMonteCarlo(request.scenario, network, request.uncertainties);
+  if (request.scenario.market === 'clearing') {
+    const markets = clearingTableMarkets(request, network);
+    const table = emptyTable(request.draws, markets.length);
+    const workers = options.workers ?? (await import('node:os')).availableParallelism();
+    await solveClearingDraws(request, network, 0, request.draws, table, 0, {
+      signal: options.signal,
+      concurrency: Math.max(1, workers),
+      inProcess: workers <= 0,
+      onProgress: (done) => options.onProgress?.(done, request.draws),
+    });
+    const elapsedMs = performance.now() - started;
+    return {
+      result: summariseTable({ markets }, { ...request, scenarioName: request.scenario.name }, table),
+      timing: { workers: Math.max(0, workers), elapsedMs: round(elapsedMs, 1), drawsPerSecond: round((request.draws / elapsedMs) * 1000, 1) },
+    };
+  }
   const { sharedPool, poolOfSize } = await import('./mc-pool.ts');
   const workers = options.workers ?? (await import('node:os')).availableParallelism();
   // With workers the model is built in the pool too: nothing of the run holds up the event loop.

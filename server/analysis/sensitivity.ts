@@ -26,6 +26,7 @@ import type { Network, Scenario } from '../core/schema.ts';
 import { prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
 
 export type ParameterKind =
+  | 'competitor-capacity'
   | 'price'
   | 'freight'
   | 'production-cost'
@@ -119,7 +120,25 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
   const { network, built } = prepared;
   const { index, model } = built;
   const aggregates: Aggregate[] = [];
+  const clearing = index.buy.size > 0;
   for (const market of network.markets) {
+    if (clearing) {
+      // The whole market's blocks: their willingness to pay (the buy variables' objective coefficient).
+      for (let k = 0; index.buy.has(`${market.id}|${k}|0`); k++) {
+        const members = index.periods.map((t) => index.buy.get(`${market.id}|${k}|${t.index}`)).filter((v): v is number => v !== undefined);
+        aggregates.push({
+          parameter: `value:${market.id}:${k + 1}`,
+          kind: 'price',
+          id: market.id,
+          label: `${market.name} willingness to pay, block ${k + 1}`,
+          current: model.variables[members[0]].cost,
+          slope: 1,
+          members,
+          variable: -1,
+        });
+      }
+      continue;
+    }
     market.tiers.forEach((tier, k) => {
       const members = index.periods.map((t) => index.sale.get(`${market.id}|${k}|${t.index}`)!).filter((v) => v !== undefined);
       aggregates.push({
@@ -217,13 +236,18 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
   const { network, built } = prepared;
   const ranging = rangingModel(prepared);
   const result = await solveHere(ranging.model, 'highs', { wantSensitivity: true, timeLimitMs: scenario.timeLimitMs });
-  const shareCurve = await domesticShareCurve(lpScenario, baseNetwork, options);
+  const clearing = scenario.market === 'clearing';
+  const shareCurve = clearing ? await clearingShareCurve(lpScenario, baseNetwork, options) : await domesticShareCurve(lpScenario, baseNetwork, options);
   const notes = [
     'Within a range the plan keeps its structure (the same markets, tiers, routes and binding limits); tonnes may shift along it for a capacity, not for a price or cost.',
     'A range holds for one parameter moving alone.',
     'Freight ranges are of the leg’s whole per-tonne cost (all destinations and periods together).',
   ];
   if (scenario.mip.contracts || scenario.mip.seaLots) notes.push('Contracts and whole lots were left out: ranging is for the linear plan.');
+  if (clearing)
+    notes.push(
+      'Market clearing: a range is where the equilibrium keeps its structure (who supplies whom, which blocks are bought, which capacities are full); prices are willingness to pay per demand block; a capacity’s value is its rent (ours, or a competitor’s). Our margin and the share curve are valued at clearing prices; for competitors’ costs and the rouble use a sweep or Monte Carlo.',
+    );
   if (result.status !== 'optimal' || !result.sensitivity?.costRanges || !result.sensitivity.rowRanges) {
     const message = result.status === 'optimal' ? 'HiGHS returned no ranging for this plan.' : `The plan is ${result.status}: ${'message' in result ? result.message : ''}`;
     return { scenarioName: scenario.name, status: result.status === 'optimal' ? 'error' : result.status, message, marginUsd: null, parameters: [], shareCurve, notes };
@@ -311,15 +335,16 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     });
   });
 
-  // --- the domestic share: re-solved ---
-  const shareItem = await domesticShareRange(lpScenario, baseNetwork, prepared, values, rowDuals);
+  // --- the domestic share: re-solved (price-taker; in the clearing mode the share curve says it) ---
+  const shareItem = clearing ? null : await domesticShareRange(lpScenario, baseNetwork, prepared, values, rowDuals);
   if (shareItem) parameters.push(shareItem);
 
   return {
     scenarioName: scenario.name,
     status: 'optimal',
     message: null,
-    marginUsd: round(result.objective, 2),
+    // The clearing LP's objective is the market's welfare: our margin is valued at its prices.
+    marginUsd: clearing ? await ourClearingMargin(lpScenario, baseNetwork) : round(result.objective, 2),
     parameters,
     shareCurve,
     notes,
@@ -327,7 +352,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
 }
 
 function demandOf(model: LpModel, saleVar: number): number {
-  const row = model.rows.find((r) => r.family === 'demand-max' && r.terms.length === 1 && r.terms[0].v === saleVar);
+  const row = model.rows.find((r) => (r.family === 'demand-max' || r.family === 'block') && r.terms.length === 1 && r.terms[0].v === saleVar);
   return row ? row.ub : 0;
 }
 
@@ -340,7 +365,10 @@ function rowKind(family: string): ParameterKind | null {
     case 'node':
       return 'node-capacity';
     case 'demand-max':
+    case 'block':
       return 'demand';
+    case 'supplier-capacity':
+      return 'competitor-capacity';
     case 'export-cap':
       return 'export-cap';
     default:
@@ -476,6 +504,42 @@ async function edge(from: number, to: number, same: (s: number) => Promise<boole
     else bad = mid;
   }
   return good;
+}
+
+const CLEARING_QUICK = { inProcess: true, ranges: false, competitorImpact: false, policyCost: false, exactPriceGaps: false } as const;
+
+async function ourClearingMargin(scenario: Scenario, baseNetwork: Network): Promise<number | null> {
+  const { optimise } = await import('../core/optimise.ts');
+  const plan = await optimise(scenario, baseNetwork, CLEARING_QUICK);
+  return plan.kpis ? round(plan.kpis.marginUsd, 2) : null;
+}
+
+/** The clearing mode's share curve: a full plan per point, our margin valued at its clearing prices. */
+async function clearingShareCurve(scenario: Scenario, baseNetwork: Network, options: SensitivityOptions): Promise<ShareCurvePoint[]> {
+  const { optimise } = await import('../core/optimise.ts');
+  const n = Math.max(2, Math.min(101, options.curvePoints ?? 11));
+  const from = options.curveFrom ?? 0.5;
+  const to = options.curveTo ?? 1;
+  const points: ShareCurvePoint[] = [];
+  for (let i = 0; i < n; i++) {
+    const share = round(from + ((to - from) * i) / (n - 1), 6);
+    const plan = await optimise({ ...scenario, policy: { ...scenario.policy, domesticShare: share } }, baseNetwork, CLEARING_QUICK);
+    const k = plan.kpis;
+    if (plan.status !== 'optimal' || !k) {
+      points.push({ domesticShare: share, status: plan.status, marginUsd: null, domesticTonnes: null, exportTonnes: null, achievedShare: null, ruleBinds: null });
+      continue;
+    }
+    points.push({
+      domesticShare: share,
+      status: 'optimal',
+      marginUsd: round(k.marginUsd, 2),
+      domesticTonnes: round(k.domesticTonnes, 3),
+      exportTonnes: round(k.exportTonnes, 3),
+      achievedShare: round(k.domesticShare, 6),
+      ruleBinds: share > 0 && k.domesticShare <= share + 1e-6,
+    });
+  }
+  return points;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Id, Scenario, type Network } from '../core/schema.ts';
+import { Currency } from '../core/market-schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../core/optimise.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
@@ -15,13 +16,48 @@ import { AnalysisRefusal, checkOnly } from './common.ts';
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 
 /** The largest value of each swept parameter (as the scenario's own bounds). */
-const SWEEP_MAX = { exportPriceMultiplier: 100, freightMultiplier: 100, fxKztPerUsd: 100_000, domesticShare: 1, nodeThroughput: 1e9 } as const;
+const SWEEP_MAX = {
+  exportPriceMultiplier: 100,
+  freightMultiplier: 100,
+  fxKztPerUsd: 100_000,
+  domesticShare: 1,
+  nodeThroughput: 1e9,
+  fxPerUsd: 1e7,
+  wagons: 1e6,
+  supplierCapacity: 100,
+  supplierCost: 100,
+  competitorMarkup: 100,
+  consumption: 100,
+} as const;
 
 export const SweepAxis = z
   .object({
-    parameter: z.enum(['exportPriceMultiplier', 'freightMultiplier', 'fxKztPerUsd', 'domesticShare', 'nodeThroughput']),
+    /**
+     * exportPriceMultiplier, freightMultiplier, fxKztPerUsd, domesticShare, nodeThroughput (t/yr);
+     * fxPerUsd (units of `currency` per USD, every year: the rouble is `currency: "RUB"`); wagons
+     * (the hopper-wagon fleet); and for the market-clearing mode supplierCapacity and supplierCost
+     * (multipliers on one competitor's capacity or cash cost), competitorMarkup (multiplier on every
+     * competitor's mark-up), consumption (multiplier on every market's consumption).
+     */
+    parameter: z.enum([
+      'exportPriceMultiplier',
+      'freightMultiplier',
+      'fxKztPerUsd',
+      'domesticShare',
+      'nodeThroughput',
+      'fxPerUsd',
+      'wagons',
+      'supplierCapacity',
+      'supplierCost',
+      'competitorMarkup',
+      'consumption',
+    ]),
     /** For nodeThroughput: the port or node whose throughput (t/yr) is swept. */
     node: Id.optional(),
+    /** For fxPerUsd: the currency. */
+    currency: Currency.optional(),
+    /** For supplierCapacity and supplierCost: the competitor. */
+    supplier: Id.optional(),
     /** The grid: explicit values, or from / to / steps (inclusive). */
     values: z.array(finite().min(0)).min(1).max(201).optional(),
     from: finite().min(0).optional(),
@@ -31,6 +67,9 @@ export const SweepAxis = z
   .strict()
   .refine((a) => a.values !== undefined || (a.from !== undefined && a.to !== undefined && a.steps !== undefined), 'give values, or from, to and steps')
   .refine((a) => (a.parameter === 'nodeThroughput') === (a.node !== undefined), 'nodeThroughput needs a node, and only it')
+  .refine((a) => (a.parameter === 'fxPerUsd') === (a.currency !== undefined), 'fxPerUsd needs a currency, and only it')
+  .refine((a) => (a.parameter === 'supplierCapacity' || a.parameter === 'supplierCost') === (a.supplier !== undefined), 'supplierCapacity and supplierCost need a supplier, and only they')
+  .refine((a) => a.parameter !== 'fxPerUsd' || [...(a.values ?? []), a.from ?? 1, a.to ?? 1].every((v) => v > 0), 'an exchange rate is above 0')
   .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1')
   .refine((a) => [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= SWEEP_MAX[a.parameter]), 'a value is over its parameter\'s bound (multipliers ≤ 100, fxKztPerUsd ≤ 100,000, nodeThroughput ≤ 1e9 t)');
 export type SweepAxis = z.infer<typeof SweepAxis>;
@@ -82,7 +121,10 @@ export function axisValues(axis: SweepAxis): number[] {
 }
 
 export function axisName(axis: SweepAxis): string {
-  return axis.parameter === 'nodeThroughput' ? `nodeThroughput:${axis.node}` : axis.parameter;
+  if (axis.parameter === 'nodeThroughput') return `nodeThroughput:${axis.node}`;
+  if (axis.parameter === 'fxPerUsd') return `fxPerUsd:${axis.currency}`;
+  if (axis.parameter === 'supplierCapacity' || axis.parameter === 'supplierCost') return `${axis.parameter}:${axis.supplier}`;
+  return axis.parameter;
 }
 
 /** The scenario at one value of one parameter. */
@@ -101,6 +143,20 @@ export function withParameter(scenario: Scenario, axis: SweepAxis, value: number
       const id = axis.node!;
       return { ...scenario, overrides: { ...o, nodes: { ...o.nodes, [id]: { ...o.nodes[id], throughputTonnesPerYear: value } } } };
     }
+    case 'fxPerUsd':
+      return { ...scenario, overrides: { ...o, fxPerUsd: { ...o.fxPerUsd, [axis.currency!]: value } } };
+    case 'wagons':
+      return { ...scenario, overrides: { ...o, wagonFleet: { ...(o.wagonFleet ?? {}), wagons: value } } };
+    case 'supplierCapacity':
+    case 'supplierCost': {
+      const id = axis.supplier!;
+      const field = axis.parameter === 'supplierCapacity' ? 'capacityMultiplier' : 'cashCostMultiplier';
+      return { ...scenario, overrides: { ...o, suppliers: { ...o.suppliers, [id]: { ...o.suppliers[id], [field]: value } } } };
+    }
+    case 'competitorMarkup':
+      return { ...scenario, overrides: { ...o, competitorMarkupMultiplier: value } };
+    case 'consumption':
+      return { ...scenario, overrides: { ...o, consumptionMultiplier: value } };
   }
 }
 
@@ -136,6 +192,11 @@ export function sweepPlan(request: SweepRequest, network: Network): { net: Netwo
   const net = request.scenario.network ?? network;
   // Unknown ids (a node that does not exist) are refused before any solve.
   for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new AnalysisRefusal(`unknown node "${axis.node}"`);
+  for (const axis of request.axes) {
+    const competitors = axis.parameter === 'supplierCapacity' || axis.parameter === 'supplierCost' || axis.parameter === 'competitorMarkup' || axis.parameter === 'consumption';
+    if (competitors && request.scenario.market !== 'clearing') throw new AnalysisRefusal(`${axis.parameter} is a parameter of the market-clearing mode: set "market": "clearing"`);
+    if (axis.supplier !== undefined && !net.suppliers.some((x) => x.id === axis.supplier)) throw new AnalysisRefusal(`unknown supplier "${axis.supplier}"`);
+  }
   checkOnly(request.scenario, net);
   return { net, points: sweepScenarios(request) };
 }
@@ -155,7 +216,8 @@ export async function solveSweepPoints(request: SweepRequest, network: Network, 
     while (next < end) {
       if (options.signal?.aborted) return;
       const i = next++;
-      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, signal: options.signal, ...options.optimiseOptions });
+      // In the clearing mode our ranges and the competitor's impact are extra solves a sweep does not report.
+      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, ranges: false, competitorImpact: false, signal: options.signal, ...options.optimiseOptions });
       rows[i - from] = rowOf(i, points[i].point, plan);
       done++;
       options.onProgress?.(done, end - from);

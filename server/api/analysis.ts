@@ -207,7 +207,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
       const network = networkOf(body.scenario);
       return heavy(request, body.scenario, async () => {
         try {
-          checkMonteCarlo(body.scenario, network);
+          checkMonteCarlo(body.scenario, network, body.uncertainties);
         } catch (e) {
           throw unprocessable(e);
         }

@@ -107,6 +107,18 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     const contract = orNone(mo.contract, market.contract);
     if (contract === undefined) delete next.contract;
     else next.contract = contract;
+    // The whole market (clearing mode): price multipliers scale its willingness to pay, the demand
+    // multiplier its consumption. Blocks carry their own currency, so no exchange-rate factor here.
+    if (market.demand) {
+      const blockFactor = (market.domestic ? o.domesticPriceMultiplier : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
+      if (blockFactor !== 1 || demandFactor !== 1) {
+        next.demand = {
+          ...market.demand,
+          blocks: market.demand.blocks.map((b) => ({ ...b, value: { ...b.value, value: b.value.value * blockFactor } })),
+          consumptionTonnesByYear: Object.fromEntries(Object.entries(market.demand.consumptionTonnesByYear).map(([y, t]) => [y, t * demandFactor])),
+        };
+      }
+    }
     return next;
   });
 

@@ -8,7 +8,7 @@
  * Carlo figures are summarised from all draws in draw order, sweep rows are kept in grid order.
  */
 import type { Network } from '../core/schema.ts';
-import { buildFastModel, emptyTable, summariseTable, type DrawTable, type FastModel, type MonteCarloRequest, type MonteCarloResult } from '../analysis/montecarlo.ts';
+import { buildFastModel, clearingTableMarkets, emptyTable, summariseTable, type DrawTable, type FastModel, type MonteCarloRequest, type MonteCarloResult } from '../analysis/montecarlo.ts';
 import { sweepResult, sweepScenarios, type SweepRequest, type SweepResult, type SweepRow } from '../analysis/sweep.ts';
 import type { JobSpec } from './queue.ts';
 
@@ -78,7 +78,7 @@ export function decodeDrawsInto(buf: Buffer, n: number, markets: number, table: 
 
 /** The Monte Carlo result from every chunk's bytes, chunk 0 first. */
 export function assembleMonteCarlo(request: MonteCarloRequest, network: Network, chunks: readonly Buffer[], layout: Pick<ChunkLayout, 'total' | 'size'>, fast?: FastModel): MonteCarloResult {
-  const model = fast ?? buildFastModel(request.scenario, network);
+  const model = request.scenario.market === 'clearing' ? { markets: clearingTableMarkets(request, network) } : (fast ?? buildFastModel(request.scenario, network));
   const M = model.markets.length;
   const table = emptyTable(request.draws, M);
   chunks.forEach((buf, index) => {

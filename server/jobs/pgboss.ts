@@ -25,7 +25,7 @@ import { availableParallelism, hostname } from 'node:os';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Network } from '../core/schema.ts';
-import { buildFastModel, MonteCarloRequest, type FastModel } from '../analysis/montecarlo.ts';
+import { buildFastModel, clearingTableMarkets, emptyTable, MonteCarloRequest, solveClearingDraws, type FastModel } from '../analysis/montecarlo.ts';
 import { solveSweepPoints, SweepRequest, type SweepRow } from '../analysis/sweep.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
 import { assembleMonteCarlo, assembleSweep, chunkLayout, chunkRange, encodeDraws, type ChunkSizes } from './chunks.ts';
@@ -481,9 +481,16 @@ export class ChunkWorker {
         payload = { rows: await solveSweepPoints(job.request as SweepRequest, job.network, from, to) };
       } else {
         const request = job.request as MonteCarloRequest;
-        job.fast ??= buildFastModel(request.scenario, job.network);
-        const table = await this.#threads.solve(jobId, job.fast, { seed: request.seed, uncertainties: request.uncertainties }, from, to);
-        payload = { draws: encodeDraws(table) };
+        if (request.scenario.market === 'clearing') {
+          // Clearing draws are full plans through the CPU pool.
+          const table = emptyTable(to - from, clearingTableMarkets(request, job.network).length);
+          await solveClearingDraws(request, job.network, from, to, table, from, { concurrency: POOL_SIZE });
+          payload = { draws: encodeDraws(table) };
+        } else {
+          job.fast ??= buildFastModel(request.scenario, job.network);
+          const table = await this.#threads.solve(jobId, job.fast, { seed: request.seed, uncertainties: request.uncertainties }, from, to);
+          payload = { draws: encodeDraws(table) };
+        }
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,104 @@
+/**
+ * The analyses on the market-clearing mode: sweeps (the rouble, the wagon fleet, a competitor's
+ * capacity), Monte Carlo (competitor cost and capacity, the rouble), sensitivity and alternatives.
+ * Each figure is confirmed by solving the same scenario directly.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nearOptimalAlternatives } from '../../server/analysis/alternatives.ts';
+import { drawScenario, MonteCarloRequest, runMonteCarlo } from '../../server/analysis/montecarlo.ts';
+import { sensitivity } from '../../server/analysis/sensitivity.ts';
+import { runSweep } from '../../server/analysis/sweep.ts';
+import { optimise } from '../../server/core/optimise.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { solveModelInProcess } from '../../server/solver/inProcess.ts';
+import { shutdownSolverPool } from '../../server/solver/solve.ts';
+
+afterAll(() => shutdownSolverPool());
+const network = loadDefaultNetwork();
+const load = (f: string) => Scenario.parse(JSON.parse(readFileSync(new URL(`../../data/scenarios/${f}`, import.meta.url), 'utf8')));
+const phase1 = load('clearing-phase1.json');
+const quick = { inProcess: true, ranges: false, competitorImpact: false, exactPriceGaps: false } as const;
+
+describe('analyses on the clearing mode', () => {
+  it('a rouble sweep: every point is the plan of its scenario solved directly, and a dearer dollar lowers our margin', async () => {
+    const result = await runSweep({ scenario: phase1, axes: [{ parameter: 'fxPerUsd', currency: 'RUB', values: [80, 120] }] }, network, { optimiseOptions: { inProcess: true } });
+    expect(result.parameters).toEqual(['fxPerUsd:RUB']);
+    for (const row of result.rows) {
+      const direct = await optimise({ ...phase1, overrides: { ...phase1.overrides, fxPerUsd: { RUB: row.point['fxPerUsd:RUB'] } } }, network, quick);
+      expect(row.marginUsd).toBeCloseTo(direct.kpis!.marginUsd, 2);
+    }
+    expect(result.rows[1].marginUsd!).toBeLessThan(result.rows[0].marginUsd!);
+  });
+
+  it('a competitor-capacity sweep and a fleet-size sweep', async () => {
+    const cem = await runSweep({ scenario: phase1, axes: [{ parameter: 'supplierCapacity', supplier: 'aktobe_cem', values: [0, 1, 2] }] }, network, { optimiseOptions: { inProcess: true } });
+    const margins = cem.rows.map((r) => r.marginUsd!);
+    // More of Aktobe Cem never raises our margin.
+    expect(margins[1]).toBeLessThanOrEqual(margins[0] + 1);
+    expect(margins[2]).toBeLessThanOrEqual(margins[1] + 1);
+    const phase2 = load('phase2-annual.json');
+    const fleet = await runSweep({ scenario: phase2, axes: [{ parameter: 'wagons', values: [400, 800, 1600] }] }, network, { optimiseOptions: { inProcess: true } });
+    const sold = fleet.rows.map((r) => r.domesticTonnes! + r.exportTonnes!);
+    // 400 wagons × 365 / 12 days × 65 t ≈ 791 kt a year by rail from the plant (plus the road leg to Atyrau).
+    expect(sold[0]).toBeLessThan(sold[1]);
+    expect(sold[1]).toBeLessThanOrEqual(sold[2] + 1e-6);
+    await expect(runSweep({ scenario: load('phase1-annual.json'), axes: [{ parameter: 'supplierCost', supplier: 'aktobe_cem', values: [1] }] }, network)).rejects.toThrow(/market-clearing mode/);
+  });
+
+  it('Monte Carlo over competitor cost and capacity and the rouble: each draw is the plan of its drawn scenario', async () => {
+    const request = MonteCarloRequest.parse({
+      scenario: phase1,
+      draws: 6,
+      seed: 11,
+      uncertainties: [
+        { parameter: 'supplierCost', supplier: 'aktobe_cem', distribution: { type: 'uniform', min: 0.8, max: 1.2 } },
+        { parameter: 'supplierCapacity', distribution: { type: 'triangular', min: 0.8, mode: 1, max: 1.1 } },
+        { parameter: 'fx', currency: 'RUB', distribution: { type: 'uniform', min: 0.8, max: 1.3 } },
+      ],
+    });
+    const run = await runMonteCarlo(request, network, { workers: 0 });
+    expect(run.result.optimalDraws).toBe(6);
+    const direct = await Promise.all([0, 3].map((i) => optimise(drawScenario(request, network, i), network, { ...quick, policyCost: false })));
+    const margins = direct.map((p) => p.kpis!.marginUsd);
+    expect(run.result.marginUsd.min!).toBeLessThanOrEqual(Math.min(...margins) + 0.01);
+    expect(run.result.marginUsd.max!).toBeGreaterThanOrEqual(Math.max(...margins) - 0.01);
+    // The drawn scenario really moves the competitor and the rouble.
+    const s0 = drawScenario(request, network, 0);
+    expect(s0.overrides.suppliers.aktobe_cem.cashCostMultiplier).not.toBe(1);
+    expect(typeof s0.overrides.fxPerUsd.RUB).toBe('object');
+    // The same seed gives the same run.
+    const again = await runMonteCarlo(request, network, { workers: 0 });
+    expect(again.result.marginUsd).toEqual(run.result.marginUsd);
+    await expect(runMonteCarlo({ ...request, scenario: load('phase1-annual.json') }, network, { workers: 0 })).rejects.toThrow(/market-clearing mode/);
+  });
+
+  it('sensitivity: our margin at clearing prices, ranges of willingness to pay and competitors’ capacities', async () => {
+    const report = await sensitivity(phase1, network, { curvePoints: 3 });
+    expect(report.status).toBe('optimal');
+    const plan = await optimise(phase1, network, { ...quick, policyCost: false });
+    expect(report.marginUsd).toBeCloseTo(plan.kpis!.marginUsd, 1);
+    const values = report.parameters.filter((p) => p.parameter.startsWith('value:'));
+    expect(values.length).toBeGreaterThan(20);
+    for (const p of values) {
+      if (p.low !== null) expect(p.low).toBeLessThanOrEqual(p.current + 1e-6);
+      if (p.high !== null) expect(p.high).toBeGreaterThanOrEqual(p.current - 1e-6);
+    }
+    expect(report.parameters.some((p) => p.kind === 'competitor-capacity' && p.id === 'aktobe_cem')).toBe(true);
+    // The share curve is our margin at each share's own clearing prices.
+    const at = report.shareCurve.find((c) => c.domesticShare === 1)!;
+    const full = await optimise({ ...phase1, policy: { ...phase1.policy, domesticShare: 1 } }, network, { ...quick, policyCost: false });
+    expect(at.marginUsd).toBeCloseTo(full.kpis!.marginUsd, 1);
+  });
+
+  it('alternatives: our tonnes per market within 1 % of the market’s welfare', async () => {
+    const alt = await nearOptimalAlternatives(phase1, network, (model) => solveModelInProcess(model, { engine: 'highs', timeLimitMs: 30_000 }), { tolerance: 0.01 });
+    const plan = await optimise(phase1, network, { ...quick, policyCost: false });
+    for (const m of alt.markets) {
+      const ours = plan.markets.find((x) => x.id === m.marketId)!;
+      expect(m.minTonnes).toBeLessThanOrEqual(ours.tonnes + 1e-3);
+      expect(m.maxTonnes).toBeGreaterThanOrEqual(ours.tonnes - 1e-3);
+    }
+  });
+});
