@@ -11,13 +11,20 @@
  *   LOAD_SECONDS=10 npm run bench:load
  *   DATABASE_URL=postgres://user@127.0.0.1:5432/caspian_bench npm run bench:load   # PostgreSQL
  *
- * Solves are not rate-limited for the run (SOLVE_RATE_LIMIT=0 in the server's environment only).
+ * Solves are not rate-limited for the run (SOLVE_RATE_LIMIT=0 and QUEUE_PER_KEY=8 in the server's
+ * environment only: six solving connections share one key).
+ *
+ * Then the abuse case: /health's p99 idle, then while four clients post the largest bodies the
+ * service accepts (a network just under the model-size cap) over and over, each with a 3 s time
+ * limit. Prints the p99 under abuse as a ratio to idle (target ≤ 3) and how many heavy requests
+ * ended within their time limit plus one second.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../tests/support/server.ts';
 import { autocannon, type AutocannonRequest } from './autocannon.ts';
+import { generateNetwork } from '../server/solver/generate-network.ts';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const DATABASE_URL = process.env.DATABASE_URL?.trim() || null;
@@ -39,7 +46,7 @@ try {
     stderr: 'inherit',
     waitFor: '/ready',
     startTimeoutMs: 60_000,
-    env: { DATABASE_PATH: join(dir, 'load.db'), DATABASE_URL: DATABASE_URL ?? '', API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0' },
+    env: { DATABASE_PATH: join(dir, 'load.db'), DATABASE_URL: DATABASE_URL ?? '', API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0', QUEUE_PER_KEY: '8' },
   });
   const { base } = server;
 
@@ -102,6 +109,34 @@ try {
   console.log(`latency, all requests: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`);
   console.log(`errors (non-2xx + socket errors + timeouts): ${errors}`);
   if (errors > 0) process.exitCode = 1;
+
+  // The abuse case.
+  const probeSeconds = Math.max(3, Math.min(10, SECONDS / 4));
+  const healthP99 = async () => (await autocannon({ url: `${base}/health`, connections: 1, duration: probeSeconds })).latency.p99;
+  process.stderr.write(`abuse: /health idle for ${probeSeconds} s, then under four of the largest bodies…\n`);
+  const idle = await healthP99();
+  const LIMIT_MS = 3_000;
+  const bodies = [1, 2, 3, 4].map((seed) => {
+    const { network, horizon } = generateNetwork(240_000, seed, { plants: 40 });
+    return JSON.stringify({ name: `abuse ${seed}`, horizon: { kind: horizon }, network, timeLimitMs: LIMIT_MS });
+  });
+  let abusing = true;
+  const heavy: { ms: number; status: number }[] = [];
+  const abusers = bodies.map(async (body) => {
+    while (abusing) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}/api/v1/optimise`, { method: 'POST', headers: auth, body });
+      await res.arrayBuffer();
+      heavy.push({ ms: performance.now() - t0, status: res.status });
+    }
+  });
+  const underAbuse = await healthP99();
+  abusing = false;
+  await Promise.all(abusers);
+  const inTime = heavy.filter((h) => h.ms <= LIMIT_MS + 1_000).length;
+  console.log(`\nAbuse: four clients posting ${Math.round(bodies[0]!.length / 1024)} KB bodies (~240,000 variables, ${LIMIT_MS / 1000} s limit) over and over`);
+  console.log(`/health p99 idle ${idle.toFixed(1)} ms, under abuse ${underAbuse.toFixed(1)} ms: ratio ${(underAbuse / Math.max(1, idle)).toFixed(2)} (target ≤ 3)`);
+  console.log(`heavy requests: ${heavy.length} (statuses ${[...new Set(heavy.map((h) => h.status))].join(', ')}), ${inTime} ended within their time limit + 1 s`);
 } finally {
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -71,12 +71,13 @@ export function fakePlan(scenario: { name: string }, status: Plan['status'] = 'o
 }
 
 /** A model whose solve waits `delayMs` (or until aborted) and then answers with `status`. */
-export async function slowModel(delayMs: number, status: Plan['status'] = 'optimal'): Promise<ModelServices> {
+export async function slowModel(delayMs: number, status: Plan['status'] = 'optimal', onStart?: () => void): Promise<ModelServices> {
   const real = await loadRealModel();
   return {
     ...real,
     optimise: (scenario, _network, options) =>
       new Promise((resolve) => {
+        onStart?.();
         const timer = setTimeout(() => resolve(fakePlan(scenario, status)), delayMs);
         options?.signal?.addEventListener('abort', () => {
           clearTimeout(timer);

@@ -4,10 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { asPlanner, SCENARIO, slowModel, testApp } from './helpers.ts';
 
 async function listening(delayMs: number) {
-  const app = await testApp({ model: await slowModel(delayMs) });
+  let solving = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const onStart = () => {
+    solving++;
+    for (const w of waiters.filter((w) => solving >= w.n)) w.resolve();
+  };
+  const app = await testApp({ model: await slowModel(delayMs, 'optimal', onStart) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  return { app, base: `http://127.0.0.1:${port}` };
+  /** Resolves once `n` solves have started: the event, not a guess at how long it takes. */
+  const started = (n: number) => new Promise<void>((resolve) => (solving >= n ? resolve() : waiters.push({ n, resolve })));
+  return { app, base: `http://127.0.0.1:${port}`, started };
 }
 
 const optimise = (base: string) =>
@@ -19,10 +27,10 @@ const optimise = (base: string) =>
 
 describe('real socket', () => {
   it('answers /health at once while long solves are running', async () => {
-    const { app, base } = await listening(1_500);
+    const { app, base, started: solving } = await listening(1_500);
     const solvesStarted = performance.now();
     const solves = [optimise(base), optimise(base), optimise(base)];
-    await new Promise((r) => setTimeout(r, 100));
+    await solving(3);
     const started = performance.now();
     const health = await fetch(`${base}/health`);
     const healthMs = performance.now() - started;
@@ -37,9 +45,9 @@ describe('real socket', () => {
   });
 
   it('finishes in-flight requests when closing, and refuses new connections after', async () => {
-    const { app, base } = await listening(700);
+    const { app, base, started } = await listening(700);
     const inFlight = optimise(base);
-    await new Promise((r) => setTimeout(r, 100));
+    await started(1);
     const closed = app.close();
     const res = await inFlight;
     expect(res.status).toBe(200);
@@ -49,7 +57,7 @@ describe('real socket', () => {
   });
 
   it('stores a run that was solving when the close began (the store closes last)', async () => {
-    const { app, base } = await listening(500);
+    const { app, base, started } = await listening(500);
     const created = await fetch(`${base}/api/v1/scenarios`, {
       method: 'POST',
       headers: { ...asPlanner, 'content-type': 'application/json' },
@@ -57,7 +65,7 @@ describe('real socket', () => {
     });
     const { id } = (await created.json()) as { id: string };
     const run = fetch(`${base}/api/v1/scenarios/${id}/runs`, { method: 'POST', headers: asPlanner });
-    await new Promise((r) => setTimeout(r, 100));
+    await started(1);
     const closed = app.close();
     expect((await run).status).toBe(201);
     await closed;
