@@ -3,7 +3,7 @@
  * clearing scenario in every horizon: each result passes the independent equilibrium checker, and
  * GLPK, a second solver, agrees on the welfare and the prices.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../server/core/model.ts';
 import { optimise } from '../../server/core/optimise.ts';
@@ -15,6 +15,7 @@ import { scenario } from '../core/fixtures.ts';
 import { checkEquilibrium } from '../oracle/check-equilibrium.ts';
 import { solveWithGlpk } from '../oracle/glpk.ts';
 import { handNetwork } from './fixtures.ts';
+import { scenarioFiles } from '../support/scenario-files.ts';
 
 afterAll(() => shutdownSolverPool());
 const ENGINES = ['highs', 'jsLpSolver'] as const;
@@ -103,7 +104,7 @@ describe('a market worked out by hand: our plant and one rival, three markets of
 describe('every shipped clearing scenario, in every horizon', () => {
   const network = loadDefaultNetwork();
   const dir = new URL('../../data/scenarios/', import.meta.url);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && (JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { market?: string }).market === 'clearing');
+  const files = scenarioFiles('clearing');
 
   it('there are clearing scenarios to check', () => expect(files.length).toBeGreaterThanOrEqual(8));
 

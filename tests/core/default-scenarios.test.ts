@@ -1,5 +1,5 @@
 /** The shipped scenarios on the default network: solved, checked independently, compared with GLPK. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../server/core/model.ts';
 import { optimise } from '../../server/core/optimise.ts';
@@ -9,15 +9,14 @@ import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { solveWithGlpk } from '../oracle/glpk.ts';
 import { checkPlan } from '../oracle/check-plan.ts';
+import { scenarioFiles } from '../support/scenario-files.ts';
 
 afterAll(() => shutdownSolverPool());
 const network = loadDefaultNetwork();
 const dir = new URL('../../data/scenarios/', import.meta.url);
-// Scenarios in the market-clearing mode ("market": "clearing") are solved and checked in tests/clearing/scenarios.test.ts
+// Scenarios in the market-clearing mode ("market": "clearing") are solved and checked in tests/clearing/equilibrium.test.ts
 // (DESIGN §3b); tests/data/scenarios.test.ts still parses them.
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .filter((f) => (JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { market?: string }).market !== 'clearing');
+const files = scenarioFiles('price-taker');
 
 describe.each(files)('scenario %s', (file) => {
   const scenario = Scenario.parse(JSON.parse(readFileSync(new URL(file, dir), 'utf8')));

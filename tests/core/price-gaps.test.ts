@@ -4,22 +4,21 @@
  * 0.02 USD/t below the gap (overrides.markets[id].priceShiftUsdPerTonne) leaves it out, and one
  * 0.02 USD/t above serves it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { optimise } from '../../server/core/optimise.ts';
 import { SERVED_TONNES } from '../../server/core/pipeline.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
+import { scenarioFiles } from '../support/scenario-files.ts';
 
 afterAll(() => shutdownSolverPool());
 const network = loadDefaultNetwork();
 const dir = new URL('../../data/scenarios/', import.meta.url);
 // Price gaps belong to the price-taker mode: in the clearing mode prices are set by the market
 // (tests/clearing covers those scenarios).
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .filter((f) => (JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { market?: string }).market !== 'clearing');
+const files = scenarioFiles('price-taker');
 
 describe.each(files)('price gaps in %s', (file) => {
   const input = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
