@@ -38,6 +38,8 @@ export const DEAD_LETTER_QUEUE = 'analysis-chunk-failed';
 
 /** Held while creating the job tables, so processes starting at once do it once. */
 const SCHEMA_LOCK_KEY = 7_231_405_119;
+/** Held while pg-boss's schema and queues are set up (startBoss). */
+const BOSS_SETUP_LOCK_KEY = 7_231_405_120;
 
 const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS analysis_jobs (
@@ -186,7 +188,12 @@ function resolve(options: PgBossQueueOptions): Resolved {
   };
 }
 
-async function startBoss(connectionString: string, r: Resolved, log: QueueLogger): Promise<PgBoss> {
+/**
+ * Starts pg-boss and creates its queues. One process at a time (a session advisory lock on one of
+ * `pool`'s connections): several processes starting together on an empty database otherwise
+ * deadlock in pg-boss's schema and queue set-up (`create_queue`).
+ */
+async function startBoss(connectionString: string, r: Resolved, log: QueueLogger, pool: pg.Pool): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
     max: r.poolSize,
@@ -199,10 +206,23 @@ async function startBoss(connectionString: string, r: Resolved, log: QueueLogger
     schedule: false,
   });
   boss.on('error', (error) => log.warn({ err: error }, 'job queue: pg-boss error'));
-  await boss.start();
-  await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
-  for (const name of [SWEEP_QUEUE, MONTECARLO_QUEUE]) {
-    await boss.createQueue(name, { name, retryLimit: r.retryLimit, expireInSeconds: r.expireInSeconds, deadLetter: DEAD_LETTER_QUEUE });
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [BOSS_SETUP_LOCK_KEY]);
+    try {
+      await boss.start();
+      await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
+      for (const name of [SWEEP_QUEUE, MONTECARLO_QUEUE]) {
+        await boss.createQueue(name, { name, retryLimit: r.retryLimit, expireInSeconds: r.expireInSeconds, deadLetter: DEAD_LETTER_QUEUE });
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [BOSS_SETUP_LOCK_KEY]).catch(() => undefined);
+    }
+  } catch (e) {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
   }
   return boss;
 }
@@ -233,7 +253,7 @@ export class PgBossQueue implements JobQueue {
     pool.on('error', (error) => log.warn({ err: error }, 'job queue: idle connection lost'));
     try {
       await ensureJobTables(pool);
-      const boss = await startBoss(options.connectionString, r, log);
+      const boss = await startBoss(options.connectionString, r, log, pool);
       let worker: ChunkWorker | null = null;
       if (options.embeddedWorker) {
         worker = await ChunkWorker.start({ ...options, concurrency: options.embeddedWorker.concurrency, boss, pool, ownsConnections: false });
@@ -410,7 +430,7 @@ export class ChunkWorker {
       pool.on('error', (error) => log.warn({ err: error }, 'worker: idle connection lost'));
       await ensureJobTables(pool);
     }
-    boss ??= await startBoss(options.connectionString, r, log);
+    boss ??= await startBoss(options.connectionString, r, log, pool);
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     const worker = new ChunkWorker(boss, pool, owns, concurrency, log);
     // Threads loaded before the first claim: a chunk's time is its computing, not a thread's start.
