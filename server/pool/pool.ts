@@ -32,8 +32,9 @@ function thePool(): Piscina {
     minThreads: POOL_THREADS,
     maxThreads: POOL_THREADS,
     idleTimeout: Number.POSITIVE_INFINITY,
-    // Backlog is bounded in front of the pool (server/api/admission.ts, the job queues).
-    maxQueue: 'auto',
+    // No limit here: the backlog is bounded in front of the pool (server/api/admission.ts for
+    // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
+    maxQueue: Number.POSITIVE_INFINITY,
   });
   return pool;
 }
