@@ -109,8 +109,12 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
       await until('chunks to be recorded', async () => (await chunksOf(id)).length >= 2);
       expect(await other.cancel(id)).toBe(true);
       expect((await api.get(id))!.status).toBe('cancelled');
-      // A chunk in progress may still finish; after that nothing more is recorded.
-      await new Promise((r) => setTimeout(r, 1000));
+      // A chunk in progress may still finish (wait for that, not for a guessed time); after that
+      // nothing more is recorded.
+      await until('the chunks in progress to end', async () => {
+        const rows = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND state = 'active'`, [id]);
+        return Number(rows[0].n) === 0;
+      });
       const after = (await chunksOf(id)).length;
       await until('the remaining chunks to be skipped', async () => {
         const rows = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND state IN ('created', 'retry', 'active')`, [id]);
