@@ -16,8 +16,13 @@ import { solveModelInProcess } from '../solver/inProcess.ts';
 import type { Plan } from './plan-schema.ts';
 import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './pipeline.ts';
 import type { Network, Scenario } from './schema.ts';
+import { estimateModelSize } from './size.ts';
+import { MessageChannel } from 'node:worker_threads';
 
 export { MODEL_VERSION };
+
+/** Models this large tell their inputsHash before they are built (see optimiseWithJson). */
+const LARGE_MODEL_VARIABLES = 20_000;
 
 /** How long past its time limit a run may go before its thread is stopped. */
 export const HARD_STOP_GRACE_MS = 500;
@@ -66,13 +71,25 @@ export async function optimiseWithJson(
     return { plan, json: json ? JSON.stringify(plan) : null };
   }
   const started = performance.now();
-  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows };
+  // A large model: the thread tells, before it builds, the inputsHash a stopped plan carries, so
+  // stopping it leaves nothing to hash here (tens of milliseconds on the event loop otherwise).
+  let knownHash: string | undefined;
+  let channel: MessageChannel | null = null;
+  if (estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).overCap) {
+    channel = new MessageChannel();
+    channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
+    channel.port1.unref();
+  }
+  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows, started: channel?.port2 };
   try {
-    return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
+    return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;
-    const plan = stoppedPlan(scenario, network, 'timedout', `The run reached its time limit of ${limitMs} ms and was stopped.`, performance.now() - started, sha256);
+    const message = `The run reached its time limit of ${limitMs} ms and was stopped.`;
+    const plan = stoppedPlan(scenario, network, 'timedout', message, performance.now() - started, sha256, knownHash);
     return { plan, json: json ? JSON.stringify(plan) : null };
+  } finally {
+    channel?.port1.close();
   }
 }

@@ -51,6 +51,11 @@ export interface PipelineOptions {
   readonly now?: () => number;
   /** SHA-256 hex of a string; the server passes node:crypto's, the browser uses the pure-JS one. */
   readonly sha256?: (text: string) => string;
+  /**
+   * Called before the model is built with the inputsHash a plan stopped from outside would carry
+   * (engine 'none'), so whoever stops a long run can answer without hashing the inputs again.
+   */
+  readonly onStarted?: (stopped: { readonly inputsHash: string }) => void;
 }
 
 /** Families an elastic re-solve may relax to explain infeasibility. */
@@ -95,6 +100,7 @@ export async function runPipeline(
   const hashInputs = (engineName: string, engineVersion: string) =>
     sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: engineName, engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
 
+  options.onStarted?.({ inputsHash: hashInputs('none', '') });
   const empty = (status: Plan['status'], message: string, solver: Plan['solver']): Plan =>
     planWithoutSolution(scenario, horizon, status, message, solver, hashInputs(solver.engine, solver.engineVersion));
 
@@ -214,12 +220,15 @@ export function stoppedPlan(
   message: string,
   totalMs: number,
   sha256: (text: string) => string = sha256Hex,
+  /** The hash `onStarted` gave, when there was one: then the inputs are not hashed again. */
+  knownInputsHash?: string,
 ): Plan {
-  const network = networkForScenario(scenario, baseNetwork);
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const solver: Plan['solver'] = { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: round2(totalMs) };
-  const inputsHash = sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: solver.engine, engineVersion: solver.engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
+  const inputsHash =
+    knownInputsHash ??
+    sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: solver.engine, engineVersion: solver.engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(networkForScenario(scenario, baseNetwork)) }));
   return planWithoutSolution(scenario, horizon, status, message, solver, inputsHash);
 }
 

@@ -38,6 +38,8 @@ export const DEAD_LETTER_QUEUE = 'analysis-chunk-failed';
 
 /** Held while creating the job tables, so processes starting at once do it once. */
 const SCHEMA_LOCK_KEY = 7_231_405_119;
+/** Held while pg-boss's schema and queues are set up (startBoss). */
+const BOSS_SETUP_LOCK_KEY = 7_231_405_120;
 
 const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS analysis_jobs (
@@ -68,7 +70,26 @@ CREATE TABLE IF NOT EXISTS analysis_job_chunks (
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (job_id, chunk)
 );
+-- Liveness: each worker's heartbeat, and which worker holds which pg-boss chunk, so a dead worker's
+-- chunks go back to the queue within seconds rather than after their expiry.
+CREATE TABLE IF NOT EXISTS analysis_workers (
+  id       text PRIMARY KEY,
+  seen_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS analysis_chunk_claims (
+  boss_id     text PRIMARY KEY,
+  queue       text NOT NULL,
+  worker      text NOT NULL,
+  claimed_at  timestamptz NOT NULL DEFAULT now()
+);
 `;
+
+/** A worker writes its heartbeat this often. */
+export const HEARTBEAT_MS = 1_000;
+/** A worker not heard from for this long is dead: its chunks are put back at once. */
+export const WORKER_DEAD_AFTER_S = 6;
+/** How often each worker looks for dead workers' chunks. */
+export const REAP_MS = 2_000;
 
 export interface QueueLogger {
   info(obj: object, msg: string): void;
@@ -186,7 +207,12 @@ function resolve(options: PgBossQueueOptions): Resolved {
   };
 }
 
-async function startBoss(connectionString: string, r: Resolved, log: QueueLogger): Promise<PgBoss> {
+/**
+ * Starts pg-boss and creates its queues. One process at a time (a session advisory lock on one of
+ * `pool`'s connections): several processes starting together on an empty database otherwise
+ * deadlock in pg-boss's schema and queue set-up (`create_queue`).
+ */
+async function startBoss(connectionString: string, r: Resolved, log: QueueLogger, pool: pg.Pool): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
     max: r.poolSize,
@@ -199,10 +225,23 @@ async function startBoss(connectionString: string, r: Resolved, log: QueueLogger
     schedule: false,
   });
   boss.on('error', (error) => log.warn({ err: error }, 'job queue: pg-boss error'));
-  await boss.start();
-  await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
-  for (const name of [SWEEP_QUEUE, MONTECARLO_QUEUE]) {
-    await boss.createQueue(name, { name, retryLimit: r.retryLimit, expireInSeconds: r.expireInSeconds, deadLetter: DEAD_LETTER_QUEUE });
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [BOSS_SETUP_LOCK_KEY]);
+    try {
+      await boss.start();
+      await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
+      for (const name of [SWEEP_QUEUE, MONTECARLO_QUEUE]) {
+        await boss.createQueue(name, { name, retryLimit: r.retryLimit, expireInSeconds: r.expireInSeconds, deadLetter: DEAD_LETTER_QUEUE });
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [BOSS_SETUP_LOCK_KEY]).catch(() => undefined);
+    }
+  } catch (e) {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
   }
   return boss;
 }
@@ -233,7 +272,7 @@ export class PgBossQueue implements JobQueue {
     pool.on('error', (error) => log.warn({ err: error }, 'job queue: idle connection lost'));
     try {
       await ensureJobTables(pool);
-      const boss = await startBoss(options.connectionString, r, log);
+      const boss = await startBoss(options.connectionString, r, log, pool);
       let worker: ChunkWorker | null = null;
       if (options.embeddedWorker) {
         worker = await ChunkWorker.start({ ...options, concurrency: options.embeddedWorker.concurrency, boss, pool, ownsConnections: false });
@@ -389,6 +428,7 @@ export class ChunkWorker {
   readonly #cache = new Map<string, CachedJob>();
   #stopping: Promise<void> | null = null;
   #inFlight = 0;
+  #liveness: ReturnType<typeof setInterval>[] = [];
 
   private constructor(boss: PgBoss, pool: pg.Pool, owns: boolean, concurrency: number, log: QueueLogger) {
     this.#boss = boss;
@@ -410,11 +450,17 @@ export class ChunkWorker {
       pool.on('error', (error) => log.warn({ err: error }, 'worker: idle connection lost'));
       await ensureJobTables(pool);
     }
-    boss ??= await startBoss(options.connectionString, r, log);
+    boss ??= await startBoss(options.connectionString, r, log, pool);
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     const worker = new ChunkWorker(boss, pool, owns, concurrency, log);
     // Threads loaded before the first claim: a chunk's time is its computing, not a thread's start.
     await worker.#threads.start();
+    await worker.#heartbeat();
+    worker.#liveness = [
+      setInterval(() => void worker.#heartbeat(), HEARTBEAT_MS),
+      setInterval(() => void worker.#reap(), REAP_MS),
+    ];
+    for (const timer of worker.#liveness) timer.unref();
     await worker.#subscribe(r.pollingIntervalSeconds);
     log.info({ worker: worker.id, concurrency }, 'worker: waiting for chunks');
     return worker;
@@ -440,6 +486,38 @@ export class ChunkWorker {
     await this.#boss.work<ChunkData>(DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(1, pollingIntervalSeconds) }, async ([job]) => {
       await this.#fail(job.data.jobId, `chunk ${job.data.chunk} failed on every try (its worker died or it ran past its expiry)`);
     });
+  }
+
+  async #heartbeat(): Promise<void> {
+    try {
+      await this.#pool.query('INSERT INTO analysis_workers (id, seen_at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()', [this.id]);
+    } catch (error) {
+      this.#log.warn({ err: error, worker: this.id }, 'worker: heartbeat not written');
+    }
+  }
+
+  /**
+   * Puts the chunks of dead workers (no heartbeat for WORKER_DEAD_AFTER_S) back in their queue at
+   * once, as a retry, instead of waiting for their expiry. Any worker may do it; one claim is taken
+   * by one of them (DELETE … RETURNING).
+   */
+  async #reap(): Promise<void> {
+    if (this.#stopping) return;
+    try {
+      const { rows } = await this.#pool.query<{ boss_id: string; queue: string; worker: string }>(
+        `DELETE FROM analysis_chunk_claims c
+          WHERE NOT EXISTS (SELECT 1 FROM analysis_workers w WHERE w.id = c.worker AND w.seen_at > now() - make_interval(secs => $1))
+          RETURNING c.boss_id, c.queue, c.worker`,
+        [WORKER_DEAD_AFTER_S],
+      );
+      for (const claim of rows) {
+        await this.#boss.fail(claim.queue, claim.boss_id, { error: `worker ${claim.worker} stopped answering` });
+        this.#log.warn({ worker: this.id, dead: claim.worker, chunk: claim.boss_id }, 'worker: a dead worker\'s chunk put back');
+      }
+      await this.#pool.query(`DELETE FROM analysis_workers WHERE seen_at < now() - interval '1 hour'`);
+    } catch (error) {
+      this.#log.warn({ err: error, worker: this.id }, 'worker: dead workers not looked for');
+    }
   }
 
   async #job(jobId: string): Promise<CachedJob | null> {
@@ -468,6 +546,20 @@ export class ChunkWorker {
   }
 
   async #chunk(kind: JobKind, claimed: PgBoss.JobWithMetadata<ChunkData>): Promise<unknown> {
+    const queue = kind === 'sweep' ? SWEEP_QUEUE : MONTECARLO_QUEUE;
+    await this.#pool.query(
+      `INSERT INTO analysis_chunk_claims (boss_id, queue, worker) VALUES ($1, $2, $3)
+       ON CONFLICT (boss_id) DO UPDATE SET worker = EXCLUDED.worker, claimed_at = now()`,
+      [claimed.id, queue, this.id],
+    );
+    try {
+      return await this.#computeChunk(kind, claimed);
+    } finally {
+      await this.#pool.query('DELETE FROM analysis_chunk_claims WHERE boss_id = $1 AND worker = $2', [claimed.id, this.id]).catch(() => undefined);
+    }
+  }
+
+  async #computeChunk(kind: JobKind, claimed: PgBoss.JobWithMetadata<ChunkData>): Promise<unknown> {
     const { jobId, chunk } = claimed.data;
     const status = await this.#status(jobId);
     if (status !== 'running') return { skipped: status ?? 'gone' };
@@ -575,11 +667,13 @@ export class ChunkWorker {
    */
   stop(timeoutMs = 30_000): Promise<void> {
     this.#stopping ??= (async () => {
+      for (const timer of this.#liveness) clearInterval(timer);
       for (const name of [MONTECARLO_QUEUE, SWEEP_QUEUE, DEAD_LETTER_QUEUE]) await this.#boss.offWork(name);
       const started = Date.now();
       while (Date.now() - started < timeoutMs && this.#inFlight > 0) await new Promise((r) => setTimeout(r, 100));
       // Stopping pg-boss fails the chunks still in progress, which puts them back for another worker.
       if (this.#owns) await this.#boss.stop({ graceful: true, timeout: 1000, wait: true, close: true });
+      await this.#pool.query('DELETE FROM analysis_workers WHERE id = $1', [this.id]).catch(() => undefined);
       await this.#threads.close();
       if (this.#owns) await this.#pool.end().catch(() => undefined);
     })();

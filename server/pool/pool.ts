@@ -7,6 +7,7 @@
  * replaces it). Threads: CPU_THREADS, default min(2, cores).
  */
 import { availableParallelism } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { envNumber } from '../env.ts';
 import type { DrawChunkResult, DrawChunkTask, PlanTask, PlanTaskResult, AnalysisTask, AnalysisTaskResult, SolveTask } from './tasks.ts';
@@ -31,8 +32,9 @@ function thePool(): Piscina {
     minThreads: POOL_THREADS,
     maxThreads: POOL_THREADS,
     idleTimeout: Number.POSITIVE_INFINITY,
-    // Backlog is bounded in front of the pool (server/api/admission.ts, the job queues).
-    maxQueue: 'auto',
+    // No limit here: the backlog is bounded in front of the pool (server/api/admission.ts for
+    // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
+    maxQueue: Number.POSITIVE_INFINITY,
   });
   return pool;
 }
@@ -55,6 +57,8 @@ export class TaskAbortedError extends Error {
 
 export interface RunOptions {
   readonly signal?: AbortSignal;
+  /** Objects moved to the thread rather than copied (MessagePorts). */
+  readonly transferList?: readonly (MessagePort | ArrayBuffer)[];
   /** Stop the task this long after it was queued (its whole time, queue included). */
   readonly timeoutMs?: number;
 }
@@ -78,7 +82,7 @@ export async function runTask<K extends keyof Tasks>(name: K, task: Tasks[K][0],
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return (await thePool().run(task, { name, signal: controller.signal })) as Tasks[K][1];
+    return (await thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never })) as Tasks[K][1];
   } catch (e) {
     if (timedOut) throw new TaskTimeoutError(timeoutMs!);
     if (signal?.aborted) throw new TaskAbortedError();

@@ -5,6 +5,7 @@
  * draws. Everything here runs in this thread.
  */
 import { createHash } from 'node:crypto';
+import type { MessagePort } from 'node:worker_threads';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
 import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
@@ -32,6 +33,8 @@ export interface PlanTask {
   readonly json?: boolean;
   /** false: leave out the flows' GeoJSON (the lighter plan). */
   readonly flows?: boolean;
+  /** Where to post the stopped plan's inputsHash before the model is built (large models). */
+  readonly started?: MessagePort;
 }
 
 export interface PlanTaskResult {
@@ -49,7 +52,16 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult> {
       if (left <= 0) return Promise.resolve(timedOut(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
       return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
     },
-    { ...task.options, sha256: (text) => createHash('sha256').update(text).digest('hex') },
+    {
+      ...task.options,
+      sha256: (text) => createHash('sha256').update(text).digest('hex'),
+      onStarted: task.started
+        ? (info) => {
+            task.started!.postMessage(info);
+            task.started!.close();
+          }
+        : undefined,
+    },
   );
   const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
   if (!task.json) return { plan: result, json: null };

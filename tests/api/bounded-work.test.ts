@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { optimise } from '../../server/core/optimise.ts';
+import { stoppedPlan } from '../../server/core/pipeline.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { closePool, poolStats } from '../../server/pool/pool.ts';
 import { generateNetwork } from '../../server/solver/generate-network.ts';
@@ -24,6 +25,8 @@ describe('the pool bounds every run', () => {
     const plan = await optimise(largeScenario(50), large.network);
     expect(plan.status).toBe('timedout');
     expect(plan.message).toMatch(/time limit/);
+    // The hash the thread told before it built the model is the one of the inputs.
+    expect(plan.inputsHash).toBe(stoppedPlan(largeScenario(50), large.network, 'timedout', '', 0).inputsHash);
     expect((await optimise(small, loadDefaultNetwork())).status).toBe('optimal');
   });
 

@@ -12,6 +12,7 @@ import { findPostgresBin, startPostgresCluster, createTestDatabase, type Postgre
 import { freePort, killAllServers, startServer } from '../support/server.ts';
 import { postgresDatabase } from '../support/stores.ts';
 import { asPlanner, asViewer, SCENARIO, slowModel, testApp } from './helpers.ts';
+import { until } from '../jobs/helpers.ts';
 
 const PLANNER = 'faults-planner-key-123';
 const auth = { authorization: `Bearer ${PLANNER}`, 'content-type': 'application/json' };
@@ -63,14 +64,16 @@ describe.skipIf(!adminUrl)('PostgreSQL under the API', () => {
   it('closing the app waits for a run being solved, stores it, then closes the pool', async () => {
     const db = postgresDatabase(await createTestDatabase(adminUrl!));
     const store = await db.open();
-    const app = await testApp({ store, model: await slowModel(400) });
+    let solving!: () => void;
+    const started = new Promise<void>((resolve) => (solving = resolve));
+    const app = await testApp({ store, model: await slowModel(400, 'optimal', () => solving()) });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const base = `http://127.0.0.1:${port}`;
     const headers = { ...asPlanner, 'content-type': 'application/json' };
     const created = (await (await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers, body: JSON.stringify(SCENARIO) })).json()) as { id: string };
     const run = fetch(`${base}/api/v1/scenarios/${created.id}/runs`, { method: 'POST', headers: asPlanner });
-    await new Promise((r) => setTimeout(r, 100));
+    await started;
     const closed = app.close();
     const res = await run;
     expect(res.status).toBe(201);
@@ -109,6 +112,8 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
     const statuses = new Map<number, number>();
     const codes = new Set<string>();
     let lastOk = 0;
+    let oks = 0;
+    let unavailable = 0;
     let requesting = true;
     // Clients keep reading and writing through the whole restart.
     const clients = Array.from({ length: 4 }, async (_, c) => {
@@ -120,25 +125,34 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
           ...(write ? { body: JSON.stringify({ ...SCENARIO, name: `client ${c} #${i}` }) } : {}),
         });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) codes.add(((await res.json()) as { error: { code: string } }).error.code);
-        else {
+        if (res.status >= 500) {
+          codes.add(((await res.json()) as { error: { code: string } }).error.code);
+          unavailable++;
+        } else {
           await res.arrayBuffer();
           lastOk = Date.now();
+          oks++;
         }
-        await new Promise((r) => setTimeout(r, 5));
+        // A tick between requests, so the clients do not spin the event loop.
+        await new Promise((r) => setImmediate(r));
       }
     });
 
-    await new Promise((r) => setTimeout(r, 300));
+    // Clients under way, then the database goes down: wait for those events, not for a guess.
+    await until('clients served', () => oks >= 20, 15_000);
     await cluster.stop();
-    await new Promise((r) => setTimeout(r, 300));
     const downAt = Date.now();
+    const unavailableAtStop = unavailable;
+    await until('clients answered 503', () => unavailable >= unavailableAtStop + 4, 15_000);
     expect((await fetch(`${server.base}/health`)).status).toBe(200);
     const ready = await fetch(`${server.base}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'unavailable', store: 'unreachable' });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(lastOk).toBeLessThan(downAt); // nothing succeeded while the database was down
+    // Requests on the way when it stopped may still have succeeded; none after the 503s began.
+    const okWhileDown = lastOk;
+    await until('more 503s', () => unavailable >= unavailableAtStop + 12, 15_000);
+    expect(lastOk).toBe(okWhileDown); // nothing succeeded while the database was down
+    expect(okWhileDown).toBeLessThanOrEqual(downAt + 1_000);
 
     await cluster.start();
     const upAt = Date.now();
@@ -149,7 +163,7 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
     }
     expect(readyAgain).toBe(true);
     const okBefore = lastOk;
-    await new Promise((r) => setTimeout(r, 500));
+    await until('requests to succeed again', () => lastOk > okBefore, 15_000);
     requesting = false;
     await Promise.all(clients);
 

@@ -1,7 +1,8 @@
 /**
  * Hostile bodies, ids and query strings against every route: wrong types, huge numbers, NaN
  * strings, deep nesting, prototype keys, unknown ids, giant arrays, invalid JSON. The service
- * must answer every one with a 2xx/4xx (never a 5xx) and quickly (never a hang).
+ * must answer every one with a 2xx/4xx (never a 5xx) and quickly (never a hang). The analysis
+ * routes get FUZZ_ANALYSIS_RUNS bodies (300 by default; 10,000 for a long run).
  */
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -222,6 +223,64 @@ describe('fuzz: no body, id or query string makes a 5xx or a hang', () => {
       }),
       { numRuns: 800 },
     );
+  });
+
+  it('analysis routes: hostile bodies give no 5xx, and failed requests store nothing', async () => {
+    const scenarioBody = fc.oneof({ weight: 3, arbitrary: oneBadField }, { weight: 1, arbitrary: scenarioLike.map((x) => ({ ...SCENARIO, ...x })) }, { weight: 1, arbitrary: hostileValue });
+    const axis = fc.oneof(
+      fc.record({ parameter: fc.constantFrom('exportPriceMultiplier', 'freightMultiplier', 'fxKztPerUsd', 'domesticShare', 'nodeThroughput', 'x'), node: fc.oneof(someId, fc.constant(undefined)), from: hostileNumber, to: hostileNumber, steps: fc.oneof(fc.integer({ min: -1, max: 300 }), hostileValue) }, { requiredKeys: ['parameter'] }),
+      hostileValue,
+    );
+    const distribution = fc.oneof(
+      fc.record({ type: fc.constantFrom('normal', 'uniform', 'triangular', 'empirical', 'x'), mean: hostileNumber, sd: hostileNumber, min: hostileNumber, max: hostileNumber, mode: hostileNumber, values: fc.array(hostileNumber, { maxLength: 5 }) }, { requiredKeys: ['type'] }),
+      hostileValue,
+    );
+    const body = fc.oneof(
+      fc.tuple(fc.constant('sensitivity'), fc.record({ scenario: scenarioBody, curvePoints: fc.oneof(fc.integer({ min: -1, max: 60 }), hostileValue) }, { requiredKeys: ['scenario'] })),
+      fc.tuple(fc.constant('alternatives'), fc.record({ scenario: scenarioBody, tolerance: hostileNumber }, { requiredKeys: ['scenario'] })),
+      fc.tuple(fc.constant('contracts'), fc.record({ scenario: scenarioBody, extra: hostileValue }, { requiredKeys: ['scenario'] })),
+      fc.tuple(fc.constant('phasing'), fc.record({ scenario: scenarioBody, fromYear: fc.oneof(fc.integer({ min: 1990, max: 2200 }), hostileValue), toYear: fc.oneof(fc.integer({ min: 1990, max: 2200 }), hostileValue), growthPctPerYear: fc.dictionary(someId, hostileNumber) }, { requiredKeys: [] })),
+      fc.tuple(fc.constant('sweeps'), fc.record({ scenario: scenarioBody, axes: fc.oneof(fc.array(axis, { maxLength: 3 }), hostileValue) }, { requiredKeys: ['scenario'] })),
+      fc.tuple(
+        fc.constant('montecarlo'),
+        fc.record(
+          {
+            scenario: scenarioBody,
+            draws: fc.oneof(fc.integer({ min: -1, max: 200 }), hostileValue),
+            seed: fc.oneof(fc.integer(), hostileValue),
+            uncertainties: fc.oneof(fc.array(fc.record({ parameter: fc.constantFrom('price', 'freight', 'demand', 'x'), group: fc.constantFrom('export', 'domestic', 'x'), market: someId, distribution }, { requiredKeys: ['parameter', 'distribution'] }), { maxLength: 3 }), hostileValue),
+          },
+          { requiredKeys: ['scenario'] },
+        ),
+      ),
+    );
+    const stored = async () => (await app.inject({ method: 'GET', url: '/api/v1/scenarios', headers: asPlanner })).json().total as number;
+    const before = await stored();
+    await fc.assert(
+      fc.asyncProperty(body, async ([route, payload]) => {
+        const url = `/api/v1/analysis/${route}`;
+        const options = { method: 'POST' as const, url, headers: { ...asPlanner, 'content-type': 'application/json' }, payload: JSON.stringify(payload) };
+        let timer: NodeJS.Timeout | undefined;
+        const hang = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${PER_REQUEST_MS} ms: POST ${url}`)), PER_REQUEST_MS);
+        });
+        try {
+          const res = await Promise.race([app.inject(options), hang]);
+          if (res.statusCode >= 500) throw new Error(`POST ${url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${options.payload.slice(0, 300)}`);
+          // A job that started is cancelled at once (the cancel path is fuzzed too, and jobs do not pile up).
+          if (res.statusCode === 202) {
+            const cancelled = await app.inject({ method: 'DELETE', url: res.json().links.self, headers: asPlanner });
+            expect(cancelled.statusCode).toBe(200);
+          }
+          statusCounts.set(`POST ${url} ${res.statusCode}`, (statusCounts.get(`POST ${url} ${res.statusCode}`) ?? 0) + 1);
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_ANALYSIS_RUNS ?? 300) },
+    );
+    // Analyses store no scenario, whatever they answered.
+    expect(await stored()).toBe(before);
   });
 
   it('raw URLs that are not URLs at all', async () => {

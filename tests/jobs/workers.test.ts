@@ -101,6 +101,39 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     expect(retried.some(({ chunk }) => claimed.includes(chunk) || chunks.find((r) => r.chunk === chunk)!.worker === survivor.id)).toBe(true);
   });
 
+  it('kill -9 of a worker: its chunk goes back within seconds (liveness), long before the chunk would expire', async () => {
+    // A database of its own whose queues let a chunk expire only after 120 s: only the liveness
+    // check can bring the victim's chunk back in time.
+    const slowUrl = await freshDatabase();
+    const slowApi = await PgBossQueue.open({ connectionString: slowUrl, ...FAST_RETRY, expireInSeconds: 120, chunkSizes: { draws: 50 } });
+    const chunksOf = (jobId: string) => sql<{ chunk: number; units: number }>(slowUrl, 'SELECT chunk, units FROM analysis_job_chunks WHERE job_id = $1 ORDER BY chunk', [jobId]);
+    const env = { JOB_CHUNK_EXPIRE_SECONDS: '120' };
+    workers = await Promise.all([startWorker(slowUrl, env), startWorker(slowUrl, env)]);
+    const [victim] = workers;
+    const N = 3000;
+    const request = monteCarloRequest(N, 7);
+    const id = await slowApi.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
+    const started = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk started' && l.jobId === id).map((l) => l.chunk as number);
+    const finished = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk finished' && l.jobId === id).map((l) => l.chunk as number);
+    await until('the victim to record chunks', () => finished(victim).length >= 2);
+    const held = await until('the victim to hold a chunk', () => {
+      const open = started(victim).filter((c) => !finished(victim).includes(c));
+      return open.length > 0 ? open : null;
+    });
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+    // The held chunk is recorded again (by the survivor) within 15 s of the kill.
+    await until('the held chunk to be recorded', async () => {
+      const chunks = await chunksOf(id);
+      return held.every((c) => chunks.some((r) => r.chunk === c));
+    }, 15_000);
+    const job = await waitForJob(slowApi, id, 60_000);
+    await slowApi.close();
+    expect(job.status).toBe('done');
+    expect(job.progress).toEqual({ done: N, total: N });
+    expect((await chunksOf(id)).reduce((s, c) => s + c.units, 0)).toBe(N);
+  });
+
   it('cancel from another API process: the job stays cancelled and the workers stop recording its chunks', async () => {
     workers = [await startWorker(url)];
     const other = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY });
@@ -109,8 +142,12 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
       await until('chunks to be recorded', async () => (await chunksOf(id)).length >= 2);
       expect(await other.cancel(id)).toBe(true);
       expect((await api.get(id))!.status).toBe('cancelled');
-      // A chunk in progress may still finish; after that nothing more is recorded.
-      await new Promise((r) => setTimeout(r, 1000));
+      // A chunk in progress may still finish (wait for that, not for a guessed time); after that
+      // nothing more is recorded.
+      await until('the chunks in progress to end', async () => {
+        const rows = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND state = 'active'`, [id]);
+        return Number(rows[0].n) === 0;
+      });
       const after = (await chunksOf(id)).length;
       await until('the remaining chunks to be skipped', async () => {
         const rows = await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pgboss.job WHERE data->>'jobId' = $1 AND state IN ('created', 'retry', 'active')`, [id]);

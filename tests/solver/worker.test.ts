@@ -59,7 +59,8 @@ describe('worker pool', () => {
   });
 
   it('solves in parallel up to the pool size and queues the rest', async () => {
-    const models = [1, 2, 3, 4, 5].map((s) => generateTransportModel(500, s));
+    // Many more than the threads (the queue in front of them is not the pool's to bound).
+    const models = Array.from({ length: 16 }, (_, s) => generateTransportModel(500, s + 1));
     const results = await Promise.all(models.map((m) => solveModel(m, { timeLimitMs: 10_000 })));
     for (const [i, r] of results.entries()) {
       const ref = await solveModelInProcess(models[i], { timeLimitMs: 10_000 });
