@@ -11,6 +11,7 @@
  *   read-out + rule      the plan read from the solution, and the rule's second model and solve
  *   serialisation        validating the plan against its schema and JSON.stringify (in the pool thread)
  */
+import { createHash } from 'node:crypto';
 import { buildModel } from '../server/core/model.ts';
 import { optimise } from '../server/core/optimise.ts';
 import { networkForScenario, runPipeline } from '../server/core/pipeline.ts';
@@ -24,6 +25,7 @@ import { buildApp } from '../server/app.ts';
 import { loadModelServices } from '../server/api/solve.ts';
 import { openSqliteStore } from '../server/store/sqlite.ts';
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function interleaved(repeats: number, fns: (() => Promise<unknown>)[]): Promise<number[]> {
@@ -81,11 +83,13 @@ export async function measureBreakdown(repeats = 40): Promise<Breakdown> {
     async () => buildModel(network, scenario),
     async () => {
       readSolution(network, scenario, built, result);
+      // As the pipeline does it: the scenario's engine choice, no duals.
       const relaxed = buildModel(network, scenario, { withoutDomesticShare: true });
-      await solveModelInProcess(relaxed.model, { ...solveOpts, wantSensitivity: false });
+      await solveModelInProcess(relaxed.model, { engine: scenario.engine, timeLimitMs: 10_000, wantSensitivity: false });
     },
     async () => JSON.stringify(Plan.parse(plan)),
-    async () => JSON.stringify(await runPipeline(scenario, base, (m, r) => solveModelInProcess(m, r))),
+    // With node:crypto's SHA-256, as the server runs it (the default is the browser's pure-JS one).
+    async () => JSON.stringify(await runPipeline(scenario, base, (m, r) => solveModelInProcess(m, r), { sha256 })),
     async () => optimise(scenario, base, { serialise: true }),
   ]);
   await app.close();

@@ -60,6 +60,16 @@ export class RunResponses {
     return entry;
   }
 
+  /** The kept response of run `id`, if there is one (runs never change, so no store read is needed). */
+  cached(id: string, flows: boolean): Serialised | null {
+    const key = `${id}|${flows ? 'full' : 'light'}`;
+    const hit = this.#entries.get(key);
+    if (!hit) return null;
+    this.#entries.delete(key);
+    this.#entries.set(key, hit);
+    return hit;
+  }
+
   /** Whether a serialised response for the run is kept (tests). */
   has(id: string): boolean {
     return this.#entries.has(`${id}|full`) || this.#entries.has(`${id}|light`);

@@ -33,10 +33,12 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const run = await load(request.params.id);
-        // Runs never change: caches may keep them.
+        const flows = request.query.flows !== 'false';
+        // Runs never change (nor go away): a kept response is sent without reading the store.
+        const entry = ctx.runResponses.cached(request.params.id, flows) ?? ctx.runResponses.of(await load(request.params.id), flows);
+        // Caches may keep them too.
         reply.header('cache-control', 'private, max-age=31536000, immutable');
-        return ctx.runResponses.send(request, reply, ctx.runResponses.of(run, request.query.flows !== 'false'));
+        return ctx.runResponses.send(request, reply, entry);
       },
     );
 
