@@ -11,10 +11,9 @@
  * in PostgreSQL instead.
  */
 import { randomBytes } from 'node:crypto';
-import { INTERRUPTED, type JobRecord, type JobRecords } from '../jobs/records.ts';
+import { INTERRUPTED, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
 
-export type JobKind = 'sweep' | 'montecarlo';
-export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type { JobKind, JobStatus } from '../jobs/records.ts';
 
 export interface JobView {
   readonly id: string;

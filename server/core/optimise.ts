@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { isPoolThread } from '../pool/context.ts';
 import { runTask, TaskTimeoutError } from '../pool/pool.ts';
-import type { PlanTask } from '../pool/tasks.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
 import type { Plan } from './plan-schema.ts';
 import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './pipeline.ts';
@@ -66,9 +65,8 @@ export async function optimiseWithJson(
     return { plan, json: json ? JSON.stringify(plan) : null };
   }
   const started = performance.now();
-  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows };
   try {
-    return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
+    return await runTask('plan', { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows }, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;

@@ -7,7 +7,7 @@
  * carries a source in the entity's `sources` map (field name -> citation or "ESTIMATE: reasoning").
  */
 import { z } from 'zod';
-import { MarketCalibration } from './calibration.ts';
+import { MarketCalibration } from './calibration-schema.ts';
 import { CostPerTonne, Currency, FxTable, Supplier, TonnesByYear, WholeMarketDemand, YearKey } from './market-schema.ts';
 
 export const MONTHS = 12;

@@ -7,7 +7,8 @@
  * Synchronous: the database is embedded and each call is one short statement, so a job's writes
  * land in the order they are made (its last progress never after its result).
  */
-import type { JobKind, JobStatus } from '../analysis/jobs.ts';
+export type JobKind = 'sweep' | 'montecarlo';
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** The error of a job that was running when its process stopped. */
 export const INTERRUPTED = 'interrupted by a restart; start it again';

@@ -22,6 +22,15 @@ import { markPoolThread } from './context.ts';
 
 markPoolThread();
 
+declare module './pool.ts' {
+  interface PoolTasks {
+    plan: [PlanTask, PlanTaskResult];
+    solve: [SolveTask, SolveResult];
+    analysis: [AnalysisTask, AnalysisTaskResult];
+    drawChunk: [DrawChunkTask, DrawChunkResult];
+  }
+}
+
 export interface PlanTask {
   readonly scenario: Scenario;
   readonly network: Network;
