@@ -24,11 +24,6 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)];
 };
 
-async function timeIt(repeats: number, fn: () => Promise<unknown>): Promise<number> {
-  const [t] = await timeInterleaved(repeats, [fn]);
-  return t;
-}
-
 /**
  * Medians of several contenders measured in alternation (A B C A B C …) after warm-up rounds, so
  * JIT warm-up and machine noise fall on all of them alike.

@@ -112,7 +112,7 @@ export function structureOf(model: LpModel, values: readonly number[], relTol = 
     if (!v.name.startsWith('sale:') && !v.name.startsWith('flow:') && !v.name.startsWith('prod:')) return;
     if (values[j] > STRUCTURE_EPS_TONNES) parts.push(v.name);
   });
-  model.rows.forEach((row, i) => {
+  model.rows.forEach((row) => {
     if (!['capacity', 'leg', 'node', 'demand-max', 'domestic-share', 'export-cap', 'demand-min'].includes(row.family)) return;
     const a = rowActivity(row, values);
     const scale = Math.max(1, Math.abs(row.ub), Math.abs(row.lb === -Infinity ? 0 : row.lb), Math.abs(a));

@@ -189,7 +189,7 @@ export class JobRegistry {
   /** Calls `listener` on progress and when the job ends; returns the unsubscribe function. */
   subscribe(id: string, listener: (e: JobEvent) => void): () => void {
     const job = this.#jobs.get(id);
-    if (!job || job.status !== 'running') return () => {};
+    if (job?.status !== 'running') return () => {};
     job.listeners.add(listener);
     return () => job.listeners.delete(listener);
   }

@@ -198,7 +198,7 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
   for (const a of aggregates) {
     const own = a.memberOwnCost ?? a.members.map(() => 0);
     const cost = model.variables[a.members[0]].cost - own[0];
-    a.members.forEach((j, i) => (variables[j] = { ...variables[j], cost: own[i] }));
+    for (const [i, j] of a.members.entries()) variables[j] = { ...variables[j], cost: own[i] };
     a.variable = variables.length;
     variables.push({ name: `aggregate:${a.parameter}`, lb: 0, ub: Infinity, cost, kind: 'continuous' });
     // aggregate − Σ members = 0

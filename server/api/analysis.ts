@@ -94,13 +94,10 @@ function problemsError(problems: readonly { path: readonly (string | number)[]; 
  * bounds all of it, and a client that goes away stops it.
  */
 export async function analysisInPool(task: AnalysisTask, limitMs: number, signal?: AbortSignal): Promise<unknown> {
-  let r;
-  try {
-    r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
-  } catch (e) {
+  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch((e: unknown) => {
     if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
     throw e;
-  }
+  });
   if (r.ok) return r.value;
   if (r.problems) throw problemsError(r.problems);
   throw new ApiError('unprocessable_model', r.refusal);

@@ -9,7 +9,7 @@ import type { SolveResult } from './lp.ts';
 import { demandSteps, routeCapacityTonnes, supplierCapacityTonnes, supplierDeliveredCost } from './market-economics.ts';
 import type { BuiltModel } from './model.ts';
 import type { ClearingMarket, ClearingReport, CompetitorResult, MarketResult, Plan } from './plan-schema.ts';
-import type { Network, Scenario } from './schema.ts';
+import type { Network } from './schema.ts';
 
 type Optimal = Extract<SolveResult, { status: 'optimal' }>;
 
@@ -31,7 +31,6 @@ export interface ClearingRead {
 
 export function readClearing(
   network: Network,
-  scenario: Scenario,
   built: BuiltModel,
   result: Optimal,
   markets: readonly MarketResult[],

@@ -188,7 +188,7 @@ export function consumptionInYear(byYear: TonnesByYear, year: number, growthPctP
   const first = points[0];
   const last = points[points.length - 1];
   if (year <= first[0]) return first[1];
-  if (year >= last[0]) return last[1] * Math.pow(1 + growthPctPerYear / 100, year - last[0]);
+  if (year >= last[0]) return last[1] * (1 + growthPctPerYear / 100) ** (year - last[0]);
   for (let i = 1; i < points.length; i++) {
     const [y1, t1] = points[i];
     const [y0, t0] = points[i - 1];

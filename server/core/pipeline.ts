@@ -135,7 +135,7 @@ export async function runPipeline(
   let clearingReport: Plan['clearing'] = null;
   const competitorLines: string[] = [];
   if (clearing) {
-    const read = readClearing(network, scenario, built, result, body.markets, body.kpis.marginUsd);
+    const read = readClearing(network, built, result, body.markets, body.kpis.marginUsd);
     clearingReport = read.report;
     if (options.ranges !== false) {
       for (const marketId of read.degenerateMarkets) {

@@ -432,7 +432,10 @@ function priceGap(
   const duals = result.sensitivity?.rowDuals;
   if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
   let rowIndex = rowIndexes.get(built.model);
-  if (!rowIndex) rowIndexes.set(built.model, (rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]))));
+  if (!rowIndex) {
+    rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]));
+    rowIndexes.set(built.model, rowIndex);
+  }
   const dual = (name: string) => {
     const i = rowIndex.get(name);
     return i === undefined ? 0 : duals[i];

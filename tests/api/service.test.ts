@@ -111,7 +111,10 @@ describe('solve outcomes and failures', () => {
     let seen = 0;
     const app = await testApp({
       maxSolveMs: 250,
-      model: { ...real, optimise: async (s, n, o) => ((seen = s.timeLimitMs), real.optimise(s, n, o)) },
+      model: { ...real, optimise: async (s, n, o) => {
+        seen = s.timeLimitMs;
+        return real.optimise(s, n, o);
+      } },
     });
     await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: { ...SCENARIO, timeLimitMs: 600_000 } });
     expect(seen).toBe(250);

@@ -21,7 +21,7 @@ function expectOptimal(model: LpModel, r: SolveResult, objective: number, values
   expect(close(r.objective, objective, 1e-9)).toBe(true);
   const check = validateSolution(model, r.values, r.objective);
   expect(check.problems).toEqual([]);
-  if (values) r.values.forEach((x, j) => expect(x).toBeCloseTo(values[j], 6));
+  if (values) for (const [j, x] of r.values.entries()) expect(x).toBeCloseTo(values[j], 6);
 }
 
 /*
@@ -152,7 +152,7 @@ describe('HiGHS sensitivity', () => {
     const min = await solveWithHighs(transport('min'), { ...opts, wantSensitivity: true });
     if (min.status !== 'optimal' || !min.sensitivity) throw new Error('expected sensitivity');
     const d = min.sensitivity.rowDuals;
-    [0, -3, 4, 6].forEach((x, i) => expect(d[i]).toBeCloseTo(x, 9));
+    for (const [i, x] of [0, -3, 4, 6].entries()) expect(d[i]).toBeCloseTo(x, 9);
     // Reduced cost of the unused B→X: 5 − (u_B + v_X) = 5 − (−3 + 4) = 4 (raising its bound costs 4).
     expect(min.sensitivity.reducedCosts[2]).toBeCloseTo(4, 9);
     expect(min.sensitivity.costRanges?.[3].high).toBeCloseTo(6, 9);
@@ -162,7 +162,7 @@ describe('HiGHS sensitivity', () => {
     const max = await solveWithHighs(transport('max'), { ...opts, wantSensitivity: true });
     if (max.status !== 'optimal' || !max.sensitivity) throw new Error('expected sensitivity');
     // Maximising −cost: the binding capacity of B is worth +3 per tonne.
-    [0, 3, -4, -6].forEach((x, i) => expect(max.sensitivity!.rowDuals[i]).toBeCloseTo(x, 9));
+    for (const [i, x] of [0, 3, -4, -6].entries()) expect(max.sensitivity!.rowDuals[i]).toBeCloseTo(x, 9);
   });
   it('no ranging unless asked', async () => {
     const r = await solveWithHighs(transport('min'), opts);

@@ -12,7 +12,7 @@ export function csvField(value: unknown): string {
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 /**

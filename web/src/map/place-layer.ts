@@ -16,7 +16,7 @@ import {
   type ClearingPlan,
 } from '../lib/clearing.ts';
 import { shareOfDemandIn } from '../lib/flows.ts';
-import { USD, type Money } from '../lib/money.ts';
+import type { Money } from '../lib/money.ts';
 import { pieSvg } from '../lib/pie.ts';
 import { formatShare, formatTonnes } from '../lib/format.ts';
 import { estimateTextWidth, placeLabels, type Box, type LabelCandidate } from '../lib/labels.ts';

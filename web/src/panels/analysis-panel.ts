@@ -120,7 +120,7 @@ export class AnalysisPanel {
   private policyShare = 0.5;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly ctx: AnalysisContext,
   ) {
     this.roleText = h('p', { className: 'hint', id: 'analysis-role' });
@@ -428,7 +428,7 @@ export class AnalysisPanel {
       const chart = lineChart({
         title: `Margin and exports against ${parameterLabel(result.parameters[0], this.nodeName)}`,
         className: 'sweep-line',
-        x: { label: parameterLabel(result.parameters[0], this.nodeName), format: info.id === 'nodeThroughput' ? (v) => kilotonnes(v) + ' kt' : info.format },
+        x: { label: parameterLabel(result.parameters[0], this.nodeName), format: info.id === 'nodeThroughput' ? (v) => `${kilotonnes(v)} kt` : info.format },
         y: { label: 'Margin, USD', format: millions },
         y2: { label: 'Exports, kt', format: kilotonnes, zero: true },
         series: [
@@ -690,7 +690,8 @@ export class AnalysisPanel {
       const problem = toleranceProblem(pct);
       if (problem) return this.say(status, problem, 'bad');
       inFlight?.abort();
-      const ctrl = (inFlight = new AbortController());
+      const ctrl = new AbortController();
+      inFlight = ctrl;
       run.disabled = true;
       this.say(status, 'Measuring each market’s least and most tonnes…', 'busy');
       const started = performance.now();
