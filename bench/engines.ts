@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { buildModel } from '../server/core/model.ts';
 import type { LpModel, SolveResult } from '../server/core/lp.ts';
-import { optimise } from '../server/core/optimise.ts';
+import { optimise } from '../server/optimise.ts';
 import { networkForScenario } from '../server/core/pipeline.ts';
 import { Scenario } from '../server/core/schema.ts';
 import { loadDefaultNetwork } from '../server/data/load.ts';

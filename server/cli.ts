@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { checkScenario } from './core/consistency.ts';
-import { optimise } from './core/optimise.ts';
+import { optimise } from './optimise.ts';
 import { networkForScenario } from './core/pipeline.ts';
 import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';

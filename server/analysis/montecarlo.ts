@@ -467,7 +467,7 @@ export async function solveClearingDraws(
   options: { readonly signal?: AbortSignal; readonly concurrency?: number; readonly inProcess?: boolean; readonly onProgress?: (done: number) => void } = {},
 ): Promise<void> {
   const net = request.scenario.network ?? network;
-  const { optimise } = await import('../core/optimise.ts');
+  const { optimise } = await import('../optimise.ts');
   const M = net.markets.length;
   const share = request.scenario.policy.domesticShare;
   let next = from;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Id, Scenario, type Network } from '../core/schema.ts';
 import { Currency } from '../core/market-schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
-import { optimise, type OptimiseOptions } from '../core/optimise.ts';
+import { optimise, type OptimiseOptions } from '../optimise.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';

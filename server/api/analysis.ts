@@ -23,7 +23,7 @@ import { AnalysisRefusal, checkOnly, ScenarioProblemsError } from '../analysis/c
 import { sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
 import { checkMonteCarlo, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
 import { PhasingRequest } from '../analysis/phasing.ts';
-import { HARD_STOP_GRACE_MS } from '../core/optimise.ts';
+import { HARD_STOP_GRACE_MS } from '../optimise.ts';
 import { runTask, TaskTimeoutError } from '../pool/pool.ts';
 import type { AnalysisTask } from '../pool/tasks.ts';
 import { clientGoneSignal, refuseOversized } from './solve.ts';

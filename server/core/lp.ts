@@ -103,7 +103,7 @@ export interface EngineAdapter {
 /** Row activity Σ coef·x for a row given variable values. */
 export function rowActivity(row: LpRow, values: readonly number[]): number {
   let sum = 0;
-  for (const t of row.terms) sum += t.coef * values[t.v];
+  for (const t of row.terms) sum += t.coef * values[t.v]!;
   return sum;
 }
 

@@ -107,7 +107,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     options,
     periods,
     years: yearsOf(periods),
-    firstYear: periods[0].year,
+    firstYear: periods[0]!.year,
     clearing: scenario.market === 'clearing',
     w: new ModelWriter(),
     index,

@@ -25,7 +25,7 @@ import {
   netPriceUsdPerTonne,
   plantCapacityTonnes,
 } from './scenario.ts';
-import type { Leg, Market, Network, Scenario } from './schema.ts';
+import { firstTier, type Leg, type Market, type Network, type Scenario } from './schema.ts';
 import { explainBinding } from './explain.ts';
 
 const EPS_TONNES = 1e-6;
@@ -58,8 +58,8 @@ export function readSolution(
   const { index, model } = built;
   const { periods } = index;
   const values = result.values.map((v) => (Math.abs(v) < 1e-9 ? 0 : v));
-  const val = (i: number | undefined) => (i === undefined ? 0 : values[i]);
-  const firstYear = periods[0].year;
+  const val = (i: number | undefined) => (i === undefined ? 0 : values[i]!);
+  const firstYear = periods[0]!.year;
   const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
   const plantById = new Map(network.plants.map((p) => [p.id, p]));
   const marketById = new Map(network.markets.map((m) => [m.id, m]));
@@ -69,7 +69,7 @@ export function readSolution(
   /** Clearing price of market m in period t: the dual of its balance row, USD/t. */
   const clearingPrice = (marketId: string, t: number) => {
     const row = index.clearRows.get(key(marketId, t));
-    return row === undefined || !duals ? NaN : Math.max(0, duals[row]);
+    return row === undefined || !duals ? NaN : Math.max(0, duals[row]!);
   };
   const wagonUsdPerTonne = wagonCostUsdPerTonne(network);
 
@@ -85,7 +85,7 @@ export function readSolution(
       for (const t of periods) {
         const x = val(index.flow.get(key(leg.id, market.id, t.index)));
         if (x === 0) continue;
-        legTonnes.get(leg.id)![t.index] += x;
+        legTonnes.get(leg.id)![t.index]! += x;
         const byMarket = legMarketTonnes.get(leg.id)!;
         byMarket.set(market.id, (byMarket.get(market.id) ?? 0) + x);
       }
@@ -147,8 +147,8 @@ export function readSolution(
     for (const t of periods) {
       if (clearing) {
         const price = clearingPrice(market.id, t.index);
-        gross += byPeriod[t.index] * price;
-        net += byPeriod[t.index] * (price - ourDutyUsdPerTonne(network, market, t.year));
+        gross += byPeriod[t.index]! * price;
+        net += byPeriod[t.index]! * (price - ourDutyUsdPerTonne(network, market, t.year));
         continue;
       }
       market.tiers.forEach((tier, k) => {
@@ -173,7 +173,7 @@ export function readSolution(
       logisticsUsd += packing + wagons;
     }
     const demand = sum(periods.map((t) => (clearing ? wholeMarketTonnes(network, market, t, firstYear) : marketDemandTonnes(market, t, firstYear))));
-    const unsoldPrice = clearing ? clearingPrice(market.id, 0) : market.tiers[0].priceUsdPerTonne;
+    const unsoldPrice = clearing ? clearingPrice(market.id, 0) : firstTier(market).priceUsdPerTonne;
     const price = tonnes > EPS_TONNES ? gross / tonnes : Number.isFinite(unsoldPrice) ? unsoldPrice : 0;
     const duty =
       tonnes > EPS_TONNES ? (gross - net) / tonnes : clearing ? ourDutyUsdPerTonne(network, market, firstYear) : dutyPaidUsdPerTonne(price, market);
@@ -224,7 +224,7 @@ export function readSolution(
   const legsInto = new Map<string, Leg[]>();
   for (const l of network.legs) (legsInto.get(l.to) ?? legsInto.set(l.to, []).get(l.to)!).push(l);
   const nodes: CapacityUse[] = network.nodes.map((node) => {
-    const byPeriod = periods.map((t) => sum((legsInto.get(node.id) ?? []).map((l) => legTonnes.get(l.id)![t.index])));
+    const byPeriod = periods.map((t) => sum((legsInto.get(node.id) ?? []).map((l) => legTonnes.get(l.id)![t.index]!)));
     const tonnes = sum(byPeriod);
     const caps = periods.map((t) => periodCapacityTonnes(node.throughputTonnesPerYear, node.closedMonths, t));
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
@@ -243,28 +243,32 @@ export function readSolution(
   // --- flows as GeoJSON: every leg, with its tonnes (0 for unused legs) ---
   const flows: Plan['flows'] = {
     type: 'FeatureCollection',
-    features: network.legs.map((leg, i) => ({
-      type: 'Feature' as const,
-      geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
-      properties: {
-        legId: leg.id,
-        from: leg.from,
-        to: leg.to,
-        fromName: nameOf(leg.from),
-        toName: nameOf(leg.to),
-        mode: leg.mode,
-        tonnes: legs[i].tonnes,
-        tonnesByPeriod: legs[i].tonnesByPeriod,
-        capacityTonnes: legs[i].capacityTonnes,
-        utilisation: legs[i].utilisation,
-        closedPeriods: legs[i].closedPeriods,
-        closedMonths: leg.closedMonths,
-        distanceKm: round(leg.distanceKm ?? 0, 3),
-        costUsdPerTonne: round(legCostUsdPerTonne(leg), 4),
-        co2Tonnes: legs[i].co2Tonnes,
-        tonnesByMarket: Object.fromEntries([...legMarketTonnes.get(leg.id)!].map(([m, x]) => [m, round(x)])),
-      },
-    })),
+    features: network.legs.map((leg, i) => {
+      // legs[] was built from network.legs, in the same order.
+      const used = legs[i]!;
+      return {
+        type: 'Feature' as const,
+        geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
+        properties: {
+          legId: leg.id,
+          from: leg.from,
+          to: leg.to,
+          fromName: nameOf(leg.from),
+          toName: nameOf(leg.to),
+          mode: leg.mode,
+          tonnes: used.tonnes,
+          tonnesByPeriod: used.tonnesByPeriod,
+          capacityTonnes: used.capacityTonnes,
+          utilisation: used.utilisation,
+          closedPeriods: used.closedPeriods,
+          closedMonths: leg.closedMonths,
+          distanceKm: round(leg.distanceKm ?? 0, 3),
+          costUsdPerTonne: round(legCostUsdPerTonne(leg), 4),
+          co2Tonnes: used.co2Tonnes,
+          tonnesByMarket: Object.fromEntries([...legMarketTonnes.get(leg.id)!].map(([m, x]) => [m, round(x)])),
+        },
+      };
+    }),
   };
 
   const contractFixedCostUsd = [...index.open].reduce((s, [marketId, v]) => {
@@ -338,7 +342,7 @@ function bindingConstraints(
         ? row.lb
         : null;
     if (bound === null) return;
-    const dual = duals ? duals[r] : null;
+    const dual = duals ? duals[r]! : null;
     if (dual !== null && Math.abs(dual) < 1e-7) return;
     // Zero bounds are closures (ice, a market not yet open): their duals are degenerate and say
     // nothing reliable, and the closure itself is reported on the leg, node or market.
@@ -438,7 +442,7 @@ function priceGap(
   }
   const dual = (name: string) => {
     const i = rowIndex.get(name);
-    return i === undefined ? 0 : duals[i];
+    return i === undefined ? 0 : duals[i]!;
   };
   const years = new Set(built.index.periods.map((p) => p.year)).size;
   const share = scenario.policy.domesticShare;
@@ -478,7 +482,7 @@ function priceGap(
     if (scenario.policy.basis === 'sales') delivered += market.domestic ? -(1 - share) * shareDual : share * shareDual;
     else if (market.domestic) delivered -= shareDual;
     if (!market.domestic) delivered += Math.max(0, dual(`export-cap${yearSuffix}`));
-    const net = netPriceUsdPerTonne(market.tiers[0].priceUsdPerTonne, market);
+    const net = netPriceUsdPerTonne(firstTier(market).priceUsdPerTonne, market);
     best = Math.min(best, Math.max(0, delivered - net));
   }
   // A price rise of g raises the net price by g × (1 − dutyPct / 100); the specific duty is the
@@ -521,7 +525,7 @@ function decomposeRoutes(
     }
     routes.push({
       legIds: path.map((l) => l.id),
-      path: [nameOf(path[0].from), ...path.map((l) => nameOf(l.to))],
+      path: [nameOf(path[0]!.from), ...path.map((l) => nameOf(l.to))],
       modes: path.map((l) => l.mode),
       tonnes: round(tonnes),
       distanceKm: round(sum(path.map((l) => l.distanceKm ?? 0)), 3),

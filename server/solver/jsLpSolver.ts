@@ -85,7 +85,7 @@ export function toJsLpModel(model: LpModel): JsLpModel {
     constraints[name] = c;
     for (const t of row.terms) {
       if (t.coef === 0) continue;
-      const coeffs = variables[`v${t.v}`];
+      const coeffs = variables[`v${t.v}`]!;
       coeffs[name] = (coeffs[name] ?? 0) + t.coef; // repeated terms add up
     }
   });
@@ -129,7 +129,7 @@ export async function solveWithJsLpSolver(model: LpModel, _options: SolveOptions
     const values: number[] = new Array(model.variables.length);
     for (let j = 0; j < model.variables.length; j++) {
       const cell = valueSchema.safeParse(r[`v${j}`]);
-      if (!cell.success) return failure('error', `javascript-lp-solver returned a non-numeric value for ${model.variables[j].name}`, stats());
+      if (!cell.success) return failure('error', `javascript-lp-solver returned a non-numeric value for ${model.variables[j]!.name}`, stats());
       values[j] = clean(cell.data ?? 0);
     }
     const violation = findViolation(model, values);

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../server/core/model.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { Network as NetworkSchema, type Network } from '../../server/core/schema.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';

@@ -9,12 +9,12 @@
  * AbortError (TaskAbortedError).
  */
 import { createHash } from 'node:crypto';
-import { isPoolThread } from '../pool/context.ts';
-import { runTask, TaskTimeoutError } from '../pool/pool.ts';
-import { solveModelInProcess } from '../solver/inProcess.ts';
-import type { Plan } from './plan-schema.ts';
-import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './pipeline.ts';
-import type { Network, Scenario } from './schema.ts';
+import { isPoolThread } from './pool/context.ts';
+import { runTask, TaskTimeoutError } from './pool/pool.ts';
+import { solveModelInProcess } from './solver/inProcess.ts';
+import type { Plan } from './core/plan-schema.ts';
+import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
+import type { Network, Scenario } from './core/schema.ts';
 
 export { MODEL_VERSION };
 
