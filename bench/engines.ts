@@ -15,31 +15,10 @@ import { chooseEngine } from '../server/solver/choose.ts';
 import { generateTransportModel } from '../server/solver/generate.ts';
 import { solveModelInProcess } from '../server/solver/inProcess.ts';
 import { solveWithGlpk } from '../tests/oracle/glpk.ts';
+import { timeInterleaved } from './timing.ts';
 
 /** javascript-lp-solver keeps a dense tableau: beyond this it needs gigabytes, so it is not run. */
 const JS_LP_SOLVER_BENCH_MAX_CELLS = 4_000_000;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
-/**
- * Medians of several contenders measured in alternation (A B C A B C …) after warm-up rounds, so
- * JIT warm-up and machine noise fall on all of them alike.
- */
-async function timeInterleaved(repeats: number, fns: (() => Promise<unknown>)[]): Promise<number[]> {
-  for (let w = 0; w < 3; w++) for (const fn of fns) await fn();
-  const times = fns.map(() => [] as number[]);
-  for (let i = 0; i < repeats; i++) {
-    for (const [k, fn] of fns.entries()) {
-      const t0 = performance.now();
-      await fn();
-      times[k].push(performance.now() - t0);
-    }
-  }
-  return times.map(median);
-}
 
 function expectOptimal(r: SolveResult | { status: string }, what: string) {
   if (r.status !== 'optimal') throw new Error(`${what}: ${r.status}`);

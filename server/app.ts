@@ -247,7 +247,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(compareRoutes(ctx));
       await api.register(alternativesRoutes(ctx));
       await api.register(backtestRoutes(ctx));
-      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
+      await api.register(analysisRoutes, { defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
     },
     { prefix: '/api/v1' },
   );

@@ -39,7 +39,12 @@ export function serialisedPlan(plan: Plan): string | null {
   return texts.get(plan) ?? null;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/**
+ * The inputs hash through Node's native crypto: the same digest as the engine's pure `sha256Hex`
+ * (server/core/hash.ts), faster on a large input. The pool's threads use it too.
+ */
+export const nativeSha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = nativeSha256Hex;
 
 export async function optimise(scenario: Scenario, network: Network, options: OptimiseOptions = {}): Promise<Plan> {
   const { plan, json } = await optimiseWithJson(scenario, network, options, options.serialise ?? false);

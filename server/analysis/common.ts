@@ -126,13 +126,6 @@ export function structureOf(model: LpModel, values: readonly number[], relTol = 
 /** A variable carries cement in a structure when above this (a kilogram): solver noise sits far below. */
 export const STRUCTURE_EPS_TONNES = 1e-3;
 
-/** Sum in a fixed order (draw order), so results do not depend on how work was split. */
-export function sumOf(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return s;
-}
-
 export function round(x: number, digits = 6): number {
   const f = 10 ** digits;
   const r = Math.round(x * f) / f;

@@ -94,12 +94,6 @@ export interface SolveOptions {
   readonly wantSensitivity?: boolean;
 }
 
-/** One module per engine implements this. */
-export interface EngineAdapter {
-  readonly name: EngineName;
-  solve(model: LpModel, options: SolveOptions): Promise<SolveResult>;
-}
-
 /** Row activity Σ coef·x for a row given variable values. */
 export function rowActivity(row: LpRow, values: readonly number[]): number {
   let sum = 0;

@@ -4,7 +4,6 @@
  * answered in the request (sensitivity, alternatives, contracts, phasing), and chunks of Monte Carlo
  * draws. Everything here runs in this thread.
  */
-import { createHash } from 'node:crypto';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
 import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
@@ -18,6 +17,7 @@ import { sensitivity as sensitivityReport, type SensitivityOptions } from '../an
 import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
+import { nativeSha256Hex } from '../optimise.ts';
 import { markPoolThread } from './context.ts';
 
 markPoolThread();
@@ -58,7 +58,7 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult> {
       if (left <= 0) return Promise.resolve(timedOut(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
       return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
     },
-    { ...task.options, sha256: (text) => createHash('sha256').update(text).digest('hex') },
+    { ...task.options, sha256: nativeSha256Hex },
   );
   const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
   if (!task.json) return { plan: result, json: null };

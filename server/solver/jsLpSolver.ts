@@ -19,7 +19,7 @@
 import solver from 'javascript-lp-solver';
 import type { Model as JsLpModel } from 'javascript-lp-solver';
 import { z } from 'zod';
-import { countIntegerVariables, type EngineAdapter, type LpModel, type SolveOptions, type SolveResult } from '../core/lp.ts';
+import { countIntegerVariables, type LpModel, type SolveOptions, type SolveResult } from '../core/lp.ts';
 import { clean, errorMessage, failure, findViolation, makeStats, now, objectiveOf, trivialOutcome } from './common.ts';
 
 export const JS_LP_SOLVER_VERSION = '1.0.3';
@@ -145,8 +145,3 @@ export async function solveWithJsLpSolver(model: LpModel, _options: SolveOptions
     return failure('error', `javascript-lp-solver failed: ${errorMessage(e)}`, stats());
   }
 }
-
-export const jsLpSolverEngine: EngineAdapter = {
-  name: 'jsLpSolver',
-  solve: solveWithJsLpSolver,
-};
