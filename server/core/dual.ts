@@ -47,7 +47,7 @@ export function dualModel(primal: LpModel): DualModel {
     lb: sign * x.cost,
     ub: Infinity,
   }));
-  return { model: { name: `${primal.name} (dual)`, sense: 'min', objectiveOffset: 0, variables, rows }, rowVars };
+  return { model: { name: `${primal.name} (dual)`, sense: 'min', variables, rows }, rowVars };
 }
 
 /** Row duals and reduced costs of the primal from the dual's optimal values. */

@@ -42,8 +42,6 @@ export interface LpRow {
 export interface LpModel {
   readonly name: string;
   readonly sense: 'max' | 'min';
-  /** Constant added to the objective (e.g. fixed costs), kept out of the engines. */
-  readonly objectiveOffset: number;
   readonly variables: readonly LpVariable[];
   readonly rows: readonly LpRow[];
 }
@@ -75,7 +73,7 @@ export interface SolveSensitivity {
 export type SolveResult =
   | {
       readonly status: 'optimal';
-      /** Objective value including `objectiveOffset`. */
+      /** Objective value: Σ cost·x. */
       readonly objective: number;
       /** Value per variable index (zeros included). */
       readonly values: readonly number[];

@@ -152,7 +152,6 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     model: {
       name: scenario.name,
       sense: scenario.objective === 'min-cost' ? 'min' : 'max',
-      objectiveOffset: 0,
       variables: ctx.w.variables,
       rows: ctx.w.rows,
     },

@@ -472,7 +472,7 @@ async function diagnose(
     slackOf.push({ row: r, v, sign });
     rows.push({ ...row, terms });
   });
-  const elastic: LpModel = { name: `${model.name} (elastic)`, sense: 'min', objectiveOffset: 0, variables, rows };
+  const elastic: LpModel = { name: `${model.name} (elastic)`, sense: 'min', variables, rows };
   const result = await solve(elastic, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
   if (result.status !== 'optimal') {
     return { items: [], suggestion: `The diagnosis could not finish (${result.status}); try loosening minimum volumes or the domestic share.` };
@@ -558,7 +558,7 @@ async function ourTonnesRange(
   const out: number[] = [];
   for (const sense of ['max', 'min'] as const) {
     const variables: LpVariable[] = model.variables.map((v, j) => ({ ...v, cost: ship.includes(j) ? 1 : 0 }));
-    const r = await solve({ name: `${model.name} (our range in ${marketId})`, sense, objectiveOffset: 0, variables, rows: [...model.rows, floor] }, { engine, timeLimitMs, wantSensitivity: false });
+    const r = await solve({ name: `${model.name} (our range in ${marketId})`, sense, variables, rows: [...model.rows, floor] }, { engine, timeLimitMs, wantSensitivity: false });
     if (r.status !== 'optimal') return null;
     out.push(r.objective);
   }

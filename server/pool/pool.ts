@@ -99,7 +99,6 @@ export async function warmUpPool(): Promise<void> {
   const model = {
     name: 'warm-up',
     sense: 'max' as const,
-    objectiveOffset: 0,
     variables: [{ name: 'x', lb: 0, ub: 1, cost: 1, kind: 'continuous' as const }],
     rows: [{ name: 'r', family: 'capacity', terms: [{ v: 0, coef: 1 }], lb: -Infinity, ub: 1, label: 'r' }],
   };

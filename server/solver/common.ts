@@ -22,9 +22,9 @@ export function failure(
   return { status, message, stats };
 }
 
-/** Σ cost·x + objectiveOffset. */
+/** Σ cost·x. */
 export function objectiveOf(model: LpModel, values: readonly number[]): number {
-  let z = model.objectiveOffset;
+  let z = 0;
   for (let j = 0; j < model.variables.length; j++) z += model.variables[j]!.cost * values[j]!;
   return z;
 }
@@ -100,7 +100,7 @@ export function trivialOutcome(model: LpModel, stats: SolveStats): SolveResult |
     }
   }
   if (model.variables.length === 0) {
-    return { status: 'optimal', objective: model.objectiveOffset, values: [], stats };
+    return { status: 'optimal', objective: 0, values: [], stats };
   }
   return undefined;
 }

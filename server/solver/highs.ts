@@ -194,7 +194,7 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
       if (violation) {
         return failure('error', `HiGHS reported optimal but its plan violates ${violation.kind} ${violation.name} by ${violation.amount}`, stats());
       }
-      const objective = hm.getObjectiveValue() + model.objectiveOffset;
+      const objective = hm.getObjectiveValue();
       let sensitivity: SolveSensitivity | undefined;
       if (!isMip) {
         const rowDuals = Array.from(sol.rowDual, clean);
