@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildModel } from '../server/core/model.ts';
-import { optimise } from '../server/core/optimise.ts';
+import { optimise } from '../server/optimise.ts';
 import { networkForScenario, runPipeline } from '../server/core/pipeline.ts';
 import { Plan } from '../server/core/plan-schema.ts';
 import { readSolution } from '../server/core/plan.ts';

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { LpModel, SolveResult } from '../server/core/lp.ts';
 import { buildModel } from '../server/core/model.ts';
-import { optimise } from '../server/core/optimise.ts';
+import { optimise } from '../server/optimise.ts';
 import { networkForScenario } from '../server/core/pipeline.ts';
 import { Network, Scenario, type NetworkInput } from '../server/core/schema.ts';
 import { loadDefaultNetwork } from '../server/data/load.ts';

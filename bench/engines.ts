@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { buildModel } from '../server/core/model.ts';
 import type { LpModel, SolveResult } from '../server/core/lp.ts';
-import { optimise } from '../server/core/optimise.ts';
+import { optimise } from '../server/optimise.ts';
 import { networkForScenario } from '../server/core/pipeline.ts';
 import { Scenario } from '../server/core/schema.ts';
 import { loadDefaultNetwork } from '../server/data/load.ts';
@@ -19,11 +19,6 @@ import { timeInterleaved } from './timing.ts';
 
 /** javascript-lp-solver keeps a dense tableau: beyond this it needs gigabytes, so it is not run. */
 const JS_LP_SOLVER_BENCH_MAX_CELLS = 4_000_000;
-
-async function timeIt(repeats: number, fn: () => Promise<unknown>): Promise<number> {
-  const [t] = await timeInterleaved(repeats, [fn]);
-  return t;
-}
 
 function expectOptimal(r: SolveResult | { status: string }, what: string) {
   if (r.status !== 'optimal') throw new Error(`${what}: ${r.status}`);

@@ -247,7 +247,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(compareRoutes(ctx));
       await api.register(alternativesRoutes(ctx));
       await api.register(backtestRoutes(ctx));
-      await api.register(analysisRoutes, { store: options.store, defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
+      await api.register(analysisRoutes, { defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
     },
     { prefix: '/api/v1' },
   );
@@ -278,6 +278,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this refuses
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { checkScenario } from './core/consistency.ts';
-import { optimise } from './core/optimise.ts';
+import { optimise } from './optimise.ts';
 import { networkForScenario } from './core/pipeline.ts';
 import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';
@@ -27,10 +27,9 @@ function zodProblems(error: z.ZodError): string {
   return error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('\n');
 }
 
-async function main(): Promise<number> {
-  let args;
+function readArgs() {
   try {
-    args = parseArgs({
+    return parseArgs({
       allowPositionals: true,
       options: {
         engine: { type: 'string' },
@@ -43,8 +42,12 @@ async function main(): Promise<number> {
       },
     });
   } catch (e) {
-    fail(`${(e as Error).message}\n${USAGE}`);
+    return fail(`${(e as Error).message}\n${USAGE}`);
   }
+}
+
+async function main(): Promise<number> {
+  const args = readArgs();
   if (args.values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

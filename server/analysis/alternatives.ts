@@ -55,14 +55,13 @@ function withFloor(model: LpModel, floor: number, objective: Map<number, number>
     family: 'near-optimal',
     label: 'margin within the tolerance of the best, USD',
     terms: model.variables.map((v, i) => ({ v: i, coef: v.cost })).filter((t) => t.coef !== 0),
-    lb: floor - model.objectiveOffset,
+    lb: floor,
     ub: Infinity,
   };
   return {
     ...model,
     name: `${model.name} (near-optimal)`,
     sense,
-    objectiveOffset: 0,
     variables: model.variables.map((v, i) => ({ ...v, cost: objective.get(i) ?? 0 })),
     rows: [...model.rows, row],
   };

@@ -112,7 +112,7 @@ export function structureOf(model: LpModel, values: readonly number[], relTol = 
     if (!v.name.startsWith('sale:') && !v.name.startsWith('flow:') && !v.name.startsWith('prod:')) return;
     if (values[j] > STRUCTURE_EPS_TONNES) parts.push(v.name);
   });
-  model.rows.forEach((row, i) => {
+  model.rows.forEach((row) => {
     if (!['capacity', 'leg', 'node', 'demand-max', 'domestic-share', 'export-cap', 'demand-min'].includes(row.family)) return;
     const a = rowActivity(row, values);
     const scale = Math.max(1, Math.abs(row.ub), Math.abs(row.lb === -Infinity ? 0 : row.lb), Math.abs(a));
@@ -125,13 +125,6 @@ export function structureOf(model: LpModel, values: readonly number[], relTol = 
 
 /** A variable carries cement in a structure when above this (a kilogram): solver noise sits far below. */
 export const STRUCTURE_EPS_TONNES = 1e-3;
-
-/** Sum in a fixed order (draw order), so results do not depend on how work was split. */
-export function sumOf(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return s;
-}
 
 export function round(x: number, digits = 6): number {
   const f = 10 ** digits;

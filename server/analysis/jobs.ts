@@ -11,23 +11,26 @@
  * in PostgreSQL instead.
  */
 import { randomBytes } from 'node:crypto';
-import { INTERRUPTED, type JobRecord, type JobRecords } from '../jobs/records.ts';
+import { z } from 'zod';
+import { INTERRUPTED, JOB_KINDS, JOB_STATUSES, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
 
-export type JobKind = 'sweep' | 'montecarlo';
-export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type { JobKind, JobStatus } from '../jobs/records.ts';
 
-export interface JobView {
-  readonly id: string;
-  readonly kind: JobKind;
-  readonly status: JobStatus;
-  readonly progress: { readonly done: number; readonly total: number };
-  readonly createdAt: string;
-  readonly finishedAt: string | null;
-  readonly error: string | null;
-  readonly result?: unknown;
-  /** A job interrupted by a restart: its request, to submit again. */
-  readonly request?: unknown;
-}
+/** What the API answers for a job (and its OpenAPI schema). */
+export const JobView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(JOB_KINDS),
+    status: z.enum(JOB_STATUSES),
+    progress: z.object({ done: z.number(), total: z.number() }),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    error: z.string().nullable(),
+    result: z.unknown().optional(),
+    request: z.unknown().optional().meta({ description: 'Only for a job interrupted by a restart (`error` says so): its request, to POST again.' }),
+  })
+  .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
+export type JobView = z.infer<typeof JobView>;
 
 export type JobEvent = { readonly type: 'progress'; readonly job: JobView } | { readonly type: 'done'; readonly job: JobView };
 
@@ -190,7 +193,7 @@ export class JobRegistry {
   /** Calls `listener` on progress and when the job ends; returns the unsubscribe function. */
   subscribe(id: string, listener: (e: JobEvent) => void): () => void {
     const job = this.#jobs.get(id);
-    if (!job || job.status !== 'running') return () => {};
+    if (job?.status !== 'running') return () => {};
     job.listeners.add(listener);
     return () => job.listeners.delete(listener);
   }

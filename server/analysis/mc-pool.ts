@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { runTask } from '../pool/pool.ts';
-import { CancelledError, emptyTable, type DrawSpec, type DrawTable, type FastModel } from './montecarlo.ts';
+import { CancelledError, emptyTable, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
 
 export interface PoolRunOptions {
   readonly onProgress?: (done: number, total: number) => void;

@@ -20,59 +20,14 @@ import { z } from 'zod';
 import type { LpModel, LpRow, LpVariable } from '../core/lp.ts';
 import { rowActivity } from '../core/lp.ts';
 import { legCostUsdPerTonne } from '../core/scenario.ts';
-import { Id, Mode, type Network, Scenario } from '../core/schema.ts';
-import { Currency } from '../core/market-schema.ts';
+import { type Mode, type Network, Scenario } from '../core/schema.ts';
+import type { Currency } from '../core/market-schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
 import { mulberry32 } from '../solver/generate.ts';
 import { AnalysisRefusal, checkOnly, EPS_TONNES, prepare, round, ScenarioProblemsError } from './common.ts';
+import { CancelledError, emptyTable, STATUS_CODES, Uncertainty, type Distribution, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
 
-/** A multiplier (1 = as in the scenario): at most 100, like the scenario's own multipliers. */
-const nonNegative = () => z.number().refine(Number.isFinite, 'must be a finite number').min(0).max(100, 'a multiplier is at most 100');
-
-export const Distribution = z.discriminatedUnion('type', [
-  /** Normal, truncated at 0 (redrawn until non-negative). */
-  z.object({ type: z.literal('normal'), mean: nonNegative(), sd: nonNegative() }).strict(),
-  z
-    .object({ type: z.literal('triangular'), min: nonNegative(), mode: nonNegative(), max: nonNegative() })
-    .strict()
-    .refine((d) => d.min <= d.mode && d.mode <= d.max, 'needs min ≤ mode ≤ max'),
-  z
-    .object({ type: z.literal('uniform'), min: nonNegative(), max: nonNegative() })
-    .strict()
-    .refine((d) => d.min <= d.max, 'needs min ≤ max'),
-  /** From data: one of the values, each equally likely. */
-  z.object({ type: z.literal('empirical'), values: z.array(nonNegative()).min(1).max(100_000) }).strict(),
-]);
-export type Distribution = z.infer<typeof Distribution>;
-
-/**
- * One uncertain input, as a multiplier on the scenario's value.
- * price: one market (`market`) or every export / domestic market (`group`);
- * freight: one mode (`mode`) or every leg; demand: one market or a group.
- */
-export const Uncertainty = z
-  .object({
-    /**
-     * price, demand: one market or a group (in the clearing mode they scale the whole market's
-     * demand blocks: willingness to pay, consumption); freight: one mode or every leg;
-     * supplierCost, supplierCapacity (clearing mode): one competitor (`supplier`) or all;
-     * fx: the exchange rate of one currency (`currency`, units per USD; the rouble is RUB).
-     */
-    parameter: z.enum(['price', 'freight', 'demand', 'supplierCost', 'supplierCapacity', 'fx']),
-    market: Id.optional(),
-    group: z.enum(['export', 'domestic', 'all']).optional(),
-    mode: Mode.optional(),
-    supplier: Id.optional(),
-    currency: Currency.optional(),
-    distribution: Distribution,
-  })
-  .strict()
-  .refine((u) => u.parameter === 'freight' || u.mode === undefined, 'only freight takes a mode')
-  .refine((u) => u.parameter === 'price' || u.parameter === 'demand' || (u.market === undefined && u.group === undefined), 'only price and demand take a market or a group')
-  .refine((u) => (u.parameter !== 'price' && u.parameter !== 'demand') || (u.market === undefined) !== (u.group === undefined), 'price and demand take either a market or a group')
-  .refine((u) => u.parameter === 'supplierCost' || u.parameter === 'supplierCapacity' || u.supplier === undefined, 'only supplierCost and supplierCapacity take a supplier')
-  .refine((u) => (u.parameter === 'fx') === (u.currency !== undefined), 'fx takes a currency, and only fx');
-export type Uncertainty = z.infer<typeof Uncertainty>;
+export * from './mc-draws.ts';
 
 export const MonteCarloRequest = z
   .object({
@@ -87,25 +42,6 @@ export const MonteCarloRequest = z
   .strict();
 export type MonteCarloRequest = z.infer<typeof MonteCarloRequest>;
 export type MonteCarloRequestInput = z.input<typeof MonteCarloRequest>;
-
-/** The model built once, with what each draw needs to change (structured-clone friendly). */
-export interface FastModel {
-  readonly model: LpModel;
-  readonly markets: readonly { readonly id: string; readonly name: string; readonly domestic: boolean }[];
-  /**
-   * Sale variables: variable index, market index, coefficient as built (price × (1 − dutyPct / 100)
-   * − specific duty) and the market's specific duty, USD/t.
-   */
-  readonly sales: readonly { readonly v: number; readonly market: number; readonly cost: number; readonly specificDuty: number }[];
-  /** Flow variables: coefficient = −(freight × multiplier + rest). */
-  readonly flows: readonly { readonly v: number; readonly mode: Mode; readonly freight: number; readonly rest: number }[];
-  /** demand-max rows: row index, market index, bound as built. */
-  readonly demandRows: readonly { readonly row: number; readonly market: number; readonly ub: number }[];
-  readonly shareRows: readonly number[];
-  readonly prodVars: readonly number[];
-  readonly basis: 'sales' | 'production';
-  readonly timeLimitMs: number;
-}
 
 /** What buildFastModel refuses, found without building the model (AnalysisRefusal, ScenarioProblemsError). */
 export function checkMonteCarlo(scenario: Scenario, baseNetwork: Network, uncertainties: readonly Uncertainty[] = []): void {
@@ -327,38 +263,6 @@ export function drawScenario(request: MonteCarloRequest, network: Network, drawI
   return { ...scenario, overrides: { ...o, markets, freightMultiplierByMode: byMode, suppliers, fxPerUsd } };
 }
 
-export const STATUS_CODES = ['optimal', 'infeasible', 'unbounded', 'timedout', 'error'] as const;
-
-/** Per-draw figures, one array slot per draw (NaN where the draw is not optimal). */
-export interface DrawTable {
-  readonly margin: Float64Array;
-  readonly exportTonnes: Float64Array;
-  readonly domesticTonnes: Float64Array;
-  readonly domesticShare: Float64Array;
-  readonly ruleBinds: Uint8Array;
-  /** Index into STATUS_CODES. */
-  readonly status: Uint8Array;
-  /** draws × markets, 1 = served. */
-  readonly served: Uint8Array;
-}
-
-export function emptyTable(draws: number, markets: number): DrawTable {
-  return {
-    margin: new Float64Array(draws),
-    exportTonnes: new Float64Array(draws),
-    domesticTonnes: new Float64Array(draws),
-    domesticShare: new Float64Array(draws),
-    ruleBinds: new Uint8Array(draws),
-    status: new Uint8Array(draws),
-    served: new Uint8Array(draws * markets),
-  };
-}
-
-export interface DrawSpec {
-  readonly seed: number;
-  readonly uncertainties: readonly Uncertainty[];
-}
-
 /** The model of one draw: the base model with this draw's coefficients and demand bounds. */
 export function drawModel(fast: FastModel, mult: DrawMultipliers): LpModel {
   const variables: LpVariable[] = fast.model.variables.slice();
@@ -533,14 +437,6 @@ export interface MonteCarloRun {
   readonly timing: { readonly workers: number; readonly elapsedMs: number; readonly drawsPerSecond: number };
 }
 
-/** Thrown when a run is cancelled through its AbortSignal. */
-export class CancelledError extends Error {
-  constructor() {
-    super('the analysis was cancelled');
-    this.name = 'CancelledError';
-  }
-}
-
 async function fastModelInPool(scenario: Scenario, network: Network, signal?: AbortSignal): Promise<FastModel> {
   const { runTask } = await import('../pool/pool.ts');
   const r = await runTask('analysis', { kind: 'fast-model', scenario, network }, { signal }).catch((e: unknown) => {
@@ -571,7 +467,7 @@ export async function solveClearingDraws(
   options: { readonly signal?: AbortSignal; readonly concurrency?: number; readonly inProcess?: boolean; readonly onProgress?: (done: number) => void } = {},
 ): Promise<void> {
   const net = request.scenario.network ?? network;
-  const { optimise } = await import('../core/optimise.ts');
+  const { optimise } = await import('../optimise.ts');
   const M = net.markets.length;
   const share = request.scenario.policy.domesticShare;
   let next = from;

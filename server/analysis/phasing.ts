@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Id, Scenario, type Network } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
-import { optimise, type OptimiseOptions } from '../core/optimise.ts';
+import { optimise, type OptimiseOptions } from '../optimise.ts';
 import { periodsOf, plantCapacityTonnes } from '../core/scenario.ts';
 import { AnalysisRefusal, prepare, round } from './common.ts';
 

@@ -198,7 +198,7 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
   for (const a of aggregates) {
     const own = a.memberOwnCost ?? a.members.map(() => 0);
     const cost = model.variables[a.members[0]].cost - own[0];
-    a.members.forEach((j, i) => (variables[j] = { ...variables[j], cost: own[i] }));
+    for (const [i, j] of a.members.entries()) variables[j] = { ...variables[j], cost: own[i] };
     a.variable = variables.length;
     variables.push({ name: `aggregate:${a.parameter}`, lb: 0, ub: Infinity, cost, kind: 'continuous' });
     // aggregate − Σ members = 0
@@ -509,14 +509,14 @@ async function edge(from: number, to: number, same: (s: number) => Promise<boole
 const CLEARING_QUICK = { inProcess: true, ranges: false, competitorImpact: false, policyCost: false, exactPriceGaps: false } as const;
 
 async function ourClearingMargin(scenario: Scenario, baseNetwork: Network): Promise<number | null> {
-  const { optimise } = await import('../core/optimise.ts');
+  const { optimise } = await import('../optimise.ts');
   const plan = await optimise(scenario, baseNetwork, CLEARING_QUICK);
   return plan.kpis ? round(plan.kpis.marginUsd, 2) : null;
 }
 
 /** The clearing mode's share curve: a full plan per point, our margin valued at its clearing prices. */
 async function clearingShareCurve(scenario: Scenario, baseNetwork: Network, options: SensitivityOptions): Promise<ShareCurvePoint[]> {
-  const { optimise } = await import('../core/optimise.ts');
+  const { optimise } = await import('../optimise.ts');
   const n = Math.max(2, Math.min(101, options.curvePoints ?? 11));
   const from = options.curveFrom ?? 0.5;
   const to = options.curveTo ?? 1;

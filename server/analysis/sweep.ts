@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { Id, Scenario, type Network } from '../core/schema.ts';
 import { Currency } from '../core/market-schema.ts';
+import { csvField } from '../core/csv.ts';
 import type { Plan } from '../core/plan-schema.ts';
-import { optimise, type OptimiseOptions } from '../core/optimise.ts';
+import { optimise, type OptimiseOptions } from '../optimise.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';
@@ -241,17 +242,11 @@ export function sweepResult(request: SweepRequest, rows: SweepRow[]): SweepResul
   return { scenarioName: request.scenario.name, parameters: request.axes.map(axisName), rows };
 }
 
-const csvCell = (x: string | number | boolean | null): string => {
-  if (x === null) return '';
-  const s = String(x);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 /** The sweep as CSV: one line per point, the swept parameters first. */
 export function sweepToCsv(result: SweepResult): string {
   const header = [...result.parameters, 'status', 'margin_usd', 'export_tonnes', 'domestic_tonnes', 'domestic_share', 'rule_binds', 'rule_cost_usd'];
   const lines = result.rows.map((r) =>
-    [...result.parameters.map((p) => r.point[p]), r.status, r.marginUsd, r.exportTonnes, r.domesticTonnes, r.domesticShare, r.ruleBinds, r.ruleCostUsd].map(csvCell).join(','),
+    [...result.parameters.map((p) => r.point[p]), r.status, r.marginUsd, r.exportTonnes, r.domesticTonnes, r.domesticShare, r.ruleBinds, r.ruleCostUsd].map(csvField).join(','),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

@@ -10,7 +10,12 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from './errors.ts';
-import type { RateLimit } from './context.ts';
+
+export interface RateLimit {
+  /** Requests per window per API key (per address for anonymous callers). */
+  readonly max: number;
+  readonly timeWindowMs: number;
+}
 
 export interface QueueLimits {
   /** Heavy requests of one caller running or waiting at once. */

@@ -18,25 +18,24 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario, type Network } from '../core/schema.ts';
-import type { Store } from '../store/store.ts';
+import { csvLine } from '../core/csv.ts';
 import { AnalysisRefusal, checkOnly, ScenarioProblemsError } from '../analysis/common.ts';
 import { sweepToCsv, SweepRequest, type SweepResult } from '../analysis/sweep.ts';
 import { checkMonteCarlo, MonteCarloRequest, type MonteCarloRun } from '../analysis/montecarlo.ts';
 import { PhasingRequest } from '../analysis/phasing.ts';
-import { HARD_STOP_GRACE_MS } from '../core/optimise.ts';
+import { HARD_STOP_GRACE_MS } from '../optimise.ts';
 import { runTask, TaskTimeoutError } from '../pool/pool.ts';
 import type { AnalysisTask } from '../pool/tasks.ts';
 import { clientGoneSignal, refuseOversized } from './solve.ts';
 import { admitted, WorkQueue, type Admission } from './admission.ts';
 import { TooManyJobsError, type JobEvent, type JobQueue, type JobSpec } from '../jobs/queue.ts';
+import { JobView } from '../analysis/jobs.ts';
 import { InProcessQueue } from '../jobs/in-process.ts';
 import { BEARER } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
 import { errorResponses, IdParams } from './schemas.ts';
 
 export interface AnalysisRoutesOptions {
-  /** Not used: analysis jobs live in their JobQueue. */
-  readonly store?: Store;
   readonly defaultNetwork: Network;
   /** Ceiling on a scenario's `timeLimitMs` (default 60 s). */
   readonly maxSolveMs?: number;
@@ -63,19 +62,6 @@ const ContractsBody = z.object({ scenario: Scenario }).strict();
 const JobAccepted = z
   .object({ jobId: z.string(), status: z.literal('running'), links: z.object({ self: z.string(), events: z.string(), csv: z.string() }) })
   .meta({ id: 'AnalysisJobAccepted' });
-const JobView = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['sweep', 'montecarlo']),
-    status: z.enum(['running', 'done', 'failed', 'cancelled']),
-    progress: z.object({ done: z.number(), total: z.number() }),
-    createdAt: z.string(),
-    finishedAt: z.string().nullable(),
-    error: z.string().nullable(),
-    result: z.unknown().optional(),
-    request: z.unknown().optional().meta({ description: 'Only for a job interrupted by a restart (`error` says so): its request, to POST again.' }),
-  })
-  .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
 const Report = z.looseObject({ scenarioName: z.string(), status: z.string() });
 
 /** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
@@ -94,13 +80,10 @@ function problemsError(problems: readonly { path: readonly (string | number)[]; 
  * bounds all of it, and a client that goes away stops it.
  */
 export async function analysisInPool(task: AnalysisTask, limitMs: number, signal?: AbortSignal): Promise<unknown> {
-  let r;
-  try {
-    r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS });
-  } catch (e) {
+  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch((e: unknown) => {
     if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
     throw e;
-  }
+  });
   if (r.ok) return r.value;
   if (r.problems) throw problemsError(r.problems);
   throw new ApiError('unprocessable_model', r.refusal);
@@ -355,16 +338,14 @@ export async function analysisRoutes(app: FastifyInstance, opts: AnalysisRoutesO
   );
 }
 
-const csvCell = (x: string | number | boolean | null) => (x === null ? '' : /[",\n]/.test(String(x)) ? `"${String(x).replace(/"/g, '""')}"` : String(x));
-
 /** Monte Carlo summary as CSV: one line per figure, then one per market's served share. */
 export function monteCarloCsv(result: MonteCarloRun['result']): string {
   const lines = ['figure,mean,p5,p50,p95,min,max'];
   for (const [name, s] of [['margin_usd', result.marginUsd], ['export_tonnes', result.exportTonnes], ['domestic_share', result.domesticShare]] as const) {
-    lines.push([name, s.mean, s.p5, s.p50, s.p95, s.min, s.max].map(csvCell).join(','));
+    lines.push(csvLine([name, s.mean, s.p5, s.p50, s.p95, s.min, s.max]));
   }
-  lines.push(['rule_binds_probability', result.ruleBindsProbability, '', '', '', '', ''].map(csvCell).join(','));
+  lines.push(csvLine(['rule_binds_probability', result.ruleBindsProbability, '', '', '', '', '']));
   lines.push('', 'market,domestic,served_share,robust');
-  for (const m of result.markets) lines.push([m.id, m.domestic, m.servedShare, m.robust].map(csvCell).join(','));
+  for (const m of result.markets) lines.push(csvLine([m.id, m.domestic, m.servedShare, m.robust]));
   return `${lines.join('\n')}\n`;
 }

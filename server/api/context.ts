@@ -3,14 +3,10 @@ import type { FastifyContextConfig } from 'fastify';
 import type { Network } from '../core/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelServices } from './solve.ts';
-import type { Admission } from './admission.ts';
-import type { RunResponses } from './run-responses.ts';
+import type { Admission, RateLimit } from './admission.ts';
 
-export interface RateLimit {
-  /** Requests per window per API key (per address for anonymous callers). */
-  readonly max: number;
-  readonly timeWindowMs: number;
-}
+export type { RateLimit } from './admission.ts';
+import type { RunResponses } from './run-responses.ts';
 
 export interface ApiContext {
   readonly store: Store;

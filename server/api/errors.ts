@@ -39,11 +39,8 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** One problem with a request: where (a path into the body) and what. */
-export interface Problem {
-  readonly path: (string | number)[];
-  readonly message: string;
-}
+/** One problem with a request: where (a path into the body) and what (the engine's own type). */
+export type { Problem } from '../core/consistency.ts';
 
 export interface ErrorPayload {
   error: { code: ErrorCode; message: string; details?: unknown };

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Network, Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { estimateModelSize } from '../core/size.ts';
-import { serialisedPlan } from '../core/optimise.ts';
+import { serialisedPlan } from '../optimise.ts';
 import { admitted, type Admission } from './admission.ts';
 import { ApiError, type Problem } from './errors.ts';
 
@@ -26,7 +26,7 @@ export interface ModelServices {
 
 export async function loadModelServices(): Promise<ModelServices> {
   const [optimiser, consistency, data] = await Promise.all([
-    import('../core/optimise.ts'),
+    import('../optimise.ts'),
     import('../core/consistency.ts'),
     import('../data/load.ts'),
   ]);

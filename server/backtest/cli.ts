@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MarketCalibration } from '../core/calibration.ts';
-import { optimise } from '../core/optimise.ts';
+import { optimise } from '../optimise.ts';
 import type { SolveFn } from '../core/pipeline.ts';
 import { DEFAULT_CALIBRATION_URL, loadDefaultNetwork, readMarketHistory } from '../data/load.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';

@@ -9,7 +9,7 @@ import type { SolveResult } from './lp.ts';
 import { demandSteps, routeCapacityTonnes, supplierCapacityTonnes, supplierDeliveredCost } from './market-economics.ts';
 import type { BuiltModel } from './model.ts';
 import type { ClearingMarket, ClearingReport, CompetitorResult, MarketResult, Plan } from './plan-schema.ts';
-import type { Network, Scenario } from './schema.ts';
+import type { Network } from './schema.ts';
 
 type Optimal = Extract<SolveResult, { status: 'optimal' }>;
 
@@ -31,7 +31,6 @@ export interface ClearingRead {
 
 export function readClearing(
   network: Network,
-  scenario: Scenario,
   built: BuiltModel,
   result: Optimal,
   markets: readonly MarketResult[],
@@ -40,7 +39,7 @@ export function readClearing(
   const { index, model } = built;
   const { periods } = index;
   const values = result.values;
-  const val = (v: number | undefined) => (v === undefined ? 0 : Math.abs(values[v]) < 1e-9 ? 0 : values[v]);
+  const val = (v: number | undefined) => (v === undefined ? 0 : Math.abs(values[v]!) < 1e-9 ? 0 : values[v]!);
   const duals = result.sensitivity?.rowDuals ?? [];
   const rc = result.sensitivity?.reducedCosts ?? [];
   const rowByName = new Map(model.rows.map((r, i) => [r.name, i]));
@@ -48,7 +47,7 @@ export function readClearing(
     const i = rowByName.get(name);
     return i === undefined ? 0 : (duals[i] ?? 0);
   };
-  const firstYear = periods[0].year;
+  const firstYear = periods[0]!.year;
   const marketById = new Map(network.markets.map((m) => [m.id, m]));
   const priceAt = (marketId: string, t: number) => Math.max(0, duals[index.clearRows.get(key(marketId, t))!] ?? 0);
 
@@ -70,11 +69,12 @@ export function readClearing(
           }),
         };
       });
-    const byPeriod = periods.map((_, t) => sum(marketsOf.map((m) => m.tonnesByPeriod[t])));
+    const byPeriod = periods.map((_, t) => sum(marketsOf.map((m) => m.tonnesByPeriod[t]!)));
     const tonnes = sum(byPeriod);
     const capacity = sum(capacityByPeriod);
-    const rentWeighted = sum(periods.map((t) => byPeriod[t.index] * Math.max(0, dualOf(`supplier-capacity:${s.id}:${t.label}`))));
-    const cost = supplierDeliveredCost(network, s, s.routes[0], firstYear);
+    const rentWeighted = sum(periods.map((t) => byPeriod[t.index]! * Math.max(0, dualOf(`supplier-capacity:${s.id}:${t.label}`))));
+    // The schema gives every supplier at least one route.
+    const cost = supplierDeliveredCost(network, s, s.routes[0]!, firstYear);
     return {
       id: s.id,
       name: s.name,
@@ -101,22 +101,22 @@ export function readClearing(
     const ours = markets.find((m) => m.id === market.id)!;
     const prices = periods.map((t) => priceAt(market.id, t.index));
     const steps = periods.map((t) => demandSteps(network, market, t, firstYear));
-    const boughtByPeriod = periods.map((t) => steps[t.index].map((_, k) => val(index.buy.get(key(market.id, k, t.index)))));
+    const boughtByPeriod = periods.map((t) => steps[t.index]!.map((_, k) => val(index.buy.get(key(market.id, k, t.index)))));
     const bought = sum(boughtByPeriod.map(sum));
     const consumption = sum(steps.map((ss) => sum(ss.map((s) => s.tonnes))));
-    const weighted = bought > EPS_TONNES ? sum(periods.map((t) => prices[t.index] * sum(boughtByPeriod[t.index]))) / bought : sum(prices) / prices.length;
+    const weighted = bought > EPS_TONNES ? sum(periods.map((t) => prices[t.index]! * sum(boughtByPeriod[t.index]!))) / bought : sum(prices) / prices.length;
     const suppliers = competitors
       .map((c) => ({ id: c.id, name: c.name, ours: false, tonnes: c.markets.find((m) => m.market === market.id)?.tonnes ?? 0 }))
       .filter((s) => s.tonnes > EPS_TONNES);
-    if (ours.tonnes > EPS_TONNES) suppliers.push({ id: network.plants[0].id, name: ourPlantNames, ours: true, tonnes: ours.tonnes });
+    if (ours.tonnes > EPS_TONNES) suppliers.push({ id: network.plants[0]!.id, name: ourPlantNames, ours: true, tonnes: ours.tonnes });
     suppliers.sort((a, b) => b.tonnes - a.tonnes);
 
     // The period that carries the most tonnes tells who sets the price.
-    const t = periods.reduce((best, p) => (sum(boughtByPeriod[p.index]) > sum(boughtByPeriod[best.index]) ? p : best), periods[0]);
-    const price = prices[t.index];
+    const t = periods.reduce((best, p) => (sum(boughtByPeriod[p.index]!) > sum(boughtByPeriod[best.index]!) ? p : best), periods[0]!);
+    const price = prices[t.index]!;
     const zeroRc = (v: number | undefined) => v !== undefined && Math.abs(rc[v] ?? 0) <= PRICE_TOL_USD;
     const competitorFlexible = network.suppliers.some((s) => zeroRc(index.supply.get(key(s.id, market.id, t.index))));
-    const marginalBlock = steps[t.index].findIndex((_, k) => {
+    const marginalBlock = steps[t.index]!.findIndex((_, k) => {
       const v = index.buy.get(key(market.id, k, t.index));
       return zeroRc(v) && Math.abs(dualOf(`block:${market.id}:${k + 1}:${t.label}`)) <= PRICE_TOL_USD;
     });
@@ -138,12 +138,12 @@ export function readClearing(
       ourShare: bought > EPS_TONNES ? round(ours.tonnes / bought) : 0,
       ourTonnesRange: null,
       suppliers,
-      marginalSupplier: marginalSupplier(network, market.id, t.index, t.label, price, index, val, zeroRc, dualOf, steps[t.index], marginalBlock, ours.tonnes > EPS_TONNES && ourZeroRcIn(t.index), ourPlantNames),
-      blocks: steps[0].map((step, k) => ({
+      marginalSupplier: marginalSupplier(network, market.id, t.index, t.label, price, index, val, zeroRc, dualOf, steps[t.index]!, marginalBlock, ours.tonnes > EPS_TONNES && ourZeroRcIn(t.index), ourPlantNames),
+      blocks: steps[0]!.map((step, k) => ({
         label: step.label,
-        valueUsdPerTonneByPeriod: periods.map((p) => round(steps[p.index][k]?.valueUsdPerTonne ?? 0, 4)),
-        tonnesByPeriod: periods.map((p) => round(steps[p.index][k]?.tonnes ?? 0)),
-        boughtTonnesByPeriod: periods.map((p) => round(boughtByPeriod[p.index][k] ?? 0)),
+        valueUsdPerTonneByPeriod: periods.map((p) => round(steps[p.index]![k]?.valueUsdPerTonne ?? 0, 4)),
+        tonnesByPeriod: periods.map((p) => round(steps[p.index]![k]?.tonnes ?? 0)),
+        boughtTonnesByPeriod: periods.map((p) => round(boughtByPeriod[p.index]![k] ?? 0)),
       })),
     };
   });
@@ -208,7 +208,7 @@ function marginalSupplier(
 ): ClearingMarket['marginalSupplier'] {
   if (!Number.isFinite(price)) return null;
   let best: { id: string; name: string; cost: number; tonnes: number } | null = null;
-  const year = index.periods[t].year;
+  const year = index.periods[t]!.year;
   for (const s of network.suppliers) {
     const route = s.routes.find((r) => r.market === marketId);
     const v = index.supply.get(key(s.id, marketId, t));
@@ -221,10 +221,10 @@ function marginalSupplier(
   }
   if (best) return { kind: 'competitor', id: best.id, name: best.name, costUsdPerTonne: round(best.cost, 4) };
   if (marginalBlock >= 0) {
-    const step = steps[marginalBlock];
+    const step = steps[marginalBlock]!;
     return { kind: 'demand', id: null, name: `the market's own demand (${step.label})`, costUsdPerTonne: round(step.valueUsdPerTonne, 4) };
   }
   // We deliver there at zero reduced cost: the price is our delivered cost plus what our capacity earns elsewhere.
-  if (ourAtPrice) return { kind: 'ours', id: network.plants[0].id, name: `our plant (${ourName})`, costUsdPerTonne: round(price, 4) };
+  if (ourAtPrice) return { kind: 'ours', id: network.plants[0]!.id, name: `our plant (${ourName})`, costUsdPerTonne: round(price, 4) };
   return { kind: 'scarcity', id: null, name: 'no seller at cost: every seller here earns a capacity or policy rent', costUsdPerTonne: null };
 }

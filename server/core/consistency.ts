@@ -24,9 +24,9 @@ export function checkNetwork(network: Network): Problem[] {
     if (seen) problems.push({ path, message: `id "${id}" is used twice (already a ${seen})` });
     else kinds.set(id, kind);
   };
-  network.plants.forEach((p, i) => claim(p.id, 'plant', ['network', 'plants', i, 'id']));
-  network.markets.forEach((m, i) => claim(m.id, 'market', ['network', 'markets', i, 'id']));
-  network.nodes.forEach((n, i) => claim(n.id, 'node', ['network', 'nodes', i, 'id']));
+  for (const [i, p] of network.plants.entries()) claim(p.id, 'plant', ['network', 'plants', i, 'id']);
+  for (const [i, m] of network.markets.entries()) claim(m.id, 'market', ['network', 'markets', i, 'id']);
+  for (const [i, n] of network.nodes.entries()) claim(n.id, 'node', ['network', 'nodes', i, 'id']);
   const legIds = new Set<string>();
 
   network.legs.forEach((leg, i) => {

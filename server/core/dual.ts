@@ -26,7 +26,7 @@ export function dualModel(primal: LpModel): DualModel {
     const add = (bound: number, coef: number, tag: string) => {
       variables.push({ name: `dual:${tag}:${i}`, lb: 0, ub: Infinity, cost: coef * bound, kind: 'continuous' });
       const v = variables.length - 1;
-      for (const t of row.terms) columns[t.v].push({ v, coef: coef * t.coef });
+      for (const t of row.terms) columns[t.v]!.push({ v, coef: coef * t.coef });
       return v;
     };
     return {
@@ -37,26 +37,26 @@ export function dualModel(primal: LpModel): DualModel {
   primal.variables.forEach((x, j) => {
     if (!Number.isFinite(x.ub)) return;
     variables.push({ name: `dual:var:${j}`, lb: 0, ub: Infinity, cost: x.ub, kind: 'continuous' });
-    columns[j].push({ v: variables.length - 1, coef: 1 });
+    columns[j]!.push({ v: variables.length - 1, coef: 1 });
   });
   const rows: LpRow[] = primal.variables.map((x, j) => ({
     name: `dual:${x.name}`,
     family: 'dual',
     label: `dual of ${x.name}`,
-    terms: columns[j],
+    terms: columns[j]!,
     lb: sign * x.cost,
     ub: Infinity,
   }));
-  return { model: { name: `${primal.name} (dual)`, sense: 'min', objectiveOffset: 0, variables, rows }, rowVars };
+  return { model: { name: `${primal.name} (dual)`, sense: 'min', variables, rows }, rowVars };
 }
 
 /** Row duals and reduced costs of the primal from the dual's optimal values. */
 export function sensitivityFromDual(primal: LpModel, dual: DualModel, values: readonly number[]): SolveSensitivity {
   const sign = primal.sense === 'max' ? 1 : -1;
-  const rowDuals = dual.rowVars.map(({ p, q }) => sign * ((p === null ? 0 : values[p]) - (q === null ? 0 : values[q])));
+  const rowDuals = dual.rowVars.map(({ p, q }) => sign * ((p === null ? 0 : values[p]!) - (q === null ? 0 : values[q]!)));
   const reducedCosts = primal.variables.map((x) => x.cost);
   primal.rows.forEach((row, i) => {
-    for (const t of row.terms) reducedCosts[t.v] -= t.coef * rowDuals[i];
+    for (const t of row.terms) reducedCosts[t.v]! -= t.coef * rowDuals[i]!;
   });
   return { rowDuals, reducedCosts };
 }

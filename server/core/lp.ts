@@ -42,8 +42,6 @@ export interface LpRow {
 export interface LpModel {
   readonly name: string;
   readonly sense: 'max' | 'min';
-  /** Constant added to the objective (e.g. fixed costs), kept out of the engines. */
-  readonly objectiveOffset: number;
   readonly variables: readonly LpVariable[];
   readonly rows: readonly LpRow[];
 }
@@ -75,7 +73,7 @@ export interface SolveSensitivity {
 export type SolveResult =
   | {
       readonly status: 'optimal';
-      /** Objective value including `objectiveOffset`. */
+      /** Objective value: Σ cost·x. */
       readonly objective: number;
       /** Value per variable index (zeros included). */
       readonly values: readonly number[];
@@ -94,16 +92,10 @@ export interface SolveOptions {
   readonly wantSensitivity?: boolean;
 }
 
-/** One module per engine implements this. */
-export interface EngineAdapter {
-  readonly name: EngineName;
-  solve(model: LpModel, options: SolveOptions): Promise<SolveResult>;
-}
-
 /** Row activity Σ coef·x for a row given variable values. */
 export function rowActivity(row: LpRow, values: readonly number[]): number {
   let sum = 0;
-  for (const t of row.terms) sum += t.coef * values[t.v];
+  for (const t of row.terms) sum += t.coef * values[t.v]!;
   return sum;
 }
 

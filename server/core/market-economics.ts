@@ -5,7 +5,7 @@
  */
 import { consumptionInYear, inForce, toUsd, type Supplier, type SupplierRoute } from './market-schema.ts';
 import { tierTonnes, type Period } from './scenario.ts';
-import type { Market, Network } from './schema.ts';
+import { firstTier, type Market, type Network } from './schema.ts';
 
 export interface DemandStep {
   /** Willingness to pay, delivered, USD/t. */
@@ -93,6 +93,6 @@ export function supplierDeliveredCost(network: Network, supplier: Supplier, rout
 export function ourDutyUsdPerTonne(network: Network, market: Market, year: number): number {
   const customs = market.demand?.customsValue
     ? toUsd(market.demand.customsValue, network.fxPerUsd, year)
-    : market.tiers[0].priceUsdPerTonne;
+    : firstTier(market).priceUsdPerTonne;
   return (customs * market.dutyPct) / 100 + market.dutyUsdPerTonne;
 }

@@ -157,9 +157,10 @@ export function fxPerUsd(table: FxTable, currency: Currency, year: number): numb
   const years = Object.keys(byYear)
     .map(Number)
     .sort((a, b) => a - b);
-  let chosen = years[0];
-  for (const y of years) if (y <= year) chosen = y;
-  return byYear[String(chosen)];
+  let rate = byYear[String(years[0])];
+  for (const y of years) if (y <= year) rate = byYear[String(y)];
+  if (rate === undefined) throw new Error(`no exchange rate for ${currency}`);
+  return rate;
 }
 
 /** An amount in its currency converted to USD at the year's rate. */
@@ -174,7 +175,7 @@ export function inForce(byYear: TonnesByYear, year: number): number {
     const y = Number(key);
     if (y <= year && (best === null || y > best)) best = y;
   }
-  return best === null ? 0 : byYear[String(best)];
+  return best === null ? 0 : (byYear[String(best)] ?? 0);
 }
 
 /**
@@ -187,11 +188,13 @@ export function consumptionInYear(byYear: TonnesByYear, year: number, growthPctP
     .sort((a, b) => a[0] - b[0]);
   const first = points[0];
   const last = points[points.length - 1];
+  // The schema asks for at least one year; an empty table is no consumption.
+  if (!first || !last) return 0;
   if (year <= first[0]) return first[1];
-  if (year >= last[0]) return last[1] * Math.pow(1 + growthPctPerYear / 100, year - last[0]);
+  if (year >= last[0]) return last[1] * (1 + growthPctPerYear / 100) ** (year - last[0]);
   for (let i = 1; i < points.length; i++) {
-    const [y1, t1] = points[i];
-    const [y0, t0] = points[i - 1];
+    const [y1, t1] = points[i]!;
+    const [y0, t0] = points[i - 1]!;
     if (year <= y1) return t0 + ((t1 - t0) * (year - y0)) / (y1 - y0);
   }
   return last[1];

@@ -13,7 +13,7 @@
 import type { LpModel } from './lp.ts';
 import type { Leg, Market, Network, Scenario } from './schema.ts';
 import { periodsOf, tierTonnes, yearsOf, type Period } from './scenario.ts';
-import { ModelWriter, type ModelContext } from './families/context.ts';
+import { ModelWriter, type ModelContext, type ModelIndex, type ModelOptions } from './families/context.ts';
 import { addNetworkVariables, addCapacity, addBalance, addConserve, addLegCapacity, addNodeThroughput } from './families/network.ts';
 import { addMarketVariables, addDeliver, addDemand, addDemandMin, addDomesticShare, addExportCap, addImportCaps, addFullOutput, addVolumes } from './families/markets.ts';
 import { addCompetitorVariables, addClearing, addSupplierCapacity } from './families/competitors.ts';
@@ -22,35 +22,8 @@ import { addContracts, addSeaLots } from './families/mip.ts';
 import { flowUnitCosts } from './families/costs.ts';
 
 export { key as modelKey } from './families/context.ts';
+export type { ModelIndex, ModelOptions } from './families/context.ts';
 export { legLabel } from './labels.ts';
-
-export interface ModelOptions {
-  /** Leave out the domestic-share rule (to price it). */
-  readonly withoutDomesticShare?: boolean;
-}
-
-/** Where each product quantity lives in the variable vector. */
-export interface ModelIndex {
-  readonly periods: readonly Period[];
-  readonly prod: Map<string, number>; // `${p}|${t}`
-  readonly stock: Map<string, number>; // `${p}|${t}`
-  readonly flow: Map<string, number>; // `${l}|${m}|${t}`
-  /** Our sales: per tier (price-taker, `${m}|${k}|${t}`) or our deliveries (clearing, `${m}|0|${t}`). */
-  readonly sale: Map<string, number>;
-  /** Clearing: block purchases `${m}|${k}|${t}`. */
-  readonly buy: Map<string, number>;
-  /** Clearing: competitor supply `${s}|${m}|${t}`. */
-  readonly supply: Map<string, number>;
-  readonly open: Map<string, number>; // m
-  readonly lots: Map<string, number>; // `${l}|${t}`
-  /** Legs that may carry each market's cement. */
-  readonly legsForMarket: Map<string, Leg[]>;
-  /** Unit logistics cost of one tonne over a leg, including handling at the node it enters, USD/t. */
-  readonly legUnitCostUsdPerTonne: Map<string, number>;
-  readonly domesticShareRows: number[];
-  /** Clearing: the market-balance row per `${m}|${t}` (its dual is the clearing price). */
-  readonly clearRows: Map<string, number>;
-}
 
 export interface BuiltModel {
   readonly model: LpModel;
@@ -134,7 +107,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     options,
     periods,
     years: yearsOf(periods),
-    firstYear: periods[0].year,
+    firstYear: periods[0]!.year,
     clearing: scenario.market === 'clearing',
     w: new ModelWriter(),
     index,
@@ -179,7 +152,6 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     model: {
       name: scenario.name,
       sense: scenario.objective === 'min-cost' ? 'min' : 'max',
-      objectiveOffset: 0,
       variables: ctx.w.variables,
       rows: ctx.w.rows,
     },

@@ -5,6 +5,7 @@
  * in-page (optimise-browser.ts): the same code, so the same numbers for the same inputs.
  * Browser-safe.
  */
+import { monotonicNow } from './clock.ts';
 import { resolveDistances } from '../geo/distances.ts';
 import { checkScenario } from './consistency.ts';
 import { explainInfeasibility, formatPct, formatTonnes, formatUsd, type ElasticItem } from './explain.ts';
@@ -86,7 +87,7 @@ export async function runPipeline(
   solve: SolveFn,
   options: PipelineOptions = {},
 ): Promise<Plan> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicNow;
   const started = now();
   const engine = options.engine ?? scenario.engine;
   const clearing = scenario.market === 'clearing';
@@ -141,7 +142,7 @@ export async function runPipeline(
   let clearingReport: Plan['clearing'] = null;
   const competitorLines: string[] = [];
   if (clearing) {
-    const read = readClearing(network, scenario, built, result, body.markets, body.kpis.marginUsd);
+    const read = readClearing(network, built, result, body.markets, body.kpis.marginUsd);
     clearingReport = read.report;
     if (options.ranges !== false) {
       for (const marketId of read.degenerateMarkets) {
@@ -169,7 +170,7 @@ export async function runPipeline(
     market: scenario.market,
     clearing: clearingReport,
     reportCurrency: scenario.reportCurrency,
-    kztPerUsd: kztPerUsdOf(network, periods[0].year),
+    kztPerUsd: kztPerUsdOf(network, periods[0]!.year),
     solver: solver(result),
     inputsHash: hashInputs(result.stats.engine, result.stats.engineVersion),
   };
@@ -365,7 +366,7 @@ async function exactPriceGaps(
       const r = await solve(shifted(shiftUsdPerTonne), { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
       if (r.status !== 'optimal') return null;
       let tonnes = 0;
-      for (const v of saleVars) tonnes += r.values[v];
+      for (const v of saleVars) tonnes += r.values[v]!;
       return tonnes > SERVED_TONNES;
     };
 
@@ -480,19 +481,19 @@ async function diagnose(
     slackOf.push({ row: r, v, sign });
     rows.push({ ...row, terms });
   });
-  const elastic: LpModel = { name: `${model.name} (elastic)`, sense: 'min', objectiveOffset: 0, variables, rows };
+  const elastic: LpModel = { name: `${model.name} (elastic)`, sense: 'min', variables, rows };
   const result = await solve(elastic, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
   if (result.status !== 'optimal') {
     return { items: [], suggestion: `The diagnosis could not finish (${result.status}); try loosening minimum volumes or the domestic share.` };
   }
   const items: ElasticItem[] = slackOf
-    .map(({ row, v }) => ({ row: model.rows[row], violation: result.values[v] }))
+    .map(({ row, v }) => ({ row: model.rows[row]!, violation: result.values[v]! }))
     .filter((x) => x.violation > 1e-6)
     .sort((a, b) => b.violation - a.violation);
   const basisTonnes = basisAt(built, result.values, scenario);
   const { lines, suggestion } = explainInfeasibility(items, { network, scenario, basisTonnes });
   return {
-    items: items.map((item, i) => ({ row: item.row.name, label: item.row.label, violation: Math.round(item.violation * 1000) / 1000, explanation: lines[i] })),
+    items: items.map((item, i) => ({ row: item.row.name, label: item.row.label, violation: Math.round(item.violation * 1000) / 1000, explanation: lines[i]! })),
     suggestion,
   };
 }
@@ -501,7 +502,7 @@ async function diagnose(
 function basisAt(built: BuiltModel, values: readonly number[], scenario: Scenario): number {
   const map = scenario.policy.basis === 'sales' ? built.index.sale : built.index.prod;
   let total = 0;
-  for (const v of map.values()) total += values[v];
+  for (const v of map.values()) total += values[v]!;
   return total;
 }
 
@@ -566,11 +567,12 @@ async function ourTonnesRange(
   const out: number[] = [];
   for (const sense of ['max', 'min'] as const) {
     const variables: LpVariable[] = model.variables.map((v, j) => ({ ...v, cost: ship.includes(j) ? 1 : 0 }));
-    const r = await solve({ name: `${model.name} (our range in ${marketId})`, sense, objectiveOffset: 0, variables, rows: [...model.rows, floor] }, { engine, timeLimitMs, wantSensitivity: false });
+    const r = await solve({ name: `${model.name} (our range in ${marketId})`, sense, variables, rows: [...model.rows, floor] }, { engine, timeLimitMs, wantSensitivity: false });
     if (r.status !== 'optimal') return null;
     out.push(r.objective);
   }
-  return { min: Math.round(Math.max(0, out[1])), max: Math.round(out[0]) };
+  const [max, min] = out as [number, number];
+  return { min: Math.round(Math.max(0, min)), max: Math.round(max) };
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   netPriceUsdPerTonne,
   plantCapacityTonnes,
 } from './scenario.ts';
-import type { Leg, Market, Network, Scenario } from './schema.ts';
+import { firstTier, type Leg, type Market, type Network, type Scenario } from './schema.ts';
 import { explainBinding } from './explain.ts';
 
 const EPS_TONNES = 1e-6;
@@ -48,30 +48,63 @@ export interface PlanBody {
   binding: BindingConstraint[];
 }
 
-/** Read an optimal solution back into product terms. */
-export function readSolution(
-  network: Network,
-  scenario: Scenario,
-  built: BuiltModel,
-  result: Extract<SolveResult, { status: 'optimal' }>,
-): PlanBody {
-  const { index, model } = built;
+type Optimal = Extract<SolveResult, { status: 'optimal' }>;
+
+/** What every section of the read-out shares: the solution, look-ups and the tonnes on each leg. */
+interface ReadContext {
+  readonly network: Network;
+  readonly scenario: Scenario;
+  readonly built: BuiltModel;
+  readonly result: Optimal;
+  readonly index: BuiltModel['index'];
+  readonly periods: BuiltModel['index']['periods'];
+  readonly firstYear: number;
+  readonly clearing: boolean;
+  /** A variable's value, 0 when it does not exist (solver noise below 1e-9 is 0). */
+  readonly val: (i: number | undefined) => number;
+  readonly nameOf: (id: string) => string;
+  readonly nodeById: ReadonlyMap<string, Network['nodes'][number]>;
+  readonly plantById: ReadonlyMap<string, Network['plants'][number]>;
+  readonly marketById: ReadonlyMap<string, Market>;
+  /** Clearing price of market m in period t: the dual of its balance row, USD/t. */
+  readonly clearingPrice: (marketId: string, t: number) => number;
+  /** Tonnes per leg and period. */
+  readonly legTonnes: ReadonlyMap<string, number[]>;
+  /** Tonnes per leg and destination market, over the horizon. */
+  readonly legMarketTonnes: ReadonlyMap<string, Map<string, number>>;
+  readonly wagonUsdPerTonne: number;
+}
+
+/** Read an optimal solution back into product terms, section by section. */
+export function readSolution(network: Network, scenario: Scenario, built: BuiltModel, result: Optimal): PlanBody {
+  const ctx = readContext(network, scenario, built, result);
+  const legCosts = readLegCosts(ctx);
+  const plants = readPlants(ctx);
+  const markets = readMarkets(ctx);
+  const legs = readLegs(ctx);
+  const nodes = readNodes(ctx);
+  const flows = readFlows(ctx, legs);
+  const kpis = readKpis(ctx, legCosts, plants, markets);
+  return {
+    kpis,
+    markets: markets.markets,
+    legs,
+    nodes,
+    plants: plants.plants,
+    flows,
+    binding: bindingConstraints(built.model, result, network, scenario, markets.domesticTonnes + markets.exportTonnes, plants.productionTonnes),
+  };
+}
+
+function readContext(network: Network, scenario: Scenario, built: BuiltModel, result: Optimal): ReadContext {
+  const { index } = built;
   const { periods } = index;
   const values = result.values.map((v) => (Math.abs(v) < 1e-9 ? 0 : v));
-  const val = (i: number | undefined) => (i === undefined ? 0 : values[i]);
-  const firstYear = periods[0].year;
+  const val = (i: number | undefined) => (i === undefined ? 0 : values[i]!);
   const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
   const plantById = new Map(network.plants.map((p) => [p.id, p]));
   const marketById = new Map(network.markets.map((m) => [m.id, m]));
-  const nameOf = (id: string) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id;
-  const clearing = scenario.market === 'clearing';
   const duals = result.sensitivity?.rowDuals;
-  /** Clearing price of market m in period t: the dual of its balance row, USD/t. */
-  const clearingPrice = (marketId: string, t: number) => {
-    const row = index.clearRows.get(key(marketId, t));
-    return row === undefined || !duals ? NaN : Math.max(0, duals[row]);
-  };
-  const wagonUsdPerTonne = wagonCostUsdPerTonne(network);
 
   // Leg tonnes per period, per market.
   const legTonnes = new Map<string, number[]>();
@@ -85,28 +118,41 @@ export function readSolution(
       for (const t of periods) {
         const x = val(index.flow.get(key(leg.id, market.id, t.index)));
         if (x === 0) continue;
-        legTonnes.get(leg.id)![t.index] += x;
+        legTonnes.get(leg.id)![t.index]! += x;
         const byMarket = legMarketTonnes.get(leg.id)!;
         byMarket.set(market.id, (byMarket.get(market.id) ?? 0) + x);
       }
     }
   }
+  return {
+    network,
+    scenario,
+    built,
+    result,
+    index,
+    periods,
+    firstYear: periods[0]!.year,
+    clearing: scenario.market === 'clearing',
+    val,
+    nameOf: (id) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id,
+    nodeById,
+    plantById,
+    marketById,
+    clearingPrice: (marketId, t) => {
+      const row = index.clearRows.get(key(marketId, t));
+      return row === undefined || !duals ? NaN : Math.max(0, duals[row]!);
+    },
+    legTonnes,
+    legMarketTonnes,
+    wagonUsdPerTonne: wagonCostUsdPerTonne(network),
+  };
+}
 
-  // --- KPIs ---
-  let revenueUsd = 0;
-  let dutyUsd = 0;
+/** Freight, handling at the node a leg enters, and CO₂, over every leg. */
+function readLegCosts({ network, legTonnes, nodeById }: ReadContext): { freightUsd: number; handlingUsd: number; co2Tonnes: number } {
   let freightUsd = 0;
   let handlingUsd = 0;
-  let productionCostUsd = 0;
-  let holdingCostUsd = 0;
-  let wagonCostUsd = 0;
-  let packingCostUsd = 0;
   let co2Tonnes = 0;
-  let domesticTonnes = 0;
-  let exportTonnes = 0;
-  let productionTonnes = 0;
-  let capacityTonnes = 0;
-
   for (const leg of network.legs) {
     const tonnes = sum(legTonnes.get(leg.id)!);
     freightUsd += tonnes * legCostUsdPerTonne(leg);
@@ -114,6 +160,22 @@ export function readSolution(
     if (entered) handlingUsd += tonnes * entered.handlingUsdPerTonne;
     co2Tonnes += tonnes * legCo2TonnesPerTonne(leg);
   }
+  return { freightUsd, handlingUsd, co2Tonnes };
+}
+
+interface PlantsRead {
+  readonly plants: CapacityUse[];
+  readonly productionTonnes: number;
+  readonly capacityTonnes: number;
+  readonly productionCostUsd: number;
+  readonly holdingCostUsd: number;
+}
+
+function readPlants({ network, index, periods, val }: ReadContext): PlantsRead {
+  let productionTonnes = 0;
+  let capacityTonnes = 0;
+  let productionCostUsd = 0;
+  let holdingCostUsd = 0;
   const plants: CapacityUse[] = network.plants.map((plant) => {
     const byPeriod = periods.map((t) => val(index.prod.get(key(plant.id, t.index))));
     const stockByPeriod = periods.map((t) => val(index.stock.get(key(plant.id, t.index))));
@@ -135,74 +197,103 @@ export function readSolution(
       stockTonnesByPeriod: index.stock.size > 0 ? stockByPeriod.map((x) => round(x)) : undefined,
     };
   });
+  return { plants, productionTonnes, capacityTonnes, productionCostUsd, holdingCostUsd };
+}
 
-  // --- markets ---
-  const markets: MarketResult[] = network.markets.map((market) => {
-    const saleSteps = clearing ? 1 : market.tiers.length;
-    const saleAt = (k: number, t: number) => val(index.sale.get(key(market.id, k, t)));
-    const byPeriod = periods.map((t) => sum(Array.from({ length: saleSteps }, (_, k) => saleAt(k, t.index))));
-    const tonnes = sum(byPeriod);
-    let gross = 0;
-    let net = 0;
-    for (const t of periods) {
-      if (clearing) {
-        const price = clearingPrice(market.id, t.index);
-        gross += byPeriod[t.index] * price;
-        net += byPeriod[t.index] * (price - ourDutyUsdPerTonne(network, market, t.year));
-        continue;
-      }
-      market.tiers.forEach((tier, k) => {
-        gross += saleAt(k, t.index) * tier.priceUsdPerTonne;
-        net += saleAt(k, t.index) * netPriceUsdPerTonne(tier.priceUsdPerTonne, market);
-      });
-    }
-    revenueUsd += gross;
-    dutyUsd += gross - net;
-    if (market.domestic) domesticTonnes += tonnes;
-    else exportTonnes += tonnes;
-    let logisticsUsd = 0;
-    for (const leg of index.legsForMarket.get(market.id) ?? []) {
-      const x = legMarketTonnes.get(leg.id)!.get(market.id) ?? 0;
-      logisticsUsd += x * index.legUnitCostUsdPerTonne.get(leg.id)!;
-      const plant = plantById.get(leg.from);
-      if (!plant || x === 0) continue;
-      const packing = x * packingCostUsdPerTonne(plant, market);
-      const wagons = usesWagons(leg, network) ? x * wagonUsdPerTonne : 0;
-      packingCostUsd += packing;
-      wagonCostUsd += wagons;
-      logisticsUsd += packing + wagons;
-    }
-    const demand = sum(periods.map((t) => (clearing ? wholeMarketTonnes(network, market, t, firstYear) : marketDemandTonnes(market, t, firstYear))));
-    const unsoldPrice = clearing ? clearingPrice(market.id, 0) : market.tiers[0].priceUsdPerTonne;
-    const price = tonnes > EPS_TONNES ? gross / tonnes : Number.isFinite(unsoldPrice) ? unsoldPrice : 0;
-    const duty =
-      tonnes > EPS_TONNES ? (gross - net) / tonnes : clearing ? ourDutyUsdPerTonne(network, market, firstYear) : dutyPaidUsdPerTonne(price, market);
-    const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
-    const routes = decomposeRoutes(market.id, network, index.legsForMarket.get(market.id) ?? [], legMarketTonnes, index.legUnitCostUsdPerTonne, nameOf);
-    const gap =
-      tonnes > EPS_TONNES || clearing ? null : priceGap(market, network, scenario, built, result, demand > 0);
-    return {
-      id: market.id,
-      name: market.name,
-      country: market.country,
-      domestic: market.domestic,
-      lng: market.lng,
-      lat: market.lat,
-      tonnes: round(tonnes),
-      demandTonnes: round(demand),
-      shareOfDemand: demand > 0 ? round(tonnes / demand) : 0,
-      priceUsdPerTonne: round(price, 4),
-      dutyUsdPerTonne: round(duty, 4),
-      logisticsCostUsdPerTonne: round(logistics, 4),
-      netbackUsdPerTonne: tonnes > EPS_TONNES ? round(price - duty - logistics, 4) : null,
-      priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
-      routes,
-      tonnesByPeriod: byPeriod.map((x) => round(x)),
-    };
-  });
+interface MarketsRead {
+  readonly markets: MarketResult[];
+  readonly revenueUsd: number;
+  readonly dutyUsd: number;
+  readonly domesticTonnes: number;
+  readonly exportTonnes: number;
+  readonly wagonCostUsd: number;
+  readonly packingCostUsd: number;
+}
 
-  // --- legs and nodes ---
-  const legs: CapacityUse[] = network.legs.map((leg) => {
+function readMarkets(ctx: ReadContext): MarketsRead {
+  const totals = { revenueUsd: 0, dutyUsd: 0, domesticTonnes: 0, exportTonnes: 0, wagonCostUsd: 0, packingCostUsd: 0 };
+  const markets = ctx.network.markets.map((market) => readMarket(ctx, market, totals));
+  return { markets, ...totals };
+}
+
+/** One market: tonnes, revenue and duty, logistics, netback, routes, price gap; adds to the totals. */
+function readMarket(
+  ctx: ReadContext,
+  market: Market,
+  totals: { revenueUsd: number; dutyUsd: number; domesticTonnes: number; exportTonnes: number; wagonCostUsd: number; packingCostUsd: number },
+): MarketResult {
+  const { network, index, periods, clearing, val, firstYear } = ctx;
+  const saleSteps = clearing ? 1 : market.tiers.length;
+  const saleAt = (k: number, t: number) => val(index.sale.get(key(market.id, k, t)));
+  const byPeriod = periods.map((t) => sum(Array.from({ length: saleSteps }, (_, k) => saleAt(k, t.index))));
+  const tonnes = sum(byPeriod);
+  let gross = 0;
+  let net = 0;
+  for (const t of periods) {
+    if (clearing) {
+      const price = ctx.clearingPrice(market.id, t.index);
+      gross += byPeriod[t.index]! * price;
+      net += byPeriod[t.index]! * (price - ourDutyUsdPerTonne(network, market, t.year));
+      continue;
+    }
+    market.tiers.forEach((tier, k) => {
+      gross += saleAt(k, t.index) * tier.priceUsdPerTonne;
+      net += saleAt(k, t.index) * netPriceUsdPerTonne(tier.priceUsdPerTonne, market);
+    });
+  }
+  totals.revenueUsd += gross;
+  totals.dutyUsd += gross - net;
+  if (market.domestic) totals.domesticTonnes += tonnes;
+  else totals.exportTonnes += tonnes;
+  const logisticsUsd = marketLogisticsUsd(ctx, market, totals);
+  const demand = sum(periods.map((t) => (clearing ? wholeMarketTonnes(network, market, t, firstYear) : marketDemandTonnes(market, t, firstYear))));
+  const unsoldPrice = clearing ? ctx.clearingPrice(market.id, 0) : firstTier(market).priceUsdPerTonne;
+  const price = tonnes > EPS_TONNES ? gross / tonnes : Number.isFinite(unsoldPrice) ? unsoldPrice : 0;
+  const duty =
+    tonnes > EPS_TONNES ? (gross - net) / tonnes : clearing ? ourDutyUsdPerTonne(network, market, firstYear) : dutyPaidUsdPerTonne(price, market);
+  const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
+  const routes = decomposeRoutes(market.id, network, index.legsForMarket.get(market.id) ?? [], ctx.legMarketTonnes, index.legUnitCostUsdPerTonne, ctx.nameOf);
+  const gap = tonnes > EPS_TONNES || clearing ? null : priceGap(market, network, ctx.scenario, ctx.built, ctx.result, demand > 0);
+  return {
+    id: market.id,
+    name: market.name,
+    country: market.country,
+    domestic: market.domestic,
+    lng: market.lng,
+    lat: market.lat,
+    tonnes: round(tonnes),
+    demandTonnes: round(demand),
+    shareOfDemand: demand > 0 ? round(tonnes / demand) : 0,
+    priceUsdPerTonne: round(price, 4),
+    dutyUsdPerTonne: round(duty, 4),
+    logisticsCostUsdPerTonne: round(logistics, 4),
+    netbackUsdPerTonne: tonnes > EPS_TONNES ? round(price - duty - logistics, 4) : null,
+    priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
+    routes,
+    tonnesByPeriod: byPeriod.map((x) => round(x)),
+  };
+}
+
+/** Logistics of a market's tonnes, USD: each leg's unit cost, plus packing and wagons out of a plant (added to the totals). */
+function marketLogisticsUsd(ctx: ReadContext, market: Market, totals: { wagonCostUsd: number; packingCostUsd: number }): number {
+  const { network, index, wagonUsdPerTonne } = ctx;
+  let logisticsUsd = 0;
+  for (const leg of index.legsForMarket.get(market.id) ?? []) {
+    const x = ctx.legMarketTonnes.get(leg.id)!.get(market.id) ?? 0;
+    logisticsUsd += x * index.legUnitCostUsdPerTonne.get(leg.id)!;
+    const plant = ctx.plantById.get(leg.from);
+    if (!plant || x === 0) continue;
+    const packing = x * packingCostUsdPerTonne(plant, market);
+    const wagons = usesWagons(leg, network) ? x * wagonUsdPerTonne : 0;
+    totals.packingCostUsd += packing;
+    totals.wagonCostUsd += wagons;
+    logisticsUsd += packing + wagons;
+  }
+  return logisticsUsd;
+}
+
+function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
+  return network.legs.map((leg) => {
     const byPeriod = legTonnes.get(leg.id)!;
     const tonnes = sum(byPeriod);
     const caps = periods.map((t) => periodCapacityTonnes(leg.capacityTonnesPerYear, leg.closedMonths, t));
@@ -221,10 +312,13 @@ export function readSolution(
       tonnesByPeriod: byPeriod.map((x) => round(x)),
     };
   });
+}
+
+function readNodes({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
   const legsInto = new Map<string, Leg[]>();
   for (const l of network.legs) (legsInto.get(l.to) ?? legsInto.set(l.to, []).get(l.to)!).push(l);
-  const nodes: CapacityUse[] = network.nodes.map((node) => {
-    const byPeriod = periods.map((t) => sum((legsInto.get(node.id) ?? []).map((l) => legTonnes.get(l.id)![t.index])));
+  return network.nodes.map((node) => {
+    const byPeriod = periods.map((t) => sum((legsInto.get(node.id) ?? []).map((l) => legTonnes.get(l.id)![t.index]!)));
     const tonnes = sum(byPeriod);
     const caps = periods.map((t) => periodCapacityTonnes(node.throughputTonnesPerYear, node.closedMonths, t));
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
@@ -239,34 +333,50 @@ export function readSolution(
       tonnesByPeriod: byPeriod.map((x) => round(x)),
     };
   });
+}
 
-  // --- flows as GeoJSON: every leg, with its tonnes (0 for unused legs) ---
-  const flows: Plan['flows'] = {
+/** Flows as GeoJSON: every leg, with its tonnes (0 for unused legs); `legs` in network.legs' order. */
+function readFlows({ network, nameOf, legMarketTonnes }: ReadContext, legs: readonly CapacityUse[]): Plan['flows'] {
+  return {
     type: 'FeatureCollection',
-    features: network.legs.map((leg, i) => ({
-      type: 'Feature' as const,
-      geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
-      properties: {
-        legId: leg.id,
-        from: leg.from,
-        to: leg.to,
-        fromName: nameOf(leg.from),
-        toName: nameOf(leg.to),
-        mode: leg.mode,
-        tonnes: legs[i].tonnes,
-        tonnesByPeriod: legs[i].tonnesByPeriod,
-        capacityTonnes: legs[i].capacityTonnes,
-        utilisation: legs[i].utilisation,
-        closedPeriods: legs[i].closedPeriods,
-        closedMonths: leg.closedMonths,
-        distanceKm: round(leg.distanceKm ?? 0, 3),
-        costUsdPerTonne: round(legCostUsdPerTonne(leg), 4),
-        co2Tonnes: legs[i].co2Tonnes,
-        tonnesByMarket: Object.fromEntries([...legMarketTonnes.get(leg.id)!].map(([m, x]) => [m, round(x)])),
-      },
-    })),
+    features: network.legs.map((leg, i) => {
+      const used = legs[i]!;
+      return {
+        type: 'Feature' as const,
+        geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
+        properties: {
+          legId: leg.id,
+          from: leg.from,
+          to: leg.to,
+          fromName: nameOf(leg.from),
+          toName: nameOf(leg.to),
+          mode: leg.mode,
+          tonnes: used.tonnes,
+          tonnesByPeriod: used.tonnesByPeriod,
+          capacityTonnes: used.capacityTonnes,
+          utilisation: used.utilisation,
+          closedPeriods: used.closedPeriods,
+          closedMonths: leg.closedMonths,
+          distanceKm: round(leg.distanceKm ?? 0, 3),
+          costUsdPerTonne: round(legCostUsdPerTonne(leg), 4),
+          co2Tonnes: used.co2Tonnes,
+          tonnesByMarket: Object.fromEntries([...legMarketTonnes.get(leg.id)!].map(([m, x]) => [m, round(x)])),
+        },
+      };
+    }),
   };
+}
 
+/** The plan's key figures from the sections' totals; margin = revenue − duty − logistics − production − holding − carbon − contracts. */
+function readKpis(
+  { network, scenario, index, periods, val, marketById }: ReadContext,
+  legCosts: ReturnType<typeof readLegCosts>,
+  plants: PlantsRead,
+  markets: MarketsRead,
+): Kpis {
+  const { freightUsd, handlingUsd, co2Tonnes } = legCosts;
+  const { productionTonnes, capacityTonnes, productionCostUsd, holdingCostUsd } = plants;
+  const { revenueUsd, dutyUsd, domesticTonnes, exportTonnes, wagonCostUsd, packingCostUsd } = markets;
   const contractFixedCostUsd = [...index.open].reduce((s, [marketId, v]) => {
     const m = marketById.get(marketId)!;
     return s + Math.round(val(v)) * (m.contract?.fixedCostUsdPerYear ?? 0) * new Set(periods.map((p) => p.year)).size;
@@ -279,8 +389,7 @@ export function readSolution(
   const fixedCostUsd = sum(network.plants.map((p) => p.fixedCostUsdPerYear)) * years;
   const salesTonnes = domesticTonnes + exportTonnes;
   const basisTonnes = scenario.policy.basis === 'sales' ? salesTonnes : productionTonnes;
-
-  const kpis: Kpis = {
+  return {
     productionTonnes: round(productionTonnes),
     salesTonnes: round(salesTonnes),
     domesticTonnes: round(domesticTonnes),
@@ -303,16 +412,6 @@ export function readSolution(
     marginAfterFixedCostUsd: round(marginUsd - fixedCostUsd, 2),
     co2Tonnes: round(co2Tonnes, 3),
     plantUtilisation: capacityTonnes > 0 ? round(productionTonnes / capacityTonnes) : 0,
-  };
-
-  return {
-    kpis,
-    markets,
-    legs,
-    nodes,
-    plants,
-    flows,
-    binding: bindingConstraints(model, result, network, scenario, salesTonnes, productionTonnes),
   };
 }
 
@@ -338,7 +437,7 @@ function bindingConstraints(
         ? row.lb
         : null;
     if (bound === null) return;
-    const dual = duals ? duals[r] : null;
+    const dual = duals ? duals[r]! : null;
     if (dual !== null && Math.abs(dual) < 1e-7) return;
     // Zero bounds are closures (ice, a market not yet open): their duals are degenerate and say
     // nothing reliable, and the closure itself is reported on the leg, node or market.
@@ -432,10 +531,13 @@ function priceGap(
   const duals = result.sensitivity?.rowDuals;
   if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
   let rowIndex = rowIndexes.get(built.model);
-  if (!rowIndex) rowIndexes.set(built.model, (rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]))));
+  if (!rowIndex) {
+    rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]));
+    rowIndexes.set(built.model, rowIndex);
+  }
   const dual = (name: string) => {
     const i = rowIndex.get(name);
-    return i === undefined ? 0 : duals[i];
+    return i === undefined ? 0 : duals[i]!;
   };
   const years = new Set(built.index.periods.map((p) => p.year)).size;
   const share = scenario.policy.domesticShare;
@@ -475,7 +577,7 @@ function priceGap(
     if (scenario.policy.basis === 'sales') delivered += market.domestic ? -(1 - share) * shareDual : share * shareDual;
     else if (market.domestic) delivered -= shareDual;
     if (!market.domestic) delivered += Math.max(0, dual(`export-cap${yearSuffix}`));
-    const net = netPriceUsdPerTonne(market.tiers[0].priceUsdPerTonne, market);
+    const net = netPriceUsdPerTonne(firstTier(market).priceUsdPerTonne, market);
     best = Math.min(best, Math.max(0, delivered - net));
   }
   // A price rise of g raises the net price by g × (1 − dutyPct / 100); the specific duty is the
@@ -490,7 +592,7 @@ function decomposeRoutes(
   network: Network,
   /** The legs that may carry the market's cement (the only ones with its tonnes), in network order. */
   marketLegs: readonly Leg[],
-  legMarketTonnes: Map<string, Map<string, number>>,
+  legMarketTonnes: ReadonlyMap<string, Map<string, number>>,
   unitCost: Map<string, number>,
   nameOf: (id: string) => string,
 ): RouteSummary[] {
@@ -518,7 +620,7 @@ function decomposeRoutes(
     }
     routes.push({
       legIds: path.map((l) => l.id),
-      path: [nameOf(path[0].from), ...path.map((l) => nameOf(l.to))],
+      path: [nameOf(path[0]!.from), ...path.map((l) => nameOf(l.to))],
       modes: path.map((l) => l.mode),
       tonnes: round(tonnes),
       distanceKm: round(sum(path.map((l) => l.distanceKm ?? 0)), 3),

@@ -287,7 +287,8 @@ export function plantCapacityTonnes(plant: Plant, period: Period): number {
 /** Demand of one price tier in a period, tonnes: seasonality for months, growth for later years. */
 export function tierTonnes(market: Market, tierIndex: number, period: Period, firstYear: number): number {
   const tier = market.tiers[tierIndex];
-  const growth = Math.pow(1 + market.growthPctPerYear / 100, period.year - firstYear);
+  if (!tier) throw new RangeError(`market ${market.id} has no tier ${tierIndex}`);
+  const growth = (1 + market.growthPctPerYear / 100) ** (period.year - firstYear);
   const season = period.month === null ? 1 : (market.seasonality?.[period.month - 1] ?? 1);
   return tier.tonnesPerYear * period.yearFraction * growth * season;
 }

@@ -7,7 +7,7 @@
  * carries a source in the entity's `sources` map (field name -> citation or "ESTIMATE: reasoning").
  */
 import { z } from 'zod';
-import { MarketCalibration } from './calibration.ts';
+import { MarketCalibration } from './calibration-schema.ts';
 import { CostPerTonne, Currency, FxTable, Supplier, TonnesByYear, WholeMarketDemand, YearKey } from './market-schema.ts';
 
 export const MONTHS = 12;
@@ -430,3 +430,10 @@ export type Mode = z.infer<typeof Mode>;
 export type EngineChoice = z.infer<typeof EngineChoice>;
 export type MarketMode = z.infer<typeof MarketMode>;
 export type Railway = z.infer<typeof Railway>;
+
+/** A market's first price tier (at import parity); the schema gives every market at least one. */
+export function firstTier(market: Market): Market['tiers'][number] {
+  const tier = market.tiers[0];
+  if (!tier) throw new RangeError(`market ${market.id} has no price tier`);
+  return tier;
+}

@@ -340,7 +340,7 @@ export class PgBossQueue implements JobQueue {
 
   async subscribe(id: string, listener: (event: JobEvent) => void): Promise<() => void> {
     const first = await this.#row(id, false);
-    if (!first || first.status !== 'running') return () => {};
+    if (first?.status !== 'running') return () => {};
     let last = first.done;
     let busy = false;
     let stopped = false;
@@ -351,7 +351,7 @@ export class PgBossQueue implements JobQueue {
         try {
           const row = await this.#row(id, false);
           if (stopped) return;
-          if (!row || row.status !== 'running') {
+          if (row?.status !== 'running') {
             stop();
             const full = row ? await this.#row(id, true) : null;
             if (full) listener({ type: 'done', job: view(full, true) });
@@ -606,7 +606,7 @@ export class ChunkWorker {
         [jobId],
       );
       const row = job.rows[0];
-      if (!row || row.status !== 'running') return { inserted: false, complete: false };
+      if (row?.status !== 'running') return { inserted: false, complete: false };
       const ins = await client.query(
         `INSERT INTO analysis_job_chunks (job_id, chunk, worker, units, rows, draws) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (job_id, chunk) DO NOTHING`,

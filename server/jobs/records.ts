@@ -7,7 +7,10 @@
  * Synchronous: the database is embedded and each call is one short statement, so a job's writes
  * land in the order they are made (its last progress never after its result).
  */
-import type { JobKind, JobStatus } from '../analysis/jobs.ts';
+export const JOB_KINDS = ['sweep', 'montecarlo'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** The error of a job that was running when its process stopped. */
 export const INTERRUPTED = 'interrupted by a restart; start it again';

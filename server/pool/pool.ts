@@ -10,17 +10,19 @@ import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { envNumber } from '../env.ts';
-import type { DrawChunkResult, DrawChunkTask, PlanTask, PlanTaskResult, AnalysisTask, AnalysisTaskResult, SolveTask } from './tasks.ts';
-import type { SolveResult } from '../core/lp.ts';
 
 export const POOL_THREADS = envNumber(process.env, 'CPU_THREADS', 1, 64) ?? Math.max(1, Math.min(2, availableParallelism()));
 
-interface Tasks {
-  plan: [PlanTask, PlanTaskResult];
-  solve: [SolveTask, SolveResult];
-  analysis: [AnalysisTask, AnalysisTaskResult];
-  drawChunk: [DrawChunkTask, DrawChunkResult];
-}
+/**
+ * The tasks a thread runs, by name: [request, result]. server/pool/tasks.ts, the threads' module,
+ * declares them (declaration merging), so the pool does not import what its tasks do and the modules
+ * that run tasks (the optimiser, the analyses) are not in a circle with the tasks that run them.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by server/pool/tasks.ts
+export interface PoolTasks {}
+
+type TaskRequest<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [infer Request, unknown] ? Request : never;
+type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unknown, infer Result] ? Result : never;
 
 let pool: Piscina | null = null;
 
@@ -67,7 +69,7 @@ export interface RunOptions {
  * Runs `name` in the pool. Rejects with TaskAbortedError when `signal` fires first, with
  * TaskTimeoutError at the time limit, and with the task's own error otherwise.
  */
-export async function runTask<K extends keyof Tasks>(name: K, task: Tasks[K][0], options: RunOptions = {}): Promise<Tasks[K][1]> {
+export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequest<K>, options: RunOptions = {}): Promise<TaskResult<K>> {
   const { signal, timeoutMs } = options;
   if (signal?.aborted) throw new TaskAbortedError();
   const controller = new AbortController();
@@ -82,7 +84,7 @@ export async function runTask<K extends keyof Tasks>(name: K, task: Tasks[K][0],
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return (await thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never })) as Tasks[K][1];
+    return (await thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never })) as TaskResult<K>;
   } catch (e) {
     if (timedOut) throw new TaskTimeoutError(timeoutMs!);
     if (signal?.aborted) throw new TaskAbortedError();
@@ -101,7 +103,6 @@ export async function warmUpPool(): Promise<void> {
   const model = {
     name: 'warm-up',
     sense: 'max' as const,
-    objectiveOffset: 0,
     variables: [{ name: 'x', lb: 0, ub: 1, cost: 1, kind: 'continuous' as const }],
     rows: [{ name: 'r', family: 'capacity', terms: [{ v: 0, coef: 1 }], lb: -Infinity, ub: 1, label: 'r' }],
   };

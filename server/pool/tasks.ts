@@ -4,7 +4,6 @@
  * answered in the request (sensitivity, alternatives, contracts, phasing), and chunks of Monte Carlo
  * draws. Everything here runs in this thread.
  */
-import { createHash } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
@@ -19,9 +18,19 @@ import { sensitivity as sensitivityReport, type SensitivityOptions } from '../an
 import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
+import { nativeSha256Hex } from '../optimise.ts';
 import { markPoolThread } from './context.ts';
 
 markPoolThread();
+
+declare module './pool.ts' {
+  interface PoolTasks {
+    plan: [PlanTask, PlanTaskResult];
+    solve: [SolveTask, SolveResult];
+    analysis: [AnalysisTask, AnalysisTaskResult];
+    drawChunk: [DrawChunkTask, DrawChunkResult];
+  }
+}
 
 export interface PlanTask {
   readonly scenario: Scenario;
@@ -54,7 +63,7 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult> {
     },
     {
       ...task.options,
-      sha256: (text) => createHash('sha256').update(text).digest('hex'),
+      sha256: nativeSha256Hex,
       onStarted: task.started
         ? (info) => {
             task.started!.postMessage(info);

@@ -22,10 +22,10 @@ export function failure(
   return { status, message, stats };
 }
 
-/** Σ cost·x + objectiveOffset. */
+/** Σ cost·x. */
 export function objectiveOf(model: LpModel, values: readonly number[]): number {
-  let z = model.objectiveOffset;
-  for (let j = 0; j < model.variables.length; j++) z += model.variables[j].cost * values[j];
+  let z = 0;
+  for (let j = 0; j < model.variables.length; j++) z += model.variables[j]!.cost * values[j]!;
   return z;
 }
 
@@ -48,8 +48,8 @@ export interface Violation {
 export function findViolation(model: LpModel, values: readonly number[], rel = 1e-6): Violation | undefined {
   if (values.length !== model.variables.length) return { kind: 'value', name: 'values.length', amount: Math.abs(values.length - model.variables.length) };
   for (let j = 0; j < model.variables.length; j++) {
-    const v = model.variables[j];
-    const x = values[j];
+    const v = model.variables[j]!;
+    const x = values[j]!;
     if (!Number.isFinite(x)) return { kind: 'value', name: v.name, amount: Infinity };
     if (x < v.lb - tol(v.lb, rel)) return { kind: 'bound', name: v.name, amount: v.lb - x };
     if (x > v.ub + tol(v.ub, rel)) return { kind: 'bound', name: v.name, amount: x - v.ub };
@@ -61,8 +61,8 @@ export function findViolation(model: LpModel, values: readonly number[], rel = 1
     let a = 0;
     let magnitude = 0;
     for (const t of row.terms) {
-      a += t.coef * values[t.v];
-      magnitude += Math.abs(t.coef * values[t.v]);
+      a += t.coef * values[t.v]!;
+      magnitude += Math.abs(t.coef * values[t.v]!);
     }
     // Relative to the larger of the bound and the terms' magnitude, so rounding in big-M rows
     // (e.g. sale ≤ M·open) is not mistaken for a violation.
@@ -100,7 +100,7 @@ export function trivialOutcome(model: LpModel, stats: SolveStats): SolveResult |
     }
   }
   if (model.variables.length === 0) {
-    return { status: 'optimal', objective: model.objectiveOffset, values: [], stats };
+    return { status: 'optimal', objective: 0, values: [], stats };
   }
   return undefined;
 }
@@ -115,6 +115,4 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
-export function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
+export { monotonicNow as now } from '../core/clock.ts';

@@ -224,10 +224,9 @@ export function generateTransportModel(
     return {
       name: `transport-${sizeHint}-${seed}`,
       sense,
-      objectiveOffset: 0,
       variables: variables.map((v) => (v.name.startsWith('sale:') ? { ...v, cost: 0 } : { ...v, cost: -v.cost })),
       rows,
     };
   }
-  return { name: `transport-${sizeHint}-${seed}`, sense, objectiveOffset: 0, variables, rows };
+  return { name: `transport-${sizeHint}-${seed}`, sense, variables, rows };
 }

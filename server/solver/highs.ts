@@ -28,7 +28,7 @@
 import { z } from 'zod';
 import highsLoader from 'highs';
 import type { Highs, ModelData, ModelStatusCode, VariableType } from 'highs';
-import type { EngineAdapter, LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
+import type { LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
 import { countIntegerVariables } from '../core/lp.ts';
 import { clean, errorMessage, failure, findViolation, makeStats, now, trivialOutcome } from './common.ts';
 
@@ -53,10 +53,6 @@ export function loadHighs(): Promise<Highs> {
 /** Drops the cached runtime so the next solve reloads a fresh one. */
 export function resetHighs(): void {
   cached = null;
-}
-
-export function highsVersion(): string {
-  return loadedVersion;
 }
 
 /** Structured HiGHS model data (CSR, repeated terms merged, zero coefficients dropped). */
@@ -198,7 +194,7 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
       if (violation) {
         return failure('error', `HiGHS reported optimal but its plan violates ${violation.kind} ${violation.name} by ${violation.amount}`, stats());
       }
-      const objective = hm.getObjectiveValue() + model.objectiveOffset;
+      const objective = hm.getObjectiveValue();
       let sensitivity: SolveSensitivity | undefined;
       if (!isMip) {
         const rowDuals = Array.from(sol.rowDual, clean);
@@ -229,8 +225,3 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
     return failure('error', `HiGHS failed: ${errorMessage(e)}`, stats());
   }
 }
-
-export const highsEngine: EngineAdapter = {
-  name: 'highs',
-  solve: solveWithHighs,
-};

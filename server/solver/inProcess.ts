@@ -1,7 +1,8 @@
 /**
- * Solve in the current thread: engine choice + adapter, no worker. Used by the worker itself, by
- * the web page (live what-if) and by benchmarks. HiGHS is imported lazily so a page that only
- * solves small LPs never loads the wasm. Never throws: any failure is a result with status 'error'.
+ * Solve in the current thread with the engine `chooseEngine` picks, no pool: used by the pool's
+ * threads, by the analyses that solve in their own thread and by benchmarks (the page solves
+ * through server/core/optimise-browser.ts instead). HiGHS, a wasm module, is imported on the first
+ * solve rather than at load. Never throws: any failure is a result with status 'error'.
  */
 import type { EngineName, LpModel, SolveOptions, SolveResult } from '../core/lp.ts';
 import { chooseEngine, type EngineRequest } from './choose.ts';

@@ -19,7 +19,7 @@
 import solver from 'javascript-lp-solver';
 import type { Model as JsLpModel } from 'javascript-lp-solver';
 import { z } from 'zod';
-import { countIntegerVariables, type EngineAdapter, type LpModel, type SolveOptions, type SolveResult } from '../core/lp.ts';
+import { countIntegerVariables, type LpModel, type SolveOptions, type SolveResult } from '../core/lp.ts';
 import { clean, errorMessage, failure, findViolation, makeStats, now, objectiveOf, trivialOutcome } from './common.ts';
 
 export const JS_LP_SOLVER_VERSION = '1.0.3';
@@ -85,7 +85,7 @@ export function toJsLpModel(model: LpModel): JsLpModel {
     constraints[name] = c;
     for (const t of row.terms) {
       if (t.coef === 0) continue;
-      const coeffs = variables[`v${t.v}`];
+      const coeffs = variables[`v${t.v}`]!;
       coeffs[name] = (coeffs[name] ?? 0) + t.coef; // repeated terms add up
     }
   });
@@ -129,7 +129,7 @@ export async function solveWithJsLpSolver(model: LpModel, _options: SolveOptions
     const values: number[] = new Array(model.variables.length);
     for (let j = 0; j < model.variables.length; j++) {
       const cell = valueSchema.safeParse(r[`v${j}`]);
-      if (!cell.success) return failure('error', `javascript-lp-solver returned a non-numeric value for ${model.variables[j].name}`, stats());
+      if (!cell.success) return failure('error', `javascript-lp-solver returned a non-numeric value for ${model.variables[j]!.name}`, stats());
       values[j] = clean(cell.data ?? 0);
     }
     const violation = findViolation(model, values);
@@ -145,8 +145,3 @@ export async function solveWithJsLpSolver(model: LpModel, _options: SolveOptions
     return failure('error', `javascript-lp-solver failed: ${errorMessage(e)}`, stats());
   }
 }
-
-export const jsLpSolverEngine: EngineAdapter = {
-  name: 'jsLpSolver',
-  solve: solveWithJsLpSolver,
-};

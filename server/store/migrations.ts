@@ -160,8 +160,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     name: 'analysis jobs of the in-process queue',
-    // Nothing to create: with DATABASE_URL jobs go through pg-boss, whose queue creates and owns its
-    // tables (analysis_jobs, analysis_job_chunks: server/jobs/pgboss.ts). The version keeps both stores in step.
+    // Nothing to create here: with DATABASE_URL jobs go through the pg-boss queue, and
+    // server/jobs/pgboss.ts creates its own tables (analysis_jobs, analysis_job_chunks) when it
+    // starts (pg-boss keeps its queue in a schema of its own). The version keeps both stores in step.
     sql: `SELECT 1;`,
   },
 ];

@@ -4,7 +4,7 @@
  * synchronous=FULL), so a finished job's result is on disk before anyone is told it is done.
  */
 import type Database from 'better-sqlite3';
-import type { JobKind, JobStatus } from '../analysis/jobs.ts';
+import type { JobKind, JobStatus } from '../jobs/records.ts';
 import type { JobRecord, JobRecords, NewJobRecord } from '../jobs/records.ts';
 
 interface Row {

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFastModel, drawScenario, emptyTable, MonteCarloRequest, runDraws, runMonteCarlo, type MonteCarloRequestInput } from '../../server/analysis/montecarlo.ts';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { defaultNetwork, standardScenario } from './helpers.ts';
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep, sweepScenarios, sweepToCsv, SweepRequest } from '../../server/analysis/sweep.ts';
 import { phasing } from '../../server/analysis/phasing.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { defaultNetwork, standardScenario } from './helpers.ts';
 

@@ -30,7 +30,9 @@ async function gatedModel() {
     calls: () => calls,
     waiting,
     entered: (n: number) => new Promise<void>((resolve) => (waiting.length >= n ? resolve() : watchers.push({ n, resolve }))),
-    releaseAll: () => waiting.splice(0).forEach((w) => w.release()),
+    releaseAll: () => {
+      for (const w of waiting.splice(0)) w.release();
+    },
   };
 }
 

@@ -5,7 +5,7 @@
  * a deadline, never sleep-then-act; no wall-clock assertions.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { stoppedPlan } from '../../server/core/pipeline.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { closePool, poolStats } from '../../server/pool/pool.ts';

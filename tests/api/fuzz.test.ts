@@ -109,6 +109,7 @@ const brokenNetwork = fc
     fc.nat(),
   )
   .map(([how, id, value, n]) => {
+    // biome-ignore lint/suspicious/noExplicitAny: the fuzzer writes wrong shapes into the network on purpose
     const copy = structuredClone(network) as unknown as Record<string, any>;
     const leg = copy.legs[n % copy.legs.length];
     switch (how) {

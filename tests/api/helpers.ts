@@ -1,7 +1,8 @@
 /** Builds the app for tests: an in-memory store, known keys, the real model unless a fake is given. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.ts';
-import { sha256Hex, type ApiKeyEntry } from '../../server/api/plugins/auth.ts';
+import type { ApiKeyEntry } from '../../server/api/plugins/auth.ts';
+import { sha256Hex } from '../../server/core/hash.ts';
 import { loadModelServices, type ModelServices } from '../../server/api/solve.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 import { Scenario, type ScenarioInput } from '../../server/core/schema.ts';

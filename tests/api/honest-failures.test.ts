@@ -113,7 +113,10 @@ describe('secrets and files', () => {
   it('keys in a query string never reach the logs', async () => {
     expect(redactUrl('/api/v1/runs/x?api_key=s3cret&flows=false&token=t0k')).toBe('/api/v1/runs/x?api_key=[redacted]&flows=false&token=[redacted]');
     const lines: string[] = [];
-    const stream = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const stream = new Writable({ write: (chunk, _e, done) => {
+      lines.push(String(chunk));
+      done();
+    } });
     const app = await testApp({ logger: { level: 'info', stream } });
     await app.inject({ method: 'GET', url: '/health?key=s3cret-value' });
     await app.close();

@@ -429,7 +429,9 @@ describe('scenarios', () => {
 
 describe('runs and comparisons', () => {
   let scenarioId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a run as the API answers it (JSON), read field by field
   let runA: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as runA
   let runB: Record<string, any>;
 
   beforeAll(async () => {

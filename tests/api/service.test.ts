@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { configFromEnv } from '../../server/api/config.ts';
-import { Keyring, parseApiKeysEnv, parseApiKeysFile, sha256Hex } from '../../server/api/plugins/auth.ts';
+import { Keyring, parseApiKeysEnv, parseApiKeysFile } from '../../server/api/plugins/auth.ts';
+import { sha256Hex } from '../../server/core/hash.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 import { asPlanner, asViewer, loadRealModel, SCENARIO, slowModel, testApp } from './helpers.ts';
 
@@ -111,7 +112,10 @@ describe('solve outcomes and failures', () => {
     let seen = 0;
     const app = await testApp({
       maxSolveMs: 250,
-      model: { ...real, optimise: async (s, n, o) => ((seen = s.timeLimitMs), real.optimise(s, n, o)) },
+      model: { ...real, optimise: async (s, n, o) => {
+        seen = s.timeLimitMs;
+        return real.optimise(s, n, o);
+      } },
     });
     await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: { ...SCENARIO, timeLimitMs: 600_000 } });
     expect(seen).toBe(250);

@@ -7,13 +7,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backtestReport, ranksOf, runBacktest, spearman, type BacktestResult } from '../../server/backtest/backtest.ts';
-import { csvCell, backtestCsv } from '../../server/backtest/csv.ts';
+import { backtestCsv } from '../../server/backtest/csv.ts';
+import { csvField as csvCell } from '../../server/core/csv.ts';
 import { calibrateKazakhMarket } from '../../server/backtest/kazakh-market.ts';
 import { historyScenario, outcomeFromPlan, solveMarketYear } from '../../server/backtest/market-year.ts';
 import { BacktestResultSchema } from '../../server/backtest/result-schema.ts';
 import { applyCalibration, type MarketCalibration } from '../../server/core/calibration.ts';
 import type { MarketHistory } from '../../server/core/history-schema.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import type { SolveFn } from '../../server/core/pipeline.ts';
 import type { Network } from '../../server/core/schema.ts';
 import { loadDefaultNetwork, readDefaultCalibration, readMarketHistory } from '../../server/data/load.ts';

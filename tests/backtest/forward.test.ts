@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyCalibration } from '../../server/core/calibration.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { Scenario, type Network } from '../../server/core/schema.ts';
 import { calibratedNetwork } from '../../server/core/scenario.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';

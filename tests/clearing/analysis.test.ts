@@ -9,7 +9,7 @@ import { nearOptimalAlternatives } from '../../server/analysis/alternatives.ts';
 import { drawScenario, MonteCarloRequest, runMonteCarlo } from '../../server/analysis/montecarlo.ts';
 import { sensitivity } from '../../server/analysis/sensitivity.ts';
 import { runSweep } from '../../server/analysis/sweep.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { solveModelInProcess } from '../../server/solver/inProcess.ts';

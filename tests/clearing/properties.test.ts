@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demandSteps, supplierDeliveredCost } from '../../server/core/market-economics.ts';
 import { buildModel } from '../../server/core/model.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { periodsOf } from '../../server/core/scenario.ts';
 import type { Network, Scenario } from '../../server/core/schema.ts';

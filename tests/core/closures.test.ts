@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel, type BuiltModel } from '../../server/core/model.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { periodCapacityTonnes, type Period } from '../../server/core/scenario.ts';
 import { Scenario, type ScenarioInput } from '../../server/core/schema.ts';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../server/core/model.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';

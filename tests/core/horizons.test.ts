@@ -1,6 +1,6 @@
 /** Monthly, multi-year, other objectives and the mixed-integer options, on hand-worked networks. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { Network, type Network as NetworkT } from '../../server/core/schema.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { checkPlan } from '../oracle/check-plan.ts';

@@ -4,7 +4,7 @@
  * 100 t at 50 over rail 5 + sea 5 through a port). Every plan also passes the independent checker.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { legCostUsdPerTonne } from '../../server/core/scenario.ts';
 import type { Network } from '../../server/core/schema.ts';

@@ -17,8 +17,14 @@ function naiveLegsServing(network: Network, marketId: string): string[] {
   for (let changed = true; changed; ) {
     changed = false;
     for (const l of network.legs) {
-      if (forward.has(l.from) && nodeIds.has(l.to) && !forward.has(l.to)) (forward.add(l.to), (changed = true));
-      if (backward.has(l.to) && nodeIds.has(l.from) && !backward.has(l.from)) (backward.add(l.from), (changed = true));
+      if (forward.has(l.from) && nodeIds.has(l.to) && !forward.has(l.to)) {
+        forward.add(l.to);
+        changed = true;
+      }
+      if (backward.has(l.to) && nodeIds.has(l.from) && !backward.has(l.from)) {
+        backward.add(l.from);
+        changed = true;
+      }
     }
   }
   return network.legs.filter((l) => forward.has(l.from) && (l.to === marketId || (nodeIds.has(l.to) && backward.has(l.to)))).map((l) => l.id);

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveNetwork } from '../../server/core/scenario.ts';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { checkScenario } from '../../server/core/consistency.ts';
 import { Network, Scenario as ScenarioSchema, type Network as NetworkT, type ScenarioInput } from '../../server/core/schema.ts';

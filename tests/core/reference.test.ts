@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { checkPlan } from '../oracle/check-plan.ts';
 import { scenario, tinyNetwork } from './fixtures.ts';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../server/app.ts';
-import { sha256Hex } from '../../server/api/plugins/auth.ts';
+import { sha256Hex } from '../../server/core/hash.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';

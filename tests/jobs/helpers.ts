@@ -110,8 +110,7 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
   let stderr = '';
   proc.stdout!.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       try {

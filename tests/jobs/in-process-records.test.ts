@@ -60,11 +60,26 @@ function counting(records: JobRecords) {
     get: (...a) => records.get(...a),
     listRunning: () => records.listRunning(),
     deleteFinishedBefore: (b) => records.deleteFinishedBefore(b),
-    create: (j) => (calls.create++, records.create(j)),
-    progress: (...a) => (calls.progress++, records.progress(...a)),
-    finish: (...a) => (calls.finish++, records.finish(...a)),
-    fail: (...a) => (calls.fail++, records.fail(...a)),
-    cancel: (...a) => (calls.cancel++, records.cancel(...a)),
+    create: (j) => {
+      calls.create++;
+      return records.create(j);
+    },
+    progress: (...a) => {
+      calls.progress++;
+      return records.progress(...a);
+    },
+    finish: (...a) => {
+      calls.finish++;
+      return records.finish(...a);
+    },
+    fail: (...a) => {
+      calls.fail++;
+      return records.fail(...a);
+    },
+    cancel: (...a) => {
+      calls.cancel++;
+      return records.cancel(...a);
+    },
   };
   return { spy, calls };
 }
@@ -131,7 +146,7 @@ describe('in-process jobs kept in SQLite', () => {
     const day = 24 * 3600_000;
     records.create({ id: 'job_orphan', kind: 'sweep', total: 10, request: { scenario: phase2 }, createdAt: new Date().toISOString() });
     records.progress('job_orphan', 4, 10);
-    for (const [id, ageDays] of [['job_old', 8], ['job_recent', 6]] as const) {
+    for (const id of ['job_old', 'job_recent']) {
       records.create({ id, kind: 'sweep', total: 1, request: {}, createdAt: new Date().toISOString() });
       records.finish(id, { rows: [] }, 1, 1);
     }

@@ -134,7 +134,9 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
   let netRevenue = 0;
   const yearly = new Map<number, { domestic: number; sales: number; production: number; exports: number }>();
   for (const per of periods) yearly.set(per.year, { domestic: 0, sales: 0, production: 0, exports: 0 });
-  for (const p of net.plants) plantUse.get(p.id)?.tonnesByPeriod.forEach((x, t) => (yearly.get(periods[t].year)!.production += x));
+  for (const p of net.plants) {
+    for (const [t, x] of (plantUse.get(p.id)?.tonnesByPeriod ?? []).entries()) yearly.get(periods[t].year)!.production += x;
+  }
   let contractFixed = 0;
   for (const m of net.markets) {
     const use = marketUse.get(m.id);
@@ -145,7 +147,7 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       const x = use.tonnesByPeriod[t];
       const delivered = net.legs.filter((l) => l.to === m.id).reduce((s, l) => s + legT(l.id, t), 0);
       if (!close(x, delivered)) v.push(`market ${m.id} period ${t}: sold ${x} ≠ delivered ${delivered}`);
-      const growth = Math.pow(1 + m.growthPctPerYear / 100, per.year - firstYear);
+      const growth = (1 + m.growthPctPerYear / 100) ** (per.year - firstYear);
       const season = per.month !== null ? (m.seasonality?.[per.month - 1] ?? 1) : 1;
       const open = per.phase >= m.openFromPhase;
       const tiers = m.tiers

@@ -58,7 +58,7 @@ export async function solveWithGlpk(model: LpModel, opts: { relaxIntegers?: bool
     const values = model.variables.map((_, j) => res.result.vars[`x${j}`] ?? 0);
     const dual = res.result.dual;
     const rowDuals = dual ? model.rows.map((_, i) => dual[`c${i}`] ?? 0) : undefined;
-    return { status: 'optimal', objective: res.result.z + model.objectiveOffset, values, ...(rowDuals ? { rowDuals } : {}) };
+    return { status: 'optimal', objective: res.result.z, values, ...(rowDuals ? { rowDuals } : {}) };
   }
   if (st === g.GLP_NOFEAS || st === g.GLP_INFEAS) return { status: 'infeasible', message: `GLPK status ${st}` };
   if (st === g.GLP_UNBND) return { status: 'unbounded', message: 'GLPK: unbounded' };

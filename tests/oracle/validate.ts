@@ -21,8 +21,8 @@ export function validateSolution(model: LpModel, values: readonly number[], repo
     problems.push(`expected ${model.variables.length} values, got ${values.length}`);
     return { ok: false, problems, recomputedObjective: NaN };
   }
-  let z = model.objectiveOffset;
-  let scale = Math.abs(model.objectiveOffset);
+  let z = 0;
+  let scale = 0;
   model.variables.forEach((v, j) => {
     const x = values[j];
     if (typeof x !== 'number' || !Number.isFinite(x)) {

@@ -9,6 +9,6 @@ export function row(name: string, terms: [number, number][], lb: number, ub: num
   return { name, terms: terms.map(([vi, coef]) => ({ v: vi, coef })), lb, ub, label: name, family: name.split(':')[0] };
 }
 
-export function lp(sense: 'max' | 'min', variables: LpVariable[], rows: LpRow[], objectiveOffset = 0, name = 'test'): LpModel {
-  return { name, sense, objectiveOffset, variables, rows };
+export function lp(sense: 'max' | 'min', variables: LpVariable[], rows: LpRow[], name = 'test'): LpModel {
+  return { name, sense, variables, rows };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Scenario } from '../../server/core/schema.ts';
 import { errorReport, fieldForPath, issuePath, plainMessage } from '../../web/src/lib/api-errors.ts';
-import { escapeHtml, marketPopup } from '../../web/src/lib/popups.ts';
+import { escapeHtml } from '../../web/src/lib/escape.ts';
+import { marketPopup } from '../../web/src/lib/popups.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
 
 describe('errors in words next to the field', () => {

@@ -3,7 +3,7 @@
  * Same inputs must give the same numbers, and the browser bundle must keep Node out of it.
  */
 import { describe, expect, it } from 'vitest';
-import { optimise } from '../../server/core/optimise.ts';
+import { optimise } from '../../server/optimise.ts';
 import { optimiseInBrowser } from '../../server/core/optimise-browser.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bandScale, cleanFloat, extent, linearScale, niceDomain, niceStep, niceTicks } from '../../web/src/lib/charts/scale.ts';
-import { esc, linePath, pathPoints, svgRoot } from '../../web/src/lib/charts/svg.ts';
+import { escapeHtml as esc } from '../../web/src/lib/escape.ts';
+import { linePath, pathPoints, svgRoot } from '../../web/src/lib/charts/svg.ts';
 import { colourRamp, EXPORT_PALETTE, exportColours, HEAT_STOPS, luminance, textOn } from '../../web/src/lib/charts/colour.ts';
 import { lineChart } from '../../web/src/lib/charts/line.ts';
 import { heatmap, normalise } from '../../web/src/lib/charts/heatmap.ts';

@@ -66,8 +66,8 @@ describe('pie geometry', () => {
   it('gives the SVG an accessible name and escapes it', () => {
     const svg = pieSvg([{ key: 'ours', value: 1, colour: '#2f7d32' }], 6, 'A & B <market>');
     expect(svg).toContain('role="img"');
-    expect(svg).toContain('aria-label="A &amp; B &lt;market>"');
-    expect(svg).toContain('<title>A &amp; B &lt;market></title>');
+    expect(svg).toContain('aria-label="A &amp; B &lt;market&gt;"');
+    expect(svg).toContain('<title>A &amp; B &lt;market&gt;</title>');
     expect(svg).toContain('width="15"');
     // Nothing bought: a hollow ring, no slices.
     expect(pieSvg([], 4, 'empty')).not.toContain('data-slice');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, formatPeriod, formatShare, formatSigned, formatTonnes, formatUsd, formatUsdPerTonne } from '../../web/src/lib/format.ts';
+import { formatElapsed, formatPeriod, formatShare, formatSigned, formatTonnes, formatUsdCompact, formatUsdPerTonne } from '../../web/src/lib/format.ts';
 import { shortName } from '../../web/src/lib/names.ts';
 
 describe('formatting for people', () => {
@@ -13,9 +13,9 @@ describe('formatting for people', () => {
   });
 
   it('writes money with a unit and a true minus sign', () => {
-    expect(formatUsd(12_345_678)).toBe('USD 12.3 m');
-    expect(formatUsd(-2_500_000)).toBe('USD −2.5 m');
-    expect(formatUsd(45_600)).toBe('USD 46 k');
+    expect(formatUsdCompact(12_345_678)).toBe('USD 12.3 m');
+    expect(formatUsdCompact(-2_500_000)).toBe('USD −2.5 m');
+    expect(formatUsdCompact(45_600)).toBe('USD 46 k');
     expect(formatUsdPerTonne(47.456)).toBe('47.46 USD/t');
     expect(formatUsdPerTonne(null)).toBe('—');
   });

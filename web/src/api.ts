@@ -111,8 +111,6 @@ function parseRun(value: unknown): StoredRun {
   return { id: String(v.id), scenarioId: String(v.scenarioId), scenario: v.scenario, plan: Plan.parse(v.plan) };
 }
 
-export const allocationCsvUrl = (runId: string) => `${BASE}/runs/${encodeURIComponent(runId)}/allocation.csv`;
-
 /** GET /api/v1/backtest as a view state: a 404, an error or no answer all say "not available". */
 export async function fetchBacktest(signal?: AbortSignal): Promise<BacktestState> {
   let response: Response;

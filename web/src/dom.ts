@@ -24,7 +24,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 }
 
 let counter = 0;
-export const uid = (prefix: string) => `${prefix}-${(counter += 1)}`;
+export const uid = (prefix: string) => {
+  counter += 1;
+  return `${prefix}-${counter}`;
+};
 
 export function downloadText(text: string, fileName: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));

@@ -253,7 +253,8 @@ function setBacktestOpen(open: boolean): void {
     return;
   }
   backtestRequest?.abort();
-  const request = (backtestRequest = new AbortController());
+  const request = new AbortController();
+  backtestRequest = request;
   backtestPanel.render({ kind: 'loading' });
   document.body.dataset.backtest = 'loading';
   void fetchBacktest(request.signal).then((result) => {

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sha256Hex } from '../../core/hash.ts';
 import { ApiError } from '../errors.ts';
 import type { Role, Store } from '../../store/store.ts';
 
@@ -34,8 +35,6 @@ declare module 'fastify' {
     access?: Access;
   }
 }
-
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const ROLES: readonly Role[] = ['planner', 'viewer'];
 const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);

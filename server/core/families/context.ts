@@ -4,9 +4,36 @@
  * Browser-safe, pure.
  */
 import type { LpRow, LpVariable } from '../lp.ts';
-import type { ModelIndex, ModelOptions } from '../model.ts';
 import type { Period } from '../scenario.ts';
 import type { Leg, Network, Scenario, TransitNode } from '../schema.ts';
+
+export interface ModelOptions {
+  /** Leave out the domestic-share rule (to price it). */
+  readonly withoutDomesticShare?: boolean;
+}
+
+/** Where each product quantity lives in the variable vector. */
+export interface ModelIndex {
+  readonly periods: readonly Period[];
+  readonly prod: Map<string, number>; // `${p}|${t}`
+  readonly stock: Map<string, number>; // `${p}|${t}`
+  readonly flow: Map<string, number>; // `${l}|${m}|${t}`
+  /** Our sales: per tier (price-taker, `${m}|${k}|${t}`) or our deliveries (clearing, `${m}|0|${t}`). */
+  readonly sale: Map<string, number>;
+  /** Clearing: block purchases `${m}|${k}|${t}`. */
+  readonly buy: Map<string, number>;
+  /** Clearing: competitor supply `${s}|${m}|${t}`. */
+  readonly supply: Map<string, number>;
+  readonly open: Map<string, number>; // m
+  readonly lots: Map<string, number>; // `${l}|${t}`
+  /** Legs that may carry each market's cement. */
+  readonly legsForMarket: Map<string, Leg[]>;
+  /** Unit logistics cost of one tonne over a leg, including handling at the node it enters, USD/t. */
+  readonly legUnitCostUsdPerTonne: Map<string, number>;
+  readonly domesticShareRows: number[];
+  /** Clearing: the market-balance row per `${m}|${t}` (its dual is the clearing price). */
+  readonly clearRows: Map<string, number>;
+}
 
 /** The one key format of the model index: parts joined by "|". */
 export const key = (...parts: (string | number)[]) => parts.join('|');

@@ -8,7 +8,7 @@ import type { SweepAxis, SweepResult } from '../../../server/analysis/sweep.ts';
 import type { MonteCarloRequestInput } from '../../../server/analysis/montecarlo.ts';
 import type { PhasingResult } from '../../../server/analysis/phasing.ts';
 import { DOMESTIC_COLOUR, exportColours } from './charts/colour.ts';
-import { formatShare, formatTonnes, formatUsd, formatUsdPerTonne } from './format.ts';
+import { formatShare, formatTonnes, formatUsdCompact, formatUsdPerTonne } from './format.ts';
 
 // ---------------------------------------------------------------- sweeps
 
@@ -73,11 +73,6 @@ export function axisProblem(form: AxisForm, label: string): string | null {
   if (form.parameter === 'nodeThroughput' && !form.node) return `${label}: choose a port.`;
   void info;
   return null;
-}
-
-/** The key a sweep row uses for an axis ("nodeThroughput:port_aktau" for a port). */
-export function axisKey(axis: SweepAxis): string {
-  return axis.parameter === 'nodeThroughput' ? `nodeThroughput:${axis.node}` : axis.parameter;
 }
 
 /** Grid values of an axis, as the server computes them. */
@@ -205,7 +200,7 @@ export function shadowText(p: ParameterRange): string {
 /** What 1 USD/t more does to the margin: "+USD 300 k" / "−USD 1.3 m". */
 export function slopeText(p: ParameterRange): string {
   const v = p.marginalValueUsd;
-  return `${v >= 0 ? '+' : '−'}${formatUsd(Math.abs(v))}`;
+  return `${v >= 0 ? '+' : '−'}${formatUsdCompact(Math.abs(v))}`;
 }
 
 export function currentText(p: ParameterRange): string {
@@ -286,7 +281,7 @@ export function kilotonnes(v: number): string {
 
 /** Money without the currency (the column says USD): 2 639 625 → "2.6 m". */
 export function usdShort(v: number | null | undefined): string {
-  return formatUsd(v).replace(/^(−?)USD /, '$1');
+  return formatUsdCompact(v).replace(/^(−?)USD /, '$1');
 }
 
 /** "42 %" of a probability 0..1. */

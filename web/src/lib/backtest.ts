@@ -200,7 +200,7 @@ export function barOffsets(bars: readonly Pick<BacktestBar, 'key' | 'lat' | 'lng
   }
   const out = new Map<string, { dx: number; row: number }>();
   for (const keys of groups.values()) {
-    keys.forEach((key, i) => out.set(key, { dx: (i - (keys.length - 1) / 2) * (barPairPx + 4), row: i }));
+    for (const [i, key] of keys.entries()) out.set(key, { dx: (i - (keys.length - 1) / 2) * (barPairPx + 4), row: i });
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { formatShare, formatTonnes } from './format.ts';
 import { USD, type Money } from './money.ts';
 import { shortName } from './names.ts';
 import type { PieSlice } from './pie.ts';
-import { escapeHtml } from './popups.ts';
+import { escapeHtml } from './escape.ts';
 import { marketColour, type LineStyle, type MapFilters } from './style.ts';
 
 /** Competitors' flows and slices: a muted warm grey, apart from the mode colours of our flows. */

@@ -1,18 +1,17 @@
 /** Plan downloads built in the browser: an allocation CSV and a GeoJSON of flows and markets. Pure. */
+import { csvField as field } from '../../../server/core/csv.ts';
 import type { Plan } from '../../../server/core/plan-schema.ts';
 
-/** RFC 4180 field: quote when needed, double inner quotes; guard against spreadsheet formula injection. */
+/** One field of the page's CSV (server/core/csv.ts, formulas guarded); numbers rounded to 3 decimals. */
 export function csvField(value: unknown): string {
-  if (value == null) return '';
-  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(round(value)) : '') : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value !== 'number') text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value === null || value === undefined) return '';
+  return typeof value === 'number' ? field(round(value)) : field(String(value));
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 /**

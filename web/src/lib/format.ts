@@ -18,7 +18,7 @@ export function formatTonnes(tonnes: number | null | undefined): string {
 }
 
 /** 12 345 678 → "USD 12.3 m", 45 600 → "USD 45.6 k", negative with a true minus sign. */
-export function formatUsd(usd: number | null | undefined): string {
+export function formatUsdCompact(usd: number | null | undefined): string {
   if (usd == null || !Number.isFinite(usd)) return '—';
   const abs = Math.abs(usd);
   if (abs >= 1_000_000_000) return `USD ${group(usd / 1_000_000_000, 2)} bn`;

@@ -2,7 +2,7 @@
  * Money in the currency the reader chose: the plan is in USD (the model works in USD); the page can
  * show it in tenge at the plan's own rate (`plan.kztPerUsd`, the rate of its first year). Pure.
  */
-import { formatUsd, formatUsdPerTonne } from './format.ts';
+import { formatUsdCompact, formatUsdPerTonne } from './format.ts';
 
 export type Currency = 'USD' | 'KZT';
 export const CURRENCIES: readonly Currency[] = ['USD', 'KZT'];
@@ -59,7 +59,7 @@ export function money(currency: Currency, kztPerUsd: number | null | undefined):
       perTonne: (usd) => formatKztPerTonne(convert(usd)),
     };
   }
-  return { currency: 'USD', kztPerUsd: null, total: formatUsd, perTonne: formatUsdPerTonne };
+  return { currency: 'USD', kztPerUsd: null, total: formatUsdCompact, perTonne: formatUsdPerTonne };
 }
 
 /** The plain USD formatter: what every view used before the switch, and the default. */

@@ -4,7 +4,7 @@
  * Types come from the server's near-optimal analysis.
  */
 import type { AlternativePlan, Alternatives, MarketRange } from '../../../server/analysis/alternatives.ts';
-import { formatShare, formatUsd } from './format.ts';
+import { formatShare, formatUsdCompact } from './format.ts';
 import { shortName } from './names.ts';
 
 export type { AlternativePlan, Alternatives, MarketRange };
@@ -127,7 +127,7 @@ export function planCard(plan: AlternativePlan, result: Pick<Alternatives, 'best
     .sort((a, b) => Math.abs(b.tonnes - b.bestTonnes) - Math.abs(a.tonnes - a.bestTonnes) || a.name.localeCompare(b.name));
   return {
     title: planTitle(plan.label),
-    givenUp: `${formatUsd(Math.max(0, plan.marginGivenUpUsd))} (${Math.max(0, pctOfBest).toFixed(pctOfBest < 10 ? 1 : 0)} % of the best margin)`,
+    givenUp: `${formatUsdCompact(Math.max(0, plan.marginGivenUpUsd))} (${Math.max(0, pctOfBest).toFixed(pctOfBest < 10 ? 1 : 0)} % of the best margin)`,
     domestic: `${formatShare(plan.domesticShare)} at home${best == null ? '' : ` (best plan ${formatShare(best)})`}`,
     changes,
   };
@@ -137,7 +137,7 @@ export function planCard(plan: AlternativePlan, result: Pick<Alternatives, 'best
 export function summaryText(result: Alternatives): string {
   const flexible = result.markets.filter(isFlexible).length;
   const pct = `${trimPct(result.tolerance * 100)} %`;
-  return `Best margin ${formatUsd(result.bestMarginUsd)}; every plan here keeps at least ${formatUsd(result.floorMarginUsd)} (within ${pct}). ${flexible} market${flexible === 1 ? ' has' : 's have'} more than 1 kt of room.`;
+  return `Best margin ${formatUsdCompact(result.bestMarginUsd)}; every plan here keeps at least ${formatUsdCompact(result.floorMarginUsd)} (within ${pct}). ${flexible} market${flexible === 1 ? ' has' : 's have'} more than 1 kt of room.`;
 }
 
 function trimPct(v: number): string {

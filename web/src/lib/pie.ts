@@ -2,6 +2,7 @@
  * Pie symbols for markets in the clearing mode: our share against competitors', area ∝ tonnes
  * bought. Geometry as SVG path strings so it is tested without a browser. Pure.
  */
+import { escapeHtml } from './escape.ts';
 
 export interface PieSlice {
   key: string;
@@ -66,7 +67,7 @@ export function pieSvg(slices: readonly PieSlice[], radius: number, label: strin
   const size = 2 * (radius + rim);
   const c = radius + rim;
   const paths = pieSlices(slices, radius, c, c);
-  const esc = label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const esc = escapeHtml(label);
   const body = paths.length
     ? paths.map((p) => `<path d="${p.d}" fill="${p.colour}" data-slice="${p.key}"/>`).join('') +
       `<circle cx="${f(c)}" cy="${f(c)}" r="${f(radius)}" fill="none" stroke="#fff" stroke-width="${rim}"/>`

@@ -1,17 +1,10 @@
 /** Popup and tooltip contents as HTML strings, escaped. Pure, so their wording is tested. */
 import type { CapacityUse, MarketResult } from '../../../server/core/plan-schema.ts';
+import { escapeHtml } from './escape.ts';
 import { formatCo2, formatShare, formatTonnes } from './format.ts';
 import { USD, type Money } from './money.ts';
 import { MODE_LABELS, type FlowMode } from './style.ts';
 
-export function escapeHtml(text: unknown): string {
-  return String(text ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const row = (label: string, value: string) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
 

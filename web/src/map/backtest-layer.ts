@@ -3,7 +3,7 @@ import L from 'leaflet';
 import { BAND_COLOURS, barOffsets, type BacktestView } from '../lib/backtest.ts';
 
 const BAND_NONE = BAND_COLOURS.none;
-import { escapeHtml } from '../lib/popups.ts';
+import { escapeHtml } from '../lib/escape.ts';
 
 const BAR_W = 9;
 const LABEL_W = 150;

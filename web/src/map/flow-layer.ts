@@ -10,7 +10,8 @@ import { competitorFlowStyle, competitorFlowTooltip, type CompetitorFlowItem } f
 import type { Money } from '../lib/money.ts';
 import { legSplitByMarketType, visibleLegTonnes } from '../lib/flows.ts';
 import { formatTonnes } from '../lib/format.ts';
-import { escapeHtml, legPopup } from '../lib/popups.ts';
+import { escapeHtml } from '../lib/escape.ts';
+import { legPopup } from '../lib/popups.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import type { WidthScale } from '../lib/scales.ts';
 import { isClosedIn, legStyle, modeColour, modeVisible, type MapFilters } from '../lib/style.ts';

@@ -16,11 +16,12 @@ import {
   type ClearingPlan,
 } from '../lib/clearing.ts';
 import { shareOfDemandIn } from '../lib/flows.ts';
-import { USD, type Money } from '../lib/money.ts';
+import type { Money } from '../lib/money.ts';
 import { pieSvg } from '../lib/pie.ts';
 import { formatShare, formatTonnes } from '../lib/format.ts';
 import { estimateTextWidth, placeLabels, type Box, type LabelCandidate } from '../lib/labels.ts';
-import { escapeHtml, marketPopup, nodePopup } from '../lib/popups.ts';
+import { escapeHtml } from '../lib/escape.ts';
+import { marketPopup, nodePopup } from '../lib/popups.ts';
 import { tonnesIn } from '../lib/scales.ts';
 import { shortName } from '../lib/names.ts';
 import { isClosedIn, marketColour, PLANT_COLOUR, utilisationColour, type MapFilters } from '../lib/style.ts';

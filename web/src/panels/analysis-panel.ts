@@ -55,7 +55,7 @@ import {
 import { histogram } from '../lib/charts/histogram.ts';
 import { lineChart } from '../lib/charts/line.ts';
 import { stackedBars } from '../lib/charts/stacked-bars.ts';
-import { formatShare, formatTonnes, formatUsd } from '../lib/format.ts';
+import { formatShare, formatTonnes, formatUsdCompact } from '../lib/format.ts';
 import { DOMESTIC_COLOUR, EXPORT_COLOUR, marketColour } from '../lib/style.ts';
 import { shortName } from '../lib/names.ts';
 import type { HighlightKind } from '../map/highlight-layer.ts';
@@ -120,7 +120,7 @@ export class AnalysisPanel {
   private policyShare = 0.5;
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     private readonly ctx: AnalysisContext,
   ) {
     this.roleText = h('p', { className: 'hint', id: 'analysis-role' });
@@ -289,7 +289,7 @@ export class AnalysisPanel {
       h(
         'p',
         { className: 'chart-note' },
-        first && last ? `From ${formatShare(first.domesticShare, 0)} to ${formatShare(last.domesticShare, 0)} at home the margin goes from ${formatUsd(first.marginUsd)} to ${formatUsd(last.marginUsd)}. ` : '',
+        first && last ? `From ${formatShare(first.domesticShare, 0)} to ${formatShare(last.domesticShare, 0)} at home the margin goes from ${formatUsdCompact(first.marginUsd)} to ${formatUsdCompact(last.marginUsd)}. ` : '',
         firstBinding ? `The rule starts to cost margin at ${formatShare(firstBinding.domesticShare, 0)}.` : 'The rule does not bind anywhere on the curve.',
       ),
     );
@@ -428,7 +428,7 @@ export class AnalysisPanel {
       const chart = lineChart({
         title: `Margin and exports against ${parameterLabel(result.parameters[0], this.nodeName)}`,
         className: 'sweep-line',
-        x: { label: parameterLabel(result.parameters[0], this.nodeName), format: info.id === 'nodeThroughput' ? (v) => kilotonnes(v) + ' kt' : info.format },
+        x: { label: parameterLabel(result.parameters[0], this.nodeName), format: info.id === 'nodeThroughput' ? (v) => `${kilotonnes(v)} kt` : info.format },
         y: { label: 'Margin, USD', format: millions },
         y2: { label: 'Exports, kt', format: kilotonnes, zero: true },
         series: [
@@ -446,7 +446,7 @@ export class AnalysisPanel {
         title: `Margin over ${parameterLabel(result.parameters[0], this.nodeName)} and ${parameterLabel(result.parameters[1], this.nodeName)}`,
         x: { label: parameterLabel(result.parameters[0], this.nodeName), values: grid.xs, format: fmt(ix) },
         y: { label: parameterLabel(result.parameters[1], this.nodeName), values: grid.ys, format: fmt(iy) },
-        value: { label: 'Colour: margin, USD', format: formatUsd, short: millions },
+        value: { label: 'Colour: margin, USD', format: formatUsdCompact, short: millions },
         cells: grid.margin,
         marks: grid.ruleBinds,
         markLabel: '50 % rule binds',
@@ -507,7 +507,7 @@ export class AnalysisPanel {
         'div',
         { className: 'kpi-grid mc-kpis' },
         kpi('Rule binds', percent(r.ruleBindsProbability), 'of draws: the 50 % rule costs margin', 'mc-rule-binds'),
-        kpi('Margin p50', formatUsd(r.marginUsd.p50), `p5 ${formatUsd(r.marginUsd.p5)} · p95 ${formatUsd(r.marginUsd.p95)}`),
+        kpi('Margin p50', formatUsdCompact(r.marginUsd.p50), `p5 ${formatUsdCompact(r.marginUsd.p5)} · p95 ${formatUsdCompact(r.marginUsd.p95)}`),
       ),
       bad ? h('p', { className: 'warn' }, `${bad} of ${r.draws} draws had no optimal plan and are left out.`) : null,
       hist('Margin', r.marginUsd, 'Margin, USD', millions, usdShort, MARGIN_COLOUR, 'mc-hist-margin'),
@@ -564,7 +564,7 @@ export class AnalysisPanel {
       run.disabled = false;
       if (!r.ok) return this.say(status, failureWords(r.report), 'bad');
       if (r.data.status !== 'optimal') return this.say(status, `The five-year plan is ${r.data.status}: ${r.data.message ?? ''}`, 'bad');
-      this.say(status, `Margin over five years: ${formatUsd(r.data.marginUsd)}.`);
+      this.say(status, `Margin over five years: ${formatUsdCompact(r.data.marginUsd)}.`);
       this.renderPhasing(out, r.data);
     });
   }
@@ -619,7 +619,7 @@ export class AnalysisPanel {
       run.disabled = false;
       if (!r.ok) return this.say(status, failureWords(r.report), 'bad');
       if (r.data.status !== 'optimal') return this.say(status, `No plan with contracts: ${r.data.message ?? r.data.status}.`, 'bad');
-      this.say(status, `Best plan with contracts: ${formatUsd(r.data.marginUsd)} margin after their fixed costs.`);
+      this.say(status, `Best plan with contracts: ${formatUsdCompact(r.data.marginUsd)} margin after their fixed costs.`);
       this.renderContracts(out, r.data);
     });
   }
@@ -690,7 +690,8 @@ export class AnalysisPanel {
       const problem = toleranceProblem(pct);
       if (problem) return this.say(status, problem, 'bad');
       inFlight?.abort();
-      const ctrl = (inFlight = new AbortController());
+      const ctrl = new AbortController();
+      inFlight = ctrl;
       run.disabled = true;
       this.say(status, 'Measuring each market’s least and most tonnes…', 'busy');
       const started = performance.now();

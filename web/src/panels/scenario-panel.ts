@@ -258,7 +258,8 @@ export class ScenarioPanel {
     if (ports.length) {
       capacity.append(h('h4', {}, 'Ports and nodes'));
       for (const node of ports) {
-        const edit = (form.nodes[node.id] ??= { capacityTonnesPerYear: null, closed: false });
+        form.nodes[node.id] ??= { capacityTonnesPerYear: null, closed: false };
+        const edit = form.nodes[node.id];
         capacity.append(
           this.capacityRow(`overrides.nodes.${node.id}`, node.name, node.throughputTonnesPerYear ?? null, edit),
         );
@@ -268,7 +269,8 @@ export class ScenarioPanel {
     if (legs.length) {
       const list = h('details', { className: 'legs-details' }, h('summary', {}, `Legs (${legs.length})`));
       for (const leg of legs) {
-        const edit = (form.legs[leg.id] ??= { capacityTonnesPerYear: null, closed: false });
+        form.legs[leg.id] ??= { capacityTonnesPerYear: null, closed: false };
+        const edit = form.legs[leg.id];
         list.append(this.capacityRow(`overrides.legs.${leg.id}`, legLabel(leg.id, leg.from, leg.to, leg.mode, this.network), leg.capacityTonnesPerYear ?? null, edit));
       }
       capacity.append(list);

@@ -41,7 +41,8 @@ export function labelRows(xs: readonly number[], widths: readonly number[]): num
     const span = { from: x - widths[i] / 2 - 3, to: x + widths[i] / 2 + 3 };
     let r = 0;
     while (rows[r]?.some((s) => s.from < span.to && span.from < s.to)) r += 1;
-    (rows[r] ??= []).push(span);
+    rows[r] ??= [];
+    rows[r].push(span);
     return r;
   });
 }

@@ -7,6 +7,7 @@
 import { estimateWidth, FONT, legendRow } from './axes.ts';
 import { linearScale, niceDomain, niceTicks, type LinearScale } from './scale.ts';
 import { el, svgRoot, text } from './svg.ts';
+import { escapeHtml } from '../escape.ts';
 
 export interface RangeRow {
   readonly id: string;
@@ -118,8 +119,8 @@ export function rangeBars(spec: RangeBarsSpec): RangeBars {
     const [x0, x1] = bandExtent(r.min, r.max, x, spec.minBand ?? 2);
     const tick = x(r.value);
     bars.push({ id: r.id, y, x0, x1, tick });
-    const tip = r.title ? `<title>${escapeText(r.title)}</title>` : '';
-    body += `<g class="range-row" data-id="${escapeAttr(r.id)}">${tip}`;
+    const tip = r.title ? `<title>${escapeHtml(r.title)}</title>` : '';
+    body += `<g class="range-row" data-id="${escapeHtml(r.id)}">${tip}`;
     body += text(left - 8, y + 3.5, r.label, { 'text-anchor': 'end', 'font-size': LABEL_SIZE, fill: '#1f2933', class: 'row-label' });
     body += el('rect', { x: x0, y: y - BAR / 2, width: x1 - x0, height: BAR, rx: 2, fill: r.colour, 'fill-opacity': 0.32, stroke: r.colour, 'stroke-width': 1.2, class: 'range-band' });
     body += el('line', { x1: tick, x2: tick, y1: y - BAR / 2 - 3, y2: y + BAR / 2 + 3, stroke: '#111', 'stroke-width': 2.5, class: 'plan-tick' });
@@ -127,12 +128,4 @@ export function rangeBars(spec: RangeBarsSpec): RangeBars {
     body += '</g>';
   });
   return { svg: svgRoot(width, height, spec.title, 'range-bars', `<g ${FONT}>${body}</g>`), height, x, bars };
-}
-
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;');
 }

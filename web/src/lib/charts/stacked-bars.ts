@@ -5,6 +5,7 @@
 import { FONT, plotBox, yAxis, type AxisSpec, type Frame } from './axes.ts';
 import { bandScale, linearScale, niceDomain, type LinearScale } from './scale.ts';
 import { el, svgRoot, text } from './svg.ts';
+import { escapeHtml } from '../escape.ts';
 
 export interface StackSeries {
   readonly name: string;
@@ -65,7 +66,7 @@ export function stackedBars(spec: StackedBarsSpec): StackedBars {
       const yTop = y(t);
       const h = y(b) - y(t);
       segments[c].push({ y: yTop, height: h });
-      if (h > 0.01) body += el('rect', { x: x0, y: yTop, width: bx.width, height: h, fill: spec.series[s].colour, stroke: '#fff', 'stroke-width': 0.6, class: 'segment', 'data-series': spec.series[s].name }, `<title>${cat} — ${escapeText(spec.series[s].name)}: ${escapeText(spec.y.format(t - b))}</title>`);
+      if (h > 0.01) body += el('rect', { x: x0, y: yTop, width: bx.width, height: h, fill: spec.series[s].colour, stroke: '#fff', 'stroke-width': 0.6, class: 'segment', 'data-series': spec.series[s].name }, `<title>${cat} — ${escapeHtml(spec.series[s].name)}: ${escapeHtml(spec.y.format(t - b))}</title>`);
     });
     if (spec.line) {
       const ly = y(spec.line.values[c] ?? 0);
@@ -83,8 +84,4 @@ export function stackedBars(spec: StackedBarsSpec): StackedBars {
     body += text(box.x1 - 96, 14, spec.line.name, { 'font-size': 10.5, fill: '#1f2933' });
   }
   return { svg: svgRoot(width, height, spec.title, 'stacked-bars', `<g ${FONT}>${body}</g>`), y, segments };
-}
-
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

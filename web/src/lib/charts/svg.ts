@@ -1,8 +1,5 @@
-/** Building SVG as text: escaping, rounding, paths. Pure, so charts are tested without a DOM. */
-
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** Building SVG as text: escaping (../escape.ts), rounding, paths. Pure, so charts are tested without a DOM. */
+import { escapeHtml } from '../escape.ts';
 
 /** Pixel coordinates rounded to 0.1 px: short, stable strings. */
 export function px(v: number): string {
@@ -41,16 +38,16 @@ type AttrValue = string | number | null | undefined | false;
 export function el(tag: string, attrs: Record<string, AttrValue>, content = ''): string {
   const a = Object.entries(attrs)
     .filter(([, v]) => v != null && v !== false)
-    .map(([k, v]) => ` ${k}="${esc(String(typeof v === 'number' ? px(v) : v))}"`)
+    .map(([k, v]) => ` ${k}="${escapeHtml(String(typeof v === 'number' ? px(v) : v))}"`)
     .join('');
   return content ? `<${tag}${a}>${content}</${tag}>` : `<${tag}${a}/>`;
 }
 
 export function text(x: number, y: number, body: string, attrs: Record<string, AttrValue> = {}): string {
-  return el('text', { x, y, ...attrs }, esc(body));
+  return el('text', { x, y, ...attrs }, escapeHtml(body));
 }
 
 /** The outer <svg>: scales with its container (viewBox), announced as one image with a title. */
 export function svgRoot(width: number, height: number, title: string, className: string, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${esc(className)}" viewBox="0 0 ${px(width)} ${px(height)}" width="100%" role="img" aria-label="${esc(title)}"><title>${esc(title)}</title>${body}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${escapeHtml(className)}" viewBox="0 0 ${px(width)} ${px(height)}" width="100%" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>${body}</svg>`;
 }

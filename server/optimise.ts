@@ -9,14 +9,13 @@
  * AbortError (TaskAbortedError).
  */
 import { createHash } from 'node:crypto';
-import { isPoolThread } from '../pool/context.ts';
-import { runTask, TaskTimeoutError } from '../pool/pool.ts';
-import type { PlanTask } from '../pool/tasks.ts';
-import { solveModelInProcess } from '../solver/inProcess.ts';
-import type { Plan } from './plan-schema.ts';
-import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './pipeline.ts';
-import type { Network, Scenario } from './schema.ts';
-import { estimateModelSize } from './size.ts';
+import { isPoolThread } from './pool/context.ts';
+import { runTask, TaskTimeoutError } from './pool/pool.ts';
+import { solveModelInProcess } from './solver/inProcess.ts';
+import type { Plan } from './core/plan-schema.ts';
+import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
+import type { Network, Scenario } from './core/schema.ts';
+import { estimateModelSize } from './core/size.ts';
 import { MessageChannel } from 'node:worker_threads';
 
 export { MODEL_VERSION };
@@ -45,7 +44,12 @@ export function serialisedPlan(plan: Plan): string | null {
   return texts.get(plan) ?? null;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/**
+ * The inputs hash through Node's native crypto: the same digest as the engine's pure `sha256Hex`
+ * (server/core/hash.ts), faster on a large input. The pool's threads use it too.
+ */
+export const nativeSha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = nativeSha256Hex;
 
 export async function optimise(scenario: Scenario, network: Network, options: OptimiseOptions = {}): Promise<Plan> {
   const { plan, json } = await optimiseWithJson(scenario, network, options, options.serialise ?? false);
@@ -80,7 +84,7 @@ export async function optimiseWithJson(
     channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
     channel.port1.unref();
   }
-  const task: PlanTask = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows, started: channel?.port2 };
+  const task = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows, started: channel?.port2 };
   try {
     return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
   } catch (e) {
