@@ -50,8 +50,16 @@ interface AppState {
   publicRead: boolean;
   showVolumes: boolean;
   compare: { a: string; b: string; diff: PlanDiff } | null;
-  /** The form changed after the plan on screen was made. */
+  /** The form differs from the inputs of the plan on screen. */
   stale: boolean;
+  /** The inputs (canonical scenario without its name) the plan on screen was made from. */
+  planInputs: string | null;
+  /** The plan on screen is a stored run opened by a link whose form says otherwise. */
+  linkMismatch: { runId: string; runForm: ScenarioForm } | null;
+  /** This server reads only with a key, and there is no valid one: the sign-in prompt is up. */
+  needsKey: boolean;
+  /** Online tiles: off, on and loading, on and drawn, or on and failing (closed network). */
+  tiles: 'off' | 'loading' | 'ok' | 'failed';
 }
 
 const initial = decodeState(location.hash);
@@ -69,7 +77,20 @@ const state: AppState = {
   showVolumes: false,
   compare: null,
   stale: false,
+  planInputs: null,
+  linkMismatch: null,
+  needsKey: false,
+  tiles: 'off',
 };
+/** Online tiles never switch on from a link alone (a closed network would fire dozens of failed requests). */
+const linkAskedTiles = initial.tiles;
+state.page.tiles = false;
+
+/** What decides a plan: the scenario the form describes, without its name. */
+function inputsOf(form: ScenarioForm): string {
+  const { name: _name, ...rest } = formToScenario(form);
+  return JSON.stringify(rest);
+}
 
 // ---------------------------------------------------------------- map
 
@@ -115,6 +136,7 @@ const legend = new Legend({
   },
   onTiles(on) {
     state.page.tiles = on;
+    state.tiles = on ? 'loading' : 'off';
     baseMap?.setTiles(on);
     writeHash();
     redraw();
@@ -124,9 +146,16 @@ legend.addTo(map);
 L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
 
 let baseMap: BaseMap | null = null;
-const baseMapReady = addBaseMap(map).then((b) => {
+const baseMapReady = addBaseMap(map, {
+  onTiles(status) {
+    if (!state.page.tiles || state.tiles === status) return;
+    state.tiles = status;
+    document.body.dataset.tiles = status;
+    if (status === 'failed') setStatus('Online tiles cannot be loaded (no internet?): the offline map stays.');
+    if (state.plan) drawMap(state.plan);
+  },
+}).then((b) => {
   baseMap = b;
-  if (state.page.tiles) b.setTiles(true);
   return b;
 });
 
@@ -180,7 +209,8 @@ const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
 const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel')!, {
   onChange(form, live) {
     state.form = form;
-    state.stale = true;
+    state.linkMismatch = null;
+    updateStale();
     const valid = validate(form, false);
     writeHash();
     if (live && valid && scenarioPanel.liveEnabled && state.network && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
@@ -199,10 +229,7 @@ const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel'
     abort?.abort();
   },
   onKey(key) {
-    storeApiKey(key);
-    state.role = 'unknown';
-    showRole(state.role);
-    void checkKey();
+    void useKey(key);
   },
 });
 scenarioPanel.setForm(state.form);
@@ -224,7 +251,7 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
 });
 
 function showRole(role: Role): void {
-  scenarioPanel.setRole(role);
+  scenarioPanel.setRole(role, state.publicRead);
   analysisPanel.setRole(role, state.publicRead);
 }
 showRole(state.role);
@@ -323,7 +350,7 @@ function drawMap(plan: Plan): void {
     const maxDelta = Math.max(0, ...d.legs.map((l) => Math.abs(l.delta)));
     const diffScale = flowWidthScale(maxDelta, 1.5, 14);
     flowLayer.renderDiff(d, diffScale);
-    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true });
+    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true, tilesStatus: state.tiles });
   } else {
     flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
     legend.render({
@@ -336,6 +363,7 @@ function drawMap(plan: Plan): void {
       perPeriod: v.period != null,
       diff: false,
       competitors: v.competitorList,
+      tilesStatus: state.tiles,
     });
   }
   placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: v.radius, money: v.money });
@@ -347,8 +375,9 @@ function drawMap(plan: Plan): void {
 
 function redraw(): void {
   const plan = state.plan;
-  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency });
+  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency, needsKey: state.needsKey });
   renderMonthBar();
+  renderStale();
   if (!plan) return;
   drawMap(plan);
   writeHash();
@@ -425,10 +454,16 @@ window.addEventListener('hashchange', () => {
   const next = decodeState(location.hash);
   state.page = next;
   state.period = next.period;
+  state.page.tiles = state.tiles !== 'off';
   state.form = scenarioToForm(next.scenario);
   scenarioPanel.setForm(state.form);
   if (next.view) map.setView([next.view.lat, next.view.lng], next.view.zoom);
-  void runOnServer(state.form);
+  if (next.runId) {
+    state.runId = next.runId;
+    void openRun(next.runId, next.scenario != null);
+  } else {
+    void runOnServer(state.form);
+  }
 });
 
 function setStatus(text: string): void {
@@ -474,11 +509,12 @@ function startProgress(text: string): () => number {
   };
 }
 
-function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null }): void {
+function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void {
   state.plan = plan;
   state.source = source;
   state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
-  state.stale = false;
+  state.planInputs = opts.inputs;
+  state.stale = state.planInputs !== inputsOf(state.form);
   if (state.period != null && state.period >= plan.horizon.periods.length) state.period = null;
   if (opts.record) {
     const n = state.history.length + 1;
@@ -506,7 +542,7 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   const result = await api.optimise(formToScenario(form), abort.signal);
   const ms = stop();
   if (result.ok) {
-    setPlan(result.data, 'server', { record: true });
+    setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
     setStatus(`Plan ready in ${formatElapsed(ms)}: ${result.data.status}.`);
     return;
   }
@@ -539,7 +575,7 @@ async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> 
     const optimise = await loadBrowserOptimiser();
     const plan = await optimise(Scenario.parse(formToScenario(form)), state.network);
     const ms = stop();
-    setPlan(plan, 'browser', { record });
+    setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
     setStatus(`Plan computed in this browser in ${formatElapsed(ms)}: ${plan.status}.`);
   } catch (err) {
     stop();
@@ -567,7 +603,7 @@ function scheduleLive(form: ScenarioForm): void {
           setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
           await runOnServer(next);
         } else {
-          setPlan(plan, 'browser', { record: false });
+          setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
           setStatus(`Live plan: ${plan.status}, solved in this browser in ${(performance.now() - started).toFixed(0)} ms.`);
         }
       } catch (err) {
@@ -600,7 +636,7 @@ async function saveRun(form: ScenarioForm): Promise<void> {
     return;
   }
   state.runId = run.data.id;
-  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id });
+  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(form) });
   setStatus(`Stored as run ${run.data.id} in ${formatElapsed(ms)}.`);
 }
 
@@ -609,22 +645,144 @@ async function checkRole(): Promise<boolean> {
   const session = await api.session();
   if (!session.ok) {
     state.role = 'none';
-    state.publicRead = false;
-    showRole('none');
-    if (session.report.status === 401) setStatus('That API key is not valid.');
+    if (session.report.status === 401) {
+      // A key the server does not know is refused everywhere: ask for another one.
+      state.publicRead = false;
+      state.needsKey = true;
+      showRole('none');
+      showSignIn('That API key is not valid. Enter another one.');
+      setStatus('That API key is not valid.');
+    } else {
+      showRole('none');
+      setStatus(`Could not reach the server: ${session.report.summary}`);
+    }
     return false;
   }
   state.publicRead = session.data.publicRead;
   state.role = session.data.role === 'anonymous' ? 'none' : session.data.role;
+  state.needsKey = !session.data.canRead;
   showRole(state.role);
+  if (state.needsKey) showSignIn(null);
+  else hideSignIn();
+  return !state.needsKey;
+}
+
+const signIn = document.getElementById('signin') as HTMLFormElement;
+const signInKey = document.getElementById('signin-key') as HTMLInputElement;
+const signInError = document.getElementById('signin-error')!;
+function showSignIn(error: string | null): void {
+  signIn.hidden = false;
+  signInError.textContent = error ?? '';
+  document.body.dataset.auth = 'needs-key';
+}
+function hideSignIn(): void {
+  signIn.hidden = true;
+  signInError.textContent = '';
+  document.body.dataset.auth = 'ok';
+}
+signIn.addEventListener('submit', (e) => {
+  e.preventDefault();
+  void useKey(signInKey.value.trim());
+});
+
+/**
+ * A key entered (in the sign-in prompt or under Access): check it, then load whatever is missing —
+ * the network (closures, live what-if), the linked run or a plan — without a reload.
+ */
+async function useKey(key: string): Promise<void> {
+  storeApiKey(key);
+  scenarioPanel.setKey(key);
+  state.role = 'unknown';
+  showRole(state.role);
+  const valid = await checkRole();
+  if (!valid) return;
+  setStatus(key ? `Key saved: ${state.role} key.` : 'Key removed.');
+  await loadEverything();
+}
+
+/** The network, then the linked run (if any) or a plan of the form; what is already loaded stays. */
+async function loadEverything(): Promise<void> {
+  if (!state.network) {
+    const network = await api.network();
+    if (network.ok) {
+      state.network = network.data;
+      scenarioPanel.setNetwork(network.data);
+      analysisPanel.setNetwork(network.data);
+      document.body.dataset.network = 'loaded';
+    } else {
+      setStatus(`Could not load the network: ${network.report.summary}`);
+    }
+  }
+  if (state.runId && (state.source !== 'run' || !state.plan)) {
+    if (await openRun(state.runId, initial.scenario != null)) return;
+  }
+  await runOnServer(state.form);
+}
+
+/**
+ * A stored run on screen. A link with its own form keeps that form: when it differs from the run's
+ * inputs the page says so and offers to re-plan (or to take the run's inputs); without a form the
+ * run's inputs fill the form.
+ */
+async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
+  const run = await api.run(runId);
+  if (!run.ok) {
+    setStatus(`Stored run ${runId} could not be opened: ${run.report.summary}`);
+    state.runId = null;
+    return false;
+  }
+  const runForm = scenarioToForm(run.data.scenario);
+  if (!linkHasForm) {
+    state.form = runForm;
+    scenarioPanel.setForm(state.form);
+  }
+  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm) });
+  state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
+  renderStale();
+  setStatus(state.stale ? `Stored run ${run.data.id} does not match the form in this link.` : `Stored run ${run.data.id}.`);
   return true;
 }
 
-async function checkKey(): Promise<void> {
-  const valid = await checkRole();
-  if (!valid) return;
-  setStatus(storedApiKey() ? `Key saved: ${state.role} key.` : 'Key removed: read-only.');
-  await runOnServer(state.form);
+// ---------------------------------------------------------------- stale
+
+const staleBanner = document.getElementById('stale-banner')!;
+const staleText = document.getElementById('stale-text')!;
+const staleUsePlan = document.getElementById('stale-use-plan') as HTMLButtonElement;
+document.getElementById('stale-replan')!.addEventListener('click', () => {
+  state.linkMismatch = null;
+  void runOnServer(state.form);
+});
+staleUsePlan.addEventListener('click', () => {
+  const m = state.linkMismatch;
+  if (!m) return;
+  state.linkMismatch = null;
+  state.form = m.runForm;
+  scenarioPanel.setForm(state.form);
+  updateStale();
+  writeHash();
+});
+
+/** The moment the form differs from the plan on screen, the results are flagged (and back when equal). */
+function updateStale(): void {
+  const stale = state.plan != null && state.planInputs !== inputsOf(state.form);
+  if (stale === state.stale) {
+    renderStale();
+    return;
+  }
+  state.stale = stale;
+  redraw();
+}
+
+function renderStale(): void {
+  const show = state.stale && state.plan != null && !state.needsKey;
+  staleBanner.hidden = !show;
+  document.body.dataset.stale = String(show);
+  if (!show) return;
+  const m = state.linkMismatch;
+  staleText.textContent = m
+    ? `This link's scenario differs from stored run ${m.runId}, which is on screen: the map and results show the run's inputs, not the form's.`
+    : 'The inputs have changed since this plan was made: the map and results still show the previous plan.';
+  staleUsePlan.hidden = !m;
 }
 
 /** The opening view (unless a link gave one): the first plan's plant, served markets and the Caspian. */
@@ -648,32 +806,14 @@ function markReady(): void {
 
 async function start(): Promise<void> {
   redraw();
-  await checkRole();
-  const network = await api.network();
-  if (network.ok) {
-    state.network = network.data;
-    scenarioPanel.setNetwork(network.data);
-    analysisPanel.setNetwork(network.data);
-
-  } else {
-    setStatus(`Could not load the network: ${network.report.summary}`);
-  }
-  if (state.runId) {
-    const run = await api.run(state.runId);
-    if (run.ok) {
-      setPlan(run.data.plan, 'run', { record: true, runId: run.data.id });
-      await baseMapReady;
-      markReady();
-      return;
-    }
-    setStatus(`Stored run ${state.runId} could not be opened: ${run.report.summary}`);
-    state.runId = null;
-  }
-  await runOnServer(state.form);
+  if (linkAskedTiles) setStatus('This link asked for online tiles: they stay off until you switch them on in the legend.');
+  const canRead = await checkRole();
+  redraw();
+  if (canRead) await loadEverything();
   await baseMapReady;
   markReady();
   // Warm the in-browser optimiser so the first slider drag re-plans at once.
-  if ('requestIdleCallback' in window) requestIdleCallback(() => void loadBrowserOptimiser());
+  if (canRead && 'requestIdleCallback' in window) requestIdleCallback(() => void loadBrowserOptimiser());
 }
 
 void start();

@@ -17,6 +17,8 @@ export interface LegendState {
   diff: boolean;
   /** Clearing plans: the competitors (for the filter), biggest first; null for price-taker plans. */
   competitors?: { id: string; name: string; tonnes: number }[] | null;
+  /** Online tiles: whether they are drawn, still loading or failing (the offline map stays under them). */
+  tilesStatus?: 'off' | 'loading' | 'ok' | 'failed';
 }
 
 export interface LegendEvents {
@@ -120,6 +122,11 @@ export class Legend extends L.Control {
       h('legend', {}, 'Map'),
       toggle('toggle-volumes', 'Volumes on flows', state.showVolumes, (on) => this.events.onVolumes(on)),
       toggle('toggle-tiles', 'Online tiles (internet)', state.tiles, (on) => this.events.onTiles(on)),
+      state.tiles && state.tilesStatus === 'failed'
+        ? h('p', { className: 'tiles-note', id: 'tiles-note', role: 'status' }, 'Online tiles cannot be loaded (no internet?): the offline map stays.')
+        : state.tiles && state.tilesStatus === 'loading'
+          ? h('p', { className: 'hint', id: 'tiles-note', role: 'status' }, 'Loading online tiles…')
+          : null,
     );
     const details = h('details', { className: 'legend-details', open: this.open }, h('summary', {}, 'Legend and filters'), modes, widths, markets, competitorsBox, ports, options);
     details.addEventListener('toggle', () => (this.open = details.open));

@@ -37,6 +37,8 @@ export interface KpiContext {
   stale: boolean;
   /** Currency chosen for money in the page. */
   currency: Currency;
+  /** The server reads only with a key and there is none yet. */
+  needsKey?: boolean;
 }
 
 export class KpiPanel {
@@ -51,7 +53,7 @@ export class KpiPanel {
     this.root.textContent = '';
     this.root.append(h('h2', {}, 'Results'));
     if (!plan) {
-      this.root.append(h('p', { className: 'hint' }, 'No plan yet.'));
+      this.root.append(h('p', { className: 'hint', id: 'no-plan' }, ctx.needsKey ? 'Sign in with an API key to see plans: this server shows them only with a key.' : 'No plan yet.'));
       return;
     }
     this.m = money(ctx.currency, plan.kztPerUsd);
@@ -74,7 +76,7 @@ export class KpiPanel {
         `, phase ${plan.phase}`,
         clearing ? ', market clearing. ' : '. ',
         h('span', { className: 'muted' }, sourceText),
-        ctx.stale ? h('span', { className: 'stale' }, ' Inputs changed since this plan.') : null,
+        ctx.stale ? h('strong', { className: 'stale', id: 'stale-flag' }, ' Out of date: the inputs changed since this plan; re-plan to update it.') : null,
       ),
     );
     if (plan.message) this.root.append(h('p', { className: 'warn' }, plan.message));

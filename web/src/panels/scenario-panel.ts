@@ -41,6 +41,7 @@ export class ScenarioPanel {
   private readonly body: HTMLElement;
   private readonly keyInput: HTMLInputElement;
   private readonly roleText: HTMLElement;
+  private readonly keyDetails: HTMLDetailsElement;
   private role: Role = 'unknown';
   private busy = false;
 
@@ -67,6 +68,7 @@ export class ScenarioPanel {
       h('div', { className: 'row' }, this.keyInput, h('button', { type: 'submit' }, 'Use key')),
       this.roleText,
     );
+    this.keyDetails = h('details', { className: 'key-details', id: 'key-details' }, h('summary', {}, 'Access'), keyForm);
     root.append(
       h('h2', {}, 'Scenario'),
       this.body,
@@ -79,7 +81,7 @@ export class ScenarioPanel {
         this.saveButton,
       ),
       h('div', { className: 'live-row' }, this.liveBox, h('label', { for: 'live-whatif' }, 'Re-plan live while dragging sliders (annual plans, solved in this browser)')),
-      h('details', { className: 'key-details' }, h('summary', {}, 'Access'), keyForm),
+      this.keyDetails,
     );
     this.build();
   }
@@ -102,17 +104,25 @@ export class ScenarioPanel {
     this.keyInput.value = key;
   }
 
-  /** Planner actions are disabled for viewers and without a key; the reason is said next to them. */
-  setRole(role: Role): void {
+  /**
+   * Planner actions are disabled for viewers and without a key; the line next to them says truthfully
+   * what this key may do on this server (a server without public reads shows nothing without a key).
+   */
+  setRole(role: Role, publicRead = true): void {
     this.role = role;
     const words: Record<Role, string> = {
-      none: 'No key: read-only. You can re-plan and download; storing scenarios and runs needs a planner key.',
-      viewer: 'Viewer key: read-only. You can re-plan and download; storing scenarios and runs needs a planner key.',
+      none: publicRead
+        ? 'No key: read-only. You can view plans and re-plan (nothing is stored); storing scenarios and runs needs a planner key.'
+        : 'No key: this server shows plans only with an API key. Enter a viewer or planner key to see the network and plans.',
+      viewer: 'Viewer key: read-only. You can view plans and re-plan (nothing is stored); storing scenarios and runs needs a planner key.',
       planner: 'Planner key: you can run and store scenarios.',
-      unknown: 'Enter a key to run on the server.',
+      unknown: 'Checking what this key may do…',
     };
     this.roleText.textContent = words[role];
+    this.roleText.classList.toggle('warn', role === 'none' && !publicRead);
     this.root.classList.toggle('read-only', role === 'none' || role === 'viewer');
+    // Where reads need a key, the Access form is open (not folded) so the way in is in sight.
+    if (role === 'none' && !publicRead) this.keyDetails.open = true;
     this.updateButtons();
   }
 
