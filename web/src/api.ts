@@ -72,7 +72,7 @@ export async function call<T>(
   } catch {
     payload = null;
   }
-  if (!response.ok) return { ok: false, report: errorReport(response.status, payload) };
+  if (!response.ok) return { ok: false, report: errorReport(response.status, payload, response.headers.get('retry-after')) };
   try {
     return { ok: true, data: parse(payload) };
   } catch {

@@ -29,6 +29,7 @@ import { Legend } from './map/legend.ts';
 import { PlaceLayer } from './map/place-layer.ts';
 import { HighlightLayer } from './map/highlight-layer.ts';
 import { BacktestLayer } from './map/backtest-layer.ts';
+import { keepTooltipsInside } from './map/tooltip-fit.ts';
 import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
@@ -94,6 +95,8 @@ function inputsOf(form: ScenarioForm): string {
 
 // ---------------------------------------------------------------- map
 
+keepTooltipsInside();
+
 const map = L.map('map', {
   zoomSnap: 0.25,
   zoomDelta: 0.5,
@@ -144,6 +147,21 @@ const legend = new Legend({
 });
 legend.addTo(map);
 L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+
+// Keyboard order: the map's controls (zoom, legend and filters) come first in the map, and the drawn
+// paths (flows, market circles: unnamed SVG) stay out of the Tab order — their figures are in the
+// Results panel, and the named plant, port and node markers remain reachable.
+{
+  const container = map.getContainer();
+  const controls = container.querySelector('.leaflet-control-container');
+  if (controls) container.prepend(controls);
+  const unfocus = (root: ParentNode) => {
+    for (const path of root.querySelectorAll('path.leaflet-interactive')) path.setAttribute('tabindex', '-1');
+  };
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) n.matches('path.leaflet-interactive') ? n.setAttribute('tabindex', '-1') : unfocus(n);
+  }).observe(map.getPane('mapPane') ?? container, { childList: true, subtree: true });
+}
 
 let baseMap: BaseMap | null = null;
 const baseMapReady = addBaseMap(map, {
