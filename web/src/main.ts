@@ -34,6 +34,9 @@ import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
+import { LibraryPanel } from './panels/library-panel.ts';
+import { libraryRows, type RunSummaryRow } from './lib/library.ts';
+import type { StoredRun } from './api.ts';
 
 type PlanSource = 'server' | 'browser' | 'run';
 
@@ -312,15 +315,103 @@ function setBacktestOpen(open: boolean): void {
   });
 }
 
+// The library: stored scenarios and runs, fetched when opened.
+const libraryPanel = new LibraryPanel(document.getElementById('library-panel')!, {
+  onRefresh: () => void loadLibrary(),
+  onOpenRun(runId) {
+    state.runId = runId;
+    void openRun(runId, false).then((ok) => ok && writeHash());
+  },
+  async onOpenScenario(scenarioId) {
+    const record = await api.scenario(scenarioId);
+    if (!record.ok) return setStatus(`Scenario ${scenarioId} could not be opened: ${record.report.summary}`);
+    state.form = scenarioToForm(record.data.scenario);
+    scenarioPanel.setForm(state.form);
+    state.runId = null;
+    setStatus(`Scenario “${record.data.scenario.name}” is in the form; planning it…`);
+    await runOnServer(state.form);
+  },
+  onCompare: (a, b) => void compareStoredRuns(a, b),
+});
+let libraryRequest: AbortController | null = null;
+async function loadLibrary(): Promise<void> {
+  libraryRequest?.abort();
+  const request = (libraryRequest = new AbortController());
+  libraryPanel.render({ kind: 'loading' });
+  const scenarios = await api.listScenarios(request.signal);
+  if (request.signal.aborted) return;
+  if (!scenarios.ok) {
+    libraryPanel.render({ kind: 'error', message: `The library could not be read: ${scenarios.report.summary}.` });
+    return;
+  }
+  const runs = new Map<string, RunSummaryRow[]>();
+  await Promise.all(
+    scenarios.data.items.map(async (s) => {
+      const r = await api.listRuns(s.id, request.signal);
+      runs.set(s.id, r.ok ? r.data.items : []);
+    }),
+  );
+  if (request.signal.aborted) return;
+  const margins = new Map<string, number | null>();
+  libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+  // Margins come from each run's (lighter) plan: the newest 40, four at a time.
+  const ids = libraryRows(scenarios.data.items, runs).filter((r) => r.kind === 'run').slice(0, 40).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 4) {
+    await Promise.all(
+      ids.slice(i, i + 4).map(async (id) => {
+        const r = await api.runLight(id, request.signal);
+        margins.set(id, r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : null);
+      }),
+    );
+    if (request.signal.aborted) return;
+    libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+  }
+  document.getElementById('library-panel')!.dataset.margins = 'loaded';
+}
+
+/** A stored run in the session's history (once), named by its scenario, run id and time. */
+function historyEntryForRun(run: StoredRun, createdAt?: string): HistoryEntry {
+  const found = state.history.find((e) => e.runId === run.id);
+  if (found) return found;
+  const when = createdAt ? ` ${new Date(createdAt).toLocaleString(document.documentElement.lang || 'en', { dateStyle: 'short', timeStyle: 'short' })}` : '';
+  const entry: HistoryEntry = { id: `run:${run.id}`, label: `${run.scenario.name} · stored ${run.id.slice(-6)}${when}`, plan: run.plan, runId: run.id };
+  state.history.push(entry);
+  if (state.history.length > 12) state.history.shift();
+  return entry;
+}
+
+/** Two stored runs compared on the map (plan B on screen, A → B differences); the pair goes into the link. */
+async function compareStoredRuns(a: string, b: string): Promise<boolean> {
+  const [ra, rb] = await Promise.all([api.run(a), api.run(b)]);
+  if (!ra.ok || !rb.ok) {
+    setStatus(`Could not open run ${!ra.ok ? a : b} to compare: ${(!ra.ok ? ra.report : (rb as { ok: false; report: { summary: string } }).report).summary}`);
+    return false;
+  }
+  const runB = rb.data;
+  state.runId = runB.id;
+  const formB = scenarioToForm(runB.scenario);
+  state.form = formB;
+  scenarioPanel.setForm(formB);
+  setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB) });
+  const ea = historyEntryForRun(ra.data);
+  const eb = historyEntryForRun(runB);
+  state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan) };
+  redraw();
+  setStatus(`Comparing stored runs ${a} (A) and ${b} (B).`);
+  document.body.dataset.compare = `${a},${b}`;
+  return true;
+}
+
 // Panels collapse on narrow screens; the toggles open them over the map. Results and Analysis share
 // the right-hand side: opening one closes the other.
-const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel'];
+const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel', 'library-panel'];
 const openPanel = new Map<string, (open: boolean) => void>();
 for (const [buttonId, panelId] of [
   ['toggle-scenario', 'scenario-panel'],
   ['toggle-kpi', 'kpi-panel'],
   ['toggle-analysis', 'analysis-panel'],
   ['toggle-backtest', 'backtest-panel'],
+  ['toggle-library', 'library-panel'],
 ] as const) {
   const button = document.getElementById(buttonId)!;
   const panel = document.getElementById(panelId)!;
@@ -331,10 +422,11 @@ for (const [buttonId, panelId] of [
     if (open && RIGHT_PANELS.includes(panelId)) for (const other of RIGHT_PANELS) if (other !== panelId) openPanel.get(other)?.(false);
     if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
     if (panelId === 'backtest-panel') setBacktestOpen(open);
+    if (panelId === 'library-panel' && open) void loadLibrary();
     setTimeout(() => map.invalidateSize(), 220);
   };
   openPanel.set(panelId, apply);
-  apply(panelId === 'analysis-panel' ? false : panelId === 'backtest-panel' ? initial.backtest : !narrow.matches);
+  apply(panelId === 'analysis-panel' || panelId === 'library-panel' ? false : panelId === 'backtest-panel' ? initial.backtest : !narrow.matches);
   button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
 }
 
@@ -448,6 +540,14 @@ function redrawMapOnly(): void {
   writeHash();
 }
 
+/** The comparison on screen as a pair of stored run ids (only stored runs can be reopened by a link). */
+function storedCompare(): [string, string] | null {
+  if (!state.compare) return null;
+  const a = state.history.find((e) => e.id === state.compare!.a)?.runId;
+  const b = state.history.find((e) => e.id === state.compare!.b)?.runId;
+  return a && b ? [a, b] : null;
+}
+
 let hashWritten = '';
 function writeHash(): void {
   const c = map.getCenter();
@@ -458,6 +558,7 @@ function writeHash(): void {
     view: { lat: c.lat, lng: c.lng, zoom: map.getZoom() },
     period: state.period,
     runId: state.runId,
+    compare: storedCompare(),
   };
   const hash = encodeState(state.page);
   if (hash !== location.hash) {
@@ -731,6 +832,7 @@ async function loadEverything(): Promise<void> {
       setStatus(`Could not load the network: ${network.report.summary}`);
     }
   }
+  if (initial.compare && !state.compare && (await compareStoredRuns(initial.compare[0], initial.compare[1]))) return;
   if (state.runId && (state.source !== 'run' || !state.plan)) {
     if (await openRun(state.runId, initial.scenario != null)) return;
   }
