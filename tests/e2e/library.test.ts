@@ -18,7 +18,7 @@ async function saveRun(page: Page, name: string, share: string): Promise<string>
   const before = await planSeq(page);
   await page.click('#save-button');
   await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n && document.body.dataset.planSource === 'run', before, { timeout: 30_000 });
-  return new URLSearchParams(new URL(page.url()).hash.slice(1)).get('run')!;
+  return new URLSearchParams(new URL(await page.evaluate(() => location.href)).hash.slice(1)).get('run')!;
 }
 
 describe.skipIf(!run)('the scenario and run library', () => {
@@ -64,7 +64,7 @@ describe.skipIf(!run)('the scenario and run library', () => {
     await page.click(`#library-table tr[data-id="${loose}"] button.library-open`);
     await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before);
     await expect.poll(() => shareBox(page).inputValue()).toBe('0.5');
-    expect(page.url()).toContain(`run=${loose}`);
+    expect(await page.evaluate(() => location.href)).toContain(`run=${loose}`);
     expect(await page.locator('#stale-banner').isVisible()).toBe(false);
 
     // Compare the two: the difference map, and the pair in the link.
@@ -72,10 +72,10 @@ describe.skipIf(!run)('the scenario and run library', () => {
     await page.check(`#pick-${loose}`);
     await page.check(`#pick-${strict}`);
     await page.click('#library-compare');
-    await expect.poll(() => page.url()).toContain(`cmp=${loose},${strict}`);
+    await expect.poll(() => page.evaluate(() => location.href)).toContain(`cmp=${loose},${strict}`);
     await expect.poll(() => page.locator('path.flow-diff').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
-    const link = new URL(page.url()).hash;
+    const link = new URL(await page.evaluate(() => location.href)).hash;
     await page.close();
 
     // The link reopens the comparison, for a viewer too.

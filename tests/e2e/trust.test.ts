@@ -63,12 +63,13 @@ describe.skipIf(!run)('state you can trust', () => {
     await page.click('#save-button');
     await waitForPlanAfter(page, before);
     await expect.poll(() => page.evaluate(() => document.body.dataset.planSource)).toBe('run');
-    const runId = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('run');
+    const runId = new URLSearchParams(new URL(await page.evaluate(() => location.href)).hash.slice(1)).get('run');
     expect(runId).toMatch(/^run_/);
     // The form now says 0.8 while the link still names the stored run made at 0.5.
     await shareBox(page).fill('0.8');
-    await expect.poll(() => page.url()).toContain(`run=${runId}`);
-    const link = new URL(page.url()).hash;
+    // The page writes its address with history.replaceState: read it from the page itself.
+    await expect.poll(() => page.evaluate(() => location.href)).toMatch(new RegExp(`#s=.*run=${runId}`));
+    const link = new URL(await page.evaluate(() => location.href)).hash;
     await page.close();
 
     const opened = await served.open(VIEWER_KEY, { hash: link });
@@ -148,7 +149,7 @@ describe.skipIf(!run)('state you can trust', () => {
     const before = await planSeq(first);
     await first.click('#save-button');
     await waitForPlanAfter(first, before);
-    const runId = new URLSearchParams(new URL(first.url()).hash.slice(1)).get('run');
+    const runId = new URLSearchParams(new URL(await first.evaluate(() => location.href)).hash.slice(1)).get('run');
     expect(runId).toMatch(/^run_/);
     await first.close();
 
