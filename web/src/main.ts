@@ -9,6 +9,7 @@ import L from 'leaflet';
 import { Scenario, type Network } from '../../server/core/schema.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { api, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
+import { languages, setLocale, t } from './i18n/index.ts';
 import { downloadText } from './dom.ts';
 import { issuePath } from './lib/api-errors.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson } from './lib/csv.ts';
@@ -67,6 +68,21 @@ interface AppState {
 }
 
 const initial = decodeState(location.hash);
+// The language first: every panel is built in it. Numbers and dates follow it.
+setLocale(initial.lang);
+for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.textContent!.trim());
+for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', t(el.getAttribute('aria-label')!));
+document.title = t('Caspian export optimiser — map');
+{
+  const select = document.getElementById('lang-select') as HTMLSelectElement;
+  for (const l of languages()) select.append(new Option(l.name, l.code, false, l.code === (initial.lang ?? 'en')));
+  // Another language: the page is rebuilt in it from its link (the scenario, view and runs are in the link).
+  select.addEventListener('change', () => {
+    state.page.lang = select.value === 'en' ? null : select.value;
+    writeHash();
+    location.reload();
+  });
+}
 const state: AppState = {
   network: null,
   plan: null,
@@ -172,7 +188,7 @@ const baseMapReady = addBaseMap(map, {
     if (!state.page.tiles || state.tiles === status) return;
     state.tiles = status;
     document.body.dataset.tiles = status;
-    if (status === 'failed') setStatus('Online tiles cannot be loaded (no internet?): the offline map stays.');
+    if (status === 'failed') setStatus(t('Online tiles cannot be loaded (no internet?): the offline map stays.'));
     if (state.plan) drawMap(state.plan);
   },
 }).then((b) => {
@@ -510,10 +526,10 @@ function renderMonthBar(): void {
   }
   monthBar.hidden = false;
   const value = state.period == null ? 0 : state.period + 1;
-  const label = state.period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[state.period]);
+  const label = state.period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[state.period]);
   if (!monthBar.querySelector('input')) {
-    monthBar.innerHTML =
-      '<label for="month-slider">Month</label><input type="range" id="month-slider" min="0" step="1"><output id="month-label" for="month-slider"></output>';
+    monthBar.innerHTML = '<label for="month-slider"></label><input type="range" id="month-slider" min="0" step="1"><output id="month-label" for="month-slider"></output>';
+    monthBar.querySelector('label')!.textContent = t('Month');
     const slider = monthBar.querySelector('input')!;
     slider.addEventListener('input', () => {
       const v = Number(slider.value);
@@ -534,7 +550,7 @@ function redrawMapOnly(): void {
   if (!plan) return;
   const period = state.period;
   drawMap(plan);
-  const label = period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[period]);
+  const label = period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[period]);
   monthBar.querySelector('output')!.textContent = label;
   monthBar.querySelector('input')?.setAttribute('aria-valuetext', label);
   writeHash();
@@ -657,12 +673,12 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   }
   abort?.abort();
   abort = new AbortController();
-  const stop = startProgress('Optimising on the server…');
+  const stop = startProgress(t('Optimising on the server…'));
   const result = await api.optimise(formToScenario(form), abort.signal);
   const ms = stop();
   if (result.ok) {
     setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
-    setStatus(`Plan ready in ${formatElapsed(ms)}: ${result.data.status}.`);
+    setStatus(t('Plan ready in {time}: {status}.', { time: formatElapsed(ms), status: result.data.status }));
     return;
   }
   const r = result.report;
@@ -689,13 +705,13 @@ async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> 
     setStatus('The network is not loaded; cannot plan in the browser.');
     return;
   }
-  const stop = startProgress('Optimising in this browser…');
+  const stop = startProgress(t('Optimising in this browser…'));
   try {
     const optimise = await loadBrowserOptimiser();
     const plan = await optimise(Scenario.parse(formToScenario(form)), state.network);
     const ms = stop();
     setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
-    setStatus(`Plan computed in this browser in ${formatElapsed(ms)}: ${plan.status}.`);
+    setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: plan.status }));
   } catch (err) {
     stop();
     setStatus(`The browser could not compute the plan: ${(err as Error).message}`);
@@ -723,7 +739,7 @@ function scheduleLive(form: ScenarioForm): void {
           await runOnServer(next);
         } else {
           setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
-          setStatus(`Live plan: ${plan.status}, solved in this browser in ${(performance.now() - started).toFixed(0)} ms.`);
+          setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: plan.status, ms: (performance.now() - started).toFixed(0) }));
         }
       } catch (err) {
         setStatus(`Live re-plan failed: ${(err as Error).message}`);
@@ -736,7 +752,7 @@ function scheduleLive(form: ScenarioForm): void {
 
 async function saveRun(form: ScenarioForm): Promise<void> {
   if (!validate(form, true)) return;
-  const stop = startProgress('Storing the scenario and running it…');
+  const stop = startProgress(t('Storing the scenario and running it…'));
   const created = await api.createScenario(formToScenario(form));
   if (!created.ok) {
     stop();
@@ -756,7 +772,7 @@ async function saveRun(form: ScenarioForm): Promise<void> {
   }
   state.runId = run.data.id;
   setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(form) });
-  setStatus(`Stored as run ${run.data.id} in ${formatElapsed(ms)}.`);
+  setStatus(t('Stored as run {id} in {time}.', { id: run.data.id, time: formatElapsed(ms) }));
 }
 
 /** Ask the server what the stored key may do; the panel shows it and hides what it may not. */
@@ -769,8 +785,8 @@ async function checkRole(): Promise<boolean> {
       state.publicRead = false;
       state.needsKey = true;
       showRole('none');
-      showSignIn('That API key is not valid. Enter another one.');
-      setStatus('That API key is not valid.');
+      showSignIn(t('That API key is not valid. Enter another one.'));
+      setStatus(t('That API key is not valid.'));
     } else {
       showRole('none');
       setStatus(`Could not reach the server: ${session.report.summary}`);
@@ -815,7 +831,7 @@ async function useKey(key: string): Promise<void> {
   showRole(state.role);
   const valid = await checkRole();
   if (!valid) return;
-  setStatus(key ? `Key saved: ${state.role} key.` : 'Key removed.');
+  setStatus(key ? t('Key saved: {role} key.', { role: t({ planner: 'planner', viewer: 'viewer', none: 'no', unknown: 'unknown' }[state.role]) }) : t('Key removed.'));
   await loadEverything();
 }
 
@@ -859,7 +875,7 @@ async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
   setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm) });
   state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
   renderStale();
-  setStatus(state.stale ? `Stored run ${run.data.id} does not match the form in this link.` : `Stored run ${run.data.id}.`);
+  setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));
   return true;
 }
 
@@ -900,8 +916,8 @@ function renderStale(): void {
   if (!show) return;
   const m = state.linkMismatch;
   staleText.textContent = m
-    ? `This link's scenario differs from stored run ${m.runId}, which is on screen: the map and results show the run's inputs, not the form's.`
-    : 'The inputs have changed since this plan was made: the map and results still show the previous plan.';
+    ? t("This link's scenario differs from stored run {id}, which is on screen: the map and results show the run's inputs, not the form's.", { id: m.runId })
+    : t('The inputs have changed since this plan was made: the map and results still show the previous plan.');
   staleUsePlan.hidden = !m;
 }
 
@@ -926,7 +942,7 @@ function markReady(): void {
 
 async function start(): Promise<void> {
   redraw();
-  if (linkAskedTiles) setStatus('This link asked for online tiles: they stay off until you switch them on in the legend.');
+  if (linkAskedTiles) setStatus(t('This link asked for online tiles: they stay off until you switch them on in the legend.'));
   const canRead = await checkRole();
   redraw();
   if (canRead) await loadEverything();

@@ -3,8 +3,9 @@
  * hash), searchable; open a run or a scenario, and pick two runs to compare on the map.
  */
 import { h } from '../dom.ts';
-import { formatUsd } from '../lib/format.ts';
+import { formatDateTime, formatUsd } from '../lib/format.ts';
 import { searchRows, type LibraryRow } from '../lib/library.ts';
+import { t } from '../i18n/index.ts';
 
 export interface LibraryPanelEvents {
   onRefresh(): void;
@@ -37,14 +38,14 @@ export class LibraryPanel {
       this.query = this.search.value;
       this.renderList();
     });
-    this.compareButton = h('button', { type: 'button', id: 'library-compare', disabled: true, onclick: () => this.selected.length === 2 && this.events.onCompare(this.selected[0], this.selected[1]) }, 'Compare the two selected runs');
+    this.compareButton = h('button', { type: 'button', id: 'library-compare', disabled: true, onclick: () => this.selected.length === 2 && this.events.onCompare(this.selected[0], this.selected[1]) }, t('Compare the two selected runs'));
     this.count = h('p', { className: 'hint', id: 'library-count', 'aria-live': 'polite' });
     this.list = h('div', { className: 'library-list', id: 'library-list' });
     root.append(
-      h('h2', {}, 'Library'),
-      h('p', { className: 'hint' }, 'Stored scenarios and runs on this server. Open one to see it; tick two runs to compare them (the comparison goes into the link). The server does not record who stored a run yet.'),
-      h('label', { for: 'library-search' }, 'Search'),
-      h('div', { className: 'row' }, this.search, h('button', { type: 'button', id: 'library-refresh', onclick: () => this.events.onRefresh() }, 'Refresh')),
+      h('h2', {}, t('Library')),
+      h('p', { className: 'hint' }, t('Stored scenarios and runs on this server. Open one to see it; tick two runs to compare them (the comparison goes into the link). The server does not record who stored a run yet.')),
+      h('label', { for: 'library-search' }, t('Search')),
+      h('div', { className: 'row' }, this.search, h('button', { type: 'button', id: 'library-refresh', onclick: () => this.events.onRefresh() }, t('Refresh'))),
       h('div', { className: 'actions' }, this.compareButton),
       this.count,
       this.list,
@@ -63,7 +64,7 @@ export class LibraryPanel {
     this.compareButton.disabled = this.selected.length !== 2;
     this.root.dataset.library = state.kind;
     if (state.kind === 'loading' || state.kind === 'idle') {
-      this.count.textContent = 'Loading the library…';
+      this.count.textContent = t('Loading the library…');
       return;
     }
     if (state.kind === 'error') {
@@ -74,16 +75,16 @@ export class LibraryPanel {
     const runs = state.rows.filter((r) => r.kind === 'run').length;
     this.count.textContent = state.rows.length
       ? `${rows.length} of ${state.rows.length} shown (${runs} run${runs === 1 ? '' : 's'}).`
-      : 'Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.';
+      : t('Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.');
     if (!rows.length) return;
     const table = h(
       'table',
       { className: 'library-table', id: 'library-table' },
-      h('caption', { className: 'visually-hidden' }, 'Stored scenarios and runs'),
+      h('caption', { className: 'visually-hidden' }, t('Stored scenarios and runs')),
       h(
         'thead',
         {},
-        h('tr', {}, ...['', 'Name', 'Who', 'When', 'Status', 'Margin', 'Inputs hash', ''].map((t, i) => h('th', { scope: 'col' }, i === 0 ? h('span', { className: 'visually-hidden' }, 'Compare') : t))),
+        h('tr', {}, ...['', t('Name'), t('Who'), t('When'), t('Status'), t('Margin'), t('Inputs hash'), ''].map((label, i) => h('th', { scope: 'col' }, i === 0 ? h('span', { className: 'visually-hidden' }, t('Compare')) : label))),
       ),
       h(
         'tbody',
@@ -109,7 +110,7 @@ export class LibraryPanel {
               'aria-label': r.kind === 'run' ? `Open run ${r.id} of ${r.name}` : `Open scenario ${r.name} in the form`,
               onclick: () => (r.kind === 'run' ? this.events.onOpenRun(r.id) : this.events.onOpenScenario(r.id)),
             },
-            'Open',
+            t('Open'),
           );
           return h(
             'tr',
@@ -117,7 +118,7 @@ export class LibraryPanel {
             h('td', {}, pick),
             h('th', { scope: 'row' }, r.name, h('div', { className: 'muted small' }, r.kind === 'run' ? `${r.id} · v${r.scenarioVersion}` : `${r.id} · v${r.scenarioVersion} · no run yet`)),
             h('td', { className: 'muted' }, r.who ?? '—'),
-            h('td', {}, h('time', { datetime: r.when }, formatWhen(r.when))),
+            h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
             h('td', {}, r.status ?? '—'),
             h('td', { className: 'num' }, r.marginUsd == null ? '—' : formatUsd(r.marginUsd)),
             h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
@@ -130,8 +131,3 @@ export class LibraryPanel {
   }
 }
 
-function formatWhen(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(document.documentElement.lang || 'en', { dateStyle: 'medium', timeStyle: 'short' });
-}
