@@ -106,3 +106,8 @@ export function formatDateTime(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(dateLocale, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** A plain number with the language's decimal mark: 1.3 → "1.30" / "1,30". */
+export function formatNumber(value: number, digits = 0): string {
+  return Number.isFinite(value) ? group(value, digits) : '—';
+}

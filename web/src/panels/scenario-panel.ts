@@ -4,7 +4,7 @@
  */
 import type { Network } from '../../../server/core/schema.ts';
 import { plainMessage, fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
-import { formatTonnes } from '../lib/format.ts';
+import { formatNumber, formatTonnes } from '../lib/format.ts';
 import { DEFAULT_FORM, type ScenarioForm } from '../lib/scenario-form.ts';
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
@@ -240,11 +240,11 @@ export class ScenarioPanel {
     prices.append(
       this.slider('overrides.exportPriceMultiplier', t('Export prices ×'), form.exportPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.exportPriceMultiplier = v), {
         live: true,
-        show: (v) => `× ${v.toFixed(2)}`,
+        show: (v) => `× ${formatNumber(v, 2)}`,
       }),
       this.slider('overrides.domesticPriceMultiplier', t('Domestic prices ×'), form.domesticPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.domesticPriceMultiplier = v), {
         live: true,
-        show: (v) => `× ${v.toFixed(2)}`,
+        show: (v) => `× ${formatNumber(v, 2)}`,
       }),
       this.number('carbonPriceUsdPerTonneCo2', t('Carbon price, USD/t CO₂'), form.carbonPriceUsdPerTonneCo2, { min: 0, max: 10000, step: 1 }, (v) => (form.carbonPriceUsdPerTonneCo2 = v)),
     );
@@ -253,7 +253,7 @@ export class ScenarioPanel {
     freight.append(
       this.slider('overrides.freightMultiplier', t('All freight ×'), form.freightMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.freightMultiplier = v), {
         live: true,
-        show: (v) => `× ${v.toFixed(2)}`,
+        show: (v) => `× ${formatNumber(v, 2)}`,
       }),
       h(
         'div',
