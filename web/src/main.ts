@@ -10,7 +10,7 @@ import { Scenario, type Network } from '../../server/core/schema.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { api, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
 import { languages, setLocale, t } from './i18n/index.ts';
-import { downloadText } from './dom.ts';
+import { downloadBlob, downloadText } from './dom.ts';
 import { issuePath } from './lib/api-errors.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson } from './lib/csv.ts';
 import { diffPlans, type PlanDiff } from './lib/diff.ts';
@@ -209,6 +209,23 @@ const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
   },
   onDownloadGeoJson() {
     if (state.plan) downloadText(JSON.stringify(planToGeoJson(state.plan)), downloadName(state.plan, 'geojson'), 'application/geo+json');
+  },
+  async onDownloadXlsx() {
+    const plan = state.plan;
+    if (!plan) return;
+    setStatus(t('Writing the Excel workbook…'));
+    try {
+      // exceljs is large: loaded only when a workbook is asked for, from our own origin.
+      const [mod, { buildPlanWorkbook }] = await Promise.all([import('exceljs'), import('./lib/workbook.ts')]);
+      const ExcelJS = ((mod as { default?: unknown }).default ?? mod) as typeof import('exceljs');
+      writeHash();
+      const wb = buildPlanWorkbook(ExcelJS, plan, { source: state.source, runId: state.runId, link: location.href, compare: state.compare });
+      const buffer = await wb.xlsx.writeBuffer();
+      downloadBlob(new Blob([buffer], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), downloadName(plan, 'xlsx'));
+      setStatus(t('Excel workbook written.'));
+    } catch (err) {
+      setStatus(t('The Excel workbook could not be written: {message}', { message: (err as Error).message }));
+    }
   },
   async onServerCsv(runId) {
     const key = storedApiKey();
@@ -678,7 +695,7 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   const ms = stop();
   if (result.ok) {
     setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
-    setStatus(t('Plan ready in {time}: {status}.', { time: formatElapsed(ms), status: result.data.status }));
+    setStatus(t('Plan ready in {time}: {status}.', { time: formatElapsed(ms), status: t(result.data.status) }));
     return;
   }
   const r = result.report;
@@ -711,7 +728,7 @@ async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> 
     const plan = await optimise(Scenario.parse(formToScenario(form)), state.network);
     const ms = stop();
     setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
-    setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: plan.status }));
+    setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
   } catch (err) {
     stop();
     setStatus(`The browser could not compute the plan: ${(err as Error).message}`);
@@ -739,7 +756,7 @@ function scheduleLive(form: ScenarioForm): void {
           await runOnServer(next);
         } else {
           setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
-          setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: plan.status, ms: (performance.now() - started).toFixed(0) }));
+          setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: t(plan.status), ms: (performance.now() - started).toFixed(0) }));
         }
       } catch (err) {
         setStatus(`Live re-plan failed: ${(err as Error).message}`);

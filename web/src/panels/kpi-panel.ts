@@ -8,7 +8,7 @@ import type { Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
-import { formatCo2, formatShare, formatSigned, formatTonnes } from '../lib/format.ts';
+import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
 import { costBreakdown, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
@@ -24,6 +24,8 @@ export interface HistoryEntry {
 export interface KpiPanelEvents {
   onDownloadCsv(): void;
   onDownloadGeoJson(): void;
+  /** The plan as an Excel workbook (KPIs, markets, routes, legs, monthly tables, comparison, sources). */
+  onDownloadXlsx(): void;
   onServerCsv(runId: string): void;
   onCopyLink(): void;
   onCompare(a: string | null, b: string | null): void;
@@ -72,7 +74,7 @@ export class KpiPanel {
         'p',
         { className: `plan-status status-${plan.status}`, id: 'plan-status' },
         h('strong', {}, plan.scenarioName),
-        ` — ${plan.status}`,
+        ` — ${t(plan.status)}`,
         plan.horizon.kind === 'monthly' ? t(', monthly') : t(', annual'),
         t(', phase {n}', { n: plan.phase }),
         clearing ? t(', market clearing. ') : '. ',
@@ -114,7 +116,7 @@ export class KpiPanel {
             kpi(t('Exports'), formatTonnes(k.exportTonnes), formatShare(k.salesTonnes > 0 ? k.exportTonnes / k.salesTonnes : 0), 'kpi-exports'),
             kpi(clearing ? t('Margin at clearing prices') : t('Margin'), this.m.total(k.marginUsd), t('{money} after fixed cost', { money: this.m.total(k.marginAfterFixedCostUsd) }), 'kpi-margin'),
             kpi(t('Revenue'), this.m.total(k.revenueUsd), k.salesTonnes > 0 ? this.m.perTonne(k.revenueUsd / k.salesTonnes) : '', 'kpi-revenue'),
-            kpi(t('CO₂'), formatCo2(k.co2Tonnes), k.salesTonnes > 0 ? `${((k.co2Tonnes * 1000) / k.salesTonnes).toFixed(1)} kg/t` : '', 'kpi-co2'),
+            kpi(t('CO₂'), formatCo2(k.co2Tonnes), k.salesTonnes > 0 ? t('{n} kg/t', { n: formatNumber((k.co2Tonnes * 1000) / k.salesTonnes, 1) }) : '', 'kpi-co2'),
           ),
           h('h3', {}, t('Domestic share')),
           h('p', { className: 'gauge-text', id: 'domestic-share-text', 'data-share': k.domesticShare.toFixed(4) }, gauge.text),
@@ -309,6 +311,7 @@ export class KpiPanel {
         { className: 'row wrap' },
         h('button', { type: 'button', id: 'download-csv', onclick: () => this.events.onDownloadCsv() }, t('CSV')),
         h('button', { type: 'button', id: 'download-geojson', onclick: () => this.events.onDownloadGeoJson() }, t('GeoJSON')),
+        h('button', { type: 'button', id: 'download-xlsx', onclick: () => this.events.onDownloadXlsx() }, t('Excel workbook')),
         h('button', { type: 'button', id: 'copy-link', onclick: () => this.events.onCopyLink() }, t('Copy link to this view')),
       ),
     );
