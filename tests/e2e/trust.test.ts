@@ -113,6 +113,9 @@ describe.skipIf(!run)('state you can trust', () => {
     expect(await page.locator('#no-plan').textContent()).toMatch(/Sign in/);
     expect(await page.locator('#key-details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'signin-prompt.png') });
+    // The library says why it is empty rather than failing in general words.
+    await page.click('#toggle-library');
+    await expect.poll(() => page.locator('#library-count').textContent()).toMatch(/only with an API key/);
     // A wrong key is refused in words, in the prompt.
     await page.fill('#signin-key', 'not-a-key');
     await page.click('#signin button[type="submit"]');

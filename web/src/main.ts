@@ -374,7 +374,14 @@ async function loadLibrary(): Promise<void> {
   const scenarios = await api.listScenarios(request.signal);
   if (request.signal.aborted) return;
   if (!scenarios.ok) {
-    libraryPanel.render({ kind: 'error', message: `The library could not be read: ${scenarios.report.summary}.` });
+    const status = scenarios.report.status;
+    libraryPanel.render({
+      kind: 'error',
+      message:
+        status === 401 || status === 403
+          ? t('This server shows its library only with an API key: enter one under Access.')
+          : t('The library could not be read: {reason}.', { reason: scenarios.report.summary }),
+    });
     return;
   }
   const runs = new Map<string, RunSummaryRow[]>();

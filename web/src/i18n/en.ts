@@ -22,6 +22,8 @@ export const messages: Record<string, string> = {
   'Writing the Excel workbook…': 'Writing the Excel workbook…',
   'Excel workbook written.': 'Excel workbook written.',
   'The Excel workbook could not be written: {message}': 'The Excel workbook could not be written: {message}',
+  'This server shows its library only with an API key: enter one under Access.': 'This server shows its library only with an API key: enter one under Access.',
+  'The library could not be read: {reason}.': 'The library could not be read: {reason}.',
   'Whole {year}': 'Whole {year}',
   'Month': 'Month',
   'Optimising on the server…': 'Optimising on the server…',

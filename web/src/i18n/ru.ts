@@ -22,6 +22,8 @@ export const messages: Record<string, string> = {
   'Writing the Excel workbook…': 'Записываем книгу Excel…',
   'Excel workbook written.': 'Книга Excel записана.',
   'The Excel workbook could not be written: {message}': 'Не удалось записать книгу Excel: {message}',
+  'This server shows its library only with an API key: enter one under Access.': 'Этот сервер показывает библиотеку только по API-ключу: введите его в разделе «Доступ».',
+  'The library could not be read: {reason}.': 'Не удалось прочитать библиотеку: {reason}.',
   'Whole {year}': 'Весь {year} год',
   'Month': 'Месяц',
   'Optimising on the server…': 'Оптимизация на сервере…',
