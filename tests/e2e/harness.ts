@@ -39,14 +39,19 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function startService(): Promise<Service> {
+export interface ServiceOptions {
+  /** Reads open without a key (the default here); false: a keyed server where every read needs a key. */
+  publicRead?: boolean;
+}
+
+export async function startService(options: ServiceOptions = {}): Promise<Service> {
   const app = await buildApp({
     store: openSqliteStore({ path: ':memory:' }),
     keys: [
       { id: 'key_e2e_planner', role: 'planner', sha256: sha256Hex(PLANNER_KEY) },
       { id: 'key_e2e_viewer', role: 'viewer', sha256: sha256Hex(VIEWER_KEY) },
     ],
-    publicRead: true,
+    publicRead: options.publicRead ?? true,
     logger: false,
     rateLimit: false,
     webRoot: WEB_DIST,
@@ -104,10 +109,10 @@ export interface ServedPage {
 }
 
 /** What a browser test file starts with: the artifacts folder, the built page, the service and the browser. */
-export async function startServedPage(): Promise<ServedPage> {
+export async function startServedPage(options: ServiceOptions & { build?: boolean } = {}): Promise<ServedPage> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await buildWeb();
-  const service = await startService();
+  if (options.build !== false) await buildWeb();
+  const service = await startService(options);
   let browser: Browser;
   try {
     browser = await launchBrowser();
@@ -118,29 +123,40 @@ export async function startServedPage(): Promise<ServedPage> {
   return {
     service,
     browser,
-    async open(key, options = {}) {
-      const page = await browser.context.newPage();
-      if (options.viewport) await page.setViewportSize(options.viewport);
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
-        errors.push(`external request: ${route.request().url()}`);
-        return route.abort();
-      });
-      await page.addInitScript((k) => {
-        if (k) localStorage.setItem('caspian.apiKey', k);
-        else localStorage.removeItem('caspian.apiKey');
-      }, key);
-      await page.goto(`${service.url}/${options.hash ?? ''}`);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-      return { page, errors };
-    },
+    open: (key, options = {}) => openPage(browser, service.url, key, options),
     async close() {
       await browser.close();
       await service.close();
     },
   };
+}
+
+/**
+ * A new tab on `baseUrl` (`hash` appended) with `key` stored (null: none), once the page says it is
+ * ready. Requests that try to leave the machine are aborted and counted as errors.
+ */
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  key: string | null,
+  options: { viewport?: { width: number; height: number }; hash?: string } = {},
+): Promise<OpenedPage> {
+  const page = await browser.context.newPage();
+  if (options.viewport) await page.setViewportSize(options.viewport);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
+    errors.push(`external request: ${route.request().url()}`);
+    return route.abort();
+  });
+  await page.addInitScript((k) => {
+    if (k) localStorage.setItem('caspian.apiKey', k);
+    else localStorage.removeItem('caspian.apiKey');
+  }, key);
+  await page.goto(`${baseUrl}/${options.hash ?? ''}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  return { page, errors };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Scenario } from '../../server/core/schema.ts';
-import { errorReport, fieldForPath, issuePath, plainMessage } from '../../web/src/lib/api-errors.ts';
+import { errorReport, fieldForPath, issuePath, plainMessage, rateLimitWords } from '../../web/src/lib/api-errors.ts';
 import { escapeHtml } from '../../web/src/lib/escape.ts';
 import { marketPopup } from '../../web/src/lib/popups.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
@@ -53,5 +53,16 @@ describe('popups', () => {
     expect(html).toMatch(/USD\/t/);
     expect(html).toMatch(/Route/);
     expect(escapeHtml(`"'&`)).toBe('&quot;&#39;&amp;');
+  });
+});
+
+describe('the rate-limit message', () => {
+  it('says the limit as a rate and the wait apart from it', () => {
+    const body = { error: { code: 'rate_limited', message: 'Too many solves: at most 30 per 1 minute; retry later' } };
+    const summary = errorReport(429, body, '39').summary;
+    expect(summary).toBe('Too many solves in a short time: try again in 39 s (the server allows at most 30 solves a minute per key).');
+    expect(summary).not.toMatch(/per 39/);
+    expect(rateLimitWords('at most 5 per 10 s', null)).toBe('Too many solves in a short time: wait a moment and try again (the server allows at most 5 solves every 10 seconds per key).');
+    expect(rateLimitWords('', '2')).toBe('Too many solves in a short time: try again in 2 s.');
   });
 });

@@ -4,13 +4,19 @@ import { areaRadiusScale, flowWidthScale, legendSteps, maxLegTonnes, tonnesIn } 
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
 
 describe('line widths and circle sizes', () => {
-  it('makes width proportional to tonnes, with a visible minimum and a cap', () => {
+  it('makes width grow with the square root of tonnes, with a visible minimum and a cap', () => {
     const w = flowWidthScale(1_000_000, 1.5, 16);
     expect(w(1_000_000)).toBe(16);
-    expect(w(500_000)).toBe(8);
+    expect(w(250_000)).toBeCloseTo(8, 9);
     expect(w(1)).toBe(1.5);
     expect(w(0)).toBe(0);
     expect(w(2_000_000)).toBe(16);
+  });
+
+  it('keeps small flows apart: 50 kt and 200 kt of a 1 Mt maximum differ by more than 2 px', () => {
+    const w = flowWidthScale(1_000_000, 1.5, 14);
+    expect(w(50_000)).toBeGreaterThan(1.5);
+    expect(w(200_000) - w(50_000)).toBeGreaterThan(2);
   });
 
   it('never makes more tonnes thinner', () => {

@@ -15,6 +15,7 @@ describe('a link reopens the same scenario and view', () => {
     tiles: true,
     currency: 'KZT',
     backtest: true,
+    lang: 'ru',
   };
 
   it('round-trips every part of the state', () => {
@@ -24,6 +25,14 @@ describe('a link reopens the same scenario and view', () => {
   it('writes nothing for the default state and reads defaults from an empty hash', () => {
     expect(encodeState(EMPTY_STATE)).toBe('');
     expect(decodeState('')).toEqual(EMPTY_STATE);
+  });
+
+  it('keeps the language, and drops a language code it cannot trust', () => {
+    expect(encodeState({ ...EMPTY_STATE, lang: 'ru' })).toBe('#lang=ru');
+    expect(decodeState('#lang=ru').lang).toBe('ru');
+    expect(decodeState('#lang=kk').lang).toBe('kk');
+    expect(decodeState('#lang=en').lang).toBeNull();
+    expect(decodeState('#lang=<script>').lang).toBeNull();
   });
 
   it('keeps the view readable in the hash', () => {

@@ -6,6 +6,7 @@ import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { errorReport, type ErrorReport } from './lib/api-errors.ts';
 import { backtestState, type BacktestState } from './lib/backtest.ts';
+import type { RunSummaryRow, ScenarioSummaryRow } from './lib/library.ts';
 import type { ScenarioPatch } from './lib/url-state.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; report: ErrorReport };
@@ -72,7 +73,7 @@ export async function call<T>(
   } catch {
     payload = null;
   }
-  if (!response.ok) return { ok: false, report: errorReport(response.status, payload) };
+  if (!response.ok) return { ok: false, report: errorReport(response.status, payload, response.headers.get('retry-after')) };
   try {
     return { ok: true, data: parse(payload) };
   } catch {
@@ -97,6 +98,15 @@ export const api = {
   runScenario: (scenarioId: string) =>
     call('POST', `/scenarios/${encodeURIComponent(scenarioId)}/runs`, undefined, (v) => v as StoredRun),
   run: (runId: string) => call('GET', `/runs/${encodeURIComponent(runId)}`, undefined, (v) => parseRun(v)),
+  /** The lighter run (no flows GeoJSON): for the library's margins. */
+  runLight: (runId: string, signal?: AbortSignal) =>
+    call('GET', `/runs/${encodeURIComponent(runId)}?flows=false`, undefined, (v) => v as { id: string; plan: { kpis: { marginUsd: number } | null } }, signal),
+  listScenarios: (signal?: AbortSignal) =>
+    call('GET', '/scenarios?limit=100', undefined, (v) => v as { items: ScenarioSummaryRow[]; total: number }, signal),
+  listRuns: (scenarioId: string, signal?: AbortSignal) =>
+    call('GET', `/scenarios/${encodeURIComponent(scenarioId)}/runs?limit=50`, undefined, (v) => v as { items: RunSummaryRow[]; total: number }, signal),
+  scenario: (scenarioId: string) =>
+    call('GET', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, (v) => v as { id: string; version: number; scenario: ScenarioPatch & { name: string } }),
 };
 
 export interface StoredRun {

@@ -30,7 +30,11 @@ export const uid = (prefix: string) => {
 };
 
 export function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(new Blob([text], { type }), fileName);
+}
+
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: fileName });
   document.body.append(a);
   a.click();

@@ -9,7 +9,8 @@ import L from 'leaflet';
 import { Scenario, type Network } from '../../server/core/schema.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { api, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
-import { downloadText } from './dom.ts';
+import { languages, setLocale, t } from './i18n/index.ts';
+import { downloadBlob, downloadText } from './dom.ts';
 import { issuePath } from './lib/api-errors.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson } from './lib/csv.ts';
 import { diffPlans, type PlanDiff } from './lib/diff.ts';
@@ -29,10 +30,14 @@ import { Legend } from './map/legend.ts';
 import { PlaceLayer } from './map/place-layer.ts';
 import { HighlightLayer } from './map/highlight-layer.ts';
 import { BacktestLayer } from './map/backtest-layer.ts';
+import { keepTooltipsInside } from './map/tooltip-fit.ts';
 import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
+import { LibraryPanel } from './panels/library-panel.ts';
+import { libraryRows, type RunSummaryRow } from './lib/library.ts';
+import type { StoredRun } from './api.ts';
 
 type PlanSource = 'server' | 'browser' | 'run';
 
@@ -50,11 +55,34 @@ interface AppState {
   publicRead: boolean;
   showVolumes: boolean;
   compare: { a: string; b: string; diff: PlanDiff } | null;
-  /** The form changed after the plan on screen was made. */
+  /** The form differs from the inputs of the plan on screen. */
   stale: boolean;
+  /** The inputs (canonical scenario without its name) the plan on screen was made from. */
+  planInputs: string | null;
+  /** The plan on screen is a stored run opened by a link whose form says otherwise. */
+  linkMismatch: { runId: string; runForm: ScenarioForm } | null;
+  /** This server reads only with a key, and there is no valid one: the sign-in prompt is up. */
+  needsKey: boolean;
+  /** Online tiles: off, on and loading, on and drawn, or on and failing (closed network). */
+  tiles: 'off' | 'loading' | 'ok' | 'failed';
 }
 
 const initial = decodeState(location.hash);
+// The language first: every panel is built in it. Numbers and dates follow it.
+setLocale(initial.lang);
+for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.textContent!.trim());
+for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', t(el.getAttribute('aria-label')!));
+document.title = t('Caspian export optimiser — map');
+{
+  const select = document.getElementById('lang-select') as HTMLSelectElement;
+  for (const l of languages()) select.append(new Option(l.name, l.code, false, l.code === (initial.lang ?? 'en')));
+  // Another language: the page is rebuilt in it from its link (the scenario, view and runs are in the link).
+  select.addEventListener('change', () => {
+    state.page.lang = select.value === 'en' ? null : select.value;
+    writeHash();
+    location.reload();
+  });
+}
 const state: AppState = {
   network: null,
   plan: null,
@@ -69,9 +97,24 @@ const state: AppState = {
   showVolumes: false,
   compare: null,
   stale: false,
+  planInputs: null,
+  linkMismatch: null,
+  needsKey: false,
+  tiles: 'off',
 };
+/** Online tiles never switch on from a link alone (a closed network would fire dozens of failed requests). */
+const linkAskedTiles = initial.tiles;
+state.page.tiles = false;
+
+/** What decides a plan: the scenario the form describes, without its name. */
+function inputsOf(form: ScenarioForm): string {
+  const { name: _name, ...rest } = formToScenario(form);
+  return JSON.stringify(rest);
+}
 
 // ---------------------------------------------------------------- map
+
+keepTooltipsInside();
 
 const map = L.map('map', {
   zoomSnap: 0.25,
@@ -115,6 +158,7 @@ const legend = new Legend({
   },
   onTiles(on) {
     state.page.tiles = on;
+    state.tiles = on ? 'loading' : 'off';
     baseMap?.setTiles(on);
     writeHash();
     redraw();
@@ -123,10 +167,32 @@ const legend = new Legend({
 legend.addTo(map);
 L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
 
+// Keyboard order: the map's controls (zoom, legend and filters) come first in the map, and the drawn
+// paths (flows, market circles: unnamed SVG) stay out of the Tab order — their figures are in the
+// Results panel, and the named plant, port and node markers remain reachable.
+{
+  const container = map.getContainer();
+  const controls = container.querySelector('.leaflet-control-container');
+  if (controls) container.prepend(controls);
+  const unfocus = (root: ParentNode) => {
+    for (const path of root.querySelectorAll('path.leaflet-interactive')) path.setAttribute('tabindex', '-1');
+  };
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) n.matches('path.leaflet-interactive') ? n.setAttribute('tabindex', '-1') : unfocus(n);
+  }).observe(map.getPane('mapPane') ?? container, { childList: true, subtree: true });
+}
+
 let baseMap: BaseMap | null = null;
-const baseMapReady = addBaseMap(map).then((b) => {
+const baseMapReady = addBaseMap(map, {
+  onTiles(status) {
+    if (!state.page.tiles || state.tiles === status) return;
+    state.tiles = status;
+    document.body.dataset.tiles = status;
+    if (status === 'failed') setStatus(t('Online tiles cannot be loaded (no internet?): the offline map stays.'));
+    if (state.plan) drawMap(state.plan);
+  },
+}).then((b) => {
   baseMap = b;
-  if (state.page.tiles) b.setTiles(true);
   return b;
 });
 
@@ -143,6 +209,23 @@ const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
   },
   onDownloadGeoJson() {
     if (state.plan) downloadText(JSON.stringify(planToGeoJson(state.plan)), downloadName(state.plan, 'geojson'), 'application/geo+json');
+  },
+  async onDownloadXlsx() {
+    const plan = state.plan;
+    if (!plan) return;
+    setStatus(t('Writing the Excel workbook…'));
+    try {
+      // exceljs is large: loaded only when a workbook is asked for, from our own origin.
+      const [mod, { buildPlanWorkbook }] = await Promise.all([import('exceljs'), import('./lib/workbook.ts')]);
+      const ExcelJS = ((mod as { default?: unknown }).default ?? mod) as typeof import('exceljs');
+      writeHash();
+      const wb = buildPlanWorkbook(ExcelJS, plan, { source: state.source, runId: state.runId, link: location.href, compare: state.compare });
+      const buffer = await wb.xlsx.writeBuffer();
+      downloadBlob(new Blob([buffer], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), downloadName(plan, 'xlsx'));
+      setStatus(t('Excel workbook written.'));
+    } catch (err) {
+      setStatus(t('The Excel workbook could not be written: {message}', { message: (err as Error).message }));
+    }
   },
   async onServerCsv(runId) {
     const key = storedApiKey();
@@ -180,7 +263,8 @@ const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
 const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel')!, {
   onChange(form, live) {
     state.form = form;
-    state.stale = true;
+    state.linkMismatch = null;
+    updateStale();
     const valid = validate(form, false);
     writeHash();
     if (live && valid && scenarioPanel.liveEnabled && state.network && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
@@ -199,10 +283,7 @@ const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel'
     abort?.abort();
   },
   onKey(key) {
-    storeApiKey(key);
-    state.role = 'unknown';
-    showRole(state.role);
-    void checkKey();
+    void useKey(key);
   },
 });
 scenarioPanel.setForm(state.form);
@@ -224,7 +305,7 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
 });
 
 function showRole(role: Role): void {
-  scenarioPanel.setRole(role);
+  scenarioPanel.setRole(role, state.publicRead);
   analysisPanel.setRole(role, state.publicRead);
 }
 showRole(state.role);
@@ -268,15 +349,111 @@ function setBacktestOpen(open: boolean): void {
   });
 }
 
+// The library: stored scenarios and runs, fetched when opened.
+const libraryPanel = new LibraryPanel(document.getElementById('library-panel')!, {
+  onRefresh: () => void loadLibrary(),
+  onOpenRun(runId) {
+    state.runId = runId;
+    void openRun(runId, false).then((ok) => ok && writeHash());
+  },
+  async onOpenScenario(scenarioId) {
+    const record = await api.scenario(scenarioId);
+    if (!record.ok) return setStatus(`Scenario ${scenarioId} could not be opened: ${record.report.summary}`);
+    state.form = scenarioToForm(record.data.scenario);
+    scenarioPanel.setForm(state.form);
+    state.runId = null;
+    setStatus(`Scenario “${record.data.scenario.name}” is in the form; planning it…`);
+    await runOnServer(state.form);
+  },
+  onCompare: (a, b) => void compareStoredRuns(a, b),
+});
+let libraryRequest: AbortController | null = null;
+async function loadLibrary(): Promise<void> {
+  libraryRequest?.abort();
+  const request = new AbortController();
+  libraryRequest = request;
+  libraryPanel.render({ kind: 'loading' });
+  const scenarios = await api.listScenarios(request.signal);
+  if (request.signal.aborted) return;
+  if (!scenarios.ok) {
+    const status = scenarios.report.status;
+    libraryPanel.render({
+      kind: 'error',
+      message:
+        status === 401 || status === 403
+          ? t('This server shows its library only with an API key: enter one under Access.')
+          : t('The library could not be read: {reason}.', { reason: scenarios.report.summary }),
+    });
+    return;
+  }
+  const runs = new Map<string, RunSummaryRow[]>();
+  await Promise.all(
+    scenarios.data.items.map(async (s) => {
+      const r = await api.listRuns(s.id, request.signal);
+      runs.set(s.id, r.ok ? r.data.items : []);
+    }),
+  );
+  if (request.signal.aborted) return;
+  const margins = new Map<string, number | null>();
+  libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+  // Margins come from each run's (lighter) plan: the newest 40, four at a time.
+  const ids = libraryRows(scenarios.data.items, runs).filter((r) => r.kind === 'run').slice(0, 40).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 4) {
+    await Promise.all(
+      ids.slice(i, i + 4).map(async (id) => {
+        const r = await api.runLight(id, request.signal);
+        margins.set(id, r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : null);
+      }),
+    );
+    if (request.signal.aborted) return;
+    libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+  }
+  document.getElementById('library-panel')!.dataset.margins = 'loaded';
+}
+
+/** A stored run in the session's history (once), named by its scenario, run id and time. */
+function historyEntryForRun(run: StoredRun, createdAt?: string): HistoryEntry {
+  const found = state.history.find((e) => e.runId === run.id);
+  if (found) return found;
+  const when = createdAt ? ` ${new Date(createdAt).toLocaleString(document.documentElement.lang || 'en', { dateStyle: 'short', timeStyle: 'short' })}` : '';
+  const entry: HistoryEntry = { id: `run:${run.id}`, label: `${run.scenario.name} · stored ${run.id.slice(-6)}${when}`, plan: run.plan, runId: run.id };
+  state.history.push(entry);
+  if (state.history.length > 12) state.history.shift();
+  return entry;
+}
+
+/** Two stored runs compared on the map (plan B on screen, A → B differences); the pair goes into the link. */
+async function compareStoredRuns(a: string, b: string): Promise<boolean> {
+  const [ra, rb] = await Promise.all([api.run(a), api.run(b)]);
+  if (!ra.ok || !rb.ok) {
+    setStatus(`Could not open run ${!ra.ok ? a : b} to compare: ${(!ra.ok ? ra.report : (rb as { ok: false; report: { summary: string } }).report).summary}`);
+    return false;
+  }
+  const runB = rb.data;
+  state.runId = runB.id;
+  const formB = scenarioToForm(runB.scenario);
+  state.form = formB;
+  scenarioPanel.setForm(formB);
+  setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB) });
+  const ea = historyEntryForRun(ra.data);
+  const eb = historyEntryForRun(runB);
+  state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan) };
+  redraw();
+  setStatus(`Comparing stored runs ${a} (A) and ${b} (B).`);
+  document.body.dataset.compare = `${a},${b}`;
+  return true;
+}
+
 // Panels collapse on narrow screens; the toggles open them over the map. Results and Analysis share
 // the right-hand side: opening one closes the other.
-const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel'];
+const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel', 'library-panel'];
 const openPanel = new Map<string, (open: boolean) => void>();
 for (const [buttonId, panelId] of [
   ['toggle-scenario', 'scenario-panel'],
   ['toggle-kpi', 'kpi-panel'],
   ['toggle-analysis', 'analysis-panel'],
   ['toggle-backtest', 'backtest-panel'],
+  ['toggle-library', 'library-panel'],
 ] as const) {
   const button = document.getElementById(buttonId)!;
   const panel = document.getElementById(panelId)!;
@@ -287,10 +464,11 @@ for (const [buttonId, panelId] of [
     if (open && RIGHT_PANELS.includes(panelId)) for (const other of RIGHT_PANELS) if (other !== panelId) openPanel.get(other)?.(false);
     if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
     if (panelId === 'backtest-panel') setBacktestOpen(open);
+    if (panelId === 'library-panel' && open) void loadLibrary();
     setTimeout(() => map.invalidateSize(), 220);
   };
   openPanel.set(panelId, apply);
-  apply(panelId === 'analysis-panel' ? false : panelId === 'backtest-panel' ? initial.backtest : !narrow.matches);
+  apply(panelId === 'analysis-panel' || panelId === 'library-panel' ? false : panelId === 'backtest-panel' ? initial.backtest : !narrow.matches);
   button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
 }
 
@@ -324,7 +502,7 @@ function drawMap(plan: Plan): void {
     const maxDelta = Math.max(0, ...d.legs.map((l) => Math.abs(l.delta)));
     const diffScale = flowWidthScale(maxDelta, 1.5, 14);
     flowLayer.renderDiff(d, diffScale);
-    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true });
+    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true, tilesStatus: state.tiles });
   } else {
     flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
     legend.render({
@@ -337,6 +515,7 @@ function drawMap(plan: Plan): void {
       perPeriod: v.period != null,
       diff: false,
       competitors: v.competitorList,
+      tilesStatus: state.tiles,
     });
   }
   placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: v.radius, money: v.money });
@@ -348,8 +527,9 @@ function drawMap(plan: Plan): void {
 
 function redraw(): void {
   const plan = state.plan;
-  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency });
+  kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency, needsKey: state.needsKey });
   renderMonthBar();
+  renderStale();
   if (!plan) return;
   drawMap(plan);
   writeHash();
@@ -372,10 +552,10 @@ function renderMonthBar(): void {
   }
   monthBar.hidden = false;
   const value = state.period == null ? 0 : state.period + 1;
-  const label = state.period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[state.period]);
+  const label = state.period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[state.period]);
   if (!monthBar.querySelector('input')) {
-    monthBar.innerHTML =
-      '<label for="month-slider">Month</label><input type="range" id="month-slider" min="0" step="1"><output id="month-label" for="month-slider"></output>';
+    monthBar.innerHTML = '<label for="month-slider"></label><input type="range" id="month-slider" min="0" step="1"><output id="month-label" for="month-slider"></output>';
+    monthBar.querySelector('label')!.textContent = t('Month');
     const slider = monthBar.querySelector('input')!;
     slider.addEventListener('input', () => {
       const v = Number(slider.value);
@@ -396,10 +576,18 @@ function redrawMapOnly(): void {
   if (!plan) return;
   const period = state.period;
   drawMap(plan);
-  const label = period == null ? `Whole ${plan.horizon.periods[0].slice(0, 4)}` : formatPeriod(plan.horizon.periods[period]);
+  const label = period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[period]);
   monthBar.querySelector('output')!.textContent = label;
   monthBar.querySelector('input')?.setAttribute('aria-valuetext', label);
   writeHash();
+}
+
+/** The comparison on screen as a pair of stored run ids (only stored runs can be reopened by a link). */
+function storedCompare(): [string, string] | null {
+  if (!state.compare) return null;
+  const a = state.history.find((e) => e.id === state.compare!.a)?.runId;
+  const b = state.history.find((e) => e.id === state.compare!.b)?.runId;
+  return a && b ? [a, b] : null;
 }
 
 let hashWritten = '';
@@ -412,6 +600,7 @@ function writeHash(): void {
     view: { lat: c.lat, lng: c.lng, zoom: map.getZoom() },
     period: state.period,
     runId: state.runId,
+    compare: storedCompare(),
   };
   const hash = encodeState(state.page);
   if (hash !== location.hash) {
@@ -426,10 +615,16 @@ window.addEventListener('hashchange', () => {
   const next = decodeState(location.hash);
   state.page = next;
   state.period = next.period;
+  state.page.tiles = state.tiles !== 'off';
   state.form = scenarioToForm(next.scenario);
   scenarioPanel.setForm(state.form);
   if (next.view) map.setView([next.view.lat, next.view.lng], next.view.zoom);
-  void runOnServer(state.form);
+  if (next.runId) {
+    state.runId = next.runId;
+    void openRun(next.runId, next.scenario != null);
+  } else {
+    void runOnServer(state.form);
+  }
 });
 
 function setStatus(text: string): void {
@@ -475,11 +670,12 @@ function startProgress(text: string): () => number {
   };
 }
 
-function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null }): void {
+function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void {
   state.plan = plan;
   state.source = source;
   state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
-  state.stale = false;
+  state.planInputs = opts.inputs;
+  state.stale = state.planInputs !== inputsOf(state.form);
   if (state.period != null && state.period >= plan.horizon.periods.length) state.period = null;
   if (opts.record) {
     const n = state.history.length + 1;
@@ -503,12 +699,12 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   }
   abort?.abort();
   abort = new AbortController();
-  const stop = startProgress('Optimising on the server…');
+  const stop = startProgress(t('Optimising on the server…'));
   const result = await api.optimise(formToScenario(form), abort.signal);
   const ms = stop();
   if (result.ok) {
-    setPlan(result.data, 'server', { record: true });
-    setStatus(`Plan ready in ${formatElapsed(ms)}: ${result.data.status}.`);
+    setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
+    setStatus(t('Plan ready in {time}: {status}.', { time: formatElapsed(ms), status: t(result.data.status) }));
     return;
   }
   const r = result.report;
@@ -535,13 +731,13 @@ async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> 
     setStatus('The network is not loaded; cannot plan in the browser.');
     return;
   }
-  const stop = startProgress('Optimising in this browser…');
+  const stop = startProgress(t('Optimising in this browser…'));
   try {
     const optimise = await loadBrowserOptimiser();
     const plan = await optimise(Scenario.parse(formToScenario(form)), state.network);
     const ms = stop();
-    setPlan(plan, 'browser', { record });
-    setStatus(`Plan computed in this browser in ${formatElapsed(ms)}: ${plan.status}.`);
+    setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
+    setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
   } catch (err) {
     stop();
     setStatus(`The browser could not compute the plan: ${(err as Error).message}`);
@@ -568,8 +764,8 @@ function scheduleLive(form: ScenarioForm): void {
           setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
           await runOnServer(next);
         } else {
-          setPlan(plan, 'browser', { record: false });
-          setStatus(`Live plan: ${plan.status}, solved in this browser in ${(performance.now() - started).toFixed(0)} ms.`);
+          setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
+          setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: t(plan.status), ms: (performance.now() - started).toFixed(0) }));
         }
       } catch (err) {
         setStatus(`Live re-plan failed: ${(err as Error).message}`);
@@ -582,7 +778,7 @@ function scheduleLive(form: ScenarioForm): void {
 
 async function saveRun(form: ScenarioForm): Promise<void> {
   if (!validate(form, true)) return;
-  const stop = startProgress('Storing the scenario and running it…');
+  const stop = startProgress(t('Storing the scenario and running it…'));
   const created = await api.createScenario(formToScenario(form));
   if (!created.ok) {
     stop();
@@ -601,8 +797,8 @@ async function saveRun(form: ScenarioForm): Promise<void> {
     return;
   }
   state.runId = run.data.id;
-  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id });
-  setStatus(`Stored as run ${run.data.id} in ${formatElapsed(ms)}.`);
+  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(form) });
+  setStatus(t('Stored as run {id} in {time}.', { id: run.data.id, time: formatElapsed(ms) }));
 }
 
 /** Ask the server what the stored key may do; the panel shows it and hides what it may not. */
@@ -610,22 +806,145 @@ async function checkRole(): Promise<boolean> {
   const session = await api.session();
   if (!session.ok) {
     state.role = 'none';
-    state.publicRead = false;
-    showRole('none');
-    if (session.report.status === 401) setStatus('That API key is not valid.');
+    if (session.report.status === 401) {
+      // A key the server does not know is refused everywhere: ask for another one.
+      state.publicRead = false;
+      state.needsKey = true;
+      showRole('none');
+      showSignIn(t('That API key is not valid. Enter another one.'));
+      setStatus(t('That API key is not valid.'));
+    } else {
+      showRole('none');
+      setStatus(`Could not reach the server: ${session.report.summary}`);
+    }
     return false;
   }
   state.publicRead = session.data.publicRead;
   state.role = session.data.role === 'anonymous' ? 'none' : session.data.role;
+  state.needsKey = !session.data.canRead;
   showRole(state.role);
+  if (state.needsKey) showSignIn(null);
+  else hideSignIn();
+  return !state.needsKey;
+}
+
+const signIn = document.getElementById('signin') as HTMLFormElement;
+const signInKey = document.getElementById('signin-key') as HTMLInputElement;
+const signInError = document.getElementById('signin-error')!;
+function showSignIn(error: string | null): void {
+  signIn.hidden = false;
+  signInError.textContent = error ?? '';
+  document.body.dataset.auth = 'needs-key';
+}
+function hideSignIn(): void {
+  signIn.hidden = true;
+  signInError.textContent = '';
+  document.body.dataset.auth = 'ok';
+}
+signIn.addEventListener('submit', (e) => {
+  e.preventDefault();
+  void useKey(signInKey.value.trim());
+});
+
+/**
+ * A key entered (in the sign-in prompt or under Access): check it, then load whatever is missing —
+ * the network (closures, live what-if), the linked run or a plan — without a reload.
+ */
+async function useKey(key: string): Promise<void> {
+  storeApiKey(key);
+  scenarioPanel.setKey(key);
+  state.role = 'unknown';
+  showRole(state.role);
+  const valid = await checkRole();
+  if (!valid) return;
+  setStatus(key ? t('Key saved: {role} key.', { role: t({ planner: 'planner', viewer: 'viewer', none: 'no', unknown: 'unknown' }[state.role]) }) : t('Key removed.'));
+  await loadEverything();
+}
+
+/** The network, then the linked run (if any) or a plan of the form; what is already loaded stays. */
+async function loadEverything(): Promise<void> {
+  if (!state.network) {
+    const network = await api.network();
+    if (network.ok) {
+      state.network = network.data;
+      scenarioPanel.setNetwork(network.data);
+      analysisPanel.setNetwork(network.data);
+      document.body.dataset.network = 'loaded';
+    } else {
+      setStatus(`Could not load the network: ${network.report.summary}`);
+    }
+  }
+  if (initial.compare && !state.compare && (await compareStoredRuns(initial.compare[0], initial.compare[1]))) return;
+  if (state.runId && (state.source !== 'run' || !state.plan)) {
+    if (await openRun(state.runId, initial.scenario != null)) return;
+  }
+  await runOnServer(state.form);
+}
+
+/**
+ * A stored run on screen. A link with its own form keeps that form: when it differs from the run's
+ * inputs the page says so and offers to re-plan (or to take the run's inputs); without a form the
+ * run's inputs fill the form.
+ */
+async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
+  const run = await api.run(runId);
+  if (!run.ok) {
+    setStatus(`Stored run ${runId} could not be opened: ${run.report.summary}`);
+    state.runId = null;
+    return false;
+  }
+  const runForm = scenarioToForm(run.data.scenario);
+  if (!linkHasForm) {
+    state.form = runForm;
+    scenarioPanel.setForm(state.form);
+  }
+  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm) });
+  state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
+  renderStale();
+  setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));
   return true;
 }
 
-async function checkKey(): Promise<void> {
-  const valid = await checkRole();
-  if (!valid) return;
-  setStatus(storedApiKey() ? `Key saved: ${state.role} key.` : 'Key removed: read-only.');
-  await runOnServer(state.form);
+// ---------------------------------------------------------------- stale
+
+const staleBanner = document.getElementById('stale-banner')!;
+const staleText = document.getElementById('stale-text')!;
+const staleUsePlan = document.getElementById('stale-use-plan') as HTMLButtonElement;
+document.getElementById('stale-replan')!.addEventListener('click', () => {
+  state.linkMismatch = null;
+  void runOnServer(state.form);
+});
+staleUsePlan.addEventListener('click', () => {
+  const m = state.linkMismatch;
+  if (!m) return;
+  state.linkMismatch = null;
+  state.form = m.runForm;
+  scenarioPanel.setForm(state.form);
+  updateStale();
+  writeHash();
+});
+
+/** The moment the form differs from the plan on screen, the results are flagged (and back when equal). */
+function updateStale(): void {
+  const stale = state.plan != null && state.planInputs !== inputsOf(state.form);
+  if (stale === state.stale) {
+    renderStale();
+    return;
+  }
+  state.stale = stale;
+  redraw();
+}
+
+function renderStale(): void {
+  const show = state.stale && state.plan != null && !state.needsKey;
+  staleBanner.hidden = !show;
+  document.body.dataset.stale = String(show);
+  if (!show) return;
+  const m = state.linkMismatch;
+  staleText.textContent = m
+    ? t("This link's scenario differs from stored run {id}, which is on screen: the map and results show the run's inputs, not the form's.", { id: m.runId })
+    : t('The inputs have changed since this plan was made: the map and results still show the previous plan.');
+  staleUsePlan.hidden = !m;
 }
 
 /** The opening view (unless a link gave one): the first plan's plant, served markets and the Caspian. */
@@ -649,32 +968,14 @@ function markReady(): void {
 
 async function start(): Promise<void> {
   redraw();
-  await checkRole();
-  const network = await api.network();
-  if (network.ok) {
-    state.network = network.data;
-    scenarioPanel.setNetwork(network.data);
-    analysisPanel.setNetwork(network.data);
-
-  } else {
-    setStatus(`Could not load the network: ${network.report.summary}`);
-  }
-  if (state.runId) {
-    const run = await api.run(state.runId);
-    if (run.ok) {
-      setPlan(run.data.plan, 'run', { record: true, runId: run.data.id });
-      await baseMapReady;
-      markReady();
-      return;
-    }
-    setStatus(`Stored run ${state.runId} could not be opened: ${run.report.summary}`);
-    state.runId = null;
-  }
-  await runOnServer(state.form);
+  if (linkAskedTiles) setStatus(t('This link asked for online tiles: they stay off until you switch them on in the legend.'));
+  const canRead = await checkRole();
+  redraw();
+  if (canRead) await loadEverything();
   await baseMapReady;
   markReady();
   // Warm the in-browser optimiser so the first slider drag re-plans at once.
-  if ('requestIdleCallback' in window) requestIdleCallback(() => void loadBrowserOptimiser());
+  if (canRead && 'requestIdleCallback' in window) requestIdleCallback(() => void loadBrowserOptimiser());
 }
 
 void start();

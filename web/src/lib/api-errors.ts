@@ -51,7 +51,7 @@ const STATUS_WORDS: Record<number, string> = {
   429: 'Too many requests; wait a moment and try again',
 };
 
-export function errorReport(status: number, body: unknown): ErrorReport {
+export function errorReport(status: number, body: unknown, retryAfter?: string | null): ErrorReport {
   const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
   const e = (error && typeof error === 'object' ? error : {}) as { code?: unknown; message?: unknown; details?: unknown };
   const code = typeof e.code === 'string' ? e.code : `http_${status}`;
@@ -61,6 +61,7 @@ export function errorReport(status: number, body: unknown): ErrorReport {
       path: issuePath(issue.path),
       message: typeof issue.message === 'string' ? issue.message : 'invalid value',
     }));
+  if (status === 429) return { status, code, summary: rateLimitWords(message, retryAfter), fields };
   const base = STATUS_WORDS[status] ?? (status >= 500 ? 'The server could not finish this request' : `Request failed (${status})`);
   const summary = message && status < 500 ? `${base}: ${message}` : base;
   return { status, code, summary, fields };
@@ -86,4 +87,22 @@ export function plainMessage(message: string): string {
   if (small) return `must be at least ${small[1]}`;
   if (/expected number, received (nan|string)/i.test(message)) return 'must be a number';
   return message;
+}
+
+/**
+ * A 429 in words: the limit as a rate ("at most 30 solves a minute") and, apart from it, when to try
+ * again ("try again in 39 s") — never the wait glued to the limit ("30 per 39 seconds").
+ */
+export function rateLimitWords(message: string, retryAfter?: string | null): string {
+  const limit = /at most (\d+) per (\d+ )?(minute|minutes|hour|hours|s|ms)\b/.exec(message);
+  let rate = '';
+  if (limit) {
+    const n = limit[2] ? Number(limit[2]) : 1;
+    const unit = limit[3];
+    const per = unit === 's' ? (n === 60 ? 'a minute' : `every ${n} seconds`) : unit.startsWith('minute') ? (n === 1 ? 'a minute' : `every ${n} minutes`) : unit.startsWith('hour') ? (n === 1 ? 'an hour' : `every ${n} hours`) : `every ${n} ms`;
+    rate = ` (the server allows at most ${limit[1]} solves ${per} per key)`;
+  }
+  const seconds = Number(retryAfter);
+  const wait = Number.isFinite(seconds) && seconds > 0 ? `try again in ${Math.ceil(seconds)} s` : 'wait a moment and try again';
+  return `Too many solves in a short time: ${wait}${rate}.`;
 }

@@ -1,5 +1,7 @@
 /** KPI figures arranged for the results panel. Pure. */
 import type { Kpis } from '../../../server/core/plan-schema.ts';
+import { t } from '../i18n/index.ts';
+import { formatShare } from './format.ts';
 
 export interface CostSegment {
   key: string;
@@ -13,13 +15,13 @@ export interface CostSegment {
 /** Where a tonne's revenue goes: production, freight, handling, duty, carbon, stock, contracts. */
 export function costBreakdown(k: Kpis): CostSegment[] {
   const parts = [
-    { key: 'production', label: 'Production', usd: k.productionCostUsd, colour: '#5b6770' },
-    { key: 'freight', label: 'Freight', usd: k.freightUsd, colour: '#b4451f' },
-    { key: 'handling', label: 'Port & handling', usd: k.handlingUsd, colour: '#1d4f91' },
-    { key: 'duty', label: 'Import duty', usd: k.dutyUsd, colour: '#8e44ad' },
-    { key: 'carbon', label: 'Carbon', usd: k.carbonCostUsd, colour: '#2e7d32' },
-    { key: 'holding', label: 'Stock holding', usd: k.holdingCostUsd, colour: '#c98a00' },
-    { key: 'contracts', label: 'Contract fixed costs', usd: k.contractFixedCostUsd, colour: '#7a5c3e' },
+    { key: 'production', label: t('Production'), usd: k.productionCostUsd, colour: '#5b6770' },
+    { key: 'freight', label: t('Freight'), usd: k.freightUsd, colour: '#b4451f' },
+    { key: 'handling', label: t('Port & handling'), usd: k.handlingUsd, colour: '#1d4f91' },
+    { key: 'duty', label: t('Import duty'), usd: k.dutyUsd, colour: '#8e44ad' },
+    { key: 'carbon', label: t('Carbon'), usd: k.carbonCostUsd, colour: '#2e7d32' },
+    { key: 'holding', label: t('Stock holding'), usd: k.holdingCostUsd, colour: '#c98a00' },
+    { key: 'contracts', label: t('Contract fixed costs'), usd: k.contractFixedCostUsd, colour: '#7a5c3e' },
   ].filter((p) => p.usd > 0.5);
   const total = parts.reduce((s, p) => s + p.usd, 0);
   return parts.map((p) => ({ ...p, fraction: total > 0 ? p.usd / total : 0 }));
@@ -40,12 +42,15 @@ export function shareGauge(k: Kpis): ShareGauge {
   const fill = Math.max(0, Math.min(1, k.domesticShare));
   const policy = Math.max(0, Math.min(1, k.policyDomesticShare));
   const meets = k.domesticShare >= k.policyDomesticShare - 1e-6;
-  const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+  const pct = (v: number) => formatShare(v, 1);
   const basis = k.policyBasis === 'production' ? 'production' : 'sales';
   return {
     fill,
     policy,
     meets,
-    text: `${pct(k.domesticShare)} of ${basis} stays in Kazakhstan (rule: at least ${(k.policyDomesticShare * 100).toFixed(0)} %)`,
+    text:
+      basis === 'production'
+        ? t('{share} of production stays in Kazakhstan (rule: at least {rule} %)', { share: pct(k.domesticShare), rule: (k.policyDomesticShare * 100).toFixed(0) })
+        : t('{share} of sales stays in Kazakhstan (rule: at least {rule} %)', { share: pct(k.domesticShare), rule: (k.policyDomesticShare * 100).toFixed(0) }),
   };
 }

@@ -13,14 +13,16 @@ export interface WidthScale {
 }
 
 /**
- * Width proportional to tonnes: w = maxPx · t / maxTonnes, but never thinner than minPx for a flow
- * that carries anything (a hairline would vanish), and 0 for no flow.
+ * Width by the square root of tonnes: w = maxPx · √(t / maxTonnes), never thinner than minPx for a
+ * flow that carries anything (a hairline would vanish), and 0 for no flow. A linear scale makes the
+ * small flows look alike (50 kt and 200 kt both at the floor); the root keeps them apart while the
+ * order of widths still follows the order of tonnes. The legend draws its samples with this scale.
  */
 export function flowWidthScale(maxTonnes: number, minPx = 1.5, maxPx = 16): WidthScale {
   const domain = maxTonnes > 0 && Number.isFinite(maxTonnes) ? maxTonnes : 1;
   const scale = ((tonnes: number) => {
     if (!(tonnes > 0)) return 0;
-    return Math.max(minPx, Math.min(maxPx, (maxPx * tonnes) / domain));
+    return Math.max(minPx, Math.min(maxPx, maxPx * Math.sqrt(Math.min(tonnes, domain) / domain)));
   }) as WidthScale;
   scale.maxTonnes = domain;
   scale.minPx = minPx;

@@ -1,7 +1,7 @@
 /**
  * The page's state in the URL hash, so a link reopens the same scenario and view.
  * `#s=<scenario as base64url JSON>&v=<zoom>/<lat>/<lng>&p=<period>&hide=<road,export,competitors,…>&hc=<supplier ids>`
- * `&run=<id>&cmp=<a,b>&tiles=1&cur=KZT&bt=1`
+ * `&run=<id>&cmp=<a,b>&tiles=1&cur=KZT&bt=1&lang=ru`
  * Pure: encode and decode never touch `location`. Decoding tolerates junk and keeps what it can.
  */
 import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
@@ -30,6 +30,8 @@ export interface PageState {
   currency: Currency;
   /** The backtest view is open. */
   backtest: boolean;
+  /** The page's language (a catalogue code such as `ru`); null = English. */
+  lang: string | null;
 }
 
 export const EMPTY_STATE: PageState = {
@@ -42,6 +44,7 @@ export const EMPTY_STATE: PageState = {
   tiles: false,
   currency: 'USD',
   backtest: false,
+  lang: null,
 };
 
 const MODES: FlowMode[] = ['rail', 'road', 'sea'];
@@ -101,6 +104,7 @@ export function encodeState(state: PageState): string {
   if (state.tiles) params.set('tiles', '1');
   if (state.currency === 'KZT') params.set('cur', 'KZT');
   if (state.backtest) params.set('bt', '1');
+  if (state.lang && state.lang !== 'en' && LANG.test(state.lang)) params.set('lang', state.lang);
   const text = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
   return text ? `#${text}` : '';
 }
@@ -128,6 +132,7 @@ function decodeView(text: string): MapView | null {
 }
 
 const ID = /^[A-Za-z0-9_-]{1,100}$/;
+const LANG = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 
 export function decodeState(hash: string): PageState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -156,5 +161,7 @@ export function decodeState(hash: string): PageState {
   state.tiles = params.get('tiles') === '1';
   state.currency = params.get('cur') === 'KZT' ? 'KZT' : 'USD';
   state.backtest = params.get('bt') === '1';
+  const lang = params.get('lang');
+  state.lang = lang && LANG.test(lang) && lang !== 'en' ? lang : null;
   return state;
 }

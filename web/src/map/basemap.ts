@@ -29,7 +29,12 @@ export interface BaseMap {
   setTiles(on: boolean): void;
 }
 
-export async function addBaseMap(map: L.Map): Promise<BaseMap> {
+export interface BaseMapEvents {
+  /** Online tiles drew (`ok`) or failed to load (`failed`, e.g. on a closed network). */
+  onTiles?(status: 'ok' | 'failed'): void;
+}
+
+export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}): Promise<BaseMap> {
   const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
   const topo = (await (await fetch(countriesUrl)).json()) as Topology<{ countries: GeometryCollection }>;
   const geo = feature(topo, topo.objects.countries);
@@ -73,13 +78,24 @@ export async function addBaseMap(map: L.Map): Promise<BaseMap> {
           attribution: '© OpenStreetMap contributors',
           maxZoom: 12,
           pane: 'tilePane',
-        }).addTo(map);
+        });
+        // Tiles draw over the offline land and sea (tilePane is above basePane): the fill stays, so a
+        // tile that cannot load leaves the offline map, never a blank blue one.
+        let loaded = 0;
+        let failed = 0;
+        tiles.on('tileload', () => {
+          loaded += 1;
+          if (loaded === 1) events.onTiles?.('ok');
+        });
+        tiles.on('tileerror', () => {
+          failed += 1;
+          if (failed === 1 && loaded === 0) events.onTiles?.('failed');
+        });
+        tiles.addTo(map);
       } else if (!on && tiles) {
         tiles.remove();
         tiles = null;
       }
-      countries.setStyle({ fillOpacity: on ? 0 : 1 });
-      caspian?.setStyle({ fillOpacity: on ? 0 : 1 });
     },
   };
 }

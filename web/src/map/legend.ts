@@ -5,6 +5,7 @@ import { COMPETITOR_COLOUR, COMPETITOR_PLANT_COLOUR, shortSupplier } from '../li
 import { formatTonnes } from '../lib/format.ts';
 import { legendSteps, type WidthScale } from '../lib/scales.ts';
 import { CLOSED_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
+import { t } from '../i18n/index.ts';
 
 export interface LegendState {
   filters: MapFilters;
@@ -17,6 +18,8 @@ export interface LegendState {
   diff: boolean;
   /** Clearing plans: the competitors (for the filter), biggest first; null for price-taker plans. */
   competitors?: { id: string; name: string; tonnes: number }[] | null;
+  /** Online tiles: whether they are drawn, still loading or failing (the offline map stays under them). */
+  tilesStatus?: 'off' | 'loading' | 'ok' | 'failed';
 }
 
 export interface LegendEvents {
@@ -52,7 +55,7 @@ export class Legend extends L.Control {
     const swatchLine = (colour: string, dashed = false) =>
       h('span', { className: 'legend-line', style: `border-top: 4px ${dashed ? 'dashed' : 'solid'} ${colour}` });
 
-    const modes = h('fieldset', { className: 'legend-grid' }, h('legend', {}, state.diff ? 'Change B − A' : 'Flows by mode'));
+    const modes = h('fieldset', { className: 'legend-grid' }, h('legend', {}, state.diff ? t('Change B − A') : t('Flows by mode')));
     if (state.diff) {
       modes.append(
         h('div', { className: 'legend-row' }, swatchLine('#2e7d32'), 'more tonnes in B'),
@@ -61,37 +64,37 @@ export class Legend extends L.Control {
     } else {
       for (const mode of ['rail', 'road', 'sea'] as FlowMode[]) {
         modes.append(
-          toggle(`filter-${mode}`, h('span', {}, swatchLine(MODE_COLOURS[mode]), MODE_LABELS[mode]), f.modes[mode], (on) =>
+          toggle(`filter-${mode}`, h('span', {}, swatchLine(MODE_COLOURS[mode]), t(MODE_LABELS[mode])), f.modes[mode], (on) =>
             this.events.onFilters({ ...f, modes: { ...f.modes, [mode]: on } }),
           ),
         );
       }
       modes.append(
-        h('div', { className: 'legend-row legend-static' }, swatchLine(CLOSED_COLOUR, true), 'Closed'),
-        h('div', { className: 'legend-row legend-static' }, swatchLine('#9aa3ab', true), 'Unused'),
+        h('div', { className: 'legend-row legend-static' }, swatchLine(CLOSED_COLOUR, true), t('Closed')),
+        h('div', { className: 'legend-row legend-static' }, swatchLine('#9aa3ab', true), t('Unused')),
       );
     }
 
     const widths = h('div', { className: 'legend-widths' });
-    for (const t of legendSteps(state.scale.maxTonnes, 3)) {
-      const w = state.scale(t);
-      widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(t) + (state.perPeriod ? '/month' : '')));
+    for (const tonnes of legendSteps(state.scale.maxTonnes, 3)) {
+      const w = state.scale(tonnes);
+      widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(tonnes) + (state.perPeriod ? t('/month') : '')));
     }
 
     const clearing = state.competitors != null && !state.diff;
-    const markets = h('fieldset', { className: 'legend-grid' }, h('legend', {}, clearing ? 'Markets: pie of tonnes bought' : 'Markets (area ∝ tonnes)'));
+    const markets = h('fieldset', { className: 'legend-grid' }, h('legend', {}, clearing ? t('Markets: pie of tonnes bought') : t('Markets (area ∝ tonnes)')));
     markets.append(
-      toggle('filter-domestic', h('span', {}, h('span', { className: 'legend-dot', style: `background:${DOMESTIC_COLOUR}` }), 'Domestic'), f.domestic, (on) =>
+      toggle('filter-domestic', h('span', {}, h('span', { className: 'legend-dot', style: `background:${DOMESTIC_COLOUR}` }), t('Domestic')), f.domestic, (on) =>
         this.events.onFilters({ ...f, domestic: on }),
       ),
-      toggle('filter-export', h('span', {}, h('span', { className: 'legend-dot', style: `background:${EXPORT_COLOUR}` }), 'Export'), f.export, (on) =>
+      toggle('filter-export', h('span', {}, h('span', { className: 'legend-dot', style: `background:${EXPORT_COLOUR}` }), t('Export')), f.export, (on) =>
         this.events.onFilters({ ...f, export: on }),
       ),
     );
     const circles = h('div', { className: 'legend-circles' });
-    for (const t of legendSteps(state.maxMarketTonnes, 2)) {
-      const r = state.radius(t);
-      circles.append(h('span', { className: 'legend-circle', style: `width:${2 * r}px;height:${2 * r}px` }), h('span', { className: 'legend-circle-label' }, formatTonnes(t)));
+    for (const tonnes of legendSteps(state.maxMarketTonnes, 2)) {
+      const r = state.radius(tonnes);
+      circles.append(h('span', { className: 'legend-circle', style: `width:${2 * r}px;height:${2 * r}px` }), h('span', { className: 'legend-circle-label' }, formatTonnes(tonnes)));
     }
     markets.append(circles);
     if (clearing) {
@@ -109,7 +112,7 @@ export class Legend extends L.Control {
       'div',
       { className: 'legend-row legend-static' },
       h('span', { className: 'legend-port' }),
-      'Port, filled by use (red = full)',
+      t('Port, filled by use (red = full)'),
     );
 
     const competitorsBox = clearing ? this.competitorFilters(state) : null;
@@ -117,11 +120,16 @@ export class Legend extends L.Control {
     const options = h(
       'fieldset',
       {},
-      h('legend', {}, 'Map'),
-      toggle('toggle-volumes', 'Volumes on flows', state.showVolumes, (on) => this.events.onVolumes(on)),
-      toggle('toggle-tiles', 'Online tiles (internet)', state.tiles, (on) => this.events.onTiles(on)),
+      h('legend', {}, t('Map')),
+      toggle('toggle-volumes', t('Volumes on flows'), state.showVolumes, (on) => this.events.onVolumes(on)),
+      toggle('toggle-tiles', t('Online tiles (internet)'), state.tiles, (on) => this.events.onTiles(on)),
+      state.tiles && state.tilesStatus === 'failed'
+        ? h('p', { className: 'tiles-note', id: 'tiles-note', role: 'status' }, t('Online tiles cannot be loaded (no internet?): the offline map stays.'))
+        : state.tiles && state.tilesStatus === 'loading'
+          ? h('p', { className: 'hint', id: 'tiles-note', role: 'status' }, t('Loading online tiles…'))
+          : null,
     );
-    const details = h('details', { className: 'legend-details', open: this.open }, h('summary', {}, 'Legend and filters'), modes, widths, markets, competitorsBox, ports, options);
+    const details = h('details', { className: 'legend-details', open: this.open }, h('summary', {}, t('Legend and filters')), modes, widths, markets, competitorsBox, ports, options);
     details.addEventListener('toggle', () => (this.open = details.open));
     this.box.append(details);
   }
@@ -136,7 +144,7 @@ export class Legend extends L.Control {
     const box = h(
       'fieldset',
       { className: 'legend-competitors' },
-      h('legend', {}, 'Competitors'),
+      h('legend', {}, t('Competitors')),
       h(
         'div',
         { className: 'legend-row' },

@@ -26,6 +26,7 @@ import { tonnesIn } from '../lib/scales.ts';
 import { shortName } from '../lib/names.ts';
 import { isClosedIn, marketColour, PLANT_COLOUR, utilisationColour, type MapFilters } from '../lib/style.ts';
 import { COUNTRY_LABELS, SEA_LABELS } from './basemap.ts';
+import { t } from '../i18n/index.ts';
 
 export interface PlaceView {
   plan: Plan;
@@ -253,16 +254,16 @@ export class PlaceLayer {
         { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 },
       );
       marker.addTo(this.nodes);
-      this.labelItems.push({ id: `plant:${plant.id}`, text: 'Baiganin plant', latLng, priority: 100, className: 'label-plant', symbolPx: 10, fontPx: 12 });
+      this.labelItems.push({ id: `plant:${plant.id}`, text: t('Baiganin plant'), latLng, priority: 100, className: 'label-plant', symbolPx: 10, fontPx: 12 });
       this.symbols.push({ latLng, radiusPx: 9 });
     }
     for (const c of COUNTRY_LABELS) {
       c.at.forEach(([lat, lng], i) => {
-        this.labelItems.push({ id: `country:${c.name}:${i}`, text: c.name, latLng: L.latLng(lat, lng), priority: 5 - i * 0.1, className: 'label-country', symbolPx: 0, fontPx: 12, group: c.name });
+        this.labelItems.push({ id: `country:${c.name}:${i}`, text: t(c.name), latLng: L.latLng(lat, lng), priority: 5 - i * 0.1, className: 'label-country', symbolPx: 0, fontPx: 12, group: c.name });
       });
     }
     for (const s of SEA_LABELS) {
-      this.labelItems.push({ id: `sea:${s.name}`, text: s.name, latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', symbolPx: 0, fontPx: 13 });
+      this.labelItems.push({ id: `sea:${s.name}`, text: t(s.name), latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', symbolPx: 0, fontPx: 13 });
     }
   }
 

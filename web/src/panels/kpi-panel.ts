@@ -8,10 +8,11 @@ import type { Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
-import { formatCo2, formatShare, formatSigned, formatTonnes } from '../lib/format.ts';
+import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
 import { costBreakdown, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
+import { locale, t } from '../i18n/index.ts';
 
 export interface HistoryEntry {
   id: string;
@@ -23,6 +24,8 @@ export interface HistoryEntry {
 export interface KpiPanelEvents {
   onDownloadCsv(): void;
   onDownloadGeoJson(): void;
+  /** The plan as an Excel workbook (KPIs, markets, routes, legs, monthly tables, comparison, sources). */
+  onDownloadXlsx(): void;
   onServerCsv(runId: string): void;
   onCopyLink(): void;
   onCompare(a: string | null, b: string | null): void;
@@ -37,6 +40,8 @@ export interface KpiContext {
   stale: boolean;
   /** Currency chosen for money in the page. */
   currency: Currency;
+  /** The server reads only with a key and there is none yet. */
+  needsKey?: boolean;
 }
 
 export class KpiPanel {
@@ -49,9 +54,9 @@ export class KpiPanel {
 
   render(plan: Plan | null, ctx: KpiContext): void {
     this.root.textContent = '';
-    this.root.append(h('h2', {}, 'Results'));
+    this.root.append(h('h2', {}, t('Results')));
     if (!plan) {
-      this.root.append(h('p', { className: 'hint' }, 'No plan yet.'));
+      this.root.append(h('p', { className: 'hint', id: 'no-plan' }, ctx.needsKey ? t('Sign in with an API key to see plans: this server shows them only with a key.') : t('No plan yet.')));
       return;
     }
     this.m = money(ctx.currency, plan.kztPerUsd);
@@ -60,21 +65,21 @@ export class KpiPanel {
     const k = plan.kpis;
     const sourceText =
       ctx.source === 'browser'
-        ? 'Solved in this browser (live what-if); run on the server for the reference plan.'
+        ? t('Solved in this browser (live what-if); run on the server for the reference plan.')
         : ctx.source === 'run'
-          ? `Stored run ${ctx.runId}`
-          : 'Solved on the server.';
+          ? t('Stored run {id}', { id: ctx.runId ?? '' })
+          : t('Solved on the server.');
     this.root.append(
       h(
         'p',
         { className: `plan-status status-${plan.status}`, id: 'plan-status' },
         h('strong', {}, plan.scenarioName),
-        ` — ${plan.status}`,
-        plan.horizon.kind === 'monthly' ? ', monthly' : ', annual',
-        `, phase ${plan.phase}`,
-        clearing ? ', market clearing. ' : '. ',
+        ` — ${t(plan.status)}`,
+        plan.horizon.kind === 'monthly' ? t(', monthly') : t(', annual'),
+        t(', phase {n}', { n: plan.phase }),
+        clearing ? t(', market clearing. ') : '. ',
         h('span', { className: 'muted' }, sourceText),
-        ctx.stale ? h('span', { className: 'stale' }, ' Inputs changed since this plan.') : null,
+        ctx.stale ? h('strong', { className: 'stale', id: 'stale-flag' }, ` ${t('Out of date: the inputs changed since this plan; re-plan to update it.')}`) : null,
       ),
     );
     if (plan.message) this.root.append(h('p', { className: 'warn' }, plan.message));
@@ -83,9 +88,9 @@ export class KpiPanel {
         h(
           'div',
           { className: 'infeasible' },
-          h('h3', {}, 'Why no plan fits'),
+          h('h3', {}, t('Why no plan fits')),
           h('ul', {}, ...plan.infeasibility.items.map((i) => h('li', {}, i.explanation))),
-          h('p', {}, h('strong', {}, 'Cheapest fix: '), plan.infeasibility.suggestion),
+          h('p', {}, h('strong', {}, t('Cheapest fix: ')), plan.infeasibility.suggestion),
         ),
       );
     }
@@ -97,23 +102,23 @@ export class KpiPanel {
         { className: 'gauge', role: 'img', 'aria-label': gauge.text },
         h('div', { className: `gauge-fill${gauge.meets ? '' : ' gauge-short'}`, style: `width:${(gauge.fill * 100).toFixed(1)}%` }),
         h('div', { className: 'gauge-policy', style: `left:${(gauge.policy * 100).toFixed(1)}%` }),
-        h('span', { className: 'gauge-policy-label', style: `left:${(gauge.policy * 100).toFixed(1)}%` }, `rule ${(gauge.policy * 100).toFixed(0)} %`),
+        h('span', { className: 'gauge-policy-label', style: `left:${(gauge.policy * 100).toFixed(1)}%` }, t('rule {n} %', { n: (gauge.policy * 100).toFixed(0) })),
       );
       this.root.append(
         h(
           'section',
-          { className: 'kpis', 'aria-label': 'Key figures' },
+          { className: 'kpis', 'aria-label': t('Key figures') },
           h(
             'div',
             { className: 'kpi-grid' },
-            kpi('Production', formatTonnes(k.productionTonnes), `${formatShare(k.plantUtilisation, 0)} of capacity`, 'kpi-production'),
-            kpi('Domestic', formatTonnes(k.domesticTonnes), formatShare(k.domesticShare), 'kpi-domestic'),
-            kpi('Exports', formatTonnes(k.exportTonnes), formatShare(k.salesTonnes > 0 ? k.exportTonnes / k.salesTonnes : 0), 'kpi-exports'),
-            kpi(clearing ? 'Margin at clearing prices' : 'Margin', this.m.total(k.marginUsd), `${this.m.total(k.marginAfterFixedCostUsd)} after fixed cost`, 'kpi-margin'),
-            kpi('Revenue', this.m.total(k.revenueUsd), k.salesTonnes > 0 ? this.m.perTonne(k.revenueUsd / k.salesTonnes) : '', 'kpi-revenue'),
-            kpi('CO₂', formatCo2(k.co2Tonnes), k.salesTonnes > 0 ? `${((k.co2Tonnes * 1000) / k.salesTonnes).toFixed(1)} kg/t` : '', 'kpi-co2'),
+            kpi(t('Production'), formatTonnes(k.productionTonnes), t('{share} of capacity', { share: formatShare(k.plantUtilisation, 0) }), 'kpi-production'),
+            kpi(t('Domestic'), formatTonnes(k.domesticTonnes), formatShare(k.domesticShare), 'kpi-domestic'),
+            kpi(t('Exports'), formatTonnes(k.exportTonnes), formatShare(k.salesTonnes > 0 ? k.exportTonnes / k.salesTonnes : 0), 'kpi-exports'),
+            kpi(clearing ? t('Margin at clearing prices') : t('Margin'), this.m.total(k.marginUsd), t('{money} after fixed cost', { money: this.m.total(k.marginAfterFixedCostUsd) }), 'kpi-margin'),
+            kpi(t('Revenue'), this.m.total(k.revenueUsd), k.salesTonnes > 0 ? this.m.perTonne(k.revenueUsd / k.salesTonnes) : '', 'kpi-revenue'),
+            kpi(t('CO₂'), formatCo2(k.co2Tonnes), k.salesTonnes > 0 ? t('{n} kg/t', { n: formatNumber((k.co2Tonnes * 1000) / k.salesTonnes, 1) }) : '', 'kpi-co2'),
           ),
-          h('h3', {}, 'Domestic share'),
+          h('h3', {}, t('Domestic share')),
           h('p', { className: 'gauge-text', id: 'domestic-share-text', 'data-share': k.domesticShare.toFixed(4) }, gauge.text),
           gaugeEl,
         ),
@@ -124,8 +129,8 @@ export class KpiPanel {
         this.root.append(
           h(
             'section',
-            { 'aria-label': 'Cost breakdown' },
-            h('h3', {}, 'Costs'),
+            { 'aria-label': t('Cost breakdown') },
+            h('h3', {}, t('Costs')),
             h(
               'div',
               { className: 'stack', role: 'img', 'aria-label': segments.map((s) => `${s.label} ${this.m.total(s.usd)}`).join(', ') },
@@ -150,8 +155,8 @@ export class KpiPanel {
       this.root.append(
         h(
           'section',
-          { 'aria-label': 'Cost of the domestic rule' },
-          h('h3', {}, 'Cost of the domestic-share rule'),
+          { 'aria-label': t('Cost of the domestic rule') },
+          h('h3', {}, t('Cost of the domestic-share rule')),
           h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, `${this.m.total(pc.costUsd)} a year. `) : null, pc.explanation),
         ),
       );
@@ -161,8 +166,9 @@ export class KpiPanel {
       this.root.append(
         h(
           'section',
-          { 'aria-label': 'Binding constraints' },
-          h('h3', {}, 'What limits the plan'),
+          { 'aria-label': t('Binding constraints') },
+          h('h3', {}, t('What limits the plan')),
+          locale() !== 'en' ? h('p', { className: 'hint', id: 'why-language' }, t('These sentences (what limits the plan, why) come from the optimiser on the server and stay in English.')) : null,
           h(
             'ul',
             { className: 'binding' },
@@ -181,10 +187,10 @@ export class KpiPanel {
       this.root.append(
         h(
           'section',
-          { 'aria-label': 'Why', id: 'why' },
-          h('h3', {}, 'Why'),
+          { 'aria-label': t('Why'), id: 'why' },
+          h('h3', {}, t('Why')),
           h('ul', { className: 'why' }, ...plan.why.slice(0, 12).map((w) => h('li', {}, w))),
-          this.m.currency === 'KZT' ? h('p', { className: 'hint' }, 'These sentences are written by the optimiser in USD.') : null,
+          this.m.currency === 'KZT' ? h('p', { className: 'hint' }, t('These sentences are written by the optimiser in USD.')) : null,
         ),
       );
     }
@@ -194,12 +200,12 @@ export class KpiPanel {
       this.root.append(
         h(
           'section',
-          { 'aria-label': 'Markets' },
-          h('h3', {}, 'Markets served'),
+          { 'aria-label': t('Markets') },
+          h('h3', {}, t('Markets served')),
           h(
             'table',
             { className: 'markets' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Market'), h('th', { scope: 'col' }, 'Tonnes'), h('th', { scope: 'col' }, 'of demand'), h('th', { scope: 'col' }, 'Netback'))),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Market')), h('th', { scope: 'col' }, t('Tonnes')), h('th', { scope: 'col' }, t('of demand')), h('th', { scope: 'col' }, t('Netback')))),
             h(
               'tbody',
               {},
@@ -232,7 +238,7 @@ export class KpiPanel {
   /** USD or KZT for every sum on the page; KZT at the plan's own rate, off when the plan has none. */
   private currencySwitch(plan: Plan, current: Currency): HTMLElement {
     const rate = usableRate(plan.kztPerUsd);
-    const group = h('div', { className: 'currency-switch', role: 'radiogroup', 'aria-label': 'Currency for money' }, h('span', { className: 'muted' }, 'Money in'));
+    const group = h('div', { className: 'currency-switch', role: 'radiogroup', 'aria-label': t('Currency for money') }, h('span', { className: 'muted' }, t('Money in')));
     for (const c of CURRENCIES) {
       const id = `currency-${c.toLowerCase()}`;
       const input = h('input', { type: 'radio', name: 'currency', id, value: c, checked: this.m.currency === c, disabled: c === 'KZT' && rate == null });
@@ -241,7 +247,7 @@ export class KpiPanel {
     }
     const note = rateNote(this.m, plan.horizon.periods[0]?.slice(0, 4));
     if (note) group.append(h('span', { className: 'muted currency-note' }, note));
-    else if (current === 'KZT' && rate == null) group.append(h('span', { className: 'muted currency-note' }, 'this plan carries no KZT rate: USD'));
+    else if (current === 'KZT' && rate == null) group.append(h('span', { className: 'muted currency-note' }, t('this plan carries no KZT rate: USD')));
     return group;
   }
 
@@ -254,14 +260,14 @@ export class KpiPanel {
     const rows = clearingRows(plan);
     return h(
       'section',
-      { className: 'clearing', id: 'clearing-summary', 'aria-label': 'Market clearing' },
-      h('h3', {}, 'Market clearing'),
+      { className: 'clearing', id: 'clearing-summary', 'aria-label': t('Market clearing') },
+      h('h3', {}, t('Market clearing')),
       h(
         'div',
         { className: 'kpi-grid' },
-        kpi('Our margin at clearing prices', this.m.total(s.ourMarginUsd), `${s.marketsWithUs} markets with us`, 'kpi-clearing-margin'),
+        kpi(t('Our margin at clearing prices'), this.m.total(s.ourMarginUsd), `${s.marketsWithUs} markets with us`, 'kpi-clearing-margin'),
         kpi("Competitors' tonnes", formatTonnes(s.competitorTonnes), `${s.activeCompetitors} competitors sell; ours ${formatTonnes(s.ourTonnes)}`, 'kpi-competitors'),
-        kpi('Welfare', this.m.total(s.welfareUsd), 'buyers’ value − all sellers’ costs', 'kpi-welfare'),
+        kpi(t('Welfare'), this.m.total(s.welfareUsd), 'buyers’ value − all sellers’ costs', 'kpi-welfare'),
       ),
       h(
         'table',
@@ -269,7 +275,7 @@ export class KpiPanel {
         h(
           'thead',
           {},
-          h('tr', {}, h('th', { scope: 'col' }, 'Market (price set by)'), h('th', { scope: 'col' }, 'Price'), h('th', { scope: 'col' }, 'Bought'), h('th', { scope: 'col' }, 'Ours')),
+          h('tr', {}, h('th', { scope: 'col' }, t('Market (price set by)')), h('th', { scope: 'col' }, t('Price')), h('th', { scope: 'col' }, t('Bought')), h('th', { scope: 'col' }, t('Ours'))),
         ),
         h(
           'tbody',
@@ -298,14 +304,15 @@ export class KpiPanel {
   private downloads(ctx: KpiContext): HTMLElement {
     const section = h(
       'section',
-      { className: 'downloads', 'aria-label': 'Downloads' },
-      h('h3', {}, 'Download and share'),
+      { className: 'downloads', 'aria-label': t('Downloads') },
+      h('h3', {}, t('Download and share')),
       h(
         'div',
         { className: 'row wrap' },
-        h('button', { type: 'button', id: 'download-csv', onclick: () => this.events.onDownloadCsv() }, 'CSV'),
-        h('button', { type: 'button', id: 'download-geojson', onclick: () => this.events.onDownloadGeoJson() }, 'GeoJSON'),
-        h('button', { type: 'button', id: 'copy-link', onclick: () => this.events.onCopyLink() }, 'Copy link to this view'),
+        h('button', { type: 'button', id: 'download-csv', onclick: () => this.events.onDownloadCsv() }, t('CSV')),
+        h('button', { type: 'button', id: 'download-geojson', onclick: () => this.events.onDownloadGeoJson() }, t('GeoJSON')),
+        h('button', { type: 'button', id: 'download-xlsx', onclick: () => this.events.onDownloadXlsx() }, t('Excel workbook')),
+        h('button', { type: 'button', id: 'copy-link', onclick: () => this.events.onCopyLink() }, t('Copy link to this view')),
       ),
     );
     if (ctx.runId) {
@@ -323,7 +330,7 @@ export class KpiPanel {
                 this.events.onServerCsv(runId);
               },
             },
-            `Allocation CSV of stored run ${runId}`,
+            t('Allocation CSV of stored run {id}', { id: runId }),
           ),
         ),
       );
@@ -332,9 +339,9 @@ export class KpiPanel {
   }
 
   private compareSection(ctx: KpiContext): HTMLElement {
-    const section = h('section', { className: 'compare', 'aria-label': 'Compare two runs' }, h('h3', {}, 'Compare two runs'));
+    const section = h('section', { className: 'compare', 'aria-label': t('Compare two runs') }, h('h3', {}, t('Compare two runs')));
     if (ctx.history.length < 2) {
-      section.append(h('p', { className: 'hint' }, 'Run a second scenario to compare it with the first.'));
+      section.append(h('p', { className: 'hint' }, t('Run a second scenario to compare it with the first.')));
       return section;
     }
     const options = (selected: string | undefined) => ctx.history.map((e) => h('option', { value: e.id, selected: e.id === selected }, e.label));
@@ -344,16 +351,16 @@ export class KpiPanel {
       h(
         'div',
         { className: 'compare-pick' },
-        h('label', { for: 'compare-a' }, 'Plan A'),
+        h('label', { for: 'compare-a' }, t('Plan A')),
         a,
-        h('label', { for: 'compare-b' }, 'Plan B'),
+        h('label', { for: 'compare-b' }, t('Plan B')),
         b,
       ),
       h(
         'div',
         { className: 'row' },
-        h('button', { type: 'button', id: 'compare-button', onclick: () => this.events.onCompare(a.value, b.value) }, 'Show difference on map'),
-        ctx.compare ? h('button', { type: 'button', onclick: () => this.events.onCompare(null, null) }, 'Back to plan') : null,
+        h('button', { type: 'button', id: 'compare-button', onclick: () => this.events.onCompare(a.value, b.value) }, t('Show difference on map')),
+        ctx.compare ? h('button', { type: 'button', onclick: () => this.events.onCompare(null, null) }, t('Back to plan')) : null,
       ),
     );
     if (ctx.compare) {
@@ -364,7 +371,7 @@ export class KpiPanel {
         h(
           'table',
           { className: 'compare-table', id: 'compare-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'A'), h('th', { scope: 'col' }, 'B'), h('th', { scope: 'col' }, 'B − A'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'A'), h('th', { scope: 'col' }, 'B'), h('th', { scope: 'col' }, t('B − A')))),
           h(
             'tbody',
             {},

@@ -4,9 +4,10 @@
  */
 import type { Network } from '../../../server/core/schema.ts';
 import { plainMessage, fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
-import { formatTonnes } from '../lib/format.ts';
+import { formatNumber, formatTonnes } from '../lib/format.ts';
 import { DEFAULT_FORM, type ScenarioForm } from '../lib/scenario-form.ts';
 import { h, uid } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 
 export type Role = 'none' | 'viewer' | 'planner' | 'unknown';
 
@@ -41,14 +42,15 @@ export class ScenarioPanel {
   private readonly body: HTMLElement;
   private readonly keyInput: HTMLInputElement;
   private readonly roleText: HTMLElement;
+  private readonly keyDetails: HTMLDetailsElement;
   private role: Role = 'unknown';
   private busy = false;
 
   constructor(root: HTMLElement, private readonly events: ScenarioPanelEvents) {
     this.root = root;
-    this.runButton = h('button', { type: 'button', className: 'primary', id: 'run-button', onclick: () => this.events.onRun(this.read()) }, 'Run optimisation');
-    this.cancelButton = h('button', { type: 'button', id: 'cancel-button', hidden: true, onclick: () => this.events.onCancel() }, 'Cancel');
-    this.saveButton = h('button', { type: 'button', id: 'save-button', onclick: () => this.events.onSave(this.read()) }, 'Save as stored run');
+    this.runButton = h('button', { type: 'button', className: 'primary', id: 'run-button', onclick: () => this.events.onRun(this.read()) }, t('Run optimisation'));
+    this.cancelButton = h('button', { type: 'button', id: 'cancel-button', hidden: true, onclick: () => this.events.onCancel() }, t('Cancel'));
+    this.saveButton = h('button', { type: 'button', id: 'save-button', onclick: () => this.events.onSave(this.read()) }, t('Save as stored run'));
     this.liveBox = h('input', { type: 'checkbox', id: 'live-whatif', checked: true });
     this.summary = h('div', { className: 'form-summary', id: 'form-summary', role: 'alert' });
     this.body = h('div', { className: 'scenario-fields' });
@@ -63,12 +65,13 @@ export class ScenarioPanel {
           this.events.onKey(this.keyInput.value.trim());
         },
       },
-      h('label', { for: 'api-key' }, 'API key'),
-      h('div', { className: 'row' }, this.keyInput, h('button', { type: 'submit' }, 'Use key')),
+      h('label', { for: 'api-key' }, t('API key')),
+      h('div', { className: 'row' }, this.keyInput, h('button', { type: 'submit' }, t('Use key'))),
       this.roleText,
     );
+    this.keyDetails = h('details', { className: 'key-details', id: 'key-details' }, h('summary', {}, t('Access')), keyForm);
     root.append(
-      h('h2', {}, 'Scenario'),
+      h('h2', {}, t('Scenario')),
       this.body,
       this.summary,
       h(
@@ -78,8 +81,8 @@ export class ScenarioPanel {
         this.cancelButton,
         this.saveButton,
       ),
-      h('div', { className: 'live-row' }, this.liveBox, h('label', { for: 'live-whatif' }, 'Re-plan live while dragging sliders (annual plans, solved in this browser)')),
-      h('details', { className: 'key-details' }, h('summary', {}, 'Access'), keyForm),
+      h('div', { className: 'live-row' }, this.liveBox, h('label', { for: 'live-whatif' }, t('Re-plan live while dragging sliders (annual plans, solved in this browser)'))),
+      this.keyDetails,
     );
     this.build();
   }
@@ -102,17 +105,25 @@ export class ScenarioPanel {
     this.keyInput.value = key;
   }
 
-  /** Planner actions are disabled for viewers and without a key; the reason is said next to them. */
-  setRole(role: Role): void {
+  /**
+   * Planner actions are disabled for viewers and without a key; the line next to them says truthfully
+   * what this key may do on this server (a server without public reads shows nothing without a key).
+   */
+  setRole(role: Role, publicRead = true): void {
     this.role = role;
     const words: Record<Role, string> = {
-      none: 'No key: read-only. You can re-plan and download; storing scenarios and runs needs a planner key.',
-      viewer: 'Viewer key: read-only. You can re-plan and download; storing scenarios and runs needs a planner key.',
-      planner: 'Planner key: you can run and store scenarios.',
-      unknown: 'Enter a key to run on the server.',
+      none: publicRead
+        ? t('No key: read-only. You can view plans and re-plan (nothing is stored); storing scenarios and runs needs a planner key.')
+        : t('No key: this server shows plans only with an API key. Enter a viewer or planner key to see the network and plans.'),
+      viewer: t('Viewer key: read-only. You can view plans and re-plan (nothing is stored); storing scenarios and runs needs a planner key.'),
+      planner: t('Planner key: you can run and store scenarios.'),
+      unknown: t('Checking what this key may do…'),
     };
     this.roleText.textContent = words[role];
+    this.roleText.classList.toggle('warn', role === 'none' && !publicRead);
     this.root.classList.toggle('read-only', role === 'none' || role === 'viewer');
+    // Where reads need a key, the Access form is open (not folded) so the way in is in sight.
+    if (role === 'none' && !publicRead) this.keyDetails.open = true;
     this.updateButtons();
   }
 
@@ -124,8 +135,8 @@ export class ScenarioPanel {
   private updateButtons(): void {
     const readOnly = this.role === 'none' || this.role === 'viewer';
     this.runButton.disabled = this.busy;
-    this.runButton.textContent = 'Run optimisation';
-    this.runButton.title = readOnly ? 'Read-only: the plan is computed but not stored' : '';
+    this.runButton.textContent = t('Run optimisation');
+    this.runButton.title = readOnly ? t('Read-only: the plan is computed but not stored') : '';
     this.saveButton.disabled = this.busy || readOnly;
     this.saveButton.hidden = readOnly;
     this.cancelButton.hidden = !this.busy;
@@ -152,7 +163,7 @@ export class ScenarioPanel {
     }
     this.summary.textContent = '';
     if (summary || loose.length) {
-      this.summary.append(h('p', {}, summary ?? 'Some values are not valid.'), ...loose.map((text) => h('p', { className: 'field-error' }, text)));
+      this.summary.append(h('p', {}, summary ?? t('Some values are not valid.')), ...loose.map((text) => h('p', { className: 'field-error' }, text)));
     }
   }
 
@@ -167,96 +178,96 @@ export class ScenarioPanel {
     this.body.textContent = '';
     const phases = this.network?.plants[0]?.capacityTonnesPerYearByPhase ?? [1_300_000, 2_500_000];
 
-    const general = section('Plan');
+    const general = section(t('Plan'));
     general.append(
-      this.text('name', 'Scenario name', form.name, (v) => (form.name = v)),
+      this.text('name', t('Scenario name'), form.name, (v) => (form.name = v)),
       this.select(
         'market',
-        'Market mode',
+        t('Market mode'),
         form.market,
         [
-          ['price-taker', 'Price-taker: our tonnes at given prices'],
-          ['clearing', 'Market clearing: competitors, prices clear'],
+          ['price-taker', t('Price-taker: our tonnes at given prices')],
+          ['clearing', t('Market clearing: competitors, prices clear')],
         ],
         (v) => (form.market = v as ScenarioForm['market']),
       ),
       this.select(
         'phase',
-        'Plant phase',
+        t('Plant phase'),
         String(form.phase),
-        phases.map((cap, i) => [String(i + 1), `Phase ${i + 1} — ${formatTonnes(cap)}/yr`]),
+        phases.map((cap, i) => [String(i + 1), t('Phase {n} — {capacity}/yr', { n: i + 1, capacity: formatTonnes(cap) })]),
         (v) => (form.phase = Number(v)),
       ),
       this.select(
         'horizon',
-        'Horizon',
+        t('Horizon'),
         form.horizon,
         [
-          ['annual', 'Annual (one period)'],
-          ['monthly', 'Monthly (12 periods, ice and seasons)'],
+          ['annual', t('Annual (one period)')],
+          ['monthly', t('Monthly (12 periods, ice and seasons)')],
         ],
         (v) => (form.horizon = v as ScenarioForm['horizon']),
       ),
-      this.number('horizon.year', 'Year', form.year, { min: 2000, max: 2100, step: 1 }, (v) => (form.year = v)),
+      this.number('horizon.year', t('Year'), form.year, { min: 2000, max: 2100, step: 1 }, (v) => (form.year = v)),
     );
 
-    const policy = section('Domestic-supply rule');
+    const policy = section(t('Domestic-supply rule'));
     policy.append(
-      this.slider('policy.domesticShare', 'Minimum domestic share', form.domesticShare, { min: 0, max: 1, step: 0.01 }, (v) => (form.domesticShare = v), {
+      this.slider('policy.domesticShare', t('Minimum domestic share'), form.domesticShare, { min: 0, max: 1, step: 0.01 }, (v) => (form.domesticShare = v), {
         live: true,
         show: (v) => `${Math.round(v * 100)} %`,
-        numberLabel: 'Minimum domestic share as a fraction (0–1)',
+        numberLabel: t('Minimum domestic share as a fraction (0–1)'),
       }),
       this.select(
         'policy.basis',
-        'Share measured on',
+        t('Share measured on'),
         form.basis,
         [
-          ['sales', 'Sales (domestic ÷ all sales)'],
-          ['production', 'Production (domestic ÷ output)'],
+          ['sales', t('Sales (domestic ÷ all sales)')],
+          ['production', t('Production (domestic ÷ output)')],
         ],
         (v) => (form.basis = v as ScenarioForm['basis']),
       ),
       this.optionalNumber(
         'policy.exportCapTonnesPerYear',
-        'Export cap, kt/yr (blank = none)',
+        t('Export cap, kt/yr (blank = none)'),
         form.exportCapTonnesPerYear == null ? null : form.exportCapTonnesPerYear / KT,
         (v) => (form.exportCapTonnesPerYear = v == null ? null : v * KT),
       ),
     );
 
-    const prices = section('Prices');
+    const prices = section(t('Prices'));
     prices.append(
-      this.slider('overrides.exportPriceMultiplier', 'Export prices ×', form.exportPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.exportPriceMultiplier = v), {
+      this.slider('overrides.exportPriceMultiplier', t('Export prices ×'), form.exportPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.exportPriceMultiplier = v), {
         live: true,
-        show: (v) => `× ${v.toFixed(2)}`,
+        show: (v) => `× ${formatNumber(v, 2)}`,
       }),
-      this.slider('overrides.domesticPriceMultiplier', 'Domestic prices ×', form.domesticPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.domesticPriceMultiplier = v), {
+      this.slider('overrides.domesticPriceMultiplier', t('Domestic prices ×'), form.domesticPriceMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.domesticPriceMultiplier = v), {
         live: true,
-        show: (v) => `× ${v.toFixed(2)}`,
+        show: (v) => `× ${formatNumber(v, 2)}`,
       }),
-      this.number('carbonPriceUsdPerTonneCo2', 'Carbon price, USD/t CO₂', form.carbonPriceUsdPerTonneCo2, { min: 0, max: 10000, step: 1 }, (v) => (form.carbonPriceUsdPerTonneCo2 = v)),
+      this.number('carbonPriceUsdPerTonneCo2', t('Carbon price, USD/t CO₂'), form.carbonPriceUsdPerTonneCo2, { min: 0, max: 10000, step: 1 }, (v) => (form.carbonPriceUsdPerTonneCo2 = v)),
     );
 
-    const freight = section('Freight');
+    const freight = section(t('Freight'));
     freight.append(
-      this.slider('overrides.freightMultiplier', 'All freight ×', form.freightMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.freightMultiplier = v), {
+      this.slider('overrides.freightMultiplier', t('All freight ×'), form.freightMultiplier, { min: 0.5, max: 2, step: 0.01 }, (v) => (form.freightMultiplier = v), {
         live: true,
-        show: (v) => `× ${v.toFixed(2)}`,
+        show: (v) => `× ${formatNumber(v, 2)}`,
       }),
       h(
         'div',
         { className: 'grid3' },
         ...(['rail', 'road', 'sea'] as const).map((mode) =>
-          this.number(`overrides.freightMultiplierByMode.${mode}`, `${mode[0].toUpperCase()}${mode.slice(1)} ×`, form.freightByMode[mode], { min: 0, max: 100, step: 0.05 }, (v) => (form.freightByMode[mode] = v)),
+          this.number(`overrides.freightMultiplierByMode.${mode}`, t({ rail: 'Rail ×', road: 'Road ×', sea: 'Sea ×' }[mode]), form.freightByMode[mode], { min: 0, max: 100, step: 0.05 }, (v) => (form.freightByMode[mode] = v)),
         ),
       ),
     );
 
-    const capacity = section('Ports and legs: capacity and closures', true);
+    const capacity = section(t('Ports and legs: capacity and closures'), true);
     const ports = (this.network?.nodes ?? []).filter((n) => n.kind === 'port' || n.throughputTonnesPerYear != null);
     if (ports.length) {
-      capacity.append(h('h4', {}, 'Ports and nodes'));
+      capacity.append(h('h4', {}, t('Ports and nodes')));
       for (const node of ports) {
         form.nodes[node.id] ??= { capacityTonnesPerYear: null, closed: false };
         const edit = form.nodes[node.id];
@@ -267,7 +278,7 @@ export class ScenarioPanel {
     }
     const legs = this.network?.legs ?? [];
     if (legs.length) {
-      const list = h('details', { className: 'legs-details' }, h('summary', {}, `Legs (${legs.length})`));
+      const list = h('details', { className: 'legs-details' }, h('summary', {}, t('Legs ({n})', { n: legs.length })));
       for (const leg of legs) {
         form.legs[leg.id] ??= { capacityTonnesPerYear: null, closed: false };
         const edit = form.legs[leg.id];
@@ -275,7 +286,7 @@ export class ScenarioPanel {
       }
       capacity.append(list);
     }
-    if (!ports.length && !legs.length) capacity.append(h('p', { className: 'hint' }, 'Loading the network…'));
+    if (!ports.length && !legs.length) capacity.append(h('p', { className: 'hint' }, t('Loading the network…')));
 
     this.body.append(general, policy, prices, freight, capacity);
   }
@@ -361,8 +372,8 @@ export class ScenarioPanel {
     });
     const wrapped = this.wrap(path, label, box);
     // The slider sits above the number box, under the same field label; it has its own label for AT.
-    const sliderLabel = h('label', { for: slider.id, className: 'visually-hidden' }, `${label} slider`);
-    const numberLabel = h('label', { for: numberId, className: 'visually-hidden' }, options.numberLabel ?? `${label} value`);
+    const sliderLabel = h('label', { for: slider.id, className: 'visually-hidden' }, t('{label} slider', { label }));
+    const numberLabel = h('label', { for: numberId, className: 'visually-hidden' }, options.numberLabel ?? t('{label} value', { label }));
     wrapped.querySelector('label')!.setAttribute('for', slider.id);
     wrapped.insertBefore(h('div', { className: 'row slider-row' }, sliderLabel, slider, out), wrapped.children[1]);
     wrapped.insertBefore(numberLabel, box);
@@ -379,7 +390,7 @@ export class ScenarioPanel {
       min: 0,
       step: 'any',
       value: edit.capacityTonnesPerYear == null ? '' : String(edit.capacityTonnesPerYear / KT),
-      placeholder: networkCap == null ? 'unlimited' : String(networkCap / KT),
+      placeholder: networkCap == null ? t('unlimited') : String(networkCap / KT),
       inputmode: 'decimal',
     });
     const closed = h('input', { type: 'checkbox', id: closedId, checked: edit.closed });
@@ -399,10 +410,10 @@ export class ScenarioPanel {
       'div',
       { className: 'cap-row' },
       h('span', { className: 'cap-name' }, name),
-      h('label', { for: capId, className: 'cap-label' }, h('span', { className: 'visually-hidden' }, `${name} capacity, `), 'kt/yr'),
+      h('label', { for: capId, className: 'cap-label' }, h('span', { className: 'visually-hidden' }, `${name} capacity, `), t('kt/yr')),
       cap,
       closed,
-      h('label', { for: closedId }, 'closed', h('span', { className: 'visually-hidden' }, ` (${name})`)),
+      h('label', { for: closedId }, t('closed'), h('span', { className: 'visually-hidden' }, ` (${name})`)),
       error,
     );
   }

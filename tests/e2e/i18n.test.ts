@@ -1,0 +1,106 @@
+/**
+ * Russian beside English in the browser: the language in the link, the page's own words and numbers
+ * in it, switching from the menu, screenshots of both; and axe-core over the page in both languages.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserAvailable, openPage, PLANNER_KEY, startServedPage, startService, type ServedPage, type Service } from './harness.ts';
+
+const run = browserAvailable();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is. */
+async function axeSerious(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly blocks an inline tag.
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[]; testEngine: { name: string } }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return { engine: result.testEngine.name, violations: result.violations };
+  });
+  expect(violations.engine).toBe('axe-core');
+  const minor = violations.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
+  if (minor.length) console.info(`axe-core, moderate or minor: ${minor.map((v) => `${v.impact} ${v.id} (${v.nodes.length})`).join('; ')}`);
+  return violations.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+describe.skipIf(!run)('Russian beside English', () => {
+  let served: ServedPage;
+  let keyed: Service;
+
+  beforeAll(async () => {
+    served = await startServedPage();
+    keyed = await startService({ publicRead: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await keyed?.close();
+    await served?.close();
+  });
+
+  it('opens in Russian from the link: the page, its numbers and the note that the "why" stays English', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+    expect(await page.locator('#run-button').textContent()).toBe('Рассчитать');
+    expect(await page.locator('#toggle-kpi').textContent()).toBe('Результаты');
+    expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/(млн|тыс\.) т/);
+    expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/\d,\d/);
+    expect(await page.locator('#legend').textContent()).toMatch(/Ж\/д.*Авто.*Море/s);
+    expect(await page.locator('#why-language').textContent()).toMatch(/на английском/);
+    expect(await page.locator('#lang-select').inputValue()).toBe('ru');
+    // The form keeps working in Russian: labels are translated, the stale banner too.
+    await page.getByLabel('Минимальная доля внутреннего рынка, доля (0–1)').fill('0.8');
+    await page.locator('#stale-banner').waitFor({ state: 'visible' });
+    expect(await page.locator('#stale-text').textContent()).toMatch(/Исходные данные изменились/);
+    expect(await page.evaluate(() => location.href)).toContain('lang=ru');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-ru.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('switches language from the menu and keeps the choice in the link', async () => {
+    const { page } = await served.open(PLANNER_KEY);
+    expect(await page.locator('#run-button').textContent()).toBe('Run optimisation');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-en.png') });
+    await Promise.all([page.waitForEvent('load'), page.selectOption('#lang-select', 'ru')]);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.evaluate(() => location.href)).toContain('lang=ru');
+    expect(await page.locator('#run-button').textContent()).toBe('Рассчитать');
+    await Promise.all([page.waitForEvent('load'), page.selectOption('#lang-select', 'en')]);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.evaluate(() => location.href)).not.toContain('lang=');
+    expect(await page.locator('#run-button').textContent()).toBe('Run optimisation');
+    await page.close();
+  });
+
+  it('asks for a key in Russian on a keyed server', async () => {
+    const { page } = await openPage(served.browser, keyed.url, null, { hash: '#lang=ru' });
+    await page.locator('#signin').waitFor({ state: 'visible' });
+    expect(await page.locator('#signin-title').textContent()).toBe('Войдите, чтобы увидеть планы');
+    expect(await page.locator('#role-text').textContent()).toMatch(/только по API-ключу/);
+    await page.screenshot({ path: join(ARTIFACTS, 'signin-ru.png') });
+    await page.close();
+  });
+
+  it('axe-core finds no serious or critical violations, in English and in Russian', async () => {
+    const found: string[] = [];
+    for (const hash of ['', '#lang=ru']) {
+      const { page } = await served.open(PLANNER_KEY, { hash });
+      found.push(...(await axeSerious(page)).map((v) => `${hash || 'en'}: ${v}`));
+      await page.close();
+    }
+    expect(found).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The scenario and run library: stored scenarios and their runs as rows to list, search and pick
+ * from. Pure (the panel fetches; this shapes and filters).
+ */
+
+export interface ScenarioSummaryRow {
+  id: string;
+  version: number;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunSummaryRow {
+  id: string;
+  scenarioId: string;
+  scenarioVersion: number;
+  createdAt: string;
+  status: string;
+  inputsHash: string;
+  modelVersion: string;
+}
+
+export interface LibraryRow {
+  kind: 'run' | 'scenario';
+  /** The run's id (kind run) or the scenario's (kind scenario: a scenario with no run yet). */
+  id: string;
+  scenarioId: string;
+  scenarioVersion: number;
+  name: string;
+  /** Who stored it: the service does not record it yet (null). */
+  who: string | null;
+  when: string;
+  status: string | null;
+  marginUsd: number | null;
+  inputsHash: string | null;
+}
+
+/** One row per run (newest first), and one per scenario that has no run yet. */
+export function libraryRows(
+  scenarios: readonly ScenarioSummaryRow[],
+  runsByScenario: ReadonlyMap<string, readonly RunSummaryRow[]>,
+  margins: ReadonlyMap<string, number | null> = new Map(),
+): LibraryRow[] {
+  const rows: LibraryRow[] = [];
+  for (const s of scenarios) {
+    const runs = runsByScenario.get(s.id) ?? [];
+    if (!runs.length) {
+      rows.push({ kind: 'scenario', id: s.id, scenarioId: s.id, scenarioVersion: s.version, name: s.name, who: null, when: s.updatedAt, status: null, marginUsd: null, inputsHash: null });
+    }
+    for (const r of runs) {
+      rows.push({
+        kind: 'run',
+        id: r.id,
+        scenarioId: s.id,
+        scenarioVersion: r.scenarioVersion,
+        name: s.name,
+        who: null,
+        when: r.createdAt,
+        status: r.status,
+        marginUsd: margins.get(r.id) ?? null,
+        inputsHash: r.inputsHash,
+      });
+    }
+  }
+  return rows.sort((a, b) => (a.when < b.when ? 1 : a.when > b.when ? -1 : a.id.localeCompare(b.id)));
+}
+
+/** Rows whose name, id, scenario id, status or inputs hash contain every word of the query. */
+export function searchRows(rows: readonly LibraryRow[], query: string): LibraryRow[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return [...rows];
+  return rows.filter((r) => {
+    const text = [r.name, r.id, r.scenarioId, r.status ?? '', r.inputsHash ?? '', r.when].join(' ').toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}

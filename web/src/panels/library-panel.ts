@@ -1,0 +1,133 @@
+/**
+ * The library: stored scenarios and runs from the API (name, who, when, status, margin, inputs
+ * hash), searchable; open a run or a scenario, and pick two runs to compare on the map.
+ */
+import { h } from '../dom.ts';
+import { formatDateTime, formatUsdCompact } from '../lib/format.ts';
+import { searchRows, type LibraryRow } from '../lib/library.ts';
+import { t } from '../i18n/index.ts';
+
+export interface LibraryPanelEvents {
+  onRefresh(): void;
+  onOpenRun(runId: string): void;
+  onOpenScenario(scenarioId: string): void;
+  onCompare(a: string, b: string): void;
+}
+
+export type LibraryState =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; rows: LibraryRow[] };
+
+export class LibraryPanel {
+  private query = '';
+  private selected: string[] = [];
+  private state: LibraryState = { kind: 'idle' };
+  private readonly list: HTMLElement;
+  private readonly search: HTMLInputElement;
+  private readonly compareButton: HTMLButtonElement;
+  private readonly count: HTMLElement;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly events: LibraryPanelEvents,
+  ) {
+    this.search = h('input', { type: 'search', id: 'library-search', placeholder: 'name, run id, status or inputs hash', autocomplete: 'off' });
+    this.search.addEventListener('input', () => {
+      this.query = this.search.value;
+      this.renderList();
+    });
+    this.compareButton = h('button', { type: 'button', id: 'library-compare', disabled: true, onclick: () => this.selected.length === 2 && this.events.onCompare(this.selected[0], this.selected[1]) }, t('Compare the two selected runs'));
+    this.count = h('p', { className: 'hint', id: 'library-count', 'aria-live': 'polite' });
+    this.list = h('div', { className: 'library-list', id: 'library-list' });
+    root.append(
+      h('h2', {}, t('Library')),
+      h('p', { className: 'hint' }, t('Stored scenarios and runs on this server. Open one to see it; tick two runs to compare them (the comparison goes into the link). The server does not record who stored a run yet.')),
+      h('label', { for: 'library-search' }, t('Search')),
+      h('div', { className: 'row' }, this.search, h('button', { type: 'button', id: 'library-refresh', onclick: () => this.events.onRefresh() }, t('Refresh'))),
+      h('div', { className: 'actions' }, this.compareButton),
+      this.count,
+      this.list,
+    );
+  }
+
+  render(state: LibraryState): void {
+    this.state = state;
+    if (state.kind === 'ready') this.selected = this.selected.filter((id) => state.rows.some((r) => r.id === id));
+    this.renderList();
+  }
+
+  private renderList(): void {
+    const state = this.state;
+    this.list.textContent = '';
+    this.compareButton.disabled = this.selected.length !== 2;
+    this.root.dataset.library = state.kind;
+    if (state.kind === 'loading' || state.kind === 'idle') {
+      this.count.textContent = t('Loading the library…');
+      return;
+    }
+    if (state.kind === 'error') {
+      this.count.textContent = state.message;
+      return;
+    }
+    const rows = searchRows(state.rows, this.query);
+    const runs = state.rows.filter((r) => r.kind === 'run').length;
+    this.count.textContent = state.rows.length
+      ? `${rows.length} of ${state.rows.length} shown (${runs} run${runs === 1 ? '' : 's'}).`
+      : t('Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.');
+    if (!rows.length) return;
+    const table = h(
+      'table',
+      { className: 'library-table', id: 'library-table' },
+      h('caption', { className: 'visually-hidden' }, t('Stored scenarios and runs')),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...['', t('Name'), t('Who'), t('When'), t('Status'), t('Margin'), t('Inputs hash'), ''].map((label, i) => h('th', { scope: 'col' }, i === 0 ? h('span', { className: 'visually-hidden' }, t('Compare')) : label))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...rows.map((r) => {
+          const pick =
+            r.kind === 'run'
+              ? (() => {
+                  const box = h('input', { type: 'checkbox', id: `pick-${r.id}`, checked: this.selected.includes(r.id), 'aria-label': `Select run ${r.id} of ${r.name} to compare` });
+                  box.addEventListener('change', () => {
+                    this.selected = box.checked ? [...this.selected.filter((id) => id !== r.id), r.id].slice(-2) : this.selected.filter((id) => id !== r.id);
+                    this.renderList();
+                  });
+                  return box;
+                })()
+              : null;
+          const open = h(
+            'button',
+            {
+              type: 'button',
+              className: 'library-open',
+              'data-id': r.id,
+              'aria-label': r.kind === 'run' ? `Open run ${r.id} of ${r.name}` : `Open scenario ${r.name} in the form`,
+              onclick: () => (r.kind === 'run' ? this.events.onOpenRun(r.id) : this.events.onOpenScenario(r.id)),
+            },
+            t('Open'),
+          );
+          return h(
+            'tr',
+            { 'data-kind': r.kind, 'data-id': r.id },
+            h('td', {}, pick),
+            h('th', { scope: 'row' }, r.name, h('div', { className: 'muted small' }, r.kind === 'run' ? `${r.id} · v${r.scenarioVersion}` : `${r.id} · v${r.scenarioVersion} · no run yet`)),
+            h('td', { className: 'muted' }, r.who ?? '—'),
+            h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
+            h('td', {}, r.status ?? '—'),
+            h('td', { className: 'num' }, r.marginUsd == null ? '—' : formatUsdCompact(r.marginUsd)),
+            h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
+            h('td', {}, open),
+          );
+        }),
+      ),
+    );
+    this.list.append(table);
+  }
+}
+
