@@ -68,6 +68,8 @@ export default defineConfig({
     proxy: process.env.MOCK_API === '1' ? undefined : { '/api': 'http://localhost:3000' },
   },
   plugins: [mockApi()],
+  // The in-page optimiser's worker (web/src/optimiser.worker.ts) is a module worker.
+  worker: { format: 'es' },
   build: {
     outDir: here('dist'),
     emptyOutDir: true,

@@ -36,6 +36,7 @@ import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
 import { LibraryPanel } from './panels/library-panel.ts';
+import { createInPageOptimiser, type InPageOptimiser } from './optimiser-client.ts';
 import { libraryRows, type RunSummaryRow } from './lib/library.ts';
 import type { StoredRun } from './api.ts';
 
@@ -719,11 +720,21 @@ async function runOnServer(form: ScenarioForm): Promise<void> {
   setStatus(r.code === 'aborted' ? 'Cancelled.' : r.summary);
 }
 
-type BrowserOptimiser = (scenario: Scenario, network: Network) => Promise<Plan> | Plan;
-let browserOptimiser: Promise<BrowserOptimiser> | null = null;
-function loadBrowserOptimiser(): Promise<BrowserOptimiser> {
-  browserOptimiser ??= import('../../server/core/optimise-browser.ts').then((m) => m.optimiseInBrowser as BrowserOptimiser);
-  return browserOptimiser;
+/**
+ * The in-page optimiser: in a web worker (the main thread stays free while it solves), on the main
+ * thread only where workers are unavailable. Created on first use. `data-in-page-solving` is set on
+ * the body while a solve runs and `data-in-page-optimiser` says where the last one ran.
+ */
+let inPageOptimiser: InPageOptimiser | null = null;
+async function optimiseInPage(scenario: Scenario, network: Network): Promise<Plan> {
+  inPageOptimiser ??= createInPageOptimiser();
+  document.body.dataset.inPageSolving = 'true';
+  try {
+    return await inPageOptimiser.solve(scenario, network);
+  } finally {
+    document.body.dataset.inPageOptimiser = inPageOptimiser.where;
+    delete document.body.dataset.inPageSolving;
+  }
 }
 
 async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> {
@@ -733,8 +744,7 @@ async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> 
   }
   const stop = startProgress(t('Optimising in this browser…'));
   try {
-    const optimise = await loadBrowserOptimiser();
-    const plan = await optimise(Scenario.parse(formToScenario(form)), state.network);
+    const plan = await optimiseInPage(Scenario.parse(formToScenario(form)), state.network);
     const ms = stop();
     setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
     setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
@@ -744,7 +754,7 @@ async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> 
   }
 }
 
-/** Live what-if: the newest slider position wins; at most one solve runs at a time. */
+/** Live what-if: the newest slider position wins (a stale plan is dropped); at most one solve runs at a time. */
 let livePending: ScenarioForm | null = null;
 let liveRunning = false;
 function scheduleLive(form: ScenarioForm): void {
@@ -756,14 +766,15 @@ function scheduleLive(form: ScenarioForm): void {
     livePending = null;
     if (next && state.network) {
       try {
-        const optimise = await loadBrowserOptimiser();
         const started = performance.now();
-        const plan = await optimise(Scenario.parse(formToScenario(next)), state.network);
-        if (plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead) && !livePending) {
+        const plan = await optimiseInPage(Scenario.parse(formToScenario(next)), state.network);
+        // The slider moved on while this solved: its plan is stale and is dropped; the newest position is solved next.
+        const stale = livePending !== null;
+        if (!stale && plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {
           // The in-page engine's "no plan" cannot be verified here: the server (HiGHS confirms) decides.
           setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
           await runOnServer(next);
-        } else {
+        } else if (!stale) {
           setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
           setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: t(plan.status), ms: (performance.now() - started).toFixed(0) }));
         }
@@ -975,7 +986,9 @@ async function start(): Promise<void> {
   await baseMapReady;
   markReady();
   // Warm the in-browser optimiser so the first slider drag re-plans at once.
-  if (canRead && 'requestIdleCallback' in window) requestIdleCallback(() => void loadBrowserOptimiser());
+  if (canRead && 'requestIdleCallback' in window) requestIdleCallback(() => {
+    inPageOptimiser ??= createInPageOptimiser();
+  });
 }
 
 void start();
