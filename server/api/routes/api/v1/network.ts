@@ -1,9 +1,14 @@
 /** The default network, as data and as GeoJSON for the map. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Network } from '../../../../core/schema.ts';
+import { z } from 'zod';
+import { effectiveNetwork } from '../../../../core/scenario.ts';
+import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
+import { ApiError, notFound } from '../../../errors.ts';
+import { etagOf } from '../../../http.ts';
 import { BEARER } from '../../../context.ts';
-import { errorResponses, GeoJsonFeatureCollection } from '../../../schemas.ts';
+import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
+import { networkWorkbook, readNetworkWorkbook, XLSX_TYPE } from '../../../views/network-workbook.ts';
 import { networkToGeoJson } from '../../../views/network-geojson.ts';
 
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -36,6 +41,70 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (_request, reply) => {
         reply.type('application/geo+json; charset=utf-8');
         return geoJson;
+      },
+    );
+
+    app.get(
+      '/network.xlsx',
+      {
+        schema: {
+          tags: ['network'],
+          summary: 'The default network as an editable workbook (one sheet per entity kind, a README)',
+          description:
+            'With `scenario=<id>`, the figures after that stored scenario\'s per-id overrides. Edit figures and upload it to `POST /scenarios/from-workbook`.',
+          security: BEARER,
+          querystring: z.object({ scenario: z.string().min(1).max(100).optional() }).strict(),
+          response: errorResponses(400, 401, 403, 404),
+        },
+      },
+      async (request, reply) => {
+        let network = ctx.defaultNetwork;
+        let name = 'From workbook';
+        const id = request.query.scenario;
+        if (id !== undefined) {
+          const record = await ctx.store.getScenario(id);
+          if (!record) throw notFound('Scenario', id);
+          const o = record.scenario.overrides;
+          const perId = Scenario.parse({ name: record.scenario.name, overrides: { plants: o.plants, markets: o.markets, nodes: o.nodes, legs: o.legs, suppliers: o.suppliers } });
+          network = effectiveNetwork(perId, record.scenario.network ?? ctx.defaultNetwork);
+          name = `${record.scenario.name} (workbook)`.slice(0, 200);
+        }
+        const bytes = await networkWorkbook(network, name);
+        return reply
+          .type(XLSX_TYPE)
+          .header('content-disposition', `attachment; filename="${id ? `scenario-${id.replace(/[^A-Za-z0-9_-]/g, '')}` : 'network'}.xlsx"`)
+          .send(bytes as never);
+      },
+    );
+
+    // Workbook uploads: the raw bytes, within the same body-size limit as JSON bodies.
+    app.addContentTypeParser(XLSX_TYPE, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    app.post(
+      '/scenarios/from-workbook',
+      {
+        schema: {
+          tags: ['scenarios'],
+          summary: 'Store a scenario from an edited network workbook (from GET /network.xlsx)',
+          description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
+          security: BEARER,
+          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
+        const result = await readNetworkWorkbook(body, ctx.defaultNetwork);
+        if (!result.ok) {
+          throw new ApiError('unprocessable_model', `The workbook has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing was stored`, result.problems.slice(0, 200));
+        }
+        const parsed = Scenario.safeParse({ name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
+        if (!parsed.success) {
+          throw new ApiError('unprocessable_model', 'The workbook does not make a valid scenario; nothing was stored', parsed.error.issues.map((i) => ({ sheet: null, row: null, column: null, message: `${i.path.join('.')}: ${i.message}` })));
+        }
+        const record = await ctx.store.createScenario(parsed.data);
+        reply.code(201).header('location', `/api/v1/scenarios/${record.id}`).header('etag', etagOf(record.version));
+        return record;
       },
     );
   };

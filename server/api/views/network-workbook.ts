@@ -1,0 +1,408 @@
+/**
+ * The network as an editable workbook and back: one sheet per entity kind (Plants, Markets with
+ * their price tiers, Nodes, Legs without geometry, Suppliers), ids in the first column, one column
+ * per editable figure with its unit in the header, and a README sheet. Reading an edited workbook
+ * gives a scenario's per-id `overrides` (only the figures that differ from the network), or every
+ * problem with its sheet, row and column; the same zod schema (`Overrides`) checks the bounds.
+ */
+import ExcelJS from 'exceljs';
+import { Overrides, type Leg, type Market, type Network, type Plant, type TransitNode } from '../../core/schema.ts';
+import type { Supplier } from '../../core/market-schema.ts';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** One problem in an uploaded workbook, where a planner finds it in Excel (rows from 1, header = row 1). */
+export interface WorkbookProblem {
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  message: string;
+}
+
+type Kind = 'plants' | 'markets' | 'nodes' | 'legs' | 'suppliers';
+type Path = (string | number)[];
+
+/**
+ * One editable figure: its header, the network's value, where it goes in the entity's override, and
+ * what an empty cell means: `null` (an unlimited capacity, no lots), `skip` (not given), `required`.
+ */
+interface Column<E> {
+  header: string;
+  value: (entity: E) => number | undefined;
+  path: Path;
+  empty: 'null' | 'skip' | 'required';
+  /** When false for an entity, its cell must stay empty (vessel figures on a leg without a vessel). */
+  applies?: (entity: E) => boolean;
+  unitHint?: string;
+}
+
+interface SheetSpec<E extends { id: string }> {
+  sheet: string;
+  kind: Kind;
+  entities: (network: Network) => readonly E[];
+  /** Read-only columns after the id, for orientation. */
+  info: { header: string; value: (entity: E) => string | number | boolean | undefined }[];
+  columns: (network: Network) => Column<E>[];
+}
+
+const maxOf = (values: number[], floor: number) => Math.max(floor, ...values);
+
+const PLANTS: SheetSpec<Plant> = {
+  sheet: 'Plants',
+  kind: 'plants',
+  entities: (n) => n.plants,
+  info: [{ header: 'name', value: (p) => p.name }],
+  columns: (n) => [
+    ...Array.from({ length: maxOf(n.plants.map((p) => p.capacityTonnesPerYearByPhase.length), 1) }, (_, i) => ({
+      header: `capacityTonnesPerYearPhase${i + 1}`,
+      value: (p: Plant) => p.capacityTonnesPerYearByPhase[i],
+      path: ['capacityTonnesPerYearByPhase', i],
+      empty: 'skip' as const,
+    })),
+    { header: 'variableCostUsdPerTonne', value: (p) => p.variableCostUsdPerTonne, path: ['variableCostUsdPerTonne'], empty: 'required' },
+    { header: 'fixedCostUsdPerYear', value: (p) => p.fixedCostUsdPerYear, path: ['fixedCostUsdPerYear'], empty: 'required' },
+    { header: 'holdingCostUsdPerTonnePerMonth', value: (p) => p.holdingCostUsdPerTonnePerMonth, path: ['holdingCostUsdPerTonnePerMonth'], empty: 'required' },
+    { header: 'stockCapacityTonnes', value: (p) => p.stockCapacityTonnes, path: ['stockCapacityTonnes'], empty: 'required' },
+  ],
+};
+
+const MARKETS: SheetSpec<Market> = {
+  sheet: 'Markets',
+  kind: 'markets',
+  entities: (n) => n.markets,
+  info: [
+    { header: 'name', value: (m) => m.name },
+    { header: 'country', value: (m) => m.country },
+    { header: 'domestic', value: (m) => m.domestic },
+  ],
+  columns: (n) => [
+    { header: 'dutyPct', value: (m) => m.dutyPct, path: ['dutyPct'], empty: 'required' },
+    { header: 'dutyUsdPerTonne', value: (m) => m.dutyUsdPerTonne, path: ['dutyUsdPerTonne'], empty: 'required' },
+    { header: 'minTonnesPerYear', value: (m) => m.minTonnesPerYear, path: ['minTonnesPerYear'], empty: 'required' },
+    { header: 'growthPctPerYear', value: (m) => m.growthPctPerYear, path: ['growthPctPerYear'], empty: 'required' },
+    { header: 'openFromPhase', value: (m) => m.openFromPhase, path: ['openFromPhase'], empty: 'required' },
+    // Tiers: a pair of columns per tier; a market may use fewer (empty pairs) or one more than it has.
+    ...Array.from({ length: maxOf(n.markets.map((m) => m.tiers.length), 1) + 1 }, (_, i) => [
+      { header: `tier${i + 1}TonnesPerYear`, value: (m: Market) => m.tiers[i]?.tonnesPerYear, path: ['tiers', i, 'tonnesPerYear'], empty: 'skip' as const },
+      { header: `tier${i + 1}PriceUsdPerTonne`, value: (m: Market) => m.tiers[i]?.priceUsdPerTonne, path: ['tiers', i, 'priceUsdPerTonne'], empty: 'skip' as const },
+    ]).flat(),
+  ],
+};
+
+const NODES: SheetSpec<TransitNode> = {
+  sheet: 'Nodes',
+  kind: 'nodes',
+  entities: (n) => n.nodes,
+  info: [
+    { header: 'name', value: (x) => x.name },
+    { header: 'kind', value: (x) => x.kind },
+  ],
+  columns: () => [
+    { header: 'throughputTonnesPerYear', value: (x) => x.throughputTonnesPerYear, path: ['throughputTonnesPerYear'], empty: 'null', unitHint: 'empty = unlimited' },
+    { header: 'handlingUsdPerTonne', value: (x) => x.handlingUsdPerTonne, path: ['handlingUsdPerTonne'], empty: 'required' },
+  ],
+};
+
+const hasVessel = (leg: Leg) => leg.vessel !== undefined;
+const LEGS: SheetSpec<Leg> = {
+  sheet: 'Legs',
+  kind: 'legs',
+  entities: (n) => n.legs,
+  info: [
+    { header: 'from', value: (l) => l.from },
+    { header: 'to', value: (l) => l.to },
+    { header: 'mode', value: (l) => l.mode },
+  ],
+  columns: () => [
+    { header: 'distanceKm', value: (l) => l.distanceKm, path: ['distanceKm'], empty: 'skip', unitHint: 'empty = from the geometry' },
+    { header: 'usdPerTonneKm', value: (l) => l.usdPerTonneKm, path: ['usdPerTonneKm'], empty: 'required' },
+    { header: 'fixedUsdPerTonne', value: (l) => l.fixedUsdPerTonne, path: ['fixedUsdPerTonne'], empty: 'required' },
+    { header: 'capacityTonnesPerYear', value: (l) => l.capacityTonnesPerYear, path: ['capacityTonnesPerYear'], empty: 'null', unitHint: 'empty = unlimited' },
+    { header: 'co2KgPerTonneKm', value: (l) => l.co2KgPerTonneKm, path: ['co2KgPerTonneKm'], empty: 'required' },
+    { header: 'lotTonnes', value: (l) => l.lotTonnes, path: ['lotTonnes'], empty: 'null', unitHint: 'empty = no lots' },
+    { header: 'vesselLoadTonnes', value: (l) => l.vessel?.loadTonnes, path: ['vesselLoadTonnes'], empty: 'skip', applies: hasVessel },
+    { header: 'voyageUsd', value: (l) => l.vessel?.voyageUsd, path: ['voyageUsd'], empty: 'skip', applies: hasVessel },
+  ],
+};
+
+const SUPPLIERS: SheetSpec<Supplier> = {
+  sheet: 'Suppliers',
+  kind: 'suppliers',
+  entities: (n) => n.suppliers,
+  info: [
+    { header: 'name', value: (s) => s.name },
+    { header: 'kind', value: (s) => s.kind },
+    { header: 'cashCostCurrency', value: (s) => s.cashCost.currency },
+  ],
+  columns: (n) => [
+    { header: 'cashCostPerTonne', value: (s) => s.cashCost.value, path: ['cashCost', 'value'], empty: 'required' },
+    { header: 'markupPct', value: (s) => s.markupPct, path: ['markupPct'], empty: 'required' },
+    ...[...new Set(n.suppliers.flatMap((s) => Object.keys(s.capacityTonnesPerYear)))].sort().map((year) => ({
+      header: `capacity${year}TonnesPerYear`,
+      value: (s: Supplier) => s.capacityTonnesPerYear[year],
+      path: ['capacityTonnesPerYear', year],
+      empty: 'skip' as const,
+    })),
+  ],
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: the specs differ only in their entity type
+const SPECS: SheetSpec<any>[] = [PLANTS, MARKETS, NODES, LEGS, SUPPLIERS];
+
+const README_LINES = [
+  'Caspian export optimiser: the network as a workbook.',
+  'Edit the figures in the columns after the grey ones (the unit is in the header), then upload the workbook (POST /api/v1/scenarios/from-workbook, or "Upload workbook" on the map page).',
+  'The upload stores a new scenario whose overrides are the figures you changed; the network itself is not changed.',
+  'Do not change ids (first column), sheet names or headers. Grey columns (names, from/to, mode, kind, currency) are for reading only.',
+  'Empty capacity, throughput or lot cells mean unlimited / none. Market tiers come in pairs (tonnes, price); an empty pair is no tier.',
+  'Every figure must be a number within the bounds of the scenario schema (for example ≥ 0); the upload lists every problem with its sheet, row and column and stores nothing until there are none.',
+  'Scenario-wide settings (horizon, policy, freight and price multipliers) are not in the workbook: set them on the stored scenario.',
+];
+
+/** The README row a planner may edit to name the scenario the upload stores. */
+const NAME_KEY = 'scenarioName';
+
+/** The network as a workbook (the figures as they are in `network`, e.g. after a scenario's per-id overrides). */
+export async function networkWorkbook(network: Network, scenarioName: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Caspian export optimiser';
+  const readme = wb.addWorksheet('README');
+  readme.getColumn(1).width = 16;
+  readme.getColumn(2).width = 120;
+  readme.addRow([NAME_KEY, scenarioName]);
+  readme.addRow([]);
+  for (const line of README_LINES) readme.addRow(['', line]);
+  readme.getRow(1).font = { bold: true };
+
+  for (const spec of SPECS) {
+    const entities = spec.entities(network);
+    if (spec.kind === 'suppliers' && entities.length === 0) continue;
+    const columns = spec.columns(network);
+    const ws = wb.addWorksheet(spec.sheet, { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
+    ws.addRow(['id', ...spec.info.map((c) => c.header), ...columns.map((c) => c.header)]);
+    for (const entity of entities) {
+      ws.addRow([entity.id, ...spec.info.map((c) => c.value(entity) ?? null), ...columns.map((c) => c.value(entity) ?? null)]);
+    }
+    ws.getRow(1).font = { bold: true };
+    ws.getColumn(1).width = 28;
+    for (let i = 0; i < spec.info.length; i++) {
+      const col = ws.getColumn(i + 2);
+      col.width = 18;
+      col.eachCell((cell) => {
+        cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE5E5E5' } };
+      });
+    }
+    for (let i = 0; i < columns.length; i++) ws.getColumn(spec.info.length + 2 + i).width = Math.max(14, (columns[i]?.header.length ?? 0) + 2);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export type WorkbookOverrides = Pick<Overrides, Kind>;
+
+export type WorkbookResult = { ok: true; name: string | null; overrides: WorkbookOverrides } | { ok: false; problems: WorkbookProblem[] };
+
+type Location = Omit<WorkbookProblem, 'message'>;
+
+/** A cell as a number; `empty` for a blank cell; `text` for anything else. */
+function cellNumber(value: ExcelJS.CellValue): { kind: 'number'; value: number } | { kind: 'empty' } | { kind: 'text'; text: string } {
+  if (value === null || value === undefined) return { kind: 'empty' };
+  if (typeof value === 'number') return { kind: 'number', value };
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (t === '') return { kind: 'empty' };
+    if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return { kind: 'number', value: Number(t) };
+    return { kind: 'text', text: t };
+  }
+  if (typeof value === 'object' && 'result' in value) {
+    const result = (value as { result?: unknown }).result;
+    if (typeof result === 'number') return { kind: 'number', value: result };
+  }
+  if (typeof value === 'object' && 'richText' in value) return cellNumber(value.richText.map((r) => r.text).join(''));
+  return { kind: 'text', text: String(typeof value === 'object' ? JSON.stringify(value) : value).slice(0, 40) };
+}
+
+function setPath(target: Record<string, unknown>, path: Path, value: unknown): void {
+  let node: Record<string | number, unknown> = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string | number;
+    const nextIsIndex = typeof path[i + 1] === 'number';
+    node[key] ??= nextIsIndex ? [] : {};
+    node = node[key] as Record<string | number, unknown>;
+  }
+  node[path[path.length - 1] as string | number] = value;
+}
+
+const keyOf = (path: readonly PropertyKey[]) => path.map(String).join('\u0000');
+
+/** The override an entity would have if every workbook figure were given (the network's own figures). */
+function fullOverride<E>(entity: E, columns: Column<E>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    if (c.applies && !c.applies(entity)) continue;
+    const v = c.value(entity);
+    if (v === undefined) {
+      if (c.empty === 'null') setPath(out, c.path, null);
+      continue;
+    }
+    setPath(out, c.path, v);
+  }
+  return out;
+}
+
+/**
+ * Reads an edited workbook against the network it was made from: the per-id overrides for every
+ * figure that differs, or every problem (unknown ids, non-numbers, out-of-bound numbers).
+ */
+export async function readNetworkWorkbook(bytes: Buffer, network: Network): Promise<WorkbookResult> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    return { ok: false, problems: [{ sheet: null, row: null, column: null, message: 'the body is not an .xlsx workbook' }] };
+  }
+  const problems: WorkbookProblem[] = [];
+  const locations = new Map<string, Location>();
+  const raw: Record<Kind, Record<string, Record<string, unknown>>> = { plants: {}, markets: {}, nodes: {}, legs: {}, suppliers: {} };
+  const rowColumns = new Map<string, Column<unknown>[]>();
+
+  let name: string | null = null;
+  wb.getWorksheet('README')?.eachRow((row) => {
+    const v = row.getCell(2).value;
+    if (row.getCell(1).value === NAME_KEY && typeof v === 'string' && v.trim() !== '') name = v.trim().slice(0, 200);
+  });
+
+  let sheetsFound = 0;
+  for (const spec of SPECS) {
+    const ws = wb.getWorksheet(spec.sheet);
+    if (!ws) continue;
+    sheetsFound++;
+    const byId = new Map(spec.entities(network).map((e: { id: string }) => [e.id, e]));
+    const columns = spec.columns(network) as Column<unknown>[];
+    const headerIndex = new Map<string, number>();
+    ws.getRow(1).eachCell((cell, col) => {
+      if (typeof cell.value === 'string') headerIndex.set(cell.value.trim(), col);
+    });
+    if (headerIndex.get('id') !== 1) {
+      problems.push({ sheet: spec.sheet, row: 1, column: 'id', message: 'the first column must be "id"' });
+      continue;
+    }
+    const seen = new Set<string>();
+    ws.eachRow((row, rowNumber) => {
+      if (rowNumber === 1) return;
+      const idCell = cellNumber(row.getCell(1).value);
+      const id = idCell.kind === 'text' ? idCell.text : idCell.kind === 'number' ? String(idCell.value) : null;
+      const hasFigures = columns.some((c) => {
+        const col = headerIndex.get(c.header);
+        return col !== undefined && cellNumber(row.getCell(col).value).kind !== 'empty';
+      });
+      if (id === null) {
+        if (hasFigures) problems.push({ sheet: spec.sheet, row: rowNumber, column: 'id', message: 'a row with figures needs an id' });
+        return;
+      }
+      const entity = byId.get(id);
+      if (!entity) {
+        problems.push({ sheet: spec.sheet, row: rowNumber, column: 'id', message: `unknown ${spec.kind.replace(/s$/, '')} id "${id.slice(0, 64)}" (rows cannot add entities)` });
+        return;
+      }
+      if (seen.has(id)) {
+        problems.push({ sheet: spec.sheet, row: rowNumber, column: 'id', message: `"${id}" appears twice` });
+        return;
+      }
+      seen.add(id);
+      const override: Record<string, unknown> = {};
+      locations.set(keyOf([spec.kind, id]), { sheet: spec.sheet, row: rowNumber, column: 'id' });
+      for (const c of columns) {
+        const col = headerIndex.get(c.header);
+        if (col === undefined) continue;
+        const cell = cellNumber(row.getCell(col).value);
+        const at = { sheet: spec.sheet, row: rowNumber, column: c.header };
+        if (c.applies && !c.applies(entity)) {
+          if (cell.kind !== 'empty') problems.push({ ...at, message: 'does not apply to this row: leave it empty' });
+          continue;
+        }
+        if (cell.kind === 'text') {
+          problems.push({ ...at, message: `must be a number, not "${cell.text.slice(0, 40)}"` });
+          continue;
+        }
+        if (cell.kind === 'empty') {
+          if (c.empty === 'null') setPath(override, c.path, null);
+          else if (c.empty === 'required') problems.push({ ...at, message: `needs a number (the network has ${c.value(entity)})` });
+          continue;
+        }
+        setPath(override, c.path, cell.value);
+        locations.set(keyOf([spec.kind, id, ...c.path]), at);
+      }
+      raw[spec.kind][id] = override;
+      rowColumns.set(keyOf([spec.kind, id]), columns);
+    });
+  }
+  if (sheetsFound === 0) {
+    problems.push({ sheet: null, row: null, column: null, message: `none of the sheets ${SPECS.map((s) => s.sheet).join(', ')} is in the workbook` });
+  }
+
+  // Tiers come in pairs: compact them (an empty pair is no tier) and keep each figure's location.
+  for (const [id, override] of Object.entries(raw.markets)) {
+    const tiers = override.tiers as ({ tonnesPerYear?: number; priceUsdPerTonne?: number } | undefined)[] | undefined;
+    const market = network.markets.find((m) => m.id === id);
+    const moved: [number, number][] = [];
+    const compact: { tonnesPerYear: number; priceUsdPerTonne: number; label?: string }[] = [];
+    for (const [i, tier] of (tiers ?? []).entries()) {
+      if (!tier) continue;
+      const missing = tier.tonnesPerYear === undefined ? 'TonnesPerYear' : tier.priceUsdPerTonne === undefined ? 'PriceUsdPerTonne' : null;
+      if (missing) {
+        const at = locations.get(keyOf(['markets', id, 'tiers', i, missing === 'TonnesPerYear' ? 'priceUsdPerTonne' : 'tonnesPerYear']));
+        problems.push({ sheet: 'Markets', row: at?.row ?? null, column: `tier${i + 1}${missing}`, message: 'a tier needs both its tonnes and its price' });
+        continue;
+      }
+      moved.push([compact.length, i]);
+      const label = market?.tiers[i]?.label;
+      compact.push({ tonnesPerYear: tier.tonnesPerYear as number, priceUsdPerTonne: tier.priceUsdPerTonne as number, ...(label ? { label } : {}) });
+    }
+    const original = new Map([...locations].filter(([key]) => key.startsWith(keyOf(['markets', id, 'tiers', '']))));
+    for (const key of original.keys()) locations.delete(key);
+    for (const [k, i] of moved) {
+      for (const field of ['tonnesPerYear', 'priceUsdPerTonne']) {
+        const at = original.get(keyOf(['markets', id, 'tiers', i, field]));
+        if (at) locations.set(keyOf(['markets', id, 'tiers', k, field]), at);
+      }
+    }
+    if (compact.length === 0) {
+      problems.push({ ...(locations.get(keyOf(['markets', id])) ?? { sheet: 'Markets', row: null, column: 'id' }), column: 'tier1PriceUsdPerTonne', message: 'a market needs at least one tier' });
+    }
+    if (tiers !== undefined || compact.length === 0) override.tiers = compact;
+  }
+
+  // Supplier figures that are only partly in the workbook keep the rest of the network's.
+  for (const [id, override] of Object.entries(raw.suppliers)) {
+    const supplier = network.suppliers.find((s) => s.id === id);
+    if (!supplier) continue;
+    if (override.cashCost) override.cashCost = { ...supplier.cashCost, ...(override.cashCost as object) };
+    override.capacityTonnesPerYear = { ...supplier.capacityTonnesPerYear, ...((override.capacityTonnesPerYear as object) ?? {}) };
+  }
+
+  const parsed = Overrides.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      let at: Location | undefined;
+      for (let n = path.length; n > 0 && !at; n--) at = locations.get(keyOf(path.slice(0, n)));
+      problems.push({ ...(at ?? { sheet: null, row: null, column: null }), message: issue.message });
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  // Only the figures that differ from the network become overrides.
+  const overrides: WorkbookOverrides = { plants: {}, markets: {}, nodes: {}, legs: {}, suppliers: {} };
+  for (const spec of SPECS) {
+    const kind = spec.kind as Kind;
+    for (const [id, override] of Object.entries(raw[kind])) {
+      const entity = spec.entities(network).find((e: { id: string }) => e.id === id);
+      const base = fullOverride(entity, rowColumns.get(keyOf([kind, id])) ?? []);
+      if (kind === 'markets') base.tiers = (entity as Market).tiers.map((t) => ({ ...t }));
+      if (kind === 'suppliers') base.cashCost = (entity as Supplier).cashCost;
+      const changed = Object.fromEntries(Object.entries(override).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(base[k])));
+      if (Object.keys(changed).length > 0) (overrides[kind] as Record<string, unknown>)[id] = changed;
+    }
+  }
+  return { ok: true, name, overrides };
+}

@@ -1,0 +1,131 @@
+/**
+ * The scenario workbook round trip, through the app: download the network as a workbook, edit it
+ * with exceljs, upload it, and the stored scenario's plan shows the edit; a broken workbook gets
+ * every problem with its sheet, row and column, and nothing is stored.
+ */
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asPlanner, asViewer, testApp } from './helpers.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  app = await testApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+async function download(url = '/api/v1/network.xlsx'): Promise<ExcelJS.Workbook> {
+  const res = await app.inject({ method: 'GET', url, headers: asPlanner });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toContain(XLSX);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  return wb;
+}
+
+const upload = async (wb: ExcelJS.Workbook, headers: Record<string, string> = asPlanner) =>
+  app.inject({ method: 'POST', url: '/api/v1/scenarios/from-workbook', payload: Buffer.from(await wb.xlsx.writeBuffer()), headers: { ...headers, 'content-type': XLSX } });
+
+/** The row of an id and the column of a header in a sheet. */
+function cellOf(wb: ExcelJS.Workbook, sheet: string, id: string, header: string): ExcelJS.Cell {
+  const ws = wb.getWorksheet(sheet);
+  if (!ws) throw new Error(`no sheet ${sheet}`);
+  let col = 0;
+  ws.getRow(1).eachCell((cell, c) => {
+    if (cell.value === header) col = c;
+  });
+  let row = 0;
+  ws.eachRow((r, n) => {
+    if (r.getCell(1).value === id) row = n;
+  });
+  if (!col || !row) throw new Error(`no ${id} / ${header} in ${sheet}`);
+  return ws.getRow(row).getCell(col);
+}
+
+const scenarioCount = async () => (await app.inject({ method: 'GET', url: '/api/v1/scenarios?limit=100', headers: asPlanner })).json().items.length;
+
+describe('GET /api/v1/network.xlsx', () => {
+  it('has a README and one sheet per entity kind, ids first, units in the headers', async () => {
+    const wb = await download();
+    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['README', 'Plants', 'Markets', 'Nodes', 'Legs']));
+    const legs = wb.getWorksheet('Legs');
+    expect(legs?.getRow(1).getCell(1).value).toBe('id');
+    expect(legs?.getRow(1).values).toEqual(expect.arrayContaining(['usdPerTonneKm', 'fixedUsdPerTonne', 'capacityTonnesPerYear']));
+    expect(cellOf(wb, 'Markets', 'turkmenbashi', 'tier1PriceUsdPerTonne').value).toBe(50);
+    expect(cellOf(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1').value).toBe(1_300_000);
+  });
+
+  it('a viewer key may download; an unknown scenario is 404', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/network.xlsx', headers: asViewer })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/network.xlsx?scenario=sc_nope', headers: asPlanner })).statusCode).toBe(404);
+  });
+});
+
+describe('POST /api/v1/scenarios/from-workbook', () => {
+  it('an edited price and capacity become a stored scenario whose plan shows them', async () => {
+    const wb = await download();
+    // Baku's price, in both its tiers (so the plan's volume-weighted price is the edited one).
+    cellOf(wb, 'Markets', 'baku_alat', 'tier1PriceUsdPerTonne').value = 200;
+    cellOf(wb, 'Markets', 'baku_alat', 'tier2PriceUsdPerTonne').value = 200;
+    cellOf(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1').value = 1_000_000;
+    const res = await upload(wb);
+    expect(res.statusCode, res.body).toBe(201);
+    const record = res.json();
+    expect(res.headers.location).toBe(`/api/v1/scenarios/${record.id}`);
+    // Only the edited figures are overrides.
+    expect(record.scenario.overrides.markets).toEqual({
+      baku_alat: { tiers: [expect.objectContaining({ tonnesPerYear: 50_000, priceUsdPerTonne: 200 }), expect.objectContaining({ tonnesPerYear: 100_000, priceUsdPerTonne: 200 })] },
+    });
+    expect(record.scenario.overrides.plants).toEqual({ plant_baiganin: { capacityTonnesPerYearByPhase: [1_000_000, 2_500_000] } });
+    expect(record.scenario.overrides.legs).toEqual({});
+
+    const plan = (await app.inject({ method: 'POST', url: '/api/v1/optimise', payload: record.scenario, headers: asPlanner })).json();
+    expect(plan.status).toBe('optimal');
+    const market = plan.markets.find((m: { id: string }) => m.id === 'baku_alat');
+    expect(market.priceUsdPerTonne).toBeCloseTo(200, 6);
+    expect(market.tonnes).toBeGreaterThan(0);
+    expect(plan.kpis.productionTonnes).toBeLessThanOrEqual(1_000_000 + 1e-6);
+
+    // The scenario's workbook shows its figures.
+    const again = await download(`/api/v1/network.xlsx?scenario=${record.id}`);
+    expect(cellOf(again, 'Markets', 'baku_alat', 'tier2PriceUsdPerTonne').value).toBe(200);
+    expect(cellOf(again, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1').value).toBe(1_000_000);
+  });
+
+  it('a broken workbook gets every problem with sheet, row and column, and nothing is stored', async () => {
+    const before = await scenarioCount();
+    const wb = await download();
+    const capacity = cellOf(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1');
+    capacity.value = -5;
+    const tariff = cellOf(wb, 'Legs', 'rail_makat_atyrau', 'usdPerTonneKm');
+    tariff.value = 'cheap';
+    const unknown = wb.getWorksheet('Nodes')?.getRow(2).getCell(1);
+    if (!unknown) throw new Error('no node row');
+    unknown.value = 'no_such_node';
+    const res = await upload(wb);
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body.error.code).toBe('unprocessable_model');
+    expect(body.error.details).toEqual(
+      expect.arrayContaining([
+        { sheet: 'Plants', row: Number(capacity.row), column: 'capacityTonnesPerYearPhase1', message: 'must be ≥ 0' },
+        { sheet: 'Legs', row: Number(tariff.row), column: 'usdPerTonneKm', message: expect.stringContaining('must be a number') },
+        { sheet: 'Nodes', row: Number(unknown.row), column: 'id', message: expect.stringContaining('no_such_node') },
+      ]),
+    );
+    expect(body.error.details).toHaveLength(3);
+    expect(await scenarioCount()).toBe(before);
+  });
+
+  it('refuses what is not a workbook, and viewer keys', async () => {
+    const junk = await app.inject({ method: 'POST', url: '/api/v1/scenarios/from-workbook', payload: Buffer.from('not a zip'), headers: { ...asPlanner, 'content-type': XLSX } });
+    expect(junk.statusCode).toBe(422);
+    expect(junk.json().error.details[0].message).toContain('not an .xlsx');
+    const viewer = await upload(await download(), asViewer);
+    expect(viewer.statusCode).toBe(403);
+  });
+});
