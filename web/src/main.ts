@@ -8,7 +8,7 @@ import './style.css';
 import L from 'leaflet';
 import { Scenario, type Network } from '../../server/core/schema.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
-import { api, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
+import { api, authHeaders, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
 import { languages, setLocale, t } from './i18n/index.ts';
 import { downloadBlob, downloadText } from './dom.ts';
 import { issuePath } from './lib/api-errors.ts';
@@ -35,7 +35,7 @@ import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
-import { LibraryPanel } from './panels/library-panel.ts';
+import { LibraryPanel, type WorkbookProblemRow } from './panels/library-panel.ts';
 import { createInPageOptimiser, type InPageOptimiser } from './optimiser-client.ts';
 import { libraryRows, type RunSummaryRow } from './lib/library.ts';
 import type { StoredRun } from './api.ts';
@@ -357,17 +357,53 @@ const libraryPanel = new LibraryPanel(document.getElementById('library-panel')!,
     state.runId = runId;
     void openRun(runId, false).then((ok) => ok && writeHash());
   },
-  async onOpenScenario(scenarioId) {
-    const record = await api.scenario(scenarioId);
-    if (!record.ok) return setStatus(`Scenario ${scenarioId} could not be opened: ${record.report.summary}`);
-    state.form = scenarioToForm(record.data.scenario);
-    scenarioPanel.setForm(state.form);
-    state.runId = null;
-    setStatus(`Scenario “${record.data.scenario.name}” is in the form; planning it…`);
-    await runOnServer(state.form);
-  },
+  onOpenScenario: (scenarioId) => openStoredScenario(scenarioId),
   onCompare: (a, b) => void compareStoredRuns(a, b),
+  onDownloadWorkbook: () => void downloadNetworkWorkbook(),
+  onUploadWorkbook: (file) => void uploadNetworkWorkbook(file),
 });
+
+async function openStoredScenario(scenarioId: string): Promise<void> {
+  const record = await api.scenario(scenarioId);
+  if (!record.ok) return setStatus(`Scenario ${scenarioId} could not be opened: ${record.report.summary}`);
+  state.form = scenarioToForm(record.data.scenario);
+  scenarioPanel.setForm(state.form);
+  state.runId = null;
+  setStatus(`Scenario “${record.data.scenario.name}” is in the form; planning it…`);
+  await runOnServer(state.form);
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+async function downloadNetworkWorkbook(): Promise<void> {
+  try {
+    const res = await fetch('/api/v1/network.xlsx', { headers: authHeaders(`${XLSX_TYPE}, application/json`) });
+    if (!res.ok) return libraryPanel.showWorkbookResult(t('The workbook could not be downloaded: {reason}.', { reason: String(res.status) }));
+    downloadBlob(await res.blob(), 'network.xlsx');
+  } catch (err) {
+    libraryPanel.showWorkbookResult(t('The workbook could not be downloaded: {reason}.', { reason: (err as Error).message }));
+  }
+}
+async function uploadNetworkWorkbook(file: File): Promise<void> {
+  libraryPanel.showWorkbookResult(t('Reading the workbook…'));
+  try {
+    const res = await fetch('/api/v1/scenarios/from-workbook', {
+      method: 'POST',
+      headers: { ...authHeaders('application/json'), 'content-type': XLSX_TYPE },
+      body: await file.arrayBuffer(),
+    });
+    const body = (await res.json().catch(() => null)) as { id?: string; error?: { message?: string; details?: unknown } } | null;
+    if (res.status === 201 && body?.id) {
+      libraryPanel.showWorkbookResult(t('Stored as scenario {id}; opening it.', { id: body.id }));
+      void loadLibrary();
+      await openStoredScenario(body.id);
+      return;
+    }
+    const details = Array.isArray(body?.error?.details) ? (body.error.details as WorkbookProblemRow[]) : [];
+    libraryPanel.showWorkbookResult(body?.error?.message ?? t('The workbook could not be uploaded: {reason}.', { reason: String(res.status) }), details);
+  } catch (err) {
+    libraryPanel.showWorkbookResult(t('The workbook could not be uploaded: {reason}.', { reason: (err as Error).message }));
+  }
+}
 let libraryRequest: AbortController | null = null;
 async function loadLibrary(): Promise<void> {
   libraryRequest?.abort();

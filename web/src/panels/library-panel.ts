@@ -12,6 +12,18 @@ export interface LibraryPanelEvents {
   onOpenRun(runId: string): void;
   onOpenScenario(scenarioId: string): void;
   onCompare(a: string, b: string): void;
+  /** Download the network as an editable workbook (GET /network.xlsx). */
+  onDownloadWorkbook(): void;
+  /** Upload an edited workbook (POST /scenarios/from-workbook). */
+  onUploadWorkbook(file: File): void;
+}
+
+/** One problem of an uploaded workbook, as the API lists it. */
+export interface WorkbookProblemRow {
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  message: string;
 }
 
 export type LibraryState =
@@ -28,6 +40,8 @@ export class LibraryPanel {
   private readonly search: HTMLInputElement;
   private readonly compareButton: HTMLButtonElement;
   private readonly count: HTMLElement;
+  private readonly workbookStatus: HTMLElement;
+  private readonly workbookProblems: HTMLElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -41,6 +55,14 @@ export class LibraryPanel {
     this.compareButton = h('button', { type: 'button', id: 'library-compare', disabled: true, onclick: () => this.selected.length === 2 && this.events.onCompare(this.selected[0], this.selected[1]) }, t('Compare the two selected runs'));
     this.count = h('p', { className: 'hint', id: 'library-count', 'aria-live': 'polite' });
     this.list = h('div', { className: 'library-list', id: 'library-list' });
+    const upload = h('input', { type: 'file', id: 'workbook-upload', accept: '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    upload.addEventListener('change', () => {
+      const file = upload.files?.[0];
+      if (file) this.events.onUploadWorkbook(file);
+      upload.value = '';
+    });
+    this.workbookStatus = h('p', { className: 'hint', id: 'workbook-status', 'aria-live': 'polite' });
+    this.workbookProblems = h('ul', { id: 'workbook-problems' });
     root.append(
       h('h2', {}, t('Library')),
       h('p', { className: 'hint' }, t('Stored scenarios and runs on this server. Open one to see it; tick two runs to compare them (the comparison goes into the link). The server does not record who stored a run yet.')),
@@ -49,6 +71,21 @@ export class LibraryPanel {
       h('div', { className: 'actions' }, this.compareButton),
       this.count,
       this.list,
+      h('h3', {}, t('Bring your own data')),
+      h('p', { className: 'hint' }, t('Download the network as a workbook, edit prices, capacities and tariffs, and upload it: the changed figures become a stored scenario (planner key).')),
+      h('div', { className: 'actions' }, h('button', { type: 'button', id: 'workbook-download', onclick: () => this.events.onDownloadWorkbook() }, t('Download network workbook'))),
+      h('label', { for: 'workbook-upload' }, t('Upload an edited workbook')),
+      upload,
+      this.workbookStatus,
+      this.workbookProblems,
+    );
+  }
+
+  /** The outcome of a workbook upload: a message, and the problems (sheet, row, column) if any. */
+  showWorkbookResult(message: string, problems: readonly WorkbookProblemRow[] = []): void {
+    this.workbookStatus.textContent = message;
+    this.workbookProblems.replaceChildren(
+      ...problems.map((p) => h('li', {}, `${[p.sheet, p.row === null ? null : `row ${p.row}`, p.column].filter((x) => x !== null).join(' · ')}: ${p.message}`)),
     );
   }
 
