@@ -310,6 +310,7 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
       }
       seen.add(id);
       const override: Record<string, unknown> = {};
+      const problemsBefore = problems.length;
       locations.set(keyOf([spec.kind, id]), { sheet: spec.sheet, row: rowNumber, column: 'id' });
       for (const c of columns) {
         const col = headerIndex.get(c.header);
@@ -332,6 +333,8 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
         setPath(override, c.path, cell.value);
         locations.set(keyOf([spec.kind, id, ...c.path]), at);
       }
+      // A row with a cell problem is reported as such, not again by the schema (holes in arrays).
+      if (problems.length > problemsBefore) return;
       raw[spec.kind][id] = override;
       rowColumns.set(keyOf([spec.kind, id]), columns);
     });
