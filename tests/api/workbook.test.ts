@@ -96,6 +96,30 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(cellOf(again, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1').value).toBe(1_000_000);
   });
 
+  it('an unchanged workbook is a scenario without overrides; supplier edits become supplier overrides', async () => {
+    const unchanged = await upload(await download());
+    expect(unchanged.statusCode).toBe(201);
+    const o = unchanged.json().scenario.overrides;
+    expect([o.plants, o.markets, o.nodes, o.legs, o.suppliers]).toEqual([{}, {}, {}, {}, {}]);
+
+    const wb = await download();
+    const suppliers = wb.getWorksheet('Suppliers');
+    const id = suppliers?.getRow(2).getCell(1).value as string;
+    const yearHeader = (suppliers?.getRow(1).values as unknown[]).find((v) => typeof v === 'string' && /^capacity\d{4}TonnesPerYear$/.test(v)) as string;
+    cellOf(wb, 'Suppliers', id, 'cashCostPerTonne').value = 33;
+    cellOf(wb, 'Suppliers', id, yearHeader).value = 123_456;
+    const readme = wb.getWorksheet('README');
+    if (readme) readme.getRow(1).getCell(2).value = 'Cheaper competitor';
+    const res = await upload(wb);
+    expect(res.statusCode, res.body).toBe(201);
+    const record = res.json();
+    expect(record.scenario.name).toBe('Cheaper competitor');
+    const year = yearHeader.slice('capacity'.length, 'capacity'.length + 4);
+    expect(record.scenario.overrides.suppliers[id].cashCost.value).toBe(33);
+    expect(record.scenario.overrides.suppliers[id].capacityTonnesPerYear[year]).toBe(123_456);
+    expect(Object.keys(record.scenario.overrides.suppliers)).toEqual([id]);
+  });
+
   it('a broken workbook gets every problem with sheet, row and column, and nothing is stored', async () => {
     const before = await scenarioCount();
     const wb = await download();
