@@ -104,8 +104,9 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
 
     const wb = await download();
     const suppliers = wb.getWorksheet('Suppliers');
-    const id = suppliers?.getRow(2).getCell(1).value as string;
-    const yearHeader = (suppliers?.getRow(1).values as unknown[]).find((v) => typeof v === 'string' && /^capacity\d{4}TonnesPerYear$/.test(v)) as string;
+    if (!suppliers) throw new Error('no Suppliers sheet');
+    const id = suppliers.getRow(2).getCell(1).value as string;
+    const yearHeader = (suppliers.getRow(1).values as unknown[]).find((v) => typeof v === 'string' && /^capacity\d{4}TonnesPerYear$/.test(v)) as string;
     cellOf(wb, 'Suppliers', id, 'cashCostPerTonne').value = 33;
     cellOf(wb, 'Suppliers', id, yearHeader).value = 123_456;
     const readme = wb.getWorksheet('README');
