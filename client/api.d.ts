@@ -2362,7 +2362,7 @@ export interface components {
         ScenarioInput: {
             name: string;
             /** @default  */
-            description: string;
+            description?: string;
             network?: components["schemas"]["NetworkInput"];
             /**
              * @default {
@@ -2370,16 +2370,16 @@ export interface components {
              *       "year": 2027
              *     }
              */
-            horizon: {
+            horizon?: {
                 /** @constant */
                 kind: "annual";
                 /** @default 2027 */
-                year: number;
+                year?: number;
             } | {
                 /** @constant */
                 kind: "monthly";
                 /** @default 2027 */
-                year: number;
+                year?: number;
             } | {
                 /** @constant */
                 kind: "multi-year";
@@ -2388,7 +2388,7 @@ export interface components {
                 phase2FromYear?: number;
             };
             /** @default 1 */
-            phase: number;
+            phase?: number;
             /**
              * @default {
              *       "domesticShare": 0.5,
@@ -2396,17 +2396,17 @@ export interface components {
              *       "importCaps": []
              *     }
              */
-            policy: {
+            policy?: {
                 /** @default 0.5 */
-                domesticShare: number;
+                domesticShare?: number;
                 /**
                  * @default sales
                  * @enum {string}
                  */
-                basis: "sales" | "production";
+                basis?: "sales" | "production";
                 exportCapTonnesPerYear?: number;
                 /** @default [] */
-                importCaps: {
+                importCaps?: {
                     country: string;
                     tonnesPerYear: number;
                 }[];
@@ -2415,24 +2415,24 @@ export interface components {
              * @default margin
              * @enum {string}
              */
-            objective: "margin" | "min-cost" | "max-domestic";
+            objective?: "margin" | "min-cost" | "max-domestic";
             /**
              * @default price-taker
              * @enum {string}
              */
-            market: "price-taker" | "clearing";
+            market?: "price-taker" | "clearing";
             /**
              * @default default
              * @enum {string}
              */
-            calibration: "default" | "none";
+            calibration?: "default" | "none";
             /**
              * @default USD
              * @enum {string}
              */
-            reportCurrency: "USD" | "KZT";
+            reportCurrency?: "USD" | "KZT";
             /** @default 0 */
-            carbonPriceUsdPerTonneCo2: number;
+            carbonPriceUsdPerTonneCo2?: number;
             /**
              * @default {
              *       "freightMultiplier": 1,
@@ -2450,20 +2450,20 @@ export interface components {
              *       "suppliers": {}
              *     }
              */
-            overrides: {
+            overrides?: {
                 /** @default 1 */
-                freightMultiplier: number;
+                freightMultiplier?: number;
                 /** @default {} */
-                freightMultiplierByMode: {
+                freightMultiplierByMode?: {
                     [key: string]: number;
                 };
                 /** @default 1 */
-                exportPriceMultiplier: number;
+                exportPriceMultiplier?: number;
                 /** @default 1 */
-                domesticPriceMultiplier: number;
+                domesticPriceMultiplier?: number;
                 fxKztPerUsd?: number;
                 /** @default {} */
-                legs: {
+                legs?: {
                     [key: string]: {
                         capacityTonnesPerYear?: number | null;
                         closedMonths?: number[];
@@ -2477,7 +2477,7 @@ export interface components {
                     };
                 };
                 /** @default {} */
-                nodes: {
+                nodes?: {
                     [key: string]: {
                         /** @enum {string} */
                         kind?: "port" | "rail" | "border" | "depot";
@@ -2487,7 +2487,7 @@ export interface components {
                     };
                 };
                 /** @default {} */
-                markets: {
+                markets?: {
                     [key: string]: {
                         tiers?: {
                             tonnesPerYear: number;
@@ -2506,12 +2506,12 @@ export interface components {
                         contract?: {
                             minTonnesPerYear: number;
                             /** @default 0 */
-                            fixedCostUsdPerYear: number;
+                            fixedCostUsdPerYear?: number;
                         } | null;
                     };
                 };
                 /** @default {} */
-                plants: {
+                plants?: {
                     [key: string]: {
                         capacityTonnesPerYearByPhase?: number[];
                         variableCostUsdPerTonne?: number;
@@ -2522,21 +2522,21 @@ export interface components {
                     };
                 };
                 /** @default {} */
-                fxPerUsd: {
+                fxPerUsd?: {
                     [key: string]: number | {
                         [key: string]: number;
                     };
                 };
                 /** @default {} */
-                railTariffMultiplierByRailway: {
+                railTariffMultiplierByRailway?: {
                     [key: string]: number;
                 };
                 /** @default 1 */
-                competitorMarkupMultiplier: number;
+                competitorMarkupMultiplier?: number;
                 /** @default 1 */
-                consumptionMultiplier: number;
+                consumptionMultiplier?: number;
                 /** @default {} */
-                suppliers: {
+                suppliers?: {
                     [key: string]: {
                         capacityTonnesPerYear?: {
                             [key: string]: number;
@@ -2568,11 +2568,11 @@ export interface components {
              *       "seaLots": false
              *     }
              */
-            mip: {
+            mip?: {
                 /** @default false */
-                contracts: boolean;
+                contracts?: boolean;
                 /** @default false */
-                seaLots: boolean;
+                seaLots?: boolean;
             };
             volumesTonnesPerYear?: {
                 [key: string]: number;
@@ -2581,9 +2581,9 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            engine: "auto" | "jsLpSolver" | "highs";
+            engine?: "auto" | "jsLpSolver" | "highs";
             /** @default 30000 */
-            timeLimitMs: number;
+            timeLimitMs?: number;
         };
         /** @description Plants, markets, transit nodes and legs, with sources. */
         NetworkInput: {
@@ -2593,9 +2593,9 @@ export interface components {
              * @default USD
              * @constant
              */
-            currency: "USD";
+            currency?: "USD";
             /** @default 510 */
-            fxKztPerUsd: number;
+            fxKztPerUsd?: number;
             plants: {
                 id: string;
                 name: string;
@@ -2605,18 +2605,18 @@ export interface components {
                 capacityTonnesPerYearByPhase: number[];
                 variableCostUsdPerTonne: number;
                 /** @default 0 */
-                fixedCostUsdPerYear: number;
+                fixedCostUsdPerYear?: number;
                 monthlyAvailability?: number[];
                 /** @default 0 */
-                holdingCostUsdPerTonnePerMonth: number;
+                holdingCostUsdPerTonnePerMonth?: number;
                 /** @default 0 */
-                stockCapacityTonnes: number;
+                stockCapacityTonnes?: number;
                 packing?: {
                     capacityTonnesPerYear: number;
                     costUsdPerTonne: number;
                 };
                 /** @default {} */
-                sources: {
+                sources?: {
                     [key: string]: string;
                 };
             }[];
@@ -2633,21 +2633,21 @@ export interface components {
                     label?: string;
                 }[];
                 /** @default 0 */
-                dutyPct: number;
+                dutyPct?: number;
                 /** @default 0 */
-                dutyUsdPerTonne: number;
+                dutyUsdPerTonne?: number;
                 /** @default 0 */
-                minTonnesPerYear: number;
+                minTonnesPerYear?: number;
                 seasonality?: number[];
                 /** @default 1 */
-                openFromPhase: number;
+                openFromPhase?: number;
                 contract?: {
                     minTonnesPerYear: number;
                     /** @default 0 */
-                    fixedCostUsdPerYear: number;
+                    fixedCostUsdPerYear?: number;
                 };
                 /** @default 0 */
-                growthPctPerYear: number;
+                growthPctPerYear?: number;
                 baggedShare?: number;
                 demand?: {
                     consumptionTonnesByYear: {
@@ -2668,17 +2668,17 @@ export interface components {
                         currency: "USD" | "KZT" | "RUB" | "AZN" | "TMT" | "UZS" | "IRR";
                     };
                     /** @default {} */
-                    sources: {
+                    sources?: {
                         [key: string]: string;
                     };
                 };
                 /** @default {} */
-                sources: {
+                sources?: {
                     [key: string]: string;
                 };
             }[];
             /** @default [] */
-            nodes: {
+            nodes?: {
                 id: string;
                 name: string;
                 /** @enum {string} */
@@ -2688,11 +2688,11 @@ export interface components {
                 lat: number;
                 throughputTonnesPerYear?: number;
                 /** @default 0 */
-                handlingUsdPerTonne: number;
+                handlingUsdPerTonne?: number;
                 /** @default [] */
-                closedMonths: number[];
+                closedMonths?: number[];
                 /** @default {} */
-                sources: {
+                sources?: {
                     [key: string]: string;
                 };
             }[];
@@ -2712,11 +2712,11 @@ export interface components {
                 };
                 distanceKm?: number;
                 /** @default 0 */
-                fixedUsdPerTonne: number;
+                fixedUsdPerTonne?: number;
                 usdPerTonneKm: number;
                 capacityTonnesPerYear?: number;
                 /** @default [] */
-                closedMonths: number[];
+                closedMonths?: number[];
                 co2KgPerTonneKm: number;
                 lotTonnes?: number;
                 /** @enum {string} */
@@ -2726,22 +2726,22 @@ export interface components {
                     voyageUsd: number;
                 };
                 /** @default {} */
-                sources: {
+                sources?: {
                     [key: string]: string;
                 };
             }[];
             /** @default {} */
-            fxPerUsd: {
+            fxPerUsd?: {
                 [key: string]: {
                     [key: string]: number;
                 };
             };
             /** @default [] */
-            suppliers: {
+            suppliers?: {
                 id: string;
                 name: string;
                 /** @default  */
-                owner: string;
+                owner?: string;
                 /** @enum {string} */
                 kind: "plant" | "import";
                 country: string;
@@ -2758,7 +2758,7 @@ export interface components {
                     high?: number;
                 };
                 /** @default 0 */
-                markupPct: number;
+                markupPct?: number;
                 monthlyAvailability?: number[];
                 routes: {
                     market: string;
@@ -2770,20 +2770,20 @@ export interface components {
                         currency: "USD" | "KZT" | "RUB" | "AZN" | "TMT" | "UZS" | "IRR";
                     };
                     /** @default 0 */
-                    dutyPct: number;
+                    dutyPct?: number;
                     /** @default 0 */
-                    dutyUsdPerTonne: number;
+                    dutyUsdPerTonne?: number;
                     capacityTonnesPerYear?: number;
                     /** @default [] */
-                    closedMonths: number[];
+                    closedMonths?: number[];
                     distanceKm?: number;
                     /** @default {} */
-                    sources: {
+                    sources?: {
                         [key: string]: string;
                     };
                 }[];
                 /** @default {} */
-                sources: {
+                sources?: {
                     [key: string]: string;
                 };
             }[];
@@ -2818,25 +2818,25 @@ export interface components {
                 }[];
                 adjustments: {
                     /** @default {} */
-                    cashCostBySupplier: {
+                    cashCostBySupplier?: {
                         [key: string]: number;
                     };
                     /** @default {} */
-                    demandValueMultiplierByMarket: {
+                    demandValueMultiplierByMarket?: {
                         [key: string]: number;
                     };
                     /** @default {} */
-                    railFreightMultiplierByRailway: {
+                    railFreightMultiplierByRailway?: {
                         [key: string]: number;
                     };
                 };
                 /** @default {} */
-                sources: {
+                sources?: {
                     [key: string]: string;
                 };
             };
             /** @default {} */
-            sources: {
+            sources?: {
                 [key: string]: string;
             };
         };

@@ -43,7 +43,9 @@ export async function generateClientFiles(): Promise<{ openapi: string; types: s
     hooked = true;
   }
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  const ast = await openapiTS(document as never, { alphabetize: false, exportType: false });
+  // defaultNonNullable off: a field with a default is optional in a request (the server fills it
+  // in); answers list such fields as required anyway (zod's output schemas), so they stay required.
+  const ast = await openapiTS(document as never, { alphabetize: false, exportType: false, defaultNonNullable: false });
   return { openapi: `${JSON.stringify(document, null, 2)}\n`, types: HEADER + astToString(ast) };
 }
 
