@@ -115,9 +115,10 @@ export async function main(options: ContractPlanningOptions): Promise<ContractPl
 
   // 4. Per market: our tonnes and the clearing price, from the stored run.
   const markets = marketLines(read.data.plan);
-  print('market                          our tonnes   clearing price (USD/t)');
+  const width = Math.max(30, ...markets.map((m) => m.name.length));
+  print(`${'market'.padEnd(width)} ${'our tonnes'.padStart(11)}   clearing price (USD/t)`);
   for (const m of markets) {
-    print(`${m.name.padEnd(30)} ${Math.round(m.ourTonnes).toString().padStart(11)}   ${m.clearingPriceUsdPerTonne.toFixed(2).padStart(22)}`);
+    print(`${m.name.padEnd(width)} ${Math.round(m.ourTonnes).toString().padStart(11)}   ${m.clearingPriceUsdPerTonne.toFixed(2).padStart(22)}`);
   }
   return { optimised, scenarioId, runId, etag, replayed, notModified, markets };
 }
