@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Import-circle check: reads every .ts file under the given folders (default server and web/src),
+// Import-circle check: reads every .ts file under the given folders (default server, client and web/src),
 // follows its relative imports and re-exports (static, dynamic and type-only alike, since a type-only
 // circle is still a tangle between two modules) and fails when any strongly connected group has more
 // than one module, or a module imports itself.
@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
-const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["server", "web/src"];
+const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["server", "client", "web/src"];
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {

@@ -54,7 +54,7 @@ describe('the package used by another project', () => {
   it('packs what a user needs and no tests', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, timeout: 60_000 });
     const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'server/core/index.ts', 'server/cli.ts', 'server/bin/caspian-optimise.mjs', 'server/pool/worker.mjs', 'data/network.json', 'data/market.json', 'web/src/main.ts']) {
+    for (const needed of ['package.json', 'README.md', 'server/core/index.ts', 'server/cli.ts', 'server/bin/caspian-optimise.mjs', 'server/pool/worker.mjs', 'data/network.json', 'data/market.json', 'web/src/main.ts', 'client/index.ts', 'client/api.d.ts', 'client/openapi.json']) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.startsWith('tests/') || f.startsWith('bench/') || /\.test\.ts$/.test(f))).toEqual([]);
