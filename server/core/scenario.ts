@@ -107,15 +107,17 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     const contract = orNone(mo.contract, market.contract);
     if (contract === undefined) delete next.contract;
     else next.contract = contract;
-    // The whole market (clearing mode): price multipliers scale its willingness to pay, the demand
-    // multiplier its consumption. Blocks carry their own currency, so no exchange-rate factor here.
+    // The whole market (clearing mode): price multipliers scale its willingness to pay; the market's
+    // demand multiplier and the scenario's consumption multiplier its consumption. Blocks carry their
+    // own currency, so no exchange-rate factor here.
     if (market.demand) {
       const blockFactor = (market.domestic ? o.domesticPriceMultiplier : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
-      if (blockFactor !== 1 || demandFactor !== 1) {
+      const consumptionFactor = demandFactor * o.consumptionMultiplier;
+      if (blockFactor !== 1 || consumptionFactor !== 1) {
         next.demand = {
           ...market.demand,
           blocks: market.demand.blocks.map((b) => ({ ...b, value: { ...b.value, value: b.value.value * blockFactor } })),
-          consumptionTonnesByYear: Object.fromEntries(Object.entries(market.demand.consumptionTonnesByYear).map(([y, t]) => [y, t * demandFactor])),
+          consumptionTonnesByYear: Object.fromEntries(Object.entries(market.demand.consumptionTonnesByYear).map(([y, t]) => [y, t * consumptionFactor])),
         };
       }
     }
@@ -168,7 +170,7 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
   return {
     ...network,
     plants,
-    markets: markets.map((m) => withConsumption(m, o.consumptionMultiplier)),
+    markets,
     nodes,
     legs,
     fxPerUsd: effectiveFx(network.fxPerUsd, o.fxPerUsd, o.fxKztPerUsd),
@@ -201,12 +203,6 @@ function overrideFleet(fleet: NonNullable<Network['wagonFleet']>, o: NonNullable
 function fullFleet(fleet: Scenario['overrides']['wagonFleet']): Network['wagonFleet'] {
   if (!fleet || fleet.wagons === undefined || fleet.tonnesPerWagon === undefined || fleet.turnaroundDays === undefined || fleet.usdPerWagonDay === undefined) return undefined;
   return { wagons: fleet.wagons, tonnesPerWagon: fleet.tonnesPerWagon, turnaroundDays: fleet.turnaroundDays, usdPerWagonDay: fleet.usdPerWagonDay };
-}
-
-function withConsumption(market: Market, multiplier: number): Market {
-  if (!market.demand || multiplier === 1) return market;
-  const scaled = Object.fromEntries(Object.entries(market.demand.consumptionTonnesByYear).map(([y, t]) => [y, t * multiplier]));
-  return { ...market, demand: { ...market.demand, consumptionTonnesByYear: scaled } };
 }
 
 /** Scenario exchange rates over the network's: one rate for every year, or rates by year. The legacy KZT override counts too. */
