@@ -62,8 +62,15 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
   const o = scenario.overrides;
   const fxFactor = o.fxKztPerUsd !== undefined && o.fxKztPerUsd > 0 ? network.fxKztPerUsd / o.fxKztPerUsd : 1;
   const given = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
-  const orNone = <T>(value: T | null | undefined, fallback: T | undefined): T | undefined =>
-    value === undefined ? fallback : (value ?? undefined);
+  /**
+   * An optional figure under an override: undefined keeps the network's, null removes it (an
+   * unlimited capacity, no lots, no profile). The field is left out when there is none.
+   */
+  const setOptional = <O, K extends keyof O>(target: O, key: K, override: O[K] | null | undefined, fallback: O[K] | undefined) => {
+    const value = override === undefined ? fallback : (override ?? undefined);
+    if (value === undefined) delete target[key];
+    else target[key] = value;
+  };
 
   const plants: Plant[] = network.plants.map((plant) => {
     const po = o.plants[plant.id];
@@ -101,12 +108,8 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
       openFromPhase: given(mo.openFromPhase, market.openFromPhase),
       growthPctPerYear: given(mo.growthPctPerYear, market.growthPctPerYear),
     };
-    const seasonality = orNone(mo.seasonality, market.seasonality);
-    if (seasonality === undefined) delete next.seasonality;
-    else next.seasonality = seasonality;
-    const contract = orNone(mo.contract, market.contract);
-    if (contract === undefined) delete next.contract;
-    else next.contract = contract;
+    setOptional(next, 'seasonality', mo.seasonality, market.seasonality);
+    setOptional(next, 'contract', mo.contract, market.contract);
     // The whole market (clearing mode): price multipliers scale its willingness to pay; the market's
     // demand multiplier and the scenario's consumption multiplier its consumption. Blocks carry their
     // own currency, so no exchange-rate factor here.
@@ -133,9 +136,7 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
       closedMonths: given(no.closedMonths, node.closedMonths),
       handlingUsdPerTonne: given(no.handlingUsdPerTonne, node.handlingUsdPerTonne),
     };
-    const throughput = orNone(no.throughputTonnesPerYear, node.throughputTonnesPerYear);
-    if (throughput === undefined) delete next.throughputTonnesPerYear;
-    else next.throughputTonnesPerYear = throughput;
+    setOptional(next, 'throughputTonnesPerYear', no.throughputTonnesPerYear, node.throughputTonnesPerYear);
     return next;
   });
 
@@ -152,12 +153,8 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     };
     const distance = given(lo.distanceKm, leg.distanceKm);
     if (distance !== undefined) next.distanceKm = distance;
-    const capacity = orNone(lo.capacityTonnesPerYear, leg.capacityTonnesPerYear);
-    if (capacity === undefined) delete next.capacityTonnesPerYear;
-    else next.capacityTonnesPerYear = capacity;
-    const lot = orNone(lo.lotTonnes, leg.lotTonnes);
-    if (lot === undefined) delete next.lotTonnes;
-    else next.lotTonnes = lot;
+    setOptional(next, 'capacityTonnesPerYear', lo.capacityTonnesPerYear, leg.capacityTonnesPerYear);
+    setOptional(next, 'lotTonnes', lo.lotTonnes, leg.lotTonnes);
     if (leg.vessel) {
       next.vessel = {
         loadTonnes: lo.vesselLoadTonnes ?? leg.vessel.loadTonnes,
