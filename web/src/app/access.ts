@@ -1,0 +1,115 @@
+/**
+ * Access: what the stored API key may do (the panels show it and hide what it may not), the sign-in
+ * prompt for servers that read only with a key, and loading what was missing once a key may read.
+ */
+import { api, storeApiKey } from '../api.ts';
+import { t } from '../i18n/index.ts';
+import type { ScenarioForm } from '../lib/scenario-form.ts';
+import type { AnalysisPanel } from '../panels/analysis-panel.ts';
+import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
+import { initial, state } from './state.ts';
+import { setStatus } from './status.ts';
+import type { StoredRuns } from './stored-runs.ts';
+
+export interface AccessDeps {
+  scenarioPanel: ScenarioPanel;
+  analysisPanel: AnalysisPanel;
+  runs: StoredRuns;
+  runOnServer(form: ScenarioForm): Promise<void>;
+}
+
+export interface Access {
+  showRole(role: Role): void;
+  /** Ask the server what the stored key may do; true when it may read. */
+  checkRole(): Promise<boolean>;
+  /**
+   * A key entered (in the sign-in prompt or under Access): check it, then load whatever is missing —
+   * the network (closures, live what-if), the linked run or a plan — without a reload.
+   */
+  useKey(key: string): Promise<void>;
+  /** The network, then the linked run (if any) or a plan of the form; what is already loaded stays. */
+  loadEverything(): Promise<void>;
+}
+
+export function createAccess({ scenarioPanel, analysisPanel, runs, runOnServer }: AccessDeps): Access {
+  function showRole(role: Role): void {
+    scenarioPanel.setRole(role, state.publicRead);
+    analysisPanel.setRole(role, state.publicRead);
+  }
+
+  async function checkRole(): Promise<boolean> {
+    const session = await api.session();
+    if (!session.ok) {
+      state.role = 'none';
+      if (session.report.status === 401) {
+        // A key the server does not know is refused everywhere: ask for another one.
+        state.publicRead = false;
+        state.needsKey = true;
+        showRole('none');
+        showSignIn(t('That API key is not valid. Enter another one.'));
+        setStatus(t('That API key is not valid.'));
+      } else {
+        showRole('none');
+        setStatus(`Could not reach the server: ${session.report.summary}`);
+      }
+      return false;
+    }
+    state.publicRead = session.data.publicRead;
+    state.role = session.data.role === 'anonymous' ? 'none' : session.data.role;
+    state.needsKey = !session.data.canRead;
+    showRole(state.role);
+    if (state.needsKey) showSignIn(null);
+    else hideSignIn();
+    return !state.needsKey;
+  }
+
+  const signIn = document.getElementById('signin') as HTMLFormElement;
+  const signInKey = document.getElementById('signin-key') as HTMLInputElement;
+  const signInError = document.getElementById('signin-error')!;
+  function showSignIn(error: string | null): void {
+    signIn.hidden = false;
+    signInError.textContent = error ?? '';
+    document.body.dataset.auth = 'needs-key';
+  }
+  function hideSignIn(): void {
+    signIn.hidden = true;
+    signInError.textContent = '';
+    document.body.dataset.auth = 'ok';
+  }
+  signIn.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void useKey(signInKey.value.trim());
+  });
+
+  async function useKey(key: string): Promise<void> {
+    storeApiKey(key);
+    scenarioPanel.setKey(key);
+    state.role = 'unknown';
+    showRole(state.role);
+    const valid = await checkRole();
+    if (!valid) return;
+    setStatus(key ? t('Key saved: {role} key.', { role: t({ planner: 'planner', viewer: 'viewer', none: 'no', unknown: 'unknown' }[state.role]) }) : t('Key removed.'));
+    await loadEverything();
+  }
+
+  async function loadEverything(): Promise<void> {
+    if (!state.network) {
+      const network = await api.network();
+      if (network.ok) {
+        state.network = network.data;
+        scenarioPanel.setNetwork(network.data);
+        analysisPanel.setNetwork(network.data);
+        document.body.dataset.network = 'loaded';
+      } else {
+        setStatus(`Could not load the network: ${network.report.summary}`);
+      }
+    }
+    if (initial.compare && !state.compare && (await runs.compareStoredRuns(initial.compare[0], initial.compare[1]))) return;
+    if (state.runId && (state.source !== 'run' || !state.plan)) {
+      if (await runs.openRun(state.runId, initial.scenario != null)) return;
+    }
+    await runOnServer(state.form);
+  }
+
+  return { showRole, checkRole, useKey, loadEverything };
+}

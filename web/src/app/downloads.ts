@@ -1,0 +1,60 @@
+/** The Results panel's downloads: the plan as CSV, GeoJSON or an Excel workbook, a stored run's CSV, and the page's link. */
+import { storedApiKey } from '../api.ts';
+import { downloadBlob, downloadText } from '../dom.ts';
+import { t } from '../i18n/index.ts';
+import { downloadName, planToAllocationCsv, planToGeoJson } from '../lib/csv.ts';
+import { state } from './state.ts';
+import { setStatus } from './status.ts';
+
+export interface Downloads {
+  planCsv(): void;
+  planGeoJson(): void;
+  planXlsx(): Promise<void>;
+  serverCsv(runId: string): Promise<void>;
+  copyLink(): Promise<void>;
+}
+
+export function createDownloads(writeHash: () => void): Downloads {
+  return {
+    planCsv() {
+      if (state.plan) downloadText(planToAllocationCsv(state.plan), downloadName(state.plan, 'csv'), 'text/csv');
+    },
+    planGeoJson() {
+      if (state.plan) downloadText(JSON.stringify(planToGeoJson(state.plan)), downloadName(state.plan, 'geojson'), 'application/geo+json');
+    },
+    async planXlsx() {
+      const plan = state.plan;
+      if (!plan) return;
+      setStatus(t('Writing the Excel workbook…'));
+      try {
+        // exceljs is large: loaded only when a workbook is asked for, from our own origin.
+        const [mod, { buildPlanWorkbook }] = await Promise.all([import('exceljs'), import('../lib/workbook.ts')]);
+        const ExcelJS = ((mod as { default?: unknown }).default ?? mod) as typeof import('exceljs');
+        writeHash();
+        const wb = buildPlanWorkbook(ExcelJS, plan, { source: state.source, runId: state.runId, link: location.href, compare: state.compare });
+        const buffer = await wb.xlsx.writeBuffer();
+        downloadBlob(new Blob([buffer], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), downloadName(plan, 'xlsx'));
+        setStatus(t('Excel workbook written.'));
+      } catch (err) {
+        setStatus(t('The Excel workbook could not be written: {message}', { message: (err as Error).message }));
+      }
+    },
+    async serverCsv(runId) {
+      const key = storedApiKey();
+      const response = await fetch(`/api/v1/runs/${encodeURIComponent(runId)}/allocation.csv`, {
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+      });
+      if (!response.ok) return setStatus(`Could not download the stored CSV (${response.status}).`);
+      downloadText(await response.text(), `allocation-${runId}.csv`, 'text/csv');
+    },
+    async copyLink() {
+      writeHash();
+      try {
+        await navigator.clipboard.writeText(location.href);
+        setStatus('Link copied: it reopens this scenario and view.');
+      } catch {
+        setStatus('Copy the address bar: it reopens this scenario and view.');
+      }
+    },
+  };
+}

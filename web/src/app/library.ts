@@ -1,0 +1,106 @@
+/** The Library panel: stored scenarios and runs (fetched when opened, margins filled in after), and the network workbook. */
+import { api, authHeaders } from '../api.ts';
+import { downloadBlob } from '../dom.ts';
+import { t } from '../i18n/index.ts';
+import { libraryRows, type RunSummaryRow } from '../lib/library.ts';
+import { LibraryPanel, type WorkbookProblemRow } from '../panels/library-panel.ts';
+import { state } from './state.ts';
+import type { StoredRuns } from './stored-runs.ts';
+
+export interface LibraryDeps {
+  runs: StoredRuns;
+  writeHash(): void;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Builds the panel; returns what (re)loads its list. */
+export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadLibrary(): Promise<void> } {
+  const libraryPanel = new LibraryPanel(document.getElementById('library-panel')!, {
+    onRefresh: () => void loadLibrary(),
+    onOpenRun(runId) {
+      state.runId = runId;
+      void stored.openRun(runId, false).then((ok) => ok && writeHash());
+    },
+    onOpenScenario: (scenarioId) => stored.openStoredScenario(scenarioId),
+    onCompare: (a, b) => void stored.compareStoredRuns(a, b),
+    onDownloadWorkbook: () => void downloadNetworkWorkbook(),
+    onUploadWorkbook: (file) => void uploadNetworkWorkbook(file),
+  });
+
+  async function downloadNetworkWorkbook(): Promise<void> {
+    try {
+      const res = await fetch('/api/v1/network.xlsx', { headers: authHeaders(`${XLSX_TYPE}, application/json`) });
+      if (!res.ok) return libraryPanel.showWorkbookResult(t('The workbook could not be downloaded: {reason}.', { reason: String(res.status) }));
+      downloadBlob(await res.blob(), 'network.xlsx');
+    } catch (err) {
+      libraryPanel.showWorkbookResult(t('The workbook could not be downloaded: {reason}.', { reason: (err as Error).message }));
+    }
+  }
+  async function uploadNetworkWorkbook(file: File): Promise<void> {
+    libraryPanel.showWorkbookResult(t('Reading the workbook…'));
+    try {
+      const res = await fetch('/api/v1/scenarios/from-workbook', {
+        method: 'POST',
+        headers: { ...authHeaders('application/json'), 'content-type': XLSX_TYPE },
+        body: await file.arrayBuffer(),
+      });
+      const body = (await res.json().catch(() => null)) as { id?: string; error?: { message?: string; details?: unknown } } | null;
+      if (res.status === 201 && body?.id) {
+        libraryPanel.showWorkbookResult(t('Stored as scenario {id}; opening it.', { id: body.id }));
+        void loadLibrary();
+        await stored.openStoredScenario(body.id);
+        return;
+      }
+      const details = Array.isArray(body?.error?.details) ? (body.error.details as WorkbookProblemRow[]) : [];
+      libraryPanel.showWorkbookResult(body?.error?.message ?? t('The workbook could not be uploaded: {reason}.', { reason: String(res.status) }), details);
+    } catch (err) {
+      libraryPanel.showWorkbookResult(t('The workbook could not be uploaded: {reason}.', { reason: (err as Error).message }));
+    }
+  }
+  let libraryRequest: AbortController | null = null;
+  async function loadLibrary(): Promise<void> {
+    libraryRequest?.abort();
+    const request = new AbortController();
+    libraryRequest = request;
+    libraryPanel.render({ kind: 'loading' });
+    const scenarios = await api.listScenarios(request.signal);
+    if (request.signal.aborted) return;
+    if (!scenarios.ok) {
+      const status = scenarios.report.status;
+      libraryPanel.render({
+        kind: 'error',
+        message:
+          status === 401 || status === 403
+            ? t('This server shows its library only with an API key: enter one under Access.')
+            : t('The library could not be read: {reason}.', { reason: scenarios.report.summary }),
+      });
+      return;
+    }
+    const runs = new Map<string, RunSummaryRow[]>();
+    await Promise.all(
+      scenarios.data.items.map(async (s) => {
+        const r = await api.listRuns(s.id, request.signal);
+        runs.set(s.id, r.ok ? r.data.items : []);
+      }),
+    );
+    if (request.signal.aborted) return;
+    const margins = new Map<string, number | null>();
+    libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+    // Margins come from each run's (lighter) plan: the newest 40, four at a time.
+    const ids = libraryRows(scenarios.data.items, runs).filter((r) => r.kind === 'run').slice(0, 40).map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 4) {
+      await Promise.all(
+        ids.slice(i, i + 4).map(async (id) => {
+          const r = await api.runLight(id, request.signal);
+          margins.set(id, r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : null);
+        }),
+      );
+      if (request.signal.aborted) return;
+      libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+    }
+    document.getElementById('library-panel')!.dataset.margins = 'loaded';
+  }
+
+  return { loadLibrary };
+}

@@ -1,0 +1,118 @@
+/**
+ * The Leaflet map: panes, opening view, base map, the flow, place and highlight layers and the legend,
+ * and the keyboard order of its controls. What the legend switches goes into the page state.
+ */
+import L from 'leaflet';
+import { t } from '../i18n/index.ts';
+import { addBaseMap, type BaseMap } from '../map/basemap.ts';
+import { FlowLayer } from '../map/flow-layer.ts';
+import { HighlightLayer } from '../map/highlight-layer.ts';
+import { Legend } from '../map/legend.ts';
+import { PlaceLayer } from '../map/place-layer.ts';
+import { keepTooltipsInside } from '../map/tooltip-fit.ts';
+import { initial, state } from './state.ts';
+import { setStatus } from './status.ts';
+
+export interface MapView {
+  map: L.Map;
+  flowLayer: FlowLayer;
+  placeLayer: PlaceLayer;
+  highlightLayer: HighlightLayer;
+  legend: Legend;
+  /** Resolves once the offline base map is drawn. */
+  baseMapReady: Promise<BaseMap>;
+}
+
+export interface MapViewHooks {
+  redraw(): void;
+  writeHash(): void;
+  /** The online tiles changed status: the plan on screen is drawn again over them. */
+  redrawPlan(): void;
+}
+
+/** Caspian, Kazakhstan and the markets around them. */
+const DEFAULT_BOUNDS = L.latLngBounds([36.2, 45.5], [54.2, 78.5]);
+
+export function createMapView(hooks: MapViewHooks): MapView {
+  keepTooltipsInside();
+
+  const map = L.map('map', {
+    zoomSnap: 0.25,
+    zoomDelta: 0.5,
+    minZoom: 3,
+    maxZoom: 10,
+    worldCopyJump: false,
+    attributionControl: true,
+    keyboard: true,
+  });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution('Natural Earth');
+  const panes: [string, number][] = [
+    ['basePane', 150],
+    ['seaPane', 160],
+    ['flowPane', 410],
+    ['arrowPane', 420],
+    ['placePane', 440],
+    ['nodePane', 610],
+    ['labelPane', 620],
+  ];
+  for (const [name, z] of panes) map.createPane(name).style.zIndex = String(z);
+  map.getPane('labelPane')!.style.pointerEvents = 'none';
+
+  if (initial.view) map.setView([initial.view.lat, initial.view.lng], initial.view.zoom);
+  else map.fitBounds(DEFAULT_BOUNDS, { padding: [8, 8] });
+
+  const flowLayer = new FlowLayer(map);
+  const placeLayer = new PlaceLayer(map);
+  const highlightLayer = new HighlightLayer(map);
+  let baseMap: BaseMap | null = null;
+  const legend = new Legend({
+    onFilters(filters) {
+      state.page.filters = filters;
+      hooks.redraw();
+    },
+    onVolumes(on) {
+      state.showVolumes = on;
+      hooks.redraw();
+    },
+    onTiles(on) {
+      state.page.tiles = on;
+      state.tiles = on ? 'loading' : 'off';
+      baseMap?.setTiles(on);
+      hooks.writeHash();
+      hooks.redraw();
+    },
+  });
+  legend.addTo(map);
+  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+
+  // Keyboard order: the map's controls (zoom, legend and filters) come first in the map, and the drawn
+  // paths (flows, market circles: unnamed SVG) stay out of the Tab order — their figures are in the
+  // Results panel, and the named plant, port and node markers remain reachable.
+  {
+    const container = map.getContainer();
+    const controls = container.querySelector('.leaflet-control-container');
+    if (controls) container.prepend(controls);
+    const unfocus = (root: ParentNode) => {
+      for (const path of root.querySelectorAll('path.leaflet-interactive')) path.setAttribute('tabindex', '-1');
+    };
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) n.matches('path.leaflet-interactive') ? n.setAttribute('tabindex', '-1') : unfocus(n);
+    }).observe(map.getPane('mapPane') ?? container, { childList: true, subtree: true });
+  }
+
+  const baseMapReady = addBaseMap(map, {
+    onTiles(status) {
+      if (!state.page.tiles || state.tiles === status) return;
+      state.tiles = status;
+      document.body.dataset.tiles = status;
+      if (status === 'failed') setStatus(t('Online tiles cannot be loaded (no internet?): the offline map stays.'));
+      if (state.plan) hooks.redrawPlan();
+    },
+  }).then((b) => {
+    baseMap = b;
+    return b;
+  });
+
+  return { map, flowLayer, placeLayer, highlightLayer, legend, baseMapReady };
+}

@@ -1,0 +1,230 @@
+/**
+ * The three ways to a plan: a one-off solve on the server, a solve in this browser (the fallback
+ * without server access, and the live what-if while a slider moves), and a stored scenario run.
+ * Each shows its progress and puts its plan on screen.
+ */
+import { Scenario, type Network } from '../../../server/core/schema.ts';
+import type { Plan } from '../../../server/core/plan-schema.ts';
+import { api } from '../api.ts';
+import { t } from '../i18n/index.ts';
+import { issuePath } from '../lib/api-errors.ts';
+import { formatElapsed } from '../lib/format.ts';
+import { formToScenario, type ScenarioForm } from '../lib/scenario-form.ts';
+import { createInPageOptimiser, type InPageOptimiser } from '../optimiser-client.ts';
+import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
+import { inputsOf, state, type PlanSource } from './state.ts';
+import { setStatus } from './status.ts';
+
+export interface SolverDeps {
+  scenarioPanel: ScenarioPanel;
+  showRole(role: Role): void;
+  redraw(): void;
+  frameFirstPlan(plan: Plan): void;
+}
+
+export interface Solver {
+  /** Validate with the shared schema; issues go next to their fields. */
+  validate(form: ScenarioForm, announce: boolean): boolean;
+  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void;
+  runOnServer(form: ScenarioForm): Promise<void>;
+  /** Live what-if: the newest slider position wins (a stale plan is dropped); at most one solve runs at a time. */
+  scheduleLive(form: ScenarioForm): void;
+  /** Store the scenario, run it and show the stored run. */
+  saveRun(form: ScenarioForm): Promise<void>;
+  cancel(): void;
+  /** Start the in-page optimiser ahead of the first slider drag. */
+  warm(): void;
+}
+
+export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }: SolverDeps): Solver {
+  const progressEl = document.getElementById('map-progress')!;
+  const progressText = document.getElementById('progress-text')!;
+
+  function validate(form: ScenarioForm, announce: boolean): boolean {
+    const checked = Scenario.safeParse(formToScenario(form));
+    if (checked.success) {
+      scenarioPanel.showIssues([], null);
+      return true;
+    }
+    scenarioPanel.showIssues(
+      checked.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message })),
+      'Some values are not valid; the plan was not re-run.',
+    );
+    if (announce) setStatus('Fix the highlighted values to re-run.');
+    return false;
+  }
+
+  let abort: AbortController | null = null;
+  let timer: number | undefined;
+
+  function startProgress(text: string): () => number {
+    const started = performance.now();
+    progressEl.hidden = false;
+    scenarioPanel.setBusy(true);
+    const tick = () => {
+      const elapsed = formatElapsed(performance.now() - started);
+      progressText.textContent = `${text} ${elapsed}`;
+      setStatus(`${text} ${elapsed}`);
+    };
+    tick();
+    timer = window.setInterval(tick, 100);
+    return () => {
+      window.clearInterval(timer);
+      progressEl.hidden = true;
+      scenarioPanel.setBusy(false);
+      return performance.now() - started;
+    };
+  }
+
+  function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void {
+    state.plan = plan;
+    state.source = source;
+    state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
+    state.planInputs = opts.inputs;
+    state.stale = state.planInputs !== inputsOf(state.form);
+    if (state.period != null && state.period >= plan.horizon.periods.length) state.period = null;
+    if (opts.record) {
+      const n = state.history.length + 1;
+      const label = `#${n} ${plan.scenarioName} (${source === 'browser' ? 'browser' : source === 'run' ? 'stored' : 'server'})`;
+      state.history.push({ id: `h${n}`, label, plan, runId: state.runId });
+      if (state.history.length > 12) state.history.shift();
+    }
+    state.compare = null;
+    frameFirstPlan(plan);
+    redraw();
+    document.body.dataset.planSeq = String(Number(document.body.dataset.planSeq ?? 0) + 1);
+    document.body.dataset.planSource = source;
+  }
+
+  async function runOnServer(form: ScenarioForm): Promise<void> {
+    if (!validate(form, true)) return;
+    // A one-off solve stores nothing: any key that may read (or none, when reads are public) may run it.
+    if (state.role === 'none' && !state.publicRead) {
+      await runInBrowser(form, true);
+      return;
+    }
+    abort?.abort();
+    abort = new AbortController();
+    const stop = startProgress(t('Optimising on the server…'));
+    const result = await api.optimise(formToScenario(form), abort.signal);
+    const ms = stop();
+    if (result.ok) {
+      setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
+      setStatus(t('Plan ready in {time}: {status}.', { time: formatElapsed(ms), status: t(result.data.status) }));
+      return;
+    }
+    const r = result.report;
+    if (r.status === 401 || r.status === 403) {
+      state.role = r.status === 403 ? 'viewer' : 'none';
+      showRole(state.role);
+      setStatus(`${r.summary}. Showing a plan computed in this browser.`);
+      await runInBrowser(form, true);
+      return;
+    }
+    scenarioPanel.showIssues(r.fields, r.summary);
+    setStatus(r.code === 'aborted' ? 'Cancelled.' : r.summary);
+  }
+
+  /**
+   * The in-page optimiser: in a web worker (the main thread stays free while it solves), on the main
+   * thread only where workers are unavailable. Created on first use. `data-in-page-solving` is set on
+   * the body while a solve runs and `data-in-page-optimiser` says where the last one ran.
+   */
+  let inPageOptimiser: InPageOptimiser | null = null;
+  async function optimiseInPage(scenario: Scenario, network: Network): Promise<Plan> {
+    inPageOptimiser ??= createInPageOptimiser();
+    document.body.dataset.inPageSolving = 'true';
+    try {
+      return await inPageOptimiser.solve(scenario, network);
+    } finally {
+      document.body.dataset.inPageOptimiser = inPageOptimiser.where;
+      delete document.body.dataset.inPageSolving;
+    }
+  }
+
+  async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> {
+    if (!state.network) {
+      setStatus('The network is not loaded; cannot plan in the browser.');
+      return;
+    }
+    const stop = startProgress(t('Optimising in this browser…'));
+    try {
+      const plan = await optimiseInPage(Scenario.parse(formToScenario(form)), state.network);
+      const ms = stop();
+      setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
+      setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
+    } catch (err) {
+      stop();
+      setStatus(`The browser could not compute the plan: ${(err as Error).message}`);
+    }
+  }
+
+  let livePending: ScenarioForm | null = null;
+  let liveRunning = false;
+  function scheduleLive(form: ScenarioForm): void {
+    livePending = form;
+    if (liveRunning) return;
+    liveRunning = true;
+    requestAnimationFrame(async function step() {
+      const next = livePending;
+      livePending = null;
+      if (next && state.network) {
+        try {
+          const started = performance.now();
+          const plan = await optimiseInPage(Scenario.parse(formToScenario(next)), state.network);
+          // The slider moved on while this solved: its plan is stale and is dropped; the newest position is solved next.
+          const stale = livePending !== null;
+          if (!stale && plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {
+            // The in-page engine's "no plan" cannot be verified here: the server (HiGHS confirms) decides.
+            setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
+            await runOnServer(next);
+          } else if (!stale) {
+            setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
+            setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: t(plan.status), ms: (performance.now() - started).toFixed(0) }));
+          }
+        } catch (err) {
+          setStatus(`Live re-plan failed: ${(err as Error).message}`);
+        }
+      }
+      if (livePending) requestAnimationFrame(step);
+      else liveRunning = false;
+    });
+  }
+
+  async function saveRun(form: ScenarioForm): Promise<void> {
+    if (!validate(form, true)) return;
+    const stop = startProgress(t('Storing the scenario and running it…'));
+    const created = await api.createScenario(formToScenario(form));
+    if (!created.ok) {
+      stop();
+      scenarioPanel.showIssues(created.report.fields, created.report.summary);
+      if (created.report.status === 401 || created.report.status === 403) {
+        state.role = created.report.status === 403 ? 'viewer' : 'none';
+        showRole(state.role);
+      }
+      setStatus(created.report.summary);
+      return;
+    }
+    const run = await api.runScenario(created.data.id);
+    const ms = stop();
+    if (!run.ok) {
+      setStatus(run.report.summary);
+      return;
+    }
+    state.runId = run.data.id;
+    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(form) });
+    setStatus(t('Stored as run {id} in {time}.', { id: run.data.id, time: formatElapsed(ms) }));
+  }
+
+  return {
+    validate,
+    setPlan,
+    runOnServer,
+    scheduleLive,
+    saveRun,
+    cancel: () => abort?.abort(),
+    warm() {
+      inPageOptimiser ??= createInPageOptimiser();
+    },
+  };
+}

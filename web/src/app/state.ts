@@ -1,0 +1,73 @@
+/**
+ * The map page's state: what is on screen (plan, source, history, comparison), the form, the access
+ * role and the link it was opened with. Plain data: the other page modules read and change it.
+ */
+import type { Network } from '../../../server/core/schema.ts';
+import type { Plan } from '../../../server/core/plan-schema.ts';
+import type { PlanDiff } from '../lib/diff.ts';
+import { DEFAULT_FORM, formToScenario, scenarioToForm, type ScenarioForm } from '../lib/scenario-form.ts';
+import { decodeState, type PageState } from '../lib/url-state.ts';
+import type { HistoryEntry } from '../panels/kpi-panel.ts';
+import type { Role } from '../panels/scenario-panel.ts';
+
+export type PlanSource = 'server' | 'browser' | 'run';
+
+export interface AppState {
+  network: Network | null;
+  plan: Plan | null;
+  source: PlanSource;
+  runId: string | null;
+  history: HistoryEntry[];
+  period: number | null;
+  page: PageState;
+  form: ScenarioForm;
+  role: Role;
+  /** Reads (and one-off solves) are open without a key. */
+  publicRead: boolean;
+  showVolumes: boolean;
+  compare: { a: string; b: string; diff: PlanDiff } | null;
+  /** The form differs from the inputs of the plan on screen. */
+  stale: boolean;
+  /** The inputs (canonical scenario without its name) the plan on screen was made from. */
+  planInputs: string | null;
+  /** The plan on screen is a stored run opened by a link whose form says otherwise. */
+  linkMismatch: { runId: string; runForm: ScenarioForm } | null;
+  /** This server reads only with a key, and there is no valid one: the sign-in prompt is up. */
+  needsKey: boolean;
+  /** Online tiles: off, on and loading, on and drawn, or on and failing (closed network). */
+  tiles: 'off' | 'loading' | 'ok' | 'failed';
+}
+
+export const DEFAULT_SCENARIO = formToScenario(DEFAULT_FORM);
+
+/** The page state the link (location.hash) opened with. */
+export const initial = decodeState(location.hash);
+
+export const state: AppState = {
+  network: null,
+  plan: null,
+  source: 'server',
+  runId: initial.runId,
+  history: [],
+  period: initial.period,
+  page: initial,
+  form: scenarioToForm(initial.scenario),
+  role: 'unknown',
+  publicRead: true,
+  showVolumes: false,
+  compare: null,
+  stale: false,
+  planInputs: null,
+  linkMismatch: null,
+  needsKey: false,
+  tiles: 'off',
+};
+/** Online tiles never switch on from a link alone (a closed network would fire dozens of failed requests). */
+export const linkAskedTiles = initial.tiles;
+state.page.tiles = false;
+
+/** What decides a plan: the scenario the form describes, without its name. */
+export function inputsOf(form: ScenarioForm): string {
+  const { name: _name, ...rest } = formToScenario(form);
+  return JSON.stringify(rest);
+}

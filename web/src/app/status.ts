@@ -1,0 +1,4 @@
+/** The status line in the top bar: the one place the page says what it just did. */
+export function setStatus(text: string): void {
+  document.getElementById('run-status')!.textContent = text;
+}

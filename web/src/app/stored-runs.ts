@@ -1,0 +1,96 @@
+/** Stored scenarios and runs on screen: a run opened by id, a scenario into the form, two runs compared. */
+import type { Plan } from '../../../server/core/plan-schema.ts';
+import { api, type StoredRun } from '../api.ts';
+import { t } from '../i18n/index.ts';
+import { diffPlans } from '../lib/diff.ts';
+import { scenarioToForm, type ScenarioForm } from '../lib/scenario-form.ts';
+import type { HistoryEntry } from '../panels/kpi-panel.ts';
+import type { ScenarioPanel } from '../panels/scenario-panel.ts';
+import { inputsOf, state, type PlanSource } from './state.ts';
+import { setStatus } from './status.ts';
+
+export interface StoredRunsDeps {
+  scenarioPanel: ScenarioPanel;
+  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void;
+  runOnServer(form: ScenarioForm): Promise<void>;
+  renderStale(): void;
+  redraw(): void;
+}
+
+export interface StoredRuns {
+  /**
+   * A stored run on screen. A link with its own form keeps that form: when it differs from the run's
+   * inputs the page says so and offers to re-plan (or to take the run's inputs); without a form the
+   * run's inputs fill the form.
+   */
+  openRun(runId: string, linkHasForm: boolean): Promise<boolean>;
+  /** A stored scenario into the form, then planned. */
+  openStoredScenario(scenarioId: string): Promise<void>;
+  /** Two stored runs compared on the map (plan B on screen, A → B differences); the pair goes into the link. */
+  compareStoredRuns(a: string, b: string): Promise<boolean>;
+}
+
+export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderStale, redraw }: StoredRunsDeps): StoredRuns {
+  async function openStoredScenario(scenarioId: string): Promise<void> {
+    const record = await api.scenario(scenarioId);
+    if (!record.ok) return setStatus(`Scenario ${scenarioId} could not be opened: ${record.report.summary}`);
+    state.form = scenarioToForm(record.data.scenario);
+    scenarioPanel.setForm(state.form);
+    state.runId = null;
+    setStatus(`Scenario “${record.data.scenario.name}” is in the form; planning it…`);
+    await runOnServer(state.form);
+  }
+
+  /** A stored run in the session's history (once), named by its scenario, run id and time. */
+  function historyEntryForRun(run: StoredRun, createdAt?: string): HistoryEntry {
+    const found = state.history.find((e) => e.runId === run.id);
+    if (found) return found;
+    const when = createdAt ? ` ${new Date(createdAt).toLocaleString(document.documentElement.lang || 'en', { dateStyle: 'short', timeStyle: 'short' })}` : '';
+    const entry: HistoryEntry = { id: `run:${run.id}`, label: `${run.scenario.name} · stored ${run.id.slice(-6)}${when}`, plan: run.plan, runId: run.id };
+    state.history.push(entry);
+    if (state.history.length > 12) state.history.shift();
+    return entry;
+  }
+
+  async function compareStoredRuns(a: string, b: string): Promise<boolean> {
+    const [ra, rb] = await Promise.all([api.run(a), api.run(b)]);
+    if (!ra.ok || !rb.ok) {
+      setStatus(`Could not open run ${!ra.ok ? a : b} to compare: ${(!ra.ok ? ra.report : (rb as { ok: false; report: { summary: string } }).report).summary}`);
+      return false;
+    }
+    const runB = rb.data;
+    state.runId = runB.id;
+    const formB = scenarioToForm(runB.scenario);
+    state.form = formB;
+    scenarioPanel.setForm(formB);
+    setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB) });
+    const ea = historyEntryForRun(ra.data);
+    const eb = historyEntryForRun(runB);
+    state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan) };
+    redraw();
+    setStatus(`Comparing stored runs ${a} (A) and ${b} (B).`);
+    document.body.dataset.compare = `${a},${b}`;
+    return true;
+  }
+
+  async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
+    const run = await api.run(runId);
+    if (!run.ok) {
+      setStatus(`Stored run ${runId} could not be opened: ${run.report.summary}`);
+      state.runId = null;
+      return false;
+    }
+    const runForm = scenarioToForm(run.data.scenario);
+    if (!linkHasForm) {
+      state.form = runForm;
+      scenarioPanel.setForm(state.form);
+    }
+    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm) });
+    state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
+    renderStale();
+    setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));
+    return true;
+  }
+
+  return { openRun, openStoredScenario, compareStoredRuns };
+}
