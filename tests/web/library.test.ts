@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { libraryRows, searchRows, type RunSummaryRow, type ScenarioSummaryRow } from '../../web/src/lib/library.ts';
+import { copyName, libraryRows, searchRows, type RunSummaryRow, type ScenarioSummaryRow } from '../../web/src/lib/library.ts';
 
 const scenarios: ScenarioSummaryRow[] = [
   { id: 'scn_a', version: 2, name: 'Strict rule 0.8', createdAt: '2026-01-01T10:00:00Z', updatedAt: '2026-01-02T10:00:00Z' },
@@ -39,5 +39,12 @@ describe('the scenario and run library', () => {
     expect(searchRows(rows, 'key_99aa').map((r) => r.id)).toEqual(['run_2']);
     expect(searchRows(rows, '  ')).toHaveLength(3);
     expect(searchRows(rows, 'nothing-like-this')).toEqual([]);
+  });
+
+  it('names a duplicate with the first copy number not taken', () => {
+    const label = (n: number) => (n === 1 ? '{name} (copy)' : `{name} (copy ${n})`);
+    expect(copyName('Strict rule', ['Strict rule'], label)).toBe('Strict rule (copy)');
+    expect(copyName('Strict rule', ['Strict rule', 'Strict rule (copy)', 'Strict rule (copy 2)'], label)).toBe('Strict rule (copy 3)');
+    expect(copyName('A', ['B (copy)'], label)).toBe('A (copy)');
   });
 });

@@ -53,13 +53,14 @@ export function unreachable(err: unknown): { ok: false; report: ErrorReport } {
  * `bad_response`.
  */
 export async function call<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   parse: (value: unknown) => T,
   signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Result<T>> {
-  const headers = authHeaders('application/json');
+  const headers = { ...authHeaders('application/json'), ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -107,6 +108,11 @@ export const api = {
     call('GET', `/scenarios/${encodeURIComponent(scenarioId)}/runs?limit=50`, undefined, (v) => v as { items: RunSummaryRow[]; total: number }, signal),
   scenario: (scenarioId: string) =>
     call('GET', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, (v) => v as { id: string; version: number; scenario: ScenarioPatch & { name: string } }),
+  /** Replaces a stored scenario; `version` is the one last read (If-Match), so a change made meanwhile is a 409. */
+  updateScenario: (scenarioId: string, version: number, scenario: ScenarioPatch & { name: string }) =>
+    call('PUT', `/scenarios/${encodeURIComponent(scenarioId)}`, scenario, (v) => v as { id: string; version: number }, undefined, { 'if-match': `"${version}"` }),
+  /** Deletes a stored scenario (its runs stay on the server). */
+  deleteScenario: (scenarioId: string) => call('DELETE', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, () => null),
 };
 
 export interface StoredRun {

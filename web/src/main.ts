@@ -36,6 +36,7 @@ import { BacktestPanel } from './panels/backtest-panel.ts';
 import { KpiPanel, type HistoryEntry } from './panels/kpi-panel.ts';
 import { ScenarioPanel, type Role } from './panels/scenario-panel.ts';
 import { LibraryPanel, type WorkbookProblemRow } from './panels/library-panel.ts';
+import { libraryActions } from './library-actions.ts';
 import { createInPageOptimiser, type InPageOptimiser } from './optimiser-client.ts';
 import { libraryRows, type RunSummaryRow } from './lib/library.ts';
 import type { StoredRun } from './api.ts';
@@ -308,8 +309,8 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
 function showRole(role: Role): void {
   scenarioPanel.setRole(role, state.publicRead);
   analysisPanel.setRole(role, state.publicRead);
+  libraryPanel.setRole(role);
 }
-showRole(state.role);
 
 // The backtest view: fetched when opened (again after a failure); its bars go over the plan, dimmed meanwhile.
 const backtestPanel = new BacktestPanel(document.getElementById('backtest-panel')!);
@@ -361,7 +362,8 @@ const libraryPanel = new LibraryPanel(document.getElementById('library-panel')!,
   onCompare: (a, b) => void compareStoredRuns(a, b),
   onDownloadWorkbook: () => void downloadNetworkWorkbook(),
   onUploadWorkbook: (file) => void uploadNetworkWorkbook(file),
-});
+}, libraryActions);
+showRole(state.role);
 
 async function openStoredScenario(scenarioId: string): Promise<void> {
   const record = await api.scenario(scenarioId);

@@ -78,3 +78,15 @@ export function searchRows(rows: readonly LibraryRow[], query: string): LibraryR
     return words.every((w) => text.includes(w));
   });
 }
+
+/**
+ * The name of a duplicate: `label` (already in the page's language, with `{name}` and `{n}`) filled
+ * with the original name and the first number not taken (1 is left out: "X (copy)", then "X (copy 2)").
+ */
+export function copyName(name: string, taken: readonly string[], label: (n: number) => string): string {
+  const names = new Set(taken);
+  for (let n = 1; ; n++) {
+    const candidate = label(n).replace('{name}', name);
+    if (!names.has(candidate)) return candidate;
+  }
+}
