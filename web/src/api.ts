@@ -118,13 +118,15 @@ export const api = {
 export interface StoredRun {
   id: string;
   scenarioId: string;
+  /** When the run was stored (ISO-8601). */
+  createdAt: string;
   scenario: ScenarioPatch & { name: string };
   plan: Plan;
 }
 
 function parseRun(value: unknown): StoredRun {
   const v = value as StoredRun;
-  return { id: String(v.id), scenarioId: String(v.scenarioId), scenario: v.scenario, plan: Plan.parse(v.plan) };
+  return { id: String(v.id), scenarioId: String(v.scenarioId), createdAt: String(v.createdAt), scenario: v.scenario, plan: Plan.parse(v.plan) };
 }
 
 /** GET /api/v1/backtest as a view state: a 404, an error or no answer all say "not available". */

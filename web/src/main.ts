@@ -9,11 +9,12 @@ import L from 'leaflet';
 import { Scenario, type Network } from '../../server/core/schema.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { api, authHeaders, fetchBacktest, storeApiKey, storedApiKey } from './api.ts';
-import { languages, setLocale, t } from './i18n/index.ts';
+import { languages, locale, setLocale, t } from './i18n/index.ts';
 import { downloadBlob, downloadText } from './dom.ts';
 import { issuePath } from './lib/api-errors.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson } from './lib/csv.ts';
-import { diffPlans, type PlanDiff } from './lib/diff.ts';
+import { diffMapScales, diffPlans, type PlanDiff } from './lib/diff.ts';
+import { planLabel } from './lib/plan-label.ts';
 import { formatElapsed, formatPeriod } from './lib/format.ts';
 import { canSolveLive, DEFAULT_FORM, formToScenario, scenarioToForm, type ScenarioForm } from './lib/scenario-form.ts';
 
@@ -451,11 +452,11 @@ async function loadLibrary(): Promise<void> {
 }
 
 /** A stored run in the session's history (once), named by its scenario, run id and time. */
-function historyEntryForRun(run: StoredRun, createdAt?: string): HistoryEntry {
+function historyEntryForRun(run: StoredRun): HistoryEntry {
   const found = state.history.find((e) => e.runId === run.id);
   if (found) return found;
-  const when = createdAt ? ` ${new Date(createdAt).toLocaleString(document.documentElement.lang || 'en', { dateStyle: 'short', timeStyle: 'short' })}` : '';
-  const entry: HistoryEntry = { id: `run:${run.id}`, label: `${run.scenario.name} · stored ${run.id.slice(-6)}${when}`, plan: run.plan, runId: run.id };
+  const label = planLabel({ scenarioName: run.scenario.name, source: t('stored run'), runId: run.id, at: new Date(run.createdAt), now: new Date(), locale: locale() });
+  const entry: HistoryEntry = { id: `run:${run.id}`, label, plan: run.plan, runId: run.id };
   state.history.push(entry);
   if (state.history.length > 12) state.history.shift();
   return entry;
@@ -538,10 +539,9 @@ function drawMap(plan: Plan): void {
   const v = mapView(plan);
   if (state.compare) {
     const d = state.compare.diff;
-    const maxDelta = Math.max(0, ...d.legs.map((l) => Math.abs(l.delta)));
-    const diffScale = flowWidthScale(maxDelta, 1.5, 14);
-    flowLayer.renderDiff(d, diffScale);
-    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true, tilesStatus: state.tiles });
+    const ds = diffMapScales(d);
+    flowLayer.renderDiff(d, ds.flowWidth);
+    legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: ds.flowWidth, radius: ds.marketRadius, maxMarketTonnes: ds.maxMarketDeltaTonnes, perPeriod: false, diff: true, tilesStatus: state.tiles });
   } else {
     flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
     legend.render({
@@ -557,7 +557,8 @@ function drawMap(plan: Plan): void {
       tilesStatus: state.tiles,
     });
   }
-  placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: v.radius, money: v.money });
+  const diff = state.compare?.diff ?? null;
+  placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: diff ? diffMapScales(diff).marketRadius : v.radius, money: v.money, diff });
   highlightLayer.render(plan, v.period, v.radius);
   document.body.dataset.flowCount = String(flowLayer.flowCount);
   document.body.dataset.competitorFlowCount = String(flowLayer.competitorFlowCount);
@@ -709,7 +710,7 @@ function startProgress(text: string): () => number {
   };
 }
 
-function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void {
+function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; at?: string }): void {
   state.plan = plan;
   state.source = source;
   state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
@@ -718,7 +719,7 @@ function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?
   if (state.period != null && state.period >= plan.horizon.periods.length) state.period = null;
   if (opts.record) {
     const n = state.history.length + 1;
-    const label = `#${n} ${plan.scenarioName} (${source === 'browser' ? 'browser' : source === 'run' ? 'stored' : 'server'})`;
+    const label = planLabel({ n, scenarioName: plan.scenarioName, source: source === 'browser' ? t('browser') : source === 'run' ? t('stored run') : t('server'), runId: state.runId, at: new Date(opts.at ?? Date.now()), now: new Date(), locale: locale() });
     state.history.push({ id: `h${n}`, label, plan, runId: state.runId });
     if (state.history.length > 12) state.history.shift();
   }
@@ -947,7 +948,7 @@ async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
     state.form = runForm;
     scenarioPanel.setForm(state.form);
   }
-  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm) });
+  setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm), at: run.data.createdAt });
   state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
   renderStale();
   setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));

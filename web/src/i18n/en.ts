@@ -257,4 +257,12 @@ export const messages: Record<string, string> = {
   '{name} (copy {n})': '{name} (copy {n})',
   'Stored a copy: “{name}”.': 'Stored a copy: “{name}”.',
   'Deleted scenario “{name}”.': 'Deleted scenario “{name}”.',
+  // Comparing two plans: names and the difference map.
+  'stored run': 'stored run',
+  'browser': 'browser',
+  'server': 'server',
+  'more tonnes in B': 'more tonnes in B',
+  'fewer tonnes in B': 'fewer tonnes in B',
+  'no change': 'no change',
+  'Markets: change B − A (area ∝ |Δ tonnes|)': 'Markets: change B − A (area ∝ |Δ tonnes|)',
 };

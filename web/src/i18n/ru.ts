@@ -257,4 +257,12 @@ export const messages: Record<string, string> = {
   '{name} (copy {n})': '{name} (копия {n})',
   'Stored a copy: “{name}”.': 'Сохранена копия: «{name}».',
   'Deleted scenario “{name}”.': 'Сценарий «{name}» удалён.',
+  // Comparing two plans: names and the difference map.
+  'stored run': 'сохранённый расчёт',
+  'browser': 'браузер',
+  'server': 'сервер',
+  'more tonnes in B': 'больше тонн в B',
+  'fewer tonnes in B': 'меньше тонн в B',
+  'no change': 'без изменений',
+  'Markets: change B − A (area ∝ |Δ tonnes|)': 'Рынки: изменение B − A (площадь ∝ |Δ тонн|)',
 };
