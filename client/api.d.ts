@@ -3652,6 +3652,11 @@ export interface components {
             createdAt: string;
             /** @example 2026-11-25T08:30:00.000Z */
             updatedAt: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
             scenario: components["schemas"]["ScenarioInput"];
         };
         ScenarioSummaryInput: {
@@ -3662,6 +3667,11 @@ export interface components {
             createdAt: string;
             /** @example 2026-11-25T08:30:00.000Z */
             updatedAt: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
         };
         RunSummaryInput: {
             /** @example run_0b1c2d3e4f5a6b7c8d9e */
@@ -3674,6 +3684,11 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             inputsHash: string;
             modelVersion: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
         };
         /** @description An immutable run: the scenario as solved, its version, the plan and its inputs hash. */
         RunInput: {
@@ -3687,6 +3702,11 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             inputsHash: string;
             modelVersion: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
             scenario: components["schemas"]["ScenarioInput"];
             plan: components["schemas"]["PlanInput"];
         };
@@ -4948,6 +4968,11 @@ export interface components {
             createdAt: string;
             /** @example 2026-11-25T08:30:00.000Z */
             updatedAt: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
             scenario: components["schemas"]["Scenario"];
         };
         ScenarioSummary: {
@@ -4958,6 +4983,11 @@ export interface components {
             createdAt: string;
             /** @example 2026-11-25T08:30:00.000Z */
             updatedAt: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
         };
         RunSummary: {
             /** @example run_0b1c2d3e4f5a6b7c8d9e */
@@ -4970,6 +5000,11 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             inputsHash: string;
             modelVersion: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
         };
         /** @description An immutable run: the scenario as solved, its version, the plan and its inputs hash. */
         Run: {
@@ -4983,6 +5018,11 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             inputsHash: string;
             modelVersion: string;
+            /**
+             * @description Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.
+             * @example key_3f9a1c0d2b7e
+             */
+            createdBy: string | null;
             scenario: components["schemas"]["Scenario"];
             plan: components["schemas"]["Plan"];
         };

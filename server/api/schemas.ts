@@ -66,6 +66,11 @@ export function errorResponses(...codes: number[]): Record<number, typeof ErrorB
 }
 
 const IsoTime = z.string().meta({ examples: ['2026-11-25T08:30:00.000Z'] });
+/** The API key's id (never the key), `anonymous` on a server open to writes without a key; null for records stored before it was recorded. */
+const CreatedBy = z
+  .string()
+  .nullable()
+  .meta({ description: "Who stored it: the API key's id (never the key itself), or `anonymous`; null when not recorded.", examples: ['key_3f9a1c0d2b7e'] });
 
 export const ScenarioRecord = z
   .object({
@@ -73,12 +78,13 @@ export const ScenarioRecord = z
     version: z.number().int().min(1),
     createdAt: IsoTime,
     updatedAt: IsoTime,
+    createdBy: CreatedBy,
     scenario: Scenario,
   })
   .meta({ id: 'ScenarioRecord' });
 
 export const ScenarioSummary = z
-  .object({ id: z.string(), version: z.number().int(), name: z.string(), createdAt: IsoTime, updatedAt: IsoTime })
+  .object({ id: z.string(), version: z.number().int(), name: z.string(), createdAt: IsoTime, updatedAt: IsoTime, createdBy: CreatedBy })
   .meta({ id: 'ScenarioSummary' });
 
 const runFields = {
@@ -89,6 +95,7 @@ const runFields = {
   status: PlanStatus,
   inputsHash: z.string(),
   modelVersion: z.string(),
+  createdBy: CreatedBy,
 };
 export const RunSummary = z.object(runFields).meta({ id: 'RunSummary' });
 export const RunRecord = z

@@ -91,6 +91,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX analysis_jobs_finished ON analysis_jobs (finished_at) WHERE finished_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'who created a scenario or a run',
+    // The API key's non-secret id (or "anonymous"); rows written before this migration stay NULL (unknown).
+    sql: `ALTER TABLE scenarios ADD COLUMN created_by TEXT;
+          ALTER TABLE runs ADD COLUMN created_by TEXT;`,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -164,5 +171,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // server/jobs/pgboss.ts creates its own tables (analysis_jobs, analysis_job_chunks) when it
     // starts (pg-boss keeps its queue in a schema of its own). The version keeps both stores in step.
     sql: `SELECT 1;`,
+  },
+  {
+    version: 4,
+    name: 'who created a scenario or a run',
+    // Adding a nullable column does not rewrite the table, and an UPDATE trigger does not fire.
+    sql: `ALTER TABLE scenarios ADD COLUMN created_by TEXT;
+          ALTER TABLE runs ADD COLUMN created_by TEXT;`,
   },
 ];

@@ -42,6 +42,7 @@ interface ScenarioRow {
   body: Scenario;
   created_at: Date;
   updated_at: Date;
+  created_by: string | null;
 }
 
 interface RunRow {
@@ -55,6 +56,7 @@ interface RunRow {
   scenario: Scenario;
   plan: Plan;
   created_at: Date;
+  created_by: string | null;
 }
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(10).toString('hex')}`;
@@ -218,16 +220,17 @@ export class PostgresStore implements Store {
     this.#pool = pool;
   }
 
-  async createScenario(scenario: Scenario): Promise<ScenarioRecord> {
+  async createScenario(scenario: Scenario, createdBy: string | null = null): Promise<ScenarioRecord> {
     const id = newId('sc');
     const at = now();
-    await this.#query('INSERT INTO scenarios (id, name, version, body, created_at, updated_at) VALUES ($1, $2, 1, $3, $4, $4)', [
+    await this.#query('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES ($1, $2, 1, $3, $4, $4, $5)', [
       id,
       scenario.name,
       JSON.stringify(scenario),
       at,
+      createdBy,
     ]);
-    return { id, version: 1, createdAt: at, updatedAt: at, scenario };
+    return { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
   }
 
   async getScenario(id: string): Promise<ScenarioRecord | null> {
@@ -239,13 +242,14 @@ export class PostgresStore implements Store {
     // One transaction, so the total and the page are of the same moment.
     return this.#transaction(async (db) => {
       const total = Number((await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM scenarios')).rows[0]!.n);
-      const rows = await pageRows<ScenarioRow>(db, 'SELECT seq, id, name, version, created_at, updated_at FROM scenarios', [], page);
+      const rows = await pageRows<ScenarioRow>(db, 'SELECT seq, id, name, version, created_at, updated_at, created_by FROM scenarios', [], page);
       return toPage(rows, page, total, (r) => ({
         id: r.id,
         version: r.version,
         name: r.name,
         createdAt: iso(r.created_at),
         updatedAt: iso(r.updated_at),
+        createdBy: r.created_by,
       }));
     }, 'REPEATABLE READ READ ONLY');
   }
@@ -253,7 +257,7 @@ export class PostgresStore implements Store {
   async updateScenario(id: string, expectedVersion: number, scenario: Scenario): Promise<UpdateResult> {
     return this.#transaction(async (db): Promise<UpdateResult> => {
       const row = (
-        await db.query<{ version: number; created_at: Date }>('SELECT version, created_at FROM scenarios WHERE id = $1 FOR UPDATE', [id])
+        await db.query<{ version: number; created_at: Date; created_by: string | null }>('SELECT version, created_at, created_by FROM scenarios WHERE id = $1 FOR UPDATE', [id])
       ).rows[0];
       if (!row) return { ok: false, reason: 'not_found' };
       if (row.version !== expectedVersion) return { ok: false, reason: 'version_conflict', currentVersion: row.version };
@@ -264,7 +268,7 @@ export class PostgresStore implements Store {
         at,
         id,
       ]);
-      return { ok: true, record: { id, version: row.version + 1, createdAt: iso(row.created_at), updatedAt: at, scenario } };
+      return { ok: true, record: { id, version: row.version + 1, createdAt: iso(row.created_at), updatedAt: at, createdBy: row.created_by, scenario } };
     });
   }
 
@@ -280,12 +284,12 @@ export class PostgresStore implements Store {
     });
   }
 
-  async createRun(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord> {
+  async createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy'> & { readonly createdBy?: string | null }): Promise<RunRecord> {
     const id = newId('run');
     const createdAt = now();
     await this.#query(
-      `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         id,
         run.scenarioId,
@@ -296,9 +300,10 @@ export class PostgresStore implements Store {
         JSON.stringify(run.scenario),
         JSON.stringify(run.plan),
         createdAt,
+        run.createdBy ?? null,
       ],
     );
-    return { ...run, id, createdAt };
+    return { ...run, id, createdAt, createdBy: run.createdBy ?? null };
   }
 
   async getRun(id: string): Promise<RunRecord | null> {
@@ -313,7 +318,7 @@ export class PostgresStore implements Store {
       const total = Number((await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = $1', [scenarioId])).rows[0]!.n);
       const rows = await pageRows<RunRow>(
         db,
-        'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at FROM runs WHERE scenario_id = $1',
+        'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by FROM runs WHERE scenario_id = $1',
         [scenarioId],
         page,
       );
@@ -456,7 +461,7 @@ function toPage<Row extends { seq: string }, T>(rows: Row[], page: PageRequest, 
 }
 
 function toScenarioRecord(row: ScenarioRow): ScenarioRecord {
-  return { id: row.id, version: row.version, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), scenario: row.body };
+  return { id: row.id, version: row.version, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), createdBy: row.created_by, scenario: row.body };
 }
 
 function toRunSummary(row: RunRow): RunSummary {
@@ -468,5 +473,6 @@ function toRunSummary(row: RunRow): RunSummary {
     status: row.status as RunSummary['status'],
     inputsHash: row.inputs_hash,
     modelVersion: row.model_version,
+    createdBy: row.created_by,
   };
 }

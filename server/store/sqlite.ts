@@ -38,6 +38,7 @@ interface ScenarioRow {
   body: string;
   created_at: string;
   updated_at: string;
+  created_by: string | null;
 }
 
 interface RunRow {
@@ -51,6 +52,7 @@ interface RunRow {
   scenario: string;
   plan: string;
   created_at: string;
+  created_by: string | null;
 }
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(10).toString('hex')}`;
@@ -133,13 +135,13 @@ export class SqliteStore implements Store {
     return this.#jobs;
   }
 
-  async createScenario(scenario: Scenario): Promise<ScenarioRecord> {
+  async createScenario(scenario: Scenario, createdBy: string | null = null): Promise<ScenarioRecord> {
     const id = newId('sc');
     const at = now();
     this.#db
-      .prepare('INSERT INTO scenarios (id, name, version, body, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)')
-      .run(id, scenario.name, JSON.stringify(scenario), at, at);
-    return { id, version: 1, createdAt: at, updatedAt: at, scenario };
+      .prepare('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES (?, ?, 1, ?, ?, ?, ?)')
+      .run(id, scenario.name, JSON.stringify(scenario), at, at, createdBy);
+    return { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
   }
 
   async getScenario(id: string): Promise<ScenarioRecord | null> {
@@ -150,7 +152,7 @@ export class SqliteStore implements Store {
   async listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>> {
     const total = (this.#db.prepare('SELECT COUNT(*) AS n FROM scenarios').get() as { n: number }).n;
     const rows = this.#pageRows<ScenarioRow>(
-      'SELECT seq, id, name, version, created_at, updated_at FROM scenarios',
+      'SELECT seq, id, name, version, created_at, updated_at, created_by FROM scenarios',
       [],
       page,
     );
@@ -160,6 +162,7 @@ export class SqliteStore implements Store {
       name: r.name,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      createdBy: r.created_by,
     }));
   }
 
@@ -174,7 +177,7 @@ export class SqliteStore implements Store {
         .run(scenario.name, JSON.stringify(scenario), at, id);
       return {
         ok: true,
-        record: { id, version: row.version + 1, createdAt: row.created_at, updatedAt: at, scenario },
+        record: { id, version: row.version + 1, createdAt: row.created_at, updatedAt: at, createdBy: row.created_by, scenario },
       };
     }).immediate();
   }
@@ -193,13 +196,13 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async createRun(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord> {
+  async createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy'> & { readonly createdBy?: string | null }): Promise<RunRecord> {
     const id = newId('run');
     const createdAt = now();
     this.#db
       .prepare(
-        `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -211,8 +214,9 @@ export class SqliteStore implements Store {
         JSON.stringify(run.scenario),
         JSON.stringify(run.plan),
         createdAt,
+        run.createdBy ?? null,
       );
-    return { ...run, id, createdAt };
+    return { ...run, id, createdAt, createdBy: run.createdBy ?? null };
   }
 
   async getRun(id: string): Promise<RunRecord | null> {
@@ -230,7 +234,7 @@ export class SqliteStore implements Store {
       this.#db.prepare('SELECT COUNT(*) AS n FROM runs WHERE scenario_id = ?').get(scenarioId) as { n: number }
     ).n;
     const rows = this.#pageRows<RunRow>(
-      'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at FROM runs WHERE scenario_id = ?',
+      'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by FROM runs WHERE scenario_id = ?',
       [scenarioId],
       page,
     );
@@ -331,6 +335,7 @@ function toScenarioRecord(row: ScenarioRow): ScenarioRecord {
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    createdBy: row.created_by,
     scenario: JSON.parse(row.body) as Scenario,
   };
 }
@@ -344,5 +349,6 @@ function toRunSummary(row: RunRow): RunSummary {
     status: row.status as RunSummary['status'],
     inputsHash: row.inputs_hash,
     modelVersion: row.model_version,
+    createdBy: row.created_by,
   };
 }

@@ -15,6 +15,8 @@ export interface ScenarioRecord {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Who stored it: the API key's id, or `anonymous`; null when the store did not record it (older rows). */
+  readonly createdBy: string | null;
   readonly scenario: Scenario;
 }
 
@@ -24,6 +26,7 @@ export interface ScenarioSummary {
   readonly name: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly createdBy: string | null;
 }
 
 /** A solved scenario, never changed once written. */
@@ -35,6 +38,8 @@ export interface RunRecord {
   readonly status: Plan['status'];
   readonly inputsHash: string;
   readonly modelVersion: string;
+  /** Who asked for the run: the API key's id, or `anonymous`; null when not recorded (older rows). */
+  readonly createdBy: string | null;
   /** The scenario exactly as it was solved (the stored scenario may change later). */
   readonly scenario: Scenario;
   readonly plan: Plan;
@@ -98,7 +103,8 @@ export interface StoredApiKey {
 }
 
 export interface Store {
-  createScenario(scenario: Scenario): Promise<ScenarioRecord>;
+  /** `createdBy`: the API key's id or `anonymous` (never the key itself); null when unknown. */
+  createScenario(scenario: Scenario, createdBy?: string | null): Promise<ScenarioRecord>;
   getScenario(id: string): Promise<ScenarioRecord | null>;
   listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>>;
   /** Replaces the scenario when `expectedVersion` is the current version. */
@@ -106,7 +112,7 @@ export interface Store {
   /** Deletes the scenario (its runs stay: they are immutable records). */
   deleteScenario(id: string, expectedVersion?: number): Promise<DeleteResult>;
 
-  createRun(run: Omit<RunRecord, 'id' | 'createdAt'>): Promise<RunRecord>;
+  createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy'> & { readonly createdBy?: string | null }): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | null>;
   listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { ALLOCATION_COLUMNS } from '../../server/api/views/allocation-csv.ts';
-import { asPlanner, asViewer, loadRealModel, SCENARIO, testApp } from './helpers.ts';
+import { asPlanner, asViewer, loadRealModel, PLANNER_KEY, SCENARIO, testApp } from './helpers.ts';
 
 let app: FastifyInstance;
 let network: Network;
@@ -311,6 +311,11 @@ describe('scenarios', () => {
     expect(created.statusCode).toBe(201);
     const record = created.json();
     expect(record).toMatchObject({ version: 1, scenario: { name: 'Lifecycle', phase: 1 } });
+    // Who stored it: the planner key's id, never the key itself.
+    expect(record.createdBy).toBe('key_planner');
+    expect(created.body).not.toContain(PLANNER_KEY);
+    const listed = (await get('/api/v1/scenarios?limit=50')).json().items.find((s: { id: string }) => s.id === record.id);
+    expect(listed).toMatchObject({ name: 'Lifecycle', createdBy: 'key_planner' });
     expect(created.headers.location).toBe(`/api/v1/scenarios/${record.id}`);
     expect(created.headers.etag).toBe('"1"');
 
@@ -449,6 +454,7 @@ describe('runs and comparisons', () => {
     expect(runA).toMatchObject({ scenarioId, scenarioVersion: 1, status: 'optimal' });
     expect(runB).toMatchObject({ scenarioId, scenarioVersion: 2, status: 'optimal' });
     expect(runA.inputsHash).toBe(runA.plan.inputsHash);
+    expect(runA.createdBy).toBe('key_planner');
     expect(runA.inputsHash).not.toBe(runB.inputsHash);
     const read = await get(`/api/v1/runs/${runA.id}`);
     expect(read.statusCode).toBe(200);
@@ -461,6 +467,7 @@ describe('runs and comparisons', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().items.map((r: { id: string }) => r.id)).toEqual([runB.id, runA.id]);
     expect(res.json().items[0]).not.toHaveProperty('plan');
+    expect(res.json().items[0].createdBy).toBe('key_planner');
   });
 
   it('serves the run’s flows as GeoJSON LineStrings with tonnes', async () => {

@@ -114,6 +114,43 @@ describe.each(STORES)('$name store', (kind) => {
     expect(await store.getRun(run.id)).toEqual(run); // runs outlive their scenario
   });
 
+  it.skipIf(!kind.available)('records who stored a scenario and a run; rows from before the migration read as unknown (null)', async () => {
+    const db = await kind.fresh();
+    const before = await db.open();
+    const old = await before.createScenario(scenario('old'), 'key_0123456789ab');
+    const plan = fakePlan(old.scenario);
+    const runOf = (store: Store, scenarioId: string, createdBy?: string) =>
+      store.createRun({ scenarioId, scenarioVersion: 1, status: plan.status, inputsHash: plan.inputsHash, modelVersion: plan.modelVersion, scenario: old.scenario, plan, createdBy });
+    const oldRun = await runOf(before, old.id, 'key_0123456789ab');
+    await before.close();
+    // The database as it was before the column existed: the next open applies the migration to these rows.
+    await db.exec(`ALTER TABLE scenarios DROP COLUMN created_by; ALTER TABLE runs DROP COLUMN created_by; DELETE FROM schema_migrations WHERE version = 4`);
+    const store = await db.open();
+    open.push(store);
+    expect(await db.appliedMigrations()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect((await store.getScenario(old.id))?.createdBy).toBeNull();
+    expect((await store.getRun(oldRun.id))?.createdBy).toBeNull();
+
+    const made = await store.createScenario(scenario('new'), 'key_fedcba987654');
+    expect(made.createdBy).toBe('key_fedcba987654');
+    expect(await store.getScenario(made.id)).toEqual(made);
+    expect((await store.listScenarios({ limit: 10 })).items.map((s) => [s.name, s.createdBy])).toEqual([
+      ['new', 'key_fedcba987654'],
+      ['old', null],
+    ]);
+    const updated = await store.updateScenario(made.id, 1, scenario('new, renamed'));
+    expect(updated).toMatchObject({ ok: true, record: { version: 2, createdBy: 'key_fedcba987654' } });
+
+    const byKey = await runOf(store, made.id, 'key_fedcba987654');
+    const byNobody = await runOf(store, made.id, 'anonymous');
+    const unnamed = await runOf(store, made.id);
+    expect(await store.getRun(byKey.id)).toEqual(byKey);
+    expect(unnamed.createdBy).toBeNull();
+    expect((await store.listRuns(made.id, { limit: 10 })).items.map((r) => r.createdBy)).toEqual([null, 'anonymous', 'key_fedcba987654']);
+    expect((await store.listRuns(old.id, { limit: 10 })).items.map((r) => r.createdBy)).toEqual([null]);
+    expect(byNobody.createdBy).toBe('anonymous');
+  });
+
   it.skipIf(!kind.available)('claims idempotency keys: first claims, repeat replays, other body mismatches, failure releases', async () => {
     const { store } = await fresh();
     const ttl = { ttlMs: 60_000, staleAfterMs: 60_000 };

@@ -1,6 +1,8 @@
 /**
  * The scenario and run library in the page: stored runs listed with name, who, when, status, margin
- * and inputs hash; search; open one; compare two, with the comparison in the link.
+ * and inputs hash; search; open one; compare two, with the comparison in the link and difference
+ * circles on the map; rename, duplicate and delete (after a confirmation) with a planner key, and
+ * a viewer key sees the list without those buttons.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, VIEWER_KEY, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
+/** A loaded machine answers slowly: each poll waits up to this long (it returns as soon as it holds). */
+const WAIT = { timeout: 30_000 };
 
 const planSeq = (page: Page) => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
 const shareBox = (page: Page) => page.getByLabel('Minimum domestic share as a fraction (0–1)');
@@ -26,7 +30,14 @@ describe.skipIf(!run)('the scenario and run library', () => {
 
   beforeAll(async () => {
     served = await startServedPage();
-  }, 120_000);
+    // One solve first, so the first page's 30 s wait for its plan is not spent loading the model on a busy machine.
+    const warm = await fetch(`${served.service.url}/api/v1/optimise?flows=false`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PLANNER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Warm-up' }),
+    });
+    expect(warm.status).toBe(200);
+  }, 180_000);
 
   afterAll(async () => {
     await served?.close();
@@ -40,11 +51,14 @@ describe.skipIf(!run)('the scenario and run library', () => {
 
     await page.click('#toggle-library');
     const rows = page.locator('#library-table tbody tr[data-kind="run"]');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
     await page.waitForSelector('#library-panel[data-margins="loaded"]');
     const strictRow = page.locator(`#library-table tr[data-id="${strict}"]`);
     const text = await strictRow.textContent();
     expect(text).toContain('Strict rule');
+    // Who stored it: the planner key's id (never the key).
+    expect(text).toContain('key_e2e_planner');
+    expect(text).not.toContain(PLANNER_KEY);
     expect(text).toContain('optimal');
     expect(text).toMatch(/USD [\d.]+ [mk]/);
     expect(await strictRow.locator('td.mono').getAttribute('title')).toMatch(/^[0-9a-f]{16,}$/);
@@ -52,18 +66,18 @@ describe.skipIf(!run)('the scenario and run library', () => {
 
     // Search by name, then by part of the inputs hash.
     await page.fill('#library-search', 'loose');
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), WAIT).toBe(1);
     const hash = (await page.locator(`#library-table tr[data-id="${loose}"] td.mono`).getAttribute('title'))!;
     await page.fill('#library-search', hash.slice(0, 12));
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), WAIT).toBe(1);
     await page.fill('#library-search', '');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
 
     // Open the loose run: its inputs fill the form, nothing is stale.
     const before = await planSeq(page);
     await page.click(`#library-table tr[data-id="${loose}"] button.library-open`);
     await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before);
-    await expect.poll(() => shareBox(page).inputValue()).toBe('0.5');
+    await expect.poll(() => shareBox(page).inputValue(), WAIT).toBe('0.5');
     expect(await page.evaluate(() => location.href)).toContain(`run=${loose}`);
     expect(await page.locator('#stale-banner').isVisible()).toBe(false);
 
@@ -72,8 +86,18 @@ describe.skipIf(!run)('the scenario and run library', () => {
     await page.check(`#pick-${loose}`);
     await page.check(`#pick-${strict}`);
     await page.click('#library-compare');
-    await expect.poll(() => page.evaluate(() => location.href)).toContain(`cmp=${loose},${strict}`);
-    await expect.poll(() => page.locator('path.flow-diff').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => location.href), WAIT).toContain(`cmp=${loose},${strict}`);
+    await expect.poll(() => page.locator('path.flow-diff').count(), WAIT).toBeGreaterThan(0);
+    // Markets as their change, not as plan B: circles by |Δ tonnes|, blue for more and orange for fewer.
+    await expect.poll(() => page.locator('path.market-diff-less').count(), WAIT).toBeGreaterThan(0);
+    expect(await page.locator('path.market-domestic, path.market-export').count()).toBe(0);
+    expect(await page.locator('#legend').textContent()).toContain('fewer tonnes in B');
+    // The two plans have names that tell them apart.
+    const a = (await page.locator('#compare-a option:checked').textContent())!;
+    const b = (await page.locator('#compare-b option:checked').textContent())!;
+    expect(a).toContain(loose.slice(-6));
+    expect(b).toContain(strict.slice(-6));
+    expect(a).not.toBe(b);
     expect(errors).toEqual([]);
     const link = new URL(await page.evaluate(() => location.href)).hash;
     await page.close();
@@ -82,11 +106,105 @@ describe.skipIf(!run)('the scenario and run library', () => {
     const viewer = (await served.open(VIEWER_KEY, { hash: link })).page;
     expect(await viewer.evaluate(() => document.body.dataset.compare)).toBe(`${loose},${strict}`);
     expect(await viewer.locator('path.flow-diff').count()).toBeGreaterThan(0);
+    expect(await viewer.locator('path.market-diff').count()).toBeGreaterThan(0);
+    expect(await viewer.locator('path.market-domestic, path.market-export').count()).toBe(0);
+    // A stricter domestic rule moves tonnes home: a domestic market gains (blue), exports lose (orange).
+    expect(await viewer.locator('path.market-diff-more').count()).toBeGreaterThan(0);
+    expect(await viewer.locator('path.market-diff-less').count()).toBeGreaterThan(0);
     expect(await viewer.locator('#toggle-kpi').getAttribute('aria-expanded')).toBe('true');
     expect(await viewer.locator('#compare-table').textContent()).toMatch(/Exports/);
     expect(await viewer.locator('#compare-a option:checked').textContent()).toContain('Loose rule');
     expect(await viewer.locator('#compare-b option:checked').textContent()).toContain('Strict rule');
     await viewer.screenshot({ path: join(ARTIFACTS, 'library-compare.png') });
     await viewer.close();
-  });
+
+    // The same link in Russian.
+    const ru = (await served.open(VIEWER_KEY, { hash: `${link}&lang=ru` })).page;
+    await expect.poll(() => ru.locator('path.market-diff').count(), WAIT).toBeGreaterThan(0);
+    expect(await ru.locator('#legend').textContent()).toContain('меньше тонн в B');
+    await ru.screenshot({ path: join(ARTIFACTS, 'library-compare-ru.png') });
+    await ru.close();
+  }, 240_000);
+
+  it('renames, duplicates and deletes (after a confirmation) with a planner key; a viewer sees no such buttons', async () => {
+    const created = await fetch(`${served.service.url}/api/v1/scenarios`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PLANNER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Draft for the board', phase: 1, policy: { domesticShare: 0.6, basis: 'sales' } }),
+    });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+
+    const { page, errors } = await served.open(PLANNER_KEY);
+    await page.click('#toggle-library');
+    const row = page.locator(`#library-table tr[data-id="${id}"]`);
+    await expect.poll(() => row.count(), WAIT).toBe(1);
+
+    // Rename.
+    await row.locator('button.library-rename').click();
+    await page.fill(`#rename-${id}`, 'Board proposal');
+    await page.press(`#rename-${id}`, 'Enter');
+    await expect.poll(() => row.locator('th').textContent(), WAIT).toContain('Board proposal');
+    expect(await page.locator('#library-status').textContent()).toContain('Board proposal');
+    const stored = (await (await fetch(`${served.service.url}/api/v1/scenarios/${id}`, { headers: { authorization: `Bearer ${PLANNER_KEY}` } })).json()) as {
+      version: number;
+      scenario: { name: string; policy: { domesticShare: number } };
+    };
+    expect(stored).toMatchObject({ version: 2, scenario: { name: 'Board proposal', policy: { domesticShare: 0.6 } } });
+
+    // Search finds it by its new name; duplicate it.
+    await page.fill('#library-search', 'board proposal');
+    await expect.poll(() => page.locator('#library-table tbody tr').count(), WAIT).toBe(1);
+    await row.locator('button.library-duplicate').click();
+    await expect.poll(() => page.locator('#library-table tbody tr').count(), WAIT).toBe(2);
+    const copy = page.locator('#library-table tbody tr', { hasText: 'Board proposal (copy)' });
+    expect(await copy.count()).toBe(1);
+    const copyId = (await copy.getAttribute('data-id'))!;
+    expect(copyId).not.toBe(id);
+    await page.screenshot({ path: join(ARTIFACTS, 'library-edit.png') });
+
+    // Delete asks first: cancel keeps it, confirm removes it.
+    await row.locator('button.library-delete').click();
+    expect(await page.locator('#library-confirm-text').textContent()).toContain('Board proposal');
+    await page.screenshot({ path: join(ARTIFACTS, 'library-delete-confirm.png') });
+    await page.click('#library-cancel-delete');
+    expect(await page.locator('#library-confirm-text').count()).toBe(0);
+    expect(await row.count()).toBe(1);
+    await row.locator('button.library-delete').click();
+    await page.click('#library-confirm-delete');
+    // Once the list is back (the copy is there again), the deleted scenario is not.
+    await expect.poll(() => page.locator('#library-status').textContent(), WAIT).toContain('Deleted scenario “Board proposal”');
+    await expect.poll(() => page.locator(`#library-table tr[data-id="${copyId}"]`).count(), WAIT).toBe(1);
+    expect(await row.count()).toBe(0);
+    const gone = await fetch(`${served.service.url}/api/v1/scenarios/${id}`, { headers: { authorization: `Bearer ${PLANNER_KEY}` } });
+    expect(gone.status).toBe(404);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A viewer sees the library (the copy too) but no rename, duplicate or delete.
+    for (const lang of ['en', 'ru']) {
+      const viewer = (await served.open(VIEWER_KEY, { hash: `#lang=${lang}` })).page;
+      await viewer.click('#toggle-library');
+      await expect.poll(() => viewer.locator(`#library-table tr[data-id="${copyId}"]`).count(), WAIT).toBe(1);
+      await viewer.waitForSelector('#library-panel[data-margins="loaded"]');
+      expect(await viewer.locator('button.library-open').count()).toBeGreaterThan(0);
+      expect(await viewer.locator('button.library-rename, button.library-duplicate, button.library-delete').count()).toBe(0);
+      await viewer.screenshot({ path: join(ARTIFACTS, `library-viewer-${lang}.png`) });
+      await viewer.close();
+    }
+  }, 240_000);
+
+  it('shows the library in Russian with its edit buttons for a planner key', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    await page.click('#toggle-library');
+    await expect.poll(() => page.locator('#library-table tbody tr').count(), WAIT).toBeGreaterThan(0);
+    await page.waitForSelector('#library-panel[data-margins="loaded"]');
+    expect(await page.locator('button.library-rename').first().textContent()).toBe('Переименовать');
+    await page.locator('button.library-delete').first().click();
+    expect(await page.locator('#library-confirm-text').textContent()).toMatch(/^Удалить сценарий/);
+    await page.screenshot({ path: join(ARTIFACTS, 'library-ru.png') });
+    await page.click('#library-cancel-delete');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

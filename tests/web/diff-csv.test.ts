@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { csvField, downloadName, planToAllocationCsv, planToGeoJson } from '../../web/src/lib/csv.ts';
-import { diffPlans } from '../../web/src/lib/diff.ts';
+import { diffMapScales, diffPlans } from '../../web/src/lib/diff.ts';
+import { DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, diffColour, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
 
 describe('comparing two plans', () => {
@@ -76,5 +77,34 @@ describe('downloads', () => {
 
   it('the fixture is a valid plan (so these tests test the real shape)', () => {
     expect(Plan.safeParse(plan).success).toBe(true);
+  });
+});
+
+describe('the difference map', () => {
+  const a = makeFixturePlan({ domesticShare: 0.5, scenarioName: 'Base' });
+  const b = makeFixturePlan({ domesticShare: 0.8, scenarioName: 'Eighty percent' });
+  const d = diffPlans(a, b);
+
+  it('places each market change where the market is, with its side', () => {
+    for (const m of d.markets) {
+      const inB = b.markets.find((x) => x.id === m.id)!;
+      expect([m.lat, m.lng, m.domestic]).toEqual([inB.lat, inB.lng, inB.domestic]);
+    }
+  });
+
+  it('sizes circles and lines by the size of the change, not by either plan', () => {
+    const s = diffMapScales(d);
+    const biggest = Math.max(...d.markets.map((m) => Math.abs(m.delta)));
+    expect(biggest).toBeGreaterThan(0);
+    expect(s.maxMarketDeltaTonnes).toBe(biggest);
+    expect(s.marketRadius(biggest)).toBe(20);
+    expect(s.marketRadius(biggest / 4)).toBeCloseTo(10);
+    expect(s.flowWidth.maxTonnes).toBe(Math.max(...d.legs.map((l) => Math.abs(l.delta))));
+  });
+
+  it('colours more tonnes in B blue and fewer orange, neither the domestic green', () => {
+    expect(diffColour(1)).toBe(DIFF_MORE_COLOUR);
+    expect(diffColour(-1)).toBe(DIFF_LESS_COLOUR);
+    expect(new Set([DIFF_MORE_COLOUR, DIFF_LESS_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR]).size).toBe(4);
   });
 });

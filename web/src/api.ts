@@ -53,13 +53,14 @@ export function unreachable(err: unknown): { ok: false; report: ErrorReport } {
  * `bad_response`.
  */
 export async function call<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body: unknown,
   parse: (value: unknown) => T,
   signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Result<T>> {
-  const headers = authHeaders('application/json');
+  const headers = { ...authHeaders('application/json'), ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -107,18 +108,25 @@ export const api = {
     call('GET', `/scenarios/${encodeURIComponent(scenarioId)}/runs?limit=50`, undefined, (v) => v as { items: RunSummaryRow[]; total: number }, signal),
   scenario: (scenarioId: string) =>
     call('GET', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, (v) => v as { id: string; version: number; scenario: ScenarioPatch & { name: string } }),
+  /** Replaces a stored scenario; `version` is the one last read (If-Match), so a change made meanwhile is a 409. */
+  updateScenario: (scenarioId: string, version: number, scenario: ScenarioPatch & { name: string }) =>
+    call('PUT', `/scenarios/${encodeURIComponent(scenarioId)}`, scenario, (v) => v as { id: string; version: number }, undefined, { 'if-match': `"${version}"` }),
+  /** Deletes a stored scenario (its runs stay on the server). */
+  deleteScenario: (scenarioId: string) => call('DELETE', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, () => null),
 };
 
 export interface StoredRun {
   id: string;
   scenarioId: string;
+  /** When the run was stored (ISO-8601). */
+  createdAt: string;
   scenario: ScenarioPatch & { name: string };
   plan: Plan;
 }
 
 function parseRun(value: unknown): StoredRun {
   const v = value as StoredRun;
-  return { id: String(v.id), scenarioId: String(v.scenarioId), scenario: v.scenario, plan: Plan.parse(v.plan) };
+  return { id: String(v.id), scenarioId: String(v.scenarioId), createdAt: String(v.createdAt), scenario: v.scenario, plan: Plan.parse(v.plan) };
 }
 
 /** GET /api/v1/backtest as a view state: a 404, an error or no answer all say "not available". */

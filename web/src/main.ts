@@ -129,11 +129,12 @@ const stale = createStaleBanner({
 const drawing = createDrawing({ view, kpiPanel, monthBar: document.getElementById('month-bar')!, renderStale: stale.renderStale, writeHash });
 const solver = createSolver({ scenarioPanel, showRole: (role) => access.showRole(role), redraw: drawing.redraw, frameFirstPlan: drawing.frameFirstPlan });
 const runs = createStoredRuns({ scenarioPanel, setPlan: solver.setPlan, runOnServer: solver.runOnServer, renderStale: stale.renderStale, redraw: drawing.redraw });
-const access = createAccess({ scenarioPanel, analysisPanel, runs, runOnServer: solver.runOnServer });
+const library = createLibrary({ runs, writeHash });
+const access = createAccess({ scenarioPanel, analysisPanel, library, runs, runOnServer: solver.runOnServer });
 access.showRole(state.role);
 
 const setBacktestOpen = createBacktest(map, writeHash);
-const { loadLibrary } = createLibrary({ runs, writeHash });
+const { loadLibrary } = library;
 wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibrary, backtestOpen: initial.backtest });
 
 url.onPastedLink((next) => {

@@ -125,6 +125,9 @@ export interface AuthOptions {
 
 const ANONYMOUS: Principal = { keyId: 'anonymous', role: 'anonymous' };
 
+/** Who made a record, as the store keeps it: the key's non-secret id, or `anonymous`. */
+export const createdByOf = (request: FastifyRequest): string => request.principal?.keyId ?? ANONYMOUS.keyId;
+
 /**
  * Authenticates every request of the scope it is registered in (onRequest, so an unauthorised body
  * is never parsed). Access per route: `config.access`, else GET/HEAD read and everything else write.

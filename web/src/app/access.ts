@@ -14,6 +14,7 @@ import type { StoredRuns } from './stored-runs.ts';
 export interface AccessDeps {
   scenarioPanel: ScenarioPanel;
   analysisPanel: AnalysisPanel;
+  library: { setRole(role: Role): void };
   runs: StoredRuns;
   runOnServer(form: ScenarioForm): Promise<void>;
 }
@@ -31,10 +32,11 @@ export interface Access {
   loadEverything(): Promise<void>;
 }
 
-export function createAccess({ scenarioPanel, analysisPanel, runs, runOnServer }: AccessDeps): Access {
+export function createAccess({ scenarioPanel, analysisPanel, library, runs, runOnServer }: AccessDeps): Access {
   function showRole(role: Role): void {
     scenarioPanel.setRole(role, state.publicRead);
     analysisPanel.setRole(role, state.publicRead);
+    library.setRole(role);
   }
 
   async function checkRole(): Promise<boolean> {

@@ -5,6 +5,7 @@
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { t } from '../i18n/index.ts';
 import { competitorFlowItems, isClearingPlan, maxBoughtTonnes, maxCompetitorFlowTonnes } from '../lib/clearing.ts';
+import { diffMapScales } from '../lib/diff.ts';
 import { formatPeriod } from '../lib/format.ts';
 import { money } from '../lib/money.ts';
 import { areaRadiusScale, flowWidthScale, maxLegTonnes, maxMarketTonnes } from '../lib/scales.ts';
@@ -60,10 +61,9 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     const v = mapView(plan);
     if (state.compare) {
       const d = state.compare.diff;
-      const maxDelta = Math.max(0, ...d.legs.map((l) => Math.abs(l.delta)));
-      const diffScale = flowWidthScale(maxDelta, 1.5, 14);
-      flowLayer.renderDiff(d, diffScale);
-      legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: diffScale, radius: v.radius, maxMarketTonnes: v.maxMarket, perPeriod: false, diff: true, tilesStatus: state.tiles });
+      const ds = diffMapScales(d);
+      flowLayer.renderDiff(d, ds.flowWidth);
+      legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: ds.flowWidth, radius: ds.marketRadius, maxMarketTonnes: ds.maxMarketDeltaTonnes, perPeriod: false, diff: true, tilesStatus: state.tiles });
     } else {
       flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
       legend.render({
@@ -79,7 +79,8 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
         tilesStatus: state.tiles,
       });
     }
-    placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: v.radius, money: v.money });
+    const diff = state.compare?.diff ?? null;
+    placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: diff ? diffMapScales(diff).marketRadius : v.radius, money: v.money, diff });
     highlightLayer.render(plan, v.period, v.radius);
     document.body.dataset.flowCount = String(flowLayer.flowCount);
     document.body.dataset.competitorFlowCount = String(flowLayer.competitorFlowCount);

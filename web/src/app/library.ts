@@ -4,6 +4,8 @@ import { downloadBlob } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { libraryRows, type RunSummaryRow } from '../lib/library.ts';
 import { LibraryPanel, type WorkbookProblemRow } from '../panels/library-panel.ts';
+import type { Role } from '../panels/scenario-panel.ts';
+import { libraryActions } from '../library-actions.ts';
 import { state } from './state.ts';
 import type { StoredRuns } from './stored-runs.ts';
 
@@ -15,7 +17,7 @@ export interface LibraryDeps {
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Builds the panel; returns what (re)loads its list. */
-export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadLibrary(): Promise<void> } {
+export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadLibrary(): Promise<void>; setRole(role: Role): void } {
   const libraryPanel = new LibraryPanel(document.getElementById('library-panel')!, {
     onRefresh: () => void loadLibrary(),
     onOpenRun(runId) {
@@ -26,7 +28,7 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
     onCompare: (a, b) => void stored.compareStoredRuns(a, b),
     onDownloadWorkbook: () => void downloadNetworkWorkbook(),
     onUploadWorkbook: (file) => void uploadNetworkWorkbook(file),
-  });
+  }, libraryActions);
 
   async function downloadNetworkWorkbook(): Promise<void> {
     try {
@@ -102,5 +104,5 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
     document.getElementById('library-panel')!.dataset.margins = 'loaded';
   }
 
-  return { loadLibrary };
+  return { loadLibrary, setRole: (role) => libraryPanel.setRole(role) };
 }

@@ -6,7 +6,8 @@
 import { Scenario, type Network } from '../../../server/core/schema.ts';
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { api } from '../api.ts';
-import { t } from '../i18n/index.ts';
+import { locale, t } from '../i18n/index.ts';
+import { planLabel } from '../lib/plan-label.ts';
 import { issuePath } from '../lib/api-errors.ts';
 import { formatElapsed } from '../lib/format.ts';
 import { formToScenario, type ScenarioForm } from '../lib/scenario-form.ts';
@@ -76,7 +77,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     };
   }
 
-  function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void {
+  function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; at?: string }): void {
     state.plan = plan;
     state.source = source;
     state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
@@ -85,7 +86,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     if (state.period != null && state.period >= plan.horizon.periods.length) state.period = null;
     if (opts.record) {
       const n = state.history.length + 1;
-      const label = `#${n} ${plan.scenarioName} (${source === 'browser' ? 'browser' : source === 'run' ? 'stored' : 'server'})`;
+      const label = planLabel({ n, scenarioName: plan.scenarioName, source: source === 'browser' ? t('browser') : source === 'run' ? t('stored run') : t('server'), runId: state.runId, at: new Date(opts.at ?? Date.now()), now: new Date(), locale: locale() });
       state.history.push({ id: `h${n}`, label, plan, runId: state.runId });
       if (state.history.length > 12) state.history.shift();
     }

@@ -1,8 +1,9 @@
 /** Stored scenarios and runs on screen: a run opened by id, a scenario into the form, two runs compared. */
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { api, type StoredRun } from '../api.ts';
-import { t } from '../i18n/index.ts';
+import { locale, t } from '../i18n/index.ts';
 import { diffPlans } from '../lib/diff.ts';
+import { planLabel } from '../lib/plan-label.ts';
 import { scenarioToForm, type ScenarioForm } from '../lib/scenario-form.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { ScenarioPanel } from '../panels/scenario-panel.ts';
@@ -11,7 +12,7 @@ import { setStatus } from './status.ts';
 
 export interface StoredRunsDeps {
   scenarioPanel: ScenarioPanel;
-  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void;
+  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; at?: string }): void;
   runOnServer(form: ScenarioForm): Promise<void>;
   renderStale(): void;
   redraw(): void;
@@ -42,11 +43,11 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
   }
 
   /** A stored run in the session's history (once), named by its scenario, run id and time. */
-  function historyEntryForRun(run: StoredRun, createdAt?: string): HistoryEntry {
+  function historyEntryForRun(run: StoredRun): HistoryEntry {
     const found = state.history.find((e) => e.runId === run.id);
     if (found) return found;
-    const when = createdAt ? ` ${new Date(createdAt).toLocaleString(document.documentElement.lang || 'en', { dateStyle: 'short', timeStyle: 'short' })}` : '';
-    const entry: HistoryEntry = { id: `run:${run.id}`, label: `${run.scenario.name} · stored ${run.id.slice(-6)}${when}`, plan: run.plan, runId: run.id };
+    const label = planLabel({ scenarioName: run.scenario.name, source: t('stored run'), runId: run.id, at: new Date(run.createdAt), now: new Date(), locale: locale() });
+    const entry: HistoryEntry = { id: `run:${run.id}`, label, plan: run.plan, runId: run.id };
     state.history.push(entry);
     if (state.history.length > 12) state.history.shift();
     return entry;
@@ -85,7 +86,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
       state.form = runForm;
       scenarioPanel.setForm(state.form);
     }
-    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm) });
+    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm), at: run.data.createdAt });
     state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
     renderStale();
     setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));

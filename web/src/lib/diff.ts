@@ -3,6 +3,7 @@
  * B − A everywhere ("what changes if we go from plan A to plan B"). Pure.
  */
 import type { Plan } from '../../../server/core/plan-schema.ts';
+import { areaRadiusScale, flowWidthScale, type WidthScale } from './scales.ts';
 
 export interface KpiDiffRow {
   key: string;
@@ -21,13 +22,20 @@ export interface ItemDiffRow {
   delta: number;
 }
 
+/** A market's change, with where it is drawn. */
+export interface MarketDiffRow extends ItemDiffRow {
+  lat: number;
+  lng: number;
+  domestic: boolean;
+}
+
 export interface LegDiffRow extends ItemDiffRow {
   mode: string | null;
 }
 
 export interface PlanDiff {
   kpis: KpiDiffRow[];
-  markets: ItemDiffRow[];
+  markets: MarketDiffRow[];
   legs: LegDiffRow[];
   /** One LineString per leg that changed, with `deltaTonnes` (B − A), `tonnesA`, `tonnesB`, `mode`, `legId`. */
   flows: {
@@ -69,13 +77,14 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
   });
 
   const marketIds = new Set([...a.markets.map((m) => m.id), ...b.markets.map((m) => m.id)]);
-  const markets: ItemDiffRow[] = [];
+  const markets: MarketDiffRow[] = [];
   for (const id of marketIds) {
     const ma = a.markets.find((m) => m.id === id);
     const mb = b.markets.find((m) => m.id === id);
     const ta = ma?.tonnes ?? 0;
     const tb = mb?.tonnes ?? 0;
-    markets.push({ id, name: (mb ?? ma)!.name, a: ta, b: tb, delta: tb - ta });
+    const m = (mb ?? ma)!;
+    markets.push({ id, name: m.name, a: ta, b: tb, delta: tb - ta, lat: m.lat, lng: m.lng, domestic: m.domestic });
   }
 
   const legIds = new Set([...a.legs.map((l) => l.id), ...b.legs.map((l) => l.id)]);
@@ -110,4 +119,20 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
   markets.sort(byChange);
   legs.sort(byChange);
   return { kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
+}
+
+export interface DiffMapScales {
+  /** Line width by |Δ tonnes| of a leg. */
+  flowWidth: WidthScale;
+  /** Circle radius (area ∝ |Δ tonnes|) of a market's change. */
+  marketRadius: (tonnes: number) => number;
+  /** The largest |Δ tonnes| of a market: the top of the legend's circles. */
+  maxMarketDeltaTonnes: number;
+}
+
+/** The scales of the difference map: both by the size of the change, not by either plan's tonnes. */
+export function diffMapScales(diff: PlanDiff): DiffMapScales {
+  const maxLeg = Math.max(0, ...diff.legs.map((l) => Math.abs(l.delta)));
+  const maxMarket = Math.max(0, ...diff.markets.map((m) => Math.abs(m.delta)));
+  return { flowWidth: flowWidthScale(maxLeg, 1.5, 14), marketRadius: areaRadiusScale(maxMarket, 20, 3), maxMarketDeltaTonnes: maxMarket };
 }

@@ -9,6 +9,8 @@ export interface ScenarioSummaryRow {
   name: string;
   createdAt: string;
   updatedAt: string;
+  /** The API key's id that stored it, `anonymous`, or null (not recorded). */
+  createdBy?: string | null;
 }
 
 export interface RunSummaryRow {
@@ -19,6 +21,7 @@ export interface RunSummaryRow {
   status: string;
   inputsHash: string;
   modelVersion: string;
+  createdBy?: string | null;
 }
 
 export interface LibraryRow {
@@ -28,7 +31,7 @@ export interface LibraryRow {
   scenarioId: string;
   scenarioVersion: number;
   name: string;
-  /** Who stored it: the service does not record it yet (null). */
+  /** Who stored it: the API key's id, `anonymous`, or null when the server did not record it. */
   who: string | null;
   when: string;
   status: string | null;
@@ -46,7 +49,7 @@ export function libraryRows(
   for (const s of scenarios) {
     const runs = runsByScenario.get(s.id) ?? [];
     if (!runs.length) {
-      rows.push({ kind: 'scenario', id: s.id, scenarioId: s.id, scenarioVersion: s.version, name: s.name, who: null, when: s.updatedAt, status: null, marginUsd: null, inputsHash: null });
+      rows.push({ kind: 'scenario', id: s.id, scenarioId: s.id, scenarioVersion: s.version, name: s.name, who: s.createdBy ?? null, when: s.updatedAt, status: null, marginUsd: null, inputsHash: null });
     }
     for (const r of runs) {
       rows.push({
@@ -55,7 +58,7 @@ export function libraryRows(
         scenarioId: s.id,
         scenarioVersion: r.scenarioVersion,
         name: s.name,
-        who: null,
+        who: r.createdBy ?? null,
         when: r.createdAt,
         status: r.status,
         marginUsd: margins.get(r.id) ?? null,
@@ -66,12 +69,24 @@ export function libraryRows(
   return rows.sort((a, b) => (a.when < b.when ? 1 : a.when > b.when ? -1 : a.id.localeCompare(b.id)));
 }
 
-/** Rows whose name, id, scenario id, status or inputs hash contain every word of the query. */
+/** Rows whose name, id, scenario id, who, status or inputs hash contain every word of the query. */
 export function searchRows(rows: readonly LibraryRow[], query: string): LibraryRow[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return [...rows];
   return rows.filter((r) => {
-    const text = [r.name, r.id, r.scenarioId, r.status ?? '', r.inputsHash ?? '', r.when].join(' ').toLowerCase();
+    const text = [r.name, r.id, r.scenarioId, r.who ?? '', r.status ?? '', r.inputsHash ?? '', r.when].join(' ').toLowerCase();
     return words.every((w) => text.includes(w));
   });
+}
+
+/**
+ * The name of a duplicate: `label` (already in the page's language, with `{name}` and `{n}`) filled
+ * with the original name and the first number not taken (1 is left out: "X (copy)", then "X (copy 2)").
+ */
+export function copyName(name: string, taken: readonly string[], label: (n: number) => string): string {
+  const names = new Set(taken);
+  for (let n = 1; ; n++) {
+    const candidate = label(n).replace('{name}', name);
+    if (!names.has(candidate)) return candidate;
+  }
 }

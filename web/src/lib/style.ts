@@ -13,6 +13,17 @@ export const IDLE_COLOUR = '#9aa3ab';
 export const DOMESTIC_COLOUR = '#2f7d32';
 export const EXPORT_COLOUR = '#6a3fb5';
 export const PLANT_COLOUR = '#111827';
+/**
+ * A difference B − A: blue where B has more tonnes, orange where it has fewer (Okabe–Ito blue and
+ * orange, apart for every common colour-vision deficiency and apart from the domestic green).
+ */
+export const DIFF_MORE_COLOUR = '#0072b2';
+export const DIFF_LESS_COLOUR = '#e69f00';
+
+/** The colour of a change of `deltaTonnes` (B − A). */
+export function diffColour(deltaTonnes: number): string {
+  return deltaTonnes > 0 ? DIFF_MORE_COLOUR : DIFF_LESS_COLOUR;
+}
 
 export function modeColour(mode: unknown): string {
   return typeof mode === 'string' && mode in MODE_COLOURS ? MODE_COLOURS[mode as FlowMode] : '#555';

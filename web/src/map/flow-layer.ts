@@ -14,7 +14,7 @@ import { escapeHtml } from '../lib/escape.ts';
 import { legPopup } from '../lib/popups.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import type { WidthScale } from '../lib/scales.ts';
-import { isClosedIn, legStyle, modeColour, modeVisible, type MapFilters } from '../lib/style.ts';
+import { diffColour, isClosedIn, legStyle, modeColour, modeVisible, type MapFilters } from '../lib/style.ts';
 
 export interface FlowView {
   plan: Plan;
@@ -168,7 +168,7 @@ export class FlowLayer {
     }
   }
 
-  /** The difference of two plans: green where B carries more, red where less, width by |B − A|. */
+  /** The difference of two plans: blue where B carries more, orange where less, width by |B − A|. */
   renderDiff(diff: PlanDiff, scale: WidthScale): void {
     this.group.clearLayers();
     this.drawn = [];
@@ -177,7 +177,7 @@ export class FlowLayer {
       const p = f.properties;
       const latLngs = f.geometry.coordinates.map(([lng, lat]) => L.latLng(lat, lng));
       const widthPx = scale(Math.abs(p.deltaTonnes));
-      const colour = p.deltaTonnes > 0 ? '#2e7d32' : '#c62828';
+      const colour = diffColour(p.deltaTonnes);
       const line = L.polyline(latLngs, { renderer: this.renderer, pane: 'flowPane', color: colour, weight: widthPx, opacity: 0.85, className: 'flow-line flow-diff' });
       const sign = p.deltaTonnes > 0 ? '+' : '−';
       line.bindTooltip(

@@ -4,7 +4,7 @@ import { h } from '../dom.ts';
 import { COMPETITOR_COLOUR, COMPETITOR_PLANT_COLOUR, shortSupplier } from '../lib/clearing.ts';
 import { formatTonnes } from '../lib/format.ts';
 import { legendSteps, type WidthScale } from '../lib/scales.ts';
-import { CLOSED_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
+import { CLOSED_COLOUR, DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
 import { t } from '../i18n/index.ts';
 
 export interface LegendState {
@@ -58,8 +58,8 @@ export class Legend extends L.Control {
     const modes = h('fieldset', { className: 'legend-grid' }, h('legend', {}, state.diff ? t('Change B − A') : t('Flows by mode')));
     if (state.diff) {
       modes.append(
-        h('div', { className: 'legend-row' }, swatchLine('#2e7d32'), 'more tonnes in B'),
-        h('div', { className: 'legend-row' }, swatchLine('#c62828'), 'fewer tonnes in B'),
+        h('div', { className: 'legend-row legend-static' }, swatchLine(DIFF_MORE_COLOUR), t('more tonnes in B')),
+        h('div', { className: 'legend-row legend-static' }, swatchLine(DIFF_LESS_COLOUR), t('fewer tonnes in B')),
       );
     } else {
       for (const mode of ['rail', 'road', 'sea'] as FlowMode[]) {
@@ -82,8 +82,18 @@ export class Legend extends L.Control {
     }
 
     const clearing = state.competitors != null && !state.diff;
-    const markets = h('fieldset', { className: 'legend-grid' }, h('legend', {}, clearing ? t('Markets: pie of tonnes bought') : t('Markets (area ∝ tonnes)')));
-    markets.append(
+    const markets = h(
+      'fieldset',
+      { className: 'legend-grid' },
+      h('legend', {}, state.diff ? t('Markets: change B − A (area ∝ |Δ tonnes|)') : clearing ? t('Markets: pie of tonnes bought') : t('Markets (area ∝ tonnes)')),
+    );
+    if (state.diff) {
+      markets.append(
+        h('div', { className: 'legend-row legend-static' }, h('span', { className: 'legend-dot', style: `background:${DIFF_MORE_COLOUR}` }), t('more tonnes in B')),
+        h('div', { className: 'legend-row legend-static' }, h('span', { className: 'legend-dot', style: `background:${DIFF_LESS_COLOUR}` }), t('fewer tonnes in B')),
+        h('div', { className: 'legend-row legend-static' }, h('span', { className: 'legend-dot legend-dot-ring', style: `border-color:${CLOSED_COLOUR}` }), t('no change')),
+      );
+    } else markets.append(
       toggle('filter-domestic', h('span', {}, h('span', { className: 'legend-dot', style: `background:${DOMESTIC_COLOUR}` }), t('Domestic')), f.domestic, (on) =>
         this.events.onFilters({ ...f, domestic: on }),
       ),

@@ -18,13 +18,14 @@ import {
 import { shareOfDemandIn } from '../lib/flows.ts';
 import type { Money } from '../lib/money.ts';
 import { pieSvg } from '../lib/pie.ts';
-import { formatShare, formatTonnes } from '../lib/format.ts';
+import { formatShare, formatSigned, formatTonnes } from '../lib/format.ts';
+import { TONNES_EPSILON, type PlanDiff } from '../lib/diff.ts';
 import { estimateTextWidth, placeLabels, type Box, type LabelCandidate } from '../lib/labels.ts';
 import { escapeHtml } from '../lib/escape.ts';
 import { marketPopup, nodePopup } from '../lib/popups.ts';
 import { tonnesIn } from '../lib/scales.ts';
 import { shortName } from '../lib/names.ts';
-import { isClosedIn, marketColour, PLANT_COLOUR, utilisationColour, type MapFilters } from '../lib/style.ts';
+import { CLOSED_COLOUR, diffColour, isClosedIn, marketColour, PLANT_COLOUR, utilisationColour, type MapFilters } from '../lib/style.ts';
 import { COUNTRY_LABELS, SEA_LABELS } from './basemap.ts';
 import { t } from '../i18n/index.ts';
 
@@ -36,6 +37,8 @@ export interface PlaceView {
   filters: MapFilters;
   radius: (tonnes: number) => number;
   money?: Money;
+  /** Two plans compared: markets are drawn as their change B − A (area by |Δ tonnes| with `radius`). */
+  diff?: PlanDiff | null;
 }
 
 interface LabelItem {
@@ -110,10 +113,54 @@ export class PlaceLayer {
       this.symbols.push({ latLng, radiusPx: 8 });
     }
 
-    if (isClearingPlan(plan)) this.drawClearing(plan, view);
+    if (view.diff) this.drawDiffMarkets(view.diff, view.radius);
+    else if (isClearingPlan(plan)) this.drawClearing(plan, view);
     else this.drawMarkets(view);
     this.drawPlants(view);
     this.drawLabels();
+  }
+
+  /**
+   * The difference map: each market that changes is a circle with area ∝ |B − A| tonnes, blue for
+   * more in B and orange for fewer; a market that does not change is a small grey ring.
+   */
+  private drawDiffMarkets(diff: PlanDiff, radius: (tonnes: number) => number): void {
+    const renderer = L.svg({ pane: 'placePane' });
+    const sorted = [...diff.markets].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
+    for (const m of sorted) {
+      const changed = Math.abs(m.delta) >= TONNES_EPSILON;
+      const latLng = L.latLng(m.lat, m.lng);
+      const r = changed ? radius(Math.abs(m.delta)) : 3;
+      const colour = changed ? diffColour(m.delta) : CLOSED_COLOUR;
+      const circle = L.circleMarker(latLng, {
+        renderer,
+        pane: 'placePane',
+        radius: r,
+        color: changed ? '#ffffff' : colour,
+        weight: 1.5,
+        fillColor: colour,
+        fillOpacity: changed ? 0.85 : 0.1,
+        className: `market market-diff ${changed ? (m.delta > 0 ? 'market-diff-more' : 'market-diff-less') : 'market-diff-same'}`,
+      });
+      const change = formatSigned(Math.round(m.delta), formatTonnes);
+      circle.bindTooltip(`<div class="popup"><h3>${escapeHtml(m.name)}</h3><p>A ${formatTonnes(m.a)} → B ${formatTonnes(m.b)} (${change})</p></div>`, {
+        direction: 'top',
+        className: 'map-tooltip',
+        opacity: 1,
+      });
+      circle.addTo(this.markets);
+      circle.getElement()?.setAttribute('data-delta-tonnes', String(Math.round(m.delta)));
+      this.symbols.push({ latLng, radiusPx: r });
+      this.labelItems.push({
+        id: `market:${m.id}`,
+        text: changed ? `${shortName(m.name)} · ${change}` : shortName(m.name),
+        latLng,
+        priority: changed ? 40 + Math.min(19, Math.log10(Math.abs(m.delta) + 1) * 3) : 10,
+        className: `label-market${changed ? '' : ' label-muted'}`,
+        symbolPx: r,
+        fontPx: 11,
+      });
+    }
   }
 
   /** Price-taker plans: circles by our tonnes; unserved markets a small hollow ring. */

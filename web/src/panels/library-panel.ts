@@ -1,6 +1,8 @@
 /**
  * The library: stored scenarios and runs from the API (name, who, when, status, margin, inputs
- * hash), searchable; open a run or a scenario, and pick two runs to compare on the map.
+ * hash), searchable; open a run or a scenario, and pick two runs to compare on the map. With a
+ * planner key a scenario can be renamed, duplicated or deleted (after a confirmation); other keys
+ * see the list read-only.
  */
 import { h } from '../dom.ts';
 import { formatDateTime, formatUsdCompact } from '../lib/format.ts';
@@ -17,6 +19,20 @@ export interface LibraryPanelEvents {
   /** Upload an edited workbook (POST /scenarios/from-workbook). */
   onUploadWorkbook(file: File): void;
 }
+
+/** What one change did, in words for the page. */
+export type LibraryActionResult = { ok: true; message: string } | { ok: false; message: string };
+
+/** Changes to stored scenarios (web/src/library-actions.ts does them on the API). */
+export interface LibraryActions {
+  rename(scenarioId: string, name: string): Promise<LibraryActionResult>;
+  /** `takenNames`: the names in the library, so the copy's name is new. */
+  duplicate(scenarioId: string, takenNames: readonly string[]): Promise<LibraryActionResult>;
+  remove(scenarioId: string, name: string): Promise<LibraryActionResult>;
+}
+
+/** A change under way on one row: its name being edited, or its deletion waiting for a yes. */
+type Editing = { kind: 'rename' | 'delete'; rowId: string; draft?: string } | null;
 
 /** One problem of an uploaded workbook, as the API lists it. */
 export interface WorkbookProblemRow {
@@ -42,12 +58,17 @@ export class LibraryPanel {
   private readonly count: HTMLElement;
   private readonly workbookStatus: HTMLElement;
   private readonly workbookProblems: HTMLElement;
+  private readonly actionStatus: HTMLElement;
+  private canEdit = false;
+  private editing: Editing = null;
+  private busy = false;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly events: LibraryPanelEvents,
+    private readonly actions: LibraryActions | null = null,
   ) {
-    this.search = h('input', { type: 'search', id: 'library-search', placeholder: 'name, run id, status or inputs hash', autocomplete: 'off' });
+    this.search = h('input', { type: 'search', id: 'library-search', placeholder: t('name, run id, who, status or inputs hash'), autocomplete: 'off' });
     this.search.addEventListener('input', () => {
       this.query = this.search.value;
       this.renderList();
@@ -55,6 +76,7 @@ export class LibraryPanel {
     this.compareButton = h('button', { type: 'button', id: 'library-compare', disabled: true, onclick: () => this.selected.length === 2 && this.events.onCompare(this.selected[0], this.selected[1]) }, t('Compare the two selected runs'));
     this.count = h('p', { className: 'hint', id: 'library-count', 'aria-live': 'polite' });
     this.list = h('div', { className: 'library-list', id: 'library-list' });
+    this.actionStatus = h('p', { className: 'hint', id: 'library-status', role: 'status' });
     const upload = h('input', { type: 'file', id: 'workbook-upload', accept: '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
     upload.addEventListener('change', () => {
       const file = upload.files?.[0];
@@ -65,11 +87,12 @@ export class LibraryPanel {
     this.workbookProblems = h('ul', { id: 'workbook-problems' });
     root.append(
       h('h2', {}, t('Library')),
-      h('p', { className: 'hint' }, t('Stored scenarios and runs on this server. Open one to see it; tick two runs to compare them (the comparison goes into the link). The server does not record who stored a run yet.')),
+      h('p', { className: 'hint' }, t('Stored scenarios and runs on this server, with the key that stored them. Open one to see it; tick two runs to compare them (the comparison goes into the link). A planner key can rename, duplicate and delete scenarios.')),
       h('label', { for: 'library-search' }, t('Search')),
       h('div', { className: 'row' }, this.search, h('button', { type: 'button', id: 'library-refresh', onclick: () => this.events.onRefresh() }, t('Refresh'))),
       h('div', { className: 'actions' }, this.compareButton),
       this.count,
+      this.actionStatus,
       this.list,
       h('h3', {}, t('Bring your own data')),
       h('p', { className: 'hint' }, t('Download the network as a workbook, edit prices, capacities and tariffs, and upload it: the changed figures become a stored scenario (planner key).')),
@@ -89,6 +112,16 @@ export class LibraryPanel {
     );
   }
 
+  /** Rename, duplicate and delete are offered to a planner key only (the server refuses the others anyway). */
+  setRole(role: 'none' | 'viewer' | 'planner' | 'unknown'): void {
+    const canEdit = role === 'planner' && this.actions !== null;
+    if (canEdit === this.canEdit) return;
+    this.canEdit = canEdit;
+    this.editing = null;
+    this.root.dataset.libraryEdit = String(canEdit);
+    this.renderList();
+  }
+
   render(state: LibraryState): void {
     this.state = state;
     if (state.kind === 'ready') this.selected = this.selected.filter((id) => state.rows.some((r) => r.id === id));
@@ -97,6 +130,7 @@ export class LibraryPanel {
 
   private renderList(): void {
     const state = this.state;
+    const focused = document.activeElement?.id?.startsWith('rename-') ? document.activeElement.id : null;
     this.list.textContent = '';
     this.compareButton.disabled = this.selected.length !== 2;
     this.root.dataset.library = state.kind;
@@ -111,7 +145,7 @@ export class LibraryPanel {
     const rows = searchRows(state.rows, this.query);
     const runs = state.rows.filter((r) => r.kind === 'run').length;
     this.count.textContent = state.rows.length
-      ? `${rows.length} of ${state.rows.length} shown (${runs} run${runs === 1 ? '' : 's'}).`
+      ? t('{shown} of {total} shown ({runs} runs).', { shown: rows.length, total: state.rows.length, runs })
       : t('Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.');
     if (!rows.length) return;
     const table = h(
@@ -126,7 +160,7 @@ export class LibraryPanel {
       h(
         'tbody',
         {},
-        ...rows.map((r) => {
+        ...rows.flatMap((r) => {
           const pick =
             r.kind === 'run'
               ? (() => {
@@ -149,22 +183,133 @@ export class LibraryPanel {
             },
             t('Open'),
           );
-          return h(
+          const renaming = this.editing?.kind === 'rename' && this.editing.rowId === r.id;
+          const row = h(
             'tr',
-            { 'data-kind': r.kind, 'data-id': r.id },
+            { 'data-kind': r.kind, 'data-id': r.id, 'data-scenario': r.scenarioId },
             h('td', {}, pick),
-            h('th', { scope: 'row' }, r.name, h('div', { className: 'muted small' }, r.kind === 'run' ? `${r.id} · v${r.scenarioVersion}` : `${r.id} · v${r.scenarioVersion} · no run yet`)),
+            h(
+              'th',
+              { scope: 'row' },
+              renaming ? this.renameForm(r) : r.name,
+              h('div', { className: 'muted small' }, r.kind === 'run' ? `${r.id} · v${r.scenarioVersion}` : `${r.id} · v${r.scenarioVersion} · ${t('no run yet')}`),
+            ),
             h('td', { className: 'muted' }, r.who ?? '—'),
             h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
             h('td', {}, r.status ?? '—'),
             h('td', { className: 'num' }, r.marginUsd == null ? '—' : formatUsdCompact(r.marginUsd)),
             h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
-            h('td', {}, open),
+            h('td', { className: 'library-actions' }, open, this.canEdit ? this.editButtons(r) : null),
           );
+          return this.editing?.kind === 'delete' && this.editing.rowId === r.id ? [row, this.deleteConfirm(r, state.rows)] : [row];
         }),
       ),
     );
     this.list.append(table);
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  private editButtons(r: LibraryRow): HTMLElement[] {
+    const button = (className: string, label: string, aria: string, onclick: () => void) =>
+      h('button', { type: 'button', className, 'data-id': r.id, 'aria-label': aria, disabled: this.busy, onclick }, label);
+    const names = this.state.kind === 'ready' ? this.state.rows.map((x) => x.name) : [];
+    return [
+      button('library-rename', t('Rename'), t('Rename scenario “{name}”', { name: r.name }), () => {
+        this.editing = { kind: 'rename', rowId: r.id };
+        this.renderList();
+        document.getElementById(`rename-${r.id}`)?.focus();
+      }),
+      button('library-duplicate', t('Duplicate'), t('Duplicate scenario “{name}”', { name: r.name }), () => void this.act(() => this.actions!.duplicate(r.scenarioId, names))),
+      button('library-delete', t('Delete'), t('Delete scenario “{name}”', { name: r.name }), () => {
+        this.editing = { kind: 'delete', rowId: r.id };
+        this.renderList();
+        document.getElementById('library-confirm-delete')?.focus();
+      }),
+    ];
+  }
+
+  private renameForm(r: LibraryRow): HTMLElement {
+    const input = h('input', { type: 'text', id: `rename-${r.id}`, value: this.editing?.draft ?? r.name, maxLength: 200, 'aria-label': t('New name of scenario “{name}”', { name: r.name }) });
+    const cancel = () => {
+      this.editing = null;
+      this.renderList();
+    };
+    const save = () => {
+      const name = input.value.trim();
+      if (!name || name === r.name) return cancel();
+      void this.act(() => this.actions!.rename(r.scenarioId, name));
+    };
+    // The list redraws while margins arrive: the draft survives it.
+    input.addEventListener('input', () => {
+      if (this.editing) this.editing.draft = input.value;
+    });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') cancel();
+    });
+    return h(
+      'form',
+      { className: 'library-rename-form', onsubmit: (e: Event) => {
+          e.preventDefault();
+          save();
+        },
+      },
+      input,
+      h('button', { type: 'submit', className: 'library-rename-save', disabled: this.busy }, t('Save')),
+      h('button', { type: 'button', onclick: cancel }, t('Cancel')),
+    );
+  }
+
+  /** The row under a scenario to delete: what goes, what stays, and a yes and a no. */
+  private deleteConfirm(r: LibraryRow, all: readonly LibraryRow[]): HTMLElement {
+    const runs = all.filter((x) => x.kind === 'run' && x.scenarioId === r.scenarioId).length;
+    const cancel = () => {
+      this.editing = null;
+      this.renderList();
+      this.root.querySelector<HTMLElement>(`button.library-delete[data-id="${r.id}"]`)?.focus();
+    };
+    return h(
+      'tr',
+      { className: 'library-confirm', role: 'alertdialog', 'aria-labelledby': 'library-confirm-text' },
+      h(
+        'td',
+        { colSpan: 8 },
+        h(
+          'p',
+          { id: 'library-confirm-text' },
+          runs
+            ? t('Delete scenario “{name}”? Its {n} stored run(s) stay on the server, but leave this list.', { name: r.name, n: runs })
+            : t('Delete scenario “{name}”?', { name: r.name }),
+        ),
+        h(
+          'div',
+          { className: 'row' },
+          h('button', { type: 'button', id: 'library-confirm-delete', className: 'danger', disabled: this.busy, onclick: () => void this.act(() => this.actions!.remove(r.scenarioId, r.name)) }, t('Delete')),
+          h('button', { type: 'button', id: 'library-cancel-delete', onclick: cancel }, t('Cancel')),
+        ),
+      ),
+    );
+  }
+
+  /** Runs one change, says how it went, and reloads the list when it went through. */
+  private async act(change: () => Promise<LibraryActionResult>): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.actionStatus.textContent = t('Saving…');
+    this.renderList();
+    let result: LibraryActionResult;
+    try {
+      result = await change();
+    } finally {
+      this.busy = false;
+    }
+    this.actionStatus.textContent = result.message;
+    this.actionStatus.dataset.ok = String(result.ok);
+    if (result.ok) {
+      this.editing = null;
+      this.events.onRefresh();
+    } else {
+      this.renderList();
+    }
   }
 }
 

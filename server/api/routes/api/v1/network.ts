@@ -6,6 +6,7 @@ import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
 import { ApiError, notFound } from '../../../errors.ts';
 import { etagOf } from '../../../http.ts';
+import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
 import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
 import { networkWorkbook, readNetworkWorkbook, XLSX_TYPE } from '../../../views/network-workbook.ts';
@@ -102,7 +103,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!parsed.success) {
           throw new ApiError('unprocessable_model', 'The workbook does not make a valid scenario; nothing was stored', parsed.error.issues.map((i) => ({ sheet: null, row: null, column: null, message: `${i.path.join('.')}: ${i.message}` })));
         }
-        const record = await ctx.store.createScenario(parsed.data);
+        const record = await ctx.store.createScenario(parsed.data, createdByOf(request));
         reply.code(201).header('location', `/api/v1/scenarios/${record.id}`).header('etag', etagOf(record.version));
         return record;
       },

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario } from '../../../../../core/schema.ts';
 import { InvalidCursorError } from '../../../../../store/store.ts';
+import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
@@ -36,7 +37,7 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const record = await store.createScenario(request.body);
+        const record = await store.createScenario(request.body, createdByOf(request));
         reply.code(201).header('location', `/api/v1/scenarios/${record.id}`).header('etag', etagOf(record.version));
         return record;
       },

@@ -1,5 +1,6 @@
 /** Runs of a stored scenario: solve and store an immutable run; list a scenario's runs. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
@@ -51,6 +52,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           modelVersion: plan.modelVersion,
           scenario: record.scenario,
           plan,
+          createdBy: createdByOf(request),
         });
         reply.code(201).header('location', `/api/v1/runs/${run.id}`).header('etag', etagOf(record.version));
         // Serialised once and kept: GET /runs/:id answers with the same bytes.
