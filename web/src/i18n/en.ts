@@ -237,4 +237,15 @@ export const messages: Record<string, string> = {
   'MONGOLIA': 'MONGOLIA',
   'Caspian Sea': 'Caspian Sea',
   'Black Sea': 'Black Sea',
+  // ---- Analysis panel (web/src/panels/analysis, web/src/lib/analysis.ts, analysis answers)
+  'the answer as a whole': 'the answer as a whole',
+  'The server’s {what} is malformed at {where}: {problem}': 'The server’s {what} is malformed at {where}: {problem}',
+  '(and {count} more problems)': '(and {count} more problems)',
+  'sensitivity report': 'sensitivity report',
+  'job receipt': 'job receipt',
+  'analysis job': 'analysis job',
+  'phasing plan': 'phasing plan',
+  'contracts report': 'contracts report',
+  'room to negotiate': 'room to negotiate',
+  // ---- end of the analysis panel
 };

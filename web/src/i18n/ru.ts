@@ -237,4 +237,15 @@ export const messages: Record<string, string> = {
   'MONGOLIA': 'МОНГОЛИЯ',
   'Caspian Sea': 'Каспийское море',
   'Black Sea': 'Чёрное море',
+  // ---- Analysis panel (web/src/panels/analysis, web/src/lib/analysis.ts, analysis answers)
+  'the answer as a whole': 'ответ в целом',
+  'The server’s {what} is malformed at {where}: {problem}': 'Ответ сервера ({what}) искажён в поле {where}: {problem}',
+  '(and {count} more problems)': '(и ещё проблем: {count})',
+  'sensitivity report': 'отчёт о чувствительности',
+  'job receipt': 'квитанция задания',
+  'analysis job': 'задание анализа',
+  'phasing plan': 'план по годам',
+  'contracts report': 'отчёт по контрактам',
+  'room to negotiate': 'простор для переговоров',
+  // ---- end of the analysis panel
 };

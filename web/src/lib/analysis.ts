@@ -1,12 +1,11 @@
 /**
  * The analysis panel's logic, pure: sweep parameters and their grids, the sweep result as a line or
  * a grid, the sensitivity report cut to what matters in words, the Monte Carlo request from a small
- * form, phasing volumes as chart series. Types come from the server's analysis modules.
+ * form, phasing volumes as chart series. Answer types come from server/core/analysis-schema.ts.
  */
-import type { ParameterRange, SensitivityReport } from '../../../server/analysis/sensitivity.ts';
-import type { SweepAxis, SweepResult } from '../../../server/analysis/sweep.ts';
+import type { ParameterRange, PhasingChart, SensitivityReport, SweepResult } from '../../../server/core/analysis-schema.ts';
+import type { SweepAxis } from '../../../server/analysis/sweep.ts';
 import type { MonteCarloRequestInput } from '../../../server/analysis/montecarlo.ts';
-import type { PhasingResult } from '../../../server/analysis/phasing.ts';
 import { DOMESTIC_COLOUR, exportColours } from './charts/colour.ts';
 import { formatShare, formatTonnes, formatUsdCompact, formatUsdPerTonne } from './format.ts';
 
@@ -251,7 +250,7 @@ export interface PhasingSeries {
 }
 
 /** Domestic sales as one series (the map's green), then each export market in the export palette, largest first. */
-export function phasingSeries(result: PhasingResult): PhasingSeries[] {
+export function phasingSeries(result: PhasingChart): PhasingSeries[] {
   const exports = result.destinations.filter((d) => !d.domestic);
   const colours = exportColours(exports.map((d) => d.marketId));
   return [

@@ -4,8 +4,8 @@
  * analyses are server jobs followed live through their progress events.
  */
 import type { Network } from '../../../server/core/schema.ts';
-import type { ParameterRange } from '../../../server/analysis/sensitivity.ts';
-import { analysisApi, type Alternatives, type ContractsReport, type JobView, type MonteCarloResult, type PhasingAnswer, type SensitivityReport, type SweepResult } from '../analysis-api.ts';
+import type { ParameterRange } from '../../../server/core/analysis-schema.ts';
+import { analysisApi, type Alternatives, type AnalysisJob, type ContractsReport, type MonteCarloJobResult, type PhasingAnswer, type SensitivityReport, type SweepResult } from '../analysis-api.ts';
 import type { Result } from '../api.ts';
 import { downloadText, h, uid } from '../dom.ts';
 import type { ErrorReport } from '../lib/api-errors.ts';
@@ -376,9 +376,8 @@ export class AnalysisPanel {
       csv.hidden = true;
       chart.textContent = '';
       const job = await this.runJob(ui, () => analysisApi.startSweep({ scenario: s.scenario as never, axes }), 'points');
-      if (!job) return;
-      const result = job.result as SweepResult;
-      this.renderSweep(chart, result, axes.map((a) => a.parameter));
+      if (job?.kind !== 'sweep' || !job.result) return;
+      this.renderSweep(chart, job.result, axes.map((a) => a.parameter));
       csv.dataset.job = job.id;
       csv.hidden = false;
     });
@@ -485,18 +484,17 @@ export class AnalysisPanel {
       this.robust = null;
       this.showHighlight();
       const job = await this.runJob(ui, () => analysisApi.startMonteCarlo(monteCarloRequest(s.scenario as never, form)), 'draws');
-      if (!job) return;
-      const result = job.result as MonteCarloResult;
-      this.renderMonteCarlo(out, result);
-      this.robust = result.robustMarkets;
+      if (job?.kind !== 'montecarlo' || !job.result) return;
+      this.renderMonteCarlo(out, job.result);
+      this.robust = job.result.robustMarkets;
       this.showHighlight();
     });
   }
 
-  private renderMonteCarlo(box: HTMLElement, r: MonteCarloResult): void {
-    const markers = (s: MonteCarloResult['marginUsd']) =>
+  private renderMonteCarlo(box: HTMLElement, r: MonteCarloJobResult): void {
+    const markers = (s: MonteCarloJobResult['marginUsd']) =>
       (['p5', 'p50', 'p95'] as const).filter((k) => s[k] != null).map((k) => ({ value: s[k] as number, label: k }));
-    const hist = (title: string, s: MonteCarloResult['marginUsd'], label: string, format: (v: number) => string, markerFormat: (v: number) => string, colour: string, id: string) =>
+    const hist = (title: string, s: MonteCarloJobResult['marginUsd'], label: string, format: (v: number) => string, markerFormat: (v: number) => string, colour: string, id: string) =>
       h('figure', { className: 'chart-box', id }, h('figcaption', {}, title), htmlOf(histogram({ title, bins: s.histogram, x: { label, format }, markers: markers(s), markerFormat, colour }).svg));
     const bad = r.draws - r.optimalDraws;
     const served = [...r.markets].filter((m) => m.servedShare > 0).sort((a, b) => b.servedShare - a.servedShare);
@@ -570,7 +568,7 @@ export class AnalysisPanel {
   }
 
   private renderPhasing(box: HTMLElement, r: PhasingAnswer): void {
-    const series = phasingSeries(r as never);
+    const series = phasingSeries(r);
     const chart = stackedBars({
       title: 'Volumes by year and destination',
       categories: r.years.map(String),
@@ -789,7 +787,7 @@ export class AnalysisPanel {
   }
 
   /** Starts a job, shows its progress live, returns the finished job (null: failed, cancelled, refused). */
-  private async runJob(ui: JobUi, start: () => Promise<Result<{ jobId: string }>>, unit: string): Promise<JobView | null> {
+  private async runJob(ui: JobUi, start: () => Promise<Result<{ jobId: string }>>, unit: string): Promise<AnalysisJob | null> {
     ui.start.disabled = true;
     ui.progress.value = 0;
     ui.progressText.textContent = '';
@@ -806,7 +804,7 @@ export class AnalysisPanel {
     ui.stream?.abort();
     ui.stream = new AbortController();
     const t0 = performance.now();
-    const show = (job: JobView) => {
+    const show = (job: AnalysisJob) => {
       const { done, total } = job.progress;
       ui.progress.max = Math.max(1, total);
       ui.progress.value = done;
