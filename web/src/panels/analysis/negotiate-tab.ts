@@ -1,0 +1,121 @@
+/** The room-to-negotiate tab: per market the least and most tonnes within a tolerance of the best margin, and alternative plans. */
+import { analysisApi, type Alternatives } from '../../analysis-api.ts';
+import { h } from '../../dom.ts';
+import { kilotonnes, trim } from '../../lib/analysis.ts';
+import { rangeBars } from '../../lib/charts/range-bars.ts';
+import {
+  bandText,
+  DEFAULT_TOLERANCE_PCT,
+  flexibleMarketIds,
+  FLEXIBLE_TONNES,
+  isServed,
+  kt,
+  MAX_TOLERANCE_PCT,
+  planCard,
+  rangeRows,
+  summaryText,
+  toleranceProblem,
+  toleranceShare,
+} from '../../lib/negotiate.ts';
+import { shortName } from '../../lib/names.ts';
+import { DOMESTIC_COLOUR, EXPORT_COLOUR, marketColour } from '../../lib/style.ts';
+import { failureWords, htmlOf, numberField, say, statusLine, type TabEnv } from './common.ts';
+
+/** `onRoom`: the markets with more than ~1 kt of room in the latest answer, to ring on the map. */
+export function buildNegotiateTab(root: HTMLElement, env: TabEnv, onRoom: (ids: string[]) => void): void {
+  const tolerance = numberField(`Tolerance: margin you may give up, % of the best (0–${MAX_TOLERANCE_PCT})`, DEFAULT_TOLERANCE_PCT, { min: 0, max: MAX_TOLERANCE_PCT, step: 0.1, id: 'negotiate-tolerance' });
+  const run = h('button', { type: 'button', className: 'primary', id: 'negotiate-run' }, 'Find the room');
+  const status = statusLine('negotiate-status');
+  const out = h('div', { id: 'negotiate-results' });
+  let inFlight: AbortController | null = null;
+  root.append(
+    h(
+      'p',
+      { className: 'hint' },
+      'For sales: how many tonnes each market can take, least to most, in any plan that keeps the margin within the tolerance of the best — what can be promised without costing more than that — and a few whole plans to compare. Works with a viewer key.',
+    ),
+    h('div', { className: 'analysis-form negotiate-form' }, tolerance.field),
+    h('div', { className: 'actions' }, run, status),
+    out,
+  );
+  run.addEventListener('click', async () => {
+    const s = env.scenarioOr(status);
+    if (!s) return;
+    const pct = Number(tolerance.input.value);
+    const problem = toleranceProblem(pct);
+    if (problem) return say(status, problem, 'bad');
+    inFlight?.abort();
+    const ctrl = new AbortController();
+    inFlight = ctrl;
+    run.disabled = true;
+    say(status, 'Measuring each market’s least and most tonnes…', 'busy');
+    const started = performance.now();
+    const r = await analysisApi.alternatives(s.scenario, toleranceShare(pct), ctrl.signal);
+    if (ctrl !== inFlight) return;
+    inFlight = null;
+    run.disabled = false;
+    if (!r.ok) return say(status, failureWords(r.report, true), 'bad');
+    say(status, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    const room = flexibleMarketIds(r.data.markets);
+    render(out, r.data, room.length);
+    onRoom(room);
+  });
+}
+
+function render(box: HTMLElement, r: Alternatives, room: number): void {
+  const rows = rangeRows(r.markets);
+  const served = rows.filter(isServed).length;
+  const chart = rangeBars({
+    title: `Tonnes each market can take within ${trim(r.tolerance * 100, 2)} % of the best margin`,
+    rows: rows.map((m) => ({
+      id: m.marketId,
+      label: shortName(m.name),
+      min: m.minTonnes,
+      max: m.maxTonnes,
+      value: m.planTonnes,
+      colour: marketColour(m.domestic),
+      note: bandText(m),
+      title: m.explanation,
+    })),
+    x: { label: 'Tonnes a year, kt', format: kilotonnes },
+    divider: { at: served, label: 'Not in the best plan, possible within the tolerance' },
+    legend: [
+      { label: 'domestic', colour: DOMESTIC_COLOUR, kind: 'box' },
+      { label: 'export', colour: EXPORT_COLOUR, kind: 'box' },
+    ],
+    tickLabel: 'best plan',
+  });
+  const cards = r.plans.map((p) => planCard(p, r));
+  const card = (c: (typeof cards)[number]) =>
+    h(
+      'article',
+      { className: 'alt-card' },
+      h('h4', {}, c.title),
+      h('p', { className: 'alt-figures' }, h('span', {}, `Gives up ${c.givenUp}`), h('span', {}, c.domestic)),
+      c.changes.length
+        ? h(
+            'ul',
+            { className: 'alt-changes' },
+            ...c.changes.map((ch) => h('li', {}, h('span', { className: 'dot', style: `background:${marketColour(ch.domestic)}` }), h('span', { className: 'alt-market' }, ch.name), h('span', { className: 'alt-tonnes' }, ch.text))),
+          )
+        : h('p', { className: 'hint' }, 'The same markets as the best plan.'),
+    );
+  const shown = 6;
+  box.textContent = '';
+  box.append(
+    h('p', { className: 'chart-note', id: 'negotiate-summary' }, summaryText(r)),
+    h('figure', { className: 'chart-box', id: 'negotiate-chart' }, h('figcaption', {}, 'Room per market: least to most tonnes'), htmlOf(chart.svg)),
+    h(
+      'p',
+      { className: 'hint' },
+      `The band is every volume a plan within the tolerance can deliver; the black tick is the best plan. `,
+      room
+        ? `On the map, a thin dashed amber ring marks the ${room} market${room === 1 ? '' : 's'} with more than ${kt(FLEXIBLE_TONNES)} of room, while this tab is open.`
+        : 'No market has more than 1 kt of room, so nothing is ringed on the map.',
+    ),
+    h('h3', {}, `Alternative plans (${cards.length})`),
+    cards.length ? h('div', { className: 'alt-cards', id: 'negotiate-plans' }, ...cards.slice(0, shown).map(card)) : h('p', { className: 'hint', id: 'negotiate-plans' }, 'No other plan within the tolerance.'),
+  );
+  if (cards.length > shown) box.append(h('details', { className: 'alt-more' }, h('summary', {}, `${cards.length - shown} more plans`), h('div', { className: 'alt-cards' }, ...cards.slice(shown).map(card))));
+  if (r.unavailable.length > 0) box.append(h('p', { className: 'hint' }, `Not available: ${r.unavailable.map((u) => `${u.label} (the solve ended ${u.status})`).join('; ')}.`));
+}

@@ -1,0 +1,77 @@
+/** The phasing tab: one plan over five years, volumes by year and destination. */
+import { analysisApi, type PhasingAnswer } from '../../analysis-api.ts';
+import { h } from '../../dom.ts';
+import { kilotonnes, phasingSeries } from '../../lib/analysis.ts';
+import { stackedBars } from '../../lib/charts/stacked-bars.ts';
+import { formatShare, formatTonnes, formatUsdCompact } from '../../lib/format.ts';
+import { failureWords, htmlOf, say, statusLine, type TabEnv } from './common.ts';
+
+export function buildPhasingTab(root: HTMLElement, env: TabEnv): void {
+  const from = h('select', { id: 'phasing-phase2' }, h('option', { value: '' }, 'Never (phase 1 throughout)'), ...[2027, 2028, 2029, 2030, 2031].map((y) => h('option', { value: String(y), selected: y === 2029 }, String(y))));
+  const growth = h('input', { type: 'number', id: 'phasing-growth', step: '0.5', inputmode: 'decimal', placeholder: 'as in the network' });
+  const run = h('button', { type: 'button', className: 'primary', id: 'phasing-run' }, 'Plan 2027–2031');
+  const status = statusLine('phasing-status');
+  const out = h('div', { id: 'phasing-results' });
+  root.append(
+    h('p', { className: 'hint' }, 'One plan over five years: phase 2 capacity from the year you choose, markets opening with it, demand growing.'),
+    h(
+      'div',
+      { className: 'analysis-form grid2' },
+      h('div', { className: 'field' }, h('label', { for: from.id }, 'Phase 2 (2.5 Mt/yr) from'), from),
+      h('div', { className: 'field' }, h('label', { for: growth.id }, 'Demand growth, % per year, every market (blank = network figures)'), growth),
+    ),
+    h('div', { className: 'actions' }, run, status),
+    out,
+  );
+  run.addEventListener('click', async () => {
+    const s = env.scenarioOr(status);
+    if (!s) return;
+    const g = growth.value.trim() === '' ? null : Number(growth.value);
+    if (g != null && (!Number.isFinite(g) || g < -100 || g > 100)) return say(status, 'Demand growth: a number from −100 to 100.', 'bad');
+    const markets = env.network()?.markets ?? [];
+    const scenario = { ...s.scenario, horizon: { kind: 'annual', year: 2027 } };
+    run.disabled = true;
+    say(status, 'Planning five years…', 'busy');
+    const r = await analysisApi.phasing({
+      scenario: scenario as never,
+      fromYear: 2027,
+      toYear: 2031,
+      ...(from.value ? { phase2FromYear: Number(from.value) } : {}),
+      ...(g != null ? { growthPctPerYear: Object.fromEntries(markets.map((m) => [m.id, g])) } : {}),
+    });
+    run.disabled = false;
+    if (!r.ok) return say(status, failureWords(r.report), 'bad');
+    if (r.data.status !== 'optimal') return say(status, `The five-year plan is ${r.data.status}: ${r.data.message ?? ''}`, 'bad');
+    say(status, `Margin over five years: ${formatUsdCompact(r.data.marginUsd)}.`);
+    render(out, r.data);
+  });
+}
+
+function render(box: HTMLElement, r: PhasingAnswer): void {
+  const series = phasingSeries(r);
+  const chart = stackedBars({
+    title: 'Volumes by year and destination',
+    categories: r.years.map(String),
+    series,
+    y: { label: 'Sales, kt', format: kilotonnes },
+    line: { name: 'plant capacity', values: r.capacityTonnesByYear },
+    notes: r.domesticShareByYear.map((s) => (s == null ? '' : `${Math.round(s * 100)} % home`)),
+  });
+  box.textContent = '';
+  box.append(
+    h('figure', { className: 'chart-box', id: 'phasing-chart' }, htmlOf(chart.svg)),
+    h('ul', { className: 'stack-legend phasing-legend' }, ...[...series].reverse().map((s) => h('li', {}, h('span', { className: 'swatch', style: `background:${s.colour}` }), s.name))),
+    h(
+      'table',
+      { className: 'analysis-table numeric' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Year'), h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col' }, 'Production'), h('th', { scope: 'col' }, 'Domestic'), h('th', { scope: 'col' }, 'Exports'), h('th', { scope: 'col' }, 'Home'))),
+      h(
+        'tbody',
+        {},
+        ...r.years.map((y, i) =>
+          h('tr', {}, h('td', {}, String(y)), h('td', {}, String(r.phaseByYear[i])), h('td', {}, formatTonnes(r.productionTonnesByYear[i])), h('td', {}, formatTonnes(r.domesticTonnesByYear[i])), h('td', {}, formatTonnes(r.exportTonnesByYear[i])), h('td', {}, formatShare(r.domesticShareByYear[i], 0))),
+        ),
+      ),
+    ),
+  );
+}
