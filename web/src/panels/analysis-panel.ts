@@ -6,6 +6,7 @@
  */
 import type { Network } from '../../../server/core/schema.ts';
 import { h } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 import type { HighlightKind } from '../map/highlight-layer.ts';
 import type { AnalysisScenario, ScenarioOnScreen, TabEnv } from './analysis/common.ts';
 import { buildContractsTab } from './analysis/contracts-tab.ts';
@@ -27,13 +28,14 @@ export interface AnalysisContext {
 }
 
 type TabId = 'share' | 'sweeps' | 'montecarlo' | 'phasing' | 'contracts' | 'negotiate';
-const TABS: [TabId, string][] = [
-  ['share', 'Share curve'],
-  ['sweeps', 'Sweeps'],
-  ['montecarlo', 'Monte Carlo'],
-  ['phasing', 'Phasing'],
-  ['contracts', 'Contracts'],
-  ['negotiate', 'Room to negotiate'],
+/** The tabs in order, with their names (in the page's language once it is chosen). */
+const TABS: [TabId, () => string][] = [
+  ['share', () => t('Share curve')],
+  ['sweeps', () => t('Sweeps')],
+  ['montecarlo', () => t('Monte Carlo')],
+  ['phasing', () => t('Phasing')],
+  ['contracts', () => t('Contracts')],
+  ['negotiate', () => t('Room to negotiate')],
 ];
 
 export class AnalysisPanel {
@@ -52,9 +54,9 @@ export class AnalysisPanel {
     private readonly ctx: AnalysisContext,
   ) {
     this.roleText = h('p', { className: 'hint', id: 'analysis-role' });
-    const tablist = h('div', { className: 'analysis-tabs', role: 'tablist', 'aria-label': 'Analyses' });
+    const tablist = h('div', { className: 'analysis-tabs', role: 'tablist', 'aria-label': t('Analyses') });
     for (const [id, label] of TABS) {
-      const tab = h('button', { type: 'button', role: 'tab', id: `analysis-tab-${id}`, 'aria-controls': `analysis-${id}`, 'aria-selected': 'false', tabindex: '-1' }, label);
+      const tab = h('button', { type: 'button', role: 'tab', id: `analysis-tab-${id}`, 'aria-controls': `analysis-${id}`, 'aria-selected': 'false', tabindex: '-1' }, label());
       const panel = h('section', { className: 'analysis-section', role: 'tabpanel', id: `analysis-${id}`, 'aria-labelledby': tab.id, hidden: true, tabindex: '0' });
       tab.addEventListener('click', () => this.select(id, false));
       tab.addEventListener('keydown', (e) => this.tabKey(e, id));
@@ -62,8 +64,8 @@ export class AnalysisPanel {
       this.tabs.set(id, { tab, panel });
     }
     root.append(
-      h('h2', {}, 'Analysis'),
-      h('p', { className: 'hint' }, 'Of the plan in the scenario panel, as it stands now. Analyses run on the server; all but “Room to negotiate” need a planner key.'),
+      h('h2', {}, t('Analysis')),
+      h('p', { className: 'hint' }, t('Of the plan in the scenario panel, as it stands now. Analyses run on the server; all but “Room to negotiate” need a planner key.')),
       this.roleText,
       tablist,
       ...[...this.tabs.values()].map((t) => t.panel),
@@ -87,11 +89,11 @@ export class AnalysisPanel {
   /** `publicRead`: the server answers reads without a key, so room to negotiate works with none. */
   setRole(role: Role, publicRead = false): void {
     const words: Record<Role, string> = {
-      planner: 'Planner key: every analysis is available.',
-      viewer: 'Viewer key: “Room to negotiate” works with your key; the other analyses need a planner key (enter one under “Access” in the scenario panel).',
+      planner: t('Planner key: every analysis is available.'),
+      viewer: t('Viewer key: “Room to negotiate” works with your key; the other analyses need a planner key (enter one under “Access” in the scenario panel).'),
       none: publicRead
-        ? 'No key: “Room to negotiate” works without one; the other analyses need a planner key (enter one under “Access” in the scenario panel).'
-        : 'No key: analyses need a key — “Room to negotiate” any key, the others a planner key (enter one under “Access” in the scenario panel).',
+        ? t('No key: “Room to negotiate” works without one; the other analyses need a planner key (enter one under “Access” in the scenario panel).')
+        : t('No key: analyses need a key — “Room to negotiate” any key, the others a planner key (enter one under “Access” in the scenario panel).'),
       unknown: '',
     };
     this.roleText.textContent = words[role];

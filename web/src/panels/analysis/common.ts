@@ -6,6 +6,7 @@
 import type { Network } from '../../../../server/core/schema.ts';
 import { h, uid } from '../../dom.ts';
 import type { ErrorReport } from '../../lib/api-errors.ts';
+import { t } from '../../i18n/index.ts';
 
 export type AnalysisScenario = { ok: true; scenario: Record<string, unknown> & { name: string }; domesticShare: number } | { ok: false; message: string };
 export type ScenarioOnScreen = Extract<AnalysisScenario, { ok: true }>;
@@ -32,11 +33,11 @@ export function say(status: HTMLElement, text: string, kind: StatusKind = 'ok'):
  * any key may run (room to negotiate), so a refusal asks for a key rather than a planner key.
  */
 export function failureWords(report: ErrorReport, read = false): string {
-  if (report.status === 401 && read) return 'This analysis needs an API key (viewer or planner): enter one under “Access” in the scenario panel.';
-  if (report.status === 401) return 'This analysis needs a planner API key: enter one under “Access” in the scenario panel.';
-  if (report.status === 403) return 'Your key is a viewer key: analyses run only with a planner key.';
-  if (report.status === 429) return 'Too many analyses are running; wait for one to finish or cancel one.';
-  if (report.code === 'aborted') return 'Cancelled.';
+  if (report.status === 401 && read) return t('This analysis needs an API key (viewer or planner): enter one under “Access” in the scenario panel.');
+  if (report.status === 401) return t('This analysis needs a planner API key: enter one under “Access” in the scenario panel.');
+  if (report.status === 403) return t('Your key is a viewer key: analyses run only with a planner key.');
+  if (report.status === 429) return t('Too many analyses are running; wait for one to finish or cancel one.');
+  if (report.code === 'aborted') return t('Cancelled.');
   return `${report.summary}.`.replace(/\.\.$/, '.');
 }
 

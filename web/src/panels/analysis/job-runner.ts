@@ -5,6 +5,8 @@
 import { analysisApi, type AnalysisJob } from '../../analysis-api.ts';
 import type { Result } from '../../api.ts';
 import { h } from '../../dom.ts';
+import { t } from '../../i18n/index.ts';
+import { formatElapsed, formatNumber } from '../../lib/format.ts';
 import { failureWords, say } from './common.ts';
 
 export class JobRunner {
@@ -19,15 +21,15 @@ export class JobRunner {
   /** `prefix` names the elements' ids (`{prefix}-start`, `{prefix}-progress` …); `label` is the start button's. */
   constructor(prefix: string, label: string) {
     this.start = h('button', { type: 'button', className: 'primary', id: `${prefix}-start` }, label);
-    this.cancel = h('button', { type: 'button', id: `${prefix}-cancel`, hidden: true }, 'Cancel');
-    this.progress = h('progress', { id: `${prefix}-progress`, max: 1, value: 0, 'aria-label': `${label}: progress` });
+    this.cancel = h('button', { type: 'button', id: `${prefix}-cancel`, hidden: true }, t('Cancel'));
+    this.progress = h('progress', { id: `${prefix}-progress`, max: 1, value: 0, 'aria-label': t('{label}: progress', { label }) });
     this.progressText = h('span', { className: 'progress-text', id: `${prefix}-progress-text` });
     this.status = h('p', { className: 'analysis-status', id: `${prefix}-status`, role: 'status', 'aria-live': 'polite' });
     this.cancel.addEventListener('click', async () => {
       if (!this.jobId) return;
       this.cancel.disabled = true;
       const r = await analysisApi.cancel(this.jobId);
-      if (!r.ok) say(this.status, `Could not cancel: ${failureWords(r.report)}`, 'bad');
+      if (!r.ok) say(this.status, t('Could not cancel: {reason}', { reason: failureWords(r.report) }), 'bad');
     });
   }
 
@@ -36,12 +38,12 @@ export class JobRunner {
     return h('div', { className: 'job-controls' }, h('div', { className: 'actions' }, this.start, this.cancel), h('div', { className: 'job-progress' }, this.progress, this.progressText), this.status);
   }
 
-  /** Starts a job, shows its progress live, returns the finished job (null: failed, cancelled, refused). */
+  /** Starts a job, shows its progress live, returns the finished job (null: failed, cancelled, refused). `unit` counts the work in words (“points”, “draws”). */
   async run(start: () => Promise<Result<{ jobId: string }>>, unit: string): Promise<AnalysisJob | null> {
     this.start.disabled = true;
     this.progress.value = 0;
     this.progressText.textContent = '';
-    say(this.status, 'Starting…', 'busy');
+    say(this.status, t('Starting…'), 'busy');
     const started = await start();
     if (!started.ok) {
       this.start.disabled = false;
@@ -60,10 +62,10 @@ export class JobRunner {
       this.progress.max = Math.max(1, total);
       this.progress.value = done;
       const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
-      this.progressText.textContent = `${done.toLocaleString('en')} / ${total.toLocaleString('en')} ${unit} (${pct} %)`;
+      this.progressText.textContent = t('{done} / {total} {unit} ({pct} %)', { done: formatNumber(done), total: formatNumber(total), unit, pct });
       this.progress.setAttribute('aria-valuetext', `${pct} %`);
     };
-    say(this.status, 'Running on the server…', 'busy');
+    say(this.status, t('Running on the server…'), 'busy');
     const r = await analysisApi.follow(jobId, show, this.stream.signal);
     this.start.disabled = false;
     this.cancel.hidden = true;
@@ -73,10 +75,9 @@ export class JobRunner {
       return null;
     }
     show(r.data);
-    const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    if (r.data.status === 'cancelled') say(this.status, `Cancelled after ${r.data.progress.done} ${unit}.`, 'bad');
-    else if (r.data.status === 'failed') say(this.status, `The analysis failed: ${r.data.error ?? 'no reason given'}.`, 'bad');
-    else say(this.status, `Done in ${secs} s.`);
+    if (r.data.status === 'cancelled') say(this.status, t('Cancelled after {done} {unit}.', { done: formatNumber(r.data.progress.done), unit }), 'bad');
+    else if (r.data.status === 'failed') say(this.status, t('The analysis failed: {reason}.', { reason: r.data.error ?? t('no reason given') }), 'bad');
+    else say(this.status, t('Done in {time}.', { time: formatElapsed(performance.now() - t0) }));
     return r.data.status === 'done' ? r.data : null;
   }
 }
