@@ -1431,147 +1431,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/analysis/alternatives": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Near-optimal alternatives: per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans
-         * @description Margin objective. Each market costs two solves (its least and its most), run in worker threads. A scenario that cannot be a model is 422.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        scenario: components["schemas"]["ScenarioInput"];
-                        /** @default 0.01 */
-                        tolerance?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            tolerance: number;
-                            bestMarginUsd: number;
-                            floorMarginUsd: number;
-                            markets: {
-                                marketId: string;
-                                name: string;
-                                domestic: boolean;
-                                planTonnes: number;
-                                minTonnes: number;
-                                maxTonnes: number;
-                                explanation: string;
-                            }[];
-                            plans: {
-                                label: string;
-                                marginUsd: number;
-                                marginGivenUpUsd: number;
-                                domesticTonnes: number;
-                                exportTonnes: number;
-                                domesticShare: number;
-                                changedMarkets: {
-                                    [key: string]: {
-                                        bestTonnes: number;
-                                        tonnes: number;
-                                    };
-                                };
-                            }[];
-                            unavailable: {
-                                label: string;
-                                status: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/backtest": {
         parameters: {
             query?: never;
@@ -1701,12 +1560,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            scenarioName: string;
-                            status: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["SensitivityReport"];
                     };
                 };
                 /** @description Default Response */
@@ -2162,7 +2016,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events of a job: `progress` events, then one `done` event with the job (and its result) */
+        /**
+         * Server-sent events of a job: `progress` events, then one `done` event with the job (and its result)
+         * @description Each event’s data is an `AnalysisJob` as JSON; only the `done` event carries the result.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2294,7 +2151,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Multi-year plan (default 2027–2031): tonnes by year and destination, phase 2 from a chosen year */
+        /**
+         * Multi-year plan (default 2027–2031): tonnes by year and destination, phase 2 from a chosen year
+         * @description The answer carries the chart figures and the plan’s reasons (`why`); the multi-year plan itself stays on the server.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2325,12 +2185,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            scenarioName: string;
-                            status: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["PhasingAnswer"];
                     };
                 };
                 /** @description Default Response */
@@ -2426,12 +2281,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            scenarioName: string;
-                            status: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ContractsReport"];
                     };
                 };
                 /** @description Default Response */
@@ -2481,6 +2331,116 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analysis/alternatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Near-optimal alternatives: per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans
+         * @description Margin objective. Each market costs two solves (its least and its most), run in worker threads. A scenario that cannot be a model is 422.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scenario: components["schemas"]["ScenarioInput"];
+                        /** @default 0.01 */
+                        tolerance?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Alternatives"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3788,24 +3748,251 @@ export interface components {
                 freightUsd: components["schemas"]["DiffInput"];
             }[];
         };
-        /** @description A sweep or Monte Carlo job: status, progress, and the result when done. */
-        AnalysisJobInput: {
+        /** @description One price, cost or capacity: its range with the same plan structure and what a unit more is worth. */
+        SensitivityParameterInput: {
+            /** @description Stable key: `price:{market}:{tier}`, `freight:{leg}`, `production-cost:{plant}`, `plant-capacity:{plant}:{period}`, ... */
+            parameter: string;
+            /** @enum {string} */
+            kind: "competitor-capacity" | "price" | "freight" | "production-cost" | "plant-capacity" | "leg-capacity" | "node-capacity" | "demand" | "export-cap" | "domestic-share";
+            /** @description The market, leg, node or plant the parameter belongs to. */
             id: string;
+            label: string;
             /** @enum {string} */
-            kind: "sweep" | "montecarlo";
-            /** @enum {string} */
-            status: "running" | "done" | "failed" | "cancelled";
-            progress: {
-                done: number;
-                total: number;
-            };
-            createdAt: string;
-            finishedAt: string | null;
-            error: string | null;
-            result?: unknown;
-            /** @description Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
-            request?: unknown;
+            unit: "USD/t" | "t/yr" | "t" | "share";
+            current: number;
+            /** @description The parameter may fall to this value with the same plan structure; null = without limit. */
+            low: number | null;
+            /** @description The parameter may rise to this value with the same plan structure; null = without limit. */
+            high: number | null;
+            /** @description Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
+            marginalValueUsd: number;
+            /** @description For a price of an unsold tier: how much it must rise before selling there pays, USD/t. */
+            priceGapUsdPerTonne: number | null;
+            /** @description Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity). */
+            tonnes: number;
+            /**
+             * @description 'ranging': HiGHS ranging; 're-solve': found by re-solving.
+             * @enum {string}
+             */
+            method: "ranging" | "re-solve";
+            explanation: string;
         };
+        ShareCurvePointInput: {
+            domesticShare: number;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            marginUsd: number | null;
+            domesticTonnes: number | null;
+            exportTonnes: number | null;
+            /** @description Achieved domestic share (of the policy basis). */
+            achievedShare: number | null;
+            ruleBinds: boolean | null;
+        };
+        /** @description Ranges of every price, cost and capacity, shadow prices, and the margin against the minimum domestic share. */
+        SensitivityReportInput: {
+            scenarioName: string;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            message: string | null;
+            marginUsd: number | null;
+            parameters: components["schemas"]["SensitivityParameterInput"][];
+            shareCurve: components["schemas"]["ShareCurvePointInput"][];
+            /** @description How the ranges were found and how to read them. */
+            notes: string[];
+        };
+        SweepRowInput: {
+            /** @description Position in the grid (row-major: the first axis varies slowest). */
+            index: number;
+            /** @description Parameter name (`nodeThroughput:port_aktau` for a node) → value at this point. */
+            point: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            marginUsd: number | null;
+            exportTonnes: number | null;
+            domesticTonnes: number | null;
+            domesticShare: number | null;
+            /** @description The domestic rule costs margin at this point (margin without it is higher). */
+            ruleBinds: boolean | null;
+            ruleCostUsd: number | null;
+        };
+        /** @description One row per grid point, each a full optimisation. */
+        SweepResultInput: {
+            scenarioName: string;
+            parameters: string[];
+            rows: components["schemas"]["SweepRowInput"][];
+        };
+        /** @description A figure over the optimal draws: mean, percentiles, range and histogram (nulls without optimal draws). */
+        MonteCarloSummaryInput: {
+            mean: number | null;
+            p5: number | null;
+            p50: number | null;
+            p95: number | null;
+            min: number | null;
+            max: number | null;
+            histogram: {
+                from: number;
+                to: number;
+                count: number;
+            }[];
+        };
+        MonteCarloResultInput: {
+            scenarioName: string;
+            seed: number;
+            draws: number;
+            optimalDraws: number;
+            statusCounts: {
+                [key: string]: number;
+            };
+            marginUsd: components["schemas"]["MonteCarloSummaryInput"];
+            exportTonnes: components["schemas"]["MonteCarloSummaryInput"];
+            domesticShare: components["schemas"]["MonteCarloSummaryInput"];
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            ruleBindsProbability: number | null;
+            markets: {
+                id: string;
+                name: string;
+                domestic: boolean;
+                servedShare: number;
+                robust: boolean;
+            }[];
+            /** @description Markets served in at least `robustThreshold` of the optimal draws. */
+            robustMarkets: string[];
+            robustThreshold: number;
+        };
+        /** @description How the draws ran: threads (or worker processes), elapsed time, draws per second. */
+        MonteCarloTimingInput: {
+            workers: number;
+            elapsedMs: number;
+            drawsPerSecond: number;
+        };
+        MonteCarloJobResultInput: {
+            scenarioName: string;
+            seed: number;
+            draws: number;
+            optimalDraws: number;
+            statusCounts: {
+                [key: string]: number;
+            };
+            marginUsd: components["schemas"]["MonteCarloSummaryInput"];
+            exportTonnes: components["schemas"]["MonteCarloSummaryInput"];
+            domesticShare: components["schemas"]["MonteCarloSummaryInput"];
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            ruleBindsProbability: number | null;
+            markets: {
+                id: string;
+                name: string;
+                domestic: boolean;
+                servedShare: number;
+                robust: boolean;
+            }[];
+            /** @description Markets served in at least `robustThreshold` of the optimal draws. */
+            robustMarkets: string[];
+            robustThreshold: number;
+            timing: components["schemas"]["MonteCarloTimingInput"];
+        };
+        PhasingDestinationInput: {
+            marketId: string;
+            name: string;
+            country: string;
+            domestic: boolean;
+            tonnesByYear: number[];
+            /** @description First year the destination is served; null = never. */
+            firstYear: number | null;
+        };
+        /** @description A multi-year plan: tonnes by year and destination, capacity, domestic share, and why. */
+        PhasingAnswerInput: {
+            scenarioName: string;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            message: string | null;
+            years: number[];
+            /** @description Plant phase in force each year. */
+            phaseByYear: number[];
+            capacityTonnesByYear: number[];
+            productionTonnesByYear: number[];
+            domesticTonnesByYear: number[];
+            exportTonnesByYear: number[];
+            domesticShareByYear: (number | null)[];
+            /** @description One series per destination that is served in some year (largest first). */
+            destinations: components["schemas"]["PhasingDestinationInput"][];
+            marginUsd: number | null;
+            /** @description The multi-year plan's reasons, in words. */
+            why: string[];
+        };
+        ContractDecisionInput: {
+            marketId: string;
+            name: string;
+            sign: boolean;
+            tonnes: number;
+            minTonnesPerYear: number;
+            /** @description Sales net of duty − logistics − production cost of the contract's tonnes, USD (whole horizon). */
+            contributionUsd: number;
+            /** @description Fixed cost of the contract over the horizon, USD. */
+            fixedCostUsd: number;
+            /** @description contribution − fixed cost. */
+            netUsd: number;
+            /** @description Plan margin with this contract forced signed (null: no feasible plan that way). */
+            marginIfSignedUsd: number | null;
+            /** @description Plan margin with this contract forced not signed (null: no feasible plan that way). */
+            marginIfNotSignedUsd: number | null;
+            /** @description Margin lost by taking the other decision (null: the other decision has no feasible plan). */
+            lossIfReversedUsd: number | null;
+            explanation: string;
+        };
+        /** @description Which export contracts are worth signing, and what reversing each decision would cost. */
+        ContractsReportInput: {
+            scenarioName: string;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            message: string | null;
+            /** @description Margin of the best mixed-integer plan, after contract fixed costs. */
+            marginUsd: number | null;
+            contracts: components["schemas"]["ContractDecisionInput"][];
+        };
+        MarketRangeInput: {
+            marketId: string;
+            name: string;
+            domestic: boolean;
+            /** @description Tonnes in the best plan. */
+            planTonnes: number;
+            /** @description Least tonnes in any plan within the tolerance. */
+            minTonnes: number;
+            /** @description Most tonnes in any plan within the tolerance. */
+            maxTonnes: number;
+            explanation: string;
+        };
+        AlternativePlanInput: {
+            label: string;
+            marginUsd: number;
+            /** @description Best margin − this plan’s margin. */
+            marginGivenUpUsd: number;
+            domesticTonnes: number;
+            exportTonnes: number;
+            domesticShare: number;
+            /** @description Markets whose tonnes differ from the best plan. */
+            changedMarkets: {
+                [key: string]: {
+                    bestTonnes: number;
+                    tonnes: number;
+                };
+            };
+        };
+        /** @description Per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans. */
+        AlternativesInput: {
+            tolerance: number;
+            bestMarginUsd: number;
+            floorMarginUsd: number;
+            markets: components["schemas"]["MarketRangeInput"][];
+            plans: components["schemas"]["AlternativePlanInput"][];
+            /** @description Alternative plans whose solve did not end optimal. */
+            unavailable: {
+                label: string;
+                status: string;
+            }[];
+        };
+        /** @description A job started: its id and where to follow it. */
         AnalysisJobAcceptedInput: {
             jobId: string;
             /** @constant */
@@ -3816,6 +4003,44 @@ export interface components {
                 csv: string;
             };
         };
+        SweepJobInput: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "cancelled";
+            progress: {
+                done: number;
+                total: number;
+            };
+            createdAt: string;
+            finishedAt: string | null;
+            error: string | null;
+            /** @description Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
+            request?: unknown;
+            /** @constant */
+            kind: "sweep";
+            /** @description Once done (and asked for). */
+            result?: components["schemas"]["SweepResultInput"];
+        };
+        MonteCarloJobInput: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "cancelled";
+            progress: {
+                done: number;
+                total: number;
+            };
+            createdAt: string;
+            finishedAt: string | null;
+            error: string | null;
+            /** @description Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
+            request?: unknown;
+            /** @constant */
+            kind: "montecarlo";
+            /** @description Once done (and asked for). */
+            result?: components["schemas"]["MonteCarloJobResultInput"];
+        };
+        /** @description A sweep or Monte Carlo job: status, progress, and the result when done. */
+        AnalysisJobInput: components["schemas"]["SweepJobInput"] | components["schemas"]["MonteCarloJobInput"];
         /**
          * @description What to optimise: policy, phase, horizon, overrides; the network inline or (omitted) the default one.
          * @example {
@@ -5104,24 +5329,251 @@ export interface components {
                 freightUsd: components["schemas"]["Diff"];
             }[];
         };
-        /** @description A sweep or Monte Carlo job: status, progress, and the result when done. */
-        AnalysisJob: {
+        /** @description One price, cost or capacity: its range with the same plan structure and what a unit more is worth. */
+        SensitivityParameter: {
+            /** @description Stable key: `price:{market}:{tier}`, `freight:{leg}`, `production-cost:{plant}`, `plant-capacity:{plant}:{period}`, ... */
+            parameter: string;
+            /** @enum {string} */
+            kind: "competitor-capacity" | "price" | "freight" | "production-cost" | "plant-capacity" | "leg-capacity" | "node-capacity" | "demand" | "export-cap" | "domestic-share";
+            /** @description The market, leg, node or plant the parameter belongs to. */
             id: string;
+            label: string;
             /** @enum {string} */
-            kind: "sweep" | "montecarlo";
-            /** @enum {string} */
-            status: "running" | "done" | "failed" | "cancelled";
-            progress: {
-                done: number;
-                total: number;
-            };
-            createdAt: string;
-            finishedAt: string | null;
-            error: string | null;
-            result?: unknown;
-            /** @description Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
-            request?: unknown;
+            unit: "USD/t" | "t/yr" | "t" | "share";
+            current: number;
+            /** @description The parameter may fall to this value with the same plan structure; null = without limit. */
+            low: number | null;
+            /** @description The parameter may rise to this value with the same plan structure; null = without limit. */
+            high: number | null;
+            /** @description Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
+            marginalValueUsd: number;
+            /** @description For a price of an unsold tier: how much it must rise before selling there pays, USD/t. */
+            priceGapUsdPerTonne: number | null;
+            /** @description Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity). */
+            tonnes: number;
+            /**
+             * @description 'ranging': HiGHS ranging; 're-solve': found by re-solving.
+             * @enum {string}
+             */
+            method: "ranging" | "re-solve";
+            explanation: string;
         };
+        ShareCurvePoint: {
+            domesticShare: number;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            marginUsd: number | null;
+            domesticTonnes: number | null;
+            exportTonnes: number | null;
+            /** @description Achieved domestic share (of the policy basis). */
+            achievedShare: number | null;
+            ruleBinds: boolean | null;
+        };
+        /** @description Ranges of every price, cost and capacity, shadow prices, and the margin against the minimum domestic share. */
+        SensitivityReport: {
+            scenarioName: string;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            message: string | null;
+            marginUsd: number | null;
+            parameters: components["schemas"]["SensitivityParameter"][];
+            shareCurve: components["schemas"]["ShareCurvePoint"][];
+            /** @description How the ranges were found and how to read them. */
+            notes: string[];
+        };
+        SweepRow: {
+            /** @description Position in the grid (row-major: the first axis varies slowest). */
+            index: number;
+            /** @description Parameter name (`nodeThroughput:port_aktau` for a node) → value at this point. */
+            point: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            marginUsd: number | null;
+            exportTonnes: number | null;
+            domesticTonnes: number | null;
+            domesticShare: number | null;
+            /** @description The domestic rule costs margin at this point (margin without it is higher). */
+            ruleBinds: boolean | null;
+            ruleCostUsd: number | null;
+        };
+        /** @description One row per grid point, each a full optimisation. */
+        SweepResult: {
+            scenarioName: string;
+            parameters: string[];
+            rows: components["schemas"]["SweepRow"][];
+        };
+        /** @description A figure over the optimal draws: mean, percentiles, range and histogram (nulls without optimal draws). */
+        MonteCarloSummary: {
+            mean: number | null;
+            p5: number | null;
+            p50: number | null;
+            p95: number | null;
+            min: number | null;
+            max: number | null;
+            histogram: {
+                from: number;
+                to: number;
+                count: number;
+            }[];
+        };
+        MonteCarloResult: {
+            scenarioName: string;
+            seed: number;
+            draws: number;
+            optimalDraws: number;
+            statusCounts: {
+                [key: string]: number;
+            };
+            marginUsd: components["schemas"]["MonteCarloSummary"];
+            exportTonnes: components["schemas"]["MonteCarloSummary"];
+            domesticShare: components["schemas"]["MonteCarloSummary"];
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            ruleBindsProbability: number | null;
+            markets: {
+                id: string;
+                name: string;
+                domestic: boolean;
+                servedShare: number;
+                robust: boolean;
+            }[];
+            /** @description Markets served in at least `robustThreshold` of the optimal draws. */
+            robustMarkets: string[];
+            robustThreshold: number;
+        };
+        /** @description How the draws ran: threads (or worker processes), elapsed time, draws per second. */
+        MonteCarloTiming: {
+            workers: number;
+            elapsedMs: number;
+            drawsPerSecond: number;
+        };
+        MonteCarloJobResult: {
+            scenarioName: string;
+            seed: number;
+            draws: number;
+            optimalDraws: number;
+            statusCounts: {
+                [key: string]: number;
+            };
+            marginUsd: components["schemas"]["MonteCarloSummary"];
+            exportTonnes: components["schemas"]["MonteCarloSummary"];
+            domesticShare: components["schemas"]["MonteCarloSummary"];
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            ruleBindsProbability: number | null;
+            markets: {
+                id: string;
+                name: string;
+                domestic: boolean;
+                servedShare: number;
+                robust: boolean;
+            }[];
+            /** @description Markets served in at least `robustThreshold` of the optimal draws. */
+            robustMarkets: string[];
+            robustThreshold: number;
+            timing: components["schemas"]["MonteCarloTiming"];
+        };
+        PhasingDestination: {
+            marketId: string;
+            name: string;
+            country: string;
+            domestic: boolean;
+            tonnesByYear: number[];
+            /** @description First year the destination is served; null = never. */
+            firstYear: number | null;
+        };
+        /** @description A multi-year plan: tonnes by year and destination, capacity, domestic share, and why. */
+        PhasingAnswer: {
+            scenarioName: string;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            message: string | null;
+            years: number[];
+            /** @description Plant phase in force each year. */
+            phaseByYear: number[];
+            capacityTonnesByYear: number[];
+            productionTonnesByYear: number[];
+            domesticTonnesByYear: number[];
+            exportTonnesByYear: number[];
+            domesticShareByYear: (number | null)[];
+            /** @description One series per destination that is served in some year (largest first). */
+            destinations: components["schemas"]["PhasingDestination"][];
+            marginUsd: number | null;
+            /** @description The multi-year plan's reasons, in words. */
+            why: string[];
+        };
+        ContractDecision: {
+            marketId: string;
+            name: string;
+            sign: boolean;
+            tonnes: number;
+            minTonnesPerYear: number;
+            /** @description Sales net of duty − logistics − production cost of the contract's tonnes, USD (whole horizon). */
+            contributionUsd: number;
+            /** @description Fixed cost of the contract over the horizon, USD. */
+            fixedCostUsd: number;
+            /** @description contribution − fixed cost. */
+            netUsd: number;
+            /** @description Plan margin with this contract forced signed (null: no feasible plan that way). */
+            marginIfSignedUsd: number | null;
+            /** @description Plan margin with this contract forced not signed (null: no feasible plan that way). */
+            marginIfNotSignedUsd: number | null;
+            /** @description Margin lost by taking the other decision (null: the other decision has no feasible plan). */
+            lossIfReversedUsd: number | null;
+            explanation: string;
+        };
+        /** @description Which export contracts are worth signing, and what reversing each decision would cost. */
+        ContractsReport: {
+            scenarioName: string;
+            /** @enum {string} */
+            status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
+            message: string | null;
+            /** @description Margin of the best mixed-integer plan, after contract fixed costs. */
+            marginUsd: number | null;
+            contracts: components["schemas"]["ContractDecision"][];
+        };
+        MarketRange: {
+            marketId: string;
+            name: string;
+            domestic: boolean;
+            /** @description Tonnes in the best plan. */
+            planTonnes: number;
+            /** @description Least tonnes in any plan within the tolerance. */
+            minTonnes: number;
+            /** @description Most tonnes in any plan within the tolerance. */
+            maxTonnes: number;
+            explanation: string;
+        };
+        AlternativePlan: {
+            label: string;
+            marginUsd: number;
+            /** @description Best margin − this plan’s margin. */
+            marginGivenUpUsd: number;
+            domesticTonnes: number;
+            exportTonnes: number;
+            domesticShare: number;
+            /** @description Markets whose tonnes differ from the best plan. */
+            changedMarkets: {
+                [key: string]: {
+                    bestTonnes: number;
+                    tonnes: number;
+                };
+            };
+        };
+        /** @description Per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans. */
+        Alternatives: {
+            tolerance: number;
+            bestMarginUsd: number;
+            floorMarginUsd: number;
+            markets: components["schemas"]["MarketRange"][];
+            plans: components["schemas"]["AlternativePlan"][];
+            /** @description Alternative plans whose solve did not end optimal. */
+            unavailable: {
+                label: string;
+                status: string;
+            }[];
+        };
+        /** @description A job started: its id and where to follow it. */
         AnalysisJobAccepted: {
             jobId: string;
             /** @constant */
@@ -5132,6 +5584,44 @@ export interface components {
                 csv: string;
             };
         };
+        SweepJob: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "cancelled";
+            progress: {
+                done: number;
+                total: number;
+            };
+            createdAt: string;
+            finishedAt: string | null;
+            error: string | null;
+            /** @description Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
+            request?: unknown;
+            /** @constant */
+            kind: "sweep";
+            /** @description Once done (and asked for). */
+            result?: components["schemas"]["SweepResult"];
+        };
+        MonteCarloJob: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "cancelled";
+            progress: {
+                done: number;
+                total: number;
+            };
+            createdAt: string;
+            finishedAt: string | null;
+            error: string | null;
+            /** @description Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
+            request?: unknown;
+            /** @constant */
+            kind: "montecarlo";
+            /** @description Once done (and asked for). */
+            result?: components["schemas"]["MonteCarloJobResult"];
+        };
+        /** @description A sweep or Monte Carlo job: status, progress, and the result when done. */
+        AnalysisJob: components["schemas"]["SweepJob"] | components["schemas"]["MonteCarloJob"];
     };
     responses: never;
     parameters: never;

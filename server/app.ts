@@ -36,9 +36,8 @@ import { scenarioRunRoutes } from './api/routes/api/v1/scenarios/runs.ts';
 import { runRoutes } from './api/routes/api/v1/runs/index.ts';
 import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
-import { alternativesRoutes } from './api/routes/api/v1/alternatives.ts';
 import { backtestRoutes } from './api/routes/api/v1/backtest.ts';
-import { analysisRoutes } from './api/analysis.ts';
+import { analysisRoutes } from './api/routes/api/v1/analysis/index.ts';
 import { COMPRESS_THRESHOLD_BYTES, RunResponses } from './api/run-responses.ts';
 import { DEFAULT_QUEUE_LIMITS, SolveBudget, WorkQueue, type QueueLimits } from './api/admission.ts';
 import type { JobQueue } from './jobs/queue.ts';
@@ -193,6 +192,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'runs', description: 'Immutable runs and comparisons' },
         { name: 'network', description: 'The default network' },
         { name: 'service', description: 'Liveness and readiness' },
+        { name: 'session', description: 'The role of the presented API key' },
+        {
+          name: 'analysis',
+          description:
+            'Analyses of a scenario: sensitivity ranges and the domestic-share curve, sweeps and Monte Carlo (jobs followed by id, events or CSV), multi-year phasing, contract decisions, and the room to negotiate (near-optimal alternatives).',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -245,9 +250,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(scenarioRunRoutes(ctx));
       await api.register(runRoutes(ctx));
       await api.register(compareRoutes(ctx));
-      await api.register(alternativesRoutes(ctx));
       await api.register(backtestRoutes(ctx));
-      await api.register(analysisRoutes, { defaultNetwork, maxSolveMs: ctx.maxSolveMs, jobs: options.jobs, admission: ctx.admission, maxModelVariables: ctx.maxModelVariables });
+      await api.register(analysisRoutes(ctx, options.jobs));
     },
     { prefix: '/api/v1' },
   );

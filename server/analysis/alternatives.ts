@@ -11,40 +11,9 @@ import type { LpModel, LpRow, SolveResult } from '../core/lp.ts';
 import { readSolution } from '../core/plan.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { AnalysisRefusal, prepare, round } from './common.ts';
+import type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
-export interface MarketRange {
-  readonly marketId: string;
-  readonly name: string;
-  readonly domestic: boolean;
-  /** Tonnes in the best plan. */
-  readonly planTonnes: number;
-  /** Least and most tonnes any plan within the tolerance delivers there. */
-  readonly minTonnes: number;
-  readonly maxTonnes: number;
-  readonly explanation: string;
-}
-
-export interface AlternativePlan {
-  readonly label: string;
-  readonly marginUsd: number;
-  /** Margin given up against the best plan, USD (≤ tolerance × best). */
-  readonly marginGivenUpUsd: number;
-  readonly domesticTonnes: number;
-  readonly exportTonnes: number;
-  readonly domesticShare: number;
-  /** Markets whose tonnes differ from the best plan by more than a tonne: id → tonnes. */
-  readonly changedMarkets: Record<string, { bestTonnes: number; tonnes: number }>;
-}
-
-export interface Alternatives {
-  readonly tolerance: number;
-  readonly bestMarginUsd: number;
-  readonly floorMarginUsd: number;
-  readonly markets: MarketRange[];
-  readonly plans: AlternativePlan[];
-  /** Alternatives whose solve did not end optimal (left out of `plans`, said here rather than dropped). */
-  readonly unavailable: { readonly label: string; readonly status: string }[];
-}
+export type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
 export type SolveFn = (model: LpModel) => Promise<SolveResult>;
 

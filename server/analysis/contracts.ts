@@ -11,37 +11,11 @@ import type { Network, Scenario } from '../core/schema.ts';
 import { solveModel } from '../solver/solve.ts';
 import type { SolveModelOptions } from '../solver/inProcess.ts';
 import { prepare, round } from './common.ts';
+import type { ContractDecision, ContractsReport } from '../core/analysis-schema.ts';
 
 export type SolveFn = (model: LpModel, options: SolveModelOptions) => Promise<SolveResult>;
 
-export interface ContractDecision {
-  readonly marketId: string;
-  readonly name: string;
-  readonly sign: boolean;
-  readonly tonnes: number;
-  readonly minTonnesPerYear: number;
-  /** Sales net of duty − logistics − production cost of the contract's tonnes, USD (whole horizon). */
-  readonly contributionUsd: number;
-  /** Fixed cost of the contract over the horizon, USD. */
-  readonly fixedCostUsd: number;
-  /** contribution − fixed cost. */
-  readonly netUsd: number;
-  /** Plan margin with this contract forced signed / not signed (null: no feasible plan that way). */
-  readonly marginIfSignedUsd: number | null;
-  readonly marginIfNotSignedUsd: number | null;
-  /** Margin lost by taking the other decision (null: the other decision has no feasible plan). */
-  readonly lossIfReversedUsd: number | null;
-  readonly explanation: string;
-}
-
-export interface ContractsReport {
-  readonly scenarioName: string;
-  readonly status: SolveResult['status'];
-  readonly message: string | null;
-  /** Margin of the best mixed-integer plan, after contract fixed costs. */
-  readonly marginUsd: number | null;
-  readonly contracts: ContractDecision[];
-}
+export type { ContractDecision, ContractsReport } from '../core/analysis-schema.ts';
 
 export interface ContractsOptions {
   /** Default: the worker-thread solver with its time limit. */

@@ -11,26 +11,26 @@
  * in PostgreSQL instead.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { INTERRUPTED, JOB_KINDS, JOB_STATUSES, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
+import { INTERRUPTED, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
 
 export type { JobKind, JobStatus } from '../jobs/records.ts';
 
-/** What the API answers for a job (and its OpenAPI schema). */
-export const JobView = z
-  .object({
-    id: z.string(),
-    kind: z.enum(JOB_KINDS),
-    status: z.enum(JOB_STATUSES),
-    progress: z.object({ done: z.number(), total: z.number() }),
-    createdAt: z.string(),
-    finishedAt: z.string().nullable(),
-    error: z.string().nullable(),
-    result: z.unknown().optional(),
-    request: z.unknown().optional().meta({ description: 'Only for a job interrupted by a restart (`error` says so): its request, to POST again.' }),
-  })
-  .meta({ id: 'AnalysisJob', description: 'A sweep or Monte Carlo job: status, progress, and the result when done.' });
-export type JobView = z.infer<typeof JobView>;
+/**
+ * What the queues know of a job. The API checks it against its schema on the way out
+ * (`AnalysisJob` in server/core/analysis-schema.ts, where `result` is typed by kind).
+ */
+export interface JobView {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly status: JobStatus;
+  readonly progress: { readonly done: number; readonly total: number };
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+  readonly result?: unknown;
+  /** Only for a job interrupted by a restart (`error` says so): its request, to POST again. */
+  readonly request?: unknown;
+}
 
 export type JobEvent = { readonly type: 'progress'; readonly job: JobView } | { readonly type: 'done'; readonly job: JobView };
 

@@ -26,6 +26,8 @@ import { solveModelInProcess } from '../solver/inProcess.ts';
 import { mulberry32 } from '../solver/generate.ts';
 import { AnalysisRefusal, checkOnly, EPS_TONNES, prepare, round, ScenarioProblemsError } from './common.ts';
 import { CancelledError, emptyTable, STATUS_CODES, Uncertainty, type Distribution, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
+import type { MonteCarloResult, Summary } from '../core/analysis-schema.ts';
+import { csvLine } from '../core/csv.ts';
 
 export * from './mc-draws.ts';
 
@@ -328,32 +330,7 @@ export async function runDraws(fast: FastModel, spec: DrawSpec, from: number, to
   }
 }
 
-export interface Summary {
-  readonly mean: number | null;
-  readonly p5: number | null;
-  readonly p50: number | null;
-  readonly p95: number | null;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly histogram: { readonly from: number; readonly to: number; readonly count: number }[];
-}
-
-export interface MonteCarloResult {
-  readonly scenarioName: string;
-  readonly seed: number;
-  readonly draws: number;
-  readonly optimalDraws: number;
-  readonly statusCounts: Record<(typeof STATUS_CODES)[number], number>;
-  readonly marginUsd: Summary;
-  readonly exportTonnes: Summary;
-  readonly domesticShare: Summary;
-  /** Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
-  readonly ruleBindsProbability: number | null;
-  readonly markets: { readonly id: string; readonly name: string; readonly domestic: boolean; readonly servedShare: number; readonly robust: boolean }[];
-  /** Markets served in at least `robustThreshold` of the optimal draws. */
-  readonly robustMarkets: string[];
-  readonly robustThreshold: number;
-}
+export type { MonteCarloResult, Summary } from '../core/analysis-schema.ts';
 
 /** p-th percentile (0..1) of sorted values, linear between ranks. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -555,4 +532,16 @@ export async function runMonteCarlo(requestInput: MonteCarloRequestInput | Monte
     result: summariseTable(fast, { ...request, scenarioName: request.scenario.name }, table),
     timing: { workers: Math.max(0, workers), elapsedMs: round(elapsedMs, 1), drawsPerSecond: round((request.draws / elapsedMs) * 1000, 1) },
   };
+}
+
+/** Monte Carlo summary as CSV: one line per figure, then one per market's served share. */
+export function monteCarloCsv(result: MonteCarloResult): string {
+  const lines = ['figure,mean,p5,p50,p95,min,max'];
+  for (const [name, s] of [['margin_usd', result.marginUsd], ['export_tonnes', result.exportTonnes], ['domestic_share', result.domesticShare]] as const) {
+    lines.push(csvLine([name, s.mean, s.p5, s.p50, s.p95, s.min, s.max]));
+  }
+  lines.push(csvLine(['rule_binds_probability', result.ruleBindsProbability, '', '', '', '', '']));
+  lines.push('', 'market,domestic,served_share,robust');
+  for (const m of result.markets) lines.push(csvLine([m.id, m.domestic, m.servedShare, m.robust]));
+  return `${lines.join('\n')}\n`;
 }

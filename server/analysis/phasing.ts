@@ -10,6 +10,7 @@ import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../optimise.ts';
 import { periodsOf, plantCapacityTonnes } from '../core/scenario.ts';
 import { AnalysisRefusal, prepare, round } from './common.ts';
+import type { PhasingChart } from '../core/analysis-schema.ts';
 
 export const PhasingRequest = z
   .object({
@@ -28,31 +29,8 @@ export const PhasingRequest = z
 export type PhasingRequest = z.infer<typeof PhasingRequest>;
 export type PhasingRequestInput = z.input<typeof PhasingRequest>;
 
-export interface PhasingResult {
-  readonly scenarioName: string;
-  readonly status: Plan['status'];
-  readonly message: string | null;
-  readonly years: number[];
-  /** Plant phase in force each year. */
-  readonly phaseByYear: number[];
-  readonly capacityTonnesByYear: number[];
-  readonly productionTonnesByYear: number[];
-  readonly domesticTonnesByYear: number[];
-  readonly exportTonnesByYear: number[];
-  readonly domesticShareByYear: (number | null)[];
-  /** One series per destination that is served in some year (largest first). */
-  readonly destinations: {
-    readonly marketId: string;
-    readonly name: string;
-    readonly country: string;
-    readonly domestic: boolean;
-    readonly tonnesByYear: number[];
-    /** First year the destination is served; null = never. */
-    readonly firstYear: number | null;
-  }[];
-  readonly marginUsd: number | null;
-  readonly plan: Plan;
-}
+/** The multi-year plan and its chart figures. */
+export type PhasingResult = PhasingChart & { readonly plan: Plan };
 
 /** The multi-year scenario of a phasing request. */
 export function phasingScenario(request: PhasingRequest): Scenario {

@@ -16,7 +16,7 @@
  *
  * Margin objective only (the ranges are of margin-maximising plans).
  */
-import type { LpModel, LpRow, LpVariable, SolveResult } from '../core/lp.ts';
+import type { LpModel, LpRow, LpVariable } from '../core/lp.ts';
 import { rowActivity } from '../core/lp.ts';
 import { formatPct, formatTonnes, formatUsd } from '../core/explain.ts';
 import { legLabel } from '../core/model.ts';
@@ -24,68 +24,9 @@ import { legCostUsdPerTonne, plantCapacityTonnes } from '../core/scenario.ts';
 import { packingCostUsdPerTonne } from '../core/families/costs.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
+import type { ParameterKind, ParameterRange, SensitivityReport, ShareCurvePoint } from '../core/analysis-schema.ts';
 
-export type ParameterKind =
-  | 'competitor-capacity'
-  | 'price'
-  | 'freight'
-  | 'production-cost'
-  | 'plant-capacity'
-  | 'leg-capacity'
-  | 'node-capacity'
-  | 'demand'
-  | 'export-cap'
-  | 'domestic-share';
-
-export interface ParameterRange {
-  /** Stable key: `price:{market}:{tier}`, `freight:{leg}`, `production-cost:{plant}`, `plant-capacity:{plant}:{period}`, ... */
-  readonly parameter: string;
-  readonly kind: ParameterKind;
-  /** The market, leg, node or plant the parameter belongs to. */
-  readonly id: string;
-  readonly label: string;
-  readonly unit: 'USD/t' | 't/yr' | 't' | 'share';
-  readonly current: number;
-  /** The parameter may fall to this value with the same plan structure; null = without limit. */
-  readonly low: number | null;
-  /** ... and rise to this one; null = without limit. */
-  readonly high: number | null;
-  /**
-   * Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a
-   * price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage
-   * point for the domestic share.
-   */
-  readonly marginalValueUsd: number;
-  /** For a price of an unsold tier: how much it must rise before selling there pays, USD/t. */
-  readonly priceGapUsdPerTonne: number | null;
-  /** Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity). */
-  readonly tonnes: number;
-  /** 'ranging': HiGHS ranging; 're-solve': found by re-solving. */
-  readonly method: 'ranging' | 're-solve';
-  readonly explanation: string;
-}
-
-export interface ShareCurvePoint {
-  readonly domesticShare: number;
-  readonly status: SolveResult['status'];
-  readonly marginUsd: number | null;
-  readonly domesticTonnes: number | null;
-  readonly exportTonnes: number | null;
-  /** Achieved domestic share (of the policy basis). */
-  readonly achievedShare: number | null;
-  readonly ruleBinds: boolean | null;
-}
-
-export interface SensitivityReport {
-  readonly scenarioName: string;
-  readonly status: SolveResult['status'];
-  readonly message: string | null;
-  readonly marginUsd: number | null;
-  readonly parameters: ParameterRange[];
-  readonly shareCurve: ShareCurvePoint[];
-  /** How the ranges were found and how to read them. */
-  readonly notes: string[];
-}
+export type { ParameterKind, ParameterRange, SensitivityReport, ShareCurvePoint } from '../core/analysis-schema.ts';
 
 export interface SensitivityOptions {
   /** Points on the domestic-share curve (default 11: 0.50, 0.55, ..., 1.00). */

@@ -13,6 +13,7 @@ import { optimise, type OptimiseOptions } from '../optimise.ts';
 import { POOL_SIZE } from '../solver/solve.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';
+import type { SweepResult, SweepRow } from '../core/analysis-schema.ts';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -85,26 +86,7 @@ export const SweepRequest = z
 export type SweepRequest = z.infer<typeof SweepRequest>;
 export type SweepRequestInput = z.input<typeof SweepRequest>;
 
-export interface SweepRow {
-  /** Position in the grid (row-major: the first axis varies slowest). */
-  readonly index: number;
-  /** Parameter name (`nodeThroughput:port_aktau` for a node) → value at this point. */
-  readonly point: Record<string, number>;
-  readonly status: Plan['status'];
-  readonly marginUsd: number | null;
-  readonly exportTonnes: number | null;
-  readonly domesticTonnes: number | null;
-  readonly domesticShare: number | null;
-  /** The domestic rule costs margin at this point (margin without it is higher). */
-  readonly ruleBinds: boolean | null;
-  readonly ruleCostUsd: number | null;
-}
-
-export interface SweepResult {
-  readonly scenarioName: string;
-  readonly parameters: string[];
-  readonly rows: SweepRow[];
-}
+export type { SweepResult, SweepRow } from '../core/analysis-schema.ts';
 
 export interface SweepOptions {
   readonly onProgress?: (done: number, total: number) => void;

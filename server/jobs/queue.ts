@@ -9,7 +9,7 @@
  *   a pg-boss job on PostgreSQL; `npm run worker` processes (one machine or many) compute them, and
  *   the job's state and result live in PostgreSQL, so any API process answers for any job.
  *
- * The routes (server/api/analysis.ts) see only this interface.
+ * The routes (server/api/routes/api/v1/analysis/) see only this interface.
  */
 import type { Network } from '../core/schema.ts';
 import type { SweepRequest } from '../analysis/sweep.ts';

@@ -7,10 +7,9 @@
  * Synchronous: the database is embedded and each call is one short statement, so a job's writes
  * land in the order they are made (its last progress never after its result).
  */
-export const JOB_KINDS = ['sweep', 'montecarlo'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-export const JOB_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+import type { JobKind, JobStatus } from '../core/analysis-schema.ts';
+
+export { JOB_KINDS, JOB_STATUSES, type JobKind, type JobStatus } from '../core/analysis-schema.ts';
 
 /** The error of a job that was running when its process stopped. */
 export const INTERRUPTED = 'interrupted by a restart; start it again';

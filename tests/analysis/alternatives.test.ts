@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearOptimalAlternatives } from '../../server/analysis/alternatives.ts';
+import { Alternatives } from '../../server/core/analysis-schema.ts';
 import { solveModelInProcess } from '../../server/solver/inProcess.ts';
 import { scenario, tinyNetwork } from '../core/fixtures.ts';
 import { solveWithGlpk } from '../oracle/glpk.ts';
@@ -48,6 +49,7 @@ describe('POST /api/v1/analysis/alternatives', () => {
       expect(ok.statusCode).toBe(200);
       const body = ok.json();
       expect(body.tolerance).toBe(0.01);
+      expect(Alternatives.safeParse(body).error?.issues ?? []).toEqual([]);
       for (const m of body.markets) {
         expect(m.minTonnes).toBeLessThanOrEqual(m.planTonnes + 1e-6);
         expect(m.maxTonnes).toBeGreaterThanOrEqual(m.planTonnes - 1e-6);

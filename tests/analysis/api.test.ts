@@ -1,6 +1,11 @@
-/** The analysis routes through app.inject: keys, 422s, jobs with progress, events and CSV. */
+/**
+ * The analysis routes through app.inject: keys, 422s, jobs with progress, events and CSV; every
+ * answer conforms to the schema the OpenAPI document gives for it.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { AnalysisJob, ContractsReport, JobAccepted, PhasingAnswer, SensitivityReport } from '../../server/core/analysis-schema.ts';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { asPlanner, asViewer, testApp } from '../api/helpers.ts';
@@ -16,6 +21,11 @@ afterAll(async () => {
 });
 
 const phase2 = { name: 'Phase 2', phase: 2, horizon: { kind: 'annual', year: 2029 } };
+
+/** The answer matches its schema exactly (the schemas are strict: no field left out or unnamed). */
+function expectConforms(schema: z.ZodType, body: unknown): void {
+  expect(schema.safeParse(body).error?.issues ?? []).toEqual([]);
+}
 
 async function waitFor(id: string) {
   for (let i = 0; i < 600; i++) {
@@ -35,6 +45,7 @@ describe('analysis API', () => {
     expect(body.status).toBe('optimal');
     expect(body.shareCurve).toHaveLength(6);
     expect(body.parameters.some((p: { kind: string }) => p.kind === 'plant-capacity')).toBe(true);
+    expectConforms(SensitivityReport, body);
 
     const viewer = await app.inject({ method: 'POST', url: '/api/v1/analysis/sensitivity', headers: asViewer, payload: { scenario: phase2 } });
     expect(viewer.statusCode).toBe(403);
@@ -53,10 +64,13 @@ describe('analysis API', () => {
     expect(res.statusCode).toBe(202);
     const { jobId, links } = res.json();
     expect(res.headers.location).toBe(links.self);
+    expectConforms(JobAccepted, res.json());
     const job = await waitFor(jobId);
     expect(job.status).toBe('done');
     expect(job.progress).toEqual({ done: 3, total: 3 });
     expect(job.result.rows).toHaveLength(3);
+    expectConforms(AnalysisJob, job);
+    expect(job.kind).toBe('sweep');
     const csv = await app.inject({ method: 'GET', url: `${links.csv}`, headers: asViewer });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
@@ -65,6 +79,8 @@ describe('analysis API', () => {
     expect(events.headers['content-type']).toMatch(/text\/event-stream/);
     expect(events.body).toMatch(/event: progress/);
     expect(events.body).toMatch(/event: done\ndata: \{.*"status":"done"/);
+    const done = /event: done\ndata: (.*)\n/.exec(events.body)?.[1] ?? 'null';
+    expectConforms(AnalysisJob, JSON.parse(done));
   });
 
   it('server-sent events follow a running job to its end', async () => {
@@ -107,6 +123,8 @@ describe('analysis API', () => {
     expect(job.result.marginUsd.p50).toBeGreaterThan(0);
     expect(job.result.ruleBindsProbability).toBeGreaterThanOrEqual(0);
     expect(Array.isArray(job.result.robustMarkets)).toBe(true);
+    expectConforms(AnalysisJob, job);
+    expect(job.result.timing.workers).toBeGreaterThan(0);
     const csv = await app.inject({ method: 'GET', url: `/api/v1/analysis/jobs/${job.id}/result.csv`, headers: asViewer });
     expect(csv.body).toMatch(/^figure,mean,p5,p50,p95,min,max\nmargin_usd,/);
 
@@ -114,6 +132,7 @@ describe('analysis API', () => {
     const id = big.json().jobId;
     const del = await app.inject({ method: 'DELETE', url: `/api/v1/analysis/jobs/${id}`, headers: asPlanner });
     expect(del.statusCode).toBe(200);
+    expectConforms(AnalysisJob, del.json());
     const ended = await waitFor(id);
     expect(ended.status).toBe('cancelled');
     const mip = await app.inject({ method: 'POST', url: '/api/v1/analysis/montecarlo', headers: asPlanner, payload: { ...payload, scenario: { ...phase2, mip: { contracts: true } } } });
@@ -125,8 +144,11 @@ describe('analysis API', () => {
     expect(ph.statusCode).toBe(200);
     expect(ph.json().years).toEqual([2027, 2028, 2029, 2030, 2031]);
     expect(ph.json().destinations.length).toBeGreaterThan(3);
+    expectConforms(PhasingAnswer, ph.json());
+    expect(ph.json().why.length).toBeGreaterThan(0);
     const c = await app.inject({ method: 'POST', url: '/api/v1/analysis/contracts', headers: asPlanner, payload: { scenario: { ...phase2, mip: { contracts: true } } } });
     expect(c.statusCode).toBe(200);
     expect(c.json().contracts.length).toBe(4);
+    expectConforms(ContractsReport, c.json());
   });
 });

@@ -70,6 +70,41 @@ describe.skipIf(!run)('Russian beside English', () => {
     await page.close();
   });
 
+  it('shows the analysis panel in Russian: tabs, forms, the share curve with its axes and numbers', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    await page.click('#toggle-analysis');
+    await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
+    expect(await page.locator('#analysis-panel h2').textContent()).toBe('Анализ');
+    expect(await page.locator('#analysis-panel [role="tab"]').allTextContents()).toEqual(['Кривая доли', 'Перебор', 'Монте-Карло', 'По годам', 'Контракты', 'Простор для переговоров']);
+    expect(await page.locator('#analysis-role').textContent()).toMatch(/Ключ планировщика/);
+    expect(await page.locator('#sensitivity-run').textContent()).toBe('Построить кривую доли');
+
+    await page.locator('#share-points').fill('3');
+    await page.click('#sensitivity-run');
+    await page.locator('#share-curve-chart svg path.series').waitFor({ timeout: 120_000 });
+    const chart = (await page.locator('#share-curve-chart').textContent()) ?? '';
+    expect(chart).toMatch(/Маржа, USD/);
+    expect(chart).toMatch(/Минимальная доля внутреннего рынка/);
+    expect(chart).toMatch(/правило сейчас: 50 %/);
+    expect(chart).toMatch(/маржа меняется с USD \d+,\d млн/);
+    expect(await page.locator('#sensitivity-status').textContent()).toMatch(/^Готово за (\d+,\d с|\d+ мин \d+ с)\.$/);
+    const tables = (await page.locator('#sensitivity-tables').textContent()) ?? '';
+    expect(tables).toMatch(/Теневые цены/);
+    expect(tables).toMatch(/\d,\d\d USD\/т/);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-ru.png') });
+
+    await page.getByRole('tab', { name: 'Перебор' }).click();
+    expect(await page.locator('#sweep-start').textContent()).toBe('Запустить перебор');
+    expect(await page.locator('#sweep-a1-parameter option').first().textContent()).toBe('Экспортные цены ×');
+    expect(await page.locator('#sweep-count').textContent()).toMatch(/^Точек: 7, каждая/);
+    await page.getByRole('tab', { name: 'Монте-Карло' }).click();
+    expect(await page.locator('#mc-start').textContent()).toBe('Запустить Монте-Карло');
+    await page.getByRole('tab', { name: 'Простор для переговоров' }).click();
+    expect(await page.locator('#negotiate-run').textContent()).toBe('Найти простор');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('switches language from the menu and keeps the choice in the link', async () => {
     const { page } = await served.open(PLANNER_KEY);
     expect(await page.locator('#run-button').textContent()).toBe('Run optimisation');

@@ -20,7 +20,7 @@ import {
   sweepGrid,
   sweepLine,
 } from '../../web/src/lib/analysis.ts';
-import { failureWords } from '../../web/src/panels/analysis-panel.ts';
+import { failureWords } from '../../web/src/panels/analysis/common.ts';
 import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
 import { SweepAxis } from '../../server/analysis/sweep.ts';
 import { axisValues } from '../../server/analysis/sweep.ts';

@@ -3,47 +3,44 @@
  * followed through their server-sent events read with fetch(), because EventSource cannot send the
  * Authorization header the API needs when reads are not public.
  */
-import type { SensitivityReport } from '../../server/analysis/sensitivity.ts';
-import type { SweepRequestInput, SweepResult } from '../../server/analysis/sweep.ts';
-import type { MonteCarloRequestInput, MonteCarloResult } from '../../server/analysis/montecarlo.ts';
-import type { PhasingRequestInput, PhasingResult } from '../../server/analysis/phasing.ts';
-import type { ContractsReport } from '../../server/analysis/contracts.ts';
-import type { JobView } from '../../server/analysis/jobs.ts';
-import type { Alternatives } from '../../server/analysis/alternatives.ts';
+import type { z } from 'zod';
+import {
+  Alternatives,
+  AnalysisJob,
+  ContractsReport,
+  JobAccepted,
+  PhasingAnswer,
+  SensitivityReport,
+  type MonteCarloJobResult,
+  type SweepResult,
+} from '../../server/core/analysis-schema.ts';
+import type { SweepRequestInput } from '../../server/analysis/sweep.ts';
+import type { MonteCarloRequestInput } from '../../server/analysis/montecarlo.ts';
+import type { PhasingRequestInput } from '../../server/analysis/phasing.ts';
 import { authHeaders, call, unreachable, type Result } from './api.ts';
 import { errorReport } from './lib/api-errors.ts';
+import { parseAnswer, UnexpectedAnswer } from './lib/answer.ts';
 import { SseParser } from './lib/sse.ts';
+import { t } from './i18n/index.ts';
 
 const BASE = '/api/v1/analysis';
 
-export type { JobView, SensitivityReport, SweepResult, MonteCarloResult, PhasingResult, ContractsReport, Alternatives };
-/** The phasing answer: the chart figures plus the plan's reasons (the plan itself stays on the server). */
-export type PhasingAnswer = Omit<PhasingResult, 'plan'> & { why?: unknown };
-export interface JobAccepted {
-  jobId: string;
-  status: 'running';
-  links: { self: string; events: string; csv: string };
-}
+export type { AnalysisJob, SensitivityReport, SweepResult, MonteCarloJobResult, PhasingAnswer, ContractsReport, Alternatives, JobAccepted };
 
-/** The analysis routes answer JSON objects (typed by the server's own types); anything else is not theirs. */
-function anObject<T>(payload: unknown): T {
-  if (payload == null || typeof payload !== 'object') throw new Error('not a JSON object');
-  return payload as T;
-}
-
-const send = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<Result<T>> =>
-  call<T>(method, `/analysis${path}`, body, anObject, signal);
+/** Every answer is checked against the schema the server documents (server/core/analysis-schema.ts). */
+const send = <S extends z.ZodType>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: S, what: string, body?: unknown, signal?: AbortSignal): Promise<Result<z.output<S>>> =>
+  call(method, `/analysis${path}`, body, (v) => parseAnswer(schema, what, v), signal);
 
 export const analysisApi = {
-  sensitivity: (scenario: unknown, curvePoints: number, signal?: AbortSignal) => send<SensitivityReport>('POST', '/sensitivity', { scenario, curvePoints }, signal),
-  startSweep: (body: SweepRequestInput) => send<JobAccepted>('POST', '/sweeps', body),
-  startMonteCarlo: (body: MonteCarloRequestInput) => send<JobAccepted>('POST', '/montecarlo', body),
-  job: (id: string) => send<JobView>('GET', `/jobs/${encodeURIComponent(id)}`),
-  cancel: (id: string) => send<JobView>('DELETE', `/jobs/${encodeURIComponent(id)}`),
-  phasing: (body: PhasingRequestInput, signal?: AbortSignal) => send<PhasingAnswer>('POST', '/phasing', body, signal),
-  contracts: (scenario: unknown, signal?: AbortSignal) => send<ContractsReport>('POST', '/contracts', { scenario }, signal),
+  sensitivity: (scenario: unknown, curvePoints: number, signal?: AbortSignal) => send('POST', '/sensitivity', SensitivityReport, t('sensitivity report'), { scenario, curvePoints }, signal),
+  startSweep: (body: SweepRequestInput) => send('POST', '/sweeps', JobAccepted, t('job receipt'), body),
+  startMonteCarlo: (body: MonteCarloRequestInput) => send('POST', '/montecarlo', JobAccepted, t('job receipt'), body),
+  job: (id: string) => send('GET', `/jobs/${encodeURIComponent(id)}`, AnalysisJob, t('analysis job')),
+  cancel: (id: string) => send('DELETE', `/jobs/${encodeURIComponent(id)}`, AnalysisJob, t('analysis job')),
+  phasing: (body: PhasingRequestInput, signal?: AbortSignal) => send('POST', '/phasing', PhasingAnswer, t('phasing plan'), body, signal),
+  contracts: (scenario: unknown, signal?: AbortSignal) => send('POST', '/contracts', ContractsReport, t('contracts report'), { scenario }, signal),
   /** Room to negotiate: a read, so viewer keys (and public reads) may ask it. */
-  alternatives: (scenario: unknown, tolerance: number, signal?: AbortSignal) => send<Alternatives>('POST', '/alternatives', { scenario, tolerance }, signal),
+  alternatives: (scenario: unknown, tolerance: number, signal?: AbortSignal) => send('POST', '/alternatives', Alternatives, t('room to negotiate'), { scenario, tolerance }, signal),
 
   /** A finished job's CSV, fetched with the key (a plain link could not send it). */
   async csv(id: string): Promise<Result<string>> {
@@ -60,7 +57,7 @@ export const analysisApi = {
    * Follows a job to its end: `onProgress` for every progress event, then the finished job (with its
    * result). If the stream breaks before `done`, the job is read once more with a plain GET.
    */
-  async follow(id: string, onProgress: (job: JobView) => void, signal?: AbortSignal): Promise<Result<JobView>> {
+  async follow(id: string, onProgress: (job: AnalysisJob) => void, signal?: AbortSignal): Promise<Result<AnalysisJob>> {
     let response: Response;
     try {
       response = await fetch(`${BASE}/jobs/${encodeURIComponent(id)}/events`, { headers: authHeaders('text/event-stream'), signal });
@@ -76,11 +73,19 @@ export const analysisApi = {
         const { value, done } = await reader.read();
         if (done) break;
         for (const e of parser.push(decoder.decode(value, { stream: true }))) {
-          let job: JobView;
+          let data: unknown;
           try {
-            job = JSON.parse(e.data) as JobView;
+            data = JSON.parse(e.data);
           } catch {
             continue;
+          }
+          let job: AnalysisJob;
+          try {
+            job = parseAnswer(AnalysisJob, t('analysis job'), data);
+          } catch (err) {
+            void reader.cancel().catch(() => {});
+            if (err instanceof UnexpectedAnswer) return { ok: false, report: { status: response.status, code: 'bad_response', summary: err.message, fields: [] } };
+            throw err;
           }
           if (e.event === 'done') {
             void reader.cancel().catch(() => {});

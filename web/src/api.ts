@@ -5,6 +5,7 @@
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { errorReport, type ErrorReport } from './lib/api-errors.ts';
+import { UnexpectedAnswer } from './lib/answer.ts';
 import { backtestState, type BacktestState } from './lib/backtest.ts';
 import type { RunSummaryRow, ScenarioSummaryRow } from './lib/library.ts';
 import type { ScenarioPatch } from './lib/url-state.ts';
@@ -50,7 +51,7 @@ export function unreachable(err: unknown): { ok: false; report: ErrorReport } {
 
 /**
  * A JSON call to `/api/v1` + `path`: an error answer becomes its report; an answer `parse` rejects is
- * `bad_response`.
+ * `bad_response` (with the parser's words when it throws an UnexpectedAnswer).
  */
 export async function call<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
@@ -77,8 +78,9 @@ export async function call<T>(
   if (!response.ok) return { ok: false, report: errorReport(response.status, payload, response.headers.get('retry-after')) };
   try {
     return { ok: true, data: parse(payload) };
-  } catch {
-    return { ok: false, report: { status: response.status, code: 'bad_response', summary: 'The server answered in an unexpected shape', fields: [] } };
+  } catch (err) {
+    const summary = err instanceof UnexpectedAnswer ? err.message : 'The server answered in an unexpected shape';
+    return { ok: false, report: { status: response.status, code: 'bad_response', summary, fields: [] } };
   }
 }
 

@@ -1,14 +1,14 @@
 /**
  * The analysis panel's logic, pure: sweep parameters and their grids, the sweep result as a line or
  * a grid, the sensitivity report cut to what matters in words, the Monte Carlo request from a small
- * form, phasing volumes as chart series. Types come from the server's analysis modules.
+ * form, phasing volumes as chart series. Answer types come from server/core/analysis-schema.ts.
  */
-import type { ParameterRange, SensitivityReport } from '../../../server/analysis/sensitivity.ts';
-import type { SweepAxis, SweepResult } from '../../../server/analysis/sweep.ts';
+import type { ParameterRange, PhasingChart, SensitivityReport, SweepResult } from '../../../server/core/analysis-schema.ts';
+import type { SweepAxis } from '../../../server/analysis/sweep.ts';
 import type { MonteCarloRequestInput } from '../../../server/analysis/montecarlo.ts';
-import type { PhasingResult } from '../../../server/analysis/phasing.ts';
 import { DOMESTIC_COLOUR, exportColours } from './charts/colour.ts';
-import { formatShare, formatTonnes, formatUsdCompact, formatUsdPerTonne } from './format.ts';
+import { formatShare, formatStyleOf, formatTonnes, formatUsdCompact, formatUsdPerTonne } from './format.ts';
+import { t } from '../i18n/index.ts';
 
 // ---------------------------------------------------------------- sweeps
 
@@ -31,11 +31,77 @@ export interface SweepParameterInfo {
 
 const mult = (v: number) => `× ${trim(v, 2)}`;
 export const SWEEP_PARAMETERS: readonly SweepParameterInfo[] = [
-  { id: 'exportPriceMultiplier', label: 'Export prices ×', unit: 'Multipliers: 1 = as in the scenario.', from: 0.8, to: 1.4, steps: 7, toApi: (v) => v, format: mult },
-  { id: 'freightMultiplier', label: 'Freight ×', unit: 'Multipliers on every leg’s freight: 1 = as in the scenario.', from: 0.8, to: 1.4, steps: 7, toApi: (v) => v, format: mult },
-  { id: 'fxKztPerUsd', label: 'KZT per USD', unit: 'Tenge per US dollar (domestic prices are set in tenge; the network uses 510).', from: 450, to: 570, steps: 7, toApi: (v) => v, format: (v) => trim(v, 0) },
-  { id: 'domesticShare', label: 'Minimum domestic share', unit: 'Shares from 0 to 1 (0.5 = the 50 % rule).', from: 0.5, to: 1, steps: 6, toApi: (v) => v, format: (v) => formatShare(v, 0) },
-  { id: 'nodeThroughput', label: 'Port throughput', unit: 'Throughput in kt per year.', from: 0, to: 1000, steps: 6, toApi: (v) => v * 1000, format: (v) => formatTonnes(v) },
+  // Words as getters: in the page's language when they are read, not when the module loads.
+  {
+    id: 'exportPriceMultiplier',
+    get label() {
+      return t('Export prices ×');
+    },
+    get unit() {
+      return t('Multipliers: 1 = as in the scenario.');
+    },
+    from: 0.8,
+    to: 1.4,
+    steps: 7,
+    toApi: (v) => v,
+    format: mult,
+  },
+  {
+    id: 'freightMultiplier',
+    get label() {
+      return t('Freight ×');
+    },
+    get unit() {
+      return t('Multipliers on every leg’s freight: 1 = as in the scenario.');
+    },
+    from: 0.8,
+    to: 1.4,
+    steps: 7,
+    toApi: (v) => v,
+    format: mult,
+  },
+  {
+    id: 'fxKztPerUsd',
+    get label() {
+      return t('KZT per USD');
+    },
+    get unit() {
+      return t('Tenge per US dollar (domestic prices are set in tenge; the network uses 510).');
+    },
+    from: 450,
+    to: 570,
+    steps: 7,
+    toApi: (v) => v,
+    format: (v) => trim(v, 0),
+  },
+  {
+    id: 'domesticShare',
+    get label() {
+      return t('Minimum domestic share');
+    },
+    get unit() {
+      return t('Shares from 0 to 1 (0.5 = the 50 % rule).');
+    },
+    from: 0.5,
+    to: 1,
+    steps: 6,
+    toApi: (v) => v,
+    format: (v) => formatShare(v, 0),
+  },
+  {
+    id: 'nodeThroughput',
+    get label() {
+      return t('Port throughput');
+    },
+    get unit() {
+      return t('Throughput in kt per year.');
+    },
+    from: 0,
+    to: 1000,
+    steps: 6,
+    toApi: (v) => v * 1000,
+    format: (v) => formatTonnes(v),
+  },
 ];
 
 export function sweepParameter(id: string): SweepParameterInfo {
@@ -66,11 +132,11 @@ export function axisFromForm(form: AxisForm): SweepAxis {
 /** What is wrong with an axis, in words (null: fine). Checked before the request so the answer is instant. */
 export function axisProblem(form: AxisForm, label: string): string | null {
   const info = sweepParameter(form.parameter);
-  if (![form.from, form.to, form.steps].every(Number.isFinite)) return `${label}: from, to and points must be numbers.`;
-  if (form.from < 0 || form.to < 0) return `${label}: values cannot be negative.`;
-  if (!Number.isInteger(form.steps) || form.steps < 2 || form.steps > 201) return `${label}: between 2 and 201 points.`;
-  if (form.parameter === 'domesticShare' && (form.from > 1 || form.to > 1)) return `${label}: a domestic share is between 0 and 1.`;
-  if (form.parameter === 'nodeThroughput' && !form.node) return `${label}: choose a port.`;
+  if (![form.from, form.to, form.steps].every(Number.isFinite)) return t('{axis}: from, to and points must be numbers.', { axis: label });
+  if (form.from < 0 || form.to < 0) return t('{axis}: values cannot be negative.', { axis: label });
+  if (!Number.isInteger(form.steps) || form.steps < 2 || form.steps > 201) return t('{axis}: between 2 and 201 points.', { axis: label });
+  if (form.parameter === 'domesticShare' && (form.from > 1 || form.to > 1)) return t('{axis}: a domestic share is between 0 and 1.', { axis: label });
+  if (form.parameter === 'nodeThroughput' && !form.node) return t('{axis}: choose a port.', { axis: label });
   void info;
   return null;
 }
@@ -132,7 +198,7 @@ export function sweepGrid(result: SweepResult): SweepGrid {
 export function parameterLabel(key: string, nodeName: (id: string) => string): string {
   const [id, node] = key.split(':');
   const info = sweepParameter(id);
-  return id === 'nodeThroughput' && node ? `${shortPlace(nodeName(node))} throughput` : info.label;
+  return id === 'nodeThroughput' && node ? t('{port} throughput', { port: shortPlace(nodeName(node)) }) : info.label;
 }
 
 // ---------------------------------------------------------------- sensitivity
@@ -185,16 +251,16 @@ const quantity = (p: ParameterRange, v: number | null): string =>
 
 /** "1.25 Mt – 1.40 Mt", "from 52.35 USD/t up", "up to 3.90 USD/t". */
 export function rangeText(p: ParameterRange): string {
-  if (p.low == null && p.high == null) return 'any value';
-  if (p.high == null) return `from ${quantity(p, p.low)} up`;
-  if (p.low == null) return `up to ${quantity(p, p.high)}`;
+  if (p.low == null && p.high == null) return t('any value');
+  if (p.high == null) return t('from {value} up', { value: quantity(p, p.low) });
+  if (p.low == null) return t('up to {value}', { value: quantity(p, p.high) });
   return `${quantity(p, p.low)} – ${quantity(p, p.high)}`;
 }
 
 /** What one more unit of a binding limit is worth, in words: "13.60 USD per t". */
 export function shadowText(p: ParameterRange): string {
   const v = p.marginalValueUsd;
-  return `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)} USD/t`;
+  return `${v < 0 ? '−' : ''}${formatUsdPerTonne(Math.abs(v))}`;
 }
 
 /** What 1 USD/t more does to the margin: "+USD 300 k" / "−USD 1.3 m". */
@@ -223,12 +289,12 @@ export interface MonteCarloForm {
 export const DEFAULT_MONTE_CARLO: MonteCarloForm = { draws: 1000, seed: 1, exportPriceSd: 0.15, freightSd: 0.1, demandSpread: 0.1 };
 
 export function monteCarloProblem(form: MonteCarloForm): string | null {
-  if (!Number.isInteger(form.draws) || form.draws < 1 || form.draws > 200_000) return 'Draws: a whole number from 1 to 200,000.';
-  if (!Number.isInteger(form.seed) || form.seed < 0) return 'Seed: a whole number, 0 or more.';
-  for (const [v, name] of [[form.exportPriceSd, 'Export price spread'], [form.freightSd, 'Freight spread'], [form.demandSpread, 'Demand spread']] as const) {
-    if (!Number.isFinite(v) || v < 0) return `${name}: a number, 0 or more.`;
+  if (!Number.isInteger(form.draws) || form.draws < 1 || form.draws > 200_000) return t('Draws: a whole number from 1 to 200,000.');
+  if (!Number.isInteger(form.seed) || form.seed < 0) return t('Seed: a whole number, 0 or more.');
+  for (const [v, name] of [[form.exportPriceSd, t('Export price spread')], [form.freightSd, t('Freight spread')], [form.demandSpread, t('Demand spread')]] as const) {
+    if (!Number.isFinite(v) || v < 0) return t('{field}: a number, 0 or more.', { field: name });
   }
-  if (form.demandSpread > 1) return 'Demand spread: at most 1 (±100 %).';
+  if (form.demandSpread > 1) return t('Demand spread: at most 1 (±100 %).');
   return null;
 }
 
@@ -251,27 +317,27 @@ export interface PhasingSeries {
 }
 
 /** Domestic sales as one series (the map's green), then each export market in the export palette, largest first. */
-export function phasingSeries(result: PhasingResult): PhasingSeries[] {
+export function phasingSeries(result: PhasingChart): PhasingSeries[] {
   const exports = result.destinations.filter((d) => !d.domestic);
   const colours = exportColours(exports.map((d) => d.marketId));
   return [
-    { name: 'Domestic (Kazakhstan)', colour: DOMESTIC_COLOUR, values: [...result.domesticTonnesByYear], domestic: true },
+    { name: t('Domestic (Kazakhstan)'), colour: DOMESTIC_COLOUR, values: [...result.domesticTonnesByYear], domestic: true },
     ...exports.map((d) => ({ name: d.name, colour: colours.get(d.marketId)!, values: [...d.tonnesByYear], domestic: false })),
   ];
 }
 
 // ---------------------------------------------------------------- shared
 
-/** 1.2000 → "1.2", 0.85 → "0.85". */
+/** 1.2000 → "1.2", 0.85 → "0.85" ("0,85" with a decimal comma). */
 export function trim(v: number, digits: number): string {
-  return String(Number(v.toFixed(digits)));
+  return String(Number(v.toFixed(digits))).replace('.', formatStyleOf('decimal'));
 }
 
 /** Margin tick: 27 500 000 → "27.5 m" (the axis title says USD). */
 export function millions(v: number): string {
   const m = v / 1e6;
   const digits = Math.abs(m) >= 100 ? 0 : Math.abs(m) >= 10 ? 1 : 2;
-  return `${trim(m, digits)} m`.replace(/^-/, '−');
+  return `${trim(m, digits)} ${formatStyleOf('m')}`.replace(/^-/, '−');
 }
 
 /** Tonnes tick in kt: 250 000 → "250". */
@@ -286,5 +352,5 @@ export function usdShort(v: number | null | undefined): string {
 
 /** "42 %" of a probability 0..1. */
 export function percent(p: number | null | undefined, digits = 0): string {
-  return p == null || !Number.isFinite(p) ? '—' : `${(p * 100).toFixed(digits)} %`;
+  return formatShare(p, digits);
 }

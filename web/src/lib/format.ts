@@ -22,6 +22,11 @@ const ENGLISH: FormatStyle = { decimal: '.', group: '\u202f', t: 't', kt: 'kt', 
 let style: FormatStyle = ENGLISH;
 let dateLocale = 'en';
 
+/** One unit or separator of the page's language: formatStyleOf('kt') → "kt" / "тыс. т". */
+export function formatStyleOf(key: keyof FormatStyle): string {
+  return style[key];
+}
+
 /** Units and separators of the page's language (English for whatever is left out). */
 export function setFormatStyle(next: Partial<FormatStyle>, locale = 'en'): void {
   style = { ...ENGLISH, ...next };

@@ -4,8 +4,9 @@
  * Types come from the server's near-optimal analysis.
  */
 import type { AlternativePlan, Alternatives, MarketRange } from '../../../server/analysis/alternatives.ts';
-import { formatShare, formatUsdCompact } from './format.ts';
+import { formatShare, formatStyleOf, formatUsdCompact } from './format.ts';
 import { shortName } from './names.ts';
+import { t } from '../i18n/index.ts';
 
 export type { AlternativePlan, Alternatives, MarketRange };
 
@@ -21,7 +22,7 @@ const SERVED_TONNES = 1;
 
 /** What is wrong with the tolerance box, in words (null: fine). */
 export function toleranceProblem(pct: number): string | null {
-  if (!Number.isFinite(pct) || pct < 0 || pct > MAX_TOLERANCE_PCT) return `Tolerance: a number from 0 to ${MAX_TOLERANCE_PCT} (% of the best margin).`;
+  if (!Number.isFinite(pct) || pct < 0 || pct > MAX_TOLERANCE_PCT) return t('Tolerance: a number from 0 to {max} (% of the best margin).', { max: MAX_TOLERANCE_PCT });
   return null;
 }
 
@@ -30,18 +31,23 @@ export function toleranceShare(pct: number): number {
   return Math.round(pct * 1000) / 100_000;
 }
 
-/** "300 kt", "14.4 kt", "9 kt", "0.6 kt", "0 kt": every label of the tab is in kt. */
-export function kt(tonnes: number): string {
+/** The figure of kt(): "300", "14", "8.3", "0.6", "0" (with the page's decimal mark). */
+function ktFigure(tonnes: number): string {
   const v = Math.abs(tonnes) < 0.5 ? 0 : tonnes / 1000;
   const digits = Math.abs(v) >= 10 || v === 0 ? 0 : 1;
-  const s = String(Number(v.toFixed(digits))).replace(/^-/, '−');
-  return `${s === '−0' ? '0' : s} kt`;
+  const s = String(Number(v.toFixed(digits))).replace(/^-/, '−').replace('.', formatStyleOf('decimal'));
+  return s === '−0' ? '0' : s;
+}
+
+/** "300 kt", "14 kt", "9 kt", "0.6 kt", "0 kt": every label of the tab is in kt. */
+export function kt(tonnes: number): string {
+  return `${ktFigure(tonnes)} ${formatStyleOf('kt')}`;
 }
 
 /** The band in words: "150–323 kt" or, with no room, "300 kt". */
 export function bandText(m: Pick<MarketRange, 'minTonnes' | 'maxTonnes'>): string {
   if (m.maxTonnes - m.minTonnes <= FLEXIBLE_TONNES / 2) return kt((m.minTonnes + m.maxTonnes) / 2);
-  return `${kt(m.minTonnes).replace(/ kt$/, '')}–${kt(m.maxTonnes)}`;
+  return `${ktFigure(m.minTonnes)}–${kt(m.maxTonnes)}`;
 }
 
 export function isServed(m: Pick<MarketRange, 'planTonnes'>): boolean {
@@ -121,14 +127,14 @@ export function planCard(plan: AlternativePlan, result: Pick<Alternatives, 'best
         domestic: m?.domestic ?? false,
         bestTonnes: c.bestTonnes,
         tonnes: c.tonnes,
-        text: `${kt(c.bestTonnes).replace(/ kt$/, '')} → ${kt(c.tonnes)}`,
+        text: `${ktFigure(c.bestTonnes)} → ${kt(c.tonnes)}`,
       };
     })
     .sort((a, b) => Math.abs(b.tonnes - b.bestTonnes) - Math.abs(a.tonnes - a.bestTonnes) || a.name.localeCompare(b.name));
   return {
     title: planTitle(plan.label),
-    givenUp: `${formatUsdCompact(Math.max(0, plan.marginGivenUpUsd))} (${Math.max(0, pctOfBest).toFixed(pctOfBest < 10 ? 1 : 0)} % of the best margin)`,
-    domestic: `${formatShare(plan.domesticShare)} at home${best == null ? '' : ` (best plan ${formatShare(best)})`}`,
+    givenUp: t('{amount} ({share} of the best margin)', { amount: formatUsdCompact(Math.max(0, plan.marginGivenUpUsd)), share: formatShare(Math.max(0, pctOfBest) / 100, pctOfBest < 10 ? 1 : 0) }),
+    domestic: best == null ? t('{share} at home', { share: formatShare(plan.domesticShare) }) : t('{share} at home (best plan {best})', { share: formatShare(plan.domesticShare), best: formatShare(best) }),
     changes,
   };
 }
@@ -136,8 +142,10 @@ export function planCard(plan: AlternativePlan, result: Pick<Alternatives, 'best
 /** The summary over the chart, in words. */
 export function summaryText(result: Alternatives): string {
   const flexible = result.markets.filter(isFlexible).length;
-  const pct = `${trimPct(result.tolerance * 100)} %`;
-  return `Best margin ${formatUsdCompact(result.bestMarginUsd)}; every plan here keeps at least ${formatUsdCompact(result.floorMarginUsd)} (within ${pct}). ${flexible} market${flexible === 1 ? ' has' : 's have'} more than 1 kt of room.`;
+  const pct = `${trimPct(result.tolerance * 100)} %`.replace('.', formatStyleOf('decimal'));
+  const words = t('Best margin {best}; every plan here keeps at least {floor} (within {tolerance}).', { best: formatUsdCompact(result.bestMarginUsd), floor: formatUsdCompact(result.floorMarginUsd), tolerance: pct });
+  const room = t(flexible === 1 ? '{count} market has more than {room} of room.' : '{count} markets have more than {room} of room.', { count: flexible, room: kt(FLEXIBLE_TONNES) });
+  return `${words} ${room}`;
 }
 
 function trimPct(v: number): string {

@@ -7,6 +7,7 @@ import { colourRamp, textOn } from './colour.ts';
 import { bandScale, extent } from './scale.ts';
 import { el, px, svgRoot, text } from './svg.ts';
 import { escapeHtml } from '../escape.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface HeatmapSpec {
   readonly title: string;
@@ -62,7 +63,7 @@ export function heatmap(spec: HeatmapSpec): Heatmap {
       fills[yi].push(fill);
       const x0 = bx.start(xi);
       const y0 = by.start(yi);
-      const tip = `${spec.x.label} ${spec.x.format(spec.x.values[xi])}, ${spec.y.label} ${spec.y.format(spec.y.values[yi])}: ${v == null ? 'no plan' : spec.value.format(v)}${spec.marks?.[yi]?.[xi] ? ` (${spec.markLabel ?? 'marked'})` : ''}`;
+      const tip = `${spec.x.label} ${spec.x.format(spec.x.values[xi])}, ${spec.y.label} ${spec.y.format(spec.y.values[yi])}: ${v == null ? t('no plan') : spec.value.format(v)}${spec.marks?.[yi]?.[xi] ? ` (${spec.markLabel ?? t('marked')})` : ''}`;
       body += el('rect', { x: x0, y: y0, width: bx.width, height: by.width, fill, rx: 2, class: 'cell', 'data-x': xi, 'data-y': yi }, `<title>${escapeHtml(tip)}</title>`);
       if (labelled && v != null) {
         body += text(x0 + bx.width / 2, y0 + by.width / 2 + 3.5, (spec.value.short ?? spec.value.format)(v), { 'text-anchor': 'middle', 'font-size': 9.5, fill: textOn(fill), 'pointer-events': 'none' });

@@ -5,6 +5,8 @@
 import { estimateWidth, FONT, plotBox, xAxis, yAxis, type Frame } from './axes.ts';
 import { linearScale, niceDomain, niceTicks, type LinearScale } from './scale.ts';
 import { el, svgRoot, text } from './svg.ts';
+import { t } from '../../i18n/index.ts';
+import { formatNumber } from '../format.ts';
 
 export interface Bin {
   readonly from: number;
@@ -64,7 +66,7 @@ export function histogram(spec: HistogramSpec): Histogram {
   const maxCount = Math.max(1, ...bins.map((b) => b.count));
   const y = linearScale(niceDomain(0, maxCount, 4), [box.y0, box.y1]);
   const yTicks = niceTicks(0, y.domain[1], 4).filter((t) => Number.isInteger(t));
-  let body = yAxis(y, { label: 'Draws', format: (v) => String(v) }, f, yTicks);
+  let body = yAxis(y, { label: t('Draws'), format: (v) => formatNumber(v) }, f, yTicks);
   body += xAxis(x, { label: spec.x.label, format: spec.x.format, ticks: 4 }, f);
   const bars: { x: number; width: number; height: number; count: number }[] = [];
   const single = bins.length === 1 || bins.every((b) => b.from === bins[0].from && b.to === bins[0].to);

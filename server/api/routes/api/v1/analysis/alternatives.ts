@@ -1,12 +1,13 @@
 /** Near-optimal alternatives: the room sales has to negotiate within a tolerance of the best margin. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Scenario } from '../../../../core/schema.ts';
-import { analysisInPool } from '../../../analysis.ts';
-import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
-import { clientGoneSignal, refuseOversized } from '../../../solve.ts';
-import { admitted } from '../../../admission.ts';
-import { errorResponses } from '../../../schemas.ts';
+import { Scenario } from '../../../../../core/schema.ts';
+import { Alternatives } from '../../../../../core/analysis-schema.ts';
+import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.ts';
+import { clientGoneSignal, refuseOversized } from '../../../../solve.ts';
+import { admitted } from '../../../../admission.ts';
+import { errorResponses } from '../../../../schemas.ts';
+import { analysisInPool } from './shared.ts';
 
 const AlternativesRequest = z
   .object({
@@ -15,35 +16,6 @@ const AlternativesRequest = z
     tolerance: z.number().min(0).max(0.5).default(0.01),
   })
   .strict();
-
-const Alternatives = z.object({
-  tolerance: z.number(),
-  bestMarginUsd: z.number(),
-  floorMarginUsd: z.number(),
-  markets: z.array(
-    z.object({
-      marketId: z.string(),
-      name: z.string(),
-      domestic: z.boolean(),
-      planTonnes: z.number(),
-      minTonnes: z.number(),
-      maxTonnes: z.number(),
-      explanation: z.string(),
-    }),
-  ),
-  plans: z.array(
-    z.object({
-      label: z.string(),
-      marginUsd: z.number(),
-      marginGivenUpUsd: z.number(),
-      domesticTonnes: z.number(),
-      exportTonnes: z.number(),
-      domesticShare: z.number(),
-      changedMarkets: z.record(z.string(), z.object({ bestTonnes: z.number(), tonnes: z.number() })),
-    }),
-  ),
-  unavailable: z.array(z.object({ label: z.string(), status: z.string() })),
-});
 
 export function alternativesRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -66,11 +38,10 @@ export function alternativesRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const network = scenario.network ?? ctx.defaultNetwork;
         // The whole analysis in the pool, bounded by the scenario's time limit.
         const task = { kind: 'alternatives' as const, scenario, network, tolerance: request.body.tolerance };
-        const report = await admitted(ctx.admission, request, async () => {
+        return admitted(ctx.admission, request, async () => {
           refuseOversized(scenario, network, ctx.maxModelVariables);
-          return analysisInPool(task, scenario.timeLimitMs, clientGoneSignal(reply.raw));
+          return analysisInPool(task, Alternatives, scenario.timeLimitMs, clientGoneSignal(reply.raw));
         });
-        return report as z.infer<typeof Alternatives>;
       },
     );
   };

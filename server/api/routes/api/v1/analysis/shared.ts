@@ -1,0 +1,73 @@
+/**
+ * What the analysis routes share: the solve-time ceiling on a scenario, the network it runs on,
+ * the admission (solve budget, bounded queue, size cap) around heavy work, the check that refuses a
+ * scenario that cannot be a model, and running an analysis answered in the request in the CPU pool.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Network, Scenario } from '../../../../../core/schema.ts';
+import { AnalysisRefusal, checkOnly, ScenarioProblemsError } from '../../../../../analysis/common.ts';
+import { HARD_STOP_GRACE_MS } from '../../../../../optimise.ts';
+import { runTask, TaskTimeoutError } from '../../../../../pool/pool.ts';
+import type { AnalysisTask } from '../../../../../pool/tasks.ts';
+import { admitted } from '../../../../admission.ts';
+import type { ApiContext } from '../../../../context.ts';
+import { ApiError } from '../../../../errors.ts';
+import { refuseOversized } from '../../../../solve.ts';
+
+/** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
+export function unprocessable(e: unknown): unknown {
+  if (e instanceof ScenarioProblemsError) return problemsError(e.problems);
+  if (e instanceof AnalysisRefusal) return new ApiError('unprocessable_model', e.message);
+  return e;
+}
+
+function problemsError(problems: readonly { path: readonly (string | number)[]; message: string }[]): ApiError {
+  return new ApiError('unprocessable_model', `The scenario cannot be a model: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => ({ path: [...p.path], message: p.message })));
+}
+
+/**
+ * Runs an analysis answered in the request in the CPU pool: its time limit (the scenario's, capped)
+ * bounds all of it, and a client that goes away stops it. The answer crosses the thread boundary
+ * untyped, so it is checked against `schema` here (a mismatch is a 500, never a wrong answer).
+ */
+export async function analysisInPool<S extends z.ZodType>(task: AnalysisTask, schema: S, limitMs: number, signal?: AbortSignal): Promise<z.output<S>> {
+  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch((e: unknown) => {
+    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
+    throw e;
+  });
+  if (r.ok) return schema.parse(r.value);
+  if (r.problems) throw problemsError(r.problems);
+  throw new ApiError('unprocessable_model', r.refusal);
+}
+
+export interface AnalysisLimits {
+  /** The scenario with its `timeLimitMs` capped at the service's ceiling. */
+  capped(scenario: Scenario): Scenario;
+  /** The scenario's own network, or the default one. */
+  networkOf(scenario: Scenario): Network;
+  /** Heavy work: the caller's solve budget and a place in the queue, the size cap checked first. */
+  heavy<T>(request: FastifyRequest, scenario: Scenario | undefined, work: () => Promise<T>): Promise<T>;
+  /** Refuses a scenario that cannot be a model before any work starts (without building it). */
+  check(scenario: Scenario): void;
+}
+
+export function analysisLimits(ctx: ApiContext): AnalysisLimits {
+  const networkOf = (scenario: Scenario) => scenario.network ?? ctx.defaultNetwork;
+  return {
+    capped: (scenario) => ({ ...scenario, timeLimitMs: Math.min(scenario.timeLimitMs, ctx.maxSolveMs) }),
+    networkOf,
+    heavy: (request, scenario, work) =>
+      admitted(ctx.admission, request, async () => {
+        if (scenario) refuseOversized(scenario, networkOf(scenario), ctx.maxModelVariables);
+        return work();
+      }),
+    check: (scenario) => {
+      try {
+        checkOnly(scenario, networkOf(scenario));
+      } catch (e) {
+        throw unprocessable(e);
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * What the analysis tabs share: the scenario on screen (or why there is none), a status line in
+ * words, the words for a failed request, and the small builders every tab uses (number fields,
+ * KPI boxes, chart SVG as a node).
+ */
+import type { Network } from '../../../../server/core/schema.ts';
+import { h, uid } from '../../dom.ts';
+import type { ErrorReport } from '../../lib/api-errors.ts';
+import { t } from '../../i18n/index.ts';
+
+export type AnalysisScenario = { ok: true; scenario: Record<string, unknown> & { name: string }; domesticShare: number } | { ok: false; message: string };
+export type ScenarioOnScreen = Extract<AnalysisScenario, { ok: true }>;
+
+/** What a tab needs of the page. */
+export interface TabEnv {
+  /** The scenario on screen, or null with the reason said in `status`. */
+  scenarioOr(status: HTMLElement): ScenarioOnScreen | null;
+  network(): Network | null;
+}
+
+export const MARGIN_COLOUR = '#1d4f91';
+
+export type StatusKind = 'ok' | 'bad' | 'busy';
+
+/** Says `text` in a tab's status line. */
+export function say(status: HTMLElement, text: string, kind: StatusKind = 'ok'): void {
+  status.textContent = text;
+  status.className = `analysis-status ${kind}`;
+}
+
+/**
+ * Words for a failed analysis request, said next to its button. `read`: the analysis is a read that
+ * any key may run (room to negotiate), so a refusal asks for a key rather than a planner key.
+ */
+export function failureWords(report: ErrorReport, read = false): string {
+  if (report.status === 401 && read) return t('This analysis needs an API key (viewer or planner): enter one under “Access” in the scenario panel.');
+  if (report.status === 401) return t('This analysis needs a planner API key: enter one under “Access” in the scenario panel.');
+  if (report.status === 403) return t('Your key is a viewer key: analyses run only with a planner key.');
+  if (report.status === 429) return t('Too many analyses are running; wait for one to finish or cancel one.');
+  if (report.code === 'aborted') return t('Cancelled.');
+  return `${report.summary}.`.replace(/\.\.$/, '.');
+}
+
+export function numberField(label: string, value: number, opts: { min?: number; max?: number; step: number | 'any'; id?: string }): { field: HTMLElement; input: HTMLInputElement } {
+  const input = h('input', { type: 'number', id: opts.id ?? uid('a'), value: String(value), min: opts.min, max: opts.max, step: opts.step, inputmode: 'decimal' });
+  return { field: h('div', { className: 'field' }, h('label', { for: input.id }, label), input), input };
+}
+
+export function statusLine(id: string): HTMLElement {
+  return h('p', { className: 'analysis-status', id, role: 'status', 'aria-live': 'polite' });
+}
+
+export function kpi(label: string, value: string, note: string, id?: string): HTMLElement {
+  return h('div', { className: 'kpi', id }, h('div', { className: 'kpi-label' }, label), h('div', { className: 'kpi-value' }, value), h('div', { className: 'kpi-note' }, note));
+}
+
+/** Our own SVG text (built and escaped by lib/charts) as a node. */
+export function htmlOf(svg: string): HTMLElement {
+  const wrap = document.createElement('div');
+  wrap.className = 'svg-wrap';
+  wrap.innerHTML = svg;
+  return wrap;
+}
