@@ -21,6 +21,13 @@ export const POOL_THREADS = envNumber(process.env, 'CPU_THREADS', 1, 64) ?? Math
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by server/pool/tasks.ts
 export interface PoolTasks {}
 
+/**
+ * The threads' module. Compiled (dist/, `npm start`): tasks.js beside this file, plain JavaScript. From
+ * the TypeScript source (tests, development scripts): worker.mjs, which registers tsx in the thread
+ * and then loads tasks.ts.
+ */
+export const POOL_ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './tasks.js', import.meta.url);
+
 type TaskRequest<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [infer Request, unknown] ? Request : never;
 type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unknown, infer Result] ? Result : never;
 
@@ -28,7 +35,7 @@ let pool: Piscina | null = null;
 
 function thePool(): Piscina {
   pool ??= new Piscina({
-    filename: new URL('./worker.mjs', import.meta.url).href,
+    filename: POOL_ENTRY_URL.href,
     // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
     // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
     minThreads: POOL_THREADS,
