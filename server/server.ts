@@ -10,16 +10,15 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { POOL_ENTRY_URL, POOL_THREADS, warmUpPool } from './pool/pool.ts';
-import { configFromEnv } from './api/config.ts';
+import { configFromEnv, jobsConfigFromEnv } from './config.ts';
 import { openStore } from './store/open.ts';
-import { jobsConfigFromEnv } from './jobs/config.ts';
 import { openJobQueue } from './jobs/open.ts';
 import { InProcessQueue } from './jobs/in-process.ts';
 import { INTERRUPTED } from './jobs/records.ts';
 
-const config = (() => {
+const { config, jobsConfig } = (() => {
   try {
-    return configFromEnv();
+    return { config: configFromEnv(), jobsConfig: jobsConfigFromEnv() };
   } catch (error) {
     process.stderr.write(`Configuration error: ${(error as Error).message}\n`);
     process.exit(1);
@@ -47,7 +46,7 @@ const { store, kind, jobRecords } = await (async () => {
 // the SQLite file (jobs this process's predecessor left running are marked interrupted).
 const jobs = await (async () => {
   try {
-    return await openJobQueue(config.databaseUrl, jobsConfigFromEnv(), {
+    return await openJobQueue(config.databaseUrl, jobsConfig, {
       info: (obj, msg) => logTo?.log.info(obj, msg),
       warn: (obj, msg) => logTo?.log.warn(obj, msg),
       error: (obj, msg) => logTo?.log.error(obj, msg),
@@ -84,7 +83,7 @@ const app = await buildApp({
 });
 
 logTo = app;
-app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfigFromEnv().embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : `analysis jobs: in this process, kept in SQLite ${jobsConfigFromEnv().keepDays} days after they finish`);
+app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfig.embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : `analysis jobs: in this process, kept in SQLite ${jobsConfig.keepDays} days after they finish`);
 if (jobs instanceof InProcessQueue && jobs.interrupted.length > 0) {
   app.log.warn({ jobs: jobs.interrupted }, `analysis jobs: ${jobs.interrupted.length} left running by the previous process marked failed (${INTERRUPTED})`);
 }

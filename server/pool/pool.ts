@@ -6,12 +6,11 @@
  * either stops it: a queued task is dropped, a running one has its thread terminated (piscina
  * replaces it). Threads: CPU_THREADS, default min(2, cores).
  */
-import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { envNumber } from '../env.ts';
+import { poolThreadsFromEnv } from '../config.ts';
 
-export const POOL_THREADS = envNumber(process.env, 'CPU_THREADS', 1, 64) ?? Math.max(1, Math.min(2, availableParallelism()));
+export const POOL_THREADS = poolThreadsFromEnv();
 
 /**
  * The tasks a thread runs, by name: [request, result]. server/pool/tasks.ts, the threads' module,
