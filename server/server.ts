@@ -6,19 +6,19 @@
  */
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { warmUpPool } from './pool/pool.ts';
-import { configFromEnv } from './api/config.ts';
+import { POOL_ENTRY_URL, POOL_THREADS, warmUpPool } from './pool/pool.ts';
+import { configFromEnv, jobsConfigFromEnv } from './config.ts';
 import { openStore } from './store/open.ts';
-import { jobsConfigFromEnv } from './jobs/config.ts';
 import { openJobQueue } from './jobs/open.ts';
 import { InProcessQueue } from './jobs/in-process.ts';
 import { INTERRUPTED } from './jobs/records.ts';
 
-const config = (() => {
+const { config, jobsConfig } = (() => {
   try {
-    return configFromEnv();
+    return { config: configFromEnv(), jobsConfig: jobsConfigFromEnv() };
   } catch (error) {
     process.stderr.write(`Configuration error: ${(error as Error).message}\n`);
     process.exit(1);
@@ -46,7 +46,7 @@ const { store, kind, jobRecords } = await (async () => {
 // the SQLite file (jobs this process's predecessor left running are marked interrupted).
 const jobs = await (async () => {
   try {
-    return await openJobQueue(config.databaseUrl, jobsConfigFromEnv(), {
+    return await openJobQueue(config.databaseUrl, jobsConfig, {
       info: (obj, msg) => logTo?.log.info(obj, msg),
       warn: (obj, msg) => logTo?.log.warn(obj, msg),
       error: (obj, msg) => logTo?.log.error(obj, msg),
@@ -83,7 +83,7 @@ const app = await buildApp({
 });
 
 logTo = app;
-app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfigFromEnv().embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : `analysis jobs: in this process, kept in SQLite ${jobsConfigFromEnv().keepDays} days after they finish`);
+app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfig.embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : `analysis jobs: in this process, kept in SQLite ${jobsConfig.keepDays} days after they finish`);
 if (jobs instanceof InProcessQueue && jobs.interrupted.length > 0) {
   app.log.warn({ jobs: jobs.interrupted }, `analysis jobs: ${jobs.interrupted.length} left running by the previous process marked failed (${INTERRUPTED})`);
 }
@@ -114,6 +114,7 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 try {
   // The CPU pool's threads started and their solver loaded before the first request.
   await warmUpPool().catch((error: unknown) => app.log.warn({ err: error }, 'the CPU pool did not warm up; it starts on first use'));
+  app.log.info({ threads: POOL_THREADS, entry: fileURLToPath(POOL_ENTRY_URL) }, `CPU pool: ${POOL_THREADS} threads running ${fileURLToPath(POOL_ENTRY_URL)}`);
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {
   app.log.error({ err: error }, 'could not listen');

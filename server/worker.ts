@@ -4,25 +4,26 @@
  * WORKER_CONCURRENCY chunks at once (default: the CPU count). On SIGTERM / SIGINT it stops claiming
  * chunks, finishes the ones in progress (up to SHUTDOWN_TIMEOUT_MS; what is left goes back to the
  * queue for another worker) and exits. A worker killed outright loses nothing: its chunks are
- * retried after JOB_CHUNK_EXPIRE_SECONDS. See server/jobs/config.ts for the other settings.
+ * retried after JOB_CHUNK_EXPIRE_SECONDS. Settings: server/config.ts.
  */
 import pino from 'pino';
-import { jobsConfigFromEnv } from './jobs/config.ts';
+import { jobsConfigFromEnv, workerConfigFromEnv } from './config.ts';
 import { pgBossOptions } from './jobs/open.ts';
 import { ChunkWorker } from './jobs/pgboss.ts';
 
-const log = pino({ level: process.env.LOG_LEVEL?.trim() || 'info', base: { role: 'worker', pid: process.pid } });
-const databaseUrl = process.env.DATABASE_URL?.trim();
-if (!databaseUrl || !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-  process.stderr.write('The worker needs DATABASE_URL=postgres://… (the database the API queues jobs on).\n');
-  process.exit(1);
-}
-const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS?.trim() || 30_000);
+const { databaseUrl, logLevel, shutdownTimeoutMs, jobs } = (() => {
+  try {
+    return { ...workerConfigFromEnv(), jobs: jobsConfigFromEnv() };
+  } catch (error) {
+    process.stderr.write(`Configuration error: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+})();
+const log = pino({ level: logLevel, base: { role: 'worker', pid: process.pid } });
 
 const worker = await (async () => {
   try {
-    const config = jobsConfigFromEnv();
-    return await ChunkWorker.start({ ...pgBossOptions(databaseUrl, config, log), concurrency: config.workerConcurrency, poolSize: Math.max(4, config.workerConcurrency + 2) });
+    return await ChunkWorker.start({ ...pgBossOptions(databaseUrl, jobs, log), concurrency: jobs.workerConcurrency, poolSize: Math.max(4, jobs.workerConcurrency + 2) });
   } catch (error) {
     process.stderr.write(`The worker could not start: ${(error as Error).message}\n`);
     process.exit(1);

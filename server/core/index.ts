@@ -4,7 +4,7 @@
  * pipeline that turns a scenario into a plan; and an in-page optimiser that solves with
  * javascript-lp-solver. Browser-safe: no DOM and no Node APIs (server/core/tsconfig.json).
  *
- * Shipped as TypeScript source (ESM): load it through a TypeScript-aware tool (tsx, Vite, esbuild, …).
+ * Shipped compiled (ESM JavaScript with type declarations, dist/core/index.js) and as TypeScript source.
  */
 export * from './schema.ts';
 export * from './market-schema.ts';

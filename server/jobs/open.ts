@@ -4,7 +4,7 @@
  */
 import { InProcessQueue } from './in-process.ts';
 import { PgBossQueue, type PgBossQueueOptions, type QueueLogger } from './pgboss.ts';
-import type { JobsConfig } from './config.ts';
+import type { JobsConfig } from '../config.ts';
 import type { JobQueue } from './queue.ts';
 import type { JobRecords } from './records.ts';
 

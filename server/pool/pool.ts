@@ -6,12 +6,11 @@
  * either stops it: a queued task is dropped, a running one has its thread terminated (piscina
  * replaces it). Threads: CPU_THREADS, default min(2, cores).
  */
-import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { envNumber } from '../env.ts';
+import { poolThreadsFromEnv } from '../config.ts';
 
-export const POOL_THREADS = envNumber(process.env, 'CPU_THREADS', 1, 64) ?? Math.max(1, Math.min(2, availableParallelism()));
+export const POOL_THREADS = poolThreadsFromEnv();
 
 /**
  * The tasks a thread runs, by name: [request, result]. server/pool/tasks.ts, the threads' module,
@@ -21,6 +20,13 @@ export const POOL_THREADS = envNumber(process.env, 'CPU_THREADS', 1, 64) ?? Math
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by server/pool/tasks.ts
 export interface PoolTasks {}
 
+/**
+ * The threads' module. Compiled (dist/, `npm start`): tasks.js beside this file, plain JavaScript. From
+ * the TypeScript source (tests, development scripts): worker.mjs, which registers tsx in the thread
+ * and then loads tasks.ts.
+ */
+export const POOL_ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './tasks.js', import.meta.url);
+
 type TaskRequest<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [infer Request, unknown] ? Request : never;
 type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unknown, infer Result] ? Result : never;
 
@@ -28,7 +34,7 @@ let pool: Piscina | null = null;
 
 function thePool(): Piscina {
   pool ??= new Piscina({
-    filename: new URL('./worker.mjs', import.meta.url).href,
+    filename: POOL_ENTRY_URL.href,
     // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
     // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
     minThreads: POOL_THREADS,

@@ -1,6 +1,7 @@
-// The CPU pool's thread entry: registers the TypeScript loader (tsx) in this thread, then loads the
-// tasks. Works whether the parent runs under tsx, vitest or plain node. Piscina calls the export
-// named by each task.
+// The CPU pool's thread entry when the server runs from its TypeScript source (tests, development
+// scripts): registers the TypeScript loader (tsx) in this thread, then loads the tasks. The
+// compiled server (dist/) loads dist/pool/tasks.js instead (server/pool/pool.ts). Piscina calls the
+// export named by each task.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { configFromEnv } from '../../server/api/config.ts';
+import { configFromEnv } from '../../server/config.ts';
 import { Keyring, parseApiKeysEnv, parseApiKeysFile } from '../../server/api/plugins/auth.ts';
 import { sha256Hex } from '../../server/core/hash.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';

@@ -1,15 +1,16 @@
 /**
  * The package as another project sees it: the engine, the default network and the scenarios
- * through the package's `exports` (a self-reference by its name, resolved as Node resolves it),
- * the CLI through `bin`, and what `npm pack` ships.
+ * through the package's `exports` (a self-reference by its name, resolved as Node resolves it, to
+ * the compiled JavaScript in dist/), the CLI through `bin`, and what `npm pack` ships.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { optimise } from '../../server/optimise.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { Scenario } from '../../server/core/schema.ts';
+import { buildServer } from '../support/build.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
@@ -18,7 +19,7 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
   bin: Record<string, string>;
 };
 
-/** A consumer's script, run by plain Node with tsx as its TypeScript loader. */
+/** A consumer's script, run by plain Node (no TypeScript loader). */
 const CONSUMER = `
 const { Scenario, optimiseInBrowser, checkScenario } = await import('${pkg.name}/engine');
 const { loadDefaultNetwork } = await import('${pkg.name}/data');
@@ -31,8 +32,10 @@ process.stdout.write(JSON.stringify({ problems, status: plan.status, marginUsd: 
 `;
 
 describe('the package used by another project', () => {
+  beforeAll(buildServer, 240_000);
+
   it('solves the default plan through the engine export, as the server does', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '--eval', CONSUMER], { cwd: root, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', CONSUMER], { cwd: root, timeout: 60_000 });
     const answer = JSON.parse(stdout) as { problems: unknown[]; status: string; marginUsd: number; markets: number };
     expect(answer.problems).toEqual([]);
     expect(answer.status).toBe('optimal');
@@ -44,8 +47,9 @@ describe('the package used by another project', () => {
     expect(Math.abs(answer.marginUsd - margin)).toBeLessThanOrEqual(1e-6 * Math.abs(margin));
   });
 
-  it('runs the CLI through its bin entry', async () => {
+  it('runs the CLI through its bin entry, compiled', async () => {
     expect(Object.keys(pkg.bin)).toEqual(['caspian-optimise']);
+    expect(pkg.bin['caspian-optimise']).toMatch(/^dist\/.*\.js$/);
     const bin = new URL(pkg.bin['caspian-optimise']!, root);
     const { stdout } = await run(process.execPath, [bin.pathname, 'data/scenarios/phase1-annual.json'], { cwd: root, timeout: 60_000 });
     expect(stdout).toContain('status: OPTIMAL');
@@ -54,7 +58,7 @@ describe('the package used by another project', () => {
   it('packs what a user needs and no tests', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, timeout: 60_000 });
     const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'server/core/index.ts', 'server/cli.ts', 'server/bin/caspian-optimise.mjs', 'server/pool/worker.mjs', 'data/network.json', 'data/market.json', 'web/src/main.ts', 'client/index.ts', 'client/api.d.ts', 'client/openapi.json']) {
+    for (const needed of ['package.json', 'README.md', 'server/core/index.ts', 'server/cli.ts', 'dist/server.js', 'dist/worker.js', 'dist/bin/caspian-optimise.js', 'dist/pool/tasks.js', 'dist/core/index.js', 'dist/core/index.d.ts', 'dist/api/examples/plan-phase1.json', 'data/network.json', 'data/market.json', 'web/src/main.ts', 'client/index.ts', 'client/api.d.ts', 'client/openapi.json']) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.startsWith('tests/') || f.startsWith('bench/') || /\.test\.ts$/.test(f))).toEqual([]);

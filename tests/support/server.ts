@@ -1,6 +1,7 @@
 /**
- * The real server process, for tests and benchmarks: `npx tsx server/server.ts` (as a user starts
- * it) or `node --import tsx` (to watch its exit code), by default in its own process group so a
+ * The real server process, for tests and benchmarks: `npx tsx server/server.ts` (from the
+ * TypeScript source), `node --import tsx` (to watch its exit code) or `node dist/server.js` (the
+ * compiled server `npm start` runs; build it first, tests/support/build.ts), by default in its own process group so a
  * signal to the group reaches the server itself. Tests stop theirs with SIGKILL by `killAllServers`
  * after each test; benchmarks with `stop()`.
  */
@@ -27,12 +28,14 @@ export interface ServerOptions {
   readonly port?: number;
   /** Store and keys: DATABASE_PATH or DATABASE_URL, API_KEYS, … */
   readonly env: Record<string, string>;
-  readonly how?: 'npx' | 'node';
+  readonly how?: 'npx' | 'node' | 'compiled';
   readonly startTimeoutMs?: number;
   /** What must answer 200 before the server counts as started: `/health` (default) or `/ready` (the store too). */
   readonly waitFor?: '/health' | '/ready';
   /** `pipe` (default): kept for failure messages; `inherit`: written through as it comes. */
   readonly stderr?: 'pipe' | 'inherit';
+  /** `ignore` (default) or `pipe`: kept, for tests that read the server's log (LOG_LEVEL=info). */
+  readonly stdout?: 'ignore' | 'pipe';
   /**
    * Own process group (default), so `signalGroup` reaches the server behind npx; false keeps it in
    * the caller's group, so Ctrl-C in a terminal stops the server with the caller.
@@ -46,6 +49,8 @@ export interface ServerProcess {
   readonly base: string;
   /** What the server wrote to stderr so far (for failure messages; empty with `stderr: 'inherit'`). */
   stderr(): string;
+  /** What the server wrote to stdout so far (its log; empty unless `stdout: 'pipe'`). */
+  stdout(): string;
   /** SIGTERM (a clean shutdown); resolves with the exit code once the process has exited. */
   stop(): Promise<number | null>;
   /** SIGKILL (kill -9); resolves once the process has exited. */
@@ -57,11 +62,15 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   const detached = options.detached ?? true;
   const port = options.port ?? (await freePort());
   const [command, args] =
-    how === 'npx' ? ['npx', ['tsx', 'server/server.ts']] : [process.execPath, ['--import', 'tsx', 'server/server.ts']];
+    how === 'npx'
+      ? ['npx', ['tsx', 'server/server.ts']]
+      : how === 'compiled'
+        ? [process.execPath, ['dist/server.js']]
+        : [process.execPath, ['--import', 'tsx', 'server/server.ts']];
   const child = spawn(command as string, args as string[], {
     cwd: ROOT,
     detached,
-    stdio: ['ignore', 'ignore', options.stderr ?? 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'ignore', options.stderr ?? 'pipe'],
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env },
   });
   children.push(child);
@@ -69,13 +78,17 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-20_000);
   });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString('utf8')).slice(-20_000);
+  });
   const signal = (name: NodeJS.Signals) => {
     if (detached) signalGroup(child, name);
     else child.kill(name);
     return exited(child);
   };
   const base = `http://127.0.0.1:${port}`;
-  const server: ServerProcess = { child, port, base, stderr: () => stderr, stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') };
+  const server: ServerProcess = { child, port, base, stderr: () => stderr, stdout: () => stdout, stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') };
   const path = options.waitFor ?? '/health';
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
