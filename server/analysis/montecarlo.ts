@@ -23,9 +23,10 @@ import { legCostUsdPerTonne } from '../core/scenario.ts';
 import { type Mode, type Network, Scenario } from '../core/schema.ts';
 import type { Currency } from '../core/market-schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
+import { ReusableJsLpSolver } from '../solver/jsLpReusable.ts';
 import { mulberry32 } from '../solver/generate.ts';
 import { AnalysisRefusal, checkOnly, EPS_TONNES, prepare, round, ScenarioProblemsError } from './common.ts';
-import { CancelledError, emptyTable, STATUS_CODES, Uncertainty, type Distribution, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
+import { CancelledError, emptyTable, STATUS_CODES, Uncertainty, type Distribution, type DrawSolving, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
 
 export * from './mc-draws.ts';
 
@@ -283,15 +284,29 @@ export function drawModel(fast: FastModel, mult: DrawMultipliers): LpModel {
   return { ...fast.model, variables, rows };
 }
 
+const keptSolvers = new WeakMap<FastModel, ReusableJsLpSolver>();
+
+/** The solver kept for `fast` in this thread (built on first use). */
+export function reusableSolverOf(fast: FastModel): ReusableJsLpSolver {
+  let kept = keptSolvers.get(fast);
+  if (!kept) {
+    kept = new ReusableJsLpSolver(fast.model);
+    keptSolvers.set(fast, kept);
+  }
+  return kept;
+}
+
 /** Solves draws [from, to) in this thread into `table`, draw i at slot i − tableOffset. */
 export async function runDraws(fast: FastModel, spec: DrawSpec, from: number, to: number, table: DrawTable, tableOffset = 0): Promise<void> {
   const M = fast.markets.length;
   const marketTonnes = new Float64Array(M);
+  const options = { engine: 'jsLpSolver', timeLimitMs: fast.timeLimitMs } as const;
+  const kept = (spec.solving ?? 'reuse') === 'reuse' ? reusableSolverOf(fast) : undefined;
   for (let i = from; i < to; i++) {
     const at = i - tableOffset;
     const mult = drawMultipliers(fast.markets, spec.uncertainties, spec.seed, i);
     const model = drawModel(fast, mult);
-    const r = await solveModelInProcess(model, { engine: 'jsLpSolver', timeLimitMs: fast.timeLimitMs });
+    const r = kept ? await kept.solve(model, options) : await solveModelInProcess(model, options);
     table.status[at] = STATUS_CODES.indexOf(r.status);
     if (r.status !== 'optimal') {
       table.margin[at] = NaN;
@@ -430,6 +445,8 @@ export interface MonteCarloOptions {
   readonly signal?: AbortSignal;
   /** Draws per message to a worker (default 50). */
   readonly chunkSize?: number;
+  /** How each draw is solved (default `reuse`; benchmarks compare with `rebuild`). */
+  readonly solving?: DrawSolving;
 }
 
 export interface MonteCarloRun {
@@ -513,7 +530,7 @@ export async function solveClearingDraws(
 /** Runs a Monte Carlo request: N draws across a worker pool (or in this thread). */
 export async function runMonteCarlo(requestInput: MonteCarloRequestInput | MonteCarloRequest, network: Network, options: MonteCarloOptions = {}): Promise<MonteCarloRun> {
   const request = MonteCarloRequest.parse(requestInput);
-  const spec: DrawSpec = { seed: request.seed, uncertainties: request.uncertainties };
+  const spec: DrawSpec = { seed: request.seed, uncertainties: request.uncertainties, solving: options.solving };
   const started = performance.now();
   checkMonteCarlo(request.scenario, network, request.uncertainties);
   if (request.scenario.market === 'clearing') {
