@@ -9,7 +9,7 @@
 import pino from 'pino';
 import { jobsConfigFromEnv } from './jobs/config.ts';
 import { pgBossOptions } from './jobs/open.ts';
-import { ChunkWorker } from './jobs/pgboss.ts';
+import { ChunkWorker } from './jobs/pgboss/worker.ts';
 
 const log = pino({ level: process.env.LOG_LEVEL?.trim() || 'info', base: { role: 'worker', pid: process.pid } });
 const databaseUrl = process.env.DATABASE_URL?.trim();

@@ -7,7 +7,7 @@
  * through: created on start, its progress at most every `progressWriteMs`, its result or error
  * when it ends; a running job is answered from memory, any other from its record, so finished jobs
  * outlive the process. Without `records` jobs live in memory only: lost on restart, forgotten an
- * hour after they finish. With DATABASE_URL the pg-boss queue (server/jobs/pgboss.ts) keeps jobs
+ * hour after they finish. With DATABASE_URL the pg-boss queue (server/jobs/pgboss/) keeps jobs
  * in PostgreSQL instead.
  */
 import { randomBytes } from 'node:crypto';
