@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { INTERRUPTED, JOB_KINDS, JOB_STATUSES, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
+import { INTERRUPTED, JOB_KINDS, JOB_STATUSES, timeCapReached, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
 
 export type { JobKind, JobStatus } from '../jobs/records.ts';
 
@@ -130,7 +130,7 @@ export class JobRegistry {
       }
       this.#emit(job, 'progress');
     };
-    const cap = setTimeout(() => this.#stop(job, 'failed', `the job reached its time cap of ${Math.round(this.#maxJobMs / 1000)} s and was stopped`), this.#maxJobMs);
+    const cap = setTimeout(() => this.#stop(job, 'failed', timeCapReached(this.#maxJobMs)), this.#maxJobMs);
     cap.unref();
     void (async () => {
       let result: unknown;

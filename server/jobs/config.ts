@@ -2,7 +2,7 @@
  * The job queue's configuration from the environment (read by the API and by `npm run worker`).
  *
  * Without DATABASE_URL jobs run in the API process and are kept in the SQLite file; none of this
- * applies except JOB_MAX_RUNNING and
+ * applies except JOB_MAX_RUNNING, JOB_MAX_MINUTES and
  *   JOB_KEEP_DAYS (7)                    how long a finished job is kept (a number; 0.5 = 12 h)
  * With DATABASE_URL (pg-boss on PostgreSQL):
  *   EMBEDDED_WORKER (false)              the API process computes chunks too (one `npm start` completes jobs)
@@ -14,7 +14,7 @@
  *   JOB_CHUNK_DRAWS, JOB_CHUNK_POINTS    chunk sizes (default: about 64 Monte Carlo / 100 sweep chunks a job)
  *   JOB_EVENTS_POLL_MS (500)             how often the events stream re-reads a running job
  *   JOB_MAX_RUNNING (4 in process, 16 with PostgreSQL) jobs running at once; more are refused (503, Retry-After)
- *   JOB_MAX_MINUTES (15)                 in process: a job still running this long is stopped and fails
+ *   JOB_MAX_MINUTES (15)                 a job still running this long after it was queued is stopped and fails
  */
 import { availableParallelism } from 'node:os';
 import { envBoolean, envNumber } from '../env.ts';
@@ -32,7 +32,7 @@ export interface JobsConfig {
   readonly maxRunning: number | undefined;
   /** In-process queue only (pg-boss keeps finished jobs 1 h). */
   readonly keepDays: number;
-  /** In-process queue only: a job's time cap. */
+  /** A job's time cap (both queues). */
   readonly maxJobMinutes: number;
 }
 

@@ -13,6 +13,7 @@ export function pgBossOptions(databaseUrl: string, config: JobsConfig, log?: Que
   return {
     connectionString: databaseUrl,
     maxRunning: config.maxRunning,
+    maxJobMs: config.maxJobMinutes * 60_000,
     chunkSizes: { draws: config.chunkDraws, points: config.chunkPoints },
     expireInSeconds: config.expireInSeconds,
     retryLimit: config.retryLimit,

@@ -15,6 +15,11 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** The error of a job that was running when its process stopped. */
 export const INTERRUPTED = 'interrupted by a restart; start it again';
 
+/** The error of a job stopped at its time cap (JOB_MAX_MINUTES), on either queue. */
+export function timeCapReached(capMs: number): string {
+  return `time cap of ${Math.round(capMs / 10) / 100} s reached: the job was stopped`;
+}
+
 export interface NewJobRecord {
   readonly id: string;
   readonly kind: JobKind;

@@ -25,6 +25,8 @@ export interface PgBossQueueOptions {
   readonly connectionString: string;
   /** Jobs running at once across every process; more are refused (429). Default 16. */
   readonly maxRunning?: number;
+  /** A job still running this long after it was queued is stopped and fails. Default 15 min. */
+  readonly maxJobMs?: number;
   /** How long a finished job is kept. Default 1 h. */
   readonly keepMs?: number;
   readonly chunkSizes?: ChunkSizes;

@@ -28,7 +28,8 @@ import type { SweepRequest } from '../../analysis/sweep.ts';
 import { chunkLayout } from '../chunks.ts';
 import { TooManyJobsError, type JobEvent, type JobKind, type JobQueue, type JobSpec, type JobStatus, type JobView } from '../queue.ts';
 import { type ChunkData, DEAD_LETTER_QUEUE, MONTECARLO_QUEUE, type PgBossQueueOptions, type Resolved, resolve, silent, startBoss, SWEEP_QUEUE } from './boss.ts';
-import { ensureJobTables, inTransaction } from './schema.ts';
+import { DEFAULT_MAX_JOB_MS } from '../../analysis/jobs.ts';
+import { ensureJobTables, failOverdueJobs, inTransaction } from './schema.ts';
 import { ChunkWorker } from './worker.ts';
 
 interface JobRow {
@@ -108,11 +109,12 @@ export class PgBossQueue implements JobQueue {
     const expireInSeconds = spec.kind === 'sweep' ? sweepExpiry(spec.request, layout.size, this.#r.expireInSeconds) : this.#r.expireInSeconds;
     await inTransaction(this.#pool, async (client) => {
       await client.query(`DELETE FROM analysis_jobs WHERE finished_at < now() - make_interval(secs => $1)`, [keepMs / 1000]);
+      await failOverdueJobs(client);
       const running = await client.query<{ n: string }>(`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'running'`);
       if (Number(running.rows[0].n) >= max) throw new TooManyJobsError(max);
       await client.query(
-        `INSERT INTO analysis_jobs (id, kind, status, request, network, total, chunk_size, chunk_count) VALUES ($1, $2, 'running', $3, $4, $5, $6, $7)`,
-        [id, spec.kind, JSON.stringify(spec.request), JSON.stringify(spec.network), layout.total, layout.size, layout.count],
+        `INSERT INTO analysis_jobs (id, kind, status, request, network, total, chunk_size, chunk_count, time_cap_ms) VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8)`,
+        [id, spec.kind, JSON.stringify(spec.request), JSON.stringify(spec.network), layout.total, layout.size, layout.count, this.#options.maxJobMs ?? DEFAULT_MAX_JOB_MS],
       );
       const chunks: PgBoss.JobInsert<ChunkData>[] = Array.from({ length: layout.count }, (_, chunk) => ({
         name: queue,
@@ -128,9 +130,22 @@ export class PgBossQueue implements JobQueue {
   }
 
   async #row(id: string, withResult: boolean): Promise<JobRow | null> {
-    const { rows } = await this.#pool.query<JobRow>(`SELECT ${VIEW_COLUMNS}${withResult ? ', result' : ''} FROM analysis_jobs WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+    const read = async () => {
+      const { rows } = await this.#pool.query<JobRow & { overdue: boolean }>(
+        `SELECT ${VIEW_COLUMNS}${withResult ? ', result' : ''}, created_at + time_cap_ms * interval '1 millisecond' <= now() AS overdue FROM analysis_jobs WHERE id = $1`,
+        [id],
+      );
+      return rows[0] ?? null;
+    };
+    const row = await read();
+    // Past its time cap while no worker noticed (none running, or its chunks still queued): failed now.
+    if (row?.status === 'running' && row.overdue) {
+      await failOverdueJobs(this.#pool);
+      return read();
+    }
+    return row;
   }
+
 
   async get(id: string, withResult = true): Promise<JobView | null> {
     const row = await this.#row(id, withResult);

@@ -1,8 +1,10 @@
 /**
  * The job tables on PostgreSQL (server/jobs/pgboss/): their SQL, created idempotently under an
- * advisory lock by whichever process starts first, and the transaction helper their writers use.
+ * advisory lock by whichever process starts first, the transaction helper their writers use, and
+ * the time cap's sweep over running jobs.
  */
 import type pg from 'pg';
+import { timeCapReached } from '../records.ts';
 
 /** Held while creating the job tables, so processes starting at once do it once. */
 const SCHEMA_LOCK_KEY = 7_231_405_119;
@@ -24,6 +26,8 @@ CREATE TABLE IF NOT EXISTS analysis_jobs (
   created_at    timestamptz NOT NULL DEFAULT now(),
   finished_at   timestamptz
 );
+-- The job's time cap (JOB_MAX_MINUTES of the process that queued it): running longer, it fails.
+ALTER TABLE analysis_jobs ADD COLUMN IF NOT EXISTS time_cap_ms double precision;
 CREATE INDEX IF NOT EXISTS analysis_jobs_running ON analysis_jobs (status) WHERE status = 'running';
 CREATE INDEX IF NOT EXISTS analysis_jobs_finished ON analysis_jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS analysis_job_chunks (
@@ -64,6 +68,26 @@ export async function ensureJobTables(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Fails every running job past its time cap (created_at + time_cap_ms, on the database's clock);
+ * returns their ids. Workers stop such a job's chunks in flight themselves (worker.ts).
+ */
+export async function failOverdueJobs(db: Pick<pg.Pool, 'query'>): Promise<string[]> {
+  const { rows } = await db.query<{ id: string; time_cap_ms: number }>(
+    `SELECT id, time_cap_ms FROM analysis_jobs
+      WHERE status = 'running' AND time_cap_ms IS NOT NULL AND created_at + time_cap_ms * interval '1 millisecond' <= now()`,
+  );
+  const failed: string[] = [];
+  for (const row of rows) {
+    const { rowCount } = await db.query(`UPDATE analysis_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'running'`, [
+      row.id,
+      timeCapReached(row.time_cap_ms),
+    ]);
+    if (rowCount) failed.push(row.id);
+  }
+  return failed;
 }
 
 /** Runs `fn` in one transaction on one connection of `pool` (rolled back if it throws). */

@@ -8,14 +8,15 @@ import { availableParallelism, hostname } from 'node:os';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Network } from '../../core/schema.ts';
-import { buildFastModel, clearingTableMarkets, emptyTable, MonteCarloRequest, solveClearingDraws, type FastModel } from '../../analysis/montecarlo.ts';
+import { buildFastModel, CancelledError, clearingTableMarkets, emptyTable, MonteCarloRequest, solveClearingDraws, type FastModel } from '../../analysis/montecarlo.ts';
 import { solveSweepPoints, SweepRequest, type SweepRow } from '../../analysis/sweep.ts';
 import { POOL_SIZE } from '../../solver/solve.ts';
 import { assembleMonteCarlo, assembleSweep, chunkRange, encodeDraws } from '../chunks.ts';
 import { DrawThreads } from '../draw-threads.ts';
 import type { JobKind, JobStatus } from '../queue.ts';
+import { timeCapReached } from '../records.ts';
 import { type ChunkData, DEAD_LETTER_QUEUE, MONTECARLO_QUEUE, type PgBossQueueOptions, type QueueLogger, resolve, silent, startBoss, SWEEP_QUEUE } from './boss.ts';
-import { ensureJobTables, inTransaction } from './schema.ts';
+import { ensureJobTables, failOverdueJobs, inTransaction } from './schema.ts';
 
 /** A worker writes its heartbeat this often. */
 export const HEARTBEAT_MS = 1_000;
@@ -144,6 +145,7 @@ export class ChunkWorker {
         this.#log.warn({ worker: this.id, dead: claim.worker, chunk: claim.boss_id }, 'worker: a dead worker\'s chunk put back');
       }
       await this.#pool.query(`DELETE FROM analysis_workers WHERE seen_at < now() - interval '1 hour'`);
+      for (const jobId of await failOverdueJobs(this.#pool)) this.#log.warn({ worker: this.id, jobId }, 'job failed: time cap reached');
     } catch (error) {
       this.#log.warn({ err: error, worker: this.id }, 'worker: dead workers not looked for');
     }
@@ -169,9 +171,14 @@ export class ChunkWorker {
     return job;
   }
 
-  async #status(jobId: string): Promise<JobStatus | null> {
-    const { rows } = await this.#pool.query<{ status: JobStatus }>('SELECT status FROM analysis_jobs WHERE id = $1', [jobId]);
-    return rows[0]?.status ?? null;
+  /** The job's status and, when it has a time cap, the time left before it (ms, on the database's clock). */
+  async #status(jobId: string): Promise<{ status: JobStatus; capMs: number | null; leftMs: number | null } | null> {
+    const { rows } = await this.#pool.query<{ status: JobStatus; time_cap_ms: number | null; left_ms: number | null }>(
+      `SELECT status, time_cap_ms, EXTRACT(EPOCH FROM (created_at + time_cap_ms * interval '1 millisecond' - now())) * 1000 AS left_ms FROM analysis_jobs WHERE id = $1`,
+      [jobId],
+    );
+    const row = rows[0];
+    return row ? { status: row.status, capMs: row.time_cap_ms, leftMs: row.left_ms === null ? null : Number(row.left_ms) } : null;
   }
 
   async #chunk(kind: JobKind, claimed: PgBoss.JobWithMetadata<ChunkData>): Promise<unknown> {
@@ -190,36 +197,53 @@ export class ChunkWorker {
 
   async #computeChunk(kind: JobKind, claimed: PgBoss.JobWithMetadata<ChunkData>): Promise<unknown> {
     const { jobId, chunk } = claimed.data;
-    const status = await this.#status(jobId);
-    if (status !== 'running') return { skipped: status ?? 'gone' };
+    const state = await this.#status(jobId);
+    if (state?.status !== 'running') return { skipped: state?.status ?? 'gone' };
+    if (state.capMs !== null && state.leftMs !== null && state.leftMs <= 0) {
+      await failOverdueJobs(this.#pool);
+      return { skipped: 'time cap' };
+    }
     const job = await this.#job(jobId);
     if (!job || job.kind !== kind) return { skipped: 'gone' };
     const { from, to } = chunkRange(job.layout, chunk);
     this.#log.debug({ worker: this.id, jobId, chunk, from, to, retry: claimed.retryCount }, 'chunk started');
+    // The chunk's work stops when the job reaches its time cap.
+    const capped = new AbortController();
+    const capTimer = state.capMs !== null && state.leftMs !== null ? setTimeout(() => capped.abort(), state.leftMs) : null;
+    const signal = capped.signal;
     let payload: { rows: SweepRow[] } | { draws: Buffer };
     try {
       if (job.kind === 'sweep') {
-        payload = { rows: await solveSweepPoints(job.request as SweepRequest, job.network, from, to) };
+        const rows = await solveSweepPoints(job.request as SweepRequest, job.network, from, to, { signal });
+        if (signal.aborted) throw new CancelledError();
+        payload = { rows };
       } else {
         const request = job.request as MonteCarloRequest;
         if (request.scenario.market === 'clearing') {
           // Clearing draws are full plans through the CPU pool.
           const table = emptyTable(to - from, clearingTableMarkets(request, job.network).length);
-          await solveClearingDraws(request, job.network, from, to, table, from, { concurrency: POOL_SIZE });
+          await solveClearingDraws(request, job.network, from, to, table, from, { concurrency: POOL_SIZE, signal });
           payload = { draws: encodeDraws(table) };
         } else {
           job.fast ??= buildFastModel(request.scenario, job.network);
-          const table = await this.#threads.solve(jobId, job.fast, { seed: request.seed, uncertainties: request.uncertainties }, from, to);
+          const table = await this.#threads.solve(jobId, job.fast, { seed: request.seed, uncertainties: request.uncertainties }, from, to, signal);
           payload = { draws: encodeDraws(table) };
         }
       }
     } catch (error) {
+      if (signal.aborted) {
+        const message = timeCapReached(state.capMs ?? 0);
+        await this.#fail(jobId, message);
+        return { failed: message };
+      }
       const message = error instanceof Error ? error.message : String(error);
       if (claimed.retryCount >= claimed.retryLimit) {
         await this.#fail(jobId, message);
         return { failed: message };
       }
       throw error; // pg-boss retries the chunk
+    } finally {
+      if (capTimer) clearTimeout(capTimer);
     }
     const recorded = await this.#record(jobId, chunk, to - from, payload);
     this.#log.debug({ worker: this.id, jobId, chunk, recorded: recorded.inserted }, 'chunk finished');
