@@ -52,30 +52,10 @@ export class ReusableJsLpSolver {
     this.#base = base;
     this.#variableShapes = Int8Array.from(base.variables, variableShape);
     this.#rowShapes = base.rows.map(rowShape);
-    const json = toJsLpModel(base);
-    const model: JsModel = new solver.Model(undefined, undefined, solver.branchAndCutService).loadJson(json);
-    const rhs: RhsSource[] = [];
-    // loadJson makes the constraints in the order of the JSON's ids: `≥` before `≤` for each.
-    for (const [id, c] of Object.entries(json.constraints)) {
-      const kind = id.startsWith('r') ? 'row' : id.startsWith('lb') ? 'lb' : id.startsWith('ub') ? 'ub' : 'fx';
-      const index = Number(id.slice(kind === 'row' ? 1 : 2));
-      const bound = typeof c === 'string' ? {} : c;
-      if (bound.equal !== undefined || bound.min !== undefined) rhs.push({ kind, index, upper: false });
-      if (bound.equal !== undefined || bound.max !== undefined) rhs.push({ kind, index, upper: true });
-    }
-    const layoutKnown =
-      refusedOrTrivial(base, () => makeStats(base, 'jsLpSolver', JS_LP_SOLVER_VERSION, 0)) === undefined &&
-      rhs.length === model.constraints.length &&
-      rhs.every((r, k) => model.constraints[k].isUpperBound === r.upper) &&
-      model.variables.length === base.variables.length;
-    this.#rhs = rhs;
-    this.#costSign = model.isMinimization ? -1 : 1;
-    if (layoutKnown) {
-      model.tableau.setModel(model);
-      model.tableauInitialized = true;
-      // Weighted (prioritised) objectives keep state outside the matrix: not for LpModels.
-      if (model.tableau.optionalObjectives.length === 0) this.#tableau = model.tableau;
-    }
+    const kept = keptTableau(base);
+    this.#rhs = kept?.rhs ?? [];
+    this.#costSign = base.sense === 'min' ? -1 : 1;
+    this.#tableau = kept?.tableau;
     this.#matrix = new Float64Array(this.#tableau?.matrix.length ?? 0);
   }
 
@@ -152,6 +132,39 @@ export class ReusableJsLpSolver {
     } catch (e) {
       return failure('error', `javascript-lp-solver failed: ${errorMessage(e)}`, stats());
     }
+  }
+}
+
+/**
+ * The library's starting tableau of `base` and where each of its constraints' right-hand side
+ * comes from; undefined when the layout is not the one expected (every solve then rebuilds).
+ */
+function keptTableau(base: LpModel): { tableau: JsTableau; rhs: RhsSource[] } | undefined {
+  try {
+    if (refusedOrTrivial(base, () => makeStats(base, 'jsLpSolver', JS_LP_SOLVER_VERSION, 0)) !== undefined) return undefined;
+    const json = toJsLpModel(base);
+    const model: JsModel = new solver.Model(undefined, undefined, solver.branchAndCutService).loadJson(json);
+    const rhs: RhsSource[] = [];
+    // loadJson makes the constraints in the order of the JSON's ids: `≥` before `≤` for each.
+    for (const [id, c] of Object.entries(json.constraints)) {
+      const kind = id.startsWith('r') ? 'row' : id.startsWith('lb') ? 'lb' : id.startsWith('ub') ? 'ub' : 'fx';
+      const index = Number(id.slice(kind === 'row' ? 1 : 2));
+      const bound = typeof c === 'string' ? {} : c;
+      if (bound.equal !== undefined || bound.min !== undefined) rhs.push({ kind, index, upper: false });
+      if (bound.equal !== undefined || bound.max !== undefined) rhs.push({ kind, index, upper: true });
+    }
+    const layoutKnown =
+      model.isMinimization === (base.sense === 'min') &&
+      rhs.length === model.constraints.length &&
+      rhs.every((r, k) => model.constraints[k].isUpperBound === r.upper) &&
+      model.variables.length === base.variables.length;
+    if (!layoutKnown) return undefined;
+    model.tableau.setModel(model);
+    model.tableauInitialized = true;
+    // Weighted (prioritised) objectives keep state outside the matrix: not for LpModels.
+    return model.tableau.optionalObjectives.length === 0 ? { tableau: model.tableau, rhs } : undefined;
+  } catch {
+    return undefined;
   }
 }
 
