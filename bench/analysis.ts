@@ -1,19 +1,25 @@
 /**
- * `npm run bench:analysis`: Monte Carlo draws per second on the default annual plan (phase 1),
- * with one worker and with every core, in the same run. Workers are started and warmed first
- * (their solver is JIT-compiled on the first few hundred draws), then each configuration solves
- * 1,000 draws three times in alternation; the median run counts. Target: ≥ 1,000 draws/s with
- * all cores. Also checks that both configurations give the same result (same seed).
+ * `npm run bench:analysis`: Monte Carlo draws per second on the default annual plan (phase 1), with
+ * one worker and with every core, each draw solved from the kept solver tableau (`reuse`, the
+ * default) and with the solver's model rebuilt every draw (`rebuild`), all in the same run, beside
+ * the time of one full plan of the same scenario (in this thread). Workers are started and warmed
+ * first (their solver is JIT-compiled on the first few hundred draws), then each configuration
+ * solves 1,000 draws three times in alternation; the median run counts. Targets: ≥ 1,000 draws/s
+ * with all cores; reuse ≥ 1.5 × rebuild on one worker. Also checks that every configuration gives
+ * the same result (same seed).
  */
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Scenario } from '../server/core/schema.ts';
 import { loadDefaultNetwork } from '../server/data/load.ts';
-import { runMonteCarlo, type MonteCarloRequestInput } from '../server/analysis/montecarlo.ts';
+import { optimise } from '../server/optimise.ts';
+import { runMonteCarlo, type DrawSolving, type MonteCarloRequestInput } from '../server/analysis/montecarlo.ts';
 import { closeMonteCarloPools, poolOfSize } from '../server/analysis/mc-pool.ts';
+import { median, timeInterleaved } from './timing.ts';
 
 const DRAWS = 1000;
 const TARGET_DRAWS_PER_SECOND = 1000;
+const TARGET_REUSE_SPEED_UP = 1.5;
 const network = loadDefaultNetwork();
 const scenario = Scenario.parse(JSON.parse(readFileSync(new URL('../data/scenarios/phase1-annual.json', import.meta.url), 'utf8')));
 const request = (seed: number): MonteCarloRequestInput => ({
@@ -30,34 +36,41 @@ const request = (seed: number): MonteCarloRequestInput => ({
 });
 
 const cores = availableParallelism();
-const configs = [...new Set([1, cores])];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const configs = [...new Set([1, cores])].flatMap((workers) => (['reuse', 'rebuild'] as DrawSolving[]).map((solving) => ({ workers, solving, key: `${workers}/${solving}` })));
 
 const started = performance.now();
-await Promise.all(configs.map((n) => poolOfSize(n).start()));
+await Promise.all([...new Set(configs.map((c) => c.workers))].map((n) => poolOfSize(n).start()));
 const startupMs = performance.now() - started;
-for (const n of configs) await runMonteCarlo(request(100), network, { workers: n }); // warm-up
+for (const c of configs) await runMonteCarlo(request(100), network, { workers: c.workers, solving: c.solving }); // warm-up
 
-const rates = new Map<number, number[]>(configs.map((n) => [n, []]));
-const results = new Map<number, string>();
+const rates = new Map<string, number[]>(configs.map((c) => [c.key, []]));
+const results = new Map<string, string>();
 for (let round = 0; round < 3; round++) {
-  for (const n of configs) {
-    const run = await runMonteCarlo(request(1), network, { workers: n });
-    rates.get(n)!.push(run.timing.drawsPerSecond);
-    results.set(n, JSON.stringify(run.result));
+  for (const c of configs) {
+    const run = await runMonteCarlo(request(1), network, { workers: c.workers, solving: c.solving });
+    rates.get(c.key)!.push(run.timing.drawsPerSecond);
+    results.set(c.key, JSON.stringify(run.result));
   }
 }
 await closeMonteCarloPools();
+// One full plan of the same scenario in this thread (what a draw would cost without the fast model).
+const [planMs] = await timeInterleaved(5, [() => optimise(scenario, network, { inProcess: true })], 2);
 
 console.log(`Monte Carlo, default annual plan (phase 1), ${DRAWS} draws, ${scenario.name}`);
-console.log(`cores: ${cores}; worker start-up (all pools, once): ${startupMs.toFixed(0)} ms`);
-const one = median(rates.get(1)!);
-for (const n of configs) {
-  const r = median(rates.get(n)!);
-  console.log(`  ${n} worker${n === 1 ? ' ' : 's'}: ${r.toFixed(0).padStart(6)} draws/s  (runs: ${rates.get(n)!.map((x) => x.toFixed(0)).join(', ')})  speed-up ×${(r / one).toFixed(2)}`);
+console.log(`cores: ${cores}; worker start-up (all pools, once): ${startupMs.toFixed(0)} ms; one full plan in this thread: ${planMs.toFixed(1)} ms`);
+for (const c of configs) {
+  const r = median(rates.get(c.key)!);
+  const perCore = r / c.workers;
+  console.log(
+    `  ${c.workers} worker${c.workers === 1 ? ' ' : 's'}, ${c.solving.padEnd(7)}: ${r.toFixed(0).padStart(6)} draws/s, ${perCore.toFixed(0).padStart(6)} per core  (runs: ${rates.get(c.key)!.map((x) => x.toFixed(0)).join(', ')})  a draw costs 1/${((planMs / 1000) * perCore).toFixed(0)} of a plan`,
+  );
 }
-const best = median(rates.get(cores)!);
+const oneReuse = median(rates.get('1/reuse')!);
+const oneRebuild = median(rates.get('1/rebuild')!);
+const speedUp = oneReuse / oneRebuild;
+const best = median(rates.get(`${cores}/reuse`)!);
 const same = new Set(results.values()).size === 1;
-console.log(`same result with 1 and ${cores} workers: ${same ? 'yes' : 'NO'}`);
+console.log(`same result in every configuration: ${same ? 'yes' : 'NO'}`);
+console.log(`reuse vs rebuild on one worker: ×${speedUp.toFixed(2)} (target ≥ ×${TARGET_REUSE_SPEED_UP}: ${speedUp >= TARGET_REUSE_SPEED_UP ? 'met' : 'NOT met'})`);
 console.log(`target ≥ ${TARGET_DRAWS_PER_SECOND} draws/s with all cores: ${best >= TARGET_DRAWS_PER_SECOND ? 'met' : 'NOT met'} (${best.toFixed(0)})`);
 if (!same) process.exitCode = 1;

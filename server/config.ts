@@ -208,7 +208,7 @@ export interface JobsConfig {
   readonly maxRunning: number | undefined;
   /** In-process queue only (pg-boss keeps finished jobs 1 h). */
   readonly keepDays: number;
-  /** In-process queue only: a job's time cap. */
+  /** A job's time cap (both queues). */
   readonly maxJobMinutes: number;
 }
 

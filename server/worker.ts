@@ -9,7 +9,7 @@
 import pino from 'pino';
 import { jobsConfigFromEnv, workerConfigFromEnv } from './config.ts';
 import { pgBossOptions } from './jobs/open.ts';
-import { ChunkWorker } from './jobs/pgboss.ts';
+import { ChunkWorker } from './jobs/pgboss/worker.ts';
 
 const { databaseUrl, logLevel, shutdownTimeoutMs, jobs } = (() => {
   try {

@@ -7,11 +7,11 @@
  * through: created on start, its progress at most every `progressWriteMs`, its result or error
  * when it ends; a running job is answered from memory, any other from its record, so finished jobs
  * outlive the process. Without `records` jobs live in memory only: lost on restart, forgotten an
- * hour after they finish. With DATABASE_URL the pg-boss queue (server/jobs/pgboss.ts) keeps jobs
+ * hour after they finish. With DATABASE_URL the pg-boss queue (server/jobs/pgboss/) keeps jobs
  * in PostgreSQL instead.
  */
 import { randomBytes } from 'node:crypto';
-import { INTERRUPTED, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
+import { INTERRUPTED, timeCapReached, type JobKind, type JobRecord, type JobRecords, type JobStatus } from '../jobs/records.ts';
 
 export type { JobKind, JobStatus } from '../jobs/records.ts';
 
@@ -130,7 +130,7 @@ export class JobRegistry {
       }
       this.#emit(job, 'progress');
     };
-    const cap = setTimeout(() => this.#stop(job, 'failed', `the job reached its time cap of ${Math.round(this.#maxJobMs / 1000)} s and was stopped`), this.#maxJobMs);
+    const cap = setTimeout(() => this.#stop(job, 'failed', timeCapReached(this.#maxJobMs)), this.#maxJobMs);
     cap.unref();
     void (async () => {
       let result: unknown;

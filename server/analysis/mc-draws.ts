@@ -102,9 +102,18 @@ export function emptyTable(draws: number, markets: number): DrawTable {
   };
 }
 
+/**
+ * How a draw's model is solved: `reuse` (default) starts each draw from the solver tableau kept for
+ * the fast model (built once per thread) with the draw's coefficients written in; `rebuild` builds
+ * the solver's model afresh every draw. Both give the same result; `rebuild` is the reference the
+ * benchmark and the tests compare with.
+ */
+export type DrawSolving = 'reuse' | 'rebuild';
+
 export interface DrawSpec {
   readonly seed: number;
   readonly uncertainties: readonly Uncertainty[];
+  readonly solving?: DrawSolving;
 }
 
 /** Thrown when a run is cancelled through its AbortSignal. */

@@ -19,10 +19,10 @@ export class DrawThreads {
     await poolOfSize(this.size).start();
   }
 
-  /** Solves draws [from, to) of the job `jobId`; the table's slot 0 is draw `from`. */
-  solve(jobId: string, fast: FastModel, spec: DrawSpec, from: number, to: number): Promise<DrawTable> {
+  /** Solves draws [from, to) of the job `jobId`; the table's slot 0 is draw `from`. `signal` stops it. */
+  solve(jobId: string, fast: FastModel, spec: DrawSpec, from: number, to: number, signal?: AbortSignal): Promise<DrawTable> {
     if (this.#closed) return Promise.reject(new Error('the draw threads are closed'));
-    return drawChunkInPool(`job-${jobId}`, fast, spec, from, to);
+    return drawChunkInPool(`job-${jobId}`, fast, spec, from, to, signal);
   }
 
   async close(): Promise<void> {

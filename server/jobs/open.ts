@@ -3,7 +3,8 @@
  * its jobs kept in `records` (the SQLite store's) when given.
  */
 import { InProcessQueue } from './in-process.ts';
-import { PgBossQueue, type PgBossQueueOptions, type QueueLogger } from './pgboss.ts';
+import type { PgBossQueueOptions, QueueLogger } from './pgboss/boss.ts';
+import { PgBossQueue } from './pgboss/queue.ts';
 import type { JobsConfig } from '../config.ts';
 import type { JobQueue } from './queue.ts';
 import type { JobRecords } from './records.ts';
@@ -12,6 +13,7 @@ export function pgBossOptions(databaseUrl: string, config: JobsConfig, log?: Que
   return {
     connectionString: databaseUrl,
     maxRunning: config.maxRunning,
+    maxJobMs: config.maxJobMinutes * 60_000,
     chunkSizes: { draws: config.chunkDraws, points: config.chunkPoints },
     expireInSeconds: config.expireInSeconds,
     retryLimit: config.retryLimit,

@@ -5,7 +5,7 @@
  *   Monte Carlo, the solver pool for sweeps) and is kept in the SQLite store's file, so it outlives
  *   a restart (in memory only when no store is given). The default: `npm start` with SQLite, no
  *   other process.
- * - pg-boss (server/jobs/pgboss.ts), selected by DATABASE_URL: the job is split into chunks, each
+ * - pg-boss (server/jobs/pgboss/), selected by DATABASE_URL: the job is split into chunks, each
  *   a pg-boss job on PostgreSQL; `npm run worker` processes (one machine or many) compute them, and
  *   the job's state and result live in PostgreSQL, so any API process answers for any job.
  *

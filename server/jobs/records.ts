@@ -14,6 +14,11 @@ export { JOB_KINDS, JOB_STATUSES, type JobKind, type JobStatus } from '../core/a
 /** The error of a job that was running when its process stopped. */
 export const INTERRUPTED = 'interrupted by a restart; start it again';
 
+/** The error of a job stopped at its time cap (JOB_MAX_MINUTES), on either queue. */
+export function timeCapReached(capMs: number): string {
+  return `time cap of ${Math.round(capMs / 10) / 100} s reached: the job was stopped`;
+}
+
 export interface NewJobRecord {
   readonly id: string;
   readonly kind: JobKind;

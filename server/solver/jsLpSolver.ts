@@ -1,6 +1,7 @@
 /**
  * Engine adapter for javascript-lp-solver (pure JS simplex). Browser-safe: the web page imports
- * this module for live what-if solves. This is the only module that imports the library.
+ * this module for live what-if solves. This module and jsLpReusable.ts (many solves of one model)
+ * are the only modules that import the library.
  *
  * What the library gets wrong, and how the adapter copes:
  * - Variable names share one result object with `feasible`, `result`, `bounded`, `isIntegral`:
@@ -19,7 +20,7 @@
 import solver from 'javascript-lp-solver';
 import type { Model as JsLpModel } from 'javascript-lp-solver';
 import { z } from 'zod';
-import { countIntegerVariables, type LpModel, type SolveOptions, type SolveResult } from '../core/lp.ts';
+import { countIntegerVariables, type LpModel, type LpRow, type LpVariable, type SolveOptions, type SolveResult, type SolveStats } from '../core/lp.ts';
 import { clean, errorMessage, failure, findViolation, makeStats, now, objectiveOf, trivialOutcome } from './common.ts';
 
 export const JS_LP_SOLVER_VERSION = '1.0.3';
@@ -38,9 +39,26 @@ const rawResultSchema = z
   })
   .catchall(z.unknown());
 
-const valueSchema = z.union([z.undefined(), anyNumber]);
-
 type Constraint = { min?: number; max?: number; equal?: number };
+
+/**
+ * How a variable's bounds reach the library: fixed (`fx` row), or a `lb` row when the lower bound is
+ * finite and not 0, a `ub` row when the upper bound is finite, `unrestricted` when lb < 0.
+ * Two models whose variables and rows have the same shapes give tableaux of the same layout.
+ */
+export function variableShape(v: LpVariable): number {
+  if (v.lb === v.ub) return (v.lb < 0 ? 1 : 0) | 8;
+  return (v.lb < 0 ? 1 : 0) | (Number.isFinite(v.lb) && v.lb !== 0 ? 2 : 0) | (Number.isFinite(v.ub) ? 4 : 0);
+}
+
+/** How a row reaches the library: left out (free or constant), `equal`, or `min` and/or `max`. */
+export function rowShape(row: LpRow): 'none' | 'equal' | 'min' | 'max' | 'range' {
+  const hasLb = Number.isFinite(row.lb);
+  const hasUb = Number.isFinite(row.ub);
+  if ((!hasLb && !hasUb) || row.terms.length === 0) return 'none'; // free row, or constant row checked before solving
+  if (hasLb && hasUb && row.lb === row.ub) return 'equal';
+  return hasLb && hasUb ? 'range' : hasLb ? 'min' : 'max';
+}
 
 /** Translates an LpModel into the library's JSON model (fresh objects each call). */
 export function toJsLpModel(model: LpModel): JsLpModel {
@@ -53,17 +71,18 @@ export function toJsLpModel(model: LpModel): JsLpModel {
     if (v.cost !== 0) coeffs[OBJECTIVE] = v.cost;
     const id = `v${j}`;
     variables[id] = coeffs;
-    if (v.lb < 0) unrestricted[id] = 1;
-    if (v.lb === v.ub) {
+    const shape = variableShape(v);
+    if (shape & 1) unrestricted[id] = 1;
+    if (shape & 8) {
       constraints[`fx${j}`] = { equal: v.lb };
       coeffs[`fx${j}`] = 1;
       return;
     }
-    if (Number.isFinite(v.lb) && v.lb !== 0) {
+    if (shape & 2) {
       constraints[`lb${j}`] = { min: v.lb };
       coeffs[`lb${j}`] = 1;
     }
-    if (Number.isFinite(v.ub)) {
+    if (shape & 4) {
       constraints[`ub${j}`] = { max: v.ub };
       coeffs[`ub${j}`] = 1;
     }
@@ -71,16 +90,14 @@ export function toJsLpModel(model: LpModel): JsLpModel {
 
   model.rows.forEach((row, i) => {
     const name = `r${i}`;
-    const hasLb = Number.isFinite(row.lb);
-    const hasUb = Number.isFinite(row.ub);
-    if (!hasLb && !hasUb) return; // free row: no restriction
-    if (row.terms.length === 0) return; // constant row, checked before solving
+    const shape = rowShape(row);
+    if (shape === 'none') return;
     let c: Constraint;
-    if (hasLb && hasUb && row.lb === row.ub) c = { equal: row.lb };
+    if (shape === 'equal') c = { equal: row.lb };
     else {
       c = {};
-      if (hasLb) c.min = row.lb;
-      if (hasUb) c.max = row.ub;
+      if (shape !== 'max') c.min = row.lb;
+      if (shape !== 'min') c.max = row.ub;
     }
     constraints[name] = c;
     for (const t of row.terms) {
@@ -100,47 +117,55 @@ export function toJsLpModel(model: LpModel): JsLpModel {
   };
 }
 
+/** The checks every engine adapter runs first: integer variables refused, trivial models answered. */
+export function refusedOrTrivial(model: LpModel, stats: () => SolveStats): SolveResult | undefined {
+  if (countIntegerVariables(model) > 0) {
+    return failure(
+      'error',
+      'javascript-lp-solver cannot be trusted with integer variables (it can report a fractional or non-optimal answer as feasible); solve this model with HiGHS',
+      stats(),
+    );
+  }
+  return trivialOutcome(model, stats());
+}
+
+/** The library's simplified result read into a SolveResult, the optimal point checked against `model`. */
+export function readJsLpResult(raw: unknown, model: LpModel, stats: () => SolveStats): SolveResult {
+  const parsed = rawResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    return failure('error', `javascript-lp-solver returned an unexpected result: ${parsed.error.message}`, stats());
+  }
+  const r = parsed.data;
+  if (!r.feasible) return failure('infeasible', 'javascript-lp-solver found no feasible solution', stats());
+  if (r.bounded === false || r.result === Infinity || r.result === -Infinity) {
+    return failure('unbounded', 'the objective can improve without limit (javascript-lp-solver)', stats());
+  }
+  if (Number.isNaN(r.result)) return failure('error', 'javascript-lp-solver returned NaN as the objective', stats());
+
+  const values: number[] = new Array(model.variables.length);
+  for (let j = 0; j < model.variables.length; j++) {
+    const cell: unknown = r[`v${j}`];
+    if (cell !== undefined && typeof cell !== 'number') return failure('error', `javascript-lp-solver returned a non-numeric value for ${model.variables[j]!.name}`, stats());
+    values[j] = clean(cell ?? 0);
+  }
+  const violation = findViolation(model, values);
+  if (violation) {
+    return failure(
+      'error',
+      `javascript-lp-solver returned a point that violates ${violation.kind} ${violation.name} by ${violation.amount}`,
+      stats(),
+    );
+  }
+  return { status: 'optimal', objective: objectiveOf(model, values), values, stats: stats() };
+}
+
 export async function solveWithJsLpSolver(model: LpModel, _options: SolveOptions): Promise<SolveResult> {
   const started = now();
   const stats = () => makeStats(model, 'jsLpSolver', JS_LP_SOLVER_VERSION, now() - started);
   try {
-    if (countIntegerVariables(model) > 0) {
-      return failure(
-        'error',
-        'javascript-lp-solver cannot be trusted with integer variables (it can report a fractional or non-optimal answer as feasible); solve this model with HiGHS',
-        stats(),
-      );
-    }
-    const trivial = trivialOutcome(model, stats());
-    if (trivial) return trivial;
-
-    const raw: unknown = solver.Solve(toJsLpModel(model));
-    const parsed = rawResultSchema.safeParse(raw);
-    if (!parsed.success) {
-      return failure('error', `javascript-lp-solver returned an unexpected result: ${parsed.error.message}`, stats());
-    }
-    const r = parsed.data;
-    if (!r.feasible) return failure('infeasible', 'javascript-lp-solver found no feasible solution', stats());
-    if (r.bounded === false || r.result === Infinity || r.result === -Infinity) {
-      return failure('unbounded', 'the objective can improve without limit (javascript-lp-solver)', stats());
-    }
-    if (Number.isNaN(r.result)) return failure('error', 'javascript-lp-solver returned NaN as the objective', stats());
-
-    const values: number[] = new Array(model.variables.length);
-    for (let j = 0; j < model.variables.length; j++) {
-      const cell = valueSchema.safeParse(r[`v${j}`]);
-      if (!cell.success) return failure('error', `javascript-lp-solver returned a non-numeric value for ${model.variables[j]!.name}`, stats());
-      values[j] = clean(cell.data ?? 0);
-    }
-    const violation = findViolation(model, values);
-    if (violation) {
-      return failure(
-        'error',
-        `javascript-lp-solver returned a point that violates ${violation.kind} ${violation.name} by ${violation.amount}`,
-        stats(),
-      );
-    }
-    return { status: 'optimal', objective: objectiveOf(model, values), values, stats: stats() };
+    const early = refusedOrTrivial(model, stats);
+    if (early) return early;
+    return readJsLpResult(solver.Solve(toJsLpModel(model)), model, stats);
   } catch (e) {
     return failure('error', `javascript-lp-solver failed: ${errorMessage(e)}`, stats());
   }

@@ -168,7 +168,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'analysis jobs of the in-process queue',
     // Nothing to create here: with DATABASE_URL jobs go through the pg-boss queue, and
-    // server/jobs/pgboss.ts creates its own tables (analysis_jobs, analysis_job_chunks) when it
+    // server/jobs/pgboss/ creates its own tables (analysis_jobs, analysis_job_chunks) when it
     // starts (pg-boss keeps its queue in a schema of its own). The version keeps both stores in step.
     sql: `SELECT 1;`,
   },

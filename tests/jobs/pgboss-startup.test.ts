@@ -3,7 +3,8 @@
  * queues are set up by one at a time (an advisory lock), so none fails with a deadlock.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChunkWorker, PgBossQueue } from '../../server/jobs/pgboss.ts';
+import { PgBossQueue } from '../../server/jobs/pgboss/queue.ts';
+import { ChunkWorker } from '../../server/jobs/pgboss/worker.ts';
 import { closePool } from '../../server/pool/pool.ts';
 import { FAST_RETRY, freshDatabase, postgresUrl } from './helpers.ts';
 

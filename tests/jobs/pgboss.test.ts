@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { InProcessQueue } from '../../server/jobs/in-process.ts';
-import { PgBossQueue } from '../../server/jobs/pgboss.ts';
+import { PgBossQueue } from '../../server/jobs/pgboss/queue.ts';
 import { defaultNetwork } from '../analysis/helpers.ts';
 import { asPlanner, asViewer, testApp } from '../api/helpers.ts';
 import { FAST_RETRY, freshDatabase, monteCarloRequest, postgresUrl, sql, sweepRequest, waitForJob, withoutTiming } from './helpers.ts';

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
 import { runMonteCarlo, type MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
-import { PgBossQueue } from '../../server/jobs/pgboss.ts';
+import { PgBossQueue } from '../../server/jobs/pgboss/queue.ts';
 import { defaultNetwork } from '../analysis/helpers.ts';
 import { FAST_RETRY, freshDatabase, monteCarloRequest, postgresUrl, sql, startWorker, stopWorker, until, waitForJob, withoutTiming, type WorkerProcess } from './helpers.ts';
 

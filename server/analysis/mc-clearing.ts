@@ -1,0 +1,69 @@
+/** Monte Carlo in the market-clearing mode: every draw a full plan of its drawn scenario. */
+import type { Network } from '../core/schema.ts';
+import { EPS_TONNES } from './common.ts';
+import { CancelledError, STATUS_CODES, type DrawTable, type FastModel } from './mc-draws.ts';
+import type { MonteCarloRequest } from './mc-request.ts';
+import { drawScenario } from './mc-sample.ts';
+
+/** The markets of a market-clearing run's table: every market of the network, in its order. */
+export function clearingTableMarkets(request: MonteCarloRequest, network: Network): FastModel['markets'] {
+  return (request.scenario.network ?? network).markets.map((m) => ({ id: m.id, name: m.name, domestic: m.domestic }));
+}
+
+/**
+ * Draws [from, to) of a market-clearing run into `table` (draw i at slot i − tableOffset): each draw
+ * is a full plan of its drawn scenario (prices are duals, so the fast model's margin, which would be
+ * the welfare, does not serve), a few at a time through the CPU pool (`inProcess`: in this thread).
+ */
+export async function solveClearingDraws(
+  request: MonteCarloRequest,
+  network: Network,
+  from: number,
+  to: number,
+  table: DrawTable,
+  tableOffset = 0,
+  options: { readonly signal?: AbortSignal; readonly concurrency?: number; readonly inProcess?: boolean; readonly onProgress?: (done: number) => void } = {},
+): Promise<void> {
+  const net = request.scenario.network ?? network;
+  const { optimise } = await import('../optimise.ts');
+  const M = net.markets.length;
+  const share = request.scenario.policy.domesticShare;
+  let next = from;
+  let done = 0;
+  const worker = async () => {
+    while (next < to) {
+      if (options.signal?.aborted) return;
+      const i = next++;
+      const at = i - tableOffset;
+      const plan = await optimise(drawScenario(request, net, i), net, {
+        ranges: false,
+        competitorImpact: false,
+        policyCost: false,
+        exactPriceGaps: false,
+        signal: options.signal,
+        inProcess: options.inProcess,
+      });
+      table.status[at] = STATUS_CODES.indexOf(plan.status);
+      const k = plan.kpis;
+      if (plan.status !== 'optimal' || !k) {
+        table.margin[at] = NaN;
+        table.exportTonnes[at] = NaN;
+        table.domesticTonnes[at] = NaN;
+        table.domesticShare[at] = NaN;
+      } else {
+        table.margin[at] = k.marginUsd;
+        table.exportTonnes[at] = k.exportTonnes;
+        table.domesticTonnes[at] = k.domesticTonnes;
+        table.domesticShare[at] = k.domesticShare;
+        table.ruleBinds[at] = share > 0 && k.domesticShare <= share + 1e-6 && k.domesticTonnes + k.exportTonnes > EPS_TONNES ? 1 : 0;
+        plan.markets.forEach((m, j) => {
+          if (j < M) table.served[at * M + j] = m.tonnes > EPS_TONNES * 1000 ? 1 : 0;
+        });
+      }
+      done++;
+      options.onProgress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, to - from)) }, worker));
+  if (options.signal?.aborted) throw new CancelledError();
+}
