@@ -59,9 +59,11 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
     apply(initiallyOpen);
     button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
   }
-  // The window narrowed past the point where two side panels fit: the Scenario panel stays.
+  // The window narrowed past the point where two side panels fit: the Scenario panel stays. (Not
+  // while printing: the paper is narrower than the screen, and the panels are as they were after.)
+  const print = window.matchMedia('print');
   onePanel.addEventListener('change', () => {
-    if (!onePanel.matches || !isOpen('scenario-panel')) return;
+    if (print.matches || !onePanel.matches || !isOpen('scenario-panel')) return;
     for (const id of RIGHT_PANELS) if (isOpen(id)) openPanel.get(id)?.(false);
   });
 }
