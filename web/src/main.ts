@@ -21,6 +21,7 @@ import { createLibrary } from './app/library.ts';
 import { createMapView } from './app/map-view.ts';
 import { localisePage } from './app/page-language.ts';
 import { wirePanelToggles } from './app/panel-toggles.ts';
+import { fitMapWhenPrinting } from './app/print-layout.ts';
 import { createSolver } from './app/solve.ts';
 import { createStaleBanner } from './app/stale.ts';
 import { initial, linkAskedTiles, state } from './app/state.ts';
@@ -48,14 +49,16 @@ const view = createMapView({
 const { map } = view;
 const url = createUrlSync(map);
 const { writeHash } = url;
+fitMapWhenPrinting(map);
 
 // ---------------------------------------------------------------- panels
 
-const downloads = createDownloads(writeHash);
+const downloads = createDownloads(writeHash, map.getContainer());
 const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
   onDownloadCsv: downloads.planCsv,
   onDownloadGeoJson: downloads.planGeoJson,
   onDownloadXlsx: downloads.planXlsx,
+  onDownloadMapPng: downloads.mapPng,
   onServerCsv: downloads.serverCsv,
   onCopyLink: downloads.copyLink,
   onCurrency(currency) {

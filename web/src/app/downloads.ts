@@ -8,14 +8,29 @@ import { setStatus } from './status.ts';
 
 export interface Downloads {
   planCsv(): void;
+  /** The map view as a PNG, drawn in the page (offline). */
+  mapPng(): Promise<void>;
   planGeoJson(): void;
   planXlsx(): Promise<void>;
   serverCsv(runId: string): Promise<void>;
   copyLink(): Promise<void>;
 }
 
-export function createDownloads(writeHash: () => void): Downloads {
+export function createDownloads(writeHash: () => void, mapElement: HTMLElement): Downloads {
   return {
+    async mapPng() {
+      const plan = state.plan;
+      if (!plan) return;
+      setStatus(t('Drawing the map image…'));
+      try {
+        // The painter is only needed when an image is asked for: loaded then.
+        const { mapToPng } = await import('../map/map-image.ts');
+        downloadBlob(await mapToPng(mapElement), downloadName(plan, 'png'));
+        setStatus(t('Map image saved.'));
+      } catch (err) {
+        setStatus(t('The map image could not be made: {message}', { message: (err as Error).message }));
+      }
+    },
     planCsv() {
       if (state.plan) downloadText(planToAllocationCsv(state.plan), downloadName(state.plan, 'csv'), 'text/csv');
     },

@@ -1,6 +1,8 @@
 /**
- * The top bar's panel toggles. Panels collapse on narrow screens; the toggles open them over the map.
- * Results, Analysis, Backtest and Library share the right-hand side: opening one closes the others.
+ * The top bar's panel toggles. Results, Analysis, Backtest and Library share the right-hand side:
+ * opening one closes the others. Below 1280 px there is room for one side panel only (the map keeps
+ * most of the width), so opening any panel closes the rest; at 900 px and below the panels open
+ * over the map and all start closed.
  */
 import type L from 'leaflet';
 import type { AnalysisPanel } from '../panels/analysis-panel.ts';
@@ -15,9 +17,15 @@ export interface PanelToggleDeps {
 }
 
 const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel', 'library-panel'];
+/** Keep in step with the media queries in style.css. */
+const NARROW_QUERY = '(max-width: 900px)';
+const ONE_PANEL_QUERY = '(max-width: 1279px)';
 
 export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibrary, backtestOpen }: PanelToggleDeps): void {
+  const narrow = window.matchMedia(NARROW_QUERY);
+  const onePanel = window.matchMedia(ONE_PANEL_QUERY);
   const openPanel = new Map<string, (open: boolean) => void>();
+  const isOpen = (panelId: string) => !document.getElementById(panelId)!.classList.contains('collapsed');
   for (const [buttonId, panelId] of [
     ['toggle-scenario', 'scenario-panel'],
     ['toggle-kpi', 'kpi-panel'],
@@ -27,18 +35,35 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
   ] as const) {
     const button = document.getElementById(buttonId)!;
     const panel = document.getElementById(panelId)!;
-    const narrow = window.matchMedia('(max-width: 900px)');
     const apply = (open: boolean) => {
       panel.classList.toggle('collapsed', !open);
       button.setAttribute('aria-expanded', String(open));
-      if (open && RIGHT_PANELS.includes(panelId)) for (const other of RIGHT_PANELS) if (other !== panelId) openPanel.get(other)?.(false);
+      if (open) {
+        const others = onePanel.matches ? [...openPanel.keys()] : RIGHT_PANELS.includes(panelId) ? RIGHT_PANELS : [];
+        for (const other of others) if (other !== panelId && isOpen(other)) openPanel.get(other)?.(false);
+      }
       if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
       if (panelId === 'backtest-panel') setBacktestOpen(open);
       if (panelId === 'library-panel' && open) void loadLibrary();
       setTimeout(() => map.invalidateSize(), 220);
     };
     openPanel.set(panelId, apply);
-    apply(panelId === 'analysis-panel' || panelId === 'library-panel' ? false : panelId === 'backtest-panel' ? backtestOpen : !narrow.matches);
+    const initiallyOpen =
+      panelId === 'analysis-panel' || panelId === 'library-panel'
+        ? false
+        : panelId === 'backtest-panel'
+          ? backtestOpen
+          : panelId === 'kpi-panel'
+            ? !onePanel.matches
+            : !narrow.matches;
+    apply(initiallyOpen);
     button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
   }
+  // The window narrowed past the point where two side panels fit: the Scenario panel stays. (Not
+  // while printing: the paper is narrower than the screen, and the panels are as they were after.)
+  const print = window.matchMedia('print');
+  onePanel.addEventListener('change', () => {
+    if (print.matches || !onePanel.matches || !isOpen('scenario-panel')) return;
+    for (const id of RIGHT_PANELS) if (isOpen(id)) openPanel.get(id)?.(false);
+  });
 }

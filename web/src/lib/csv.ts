@@ -87,7 +87,7 @@ export function planToGeoJson(plan: Plan): { type: 'FeatureCollection'; features
 }
 
 /** A file name for a plan's downloads: "caspian-plan-<scenario>-<hash8>.csv". */
-export function downloadName(plan: Pick<Plan, 'scenarioName' | 'inputsHash'>, ext: 'csv' | 'geojson' | 'xlsx'): string {
+export function downloadName(plan: Pick<Plan, 'scenarioName' | 'inputsHash'>, ext: 'csv' | 'geojson' | 'xlsx' | 'png'): string {
   const slug = plan.scenarioName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'plan';
   return `caspian-plan-${slug}-${plan.inputsHash.slice(0, 8)}.${ext}`;
 }

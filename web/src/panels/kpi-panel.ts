@@ -26,6 +26,8 @@ export interface KpiPanelEvents {
   onDownloadGeoJson(): void;
   /** The plan as an Excel workbook (KPIs, markets, routes, legs, monthly tables, comparison, sources). */
   onDownloadXlsx(): void;
+  /** The map view as a PNG image (for slides). */
+  onDownloadMapPng(): void;
   onServerCsv(runId: string): void;
   onCopyLink(): void;
   onCompare(a: string | null, b: string | null): void;
@@ -200,7 +202,7 @@ export class KpiPanel {
       this.root.append(
         h(
           'section',
-          { 'aria-label': t('Markets') },
+          { 'aria-label': t('Markets'), className: 'markets-served' },
           h('h3', {}, t('Markets served')),
           h(
             'table',
@@ -312,6 +314,7 @@ export class KpiPanel {
         h('button', { type: 'button', id: 'download-csv', onclick: () => this.events.onDownloadCsv() }, t('CSV')),
         h('button', { type: 'button', id: 'download-geojson', onclick: () => this.events.onDownloadGeoJson() }, t('GeoJSON')),
         h('button', { type: 'button', id: 'download-xlsx', onclick: () => this.events.onDownloadXlsx() }, t('Excel workbook')),
+        h('button', { type: 'button', id: 'download-map-png', onclick: () => this.events.onDownloadMapPng() }, t('Map PNG')),
         h('button', { type: 'button', id: 'copy-link', onclick: () => this.events.onCopyLink() }, t('Copy link to this view')),
       ),
     );
