@@ -26,6 +26,7 @@ import { planFrame } from './lib/view.ts';
 import { compactPatch, decodeState, encodeState, type PageState } from './lib/url-state.ts';
 import { addBaseMap, type BaseMap } from './map/basemap.ts';
 import { FlowLayer } from './map/flow-layer.ts';
+import { LabelLayer } from './map/label-layer.ts';
 import { Legend } from './map/legend.ts';
 import { PlaceLayer } from './map/place-layer.ts';
 import { HighlightLayer } from './map/highlight-layer.ts';
@@ -145,8 +146,9 @@ const DEFAULT_BOUNDS = L.latLngBounds([36.2, 45.5], [54.2, 78.5]);
 if (initial.view) map.setView([initial.view.lat, initial.view.lng], initial.view.zoom);
 else map.fitBounds(DEFAULT_BOUNDS, { padding: [8, 8] });
 
-const flowLayer = new FlowLayer(map);
-const placeLayer = new PlaceLayer(map);
+const labelLayer = new LabelLayer(map);
+const flowLayer = new FlowLayer(map, labelLayer);
+const placeLayer = new PlaceLayer(map, labelLayer);
 const highlightLayer = new HighlightLayer(map);
 const legend = new Legend({
   onFilters(filters) {
