@@ -79,7 +79,10 @@ export class PlaceLayer {
       const marker = L.marker(latLng, {
         pane: 'nodePane',
         keyboard: true,
-        title: `${use.name}: ${formatTonnes(tonnes)}${utilisation != null ? `, ${formatShare(utilisation, 0)} used` : ''}`,
+        title:
+          utilisation != null
+            ? t('{name}: {tonnes}, {share} used', { name: use.name, tonnes: formatTonnes(tonnes), share: formatShare(utilisation, 0) })
+            : `${use.name}: ${formatTonnes(tonnes)}`,
         alt: use.name,
         icon: L.divIcon({
           className: `node-icon ${isPort ? 'node-port' : 'node-rail'}${closed ? ' node-closed' : ''}`,
@@ -185,7 +188,7 @@ export class PlaceLayer {
       this.symbols.push({ latLng, radiusPx: r });
       this.labelItems.push({
         id: `market:${pie.id}`,
-        text: bought ? `${shortName(pie.name)} · ${formatShare(pie.ourShare, 0)} ours` : shortName(pie.name),
+        text: bought ? `${shortName(pie.name)} · ${t('{share} ours', { share: formatShare(pie.ourShare, 0) })}` : shortName(pie.name),
         latLng,
         priority: bought ? 40 + Math.min(19, Math.log10(pie.boughtTonnes + 1) * 2) + (pie.ourTonnes > 0 ? 10 : 0) : 10,
         className: `label-market${pie.ourTonnes > 0 ? '' : ' label-muted'}`,
@@ -200,7 +203,9 @@ export class PlaceLayer {
       const tonnes = tonnesIn(c, period);
       const active = tonnes > 0;
       const latLng = L.latLng(c.lat, c.lng);
-      const title = `${c.name} (competitor): ${formatTonnes(tonnes)}${c.utilisation != null ? `, ${formatShare(c.utilisation, 0)} of capacity` : ''}`;
+      const title = `${t('{name} (competitor): {tonnes}', { name: c.name, tonnes: formatTonnes(tonnes) })}${
+        c.utilisation != null ? `, ${t('{share} of capacity', { share: formatShare(c.utilisation, 0) })}` : ''
+      }`;
       const marker = L.marker(latLng, {
         pane: 'nodePane',
         keyboard: true,
@@ -238,8 +243,8 @@ export class PlaceLayer {
       });
       const tonnes = use ? tonnesIn(use, period) : 0;
       marker.bindTooltip(
-        `<div class="popup"><h3>${escapeHtml(plant.name)}</h3><p>Production ${escapeHtml(formatTonnes(tonnes))}${
-          use?.utilisation != null ? `, ${escapeHtml(formatShare(use.utilisation, 0))} of capacity` : ''
+        `<div class="popup"><h3>${escapeHtml(plant.name)}</h3><p>${escapeHtml(t('Production {tonnes}', { tonnes: formatTonnes(tonnes) }))}${
+          use?.utilisation != null ? `, ${escapeHtml(t('{share} of capacity', { share: formatShare(use.utilisation, 0) }))}` : ''
         }</p></div>`,
         { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 },
       );
