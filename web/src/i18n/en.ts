@@ -323,4 +323,8 @@ export const messages: Record<string, string> = {
   'delivered {price}': 'delivered {price}',
   'Competitor': 'Competitor',
   'Sells nothing at these prices.': 'Sells nothing at these prices.',
+  // The key figures of a monthly plan beside the month on the slider.
+  'Key figures for the whole of {year}; pick a month on the map to see its tonnes.': 'Key figures for the whole of {year}; pick a month on the map to see its tonnes.',
+  'Key figures above: the whole of {year}.': 'Key figures above: the whole of {year}.',
+  'production {production}, domestic {domestic} ({share}), exports {exports}.': 'production {production}, domestic {domestic} ({share}), exports {exports}.',
 };

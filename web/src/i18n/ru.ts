@@ -323,4 +323,8 @@ export const messages: Record<string, string> = {
   'delivered {price}': 'с доставкой {price}',
   'Competitor': 'Конкурент',
   'Sells nothing at these prices.': 'По этим ценам ничего не продаёт.',
+  // The key figures of a monthly plan beside the month on the slider.
+  'Key figures for the whole of {year}; pick a month on the map to see its tonnes.': 'Ключевые показатели — за весь {year} год; выберите месяц на карте, чтобы увидеть его тонны.',
+  'Key figures above: the whole of {year}.': 'Показатели выше — за весь {year} год.',
+  'production {production}, domestic {domestic} ({share}), exports {exports}.': 'производство {production}, внутренний рынок {domestic} ({share}), экспорт {exports}.',
 };
