@@ -66,4 +66,24 @@ describe('label placement', () => {
     expect(placed.map((p) => p.id)).toEqual(['a']);
     expect(placed[0].side).toBe('left');
   });
+
+  it('puts a centred label on its point, and drops it where a higher one already is', () => {
+    const placed = placeLabels([
+      { id: 'port', x: 100, y: 100, width: 40, height: 14, priority: 60 },
+      { id: 'volume', x: 120, y: 100, width: 30, height: 14, priority: 50, sides: ['center'] },
+      { id: 'other-volume', x: 300, y: 100, width: 30, height: 14, priority: 45, sides: ['center'] },
+    ]);
+    expect(placed.map((p) => p.id)).toEqual(['port', 'other-volume']);
+    expect(placed[1]).toEqual({ id: 'other-volume', side: 'center', box: { x0: 285, y0: 93, x1: 315, y1: 107 } });
+  });
+
+  it('shows one spot of a group: the first that fits, in priority order', () => {
+    const placed = placeLabels([
+      { id: 'plant', x: 100, y: 100, width: 80, height: 14, priority: 100, sides: ['center'] },
+      { id: 'flow:mid', x: 110, y: 100, width: 30, height: 14, priority: 50, sides: ['center'], group: 'flow' },
+      { id: 'flow:third', x: 200, y: 100, width: 30, height: 14, priority: 49.99, sides: ['center'], group: 'flow' },
+      { id: 'flow:quarter', x: 260, y: 100, width: 30, height: 14, priority: 49.98, sides: ['center'], group: 'flow' },
+    ]);
+    expect(placed.map((p) => p.id)).toEqual(['plant', 'flow:third']);
+  });
 });

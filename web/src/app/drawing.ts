@@ -89,7 +89,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
 
   function redraw(): void {
     const plan = state.plan;
-    kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency, needsKey: state.needsKey });
+    kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency, needsKey: state.needsKey, period: state.period });
     renderMonthBar();
     renderStale();
     if (!plan) return;
@@ -121,7 +121,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
       slider.addEventListener('input', () => {
         const v = Number(slider.value);
         state.period = v === 0 ? null : v - 1;
-        // Only the map and month label change with the month; the whole-plan KPIs stay.
+        // The map and month label change with the month; the whole-year KPIs stay, with the month's tonnes beside them.
         redrawMapOnly();
       });
     }
@@ -137,6 +137,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     if (!plan) return;
     const period = state.period;
     drawMap(plan);
+    kpiPanel.showMonth(plan, period);
     const label = period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[period]);
     monthBar.querySelector('output')!.textContent = label;
     monthBar.querySelector('input')?.setAttribute('aria-valuetext', label);

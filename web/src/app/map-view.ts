@@ -6,6 +6,7 @@ import L from 'leaflet';
 import { t } from '../i18n/index.ts';
 import { addBaseMap, type BaseMap } from '../map/basemap.ts';
 import { FlowLayer } from '../map/flow-layer.ts';
+import { LabelLayer } from '../map/label-layer.ts';
 import { HighlightLayer } from '../map/highlight-layer.ts';
 import { Legend } from '../map/legend.ts';
 import { PlaceLayer } from '../map/place-layer.ts';
@@ -62,8 +63,9 @@ export function createMapView(hooks: MapViewHooks): MapView {
   if (initial.view) map.setView([initial.view.lat, initial.view.lng], initial.view.zoom);
   else map.fitBounds(DEFAULT_BOUNDS, { padding: [8, 8] });
 
-  const flowLayer = new FlowLayer(map);
-  const placeLayer = new PlaceLayer(map);
+  const labelLayer = new LabelLayer(map);
+  const flowLayer = new FlowLayer(map, labelLayer);
+  const placeLayer = new PlaceLayer(map, labelLayer);
   const highlightLayer = new HighlightLayer(map);
   let baseMap: BaseMap | null = null;
   const legend = new Legend({

@@ -3,7 +3,8 @@
  * (GET /api/v1/backtest). Parsing and the view model are pure; the panel and layer only draw them.
  */
 import { z } from 'zod';
-import { formatTonnes } from './format.ts';
+import { formatNumber, formatTonnes } from './format.ts';
+import { locale, t } from '../i18n/index.ts';
 
 export const BacktestRow = z.object({
   kind: z.enum(['production', 'imports', 'exports', 'net-imports-west', 'price-rank']),
@@ -40,14 +41,15 @@ export type BacktestState =
  * a network failure or a body in another shape all say plainly that the backtest is not available.
  */
 export function backtestState(status: number, body: unknown): BacktestState {
-  if (status === 404) return { kind: 'unavailable', message: 'The backtest is not available on this server (it has no backtest route).' };
-  if (status === 0) return { kind: 'unavailable', message: 'The backtest is not available: the server cannot be reached.' };
-  if (status < 200 || status >= 300) return { kind: 'unavailable', message: `The backtest is not available on this server (it answered ${status}).` };
+  if (status === 404) return { kind: 'unavailable', message: t('The backtest is not available on this server (it has no backtest route).') };
+  if (status === 0) return { kind: 'unavailable', message: t('The backtest is not available: the server cannot be reached.') };
+  if (status < 200 || status >= 300) return { kind: 'unavailable', message: t('The backtest is not available on this server (it answered {status}).', { status }) };
   const parsed = Backtest.safeParse(body);
-  if (!parsed.success) return { kind: 'unavailable', message: 'The backtest is not available on this server: its answer is not a backtest.' };
+  if (!parsed.success) return { kind: 'unavailable', message: t('The backtest is not available on this server: its answer is not a backtest.') };
   return { kind: 'ready', data: parsed.data };
 }
 
+/** What a row measures, in English (the message keys; `kindLabel` gives the page's language). */
 export const KIND_LABELS: Record<BacktestRow['kind'], string> = {
   production: 'Production',
   imports: 'Imports',
@@ -56,10 +58,14 @@ export const KIND_LABELS: Record<BacktestRow['kind'], string> = {
   'price-rank': 'Price rank',
 };
 
+export const kindLabel = (kind: BacktestRow['kind']): string => t(KIND_LABELS[kind]);
+
 /** Error bands: |error| ≤ 10 % good, ≤ 25 % fair, else poor; no error when either side is missing. */
 export type ErrorBand = 'good' | 'fair' | 'poor' | 'none';
 export const BAND_COLOURS: Record<ErrorBand, string> = { good: '#2e7d32', fair: '#d08a00', poor: '#c62828', none: '#7c8794' };
+/** The bands in English (the message keys; `bandLabel` gives the page's language). */
 export const BAND_LABELS: Record<ErrorBand, string> = { good: '≤ 10 % off', fair: '10–25 % off', poor: '> 25 % off', none: 'no comparison' };
+export const bandLabel = (band: ErrorBand): string => t(BAND_LABELS[band]);
 
 export function errorBand(errorPct: number | null | undefined): ErrorBand {
   if (errorPct == null || !Number.isFinite(errorPct)) return 'none';
@@ -76,15 +82,15 @@ export function formatBacktestValue(value: number | null | undefined, unit: stri
   if (u === 't' || u === 'tonnes' || u === 't/yr') return formatTonnes(value);
   if (u === 'rank') return `#${Math.round(value)}`;
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${unit}`;
+  return `${formatNumber(value, digits)} ${unit}`;
 }
 
 /** "+12.3 %", "−4.0 %", "—". */
 export function formatErrorPct(errorPct: number | null | undefined): string {
   if (errorPct == null || !Number.isFinite(errorPct)) return '—';
-  const body = Math.abs(errorPct).toFixed(1);
-  if (Number(body) === 0) return '0.0 %';
-  return `${errorPct > 0 ? '+' : '−'}${body} %`;
+  const size = Number(Math.abs(errorPct).toFixed(1));
+  if (size === 0) return `${formatNumber(0, 1)} %`;
+  return `${errorPct > 0 ? '+' : '−'}${formatNumber(size, 1)} %`;
 }
 
 export interface BacktestBar {
@@ -130,7 +136,13 @@ export interface BacktestView {
   narrative: string[];
 }
 
-const show = (v: string | number | null) => (v == null ? '—' : typeof v === 'number' ? String(Number(v.toFixed(2))) : v);
+/** A target's figure: text as the server wrote it, a number to at most two decimals in the page's language. */
+const show = (v: string | number | null) => {
+  if (v == null) return '—';
+  if (typeof v !== 'number') return v;
+  const rounded = Number(v.toFixed(2));
+  return formatNumber(rounded, (String(rounded).split('.')[1] ?? '').length);
+};
 
 /** The view model: bars for the located rows, the table for all rows, targets and narrative. */
 export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
@@ -154,16 +166,18 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
     const band = errorBand(r.errorPct);
     const colour = BAND_COLOURS[band];
     const modelled = formatBacktestValue(r.modelled, r.unit);
-    const observed = formatBacktestValue(r.observed, r.unit) + (r.observedIsEstimate ? ' (estimate)' : '');
+    const observedValue = formatBacktestValue(r.observed, r.unit);
+    const observed = r.observedIsEstimate ? t('{value} (estimate)', { value: observedValue }) : observedValue;
     const error = formatErrorPct(r.errorPct);
-    table.push({ id: r.id, kind: r.kind, kindLabel: KIND_LABELS[r.kind], name: r.name, modelled, observed, error, band, colour, estimate: r.observedIsEstimate });
+    const kind = kindLabel(r.kind);
+    table.push({ id: r.id, kind: r.kind, kindLabel: kind, name: r.name, modelled, observed, error, band, colour, estimate: r.observedIsEstimate });
     if (r.lat == null || r.lng == null || !Number.isFinite(r.lat) || !Number.isFinite(r.lng)) continue;
     bars.push({
       key: `${r.kind}:${r.id}`,
       id: r.id,
       kind: r.kind,
       name: r.name,
-      kindLabel: KIND_LABELS[r.kind],
+      kindLabel: kind,
       lat: r.lat,
       lng: r.lng,
       modelledPx: height(r.modelled, r.unit),
@@ -171,19 +185,17 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
       colour,
       band,
       estimate: r.observedIsEstimate,
-      label: `${r.name}, ${KIND_LABELS[r.kind].toLowerCase()} ${data.year}: modelled ${modelled}, observed ${observed}, error ${error}`,
-      caption: `${r.kind === 'production' ? r.name : KIND_LABELS[r.kind]} ${
-        r.errorPct == null ? `${formatBacktestValue(r.modelled, r.unit)} vs ${formatBacktestValue(r.observed, r.unit)}` : error
-      }`,
+      label: t('{name}, {what} {year}: modelled {modelled}, observed {observed}, error {error}', { name: r.name, what: kind.toLocaleLowerCase(locale()), year: data.year, modelled, observed, error }),
+      caption: `${r.kind === 'production' ? r.name : kind} ${r.errorPct == null ? t('{modelled} vs {observed}', { modelled, observed: observedValue }) : error}`,
     });
   }
-  const targets = data.targets.map((t) => ({ name: t.name, target: show(t.target), value: show(t.value), met: t.met }));
+  const targets = data.targets.map((target) => ({ name: target.name, target: show(target.target), value: show(target.value), met: target.met }));
   return {
-    title: `Calibrated on ${data.calibratedOn}, run on ${data.year}`,
+    title: t('Calibrated on {from}, run on {year}', { from: data.calibratedOn, year: data.year }),
     bars,
     table,
     targets,
-    targetsMet: targets.filter((t) => t.met).length,
+    targetsMet: targets.filter((target) => target.met).length,
     narrative: data.narrative,
   };
 }

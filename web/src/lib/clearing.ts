@@ -10,6 +10,7 @@ import { shortName } from './names.ts';
 import type { PieSlice } from './pie.ts';
 import { escapeHtml } from './escape.ts';
 import { marketColour, type LineStyle, type MapFilters } from './style.ts';
+import { t } from '../i18n/index.ts';
 
 /** Competitors' flows and slices: a muted warm grey, apart from the mode colours of our flows. */
 export const COMPETITOR_COLOUR = '#8c8273';
@@ -90,9 +91,9 @@ export function maxCompetitorFlowTonnes(plan: Plan, view: 'total' | 'period'): n
 
 export function competitorFlowTooltip(item: CompetitorFlowItem, m: Money = USD, periodLabel: string | null = null): string {
   return (
-    `<div class="popup"><h3>${escapeHtml(item.supplierName)} → ${escapeHtml(item.marketName)}</h3><p class="muted">Competitor's flow (straight line, supplier to market)</p>` +
-    `<table><tr><th scope="row">${escapeHtml(periodLabel ? `Tonnes (${periodLabel})` : 'Tonnes')}</th><td>${escapeHtml(formatTonnes(item.tonnes))}</td></tr>` +
-    (item.deliveredCostUsdPerTonne != null ? `<tr><th scope="row">Delivered offer</th><td>${escapeHtml(m.perTonne(item.deliveredCostUsdPerTonne))}</td></tr>` : '') +
+    `<div class="popup"><h3>${escapeHtml(item.supplierName)} → ${escapeHtml(item.marketName)}</h3><p class="muted">${escapeHtml(t("Competitor's flow (straight line, supplier to market)"))}</p>` +
+    `<table><tr><th scope="row">${escapeHtml(periodLabel ? t('Tonnes ({period})', { period: periodLabel }) : t('Tonnes'))}</th><td>${escapeHtml(formatTonnes(item.tonnes))}</td></tr>` +
+    (item.deliveredCostUsdPerTonne != null ? `<tr><th scope="row">${escapeHtml(t('Delivered offer'))}</th><td>${escapeHtml(m.perTonne(item.deliveredCostUsdPerTonne))}</td></tr>` : '') +
     `</table></div>`
   );
 }
@@ -144,8 +145,14 @@ export function marketPies(plan: ClearingPlan, filters: MapFilters, period: numb
     const ourShare = bought > 0 ? ourTonnes / bought : 0;
     const label =
       bought > 0
-        ? `${m.name}: ${formatTonnes(bought)} bought, our share ${formatShare(ourShare, 0)} (${formatTonnes(ourTonnes)}), competitors ${formatShare(1 - ourShare, 0)}`
-        : `${m.name}: nothing bought at the clearing price`;
+        ? t('{name}: {bought} bought, our share {share} ({ours}), competitors {others}', {
+            name: m.name,
+            bought: formatTonnes(bought),
+            share: formatShare(ourShare, 0),
+            ours: formatTonnes(ourTonnes),
+            others: formatShare(1 - ourShare, 0),
+          })
+        : t('{name}: nothing bought at the clearing price', { name: m.name });
     pies.push({
       id: m.id,
       name: m.name,
@@ -181,17 +188,20 @@ export function maxBoughtTonnes(plan: Plan, view: 'total' | 'period'): number {
 
 /** Who sets the price, in words: "Price set by Caspi Cement (…): its delivered offer, 43.50 USD/t". */
 export function marginalSupplierText(ms: ClearingMarket['marginalSupplier'], m: Money = USD): string {
-  if (!ms) return 'Price set by: not determined for this market.';
+  if (!ms) return t('Price set by: not determined for this market.');
   const cost = ms.costUsdPerTonne == null ? '' : m.perTonne(ms.costUsdPerTonne);
+  const name = ms.name;
   switch (ms.kind) {
     case 'ours':
-      return `Price set by us, ${ms.name}: our delivered cost plus the rent our capacity earns elsewhere${cost ? `, ${cost}` : ''}.`;
+      return cost
+        ? t('Price set by us, {name}: our delivered cost plus the rent our capacity earns elsewhere, {cost}.', { name, cost })
+        : t('Price set by us, {name}: our delivered cost plus the rent our capacity earns elsewhere.', { name });
     case 'competitor':
-      return `Price set by ${ms.name}: its delivered offer${cost ? `, ${cost}` : ''}.`;
+      return cost ? t('Price set by {name}: its delivered offer, {cost}.', { name, cost }) : t('Price set by {name}: its delivered offer.', { name });
     case 'demand':
-      return `Price set by the buyers: ${ms.name}${cost ? `, worth ${cost} to them` : ''}.`;
+      return cost ? t('Price set by the buyers: {name}, worth {cost} to them.', { name, cost }) : t('Price set by the buyers: {name}.', { name });
     case 'scarcity':
-      return `Price set by scarcity: ${ms.name}.`;
+      return t('Price set by scarcity: {name}.', { name });
   }
 }
 
@@ -214,18 +224,18 @@ export function clearingMarketPopup(
   const ourTonnes = Math.min(bought, ourTonnesIn(cm, ours, period));
   const when = opts.periodLabel ? ` (${opts.periodLabel})` : '';
   const lines = [
-    row(`Clearing price${when}`, m.perTonne(price)),
-    row(`Tonnes bought${when}`, formatTonnes(bought)),
-    row('Consumption listed', formatTonnes(cm.consumptionTonnes)),
-    row(`Our tonnes${when}`, `${formatTonnes(ourTonnes)} (${formatShare(bought > 0 ? ourTonnes / bought : 0, 0)} share)`),
+    row(`${t('Clearing price')}${when}`, m.perTonne(price)),
+    row(`${t('Tonnes bought')}${when}`, formatTonnes(bought)),
+    row(t('Consumption listed'), formatTonnes(cm.consumptionTonnes)),
+    row(`${t('Our tonnes')}${when}`, t('{tonnes} ({share} share)', { tonnes: formatTonnes(ourTonnes), share: formatShare(bought > 0 ? ourTonnes / bought : 0, 0) })),
   ];
   if (cm.ourTonnesRange && Math.abs(cm.ourTonnesRange.max - cm.ourTonnesRange.min) > 0.5) {
-    lines.push(row('Our tonnes, all equilibria', `${formatTonnes(cm.ourTonnesRange.min)} – ${formatTonnes(cm.ourTonnesRange.max)}`));
+    lines.push(row(t('Our tonnes, all equilibria'), `${formatTonnes(cm.ourTonnesRange.min)} – ${formatTonnes(cm.ourTonnesRange.max)}`));
   }
-  if (ours?.netbackUsdPerTonne != null && ourTonnes > 0) lines.push(row('Our netback', m.perTonne(ours.netbackUsdPerTonne)));
+  if (ours?.netbackUsdPerTonne != null && ourTonnes > 0) lines.push(row(t('Our netback'), m.perTonne(ours.netbackUsdPerTonne)));
   const degenerate =
     cm.ourTonnesRange && Math.abs(cm.ourTonnesRange.max - cm.ourTonnesRange.min) > 0.5
-      ? `<p class="note">Suppliers with equal delivered cost: the split is not unique; our tonnes can be anywhere in the range (the map shows one equilibrium).</p>`
+      ? `<p class="note">${escapeHtml(t('Suppliers with equal delivered cost: the split is not unique; our tonnes can be anywhere in the range (the map shows one equilibrium).'))}</p>`
       : '';
   const rest = cm.suppliers
     .filter((s) => !s.ours && s.tonnes > 0)
@@ -233,11 +243,11 @@ export function clearingMarketPopup(
     .map((s) => `<li>${escapeHtml(s.name)} <span class="muted">${escapeHtml(formatTonnes(s.tonnes))}</span></li>`)
     .join('');
   return (
-    `<div class="popup popup-clearing"><h3>${escapeHtml(cm.name)}</h3><p class="muted">${cm.domestic ? 'Domestic' : 'Export'} market, ${escapeHtml(cm.country)} · market clearing</p>` +
+    `<div class="popup popup-clearing"><h3>${escapeHtml(cm.name)}</h3><p class="muted">${escapeHtml(cm.domestic ? t('Domestic market') : t('Export market'))}, ${escapeHtml(cm.country)} · ${escapeHtml(t('market clearing'))}</p>` +
     `<table>${lines.join('')}</table>` +
     degenerate +
     `<p class="price-setter">${escapeHtml(marginalSupplierText(cm.marginalSupplier, m))}</p>` +
-    (rest ? `<h4>Who supplies the rest</h4><ul class="routes">${rest}</ul>` : `<p class="muted">No competitor sells here at this price.</p>`) +
+    (rest ? `<h4>${escapeHtml(t('Who supplies the rest'))}</h4><ul class="routes">${rest}</ul>` : `<p class="muted">${escapeHtml(t('No competitor sells here at this price.'))}</p>`) +
     `</div>`
   );
 }
@@ -247,27 +257,27 @@ export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<st
   const m = opts.money ?? USD;
   const capacity = c.capacityTonnesByPeriod.reduce((s, t) => s + t, 0);
   const lines = [
-    row('Sells', formatTonnes(c.tonnes)),
-    row('Capacity', formatTonnes(capacity)),
-    row('Capacity use', c.utilisation == null ? '—' : formatShare(c.utilisation, 0)),
-    row('Cash cost', m.perTonne(c.cashCostUsdPerTonne)),
+    row(t('Sells'), formatTonnes(c.tonnes)),
+    row(t('Capacity'), formatTonnes(capacity)),
+    row(t('Capacity use'), c.utilisation == null ? '—' : formatShare(c.utilisation, 0)),
+    row(t('Cash cost'), m.perTonne(c.cashCostUsdPerTonne)),
   ];
-  if (c.markupUsdPerTonne > 0) lines.push(row('Mark-up over cash cost', m.perTonne(c.markupUsdPerTonne)));
-  lines.push(row('Capacity rent', c.rentUsdPerTonne > 0.005 ? m.perTonne(c.rentUsdPerTonne) : 'none (spare capacity)'));
+  if (c.markupUsdPerTonne > 0) lines.push(row(t('Mark-up over cash cost'), m.perTonne(c.markupUsdPerTonne)));
+  lines.push(row(t('Capacity rent'), c.rentUsdPerTonne > 0.005 ? m.perTonne(c.rentUsdPerTonne) : t('none (spare capacity)')));
   const markets = c.markets
     .filter((x) => x.tonnes > 0)
     .sort((a, b) => b.tonnes - a.tonnes)
     .map((x) => {
       const offer = x.deliveredCostUsdPerTonneByPeriod[0];
       return `<li>${escapeHtml(marketNames.get(x.market) ?? x.market)} <span class="muted">${escapeHtml(formatTonnes(x.tonnes))}${
-        offer != null ? `, delivered ${escapeHtml(m.perTonne(offer))}` : ''
+        offer != null ? `, ${escapeHtml(t('delivered {price}', { price: m.perTonne(offer) }))}` : ''
       }</span></li>`;
     })
     .join('');
   return (
-    `<div class="popup popup-competitor"><h3>${escapeHtml(c.name)}</h3><p class="muted">Competitor · ${escapeHtml(c.owner)} · ${escapeHtml(c.country)}</p>` +
+    `<div class="popup popup-competitor"><h3>${escapeHtml(c.name)}</h3><p class="muted">${escapeHtml(t('Competitor'))} · ${escapeHtml(c.owner)} · ${escapeHtml(c.country)}</p>` +
     `<table>${lines.join('')}</table>` +
-    (markets ? `<h4>Markets</h4><ul class="routes">${markets}</ul>` : `<p class="muted">Sells nothing at these prices.</p>`) +
+    (markets ? `<h4>${escapeHtml(t('Markets'))}</h4><ul class="routes">${markets}</ul>` : `<p class="muted">${escapeHtml(t('Sells nothing at these prices.'))}</p>`) +
     `</div>`
   );
 }

@@ -1,7 +1,8 @@
 /** KPI figures arranged for the results panel. Pure. */
-import type { Kpis } from '../../../server/core/plan-schema.ts';
+import type { Kpis, Plan } from '../../../server/core/plan-schema.ts';
 import { t } from '../i18n/index.ts';
 import { formatShare } from './format.ts';
+import { tonnesIn } from './scales.ts';
 
 export interface CostSegment {
   key: string;
@@ -53,4 +54,23 @@ export function shareGauge(k: Kpis): ShareGauge {
         ? t('{share} of production stays in Kazakhstan (rule: at least {rule} %)', { share: pct(k.domesticShare), rule: (k.policyDomesticShare * 100).toFixed(0) })
         : t('{share} of sales stays in Kazakhstan (rule: at least {rule} %)', { share: pct(k.domesticShare), rule: (k.policyDomesticShare * 100).toFixed(0) }),
   };
+}
+
+/** Our tonnes in one month of a monthly plan: what the month slider shows beside the whole-year KPIs. */
+export interface MonthFigures {
+  productionTonnes: number;
+  domesticTonnes: number;
+  exportTonnes: number;
+  /** Domestic ÷ all sales in the month (null when nothing is sold). */
+  domesticShareOfSales: number | null;
+}
+
+/** The month's figures, or null for an annual plan, the whole year, or a month the plan does not have. */
+export function monthFigures(plan: Pick<Plan, 'horizon' | 'plants' | 'markets'>, period: number | null): MonthFigures | null {
+  if (plan.horizon.kind !== 'monthly' || period == null || period < 0 || period >= plan.horizon.periods.length) return null;
+  const productionTonnes = plan.plants.reduce((s, p) => s + tonnesIn(p, period), 0);
+  const domesticTonnes = plan.markets.filter((m) => m.domestic).reduce((s, m) => s + tonnesIn(m, period), 0);
+  const exportTonnes = plan.markets.filter((m) => !m.domestic).reduce((s, m) => s + tonnesIn(m, period), 0);
+  const sales = domesticTonnes + exportTonnes;
+  return { productionTonnes, domesticTonnes, exportTonnes, domesticShareOfSales: sales > 0 ? domesticTonnes / sales : null };
 }

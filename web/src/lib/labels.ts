@@ -1,6 +1,7 @@
 /**
- * Label placement without overlap: greedy by priority, trying four positions around each point.
- * Pure: works on pixel boxes; the map layer measures, calls this, and shows only placed labels.
+ * Label placement without overlap: greedy by priority, trying the positions each label allows
+ * (around its point, or centred on it). Pure: works on pixel boxes; the map's label layer measures,
+ * calls this, and shows only placed labels.
  */
 
 export interface LabelCandidate {
@@ -13,9 +14,14 @@ export interface LabelCandidate {
   priority: number;
   /** Gap between the point and the label. */
   offsetPx?: number;
+  /** Positions to try, in order (default: right, left, top, bottom of the point). */
+  sides?: readonly LabelSide[];
+  /** Alternative spots for one label: only the first of the group that fits is placed. */
+  group?: string;
 }
 
-export type LabelSide = 'right' | 'left' | 'top' | 'bottom';
+/** Beside the point, or `center`: on the point itself (a volume on its line, a sea's name). */
+export type LabelSide = 'right' | 'left' | 'top' | 'bottom' | 'center';
 
 export interface PlacedLabel {
   id: string;
@@ -43,6 +49,8 @@ export function boxFor(c: LabelCandidate, side: LabelSide): Box {
       return { x0: c.x - c.width / 2, y0: c.y - off - c.height, x1: c.x + c.width / 2, y1: c.y - off };
     case 'bottom':
       return { x0: c.x - c.width / 2, y0: c.y + off, x1: c.x + c.width / 2, y1: c.y + off + c.height };
+    case 'center':
+      return { x0: c.x - c.width / 2, y0: c.y - c.height / 2, x1: c.x + c.width / 2, y1: c.y + c.height / 2 };
   }
 }
 
@@ -52,7 +60,8 @@ export function overlaps(a: Box, b: Box, padding = 2): boolean {
 
 /**
  * Place labels by descending priority; a label takes the first side that overlaps neither a placed
- * label nor an obstacle (e.g. market circles), or is dropped. Labels outside `bounds` are dropped.
+ * label nor an obstacle (e.g. market circles), or is dropped. Labels outside `bounds` are dropped,
+ * and so are the other spots of a group once one of them is placed.
  */
 export function placeLabels(
   candidates: readonly LabelCandidate[],
@@ -60,15 +69,18 @@ export function placeLabels(
 ): PlacedLabel[] {
   const placed: PlacedLabel[] = [];
   const obstacles = options.obstacles ?? [];
+  const placedGroups = new Set<string>();
   const sorted = [...candidates].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
   for (const c of sorted) {
-    for (const side of SIDES) {
+    if (c.group != null && placedGroups.has(c.group)) continue;
+    for (const side of c.sides ?? SIDES) {
       const box = boxFor(c, side);
       const b = options.bounds;
       if (b && (box.x0 < b.x0 || box.y0 < b.y0 || box.x1 > b.x1 || box.y1 > b.y1)) continue;
       if (placed.some((p) => overlaps(p.box, box))) continue;
       if (obstacles.some((o) => overlaps(o, box, 0))) continue;
       placed.push({ id: c.id, side, box });
+      if (c.group != null) placedGroups.add(c.group);
       break;
     }
   }

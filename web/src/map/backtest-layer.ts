@@ -4,6 +4,7 @@ import { BAND_COLOURS, barOffsets, type BacktestView } from '../lib/backtest.ts'
 
 const BAND_NONE = BAND_COLOURS.none;
 import { escapeHtml } from '../lib/escape.ts';
+import { t } from '../i18n/index.ts';
 
 const BAR_W = 9;
 const LABEL_W = 150;
@@ -40,9 +41,9 @@ export class BacktestLayer {
       });
       marker.bindPopup(
         `<div class="popup"><h3>${escapeHtml(bar.name)}</h3><p class="muted">${escapeHtml(bar.kindLabel)}</p><table>` +
-          `<tr><th scope="row">Modelled</th><td>${escapeHtml(row?.modelled ?? '—')}</td></tr>` +
-          `<tr><th scope="row">Observed</th><td>${escapeHtml(row?.observed ?? '—')}</td></tr>` +
-          `<tr><th scope="row">Error</th><td>${escapeHtml(row?.error ?? '—')}</td></tr></table></div>`,
+          `<tr><th scope="row">${escapeHtml(t('Modelled'))}</th><td>${escapeHtml(row?.modelled ?? '—')}</td></tr>` +
+          `<tr><th scope="row">${escapeHtml(t('Observed'))}</th><td>${escapeHtml(row?.observed ?? '—')}</td></tr>` +
+          `<tr><th scope="row">${escapeHtml(t('Error'))}</th><td>${escapeHtml(row?.error ?? '—')}</td></tr></table></div>`,
       );
       marker.addTo(this.group);
       marker.getElement()?.setAttribute('aria-label', bar.label);

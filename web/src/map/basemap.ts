@@ -6,6 +6,7 @@ import L from 'leaflet';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import countriesUrl from 'world-atlas/countries-50m.json?url';
+import { unwrapAntimeridian } from '../lib/antimeridian.ts';
 
 // The sea outline lands in data/geo; a glob keeps the build working whether or not it is there yet.
 const caspianModules = import.meta.glob('../../../data/geo/caspian.geojson', {
@@ -37,7 +38,8 @@ export interface BaseMapEvents {
 export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}): Promise<BaseMap> {
   const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
   const topo = (await (await fetch(countriesUrl)).json()) as Topology<{ countries: GeometryCollection }>;
-  const geo = feature(topo, topo.objects.countries);
+  // Rings across the 180th meridian (Chukotka) made continuous, so northern Russia fills as land.
+  const geo = unwrapAntimeridian(feature(topo, topo.objects.countries));
   // GeoJSON options reach each vector layer, so a renderer given here is used (types omit it).
   const countries = L.geoJSON(geo, {
     ...({ renderer } as L.GeoJSONOptions),

@@ -15,6 +15,7 @@ import { legPopup } from '../lib/popups.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import type { WidthScale } from '../lib/scales.ts';
 import { diffColour, isClosedIn, legStyle, modeColour, modeVisible, type MapFilters } from '../lib/style.ts';
+import type { LabelLayer, MapLabel } from './label-layer.ts';
 
 export interface FlowView {
   plan: Plan;
@@ -43,16 +44,17 @@ type LineCoords = number[][];
 export class FlowLayer {
   private readonly group = L.layerGroup();
   private readonly arrows = L.layerGroup();
-  private readonly volumes = L.layerGroup();
   private readonly renderer: L.SVG;
   private drawn: DrawnLeg[] = [];
   private showVolumes = false;
 
-  constructor(private readonly map: L.Map) {
+  constructor(
+    private readonly map: L.Map,
+    private readonly labels: LabelLayer,
+  ) {
     this.renderer = L.svg({ pane: 'flowPane', padding: 0.3 });
     this.group.addTo(map);
     this.arrows.addTo(map);
-    this.volumes.addTo(map);
     map.on('zoomend', () => this.drawArrows());
   }
 
@@ -142,6 +144,7 @@ export class FlowLayer {
       }
     }
     this.drawArrows();
+    this.setVolumes();
   }
 
   /**
@@ -188,12 +191,44 @@ export class FlowLayer {
       this.drawn.push({ kind: 'ours', legId: p.legId, latLngs, widthPx, colour, tonnes: Math.abs(p.deltaTonnes) });
     }
     this.drawArrows();
+    this.setVolumes();
   }
 
-  /** Arrow heads and volume labels depend on pixel lengths, so they are redrawn per zoom. */
+  /**
+   * Volumes on flows go to the label layer, placed with the place names: on the line at its middle,
+   * or a little either side where that is taken; big flows first, competitors' after ours.
+   */
+  private setVolumes(): void {
+    const labels: MapLabel[] = [];
+    if (this.showVolumes) {
+      const maxTonnes = Math.max(0, ...this.drawn.map((d) => d.tonnes));
+      for (const leg of this.drawn) {
+        if (!(leg.tonnes > 0) || !(maxTonnes > 0)) continue;
+        const weight = leg.tonnes / maxTonnes;
+        const priority = leg.kind === 'ours' ? 40 + 19 * weight : 20 + 9 * weight;
+        VOLUME_SPOTS.forEach((fraction, i) => {
+          const at = pointAlong(leg.latLngs, fraction, this.map);
+          if (!at) return;
+          labels.push({
+            id: `volume:${leg.kind}:${leg.legId}:${i}`,
+            text: formatTonnes(leg.tonnes),
+            latLng: at,
+            priority: priority - i * 0.01,
+            className: 'flow-volume',
+            fontPx: 11.5,
+            offsetPx: 0,
+            sides: ['center'],
+            group: `volume:${leg.kind}:${leg.legId}`,
+          });
+        });
+      }
+    }
+    this.labels.set('volumes', labels);
+  }
+
+  /** Arrow heads depend on pixel lengths, so they are redrawn per zoom. */
   private drawArrows(): void {
     this.arrows.clearLayers();
-    this.volumes.clearLayers();
     for (const leg of this.drawn) {
       const px: Point[] = leg.latLngs.map((ll) => {
         const p = this.map.latLngToLayerPoint(ll);
@@ -214,17 +249,6 @@ export class FlowLayer {
           interactive: false,
           className: leg.kind === 'competitor' ? 'flow-arrow competitor-arrow' : 'flow-arrow',
         }).addTo(this.arrows);
-      }
-      if (this.showVolumes && leg.tonnes > 0) {
-        const mid = midpoint(leg.latLngs, this.map);
-        if (mid) {
-          L.marker(mid, {
-            pane: 'labelPane',
-            interactive: false,
-            keyboard: false,
-            icon: L.divIcon({ className: 'flow-volume', html: `<span>${formatTonnes(leg.tonnes)}</span>`, iconSize: undefined }),
-          }).addTo(this.volumes);
-        }
       }
     }
   }
@@ -249,16 +273,21 @@ function legName(from: string, to: string, network: Network | null): string {
   return `${name(from)} → ${name(to)}`;
 }
 
-function midpoint(latLngs: L.LatLng[], map: L.Map): L.LatLng | null {
-  const px = latLngs.map((ll) => map.latLngToLayerPoint(ll));
+/** Where a volume may sit, as fractions of its line's length: the middle first. */
+const VOLUME_SPOTS = [0.5, 0.35, 0.65, 0.22, 0.78];
+
+/** The point a fraction of the way along a line, measured in the map's projection (the same at every zoom). */
+function pointAlong(latLngs: L.LatLng[], fraction: number, map: L.Map): L.LatLng | null {
+  const px = latLngs.map((ll) => map.project(ll, 0));
   let total = 0;
   for (let i = 1; i < px.length; i += 1) total += px[i].distanceTo(px[i - 1]);
+  const target = total * fraction;
   let walked = 0;
   for (let i = 1; i < px.length; i += 1) {
     const seg = px[i].distanceTo(px[i - 1]);
-    if (walked + seg >= total / 2 && seg > 0) {
-      const f = (total / 2 - walked) / seg;
-      return map.layerPointToLatLng(L.point(px[i - 1].x + (px[i].x - px[i - 1].x) * f, px[i - 1].y + (px[i].y - px[i - 1].y) * f));
+    if (walked + seg >= target && seg > 0) {
+      const f = (target - walked) / seg;
+      return map.unproject(L.point(px[i - 1].x + (px[i].x - px[i - 1].x) * f, px[i - 1].y + (px[i].y - px[i - 1].y) * f), 0);
     }
     walked += seg;
   }

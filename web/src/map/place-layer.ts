@@ -20,7 +20,6 @@ import type { Money } from '../lib/money.ts';
 import { pieSvg } from '../lib/pie.ts';
 import { formatShare, formatSigned, formatTonnes } from '../lib/format.ts';
 import { TONNES_EPSILON, type PlanDiff } from '../lib/diff.ts';
-import { estimateTextWidth, placeLabels, type Box, type LabelCandidate } from '../lib/labels.ts';
 import { escapeHtml } from '../lib/escape.ts';
 import { marketPopup, nodePopup } from '../lib/popups.ts';
 import { tonnesIn } from '../lib/scales.ts';
@@ -28,6 +27,7 @@ import { shortName } from '../lib/names.ts';
 import { CLOSED_COLOUR, diffColour, isClosedIn, marketColour, PLANT_COLOUR, utilisationColour, type MapFilters } from '../lib/style.ts';
 import { COUNTRY_LABELS, SEA_LABELS } from './basemap.ts';
 import { t } from '../i18n/index.ts';
+import type { LabelLayer, MapLabel, MapSymbol } from './label-layer.ts';
 
 export interface PlaceView {
   plan: Plan;
@@ -41,31 +41,21 @@ export interface PlaceView {
   diff?: PlanDiff | null;
 }
 
-interface LabelItem {
-  id: string;
-  text: string;
-  latLng: L.LatLng;
-  priority: number;
-  className: string;
-  /** Pixel radius of the symbol the label sits beside. */
-  symbolPx: number;
-  fontPx: number;
-  /** Alternative spots for one name: only the first that fits is shown. */
-  group?: string;
-}
+/** Country and sea names sit centred on their spot. */
+const AREA = ['center'] as const;
 
 export class PlaceLayer {
   private readonly markets = L.layerGroup();
   private readonly nodes = L.layerGroup();
-  private readonly labels = L.layerGroup();
-  private labelItems: LabelItem[] = [];
-  private symbols: { latLng: L.LatLng; radiusPx: number }[] = [];
+  private labelItems: MapLabel[] = [];
+  private symbols: MapSymbol[] = [];
 
-  constructor(private readonly map: L.Map) {
+  constructor(
+    map: L.Map,
+    private readonly labels: LabelLayer,
+  ) {
     this.nodes.addTo(map);
     this.markets.addTo(map);
-    this.labels.addTo(map);
-    map.on('zoomend moveend resize', () => this.drawLabels());
   }
 
   render(view: PlaceView): void {
@@ -92,7 +82,10 @@ export class PlaceLayer {
       const marker = L.marker(latLng, {
         pane: 'nodePane',
         keyboard: true,
-        title: `${use.name}: ${formatTonnes(tonnes)}${utilisation != null ? `, ${formatShare(utilisation, 0)} used` : ''}`,
+        title:
+          utilisation != null
+            ? t('{name}: {tonnes}, {share} used', { name: use.name, tonnes: formatTonnes(tonnes), share: formatShare(utilisation, 0) })
+            : `${use.name}: ${formatTonnes(tonnes)}`,
         alt: use.name,
         icon: L.divIcon({
           className: `node-icon ${isPort ? 'node-port' : 'node-rail'}${closed ? ' node-closed' : ''}`,
@@ -108,7 +101,7 @@ export class PlaceLayer {
       marker.bindPopup(html);
       marker.addTo(this.nodes);
       if (isPort) {
-        this.labelItems.push({ id: `node:${use.id}`, text: shortName(use.name), latLng, priority: 60, className: 'label-port', symbolPx: 9, fontPx: 11 });
+        this.labelItems.push({ id: `node:${use.id}`, text: shortName(use.name), latLng, priority: 60, className: 'label-port', offsetPx: 12, fontPx: 11 });
       }
       this.symbols.push({ latLng, radiusPx: 8 });
     }
@@ -117,7 +110,7 @@ export class PlaceLayer {
     else if (isClearingPlan(plan)) this.drawClearing(plan, view);
     else this.drawMarkets(view);
     this.drawPlants(view);
-    this.drawLabels();
+    this.labels.set('places', this.labelItems, this.symbols);
   }
 
   /**
@@ -157,7 +150,7 @@ export class PlaceLayer {
         latLng,
         priority: changed ? 40 + Math.min(19, Math.log10(Math.abs(m.delta) + 1) * 3) : 10,
         className: `label-market${changed ? '' : ' label-muted'}`,
-        symbolPx: r,
+        offsetPx: r + 3,
         fontPx: 11,
       });
     }
@@ -199,7 +192,7 @@ export class PlaceLayer {
         latLng,
         priority: served ? 40 + Math.min(19, Math.log10(tonnes + 1) * 3) : 10,
         className: `label-market${served ? '' : ' label-muted'}`,
-        symbolPx: r,
+        offsetPx: r + 3,
         fontPx: 11,
       });
     }
@@ -242,11 +235,11 @@ export class PlaceLayer {
       this.symbols.push({ latLng, radiusPx: r });
       this.labelItems.push({
         id: `market:${pie.id}`,
-        text: bought ? `${shortName(pie.name)} · ${formatShare(pie.ourShare, 0)} ours` : shortName(pie.name),
+        text: bought ? `${shortName(pie.name)} · ${t('{share} ours', { share: formatShare(pie.ourShare, 0) })}` : shortName(pie.name),
         latLng,
         priority: bought ? 40 + Math.min(19, Math.log10(pie.boughtTonnes + 1) * 2) + (pie.ourTonnes > 0 ? 10 : 0) : 10,
         className: `label-market${pie.ourTonnes > 0 ? '' : ' label-muted'}`,
-        symbolPx: r,
+        offsetPx: r + 3,
         fontPx: 11,
       });
     }
@@ -257,7 +250,9 @@ export class PlaceLayer {
       const tonnes = tonnesIn(c, period);
       const active = tonnes > 0;
       const latLng = L.latLng(c.lat, c.lng);
-      const title = `${c.name} (competitor): ${formatTonnes(tonnes)}${c.utilisation != null ? `, ${formatShare(c.utilisation, 0)} of capacity` : ''}`;
+      const title = `${t('{name} (competitor): {tonnes}', { name: c.name, tonnes: formatTonnes(tonnes) })}${
+        c.utilisation != null ? `, ${t('{share} of capacity', { share: formatShare(c.utilisation, 0) })}` : ''
+      }`;
       const marker = L.marker(latLng, {
         pane: 'nodePane',
         keyboard: true,
@@ -275,7 +270,7 @@ export class PlaceLayer {
       marker.getElement()?.setAttribute('data-supplier', c.id);
       this.symbols.push({ latLng, radiusPx: 7 });
       if (active) {
-        this.labelItems.push({ id: `competitor:${c.id}`, text: shortSupplier(c.name), latLng, priority: 20 + Math.min(9, Math.log10(tonnes + 1)), className: 'label-competitor', symbolPx: 7, fontPx: 10 });
+        this.labelItems.push({ id: `competitor:${c.id}`, text: shortSupplier(c.name), latLng, priority: 20 + Math.min(9, Math.log10(tonnes + 1)), className: 'label-competitor', offsetPx: 10, fontPx: 10 });
       }
     }
   }
@@ -295,67 +290,22 @@ export class PlaceLayer {
       });
       const tonnes = use ? tonnesIn(use, period) : 0;
       marker.bindTooltip(
-        `<div class="popup"><h3>${escapeHtml(plant.name)}</h3><p>Production ${escapeHtml(formatTonnes(tonnes))}${
-          use?.utilisation != null ? `, ${escapeHtml(formatShare(use.utilisation, 0))} of capacity` : ''
+        `<div class="popup"><h3>${escapeHtml(plant.name)}</h3><p>${escapeHtml(t('Production {tonnes}', { tonnes: formatTonnes(tonnes) }))}${
+          use?.utilisation != null ? `, ${escapeHtml(t('{share} of capacity', { share: formatShare(use.utilisation, 0) }))}` : ''
         }</p></div>`,
         { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 },
       );
       marker.addTo(this.nodes);
-      this.labelItems.push({ id: `plant:${plant.id}`, text: t('Baiganin plant'), latLng, priority: 100, className: 'label-plant', symbolPx: 10, fontPx: 12 });
+      this.labelItems.push({ id: `plant:${plant.id}`, text: t('Baiganin plant'), latLng, priority: 100, className: 'label-plant', offsetPx: 13, fontPx: 12 });
       this.symbols.push({ latLng, radiusPx: 9 });
     }
     for (const c of COUNTRY_LABELS) {
       c.at.forEach(([lat, lng], i) => {
-        this.labelItems.push({ id: `country:${c.name}:${i}`, text: t(c.name), latLng: L.latLng(lat, lng), priority: 5 - i * 0.1, className: 'label-country', symbolPx: 0, fontPx: 12, group: c.name });
+        this.labelItems.push({ id: `country:${c.name}:${i}`, text: t(c.name), latLng: L.latLng(lat, lng), priority: 5 - i * 0.1, className: 'label-country', offsetPx: 0, fontPx: 12, sides: AREA, group: `country:${c.name}` });
       });
     }
     for (const s of SEA_LABELS) {
-      this.labelItems.push({ id: `sea:${s.name}`, text: t(s.name), latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', symbolPx: 0, fontPx: 13 });
-    }
-  }
-
-  private drawLabels(): void {
-    this.labels.clearLayers();
-    if (!this.labelItems.length) return;
-    const size = this.map.getSize();
-    const candidates: LabelCandidate[] = [];
-    const byId = new Map<string, LabelItem>();
-    for (const item of this.labelItems) {
-      const p = this.map.latLngToContainerPoint(item.latLng);
-      const width = estimateTextWidth(item.text, item.className === 'label-country' ? item.fontPx * 1.25 : item.fontPx);
-      const c: LabelCandidate = { id: item.id, x: p.x, y: p.y, width, height: item.fontPx + 5, priority: item.priority, offsetPx: item.symbolPx + 3 };
-      // Area labels (countries, seas) are centred on their point.
-      if (item.symbolPx === 0) {
-        c.x = p.x - width / 2 - c.offsetPx!;
-      }
-      candidates.push(c);
-      byId.set(item.id, item);
-    }
-    const obstacles: Box[] = this.symbols.map((s) => {
-      const p = this.map.latLngToContainerPoint(s.latLng);
-      return { x0: p.x - s.radiusPx, y0: p.y - s.radiusPx, x1: p.x + s.radiusPx, y1: p.y + s.radiusPx };
-    });
-    const placed = placeLabels(candidates, { obstacles, bounds: { x0: 0, y0: 0, x1: size.x, y1: size.y } });
-    const shownGroups = new Set<string>();
-    for (const label of placed) {
-      const item = byId.get(label.id)!;
-      if (item.group) {
-        if (shownGroups.has(item.group)) continue;
-        shownGroups.add(item.group);
-      }
-      const { x0, y0 } = label.box;
-      const at = this.map.containerPointToLatLng(L.point(x0, y0));
-      L.marker(at, {
-        pane: 'labelPane',
-        interactive: false,
-        keyboard: false,
-        icon: L.divIcon({
-          className: `map-label ${item.className}`,
-          html: `<span style="font-size:${item.fontPx}px">${escapeHtml(item.text)}</span>`,
-          iconSize: [label.box.x1 - label.box.x0, label.box.y1 - label.box.y0],
-          iconAnchor: [0, 0],
-        }),
-      }).addTo(this.labels);
+      this.labelItems.push({ id: `sea:${s.name}`, text: t(s.name), latLng: L.latLng(s.lat, s.lng), priority: 8, className: 'label-sea', offsetPx: 0, fontPx: 13, sides: AREA });
     }
   }
 }

@@ -4,7 +4,8 @@
  * backtest it says so (never an empty panel).
  */
 import { h } from '../dom.ts';
-import { BAND_COLOURS, BAND_LABELS, backtestView, type BacktestState, type ErrorBand } from '../lib/backtest.ts';
+import { BAND_COLOURS, bandLabel, backtestView, type BacktestState, type ErrorBand } from '../lib/backtest.ts';
+import { locale, t } from '../i18n/index.ts';
 
 export class BacktestPanel {
   constructor(private readonly root: HTMLElement) {
@@ -14,49 +15,64 @@ export class BacktestPanel {
   render(state: BacktestState): void {
     this.root.textContent = '';
     this.root.dataset.state = state.kind;
-    this.root.append(h('h2', {}, 'Backtest'));
+    this.root.append(h('h2', {}, t('Backtest')));
     if (state.kind === 'loading') {
-      this.root.append(h('p', { className: 'hint', role: 'status' }, 'Asking the server for the backtest…'));
+      this.root.append(h('p', { className: 'hint', role: 'status' }, t('Asking the server for the backtest…')));
       return;
     }
     if (state.kind === 'unavailable') {
       this.root.append(
         h('p', { className: 'warn', id: 'backtest-unavailable', role: 'status' }, state.message),
-        h('p', { className: 'hint' }, 'The backtest compares the model, calibrated on one year, with what was observed the next year. The map shows the plan meanwhile.'),
+        h('p', { className: 'hint' }, t('The backtest compares the model, calibrated on one year, with what was observed the next year. The map shows the plan meanwhile.')),
       );
       return;
     }
     const view = backtestView(state.data);
-    this.root.append(h('p', { className: 'muted', id: 'backtest-title' }, `${view.title}. Bars on the map: modelled (filled, coloured by error) and observed (outlined; dashed when an estimate).`));
-    const bands = (['good', 'fair', 'poor', 'none'] as ErrorBand[]).map((b) => h('li', {}, h('span', { className: 'swatch', style: `background:${BAND_COLOURS[b]}` }), BAND_LABELS[b]));
-    this.root.append(h('ul', { className: 'stack-legend backtest-bands', 'aria-label': 'Error colours' }, ...bands));
+    this.root.append(h('p', { className: 'muted', id: 'backtest-title' }, `${view.title}. ${t('Bars on the map: modelled (filled, coloured by error) and observed (outlined; dashed when an estimate).')}`));
+    const bands = (['good', 'fair', 'poor', 'none'] as ErrorBand[]).map((b) => h('li', {}, h('span', { className: 'swatch', style: `background:${BAND_COLOURS[b]}` }), bandLabel(b)));
+    if (locale() !== 'en') {
+      this.root.append(h('p', { className: 'hint', id: 'backtest-language' }, t('The names of the targets and what the backtest says come from the server and stay in English.')));
+    }
+    this.root.append(h('ul', { className: 'stack-legend backtest-bands', 'aria-label': t('Error colours') }, ...bands));
 
     this.root.append(
       h(
         'section',
-        { 'aria-label': 'Targets', id: 'backtest-targets' },
-        h('h3', {}, `Targets: ${view.targetsMet} of ${view.targets.length} met`),
+        { 'aria-label': t('Targets'), id: 'backtest-targets' },
+        h('h3', {}, t('Targets: {met} of {count} met', { met: view.targetsMet, count: view.targets.length })),
         h(
           'ul',
           { className: 'backtest-targets' },
-          ...view.targets.map((t) =>
-            h('li', { className: t.met ? 'met' : 'missed' }, h('strong', {}, t.met ? 'Met' : 'Missed'), ` — ${t.name}: ${t.value} (target ${t.target})`),
+          ...view.targets.map((target) =>
+            h(
+              'li',
+              { className: target.met ? 'met' : 'missed' },
+              h('strong', {}, target.met ? t('Met') : t('Missed')),
+              ` — ${t('{name}: {value} (target {target})', { name: target.name, value: target.value, target: target.target })}`,
+            ),
           ),
         ),
       ),
     );
     if (view.narrative.length) {
-      this.root.append(h('section', { 'aria-label': 'What the backtest says', id: 'backtest-narrative' }, h('h3', {}, 'What it says'), ...view.narrative.map((p) => h('p', {}, p))));
+      this.root.append(
+        h(
+          'section',
+          { 'aria-label': t('What the backtest says'), id: 'backtest-narrative' },
+          h('h3', {}, t('What it says')),
+          ...view.narrative.map((p) => h('p', {}, p)),
+        ),
+      );
     }
     this.root.append(
       h(
         'section',
-        { 'aria-label': 'Modelled against observed' },
-        h('h3', {}, 'Modelled against observed'),
+        { 'aria-label': t('Modelled against observed') },
+        h('h3', {}, t('Modelled against observed')),
         h(
           'table',
           { className: 'markets backtest-table', id: 'backtest-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Modelled'), h('th', { scope: 'col' }, 'Observed'), h('th', { scope: 'col' }, 'Error'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('What')), h('th', { scope: 'col' }, t('Modelled')), h('th', { scope: 'col' }, t('Observed')), h('th', { scope: 'col' }, t('Error')))),
           h(
             'tbody',
             {},

@@ -8,9 +8,9 @@ import type { Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
-import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
+import { formatCo2, formatPeriod, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
-import { costBreakdown, shareGauge } from '../lib/kpi.ts';
+import { costBreakdown, monthFigures, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
 import { locale, t } from '../i18n/index.ts';
 
@@ -44,10 +44,14 @@ export interface KpiContext {
   currency: Currency;
   /** The server reads only with a key and there is none yet. */
   needsKey?: boolean;
+  /** The month on the map's slider (null: the whole year). */
+  period?: number | null;
 }
 
 export class KpiPanel {
   private m: Money = USD;
+  /** Monthly plans: says the key figures are the whole year's and gives the slider's month beside them. */
+  private monthNote: HTMLElement | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -56,6 +60,7 @@ export class KpiPanel {
 
   render(plan: Plan | null, ctx: KpiContext): void {
     this.root.textContent = '';
+    this.monthNote = null;
     this.root.append(h('h2', {}, t('Results')));
     if (!plan) {
       this.root.append(h('p', { className: 'hint', id: 'no-plan' }, ctx.needsKey ? t('Sign in with an API key to see plans: this server shows them only with a key.') : t('No plan yet.')));
@@ -125,6 +130,11 @@ export class KpiPanel {
           gaugeEl,
         ),
       );
+      if (plan.horizon.kind === 'monthly') {
+        this.monthNote = h('p', { className: 'kpi-month', id: 'kpi-month', role: 'status' });
+        this.root.querySelector('.kpi-grid')!.after(this.monthNote);
+        this.showMonth(plan, ctx.period ?? null);
+      }
 
       const segments = costBreakdown(k);
       if (segments.length) {
@@ -238,6 +248,35 @@ export class KpiPanel {
   }
 
   /** USD or KZT for every sum on the page; KZT at the plan's own rate, off when the plan has none. */
+  /**
+   * The month on the slider beside the key figures of a monthly plan, which are the whole year's:
+   * our production, domestic and export tonnes in that month.
+   */
+  showMonth(plan: Plan, period: number | null): void {
+    const note = this.monthNote;
+    if (!note) return;
+    const year = plan.horizon.periods[0]?.slice(0, 4) ?? '';
+    const month = monthFigures(plan, period);
+    note.dataset.period = month && period != null ? plan.horizon.periods[period] : 'year';
+    if (!month || period == null) {
+      note.textContent = t('Key figures for the whole of {year}; pick a month on the map to see its tonnes.', { year });
+      return;
+    }
+    note.textContent = '';
+    note.append(
+      t('Key figures above: the whole of {year}.', { year }),
+      ' ',
+      h('strong', {}, formatPeriod(plan.horizon.periods[period])),
+      ': ',
+      t('production {production}, domestic {domestic} ({share}), exports {exports}.', {
+        production: formatTonnes(month.productionTonnes),
+        domestic: formatTonnes(month.domesticTonnes),
+        share: formatShare(month.domesticShareOfSales),
+        exports: formatTonnes(month.exportTonnes),
+      }),
+    );
+  }
+
   private currencySwitch(plan: Plan, current: Currency): HTMLElement {
     const rate = usableRate(plan.kztPerUsd);
     const group = h('div', { className: 'currency-switch', role: 'radiogroup', 'aria-label': t('Currency for money') }, h('span', { className: 'muted' }, t('Money in')));

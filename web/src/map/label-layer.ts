@@ -1,0 +1,123 @@
+/**
+ * Every text on the map in one placement: place names (plant, ports, markets, countries, seas) and
+ * the volumes on flows. Layers hand in their labels and the symbols labels must not cover; this
+ * layer measures each text, places them by priority without overlap (lib/labels.ts), shows only
+ * what fits, and places again when the map zooms, moves or resizes.
+ */
+import L from 'leaflet';
+import { escapeHtml } from '../lib/escape.ts';
+import { estimateTextWidth, placeLabels, type Box, type LabelCandidate, type LabelSide } from '../lib/labels.ts';
+
+export interface MapLabel {
+  id: string;
+  text: string;
+  latLng: L.LatLng;
+  /** Higher first: plant 100, ports 60, big flows and markets 40–59, countries and seas last. */
+  priority: number;
+  /** CSS class of the label (label-port, label-market, flow-volume …). */
+  className: string;
+  fontPx: number;
+  /** Gap between the point and the label (the symbol's radius and a little). */
+  offsetPx: number;
+  /** Positions to try, in order (default: around the point). */
+  sides?: readonly LabelSide[];
+  /** Alternative spots for one text: only the first that fits is shown. */
+  group?: string;
+}
+
+/** A round symbol labels keep off (market circle, port, plant). */
+export interface MapSymbol {
+  latLng: L.LatLng;
+  radiusPx: number;
+}
+
+interface Source {
+  labels: MapLabel[];
+  symbols: MapSymbol[];
+}
+
+export class LabelLayer {
+  private readonly group = L.layerGroup();
+  private readonly sources = new Map<string, Source>();
+  private readonly sizes = new Map<string, { width: number; height: number }>();
+
+  constructor(private readonly map: L.Map) {
+    this.group.addTo(map);
+    map.on('zoomend moveend resize', () => this.draw());
+  }
+
+  /** Replace one source's labels and symbols (e.g. `places`, `volumes`) and place everything again. */
+  set(source: string, labels: MapLabel[], symbols: MapSymbol[] = []): void {
+    this.sources.set(source, { labels, symbols });
+    this.draw();
+  }
+
+  private draw(): void {
+    this.group.clearLayers();
+    const items = [...this.sources.values()].flatMap((s) => s.labels);
+    const symbols = [...this.sources.values()].flatMap((s) => s.symbols);
+    const size = this.map.getSize();
+    const byId = new Map<string, MapLabel>();
+    const candidates: LabelCandidate[] = items.map((item) => {
+      const p = this.map.latLngToContainerPoint(item.latLng);
+      const { width, height } = this.measure(item);
+      byId.set(item.id, item);
+      return { id: item.id, x: p.x, y: p.y, width, height, priority: item.priority, offsetPx: item.offsetPx, sides: item.sides, group: item.group };
+    });
+    const obstacles: Box[] = symbols.map((s) => {
+      const p = this.map.latLngToContainerPoint(s.latLng);
+      return { x0: p.x - s.radiusPx, y0: p.y - s.radiusPx, x1: p.x + s.radiusPx, y1: p.y + s.radiusPx };
+    });
+    // The map's controls (zoom, legend, scale) cover the map: a label under one could not be read.
+    const frame = this.map.getContainer().getBoundingClientRect();
+    for (const control of this.map.getContainer().querySelectorAll('.leaflet-control')) {
+      const r = control.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) obstacles.push({ x0: r.left - frame.left, y0: r.top - frame.top, x1: r.right - frame.left, y1: r.bottom - frame.top });
+    }
+    const placed = placeLabels(candidates, { obstacles, bounds: { x0: 0, y0: 0, x1: size.x, y1: size.y } });
+    for (const label of placed) {
+      const item = byId.get(label.id)!;
+      const at = this.map.containerPointToLatLng(L.point(label.box.x0, label.box.y0));
+      L.marker(at, {
+        pane: 'labelPane',
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({
+          className: `map-label ${item.className}`,
+          html: `<span style="font-size:${item.fontPx}px">${escapeHtml(item.text)}</span>`,
+          iconSize: [label.box.x1 - label.box.x0, label.box.y1 - label.box.y0],
+          iconAnchor: [0, 0],
+        }),
+      }).addTo(this.group);
+    }
+    // For tests and status: the zoom of the last placement and how many labels it shows.
+    const container = this.map.getContainer();
+    container.dataset.labelsZoom = String(this.map.getZoom());
+    container.dataset.labels = String(placed.length);
+  }
+
+  /** The text's drawn size in its own style, measured once off screen (an estimate while the map is hidden). */
+  private measure(item: MapLabel): { width: number; height: number } {
+    const key = `${item.className}|${item.fontPx}|${item.text}`;
+    const known = this.sizes.get(key);
+    if (known) return known;
+    const pane = this.map.getPane('labelPane');
+    let width = 0;
+    let height = 0;
+    if (pane) {
+      const probe = document.createElement('div');
+      probe.className = `map-label ${item.className}`;
+      probe.style.cssText = 'position:absolute;left:0;top:0;visibility:hidden';
+      probe.innerHTML = `<span style="font-size:${item.fontPx}px">${escapeHtml(item.text)}</span>`;
+      pane.append(probe);
+      const rect = probe.firstElementChild!.getBoundingClientRect();
+      width = Math.ceil(rect.width);
+      height = Math.ceil(rect.height);
+      probe.remove();
+    }
+    if (!(width > 0 && height > 0)) return { width: estimateTextWidth(item.text, item.fontPx), height: item.fontPx + 5 };
+    const measured = { width, height };
+    this.sizes.set(key, measured);
+    return measured;
+  }
+}
