@@ -2,6 +2,7 @@
  * Shared by the browser tests and bench/web.ts: build the page, start the whole service in-process
  * on a free port, and drive Debian's Chromium (never a downloaded browser).
  */
+import { buildWebOnce } from '../support/build.ts';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,12 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Builds web/dist with Vite (the same as `npm run build:web`). */
+/**
+ * web/dist built with Vite (the same as `npm run build:web`), once for every test file of a run:
+ * rebuilt only when the page's sources changed since (tests/support/build.ts).
+ */
 export async function buildWeb(): Promise<void> {
-  const { build } = await import('vite');
-  await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+  await buildWebOnce();
 }
 
 export interface Service {
@@ -157,6 +160,6 @@ export async function openPage(
     else localStorage.removeItem('caspian.apiKey');
   }, key);
   await page.goto(`${baseUrl}/${options.hash ?? ''}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
   return { page, errors };
 }

@@ -1,7 +1,9 @@
 /**
- * The compiled server (dist/, `npm run build:server`) for tests that run it: built once, or reused
- * when it is newer than every file it is compiled from. Test files run in parallel processes, so the
- * build is guarded by a lock (a directory: creating it is atomic); the others wait for it.
+ * Builds that tests need, made once per change of their sources: the compiled server (dist/, `npm
+ * run build:server`) and the map page (web/dist/, the same as `npm run build:web`). A build is
+ * reused while it is newer than every file it is made from. Test files run in parallel processes,
+ * so each build is guarded by a lock (a directory: creating it is atomic); the others wait for it,
+ * and no test file rebuilds a folder another one is serving.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -11,58 +13,98 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 const CACHE = join(ROOT, 'node_modules', '.cache', 'caspian');
-const LOCK = join(CACHE, 'dist-build-lock');
-/** Written after a build by this helper; its time is the build's start. */
-const STAMP = join(CACHE, 'dist-built');
 const BUILD_TIMEOUT_MS = 240_000;
 
-function newestSourceMs(): number {
-  let newest = Math.max(statSync(join(ROOT, 'tsconfig.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.server.json')).mtimeMs);
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else newest = Math.max(newest, statSync(path).mtimeMs);
+interface Artefact {
+  /** Names the lock and the stamp. */
+  readonly name: string;
+  /** A file the build writes; missing means not built. */
+  readonly output: string;
+  /** Files and folders (walked) the build is made from, relative to the repository. */
+  readonly sources: readonly string[];
+  /** Folders inside the sources that are not sources (the build's own output). */
+  readonly skip: readonly string[];
+  build(): Promise<void>;
+}
+
+function newestSourceMs(artefact: Artefact): number {
+  let newest = 0;
+  const skip = new Set(artefact.skip.map((p) => join(ROOT, p)));
+  const visit = (path: string) => {
+    if (skip.has(path)) return;
+    const stat = statSync(path);
+    if (!stat.isDirectory()) {
+      newest = Math.max(newest, stat.mtimeMs);
+      return;
     }
+    for (const entry of readdirSync(path)) visit(join(path, entry));
   };
-  walk(join(ROOT, 'server'));
+  for (const source of artefact.sources) visit(join(ROOT, source));
   return newest;
 }
 
-function isFresh(): boolean {
-  if (!existsSync(join(ROOT, 'dist', 'server.js'))) return false;
+const stampOf = (artefact: Artefact) => join(CACHE, `${artefact.name}-built`);
+
+function isFresh(artefact: Artefact): boolean {
+  if (!existsSync(join(ROOT, artefact.output))) return false;
   try {
-    return statSync(STAMP).mtimeMs > newestSourceMs();
+    return statSync(stampOf(artefact)).mtimeMs > newestSourceMs(artefact);
   } catch {
     return false;
   }
 }
 
-/** Resolves once dist/ holds a build of the current source. */
-export async function buildServer(): Promise<void> {
+/** Resolves once the artefact holds a build of the current sources. */
+async function buildFresh(artefact: Artefact): Promise<void> {
+  const lock = join(CACHE, `${artefact.name}-build-lock`);
   const deadline = Date.now() + BUILD_TIMEOUT_MS;
   mkdirSync(CACHE, { recursive: true });
   for (;;) {
-    if (isFresh()) return;
+    if (isFresh(artefact)) return;
     try {
-      mkdirSync(LOCK);
+      mkdirSync(lock);
     } catch {
       // another test file is building: wait for it, then look again
-      if (Date.now() > deadline) throw new Error(`the server build did not finish (remove ${LOCK} if no build is running)`);
+      if (Date.now() > deadline) throw new Error(`the ${artefact.name} build did not finish (remove ${lock} if no build is running)`);
       await new Promise((r) => setTimeout(r, 250));
       continue;
     }
     try {
-      if (isFresh()) return;
+      if (isFresh(artefact)) return;
       const startedMs = Date.now();
-      await run('npm', ['run', 'build:server'], { cwd: ROOT, timeout: BUILD_TIMEOUT_MS });
-      writeFileSync(STAMP, '');
+      await artefact.build();
       // The stamp's time stands for the build's start: a source saved during the build is newer.
+      writeFileSync(stampOf(artefact), '');
       const started = new Date(startedMs);
-      utimesSync(STAMP, started, started);
+      utimesSync(stampOf(artefact), started, started);
       return;
     } finally {
-      rmSync(LOCK, { recursive: true, force: true });
+      rmSync(lock, { recursive: true, force: true });
     }
   }
+}
+
+/** dist/ holds a build of the current server source. */
+export function buildServer(): Promise<void> {
+  return buildFresh({
+    name: 'dist',
+    output: 'dist/server.js',
+    sources: ['server', 'tsconfig.json', 'tsconfig.server.json'],
+    skip: [],
+    build: async () => void (await run('npm', ['run', 'build:server'], { cwd: ROOT, timeout: BUILD_TIMEOUT_MS })),
+  });
+}
+
+/** web/dist holds a build of the current page (and the engine code it bundles). */
+export function buildWebOnce(): Promise<void> {
+  return buildFresh({
+    name: 'web',
+    output: 'web/dist/index.html',
+    sources: ['web', 'server', 'package.json'],
+    skip: ['web/dist'],
+    build: async () => {
+      const { build } = await import('vite');
+      await build({ root: join(ROOT, 'web'), configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+    },
+  });
 }
