@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one file at a time on two cores (cores − 1); most files wait on a browser,
+    // a server process or a database as much as they compute, so two run side by side.
+    maxWorkers: Math.max(2, availableParallelism()),
     // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without PostgreSQL).
     globalSetup: ['tests/support/postgres.ts'],
   },
