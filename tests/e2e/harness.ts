@@ -111,13 +111,16 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-/** What a browser test file starts with: the artifacts folder, the built page, the service and the browser. */
+/** What a browser test file starts with: the artifacts folder, the built page, the service (with one plan solved) and the browser. */
 export async function startServedPage(options: ServiceOptions & { build?: boolean } = {}): Promise<ServedPage> {
   mkdirSync(ARTIFACTS, { recursive: true });
   if (options.build !== false) await buildWeb();
   const service = await startService(options);
   let browser: Browser;
   try {
+    // The first plan starts the solver's threads; a page opened after it gets its plan promptly.
+    const warm = await service.app.inject({ method: 'POST', url: '/api/v1/optimise', payload: { name: 'warm-up' }, headers: { authorization: `Bearer ${PLANNER_KEY}` } });
+    if (warm.statusCode !== 200) throw new Error(`the warm-up plan answered ${warm.statusCode}: ${warm.body.slice(0, 300)}`);
     browser = await launchBrowser();
   } catch (error) {
     await service.close();
