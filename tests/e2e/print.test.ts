@@ -51,11 +51,6 @@ describe.skipIf(!run)('the plan for a slide deck', () => {
 
   beforeAll(async () => {
     served = await startServedPage();
-    // The service's first plan is its slowest (a cold solver): drawn once before the measured opens.
-    const warm = await served.browser.context.newPage();
-    await warm.goto(served.service.url);
-    await warm.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
-    await warm.close();
   }, 240_000);
 
   afterAll(async () => {
