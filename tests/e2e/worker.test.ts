@@ -67,13 +67,17 @@ async function dragAndWait(page: Page, steps: number): Promise<void> {
   await slider.focus();
   for (let i = 0; i < steps; i += 1) await page.keyboard.press('ArrowRight');
   await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n && document.body.dataset.planSource === 'browser', before);
-  // The newest position wins: settled once two frames in a row see no solve running and the live status.
+  // The newest position wins: settled once two frames in a row see no solve running, the whole plan
+  // (a key press lets the slider go at once) and the live status.
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
         let quiet = 0;
         const check = () => {
-          const idle = document.body.dataset.inPageSolving !== 'true' && /^Live plan: optimal/.test(document.getElementById('run-status')?.textContent ?? '');
+          const idle =
+            document.body.dataset.inPageSolving !== 'true' &&
+            document.body.dataset.livePlan === 'whole' &&
+            /^Live plan: optimal/.test(document.getElementById('run-status')?.textContent ?? '');
           quiet = idle ? quiet + 1 : 0;
           if (quiet >= 2) resolve();
           else requestAnimationFrame(check);
@@ -153,10 +157,40 @@ describe.skipIf(!run)('the live what-if in a web worker', () => {
     expect(workerPlan.scenarioName).toBe(serverPlan.scenarioName);
     expect(Math.abs(workerPlan.objectiveValue! - serverPlan.objectiveValue!)).toBeLessThanOrEqual(1e-6 * Math.abs(serverPlan.objectiveValue!));
     expectSameKpis(workerPlan.kpis, serverPlan.kpis);
+    // Let go, the slider's plan is whole: the rule's cost as the server has it.
+    expect(workerPlan.policyCost).not.toBeNull();
+    expect(workerPlan.policyCost!.binds).toBe(serverPlan.policyCost!.binds);
+    expect(Math.abs((workerPlan.policyCost!.costUsd ?? 0) - (serverPlan.policyCost!.costUsd ?? 0))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(serverPlan.policyCost!.costUsd ?? 0)));
 
     // The main thread stayed free: animation frames ran while the worker solved.
     expect(probe.solves).toBeGreaterThan(0);
     expect(probe.framesDuringSolves).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a drag step is planned without the rule’s cost, and letting the slider go brings the whole plan with the same flows', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    const slider = page.getByLabel('Export prices × slider');
+    const planAfter = async (event: 'input' | 'change', kind: 'step' | 'whole') => {
+      const before = await planSeq(page);
+      await slider.evaluate((input, type) => {
+        const el = input as HTMLInputElement;
+        el.value = '1.37';
+        el.dispatchEvent(new Event(type, { bubbles: true }));
+      }, event);
+      await page.waitForFunction(([n, k]) => Number(document.body.dataset.planSeq ?? 0) > Number(n) && document.body.dataset.livePlan === k, [before, kind] as const);
+      const probe = await probeOf(page);
+      return probe.answers.at(-1)!.plan!;
+    };
+    const step = await planAfter('input', 'step');
+    expect(await page.locator('#run-status').textContent()).toMatch(/the cost of the rule follows when the slider rests/);
+    expect(step.policyCost).toBeNull();
+    const whole = await planAfter('change', 'whole');
+    expect(await page.locator('#run-status').textContent()).toMatch(LIVE_STATUS);
+    expect(whole.policyCost).not.toBeNull();
+    expect(step.objectiveValue).toBe(whole.objectiveValue);
+    expectSameKpis(step.kpis, whole.kpis);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -39,7 +39,13 @@ localisePage(initial.lang, (code) => {
 
 // ---------------------------------------------------------------- map and link
 
+/** Resolved once the first plan's requests have left: the base map is built while the server solves. */
+let planRequested: () => void = () => {};
+const baseMapAfter = new Promise<void>((resolve) => {
+  planRequested = resolve;
+});
 const view = createMapView({
+  baseMapAfter,
   redraw: () => drawing.redraw(),
   writeHash: () => url.writeHash(),
   redrawPlan: () => {
@@ -85,7 +91,12 @@ const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel'
     const valid = solver.validate(form, false);
     writeHash();
     if (live && valid && scenarioPanel.liveEnabled && state.network && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
-      solver.scheduleLive(form);
+      solver.scheduleLive(form, 'step');
+    }
+  },
+  onLiveRest(form) {
+    if (scenarioPanel.liveEnabled && state.network && solver.validate(form, false) && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
+      solver.scheduleLive(form, 'whole');
     }
   },
   onRun(form) {
@@ -171,7 +182,9 @@ async function start(): Promise<void> {
   if (linkAskedTiles) setStatus(t('This link asked for online tiles: they stay off until you switch them on in the legend.'));
   const canRead = await access.checkRole();
   drawing.redraw();
-  if (canRead) await access.loadEverything();
+  const loading = canRead ? access.loadEverything() : Promise.resolve();
+  planRequested();
+  await loading;
   await view.baseMapReady;
   markReady();
   // Warm the in-browser optimiser so the first slider drag re-plans at once.

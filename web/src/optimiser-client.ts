@@ -4,10 +4,11 @@
  * module worker fails to start). Same pipeline and engine either way, so the same plan.
  */
 import type { Plan } from '../../server/core/plan-schema.ts';
+import type { InBrowserOptions } from '../../server/core/optimise-browser.ts';
 import type { Network, Scenario } from '../../server/core/schema.ts';
 import type { FromWorker, ToWorker } from './optimiser-protocol.ts';
 
-export type BrowserOptimiser = (scenario: Scenario, network: Network) => Promise<Plan>;
+export type BrowserOptimiser = (scenario: Scenario, network: Network, options?: InBrowserOptions) => Promise<Plan>;
 
 export interface InPageOptimiser {
   solve: BrowserOptimiser;
@@ -64,7 +65,7 @@ export function createInPageOptimiser(): InPageOptimiser {
     worker.addEventListener('messageerror', () => giveUpOnWorker());
   }
 
-  function solveInWorker(w: Worker, scenario: Scenario, network: Network): Promise<Plan> {
+  function solveInWorker(w: Worker, scenario: Scenario, network: Network, options: InBrowserOptions): Promise<Plan> {
     if (network !== sentNetwork) {
       networkId += 1;
       sentNetwork = network;
@@ -73,7 +74,7 @@ export function createInPageOptimiser(): InPageOptimiser {
     const id = nextId++;
     return new Promise<Plan>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      w.postMessage({ kind: 'solve', id, networkId, scenario } satisfies ToWorker);
+      w.postMessage({ kind: 'solve', id, networkId, scenario, options } satisfies ToWorker);
     });
   }
 
@@ -81,16 +82,16 @@ export function createInPageOptimiser(): InPageOptimiser {
     get where() {
       return worker ? 'worker' : 'main';
     },
-    async solve(scenario, network) {
+    async solve(scenario, network, options = {}) {
       if (worker) {
         try {
-          return await solveInWorker(worker, scenario, network);
+          return await solveInWorker(worker, scenario, network, options);
         } catch (err) {
           if (!(err instanceof WorkerUnavailable)) throw err;
         }
       }
       const optimise = await loadMainThread();
-      return optimise(scenario, network);
+      return optimise(scenario, network, options);
     },
   };
 }

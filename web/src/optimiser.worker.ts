@@ -28,7 +28,7 @@ scope.onmessage = async (event) => {
     return;
   }
   try {
-    const plan = await optimiseInBrowser(message.scenario, network);
+    const plan = await optimiseInBrowser(message.scenario, network, message.options);
     scope.postMessage({ id: message.id, ok: true, plan });
   } catch (err) {
     scope.postMessage({ id: message.id, ok: false, message: err instanceof Error ? err.message : String(err) });

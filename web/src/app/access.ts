@@ -94,18 +94,32 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     await loadEverything();
   }
 
-  async function loadEverything(): Promise<void> {
-    if (!state.network) {
-      const network = await api.network();
-      if (network.ok) {
-        state.network = network.data;
-        scenarioPanel.setNetwork(network.data);
-        analysisPanel.setNetwork(network.data);
-        document.body.dataset.network = 'loaded';
-      } else {
-        setStatus(`Could not load the network: ${network.report.summary}`);
-      }
+  async function loadNetwork(): Promise<void> {
+    const network = await api.network();
+    if (network.ok) {
+      state.network = network.data;
+      scenarioPanel.setNetwork(network.data);
+      analysisPanel.setNetwork(network.data);
+      document.body.dataset.network = 'loaded';
+    } else {
+      setStatus(`Could not load the network: ${network.report.summary}`);
     }
+  }
+
+  async function loadEverything(): Promise<void> {
+    // The network and the plan are asked for together: neither waits for the other on the wire
+    // (a plan made in this browser waits for the network through state.networkLoading).
+    if (!state.network && !state.networkLoading) {
+      state.networkLoading = loadNetwork().finally(() => {
+        state.networkLoading = null;
+      });
+    }
+    const networkLoading = state.networkLoading;
+    await loadPlan();
+    await networkLoading;
+  }
+
+  async function loadPlan(): Promise<void> {
     if (initial.compare && !state.compare && (await runs.compareStoredRuns(initial.compare[0], initial.compare[1]))) return;
     if (state.runId && (state.source !== 'run' || !state.plan)) {
       if (await runs.openRun(state.runId, initial.scenario != null)) return;

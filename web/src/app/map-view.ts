@@ -29,6 +29,8 @@ export interface MapViewHooks {
   writeHash(): void;
   /** The online tiles changed status: the plan on screen is drawn again over them. */
   redrawPlan(): void;
+  /** The base map's outlines are built once this resolves (they are fetched at once). */
+  baseMapAfter: Promise<unknown>;
 }
 
 /** Caspian, Kazakhstan and the markets around them. */
@@ -111,7 +113,7 @@ export function createMapView(hooks: MapViewHooks): MapView {
       if (status === 'failed') setStatus(t('Online tiles cannot be loaded (no internet?): the offline map stays.'));
       if (state.plan) hooks.redrawPlan();
     },
-  }).then((b) => {
+  }, hooks.baseMapAfter).then((b) => {
     baseMap = b;
     return b;
   });

@@ -3,6 +3,7 @@
  * without server access, and the live what-if while a slider moves), and a stored scenario run.
  * Each shows its progress and puts its plan on screen.
  */
+import type { InBrowserOptions } from '../../../server/core/optimise-browser.ts';
 import { Scenario, type Network } from '../../../server/core/schema.ts';
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { api } from '../api.ts';
@@ -13,7 +14,7 @@ import { formatElapsed } from '../lib/format.ts';
 import { formToScenario, type ScenarioForm } from '../lib/scenario-form.ts';
 import { createInPageOptimiser, type InPageOptimiser } from '../optimiser-client.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
-import { inputsOf, state, type PlanSource } from './state.ts';
+import { inputsOf, networkSettled, state, type PlanSource } from './state.ts';
 import { setStatus } from './status.ts';
 
 export interface SolverDeps {
@@ -28,8 +29,11 @@ export interface Solver {
   validate(form: ScenarioForm, announce: boolean): boolean;
   setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void;
   runOnServer(form: ScenarioForm): Promise<void>;
-  /** Live what-if: the newest slider position wins (a stale plan is dropped); at most one solve runs at a time. */
-  scheduleLive(form: ScenarioForm): void;
+  /**
+   * Live what-if: the newest slider position wins (a stale plan is dropped); at most one solve runs at a
+   * time. `step`: a drag's step, without the rule's cost; `whole`: the slider was let go.
+   */
+  scheduleLive(form: ScenarioForm, kind: 'step' | 'whole'): void;
   /** Store the scenario, run it and show the stored run. */
   saveRun(form: ScenarioForm): Promise<void>;
   cancel(): void;
@@ -95,6 +99,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     redraw();
     document.body.dataset.planSeq = String(Number(document.body.dataset.planSeq ?? 0) + 1);
     document.body.dataset.planSource = source;
+    delete document.body.dataset.livePlan;
   }
 
   async function runOnServer(form: ScenarioForm): Promise<void> {
@@ -108,6 +113,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     abort = new AbortController();
     const stop = startProgress(t('Optimising on the server…'));
     const result = await api.optimise(formToScenario(form), abort.signal);
+    await networkSettled();
     const ms = stop();
     if (result.ok) {
       setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
@@ -132,11 +138,11 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
    * the body while a solve runs and `data-in-page-optimiser` says where the last one ran.
    */
   let inPageOptimiser: InPageOptimiser | null = null;
-  async function optimiseInPage(scenario: Scenario, network: Network): Promise<Plan> {
+  async function optimiseInPage(scenario: Scenario, network: Network, options: InBrowserOptions = {}): Promise<Plan> {
     inPageOptimiser ??= createInPageOptimiser();
     document.body.dataset.inPageSolving = 'true';
     try {
-      return await inPageOptimiser.solve(scenario, network);
+      return await inPageOptimiser.solve(scenario, network, options);
     } finally {
       document.body.dataset.inPageOptimiser = inPageOptimiser.where;
       delete document.body.dataset.inPageSolving;
@@ -144,6 +150,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
   }
 
   async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> {
+    await networkSettled();
     if (!state.network) {
       setStatus('The network is not loaded; cannot plan in the browser.');
       return;
@@ -160,10 +167,15 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     }
   }
 
-  let livePending: ScenarioForm | null = null;
+  /**
+   * Live what-if. Each step of a drag is planned without the rule's cost (one solve, so the map keeps
+   * up with the slider); when the slider is let go, the whole plan (the rule's cost included).
+   * `data-live-plan` on the body says which is on screen: `step` or `whole`.
+   */
+  let livePending: { form: ScenarioForm; kind: 'step' | 'whole' } | null = null;
   let liveRunning = false;
-  function scheduleLive(form: ScenarioForm): void {
-    livePending = form;
+  function scheduleLive(form: ScenarioForm, kind: 'step' | 'whole'): void {
+    livePending = { form, kind };
     if (liveRunning) return;
     liveRunning = true;
     requestAnimationFrame(async function step() {
@@ -172,16 +184,16 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       if (next && state.network) {
         try {
           const started = performance.now();
-          const plan = await optimiseInPage(Scenario.parse(formToScenario(next)), state.network);
+          const plan = await optimiseInPage(Scenario.parse(formToScenario(next.form)), state.network, { ruleCost: next.kind === 'whole' });
           // The slider moved on while this solved: its plan is stale and is dropped; the newest position is solved next.
-          const stale = livePending !== null;
-          if (!stale && plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {
-            // The in-page engine's "no plan" cannot be verified here: the server (HiGHS confirms) decides.
-            setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
-            await runOnServer(next);
-          } else if (!stale) {
-            setPlan(plan, 'browser', { record: false, inputs: inputsOf(next) });
-            setStatus(t('Live plan: {status}, solved in this browser in {ms} ms.', { status: t(plan.status), ms: (performance.now() - started).toFixed(0) }));
+          if (livePending === null) {
+            if (plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {
+              // The in-page engine's "no plan" cannot be verified here: the server (HiGHS confirms) decides.
+              setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
+              await runOnServer(next.form);
+            } else {
+              showLive(plan, next.form, next.kind, started);
+            }
           }
         } catch (err) {
           setStatus(`Live re-plan failed: ${(err as Error).message}`);
@@ -190,6 +202,17 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       if (livePending) requestAnimationFrame(step);
       else liveRunning = false;
     });
+  }
+
+  function showLive(plan: Plan, form: ScenarioForm, kind: 'step' | 'whole', started: number): void {
+    setPlan(plan, 'browser', { record: false, inputs: inputsOf(form) });
+    document.body.dataset.livePlan = kind;
+    const ms = (performance.now() - started).toFixed(0);
+    setStatus(
+      kind === 'whole'
+        ? t('Live plan: {status}, solved in this browser in {ms} ms.', { status: t(plan.status), ms })
+        : t('Live plan: {status}, solved in this browser in {ms} ms; the cost of the rule follows when the slider rests.', { status: t(plan.status), ms }),
+    );
   }
 
   async function saveRun(form: ScenarioForm): Promise<void> {

@@ -14,6 +14,8 @@ export type PlanSource = 'server' | 'browser' | 'run';
 
 export interface AppState {
   network: Network | null;
+  /** The network on its way from the server (null when loaded or not asked for). */
+  networkLoading: Promise<void> | null;
   plan: Plan | null;
   source: PlanSource;
   runId: string | null;
@@ -45,6 +47,7 @@ export const initial = decodeState(location.hash);
 
 export const state: AppState = {
   network: null,
+  networkLoading: null,
   plan: null,
   source: 'server',
   runId: initial.runId,
@@ -70,4 +73,12 @@ state.page.tiles = false;
 export function inputsOf(form: ScenarioForm): string {
   const { name: _name, ...rest } = formToScenario(form);
   return JSON.stringify(rest);
+}
+
+/**
+ * Resolves once the network asked for alongside a plan is in (at once when it is not on its way): a
+ * plan is drawn and framed with the network's plants and places.
+ */
+export function networkSettled(): Promise<void> {
+  return state.networkLoading ?? Promise.resolve();
 }

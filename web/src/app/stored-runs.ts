@@ -7,7 +7,7 @@ import { planLabel } from '../lib/plan-label.ts';
 import { scenarioToForm, type ScenarioForm } from '../lib/scenario-form.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { ScenarioPanel } from '../panels/scenario-panel.ts';
-import { inputsOf, state, type PlanSource } from './state.ts';
+import { inputsOf, networkSettled, state, type PlanSource } from './state.ts';
 import { setStatus } from './status.ts';
 
 export interface StoredRunsDeps {
@@ -55,6 +55,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
 
   async function compareStoredRuns(a: string, b: string): Promise<boolean> {
     const [ra, rb] = await Promise.all([api.run(a), api.run(b)]);
+    await networkSettled();
     if (!ra.ok || !rb.ok) {
       setStatus(`Could not open run ${!ra.ok ? a : b} to compare: ${(!ra.ok ? ra.report : (rb as { ok: false; report: { summary: string } }).report).summary}`);
       return false;
@@ -76,6 +77,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
 
   async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
     const run = await api.run(runId);
+    await networkSettled();
     if (!run.ok) {
       setStatus(`Stored run ${runId} could not be opened: ${run.report.summary}`);
       state.runId = null;

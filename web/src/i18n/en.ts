@@ -31,6 +31,7 @@ export const messages: Record<string, string> = {
   'Optimising in this browser…': 'Optimising in this browser…',
   'Plan computed in this browser in {time}: {status}.': 'Plan computed in this browser in {time}: {status}.',
   'Live plan: {status}, solved in this browser in {ms} ms.': 'Live plan: {status}, solved in this browser in {ms} ms.',
+  'Live plan: {status}, solved in this browser in {ms} ms; the cost of the rule follows when the slider rests.': 'Live plan: {status}, solved in this browser in {ms} ms; the cost of the rule follows when the slider rests.',
   'Storing the scenario and running it…': 'Storing the scenario and running it…',
   'Stored as run {id} in {time}.': 'Stored as run {id} in {time}.',
   'That API key is not valid. Enter another one.': 'That API key is not valid. Enter another one.',

@@ -31,6 +31,7 @@ export const messages: Record<string, string> = {
   'Optimising in this browser…': 'Оптимизация в браузере…',
   'Plan computed in this browser in {time}: {status}.': 'План рассчитан в браузере за {time}: {status}.',
   'Live plan: {status}, solved in this browser in {ms} ms.': 'Живой план: {status}, рассчитан в браузере за {ms} мс.',
+  'Live plan: {status}, solved in this browser in {ms} ms; the cost of the rule follows when the slider rests.': 'Живой план: {status}, рассчитан в браузере за {ms} мс; цена правила 50 % появится, когда ползунок остановится.',
   'Storing the scenario and running it…': 'Сохраняем сценарий и запускаем расчёт…',
   'Stored as run {id} in {time}.': 'Сохранено как расчёт {id} за {time}.',
   'That API key is not valid. Enter another one.': 'Этот API-ключ недействителен. Введите другой.',

@@ -12,6 +12,10 @@ const WRAP_DEGREES = 180;
 
 /** The ring with each longitude moved by whole turns so that neighbours never jump across the map. */
 export function unwrapRing(ring: readonly Position[]): { ring: Position[]; aroundPole: boolean } {
+  // Most rings never wrap: they are kept as they are (a page load builds every country's rings).
+  let wraps = false;
+  for (let i = 1; i < ring.length && !wraps; i += 1) wraps = Math.abs(ring[i][0] - ring[i - 1][0]) > WRAP_DEGREES;
+  if (!wraps) return { ring: ring as Position[], aroundPole: false };
   const out: Position[] = [];
   let shift = 0;
   for (let i = 0; i < ring.length; i += 1) {
@@ -31,7 +35,11 @@ function shiftRing(ring: Position[], turns: number): Position[] {
   return turns === 0 ? ring : ring.map(([lng, ...rest]) => [lng + turns * 360, ...rest]);
 }
 
-const westOf = (ring: readonly Position[]) => Math.min(...ring.map((p) => p[0]));
+function westOf(ring: readonly Position[]): number {
+  let west = Infinity;
+  for (const p of ring) west = Math.min(west, p[0]);
+  return west;
+}
 
 function unwrapPolygon(polygon: readonly Position[][]): Position[][] | null {
   const rings = polygon.map(unwrapRing);

@@ -5,6 +5,7 @@
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
+import type { GeoJsonObject } from 'geojson';
 import countriesUrl from 'world-atlas/countries-50m.json?url';
 import { unwrapAntimeridian } from '../lib/antimeridian.ts';
 
@@ -35,9 +36,17 @@ export interface BaseMapEvents {
   onTiles?(status: 'ok' | 'failed'): void;
 }
 
-export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}): Promise<BaseMap> {
+/**
+ * Fetches the outlines at once and draws them once `after` resolves: the page lets its plan requests
+ * leave first, so building the outlines (the heaviest work of a page load) overlaps the server's solve.
+ */
+export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}, after: Promise<unknown> = Promise.resolve()): Promise<BaseMap> {
+  const topoLoading = fetch(countriesUrl).then((r) => r.json() as Promise<Topology<{ countries: GeometryCollection }>>);
+  // Without the outline the gap between the countries still reads as sea.
+  const seaLoading: Promise<GeoJsonObject | null> = caspianUrl ? fetch(caspianUrl).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
+  await after;
   const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
-  const topo = (await (await fetch(countriesUrl)).json()) as Topology<{ countries: GeometryCollection }>;
+  const topo = await topoLoading;
   // Rings across the 180th meridian (Chukotka) made continuous, so northern Russia fills as land.
   const geo = unwrapAntimeridian(feature(topo, topo.objects.countries));
   // GeoJSON options reach each vector layer, so a renderer given here is used (types omit it).
@@ -54,21 +63,15 @@ export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}): Promis
     }),
   }).addTo(map);
 
-  let caspian: L.GeoJSON | null = null;
-  if (caspianUrl) {
-    try {
-      const sea = await (await fetch(caspianUrl)).json();
-      caspian = L.geoJSON(sea, {
+  const sea = await seaLoading;
+  const caspian = sea
+    ? L.geoJSON(sea, {
         ...({ renderer: L.canvas({ pane: 'seaPane', padding: 0.5 }) } as L.GeoJSONOptions),
         pane: 'seaPane',
         interactive: false,
         style: { color: '#8fb3c9', weight: 0.8, fillColor: SEA_COLOUR, fillOpacity: 1 },
-      }).addTo(map);
-    } catch {
-      // Without the outline the gap between the countries still reads as sea.
-      caspian = null;
-    }
-  }
+      }).addTo(map)
+    : null;
 
   let tiles: L.TileLayer | null = null;
   return {

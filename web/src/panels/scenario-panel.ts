@@ -14,6 +14,8 @@ export type Role = 'none' | 'viewer' | 'planner' | 'unknown';
 export interface ScenarioPanelEvents {
   /** Any input changed (debounced by the caller if needed). `live` = a live slider is moving. */
   onChange(form: ScenarioForm, live: boolean): void;
+  /** A live slider was let go (a drag ended, or a key moved it one step): the whole plan is due. */
+  onLiveRest?(form: ScenarioForm): void;
   onRun(form: ScenarioForm): void;
   onSave(form: ScenarioForm): void;
   onCancel(): void;
@@ -361,6 +363,7 @@ export class ScenarioPanel {
       set(v);
       this.changed(options.live);
     });
+    if (options.live) slider.addEventListener('change', () => this.events.onLiveRest?.(this.read()));
     box.addEventListener('input', () => {
       const v = box.value.trim() === '' ? Number.NaN : Number(box.value);
       if (Number.isFinite(v)) {
