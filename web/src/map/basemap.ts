@@ -1,13 +1,16 @@
 /**
- * The offline base map: Natural Earth countries (world-atlas, bundled as a static asset, fetched from
- * our own origin) and the Caspian Sea from data/geo/caspian.geojson. Online tiles are an option.
+ * The offline base map: Natural Earth countries (world-atlas, bundled as static assets, fetched from
+ * our own origin; 1:50m where the plans are, 1:110m elsewhere: lib/regional-outlines.ts) and the
+ * Caspian Sea from data/geo/caspian.geojson. Online tiles are an option.
  */
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { GeoJsonObject } from 'geojson';
-import countriesUrl from 'world-atlas/countries-50m.json?url';
+import detailedUrl from 'world-atlas/countries-50m.json?url';
+import coarseUrl from 'world-atlas/countries-110m.json?url';
 import { unwrapAntimeridian } from '../lib/antimeridian.ts';
+import { regionalOutlines } from '../lib/regional-outlines.ts';
 
 // The sea outline lands in data/geo; a glob keeps the build working whether or not it is there yet.
 const caspianModules = import.meta.glob('../../../data/geo/caspian.geojson', {
@@ -41,14 +44,17 @@ export interface BaseMapEvents {
  * leave first, so building the outlines (the heaviest work of a page load) overlaps the server's solve.
  */
 export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}, after: Promise<unknown> = Promise.resolve()): Promise<BaseMap> {
-  const topoLoading = fetch(countriesUrl).then((r) => r.json() as Promise<Topology<{ countries: GeometryCollection }>>);
+  type Countries = Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  const topology = (url: string) => fetch(url).then((r) => r.json() as Promise<Countries>);
+  const topoLoading = Promise.all([topology(detailedUrl), topology(coarseUrl)]);
   // Without the outline the gap between the countries still reads as sea.
   const seaLoading: Promise<GeoJsonObject | null> = caspianUrl ? fetch(caspianUrl).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
   await after;
   const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
-  const topo = await topoLoading;
-  // Rings across the 180th meridian (Chukotka) made continuous, so northern Russia fills as land.
-  const geo = unwrapAntimeridian(feature(topo, topo.objects.countries));
+  const [detailed, coarse] = await topoLoading;
+  // 1:50m where the plans are, 1:110m elsewhere; rings across the 180th meridian (Chukotka) made
+  // continuous, so northern Russia fills as land.
+  const geo = unwrapAntimeridian(regionalOutlines(feature(detailed, detailed.objects.countries), feature(coarse, coarse.objects.countries)));
   // GeoJSON options reach each vector layer, so a renderer given here is used (types omit it).
   const countries = L.geoJSON(geo, {
     ...({ renderer } as L.GeoJSONOptions),
