@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { POOL_ENTRY_URL, POOL_THREADS, warmUpPool } from './pool/pool.ts';
+import { POOL_ENTRY_URL, poolThreads, warmUpPool } from './pool/pool.ts';
 import { configFromEnv, jobsConfigFromEnv } from './config.ts';
 import { openStore } from './store/open.ts';
 import { openJobQueue } from './jobs/open.ts';
@@ -18,6 +18,7 @@ import { INTERRUPTED } from './jobs/records.ts';
 
 const { config, jobsConfig } = (() => {
   try {
+    poolThreads();
     return { config: configFromEnv(), jobsConfig: jobsConfigFromEnv() };
   } catch (error) {
     process.stderr.write(`Configuration error: ${(error as Error).message}\n`);
@@ -114,7 +115,7 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 try {
   // The CPU pool's threads started and their solver loaded before the first request.
   await warmUpPool().catch((error: unknown) => app.log.warn({ err: error }, 'the CPU pool did not warm up; it starts on first use'));
-  app.log.info({ threads: POOL_THREADS, entry: fileURLToPath(POOL_ENTRY_URL) }, `CPU pool: ${POOL_THREADS} threads running ${fileURLToPath(POOL_ENTRY_URL)}`);
+  app.log.info({ threads: poolThreads(), entry: fileURLToPath(POOL_ENTRY_URL) }, `CPU pool: ${poolThreads()} threads running ${fileURLToPath(POOL_ENTRY_URL)}`);
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {
   app.log.error({ err: error }, 'could not listen');

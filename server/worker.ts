@@ -7,12 +7,13 @@
  * retried after JOB_CHUNK_EXPIRE_SECONDS. Settings: server/config.ts.
  */
 import pino from 'pino';
-import { jobsConfigFromEnv, workerConfigFromEnv } from './config.ts';
+import { jobsConfigFromEnv, poolThreadsFromEnv, workerConfigFromEnv } from './config.ts';
 import { pgBossOptions } from './jobs/open.ts';
 import { ChunkWorker } from './jobs/pgboss/worker.ts';
 
 const { databaseUrl, logLevel, shutdownTimeoutMs, jobs } = (() => {
   try {
+    poolThreadsFromEnv();
     return { ...workerConfigFromEnv(), jobs: jobsConfigFromEnv() };
   } catch (error) {
     process.stderr.write(`Configuration error: ${(error as Error).message}\n`);

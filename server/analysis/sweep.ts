@@ -10,7 +10,7 @@ import { Currency } from '../core/market-schema.ts';
 import { csvField } from '../core/csv.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../optimise.ts';
-import { POOL_SIZE } from '../solver/solve.ts';
+import { poolSize } from '../solver/solve.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';
 import type { SweepResult, SweepRow } from '../core/analysis-schema.ts';
@@ -192,7 +192,7 @@ export async function solveSweepPoints(request: SweepRequest, network: Network, 
   const { net, points } = sweepPlan(request, network);
   const end = Math.min(to, points.length);
   const rows: SweepRow[] = new Array(Math.max(0, end - from));
-  const concurrency = Math.max(1, options.concurrency ?? POOL_SIZE);
+  const concurrency = Math.max(1, options.concurrency ?? poolSize());
   let next = from;
   let done = 0;
   const worker = async () => {

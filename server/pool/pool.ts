@@ -10,7 +10,15 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { poolThreadsFromEnv } from '../config.ts';
 
-export const POOL_THREADS = poolThreadsFromEnv();
+let threads: number | undefined;
+/**
+ * Threads in the pool (CPU_THREADS), read on first use rather than on import: the entry points check it
+ * with the rest of the configuration, so a bad value is a one-line configuration error.
+ */
+export function poolThreads(): number {
+  threads ??= poolThreadsFromEnv();
+  return threads;
+}
 
 /**
  * The tasks a thread runs, by name: [request, result]. server/pool/tasks.ts, the threads' module,
@@ -37,8 +45,8 @@ function thePool(): Piscina {
     filename: POOL_ENTRY_URL.href,
     // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
     // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
-    minThreads: POOL_THREADS,
-    maxThreads: POOL_THREADS,
+    minThreads: poolThreads(),
+    maxThreads: poolThreads(),
     idleTimeout: Number.POSITIVE_INFINITY,
     // No limit here: the backlog is bounded in front of the pool (server/api/admission.ts for
     // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
@@ -113,7 +121,7 @@ export async function warmUpPool(): Promise<void> {
     rows: [{ name: 'r', family: 'capacity', terms: [{ v: 0, coef: 1 }], lb: -Infinity, ub: 1, label: 'r' }],
   };
   await Promise.all(
-    Array.from({ length: POOL_THREADS }, () => runTask('solve', { model, options: { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true } })),
+    Array.from({ length: poolThreads() }, () => runTask('solve', { model, options: { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: true } })),
   );
 }
 

@@ -10,7 +10,7 @@
  */
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { isPoolThread } from '../pool/context.ts';
-import { closePool, poolStats, POOL_THREADS, runTask, TaskAbortedError, TaskTimeoutError } from '../pool/pool.ts';
+import { closePool, poolStats, poolThreads, runTask, TaskAbortedError, TaskTimeoutError } from '../pool/pool.ts';
 import { chooseEngine } from './choose.ts';
 import { errorMessage, makeStats } from './common.ts';
 import { solveModelInProcess, type SolveModelOptions } from './inProcess.ts';
@@ -18,7 +18,7 @@ import { solveModelInProcess, type SolveModelOptions } from './inProcess.ts';
 export { solveModelInProcess, type SolveModelOptions } from './inProcess.ts';
 
 /** Threads in the pool. */
-export const POOL_SIZE = POOL_THREADS;
+export const poolSize = poolThreads;
 /** The watchdog fires at timeLimitMs × (1 + this) + WATCHDOG_MIN_MARGIN_MS. */
 export const WATCHDOG_RELATIVE_MARGIN = 0.25;
 export const WATCHDOG_MIN_MARGIN_MS = 1_000;

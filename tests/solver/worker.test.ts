@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateTransportModel } from '../../server/solver/generate.ts';
-import { POOL_SIZE, shutdownSolverPool, solveModel, solveModelInProcess, solverPoolSize } from '../../server/solver/solve.ts';
+import { poolSize, shutdownSolverPool, solveModel, solveModelInProcess, solverPoolSize } from '../../server/solver/solve.ts';
 
 afterAll(async () => {
   await shutdownSolverPool();
@@ -46,7 +46,7 @@ describe('worker pool', () => {
     const next = await solveModel(generateTransportModel(40, 2), { timeLimitMs: 5_000 });
     expect(next.status).toBe('optimal');
     expect(solverPoolSize()).toBeGreaterThan(0);
-    expect(solverPoolSize()).toBeLessThanOrEqual(POOL_SIZE);
+    expect(solverPoolSize()).toBeLessThanOrEqual(poolSize());
   });
 
   it("HiGHS's own time limit gives timedout", async () => {

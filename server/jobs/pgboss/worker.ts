@@ -10,7 +10,7 @@ import type PgBoss from 'pg-boss';
 import type { Network } from '../../core/schema.ts';
 import { buildFastModel, CancelledError, clearingTableMarkets, emptyTable, MonteCarloRequest, solveClearingDraws, type FastModel } from '../../analysis/montecarlo.ts';
 import { solveSweepPoints, SweepRequest, type SweepRow } from '../../analysis/sweep.ts';
-import { POOL_SIZE } from '../../solver/solve.ts';
+import { poolSize } from '../../solver/solve.ts';
 import { assembleMonteCarlo, assembleSweep, chunkRange, encodeDraws } from '../chunks.ts';
 import { DrawThreads } from '../draw-threads.ts';
 import type { JobKind, JobStatus } from '../queue.ts';
@@ -110,9 +110,9 @@ export class ChunkWorker {
         }
       });
     };
-    // One loop per chunk computed at once. Sweep points solve in the solver pool (POOL_SIZE threads).
+    // One loop per chunk computed at once. Sweep points solve in the solver pool (poolSize() threads).
     for (let i = 0; i < this.concurrency; i++) await loop(MONTECARLO_QUEUE, (job) => this.#chunk('montecarlo', job));
-    for (let i = 0; i < Math.min(this.concurrency, POOL_SIZE); i++) await loop(SWEEP_QUEUE, (job) => this.#chunk('sweep', job));
+    for (let i = 0; i < Math.min(this.concurrency, poolSize()); i++) await loop(SWEEP_QUEUE, (job) => this.#chunk('sweep', job));
     await this.#boss.work<ChunkData>(DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(1, pollingIntervalSeconds) }, async ([job]) => {
       await this.#fail(job.data.jobId, `chunk ${job.data.chunk} failed on every try (its worker died or it ran past its expiry)`);
     });
@@ -222,7 +222,7 @@ export class ChunkWorker {
         if (request.scenario.market === 'clearing') {
           // Clearing draws are full plans through the CPU pool.
           const table = emptyTable(to - from, clearingTableMarkets(request, job.network).length);
-          await solveClearingDraws(request, job.network, from, to, table, from, { concurrency: POOL_SIZE, signal });
+          await solveClearingDraws(request, job.network, from, to, table, from, { concurrency: poolSize(), signal });
           payload = { draws: encodeDraws(table) };
         } else {
           job.fast ??= buildFastModel(request.scenario, job.network);
