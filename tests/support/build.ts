@@ -89,7 +89,7 @@ export function buildServer(): Promise<void> {
   return buildFresh({
     name: 'dist',
     output: 'dist/server.js',
-    sources: ['server', 'tsconfig.json', 'tsconfig.server.json'],
+    sources: ['server', 'client/index.ts', 'client/api.d.ts', 'tsconfig.json', 'tsconfig.server.json', 'tsconfig.client.json'],
     skip: [],
     build: async () => void (await run('npm', ['run', 'build:server'], { cwd: ROOT, timeout: BUILD_TIMEOUT_MS })),
   });
