@@ -8,6 +8,7 @@ import { colourRamp, EXPORT_PALETTE, exportColours, HEAT_STOPS, luminance, textO
 import { lineChart } from '../../web/src/lib/charts/line.ts';
 import { heatmap, normalise } from '../../web/src/lib/charts/heatmap.ts';
 import { histogram, labelRows } from '../../web/src/lib/charts/histogram.ts';
+import { estimateWidth } from '../../web/src/lib/charts/axes.ts';
 import { stack, stackedBars } from '../../web/src/lib/charts/stacked-bars.ts';
 import { bandExtent, rangeBars } from '../../web/src/lib/charts/range-bars.ts';
 import { EXPORT_COLOUR } from '../../web/src/lib/style.ts';
@@ -236,6 +237,30 @@ describe('histogram', () => {
   it('percentile labels that would overlap go up a row', () => {
     expect(labelRows([100, 104, 300], [60, 60, 60])).toEqual([0, 1, 0]);
     expect(labelRows([100, 200, 300], [40, 40, 40])).toEqual([0, 0, 0]);
+    // Centred they would clear each other; anchored at its start near the left edge, the first
+    // label reaches over the second.
+    expect(labelRows([50, 130], [60, 60])).toEqual([0, 0]);
+    expect(labelRows([50, 130], [60, 60], ['start', 'middle'])).toEqual([0, 1]);
+    expect(labelRows([300, 380], [60, 60], ['middle', 'end'])).toEqual([0, 1]);
+  });
+
+  it('no two percentile labels of a histogram overlap where they are drawn, even near the edges', () => {
+    const bins = Array.from({ length: 20 }, (_, i) => ({ from: i, to: i + 1, count: 5 + i }));
+    for (const [p5, p50, p95] of [[0.5, 3, 19.5], [1, 3.5, 20], [0.2, 1.5, 19.8], [0.1, 0.9, 2], [17.5, 19.2, 19.9], [0, 10, 20]]) {
+      const hgram = histogram({ title: 'Margin', bins, x: { label: 'USD m', format: (v) => v.toFixed(1) }, markers: [{ value: p5, label: 'p5' }, { value: p50, label: 'p50' }, { value: p95, label: 'p95' }] });
+      const drawn = [...hgram.svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*class="percentile-label"[^>]*>([^<]*)</g)].map((m) => {
+        const [x, y, anchor, label] = [Number(m[1]), Number(m[2]), m[3], m[4]];
+        const w = estimateWidth(label, 10);
+        const from = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
+        return { from, to: from + w, y };
+      });
+      expect(drawn).toHaveLength(3);
+      for (let i = 0; i < drawn.length; i += 1)
+        for (let j = i + 1; j < drawn.length; j += 1) {
+          const [a, b] = [drawn[i], drawn[j]];
+          expect(a.y !== b.y || a.to <= b.from || b.to <= a.from, `${p5}/${p50}/${p95}: labels ${i} and ${j} meet`).toBe(true);
+        }
+    }
   });
 });
 

@@ -36,11 +36,22 @@ export interface Histogram {
   readonly markers: readonly { readonly x: number; readonly row: number }[];
 }
 
-/** Label rows so neighbouring labels do not overlap: each label takes the lowest row that is free. */
-export function labelRows(xs: readonly number[], widths: readonly number[]): number[] {
+export type LabelAnchor = 'start' | 'middle' | 'end';
+
+/** Where a label of `width` px sits when anchored at `x`. */
+function labelSpan(x: number, width: number, anchor: LabelAnchor): { from: number; to: number } {
+  const from = anchor === 'start' ? x : anchor === 'end' ? x - width : x - width / 2;
+  return { from: from - 3, to: from + width + 3 };
+}
+
+/**
+ * Label rows so neighbouring labels do not overlap: each label takes the lowest row that is free,
+ * measured where it is drawn (a label near an edge is anchored at its start or end, not its middle).
+ */
+export function labelRows(xs: readonly number[], widths: readonly number[], anchors: readonly LabelAnchor[] = []): number[] {
   const rows: { from: number; to: number }[][] = [];
   return xs.map((x, i) => {
-    const span = { from: x - widths[i] / 2 - 3, to: x + widths[i] / 2 + 3 };
+    const span = labelSpan(x, widths[i], anchors[i] ?? 'middle');
     let r = 0;
     while (rows[r]?.some((s) => s.from < span.to && span.from < s.to)) r += 1;
     rows[r] ??= [];
@@ -80,12 +91,12 @@ export function histogram(spec: HistogramSpec): Histogram {
   const markers = spec.markers ?? [];
   const mx = markers.map((m) => x(m.value));
   const labels = markers.map((m) => `${m.label} ${(spec.markerFormat ?? spec.x.format)(m.value)}`);
-  const rows = labelRows(mx, labels.map((l) => estimateWidth(l, 10)));
+  const anchors = mx.map((v): LabelAnchor => (v < box.x0 + 40 ? 'start' : v > box.x1 - 40 ? 'end' : 'middle'));
+  const rows = labelRows(mx, labels.map((l) => estimateWidth(l, 10)), anchors);
   markers.forEach((m, i) => {
     const top = box.y1 - 6 - rows[i] * 12;
     body += el('line', { x1: mx[i], x2: mx[i], y1: top + 2, y2: box.y0, stroke: '#111', 'stroke-width': m.label === 'p50' ? 1.8 : 1.2, 'stroke-dasharray': m.label === 'p50' ? null : '4 3', class: 'percentile' });
-    const anchor = mx[i] < box.x0 + 40 ? 'start' : mx[i] > box.x1 - 40 ? 'end' : 'middle';
-    body += text(mx[i], top, labels[i], { 'text-anchor': anchor, 'font-size': 10, 'font-weight': 600, fill: '#111', class: 'percentile-label' });
+    body += text(mx[i], top, labels[i], { 'text-anchor': anchors[i], 'font-size': 10, 'font-weight': 600, fill: '#111', class: 'percentile-label' });
   });
   return { svg: svgRoot(width, height, spec.title, 'histogram', `<g ${FONT}>${body}</g>`), x, y, bars, markers: mx.map((v, i) => ({ x: v, row: rows[i] })) };
 }
