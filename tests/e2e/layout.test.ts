@@ -117,6 +117,25 @@ describe.skipIf(!run)('the page layout on phones, tablets and desktops', () => {
       // The status line is still in sight with a panel open.
       expect(await shownBox(page, '#run-status'), `status line with Scenario open ${label}`).not.toBeNull();
       await page.screenshot({ path: join(ARTIFACTS, `layout-${viewport.width}-scenario.png`) });
+
+      // The wide panels (Analysis, Library) and Scenario again: whichever opens last is shown, and the
+      // map keeps most of the width beside it.
+      if (viewport.width >= 1024) {
+        for (const [toggle, panel] of [
+          ['#toggle-analysis', '#analysis-panel'],
+          ['#toggle-library', '#library-panel'],
+          ['#toggle-scenario', '#scenario-panel'],
+        ] as const) {
+          await openPanel(page, toggle);
+          await settled(page, panel);
+          await settled(page, '#map');
+          expect(await shownBox(page, panel), `${panel} shown ${label}`).not.toBeNull();
+          const mapNow = (await shownBox(page, '#map'))!;
+          expect(mapNow.width / viewport.width, `map share with ${panel} open ${label}`).toBeGreaterThanOrEqual(0.55);
+          expect((await scroll()).scrollWidth, `page width with ${panel} open ${label}`).toBeLessThanOrEqual(viewport.width);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, `layout-${viewport.width}-wide-panels.png`) });
+      }
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -2,7 +2,9 @@
  * The top bar's panel toggles. Results, Analysis, Backtest and Library share the right-hand side:
  * opening one closes the others. Below 1280 px there is room for one side panel only (the map keeps
  * most of the width), so opening any panel closes the rest; at 900 px and below the panels open
- * over the map and all start closed.
+ * over the map and all start closed. Above that, the map keeps at least MAP_SHARE of the width: a
+ * wide panel (Analysis, Library) that would leave it less closes the Scenario panel, and the Scenario
+ * panel, opened beside one, closes it.
  */
 import type L from 'leaflet';
 import type { AnalysisPanel } from '../panels/analysis-panel.ts';
@@ -20,12 +22,18 @@ const RIGHT_PANELS = ['kpi-panel', 'analysis-panel', 'backtest-panel', 'library-
 /** Keep in step with the media queries in style.css. */
 const NARROW_QUERY = '(max-width: 900px)';
 const ONE_PANEL_QUERY = '(max-width: 1279px)';
+/** The least share of the window's width the map keeps beside the open side panels (over 900 px). */
+export const MAP_SHARE = 0.55;
 
 export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibrary, backtestOpen }: PanelToggleDeps): void {
   const narrow = window.matchMedia(NARROW_QUERY);
   const onePanel = window.matchMedia(ONE_PANEL_QUERY);
   const openPanel = new Map<string, (open: boolean) => void>();
   const isOpen = (panelId: string) => !document.getElementById(panelId)!.classList.contains('collapsed');
+  /** Panels keep their width when folded (a negative margin hides them), so it can be read at any time. */
+  const widthOf = (panelId: string) => Number.parseFloat(getComputedStyle(document.getElementById(panelId)!).width) || 0;
+  const panelsWidth = () => [...openPanel.keys()].filter(isOpen).reduce((sum, id) => sum + widthOf(id), 0);
+  const tooWide = () => !narrow.matches && panelsWidth() > (1 - MAP_SHARE) * window.innerWidth;
   for (const [buttonId, panelId] of [
     ['toggle-scenario', 'scenario-panel'],
     ['toggle-kpi', 'kpi-panel'],
@@ -41,6 +49,8 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
       if (open) {
         const others = onePanel.matches ? [...openPanel.keys()] : RIGHT_PANELS.includes(panelId) ? RIGHT_PANELS : [];
         for (const other of others) if (other !== panelId && isOpen(other)) openPanel.get(other)?.(false);
+        // Still too little map: the panels on the other side make way.
+        if (tooWide()) for (const other of openPanel.keys()) if (other !== panelId && isOpen(other)) openPanel.get(other)?.(false);
       }
       if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
       if (panelId === 'backtest-panel') setBacktestOpen(open);
@@ -64,6 +74,10 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
   const print = window.matchMedia('print');
   onePanel.addEventListener('change', () => {
     if (print.matches || !onePanel.matches || !isOpen('scenario-panel')) return;
+    for (const id of RIGHT_PANELS) if (isOpen(id)) openPanel.get(id)?.(false);
+  });
+  window.addEventListener('resize', () => {
+    if (print.matches || !isOpen('scenario-panel') || !tooWide()) return;
     for (const id of RIGHT_PANELS) if (isOpen(id)) openPanel.get(id)?.(false);
   });
 }
