@@ -1297,8 +1297,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Allocation per market as CSV
-         * @description Columns: market, country, domestic, tonnes, price, duty, logistics, netback, route (USD per tonne).
+         * Allocation per market and route as CSV
+         * @description The same layout as the map page's CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a monthly plan adds tonnes_<period> per period (on the market's first row).
          */
         get: {
             parameters: {
@@ -1311,7 +1311,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description CSV, one row per market */
+                /** @description CSV, one row per market and route (a market without a route has one row) */
                 200: {
                     headers: {
                         [name: string]: unknown;

@@ -20,4 +20,5 @@ export * from './size.ts';
 export * from './pipeline.ts';
 export * from './hash.ts';
 export * from './csv.ts';
+export * from './allocation-csv.ts';
 export { optimiseInBrowser } from './optimise-browser.ts';

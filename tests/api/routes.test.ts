@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
-import { ALLOCATION_COLUMNS } from '../../server/api/views/allocation-csv.ts';
+import { ALLOCATION_COLUMNS } from '../../server/core/allocation-csv.ts';
+import { planToAllocationCsv } from '../../web/src/lib/csv.ts';
 import { asPlanner, asViewer, loadRealModel, PLANNER_KEY, SCENARIO, testApp } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -479,16 +480,19 @@ describe('runs and comparisons', () => {
     expect(fc.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'LineString')).toBe(true);
   });
 
-  it('serves the allocation as CSV, one row per market', async () => {
+  it('serves the allocation as CSV, one row per market and route, the same file as the page downloads', async () => {
     const res = await get(`/api/v1/runs/${runA.id}/allocation.csv`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toContain(`${runA.id}-allocation.csv`);
     const lines = res.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe(ALLOCATION_COLUMNS.join(','));
-    expect(lines).toHaveLength(1 + runA.plan.markets.length);
-    const served = runA.plan.markets.find((m: { tonnes: number }) => m.tonnes > 0);
-    expect(lines.some((l) => l.startsWith(`${served.name},${served.country},`))).toBe(true);
+    const markets = runA.plan.markets as { id: string; name: string; country: string; tonnes: number; routes: unknown[] }[];
+    expect(lines).toHaveLength(1 + markets.reduce((n, m) => n + Math.max(1, m.routes.length), 0));
+    const served = markets.find((m) => m.tonnes > 0)!;
+    expect(lines.some((l) => l.startsWith(`${served.id},${served.name},${served.country},`))).toBe(true);
+    // One layout: the stored run's CSV is byte for byte the page's download of the same plan.
+    expect(res.body).toBe(planToAllocationCsv(runA.plan));
   });
 
   it('compares two runs per KPI, market and leg', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
-import { csvField, downloadName, planToAllocationCsv, planToGeoJson } from '../../web/src/lib/csv.ts';
+import { csvField } from '../../server/core/csv.ts';
+import { downloadName, planToAllocationCsv, planToGeoJson } from '../../web/src/lib/csv.ts';
 import { diffMapScales, diffPlans } from '../../web/src/lib/diff.ts';
 import { DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, diffColour, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';

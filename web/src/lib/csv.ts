@@ -1,68 +1,10 @@
-/** Plan downloads built in the browser: an allocation CSV and a GeoJSON of flows and markets. Pure. */
-import { csvField as field } from '../../../server/core/csv.ts';
+/**
+ * Plan downloads built in the browser: the allocation CSV (the engine's, the same layout as the API's
+ * stored-run CSV) and a GeoJSON of flows and markets. Pure.
+ */
 import type { Plan } from '../../../server/core/plan-schema.ts';
 
-/** One field of the page's CSV (server/core/csv.ts, formulas guarded); numbers rounded to 3 decimals. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'number' ? field(round(value)) : field(String(value));
-}
-
-const round = (v: number) => Math.round(v * 1000) / 1000;
-
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
-}
-
-/**
- * One row per market and route: where the cement goes, by which legs, and what it earns.
- * Period columns follow for monthly plans (market tonnes by period on the market's first row).
- */
-export function planToAllocationCsv(plan: Plan): string {
-  const periods = plan.horizon.periods;
-  const perPeriod = periods.length > 1;
-  const header = [
-    'market_id',
-    'market',
-    'country',
-    'domestic',
-    'route',
-    'modes',
-    'route_tonnes',
-    'market_tonnes',
-    'demand_tonnes',
-    'share_of_demand',
-    'price_usd_per_t',
-    'duty_usd_per_t',
-    'logistics_usd_per_t',
-    'netback_usd_per_t',
-    ...(perPeriod ? periods.map((p) => `tonnes_${p}`) : []),
-  ];
-  const rows: unknown[][] = [];
-  for (const m of plan.markets) {
-    const routes = m.routes.length ? m.routes : [null];
-    routes.forEach((route, i) => {
-      rows.push([
-        m.id,
-        m.name,
-        m.country,
-        m.domestic ? 'yes' : 'no',
-        route ? route.path.join(' > ') : '',
-        route ? route.modes.join('+') : '',
-        route ? route.tonnes : 0,
-        m.tonnes,
-        m.demandTonnes,
-        m.shareOfDemand,
-        m.priceUsdPerTonne,
-        m.dutyUsdPerTonne,
-        m.logisticsCostUsdPerTonne,
-        m.netbackUsdPerTonne,
-        ...(perPeriod ? periods.map((_, p) => (i === 0 ? (m.tonnesByPeriod[p] ?? 0) : '')) : []),
-      ]);
-    });
-  }
-  return toCsv(header, rows);
-}
+export { allocationCsv as planToAllocationCsv } from '../../../server/core/allocation-csv.ts';
 
 /** Flows (LineStrings) and markets (Points) in one FeatureCollection, [lng, lat] as GeoJSON wants. */
 export function planToGeoJson(plan: Plan): { type: 'FeatureCollection'; features: unknown[] } {

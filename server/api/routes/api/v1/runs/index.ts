@@ -6,7 +6,7 @@ import type { RunRecord as StoredRun } from '../../../../../store/store.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { errorResponses, FlowsQuery, IdParams, RunRecord } from '../../../../schemas.ts';
-import { allocationCsv } from '../../../../views/allocation-csv.ts';
+import { allocationCsv } from '../../../../../core/allocation-csv.ts';
 
 export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -65,12 +65,13 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['runs'],
-          summary: 'Allocation per market as CSV',
-          description: 'Columns: market, country, domestic, tonnes, price, duty, logistics, netback, route (USD per tonne).',
+          summary: 'Allocation per market and route as CSV',
+          description:
+            'The same layout as the map page\'s CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a monthly plan adds tonnes_<period> per period (on the market\'s first row).',
           security: BEARER,
           params: IdParams,
           response: {
-            200: { description: 'CSV, one row per market', content: { 'text/csv': { schema: z.string() } } },
+            200: { description: 'CSV, one row per market and route (a market without a route has one row)', content: { 'text/csv': { schema: z.string() } } },
             ...errorResponses(401, 403, 404),
           },
         },
