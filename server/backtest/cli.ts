@@ -27,7 +27,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** HiGHS in this thread: a few hundred small LPs run faster without a worker round trip. */
 export const solveInProcess: SolveFn = (model, request) =>
-  solveModelInProcess(model, { engine: 'highs', timeLimitMs: request.timeLimitMs, wantSensitivity: request.wantSensitivity });
+  solveModelInProcess(model, { engine: 'highs', timeLimitMs: request.timeLimitMs, wantSensitivity: request.wantSensitivity, warmStart: request.warmStart });
 
 function printCalibration(c: MarketCalibration): void {
   console.log(`Calibration: ${c.name}; loss ${c.lossBefore} → ${c.lossAfter} in ${c.solves} solves`);

@@ -56,6 +56,8 @@ export interface SolveStats {
   readonly rows: number;
   readonly integerVariables: number;
   readonly solveMs: number;
+  /** The solve started from the basis of the one before (SolveOptions.warmStart, taken). */
+  readonly warmStarted?: boolean;
 }
 
 /** Duals and ranging are present only when the engine provides them (HiGHS, LPs). */
@@ -90,6 +92,12 @@ export interface SolveOptions {
   readonly timeLimitMs: number;
   /** Ask for duals and ranging (forces an engine that has them). */
   readonly wantSensitivity?: boolean;
+  /**
+   * This model is the one solved last in this thread with only variables' costs or bounds changed
+   * (the same `rows` array): an engine that can may start from the last optimal basis. Checked, not
+   * trusted: a model that is not such a re-solve is solved from scratch.
+   */
+  readonly warmStart?: boolean;
 }
 
 /** Row activity Σ coef·x for a row given variable values. */

@@ -28,6 +28,8 @@ export interface SolveRequest {
   readonly engine: EngineChoice;
   readonly timeLimitMs: number;
   readonly wantSensitivity: boolean;
+  /** A re-solve of the model solved last with only costs changed (lp.ts, SolveOptions.warmStart). */
+  readonly warmStart?: boolean;
 }
 
 export type SolveFn = (model: LpModel, request: SolveRequest) => Promise<SolveResult>;
@@ -363,7 +365,8 @@ async function exactPriceGaps(
     });
     /** Served at this shift? null when the re-solve did not reach an optimum. */
     const servedAt = async (shiftUsdPerTonne: number): Promise<boolean | null> => {
-      const r = await solve(shifted(shiftUsdPerTonne), { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
+      // Only sale prices differ from the plan's model: the engine may start from the last basis.
+      const r = await solve(shifted(shiftUsdPerTonne), { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false, warmStart: true });
       if (r.status !== 'optimal') return null;
       let tonnes = 0;
       for (const v of saleVars) tonnes += r.values[v]!;

@@ -4,8 +4,12 @@
  * - The wasm runtime is loaded once per thread and cached (lazy singleton). If a solve throws,
  *   the cached runtime is dropped: highs-js can be left corrupted after a native error, so the
  *   next solve reloads it.
- * - Each solve builds a fresh native model from structured CSR arrays (`createModel`), so our
- *   names (which contain ':' and '-') never go through the LP text format, and is disposed after.
+ * - A solve builds a native model from structured CSR arrays (`createModel`), so our names (which
+ *   contain ':' and '-') never go through the LP text format. The model of the last optimal LP solve
+ *   is kept (one per thread): a solve asked to `warmStart` (the pipeline's price-gap re-solves) that
+ *   has the same constraints — the same `rows` array, only variables' costs or bounds changed —
+ *   changes those in place and starts from the last optimal basis instead of building the model
+ *   again. Any other solve disposes it.
  * - Options: `time_limit` from `timeLimitMs`, `mip_rel_gap: 0`, no output.
  * - An 'optimal' plan is re-checked against the model (bounds, rows, integrality; 1e-6 relative)
  *   and downgraded to 'error' if it fails.
@@ -27,7 +31,7 @@
  */
 import { z } from 'zod';
 import highsLoader from 'highs';
-import type { Highs, ModelData, ModelStatusCode, VariableType } from 'highs';
+import type { Highs, Model as HighsModel, ModelData, ModelStatusCode, VariableType } from 'highs';
 import type { LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
 import { countIntegerVariables } from '../core/lp.ts';
 import { clean, errorMessage, failure, findViolation, makeStats, now, trivialOutcome } from './common.ts';
@@ -52,7 +56,60 @@ export function loadHighs(): Promise<Highs> {
 
 /** Drops the cached runtime so the next solve reloads a fresh one. */
 export function resetHighs(): void {
+  dropKept();
   cached = null;
+}
+
+/** Models up to this many variables are kept for a re-solve (a larger one would hold its memory idle). */
+const KEEP_MAX_VARIABLES = 50_000;
+
+interface Kept {
+  readonly runtime: Highs;
+  readonly rows: LpModel['rows'];
+  /** The native model's costs and bounds, copied (a caller may change its own arrays afterwards). */
+  readonly cost: Float64Array;
+  readonly lb: Float64Array;
+  readonly ub: Float64Array;
+  readonly sense: LpModel['sense'];
+  readonly timeLimitS: number | null;
+  readonly hm: HighsModel;
+}
+let kept: Kept | null = null;
+
+function dropKept(): void {
+  const k = kept;
+  kept = null;
+  try {
+    k?.hm.dispose();
+  } catch {
+    cached = null;
+  }
+}
+
+/**
+ * The kept model, made this model: the same runtime, rows, sense and continuous variables; time limit,
+ * costs and bounds changed in place (the basis stays). Null when it cannot be: the caller builds one.
+ */
+function reuseKept(h: Highs, model: LpModel, timeLimitS: number | null): HighsModel | null {
+  const k = kept;
+  if (!k || k.runtime !== h || k.rows !== model.rows || k.sense !== model.sense) return null;
+  // No limit after a limited solve would need HiGHS's default back, which it takes only as a number.
+  if (timeLimitS === null && k.timeLimitS !== null) return null;
+  const n = model.variables.length;
+  if (k.cost.length !== n || model.variables.some((v) => v.kind !== 'continuous')) return null;
+  kept = null;
+  const all = { kind: 'range', from: 0, to: n - 1 } as const;
+  let costs = false;
+  let bounds = false;
+  for (let j = 0; j < n && !(costs && bounds); j += 1) {
+    const v = model.variables[j]!;
+    costs ||= k.cost[j] !== v.cost;
+    bounds ||= k.lb[j] !== v.lb || k.ub[j] !== v.ub;
+  }
+  if (timeLimitS !== null && timeLimitS !== k.timeLimitS) k.hm.options.set('time_limit', timeLimitS);
+  if (costs) k.hm.changeColsCost(all, Float64Array.from(model.variables, (v) => v.cost));
+  if (bounds) k.hm.changeColsBounds(all, Float64Array.from(model.variables, (v) => v.lb), Float64Array.from(model.variables, (v) => v.ub));
+  return k.hm;
 }
 
 /** Structured HiGHS model data (CSR, repeated terms merged, zero coefficients dropped). */
@@ -121,7 +178,8 @@ const solutionSchema = (columns: number, rows: number) =>
 
 export async function solveWithHighs(model: LpModel, options: SolveOptions): Promise<SolveResult> {
   const started = now();
-  const stats = () => makeStats(model, 'highs', loadedVersion, now() - started);
+  let warmStarted = false;
+  const stats = () => ({ ...makeStats(model, 'highs', loadedVersion, now() - started), ...(warmStarted ? { warmStarted } : {}) });
   let h: Highs;
   try {
     h = await loadHighs();
@@ -134,15 +192,24 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
     if (trivial) return trivial;
     const isMip = countIntegerVariables(model) > 0;
     const S = h.constants.modelStatus;
-    const hm = h.createModel(toHighsModelData(h, model));
+    const timeLimitS = Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0 ? options.timeLimitMs / 1000 : null;
+    const reused = options.warmStart ? reuseKept(h, model, timeLimitS) : null;
+    if (!reused) dropKept();
+    warmStarted = reused !== null;
+    const hm = reused ?? h.createModel(toHighsModelData(h, model));
+    // Kept for the next solve of the same rows unless the solve changed more than costs and bounds.
+    let keep = !isMip && model.variables.length <= KEEP_MAX_VARIABLES;
     try {
-      hm.options.set({ output_flag: false, mip_rel_gap: 0 });
-      // HiGHS rejects a non-finite option value: no limit means leaving its default (none).
-      if (Number.isFinite(options.timeLimitMs) && options.timeLimitMs > 0) hm.options.set('time_limit', options.timeLimitMs / 1000);
+      if (!reused) {
+        hm.options.set({ output_flag: false, mip_rel_gap: 0 });
+        // HiGHS rejects a non-finite option value: no limit means leaving its default (none).
+        if (timeLimitS !== null) hm.options.set('time_limit', timeLimitS);
+      }
       hm.run();
       let status = hm.getModelStatus();
 
       if (status === S.unboundedOrInfeasible) {
+        keep = false;
         // Tell them apart: is there any feasible point at all? Solve with a zero objective.
         hm.options.set({ presolve: 'off' });
         hm.clearSolver();
@@ -159,6 +226,8 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
         }
       }
 
+      // Only an optimal basis is worth starting from.
+      keep &&= status === S.optimal;
       switch (status) {
         case S.optimal:
           break;
@@ -187,11 +256,13 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
         colDual: Array.from(raw.colDual),
         rowDual: Array.from(raw.rowDual),
       });
+      if (!parsed.success) keep = false;
       if (!parsed.success) return failure('error', `HiGHS returned a malformed solution: ${parsed.error.issues[0]?.message ?? 'unknown'}`, stats());
       const sol = parsed.data;
       const values = Array.from(sol.colValue, clean);
       const violation = findViolation(model, values);
       if (violation) {
+        keep = false;
         return failure('error', `HiGHS reported optimal but its plan violates ${violation.kind} ${violation.name} by ${violation.amount}`, stats());
       }
       const objective = hm.getObjectiveValue();
@@ -213,11 +284,27 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
         sensitivity = { rowDuals, reducedCosts, ...(costRanges ? { costRanges } : {}), ...(rowRanges ? { rowRanges } : {}) };
       }
       return { status: 'optimal', objective, values, ...(sensitivity ? { sensitivity } : {}), stats: stats() };
+    } catch (e) {
+      keep = false;
+      throw e;
     } finally {
-      try {
-        hm.dispose();
-      } catch {
-        resetHighs();
+      if (keep) {
+        kept = {
+          runtime: h,
+          rows: model.rows,
+          cost: Float64Array.from(model.variables, (v) => v.cost),
+          lb: Float64Array.from(model.variables, (v) => v.lb),
+          ub: Float64Array.from(model.variables, (v) => v.ub),
+          sense: model.sense,
+          timeLimitS,
+          hm,
+        };
+      } else {
+        try {
+          hm.dispose();
+        } catch {
+          resetHighs();
+        }
       }
     }
   } catch (e) {
