@@ -108,6 +108,34 @@ export function toHighsModelData(h: Highs, model: LpModel): ModelData {
   };
 }
 
+/** Size of a model as HiGHS sees it before and after its presolve (diagnostics for the benchmarks). */
+export interface ModelDimensions {
+  readonly rows: number;
+  readonly columns: number;
+  readonly nonzeros: number;
+  readonly presolved: { readonly rows: number; readonly columns: number; readonly nonzeros: number };
+}
+
+/** Rows, columns and nonzeros of a model, and of the reduced LP HiGHS's presolve makes of it. */
+export async function modelDimensions(model: LpModel): Promise<ModelDimensions> {
+  const h = await loadHighs();
+  const data = toHighsModelData(h, model);
+  const hm = h.createModel(data);
+  try {
+    hm.options.set({ output_flag: false });
+    hm.presolve();
+    const reduced = hm.getPresolvedDimensions();
+    return {
+      rows: data.numRows,
+      columns: data.numCols,
+      nonzeros: data.matrix?.indices.length ?? 0,
+      presolved: { rows: reduced.numRows, columns: reduced.numCols, nonzeros: reduced.numNonzeros },
+    };
+  } finally {
+    hm.dispose();
+  }
+}
+
 function describeStatus(h: Highs, code: ModelStatusCode): string {
   const names = h.constants.modelStatus as unknown as Record<string, number>;
   for (const [k, v] of Object.entries(names)) if (v === code) return k;
