@@ -4,7 +4,7 @@ import type { Catalogue } from './index.ts';
 export const meta: Catalogue['meta'] = {
   code: 'ru',
   name: 'Русский',
-  format: { decimal: ',', group: '\u202f', t: 'т', kt: 'тыс. т', Mt: 'млн т', usd: 'USD', k: 'тыс.', m: 'млн', bn: 'млрд', perTonne: 'USD/т', s: 'с', min: 'мин' },
+  format: { decimal: ',', group: '\u202f', t: 'т', kt: 'тыс. т', Mt: 'млн т', usd: 'USD', k: 'тыс.', m: 'млн', bn: 'млрд', tn: 'трлн', perTonne: 'USD/т', kztPerTonne: 'KZT/т', s: 'с', min: 'мин' },
 };
 
 export const messages: Record<string, string> = {
@@ -89,9 +89,12 @@ export const messages: Record<string, string> = {
   'Cost of the domestic-share rule': 'Цена правила о доле внутреннего рынка',
   'Binding constraints': 'Активные ограничения',
   'What limits the plan': 'Что ограничивает план',
-  'These sentences (what limits the plan, why) come from the optimiser on the server and stay in English.': 'Эти пояснения («что ограничивает план», «почему») формирует оптимизатор на сервере; они остаются на английском.',
+  'This stored plan is older than sentences in other languages: what limits the plan and why stay in English.': 'Этот сохранённый план старше пояснений на других языках: «что ограничивает план» и «почему» остаются на английском.',
   'Why': 'Почему',
   'These sentences are written by the optimiser in USD.': 'Эти пояснения оптимизатор пишет в долларах США.',
+  "at {rate} KZT/USD (the plan's rate for {year})": "по курсу {rate} KZT/USD (курс плана на {year} год)",
+  'at {rate} KZT/USD': 'по курсу {rate} KZT/USD',
+  '{cost} a year.': '{cost} в год.',
   'Markets': 'Рынки',
   'Markets served': 'Обслуживаемые рынки',
   'Market': 'Рынок',
