@@ -190,7 +190,13 @@ export function maxBoughtTonnes(plan: Plan, view: 'total' | 'period'): number {
 export function marginalSupplierText(ms: ClearingMarket['marginalSupplier'], m: Money = USD): string {
   if (!ms) return t('Price set by: not determined for this market.');
   const cost = ms.costUsdPerTonne == null ? '' : m.perTonne(ms.costUsdPerTonne);
-  const name = ms.name;
+  // The engine words the buyers' block and scarcity in English; the page words them itself.
+  const name =
+    ms.kind === 'demand' && ms.blockLabel
+      ? t("the market's own demand ({block})", { block: ms.blockLabel })
+      : ms.kind === 'scarcity'
+        ? t('no seller at cost: every seller here earns a capacity or policy rent')
+        : ms.name;
   switch (ms.kind) {
     case 'ours':
       return cost
@@ -339,9 +345,9 @@ export function clearingRows(plan: ClearingPlan): ClearingRow[] {
 
 function priceSetterShort(ms: ClearingMarket['marginalSupplier']): string {
   if (!ms) return '—';
-  if (ms.kind === 'ours') return 'us';
-  if (ms.kind === 'demand') return 'buyers';
-  if (ms.kind === 'scarcity') return 'scarcity';
+  if (ms.kind === 'ours') return t('us');
+  if (ms.kind === 'demand') return t('buyers');
+  if (ms.kind === 'scarcity') return t('scarcity');
   return shortSupplier(ms.name);
 }
 
