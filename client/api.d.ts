@@ -3665,6 +3665,7 @@ export interface components {
                         name: string;
                         costUsdPerTonne: number | null;
                         blockLabel?: string;
+                        plantNames?: string;
                     } | null;
                     blocks: {
                         label: string;
@@ -5515,6 +5516,7 @@ export interface components {
                         name: string;
                         costUsdPerTonne: number | null;
                         blockLabel?: string;
+                        plantNames?: string;
                     } | null;
                     blocks: {
                         label: string;

@@ -159,6 +159,8 @@ const MarginalSupplier = z.object({
   costUsdPerTonne: z.number().nullable(),
   /** For kind demand: the label of the demand block the price sits on. */
   blockLabel: z.string().optional(),
+  /** For kind ours: our plants' names (the `name` words them in English). */
+  plantNames: z.string().optional(),
 });
 
 export const ClearingMarket = z.object({

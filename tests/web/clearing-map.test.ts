@@ -161,11 +161,13 @@ describe('clearing popups', () => {
     expect(marginalSupplierText(null)).toBe('Price set by: not determined for this market.');
   });
 
-  it('words the buyers’ block and scarcity in the page’s language (the engine gives them in English)', () => {
+  it('words our plant, the buyers’ block and scarcity in the page’s language (the engine gives them in English)', () => {
     setLocale('ru');
     try {
       const demand = { kind: 'demand' as const, id: null, name: "the market's own demand (tier 2)", costUsdPerTonne: 60, blockLabel: 'tier 2' };
       expect(marginalSupplierText(demand, money('KZT', 500))).toBe('Цену задают покупатели: спрос самого рынка (tier 2), для них это стоит 30\u202f000 KZT/т.');
+      const ours = { kind: 'ours' as const, id: 'p', name: 'our plant (Baiganin plant)', costUsdPerTonne: 41.19, plantNames: 'Baiganin plant' };
+      expect(marginalSupplierText(ours)).toBe('Цену задаём мы, наш завод (Baiganin plant): наши затраты с доставкой плюс рента, которую наша мощность приносит на других рынках, 41,19 USD/т.');
       expect(marginalSupplierText(plan.clearing.markets[2].marginalSupplier)).toBe('Цену задаёт дефицит: нет продавца по себестоимости: каждый продавец здесь получает ренту мощности или правил.');
     } finally {
       setLocale('en');

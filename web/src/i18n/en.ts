@@ -586,4 +586,5 @@ export const messages: Record<string, string> = {
   'scarcity': 'scarcity',
   "the market's own demand ({block})": "the market's own demand ({block})",
   'no seller at cost: every seller here earns a capacity or policy rent': 'no seller at cost: every seller here earns a capacity or policy rent',
+  'our plant ({names})': 'our plant ({names})',
 };

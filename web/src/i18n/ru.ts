@@ -586,4 +586,5 @@ export const messages: Record<string, string> = {
   'scarcity': 'дефицит',
   "the market's own demand ({block})": 'спрос самого рынка ({block})',
   'no seller at cost: every seller here earns a capacity or policy rent': 'нет продавца по себестоимости: каждый продавец здесь получает ренту мощности или правил',
+  'our plant ({names})': 'наш завод ({names})',
 };
