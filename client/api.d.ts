@@ -2460,6 +2460,269 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One sentence of the plan as data: its kind (the template) and the names and figures it says (USD, tonnes, shares 0..1). */
+        WhySentenceInput: {
+            /** @constant */
+            kind: "capacity-full";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "route-closed";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "route-full";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "demand-all-sold";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "minimum-binds";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "domestic-rule-binds";
+            ruleShare: number;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+            perPointValue: number | null;
+        } | {
+            /** @constant */
+            kind: "export-cap-binds";
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "full-output-binds";
+            subject: string;
+        } | {
+            /** @constant */
+            kind: "volume-fixed";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "constraint-binds";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "scenario-invalid";
+            problems: string;
+        } | {
+            /** @constant */
+            kind: "status-infeasible";
+        } | {
+            /** @constant */
+            kind: "status-unbounded";
+        } | {
+            /** @constant */
+            kind: "status-timedout";
+            detail: string;
+        } | {
+            /** @constant */
+            kind: "status-error";
+            detail: string;
+        } | {
+            /** @constant */
+            kind: "elastic-domestic-short";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-delivery-short";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-demand-small";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-export-cap-exceeded";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-short";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "cheapest-fix";
+            fixes: ({
+                /** @constant */
+                kind: "lower-domestic-minimum";
+                points: number | null;
+            } | {
+                /** @constant */
+                kind: "lower";
+                subject: string;
+                tonnes: number;
+            } | {
+                /** @constant */
+                kind: "find-demand";
+                subject: string;
+                tonnes: number;
+            } | {
+                /** @constant */
+                kind: "raise-export-cap";
+                tonnes: number;
+            } | {
+                /** @constant */
+                kind: "add";
+                subject: string;
+                tonnes: number;
+            })[];
+        } | {
+            /** @constant */
+            kind: "no-single-fix";
+        } | {
+            /** @constant */
+            kind: "diagnosis-unfinished";
+            status: string;
+        } | {
+            /** @constant */
+            kind: "rule-cost-margin-only";
+        } | {
+            /** @constant */
+            kind: "rule-none";
+        } | {
+            /** @constant */
+            kind: "rule-cost-unknown";
+            status: string;
+        } | {
+            /** @constant */
+            kind: "rule-free";
+            ruleShare: number;
+            domesticShare: number;
+        } | {
+            /** @constant */
+            kind: "rule-costs";
+            ruleShare: number;
+            costUsd: number;
+            marginWithoutRuleUsd: number;
+            marginWithRuleUsd: number;
+        } | {
+            /** @constant */
+            kind: "clearing-rule-free";
+            ruleShare: number;
+            domesticShare: number;
+        } | {
+            /** @constant */
+            kind: "clearing-rule-costs";
+            ruleShare: number;
+            costUsd: number;
+            marginWithoutRuleUsd: number;
+            marginWithRuleUsd: number;
+        } | {
+            /** @constant */
+            kind: "clearing-rule-raises";
+            ruleShare: number;
+            gainUsd: number;
+            marginWithRuleUsd: number;
+            marginWithoutRuleUsd: number;
+        } | {
+            /** @constant */
+            kind: "production-split";
+            productionTonnes: number;
+            utilisation: number;
+            domesticTonnes: number;
+            exportTonnes: number;
+        } | {
+            /** @constant */
+            kind: "domestic-share-line";
+            domesticShare: number;
+            ruleShare: number;
+            /** @enum {string} */
+            basis: "sales" | "production";
+        } | {
+            /** @constant */
+            kind: "best-netbacks";
+            markets: {
+                name: string;
+                netbackUsdPerTonne: number;
+            }[];
+        } | {
+            /** @constant */
+            kind: "not-served";
+            markets: {
+                name: string;
+                priceGapUsdPerTonne: number | null;
+            }[];
+            moreCount: number;
+        } | {
+            /** @constant */
+            kind: "clearing-production-split";
+            productionTonnes: number;
+            utilisation: number;
+            domesticTonnes: number;
+            exportTonnes: number;
+            marginUsd: number;
+        } | {
+            /** @constant */
+            kind: "where-we-sell";
+            markets: {
+                name: string;
+                priceUsdPerTonne: number;
+                ourShare: number;
+                priceSetter: {
+                    /** @enum {string} */
+                    kind: "ours" | "competitor" | "demand" | "scarcity";
+                    name: string;
+                    blockLabel: string | null;
+                } | null;
+            }[];
+        } | {
+            /** @constant */
+            kind: "competitor-takes";
+            competitor: string;
+            market: string;
+            tonnes: number;
+            netbackFalls: boolean;
+            netbackWithoutUsdPerTonne: number | null;
+            netbackWithUsdPerTonne: number | null;
+            ourTonnesWithout: number;
+            ourTonnesWith: number;
+        } | {
+            /** @constant */
+            kind: "competitor-margin";
+            competitor: string;
+            marginWithoutUsd: number;
+            marginWithUsd: number;
+        } | {
+            /** @constant */
+            kind: "split-not-fixed";
+            markets: {
+                name: string;
+                minTonnes: number;
+                maxTonnes: number;
+            }[];
+        };
         /**
          * @description What to optimise: policy, phase, horizon, overrides; the network inline or (omitted) the default one.
          * @example {
@@ -3348,6 +3611,7 @@ export interface components {
                     high: number | null;
                 } | null;
                 explanation: string;
+                sentence?: components["schemas"]["WhySentenceInput"];
             }[];
             policyCost: {
                 marginWithRuleUsd: number | null;
@@ -3355,6 +3619,7 @@ export interface components {
                 costUsd: number | null;
                 binds: boolean;
                 explanation: string;
+                sentence?: components["schemas"]["WhySentenceInput"];
             } | null;
             infeasibility: {
                 items: {
@@ -3362,10 +3627,13 @@ export interface components {
                     label: string;
                     violation: number;
                     explanation: string;
+                    sentence?: components["schemas"]["WhySentenceInput"];
                 }[];
                 suggestion: string;
+                suggestionSentence?: components["schemas"]["WhySentenceInput"];
             } | null;
             why: string[];
+            whySentences?: components["schemas"]["WhySentenceInput"][];
             /** @enum {string} */
             market?: "price-taker" | "clearing";
             clearing?: {
@@ -3396,6 +3664,8 @@ export interface components {
                         id: string | null;
                         name: string;
                         costUsdPerTonne: number | null;
+                        blockLabel?: string;
+                        plantNames?: string;
                     } | null;
                     blocks: {
                         label: string;
@@ -4041,6 +4311,269 @@ export interface components {
         };
         /** @description A sweep or Monte Carlo job: status, progress, and the result when done. */
         AnalysisJobInput: components["schemas"]["SweepJobInput"] | components["schemas"]["MonteCarloJobInput"];
+        /** @description One sentence of the plan as data: its kind (the template) and the names and figures it says (USD, tonnes, shares 0..1). */
+        WhySentence: {
+            /** @constant */
+            kind: "capacity-full";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "route-closed";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "route-full";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "demand-all-sold";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "minimum-binds";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "domestic-rule-binds";
+            ruleShare: number;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+            perPointValue: number | null;
+        } | {
+            /** @constant */
+            kind: "export-cap-binds";
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "full-output-binds";
+            subject: string;
+        } | {
+            /** @constant */
+            kind: "volume-fixed";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "constraint-binds";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
+            kind: "scenario-invalid";
+            problems: string;
+        } | {
+            /** @constant */
+            kind: "status-infeasible";
+        } | {
+            /** @constant */
+            kind: "status-unbounded";
+        } | {
+            /** @constant */
+            kind: "status-timedout";
+            detail: string;
+        } | {
+            /** @constant */
+            kind: "status-error";
+            detail: string;
+        } | {
+            /** @constant */
+            kind: "elastic-domestic-short";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-delivery-short";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-demand-small";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-export-cap-exceeded";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "elastic-short";
+            subject: string;
+            tonnes: number;
+        } | {
+            /** @constant */
+            kind: "cheapest-fix";
+            fixes: ({
+                /** @constant */
+                kind: "lower-domestic-minimum";
+                points: number | null;
+            } | {
+                /** @constant */
+                kind: "lower";
+                subject: string;
+                tonnes: number;
+            } | {
+                /** @constant */
+                kind: "find-demand";
+                subject: string;
+                tonnes: number;
+            } | {
+                /** @constant */
+                kind: "raise-export-cap";
+                tonnes: number;
+            } | {
+                /** @constant */
+                kind: "add";
+                subject: string;
+                tonnes: number;
+            })[];
+        } | {
+            /** @constant */
+            kind: "no-single-fix";
+        } | {
+            /** @constant */
+            kind: "diagnosis-unfinished";
+            status: string;
+        } | {
+            /** @constant */
+            kind: "rule-cost-margin-only";
+        } | {
+            /** @constant */
+            kind: "rule-none";
+        } | {
+            /** @constant */
+            kind: "rule-cost-unknown";
+            status: string;
+        } | {
+            /** @constant */
+            kind: "rule-free";
+            ruleShare: number;
+            domesticShare: number;
+        } | {
+            /** @constant */
+            kind: "rule-costs";
+            ruleShare: number;
+            costUsd: number;
+            marginWithoutRuleUsd: number;
+            marginWithRuleUsd: number;
+        } | {
+            /** @constant */
+            kind: "clearing-rule-free";
+            ruleShare: number;
+            domesticShare: number;
+        } | {
+            /** @constant */
+            kind: "clearing-rule-costs";
+            ruleShare: number;
+            costUsd: number;
+            marginWithoutRuleUsd: number;
+            marginWithRuleUsd: number;
+        } | {
+            /** @constant */
+            kind: "clearing-rule-raises";
+            ruleShare: number;
+            gainUsd: number;
+            marginWithRuleUsd: number;
+            marginWithoutRuleUsd: number;
+        } | {
+            /** @constant */
+            kind: "production-split";
+            productionTonnes: number;
+            utilisation: number;
+            domesticTonnes: number;
+            exportTonnes: number;
+        } | {
+            /** @constant */
+            kind: "domestic-share-line";
+            domesticShare: number;
+            ruleShare: number;
+            /** @enum {string} */
+            basis: "sales" | "production";
+        } | {
+            /** @constant */
+            kind: "best-netbacks";
+            markets: {
+                name: string;
+                netbackUsdPerTonne: number;
+            }[];
+        } | {
+            /** @constant */
+            kind: "not-served";
+            markets: {
+                name: string;
+                priceGapUsdPerTonne: number | null;
+            }[];
+            moreCount: number;
+        } | {
+            /** @constant */
+            kind: "clearing-production-split";
+            productionTonnes: number;
+            utilisation: number;
+            domesticTonnes: number;
+            exportTonnes: number;
+            marginUsd: number;
+        } | {
+            /** @constant */
+            kind: "where-we-sell";
+            markets: {
+                name: string;
+                priceUsdPerTonne: number;
+                ourShare: number;
+                priceSetter: {
+                    /** @enum {string} */
+                    kind: "ours" | "competitor" | "demand" | "scarcity";
+                    name: string;
+                    blockLabel: string | null;
+                } | null;
+            }[];
+        } | {
+            /** @constant */
+            kind: "competitor-takes";
+            competitor: string;
+            market: string;
+            tonnes: number;
+            netbackFalls: boolean;
+            netbackWithoutUsdPerTonne: number | null;
+            netbackWithUsdPerTonne: number | null;
+            ourTonnesWithout: number;
+            ourTonnesWith: number;
+        } | {
+            /** @constant */
+            kind: "competitor-margin";
+            competitor: string;
+            marginWithoutUsd: number;
+            marginWithUsd: number;
+        } | {
+            /** @constant */
+            kind: "split-not-fixed";
+            markets: {
+                name: string;
+                minTonnes: number;
+                maxTonnes: number;
+            }[];
+        };
         /**
          * @description What to optimise: policy, phase, horizon, overrides; the network inline or (omitted) the default one.
          * @example {
@@ -4929,6 +5462,7 @@ export interface components {
                     high: number | null;
                 } | null;
                 explanation: string;
+                sentence?: components["schemas"]["WhySentence"];
             }[];
             policyCost: {
                 marginWithRuleUsd: number | null;
@@ -4936,6 +5470,7 @@ export interface components {
                 costUsd: number | null;
                 binds: boolean;
                 explanation: string;
+                sentence?: components["schemas"]["WhySentence"];
             } | null;
             infeasibility: {
                 items: {
@@ -4943,10 +5478,13 @@ export interface components {
                     label: string;
                     violation: number;
                     explanation: string;
+                    sentence?: components["schemas"]["WhySentence"];
                 }[];
                 suggestion: string;
+                suggestionSentence?: components["schemas"]["WhySentence"];
             } | null;
             why: string[];
+            whySentences?: components["schemas"]["WhySentence"][];
             /** @enum {string} */
             market?: "price-taker" | "clearing";
             clearing?: {
@@ -4977,6 +5515,8 @@ export interface components {
                         id: string | null;
                         name: string;
                         costUsdPerTonne: number | null;
+                        blockLabel?: string;
+                        plantNames?: string;
                     } | null;
                     blocks: {
                         label: string;

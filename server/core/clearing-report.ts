@@ -222,9 +222,9 @@ function marginalSupplier(
   if (best) return { kind: 'competitor', id: best.id, name: best.name, costUsdPerTonne: round(best.cost, 4) };
   if (marginalBlock >= 0) {
     const step = steps[marginalBlock]!;
-    return { kind: 'demand', id: null, name: `the market's own demand (${step.label})`, costUsdPerTonne: round(step.valueUsdPerTonne, 4) };
+    return { kind: 'demand', id: null, name: `the market's own demand (${step.label})`, costUsdPerTonne: round(step.valueUsdPerTonne, 4), blockLabel: step.label };
   }
   // We deliver there at zero reduced cost: the price is our delivered cost plus what our capacity earns elsewhere.
-  if (ourAtPrice) return { kind: 'ours', id: network.plants[0]!.id, name: `our plant (${ourName})`, costUsdPerTonne: round(price, 4) };
+  if (ourAtPrice) return { kind: 'ours', id: network.plants[0]!.id, name: `our plant (${ourName})`, costUsdPerTonne: round(price, 4), plantNames: ourName };
   return { kind: 'scarcity', id: null, name: 'no seller at cost: every seller here earns a capacity or policy rent', costUsdPerTonne: null };
 }

@@ -1,26 +1,13 @@
 /**
  * Plain words for planners: binding constraints, the cost of the domestic rule, infeasibility fixes.
+ * Each one a sentence as data (why.ts), which the engine also writes out in English.
  * Browser-safe, pure.
  */
 import type { LpRow } from './lp.ts';
 import type { Network, Scenario } from './schema.ts';
+import type { WhyFix, WhySentence } from './why.ts';
 
-export function formatUsd(x: number): string {
-  const abs = Math.abs(x);
-  const digits = abs >= 100 ? 0 : 2;
-  return `${x < 0 ? '−' : ''}${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-}
-
-export function formatTonnes(t: number): string {
-  const abs = Math.abs(t);
-  if (abs >= 1e6) return `${(t / 1e6).toFixed(2)} Mt`;
-  if (abs >= 1e3) return `${(t / 1e3).toFixed(1)} kt`;
-  return `${t.toFixed(0)} t`;
-}
-
-export function formatPct(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)} %`;
-}
+export { formatPct, formatTonnes, formatUsd } from './why.ts';
 
 /** The row's label without its trailing unit (", t"). */
 function subject(row: LpRow): string {
@@ -35,54 +22,37 @@ interface ExplainContext {
 }
 
 /** One sentence on a binding row; `dual` is d(objective)/d(bound), null when the engine has no duals. */
-export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainContext): string {
+export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainContext): WhySentence {
   const objective = ctx.scenario.objective;
-  const unit = objective === 'max-domestic' ? 't of domestic sales' : 'USD';
-  const worth = (d: number) => `${formatUsd(Math.abs(d))} ${unit}`;
-  const gain = objective === 'min-cost' ? 'save' : 'add';
-  const gainWord = objective === 'min-cost' ? 'saves' : objective === 'max-domestic' ? 'adds' : 'is worth';
   const what = subject(row);
-
   switch (row.family) {
     case 'capacity':
-      return dual === null
-        ? `${what} is fully used.`
-        : `${what} is fully used: one more tonne of capacity ${gainWord} ${worth(dual)}.`;
+      return { kind: 'capacity-full', subject: what, objective, dual };
     case 'node':
     case 'leg':
-      if (row.ub === 0)
-        return dual === null
-          ? `${what}: nothing can move.`
-          : `${what}: if it were open, the first tonne through it would ${gain} ${worth(dual)}.`;
-      return dual === null ? `${what} is full.` : `${what} is full: one more tonne of capacity ${gainWord} ${worth(dual)}.`;
+      return { kind: row.ub === 0 ? 'route-closed' : 'route-full', subject: what, objective, dual };
     case 'demand-max':
-      return dual === null
-        ? `${what}: the plan sells all the market takes at this price.`
-        : `${what}: the plan sells all the market takes at this price; one more tonne of demand there would ${gain} ${worth(dual)}.`;
+      return { kind: 'demand-all-sold', subject: what, objective, dual };
     case 'demand-min':
     case 'contract-min':
-      return dual === null
-        ? `${what} binds: the plan delivers exactly the minimum.`
-        : `${what} binds: each tonne of the obligation costs ${worth(dual)} against the best alternative use.`;
-    case 'domestic-share': {
-      const share = ctx.scenario.policy.domesticShare;
-      if (dual === null) return `The ${formatPct(share, 0)} domestic rule binds: the plan keeps exactly the minimum at home.`;
+      return { kind: 'minimum-binds', subject: what, objective, dual };
+    case 'domestic-share':
       // Envelope: d objective / d share = dual × (−basis tonnes). Per percentage point:
-      const perPp = Math.abs(dual) * ctx.basisTonnes * 0.01;
-      return `The ${formatPct(share, 0)} domestic rule binds: each percentage point of share costs about ${formatUsd(perPp)} ${unit}, and each tonne kept at home instead of exported costs ${worth(dual)}.`;
-    }
+      return {
+        kind: 'domestic-rule-binds',
+        ruleShare: ctx.scenario.policy.domesticShare,
+        objective,
+        dual,
+        perPointValue: dual === null ? null : Math.abs(dual) * ctx.basisTonnes * 0.01,
+      };
     case 'export-cap':
-      return dual === null
-        ? 'The export cap binds.'
-        : `The export cap binds: one more tonne of export allowance ${gainWord} ${worth(dual)}.`;
+      return { kind: 'export-cap-binds', objective, dual };
     case 'full-output':
-      return `${what} binds.`;
+      return { kind: 'full-output-binds', subject: what };
     case 'volume':
-      return dual === null
-        ? `${what}: the plan delivers exactly the given volume.`
-        : `${what}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${formatUsd(dual)} ${unit}.`;
+      return { kind: 'volume-fixed', subject: what, objective, dual };
     default:
-      return dual === null ? `${what} binds.` : `${what} binds (shadow price ${formatUsd(dual)} ${unit}).`;
+      return { kind: 'constraint-binds', subject: what, objective, dual };
   }
 }
 
@@ -91,41 +61,38 @@ export interface ElasticItem {
   readonly violation: number;
 }
 
-/** One sentence per relaxed constraint, and the cheapest fix in words. */
-export function explainInfeasibility(items: readonly ElasticItem[], ctx: ExplainContext): { lines: string[]; suggestion: string } {
-  const lines: string[] = [];
-  const fixes: string[] = [];
+/** One sentence per relaxed constraint, and the cheapest fix. */
+export function explainInfeasibility(items: readonly ElasticItem[], ctx: ExplainContext): { lines: WhySentence[]; suggestion: WhySentence } {
+  const lines: WhySentence[] = [];
+  const fixes: WhyFix[] = [];
   for (const { row, violation } of items) {
     const what = subject(row);
     switch (row.family) {
       case 'domestic-share': {
         const pp = ctx.basisTonnes > 0 ? (violation / ctx.basisTonnes) * 100 : NaN;
-        lines.push(`${what} cannot be met: short by ${formatTonnes(violation)} of domestic sales.`);
-        fixes.push(Number.isFinite(pp) ? `lower the domestic minimum by ${pp.toFixed(1)} pp` : `lower the domestic minimum`);
+        lines.push({ kind: 'elastic-domestic-short', subject: what, tonnes: violation });
+        fixes.push({ kind: 'lower-domestic-minimum', points: Number.isFinite(pp) ? pp : null });
         break;
       }
       case 'demand-min':
       case 'contract-min':
       case 'volume':
-        lines.push(`${what} cannot be delivered: short by ${formatTonnes(violation)}.`);
-        fixes.push(`lower ${what} by ${formatTonnes(violation)}`);
+        lines.push({ kind: 'elastic-delivery-short', subject: what, tonnes: violation });
+        fixes.push({ kind: 'lower', subject: what, tonnes: violation });
         break;
       case 'demand-max':
-        lines.push(`${what} is too small by ${formatTonnes(violation)}.`);
-        fixes.push(`find ${formatTonnes(violation)} more demand (${what})`);
+        lines.push({ kind: 'elastic-demand-small', subject: what, tonnes: violation });
+        fixes.push({ kind: 'find-demand', subject: what, tonnes: violation });
         break;
       case 'export-cap':
-        lines.push(`${what} is exceeded by ${formatTonnes(violation)}.`);
-        fixes.push(`raise the export cap by ${formatTonnes(violation)}`);
+        lines.push({ kind: 'elastic-export-cap-exceeded', subject: what, tonnes: violation });
+        fixes.push({ kind: 'raise-export-cap', tonnes: violation });
         break;
       default:
-        lines.push(`${what} is short by ${formatTonnes(violation)}.`);
-        fixes.push(`add ${formatTonnes(violation)} of ${what}`);
+        lines.push({ kind: 'elastic-short', subject: what, tonnes: violation });
+        fixes.push({ kind: 'add', subject: what, tonnes: violation });
     }
   }
-  const suggestion =
-    fixes.length === 0
-      ? 'No single constraint explains the conflict; check the network for markets with minimum volumes but no open route.'
-      : `Cheapest fix found: ${fixes.join(', and ')}.`;
+  const suggestion: WhySentence = fixes.length === 0 ? { kind: 'no-single-fix' } : { kind: 'cheapest-fix', fixes };
   return { lines, suggestion };
 }

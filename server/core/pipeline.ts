@@ -8,7 +8,8 @@
 import { monotonicNow } from './clock.ts';
 import { resolveDistances } from '../geo/distances.ts';
 import { checkScenario } from './consistency.ts';
-import { explainInfeasibility, formatPct, formatTonnes, formatUsd, type ElasticItem } from './explain.ts';
+import { explainInfeasibility, type ElasticItem } from './explain.ts';
+import { englishWhy, type WhySentence } from './why.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import type { EngineName, LpModel, LpRow, LpVariable, SolveResult } from './lp.ts';
 import { buildModel, type BuiltModel } from './model.ts';
@@ -104,13 +105,13 @@ export async function runPipeline(
     sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: engineName, engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
 
   options.onStarted?.({ inputsHash: hashInputs('none', '') });
-  const empty = (status: Plan['status'], message: string, solver: Plan['solver']): Plan =>
-    planWithoutSolution(scenario, horizon, status, message, solver, hashInputs(solver.engine, solver.engineVersion));
+  const empty = (status: Plan['status'], sentence: WhySentence, solver: Plan['solver']): Plan =>
+    planWithoutSolution(scenario, horizon, status, englishWhy(sentence), solver, hashInputs(solver.engine, solver.engineVersion), sentence);
 
   const problems = checkScenario(scenario, network);
   if (problems.length > 0) {
-    const message = `The scenario cannot be a model: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`;
-    return empty('error', message, { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: now() - started });
+    const sentence: WhySentence = { kind: 'scenario-invalid', problems: problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ') };
+    return empty('error', sentence, { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: now() - started });
   }
 
   const built = buildModel(network, scenario);
@@ -129,10 +130,13 @@ export async function runPipeline(
   });
 
   if (result.status !== 'optimal') {
-    const plan = empty(result.status, describeStatus(result.status, result.message), solver(result));
+    const status = describeStatus(result.status, result.message);
+    const plan = empty(result.status, status, solver(result));
     if (result.status === 'infeasible') {
-      plan.infeasibility = await diagnose(built, network, scenario, solve, engine);
-      plan.why = [plan.message ?? '', ...plan.infeasibility.items.map((i) => i.explanation), plan.infeasibility.suggestion];
+      const diagnosis = await diagnose(built, network, scenario, solve, engine);
+      plan.infeasibility = diagnosis;
+      plan.why = [plan.message ?? '', ...diagnosis.items.map((i) => i.explanation), diagnosis.suggestion];
+      plan.whySentences = [status, ...diagnosis.items.map((i) => i.sentence!), diagnosis.suggestionSentence!];
     }
     plan.solver.totalMs = round2(now() - started);
     return plan;
@@ -142,7 +146,7 @@ export async function runPipeline(
   if (options.exactPriceGaps !== false) await exactPriceGaps(body, built, network, scenario, solve, result);
   const policyCost = options.policyCost === false ? null : await rulePrice(body, network, scenario, solve, engine, result.objective);
   let clearingReport: Plan['clearing'] = null;
-  const competitorLines: string[] = [];
+  const competitorLines: WhySentence[] = [];
   if (clearing) {
     const read = readClearing(network, built, result, body.markets, body.kpis.marginUsd);
     clearingReport = read.report;
@@ -156,6 +160,7 @@ export async function runPipeline(
     }
     if (options.competitorImpact !== false) competitorLines.push(...(await competitorImpact(body, clearingReport, scenario, baseNetwork, solve, engine)));
   }
+  const whySentences = clearingReport ? whyClearing(body, clearingReport, policyCost, scenario, competitorLines) : why(body, policyCost, scenario);
   const plan: Plan = {
     modelVersion: MODEL_VERSION,
     scenarioName: scenario.name,
@@ -168,7 +173,8 @@ export async function runPipeline(
     ...body,
     policyCost,
     infeasibility: null,
-    why: clearingReport ? whyClearing(body, clearingReport, policyCost, scenario, competitorLines) : why(body, policyCost, scenario),
+    why: whySentences.map(englishWhy),
+    whySentences,
     market: scenario.market,
     clearing: clearingReport,
     reportCurrency: scenario.reportCurrency,
@@ -187,6 +193,8 @@ function planWithoutSolution(
   message: string,
   solver: Plan['solver'],
   inputsHash: string,
+  /** The message as data, when the engine wrote it. */
+  sentence?: WhySentence,
 ): Plan {
   return {
     modelVersion: MODEL_VERSION,
@@ -207,6 +215,7 @@ function planWithoutSolution(
     policyCost: null,
     infeasibility: null,
     why: [message],
+    ...(sentence ? { whySentences: [sentence] } : {}),
     solver,
     inputsHash,
   };
@@ -251,16 +260,16 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function describeStatus(status: SolveResult['status'], message: string): string {
+function describeStatus(status: SolveResult['status'], message: string): WhySentence {
   switch (status) {
     case 'infeasible':
-      return 'No plan satisfies every constraint at once.';
+      return { kind: 'status-infeasible' };
     case 'unbounded':
-      return 'The objective can grow without limit: a market or a cost is missing a bound.';
+      return { kind: 'status-unbounded' };
     case 'timedout':
-      return `The solve hit its time limit before proving an optimum (${message}).`;
+      return { kind: 'status-timedout', detail: message };
     default:
-      return `The solver failed: ${message}`;
+      return { kind: 'status-error', detail: message };
   }
 }
 
@@ -274,17 +283,20 @@ async function rulePrice(
   withRule: number,
 ): Promise<Plan['policyCost']> {
   const share = scenario.policy.domesticShare;
-  const pct = formatPct(share, 0);
+  const said = (cost: Omit<NonNullable<Plan['policyCost']>, 'explanation' | 'sentence'>, sentence: WhySentence): Plan['policyCost'] => ({
+    ...cost,
+    explanation: englishWhy(sentence),
+    sentence,
+  });
   if (scenario.objective !== 'margin')
-    return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false, explanation: 'The cost of the domestic rule is measured for the margin objective only.' };
-  if (share <= 0)
-    return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: body.kpis.marginUsd, costUsd: 0, binds: false, explanation: 'No domestic minimum is set.' };
+    return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false }, { kind: 'rule-cost-margin-only' });
+  if (share <= 0) return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: body.kpis.marginUsd, costUsd: 0, binds: false }, { kind: 'rule-none' });
   const relaxed = buildModel(network, scenario, { withoutDomesticShare: true });
   const clearing = scenario.market === 'clearing';
   const freeSolved = await solve(relaxed.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing });
   const free = clearing ? await withDuals(relaxed.model, freeSolved, solve, scenario.timeLimitMs) : freeSolved;
   if (free.status !== 'optimal')
-    return { marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false, explanation: `Without the rule the model is ${free.status}; its cost is unknown.` };
+    return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false }, { kind: 'rule-cost-unknown', status: free.status });
   if (clearing) {
     // In the clearing mode the LP's objective is the whole market's welfare; the rule's cost to us is
     // our margin at the equilibrium without it minus our margin with it (two solves, each valued at its own prices).
@@ -292,29 +304,23 @@ async function rulePrice(
     const without = readSolution(network, scenario, relaxed, free).kpis.marginUsd;
     const cost = without - withRule;
     const binds = Math.abs(cost) > 1e-6 * Math.max(1, Math.abs(withRule));
-    return {
-      marginWithRuleUsd: round2(withRule),
-      marginWithoutRuleUsd: round2(without),
-      costUsd: binds ? round2(cost) : 0,
-      binds,
-      explanation: !binds
-        ? `The ${pct} domestic rule costs us nothing at the equilibrium: we keep ${formatPct(body.kpis.domesticShare)} at home anyway.`
+    return said(
+      { marginWithRuleUsd: round2(withRule), marginWithoutRuleUsd: round2(without), costUsd: binds ? round2(cost) : 0, binds },
+      !binds
+        ? { kind: 'clearing-rule-free', ruleShare: share, domesticShare: body.kpis.domesticShare }
         : cost > 0
-          ? `Keeping ${pct} at home costs us ${formatUsd(cost)} USD of margin at clearing prices: without the rule we would earn ${formatUsd(without)} USD instead of ${formatUsd(withRule)} USD.`
-          : `At clearing prices the ${pct} rule even raises our margin by ${formatUsd(-cost)} USD (${formatUsd(withRule)} against ${formatUsd(without)} USD without it): exporting more would depress the prices we get abroad.`,
-    };
+          ? { kind: 'clearing-rule-costs', ruleShare: share, costUsd: cost, marginWithoutRuleUsd: without, marginWithRuleUsd: withRule }
+          : { kind: 'clearing-rule-raises', ruleShare: share, gainUsd: -cost, marginWithRuleUsd: withRule, marginWithoutRuleUsd: without },
+    );
   }
   const cost = Math.max(0, free.objective - withRule);
   const binds = cost > 1e-6 * Math.max(1, Math.abs(withRule));
-  return {
-    marginWithRuleUsd: round2(withRule),
-    marginWithoutRuleUsd: round2(free.objective),
-    costUsd: binds ? round2(cost) : 0,
-    binds,
-    explanation: binds
-      ? `Keeping ${pct} at home costs ${formatUsd(cost)} USD of margin: without the rule the plan would earn ${formatUsd(free.objective)} USD instead of ${formatUsd(withRule)} USD.`
-      : `The ${pct} domestic rule costs nothing here: the best plan keeps ${formatPct(body.kpis.domesticShare)} at home anyway.`,
-  };
+  return said(
+    { marginWithRuleUsd: round2(withRule), marginWithoutRuleUsd: round2(free.objective), costUsd: binds ? round2(cost) : 0, binds },
+    binds
+      ? { kind: 'rule-costs', ruleShare: share, costUsd: cost, marginWithoutRuleUsd: free.objective, marginWithRuleUsd: withRule }
+      : { kind: 'rule-free', ruleShare: share, domesticShare: body.kpis.domesticShare },
+  );
 }
 
 /** A market counts as served when the plan sells it more than this over the horizon, t. */
@@ -487,7 +493,8 @@ async function diagnose(
   const elastic: LpModel = { name: `${model.name} (elastic)`, sense: 'min', variables, rows };
   const result = await solve(elastic, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false });
   if (result.status !== 'optimal') {
-    return { items: [], suggestion: `The diagnosis could not finish (${result.status}); try loosening minimum volumes or the domestic share.` };
+    const unfinished: WhySentence = { kind: 'diagnosis-unfinished', status: result.status };
+    return { items: [], suggestion: englishWhy(unfinished), suggestionSentence: unfinished };
   }
   const items: ElasticItem[] = slackOf
     .map(({ row, v }) => ({ row: model.rows[row]!, violation: result.values[v]! }))
@@ -496,8 +503,15 @@ async function diagnose(
   const basisTonnes = basisAt(built, result.values, scenario);
   const { lines, suggestion } = explainInfeasibility(items, { network, scenario, basisTonnes });
   return {
-    items: items.map((item, i) => ({ row: item.row.name, label: item.row.label, violation: Math.round(item.violation * 1000) / 1000, explanation: lines[i]! })),
-    suggestion,
+    items: items.map((item, i) => ({
+      row: item.row.name,
+      label: item.row.label,
+      violation: Math.round(item.violation * 1000) / 1000,
+      explanation: englishWhy(lines[i]!),
+      sentence: lines[i]!,
+    })),
+    suggestion: englishWhy(suggestion),
+    suggestionSentence: suggestion,
   };
 }
 
@@ -510,32 +524,22 @@ function basisAt(built: BuiltModel, values: readonly number[], scenario: Scenari
 }
 
 /** The plan's story in a few sentences. */
-function why(body: PlanBody, policyCost: Plan['policyCost'], scenario: Scenario): string[] {
+function why(body: PlanBody, policyCost: Plan['policyCost'], scenario: Scenario): WhySentence[] {
   const k = body.kpis;
-  const lines: string[] = [];
-  lines.push(
-    `The plant makes ${formatTonnes(k.productionTonnes)} (${formatPct(k.plantUtilisation, 0)} of capacity): ${formatTonnes(k.domesticTonnes)} stay in Kazakhstan and ${formatTonnes(k.exportTonnes)} are exported.`,
-  );
-  lines.push(
-    `Domestic share ${formatPct(k.domesticShare)} against the ${formatPct(scenario.policy.domesticShare, 0)} line (basis: ${scenario.policy.basis}).`,
-  );
+  const lines: WhySentence[] = [];
+  lines.push({ kind: 'production-split', productionTonnes: k.productionTonnes, utilisation: k.plantUtilisation, domesticTonnes: k.domesticTonnes, exportTonnes: k.exportTonnes });
+  lines.push({ kind: 'domestic-share-line', domesticShare: k.domesticShare, ruleShare: scenario.policy.domesticShare, basis: scenario.policy.basis });
   const served = body.markets.filter((m) => m.netbackUsdPerTonne !== null).sort((a, b) => (b.netbackUsdPerTonne ?? 0) - (a.netbackUsdPerTonne ?? 0));
-  if (served.length > 0) {
-    lines.push(
-      `Best netbacks: ${served.slice(0, 4).map((m) => `${m.name} ${formatUsd(m.netbackUsdPerTonne!)} USD/t`).join(', ')}.`,
-    );
-  }
+  if (served.length > 0) lines.push({ kind: 'best-netbacks', markets: served.slice(0, 4).map((m) => ({ name: m.name, netbackUsdPerTonne: m.netbackUsdPerTonne! })) });
   const unserved = body.markets.filter((m) => m.tonnes === 0 && m.demandTonnes > 0);
-  if (unserved.length > 0) {
-    lines.push(
-      `Not served: ${unserved
-        .slice(0, 6)
-        .map((m) => (m.priceGapUsdPerTonne !== null ? `${m.name} (needs +${formatUsd(m.priceGapUsdPerTonne)} USD/t before it is worth serving)` : m.name))
-        .join(', ')}${unserved.length > 6 ? ` and ${unserved.length - 6} more` : ''}.`,
-    );
-  }
-  if (policyCost) lines.push(policyCost.explanation);
-  for (const b of body.binding.filter((b) => b.family !== 'domestic-share').slice(0, 3)) lines.push(b.explanation);
+  if (unserved.length > 0)
+    lines.push({
+      kind: 'not-served',
+      markets: unserved.slice(0, 6).map((m) => ({ name: m.name, priceGapUsdPerTonne: m.priceGapUsdPerTonne })),
+      moreCount: Math.max(0, unserved.length - 6),
+    });
+  if (policyCost?.sentence) lines.push(policyCost.sentence);
+  for (const b of body.binding.filter((b) => b.family !== 'domestic-share').slice(0, 3)) if (b.sentence) lines.push(b.sentence);
   return lines;
 }
 
@@ -590,7 +594,7 @@ async function competitorImpact(
   baseNetwork: Network,
   solve: SolveFn,
   engine: EngineChoice,
-): Promise<string[]> {
+): Promise<WhySentence[]> {
   const served = new Set(body.markets.filter((m) => m.tonnes > 0).map((m) => m.id));
   const rival = report.competitors
     .map((c) => ({ c, tonnes: c.markets.filter((m) => served.has(m.market)).reduce((s, m) => s + m.tonnes, 0) }))
@@ -605,46 +609,57 @@ async function competitorImpact(
   const result = await withDuals(built.model, await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: true }), solve, scenario.timeLimitMs);
   if (result.status !== 'optimal') return [];
   const alone = readSolution(network, without, built, result);
-  const lines: string[] = [];
+  const lines: WhySentence[] = [];
   const takes = rival.c.markets.filter((m) => m.tonnes > 0 && served.has(m.market)).sort((a, b) => b.tonnes - a.tonnes);
   for (const m of takes.slice(0, 3)) {
     const now = body.markets.find((x) => x.id === m.market)!;
     const before = alone.markets.find((x) => x.id === m.market)!;
-    const netback = (x: typeof now) => (x.netbackUsdPerTonne === null ? 'nothing (not served)' : `${formatUsd(x.netbackUsdPerTonne)} USD/t`);
-    lines.push(
-      `${rival.c.name} takes ${formatTonnes(m.tonnes)} of ${now.name}; our netback there ${before.netbackUsdPerTonne !== null && now.netbackUsdPerTonne !== null && now.netbackUsdPerTonne < before.netbackUsdPerTonne ? 'falls' : 'moves'} from ${netback(before)} to ${netback(now)}, and our tonnes from ${formatTonnes(before.tonnes)} to ${formatTonnes(now.tonnes)}.`,
-    );
+    lines.push({
+      kind: 'competitor-takes',
+      competitor: rival.c.name,
+      market: now.name,
+      tonnes: m.tonnes,
+      netbackFalls: before.netbackUsdPerTonne !== null && now.netbackUsdPerTonne !== null && now.netbackUsdPerTonne < before.netbackUsdPerTonne,
+      netbackWithoutUsdPerTonne: before.netbackUsdPerTonne,
+      netbackWithUsdPerTonne: now.netbackUsdPerTonne,
+      ourTonnesWithout: before.tonnes,
+      ourTonnesWith: now.tonnes,
+    });
   }
   const marginLoss = alone.kpis.marginUsd - body.kpis.marginUsd;
-  if (Math.abs(marginLoss) > 1) lines.push(`Without ${rival.c.name} our margin would be ${formatUsd(alone.kpis.marginUsd)} USD instead of ${formatUsd(body.kpis.marginUsd)} USD.`);
+  if (Math.abs(marginLoss) > 1) lines.push({ kind: 'competitor-margin', competitor: rival.c.name, marginWithoutUsd: alone.kpis.marginUsd, marginWithUsd: body.kpis.marginUsd });
   return lines;
 }
 
 /** The clearing plan's story: prices, our share, who sets the price, competitors, the rule. */
-function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, policyCost: Plan['policyCost'], scenario: Scenario, competitorLines: string[]): string[] {
+function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, policyCost: Plan['policyCost'], scenario: Scenario, competitorLines: WhySentence[]): WhySentence[] {
   const k = body.kpis;
-  const lines: string[] = [];
-  lines.push(
-    `At the market-clearing prices the plant makes ${formatTonnes(k.productionTonnes)} (${formatPct(k.plantUtilisation, 0)} of capacity): ${formatTonnes(k.domesticTonnes)} in Kazakhstan and ${formatTonnes(k.exportTonnes)} exported; our margin at those prices is ${formatUsd(k.marginUsd)} USD.`,
-  );
+  const lines: WhySentence[] = [];
+  lines.push({
+    kind: 'clearing-production-split',
+    productionTonnes: k.productionTonnes,
+    utilisation: k.plantUtilisation,
+    domesticTonnes: k.domesticTonnes,
+    exportTonnes: k.exportTonnes,
+    marginUsd: k.marginUsd,
+  });
   const ours = report.markets.filter((m) => m.ourTonnes > 0).sort((a, b) => b.ourTonnes - a.ourTonnes);
   if (ours.length > 0)
-    lines.push(
-      `Where we sell: ${ours
-        .slice(0, 5)
-        .map((m) => `${m.name} ${formatUsd(m.priceUsdPerTonne)} USD/t, our share ${formatPct(m.ourShare, 0)}${m.marginalSupplier ? ` (price set by ${m.marginalSupplier.kind === 'ours' ? 'us' : m.marginalSupplier.name})` : ''}`)
-        .join('; ')}.`,
-    );
+    lines.push({
+      kind: 'where-we-sell',
+      markets: ours.slice(0, 5).map((m) => ({
+        name: m.name,
+        priceUsdPerTonne: m.priceUsdPerTonne,
+        ourShare: m.ourShare,
+        priceSetter: m.marginalSupplier ? { kind: m.marginalSupplier.kind, name: m.marginalSupplier.name, blockLabel: m.marginalSupplier.blockLabel ?? null } : null,
+      })),
+    });
   lines.push(...competitorLines);
   const degenerate = report.markets.filter((m) => m.ourTonnesRange);
   if (degenerate.length > 0)
-    lines.push(
-      `Split not fixed by the market: ${degenerate
-        .map((m) => `${m.name} (our tonnes anywhere from ${formatTonnes(m.ourTonnesRange!.min)} to ${formatTonnes(m.ourTonnesRange!.max)} at the same prices)`)
-        .join(', ')}.`,
-    );
-  lines.push(`Domestic share ${formatPct(k.domesticShare)} against the ${formatPct(scenario.policy.domesticShare, 0)} line (basis: ${scenario.policy.basis}).`);
-  if (policyCost) lines.push(policyCost.explanation);
+    lines.push({ kind: 'split-not-fixed', markets: degenerate.map((m) => ({ name: m.name, minTonnes: m.ourTonnesRange!.min, maxTonnes: m.ourTonnesRange!.max })) });
+  lines.push({ kind: 'domestic-share-line', domesticShare: k.domesticShare, ruleShare: scenario.policy.domesticShare, basis: scenario.policy.basis });
+  if (policyCost?.sentence) lines.push(policyCost.sentence);
   return lines;
 }
 

@@ -3,6 +3,7 @@
  * Browser-safe. Money in USD, volumes in tonnes, per-period figures per the horizon's periods.
  */
 import { z } from 'zod';
+import { WhySentence } from './why.ts';
 
 export const PlanStatus = z.enum(['optimal', 'infeasible', 'unbounded', 'timedout', 'error']);
 
@@ -95,6 +96,8 @@ export const BindingConstraint = z.object({
   /** Range the bound can move with the same shadow price, when the engine reports ranging (null end = unlimited). */
   range: z.object({ low: z.number().nullable(), high: z.number().nullable() }).nullable(),
   explanation: z.string(),
+  /** The explanation as data, for readers in other languages and currencies. */
+  sentence: WhySentence.optional(),
 });
 
 export const PolicyCost = z.object({
@@ -104,6 +107,8 @@ export const PolicyCost = z.object({
   costUsd: z.number().nullable(),
   binds: z.boolean(),
   explanation: z.string(),
+  /** The explanation as data, for readers in other languages and currencies. */
+  sentence: WhySentence.optional(),
 });
 
 export const InfeasibilityItem = z.object({
@@ -112,6 +117,8 @@ export const InfeasibilityItem = z.object({
   /** How much the constraint had to be relaxed in the elastic re-solve (its unit). */
   violation: z.number(),
   explanation: z.string(),
+  /** The explanation as data, for readers in other languages and currencies. */
+  sentence: WhySentence.optional(),
 });
 
 export const SolverInfo = z.object({
@@ -150,6 +157,10 @@ const MarginalSupplier = z.object({
   name: z.string(),
   /** The delivered offer (or the block's value) that equals the price, USD/t; null for scarcity. */
   costUsdPerTonne: z.number().nullable(),
+  /** For kind demand: the label of the demand block the price sits on. */
+  blockLabel: z.string().optional(),
+  /** For kind ours: our plants' names (the `name` words them in English). */
+  plantNames: z.string().optional(),
 });
 
 export const ClearingMarket = z.object({
@@ -229,9 +240,16 @@ export const Plan = z.object({
   binding: z.array(BindingConstraint),
   policyCost: PolicyCost.nullable(),
   infeasibility: z
-    .object({ items: z.array(InfeasibilityItem), suggestion: z.string() })
+    .object({
+      items: z.array(InfeasibilityItem),
+      suggestion: z.string(),
+      /** The suggestion as data. */
+      suggestionSentence: WhySentence.optional(),
+    })
     .nullable(),
   why: z.array(z.string()),
+  /** The lines of `why` as data, one for each line in the same order: kind (template) and parameters (USD, tonnes, shares). */
+  whySentences: z.array(WhySentence).optional(),
   /** price-taker (model v1) or clearing (DESIGN §3b). */
   market: z.enum(['price-taker', 'clearing']).optional(),
   /** Market-clearing read-out; null in the price-taker mode. */

@@ -27,6 +27,7 @@ import {
 } from './scenario.ts';
 import { firstTier, type Leg, type Market, type Network, type Scenario } from './schema.ts';
 import { explainBinding } from './explain.ts';
+import { englishWhy } from './why.ts';
 
 const EPS_TONNES = 1e-6;
 const key = (...parts: (string | number)[]) => parts.join('|');
@@ -443,17 +444,19 @@ function bindingConstraints(
     // nothing reliable, and the closure itself is reported on the leg, node or market.
     if (bound === 0 && row.family !== 'domestic-share') return;
     const range = ranges ? ranges[r] : null;
+    const sentence = explainBinding(row, dual, {
+      network,
+      scenario,
+      basisTonnes: scenario.policy.basis === 'sales' ? salesTonnes : productionTonnes,
+    });
     found.push({
       row: row.name,
       family: row.family,
       label: row.label,
       shadowPriceUsd: dual === null ? null : round(dual, 6),
       range: range ? { low: finiteOrNull(range.low), high: finiteOrNull(range.high) } : null,
-      explanation: explainBinding(row, dual, {
-        network,
-        scenario,
-        basisTonnes: scenario.policy.basis === 'sales' ? salesTonnes : productionTonnes,
-      }),
+      explanation: englishWhy(sentence),
+      sentence,
     });
   });
   const order = ['capacity', 'domestic-share', 'export-cap', 'node', 'leg', 'demand-min', 'contract-min', 'demand-max'];

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { backtestFixture } from '../web/fixtures/backtest-fixture.ts';
 import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
+import { whyText } from '../../web/src/lib/why.ts';
 
 const run = browserAvailable();
 
@@ -72,7 +73,7 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     expect(await page.locator('#kpi-clearing-margin .kpi-label').textContent()).toBe('Our margin at clearing prices');
     expect(await page.locator('#kpi-clearing-margin .kpi-value').textContent()).toMatch(/^USD /);
     expect(await page.locator('.clearing-markets tbody tr').count()).toBe(clearing.markets.length);
-    expect(await page.locator('#why').textContent()).toContain(plan.why[0]);
+    expect(await page.locator('#why li').first().textContent()).toBe(whyText(plan.whySentences![0]!));
 
     await nextFrame(page);
     await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-clearing.png') });

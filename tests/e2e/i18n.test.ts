@@ -50,7 +50,7 @@ describe.skipIf(!run)('Russian beside English', () => {
     await served?.close();
   });
 
-  it('opens in Russian from the link: the page, its numbers and the note that the "why" stays English', async () => {
+  it('opens in Russian from the link: the page, its numbers, and the plan’s reasons in Russian, in tenge once KZT is chosen', async () => {
     const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
     expect(await page.locator('#run-button').textContent()).toBe('Рассчитать');
@@ -58,7 +58,17 @@ describe.skipIf(!run)('Russian beside English', () => {
     expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/(млн|тыс\.) т/);
     expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/\d,\d/);
     expect(await page.locator('#legend').textContent()).toMatch(/Ж\/д.*Авто.*Море/s);
-    expect(await page.locator('#why-language').textContent()).toMatch(/на английском/);
+    // The plan's reasons come as data and are worded in Russian here, money in the reader's currency.
+    expect(await page.locator('#why-language').count()).toBe(0);
+    expect(await page.locator('#why li').first().textContent()).toMatch(/^Завод производит \d+(,\d+)? (млн|тыс\.) т \(\d+ % мощности\)/);
+    const netbacks = page.locator('#why li', { hasText: 'Лучшие нетбэки' });
+    expect(await netbacks.textContent()).toMatch(/\d,\d\d USD\/т/);
+    await page.check('#currency-kzt');
+    await expect.poll(() => netbacks.textContent()).toMatch(/^Лучшие нетбэки: .+ \d[\d\u202f]* KZT\/т/);
+    expect(await netbacks.textContent()).not.toContain('USD');
+    expect(await page.locator('.currency-switch').textContent()).toMatch(/по курсу [\d\u202f]+ KZT\/USD \(курс плана на \d{4} год\)/);
+    expect(await page.locator('#why').textContent()).not.toMatch(/The plant makes|Best netbacks|Domestic share/);
+    await page.locator('#why').screenshot({ path: join(ARTIFACTS, 'why-ru-kzt.png') });
     expect(await page.locator('#lang-select').inputValue()).toBe('ru');
     // The form keeps working in Russian: labels are translated, the stale banner too.
     await page.getByLabel('Минимальная доля внутреннего рынка, доля (0–1)').fill('0.8');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Scenario } from '../../server/core/schema.ts';
 import { errorReport, fieldForPath, issuePath, plainMessage, rateLimitWords } from '../../web/src/lib/api-errors.ts';
 import { escapeHtml } from '../../web/src/lib/escape.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 import { marketPopup } from '../../web/src/lib/popups.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
 
@@ -19,6 +20,19 @@ describe('errors in words next to the field', () => {
     expect(errorReport(401, null).summary).toMatch(/planner role/);
     expect(errorReport(403, { error: { code: 'forbidden', message: 'viewer' } }).summary).toMatch(/view plans but not change them/);
     expect(errorReport(500, { error: { code: 'internal', message: 'stack trace here' } }).summary).toBe('The server could not finish this request');
+  });
+
+  it('says it in the page\'s language; the server\'s own message follows as it is', () => {
+    setLocale('ru');
+    try {
+      expect(errorReport(409, { error: { code: 'version_conflict', message: 'version 3 is current' } }).summary).toBe(
+        'Кто-то изменил этот сценарий за это время; обновите и попробуйте снова: version 3 is current',
+      );
+      expect(errorReport(503, {}).summary).toBe('Сервер не смог выполнить этот запрос');
+      expect(errorReport(418, {}).summary).toBe('Запрос не удался (418)');
+    } finally {
+      setLocale('en');
+    }
   });
 
   it('finds the field for a nested path by its longest known prefix', () => {

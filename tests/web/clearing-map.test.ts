@@ -17,6 +17,7 @@ import {
   shortSupplier,
 } from '../../web/src/lib/clearing.ts';
 import { money } from '../../web/src/lib/money.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 import { pieSlices, pieSvg } from '../../web/src/lib/pie.ts';
 import { DEFAULT_FILTERS, DOMESTIC_COLOUR, MODE_COLOURS } from '../../web/src/lib/style.ts';
 import { makeClearingFixture } from './fixtures/clearing-fixture.ts';
@@ -158,6 +159,19 @@ describe('clearing popups', () => {
     );
     expect(marginalSupplierText(plan.clearing.markets[2].marginalSupplier)).toBe('Price set by scarcity: no seller at cost: every seller here earns a capacity or policy rent.');
     expect(marginalSupplierText(null)).toBe('Price set by: not determined for this market.');
+  });
+
+  it('words our plant, the buyers’ block and scarcity in the page’s language (the engine gives them in English)', () => {
+    setLocale('ru');
+    try {
+      const demand = { kind: 'demand' as const, id: null, name: "the market's own demand (tier 2)", costUsdPerTonne: 60, blockLabel: 'tier 2' };
+      expect(marginalSupplierText(demand, money('KZT', 500))).toBe('Цену задают покупатели: спрос самого рынка (tier 2), для них это стоит 30\u202f000 KZT/т.');
+      const ours = { kind: 'ours' as const, id: 'p', name: 'our plant (Baiganin plant)', costUsdPerTonne: 41.19, plantNames: 'Baiganin plant' };
+      expect(marginalSupplierText(ours)).toBe('Цену задаём мы, наш завод (Baiganin plant): наши затраты с доставкой плюс рента, которую наша мощность приносит на других рынках, 41,19 USD/т.');
+      expect(marginalSupplierText(plan.clearing.markets[2].marginalSupplier)).toBe('Цену задаёт дефицит: нет продавца по себестоимости: каждый продавец здесь получает ренту мощности или правил.');
+    } finally {
+      setLocale('en');
+    }
   });
 
   it('a competitor plant: capacity use, cash cost, rent, and its markets by tonnes', () => {

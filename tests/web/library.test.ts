@@ -31,6 +31,13 @@ describe('the scenario and run library', () => {
     expect(rows[2]).toMatchObject({ marginUsd: null, who: null });
   });
 
+  it('leaves out a scenario deleted while the list was read, and its runs with it', () => {
+    const meanwhile = new Map<string, RunSummaryRow[] | null>([...runs, ['scn_b', null]]);
+    expect(libraryRows(scenarios, meanwhile).map((r) => r.id)).toEqual(['run_2', 'run_1']);
+    const aGone = new Map<string, RunSummaryRow[] | null>([['scn_a', null]]);
+    expect(libraryRows(scenarios, aGone).map((r) => [r.kind, r.id])).toEqual([['scenario', 'scn_b']]);
+  });
+
   it('finds rows by any word of name, id, who, status or inputs hash', () => {
     const rows = libraryRows(scenarios, runs);
     expect(searchRows(rows, 'strict').map((r) => r.id)).toEqual(['run_2', 'run_1']);

@@ -9,6 +9,7 @@ import { UnexpectedAnswer } from './lib/answer.ts';
 import { backtestState, type BacktestState } from './lib/backtest.ts';
 import type { RunSummaryRow, ScenarioSummaryRow } from './lib/library.ts';
 import type { ScenarioPatch } from './lib/url-state.ts';
+import { t } from './i18n/index.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; report: ErrorReport };
 
@@ -45,7 +46,7 @@ export function unreachable(err: unknown): { ok: false; report: ErrorReport } {
   const aborted = (err as Error)?.name === 'AbortError';
   return {
     ok: false,
-    report: { status: 0, code: aborted ? 'aborted' : 'network', summary: aborted ? 'Cancelled' : 'The server cannot be reached', fields: [] },
+    report: { status: 0, code: aborted ? 'aborted' : 'network', summary: aborted ? t('Cancelled') : t('The server cannot be reached'), fields: [] },
   };
 }
 
@@ -79,7 +80,7 @@ export async function call<T>(
   try {
     return { ok: true, data: parse(payload) };
   } catch (err) {
-    const summary = err instanceof UnexpectedAnswer ? err.message : 'The server answered in an unexpected shape';
+    const summary = err instanceof UnexpectedAnswer ? err.message : t('The server answered in an unexpected shape');
     return { ok: false, report: { status: response.status, code: 'bad_response', summary, fields: [] } };
   }
 }

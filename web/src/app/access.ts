@@ -52,7 +52,7 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
         setStatus(t('That API key is not valid.'));
       } else {
         showRole('none');
-        setStatus(`Could not reach the server: ${session.report.summary}`);
+        setStatus(t('Could not reach the server: {reason}', { reason: session.report.summary }));
       }
       return false;
     }
@@ -102,7 +102,7 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
       analysisPanel.setNetwork(network.data);
       document.body.dataset.network = 'loaded';
     } else {
-      setStatus(`Could not load the network: ${network.report.summary}`);
+      setStatus(t('Could not load the network: {reason}', { reason: network.report.summary }));
     }
   }
 

@@ -59,16 +59,16 @@ export function createDownloads(writeHash: () => void, mapElement: HTMLElement):
       const response = await fetch(`/api/v1/runs/${encodeURIComponent(runId)}/allocation.csv`, {
         headers: key ? { authorization: `Bearer ${key}` } : {},
       });
-      if (!response.ok) return setStatus(`Could not download the stored CSV (${response.status}).`);
+      if (!response.ok) return setStatus(t('Could not download the stored CSV ({status}).', { status: response.status }));
       downloadText(await response.text(), `allocation-${runId}.csv`, 'text/csv');
     },
     async copyLink() {
       writeHash();
       try {
         await navigator.clipboard.writeText(location.href);
-        setStatus('Link copied: it reopens this scenario and view.');
+        setStatus(t('Link copied: it reopens this scenario and view.'));
       } catch {
-        setStatus('Copy the address bar: it reopens this scenario and view.');
+        setStatus(t('Copy the address bar: it reopens this scenario and view.'));
       }
     },
   };

@@ -79,11 +79,12 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
       });
       return;
     }
-    const runs = new Map<string, RunSummaryRow[]>();
+    // null: the scenario was deleted since it was listed (its runs are then not listed either).
+    const runs = new Map<string, RunSummaryRow[] | null>();
     await Promise.all(
       scenarios.data.items.map(async (s) => {
         const r = await api.listRuns(s.id, request.signal);
-        runs.set(s.id, r.ok ? r.data.items : []);
+        runs.set(s.id, r.ok ? r.data.items : r.report.status === 404 ? null : []);
       }),
     );
     if (request.signal.aborted) return;

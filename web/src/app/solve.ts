@@ -55,7 +55,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       checked.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message })),
       'Some values are not valid; the plan was not re-run.',
     );
-    if (announce) setStatus('Fix the highlighted values to re-run.');
+    if (announce) setStatus(t('Fix the highlighted values to re-run.'));
     return false;
   }
 
@@ -124,7 +124,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     if (r.status === 401 || r.status === 403) {
       state.role = r.status === 403 ? 'viewer' : 'none';
       showRole(state.role);
-      setStatus(`${r.summary}. Showing a plan computed in this browser.`);
+      setStatus(t('{reason}. Showing a plan computed in this browser.', { reason: r.summary }));
       await runInBrowser(form, true);
       return;
     }
@@ -152,7 +152,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
   async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> {
     await networkSettled();
     if (!state.network) {
-      setStatus('The network is not loaded; cannot plan in the browser.');
+      setStatus(t('The network is not loaded; cannot plan in the browser.'));
       return;
     }
     const stop = startProgress(t('Optimising in this browser…'));
@@ -163,7 +163,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
     } catch (err) {
       stop();
-      setStatus(`The browser could not compute the plan: ${(err as Error).message}`);
+      setStatus(t('The browser could not compute the plan: {reason}', { reason: (err as Error).message }));
     }
   }
 
@@ -189,14 +189,14 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
           if (livePending === null) {
             if (plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {
               // The in-page engine's "no plan" cannot be verified here: the server (HiGHS confirms) decides.
-              setStatus(`Live plan: ${plan.status} in this browser; asking the server to confirm…`);
+              setStatus(t('Live plan: {status} in this browser; asking the server to confirm…', { status: t(plan.status) }));
               await runOnServer(next.form);
             } else {
               showLive(plan, next.form, next.kind, started);
             }
           }
         } catch (err) {
-          setStatus(`Live re-plan failed: ${(err as Error).message}`);
+          setStatus(t('Live re-plan failed: {reason}', { reason: (err as Error).message }));
         }
       }
       if (livePending) requestAnimationFrame(step);

@@ -34,11 +34,11 @@ export interface StoredRuns {
 export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderStale, redraw }: StoredRunsDeps): StoredRuns {
   async function openStoredScenario(scenarioId: string): Promise<void> {
     const record = await api.scenario(scenarioId);
-    if (!record.ok) return setStatus(`Scenario ${scenarioId} could not be opened: ${record.report.summary}`);
+    if (!record.ok) return setStatus(t('Scenario {id} could not be opened: {reason}', { id: scenarioId, reason: record.report.summary }));
     state.form = scenarioToForm(record.data.scenario);
     scenarioPanel.setForm(state.form);
     state.runId = null;
-    setStatus(`Scenario “${record.data.scenario.name}” is in the form; planning it…`);
+    setStatus(t('Scenario “{name}” is in the form; planning it…', { name: record.data.scenario.name }));
     await runOnServer(state.form);
   }
 
@@ -57,7 +57,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     const [ra, rb] = await Promise.all([api.run(a), api.run(b)]);
     await networkSettled();
     if (!ra.ok || !rb.ok) {
-      setStatus(`Could not open run ${!ra.ok ? a : b} to compare: ${(!ra.ok ? ra.report : (rb as { ok: false; report: { summary: string } }).report).summary}`);
+      setStatus(t('Could not open run {id} to compare: {reason}', { id: !ra.ok ? a : b, reason: (!ra.ok ? ra.report : (rb as { ok: false; report: { summary: string } }).report).summary }));
       return false;
     }
     const runB = rb.data;
@@ -70,7 +70,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     const eb = historyEntryForRun(runB);
     state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan) };
     redraw();
-    setStatus(`Comparing stored runs ${a} (A) and ${b} (B).`);
+    setStatus(t('Comparing stored runs {a} (A) and {b} (B).', { a, b }));
     document.body.dataset.compare = `${a},${b}`;
     return true;
   }
@@ -79,7 +79,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     const run = await api.run(runId);
     await networkSettled();
     if (!run.ok) {
-      setStatus(`Stored run ${runId} could not be opened: ${run.report.summary}`);
+      setStatus(t('Stored run {id} could not be opened: {reason}', { id: runId, reason: run.report.summary }));
       state.runId = null;
       return false;
     }

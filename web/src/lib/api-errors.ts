@@ -1,7 +1,9 @@
 /**
  * API error bodies (`{ error: { code, message, details? } }`) turned into words for people, placed
- * next to the field they concern. 400 details are zod issues with paths. Pure.
+ * next to the field they concern. 400 details are zod issues with paths. Pure given the page's
+ * language (the words are the page's; the server's own message follows them as it is).
  */
+import { t } from '../i18n/index.ts';
 
 export interface FieldIssue {
   /** Dotted path in the Scenario, e.g. "policy.domesticShare" or "overrides.nodes.port_aktau.throughputTonnesPerYear". */
@@ -40,16 +42,29 @@ export function issuePath(path: unknown): string {
     .join('.');
 }
 
-const STATUS_WORDS: Record<number, string> = {
-  400: 'The scenario has invalid values',
-  401: 'This action needs an API key with the planner role',
-  403: 'Your API key may view plans but not change them',
-  404: 'Not found',
-  409: 'Someone changed this scenario meanwhile; reload and try again',
-  413: 'The scenario is too large to send',
-  422: 'The scenario cannot be turned into a model',
-  429: 'Too many requests; wait a moment and try again',
-};
+/** An error status in the page's words (null: no words of its own). */
+function statusWords(status: number): string | null {
+  switch (status) {
+    case 400:
+      return t('The scenario has invalid values');
+    case 401:
+      return t('This action needs an API key with the planner role');
+    case 403:
+      return t('Your API key may view plans but not change them');
+    case 404:
+      return t('Not found');
+    case 409:
+      return t('Someone changed this scenario meanwhile; reload and try again');
+    case 413:
+      return t('The scenario is too large to send');
+    case 422:
+      return t('The scenario cannot be turned into a model');
+    case 429:
+      return t('Too many requests; wait a moment and try again');
+    default:
+      return null;
+  }
+}
 
 export function errorReport(status: number, body: unknown, retryAfter?: string | null): ErrorReport {
   const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
@@ -62,7 +77,7 @@ export function errorReport(status: number, body: unknown, retryAfter?: string |
       message: typeof issue.message === 'string' ? issue.message : 'invalid value',
     }));
   if (status === 429) return { status, code, summary: rateLimitWords(message, retryAfter), fields };
-  const base = STATUS_WORDS[status] ?? (status >= 500 ? 'The server could not finish this request' : `Request failed (${status})`);
+  const base = statusWords(status) ?? (status >= 500 ? t('The server could not finish this request') : t('Request failed ({status})', { status }));
   const summary = message && status < 500 ? `${base}: ${message}` : base;
   return { status, code, summary, fields };
 }

@@ -186,11 +186,19 @@ export function maxBoughtTonnes(plan: Plan, view: 'total' | 'period'): number {
 
 // ---------------------------------------------------------------- words
 
+/** The price setter's name; the engine words our plant, the buyers' block and scarcity in English, the page in its language. */
+function supplierName(ms: NonNullable<ClearingMarket['marginalSupplier']>): string {
+  if (ms.kind === 'ours' && ms.plantNames) return t('our plant ({names})', { names: ms.plantNames });
+  if (ms.kind === 'demand' && ms.blockLabel) return t("the market's own demand ({block})", { block: ms.blockLabel });
+  if (ms.kind === 'scarcity') return t('no seller at cost: every seller here earns a capacity or policy rent');
+  return ms.name;
+}
+
 /** Who sets the price, in words: "Price set by Caspi Cement (…): its delivered offer, 43.50 USD/t". */
 export function marginalSupplierText(ms: ClearingMarket['marginalSupplier'], m: Money = USD): string {
   if (!ms) return t('Price set by: not determined for this market.');
   const cost = ms.costUsdPerTonne == null ? '' : m.perTonne(ms.costUsdPerTonne);
-  const name = ms.name;
+  const name = supplierName(ms);
   switch (ms.kind) {
     case 'ours':
       return cost
@@ -339,9 +347,9 @@ export function clearingRows(plan: ClearingPlan): ClearingRow[] {
 
 function priceSetterShort(ms: ClearingMarket['marginalSupplier']): string {
   if (!ms) return '—';
-  if (ms.kind === 'ours') return 'us';
-  if (ms.kind === 'demand') return 'buyers';
-  if (ms.kind === 'scarcity') return 'scarcity';
+  if (ms.kind === 'ours') return t('us');
+  if (ms.kind === 'demand') return t('buyers');
+  if (ms.kind === 'scarcity') return t('scarcity');
   return shortSupplier(ms.name);
 }
 

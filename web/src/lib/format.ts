@@ -13,12 +13,14 @@ export interface FormatStyle {
   k: string;
   m: string;
   bn: string;
+  tn: string;
   perTonne: string;
+  kztPerTonne: string;
   s: string;
   min: string;
 }
 
-const ENGLISH: FormatStyle = { decimal: '.', group: '\u202f', t: 't', kt: 'kt', Mt: 'Mt', usd: 'USD', k: 'k', m: 'm', bn: 'bn', perTonne: 'USD/t', s: 's', min: 'min' };
+const ENGLISH: FormatStyle = { decimal: '.', group: '\u202f', t: 't', kt: 'kt', Mt: 'Mt', usd: 'USD', k: 'k', m: 'm', bn: 'bn', tn: 'tn', perTonne: 'USD/t', kztPerTonne: 'KZT/t', s: 's', min: 'min' };
 let style: FormatStyle = ENGLISH;
 let dateLocale = 'en';
 

@@ -39,15 +39,21 @@ export interface LibraryRow {
   inputsHash: string | null;
 }
 
-/** One row per run (newest first), and one per scenario that has no run yet. */
+/**
+ * One row per run (newest first), and one per scenario that has no run yet. A scenario whose runs
+ * are null was deleted while the list was read (the API keeps a deleted scenario's runs, but lists
+ * them only under their scenario): neither it nor its runs are listed.
+ */
 export function libraryRows(
   scenarios: readonly ScenarioSummaryRow[],
-  runsByScenario: ReadonlyMap<string, readonly RunSummaryRow[]>,
+  runsByScenario: ReadonlyMap<string, readonly RunSummaryRow[] | null>,
   margins: ReadonlyMap<string, number | null> = new Map(),
 ): LibraryRow[] {
   const rows: LibraryRow[] = [];
   for (const s of scenarios) {
-    const runs = runsByScenario.get(s.id) ?? [];
+    const listed = runsByScenario.get(s.id);
+    if (listed === null) continue;
+    const runs = listed ?? [];
     if (!runs.length) {
       rows.push({ kind: 'scenario', id: s.id, scenarioId: s.id, scenarioVersion: s.version, name: s.name, who: s.createdBy ?? null, when: s.updatedAt, status: null, marginUsd: null, inputsHash: null });
     }

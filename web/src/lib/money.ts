@@ -2,7 +2,8 @@
  * Money in the currency the reader chose: the plan is in USD (the model works in USD); the page can
  * show it in tenge at the plan's own rate (`plan.kztPerUsd`, the rate of its first year). Pure.
  */
-import { formatUsdCompact, formatUsdPerTonne } from './format.ts';
+import { t } from '../i18n/index.ts';
+import { formatNumber, formatStyleOf, formatUsdCompact, formatUsdPerTonne } from './format.ts';
 
 export type Currency = 'USD' | 'KZT';
 export const CURRENCIES: readonly Currency[] = ['USD', 'KZT'];
@@ -18,29 +19,25 @@ export interface Money {
   perTonne(usd: number | null | undefined): string;
 }
 
-const group = (n: number, digits = 0): string => {
-  const fixed = Math.abs(n).toFixed(digits);
-  const [int, frac] = fixed.split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-  return (n < 0 && Number(fixed) !== 0 ? '−' : '') + grouped + (frac ? `.${frac}` : '');
-};
+const group = formatNumber;
+const unit = formatStyleOf;
 
-/** 1 757 000 000 → "KZT 1.76 bn", 345 600 000 → "KZT 346 m", 12 300 000 → "KZT 12.3 m", 45 600 → "KZT 46 k". */
+/** 1 757 000 000 → "KZT 1.76 bn", 345 600 000 → "KZT 346 m", 12 300 000 → "KZT 12.3 m", 45 600 → "KZT 46 k" (the page's units and decimal mark). */
 export function formatKzt(kzt: number | null | undefined): string {
   if (kzt == null || !Number.isFinite(kzt)) return '—';
   const abs = Math.abs(kzt);
-  if (abs >= 1e12) return `KZT ${group(kzt / 1e12, 2)} tn`;
-  if (abs >= 1e9) return `KZT ${group(kzt / 1e9, 2)} bn`;
-  if (abs >= 1e8) return `KZT ${group(kzt / 1e6, 0)} m`;
-  if (abs >= 1e6) return `KZT ${group(kzt / 1e6, 1)} m`;
-  if (abs >= 1e4) return `KZT ${group(kzt / 1e3, 0)} k`;
+  if (abs >= 1e12) return `KZT ${group(kzt / 1e12, 2)} ${unit('tn')}`;
+  if (abs >= 1e9) return `KZT ${group(kzt / 1e9, 2)} ${unit('bn')}`;
+  if (abs >= 1e8) return `KZT ${group(kzt / 1e6, 0)} ${unit('m')}`;
+  if (abs >= 1e6) return `KZT ${group(kzt / 1e6, 1)} ${unit('m')}`;
+  if (abs >= 1e4) return `KZT ${group(kzt / 1e3, 0)} ${unit('k')}`;
   return `KZT ${group(kzt, 0)}`;
 }
 
 /** 20 335.2 → "20 335 KZT/t" (tenge per tonne need no decimals). */
 export function formatKztPerTonne(kzt: number | null | undefined): string {
   if (kzt == null || !Number.isFinite(kzt)) return '—';
-  return `${group(kzt, 0)} KZT/t`;
+  return `${group(kzt, 0)} ${unit('kztPerTonne')}`;
 }
 
 /** A rate the page can convert with: finite and positive. */
@@ -68,5 +65,6 @@ export const USD: Money = money('USD', null);
 /** "at 520 KZT/USD (the plan's rate for 2027)" — said wherever tenge are shown. */
 export function rateNote(m: Money, year: string | undefined): string {
   if (m.currency !== 'KZT' || m.kztPerUsd == null) return '';
-  return `at ${group(m.kztPerUsd, m.kztPerUsd < 100 ? 2 : 0)} KZT/USD${year ? ` (the plan's rate for ${year})` : ''}`;
+  const rate = group(m.kztPerUsd, m.kztPerUsd < 100 ? 2 : 0);
+  return year ? t("at {rate} KZT/USD (the plan's rate for {year})", { rate, year }) : t('at {rate} KZT/USD', { rate });
 }

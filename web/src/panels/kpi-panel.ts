@@ -13,6 +13,7 @@ import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money
 import { costBreakdown, monthFigures, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
 import { locale, t } from '../i18n/index.ts';
+import { bindingText, planWhy, policyCostText } from '../lib/why.ts';
 
 export interface HistoryEntry {
   id: string;
@@ -169,18 +170,20 @@ export class KpiPanel {
           'section',
           { 'aria-label': t('Cost of the domestic rule') },
           h('h3', {}, t('Cost of the domestic-share rule')),
-          h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, `${this.m.total(pc.costUsd)} a year. `) : null, pc.explanation),
+          h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, t('{cost} a year.', { cost: this.m.total(pc.costUsd) }), ' ') : null, policyCostText(pc, this.m)),
         ),
       );
     }
 
+    const why = planWhy(plan, this.m);
+    const inEnglish = !why.translated && locale() !== 'en';
     if (plan.binding.length) {
       this.root.append(
         h(
           'section',
           { 'aria-label': t('Binding constraints') },
           h('h3', {}, t('What limits the plan')),
-          locale() !== 'en' ? h('p', { className: 'hint', id: 'why-language' }, t('These sentences (what limits the plan, why) come from the optimiser on the server and stay in English.')) : null,
+          inEnglish ? h('p', { className: 'hint', id: 'why-language' }, t('This stored plan is older than sentences in other languages: what limits the plan and why stay in English.')) : null,
           h(
             'ul',
             { className: 'binding' },
@@ -188,7 +191,7 @@ export class KpiPanel {
               h(
                 'li',
                 { title: b.label },
-                b.explanation,
+                bindingText(b, this.m),
               ),
             ),
           ),
@@ -201,8 +204,8 @@ export class KpiPanel {
           'section',
           { 'aria-label': t('Why'), id: 'why' },
           h('h3', {}, t('Why')),
-          h('ul', { className: 'why' }, ...plan.why.slice(0, 12).map((w) => h('li', {}, w))),
-          this.m.currency === 'KZT' ? h('p', { className: 'hint' }, t('These sentences are written by the optimiser in USD.')) : null,
+          h('ul', { className: 'why' }, ...why.lines.slice(0, 12).map((w) => h('li', {}, w))),
+          this.m.currency === 'KZT' && !why.translated ? h('p', { className: 'hint' }, t('These sentences are written by the optimiser in USD.')) : null,
         ),
       );
     }
@@ -306,9 +309,9 @@ export class KpiPanel {
       h(
         'div',
         { className: 'kpi-grid' },
-        kpi(t('Our margin at clearing prices'), this.m.total(s.ourMarginUsd), `${s.marketsWithUs} markets with us`, 'kpi-clearing-margin'),
-        kpi("Competitors' tonnes", formatTonnes(s.competitorTonnes), `${s.activeCompetitors} competitors sell; ours ${formatTonnes(s.ourTonnes)}`, 'kpi-competitors'),
-        kpi(t('Welfare'), this.m.total(s.welfareUsd), 'buyers’ value − all sellers’ costs', 'kpi-welfare'),
+        kpi(t('Our margin at clearing prices'), this.m.total(s.ourMarginUsd), t('{n} markets with us', { n: s.marketsWithUs }), 'kpi-clearing-margin'),
+        kpi(t("Competitors' tonnes"), formatTonnes(s.competitorTonnes), t('{n} competitors sell; ours {tonnes}', { n: s.activeCompetitors, tonnes: formatTonnes(s.ourTonnes) }), 'kpi-competitors'),
+        kpi(t('Welfare'), this.m.total(s.welfareUsd), t('buyers’ value − all sellers’ costs'), 'kpi-welfare'),
       ),
       h(
         'table',
@@ -330,11 +333,11 @@ export class KpiPanel {
                 {},
                 h('span', { className: 'dot', style: `background:${marketColour(r.domestic)}` }),
                 r.name,
-                h('span', { className: 'price-setter-short' }, `price set by ${r.priceSetBy}`),
+                h('span', { className: 'price-setter-short' }, t('price set by {who}', { who: r.priceSetBy })),
               ),
               h('td', {}, this.m.perTonne(r.priceUsdPerTonne)),
               h('td', {}, formatTonnes(r.boughtTonnes)),
-              h('td', { title: r.ourRange ? `our tonnes over all equilibria: ${r.ourRange}` : '' }, formatShare(r.ourShare, 0), r.ourRange ? h('span', { className: 'price-setter-short' }, r.ourRange) : null),
+              h('td', { title: r.ourRange ? t('our tonnes over all equilibria: {range}', { range: r.ourRange }) : '' }, formatShare(r.ourShare, 0), r.ourRange ? h('span', { className: 'price-setter-short' }, r.ourRange) : null),
             ),
           ),
         ),

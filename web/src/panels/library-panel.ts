@@ -108,7 +108,7 @@ export class LibraryPanel {
   showWorkbookResult(message: string, problems: readonly WorkbookProblemRow[] = []): void {
     this.workbookStatus.textContent = message;
     this.workbookProblems.replaceChildren(
-      ...problems.map((p) => h('li', {}, `${[p.sheet, p.row === null ? null : `row ${p.row}`, p.column].filter((x) => x !== null).join(' · ')}: ${p.message}`)),
+      ...problems.map((p) => h('li', {}, `${[p.sheet, p.row === null ? null : t('row {row}', { row: p.row }), p.column].filter((x) => x !== null).join(' · ')}: ${p.message}`)),
     );
   }
 
@@ -164,7 +164,7 @@ export class LibraryPanel {
           const pick =
             r.kind === 'run'
               ? (() => {
-                  const box = h('input', { type: 'checkbox', id: `pick-${r.id}`, checked: this.selected.includes(r.id), 'aria-label': `Select run ${r.id} of ${r.name} to compare` });
+                  const box = h('input', { type: 'checkbox', id: `pick-${r.id}`, checked: this.selected.includes(r.id), 'aria-label': t('Select run {id} of “{name}” to compare', { id: r.id, name: r.name }) });
                   box.addEventListener('change', () => {
                     this.selected = box.checked ? [...this.selected.filter((id) => id !== r.id), r.id].slice(-2) : this.selected.filter((id) => id !== r.id);
                     this.renderList();
@@ -178,7 +178,7 @@ export class LibraryPanel {
               type: 'button',
               className: 'library-open',
               'data-id': r.id,
-              'aria-label': r.kind === 'run' ? `Open run ${r.id} of ${r.name}` : `Open scenario ${r.name} in the form`,
+              'aria-label': r.kind === 'run' ? t('Open run {id} of “{name}”', { id: r.id, name: r.name }) : t('Open scenario “{name}” in the form', { name: r.name }),
               onclick: () => (r.kind === 'run' ? this.events.onOpenRun(r.id) : this.events.onOpenScenario(r.id)),
             },
             t('Open'),
@@ -196,7 +196,7 @@ export class LibraryPanel {
             ),
             h('td', { className: 'muted' }, r.who ?? '—'),
             h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
-            h('td', {}, r.status ?? '—'),
+            h('td', {}, r.status ? t(r.status) : '—'),
             h('td', { className: 'num' }, r.marginUsd == null ? '—' : formatUsdCompact(r.marginUsd)),
             h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
             h('td', { className: 'library-actions' }, open, this.canEdit ? this.editButtons(r) : null),

@@ -1,0 +1,254 @@
+/**
+ * The plan's sentences as data: each one a kind (its template) and the figures and names it says,
+ * so a reader can word it in another language and money unit. The English templates live here: the
+ * engine writes every sentence's English text with them (plan.why, binding and policy-cost
+ * explanations), and the map page uses them for its English page. Other languages add renderers
+ * of their own for every kind (the page's live in web/src/i18n/why/).
+ * Browser-safe, pure. Money in USD, volumes in tonnes, shares as fractions 0..1.
+ */
+import { z } from 'zod';
+
+const Objective = z.enum(['margin', 'min-cost', 'max-domestic']);
+/** The shadow price behind a sentence: per tonne of the bound, in USD (or tonnes of domestic sales for max-domestic); null when the engine has no duals. */
+const Dual = z.number().nullable();
+const subjectOf = { subject: z.string() };
+const dualOf = { objective: Objective, dual: Dual };
+
+const Fix = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('lower-domestic-minimum'), points: z.number().nullable() }),
+  z.object({ kind: z.literal('lower'), subject: z.string(), tonnes: z.number() }),
+  z.object({ kind: z.literal('find-demand'), subject: z.string(), tonnes: z.number() }),
+  z.object({ kind: z.literal('raise-export-cap'), tonnes: z.number() }),
+  z.object({ kind: z.literal('add'), subject: z.string(), tonnes: z.number() }),
+]);
+
+const PriceSetter = z.object({
+  kind: z.enum(['ours', 'competitor', 'demand', 'scarcity']),
+  /** The marginal supplier's name as the plan's clearing report gives it. */
+  name: z.string(),
+  /** For kind demand: the label of the demand block the price sits on. */
+  blockLabel: z.string().nullable(),
+});
+
+const kinds = [
+  // binding constraints
+  z.object({ kind: z.literal('capacity-full'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('route-closed'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('route-full'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('demand-all-sold'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('minimum-binds'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('domestic-rule-binds'), ruleShare: z.number(), ...dualOf, perPointValue: z.number().nullable() }),
+  z.object({ kind: z.literal('export-cap-binds'), ...dualOf }),
+  z.object({ kind: z.literal('full-output-binds'), ...subjectOf }),
+  z.object({ kind: z.literal('volume-fixed'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('constraint-binds'), ...subjectOf, ...dualOf }),
+  // plans without a solution
+  z.object({ kind: z.literal('scenario-invalid'), problems: z.string() }),
+  z.object({ kind: z.literal('status-infeasible') }),
+  z.object({ kind: z.literal('status-unbounded') }),
+  z.object({ kind: z.literal('status-timedout'), detail: z.string() }),
+  z.object({ kind: z.literal('status-error'), detail: z.string() }),
+  z.object({ kind: z.literal('elastic-domestic-short'), ...subjectOf, tonnes: z.number() }),
+  z.object({ kind: z.literal('elastic-delivery-short'), ...subjectOf, tonnes: z.number() }),
+  z.object({ kind: z.literal('elastic-demand-small'), ...subjectOf, tonnes: z.number() }),
+  z.object({ kind: z.literal('elastic-export-cap-exceeded'), ...subjectOf, tonnes: z.number() }),
+  z.object({ kind: z.literal('elastic-short'), ...subjectOf, tonnes: z.number() }),
+  z.object({ kind: z.literal('cheapest-fix'), fixes: z.array(Fix) }),
+  z.object({ kind: z.literal('no-single-fix') }),
+  z.object({ kind: z.literal('diagnosis-unfinished'), status: z.string() }),
+  // the cost of the domestic rule
+  z.object({ kind: z.literal('rule-cost-margin-only') }),
+  z.object({ kind: z.literal('rule-none') }),
+  z.object({ kind: z.literal('rule-cost-unknown'), status: z.string() }),
+  z.object({ kind: z.literal('rule-free'), ruleShare: z.number(), domesticShare: z.number() }),
+  z.object({ kind: z.literal('rule-costs'), ruleShare: z.number(), costUsd: z.number(), marginWithoutRuleUsd: z.number(), marginWithRuleUsd: z.number() }),
+  z.object({ kind: z.literal('clearing-rule-free'), ruleShare: z.number(), domesticShare: z.number() }),
+  z.object({ kind: z.literal('clearing-rule-costs'), ruleShare: z.number(), costUsd: z.number(), marginWithoutRuleUsd: z.number(), marginWithRuleUsd: z.number() }),
+  z.object({ kind: z.literal('clearing-rule-raises'), ruleShare: z.number(), gainUsd: z.number(), marginWithRuleUsd: z.number(), marginWithoutRuleUsd: z.number() }),
+  // the plan's story
+  z.object({ kind: z.literal('production-split'), productionTonnes: z.number(), utilisation: z.number(), domesticTonnes: z.number(), exportTonnes: z.number() }),
+  z.object({ kind: z.literal('domestic-share-line'), domesticShare: z.number(), ruleShare: z.number(), basis: z.enum(['sales', 'production']) }),
+  z.object({ kind: z.literal('best-netbacks'), markets: z.array(z.object({ name: z.string(), netbackUsdPerTonne: z.number() })) }),
+  z.object({ kind: z.literal('not-served'), markets: z.array(z.object({ name: z.string(), priceGapUsdPerTonne: z.number().nullable() })), moreCount: z.number() }),
+  z.object({ kind: z.literal('clearing-production-split'), productionTonnes: z.number(), utilisation: z.number(), domesticTonnes: z.number(), exportTonnes: z.number(), marginUsd: z.number() }),
+  z.object({ kind: z.literal('where-we-sell'), markets: z.array(z.object({ name: z.string(), priceUsdPerTonne: z.number(), ourShare: z.number(), priceSetter: PriceSetter.nullable() })) }),
+  z.object({
+    kind: z.literal('competitor-takes'),
+    competitor: z.string(),
+    market: z.string(),
+    tonnes: z.number(),
+    /** True when our netback is lower with the competitor than without it. */
+    netbackFalls: z.boolean(),
+    netbackWithoutUsdPerTonne: z.number().nullable(),
+    netbackWithUsdPerTonne: z.number().nullable(),
+    ourTonnesWithout: z.number(),
+    ourTonnesWith: z.number(),
+  }),
+  z.object({ kind: z.literal('competitor-margin'), competitor: z.string(), marginWithoutUsd: z.number(), marginWithUsd: z.number() }),
+  z.object({ kind: z.literal('split-not-fixed'), markets: z.array(z.object({ name: z.string(), minTonnes: z.number(), maxTonnes: z.number() })) }),
+] as const;
+
+export const WhySentence = z
+  .discriminatedUnion('kind', [...kinds])
+  .meta({ id: 'WhySentence', description: 'One sentence of the plan as data: its kind (the template) and the names and figures it says (USD, tonnes, shares 0..1).' });
+export type WhySentence = z.infer<typeof WhySentence>;
+export type WhyKind = WhySentence['kind'];
+export type WhyFix = z.infer<typeof Fix>;
+
+/** Every kind the engine can write. */
+export const WHY_KINDS: readonly WhyKind[] = kinds.map((k) => k.shape.kind.value);
+
+/** How a language writes the figures in a sentence (the engine's plain style, or the page's). */
+export interface WhyFormat {
+  tonnes(tonnes: number): string;
+  /** A sum of money, given in USD. */
+  money(usd: number): string;
+  /** Money per tonne, given in USD/t. */
+  moneyPerTonne(usdPerTonne: number): string;
+  /** A share 0..1 as a percentage with the given decimals. */
+  share(share: number, digits: number): string;
+  /** An amount the way the engine writes money (0 decimals from 100 up, else 2), without a unit. */
+  amount(value: number): string;
+  /** A plain number with fixed decimals. */
+  number(value: number, digits: number): string;
+}
+
+/** A renderer for every kind: a language's templates. */
+export type WhyRenderers = { readonly [K in WhyKind]: (sentence: Extract<WhySentence, { kind: K }>, f: WhyFormat) => string };
+
+/** The engine's number style: "1,234" / "12.50", "450.0 kt", "52.3 %". */
+export function formatUsd(x: number): string {
+  const abs = Math.abs(x);
+  const digits = abs >= 100 ? 0 : 2;
+  return `${x < 0 ? '−' : ''}${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+export function formatTonnes(t: number): string {
+  const abs = Math.abs(t);
+  if (abs >= 1e6) return `${(t / 1e6).toFixed(2)} Mt`;
+  if (abs >= 1e3) return `${(t / 1e3).toFixed(1)} kt`;
+  return `${t.toFixed(0)} t`;
+}
+
+export function formatPct(share: number, digits = 1): string {
+  return `${(share * 100).toFixed(digits)} %`;
+}
+
+/** The figures as the engine writes them in the plan's English text (USD). */
+export const ENGINE_FORMAT: WhyFormat = {
+  tonnes: formatTonnes,
+  money: (usd) => `${formatUsd(usd)} USD`,
+  moneyPerTonne: (usd) => `${formatUsd(usd)} USD/t`,
+  share: formatPct,
+  amount: formatUsd,
+  number: (value, digits) => value.toFixed(digits),
+};
+
+// --------------------------------------------------------------- English
+
+type Objective = z.infer<typeof Objective>;
+/** The objective's value of a shadow price: USD, or tonnes of domestic sales when maximising them. */
+const value = (objective: Objective, x: number, f: WhyFormat) => (objective === 'max-domestic' ? `${f.amount(x)} t of domestic sales` : f.money(x));
+const worth = (objective: Objective, dual: number, f: WhyFormat) => value(objective, Math.abs(dual), f);
+const gain = (objective: Objective) => (objective === 'min-cost' ? 'save' : 'add');
+const gainWord = (objective: Objective) => (objective === 'min-cost' ? 'saves' : objective === 'max-domestic' ? 'adds' : 'is worth');
+
+function englishFix(fix: WhyFix, f: WhyFormat): string {
+  switch (fix.kind) {
+    case 'lower-domestic-minimum':
+      return fix.points === null ? 'lower the domestic minimum' : `lower the domestic minimum by ${f.number(fix.points, 1)} pp`;
+    case 'lower':
+      return `lower ${fix.subject} by ${f.tonnes(fix.tonnes)}`;
+    case 'find-demand':
+      return `find ${f.tonnes(fix.tonnes)} more demand (${fix.subject})`;
+    case 'raise-export-cap':
+      return `raise the export cap by ${f.tonnes(fix.tonnes)}`;
+    case 'add':
+      return `add ${f.tonnes(fix.tonnes)} of ${fix.subject}`;
+  }
+}
+
+export const ENGLISH_WHY: WhyRenderers = {
+  'capacity-full': (s, f) => (s.dual === null ? `${s.subject} is fully used.` : `${s.subject} is fully used: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
+  'route-closed': (s, f) =>
+    s.dual === null ? `${s.subject}: nothing can move.` : `${s.subject}: if it were open, the first tonne through it would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'route-full': (s, f) => (s.dual === null ? `${s.subject} is full.` : `${s.subject} is full: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
+  'demand-all-sold': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: the plan sells all the market takes at this price.`
+      : `${s.subject}: the plan sells all the market takes at this price; one more tonne of demand there would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'minimum-binds': (s, f) =>
+    s.dual === null
+      ? `${s.subject} binds: the plan delivers exactly the minimum.`
+      : `${s.subject} binds: each tonne of the obligation costs ${worth(s.objective, s.dual, f)} against the best alternative use.`,
+  'domestic-rule-binds': (s, f) =>
+    s.dual === null || s.perPointValue === null
+      ? `The ${f.share(s.ruleShare, 0)} domestic rule binds: the plan keeps exactly the minimum at home.`
+      : `The ${f.share(s.ruleShare, 0)} domestic rule binds: each percentage point of share costs about ${value(s.objective, s.perPointValue, f)}, and each tonne kept at home instead of exported costs ${worth(s.objective, s.dual, f)}.`,
+  'export-cap-binds': (s, f) => (s.dual === null ? 'The export cap binds.' : `The export cap binds: one more tonne of export allowance ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
+  'full-output-binds': (s) => `${s.subject} binds.`,
+  'volume-fixed': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: the plan delivers exactly the given volume.`
+      : `${s.subject}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${value(s.objective, s.dual, f)}.`,
+  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject} binds.` : `${s.subject} binds (shadow price ${value(s.objective, s.dual, f)}).`),
+
+  'scenario-invalid': (s) => `The scenario cannot be a model: ${s.problems}`,
+  'status-infeasible': () => 'No plan satisfies every constraint at once.',
+  'status-unbounded': () => 'The objective can grow without limit: a market or a cost is missing a bound.',
+  'status-timedout': (s) => `The solve hit its time limit before proving an optimum (${s.detail}).`,
+  'status-error': (s) => `The solver failed: ${s.detail}`,
+  'elastic-domestic-short': (s, f) => `${s.subject} cannot be met: short by ${f.tonnes(s.tonnes)} of domestic sales.`,
+  'elastic-delivery-short': (s, f) => `${s.subject} cannot be delivered: short by ${f.tonnes(s.tonnes)}.`,
+  'elastic-demand-small': (s, f) => `${s.subject} is too small by ${f.tonnes(s.tonnes)}.`,
+  'elastic-export-cap-exceeded': (s, f) => `${s.subject} is exceeded by ${f.tonnes(s.tonnes)}.`,
+  'elastic-short': (s, f) => `${s.subject} is short by ${f.tonnes(s.tonnes)}.`,
+  'cheapest-fix': (s, f) => `Cheapest fix found: ${s.fixes.map((x) => englishFix(x, f)).join(', and ')}.`,
+  'no-single-fix': () => 'No single constraint explains the conflict; check the network for markets with minimum volumes but no open route.',
+  'diagnosis-unfinished': (s) => `The diagnosis could not finish (${s.status}); try loosening minimum volumes or the domestic share.`,
+
+  'rule-cost-margin-only': () => 'The cost of the domestic rule is measured for the margin objective only.',
+  'rule-none': () => 'No domestic minimum is set.',
+  'rule-cost-unknown': (s) => `Without the rule the model is ${s.status}; its cost is unknown.`,
+  'rule-free': (s, f) => `The ${f.share(s.ruleShare, 0)} domestic rule costs nothing here: the best plan keeps ${f.share(s.domesticShare, 1)} at home anyway.`,
+  'rule-costs': (s, f) =>
+    `Keeping ${f.share(s.ruleShare, 0)} at home costs ${f.money(s.costUsd)} of margin: without the rule the plan would earn ${f.money(s.marginWithoutRuleUsd)} instead of ${f.money(s.marginWithRuleUsd)}.`,
+  'clearing-rule-free': (s, f) => `The ${f.share(s.ruleShare, 0)} domestic rule costs us nothing at the equilibrium: we keep ${f.share(s.domesticShare, 1)} at home anyway.`,
+  'clearing-rule-costs': (s, f) =>
+    `Keeping ${f.share(s.ruleShare, 0)} at home costs us ${f.money(s.costUsd)} of margin at clearing prices: without the rule we would earn ${f.money(s.marginWithoutRuleUsd)} instead of ${f.money(s.marginWithRuleUsd)}.`,
+  'clearing-rule-raises': (s, f) =>
+    `At clearing prices the ${f.share(s.ruleShare, 0)} rule even raises our margin by ${f.money(s.gainUsd)} (${f.money(s.marginWithRuleUsd)} against ${f.money(s.marginWithoutRuleUsd)} without it): exporting more would depress the prices we get abroad.`,
+
+  'production-split': (s, f) =>
+    `The plant makes ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} of capacity): ${f.tonnes(s.domesticTonnes)} stay in Kazakhstan and ${f.tonnes(s.exportTonnes)} are exported.`,
+  'domestic-share-line': (s, f) => `Domestic share ${f.share(s.domesticShare, 1)} against the ${f.share(s.ruleShare, 0)} line (basis: ${s.basis}).`,
+  'best-netbacks': (s, f) => `Best netbacks: ${s.markets.map((m) => `${m.name} ${f.moneyPerTonne(m.netbackUsdPerTonne)}`).join(', ')}.`,
+  'not-served': (s, f) =>
+    `Not served: ${s.markets
+      .map((m) => (m.priceGapUsdPerTonne !== null ? `${m.name} (needs +${f.moneyPerTonne(m.priceGapUsdPerTonne)} before it is worth serving)` : m.name))
+      .join(', ')}${s.moreCount > 0 ? ` and ${s.moreCount} more` : ''}.`,
+  'clearing-production-split': (s, f) =>
+    `At the market-clearing prices the plant makes ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} of capacity): ${f.tonnes(s.domesticTonnes)} in Kazakhstan and ${f.tonnes(s.exportTonnes)} exported; our margin at those prices is ${f.money(s.marginUsd)}.`,
+  'where-we-sell': (s, f) =>
+    `Where we sell: ${s.markets
+      .map((m) => `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, our share ${f.share(m.ourShare, 0)}${m.priceSetter ? ` (price set by ${m.priceSetter.kind === 'ours' ? 'us' : m.priceSetter.name})` : ''}`)
+      .join('; ')}.`,
+  'competitor-takes': (s, f) => {
+    const netback = (x: number | null) => (x === null ? 'nothing (not served)' : f.moneyPerTonne(x));
+    return `${s.competitor} takes ${f.tonnes(s.tonnes)} of ${s.market}; our netback there ${s.netbackFalls ? 'falls' : 'moves'} from ${netback(s.netbackWithoutUsdPerTonne)} to ${netback(s.netbackWithUsdPerTonne)}, and our tonnes from ${f.tonnes(s.ourTonnesWithout)} to ${f.tonnes(s.ourTonnesWith)}.`;
+  },
+  'competitor-margin': (s, f) => `Without ${s.competitor} our margin would be ${f.money(s.marginWithoutUsd)} instead of ${f.money(s.marginWithUsd)}.`,
+  'split-not-fixed': (s, f) =>
+    `Split not fixed by the market: ${s.markets.map((m) => `${m.name} (our tonnes anywhere from ${f.tonnes(m.minTonnes)} to ${f.tonnes(m.maxTonnes)} at the same prices)`).join(', ')}.`,
+};
+
+/** A sentence in a language's templates (English when none are given). */
+export function renderWhy(sentence: WhySentence, f: WhyFormat = ENGINE_FORMAT, renderers: WhyRenderers = ENGLISH_WHY): string {
+  const render = renderers[sentence.kind] as (s: WhySentence, f: WhyFormat) => string;
+  return render(sentence, f);
+}
+
+/** The engine's English text of a sentence. */
+export function englishWhy(sentence: WhySentence): string {
+  return renderWhy(sentence, ENGINE_FORMAT, ENGLISH_WHY);
+}

@@ -1,0 +1,210 @@
+/**
+ * The plan's sentences in the page's languages: every kind the engine writes has an English and a
+ * Russian renderer; English with the engine's figures gives back the plan's own text for the shipped
+ * scenarios (price-taker, clearing, and an infeasible one); Russian leaves no English words besides
+ * the names the data gives, and shows money in tenge when the reader picks KZT.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Plan } from '../../server/core/plan-schema.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { ENGINE_FORMAT, renderWhy, WHY_KINDS, WhySentence, type WhyKind } from '../../server/core/why.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { optimise } from '../../server/optimise.ts';
+import { shutdownSolverPool } from '../../server/solver/solve.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
+import { whyLanguages, whyRenderers } from '../../web/src/i18n/why/index.ts';
+import { money, USD } from '../../web/src/lib/money.ts';
+import { bindingText, planWhy, policyCostText, whyText } from '../../web/src/lib/why.ts';
+
+afterAll(() => shutdownSolverPool());
+afterEach(() => {
+  setLocale('en');
+});
+
+/** One example of every kind, with duals set where a kind has them. */
+const EXAMPLES: { readonly [K in WhyKind]: Extract<WhySentence, { kind: K }> } = {
+  'capacity-full': { kind: 'capacity-full', subject: 'Plant Aktau capacity', objective: 'margin', dual: 12.5 },
+  'route-closed': { kind: 'route-closed', subject: 'Aktau port', objective: 'min-cost', dual: -3 },
+  'route-full': { kind: 'route-full', subject: 'Aktau–Baku ferry', objective: 'margin', dual: 8 },
+  'demand-all-sold': { kind: 'demand-all-sold', subject: 'Baku demand', objective: 'margin', dual: 4.25 },
+  'minimum-binds': { kind: 'minimum-binds', subject: 'Atyrau minimum', objective: 'margin', dual: -6 },
+  'domestic-rule-binds': { kind: 'domestic-rule-binds', ruleShare: 0.5, objective: 'margin', dual: -9.5, perPointValue: 123_456 },
+  'export-cap-binds': { kind: 'export-cap-binds', objective: 'max-domestic', dual: 0.4 },
+  'full-output-binds': { kind: 'full-output-binds', subject: 'Plant Aktau full output' },
+  'volume-fixed': { kind: 'volume-fixed', subject: 'Tashkent given volume', objective: 'margin', dual: -2.5 },
+  'constraint-binds': { kind: 'constraint-binds', subject: 'Kiln hours', objective: 'margin', dual: 1.5 },
+  'scenario-invalid': { kind: 'scenario-invalid', problems: 'markets.0.price: must be positive' },
+  'status-infeasible': { kind: 'status-infeasible' },
+  'status-unbounded': { kind: 'status-unbounded' },
+  'status-timedout': { kind: 'status-timedout', detail: 'time limit 5000 ms' },
+  'status-error': { kind: 'status-error', detail: 'numerical trouble' },
+  'elastic-domestic-short': { kind: 'elastic-domestic-short', subject: 'domestic share ≥ 90 % of sales', tonnes: 98_300 },
+  'elastic-delivery-short': { kind: 'elastic-delivery-short', subject: 'Tashkent given volume', tonnes: 1_900_000 },
+  'elastic-demand-small': { kind: 'elastic-demand-small', subject: 'Baku demand', tonnes: 5_000 },
+  'elastic-export-cap-exceeded': { kind: 'elastic-export-cap-exceeded', subject: 'Export cap', tonnes: 700 },
+  'elastic-short': { kind: 'elastic-short', subject: 'Aktau port', tonnes: 12_000 },
+  'cheapest-fix': {
+    kind: 'cheapest-fix',
+    fixes: [
+      { kind: 'lower-domestic-minimum', points: 5.8 },
+      { kind: 'lower', subject: 'Tashkent given volume', tonnes: 1_900_000 },
+      { kind: 'find-demand', subject: 'Baku demand', tonnes: 5_000 },
+      { kind: 'raise-export-cap', tonnes: 700 },
+      { kind: 'add', subject: 'Aktau port', tonnes: 12_000 },
+    ],
+  },
+  'no-single-fix': { kind: 'no-single-fix' },
+  'diagnosis-unfinished': { kind: 'diagnosis-unfinished', status: 'timedout' },
+  'rule-cost-margin-only': { kind: 'rule-cost-margin-only' },
+  'rule-none': { kind: 'rule-none' },
+  'rule-cost-unknown': { kind: 'rule-cost-unknown', status: 'infeasible' },
+  'rule-free': { kind: 'rule-free', ruleShare: 0.5, domesticShare: 0.634 },
+  'rule-costs': { kind: 'rule-costs', ruleShare: 0.5, costUsd: 1_234_567, marginWithoutRuleUsd: 40_000_000, marginWithRuleUsd: 38_765_433 },
+  'clearing-rule-free': { kind: 'clearing-rule-free', ruleShare: 0.5, domesticShare: 0.71 },
+  'clearing-rule-costs': { kind: 'clearing-rule-costs', ruleShare: 0.5, costUsd: 2_000_000, marginWithoutRuleUsd: 30_000_000, marginWithRuleUsd: 28_000_000 },
+  'clearing-rule-raises': { kind: 'clearing-rule-raises', ruleShare: 0.5, gainUsd: 500_000, marginWithRuleUsd: 20_500_000, marginWithoutRuleUsd: 20_000_000 },
+  'production-split': { kind: 'production-split', productionTonnes: 1_300_000, utilisation: 0.87, domesticTonnes: 700_000, exportTonnes: 600_000 },
+  'domestic-share-line': { kind: 'domestic-share-line', domesticShare: 0.538, ruleShare: 0.5, basis: 'sales' },
+  'best-netbacks': { kind: 'best-netbacks', markets: [{ name: 'Atyrau', netbackUsdPerTonne: 41.2 }, { name: 'Baku', netbackUsdPerTonne: 18 }] },
+  'not-served': { kind: 'not-served', markets: [{ name: 'Tehran', priceGapUsdPerTonne: 12.75 }, { name: 'Ashgabat', priceGapUsdPerTonne: null }], moreCount: 2 },
+  'clearing-production-split': { kind: 'clearing-production-split', productionTonnes: 1_250_000, utilisation: 0.83, domesticTonnes: 800_000, exportTonnes: 450_000, marginUsd: 27_600_000 },
+  'where-we-sell': {
+    kind: 'where-we-sell',
+    markets: [
+      { name: 'Atyrau', priceUsdPerTonne: 62, ourShare: 0.4, priceSetter: { kind: 'competitor', name: 'Caspi Cement', blockLabel: null } },
+      { name: 'Aktau', priceUsdPerTonne: 55, ourShare: 0.9, priceSetter: { kind: 'ours', name: 'our plant (Aktau)', blockLabel: null } },
+      { name: 'Baku', priceUsdPerTonne: 70, ourShare: 0.1, priceSetter: { kind: 'demand', name: "the market's own demand (tier 2)", blockLabel: 'tier 2' } },
+      { name: 'Tbilisi', priceUsdPerTonne: 80, ourShare: 0.05, priceSetter: { kind: 'scarcity', name: 'no seller at cost', blockLabel: null } },
+      { name: 'Aktobe', priceUsdPerTonne: 58, ourShare: 0.2, priceSetter: null },
+    ],
+  },
+  'competitor-takes': {
+    kind: 'competitor-takes',
+    competitor: 'Caspi Cement',
+    market: 'Atyrau',
+    tonnes: 250_000,
+    netbackFalls: true,
+    netbackWithoutUsdPerTonne: 45,
+    netbackWithUsdPerTonne: null,
+    ourTonnesWithout: 300_000,
+    ourTonnesWith: 0,
+  },
+  'competitor-margin': { kind: 'competitor-margin', competitor: 'Caspi Cement', marginWithoutUsd: 31_000_000, marginWithUsd: 27_600_000 },
+  'split-not-fixed': { kind: 'split-not-fixed', markets: [{ name: 'Aktau', minTonnes: 100_000, maxTonnes: 250_000 }] },
+};
+
+/** Every string a sentence carries: the names it shows as the data gives them. */
+function namesIn(x: unknown): string[] {
+  if (typeof x === 'string') return [x];
+  if (Array.isArray(x)) return x.flatMap(namesIn);
+  if (x && typeof x === 'object') return Object.entries(x).flatMap(([k, v]) => (k === 'kind' || k === 'objective' || k === 'basis' || k === 'status' ? [] : namesIn(v)));
+  return [];
+}
+
+/** What is left of a Russian sentence once the names it carries and the currency codes are taken out: no Latin letters may stay. */
+function latinLeft(text: string, sentence: WhySentence): string[] {
+  let rest = text;
+  for (const name of namesIn(sentence).sort((a, b) => b.length - a.length)) rest = rest.split(name).join(' ');
+  rest = rest.replace(/\b(USD|KZT)\b/g, ' ');
+  return rest.match(/[A-Za-z]+/g) ?? [];
+}
+
+describe('every kind in every language', () => {
+  it('the engine and the page know the same kinds, and each language has a renderer for each', () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual([...WHY_KINDS].sort());
+    expect(whyLanguages().sort()).toEqual(['en', 'ru']);
+    for (const language of whyLanguages()) {
+      const renderers = whyRenderers(language);
+      for (const kind of WHY_KINDS) expect(typeof renderers[kind], `${language} ${kind}`).toBe('function');
+    }
+  });
+
+  it('the examples are sentences the plan schema accepts', () => {
+    for (const example of Object.values(EXAMPLES)) expect(WhySentence.safeParse(example).success, example.kind).toBe(true);
+  });
+
+  it('Russian words every kind in Russian: Cyrillic, different from English, no English words besides the names', () => {
+    setLocale('ru');
+    for (const example of Object.values(EXAMPLES)) {
+      const ru = whyText(example);
+      expect(ru, example.kind).toMatch(/[А-Яа-яЁё]{3}/);
+      expect(ru).not.toBe(whyText(example, USD, 'en'));
+      expect(latinLeft(ru, example), `${example.kind}: ${ru}`).toEqual([]);
+    }
+  });
+
+  it('keeps the names as the data gives them', () => {
+    setLocale('ru');
+    const text = whyText(EXAMPLES['where-we-sell']);
+    for (const name of ['Atyrau', 'Caspi Cement', 'tier 2', 'Aktobe']) expect(text).toContain(name);
+    expect(text).toContain('цену задаём мы');
+    expect(text).not.toContain('our plant');
+  });
+
+  it('writes money in tenge at the plan rate when the reader picks KZT, in the page number style', () => {
+    setLocale('ru');
+    const kzt = money('KZT', 500);
+    const cost = whyText(EXAMPLES['rule-costs'], kzt);
+    // 1 234 567 USD × 500 = 617.3 m KZT; 40 m USD = 20 bn KZT.
+    expect(cost).toContain('KZT 617 млн');
+    expect(cost).toContain('KZT 20,00 млрд');
+    expect(cost).not.toContain('USD');
+    const netbacks = whyText(EXAMPLES['best-netbacks'], kzt);
+    expect(netbacks).toBe('Лучшие нетбэки: Atyrau 20\u202f600 KZT/т, Baku 9\u202f000 KZT/т.');
+    // Tonnes of domestic sales are not money: they stay tonnes in tenge too.
+    expect(whyText(EXAMPLES['export-cap-binds'], kzt)).toBe('Экспортная квота исчерпана: ещё одна тонна квоты добавляет 0,40 т внутренних продаж.');
+  });
+
+  it('English in the page style and in USD says what the engine says, with the page numbers', () => {
+    expect(whyText(EXAMPLES['production-split'])).toBe('The plant makes 1.30 Mt (87 % of capacity): 700 kt stay in Kazakhstan and 600 kt are exported.');
+    expect(renderWhy(EXAMPLES['production-split'])).toBe('The plant makes 1.30 Mt (87 % of capacity): 700.0 kt stay in Kazakhstan and 600.0 kt are exported.');
+  });
+
+  it('a plan without sentences as data (stored before them) keeps its English text', () => {
+    setLocale('ru');
+    const stored = { why: ['The plant makes 1.30 Mt.'], whySentences: undefined };
+    expect(planWhy(stored)).toEqual({ lines: ['The plant makes 1.30 Mt.'], translated: false });
+    expect(bindingText({ explanation: 'Aktau port is full.' })).toBe('Aktau port is full.');
+  });
+});
+
+describe('the shipped scenarios: English from the data is the plan text, Russian has no English words', () => {
+  const network = loadDefaultNetwork();
+  const dir = new URL('../../data/scenarios/', import.meta.url);
+  const load = (file: string, patch: object = {}) => Scenario.parse({ ...JSON.parse(readFileSync(new URL(file, dir), 'utf8')), ...patch });
+  const cases: [string, Scenario][] = [
+    ['phase1-annual (price-taker)', load('phase1-annual.json')],
+    ['phase2-annual (price-taker, the rule binds)', load('phase2-annual.json')],
+    ['clearing-phase1', load('clearing-phase1.json')],
+    ['clearing-phase2', load('clearing-phase2.json')],
+    ['phase2-annual made infeasible', load('phase2-annual.json', { policy: { domesticShare: 0.999, basis: 'sales' }, volumesTonnesPerYear: { tashkent: 2_000_000 } })],
+  ];
+  const plans = new Map<string, Plan>();
+
+  beforeAll(async () => {
+    for (const [name, scenario] of cases) {
+      // Through JSON and the schema, as the page receives a plan.
+      const plan = await optimise(scenario, network, { inProcess: true });
+      plans.set(name, Plan.parse(JSON.parse(JSON.stringify(plan))));
+    }
+  }, 300_000);
+
+  it.each(cases.map(([name]) => name))('%s', (name) => {
+    const plan = plans.get(name)!;
+    expect(plan.whySentences?.length).toBe(plan.why.length);
+    expect(plan.why.length).toBeGreaterThan(0);
+    const sentences = [...plan.whySentences!, ...plan.binding.map((b) => b.sentence!), ...(plan.policyCost ? [plan.policyCost.sentence!] : []), ...(plan.infeasibility?.items.map((i) => i.sentence!) ?? [])];
+    const texts = [...plan.why, ...plan.binding.map((b) => b.explanation), ...(plan.policyCost ? [plan.policyCost.explanation] : []), ...(plan.infeasibility?.items.map((i) => i.explanation) ?? [])];
+    expect(sentences.map((sentence) => renderWhy(sentence, ENGINE_FORMAT, whyRenderers('en')))).toEqual(texts);
+
+    setLocale('ru');
+    const kzt = money('KZT', plan.kztPerUsd);
+    const ru = planWhy(plan, kzt);
+    expect(ru.translated).toBe(true);
+    for (const [i, line] of ru.lines.entries()) expect(latinLeft(line, plan.whySentences![i]!), line).toEqual([]);
+    for (const b of plan.binding) expect(latinLeft(bindingText(b, kzt), b.sentence!)).toEqual([]);
+    if (plan.policyCost) expect(latinLeft(policyCostText(plan.policyCost, kzt), plan.policyCost.sentence!)).toEqual([]);
+    if (plan.status === 'optimal') expect(ru.lines.join(' ')).toMatch(/KZT/);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * The plan's sentences in the page's languages: one file per language (ru.ts …) exporting its `code`
+ * and a renderer for every sentence kind; English comes with the engine (server/core/why.ts). A
+ * language without a file here shows the sentences in English.
+ */
+import { ENGLISH_WHY, type WhyRenderers } from '../../../../server/core/why.ts';
+
+interface WhyLanguage {
+  code: string;
+  renderers: WhyRenderers;
+}
+
+const modules = import.meta.glob<WhyLanguage>(['./*.ts', '!./index.ts'], { eager: true });
+
+const BY_CODE = new Map<string, WhyRenderers>([['en', ENGLISH_WHY], ...Object.values(modules).filter((m) => m?.code && m.renderers).map((m) => [m.code, m.renderers] as const)]);
+
+/** The languages the sentences can be written in. */
+export function whyLanguages(): string[] {
+  return [...BY_CODE.keys()];
+}
+
+/** A language's renderers; English for a language without its own. */
+export function whyRenderers(code: string): WhyRenderers {
+  return BY_CODE.get(code) ?? ENGLISH_WHY;
+}

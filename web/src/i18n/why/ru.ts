@@ -1,0 +1,137 @@
+/**
+ * The plan's sentences in Russian: one renderer for every kind the engine writes (server/core/why.ts
+ * has the English ones). Names of markets, plants, routes and suppliers stay as the data gives them.
+ */
+import type { WhyFix, WhyFormat, WhyRenderers, WhySentence } from '../../../../server/core/why.ts';
+
+export const code = 'ru';
+
+type Objective = Extract<WhySentence, { kind: 'capacity-full' }>['objective'];
+
+/** The objective's value of a shadow price: money, or tonnes of domestic sales when maximising them. */
+const value = (objective: Objective, x: number, f: WhyFormat) => (objective === 'max-domestic' ? `${f.amount(x)} т внутренних продаж` : f.money(x));
+const worth = (objective: Objective, dual: number, f: WhyFormat) => value(objective, Math.abs(dual), f);
+/** "one more tonne … adds / saves / is worth". */
+const gives = (objective: Objective) => (objective === 'min-cost' ? 'экономит' : objective === 'max-domestic' ? 'добавляет' : 'приносит');
+/** "… would add / would save". */
+const wouldGive = (objective: Objective) => (objective === 'min-cost' ? 'сэкономила бы' : 'добавила бы');
+
+const STATUS: Record<string, string> = {
+  optimal: 'оптимум',
+  infeasible: 'недопустима',
+  unbounded: 'не ограничена',
+  timedout: 'лимит времени',
+  error: 'ошибка',
+};
+const status = (s: string) => STATUS[s] ?? s;
+
+function fix(x: WhyFix, f: WhyFormat): string {
+  switch (x.kind) {
+    case 'lower-domestic-minimum':
+      return x.points === null ? 'снизить внутренний минимум' : `снизить внутренний минимум на ${f.number(x.points, 1)} п. п.`;
+    case 'lower':
+      return `уменьшить «${x.subject}» на ${f.tonnes(x.tonnes)}`;
+    case 'find-demand':
+      return `найти ещё ${f.tonnes(x.tonnes)} спроса (${x.subject})`;
+    case 'raise-export-cap':
+      return `поднять экспортную квоту на ${f.tonnes(x.tonnes)}`;
+    case 'add':
+      return `добавить ${f.tonnes(x.tonnes)} (${x.subject})`;
+  }
+}
+
+type PriceSetter = Extract<WhySentence, { kind: 'where-we-sell' }>['markets'][number]['priceSetter'];
+
+function setBy(p: PriceSetter): string {
+  if (!p) return '';
+  switch (p.kind) {
+    case 'ours':
+      return ' (цену задаём мы)';
+    case 'competitor':
+      return ` (цену задаёт ${p.name})`;
+    case 'demand':
+      return p.blockLabel ? ` (цену задаёт спрос самого рынка: ${p.blockLabel})` : ' (цену задаёт спрос самого рынка)';
+    case 'scarcity':
+      return ' (цену задаёт дефицит: каждый продавец здесь получает ренту мощности или правил)';
+  }
+}
+
+const ruleName = (share: number, f: WhyFormat) => `Правило о ${f.share(share, 0)} на внутреннем рынке`;
+
+export const renderers: WhyRenderers = {
+  'capacity-full': (s, f) =>
+    s.dual === null ? `${s.subject}: мощность использована полностью.` : `${s.subject}: мощность использована полностью; ещё одна тонна мощности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'route-closed': (s, f) =>
+    s.dual === null ? `${s.subject}: движение невозможно.` : `${s.subject}: будь путь открыт, первая тонна по нему ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'route-full': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: пропускная способность исчерпана.`
+      : `${s.subject}: пропускная способность исчерпана; ещё одна тонна пропускной способности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'demand-all-sold': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: план продаёт всё, что рынок берёт по этой цене.`
+      : `${s.subject}: план продаёт всё, что рынок берёт по этой цене; ещё одна тонна спроса там ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'minimum-binds': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: ограничение действует, план поставляет ровно минимум.`
+      : `${s.subject}: ограничение действует; каждая тонна обязательства стоит ${worth(s.objective, s.dual, f)} против лучшего другого применения.`,
+  'domestic-rule-binds': (s, f) =>
+    s.dual === null || s.perPointValue === null
+      ? `${ruleName(s.ruleShare, f)} действует: план оставляет дома ровно минимум.`
+      : `${ruleName(s.ruleShare, f)} действует: каждый процентный пункт доли стоит около ${value(s.objective, s.perPointValue, f)}, а каждая тонна, оставленная дома вместо экспорта, — ${worth(s.objective, s.dual, f)}.`,
+  'export-cap-binds': (s, f) =>
+    s.dual === null ? 'Экспортная квота исчерпана.' : `Экспортная квота исчерпана: ещё одна тонна квоты ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'full-output-binds': (s) => `${s.subject}: ограничение действует.`,
+  'volume-fixed': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: план поставляет ровно заданный объём.`
+      : `${s.subject}: план поставляет ровно заданный объём; ещё одна тонна изменила бы целевую функцию на ${value(s.objective, s.dual, f)}.`,
+  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject}: ограничение действует.` : `${s.subject}: ограничение действует (теневая цена ${value(s.objective, s.dual, f)}).`),
+
+  'scenario-invalid': (s) => `Из сценария нельзя построить модель: ${s.problems}`,
+  'status-infeasible': () => 'Ни один план не выполняет все ограничения сразу.',
+  'status-unbounded': () => 'Целевая функция растёт без предела: у рынка или у затрат не хватает ограничения.',
+  'status-timedout': (s) => `Расчёт упёрся в лимит времени, не доказав оптимум (${s.detail}).`,
+  'status-error': (s) => `Сбой решателя: ${s.detail}`,
+  'elastic-domestic-short': (s, f) => `${s.subject}: не выполняется, не хватает ${f.tonnes(s.tonnes)} внутренних продаж.`,
+  'elastic-delivery-short': (s, f) => `${s.subject}: поставить нельзя, не хватает ${f.tonnes(s.tonnes)}.`,
+  'elastic-demand-small': (s, f) => `${s.subject}: меньше нужного на ${f.tonnes(s.tonnes)}.`,
+  'elastic-export-cap-exceeded': (s, f) => `${s.subject}: превышено на ${f.tonnes(s.tonnes)}.`,
+  'elastic-short': (s, f) => `${s.subject}: не хватает ${f.tonnes(s.tonnes)}.`,
+  'cheapest-fix': (s, f) => `Самое дешёвое исправление: ${s.fixes.map((x) => fix(x, f)).join(', а также ')}.`,
+  'no-single-fix': () => 'Ни одно ограничение по отдельности не объясняет конфликт; проверьте, нет ли в сети рынков с минимальными объёмами, но без открытого пути.',
+  'diagnosis-unfinished': (s) => `Диагностика не завершилась (${status(s.status)}); попробуйте ослабить минимальные объёмы или долю внутреннего рынка.`,
+
+  'rule-cost-margin-only': () => 'Цена правила о внутреннем рынке считается только для цели «маржа».',
+  'rule-none': () => 'Минимальная доля внутреннего рынка не задана.',
+  'rule-cost-unknown': (s) => `Без правила модель не решается (${status(s.status)}); его цена неизвестна.`,
+  'rule-free': (s, f) => `${ruleName(s.ruleShare, f)} здесь ничего не стоит: лучший план и так оставляет дома ${f.share(s.domesticShare, 1)}.`,
+  'rule-costs': (s, f) =>
+    `Удержание ${f.share(s.ruleShare, 0)} дома стоит ${f.money(s.costUsd)} маржи: без правила план заработал бы ${f.money(s.marginWithoutRuleUsd)} вместо ${f.money(s.marginWithRuleUsd)}.`,
+  'clearing-rule-free': (s, f) => `${ruleName(s.ruleShare, f)} ничего нам не стоит при равновесии: мы и так оставляем дома ${f.share(s.domesticShare, 1)}.`,
+  'clearing-rule-costs': (s, f) =>
+    `Удержание ${f.share(s.ruleShare, 0)} дома стоит нам ${f.money(s.costUsd)} маржи по равновесным ценам: без правила мы заработали бы ${f.money(s.marginWithoutRuleUsd)} вместо ${f.money(s.marginWithRuleUsd)}.`,
+  'clearing-rule-raises': (s, f) =>
+    `По равновесным ценам правило о ${f.share(s.ruleShare, 0)} даже поднимает нашу маржу на ${f.money(s.gainUsd)} (${f.money(s.marginWithRuleUsd)} против ${f.money(s.marginWithoutRuleUsd)} без него): больший экспорт сбил бы цены, которые мы получаем за рубежом.`,
+
+  'production-split': (s, f) =>
+    `Завод производит ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} мощности): ${f.tonnes(s.domesticTonnes)} остаются в Казахстане, ${f.tonnes(s.exportTonnes)} идут на экспорт.`,
+  'domestic-share-line': (s, f) =>
+    `Доля внутреннего рынка ${f.share(s.domesticShare, 1)} при пороге ${f.share(s.ruleShare, 0)} (база: ${s.basis === 'sales' ? 'продажи' : 'производство'}).`,
+  'best-netbacks': (s, f) => `Лучшие нетбэки: ${s.markets.map((m) => `${m.name} ${f.moneyPerTonne(m.netbackUsdPerTonne)}`).join(', ')}.`,
+  'not-served': (s, f) =>
+    `Не обслуживаются: ${s.markets
+      .map((m) => (m.priceGapUsdPerTonne !== null ? `${m.name} (цене не хватает +${f.moneyPerTonne(m.priceGapUsdPerTonne)}, чтобы поставки окупились)` : m.name))
+      .join(', ')}${s.moreCount > 0 ? ` и ещё ${s.moreCount}` : ''}.`,
+  'clearing-production-split': (s, f) =>
+    `По равновесным ценам завод производит ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} мощности): ${f.tonnes(s.domesticTonnes)} в Казахстане и ${f.tonnes(s.exportTonnes)} на экспорт; наша маржа по этим ценам — ${f.money(s.marginUsd)}.`,
+  'where-we-sell': (s, f) =>
+    `Где мы продаём: ${s.markets.map((m) => `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, наша доля ${f.share(m.ourShare, 0)}${setBy(m.priceSetter)}`).join('; ')}.`,
+  'competitor-takes': (s, f) => {
+    const netback = (x: number | null) => (x === null ? '— (рынок не обслуживается)' : f.moneyPerTonne(x));
+    return `${s.competitor} забирает ${f.tonnes(s.tonnes)} на рынке «${s.market}»; наш нетбэк там ${s.netbackFalls ? 'падает' : 'меняется'} с ${netback(s.netbackWithoutUsdPerTonne)} до ${netback(s.netbackWithUsdPerTonne)}, а наши объёмы — с ${f.tonnes(s.ourTonnesWithout)} до ${f.tonnes(s.ourTonnesWith)}.`;
+  },
+  'competitor-margin': (s, f) => `Без ${s.competitor} наша маржа была бы ${f.money(s.marginWithoutUsd)} вместо ${f.money(s.marginWithUsd)}.`,
+  'split-not-fixed': (s, f) =>
+    `Рынок не определяет, кто сколько продаёт: ${s.markets.map((m) => `${m.name} (наши объёмы — от ${f.tonnes(m.minTonnes)} до ${f.tonnes(m.maxTonnes)} при тех же ценах)`).join(', ')}.`,
+};

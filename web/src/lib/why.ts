@@ -1,0 +1,47 @@
+/**
+ * The plan's sentences (why, what limits the plan, the cost of the domestic rule) in the page's
+ * language and money: from the sentences as data the plan carries, with the page's number formats
+ * and the reader's currency at the plan's rate. A plan stored before the engine wrote sentences as
+ * data keeps its English text.
+ */
+import type { BindingConstraint, Plan } from '../../../server/core/plan-schema.ts';
+import { renderWhy, type WhyFormat, type WhySentence } from '../../../server/core/why.ts';
+import { locale } from '../i18n/index.ts';
+import { whyRenderers } from '../i18n/why/index.ts';
+import { formatNumber, formatShare, formatTonnes } from './format.ts';
+import { USD, type Money } from './money.ts';
+
+/** The page's figures for a sentence: its tonnes, shares and numbers, money in the reader's currency. */
+export function pageWhyFormat(m: Money = USD): WhyFormat {
+  return {
+    tonnes: formatTonnes,
+    money: m.total,
+    moneyPerTonne: m.perTonne,
+    share: formatShare,
+    amount: (x) => formatNumber(x, Math.abs(x) >= 100 ? 0 : 2),
+    number: formatNumber,
+  };
+}
+
+/** One sentence in the page's language (or the one given) and money. */
+export function whyText(sentence: WhySentence, m: Money = USD, language: string = locale()): string {
+  // A sentence that ends on an abbreviated unit ("KZT 16 тыс.") takes no second full stop.
+  return renderWhy(sentence, pageWhyFormat(m), whyRenderers(language)).replace(/\.\.$/, '.');
+}
+
+/** The plan's why lines as the page shows them; `translated` is false when they are the stored English text. */
+export function planWhy(plan: Pick<Plan, 'why' | 'whySentences'>, m: Money = USD): { lines: string[]; translated: boolean } {
+  const sentences = plan.whySentences;
+  if (!sentences || sentences.length !== plan.why.length) return { lines: plan.why, translated: false };
+  return { lines: sentences.map((s) => whyText(s, m)), translated: true };
+}
+
+/** A binding constraint's sentence in the page's language and money (its stored English text when it has none). */
+export function bindingText(b: Pick<BindingConstraint, 'explanation' | 'sentence'>, m: Money = USD): string {
+  return b.sentence ? whyText(b.sentence, m) : b.explanation;
+}
+
+/** The cost of the domestic rule in words. */
+export function policyCostText(pc: NonNullable<Plan['policyCost']>, m: Money = USD): string {
+  return pc.sentence ? whyText(pc.sentence, m) : pc.explanation;
+}
