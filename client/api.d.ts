@@ -2793,6 +2793,8 @@ export interface components {
                         [key: string]: string;
                     };
                 };
+                /** @default false */
+                competitorsOnly?: boolean;
                 /** @default {} */
                 sources?: {
                     [key: string]: string;
@@ -2894,6 +2896,14 @@ export interface components {
                     dutyPct?: number;
                     /** @default 0 */
                     dutyUsdPerTonne?: number;
+                    /** @default [] */
+                    dutyChanges?: {
+                        from: string;
+                        /** @default 0 */
+                        dutyPct?: number;
+                        /** @default 0 */
+                        dutyUsdPerTonne?: number;
+                    }[];
                     capacityTonnesPerYear?: number;
                     /** @default [] */
                     closedMonths?: number[];
@@ -4374,6 +4384,8 @@ export interface components {
                         [key: string]: string;
                     };
                 };
+                /** @default false */
+                competitorsOnly: boolean;
                 /** @default {} */
                 sources: {
                     [key: string]: string;
@@ -4475,6 +4487,14 @@ export interface components {
                     dutyPct: number;
                     /** @default 0 */
                     dutyUsdPerTonne: number;
+                    /** @default [] */
+                    dutyChanges: {
+                        from: string;
+                        /** @default 0 */
+                        dutyPct: number;
+                        /** @default 0 */
+                        dutyUsdPerTonne: number;
+                    }[];
                     capacityTonnesPerYear?: number;
                     /** @default [] */
                     closedMonths: number[];
