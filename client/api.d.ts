@@ -3384,6 +3384,8 @@ export interface components {
                     name: string;
                     country: string;
                     domestic: boolean;
+                    lng?: number;
+                    lat?: number;
                     priceUsdPerTonne: number;
                     priceUsdPerTonneByPeriod: number[];
                     consumptionTonnes: number;
@@ -4975,6 +4977,8 @@ export interface components {
                     name: string;
                     country: string;
                     domestic: boolean;
+                    lng?: number;
+                    lat?: number;
                     priceUsdPerTonne: number;
                     priceUsdPerTonneByPeriod: number[];
                     consumptionTonnes: number;

@@ -131,6 +131,8 @@ export function readClearing(
       name: market.name,
       country: market.country,
       domestic: market.domestic,
+      lng: market.lng,
+      lat: market.lat,
       priceUsdPerTonne: round(weighted, 4),
       priceUsdPerTonneByPeriod: prices.map((p) => round(p, 4)),
       consumptionTonnes: round(consumption),
