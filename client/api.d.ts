@@ -3056,6 +3056,8 @@ export interface components {
                         [key: string]: string;
                     };
                 };
+                /** @default false */
+                competitorsOnly?: boolean;
                 /** @default {} */
                 sources?: {
                     [key: string]: string;
@@ -3157,6 +3159,14 @@ export interface components {
                     dutyPct?: number;
                     /** @default 0 */
                     dutyUsdPerTonne?: number;
+                    /** @default [] */
+                    dutyChanges?: {
+                        from: string;
+                        /** @default 0 */
+                        dutyPct?: number;
+                        /** @default 0 */
+                        dutyUsdPerTonne?: number;
+                    }[];
                     capacityTonnesPerYear?: number;
                     /** @default [] */
                     closedMonths?: number[];
@@ -3642,6 +3652,8 @@ export interface components {
                     name: string;
                     country: string;
                     domestic: boolean;
+                    lng?: number;
+                    lat?: number;
                     priceUsdPerTonne: number;
                     priceUsdPerTonneByPeriod: number[];
                     consumptionTonnes: number;
@@ -4907,6 +4919,8 @@ export interface components {
                         [key: string]: string;
                     };
                 };
+                /** @default false */
+                competitorsOnly: boolean;
                 /** @default {} */
                 sources: {
                     [key: string]: string;
@@ -5008,6 +5022,14 @@ export interface components {
                     dutyPct: number;
                     /** @default 0 */
                     dutyUsdPerTonne: number;
+                    /** @default [] */
+                    dutyChanges: {
+                        from: string;
+                        /** @default 0 */
+                        dutyPct: number;
+                        /** @default 0 */
+                        dutyUsdPerTonne: number;
+                    }[];
                     capacityTonnesPerYear?: number;
                     /** @default [] */
                     closedMonths: number[];
@@ -5493,6 +5515,8 @@ export interface components {
                     name: string;
                     country: string;
                     domestic: boolean;
+                    lng?: number;
+                    lat?: number;
                     priceUsdPerTonne: number;
                     priceUsdPerTonneByPeriod: number[];
                     consumptionTonnes: number;

@@ -70,7 +70,8 @@ export async function nearOptimalAlternatives(
 
   const markets: MarketRange[] = [];
   const plansByLabel = new Map<string, readonly number[]>();
-  for (const market of network.markets) {
+  // Our markets: none of our tonnes can go where only competitors reach.
+  for (const market of network.markets.filter((m) => !m.competitorsOnly)) {
     const own = salesOf((id) => id === market.id);
     const low = await solve(withFloor(model, floor, own, 'min'));
     const high = await solve(withFloor(model, floor, own, 'max'));
@@ -111,7 +112,7 @@ export async function nearOptimalAlternatives(
     const body = readSolution(network, scenario, built, { ...result, sensitivity: undefined });
     const tonnes = tonnesBy(result.values);
     const changedMarkets: AlternativePlan['changedMarkets'] = {};
-    for (const m of network.markets) {
+    for (const m of network.markets.filter((x) => !x.competitorsOnly)) {
       const a = bestTonnes.get(m.id) ?? 0;
       const b = tonnes.get(m.id) ?? 0;
       if (Math.abs(a - b) > 1) changedMarkets[m.id] = { bestTonnes: round(a, 3), tonnes: round(b, 3) };

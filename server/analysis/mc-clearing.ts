@@ -5,9 +5,9 @@ import { CancelledError, STATUS_CODES, type DrawTable, type FastModel } from './
 import type { MonteCarloRequest } from './mc-request.ts';
 import { drawScenario } from './mc-sample.ts';
 
-/** The markets of a market-clearing run's table: every market of the network, in its order. */
+/** The markets of a market-clearing run's table: our markets (the plan's), in the network's order. */
 export function clearingTableMarkets(request: MonteCarloRequest, network: Network): FastModel['markets'] {
-  return (request.scenario.network ?? network).markets.map((m) => ({ id: m.id, name: m.name, domestic: m.domestic }));
+  return (request.scenario.network ?? network).markets.filter((m) => !m.competitorsOnly).map((m) => ({ id: m.id, name: m.name, domestic: m.domestic }));
 }
 
 /**
@@ -26,7 +26,7 @@ export async function solveClearingDraws(
 ): Promise<void> {
   const net = request.scenario.network ?? network;
   const { optimise } = await import('../optimise.ts');
-  const M = net.markets.length;
+  const M = net.markets.filter((m) => !m.competitorsOnly).length;
   const share = request.scenario.policy.domesticShare;
   let next = from;
   let done = 0;

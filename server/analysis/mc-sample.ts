@@ -109,6 +109,8 @@ export function drawScenario(request: MonteCarloRequest, network: Network, drawI
   const markets = { ...o.markets };
   network.markets.forEach((m, i) => {
     if (mult.price[i] === 1 && mult.demand[i] === 1) return;
+    // The price-taker mode leaves out markets only competitors reach: no override for them there.
+    if (m.competitorsOnly && scenario.market !== 'clearing') return;
     const mo = markets[m.id] ?? {};
     markets[m.id] = {
       ...mo,

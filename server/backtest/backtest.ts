@@ -198,10 +198,17 @@ function narrativeOf(rows: readonly BacktestRow[], targets: readonly BacktestTar
     out.push(`At a bound after calibration, so the ${calibration.calibratedOnYear} data pull beyond the stated range: ${bounds.map((p) => `${p.id} (${p.atBound}, ${p.value} ${p.unit})`).join(', ')}.`);
 
   const exports = rows.find((r) => r.kind === 'exports' && r.id === 'total');
-  if (exports && Math.abs(exports.errorPct ?? 0) > TARGETS.tradeErrorPct)
+  if (exports && Math.abs(exports.errorPct ?? 0) > TARGETS.tradeErrorPct) {
+    const partners = rows.filter((r) => r.kind === 'exports' && r.id !== 'total');
+    const split = partners.map((r) => `${r.id === 'XX' ? 'others' : r.id} ${kt(r.modelled)} vs ${kt(r.observed)}`).join(', ');
+    const why =
+      exports.modelled > exports.observed
+        ? 'Northern and eastern Kazakh plants (Kokshe, Semey, Bukhtarma, Rudny) offer into southern Siberia and the Urals at domestic rail rates plus a 2 USD/t border cost, below the Russian plants\' offers at the rouble of the year, and sell there whatever the Kazakh market leaves them; what holds real exports back (international rail tariffs above domestic ones, GOST-R certification, wagon supply, Russian buyers\' contracts) is not in the routes, and the Russian prices of these markets are estimates'
+        : 'the export markets\' competitors offer below the Kazakh plants at the calibrated costs';
     out.push(
-      `Exports: the model exports ${kt(exports.modelled)} against ${kt(exports.observed)} observed. In the network no Kazakh plant but Aktobe Cem (from 2027) has a route to a Russian market, Siberia, the Urals, Kyrgyzstan and Tajikistan are not markets, and data/market.json applies the Uzbek 90 USD/t duty of August 2025 to every year, so the model cannot reproduce Kazakhstan's exports; they are not fitted either.`,
+      `Exports: the model exports ${kt(exports.modelled)} against ${kt(exports.observed)} observed (${split}). ${why[0]!.toUpperCase()}${why.slice(1)}. The Uzbek duty of August 2025 counts 5/12 of the year in an annual period (37.5 USD/t), which closes Tashkent to Kazakh cement for all of 2025 in the model while real trade ran until July.`,
     );
+  }
   const plantMisses = rows.filter((r) => r.kind === 'plant-production' && r.observed > TARGETS.plantMinTonnes && Math.abs(r.errorPct ?? 0) > TARGETS.plantErrorPct);
   if (plantMisses.length > 0)
     out.push(
@@ -231,7 +238,7 @@ function narrativeOf(rows: readonly BacktestRow[], targets: readonly BacktestTar
       `Western Kazakhstan's net imports: ${kt(west.modelled)} modelled against ${kt(west.observed)} (${pct(west.errorPct ?? 0)}); the observation is oblast consumption by population share less Caspi Cement's estimated output, itself uncertain by ±25 %.`,
     );
   out.push(
-    'What the back-test supports: the model\'s regional price order and the size of the western deficit that our plant and Aktobe Cem will fill. What it does not support: plant-by-plant volumes outside the published Steppe figure, Kazakh export volumes, and any claim of accuracy beyond the estimates it was fitted to (most observations are estimates, not statistics).',
+    'What the back-test supports: the model\'s regional price order and the size of the western deficit that our plant and Aktobe Cem will fill. What it does not support: plant-by-plant volumes outside the published Steppe figure, Kazakh export volumes and their destinations, and any claim of accuracy beyond the estimates it was fitted to (most observations are estimates, not statistics).',
   );
   return out;
 }

@@ -16,6 +16,8 @@ export const DEMAND_REGIONS: Readonly<Record<string, readonly string[]>> = {
   west: ['aktobe', 'atyrau', 'uralsk', 'aktau'],
   'north-centre': ['kostanay', 'astana', 'karaganda'],
   south: ['kyzylorda', 'turkestan', 'shymkent', 'almaty'],
+  /** Southern Siberia and the southern Urals: the Russian markets northern Kazakh plants export to. */
+  'siberia-urals': ['omsk', 'novosibirsk', 'chelyabinsk'],
 };
 export const DEMAND_VALUE_BOUNDS = { lower: 0.8, upper: 1.2 } as const;
 export const RAIL_FREIGHT_BOUNDS = { lower: 0.8, upper: 1.25 } as const;
@@ -36,9 +38,9 @@ export const PRIOR_WEIGHT = 0.05;
 export const METHOD = [
   'Bounded least squares over re-solves of the 2024 market-clearing LP (our plant at zero capacity).',
   `Loss = Σ weight × ((modelled − observed) / max(observed, ${TONNES_SCALE.toLocaleString('en-US')} t or the price))² + ${PRIOR_WEIGHT} × Σ ((value − prior) / (upper − lower))².`,
-  `Weights: production of a plant ${WEIGHTS.publishedPlant} when published, ${WEIGHTS.estimatedPlant} when estimated; Kazakhstan's total imports ${WEIGHTS.publishedTotal} (published); imports per origin ${WEIGHTS.estimatedPartner} (estimates); western net imports ${WEIGHTS.westNetImports}; each regional price ${WEIGHTS.price} (estimates).`,
-  'Exports are not fitted: no Kazakh plant in the network has a route to the markets most Kazakh exports go to (Siberia and the Urals, Kyrgyzstan, Tajikistan), and the data apply the Uzbek 90 USD/t duty of August 2025 to every year, so fitting them would move western costs for the wrong reason. The back-test still reports them.',
-  'Parameters: each competitor cash cost within its low–high range (suppliers that reach a Kazakh market or are Kazakh, with capacity in the year), one demand-value multiplier per region (west, north-centre, south) within 0.8–1.2, one rail freight factor per railway (KTZ for Kazakh suppliers\' rail routes and our KTZ legs, RZD for Russian suppliers\' and our RZD legs) within 0.8–1.25.',
+  `Weights: production of a plant ${WEIGHTS.publishedPlant} when published, ${WEIGHTS.estimatedPlant} when estimated; Kazakhstan's total imports and total exports ${WEIGHTS.publishedTotal} each (published); imports per origin and exports per destination ${WEIGHTS.estimatedPartner} (estimates); western net imports ${WEIGHTS.westNetImports}; each regional price ${WEIGHTS.price} (estimates).`,
+  'Exports are fitted like imports: the markets Kazakh plants export to (southern Siberia and the Urals, Kyrgyzstan, northern Tajikistan, Uzbekistan) are whole markets with their competitors, and the Uzbek duty of August 2025 applies from its month (none in 2024).',
+  `Parameters: each competitor cash cost within its low–high range (suppliers that reach a Kazakh market or are Kazakh, with capacity in the year), one demand-value multiplier per region (${Object.keys(DEMAND_REGIONS).join(', ')}) within 0.8–1.2, one rail freight factor per railway (KTZ for Kazakh suppliers' rail routes and our KTZ legs, RZD for Russian suppliers' and our RZD legs) within 0.8–1.25.`,
   'Search: bounded compass search in coordinates scaled to [0, 1] per parameter: from the priors, try ± step on each parameter in turn and keep a trial that lowers the loss; halve the step after a sweep without gain, from 1/4 of the range down to 1/64; at most 400 solves. Deterministic: the same data give the same file.',
 ].join(' ');
 
@@ -97,7 +99,7 @@ export function weightOf(f: Figure): number {
     case 'imports':
       return f.id === 'total' ? WEIGHTS.publishedTotal : WEIGHTS.estimatedPartner;
     case 'exports':
-      return 0;
+      return f.id === 'total' ? WEIGHTS.publishedTotal : WEIGHTS.estimatedPartner;
     case 'west-net-imports':
       return WEIGHTS.westNetImports;
     case 'price':
@@ -130,7 +132,7 @@ export async function calibrateKazakhMarket(network: Network, history: MarketHis
   const year = 2024;
   const fit = await calibrate(kazakhCalibrationProblem(base, history, year), solve, { maxSolves: MAX_SOLVES, ...options });
   return calibrationRecord(fit, `Kazakh cement market fitted to ${year}`, year, METHOD, {
-    observations: 'data/market-history.json (2024): production per plant (Steppe published, the rest estimates), imports by origin and in total, oblast consumption, regional prices',
+    observations: 'data/market-history.json (2024): production per plant (Steppe published, the rest estimates), imports by origin and in total, exports by destination and in total, oblast consumption, regional prices',
     priors: 'data/market.json: cash costs with their low–high ranges, demand blocks, route freight',
   });
 }

@@ -62,7 +62,7 @@ export function readClearing(
           market: route.market,
           tonnes: round(sum(byPeriod)),
           tonnesByPeriod: byPeriod.map((x) => round(x)),
-          deliveredCostUsdPerTonneByPeriod: periods.map((t) => round(supplierDeliveredCost(network, s, route, t.year).totalUsdPerTonne, 4)),
+          deliveredCostUsdPerTonneByPeriod: periods.map((t) => round(supplierDeliveredCost(network, s, route, t.year, t.month).totalUsdPerTonne, 4)),
           routeCapacityTonnesByPeriod: periods.map((t) => {
             const c = routeCapacityTonnes(route, t);
             return Number.isFinite(c) ? round(c) : null;
@@ -98,7 +98,8 @@ export function readClearing(
   const degenerateMarkets: string[] = [];
   const ourPlantNames = network.plants.map((p) => p.name).join(' + ');
   const clearingMarkets: ClearingMarket[] = network.markets.map((market) => {
-    const ours = markets.find((m) => m.id === market.id)!;
+    // A market only competitors reach has no row of ours: we deliver nothing there.
+    const ours = markets.find((m) => m.id === market.id) ?? { tonnes: 0 };
     const prices = periods.map((t) => priceAt(market.id, t.index));
     const steps = periods.map((t) => demandSteps(network, market, t, firstYear));
     const boughtByPeriod = periods.map((t) => steps[t.index]!.map((_, k) => val(index.buy.get(key(market.id, k, t.index)))));
@@ -130,6 +131,8 @@ export function readClearing(
       name: market.name,
       country: market.country,
       domestic: market.domestic,
+      lng: market.lng,
+      lat: market.lat,
       priceUsdPerTonne: round(weighted, 4),
       priceUsdPerTonneByPeriod: prices.map((p) => round(p, 4)),
       consumptionTonnes: round(consumption),
@@ -208,13 +211,13 @@ function marginalSupplier(
 ): ClearingMarket['marginalSupplier'] {
   if (!Number.isFinite(price)) return null;
   let best: { id: string; name: string; cost: number; tonnes: number } | null = null;
-  const year = index.periods[t]!.year;
+  const { year, month } = index.periods[t]!;
   for (const s of network.suppliers) {
     const route = s.routes.find((r) => r.market === marketId);
     const v = index.supply.get(key(s.id, marketId, t));
     if (!route || v === undefined || !zeroRc(v)) continue;
     const rent = Math.max(0, dualOf(`supplier-capacity:${s.id}:${label}`));
-    const cost = supplierDeliveredCost(network, s, route, year).totalUsdPerTonne;
+    const cost = supplierDeliveredCost(network, s, route, year, month).totalUsdPerTonne;
     if (rent > PRICE_TOL_USD || Math.abs(cost - price) > 1e-3 * Math.max(1, price)) continue;
     const tonnes = val(v);
     if (!best || tonnes > best.tonnes) best = { id: s.id, name: s.name, cost, tonnes };

@@ -68,6 +68,7 @@ export function checkNetwork(network: Network): Problem[] {
   if (problems.length === 0) {
     const legsFor = legsServingMarkets(network);
     network.markets.forEach((market, i) => {
+      if (market.competitorsOnly) return;
       const arriving = (legsFor.get(market.id) ?? []).some((leg) => leg.to === market.id);
       if (!arriving)
         problems.push({ path: ['network', 'markets', i], message: `market "${market.id}" (${market.name}) cannot be reached from any plant` });

@@ -3,7 +3,7 @@
  * market, competitors' capacities and delivered costs, and the duty on our cement at a market.
  * Shared by the model builder and the plan read-out. Browser-safe, pure.
  */
-import { consumptionInYear, inForce, toUsd, type Supplier, type SupplierRoute } from './market-schema.ts';
+import { consumptionInYear, dutyInPeriod, inForce, toUsd, type Supplier, type SupplierRoute } from './market-schema.ts';
 import { tierTonnes, type Period } from './scenario.ts';
 import { firstTier, type Market, type Network } from './schema.ts';
 
@@ -71,12 +71,16 @@ export interface DeliveredCost {
   readonly totalUsdPerTonne: number;
 }
 
-/** A competitor's delivered offer into a market in a year, USD/t. Ad-valorem duty is levied on cash cost + freight. */
-export function supplierDeliveredCost(network: Network, supplier: Supplier, route: SupplierRoute, year: number): DeliveredCost {
+/**
+ * A competitor's delivered offer into a market in a year (or one month of it), USD/t. Ad-valorem duty
+ * is levied on cash cost + freight; a duty that changes within the year counts by month (`dutyInPeriod`).
+ */
+export function supplierDeliveredCost(network: Network, supplier: Supplier, route: SupplierRoute, year: number, month: number | null = null): DeliveredCost {
   const cash = toUsd(supplier.cashCost, network.fxPerUsd, year);
   const markup = (cash * supplier.markupPct) / 100;
   const freight = toUsd(route.freight, network.fxPerUsd, year);
-  const duty = ((cash + freight) * route.dutyPct) / 100 + route.dutyUsdPerTonne;
+  const rates = dutyInPeriod(route, year, month);
+  const duty = ((cash + freight) * rates.dutyPct) / 100 + rates.dutyUsdPerTonne;
   return {
     cashUsdPerTonne: cash,
     markupUsdPerTonne: markup,

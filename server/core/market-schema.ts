@@ -58,6 +58,21 @@ export type TonnesByYear = z.infer<typeof TonnesByYear>;
 
 export const RouteMode = z.enum(['rail', 'road', 'sea', 'mixed', 'local']);
 
+/** A month as "2025-08". */
+export const MonthKey = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, 'a month as "YYYY-MM", e.g. "2025-08"');
+
+/** A route's duty from a month on (a new tariff, a minimum customs value). */
+export const DutyChange = z
+  .object({
+    from: MonthKey,
+    /** Ad-valorem import duty from that month, percent of the customs value (cash cost + freight). */
+    dutyPct: nonNegative().max(1000).default(0),
+    /** Specific import duty from that month, USD per tonne. */
+    dutyUsdPerTonne: nonNegative().max(10000).default(0),
+  })
+  .strict();
+export type DutyChange = z.infer<typeof DutyChange>;
+
 /** How a competitor's cement reaches one market, as a delivered-cost route. */
 export const SupplierRoute = z
   .object({
@@ -70,6 +85,12 @@ export const SupplierRoute = z
     dutyPct: nonNegative().max(1000).default(0),
     /** Specific import duty, USD per tonne. */
     dutyUsdPerTonne: nonNegative().max(10000).default(0),
+    /**
+     * Changes of the duty in time: from the month `from` ("2025-08") on, the route pays these rates
+     * instead of `dutyPct` / `dutyUsdPerTonne` (which hold before the first change). A monthly period
+     * pays the rates in force in its month; an annual period pays their average over its twelve months.
+     */
+    dutyChanges: z.array(DutyChange).max(50).default([]),
     /** Capacity of the route (wagons, berths, a quota); omitted = unlimited. */
     capacityTonnesPerYear: tonnesPerYear().optional(),
     /** Months in which the route carries nothing (ice). */
@@ -135,6 +156,24 @@ export const WholeMarketDemand = z
   .strict();
 export type WholeMarketDemand = z.infer<typeof WholeMarketDemand>;
 
+/**
+ * A whole market that only competitors serve: our plant's network has no leg into it (southern
+ * Siberia, the Urals, Kyrgyzstan, Tajikistan). It matters to the market-clearing mode because Kazakh
+ * plants sell there, and what they sell there they do not sell in our markets.
+ */
+export const OutsideMarket = z
+  .object({
+    id: id(),
+    name: z.string().min(1).max(200),
+    country: z.string().length(2),
+    lng: finite().min(-180).max(180),
+    lat: finite().min(-90).max(90),
+    demand: WholeMarketDemand,
+    sources: Sources.default({}),
+  })
+  .strict();
+export type OutsideMarket = z.infer<typeof OutsideMarket>;
+
 /** data/market.json: what the loader merges into the network for the market-clearing mode. */
 export const MarketData = z
   .object({
@@ -144,6 +183,8 @@ export const MarketData = z
     suppliers: z.array(Supplier).max(500),
     /** Whole-market demand per network market id. */
     demand: z.record(z.string(), WholeMarketDemand),
+    /** Markets outside our network that competitors serve, with their whole demand. */
+    outsideMarkets: z.array(OutsideMarket).max(100).default([]),
     sources: Sources.default({}),
   })
   .strict();
@@ -198,4 +239,39 @@ export function consumptionInYear(byYear: TonnesByYear, year: number, growthPctP
     if (year <= y1) return t0 + ((t1 - t0) * (year - y0)) / (y1 - y0);
   }
   return last[1];
+}
+
+/** First month (1..12) of a "YYYY-MM" key as a month count since year 0. */
+const monthIndex = (key: string): number => Number(key.slice(0, 4)) * 12 + Number(key.slice(5, 7)) - 1;
+
+/** A route's duty rates in force in one month (1..12) of a year. */
+export function dutyInMonth(route: Pick<SupplierRoute, 'dutyPct' | 'dutyUsdPerTonne' | 'dutyChanges'>, year: number, month: number): { dutyPct: number; dutyUsdPerTonne: number } {
+  const at = year * 12 + month - 1;
+  let rates = { dutyPct: route.dutyPct, dutyUsdPerTonne: route.dutyUsdPerTonne };
+  let since = -Infinity;
+  for (const c of route.dutyChanges) {
+    const from = monthIndex(c.from);
+    if (from <= at && from >= since) {
+      since = from;
+      rates = { dutyPct: c.dutyPct, dutyUsdPerTonne: c.dutyUsdPerTonne };
+    }
+  }
+  return rates;
+}
+
+/**
+ * A route's duty rates for a period: those of its month, or for a year (month null) their average over
+ * the twelve months (a duty from August counts 5/12).
+ */
+export function dutyInPeriod(route: Pick<SupplierRoute, 'dutyPct' | 'dutyUsdPerTonne' | 'dutyChanges'>, year: number, month: number | null): { dutyPct: number; dutyUsdPerTonne: number } {
+  if (month !== null) return dutyInMonth(route, year, month);
+  if (route.dutyChanges.length === 0) return { dutyPct: route.dutyPct, dutyUsdPerTonne: route.dutyUsdPerTonne };
+  let pct = 0;
+  let usd = 0;
+  for (let m = 1; m <= 12; m++) {
+    const r = dutyInMonth(route, year, m);
+    pct += r.dutyPct / 12;
+    usd += r.dutyUsdPerTonne / 12;
+  }
+  return { dutyPct: pct, dutyUsdPerTonne: usd };
 }

@@ -168,6 +168,9 @@ export const ClearingMarket = z.object({
   name: z.string(),
   country: z.string(),
   domestic: z.boolean(),
+  /** Where the map draws the market (a market only competitors reach has no row in `plan.markets`). */
+  lng: z.number().optional(),
+  lat: z.number().optional(),
   /** Clearing price (dual of the market balance), volume-weighted over the periods, USD/t. */
   priceUsdPerTonne: z.number(),
   priceUsdPerTonneByPeriod: z.array(z.number()),

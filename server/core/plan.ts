@@ -213,7 +213,8 @@ interface MarketsRead {
 
 function readMarkets(ctx: ReadContext): MarketsRead {
   const totals = { revenueUsd: 0, dutyUsd: 0, domesticTonnes: 0, exportTonnes: 0, wagonCostUsd: 0, packingCostUsd: 0 };
-  const markets = ctx.network.markets.map((market) => readMarket(ctx, market, totals));
+  // Our markets: a market only competitors reach is in the clearing report, not among ours.
+  const markets = ctx.network.markets.filter((market) => !market.competitorsOnly).map((market) => readMarket(ctx, market, totals));
   return { markets, ...totals };
 }
 

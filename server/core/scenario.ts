@@ -86,7 +86,8 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     };
   });
 
-  const markets: Market[] = network.markets.map((market) => {
+  // A market only competitors reach is a market of the clearing mode; the price-taker mode has nothing to sell there.
+  const markets: Market[] = network.markets.filter((market) => scenario.market === 'clearing' || !market.competitorsOnly).map((market) => {
     const mo = o.markets[market.id] ?? {};
     // Domestic prices are set in tenge: in USD they move with the exchange rate.
     const priceFactor =

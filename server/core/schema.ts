@@ -120,6 +120,11 @@ export const Market = z.object({
   baggedShare: finite().min(0).max(1).optional(),
   /** The whole market (consumption and demand blocks) for the market-clearing mode. */
   demand: WholeMarketDemand.optional(),
+  /**
+   * A whole market our network does not reach (data/market.json `outsideMarkets`): only competitors
+   * sell there. The clearing mode clears it; the price-taker mode leaves it out.
+   */
+  competitorsOnly: z.boolean().default(false),
   sources: Sources.default({}),
 });
 

@@ -50,7 +50,7 @@ export function generateNetwork(sizeHint: number, seed = 1, options: GenerateNet
     return {
       id: `m${m}`, name: `Market ${m}`, country: m % 2 === 0 ? 'KZ' : 'RU', domestic: m % 2 === 0, lng, lat,
       tiers: Array.from({ length: tiers }, (_, k) => ({ tonnesPerYear: u(5_000, 60_000), priceUsdPerTonne: price - 4 * k })),
-      dutyPct: m % 2 === 0 ? 0 : 5, dutyUsdPerTonne: 0, minTonnesPerYear: 0, openFromPhase: 1, growthPctPerYear: 0, sources: {},
+      dutyPct: m % 2 === 0 ? 0 : 5, dutyUsdPerTonne: 0, minTonnesPerYear: 0, openFromPhase: 1, growthPctPerYear: 0, competitorsOnly: false, sources: {},
     };
   });
   const leg = (id: string, from: { id: string; lng: number; lat: number }, to: { id: string; lng: number; lat: number }, mode: 'rail' | 'road' | 'sea', capacity?: number) => ({

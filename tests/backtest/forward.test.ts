@@ -55,4 +55,25 @@ describe('calibrated market by default', () => {
     const s = effectiveNetwork(scenario, network).suppliers.find((x) => x.id === 'novotroitsk_cement')!;
     expect(s.cashCost.value).toBeCloseTo(2 * network.calibration!.adjustments.cashCostBySupplier.novotroitsk_cement, 6);
   });
+
+  it('clears the markets only competitors reach in the clearing mode and leaves them out of the price-taker mode', async () => {
+    const outside = network.markets.filter((m) => m.competitorsOnly).map((m) => m.id);
+    expect(outside.length).toBeGreaterThan(0);
+    const clearing = await optimise(Scenario.parse(readScenarioFile('clearing-phase1.json')), network, FAST);
+    expect(clearing.status).toBe('optimal');
+    const cleared = new Map((clearing.clearing?.markets ?? []).map((m) => [m.id, m]));
+    for (const id of outside) {
+      const m = cleared.get(id);
+      expect(m, id).toBeDefined();
+      // Bought from competitors only, at a positive price; we have no row there.
+      expect(m!.boughtTonnes, id).toBeGreaterThan(0);
+      expect(m!.ourTonnes, id).toBe(0);
+      expect(m!.priceUsdPerTonne, id).toBeGreaterThan(0);
+    }
+    expect(clearing.markets.map((m) => m.id).filter((id) => outside.includes(id))).toEqual([]);
+    const priceTaker = await optimise(Scenario.parse(readScenarioFile('phase1-annual.json')), network, FAST);
+    expect(priceTaker.status).toBe('optimal');
+    expect(priceTaker.markets.map((m) => m.id).filter((id) => outside.includes(id))).toEqual([]);
+    expect(priceTaker.markets).toHaveLength(network.markets.length - outside.length);
+  });
 });

@@ -41,7 +41,7 @@ describe('data/calibration-2024.json', () => {
 
   it('adjusts only suppliers and markets the data has', () => {
     const suppliers = new Set(market.suppliers.map((s) => s.id));
-    const markets = new Set(network.markets.map((m) => m.id));
+    const markets = new Set([...network.markets.map((m) => m.id), ...market.outsideMarkets.map((m) => m.id)]);
     expect(Object.keys(calibration.adjustments.cashCostBySupplier).filter((id) => !suppliers.has(id))).toEqual([]);
     expect(Object.keys(calibration.adjustments.demandValueMultiplierByMarket).filter((id) => !markets.has(id))).toEqual([]);
   });

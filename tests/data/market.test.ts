@@ -4,7 +4,7 @@
  * and pins a few headline figures to their sources.
  */
 import { describe, expect, it } from 'vitest';
-import { MarketData } from '../../server/core/market-schema.ts';
+import { dutyInPeriod, MarketData } from '../../server/core/market-schema.ts';
 import { readDefaultNetworkRaw } from '../../server/data/load.ts';
 import { containsNumber, network, readJson } from './helpers.ts';
 
@@ -12,9 +12,11 @@ type Sources = Record<string, string>;
 type RawRoute = Record<string, unknown> & { market: string; sources?: Sources };
 type RawSupplier = Record<string, unknown> & { id: string; routes: RawRoute[]; sources?: Sources };
 type RawDemand = Record<string, unknown> & { sources?: Sources };
+type RawOutside = Record<string, unknown> & { id: string; demand: RawDemand; sources?: Sources };
 const raw = readJson('data/market.json') as Record<string, unknown> & {
   suppliers: RawSupplier[];
   demand: Record<string, RawDemand>;
+  outsideMarkets: RawOutside[];
 };
 const data = MarketData.parse(raw);
 
@@ -74,7 +76,8 @@ describe('data/market.json', () => {
 
   it('gives every numeric field of every market demand a source or a ranged estimate', () => {
     const problems: string[] = [];
-    for (const [id, d] of Object.entries(raw.demand)) {
+    const demands: [string, RawDemand][] = [...Object.entries(raw.demand), ...raw.outsideMarkets.map((m) => [m.id, m.demand] as [string, RawDemand])];
+    for (const [id, d] of demands) {
       for (const [key, value] of Object.entries(d)) {
         if (key === 'sources' || !containsNumber(value)) continue;
         const bad = badSource(d.sources?.[key]);
@@ -84,12 +87,50 @@ describe('data/market.json', () => {
     expect(problems).toEqual([]);
   });
 
-  it('uses only market ids of data/network.json, and gives every network market its whole demand', () => {
-    const ids = new Set(network.markets.map((m) => m.id));
+  it('gives every market outside the network a source for its position, an id of its own and a country', () => {
+    const problems: string[] = [];
+    for (const m of raw.outsideMarkets) {
+      for (const key of ['lng', 'lat']) {
+        const bad = badSource(m.sources?.[key]);
+        if (bad) problems.push(`${m.id}.${key}: ${bad}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const own = new Set(network.markets.map((m) => m.id));
+    expect(data.outsideMarkets.filter((m) => own.has(m.id) || data.demand[m.id] !== undefined).map((m) => m.id)).toEqual([]);
+    // Southern Siberia, the Urals, Kyrgyzstan and Tajikistan, where Kazakh cement goes beyond the network.
+    expect(data.outsideMarkets.map((m) => m.country).sort()).toEqual(['KG', 'RU', 'RU', 'RU', 'TJ']);
+    for (const m of data.outsideMarkets.filter((x) => x.country === 'RU')) expect(m.demand.blocks[0].value.currency, m.id).toBe('RUB');
+  });
+
+  it('serves every market outside the network by a competitor of its own country and by a Kazakh plant', () => {
+    for (const m of data.outsideMarkets) {
+      const into = data.suppliers.filter((s) => s.routes.some((r) => r.market === m.id));
+      expect(into.some((s) => s.country === m.country), m.id).toBe(true);
+      expect(into.some((s) => s.country === 'KZ'), m.id).toBe(true);
+    }
+  });
+
+  it('levies the Uzbek duty on Kazakh cement from August 2025 only: none in 2024, 5/12 of 90 USD/t over 2025', () => {
+    const routes = data.suppliers.filter((s) => s.country === 'KZ').flatMap((s) => s.routes.filter((r) => r.market === 'tashkent').map((r) => [s, r] as const));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [s, r] of routes) {
+      expect(r.dutyChanges, s.id).toEqual([{ from: '2025-08', dutyPct: 0, dutyUsdPerTonne: 90 }]);
+      expect(dutyInPeriod(r, 2024, null).dutyUsdPerTonne, s.id).toBe(0);
+      expect(dutyInPeriod(r, 2025, 7).dutyUsdPerTonne, s.id).toBe(0);
+      expect(dutyInPeriod(r, 2025, 8).dutyUsdPerTonne, s.id).toBe(90);
+      expect(dutyInPeriod(r, 2025, null).dutyUsdPerTonne, s.id).toBeCloseTo((5 / 12) * 90, 9);
+      expect(dutyInPeriod(r, 2026, null).dutyUsdPerTonne, s.id).toBeCloseTo(90, 9);
+      expect(s.sources['routes.tashkent.dutyChanges'], s.id).toMatch(/kun\.uz.*CemNet/);
+    }
+  });
+
+  it('uses only market ids of data/network.json or its own outside markets, and gives every network market its whole demand', () => {
+    const ids = new Set([...network.markets.map((m) => m.id), ...data.outsideMarkets.map((m) => m.id)]);
     const unknown = data.suppliers.flatMap((s) => s.routes.filter((r) => !ids.has(r.market)).map((r) => `${s.id} → ${r.market}`));
     expect(unknown).toEqual([]);
     expect(Object.keys(data.demand).filter((m) => !ids.has(m))).toEqual([]);
-    expect([...ids].filter((m) => !data.demand[m])).toEqual([]);
+    expect(network.markets.map((m) => m.id).filter((m) => !data.demand[m])).toEqual([]);
   });
 
   it('has unique supplier ids, each with at least one route and no market twice', () => {
@@ -111,7 +152,7 @@ describe('data/market.json', () => {
   });
 
   it('writes demand as 3–5 blocks whose shares sum to 1 and whose values fall, in one currency', () => {
-    for (const [id, d] of Object.entries(data.demand)) {
+    for (const [id, d] of [...Object.entries(data.demand), ...data.outsideMarkets.map((m) => [m.id, m.demand] as const)]) {
       expect(d.blocks.length, id).toBeGreaterThanOrEqual(3);
       expect(d.blocks.length, id).toBeLessThanOrEqual(5);
       const sum = d.blocks.reduce((a, b) => a + b.share, 0);
@@ -191,5 +232,8 @@ describe('data/market.json', () => {
     const net = readDefaultNetworkRaw();
     expect(net.suppliers.some((s) => s.id === 'aktobe_cem')).toBe(true);
     expect(net.markets.every((m) => m.demand !== undefined)).toBe(true);
+    const outside = net.markets.filter((m) => m.competitorsOnly).map((m) => m.id);
+    expect(outside).toEqual(data.outsideMarkets.map((m) => m.id));
+    expect(net.markets.filter((m) => !m.competitorsOnly).map((m) => m.id)).toEqual(network.markets.map((m) => m.id));
   });
 });

@@ -37,8 +37,10 @@ export function checkEquilibrium(plan: Plan, scenario: Scenario, network: Networ
   let competitorCostUsd = 0;
 
   // Markets: balance and blocks.
+  // A market only competitors reach is in the report but not among our markets: we deliver nothing there.
+  const competitorsOnly = new Set(network.markets.filter((m) => m.competitorsOnly).map((m) => m.id));
   for (const m of report.markets) {
-    const our = ours.get(m.id);
+    const our = ours.get(m.id) ?? (competitorsOnly.has(m.id) ? { tonnesByPeriod: Array.from({ length: T }, () => 0) } : undefined);
     if (!our) {
       v.push(`market ${m.id} missing from the plan's markets`);
       continue;

@@ -98,6 +98,19 @@ describe('market pies', () => {
     expect(hidden[0].competitorTonnes).toBe(694_000);
   });
 
+  it('draws a market only competitors reach (no row of ours) at the clearing market’s own position', () => {
+    const atyrau = plan.clearing.markets.find((m) => m.id === 'atyrau')!;
+    const omsk = { ...atyrau, id: 'omsk', name: 'Omsk region', domestic: false, lng: 73.37, lat: 54.99, ourTonnes: 0, ourShare: 0 };
+    const withOutside = { ...plan, clearing: { ...plan.clearing, markets: [...plan.clearing.markets, omsk] } };
+    const pie = marketPies(withOutside, DEFAULT_FILTERS, null).find((p) => p.id === 'omsk');
+    expect(pie).toMatchObject({ lng: 73.37, lat: 54.99, ourTonnes: 0, ourShare: 0, boughtTonnes: boughtIn(atyrau, null) });
+    expect(pie!.competitorTonnes).toBe(boughtIn(atyrau, null));
+    // Without a position of its own and without a row of ours, a market cannot be placed.
+    const { lng: _lng, lat: _lat, ...unplaced } = omsk;
+    const none = { ...plan, clearing: { ...plan.clearing, markets: [...plan.clearing.markets, unplaced] } };
+    expect(marketPies(none, DEFAULT_FILTERS, null).map((p) => p.id)).toEqual(['aktobe', 'atyrau', 'baku']);
+  });
+
   it('takes a period’s tonnes from the demand blocks bought in it', () => {
     expect(boughtIn(plan.clearing.markets[1], 0)).toBe(600_000);
     expect(boughtIn(plan.clearing.markets[1], null)).toBe(600_000);

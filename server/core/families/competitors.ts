@@ -14,7 +14,7 @@ export function addCompetitorVariables(ctx: ModelContext, t: Period): void {
     for (const route of supplier.routes) {
       const market = markets.get(route.market);
       if (!market) continue;
-      const cost = supplierDeliveredCost(ctx.network, supplier, route, t.year);
+      const cost = supplierDeliveredCost(ctx.network, supplier, route, t.year, t.month);
       ctx.index.supply.set(
         key(supplier.id, market.id, t.index),
         ctx.w.addVariable({

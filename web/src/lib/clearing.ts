@@ -128,7 +128,8 @@ function ourTonnesIn(m: ClearingMarket, ours: MarketResult | undefined, period: 
 }
 
 /**
- * One pie per market the filters show, located from the plan's markets. Our slice takes the market's
+ * One pie per market the filters show, located from the clearing market (else from the plan's
+ * markets, for plans that carry no position there). Our slice takes the market's
  * colour (green domestic, purple export), competitors' the muted colour. Competitors hidden by the
  * filter still count in the pie: the pie is the market, the filter only hides their lines and plants.
  */
@@ -137,7 +138,9 @@ export function marketPies(plan: ClearingPlan, filters: MapFilters, period: numb
   const pies: MarketPie[] = [];
   for (const m of plan.clearing.markets) {
     const at = located.get(m.id);
-    if (!at) continue;
+    const lat = m.lat ?? at?.lat;
+    const lng = m.lng ?? at?.lng;
+    if (lat === undefined || lng === undefined) continue;
     if (m.domestic ? !filters.domestic : !filters.export) continue;
     const bought = boughtIn(m, period);
     const ourTonnes = Math.min(bought, ourTonnesIn(m, at, period));
@@ -157,8 +160,8 @@ export function marketPies(plan: ClearingPlan, filters: MapFilters, period: numb
       id: m.id,
       name: m.name,
       domestic: m.domestic,
-      lat: at.lat,
-      lng: at.lng,
+      lat,
+      lng,
       boughtTonnes: bought,
       ourTonnes,
       competitorTonnes,
