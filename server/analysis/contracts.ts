@@ -11,6 +11,7 @@ import type { Network, Scenario } from '../core/schema.ts';
 import { solveModel } from '../solver/solve.ts';
 import type { SolveModelOptions } from '../solver/inProcess.ts';
 import { prepare, round } from './common.ts';
+import { key } from '../core/families/context.ts';
 import type { ContractDecision, ContractsReport } from '../core/analysis-schema.ts';
 
 export type SolveFn = (model: LpModel, options: SolveModelOptions) => Promise<SolveResult>;
@@ -54,14 +55,13 @@ export async function contracts(scenarioInput: Scenario, baseNetwork: Network, o
     const sign = x[openVar] > 0.5;
     let tonnes = 0;
     let contribution = 0;
-    for (const [k, v] of index.sale) {
-      if (!k.startsWith(`${market.id}|`)) continue;
+    for (const v of index.salesOfMarket.get(market.id) ?? []) {
       tonnes += x[v];
       contribution += model.variables[v].cost * x[v];
     }
     for (const leg of index.legsForMarket.get(market.id) ?? []) {
       for (const t of index.periods) {
-        const v = index.flow.get(`${leg.id}|${market.id}|${t.index}`);
+        const v = index.flow.get(key(leg.id, market.id, t.index));
         if (v === undefined) continue;
         contribution += model.variables[v].cost * x[v];
         const cost = plantCost.get(leg.from);

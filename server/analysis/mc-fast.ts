@@ -32,7 +32,6 @@ export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastMo
   const { network, built } = prepare(scenario, baseNetwork);
   const { index } = built;
   const full = built.model;
-  const marketOf = (k: string) => k.slice(0, k.indexOf('|'));
 
   // Markets that cannot sell anything: every demand-max bound is 0 and nothing is owed to them.
   const demandByMarket = new Map<string, number>();
@@ -44,24 +43,21 @@ export function buildFastModel(scenario: Scenario, baseNetwork: Network): FastMo
   }
   const closed = new Set(network.markets.filter((m) => (demandByMarket.get(m.id) ?? 0) <= 0 && !owed.has(m.id)).map((m) => m.id));
   const drop = new Set<number>();
-  for (const [k, v] of index.sale) if (closed.has(marketOf(k))) drop.add(v);
-  for (const [k, v] of index.flow) if (closed.has(k.split('|')[1])) drop.add(v);
+  for (const id of closed) for (const v of [...(index.salesOfMarket.get(id) ?? []), ...(index.flowsOfMarket.get(id) ?? [])]) drop.add(v);
   const { model, varMap } = withoutVariables(full, drop);
 
   const marketIndex = new Map(network.markets.map((m, i) => [m.id, i]));
   const legById = new Map(network.legs.map((l) => [l.id, l]));
   const sales: FastModel['sales'][number][] = [];
-  for (const [k, v] of index.sale) {
-    if (varMap[v] < 0) continue;
-    const market = marketIndex.get(marketOf(k))!;
-    sales.push({ v: varMap[v], market, cost: full.variables[v].cost, specificDuty: network.markets[market].dutyUsdPerTonne });
+  for (const [id, vs] of index.salesOfMarket) {
+    const market = marketIndex.get(id)!;
+    for (const v of vs) if (varMap[v] >= 0) sales.push({ v: varMap[v], market, cost: full.variables[v].cost, specificDuty: network.markets[market].dutyUsdPerTonne });
   }
   const flows: FastModel['flows'][number][] = [];
-  for (const [k, v] of index.flow) {
-    if (varMap[v] < 0) continue;
-    const leg = legById.get(marketOf(k))!;
+  for (const [id, entries] of index.flowsOfLeg) {
+    const leg = legById.get(id)!;
     const freight = legCostUsdPerTonne(leg);
-    flows.push({ v: varMap[v], mode: leg.mode, freight, rest: -full.variables[v].cost - freight });
+    for (const { v } of entries) if (varMap[v] >= 0) flows.push({ v: varMap[v], mode: leg.mode, freight, rest: -full.variables[v].cost - freight });
   }
   const demandRows: FastModel['demandRows'][number][] = [];
   const shareRows: number[] = [];

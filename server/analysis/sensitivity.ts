@@ -22,6 +22,7 @@ import { formatPct, formatTonnes, formatUsd } from '../core/explain.ts';
 import { legLabel } from '../core/model.ts';
 import { legCostUsdPerTonne, plantCapacityTonnes } from '../core/scenario.ts';
 import { packingCostUsdPerTonne } from '../core/families/costs.ts';
+import { key } from '../core/families/context.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
 import type { ParameterKind, ParameterRange, SensitivityReport, ShareCurvePoint } from '../core/analysis-schema.ts';
@@ -65,8 +66,8 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
   for (const market of network.markets) {
     if (clearing) {
       // The whole market's blocks: their willingness to pay (the buy variables' objective coefficient).
-      for (let k = 0; index.buy.has(`${market.id}|${k}|0`); k++) {
-        const members = index.periods.map((t) => index.buy.get(`${market.id}|${k}|${t.index}`)).filter((v): v is number => v !== undefined);
+      for (let k = 0; index.buy.has(key(market.id, k, 0)); k++) {
+        const members = index.periods.map((t) => index.buy.get(key(market.id, k, t.index))).filter((v): v is number => v !== undefined);
         aggregates.push({
           parameter: `value:${market.id}:${k + 1}`,
           kind: 'price',
@@ -81,7 +82,7 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
       continue;
     }
     market.tiers.forEach((tier, k) => {
-      const members = index.periods.map((t) => index.sale.get(`${market.id}|${k}|${t.index}`)!).filter((v) => v !== undefined);
+      const members = index.periods.map((t) => index.sale.get(key(market.id, k, t.index))!).filter((v) => v !== undefined);
       aggregates.push({
         parameter: `price:${market.id}:${k + 1}`,
         kind: 'price',
@@ -101,10 +102,8 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
   for (const leg of network.legs) {
     const members: number[] = [];
     const memberOwnCost: number[] = [];
-    for (const [k, v] of index.flow) {
-      if (!k.startsWith(`${leg.id}|`)) continue;
+    for (const { v, marketId } of index.flowsOfLeg.get(leg.id) ?? []) {
       members.push(v);
-      const marketId = k.split('|')[1];
       memberOwnCost.push(objectiveSign * packingCostUsdPerTonne(plantOf.get(leg.from), marketOf.get(marketId)));
     }
     if (members.length === 0) continue;
@@ -121,7 +120,7 @@ export function rangingModel(prepared: Prepared): { model: LpModel; aggregates: 
     });
   }
   for (const plant of network.plants) {
-    const members = index.periods.map((t) => index.prod.get(`${plant.id}|${t.index}`)!);
+    const members = index.periods.map((t) => index.prod.get(key(plant.id, t.index))!);
     aggregates.push({
       parameter: `production-cost:${plant.id}`,
       kind: 'production-cost',

@@ -100,6 +100,9 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     legUnitCostUsdPerTonne: new Map(),
     domesticShareRows: [],
     clearRows: new Map(),
+    salesOfMarket: new Map(),
+    flowsOfLeg: new Map(),
+    flowsOfMarket: new Map(),
   };
   const ctx: ModelContext = {
     network,

@@ -363,8 +363,7 @@ async function exactPriceGaps(
     if (lowerBound === null || marketResult.tonnes > 0 || given[marketResult.id] !== undefined) continue;
     const market = network.markets.find((m) => m.id === marketResult.id)!;
     const netShare = 1 - market.dutyPct / 100;
-    const saleVars = new Set<number>();
-    for (const [k, v] of built.index.sale) if (k.startsWith(`${market.id}|`)) saleVars.add(v);
+    const saleVars = new Set(built.index.salesOfMarket.get(market.id) ?? []);
     const shifted = (shiftUsdPerTonne: number): LpModel => ({
       ...built.model,
       variables: built.model.variables.map((v, j) => (saleVars.has(j) ? { ...v, cost: v.cost + shiftUsdPerTonne * netShare } : v)),

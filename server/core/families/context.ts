@@ -33,6 +33,25 @@ export interface ModelIndex {
   readonly domesticShareRows: number[];
   /** Clearing: the market-balance row per `${m}|${t}` (its dual is the clearing price). */
   readonly clearRows: Map<string, number>;
+  /** Our sale variables of each market (every tier or delivery, every period): no key to parse. */
+  readonly salesOfMarket: Map<string, number[]>;
+  /** The flow variables of each leg, with the market and period each carries. */
+  readonly flowsOfLeg: Map<string, FlowEntry[]>;
+  /** The flow variables that carry each market's cement (every leg, every period). */
+  readonly flowsOfMarket: Map<string, number[]>;
+}
+
+export interface FlowEntry {
+  readonly v: number;
+  readonly marketId: string;
+  readonly period: number;
+}
+
+/** Appends `value` to the list under `id`. */
+export function listPush<T>(lists: Map<string, T[]>, id: string, value: T): void {
+  const list = lists.get(id);
+  if (list) list.push(value);
+  else lists.set(id, [value]);
 }
 
 /** The one key format of the model index: parts joined by "|". */

@@ -7,7 +7,7 @@ import type { LpTerm } from '../lp.ts';
 import { demandSteps, ourDutyUsdPerTonne } from '../market-economics.ts';
 import { netPriceUsdPerTonne, plantCapacityTonnes, tierTonnes, type Period } from '../scenario.ts';
 import type { Market } from '../schema.ts';
-import { costCoef, key, periodsInYear, yearly, type ModelContext } from './context.ts';
+import { costCoef, key, listPush, periodsInYear, yearly, type ModelContext } from './context.ts';
 import { addFlowVariables } from './network.ts';
 
 /** Number of our sale variables per market and period: one per tier, or one delivery in the clearing mode. */
@@ -42,31 +42,29 @@ export function addMarketVariables(ctx: ModelContext, t: Period): void {
   for (const market of ctx.network.markets) {
     if (!ctx.clearing) {
       market.tiers.forEach((tier, k) => {
-        index.sale.set(
-          key(market.id, k, t.index),
-          w.addVariable({
-            name: `sale:${market.id}:${k + 1}:${t.label}`,
-            lb: 0,
-            ub: Infinity,
-            cost: tierCoef(ctx, market, tier.priceUsdPerTonne),
-            kind: 'continuous',
-            label: `tonnes sold in ${market.name} at ${tier.priceUsdPerTonne.toFixed(2)} USD/t in ${t.label}`,
-          }),
-        );
+        const v = w.addVariable({
+          name: `sale:${market.id}:${k + 1}:${t.label}`,
+          lb: 0,
+          ub: Infinity,
+          cost: tierCoef(ctx, market, tier.priceUsdPerTonne),
+          kind: 'continuous',
+          label: `tonnes sold in ${market.name} at ${tier.priceUsdPerTonne.toFixed(2)} USD/t in ${t.label}`,
+        });
+        index.sale.set(key(market.id, k, t.index), v);
+        listPush(index.salesOfMarket, market.id, v);
       });
     } else {
-      index.sale.set(
-        key(market.id, 0, t.index),
-        w.addVariable({
-          name: `ship:${market.id}:${t.label}`,
-          lb: 0,
-          // Phased exports: our cement may not go there before the market opens.
-          ub: t.phase >= market.openFromPhase ? Infinity : 0,
-          cost: costCoef(ctx, ourDutyUsdPerTonne(ctx.network, market, t.year)),
-          kind: 'continuous',
-          label: `tonnes of our cement delivered to ${market.name} in ${t.label}`,
-        }),
-      );
+      const v = w.addVariable({
+        name: `ship:${market.id}:${t.label}`,
+        lb: 0,
+        // Phased exports: our cement may not go there before the market opens.
+        ub: t.phase >= market.openFromPhase ? Infinity : 0,
+        cost: costCoef(ctx, ourDutyUsdPerTonne(ctx.network, market, t.year)),
+        kind: 'continuous',
+        label: `tonnes of our cement delivered to ${market.name} in ${t.label}`,
+      });
+      index.sale.set(key(market.id, 0, t.index), v);
+      listPush(index.salesOfMarket, market.id, v);
       demandSteps(ctx.network, market, t, ctx.firstYear).forEach((step, k) => {
         index.buy.set(
           key(market.id, k, t.index),

@@ -7,7 +7,7 @@ import type { LpTerm } from '../lp.ts';
 import { legLabel } from '../labels.ts';
 import { closedIn, periodCapacityTonnes, plantCapacityTonnes, type Period } from '../scenario.ts';
 import type { Market } from '../schema.ts';
-import { costCoef, key, type ModelContext } from './context.ts';
+import { costCoef, key, listPush, type ModelContext } from './context.ts';
 
 /** prod:{p}:{t} and, in monthly plans with silos, stock:{p}:{t}. */
 export function addNetworkVariables(ctx: ModelContext, t: Period): void {
@@ -42,18 +42,19 @@ export function addNetworkVariables(ctx: ModelContext, t: Period): void {
 
 /** flow:{l}:{m}:{t} for every leg that may carry market m's cement. */
 export function addFlowVariables(ctx: ModelContext, market: Market, t: Period): void {
-  for (const leg of ctx.index.legsForMarket.get(market.id) ?? []) {
-    ctx.index.flow.set(
-      key(leg.id, market.id, t.index),
-      ctx.w.addVariable({
-        name: `flow:${leg.id}:${market.id}:${t.label}`,
-        lb: 0,
-        ub: Infinity,
-        cost: costCoef(ctx, ctx.flowUnitCost(leg, market.id)),
-        kind: 'continuous',
-        label: `tonnes bound for ${market.name} on leg ${leg.id} in ${t.label}`,
-      }),
-    );
+  const { index } = ctx;
+  for (const leg of index.legsForMarket.get(market.id) ?? []) {
+    const v = ctx.w.addVariable({
+      name: `flow:${leg.id}:${market.id}:${t.label}`,
+      lb: 0,
+      ub: Infinity,
+      cost: costCoef(ctx, ctx.flowUnitCost(leg, market.id)),
+      kind: 'continuous',
+      label: `tonnes bound for ${market.name} on leg ${leg.id} in ${t.label}`,
+    });
+    index.flow.set(key(leg.id, market.id, t.index), v);
+    listPush(index.flowsOfLeg, leg.id, { v, marketId: market.id, period: t.index });
+    listPush(index.flowsOfMarket, market.id, v);
   }
 }
 
