@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
 import { StoreUnavailableError } from '../../server/store/store.ts';
 import { findPostgresBin, startPostgresCluster, createTestDatabase, type PostgresCluster } from '../support/postgres.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
 import { freePort, killAllServers, startServer } from '../support/server.ts';
 import { postgresDatabase } from '../support/stores.ts';
 import { asPlanner, asViewer, SCENARIO, slowModel, testApp } from './helpers.ts';
@@ -94,8 +95,8 @@ const bin = findPostgresBin();
 describe.skipIf(!bin || !adminUrl)('the database restarted under a running API process', () => {
   let cluster: PostgresCluster;
   beforeAll(async () => {
-    cluster = await startPostgresCluster(bin!);
-  });
+    [cluster] = await Promise.all([startPostgresCluster(bin!), buildServer()]);
+  }, BUILD_TIMEOUT_MS);
   afterAll(async () => {
     await cluster?.destroy();
   });

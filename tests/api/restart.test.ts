@@ -3,14 +3,17 @@
  * `kill -9`; SIGTERM lets in-flight solves finish (a run being solved is stored) before the
  * store closes and the process exits.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO } from './helpers.ts';
+import { until } from '../jobs/helpers.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
 import { exited, freePort, killAllServers, startServer } from '../support/server.ts';
 import { STORES } from '../support/stores.ts';
 
 const PLANNER = 'restart-planner-key-123';
 const auth = { authorization: `Bearer ${PLANNER}`, 'content-type': 'application/json' };
 
+beforeAll(buildServer, BUILD_TIMEOUT_MS);
 afterEach(killAllServers);
 
 describe.each(STORES)('server process on $name', (kind) => {
@@ -56,14 +59,20 @@ describe.each(STORES)('server process on $name', (kind) => {
     const db = await kind.fresh();
     const env = { ...db.env, API_KEYS: `planner:${PLANNER}` };
     const port = await freePort();
-    const server = await startServer({ port, env, how: 'node' });
+    // Its log (LOG_LEVEL=info) shows when the requests have arrived.
+    const server = await startServer({ port, env: { ...env, LOG_LEVEL: 'info' }, stdout: 'pipe' });
     const monthly = { ...SCENARIO, horizon: { kind: 'monthly', year: 2027 } };
     const created = (await (await fetch(`${server.base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify(monthly) })).json()) as {
       id: string;
     };
     const solve = fetch(`${server.base}/api/v1/optimise`, { method: 'POST', headers: auth, body: JSON.stringify(monthly) });
     const run = fetch(`${server.base}/api/v1/scenarios/${created.id}/runs`, { method: 'POST', headers: auth });
-    await new Promise((r) => setTimeout(r, 150));
+    const arrived = (method: string, url: string) =>
+      server
+        .stdout()
+        .split('\n')
+        .some((line) => line.includes('"incoming request"') && line.includes(`"method":"${method}"`) && line.includes(`"url":"${url}"`));
+    await until('both requests to reach the server', () => arrived('POST', '/api/v1/optimise') && arrived('POST', `/api/v1/scenarios/${created.id}/runs`), 30_000);
     const exit = exited(server.child);
     process.kill(server.child.pid!, 'SIGTERM');
     const [solved, stored] = await Promise.all([solve, run]);
