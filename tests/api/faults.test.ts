@@ -4,6 +4,7 @@
  * the API recovers by itself when the database is back. The kill -9 of the API process during
  * writes is in restart.test.ts, on both stores.
  */
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
@@ -180,8 +181,20 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
     const url = await createTestDatabase(cluster.url);
     await cluster.stop();
     const port = await freePort();
+    // While the database is down, a stand-in on its port counts the server's connection attempts
+    // and drops each one (the server retries): the database starts once the server has waited for it.
+    let attempts = 0;
+    const standIn = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => standIn.once('error', reject).listen(cluster.port, '127.0.0.1', resolve));
     const starting = startServer({ port, env: { DATABASE_URL: url, API_KEYS: `planner:${PLANNER}` } });
-    await new Promise((r) => setTimeout(r, 1_000));
+    try {
+      await until('the server to try the database', () => attempts >= 1, 60_000);
+    } finally {
+      await new Promise((resolve) => standIn.close(resolve));
+    }
     await cluster.start();
     const server = await starting;
     expect((await fetch(`${server.base}/ready`)).status).toBe(200);
