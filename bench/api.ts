@@ -69,7 +69,7 @@ const dir = mkdtempSync(join(tmpdir(), 'caspian-bench-'));
 let server: ServerProcess | null = null;
 try {
   server = await startServer({
-    how: 'node',
+    how: 'source',
     detached: false,
     stderr: 'inherit',
     env: { DATABASE_PATH: join(dir, 'bench.db'), API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0' },

@@ -41,7 +41,7 @@ const dir = mkdtempSync(join(tmpdir(), 'caspian-load-'));
 let server: ServerProcess | null = null;
 try {
   server = await startServer({
-    how: 'node',
+    how: 'source',
     detached: false,
     stderr: 'inherit',
     waitFor: '/ready',

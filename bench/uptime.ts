@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   let server: ServerProcess | null = null;
   try {
     server = await startServer({
-      how: 'node',
+      how: 'source',
       detached: false,
       stderr: 'inherit',
       waitFor: '/ready',

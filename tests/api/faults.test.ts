@@ -4,11 +4,13 @@
  * the API recovers by itself when the database is back. The kill -9 of the API process during
  * writes is in restart.test.ts, on both stores.
  */
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
 import { StoreUnavailableError } from '../../server/store/store.ts';
 import { findPostgresBin, startPostgresCluster, createTestDatabase, type PostgresCluster } from '../support/postgres.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
 import { freePort, killAllServers, startServer } from '../support/server.ts';
 import { postgresDatabase } from '../support/stores.ts';
 import { asPlanner, asViewer, SCENARIO, slowModel, testApp } from './helpers.ts';
@@ -94,8 +96,8 @@ const bin = findPostgresBin();
 describe.skipIf(!bin || !adminUrl)('the database restarted under a running API process', () => {
   let cluster: PostgresCluster;
   beforeAll(async () => {
-    cluster = await startPostgresCluster(bin!);
-  });
+    [cluster] = await Promise.all([startPostgresCluster(bin!), buildServer()]);
+  }, BUILD_TIMEOUT_MS);
   afterAll(async () => {
     await cluster?.destroy();
   });
@@ -179,8 +181,20 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
     const url = await createTestDatabase(cluster.url);
     await cluster.stop();
     const port = await freePort();
+    // While the database is down, a stand-in on its port counts the server's connection attempts
+    // and drops each one (the server retries): the database starts once the server has waited for it.
+    let attempts = 0;
+    const standIn = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => standIn.once('error', reject).listen(cluster.port, '127.0.0.1', resolve));
     const starting = startServer({ port, env: { DATABASE_URL: url, API_KEYS: `planner:${PLANNER}` } });
-    await new Promise((r) => setTimeout(r, 1_000));
+    try {
+      await until('the server to try the database', () => attempts >= 1, 60_000);
+    } finally {
+      await new Promise((resolve) => standIn.close(resolve));
+    }
     await cluster.start();
     const server = await starting;
     expect((await fetch(`${server.base}/ready`)).status).toBe(200);

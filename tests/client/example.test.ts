@@ -2,8 +2,9 @@
  * The contract-planning example (client/examples/contract-planning.ts) against the real server
  * process: what it returns and prints is what the API itself answers for the same scenario and run.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_SCENARIO, main } from '../../client/examples/contract-planning.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
 import { killAllServers, startServer } from '../support/server.ts';
 import { sqlite } from '../support/stores.ts';
 
@@ -22,12 +23,13 @@ interface PlanJson {
   clearing: { markets: ClearingMarket[] } | null;
 }
 
+beforeAll(buildServer, BUILD_TIMEOUT_MS);
 afterEach(killAllServers);
 
 describe('client/examples/contract-planning.ts', () => {
   it('optimises in the clearing mode, stores an idempotent run, reads it back with its ETag and prints our tonnes and the clearing prices', async () => {
     const db = await sqlite.fresh();
-    const server = await startServer({ how: 'node', env: { ...db.env, DATABASE_URL: '', API_KEYS: `planner:${PLANNER}` } });
+    const server = await startServer({ env: { ...db.env, DATABASE_URL: '', API_KEYS: `planner:${PLANNER}` } });
     const lines: string[] = [];
     const result = await main({ baseUrl: server.base, apiKey: PLANNER, idempotencyKey: 'contract-test-1', print: (line) => lines.push(line) });
 

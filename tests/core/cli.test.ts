@@ -1,12 +1,35 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+/**
+ * The command line: the compiled `caspian-optimise` bin (package.json "bin", what `npx
+ * caspian-optimise` runs) for every case, and `npm run optimise` (the TypeScript source through
+ * tsx) for the report, so both entries stay working.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
 
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+const ROOT = new URL('../../', import.meta.url).pathname;
+const BIN = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['caspian-optimise']!;
+interface Ran {
+  /** The exit code (null when killed). */
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+const spawnCli = (entry: string[], args: string[]) =>
+  new Promise<Ran>((resolve) => {
+    execFile(process.execPath, [...entry, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      resolve({ status: error ? (typeof code === 'number' ? code : null) : 0, stdout, stderr });
+    });
+  });
+/** The compiled bin. */
+const run = (...args: string[]) => spawnCli([BIN], args);
+/** `npm run optimise`: server/cli.ts through tsx. */
+const runSource = (...args: string[]) => spawnCli(['--import', 'tsx', 'server/cli.ts'], args);
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 const file = (name: string, text: string) => {
   const path = join(dir, name);
@@ -14,9 +37,14 @@ const file = (name: string, text: string) => {
   return path;
 };
 
-describe('npm run optimise', () => {
-  it('prints a readable report for the phase-1 plan and exits 0', () => {
-    const r = run('data/scenarios/phase1-annual.json');
+beforeAll(buildServer, BUILD_TIMEOUT_MS);
+
+describe('npm run optimise and the caspian-optimise bin', () => {
+  it.each([
+    ['the compiled bin', run],
+    ['npm run optimise (the TypeScript source)', runSource],
+  ])('%s prints a readable report for the phase-1 plan and exits 0', async (_entry, cli) => {
+    const r = await cli('data/scenarios/phase1-annual.json');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('status: OPTIMAL');
     expect(r.stdout).toMatch(/MARKETS[\s\S]*Atyrau/);
@@ -24,22 +52,22 @@ describe('npm run optimise', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('--json prints a plan that parses with the shared schema', () => {
-    const r = run('data/scenarios/phase1-annual.json', '--json', '--engine', 'jsLpSolver');
+  it('--json prints a plan that parses with the shared schema', async () => {
+    const r = await run('data/scenarios/phase1-annual.json', '--json', '--engine', 'jsLpSolver');
     expect(r.status).toBe(0);
     const plan = Plan.parse(JSON.parse(r.stdout));
     expect(plan.solver.engine).toBe('jsLpSolver');
   });
 
-  it('--alternatives adds the room to negotiate: ranges per market and alternative plans', () => {
-    const r = run('data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '0.02');
+  it('--alternatives adds the room to negotiate: ranges per market and alternative plans', async () => {
+    const r = await run('data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '0.02');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('ROOM TO NEGOTIATE (plans within 2.0 % of the best margin');
     expect(r.stdout).toMatch(/most kept at home: gives up/);
     expect(r.stdout).toMatch(/serve Kostanay region: .* USD per tonne served/);
   });
 
-  it('bad input gives a clear message and exit code 2, never a stack trace', () => {
+  it('bad input gives a clear message and exit code 2, never a stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [[], /no scenario file given/],
       [['does/not/exist.json'], /cannot read .*no such file/],
@@ -49,8 +77,10 @@ describe('npm run optimise', () => {
       [['data/scenarios/phase1-annual.json', '--engine', 'cplex'], /unknown engine "cplex"/],
       [['data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '7'], /--tolerance must be a share between 0 and 1/],
     ];
-    for (const [args, message] of cases) {
-      const r = run(...args);
+    // The cases are independent processes: run side by side.
+    const ran = await Promise.all(cases.map(([args]) => run(...args)));
+    for (const [i, [args, message]] of cases.entries()) {
+      const r = ran[i]!;
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);

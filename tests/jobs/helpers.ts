@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { buildServer } from '../support/build.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { exited } from '../support/server.ts';
 import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
@@ -98,14 +99,19 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `server/worker.ts` as a separate process and waits until it takes chunks. */
+/**
+ * Starts the compiled worker (`node dist/worker.js`, as `npm run worker` runs it) as a separate
+ * process and waits until it takes chunks. The build is made or checked first (`buildServer`).
+ */
 export async function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+  await buildServer();
+  const proc = spawn(process.execPath, ['dist/worker.js'], {
     cwd: ROOT,
     env: { ...process.env, ...FAST_RETRY_ENV, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const w: WorkerProcess = { proc, lines: [], id: '', exited: exited(proc) };
+  started.push(w);
   let buffer = '';
   let stderr = '';
   proc.stdout!.on('data', (chunk: Buffer) => {
@@ -123,14 +129,28 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
   proc.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const ready = await Promise.race([
-    until('the worker to start', () => w.lines.find((l) => l.msg === 'worker: waiting for chunks'), 30_000),
-    w.exited.then((code) => {
-      throw new Error(`the worker exited (code ${code}): ${stderr}`);
-    }),
-  ]);
-  w.id = String(ready.worker);
-  return w;
+  try {
+    const ready = await Promise.race([
+      until('the worker to start', () => w.lines.find((l) => l.msg === 'worker: waiting for chunks'), 30_000),
+      w.exited.then((code) => {
+        throw new Error(`the worker exited (code ${code}): ${stderr}`);
+      }),
+    ]);
+    w.id = String(ready.worker);
+    return w;
+  } catch (error) {
+    // Not handed to the caller, so nobody else would stop it: it must not take chunks of later tests.
+    await stopWorker(w);
+    throw error;
+  }
+}
+
+/** Every worker started in this file, so `stopAllWorkers` also reaches one whose start the test never saw finish. */
+const started: WorkerProcess[] = [];
+
+/** Stops (SIGKILL) every worker started so far; for `afterEach`. */
+export function stopAllWorkers(): Promise<unknown> {
+  return Promise.all(started.splice(0).map(stopWorker));
 }
 
 export function stopWorker(w: WorkerProcess | undefined): Promise<unknown> {

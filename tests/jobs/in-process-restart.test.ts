@@ -7,8 +7,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED } from '../../server/jobs/records.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
 import { freePort, killAllServers, startServer } from '../support/server.ts';
 import { until } from './helpers.ts';
 
@@ -17,6 +18,7 @@ const headers = { authorization: `Bearer ${PLANNER}`, 'content-type': 'applicati
 const START_MS = 60_000;
 const phase2 = { name: 'Phase 2', phase: 2, horizon: { kind: 'annual', year: 2029 } };
 
+beforeAll(buildServer, BUILD_TIMEOUT_MS);
 afterEach(killAllServers);
 
 /** What the job routes answer: a 202 (jobId, links) or a job. */

@@ -9,7 +9,8 @@ import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
 import { runMonteCarlo, type MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
 import { PgBossQueue } from '../../server/jobs/pgboss/queue.ts';
 import { defaultNetwork } from '../analysis/helpers.ts';
-import { FAST_RETRY, freshDatabase, monteCarloRequest, postgresUrl, sql, startWorker, stopWorker, until, waitForJob, withoutTiming, type WorkerProcess } from './helpers.ts';
+import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
+import { FAST_RETRY, freshDatabase, monteCarloRequest, postgresUrl, sql, startWorker, stopAllWorkers, until, waitForJob, withoutTiming, type WorkerProcess } from './helpers.ts';
 
 /** What the in-process path gives for the same request (the reference). */
 async function inProcess(request: MonteCarloRequest) {
@@ -24,11 +25,12 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
   let workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
+    await buildServer();
     url = await freshDatabase();
     api = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY, chunkSizes: { draws: 50 } });
-  });
+  }, BUILD_TIMEOUT_MS);
   afterEach(async () => {
-    await Promise.all(workers.map(stopWorker));
+    await stopAllWorkers();
     workers = [];
   });
   afterAll(async () => {

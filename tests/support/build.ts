@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 const CACHE = join(ROOT, 'node_modules', '.cache', 'caspian');
-const BUILD_TIMEOUT_MS = 240_000;
+/** How long a build may take (and a test file wait for one): the deadline for a `beforeAll` that builds. */
+export const BUILD_TIMEOUT_MS = 240_000;
 
 interface Artefact {
   /** Names the lock and the stamp. */

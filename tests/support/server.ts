@@ -1,12 +1,16 @@
 /**
- * The real server process, for tests and benchmarks: `npx tsx server/server.ts` (from the
- * TypeScript source), `node --import tsx` (to watch its exit code) or `node dist/server.js` (the
- * compiled server `npm start` runs; build it first, tests/support/build.ts), by default in its own process group so a
- * signal to the group reaches the server itself. Tests stop theirs with SIGKILL by `killAllServers`
- * after each test; benchmarks with `stop()`.
+ * The real server process, for tests and benchmarks: `node dist/server.js` (the compiled server
+ * `npm start` runs; the default, about 3 s sooner ready than the source through tsx) or `node
+ * --import tsx server/server.ts` (the TypeScript source, as the benchmarks run it). The compiled
+ * build is made or checked by `buildServer` (tests/support/build.ts) before each start; test files
+ * also call it in `beforeAll`, so a build after a change of `server/` counts against the hook's
+ * deadline, not a test's. By default the server runs in its own process group so a signal to the
+ * group reaches the server itself. Tests stop theirs with SIGKILL by `killAllServers` after each
+ * test; benchmarks with `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { buildServer } from './build.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -28,7 +32,8 @@ export interface ServerOptions {
   readonly port?: number;
   /** Store and keys: DATABASE_PATH or DATABASE_URL, API_KEYS, … */
   readonly env: Record<string, string>;
-  readonly how?: 'npx' | 'node' | 'compiled';
+  /** `compiled` (default): `node dist/server.js`; `source`: `node --import tsx server/server.ts`. */
+  readonly how?: 'compiled' | 'source';
   readonly startTimeoutMs?: number;
   /** What must answer 200 before the server counts as started: `/health` (default) or `/ready` (the store too). */
   readonly waitFor?: '/health' | '/ready';
@@ -37,8 +42,9 @@ export interface ServerOptions {
   /** `ignore` (default) or `pipe`: kept, for tests that read the server's log (LOG_LEVEL=info). */
   readonly stdout?: 'ignore' | 'pipe';
   /**
-   * Own process group (default), so `signalGroup` reaches the server behind npx; false keeps it in
-   * the caller's group, so Ctrl-C in a terminal stops the server with the caller.
+   * Own process group (default), so `signalGroup` and `killAllServers` reach the server and
+   * anything it started; false keeps it in the caller's group, so Ctrl-C in a terminal stops the
+   * server with the caller.
    */
   readonly detached?: boolean;
 }
@@ -58,16 +64,12 @@ export interface ServerProcess {
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
-  const how = options.how ?? 'npx';
+  const how = options.how ?? 'compiled';
   const detached = options.detached ?? true;
   const port = options.port ?? (await freePort());
-  const [command, args] =
-    how === 'npx'
-      ? ['npx', ['tsx', 'server/server.ts']]
-      : how === 'compiled'
-        ? [process.execPath, ['dist/server.js']]
-        : [process.execPath, ['--import', 'tsx', 'server/server.ts']];
-  const child = spawn(command as string, args as string[], {
+  if (how === 'compiled') await buildServer();
+  const args = how === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'server/server.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached,
     stdio: ['ignore', options.stdout ?? 'ignore', options.stderr ?? 'pipe'],
@@ -98,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
   await server.kill9();
   throw new Error(`server did not start in time: ${stderr}`);
