@@ -147,6 +147,6 @@ export async function calibrateKazakhMarket(network: Network, history: MarketHis
   const fit = await calibrate(kazakhCalibrationProblem(base, history, year), solve, { maxSolves: MAX_SOLVES, ...options });
   return calibrationRecord(fit, `Kazakh cement market fitted to ${year}`, year, METHOD, {
     observations: 'data/market-history.json (2024): production per plant (Steppe published, the rest estimates), imports by origin and in total, exports by destination and in total, oblast consumption, regional prices',
-    priors: 'data/market.json: cash costs with their low–high ranges, demand blocks, route freight',
+    priors: 'data/market.json: cash costs with their low–high ranges, demand blocks, route freight, border frictions with their low–high ranges',
   });
 }
