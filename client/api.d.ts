@@ -3181,6 +3181,23 @@ export interface components {
                     [key: string]: string;
                 };
             }[];
+            /** @default [] */
+            borderFrictions?: {
+                id: string;
+                fromCountry: string;
+                toCountry: string;
+                cost: {
+                    value: number;
+                    /** @enum {string} */
+                    currency: "USD" | "KZT" | "RUB" | "AZN" | "TMT" | "UZS" | "IRR";
+                    low?: number;
+                    high?: number;
+                };
+                /** @default {} */
+                sources?: {
+                    [key: string]: string;
+                };
+            }[];
             wagonFleet?: {
                 wagons: number;
                 wagonsByPhase?: number[];
@@ -3198,7 +3215,7 @@ export interface components {
                 parameters: {
                     id: string;
                     /** @enum {string} */
-                    kind: "cash-cost" | "demand-value" | "rail-freight";
+                    kind: "cash-cost" | "demand-value" | "rail-freight" | "border-friction";
                     targets: string[];
                     unit: string;
                     prior: number;
@@ -3221,6 +3238,10 @@ export interface components {
                     };
                     /** @default {} */
                     railFreightMultiplierByRailway?: {
+                        [key: string]: number;
+                    };
+                    /** @default {} */
+                    borderFrictionByFriction?: {
                         [key: string]: number;
                     };
                 };
@@ -5044,6 +5065,23 @@ export interface components {
                     [key: string]: string;
                 };
             }[];
+            /** @default [] */
+            borderFrictions: {
+                id: string;
+                fromCountry: string;
+                toCountry: string;
+                cost: {
+                    value: number;
+                    /** @enum {string} */
+                    currency: "USD" | "KZT" | "RUB" | "AZN" | "TMT" | "UZS" | "IRR";
+                    low?: number;
+                    high?: number;
+                };
+                /** @default {} */
+                sources: {
+                    [key: string]: string;
+                };
+            }[];
             wagonFleet?: {
                 wagons: number;
                 wagonsByPhase?: number[];
@@ -5061,7 +5099,7 @@ export interface components {
                 parameters: {
                     id: string;
                     /** @enum {string} */
-                    kind: "cash-cost" | "demand-value" | "rail-freight";
+                    kind: "cash-cost" | "demand-value" | "rail-freight" | "border-friction";
                     targets: string[];
                     unit: string;
                     prior: number;
@@ -5084,6 +5122,10 @@ export interface components {
                     };
                     /** @default {} */
                     railFreightMultiplierByRailway: {
+                        [key: string]: number;
+                    };
+                    /** @default {} */
+                    borderFrictionByFriction: {
                         [key: string]: number;
                     };
                 };

@@ -201,9 +201,14 @@ function narrativeOf(rows: readonly BacktestRow[], targets: readonly BacktestTar
   if (exports && Math.abs(exports.errorPct ?? 0) > TARGETS.tradeErrorPct) {
     const partners = rows.filter((r) => r.kind === 'exports' && r.id !== 'total');
     const split = partners.map((r) => `${r.id === 'XX' ? 'others' : r.id} ${kt(r.modelled)} vs ${kt(r.observed)}`).join(', ');
+    const frictions = calibration.parameters.filter((p) => p.kind === 'border-friction');
+    const friction =
+      frictions.length > 0
+        ? `the border friction (${frictions.map((p) => `${p.targets.join(', ')} ${p.value} ${p.unit}`).join(', ')}: international rail tariffs above domestic ones, wagons, GOST-R certification, formalities)`
+        : 'no border friction';
     const why =
       exports.modelled > exports.observed
-        ? 'Northern and eastern Kazakh plants (Kokshe, Semey, Bukhtarma, Rudny) offer into southern Siberia and the Urals at domestic rail rates plus a 2 USD/t border cost, below the Russian plants\' offers at the rouble of the year, and sell there whatever the Kazakh market leaves them; what holds real exports back (international rail tariffs above domestic ones, GOST-R certification, wagon supply, Russian buyers\' contracts) is not in the routes, and the Russian prices of these markets are estimates'
+        ? `Northern and eastern Kazakh plants (Kokshe, Semey, Bukhtarma, Rudny) offer into southern Siberia and the Urals at domestic rail rates plus a 2 USD/t border cost and ${friction}, still below the Russian plants' offers at the rouble of the year, and sell there whatever the Kazakh market leaves them; what else holds real exports back (Russian buyers' contracts and brand preference) is not in the model, and the Russian prices of these markets are estimates`
         : 'the export markets\' competitors offer below the Kazakh plants at the calibrated costs';
     out.push(
       `Exports: the model exports ${kt(exports.modelled)} against ${kt(exports.observed)} observed (${split}). ${why[0]!.toUpperCase()}${why.slice(1)}. The Uzbek duty of August 2025 counts 5/12 of the year in an annual period (37.5 USD/t), which closes Tashkent to Kazakh cement for all of 2025 in the model while real trade ran until July.`,

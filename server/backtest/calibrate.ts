@@ -21,7 +21,7 @@ import { solveMarketYear, type MarketYearOutcome } from './market-year.ts';
 export interface ParameterSpec {
   readonly id: string;
   readonly kind: CalibrationParameterKind;
-  /** Supplier ids (cash cost), market ids (demand value) or one railway (rail freight). */
+  /** Supplier ids (cash cost), market ids (demand value), one railway (rail freight) or one border friction id. */
   readonly targets: readonly string[];
   /** "KZT/t" etc. for cash costs, "factor" for multipliers. */
   readonly unit: string;
@@ -85,12 +85,13 @@ const digitsOf = (p: ParameterSpec) => (p.unit === 'factor' ? 4 : 2);
 
 /** Parameter values to the adjustments the model applies. */
 export function adjustmentsFor(parameters: readonly ParameterSpec[], values: readonly number[]): CalibrationAdjustments {
-  const out: CalibrationAdjustments = { cashCostBySupplier: {}, demandValueMultiplierByMarket: {}, railFreightMultiplierByRailway: {} };
+  const out: CalibrationAdjustments = { cashCostBySupplier: {}, demandValueMultiplierByMarket: {}, railFreightMultiplierByRailway: {}, borderFrictionByFriction: {} };
   parameters.forEach((p, i) => {
     const v = values[i];
     for (const t of p.targets) {
       if (p.kind === 'cash-cost') out.cashCostBySupplier[t] = v;
       else if (p.kind === 'demand-value') out.demandValueMultiplierByMarket[t] = v;
+      else if (p.kind === 'border-friction') out.borderFrictionByFriction[t] = v;
       else if (t === 'KTZ' || t === 'RZD') out.railFreightMultiplierByRailway[t] = v;
     }
   });

@@ -40,7 +40,7 @@ export const METHOD = [
   `Loss = Σ weight × ((modelled − observed) / max(observed, ${TONNES_SCALE.toLocaleString('en-US')} t or the price))² + ${PRIOR_WEIGHT} × Σ ((value − prior) / (upper − lower))².`,
   `Weights: production of a plant ${WEIGHTS.publishedPlant} when published, ${WEIGHTS.estimatedPlant} when estimated; Kazakhstan's total imports and total exports ${WEIGHTS.publishedTotal} each (published); imports per origin and exports per destination ${WEIGHTS.estimatedPartner} (estimates); western net imports ${WEIGHTS.westNetImports}; each regional price ${WEIGHTS.price} (estimates).`,
   'Exports are fitted like imports: the markets Kazakh plants export to (southern Siberia and the Urals, Kyrgyzstan, northern Tajikistan, Uzbekistan) are whole markets with their competitors, and the Uzbek duty of August 2025 applies from its month (none in 2024).',
-  `Parameters: each competitor cash cost within its low–high range (suppliers that reach a Kazakh market or are Kazakh, with capacity in the year), one demand-value multiplier per region (${Object.keys(DEMAND_REGIONS).join(', ')}) within 0.8–1.2, one rail freight factor per railway (KTZ for Kazakh suppliers' rail routes and our KTZ legs, RZD for Russian suppliers' and our RZD legs) within 0.8–1.25.`,
+  `Parameters: each competitor cash cost within its low–high range (suppliers that reach a Kazakh market or are Kazakh, with capacity in the year), one demand-value multiplier per region (${Object.keys(DEMAND_REGIONS).join(', ')}) within 0.8–1.2, one rail freight factor per railway (KTZ for Kazakh suppliers' rail routes and our KTZ legs, RZD for Russian suppliers' and our RZD legs) within 0.8–1.25, and each border friction (a cost per tonne crossing from one country into another, on competitors' routes and our deliveries alike) within its low–high range.`,
   'Search: bounded compass search in coordinates scaled to [0, 1] per parameter: from the priors, try ± step on each parameter in turn and keep a trial that lowers the loss; halve the step after a sweep without gain, from 1/4 of the range down to 1/64; at most 400 solves. Deterministic: the same data give the same file.',
 ].join(' ');
 
@@ -75,6 +75,20 @@ export function defaultParameters(network: Network, year: number): ParameterSpec
       prior: 1,
       ...DEMAND_VALUE_BOUNDS,
       source: `multiplies the demand-block values of ${present.join(', ')} (data/market.json blocks at 1.8/1.1/1.0/0.8 × the 2025 price P, whose stated ranges are about ±12 %; ±20 % allows for 2024 being valued at the 2024 exchange rate)`,
+    });
+  }
+  for (const f of network.borderFrictions) {
+    const { low, high, value, currency } = f.cost;
+    if (low === undefined || high === undefined || high <= low) continue;
+    params.push({
+      id: `border-friction:${f.id}`,
+      kind: 'border-friction',
+      targets: [f.id],
+      unit: `${currency}/t`,
+      prior: value,
+      lower: low,
+      upper: high,
+      source: `data/market.json borderFrictions ${f.id} (${f.fromCountry}→${f.toCountry}): ${value} ${currency}/t, range ${low}-${high}`,
     });
   }
   for (const railway of ['KTZ', 'RZD'] as const) {
@@ -133,6 +147,6 @@ export async function calibrateKazakhMarket(network: Network, history: MarketHis
   const fit = await calibrate(kazakhCalibrationProblem(base, history, year), solve, { maxSolves: MAX_SOLVES, ...options });
   return calibrationRecord(fit, `Kazakh cement market fitted to ${year}`, year, METHOD, {
     observations: 'data/market-history.json (2024): production per plant (Steppe published, the rest estimates), imports by origin and in total, exports by destination and in total, oblast consumption, regional prices',
-    priors: 'data/market.json: cash costs with their low–high ranges, demand blocks, route freight',
+    priors: 'data/market.json: cash costs with their low–high ranges, demand blocks, route freight, border frictions with their low–high ranges',
   });
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const factor = () => finite().gt(0).max(10);
 
-export const CalibrationParameterKind = z.enum(['cash-cost', 'demand-value', 'rail-freight']);
+export const CalibrationParameterKind = z.enum(['cash-cost', 'demand-value', 'rail-freight', 'border-friction']);
 export type CalibrationParameterKind = z.infer<typeof CalibrationParameterKind>;
 
 /** Railways whose freight a calibration scales: KTZ (Kazakh rail), RZD (Russian rail). */
@@ -20,7 +20,7 @@ export const CalibrationParameter = z
   .object({
     id: z.string().min(1).max(100),
     kind: CalibrationParameterKind,
-    /** What it acts on: supplier ids (cash cost), market ids (demand value), a railway (rail freight). */
+    /** What it acts on: supplier ids (cash cost), market ids (demand value), a railway (rail freight), a border friction id. */
     targets: z.array(z.string().min(1).max(64)).min(1).max(100),
     /** Unit of prior, value and bounds: a currency per tonne ("KZT/t") or "factor". */
     unit: z.string().min(1).max(20),
@@ -49,6 +49,8 @@ export const CalibrationAdjustments = z
      * Russian supplier's on RZD) and our rail legs with that `railway`.
      */
     railFreightMultiplierByRailway: z.partialRecord(CalibratedRailway, factor()).default({}),
+    /** Border friction per id of `borderFrictions`, in the friction's own currency per tonne (replaces `cost.value`). */
+    borderFrictionByFriction: z.record(z.string(), finite().min(0).max(1e12)).default({}),
   })
   .strict();
 export type CalibrationAdjustments = z.infer<typeof CalibrationAdjustments>;

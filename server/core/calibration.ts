@@ -15,12 +15,15 @@ const SUPPLIER_RAILWAY: Readonly<Record<string, CalibratedRailway>> = { KZ: 'KTZ
 /**
  * The network with a calibration's adjustments applied: competitor cash costs replaced, demand-block
  * values scaled per market, rail freight scaled per railway (competitor rail routes by the supplier's
- * country, our rail legs by their `railway`). Ids the network does not have are ignored.
+ * country, our rail legs by their `railway`), border frictions replaced. Ids the network does not have
+ * are ignored.
  */
 export function applyCalibration(network: Network, adjustments: CalibrationAdjustments): Network {
   const rail = adjustments.railFreightMultiplierByRailway;
+  const border = adjustments.borderFrictionByFriction ?? {};
   return {
     ...network,
+    borderFrictions: network.borderFrictions.map((f) => (border[f.id] === undefined ? f : { ...f, cost: { ...f.cost, value: border[f.id]! } })),
     suppliers: network.suppliers.map((s) => {
       const cost = adjustments.cashCostBySupplier[s.id];
       const railway = SUPPLIER_RAILWAY[s.country];

@@ -46,6 +46,7 @@ export function withMarketData(network: Network, data: MarketData): Network {
   return {
     ...network,
     fxPerUsd: { ...data.fxPerUsd, ...network.fxPerUsd },
+    borderFrictions: [...network.borderFrictions, ...(data.borderFrictions ?? []).filter((f) => !network.borderFrictions.some((o) => o.id === f.id))],
     suppliers: [...network.suppliers, ...data.suppliers.filter((s) => !network.suppliers.some((o) => o.id === s.id))],
     markets: [
       ...network.markets.map((m) => (m.demand || !data.demand[m.id] ? m : { ...m, demand: data.demand[m.id] })),

@@ -67,7 +67,9 @@ export interface DeliveredCost {
   readonly markupUsdPerTonne: number;
   readonly freightUsdPerTonne: number;
   readonly dutyUsdPerTonne: number;
-  /** Offer price delivered: cash + mark-up + freight + duty, USD/t. */
+  /** Cost of crossing the border into the market's country (`Network.borderFrictions`), USD/t. */
+  readonly borderFrictionUsdPerTonne: number;
+  /** Offer price delivered: cash + mark-up + freight + duty + border friction, USD/t. */
   readonly totalUsdPerTonne: number;
 }
 
@@ -81,13 +83,34 @@ export function supplierDeliveredCost(network: Network, supplier: Supplier, rout
   const freight = toUsd(route.freight, network.fxPerUsd, year);
   const rates = dutyInPeriod(route, year, month);
   const duty = ((cash + freight) * rates.dutyPct) / 100 + rates.dutyUsdPerTonne;
+  const market = network.markets.find((m) => m.id === route.market);
+  const border = market ? borderFrictionUsdPerTonne(network, supplier.country, market.country, year) : 0;
   return {
     cashUsdPerTonne: cash,
     markupUsdPerTonne: markup,
     freightUsdPerTonne: freight,
     dutyUsdPerTonne: duty,
-    totalUsdPerTonne: cash + markup + freight + duty,
+    borderFrictionUsdPerTonne: border,
+    totalUsdPerTonne: cash + markup + freight + duty + border,
   };
+}
+
+/** The border friction from one country into another in a year, USD/t (0 within a country or without one). */
+export function borderFrictionUsdPerTonne(network: Network, fromCountry: string, toCountry: string, year: number): number {
+  if (fromCountry === toCountry) return 0;
+  return network.borderFrictions
+    .filter((f) => f.fromCountry === fromCountry && f.toCountry === toCountry)
+    .reduce((a, f) => a + toUsd(f.cost, network.fxPerUsd, year), 0);
+}
+
+/**
+ * The border friction on our cement delivered to a market, USD/t: the friction from our plants'
+ * country into the market's. Our deliveries to a market are one variable whichever plant ships them,
+ * so plants in different countries take the largest of their frictions.
+ */
+export function ourBorderFrictionUsdPerTonne(network: Network, market: Market, year: number): number {
+  const countries = [...new Set(network.plants.map((p) => p.country))];
+  return Math.max(0, ...countries.map((c) => borderFrictionUsdPerTonne(network, c, market.country, year)));
 }
 
 /**

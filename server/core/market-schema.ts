@@ -174,6 +174,27 @@ export const OutsideMarket = z
   .strict();
 export type OutsideMarket = z.infer<typeof OutsideMarket>;
 
+/**
+ * A cost per tonne on every route that crosses from one country into another (the trade friction of
+ * spatial-equilibrium models): what a border adds beyond freight and duty, e.g. the international rail
+ * tariff above the domestic one, certification of the product for the importing country, wagons
+ * returned empty, border formalities. Applies to competitors' routes by the supplier's country and
+ * the market's, and to our deliveries by our plants' country and the market's.
+ */
+export const BorderFriction = z
+  .object({
+    id: id(),
+    /** Country the cement comes from (ISO 3166 alpha-2). */
+    fromCountry: z.string().length(2),
+    /** Country of the market it is sold in. */
+    toCountry: z.string().length(2),
+    /** Cost per tonne crossing; an estimate carries its low–high range (the calibration fits within it). */
+    cost: CostPerTonne,
+    sources: Sources.default({}),
+  })
+  .strict();
+export type BorderFriction = z.infer<typeof BorderFriction>;
+
 /** data/market.json: what the loader merges into the network for the market-clearing mode. */
 export const MarketData = z
   .object({
@@ -185,6 +206,8 @@ export const MarketData = z
     demand: z.record(z.string(), WholeMarketDemand),
     /** Markets outside our network that competitors serve, with their whole demand. */
     outsideMarkets: z.array(OutsideMarket).max(100).default([]),
+    /** Per-tonne costs of crossing a border, by direction. */
+    borderFrictions: z.array(BorderFriction).max(100).default([]),
     sources: Sources.default({}),
   })
   .strict();

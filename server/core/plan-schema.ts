@@ -17,6 +17,7 @@ export const Kpis = z.object({
   policyDomesticShare: z.number(),
   policyBasis: z.enum(['sales', 'production']),
   revenueUsd: z.number(),
+  /** Import duty paid, plus in the clearing mode the border friction on our sales abroad (`Network.borderFrictions`). */
   dutyUsd: z.number(),
   freightUsd: z.number(),
   handlingUsd: z.number(),
@@ -60,6 +61,7 @@ export const MarketResult = z.object({
   shareOfDemand: z.number(),
   /** Volume-weighted delivered price before duty. */
   priceUsdPerTonne: z.number(),
+  /** Import duty per tonne, plus in the clearing mode the border friction into the market's country. */
   dutyUsdPerTonne: z.number(),
   logisticsCostUsdPerTonne: z.number(),
   /** Price − duty − logistics: what a tonne earns at the plant gate. Null when nothing is sold. */

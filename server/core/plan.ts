@@ -7,7 +7,7 @@ import { rowActivity, type LpModel, type SolveResult } from './lp.ts';
 import type { BuiltModel } from './model.ts';
 import { legLabel, marketDemandTonnes } from './model.ts';
 import { packingCostUsdPerTonne, usesWagons, wagonCostUsdPerTonne } from './families/costs.ts';
-import { ourDutyUsdPerTonne, wholeMarketTonnes } from './market-economics.ts';
+import { ourBorderFrictionUsdPerTonne, ourDutyUsdPerTonne, wholeMarketTonnes } from './market-economics.ts';
 import type {
   BindingConstraint,
   CapacityUse,
@@ -235,7 +235,8 @@ function readMarket(
     if (clearing) {
       const price = ctx.clearingPrice(market.id, t.index);
       gross += byPeriod[t.index]! * price;
-      net += byPeriod[t.index]! * (price - ourDutyUsdPerTonne(network, market, t.year));
+      // In the clearing mode the border friction is paid like a duty and reported with it.
+      net += byPeriod[t.index]! * (price - ourDutyUsdPerTonne(network, market, t.year) - ourBorderFrictionUsdPerTonne(network, market, t.year));
       continue;
     }
     market.tiers.forEach((tier, k) => {
@@ -252,7 +253,11 @@ function readMarket(
   const unsoldPrice = clearing ? ctx.clearingPrice(market.id, 0) : firstTier(market).priceUsdPerTonne;
   const price = tonnes > EPS_TONNES ? gross / tonnes : Number.isFinite(unsoldPrice) ? unsoldPrice : 0;
   const duty =
-    tonnes > EPS_TONNES ? (gross - net) / tonnes : clearing ? ourDutyUsdPerTonne(network, market, firstYear) : dutyPaidUsdPerTonne(price, market);
+    tonnes > EPS_TONNES
+      ? (gross - net) / tonnes
+      : clearing
+        ? ourDutyUsdPerTonne(network, market, firstYear) + ourBorderFrictionUsdPerTonne(network, market, firstYear)
+        : dutyPaidUsdPerTonne(price, market);
   const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
   const routes = decomposeRoutes(market.id, network, index.legsForMarket.get(market.id) ?? [], ctx.legMarketTonnes, index.legUnitCostUsdPerTonne, ctx.nameOf);
   const gap = tonnes > EPS_TONNES || clearing ? null : priceGap(market, network, ctx.scenario, ctx.built, ctx.result, demand > 0);

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { MarketCalibration } from './calibration-schema.ts';
-import { CostPerTonne, Currency, FxTable, Supplier, TonnesByYear, WholeMarketDemand, YearKey } from './market-schema.ts';
+import { BorderFriction, CostPerTonne, Currency, FxTable, Supplier, TonnesByYear, WholeMarketDemand, YearKey } from './market-schema.ts';
 
 export const MONTHS = 12;
 
@@ -188,6 +188,8 @@ export const Network = z.object({
   fxPerUsd: FxTable.default({}),
   /** Competitor plants and import sources (market-clearing mode). */
   suppliers: z.array(Supplier).max(500).default([]),
+  /** Per-tonne costs of crossing a border in the market-clearing mode (data/market.json `borderFrictions`). */
+  borderFrictions: z.array(BorderFriction).max(100).default([]),
   /**
    * Hopper wagons for our rail shipments: wagon-days = tonnes / tonnesPerWagon × turnaroundDays;
    * the fleet's wagon-days per period cap rail tonnes leaving our plants, at a cost per wagon-day.

@@ -64,6 +64,6 @@ export function generateNetwork(sizeHint: number, seed = 1, options: GenerateNet
     legs.push(leg(`h${(i + 1) % H}-${m.id}`, nodes[(i + 1) % H], m, 'sea'));
     legs.push(leg(`p${i % P}-${m.id}`, plants[i % P], m, 'road', u(5_000, 30_000)));
   });
-  const network = { name: `generated ${sizeHint}`, version: '1', currency: 'USD' as const, fxKztPerUsd: 510, plants, markets, nodes, legs, fxPerUsd: {}, suppliers: [], sources: {} };
+  const network = { name: `generated ${sizeHint}`, version: '1', currency: 'USD' as const, fxKztPerUsd: 510, plants, markets, nodes, legs, fxPerUsd: {}, suppliers: [], borderFrictions: [], sources: {} };
   return { network: network as Network, horizon };
 }

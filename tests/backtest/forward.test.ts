@@ -33,8 +33,9 @@ describe('calibrated market by default', () => {
       expect(calibrated.status).toBe('optimal');
       expect(prices(calibrated)).toEqual(prices(byHand));
       expect(calibrated.kpis?.marginUsd).toBeCloseTo(byHand.kpis?.marginUsd ?? NaN, 2);
-      // The calibration moves the western demand values: Aktobe's clearing price differs from the data as written.
-      expect(prices(calibrated).aktobe).not.toBeCloseTo(prices(asWritten).aktobe, 1);
+      // The calibration moves costs and the western demand values: some clearing price differs from the data as written.
+      const written = prices(asWritten);
+      expect(Object.entries(prices(calibrated)).filter(([id, p]) => Math.abs(p - (written[id] ?? NaN)) > 0.05).length).toBeGreaterThan(0);
     });
   }
 

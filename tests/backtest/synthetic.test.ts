@@ -89,6 +89,7 @@ describe('calibration: synthetic recovery', () => {
       cashCostBySupplier: { s1: TRUTH.s1, s2: TRUTH.s2, s3: TRUTH.s3 },
       demandValueMultiplierByMarket: { d: TRUTH.demandValue },
       railFreightMultiplierByRailway: { KTZ: TRUTH.ktz },
+      borderFrictionByFriction: {},
     });
     const observed = await solveMarketYear(truthNetwork, 2024, solve);
     // The design holds at the truth: each price is the figure it is meant to reveal.

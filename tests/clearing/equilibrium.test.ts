@@ -55,6 +55,23 @@ describe('a market worked out by hand: our plant and one rival, three markets of
     expect(plan.why.join(' ')).toMatch(/Rival takes 90 t of Market B/);
   });
 
+  it('a border friction into D (KZ→AZ, 12 USD/t) lifts Rival\'s offer there to 47 and is charged on our deliveries too', async () => {
+    // Rival's D offer: 30 + 5 + 12 = 47: D's upper block (80) buys at 47, its lower block (45) no longer.
+    // Our D cost: 50 + 12 = 62, still above 47: we stay out. A and B are inside Kazakhstan: unchanged.
+    const friction = { id: 'kz-az', fromCountry: 'KZ', toCountry: 'AZ', cost: { value: 12, currency: 'USD' as const }, sources: {} };
+    const net = { ...handNetwork(), borderFrictions: [friction] };
+    const s = clearing({ engine: 'highs' });
+    const plan = await optimise(s, net);
+    expect(plan.status).toBe('optimal');
+    const m = (id: string) => plan.clearing!.markets.find((x) => x.id === id)!;
+    expect([m('a').priceUsdPerTonne, m('b').priceUsdPerTonne, m('d').priceUsdPerTonne].map((x) => Math.round(x * 1e6) / 1e6)).toEqual([27, 32, 47]);
+    expect(m('d').boughtTonnes).toBe(50);
+    expect(plan.markets.find((x) => x.id === 'd')!.dutyUsdPerTonne).toBeCloseTo(12, 9);
+    expect(plan.markets.find((x) => x.id === 'a')!.dutyUsdPerTonne).toBe(0);
+    expect(plan.kpis!.marginUsd).toBeCloseTo(300, 6);
+    expect(checkEquilibrium(plan, s, net).violations).toEqual([]);
+  });
+
   it('GLPK finds the same welfare and the same prices (duals of the market balances)', async () => {
     const net = handNetwork();
     const s = clearing();

@@ -103,6 +103,21 @@ describe('data/market.json', () => {
     for (const m of data.outsideMarkets.filter((x) => x.country === 'RU')) expect(m.demand.blocks[0].value.currency, m.id).toBe('RUB');
   });
 
+  it('gives every border friction a ranged estimate of its cost per tonne, in its currency, with the range around the value', () => {
+    const frictions = (raw as { borderFrictions?: { id: string; sources?: Sources }[] }).borderFrictions ?? [];
+    expect(data.borderFrictions.map((f) => `${f.id} ${f.fromCountry}→${f.toCountry} ${f.cost.currency}`)).toEqual(['kz-ru KZ→RU USD']);
+    for (const f of data.borderFrictions) {
+      const text = frictions.find((x) => x.id === f.id)?.sources?.cost;
+      expect(badSource(text), f.id).toBeNull();
+      expect(text, f.id).toMatch(/^ESTIMATE: /);
+      expect(f.cost.low, f.id).toBeDefined();
+      expect(f.cost.high, f.id).toBeDefined();
+      expect(f.cost.low!, f.id).toBeLessThanOrEqual(f.cost.value);
+      expect(f.cost.value, f.id).toBeLessThanOrEqual(f.cost.high!);
+      expect(text, f.id).toContain(`range ${f.cost.low}-${f.cost.high}`);
+    }
+  });
+
   it('serves every market outside the network by a competitor of its own country and by a Kazakh plant', () => {
     for (const m of data.outsideMarkets) {
       const into = data.suppliers.filter((s) => s.routes.some((r) => r.market === m.id));

@@ -4,7 +4,7 @@
  * the export cap, import caps and, for min-cost, full output. Browser-safe, pure.
  */
 import type { LpTerm } from '../lp.ts';
-import { demandSteps, ourDutyUsdPerTonne } from '../market-economics.ts';
+import { demandSteps, ourBorderFrictionUsdPerTonne, ourDutyUsdPerTonne } from '../market-economics.ts';
 import { netPriceUsdPerTonne, plantCapacityTonnes, tierTonnes, type Period } from '../scenario.ts';
 import type { Market } from '../schema.ts';
 import { costCoef, key, listPush, periodsInYear, yearly, type ModelContext } from './context.ts';
@@ -35,7 +35,7 @@ function tierCoef(ctx: ModelContext, market: Market, priceUsdPerTonne: number): 
 
 /**
  * Per market: price-taker sale:{m}:{k}:{t} per tier; clearing ship:{m}:{t} (our deliveries, paying
- * the duty) and buy:{m}:{k}:{t} per demand block (valued at its willingness to pay); then the flows.
+ * the duty and the border friction) and buy:{m}:{k}:{t} per demand block (valued at its willingness to pay); then the flows.
  */
 export function addMarketVariables(ctx: ModelContext, t: Period): void {
   const { w, index } = ctx;
@@ -59,7 +59,7 @@ export function addMarketVariables(ctx: ModelContext, t: Period): void {
         lb: 0,
         // Phased exports: our cement may not go there before the market opens.
         ub: t.phase >= market.openFromPhase ? Infinity : 0,
-        cost: costCoef(ctx, ourDutyUsdPerTonne(ctx.network, market, t.year)),
+        cost: costCoef(ctx, ourDutyUsdPerTonne(ctx.network, market, t.year) + ourBorderFrictionUsdPerTonne(ctx.network, market, t.year)),
         kind: 'continuous',
         label: `tonnes of our cement delivered to ${market.name} in ${t.label}`,
       });

@@ -11,7 +11,7 @@ export const messages: Record<string, string> = {
   'Production': 'Production',
   'Freight': 'Freight',
   'Port & handling': 'Port & handling',
-  'Import duty': 'Import duty',
+  'Duty and border costs': 'Duty and border costs',
   'Carbon': 'Carbon',
   'Stock holding': 'Stock holding',
   'Contract fixed costs': 'Contract fixed costs',

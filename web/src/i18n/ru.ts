@@ -11,7 +11,7 @@ export const messages: Record<string, string> = {
   'Production': 'Производство',
   'Freight': 'Фрахт',
   'Port & handling': 'Порт и перевалка',
-  'Import duty': 'Ввозная пошлина',
+  'Duty and border costs': 'Пошлина и пограничные расходы',
   'Carbon': 'Углерод',
   'Stock holding': 'Хранение запасов',
   'Contract fixed costs': 'Постоянные затраты по контрактам',

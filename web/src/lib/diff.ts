@@ -55,7 +55,7 @@ const KPI_ROWS: { key: keyof NonNullable<Plan['kpis']>; label: string; unit: Kpi
   { key: 'domesticShare', label: 'Domestic share', unit: 'share' },
   { key: 'revenueUsd', label: 'Revenue', unit: 'usd' },
   { key: 'logisticsCostUsd', label: 'Logistics cost', unit: 'usd' },
-  { key: 'dutyUsd', label: 'Import duty', unit: 'usd' },
+  { key: 'dutyUsd', label: 'Duty and border costs', unit: 'usd' },
   { key: 'productionCostUsd', label: 'Production cost', unit: 'usd' },
   { key: 'marginUsd', label: 'Margin', unit: 'usd' },
   { key: 'co2Tonnes', label: 'CO₂', unit: 'co2' },

@@ -19,7 +19,7 @@ export function costBreakdown(k: Kpis): CostSegment[] {
     { key: 'production', label: t('Production'), usd: k.productionCostUsd, colour: '#5b6770' },
     { key: 'freight', label: t('Freight'), usd: k.freightUsd, colour: '#b4451f' },
     { key: 'handling', label: t('Port & handling'), usd: k.handlingUsd, colour: '#1d4f91' },
-    { key: 'duty', label: t('Import duty'), usd: k.dutyUsd, colour: '#8e44ad' },
+    { key: 'duty', label: t('Duty and border costs'), usd: k.dutyUsd, colour: '#8e44ad' },
     { key: 'carbon', label: t('Carbon'), usd: k.carbonCostUsd, colour: '#2e7d32' },
     { key: 'holding', label: t('Stock holding'), usd: k.holdingCostUsd, colour: '#c98a00' },
     { key: 'contracts', label: t('Contract fixed costs'), usd: k.contractFixedCostUsd, colour: '#7a5c3e' },

@@ -23,7 +23,7 @@ export function marketPopup(m: MarketResult, opts: { tonnes: number; shareOfDema
     row(t('Delivered price'), formatUsdPerTonne(m.priceUsdPerTonne)),
     row(t('Logistics'), formatUsdPerTonne(m.logisticsCostUsdPerTonne)),
   ];
-  if (m.dutyUsdPerTonne > 0) lines.push(row(t('Import duty'), formatUsdPerTonne(m.dutyUsdPerTonne)));
+  if (m.dutyUsdPerTonne > 0) lines.push(row(t('Duty and border costs'), formatUsdPerTonne(m.dutyUsdPerTonne)));
   if (m.tonnes <= 0 && m.priceGapUsdPerTonne != null) {
     lines.push(row(t('Not served'), t('needs +{price} to pay', { price: formatUsdPerTonne(m.priceGapUsdPerTonne) })));
   }

@@ -27,7 +27,7 @@ export const KPI_ROWS: [keyof NonNullable<Plan['kpis']>, string, string][] = [
   ['domesticShare', 'Domestic share', 'fraction'],
   ['policyDomesticShare', 'Domestic-share rule', 'fraction'],
   ['revenueUsd', 'Revenue', 'USD'],
-  ['dutyUsd', 'Import duty', 'USD'],
+  ['dutyUsd', 'Duty and border costs', 'USD'],
   ['freightUsd', 'Freight', 'USD'],
   ['handlingUsd', 'Port and handling', 'USD'],
   ['logisticsCostUsd', 'Logistics cost', 'USD'],
