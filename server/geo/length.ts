@@ -1,4 +1,5 @@
-import { length, lineString } from '@turf/turf';
+import { lineString } from '@turf/helpers';
+import { length } from '@turf/length';
 import type { Position } from 'geojson';
 
 /** A GeoJSON LineString geometry as stored on a leg (coordinates are [lng, lat]). */

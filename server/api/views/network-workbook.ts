@@ -5,7 +5,7 @@
  * gives a scenario's per-id `overrides` (only the figures that differ from the network), or every
  * problem with its sheet, row and column; the same zod schema (`Overrides`) checks the bounds.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { Overrides, type Leg, type Market, type Network, type Plant, type TransitNode } from '../../core/schema.ts';
 import type { Supplier } from '../../core/market-schema.ts';
 
@@ -159,12 +159,15 @@ const README_LINES = [
   'Scenario-wide settings (horizon, policy, freight and price multipliers) are not in the workbook: set them on the stored scenario.',
 ];
 
+/** exceljs, loaded on the first workbook asked for: most server starts never need it (0.7 s of loading). */
+const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
+
 /** The README row a planner may edit to name the scenario the upload stores. */
 const NAME_KEY = 'scenarioName';
 
 /** The network as a workbook (the figures as they are in `network`, e.g. after a scenario's per-id overrides). */
 export async function networkWorkbook(network: Network, scenarioName: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Caspian export optimiser';
   const readme = wb.addWorksheet('README');
   readme.getColumn(1).width = 16;
@@ -254,7 +257,7 @@ function fullOverride<E>(entity: E, columns: Column<E>[]): Record<string, unknow
  * figure that differs, or every problem (unknown ids, non-numbers, out-of-bound numbers).
  */
 export async function readNetworkWorkbook(bytes: Buffer, network: Network): Promise<WorkbookResult> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
