@@ -12,10 +12,7 @@
  *   npm run bench:api                      # 5 s per case
  *   BENCH_SECONDS=15 npm run bench:api
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, type ServerProcess } from '../tests/support/server.ts';
+import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { autocannon } from './autocannon.ts';
 import { measureBreakdown } from './breakdown.ts';
 import { availableParallelism } from 'node:os';
@@ -65,15 +62,9 @@ async function measure(base: string, c: Case): Promise<Measured> {
 process.stderr.write('measuring where a plan\'s time goes…\n');
 const breakdown = await measureBreakdown();
 
-const dir = mkdtempSync(join(tmpdir(), 'caspian-bench-'));
-let server: ServerProcess | null = null;
+let server: BenchServer | null = null;
 try {
-  server = await startServer({
-    how: 'source',
-    detached: false,
-    stderr: 'inherit',
-    env: { DATABASE_PATH: join(dir, 'bench.db'), API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0' },
-  });
+  server = await startBenchServer('bench', KEY);
   const { base } = server;
 
   const scenario = (await (await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify(DEFAULT_SCENARIO) })).json()) as { id: string };
@@ -142,5 +133,4 @@ try {
   }
 } finally {
   await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -19,10 +19,8 @@
  * limit. Prints the p99 under abuse as a ratio to idle (target ≤ 3) and how many heavy requests
  * ended within their time limit plus one second.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type ServerProcess } from '../tests/support/server.ts';
+import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { autocannon, type AutocannonRequest } from './autocannon.ts';
 import { generateNetwork } from '../server/solver/generate-network.ts';
 
@@ -37,17 +35,9 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'caspian-load-'));
-let server: ServerProcess | null = null;
+let server: BenchServer | null = null;
 try {
-  server = await startServer({
-    how: 'source',
-    detached: false,
-    stderr: 'inherit',
-    waitFor: '/ready',
-    startTimeoutMs: 60_000,
-    env: { DATABASE_PATH: join(dir, 'load.db'), DATABASE_URL: DATABASE_URL ?? '', API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0', QUEUE_PER_KEY: '8' },
-  });
+  server = await startBenchServer('load', KEY, { DATABASE_URL: DATABASE_URL ?? '', QUEUE_PER_KEY: '8' });
   const { base } = server;
 
   // Something to read: a few scenarios and a stored run. Warm the solver workers.
@@ -139,5 +129,4 @@ try {
   console.log(`heavy requests: ${heavy.length} (statuses ${[...new Set(heavy.map((h) => h.status))].join(', ')}), ${inTime} ended within their time limit + 1 s`);
 } finally {
   await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -13,10 +13,9 @@
  *   npm run bench:uptime                       # one hour
  *   UPTIME_MINUTES=5 npm run bench:uptime      # a shorter look
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type ServerProcess } from '../tests/support/server.ts';
+import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { generateNetwork } from '../server/solver/generate-network.ts';
 
 const MINUTES = Number(process.env.UPTIME_MINUTES ?? 60);
@@ -146,17 +145,10 @@ async function mixedLoad(base: string, until: number): Promise<LoadCounts> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'caspian-uptime-'));
-  let server: ServerProcess | null = null;
+  let bench: BenchServer | null = null;
   try {
-    server = await startServer({
-      how: 'source',
-      detached: false,
-      stderr: 'inherit',
-      waitFor: '/ready',
-      startTimeoutMs: 60_000,
-      env: { DATABASE_PATH: join(dir, 'uptime.db'), API_KEYS: `planner:${KEY}`, SOLVE_RATE_LIMIT: '0', QUEUE_PER_KEY: '8', LOG_LEVEL: 'warn' },
-    });
+    bench = await startBenchServer('uptime', KEY, { QUEUE_PER_KEY: '8', LOG_LEVEL: 'warn' });
+    const { server } = bench;
     const pid = server.child.pid;
     if (pid === undefined) throw new Error('the server has no pid');
     const { base } = server;
@@ -184,8 +176,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bench?.stop();
   }
 }
 
