@@ -100,9 +100,7 @@ export async function runPipeline(
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const sha256 = options.sha256 ?? sha256Hex;
-  // Sources are documentation, not inputs: two networks that differ only in citations solve alike.
-  const hashInputs = (engineName: string, engineVersion: string) =>
-    sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: engineName, engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(network) }));
+  const hashInputs = inputsHasher(scenario, network, sha256);
 
   options.onStarted?.({ inputsHash: hashInputs('none', '') });
   const empty = (status: Plan['status'], sentence: WhySentence, solver: Plan['solver']): Plan =>
@@ -238,10 +236,24 @@ export function stoppedPlan(
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const solver: Plan['solver'] = { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: round2(totalMs) };
-  const inputsHash =
-    knownInputsHash ??
-    sha256(canonicalJson({ modelVersion: MODEL_VERSION, engine: solver.engine, engineVersion: solver.engineVersion, scenario: { ...scenario, network: undefined, engine: undefined }, network: withoutSources(networkForScenario(scenario, baseNetwork)) }));
+  const inputsHash = knownInputsHash ?? inputsHasher(scenario, networkForScenario(scenario, baseNetwork), sha256)(solver.engine, solver.engineVersion);
   return planWithoutSolution(scenario, horizon, status, message, solver, inputsHash);
+}
+
+/**
+ * The run's inputsHash for an engine and its version: SHA-256 of the canonical JSON of
+ * { engine, engineVersion, modelVersion, network (without sources), scenario (without network and
+ * engine) }. Sources are documentation, not inputs: two networks that differ only in citations solve
+ * alike. The inputs' canonical text is made once and reused for every engine asked about (a run
+ * hashes them when it starts and again with the engine that solved it).
+ */
+export function inputsHasher(scenario: Scenario, network: Network, sha256: (text: string) => string): (engineName: string, engineVersion: string) => string {
+  let inputsText: string | null = null;
+  return (engineName, engineVersion) => {
+    // canonicalJson of the whole object, written with its keys in sorted order.
+    inputsText ??= `"modelVersion":${JSON.stringify(MODEL_VERSION)},"network":${canonicalJson(withoutSources(network))},"scenario":${canonicalJson({ ...scenario, network: undefined, engine: undefined })}}`;
+    return sha256(`{"engine":${JSON.stringify(engineName)},"engineVersion":${JSON.stringify(engineVersion)},${inputsText}`);
+  };
 }
 
 function withoutSources(network: Network): unknown {

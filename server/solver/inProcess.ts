@@ -14,11 +14,21 @@ export interface SolveModelOptions extends SolveOptions {
   readonly engine?: EngineRequest;
 }
 
+let adapter: Promise<typeof import('./highs.ts')> | null = null;
+/** The HiGHS adapter, imported on first use (an import per solve costs a module-map lookup each time). */
+function highsAdapter(): Promise<typeof import('./highs.ts')> {
+  adapter ??= import('./highs.ts');
+  adapter.catch(() => {
+    adapter = null;
+  });
+  return adapter;
+}
+
 export async function solveModelInProcess(model: LpModel, options: SolveModelOptions): Promise<SolveResult> {
   let engine: EngineName = 'highs';
   try {
     engine = chooseEngine(model, options).engine;
-    const { solveWithHighs } = await import('./highs.ts');
+    const { solveWithHighs } = await highsAdapter();
     if (engine === 'jsLpSolver') {
       const result = await solveWithJsLpSolver(model, options);
       // javascript-lp-solver's optimal answers are verified against the model, but a verdict of

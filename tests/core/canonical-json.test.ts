@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, sha256Hex } from '../../server/core/hash.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+
+/** The definition, written out: keys sorted by UTF-16 code units, undefined fields dropped, non-finite numbers as strings. */
+function reference(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+  keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${reference((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+const leaf = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(Infinity, -Infinity, NaN, -0, undefined, null, true, false),
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+);
+const key = fc.oneof(fc.string(), fc.constantFrom('0', '2', '10', '__proto__', 'b', 'a', 'B', 'é', '01', '-1'));
+const value = fc.letrec((tie) => ({
+  any: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+  array: fc.array(tie('any'), { maxLength: 5 }),
+  object: fc.dictionary(key, tie('any'), { maxKeys: 6 }),
+})).any;
+
+describe('canonicalJson', () => {
+  it('gives the text of its definition for any JSON-like value (integer-like keys, __proto__, non-finite numbers, undefined)', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('sorts integer-like keys as strings, not numerically', () => {
+    expect(canonicalJson({ 10: 'a', 2: 'b', x: { 1: 1, 0: 0 } })).toBe('{"10":"a","2":"b","x":{"0":0,"1":1}}');
+  });
+
+  it('keeps a field named __proto__ as data', () => {
+    const parsed = JSON.parse('{"__proto__":{"z":1},"a":[1,null]}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"z":1},"a":[1,null]}');
+  });
+
+  it('does not let a toJSON or a class instance change the text', () => {
+    const date = new Date(0);
+    expect(canonicalJson({ when: date })).toBe(reference({ when: date }));
+    expect(canonicalJson({ m: new Map([[1, 2]]) })).toBe('{"m":{}}');
+  });
+
+  it('hashes the default network to the same identity as its definition', () => {
+    const network = loadDefaultNetwork();
+    expect(sha256Hex(canonicalJson(network))).toBe(sha256Hex(reference(network)));
+  });
+});
+
+describe('inputsHasher', () => {
+  it('hashes the canonical JSON of engine, version, model version, network without sources and scenario', async () => {
+    const { inputsHasher, MODEL_VERSION, networkForScenario } = await import('../../server/core/pipeline.ts');
+    const { Scenario } = await import('../../server/core/schema.ts');
+    const scenario = Scenario.parse({ name: 'hash', phase: 2, engine: 'highs' });
+    const network = networkForScenario(scenario, loadDefaultNetwork());
+    const strip = (x: object) => ({ ...x, sources: undefined });
+    const whole = {
+      modelVersion: MODEL_VERSION,
+      engine: 'highs',
+      engineVersion: '1.2.3',
+      scenario: { ...scenario, network: undefined, engine: undefined },
+      network: {
+        ...strip(network),
+        suppliers: network.suppliers.map((s) => ({ ...strip(s), routes: s.routes.map(strip) })),
+        plants: network.plants.map(strip),
+        markets: network.markets.map(strip),
+        nodes: network.nodes.map(strip),
+        legs: network.legs.map(strip),
+      },
+    };
+    const hasher = inputsHasher(scenario, network, sha256Hex);
+    expect(hasher('highs', '1.2.3')).toBe(sha256Hex(reference(whole)));
+    expect(hasher('none', '')).toBe(sha256Hex(reference({ ...whole, engine: 'none', engineVersion: '' })));
+  });
+});
