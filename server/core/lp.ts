@@ -93,9 +93,10 @@ export interface SolveOptions {
   /** Ask for duals and ranging (forces an engine that has them). */
   readonly wantSensitivity?: boolean;
   /**
-   * This model is the one solved last in this thread with only variables' costs or bounds changed
-   * (the same `rows` array): an engine that can may start from the last optimal basis. Checked, not
-   * trusted: a model that is not such a re-solve is solved from scratch.
+   * This model is the one solved last in this thread with only variables' costs or bounds, or rows'
+   * bounds, changed (each row the same object or one with the same `terms` array and name): an
+   * engine that can may start from the last optimal basis. Checked, not trusted: a model that is
+   * not such a re-solve is solved from scratch.
    */
   readonly warmStart?: boolean;
 }

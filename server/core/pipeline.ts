@@ -142,7 +142,7 @@ export async function runPipeline(
 
   const body = readSolution(network, scenario, built, result);
   if (options.exactPriceGaps !== false) await exactPriceGaps(body, built, network, scenario, solve, result);
-  const policyCost = options.policyCost === false ? null : await rulePrice(body, network, scenario, solve, engine, result.objective);
+  const policyCost = options.policyCost === false ? null : await rulePrice(body, built, network, scenario, solve, engine, result);
   let clearingReport: Plan['clearing'] = null;
   const competitorLines: WhySentence[] = [];
   if (clearing) {
@@ -288,12 +288,14 @@ function describeStatus(status: SolveResult['status'], message: string): WhySent
 /** Margin with and without the domestic-share rule (DESIGN §4: the cost of the 50 % rule). */
 async function rulePrice(
   body: PlanBody,
+  built: BuiltModel,
   network: Network,
   scenario: Scenario,
   solve: SolveFn,
   engine: EngineChoice,
-  withRule: number,
+  result: Extract<SolveResult, { status: 'optimal' }>,
 ): Promise<Plan['policyCost']> {
+  let withRule = result.objective;
   const share = scenario.policy.domesticShare;
   const said = (cost: Omit<NonNullable<Plan['policyCost']>, 'explanation' | 'sentence'>, sentence: WhySentence): Plan['policyCost'] => ({
     ...cost,
@@ -303,9 +305,16 @@ async function rulePrice(
   if (scenario.objective !== 'margin')
     return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false }, { kind: 'rule-cost-margin-only' });
   if (share <= 0) return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: body.kpis.marginUsd, costUsd: 0, binds: false }, { kind: 'rule-none' });
-  const relaxed = buildModel(network, scenario, { withoutDomesticShare: true });
+  // The same model with the rule's rows left free: the engine of the plan's solve may start from
+  // its basis (HiGHS keeps it) instead of building and solving another model from scratch.
+  const ruleRows = new Set(built.index.domesticShareRows);
+  const relaxed: BuiltModel = {
+    ...built,
+    model: { ...built.model, rows: built.model.rows.map((row, i) => (ruleRows.has(i) ? { ...row, lb: -Infinity, ub: Infinity } : row)) },
+  };
   const clearing = scenario.market === 'clearing';
-  const freeSolved = await solve(relaxed.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing });
+  const ruleEngine = result.stats.engine === 'highs' ? 'highs' : engine;
+  const freeSolved = await solve(relaxed.model, { engine: ruleEngine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing, warmStart: true });
   const free = clearing ? await withDuals(relaxed.model, freeSolved, solve, scenario.timeLimitMs) : freeSolved;
   if (free.status !== 'optimal')
     return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false }, { kind: 'rule-cost-unknown', status: free.status });

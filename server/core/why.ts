@@ -117,10 +117,13 @@ export interface WhyFormat {
 export type WhyRenderers = { readonly [K in WhyKind]: (sentence: Extract<WhySentence, { kind: K }>, f: WhyFormat) => string };
 
 /** The engine's number style: "1,234" / "12.50", "450.0 kt", "52.3 %". */
+/** `toLocaleString` with options builds a formatter on every call; these are built once. */
+const WHOLE_USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+const CENTS_USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function formatUsd(x: number): string {
   const abs = Math.abs(x);
-  const digits = abs >= 100 ? 0 : 2;
-  return `${x < 0 ? '−' : ''}${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  return `${x < 0 ? '−' : ''}${(abs >= 100 ? WHOLE_USD : CENTS_USD).format(abs)}`;
 }
 
 export function formatTonnes(t: number): string {

@@ -6,10 +6,10 @@
  *   next solve reloads it.
  * - A solve builds a native model from structured CSR arrays (`createModel`), so our names (which
  *   contain ':' and '-') never go through the LP text format. The model of the last optimal LP solve
- *   is kept (one per thread): a solve asked to `warmStart` (the pipeline's price-gap re-solves) that
- *   has the same constraints — the same `rows` array, only variables' costs or bounds changed —
- *   changes those in place and starts from the last optimal basis instead of building the model
- *   again. Any other solve disposes it.
+ *   is kept (one per thread): a solve asked to `warmStart` (the pipeline's price-gap re-solves and
+ *   the rule's second solve) that has the same constraints — the same rows, only variables' costs
+ *   or bounds and rows' bounds changed — changes those in place and starts from the last optimal
+ *   basis instead of building the model again. Any other solve disposes it.
  * - Options: `time_limit` from `timeLimitMs`, `mip_rel_gap: 0`, no output; for LPs row-wise PRICE
  *   (LP_OPTIONS).
  * - An 'optimal' plan is re-checked against the model (bounds, rows, integrality; 1e-6 relative)
@@ -104,7 +104,9 @@ function dropKept(): void {
  */
 function reuseKept(h: Highs, model: LpModel, timeLimitS: number | null): HighsModel | null {
   const k = kept;
-  if (!k || k.runtime !== h || k.rows !== model.rows || k.sense !== model.sense) return null;
+  if (!k || k.runtime !== h || k.sense !== model.sense) return null;
+  const rowsMoved = k.rows === model.rows ? [] : movedRowBounds(k.rows, model.rows);
+  if (rowsMoved === null) return null;
   // No limit after a limited solve would need HiGHS's default back, which it takes only as a number.
   if (timeLimitS === null && k.timeLimitS !== null) return null;
   const n = model.variables.length;
@@ -121,7 +123,32 @@ function reuseKept(h: Highs, model: LpModel, timeLimitS: number | null): HighsMo
   if (timeLimitS !== null && timeLimitS !== k.timeLimitS) k.hm.options.set('time_limit', timeLimitS);
   if (costs) k.hm.changeColsCost(all, Float64Array.from(model.variables, (v) => v.cost));
   if (bounds) k.hm.changeColsBounds(all, Float64Array.from(model.variables, (v) => v.lb), Float64Array.from(model.variables, (v) => v.ub));
+  if (rowsMoved.length > 0) {
+    k.hm.changeRowsBounds(
+      { kind: 'set', indices: Int32Array.from(rowsMoved) },
+      Float64Array.from(rowsMoved, (i) => model.rows[i]!.lb),
+      Float64Array.from(rowsMoved, (i) => model.rows[i]!.ub),
+    );
+  }
   return k.hm;
+}
+
+/**
+ * The rows whose bounds differ between the kept model's rows and these, in increasing order, when
+ * nothing else differs (each row the same object, or one with the same terms array and name);
+ * null otherwise.
+ */
+function movedRowBounds(before: LpModel['rows'], after: LpModel['rows']): number[] | null {
+  if (before.length !== after.length) return null;
+  const moved: number[] = [];
+  for (let i = 0; i < after.length; i += 1) {
+    const a = before[i]!;
+    const b = after[i]!;
+    if (a === b) continue;
+    if (a.terms !== b.terms || a.name !== b.name) return null;
+    if (a.lb !== b.lb || a.ub !== b.ub) moved.push(i);
+  }
+  return moved;
 }
 
 /** Structured HiGHS model data (CSR, repeated terms merged, zero coefficients dropped). */
