@@ -100,7 +100,7 @@ export async function runPipeline(
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const sha256 = options.sha256 ?? sha256Hex;
-  const hashInputs = inputsHasher(scenario, network, sha256);
+  const hashInputs = inputsHasher(scenario, baseNetwork, sha256);
 
   options.onStarted?.({ inputsHash: hashInputs('none', '') });
   const empty = (status: Plan['status'], sentence: WhySentence, solver: Plan['solver']): Plan =>
@@ -236,24 +236,38 @@ export function stoppedPlan(
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const solver: Plan['solver'] = { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: round2(totalMs) };
-  const inputsHash = knownInputsHash ?? inputsHasher(scenario, networkForScenario(scenario, baseNetwork), sha256)(solver.engine, solver.engineVersion);
+  const inputsHash = knownInputsHash ?? inputsHasher(scenario, baseNetwork, sha256)(solver.engine, solver.engineVersion);
   return planWithoutSolution(scenario, horizon, status, message, solver, inputsHash);
 }
 
 /**
  * The run's inputsHash for an engine and its version: SHA-256 of the canonical JSON of
- * { engine, engineVersion, modelVersion, network (without sources), scenario (without network and
- * engine) }. Sources are documentation, not inputs: two networks that differ only in citations solve
- * alike. The inputs' canonical text is made once and reused for every engine asked about (a run
- * hashes them when it starts and again with the engine that solved it).
+ * { engine, engineVersion, modelVersion, network, scenario (without network and engine) }, where
+ * `network` is the SHA-256 of the base network's canonical JSON without its sources. The plan's
+ * network is a function of these two (overrides, phase and distances are applied by this code, whose
+ * changes MODEL_VERSION marks), so they identify the run. Sources are documentation, not inputs: two
+ * networks that differ only in citations solve alike. A network's digest is made once per network
+ * object (networks are never changed in place), so a run hashes the small scenario, not the network.
  */
-export function inputsHasher(scenario: Scenario, network: Network, sha256: (text: string) => string): (engineName: string, engineVersion: string) => string {
+export function inputsHasher(scenario: Scenario, baseNetwork: Network, sha256: (text: string) => string): (engineName: string, engineVersion: string) => string {
   let inputsText: string | null = null;
   return (engineName, engineVersion) => {
     // canonicalJson of the whole object, written with its keys in sorted order.
-    inputsText ??= `"modelVersion":${JSON.stringify(MODEL_VERSION)},"network":${canonicalJson(withoutSources(network))},"scenario":${canonicalJson({ ...scenario, network: undefined, engine: undefined })}}`;
+    inputsText ??= `"modelVersion":${JSON.stringify(MODEL_VERSION)},"network":${JSON.stringify(networkDigest(baseNetwork, sha256))},"scenario":${canonicalJson({ ...scenario, network: undefined, engine: undefined })}}`;
     return sha256(`{"engine":${JSON.stringify(engineName)},"engineVersion":${JSON.stringify(engineVersion)},${inputsText}`);
   };
+}
+
+const networkDigests = new WeakMap<Network, string>();
+
+/** SHA-256 of a network's canonical JSON without its sources, once per network object. */
+export function networkDigest(network: Network, sha256: (text: string) => string): string {
+  let digest = networkDigests.get(network);
+  if (digest === undefined) {
+    digest = sha256(canonicalJson(withoutSources(network)));
+    networkDigests.set(network, digest);
+  }
+  return digest;
 }
 
 function withoutSources(network: Network): unknown {

@@ -61,28 +61,31 @@ describe('canonicalJson', () => {
 });
 
 describe('inputsHasher', () => {
-  it('hashes the canonical JSON of engine, version, model version, network without sources and scenario', async () => {
-    const { inputsHasher, MODEL_VERSION, networkForScenario } = await import('../../server/core/pipeline.ts');
+  it('hashes the canonical JSON of engine, version, model version, the base network’s digest without sources and the scenario', async () => {
+    const { inputsHasher, networkDigest, MODEL_VERSION } = await import('../../server/core/pipeline.ts');
     const { Scenario } = await import('../../server/core/schema.ts');
     const scenario = Scenario.parse({ name: 'hash', phase: 2, engine: 'highs' });
-    const network = networkForScenario(scenario, loadDefaultNetwork());
+    const network = loadDefaultNetwork();
     const strip = (x: object) => ({ ...x, sources: undefined });
-    const whole = {
-      modelVersion: MODEL_VERSION,
-      engine: 'highs',
-      engineVersion: '1.2.3',
-      scenario: { ...scenario, network: undefined, engine: undefined },
-      network: {
-        ...strip(network),
-        suppliers: network.suppliers.map((s) => ({ ...strip(s), routes: s.routes.map(strip) })),
-        plants: network.plants.map(strip),
-        markets: network.markets.map(strip),
-        nodes: network.nodes.map(strip),
-        legs: network.legs.map(strip),
-      },
+    const withoutSources = {
+      ...strip(network),
+      suppliers: network.suppliers.map((s) => ({ ...strip(s), routes: s.routes.map(strip) })),
+      plants: network.plants.map(strip),
+      markets: network.markets.map(strip),
+      nodes: network.nodes.map(strip),
+      legs: network.legs.map(strip),
     };
+    const digest = sha256Hex(reference(withoutSources));
+    expect(networkDigest(network, sha256Hex)).toBe(digest);
+    const whole = { modelVersion: MODEL_VERSION, engine: 'highs', engineVersion: '1.2.3', scenario: { ...scenario, network: undefined, engine: undefined }, network: digest };
     const hasher = inputsHasher(scenario, network, sha256Hex);
     expect(hasher('highs', '1.2.3')).toBe(sha256Hex(reference(whole)));
     expect(hasher('none', '')).toBe(sha256Hex(reference({ ...whole, engine: 'none', engineVersion: '' })));
+    // Citations are not inputs; any other figure is.
+    const recited = { ...network, legs: network.legs.map((l, i) => (i === 0 ? { ...l, sources: { note: 'another citation' } } : l)) } as typeof network;
+    expect(inputsHasher(scenario, recited, sha256Hex)('highs', '1.2.3')).toBe(hasher('highs', '1.2.3'));
+    const moved = { ...network, plants: network.plants.map((p, i) => (i === 0 ? { ...p, variableCostUsdPerTonne: p.variableCostUsdPerTonne + 1 } : p)) };
+    expect(inputsHasher(scenario, moved, sha256Hex)('highs', '1.2.3')).not.toBe(hasher('highs', '1.2.3'));
+    expect(inputsHasher({ ...scenario, phase: 1 }, network, sha256Hex)('highs', '1.2.3')).not.toBe(hasher('highs', '1.2.3'));
   });
 });
