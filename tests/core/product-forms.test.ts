@@ -16,6 +16,7 @@ import { Scenario as ScenarioSchema, type Network, type Scenario } from '../../s
 import { englishWhy } from '../../server/core/why.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { optimise } from '../../server/optimise.ts';
+import { formatPlanReport } from '../../server/report.ts';
 import { mulberry32 } from '../../server/solver/generate.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { checkPlan } from '../oracle/check-plan.ts';
@@ -100,6 +101,11 @@ describe('bagged tonnes chosen within a range', () => {
     expect(sentence).toMatchObject({ kind: 'packing-full', objective: 'margin' });
     expect(plan.why).toContain(englishWhy(sentence!));
     expect(englishWhy(sentence!)).toMatch(/^Plant bagging capacity in 2027 is fully used: one more tonne of bagging capacity is worth 7\.00 USD/);
+    // The terminal report: the line full, one more tonne a year worth 7 USD; domestic all bagged, export 20 of 100 t.
+    const report = formatPlanReport(plan);
+    expect(report).toMatch(/BAGGING\n.*\n.*\nPlant +100 t +100 t +100 % +3\.00 +7\.00\n/);
+    expect(report).toMatch(/Domestic town +80 t +0 t\n/);
+    expect(report).toMatch(/Export city +20 t +80 t\n/);
   });
 
   it('every horizon: a monthly and a two-year plan bag the same way, and the line is worth its shadow price per tonne a year', async () => {
