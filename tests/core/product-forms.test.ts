@@ -108,6 +108,19 @@ describe('bagged tonnes chosen within a range', () => {
     expect(report).toMatch(/Export city +20 t +80 t\n/);
   });
 
+  it("an unserved market's price gap counts what its bagged tonnes would earn, as re-solving at the gap confirms", async () => {
+    // 80 t of plant: domestic earns 60 − 5 − 10 = 45 a tonne, export 50 − 10 − 10 = 30 plus 10 − 3 = 7
+    // for each bagged tonne (up to all of them): export needs 45 − 37 = 8 USD/t more.
+    const base = bagNetwork(1000, { baggedShare: 0 }, { baggedShareRange: { min: 0, max: 1 }, baggedPremiumUsdPerTonne: 10 });
+    const net: Network = { ...base, plants: base.plants.map((p) => ({ ...p, capacityTonnesPerYearByPhase: [80, 160] })) };
+    const plan = await solveAndCheck(net);
+    expect(market(plan, 'exp').tonnes).toBe(0);
+    expect(market(plan, 'exp').priceGapUsdPerTonne).toBeCloseTo(8, 1);
+    const at = (shiftUsdPerTonne: number) => solveAndCheck(net, scenario({ policy: { domesticShare: 0 }, overrides: { markets: { exp: { priceShiftUsdPerTonne: shiftUsdPerTonne } } } }));
+    expect(market(await at(8 - 0.05), 'exp').tonnes).toBe(0);
+    expect(market(await at(8 + 0.05), 'exp').tonnes).toBeGreaterThan(0);
+  });
+
   it('every horizon: a monthly and a two-year plan bag the same way, and the line is worth its shadow price per tonne a year', async () => {
     const net = bagNetwork(60, { baggedShareRange: { min: 0, max: 1 }, baggedPremiumUsdPerTonne: 20 });
     for (const horizon of [{ kind: 'monthly', year: 2027 }, { kind: 'multi-year', fromYear: 2027, toYear: 2028 }] as const) {
