@@ -153,6 +153,8 @@ describe('bagged tonnes chosen within a range', () => {
     expect(market(plan, 'b').baggedTonnes).toBeCloseTo(10, 6);
     expect(plan.kpis!.marginUsd).toBeCloseTo(300 + 10 * (5 - 1), 6);
     expect(plan.packing![0]!.shadowPriceUsdPerTonne).toBeCloseTo(4, 6);
+    const sentence = plan.whySentences!.find((w) => w.kind === 'packing-full');
+    expect(sentence && 'dual' in sentence ? sentence.dual : null).toBeCloseTo(4, 6);
     const oracle = await solveWithGlpk(buildModel(networkForScenario(s, net), s).model);
     expect(oracle.status === 'optimal' && oracle.objective).toBeCloseTo(plan.objectiveValue!, 6);
   });
