@@ -160,6 +160,38 @@ describe('bagged tonnes chosen within a range', () => {
   });
 });
 
+describe('where the bagging line should grow', () => {
+  it("two plants: the cheaper plant's full line is worth its production-cost advantage, the other's spare line nothing", async () => {
+    // Plant (10 USD/t, 50 t, a 20 t line) and Plant B (12 USD/t, 500 t, a 200 t line) both reach the
+    // domestic town (80 t at 60, 5 USD/t freight) whose bagged tonnes earn 20 − 3 = 17 more. Every
+    // tonne goes bagged: Plant packs and ships 20 t, Plant B 60 t. One more tonne of Plant's line
+    // moves a tonne from B to Plant and saves 12 − 10 = 2 USD; more of B's line is worth nothing.
+    const base = bagNetwork(20, { baggedShareRange: { min: 0, max: 1 }, baggedPremiumUsdPerTonne: 20 });
+    const net: Network = {
+      ...base,
+      plants: [
+        { ...base.plants[0]!, capacityTonnesPerYearByPhase: [50, 100] },
+        { ...base.plants[0]!, id: 'plant-b', name: 'Plant B', variableCostUsdPerTonne: 12, capacityTonnesPerYearByPhase: [500, 500], packing: { capacityTonnesPerYear: 200, costUsdPerTonne: 3 } },
+      ],
+      nodes: [],
+      legs: ['plant', 'plant-b'].map((from) => ({ ...base.legs.find((l) => l.id === 'plant-dom')!, id: `${from}-dom`, from })),
+      markets: base.markets.filter((m) => m.id === 'dom'),
+    };
+    const s = scenario({ policy: { domesticShare: 0 } });
+    const plan = await optimise(s, net);
+    expect(plan.status, plan.message ?? '').toBe('optimal');
+    const oracle = await solveWithGlpk(buildModel(networkForScenario(s, net), s).model);
+    expect(oracle.status === 'optimal' && oracle.objective).toBeCloseTo(plan.objectiveValue!, 6);
+    expect(market(plan, 'dom').baggedTonnes).toBeCloseTo(80, 6);
+    const line = (id: string) => plan.packing!.find((p) => p.plantId === id)!;
+    expect([line('plant').tonnes, line('plant-b').tonnes]).toEqual([20, 60]);
+    expect(line('plant').shadowPriceUsdPerTonne).toBeCloseTo(2, 6);
+    expect(line('plant-b').shadowPriceUsdPerTonne).toBeCloseTo(0, 6);
+    const more = await optimise(ScenarioSchema.parse({ ...s, overrides: { ...s.overrides, plants: { plant: { packingCapacityTonnesPerYear: 21 } } } }), net);
+    expect(more.objectiveValue! - plan.objectiveValue!).toBeCloseTo(2, 6);
+  });
+});
+
 describe('GLPK agrees on generated networks with bagging ranges, premiums and lines', () => {
   /** A generated network with a bagging line at every plant and a random bagging datum per market. */
   function withBagging(seed: number): Network {
