@@ -2530,6 +2530,13 @@ export interface components {
             dual: number | null;
         } | {
             /** @constant */
+            kind: "packing-full";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
             kind: "scenario-invalid";
             problems: string;
         } | {
@@ -2892,6 +2899,12 @@ export interface components {
                             /** @default 0 */
                             fixedCostUsdPerYear?: number;
                         } | null;
+                        baggedShare?: number;
+                        baggedShareRange?: {
+                            min: number;
+                            max: number;
+                        };
+                        baggedPremiumUsdPerTonne?: number | null;
                     };
                 };
                 /** @default {} */
@@ -2903,6 +2916,8 @@ export interface components {
                         monthlyAvailability?: number[];
                         holdingCostUsdPerTonnePerMonth?: number;
                         stockCapacityTonnes?: number;
+                        packingCapacityTonnesPerYear?: number;
+                        packingCostUsdPerTonne?: number;
                     };
                 };
                 /** @default {} */
@@ -3033,6 +3048,11 @@ export interface components {
                 /** @default 0 */
                 growthPctPerYear?: number;
                 baggedShare?: number;
+                baggedShareRange?: {
+                    min: number;
+                    max: number;
+                };
+                baggedPremiumUsdPerTonne?: number;
                 demand?: {
                     consumptionTonnesByYear: {
                         [key: string]: number;
@@ -3616,6 +3636,17 @@ export interface components {
                 tonnesByPeriod: number[];
                 stockTonnesByPeriod?: number[];
             }[];
+            packing?: {
+                plantId: string;
+                name: string;
+                tonnes: number;
+                capacityTonnes: number;
+                utilisation: number | null;
+                costUsdPerTonne: number;
+                tonnesByPeriod: number[];
+                shadowPriceUsdPerTonneByPeriod: (number | null)[];
+                shadowPriceUsdPerTonne: number | null;
+            }[];
             flows: {
                 /** @constant */
                 type: "FeatureCollection";
@@ -3881,6 +3912,9 @@ export interface components {
                 logisticsCostUsdPerTonne: number;
             }[];
             tonnesByPeriod: number[];
+            baggedTonnes?: number;
+            bulkTonnes?: number;
+            baggedTonnesByPeriod?: number[];
         };
         /**
          * @example {
@@ -4414,6 +4448,13 @@ export interface components {
             dual: number | null;
         } | {
             /** @constant */
+            kind: "packing-full";
+            subject: string;
+            /** @enum {string} */
+            objective: "margin" | "min-cost" | "max-domestic";
+            dual: number | null;
+        } | {
+            /** @constant */
             kind: "scenario-invalid";
             problems: string;
         } | {
@@ -4776,6 +4817,12 @@ export interface components {
                             /** @default 0 */
                             fixedCostUsdPerYear: number;
                         } | null;
+                        baggedShare?: number;
+                        baggedShareRange?: {
+                            min: number;
+                            max: number;
+                        };
+                        baggedPremiumUsdPerTonne?: number | null;
                     };
                 };
                 /** @default {} */
@@ -4787,6 +4834,8 @@ export interface components {
                         monthlyAvailability?: number[];
                         holdingCostUsdPerTonnePerMonth?: number;
                         stockCapacityTonnes?: number;
+                        packingCapacityTonnesPerYear?: number;
+                        packingCostUsdPerTonne?: number;
                     };
                 };
                 /** @default {} */
@@ -4917,6 +4966,11 @@ export interface components {
                 /** @default 0 */
                 growthPctPerYear: number;
                 baggedShare?: number;
+                baggedShareRange?: {
+                    min: number;
+                    max: number;
+                };
+                baggedPremiumUsdPerTonne?: number;
                 demand?: {
                     consumptionTonnesByYear: {
                         [key: string]: number;
@@ -5500,6 +5554,17 @@ export interface components {
                 tonnesByPeriod: number[];
                 stockTonnesByPeriod?: number[];
             }[];
+            packing?: {
+                plantId: string;
+                name: string;
+                tonnes: number;
+                capacityTonnes: number;
+                utilisation: number | null;
+                costUsdPerTonne: number;
+                tonnesByPeriod: number[];
+                shadowPriceUsdPerTonneByPeriod: (number | null)[];
+                shadowPriceUsdPerTonne: number | null;
+            }[];
             flows: {
                 /** @constant */
                 type: "FeatureCollection";
@@ -5765,6 +5830,9 @@ export interface components {
                 logisticsCostUsdPerTonne: number;
             }[];
             tonnesByPeriod: number[];
+            baggedTonnes?: number;
+            bulkTonnes?: number;
+            baggedTonnesByPeriod?: number[];
         };
         /**
          * @example {

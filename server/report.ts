@@ -84,6 +84,7 @@ export function formatPlanReport(plan: Plan): string {
       );
     }
     if (plan.clearing) out.push('', ...formatClearing(plan, money));
+    if (plan.packing && plan.packing.length > 0) out.push('', ...formatBagging(plan, money));
     const full = [...plan.nodes, ...plan.legs].filter((u) => u.utilisation !== null && u.utilisation > 0.999);
     if (full.length > 0) {
       out.push('', 'FULL LEGS AND PORTS');
@@ -105,6 +106,37 @@ export function formatPlanReport(plan: Plan): string {
     `inputsHash: ${plan.inputsHash}`,
   );
   return out.join('\n');
+}
+
+/** Product forms: each plant's bagging line (use and shadow price) and our bagged and bulk tonnes per market served. */
+function formatBagging(plan: Plan, money: ReturnType<typeof moneyFormat>): string[] {
+  const out: string[] = ['BAGGING'];
+  out.push(
+    table(
+      ['bagging line', 'packed', 'capacity', 'use', `cost ${money.unit}/t`, `one more t/yr worth ${money.unit}`],
+      plan.packing!.map((p) => [
+        p.name,
+        formatTonnes(p.tonnes),
+        formatTonnes(p.capacityTonnes),
+        p.utilisation === null ? '' : formatPct(p.utilisation, 0),
+        money.perTonne(p.costUsdPerTonne),
+        money.perTonne(p.shadowPriceUsdPerTonne),
+      ]),
+      [false, true, true, true, true, true],
+    ),
+  );
+  const served = plan.markets.filter((m) => m.tonnes > 0 && m.baggedTonnes !== undefined);
+  if (served.length > 0) {
+    out.push(
+      '',
+      table(
+        ['market', 'bagged', 'bulk'],
+        served.map((m) => [m.name, formatTonnes(m.baggedTonnes!), formatTonnes(m.bulkTonnes ?? m.tonnes - m.baggedTonnes!)]),
+        [false, true, true],
+      ),
+    );
+  }
+  return out;
 }
 
 /** The market-clearing section: prices, who supplies each market, who sets the price; competitors. */

@@ -62,6 +62,8 @@ export function checkNetwork(network: Network): Problem[] {
       if (!(tier.tonnesPerYear >= 0) || !(tier.priceUsdPerTonne >= 0))
         problems.push({ path: ['network', 'markets', i, 'tiers', k], message: `market "${market.id}" tier ${k + 1} has a negative volume or price` });
     });
+    if (market.baggedShare !== undefined && market.baggedShareRange !== undefined)
+      problems.push({ path: ['network', 'markets', i, 'baggedShareRange'], message: `market "${market.id}" gives both an exact bagged share and a range: give one` });
   });
 
   // Reachability only makes sense once every leg points somewhere.
@@ -104,6 +106,16 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
       if (!known[family].has(id))
         problems.push({ path: ['overrides', family, id], message: `override for unknown ${family.slice(0, -1)} "${id}"` });
     }
+  }
+
+  for (const [id, po] of Object.entries(overrides.plants)) {
+    const plant = network.plants.find((p) => p.id === id);
+    if (plant && !plant.packing && (po.packingCapacityTonnesPerYear === undefined) !== (po.packingCostUsdPerTonne === undefined))
+      problems.push({ path: ['overrides', 'plants', id], message: `plant "${id}" has no bagging line: give both its packing capacity and its packing cost` });
+  }
+  for (const [id, mo] of Object.entries(overrides.markets)) {
+    if (mo.baggedShare !== undefined && mo.baggedShareRange !== undefined)
+      problems.push({ path: ['overrides', 'markets', id, 'baggedShareRange'], message: `market "${id}": give an exact bagged share or a range, not both` });
   }
 
   for (const id of Object.keys(overrides.suppliers)) {

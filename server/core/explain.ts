@@ -51,6 +51,8 @@ export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainCont
       return { kind: 'full-output-binds', subject: what };
     case 'volume':
       return { kind: 'volume-fixed', subject: what, objective, dual };
+    case 'packing':
+      return { kind: 'packing-full', subject: what, objective, dual };
     default:
       return { kind: 'constraint-binds', subject: what, objective, dual };
   }

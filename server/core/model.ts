@@ -8,6 +8,7 @@
  *   price-taker: sale:{m}:{k}:{t} (tier k of market m);
  *   clearing:    sale:{m}:1:{t} (our deliveries to m), buy:{m}:{k}:{t} (block k bought by market m),
  *                supply:{s}:{m}:{t} (competitor s's tonnes into m);
+ *   bagged:{p}:{m}:{t} (our bagged tonnes from plant p for m, where the bagged share is a decision),
  *   open:{m} (contracts), lots:{l}:{t} (sea lots).
  */
 import type { LpModel } from './lp.ts';
@@ -17,7 +18,8 @@ import { ModelWriter, type ModelContext, type ModelIndex, type ModelOptions } fr
 import { addNetworkVariables, addCapacity, addBalance, addConserve, addLegCapacity, addNodeThroughput } from './families/network.ts';
 import { addMarketVariables, addDeliver, addDemand, addDemandMin, addDomesticShare, addExportCap, addImportCaps, addFullOutput, addVolumes } from './families/markets.ts';
 import { addCompetitorVariables, addClearing, addSupplierCapacity } from './families/competitors.ts';
-import { addPacking, addWagonFleet } from './families/logistics.ts';
+import { addWagonFleet } from './families/logistics.ts';
+import { addBaggedVariables, addBaggedShares, addPacking } from './families/packing.ts';
 import { addContracts, addSeaLots } from './families/mip.ts';
 import { flowUnitCosts } from './families/costs.ts';
 
@@ -96,6 +98,8 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     supply: new Map(),
     open: new Map(),
     lots: new Map(),
+    bagged: new Map(),
+    packingRows: new Map(),
     legsForMarket,
     legUnitCostUsdPerTonne: new Map(),
     domesticShareRows: [],
@@ -125,6 +129,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
   for (const t of periods) {
     addNetworkVariables(ctx, t);
     addMarketVariables(ctx, t);
+    addBaggedVariables(ctx, t);
     if (ctx.clearing) addCompetitorVariables(ctx, t);
   }
 
@@ -149,6 +154,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
   }
   addImportCaps(ctx);
   addWagonFleet(ctx);
+  addBaggedShares(ctx);
   addPacking(ctx);
 
   return {

@@ -573,7 +573,23 @@ function why(body: PlanBody, policyCost: Plan['policyCost'], scenario: Scenario)
       moreCount: Math.max(0, unserved.length - 6),
     });
   if (policyCost?.sentence) lines.push(policyCost.sentence);
-  for (const b of body.binding.filter((b) => b.family !== 'domestic-share').slice(0, 3)) if (b.sentence) lines.push(b.sentence);
+  const told = body.binding.filter((b) => b.family !== 'domestic-share').slice(0, 3);
+  for (const b of told) if (b.sentence) lines.push(b.sentence);
+  lines.push(...packingBinds(body, told));
+  return lines;
+}
+
+/** The bagging line's sentence when it binds (the first binding period of each plant), unless already told. */
+function packingBinds(body: PlanBody, told: readonly PlanBody['binding'][number][] = []): WhySentence[] {
+  const plants = new Set<string>();
+  const lines: WhySentence[] = [];
+  for (const b of body.binding) {
+    if (b.family !== 'packing' || !b.sentence) continue;
+    const plant = b.row.split(':')[1]!;
+    if (plants.has(plant)) continue;
+    plants.add(plant);
+    if (!told.includes(b)) lines.push(b.sentence);
+  }
   return lines;
 }
 
@@ -694,6 +710,7 @@ function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, poli
     lines.push({ kind: 'split-not-fixed', markets: degenerate.map((m) => ({ name: m.name, minTonnes: m.ourTonnesRange!.min, maxTonnes: m.ourTonnesRange!.max })) });
   lines.push({ kind: 'domestic-share-line', domesticShare: k.domesticShare, ruleShare: scenario.policy.domesticShare, basis: scenario.policy.basis });
   if (policyCost?.sentence) lines.push(policyCost.sentence);
+  lines.push(...packingBinds(body));
   return lines;
 }
 

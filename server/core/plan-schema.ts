@@ -70,6 +70,27 @@ export const MarketResult = z.object({
   priceGapUsdPerTonne: z.number().nullable(),
   routes: z.array(RouteSummary),
   tonnesByPeriod: z.array(z.number()),
+  /** Our tonnes here that go bagged (the exact share, or the plan's choice within the market's range). */
+  baggedTonnes: z.number().optional(),
+  /** Our tonnes here that go in bulk. */
+  bulkTonnes: z.number().optional(),
+  baggedTonnesByPeriod: z.array(z.number()).optional(),
+});
+
+/** A plant's bagging line: what it packs and what one more tonne of its capacity is worth. */
+export const PackingUse = z.object({
+  plantId: z.string(),
+  name: z.string(),
+  /** Tonnes packed over the horizon. */
+  tonnes: z.number(),
+  capacityTonnes: z.number(),
+  utilisation: z.number().nullable(),
+  costUsdPerTonne: z.number(),
+  tonnesByPeriod: z.array(z.number()),
+  /** Shadow price of the line's capacity in each period, USD per tonne of that period's capacity; null without duals. */
+  shadowPriceUsdPerTonneByPeriod: z.array(z.number().nullable()),
+  /** Margin one more tonne a year of packing capacity adds over the horizon, USD/t; null without duals. */
+  shadowPriceUsdPerTonne: z.number().nullable(),
 });
 
 export const CapacityUse = z.object({
@@ -241,6 +262,8 @@ export const Plan = z.object({
   legs: z.array(CapacityUse),
   nodes: z.array(CapacityUse),
   plants: z.array(CapacityUse),
+  /** The plants' bagging lines (plants with one). */
+  packing: z.array(PackingUse).optional(),
   flows: FlowFeatureCollection,
   binding: z.array(BindingConstraint),
   policyCost: PolicyCost.nullable(),
@@ -270,6 +293,7 @@ export type Plan = z.infer<typeof Plan>;
 export type Kpis = z.infer<typeof Kpis>;
 export type MarketResult = z.infer<typeof MarketResult>;
 export type CapacityUse = z.infer<typeof CapacityUse>;
+export type PackingUse = z.infer<typeof PackingUse>;
 export type BindingConstraint = z.infer<typeof BindingConstraint>;
 export type RouteSummary = z.infer<typeof RouteSummary>;
 export type ClearingReport = z.infer<typeof ClearingReport>;

@@ -7,12 +7,14 @@ import { rowActivity, type LpModel, type SolveResult } from './lp.ts';
 import type { BuiltModel } from './model.ts';
 import { legLabel, marketDemandTonnes } from './model.ts';
 import { packingCostUsdPerTonne, usesWagons, wagonCostUsdPerTonne } from './families/costs.ts';
+import { baggedShareRange, baggingIsChosen, fixedBaggedShare, netBaggedPremiumUsdPerTonne } from './product-forms.ts';
 import { ourBorderFrictionUsdPerTonne, ourDutyUsdPerTonne, wholeMarketTonnes } from './market-economics.ts';
 import type {
   BindingConstraint,
   CapacityUse,
   Kpis,
   MarketResult,
+  PackingUse,
   Plan,
   RouteSummary,
 } from './plan-schema.ts';
@@ -45,6 +47,7 @@ export interface PlanBody {
   legs: CapacityUse[];
   nodes: CapacityUse[];
   plants: CapacityUse[];
+  packing: PackingUse[];
   flows: Plan['flows'];
   binding: BindingConstraint[];
 }
@@ -92,6 +95,7 @@ export function readSolution(network: Network, scenario: Scenario, built: BuiltM
     legs,
     nodes,
     plants: plants.plants,
+    packing: readPacking(ctx),
     flows,
     binding: bindingConstraints(built.model, result, network, scenario, markets.domesticTonnes + markets.exportTonnes, plants.productionTonnes),
   };
@@ -229,8 +233,11 @@ function readMarket(
   const saleAt = (k: number, t: number) => val(index.sale.get(key(market.id, k, t)));
   const byPeriod = periods.map((t) => sum(Array.from({ length: saleSteps }, (_, k) => saleAt(k, t.index))));
   const tonnes = sum(byPeriod);
-  let gross = 0;
-  let net = 0;
+  const baggedByPeriod = periods.map((t) => baggedTonnes(ctx, market, t.index, byPeriod[t.index]!));
+  const bagged = sum(baggedByPeriod);
+  // The bagged premium on our bagged tonnes (in the clearing mode an add-on to the clearing price).
+  let gross = bagged * (market.baggedPremiumUsdPerTonne ?? 0);
+  let net = bagged * netBaggedPremiumUsdPerTonne(market);
   for (const t of periods) {
     if (clearing) {
       const price = ctx.clearingPrice(market.id, t.index);
@@ -278,7 +285,66 @@ function readMarket(
     priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
     routes,
     tonnesByPeriod: byPeriod.map((x) => round(x)),
+    baggedTonnes: round(bagged),
+    bulkTonnes: round(tonnes - bagged),
+    baggedTonnesByPeriod: baggedByPeriod.map((x) => round(x)),
   };
+}
+
+/**
+ * Our bagged tonnes in a market and period: the plan's bagged variables where bagging is a decision,
+ * else the exact bagged share of the tonnes delivered.
+ */
+function baggedTonnes(ctx: ReadContext, market: Market, t: number, deliveredTonnes: number): number {
+  if (!baggingIsChosen(market)) return deliveredTonnes * fixedBaggedShare(market);
+  return sum(ctx.network.plants.map((p) => ctx.val(ctx.index.bagged.get(key(p.id, market.id, t)))));
+}
+
+/** The bagging line of each plant that has one: tonnes packed per period, capacity, and what one more tonne of it is worth. */
+function readPacking(ctx: ReadContext): PackingUse[] {
+  const { network, index, periods, val, result } = ctx;
+  const duals = result.sensitivity?.rowDuals;
+  return network.plants.flatMap((plant) => {
+    if (!plant.packing) return [];
+    const byPeriod = periods.map((t) => {
+      let tonnes = 0;
+      for (const market of network.markets) {
+        const chosen = index.bagged.get(key(plant.id, market.id, t.index));
+        if (chosen !== undefined) {
+          tonnes += val(chosen);
+          continue;
+        }
+        const share = fixedBaggedShare(market);
+        if (share <= 0) continue;
+        for (const leg of ctx.built.index.legsForMarket.get(market.id) ?? []) {
+          if (leg.from === plant.id) tonnes += share * val(index.flow.get(key(leg.id, market.id, t.index)));
+        }
+      }
+      return tonnes;
+    });
+    const capacity = plant.packing.capacityTonnesPerYear * sum(periods.map((t) => t.yearFraction));
+    const tonnes = sum(byPeriod);
+    const dualOf = (t: number): number | null => {
+      const row = index.packingRows.get(key(plant.id, t));
+      if (row === undefined) return 0;
+      return duals ? Math.max(0, duals[row]!) : null;
+    };
+    const shadow = periods.map((t) => dualOf(t.index));
+    return [
+      {
+        plantId: plant.id,
+        name: plant.name,
+        tonnes: round(tonnes),
+        capacityTonnes: round(capacity),
+        utilisation: capacity > 0 ? round(tonnes / capacity) : null,
+        costUsdPerTonne: plant.packing.costUsdPerTonne,
+        tonnesByPeriod: byPeriod.map((x) => round(x)),
+        shadowPriceUsdPerTonneByPeriod: shadow.map((d) => (d === null ? null : round(d))),
+        // One more tonne a year of capacity adds the period's share of a year in every period.
+        shadowPriceUsdPerTonne: shadow.some((d) => d === null) ? null : round(sum(periods.map((t, i) => shadow[i]! * t.yearFraction))),
+      },
+    ];
+  });
 }
 
 /** Logistics of a market's tonnes, USD: each leg's unit cost, plus packing and wagons out of a plant (added to the totals). */
@@ -295,6 +361,15 @@ function marketLogisticsUsd(ctx: ReadContext, market: Market, totals: { wagonCos
     totals.packingCostUsd += packing;
     totals.wagonCostUsd += wagons;
     logisticsUsd += packing + wagons;
+  }
+  // Where the bagged tonnes are a decision, their packing is charged on them.
+  for (const plant of network.plants) {
+    if (!plant.packing) continue;
+    for (const t of ctx.periods) {
+      const packing = ctx.val(index.bagged.get(key(plant.id, market.id, t.index))) * plant.packing.costUsdPerTonne;
+      totals.packingCostUsd += packing;
+      logisticsUsd += packing;
+    }
   }
   return logisticsUsd;
 }
@@ -552,6 +627,21 @@ function priceGap(
   const share = scenario.policy.domesticShare;
   const legs = built.index.legsForMarket.get(market.id) ?? [];
   const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
+  const range = baggedShareRange(market);
+  const chosen = baggingIsChosen(market);
+  /**
+   * What bagging adds to a tonne's delivered cost on a leg out of a plant, given the shadow price of
+   * the plant's line: the exact share of it; where the bagged tonnes are a decision, the minimum
+   * share's packing and line less its premium, less the best the optional share can earn (so the
+   * gap stays a lower bound).
+   */
+  const baggingUsdPerTonne = (leg: Leg, lineDual: number): number => {
+    const plant = network.plants.find((p) => p.id === leg.from);
+    if (!plant) return 0;
+    if (!chosen) return fixedBaggedShare(market) * lineDual;
+    const baggedEarnsUsd = netBaggedPremiumUsdPerTonne(market) - (plant.packing ? plant.packing.costUsdPerTonne + lineDual : 0);
+    return -(range.min * baggedEarnsUsd + (range.max - range.min) * Math.max(0, baggedEarnsUsd));
+  };
   let best = Infinity;
   for (const t of built.index.periods) {
     if (t.phase < market.openFromPhase) continue;
@@ -578,7 +668,7 @@ function priceGap(
         built.index.legUnitCostUsdPerTonne.get(leg.id)! +
         plantLegExtrasUsdPerTonne(leg, market, network) +
         (usesWagons(leg, network) ? Math.max(0, dual(`wagons:${t.label}`)) * (network.wagonFleet!.turnaroundDays / network.wagonFleet!.tonnesPerWagon) : 0) +
-        (network.plants.some((p) => p.id === leg.from) ? Math.max(0, dual(`packing:${leg.from}:${t.label}`)) * (market.baggedShare ?? 0) : 0) +
+        baggingUsdPerTonne(leg, Math.max(0, dual(`packing:${leg.from}:${t.label}`))) +
         scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +
         Math.max(0, dual(`leg:${leg.id}:${t.label}`)) +
         Math.max(0, dual(`node:${leg.to}:${t.label}`)),

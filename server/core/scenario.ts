@@ -83,6 +83,7 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
       monthlyAvailability: given(po.monthlyAvailability, plant.monthlyAvailability),
       holdingCostUsdPerTonnePerMonth: given(po.holdingCostUsdPerTonnePerMonth, plant.holdingCostUsdPerTonnePerMonth),
       stockCapacityTonnes: given(po.stockCapacityTonnes, plant.stockCapacityTonnes),
+      ...overridePacking(plant.packing, po),
     };
   });
 
@@ -111,6 +112,19 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     };
     setOptional(next, 'seasonality', mo.seasonality, market.seasonality);
     setOptional(next, 'contract', mo.contract, market.contract);
+    // An exact share and a range replace each other.
+    if (mo.baggedShare !== undefined) {
+      next.baggedShare = mo.baggedShare;
+      delete next.baggedShareRange;
+    }
+    if (mo.baggedShareRange !== undefined) {
+      next.baggedShareRange = mo.baggedShareRange;
+      delete next.baggedShare;
+    }
+    // The bagged premium is a price: it moves with the market's price multipliers (and the tenge rate).
+    const premium = mo.baggedPremiumUsdPerTonne === undefined ? market.baggedPremiumUsdPerTonne : (mo.baggedPremiumUsdPerTonne ?? undefined);
+    if (premium === undefined) delete next.baggedPremiumUsdPerTonne;
+    else next.baggedPremiumUsdPerTonne = premium * priceFactor;
     // The whole market (clearing mode): price multipliers scale its willingness to pay; the market's
     // demand multiplier and the scenario's consumption multiplier its consumption. Blocks carry their
     // own currency, so no exchange-rate factor here.
@@ -187,6 +201,16 @@ export function calibratedNetwork(scenario: Scenario, network: Network): Network
   const { calibration, ...rest } = network;
   if (scenario.market !== 'clearing' || scenario.calibration === 'none') return rest;
   return applyCalibration(rest, calibration.adjustments);
+}
+
+/**
+ * The bagging line under a plant override: its capacity and cost replace the data's. A plant without
+ * a line gets one only when the override gives both figures (the consistency check says so otherwise).
+ */
+function overridePacking(packing: Plant['packing'], po: Scenario['overrides']['plants'][string]): Pick<Plant, 'packing'> {
+  const capacityTonnesPerYear = po.packingCapacityTonnesPerYear ?? packing?.capacityTonnesPerYear;
+  const costUsdPerTonne = po.packingCostUsdPerTonne ?? packing?.costUsdPerTonne;
+  return capacityTonnesPerYear === undefined || costUsdPerTonne === undefined ? {} : { packing: { capacityTonnesPerYear, costUsdPerTonne } };
 }
 
 /** A fleet size given in a scenario replaces the data's fleet in every phase (a fleet-size sweep), unless it gives its own per-phase sizes. */

@@ -77,6 +77,13 @@ export const Plant = z.object({
   sources: Sources.default({}),
 });
 
+const share = () => finite().min(0).max(1);
+/** A share range min..max within 0..1 (min ≤ max). */
+export const BaggedShareRange = z
+  .object({ min: share(), max: share() })
+  .strict()
+  .refine((r) => r.min <= r.max, { message: 'min must be ≤ max', path: ['min'] });
+
 export const PriceTier = z.object({
   /** Tonnes per year the market takes at this delivered price. */
   tonnesPerYear: tonnes(),
@@ -116,8 +123,24 @@ export const Market = z.object({
     .optional(),
   /** Demand growth per year for multi-year plans. */
   growthPctPerYear: finite().min(-100).max(100).default(0),
-  /** Share of our tonnes here that must be bagged (domestic retail is mostly bagged), 0..1. */
-  baggedShare: finite().min(0).max(1).optional(),
+  /**
+   * Share of our tonnes here that must be bagged (domestic retail is mostly bagged), 0..1: an exact
+   * share, the bagging fixed by the market. `baggedShareRange` makes it a decision instead.
+   */
+  baggedShare: share().optional(),
+  /**
+   * Share of our tonnes here that may be bagged, min..max (0..1): the plan chooses our bagged tonnes
+   * within it (per plant and period), weighing the bagged premium against the plant's packing cost
+   * and capacity. Give either this or `baggedShare`, not both.
+   */
+  baggedShareRange: BaggedShareRange.optional(),
+  /**
+   * Price of a bagged tonne over a bulk one here, USD/t (the tiers are bulk prices when it is given).
+   * Moves with the market's prices (price multipliers, and the tenge rate for a domestic market) like
+   * a tier. In the market-clearing mode it is an add-on to our netback on our bagged tonnes: the
+   * clearing price stays the price of cement in bulk.
+   */
+  baggedPremiumUsdPerTonne: usdPerTonne().optional(),
   /** The whole market (consumption and demand blocks) for the market-clearing mode. */
   demand: WholeMarketDemand.optional(),
   /**
@@ -301,6 +324,12 @@ const MarketOverride = z
       .object({ minTonnesPerYear: nonNegative(), fixedCostUsdPerYear: nonNegative().default(0) })
       .strict()
       .nullable(),
+    /** An exact bagged share (replaces a range). */
+    baggedShare: share(),
+    /** A bagged share range (replaces an exact share). */
+    baggedShareRange: BaggedShareRange,
+    /** Premium of a bagged tonne over bulk, USD/t, before the price multipliers; null removes it. */
+    baggedPremiumUsdPerTonne: usdPerTonne().nullable(),
   })
   .partial()
   .strict();
@@ -312,6 +341,10 @@ const PlantOverride = z
     monthlyAvailability: MonthlyFactors,
     holdingCostUsdPerTonnePerMonth: nonNegative().max(10000),
     stockCapacityTonnes: nonNegative().max(1e9),
+    /** The bagging line's capacity, t/yr (a plant without a line needs its cost too). */
+    packingCapacityTonnesPerYear: tonnes(),
+    /** The bagging line's cost per tonne packed, USD/t. */
+    packingCostUsdPerTonne: usdPerTonne(),
   })
   .partial()
   .strict();

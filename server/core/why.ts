@@ -42,6 +42,7 @@ const kinds = [
   z.object({ kind: z.literal('full-output-binds'), ...subjectOf }),
   z.object({ kind: z.literal('volume-fixed'), ...subjectOf, ...dualOf }),
   z.object({ kind: z.literal('constraint-binds'), ...subjectOf, ...dualOf }),
+  z.object({ kind: z.literal('packing-full'), ...subjectOf, ...dualOf }),
   // plans without a solution
   z.object({ kind: z.literal('scenario-invalid'), problems: z.string() }),
   z.object({ kind: z.literal('status-infeasible') }),
@@ -195,6 +196,12 @@ export const ENGLISH_WHY: WhyRenderers = {
       ? `${s.subject}: the plan delivers exactly the given volume.`
       : `${s.subject}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${value(s.objective, s.dual, f)}.`,
   'constraint-binds': (s, f) => (s.dual === null ? `${s.subject} binds.` : `${s.subject} binds (shadow price ${value(s.objective, s.dual, f)}).`),
+  'packing-full': (s, f) =>
+    s.dual === null
+      ? `${s.subject} is fully used: the line packs all it can.`
+      : s.objective === 'margin'
+        ? `${s.subject} is fully used: one more tonne of bagging capacity is worth ${worth(s.objective, s.dual, f)}, so a bigger line pays where a tonne of it costs less than that.`
+        : `${s.subject} is fully used: one more tonne of bagging capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`,
 
   'scenario-invalid': (s) => `The scenario cannot be a model: ${s.problems}`,
   'status-infeasible': () => 'No plan satisfies every constraint at once.',

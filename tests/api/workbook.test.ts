@@ -121,6 +121,27 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(Object.keys(record.scenario.overrides.suppliers)).toEqual([id]);
   });
 
+  it('bagging figures by id: an exact share, a premium and the packing line become overrides; a range cell on an exact-share row is refused', async () => {
+    const wb = await download();
+    expect(cellOf(wb, 'Markets', 'aktobe', 'baggedShare').value).toBe(0.5);
+    expect(cellOf(wb, 'Markets', 'aktobe', 'baggedPremiumUsdPerTonne').value).toBeNull();
+    cellOf(wb, 'Markets', 'aktobe', 'baggedShare').value = 0.6;
+    cellOf(wb, 'Markets', 'aktobe', 'baggedPremiumUsdPerTonne').value = 8;
+    cellOf(wb, 'Plants', 'plant_baiganin', 'packingCapacityTonnesPerYear').value = 900_000;
+    const res = await upload(wb);
+    expect(res.statusCode, res.body).toBe(201);
+    const o = res.json().scenario.overrides;
+    expect(o.markets).toEqual({ aktobe: { baggedShare: 0.6, baggedPremiumUsdPerTonne: 8 } });
+    expect(o.plants).toEqual({ plant_baiganin: { packingCapacityTonnesPerYear: 900_000 } });
+
+    const wrong = await download();
+    const cell = cellOf(wrong, 'Markets', 'aktobe', 'baggedShareMin');
+    cell.value = 0.2;
+    const refused = await upload(wrong);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details).toEqual([{ sheet: 'Markets', row: Number(cell.row), column: 'baggedShareMin', message: expect.stringContaining('does not apply') }]);
+  });
+
   it('a broken workbook gets every problem with sheet, row and column, and nothing is stored', async () => {
     const before = await scenarioCount();
     const wb = await download();

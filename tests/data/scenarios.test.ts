@@ -73,4 +73,23 @@ describe('data/scenarios', () => {
     expect(get('contracts-mip.json').mip).toEqual({ contracts: true, seaLots: true });
     expect(network.markets.some((m) => m.contract)).toBe(true);
   });
+
+  it('packing-choice: every domestic market, and only they, choose their bagged share at a premium, on bulk prices that keep the 50 % mix revenue', () => {
+    const s = Scenario.parse(readJson('data/scenarios/packing-choice.json'));
+    expect(s).toMatchObject({ phase: 2, horizon: { kind: 'annual', year: 2029 } });
+    expect(s.description).toMatch(/ESTIMATE: 9 USD\/t \(range 6-14\)/);
+    expect(s.description).toMatch(/https?:\/\//);
+    const domestic = network.markets.filter((m) => m.domestic).map((m) => m.id);
+    expect(Object.keys(s.overrides.markets).sort()).toEqual([...domestic].sort());
+    const effective = new Map(effectiveNetwork(s, network).markets.map((m) => [m.id, m]));
+    for (const m of network.markets.filter((x) => x.domestic)) {
+      const e = effective.get(m.id)!;
+      expect(e.baggedShareRange, m.id).toEqual({ min: 0.3, max: 0.7 });
+      expect(e.baggedShare, m.id).toBeUndefined();
+      // At the data's exact share (0.5) a tonne earns what it earns in the shipped network.
+      for (const [k, tier] of e.tiers.entries()) {
+        expect(tier.priceUsdPerTonne + m.baggedShare! * e.baggedPremiumUsdPerTonne!, `${m.id} ${k}`).toBeCloseTo(m.tiers[k]!.priceUsdPerTonne, 9);
+      }
+    }
+  });
 });

@@ -38,6 +38,17 @@ const closedAllYear = (closedMonths: readonly number[]) => [1, 2, 3, 4, 5, 6, 7,
 const close = (a: number, b: number, tol = 1e-5) => Math.abs(a - b) <= 0.01 + tol * Math.max(Math.abs(a), Math.abs(b));
 const leq = (a: number, b: number, tol = 1e-5) => a <= b + tol * Math.max(1, Math.abs(b));
 
+/** A market's bagged share range (re-derived here): a range, or an exact share as min = max. */
+function shareRange(m: Network['markets'][number]): { min: number; max: number } {
+  return m.baggedShareRange ?? { min: m.baggedShare ?? 0, max: m.baggedShare ?? 0 };
+}
+
+/** Does the plan choose the market's bagged tonnes (a range, or a premium)? */
+function baggingChosen(m: Network['markets'][number]): boolean {
+  const { min, max } = shareRange(m);
+  return max > min || (m.baggedPremiumUsdPerTonne ?? 0) > 0;
+}
+
 export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network): PlanCheck {
   const v: string[] = [];
   const net = withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
@@ -182,6 +193,21 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       }
     }
     if (scenario.mip.contracts && m.contract && use.tonnes > 1e-6) contractFixed += m.contract.fixedCostUsdPerYear * byYear.size;
+    // Chosen bagging (a share range or a premium): the plan's bagged tonnes within the range, each
+    // earning the premium net of the ad-valorem duty; their packing is checked with the line below.
+    if (baggingChosen(m)) {
+      const { min, max } = shareRange(m);
+      for (let t = 0; t < T; t++) {
+        const bagged = use.baggedTonnesByPeriod?.[t] ?? NaN;
+        const x = use.tonnesByPeriod[t];
+        if (!(bagged >= -1e-6) || !leq(min * x, bagged) || !leq(bagged, max * x)) v.push(`market ${m.id} period ${t}: ${bagged} t bagged, outside ${min}..${max} of ${x} t`);
+        netRevenue += bagged * (m.baggedPremiumUsdPerTonne ?? 0) * (1 - m.dutyPct / 100);
+      }
+    } else if (use.baggedTonnes !== undefined && !close(use.baggedTonnes, use.tonnes * shareRange(m).min)) {
+      v.push(`market ${m.id}: ${use.baggedTonnes} t bagged, not its exact share ${shareRange(m).min} of ${use.tonnes} t`);
+    }
+    if (use.baggedTonnes !== undefined && use.bulkTonnes !== undefined && !close(use.baggedTonnes + use.bulkTonnes, use.tonnes))
+      v.push(`market ${m.id}: bagged ${use.baggedTonnes} + bulk ${use.bulkTonnes} ≠ ${use.tonnes} t`);
     // Duty is linear in the price, so the duty at the plan's average price is the average duty.
     const duty = (use.priceUsdPerTonne * m.dutyPct) / 100 + m.dutyUsdPerTonne;
     if (!close(use.dutyUsdPerTonne, duty)) v.push(`market ${m.id}: duty ${use.dutyUsdPerTonne} USD/t ≠ recomputed ${duty}`);
@@ -230,6 +256,7 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
   const fleet = net.wagonFleet;
   // The flows give tonnes per market over the horizon only, so bagging is checked over the horizon.
   const bagged = new Map<string, number>();
+  const packed = new Map<string, number>();
   for (let t = 0; t < T; t++) {
     let wagonDays = 0;
     for (const l of net.legs) {
@@ -240,7 +267,9 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
       for (const [marketId, x] of Object.entries(byMarket)) {
         // tonnesByMarket is over the horizon; spread it over periods in the leg's own proportion.
         const xt = legTotal > 0 ? (x * legT) / legTotal : 0;
-        const share = net.markets.find((m) => m.id === marketId)?.baggedShare ?? 0;
+        const market = net.markets.find((m) => m.id === marketId);
+        // Chosen bagging is packed from the plan's bagged tonnes (below), not a share of every tonne.
+        const share = market && !baggingChosen(market) ? shareRange(market).min : 0;
         const plant = net.plants.find((p) => p.id === l.from)!;
         if (plant.packing) {
           logistics += xt * share * plant.packing.costUsdPerTonne;
@@ -255,10 +284,22 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
     const wagons = fleet ? (fleet.wagonsByPhase ? fleet.wagonsByPhase[Math.min(periods[t].phase, fleet.wagonsByPhase.length) - 1] : fleet.wagons) : 0;
     if (fleet && !leq(wagonDays, wagons * 365 * periods[t].fraction)) v.push(`period ${t}: ${wagonDays} wagon-days over the fleet's ${wagons * 365 * periods[t].fraction}`);
   }
+  // Chosen bagging: a single-plant network packs every bagged tonne at its one plant.
+  const packer = net.plants.length === 1 ? net.plants[0] : undefined;
+  for (const m of net.markets) {
+    if (!baggingChosen(m)) continue;
+    const bagged = marketUse.get(m.id)?.baggedTonnes ?? 0;
+    if (net.plants.length > 1 && bagged > 1e-6) v.push(`market ${m.id}: chosen bagging is checked on single-plant networks only`);
+    if (packer?.packing) {
+      logistics += bagged * packer.packing.costUsdPerTonne;
+      packed.set(packer.id, (packed.get(packer.id) ?? 0) + bagged);
+    }
+  }
   const horizonYears = periods.reduce((s, p) => s + p.fraction, 0);
   for (const plant of net.plants) {
-    if (plant.packing && !leq(bagged.get(plant.id) ?? 0, plant.packing.capacityTonnesPerYear * horizonYears))
-      v.push(`${plant.id} bags ${bagged.get(plant.id)} t, over its bagging line`);
+    const total = (bagged.get(plant.id) ?? 0) + (packed.get(plant.id) ?? 0);
+    if (plant.packing && !leq(total, plant.packing.capacityTonnesPerYear * horizonYears))
+      v.push(`${plant.id} bags ${total} t, over its bagging line`);
   }
   const margin = netRevenue - logistics - productionCost - holdingCost - co2 * scenario.carbonPriceUsdPerTonneCo2 - contractFixed;
   if (plan.kpis && !close(plan.kpis.marginUsd, margin, 1e-6)) v.push(`plan margin ${plan.kpis.marginUsd} ≠ recomputed ${margin}`);

@@ -41,6 +41,9 @@ describe('map popups in Russian', () => {
     expect(html).toContain('<th scope="row">Доля спроса</th><td>40,0 %</td>');
     expect(html).toMatch(/<th scope="row">Нетбэк<\/th><td>[\d\u202f]+,\d\d USD\/т<\/td>/);
     expect(html).toMatch(/<h4>Маршрут(ы)?<\/h4>/);
+    expect(marketPopup({ ...market, tonnes: 100_000, baggedTonnes: 70_000, bulkTonnes: 30_000 }, { tonnes: 100_000, shareOfDemand: 0.4, periodLabel: null })).toContain(
+      '<th scope="row">В мешках / навалом</th><td>70 тыс. т / 30 тыс. т</td>',
+    );
     const port = nodePopup({ ...leg, capacityTonnes: 2_000_000, utilisation: 0.25 }, { tonnes: 500_000, periodLabel: null, closed: false });
     expect(port).toContain('<th scope="row">Перевалка</th><td>500 тыс. т</td>');
     expect(port).toContain('<th scope="row">Пропускная способность</th><td>2,00 млн т</td>');

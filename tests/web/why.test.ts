@@ -34,6 +34,7 @@ const EXAMPLES: { readonly [K in WhyKind]: Extract<WhySentence, { kind: K }> } =
   'full-output-binds': { kind: 'full-output-binds', subject: 'Plant Aktau full output' },
   'volume-fixed': { kind: 'volume-fixed', subject: 'Tashkent given volume', objective: 'margin', dual: -2.5 },
   'constraint-binds': { kind: 'constraint-binds', subject: 'Kiln hours', objective: 'margin', dual: 1.5 },
+  'packing-full': { kind: 'packing-full', subject: 'QazCement Aktobe bagging capacity in 2027', objective: 'margin', dual: 14.5 },
   'scenario-invalid': { kind: 'scenario-invalid', problems: 'markets.0.price: must be positive' },
   'status-infeasible': { kind: 'status-infeasible' },
   'status-unbounded': { kind: 'status-unbounded' },

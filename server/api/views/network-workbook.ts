@@ -63,8 +63,13 @@ const PLANTS: SheetSpec<Plant> = {
     { header: 'fixedCostUsdPerYear', value: (p) => p.fixedCostUsdPerYear, path: ['fixedCostUsdPerYear'], empty: 'required' },
     { header: 'holdingCostUsdPerTonnePerMonth', value: (p) => p.holdingCostUsdPerTonnePerMonth, path: ['holdingCostUsdPerTonnePerMonth'], empty: 'required' },
     { header: 'stockCapacityTonnes', value: (p) => p.stockCapacityTonnes, path: ['stockCapacityTonnes'], empty: 'required' },
+    // The bagging line: a plant without one gets one when both figures are given.
+    { header: 'packingCapacityTonnesPerYear', value: (p) => p.packing?.capacityTonnesPerYear, path: ['packingCapacityTonnesPerYear'], empty: 'skip', unitHint: 'empty = no bagging line' },
+    { header: 'packingCostUsdPerTonne', value: (p) => p.packing?.costUsdPerTonne, path: ['packingCostUsdPerTonne'], empty: 'skip' },
   ],
 };
+
+const hasShareRange = (m: Market) => m.baggedShareRange !== undefined;
 
 const MARKETS: SheetSpec<Market> = {
   sheet: 'Markets',
@@ -81,6 +86,11 @@ const MARKETS: SheetSpec<Market> = {
     { header: 'minTonnesPerYear', value: (m) => m.minTonnesPerYear, path: ['minTonnesPerYear'], empty: 'required' },
     { header: 'growthPctPerYear', value: (m) => m.growthPctPerYear, path: ['growthPctPerYear'], empty: 'required' },
     { header: 'openFromPhase', value: (m) => m.openFromPhase, path: ['openFromPhase'], empty: 'required' },
+    // Product forms: an exact bagged share, or the range the plan chooses within (whichever the market has).
+    { header: 'baggedShare', value: (m) => m.baggedShare, path: ['baggedShare'], empty: 'skip', applies: (m) => !hasShareRange(m), unitHint: 'fraction 0..1' },
+    { header: 'baggedShareMin', value: (m) => m.baggedShareRange?.min, path: ['baggedShareRange', 'min'], empty: 'skip', applies: hasShareRange },
+    { header: 'baggedShareMax', value: (m) => m.baggedShareRange?.max, path: ['baggedShareRange', 'max'], empty: 'skip', applies: hasShareRange },
+    { header: 'baggedPremiumUsdPerTonne', value: (m) => m.baggedPremiumUsdPerTonne, path: ['baggedPremiumUsdPerTonne'], empty: 'null', unitHint: 'empty = none' },
     // Tiers: a pair of columns per tier; a market may use fewer (empty pairs) or one more than it has.
     ...Array.from({ length: maxOf(n.markets.map((m) => m.tiers.length), 1) + 1 }, (_, i) => [
       { header: `tier${i + 1}TonnesPerYear`, value: (m: Market) => m.tiers[i]?.tonnesPerYear, path: ['tiers', i, 'tonnesPerYear'], empty: 'skip' as const },

@@ -26,6 +26,10 @@ export interface ModelIndex {
   readonly supply: Map<string, number>;
   readonly open: Map<string, number>; // m
   readonly lots: Map<string, number>; // `${l}|${t}`
+  /** Our bagged tonnes from plant p bound for market m where bagging is a decision: `${p}|${m}|${t}`. */
+  readonly bagged: Map<string, number>;
+  /** The bagging-line row of each plant and period: `${p}|${t}`. */
+  readonly packingRows: Map<string, number>;
   /** Legs that may carry each market's cement. */
   readonly legsForMarket: Map<string, Leg[]>;
   /** Unit logistics cost of one tonne over a leg, including handling at the node it enters, USD/t. */

@@ -1,11 +1,13 @@
 /**
  * Per-tonne costs of our flows: freight and handling per leg, carbon, hopper wagons on rail legs
- * leaving a plant, and bagging for the share of a market's tonnes that goes bagged.
+ * leaving a plant, and bagging for the exact share of a market's tonnes that goes bagged (where the
+ * bagged tonnes are a decision, their packing is charged on them: families/packing.ts).
  * Browser-safe, pure.
  */
 import { legCo2TonnesPerTonne, legCostUsdPerTonne } from '../scenario.ts';
 import type { Leg, Market, Network, Plant } from '../schema.ts';
 import type { ModelContext } from './context.ts';
+import { fixedBaggedShare } from '../product-forms.ts';
 
 /** Wagon cost of one tonne by rail from the plant: usdPerWagonDay × turnaroundDays / tonnesPerWagon, USD/t. */
 export function wagonCostUsdPerTonne(network: Network): number {
@@ -13,10 +15,13 @@ export function wagonCostUsdPerTonne(network: Network): number {
   return fleet ? (fleet.usdPerWagonDay * fleet.turnaroundDays) / fleet.tonnesPerWagon : 0;
 }
 
-/** Bagging cost of one tonne shipped from a plant to a market: baggedShare × packing cost, USD/t. */
+/**
+ * Bagging cost of one tonne shipped from a plant to a market with an exact bagged share:
+ * baggedShare × packing cost, USD/t; 0 where the bagged tonnes are a decision of the plan.
+ */
 export function packingCostUsdPerTonne(plant: Plant | undefined, market: Market | undefined): number {
   if (!plant?.packing || !market) return 0;
-  return (market.baggedShare ?? 0) * plant.packing.costUsdPerTonne;
+  return fixedBaggedShare(market) * plant.packing.costUsdPerTonne;
 }
 
 /** Does a leg's first tonne-kilometre use our wagon fleet (a rail leg out of a plant)? */

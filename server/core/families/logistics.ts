@@ -1,5 +1,5 @@
 /**
- * Logistics that bind in reality (DESIGN §3b): the hopper-wagon fleet and the plant's bagging line.
+ * Logistics that bind in reality (DESIGN §3b): the hopper-wagon fleet (the bagging line: packing.ts).
  * Browser-safe, pure.
  */
 import type { LpTerm } from '../lp.ts';
@@ -38,31 +38,5 @@ export function addWagonFleet(ctx: ModelContext): void {
       ub: wagonsIn(fleet, t.phase) * DAYS_PER_YEAR * t.yearFraction,
       label: `hopper-wagon fleet (${wagonsIn(fleet, t.phase)} wagons) in ${t.label}, wagon-days`,
     });
-  }
-}
-
-/** packing:{p}:{t}   Σ_m baggedShare(m) × our tonnes from p to m ≤ packing capacity(p) × share of the year */
-export function addPacking(ctx: ModelContext): void {
-  for (const plant of ctx.network.plants) {
-    if (!plant.packing) continue;
-    for (const t of ctx.periods) {
-      const terms: LpTerm[] = [];
-      for (const market of ctx.network.markets) {
-        const bagged = market.baggedShare ?? 0;
-        if (bagged <= 0) continue;
-        for (const leg of ctx.plantLegs.get(market.id) ?? []) {
-          if (leg.from === plant.id) terms.push({ v: ctx.index.flow.get(key(leg.id, market.id, t.index))!, coef: bagged });
-        }
-      }
-      if (terms.length === 0) continue;
-      ctx.w.addRow({
-        name: `packing:${plant.id}:${t.label}`,
-        family: 'packing',
-        terms,
-        lb: -Infinity,
-        ub: plant.packing.capacityTonnesPerYear * t.yearFraction,
-        label: `${plant.name} bagging capacity in ${t.label}, t`,
-      });
-    }
   }
 }

@@ -101,6 +101,7 @@ export const messages: Record<string, string> = {
   'Market': 'Market',
   'Tonnes': 'Tonnes',
   'of demand': 'of demand',
+  'Bagged / bulk': 'Bagged / bulk',
   'Netback': 'Netback',
   'Currency for money': 'Currency for money',
   'Money in': 'Money in',

@@ -101,6 +101,7 @@ export const messages: Record<string, string> = {
   'Market': 'Рынок',
   'Tonnes': 'Тонны',
   'of demand': 'спроса',
+  'Bagged / bulk': 'В мешках / навалом',
   'Netback': 'Нетбэк',
   'Currency for money': 'Валюта сумм',
   'Money in': 'Суммы в',

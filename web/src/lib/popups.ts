@@ -24,6 +24,10 @@ export function marketPopup(m: MarketResult, opts: { tonnes: number; shareOfDema
     row(t('Logistics'), formatUsdPerTonne(m.logisticsCostUsdPerTonne)),
   ];
   if (m.dutyUsdPerTonne > 0) lines.push(row(t('Duty and border costs'), formatUsdPerTonne(m.dutyUsdPerTonne)));
+  // Product forms over the horizon (a period's view shows its tonnes only).
+  if (opts.periodLabel === null && m.tonnes > 0 && m.baggedTonnes !== undefined) {
+    lines.push(row(t('Bagged / bulk'), `${formatTonnes(m.baggedTonnes)} / ${formatTonnes(m.bulkTonnes ?? m.tonnes - m.baggedTonnes)}`));
+  }
   if (m.tonnes <= 0 && m.priceGapUsdPerTonne != null) {
     lines.push(row(t('Not served'), t('needs +{price} to pay', { price: formatUsdPerTonne(m.priceGapUsdPerTonne) })));
   }

@@ -59,6 +59,12 @@ function setBy(p: PriceSetter): string {
 const ruleName = (share: number, f: WhyFormat) => `Правило о ${f.share(share, 0)} на внутреннем рынке`;
 
 export const renderers: WhyRenderers = {
+  'packing-full': (s, f) =>
+    s.dual === null
+      ? `${s.subject}: фасовочная линия загружена полностью.`
+      : s.objective === 'margin'
+        ? `${s.subject}: фасовочная линия загружена полностью; ещё одна тонна мощности фасовки приносит ${worth(s.objective, s.dual, f)}, так что расширять линию выгодно, если тонна её мощности стоит дешевле.`
+        : `${s.subject}: фасовочная линия загружена полностью; ещё одна тонна мощности фасовки ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'capacity-full': (s, f) =>
     s.dual === null ? `${s.subject}: мощность использована полностью.` : `${s.subject}: мощность использована полностью; ещё одна тонна мощности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'route-closed': (s, f) =>
