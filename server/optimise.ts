@@ -17,6 +17,7 @@ import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from '.
 import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
 import { MessageChannel } from 'node:worker_threads';
+import { withNetwork } from './pool/networks.ts';
 
 export { MODEL_VERSION };
 
@@ -78,15 +79,21 @@ export async function optimiseWithJson(
   // A large model: the thread tells, before it builds, the inputsHash a stopped plan carries, so
   // stopping it leaves nothing to hash here (tens of milliseconds on the event loop otherwise).
   let knownHash: string | undefined;
-  let channel: MessageChannel | null = null;
-  if (estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).overCap) {
-    channel = new MessageChannel();
-    channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
-    channel.port1.unref();
-  }
-  const task = { scenario, network, options: pipelineOptions, deadline: Date.now() + limitMs, json, flows, started: channel?.port2 };
+  const large = estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).overCap;
+  const deadline = Date.now() + limitMs;
+  const channels: MessageChannel[] = [];
   try {
-    return await runTask('plan', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
+    return await withNetwork(network, (ref) => {
+      // A port can be sent once: each attempt has its own.
+      const channel = large ? new MessageChannel() : null;
+      if (channel) {
+        channels.push(channel);
+        channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
+        channel.port1.unref();
+      }
+      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2 };
+      return runTask('plan', task, { signal, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
+    });
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;
@@ -94,6 +101,6 @@ export async function optimiseWithJson(
     const plan = stoppedPlan(scenario, network, 'timedout', message, performance.now() - started, sha256, knownHash);
     return { plan, json: json ? JSON.stringify(plan) : null };
   } finally {
-    channel?.port1.close();
+    for (const channel of channels) channel.port1.close();
   }
 }

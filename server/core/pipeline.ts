@@ -81,7 +81,18 @@ export const withDistances = resolveDistances;
 
 /** What the model sees of a network under a scenario: distances resolved, overrides applied. */
 export function networkForScenario(scenario: Scenario, baseNetwork: Network): Network {
-  return withDistances(effectiveNetwork(scenario, withDistances(baseNetwork)));
+  return withDistances(effectiveNetwork(scenario, measured(baseNetwork)));
+}
+
+const measuredNetworks = new WeakMap<Network, Network>();
+/** The network with every leg's distance, once per network object (networks are never changed in place). */
+function measured(network: Network): Network {
+  let out = measuredNetworks.get(network);
+  if (!out) {
+    out = withDistances(network);
+    measuredNetworks.set(network, out);
+  }
+  return out;
 }
 
 export async function runPipeline(

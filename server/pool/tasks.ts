@@ -20,12 +20,13 @@ import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex } from '../optimise.ts';
 import { markPoolThread } from './context.ts';
+import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
 
 markPoolThread();
 
 declare module './pool.ts' {
   interface PoolTasks {
-    plan: [PlanTask, PlanTaskResult];
+    plan: [PlanTask, PlanTaskResult | MissingNetwork];
     solve: [SolveTask, SolveResult];
     analysis: [AnalysisTask, AnalysisTaskResult];
     drawChunk: [DrawChunkTask, DrawChunkResult];
@@ -34,7 +35,7 @@ declare module './pool.ts' {
 
 export interface PlanTask {
   readonly scenario: Scenario;
-  readonly network: Network;
+  readonly network: NetworkRef;
   readonly options: Omit<PipelineOptions, 'now' | 'sha256'>;
   /** Epoch ms by which every solve of the pipeline must be over (the request's time limit). */
   readonly deadline: number;
@@ -51,10 +52,12 @@ export interface PlanTaskResult {
   readonly json: string | null;
 }
 
-export async function plan(task: PlanTask): Promise<PlanTaskResult> {
+export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetwork> {
+  const network = networkOf(task.network);
+  if (!network) return { missingNetwork: true };
   const full = await runPipeline(
     task.scenario,
-    task.network,
+    network,
     (model, request) => {
       // Each solve gets what is left of the request's time, so the time limit bounds it all.
       const left = task.deadline - Date.now();

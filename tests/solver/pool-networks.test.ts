@@ -1,0 +1,67 @@
+/**
+ * Networks sent to the pool's threads once (server/pool/networks.ts): the protocol, and plans through
+ * the pool that stay the in-process plans of their own network however networks are interleaved.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { optimise } from '../../server/optimise.ts';
+import { KEPT_NETWORKS, networkOf, withNetwork, type NetworkRef } from '../../server/pool/networks.ts';
+import { Scenario, type Network } from '../../server/core/schema.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { shutdownSolverPool } from '../../server/solver/solve.ts';
+
+afterAll(() => shutdownSolverPool());
+
+const base = loadDefaultNetwork();
+/** The default network with every plant's variable cost moved: another network, another plan. */
+const costlier = (usdPerTonne: number): Network => ({ ...base, plants: base.plants.map((p) => ({ ...p, variableCostUsdPerTonne: p.variableCostUsdPerTonne + usdPerTonne })) });
+
+describe('the protocol', () => {
+  it('sends a network along the first time, then its id, and again with the network when a thread lacks it', async () => {
+    const network = costlier(1);
+    const seen: NetworkRef[] = [];
+    let holds = false;
+    const run = async (ref: NetworkRef) => {
+      seen.push(ref);
+      // A thread that is told to keep it holds it from then on.
+      if (ref.keep) holds = true;
+      return ref.network || holds ? { ok: true } : { missingNetwork: true as const };
+    };
+    expect(await withNetwork(network, run)).toEqual({ ok: true });
+    expect(seen[0]).toEqual({ id: seen[0]!.id, network, keep: false });
+    expect(await withNetwork(network, run)).toEqual({ ok: true });
+    expect(seen.slice(1)).toEqual([{ id: seen[0]!.id }, { id: seen[0]!.id, network, keep: true }]);
+    expect(await withNetwork(network, run)).toEqual({ ok: true });
+    expect(seen.slice(3)).toEqual([{ id: seen[0]!.id }]);
+    // Another network object has another id.
+    await withNetwork(costlier(1), run);
+    expect(seen[4]!.id).not.toBe(seen[0]!.id);
+  });
+
+  it('a thread keeps the networks it is told to keep, the most recently used, and no others', () => {
+    const networks = Array.from({ length: KEPT_NETWORKS + 1 }, (_, i) => costlier(i + 10));
+    expect(networkOf({ id: 'once', network: networks[0]!, keep: false })).toBe(networks[0]);
+    expect(networkOf({ id: 'once' })).toBeNull();
+    networks.forEach((n, i) => expect(networkOf({ id: `kept-${i}`, network: n, keep: true })).toBe(n));
+    // The oldest went when one too many came.
+    expect(networkOf({ id: 'kept-0' })).toBeNull();
+    for (let i = 1; i <= KEPT_NETWORKS; i++) expect(networkOf({ id: `kept-${i}` })).toBe(networks[i]);
+  });
+});
+
+describe('plans through the pool', () => {
+  it('are the in-process plans of their own network, with networks interleaved past what a thread keeps', async () => {
+    const scenario = Scenario.parse({ name: 'pool networks', engine: 'highs' });
+    const networks = [base, ...Array.from({ length: KEPT_NETWORKS + 1 }, (_, i) => costlier(2 * (i + 1)))];
+    const expected = await Promise.all(networks.map((n) => optimise(scenario, n, { inProcess: true })));
+    // Distinct networks give distinct plans, so a stale network would show.
+    expect(new Set(expected.map((p) => p.objectiveValue)).size).toBe(networks.length);
+    for (let round = 0; round < 3; round++) {
+      const plans = await Promise.all(networks.map((n) => optimise(scenario, n)));
+      plans.forEach((plan, i) => {
+        expect(plan.status).toBe('optimal');
+        expect(plan.objectiveValue).toBeCloseTo(expected[i]!.objectiveValue!, 6);
+        expect(plan.inputsHash).toBe(expected[i]!.inputsHash);
+      });
+    }
+  });
+});
