@@ -41,7 +41,7 @@ describe('the protocol', () => {
     const networks = Array.from({ length: KEPT_NETWORKS + 1 }, (_, i) => costlier(i + 10));
     expect(networkOf({ id: 'once', network: networks[0]!, keep: false })).toBe(networks[0]);
     expect(networkOf({ id: 'once' })).toBeNull();
-    networks.forEach((n, i) => expect(networkOf({ id: `kept-${i}`, network: n, keep: true })).toBe(n));
+    for (const [i, n] of networks.entries()) expect(networkOf({ id: `kept-${i}`, network: n, keep: true })).toBe(n);
     // The oldest went when one too many came.
     expect(networkOf({ id: 'kept-0' })).toBeNull();
     for (let i = 1; i <= KEPT_NETWORKS; i++) expect(networkOf({ id: `kept-${i}` })).toBe(networks[i]);
