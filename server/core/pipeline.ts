@@ -381,7 +381,8 @@ export const PRICE_GAP_TOLERANCE_USD_PER_TONNE = 0.01;
  * that market alone, as `overrides.markets[id].priceShiftUsdPerTonne` would) at which the optimal
  * plan sells it more than SERVED_TONNES. Served tonnes never fall as g rises, so:
  * 1. the dual gap L: when re-solves at L ± half the tolerance leave the market out and serve it,
- *    L is the answer (the usual, non-degenerate case);
+ *    L is the answer (the usual, non-degenerate case); the side below is one re-solve for all the
+ *    unserved markets together (`unservedJustBelow`), the side above one per market;
  * 2. otherwise, for an LP, a candidate from one solve that forces SERVED_TONNES into the market:
  *    minus the dual of that row (the cost of the first tonnes) over the share of a price rise the
  *    seller keeps (1 − dutyPct / 100), confirmed the same way;
@@ -404,11 +405,13 @@ async function exactPriceGaps(
   const isMip = built.model.variables.some((v) => v.kind !== 'continuous');
   const given = scenario.volumesTonnesPerYear ?? {};
   const tol = PRICE_GAP_TOLERANCE_USD_PER_TONNE;
-  for (const marketResult of body.markets) {
-    const lowerBound = marketResult.priceGapUsdPerTonne;
-    if (lowerBound === null || marketResult.tonnes > 0 || given[marketResult.id] !== undefined) continue;
+  const unserved = body.markets.filter((m) => m.priceGapUsdPerTonne !== null && m.tonnes <= 0 && given[m.id] === undefined);
+  const netShareOf = (id: string) => 1 - network.markets.find((m) => m.id === id)!.dutyPct / 100;
+  const unservedBelow = isMip ? new Set<string>() : await unservedJustBelow(unserved, built, scenario, solve, engine, netShareOf);
+  for (const marketResult of unserved) {
+    const lowerBound = marketResult.priceGapUsdPerTonne!;
     const market = network.markets.find((m) => m.id === marketResult.id)!;
-    const netShare = 1 - market.dutyPct / 100;
+    const netShare = netShareOf(market.id);
     const saleVars = new Set(built.index.salesOfMarket.get(market.id) ?? []);
     const shifted = (shiftUsdPerTonne: number): LpModel => ({
       ...built.model,
@@ -430,7 +433,7 @@ async function exactPriceGaps(
     const aboveBound = await servedAt(lowerBound + tol / 2);
     if (aboveBound === null) continue;
     if (aboveBound) {
-      const belowBound = lowerBound - tol / 2 > 0 ? await servedAt(lowerBound - tol / 2) : false;
+      const belowBound = lowerBound - tol / 2 > 0 && !unservedBelow.has(market.id) ? await servedAt(lowerBound - tol / 2) : false;
       if (belowBound === null) continue;
       if (!belowBound) {
         marketResult.priceGapUsdPerTonne = lowerBound;
@@ -505,6 +508,44 @@ async function exactPriceGaps(
     if (failed) continue;
     marketResult.priceGapUsdPerTonne = Math.round(((lo + upper) / 2) * 10000) / 10000;
   }
+}
+
+/**
+ * The unserved markets that stay unserved just below their dual gap L, from one re-solve with every
+ * such market's prices raised by L − tol/2 at once (an LP's; none of them when it fails). Sound for
+ * each market alone: the joint optimum x* sells none of the raised markets, so it earns the same
+ * with only market m raised, where no plan earns more (every other price is lower or equal and
+ * x ≥ 0); so x* is optimal there too and the plan's value has not moved from the unshifted one:
+ * serving m does not pay below L − tol/2. A market the joint solve serves is checked alone.
+ */
+async function unservedJustBelow(
+  unserved: readonly PlanBody['markets'][number][],
+  built: BuiltModel,
+  scenario: Scenario,
+  solve: SolveFn,
+  engine: EngineName,
+  netShareOf: (marketId: string) => number,
+): Promise<Set<string>> {
+  const shiftOfVar = new Map<number, number>();
+  const raised: { id: string; vars: number[] }[] = [];
+  for (const m of unserved) {
+    const shift = m.priceGapUsdPerTonne! - PRICE_GAP_TOLERANCE_USD_PER_TONNE / 2;
+    if (!(shift > 0)) continue;
+    const vars = built.index.salesOfMarket.get(m.id) ?? [];
+    for (const v of vars) shiftOfVar.set(v, shift * netShareOf(m.id));
+    raised.push({ id: m.id, vars });
+  }
+  const found = new Set<string>();
+  if (raised.length < 2) return found;
+  const model: LpModel = { ...built.model, variables: built.model.variables.map((v, j) => (shiftOfVar.has(j) ? { ...v, cost: v.cost + shiftOfVar.get(j)! } : v)) };
+  const r = await solve(model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false, warmStart: true });
+  if (r.status !== 'optimal') return found;
+  for (const { id, vars } of raised) {
+    let tonnes = 0;
+    for (const v of vars) tonnes += r.values[v]!;
+    if (tonnes <= SERVED_TONNES) found.add(id);
+  }
+  return found;
 }
 
 /** Elastic re-solve: relax the relaxable rows with penalised slacks and report what had to give. */
