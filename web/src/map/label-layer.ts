@@ -40,6 +40,8 @@ export class LabelLayer {
   private readonly group = L.layerGroup();
   private readonly sources = new Map<string, Source>();
   private readonly sizes = new Map<string, { width: number; height: number }>();
+  /** Inside `batch`: sources are replaced without placing; the batch places once at its end. */
+  private batching = false;
 
   constructor(private readonly map: L.Map) {
     this.group.addTo(map);
@@ -49,6 +51,24 @@ export class LabelLayer {
   /** Replace one source's labels and symbols (e.g. `places`, `volumes`) and place everything again. */
   set(source: string, labels: MapLabel[], symbols: MapSymbol[] = []): void {
     this.sources.set(source, { labels, symbols });
+    if (!this.batching) this.draw();
+  }
+
+  /**
+   * Several sources replaced together (a plan's flows and places): the labels are placed once, at the
+   * end, instead of once per source (each placement measures the map's controls, a layout).
+   */
+  batch(update: () => void): void {
+    if (this.batching) {
+      update();
+      return;
+    }
+    this.batching = true;
+    try {
+      update();
+    } finally {
+      this.batching = false;
+    }
     this.draw();
   }
 
