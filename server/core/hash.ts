@@ -5,56 +5,26 @@
 
 /** JSON with object keys sorted at every level; undefined fields dropped, non-finite numbers as strings. */
 export function canonicalJson(value: unknown): string {
-  // The engine's own serialiser with a replacer that sorts keys is several times faster than
-  // walking the value in JS. It orders an object's integer-like keys ("2", "10") numerically
-  // whatever the replacer does, and it calls `toJSON`: a value where either changes the text takes
-  // the walk instead, so both paths give the same text.
-  try {
-    return JSON.stringify(value, sortedReplacer) ?? 'null';
-  } catch (e) {
-    if (e !== NOT_PLAIN) throw e;
-    return canonicalWalk(value);
-  }
-}
-
-const NOT_PLAIN = new Error('canonicalJson: not a plain JSON value');
-const INTEGER_KEY = /^(?:0|[1-9][0-9]*)$/;
-
-function sortedReplacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
-  // `toJSON` (e.g. a Date's) has already replaced the value the holder has.
-  if (!Object.is(this[key], v) || typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
-  const keys = Object.keys(v).sort();
-  // The engine writes integer-like keys first, in numeric order: fine when that is also where the
-  // string sort put them (years: "2024" < "2025" < "x"), otherwise take the walk.
-  let integerKeys = 0;
-  for (const k of keys) if (INTEGER_KEY.test(k)) integerKeys += 1;
-  for (let i = 0; i < integerKeys; i += 1) {
-    if (!INTEGER_KEY.test(keys[i]!) || (i > 0 && Number(keys[i - 1]) >= Number(keys[i]))) throw NOT_PLAIN;
-  }
-  const sorted: Record<string, unknown> = {};
-  for (const k of keys) {
-    // Assigning "__proto__" would set the prototype, not a field.
-    if (k === '__proto__') throw NOT_PLAIN;
-    sorted[k] = (v as Record<string, unknown>)[k];
-  }
-  return sorted;
-}
-
-/** The definition of canonicalJson, walked in JS (for values the fast path cannot take). */
-function canonicalWalk(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
     return JSON.stringify(value) ?? 'null';
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalWalk).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalWalk(v)}`).join(',')}}`;
+  // Written into one string as it goes (no arrays of entries per object): a network is thousands of small objects.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // The default sort orders by UTF-16 code units, as `<` does.
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 const K = new Uint32Array([

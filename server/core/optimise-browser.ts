@@ -6,9 +6,10 @@
  * `ruleCost: false` leaves out the rule's cost too (its second solve): a plan for each step of a drag,
  * the whole plan once the slider rests.
  */
+import { ReusableJsLpSolver } from '../solver/jsLpReusable.ts';
 import { solveWithJsLpSolver } from '../solver/jsLpSolver.ts';
 import type { Plan } from './plan-schema.ts';
-import { runPipeline } from './pipeline.ts';
+import { runPipeline, type SolveFn } from './pipeline.ts';
 import type { Network, Scenario } from './schema.ts';
 
 export interface InBrowserOptions {
@@ -16,12 +17,40 @@ export interface InBrowserOptions {
   readonly ruleCost?: boolean;
 }
 
-export function optimiseInBrowser(scenario: Scenario, network: Network, options: InBrowserOptions = {}): Promise<Plan> {
-  return runPipeline(scenario, network, (model, request) => solveWithJsLpSolver(model, request), {
-    engine: 'jsLpSolver',
-    policyCost: options.ruleCost !== false,
-    wantSensitivity: false,
-    ranges: false,
-    competitorImpact: false,
+export type InBrowserOptimiser = (scenario: Scenario, network: Network, options?: InBrowserOptions) => Promise<Plan>;
+
+function optimiseWith(solve: SolveFn): InBrowserOptimiser {
+  return (scenario, network, options = {}) =>
+    runPipeline(scenario, network, solve, {
+      engine: 'jsLpSolver',
+      policyCost: options.ruleCost !== false,
+      wantSensitivity: false,
+      ranges: false,
+      competitorImpact: false,
+    });
+}
+
+export const optimiseInBrowser: InBrowserOptimiser = optimiseWith((model, request) => solveWithJsLpSolver(model, request));
+
+/** Models of other structures whose solvers a live optimiser keeps (a drag's model, the rule's relaxed one). */
+const KEPT_STRUCTURES = 2;
+
+/**
+ * An optimiser for many plans of one network that differ in numbers only (a slider's steps): it
+ * keeps the solver's starting tableau of the last models' structures and writes each new model's
+ * costs and bounds into a copy of it, instead of building the library's model again. The same plans
+ * as `optimiseInBrowser` (ReusableJsLpSolver gives the same pivots and point); a model of another
+ * structure is solved once from scratch and kept in place of the oldest.
+ */
+export function createLiveOptimiser(): InBrowserOptimiser {
+  const kept: ReusableJsLpSolver[] = [];
+  return optimiseWith((model, request) => {
+    let solver = kept.find((s) => s.fits(model));
+    if (!solver) {
+      solver = new ReusableJsLpSolver(model);
+      kept.unshift(solver);
+      kept.length = Math.min(kept.length, KEPT_STRUCTURES);
+    }
+    return solver.solve(model, request);
   });
 }

@@ -93,12 +93,12 @@ export class ReusableJsLpSolver {
     const base = this.#base;
     if (this.#tableau === undefined || model.sense !== base.sense || model.variables.length !== base.variables.length || model.rows.length !== base.rows.length) return false;
     for (let j = 0; j < model.variables.length; j++) {
-      const v = model.variables[j];
+      const v = model.variables[j]!;
       if (v.kind !== 'continuous' || variableShape(v) !== this.#variableShapes[j]) return false;
     }
     for (let i = 0; i < model.rows.length; i++) {
-      const row = model.rows[i];
-      if (rowShape(row) !== this.#rowShapes[i] || !sameTerms(row.terms, base.rows[i].terms)) return false;
+      const row = model.rows[i]!;
+      if (rowShape(row) !== this.#rowShapes[i] || !sameTerms(row.terms, base.rows[i]!.terms)) return false;
     }
     return true;
   }
@@ -119,7 +119,7 @@ export class ReusableJsLpSolver {
       const matrix = tableau.matrix;
       const width = tableau.width;
       // The cost row (row 0): column j + 1 holds variable j's cost, as the library writes it.
-      for (let j = 0; j < model.variables.length; j++) matrix[j + 1] = this.#costSign * (model.variables[j].cost || 0);
+      for (let j = 0; j < model.variables.length; j++) matrix[j + 1] = this.#costSign * (model.variables[j]!.cost || 0);
       // Column 0 holds each constraint's rhs, negated for a `≥` constraint.
       this.#rhs.forEach((r, k) => {
         const value = rhsOf(model, r);
@@ -156,7 +156,7 @@ function keptTableau(base: LpModel): { tableau: JsTableau; rhs: RhsSource[] } | 
     const layoutKnown =
       model.isMinimization === (base.sense === 'min') &&
       rhs.length === model.constraints.length &&
-      rhs.every((r, k) => model.constraints[k].isUpperBound === r.upper) &&
+      rhs.every((r, k) => model.constraints[k]!.isUpperBound === r.upper) &&
       model.variables.length === base.variables.length;
     if (!layoutKnown) return undefined;
     model.tableau.setModel(model);
@@ -170,16 +170,16 @@ function keptTableau(base: LpModel): { tableau: JsTableau; rhs: RhsSource[] } | 
 
 function rhsOf(model: LpModel, r: RhsSource): number {
   if (r.kind === 'row') {
-    const row = model.rows[r.index];
+    const row = model.rows[r.index]!;
     return r.upper ? row.ub : row.lb;
   }
-  const v = model.variables[r.index];
+  const v = model.variables[r.index]!;
   return r.kind === 'ub' ? v.ub : v.lb;
 }
 
 function sameTerms(a: LpModel['rows'][number]['terms'], b: LpModel['rows'][number]['terms']): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let t = 0; t < a.length; t++) if (a[t].v !== b[t].v || a[t].coef !== b[t].coef) return false;
+  for (let t = 0; t < a.length; t++) if (a[t]!.v !== b[t]!.v || a[t]!.coef !== b[t]!.coef) return false;
   return true;
 }

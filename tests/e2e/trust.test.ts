@@ -36,10 +36,15 @@ describe.skipIf(!run)('state you can trust', () => {
     const banner = page.locator('#stale-banner');
     expect(await banner.isVisible()).toBe(false);
     const original = await shareBox(page).inputValue();
+    // The flag leaves the map as drawn: the flow lines on screen stay the same elements.
+    await page.evaluate(() => {
+      (window as unknown as { drawnFlow: Element | null }).drawnFlow = document.querySelector('#map path.flow-line');
+    });
     await shareBox(page).fill('0.8');
     await banner.waitFor({ state: 'visible' });
     expect(await page.locator('#stale-text').textContent()).toMatch(/inputs have changed/);
     expect(await page.locator('#plan-status').textContent()).toMatch(/Out of date/);
+    expect(await page.evaluate(() => (window as unknown as { drawnFlow: Element | null }).drawnFlow?.isConnected)).toBe(true);
     // Back to the plan's value: no longer stale.
     await shareBox(page).fill(original);
     await banner.waitFor({ state: 'hidden' });

@@ -1,7 +1,9 @@
 /**
  * Bring your own data in the page: the Library panel uploads an edited network workbook; a broken
- * one lists its problems by sheet, row and column, a good one is stored and opened.
+ * one lists its problems by sheet, row and column, a good one is stored and opened. And the plan on
+ * screen out as a workbook, written in the page.
  */
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
@@ -49,5 +51,30 @@ describe.skipIf(!run)('the network workbook in the Library panel', () => {
     await expect.poll(() => page.getByLabel('Scenario name').inputValue()).toBe('My own prices');
     // The broken upload's 422 is the browser's own console line; nothing else may go wrong.
     expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  }, 90_000);
+
+  it('the Results panel saves the plan on screen as a workbook Excel readers open', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
+    expect(download.suggestedFilename()).toMatch(/^caspian-plan-.+\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((ws) => ws.name)).toEqual(['KPIs', 'Markets', 'Routes', 'Legs', 'Nodes', 'Sources']);
+    const sources = new Map<string, unknown>();
+    wb.getWorksheet('Sources')!.eachRow((row, n) => {
+      if (n > 1) sources.set(String(row.getCell(1).value), row.getCell(2).value);
+    });
+    expect(sources.get('Status')).toBe('optimal');
+    expect(sources.get('Solved')).toBe('on the server');
+    // The plan on screen: its inputs hash starts as the Results panel shows it.
+    const shown = (await page.locator('#kpi-panel').textContent())?.match(/Inputs hash ([0-9a-f]{12})/)?.[1];
+    expect(shown).toBeTruthy();
+    expect(String(sources.get('Inputs hash')).startsWith(shown!)).toBe(true);
+    const markets = wb.getWorksheet('Markets')!;
+    expect(markets.getRow(1).getCell(5).value).toBe('Tonnes');
+    expect(markets.getRow(1).font?.bold ?? markets.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(typeof markets.getRow(2).getCell(5).value).toBe('number');
+    await expect.poll(() => page.locator('#run-status').textContent()).toMatch(/Excel workbook written/);
+    expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -195,6 +195,20 @@ describe.skipIf(!run)('the live what-if in a web worker', () => {
     await page.close();
   });
 
+  it('each plan of a drag is drawn into the same map: no SVG piles up however many plans are drawn', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    const svgCount = () => page.evaluate(() => document.querySelectorAll('#map svg').length);
+    await dragAndWait(page, 1);
+    const drawnFirst = await planSeq(page);
+    const svgsFirst = await svgCount();
+    for (let i = 0; i < 6; i += 1) await dragAndWait(page, 1);
+    // Each step drew at least one more plan (the step's or the whole one).
+    expect(await planSeq(page)).toBeGreaterThanOrEqual(drawnFirst + 6);
+    expect(await svgCount()).toBe(svgsFirst);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('without workers, the page solves on the main thread with the same plan', async () => {
     expect(workerPlan).not.toBeNull();
     const browser: { context: BrowserContext; close(): Promise<void> } = await launchBrowser();

@@ -136,7 +136,7 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
 
 const stale = createStaleBanner({
   scenarioPanel,
-  redraw: () => drawing.redraw(),
+  redrawStale: () => drawing.redrawStale(),
   writeHash,
   replan: () => void solver.runOnServer(state.form),
 });

@@ -19,7 +19,7 @@ export interface InPageOptimiser {
 /** The main-thread optimiser, loaded on first use (it is most of the page's JavaScript). */
 let mainThread: Promise<BrowserOptimiser> | null = null;
 function loadMainThread(): Promise<BrowserOptimiser> {
-  mainThread ??= import('../../server/core/optimise-browser.ts').then((m) => m.optimiseInBrowser);
+  mainThread ??= import('../../server/core/optimise-browser.ts').then((m) => m.createLiveOptimiser());
   return mainThread;
 }
 

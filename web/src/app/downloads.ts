@@ -42,13 +42,11 @@ export function createDownloads(writeHash: () => void, mapElement: HTMLElement):
       if (!plan) return;
       setStatus(t('Writing the Excel workbook…'));
       try {
-        // exceljs is large: loaded only when a workbook is asked for, from our own origin.
-        const [mod, { buildPlanWorkbook }] = await Promise.all([import('exceljs'), import('../lib/workbook.ts')]);
-        const ExcelJS = ((mod as { default?: unknown }).default ?? mod) as typeof import('exceljs');
+        // The workbook writer is only needed when a workbook is asked for: loaded then.
+        const { planWorkbookXlsx } = await import('../lib/workbook.ts');
         writeHash();
-        const wb = buildPlanWorkbook(ExcelJS, plan, { source: state.source, runId: state.runId, link: location.href, compare: state.compare });
-        const buffer = await wb.xlsx.writeBuffer();
-        downloadBlob(new Blob([buffer], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), downloadName(plan, 'xlsx'));
+        const bytes = planWorkbookXlsx(plan, { source: state.source, runId: state.runId, link: location.href, compare: state.compare });
+        downloadBlob(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), downloadName(plan, 'xlsx'));
         setStatus(t('Excel workbook written.'));
       } catch (err) {
         setStatus(t('The Excel workbook could not be written: {message}', { message: (err as Error).message }));

@@ -25,6 +25,8 @@ export interface DrawingDeps {
 export interface Drawing {
   /** The Results panel, the month bar, the stale banner and the map, then the link. */
   redraw(): void;
+  /** The out-of-date flag in the Results panel and the stale banner alone: the form changed, the plan on screen did not. */
+  redrawStale(): void;
   /** The map layers and legend alone. */
   drawMap(plan: Plan): void;
   /** Rings around the markets the analysis panel highlights, at the same radius scale as the circles. */
@@ -34,7 +36,7 @@ export interface Drawing {
 }
 
 export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash }: DrawingDeps): Drawing {
-  const { map, flowLayer, placeLayer, highlightLayer, legend } = view;
+  const { map, flowLayer, placeLayer, labelLayer, highlightLayer, legend } = view;
 
   function periodCount(): number {
     return state.plan?.horizon.periods.length ?? 1;
@@ -59,32 +61,40 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
 
   function drawMap(plan: Plan): void {
     const v = mapView(plan);
-    if (state.compare) {
-      const d = state.compare.diff;
-      const ds = diffMapScales(d);
-      flowLayer.renderDiff(d, ds.flowWidth);
-      legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: ds.flowWidth, radius: ds.marketRadius, maxMarketTonnes: ds.maxMarketDeltaTonnes, perPeriod: false, diff: true, tilesStatus: state.tiles });
-    } else {
-      flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
-      legend.render({
-        filters: state.page.filters,
-        showVolumes: state.showVolumes,
-        tiles: state.page.tiles,
-        scale: v.scale,
-        radius: v.radius,
-        maxMarketTonnes: v.maxMarket,
-        perPeriod: v.period != null,
-        diff: false,
-        competitors: v.competitorList,
-        tilesStatus: state.tiles,
-      });
-    }
-    const diff = state.compare?.diff ?? null;
-    placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: diff ? diffMapScales(diff).marketRadius : v.radius, money: v.money, diff });
+    // Flow volumes and place names are placed together, once.
+    labelLayer.batch(() => {
+      if (state.compare) {
+        const d = state.compare.diff;
+        const ds = diffMapScales(d);
+        flowLayer.renderDiff(d, ds.flowWidth);
+        legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: ds.flowWidth, radius: ds.marketRadius, maxMarketTonnes: ds.maxMarketDeltaTonnes, perPeriod: false, diff: true, tilesStatus: state.tiles });
+      } else {
+        flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
+        legend.render({
+          filters: state.page.filters,
+          showVolumes: state.showVolumes,
+          tiles: state.page.tiles,
+          scale: v.scale,
+          radius: v.radius,
+          maxMarketTonnes: v.maxMarket,
+          perPeriod: v.period != null,
+          diff: false,
+          competitors: v.competitorList,
+          tilesStatus: state.tiles,
+        });
+      }
+      const diff = state.compare?.diff ?? null;
+      placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: diff ? diffMapScales(diff).marketRadius : v.radius, money: v.money, diff });
+    });
     highlightLayer.render(plan, v.period, v.radius);
     document.body.dataset.flowCount = String(flowLayer.flowCount);
     document.body.dataset.competitorFlowCount = String(flowLayer.competitorFlowCount);
     document.body.dataset.planMarket = isClearingPlan(plan) ? 'clearing' : 'price-taker';
+  }
+
+  function redrawStale(): void {
+    kpiPanel.setStale(state.stale);
+    renderStale();
   }
 
   function redraw(): void {
@@ -152,5 +162,5 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     map.fitBounds(planFrame(plan, state.network), { padding: [28, 28], maxZoom: 6.5 });
   }
 
-  return { redraw, drawMap, drawHighlight, frameFirstPlan };
+  return { redraw, redrawStale, drawMap, drawHighlight, frameFirstPlan };
 }

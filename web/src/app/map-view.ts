@@ -18,6 +18,8 @@ export interface MapView {
   map: L.Map;
   flowLayer: FlowLayer;
   placeLayer: PlaceLayer;
+  /** Every text on the map: the flow and place layers hand their labels to it. */
+  labelLayer: LabelLayer;
   highlightLayer: HighlightLayer;
   legend: Legend;
   /** Resolves once the offline base map is drawn. */
@@ -118,5 +120,5 @@ export function createMapView(hooks: MapViewHooks): MapView {
     return b;
   });
 
-  return { map, flowLayer, placeLayer, highlightLayer, legend, baseMapReady };
+  return { map, flowLayer, placeLayer, labelLayer, highlightLayer, legend, baseMapReady };
 }

@@ -178,7 +178,10 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     livePending = { form, kind };
     if (liveRunning) return;
     liveRunning = true;
-    requestAnimationFrame(async function step() {
+    // The first solve starts as soon as this event is handled (a frame's wait would only delay it);
+    // while one runs, newer positions wait, and the newest starts on the frame after its plan is drawn.
+    queueMicrotask(() => void step());
+    async function step(): Promise<void> {
       const next = livePending;
       livePending = null;
       if (next && state.network) {
@@ -199,9 +202,9 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
           setStatus(t('Live re-plan failed: {reason}', { reason: (err as Error).message }));
         }
       }
-      if (livePending) requestAnimationFrame(step);
+      if (livePending) requestAnimationFrame(() => void step());
       else liveRunning = false;
-    });
+    }
   }
 
   function showLive(plan: Plan, form: ScenarioForm, kind: 'step' | 'whole', started: number): void {

@@ -8,7 +8,8 @@ import { inputsOf, state } from './state.ts';
 
 export interface StaleDeps {
   scenarioPanel: ScenarioPanel;
-  redraw(): void;
+  /** The Results panel's out-of-date flag and this banner: a change of the flag leaves the map and the figures as they are. */
+  redrawStale(): void;
   writeHash(): void;
   replan(): void;
 }
@@ -19,7 +20,7 @@ export interface StaleBanner {
   renderStale(): void;
 }
 
-export function createStaleBanner({ scenarioPanel, redraw, writeHash, replan }: StaleDeps): StaleBanner {
+export function createStaleBanner({ scenarioPanel, redrawStale, writeHash, replan }: StaleDeps): StaleBanner {
   const staleBanner = document.getElementById('stale-banner')!;
   const staleText = document.getElementById('stale-text')!;
   const staleUsePlan = document.getElementById('stale-use-plan') as HTMLButtonElement;
@@ -44,7 +45,7 @@ export function createStaleBanner({ scenarioPanel, redraw, writeHash, replan }: 
       return;
     }
     state.stale = stale;
-    redraw();
+    redrawStale();
   }
 
   function renderStale(): void {

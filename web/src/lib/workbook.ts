@@ -1,14 +1,12 @@
 /**
- * The plan as an Excel workbook (exceljs): KPIs, markets, routes, legs, nodes, monthly tables, the
- * comparison (when one is on screen) and a sources sheet. Numbers stay numbers (tonnes and USD,
- * unrounded), so a planner can sum and chart them; headers are in English like the CSV.
- * The ExcelJS module is passed in: the page loads it only when the button is pressed.
+ * The plan as an Excel workbook: KPIs, markets, routes, legs, nodes, monthly tables, the comparison
+ * (when one is on screen) and a sources sheet. Numbers stay numbers (tonnes and USD, unrounded), so a
+ * planner can sum and chart them; headers are in English like the CSV. Each sheet's header row is bold
+ * and frozen, its columns as wide as their text (10 to 60 characters); written by lib/xlsx.ts.
  */
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import type { PlanDiff } from './diff.ts';
-
-type ExcelJSModule = typeof import('exceljs');
-type Workbook = import('exceljs').Workbook;
+import { writeXlsx, type XlsxCell, type XlsxSheet, type XlsxWorkbook } from './xlsx.ts';
 
 export interface WorkbookContext {
   source: 'server' | 'browser' | 'run';
@@ -41,20 +39,18 @@ export const KPI_ROWS: [keyof NonNullable<Plan['kpis']>, string, string][] = [
   ['plantUtilisation', 'Plant utilisation', 'fraction'],
 ];
 
-function sheet(wb: Workbook, name: string, header: string[], rows: (string | number | boolean | null)[][]): void {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow(header).font = { bold: true };
-  for (const row of rows) ws.addRow(row);
-  ws.columns.forEach((col, i) => {
+function sheet(book: XlsxWorkbook, name: string, header: string[], rows: XlsxCell[][]): void {
+  const columns = Math.max(header.length, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, i) => {
     const longest = Math.max(header[i]?.length ?? 8, ...rows.slice(0, 200).map((r) => String(r[i] ?? '').length));
-    col.width = Math.min(60, Math.max(10, longest + 2));
+    return Math.min(60, Math.max(10, longest + 2));
   });
+  book.sheets.push({ name, header, rows, widths } satisfies XlsxSheet);
 }
 
-export function buildPlanWorkbook(ExcelJS: ExcelJSModule, plan: Plan, ctx: WorkbookContext): Workbook {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Caspian export optimiser';
-  wb.created = ctx.now ?? new Date();
+/** The workbook's sheets, as data. */
+export function planWorkbook(plan: Plan, ctx: WorkbookContext): XlsxWorkbook {
+  const wb: XlsxWorkbook = { creator: 'Caspian export optimiser', created: ctx.now ?? new Date(), sheets: [] };
   const k = plan.kpis;
   sheet(wb, 'KPIs', ['Figure', 'Value', 'Unit'], k ? KPI_ROWS.map(([key, label, unit]) => [label, (k[key] as number) ?? null, unit]) : [['Status', plan.status, '']]);
   sheet(
@@ -115,4 +111,9 @@ export function buildPlanWorkbook(ExcelJS: ExcelJSModule, plan: Plan, ctx: Workb
     ],
   );
   return wb;
+}
+
+/** The plan's workbook as the bytes of an .xlsx file. */
+export function planWorkbookXlsx(plan: Plan, ctx: WorkbookContext): Uint8Array<ArrayBuffer> {
+  return writeXlsx(planWorkbook(plan, ctx));
 }

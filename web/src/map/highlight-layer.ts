@@ -12,6 +12,8 @@ export class HighlightLayer {
   private readonly group = L.layerGroup();
   private ids: ReadonlySet<string> = new Set();
   private kind: HighlightKind = 'robust';
+  /** One SVG kept across renders; first drawn after the market circles' SVG, so the rings lie above them. */
+  private readonly renderer = L.svg({ pane: 'placePane' });
 
   constructor(map: L.Map) {
     this.group.addTo(map);
@@ -30,7 +32,7 @@ export class HighlightLayer {
   render(plan: Plan | null, period: number | null, radius: (tonnes: number) => number): void {
     this.group.clearLayers();
     if (!plan || this.ids.size === 0) return;
-    const renderer = L.svg({ pane: 'placePane' });
+    const renderer = this.renderer;
     const room = this.kind === 'room';
     for (const m of plan.markets) {
       if (!this.ids.has(m.id)) continue;

@@ -40,6 +40,24 @@ export class LabelLayer {
   private readonly group = L.layerGroup();
   private readonly sources = new Map<string, Source>();
   private readonly sizes = new Map<string, { width: number; height: number }>();
+  /** Inside `batch`: sources are replaced without placing; the batch places once at its end. */
+  private batching = false;
+  /**
+   * Where the map's controls are, in map pixels, as last measured (null: to measure). Measuring reads
+   * the layout, which forces the browser to lay out the page a plan just changed; so the boxes are
+   * kept, and measured again only when a control or the map changes size (a ResizeObserver).
+   */
+  private controlBoxes: Box[] | null = null;
+  private readonly watched = new WeakSet<Element>();
+  private readonly controlsWatch =
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver(() => {
+          if (this.controlBoxes === null) return;
+          const before = this.controlBoxes;
+          const now = this.measureControls();
+          if (now.length !== before.length || now.some((b, i) => b.x0 !== before[i].x0 || b.y0 !== before[i].y0 || b.x1 !== before[i].x1 || b.y1 !== before[i].y1)) this.draw();
+        });
 
   constructor(private readonly map: L.Map) {
     this.group.addTo(map);
@@ -49,6 +67,24 @@ export class LabelLayer {
   /** Replace one source's labels and symbols (e.g. `places`, `volumes`) and place everything again. */
   set(source: string, labels: MapLabel[], symbols: MapSymbol[] = []): void {
     this.sources.set(source, { labels, symbols });
+    if (!this.batching) this.draw();
+  }
+
+  /**
+   * Several sources replaced together (a plan's flows and places): the labels are placed once, at the
+   * end, instead of once per source (each placement measures the map's controls, a layout).
+   */
+  batch(update: () => void): void {
+    if (this.batching) {
+      update();
+      return;
+    }
+    this.batching = true;
+    try {
+      update();
+    } finally {
+      this.batching = false;
+    }
     this.draw();
   }
 
@@ -69,11 +105,7 @@ export class LabelLayer {
       return { x0: p.x - s.radiusPx, y0: p.y - s.radiusPx, x1: p.x + s.radiusPx, y1: p.y + s.radiusPx };
     });
     // The map's controls (zoom, legend, scale) cover the map: a label under one could not be read.
-    const frame = this.map.getContainer().getBoundingClientRect();
-    for (const control of this.map.getContainer().querySelectorAll('.leaflet-control')) {
-      const r = control.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) obstacles.push({ x0: r.left - frame.left, y0: r.top - frame.top, x1: r.right - frame.left, y1: r.bottom - frame.top });
-    }
+    obstacles.push(...(this.controlBoxes ?? this.measureControls()));
     const placed = placeLabels(candidates, { obstacles, bounds: { x0: 0, y0: 0, x1: size.x, y1: size.y } });
     for (const label of placed) {
       const item = byId.get(label.id)!;
@@ -94,6 +126,29 @@ export class LabelLayer {
     const container = this.map.getContainer();
     container.dataset.labelsZoom = String(this.map.getZoom());
     container.dataset.labels = String(placed.length);
+  }
+
+  /**
+   * The visible controls' boxes relative to the map. Kept while every control, control corner and the
+   * map keep their size; without ResizeObserver, measured at every placement.
+   */
+  private measureControls(): Box[] {
+    const container = this.map.getContainer();
+    const frame = container.getBoundingClientRect();
+    const boxes: Box[] = [];
+    for (const control of container.querySelectorAll('.leaflet-control')) {
+      const r = control.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) boxes.push({ x0: r.left - frame.left, y0: r.top - frame.top, x1: r.right - frame.left, y1: r.bottom - frame.top });
+    }
+    if (!this.controlsWatch) return boxes;
+    // A control added, removed or resized changes its corner's size; a resized map moves the corners.
+    for (const el of [container, ...container.querySelectorAll('.leaflet-control-container > div, .leaflet-control')]) {
+      if (this.watched.has(el)) continue;
+      this.watched.add(el);
+      this.controlsWatch.observe(el);
+    }
+    this.controlBoxes = boxes;
+    return boxes;
   }
 
   /** The text's drawn size in its own style, measured once off screen (an estimate while the map is hidden). */

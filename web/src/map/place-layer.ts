@@ -47,6 +47,8 @@ const AREA = ['center'] as const;
 export class PlaceLayer {
   private readonly markets = L.layerGroup();
   private readonly nodes = L.layerGroup();
+  /** One SVG for every market circle, kept across renders (a new renderer per render would leave an empty SVG on the map each time). */
+  private readonly renderer = L.svg({ pane: 'placePane' });
   private labelItems: MapLabel[] = [];
   private symbols: MapSymbol[] = [];
 
@@ -118,7 +120,7 @@ export class PlaceLayer {
    * more in B and orange for fewer; a market that does not change is a small grey ring.
    */
   private drawDiffMarkets(diff: PlanDiff, radius: (tonnes: number) => number): void {
-    const renderer = L.svg({ pane: 'placePane' });
+    const renderer = this.renderer;
     const sorted = [...diff.markets].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
     for (const m of sorted) {
       const changed = Math.abs(m.delta) >= TONNES_EPSILON;
@@ -160,7 +162,7 @@ export class PlaceLayer {
   private drawMarkets(view: PlaceView): void {
     const { plan, period } = view;
     const periodCount = plan.horizon.periods.length;
-    const renderer = L.svg({ pane: 'placePane' });
+    const renderer = this.renderer;
     const sorted = [...plan.markets].sort((a, b) => tonnesIn(b, period) - tonnesIn(a, period));
     for (const m of sorted) {
       if (m.domestic ? !view.filters.domestic : !view.filters.export) continue;

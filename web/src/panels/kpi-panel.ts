@@ -59,6 +59,15 @@ export class KpiPanel {
     private readonly events: KpiPanelEvents,
   ) {}
 
+  /** The out-of-date flag alone, on the plan already shown (the form changed, the plan did not). */
+  setStale(stale: boolean): void {
+    const status = this.root.querySelector('#plan-status');
+    if (!status) return;
+    const flag = status.querySelector('#stale-flag');
+    if (stale && !flag) status.append(staleFlag());
+    else if (!stale) flag?.remove();
+  }
+
   render(plan: Plan | null, ctx: KpiContext): void {
     this.root.textContent = '';
     this.monthNote = null;
@@ -87,7 +96,7 @@ export class KpiPanel {
         t(', phase {n}', { n: plan.phase }),
         clearing ? t(', market clearing. ') : '. ',
         h('span', { className: 'muted' }, sourceText),
-        ctx.stale ? h('strong', { className: 'stale', id: 'stale-flag' }, ` ${t('Out of date: the inputs changed since this plan; re-plan to update it.')}`) : null,
+        ctx.stale ? staleFlag() : null,
       ),
     );
     if (plan.message) this.root.append(h('p', { className: 'warn' }, plan.message));
@@ -444,6 +453,11 @@ export class KpiPanel {
     }
     return section;
   }
+}
+
+/** The flag after the plan's status line while the form differs from the plan's inputs. */
+function staleFlag(): HTMLElement {
+  return h('strong', { className: 'stale', id: 'stale-flag' }, ` ${t('Out of date: the inputs changed since this plan; re-plan to update it.')}`);
 }
 
 function kpi(label: string, value: string, note: string, id: string): HTMLElement {
