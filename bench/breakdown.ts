@@ -8,7 +8,10 @@
  *                        scenario, network and plan between threads, the thread's wake-up)
  *   solve                the bare HiGHS solve with duals (the engine reference)
  *   model build          buildModel
- *   read-out + rule      the plan read from the solution, and the rule's second model and solve
+ *   read-out             the plan read from the solution
+ *   rule's solve         the rule's second solve as the pipeline runs it (its rows freed in the plan's
+ *                        model, from the plan's basis), after a plan's solve
+ *   price gaps           the whole plan minus the same plan without exact price gaps
  *   serialisation        validating the plan against its schema and JSON.stringify (in the pool thread)
  */
 import { createHash } from 'node:crypto';
@@ -46,7 +49,11 @@ export interface Breakdown {
   readonly handOffMs: number;
   readonly solveMs: number;
   readonly buildMs: number;
-  readonly readOutAndRuleMs: number;
+  readonly readOutMs: number;
+  /** The rule's second solve as the pipeline runs it: the rule's rows freed, from the plan's basis. */
+  readonly ruleSolveMs: number;
+  /** The exact price gaps of the unserved markets (the plan with them minus the plan without). */
+  readonly priceGapsMs: number;
   readonly serialiseMs: number;
   /** The whole plan (rule cost included) in this thread. */
   readonly planMs: number;
@@ -63,6 +70,8 @@ export async function measureBreakdown(repeats = 40): Promise<Breakdown> {
   const result = await solveModelInProcess(built.model, solveOpts);
   if (result.status !== 'optimal') throw new Error(`bare solve: ${result.status}`);
   const plan = await optimise(scenario, base, { inProcess: true });
+  const ruleRows = new Set(built.index.domesticShareRows);
+  const relaxed = { ...built.model, rows: built.model.rows.map((r, i) => (ruleRows.has(i) ? { ...r, lb: -Infinity, ub: Infinity } : r)) };
 
   const real = await loadModelServices();
   const app = await buildApp({
@@ -76,20 +85,21 @@ export async function measureBreakdown(repeats = 40): Promise<Breakdown> {
   });
   await app.ready();
   const body = JSON.stringify(scenario);
+  // With node:crypto's SHA-256, as the server runs it (the default is the browser's pure-JS one).
+  const pipeline = (exactPriceGaps: boolean) => runPipeline(scenario, base, (m, r) => solveModelInProcess(m, r), { sha256, exactPriceGaps });
 
-  const [route, solve, build, readOutAndRule, serialise, inThread, pooled] = await interleaved(repeats, [
+  const [route, solve, build, readOut, solveThenRule, serialise, inThread, withoutGaps, pooled] = await interleaved(repeats, [
     async () => app.inject({ method: 'POST', url: '/api/v1/optimise', headers: { 'content-type': 'application/json' }, payload: body }),
     async () => solveModelInProcess(built.model, solveOpts),
     async () => buildModel(network, scenario),
+    async () => readSolution(network, scenario, built, result),
     async () => {
-      readSolution(network, scenario, built, result);
-      // As the pipeline does it: the scenario's engine choice, no duals.
-      const relaxed = buildModel(network, scenario, { withoutDomesticShare: true });
-      await solveModelInProcess(relaxed.model, { engine: scenario.engine, timeLimitMs: 10_000, wantSensitivity: false });
+      await solveModelInProcess(built.model, solveOpts);
+      await solveModelInProcess(relaxed, { engine: 'highs', timeLimitMs: 10_000, wantSensitivity: false, warmStart: true });
     },
     async () => JSON.stringify(Plan.parse(plan)),
-    // With node:crypto's SHA-256, as the server runs it (the default is the browser's pure-JS one).
-    async () => JSON.stringify(await runPipeline(scenario, base, (m, r) => solveModelInProcess(m, r), { sha256 })),
+    async () => JSON.stringify(await pipeline(true)),
+    async () => JSON.stringify(await pipeline(false)),
     async () => optimise(scenario, base, { serialise: true }),
   ]);
   await app.close();
@@ -99,7 +109,9 @@ export async function measureBreakdown(repeats = 40): Promise<Breakdown> {
     handOffMs: Math.max(0, pooled! - inThread!),
     solveMs: solve!,
     buildMs: build!,
-    readOutAndRuleMs: readOutAndRule!,
+    readOutMs: readOut!,
+    ruleSolveMs: Math.max(0, solveThenRule! - solve!),
+    priceGapsMs: Math.max(0, inThread! - withoutGaps!),
     serialiseMs: serialise!,
     planMs: inThread!,
     pooledPlanMs: pooled!,
