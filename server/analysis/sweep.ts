@@ -17,6 +17,7 @@ import { poolSize } from '../solver/solve.ts';
 import { runTask } from '../pool/pool.ts';
 import { isPoolThread } from '../pool/context.ts';
 import { withNetwork } from '../pool/networks.ts';
+import { MessageChannel } from 'node:worker_threads';
 import { canReuseSweepModel, SweepModelReuse, type ReusedPointFigures } from './sweep-reuse.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';
@@ -273,15 +274,33 @@ async function solveReusingInPool(request: SweepRequest, net: Network, from: num
       if (options.signal?.aborted) return;
       const k = next++;
       const run = runs[k];
+      // The thread tells each point as it is solved; messages late after the run's answer are ignored.
+      let told = 0;
+      const advance = (to: number) => {
+        if (to <= told) return;
+        done += to - told;
+        told = to;
+        options.onProgress?.(done, total);
+      };
+      const channels: MessageChannel[] = [];
       try {
-        const { rows } = await withNetwork(net, (ref) => runTask('sweepPoints', { request, network: ref, from: run.from, to: run.to, engine: options.optimiseOptions?.engine }, { signal: options.signal }));
+        const { rows } = await withNetwork(net, (ref) => {
+          // A port can be sent once: each attempt has its own.
+          const channel = new MessageChannel();
+          channels.push(channel);
+          channel.port1.on('message', (solved: number) => advance(Math.min(solved, run.to - run.from)));
+          channel.port1.unref();
+          const task = { request, network: ref, from: run.from, to: run.to, engine: options.optimiseOptions?.engine, progress: channel.port2 };
+          return runTask('sweepPoints', task, { signal: options.signal, transferList: [channel.port2] });
+        });
         out[k] = rows;
       } catch (e) {
         if (options.signal?.aborted) return;
         throw e;
+      } finally {
+        for (const channel of channels) channel.port1.close();
       }
-      done += run.to - run.from;
-      options.onProgress?.(done, total);
+      advance(run.to - run.from);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
@@ -293,9 +312,16 @@ async function solveReusingInPool(request: SweepRequest, net: Network, from: num
  * A run of sweep points in this thread (a pool task): the rows of points [from, to), the model
  * reused across them.
  */
-export function solveSweepRunHere(request: SweepRequest, network: Network, from: number, to: number, engine?: OptimiseOptions['engine']): Promise<SweepRow[]> {
+export function solveSweepRunHere(
+  request: SweepRequest,
+  network: Network,
+  from: number,
+  to: number,
+  engine?: OptimiseOptions['engine'],
+  onProgress?: (done: number, total: number) => void,
+): Promise<SweepRow[]> {
   const { net, points } = sweepPlan(request, network);
-  return solveReusingHere(net, points, from, Math.min(to, points.length), { optimiseOptions: { engine } });
+  return solveReusingHere(net, points, from, Math.min(to, points.length), { optimiseOptions: { engine }, onProgress });
 }
 
 /** Runs a sweep. Throws ScenarioProblemsError for a scenario that cannot be a model, CancelledError when aborted. */

@@ -174,6 +174,8 @@ export interface SweepPointsTask {
   readonly from: number;
   readonly to: number;
   readonly engine?: EngineChoice;
+  /** Told the number of points solved so far, after each point. */
+  readonly progress?: MessagePort;
 }
 
 export interface SweepPointsResult {
@@ -184,5 +186,9 @@ export interface SweepPointsResult {
 export async function sweepPoints(task: SweepPointsTask): Promise<SweepPointsResult | MissingNetwork> {
   const network = networkOf(task.network);
   if (!network) return { missingNetwork: true };
-  return { rows: await solveSweepRunHere(task.request, network, task.from, task.to, task.engine) };
+  try {
+    return { rows: await solveSweepRunHere(task.request, network, task.from, task.to, task.engine, (done) => task.progress?.postMessage(done)) };
+  } finally {
+    task.progress?.close();
+  }
 }
