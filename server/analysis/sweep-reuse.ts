@@ -4,7 +4,8 @@
  * from what the solver kept of the previous one — javascript-lp-solver's starting tableau (the same
  * pivots, so the same point as a fresh solve) or, for HiGHS, its kept model for the rule's re-solve —
  * and only the figures a sweep row reports are read: the key figures (read as a plan reads them) and
- * the rule's cost from the two objectives. What a full `optimise` of a point does besides (exact
+ * the rule's cost from the two objectives — no second solve where the rule's rows have slack (the
+ * rule then costs nothing, as the second solve would find). What a full `optimise` of a point does besides (exact
  * price gaps, the plan's read-out, the reasons, the inputs hash, the pool round trip) is skipped.
  *
  * Each point's costs and bounds come from the point's own model, built as the pipeline builds it,
@@ -12,7 +13,7 @@
  * first point's starts a new base. A point this cannot answer exactly (not optimal, integer
  * variables, a scenario with problems) gives null: the caller runs the full `optimise` for it.
  */
-import type { LpModel, SolveResult } from '../core/lp.ts';
+import { rowActivity, type LpModel, type SolveResult } from '../core/lp.ts';
 import type { BuiltModel } from '../core/model.ts';
 import { ruleCostOf, withoutDomesticRule } from '../core/pipeline.ts';
 import { readKpisOnly } from '../core/plan.ts';
@@ -58,6 +59,18 @@ export function sameMatrix(a: LpModel, b: LpModel): boolean {
   return true;
 }
 
+/** A domestic-share row further than this from its bounds has slack, t (solver noise sits far below). */
+export const RULE_SLACK_TONNES = 1e-3;
+
+/** Every domestic-share row of the solved point is off its bounds by more than RULE_SLACK_TONNES. */
+function ruleHasSlack(built: BuiltModel, values: readonly number[]): boolean {
+  return built.index.domesticShareRows.every((r) => {
+    const row = built.model.rows[r]!;
+    const activity = rowActivity(row, values);
+    return activity > row.lb + RULE_SLACK_TONNES && activity < row.ub - RULE_SLACK_TONNES;
+  });
+}
+
 /** The first point's model and javascript-lp-solver's kept tableaux of it (made on first use: a HiGHS sweep needs none). */
 class Base {
   readonly model: LpModel;
@@ -83,8 +96,8 @@ export class SweepModelReuse {
   readonly #baseNetwork: Network;
   readonly #engine: EngineChoice | undefined;
   #base: Base | null = null;
-  /** Points solved from the kept model, points that started a new base. */
-  readonly counts = { reused: 0, based: 0 };
+  /** Points solved from the kept model, points that started a new base, points whose rule had slack. */
+  readonly counts = { reused: 0, based: 0, ruleSolvesSkipped: 0 };
 
   /** `engine` overrides the scenarios' engine choice, as `optimise`'s option does. */
   constructor(baseNetwork: Network, engine?: EngineChoice) {
@@ -117,6 +130,12 @@ export class SweepModelReuse {
     const kpis = readKpisOnly(network, scenario, point, solved);
     if (scenario.policy.domesticShare <= 0) return { status: 'optimal', kpis, policyCost: { binds: false, costUsd: 0 } };
 
+    // A rule that is not on its line costs nothing: without it the plan stays optimal (an LP's
+    // optimum with a slack row left out is still one), so the second solve would find the same margin.
+    if (ruleHasSlack(point, solved.values)) {
+      this.counts.ruleSolvesSkipped++;
+      return { status: 'optimal', kpis, policyCost: { binds: false, costUsd: 0 } };
+    }
     // The rule's second solve, as the pipeline makes it: HiGHS starts from the plan's basis.
     const relaxed = withoutDomesticRule(point);
     const ruleEngine = chooseEngine(relaxed, { engine: solved.stats.engine === 'highs' ? 'highs' : engine, wantSensitivity: false }).engine;

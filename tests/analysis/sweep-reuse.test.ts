@@ -79,7 +79,11 @@ describe('sweep points reusing the model', () => {
       if (glpk.status !== 'optimal') throw new Error(`GLPK: ${glpk.status}`);
       expect(Math.abs(figures!.kpis.marginUsd - glpk.objective)).toBeLessThanOrEqual(1e-6 * Math.abs(glpk.objective) + 0.01);
     }
-    expect(reuse.counts).toEqual({ based: 1, reused: 3 });
+    expect(reuse.counts.based).toBe(1);
+    expect(reuse.counts.reused).toBe(3);
+    // Low export prices leave the rule slack (no second solve), high ones make it bind.
+    expect(reuse.counts.ruleSolvesSkipped).toBeGreaterThan(0);
+    expect(reuse.counts.ruleSolvesSkipped).toBeLessThan(4);
   });
 
   it('domestic share changes a matrix coefficient: the models differ and the sweep takes the full path, with the same rows', async () => {
