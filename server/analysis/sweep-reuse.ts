@@ -1,17 +1,18 @@
 /**
  * Sweep points that reuse one model: consecutive points of a sweep whose parameter changes only
  * costs and bounds (never a matrix coefficient) share their rows' terms, so each point is solved
- * from what the solver kept of the previous one — javascript-lp-solver's starting tableau (the same
- * pivots, so the same point as a fresh solve) or, for HiGHS, its kept model for the rule's re-solve —
- * and only the figures a sweep row reports are read: the key figures (read as a plan reads them) and
- * the rule's cost from the two objectives — no second solve where the rule's rows have slack (the
- * rule then costs nothing, as the second solve would find). What a full `optimise` of a point does besides (exact
- * price gaps, the plan's read-out, the reasons, the inputs hash, the pool round trip) is skipped.
+ * from what the solver kept of the first: javascript-lp-solver's starting tableau (the same pivots,
+ * so the same point as a fresh solve); with HiGHS the plan's solve stays a fresh one (as a full
+ * plan's, so the same vertex) and the rule's re-solve starts from its basis. Only the figures a
+ * sweep row reports are read: the key figures (read as a plan reads them) and the rule's cost from
+ * the two objectives, with no second solve where the rule's rows have slack (the rule then costs
+ * nothing, as that solve would find). What a full `optimise` of a point does besides (exact price
+ * gaps, the rest of the plan's read-out, the reasons, the inputs hash) is skipped.
  *
  * Each point's costs and bounds come from the point's own model, built as the pipeline builds it,
  * so they are exactly the full plan's; a point whose rows differ in structure or terms from the
- * first point's starts a new base. A point this cannot answer exactly (not optimal, integer
- * variables, a scenario with problems) gives null: the caller runs the full `optimise` for it.
+ * base's starts a new base. A point this cannot answer exactly (not optimal, integer variables, a
+ * scenario with problems) gives null: the caller runs the full `optimise` for it.
  */
 import { rowActivity, type LpModel, type SolveResult } from '../core/lp.ts';
 import type { BuiltModel } from '../core/model.ts';
