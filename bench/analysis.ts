@@ -7,6 +7,12 @@
  * solves 1,000 draws three times in alternation; the median run counts. Targets: ≥ 1,000 draws/s
  * with all cores; reuse ≥ 1.5 × rebuild on one worker. Also checks that every configuration gives
  * the same result (same seed).
+ *
+ * Then a sweep of 50 export-price points on the same scenario with one worker (one pool task or
+ * one plan at a time): points reusing the model (sweep-reuse.ts) against a full `optimise` per
+ * point, three runs each in alternation after a warm-up, the median counting; points per second,
+ * the ratio, and a point's cost as a share of the single plan's time, all from this run. Checks
+ * that both give the same rows.
  */
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -15,11 +21,14 @@ import { loadDefaultNetwork } from '../server/data/load.ts';
 import { optimise } from '../server/optimise.ts';
 import { runMonteCarlo, type DrawSolving, type MonteCarloRequestInput } from '../server/analysis/montecarlo.ts';
 import { closeMonteCarloPools, poolOfSize } from '../server/analysis/mc-pool.ts';
+import { runSweep, type SweepSolving } from '../server/analysis/sweep.ts';
+import { shutdownSolverPool } from '../server/solver/solve.ts';
 import { median, timeInterleaved } from './timing.ts';
 
 const DRAWS = 1000;
 const TARGET_DRAWS_PER_SECOND = 1000;
 const TARGET_REUSE_SPEED_UP = 1.5;
+const SWEEP_POINTS = 50;
 const network = loadDefaultNetwork();
 const scenario = Scenario.parse(JSON.parse(readFileSync(new URL('../data/scenarios/phase1-annual.json', import.meta.url), 'utf8')));
 const request = (seed: number): MonteCarloRequestInput => ({
@@ -73,4 +82,32 @@ const same = new Set(results.values()).size === 1;
 console.log(`same result in every configuration: ${same ? 'yes' : 'NO'}`);
 console.log(`reuse vs rebuild on one worker: ×${speedUp.toFixed(2)} (target ≥ ×${TARGET_REUSE_SPEED_UP}: ${speedUp >= TARGET_REUSE_SPEED_UP ? 'met' : 'NOT met'})`);
 console.log(`target ≥ ${TARGET_DRAWS_PER_SECOND} draws/s with all cores: ${best >= TARGET_DRAWS_PER_SECOND ? 'met' : 'NOT met'} (${best.toFixed(0)})`);
-if (!same) process.exitCode = 1;
+
+// Sweeps: 50 export-price points on one worker, reusing the model vs a full optimise per point.
+const sweepRequest = { scenario, axes: [{ parameter: 'exportPriceMultiplier' as const, from: 0.5, to: 1.5, steps: SWEEP_POINTS }] };
+const solvings: SweepSolving[] = ['reuse', 'full'];
+for (const solving of solvings) await runSweep(sweepRequest, network, { solving, concurrency: 1 }); // warm-up (threads, JIT)
+const sweepRates = new Map<SweepSolving, number[]>(solvings.map((x) => [x, []]));
+const sweepRows = new Map<SweepSolving, string>();
+for (let round = 0; round < 3; round++) {
+  for (const solving of solvings) {
+    const t0 = performance.now();
+    const result = await runSweep(sweepRequest, network, { solving, concurrency: 1 });
+    sweepRates.get(solving)!.push(SWEEP_POINTS / ((performance.now() - t0) / 1000));
+    sweepRows.set(solving, JSON.stringify(result.rows));
+  }
+}
+await shutdownSolverPool();
+const [planAgainMs] = await timeInterleaved(5, [() => optimise(scenario, network, { inProcess: true })], 2);
+const reusePerSecond = median(sweepRates.get('reuse')!);
+const fullPerSecond = median(sweepRates.get('full')!);
+const sameRows = sweepRows.get('reuse') === sweepRows.get('full');
+console.log(`Sweep, ${SWEEP_POINTS} export-price points (0.5–1.5), 1 worker; one full plan in this thread: ${planAgainMs.toFixed(1)} ms`);
+for (const solving of solvings) {
+  const r = median(sweepRates.get(solving)!);
+  console.log(
+    `  ${solving.padEnd(5)}: ${r.toFixed(1).padStart(7)} points/s per core  (runs: ${sweepRates.get(solving)!.map((x) => x.toFixed(1)).join(', ')})  a point costs ${((1000 / r / planAgainMs) * 100).toFixed(0)} % of a plan`,
+  );
+}
+console.log(`reuse vs full optimise per point on one worker: ×${(reusePerSecond / fullPerSecond).toFixed(2)}; same rows: ${sameRows ? 'yes' : 'NO'}`);
+if (!same || !sameRows) process.exitCode = 1;

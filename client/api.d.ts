@@ -4154,7 +4154,7 @@ export interface components {
             ruleBinds: boolean | null;
             ruleCostUsd: number | null;
         };
-        /** @description One row per grid point, each a full optimisation. */
+        /** @description One row per grid point, each with the figures a full optimisation of the point gives. */
         SweepResultInput: {
             scenarioName: string;
             parameters: string[];
@@ -6072,7 +6072,7 @@ export interface components {
             ruleBinds: boolean | null;
             ruleCostUsd: number | null;
         };
-        /** @description One row per grid point, each a full optimisation. */
+        /** @description One row per grid point, each with the figures a full optimisation of the point gives. */
         SweepResult: {
             scenarioName: string;
             parameters: string[];

@@ -1,8 +1,11 @@
 /**
- * Sweeps: one or two parameters over a grid, a full `optimise` per point. Parameters: export price
- * multiplier, freight multiplier, KZT/USD rate, domestic share, a port's (node's) throughput.
+ * Sweeps: one or two parameters over a grid. Parameters: export price multiplier, freight
+ * multiplier, KZT/USD rate, domestic share, a port's (node's) throughput, ...
  * Runs as a job: progress through `onProgress(done, total)`, cancellable through an AbortSignal,
- * points solved a few at a time (the solver pool's workers), rows in grid order.
+ * rows in grid order. A price-taker sweep of parameters that change only costs and bounds
+ * (sweep-reuse.ts) solves runs of consecutive points in the solver pool's threads, each run reusing
+ * the model of its first point; any other sweep, and any point the reuse cannot answer exactly, is
+ * a full `optimise` per point (a few at a time, the pool's threads). Both give the same rows.
  */
 import { z } from 'zod';
 import { Id, Scenario, type Network } from '../core/schema.ts';
@@ -11,6 +14,11 @@ import { csvField } from '../core/csv.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { optimise, type OptimiseOptions } from '../optimise.ts';
 import { poolSize } from '../solver/solve.ts';
+import { runTask } from '../pool/pool.ts';
+import { isPoolThread } from '../pool/context.ts';
+import { withNetwork } from '../pool/networks.ts';
+import { MessageChannel } from 'node:worker_threads';
+import { canReuseSweepModel, SweepModelReuse, type ReusedPointFigures } from './sweep-reuse.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';
 import type { SweepResult, SweepRow } from '../core/analysis-schema.ts';
@@ -88,7 +96,19 @@ export type SweepRequestInput = z.input<typeof SweepRequest>;
 
 export type { SweepResult, SweepRow } from '../core/analysis-schema.ts';
 
+/**
+ * How sweep points are solved: `reuse` (default) reuses the model across consecutive points where
+ * the swept parameters allow it (sweep-reuse.ts), `full` runs a full `optimise` per point. Both give
+ * the same rows; `full` is the reference the benchmark and the tests compare with.
+ */
+export type SweepSolving = 'reuse' | 'full';
+
+/** Consecutive points a pool thread solves in one task when reusing the model (progress and cancellation between tasks). */
+export const REUSE_RUN_POINTS = 25;
+
 export interface SweepOptions {
+  /** Default `reuse`. */
+  readonly solving?: SweepSolving;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
   /** Points solved at once (default: the solver pool's size). */
@@ -154,8 +174,8 @@ export function sweepScenarios(request: SweepRequest): { point: Record<string, n
   return points;
 }
 
-/** The figures of one point from its plan. */
-export function rowOf(index: number, point: Record<string, number>, plan: Plan): SweepRow {
+/** The figures of one point from its plan (or the same figures from a reused solve). */
+export function rowOf(index: number, point: Record<string, number>, plan: Pick<Plan, 'status' | 'kpis' | 'policyCost'> | ReusedPointFigures): SweepRow {
   const k = plan.kpis;
   return {
     index,
@@ -191,6 +211,14 @@ export function sweepPlan(request: SweepRequest, network: Network): { net: Netwo
 export async function solveSweepPoints(request: SweepRequest, network: Network, from: number, to: number, options: SweepOptions = {}): Promise<SweepRow[]> {
   const { net, points } = sweepPlan(request, network);
   const end = Math.min(to, points.length);
+  if ((options.solving ?? 'reuse') === 'reuse' && canReuseSweepModel(request.scenario, request.axes.map((a) => a.parameter))) {
+    if (options.optimiseOptions?.inProcess || isPoolThread()) {
+      const rows = await solveReusingHere(net, points, from, end, options);
+      if (options.signal?.aborted) throw new CancelledError();
+      return rows;
+    }
+    return solveReusingInPool(request, net, from, end, options);
+  }
   const rows: SweepRow[] = new Array(Math.max(0, end - from));
   const concurrency = Math.max(1, options.concurrency ?? poolSize());
   let next = from;
@@ -199,8 +227,7 @@ export async function solveSweepPoints(request: SweepRequest, network: Network, 
     while (next < end) {
       if (options.signal?.aborted) return;
       const i = next++;
-      // In the clearing mode our ranges and the competitor's impact are extra solves a sweep does not report.
-      const plan = await optimise(points[i].scenario, net, { policyCost: true, wantSensitivity: false, ranges: false, competitorImpact: false, signal: options.signal, ...options.optimiseOptions });
+      const plan = await optimise(points[i].scenario, net, pointOptions(options));
       rows[i - from] = rowOf(i, points[i].point, plan);
       done++;
       options.onProgress?.(done, end - from);
@@ -209,6 +236,92 @@ export async function solveSweepPoints(request: SweepRequest, network: Network, 
   await Promise.all(Array.from({ length: Math.min(concurrency, end - from) }, worker));
   if (options.signal?.aborted) throw new CancelledError();
   return rows;
+}
+
+/** The options `optimise` is given for one sweep point (the extra solves a sweep does not report left out). */
+function pointOptions(options: SweepOptions): OptimiseOptions {
+  // In the clearing mode our ranges and the competitor's impact are extra solves a sweep does not report.
+  return { policyCost: true, wantSensitivity: false, ranges: false, competitorImpact: false, signal: options.signal, ...options.optimiseOptions };
+}
+
+/**
+ * Points [from, to) in this thread, one after another, the model reused across them; a point the
+ * reuse cannot answer exactly is a full `optimise` here.
+ */
+async function solveReusingHere(net: Network, points: ReturnType<typeof sweepScenarios>, from: number, to: number, options: SweepOptions): Promise<SweepRow[]> {
+  const reuse = new SweepModelReuse(net, options.optimiseOptions?.engine);
+  const rows: SweepRow[] = [];
+  for (let i = from; i < to; i++) {
+    if (options.signal?.aborted) break;
+    const figures = await reuse.solvePoint(points[i].scenario);
+    rows.push(rowOf(i, points[i].point, figures ?? (await optimise(points[i].scenario, net, { ...pointOptions(options), inProcess: true }))));
+    options.onProgress?.(i - from + 1, to - from);
+  }
+  return rows;
+}
+
+/** Points [from, to) as runs of consecutive points, each run a pool task that reuses its model. */
+async function solveReusingInPool(request: SweepRequest, net: Network, from: number, to: number, options: SweepOptions): Promise<SweepRow[]> {
+  const total = Math.max(0, to - from);
+  const concurrency = Math.max(1, options.concurrency ?? poolSize());
+  const size = Math.max(1, Math.min(REUSE_RUN_POINTS, Math.ceil(total / concurrency)));
+  const runs = Array.from({ length: Math.ceil(total / size) }, (_, k) => ({ from: from + k * size, to: Math.min(to, from + (k + 1) * size) }));
+  const out: SweepRow[][] = new Array(runs.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < runs.length) {
+      if (options.signal?.aborted) return;
+      const k = next++;
+      const run = runs[k];
+      // The thread tells each point as it is solved; messages late after the run's answer are ignored.
+      let told = 0;
+      const advance = (to: number) => {
+        if (to <= told) return;
+        done += to - told;
+        told = to;
+        options.onProgress?.(done, total);
+      };
+      const channels: MessageChannel[] = [];
+      try {
+        const { rows } = await withNetwork(net, (ref) => {
+          // A port can be sent once: each attempt has its own.
+          const channel = new MessageChannel();
+          channels.push(channel);
+          channel.port1.on('message', (solved: number) => advance(Math.min(solved, run.to - run.from)));
+          channel.port1.unref();
+          const task = { request, network: ref, from: run.from, to: run.to, engine: options.optimiseOptions?.engine, progress: channel.port2 };
+          return runTask('sweepPoints', task, { signal: options.signal, transferList: [channel.port2] });
+        });
+        out[k] = rows;
+      } catch (e) {
+        if (options.signal?.aborted) return;
+        throw e;
+      } finally {
+        for (const channel of channels) channel.port1.close();
+      }
+      advance(run.to - run.from);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
+  if (options.signal?.aborted) throw new CancelledError();
+  return out.flat();
+}
+
+/**
+ * A run of sweep points in this thread (a pool task): the rows of points [from, to), the model
+ * reused across them.
+ */
+export function solveSweepRunHere(
+  request: SweepRequest,
+  network: Network,
+  from: number,
+  to: number,
+  engine?: OptimiseOptions['engine'],
+  onProgress?: (done: number, total: number) => void,
+): Promise<SweepRow[]> {
+  const { net, points } = sweepPlan(request, network);
+  return solveReusingHere(net, points, from, Math.min(to, points.length), { optimiseOptions: { engine }, onProgress });
 }
 
 /** Runs a sweep. Throws ScenarioProblemsError for a scenario that cannot be a model, CancelledError when aborted. */

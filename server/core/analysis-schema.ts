@@ -95,7 +95,7 @@ export type SweepRow = z.infer<typeof SweepRow>;
 
 export const SweepResult = z
   .strictObject({ scenarioName: z.string(), parameters: z.array(z.string()), rows: z.array(SweepRow) })
-  .meta({ id: 'SweepResult', description: 'One row per grid point, each a full optimisation.' });
+  .meta({ id: 'SweepResult', description: 'One row per grid point, each with the figures a full optimisation of the point gives.' });
 export type SweepResult = z.infer<typeof SweepResult>;
 
 // ---------------------------------------------------------------- Monte Carlo

@@ -310,6 +310,26 @@ function describeStatus(status: SolveResult['status'], message: string): WhySent
   }
 }
 
+/**
+ * The model with the domestic-share rows left free (every other row the same object, so a warm
+ * re-solve changes only those rows' bounds).
+ */
+export function withoutDomesticRule(built: BuiltModel): LpModel {
+  const ruleRows = new Set(built.index.domesticShareRows);
+  return { ...built.model, rows: built.model.rows.map((row, i) => (ruleRows.has(i) ? { ...row, lb: -Infinity, ub: Infinity } : row)) };
+}
+
+/**
+ * The price-taker rule cost from the LP objectives with and without the rule (margin objective):
+ * `cost` unrounded, USD; whether it binds (more than 1e-6 of the margin); `costUsd` as the plan
+ * reports it (cents, 0 when it does not bind).
+ */
+export function ruleCostOf(marginWithRuleUsd: number, marginWithoutRuleUsd: number): { cost: number; costUsd: number; binds: boolean } {
+  const cost = Math.max(0, marginWithoutRuleUsd - marginWithRuleUsd);
+  const binds = cost > 1e-6 * Math.max(1, Math.abs(marginWithRuleUsd));
+  return { cost, costUsd: binds ? round2(cost) : 0, binds };
+}
+
 /** Margin with and without the domestic-share rule (DESIGN §4: the cost of the 50 % rule). */
 async function rulePrice(
   body: PlanBody,
@@ -332,11 +352,7 @@ async function rulePrice(
   if (share <= 0) return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: body.kpis.marginUsd, costUsd: 0, binds: false }, { kind: 'rule-none' });
   // The same model with the rule's rows left free: the engine of the plan's solve may start from
   // its basis (HiGHS keeps it) instead of building and solving another model from scratch.
-  const ruleRows = new Set(built.index.domesticShareRows);
-  const relaxed: BuiltModel = {
-    ...built,
-    model: { ...built.model, rows: built.model.rows.map((row, i) => (ruleRows.has(i) ? { ...row, lb: -Infinity, ub: Infinity } : row)) },
-  };
+  const relaxed: BuiltModel = { ...built, model: withoutDomesticRule(built) };
   const clearing = scenario.market === 'clearing';
   const ruleEngine = result.stats.engine === 'highs' ? 'highs' : engine;
   const freeSolved = await solve(relaxed.model, { engine: ruleEngine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing, warmStart: true });
@@ -359,10 +375,9 @@ async function rulePrice(
           : { kind: 'clearing-rule-raises', ruleShare: share, gainUsd: -cost, marginWithRuleUsd: withRule, marginWithoutRuleUsd: without },
     );
   }
-  const cost = Math.max(0, free.objective - withRule);
-  const binds = cost > 1e-6 * Math.max(1, Math.abs(withRule));
+  const { cost, costUsd, binds } = ruleCostOf(withRule, free.objective);
   return said(
-    { marginWithRuleUsd: round2(withRule), marginWithoutRuleUsd: round2(free.objective), costUsd: binds ? round2(cost) : 0, binds },
+    { marginWithRuleUsd: round2(withRule), marginWithoutRuleUsd: round2(free.objective), costUsd, binds },
     binds
       ? { kind: 'rule-costs', ruleShare: share, costUsd: cost, marginWithoutRuleUsd: free.objective, marginWithRuleUsd: withRule }
       : { kind: 'rule-free', ruleShare: share, domesticShare: body.kpis.domesticShare },

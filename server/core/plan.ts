@@ -101,6 +101,15 @@ export function readSolution(network: Network, scenario: Scenario, built: BuiltM
   };
 }
 
+/**
+ * The plan's key figures alone, read the way `readSolution` reads them (the same sections' totals,
+ * so the same numbers), without the per-leg, per-node, flow and binding read-outs.
+ */
+export function readKpisOnly(network: Network, scenario: Scenario, built: BuiltModel, result: Optimal): Kpis {
+  const ctx = readContext(network, scenario, built, result);
+  return readKpis(ctx, readLegCosts(ctx), readPlants(ctx), readMarkets(ctx));
+}
+
 function readContext(network: Network, scenario: Scenario, built: BuiltModel, result: Optimal): ReadContext {
   const { index } = built;
   const { periods } = index;

@@ -1,8 +1,8 @@
 /**
  * What the CPU pool's threads do (loaded through worker.mjs): the whole optimisation pipeline
  * (check, model, solve, plan, the rule's second solve, the diagnosis), a bare solve, the analyses
- * answered in the request (sensitivity, alternatives, contracts, phasing), and chunks of Monte Carlo
- * draws. Everything here runs in this thread.
+ * answered in the request (sensitivity, alternatives, contracts, phasing), chunks of Monte Carlo
+ * draws and runs of sweep points. Everything here runs in this thread.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { LpModel, SolveResult } from '../core/lp.ts';
@@ -19,6 +19,8 @@ import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, ty
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex } from '../optimise.ts';
+import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
+import type { EngineChoice } from '../core/schema.ts';
 import { markPoolThread } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
 
@@ -30,6 +32,7 @@ declare module './pool.ts' {
     solve: [SolveTask, SolveResult];
     analysis: [AnalysisTask, AnalysisTaskResult];
     drawChunk: [DrawChunkTask, DrawChunkResult];
+    sweepPoints: [SweepPointsTask, SweepPointsResult | MissingNetwork];
   }
 }
 
@@ -163,4 +166,29 @@ export async function drawChunk(task: DrawChunkTask): Promise<DrawChunkResult> {
   const table = emptyTable(task.to - task.from, job.fast.markets.length);
   await runDraws(job.fast, job.spec, task.from, task.to, table, task.from);
   return { missing: false, table };
+}
+
+export interface SweepPointsTask {
+  readonly request: SweepRequest;
+  readonly network: NetworkRef;
+  readonly from: number;
+  readonly to: number;
+  readonly engine?: EngineChoice;
+  /** Told the number of points solved so far, after each point. */
+  readonly progress?: MessagePort;
+}
+
+export interface SweepPointsResult {
+  readonly rows: SweepRow[];
+}
+
+/** Sweep points [from, to), the model reused across them (server/analysis/sweep-reuse.ts). */
+export async function sweepPoints(task: SweepPointsTask): Promise<SweepPointsResult | MissingNetwork> {
+  const network = networkOf(task.network);
+  if (!network) return { missingNetwork: true };
+  try {
+    return { rows: await solveSweepRunHere(task.request, network, task.from, task.to, task.engine, (done) => task.progress?.postMessage(done)) };
+  } finally {
+    task.progress?.close();
+  }
 }

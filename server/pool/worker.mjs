@@ -11,4 +11,5 @@ export const plan = tasks.plan;
 export const solve = tasks.solve;
 export const analysis = tasks.analysis;
 export const drawChunk = tasks.drawChunk;
+export const sweepPoints = tasks.sweepPoints;
 export default tasks.plan;
