@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
-import { ALLOCATION_COLUMNS } from '../../server/core/allocation-csv.ts';
+import { ALLOCATION_COLUMNS, PRODUCT_FORM_COLUMNS } from '../../server/core/allocation-csv.ts';
 import { planToAllocationCsv } from '../../web/src/lib/csv.ts';
 import { asPlanner, asViewer, loadRealModel, PLANNER_KEY, SCENARIO, testApp } from './helpers.ts';
 
@@ -486,7 +486,8 @@ describe('runs and comparisons', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toContain(`${runA.id}-allocation.csv`);
     const lines = res.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe(ALLOCATION_COLUMNS.join(','));
+    // The shipped network bags part of our cement: the plan reports product forms, so bagged and bulk tonnes follow.
+    expect(lines[0]).toBe([...ALLOCATION_COLUMNS, ...PRODUCT_FORM_COLUMNS].join(','));
     const markets = runA.plan.markets as { id: string; name: string; country: string; tonnes: number; routes: unknown[] }[];
     expect(lines).toHaveLength(1 + markets.reduce((n, m) => n + Math.max(1, m.routes.length), 0));
     const served = markets.find((m) => m.tonnes > 0)!;

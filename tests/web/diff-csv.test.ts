@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
+import { ALLOCATION_COLUMNS } from '../../server/core/allocation-csv.ts';
 import { csvField } from '../../server/core/csv.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson } from '../../web/src/lib/csv.ts';
 import { diffMapScales, diffPlans } from '../../web/src/lib/diff.ts';
@@ -54,6 +55,40 @@ describe('downloads', () => {
     expect(lines).toHaveLength(rows + 1);
     const baku = lines.find((l) => l.startsWith('baku,'))!;
     expect(baku).toContain(',no,');
+  });
+
+  it('adds bagged and bulk tonnes per market, on each of its route rows, only when the plan has product forms', () => {
+    expect(planToAllocationCsv(plan).split('\r\n')[0]).not.toContain('bagged');
+    const periods = plan.horizon.periods;
+    const withForms = {
+      ...plan,
+      markets: plan.markets.map((m, k) => {
+        const baggedTonnesByPeriod = m.tonnesByPeriod.map((x) => x * (0.25 + 0.05 * k));
+        const bagged = baggedTonnesByPeriod.reduce((s, x) => s + x, 0);
+        // A second route on served markets, so a market spans several rows.
+        const routes = m.routes.length ? [...m.routes, { ...m.routes[0]!, tonnes: 0 }] : m.routes;
+        return { ...m, routes, baggedTonnes: bagged, bulkTonnes: m.tonnes - bagged, baggedTonnesByPeriod };
+      }),
+    };
+    const lines = planToAllocationCsv(withForms).trimEnd().split('\r\n');
+    const header = lines[0].split(',');
+    expect(header.slice(ALLOCATION_COLUMNS.length, ALLOCATION_COLUMNS.length + 2)).toEqual(['bagged_tonnes', 'bulk_tonnes']);
+    expect(header.slice(-periods.length)).toEqual(periods.map((p) => `bagged_tonnes_${p}`));
+    const col = (name: string) => header.indexOf(name);
+    const round3 = (v: number) => String(Math.round(v * 1000) / 1000);
+    let row = 1;
+    for (const m of withForms.markets) {
+      const rows = lines.slice(row, row + Math.max(1, m.routes.length)).map((l) => l.split(','));
+      row += rows.length;
+      for (const [i, cells] of rows.entries()) {
+        expect(cells[col('market_id')]).toBe(m.id);
+        expect(cells[col('bagged_tonnes')]).toBe(round3(m.baggedTonnes));
+        expect(cells[col('bulk_tonnes')]).toBe(round3(m.bulkTonnes));
+        expect(cells[col(`bagged_tonnes_${periods[0]}`)]).toBe(i === 0 ? round3(m.baggedTonnesByPeriod[0]!) : '');
+      }
+    }
+    expect(row).toBe(lines.length);
+    expect(withForms.markets.some((m) => m.routes.length > 1 && m.baggedTonnes > 0)).toBe(true);
   });
 
   it('quotes fields and defuses spreadsheet formulas', () => {

@@ -67,7 +67,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['runs'],
           summary: 'Allocation per market and route as CSV',
           description:
-            'The same layout as the map page\'s CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a monthly plan adds tonnes_<period> per period (on the market\'s first row).',
+            'The same layout as the map page\'s CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a plan with product forms adds bagged_tonnes and bulk_tonnes (the market\'s, on each of its rows); a monthly plan adds tonnes_<period> per period (on the market\'s first row), and with product forms bagged_tonnes_<period> after them.',
           security: BEARER,
           params: IdParams,
           response: {
