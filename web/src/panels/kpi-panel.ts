@@ -4,7 +4,8 @@
  * and every market's price, share and price setter; then downloads and the comparison of two runs.
  * Money in USD or KZT (the reader's choice, at the plan's rate).
  */
-import type { Plan } from '../../../server/core/plan-schema.ts';
+import { planHasProductForms } from '../../../server/core/allocation-csv.ts';
+import type { PackingUse, Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
@@ -219,7 +220,10 @@ export class KpiPanel {
       );
     }
 
+    if (plan.packing?.length) this.root.append(this.packingSection(plan.packing));
+
     const served = [...plan.markets].filter((m) => m.tonnes > 0).sort((a, b) => b.tonnes - a.tonnes);
+    const forms = planHasProductForms(plan);
     if (served.length) {
       this.root.append(
         h(
@@ -229,7 +233,7 @@ export class KpiPanel {
           h(
             'table',
             { className: 'markets' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Market')), h('th', { scope: 'col' }, t('Tonnes')), h('th', { scope: 'col' }, t('of demand')), h('th', { scope: 'col' }, t('Netback')))),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Market')), h('th', { scope: 'col' }, t('Tonnes'), forms ? h('span', { className: 'forms' }, t('Bagged / bulk')) : null), h('th', { scope: 'col' }, t('of demand')), h('th', { scope: 'col' }, t('Netback')))),
             h(
               'tbody',
               {},
@@ -238,7 +242,12 @@ export class KpiPanel {
                   'tr',
                   {},
                   h('td', {}, h('span', { className: 'dot', style: `background:${marketColour(m.domestic)}` }), m.name),
-                  h('td', {}, formatTonnes(m.tonnes)),
+                  h(
+                    'td',
+                    {},
+                    formatTonnes(m.tonnes),
+                    forms ? h('span', { className: 'forms', title: t('Bagged / bulk') }, `${formatTonnes(m.baggedTonnes ?? 0)} / ${formatTonnes(m.bulkTonnes ?? m.tonnes - (m.baggedTonnes ?? 0))}`) : null,
+                  ),
                   h('td', {}, formatShare(m.shareOfDemand, 0)),
                   h('td', {}, this.m.perTonne(m.netbackUsdPerTonne)),
                 ),
@@ -302,6 +311,41 @@ export class KpiPanel {
     if (note) group.append(h('span', { className: 'muted currency-note' }, note));
     else if (current === 'KZT' && rate == null) group.append(h('span', { className: 'muted currency-note' }, t('this plan carries no KZT rate: USD')));
     return group;
+  }
+
+  /**
+   * Each plant's bagging line: tonnes packed of its capacity, and what one more tonne a year of line
+   * adds to the margin (its shadow price, worth something only when the line is full).
+   */
+  private packingSection(lines: PackingUse[]): HTMLElement {
+    return h(
+      'section',
+      { className: 'packing', id: 'packing', 'aria-label': t('Bagging lines') },
+      h('h3', {}, t('Bagging lines')),
+      h(
+        'table',
+        { className: 'markets packing-lines' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Plant')), h('th', { scope: 'col' }, t('Bagged of capacity')), h('th', { scope: 'col' }, t('Used')), h('th', { scope: 'col' }, t('One more tonne of line')))),
+        h(
+          'tbody',
+          {},
+          ...lines.map((p) =>
+            h(
+              'tr',
+              { 'data-plant': p.plantId },
+              h('td', {}, p.name),
+              h('td', {}, t('{tonnes} of {capacity}', { tonnes: formatTonnes(p.tonnes), capacity: formatTonnes(p.capacityTonnes) })),
+              h('td', {}, p.utilisation === null ? '—' : formatShare(p.utilisation, 0)),
+              h(
+                'td',
+                { className: 'shadow-price' },
+                p.shadowPriceUsdPerTonne === null ? '—' : p.shadowPriceUsdPerTonne > 0 ? this.m.perTonne(p.shadowPriceUsdPerTonne) : t('nothing: the line has room'),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   /**
