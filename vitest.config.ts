@@ -10,7 +10,8 @@ export default defineConfig({
     // Vitest's default is one file at a time on two cores (cores − 1); most files wait on a browser,
     // a server process or a database as much as they compute, so two run side by side.
     maxWorkers: Math.max(2, availableParallelism()),
-    // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without PostgreSQL).
-    globalSetup: ['tests/support/postgres.ts'],
+    // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without
+    // PostgreSQL), and one Chromium the browser test files share (each in contexts of its own).
+    globalSetup: ['tests/support/postgres.ts', 'tests/support/chromium.ts'],
   },
 });
