@@ -6,6 +6,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll waits up to 30 s unless a test says otherwise, as Playwright's waits do: vitest's
+    // 1 s default fails on a busy machine where the page, the server and the store are each slower.
+    expect: { poll: { timeout: 30_000 } },
     pool: 'forks',
     // Vitest's default is one file at a time on two cores (cores − 1); most files wait on a browser,
     // a server process or a database as much as they compute, so two run side by side.
