@@ -6,11 +6,15 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll waits up to 30 s unless a test says otherwise, as Playwright's waits do: vitest's
+    // 1 s default fails on a busy machine where the page, the server and the store are each slower.
+    expect: { poll: { timeout: 30_000 } },
     pool: 'forks',
     // Vitest's default is one file at a time on two cores (cores − 1); most files wait on a browser,
     // a server process or a database as much as they compute, so two run side by side.
     maxWorkers: Math.max(2, availableParallelism()),
-    // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without PostgreSQL).
-    globalSetup: ['tests/support/postgres.ts'],
+    // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without
+    // PostgreSQL), and one Chromium the browser test files share (each in contexts of its own).
+    globalSetup: ['tests/support/postgres.ts', 'tests/support/chromium.ts'],
   },
 });

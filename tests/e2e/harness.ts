@@ -1,8 +1,10 @@
 /**
  * Shared by the browser tests and bench/web.ts: build the page, start the whole service in-process
- * on a free port, and drive Debian's Chromium (never a downloaded browser).
+ * on a free port, and drive Debian's Chromium (never a downloaded browser): in a test run, the run's
+ * one browser (tests/support/chromium.ts); elsewhere, a browser of its own.
  */
 import { buildWebOnce } from '../support/build.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { buildApp } from '../../server/app.ts';
 import { sha256Hex } from '../../server/core/hash.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIST = join(ROOT, 'web/dist');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -68,21 +70,41 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** The test run's shared browser (tests/support/chromium.ts), or null outside vitest or without one. */
+async function runBrowserEndpoint(): Promise<string | null> {
+  if (!process.env.VITEST) return null;
+  const { inject } = await import('vitest');
+  return inject('browserEndpoint') ?? null;
+}
+
+/**
+ * A fresh browser context (no cookies, storage or cache from another): in a test run, a new context
+ * in the run's shared browser; elsewhere, a Chromium of its own with a fresh profile.
+ */
 export async function launchBrowser(viewport = { width: 1440, height: 900 }): Promise<Browser> {
+  const endpoint = await runBrowserEndpoint();
+  if (endpoint) {
+    const browser = await chromium.connect(endpoint);
+    try {
+      const context = await browser.newContext({ viewport });
+      return {
+        context,
+        async close() {
+          await context.close();
+          await browser.close();
+        },
+      };
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
+  }
   const userDataDir = mkdtempSync(join(tmpdir(), 'caspian-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   return {
     context,
@@ -116,16 +138,19 @@ export async function startServedPage(options: ServiceOptions & { build?: boolea
   mkdirSync(ARTIFACTS, { recursive: true });
   if (options.build !== false) await buildWeb();
   const service = await startService(options);
-  let browser: Browser;
-  try {
-    // The first plan starts the solver's threads; a page opened after it gets its plan promptly.
+  // The first plan starts the solver's threads (a page opened after it gets its plan promptly);
+  // the browser context is made meanwhile.
+  const warmUp = async () => {
     const warm = await service.app.inject({ method: 'POST', url: '/api/v1/optimise', payload: { name: 'warm-up' }, headers: { authorization: `Bearer ${PLANNER_KEY}` } });
     if (warm.statusCode !== 200) throw new Error(`the warm-up plan answered ${warm.statusCode}: ${warm.body.slice(0, 300)}`);
-    browser = await launchBrowser();
-  } catch (error) {
+  };
+  const [warmed, launched] = await Promise.allSettled([warmUp(), launchBrowser()]);
+  if (warmed.status === 'rejected' || launched.status === 'rejected') {
+    if (launched.status === 'fulfilled') await launched.value.close();
     await service.close();
-    throw error;
+    throw warmed.status === 'rejected' ? warmed.reason : (launched as PromiseRejectedResult).reason;
   }
+  const browser = launched.value;
   return {
     service,
     browser,
