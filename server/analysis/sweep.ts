@@ -90,7 +90,8 @@ export const SweepRequest = z
     axes: z.array(SweepAxis).min(1).max(2),
   })
   .strict()
-  .refine((r) => r.axes.reduce((n, a) => n * axisValues(a).length, 1) <= 2000, 'a sweep has at most 2,000 points');
+  // Counted without building the grid: this check also runs when an axis failed its own (steps 1e308).
+  .refine((r) => r.axes.reduce((n, a) => n * axisPointCount(a), 1) <= 2000, 'a sweep has at most 2,000 points');
 export type SweepRequest = z.infer<typeof SweepRequest>;
 export type SweepRequestInput = z.input<typeof SweepRequest>;
 
@@ -115,6 +116,13 @@ export interface SweepOptions {
   readonly concurrency?: number;
   /** Passed to `optimise` (e.g. inProcess). */
   readonly optimiseOptions?: OptimiseOptions;
+}
+
+/** Points on an axis as given; 0 for an axis whose grid is not valid (its own checks say why). */
+function axisPointCount(axis: SweepAxis): number {
+  if (Array.isArray(axis.values)) return axis.values.length;
+  const steps = axis.steps;
+  return typeof steps === 'number' && Number.isInteger(steps) && steps >= 2 && steps <= 201 ? steps : 0;
 }
 
 export function axisValues(axis: SweepAxis): number[] {

@@ -11,6 +11,23 @@ afterAll(async () => {
 });
 
 describe('sweeps', () => {
+  it('refuses an axis with an absurd number of steps as a bad request, not by building its grid', () => {
+    for (const steps of [1e308, 1e9, 2.5, -3]) {
+      const parsed = SweepRequest.safeParse({ scenario: standardScenario('phase1-annual'), axes: [{ parameter: 'exportPriceMultiplier', steps }] });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues.some((i) => i.path.join('.') === 'axes.0.steps')).toBe(true);
+    }
+    const tooMany = SweepRequest.safeParse({
+      scenario: standardScenario('phase1-annual'),
+      axes: [
+        { parameter: 'exportPriceMultiplier', from: 0.5, to: 1.5, steps: 201 },
+        { parameter: 'freightMultiplier', from: 0.5, to: 1.5, steps: 11 },
+      ],
+    });
+    expect(tooMany.success).toBe(false);
+    expect(tooMany.error!.issues.map((i) => i.message)).toContain('a sweep has at most 2,000 points');
+  });
+
   it('every point equals an individual optimise of the same scenario', async () => {
     const network = defaultNetwork();
     const request = SweepRequest.parse({
