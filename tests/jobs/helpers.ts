@@ -94,6 +94,8 @@ export interface WorkerProcess {
   readonly proc: ChildProcess;
   /** Parsed log lines so far. */
   readonly lines: Record<string, unknown>[];
+  /** Called with each log line as it arrives (to act on an event at once, not on the next poll). */
+  readonly onLine: ((line: Record<string, unknown>) => void)[];
   /** The worker's id (as recorded with its chunks), once it is ready. */
   id: string;
   exited: Promise<number | null>;
@@ -110,7 +112,7 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
     env: { ...process.env, ...FAST_RETRY_ENV, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const w: WorkerProcess = { proc, lines: [], id: '', exited: exited(proc) };
+  const w: WorkerProcess = { proc, lines: [], onLine: [], id: '', exited: exited(proc) };
   started.push(w);
   let buffer = '';
   let stderr = '';
@@ -119,11 +121,14 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
     for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
+      let parsed: Record<string, unknown>;
       try {
-        w.lines.push(JSON.parse(line) as Record<string, unknown>);
+        parsed = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        // not a log line
+        continue; // not a log line
       }
+      w.lines.push(parsed);
+      for (const listener of w.onLine) listener(parsed);
     }
   });
   proc.stderr!.on('data', (chunk: Buffer) => {
@@ -143,6 +148,23 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
     await stopWorker(w);
     throw error;
   }
+}
+
+/**
+ * Kills the worker with SIGKILL the moment it logs that it started a chunk of `jobId`, once it has
+ * finished `afterFinished` of them: in the log handler, not on a later poll, so the chunk is still
+ * being computed. Resolves with the chunks it held (started, not finished).
+ */
+export function killInNextChunk(worker: WorkerProcess, jobId: string, afterFinished: number): Promise<number[]> {
+  const chunks = (msg: string) => worker.lines.filter((l) => l.msg === msg && l.jobId === jobId).map((l) => l.chunk as number);
+  return new Promise((resolve) => {
+    worker.onLine.push((line) => {
+      if (line.msg !== 'chunk started' || line.jobId !== jobId || worker.proc.killed || chunks('chunk finished').length < afterFinished) return;
+      worker.proc.kill('SIGKILL');
+      const finished = chunks('chunk finished');
+      resolve(chunks('chunk started').filter((c) => !finished.includes(c)));
+    });
+  });
 }
 
 /** Every worker started in this file, so `stopAllWorkers` also reaches one whose start the test never saw finish. */

@@ -10,7 +10,7 @@ import { runMonteCarlo, type MonteCarloRequest } from '../../server/analysis/mon
 import { PgBossQueue } from '../../server/jobs/pgboss/queue.ts';
 import { defaultNetwork } from '../analysis/helpers.ts';
 import { BUILD_TIMEOUT_MS, buildServer } from '../support/build.ts';
-import { FAST_RETRY, freshDatabase, monteCarloRequest, postgresUrl, sql, startWorker, stopAllWorkers, until, waitForJob, withoutTiming, type WorkerProcess } from './helpers.ts';
+import { FAST_RETRY, freshDatabase, killInNextChunk, monteCarloRequest, postgresUrl, sql, startWorker, stopAllWorkers, until, waitForJob, withoutTiming, type WorkerProcess } from './helpers.ts';
 
 /** What the in-process path gives for the same request (the reference). */
 async function inProcess(request: MonteCarloRequest) {
@@ -65,15 +65,9 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const N = 3000;
     const request = monteCarloRequest(N, 99);
     const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
-    const started = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk started' && l.jobId === id).map((l) => l.chunk as number);
-    const finished = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk finished' && l.jobId === id).map((l) => l.chunk as number);
-    // Let the victim record a few chunks, then kill it as soon as it has claimed the next one.
-    await until('the victim to record chunks', () => finished(victim).length >= 3);
-    const claimed = await until('the victim to hold a chunk', () => {
-      const open = started(victim).filter((c) => !finished(victim).includes(c));
-      return open.length > 0 ? open : null;
-    });
-    victim.proc.kill('SIGKILL');
+    // Let the victim record a few chunks, then kill it while it computes the next one.
+    const claimed = await killInNextChunk(victim, id, 3);
+    expect(claimed.length).toBeGreaterThan(0);
     await victim.exited;
     const before = (await chunksOf(id)).length;
     expect(before).toBeLessThan(N / 50);
@@ -115,14 +109,8 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const N = 3000;
     const request = monteCarloRequest(N, 7);
     const id = await slowApi.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
-    const started = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk started' && l.jobId === id).map((l) => l.chunk as number);
-    const finished = (w: WorkerProcess) => w.lines.filter((l) => l.msg === 'chunk finished' && l.jobId === id).map((l) => l.chunk as number);
-    await until('the victim to record chunks', () => finished(victim).length >= 2);
-    const held = await until('the victim to hold a chunk', () => {
-      const open = started(victim).filter((c) => !finished(victim).includes(c));
-      return open.length > 0 ? open : null;
-    });
-    victim.proc.kill('SIGKILL');
+    const held = await killInNextChunk(victim, id, 2);
+    expect(held.length).toBeGreaterThan(0);
     await victim.exited;
     // The held chunk is recorded again (by the survivor) within 15 s of the kill.
     await until('the held chunk to be recorded', async () => {
