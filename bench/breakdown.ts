@@ -2,8 +2,9 @@
  * Where a plan's time goes, measured in this process (part of `npm run bench:api`): medians of
  * interleaved repeats on the default annual scenario, warm.
  *
- *   route + validation   POST /optimise through Fastify (auth, body validation, admission) to a
- *                        stand-in model that answers at once, no network
+ *   route + validation   POST /optimise through Fastify (auth, body validation, admission, the
+ *                        scenario check) to a stand-in model that answers at once with a plan
+ *                        serialised as the pool's are, no network
  *   worker hand-off      a plan in the CPU pool minus the same plan in this thread (the copies of
  *                        scenario, network and plan between threads, the thread's wake-up)
  *   solve                the bare HiGHS solve with duals (the engine reference)
@@ -69,7 +70,8 @@ export async function measureBreakdown(repeats = 40): Promise<Breakdown> {
   const solveOpts = { engine: 'highs' as const, timeLimitMs: 10_000, wantSensitivity: true };
   const result = await solveModelInProcess(built.model, solveOpts);
   if (result.status !== 'optimal') throw new Error(`bare solve: ${result.status}`);
-  const plan = await optimise(scenario, base, { inProcess: true });
+  // Serialised as the pool thread does it, so the stand-in's route sends the text as the real one does.
+  const plan = await optimise(scenario, base, { inProcess: true, serialise: true });
   const ruleRows = new Set(built.index.domesticShareRows);
   const relaxed = { ...built.model, rows: built.model.rows.map((r, i) => (ruleRows.has(i) ? { ...r, lb: -Infinity, ub: Infinity } : r)) };
 

@@ -83,7 +83,7 @@ export async function optimiseWithJson(
   const deadline = Date.now() + limitMs;
   const channels: MessageChannel[] = [];
   try {
-    return await withNetwork(network, (ref) => {
+    const done = await withNetwork(network, (ref) => {
       // A port can be sent once: each attempt has its own.
       const channel = large ? new MessageChannel() : null;
       if (channel) {
@@ -94,6 +94,7 @@ export async function optimiseWithJson(
       const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2 };
       return runTask('plan', task, { signal, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
+    return done.json === null ? done : { plan: JSON.parse(done.json) as Plan, json: done.json };
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;
