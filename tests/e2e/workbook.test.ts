@@ -4,9 +4,10 @@
  * screen out as a workbook, written in the page.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -58,7 +59,10 @@ describe.skipIf(!run)('the network workbook in the Library panel', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
     expect(download.suggestedFilename()).toMatch(/^caspian-plan-.+\.xlsx$/);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+    // The browser may be a shared one this process connected to: save a local copy to read.
+    const path = join(ARTIFACTS, 'plan-workbook.xlsx');
+    await download.saveAs(path);
+    await wb.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(['KPIs', 'Markets', 'Routes', 'Legs', 'Nodes', 'Sources']);
     const sources = new Map<string, unknown>();
     wb.getWorksheet('Sources')!.eachRow((row, n) => {
