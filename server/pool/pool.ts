@@ -52,7 +52,19 @@ function thePool(): Piscina {
     // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
     maxQueue: Number.POSITIVE_INFINITY,
   });
+  pool.on('error', onPoolError);
   return pool;
+}
+
+/**
+ * The pool's 'error' events, which with no listener would be uncaught exceptions. A thread's answer
+ * can cross a task's abort: it arrives for a task the pool has already settled as aborted, and
+ * piscina reports "Unexpected message from Worker". The caller has its answer (TaskAbortedError), so
+ * that is dropped; anything else becomes a process warning.
+ */
+export function onPoolError(e: unknown): void {
+  if (e instanceof Error && e.message.startsWith('Unexpected message from Worker')) return;
+  process.emitWarning(`CPU pool: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /** The task ran past its time limit and was stopped. */

@@ -48,6 +48,44 @@ describe('the protocol', () => {
   });
 });
 
+describe('answers that cross an abort', () => {
+  it('an answer for a task already aborted is dropped, not an uncaught error; other pool errors become warnings', async () => {
+    const { onPoolError } = await import('../../server/pool/pool.ts');
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      expect(() => onPoolError(new Error('Unexpected message from Worker: { taskId: 2, result: { missingNetwork: true }, error: null }'))).not.toThrow();
+      expect(() => onPoolError(new Error('something else'))).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual(['CPU pool: something else']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('tasks aborted while their thread answers leave the pool working', async () => {
+    const { runTask, TaskAbortedError } = await import('../../server/pool/pool.ts');
+    const scenario = Scenario.parse({ name: 'abort race' });
+    let aborted = 0;
+    for (let i = 0; i < 20; i++) {
+      const controller = new AbortController();
+      const asked = runTask('plan', { scenario, network: { id: `nowhere-${i}` }, options: {}, deadline: Date.now() + 10_000, json: true }, { signal: controller.signal });
+      if (i % 2 === 0) queueMicrotask(() => controller.abort());
+      else setImmediate(() => controller.abort());
+      const outcome = await asked.then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      if (outcome instanceof TaskAbortedError) aborted += 1;
+      else expect(outcome).toEqual({ missingNetwork: true });
+    }
+    expect(aborted).toBeGreaterThan(0);
+    const plan = await optimise(scenario, base);
+    expect(plan.status).toBe('optimal');
+  });
+});
+
 describe('plans through the pool', () => {
   it('are the in-process plans of their own network, with networks interleaved past what a thread keeps', async () => {
     const scenario = Scenario.parse({ name: 'pool networks', engine: 'highs' });
