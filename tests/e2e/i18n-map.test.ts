@@ -10,18 +10,31 @@ import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedP
 
 const run = browserAvailable();
 
-/** Clicks the middle of the widest flow line and returns its popup's text. */
+/**
+ * Clicks the middle of the widest flow line and returns its popup's text. The point is measured
+ * again before each click, until the popup is open: the map may still redraw (labels placed, the
+ * plan's layers replaced) between a measurement and a click.
+ */
 async function openWidestFlowPopup(page: Page): Promise<string> {
-  const at = await page.evaluate(() => {
-    const paths = [...document.querySelectorAll<SVGPathElement>('path.flow-line')].sort((x, y) => Number(y.getAttribute('stroke-width')) - Number(x.getAttribute('stroke-width')));
-    const path = paths[0];
-    const m = path.getScreenCTM()!;
-    const p = path.getPointAtLength(path.getTotalLength() / 2);
-    return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
-  });
-  await page.mouse.click(at.x, at.y);
   const popup = page.locator('.leaflet-popup-content .popup');
-  await expect.poll(() => popup.count(), { timeout: 10_000 }).toBe(1);
+  await expect
+    .poll(
+      async () => {
+        if ((await popup.count()) === 0) {
+          const at = await page.evaluate(() => {
+            const paths = [...document.querySelectorAll<SVGPathElement>('path.flow-line')].sort((x, y) => Number(y.getAttribute('stroke-width')) - Number(x.getAttribute('stroke-width')));
+            const path = paths[0];
+            const m = path.getScreenCTM()!;
+            const p = path.getPointAtLength(path.getTotalLength() / 2);
+            return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+          });
+          await page.mouse.click(at.x, at.y);
+        }
+        return popup.count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
   return (await popup.textContent()) ?? '';
 }
 
