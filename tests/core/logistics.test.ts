@@ -4,28 +4,19 @@
  * 100 t at 50 over rail 5 + sea 5 through a port). Every plan also passes the independent checker.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { optimise } from '../../server/optimise.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import { legCostUsdPerTonne } from '../../server/core/scenario.ts';
-import type { Network } from '../../server/core/schema.ts';
+import type { Network, Scenario } from '../../server/core/schema.ts';
+import type { Plan } from '../../server/core/plan-schema.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
-import { checkPlan } from '../oracle/check-plan.ts';
-import { solveWithGlpk } from '../oracle/glpk.ts';
-import { buildModel } from '../../server/core/model.ts';
+import { solveAndCheck as solveAndCheckWith } from '../oracle/solve-and-check.ts';
 import { scenario, tinyNetwork } from './fixtures.ts';
 
 afterAll(() => shutdownSolverPool());
 const withLegs = (net: Network, change: (leg: Network['legs'][number]) => Network['legs'][number]): Network => ({ ...net, legs: net.legs.map(change) });
 
-async function solveAndCheck(net: Network, s = scenario({ policy: { domesticShare: 0 } })) {
-  const plan = await optimise(s, net);
-  expect(plan.status).toBe('optimal');
-  expect(checkPlan(plan, s, net).violations).toEqual([]);
-  const oracle = await solveWithGlpk(buildModel(networkForScenario(s, net), s).model);
-  expect(oracle.status).toBe('optimal');
-  if (oracle.status === 'optimal') expect(oracle.objective).toBeCloseTo(plan.objectiveValue!, 4);
-  return plan;
-}
+/** With the domestic rule off unless a scenario is given. */
+const solveAndCheck = (net: Network, s: Scenario = scenario({ policy: { domesticShare: 0 } })): Promise<Plan> => solveAndCheckWith(net, s);
 
 describe('logistics', () => {
   it('a sea leg with a vessel costs its voyage over the cargo: 5,500 t instead of 6,500 t raises the freight per tonne by 6,500/5,500', async () => {

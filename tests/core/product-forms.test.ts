@@ -20,6 +20,7 @@ import { formatPlanReport } from '../../server/report.ts';
 import { mulberry32 } from '../../server/solver/generate.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { checkPlan } from '../oracle/check-plan.ts';
+import { solveAndCheck as solveAndCheckWith } from '../oracle/solve-and-check.ts';
 import { solveWithGlpk } from '../oracle/glpk.ts';
 import { handNetwork } from '../clearing/fixtures.ts';
 import { randomNetwork } from './generate-network.ts';
@@ -39,16 +40,8 @@ function bagNetwork(capacityTonnesPerYear: number, dom: MarketPatch, exp: Market
   };
 }
 
-/** Solve, pass the independent checker, and agree with GLPK on the objective. */
-async function solveAndCheck(net: Network, s: Scenario = scenario({ policy: { domesticShare: 0 } })): Promise<Plan> {
-  const plan = await optimise(s, net);
-  expect(plan.status).toBe('optimal');
-  expect(checkPlan(plan, s, net).violations).toEqual([]);
-  const oracle = await solveWithGlpk(buildModel(networkForScenario(s, net), s).model);
-  expect(oracle.status).toBe('optimal');
-  if (oracle.status === 'optimal') expect(oracle.objective).toBeCloseTo(plan.objectiveValue!, 4);
-  return plan;
-}
+/** With the domestic rule off unless a scenario is given. */
+const solveAndCheck = (net: Network, s: Scenario = scenario({ policy: { domesticShare: 0 } })): Promise<Plan> => solveAndCheckWith(net, s);
 
 const market = (plan: Plan, id: string) => plan.markets.find((m) => m.id === id)!;
 
