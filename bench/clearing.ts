@@ -7,18 +7,22 @@
  * - Generated networks from ~300 to ~20,000 variables: the size of both models (rows, columns,
  *   nonzeros, as built and after HiGHS presolve), then the clearing solve against the price-taker
  *   solve of the same network, wall-clock and CPU time (target ratio ≤ 3).
+ * Every solve here is the product's own: `solveModelInProcess` with HiGHS, duals and ranging, as a
+ * clearing plan asks for it (its prices are duals, its binding rows carry ranges). Both modes run
+ * with the same HiGHS options, the adapter's LP_OPTIONS (printed with the table), so the ratio
+ * compares the two models and nothing else.
  */
 import { readFileSync } from 'node:fs';
 import type { LpModel, SolveResult } from '../server/core/lp.ts';
 import { buildModel } from '../server/core/model.ts';
 import { optimise } from '../server/optimise.ts';
 import { networkForScenario } from '../server/core/pipeline.ts';
-import { Network, Scenario, type NetworkInput } from '../server/core/schema.ts';
+import { Scenario } from '../server/core/schema.ts';
 import { loadDefaultNetwork } from '../server/data/load.ts';
-import { mulberry32 } from '../server/solver/generate.ts';
-import { modelDimensions, type ModelDimensions } from '../server/solver/highs.ts';
+import { LP_OPTIONS, modelDimensions, type ModelDimensions } from '../server/solver/highs.ts';
 import { solveModelInProcess } from '../server/solver/inProcess.ts';
 import { timeInterleaved, timeInterleavedWithCpu } from './timing.ts';
+import { benchClearingNetwork } from '../tests/clearing/generate.ts';
 
 const ok = (r: SolveResult | { status: string }, what: string) => {
   if (r.status !== 'optimal') throw new Error(`${what}: ${r.status}`);
@@ -44,38 +48,6 @@ console.log(`  bare HiGHS solve with duals: clearing ${bareClearing.toFixed(2)} 
 console.log(`  clearing plan end to end (model, solve, prices, read-out): ${planCore.toFixed(2)} ms (target < 50 ms), ${(planCore / bareClearing).toFixed(2)} × its bare solve`);
 console.log(`  with the rule's cost, our ranges and the competitor's impact (extra solves): ${planFull.toFixed(2)} ms, ${(planFull / bareClearing).toFixed(2)} × its bare solve`);
 
-/** A network of `markets` markets served by 2 plants through 6 ports, with `suppliers` competitors. */
-function generatedNetwork(markets: number, suppliers: number, seed: number): Network {
-  const rnd = mulberry32(seed);
-  const between = (a: number, b: number) => a + (b - a) * rnd();
-  const line = { type: 'LineString' as const, coordinates: [[50, 45], [51, 44]] as [number, number][] };
-  const usd = (value: number) => ({ value, currency: 'USD' as const });
-  const input: NetworkInput = {
-    name: `generated ${markets}`,
-    version: 'bench',
-    plants: [0, 1].map((i) => ({ id: `p${i}`, name: `Plant ${i}`, country: 'KZ', lng: 55, lat: 48, capacityTonnesPerYearByPhase: [markets * 40], variableCostUsdPerTonne: between(15, 30) })),
-    nodes: Array.from({ length: 6 }, (_, i) => ({ id: `n${i}`, name: `Port ${i}`, kind: 'port' as const, country: 'KZ', lng: 51, lat: 44, handlingUsdPerTonne: between(2, 8), throughputTonnesPerYear: markets * 15 })),
-    markets: Array.from({ length: markets }, (_, i) => ({
-      id: `m${i}`, name: `Market ${i}`, country: i % 2 ? 'RU' : 'KZ', domestic: i % 2 === 0, lng: 50, lat: 42,
-      tiers: [{ tonnesPerYear: between(20, 80), priceUsdPerTonne: between(50, 80) }, { tonnesPerYear: between(20, 80), priceUsdPerTonne: between(35, 50) }],
-      demand: { consumptionTonnesByYear: { '2027': between(80, 200) }, blocks: [{ share: 0.5, value: usd(between(70, 100)) }, { share: 0.3, value: usd(between(45, 65)) }, { share: 0.2, value: usd(between(30, 44)) }] },
-    })),
-    legs: [],
-    suppliers: Array.from({ length: suppliers }, (_, s) => ({
-      id: `c${s}`, name: `Competitor ${s}`, kind: 'plant' as const, country: 'RU', lng: 50, lat: 46,
-      capacityTonnesPerYear: { '2020': (markets * 60) / suppliers },
-      cashCost: usd(between(20, 40)), markupPct: between(0, 20),
-      routes: Array.from({ length: markets }, (_, i) => i).filter(() => rnd() < 0.3).map((i) => ({ market: `m${i}`, mode: 'rail' as const, freight: usd(between(3, 30)) })),
-    })).filter((s) => s.routes.length > 0),
-  };
-  for (const p of ['p0', 'p1']) for (let n = 0; n < 6; n++) input.legs.push({ id: `${p}-n${n}`, from: p, to: `n${n}`, mode: 'rail', geometry: line, distanceKm: between(200, 1200), usdPerTonneKm: 0.025, co2KgPerTonneKm: 0.02 });
-  for (let i = 0; i < markets; i++) {
-    for (let n = 0; n < 6; n++) if (rnd() < 0.4 || n === i % 6) input.legs.push({ id: `n${n}-m${i}`, from: `n${n}`, to: `m${i}`, mode: 'sea', geometry: line, distanceKm: between(200, 900), fixedUsdPerTonne: 10, usdPerTonneKm: 0.025, co2KgPerTonneKm: 0.015 });
-    if (rnd() < 0.5) input.legs.push({ id: `p0-m${i}`, from: 'p0', to: `m${i}`, mode: 'rail', geometry: line, distanceKm: between(100, 2000), usdPerTonneKm: 0.025, co2KgPerTonneKm: 0.02 });
-  }
-  return Network.parse(input);
-}
-
 const size = (d: ModelDimensions) => `${d.rows} × ${d.columns}, ${d.nonzeros} nz`;
 const reduced = (d: ModelDimensions) => `${d.presolved.rows} × ${d.presolved.columns}, ${d.presolved.nonzeros} nz`;
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -84,7 +56,7 @@ console.log('\ngenerated networks: rows × columns and nonzeros of each model, a
 console.log(`${'markets'.padEnd(9)}${'clearing'.padEnd(28)}${'presolved'.padEnd(28)}${'price-taker'.padEnd(28)}presolved`);
 const sizes = [20, 100, 400, 800];
 const models = sizes.map((markets) => {
-  const net = generatedNetwork(markets, Math.max(4, Math.round(markets / 20)), markets);
+  const net = benchClearingNetwork(markets);
   const sc = Scenario.parse({ name: 'bench', market: 'clearing', horizon: { kind: 'annual', year: 2027 } });
   const pt = Scenario.parse({ name: 'bench', horizon: { kind: 'annual', year: 2027 } });
   return { markets, clearing: buildModel(networkForScenario(sc, net), sc).model, priceTaker: buildModel(networkForScenario(pt, net), pt).model };
@@ -95,6 +67,7 @@ for (const { markets, clearing: cm, priceTaker: pm } of models) {
 }
 
 console.log('\nthe clearing solve against the price-taker solve of the same network (HiGHS with duals and ranging), medians');
+console.log(`HiGHS options for both modes (the adapter's LP options): ${JSON.stringify(LP_OPTIONS)}`);
 console.log(`${'markets'.padEnd(9)}${'clearing'.padStart(12)}${'price-taker'.padStart(13)}${'ratio'.padStart(7)}${'clearing CPU'.padStart(15)}${'price-taker CPU'.padStart(17)}${'CPU ratio'.padStart(11)}`);
 let worstWall = 0;
 let worstCpu = 0;
