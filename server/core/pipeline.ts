@@ -22,8 +22,12 @@ import { key } from './families/context.ts';
 import { dualModel, sensitivityFromDual } from './dual.ts';
 import type { EngineChoice, Network, Scenario } from './schema.ts';
 
-/** Bump when the model's formulation changes: it is part of every run's inputsHash. */
-export const MODEL_VERSION = '2.0.0';
+/**
+ * Bump when the model's formulation or the solver's options change (where several plans are optimal,
+ * another one may come back): it is part of every run's inputsHash. 2.0.1: HiGHS uses the implied
+ * bounds from presolve.
+ */
+export const MODEL_VERSION = '2.0.1';
 
 export interface SolveRequest {
   readonly engine: EngineChoice;
