@@ -64,6 +64,25 @@ describe('answers that cross an abort', () => {
     }
   });
 
+  it('many tasks on one pool add no listeners to it (no leak warning)', async () => {
+    const { runTask } = await import('../../server/pool/pool.ts');
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      // A fresh pool: the leak warning comes once per pool, at its eleventh listener.
+      await shutdownSolverPool();
+      const scenario = Scenario.parse({ name: 'listeners' });
+      for (let i = 0; i < 15; i++) {
+        expect(await runTask('plan', { scenario, network: { id: `nowhere-listeners-${i}` }, options: {}, deadline: Date.now() + 30_000, json: true })).toEqual({ missingNetwork: true });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('tasks aborted while their thread answers leave the pool working', async () => {
     const { runTask, TaskAbortedError } = await import('../../server/pool/pool.ts');
     const scenario = Scenario.parse({ name: 'abort race' });
