@@ -33,7 +33,7 @@ describe('the pool bounds every run', () => {
   it('an aborted signal stops a run in flight (AbortError) and the pool carries on', async () => {
     const controller = new AbortController();
     const run = optimise(largeScenario(60_000), large.network, { signal: controller.signal });
-    await until('the run to reach a thread', () => poolStats().threads > 0 && poolStats().queued === 0, 10_000);
+    await until('the run to reach a thread', () => poolStats().threads > 0 && poolStats().queued === 0, 60_000);
     controller.abort();
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect((await optimise(small, loadDefaultNetwork())).status).toBe('optimal');

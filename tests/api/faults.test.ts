@@ -116,11 +116,13 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
     let lastOk = 0;
     let oks = 0;
     let unavailable = 0;
+    let lastOkSentAt = 0;
     let requesting = true;
     // Clients keep reading and writing through the whole restart.
     const clients = Array.from({ length: 4 }, async (_, c) => {
       for (let i = 0; requesting; i++) {
         const write = (i + c) % 2 === 0;
+        const sentAt = Date.now();
         const res = await fetch(`${server.base}/api/v1/scenarios${write ? '' : `/${seed.id}`}`, {
           method: write ? 'POST' : 'GET',
           headers: auth,
@@ -133,6 +135,7 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
         } else {
           await res.arrayBuffer();
           lastOk = Date.now();
+          lastOkSentAt = Math.max(lastOkSentAt, sentAt);
           oks++;
         }
         // A tick between requests, so the clients do not spin the event loop.
@@ -141,31 +144,32 @@ describe.skipIf(!bin || !adminUrl)('the database restarted under a running API p
     });
 
     // Clients under way, then the database goes down: wait for those events, not for a guess.
-    await until('clients served', () => oks >= 20, 15_000);
+    await until('clients served', () => oks >= 20, 60_000);
     await cluster.stop();
     const downAt = Date.now();
     const unavailableAtStop = unavailable;
-    await until('clients answered 503', () => unavailable >= unavailableAtStop + 4, 15_000);
+    await until('clients answered 503', () => unavailable >= unavailableAtStop + 4, 60_000);
     expect((await fetch(`${server.base}/health`)).status).toBe(200);
     const ready = await fetch(`${server.base}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'unavailable', store: 'unreachable' });
     // Requests on the way when it stopped may still have succeeded; none after the 503s began.
     const okWhileDown = lastOk;
-    await until('more 503s', () => unavailable >= unavailableAtStop + 12, 15_000);
+    await until('more 503s', () => unavailable >= unavailableAtStop + 12, 60_000);
     expect(lastOk).toBe(okWhileDown); // nothing succeeded while the database was down
-    expect(okWhileDown).toBeLessThanOrEqual(downAt + 1_000);
+    // The successes after the stop began are requests sent before it ended (answered late on a busy machine).
+    expect(lastOkSentAt).toBeLessThanOrEqual(downAt);
 
     await cluster.start();
     const upAt = Date.now();
     let readyAgain = false;
-    while (Date.now() - upAt < 15_000 && !readyAgain) {
+    while (Date.now() - upAt < 60_000 && !readyAgain) {
       readyAgain = (await fetch(`${server.base}/ready`)).status === 200;
       if (!readyAgain) await new Promise((r) => setTimeout(r, 100));
     }
     expect(readyAgain).toBe(true);
     const okBefore = lastOk;
-    await until('requests to succeed again', () => lastOk > okBefore, 15_000);
+    await until('requests to succeed again', () => lastOk > okBefore, 60_000);
     requesting = false;
     await Promise.all(clients);
 
