@@ -283,8 +283,7 @@ describe('fuzz: no body, id or query string makes a 5xx or a hang', () => {
     );
     // Analyses store no scenario, whatever they answered.
     expect(await stored()).toBe(before);
-    // 3,000 bodies, many of them solved: about 35 s on idle cores, several times that on a busy machine.
-  }, 360_000);
+  });
 
   it('raw URLs that are not URLs at all', async () => {
     await fc.assert(

@@ -63,7 +63,7 @@ export function sweepRequest(): SweepRequest {
 }
 
 /** Polls until the job is no longer running. */
-export async function waitForJob(queue: JobQueue, id: string, timeoutMs = 60_000): Promise<JobView> {
+export async function waitForJob(queue: JobQueue, id: string, timeoutMs = 180_000): Promise<JobView> {
   const started = Date.now();
   for (;;) {
     const job = await queue.get(id);
@@ -74,7 +74,7 @@ export async function waitForJob(queue: JobQueue, id: string, timeoutMs = 60_000
   }
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 120_000): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await fn();

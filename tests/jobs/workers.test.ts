@@ -72,7 +72,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const before = (await chunksOf(id)).length;
     expect(before).toBeLessThan(N / 50);
 
-    const job = await waitForJob(api, id, 60_000);
+    const job = await waitForJob(api, id);
     expect(job.status).toBe('done');
     expect(job.progress).toEqual({ done: N, total: N });
     const result = job.result as { draws: number; statusCounts: Record<string, number> };
@@ -117,7 +117,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
       const chunks = await chunksOf(id);
       return held.every((c) => chunks.some((r) => r.chunk === c));
     }, 15_000);
-    const job = await waitForJob(slowApi, id, 60_000);
+    const job = await waitForJob(slowApi, id);
     await slowApi.close();
     expect(job.status).toBe('done');
     expect(job.progress).toEqual({ done: N, total: N });
