@@ -21,7 +21,7 @@ interface Ran {
 }
 const spawnCli = (entry: string[], args: string[]) =>
   new Promise<Ran>((resolve) => {
-    execFile(process.execPath, [...entry, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...entry, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;
       resolve({ status: error ? (typeof code === 'number' ? code : null) : 0, stdout, stderr });
     });
