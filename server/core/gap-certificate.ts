@@ -1,0 +1,229 @@
+/**
+ * A certificate, from the plan's own optimal basis, that an unserved market is served once its
+ * prices rise a little past a known level, so that its price gap needs no re-solve on that side.
+ * Browser-safe, pure.
+ *
+ * Setting. The plan x⁰ maximises c·x over a polyhedron P (the model; a margin, so `max`) and sells
+ * market m nothing. Raising every tier's delivered price of m by g USD/t adds g·ν per tonne sold
+ * there (ν = 1 − dutyPct / 100, the share of a rise the seller keeps): the value at g is
+ * V(g) = max { c·x + g·ν·s(x) : x ∈ P }, s(x) the tonnes sold to m. V is convex (a maximum of
+ * functions linear in g) and, for any optimum x_g at g, ν·s(x_g) is a subgradient of V at g.
+ *
+ * Claim. Let λ < g be a shift at which the plan is (nearly) still optimal: V(λ) ≤ V(0) + E (λ = 0
+ * with E = 0 always qualifies; so does L − tol/2 once a re-solve there left m out, with E what that
+ * re-solve's plan still sells there at the raised prices, see `unservedJustBelow`), and let x¹ ∈ P.
+ * Then every optimum x_g at g sells m at least
+ *     (c·x¹ + g·ν·s(x¹) − V(0) − E) / ((g − λ)·ν)  tonnes,
+ * because convexity gives V(λ) ≥ V(g) + ν·s(x_g)·(λ − g), i.e.
+ * ν·s(x_g)·(g − λ) ≥ V(g) − V(λ) ≥ c·x¹ + g·ν·s(x¹) − V(0) − E.
+ *
+ * The point x¹. An edge of the optimal basis that raises m's sales (`SimplexEdge`, from the engine)
+ * followed as far as the model allows (the ratio test over every column and row it moves), then
+ * checked against the model's bounds and rows. Along it the value changes by c·d per unit, so the
+ * bound is large when the edge's own price gap −c·d / (ν·Σ d over m's sales) is below g and the
+ * step is long. A degenerate basis can block an edge at once (a basic variable already at the bound
+ * it moves towards); then no certificate, and the caller re-solves.
+ *
+ * V(0) itself. The engine's plan is optimal to its tolerances, not exactly: V(0) is bounded above
+ * by weak duality with the plan's row prices y (`planShortfallUsd`): for any y, with d = c − Aᵀy,
+ * c·x = y·Ax + d·x ≤ Σᵢ max(yᵢ·lbᵢ, yᵢ·ubᵢ) + Σⱼ max(dⱼ·lbⱼ, dⱼ·ubⱼ) for every x ∈ P, so V(0) − c·x⁰
+ * is at most that sum minus c·x⁰ (zero up to rounding at an optimum; infinite, and no certificate,
+ * when a price leans on a bound that is not there).
+ *
+ * Tolerances. Rounding: a reduced cost within 1e-9 of its terms' size counts as 0, and the sums
+ * carry a relative 1e-12 of their terms' size; x¹ must meet every bound and row it moves within a
+ * relative 1e-9.
+ */
+import type { LpModel, SimplexEdge } from './lp.ts';
+
+/** A reduced cost below this share of its terms' size is rounding. */
+const REDUCED_COST_ROUNDING = 1e-9;
+/** What summing many terms may lose, relative to their sizes. */
+const SUM_ROUNDING = 1e-12;
+/** How far the edge's end point may be outside a bound or row, relative to its size. */
+const FEASIBILITY_TOLERANCE = 1e-9;
+/** A row's change along an edge below this share of its terms' sizes is rounding, not a move. */
+const ROUNDING = 1e-11;
+
+export interface ServedAboveQuestion {
+  readonly model: LpModel;
+  /** The plan, x⁰ (one value per column). */
+  readonly values: readonly number[];
+  /** How far c·x⁰ may be below V(0), USD (`planShortfallUsd`). */
+  readonly planShortfallUsd: number;
+  /** Edges of the plan's basis that may move the market (its columns entering). */
+  readonly edges: readonly SimplexEdge[];
+  /** The market's sale columns. */
+  readonly saleColumns: readonly number[];
+  /** The share of a price rise the seller keeps, ν. */
+  readonly netShare: number;
+  /** g, USD/t. */
+  readonly shiftUsdPerTonne: number;
+  /** λ < g, USD/t, at which the plan is known to be (nearly) still optimal. */
+  readonly stillOptimalAtUsdPerTonne: number;
+  /** E: how much more than the plan's value any plan earns at λ, at most, USD. */
+  readonly valueGainAtMostUsd: number;
+}
+
+/** Rows of each column with their coefficients, once per model. */
+const columnsOf = new WeakMap<LpModel, { rows: number[][]; coefs: number[][] }>();
+
+function incidence(model: LpModel): { rows: number[][]; coefs: number[][] } {
+  let found = columnsOf.get(model);
+  if (!found) {
+    const rows = model.variables.map((): number[] => []);
+    const coefs = model.variables.map((): number[] => []);
+    model.rows.forEach((row, i) => {
+      for (const t of row.terms) {
+        rows[t.v]!.push(i);
+        coefs[t.v]!.push(t.coef);
+      }
+    });
+    found = { rows, coefs };
+    columnsOf.set(model, found);
+  }
+  return found;
+}
+
+/**
+ * How far the plan's value c·x⁰ may be below the model's optimum V(0), USD, by weak duality with
+ * the row prices y (module comment); Infinity when they give no finite bound or the model minimises.
+ */
+export function planShortfallUsd(model: LpModel, values: readonly number[], rowDuals: readonly number[]): number {
+  if (model.sense !== 'max' || rowDuals.length !== model.rows.length) return Infinity;
+  const reduced = model.variables.map((v) => v.cost);
+  const size = model.variables.map((v) => Math.abs(v.cost));
+  let bound = 0;
+  let magnitude = 0;
+  const add = (price: number, lb: number, ub: number): boolean => {
+    if (price === 0) return true;
+    const at = price > 0 ? ub : lb;
+    if (!Number.isFinite(at)) return false;
+    bound += price * at;
+    magnitude += Math.abs(price * at);
+    return true;
+  };
+  for (let i = 0; i < model.rows.length; i++) {
+    const row = model.rows[i]!;
+    const y = rowDuals[i]!;
+    if (!add(y, row.lb, row.ub)) return Infinity;
+    for (const t of row.terms) {
+      reduced[t.v]! -= t.coef * y;
+      size[t.v]! += Math.abs(t.coef * y);
+    }
+  }
+  for (let j = 0; j < model.variables.length; j++) {
+    const v = model.variables[j]!;
+    const d = Math.abs(reduced[j]!) <= REDUCED_COST_ROUNDING * size[j]! ? 0 : reduced[j]!;
+    if (!add(d, v.lb, v.ub)) return Infinity;
+  }
+  let value = 0;
+  for (let j = 0; j < model.variables.length; j++) {
+    value += model.variables[j]!.cost * values[j]!;
+    magnitude += Math.abs(model.variables[j]!.cost * values[j]!);
+  }
+  return Math.max(0, bound - value) + SUM_ROUNDING * magnitude;
+}
+
+const within = (x: number, lb: number, ub: number, size: number): boolean => {
+  const slack = FEASIBILITY_TOLERANCE * Math.max(1, size);
+  return x >= lb - slack && x <= ub + slack;
+};
+
+/**
+ * Tonnes every optimum at shift g sells the market at least, from the best of the edges (module
+ * comment); 0 when no edge shows any.
+ */
+export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
+  const { model, values, netShare: nu } = q;
+  const g = q.shiftUsdPerTonne;
+  const lambda = q.stillOptimalAtUsdPerTonne;
+  if (!(nu > 0) || !(g > lambda)) return 0;
+  const sales = new Set(q.saleColumns);
+  const { rows: rowsOfColumn, coefs: coefsOfColumn } = incidence(model);
+  const shortfall = q.planShortfallUsd + Math.max(0, q.valueGainAtMostUsd);
+  if (!Number.isFinite(shortfall)) return 0;
+  let best = 0;
+  for (const edge of q.edges) {
+    let soldPerUnit = 0;
+    let valuePerUnit = 0;
+    for (let k = 0; k < edge.indices.length; k++) {
+      const j = edge.indices[k]!;
+      const d = edge.values[k]!;
+      if (sales.has(j)) soldPerUnit += d;
+      valuePerUnit += model.variables[j]!.cost * d;
+    }
+    // Only an edge that sells m and pays at g can show anything.
+    if (!(soldPerUnit > 0) || !(valuePerUnit + g * nu * soldPerUnit > 0)) continue;
+
+    // The rows it moves, and by how much per unit.
+    const rowMove = new Map<number, { d: number; size: number }>();
+    for (let k = 0; k < edge.indices.length; k++) {
+      const j = edge.indices[k]!;
+      const d = edge.values[k]!;
+      const rows = rowsOfColumn[j]!;
+      const coefs = coefsOfColumn[j]!;
+      for (let r = 0; r < rows.length; r++) {
+        const m = rowMove.get(rows[r]!) ?? { d: 0, size: 0 };
+        m.d += coefs[r]! * d;
+        m.size += Math.abs(coefs[r]! * d);
+        rowMove.set(rows[r]!, m);
+      }
+    }
+
+    // Ratio test: the longest step every moved column and row allows.
+    let step = Infinity;
+    const limit = (at: number, d: number, lb: number, ub: number) => {
+      const room = d > 0 ? ub - at : at - lb;
+      step = Math.min(step, Math.max(0, room) / Math.abs(d));
+    };
+    for (let k = 0; k < edge.indices.length; k++) {
+      const v = model.variables[edge.indices[k]!]!;
+      limit(values[edge.indices[k]!]!, edge.values[k]!, v.lb, v.ub);
+    }
+    const activity = (i: number, x: (j: number) => number): { a: number; size: number } => {
+      let a = 0;
+      let size = 0;
+      for (const t of model.rows[i]!.terms) {
+        a += t.coef * x(t.v);
+        size += Math.abs(t.coef * x(t.v));
+      }
+      return { a, size };
+    };
+    const atPlan = (j: number) => values[j]!;
+    for (const [i, m] of rowMove) {
+      if (Math.abs(m.d) <= ROUNDING * m.size) continue;
+      const row = model.rows[i]!;
+      limit(activity(i, atPlan).a, m.d, row.lb, row.ub);
+    }
+    if (!(step > 0 && Number.isFinite(step))) continue;
+
+    // The end point x¹, checked against every bound and row it moved.
+    const moved = new Map<number, number>();
+    for (let k = 0; k < edge.indices.length; k++) {
+      const j = edge.indices[k]!;
+      moved.set(j, (moved.get(j) ?? values[j]!) + step * edge.values[k]!);
+    }
+    const atEnd = (j: number) => moved.get(j) ?? values[j]!;
+    let feasible = true;
+    for (const [j, x] of moved) {
+      const v = model.variables[j]!;
+      feasible &&= within(x, v.lb, v.ub, Math.max(Math.abs(x), Number.isFinite(v.lb) ? Math.abs(v.lb) : 0, Number.isFinite(v.ub) ? Math.abs(v.ub) : 0));
+    }
+    for (const i of rowMove.keys()) {
+      if (!feasible) break;
+      const row = model.rows[i]!;
+      const { a, size } = activity(i, atEnd);
+      feasible = within(a, row.lb, row.ub, Math.max(size, Number.isFinite(row.lb) ? Math.abs(row.lb) : 0, Number.isFinite(row.ub) ? Math.abs(row.ub) : 0));
+    }
+    if (!feasible) continue;
+
+    let gain = 0; // c·x¹ − c·x⁰
+    let sold = 0; // s(x¹)
+    for (const [j, x] of moved) gain += model.variables[j]!.cost * (x - values[j]!);
+    for (const j of q.saleColumns) sold += atEnd(j);
+    const tonnes = (gain + g * nu * sold - shortfall) / ((g - lambda) * nu);
+    best = Math.max(best, tonnes);
+  }
+  return best;
+}
