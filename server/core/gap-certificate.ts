@@ -19,7 +19,8 @@
  *
  * The point x¹. An edge of the optimal basis that raises m's sales (`SimplexEdge`, from the engine)
  * followed as far as the model allows (the ratio test over every column and row it moves), then
- * checked against the model's bounds and rows. Along it the value changes by c·d per unit, so the
+ * checked against the bounds and rows it moves; the others keep the plan's values, which the engine
+ * adapter checked against the model. Along it the value changes by c·d per unit, so the
  * bound is large when the edge's own price gap −c·d / (ν·Σ d over m's sales) is below g and the
  * step is long. A degenerate basis can block an edge at once (a basic variable already at the bound
  * it moves towards); then no certificate, and the caller re-solves.
@@ -63,6 +64,8 @@ export interface ServedAboveQuestion {
   readonly stillOptimalAtUsdPerTonne: number;
   /** E: how much more than the plan's value any plan earns at λ, at most, USD. */
   readonly valueGainAtMostUsd: number;
+  /** Stop at the first edge that shows more than this many tonnes (default: try every edge). */
+  readonly enoughTonnes?: number;
 }
 
 /** Rows of each column with their coefficients, once per model. */
@@ -143,18 +146,25 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
   const { rows: rowsOfColumn, coefs: coefsOfColumn } = incidence(model);
   const shortfall = q.planShortfallUsd + Math.max(0, q.valueGainAtMostUsd);
   if (!Number.isFinite(shortfall)) return 0;
+  // Only an edge that sells m and pays at g can show anything; the cheapest per tonne sold first.
+  const promising = q.edges
+    .map((edge) => {
+      let soldPerUnit = 0;
+      let valuePerUnit = 0;
+      for (let k = 0; k < edge.indices.length; k++) {
+        const j = edge.indices[k]!;
+        const d = edge.values[k]!;
+        if (sales.has(j)) soldPerUnit += d;
+        valuePerUnit += model.variables[j]!.cost * d;
+      }
+      return { edge, soldPerUnit, valuePerUnit };
+    })
+    .filter((e) => e.soldPerUnit > 0 && e.valuePerUnit + g * nu * e.soldPerUnit > 0)
+    .sort((a, b) => b.valuePerUnit / b.soldPerUnit - a.valuePerUnit / a.soldPerUnit);
+  const enough = q.enoughTonnes ?? Infinity;
   let best = 0;
-  for (const edge of q.edges) {
-    let soldPerUnit = 0;
-    let valuePerUnit = 0;
-    for (let k = 0; k < edge.indices.length; k++) {
-      const j = edge.indices[k]!;
-      const d = edge.values[k]!;
-      if (sales.has(j)) soldPerUnit += d;
-      valuePerUnit += model.variables[j]!.cost * d;
-    }
-    // Only an edge that sells m and pays at g can show anything.
-    if (!(soldPerUnit > 0) || !(valuePerUnit + g * nu * soldPerUnit > 0)) continue;
+  for (const { edge } of promising) {
+    if (best > enough) break;
 
     // The rows it moves, and by how much per unit.
     const rowMove = new Map<number, { d: number; size: number }>();
@@ -173,8 +183,11 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
 
     // Ratio test: the longest step every moved column and row allows.
     let step = Infinity;
+    // Up to half the tolerance the end point is checked with, so that the engine's rounding in a
+    // move (a column at 0 that the other plan has at −1e-13) does not stop the edge.
     const limit = (at: number, d: number, lb: number, ub: number) => {
-      const room = d > 0 ? ub - at : at - lb;
+      const bound = d > 0 ? ub : lb;
+      const room = (d > 0 ? ub - at : at - lb) + (FEASIBILITY_TOLERANCE / 2) * Math.max(1, Math.abs(bound));
       step = Math.min(step, Math.max(0, room) / Math.abs(d));
     };
     for (let k = 0; k < edge.indices.length; k++) {

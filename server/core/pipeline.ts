@@ -464,7 +464,7 @@ async function exactPriceGaps(
     /** Served at this shift by the certificate along these moves out of the plan (never a re-solve). */
     const certifiedAt = (shiftUsdPerTonne: number, edges: readonly SimplexEdge[]): boolean =>
       edges.length > 0 &&
-      servedTonnesAtLeast({ model: built.model, values: result.values, planShortfallUsd: shortfall, edges, saleColumns, netShare, shiftUsdPerTonne, ...stillOptimal }) >
+      servedTonnesAtLeast({ model: built.model, values: result.values, planShortfallUsd: shortfall, edges, saleColumns, netShare, shiftUsdPerTonne, ...stillOptimal, enoughTonnes: SERVED_TONNES }) >
         SERVED_TONNES;
 
     let lo = below.markets.has(market.id) ? lowerBound - tol / 2 : 0; // known unserved (the plan itself, or the joint re-solve)
@@ -546,7 +546,8 @@ async function exactPriceGaps(
  * marginal value of holding its most promising sale column (the largest reduced cost in the plan)
  * at SERVED_TONNES or more, a re-solve that moves one bound from the plan's model (the engine may
  * start from the last basis). When that column alone cannot be served, the whole market is forced
- * through an extra row (a solve from scratch). `move` is the change from the plan to the bound's
+ * through an extra row (a solve from scratch, asking for duals), as it is when the bound's re-solve
+ * gives no reduced costs. `move` is the change from the plan to the bound's
  * re-solve, a direction for the certificate. 'closed' when no plan can serve the market; null when
  * a re-solve fails or gives no duals.
  */
@@ -580,7 +581,8 @@ async function firstTonnesCost(
       });
       return { costUsdPerTonne: -marginal, move: { column, indices, values: moves } };
     }
-    if (f.status !== 'infeasible') return null;
+    // Infeasible, or optimal without duals: the whole market through an extra row.
+    if (f.status !== 'infeasible' && f.status !== 'optimal') return null;
   }
   const forced: LpModel = {
     ...built.model,
