@@ -240,3 +240,147 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
   }
   return best;
 }
+
+export interface UnservedBelowQuestion {
+  readonly model: LpModel;
+  /** The plan's row prices y (the engine's duals). */
+  readonly rowDuals: readonly number[];
+  /** The market's own columns: its sales and the flows of its cement. */
+  readonly marketColumns: readonly number[];
+  /** The market's sale columns (among `marketColumns`). */
+  readonly saleColumns: readonly number[];
+  /** The share of a price rise the seller keeps, ν. */
+  readonly netShare: number;
+  /** λ, USD/t: the shift at which the market is to be shown unserved. */
+  readonly shiftUsdPerTonne: number;
+  /** λ′ > λ, USD/t: the shift at which the prices are repaired (the margin above λ). */
+  readonly repairedAtUsdPerTonne: number;
+  /** `planShortfallUsd` of the plan. */
+  readonly planShortfallUsd: number;
+}
+
+/**
+ * Tonnes any optimum at shift λ sells the market at most, from the plan's row prices repaired on
+ * the market's own rows; Infinity when they cannot be.
+ *
+ * The market's own rows are the rows with a bound of 0 on both sides whose every column is the
+ * market's (the conservation of its cement at each node, its delivery): their prices can move
+ * freely without changing the weak-duality bound D(y) (module comment), since their bounds are 0.
+ * If prices y′ (y changed on those rows only) leave every column of the market with a reduced cost
+ * ≤ 0 at shift λ′ (its lower bounds 0; the other columns do not change), then D(y′) at λ′ is at
+ * most D(y) at 0, so every plan x earns c·x + λ′·ν·s(x) ≤ c·x⁰ + S (S the plan's shortfall). An
+ * optimum x at λ earns c·x + λ·ν·s(x) ≥ c·x⁰ (the plan is a plan there too); subtracting,
+ * (λ′ − λ)·ν·s(x) ≤ S. The same bound gives V(λ) ≤ V(0) + S, the E of `servedTonnesAtLeast`.
+ *
+ * Finding y′: each column of the market enters at most two of its rows, with coefficients ±1 (a
+ * flow from one node to the next; a sale, into its delivery); with each row's price change taken
+ * with a sign that makes a column's two coefficients opposite, the conditions are differences of
+ * two row prices bounded by a constant: shortest paths (Bellman–Ford) give a solution when one
+ * exists. It is then checked column by column, which is the proof; any other shape of the
+ * market's rows gives Infinity.
+ */
+export function soldTonnesAtMost(q: UnservedBelowQuestion): number {
+  const { model, rowDuals, netShare: nu } = q;
+  const lambda = q.shiftUsdPerTonne;
+  const repaired = q.repairedAtUsdPerTonne;
+  if (!(nu > 0) || !(repaired > lambda) || !Number.isFinite(q.planShortfallUsd) || rowDuals.length !== model.rows.length) return Infinity;
+  const own = new Set(q.marketColumns);
+  const sales = new Set(q.saleColumns);
+  const { rows: rowsOfColumn, coefs: coefsOfColumn } = incidence(model);
+  // The market's own rows, as nodes 1..n (0 is the fixed reference).
+  const node = new Map<number, number>();
+  for (const j of q.marketColumns) {
+    for (const i of rowsOfColumn[j]!) {
+      if (node.has(i)) continue;
+      const row = model.rows[i]!;
+      if (row.lb === 0 && row.ub === 0 && row.terms.every((t) => own.has(t.v))) node.set(i, node.size + 1);
+    }
+  }
+  // Each row's orientation σ (its price moves by σ·z): a column's two own rows get opposite
+  // coefficients once oriented (a flow leaves one node and enters the next; the delivery row counts
+  // what arrives with the sign of the sales).
+  const orientation = new Map<number, number>();
+  const pairs = new Map<number, { row: number; coef: number }[]>();
+  for (const j of q.marketColumns) {
+    const entries: { row: number; coef: number }[] = [];
+    const rows = rowsOfColumn[j]!;
+    for (let r = 0; r < rows.length; r++) {
+      if (!node.has(rows[r]!)) continue;
+      const coef = coefsOfColumn[j]![r]!;
+      if (coef !== 1 && coef !== -1) return Infinity;
+      entries.push({ row: rows[r]!, coef });
+    }
+    if (entries.length > 2) return Infinity;
+    if (entries.length === 2) for (const [a, b] of [entries, [entries[1]!, entries[0]!]] as const) (pairs.get(a.row) ?? pairs.set(a.row, []).get(a.row)!).push({ row: b.row, coef: -a.coef * b.coef });
+  }
+  for (const start of node.keys()) {
+    if (orientation.has(start)) continue;
+    orientation.set(start, 1);
+    const queue = [start];
+    while (queue.length > 0) {
+      const i = queue.pop()!;
+      for (const { row, coef } of pairs.get(i) ?? []) {
+        // σ_row·b = −σ_i·a, i.e. σ_row = σ_i·(−a·b) for coefficients ±1.
+        const want = orientation.get(i)! * coef;
+        const has = orientation.get(row);
+        if (has === undefined) {
+          orientation.set(row, want);
+          queue.push(row);
+        } else if (has !== want) return Infinity;
+      }
+    }
+  }
+  // Each column's condition: Σ over its own rows of σ·a·z ≥ b, with b its reduced cost at λ′.
+  interface Condition {
+    readonly b: number;
+    readonly size: number;
+    readonly plus: number; // node with coefficient +1, or 0
+    readonly minus: number; // node with coefficient −1, or 0
+  }
+  const conditions: Condition[] = [];
+  for (const j of q.marketColumns) {
+    const v = model.variables[j]!;
+    if (v.lb !== 0) return Infinity;
+    let b = v.cost + (sales.has(j) ? repaired * nu : 0);
+    let size = Math.abs(b);
+    let plus = 0;
+    let minus = 0;
+    const rows = rowsOfColumn[j]!;
+    const coefs = coefsOfColumn[j]!;
+    for (let r = 0; r < rows.length; r++) {
+      const n = node.get(rows[r]!);
+      if (n === undefined) {
+        b -= coefs[r]! * rowDuals[rows[r]!]!;
+        size += Math.abs(coefs[r]! * rowDuals[rows[r]!]!);
+      } else {
+        const oriented = coefs[r]! * orientation.get(rows[r]!)!;
+        if (oriented === 1 && plus === 0) plus = n;
+        else if (oriented === -1 && minus === 0) minus = n;
+        else return Infinity;
+      }
+    }
+    conditions.push({ b, size, plus, minus });
+  }
+  // Δy_plus − Δy_minus ≥ b  ⇔  Δy_minus ≤ Δy_plus − b: an arc plus → minus of length −b.
+  const price = new Array<number>(node.size + 1).fill(0);
+  for (let round = 0; round <= node.size + 1; round++) {
+    let changed = false;
+    for (const c of conditions) {
+      // Within half the rounding the check below allows: a reduced cost of 1e-13 is not a condition.
+      if (price[c.minus]! > price[c.plus]! - c.b + (REDUCED_COST_ROUNDING / 2) * Math.max(1, c.size)) {
+        price[c.minus] = price[c.plus]! - c.b;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+    if (round === node.size + 1) return Infinity; // a cycle of negative length: no such prices
+  }
+  // The reference row price is 0: only differences matter, so move every price by it.
+  const reference = price[0]!;
+  const delta = (n: number) => (n === 0 ? 0 : price[n]! - reference);
+  for (const c of conditions) {
+    const reduced = c.b - delta(c.plus) + delta(c.minus);
+    if (reduced > REDUCED_COST_ROUNDING * Math.max(1, c.size + Math.abs(delta(c.plus)) + Math.abs(delta(c.minus)))) return Infinity;
+  }
+  return q.planShortfallUsd / ((repaired - lambda) * nu);
+}

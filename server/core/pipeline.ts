@@ -20,7 +20,7 @@ import { readClearing } from './clearing-report.ts';
 import { fxPerUsd } from './market-schema.ts';
 import { key } from './families/context.ts';
 import { dualModel, sensitivityFromDual } from './dual.ts';
-import { planShortfallUsd, servedTonnesAtLeast } from './gap-certificate.ts';
+import { planShortfallUsd, servedTonnesAtLeast, soldTonnesAtMost } from './gap-certificate.ts';
 import type { EngineChoice, Network, Scenario } from './schema.ts';
 
 /** Bump when the model's formulation changes: it is part of every run's inputsHash. */
@@ -401,11 +401,13 @@ export const PRICE_GAP_TOLERANCE_USD_PER_TONNE = 0.01;
  * that market alone, as `overrides.markets[id].priceShiftUsdPerTonne` would) at which the optimal
  * plan sells it more than SERVED_TONNES. Served tonnes never fall as g rises, so a value G is the
  * answer once the market is shown unserved at G − tol/2 and served at G + tol/2:
- * 1. the dual gap L. Below it, one re-solve for all the unserved markets together
- *    (`unservedJustBelow`). Above it, a certificate from an edge of the plan's own basis when one
- *    proves that every optimum at L + tol/2 sells the market more than SERVED_TONNES
- *    (gap-certificate.ts: the usual case, no re-solve); without the basis's edges (an engine that
- *    gives none) a re-solve per market;
+ * 1. the dual gap L. Below it, the plan's own row prices repaired on the market's own rows when
+ *    they show every optimum at L − tol/2 selling it no more than SERVED_TONNES
+ *    (gap-certificate.ts, `soldTonnesAtMost`: the usual case, no re-solve), else one re-solve for
+ *    all the remaining unserved markets together (`unservedJustBelow`). Above it, a certificate
+ *    from an edge of the plan's own basis when one proves that every optimum at L + tol/2 sells
+ *    the market more than SERVED_TONNES (gap-certificate.ts, `servedTonnesAtLeast`: the usual case,
+ *    no re-solve); without the basis's edges (an engine that gives none) a re-solve per market;
  * 2. otherwise, for an LP, a candidate from one re-solve that holds the market's most promising
  *    sale column at SERVED_TONNES or more (only a bound moves, so the engine starts from the last
  *    basis; the whole market forced through an extra row when that column alone cannot be served):
@@ -433,10 +435,40 @@ async function exactPriceGaps(
   const tol = PRICE_GAP_TOLERANCE_USD_PER_TONNE;
   const unserved = body.markets.filter((m) => m.priceGapUsdPerTonne !== null && m.tonnes <= 0 && given[m.id] === undefined);
   const netShareOf = (id: string) => 1 - network.markets.find((m) => m.id === id)!.dutyPct / 100;
-  const below = isMip ? { markets: new Set<string>(), valueGainAtMostUsd: 0 } : await unservedJustBelow(unserved, built, scenario, solve, engine, netShareOf);
   const basisEdges = result.sensitivity?.edges;
   const edgeOf = new Map((basisEdges ?? []).map((e) => [e.column, e]));
   const shortfall = basisEdges && result.sensitivity ? planShortfallUsd(built.model, result.values, result.sensitivity.rowDuals) : Infinity;
+  const marketColumns = (id: string) => [...(built.index.salesOfMarket.get(id) ?? []), ...(built.index.flowsOfMarket.get(id) ?? [])];
+  // Below L by the plan's own prices where they can be repaired on the market's rows (no re-solve).
+  const unservedByPrices = new Set(
+    unserved
+      .filter((m) => {
+        const lambda = m.priceGapUsdPerTonne! - tol / 2;
+        if (!(lambda > 0) || !Number.isFinite(shortfall) || !result.sensitivity) return false;
+        const tonnes = soldTonnesAtMost({
+          model: built.model,
+          rowDuals: result.sensitivity.rowDuals,
+          marketColumns: marketColumns(m.id),
+          saleColumns: built.index.salesOfMarket.get(m.id) ?? [],
+          netShare: netShareOf(m.id),
+          shiftUsdPerTonne: lambda,
+          repairedAtUsdPerTonne: lambda + tol / 4,
+          planShortfallUsd: shortfall,
+        });
+        return tonnes <= SERVED_TONNES;
+      })
+      .map((m) => m.id),
+  );
+  const below = isMip
+    ? { markets: new Set<string>(), valueGainAtMostUsd: 0 }
+    : await unservedJustBelow(
+        unserved.filter((m) => !unservedByPrices.has(m.id)),
+        built,
+        scenario,
+        solve,
+        engine,
+        netShareOf,
+      );
   for (const marketResult of unserved) {
     const lowerBound = marketResult.priceGapUsdPerTonne!;
     const market = network.markets.find((m) => m.id === marketResult.id)!;
@@ -458,19 +490,22 @@ async function exactPriceGaps(
     };
     // Where the plan is known to stay optimal (no more than valueGainAtMostUsd better): the plan
     // itself, or just below L when the joint re-solve left this market out.
-    const stillOptimal = below.markets.has(market.id)
-      ? { stillOptimalAtUsdPerTonne: lowerBound - tol / 2, valueGainAtMostUsd: below.valueGainAtMostUsd }
-      : { stillOptimalAtUsdPerTonne: 0, valueGainAtMostUsd: 0 };
+    const unservedBelowL = unservedByPrices.has(market.id) || below.markets.has(market.id);
+    const stillOptimal = unservedByPrices.has(market.id)
+      ? { stillOptimalAtUsdPerTonne: lowerBound - tol / 2, valueGainAtMostUsd: shortfall }
+      : below.markets.has(market.id)
+        ? { stillOptimalAtUsdPerTonne: lowerBound - tol / 2, valueGainAtMostUsd: below.valueGainAtMostUsd }
+        : { stillOptimalAtUsdPerTonne: 0, valueGainAtMostUsd: 0 };
     /** Served at this shift by the certificate along these moves out of the plan (never a re-solve). */
     const certifiedAt = (shiftUsdPerTonne: number, edges: readonly SimplexEdge[]): boolean =>
       edges.length > 0 &&
       servedTonnesAtLeast({ model: built.model, values: result.values, planShortfallUsd: shortfall, edges, saleColumns, netShare, shiftUsdPerTonne, ...stillOptimal, enoughTonnes: SERVED_TONNES }) >
         SERVED_TONNES;
 
-    let lo = below.markets.has(market.id) ? lowerBound - tol / 2 : 0; // known unserved (the plan itself, or the joint re-solve)
+    let lo = unservedBelowL ? lowerBound - tol / 2 : 0; // known unserved (the plan itself, its prices, or the joint re-solve)
     let hi: number | null = null; // known served
     // At a non-degenerate optimum the dual gap is the threshold itself: confirm it on both sides.
-    const marketEdges = [...saleColumns, ...(built.index.flowsOfMarket.get(market.id) ?? [])].flatMap((j) => edgeOf.get(j) ?? []);
+    const marketEdges = marketColumns(market.id).flatMap((j) => edgeOf.get(j) ?? []);
     const certifiedAbove = certifiedAt(lowerBound + tol / 2, marketEdges);
     // With the basis's edges and none proving it, the basis is degenerate at this market; in a
     // single-period plan the first tonnes' cost (2) is then the better guess, so straight to it.

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planShortfallUsd, servedTonnesAtLeast } from '../../server/core/gap-certificate.ts';
+import { planShortfallUsd, servedTonnesAtLeast, soldTonnesAtMost } from '../../server/core/gap-certificate.ts';
 import type { LpModel } from '../../server/core/lp.ts';
 import { buildModel } from '../../server/core/model.ts';
 import { networkForScenario, runPipeline, SERVED_TONNES, type SolveFn } from '../../server/core/pipeline.ts';
@@ -63,11 +63,11 @@ describe('shipped scenarios: the certified gaps are the re-solved ones', () => {
     expect(certifiedSolves).toBeLessThan(resolvedSolves);
   });
 
-  it('the default phase-1 plan needs no re-solve above any gap: the plan, one re-solve below them all', async () => {
+  it('the default phase-1 plan needs no re-solve for its gaps: the plan’s solve is the only one', async () => {
     const s = Scenario.parse(JSON.parse(readFileSync(new URL('phase1-annual.json', SCENARIO_DIR), 'utf8')));
     const { withCertificates, certifiedSolves } = await bothWays(s, base);
     expect(gaps(withCertificates).length).toBeGreaterThan(2);
-    expect(certifiedSolves).toBe(2);
+    expect(certifiedSolves).toBe(1);
   });
 });
 
@@ -117,10 +117,11 @@ describe('generated networks: the certified gaps hold when GLPK re-solves either
   });
 });
 
-describe('the certificate on a hand-made LP', () => {
+describe('the certificates on a hand-made LP', () => {
   /**
-   * One plant of 100 t at 10 USD/t sells to A at 50 and B at 45 USD/t (each up to `bDemand` t):
-   * it sells A 100 t and B nothing, and B is served once its price rises past 5 USD/t.
+   * One plant of 100 t at 10 USD/t sells to A at 50 and, through a flow of B's own, to B at 45 USD/t
+   * (up to `bDemand` t): it sells A 100 t and B nothing, and B is served once its price rises past
+   * 5 USD/t. Columns: 0 prod, 1 sale:a, 2 sale:b, 3 flow:b.
    */
   const lp = (bDemand: number, aMinimum = 0): LpModel => ({
     name: 'two markets',
@@ -129,45 +130,75 @@ describe('the certificate on a hand-made LP', () => {
       { name: 'prod', lb: 0, ub: 100, cost: -10, kind: 'continuous' },
       { name: 'sale:a', lb: 0, ub: 100, cost: 50, kind: 'continuous' },
       { name: 'sale:b', lb: 0, ub: bDemand, cost: 45, kind: 'continuous' },
+      { name: 'flow:b', lb: 0, ub: Infinity, cost: 0, kind: 'continuous' },
     ],
     rows: [
-      { name: 'balance', family: 'balance', label: 'balance, t', terms: [{ v: 0, coef: 1 }, { v: 1, coef: -1 }, { v: 2, coef: -1 }], lb: 0, ub: 0 },
+      { name: 'balance', family: 'balance', label: 'balance, t', terms: [{ v: 0, coef: 1 }, { v: 1, coef: -1 }, { v: 3, coef: -1 }], lb: 0, ub: 0 },
+      { name: 'deliver:b', family: 'deliver', label: 'B delivered, t', terms: [{ v: 2, coef: 1 }, { v: 3, coef: -1 }], lb: 0, ub: 0 },
       { name: 'contract', family: 'contract-min', label: 'A contract, t', terms: [{ v: 1, coef: 1 }], lb: aMinimum, ub: Infinity },
     ],
   });
-  const ask = async (model: LpModel, shiftUsdPerTonne: number, stillOptimalAtUsdPerTonne: number) => {
-    const r = await solveWithHighs(model, { timeLimitMs: 10_000, edgeGroups: [[2]] });
+  const planOf = async (model: LpModel) => {
+    const r = await solveWithHighs(model, { timeLimitMs: 10_000, edgeGroups: [[2, 3]] });
     if (r.status !== 'optimal') throw new Error(r.status);
-    expect(r.values[2]).toBe(0);
+    expect([r.values[2], r.values[3]]).toEqual([0, 0]);
+    return { ...r, shortfall: planShortfallUsd(model, r.values, r.sensitivity!.rowDuals) };
+  };
+  const servedAbove = async (model: LpModel, shiftUsdPerTonne: number, stillOptimalAtUsdPerTonne: number) => {
+    const r = await planOf(model);
     return servedTonnesAtLeast({
       model,
       values: r.values,
-      planShortfallUsd: planShortfallUsd(model, r.values, r.sensitivity!.rowDuals),
+      planShortfallUsd: r.shortfall,
       edges: r.sensitivity?.edges ?? [],
       saleColumns: [2],
       netShare: 1,
       shiftUsdPerTonne,
       stillOptimalAtUsdPerTonne,
-      valueGainAtMostUsd: 0,
+      valueGainAtMostUsd: r.shortfall,
+    });
+  };
+  const soldBelow = async (model: LpModel, shiftUsdPerTonne: number) => {
+    const r = await planOf(model);
+    return soldTonnesAtMost({
+      model,
+      rowDuals: r.sensitivity!.rowDuals,
+      marketColumns: [2, 3],
+      saleColumns: [2],
+      netShare: 1,
+      shiftUsdPerTonne,
+      repairedAtUsdPerTonne: shiftUsdPerTonne + 0.0025,
+      planShortfallUsd: r.shortfall,
     });
   };
 
-  it('proves B served just above its gap, from the edge that moves A’s tonnes to B', async () => {
+  it('the plan’s value is the optimum: weak duality leaves only rounding', async () => {
+    const r = await planOf(lp(100));
+    expect(r.shortfall).toBeGreaterThanOrEqual(0);
+    expect(r.shortfall).toBeLessThan(1e-6);
+  });
+
+  it('the repaired prices show B unserved just below its gap, and cannot just above it', async () => {
+    expect(await soldBelow(lp(100), 4.995)).toBeLessThan(SERVED_TONNES);
+    expect(await soldBelow(lp(100), 5.005)).toBe(Infinity);
+  });
+
+  it('an edge proves B served just above its gap, moving A’s tonnes to B', async () => {
     // Every optimum at 5.005 sells B 100 t; the bound is half of it with the plan known optimal at 4.995.
-    const tonnes = await ask(lp(100), 5.005, 4.995);
+    const tonnes = await servedAbove(lp(100), 5.005, 4.995);
     expect(tonnes).toBeGreaterThan(SERVED_TONNES);
     expect(tonnes).toBeLessThanOrEqual(100);
   });
 
-  it('shows nothing below the gap', async () => {
-    expect(await ask(lp(100), 4.99, 0)).toBe(0);
+  it('no edge shows anything below the gap', async () => {
+    expect(await servedAbove(lp(100), 4.99, 0)).toBe(0);
   });
 
   it('refuses when the edge reaches less than a served market (B buys 0.5 t at most)', async () => {
-    expect(await ask(lp(0.5), 5.005, 4.995)).toBeLessThanOrEqual(SERVED_TONNES);
+    expect(await servedAbove(lp(0.5), 5.005, 4.995)).toBeLessThanOrEqual(SERVED_TONNES);
   });
 
   it('refuses when the basis blocks the edge at once (A held at its 100 t by a contract)', async () => {
-    expect(await ask(lp(100, 100), 5.005, 4.995)).toBe(0);
+    expect(await servedAbove(lp(100, 100), 5.005, 4.995)).toBe(0);
   });
 });
