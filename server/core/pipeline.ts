@@ -412,8 +412,11 @@ export const PRICE_GAP_TOLERANCE_USD_PER_TONNE = 0.01;
  *    sale column at SERVED_TONNES or more (only a bound moves, so the engine starts from the last
  *    basis; the whole market forced through an extra row when that column alone cannot be served):
  *    minus the marginal value of that bound (the cost of the first tonnes) over the share of a
- *    price rise the seller keeps (1 − dutyPct / 100), confirmed the same way, above by the
- *    certificate along the move from the plan to that re-solve's plan when it proves it;
+ *    price rise the seller keeps (1 − dutyPct / 100), confirmed the same way: below by that
+ *    re-solve's row prices repaired on the market's rows when they prove it (they do when the
+ *    first tonnes cost their marginal price all the way: then they are optimal prices for the
+ *    plan's model too), above by the certificate along the move from the plan to that re-solve's
+ *    plan; by re-solves where they do not;
  * 3. otherwise bisection on the bracket the re-solves left (widened by doubling when needed) to
  *    the tolerance, reporting its middle.
  * Every re-solve uses the engine of the plan's solve and only changes that market's sale prices
@@ -497,10 +500,23 @@ async function exactPriceGaps(
         ? { stillOptimalAtUsdPerTonne: lowerBound - tol / 2, valueGainAtMostUsd: below.valueGainAtMostUsd }
         : { stillOptimalAtUsdPerTonne: 0, valueGainAtMostUsd: 0 };
     /** Served at this shift by the certificate along these moves out of the plan (never a re-solve). */
-    const certifiedAt = (shiftUsdPerTonne: number, edges: readonly SimplexEdge[]): boolean =>
+    const certifiedAt = (shiftUsdPerTonne: number, edges: readonly SimplexEdge[], known = stillOptimal): boolean =>
       edges.length > 0 &&
-      servedTonnesAtLeast({ model: built.model, values: result.values, planShortfallUsd: shortfall, edges, saleColumns, netShare, shiftUsdPerTonne, ...stillOptimal, enoughTonnes: SERVED_TONNES }) >
+      servedTonnesAtLeast({ model: built.model, values: result.values, planShortfallUsd: shortfall, edges, saleColumns, netShare, shiftUsdPerTonne, ...known, enoughTonnes: SERVED_TONNES }) >
         SERVED_TONNES;
+    /** Unserved at this shift by these row prices repaired on the market's own rows (never a re-solve). */
+    const unservedByPricesAt = (shiftUsdPerTonne: number, rowDuals: readonly number[], priceShortfallUsd: number): boolean =>
+      shiftUsdPerTonne > 0 &&
+      soldTonnesAtMost({
+        model: built.model,
+        rowDuals,
+        marketColumns: marketColumns(market.id),
+        saleColumns,
+        netShare,
+        shiftUsdPerTonne,
+        repairedAtUsdPerTonne: shiftUsdPerTonne + tol / 4,
+        planShortfallUsd: priceShortfallUsd,
+      }) <= SERVED_TONNES;
 
     let lo = unservedBelowL ? lowerBound - tol / 2 : 0; // known unserved (the plan itself, its prices, or the joint re-solve)
     let hi: number | null = null; // known served
@@ -533,10 +549,15 @@ async function exactPriceGaps(
       }
       if (forced && netShare > 0 && forced.costUsdPerTonne / netShare > lo) {
         const candidate = forced.costUsdPerTonne / netShare;
-        const above = (forced.move && certifiedAt(candidate + tol / 2, [forced.move])) || (await servedAt(candidate + tol / 2));
+        // The held re-solve's row prices, when they are optimal for the plan's model too (the first
+        // tonnes cost their marginal price all the way), show it unserved just below the candidate.
+        const forcedShortfall = basisEdges && forced.rowDuals ? planShortfallUsd(built.model, result.values, forced.rowDuals) : Infinity;
+        const belowByPrices = Number.isFinite(forcedShortfall) && unservedByPricesAt(candidate - tol / 2, forced.rowDuals!, forcedShortfall);
+        const known = belowByPrices ? { stillOptimalAtUsdPerTonne: candidate - tol / 2, valueGainAtMostUsd: forcedShortfall } : stillOptimal;
+        const above = (forced.move && certifiedAt(candidate + tol / 2, [forced.move], known)) || (await servedAt(candidate + tol / 2));
         if (above === true) {
           hi = candidate + tol / 2;
-          const below = candidate - tol / 2 > lo ? await servedAt(candidate - tol / 2) : false;
+          const below = candidate - tol / 2 > lo && !belowByPrices ? await servedAt(candidate - tol / 2) : false;
           if (below === false) {
             marketResult.priceGapUsdPerTonne = Math.round(candidate * 10000) / 10000;
             continue;
@@ -582,9 +603,9 @@ async function exactPriceGaps(
  * at SERVED_TONNES or more, a re-solve that moves one bound from the plan's model (the engine may
  * start from the last basis). When that column alone cannot be served, the whole market is forced
  * through an extra row (a solve from scratch, asking for duals), as it is when the bound's re-solve
- * gives no reduced costs. `move` is the change from the plan to the bound's
- * re-solve, a direction for the certificate. 'closed' when no plan can serve the market; null when
- * a re-solve fails or gives no duals.
+ * gives no reduced costs. `move` is the change from the plan to the bound's re-solve, a direction
+ * for the certificate, and `rowDuals` that re-solve's row prices. 'closed' when no plan can serve
+ * the market; null when a re-solve fails or gives no duals.
  */
 async function firstTonnesCost(
   built: BuiltModel,
@@ -594,7 +615,7 @@ async function firstTonnesCost(
   solve: SolveFn,
   engine: EngineName,
   timeLimitMs: number,
-): Promise<{ costUsdPerTonne: number; move: SimplexEdge | null } | 'closed' | null> {
+): Promise<{ costUsdPerTonne: number; move: SimplexEdge | null; rowDuals: readonly number[] | null } | 'closed' | null> {
   const reduced = result.sensitivity?.reducedCosts;
   let column = saleColumns[0];
   for (const j of saleColumns) if (reduced && reduced[j]! > reduced[column!]!) column = j;
@@ -614,7 +635,7 @@ async function firstTonnesCost(
           moves.push(x - result.values[j]!);
         }
       });
-      return { costUsdPerTonne: -marginal, move: { column, indices, values: moves } };
+      return { costUsdPerTonne: -marginal, move: { column, indices, values: moves }, rowDuals: f.sensitivity?.rowDuals ?? null };
     }
     // Infeasible, or optimal without duals: the whole market through an extra row.
     if (f.status !== 'infeasible' && f.status !== 'optimal') return null;
@@ -629,7 +650,7 @@ async function firstTonnesCost(
   const f = await solve(forced, { engine, timeLimitMs, wantSensitivity: true });
   if (f.status === 'infeasible') return 'closed';
   const dual = f.status === 'optimal' ? f.sensitivity?.rowDuals[forced.rows.length - 1] : undefined;
-  return dual !== undefined && Number.isFinite(dual) ? { costUsdPerTonne: -dual, move: null } : null;
+  return dual !== undefined && Number.isFinite(dual) ? { costUsdPerTonne: -dual, move: null, rowDuals: null } : null;
 }
 
 /**
