@@ -117,11 +117,21 @@ export interface SolveOptions {
    */
   readonly warmStart?: boolean;
   /**
-   * Groups of columns (a market's sales and flows): for each group every column of which is 0 in the
-   * optimal plan, the simplex edge of each of its columns that is nonbasic at a lower bound of 0
-   * (`SolveSensitivity.edges`). An engine that cannot leaves them out.
+   * Groups of columns (a market's sales, then its flows): for each group every column of which is
+   * 0 in the optimal plan, one simplex edge (`SolveSensitivity.edges`), the cheapest to enter
+   * (`EdgeGroup`). An engine that cannot leaves them out.
    */
-  readonly edgeGroups?: readonly (readonly number[])[];
+  readonly edgeGroups?: readonly EdgeGroup[];
+}
+
+/**
+ * The columns of a group whose simplex edge is asked for: of `enter`, when every one is nonbasic
+ * at its lower bound 0, the one with the best reduced cost (the largest in a maximisation);
+ * otherwise, of `otherwise`, the one nonbasic at 0 with the best reduced cost.
+ */
+export interface EdgeGroup {
+  readonly enter: readonly number[];
+  readonly otherwise: readonly number[];
 }
 
 /** Row activity Σ coef·x for a row given variable values. */

@@ -11,7 +11,7 @@ import { checkScenario } from './consistency.ts';
 import { explainInfeasibility, type ElasticItem } from './explain.ts';
 import { englishWhy, type WhySentence } from './why.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
-import type { EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
+import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
 import { buildModel, type BuiltModel } from './model.ts';
 import { readSolution, type PlanBody } from './plan.ts';
 import type { Plan } from './plan-schema.ts';
@@ -33,7 +33,7 @@ export interface SolveRequest {
   /** A re-solve of the model solved last with only costs changed (lp.ts, SolveOptions.warmStart). */
   readonly warmStart?: boolean;
   /** Simplex edges to return with the duals (lp.ts, SolveOptions.edgeGroups). */
-  readonly edgeGroups?: readonly (readonly number[])[];
+  readonly edgeGroups?: readonly EdgeGroup[];
 }
 
 export type SolveFn = (model: LpModel, request: SolveRequest) => Promise<SolveResult>;
@@ -129,7 +129,7 @@ export async function runPipeline(
   const built = buildModel(network, scenario);
   const buildMs = now() - started;
   // The edges of the unserved markets' columns let most price gaps go without a re-solve above them.
-  const edgeGroups = wantSensitivity && !clearing && scenario.objective === 'margin' && options.exactPriceGaps !== false ? marketColumnGroups(built) : undefined;
+  const edgeGroups = wantSensitivity && !clearing && scenario.objective === 'margin' && options.exactPriceGaps !== false ? marketColumnGroups(built, network) : undefined;
   const solved = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity, ...(edgeGroups ? { edgeGroups } : {}) });
   const result = clearing ? await withDuals(built.model, solved, solve, scenario.timeLimitMs) : solved;
   const solver = (r: SolveResult): Plan['solver'] => ({
@@ -696,11 +696,15 @@ async function unservedJustBelow(
   return { markets: found, valueGainAtMostUsd: gain };
 }
 
-/** Each market's sale and flow columns, the groups whose simplex edges the price gaps use. */
-function marketColumnGroups(built: BuiltModel): number[][] {
-  const groups: number[][] = [];
-  for (const [id, sales] of built.index.salesOfMarket) groups.push([...sales, ...(built.index.flowsOfMarket.get(id) ?? [])]);
-  return groups;
+/**
+ * The groups whose simplex edges the price gaps use: each market open in the plan's periods, its
+ * sales to enter first, else its flows (a sale basic at 0 leaves the flows to bring cement in).
+ */
+function marketColumnGroups(built: BuiltModel, network: Network): EdgeGroup[] {
+  const lastPhase = Math.max(...built.index.periods.map((t) => t.phase));
+  return network.markets
+    .filter((m) => m.openFromPhase <= lastPhase)
+    .map((m) => ({ enter: built.index.salesOfMarket.get(m.id) ?? [], otherwise: built.index.flowsOfMarket.get(m.id) ?? [] }));
 }
 
 /** Elastic re-solve: relax the relaxable rows with penalised slacks and report what had to give. */

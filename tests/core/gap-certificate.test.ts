@@ -139,7 +139,7 @@ describe('the certificates on a hand-made LP', () => {
     ],
   });
   const planOf = async (model: LpModel) => {
-    const r = await solveWithHighs(model, { timeLimitMs: 10_000, edgeGroups: [[2, 3]] });
+    const r = await solveWithHighs(model, { timeLimitMs: 10_000, edgeGroups: [{ enter: [2], otherwise: [3] }] });
     if (r.status !== 'optimal') throw new Error(r.status);
     expect([r.values[2], r.values[3]]).toEqual([0, 0]);
     return { ...r, shortfall: planShortfallUsd(model, r.values, r.sensitivity!.rowDuals) };
