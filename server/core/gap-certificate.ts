@@ -1,7 +1,9 @@
 /**
- * A certificate, from the plan's own optimal basis, that an unserved market is served once its
- * prices rise a little past a known level, so that its price gap needs no re-solve on that side.
- * Browser-safe, pure.
+ * Certificates that spare a price gap its re-solves (pipeline.ts, `exactPriceGaps`), from the plan's
+ * own optimal basis and row prices: that an unserved market is served once its prices rise a little
+ * past a level (`servedTonnesAtLeast`), and that it stays unserved a little below one
+ * (`soldTonnesAtMost`). Each is checked numerically against the model; when one does not hold, the
+ * caller re-solves. Browser-safe, pure.
  *
  * Setting. The plan x⁰ maximises c·x over a polyhedron P (the model; a margin, so `max`) and sells
  * market m nothing. Raising every tier's delivered price of m by g USD/t adds g·ν per tonne sold
@@ -9,9 +11,11 @@
  * V(g) = max { c·x + g·ν·s(x) : x ∈ P }, s(x) the tonnes sold to m. V is convex (a maximum of
  * functions linear in g) and, for any optimum x_g at g, ν·s(x_g) is a subgradient of V at g.
  *
- * Claim. Let λ < g be a shift at which the plan is (nearly) still optimal: V(λ) ≤ V(0) + E (λ = 0
- * with E = 0 always qualifies; so does L − tol/2 once a re-solve there left m out, with E what that
- * re-solve's plan still sells there at the raised prices, see `unservedJustBelow`), and let x¹ ∈ P.
+ * Claim (served above). Let λ < g be a shift at which the plan is (nearly) still optimal:
+ * V(λ) ≤ V(0) + E (λ = 0 with E = 0 always qualifies; so does a λ that `soldTonnesAtMost` covers,
+ * with E the shortfall below, or L − tol/2 once the joint re-solve there left m out, with E what
+ * that re-solve's plan still sells there at the raised prices, see `unservedJustBelow`), and let
+ * x¹ ∈ P.
  * Then every optimum x_g at g sells m at least
  *     (c·x¹ + g·ν·s(x¹) − V(0) − E) / ((g − λ)·ν)  tonnes,
  * because convexity gives V(λ) ≥ V(g) + ν·s(x_g)·(λ − g), i.e.
@@ -23,7 +27,8 @@
  * adapter checked against the model. Along it the value changes by c·d per unit, so the
  * bound is large when the edge's own price gap −c·d / (ν·Σ d over m's sales) is below g and the
  * step is long. A degenerate basis can block an edge at once (a basic variable already at the bound
- * it moves towards); then no certificate, and the caller re-solves.
+ * it moves towards); then no certificate, and the caller re-solves. Any other direction out of the
+ * plan serves as well: the caller also follows the move from the plan to a re-solve's plan.
  *
  * V(0) itself. The engine's plan is optimal to its tolerances, not exactly: V(0) is bounded above
  * by weak duality with the plan's row prices y (`planShortfallUsd`): for any y, with d = c − Aᵀy,
