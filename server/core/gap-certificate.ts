@@ -133,6 +133,29 @@ export function planShortfallUsd(model: LpModel, values: readonly number[], rowD
   return Math.max(0, bound - value) + SUM_ROUNDING * magnitude;
 }
 
+/** Each row's activity Σ a·x and its terms' size Σ |a·x| at a plan, once per model and plan. */
+const activities = new WeakMap<readonly number[], { model: LpModel; activity: Float64Array; size: Float64Array }>();
+
+function rowActivities(model: LpModel, values: readonly number[]): { activity: Float64Array; size: Float64Array } {
+  const found = activities.get(values);
+  if (found && found.model === model) return found;
+  const activity = new Float64Array(model.rows.length);
+  const size = new Float64Array(model.rows.length);
+  model.rows.forEach((row, i) => {
+    let a = 0;
+    let magnitude = 0;
+    for (const t of row.terms) {
+      a += t.coef * values[t.v]!;
+      magnitude += Math.abs(t.coef * values[t.v]!);
+    }
+    activity[i] = a;
+    size[i] = magnitude;
+  });
+  const computed = { model, activity, size };
+  activities.set(values, computed);
+  return computed;
+}
+
 const within = (x: number, lb: number, ub: number, size: number): boolean => {
   const slack = FEASIBILITY_TOLERANCE * Math.max(1, size);
   return x >= lb - slack && x <= ub + slack;
@@ -167,6 +190,7 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
     .filter((e) => e.soldPerUnit > 0 && e.valuePerUnit + g * nu * e.soldPerUnit > 0)
     .sort((a, b) => b.valuePerUnit / b.soldPerUnit - a.valuePerUnit / a.soldPerUnit);
   const enough = q.enoughTonnes ?? Infinity;
+  const atPlan = rowActivities(model, values);
   let best = 0;
   for (const { edge } of promising) {
     if (best > enough) break;
@@ -199,20 +223,10 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
       const v = model.variables[edge.indices[k]!]!;
       limit(values[edge.indices[k]!]!, edge.values[k]!, v.lb, v.ub);
     }
-    const activity = (i: number, x: (j: number) => number): { a: number; size: number } => {
-      let a = 0;
-      let size = 0;
-      for (const t of model.rows[i]!.terms) {
-        a += t.coef * x(t.v);
-        size += Math.abs(t.coef * x(t.v));
-      }
-      return { a, size };
-    };
-    const atPlan = (j: number) => values[j]!;
     for (const [i, m] of rowMove) {
       if (Math.abs(m.d) <= ROUNDING * m.size) continue;
       const row = model.rows[i]!;
-      limit(activity(i, atPlan).a, m.d, row.lb, row.ub);
+      limit(atPlan.activity[i]!, m.d, row.lb, row.ub);
     }
     if (!(step > 0 && Number.isFinite(step))) continue;
 
@@ -228,10 +242,13 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
       const v = model.variables[j]!;
       feasible &&= within(x, v.lb, v.ub, Math.max(Math.abs(x), Number.isFinite(v.lb) ? Math.abs(v.lb) : 0, Number.isFinite(v.ub) ? Math.abs(v.ub) : 0));
     }
-    for (const i of rowMove.keys()) {
+    // A row's activity at x¹ is its activity at x⁰ plus the step times its move (A·x¹ = A·x⁰ + t·A·d),
+    // its terms' size at most theirs at x⁰ plus the step times the move's.
+    for (const [i, m] of rowMove) {
       if (!feasible) break;
       const row = model.rows[i]!;
-      const { a, size } = activity(i, atEnd);
+      const a = atPlan.activity[i]! + step * m.d;
+      const size = atPlan.size[i]! + step * m.size;
       feasible = within(a, row.lb, row.ub, Math.max(size, Number.isFinite(row.lb) ? Math.abs(row.lb) : 0, Number.isFinite(row.ub) ? Math.abs(row.ub) : 0));
     }
     if (!feasible) continue;

@@ -441,7 +441,15 @@ async function exactPriceGaps(
   const basisEdges = result.sensitivity?.edges;
   const edgeOf = new Map((basisEdges ?? []).map((e) => [e.column, e]));
   const shortfall = basisEdges && result.sensitivity ? planShortfallUsd(built.model, result.values, result.sensitivity.rowDuals) : Infinity;
-  const marketColumns = (id: string) => [...(built.index.salesOfMarket.get(id) ?? []), ...(built.index.flowsOfMarket.get(id) ?? [])];
+  const columnsOfMarket = new Map<string, number[]>();
+  const marketColumns = (id: string): number[] => {
+    let columns = columnsOfMarket.get(id);
+    if (!columns) {
+      columns = [...(built.index.salesOfMarket.get(id) ?? []), ...(built.index.flowsOfMarket.get(id) ?? [])];
+      columnsOfMarket.set(id, columns);
+    }
+    return columns;
+  };
   // Below L by the plan's own prices where they can be repaired on the market's rows (no re-solve).
   const unservedByPrices = new Set(
     unserved
