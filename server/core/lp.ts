@@ -70,6 +70,23 @@ export interface SolveSensitivity {
   readonly costRanges?: readonly { readonly low: number; readonly high: number }[];
   /** Bound ranging per row: the active bound may move within [low, high] with the same basis. */
   readonly rowRanges?: readonly { readonly low: number; readonly high: number }[];
+  /** The simplex edges asked for with `SolveOptions.edgeGroups` (HiGHS, LPs). */
+  readonly edges?: readonly SimplexEdge[];
+}
+
+/**
+ * A simplex edge out of the optimal basis: how every column moves per unit of one nonbasic column
+ * raised from its lower bound with the other nonbasic columns held (the basic ones follow so that
+ * every row the basis holds at a bound stays there). Only a direction: how far it stays feasible is
+ * the caller's ratio test, and the caller checks the point it reaches against the model.
+ */
+export interface SimplexEdge {
+  /** The nonbasic column that enters. */
+  readonly column: number;
+  /** The columns that move, the entering one (at 1) included. */
+  readonly indices: readonly number[];
+  /** Their change per unit of the entering column, parallel to `indices`. */
+  readonly values: readonly number[];
 }
 
 export type SolveResult =
@@ -99,6 +116,22 @@ export interface SolveOptions {
    * not such a re-solve is solved from scratch.
    */
   readonly warmStart?: boolean;
+  /**
+   * Groups of columns (a market's sales, then its flows): for each group every column of which is
+   * 0 in the optimal plan, one simplex edge (`SolveSensitivity.edges`), the cheapest to enter
+   * (`EdgeGroup`). An engine that cannot leaves them out.
+   */
+  readonly edgeGroups?: readonly EdgeGroup[];
+}
+
+/**
+ * The columns of a group whose simplex edge is asked for: of `enter`, when every one is nonbasic
+ * at its lower bound 0, the one with the best reduced cost (the largest in a maximisation);
+ * otherwise, of `otherwise`, the one nonbasic at 0 with the best reduced cost.
+ */
+export interface EdgeGroup {
+  readonly enter: readonly number[];
+  readonly otherwise: readonly number[];
 }
 
 /** Row activity Σ coef·x for a row given variable values. */

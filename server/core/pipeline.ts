@@ -11,7 +11,7 @@ import { checkScenario } from './consistency.ts';
 import { explainInfeasibility, type ElasticItem } from './explain.ts';
 import { englishWhy, type WhySentence } from './why.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
-import type { EngineName, LpModel, LpRow, LpVariable, SolveResult } from './lp.ts';
+import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
 import { buildModel, type BuiltModel } from './model.ts';
 import { readSolution, type PlanBody } from './plan.ts';
 import type { Plan } from './plan-schema.ts';
@@ -20,6 +20,7 @@ import { readClearing } from './clearing-report.ts';
 import { fxPerUsd } from './market-schema.ts';
 import { key } from './families/context.ts';
 import { dualModel, sensitivityFromDual } from './dual.ts';
+import { planShortfallUsd, servedTonnesAtLeast, soldTonnesAtMost } from './gap-certificate.ts';
 import type { EngineChoice, Network, Scenario } from './schema.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface SolveRequest {
   readonly wantSensitivity: boolean;
   /** A re-solve of the model solved last with only costs changed (lp.ts, SolveOptions.warmStart). */
   readonly warmStart?: boolean;
+  /** Simplex edges to return with the duals (lp.ts, SolveOptions.edgeGroups). */
+  readonly edgeGroups?: readonly EdgeGroup[];
 }
 
 export type SolveFn = (model: LpModel, request: SolveRequest) => Promise<SolveResult>;
@@ -129,7 +132,9 @@ export async function runPipeline(
 
   const built = buildModel(network, scenario);
   const buildMs = now() - started;
-  const solved = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity });
+  // The edges of the unserved markets' columns let most price gaps go without a re-solve above them.
+  const edgeGroups = wantSensitivity && !clearing && scenario.objective === 'margin' && options.exactPriceGaps !== false ? marketColumnGroups(built, network) : undefined;
+  const solved = await solve(built.model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity, ...(edgeGroups ? { edgeGroups } : {}) });
   const result = clearing ? await withDuals(built.model, solved, solve, scenario.timeLimitMs) : solved;
   const solver = (r: SolveResult): Plan['solver'] => ({
     engine: r.stats.engine,
@@ -398,18 +403,29 @@ export const PRICE_GAP_TOLERANCE_USD_PER_TONNE = 0.01;
  * at a degenerate optimum (the domestic rule on its line, a full leg) other optimal duals give a
  * higher one. The true gap is the smallest shift g (USD/t added to every tier's delivered price of
  * that market alone, as `overrides.markets[id].priceShiftUsdPerTonne` would) at which the optimal
- * plan sells it more than SERVED_TONNES. Served tonnes never fall as g rises, so:
- * 1. the dual gap L: when re-solves at L ± half the tolerance leave the market out and serve it,
- *    L is the answer (the usual, non-degenerate case); the side below is one re-solve for all the
- *    unserved markets together (`unservedJustBelow`), the side above one per market;
- * 2. otherwise, for an LP, a candidate from one solve that forces SERVED_TONNES into the market:
- *    minus the dual of that row (the cost of the first tonnes) over the share of a price rise the
- *    seller keeps (1 − dutyPct / 100), confirmed the same way;
+ * plan sells it more than SERVED_TONNES. Served tonnes never fall as g rises, so a value G is the
+ * answer once the market is shown unserved at G − tol/2 and served at G + tol/2:
+ * 1. the dual gap L. Below it, the plan's own row prices repaired on the market's own rows when
+ *    they show every optimum at L − tol/2 selling it no more than SERVED_TONNES
+ *    (gap-certificate.ts, `soldTonnesAtMost`: the usual case, no re-solve), else one re-solve for
+ *    all the remaining unserved markets together (`unservedJustBelow`). Above it, a certificate
+ *    from an edge of the plan's own basis when one proves that every optimum at L + tol/2 sells
+ *    the market more than SERVED_TONNES (gap-certificate.ts, `servedTonnesAtLeast`: the usual case,
+ *    no re-solve); without the basis's edges (an engine that gives none) a re-solve per market;
+ * 2. otherwise, for an LP, a candidate from one re-solve that holds the market's most promising
+ *    sale column at SERVED_TONNES or more (only a bound moves, so the engine starts from the last
+ *    basis; the whole market forced through an extra row when that column alone cannot be served):
+ *    minus the marginal value of that bound (the cost of the first tonnes) over the share of a
+ *    price rise the seller keeps (1 − dutyPct / 100), confirmed the same way: below by that
+ *    re-solve's row prices repaired on the market's rows when they prove it (they do when the
+ *    first tonnes cost their marginal price all the way: then they are optimal prices for the
+ *    plan's model too), above by the certificate along the move from the plan to that re-solve's
+ *    plan; by re-solves where they do not;
  * 3. otherwise bisection on the bracket the re-solves left (widened by doubling when needed) to
  *    the tolerance, reporting its middle.
- * Every re-solve uses the engine of the plan's solve and only changes that market's sale prices.
- * A market that no price can serve (every route closed) gets null. When a re-solve fails the
- * plan keeps the lower bound.
+ * Every re-solve uses the engine of the plan's solve and only changes that market's sale prices
+ * (or the bound in 2). A market that no price can serve (every route closed) gets null. When a
+ * re-solve fails the plan keeps the lower bound.
  */
 async function exactPriceGaps(
   body: PlanBody,
@@ -426,12 +442,54 @@ async function exactPriceGaps(
   const tol = PRICE_GAP_TOLERANCE_USD_PER_TONNE;
   const unserved = body.markets.filter((m) => m.priceGapUsdPerTonne !== null && m.tonnes <= 0 && given[m.id] === undefined);
   const netShareOf = (id: string) => 1 - network.markets.find((m) => m.id === id)!.dutyPct / 100;
-  const unservedBelow = isMip ? new Set<string>() : await unservedJustBelow(unserved, built, scenario, solve, engine, netShareOf);
+  const basisEdges = result.sensitivity?.edges;
+  const edgeOf = new Map((basisEdges ?? []).map((e) => [e.column, e]));
+  const shortfall = basisEdges && result.sensitivity ? planShortfallUsd(built.model, result.values, result.sensitivity.rowDuals) : Infinity;
+  const columnsOfMarket = new Map<string, number[]>();
+  const marketColumns = (id: string): number[] => {
+    let columns = columnsOfMarket.get(id);
+    if (!columns) {
+      columns = [...(built.index.salesOfMarket.get(id) ?? []), ...(built.index.flowsOfMarket.get(id) ?? [])];
+      columnsOfMarket.set(id, columns);
+    }
+    return columns;
+  };
+  // Below L by the plan's own prices where they can be repaired on the market's rows (no re-solve).
+  const unservedByPrices = new Set(
+    unserved
+      .filter((m) => {
+        const lambda = m.priceGapUsdPerTonne! - tol / 2;
+        if (!(lambda > 0) || !Number.isFinite(shortfall) || !result.sensitivity) return false;
+        const tonnes = soldTonnesAtMost({
+          model: built.model,
+          rowDuals: result.sensitivity.rowDuals,
+          marketColumns: marketColumns(m.id),
+          saleColumns: built.index.salesOfMarket.get(m.id) ?? [],
+          netShare: netShareOf(m.id),
+          shiftUsdPerTonne: lambda,
+          repairedAtUsdPerTonne: lambda + tol / 4,
+          planShortfallUsd: shortfall,
+        });
+        return tonnes <= SERVED_TONNES;
+      })
+      .map((m) => m.id),
+  );
+  const below = isMip
+    ? { markets: new Set<string>(), valueGainAtMostUsd: 0 }
+    : await unservedJustBelow(
+        unserved.filter((m) => !unservedByPrices.has(m.id)),
+        built,
+        scenario,
+        solve,
+        engine,
+        netShareOf,
+      );
   for (const marketResult of unserved) {
     const lowerBound = marketResult.priceGapUsdPerTonne!;
     const market = network.markets.find((m) => m.id === marketResult.id)!;
     const netShare = netShareOf(market.id);
-    const saleVars = new Set(built.index.salesOfMarket.get(market.id) ?? []);
+    const saleColumns = built.index.salesOfMarket.get(market.id) ?? [];
+    const saleVars = new Set(saleColumns);
     const shifted = (shiftUsdPerTonne: number): LpModel => ({
       ...built.model,
       variables: built.model.variables.map((v, j) => (saleVars.has(j) ? { ...v, cost: v.cost + shiftUsdPerTonne * netShare } : v)),
@@ -445,51 +503,73 @@ async function exactPriceGaps(
       for (const v of saleVars) tonnes += r.values[v]!;
       return tonnes > SERVED_TONNES;
     };
+    // Where the plan is known to stay optimal (no more than valueGainAtMostUsd better): the plan
+    // itself, or just below L when the joint re-solve left this market out.
+    const unservedBelowL = unservedByPrices.has(market.id) || below.markets.has(market.id);
+    const stillOptimal = unservedByPrices.has(market.id)
+      ? { stillOptimalAtUsdPerTonne: lowerBound - tol / 2, valueGainAtMostUsd: shortfall }
+      : below.markets.has(market.id)
+        ? { stillOptimalAtUsdPerTonne: lowerBound - tol / 2, valueGainAtMostUsd: below.valueGainAtMostUsd }
+        : { stillOptimalAtUsdPerTonne: 0, valueGainAtMostUsd: 0 };
+    /** Served at this shift by the certificate along these moves out of the plan (never a re-solve). */
+    const certifiedAt = (shiftUsdPerTonne: number, edges: readonly SimplexEdge[], known = stillOptimal): boolean =>
+      edges.length > 0 &&
+      servedTonnesAtLeast({ model: built.model, values: result.values, planShortfallUsd: shortfall, edges, saleColumns, netShare, shiftUsdPerTonne, ...known, enoughTonnes: SERVED_TONNES }) >
+        SERVED_TONNES;
+    /** Unserved at this shift by these row prices repaired on the market's own rows (never a re-solve). */
+    const unservedByPricesAt = (shiftUsdPerTonne: number, rowDuals: readonly number[], priceShortfallUsd: number): boolean =>
+      shiftUsdPerTonne > 0 &&
+      soldTonnesAtMost({
+        model: built.model,
+        rowDuals,
+        marketColumns: marketColumns(market.id),
+        saleColumns,
+        netShare,
+        shiftUsdPerTonne,
+        repairedAtUsdPerTonne: shiftUsdPerTonne + tol / 4,
+        planShortfallUsd: priceShortfallUsd,
+      }) <= SERVED_TONNES;
 
-    let lo = 0; // known unserved (the plan itself)
+    let lo = unservedBelowL ? lowerBound - tol / 2 : 0; // known unserved (the plan itself, its prices, or the joint re-solve)
     let hi: number | null = null; // known served
     // At a non-degenerate optimum the dual gap is the threshold itself: confirm it on both sides.
-    const aboveBound = await servedAt(lowerBound + tol / 2);
-    if (aboveBound === null) continue;
-    if (aboveBound) {
-      const belowBound = lowerBound - tol / 2 > 0 && !unservedBelow.has(market.id) ? await servedAt(lowerBound - tol / 2) : false;
-      if (belowBound === null) continue;
-      if (!belowBound) {
-        marketResult.priceGapUsdPerTonne = lowerBound;
-        continue;
+    const marketEdges = marketColumns(market.id).flatMap((j) => edgeOf.get(j) ?? []);
+    const certifiedAbove = certifiedAt(lowerBound + tol / 2, marketEdges);
+    // With the basis's edges and none proving it, the basis is degenerate at this market; in a
+    // single-period plan the first tonnes' cost (2) is then the better guess, so straight to it.
+    if (certifiedAbove || basisEdges === undefined || isMip || built.index.periods.length > 1) {
+      const aboveBound = certifiedAbove || (await servedAt(lowerBound + tol / 2));
+      if (aboveBound === null) continue;
+      if (aboveBound) {
+        const belowBound = lowerBound - tol / 2 > lo ? await servedAt(lowerBound - tol / 2) : false;
+        if (belowBound === null) continue;
+        if (!belowBound) {
+          marketResult.priceGapUsdPerTonne = lowerBound;
+          continue;
+        }
+        hi = lowerBound - tol / 2; // the dual bound was not a lower bound: search below it
+      } else {
+        lo = lowerBound + tol / 2;
       }
-      hi = lowerBound - tol / 2; // the dual bound was not a lower bound: search below it
-    } else {
-      lo = lowerBound + tol / 2;
     }
 
     if (hi === null && !isMip) {
-      const forced: LpModel = {
-        ...built.model,
-        rows: [
-          ...built.model.rows,
-          {
-            name: `served:${market.id}`,
-            family: 'served',
-            terms: [...saleVars].map((v) => ({ v, coef: 1 })),
-            lb: SERVED_TONNES,
-            ub: Infinity,
-            label: `${market.name} served, t`,
-          },
-        ],
-      };
-      const f = await solve(forced, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: true });
-      if (f.status === 'infeasible') {
+      const forced = await firstTonnesCost(built, market, saleColumns, result, solve, engine, scenario.timeLimitMs);
+      if (forced === 'closed') {
         marketResult.priceGapUsdPerTonne = null;
         continue;
       }
-      const dual = f.status === 'optimal' ? f.sensitivity?.rowDuals[forced.rows.length - 1] : undefined;
-      if (dual !== undefined && Number.isFinite(dual) && netShare > 0 && -dual / netShare > lo) {
-        const candidate = -dual / netShare;
-        const above = await servedAt(candidate + tol / 2);
+      if (forced && netShare > 0 && forced.costUsdPerTonne / netShare > lo) {
+        const candidate = forced.costUsdPerTonne / netShare;
+        // The held re-solve's row prices, when they are optimal for the plan's model too (the first
+        // tonnes cost their marginal price all the way), show it unserved just below the candidate.
+        const forcedShortfall = basisEdges && forced.rowDuals ? planShortfallUsd(built.model, result.values, forced.rowDuals) : Infinity;
+        const belowByPrices = Number.isFinite(forcedShortfall) && unservedByPricesAt(candidate - tol / 2, forced.rowDuals!, forcedShortfall);
+        const known = belowByPrices ? { stillOptimalAtUsdPerTonne: candidate - tol / 2, valueGainAtMostUsd: forcedShortfall } : stillOptimal;
+        const above = (forced.move && certifiedAt(candidate + tol / 2, [forced.move], known)) || (await servedAt(candidate + tol / 2));
         if (above === true) {
           hi = candidate + tol / 2;
-          const below = candidate - tol / 2 > lo ? await servedAt(candidate - tol / 2) : false;
+          const below = candidate - tol / 2 > lo && !belowByPrices ? await servedAt(candidate - tol / 2) : false;
           if (below === false) {
             marketResult.priceGapUsdPerTonne = Math.round(candidate * 10000) / 10000;
             continue;
@@ -530,12 +610,71 @@ async function exactPriceGaps(
 }
 
 /**
+ * What the first tonnes into a market cost the plan, USD/t of the seller's net price: minus the
+ * marginal value of holding its most promising sale column (the largest reduced cost in the plan)
+ * at SERVED_TONNES or more, a re-solve that moves one bound from the plan's model (the engine may
+ * start from the last basis). When that column alone cannot be served, the whole market is forced
+ * through an extra row (a solve from scratch, asking for duals), as it is when the bound's re-solve
+ * gives no reduced costs. `move` is the change from the plan to the bound's re-solve, a direction
+ * for the certificate, and `rowDuals` that re-solve's row prices. 'closed' when no plan can serve
+ * the market; null when a re-solve fails or gives no duals.
+ */
+async function firstTonnesCost(
+  built: BuiltModel,
+  market: Network['markets'][number],
+  saleColumns: readonly number[],
+  result: Extract<SolveResult, { status: 'optimal' }>,
+  solve: SolveFn,
+  engine: EngineName,
+  timeLimitMs: number,
+): Promise<{ costUsdPerTonne: number; move: SimplexEdge | null; rowDuals: readonly number[] | null } | 'closed' | null> {
+  const reduced = result.sensitivity?.reducedCosts;
+  let column = saleColumns[0];
+  for (const j of saleColumns) if (reduced && reduced[j]! > reduced[column!]!) column = j;
+  if (column !== undefined) {
+    const held: LpModel = {
+      ...built.model,
+      variables: built.model.variables.map((v, j) => (j === column ? { ...v, lb: Math.max(v.lb, SERVED_TONNES) } : v)),
+    };
+    const f = await solve(held, { engine, timeLimitMs, wantSensitivity: false, warmStart: true });
+    const marginal = f.status === 'optimal' ? f.sensitivity?.reducedCosts[column] : undefined;
+    if (f.status === 'optimal' && marginal !== undefined && Number.isFinite(marginal)) {
+      const indices: number[] = [];
+      const moves: number[] = [];
+      f.values.forEach((x, j) => {
+        if (x !== result.values[j]) {
+          indices.push(j);
+          moves.push(x - result.values[j]!);
+        }
+      });
+      return { costUsdPerTonne: -marginal, move: { column, indices, values: moves }, rowDuals: f.sensitivity?.rowDuals ?? null };
+    }
+    // Infeasible, or optimal without duals: the whole market through an extra row.
+    if (f.status !== 'infeasible' && f.status !== 'optimal') return null;
+  }
+  const forced: LpModel = {
+    ...built.model,
+    rows: [
+      ...built.model.rows,
+      { name: `served:${market.id}`, family: 'served', terms: saleColumns.map((v) => ({ v, coef: 1 })), lb: SERVED_TONNES, ub: Infinity, label: `${market.name} served, t` },
+    ],
+  };
+  const f = await solve(forced, { engine, timeLimitMs, wantSensitivity: true });
+  if (f.status === 'infeasible') return 'closed';
+  const dual = f.status === 'optimal' ? f.sensitivity?.rowDuals[forced.rows.length - 1] : undefined;
+  return dual !== undefined && Number.isFinite(dual) ? { costUsdPerTonne: -dual, move: null, rowDuals: null } : null;
+}
+
+/**
  * The unserved markets that stay unserved just below their dual gap L, from one re-solve with every
  * such market's prices raised by L − tol/2 at once (an LP's; none of them when it fails). Sound for
  * each market alone: the joint optimum x* sells none of the raised markets, so it earns the same
  * with only market m raised, where no plan earns more (every other price is lower or equal and
  * x ≥ 0); so x* is optimal there too and the plan's value has not moved from the unshifted one:
  * serving m does not pay below L − tol/2. A market the joint solve serves is checked alone.
+ * "None" is up to SERVED_TONNES each: `valueGainAtMostUsd` bounds how much more than the plan's
+ * value any plan earns with one of the listed markets raised (Σ over the raised markets of the
+ * raise times x*'s tonnes there; 0 when x* sells them nothing).
  */
 async function unservedJustBelow(
   unserved: readonly PlanBody['markets'][number][],
@@ -544,7 +683,7 @@ async function unservedJustBelow(
   solve: SolveFn,
   engine: EngineName,
   netShareOf: (marketId: string) => number,
-): Promise<Set<string>> {
+): Promise<{ markets: Set<string>; valueGainAtMostUsd: number }> {
   const shiftOfVar = new Map<number, number>();
   const raised: { id: string; vars: number[] }[] = [];
   for (const m of unserved) {
@@ -555,16 +694,29 @@ async function unservedJustBelow(
     raised.push({ id: m.id, vars });
   }
   const found = new Set<string>();
-  if (raised.length < 2) return found;
+  if (raised.length < 2) return { markets: found, valueGainAtMostUsd: 0 };
   const model: LpModel = { ...built.model, variables: built.model.variables.map((v, j) => (shiftOfVar.has(j) ? { ...v, cost: v.cost + shiftOfVar.get(j)! } : v)) };
   const r = await solve(model, { engine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false, warmStart: true });
-  if (r.status !== 'optimal') return found;
+  if (r.status !== 'optimal') return { markets: found, valueGainAtMostUsd: 0 };
+  let gain = 0;
+  for (const [v, shift] of shiftOfVar) gain += shift * Math.max(0, r.values[v]!);
   for (const { id, vars } of raised) {
     let tonnes = 0;
     for (const v of vars) tonnes += r.values[v]!;
     if (tonnes <= SERVED_TONNES) found.add(id);
   }
-  return found;
+  return { markets: found, valueGainAtMostUsd: gain };
+}
+
+/**
+ * The groups whose simplex edges the price gaps use: each market open in the plan's periods, its
+ * sales to enter first, else its flows (a sale basic at 0 leaves the flows to bring cement in).
+ */
+function marketColumnGroups(built: BuiltModel, network: Network): EdgeGroup[] {
+  const lastPhase = Math.max(...built.index.periods.map((t) => t.phase));
+  return network.markets
+    .filter((m) => m.openFromPhase <= lastPhase)
+    .map((m) => ({ enter: built.index.salesOfMarket.get(m.id) ?? [], otherwise: built.index.flowsOfMarket.get(m.id) ?? [] }));
 }
 
 /** Elastic re-solve: relax the relaxable rows with penalised slacks and report what had to give. */

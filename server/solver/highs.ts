@@ -10,6 +10,10 @@
  *   the rule's second solve) that has the same constraints — the same rows, only variables' costs
  *   or bounds and rows' bounds changed — changes those in place and starts from the last optimal
  *   basis instead of building the model again. Any other solve disposes it.
+ * - Simplex edges (SolveOptions.edgeGroups, the price gaps' certificate): for each group that is
+ *   wholly 0 in the optimal plan, its cheapest column to enter, and the basic columns' move per
+ *   unit of it, −B⁻¹aⱼ from HiGHS's reduced column (one solve with the factored basis each, no
+ *   iteration).
  * - Options: `time_limit` from `timeLimitMs`, `mip_rel_gap: 0`, no output; for LPs row-wise PRICE
  *   and the implied bounds from presolve (LP_OPTIONS).
  * - An 'optimal' plan is re-checked against the model (bounds, rows, integrality; 1e-6 relative)
@@ -32,7 +36,7 @@
  */
 import highsLoader from 'highs';
 import type { Highs, Model as HighsModel, ModelData, ModelStatusCode, Solution, VariableType } from 'highs';
-import type { LpModel, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
+import type { EdgeGroup, LpModel, SimplexEdge, SolveOptions, SolveResult, SolveSensitivity } from '../core/lp.ts';
 import { countIntegerVariables } from '../core/lp.ts';
 import { clean, errorMessage, failure, findViolation, makeStats, now, trivialOutcome } from './common.ts';
 
@@ -270,6 +274,56 @@ export function malformedSolution(raw: Pick<Solution, 'colValue' | 'colDual' | '
   return undefined;
 }
 
+/**
+ * The simplex edges of the optimal basis asked for with SolveOptions.edgeGroups: for each group
+ * wholly 0 in the plan, its cheapest column to enter (lp.ts, `EdgeGroup`) nonbasic at its lower
+ * bound 0, the basic columns moving by −(B⁻¹aⱼ) per unit of it (HiGHS's reduced column; row slacks
+ * are left out, the caller recomputes rows). Undefined when the basis cannot give them (HiGHS holds
+ * no valid basis, or a call fails).
+ */
+function simplexEdges(
+  h: Highs,
+  hm: HighsModel,
+  sense: LpModel['sense'],
+  values: readonly number[],
+  reducedCosts: readonly number[],
+  groups: readonly EdgeGroup[],
+): SimplexEdge[] | undefined {
+  try {
+    if (Number(hm.info.get('basis_validity')) !== h.constants.basisValidity.valid) return undefined;
+    const colStatus = hm.getBasis().colStatus;
+    const basic = hm.getBasicVariables();
+    const atLower = h.constants.basisStatus.lower;
+    const better = (a: number, b: number) => (sense === 'max' ? reducedCosts[a]! > reducedCosts[b]! : reducedCosts[a]! < reducedCosts[b]!);
+    const cheapest = (columns: readonly number[]): number | undefined => {
+      let best: number | undefined;
+      for (const j of columns) if (colStatus[j] === atLower && values[j] === 0 && (best === undefined || better(j, best))) best = j;
+      return best;
+    };
+    const edges: SimplexEdge[] = [];
+    for (const group of groups) {
+      if (group.enter.some((j) => values[j] !== 0) || group.otherwise.some((j) => values[j] !== 0)) continue;
+      const j = group.enter.length > 0 && group.enter.every((k) => colStatus[k] === atLower) ? cheapest(group.enter) : cheapest(group.otherwise);
+      if (j === undefined) continue;
+      const reduced = hm.getReducedColumn(j, true);
+      const indices = [j];
+      const moves = [1];
+      for (const p of reduced.nonzeroIndices ?? reduced.values.keys()) {
+        const column = basic[p]!;
+        const z = reduced.values[p]!;
+        if (column >= 0 && z !== 0) {
+          indices.push(column);
+          moves.push(-z);
+        }
+      }
+      edges.push({ column: j, indices, values: moves });
+    }
+    return edges;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function solveWithHighs(model: LpModel, options: SolveOptions): Promise<SolveResult> {
   const started = now();
   let warmStarted = false;
@@ -372,7 +426,8 @@ export async function solveWithHighs(model: LpModel, options: SolveOptions): Pro
             // Ranging needs a valid simplex basis; leave it out rather than fail the solve.
           }
         }
-        sensitivity = { rowDuals, reducedCosts, ...(costRanges ? { costRanges } : {}), ...(rowRanges ? { rowRanges } : {}) };
+        const edges = options.edgeGroups ? simplexEdges(h, hm, model.sense, values, reducedCosts, options.edgeGroups) : undefined;
+        sensitivity = { rowDuals, reducedCosts, ...(costRanges ? { costRanges } : {}), ...(rowRanges ? { rowRanges } : {}), ...(edges ? { edges } : {}) };
       }
       return { status: 'optimal', objective, values, ...(sensitivity ? { sensitivity } : {}), stats: stats() };
     } catch (e) {
