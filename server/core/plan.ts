@@ -383,7 +383,7 @@ function marketLogisticsUsd(ctx: ReadContext, market: Market, totals: { wagonCos
   return logisticsUsd;
 }
 
-function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
+function readLegs({ network, periods, legTonnes, nameOf }: ReadContext): CapacityUse[] {
   return network.legs.map((leg) => {
     const byPeriod = legTonnes.get(leg.id)!;
     const tonnes = sum(byPeriod);
@@ -391,7 +391,7 @@ function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
     return {
       id: leg.id,
-      name: legLabel(leg, network),
+      name: legLabel(leg, network, nameOf),
       kind: 'leg',
       mode: leg.mode,
       tonnes: round(tonnes),
