@@ -32,12 +32,24 @@ export interface BuiltModel {
   readonly index: ModelIndex;
 }
 
+const servingLegs = new WeakMap<Network, ReadonlyMap<string, readonly Leg[]>>();
+
 /**
  * Legs that can carry cement bound for market m: their tail is reachable from a plant through
  * transit nodes, and their head is m or a transit node from which m is reachable.
- * Markets are sinks: nothing moves on from a market.
+ * Markets are sinks: nothing moves on from a market. Worked out once per network object (networks
+ * are never changed in place; the scenario check and the model build of a plan share it).
  */
-export function legsServingMarkets(network: Network): Map<string, Leg[]> {
+export function legsServingMarkets(network: Network): ReadonlyMap<string, readonly Leg[]> {
+  let legs = servingLegs.get(network);
+  if (!legs) {
+    legs = findLegsServingMarkets(network);
+    servingLegs.set(network, legs);
+  }
+  return legs;
+}
+
+function findLegsServingMarkets(network: Network): Map<string, Leg[]> {
   const plantIds = new Set(network.plants.map((p) => p.id));
   const nodeIds = new Set(network.nodes.map((n) => n.id));
   const outgoing = new Map<string, Leg[]>();

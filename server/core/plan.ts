@@ -274,9 +274,9 @@ function readMarket(
       : clearing
         ? ourDutyUsdPerTonne(network, market, firstYear) + ourBorderFrictionUsdPerTonne(network, market, firstYear)
         : dutyPaidUsdPerTonne(price, market);
-  const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market.id, index, network);
+  const logistics = tonnes > EPS_TONNES ? logisticsUsd / tonnes : cheapestRouteCost(market, ctx);
   const routes = decomposeRoutes(market.id, network, index.legsForMarket.get(market.id) ?? [], ctx.legMarketTonnes, index.legUnitCostUsdPerTonne, ctx.nameOf);
-  const gap = tonnes > EPS_TONNES || clearing ? null : priceGap(market, network, ctx.scenario, ctx.built, ctx.result, demand > 0);
+  const gap = tonnes > EPS_TONNES || clearing ? null : priceGap(market, ctx, demand > 0);
   return {
     id: market.id,
     name: market.name,
@@ -383,7 +383,7 @@ function marketLogisticsUsd(ctx: ReadContext, market: Market, totals: { wagonCos
   return logisticsUsd;
 }
 
-function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
+function readLegs({ network, periods, legTonnes, nameOf }: ReadContext): CapacityUse[] {
   return network.legs.map((leg) => {
     const byPeriod = legTonnes.get(leg.id)!;
     const tonnes = sum(byPeriod);
@@ -391,7 +391,7 @@ function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
     return {
       id: leg.id,
-      name: legLabel(leg, network),
+      name: legLabel(leg, network, nameOf),
       kind: 'leg',
       mode: leg.mode,
       tonnes: round(tonnes),
@@ -557,7 +557,7 @@ function bindingConstraints(
 
 /**
  * Cheapest cost to reach `target` over `legs`, starting from the given costs at the plants
- * (Bellman-Ford: the usable leg set is small and may branch).
+ * (Bellman-Ford: the usable leg set is small and may branch). Each leg's cost is asked for once.
  */
 function cheapestCostTo(
   target: string,
@@ -566,12 +566,13 @@ function cheapestCostTo(
   legCost: (leg: Leg) => number,
 ): number {
   const best = new Map(atPlants);
+  const legCosts = legs.map(legCost);
   for (let i = 0; i <= legs.length; i++) {
     let changed = false;
-    for (const leg of legs) {
+    for (const [k, leg] of legs.entries()) {
       const from = best.get(leg.from);
       if (from === undefined) continue;
-      const cost = from + legCost(leg);
+      const cost = from + legCosts[k]!;
       if (cost < (best.get(leg.to) ?? Infinity)) {
         best.set(leg.to, cost);
         changed = true;
@@ -586,17 +587,16 @@ function cheapestCostTo(
  * Per-tonne costs of a leg bound for a market beyond freight and handling: bagging and hopper wagons
  * on a leg out of a plant, USD/t.
  */
-function plantLegExtrasUsdPerTonne(leg: Leg, market: Market | undefined, network: Network): number {
-  const plant = network.plants.find((p) => p.id === leg.from);
+function plantLegExtrasUsdPerTonne(leg: Leg, market: Market | undefined, network: Network, plantById: ReadContext['plantById']): number {
+  const plant = plantById.get(leg.from);
   if (!plant) return 0;
   return packingCostUsdPerTonne(plant, market) + (usesWagons(leg, network) ? wagonCostUsdPerTonne(network) : 0);
 }
 
 /** Cheapest logistics cost from any plant to a market over usable legs, USD/t (for unserved markets). */
-function cheapestRouteCost(marketId: string, index: BuiltModel['index'], network: Network): number {
+function cheapestRouteCost(market: Market, { index, network, plantById }: ReadContext): number {
   const atPlants = new Map(network.plants.map((p) => [p.id, 0]));
-  const market = network.markets.find((m) => m.id === marketId);
-  const cost = cheapestCostTo(marketId, index.legsForMarket.get(marketId) ?? [], atPlants, (leg) => index.legUnitCostUsdPerTonne.get(leg.id)! + plantLegExtrasUsdPerTonne(leg, market, network));
+  const cost = cheapestCostTo(market.id, index.legsForMarket.get(market.id) ?? [], atPlants, (leg) => index.legUnitCostUsdPerTonne.get(leg.id)! + plantLegExtrasUsdPerTonne(leg, market, network, plantById));
   return Number.isFinite(cost) ? cost : NaN;
 }
 
@@ -613,14 +613,7 @@ const rowIndexes = new WeakMap<LpModel, Map<string, number>>();
  * prices of full legs and nodes on it, plus what it does to the domestic rule and the export cap.
  * Null without duals, for objectives other than margin, or when the market has no demand.
  */
-function priceGap(
-  market: Market,
-  network: Network,
-  scenario: Scenario,
-  built: BuiltModel,
-  result: Extract<SolveResult, { status: 'optimal' }>,
-  hasDemand: boolean,
-): number | null {
+function priceGap(market: Market, { network, scenario, built, result, nodeById, plantById }: ReadContext, hasDemand: boolean): number | null {
   const duals = result.sensitivity?.rowDuals;
   if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
   let rowIndex = rowIndexes.get(built.model);
@@ -635,7 +628,6 @@ function priceGap(
   const years = new Set(built.index.periods.map((p) => p.year)).size;
   const share = scenario.policy.domesticShare;
   const legs = built.index.legsForMarket.get(market.id) ?? [];
-  const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
   const range = baggedShareRange(market);
   const chosen = baggingIsChosen(market);
   /**
@@ -645,7 +637,7 @@ function priceGap(
    * gap stays a lower bound).
    */
   const baggingUsdPerTonne = (leg: Leg, lineDual: number): number => {
-    const plant = network.plants.find((p) => p.id === leg.from);
+    const plant = plantById.get(leg.from);
     if (!plant) return 0;
     if (!chosen) return fixedBaggedShare(market) * lineDual;
     const baggedEarnsUsd = netBaggedPremiumUsdPerTonne(market) - (plant.packing ? plant.packing.costUsdPerTonne + lineDual : 0);
@@ -675,7 +667,7 @@ function priceGap(
       atPlant,
       (leg) =>
         built.index.legUnitCostUsdPerTonne.get(leg.id)! +
-        plantLegExtrasUsdPerTonne(leg, market, network) +
+        plantLegExtrasUsdPerTonne(leg, market, network, plantById) +
         (usesWagons(leg, network) ? Math.max(0, dual(`wagons:${t.label}`)) * (network.wagonFleet!.turnaroundDays / network.wagonFleet!.tonnesPerWagon) : 0) +
         baggingUsdPerTonne(leg, Math.max(0, dual(`packing:${leg.from}:${t.label}`))) +
         scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +

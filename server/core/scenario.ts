@@ -246,6 +246,8 @@ function effectiveFx(table: FxTable, overrides: Scenario['overrides']['fxPerUsd'
 /** Competitors under the scenario: removed, capacity and cost changed, mark-ups scaled. */
 function effectiveSuppliers(suppliers: readonly Supplier[], o: Scenario['overrides']): Supplier[] {
   return suppliers.flatMap((supplier) => {
+    // Nothing to change: the supplier as it is (networks are never changed in place).
+    if (o.suppliers[supplier.id] === undefined && o.competitorMarkupMultiplier === 1) return [supplier];
     const so = o.suppliers[supplier.id] ?? {};
     if (so.absent) return [];
     const capacityTable = so.capacityTonnesPerYear ?? supplier.capacityTonnesPerYear;

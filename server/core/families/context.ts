@@ -31,7 +31,7 @@ export interface ModelIndex {
   /** The bagging-line row of each plant and period: `${p}|${t}`. */
   readonly packingRows: Map<string, number>;
   /** Legs that may carry each market's cement. */
-  readonly legsForMarket: Map<string, Leg[]>;
+  readonly legsForMarket: ReadonlyMap<string, readonly Leg[]>;
   /** Unit logistics cost of one tonne over a leg, including handling at the node it enters, USD/t. */
   readonly legUnitCostUsdPerTonne: Map<string, number>;
   readonly domesticShareRows: number[];
@@ -58,8 +58,11 @@ export function listPush<T>(lists: Map<string, T[]>, id: string, value: T): void
   else lists.set(id, [value]);
 }
 
-/** The one key format of the model index: parts joined by "|". */
-export const key = (...parts: (string | number)[]) => parts.join('|');
+/**
+ * The one key format of the model index: parts joined by "|". Two or three parts, written out (it runs
+ * for every variable as the model is built and read, and a rest array and join allocate more).
+ */
+export const key = (a: string | number, b: string | number, c?: string | number): string => (c === undefined ? `${a}|${b}` : `${a}|${b}|${c}`);
 
 export class ModelWriter {
   readonly variables: LpVariable[] = [];
