@@ -41,7 +41,8 @@ type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unkn
 let pool: Piscina | null = null;
 
 function thePool(): Piscina {
-  pool ??= new Piscina({
+  if (pool) return pool;
+  pool = new Piscina({
     filename: POOL_ENTRY_URL.href,
     // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
     // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
@@ -52,6 +53,7 @@ function thePool(): Piscina {
     // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
     maxQueue: Number.POSITIVE_INFINITY,
   });
+  // Once per pool: a listener added on every task would pile up for as long as the process runs.
   pool.on('error', onPoolError);
   return pool;
 }

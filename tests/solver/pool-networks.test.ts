@@ -86,6 +86,29 @@ describe('answers that cross an abort', () => {
   });
 });
 
+describe('a pool that runs many tasks', () => {
+  it('listens for its errors once, not once per task', async () => {
+    const { closePool, runTask } = await import('../../server/pool/pool.ts');
+    // A new pool, so a warning about its listeners cannot have been given before this test listens.
+    await closePool();
+    const scenario = Scenario.parse({ name: 'many tasks' });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      // Past EventEmitter's default of 10 listeners per event, where Node warns of a leak.
+      for (let i = 0; i < 12; i++) {
+        const answer = await runTask('plan', { scenario, network: { id: `nowhere-${i}` }, options: {}, deadline: Date.now() + 10_000 });
+        expect(answer).toEqual({ missingNetwork: true });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('Piscina'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('plans through the pool', () => {
   it('are the in-process plans of their own network, with networks interleaved past what a thread keeps', async () => {
     const scenario = Scenario.parse({ name: 'pool networks', engine: 'highs' });
