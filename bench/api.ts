@@ -69,8 +69,14 @@ try {
 
   const scenario = (await (await fetch(`${base}/api/v1/scenarios`, { method: 'POST', headers: auth, body: JSON.stringify(DEFAULT_SCENARIO) })).json()) as { id: string };
   const run = (await (await fetch(`${base}/api/v1/scenarios/${scenario.id}/runs`, { method: 'POST', headers: auth })).json()) as { id: string };
-  // Warm the solver workers before measuring.
-  for (let i = 0; i < 3; i++) await fetch(`${base}/api/v1/optimise`, { method: 'POST', headers: auth, body: JSON.stringify(DEFAULT_SCENARIO) });
+  // Warm the pool's threads before measuring: plans two at a time, so both threads run some (a
+  // thread still starting gets none until it is up, so a few rounds).
+  const warmPool = async () => {
+    for (let i = 0; i < 5; i++) {
+      await Promise.all([0, 1].map(() => fetch(`${base}/api/v1/optimise`, { method: 'POST', headers: auth, body: JSON.stringify(DEFAULT_SCENARIO) }).then((r) => r.arrayBuffer())));
+    }
+  };
+  await warmPool();
 
   const cases: Case[] = [
     { name: 'GET /health (baseline)', method: 'GET', path: '/health', connections: 10 },
@@ -82,6 +88,10 @@ try {
   ];
   const results: Measured[] = [];
   for (const c of cases) {
+    // autocannon stops a POST case with a plan still running; the server stops that plan's thread
+    // (its client is gone) and the pool starts a new one, cold. Warm it before the next case, so
+    // each case measures warm threads rather than a thread's start.
+    if (c.method === 'POST') await warmPool();
     process.stderr.write(`measuring ${c.name} for ${SECONDS} s…\n`);
     results.push(await measure(base, c));
   }

@@ -53,6 +53,7 @@ function thePool(): Piscina {
     // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
     maxQueue: Number.POSITIVE_INFINITY,
   });
+  // Once per pool: a listener added on every task would pile up for as long as the process runs.
   pool.on('error', onPoolError);
   return pool;
 }
