@@ -13,10 +13,13 @@ afterAll(async () => {
 
 /**
  * Runs `work` and measures the event loop's utilisation meanwhile: the share of the time the loop was
- * busy running JavaScript rather than waiting for events. A solve in a thread leaves it near 0; one on
- * the event loop would hold it near 1. Unlike a count of timer ticks, it does not fall when a busy
- * machine runs the process late: time spent waiting to be scheduled while idle counts as idle.
+ * busy running JavaScript rather than waiting for events. A solve on the event loop holds it near 1
+ * (one synchronous stretch); in a thread, the loop only copies the model out and the result back,
+ * which for a short solve of a 20,000-variable model is up to about 0.6 of the time on an idle
+ * machine. Unlike a count of timer ticks, it does not fall when a busy machine runs the process late:
+ * time spent waiting to be scheduled while idle counts as idle.
  */
+const LOOP_FREE_UTILISATION = 0.9;
 async function withLoopUtilisation<T>(work: () => Promise<T>): Promise<{ result: T; utilisation: number; ms: number }> {
   const start = performance.eventLoopUtilization();
   const t0 = performance.now();
@@ -42,8 +45,8 @@ describe('worker pool', () => {
     const { result, utilisation, ms } = await withLoopUtilisation(() => solveModel(model, { timeLimitMs: 200, engine: 'jsLpSolver' }));
     expect(result.status).toBe('timedout');
     expect(ms).toBeLessThan(5_000);
-    // The event loop was free for most of the solve.
-    expect(utilisation).toBeLessThan(0.5);
+    // The event loop was not held by the solve.
+    expect(utilisation).toBeLessThan(LOOP_FREE_UTILISATION);
     // The pool recovers and keeps solving.
     const next = await solveModel(generateTransportModel(40, 2), { timeLimitMs: 5_000 });
     expect(next.status).toBe('optimal');
@@ -57,7 +60,7 @@ describe('worker pool', () => {
     expect(result.status).toBe('timedout');
     // HiGHS's own limit, or on a busy machine the watchdog first: either way the time limit, named.
     expect(result.status !== 'optimal' && result.message).toMatch(/time limit/);
-    expect(utilisation).toBeLessThan(0.5);
+    expect(utilisation).toBeLessThan(LOOP_FREE_UTILISATION);
   });
 
   it('solves in parallel up to the pool size and queues the rest', async () => {
