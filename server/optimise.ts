@@ -5,8 +5,9 @@
  * Time: the scenario's `timeLimitMs` bounds the whole run, queue included. Each solve is given what
  * is left of it; should the run still be busy `HARD_STOP_GRACE_MS` after the limit (a model build
  * that is too slow, an engine that ignores its limit), its thread is stopped and the plan comes back
- * `timedout`. An aborted `signal` (the client went away) stops the work and rejects with an
- * AbortError (TaskAbortedError).
+ * `timedout`. An aborted `signal` (the client went away) rejects at once with an AbortError
+ * (TaskAbortedError) and stops the work: the plan ends before its next solve, its thread stopped only
+ * if it is still running `CANCEL_GRACE_MS` later (server/pool/pool.ts).
  */
 import { createHash } from 'node:crypto';
 import { isPoolThread } from './pool/context.ts';
@@ -18,6 +19,7 @@ import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
 import { MessageChannel } from 'node:worker_threads';
 import { withNetwork } from './pool/networks.ts';
+import { newCancelFlag } from './pool/cancel.ts';
 
 export { MODEL_VERSION };
 
@@ -114,8 +116,10 @@ export async function optimiseWithJson(
         channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
         channel.port1.unref();
       }
-      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2 };
-      return runTask('plan', task, { signal, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
+      // Each attempt has its own flag too: a thread claims the task it starts.
+      const cancel = newCancelFlag();
+      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel };
+      return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
     return done.json === null ? done : parsedWhenRead(done.json);
   } catch (e) {
