@@ -88,9 +88,10 @@ try {
   ];
   const results: Measured[] = [];
   for (const c of cases) {
-    // autocannon stops a POST case with a plan still running; the server stops that plan's thread
-    // (its client is gone) and the pool starts a new one, cold. Warm it before the next case, so
-    // each case measures warm threads rather than a thread's start.
+    // autocannon stops a POST case with plans still running; their clients are gone, and a plan
+    // still running past the cancel grace (server/pool/pool.ts, CANCEL_GRACE_MS: a cold thread's
+    // slow plans) has its thread stopped and the pool starts a new one, cold. Warm the pool before
+    // the next case, so each case measures warm threads rather than a thread's start.
     if (c.method === 'POST') await warmPool();
     process.stderr.write(`measuring ${c.name} for ${SECONDS} s…\n`);
     results.push(await measure(base, c));

@@ -5,8 +5,9 @@
  * Time: the scenario's `timeLimitMs` bounds the whole run, queue included. Each solve is given what
  * is left of it; should the run still be busy `HARD_STOP_GRACE_MS` after the limit (a model build
  * that is too slow, an engine that ignores its limit), its thread is stopped and the plan comes back
- * `timedout`. An aborted `signal` (the client went away) stops the work and rejects with an
- * AbortError (TaskAbortedError).
+ * `timedout`. An aborted `signal` (the client went away) rejects at once with an AbortError
+ * (TaskAbortedError) and stops the work: the plan ends before its next solve, its thread stopped only
+ * if it is still running `CANCEL_GRACE_MS` later (server/pool/pool.ts).
  */
 import { createHash } from 'node:crypto';
 import { isPoolThread } from './pool/context.ts';
@@ -18,6 +19,7 @@ import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
 import { MessageChannel } from 'node:worker_threads';
 import { withNetwork } from './pool/networks.ts';
+import { newCancelFlag } from './pool/cancel.ts';
 
 export { MODEL_VERSION };
 
@@ -36,6 +38,8 @@ export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'>
   readonly serialise?: boolean;
   /** false: the lighter plan, without the flows' GeoJSON (every figure the same). Default true. */
   readonly flows?: boolean;
+  /** The model's variables as the caller counted them (estimateModelSize), so they are not counted again. */
+  readonly modelVariables?: number;
 }
 
 const texts = new WeakMap<Plan, string>();
@@ -58,17 +62,38 @@ export async function optimise(scenario: Scenario, network: Network, options: Op
   return plan;
 }
 
+/** A plan and, when it was asked for, its JSON text. */
+export interface PlanWithJson {
+  readonly plan: Plan;
+  readonly json: string | null;
+}
+
+/**
+ * A plan known by its JSON text: parsed into the object the first time `plan` is read, so a caller
+ * that only sends the text (the one-off optimise route) never parses it on the event loop.
+ */
+function parsedWhenRead(json: string): PlanWithJson {
+  let plan: Plan | undefined;
+  return {
+    json,
+    get plan() {
+      plan ??= JSON.parse(json) as Plan;
+      return plan;
+    },
+  };
+}
+
 /**
  * The plan and, when `json` is asked for, its JSON text, serialised in the pool thread (the event
- * loop sends it as it is).
+ * loop sends it as it is; the plan is parsed from it only when read).
  */
 export async function optimiseWithJson(
   scenario: Scenario,
   network: Network,
   options: OptimiseOptions = {},
   json = true,
-): Promise<{ plan: Plan; json: string | null }> {
-  const { inProcess, signal, serialise: _, flows = true, ...pipelineOptions } = options;
+): Promise<PlanWithJson> {
+  const { inProcess, signal, serialise: _, flows = true, modelVariables, ...pipelineOptions } = options;
   const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
   if (inProcess || isPoolThread()) {
     const full = await runPipeline(scenario, network, (model, request) => solveModelInProcess(model, request), { ...pipelineOptions, sha256 });
@@ -79,7 +104,7 @@ export async function optimiseWithJson(
   // A large model: the thread tells, before it builds, the inputsHash a stopped plan carries, so
   // stopping it leaves nothing to hash here (tens of milliseconds on the event loop otherwise).
   let knownHash: string | undefined;
-  const large = estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).overCap;
+  const large = (modelVariables ?? estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).variables) > LARGE_MODEL_VARIABLES;
   const deadline = Date.now() + limitMs;
   const channels: MessageChannel[] = [];
   try {
@@ -91,10 +116,12 @@ export async function optimiseWithJson(
         channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
         channel.port1.unref();
       }
-      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2 };
-      return runTask('plan', task, { signal, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
+      // Each attempt has its own flag too: a thread claims the task it starts.
+      const cancel = newCancelFlag();
+      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel };
+      return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
-    return done.json === null ? done : { plan: JSON.parse(done.json) as Plan, json: done.json };
+    return done.json === null ? done : parsedWhenRead(done.json);
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;

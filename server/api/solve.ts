@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Network, Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { estimateModelSize } from '../core/size.ts';
-import { serialisedPlan } from '../optimise.ts';
+import { optimise, optimiseWithJson, serialisedPlan, type PlanWithJson } from '../optimise.ts';
 import { admitted, type Admission } from './admission.ts';
 import { ApiError, type Problem } from './errors.ts';
 
@@ -53,19 +53,22 @@ export interface SolveOptions {
   readonly flows?: boolean;
 }
 
-/** 422 when the model would be over the cap: counted from the body, before anything is built. */
-export function refuseOversized(scenario: Scenario, network: Network, maxVariables: number): void {
+/**
+ * 422 when the model would be over the cap: counted from the body, before anything is built.
+ * Otherwise returns the model's variables (exact: at most the cap).
+ */
+export function refuseOversized(scenario: Scenario, network: Network, maxVariables: number): number {
   const size = estimateModelSize(scenario, network, maxVariables);
-  if (!size.overCap) return;
+  if (!size.overCap) return size.variables;
   const message = `The model would have more than ${maxVariables.toLocaleString('en-US')} variables (the service's limit): fewer markets, legs or periods`;
   throw new ApiError('unprocessable_model', message, [{ path: scenario.network ? ['network'] : ['horizon'], message }]);
 }
 
-/** The plan, and its JSON text when the model could serialise it off the event loop. */
-export interface SolvedPlan {
-  readonly plan: Plan;
-  readonly json: string | null;
-}
+/**
+ * The plan, and its JSON text when the model could serialise it off the event loop. Read `plan` only
+ * when the object is needed: with the text, it may be parsed from it on first read.
+ */
+export type SolvedPlan = PlanWithJson;
 
 /**
  * Throws `unprocessable_model` (422) listing every problem or for a model over the size cap, 429 past
@@ -78,12 +81,12 @@ export async function solveScenario(model: ModelServices, scenario: Scenario, op
 export async function solveScenarioWithJson(model: ModelServices, scenario: Scenario, options: SolveOptions): Promise<SolvedPlan> {
   const network = scenario.network ?? options.defaultNetwork;
   return admitted(options.admission, options.request, async () => {
-    refuseOversized(scenario, network, options.maxModelVariables);
-    return solveChecked(model, scenario, network, options);
+    const modelVariables = refuseOversized(scenario, network, options.maxModelVariables);
+    return solveChecked(model, scenario, network, modelVariables, options);
   });
 }
 
-async function solveChecked(model: ModelServices, scenario: Scenario, network: Network, options: SolveOptions): Promise<SolvedPlan> {
+async function solveChecked(model: ModelServices, scenario: Scenario, network: Network, modelVariables: number, options: SolveOptions): Promise<SolvedPlan> {
   const problems = model.checkScenario(scenario, network);
   if (problems.length > 0) {
     throw new ApiError(
@@ -95,6 +98,9 @@ async function solveChecked(model: ModelServices, scenario: Scenario, network: N
   const timeLimitMs = Math.min(scenario.timeLimitMs, options.maxSolveMs);
   const capped = { ...scenario, timeLimitMs };
   const flows = options.flows ?? true;
+  // The real model: the text as its pool thread serialised it, the plan parsed only if a route reads
+  // it. A stand-in (tests, benchmarks) is asked through its own `optimise`.
+  if (model.optimise === optimise) return optimiseWithJson(capped, network, { engine: scenario.engine, signal: options.signal, flows, modelVariables });
   const plan = await model.optimise(capped, network, { engine: scenario.engine, signal: options.signal, serialise: true, flows });
   const json = serialisedPlan(plan);
   // A model that knows nothing of `flows` (a stand-in) gets its flows left out here.

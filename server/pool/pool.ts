@@ -4,11 +4,14 @@
  *
  * A task may carry an AbortSignal (the client went away, the job was cancelled) and a time limit;
  * either stops it: a queued task is dropped, a running one has its thread terminated (piscina
- * replaces it). Threads: CPU_THREADS, default min(2, cores).
+ * replaces it). A task that reads a cancellation flag (cancel.ts) is asked to stop instead, and its
+ * thread is terminated only if it is still running `CANCEL_GRACE_MS` later. Threads: CPU_THREADS,
+ * default min(2, cores).
  */
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { poolThreadsFromEnv } from '../config.ts';
+import { cancelTask, type CancelFlag } from './cancel.ts';
 
 let threads: number | undefined;
 /**
@@ -91,14 +94,29 @@ export interface RunOptions {
   readonly transferList?: readonly (MessagePort | ArrayBuffer)[];
   /** Stop the task this long after it was queued (its whole time, queue included). */
   readonly timeoutMs?: number;
+  /**
+   * The flag the task reads (cancel.ts). On `signal` the caller's promise rejects at once; a task
+   * not started yet is skipped by its thread, a running one is told to stop and its thread is
+   * terminated only if it is still running `CANCEL_GRACE_MS` later.
+   */
+  readonly cancel?: CancelFlag;
+  /** With `cancel`: how long a cancelled running task may go on. Default `CANCEL_GRACE_MS`. */
+  readonly cancelGraceMs?: number;
 }
+
+/**
+ * How long a cancelled task that reads its flag may run on before its thread is stopped: a plan
+ * reads it before each solve, and a cold thread (TypeScript, modules, HiGHS, the JIT's warm-up) costs
+ * far more than a short plan's end.
+ */
+export const CANCEL_GRACE_MS = 300;
 
 /**
  * Runs `name` in the pool. Rejects with TaskAbortedError when `signal` fires first, with
  * TaskTimeoutError at the time limit, and with the task's own error otherwise.
  */
 export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequest<K>, options: RunOptions = {}): Promise<TaskResult<K>> {
-  const { signal, timeoutMs } = options;
+  const { signal, timeoutMs, cancel } = options;
   if (signal?.aborted) throw new TaskAbortedError();
   const controller = new AbortController();
   let timedOut = false;
@@ -109,10 +127,24 @@ export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequ
           controller.abort();
         }, Math.max(0, timeoutMs))
       : null;
-  const onAbort = () => controller.abort();
+  const running = thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never }) as Promise<TaskResult<K>>;
+  let callerGone: ((e: Error) => void) | undefined;
+  const gone = cancel ? new Promise<never>((_, reject) => (callerGone = reject)) : null;
+  const onAbort = () => {
+    if (!cancel) return controller.abort();
+    if (cancelTask(cancel)) {
+      // Running: it ends at its next step, or its thread is stopped after the grace.
+      const grace = setTimeout(() => controller.abort(), options.cancelGraceMs ?? CANCEL_GRACE_MS);
+      const settled = () => clearTimeout(grace);
+      running.then(settled, settled);
+    }
+    callerGone?.(new TaskAbortedError());
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return (await thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never })) as TaskResult<K>;
+    // With a flag, the caller stops waiting at once; the task's own end (skipped, stopped early) is
+    // awaited by no one (Promise.race has handled its rejection).
+    return await (gone ? Promise.race([running, gone]) : running);
   } catch (e) {
     if (timedOut) throw new TaskTimeoutError(timeoutMs!);
     if (signal?.aborted) throw new TaskAbortedError();
@@ -139,10 +171,10 @@ export async function warmUpPool(): Promise<void> {
   );
 }
 
-/** Tasks waiting for a thread, and threads alive (health, tests). */
-export function poolStats(): { queued: number; threads: number; utilization: number } {
-  if (!pool) return { queued: 0, threads: 0, utilization: 0 };
-  return { queued: pool.queueSize, threads: pool.threads.length, utilization: pool.utilization };
+/** Tasks waiting for a thread, and threads alive (health, tests; a replaced thread has a new id). */
+export function poolStats(): { queued: number; threads: number; threadIds: number[]; utilization: number } {
+  if (!pool) return { queued: 0, threads: 0, threadIds: [], utilization: 0 };
+  return { queued: pool.queueSize, threads: pool.threads.length, threadIds: pool.threads.map((t) => t.threadId), utilization: pool.utilization };
 }
 
 /** Terminates every thread (tests, graceful shutdown). Waiting tasks are rejected. */

@@ -23,6 +23,7 @@ import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis
 import type { EngineChoice } from '../core/schema.ts';
 import { markPoolThread } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
+import { claimTask, isCancelled, TaskCancelledError, type CancelFlag } from './cancel.ts';
 
 markPoolThread();
 
@@ -48,6 +49,8 @@ export interface PlanTask {
   readonly flows?: boolean;
   /** Where to post the stopped plan's inputsHash before the model is built (large models). */
   readonly started?: MessagePort;
+  /** Read before each solve: a cancelled plan stops there (cancel.ts). */
+  readonly cancel?: CancelFlag;
 }
 
 /**
@@ -57,15 +60,21 @@ export interface PlanTask {
 export type PlanTaskResult = { readonly plan: Plan; readonly json: null } | { readonly plan: null; readonly json: string };
 
 export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetwork> {
+  const { cancel } = task;
+  // Cancelled while it waited: no one wants it.
+  if (cancel && !claimTask(cancel)) throw new TaskCancelledError();
   const network = networkOf(task.network);
   if (!network) return { missingNetwork: true };
   const full = await runPipeline(
     task.scenario,
     network,
     (model, request) => {
+      const engine = request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs';
+      // Cancelled: the solves left end at once, so the pipeline ends (its plan is dropped below).
+      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOut(model, engine));
       // Each solve gets what is left of the request's time, so the time limit bounds it all.
       const left = task.deadline - Date.now();
-      if (left <= 0) return Promise.resolve(timedOut(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
+      if (left <= 0) return Promise.resolve(timedOut(model, engine));
       return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
     },
     {
@@ -79,6 +88,7 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
         : undefined,
     },
   );
+  if (cancel && isCancelled(cancel)) throw new TaskCancelledError();
   const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
   if (!task.json) return { plan: result, json: null };
   // The response's validation and serialisation, here rather than on the event loop. A plan that

@@ -27,7 +27,7 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { plan, json } = await solveScenarioWithJson(ctx.model, request.body, {
+        const solved = await solveScenarioWithJson(ctx.model, request.body, {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
@@ -36,9 +36,9 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           maxModelVariables: ctx.maxModelVariables,
           flows: request.query.flows !== 'false',
         });
-        // Validated and serialised in the pool thread: sent as it is.
-        if (json !== null) return reply.type('application/json; charset=utf-8').send(json as never);
-        return plan;
+        // Validated and serialised in the pool thread: sent as it is, never parsed here.
+        if (solved.json !== null) return reply.type('application/json; charset=utf-8').send(solved.json as never);
+        return solved.plan;
       },
     );
   };
