@@ -358,7 +358,14 @@ export function tierTonnes(market: Market, tierIndex: number, period: Period, fi
 
 /** A leg or node closed in all twelve months: it carries nothing in any period, annual ones included. */
 export function closedAllYear(closedMonths: readonly number[]): boolean {
-  return new Set(closedMonths).size >= 12;
+  return closedMonthCount(closedMonths) >= 12;
+}
+
+/** How many different months a closure list names (a month listed twice counts once). */
+function closedMonthCount(closedMonths: readonly number[]): number {
+  let count = 0;
+  for (let i = 0; i < closedMonths.length; i++) if (closedMonths.indexOf(closedMonths[i]!) === i) count++;
+  return count;
 }
 
 /** Is a leg or node closed in this period? A month when listed; a year when closed in all twelve months. */
@@ -385,6 +392,6 @@ export function periodCapacityTonnes(
   }
   if (closedAllYear(closedMonths)) return 0;
   if (capacityTonnesPerYear === undefined) return null;
-  const openShare = (12 - new Set(closedMonths).size) / 12;
+  const openShare = (12 - closedMonthCount(closedMonths)) / 12;
   return capacityTonnesPerYear * period.yearFraction * openShare;
 }
