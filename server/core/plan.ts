@@ -110,7 +110,12 @@ export function readKpisOnly(network: Network, scenario: Scenario, built: BuiltM
   return readKpis(ctx, readLegCosts(ctx), readPlants(ctx), readMarkets(ctx));
 }
 
-type ById = Pick<ReadContext, 'nodeById' | 'plantById' | 'marketById' | 'nameOf'>;
+type ById = Pick<ReadContext, 'nodeById' | 'plantById' | 'marketById' | 'nameOf'> & {
+  /** Each leg's name in words (`legLabel`). */
+  readonly legNames: ReadonlyMap<string, string>;
+  /** Each leg's line for the flows' GeoJSON, [lng, lat] pairs. */
+  readonly legLines: ReadonlyMap<string, number[][]>;
+};
 const byIdOf = new WeakMap<Network, ById>();
 
 /** The network's nodes, plants and markets by id, and a place's name, once per network object. */
@@ -121,7 +126,9 @@ function byId(network: Network): ById {
     const plantById = new Map(network.plants.map((p) => [p.id, p]));
     const marketById = new Map(network.markets.map((m) => [m.id, m]));
     const nameOf = (id: string) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id;
-    found = { nodeById, plantById, marketById, nameOf };
+    const legNames = new Map(network.legs.map((leg) => [leg.id, legLabel(leg, network, nameOf)]));
+    const legLines = new Map(network.legs.map((leg) => [leg.id, leg.geometry.coordinates.map((c) => [c[0], c[1]])]));
+    found = { nodeById, plantById, marketById, nameOf, legNames, legLines };
     byIdOf.set(network, found);
   }
   return found;
@@ -399,7 +406,8 @@ function marketLogisticsUsd(ctx: ReadContext, market: Market, totals: { wagonCos
   return logisticsUsd;
 }
 
-function readLegs({ network, periods, legTonnes, nameOf }: ReadContext): CapacityUse[] {
+function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
+  const { legNames } = byId(network);
   return network.legs.map((leg) => {
     const byPeriod = legTonnes.get(leg.id)!;
     const tonnes = sum(byPeriod);
@@ -407,7 +415,7 @@ function readLegs({ network, periods, legTonnes, nameOf }: ReadContext): Capacit
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
     return {
       id: leg.id,
-      name: legLabel(leg, network, nameOf),
+      name: legNames.get(leg.id)!,
       kind: 'leg',
       mode: leg.mode,
       tonnes: round(tonnes),
@@ -444,13 +452,14 @@ function readNodes({ network, periods, legTonnes }: ReadContext): CapacityUse[] 
 
 /** Flows as GeoJSON: every leg, with its tonnes (0 for unused legs); `legs` in network.legs' order. */
 function readFlows({ network, nameOf, legMarketTonnes }: ReadContext, legs: readonly CapacityUse[]): Plan['flows'] {
+  const { legLines } = byId(network);
   return {
     type: 'FeatureCollection',
     features: network.legs.map((leg, i) => {
       const used = legs[i]!;
       return {
         type: 'Feature' as const,
-        geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
+        geometry: { type: 'LineString' as const, coordinates: legLines.get(leg.id)! },
         properties: {
           legId: leg.id,
           from: leg.from,
