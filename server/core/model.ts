@@ -96,10 +96,34 @@ function findLegsServingMarkets(network: Network): Map<string, Leg[]> {
   return result;
 }
 
+/** What the model's families look up in a network, worked out once per network object. */
+interface NetworkLookups {
+  readonly nodeById: ModelContext['nodeById'];
+  readonly legsInto: ModelContext['legsInto'];
+  readonly plantLegs: ModelContext['plantLegs'];
+}
+
+const lookups = new WeakMap<Network, NetworkLookups>();
+
+function networkLookups(network: Network): NetworkLookups {
+  let found = lookups.get(network);
+  if (!found) {
+    const legsForMarket = legsServingMarkets(network);
+    const plantIds = new Set(network.plants.map((p) => p.id));
+    found = {
+      nodeById: new Map(network.nodes.map((n) => [n.id, n])),
+      legsInto: new Map(network.markets.map((m) => [m.id, (legsForMarket.get(m.id) ?? []).filter((l) => l.to === m.id)])),
+      plantLegs: new Map(network.markets.map((m) => [m.id, (legsForMarket.get(m.id) ?? []).filter((l) => plantIds.has(l.from))])),
+    };
+    lookups.set(network, found);
+  }
+  return found;
+}
+
 export function buildModel(network: Network, scenario: Scenario, options: ModelOptions = {}): BuiltModel {
   const periods = periodsOf(scenario.horizon, scenario.phase);
   const legsForMarket = legsServingMarkets(network);
-  const plantIds = new Set(network.plants.map((p) => p.id));
+  const { nodeById, legsInto, plantLegs } = networkLookups(network);
   const index: ModelIndex = {
     periods,
     prod: new Map(),
@@ -119,6 +143,7 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     salesOfMarket: new Map(),
     flowsOfLeg: new Map(),
     flowsOfMarket: new Map(),
+    flowOfMarketLeg: new Map(),
   };
   const ctx: ModelContext = {
     network,
@@ -130,9 +155,9 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     clearing: scenario.market === 'clearing',
     w: new ModelWriter(),
     index,
-    nodeById: new Map(network.nodes.map((n) => [n.id, n])),
-    legsInto: new Map(network.markets.map((m) => [m.id, (legsForMarket.get(m.id) ?? []).filter((l) => l.to === m.id)])),
-    plantLegs: new Map(network.markets.map((m) => [m.id, (legsForMarket.get(m.id) ?? []).filter((l) => plantIds.has(l.from))])),
+    nodeById,
+    legsInto,
+    plantLegs,
     flowUnitCost: () => 0,
   };
   ctx.flowUnitCost = flowUnitCosts(ctx);

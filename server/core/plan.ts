@@ -29,10 +29,10 @@ import {
 } from './scenario.ts';
 import { firstTier, type Leg, type Market, type Network, type Scenario } from './schema.ts';
 import { explainBinding } from './explain.ts';
+import { flowVariable, key } from './families/context.ts';
 import { englishWhy } from './why.ts';
 
 const EPS_TONNES = 1e-6;
-const key = (...parts: (string | number)[]) => parts.join('|');
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? round(x) : null);
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const round = (x: number, digits = 6) => {
@@ -110,14 +110,36 @@ export function readKpisOnly(network: Network, scenario: Scenario, built: BuiltM
   return readKpis(ctx, readLegCosts(ctx), readPlants(ctx), readMarkets(ctx));
 }
 
+type ById = Pick<ReadContext, 'nodeById' | 'plantById' | 'marketById' | 'nameOf'> & {
+  /** Each leg's name in words (`legLabel`). */
+  readonly legNames: ReadonlyMap<string, string>;
+  /** Each leg's line for the flows' GeoJSON, [lng, lat] pairs. */
+  readonly legLines: ReadonlyMap<string, number[][]>;
+};
+const byIdOf = new WeakMap<Network, ById>();
+
+/** The network's nodes, plants and markets by id, and a place's name, once per network object. */
+function byId(network: Network): ById {
+  let found = byIdOf.get(network);
+  if (!found) {
+    const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
+    const plantById = new Map(network.plants.map((p) => [p.id, p]));
+    const marketById = new Map(network.markets.map((m) => [m.id, m]));
+    const nameOf = (id: string) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id;
+    const legNames = new Map(network.legs.map((leg) => [leg.id, legLabel(leg, network, nameOf)]));
+    const legLines = new Map(network.legs.map((leg) => [leg.id, leg.geometry.coordinates.map((c) => [c[0], c[1]])]));
+    found = { nodeById, plantById, marketById, nameOf, legNames, legLines };
+    byIdOf.set(network, found);
+  }
+  return found;
+}
+
 function readContext(network: Network, scenario: Scenario, built: BuiltModel, result: Optimal): ReadContext {
   const { index } = built;
   const { periods } = index;
   const values = result.values.map((v) => (Math.abs(v) < 1e-9 ? 0 : v));
   const val = (i: number | undefined) => (i === undefined ? 0 : values[i]!);
-  const nodeById = new Map(network.nodes.map((n) => [n.id, n]));
-  const plantById = new Map(network.plants.map((p) => [p.id, p]));
-  const marketById = new Map(network.markets.map((m) => [m.id, m]));
+  const { nodeById, plantById, marketById, nameOf } = byId(network);
   const duals = result.sensitivity?.rowDuals;
 
   // Leg tonnes per period, per market.
@@ -130,7 +152,7 @@ function readContext(network: Network, scenario: Scenario, built: BuiltModel, re
   for (const market of network.markets) {
     for (const leg of index.legsForMarket.get(market.id) ?? []) {
       for (const t of periods) {
-        const x = val(index.flow.get(key(leg.id, market.id, t.index)));
+        const x = val(flowVariable(index, leg.id, market.id, t.index));
         if (x === 0) continue;
         legTonnes.get(leg.id)![t.index]! += x;
         const byMarket = legMarketTonnes.get(leg.id)!;
@@ -148,7 +170,7 @@ function readContext(network: Network, scenario: Scenario, built: BuiltModel, re
     firstYear: periods[0]!.year,
     clearing: scenario.market === 'clearing',
     val,
-    nameOf: (id) => nodeById.get(id)?.name ?? plantById.get(id)?.name ?? marketById.get(id)?.name ?? id,
+    nameOf,
     nodeById,
     plantById,
     marketById,
@@ -256,8 +278,9 @@ function readMarket(
       continue;
     }
     market.tiers.forEach((tier, k) => {
-      gross += saleAt(k, t.index) * tier.priceUsdPerTonne;
-      net += saleAt(k, t.index) * netPriceUsdPerTonne(tier.priceUsdPerTonne, market);
+      const sold = saleAt(k, t.index);
+      gross += sold * tier.priceUsdPerTonne;
+      net += sold * netPriceUsdPerTonne(tier.priceUsdPerTonne, market);
     });
   }
   totals.revenueUsd += gross;
@@ -326,7 +349,7 @@ function readPacking(ctx: ReadContext): PackingUse[] {
         const share = fixedBaggedShare(market);
         if (share <= 0) continue;
         for (const leg of ctx.built.index.legsForMarket.get(market.id) ?? []) {
-          if (leg.from === plant.id) tonnes += share * val(index.flow.get(key(leg.id, market.id, t.index)));
+          if (leg.from === plant.id) tonnes += share * val(flowVariable(index, leg.id, market.id, t.index));
         }
       }
       return tonnes;
@@ -383,7 +406,8 @@ function marketLogisticsUsd(ctx: ReadContext, market: Market, totals: { wagonCos
   return logisticsUsd;
 }
 
-function readLegs({ network, periods, legTonnes, nameOf }: ReadContext): CapacityUse[] {
+function readLegs({ network, periods, legTonnes }: ReadContext): CapacityUse[] {
+  const { legNames } = byId(network);
   return network.legs.map((leg) => {
     const byPeriod = legTonnes.get(leg.id)!;
     const tonnes = sum(byPeriod);
@@ -391,7 +415,7 @@ function readLegs({ network, periods, legTonnes, nameOf }: ReadContext): Capacit
     const capacity = caps.some((c) => c === null) ? null : sum(caps as number[]);
     return {
       id: leg.id,
-      name: legLabel(leg, network, nameOf),
+      name: legNames.get(leg.id)!,
       kind: 'leg',
       mode: leg.mode,
       tonnes: round(tonnes),
@@ -428,13 +452,14 @@ function readNodes({ network, periods, legTonnes }: ReadContext): CapacityUse[] 
 
 /** Flows as GeoJSON: every leg, with its tonnes (0 for unused legs); `legs` in network.legs' order. */
 function readFlows({ network, nameOf, legMarketTonnes }: ReadContext, legs: readonly CapacityUse[]): Plan['flows'] {
+  const { legLines } = byId(network);
   return {
     type: 'FeatureCollection',
     features: network.legs.map((leg, i) => {
       const used = legs[i]!;
       return {
         type: 'Feature' as const,
-        geometry: { type: 'LineString' as const, coordinates: leg.geometry.coordinates.map((c) => [c[0], c[1]]) },
+        geometry: { type: 'LineString' as const, coordinates: legLines.get(leg.id)! },
         properties: {
           legId: leg.id,
           from: leg.from,
@@ -600,8 +625,74 @@ function cheapestRouteCost(market: Market, { index, network, plantById }: ReadCo
   return Number.isFinite(cost) ? cost : NaN;
 }
 
-/** Row positions by name, built once per model (priceGap runs once per unserved market). */
-const rowIndexes = new WeakMap<LpModel, Map<string, number>>();
+/**
+ * The row prices a price gap uses, looked up by row name once per read-out (priceGap runs once per
+ * unserved market): per period, each plant's capacity, the wagon fleet, the domestic rule and the
+ * export cap; per leg and period, the leg, the node it enters and the bagging line of the plant it
+ * leaves, and whether it can carry a tonne at all.
+ */
+interface GapPrices {
+  readonly byPeriod: readonly {
+    readonly capacity: ReadonlyMap<string, number>;
+    readonly wagons: number;
+    readonly share: number;
+    readonly exportCap: number;
+    readonly leg: ReadonlyMap<string, { readonly usable: boolean; readonly leg: number; readonly node: number; readonly packing: number }>;
+  }[];
+}
+
+const gapPricesOf = new WeakMap<ReadContext, GapPrices>();
+
+function gapPrices(ctx: ReadContext, duals: readonly number[]): GapPrices {
+  let found = gapPricesOf.get(ctx);
+  if (found) return found;
+  const { network, built, nodeById } = ctx;
+  // Most rows' prices are 0: a family (the first part of its rows' names) none of whose rows has a
+  // price is never looked up by name.
+  const priced = new Set<string>();
+  built.model.rows.forEach((r, i) => {
+    if (duals[i] !== 0) priced.add(r.family);
+  });
+  // The rows of those families by name.
+  const rowIndex = new Map<string, number>();
+  built.model.rows.forEach((r, i) => {
+    if (priced.has(r.family)) rowIndex.set(r.name, i);
+  });
+  const dual = (family: string, name: () => string) => {
+    if (!priced.has(family)) return 0;
+    const i = rowIndex.get(name());
+    return i === undefined ? 0 : duals[i]!;
+  };
+  const years = new Set(built.index.periods.map((p) => p.year)).size;
+  const byPeriod = built.index.periods.map((t) => {
+    const yearSuffix = years > 1 ? `:${t.year}` : '';
+    const leg = new Map<string, { usable: boolean; leg: number; node: number; packing: number }>();
+    for (const l of network.legs) {
+      // Only legs that can carry a tonne in this period: not closed, not of zero capacity, and not
+      // into a closed or zero-throughput node.
+      const entered = nodeById.get(l.to);
+      const usable =
+        periodCapacityTonnes(l.capacityTonnesPerYear, l.closedMonths, t) !== 0 &&
+        (!entered || periodCapacityTonnes(entered.throughputTonnesPerYear, entered.closedMonths, t) !== 0);
+      leg.set(l.id, {
+        usable,
+        leg: Math.max(0, dual('leg', () => `leg:${l.id}:${t.label}`)),
+        node: Math.max(0, dual('node', () => `node:${l.to}:${t.label}`)),
+        packing: Math.max(0, dual('packing', () => `packing:${l.from}:${t.label}`)),
+      });
+    }
+    return {
+      capacity: new Map(network.plants.map((plant) => [plant.id, Math.max(0, dual('capacity', () => `capacity:${plant.id}:${t.label}`))])),
+      wagons: Math.max(0, dual('wagons', () => `wagons:${t.label}`)),
+      share: Math.abs(dual('domestic-share', () => `domestic-share${yearSuffix}`)),
+      exportCap: Math.max(0, dual('export-cap', () => `export-cap${yearSuffix}`)),
+      leg,
+    };
+  });
+  found = { byPeriod };
+  gapPricesOf.set(ctx, found);
+  return found;
+}
 
 /**
  * A lower bound on how much the market's prices must rise before serving it pays (USD/t added to
@@ -613,19 +704,11 @@ const rowIndexes = new WeakMap<LpModel, Map<string, number>>();
  * prices of full legs and nodes on it, plus what it does to the domestic rule and the export cap.
  * Null without duals, for objectives other than margin, or when the market has no demand.
  */
-function priceGap(market: Market, { network, scenario, built, result, nodeById, plantById }: ReadContext, hasDemand: boolean): number | null {
+function priceGap(market: Market, ctx: ReadContext, hasDemand: boolean): number | null {
+  const { network, scenario, built, result, plantById } = ctx;
   const duals = result.sensitivity?.rowDuals;
   if (!duals || !hasDemand || scenario.objective !== 'margin') return null;
-  let rowIndex = rowIndexes.get(built.model);
-  if (!rowIndex) {
-    rowIndex = new Map(built.model.rows.map((r, i) => [r.name, i]));
-    rowIndexes.set(built.model, rowIndex);
-  }
-  const dual = (name: string) => {
-    const i = rowIndex.get(name);
-    return i === undefined ? 0 : duals[i]!;
-  };
-  const years = new Set(built.index.periods.map((p) => p.year)).size;
+  const prices = gapPrices(ctx, duals);
   const share = scenario.policy.domesticShare;
   const legs = built.index.legsForMarket.get(market.id) ?? [];
   const range = baggedShareRange(market);
@@ -646,37 +729,30 @@ function priceGap(market: Market, { network, scenario, built, result, nodeById, 
   let best = Infinity;
   for (const t of built.index.periods) {
     if (t.phase < market.openFromPhase) continue;
-    // Only legs that can carry a tonne in this period: not closed, not of zero capacity, and not
-    // into a closed or zero-throughput node.
-    const usable = legs.filter((leg) => {
-      if (periodCapacityTonnes(leg.capacityTonnesPerYear, leg.closedMonths, t) === 0) return false;
-      const entered = nodeById.get(leg.to);
-      return !entered || periodCapacityTonnes(entered.throughputTonnesPerYear, entered.closedMonths, t) !== 0;
-    });
-    const yearSuffix = years > 1 ? `:${t.year}` : '';
-    const shareDual = Math.abs(dual(`domestic-share${yearSuffix}`));
+    const at = prices.byPeriod[t.index]!;
+    const usable = legs.filter((leg) => at.leg.get(leg.id)!.usable);
+    const shareDual = at.share;
     const atPlant = new Map<string, number>();
     for (const plant of network.plants) {
-      let cost = plant.variableCostUsdPerTonne + Math.max(0, dual(`capacity:${plant.id}:${t.label}`));
+      let cost = plant.variableCostUsdPerTonne + at.capacity.get(plant.id)!;
       if (scenario.policy.basis === 'production') cost += share * shareDual;
       atPlant.set(plant.id, cost);
     }
-    let delivered = cheapestCostTo(
-      market.id,
-      usable,
-      atPlant,
-      (leg) =>
+    let delivered = cheapestCostTo(market.id, usable, atPlant, (leg) => {
+      const legAt = at.leg.get(leg.id)!;
+      return (
         built.index.legUnitCostUsdPerTonne.get(leg.id)! +
         plantLegExtrasUsdPerTonne(leg, market, network, plantById) +
-        (usesWagons(leg, network) ? Math.max(0, dual(`wagons:${t.label}`)) * (network.wagonFleet!.turnaroundDays / network.wagonFleet!.tonnesPerWagon) : 0) +
-        baggingUsdPerTonne(leg, Math.max(0, dual(`packing:${leg.from}:${t.label}`))) +
+        (usesWagons(leg, network) ? at.wagons * (network.wagonFleet!.turnaroundDays / network.wagonFleet!.tonnesPerWagon) : 0) +
+        baggingUsdPerTonne(leg, legAt.packing) +
         scenario.carbonPriceUsdPerTonneCo2 * legCo2TonnesPerTonne(leg) +
-        Math.max(0, dual(`leg:${leg.id}:${t.label}`)) +
-        Math.max(0, dual(`node:${leg.to}:${t.label}`)),
-    );
+        legAt.leg +
+        legAt.node
+      );
+    });
     if (scenario.policy.basis === 'sales') delivered += market.domestic ? -(1 - share) * shareDual : share * shareDual;
     else if (market.domestic) delivered -= shareDual;
-    if (!market.domestic) delivered += Math.max(0, dual(`export-cap${yearSuffix}`));
+    if (!market.domestic) delivered += at.exportCap;
     const net = netPriceUsdPerTonne(firstTier(market).priceUsdPerTonne, market);
     best = Math.min(best, Math.max(0, delivered - net));
   }

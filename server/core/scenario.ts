@@ -87,6 +87,7 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     };
   });
 
+  let marketsChanged = false;
   // A market only competitors reach is a market of the clearing mode; the price-taker mode has nothing to sell there.
   const markets: Market[] = network.markets.filter((market) => scenario.market === 'clearing' || !market.competitorsOnly).map((market) => {
     const mo = o.markets[market.id] ?? {};
@@ -95,6 +96,11 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
       (market.domestic ? o.domesticPriceMultiplier * fxFactor : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
     const priceShift = mo.priceShiftUsdPerTonne ?? 0;
     const demandFactor = mo.demandMultiplier ?? 1;
+    const blockFactor = (market.domestic ? o.domesticPriceMultiplier : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
+    const consumptionFactor = demandFactor * o.consumptionMultiplier;
+    // Nothing to change: the market as it is (networks are never changed in place).
+    if (o.markets[market.id] === undefined && priceFactor === 1 && (!market.demand || (blockFactor === 1 && consumptionFactor === 1))) return market;
+    marketsChanged = true;
     const tiers = (mo.tiers ?? market.tiers).map((t) => ({
       ...t,
       priceUsdPerTonne: Math.max(0, t.priceUsdPerTonne * priceFactor + priceShift),
@@ -129,8 +135,6 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     // demand multiplier and the scenario's consumption multiplier its consumption. Blocks carry their
     // own currency, so no exchange-rate factor here.
     if (market.demand) {
-      const blockFactor = (market.domestic ? o.domesticPriceMultiplier : o.exportPriceMultiplier) * (mo.priceMultiplier ?? 1);
-      const consumptionFactor = demandFactor * o.consumptionMultiplier;
       if (blockFactor !== 1 || consumptionFactor !== 1) {
         next.demand = {
           ...market.demand,
@@ -159,6 +163,7 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     const lo = o.legs[leg.id] ?? {};
     const railwayFactor = leg.mode === 'rail' && leg.railway ? (o.railTariffMultiplierByRailway[leg.railway] ?? 1) : 1;
     const modeFactor = o.freightMultiplier * (o.freightMultiplierByMode[leg.mode] ?? 1) * railwayFactor;
+    if (o.legs[leg.id] === undefined && modeFactor === 1) return leg;
     const next: Leg = {
       ...leg,
       usdPerTonneKm: given(lo.usdPerTonneKm, leg.usdPerTonneKm) * modeFactor,
@@ -179,17 +184,49 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
     return next;
   });
 
-  return {
-    ...network,
-    plants,
-    markets,
-    nodes,
-    legs,
-    fxPerUsd: effectiveFx(network.fxPerUsd, o.fxPerUsd, o.fxKztPerUsd),
-    suppliers: effectiveSuppliers(network.suppliers, o),
-    wagonFleet: o.wagonFleet === null ? undefined : o.wagonFleet && network.wagonFleet ? overrideFleet(network.wagonFleet, o.wagonFleet) : network.wagonFleet ?? fullFleet(o.wagonFleet),
-  };
+  const fxPerUsd = effectiveFx(network.fxPerUsd, o.fxPerUsd, o.fxKztPerUsd);
+  const suppliers = effectiveSuppliers(network.suppliers, o);
+  const wagonFleet = o.wagonFleet === null ? undefined : o.wagonFleet && network.wagonFleet ? overrideFleet(network.wagonFleet, o.wagonFleet) : network.wagonFleet ?? fullFleet(o.wagonFleet);
+  // Nothing changed but which markets the mode keeps: the same network object for every such plan,
+  // so what is worked out once per network object (the legs serving each market) is not worked out
+  // again for every plan.
+  if (
+    !marketsChanged &&
+    sameItems(plants, network.plants) &&
+    sameItems(nodes, network.nodes) &&
+    sameItems(legs, network.legs) &&
+    fxPerUsd === network.fxPerUsd &&
+    sameItems(suppliers, network.suppliers) &&
+    wagonFleet === network.wagonFleet
+  ) {
+    if (markets.length === network.markets.length) return network;
+    let byMode = unchangedNetworks.get(network);
+    if (!byMode) {
+      byMode = new Map();
+      unchangedNetworks.set(network, byMode);
+    }
+    let unchanged = byMode.get(scenario.market);
+    if (!unchanged) {
+      unchanged = { ...network, markets };
+      byMode.set(scenario.market, unchanged);
+    }
+    return unchanged;
+  }
+  return { ...network, plants, markets, nodes, legs, fxPerUsd, suppliers, wagonFleet };
 }
+
+/** Per network object and market mode: the network a scenario that changes nothing sees. */
+const unchangedNetworks = new WeakMap<Network, Map<Scenario['market'], Network>>();
+
+/** The same objects in the same order (both lists absent counts as the same). */
+function sameItems<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const uncalibrated = new WeakMap<Network, Network>();
 
 /**
  * The network a clearing scenario starts from: its calibration applied (DESIGN §3b, docs/backtest.md)
@@ -198,9 +235,14 @@ export function effectiveNetwork(scenario: Scenario, input: Network): Network {
  */
 export function calibratedNetwork(scenario: Scenario, network: Network): Network {
   if (!network.calibration) return network;
-  const { calibration, ...rest } = network;
+  let rest = uncalibrated.get(network);
+  if (!rest) {
+    const { calibration: _, ...without } = network;
+    rest = without;
+    uncalibrated.set(network, rest);
+  }
   if (scenario.market !== 'clearing' || scenario.calibration === 'none') return rest;
-  return applyCalibration(rest, calibration.adjustments);
+  return applyCalibration(rest, network.calibration.adjustments);
 }
 
 /**
@@ -229,6 +271,7 @@ function fullFleet(fleet: Scenario['overrides']['wagonFleet']): Network['wagonFl
 
 /** Scenario exchange rates over the network's: one rate for every year, or rates by year. The legacy KZT override counts too. */
 function effectiveFx(table: FxTable, overrides: Scenario['overrides']['fxPerUsd'], kztPerUsd: number | undefined): FxTable {
+  if (!(kztPerUsd !== undefined && kztPerUsd > 0) && Object.values(overrides).every((rate) => rate === undefined)) return table;
   const out: FxTable = { ...table };
   const set = (currency: keyof FxTable, rate: number | Record<string, number>) => {
     if (typeof rate === 'number') {
@@ -315,7 +358,14 @@ export function tierTonnes(market: Market, tierIndex: number, period: Period, fi
 
 /** A leg or node closed in all twelve months: it carries nothing in any period, annual ones included. */
 export function closedAllYear(closedMonths: readonly number[]): boolean {
-  return new Set(closedMonths).size >= 12;
+  return closedMonthCount(closedMonths) >= 12;
+}
+
+/** How many different months a closure list names (a month listed twice counts once). */
+function closedMonthCount(closedMonths: readonly number[]): number {
+  let count = 0;
+  for (let i = 0; i < closedMonths.length; i++) if (closedMonths.indexOf(closedMonths[i]!) === i) count++;
+  return count;
 }
 
 /** Is a leg or node closed in this period? A month when listed; a year when closed in all twelve months. */
@@ -342,6 +392,6 @@ export function periodCapacityTonnes(
   }
   if (closedAllYear(closedMonths)) return 0;
   if (capacityTonnesPerYear === undefined) return null;
-  const openShare = (12 - new Set(closedMonths).size) / 12;
+  const openShare = (12 - closedMonthCount(closedMonths)) / 12;
   return capacityTonnesPerYear * period.yearFraction * openShare;
 }

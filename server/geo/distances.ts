@@ -6,9 +6,11 @@ export const COMPUTED_DISTANCE_SOURCE = 'computed from the leg geometry (Turf ge
 
 /**
  * Fills `distanceKm` on every leg that lacks one from its geometry (rounded to 0.1 km) and records
- * where the figure came from in the leg's `sources`. Pure: returns a new network, input untouched.
+ * where the figure came from in the leg's `sources`. Pure: returns a new network, input untouched
+ * (the network itself when every leg has its distance).
  */
 export function resolveDistances(network: Network): Network {
+  if (network.legs.every((leg) => leg.distanceKm !== undefined)) return network;
   return {
     ...network,
     legs: network.legs.map((leg) => {

@@ -12,6 +12,7 @@ import { checkScenario } from '../../server/core/consistency.ts';
 import { Network, Scenario as ScenarioSchema, type Network as NetworkT, type ScenarioInput } from '../../server/core/schema.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { checkPlan } from '../oracle/check-plan.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { scenario, tinyNetwork } from './fixtures.ts';
 
 afterAll(() => shutdownSolverPool());
@@ -45,6 +46,27 @@ describe('the override schema', () => {
     const r = bad({ plants: { p: { stockCapacityTonnes: -5 } } });
     expect(r.success).toBe(false);
     if (!r.success) expect(r.error.issues[0].path).toEqual(['overrides', 'plants', 'p', 'stockCapacityTonnes']);
+  });
+});
+
+describe('a scenario that changes nothing', () => {
+  it('sees the same network object plan after plan; one override gives a network of its own, the rest untouched', () => {
+    const base = loadDefaultNetwork();
+    const plain = networkForScenario(ScenarioSchema.parse({ name: 'a' }), base);
+    expect(networkForScenario(ScenarioSchema.parse({ name: 'b' }), base)).toBe(plain);
+    // The price-taker mode leaves out the markets only competitors reach, nothing else.
+    expect(plain.markets.length).toBeLessThan(base.markets.length);
+    expect(plain.legs).toBe(base.legs);
+    const leg = base.legs[0]!;
+    const moved = networkForScenario(ScenarioSchema.parse({ name: 'c', overrides: { legs: { [leg.id]: { fixedUsdPerTonne: leg.fixedUsdPerTonne + 1 } } } }), base);
+    expect(moved).not.toBe(plain);
+    expect(moved.legs[0]!.fixedUsdPerTonne).toBe(leg.fixedUsdPerTonne + 1);
+    expect(moved.legs.slice(1)).toEqual(base.legs.slice(1));
+    expect(moved.legs[1]).toBe(base.legs[1]);
+    const dearer = networkForScenario(ScenarioSchema.parse({ name: 'd', overrides: { exportPriceMultiplier: 1.1 } }), base);
+    const exportMarket = dearer.markets.find((m) => !m.domestic)!;
+    const before = plain.markets.find((m) => m.id === exportMarket.id)!;
+    expect(exportMarket.tiers[0]!.priceUsdPerTonne).toBeCloseTo(before.tiers[0]!.priceUsdPerTonne * 1.1, 9);
   });
 });
 

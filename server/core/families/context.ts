@@ -43,12 +43,19 @@ export interface ModelIndex {
   readonly flowsOfLeg: Map<string, FlowEntry[]>;
   /** The flow variables that carry each market's cement (every leg, every period). */
   readonly flowsOfMarket: Map<string, number[]>;
+  /** The flow variable of each market, leg and period (`flowVariable`): the same as `flow`, without a key to build. */
+  readonly flowOfMarketLeg: Map<string, Map<string, number[]>>;
 }
 
 export interface FlowEntry {
   readonly v: number;
   readonly marketId: string;
   readonly period: number;
+}
+
+/** The flow variable of leg `legId` carrying market `marketId`'s cement in period `t`, as `flow` has it. */
+export function flowVariable(index: ModelIndex, legId: string, marketId: string, t: number): number | undefined {
+  return index.flowOfMarketLeg.get(marketId)?.get(legId)?.[t];
 }
 
 /** Appends `value` to the list under `id`. */
@@ -120,7 +127,7 @@ export function shipmentTerms(ctx: ModelContext, marketId: string, t: Period, co
   const terms: { v: number; coef: number }[] = [];
   for (const leg of ctx.plantLegs.get(marketId) ?? []) {
     if (fromPlant && !fromPlant(leg.from)) continue;
-    terms.push({ v: ctx.index.flow.get(key(leg.id, marketId, t.index))!, coef });
+    terms.push({ v: flowVariable(ctx.index, leg.id, marketId, t.index)!, coef });
   }
   return terms;
 }

@@ -3,7 +3,7 @@
  * Browser-safe, pure.
  */
 import type { LpTerm } from '../lp.ts';
-import { key, type ModelContext } from './context.ts';
+import { flowVariable, type ModelContext } from './context.ts';
 import { usesWagons } from './costs.ts';
 
 const DAYS_PER_YEAR = 365;
@@ -26,7 +26,7 @@ export function addWagonFleet(ctx: ModelContext): void {
     const terms: LpTerm[] = [];
     for (const market of ctx.network.markets) {
       for (const leg of ctx.plantLegs.get(market.id) ?? []) {
-        if (usesWagons(leg, ctx.network)) terms.push({ v: ctx.index.flow.get(key(leg.id, market.id, t.index))!, coef: wagonDaysPerTonne });
+        if (usesWagons(leg, ctx.network)) terms.push({ v: flowVariable(ctx.index, leg.id, market.id, t.index)!, coef: wagonDaysPerTonne });
       }
     }
     if (terms.length === 0) continue;

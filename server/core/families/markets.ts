@@ -7,7 +7,7 @@ import type { LpTerm } from '../lp.ts';
 import { demandSteps, ourBorderFrictionUsdPerTonne, ourDutyUsdPerTonne } from '../market-economics.ts';
 import { netPriceUsdPerTonne, plantCapacityTonnes, tierTonnes, type Period } from '../scenario.ts';
 import type { Market } from '../schema.ts';
-import { costCoef, key, listPush, periodsInYear, yearly, type ModelContext } from './context.ts';
+import { costCoef, flowVariable, key, listPush, periodsInYear, yearly, type ModelContext } from './context.ts';
 import { addFlowVariables } from './network.ts';
 
 /** Number of our sale variables per market and period: one per tier, or one delivery in the clearing mode. */
@@ -88,7 +88,7 @@ export function addDeliver(ctx: ModelContext): void {
   for (const t of ctx.periods) {
     for (const market of ctx.network.markets) {
       const terms = saleTerms(ctx, market, t);
-      for (const leg of ctx.legsInto.get(market.id) ?? []) terms.push({ v: ctx.index.flow.get(key(leg.id, market.id, t.index))!, coef: -1 });
+      for (const leg of ctx.legsInto.get(market.id) ?? []) terms.push({ v: flowVariable(ctx.index, leg.id, market.id, t.index)!, coef: -1 });
       ctx.w.addRow({
         name: `deliver:${market.id}:${t.label}`,
         family: 'deliver',

@@ -7,7 +7,7 @@ import type { LpTerm } from '../lp.ts';
 import { legLabel } from '../labels.ts';
 import { closedIn, periodCapacityTonnes, plantCapacityTonnes, type Period } from '../scenario.ts';
 import type { Market } from '../schema.ts';
-import { costCoef, key, listPush, type ModelContext } from './context.ts';
+import { costCoef, flowVariable, key, listPush, type ModelContext } from './context.ts';
 
 /** prod:{p}:{t} and, in monthly plans with silos, stock:{p}:{t}. */
 export function addNetworkVariables(ctx: ModelContext, t: Period): void {
@@ -53,6 +53,18 @@ export function addFlowVariables(ctx: ModelContext, market: Market, t: Period): 
       label: `tonnes bound for ${market.name} on leg ${leg.id} in ${t.label}`,
     });
     index.flow.set(key(leg.id, market.id, t.index), v);
+    let byLeg = index.flowOfMarketLeg.get(market.id);
+    if (!byLeg) {
+      byLeg = new Map();
+      index.flowOfMarketLeg.set(market.id, byLeg);
+    }
+    const byPeriod = byLeg.get(leg.id);
+    if (byPeriod) byPeriod[t.index] = v;
+    else {
+      const periods: number[] = [];
+      periods[t.index] = v;
+      byLeg.set(leg.id, periods);
+    }
     listPush(index.flowsOfLeg, leg.id, { v, marketId: market.id, period: t.index });
     listPush(index.flowsOfMarket, market.id, v);
   }
@@ -81,7 +93,7 @@ export function addBalance(ctx: ModelContext): void {
     const out = new Map<string, LpTerm[]>(ctx.network.plants.map((p) => [p.id, []]));
     for (const market of ctx.network.markets) {
       for (const leg of ctx.plantLegs.get(market.id) ?? []) {
-        out.get(leg.from)!.push({ v: index.flow.get(key(leg.id, market.id, t.index))!, coef: -1 });
+        out.get(leg.from)!.push({ v: flowVariable(index, leg.id, market.id, t.index)!, coef: -1 });
       }
     }
     for (const plant of ctx.network.plants) {
@@ -116,7 +128,7 @@ export function addConserve(ctx: ModelContext): void {
         if (ctx.nodeById.has(leg.to)) termsOf(leg.to);
       }
       for (const leg of legs) {
-        const v = ctx.index.flow.get(key(leg.id, market.id, t.index))!;
+        const v = flowVariable(ctx.index, leg.id, market.id, t.index)!;
         if (ctx.nodeById.has(leg.to)) termsOf(leg.to).push({ v, coef: 1 });
         if (ctx.nodeById.has(leg.from)) termsOf(leg.from).push({ v, coef: -1 });
       }
@@ -140,7 +152,7 @@ function termsByLeg(ctx: ModelContext, t: Period, keyOf: (legTo: string, legId: 
   for (const market of ctx.network.markets) {
     for (const leg of ctx.index.legsForMarket.get(market.id) ?? []) {
       const k = keyOf(leg.to, leg.id);
-      (terms.get(k) ?? terms.set(k, []).get(k)!).push({ v: ctx.index.flow.get(key(leg.id, market.id, t.index))!, coef: 1 });
+      (terms.get(k) ?? terms.set(k, []).get(k)!).push({ v: flowVariable(ctx.index, leg.id, market.id, t.index)!, coef: 1 });
     }
   }
   return terms;
