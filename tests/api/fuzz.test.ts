@@ -3,13 +3,14 @@
  * strings, deep nesting, prototype keys, unknown ids, giant arrays, invalid JSON. The service
  * must answer every one with a 2xx/4xx (never a 5xx) and quickly (never a hang). 10,000 requests in
  * all: 1,000 plan and scenario bodies, 1,200 scenario writes and runs, 3,000 reads, 3,000 analysis
- * bodies (FUZZ_ANALYSIS_RUNS for a longer run) and 1,800 raw URLs.
+ * bodies (FUZZ_ANALYSIS_RUNS for a longer run) and 1,800 raw URLs. Workbook uploads, the jobs' routes
+ * and the other GET routes: tests/api/fuzz-routes.test.ts.
  */
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Network } from '../../server/core/schema.ts';
-import { asPlanner, loadRealModel, SCENARIO, testApp } from './helpers.ts';
+import { asPlanner, injectWithin, loadRealModel, SCENARIO, testApp } from './helpers.ts';
 
 let app: FastifyInstance;
 let network: Network;
@@ -40,22 +41,14 @@ const statusCounts = new Map<string, number>();
 
 /** Sends one request; fails on a 5xx or when no answer comes within PER_REQUEST_MS. */
 async function expectNo5xx(options: InjectOptions): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PER_REQUEST_MS} ms: ${options.method} ${options.url}`)), PER_REQUEST_MS);
-  });
-  try {
-    const res = await Promise.race([app.inject(options), hang]);
-    if (res.statusCode >= 500) {
-      throw new Error(`${options.method} ${options.url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${String(options.payload).slice(0, 300)}`);
-    }
-    if (res.statusCode === 200 && options.url === '/api/v1/optimise') solved++;
-    const key = `${options.method} ${String(options.url).split('?')[0]!.replace(/^\/api\/v1\/(scenarios|runs)\/[^/]+/, '/api/v1/$1/:id').replace(/^\/api\/v1\/(?!(scenarios|runs|optimise|compare|network)).*/, '/api/v1/(junk)')} ${res.statusCode}`;
-    statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1);
-    expect(res.headers['content-type']).toBeDefined();
-  } finally {
-    clearTimeout(timer);
+  const res = await injectWithin(app, options, PER_REQUEST_MS);
+  if (res.statusCode >= 500) {
+    throw new Error(`${options.method} ${options.url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${String(options.payload).slice(0, 300)}`);
   }
+  if (res.statusCode === 200 && options.url === '/api/v1/optimise') solved++;
+  const key = `${options.method} ${String(options.url).split('?')[0]!.replace(/^\/api\/v1\/(scenarios|runs)\/[^/]+/, '/api/v1/$1/:id').replace(/^\/api\/v1\/(?!(scenarios|runs|optimise|compare|network)).*/, '/api/v1/(junk)')} ${res.statusCode}`;
+  statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1);
+  expect(res.headers['content-type']).toBeDefined();
 }
 
 const hostileNumber = fc.oneof(
@@ -268,22 +261,14 @@ describe('fuzz: no body, id or query string makes a 5xx or a hang', { timeout: F
       fc.asyncProperty(body, async ([route, payload]) => {
         const url = `/api/v1/analysis/${route}`;
         const options = { method: 'POST' as const, url, headers: { ...asPlanner, 'content-type': 'application/json' }, payload: JSON.stringify(payload) };
-        let timer: NodeJS.Timeout | undefined;
-        const hang = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${PER_REQUEST_MS} ms: POST ${url}`)), PER_REQUEST_MS);
-        });
-        try {
-          const res = await Promise.race([app.inject(options), hang]);
-          if (res.statusCode >= 500) throw new Error(`POST ${url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${options.payload.slice(0, 300)}`);
-          // A job that started is cancelled at once (the cancel path is fuzzed too, and jobs do not pile up).
-          if (res.statusCode === 202) {
-            const cancelled = await app.inject({ method: 'DELETE', url: res.json().links.self, headers: asPlanner });
-            expect(cancelled.statusCode).toBe(200);
-          }
-          statusCounts.set(`POST ${url} ${res.statusCode}`, (statusCounts.get(`POST ${url} ${res.statusCode}`) ?? 0) + 1);
-        } finally {
-          clearTimeout(timer);
+        const res = await injectWithin(app, options, PER_REQUEST_MS);
+        if (res.statusCode >= 500) throw new Error(`POST ${url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${options.payload.slice(0, 300)}`);
+        // A job that started is cancelled at once (the cancel path is fuzzed too, and jobs do not pile up).
+        if (res.statusCode === 202) {
+          const cancelled = await app.inject({ method: 'DELETE', url: res.json().links.self, headers: asPlanner });
+          expect(cancelled.statusCode).toBe(200);
         }
+        statusCounts.set(`POST ${url} ${res.statusCode}`, (statusCounts.get(`POST ${url} ${res.statusCode}`) ?? 0) + 1);
       }),
       { numRuns: Number(process.env.FUZZ_ANALYSIS_RUNS ?? 3000) },
     );

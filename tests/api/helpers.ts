@@ -1,5 +1,5 @@
 /** Builds the app for tests: an in-memory store, known keys, the real model unless a fake is given. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.ts';
 import type { ApiKeyEntry } from '../../server/api/plugins/auth.ts';
 import { sha256Hex } from '../../server/core/hash.ts';
@@ -86,4 +86,17 @@ export async function slowModel(delayMs: number, status: Plan['status'] = 'optim
         });
       }),
   };
+}
+
+/** `app.inject`, failing when no answer comes within `ms` (a hang, not a slow answer). */
+export async function injectWithin(app: FastifyInstance, options: InjectOptions, ms: number): Promise<LightMyRequestResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${options.method} ${options.url}`)), ms);
+  });
+  try {
+    return await Promise.race([app.inject(options), hang]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
