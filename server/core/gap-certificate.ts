@@ -73,24 +73,80 @@ export interface ServedAboveQuestion {
   readonly enoughTonnes?: number;
 }
 
-/** Rows of each column with their coefficients, once per model. */
-const columnsOf = new WeakMap<LpModel, { rows: number[][]; coefs: number[][] }>();
+/**
+ * The model's columns in compressed form (the rows each column enters, with their coefficients, in
+ * row order), with scratch space sized to the model, once per model: the certificates of a plan's
+ * markets share it, so a market's certificate allocates next to nothing.
+ */
+interface ModelColumns {
+  /** Column j's entries are `start[j]` to `start[j + 1]` − 1 of `row` and `coef`. */
+  readonly start: Int32Array;
+  readonly row: Int32Array;
+  readonly coef: Float64Array;
+  /** Per column and per row: the pass that last marked it (compared with `pass`, never cleared). */
+  readonly columnMark: Int32Array;
+  readonly columnMark2: Int32Array;
+  readonly rowMark: Int32Array;
+  /** Per column and per row: a value the marking pass wrote. */
+  readonly columnValue: Float64Array;
+  readonly rowValue: Float64Array;
+  readonly rowValue2: Float64Array;
+  readonly rowInt: Int32Array;
+  /** The columns and rows a pass marked, in the order it marked them. */
+  readonly columnList: Int32Array;
+  readonly rowList: Int32Array;
+  pass: number;
+}
 
-function incidence(model: LpModel): { rows: number[][]; coefs: number[][] } {
+const columnsOf = new WeakMap<LpModel, ModelColumns>();
+
+function modelColumns(model: LpModel): ModelColumns {
   let found = columnsOf.get(model);
   if (!found) {
-    const rows = model.variables.map((): number[] => []);
-    const coefs = model.variables.map((): number[] => []);
-    model.rows.forEach((row, i) => {
-      for (const t of row.terms) {
-        rows[t.v]!.push(i);
-        coefs[t.v]!.push(t.coef);
+    const n = model.variables.length;
+    const m = model.rows.length;
+    const start = new Int32Array(n + 1);
+    for (const row of model.rows) for (const t of row.terms) start[t.v + 1]!++;
+    for (let j = 0; j < n; j++) start[j + 1]! += start[j]!;
+    const next = start.slice(0, n);
+    const row = new Int32Array(start[n]!);
+    const coef = new Float64Array(start[n]!);
+    for (let i = 0; i < m; i++) {
+      for (const t of model.rows[i]!.terms) {
+        const k = next[t.v]!++;
+        row[k] = i;
+        coef[k] = t.coef;
       }
-    });
-    found = { rows, coefs };
+    }
+    found = {
+      start,
+      row,
+      coef,
+      columnMark: new Int32Array(n),
+      columnMark2: new Int32Array(n),
+      rowMark: new Int32Array(m),
+      columnValue: new Float64Array(n),
+      rowValue: new Float64Array(m),
+      rowValue2: new Float64Array(m),
+      rowInt: new Int32Array(m),
+      columnList: new Int32Array(n),
+      rowList: new Int32Array(m),
+      pass: 0,
+    };
     columnsOf.set(model, found);
   }
   return found;
+}
+
+/** A new pass over the scratch space: marks of earlier passes no longer count. */
+function newPass(c: ModelColumns): number {
+  if (c.pass >= 0x7fffffff) {
+    c.columnMark.fill(0);
+    c.columnMark2.fill(0);
+    c.rowMark.fill(0);
+    c.pass = 0;
+  }
+  return ++c.pass;
 }
 
 /**
@@ -99,34 +155,42 @@ function incidence(model: LpModel): { rows: number[][]; coefs: number[][] } {
  */
 export function planShortfallUsd(model: LpModel, values: readonly number[], rowDuals: readonly number[]): number {
   if (model.sense !== 'max' || rowDuals.length !== model.rows.length) return Infinity;
-  const reduced = model.variables.map((v) => v.cost);
-  const size = model.variables.map((v) => Math.abs(v.cost));
+  const n = model.variables.length;
+  const reduced = new Float64Array(n);
+  const size = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const cost = model.variables[j]!.cost;
+    reduced[j] = cost;
+    size[j] = Math.abs(cost);
+  }
   let bound = 0;
   let magnitude = 0;
-  const add = (price: number, lb: number, ub: number): boolean => {
-    if (price === 0) return true;
-    const at = price > 0 ? ub : lb;
-    if (!Number.isFinite(at)) return false;
-    bound += price * at;
-    magnitude += Math.abs(price * at);
-    return true;
-  };
   for (let i = 0; i < model.rows.length; i++) {
     const row = model.rows[i]!;
     const y = rowDuals[i]!;
-    if (!add(y, row.lb, row.ub)) return Infinity;
+    if (y !== 0) {
+      const at = y > 0 ? row.ub : row.lb;
+      if (!Number.isFinite(at)) return Infinity;
+      bound += y * at;
+      magnitude += Math.abs(y * at);
+    }
     for (const t of row.terms) {
       reduced[t.v]! -= t.coef * y;
       size[t.v]! += Math.abs(t.coef * y);
     }
   }
-  for (let j = 0; j < model.variables.length; j++) {
+  for (let j = 0; j < n; j++) {
     const v = model.variables[j]!;
     const d = Math.abs(reduced[j]!) <= REDUCED_COST_ROUNDING * size[j]! ? 0 : reduced[j]!;
-    if (!add(d, v.lb, v.ub)) return Infinity;
+    if (d !== 0) {
+      const at = d > 0 ? v.ub : v.lb;
+      if (!Number.isFinite(at)) return Infinity;
+      bound += d * at;
+      magnitude += Math.abs(d * at);
+    }
   }
   let value = 0;
-  for (let j = 0; j < model.variables.length; j++) {
+  for (let j = 0; j < n; j++) {
     value += model.variables[j]!.cost * values[j]!;
     magnitude += Math.abs(model.variables[j]!.cost * values[j]!);
   }
@@ -141,16 +205,16 @@ function rowActivities(model: LpModel, values: readonly number[]): { activity: F
   if (found && found.model === model) return found;
   const activity = new Float64Array(model.rows.length);
   const size = new Float64Array(model.rows.length);
-  model.rows.forEach((row, i) => {
+  for (let i = 0; i < model.rows.length; i++) {
     let a = 0;
     let magnitude = 0;
-    for (const t of row.terms) {
+    for (const t of model.rows[i]!.terms) {
       a += t.coef * values[t.v]!;
       magnitude += Math.abs(t.coef * values[t.v]!);
     }
     activity[i] = a;
     size[i] = magnitude;
-  });
+  }
   const computed = { model, activity, size };
   activities.set(values, computed);
   return computed;
@@ -170,43 +234,49 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
   const g = q.shiftUsdPerTonne;
   const lambda = q.stillOptimalAtUsdPerTonne;
   if (!(nu > 0) || !(g > lambda)) return 0;
-  const sales = new Set(q.saleColumns);
-  const { rows: rowsOfColumn, coefs: coefsOfColumn } = incidence(model);
   const shortfall = q.planShortfallUsd + Math.max(0, q.valueGainAtMostUsd);
   if (!Number.isFinite(shortfall)) return 0;
+  const c = modelColumns(model);
+  const { start, row: rowOf, coef: coefOf } = c;
+  // The market's sales, marked for this question.
+  const sale = newPass(c);
+  for (const j of q.saleColumns) c.columnMark2[j] = sale;
   // Only an edge that sells m and pays at g can show anything; the cheapest per tonne sold first.
-  const promising = q.edges
-    .map((edge) => {
-      let soldPerUnit = 0;
-      let valuePerUnit = 0;
-      for (let k = 0; k < edge.indices.length; k++) {
-        const j = edge.indices[k]!;
-        const d = edge.values[k]!;
-        if (sales.has(j)) soldPerUnit += d;
-        valuePerUnit += model.variables[j]!.cost * d;
-      }
-      return { edge, soldPerUnit, valuePerUnit };
-    })
-    .filter((e) => e.soldPerUnit > 0 && e.valuePerUnit + g * nu * e.soldPerUnit > 0)
-    .sort((a, b) => b.valuePerUnit / b.soldPerUnit - a.valuePerUnit / a.soldPerUnit);
+  const promising: { edge: SimplexEdge; soldPerUnit: number; valuePerUnit: number }[] = [];
+  for (const edge of q.edges) {
+    let soldPerUnit = 0;
+    let valuePerUnit = 0;
+    for (let k = 0; k < edge.indices.length; k++) {
+      const j = edge.indices[k]!;
+      const d = edge.values[k]!;
+      if (c.columnMark2[j] === sale) soldPerUnit += d;
+      valuePerUnit += model.variables[j]!.cost * d;
+    }
+    if (soldPerUnit > 0 && valuePerUnit + g * nu * soldPerUnit > 0) promising.push({ edge, soldPerUnit, valuePerUnit });
+  }
+  if (promising.length > 1) promising.sort((a, b) => b.valuePerUnit / b.soldPerUnit - a.valuePerUnit / a.soldPerUnit);
   const enough = q.enoughTonnes ?? Infinity;
   const atPlan = rowActivities(model, values);
   let best = 0;
   for (const { edge } of promising) {
     if (best > enough) break;
+    const pass = newPass(c);
 
-    // The rows it moves, and by how much per unit.
-    const rowMove = new Map<number, { d: number; size: number }>();
+    // The rows it moves, and by how much per unit (rowValue, and rowValue2 for the terms' size).
+    let movedRows = 0;
     for (let k = 0; k < edge.indices.length; k++) {
       const j = edge.indices[k]!;
       const d = edge.values[k]!;
-      const rows = rowsOfColumn[j]!;
-      const coefs = coefsOfColumn[j]!;
-      for (let r = 0; r < rows.length; r++) {
-        const m = rowMove.get(rows[r]!) ?? { d: 0, size: 0 };
-        m.d += coefs[r]! * d;
-        m.size += Math.abs(coefs[r]! * d);
-        rowMove.set(rows[r]!, m);
+      for (let p = start[j]!; p < start[j + 1]!; p++) {
+        const i = rowOf[p]!;
+        if (c.rowMark[i] !== pass) {
+          c.rowMark[i] = pass;
+          c.rowValue[i] = 0;
+          c.rowValue2[i] = 0;
+          c.rowList[movedRows++] = i;
+        }
+        c.rowValue[i]! += coefOf[p]! * d;
+        c.rowValue2[i]! += Math.abs(coefOf[p]! * d);
       }
     }
 
@@ -223,39 +293,51 @@ export function servedTonnesAtLeast(q: ServedAboveQuestion): number {
       const v = model.variables[edge.indices[k]!]!;
       limit(values[edge.indices[k]!]!, edge.values[k]!, v.lb, v.ub);
     }
-    for (const [i, m] of rowMove) {
-      if (Math.abs(m.d) <= ROUNDING * m.size) continue;
+    for (let r = 0; r < movedRows; r++) {
+      const i = c.rowList[r]!;
+      const d = c.rowValue[i]!;
+      if (Math.abs(d) <= ROUNDING * c.rowValue2[i]!) continue;
       const row = model.rows[i]!;
-      limit(atPlan.activity[i]!, m.d, row.lb, row.ub);
+      limit(atPlan.activity[i]!, d, row.lb, row.ub);
     }
     if (!(step > 0 && Number.isFinite(step))) continue;
 
-    // The end point x¹, checked against every bound and row it moved.
-    const moved = new Map<number, number>();
+    // The end point x¹ (columnValue for the columns it moves), checked against every bound and row it moved.
+    let movedColumns = 0;
     for (let k = 0; k < edge.indices.length; k++) {
       const j = edge.indices[k]!;
-      moved.set(j, (moved.get(j) ?? values[j]!) + step * edge.values[k]!);
+      if (c.columnMark[j] !== pass) {
+        c.columnMark[j] = pass;
+        c.columnValue[j] = values[j]!;
+        c.columnList[movedColumns++] = j;
+      }
+      c.columnValue[j]! += step * edge.values[k]!;
     }
-    const atEnd = (j: number) => moved.get(j) ?? values[j]!;
+    const atEnd = (j: number) => (c.columnMark[j] === pass ? c.columnValue[j]! : values[j]!);
     let feasible = true;
-    for (const [j, x] of moved) {
+    for (let r = 0; r < movedColumns && feasible; r++) {
+      const j = c.columnList[r]!;
+      const x = c.columnValue[j]!;
       const v = model.variables[j]!;
-      feasible &&= within(x, v.lb, v.ub, Math.max(Math.abs(x), Number.isFinite(v.lb) ? Math.abs(v.lb) : 0, Number.isFinite(v.ub) ? Math.abs(v.ub) : 0));
+      feasible = within(x, v.lb, v.ub, Math.max(Math.abs(x), Number.isFinite(v.lb) ? Math.abs(v.lb) : 0, Number.isFinite(v.ub) ? Math.abs(v.ub) : 0));
     }
     // A row's activity at x¹ is its activity at x⁰ plus the step times its move (A·x¹ = A·x⁰ + t·A·d),
     // its terms' size at most theirs at x⁰ plus the step times the move's.
-    for (const [i, m] of rowMove) {
-      if (!feasible) break;
+    for (let r = 0; r < movedRows && feasible; r++) {
+      const i = c.rowList[r]!;
       const row = model.rows[i]!;
-      const a = atPlan.activity[i]! + step * m.d;
-      const size = atPlan.size[i]! + step * m.size;
+      const a = atPlan.activity[i]! + step * c.rowValue[i]!;
+      const size = atPlan.size[i]! + step * c.rowValue2[i]!;
       feasible = within(a, row.lb, row.ub, Math.max(size, Number.isFinite(row.lb) ? Math.abs(row.lb) : 0, Number.isFinite(row.ub) ? Math.abs(row.ub) : 0));
     }
     if (!feasible) continue;
 
     let gain = 0; // c·x¹ − c·x⁰
     let sold = 0; // s(x¹)
-    for (const [j, x] of moved) gain += model.variables[j]!.cost * (x - values[j]!);
+    for (let r = 0; r < movedColumns; r++) {
+      const j = c.columnList[r]!;
+      gain += model.variables[j]!.cost * (c.columnValue[j]! - values[j]!);
+    }
     for (const j of q.saleColumns) sold += atEnd(j);
     const tonnes = (gain + g * nu * sold - shortfall) / ((g - lambda) * nu);
     best = Math.max(best, tonnes);
@@ -306,103 +388,141 @@ export function soldTonnesAtMost(q: UnservedBelowQuestion): number {
   const lambda = q.shiftUsdPerTonne;
   const repaired = q.repairedAtUsdPerTonne;
   if (!(nu > 0) || !(repaired > lambda) || !Number.isFinite(q.planShortfallUsd) || rowDuals.length !== model.rows.length) return Infinity;
-  const own = new Set(q.marketColumns);
-  const sales = new Set(q.saleColumns);
-  const { rows: rowsOfColumn, coefs: coefsOfColumn } = incidence(model);
-  // The market's own rows, as nodes 1..n (0 is the fixed reference).
-  const node = new Map<number, number>();
+  const c = modelColumns(model);
+  const { start, row: rowOf, coef: coefOf } = c;
+  // The market's own columns (columnMark) and sales (columnMark2), marked for this question.
+  const pass = newPass(c);
+  for (const j of q.marketColumns) c.columnMark[j] = pass;
+  for (const j of q.saleColumns) c.columnMark2[j] = pass;
+  // The market's own rows, as nodes 1..n (0 is the fixed reference): rowInt, for the rows this
+  // question looked at (rowMark), 0 for a row that is not the market's own; rowList[n − 1] is node n.
+  let nodes = 0;
   for (const j of q.marketColumns) {
-    for (const i of rowsOfColumn[j]!) {
-      if (node.has(i)) continue;
+    for (let p = start[j]!; p < start[j + 1]!; p++) {
+      const i = rowOf[p]!;
+      if (c.rowMark[i] === pass) continue;
+      c.rowMark[i] = pass;
+      c.rowInt[i] = 0;
       const row = model.rows[i]!;
-      if (row.lb === 0 && row.ub === 0 && row.terms.every((t) => own.has(t.v))) node.set(i, node.size + 1);
+      if (row.lb !== 0 || row.ub !== 0) continue;
+      let own = true;
+      for (const t of row.terms) {
+        if (c.columnMark[t.v] !== pass) {
+          own = false;
+          break;
+        }
+      }
+      if (!own) continue;
+      c.rowList[nodes++] = i;
+      c.rowInt[i] = nodes;
     }
   }
-  // Each row's orientation σ (its price moves by σ·z): a column's two own rows get opposite
+  const nodeOf = (i: number): number => (c.rowMark[i] === pass ? c.rowInt[i]! : 0);
+  // Each node's orientation σ (its price moves by σ·z): a column's two own rows get opposite
   // coefficients once oriented (a flow leaves one node and enters the next; the delivery row counts
-  // what arrives with the sign of the sales).
-  const orientation = new Map<number, number>();
-  const pairs = new Map<number, { row: number; coef: number }[]>();
+  // what arrives with the sign of the sales). The pairs of nodes a column joins, both ways, with
+  // the sign −a·b that relates their orientations.
+  const pairFrom: number[] = [];
+  const pairTo: number[] = [];
+  const pairSign: number[] = [];
   for (const j of q.marketColumns) {
-    const entries: { row: number; coef: number }[] = [];
-    const rows = rowsOfColumn[j]!;
-    for (let r = 0; r < rows.length; r++) {
-      if (!node.has(rows[r]!)) continue;
-      const coef = coefsOfColumn[j]![r]!;
+    let first = 0;
+    let firstCoef = 0;
+    let entries = 0;
+    for (let p = start[j]!; p < start[j + 1]!; p++) {
+      const n = nodeOf(rowOf[p]!);
+      if (n === 0) continue;
+      const coef = coefOf[p]!;
       if (coef !== 1 && coef !== -1) return Infinity;
-      entries.push({ row: rows[r]!, coef });
-    }
-    if (entries.length > 2) return Infinity;
-    if (entries.length === 2) for (const [a, b] of [entries, [entries[1]!, entries[0]!]] as const) (pairs.get(a.row) ?? pairs.set(a.row, []).get(a.row)!).push({ row: b.row, coef: -a.coef * b.coef });
-  }
-  for (const start of node.keys()) {
-    if (orientation.has(start)) continue;
-    orientation.set(start, 1);
-    const queue = [start];
-    while (queue.length > 0) {
-      const i = queue.pop()!;
-      for (const { row, coef } of pairs.get(i) ?? []) {
-        // σ_row·b = −σ_i·a, i.e. σ_row = σ_i·(−a·b) for coefficients ±1.
-        const want = orientation.get(i)! * coef;
-        const has = orientation.get(row);
-        if (has === undefined) {
-          orientation.set(row, want);
-          queue.push(row);
-        } else if (has !== want) return Infinity;
+      entries++;
+      if (entries > 2) return Infinity;
+      if (entries === 1) {
+        first = n;
+        firstCoef = coef;
+      } else {
+        pairFrom.push(first, n);
+        pairTo.push(n, first);
+        pairSign.push(-firstCoef * coef, -firstCoef * coef);
       }
     }
   }
-  // Each column's condition: Σ over its own rows of σ·a·z ≥ b, with b its reduced cost at λ′.
-  interface Condition {
-    readonly b: number;
-    readonly size: number;
-    readonly plus: number; // node with coefficient +1, or 0
-    readonly minus: number; // node with coefficient −1, or 0
+  const orientation = new Int8Array(nodes + 1);
+  const queue: number[] = [];
+  for (let start = 1; start <= nodes; start++) {
+    if (orientation[start] !== 0) continue;
+    orientation[start] = 1;
+    queue.push(start);
+    while (queue.length > 0) {
+      const n = queue.pop()!;
+      for (let e = 0; e < pairFrom.length; e++) {
+        if (pairFrom[e] !== n) continue;
+        // σ_to·b = −σ_n·a, i.e. σ_to = σ_n·(−a·b) for coefficients ±1.
+        const to = pairTo[e]!;
+        const want = orientation[n]! * pairSign[e]!;
+        if (orientation[to] === 0) {
+          orientation[to] = want;
+          queue.push(to);
+        } else if (orientation[to] !== want) return Infinity;
+      }
+    }
   }
-  const conditions: Condition[] = [];
-  for (const j of q.marketColumns) {
+  // Each column's condition: Σ over its own rows of σ·a·z ≥ b, with b its reduced cost at λ′; the
+  // node with coefficient +1 (plus) and the one with −1 (minus), 0 for none.
+  const count = q.marketColumns.length;
+  const conditionB = new Float64Array(count);
+  const conditionSize = new Float64Array(count);
+  const conditionPlus = new Int32Array(count);
+  const conditionMinus = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const j = q.marketColumns[k]!;
     const v = model.variables[j]!;
     if (v.lb !== 0) return Infinity;
-    let b = v.cost + (sales.has(j) ? repaired * nu : 0);
+    let b = v.cost + (c.columnMark2[j] === pass ? repaired * nu : 0);
     let size = Math.abs(b);
     let plus = 0;
     let minus = 0;
-    const rows = rowsOfColumn[j]!;
-    const coefs = coefsOfColumn[j]!;
-    for (let r = 0; r < rows.length; r++) {
-      const n = node.get(rows[r]!);
-      if (n === undefined) {
-        b -= coefs[r]! * rowDuals[rows[r]!]!;
-        size += Math.abs(coefs[r]! * rowDuals[rows[r]!]!);
+    for (let p = start[j]!; p < start[j + 1]!; p++) {
+      const i = rowOf[p]!;
+      const n = nodeOf(i);
+      if (n === 0) {
+        b -= coefOf[p]! * rowDuals[i]!;
+        size += Math.abs(coefOf[p]! * rowDuals[i]!);
       } else {
-        const oriented = coefs[r]! * orientation.get(rows[r]!)!;
+        const oriented = coefOf[p]! * orientation[n]!;
         if (oriented === 1 && plus === 0) plus = n;
         else if (oriented === -1 && minus === 0) minus = n;
         else return Infinity;
       }
     }
-    conditions.push({ b, size, plus, minus });
+    conditionB[k] = b;
+    conditionSize[k] = size;
+    conditionPlus[k] = plus;
+    conditionMinus[k] = minus;
   }
   // Δy_plus − Δy_minus ≥ b  ⇔  Δy_minus ≤ Δy_plus − b: an arc plus → minus of length −b.
-  const price = new Array<number>(node.size + 1).fill(0);
-  for (let round = 0; round <= node.size + 1; round++) {
+  const price = new Float64Array(nodes + 1);
+  for (let round = 0; round <= nodes + 1; round++) {
     let changed = false;
-    for (const c of conditions) {
+    for (let k = 0; k < count; k++) {
+      const plus = conditionPlus[k]!;
+      const minus = conditionMinus[k]!;
       // Within half the rounding the check below allows: a reduced cost of 1e-13 is not a condition.
-      if (price[c.minus]! > price[c.plus]! - c.b + (REDUCED_COST_ROUNDING / 2) * Math.max(1, c.size)) {
-        price[c.minus] = price[c.plus]! - c.b;
+      if (price[minus]! > price[plus]! - conditionB[k]! + (REDUCED_COST_ROUNDING / 2) * Math.max(1, conditionSize[k]!)) {
+        price[minus] = price[plus]! - conditionB[k]!;
         changed = true;
       }
     }
     if (!changed) break;
-    if (round === node.size + 1) return Infinity; // a cycle of negative length: no such prices
+    if (round === nodes + 1) return Infinity; // a cycle of negative length: no such prices
   }
   // The reference row price is 0: only differences matter, so move every price by it.
   const reference = price[0]!;
   const delta = (n: number) => (n === 0 ? 0 : price[n]! - reference);
-  for (const c of conditions) {
-    const reduced = c.b - delta(c.plus) + delta(c.minus);
-    if (reduced > REDUCED_COST_ROUNDING * Math.max(1, c.size + Math.abs(delta(c.plus)) + Math.abs(delta(c.minus)))) return Infinity;
+  for (let k = 0; k < count; k++) {
+    const plus = conditionPlus[k]!;
+    const minus = conditionMinus[k]!;
+    const reduced = conditionB[k]! - delta(plus) + delta(minus);
+    if (reduced > REDUCED_COST_ROUNDING * Math.max(1, conditionSize[k]! + Math.abs(delta(plus)) + Math.abs(delta(minus)))) return Infinity;
   }
   return q.planShortfallUsd / ((repaired - lambda) * nu);
 }
