@@ -13,8 +13,8 @@ afterAll(async () => {
 
 /**
  * Runs `work` and measures the event loop's utilisation meanwhile: the share of the time the loop was
- * busy running JavaScript rather than waiting for events. A solve on the event loop holds it near 1
- * (one synchronous stretch); in a thread, the loop only copies the model out and the result back,
+ * busy running JavaScript rather than waiting for events. A HiGHS solve on the event loop holds it at
+ * 1.000 (one synchronous stretch); in a thread, the loop only copies the model out and the result back,
  * which for a short solve of a 20,000-variable model is up to about 0.6 of the time on an idle
  * machine. Unlike a count of timer ticks, it does not fall when a busy machine runs the process late:
  * time spent waiting to be scheduled while idle counts as idle.
@@ -42,11 +42,14 @@ describe('worker pool', () => {
 
   it('watchdog: a javascript-lp-solver solve that overruns is stopped, reported timedout, and the worker replaced', async () => {
     const model = generateTransportModel(8000, 1);
-    const { result, utilisation, ms } = await withLoopUtilisation(() => solveModel(model, { timeLimitMs: 200, engine: 'jsLpSolver' }));
+    const t0 = performance.now();
+    const result = await solveModel(model, { timeLimitMs: 200, engine: 'jsLpSolver' });
+    // javascript-lp-solver has no time limit of its own: only the pool's watchdog, which stops a
+    // thread, can end this solve early, so `timedout` within seconds shows it ran off the event loop
+    // (on the loop it would run to its optimum, for minutes). The loop's utilisation is no test here:
+    // javascript-lp-solver on the loop measures about 0.76, and other work in the process can raise it.
     expect(result.status).toBe('timedout');
-    expect(ms).toBeLessThan(5_000);
-    // The event loop was not held by the solve.
-    expect(utilisation).toBeLessThan(LOOP_FREE_UTILISATION);
+    expect(performance.now() - t0).toBeLessThan(5_000);
     // The pool recovers and keeps solving.
     const next = await solveModel(generateTransportModel(40, 2), { timeLimitMs: 5_000 });
     expect(next.status).toBe('optimal');
