@@ -4,7 +4,7 @@
  * one browser (tests/support/chromium.ts); elsewhere, a browser of its own.
  */
 import { buildWebOnce } from '../support/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts';
+import { CHROMIUM, chromiumArgs } from '../support/chromium.ts';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +104,7 @@ export async function launchBrowser(viewport = { width: 1440, height: 900 }): Pr
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: [...CHROMIUM_ARGS],
+    args: await chromiumArgs(),
   });
   return {
     context,
