@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,6 +26,7 @@ import type { ApiContext, RateLimit } from './api/context.ts';
 import { ensurePlannerKey, Keyring, registerAuth, type ApiKeyEntry } from './api/plugins/auth.ts';
 import { registerErrorHandling } from './api/plugins/errors.ts';
 import { registerIdempotency } from './api/plugins/idempotency.ts';
+import { registerSecurityHeaders } from './api/security-headers.ts';
 import { loadModelServices, type ModelServices } from './api/solve.ts';
 import { healthRoutes } from './api/routes/health.ts';
 import { networkRoutes } from './api/routes/api/v1/network.ts';
@@ -143,28 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const publicRead = options.publicRead ?? !keysConfigured;
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Leaflet and Swagger UI position elements with inline style attributes.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        // Online tiles are an opt-in toggle on the map; the default base map is bundled.
-        imgSrc: ["'self'", 'data:', 'blob:', 'https://tile.openstreetmap.org'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'self'"],
-      },
-    },
-    // Served over plain HTTP on a laptop as often as behind TLS.
-    hsts: false,
-  });
+  registerSecurityHeaders(app);
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     await app.register(cors, {

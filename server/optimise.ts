@@ -66,18 +66,27 @@ export async function optimise(scenario: Scenario, network: Network, options: Op
 export interface PlanWithJson {
   readonly plan: Plan;
   readonly json: string | null;
+  /** The JSON text as UTF-8 bytes, when the pool thread sent it so: a route sends these as they are. */
+  readonly bytes?: Buffer;
 }
 
 /**
- * A plan known by its JSON text: parsed into the object the first time `plan` is read, so a caller
- * that only sends the text (the one-off optimise route) never parses it on the event loop.
+ * A plan known by its JSON text's UTF-8 bytes: decoded into text the first time `json` is read and
+ * parsed into the object the first time `plan` is, so a caller that only sends the bytes (the one-off
+ * optimise route) neither decodes nor parses them on the event loop.
  */
-function parsedWhenRead(json: string): PlanWithJson {
+function parsedWhenRead(bytes: Uint8Array): PlanWithJson {
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let json: string | undefined;
   let plan: Plan | undefined;
+  const text = () => (json ??= body.toString('utf8'));
   return {
-    json,
+    bytes: body,
+    get json() {
+      return text();
+    },
     get plan() {
-      plan ??= JSON.parse(json) as Plan;
+      plan ??= JSON.parse(text()) as Plan;
       return plan;
     },
   };
@@ -85,7 +94,7 @@ function parsedWhenRead(json: string): PlanWithJson {
 
 /**
  * The plan and, when `json` is asked for, its JSON text, serialised in the pool thread (the event
- * loop sends it as it is; the plan is parsed from it only when read).
+ * loop sends its bytes as they are; the text is decoded and the plan parsed only when read).
  */
 export async function optimiseWithJson(
   scenario: Scenario,
@@ -121,7 +130,7 @@ export async function optimiseWithJson(
       const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel };
       return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
-    return done.json === null ? done : parsedWhenRead(done.json);
+    return done instanceof Uint8Array ? parsedWhenRead(done) : done;
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;

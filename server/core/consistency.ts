@@ -16,7 +16,35 @@ export interface Problem {
 export const MAX_MODEL_VARIABLES = 400_000;
 export const MAX_HORIZON_YEARS = 30;
 
+/** What the checks know of a network object, worked out once (networks are never changed in place). */
+interface NetworkFacts {
+  readonly problems: readonly Problem[];
+  readonly ids: { readonly legs: ReadonlySet<string>; readonly nodes: ReadonlySet<string>; readonly markets: ReadonlySet<string>; readonly plants: ReadonlySet<string> };
+  /** (leg, market) pairs a flow variable is made for; only asked of a network without problems. */
+  flowPairs?: number;
+}
+
+const factsByNetwork = new WeakMap<Network, NetworkFacts>();
+
+function networkFacts(network: Network): NetworkFacts {
+  let facts = factsByNetwork.get(network);
+  if (!facts) {
+    const ids = (list: readonly { id: string }[]) => new Set(list.map((x) => x.id));
+    facts = {
+      problems: networkProblems(network),
+      ids: { legs: ids(network.legs), nodes: ids(network.nodes), markets: ids(network.markets), plants: ids(network.plants) },
+    };
+    factsByNetwork.set(network, facts);
+  }
+  return facts;
+}
+
+/** The network's own problems (ids, legs, capacities, reachability); a new list the caller may extend. */
 export function checkNetwork(network: Network): Problem[] {
+  return networkFacts(network).problems.map((p) => ({ path: [...p.path], message: p.message }));
+}
+
+function networkProblems(network: Network): Problem[] {
   const problems: Problem[] = [];
   const kinds = new Map<string, string>();
   const claim = (id: string, kind: string, path: (string | number)[]) => {
@@ -94,13 +122,8 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
       problems.push({ path: ['horizon'], message: `a multi-year horizon is limited to ${MAX_HORIZON_YEARS} years` });
   }
 
-  const ids = (list: readonly { id: string }[]) => new Set(list.map((x) => x.id));
-  const known = {
-    legs: ids(network.legs),
-    nodes: ids(network.nodes),
-    markets: ids(network.markets),
-    plants: ids(network.plants),
-  };
+  const facts = networkFacts(network);
+  const known = facts.ids;
   for (const family of ['legs', 'nodes', 'markets', 'plants'] as const) {
     for (const id of Object.keys(overrides[family])) {
       if (!known[family].has(id))
@@ -129,14 +152,18 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
 
   if (problems.length === 0) {
     const periods = horizon.kind === 'multi-year' && horizon.toYear < horizon.fromYear ? [] : periodsOf(horizon, scenario.phase);
-    const legsFor = legsServingMarkets(network);
-    let flowVariables = 0;
-    for (const legs of legsFor.values()) flowVariables += legs.length;
-    const estimate = flowVariables * periods.length;
+    facts.flowPairs ??= flowPairs(network);
+    const estimate = facts.flowPairs * periods.length;
     if (estimate > MAX_MODEL_VARIABLES)
       problems.push({ path: ['network'], message: `the model would have about ${estimate} flow variables; the limit is ${MAX_MODEL_VARIABLES}` });
   }
   return problems;
+}
+
+function flowPairs(network: Network): number {
+  let pairs = 0;
+  for (const legs of legsServingMarkets(network).values()) pairs += legs.length;
+  return pairs;
 }
 
 /** What the market-clearing mode needs beyond a price-taker model (DESIGN §3b). */

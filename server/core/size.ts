@@ -22,14 +22,27 @@ export function estimateModelSize(scenario: Scenario, network: Network, cap = In
   for (const m of network.markets) perPeriod += m.tiers.length;
   if (scenario.mip.seaLots) for (const l of network.legs) if (l.mode === 'sea' && l.lotTonnes && l.lotTonnes > 0) perPeriod += 1;
   let variables = perPeriod * T + (scenario.mip.contracts ? network.markets.filter((m) => m.contract).length : 0);
+  const known = fullFlowCounts.get(network);
   // A quick bound first: every market on every leg.
-  if (variables + network.markets.length * network.legs.length * T <= cap) {
-    return { variables: variables + flowCount(network, Infinity) * T, overCap: false };
+  if (known !== undefined || variables + network.markets.length * network.legs.length * T <= cap) {
+    const flows = known ?? fullFlowCount(network);
+    return { variables: variables + flows * T, overCap: variables + flows * T > cap };
   }
   const budget = Math.floor((cap - variables) / T);
   const flows = budget < 0 ? Infinity : flowCount(network, budget);
+  // Counted to the end (not stopped over the budget): kept for the next scenario on this network.
+  if (flows <= budget) fullFlowCounts.set(network, flows);
   variables += flows * T;
   return { variables, overCap: variables > cap };
+}
+
+/** Each network object's whole flow count, once counted to the end (networks are never changed in place). */
+const fullFlowCounts = new WeakMap<Network, number>();
+
+function fullFlowCount(network: Network): number {
+  const flows = flowCount(network, Infinity);
+  fullFlowCounts.set(network, flows);
+  return flows;
 }
 
 /** (leg, market) pairs a flow variable is made for (see legsServingMarkets); stops once over `stopAbove`. */

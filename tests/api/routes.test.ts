@@ -584,7 +584,12 @@ describe('idempotency keys', () => {
   it('replays a solve and a run without solving again', async () => {
     const first = await post('/api/v1/optimise', SCENARIO, { 'idempotency-key': 'solve-1' });
     const again = await post('/api/v1/optimise', SCENARIO, { 'idempotency-key': 'solve-1' });
+    expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toBe(first.body);
+    // The plan's text has characters beyond ASCII (– →): its UTF-8 bytes are sent and kept whole.
+    expect([...first.body].some((c) => c.charCodeAt(0) > 0x7f)).toBe(true);
+    expect(Number(first.headers['content-length'])).toBe(Buffer.byteLength(first.body));
+    expect(again.headers['content-length']).toBe(first.headers['content-length']);
     const { id } = (await post('/api/v1/scenarios', SCENARIO)).json();
     const run1 = await post(`/api/v1/scenarios/${id}/runs`, undefined, { 'idempotency-key': 'run-1' });
     const run2 = await post(`/api/v1/scenarios/${id}/runs`, undefined, { 'idempotency-key': 'run-1' });

@@ -1,6 +1,7 @@
 /**
  * A plan through the pool as its JSON text (server/optimise.ts, optimiseWithJson): the text is the
- * one the pool thread validated and serialised, and the event loop parses it only when the plan is read.
+ * one the pool thread validated and serialised, sent over as UTF-8 bytes in a buffer of their own; the
+ * event loop decodes them only when the text is read and parses it only when the plan is read.
  */
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { optimiseWithJson } from '../../server/optimise.ts';
@@ -29,6 +30,24 @@ describe('a plan through the pool with its JSON text', () => {
     expect(plan.status).toBe('optimal');
     expect(plan.scenarioName).toBe('Plan as text');
     expect(JSON.stringify(plan)).toBe(json);
+  });
+
+  it('comes as the UTF-8 bytes of that text, in a buffer of their own, decoded only when the text is read', async () => {
+    const solved = await optimiseWithJson(scenario, base, {}, true);
+    const bytes = solved.bytes;
+    if (!bytes) throw new Error('no bytes for a plan serialised in the pool thread');
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+    const decode = vi.spyOn(Buffer.prototype, 'toString');
+    const json = solved.json;
+    expect(decode).toHaveBeenCalledTimes(1);
+    expect(solved.json).toBe(json);
+    expect(decode).toHaveBeenCalledTimes(1);
+    if (json === null) throw new Error('no JSON text for a plan that asked for it');
+    // Characters beyond ASCII (– →) survive the trip.
+    expect([...json].some((c) => c.charCodeAt(0) > 0x7f)).toBe(true);
+    expect(Buffer.compare(bytes, Buffer.from(json, 'utf8'))).toBe(0);
+    expect(JSON.stringify(solved.plan)).toBe(json);
   });
 
   it('without the text asked for, gives the plan object and no text', async () => {

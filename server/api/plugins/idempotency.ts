@@ -75,7 +75,10 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     const claim = request.idempotency;
     if (!claim || claim.settled) return payload;
     claim.settled = true;
-    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
+    // A text body, or JSON sent as its UTF-8 bytes (a plan serialised in the pool thread): kept as text.
+    const json = String(reply.getHeader('content-type') ?? '').startsWith('application/json');
+    const body = typeof payload === 'string' ? payload : json && Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    if (reply.statusCode >= 200 && reply.statusCode < 300 && body !== null) {
       const headers: Record<string, string> = {};
       for (const name of REPLAYED_HEADERS) {
         const value = reply.getHeader(name);
@@ -84,7 +87,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       await store.completeIdempotencyKey(claim.scope, claim.key, {
         statusCode: reply.statusCode,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-        body: payload,
+        body,
         headers,
       });
     } else {

@@ -37,6 +37,7 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           flows: request.query.flows !== 'false',
         });
         // Validated and serialised in the pool thread: sent as it is, never parsed here.
+        if (solved.bytes) return reply.type('application/json; charset=utf-8').send(solved.bytes as never);
         if (solved.json !== null) return reply.type('application/json; charset=utf-8').send(solved.json as never);
         return solved.plan;
       },
