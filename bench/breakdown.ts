@@ -32,8 +32,15 @@ import { openSqliteStore } from '../server/store/sqlite.ts';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * Warm-up rounds before measuring. V8 keeps optimising the plan's functions for hundreds of plans
+ * (about 125 TurboFan compilations between a thread's 25th and 125th plan, a few ms of background
+ * compilation per plan), so a short warm-up measures a plan still being compiled.
+ */
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 150);
+
 async function interleaved(repeats: number, fns: (() => Promise<unknown>)[]): Promise<number[]> {
-  for (let w = 0; w < 5; w++) for (const fn of fns) await fn();
+  for (let w = 0; w < WARM_ROUNDS; w++) for (const fn of fns) await fn();
   const times = fns.map(() => [] as number[]);
   for (let i = 0; i < repeats; i++) {
     for (const [k, fn] of fns.entries()) {
