@@ -11,6 +11,7 @@
  *
  *   npm run bench:api                      # 5 s per case
  *   BENCH_SECONDS=15 npm run bench:api
+ *   BENCH_WARM_SECONDS=20 BENCH_WARM_ROUNDS=300 npm run bench:api   # longer warm-up (default 10 s, 150 rounds)
  */
 import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { autocannon } from './autocannon.ts';
