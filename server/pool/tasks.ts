@@ -98,10 +98,8 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
   if (!task.json) return { plan: result, json: null };
   // The response's validation and serialisation, here rather than on the event loop. A plan that
   // breaks its schema (a number that is not finite, ...) is a failure, never a silent null.
-  const text = JSON.stringify(PlanSchema.parse(result));
-  const bytes = new Uint8Array(Buffer.byteLength(text));
-  utf8.encodeInto(text, bytes);
-  return move(bytes) as Uint8Array;
+  // TextEncoder gives the bytes an ArrayBuffer of their own (never a shared pool slab), so they can move.
+  return move(utf8.encode(JSON.stringify(PlanSchema.parse(result)))) as Uint8Array;
 }
 
 function timedOut(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {
