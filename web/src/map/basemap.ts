@@ -1,16 +1,10 @@
 /**
- * The offline base map: Natural Earth countries (world-atlas, bundled as static assets, fetched from
- * our own origin; 1:50m where the plans are, 1:110m elsewhere: lib/regional-outlines.ts) and the
- * Caspian Sea from data/geo/caspian.geojson. Online tiles are an option.
+ * The offline base map: Natural Earth countries (world-atlas; 1:50m where the plans are, 1:110m
+ * elsewhere), made into outlines when the page is built (lib/basemap-outlines.ts, a chunk from our
+ * own origin), and the Caspian Sea from data/geo/caspian.geojson. Online tiles are an option.
  */
 import L from 'leaflet';
-import { feature } from 'topojson-client';
-import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { GeoJsonObject } from 'geojson';
-import detailedUrl from 'world-atlas/countries-50m.json?url';
-import coarseUrl from 'world-atlas/countries-110m.json?url';
-import { unwrapAntimeridian } from '../lib/antimeridian.ts';
-import { regionalOutlines } from '../lib/regional-outlines.ts';
 
 // The sea outline lands in data/geo; a glob keeps the build working whether or not it is there yet.
 const caspianModules = import.meta.glob('../../../data/geo/caspian.geojson', {
@@ -41,20 +35,17 @@ export interface BaseMapEvents {
 
 /**
  * Fetches the outlines at once and draws them once `after` resolves: the page lets its plan requests
- * leave first, so building the outlines (the heaviest work of a page load) overlaps the server's solve.
+ * leave first, so drawing the outlines (the heaviest work of a page load) overlaps the server's solve.
  */
 export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}, after: Promise<unknown> = Promise.resolve()): Promise<BaseMap> {
-  type Countries = Topology<{ countries: GeometryCollection<{ name: string }> }>;
-  const topology = (url: string) => fetch(url).then((r) => r.json() as Promise<Countries>);
-  const topoLoading = Promise.all([topology(detailedUrl), topology(coarseUrl)]);
+  const outlinesLoading = import('virtual:basemap').then((m) => m.default);
   // Without the outline the gap between the countries still reads as sea.
   const seaLoading: Promise<GeoJsonObject | null> = caspianUrl ? fetch(caspianUrl).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
   await after;
   const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
-  const [detailed, coarse] = await topoLoading;
   // 1:50m where the plans are, 1:110m elsewhere; rings across the 180th meridian (Chukotka) made
   // continuous, so northern Russia fills as land.
-  const geo = unwrapAntimeridian(regionalOutlines(feature(detailed, detailed.objects.countries), feature(coarse, coarse.objects.countries)));
+  const geo = await outlinesLoading;
   // GeoJSON options reach each vector layer, so a renderer given here is used (types omit it).
   const countries = L.geoJSON(geo, {
     ...({ renderer } as L.GeoJSONOptions),
