@@ -53,8 +53,8 @@ export function createMapView(hooks: MapViewHooks): MapView {
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Natural Earth');
   const panes: [string, number][] = [
+    // Land and sea, on one canvas (map/basemap.ts).
     ['basePane', 150],
-    ['seaPane', 160],
     ['flowPane', 410],
     ['arrowPane', 420],
     ['placePane', 440],

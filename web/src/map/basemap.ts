@@ -42,6 +42,9 @@ export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}, after: 
   // Without the outline the gap between the countries still reads as sea.
   const seaLoading: Promise<GeoJsonObject | null> = caspianUrl ? fetch(caspianUrl).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
   await after;
+  // One canvas for the land and the sea, drawn in that order (the sea over the land): each canvas is
+  // twice the map's width and height (padding 0.5, so a drag shows drawn land), and a second one
+  // doubled the pixels every frame copies and composites.
   const renderer = L.canvas({ pane: 'basePane', padding: 0.5 });
   // 1:50m where the plans are, 1:110m elsewhere; rings across the 180th meridian (Chukotka) made
   // continuous, so northern Russia fills as land.
@@ -63,8 +66,8 @@ export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}, after: 
   const sea = await seaLoading;
   const caspian = sea
     ? L.geoJSON(sea, {
-        ...({ renderer: L.canvas({ pane: 'seaPane', padding: 0.5 }) } as L.GeoJSONOptions),
-        pane: 'seaPane',
+        ...({ renderer } as L.GeoJSONOptions),
+        pane: 'basePane',
         interactive: false,
         style: { color: '#8fb3c9', weight: 0.8, fillColor: SEA_COLOUR, fillOpacity: 1 },
       }).addTo(map)
