@@ -19,7 +19,6 @@
  * limit. Prints the p99 under abuse as a ratio to idle (target ≤ 3) and how many heavy requests
  * ended within their time limit plus one second.
  */
-import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { autocannon, type AutocannonRequest } from './autocannon.ts';
 import { generateNetwork } from '../server/solver/generate-network.ts';

@@ -14,7 +14,6 @@
  *   UPTIME_MINUTES=5 npm run bench:uptime      # a shorter look
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { generateNetwork } from '../server/solver/generate-network.ts';
 
