@@ -2,24 +2,43 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { baseMapModuleSource, baseMapOutlines, type CountryTopology } from './src/lib/basemap-outlines.ts';
+import { baseMapOutlines, type CountryTopology } from './src/lib/basemap-outlines.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /**
- * `virtual:basemap`: the base map's country outlines (src/lib/basemap-outlines.ts), made from
- * world-atlas once per build (or once per dev server) rather than by the page on every load. Vite
- * puts the module in a chunk of its own, which the page imports while its plan is solved.
+ * `virtual:basemap`: the address of the base map's country outlines (src/lib/basemap-outlines.ts),
+ * made from world-atlas once per build (or once per dev server) rather than by the page on every
+ * load. The build writes them as an asset (`assets/basemap-<hash>.json`); the dev server answers
+ * them at `DEV_OUTLINES_PATH`.
  */
 function baseMap(): Plugin {
   const id = 'virtual:basemap';
   const resolved = `\0${id}`;
+  const DEV_OUTLINES_PATH = '/@caspian/basemap.json';
   const topology = (scale: '50m' | '110m') =>
     JSON.parse(readFileSync(createRequire(import.meta.url).resolve(`world-atlas/countries-${scale}.json`), 'utf8')) as CountryTopology;
+  let text: string | undefined;
+  const outlinesJson = () => (text ??= JSON.stringify(baseMapOutlines(topology('50m'), topology('110m'))));
+  let serving = false;
   return {
     name: 'caspian-basemap',
+    configResolved(config) {
+      serving = config.command === 'serve';
+    },
+    configureServer(server) {
+      server.middlewares.use(DEV_OUTLINES_PATH, (_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(outlinesJson());
+      });
+    },
     resolveId: (source) => (source === id ? resolved : null),
-    load: (loading) => (loading === resolved ? baseMapModuleSource(baseMapOutlines(topology('50m'), topology('110m'))) : null),
+    load(loading) {
+      if (loading !== resolved) return null;
+      if (serving) return `export default ${JSON.stringify(DEV_OUTLINES_PATH)};`;
+      const ref = this.emitFile({ type: 'asset', name: 'basemap.json', source: outlinesJson() });
+      return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+    },
   };
 }
 
@@ -95,7 +114,6 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     reportCompressedSize: true,
-    // The base map's outlines (virtual:basemap) are a chunk of data of about 900 kB.
-    chunkSizeWarningLimit: 1000,
+    chunkSizeWarningLimit: 600,
   },
 });

@@ -1,16 +1,21 @@
 /**
  * The base map's outlines made at build time (web/src/lib/basemap-outlines.ts, served as
- * `virtual:basemap`): the same countries, rings and points as the page used to build on every load,
- * each point within half a rounding step, and a module source that gives them back.
+ * an asset whose address `virtual:basemap` gives): the same countries, rings and points as the page
+ * used to build on every load, each point within half a rounding step, and the asset the build writes.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import { describe, expect, it } from 'vitest';
 import { unwrapAntimeridian } from '../../web/src/lib/antimeridian.ts';
-import { baseMapModuleSource, baseMapOutlines, OUTLINE_DECIMALS, type CountryTopology } from '../../web/src/lib/basemap-outlines.ts';
+import { baseMapOutlines, OUTLINE_DECIMALS, type CountryTopology } from '../../web/src/lib/basemap-outlines.ts';
 import { regionalOutlines } from '../../web/src/lib/regional-outlines.ts';
+import { BUILD_TIMEOUT_MS, buildWebOnce } from '../support/build.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const topology = (scale: '50m' | '110m') =>
   JSON.parse(readFileSync(createRequire(import.meta.url).resolve(`world-atlas/countries-${scale}.json`), 'utf8')) as CountryTopology;
@@ -70,9 +75,16 @@ describe('the base map outlines made at build time', () => {
     expect(Math.max(...positions(russia.geometry).map((p) => p[0]!))).toBeGreaterThan(180);
   });
 
-  it('come back whole from the module source the build serves', async () => {
-    const source = baseMapModuleSource(outlines);
-    const loaded = (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as { default: unknown };
-    expect(loaded.default).toEqual(outlines);
-  });
+  it('are what the page’s build writes as an asset, and the bundle fetches that asset', async () => {
+    await buildWebOnce();
+    const assets = join(ROOT, 'web/dist/assets');
+    const files = readdirSync(assets);
+    const written = files.filter((f) => /^basemap-[\w-]+\.json$/.test(f));
+    expect(written).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(assets, written[0]!), 'utf8'))).toEqual(outlines);
+    // The page's code names the asset, and no longer carries the TopoJSON files.
+    const code = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8'));
+    expect(code.some((text) => text.includes(`/assets/${written[0]}`))).toBe(true);
+    expect(files.some((f) => f.startsWith('countries-'))).toBe(false);
+  }, BUILD_TIMEOUT_MS);
 });

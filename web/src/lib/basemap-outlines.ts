@@ -1,12 +1,12 @@
 /**
- * The base map's country outlines, made once when the page is built (web/vite.config.ts serves them
- * as the module `virtual:basemap`) instead of in every page load: Natural Earth's TopoJSON (world-atlas)
+ * The base map's country outlines, made once when the page is built (web/vite.config.ts writes them
+ * as an asset whose address the module `virtual:basemap` gives) instead of in every page load: Natural Earth's TopoJSON (world-atlas)
  * turned into GeoJSON, 1:50m where the plans are and 1:110m elsewhere (regional-outlines.ts), rings
  * across the 180th meridian made continuous (antimeridian.ts), and every coordinate rounded to
  * `OUTLINE_DECIMALS` places. Pure.
  *
  * A page used to fetch both TopoJSON files and do this work on its main thread, some 150–350 ms of
- * script per load; it now parses one JSON text of the same size as the two files.
+ * script per load; it now fetches and parses one JSON file of about the size of the two.
  */
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
@@ -50,12 +50,4 @@ export function baseMapOutlines(detailed: CountryTopology, coarse: CountryTopolo
   const merged = unwrapAntimeridian(regionalOutlines(feature(detailed, detailed.objects.countries), feature(coarse, coarse.objects.countries)));
   const features: Feature<Geometry, { name: string }>[] = merged.features.map((f) => ({ ...f, geometry: roundGeometry(f.geometry) }));
   return { type: 'FeatureCollection', features };
-}
-
-/**
- * The outlines as an ES module's source: a JSON text the page parses with JSON.parse (faster than
- * the same data as an object literal).
- */
-export function baseMapModuleSource(outlines: CountryOutlines): string {
-  return `export default JSON.parse(${JSON.stringify(JSON.stringify(outlines))});\n`;
 }

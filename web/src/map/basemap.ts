@@ -1,10 +1,12 @@
 /**
  * The offline base map: Natural Earth countries (world-atlas; 1:50m where the plans are, 1:110m
- * elsewhere), made into outlines when the page is built (lib/basemap-outlines.ts, a chunk from our
+ * elsewhere), made into outlines when the page is built (lib/basemap-outlines.ts, an asset of our
  * own origin), and the Caspian Sea from data/geo/caspian.geojson. Online tiles are an option.
  */
 import L from 'leaflet';
 import type { GeoJsonObject } from 'geojson';
+import outlinesUrl from 'virtual:basemap';
+import type { CountryOutlines } from '../lib/basemap-outlines.ts';
 
 // The sea outline lands in data/geo; a glob keeps the build working whether or not it is there yet.
 const caspianModules = import.meta.glob('../../../data/geo/caspian.geojson', {
@@ -38,7 +40,7 @@ export interface BaseMapEvents {
  * leave first, so drawing the outlines (the heaviest work of a page load) overlaps the server's solve.
  */
 export async function addBaseMap(map: L.Map, events: BaseMapEvents = {}, after: Promise<unknown> = Promise.resolve()): Promise<BaseMap> {
-  const outlinesLoading = import('virtual:basemap').then((m) => m.default);
+  const outlinesLoading = fetch(outlinesUrl).then((r) => r.json() as Promise<CountryOutlines>);
   // Without the outline the gap between the countries still reads as sea.
   const seaLoading: Promise<GeoJsonObject | null> = caspianUrl ? fetch(caspianUrl).then((r) => r.json()).catch(() => null) : Promise.resolve(null);
   await after;
