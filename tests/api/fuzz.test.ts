@@ -100,7 +100,11 @@ const scenarioLike = fc.record(
   { requiredKeys: [] },
 );
 
-/** The default network with one thing broken: unknown ids, negative or huge figures, giant arrays. */
+/**
+ * The default network with one thing broken: unknown ids, negative or huge figures, giant arrays.
+ * Only what is broken is copied; the rest is shared with the default network, which is never
+ * written to (a deep copy per body cost more than the rest of its making).
+ */
 const brokenNetwork = fc
   .tuple(
     fc.constantFrom('legTo', 'legFrom', 'duplicateIds', 'hugeCapacity', 'negative', 'manyLegs', 'noMarkets', 'badGeometry', 'hostileField'),
@@ -110,20 +114,24 @@ const brokenNetwork = fc
   )
   .map(([how, id, value, n]) => {
     // biome-ignore lint/suspicious/noExplicitAny: the fuzzer writes wrong shapes into the network on purpose
-    const copy = structuredClone(network) as unknown as Record<string, any>;
-    const leg = copy.legs[n % copy.legs.length];
+    const net = network as unknown as Record<string, any>;
+    const at = n % net.legs.length;
+    const leg = net.legs[at];
+    const withLeg = (changed: Record<string, unknown>) => ({ ...net, legs: net.legs.map((l: unknown, i: number) => (i === at ? changed : l)) });
     switch (how) {
-      case 'legTo': leg.to = id; break;
-      case 'legFrom': leg.from = id; break;
-      case 'duplicateIds': copy.markets.push({ ...copy.markets[0] }); break;
-      case 'hugeCapacity': leg.capacityTonnesPerYear = 1e300; copy.plants[0].capacityTonnesPerYearByPhase = [1e300, 1e300]; break;
-      case 'negative': leg.usdPerTonneKm = -1; break;
-      case 'manyLegs': copy.legs = Array.from({ length: 3000 }, (_, i) => ({ ...leg, id: `l${i}` })); break;
-      case 'noMarkets': copy.markets = []; break;
-      case 'badGeometry': leg.geometry = { type: 'LineString', coordinates: [[999, 999]] }; break;
-      case 'hostileField': copy.markets[n % copy.markets.length].tiers = value; break;
+      case 'legTo': return withLeg({ ...leg, to: id });
+      case 'legFrom': return withLeg({ ...leg, from: id });
+      case 'duplicateIds': return { ...net, markets: [...net.markets, { ...net.markets[0] }] };
+      case 'hugeCapacity': return { ...withLeg({ ...leg, capacityTonnesPerYear: 1e300 }), plants: [{ ...net.plants[0], capacityTonnesPerYearByPhase: [1e300, 1e300] }, ...net.plants.slice(1)] };
+      case 'negative': return withLeg({ ...leg, usdPerTonneKm: -1 });
+      case 'manyLegs': return { ...net, legs: Array.from({ length: 3000 }, (_, i) => ({ ...leg, id: `l${i}` })) };
+      case 'noMarkets': return { ...net, markets: [] };
+      case 'badGeometry': return withLeg({ ...leg, geometry: { type: 'LineString', coordinates: [[999, 999]] } });
+      case 'hostileField': {
+        const m = n % net.markets.length;
+        return { ...net, markets: net.markets.map((x: unknown, i: number) => (i === m ? { ...net.markets[m], tiers: value } : x)) };
+      }
     }
-    return copy;
   });
 
 /** A valid scenario with exactly one field made hostile: these get furthest into the service. */
