@@ -127,7 +127,8 @@ const brokenNetwork = fc
       case 'manyLegs': return { ...net, legs: Array.from({ length: 3000 }, (_, i) => ({ ...leg, id: `l${i}` })) };
       case 'noMarkets': return { ...net, markets: [] };
       case 'badGeometry': return withLeg({ ...leg, geometry: { type: 'LineString', coordinates: [[999, 999]] } });
-      case 'hostileField': {
+      default: {
+        // 'hostileField'
         const m = n % net.markets.length;
         return { ...net, markets: net.markets.map((x: unknown, i: number) => (i === m ? { ...net.markets[m], tiers: value } : x)) };
       }
