@@ -39,9 +39,14 @@ let solved = 0;
 /** Status codes seen, per route pattern; FUZZ_STATS=1 prints them. */
 const statusCounts = new Map<string, number>();
 
-/** Sends one request; fails on a 5xx or when no answer comes within PER_REQUEST_MS. */
+/**
+ * Sends one request; fails on a 5xx or when no answer comes within PER_REQUEST_MS. A text body goes
+ * as its UTF-8 bytes (the same bytes and headers inject would send): encoded once here, where inject would walk
+ * a text built by concatenation (the deep bodies) once to measure it and again to send it.
+ */
 async function expectNo5xx(options: InjectOptions): Promise<void> {
-  const res = await injectWithin(app, options, PER_REQUEST_MS);
+  const { payload } = options;
+  const res = await injectWithin(app, typeof payload === 'string' && payload !== '' ? { ...options, payload: Buffer.from(payload, 'utf8') } : options, PER_REQUEST_MS);
   if (res.statusCode >= 500) {
     throw new Error(`${options.method} ${options.url} → ${res.statusCode} ${res.body.slice(0, 300)}\nbody: ${String(options.payload).slice(0, 300)}`);
   }
