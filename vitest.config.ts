@@ -13,11 +13,6 @@ export default defineConfig({
     // 1 s default fails on a busy machine where the page, the server and the store are each slower.
     expect: { poll: { timeout: 30_000 } },
     pool: 'forks',
-    // A larger young generation (64 MB semi-spaces, Node 20's default is 16 MB) for the test
-    // processes: the API files build and drop many large bodies and answers, and with the default
-    // the fuzz file spent about a quarter of its CPU in scavenges (107 s of CPU for the file
-    // against 79 s with this, same machine, one run each).
-    execArgv: ['--max-semi-space-size=64'],
     // The test files of a worker process share its module graph rather than each loading its own
     // (about 1 s of CPU per file: fastify, zod schemas, HiGHS). Files still run one at a time in a
     // process, each with its own hooks; a file that changes shared state (timers, globals) restores it.
