@@ -18,45 +18,62 @@ export function standardScenario(file: string, extra: Partial<ScenarioInput> = {
   return Scenario.parse({ ...json, ...extra });
 }
 
-/** The effective network with one parameter set to `value` (what the sensitivity report's key names). */
+/** The effective network of each scenario (overrides applied, checked), made once per scenario and base network. */
+const effective = new WeakMap<Scenario, WeakMap<Network, Network>>();
+function effectiveNetwork(scenario: Scenario, base: Network): Network {
+  let byBase = effective.get(scenario);
+  if (!byBase) {
+    byBase = new WeakMap();
+    effective.set(scenario, byBase);
+  }
+  let network = byBase.get(base);
+  if (!network) {
+    network = prepare(scenario, base).network;
+    byBase.set(base, network);
+  }
+  return network;
+}
+
+/** `list` with the one item `match` finds replaced by `change(item)`; the others are shared. */
+function replaceOne<T>(list: readonly T[], what: string, match: (x: T) => boolean, change: (x: T) => T): T[] {
+  const at = list.findIndex(match);
+  if (at < 0) throw new Error(`${what} is not in the network`);
+  return list.map((x, i) => (i === at ? change(x) : x));
+}
+
+/**
+ * The effective network with one parameter set to `value` (what the sensitivity report's key
+ * names). Only the changed item and the lists holding it are copied; the rest is the scenario's
+ * effective network, shared by every call and never written to.
+ */
 export function networkWith(scenario: Scenario, base: Network, item: Pick<ParameterRange, 'parameter' | 'kind' | 'id' | 'current'>, value: number): Network {
-  const { network } = prepare(scenario, base);
+  const network = effectiveNetwork(scenario, base);
   const parts = item.parameter.split(':');
-  const n: Network = structuredClone(network);
+  const tier = Number(parts[2]) - 1;
   switch (item.kind) {
-    case 'price': {
-      const m = n.markets.find((x) => x.id === parts[1])!;
-      m.tiers[Number(parts[2]) - 1].priceUsdPerTonne = value;
-      break;
-    }
-    case 'freight': {
-      const leg = n.legs.find((l) => l.id === item.id)!;
-      leg.fixedUsdPerTonne += value - item.current;
-      break;
-    }
+    case 'price':
+      return { ...network, markets: replaceOne(network.markets, item.parameter, (m) => m.id === parts[1], (m) => ({ ...m, tiers: replaceOne(m.tiers, item.parameter, (t) => t === m.tiers[tier], (t) => ({ ...t, priceUsdPerTonne: value })) })) };
+    case 'freight':
+      return { ...network, legs: replaceOne(network.legs, item.parameter, (l) => l.id === item.id, (l) => ({ ...l, fixedUsdPerTonne: l.fixedUsdPerTonne + (value - item.current) })) };
     case 'production-cost':
-      n.plants.find((p) => p.id === item.id)!.variableCostUsdPerTonne = value;
-      break;
-    case 'plant-capacity': {
-      const p = n.plants.find((x) => x.id === item.id)!;
-      p.capacityTonnesPerYearByPhase[Math.min(scenario.phase, p.capacityTonnesPerYearByPhase.length) - 1] = value;
-      break;
-    }
+      return { ...network, plants: replaceOne(network.plants, item.parameter, (p) => p.id === item.id, (p) => ({ ...p, variableCostUsdPerTonne: value })) };
+    case 'plant-capacity':
+      return {
+        ...network,
+        plants: replaceOne(network.plants, item.parameter, (p) => p.id === item.id, (p) => {
+          const phase = Math.min(scenario.phase, p.capacityTonnesPerYearByPhase.length) - 1;
+          return { ...p, capacityTonnesPerYearByPhase: p.capacityTonnesPerYearByPhase.map((c, i) => (i === phase ? value : c)) };
+        }),
+      };
     case 'leg-capacity':
-      n.legs.find((l) => l.id === item.id)!.capacityTonnesPerYear = value;
-      break;
+      return { ...network, legs: replaceOne(network.legs, item.parameter, (l) => l.id === item.id, (l) => ({ ...l, capacityTonnesPerYear: value })) };
     case 'node-capacity':
-      n.nodes.find((x) => x.id === item.id)!.throughputTonnesPerYear = value;
-      break;
-    case 'demand': {
-      const m = n.markets.find((x) => x.id === parts[1])!;
-      m.tiers[Number(parts[2]) - 1].tonnesPerYear = value;
-      break;
-    }
+      return { ...network, nodes: replaceOne(network.nodes, item.parameter, (x) => x.id === item.id, (x) => ({ ...x, throughputTonnesPerYear: value })) };
+    case 'demand':
+      return { ...network, markets: replaceOne(network.markets, item.parameter, (m) => m.id === parts[1], (m) => ({ ...m, tiers: replaceOne(m.tiers, item.parameter, (t) => t === m.tiers[tier], (t) => ({ ...t, tonnesPerYear: value })) })) };
     default:
       throw new Error(`no re-solve for ${item.kind}`);
   }
-  return n;
 }
 
 /** The plan's structure when one parameter is set to `value` (HiGHS, in this thread). */

@@ -170,9 +170,11 @@ export function killInNextChunk(worker: WorkerProcess, jobId: string, afterFinis
 /** Every worker started in this file, so `stopAllWorkers` also reaches one whose start the test never saw finish. */
 const started: WorkerProcess[] = [];
 
-/** Stops (SIGKILL) every worker started so far; for `afterEach`. */
-export function stopAllWorkers(): Promise<unknown> {
-  return Promise.all(started.splice(0).map(stopWorker));
+/** Stops (SIGKILL) every worker started so far but those in `keep`; for `afterEach`. */
+export function stopAllWorkers(keep: readonly WorkerProcess[] = []): Promise<unknown> {
+  const stopping = started.splice(0).filter((w) => !keep.includes(w));
+  started.push(...keep);
+  return Promise.all(stopping.map(stopWorker));
 }
 
 export function stopWorker(w: WorkerProcess | undefined): Promise<unknown> {

@@ -22,7 +22,16 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
   let url: string;
   /** The API side: queues jobs, computes nothing. */
   let api: PgBossQueue;
-  let workers: WorkerProcess[] = [];
+  /**
+   * Workers on `url` that a test ended with, alive and idle: the next test on `url` takes them
+   * before it starts more (a worker start costs about 2 s of CPU). A test hands them on only once
+   * all its checks passed; every other worker is stopped after its test.
+   */
+  let handedOn: WorkerProcess[] = [];
+  const workersOn = async (n: number): Promise<WorkerProcess[]> => {
+    const kept = handedOn.splice(0, n).filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
+    return [...kept, ...(await Promise.all(Array.from({ length: n - kept.length }, () => startWorker(url))))];
+  };
 
   beforeAll(async () => {
     await buildServer();
@@ -30,10 +39,10 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     api = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY, chunkSizes: { draws: 50 } });
   }, BUILD_TIMEOUT_MS);
   afterEach(async () => {
-    await stopAllWorkers();
-    workers = [];
+    await stopAllWorkers(handedOn);
   });
   afterAll(async () => {
+    await stopAllWorkers();
     await api?.close();
     await closeMonteCarloPools();
   });
@@ -41,8 +50,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
   const chunksOf = (jobId: string) => sql<{ chunk: number; worker: string; units: number }>(url, 'SELECT chunk, worker, units FROM analysis_job_chunks WHERE job_id = $1 ORDER BY chunk', [jobId]);
 
   it('two workers share one Monte Carlo job; SIGTERM lets one finish its chunk and leave; the result is the in-process one', async () => {
-    workers = await Promise.all([startWorker(url), startWorker(url)]);
-    const [a, b] = workers;
+    const [a, b] = await workersOn(2);
     const request = monteCarloRequest(2000, 21);
     const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
     await until('both workers to record chunks', async () => new Set((await chunksOf(id)).map((c) => c.worker)).size === 2);
@@ -57,11 +65,11 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     expect(chunks.map((c) => c.chunk)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(new Set(chunks.map((c) => c.worker))).toEqual(new Set([a.id, b.id]));
     expect((job.result as { timing: { workers: number } }).timing.workers).toBe(2);
+    handedOn = [a];
   });
 
   it('kill -9 of a worker in the middle of a chunk: the job completes with exactly N draws, identical to the in-process result', async () => {
-    workers = await Promise.all([startWorker(url), startWorker(url)]);
-    const [victim, survivor] = workers;
+    const [survivor, victim] = await workersOn(2);
     const N = 3000;
     const request = monteCarloRequest(N, 99);
     const id = await api.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
@@ -95,6 +103,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     expect(retried.length).toBeGreaterThanOrEqual(1);
     for (const { chunk } of retried) expect([survivor.id, victim.id]).toContain(chunks.find((r) => r.chunk === chunk)!.worker);
     expect(retried.some(({ chunk }) => claimed.includes(chunk) || chunks.find((r) => r.chunk === chunk)!.worker === survivor.id)).toBe(true);
+    handedOn = [survivor];
   });
 
   it('kill -9 of a worker: its chunk goes back within seconds (liveness), long before the chunk would expire', async () => {
@@ -104,8 +113,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     const slowApi = await PgBossQueue.open({ connectionString: slowUrl, ...FAST_RETRY, expireInSeconds: 120, chunkSizes: { draws: 50 } });
     const chunksOf = (jobId: string) => sql<{ chunk: number; units: number }>(slowUrl, 'SELECT chunk, units FROM analysis_job_chunks WHERE job_id = $1 ORDER BY chunk', [jobId]);
     const env = { JOB_CHUNK_EXPIRE_SECONDS: '120' };
-    workers = await Promise.all([startWorker(slowUrl, env), startWorker(slowUrl, env)]);
-    const [victim] = workers;
+    const [victim] = await Promise.all([startWorker(slowUrl, env), startWorker(slowUrl, env)]);
     const N = 3000;
     const request = monteCarloRequest(N, 7);
     const id = await slowApi.submit({ kind: 'montecarlo', request, network: defaultNetwork() });
@@ -125,7 +133,7 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
   });
 
   it('cancel from another API process: the job stays cancelled and the workers stop recording its chunks', async () => {
-    workers = [await startWorker(url)];
+    await workersOn(1);
     const other = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY });
     try {
       const id = await api.submit({ kind: 'montecarlo', request: monteCarloRequest(20_000, 5), network: defaultNetwork() });
