@@ -434,7 +434,7 @@ export interface paths {
         put?: never;
         /**
          * Optimise a scenario (inline network, or the default network when omitted)
-         * @description Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model, or whose model would be over the size limit, is 422 with every problem. `?flows=false` leaves out the flows GeoJSON. Accepts `Idempotency-Key`.
+         * @description Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model, or whose model would be over the size limit, is 422 with every problem. `?flows=false` leaves out the flows GeoJSON. Accepts `Idempotency-Key`. A `Server-Timing` header tells where the server's time went (docs/api.md).
          */
         post: {
             parameters: {
@@ -1031,7 +1031,7 @@ export interface paths {
         put?: never;
         /**
          * Solve the stored scenario and store the run
-         * @description No body. The run records the scenario version, the plan and its inputs hash, and never changes. Optional `If-Match` makes sure the version you expect is the one solved. Accepts `Idempotency-Key`.
+         * @description No body. The run records the scenario version, the plan and its inputs hash, and never changes. Optional `If-Match` makes sure the version you expect is the one solved. Accepts `Idempotency-Key`. A `Server-Timing` header tells where the server's time went (docs/api.md).
          */
         post: {
             parameters: {

@@ -10,7 +10,7 @@
  * if it is still running `CANCEL_GRACE_MS` later (server/pool/pool.ts).
  */
 import { createHash } from 'node:crypto';
-import { isPoolThread } from './pool/context.ts';
+import { epochMs, isPoolThread, type PlanTiming } from './pool/context.ts';
 import { runTask, TaskTimeoutError } from './pool/pool.ts';
 import { solveModelInProcess } from './solver/inProcess.ts';
 import type { Plan } from './core/plan-schema.ts';
@@ -68,6 +68,35 @@ export interface PlanWithJson {
   readonly json: string | null;
   /** The JSON text as UTF-8 bytes, when the pool thread sent it so: a route sends these as they are. */
   readonly bytes?: Buffer;
+  /** Where the plan's time went, when it ran in the pool (a route reports it in `Server-Timing`). */
+  readonly timing?: PooledTiming;
+}
+
+/** Where a pooled plan's time went, in milliseconds. */
+export interface PooledTiming {
+  /** From handing the task to the pool to its thread starting it: the queue, the copy, the thread's wake-up. */
+  readonly waitMs: number;
+  /** The pipeline in the thread (check, build, solves, read-out, the rule's second solve, the hash). */
+  readonly pipelineMs: number;
+  /** Of which the model build. */
+  readonly buildMs: number;
+  /** Of which the first solve. */
+  readonly solveMs: number;
+  /** The plan checked against its schema, JSON and UTF-8, in the thread. */
+  readonly serialiseMs: number;
+  /** From the thread's answer to the event loop taking it up. */
+  readonly returnMs: number;
+}
+
+function pooledTiming(postedAt: number, thread: PlanTiming): PooledTiming {
+  return {
+    waitMs: Math.max(0, thread.startedAt - postedAt),
+    pipelineMs: thread.pipelineMs,
+    buildMs: thread.buildMs,
+    solveMs: thread.solveMs,
+    serialiseMs: thread.serialiseMs,
+    returnMs: Math.max(0, epochMs() - thread.finishedAt),
+  };
 }
 
 /**
@@ -75,13 +104,14 @@ export interface PlanWithJson {
  * parsed into the object the first time `plan` is, so a caller that only sends the bytes (the one-off
  * optimise route) neither decodes nor parses them on the event loop.
  */
-function parsedWhenRead(bytes: Uint8Array): PlanWithJson {
+function parsedWhenRead(bytes: Uint8Array, timing: PooledTiming): PlanWithJson {
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let json: string | undefined;
   let plan: Plan | undefined;
   const text = () => (json ??= body.toString('utf8'));
   return {
     bytes: body,
+    timing,
     get json() {
       return text();
     },
@@ -116,6 +146,7 @@ export async function optimiseWithJson(
   const large = (modelVariables ?? estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).variables) > LARGE_MODEL_VARIABLES;
   const deadline = Date.now() + limitMs;
   const channels: MessageChannel[] = [];
+  let postedAt = epochMs();
   try {
     const done = await withNetwork(network, (ref) => {
       // A port can be sent once: each attempt has its own.
@@ -128,9 +159,11 @@ export async function optimiseWithJson(
       // Each attempt has its own flag too: a thread claims the task it starts.
       const cancel = newCancelFlag();
       const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel };
+      postedAt = epochMs();
       return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
-    return done instanceof Uint8Array ? parsedWhenRead(done) : done;
+    const timing = pooledTiming(postedAt, done.timing);
+    return 'bytes' in done ? parsedWhenRead(done.bytes, timing) : { plan: done.plan, json: null, timing };
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;

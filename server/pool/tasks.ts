@@ -5,7 +5,7 @@
  * draws and runs of sweep points. Everything here runs in this thread.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { move } from 'piscina';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
 import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
@@ -22,7 +22,7 @@ import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess
 import { nativeSha256Hex } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
 import type { EngineChoice } from '../core/schema.ts';
-import { markPoolThread } from './context.ts';
+import { epochMs, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
 import { claimTask, isCancelled, TaskCancelledError, type CancelFlag } from './cancel.ts';
 
@@ -56,15 +56,22 @@ export interface PlanTask {
 
 /**
  * The plan as an object, or, when its JSON was asked for, only that text as UTF-8 bytes in a buffer of
- * their own, moved to the event loop rather than copied: it sends them as they are (no string to
+ * their own (with the thread's timing), moved to the event loop rather than copied: it sends them as they are (no string to
  * receive, join to the headers and encode there) and parses them only if a route reads the plan,
  * rather than this thread cloning the object graph (~2 ms).
  */
-export type PlanTaskResult = { readonly plan: Plan; readonly json: null } | Uint8Array;
+export type PlanTaskResult = { readonly plan: Plan; readonly json: null; readonly timing: PlanTiming } | SerialisedPlan;
+
+/** A plan's JSON text as UTF-8 bytes (their buffer moved to the event loop, not copied), and where the thread's time went. */
+export interface SerialisedPlan {
+  readonly bytes: Uint8Array;
+  readonly timing: PlanTiming;
+}
 
 const utf8 = new TextEncoder();
 
 export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetwork> {
+  const startedAt = epochMs();
   const { cancel } = task;
   // Cancelled while it waited: no one wants it.
   if (cancel && !claimTask(cancel)) throw new TaskCancelledError();
@@ -94,12 +101,24 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
     },
   );
   if (cancel && isCancelled(cancel)) throw new TaskCancelledError();
+  const pipelineDoneAt = epochMs();
   const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
-  if (!task.json) return { plan: result, json: null };
+  const timing = (serialiseMs: number): PlanTiming => ({
+    startedAt,
+    finishedAt: epochMs(),
+    pipelineMs: pipelineDoneAt - startedAt,
+    buildMs: full.solver.buildMs,
+    solveMs: full.solver.solveMs,
+    serialiseMs,
+  });
+  if (!task.json) return { plan: result, json: null, timing: timing(0) };
   // The response's validation and serialisation, here rather than on the event loop. A plan that
   // breaks its schema (a number that is not finite, ...) is a failure, never a silent null.
   // TextEncoder gives the bytes an ArrayBuffer of their own (never a shared pool slab), so they can move.
-  return move(utf8.encode(JSON.stringify(PlanSchema.parse(result)))) as Uint8Array;
+  const bytes = utf8.encode(JSON.stringify(PlanSchema.parse(result)));
+  const serialised: SerialisedPlan = { bytes, timing: timing(epochMs() - pipelineDoneAt) };
+  // The bytes' buffer moves; the rest (the timing) is copied.
+  return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: serialised } as never) as unknown as SerialisedPlan;
 }
 
 function timedOut(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {

@@ -1,6 +1,7 @@
 /**
  * On the wire: stored runs with a strong ETag (200, then 304 on If-None-Match), compressed answers
- * that decode to the same plan, and the lighter plan (`?flows=false`) with the same figures.
+ * that decode to the same plan, the lighter plan (`?flows=false`) with the same figures, and the
+ * `Server-Timing` of a solved plan.
  */
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -8,6 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { asPlanner, SCENARIO, testApp } from './helpers.ts';
+import { parseServerTiming } from '../../server/api/server-timing.ts';
 
 let app: FastifyInstance;
 let base: string;
@@ -93,5 +95,46 @@ describe('POST /optimise', () => {
     expect(c.markets).toEqual(a.markets);
     expect(c.flows.features).toEqual([]);
     expect(light.bytes.length).toBeLessThan(plain.bytes.length);
+  });
+});
+
+describe('Server-Timing', () => {
+  const ORDER = ['wait', 'plan', 'build', 'solve', 'serialise', 'return', 'total'];
+  /** Every duration a finite number of ms, and each figure read from what it claims to time. */
+  function checkTiming(header: string | string[] | undefined, plan: { solver: { buildMs: number; solveMs: number; totalMs: number } }): Map<string, number> {
+    expect(typeof header).toBe('string');
+    const timing = parseServerTiming(header as string);
+    for (const [, ms] of timing) expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+    // The model build and the first solve are the plan's own figures; the pipeline contains them and
+    // the plan's own total (measured inside it).
+    expect(timing.get('build')).toBeCloseTo(plan.solver.buildMs, 2);
+    expect(timing.get('solve')).toBeCloseTo(plan.solver.solveMs, 2);
+    expect(timing.get('plan')!).toBeGreaterThanOrEqual(plan.solver.totalMs - 0.01);
+    // The server's total holds every step (one clock across threads: 1 ms for its rounding).
+    const steps = ['wait', 'plan', 'serialise', 'return'].reduce((sum, name) => sum + timing.get(name)!, 0);
+    expect(steps).toBeLessThanOrEqual(timing.get('total')! + 1);
+    return timing;
+  }
+
+  it('POST /optimise tells where its time went, each figure consistent with the plan', async () => {
+    const answer = await raw('POST', '/api/v1/optimise', { ...asPlanner, 'content-type': 'application/json' }, JSON.stringify(SCENARIO));
+    expect(answer.status).toBe(200);
+    const timing = checkTiming(answer.headers['server-timing'], JSON.parse(answer.bytes.toString('utf8')));
+    expect([...timing.keys()]).toEqual(ORDER);
+    // Serialised in the pool thread: a 50 KB plan takes some time to check and write.
+    expect(timing.get('serialise')!).toBeGreaterThan(0);
+  });
+
+  it('POST /scenarios/:id/runs adds the store; an idempotent replay solves nothing and carries none', async () => {
+    const id = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+    const headers = { ...asPlanner, 'idempotency-key': `server-timing-${id}` };
+    const created = await raw('POST', `/api/v1/scenarios/${id}/runs`, headers);
+    expect(created.status).toBe(201);
+    const timing = checkTiming(created.headers['server-timing'], JSON.parse(created.bytes.toString('utf8')).plan);
+    expect([...timing.keys()]).toEqual([...ORDER.slice(0, -1), 'store', 'total']);
+    const replayed = await raw('POST', `/api/v1/scenarios/${id}/runs`, headers);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.headers['server-timing']).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { Plan } from '../../../../core/plan-schema.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
 import { errorResponses, FlowsQuery, IdempotencyHeaders } from '../../../schemas.ts';
 import { clientGoneSignal, solveScenarioWithJson } from '../../../solve.ts';
+import { planTimingEntries, serverTiming } from '../../../server-timing.ts';
 
 export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -18,7 +19,7 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['optimise'],
           summary: 'Optimise a scenario (inline network, or the default network when omitted)',
           description:
-            'Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model, or whose model would be over the size limit, is 422 with every problem. `?flows=false` leaves out the flows GeoJSON. Accepts `Idempotency-Key`.',
+            'Infeasible, unbounded and timed-out plans are 200 with their `status`. A body that parses but cannot be a model, or whose model would be over the size limit, is 422 with every problem. `?flows=false` leaves out the flows GeoJSON. Accepts `Idempotency-Key`. A `Server-Timing` header tells where the server\'s time went (docs/api.md).',
           security: BEARER,
           headers: IdempotencyHeaders,
           querystring: FlowsQuery,
@@ -36,6 +37,7 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           maxModelVariables: ctx.maxModelVariables,
           flows: request.query.flows !== 'false',
         });
+        if (solved.timing) reply.header('server-timing', serverTiming(planTimingEntries(solved.timing, reply.elapsedTime)));
         // Validated and serialised in the pool thread: sent as it is, never parsed here.
         if (solved.bytes) return reply.type('application/json; charset=utf-8').send(solved.bytes as never);
         if (solved.json !== null) return reply.type('application/json; charset=utf-8').send(solved.json as never);

@@ -6,6 +6,7 @@ import { notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
 import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
 import { clientGoneSignal, solveScenarioWithJson } from '../../../../solve.ts';
+import { planTimingEntries, serverTiming } from '../../../../server-timing.ts';
 import { Plan } from '../../../../../core/plan-schema.ts';
 import { versionConflict, withCursor } from './index.ts';
 
@@ -21,7 +22,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['runs'],
           summary: 'Solve the stored scenario and store the run',
           description:
-            'No body. The run records the scenario version, the plan and its inputs hash, and never changes. Optional `If-Match` makes sure the version you expect is the one solved. Accepts `Idempotency-Key`.',
+            'No body. The run records the scenario version, the plan and its inputs hash, and never changes. Optional `If-Match` makes sure the version you expect is the one solved. Accepts `Idempotency-Key`. A `Server-Timing` header tells where the server\'s time went (docs/api.md).',
           security: BEARER,
           params: IdParams,
           headers: IfMatchHeaders.extend(IdempotencyHeaders.shape),
@@ -33,7 +34,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const record = await store.getScenario(request.params.id);
         if (!record) throw notFound('Scenario', request.params.id);
         if (expected !== undefined && expected !== record.version) throw versionConflict(expected, record.version);
-        const { plan, json } = await solveScenarioWithJson(ctx.model, record.scenario, {
+        const { plan, json, timing } = await solveScenarioWithJson(ctx.model, record.scenario, {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
@@ -44,6 +45,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         // Stored only once the plan is known to be valid (serialised in the pool thread, or checked
         // here): a request that fails stores nothing, so a retry with its Idempotency-Key runs again.
         if (json === null) Plan.parse(plan);
+        const storeStarted = performance.now();
         const run = await store.createRun({
           scenarioId: record.id,
           scenarioVersion: record.version,
@@ -55,6 +57,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           createdBy: createdByOf(request),
         });
         reply.code(201).header('location', `/api/v1/runs/${run.id}`).header('etag', etagOf(record.version));
+        if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
         // Serialised once and kept: GET /runs/:id answers with the same bytes.
         return reply.type('application/json; charset=utf-8').send(ctx.runResponses.of(run, true).body.toString('utf8') as never);
       },
