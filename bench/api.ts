@@ -20,6 +20,8 @@ import { promisify } from 'node:util';
 import type { Breakdown } from './breakdown.ts';
 import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseServerTiming } from '../server/api/server-timing.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 10);
@@ -28,6 +30,7 @@ const SEQUENTIAL_PLANS = 300;
 const KEY = 'bench-planner-key-0123456789';
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const DEFAULT_SCENARIO = { name: 'Benchmark: phase 1, default network' };
+const THROUGHPUT_CASE = 'POST /api/v1/optimise, 4 connections';
 
 interface Case {
   readonly name: string;
@@ -46,7 +49,7 @@ interface Measured {
   readonly errors: number;
 }
 
-async function measure(base: string, c: Case): Promise<Measured> {
+async function measure(base: string, c: Case): Promise<Measured & { total: number }> {
   const result = await autocannon({
     url: `${base}${c.path}`,
     method: c.method,
@@ -62,38 +65,105 @@ async function measure(base: string, c: Case): Promise<Measured> {
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    total: result.requests.total,
   };
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Sequential {
+  /** Median of the client's times, from sending the request to the answer's last byte. */
+  readonly medianMs: number;
+  /** Median of each `Server-Timing` metric (wait, plan, build, solve, serialise, return, total), ms. */
+  readonly serverTiming: Map<string, number>;
+  /** Median of the client's time minus the server's `total`: HTTP on both sides, the loopback, the hooks before the route. */
+  readonly outsideMs: number;
+}
+
 /**
- * The median time of `count` default plans asked one after another on one kept-alive connection,
- * each timed from sending the request to the answer's last byte. autocannon reports latencies in
- * whole milliseconds, too coarse beside a plan of about 5 ms.
+ * `count` default plans asked one after another on one kept-alive connection, each timed from sending
+ * the request to the answer's last byte (autocannon reports latencies in whole milliseconds, too coarse
+ * beside a plan of about 5 ms), with the server's own account of each (its `Server-Timing` header).
  */
-async function sequentialMedianMs(base: string, count: number): Promise<number> {
+async function sequentialPlans(base: string, count: number): Promise<Sequential> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify(DEFAULT_SCENARIO);
   const times: number[] = [];
+  const outside: number[] = [];
+  const metrics = new Map<string, number[]>();
   try {
     for (let i = 0; i < count; i++) {
       const started = performance.now();
-      await new Promise<void>((resolve, reject) => {
+      const header = await new Promise<string>((resolve, reject) => {
         const req = request(`${base}/api/v1/optimise`, { method: 'POST', agent, headers: { ...auth, 'content-length': Buffer.byteLength(body) } }, (res) => {
           if (res.statusCode !== 200) reject(new Error(`POST /api/v1/optimise answered ${res.statusCode}`));
           res.resume();
-          res.on('end', resolve);
+          res.on('end', () => resolve(String(res.headers['server-timing'] ?? '')));
           res.on('error', reject);
         });
         req.on('error', reject);
         req.end(body);
       });
-      times.push(performance.now() - started);
+      const ms = performance.now() - started;
+      times.push(ms);
+      const timing = parseServerTiming(header);
+      for (const [name, dur] of timing) metrics.set(name, [...(metrics.get(name) ?? []), dur]);
+      if (timing.has('total')) outside.push(ms - timing.get('total')!);
     }
   } finally {
     agent.destroy();
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return {
+    medianMs: median(times),
+    serverTiming: new Map([...metrics].map(([name, xs]) => [name, median(xs)])),
+    outsideMs: outside.length > 0 ? median(outside) : Number.NaN,
+  };
+}
+
+/** CPU time (ms) of each thread of process `pid` so far, by thread id; null where /proc is not there. */
+function threadCpuMs(pid: number): Map<number, number> | null {
+  try {
+    const out = new Map<number, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // After the command name (in parentheses, which may hold spaces): utime and stime are fields 14 and 15, in clock ticks (100 a second).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Per request, in ms of CPU: the server's event loop, its pool threads, its other threads, and this process (the load generator). */
+interface CpuPerRequest {
+  readonly eventLoop: number;
+  readonly pool: number;
+  readonly otherThreads: number;
+  readonly loadGenerator: number;
+}
+
+/**
+ * CPU per request while `work` runs: the server's main thread (its thread id is its process id), its
+ * `poolThreads` busiest other threads (the CPU pool's, whose plans dominate), and the rest of its
+ * threads (V8's garbage collector and compiler, libuv's); and this process's own, which generates the
+ * load. Null without /proc.
+ */
+async function cpuPerRequest(pid: number, poolThreads: number, work: () => Promise<Measured & { total: number }>): Promise<[Measured, CpuPerRequest | null]> {
+  const before = threadCpuMs(pid);
+  const own = process.cpuUsage();
+  const measured = await work();
+  const ownMs = process.cpuUsage(own);
+  const after = threadCpuMs(pid);
+  if (!before || !after || measured.total === 0) return [measured, null];
+  const used = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const);
+  const eventLoop = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== pid).map(([, ms]) => ms).sort((a, b) => b - a);
+  const pool = others.slice(0, poolThreads).reduce((a, b) => a + b, 0);
+  const rest = others.slice(poolThreads).reduce((a, b) => a + b, 0);
+  const n = measured.total;
+  return [measured, { eventLoop: eventLoop / n, pool: pool / n, otherThreads: rest / n, loadGenerator: (ownMs.user + ownMs.system) / 1000 / n }];
 }
 
 // Measured first, on a quiet machine (the server is not started yet), in a process of its own
@@ -133,9 +203,11 @@ try {
     { name: 'GET /api/v1/runs/:id/flows.geojson', method: 'GET', path: `/api/v1/runs/${run.id}/flows.geojson`, connections: 10 },
     { name: 'GET /api/v1/network.geojson', method: 'GET', path: '/api/v1/network.geojson', connections: 10 },
     { name: 'POST /api/v1/optimise, 1 connection', method: 'POST', path: '/api/v1/optimise', connections: 1, body: JSON.stringify(DEFAULT_SCENARIO) },
-    { name: 'POST /api/v1/optimise, 4 connections', method: 'POST', path: '/api/v1/optimise', connections: 4, body: JSON.stringify(DEFAULT_SCENARIO) },
+    { name: THROUGHPUT_CASE, method: 'POST', path: '/api/v1/optimise', connections: 4, body: JSON.stringify(DEFAULT_SCENARIO) },
   ];
   const results: Measured[] = [];
+  const cores = Math.min(availableParallelism(), Number(process.env.CPU_THREADS ?? 2));
+  let cpu: CpuPerRequest | null = null;
   for (const c of cases) {
     // autocannon stops a POST case with plans still running; their clients are gone, and a plan
     // still running past the cancel grace (server/pool/pool.ts, CANCEL_GRACE_MS: a cold thread's
@@ -143,7 +215,13 @@ try {
     // the next case, so each case measures warm threads rather than a thread's start.
     if (c.method === 'POST') await warmPool();
     process.stderr.write(`measuring ${c.name} for ${SECONDS} s…\n`);
-    results.push(await measure(base, c));
+    if (c.name === THROUGHPUT_CASE && server.server.child.pid !== undefined) {
+      const [measured, used] = await cpuPerRequest(server.server.child.pid, cores, () => measure(base, c));
+      results.push(measured);
+      cpu = used;
+    } else {
+      results.push(await measure(base, c));
+    }
   }
 
   const baselineP99 = results[0]!.p99Ms;
@@ -157,7 +235,8 @@ try {
     errors: r.errors,
   }));
   process.stderr.write(`timing ${SEQUENTIAL_PLANS} plans one after another…\n`);
-  const sequentialMs = await sequentialMedianMs(base, SEQUENTIAL_PLANS);
+  const sequential = await sequentialPlans(base, SEQUENTIAL_PLANS);
+  const sequentialMs = sequential.medianMs;
   console.log(`\nAPI benchmark, ${SECONDS} s per case, loopback, ${new Date().toISOString()}`);
   console.table(rows);
   console.log(`POST /api/v1/optimise, ${SEQUENTIAL_PLANS} plans one after another on one connection, each timed to the µs: median ${sequentialMs.toFixed(2)} ms`);
@@ -177,11 +256,34 @@ try {
     'whole plan in one thread (rule cost included)': ms(b.planMs),
     'whole plan through the pool, serialised': ms(b.pooledPlanMs),
   });
+  const t = (name: string) => sequential.serverTiming.get(name) ?? Number.NaN;
+  console.log(`\nOn the wire: the same ${SEQUENTIAL_PLANS} plans one after another, medians of each step (the server's Server-Timing header, and the client's clock):`);
+  console.table({
+    'outside the server: HTTP on both sides, loopback, the hooks before the route': ms(sequential.outsideMs),
+    'the event loop: authorisation, body validation, admission, size estimate, check (total minus the steps below)': ms(t('total') - t('wait') - t('plan') - t('serialise') - t('return')),
+    'wait: queue and hand-off to a pool thread': ms(t('wait')),
+    'plan: the pipeline in the thread': ms(t('plan')),
+    '   of which model build': ms(t('build')),
+    '   of which first solve': ms(t('solve')),
+    'serialise: schema check, JSON, UTF-8 in the thread': ms(t('serialise')),
+    'return: hand-back to the event loop': ms(t('return')),
+    'the client\'s time, end to end': ms(sequentialMs),
+  });
+  if (cpu) {
+    const total = cpu.eventLoop + cpu.pool + cpu.otherThreads + cpu.loadGenerator;
+    console.log(`\nCPU per request, ${THROUGHPUT_CASE} (from /proc; the plan in one thread takes ${ms(b.planMs)} of wall time):`);
+    console.table({
+      'the server\'s event loop': ms(cpu.eventLoop),
+      [`the server's ${cores} busiest other threads (the CPU pool: plans, their validation and serialisation)`]: ms(cpu.pool),
+      'the server\'s other threads (V8\'s garbage collector and compiler, libuv)': ms(cpu.otherThreads),
+      'the load generator (autocannon, this process)': ms(cpu.loadGenerator),
+      [`all of it: ${cores} cores ÷ this = ${((cores * 1000) / total).toFixed(0)} req/s at most`]: ms(total),
+    });
+  }
   const byName = (name: string) => results.find((r) => r.name === name)!;
   const health = byName('GET /health (baseline)');
   const runs = byName('GET /api/v1/runs/:id');
-  const four = byName('POST /api/v1/optimise, 4 connections');
-  const cores = Math.min(availableParallelism(), Number(process.env.CPU_THREADS ?? 2));
+  const four = byName(THROUGHPUT_CASE);
   const bound = (cores * 1000) / b.planMs;
   const ratio = (x: number, target: string) => `${x.toFixed(2)} (target ${target})`;
   console.log('Ratios, measured in this run:');
