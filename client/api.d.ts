@@ -161,7 +161,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The default network */
+        /**
+         * The default network
+         * @description With a strong `ETag`: `If-None-Match` with it is a 304.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -215,7 +218,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The default network as GeoJSON: plants, markets, nodes as Points, legs as LineStrings */
+        /**
+         * The default network as GeoJSON: plants, markets, nodes as Points, legs as LineStrings
+         * @description With a strong `ETag`: `If-None-Match` with it is a 304.
+         */
         get: {
             parameters: {
                 query?: never;

@@ -38,7 +38,7 @@ import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { backtestRoutes } from './api/routes/api/v1/backtest.ts';
 import { analysisRoutes } from './api/routes/api/v1/analysis/index.ts';
-import { COMPRESS_THRESHOLD_BYTES, RunResponses } from './api/run-responses.ts';
+import { COMPRESS_THRESHOLD_BYTES, RunResponses, sendSerialised, serialised, type Serialised } from './api/run-responses.ts';
 import { DEFAULT_QUEUE_LIMITS, SolveBudget, WorkQueue, type QueueLimits } from './api/admission.ts';
 import type { JobQueue } from './jobs/queue.ts';
 
@@ -186,7 +186,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routePrefix: '/docs',
     uiConfig: { deepLinking: true, validatorUrl: null } as Record<string, unknown>,
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The document is complete once the server is ready and never changes after: serialised on first
+  // demand and served like a stored run (strong ETag, 304, encodings kept).
+  let openApi: Serialised | null = null;
+  app.get('/openapi.json', { schema: { hide: true } }, async (request, reply) => {
+    openApi ??= serialised(app.swagger());
+    return sendSerialised(request, reply, openApi);
+  });
 
   const solveRateLimit = options.rateLimit ?? { max: 30, timeWindowMs: 60_000 };
   const ctx: ApiContext = {

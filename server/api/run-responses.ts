@@ -7,6 +7,10 @@
  *
  * The cache is in memory, bounded by bytes (least recently used out first); a run not in it is
  * read from the store and serialised again, with the same bytes and so the same ETag.
+ *
+ * The same serialisation and sending (`serialised`, `sendSerialised`) serve the other answers that
+ * never change while the process runs: the default network, as data and as GeoJSON, and the OpenAPI
+ * document.
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -17,11 +21,50 @@ import { RunRecord } from './schemas.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
-interface Serialised {
+/** A response serialised once: its bytes, a strong ETag, and its encodings, made on first demand. */
+export interface Serialised {
   readonly body: Buffer;
   readonly etag: string;
   br?: Buffer;
   gzip?: Buffer;
+}
+
+/** `value` as JSON bytes with a strong ETag (a hash of the bytes); validate it first where it has a schema. */
+export function serialised(value: unknown): Serialised {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+}
+
+/**
+ * Sends a serialised response: 304 when the client has it (`If-None-Match`), else the best encoding
+ * it accepts, made once and kept on the entry (`grow` is told of each new encoding's bytes).
+ */
+export function sendSerialised(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  entry: Serialised,
+  options: { statusCode?: number; contentType?: string; grow?: (encoded: Buffer) => void } = {},
+): FastifyReply {
+  const { statusCode = 200, contentType = 'application/json; charset=utf-8', grow } = options;
+  reply.header('etag', entry.etag).header('vary', 'accept-encoding');
+  if (statusCode === 200 && matches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+  const encoding = entry.body.length >= COMPRESS_THRESHOLD_BYTES ? preferred(request.headers['accept-encoding']) : 'identity';
+  let body = entry.body;
+  if (encoding === 'br') {
+    if (!entry.br) {
+      entry.br = brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+      grow?.(entry.br);
+    }
+    body = entry.br;
+  } else if (encoding === 'gzip') {
+    if (!entry.gzip) {
+      entry.gzip = gzipSync(entry.body, { level: 6 });
+      grow?.(entry.gzip);
+    }
+    body = entry.gzip;
+  }
+  if (encoding !== 'identity') reply.header('content-encoding', encoding);
+  return reply.code(statusCode).type(contentType).send(body);
 }
 
 /** Responses of this size or more are sent compressed to a client that accepts it. */
@@ -53,9 +96,7 @@ export class RunResponses {
       return hit;
     }
     // Validated and ordered by the response schema, exactly as the route's serialiser would.
-    const record = RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) });
-    const body = Buffer.from(JSON.stringify(record), 'utf8');
-    const entry: Serialised = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+    const entry = serialised(RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) }));
     this.#keep(key, entry);
     return entry;
   }
@@ -87,24 +128,7 @@ export class RunResponses {
 
   /** Sends the serialised response: 304 when the client has it, else the best encoding it accepts. */
   send(request: FastifyRequest, reply: FastifyReply, entry: Serialised, statusCode = 200): FastifyReply {
-    reply.header('etag', entry.etag).header('vary', 'accept-encoding');
-    if (statusCode === 200 && matches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
-    const encoding = entry.body.length >= COMPRESS_THRESHOLD_BYTES ? preferred(request.headers['accept-encoding']) : 'identity';
-    let body = entry.body;
-    if (encoding === 'br') {
-      entry.br ??= this.#grow(brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }));
-      body = entry.br;
-    } else if (encoding === 'gzip') {
-      entry.gzip ??= this.#grow(gzipSync(entry.body, { level: 6 }));
-      body = entry.gzip;
-    }
-    if (encoding !== 'identity') reply.header('content-encoding', encoding);
-    return reply.code(statusCode).type('application/json; charset=utf-8').send(body);
-  }
-
-  #grow(b: Buffer): Buffer {
-    this.#bytes += b.length;
-    return b;
+    return sendSerialised(request, reply, entry, { statusCode, grow: (encoded) => (this.#bytes += encoded.length) });
   }
 }
 

@@ -8,7 +8,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { asPlanner, SCENARIO, testApp } from './helpers.ts';
+import { asPlanner, loadRealModel, SCENARIO, testApp } from './helpers.ts';
 import { parseServerTiming } from '../../server/api/server-timing.ts';
 
 let app: FastifyInstance;
@@ -136,5 +136,37 @@ describe('Server-Timing', () => {
     expect(replayed.status).toBe(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.headers['server-timing']).toBeUndefined();
+  });
+});
+
+describe('answers that never change while the server runs', () => {
+  it.each([
+    ['/api/v1/network', 'application/json'],
+    ['/api/v1/network.geojson', 'application/geo+json'],
+    ['/openapi.json', 'application/json'],
+  ])('%s: the same bytes each time with a strong ETag, 304 on If-None-Match, brotli that decodes to them', async (path, type) => {
+    const first = await raw('GET', path, asPlanner);
+    expect(first.status).toBe(200);
+    expect(String(first.headers['content-type'])).toContain(type);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    // A document, parsed back, with what the route's schema keeps.
+    expect(typeof JSON.parse(first.bytes.toString('utf8'))).toBe('object');
+    const again = await raw('GET', path, asPlanner);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+    const notModified = await raw('GET', path, { ...asPlanner, 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.bytes.length).toBe(0);
+    const br = await raw('GET', path, { ...asPlanner, 'accept-encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.bytes).equals(first.bytes)).toBe(true);
+  });
+
+  it('GET /network is the default network as the Network schema gives it', async () => {
+    const answer = await raw('GET', '/api/v1/network', asPlanner);
+    const { Network } = await import('../../server/core/schema.ts');
+    const network = (await loadRealModel()).loadDefaultNetwork();
+    expect(JSON.parse(answer.bytes.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(Network.parse(network))));
   });
 });

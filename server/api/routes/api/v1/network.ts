@@ -6,6 +6,7 @@ import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
 import { ApiError, notFound } from '../../../errors.ts';
 import { etagOf } from '../../../http.ts';
+import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
 import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
@@ -14,7 +15,10 @@ import { networkToGeoJson } from '../../../views/network-geojson.ts';
 
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const geoJson = networkToGeoJson(ctx.defaultNetwork);
+    // The default network never changes while the process runs: both views are validated and
+    // serialised once, and served like stored runs (strong ETag, 304, encodings kept).
+    const network = serialised(Network.parse(ctx.defaultNetwork));
+    const geoJson = serialised(GeoJsonFeatureCollection.parse(networkToGeoJson(ctx.defaultNetwork)));
 
     app.get(
       '/network',
@@ -22,11 +26,12 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['network'],
           summary: 'The default network',
+          description: 'With a strong `ETag`: `If-None-Match` with it is a 304.',
           security: BEARER,
           response: { 200: Network, ...errorResponses(401, 403) },
         },
       },
-      async () => ctx.defaultNetwork,
+      async (request, reply) => sendSerialised(request, reply, network),
     );
 
     app.get(
@@ -35,14 +40,12 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['network'],
           summary: 'The default network as GeoJSON: plants, markets, nodes as Points, legs as LineStrings',
+          description: 'With a strong `ETag`: `If-None-Match` with it is a 304.',
           security: BEARER,
           response: { 200: GeoJsonFeatureCollection, ...errorResponses(401, 403) },
         },
       },
-      async (_request, reply) => {
-        reply.type('application/geo+json; charset=utf-8');
-        return geoJson;
-      },
+      async (request, reply) => sendSerialised(request, reply, geoJson, { contentType: 'application/geo+json; charset=utf-8' }),
     );
 
     app.get(
