@@ -6,6 +6,10 @@
  * the best plan can leave out, the plan that serves it most.
  *
  * One extra row, `near-optimal`, holds the margin: Σ objective coefficients · x ≥ (1 − tol) · best.
+ * Every solve after the first has the same rows and sense (a least is the most of the negated sum)
+ * and differs only in its costs, so it is asked as a warm start: HiGHS changes the costs of the model
+ * it kept and starts from the last optimal basis (server/solver/highs.ts) instead of building and
+ * solving the model again from nothing, two solves per market.
  */
 import type { LpModel, LpRow, SolveResult } from '../core/lp.ts';
 import { readSolution } from '../core/plan.ts';
@@ -15,10 +19,14 @@ import type { AlternativePlan, Alternatives, MarketRange } from '../core/analysi
 
 export type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
-export type SolveFn = (model: LpModel) => Promise<SolveResult>;
+/** `warmStart`: the model differs from the one solved last only in its costs (SolveOptions.warmStart). */
+export type SolveFn = (model: LpModel, options?: { readonly warmStart?: boolean }) => Promise<SolveResult>;
 
-/** The model with its margin held at ≥ floor and a new objective over market sales. */
-function withFloor(model: LpModel, floor: number, objective: Map<number, number>, sense: 'max' | 'min'): LpModel {
+/**
+ * The model with its margin held at ≥ floor, for objectives over market sales: one row list for
+ * every solve (so a solver can tell that only the costs change), always maximised.
+ */
+function floorModel(model: LpModel, floor: number): (objective: Map<number, number>, sense: 'max' | 'min') => LpModel {
   const row: LpRow = {
     name: 'near-optimal',
     family: 'near-optimal',
@@ -27,13 +35,16 @@ function withFloor(model: LpModel, floor: number, objective: Map<number, number>
     lb: floor,
     ub: Infinity,
   };
-  return {
+  const rows = [...model.rows, row];
+  const name = `${model.name} (near-optimal)`;
+  // A least is the most of the negated sum: its objective comes back negated (`objectiveOf`).
+  return (objective, sense) => ({
     ...model,
-    name: `${model.name} (near-optimal)`,
-    sense,
-    variables: model.variables.map((v, i) => ({ ...v, cost: objective.get(i) ?? 0 })),
-    rows: [...model.rows, row],
-  };
+    name,
+    sense: 'max',
+    variables: model.variables.map((v, i) => ({ ...v, cost: (sense === 'min' ? -1 : 1) * (objective.get(i) ?? 0) })),
+    rows,
+  });
 }
 
 export async function nearOptimalAlternatives(
@@ -68,13 +79,22 @@ export async function nearOptimalAlternatives(
   };
   const bestTonnes = tonnesBy(best.values);
 
+  const withFloor = floorModel(model, floor);
+  // The first solve of the floor model builds it; the rest change its costs only.
+  let solvedOnce = false;
+  const solveFloor = async (objective: Map<number, number>, sense: 'max' | 'min'): Promise<SolveResult> => {
+    const result = await solve(withFloor(objective, sense), { warmStart: solvedOnce });
+    solvedOnce = true;
+    return result.status === 'optimal' && sense === 'min' ? { ...result, objective: -result.objective } : result;
+  };
+
   const markets: MarketRange[] = [];
   const plansByLabel = new Map<string, readonly number[]>();
   // Our markets: none of our tonnes can go where only competitors reach.
   for (const market of network.markets.filter((m) => !m.competitorsOnly)) {
     const own = salesOf((id) => id === market.id);
-    const low = await solve(withFloor(model, floor, own, 'min'));
-    const high = await solve(withFloor(model, floor, own, 'max'));
+    const low = await solveFloor(own, 'min');
+    const high = await solveFloor(own, 'max');
     if (low.status !== 'optimal' || high.status !== 'optimal') throw new AnalysisRefusal(`the range of ${market.name} could not be measured (${low.status}/${high.status})`);
     const planTonnes = bestTonnes.get(market.id) ?? 0;
     const minTonnes = Math.min(low.objective, planTonnes);
@@ -95,8 +115,8 @@ export async function nearOptimalAlternatives(
   }
 
   const domestic = new Set(network.markets.filter((m) => m.domestic).map((m) => m.id));
-  const mostDomestic = await solve(withFloor(model, floor, salesOf((id) => domestic.has(id)), 'max'));
-  const mostExport = await solve(withFloor(model, floor, salesOf((id) => !domestic.has(id)), 'max'));
+  const mostDomestic = await solveFloor(salesOf((id) => domestic.has(id)), 'max');
+  const mostExport = await solveFloor(salesOf((id) => !domestic.has(id)), 'max');
   const whole: [string, SolveResult][] = [
     ['most kept at home', mostDomestic],
     ['most exported', mostExport],

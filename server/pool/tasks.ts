@@ -157,7 +157,8 @@ export async function analysis(task: AnalysisTask): Promise<AnalysisTaskResult> 
         return { ok: true, value: await sensitivityReport(task.scenario, task.network, task.options) };
       case 'alternatives': {
         const { scenario } = task;
-        const solveHere = (model: LpModel) => solveModelInProcess(model, { engine: scenario.engine, timeLimitMs: scenario.timeLimitMs });
+        const solveHere = (model: LpModel, options?: { readonly warmStart?: boolean }) =>
+          solveModelInProcess(model, { engine: scenario.engine, timeLimitMs: scenario.timeLimitMs, warmStart: options?.warmStart });
         return { ok: true, value: await nearOptimalAlternatives(scenario, task.network, solveHere, { tolerance: task.tolerance }) };
       }
       case 'contracts':

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nearOptimalAlternatives } from '../../server/analysis/alternatives.ts';
+import { nearOptimalAlternatives, type SolveFn } from '../../server/analysis/alternatives.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { Alternatives } from '../../server/core/analysis-schema.ts';
 import { solveModelInProcess } from '../../server/solver/inProcess.ts';
 import { scenario, tinyNetwork } from '../core/fixtures.ts';
@@ -37,6 +39,43 @@ describe('near-optimal alternatives', () => {
   it('with no tolerance the ranges collapse onto the best plan', async () => {
     const result = await nearOptimalAlternatives(scenario(), tinyNetwork(), highs, { tolerance: 0 });
     for (const m of result.markets) expect(m.maxTonnes - m.minTonnes).toBeLessThan(1e-3);
+  });
+});
+
+describe('near-optimal alternatives, warm-started', () => {
+  it('give the same ranges and whole plans as cold solves of every model, phases 1 and 2 of the default network', async () => {
+    const network = loadDefaultNetwork();
+    let warmStarted = 0;
+    const warm: SolveFn = async (model, options) => {
+      const r = await solveModelInProcess(model, { engine: 'highs', timeLimitMs: 30_000, warmStart: options?.warmStart });
+      if (r.stats.warmStarted) warmStarted++;
+      return r;
+    };
+    // Each model built and solved from nothing, as before warm starts.
+    const cold: SolveFn = (model) => solveModelInProcess(model, { engine: 'highs', timeLimitMs: 30_000 });
+    for (const phase of [1, 2] as const) {
+      warmStarted = 0;
+      const s = Scenario.parse({ name: `Phase ${phase}`, phase });
+      const a = await nearOptimalAlternatives(s, network, warm);
+      const b = await nearOptimalAlternatives(s, network, cold);
+      // Two solves per market and two whole plans, all but the first from the kept model.
+      expect(warmStarted).toBe(2 * a.markets.length + 1);
+      expect(a.bestMarginUsd).toBe(b.bestMarginUsd);
+      expect(a.markets.map((m) => m.marketId)).toEqual(b.markets.map((m) => m.marketId));
+      // A least and a most are optimal values, the same whichever optimum each solve lands on (1 t).
+      for (const [i, m] of a.markets.entries()) {
+        expect(m.minTonnes).toBeCloseTo(b.markets[i]!.minTonnes, -0.3);
+        expect(m.maxTonnes).toBeCloseTo(b.markets[i]!.maxTonnes, -0.3);
+        expect(m.planTonnes).toBe(b.markets[i]!.planTonnes);
+      }
+      for (const label of ['most kept at home', 'most exported']) {
+        const x = a.plans.find((p) => p.label === label)!;
+        const y = b.plans.find((p) => p.label === label)!;
+        expect(label === 'most kept at home' ? x.domesticTonnes : x.exportTonnes).toBeCloseTo(label === 'most kept at home' ? y.domesticTonnes : y.exportTonnes, -0.3);
+        expect(x.marginUsd).toBeGreaterThanOrEqual(a.floorMarginUsd - 0.01);
+      }
+      expect(a.plans.map((p) => p.label).sort()).toEqual(b.plans.map((p) => p.label).sort());
+    }
   });
 });
 
