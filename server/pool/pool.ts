@@ -52,12 +52,28 @@ export function setPoolEntry(url: URL): void {
 type TaskRequest<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [infer Request, unknown] ? Request : never;
 type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unknown, infer Result] ? Result : never;
 
+/**
+ * The flags of the pool's threads: the process's own, with require() of ES modules turned off.
+ * Piscina loads a thread's module with require() first and with import() when that fails. On Node
+ * 20.19 and later, require() of an ES module goes ahead (require(esm)), and a thread stopped while
+ * that load runs (a task cancelled or out of time as its thread starts) takes the whole process
+ * down: V8's fatal error "v8::Module::IsGraphAsync must be used on an instantiated module". Without
+ * require(esm), require() fails at once and import() loads the module, which a thread can be stopped
+ * in.
+ */
+export function poolThreadExecArgv(): string[] {
+  const flag = '--no-experimental-require-module';
+  const own = process.execArgv;
+  return process.allowedNodeEnvironmentFlags.has(flag) && !own.includes(flag) ? [...own, flag] : [...own];
+}
+
 let pool: Piscina | null = null;
 
 function thePool(): Piscina {
   if (pool) return pool;
   pool = new Piscina({
     filename: entryUrl.href,
+    execArgv: poolThreadExecArgv(),
     // Every thread from the start and for good: warm (HiGHS loaded, JIT-compiled) between requests,
     // and no thread start (seconds on a busy machine) in the middle of a burst of requests.
     minThreads: poolThreads(),
@@ -182,10 +198,17 @@ export async function warmUpPool(): Promise<void> {
   );
 }
 
-/** Tasks waiting for a thread, and threads alive (health, tests; a replaced thread has a new id). */
-export function poolStats(): { queued: number; threads: number; threadIds: number[]; utilization: number } {
-  if (!pool) return { queued: 0, threads: 0, threadIds: [], utilization: 0 };
-  return { queued: pool.queueSize, threads: pool.threads.length, threadIds: pool.threads.map((t) => t.threadId), utilization: pool.utilization };
+/** Tasks waiting for a thread, threads alive (a replaced thread has a new id) and their flags (health, tests). */
+export function poolStats(): { queued: number; threads: number; threadIds: number[]; utilization: number; execArgv: readonly string[] } {
+  if (!pool) return { queued: 0, threads: 0, threadIds: [], utilization: 0, execArgv: [] };
+  return {
+    queued: pool.queueSize,
+    threads: pool.threads.length,
+    threadIds: pool.threads.map((t) => t.threadId),
+    utilization: pool.utilization,
+    // The flags its threads run with (poolThreadExecArgv).
+    execArgv: pool.options.execArgv ?? [],
+  };
 }
 
 /** Terminates every thread (tests, graceful shutdown). Waiting tasks are rejected. */
