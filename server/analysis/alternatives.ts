@@ -37,7 +37,7 @@ function floorModel(model: LpModel, floor: number): (objective: Map<number, numb
   };
   const rows = [...model.rows, row];
   const name = `${model.name} (near-optimal)`;
-  // A least is the most of the negated sum: its objective comes back negated (`objectiveOf`).
+  // A least is the most of the negated sum: `solveFloor` negates its objective back.
   return (objective, sense) => ({
     ...model,
     name,

@@ -9,7 +9,7 @@
  *   solve      of which the first solve
  *   serialise  the plan checked against its schema, JSON and UTF-8, in the thread
  *   return     from the thread's answer to the event loop taking it up
- *   store      writing the run (POST /scenarios/:id/runs only)
+ *   store      writing the run and its response (POST /scenarios/:id/runs only)
  *   total      from the request's arrival to the response being handed to the socket
  */
 import type { PooledTiming } from '../optimise.ts';
@@ -21,7 +21,7 @@ const DESCRIPTIONS = {
   solve: 'first solve',
   serialise: 'schema check, JSON, UTF-8',
   return: 'hand-back to the event loop',
-  store: 'run written',
+  store: 'run written and serialised',
   total: 'server',
 } as const;
 

@@ -56,10 +56,11 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           plan,
           createdBy: createdByOf(request),
         });
+        // Serialised once and kept: GET /runs/:id answers with the same bytes.
+        const body = ctx.runResponses.of(run, true).body.toString('utf8');
         reply.code(201).header('location', `/api/v1/runs/${run.id}`).header('etag', etagOf(record.version));
         if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
-        // Serialised once and kept: GET /runs/:id answers with the same bytes.
-        return reply.type('application/json; charset=utf-8').send(ctx.runResponses.of(run, true).body.toString('utf8') as never);
+        return reply.type('application/json; charset=utf-8').send(body as never);
       },
     );
 
