@@ -22,6 +22,7 @@ import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseServerTiming } from '../server/api/server-timing.ts';
+import { median } from './timing.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 10);
@@ -69,8 +70,6 @@ async function measure(base: string, c: Case): Promise<Measured & { total: numbe
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 interface Sequential {
   /** Median of the client's times, from sending the request to the answer's last byte. */
   readonly medianMs: number;
@@ -107,16 +106,20 @@ async function sequentialPlans(base: string, count: number): Promise<Sequential>
       const ms = performance.now() - started;
       times.push(ms);
       const timing = parseServerTiming(header);
-      for (const [name, dur] of timing) metrics.set(name, [...(metrics.get(name) ?? []), dur]);
+      for (const [name, dur] of timing) {
+        const seen = metrics.get(name) ?? [];
+        seen.push(dur);
+        metrics.set(name, seen);
+      }
       if (timing.has('total')) outside.push(ms - timing.get('total')!);
     }
   } finally {
     agent.destroy();
   }
   return {
-    medianMs: median(times),
-    serverTiming: new Map([...metrics].map(([name, xs]) => [name, median(xs)])),
-    outsideMs: outside.length > 0 ? median(outside) : Number.NaN,
+    medianMs: median(times)!,
+    serverTiming: new Map([...metrics].map(([name, xs]) => [name, median(xs)!])),
+    outsideMs: outside.length > 0 ? median(outside)! : Number.NaN,
   };
 }
 

@@ -28,9 +28,9 @@ import { solveModelInProcess } from '../server/solver/inProcess.ts';
 import { buildApp } from '../server/app.ts';
 import { loadModelServices } from '../server/api/solve.ts';
 import { openSqliteStore } from '../server/store/sqlite.ts';
+import { median } from './timing.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Warm-up rounds before measuring. V8 keeps optimising the plan's functions for hundreds of plans
@@ -49,7 +49,7 @@ async function interleaved(repeats: number, fns: (() => Promise<unknown>)[]): Pr
       times[k]!.push(performance.now() - t0);
     }
   }
-  return times.map(median);
+  return times.map((t) => median(t)!);
 }
 
 export interface Breakdown {

@@ -56,9 +56,9 @@ export interface PlanTask {
 
 /**
  * The plan as an object, or, when its JSON was asked for, only that text as UTF-8 bytes in a buffer of
- * their own (with the thread's timing), moved to the event loop rather than copied: it sends them as they are (no string to
+ * their own, moved to the event loop rather than copied: it sends them as they are (no string to
  * receive, join to the headers and encode there) and parses them only if a route reads the plan,
- * rather than this thread cloning the object graph (~2 ms).
+ * rather than this thread cloning the object graph (~2 ms). Either way with the thread's timing.
  */
 export type PlanTaskResult = { readonly plan: Plan; readonly json: null; readonly timing: PlanTiming } | SerialisedPlan;
 

@@ -3,11 +3,12 @@
  * milliseconds of a new thread) must not take the process down. Piscina's first try at loading a
  * thread's module is require(); on Node 20.19+ require() of an ES module goes ahead (require(esm)),
  * and a thread stopped in the middle of that load aborted the whole process with V8's fatal error
- * "v8::Module::IsGraphAsync must be used on an instantiated module" (seen once in a clean clone's test
- * run, in tests/jobs/time-cap.test.ts, and reproduced with piscina alone: 3 of 11 runs of thirty pools
- * stopped as their thread started ended so, none of 7 with the flag). The race is too narrow to hit on demand, so these
- * tests check what closes it: the pool's threads run without require(esm), so require() fails at once
- * and import() loads the module (server/pool/pool.ts, poolThreadExecArgv).
+ * "v8::Module::IsGraphAsync must be used on an instantiated module". It was seen once in a clean
+ * clone's test run (tests/jobs/time-cap.test.ts) and reproduced with piscina alone: 3 of 11 runs of
+ * thirty pools stopped as their thread started ended so, none of 7 with the flag. The race is too
+ * narrow to hit on demand, so these tests check what closes it: the pool's threads run without
+ * require(esm), so require() fails at once and import() loads the module (server/pool/pool.ts,
+ * poolThreadExecArgv).
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
