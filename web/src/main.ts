@@ -39,10 +39,15 @@ localisePage(initial.lang, (code) => {
 
 // ---------------------------------------------------------------- map and link
 
-/** Resolved once the first plan's requests have left: the base map is built while the server solves. */
-let planRequested: () => void = () => {};
+/**
+ * Resolved when the base map may be drawn. A link with a view of its own: as soon as the first plan's
+ * requests have left, so the base map is built while the server solves. Otherwise once the first plan
+ * (or its failure) is in: that plan sets the view, and outlines drawn before it would be projected and
+ * drawn a second time at the new zoom (the heaviest part of a page load).
+ */
+let baseMapMayDraw: () => void = () => {};
 const baseMapAfter = new Promise<void>((resolve) => {
-  planRequested = resolve;
+  baseMapMayDraw = resolve;
 });
 const view = createMapView({
   baseMapAfter,
@@ -183,8 +188,9 @@ async function start(): Promise<void> {
   const canRead = await access.checkRole();
   drawing.redraw();
   const loading = canRead ? access.loadEverything() : Promise.resolve();
-  planRequested();
+  if (initial.view) baseMapMayDraw();
   await loading;
+  baseMapMayDraw();
   await view.baseMapReady;
   markReady();
   // Warm the in-browser optimiser so the first slider drag re-plans at once.

@@ -159,7 +159,8 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     if (framed) return;
     framed = true;
     map.invalidateSize();
-    map.fitBounds(planFrame(plan, state.network), { padding: [28, 28], maxZoom: 6.5 });
+    // At once, not animated: the page is still loading, and a zoom animation draws every layer per frame.
+    map.fitBounds(planFrame(plan, state.network), { padding: [28, 28], maxZoom: 6.5, animate: false });
   }
 
   return { redraw, redrawStale, drawMap, drawHighlight, frameFirstPlan };
