@@ -2,7 +2,7 @@
  * What the CPU pool's threads do (loaded through worker.mjs): the whole optimisation pipeline
  * (check, model, solve, plan, the rule's second solve, the diagnosis), a bare solve, the analyses
  * answered in the request (sensitivity, alternatives, contracts, phasing), chunks of Monte Carlo
- * draws and runs of sweep points. Everything here runs in this thread.
+ * draws, runs of sweep points and uploaded network workbooks. Everything here runs in this thread.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -21,6 +21,7 @@ import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
+import { readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
 import { epochMs, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
@@ -35,6 +36,7 @@ declare module './pool.ts' {
     analysis: [AnalysisTask, AnalysisTaskResult];
     drawChunk: [DrawChunkTask, DrawChunkResult];
     sweepPoints: [SweepPointsTask, SweepPointsResult | MissingNetwork];
+    workbook: [WorkbookTask, WorkbookAnswer | MissingNetwork];
   }
 }
 
@@ -228,4 +230,21 @@ export async function sweepPoints(task: SweepPointsTask): Promise<SweepPointsRes
   } finally {
     task.progress?.close();
   }
+}
+
+export interface WorkbookTask {
+  /** The uploaded .xlsx bytes. */
+  readonly bytes: Uint8Array;
+  /** The network whose ids and figures the workbook is read against. */
+  readonly network: NetworkRef;
+}
+
+/**
+ * An uploaded network workbook read into overrides, or its problems: unzipping and parsing its XML
+ * (a 1 MB .xlsx can hold a hundred times that) is seconds of CPU.
+ */
+export async function workbook(task: WorkbookTask): Promise<WorkbookAnswer | MissingNetwork> {
+  const network = networkOf(task.network);
+  if (!network) return { missingNetwork: true };
+  return workbookAnswer(await readNetworkWorkbook(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), network));
 }

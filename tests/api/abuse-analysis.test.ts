@@ -3,14 +3,18 @@
  * POST /optimise: four of the largest requests each route accepts, posted at once, while a separate
  * client probes /health. The probes keep being answered, fast next to the heavy requests; every heavy
  * request ends by its time limit (200, or 422 `time_limit`) or is refused up front (422), never a
- * 5xx; a job (202) reads cancelled at once on DELETE and its pool work stops. Relative measures only:
+ * 5xx; a job (202) reads cancelled at once on DELETE and its pool work stops; a workbook upload just
+ * under the body limit is read off the event loop and stores nothing. Relative measures only:
  * no absolute times. One listening app for the whole file.
  */
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { MONTE_CARLO_MAX_VARIABLES } from '../../server/analysis/mc-request.ts';
+import { XLSX_TYPE } from '../../server/api/views/network-workbook.ts';
+import { BODY_LIMIT_BYTES } from '../../server/app.ts';
 import { estimateModelSize } from '../../server/core/size.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { closePool, poolStats } from '../../server/pool/pool.ts';
@@ -41,11 +45,18 @@ interface Answer {
   readonly ms: number;
 }
 
+/** Bytes sent as they are, with their content type (a JSON body otherwise). */
+interface Upload {
+  readonly bytes: Buffer;
+  readonly type: string;
+}
+
 /** One request on a fresh connection of its own (agent: false), its answer and time in ms. */
 function call(method: string, path: string, body?: unknown): Promise<Answer> {
   const t0 = performance.now();
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers = text === undefined ? asPlanner : { ...asPlanner, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  const upload = body instanceof Object && 'bytes' in body ? (body as Upload) : null;
+  const text = upload ? upload.bytes : body === undefined ? undefined : JSON.stringify(body);
+  const headers = text === undefined ? asPlanner : { ...asPlanner, 'content-type': upload?.type ?? 'application/json', 'content-length': Buffer.byteLength(text) };
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method, agent: false, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -183,4 +194,30 @@ describe('jobs: four of the largest at once, then cancelled', () => {
     for (const b of bodies) expect(b.uncertainties).toHaveLength(200);
     await cancelAll(await startFour('montecarlo', bodies));
   }, 180_000);
+});
+
+describe('workbook uploads, four at once just under the body limit', () => {
+  /** A workbook of `rows` rows of an unknown leg id: highly compressible, so ~1 MB holds 120,000 rows. */
+  async function rowsWorkbook(rows: number): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Legs');
+    ws.addRow(['id', 'distanceKm']);
+    for (let i = 0; i < rows; i++) ws.addRow(['no-such-leg', 1]);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  it('/health keeps answering, each is a 422 listing its problems, nothing is stored', async () => {
+    const bytes = await rowsWorkbook(120_000);
+    expect(bytes.length).toBeLessThan(BODY_LIMIT_BYTES);
+    expect(bytes.length).toBeGreaterThan(0.9 * BODY_LIMIT_BYTES);
+    const before = (await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number };
+    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => call('POST', '/api/v1/scenarios/from-workbook', { bytes, type: XLSX_TYPE }))));
+    for (const a of answers) {
+      expect(a.status).toBe(422);
+      expect(a.body.error?.code).toBe('unprocessable_model');
+      expect(a.body.error?.message).toMatch(/120000 problems; nothing was stored/);
+    }
+    expectResponsive(healthMs, heavyMs);
+    expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);
+  }, 120_000);
 });

@@ -1,17 +1,39 @@
 /** The default network, as data and as GeoJSON for the map. */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { effectiveNetwork } from '../../../../core/scenario.ts';
 import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
+import { callerOf } from '../../../admission.ts';
+import { clientGoneSignal } from '../../../solve.ts';
+import { runTask, TaskTimeoutError } from '../../../../pool/pool.ts';
+import { withNetwork } from '../../../../pool/networks.ts';
 import { ApiError, notFound } from '../../../errors.ts';
 import { etagOf } from '../../../http.ts';
 import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
 import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
-import { networkWorkbook, readNetworkWorkbook, XLSX_TYPE } from '../../../views/network-workbook.ts';
+import { networkWorkbook, XLSX_TYPE, type WorkbookAnswer } from '../../../views/network-workbook.ts';
 import { networkToGeoJson } from '../../../views/network-geojson.ts';
+
+/**
+ * Reads an uploaded workbook in the CPU pool, not on the event loop: a place in the bounded queue
+ * first (503 past it), the service's time ceiling on the whole (422 `time_limit` past it), stopped
+ * when the client goes away.
+ */
+async function readWorkbookInPool(ctx: ApiContext, request: FastifyRequest, bytes: Buffer, signal: AbortSignal): Promise<WorkbookAnswer> {
+  const leave = ctx.admission.queue.enter(callerOf(request));
+  try {
+    return await withNetwork(ctx.defaultNetwork, (network) => runTask('workbook', { bytes, network }, { signal, timeoutMs: ctx.maxSolveMs }));
+  } catch (e) {
+    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The workbook was not read within ${ctx.maxSolveMs} ms; nothing was stored`);
+    throw e;
+  } finally {
+    leave();
+  }
+}
 
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -92,15 +114,15 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'Store a scenario from an edited network workbook (from GET /network.xlsx)',
           description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
           security: BEARER,
-          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 413, 415, 422) },
+          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 413, 415, 422, 503) },
         },
       },
       async (request, reply) => {
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
-        const result = await readNetworkWorkbook(body, ctx.defaultNetwork);
+        const result = await readWorkbookInPool(ctx, request, body, clientGoneSignal(reply.raw));
         if (!result.ok) {
-          throw new ApiError('unprocessable_model', `The workbook has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing was stored`, result.problems.slice(0, 200));
+          throw new ApiError('unprocessable_model', `The workbook has ${result.problemCount} problem${result.problemCount === 1 ? '' : 's'}; nothing was stored`, result.problems);
         }
         const parsed = Scenario.safeParse({ name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
         if (!parsed.success) {
