@@ -4,7 +4,8 @@
  * client probes /health. The probes keep being answered, fast next to the heavy requests; every heavy
  * request ends by its time limit (200, or 422 `time_limit`) or is refused up front (422), never a
  * 5xx; a job (202) reads cancelled at once on DELETE and its pool work stops; a workbook upload just
- * under the body limit is read off the event loop and stores nothing. Relative measures only:
+ * under the body limit is read off the event loop and stores nothing; so does a run refused by the
+ * bounded queue. Relative measures only:
  * no absolute times. One listening app for the whole file.
  */
 import { request as httpRequest } from 'node:http';
@@ -194,6 +195,27 @@ describe('jobs: four of the largest at once, then cancelled', () => {
     for (const b of bodies) expect(b.uncertainties).toHaveLength(200);
     await cancelAll(await startFour('montecarlo', bodies));
   }, 180_000);
+});
+
+describe('runs of stored scenarios just under the model-size cap', () => {
+  it('four at once end with a stored run by their time limit; a fifth at once is refused (503) and stores nothing', async () => {
+    const ids: string[] = [];
+    for (const scenario of largeScenarios(240_000, { plants: 40 })) {
+      const stored = await call('POST', '/api/v1/scenarios', scenario);
+      expect(stored.status).toBe(201);
+      ids.push((stored.body as { id: string }).id);
+    }
+    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([...ids, ids[0]].map((id) => call('POST', `/api/v1/scenarios/${id}/runs`))));
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused).toHaveLength(1);
+    expect(refused[0].body.error?.code).toBe('overloaded');
+    for (const a of answers.filter((x) => x.status !== 503)) {
+      expect(a.status).toBe(201);
+      expect(['optimal', 'timedout']).toContain(a.body.status);
+    }
+    expectResponsive(healthMs, heavyMs);
+    for (const id of ids) expect(((await call('GET', `/api/v1/scenarios/${id}/runs`)).body as { total: number }).total).toBe(1);
+  }, 120_000);
 });
 
 describe('workbook uploads, four at once just under the body limit', () => {
