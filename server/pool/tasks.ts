@@ -2,7 +2,7 @@
  * What the CPU pool's threads do (loaded through worker.mjs): the whole optimisation pipeline
  * (check, model, solve, plan, the rule's second solve, the diagnosis), a bare solve, the analyses
  * answered in the request (sensitivity, alternatives, contracts, phasing), chunks of Monte Carlo
- * draws, runs of sweep points and uploaded network workbooks. Everything here runs in this thread.
+ * draws, runs of sweep points, and network workbooks written and read. Everything here runs in this thread.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -21,7 +21,7 @@ import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
-import { readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
+import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
 import { epochMs, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
@@ -37,6 +37,7 @@ declare module './pool.ts' {
     drawChunk: [DrawChunkTask, DrawChunkResult];
     sweepPoints: [SweepPointsTask, SweepPointsResult | MissingNetwork];
     workbook: [WorkbookTask, WorkbookAnswer | MissingNetwork];
+    networkWorkbook: [NetworkWorkbookTask, { readonly bytes: Uint8Array } | MissingNetwork];
   }
 }
 
@@ -247,4 +248,17 @@ export async function workbook(task: WorkbookTask): Promise<WorkbookAnswer | Mis
   const network = networkOf(task.network);
   if (!network) return { missingNetwork: true };
   return workbookAnswer(await readNetworkWorkbook(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), network));
+}
+
+export interface NetworkWorkbookTask {
+  readonly network: NetworkRef;
+  /** The scenario name the workbook's README carries. */
+  readonly name: string;
+}
+
+/** A network as an editable workbook (.xlsx bytes): a 1 MB network is a second of zip and XML. */
+export async function networkWorkbook(task: NetworkWorkbookTask): Promise<{ readonly bytes: Uint8Array } | MissingNetwork> {
+  const network = networkOf(task.network);
+  if (!network) return { missingNetwork: true };
+  return { bytes: await writeNetworkWorkbook(network, task.name) };
 }

@@ -72,6 +72,19 @@ function call(method: string, path: string, body?: unknown): Promise<Answer> {
   });
 }
 
+/** GET of a binary answer on a fresh connection of its own. */
+function download(path: string): Promise<{ status: number; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false, headers: asPlanner }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /**
  * Runs `heavy` while a separate client probes /health one request after another, and goes on for
  * `probesAfter` more probes once `heavy` has answered (jobs work on after their 202). Every probe
@@ -241,5 +254,24 @@ describe('workbook uploads, four at once just under the body limit', () => {
     }
     expectResponsive(healthMs, heavyMs);
     expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);
+  }, 120_000);
+});
+
+describe('workbook downloads of a stored scenario with a network just under the body limit', () => {
+  it('four at once: /health keeps answering, each is the workbook', async () => {
+    const { network, horizon } = generateNetwork(80_000, 1, { plants: 3 });
+    const scenario = { name: 'many legs', horizon: { kind: horizon }, network };
+    expect(JSON.stringify(scenario).length).toBeLessThan(BODY_LIMIT_BYTES);
+    expect(JSON.stringify(scenario).length).toBeGreaterThan(0.9 * BODY_LIMIT_BYTES);
+    const stored = await call('POST', '/api/v1/scenarios', scenario);
+    expect(stored.status).toBe(201);
+    const id = (stored.body as { id: string }).id;
+    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => download(`/api/v1/network.xlsx?scenario=${id}`))));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      // An .xlsx is a zip: it starts with "PK".
+      expect(a.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    }
+    expectResponsive(healthMs, heavyMs);
   }, 120_000);
 });

@@ -15,20 +15,20 @@ import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
 import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
-import { networkWorkbook, XLSX_TYPE, type WorkbookAnswer } from '../../../views/network-workbook.ts';
+import { XLSX_TYPE } from '../../../views/network-workbook.ts';
 import { networkToGeoJson } from '../../../views/network-geojson.ts';
 
 /**
- * Reads an uploaded workbook in the CPU pool, not on the event loop: a place in the bounded queue
- * first (503 past it), the service's time ceiling on the whole (422 `time_limit` past it), stopped
- * when the client goes away.
+ * Workbook work (reading an upload, writing a download) in the CPU pool, not on the event loop: a
+ * 1 MB workbook or network is seconds of zip and XML. A place in the bounded queue first (503 past
+ * it); `run` gets the service's time ceiling (422 `time_limit` past it).
  */
-async function readWorkbookInPool(ctx: ApiContext, request: FastifyRequest, bytes: Buffer, signal: AbortSignal): Promise<WorkbookAnswer> {
+async function workbookInPool<T>(ctx: ApiContext, request: FastifyRequest, run: (timeoutMs: number) => Promise<T>): Promise<T> {
   const leave = ctx.admission.queue.enter(callerOf(request));
   try {
-    return await withNetwork(ctx.defaultNetwork, (network) => runTask('workbook', { bytes, network }, { signal, timeoutMs: ctx.maxSolveMs }));
+    return await run(ctx.maxSolveMs);
   } catch (e) {
-    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The workbook was not read within ${ctx.maxSolveMs} ms; nothing was stored`);
+    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The workbook was not done within the service's limit of ${ctx.maxSolveMs} ms; its work was stopped`);
     throw e;
   } finally {
     leave();
@@ -80,7 +80,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             'With `scenario=<id>`, the figures after that stored scenario\'s per-id overrides. Edit figures and upload it to `POST /scenarios/from-workbook`.',
           security: BEARER,
           querystring: z.object({ scenario: z.string().min(1).max(100).optional() }).strict(),
-          response: errorResponses(400, 401, 403, 404),
+          response: errorResponses(400, 401, 403, 404, 422, 503),
         },
       },
       async (request, reply) => {
@@ -95,11 +95,14 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           network = effectiveNetwork(perId, record.scenario.network ?? ctx.defaultNetwork);
           name = `${record.scenario.name} (workbook)`.slice(0, 200);
         }
-        const bytes = await networkWorkbook(network, name);
+        const signal = clientGoneSignal(reply.raw);
+        const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
+          withNetwork(network, (ref) => runTask('networkWorkbook', { network: ref, name }, { signal, timeoutMs })),
+        );
         return reply
           .type(XLSX_TYPE)
           .header('content-disposition', `attachment; filename="${id ? `scenario-${id.replace(/[^A-Za-z0-9_-]/g, '')}` : 'network'}.xlsx"`)
-          .send(bytes as never);
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
       },
     );
 
@@ -120,7 +123,10 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
-        const result = await readWorkbookInPool(ctx, request, body, clientGoneSignal(reply.raw));
+        const signal = clientGoneSignal(reply.raw);
+        const result = await workbookInPool(ctx, request, (timeoutMs) =>
+          withNetwork(ctx.defaultNetwork, (network) => runTask('workbook', { bytes: body, network }, { signal, timeoutMs })),
+        );
         if (!result.ok) {
           throw new ApiError('unprocessable_model', `The workbook has ${result.problemCount} problem${result.problemCount === 1 ? '' : 's'}; nothing was stored`, result.problems);
         }
