@@ -19,7 +19,7 @@ import { sensitivity as sensitivityReport, type SensitivityOptions } from '../an
 import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
-import { nativeSha256Hex } from '../optimise.ts';
+import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
 import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
@@ -84,13 +84,10 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
     task.scenario,
     network,
     (model, request) => {
-      const engine = request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs';
       // Cancelled: the solves left end at once, so the pipeline ends (its plan is dropped below).
-      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOut(model, engine));
+      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOutSolve(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
       // Each solve gets what is left of the request's time, so the time limit bounds it all.
-      const left = task.deadline - Date.now();
-      if (left <= 0) return Promise.resolve(timedOut(model, engine));
-      return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
+      return solveByDeadline(task.deadline, model, request);
     },
     {
       ...task.options,
@@ -122,10 +119,6 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
   const serialised: SerialisedPlan = { bytes, timing: timing(epochMs() - pipelineDoneAt) };
   // The bytes' buffer moves; the rest (the timing) is copied.
   return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: serialised } as never) as unknown as SerialisedPlan;
-}
-
-function timedOut(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {
-  return { status: 'timedout', message: 'the request reached its time limit', stats: makeStats(model, engine, 'unknown', 0) };
 }
 
 export interface SolveTask {

@@ -182,6 +182,26 @@ describe('jobs: four of the largest at once, then cancelled', () => {
     await cancelAll(await startFour('sweeps', bodies));
   }, 180_000);
 
+  it('a sweep point is bounded by its time limit as a plan is: the sweep of one point takes no more than a few plans of it', async () => {
+    const { network, horizon } = generateNetwork(60_000, 5, { plants: 20 });
+    const scenario = { name: 'one point', horizon: { kind: horizon }, network, timeLimitMs: 1_000 };
+    const plan = await call('POST', '/api/v1/optimise?flows=false', scenario);
+    expect(plan.status).toBe(200);
+    const t0 = performance.now();
+    const started = await call('POST', '/api/v1/analysis/sweeps', { scenario, axes: [{ parameter: 'exportPriceMultiplier', values: [1] }] });
+    expect(started.status).toBe(202);
+    const self = `/api/v1/analysis/jobs/${started.body.jobId}`;
+    const job = await until('the sweep to end', async () => {
+      const j = (await call('GET', self)).body as { status: string; result?: { rows: { status: string }[] } };
+      return j.status === 'running' ? null : j;
+    });
+    const sweepMs = performance.now() - t0;
+    expect(job.status).toBe('done');
+    expect(['optimal', 'timedout']).toContain(job.result?.rows[0]?.status);
+    // Each of a plan's solves used to get the whole time limit: the point took ~5 plans' time.
+    expect(sweepMs).toBeLessThan(3 * plan.ms);
+  }, 180_000);
+
   it('Monte Carlo on a network just under the model-size cap is refused up front (422), nothing started', async () => {
     const bodies = largeScenarios(240_000, { plants: 40 }).map((scenario) => ({
       scenario,
