@@ -12,7 +12,9 @@
 import { createHash } from 'node:crypto';
 import { epochMs, isPoolThread, type PlanTiming } from './pool/context.ts';
 import { runTask, TaskTimeoutError } from './pool/pool.ts';
-import { solveModelInProcess } from './solver/inProcess.ts';
+import { solveModelInProcess, type SolveModelOptions } from './solver/inProcess.ts';
+import { makeStats } from './solver/common.ts';
+import type { LpModel, SolveResult } from './core/lp.ts';
 import type { Plan } from './core/plan-schema.ts';
 import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
 import type { Network, Scenario } from './core/schema.ts';
@@ -40,6 +42,23 @@ export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'>
   readonly flows?: boolean;
   /** The model's variables as the caller counted them (estimateModelSize), so they are not counted again. */
   readonly modelVariables?: number;
+  /**
+   * In this thread: epoch ms by which every solve of the run must be over, so the time limit bounds
+   * the whole run (a sweep point) and not each of its solves (a pool plan has its own).
+   */
+  readonly deadline?: number;
+}
+
+/** The answer of a solve the time limit left no time for. */
+export function timedOutSolve(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {
+  return { status: 'timedout', message: 'the request reached its time limit', stats: makeStats(model, engine, 'unknown', 0) };
+}
+
+/** A solve in this thread that ends by `deadline` (epoch ms): it gets what is left, none once it has passed. */
+export function solveByDeadline(deadline: number, model: LpModel, request: SolveModelOptions): Promise<SolveResult> {
+  const left = deadline - Date.now();
+  if (left <= 0) return Promise.resolve(timedOutSolve(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
+  return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
 }
 
 const texts = new WeakMap<Plan, string>();
@@ -132,10 +151,11 @@ export async function optimiseWithJson(
   options: OptimiseOptions = {},
   json = true,
 ): Promise<PlanWithJson> {
-  const { inProcess, signal, serialise: _, flows = true, modelVariables, ...pipelineOptions } = options;
+  const { inProcess, signal, serialise: _, flows = true, modelVariables, deadline: runDeadline, ...pipelineOptions } = options;
   const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
   if (inProcess || isPoolThread()) {
-    const full = await runPipeline(scenario, network, (model, request) => solveModelInProcess(model, request), { ...pipelineOptions, sha256 });
+    const solve = runDeadline === undefined ? solveModelInProcess : (model: LpModel, request: SolveModelOptions) => solveByDeadline(runDeadline, model, request);
+    const full = await runPipeline(scenario, network, solve, { ...pipelineOptions, sha256 });
     const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
     return { plan, json: json ? JSON.stringify(plan) : null };
   }

@@ -2,7 +2,7 @@
  * What the CPU pool's threads do (loaded through worker.mjs): the whole optimisation pipeline
  * (check, model, solve, plan, the rule's second solve, the diagnosis), a bare solve, the analyses
  * answered in the request (sensitivity, alternatives, contracts, phasing), chunks of Monte Carlo
- * draws and runs of sweep points. Everything here runs in this thread.
+ * draws, runs of sweep points, and network workbooks written and read. Everything here runs in this thread.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -19,8 +19,9 @@ import { sensitivity as sensitivityReport, type SensitivityOptions } from '../an
 import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
-import { nativeSha256Hex } from '../optimise.ts';
+import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
+import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
 import { epochMs, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
@@ -35,6 +36,8 @@ declare module './pool.ts' {
     analysis: [AnalysisTask, AnalysisTaskResult];
     drawChunk: [DrawChunkTask, DrawChunkResult];
     sweepPoints: [SweepPointsTask, SweepPointsResult | MissingNetwork];
+    workbook: [WorkbookTask, WorkbookAnswer | MissingNetwork];
+    networkWorkbook: [NetworkWorkbookTask, { readonly bytes: Uint8Array } | MissingNetwork];
   }
 }
 
@@ -81,13 +84,10 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
     task.scenario,
     network,
     (model, request) => {
-      const engine = request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs';
       // Cancelled: the solves left end at once, so the pipeline ends (its plan is dropped below).
-      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOut(model, engine));
+      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOutSolve(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
       // Each solve gets what is left of the request's time, so the time limit bounds it all.
-      const left = task.deadline - Date.now();
-      if (left <= 0) return Promise.resolve(timedOut(model, engine));
-      return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
+      return solveByDeadline(task.deadline, model, request);
     },
     {
       ...task.options,
@@ -119,10 +119,6 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
   const serialised: SerialisedPlan = { bytes, timing: timing(epochMs() - pipelineDoneAt) };
   // The bytes' buffer moves; the rest (the timing) is copied.
   return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: serialised } as never) as unknown as SerialisedPlan;
-}
-
-function timedOut(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {
-  return { status: 'timedout', message: 'the request reached its time limit', stats: makeStats(model, engine, 'unknown', 0) };
 }
 
 export interface SolveTask {
@@ -228,4 +224,34 @@ export async function sweepPoints(task: SweepPointsTask): Promise<SweepPointsRes
   } finally {
     task.progress?.close();
   }
+}
+
+export interface WorkbookTask {
+  /** The uploaded .xlsx bytes. */
+  readonly bytes: Uint8Array;
+  /** The network whose ids and figures the workbook is read against. */
+  readonly network: NetworkRef;
+}
+
+/**
+ * An uploaded network workbook read into overrides, or its problems: unzipping and parsing its XML
+ * (a 1 MB .xlsx can hold a hundred times that) is seconds of CPU.
+ */
+export async function workbook(task: WorkbookTask): Promise<WorkbookAnswer | MissingNetwork> {
+  const network = networkOf(task.network);
+  if (!network) return { missingNetwork: true };
+  return workbookAnswer(await readNetworkWorkbook(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), network));
+}
+
+export interface NetworkWorkbookTask {
+  readonly network: NetworkRef;
+  /** The scenario name the workbook's README carries. */
+  readonly name: string;
+}
+
+/** A network as an editable workbook (.xlsx bytes): a 1 MB network is a second of zip and XML. */
+export async function networkWorkbook(task: NetworkWorkbookTask): Promise<{ readonly bytes: Uint8Array } | MissingNetwork> {
+  const network = networkOf(task.network);
+  if (!network) return { missingNetwork: true };
+  return { bytes: await writeNetworkWorkbook(network, task.name) };
 }

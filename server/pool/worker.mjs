@@ -12,4 +12,6 @@ export const solve = tasks.solve;
 export const analysis = tasks.analysis;
 export const drawChunk = tasks.drawChunk;
 export const sweepPoints = tasks.sweepPoints;
+export const workbook = tasks.workbook;
+export const networkWorkbook = tasks.networkWorkbook;
 export default tasks.plan;

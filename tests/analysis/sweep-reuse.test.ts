@@ -118,3 +118,12 @@ describe('sweep points reusing the model', () => {
     await expect(run).rejects.toThrow(/cancelled/);
   });
 });
+
+describe("a point's time limit bounds its full plan", () => {
+  it('a plan in this thread whose deadline has passed reads timedout (no solve gets the whole limit again); without one it is optimal', async () => {
+    const scenario = standardScenario('phase1-annual');
+    expect((await optimise(scenario, defaultNetwork(), { inProcess: true })).status).toBe('optimal');
+    const late = await optimise(scenario, defaultNetwork(), { inProcess: true, deadline: Date.now() - 1 });
+    expect(late.status).toBe('timedout');
+  });
+});

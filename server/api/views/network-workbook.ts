@@ -214,6 +214,17 @@ export type WorkbookOverrides = Pick<Overrides, Kind>;
 
 export type WorkbookResult = { ok: true; name: string | null; overrides: WorkbookOverrides } | { ok: false; problems: WorkbookProblem[] };
 
+/** Problems an answer lists (the count says how many there are in all). */
+export const WORKBOOK_PROBLEMS_SHOWN = 200;
+
+/** A read as it crosses from a pool thread: the first WORKBOOK_PROBLEMS_SHOWN problems and their count. */
+export type WorkbookAnswer = Extract<WorkbookResult, { ok: true }> | { ok: false; problems: WorkbookProblem[]; problemCount: number };
+
+/** Keeps the problems an answer lists: a workbook of 100,000 bad rows has as many problems to copy. */
+export function workbookAnswer(result: WorkbookResult): WorkbookAnswer {
+  return result.ok ? result : { ok: false, problems: result.problems.slice(0, WORKBOOK_PROBLEMS_SHOWN), problemCount: result.problems.length };
+}
+
 type Location = Omit<WorkbookProblem, 'message'>;
 
 /** A cell as a number; `empty` for a blank cell; `text` for anything else. */

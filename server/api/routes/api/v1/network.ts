@@ -1,17 +1,39 @@
 /** The default network, as data and as GeoJSON for the map. */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { effectiveNetwork } from '../../../../core/scenario.ts';
 import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
+import { callerOf } from '../../../admission.ts';
+import { clientGoneSignal } from '../../../solve.ts';
+import { runTask, TaskTimeoutError } from '../../../../pool/pool.ts';
+import { withNetwork } from '../../../../pool/networks.ts';
 import { ApiError, notFound } from '../../../errors.ts';
 import { etagOf } from '../../../http.ts';
 import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
 import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
-import { networkWorkbook, readNetworkWorkbook, XLSX_TYPE } from '../../../views/network-workbook.ts';
+import { XLSX_TYPE } from '../../../views/network-workbook.ts';
 import { networkToGeoJson } from '../../../views/network-geojson.ts';
+
+/**
+ * Workbook work (reading an upload, writing a download) in the CPU pool, not on the event loop: a
+ * 1 MB workbook or network is seconds of zip and XML. A place in the bounded queue first (503 past
+ * it); `run` gets the service's time ceiling (422 `time_limit` past it).
+ */
+async function workbookInPool<T>(ctx: ApiContext, request: FastifyRequest, run: (timeoutMs: number) => Promise<T>): Promise<T> {
+  const leave = ctx.admission.queue.enter(callerOf(request));
+  try {
+    return await run(ctx.maxSolveMs);
+  } catch (e) {
+    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The workbook was not done within the service's limit of ${ctx.maxSolveMs} ms; its work was stopped`);
+    throw e;
+  } finally {
+    leave();
+  }
+}
 
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -58,7 +80,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             'With `scenario=<id>`, the figures after that stored scenario\'s per-id overrides. Edit figures and upload it to `POST /scenarios/from-workbook`.',
           security: BEARER,
           querystring: z.object({ scenario: z.string().min(1).max(100).optional() }).strict(),
-          response: errorResponses(400, 401, 403, 404),
+          response: errorResponses(400, 401, 403, 404, 422, 503),
         },
       },
       async (request, reply) => {
@@ -73,11 +95,14 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           network = effectiveNetwork(perId, record.scenario.network ?? ctx.defaultNetwork);
           name = `${record.scenario.name} (workbook)`.slice(0, 200);
         }
-        const bytes = await networkWorkbook(network, name);
+        const signal = clientGoneSignal(reply.raw);
+        const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
+          withNetwork(network, (ref) => runTask('networkWorkbook', { network: ref, name }, { signal, timeoutMs })),
+        );
         return reply
           .type(XLSX_TYPE)
           .header('content-disposition', `attachment; filename="${id ? `scenario-${id.replace(/[^A-Za-z0-9_-]/g, '')}` : 'network'}.xlsx"`)
-          .send(bytes as never);
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
       },
     );
 
@@ -92,15 +117,18 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'Store a scenario from an edited network workbook (from GET /network.xlsx)',
           description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
           security: BEARER,
-          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 413, 415, 422) },
+          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 413, 415, 422, 503) },
         },
       },
       async (request, reply) => {
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
-        const result = await readNetworkWorkbook(body, ctx.defaultNetwork);
+        const signal = clientGoneSignal(reply.raw);
+        const result = await workbookInPool(ctx, request, (timeoutMs) =>
+          withNetwork(ctx.defaultNetwork, (network) => runTask('workbook', { bytes: body, network }, { signal, timeoutMs })),
+        );
         if (!result.ok) {
-          throw new ApiError('unprocessable_model', `The workbook has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing was stored`, result.problems.slice(0, 200));
+          throw new ApiError('unprocessable_model', `The workbook has ${result.problemCount} problem${result.problemCount === 1 ? '' : 's'}; nothing was stored`, result.problems);
         }
         const parsed = Scenario.safeParse({ name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
         if (!parsed.success) {
