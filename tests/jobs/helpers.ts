@@ -155,11 +155,15 @@ export async function startWorker(databaseUrl: string, env: Record<string, strin
  * finished `afterFinished` of them: in the log handler, not on a later poll, so the chunk is still
  * being computed. Resolves with the chunks it held (started, not finished).
  */
-export function killInNextChunk(worker: WorkerProcess, jobId: string, afterFinished: number): Promise<number[]> {
+export function killInNextChunk(worker: WorkerProcess, jobId: string, afterFinished: number, timeoutMs = 120_000): Promise<number[]> {
   const chunks = (msg: string) => worker.lines.filter((l) => l.msg === msg && l.jobId === jobId).map((l) => l.chunk as number);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      reject(new Error(`worker ${worker.id} did not start a chunk of job ${jobId} after finishing ${afterFinished} within ${timeoutMs} ms (finished ${chunks('chunk finished').length})`));
+    }, timeoutMs);
     worker.onLine.push((line) => {
       if (line.msg !== 'chunk started' || line.jobId !== jobId || worker.proc.killed || chunks('chunk finished').length < afterFinished) return;
+      clearTimeout(deadline);
       worker.proc.kill('SIGKILL');
       const finished = chunks('chunk finished');
       resolve(chunks('chunk started').filter((c) => !finished.includes(c)));
