@@ -49,15 +49,16 @@ export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'>
   readonly deadline?: number;
 }
 
-/** The answer of a solve the time limit left no time for. */
-export function timedOutSolve(model: LpModel, engine: 'highs' | 'jsLpSolver'): SolveResult {
+/** The answer of a solve the time limit left no time for, in the terms of the engine it asked for. */
+export function timedOutSolve(model: LpModel, request: Pick<SolveModelOptions, 'engine'>): SolveResult {
+  const engine = request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs';
   return { status: 'timedout', message: 'the request reached its time limit', stats: makeStats(model, engine, 'unknown', 0) };
 }
 
 /** A solve in this thread that ends by `deadline` (epoch ms): it gets what is left, none once it has passed. */
 export function solveByDeadline(deadline: number, model: LpModel, request: SolveModelOptions): Promise<SolveResult> {
   const left = deadline - Date.now();
-  if (left <= 0) return Promise.resolve(timedOutSolve(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
+  if (left <= 0) return Promise.resolve(timedOutSolve(model, request));
   return solveModelInProcess(model, { ...request, timeLimitMs: Math.max(1, Math.min(request.timeLimitMs, left)) });
 }
 

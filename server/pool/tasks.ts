@@ -85,7 +85,7 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
     network,
     (model, request) => {
       // Cancelled: the solves left end at once, so the pipeline ends (its plan is dropped below).
-      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOutSolve(model, request.engine === 'jsLpSolver' ? 'jsLpSolver' : 'highs'));
+      if (cancel && isCancelled(cancel)) return Promise.resolve(timedOutSolve(model, request));
       // Each solve gets what is left of the request's time, so the time limit bounds it all.
       return solveByDeadline(task.deadline, model, request);
     },
