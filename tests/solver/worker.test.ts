@@ -59,11 +59,21 @@ describe('worker pool', () => {
 
   it("HiGHS's own time limit gives timedout", async () => {
     const model = generateTransportModel(20_000, 3);
-    const { result, utilisation } = await withLoopUtilisation(() => solveModel(model, { timeLimitMs: 20, engine: 'highs' }));
-    expect(result.status).toBe('timedout');
-    // HiGHS's own limit, or on a busy machine the watchdog first: either way the time limit, named.
-    expect(result.status !== 'optimal' && result.message).toMatch(/time limit/);
-    expect(utilisation).toBeLessThan(LOOP_FREE_UTILISATION);
+    // The files of a vitest process share its event loop (isolate: false), so work left by an earlier
+    // file, or a major collection of the shared heap, can fill one short window: a clean-clone run read
+    // 1 once. The solve is measured three times and the least busy window counts; a solve on the
+    // event loop would hold it at 1 in every one of them.
+    // HiGHS loaded on this thread too, so that no window holds a module's load, whichever thread solves.
+    await solveModelInProcess(generateTransportModel(40, 2), { timeLimitMs: 5_000, engine: 'highs' });
+    const utilisations: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { result, utilisation } = await withLoopUtilisation(() => solveModel(model, { timeLimitMs: 20, engine: 'highs' }));
+      expect(result.status).toBe('timedout');
+      // HiGHS's own limit, or on a busy machine the watchdog first: either way the time limit, named.
+      expect(result.status !== 'optimal' && result.message).toMatch(/time limit/);
+      utilisations.push(utilisation);
+    }
+    expect(Math.min(...utilisations)).toBeLessThan(LOOP_FREE_UTILISATION);
   });
 
   it('solves in parallel up to the pool size and queues the rest', async () => {
