@@ -104,6 +104,20 @@ describe('model-size cap', () => {
     }
     await app.close();
   });
+
+  it("phasing is sized as the multi-year model it builds: refused at the route, before the pool, when the years take it over the cap", async () => {
+    // The default network's annual model has 171 variables: each year of a phasing plan adds as many.
+    const app = await testApp({ maxModelVariables: 1_000 });
+    const over = await app.inject(post('/api/v1/analysis/phasing', asPlanner, { scenario: SCENARIO, fromYear: 2027, toYear: 2056 }));
+    expect(over.statusCode).toBe(422);
+    // The route's own refusal (counted from the body), not the model check a pool thread would make.
+    expect(over.json().error.message).toMatch(/more than 1,000 variables \(the service's limit\)/);
+    expect(over.json().error.details).toEqual([{ path: ['horizon'], message: expect.stringMatching(/more than 1,000 variables/) }]);
+    const under = await app.inject(post('/api/v1/analysis/phasing', asPlanner, { scenario: SCENARIO, fromYear: 2027, toYear: 2031 }));
+    expect(under.statusCode).toBe(200);
+    expect(under.json().years).toEqual([2027, 2028, 2029, 2030, 2031]);
+    await app.close();
+  });
 });
 
 describe('a client that goes away', () => {
