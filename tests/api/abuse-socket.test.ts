@@ -21,6 +21,7 @@ import { Scenario } from '../../server/core/schema.ts';
 import { closePool, poolStats } from '../../server/pool/pool.ts';
 import { generateNetwork } from '../../server/solver/generate-network.ts';
 import { until } from '../jobs/helpers.ts';
+import { bombWorkbook } from '../support/zip.ts';
 import { asPlanner, testApp } from './helpers.ts';
 
 const MAX_MODEL_VARIABLES = 250_000;
@@ -265,6 +266,24 @@ describe('workbook uploads, four at once just under the body limit', () => {
       if (a.body.error?.code === 'time_limit') continue;
       expect(a.body.error?.code).toBe('unprocessable_model');
       expect(a.body.error?.message).toMatch(/120000 problems; nothing was stored/);
+    }
+    expectResponsive(healthMs, heavyMs);
+    expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);
+  }, 120_000);
+});
+
+describe('workbook uploads that unpack to a gigabyte (zip bombs), four at once just under the body limit', () => {
+  it('/health keeps answering, each is a 422 naming the unpacked-size limit, nothing is stored', async () => {
+    // Over 900 MiB unpacked in under 1 MB: read whole, one held a pool thread for over a minute and 1.3 GB.
+    const bytes = await bombWorkbook(900);
+    expect(bytes.length).toBeLessThan(BODY_LIMIT_BYTES);
+    expect(bytes.length).toBeGreaterThan(0.85 * BODY_LIMIT_BYTES);
+    const before = (await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number };
+    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => call('POST', '/api/v1/scenarios/from-workbook', { bytes, type: XLSX_TYPE }))));
+    for (const a of answers) {
+      expect(a.status).toBe(422);
+      expect(a.body.error?.code).toBe('unprocessable_model');
+      expect((a.body.error as { details?: { message: string }[] } | undefined)?.details?.[0]?.message).toMatch(/unpacks to more than 32 MB/);
     }
     expectResponsive(healthMs, heavyMs);
     expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);

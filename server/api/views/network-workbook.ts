@@ -6,6 +6,7 @@
  * problem with its sheet, row and column; the same zod schema (`Overrides`) checks the bounds.
  */
 import type ExcelJS from 'exceljs';
+import { unpackedSize } from './zip-size.ts';
 import { Overrides, type Leg, type Market, type Network, type Plant, type TransitNode } from '../../core/schema.ts';
 import type { Supplier } from '../../core/market-schema.ts';
 
@@ -172,6 +173,13 @@ const README_LINES = [
 /** exceljs, loaded on the first workbook asked for: most server starts never need it (0.7 s of loading). */
 const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
 
+/**
+ * The most an uploaded workbook may unpack to. A workbook within the 1 MB body limit unpacks to about
+ * 14 times its size at most when it holds rows (120,000 rows: 0.99 MB, 13.7 MB unpacked); the one the
+ * service writes for an 80,000-variable network is 0.23 MB and 1.1 MB unpacked.
+ */
+export const WORKBOOK_MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
+
 /** The README row a planner may edit to name the scenario the upload stores. */
 const NAME_KEY = 'scenarioName';
 
@@ -278,6 +286,15 @@ function fullOverride<E>(entity: E, columns: Column<E>[]): Record<string, unknow
  * figure that differs, or every problem (unknown ids, non-numbers, out-of-bound numbers).
  */
 export async function readNetworkWorkbook(bytes: Buffer, network: Network): Promise<WorkbookResult> {
+  // Unpacked with a ceiling first: a small archive can unpack to a gigabyte (see zip-size.ts).
+  const size = unpackedSize(bytes, WORKBOOK_MAX_UNPACKED_BYTES);
+  if (!size.ok) {
+    const message =
+      size.reason === 'over-cap'
+        ? `the workbook unpacks to more than ${WORKBOOK_MAX_UNPACKED_BYTES / 1024 / 1024} MB (the service's limit; a workbook of 120,000 rows unpacks to about 14 MB)`
+        : 'the body is not an .xlsx workbook';
+    return { ok: false, problems: [{ sheet: null, row: null, column: null, message }] };
+  }
   const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
