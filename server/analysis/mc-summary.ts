@@ -41,8 +41,11 @@ export function summarise(values: ArrayLike<number>, bins: number, digits = 2): 
   };
 }
 
+/** What the summary reads of a request. */
+export type SummaryRequest = Pick<MonteCarloRequest, 'seed' | 'histogramBins' | 'robustThreshold'> & { readonly scenarioName: string };
+
 /** From per-draw figures to the result. */
-export function summariseTable(fast: Pick<FastModel, 'markets'>, request: Pick<MonteCarloRequest, 'seed' | 'histogramBins' | 'robustThreshold'> & { scenarioName: string }, table: DrawTable): MonteCarloResult {
+export function summariseTable(fast: Pick<FastModel, 'markets'>, request: SummaryRequest, table: DrawTable): MonteCarloResult {
   const draws = table.margin.length;
   const M = fast.markets.length;
   const statusCounts = Object.fromEntries(STATUS_CODES.map((s) => [s, 0])) as Record<(typeof STATUS_CODES)[number], number>;

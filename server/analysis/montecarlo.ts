@@ -19,7 +19,7 @@ import { solveClearingDraws, clearingTableMarkets } from './mc-clearing.ts';
 import { CancelledError, emptyTable, type DrawSolving, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
 import { buildFastModel, runDraws } from './mc-fast.ts';
 import { checkMonteCarlo, MonteCarloRequest, type MonteCarloRequestInput } from './mc-request.ts';
-import { summariseTable, type MonteCarloResult } from './mc-summary.ts';
+import { summariseTable, type MonteCarloResult, type SummaryRequest } from './mc-summary.ts';
 
 export * from './mc-clearing.ts';
 export * from './mc-draws.ts';
@@ -44,7 +44,8 @@ export interface MonteCarloRun {
   readonly timing: { readonly workers: number; readonly elapsedMs: number; readonly drawsPerSecond: number };
 }
 
-async function fastModelInPool(scenario: Scenario, network: Network, signal?: AbortSignal): Promise<FastModel> {
+/** The fast model built in the CPU pool: hundreds of milliseconds for a large network, off the event loop. */
+export async function fastModelInPool(scenario: Scenario, network: Network, signal?: AbortSignal): Promise<FastModel> {
   const { runTask } = await import('../pool/pool.ts');
   const r = await runTask('analysis', { kind: 'fast-model', scenario, network }, { signal }).catch((e: unknown) => {
     throw signal?.aborted ? new CancelledError() : e;
@@ -52,6 +53,22 @@ async function fastModelInPool(scenario: Scenario, network: Network, signal?: Ab
   if (r.ok) return r.value as FastModel;
   if (r.problems) throw new ScenarioProblemsError(r.problems);
   throw new AnalysisRefusal(r.refusal);
+}
+
+/**
+ * The result from the per-draw table, worked out in the CPU pool: for 200,000 draws of a few hundred
+ * markets the counting and sorting take seconds, which would hold up the event loop here. The table's
+ * buffers are moved to the thread, not copied, so the table is empty here afterwards.
+ */
+export async function summariseInPool(markets: FastModel['markets'], request: SummaryRequest, table: DrawTable, signal?: AbortSignal): Promise<MonteCarloResult> {
+  const { runTask } = await import('../pool/pool.ts');
+  const buffers = [...new Set(Object.values(table).map((column: DrawTable[keyof DrawTable]) => column.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  const summaryMarkets = markets.map(({ id, name, domestic }) => ({ id, name, domestic }));
+  const r = await runTask('analysis', { kind: 'mc-summary', markets: summaryMarkets, request, table }, { signal, transferList: buffers }).catch((e: unknown) => {
+    throw signal?.aborted ? new CancelledError() : e;
+  });
+  if (!r.ok) throw new AnalysisRefusal(r.refusal);
+  return r.value as MonteCarloResult;
 }
 
 /** Runs a Monte Carlo request: N draws across a worker pool (or in this thread). */
@@ -70,9 +87,11 @@ export async function runMonteCarlo(requestInput: MonteCarloRequestInput | Monte
       inProcess: workers <= 0,
       onProgress: (done) => options.onProgress?.(done, request.draws),
     });
+    const summaryRequest = { ...request, scenarioName: request.scenario.name };
+    const result = workers <= 0 ? summariseTable({ markets }, summaryRequest, table) : await summariseInPool(markets, summaryRequest, table, options.signal);
     const elapsedMs = performance.now() - started;
     return {
-      result: summariseTable({ markets }, { ...request, scenarioName: request.scenario.name }, table),
+      result,
       timing: { workers: Math.max(0, workers), elapsedMs: round(elapsedMs, 1), drawsPerSecond: round((request.draws / elapsedMs) * 1000, 1) },
     };
   }
@@ -94,9 +113,11 @@ export async function runMonteCarlo(requestInput: MonteCarloRequestInput | Monte
     const pool = options.workers === undefined ? sharedPool() : poolOfSize(workers);
     table = await pool.run(fast, spec, request.draws, { onProgress: options.onProgress, signal: options.signal, chunkSize: options.chunkSize });
   }
+  const summaryRequest = { ...request, scenarioName: request.scenario.name };
+  const result = workers <= 0 ? summariseTable(fast, summaryRequest, table) : await summariseInPool(fast.markets, summaryRequest, table, options.signal);
   const elapsedMs = performance.now() - started;
   return {
-    result: summariseTable(fast, { ...request, scenarioName: request.scenario.name }, table),
+    result,
     timing: { workers: Math.max(0, workers), elapsedMs: round(elapsedMs, 1), drawsPerSecond: round((request.draws / elapsedMs) * 1000, 1) },
   };
 }

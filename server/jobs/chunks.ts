@@ -8,7 +8,7 @@
  * Carlo figures are summarised from all draws in draw order, sweep rows are kept in grid order.
  */
 import type { Network } from '../core/schema.ts';
-import { buildFastModel, clearingTableMarkets, emptyTable, summariseTable, type DrawTable, type FastModel, type MonteCarloRequest, type MonteCarloResult } from '../analysis/montecarlo.ts';
+import { emptyTable, type DrawTable, type FastModel, type MonteCarloRequest } from '../analysis/montecarlo.ts';
 import { sweepResult, sweepScenarios, type SweepRequest, type SweepResult, type SweepRow } from '../analysis/sweep.ts';
 import type { JobSpec } from './queue.ts';
 
@@ -76,16 +76,15 @@ export function decodeDrawsInto(buf: Buffer, n: number, markets: number, table: 
   table.served.set(buf.subarray(at, at + n * markets), offset * markets);
 }
 
-/** The Monte Carlo result from every chunk's bytes, chunk 0 first. */
-export function assembleMonteCarlo(request: MonteCarloRequest, network: Network, chunks: readonly Buffer[], layout: Pick<ChunkLayout, 'total' | 'size'>, fast?: FastModel): MonteCarloResult {
-  const model = request.scenario.market === 'clearing' ? { markets: clearingTableMarkets(request, network) } : (fast ?? buildFastModel(request.scenario, network));
-  const M = model.markets.length;
+/** The Monte Carlo per-draw table from every chunk's bytes, chunk 0 first (summarised by the caller). */
+export function assembleMonteCarloTable(request: MonteCarloRequest, markets: FastModel['markets'], chunks: readonly Buffer[], layout: Pick<ChunkLayout, 'total' | 'size'>): DrawTable {
+  const M = markets.length;
   const table = emptyTable(request.draws, M);
   chunks.forEach((buf, index) => {
     const { from, to } = chunkRange(layout, index);
     decodeDrawsInto(buf, to - from, M, table, from);
   });
-  return summariseTable(model, { ...request, scenarioName: request.scenario.name }, table);
+  return table;
 }
 
 /** The sweep result from every chunk's rows, chunk 0 first. */

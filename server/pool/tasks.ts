@@ -16,7 +16,7 @@ import { contracts } from '../analysis/contracts.ts';
 import { phasing, type PhasingRequest } from '../analysis/phasing.ts';
 import type { Problem } from '../core/consistency.ts';
 import { sensitivity as sensitivityReport, type SensitivityOptions } from '../analysis/sensitivity.ts';
-import { buildFastModel, emptyTable, runDraws, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
+import { buildFastModel, emptyTable, runDraws, summariseTable, type DrawSpec, type DrawTable, type FastModel, type SummaryRequest } from '../analysis/montecarlo.ts';
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts';
@@ -139,7 +139,8 @@ export type AnalysisTask =
   | { readonly kind: 'alternatives'; readonly scenario: Scenario; readonly network: Network; readonly tolerance?: number }
   | { readonly kind: 'contracts'; readonly scenario: Scenario; readonly network: Network }
   | { readonly kind: 'phasing'; readonly request: PhasingRequest; readonly network: Network }
-  | { readonly kind: 'fast-model'; readonly scenario: Scenario; readonly network: Network };
+  | { readonly kind: 'fast-model'; readonly scenario: Scenario; readonly network: Network }
+  | { readonly kind: 'mc-summary'; readonly markets: FastModel['markets']; readonly request: SummaryRequest; readonly table: DrawTable };
 
 /** A report, or why the analysis refused the request (a problem list or a reason); anything else throws. */
 export type AnalysisTaskResult =
@@ -161,6 +162,8 @@ export async function analysis(task: AnalysisTask): Promise<AnalysisTaskResult> 
         return { ok: true, value: await contracts(task.scenario, task.network, { solve: solveModelInProcess }) };
       case 'fast-model':
         return { ok: true, value: buildFastModel(task.scenario, task.network) };
+      case 'mc-summary':
+        return { ok: true, value: summariseTable({ markets: task.markets }, task.request, task.table) };
       case 'phasing': {
         const { plan, ...chart } = await phasing(task.request, task.network, { inProcess: true });
         return { ok: true, value: { ...chart, why: plan.why } };

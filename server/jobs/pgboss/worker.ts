@@ -8,10 +8,10 @@ import { availableParallelism, hostname } from 'node:os';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Network } from '../../core/schema.ts';
-import { buildFastModel, CancelledError, clearingTableMarkets, emptyTable, MonteCarloRequest, solveClearingDraws, type FastModel } from '../../analysis/montecarlo.ts';
+import { CancelledError, clearingTableMarkets, emptyTable, fastModelInPool, MonteCarloRequest, solveClearingDraws, summariseInPool, type FastModel } from '../../analysis/montecarlo.ts';
 import { solveSweepPoints, SweepRequest, type SweepRow } from '../../analysis/sweep.ts';
 import { poolSize } from '../../solver/solve.ts';
-import { assembleMonteCarlo, assembleSweep, chunkRange, encodeDraws } from '../chunks.ts';
+import { assembleMonteCarloTable, assembleSweep, chunkRange, encodeDraws } from '../chunks.ts';
 import { DrawThreads } from '../draw-threads.ts';
 import type { JobKind, JobStatus } from '../queue.ts';
 import { timeCapReached } from '../records.ts';
@@ -225,7 +225,8 @@ export class ChunkWorker {
           await solveClearingDraws(request, job.network, from, to, table, from, { concurrency: poolSize(), signal });
           payload = { draws: encodeDraws(table) };
         } else {
-          job.fast ??= buildFastModel(request.scenario, job.network);
+          // Built in the CPU pool, as the draws are: nothing of a job holds up this process's event loop.
+          job.fast ??= await fastModelInPool(request.scenario, job.network, signal);
           const table = await this.#threads.solve(jobId, job.fast, { seed: request.seed, uncertainties: request.uncertainties }, from, to, signal);
           payload = { draws: encodeDraws(table) };
         }
@@ -289,7 +290,9 @@ export class ChunkWorker {
         result = assembleSweep(job.request as SweepRequest, rows.map((r) => r.rows ?? []));
       } else {
         const request = job.request as MonteCarloRequest;
-        const summary = assembleMonteCarlo(request, job.network, rows.map((r) => r.draws!), job.layout, job.fast);
+        const markets = request.scenario.market === 'clearing' ? clearingTableMarkets(request, job.network) : (job.fast ??= await fastModelInPool(request.scenario, job.network)).markets;
+        const table = assembleMonteCarloTable(request, markets, rows.map((r) => r.draws!), job.layout);
+        const summary = await summariseInPool(markets, { ...request, scenarioName: request.scenario.name }, table);
         const meta = await this.#pool.query<{ workers: string; elapsed_ms: number }>(
           `SELECT (SELECT count(DISTINCT worker) FROM analysis_job_chunks WHERE job_id = $1) AS workers,
                   EXTRACT(EPOCH FROM (now() - created_at)) * 1000 AS elapsed_ms FROM analysis_jobs WHERE id = $1`,
