@@ -77,6 +77,11 @@ export function withoutFlows(plan: Plan): Plan {
   return { ...plan, flows: NO_FLOWS };
 }
 
+/** A stored run's response (full, or without flows): validated and ordered by the response schema, exactly as the route's serialiser would. */
+export function runResponse(run: StoredRun, flows: boolean): Serialised {
+  return serialised(RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) }));
+}
+
 export class RunResponses {
   readonly #maxBytes: number;
   #bytes = 0;
@@ -95,10 +100,16 @@ export class RunResponses {
       this.#entries.set(key, hit);
       return hit;
     }
-    // Validated and ordered by the response schema, exactly as the route's serialiser would.
-    const entry = serialised(RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) }));
+    const entry = runResponse(run, flows);
     this.#keep(key, entry);
     return entry;
+  }
+
+  /** Keeps the response of run `id` made elsewhere (in the CPU pool, by `runResponse`). */
+  keep(id: string, flows: boolean, entry: Serialised): Serialised {
+    const key = `${id}|${flows ? 'full' : 'light'}`;
+    if (!this.#entries.has(key)) this.#keep(key, entry);
+    return this.#entries.get(key) ?? entry;
   }
 
   /** The kept response of run `id`, if there is one (runs never change, so no store read is needed). */

@@ -7,7 +7,6 @@
  * worker can compute any chunk and the assembled result is the same as the in-process one: Monte
  * Carlo figures are summarised from all draws in draw order, sweep rows are kept in grid order.
  */
-import type { Network } from '../core/schema.ts';
 import { emptyTable, type DrawTable, type FastModel, type MonteCarloRequest } from '../analysis/montecarlo.ts';
 import { sweepResult, sweepScenarios, type SweepRequest, type SweepResult, type SweepRow } from '../analysis/sweep.ts';
 import type { JobSpec } from './queue.ts';

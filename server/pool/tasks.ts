@@ -23,6 +23,8 @@ import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts'
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
 import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
+import type { RunJson } from '../store/store.ts';
+import { comparisonBytes, runViewBytes, type RunView, type ViewBytes } from '../api/views/run-views.ts';
 import { epochMs, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
 import { claimTask, isCancelled, TaskCancelledError, type CancelFlag } from './cancel.ts';
@@ -38,6 +40,8 @@ declare module './pool.ts' {
     sweepPoints: [SweepPointsTask, SweepPointsResult | MissingNetwork];
     workbook: [WorkbookTask, WorkbookAnswer | MissingNetwork];
     networkWorkbook: [NetworkWorkbookTask, { readonly bytes: Uint8Array } | MissingNetwork];
+    runView: [RunViewTask, ViewBytes];
+    comparison: [ComparisonTask, ViewBytes];
   }
 }
 
@@ -257,4 +261,29 @@ export async function networkWorkbook(task: NetworkWorkbookTask): Promise<{ read
   const network = networkOf(task.network);
   if (!network) return { missingNetwork: true };
   return { bytes: await writeNetworkWorkbook(network, task.name) };
+}
+
+export interface RunViewTask {
+  readonly run: RunJson;
+  readonly view: RunView;
+}
+
+export interface ComparisonTask {
+  readonly a: RunJson;
+  readonly b: RunJson;
+}
+
+/** The answer's bytes move to the event loop (their buffer is theirs alone); the ETag is copied. */
+function moved(answer: ViewBytes): ViewBytes {
+  return move({ [transferableSymbol]: answer.bytes.buffer, [valueSymbol]: answer } as never) as unknown as ViewBytes;
+}
+
+/** A view of a stored run (the run, its flows, its allocation CSV), from its JSON text. */
+export function runView(task: RunViewTask): ViewBytes {
+  return moved(runViewBytes(task.run, task.view));
+}
+
+/** Two stored runs compared, from their JSON text. */
+export function comparison(task: ComparisonTask): ViewBytes {
+  return moved(comparisonBytes(task.a, task.b));
 }

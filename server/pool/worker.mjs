@@ -14,4 +14,6 @@ export const drawChunk = tasks.drawChunk;
 export const sweepPoints = tasks.sweepPoints;
 export const workbook = tasks.workbook;
 export const networkWorkbook = tasks.networkWorkbook;
+export const runView = tasks.runView;
+export const comparison = tasks.comparison;
 export default tasks.plan;

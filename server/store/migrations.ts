@@ -98,6 +98,17 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `ALTER TABLE scenarios ADD COLUMN created_by TEXT;
           ALTER TABLE runs ADD COLUMN created_by TEXT;`,
   },
+  {
+    version: 5,
+    name: 'lists of runs and scenarios read from their indexes',
+    // A row's columns are stored in order, and created_at and created_by come after the scenario, the
+    // plan and the body, which a large network or plan spills over many overflow pages: listing ten
+    // runs read all of them (30 ms for two 3 MB runs). Indexes that hold every listed column answer a
+    // list without reading the rows.
+    sql: `CREATE INDEX runs_listed ON runs (scenario_id, seq, id, scenario_version, status, inputs_hash, model_version, created_at, created_by);
+          DROP INDEX runs_by_scenario;
+          CREATE INDEX scenarios_listed ON scenarios (seq, id, name, version, created_at, updated_at, created_by);`,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -178,5 +189,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // Adding a nullable column does not rewrite the table, and an UPDATE trigger does not fire.
     sql: `ALTER TABLE scenarios ADD COLUMN created_by TEXT;
           ALTER TABLE runs ADD COLUMN created_by TEXT;`,
+  },
+  {
+    version: 5,
+    name: 'lists of runs and scenarios read from their indexes',
+    // PostgreSQL keeps large values out of line (TOAST): a list never reads them. The version keeps both stores in step.
+    sql: `SELECT 1;`,
   },
 ];

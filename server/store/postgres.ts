@@ -27,6 +27,7 @@ import {
   type ScenarioRecord,
   type ScenarioSummary,
   type Store,
+  type RunJson,
   type StoredApiKey,
   type StoredResponse,
   type UpdateResult,
@@ -238,6 +239,11 @@ export class PostgresStore implements Store {
     return rows[0] ? toScenarioRecord(rows[0]) : null;
   }
 
+  async scenarioVersion(id: string): Promise<number | null> {
+    const { rows } = await this.#query<{ version: number }>('SELECT version FROM scenarios WHERE id = $1', [id]);
+    return rows[0] ? rows[0].version : null;
+  }
+
   async listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>> {
     // One transaction, so the total and the page are of the same moment.
     return this.#transaction(async (db) => {
@@ -311,6 +317,17 @@ export class PostgresStore implements Store {
     const row = rows[0];
     if (!row) return null;
     return { ...toRunSummary(row), scenario: row.scenario, plan: row.plan };
+  }
+
+  async getRunJson(id: string): Promise<RunJson | null> {
+    // As UTF-8 bytes: the driver would otherwise parse the JSON columns here, on the event loop.
+    const { rows } = await this.#query<Omit<RunRow, 'scenario' | 'plan'> & { scenario: Buffer; plan: Buffer }>(
+      "SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by, convert_to(scenario::text, 'UTF8') AS scenario, convert_to(plan::text, 'UTF8') AS plan FROM runs WHERE id = $1",
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { ...toRunSummary(row as unknown as RunRow), scenarioJson: row.scenario, planJson: row.plan };
   }
 
   async listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>> {

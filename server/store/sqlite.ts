@@ -25,6 +25,7 @@ import {
   type ScenarioRecord,
   type ScenarioSummary,
   type Store,
+  type RunJson,
   type StoredApiKey,
   type StoredResponse,
   type UpdateResult,
@@ -149,6 +150,11 @@ export class SqliteStore implements Store {
     return row ? toScenarioRecord(row) : null;
   }
 
+  async scenarioVersion(id: string): Promise<number | null> {
+    const row = this.#db.prepare('SELECT version FROM scenarios WHERE id = ?').get(id) as { version: number } | undefined;
+    return row ? row.version : null;
+  }
+
   async listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>> {
     const total = (this.#db.prepare('SELECT COUNT(*) AS n FROM scenarios').get() as { n: number }).n;
     const rows = this.#pageRows<ScenarioRow>(
@@ -227,6 +233,15 @@ export class SqliteStore implements Store {
       scenario: JSON.parse(row.scenario) as Scenario,
       plan: JSON.parse(row.plan) as Plan,
     };
+  }
+
+  async getRunJson(id: string): Promise<RunJson | null> {
+    // As BLOBs: the bytes as stored, not decoded into strings here.
+    const row = this.#db
+      .prepare('SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by, CAST(scenario AS BLOB) AS scenario, CAST(plan AS BLOB) AS plan FROM runs WHERE id = ?')
+      .get(id) as (Omit<RunRow, 'scenario' | 'plan'> & { scenario: Buffer; plan: Buffer }) | undefined;
+    if (!row) return null;
+    return { ...toRunSummary(row as unknown as RunRow), scenarioJson: row.scenario, planJson: row.plan };
   }
 
   async listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>> {

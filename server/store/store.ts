@@ -47,6 +47,16 @@ export interface RunRecord {
 
 export type RunSummary = Omit<RunRecord, 'scenario' | 'plan'>;
 
+/**
+ * A stored run with its scenario and plan as the UTF-8 bytes of the JSON text they are stored as, not
+ * decoded or parsed: a large plan (megabytes) is decoded, parsed, checked and turned into a response
+ * in the CPU pool, off the event loop, and the bytes move there rather than being copied.
+ */
+export interface RunJson extends RunSummary {
+  readonly scenarioJson: Uint8Array;
+  readonly planJson: Uint8Array;
+}
+
 export interface PageRequest {
   readonly limit: number;
   /** Opaque cursor from a previous page's `nextCursor`; wins over `offset`. */
@@ -106,6 +116,8 @@ export interface Store {
   /** `createdBy`: the API key's id or `anonymous` (never the key itself); null when unknown. */
   createScenario(scenario: Scenario, createdBy?: string | null): Promise<ScenarioRecord>;
   getScenario(id: string): Promise<ScenarioRecord | null>;
+  /** The scenario's current version, or null when there is none (without reading the scenario itself). */
+  scenarioVersion(id: string): Promise<number | null>;
   listScenarios(page: PageRequest): Promise<Page<ScenarioSummary>>;
   /** Replaces the scenario when `expectedVersion` is the current version. */
   updateScenario(id: string, expectedVersion: number, scenario: Scenario): Promise<UpdateResult>;
@@ -114,6 +126,7 @@ export interface Store {
 
   createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy'> & { readonly createdBy?: string | null }): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | null>;
+  getRunJson(id: string): Promise<RunJson | null>;
   listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;
 
   /**

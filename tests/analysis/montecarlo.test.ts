@@ -54,7 +54,10 @@ describe('Monte Carlo', () => {
     const markets = Array.from({ length: 120 }, (_, i) => ({ id: `m${i}`, name: `Market ${i}`, domestic: i % 3 === 0 }));
     const table = emptyTable(draws, markets.length);
     let x = 1;
-    const next = () => (x = (x * 48271) % 2147483647) / 2147483647;
+    const next = () => {
+      x = (x * 48271) % 2147483647;
+      return x / 2147483647;
+    };
     for (let i = 0; i < draws; i++) {
       table.margin[i] = 1e6 * next();
       table.exportTonnes[i] = 5e5 * next();

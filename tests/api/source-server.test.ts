@@ -4,7 +4,7 @@
  * threads, which load server/pool/worker.mjs (tsx, then tasks.ts). The other process tests run the
  * compiled server (tests/package/compiled-server.test.ts checks that one the same way).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,15 @@ describe('the server from its TypeScript source', () => {
       .filter((line) => line.includes('"entry"'))
       .map((line) => (JSON.parse(line) as { entry: string }).entry);
     expect(entries).toEqual([join(ROOT, 'server', 'pool', 'worker.mjs')]);
+  });
+
+  it('worker.mjs hands every task of the pool to tasks.ts (a task missing there fails only from the source)', async () => {
+    const tasks = await readFile(join(ROOT, 'server', 'pool', 'tasks.ts'), 'utf8');
+    const declared = /interface PoolTasks \{\n([\s\S]*?)\n {2}\}/.exec(tasks)?.[1] ?? '';
+    const names = [...declared.matchAll(/^\s*(\w+):/gm)].map((m) => m[1]).sort();
+    expect(names.length).toBeGreaterThan(5);
+    const entry = await readFile(join(ROOT, 'server', 'pool', 'worker.mjs'), 'utf8');
+    const exported = [...entry.matchAll(/^export const (\w+) = tasks\.(\w+);$/gm)].filter((m) => m[1] === m[2]).map((m) => m[1]).sort();
+    expect(exported).toEqual(names);
   });
 });

@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { asPlanner, loadRealModel, SCENARIO, testApp } from './helpers.ts';
 import { parseServerTiming } from '../../server/api/server-timing.ts';
+import { runResponse } from '../../server/api/run-responses.ts';
+import { compareRuns } from '../../server/api/views/compare-runs.ts';
+import { allocationCsv } from '../../server/core/allocation-csv.ts';
+import { openSqliteStore } from '../../server/store/sqlite.ts';
 
 let app: FastifyInstance;
 let base: string;
@@ -64,6 +68,44 @@ describe('stored runs', () => {
     const gz = await raw('GET', `/api/v1/runs/${runId}`, { ...asPlanner, 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.bytes).toString('utf8')).toBe(plain.bytes.toString('utf8'));
+  });
+
+  it('read again from the store, each answer is made in the CPU pool: the same bytes and ETag as when the run was stored, and its flows, CSV and a comparison as the plan gives them', async () => {
+    // Two apps on one store: the second keeps no response, so it reads every run from the store.
+    const store = openSqliteStore({ path: ':memory:' });
+    const writer = await testApp({ store });
+    const reader = await testApp({ store });
+    try {
+      const id = (await writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+      const stored = await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner });
+      const other = await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner, payload: {} });
+      const [a, b] = [stored.json().id as string, other.json().id as string];
+      const written = await writer.inject({ method: 'GET', url: `/api/v1/runs/${a}`, headers: asPlanner });
+      const read = await reader.inject({ method: 'GET', url: `/api/v1/runs/${a}`, headers: asPlanner });
+      expect(read.statusCode).toBe(200);
+      expect(read.body).toBe(written.body);
+      expect(read.body).toBe(stored.body);
+      expect(read.headers.etag).toBe(written.headers.etag);
+      const run = (await store.getRun(a))!;
+      expect(read.headers.etag).toBe(runResponse(run, true).etag);
+
+      const flows = await reader.inject({ method: 'GET', url: `/api/v1/runs/${a}/flows.geojson`, headers: asPlanner });
+      expect(flows.headers['content-type']).toContain('application/geo+json');
+      expect(flows.json()).toEqual(run.plan.flows);
+      expect(run.plan.flows.features.length).toBeGreaterThan(0);
+      const csv = await reader.inject({ method: 'GET', url: `/api/v1/runs/${a}/allocation.csv`, headers: asPlanner });
+      expect(csv.headers['content-type']).toContain('text/csv');
+      expect(csv.body).toBe(allocationCsv(run.plan));
+      const compared = await reader.inject({ method: 'GET', url: `/api/v1/compare?runs=${a},${b}`, headers: asPlanner });
+      expect(compared.statusCode).toBe(200);
+      expect(compared.json()).toEqual(JSON.parse(JSON.stringify(compareRuns(run, (await store.getRun(b))!))));
+      // Unknown runs are 404s, as before, without the pool.
+      expect((await reader.inject({ method: 'GET', url: `/api/v1/runs/run_nope/flows.geojson`, headers: asPlanner })).statusCode).toBe(404);
+      expect((await reader.inject({ method: 'GET', url: `/api/v1/compare?runs=${a},run_nope`, headers: asPlanner })).statusCode).toBe(404);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
   });
 
   it('without flows: the same figures, no GeoJSON, an ETag of its own', async () => {

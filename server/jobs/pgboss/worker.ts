@@ -290,7 +290,12 @@ export class ChunkWorker {
         result = assembleSweep(job.request as SweepRequest, rows.map((r) => r.rows ?? []));
       } else {
         const request = job.request as MonteCarloRequest;
-        const markets = request.scenario.market === 'clearing' ? clearingTableMarkets(request, job.network) : (job.fast ??= await fastModelInPool(request.scenario, job.network)).markets;
+        let markets: FastModel['markets'];
+        if (request.scenario.market === 'clearing') markets = clearingTableMarkets(request, job.network);
+        else {
+          job.fast ??= await fastModelInPool(request.scenario, job.network);
+          markets = job.fast.markets;
+        }
         const table = assembleMonteCarloTable(request, markets, rows.map((r) => r.draws!), job.layout);
         const summary = await summariseInPool(markets, { ...request, scenarioName: request.scenario.name }, table);
         const meta = await this.#pool.query<{ workers: string; elapsed_ms: number }>(

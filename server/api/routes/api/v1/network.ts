@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { effectiveNetwork } from '../../../../core/scenario.ts';
 import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
-import { callerOf } from '../../../admission.ts';
 import { clientGoneSignal } from '../../../solve.ts';
-import { runTask, TaskTimeoutError } from '../../../../pool/pool.ts';
+import { runTask } from '../../../../pool/pool.ts';
+import { inPoolQueued } from '../../../pooled.ts';
 import { withNetwork } from '../../../../pool/networks.ts';
 import { ApiError, notFound } from '../../../errors.ts';
 import { etagOf } from '../../../http.ts';
@@ -20,20 +20,9 @@ import { networkToGeoJson } from '../../../views/network-geojson.ts';
 
 /**
  * Workbook work (reading an upload, writing a download) in the CPU pool, not on the event loop: a
- * 1 MB workbook or network is seconds of zip and XML. A place in the bounded queue first (503 past
- * it); `run` gets the service's time ceiling (422 `time_limit` past it).
+ * 1 MB workbook or network is seconds of zip and XML.
  */
-async function workbookInPool<T>(ctx: ApiContext, request: FastifyRequest, run: (timeoutMs: number) => Promise<T>): Promise<T> {
-  const leave = ctx.admission.queue.enter(callerOf(request));
-  try {
-    return await run(ctx.maxSolveMs);
-  } catch (e) {
-    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The workbook was not done within the service's limit of ${ctx.maxSolveMs} ms; its work was stopped`);
-    throw e;
-  } finally {
-    leave();
-  }
-}
+const workbookInPool = <T>(ctx: ApiContext, request: FastifyRequest, run: (timeoutMs: number) => Promise<T>): Promise<T> => inPoolQueued(ctx, request, 'workbook', run);
 
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {

@@ -1,19 +1,31 @@
-/** A stored run, its flows as GeoJSON and its allocation as CSV. */
+/**
+ * A stored run, its flows as GeoJSON and its allocation as CSV. Each is made from the run's JSON text
+ * in the CPU pool (server/api/views/run-views.ts), not on the event loop; the run's response is then
+ * kept and served like a static file.
+ */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FlowFeatureCollection } from '../../../../../core/plan-schema.ts';
-import type { RunRecord as StoredRun } from '../../../../../store/store.ts';
+import type { RunJson } from '../../../../../store/store.ts';
+import { runTask } from '../../../../../pool/pool.ts';
+import { movableBuffers, type RunView } from '../../../../views/run-views.ts';
+import { bytesOf, inPoolQueued } from '../../../../pooled.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { errorResponses, FlowsQuery, IdParams, RunRecord } from '../../../../schemas.ts';
-import { allocationCsv } from '../../../../../core/allocation-csv.ts';
 
 export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const load = async (id: string): Promise<StoredRun> => {
-      const run = await ctx.store.getRun(id);
+    const load = async (id: string): Promise<RunJson> => {
+      const run = await ctx.store.getRunJson(id);
       if (!run) throw notFound('Run', id);
       return run;
+    };
+    /** One view of a stored run, as bytes made in the pool (a place in the queue, the time ceiling). */
+    const viewOf = async (request: FastifyRequest, id: string, view: RunView) => {
+      const run = await load(id);
+      return inPoolQueued(ctx, request, 'answer', (timeoutMs) => runTask('runView', { run, view }, { timeoutMs, transferList: movableBuffers(run) }));
     };
 
     app.get(
@@ -29,13 +41,17 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           security: BEARER,
           params: IdParams,
           querystring: FlowsQuery,
-          response: { 200: RunRecord, 304: z.null().meta({ description: 'Not modified: the ETag matches' }), ...errorResponses(401, 403, 404) },
+          response: { 200: RunRecord, 304: z.null().meta({ description: 'Not modified: the ETag matches' }), ...errorResponses(401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {
         const flows = request.query.flows !== 'false';
         // Runs never change (nor go away): a kept response is sent without reading the store.
-        const entry = ctx.runResponses.cached(request.params.id, flows) ?? ctx.runResponses.of(await load(request.params.id), flows);
+        let entry = ctx.runResponses.cached(request.params.id, flows);
+        if (!entry) {
+          const made = await viewOf(request, request.params.id, flows ? 'run' : 'run-light');
+          entry = ctx.runResponses.keep(request.params.id, flows, { body: bytesOf(made.bytes), etag: made.etag! });
+        }
         // Caches may keep them too.
         reply.header('cache-control', 'private, max-age=31536000, immutable');
         return ctx.runResponses.send(request, reply, entry);
@@ -50,13 +66,12 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: "The run's flows: one LineString per leg with tonnes",
           security: BEARER,
           params: IdParams,
-          response: { 200: FlowFeatureCollection, ...errorResponses(401, 403, 404) },
+          response: { 200: FlowFeatureCollection, ...errorResponses(401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {
-        const run = await load(request.params.id);
-        reply.type('application/geo+json; charset=utf-8');
-        return run.plan.flows;
+        const made = await viewOf(request, request.params.id, 'flows');
+        return reply.type('application/geo+json; charset=utf-8').send(bytesOf(made.bytes) as never);
       },
     );
 
@@ -72,16 +87,16 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           params: IdParams,
           response: {
             200: { description: 'CSV, one row per market and route (a market without a route has one row)', content: { 'text/csv': { schema: z.string() } } },
-            ...errorResponses(401, 403, 404),
+            ...errorResponses(401, 403, 404, 422, 503),
           },
         },
       },
       async (request, reply) => {
-        const run = await load(request.params.id);
+        const made = await viewOf(request, request.params.id, 'csv');
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${run.id}-allocation.csv"`)
-          .send(allocationCsv(run.plan));
+          .header('content-disposition', `attachment; filename="${request.params.id}-allocation.csv"`)
+          .send(bytesOf(made.bytes) as never);
       },
     );
   };

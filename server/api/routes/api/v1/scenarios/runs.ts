@@ -77,7 +77,8 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        if (!(await store.getScenario(request.params.id))) throw notFound('Scenario', request.params.id);
+        // Whether it exists, without reading the scenario (a 1 MB network is ~0.1 s to parse here).
+        if ((await store.scenarioVersion(request.params.id)) === null) throw notFound('Scenario', request.params.id);
         return withCursor(() => store.listRuns(request.params.id, request.query));
       },
     );
