@@ -22,6 +22,8 @@ import { closePool, poolStats } from '../../server/pool/pool.ts';
 import { generateNetwork } from '../../server/solver/generate-network.ts';
 import { until } from '../jobs/helpers.ts';
 import { bombWorkbook } from '../support/zip.ts';
+import { openSqliteStore } from '../../server/store/sqlite.ts';
+import type { Plan } from '../../server/core/plan-schema.ts';
 import { asPlanner, testApp } from './helpers.ts';
 
 const MAX_MODEL_VARIABLES = 250_000;
@@ -29,9 +31,11 @@ const TIME_LIMIT_MS = 3_000;
 
 let app: FastifyInstance;
 let port: number;
+/** The app's store, to write large runs directly. */
+const store = openSqliteStore({ path: ':memory:' });
 
 beforeAll(async () => {
-  app = await testApp({ maxModelVariables: MAX_MODEL_VARIABLES, maxSolveMs: 60_000 });
+  app = await testApp({ store, maxModelVariables: MAX_MODEL_VARIABLES, maxSolveMs: 60_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 });
@@ -287,6 +291,33 @@ describe('workbook uploads that unpack to a gigabyte (zip bombs), four at once j
     }
     expectResponsive(healthMs, heavyMs);
     expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);
+  }, 120_000);
+});
+
+describe('answers from large stored runs, four at once', () => {
+  it('/health keeps answering while a run, its flows, its CSV and a comparison are made from 3 MB runs', async () => {
+    // A real plan whose flows are repeated to about 3 MB, stored with a scenario of a 0.9 MB network:
+    // the answers' work grows with the bytes (parse, check, serialise), whatever the plan says.
+    const solved = await call('POST', '/api/v1/optimise?flows=true', { name: 'large run' });
+    expect(solved.status).toBe(200);
+    const plan = solved.body as unknown as Plan;
+    const features = plan.flows.features;
+    expect(features.length).toBeGreaterThan(0);
+    const copies = Math.ceil(3e6 / JSON.stringify(plan.flows).length);
+    const large: Plan = { ...plan, flows: { type: 'FeatureCollection', features: Array.from({ length: copies }, () => features).flat() } };
+    const { network, horizon } = generateNetwork(80_000, 1, { plants: 3 });
+    const scenario = Scenario.parse({ name: 'large run', horizon: { kind: horizon }, network });
+    const runOf = () => store.createRun({ scenarioId: 'sc_large', scenarioVersion: 1, status: large.status, inputsHash: large.inputsHash, modelVersion: large.modelVersion, scenario, plan: large });
+    const [a, b] = [await runOf(), await runOf()];
+    expect(JSON.stringify(large).length).toBeGreaterThan(3e6);
+    const paths = [`/api/v1/runs/${a.id}?flows=false`, `/api/v1/runs/${a.id}/flows.geojson`, `/api/v1/runs/${b.id}/allocation.csv`, `/api/v1/compare?runs=${a.id},${b.id}`];
+    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all(paths.map((path) => download(path))));
+    expect(answers.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+    expect(JSON.parse(answers[0].bytes.toString('utf8')).plan.flows.features).toEqual([]);
+    expect(JSON.parse(answers[1].bytes.toString('utf8')).features).toHaveLength(large.flows.features.length);
+    expect(answers[2].bytes.toString('utf8').split('\n')[0]).toMatch(/^market_id,market,/);
+    expect(JSON.parse(answers[3].bytes.toString('utf8')).a.id).toBe(a.id);
+    expectResponsive(healthMs, heavyMs);
   }, 120_000);
 });
 
