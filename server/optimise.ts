@@ -82,6 +82,9 @@ export async function optimise(scenario: Scenario, network: Network, options: Op
   return plan;
 }
 
+/** What a stored run's row records of its plan. */
+export type PlanHead = Pick<Plan, 'status' | 'inputsHash' | 'modelVersion'>;
+
 /** A plan and, when it was asked for, its JSON text. */
 export interface PlanWithJson {
   readonly plan: Plan;
@@ -90,6 +93,8 @@ export interface PlanWithJson {
   readonly bytes?: Buffer;
   /** Where the plan's time went, when it ran in the pool (a route reports it in `Server-Timing`). */
   readonly timing?: PooledTiming;
+  /** The plan's status, inputs hash and model version, when the pool thread sent them beside the bytes (read without parsing them). */
+  readonly head?: PlanHead;
 }
 
 /** Where a pooled plan's time went, in milliseconds. */
@@ -124,7 +129,7 @@ function pooledTiming(postedAt: number, thread: PlanTiming): PooledTiming {
  * parsed into the object the first time `plan` is, so a caller that only sends the bytes (the one-off
  * optimise route) neither decodes nor parses them on the event loop.
  */
-function parsedWhenRead(bytes: Uint8Array, timing: PooledTiming): PlanWithJson {
+function parsedWhenRead(bytes: Uint8Array, timing: PooledTiming, head: PlanHead): PlanWithJson {
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let json: string | undefined;
   let plan: Plan | undefined;
@@ -132,6 +137,7 @@ function parsedWhenRead(bytes: Uint8Array, timing: PooledTiming): PlanWithJson {
   return {
     bytes: body,
     timing,
+    head,
     get json() {
       return text();
     },
@@ -184,7 +190,7 @@ export async function optimiseWithJson(
       return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
     const timing = pooledTiming(postedAt, done.timing);
-    return 'bytes' in done ? parsedWhenRead(done.bytes, timing) : { plan: done.plan, json: null, timing };
+    return 'bytes' in done ? parsedWhenRead(done.bytes, timing, done.head) : { plan: done.plan, json: null, timing };
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;

@@ -32,7 +32,12 @@ export interface Serialised {
 /** `value` as JSON bytes with a strong ETag (a hash of the bytes); validate it first where it has a schema. */
 export function serialised(value: unknown): Serialised {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+  return { body, etag: etagOfBytes(body) };
+}
+
+/** A strong ETag: a hash of the bytes. */
+function etagOfBytes(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 }
 
 /**
@@ -82,6 +87,21 @@ export function runResponse(run: StoredRun, flows: boolean): Serialised {
   return serialised(RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) }));
 }
 
+/** The run's response without its plan: the plan is its schema's last field. */
+const RunWithoutPlan = RunRecord.omit({ plan: true });
+
+/**
+ * A stored run's full response from the record and the plan's JSON text as its pool thread checked
+ * and serialised it (`JSON.stringify(Plan.parse(plan))`): the record is checked and serialised, and
+ * the plan's text put in as its last field, so the event loop neither parses nor checks the plan. The
+ * same bytes as `runResponse` gives for the run read back from the store (tests/api/wire.test.ts).
+ */
+export function runResponseFromJson(record: Omit<StoredRun, 'plan'>, planJson: string): Serialised {
+  const head = JSON.stringify(RunWithoutPlan.parse(record));
+  const body = Buffer.from(`${head.slice(0, -1)},"plan":${planJson}}`, 'utf8');
+  return { body, etag: etagOfBytes(body) };
+}
+
 export class RunResponses {
   readonly #maxBytes: number;
   #bytes = 0;
@@ -103,6 +123,11 @@ export class RunResponses {
     const entry = runResponse(run, flows);
     this.#keep(key, entry);
     return entry;
+  }
+
+  /** The full response of a run just stored with its plan's JSON text (see runResponseFromJson), kept. */
+  keepFromJson(record: Omit<StoredRun, 'plan'>, planJson: string): Serialised {
+    return this.keep(record.id, true, runResponseFromJson(record, planJson));
   }
 
   /** Keeps the response of run `id` made elsewhere (in the CPU pool, by `runResponse`). */

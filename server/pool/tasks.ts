@@ -9,6 +9,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
 import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
+import type { PlanHead } from '../optimise.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { AnalysisRefusal, ScenarioProblemsError } from '../analysis/common.ts';
 import { nearOptimalAlternatives } from '../analysis/alternatives.ts';
@@ -73,6 +74,8 @@ export type PlanTaskResult = { readonly plan: Plan; readonly json: null; readonl
 export interface SerialisedPlan {
   readonly bytes: Uint8Array;
   readonly timing: PlanTiming;
+  /** What a stored run's row records of the plan, so the event loop need not parse the bytes for it. */
+  readonly head: PlanHead;
 }
 
 const utf8 = new TextEncoder();
@@ -120,7 +123,8 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | MissingNetw
   // breaks its schema (a number that is not finite, ...) is a failure, never a silent null.
   // TextEncoder gives the bytes an ArrayBuffer of their own (never a shared pool slab), so they can move.
   const bytes = utf8.encode(JSON.stringify(PlanSchema.parse(result)));
-  const serialised: SerialisedPlan = { bytes, timing: timing(epochMs() - pipelineDoneAt) };
+  const head: PlanHead = { status: result.status, inputsHash: result.inputsHash, modelVersion: result.modelVersion };
+  const serialised: SerialisedPlan = { bytes, timing: timing(epochMs() - pipelineDoneAt), head };
   // The bytes' buffer moves; the rest (the timing) is copied.
   return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: serialised } as never) as unknown as SerialisedPlan;
 }

@@ -203,6 +203,12 @@ export class SqliteStore implements Store {
   }
 
   async createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy'> & { readonly createdBy?: string | null }): Promise<RunRecord> {
+    const { plan, ...rest } = run;
+    return { ...(await this.createRunFromJson({ ...rest, planJson: JSON.stringify(plan) })), plan };
+  }
+
+  async createRunFromJson(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy' | 'plan'> & { readonly createdBy?: string | null; readonly planJson: string }): Promise<Omit<RunRecord, 'plan'>> {
+    const { planJson, ...record } = run;
     const id = newId('run');
     const createdAt = now();
     this.#db
@@ -218,11 +224,11 @@ export class SqliteStore implements Store {
         run.inputsHash,
         run.modelVersion,
         JSON.stringify(run.scenario),
-        JSON.stringify(run.plan),
+        planJson,
         createdAt,
         run.createdBy ?? null,
       );
-    return { ...run, id, createdAt, createdBy: run.createdBy ?? null };
+    return { ...record, id, createdAt, createdBy: run.createdBy ?? null };
   }
 
   async getRun(id: string): Promise<RunRecord | null> {

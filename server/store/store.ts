@@ -125,6 +125,11 @@ export interface Store {
   deleteScenario(id: string, expectedVersion?: number): Promise<DeleteResult>;
 
   createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy'> & { readonly createdBy?: string | null }): Promise<RunRecord>;
+  /**
+   * The same, with the plan as its JSON text, stored as it is (a plan serialised and checked in the
+   * CPU pool is not parsed and serialised again on the event loop); the record comes back without it.
+   */
+  createRunFromJson(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy' | 'plan'> & { readonly createdBy?: string | null; readonly planJson: string }): Promise<Omit<RunRecord, 'plan'>>;
   getRun(id: string): Promise<RunRecord | null>;
   getRunJson(id: string): Promise<RunJson | null>;
   listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;

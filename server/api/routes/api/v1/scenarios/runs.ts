@@ -34,7 +34,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const record = await store.getScenario(request.params.id);
         if (!record) throw notFound('Scenario', request.params.id);
         if (expected !== undefined && expected !== record.version) throw versionConflict(expected, record.version);
-        const { plan, json, timing } = await solveScenarioWithJson(ctx.model, record.scenario, {
+        const solved = await solveScenarioWithJson(ctx.model, record.scenario, {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
@@ -42,23 +42,29 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           request,
           maxModelVariables: ctx.maxModelVariables,
         });
-        // Stored only once the plan is known to be valid (serialised in the pool thread, or checked
-        // here): a request that fails stores nothing, so a retry with its Idempotency-Key runs again.
-        if (json === null) Plan.parse(plan);
+        const { timing } = solved;
         const storeStarted = performance.now();
-        const run = await store.createRun({
-          scenarioId: record.id,
-          scenarioVersion: record.version,
-          status: plan.status,
-          inputsHash: plan.inputsHash,
-          modelVersion: plan.modelVersion,
-          scenario: record.scenario,
-          plan,
-          createdBy: createdByOf(request),
-        });
-        // Serialised once and kept: GET /runs/:id answers with the same bytes.
-        const body = ctx.runResponses.of(run, true).body.toString('utf8');
-        reply.code(201).header('location', `/api/v1/runs/${run.id}`).header('etag', etagOf(record.version));
+        const fields = { scenarioId: record.id, scenarioVersion: record.version, scenario: record.scenario, createdBy: createdByOf(request) };
+        let body: string;
+        let runId: string;
+        if (solved.head && solved.json !== null) {
+          // Checked and serialised in the pool thread: stored and sent as that text, its status, hash
+          // and model version sent beside it, so the plan (megabytes for a large network) is neither
+          // parsed nor serialised again here.
+          const run = await store.createRunFromJson({ ...fields, ...solved.head, planJson: solved.json });
+          // Kept: GET /runs/:id answers with the same bytes.
+          body = ctx.runResponses.keepFromJson(run, solved.json).body.toString('utf8');
+          runId = run.id;
+        } else {
+          // Stored only once the plan is known to be valid (checked here): a request that fails stores
+          // nothing, so a retry with its Idempotency-Key runs again.
+          const { plan } = solved;
+          if (solved.json === null) Plan.parse(plan);
+          const run = await store.createRun({ ...fields, status: plan.status, inputsHash: plan.inputsHash, modelVersion: plan.modelVersion, plan });
+          body = ctx.runResponses.of(run, true).body.toString('utf8');
+          runId = run.id;
+        }
+        reply.code(201).header('location', `/api/v1/runs/${runId}`).header('etag', etagOf(record.version));
         if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
         return reply.type('application/json; charset=utf-8').send(body as never);
       },
