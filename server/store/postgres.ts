@@ -28,6 +28,7 @@ import {
   type ScenarioSummary,
   type Store,
   type RunJson,
+  type ScenarioJson,
   type StoredApiKey,
   type StoredResponse,
   type UpdateResult,
@@ -237,6 +238,14 @@ export class PostgresStore implements Store {
   async getScenario(id: string): Promise<ScenarioRecord | null> {
     const { rows } = await this.#query<ScenarioRow>('SELECT * FROM scenarios WHERE id = $1', [id]);
     return rows[0] ? toScenarioRecord(rows[0]) : null;
+  }
+
+  async getScenarioJson(id: string): Promise<ScenarioJson | null> {
+    // As text: the driver would otherwise parse the JSON column here, on the event loop.
+    const { rows } = await this.#query<Omit<ScenarioRow, 'body'> & { body: string }>('SELECT id, version, created_at, updated_at, created_by, body::text AS body FROM scenarios WHERE id = $1', [id]);
+    const row = rows[0];
+    if (!row) return null;
+    return { id: row.id, version: row.version, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), createdBy: row.created_by, scenarioJson: row.body };
   }
 
   async scenarioVersion(id: string): Promise<number | null> {

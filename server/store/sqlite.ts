@@ -26,6 +26,7 @@ import {
   type ScenarioSummary,
   type Store,
   type RunJson,
+  type ScenarioJson,
   type StoredApiKey,
   type StoredResponse,
   type UpdateResult,
@@ -148,6 +149,12 @@ export class SqliteStore implements Store {
   async getScenario(id: string): Promise<ScenarioRecord | null> {
     const row = this.#db.prepare('SELECT * FROM scenarios WHERE id = ?').get(id) as ScenarioRow | undefined;
     return row ? toScenarioRecord(row) : null;
+  }
+
+  async getScenarioJson(id: string): Promise<ScenarioJson | null> {
+    const row = this.#db.prepare('SELECT * FROM scenarios WHERE id = ?').get(id) as ScenarioRow | undefined;
+    if (!row) return null;
+    return { id: row.id, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, createdBy: row.created_by, scenarioJson: row.body };
   }
 
   async scenarioVersion(id: string): Promise<number | null> {

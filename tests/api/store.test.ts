@@ -65,6 +65,12 @@ describe.each(STORES)('$name store', (kind) => {
     const input = parseScenario({ ...SCENARIO, name: 'exact', overrides: { freightMultiplier: 1.1000000000000001, exportPriceMultiplier: 0.1 + 0.2 } });
     const created = await store.createScenario(input);
     expect(JSON.stringify((await store.getScenario(created.id))?.scenario)).toBe(JSON.stringify(input));
+    // Also as the stored text, unparsed (GET /scenarios/:id sends it as it is), with the same record around it.
+    const { scenarioJson, ...head } = (await store.getScenarioJson(created.id))!;
+    expect(scenarioJson).toBe(JSON.stringify(input));
+    const { scenario: _, ...recordHead } = (await store.getScenario(created.id))!;
+    expect(head).toEqual(recordHead);
+    expect(await store.getScenarioJson('sc_nope')).toBeNull();
   });
 
   it.skipIf(!kind.available)('pages newest first by cursor or offset', async () => {

@@ -14,6 +14,8 @@ import { runResponse } from '../../server/api/run-responses.ts';
 import { compareRuns } from '../../server/api/views/compare-runs.ts';
 import { allocationCsv } from '../../server/core/allocation-csv.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
+import { ScenarioRecord } from '../../server/api/schemas.ts';
+import { generateNetwork } from '../../server/solver/generate-network.ts';
 
 let app: FastifyInstance;
 let base: string;
@@ -105,6 +107,32 @@ describe('stored runs', () => {
     } finally {
       await reader.close();
       await writer.close();
+    }
+  });
+
+  it('a stored scenario is sent as its stored text inside the checked record: the same bytes as serialising the parsed record', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const reader = await testApp({ store });
+    try {
+      const { network, horizon } = generateNetwork(5_000, 2);
+      const bodies = [
+        SCENARIO,
+        { name: 'generated – network', horizon: { kind: horizon }, network, overrides: { freightMultiplier: 1.1000000000000001, exportPriceMultiplier: 0.1 + 0.2 } },
+        { name: 'clearing', market: 'clearing', horizon: { kind: 'monthly' }, policy: { domesticShare: 0.6, basis: 'production' } },
+      ];
+      for (const body of bodies) {
+        const created = await reader.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: body });
+        expect(created.statusCode).toBe(201);
+        const read = await reader.inject({ method: 'GET', url: `/api/v1/scenarios/${created.json().id}`, headers: asPlanner });
+        expect(read.statusCode).toBe(200);
+        expect(read.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(read.headers.etag).toBe(created.headers.etag);
+        expect(read.body).toBe(JSON.stringify(ScenarioRecord.parse(await store.getScenario(created.json().id))));
+        expect(read.json()).toEqual(created.json());
+      }
+      expect((await reader.inject({ method: 'GET', url: '/api/v1/scenarios/sc_nope', headers: asPlanner })).statusCode).toBe(404);
+    } finally {
+      await reader.close();
     }
   });
 

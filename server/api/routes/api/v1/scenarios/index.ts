@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario } from '../../../../../core/schema.ts';
-import { InvalidCursorError } from '../../../../../store/store.ts';
+import { InvalidCursorError, type ScenarioJson } from '../../../../../store/store.ts';
 import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
@@ -70,10 +70,10 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const record = await store.getScenario(request.params.id);
+        const record = await store.getScenarioJson(request.params.id);
         if (!record) throw notFound('Scenario', request.params.id);
         reply.header('etag', etagOf(record.version));
-        return record;
+        return reply.type('application/json; charset=utf-8').send(scenarioResponse(record) as never);
       },
     );
 
@@ -138,4 +138,19 @@ export function versionConflict(expected: number, current: number): ApiError {
     { expectedVersion: expected, currentVersion: current },
     { etag: etagOf(current) },
   );
+}
+
+/** The record's response without its scenario: the scenario is its schema's last field. */
+const ScenarioRecordHead = ScenarioRecord.omit({ scenario: true });
+
+/**
+ * A stored scenario's response with the scenario's JSON text as stored (checked by the Scenario schema
+ * when it was written, and stored as that output): the record is checked and serialised and the text
+ * put in as its last field, so a 1 MB network is neither parsed nor checked again on the event loop
+ * (0.1–0.4 s a read). The same bytes as serialising the parsed record (tests/api/wire.test.ts).
+ */
+export function scenarioResponse(record: ScenarioJson): Buffer {
+  const { scenarioJson, ...head } = record;
+  const text = JSON.stringify(ScenarioRecordHead.parse(head));
+  return Buffer.from(`${text.slice(0, -1)},"scenario":${scenarioJson}}`, 'utf8');
 }
