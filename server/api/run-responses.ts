@@ -97,9 +97,17 @@ const RunWithoutPlan = RunRecord.omit({ plan: true });
  * same bytes as `runResponse` gives for the run read back from the store (tests/api/wire.test.ts).
  */
 export function runResponseFromJson(record: Omit<StoredRun, 'plan'>, planJson: string): Serialised {
-  const head = JSON.stringify(RunWithoutPlan.parse(record));
-  const body = Buffer.from(`${head.slice(0, -1)},"plan":${planJson}}`, 'utf8');
+  const body = Buffer.from(withLastField(RunWithoutPlan.parse(record), 'plan', planJson), 'utf8');
   return { body, etag: etagOfBytes(body) };
+}
+
+/**
+ * `head` serialised with one more field after its own, given as JSON text that is put in as it is:
+ * the text of a record whose last field (a plan, a scenario) is already checked and serialised.
+ */
+export function withLastField(head: object, name: string, json: string): string {
+  const text = JSON.stringify(head);
+  return `${text.slice(0, -1)}${text === '{}' ? '' : ','}${JSON.stringify(name)}:${json}}`;
 }
 
 export class RunResponses {
