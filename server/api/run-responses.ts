@@ -87,27 +87,29 @@ export function runResponse(run: StoredRun, flows: boolean): Serialised {
   return serialised(RunRecord.parse(flows ? run : { ...run, plan: withoutFlows(run.plan) }));
 }
 
-/** The run's response without its plan: the plan is its schema's last field. */
-const RunWithoutPlan = RunRecord.omit({ plan: true });
+/** The run's response without its scenario and plan: they are its schema's last two fields. */
+const RunHead = RunRecord.omit({ scenario: true, plan: true });
 
 /**
- * A stored run's full response from the record and the plan's JSON text as its pool thread checked
- * and serialised it (`JSON.stringify(Plan.parse(plan))`): the record is checked and serialised, and
- * the plan's text put in as its last field, so the event loop neither parses nor checks the plan. The
- * same bytes as `runResponse` gives for the run read back from the store (tests/api/wire.test.ts).
+ * A stored run's full response from its summary and the JSON text of its scenario (as stored: checked
+ * by the Scenario schema when it was written) and its plan (as its pool thread checked and serialised
+ * it, `JSON.stringify(Plan.parse(plan))`): the summary is checked and serialised, and the two texts put
+ * in as its last fields, so the event loop neither parses nor checks megabytes of scenario and plan.
+ * The same bytes as `runResponse` gives for the run read back from the store (tests/api/wire.test.ts).
  */
-export function runResponseFromJson(record: Omit<StoredRun, 'plan'>, planJson: string): Serialised {
-  const body = Buffer.from(withLastField(RunWithoutPlan.parse(record), 'plan', planJson), 'utf8');
+export function runResponseFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string): Serialised {
+  const body = Buffer.from(withLastFields(RunHead.parse(summary), [['scenario', scenarioJson], ['plan', planJson]]), 'utf8');
   return { body, etag: etagOfBytes(body) };
 }
 
 /**
- * `head` serialised with one more field after its own, given as JSON text that is put in as it is:
- * the text of a record whose last field (a plan, a scenario) is already checked and serialised.
+ * `head` serialised with more fields after its own, each given as JSON text that is put in as it is:
+ * the text of a record whose last fields (a scenario, a plan) are already checked and serialised.
  */
-export function withLastField(head: object, name: string, json: string): string {
+export function withLastFields(head: object, fields: readonly (readonly [name: string, json: string])[]): string {
   const text = JSON.stringify(head);
-  return `${text.slice(0, -1)}${text === '{}' ? '' : ','}${JSON.stringify(name)}:${json}}`;
+  const tail = fields.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',');
+  return `${text.slice(0, -1)}${text === '{}' ? '' : ','}${tail}}`;
 }
 
 export class RunResponses {
@@ -133,9 +135,9 @@ export class RunResponses {
     return entry;
   }
 
-  /** The full response of a run just stored with its plan's JSON text (see runResponseFromJson), kept. */
-  keepFromJson(record: Omit<StoredRun, 'plan'>, planJson: string): Serialised {
-    return this.keep(record.id, true, runResponseFromJson(record, planJson));
+  /** The full response of a run just stored from its scenario's and plan's JSON text (see runResponseFromJson), kept. */
+  keepFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string): Serialised {
+    return this.keep(summary.id, true, runResponseFromJson(summary, scenarioJson, planJson));
   }
 
   /** Keeps the response of run `id` made elsewhere (in the CPU pool, by `runResponse`). */

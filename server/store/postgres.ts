@@ -27,6 +27,7 @@ import {
   type ScenarioRecord,
   type ScenarioSummary,
   type Store,
+  type NewRunFromJson,
   type RunJson,
   type ScenarioJson,
   type StoredApiKey,
@@ -304,8 +305,8 @@ export class PostgresStore implements Store {
     return { ...(await this.createRunFromJson({ ...rest, planJson: JSON.stringify(plan) })), plan };
   }
 
-  async createRunFromJson(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy' | 'plan'> & { readonly createdBy?: string | null; readonly planJson: string }): Promise<Omit<RunRecord, 'plan'>> {
-    const { planJson, ...record } = run;
+  async createRunFromJson(run: NewRunFromJson): Promise<Omit<RunRecord, 'plan'>> {
+    const { planJson, scenarioJson, ...record } = run;
     const id = newId('run');
     const createdAt = now();
     await this.#query(
@@ -318,7 +319,7 @@ export class PostgresStore implements Store {
         run.status,
         run.inputsHash,
         run.modelVersion,
-        JSON.stringify(run.scenario),
+        scenarioJson ?? JSON.stringify(run.scenario),
         planJson,
         createdAt,
         run.createdBy ?? null,

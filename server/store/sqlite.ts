@@ -25,6 +25,7 @@ import {
   type ScenarioRecord,
   type ScenarioSummary,
   type Store,
+  type NewRunFromJson,
   type RunJson,
   type ScenarioJson,
   type StoredApiKey,
@@ -214,8 +215,8 @@ export class SqliteStore implements Store {
     return { ...(await this.createRunFromJson({ ...rest, planJson: JSON.stringify(plan) })), plan };
   }
 
-  async createRunFromJson(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy' | 'plan'> & { readonly createdBy?: string | null; readonly planJson: string }): Promise<Omit<RunRecord, 'plan'>> {
-    const { planJson, ...record } = run;
+  async createRunFromJson(run: NewRunFromJson): Promise<Omit<RunRecord, 'plan'>> {
+    const { planJson, scenarioJson, ...record } = run;
     const id = newId('run');
     const createdAt = now();
     this.#db
@@ -230,7 +231,7 @@ export class SqliteStore implements Store {
         run.status,
         run.inputsHash,
         run.modelVersion,
-        JSON.stringify(run.scenario),
+        scenarioJson ?? JSON.stringify(run.scenario),
         planJson,
         createdAt,
         run.createdBy ?? null,

@@ -47,6 +47,14 @@ export interface RunRecord {
 
 export type RunSummary = Omit<RunRecord, 'scenario' | 'plan'>;
 
+/** A run to store with its plan as JSON text, and its scenario's text too when the caller has it (stored as it is). */
+export type NewRunFromJson = Omit<RunRecord, 'id' | 'createdAt' | 'createdBy' | 'plan'> & {
+  readonly createdBy?: string | null;
+  readonly planJson: string;
+  /** The scenario as the JSON text it is stored as (`JSON.stringify(scenario)` otherwise). */
+  readonly scenarioJson?: string;
+};
+
 /** A stored scenario with the scenario as the JSON text it is stored as. */
 export interface ScenarioJson extends Omit<ScenarioRecord, 'scenario'> {
   readonly scenarioJson: string;
@@ -136,7 +144,7 @@ export interface Store {
    * The same, with the plan as its JSON text, stored as it is (a plan serialised and checked in the
    * CPU pool is not parsed and serialised again on the event loop); the record comes back without it.
    */
-  createRunFromJson(run: Omit<RunRecord, 'id' | 'createdAt' | 'createdBy' | 'plan'> & { readonly createdBy?: string | null; readonly planJson: string }): Promise<Omit<RunRecord, 'plan'>>;
+  createRunFromJson(run: NewRunFromJson): Promise<Omit<RunRecord, 'plan'>>;
   getRun(id: string): Promise<RunRecord | null>;
   getRunJson(id: string): Promise<RunJson | null>;
   listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;

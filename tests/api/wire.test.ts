@@ -136,6 +136,36 @@ describe('stored runs', () => {
     }
   });
 
+  it('runs of a stored scenario: the same version run again gives the same plan, a new version is solved as it now is, and each run answers with the bytes a read gives', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const app2 = await testApp({ store });
+    const reader = await testApp({ store });
+    try {
+      const { network, horizon } = generateNetwork(3_000, 4);
+      const body = { name: 'run again', horizon: { kind: horizon }, network };
+      const id = (await app2.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: body })).json().id as string;
+      const runs = [];
+      for (let i = 0; i < 2; i++) runs.push(await app2.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner }));
+      const changed = await app2.inject({ method: 'PUT', url: `/api/v1/scenarios/${id}`, headers: { ...asPlanner, 'if-match': '"1"' }, payload: { ...body, overrides: { exportPriceMultiplier: 1.4 } } });
+      expect(changed.statusCode).toBe(200);
+      runs.push(await app2.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner }));
+      const [first, again, after] = runs.map((r) => r.json());
+      expect(runs.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+      expect([first.scenarioVersion, again.scenarioVersion, after.scenarioVersion]).toEqual([1, 1, 2]);
+      expect(again.inputsHash).toBe(first.inputsHash);
+      expect(after.inputsHash).not.toBe(first.inputsHash);
+      expect([first.scenario.overrides.exportPriceMultiplier, after.scenario.overrides.exportPriceMultiplier]).toEqual([1, 1.4]);
+      expect(again.scenario).toEqual(first.scenario);
+      for (const run of runs) {
+        const read = await reader.inject({ method: 'GET', url: `/api/v1/runs/${run.json().id}`, headers: asPlanner });
+        expect(read.body).toBe(run.body);
+      }
+    } finally {
+      await reader.close();
+      await app2.close();
+    }
+  });
+
   it('without flows: the same figures, no GeoJSON, an ETag of its own', async () => {
     const full = await app.inject({ method: 'GET', url: `/api/v1/runs/${runId}`, headers: asPlanner });
     const light = await app.inject({ method: 'GET', url: `/api/v1/runs/${runId}?flows=false`, headers: asPlanner });

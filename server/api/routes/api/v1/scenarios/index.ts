@@ -7,7 +7,7 @@ import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
-import { withLastField } from '../../../../run-responses.ts';
+import { withLastFields } from '../../../../run-responses.ts';
 import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
 
 /** A bad cursor is the client's mistake, not ours. */
@@ -152,5 +152,5 @@ const ScenarioRecordHead = ScenarioRecord.omit({ scenario: true });
  */
 export function scenarioResponse(record: ScenarioJson): Buffer {
   const { scenarioJson, ...head } = record;
-  return Buffer.from(withLastField(ScenarioRecordHead.parse(head), 'scenario', scenarioJson), 'utf8');
+  return Buffer.from(withLastFields(ScenarioRecordHead.parse(head), [['scenario', scenarioJson]]), 'utf8');
 }

@@ -9,6 +9,16 @@ import { clientGoneSignal, solveScenarioWithJson } from '../../../../solve.ts';
 import { planTimingEntries, serverTiming } from '../../../../server-timing.ts';
 import { Plan } from '../../../../../core/plan-schema.ts';
 import { versionConflict, withCursor } from './index.ts';
+import type { Scenario } from '../../../../../core/schema.ts';
+import type { ScenarioRecord, Store } from '../../../../../store/store.ts';
+
+/** A stored scenario, parsed, with the JSON text it is stored as (stored again as it is with each run). */
+async function parsedScenario(store: Store, id: string): Promise<{ readonly record: ScenarioRecord; readonly json: string } | null> {
+  const stored = await store.getScenarioJson(id);
+  if (!stored) return null;
+  const { scenarioJson, ...head } = stored;
+  return { record: { ...head, scenario: JSON.parse(scenarioJson) as Scenario }, json: scenarioJson };
+}
 
 export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -31,8 +41,9 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const expected = parseIfMatch(request.headers['if-match']);
-        const record = await store.getScenario(request.params.id);
-        if (!record) throw notFound('Scenario', request.params.id);
+        const parsed = await parsedScenario(store, request.params.id);
+        if (!parsed) throw notFound('Scenario', request.params.id);
+        const { record } = parsed;
         if (expected !== undefined && expected !== record.version) throw versionConflict(expected, record.version);
         const solved = await solveScenarioWithJson(ctx.model, record.scenario, {
           defaultNetwork: ctx.defaultNetwork,
@@ -51,9 +62,10 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           // Checked and serialised in the pool thread: stored and sent as that text, its status, hash
           // and model version sent beside it, so the plan (megabytes for a large network) is neither
           // parsed nor serialised again here.
-          const run = await store.createRunFromJson({ ...fields, ...solved.head, planJson: solved.json });
+          const run = await store.createRunFromJson({ ...fields, ...solved.head, scenarioJson: parsed.json, planJson: solved.json });
           // Kept: GET /runs/:id answers with the same bytes.
-          body = ctx.runResponses.keepFromJson(run, solved.json).body.toString('utf8');
+          const { scenario: _, ...summary } = run;
+          body = ctx.runResponses.keepFromJson(summary, parsed.json, solved.json).body.toString('utf8');
           runId = run.id;
         } else {
           // Stored only once the plan is known to be valid (checked here): a request that fails stores
