@@ -343,7 +343,7 @@ export class PostgresStore implements Store {
     );
     const row = rows[0];
     if (!row) return null;
-    return { ...toRunSummary(row as unknown as RunRow), scenarioJson: row.scenario, planJson: row.plan };
+    return { ...toRunSummary(row), scenarioJson: row.scenario, planJson: row.plan };
   }
 
   async listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>> {
@@ -497,7 +497,7 @@ function toScenarioRecord(row: ScenarioRow): ScenarioRecord {
   return { id: row.id, version: row.version, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), createdBy: row.created_by, scenario: row.body };
 }
 
-function toRunSummary(row: RunRow): RunSummary {
+function toRunSummary(row: Omit<RunRow, 'scenario' | 'plan'>): RunSummary {
   return {
     id: row.id,
     scenarioId: row.scenario_id,

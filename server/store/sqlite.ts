@@ -155,7 +155,7 @@ export class SqliteStore implements Store {
   async getScenarioJson(id: string): Promise<ScenarioJson | null> {
     const row = this.#db.prepare('SELECT * FROM scenarios WHERE id = ?').get(id) as ScenarioRow | undefined;
     if (!row) return null;
-    return { id: row.id, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, createdBy: row.created_by, scenarioJson: row.body };
+    return toScenarioJson(row);
   }
 
   async scenarioVersion(id: string): Promise<number | null> {
@@ -255,7 +255,7 @@ export class SqliteStore implements Store {
       .prepare('SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by, CAST(scenario AS BLOB) AS scenario, CAST(plan AS BLOB) AS plan FROM runs WHERE id = ?')
       .get(id) as (Omit<RunRow, 'scenario' | 'plan'> & { scenario: Buffer; plan: Buffer }) | undefined;
     if (!row) return null;
-    return { ...toRunSummary(row as unknown as RunRow), scenarioJson: row.scenario, planJson: row.plan };
+    return { ...toRunSummary(row), scenarioJson: row.scenario, planJson: row.plan };
   }
 
   async listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>> {
@@ -359,17 +359,15 @@ export class SqliteStore implements Store {
 }
 
 function toScenarioRecord(row: ScenarioRow): ScenarioRecord {
-  return {
-    id: row.id,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    createdBy: row.created_by,
-    scenario: JSON.parse(row.body) as Scenario,
-  };
+  const { scenarioJson, ...head } = toScenarioJson(row);
+  return { ...head, scenario: JSON.parse(scenarioJson) as Scenario };
 }
 
-function toRunSummary(row: RunRow): RunSummary {
+function toScenarioJson(row: ScenarioRow): ScenarioJson {
+  return { id: row.id, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, createdBy: row.created_by, scenarioJson: row.body };
+}
+
+function toRunSummary(row: Omit<RunRow, 'scenario' | 'plan'>): RunSummary {
   return {
     id: row.id,
     scenarioId: row.scenario_id,
