@@ -23,7 +23,8 @@ export default defineConfig({
     // One throw-away PostgreSQL cluster per run for the PostgreSQL store tests (skipped without
     // PostgreSQL), and one Chromium the browser test files share (each in contexts of its own).
     globalSetup: ['tests/support/postgres.ts', 'tests/support/chromium.ts'],
-    // Each file's CPU pool closed when the file ends (tests/support/fresh-pool.ts).
-    setupFiles: ['tests/support/fresh-pool.ts'],
+    // Each file's CPU pool closed and its temporary folders removed when the file ends
+    // (tests/support/fresh-pool.ts, tests/support/temp-cleanup.ts).
+    setupFiles: ['tests/support/fresh-pool.ts', 'tests/support/temp-cleanup.ts'],
   },
 });

@@ -4,8 +4,8 @@
  * its retry with the same Idempotency-Key runs again, idempotency scoped per caller, secrets kept
  * out of logged URLs, the SQLite file readable by its owner only.
  */
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -125,7 +125,7 @@ describe('secrets and files', () => {
   });
 
   it('the SQLite file is created readable by its owner only', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'caspian-mode-')), 'store.db');
+    const path = join(tempDir('caspian-mode-'), 'store.db');
     const store = openSqliteStore({ path });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     void store.close();

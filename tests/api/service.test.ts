@@ -2,8 +2,8 @@
  * The service around the routes: keys and roles, public reads, first-start key, rate limits,
  * outcomes as plans, a 500 that reveals nothing, CORS, the map page.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
@@ -39,7 +39,7 @@ describe('API keys', () => {
   it('makes reads public by default only when no keys are configured', () => {
     expect(configFromEnv({}).publicRead).toBeUndefined();
     expect(configFromEnv({ PUBLIC_READ: 'false' }).publicRead).toBe(false);
-    const dir = mkdtempSync(join(tmpdir(), 'caspian-keys-'));
+    const dir = tempDir('caspian-keys-');
     writeFileSync(join(dir, 'keys.json'), JSON.stringify([{ role: 'viewer', key: 'viewer-from-file' }]));
     const config = configFromEnv({ API_KEYS: 'planner:planner-from-env', API_KEYS_FILE: join(dir, 'keys.json'), PORT: '8080' });
     expect(config.keys.map((k) => k.role)).toEqual(['planner', 'viewer']);
@@ -56,7 +56,7 @@ describe('API keys', () => {
   });
 
   it('creates a planner key on first start, stores its hash, hands it over once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caspian-first-'));
+    const dir = tempDir('caspian-first-');
     const path = join(dir, 'caspian.db');
     const handed: string[] = [];
     const model = await loadRealModel();
@@ -177,7 +177,7 @@ describe('browser access', () => {
   });
 
   it('serves the built map page from the web root', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caspian-web-'));
+    const dir = tempDir('caspian-web-');
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Caspian map</title>');
     const app = await testApp({ webRoot: dir });
     const res = await app.inject({ method: 'GET', url: '/' });

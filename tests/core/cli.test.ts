@@ -4,8 +4,8 @@
  * tsx) for the report, so both entries stay working.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
@@ -30,7 +30,7 @@ const spawnCli = (entry: string[], args: string[]) =>
 const run = (...args: string[]) => spawnCli([BIN], args);
 /** `npm run optimise`: server/cli.ts through tsx. */
 const runSource = (...args: string[]) => spawnCli(['--import', 'tsx', 'server/cli.ts'], args);
-const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+const dir = tempDir('caspian-cli-');
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -6,8 +6,7 @@
  * is written at most every `progressWriteMs` (a clock under the test's control, no wall-clock).
  */
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
@@ -31,7 +30,7 @@ afterAll(async () => {
   await shutdownSolverPool();
 });
 
-const tempPath = () => join(mkdtempSync(join(tmpdir(), 'caspian-jobs-')), 'caspian.db');
+const tempPath = () => join(tempDir('caspian-jobs-'), 'caspian.db');
 const phase2 = { name: 'Phase 2', phase: 2, horizon: { kind: 'annual', year: 2029 } };
 
 /** The app as `npm start` builds it: the store on `path`, the in-process queue writing to it. */

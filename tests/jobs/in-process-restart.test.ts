@@ -4,8 +4,7 @@
  * killed job as failed "interrupted by a restart" with its request (not 404), and for a sweep
  * finished before the kill with the same result.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INTERRUPTED } from '../../server/jobs/records.ts';
@@ -44,7 +43,7 @@ const ended = (base: string, path: string) =>
 
 describe('in-process jobs across kill -9 of the server process', () => {
   it('a job running at the kill shows failed and interrupted after the restart; a finished one keeps its result', async () => {
-    const env = { DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'caspian-jobs-')), 'caspian.db'), DATABASE_URL: '', API_KEYS: `planner:${PLANNER}` };
+    const env = { DATABASE_PATH: join(tempDir('caspian-jobs-'), 'caspian.db'), DATABASE_URL: '', API_KEYS: `planner:${PLANNER}` };
     const port = await freePort();
     const first = await startServer({ port, env, startTimeoutMs: START_MS });
 

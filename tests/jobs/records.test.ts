@@ -4,8 +4,7 @@
  * deleted by age, running ones never.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite.ts';
 
@@ -13,7 +12,7 @@ const open: SqliteStore[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
-const tempPath = () => join(mkdtempSync(join(tmpdir(), 'caspian-jobs-')), 'caspian.db');
+const tempPath = () => join(tempDir('caspian-jobs-'), 'caspian.db');
 function store(path: string): SqliteStore {
   const s = openSqliteStore({ path });
   open.push(s);

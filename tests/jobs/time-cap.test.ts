@@ -4,8 +4,7 @@
  * analysis_jobs on PostgreSQL) says so. Waits poll the job's state with a deadline.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
@@ -25,7 +24,7 @@ const DRAWS = 200_000;
 
 describe('job time cap', () => {
   it('in process: the job stops at its cap and fails with the reason, in memory and in its SQLite record', async () => {
-    const store = openSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'caspian-cap-')), 'caspian.db') });
+    const store = openSqliteStore({ path: join(tempDir('caspian-cap-'), 'caspian.db') });
     const queue = new InProcessQueue({ records: store.jobRecords(), maxJobMs: 300 });
     try {
       const id = await queue.submit({ kind: 'montecarlo', request: monteCarloRequest(DRAWS), network: defaultNetwork() });

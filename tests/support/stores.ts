@@ -2,8 +2,7 @@
  * The stores under test, each able to make a fresh, empty database and to reach it directly
  * (raw SQL, applied migrations) beside the `Store` interface.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from './temp.ts';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -35,7 +34,7 @@ export const sqlite: StoreKind = {
   name: 'SQLite',
   available: true,
   async fresh() {
-    const path = join(mkdtempSync(join(tmpdir(), 'caspian-store-')), 'caspian.db');
+    const path = join(tempDir('caspian-store-'), 'caspian.db');
     const withDb = <T>(fn: (db: Database.Database) => T): T => {
       const db = new Database(path);
       try {
