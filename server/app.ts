@@ -243,7 +243,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   if (webRoot && existsSync(`${webRoot}/index.html`)) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/' });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      // The build's brotli and gzip copies (web/vite.config.ts), when the browser takes them.
+      preCompressed: true,
+      setHeaders: (reply, path) => reply.header('cache-control', pageCacheControl(path)),
+    });
   } else {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/html; charset=utf-8').send(MISSING_WEB_PAGE),
@@ -265,6 +271,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await options.store.close();
   });
   return app;
+}
+
+/** A year: what a browser may keep a file whose name carries a hash of its content. */
+const HASHED_ASSET_MAX_AGE_S = 365 * 24 * 3600;
+
+/**
+ * Cache-Control for a file of the page. The build names every asset under `assets/` by a hash of its
+ * content (`index-D-3-3C2n.js`), so a new build has new names and the browser may keep these for good
+ * without asking again; the page itself (index.html, which names the assets) is checked on every
+ * load (its ETag answers 304 when unchanged).
+ */
+export function pageCacheControl(filePath: string): string {
+  return /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+(?:\.br|\.gz)?$/.test(filePath) ? `public, max-age=${HASHED_ASSET_MAX_AGE_S}, immutable` : 'no-cache';
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this refuses
