@@ -1267,7 +1267,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run's flows: one LineString per leg with tonnes */
+        /**
+         * The run's flows: one LineString per leg with tonnes
+         * @description Served pre-serialised with a strong `ETag` (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as the run itself is.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1302,6 +1305,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not modified: the ETag matches */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 401: {
@@ -1367,7 +1377,7 @@ export interface paths {
         };
         /**
          * Allocation per market and route as CSV
-         * @description The same layout as the map page's CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a plan with product forms adds bagged_tonnes and bulk_tonnes (the market's, on each of its rows); a monthly plan adds tonnes_<period> per period (on the market's first row), and with product forms bagged_tonnes_<period> after them.
+         * @description The same layout as the map page's CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a plan with product forms adds bagged_tonnes and bulk_tonnes (the market's, on each of its rows); a monthly plan adds tonnes_<period> per period (on the market's first row), and with product forms bagged_tonnes_<period> after them. Served pre-serialised with a strong `ETag` (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`.
          */
         get: {
             parameters: {
@@ -1388,6 +1398,13 @@ export interface paths {
                     content: {
                         "text/csv": string;
                     };
+                };
+                /** @description Not modified: the ETag matches */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 401: {

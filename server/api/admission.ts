@@ -45,10 +45,10 @@ export class WorkQueue {
   enter(key: string): () => void {
     const mine = this.#byKey.get(key) ?? 0;
     if (mine >= this.limits.perKey) {
-      throw new ApiError('overloaded', `At most ${this.limits.perKey} solving requests of one caller run or wait at once; retry when one has finished`, undefined, { 'retry-after': '1' });
+      throw new ApiError('overloaded', `At most ${this.limits.perKey} requests of one caller that need the CPU pool (solves, workbooks, answers made from stored runs) run or wait at once; retry when one has finished`, undefined, { 'retry-after': '1' });
     }
     if (this.#total >= this.limits.total) {
-      throw new ApiError('overloaded', `The server is busy (${this.limits.total} solving requests running or waiting); retry shortly`, undefined, { 'retry-after': '2' });
+      throw new ApiError('overloaded', `The server is busy (${this.limits.total} requests running or waiting for the CPU pool); retry shortly`, undefined, { 'retry-after': '2' });
     }
     this.#total++;
     this.#byKey.set(key, mine + 1);

@@ -1,9 +1,10 @@
 /**
- * Stored runs served like static files. A run never changes, so its response is serialised once
- * (validated against the response schema), given a strong ETag (a hash of the bytes), and kept with
- * its gzip and brotli encodings, made on first demand. `If-None-Match` with the ETag is a 304.
- * Two variants: the full plan, and the lighter one without the flows' GeoJSON (`?flows=false`),
- * whose KPIs, markets, legs and every other figure are the same.
+ * Stored runs served like static files. A run never changes, so each of its answers is serialised
+ * once (validated against its response schema), given a strong ETag (a hash of the bytes), and kept
+ * with its gzip and brotli encodings, made on first demand. `If-None-Match` with the ETag is a 304.
+ * The answers (`RunView`): the full run, the lighter one without the flows' GeoJSON (`?flows=false`,
+ * whose KPIs, markets, legs and every other figure are the same), its flows as GeoJSON, and its
+ * allocation as CSV.
  *
  * The cache is in memory, bounded by bytes (least recently used out first); a run not in it is
  * read from the store and serialised again, with the same bytes and so the same ETag.
@@ -21,6 +22,11 @@ import { RunRecord } from './schemas.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
+/** `run`: the stored run's response (`run-light`: without the flows' GeoJSON); `flows`: its flows; `csv`: its allocation. */
+export type RunView = 'run' | 'run-light' | 'flows' | 'csv';
+
+const keyOf = (id: string, view: RunView) => `${id}|${view}`;
+
 /** A response serialised once: its bytes, a strong ETag, and its encodings, made on first demand. */
 export interface Serialised {
   readonly body: Buffer;
@@ -36,7 +42,7 @@ export function serialised(value: unknown): Serialised {
 }
 
 /** A strong ETag: a hash of the bytes. */
-function etagOfBytes(body: Buffer): string {
+export function etagOfBytes(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 }
 
@@ -121,35 +127,26 @@ export class RunResponses {
     this.#maxBytes = maxBytes;
   }
 
-  /** The serialised response of `run` (full, or without flows), made and kept on first use. */
-  of(run: StoredRun, flows: boolean): Serialised {
-    const key = `${run.id}|${flows ? 'full' : 'light'}`;
-    const hit = this.#entries.get(key);
-    if (hit) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
-    }
-    const entry = runResponse(run, flows);
-    this.#keep(key, entry);
-    return entry;
+  /** The serialised full response of `run`, made and kept on first use. */
+  of(run: StoredRun): Serialised {
+    return this.cached(run.id, 'run') ?? this.keep(run.id, 'run', runResponse(run, true));
   }
 
   /** The full response of a run just stored from its scenario's and plan's JSON text (see runResponseFromJson), kept. */
   keepFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string): Serialised {
-    return this.keep(summary.id, true, runResponseFromJson(summary, scenarioJson, planJson));
+    return this.keep(summary.id, 'run', runResponseFromJson(summary, scenarioJson, planJson));
   }
 
-  /** Keeps the response of run `id` made elsewhere (in the CPU pool, by `runResponse`). */
-  keep(id: string, flows: boolean, entry: Serialised): Serialised {
-    const key = `${id}|${flows ? 'full' : 'light'}`;
+  /** Keeps an answer for run `id` made elsewhere (in the CPU pool, server/api/views/run-views.ts); the one kept first wins. */
+  keep(id: string, view: RunView, entry: Serialised): Serialised {
+    const key = keyOf(id, view);
     if (!this.#entries.has(key)) this.#keep(key, entry);
     return this.#entries.get(key) ?? entry;
   }
 
-  /** The kept response of run `id`, if there is one (runs never change, so no store read is needed). */
-  cached(id: string, flows: boolean): Serialised | null {
-    const key = `${id}|${flows ? 'full' : 'light'}`;
+  /** The kept answer for run `id`, if there is one (runs never change, so no store read is needed). */
+  cached(id: string, view: RunView): Serialised | null {
+    const key = keyOf(id, view);
     const hit = this.#entries.get(key);
     if (!hit) return null;
     this.#entries.delete(key);
@@ -157,9 +154,9 @@ export class RunResponses {
     return hit;
   }
 
-  /** Whether a serialised response for the run is kept (tests). */
+  /** Whether an answer for the run's full or lighter response is kept (tests). */
   has(id: string): boolean {
-    return this.#entries.has(`${id}|full`) || this.#entries.has(`${id}|light`);
+    return this.#entries.has(keyOf(id, 'run')) || this.#entries.has(keyOf(id, 'run-light'));
   }
 
   #keep(key: string, entry: Serialised): void {
@@ -172,9 +169,9 @@ export class RunResponses {
     }
   }
 
-  /** Sends the serialised response: 304 when the client has it, else the best encoding it accepts. */
-  send(request: FastifyRequest, reply: FastifyReply, entry: Serialised, statusCode = 200): FastifyReply {
-    return sendSerialised(request, reply, entry, { statusCode, grow: (encoded) => (this.#bytes += encoded.length) });
+  /** Sends a kept answer: 304 when the client has it, else the best encoding it accepts. */
+  send(request: FastifyRequest, reply: FastifyReply, entry: Serialised, options: { statusCode?: number; contentType?: string } = {}): FastifyReply {
+    return sendSerialised(request, reply, entry, { ...options, grow: (encoded) => (this.#bytes += encoded.length) });
   }
 }
 

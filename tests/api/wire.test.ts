@@ -110,6 +110,51 @@ describe('stored runs', () => {
     }
   });
 
+  it.each([
+    ['flows.geojson', 'application/geo+json'],
+    ['allocation.csv', 'text/csv'],
+  ])('its %s is kept like the run: a strong ETag the same from any server on the store, 304, brotli and gzip that decode to it, the store read once', async (file, type) => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const writer = await testApp({ store });
+    const reader = await testApp({ store });
+    let reads = 0;
+    const getRunJson = store.getRunJson.bind(store);
+    store.getRunJson = (id) => {
+      reads++;
+      return getRunJson(id);
+    };
+    try {
+      const id = (await writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+      const run = (await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id as string;
+      const url = `/api/v1/runs/${run}/${file}`;
+      const fromWriter = await writer.inject({ method: 'GET', url, headers: asPlanner });
+      reads = 0;
+      const first = await reader.inject({ method: 'GET', url, headers: asPlanner });
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['content-type']).toContain(type);
+      expect(first.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[^"]+"$/);
+      expect(fromWriter.headers.etag).toBe(etag);
+      expect(fromWriter.rawPayload.equals(first.rawPayload)).toBe(true);
+      if (file === 'allocation.csv') expect(first.headers['content-disposition']).toBe(`attachment; filename="${run}-allocation.csv"`);
+      const notModified = await reader.inject({ method: 'GET', url, headers: { ...asPlanner, 'if-none-match': etag } });
+      expect(notModified.statusCode).toBe(304);
+      expect(notModified.rawPayload.length).toBe(0);
+      const br = await reader.inject({ method: 'GET', url, headers: { ...asPlanner, 'accept-encoding': 'br' } });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(br.rawPayload).equals(first.rawPayload)).toBe(true);
+      const gz = await reader.inject({ method: 'GET', url, headers: { ...asPlanner, 'accept-encoding': 'gzip' } });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).equals(first.rawPayload)).toBe(true);
+      // The reader made it once from the store; every later answer came from what it kept.
+      expect(reads).toBe(1);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
   it('a stored scenario is sent as its stored text inside the checked record: the same bytes as serialising the parsed record', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const reader = await testApp({ store });

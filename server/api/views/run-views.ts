@@ -9,14 +9,13 @@ import { allocationCsv } from '../../core/allocation-csv.ts';
 import { FlowFeatureCollection, type Plan } from '../../core/plan-schema.ts';
 import type { Scenario } from '../../core/schema.ts';
 import type { RunJson, RunRecord } from '../../store/store.ts';
-import { runResponse } from '../run-responses.ts';
+import { etagOfBytes, runResponse, type RunView } from '../run-responses.ts';
 import { Comparison } from '../schemas.ts';
 import { compareRuns } from './compare-runs.ts';
 
-/** `run`: the stored run's response (`run-light`: without the flows' GeoJSON); `flows`: its flows; `csv`: its allocation. */
-export type RunView = 'run' | 'run-light' | 'flows' | 'csv';
+export type { RunView } from '../run-responses.ts';
 
-/** An answer's bytes, with the strong ETag of a run's response. */
+/** An answer's bytes, with a strong ETag (a hash of the bytes) where the answer never changes. */
 export interface ViewBytes {
   readonly bytes: Uint8Array;
   readonly etag: string | null;
@@ -49,8 +48,8 @@ export function runViewBytes(run: RunJson, view: RunView): ViewBytes {
     return { bytes: new Uint8Array(entry.body), etag: entry.etag };
   }
   const plan = JSON.parse(text.decode(run.planJson)) as Plan;
-  if (view === 'flows') return { bytes: utf8.encode(JSON.stringify(FlowFeatureCollection.parse(plan.flows))), etag: null };
-  return { bytes: utf8.encode(allocationCsv(plan)), etag: null };
+  const bytes = utf8.encode(view === 'flows' ? JSON.stringify(FlowFeatureCollection.parse(plan.flows)) : allocationCsv(plan));
+  return { bytes, etag: etagOfBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
 }
 
 /** The bytes of two stored runs compared (b − a). */

@@ -1,7 +1,8 @@
 /**
  * A stored run, its flows as GeoJSON and its allocation as CSV. Each is made from the run's JSON text
- * in the CPU pool (server/api/views/run-views.ts), not on the event loop; the run's response is then
- * kept and served like a static file.
+ * in the CPU pool (server/api/views/run-views.ts), not on the event loop, the first time it is asked
+ * for; runs never change, so each answer is then kept and served like a static file (a strong ETag,
+ * 304, brotli or gzip: server/api/run-responses.ts).
  */
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -11,9 +12,12 @@ import type { RunJson } from '../../../../../store/store.ts';
 import { runTask } from '../../../../../pool/pool.ts';
 import { movableBuffers, type RunView } from '../../../../views/run-views.ts';
 import { bytesOf, inPoolQueued } from '../../../../pooled.ts';
+import type { Serialised } from '../../../../run-responses.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { errorResponses, FlowsQuery, IdParams, RunRecord } from '../../../../schemas.ts';
+
+const NOT_MODIFIED = z.null().meta({ description: 'Not modified: the ETag matches' });
 
 export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -22,11 +26,21 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       if (!run) throw notFound('Run', id);
       return run;
     };
-    /** One view of a stored run, as bytes made in the pool (a place in the queue, the time ceiling). */
-    const viewOf = async (request: FastifyRequest, id: string, view: RunView) => {
+    /**
+     * One answer for a stored run: kept from an earlier request, or made in the pool (a place in the
+     * queue, the time ceiling) and kept. Runs never change (nor go away), so a kept answer is sent
+     * without reading the store.
+     */
+    const answerOf = async (request: FastifyRequest, id: string, view: RunView): Promise<Serialised> => {
+      const kept = ctx.runResponses.cached(id, view);
+      if (kept) return kept;
       const run = await load(id);
-      return inPoolQueued(ctx, request, 'answer', (timeoutMs) => runTask('runView', { run, view }, { timeoutMs, transferList: movableBuffers(run) }));
+      const made = await inPoolQueued(ctx, request, 'answer', (timeoutMs) => runTask('runView', { run, view }, { timeoutMs, transferList: movableBuffers(run) }));
+      if (made.etag === null) throw new Error(`the pool made the ${view} answer of run ${id} without an ETag`);
+      return ctx.runResponses.keep(id, view, { body: bytesOf(made.bytes), etag: made.etag });
     };
+    // Caches may keep them too.
+    const IMMUTABLE = 'private, max-age=31536000, immutable';
 
     app.get(
       '/runs/:id',
@@ -41,19 +55,12 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           security: BEARER,
           params: IdParams,
           querystring: FlowsQuery,
-          response: { 200: RunRecord, 304: z.null().meta({ description: 'Not modified: the ETag matches' }), ...errorResponses(401, 403, 404, 422, 503) },
+          response: { 200: RunRecord, 304: NOT_MODIFIED, ...errorResponses(401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {
-        const flows = request.query.flows !== 'false';
-        // Runs never change (nor go away): a kept response is sent without reading the store.
-        let entry = ctx.runResponses.cached(request.params.id, flows);
-        if (!entry) {
-          const made = await viewOf(request, request.params.id, flows ? 'run' : 'run-light');
-          entry = ctx.runResponses.keep(request.params.id, flows, { body: bytesOf(made.bytes), etag: made.etag! });
-        }
-        // Caches may keep them too.
-        reply.header('cache-control', 'private, max-age=31536000, immutable');
+        const entry = await answerOf(request, request.params.id, request.query.flows === 'false' ? 'run-light' : 'run');
+        reply.header('cache-control', IMMUTABLE);
         return ctx.runResponses.send(request, reply, entry);
       },
     );
@@ -61,42 +68,45 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.get(
       '/runs/:id/flows.geojson',
       {
+        compress: false,
         schema: {
           tags: ['runs'],
           summary: "The run's flows: one LineString per leg with tonnes",
+          description: 'Served pre-serialised with a strong `ETag` (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as the run itself is.',
           security: BEARER,
           params: IdParams,
-          response: { 200: FlowFeatureCollection, ...errorResponses(401, 403, 404, 422, 503) },
+          response: { 200: FlowFeatureCollection, 304: NOT_MODIFIED, ...errorResponses(401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {
-        const made = await viewOf(request, request.params.id, 'flows');
-        return reply.type('application/geo+json; charset=utf-8').send(bytesOf(made.bytes) as never);
+        const entry = await answerOf(request, request.params.id, 'flows');
+        reply.header('cache-control', IMMUTABLE);
+        return ctx.runResponses.send(request, reply, entry, { contentType: 'application/geo+json; charset=utf-8' });
       },
     );
 
     app.get(
       '/runs/:id/allocation.csv',
       {
+        compress: false,
         schema: {
           tags: ['runs'],
           summary: 'Allocation per market and route as CSV',
           description:
-            'The same layout as the map page\'s CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a plan with product forms adds bagged_tonnes and bulk_tonnes (the market\'s, on each of its rows); a monthly plan adds tonnes_<period> per period (on the market\'s first row), and with product forms bagged_tonnes_<period> after them.',
+            'The same layout as the map page\'s CSV download. Columns: market_id, market, country, domestic (yes/no), route (legs joined by " > "), modes, route_tonnes, market_tonnes, demand_tonnes, share_of_demand, price_usd_per_t, duty_usd_per_t, logistics_usd_per_t, netback_usd_per_t; a plan with product forms adds bagged_tonnes and bulk_tonnes (the market\'s, on each of its rows); a monthly plan adds tonnes_<period> per period (on the market\'s first row), and with product forms bagged_tonnes_<period> after them. Served pre-serialised with a strong `ETag` (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`.',
           security: BEARER,
           params: IdParams,
           response: {
             200: { description: 'CSV, one row per market and route (a market without a route has one row)', content: { 'text/csv': { schema: z.string() } } },
+            304: NOT_MODIFIED,
             ...errorResponses(401, 403, 404, 422, 503),
           },
         },
       },
       async (request, reply) => {
-        const made = await viewOf(request, request.params.id, 'csv');
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${request.params.id}-allocation.csv"`)
-          .send(bytesOf(made.bytes) as never);
+        const entry = await answerOf(request, request.params.id, 'csv');
+        reply.header('cache-control', IMMUTABLE).header('content-disposition', `attachment; filename="${request.params.id}-allocation.csv"`);
+        return ctx.runResponses.send(request, reply, entry, { contentType: 'text/csv; charset=utf-8' });
       },
     );
   };

@@ -73,7 +73,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           const { plan } = solved;
           if (solved.json === null) Plan.parse(plan);
           const run = await store.createRun({ ...fields, status: plan.status, inputsHash: plan.inputsHash, modelVersion: plan.modelVersion, plan });
-          body = ctx.runResponses.of(run, true).body.toString('utf8');
+          body = ctx.runResponses.of(run).body.toString('utf8');
           runId = run.id;
         }
         reply.code(201).header('location', `/api/v1/runs/${runId}`).header('etag', etagOf(record.version));
