@@ -85,7 +85,7 @@ async function main(): Promise<number> {
   const plan = await optimise(scenario, network, { engine: engine.data });
   const alternatives =
     args.values.alternatives && plan.status === 'optimal' && scenario.objective === 'margin'
-      ? await nearOptimalAlternatives(scenario, network, (model) => solveModel(model, { engine: engine.data, timeLimitMs: scenario.timeLimitMs }), { tolerance })
+      ? await nearOptimalAlternatives(scenario, network, (model, o) => solveModel(model, { engine: engine.data, timeLimitMs: scenario.timeLimitMs, warmStart: o?.warmStart }), { tolerance })
       : null;
   if (args.values.json) process.stdout.write(`${JSON.stringify(alternatives ? { plan, alternatives } : plan, null, 2)}\n`);
   else process.stdout.write(`${formatPlanReport(plan)}\n${alternatives ? `${formatAlternativesReport(alternatives)}\n` : ''}`);

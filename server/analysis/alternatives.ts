@@ -19,7 +19,7 @@ import type { AlternativePlan, Alternatives, MarketRange } from '../core/analysi
 
 export type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
-/** `warmStart`: the model differs from the one solved last only in its costs (SolveOptions.warmStart). */
+/** `warmStart`: the model may differ from the one solved last only in its costs, so the solver may start from that one's basis (SolveOptions.warmStart). */
 export type SolveFn = (model: LpModel, options?: { readonly warmStart?: boolean }) => Promise<SolveResult>;
 
 /**
@@ -80,11 +80,10 @@ export async function nearOptimalAlternatives(
   const bestTonnes = tonnesBy(best.values);
 
   const withFloor = floorModel(model, floor);
-  // The first solve of the floor model builds it; the rest change its costs only.
-  let solvedOnce = false;
+  // Every solve of the floor model is asked as a warm start (which picks HiGHS under 'auto'): the
+  // first has rows of its own, so it builds the model; the rest change its costs only.
   const solveFloor = async (objective: Map<number, number>, sense: 'max' | 'min'): Promise<SolveResult> => {
-    const result = await solve(withFloor(objective, sense), { warmStart: solvedOnce });
-    solvedOnce = true;
+    const result = await solve(withFloor(objective, sense), { warmStart: true });
     return result.status === 'optimal' && sense === 'min' ? { ...result, objective: -result.objective } : result;
   };
 

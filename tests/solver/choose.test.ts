@@ -17,6 +17,21 @@ describe('chooseEngine', () => {
     expect(chooseEngine(small).engine).toBe('jsLpSolver');
   });
 
+  it('auto: a re-solve that may start from the last basis goes to HiGHS, which keeps it (a forced engine still wins)', async () => {
+    expect(chooseEngine(small, { engine: 'auto', warmStart: true }).engine).toBe('highs');
+    expect(chooseEngine(small, { engine: 'jsLpSolver', warmStart: true }).engine).toBe('jsLpSolver');
+    const first = await solveModelInProcess(small, { timeLimitMs: 5_000, warmStart: true });
+    expect(first.stats.engine).toBe('highs');
+    const cheaper = { ...small, variables: small.variables.map((v, j) => (j === 0 ? { ...v, cost: v.cost * 0.5 } : v)) };
+    const again = await solveModelInProcess(cheaper, { timeLimitMs: 5_000, warmStart: true });
+    expect(again.stats.engine).toBe('highs');
+    expect(again.stats.warmStarted).toBe(true);
+    // the same optimum as javascript-lp-solver's cold solve of the changed model
+    const cold = await solveModelInProcess(cheaper, { timeLimitMs: 5_000, engine: 'jsLpSolver' });
+    expect(again.status === 'optimal' && cold.status === 'optimal').toBe(true);
+    if (again.status === 'optimal' && cold.status === 'optimal') expect(Math.abs(again.objective - cold.objective)).toBeLessThan(1e-9 * Math.abs(cold.objective) + 1e-6);
+  });
+
   it('a forced engine is honoured', () => {
     expect(chooseEngine(large, { engine: 'jsLpSolver' }).engine).toBe('jsLpSolver');
     expect(chooseEngine(small, { engine: 'highs' }).engine).toBe('highs');
