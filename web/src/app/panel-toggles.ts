@@ -34,6 +34,11 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
   const widthOf = (panelId: string) => Number.parseFloat(getComputedStyle(document.getElementById(panelId)!).width) || 0;
   const panelsWidth = () => [...openPanel.keys()].filter(isOpen).reduce((sum, id) => sum + widthOf(id), 0);
   const tooWide = () => !narrow.matches && panelsWidth() > (1 - MAP_SHARE) * window.innerWidth;
+  const makeWayFor = (panelId: string) => {
+    if (tooWide()) for (const other of openPanel.keys()) if (other !== panelId && isOpen(other)) openPanel.get(other)?.(false);
+  };
+  let starting = true;
+  let lastOpened: string | null = null;
   for (const [buttonId, panelId] of [
     ['toggle-scenario', 'scenario-panel'],
     ['toggle-kpi', 'kpi-panel'],
@@ -49,8 +54,10 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
       if (open) {
         const others = onePanel.matches ? [...openPanel.keys()] : RIGHT_PANELS.includes(panelId) ? RIGHT_PANELS : [];
         for (const other of others) if (other !== panelId && isOpen(other)) openPanel.get(other)?.(false);
-        // Still too little map: the panels on the other side make way.
-        if (tooWide()) for (const other of openPanel.keys()) if (other !== panelId && isOpen(other)) openPanel.get(other)?.(false);
+        // Still too little map: the panels on the other side make way. (At start, once for all the
+        // panels, below: each measure makes the page work out its styles again.)
+        if (starting) lastOpened = panelId;
+        else makeWayFor(panelId);
       }
       if (panelId === 'analysis-panel') analysisPanel.setOpen(open);
       if (panelId === 'backtest-panel') setBacktestOpen(open);
@@ -69,6 +76,8 @@ export function wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibr
     apply(initiallyOpen);
     button.addEventListener('click', () => apply(panel.classList.contains('collapsed')));
   }
+  starting = false;
+  if (lastOpened) makeWayFor(lastOpened);
   // The window narrowed past the point where two side panels fit: the Scenario panel stays. (Not
   // while printing: the paper is narrower than the screen, and the panels are as they were after.)
   const print = window.matchMedia('print');

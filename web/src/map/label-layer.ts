@@ -94,9 +94,10 @@ export class LabelLayer {
     const symbols = [...this.sources.values()].flatMap((s) => s.symbols);
     const size = this.map.getSize();
     const byId = new Map<string, MapLabel>();
+    this.measureNew(items);
     const candidates: LabelCandidate[] = items.map((item) => {
       const p = this.map.latLngToContainerPoint(item.latLng);
-      const { width, height } = this.measure(item);
+      const { width, height } = this.sizeOf(item);
       byId.set(item.id, item);
       return { id: item.id, x: p.x, y: p.y, width, height, priority: item.priority, offsetPx: item.offsetPx, sides: item.sides, group: item.group };
     });
@@ -151,28 +152,40 @@ export class LabelLayer {
     return boxes;
   }
 
-  /** The text's drawn size in its own style, measured once off screen (an estimate while the map is hidden). */
-  private measure(item: MapLabel): { width: number; height: number } {
-    const key = `${item.className}|${item.fontPx}|${item.text}`;
-    const known = this.sizes.get(key);
-    if (known) return known;
+  /**
+   * Measures the drawn size of every label text not measured yet, in its own style, off screen: all
+   * probes go in at once and are read together, so the page lays out once for them rather than once
+   * per label (a first plan has some sixty labels).
+   */
+  private measureNew(items: readonly MapLabel[]): void {
     const pane = this.map.getPane('labelPane');
-    let width = 0;
-    let height = 0;
-    if (pane) {
+    if (!pane) return;
+    const probes = new Map<string, HTMLElement>();
+    for (const item of items) {
+      const key = sizeKey(item);
+      if (this.sizes.has(key) || probes.has(key)) continue;
       const probe = document.createElement('div');
       probe.className = `map-label ${item.className}`;
       probe.style.cssText = 'position:absolute;left:0;top:0;visibility:hidden';
       probe.innerHTML = `<span style="font-size:${item.fontPx}px">${escapeHtml(item.text)}</span>`;
-      pane.append(probe);
-      const rect = probe.firstElementChild!.getBoundingClientRect();
-      width = Math.ceil(rect.width);
-      height = Math.ceil(rect.height);
-      probe.remove();
+      probes.set(key, probe);
     }
-    if (!(width > 0 && height > 0)) return { width: estimateTextWidth(item.text, item.fontPx), height: item.fontPx + 5 };
-    const measured = { width, height };
-    this.sizes.set(key, measured);
-    return measured;
+    if (probes.size === 0) return;
+    pane.append(...probes.values());
+    for (const [key, probe] of probes) {
+      const rect = probe.firstElementChild!.getBoundingClientRect();
+      const width = Math.ceil(rect.width);
+      const height = Math.ceil(rect.height);
+      // Zero while the map is hidden: not kept, so a later placement measures it again.
+      if (width > 0 && height > 0) this.sizes.set(key, { width, height });
+    }
+    for (const probe of probes.values()) probe.remove();
+  }
+
+  /** The text's drawn size (measureNew), or an estimate while it cannot be measured (the map hidden). */
+  private sizeOf(item: MapLabel): { width: number; height: number } {
+    return this.sizes.get(sizeKey(item)) ?? { width: estimateTextWidth(item.text, item.fontPx), height: item.fontPx + 5 };
   }
 }
+
+const sizeKey = (item: MapLabel) => `${item.className}|${item.fontPx}|${item.text}`;
