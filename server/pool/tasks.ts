@@ -22,7 +22,7 @@ import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
-import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
+import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, scenarioWorkbookNetwork, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
 import type { RunJson } from '../store/store.ts';
 import { comparisonBytes, runViewBytes, type RunView, type ViewBytes } from '../api/views/run-views.ts';
@@ -255,16 +255,25 @@ export async function workbook(task: WorkbookTask): Promise<WorkbookAnswer | Mis
 }
 
 export interface NetworkWorkbookTask {
+  /** The default network. */
   readonly network: NetworkRef;
-  /** The scenario name the workbook's README carries. */
+  /** The scenario name the workbook's README carries (without a stored scenario). */
   readonly name: string;
+  /**
+   * A stored scenario's JSON text, as stored (checked when it was written): the workbook then holds
+   * its network (its own, or the default one) after its per-id overrides, and carries its name.
+   * Parsed here, not on the event loop: a scenario with a network of its own is up to a megabyte.
+   */
+  readonly scenarioJson?: string;
 }
 
 /** A network as an editable workbook (.xlsx bytes): a 1 MB network is a second of zip and XML. */
 export async function networkWorkbook(task: NetworkWorkbookTask): Promise<{ readonly bytes: Uint8Array } | MissingNetwork> {
   const network = networkOf(task.network);
   if (!network) return { missingNetwork: true };
-  return { bytes: await writeNetworkWorkbook(network, task.name) };
+  if (task.scenarioJson === undefined) return { bytes: await writeNetworkWorkbook(network, task.name) };
+  const { network: withOverrides, name } = scenarioWorkbookNetwork(JSON.parse(task.scenarioJson) as Scenario, network);
+  return { bytes: await writeNetworkWorkbook(withOverrides, name) };
 }
 
 export interface RunViewTask {

@@ -96,6 +96,22 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(cellOf(again, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1').value).toBe(1_000_000);
   });
 
+  it("a stored scenario with a network of its own: that network after the scenario's per-id overrides, under the scenario's name", async () => {
+    const network = (await app.inject({ method: 'GET', url: '/api/v1/network', headers: asPlanner })).json();
+    const markets = network.markets.map((m: { id: string; tiers: { priceUsdPerTonne: number }[] }) =>
+      m.id === 'turkmenbashi' ? { ...m, tiers: m.tiers.map((t) => ({ ...t, priceUsdPerTonne: 61 })) } : m,
+    );
+    const scenario = { name: 'Own network', network: { ...network, markets }, overrides: { plants: { plant_baiganin: { capacityTonnesPerYearByPhase: [1_100_000, 2_500_000] } } } };
+    const stored = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: scenario });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const wb = await download(`/api/v1/network.xlsx?scenario=${stored.json().id}`);
+    expect(cellOf(wb, 'Markets', 'turkmenbashi', 'tier1PriceUsdPerTonne').value).toBe(61);
+    expect(cellOf(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase1').value).toBe(1_100_000);
+    expect(wb.getWorksheet('README')?.getRow(1).getCell(2).value).toBe('Own network (workbook)');
+    // the default network's workbook is as it was
+    expect(cellOf(await download(), 'Markets', 'turkmenbashi', 'tier1PriceUsdPerTonne').value).toBe(50);
+  });
+
   it('an unchanged workbook is a scenario without overrides; supplier edits become supplier overrides', async () => {
     const unchanged = await upload(await download());
     expect(unchanged.statusCode).toBe(201);

@@ -7,7 +7,8 @@
  */
 import type ExcelJS from 'exceljs';
 import { unpackedSize } from './zip-size.ts';
-import { Overrides, type Leg, type Market, type Network, type Plant, type TransitNode } from '../../core/schema.ts';
+import { effectiveNetwork } from '../../core/scenario.ts';
+import { Overrides, Scenario, type Leg, type Market, type Network, type Plant, type TransitNode } from '../../core/schema.ts';
 import type { Supplier } from '../../core/market-schema.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -182,6 +183,16 @@ export const WORKBOOK_MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
 
 /** The README row a planner may edit to name the scenario the upload stores. */
 const NAME_KEY = 'scenarioName';
+
+/**
+ * What a stored scenario's workbook holds: its network (its own, or `defaultNetwork`) after its
+ * per-id overrides only (the workbook has no place for the global multipliers), and its name.
+ */
+export function scenarioWorkbookNetwork(scenario: Scenario, defaultNetwork: Network): { network: Network; name: string } {
+  const o = scenario.overrides;
+  const perId = Scenario.parse({ name: scenario.name, overrides: { plants: o.plants, markets: o.markets, nodes: o.nodes, legs: o.legs, suppliers: o.suppliers } });
+  return { network: effectiveNetwork(perId, scenario.network ?? defaultNetwork), name: `${scenario.name} (workbook)`.slice(0, 200) };
+}
 
 /** The network as a workbook (the figures as they are in `network`, e.g. after a scenario's per-id overrides). */
 export async function networkWorkbook(network: Network, scenarioName: string): Promise<Buffer> {

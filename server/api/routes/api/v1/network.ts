@@ -2,7 +2,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { effectiveNetwork } from '../../../../core/scenario.ts';
 import { Network, Scenario } from '../../../../core/schema.ts';
 import type { ApiContext } from '../../../context.ts';
 import { clientGoneSignal } from '../../../solve.ts';
@@ -73,20 +72,18 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        let network = ctx.defaultNetwork;
-        let name = 'From workbook';
         const id = request.query.scenario;
+        // A stored scenario goes to the pool as its stored text, parsed and applied there (it may hold
+        // a network of its own, up to a megabyte); the default network is one the threads keep.
+        let scenarioJson: string | undefined;
         if (id !== undefined) {
-          const record = await ctx.store.getScenario(id);
-          if (!record) throw notFound('Scenario', id);
-          const o = record.scenario.overrides;
-          const perId = Scenario.parse({ name: record.scenario.name, overrides: { plants: o.plants, markets: o.markets, nodes: o.nodes, legs: o.legs, suppliers: o.suppliers } });
-          network = effectiveNetwork(perId, record.scenario.network ?? ctx.defaultNetwork);
-          name = `${record.scenario.name} (workbook)`.slice(0, 200);
+          const stored = await ctx.store.getScenarioJson(id);
+          if (!stored) throw notFound('Scenario', id);
+          scenarioJson = stored.scenarioJson;
         }
         const signal = clientGoneSignal(reply.raw);
         const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(network, (ref) => runTask('networkWorkbook', { network: ref, name }, { signal, timeoutMs })),
+          withNetwork(ctx.defaultNetwork, (ref) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined ? {} : { scenarioJson }) }, { signal, timeoutMs })),
         );
         return reply
           .type(XLSX_TYPE)
