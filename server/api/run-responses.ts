@@ -103,19 +103,27 @@ const RunHead = RunRecord.omit({ scenario: true, plan: true });
  * in as its last fields, so the event loop neither parses nor checks megabytes of scenario and plan.
  * The same bytes as `runResponse` gives for the run read back from the store (tests/api/wire.test.ts).
  */
-export function runResponseFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string): Serialised {
-  const body = Buffer.from(withLastFields(RunHead.parse(summary), [['scenario', scenarioJson], ['plan', planJson]]), 'utf8');
+export function runResponseFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string | Uint8Array): Serialised {
+  const body = withLastFields(RunHead.parse(summary), [['scenario', scenarioJson], ['plan', planJson]]);
   return { body, etag: etagOfBytes(body) };
 }
 
 /**
- * `head` serialised with more fields after its own, each given as JSON text that is put in as it is:
- * the text of a record whose last fields (a scenario, a plan) are already checked and serialised.
+ * The UTF-8 bytes of `head` serialised with more fields after its own, each given as JSON (text, or
+ * its UTF-8 bytes) that is put in as it is: the record whose last fields (a scenario, a plan) are
+ * already checked and serialised. Joined as bytes: a plan's bytes from its pool thread are neither
+ * decoded nor encoded again, and no text of the whole record is made.
  */
-export function withLastFields(head: object, fields: readonly (readonly [name: string, json: string])[]): string {
+export function withLastFields(head: object, fields: readonly (readonly [name: string, json: string | Uint8Array])[]): Buffer {
   const text = JSON.stringify(head);
-  const tail = fields.map(([name, json]) => `${JSON.stringify(name)}:${json}`).join(',');
-  return `${text.slice(0, -1)}${text === '{}' ? '' : ','}${tail}}`;
+  const parts: Uint8Array[] = [];
+  fields.forEach(([name, json], i) => {
+    const separator = i === 0 ? (text === '{}' ? '' : ',') : ',';
+    parts.push(Buffer.from(`${i === 0 ? text.slice(0, -1) : ''}${separator}${JSON.stringify(name)}:`, 'utf8'));
+    parts.push(typeof json === 'string' ? Buffer.from(json, 'utf8') : json);
+  });
+  parts.push(Buffer.from(fields.length === 0 ? text : '}', 'utf8'));
+  return Buffer.concat(parts);
 }
 
 export class RunResponses {
@@ -132,8 +140,8 @@ export class RunResponses {
     return this.cached(run.id, 'run') ?? this.keep(run.id, 'run', runResponse(run, true));
   }
 
-  /** The full response of a run just stored from its scenario's and plan's JSON text (see runResponseFromJson), kept. */
-  keepFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string): Serialised {
+  /** The full response of a run just stored from its scenario's and plan's JSON (see runResponseFromJson), kept. */
+  keepFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string | Uint8Array): Serialised {
     return this.keep(summary.id, 'run', runResponseFromJson(summary, scenarioJson, planJson));
   }
 

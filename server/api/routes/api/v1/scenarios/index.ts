@@ -152,5 +152,5 @@ const ScenarioRecordHead = ScenarioRecord.omit({ scenario: true });
  */
 export function scenarioResponse(record: ScenarioJson): Buffer {
   const { scenarioJson, ...head } = record;
-  return Buffer.from(withLastFields(ScenarioRecordHead.parse(head), [['scenario', scenarioJson]]), 'utf8');
+  return withLastFields(ScenarioRecordHead.parse(head), [['scenario', scenarioJson]]);
 }

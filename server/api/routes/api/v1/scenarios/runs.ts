@@ -56,7 +56,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const { timing } = solved;
         const storeStarted = performance.now();
         const fields = { scenarioId: record.id, scenarioVersion: record.version, scenario: record.scenario, createdBy: createdByOf(request) };
-        let body: string;
+        let body: Buffer;
         let runId: string;
         if (solved.head && solved.json !== null) {
           // Checked and serialised in the pool thread: stored and sent as that text, its status, hash
@@ -65,7 +65,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           const run = await store.createRunFromJson({ ...fields, ...solved.head, scenarioJson: parsed.json, planJson: solved.json });
           // Kept: GET /runs/:id answers with the same bytes.
           const { scenario: _, ...summary } = run;
-          body = ctx.runResponses.keepFromJson(summary, parsed.json, solved.json).body.toString('utf8');
+          body = ctx.runResponses.keepFromJson(summary, parsed.json, solved.bytes ?? solved.json).body;
           runId = run.id;
         } else {
           // Stored only once the plan is known to be valid (checked here): a request that fails stores
@@ -73,7 +73,7 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           const { plan } = solved;
           if (solved.json === null) Plan.parse(plan);
           const run = await store.createRun({ ...fields, status: plan.status, inputsHash: plan.inputsHash, modelVersion: plan.modelVersion, plan });
-          body = ctx.runResponses.of(run).body.toString('utf8');
+          body = ctx.runResponses.of(run).body;
           runId = run.id;
         }
         reply.code(201).header('location', `/api/v1/runs/${runId}`).header('etag', etagOf(record.version));
