@@ -155,6 +155,32 @@ describe('stored runs', () => {
     }
   });
 
+  it('many requests at once for an answer not kept yet share one making of it: each gets it, the store is read once, no 503 from one caller past its queue places', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const writer = await testApp({ store });
+    const reader = await testApp({ store, queueLimits: { perKey: 1, total: 16 } });
+    try {
+      const id = (await writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+      const run = (await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id as string;
+      let reads = 0;
+      const getRunJson = store.getRunJson.bind(store);
+      store.getRunJson = (runId) => {
+        reads++;
+        return getRunJson(runId);
+      };
+      for (const file of ['flows.geojson', 'allocation.csv']) {
+        reads = 0;
+        const answers = await Promise.all(Array.from({ length: 8 }, () => reader.inject({ method: 'GET', url: `/api/v1/runs/${run}/${file}`, headers: asPlanner })));
+        expect(answers.map((a) => a.statusCode)).toEqual(Array(8).fill(200));
+        expect(new Set(answers.map((a) => a.headers.etag)).size).toBe(1);
+        expect(reads).toBe(1);
+      }
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
   it('a stored scenario is sent as its stored text inside the checked record: the same bytes as serialising the parsed record', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const reader = await testApp({ store });
