@@ -44,6 +44,34 @@ function raw(method: string, path: string, headers: Record<string, string>, body
   });
 }
 
+/**
+ * A writer and a reader app on one store, with one stored run; `reads` counts the store's reads of
+ * runs' bytes (set it to 0 to start counting).
+ */
+async function storeWithRun(readerOptions: Parameters<typeof testApp>[0] = {}) {
+  const store = openSqliteStore({ path: ':memory:' });
+  const writer = await testApp({ store });
+  const reader = await testApp({ store, ...readerOptions });
+  const id = (await writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+  const run = (await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id as string;
+  const counter = {
+    writer,
+    reader,
+    run,
+    reads: 0,
+    async close() {
+      await reader.close();
+      await writer.close();
+    },
+  };
+  const getRunJson = store.getRunJson.bind(store);
+  store.getRunJson = (runId) => {
+    counter.reads++;
+    return getRunJson(runId);
+  };
+  return counter;
+}
+
 describe('stored runs', () => {
   it('carry a strong ETag: 200 then 304 on If-None-Match, the same ETag on every read', async () => {
     const first = await app.inject({ method: 'GET', url: `/api/v1/runs/${runId}`, headers: asPlanner });
@@ -114,21 +142,12 @@ describe('stored runs', () => {
     ['flows.geojson', 'application/geo+json'],
     ['allocation.csv', 'text/csv'],
   ])('its %s is kept like the run: a strong ETag the same from any server on the store, 304, brotli and gzip that decode to it, the store read once', async (file, type) => {
-    const store = openSqliteStore({ path: ':memory:' });
-    const writer = await testApp({ store });
-    const reader = await testApp({ store });
-    let reads = 0;
-    const getRunJson = store.getRunJson.bind(store);
-    store.getRunJson = (id) => {
-      reads++;
-      return getRunJson(id);
-    };
+    const at = await storeWithRun();
+    const { writer, reader, run } = at;
     try {
-      const id = (await writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
-      const run = (await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id as string;
       const url = `/api/v1/runs/${run}/${file}`;
       const fromWriter = await writer.inject({ method: 'GET', url, headers: asPlanner });
-      reads = 0;
+      at.reads = 0;
       const first = await reader.inject({ method: 'GET', url, headers: asPlanner });
       expect(first.statusCode).toBe(200);
       expect(first.headers['content-type']).toContain(type);
@@ -148,36 +167,24 @@ describe('stored runs', () => {
       expect(gz.headers['content-encoding']).toBe('gzip');
       expect(gunzipSync(gz.rawPayload).equals(first.rawPayload)).toBe(true);
       // The reader made it once from the store; every later answer came from what it kept.
-      expect(reads).toBe(1);
+      expect(at.reads).toBe(1);
     } finally {
-      await reader.close();
-      await writer.close();
+      await at.close();
     }
   });
 
   it('many requests at once for an answer not kept yet share one making of it: each gets it, the store is read once, no 503 from one caller past its queue places', async () => {
-    const store = openSqliteStore({ path: ':memory:' });
-    const writer = await testApp({ store });
-    const reader = await testApp({ store, queueLimits: { perKey: 1, total: 16 } });
+    const at = await storeWithRun({ queueLimits: { perKey: 1, total: 16 } });
     try {
-      const id = (await writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
-      const run = (await writer.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id as string;
-      let reads = 0;
-      const getRunJson = store.getRunJson.bind(store);
-      store.getRunJson = (runId) => {
-        reads++;
-        return getRunJson(runId);
-      };
       for (const file of ['flows.geojson', 'allocation.csv']) {
-        reads = 0;
-        const answers = await Promise.all(Array.from({ length: 8 }, () => reader.inject({ method: 'GET', url: `/api/v1/runs/${run}/${file}`, headers: asPlanner })));
+        at.reads = 0;
+        const answers = await Promise.all(Array.from({ length: 8 }, () => at.reader.inject({ method: 'GET', url: `/api/v1/runs/${at.run}/${file}`, headers: asPlanner })));
         expect(answers.map((a) => a.statusCode)).toEqual(Array(8).fill(200));
         expect(new Set(answers.map((a) => a.headers.etag)).size).toBe(1);
-        expect(reads).toBe(1);
+        expect(at.reads).toBe(1);
       }
     } finally {
-      await reader.close();
-      await writer.close();
+      await at.close();
     }
   });
 
