@@ -135,11 +135,6 @@ export class RunResponses {
     this.#maxBytes = maxBytes;
   }
 
-  /** The serialised full response of `run`, made and kept on first use. */
-  of(run: StoredRun): Serialised {
-    return this.cached(run.id, 'run') ?? this.keep(run.id, 'run', runResponse(run, true));
-  }
-
   /** The full response of a run just stored from its scenario's and plan's JSON (see runResponseFromJson), kept. */
   keepFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string | Uint8Array): Serialised {
     return this.keep(summary.id, 'run', runResponseFromJson(summary, scenarioJson, planJson));

@@ -80,13 +80,32 @@ export async function solveScenario(model: ModelServices, scenario: Scenario, op
 
 export async function solveScenarioWithJson(model: ModelServices, scenario: Scenario, options: SolveOptions): Promise<SolvedPlan> {
   const network = scenario.network ?? options.defaultNetwork;
+  // A network of its own (in the body, or a stored scenario's) may be a megabyte: its size count,
+  // its check and its copy to the pool are each up to tens of milliseconds of the event loop, and
+  // requests that arrive together would run them back to back. Between the steps the event loop
+  // answers what is waiting (health checks, reads). The default network's are kept per object.
+  const pause = network === options.defaultNetwork ? async () => undefined : yieldToEventLoop;
   return admitted(options.admission, options.request, async () => {
+    await pause();
     const modelVariables = refuseOversized(scenario, network, options.maxModelVariables);
-    return solveChecked(model, scenario, network, modelVariables, options);
+    await pause();
+    return solveChecked(model, scenario, network, modelVariables, options, pause);
   });
 }
 
-async function solveChecked(model: ModelServices, scenario: Scenario, network: Network, modelVariables: number, options: SolveOptions): Promise<SolvedPlan> {
+/** Resolves once the event loop has handled what was waiting (I/O callbacks, timers due). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function solveChecked(
+  model: ModelServices,
+  scenario: Scenario,
+  network: Network,
+  modelVariables: number,
+  options: SolveOptions,
+  pause: () => Promise<void>,
+): Promise<SolvedPlan> {
   const problems = model.checkScenario(scenario, network);
   if (problems.length > 0) {
     throw new ApiError(
@@ -95,6 +114,7 @@ async function solveChecked(model: ModelServices, scenario: Scenario, network: N
       problems.map((p) => ({ path: [...p.path], message: p.message })),
     );
   }
+  await pause();
   const timeLimitMs = Math.min(scenario.timeLimitMs, options.maxSolveMs);
   const capped = { ...scenario, timeLimitMs };
   const flows = options.flows ?? true;

@@ -5,7 +5,7 @@ import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.t
 import { notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
 import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
-import { clientGoneSignal, solveScenarioWithJson } from '../../../../solve.ts';
+import { clientGoneSignal, solveScenarioWithJson, yieldToEventLoop } from '../../../../solve.ts';
 import { planTimingEntries, serverTiming } from '../../../../server-timing.ts';
 import { Plan } from '../../../../../core/plan-schema.ts';
 import { versionConflict, withCursor } from './index.ts';
@@ -54,28 +54,35 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           maxModelVariables: ctx.maxModelVariables,
         });
         const { timing } = solved;
+        // A network of its own: the store's write and the response are megabytes; runs that end
+        // together (stopped at the same time limit) take turns with what else is waiting.
+        if (record.scenario.network) await yieldToEventLoop();
         const storeStarted = performance.now();
         const fields = { scenarioId: record.id, scenarioVersion: record.version, scenario: record.scenario, createdBy: createdByOf(request) };
-        let body: Buffer;
-        let runId: string;
+        // Stored only once the plan is known to be valid: checked and serialised in its pool thread
+        // (sent as that text, with its status, hash and model version beside it, so a plan of megabytes
+        // is neither parsed nor serialised again here), or else checked here (a plan the event loop
+        // made for a run stopped at its time limit; a stand-in model's). A request that fails stores
+        // nothing, so a retry with its Idempotency-Key runs again. The scenario is stored as the text it
+        // is stored as, and the response is joined from those texts: the same bytes as a later read.
+        let planJson: string;
+        let planBytes: string | Uint8Array;
+        let head: { status: Plan['status']; inputsHash: string; modelVersion: string };
         if (solved.head && solved.json !== null) {
-          // Checked and serialised in the pool thread: stored and sent as that text, its status, hash
-          // and model version sent beside it, so the plan (megabytes for a large network) is neither
-          // parsed nor serialised again here.
-          const run = await store.createRunFromJson({ ...fields, ...solved.head, scenarioJson: parsed.json, planJson: solved.json });
-          // Kept: GET /runs/:id answers with the same bytes.
-          const { scenario: _, ...summary } = run;
-          body = ctx.runResponses.keepFromJson(summary, parsed.json, solved.bytes ?? solved.json).body;
-          runId = run.id;
+          head = solved.head;
+          planJson = solved.json;
+          planBytes = solved.bytes ?? planJson;
         } else {
-          // Stored only once the plan is known to be valid (checked here): a request that fails stores
-          // nothing, so a retry with its Idempotency-Key runs again.
-          const { plan } = solved;
-          if (solved.json === null) Plan.parse(plan);
-          const run = await store.createRun({ ...fields, status: plan.status, inputsHash: plan.inputsHash, modelVersion: plan.modelVersion, plan });
-          body = ctx.runResponses.of(run).body;
-          runId = run.id;
+          const plan = Plan.parse(solved.plan);
+          head = { status: plan.status, inputsHash: plan.inputsHash, modelVersion: plan.modelVersion };
+          planJson = JSON.stringify(plan);
+          planBytes = planJson;
         }
+        const run = await store.createRunFromJson({ ...fields, ...head, scenarioJson: parsed.json, planJson });
+        // Kept: GET /runs/:id answers with the same bytes.
+        const { scenario: _, ...summary } = run;
+        const body = ctx.runResponses.keepFromJson(summary, parsed.json, planBytes).body;
+        const runId = run.id;
         reply.code(201).header('location', `/api/v1/runs/${runId}`).header('etag', etagOf(record.version));
         if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
         return reply.type('application/json; charset=utf-8').send(body as never);
