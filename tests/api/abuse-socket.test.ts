@@ -90,12 +90,22 @@ function download(path: string): Promise<{ status: number; bytes: Buffer }> {
   });
 }
 
+/** Probes of /health with nothing else sent, just before the heavy work: the machine's own noise. */
+const BASELINE_PROBES = 40;
+
 /**
  * Runs `heavy` while a separate client probes /health one request after another, and goes on for
  * `probesAfter` more probes once `heavy` has answered (jobs work on after their 202). Every probe
- * must be a 200. `heavyMs`: from the start to the last probe.
+ * must be a 200. `heavyMs`: from the start to the last probe. `baselineMs`: BASELINE_PROBES probes
+ * just before, with nothing else sent.
  */
-async function underLoad<T>(heavy: () => Promise<T>, probesAfter = 0): Promise<{ answers: T; healthMs: number[]; heavyMs: number }> {
+async function underLoad<T>(heavy: () => Promise<T>, probesAfter = 0): Promise<{ answers: T; healthMs: number[]; heavyMs: number; baselineMs: number[] }> {
+  const baselineMs: number[] = [];
+  for (let i = 0; i < BASELINE_PROBES; i++) {
+    const p = await call('GET', '/health');
+    expect(p.status).toBe(200);
+    baselineMs.push(p.ms);
+  }
   const t0 = performance.now();
   let pending = true;
   const work = heavy().finally(() => (pending = false));
@@ -109,15 +119,27 @@ async function underLoad<T>(heavy: () => Promise<T>, probesAfter = 0): Promise<{
     // Paced by the probe's own answer plus a tick, not by a fixed sleep.
     await new Promise((r) => setImmediate(r));
   }
-  return { answers: await work, healthMs, heavyMs: performance.now() - t0 };
+  return { answers: await work, healthMs, heavyMs: performance.now() - t0, baselineMs };
 }
 
-/** Many probes answered, the slowest of most of them a small fraction of the heavy work's time. */
-function expectResponsive(healthMs: number[], heavyMs: number): void {
-  const sorted = [...healthMs].sort((a, b) => a - b);
-  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
-  expect(sorted.length).toBeGreaterThan(20);
-  expect(p99).toBeLessThan(0.1 * heavyMs);
+const percentile = (ms: readonly number[], q: number) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+};
+
+/** The issue's own bound on /health's p99 under the largest accepted bodies. */
+const HEALTH_P99_MS = 100;
+
+/**
+ * Many probes answered, the slowest of most of them (p99) under the largest of: the issue's 100 ms,
+ * a tenth of the heavy work's time (on a machine where everything is slower), and five times the
+ * baseline probes' p90 (a machine busy enough that probes alone are slow: two CPU-bound processes
+ * beside the suite, `npm run test:busy`). A heavy step on the event loop (a workbook unpacked there,
+ * a plan read out there) holds every probe behind it, for longer than any of them.
+ */
+function expectResponsive(healthMs: number[], heavyMs: number, baselineMs: readonly number[]): void {
+  expect(healthMs.length).toBeGreaterThan(20);
+  expect(percentile(healthMs, 0.99)).toBeLessThan(Math.max(HEALTH_P99_MS, 0.1 * heavyMs, 5 * percentile(baselineMs, 0.9)));
 }
 
 /** Four scenarios on generated networks of about `variables` variables each (seeds 1–4). */
@@ -140,12 +162,12 @@ function expectEndedByTimeLimit(answers: Answer[]): void {
 describe('POST /optimise, four of the largest bodies at once', () => {
   it('/health keeps answering, each heavy request ends with a plan', async () => {
     const bodies = largeScenarios(240_000, { plants: 40 });
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all(bodies.map((b) => call('POST', '/api/v1/optimise', b))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all(bodies.map((b) => call('POST', '/api/v1/optimise', b))));
     for (const a of answers) {
       expect(a.status).toBe(200);
       expect(['optimal', 'timedout']).toContain(a.body.status);
     }
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
   }, 120_000);
 });
 
@@ -161,19 +183,19 @@ describe('heavy analyses answered in the request, four at once on networks just 
   ];
 
   it.each(cases)('$route: /health keeps answering, each request ends by its time limit', async ({ route, bodies }) => {
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all(bodies.map((b) => call('POST', `/api/v1/analysis/${route}`, b))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all(bodies.map((b) => call('POST', `/api/v1/analysis/${route}`, b))));
     expectEndedByTimeLimit(answers);
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
   }, 120_000);
 });
 
 describe('jobs: four of the largest at once, then cancelled', () => {
   /** Probes /health from the POSTs on, and for 1,000 probes while the jobs run (every thread busy with them). */
   async function startFour(route: 'sweeps' | 'montecarlo', bodies: unknown[]): Promise<string[]> {
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all(bodies.map((b) => call('POST', `/api/v1/analysis/${route}`, b))), 1_000);
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all(bodies.map((b) => call('POST', `/api/v1/analysis/${route}`, b))), 1_000);
     for (const a of answers) expect(a.status).toBe(202);
     expect(poolStats().queued).toBeGreaterThan(0);
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
     return answers.map((a) => a.body.jobId!);
   }
 
@@ -235,7 +257,7 @@ describe('runs of stored scenarios just under the model-size cap', () => {
       expect(stored.status).toBe(201);
       ids.push((stored.body as { id: string }).id);
     }
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([...ids, ids[0]].map((id) => call('POST', `/api/v1/scenarios/${id}/runs`))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all([...ids, ids[0]].map((id) => call('POST', `/api/v1/scenarios/${id}/runs`))));
     const refused = answers.filter((a) => a.status === 503);
     expect(refused).toHaveLength(1);
     expect(refused[0].body.error?.code).toBe('overloaded');
@@ -243,7 +265,7 @@ describe('runs of stored scenarios just under the model-size cap', () => {
       expect(a.status).toBe(201);
       expect(['optimal', 'timedout']).toContain(a.body.status);
     }
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
     for (const id of ids) expect(((await call('GET', `/api/v1/scenarios/${id}/runs`)).body as { total: number }).total).toBe(1);
   }, 120_000);
 });
@@ -263,7 +285,7 @@ describe('workbook uploads, four at once just under the body limit', () => {
     expect(bytes.length).toBeLessThan(BODY_LIMIT_BYTES);
     expect(bytes.length).toBeGreaterThan(0.9 * BODY_LIMIT_BYTES);
     const before = (await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number };
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => call('POST', '/api/v1/scenarios/from-workbook', { bytes, type: XLSX_TYPE }))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => call('POST', '/api/v1/scenarios/from-workbook', { bytes, type: XLSX_TYPE }))));
     for (const a of answers) {
       expect(a.status).toBe(422);
       // Read to the end, or stopped by the service's time limit (a machine busy with other work).
@@ -271,7 +293,7 @@ describe('workbook uploads, four at once just under the body limit', () => {
       expect(a.body.error?.code).toBe('unprocessable_model');
       expect(a.body.error?.message).toMatch(/120000 problems; nothing was stored/);
     }
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
     expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);
   }, 120_000);
 });
@@ -283,13 +305,13 @@ describe('workbook uploads that unpack to a gigabyte (zip bombs), four at once j
     expect(bytes.length).toBeLessThan(BODY_LIMIT_BYTES);
     expect(bytes.length).toBeGreaterThan(0.85 * BODY_LIMIT_BYTES);
     const before = (await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number };
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => call('POST', '/api/v1/scenarios/from-workbook', { bytes, type: XLSX_TYPE }))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => call('POST', '/api/v1/scenarios/from-workbook', { bytes, type: XLSX_TYPE }))));
     for (const a of answers) {
       expect(a.status).toBe(422);
       expect(a.body.error?.code).toBe('unprocessable_model');
       expect((a.body.error as { details?: { message: string }[] } | undefined)?.details?.[0]?.message).toMatch(/unpacks to more than 32 MB/);
     }
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
     expect(((await call('GET', '/api/v1/scenarios?limit=1')).body as { total: number }).total).toBe(before.total);
   }, 120_000);
 });
@@ -311,13 +333,13 @@ describe('answers from large stored runs, four at once', () => {
     const [a, b] = [await runOf(), await runOf()];
     expect(JSON.stringify(large).length).toBeGreaterThan(3e6);
     const paths = [`/api/v1/runs/${a.id}?flows=false`, `/api/v1/runs/${a.id}/flows.geojson`, `/api/v1/runs/${b.id}/allocation.csv`, `/api/v1/compare?runs=${a.id},${b.id}`];
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all(paths.map((path) => download(path))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all(paths.map((path) => download(path))));
     expect(answers.map((x) => x.status)).toEqual([200, 200, 200, 200]);
     expect(JSON.parse(answers[0].bytes.toString('utf8')).plan.flows.features).toEqual([]);
     expect(JSON.parse(answers[1].bytes.toString('utf8')).features).toHaveLength(large.flows.features.length);
     expect(answers[2].bytes.toString('utf8').split('\n')[0]).toMatch(/^market_id,market,/);
     expect(JSON.parse(answers[3].bytes.toString('utf8')).a.id).toBe(a.id);
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
   }, 120_000);
 });
 
@@ -330,7 +352,7 @@ describe('workbook downloads of a stored scenario with a network just under the 
     const stored = await call('POST', '/api/v1/scenarios', scenario);
     expect(stored.status).toBe(201);
     const id = (stored.body as { id: string }).id;
-    const { answers, healthMs, heavyMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => download(`/api/v1/network.xlsx?scenario=${id}`))));
+    const { answers, healthMs, heavyMs, baselineMs } = await underLoad(() => Promise.all([1, 2, 3, 4].map(() => download(`/api/v1/network.xlsx?scenario=${id}`))));
     for (const a of answers) {
       // Written, or stopped by the service's time limit (a machine busy with other work).
       if (a.status === 422 && JSON.parse(a.bytes.toString('utf8')).error.code === 'time_limit') continue;
@@ -338,6 +360,6 @@ describe('workbook downloads of a stored scenario with a network just under the 
       // An .xlsx is a zip: it starts with "PK".
       expect(a.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     }
-    expectResponsive(healthMs, heavyMs);
+    expectResponsive(healthMs, heavyMs, baselineMs);
   }, 120_000);
 });
