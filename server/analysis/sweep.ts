@@ -217,7 +217,12 @@ export function sweepPlan(request: SweepRequest, network: Network): { net: Netwo
  * computes for one chunk of a sweep; `runSweep` is this over the whole grid.
  */
 export async function solveSweepPoints(request: SweepRequest, network: Network, from: number, to: number, options: SweepOptions = {}): Promise<SweepRow[]> {
-  const { net, points } = sweepPlan(request, network);
+  return solvePlannedPoints(request, sweepPlan(request, network), from, to, options);
+}
+
+/** `solveSweepPoints` of a sweep already checked (`sweepPlan`). */
+async function solvePlannedPoints(request: SweepRequest, planned: ReturnType<typeof sweepPlan>, from: number, to: number, options: SweepOptions): Promise<SweepRow[]> {
+  const { net, points } = planned;
   const end = Math.min(to, points.length);
   if ((options.solving ?? 'reuse') === 'reuse' && canReuseSweepModel(request.scenario, request.axes.map((a) => a.parameter))) {
     if (options.optimiseOptions?.inProcess || isPoolThread()) {
@@ -278,6 +283,7 @@ async function solveReusingInPool(request: SweepRequest, net: Network, from: num
   const size = Math.max(1, Math.min(REUSE_RUN_POINTS, Math.ceil(total / concurrency)));
   const runs = Array.from({ length: Math.ceil(total / size) }, (_, k) => ({ from: from + k * size, to: Math.min(to, from + (k + 1) * size) }));
   const out: SweepRow[][] = new Array(runs.length);
+  const withoutNetwork: SweepRequest = { ...request, scenario: { ...request.scenario, network: undefined } };
   let next = 0;
   let done = 0;
   const worker = async () => {
@@ -301,7 +307,8 @@ async function solveReusingInPool(request: SweepRequest, net: Network, from: num
           channels.push(channel);
           channel.port1.on('message', (solved: number) => advance(Math.min(solved, run.to - run.from)));
           channel.port1.unref();
-          const task = { request, network: ref, from: run.from, to: run.to, engine: options.optimiseOptions?.engine, progress: channel.port2 };
+          // The network goes by `ref`, kept in the thread between tasks: the request goes without its copy.
+          const task = { request: withoutNetwork, network: ref, from: run.from, to: run.to, engine: options.optimiseOptions?.engine, progress: channel.port2 };
           return runTask('sweepPoints', task, { signal: options.signal, transferList: [channel.port2] });
         });
         out[k] = rows;
@@ -337,10 +344,23 @@ export function solveSweepRunHere(
 
 /** Runs a sweep. Throws ScenarioProblemsError for a scenario that cannot be a model, CancelledError when aborted. */
 export async function runSweep(requestInput: SweepRequestInput | SweepRequest, network: Network, options: SweepOptions = {}): Promise<SweepResult> {
-  const request = SweepRequest.parse(requestInput);
-  const { points } = sweepPlan(request, network);
-  const rows = await solveSweepPoints(request, network, 0, points.length, options);
+  return runParsedSweep(SweepRequest.parse(requestInput), network, options);
+}
+
+/**
+ * `runSweep` of a request its schema has already parsed (a route's body): parsed, checked and
+ * expanded into its points once. On the event loop (a job in this process) each of those is tens of
+ * milliseconds for a network of half a megabyte.
+ */
+export async function runParsedSweep(request: SweepRequest, network: Network, options: SweepOptions = {}): Promise<SweepResult> {
+  const planned = sweepPlan(request, network);
+  const rows = await solvePlannedPoints(request, planned, 0, planned.points.length, options);
   return sweepResult(request, rows);
+}
+
+/** How many points a sweep has (the product of its axes' value counts), without making them. */
+export function sweepSize(request: SweepRequest): number {
+  return request.axes.reduce((n, axis) => n * axisValues(axis).length, 1);
 }
 
 /** The sweep's result from its rows in grid order. */

@@ -8,7 +8,7 @@
  * Carlo figures are summarised from all draws in draw order, sweep rows are kept in grid order.
  */
 import { emptyTable, type DrawTable, type FastModel, type MonteCarloRequest } from '../analysis/montecarlo.ts';
-import { sweepResult, sweepScenarios, type SweepRequest, type SweepResult, type SweepRow } from '../analysis/sweep.ts';
+import { sweepResult, sweepSize, type SweepRequest, type SweepResult, type SweepRow } from '../analysis/sweep.ts';
 import type { JobSpec } from './queue.ts';
 
 export interface ChunkSizes {
@@ -29,7 +29,7 @@ export interface ChunkLayout {
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
 export function chunkLayout(spec: JobSpec, sizes: ChunkSizes = {}): ChunkLayout {
-  const total = spec.kind === 'sweep' ? sweepScenarios(spec.request).length : spec.request.draws;
+  const total = spec.kind === 'sweep' ? sweepSize(spec.request) : spec.request.draws;
   const size =
     spec.kind === 'sweep'
       ? Math.max(1, Math.floor(sizes.points ?? clamp(Math.ceil(total / 100), 1, 10)))

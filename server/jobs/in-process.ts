@@ -10,7 +10,7 @@
  * `records` jobs live in memory only.
  */
 import { JobRegistry, type JobRegistryOptions } from '../analysis/jobs.ts';
-import { runSweep, sweepScenarios } from '../analysis/sweep.ts';
+import { runParsedSweep, sweepSize } from '../analysis/sweep.ts';
 import { runMonteCarlo } from '../analysis/montecarlo.ts';
 import type { JobQueue, JobSpec } from './queue.ts';
 import { INTERRUPTED } from './records.ts';
@@ -65,7 +65,7 @@ export class InProcessQueue implements JobQueue {
   async submit(spec: JobSpec): Promise<string> {
     if (spec.kind === 'sweep') {
       const { request, network } = spec;
-      return this.#registry.start('sweep', sweepScenarios(request).length, ({ signal, onProgress }) => runSweep(request, network, { signal, onProgress }), request);
+      return this.#registry.start('sweep', sweepSize(request), ({ signal, onProgress }) => runParsedSweep(request, network, { signal, onProgress }), request);
     }
     const { request, network } = spec;
     return this.#registry.start(

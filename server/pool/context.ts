@@ -1,8 +1,31 @@
+import { getPriority, setPriority } from 'node:os';
 /** Whether this thread is one of the CPU pool's: work here runs in this thread, never nested in the pool. */
 let inPool = false;
 
 export function markPoolThread(): void {
   inPool = true;
+}
+
+/**
+ * How much lower than the event loop's a pool thread's CPU priority is (a nice value; 0: the same).
+ * The event loop answers health checks, reads and queue refusals in a few milliseconds of CPU each;
+ * a pool thread computes for seconds. At the same priority, on a machine whose cores are all busy,
+ * the event loop waits its turn behind the pool's threads and every answer waits with it. A step
+ * lower, the scheduler runs the event loop first whenever it has work, and the pool has the rest.
+ */
+export const POOL_THREAD_NICE = 5;
+
+/**
+ * Lowers this thread's CPU priority by POOL_THREAD_NICE. On Linux a nice value belongs to a thread,
+ * so this changes the calling pool thread only, never the event loop's. Where the system refuses
+ * it, the thread runs at its process's priority.
+ */
+export function lowerThreadPriority(): void {
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + POOL_THREAD_NICE));
+  } catch {
+    // not allowed here: the same priority as the event loop
+  }
 }
 
 export function isPoolThread(): boolean {

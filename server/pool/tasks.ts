@@ -26,11 +26,12 @@ import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, scenarioW
 import type { EngineChoice } from '../core/schema.ts';
 import type { RunJson } from '../store/store.ts';
 import { comparisonBytes, runViewBytes, type RunView, type ViewBytes } from '../api/views/run-views.ts';
-import { epochMs, markPoolThread, type PlanTiming } from './context.ts';
+import { epochMs, lowerThreadPriority, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
 import { claimTask, isCancelled, TaskCancelledError, type CancelFlag } from './cancel.ts';
 
 markPoolThread();
+lowerThreadPriority();
 
 declare module './pool.ts' {
   interface PoolTasks {

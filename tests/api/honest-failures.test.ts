@@ -8,8 +8,9 @@ import { statSync } from 'node:fs';
 import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../server/app.ts';
+import { badText, mayHoldBadText, redactUrl } from '../../server/app.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 import { STORES } from '../support/stores.ts';
 import type { ModelServices } from '../../server/api/solve.ts';
@@ -49,6 +50,35 @@ describe.each(STORES.map((k) => [k.name, k] as const))('one text policy (%s)', (
     const app = await testApp({ store: await (await kind.fresh()).open() });
     const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: { ...SCENARIO, name: 'Cement 🚢' } });
     expect(res.statusCode).toBe(201);
+    await app.close();
+  });
+});
+
+describe('the text check of a JSON body', () => {
+  it('skips the walk of the parsed body only where the text cannot hold a NUL or a lone surrogate', () => {
+    // Any JSON value, its strings and keys drawn from every UTF-16 code unit (lone surrogates and
+    // NUL included), sent as JSON.stringify writes it or as its UTF-8 bytes decoded again.
+    const anyText = fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 });
+    fc.assert(
+      fc.property(anyText, (value) => {
+        const text = JSON.stringify(value);
+        const decoded = Buffer.from(text, 'utf8').toString('utf8');
+        for (const body of [text, decoded]) {
+          if (!mayHoldBadText(body)) expect(badText(JSON.parse(body))).toBeNull();
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(mayHoldBadText('{"name":"a\\u0000b"}')).toBe(true);
+    expect(mayHoldBadText('{"name":"x\\uDbFf"}')).toBe(true);
+    expect(mayHoldBadText('{"name":"x\\ue000 \\u00e9"}')).toBe(false);
+  });
+
+  it('a backslash written before u0000 is text, and accepted', async () => {
+    const app = await testApp();
+    const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: { ...asPlanner, 'content-type': 'application/json' }, payload: '{"name":"C:\\\\u0000"}' });
+    expect(res.statusCode).toBe(201);
+    expect(JSON.stringify(res.json())).toContain('"name":"C:\\\\u0000"');
     await app.close();
   });
 });

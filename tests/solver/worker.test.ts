@@ -2,8 +2,12 @@
  * Solving in the worker pool: time limits (engine's own and the watchdog) while the event loop
  * keeps running, and worker results identical to in-process ones.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import { POOL_THREAD_NICE } from '../../server/pool/context.ts';
+import { poolStats, poolThreads } from '../../server/pool/pool.ts';
+import { until } from '../jobs/helpers.ts';
 import { generateTransportModel } from '../../server/solver/generate.ts';
 import { poolSize, shutdownSolverPool, solveModel, solveModelInProcess, solverPoolSize } from '../../server/solver/solve.ts';
 
@@ -26,6 +30,38 @@ async function withLoopUtilisation<T>(work: () => Promise<T>): Promise<{ result:
   const result = await work();
   return { result, utilisation: performance.eventLoopUtilization(start).utilization, ms: performance.now() - t0 };
 }
+
+/** The nice value of each thread of this process, by thread id (Linux: /proc). */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      // Field 19 of stat is the nice value; the fields after the command's closing parenthesis start at field 3.
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      nices.set(Number(tid), Number(fields[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return nices;
+}
+
+describe.skipIf(!existsSync('/proc/self/task'))('the pool threads yield the CPU to the event loop', () => {
+  it('each pool thread runs POOL_THREAD_NICE lower than the event loop, which keeps its own priority', async () => {
+    const before = threadNices().get(process.pid)!;
+    // Every thread busy at once, so each has loaded its tasks (and lowered itself).
+    const threads = poolThreads();
+    await Promise.all(Array.from({ length: threads }, (_, i) => solveModel(generateTransportModel(50, i + 1), { timeLimitMs: 30_000 })));
+    const lowered = await until('every pool thread lowered', () => {
+      const nices = threadNices();
+      const count = [...nices.values()].filter((n) => n === Math.min(19, before + POOL_THREAD_NICE)).length;
+      return count === threads && nices;
+    });
+    expect(POOL_THREAD_NICE).toBeGreaterThan(0);
+    expect(poolStats().threads).toBe(threads);
+    expect(lowered.get(process.pid)).toBe(before);
+  });
+});
 
 describe('worker pool', () => {
   it('a large model solved in a worker equals the in-process result', async () => {
