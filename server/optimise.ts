@@ -22,6 +22,8 @@ import { estimateModelSize } from './core/size.ts';
 import { MessageChannel } from 'node:worker_threads';
 import { withNetwork } from './pool/networks.ts';
 import { newCancelFlag } from './pool/cancel.ts';
+import { ScenarioProblemsError } from './analysis/common.ts';
+import { checkScenario } from './core/consistency.ts';
 
 export { MODEL_VERSION };
 
@@ -47,6 +49,11 @@ export interface OptimiseOptions extends Omit<PipelineOptions, 'now' | 'sha256'>
    * the whole run (a sweep point) and not each of its solves (a pool plan has its own).
    */
   readonly deadline?: number;
+  /**
+   * Check the scenario against its network before anything else, in the thread that runs it: a
+   * scenario that cannot be a model rejects with ScenarioProblemsError (every problem), no plan.
+   */
+  readonly check?: boolean;
 }
 
 /** The answer of a solve the time limit left no time for, in the terms of the engine it asked for. */
@@ -158,9 +165,11 @@ export async function optimiseWithJson(
   options: OptimiseOptions = {},
   json = true,
 ): Promise<PlanWithJson> {
-  const { inProcess, signal, serialise: _, flows = true, modelVariables, deadline: runDeadline, ...pipelineOptions } = options;
+  const { inProcess, signal, serialise: _, flows = true, modelVariables, deadline: runDeadline, check = false, ...pipelineOptions } = options;
   const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
   if (inProcess || isPoolThread()) {
+    const problems = check ? checkScenario(scenario, network) : [];
+    if (problems.length > 0) throw new ScenarioProblemsError(problems);
     const solve = runDeadline === undefined ? solveModelInProcess : (model: LpModel, request: SolveModelOptions) => solveByDeadline(runDeadline, model, request);
     const full = await runPipeline(scenario, network, solve, { ...pipelineOptions, sha256 });
     const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
@@ -185,10 +194,11 @@ export async function optimiseWithJson(
       }
       // Each attempt has its own flag too: a thread claims the task it starts.
       const cancel = newCancelFlag();
-      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel };
+      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel, check };
       postedAt = epochMs();
       return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
     });
+    if ('problems' in done) throw new ScenarioProblemsError(done.problems);
     const timing = pooledTiming(postedAt, done.timing);
     return 'bytes' in done ? parsedWhenRead(done.bytes, timing, done.head) : { plan: done.plan, json: null, timing };
   } catch (e) {

@@ -9,6 +9,7 @@ import type { Plan } from '../core/plan-schema.ts';
 import { estimateModelSize } from '../core/size.ts';
 import { optimise, optimiseWithJson, serialisedPlan, type PlanWithJson } from '../optimise.ts';
 import { admitted, type Admission } from './admission.ts';
+import { ScenarioProblemsError } from '../analysis/common.ts';
 import { ApiError, type Problem } from './errors.ts';
 
 /** The model's entry points, injectable so tests can stand in a slow or failing solver. */
@@ -106,26 +107,34 @@ async function solveChecked(
   options: SolveOptions,
   pause: () => Promise<void>,
 ): Promise<SolvedPlan> {
-  const problems = model.checkScenario(scenario, network);
-  if (problems.length > 0) {
-    throw new ApiError(
-      'unprocessable_model',
-      `The scenario cannot be a model: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-      problems.map((p) => ({ path: [...p.path], message: p.message })),
-    );
-  }
-  await pause();
   const timeLimitMs = Math.min(scenario.timeLimitMs, options.maxSolveMs);
   const capped = { ...scenario, timeLimitMs };
   const flows = options.flows ?? true;
-  // The real model: the text as its pool thread serialised it, the plan parsed only if a route reads
-  // it. A stand-in (tests, benchmarks) is asked through its own `optimise`.
-  if (model.optimise === optimise) return optimiseWithJson(capped, network, { engine: scenario.engine, signal: options.signal, flows, modelVariables });
+  // The real model: checked in its pool thread, then the text as that thread serialised it, the plan
+  // parsed only if a route reads it. A stand-in (tests, benchmarks) is checked here and asked
+  // through its own `optimise`.
+  if (model.optimise === optimise) {
+    return optimiseWithJson(capped, network, { engine: scenario.engine, signal: options.signal, flows, modelVariables, check: true }).catch((e: unknown) => {
+      throw e instanceof ScenarioProblemsError ? problemsError(e.problems) : e;
+    });
+  }
+  const problems = model.checkScenario(scenario, network);
+  if (problems.length > 0) throw problemsError(problems);
+  await pause();
   const plan = await model.optimise(capped, network, { engine: scenario.engine, signal: options.signal, serialise: true, flows });
   const json = serialisedPlan(plan);
   // A model that knows nothing of `flows` (a stand-in) gets its flows left out here.
   if (json === null && !flows) return { plan: { ...plan, flows: { type: 'FeatureCollection', features: [] } }, json: null };
   return { plan, json };
+}
+
+/** The 422 of a scenario that cannot be a model, with every problem and its path. */
+export function problemsError(problems: readonly { path: readonly (string | number)[]; message: string }[]): ApiError {
+  return new ApiError(
+    'unprocessable_model',
+    `The scenario cannot be a model: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    problems.map((p) => ({ path: [...p.path], message: p.message })),
+  );
 }
 
 /** An AbortSignal that fires when the client closes the connection before the answer is sent. */

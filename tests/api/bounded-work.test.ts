@@ -11,7 +11,7 @@ import { Scenario } from '../../server/core/schema.ts';
 import { closePool, poolStats } from '../../server/pool/pool.ts';
 import { generateNetwork } from '../../server/solver/generate-network.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
-import { asPlanner, testApp } from './helpers.ts';
+import { asPlanner, loadRealModel, testApp } from './helpers.ts';
 import { until } from '../jobs/helpers.ts';
 
 afterAll(closePool);
@@ -37,6 +37,39 @@ describe('the pool bounds every run', () => {
     controller.abort();
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect((await optimise(small, loadDefaultNetwork())).status).toBe('optimal');
+  });
+});
+
+describe('the check of a plan runs in its pool thread', () => {
+  it('a route never checks on the event loop: a scenario with problems is a 422 listing them, a sound one a plan', async () => {
+    const real = await loadRealModel();
+    // The real optimiser, with the event loop's check made to fail if it were called.
+    const app = await testApp({
+      model: {
+        ...real,
+        checkScenario: () => {
+          throw new Error('checked on the event loop');
+        },
+      },
+    });
+    const broken = structuredClone(loadDefaultNetwork());
+    broken.legs[0]!.to = 'atlantis';
+    for (const body of [{ name: 'broken', network: broken }, { name: 'broken by id', overrides: { markets: { atlantis: { priceMultiplier: 2 } } } }]) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: body });
+      expect(res.statusCode).toBe(422);
+      const expected = real.checkScenario(Scenario.parse(body), body.network ?? loadDefaultNetwork());
+      expect(expected.length).toBeGreaterThan(0);
+      expect(res.json().error).toMatchObject({ code: 'unprocessable_model', message: `The scenario cannot be a model: ${expected.length} problem${expected.length === 1 ? '' : 's'}` });
+      expect(res.json().error.details).toEqual(expected.map((p) => ({ path: [...p.path], message: p.message })));
+    }
+    // A stored scenario's run: refused the same way, and nothing stored.
+    const stored = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: { name: 'broken', network: broken } });
+    expect(stored.statusCode).toBe(201);
+    const run = await app.inject({ method: 'POST', url: `/api/v1/scenarios/${stored.json().id}/runs`, headers: asPlanner });
+    expect(run.statusCode).toBe(422);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/scenarios/${stored.json().id}/runs`, headers: asPlanner })).json().total).toBe(0);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: { name: 'sound' } })).json().status).toBe('optimal');
+    await app.close();
   });
 });
 

@@ -13,17 +13,13 @@ import type { AnalysisTask } from '../../../../../pool/tasks.ts';
 import { admitted } from '../../../../admission.ts';
 import type { ApiContext } from '../../../../context.ts';
 import { ApiError } from '../../../../errors.ts';
-import { refuseOversized } from '../../../../solve.ts';
+import { problemsError, refuseOversized } from '../../../../solve.ts';
 
 /** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
 export function unprocessable(e: unknown): unknown {
   if (e instanceof ScenarioProblemsError) return problemsError(e.problems);
   if (e instanceof AnalysisRefusal) return new ApiError('unprocessable_model', e.message);
   return e;
-}
-
-function problemsError(problems: readonly { path: readonly (string | number)[]; message: string }[]): ApiError {
-  return new ApiError('unprocessable_model', `The scenario cannot be a model: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems.map((p) => ({ path: [...p.path], message: p.message })));
 }
 
 /**
