@@ -73,7 +73,11 @@ export async function summariseInPool(markets: FastModel['markets'], request: Su
 
 /** Runs a Monte Carlo request: N draws across a worker pool (or in this thread). */
 export async function runMonteCarlo(requestInput: MonteCarloRequestInput | MonteCarloRequest, network: Network, options: MonteCarloOptions = {}): Promise<MonteCarloRun> {
-  const request = MonteCarloRequest.parse(requestInput);
+  return runParsedMonteCarlo(MonteCarloRequest.parse(requestInput), network, options);
+}
+
+/** `runMonteCarlo` of a request its schema has already parsed (a route's body): not parsed again on the event loop. */
+export async function runParsedMonteCarlo(request: MonteCarloRequest, network: Network, options: MonteCarloOptions = {}): Promise<MonteCarloRun> {
   const spec: DrawSpec = { seed: request.seed, uncertainties: request.uncertainties, solving: options.solving };
   const started = performance.now();
   checkMonteCarlo(request.scenario, network, request.uncertainties);

@@ -11,7 +11,7 @@
  */
 import { JobRegistry, type JobRegistryOptions } from '../analysis/jobs.ts';
 import { runParsedSweep, sweepSize } from '../analysis/sweep.ts';
-import { runMonteCarlo } from '../analysis/montecarlo.ts';
+import { runParsedMonteCarlo } from '../analysis/montecarlo.ts';
 import type { JobQueue, JobSpec } from './queue.ts';
 import { INTERRUPTED } from './records.ts';
 
@@ -72,7 +72,7 @@ export class InProcessQueue implements JobQueue {
       'montecarlo',
       request.draws,
       async ({ signal, onProgress }) => {
-        const run = await runMonteCarlo(request, network, { signal, onProgress });
+        const run = await runParsedMonteCarlo(request, network, { signal, onProgress });
         return { ...run.result, timing: run.timing };
       },
       request,
