@@ -16,15 +16,20 @@
  *
  * Then the abuse case: /health's p99 idle, then while four clients post the largest bodies the
  * service accepts (a network just under the model-size cap) over and over, each with a 3 s time
- * limit. Prints the p99 under abuse as a ratio to idle (target ≤ 3) and how many heavy requests
- * ended within their time limit plus one second.
+ * limit. /health is probed from a process of its own, one request after another, each timed to the
+ * microsecond (bench/health-probe.ts). Prints the p99 under abuse as a ratio to idle (target ≤ 3)
+ * and how many heavy requests ended within their time limit plus one second.
+ *
+ *   LOAD_CASES=abuse npm run bench:load                  # the abuse case only (or `mix` for the load only)
  */
 import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { autocannon, type AutocannonRequest } from './autocannon.ts';
 import { generateNetwork } from '../server/solver/generate-network.ts';
+import { probeHealth } from './health-probe.ts';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const DATABASE_URL = process.env.DATABASE_URL?.trim() || null;
+const CASES = new Set((process.env.LOAD_CASES ?? 'mix,abuse').split(',').map((c) => c.trim()));
 const KEY = 'load-planner-key-0123456789';
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const SCENARIO = { name: 'Load: phase 1, default network', phase: 1, policy: { domesticShare: 0.5, basis: 'sales' } };
@@ -47,13 +52,21 @@ try {
   const run = (await runRes.json()) as { id: string };
   for (let i = 0; i < 3; i++) await fetch(`${base}/api/v1/optimise`, { method: 'POST', headers: auth, body: JSON.stringify(SCENARIO) });
 
+  if (CASES.has('mix')) await mixedLoad(base, run.id);
+  if (CASES.has('abuse')) await abuse(base);
+} finally {
+  await server?.stop();
+}
+
+/** The day's mix of reads, writes and solves, all at once, for SECONDS. */
+async function mixedLoad(base: string, runId: string): Promise<void> {
   const mixes: { name: string; connections: number; requests: AutocannonRequest[] }[] = [
     {
       name: 'reads: GET scenarios page, run, network',
       connections: 36,
       requests: [
         { method: 'GET', path: '/api/v1/scenarios?limit=20' },
-        { method: 'GET', path: `/api/v1/runs/${run.id}` },
+        { method: 'GET', path: `/api/v1/runs/${runId}` },
         { method: 'GET', path: '/api/v1/network' },
       ],
     },
@@ -98,12 +111,13 @@ try {
   console.log(`latency, all requests: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`);
   console.log(`errors (non-2xx + socket errors + timeouts): ${errors}`);
   if (errors > 0) process.exitCode = 1;
+}
 
-  // The abuse case.
+/** Four of the largest bodies over and over, while a separate client probes /health. */
+async function abuse(base: string): Promise<void> {
   const probeSeconds = Math.max(3, Math.min(10, SECONDS / 4));
-  const healthP99 = async () => (await autocannon({ url: `${base}/health`, connections: 1, duration: probeSeconds })).latency.p99;
   process.stderr.write(`abuse: /health idle for ${probeSeconds} s, then under four of the largest bodies…\n`);
-  const idle = await healthP99();
+  const idle = await probeHealth(base, probeSeconds);
   const LIMIT_MS = 3_000;
   const bodies = [1, 2, 3, 4].map((seed) => {
     const { network, horizon } = generateNetwork(240_000, seed, { plants: 40 });
@@ -119,13 +133,17 @@ try {
       heavy.push({ ms: performance.now() - t0, status: res.status });
     }
   });
-  const underAbuse = await healthP99();
+  const underAbuse = await probeHealth(base, probeSeconds);
   abusing = false;
   await Promise.all(abusers);
   const inTime = heavy.filter((h) => h.ms <= LIMIT_MS + 1_000).length;
   console.log(`\nAbuse: four clients posting ${Math.round(bodies[0]!.length / 1024)} KB bodies (~240,000 variables, ${LIMIT_MS / 1000} s limit) over and over`);
-  console.log(`/health p99 idle ${idle.toFixed(1)} ms, under abuse ${underAbuse.toFixed(1)} ms: ratio ${(underAbuse / Math.max(1, idle)).toFixed(2)} (target ≤ 3)`);
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  console.table({
+    idle: { probes: idle.count, p50: ms(idle.p50Ms), p99: ms(idle.p99Ms), max: ms(idle.maxMs), failures: idle.failures },
+    'under abuse': { probes: underAbuse.count, p50: ms(underAbuse.p50Ms), p99: ms(underAbuse.p99Ms), max: ms(underAbuse.maxMs), failures: underAbuse.failures },
+  });
+  console.log(`/health p99 under abuse / idle: ${(underAbuse.p99Ms / idle.p99Ms).toFixed(2)} (target ≤ 3)`);
   console.log(`heavy requests: ${heavy.length} (statuses ${[...new Set(heavy.map((h) => h.status))].join(', ')}), ${inTime} ended within their time limit + 1 s`);
-} finally {
-  await server?.stop();
+  if (idle.failures + underAbuse.failures > 0) process.exitCode = 1;
 }
