@@ -22,6 +22,7 @@ import type { z } from 'zod';
 import type { Network } from './core/schema.ts';
 import type { Store } from './store/store.ts';
 import { ApiError } from './api/errors.ts';
+import { BAD_TEXT_MESSAGE, badText, DEFERRED_BODY_CHARS, DeferredBody, mayHoldBadText } from './api/body-text.ts';
 import type { ApiContext, RateLimit } from './api/context.ts';
 import { ensurePlannerKey, Keyring, registerAuth, type ApiKeyEntry } from './api/plugins/auth.ts';
 import { registerErrorHandling } from './api/plugins/errors.ts';
@@ -81,10 +82,14 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** Keeps zod's own issue paths (numbers stay numbers) for the 400 details. */
+/**
+ * Keeps zod's own issue paths (numbers stay numbers) for the 400 details. A body left as text
+ * (`DeferredBody`) passes: the pool thread that reads it validates it against the same schema.
+ */
 const validatorCompiler =
   ({ schema }: { schema: z.ZodType }) =>
   (data: unknown) => {
+    if (data instanceof DeferredBody) return { value: data };
     const result = schema.safeParse(data);
     if (result.success) return { value: result.data };
     return {
@@ -117,16 +122,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // JSON as usual (prototype-poisoning keys refused), but an empty body is no body, and one text
   // policy for both stores: no NUL, no lone surrogate, anywhere in the body (400 with the path).
-  // Only JSON bodies: anything else is 415.
+  // Only JSON bodies: anything else is 415. A large body to a route that reads its body in the
+  // pool (`deferBody`) stays text here: its thread parses, checks and validates it, the same way.
   const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.length >= DEFERRED_BODY_CHARS && request.routeOptions.config?.deferBody === true) return done(null, new DeferredBody(text));
     if (text.trim() === '') return done(null, undefined);
     defaultJsonParser(request, text, (error, value) => {
       if (error) return done(error, undefined);
       const bad = mayHoldBadText(text) ? badText(value) : null;
-      if (bad) return done(new ApiError('invalid_body', 'The body is not a valid request', [{ path: bad, message: 'text may not contain NUL characters or unpaired surrogates' }]), undefined);
+      if (bad) return done(new ApiError('invalid_body', 'The body is not a valid request', [{ path: bad, message: BAD_TEXT_MESSAGE }]), undefined);
       done(null, value);
     });
   });
@@ -284,52 +291,6 @@ const HASHED_ASSET_MAX_AGE_S = 365 * 24 * 3600;
  */
 export function pageCacheControl(filePath: string): string {
   return /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+(?:\.br|\.gz)?$/.test(filePath) ? `public, max-age=${HASHED_ASSET_MAX_AGE_S}, immutable` : 'no-cache';
-}
-
-/**
- * Whether a JSON text can hold a NUL or an unpaired surrogate once parsed. A JSON string cannot
- * hold a raw NUL (a control character), and text decoded from UTF-8 has no lone surrogates (bad
- * bytes become U+FFFD), so either can come only from a `\u` escape: `\u0000` or `\uD800`–`\uDFFF`.
- * False: none is there, and the walk of the parsed body (`badText`) is skipped; on a body of half
- * a megabyte that walk was the largest part of its time on the event loop. True: maybe (an escaped
- * backslash before `u0000` matches too), and the walk decides.
- */
-export const mayHoldBadText = (jsonText: string): boolean => /\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/.test(jsonText);
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this refuses
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * The path of the first string (or key) with a NUL or an unpaired surrogate; null when none.
- * Iterative, and the path is built only when found: linear in the body however deeply it nests.
- */
-export function badText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  interface At {
-    readonly key: string | number;
-    readonly parent: At | null;
-  }
-  const pathOf = (at: At | null): (string | number)[] => {
-    const keys: (string | number)[] = [];
-    for (let a = at; a; a = a.parent) keys.push(a.key);
-    return [...path, ...keys.reverse()];
-  };
-  const stack: [unknown, At | null][] = [[value, null]];
-  while (stack.length > 0) {
-    const [v, at] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (BAD_TEXT.test(v)) return pathOf(at);
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], { key: i, parent: at }]);
-    } else if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, child] = entries[i]!;
-        if (BAD_TEXT.test(k)) return pathOf({ key: k, parent: at });
-        stack.push([child, { key: k, parent: at }]);
-      }
-    }
-  }
-  return null;
 }
 
 /** Query parameters that may carry a secret: their values never reach the logs. */

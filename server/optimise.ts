@@ -16,11 +16,14 @@ import { solveModelInProcess, type SolveModelOptions } from './solver/inProcess.
 import { makeStats } from './solver/common.ts';
 import type { LpModel, SolveResult } from './core/lp.ts';
 import type { Plan } from './core/plan-schema.ts';
-import { MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
+import { inputsHasher, MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
 import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
-import { MessageChannel } from 'node:worker_threads';
-import { withNetwork } from './pool/networks.ts';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { withNetwork, type NetworkRef } from './pool/networks.ts';
+import type { BodyRead, PlanTask } from './pool/plan-task.ts';
+import { modelSize, readScenarioText, type BodyRefusal } from './api/scenario-body.ts';
+import type { CancelFlag } from './pool/cancel.ts';
 import { newCancelFlag } from './pool/cancel.ts';
 import { ScenarioProblemsError } from './analysis/common.ts';
 import { checkScenario } from './core/consistency.ts';
@@ -178,35 +181,174 @@ export async function optimiseWithJson(
   const started = performance.now();
   // A large model: the thread tells, before it builds, the inputsHash a stopped plan carries, so
   // stopping it leaves nothing to hash here (tens of milliseconds on the event loop otherwise).
-  let knownHash: string | undefined;
   const large = (modelVariables ?? estimateModelSize(scenario, network, LARGE_MODEL_VARIABLES).variables) > LARGE_MODEL_VARIABLES;
   const deadline = Date.now() + limitMs;
+  const outcome = await pooledPlan(network, { signal, timeoutMs: limitMs, ports: large }, (ref, startedPort, cancel) => ({
+    scenario,
+    network: ref,
+    options: pipelineOptions,
+    deadline,
+    json,
+    flows,
+    started: startedPort,
+    cancel,
+    check,
+  }));
+  if ('done' in outcome) return outcome.done;
+  const message = `The run reached its time limit of ${limitMs} ms and was stopped.`;
+  const plan = stoppedPlan(scenario, network, 'timedout', message, performance.now() - started, sha256, outcome.knownHash);
+  return { plan, json: json ? JSON.stringify(plan) : null };
+}
+
+/** A scenario's request body, as text, with what the route applies to the scenario it holds. */
+export interface ScenarioBodyText {
+  readonly text: string;
+  /** The service's ceiling on a scenario's `timeLimitMs`. */
+  readonly maxSolveMs: number;
+  /** Largest model (variables) the service builds. */
+  readonly maxModelVariables: number;
+}
+
+/**
+ * As `optimiseWithJson` (checked, in the pool, serialised there), for a scenario still in its body's
+ * text: the pool thread reads it (JSON, text policy, schema, size cap), so a body of half a
+ * megabyte is never parsed, validated or copied on the event loop. A body refused there rejects
+ * with BodyRefusalError (the route's 400 or 422). The time limit counts from this call; until the
+ * thread has read the scenario's own limit, the service's ceiling bounds the thread.
+ */
+export async function optimiseBodyWithJson(
+  body: ScenarioBodyText,
+  defaultNetwork: Network,
+  options: {
+    readonly signal?: AbortSignal;
+    readonly flows?: boolean;
+    /** The time the thread has until it has read the scenario's own limit. Default: the service's ceiling. */
+    readonly provisionalLimitMs?: number;
+  } = {},
+): Promise<PlanWithJson> {
+  const started = performance.now();
+  const receivedAt = epochMs();
+  const { signal, flows = true, provisionalLimitMs = body.maxSolveMs } = options;
+  let read: BodyRead['read'] | undefined;
+  const outcome = await pooledPlan(
+    defaultNetwork,
+    {
+      signal,
+      timeoutMs: provisionalLimitMs,
+      ports: true,
+      onRead: (r, retime) => {
+        read = r;
+        retime(Math.max(1, receivedAt + r.timeLimitMs - epochMs()));
+      },
+      onExpired: (r) => {
+        read = r;
+      },
+    },
+    (ref, startedPort, cancel) => ({
+      body: { ...body, receivedAt },
+      network: ref,
+      options: {},
+      deadline: receivedAt + body.maxSolveMs,
+      json: true,
+      flows,
+      started: startedPort,
+      cancel,
+      check: true,
+    }),
+  );
+  if ('done' in outcome) return outcome.done;
+  // Stopped before its thread had read the body (queued past the limit its text gives): read here,
+  // once, to answer the same stopped plan (or the same refusal) as a thread would have.
+  const stopped = read ?? readForStoppedPlan(body, defaultNetwork);
+  const message = `The run reached its time limit of ${stopped.timeLimitMs} ms and was stopped.`;
+  const plan = stoppedPlan(stopped.scenario, defaultNetwork, 'timedout', message, performance.now() - started, sha256, stopped.inputsHash);
+  return { plan, json: JSON.stringify(plan) };
+}
+
+/** What a pool thread reads of a body for a stopped plan (tasks.ts, readPlanBody), read on the event loop. */
+function readForStoppedPlan(body: ScenarioBodyText, defaultNetwork: Network): BodyRead['read'] {
+  const text = readScenarioText(body.text);
+  if ('refusal' in text) throw new BodyRefusalError(text.refusal);
+  const timeLimitMs = Math.min(text.scenario.timeLimitMs, body.maxSolveMs);
+  const scenario: Scenario = { ...text.scenario, timeLimitMs };
+  const network = scenario.network ?? defaultNetwork;
+  const { refusal } = modelSize(scenario, network, body.maxModelVariables);
+  if (refusal) throw new BodyRefusalError(refusal);
+  return { scenario: { ...scenario, network: undefined }, timeLimitMs, inputsHash: inputsHasher(scenario, network, sha256)('none', '') };
+}
+
+/** A body its pool thread refused: the route's 400 or 422. */
+export class BodyRefusalError extends Error {
+  constructor(readonly refusal: BodyRefusal) {
+    super(refusal.message);
+    this.name = 'BodyRefusalError';
+  }
+}
+
+interface PooledPlanOptions {
+  readonly signal?: AbortSignal;
+  /** The task's time, from now; the thread is stopped HARD_STOP_GRACE_MS past it. */
+  readonly timeoutMs: number;
+  /** Give the thread a port to tell what it read and the stopped plan's inputsHash on. */
+  readonly ports: boolean;
+  /** The thread read a body: its scenario's time limit is known, and the task can be given less time. */
+  readonly onRead?: (read: BodyRead['read'], retime: (timeoutMs: number) => void) => void;
+  /** The thread read a body and found its time over: what it read (its port's message may still be on its way). */
+  readonly onExpired?: (read: BodyRead['read']) => void;
+}
+
+/**
+ * A plan task in the pool (networks.ts sends the network once): the plan, or, when the thread was
+ * stopped at the time limit, what it told of its inputs first. Problems and refusals reject.
+ */
+async function pooledPlan(
+  network: Network,
+  options: PooledPlanOptions,
+  task: (ref: NetworkRef, started: MessagePort | undefined, cancel: CancelFlag) => PlanTask,
+): Promise<{ readonly done: PlanWithJson } | { readonly knownHash?: string }> {
   const channels: MessageChannel[] = [];
+  let knownHash: string | undefined;
   let postedAt = epochMs();
+  let retime: ((timeoutMs: number) => void) | undefined;
   try {
     const done = await withNetwork(network, (ref) => {
       // A port can be sent once: each attempt has its own.
-      const channel = large ? new MessageChannel() : null;
+      const channel = options.ports ? new MessageChannel() : null;
       if (channel) {
         channels.push(channel);
-        channel.port1.once('message', (info: { inputsHash: string }) => (knownHash = info.inputsHash));
+        channel.port1.on('message', (info: { inputsHash: string } | BodyRead) => {
+          if ('read' in info) {
+            knownHash = info.read.inputsHash;
+            if (retime) options.onRead?.(info.read, retime);
+          } else knownHash = info.inputsHash;
+        });
         channel.port1.unref();
       }
       // Each attempt has its own flag too: a thread claims the task it starts.
       const cancel = newCancelFlag();
-      const task = { scenario, network: ref, options: pipelineOptions, deadline, json, flows, started: channel?.port2, cancel, check };
       postedAt = epochMs();
-      return runTask('plan', task, { signal, cancel, timeoutMs: Math.max(1, deadline - Date.now()) + HARD_STOP_GRACE_MS, transferList: channel ? [channel.port2] : undefined });
+      return runTask('plan', task(ref, channel?.port2, cancel), {
+        signal: options.signal,
+        cancel,
+        timeoutMs: Math.max(1, options.timeoutMs - (epochMs() - postedAt)) + HARD_STOP_GRACE_MS,
+        retime: (set) => {
+          retime = (timeoutMs) => set(timeoutMs + HARD_STOP_GRACE_MS);
+        },
+        transferList: channel ? [channel.port2] : undefined,
+      });
     });
     if ('problems' in done) throw new ScenarioProblemsError(done.problems);
+    if ('refusal' in done) throw new BodyRefusalError(done.refusal);
+    if ('expired' in done) {
+      if (done.read) options.onExpired?.(done.read);
+      return { knownHash: done.read?.inputsHash ?? knownHash };
+    }
     const timing = pooledTiming(postedAt, done.timing);
-    return 'bytes' in done ? parsedWhenRead(done.bytes, timing, done.head) : { plan: done.plan, json: null, timing };
+    return { done: 'bytes' in done ? parsedWhenRead(done.bytes, timing, done.head) : { plan: done.plan, json: null, timing } };
   } catch (e) {
     // Cancelled, or a thread that failed (out of memory, ...): the caller's error, not a plan.
     if (!(e instanceof TaskTimeoutError)) throw e;
-    const message = `The run reached its time limit of ${limitMs} ms and was stopped.`;
-    const plan = stoppedPlan(scenario, network, 'timedout', message, performance.now() - started, sha256, knownHash);
-    return { plan, json: json ? JSON.stringify(plan) : null };
+    return { knownHash };
   } finally {
     for (const channel of channels) channel.port1.close();
   }

@@ -4,13 +4,14 @@
  * timed out) come back as plans with their status; only an unusable model is an error.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Network, Scenario } from '../core/schema.ts';
+import { Scenario, type Network } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
-import { estimateModelSize } from '../core/size.ts';
-import { optimise, optimiseWithJson, serialisedPlan, type PlanWithJson } from '../optimise.ts';
+import { BodyRefusalError, optimise, optimiseBodyWithJson, optimiseWithJson, serialisedPlan, type PlanWithJson } from '../optimise.ts';
 import { admitted, type Admission } from './admission.ts';
 import { ScenarioProblemsError } from '../analysis/common.ts';
 import { ApiError, type Problem } from './errors.ts';
+import { modelSize, readScenarioText, type BodyRefusal } from './scenario-body.ts';
+import { topLevelNumber, type DeferredBody } from './body-text.ts';
 
 /** The model's entry points, injectable so tests can stand in a slow or failing solver. */
 export interface ModelServices {
@@ -59,10 +60,14 @@ export interface SolveOptions {
  * Otherwise returns the model's variables (exact: at most the cap).
  */
 export function refuseOversized(scenario: Scenario, network: Network, maxVariables: number): number {
-  const size = estimateModelSize(scenario, network, maxVariables);
-  if (!size.overCap) return size.variables;
-  const message = `The model would have more than ${maxVariables.toLocaleString('en-US')} variables (the service's limit): fewer markets, legs or periods`;
-  throw new ApiError('unprocessable_model', message, [{ path: scenario.network ? ['network'] : ['horizon'], message }]);
+  const { variables, refusal } = modelSize(scenario, network, maxVariables);
+  if (refusal) throw refusalError(refusal);
+  return variables;
+}
+
+/** The API error of a body refused where it was read (here, or in a pool thread). */
+export function refusalError(refusal: BodyRefusal): ApiError {
+  return new ApiError(refusal.code, refusal.message, refusal.details);
 }
 
 /**
@@ -93,6 +98,37 @@ export async function solveScenarioWithJson(model: ModelServices, scenario: Scen
     return solveChecked(model, scenario, network, modelVariables, options, pause);
   });
 }
+
+/**
+ * As `solveScenarioWithJson`, for a large body left as text (`DeferredBody`): with the real model,
+ * its pool thread reads and validates it (the same 400s and 422s), so nothing of it is parsed here.
+ * A stand-in model reads it here first.
+ */
+export async function solveScenarioBodyWithJson(model: ModelServices, body: DeferredBody, options: SolveOptions): Promise<SolvedPlan> {
+  if (model.optimise !== optimise) {
+    const read = readScenarioText(body.text);
+    if ('refusal' in read) throw refusalError(read.refusal);
+    return solveScenarioWithJson(model, read.scenario, options);
+  }
+  // Until its thread has read the body, the time limit its text gives (or the schema's default)
+  // bounds it, so that a request queued behind others is stopped in the queue at its limit.
+  const given = topLevelNumber(body.text, 'timeLimitMs') ?? DEFAULT_TIME_LIMIT_MS;
+  const provisionalLimitMs = Math.min(given > 0 ? given : options.maxSolveMs, options.maxSolveMs);
+  return admitted(options.admission, options.request, () =>
+    optimiseBodyWithJson(
+      { text: body.text, maxSolveMs: options.maxSolveMs, maxModelVariables: options.maxModelVariables },
+      options.defaultNetwork,
+      { signal: options.signal, flows: options.flows ?? true, provisionalLimitMs },
+    ).catch((e: unknown) => {
+      if (e instanceof BodyRefusalError) throw refusalError(e.refusal);
+      if (e instanceof ScenarioProblemsError) throw problemsError(e.problems);
+      throw e;
+    }),
+  );
+}
+
+/** A scenario's `timeLimitMs` when its body gives none. */
+const DEFAULT_TIME_LIMIT_MS = Scenario.parse({ name: 'default' }).timeLimitMs;
 
 /** Resolves once the event loop has handled what was waiting (I/O callbacks, timers due). */
 export function yieldToEventLoop(): Promise<void> {

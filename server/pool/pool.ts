@@ -129,6 +129,8 @@ export interface RunOptions {
   readonly cancel?: CancelFlag;
   /** With `cancel`: how long a cancelled running task may go on. Default `CANCEL_GRACE_MS`. */
   readonly cancelGraceMs?: number;
+  /** Given a setter that moves the time limit (counted from now) once the task is queued. */
+  readonly retime?: (set: (timeoutMs: number) => void) => void;
 }
 
 /**
@@ -147,13 +149,20 @@ export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequ
   if (signal?.aborted) throw new TaskAbortedError();
   const controller = new AbortController();
   let timedOut = false;
-  const timer =
-    timeoutMs !== undefined && Number.isFinite(timeoutMs)
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, Math.max(0, timeoutMs))
-      : null;
+  let limitMs = timeoutMs;
+  const stopAfter = (ms: number) =>
+    setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, Math.max(0, ms));
+  let timer = timeoutMs !== undefined && Number.isFinite(timeoutMs) ? stopAfter(timeoutMs) : null;
+  let finished = false;
+  options.retime?.((ms) => {
+    if (finished) return;
+    if (timer) clearTimeout(timer);
+    limitMs = ms;
+    timer = stopAfter(ms);
+  });
   const running = thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never }) as Promise<TaskResult<K>>;
   let callerGone: ((e: Error) => void) | undefined;
   const gone = cancel ? new Promise<never>((_, reject) => (callerGone = reject)) : null;
@@ -173,10 +182,11 @@ export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequ
     // awaited by no one (Promise.race has handled its rejection).
     return await (gone ? Promise.race([running, gone]) : running);
   } catch (e) {
-    if (timedOut) throw new TaskTimeoutError(timeoutMs!);
+    if (timedOut) throw new TaskTimeoutError(limitMs!);
     if (signal?.aborted) throw new TaskAbortedError();
     throw e;
   } finally {
+    finished = true;
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }

@@ -7,7 +7,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { LpModel, SolveResult } from '../core/lp.ts';
-import { runPipeline, type PipelineOptions } from '../core/pipeline.ts';
+import { inputsHasher, runPipeline } from '../core/pipeline.ts';
+import { modelSize, readScenarioText, type BodyRefusal } from '../api/scenario-body.ts';
 import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
 import type { PlanHead } from '../optimise.ts';
 import type { Network, Scenario } from '../core/schema.ts';
@@ -28,14 +29,17 @@ import type { RunJson } from '../store/store.ts';
 import { comparisonBytes, runViewBytes, type RunView, type ViewBytes } from '../api/views/run-views.ts';
 import { epochMs, lowerThreadPriority, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
-import { claimTask, isCancelled, TaskCancelledError, type CancelFlag } from './cancel.ts';
+import type { BodyRead, PlanBody, PlanTask } from './plan-task.ts';
+
+export type { BodyRead, PlanBody, PlanTask } from './plan-task.ts';
+import { claimTask, isCancelled, TaskCancelledError } from './cancel.ts';
 
 markPoolThread();
 lowerThreadPriority();
 
 declare module './pool.ts' {
   interface PoolTasks {
-    plan: [PlanTask, PlanTaskResult | PlanProblems | MissingNetwork];
+    plan: [PlanTask, PlanTaskResult | PlanProblems | PlanRefusal | PlanExpired | MissingNetwork];
     solve: [SolveTask, SolveResult];
     analysis: [AnalysisTask, AnalysisTaskResult];
     drawChunk: [DrawChunkTask, DrawChunkResult];
@@ -47,26 +51,16 @@ declare module './pool.ts' {
   }
 }
 
-export interface PlanTask {
-  readonly scenario: Scenario;
-  readonly network: NetworkRef;
-  readonly options: Omit<PipelineOptions, 'now' | 'sha256'>;
-  /** Epoch ms by which every solve of the pipeline must be over (the request's time limit). */
-  readonly deadline: number;
-  /** Also return the plan as JSON text, serialised here rather than on the event loop. */
-  readonly json?: boolean;
-  /** false: leave out the flows' GeoJSON (the lighter plan). */
-  readonly flows?: boolean;
-  /** Where to post the stopped plan's inputsHash before the model is built (large models). */
-  readonly started?: MessagePort;
-  /** Read before each solve: a cancelled plan stops there (cancel.ts). */
-  readonly cancel?: CancelFlag;
-  /**
-   * Check the scenario against its network first (consistency.ts), as a route does before it
-   * answers: a scenario that cannot be a model gets its problems back, not a plan. Here rather than
-   * on the event loop, where a network of half a megabyte took it tens of milliseconds.
-   */
-  readonly check?: boolean;
+/** A body refused where it was read: the 400 or 422 the route answers. */
+export interface PlanRefusal {
+  readonly refusal: BodyRefusal;
+}
+
+/** The task's time limit was over before it started: the caller answers a stopped plan. */
+export interface PlanExpired {
+  readonly expired: true;
+  /** A body's task: what it read (its answer may come before the `started` port's message). */
+  readonly read?: BodyRead['read'];
 }
 
 /** Why the scenario cannot be a model (`check`): every problem, nothing built. */
@@ -92,28 +86,38 @@ export interface SerialisedPlan {
 
 const utf8 = new TextEncoder();
 
-export async function plan(task: PlanTask): Promise<PlanTaskResult | PlanProblems | MissingNetwork> {
+export async function plan(task: PlanTask): Promise<PlanTaskResult | PlanProblems | PlanRefusal | PlanExpired | MissingNetwork> {
   const startedAt = epochMs();
   const { cancel } = task;
   // Cancelled while it waited: no one wants it.
   if (cancel && !claimTask(cancel)) throw new TaskCancelledError();
-  const network = networkOf(task.network);
+  const given = task.body ? readPlanBody(task.body, task.network, task.started) : { scenario: task.scenario!, network: networkOf(task.network), deadline: task.deadline, read: undefined };
+  if ('refusal' in given) {
+    task.started?.close();
+    return given;
+  }
+  const { scenario, network, deadline, read } = given;
   if (!network) return { missingNetwork: true };
+  // Its time was over while it waited (a body's limit is known only once read): nothing is built.
+  if (Date.now() >= deadline) {
+    task.started?.close();
+    return { expired: true, read };
+  }
   if (task.check) {
-    const problems = checkScenario(task.scenario, network);
+    const problems = checkScenario(scenario, network);
     if (problems.length > 0) {
       task.started?.close();
       return { problems };
     }
   }
   const full = await runPipeline(
-    task.scenario,
+    scenario,
     network,
     (model, request) => {
       // Cancelled: the solves left end at once, so the pipeline ends (its plan is dropped below).
       if (cancel && isCancelled(cancel)) return Promise.resolve(timedOutSolve(model, request));
       // Each solve gets what is left of the request's time, so the time limit bounds it all.
-      return solveByDeadline(task.deadline, model, request);
+      return solveByDeadline(deadline, model, request);
     },
     {
       ...task.options,
@@ -146,6 +150,29 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | PlanProblem
   const serialised: SerialisedPlan = { bytes, timing: timing(epochMs() - pipelineDoneAt), head };
   // The bytes' buffer moves; the rest (the timing) is copied.
   return move({ [transferableSymbol]: bytes.buffer, [valueSymbol]: serialised } as never) as unknown as SerialisedPlan;
+}
+
+/**
+ * A plan's scenario read from its body text (scenario-body.ts), its time limit capped as a route
+ * caps it and counted from the request's arrival; its size checked against the cap. Posts what the
+ * event loop needs to stop the thread in time (`BodyRead`) on `started`.
+ */
+function readPlanBody(
+  body: PlanBody,
+  defaultNetwork: NetworkRef,
+  started: MessagePort | undefined,
+): { scenario: Scenario; network: Network | null; deadline: number; read?: BodyRead['read'] } | PlanRefusal {
+  const text = readScenarioText(body.text);
+  if ('refusal' in text) return text;
+  const timeLimitMs = Math.min(text.scenario.timeLimitMs, body.maxSolveMs);
+  const scenario: Scenario = { ...text.scenario, timeLimitMs };
+  const network = scenario.network ?? networkOf(defaultNetwork);
+  if (!network) return { scenario, network: null, deadline: 0 };
+  const size = modelSize(scenario, network, body.maxModelVariables);
+  if (size.refusal) return { refusal: size.refusal };
+  const read: BodyRead['read'] = { scenario: { ...scenario, network: undefined }, timeLimitMs, inputsHash: inputsHasher(scenario, network, nativeSha256Hex)('none', '') };
+  started?.postMessage({ read } satisfies BodyRead);
+  return { scenario, network, deadline: body.receivedAt + timeLimitMs, read };
 }
 
 export interface SolveTask {

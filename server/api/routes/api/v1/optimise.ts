@@ -4,7 +4,8 @@ import { Scenario } from '../../../../core/schema.ts';
 import { Plan } from '../../../../core/plan-schema.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../context.ts';
 import { errorResponses, FlowsQuery, IdempotencyHeaders } from '../../../schemas.ts';
-import { clientGoneSignal, solveScenarioWithJson } from '../../../solve.ts';
+import { clientGoneSignal, solveScenarioBodyWithJson, solveScenarioWithJson } from '../../../solve.ts';
+import { DeferredBody } from '../../../body-text.ts';
 import { planTimingEntries, serverTiming } from '../../../server-timing.ts';
 
 export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -14,7 +15,8 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         // A one-off solve stores nothing: a read, open to viewer keys (and to everyone when reads are
         // public), held back by the solve rate limit rather than by the planner role.
-        config: { ...solveRouteConfig(ctx), access: 'read' },
+        // A large body is read in the pool thread that plans it (DeferredBody).
+        config: { ...solveRouteConfig(ctx), access: 'read', deferBody: true },
         schema: {
           tags: ['optimise'],
           summary: 'Optimise a scenario (inline network, or the default network when omitted)',
@@ -28,7 +30,7 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const solved = await solveScenarioWithJson(ctx.model, request.body, {
+        const options = {
           defaultNetwork: ctx.defaultNetwork,
           maxSolveMs: ctx.maxSolveMs,
           signal: clientGoneSignal(reply.raw),
@@ -36,7 +38,10 @@ export function optimiseRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           request,
           maxModelVariables: ctx.maxModelVariables,
           flows: request.query.flows !== 'false',
-        });
+        };
+        const body: Scenario | DeferredBody = request.body;
+        const solved =
+          body instanceof DeferredBody ? await solveScenarioBodyWithJson(ctx.model, body, options) : await solveScenarioWithJson(ctx.model, body, options);
         if (solved.timing) reply.header('server-timing', serverTiming(planTimingEntries(solved.timing, reply.elapsedTime)));
         // Validated and serialised in the pool thread: sent as it is, never parsed here.
         if (solved.bytes) return reply.type('application/json; charset=utf-8').send(solved.bytes as never);
