@@ -21,6 +21,7 @@ import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { withNetwork, type NetworkRef } from './pool/networks.ts';
+import { yieldToEventLoop } from './event-loop.ts';
 import type { BodyRead, PlanTask } from './pool/plan-task.ts';
 import { modelSize, readScenarioText, type BodyRefusal } from './api/scenario-body.ts';
 import type { CancelFlag } from './pool/cancel.ts';
@@ -174,7 +175,8 @@ export async function optimiseWithJson(
     const problems = check ? checkScenario(scenario, network) : [];
     if (problems.length > 0) throw new ScenarioProblemsError(problems);
     const solve = runDeadline === undefined ? solveModelInProcess : (model: LpModel, request: SolveModelOptions) => solveByDeadline(runDeadline, model, request);
-    const full = await runPipeline(scenario, network, solve, { ...pipelineOptions, sha256 });
+    const shouldStop = runDeadline === undefined ? undefined : () => Date.now() >= runDeadline;
+    const full = await runPipeline(scenario, network, solve, { ...pipelineOptions, sha256, shouldStop });
     const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
     return { plan, json: json ? JSON.stringify(plan) : null };
   }
@@ -259,21 +261,28 @@ export async function optimiseBodyWithJson(
   if ('done' in outcome) return outcome.done;
   // Stopped before its thread had read the body (queued past the limit its text gives): read here,
   // once, to answer the same stopped plan (or the same refusal) as a thread would have.
-  const stopped = read ?? readForStoppedPlan(body, defaultNetwork);
+  const stopped = read ?? (await readForStoppedPlan(body, defaultNetwork));
   const message = `The run reached its time limit of ${stopped.timeLimitMs} ms and was stopped.`;
   const plan = stoppedPlan(stopped.scenario, defaultNetwork, 'timedout', message, performance.now() - started, sha256, stopped.inputsHash);
   return { plan, json: JSON.stringify(plan) };
 }
 
-/** What a pool thread reads of a body for a stopped plan (tasks.ts, readPlanBody), read on the event loop. */
-function readForStoppedPlan(body: ScenarioBodyText, defaultNetwork: Network): BodyRead['read'] {
+/**
+ * What a pool thread reads of a body for a stopped plan (tasks.ts, readPlanBody), read on the event
+ * loop, which answers what is waiting between the steps (the parse and schema check, the size, the
+ * network's digest: tens of milliseconds each on half a megabyte).
+ */
+async function readForStoppedPlan(body: ScenarioBodyText, defaultNetwork: Network): Promise<BodyRead['read']> {
+  await yieldToEventLoop();
   const text = readScenarioText(body.text);
   if ('refusal' in text) throw new BodyRefusalError(text.refusal);
   const timeLimitMs = Math.min(text.scenario.timeLimitMs, body.maxSolveMs);
   const scenario: Scenario = { ...text.scenario, timeLimitMs };
   const network = scenario.network ?? defaultNetwork;
+  await yieldToEventLoop();
   const { refusal } = modelSize(scenario, network, body.maxModelVariables);
   if (refusal) throw new BodyRefusalError(refusal);
+  await yieldToEventLoop();
   return { scenario: { ...scenario, network: undefined }, timeLimitMs, inputsHash: inputsHasher(scenario, network, sha256)('none', '') };
 }
 

@@ -10,6 +10,7 @@ import { BodyRefusalError, optimise, optimiseBodyWithJson, optimiseWithJson, ser
 import { admitted, type Admission } from './admission.ts';
 import { ScenarioProblemsError } from '../analysis/common.ts';
 import { ApiError, type Problem } from './errors.ts';
+import { yieldToEventLoop } from '../event-loop.ts';
 import { modelSize, readScenarioText, type BodyRefusal } from './scenario-body.ts';
 import { topLevelNumber, type DeferredBody } from './body-text.ts';
 
@@ -130,10 +131,7 @@ export async function solveScenarioBodyWithJson(model: ModelServices, body: Defe
 /** A scenario's `timeLimitMs` when its body gives none. */
 const DEFAULT_TIME_LIMIT_MS = Scenario.parse({ name: 'default' }).timeLimitMs;
 
-/** Resolves once the event loop has handled what was waiting (I/O callbacks, timers due). */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+export { yieldToEventLoop };
 
 async function solveChecked(
   model: ModelServices,

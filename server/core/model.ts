@@ -14,7 +14,7 @@
 import type { LpModel } from './lp.ts';
 import type { Leg, Market, Network, Scenario } from './schema.ts';
 import { periodsOf, tierTonnes, yearsOf, type Period } from './scenario.ts';
-import { ModelWriter, type ModelContext, type ModelIndex, type ModelOptions } from './families/context.ts';
+import { ModelBuildStopped, ModelWriter, type ModelContext, type ModelIndex, type ModelOptions } from './families/context.ts';
 import { addNetworkVariables, addCapacity, addBalance, addConserve, addLegCapacity, addNodeThroughput } from './families/network.ts';
 import { addMarketVariables, addDeliver, addDemand, addDemandMin, addDomesticShare, addExportCap, addImportCaps, addFullOutput, addVolumes } from './families/markets.ts';
 import { addCompetitorVariables, addClearing, addSupplierCapacity } from './families/competitors.ts';
@@ -25,6 +25,7 @@ import { flowUnitCosts } from './families/costs.ts';
 
 export { key as modelKey } from './families/context.ts';
 export type { ModelIndex, ModelOptions } from './families/context.ts';
+export { ModelBuildStopped } from './families/context.ts';
 export { legLabel } from './labels.ts';
 
 export interface BuiltModel {
@@ -161,38 +162,24 @@ export function buildModel(network: Network, scenario: Scenario, options: ModelO
     flowUnitCost: () => 0,
   };
   ctx.flowUnitCost = flowUnitCosts(ctx);
+  const step = (add: (ctx: ModelContext) => void) => {
+    if (options.shouldStop?.()) throw new ModelBuildStopped();
+    add(ctx);
+  };
 
   // Variables: per period, the plants, then per market our sales (or deliveries and blocks) and flows, then competitors.
   for (const t of periods) {
-    addNetworkVariables(ctx, t);
-    addMarketVariables(ctx, t);
-    addBaggedVariables(ctx, t);
-    if (ctx.clearing) addCompetitorVariables(ctx, t);
+    step((c) => addNetworkVariables(c, t));
+    step((c) => addMarketVariables(c, t));
+    step((c) => addBaggedVariables(c, t));
+    if (ctx.clearing) step((c) => addCompetitorVariables(c, t));
   }
 
   // Constraints, one family at a time.
-  addCapacity(ctx);
-  addBalance(ctx);
-  addConserve(ctx);
-  addDeliver(ctx);
-  addDemand(ctx);
-  addDemandMin(ctx);
-  addLegCapacity(ctx);
-  addNodeThroughput(ctx);
-  addDomesticShare(ctx);
-  addExportCap(ctx);
-  addVolumes(ctx);
-  addFullOutput(ctx);
-  addContracts(ctx);
-  addSeaLots(ctx);
-  if (ctx.clearing) {
-    addClearing(ctx);
-    addSupplierCapacity(ctx);
-  }
-  addImportCaps(ctx);
-  addWagonFleet(ctx);
-  addBaggedShares(ctx);
-  addPacking(ctx);
+  const families = [addCapacity, addBalance, addConserve, addDeliver, addDemand, addDemandMin, addLegCapacity, addNodeThroughput, addDomesticShare, addExportCap, addVolumes, addFullOutput, addContracts, addSeaLots];
+  if (ctx.clearing) families.push(addClearing, addSupplierCapacity);
+  families.push(addImportCaps, addWagonFleet, addBaggedShares, addPacking);
+  for (const family of families) step(family);
 
   return {
     model: {

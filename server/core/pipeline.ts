@@ -12,7 +12,7 @@ import { explainInfeasibility, type ElasticItem } from './explain.ts';
 import { englishWhy, type WhySentence } from './why.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
-import { buildModel, type BuiltModel } from './model.ts';
+import { buildModel, ModelBuildStopped, type BuiltModel } from './model.ts';
 import { readSolution, type PlanBody } from './plan.ts';
 import type { Plan } from './plan-schema.ts';
 import { effectiveNetwork, periodsOf } from './scenario.ts';
@@ -67,6 +67,11 @@ export interface PipelineOptions {
    * (engine 'none'), so whoever stops a long run can answer without hashing the inputs again.
    */
   readonly onStarted?: (stopped: { readonly inputsHash: string }) => void;
+  /**
+   * Asked between the model build's steps: true ends the run there, `timedout`, nothing solved (the
+   * request's time is over, or no one wants the plan), rather than after a build of seconds.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 /** Families an elastic re-solve may relax to explain infeasibility. */
@@ -130,7 +135,14 @@ export async function runPipeline(
     return empty('error', sentence, { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: now() - started });
   }
 
-  const built = buildModel(network, scenario);
+  let built: BuiltModel;
+  try {
+    built = buildModel(network, scenario, options.shouldStop ? { shouldStop: options.shouldStop } : {});
+  } catch (e) {
+    if (!(e instanceof ModelBuildStopped)) throw e;
+    const ms = round2(now() - started);
+    return empty('timedout', describeStatus('timedout', 'the request reached its time limit while its model was built'), { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: ms, solveMs: 0, totalMs: ms });
+  }
   const buildMs = now() - started;
   // The edges of the unserved markets' columns let most price gaps go without a re-solve above them.
   const edgeGroups = wantSensitivity && !clearing && scenario.objective === 'margin' && options.exactPriceGaps !== false ? marketColumnGroups(built, network) : undefined;

@@ -122,6 +122,9 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | PlanProblem
     {
       ...task.options,
       sha256: nativeSha256Hex,
+      // The build ends at the deadline or on cancellation, so the thread ends by itself rather than
+      // being stopped (a stopped thread is replaced by a cold one, seconds on a busy machine).
+      shouldStop: () => Date.now() >= deadline || (cancel !== undefined && isCancelled(cancel)),
       onStarted: task.started
         ? (info) => {
             task.started!.postMessage(info);

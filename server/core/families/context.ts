@@ -10,6 +10,19 @@ import type { Leg, Network, Scenario, TransitNode } from '../schema.ts';
 export interface ModelOptions {
   /** Leave out the domestic-share rule (to price it). */
   readonly withoutDomesticShare?: boolean;
+  /**
+   * Asked between the build's steps (each period's variables, each constraint family): true ends
+   * the build with ModelBuildStopped (the run's time is over, or no one wants it any more).
+   */
+  readonly shouldStop?: () => boolean;
+}
+
+/** The build was told to stop (`ModelOptions.shouldStop`) before it was done. */
+export class ModelBuildStopped extends Error {
+  constructor() {
+    super('the model build was stopped');
+    this.name = 'ModelBuildStopped';
+  }
 }
 
 /** Where each product quantity lives in the variable vector. */
