@@ -17,7 +17,12 @@ describe('a model build told to stop', () => {
   it('asks between its steps and throws ModelBuildStopped at the first true', () => {
     const effective = networkForScenario(scenario, network);
     let asked = 0;
-    buildModel(effective, scenario, { shouldStop: () => (asked++, false) });
+    buildModel(effective, scenario, {
+      shouldStop: () => {
+        asked++;
+        return false;
+      },
+    });
     // Twelve monthly periods' variables and the constraint families: many steps.
     expect(asked).toBeGreaterThan(12);
     for (const stopAt of [0, 5, asked - 1]) {
