@@ -30,37 +30,55 @@ export class DeferredBody {
 }
 
 /**
- * The number a JSON object's text gives `key` at its top level (the last one, as JSON.parse keeps),
- * or undefined: not there, not a number, or no object. Exact for valid JSON (escaped keys decoded,
- * strings skipped whole); a few native regex searches over the text rather than a parse, so half a
- * megabyte costs well under a millisecond. A hint, read before the text is parsed elsewhere.
+ * What a JSON object's text holds at `path` (keys from the top level down, objects only): whether
+ * the key is there and, when its value is a number, the number (the last of duplicate keys, as
+ * JSON.parse keeps). Exact for valid JSON (escaped keys decoded, strings skipped whole); a few
+ * native regex searches over the text rather than a parse, so half a megabyte costs well under a
+ * millisecond. A hint, read before the text is parsed elsewhere.
  */
-export function topLevelNumber(text: string, key: string): number | undefined {
+export function valueAt(text: string, path: readonly string[]): { readonly found: boolean; readonly number?: number } {
   const structural = /["{}[\]]/g;
-  let depth = 0;
-  let found: number | undefined;
+  // One frame per open container: whether it is an object, the key it sits under in its parent
+  // (null in an array or at the top), and the last key seen in it.
+  const frames: { object: boolean; under: string | null; lastKey: string | null }[] = [];
+  let found = false;
+  let number: number | undefined;
+  const onPath = () => frames.length === path.length && frames.every((f, i) => i === 0 || f.under === path[i - 1]);
   for (let m = structural.exec(text); m !== null; m = structural.exec(text)) {
     const at = m.index;
     const c = text.charCodeAt(at);
+    if (c === 123 || c === 91) {
+      const parent = frames[frames.length - 1];
+      frames.push({ object: c === 123, under: parent?.object ? parent.lastKey : null, lastKey: null });
+      continue;
+    }
     if (c !== 34) {
-      depth += c === 123 || c === 91 ? 1 : -1;
+      frames.pop();
       continue;
     }
     const end = stringEnd(text, at);
-    if (end < 0) return undefined;
+    if (end < 0) return { found: false };
     structural.lastIndex = end + 1;
-    if (depth !== 1) continue;
-    const after = /\s*:\s*/y;
-    after.lastIndex = end + 1;
-    if (!after.test(text)) continue;
+    const frame = frames[frames.length - 1];
+    if (!frame?.object) continue;
+    const colon = /\s*:\s*/y;
+    colon.lastIndex = end + 1;
+    if (!colon.test(text)) continue;
     const raw = text.slice(at + 1, end);
-    if ((raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw) !== key) continue;
-    const number = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    number.lastIndex = after.lastIndex;
-    const value = number.exec(text);
-    found = value ? Number(value[0]) : undefined;
+    frame.lastKey = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (frame.lastKey !== path[path.length - 1] || !onPath()) continue;
+    const value = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    value.lastIndex = colon.lastIndex;
+    const read = value.exec(text);
+    found = true;
+    number = read ? Number(read[0]) : undefined;
   }
-  return found;
+  return number === undefined ? { found } : { found, number };
+}
+
+/** The number a JSON object's text gives `key` at its top level, or undefined (see `valueAt`). */
+export function topLevelNumber(text: string, key: string): number | undefined {
+  return valueAt(text, [key]).number;
 }
 
 /** Where the JSON string that opens at `start` (a quote) closes; -1 when it does not. */

@@ -15,10 +15,10 @@ import type { Network, Scenario } from '../core/schema.ts';
 import { AnalysisRefusal, ScenarioProblemsError } from '../analysis/common.ts';
 import { nearOptimalAlternatives } from '../analysis/alternatives.ts';
 import { contracts } from '../analysis/contracts.ts';
-import { phasing, type PhasingRequest } from '../analysis/phasing.ts';
+import { phasing } from '../analysis/phasing.ts';
 import { checkScenario, type Problem } from '../core/consistency.ts';
-import { sensitivity as sensitivityReport, type SensitivityOptions } from '../analysis/sensitivity.ts';
-import { buildFastModel, emptyTable, runDraws, summariseTable, type DrawSpec, type DrawTable, type FastModel, type SummaryRequest } from '../analysis/montecarlo.ts';
+import { sensitivity as sensitivityReport } from '../analysis/sensitivity.ts';
+import { buildFastModel, emptyTable, runDraws, summariseTable, type DrawSpec, type DrawTable, type FastModel } from '../analysis/montecarlo.ts';
 import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts';
@@ -30,8 +30,11 @@ import { comparisonBytes, runViewBytes, type RunView, type ViewBytes } from '../
 import { epochMs, lowerThreadPriority, markPoolThread, type PlanTiming } from './context.ts';
 import { networkOf, type MissingNetwork, type NetworkRef } from './networks.ts';
 import type { BodyRead, PlanBody, PlanTask } from './plan-task.ts';
+import type { AnalysisTask } from './analysis-task.ts';
+import { readAnalysisText, type AnalysisRoute } from '../api/analysis-requests.ts';
 
 export type { BodyRead, PlanBody, PlanTask } from './plan-task.ts';
+export type { AnalysisTask } from './analysis-task.ts';
 import { claimTask, isCancelled, TaskCancelledError } from './cancel.ts';
 
 markPoolThread();
@@ -42,6 +45,7 @@ declare module './pool.ts' {
     plan: [PlanTask, PlanTaskResult | PlanProblems | PlanRefusal | PlanExpired | MissingNetwork];
     solve: [SolveTask, SolveResult];
     analysis: [AnalysisTask, AnalysisTaskResult];
+    analysisText: [AnalysisTextTask, AnalysisTaskResult | PlanRefusal | PlanExpired | MissingNetwork];
     drawChunk: [DrawChunkTask, DrawChunkResult];
     sweepPoints: [SweepPointsTask, SweepPointsResult | MissingNetwork];
     workbook: [WorkbookTask, WorkbookAnswer | MissingNetwork];
@@ -191,14 +195,6 @@ export async function solve(task: SolveTask): Promise<SolveResult> {
   }
 }
 
-export type AnalysisTask =
-  | { readonly kind: 'sensitivity'; readonly scenario: Scenario; readonly network: Network; readonly options: SensitivityOptions }
-  | { readonly kind: 'alternatives'; readonly scenario: Scenario; readonly network: Network; readonly tolerance?: number }
-  | { readonly kind: 'contracts'; readonly scenario: Scenario; readonly network: Network }
-  | { readonly kind: 'phasing'; readonly request: PhasingRequest; readonly network: Network }
-  | { readonly kind: 'fast-model'; readonly scenario: Scenario; readonly network: Network }
-  | { readonly kind: 'mc-summary'; readonly markets: FastModel['markets']; readonly request: SummaryRequest; readonly table: DrawTable };
-
 /** A report, or why the analysis refused the request (a problem list or a reason); anything else throws. */
 export type AnalysisTaskResult =
   | { readonly ok: true; readonly value: unknown }
@@ -231,6 +227,33 @@ export async function analysis(task: AnalysisTask): Promise<AnalysisTaskResult> 
     if (e instanceof AnalysisRefusal) return { ok: false, refusal: e.message, problems: null };
     throw e;
   }
+}
+
+/** An analysis answered in the request, asked for by a large body's text, read here (analysis-requests.ts). */
+export interface AnalysisTextTask {
+  readonly route: AnalysisRoute;
+  readonly text: string;
+  /** The service's ceiling on a scenario's `timeLimitMs`. */
+  readonly maxSolveMs: number;
+  /** Largest model (variables) the service builds. */
+  readonly maxModelVariables: number;
+  /** Epoch ms when the request arrived: its time limit counts from there. */
+  readonly receivedAt: number;
+  /** The default network, for a scenario without one of its own. */
+  readonly network: NetworkRef;
+}
+
+/**
+ * Reads the body as its route would (the same 400s and 422s), then runs the analysis it asks for,
+ * unless its time was over while it waited.
+ */
+export async function analysisText(task: AnalysisTextTask): Promise<AnalysisTaskResult | PlanRefusal | PlanExpired | MissingNetwork> {
+  const defaultNetwork = networkOf(task.network);
+  if (!defaultNetwork) return { missingNetwork: true };
+  const work = readAnalysisText(task.route, task.text, { maxSolveMs: task.maxSolveMs, maxModelVariables: task.maxModelVariables, defaultNetwork });
+  if ('refusal' in work) return work;
+  if (Date.now() >= task.receivedAt + work.limitMs) return { expired: true };
+  return analysis(work.task);
 }
 
 export interface DrawChunkTask {

@@ -10,6 +10,7 @@ const tasks = await import('./tasks.ts');
 export const plan = tasks.plan;
 export const solve = tasks.solve;
 export const analysis = tasks.analysis;
+export const analysisText = tasks.analysisText;
 export const drawChunk = tasks.drawChunk;
 export const sweepPoints = tasks.sweepPoints;
 export const workbook = tasks.workbook;

@@ -8,7 +8,8 @@
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFERRED_BODY_CHARS, topLevelNumber } from '../../server/api/body-text.ts';
+import { DEFERRED_BODY_CHARS, topLevelNumber, valueAt } from '../../server/api/body-text.ts';
+import { ANALYSIS_BODIES } from '../../server/api/analysis-requests.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { stoppedPlan } from '../../server/core/pipeline.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
@@ -104,8 +105,9 @@ describe('a large body is read in the pool', () => {
   });
 });
 
+const large = generateNetwork(200_000, 5, { plants: 40 });
+
 describe('the time limit of a body read in the pool', () => {
-  const large = generateNetwork(200_000, 5, { plants: 40 });
   const text = (timeLimitMs: number) => JSON.stringify({ name: 'Large, read in the pool', horizon: { kind: large.horizon }, network: large.network, timeLimitMs });
   const expectedHash = (timeLimitMs: number) =>
     stoppedPlan(Scenario.parse(JSON.parse(text(timeLimitMs))), large.network, 'timedout', '', 0).inputsHash;
@@ -168,5 +170,79 @@ describe('topLevelNumber, the time-limit hint read before the body is parsed', (
     expect(topLevelNumber('{"timeLimitMs": 1, "timeLimitMs": 2}', key)).toBe(2);
     expect(topLevelNumber('[{"timeLimitMs": 1}]', key)).toBeUndefined();
     expect(topLevelNumber('{"x": "a\\\\", "timeLimitMs": 9}', key)).toBe(9);
+  });
+});
+
+describe('a large body to an analysis answered in the request is read in the pool', () => {
+  const scenario = { name: 'Analysed', phase: 1 };
+  const routes = [
+    ['sensitivity', { scenario, curvePoints: 3 }],
+    ['alternatives', { scenario, tolerance: 0.02 }],
+    ['contracts', { scenario }],
+    ['phasing', { scenario, fromYear: 2027, toYear: 2029, phase2FromYear: 2028 }],
+    ['phasing', { fromYear: 2027, toYear: 2028 }],
+  ] as const;
+  const postTo = (route: string, payload: string) =>
+    app.inject({ method: 'POST', url: `/api/v1/analysis/${route}`, headers: { ...asPlanner, 'content-type': 'application/json' }, payload });
+
+  it.each(routes)('%s: answers its small twin’s report, the event loop never validating it', async (route, body) => {
+    const json = JSON.stringify(body);
+    const small = await postTo(route, json);
+    expect(small.statusCode).toBe(200);
+    // The route's validator asks its body schema (the scenario's is nested in it).
+    const validate = vi.spyOn(ANALYSIS_BODIES[route], 'safeParse');
+    try {
+      const large = await postTo(route, padded(json));
+      expect(large.statusCode).toBe(200);
+      expect(large.json()).toEqual(small.json());
+      expect(validate).not.toHaveBeenCalled();
+    } finally {
+      validate.mockRestore();
+    }
+  });
+
+  const refused = [
+    ['sensitivity', '{"scenario": {"name": "x"}, "curvePoints": 99}'],
+    ['sensitivity', '{"scenario": {"name": "x\\u0000"}}'],
+    ['alternatives', '{"scenario": {"name": "x"}, "tolerance": "lots"}'],
+    ['alternatives', '{"scenario": {"name": "x", "__proto__": {}}}'],
+    ['contracts', '{"scenario": {"name": "x"}, "extra": 1}'],
+    ['contracts', '{"scenario": {"name": "x", "overrides": {"markets": {"nowhere": {"priceMultiplier": 1.1}}}}}'],
+    ['phasing', '{"fromYear": 2031, "toYear": 2027}'],
+    ['phasing', '{"scenario": '],
+  ] as const;
+
+  it.each(refused)('%s refuses %s as its small twin is refused', async (route, json) => {
+    const small = await postTo(route, json);
+    const large = await postTo(route, padded(json));
+    expect(small.statusCode).toBeGreaterThanOrEqual(400);
+    expect(small.statusCode).toBeLessThan(500);
+    expect(large.statusCode).toBe(small.statusCode);
+    expect(large.json()).toEqual(small.json());
+  });
+
+  it('refuses a multi-year plan over the size cap (422) as its small twin is refused', async () => {
+    const json = JSON.stringify({ scenario: { name: 'Over the cap' }, fromYear: 2027, toYear: 2056 });
+    const small = await capped.inject({ method: 'POST', url: '/api/v1/analysis/phasing', headers: { ...asPlanner, 'content-type': 'application/json' }, payload: json });
+    const large = await capped.inject({ method: 'POST', url: '/api/v1/analysis/phasing', headers: { ...asPlanner, 'content-type': 'application/json' }, payload: padded(json) });
+    expect(small.statusCode).toBe(422);
+    expect(large.json()).toEqual(small.json());
+  });
+
+  it('stops an analysis at the limit its body gives (422 time_limit)', async () => {
+    const res = await postTo('sensitivity', JSON.stringify({ scenario: { name: 'Large', horizon: { kind: large.horizon }, network: large.network, timeLimitMs: 50 }, curvePoints: 51 }));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('time_limit');
+    expect(res.json().error.message).toMatch(/50 ms/);
+  });
+});
+
+describe('valueAt, the nested time-limit hint', () => {
+  it('finds a key under a key, not under an array or elsewhere', () => {
+    expect(valueAt('{"scenario": {"timeLimitMs": 40, "network": {"timeLimitMs": 1}}}', ['scenario', 'timeLimitMs'])).toEqual({ found: true, number: 40 });
+    expect(valueAt('{"other": {"timeLimitMs": 40}}', ['scenario', 'timeLimitMs'])).toEqual({ found: false });
+    expect(valueAt('{"scenario": [{"timeLimitMs": 40}]}', ['scenario', 'timeLimitMs'])).toEqual({ found: false });
+    expect(valueAt('{"scenario": {"name": "x"}}', ['scenario'])).toEqual({ found: true });
+    expect(valueAt('{"scenario": {"timeLimitMs": "soon"}}', ['scenario', 'timeLimitMs'])).toEqual({ found: true });
   });
 });

@@ -1,21 +1,18 @@
 /** Contracts: which export contracts are worth signing. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { Scenario } from '../../../../../core/schema.ts';
 import { ContractsReport } from '../../../../../core/analysis-schema.ts';
+import { ContractsBody } from '../../../../analysis-requests.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { errorResponses } from '../../../../schemas.ts';
-import { clientGoneSignal } from '../../../../solve.ts';
-import { analysisInPool, analysisLimits } from './shared.ts';
-
-const ContractsBody = z.object({ scenario: Scenario }).strict();
+import { answerAnalysis } from './shared.ts';
 
 export function contractsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
-  const limits = analysisLimits(ctx);
   return async (app) => {
     app.post(
       '/analysis/contracts',
       {
+        // A large body is read in the pool thread that runs the analysis (DeferredBody).
+        config: { deferBody: true },
         schema: {
           tags: ['analysis'],
           summary: 'Which export contracts are worth signing: volume, contribution vs fixed cost, the price of the other decision',
@@ -24,11 +21,7 @@ export function contractsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: ContractsReport, ...errorResponses(400, 401, 403, 413, 415, 422) },
         },
       },
-      async (request, reply) => {
-        const scenario = limits.capped(request.body.scenario);
-        const network = limits.networkOf(scenario);
-        return limits.heavy(request, scenario, () => analysisInPool({ kind: 'contracts', scenario, network }, ContractsReport, scenario.timeLimitMs, clientGoneSignal(reply.raw)));
-      },
+      async (request, reply) => answerAnalysis(ctx, request, reply, 'contracts', request.body, ContractsReport),
     );
   };
 }

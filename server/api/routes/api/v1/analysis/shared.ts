@@ -3,17 +3,22 @@
  * the admission (solve budget, bounded queue, size cap) around heavy work, the check that refuses a
  * scenario that cannot be a model, and running an analysis answered in the request in the CPU pool.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Network, Scenario } from '../../../../../core/schema.ts';
 import { AnalysisRefusal, checkOnly, ScenarioProblemsError } from '../../../../../analysis/common.ts';
 import { HARD_STOP_GRACE_MS } from '../../../../../optimise.ts';
 import { runTask, TaskTimeoutError } from '../../../../../pool/pool.ts';
-import type { AnalysisTask } from '../../../../../pool/tasks.ts';
+import type { AnalysisTask } from '../../../../../pool/analysis-task.ts';
+import { withNetwork } from '../../../../../pool/networks.ts';
+import { epochMs } from '../../../../../pool/context.ts';
+import { Scenario as ScenarioSchema } from '../../../../../core/schema.ts';
+import { analysisWork, type AnalysisBody, type AnalysisRoute } from '../../../../analysis-requests.ts';
+import { DeferredBody, valueAt } from '../../../../body-text.ts';
 import { admitted } from '../../../../admission.ts';
 import type { ApiContext } from '../../../../context.ts';
 import { ApiError } from '../../../../errors.ts';
-import { problemsError, refuseOversized } from '../../../../solve.ts';
+import { clientGoneSignal, problemsError, refuseOversized, refusalError } from '../../../../solve.ts';
 
 /** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
 export function unprocessable(e: unknown): unknown {
@@ -28,13 +33,60 @@ export function unprocessable(e: unknown): unknown {
  * untyped, so it is checked against `schema` here (a mismatch is a 500, never a wrong answer).
  */
 export async function analysisInPool<S extends z.ZodType>(task: AnalysisTask, schema: S, limitMs: number, signal?: AbortSignal): Promise<z.output<S>> {
-  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch((e: unknown) => {
-    if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
-    throw e;
-  });
+  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch(timeLimitError(limitMs));
   if (r.ok) return schema.parse(r.value);
   if (r.problems) throw problemsError(r.problems);
   throw new ApiError('unprocessable_model', r.refusal);
+}
+
+const timeLimitError = (limitMs: number) => (e: unknown) => {
+  if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
+  throw e;
+};
+
+/** A scenario's `timeLimitMs` when its body gives none. */
+const DEFAULT_TIME_LIMIT_MS = ScenarioSchema.parse({ name: 'default' }).timeLimitMs;
+
+/**
+ * An analysis answered in the request, from its route's body: a valid body (parsed and validated
+ * on the event loop) sized and run in the pool; a large one (`DeferredBody`) read, validated, sized
+ * and run in its pool thread (analysis-requests.ts), never parsed here. Either way within the
+ * caller's solve budget and a place in the queue, bounded by the scenario's time limit (for a large
+ * body, the one its text gives, read without parsing it), stopped when the client goes away.
+ */
+export async function answerAnalysis<R extends AnalysisRoute, S extends z.ZodType>(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: R,
+  body: AnalysisBody<R> | DeferredBody,
+  schema: S,
+): Promise<z.output<S>> {
+  const signal = clientGoneSignal(reply.raw);
+  const limits = { maxSolveMs: ctx.maxSolveMs, maxModelVariables: ctx.maxModelVariables, defaultNetwork: ctx.defaultNetwork };
+  if (!(body instanceof DeferredBody)) {
+    const work = analysisWork(route, body, limits);
+    return admitted(ctx.admission, request, async () => {
+      refuseOversized(work.sized, work.network, ctx.maxModelVariables);
+      return analysisInPool(work.task, schema, work.limitMs, signal);
+    });
+  }
+  const { text } = body;
+  const given = valueAt(text, ['scenario', 'timeLimitMs']).number;
+  const noScenario = route === 'phasing' && !valueAt(text, ['scenario']).found;
+  const limitMs = Math.min(given ?? (noScenario ? ctx.maxSolveMs : DEFAULT_TIME_LIMIT_MS), ctx.maxSolveMs);
+  const receivedAt = epochMs();
+  return admitted(ctx.admission, request, async () => {
+    const r = await withNetwork(ctx.defaultNetwork, (network) =>
+      runTask('analysisText', { route, text, maxSolveMs: ctx.maxSolveMs, maxModelVariables: ctx.maxModelVariables, receivedAt, network }, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }),
+    ).catch(timeLimitError(limitMs));
+    if ('refusal' in r && typeof r.refusal === 'object') throw refusalError(r.refusal);
+    if ('expired' in r) throw timeLimitError(limitMs)(new TaskTimeoutError(limitMs));
+    if (!('ok' in r)) throw new Error('the analysis answered neither a report nor a refusal');
+    if (r.ok) return schema.parse(r.value);
+    if (r.problems) throw problemsError(r.problems);
+    throw new ApiError('unprocessable_model', r.refusal);
+  });
 }
 
 export interface AnalysisLimits {
