@@ -10,8 +10,7 @@ import { PhasingRequest, phasingScenario } from '../analysis/phasing.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { Scenario as ScenarioSchema } from '../core/schema.ts';
 import type { AnalysisTask } from '../pool/analysis-task.ts';
-import { BAD_TEXT_MESSAGE, badText, mayHoldBadText, parseJsonText } from './body-text.ts';
-import { modelSize, schemaRefusal, type BodyRefusal } from './scenario-body.ts';
+import { modelSize, readBodyText, type BodyRefusal } from './scenario-body.ts';
 
 export const SensitivityBody = z
   .object({
@@ -101,13 +100,9 @@ export function analysisWork<R extends AnalysisRoute>(route: R, body: AnalysisBo
  * schema: 400) and sized against the cap (422), or why it is refused.
  */
 export function readAnalysisText(route: AnalysisRoute, text: string, limits: AnalysisLimitsOf): AnalysisWork | { readonly refusal: BodyRefusal } {
-  const parsed = text.trim() === '' ? { value: null } : parseJsonText(text);
-  if ('error' in parsed) return { refusal: { code: 'invalid_body', message: 'The body is not valid JSON, or uses a forbidden key (__proto__, constructor.prototype)' } };
-  const bad = mayHoldBadText(text) ? badText(parsed.value) : null;
-  if (bad) return { refusal: { code: 'invalid_body', message: 'The body is not a valid request', details: [{ path: bad, message: BAD_TEXT_MESSAGE }] } };
-  const result = ANALYSIS_BODIES[route].safeParse(parsed.value);
-  if (!result.success) return { refusal: schemaRefusal(result.error.issues) };
-  const work = analysisWork(route, result.data as AnalysisBody<typeof route>, limits);
+  const read = readBodyText(text, ANALYSIS_BODIES[route]);
+  if ('refusal' in read) return read;
+  const work = analysisWork(route, read.value as AnalysisBody<typeof route>, limits);
   const { refusal } = modelSize(work.sized, work.network, limits.maxModelVariables);
   return refusal ? { refusal } : work;
 }

@@ -4,6 +4,7 @@
  * (422, counted before anything is built). Pure: a pool thread reads a large body so, off the event
  * loop, and the answers are the ones the route gives a small body.
  */
+import type { z } from 'zod';
 import { Scenario } from '../core/schema.ts';
 import type { Network } from '../core/schema.ts';
 import { estimateModelSize } from '../core/size.ts';
@@ -24,16 +25,25 @@ export function schemaRefusal(issues: readonly { path: readonly PropertyKey[]; m
   return { code: 'invalid_body', message: 'The body is not a valid request', details: validationProblems(items) };
 }
 
-/** A scenario from its body text, or why it is refused. */
-export function readScenarioText(text: string): { readonly scenario: Scenario } | { readonly refusal: BodyRefusal } {
+/**
+ * A body's text read as a route reads its body: JSON (prototype-poisoning keys refused), the text
+ * policy, then `schema`; or why it is refused (400).
+ */
+export function readBodyText<S extends z.ZodType>(text: string, schema: S): { readonly value: z.output<S> } | { readonly refusal: BodyRefusal } {
   // Blank is no body (null, as Fastify gives a route): the schema says what is missing.
   const parsed = text.trim() === '' ? { value: null } : parseJsonText(text);
   if ('error' in parsed) return { refusal: { code: 'invalid_body', message: 'The body is not valid JSON, or uses a forbidden key (__proto__, constructor.prototype)' } };
   const bad = mayHoldBadText(text) ? badText(parsed.value) : null;
   if (bad) return { refusal: { code: 'invalid_body', message: 'The body is not a valid request', details: [{ path: bad, message: BAD_TEXT_MESSAGE }] } };
-  const result = Scenario.safeParse(parsed.value);
+  const result = schema.safeParse(parsed.value);
   if (!result.success) return { refusal: schemaRefusal(result.error.issues) };
-  return { scenario: result.data };
+  return { value: result.data };
+}
+
+/** A scenario from its body text, or why it is refused. */
+export function readScenarioText(text: string): { readonly scenario: Scenario } | { readonly refusal: BodyRefusal } {
+  const read = readBodyText(text, Scenario);
+  return 'refusal' in read ? read : { scenario: read.value };
 }
 
 /**

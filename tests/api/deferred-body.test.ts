@@ -39,6 +39,14 @@ const padded = (json: string) => `${json.slice(0, -1)}${' '.repeat(DEFERRED_BODY
 const post = (target: FastifyInstance, payload: string, headers: Record<string, string> = {}) =>
   target.inject({ method: 'POST', url: '/api/v1/optimise', headers: { ...asPlanner, 'content-type': 'application/json', ...headers }, payload });
 
+/** A large body refused exactly as its small twin: the same 4xx, the same error body. */
+function expectSameRefusal(small: { statusCode: number; json(): unknown }, large: { statusCode: number; json(): unknown }): void {
+  expect(small.statusCode).toBeGreaterThanOrEqual(400);
+  expect(small.statusCode).toBeLessThan(500);
+  expect(large.statusCode).toBe(small.statusCode);
+  expect(large.json()).toEqual(small.json());
+}
+
 /** A plan without its timings (they differ from run to run). */
 const withoutTimings = (body: string) => {
   const { solver, ...rest } = JSON.parse(body) as { solver: Record<string, unknown> };
@@ -74,12 +82,7 @@ describe('a large body is read in the pool', () => {
   ] as const;
 
   it.each(refused)('refuses %s with the answer its small twin gets', async (_what, json) => {
-    const small = await post(app, json);
-    const large = await post(app, padded(json));
-    expect(small.statusCode).toBeGreaterThanOrEqual(400);
-    expect(small.statusCode).toBeLessThan(500);
-    expect(large.statusCode).toBe(small.statusCode);
-    expect(large.json()).toEqual(small.json());
+    expectSameRefusal(await post(app, json), await post(app, padded(json)));
   });
 
   it('refuses a model over the size cap (422) as its small twin is refused', async () => {
@@ -213,12 +216,7 @@ describe('a large body to an analysis answered in the request is read in the poo
   ] as const;
 
   it.each(refused)('%s refuses %s as its small twin is refused', async (route, json) => {
-    const small = await postTo(route, json);
-    const large = await postTo(route, padded(json));
-    expect(small.statusCode).toBeGreaterThanOrEqual(400);
-    expect(small.statusCode).toBeLessThan(500);
-    expect(large.statusCode).toBe(small.statusCode);
-    expect(large.json()).toEqual(small.json());
+    expectSameRefusal(await postTo(route, json), await postTo(route, padded(json)));
   });
 
   it('refuses a multi-year plan over the size cap (422) as its small twin is refused', async () => {
