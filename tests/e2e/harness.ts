@@ -62,7 +62,17 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
     webRoot: WEB_DIST,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, url: address, close: () => app.close() };
+  return {
+    app,
+    url: address,
+    async close() {
+      const closing = app.close();
+      // A tab still open on this service (the browser may be closed after it) can hold a request
+      // open, and the server's close waits for every open request: end them at the file's end.
+      app.server.closeAllConnections();
+      await closing;
+    },
+  };
 }
 
 /**

@@ -46,8 +46,9 @@ describe.skipIf(!run)('Russian beside English', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await keyed?.close();
+    // The browser first (its tabs on either service closed with it), then the services.
     await served?.close();
+    await keyed?.close();
   });
 
   it('opens in Russian from the link: the page, its numbers, and the plan’s reasons in Russian, in tenge once KZT is chosen', async () => {

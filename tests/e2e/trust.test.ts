@@ -27,8 +27,9 @@ describe.skipIf(!run)('state you can trust', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await keyed?.close();
+    // The browser first (its tabs on either service closed with it), then the services.
     await served?.close();
+    await keyed?.close();
   });
 
   it('flags the plan as out of date the moment an input differs, and clears it on re-plan or undo', async () => {
