@@ -317,10 +317,11 @@ async function pooledPlan(
 ): Promise<{ readonly done: PlanWithJson } | { readonly knownHash?: string }> {
   const channels: MessageChannel[] = [];
   let knownHash: string | undefined;
-  let postedAt = epochMs();
+  const calledAt = epochMs();
+  let postedAt = calledAt;
   let retime: ((timeoutMs: number) => void) | undefined;
   try {
-    const done = await withNetwork(network, (ref) => {
+    const done = await withNetwork(network, (ref, place) => {
       // A port can be sent once: each attempt has its own.
       const channel = options.ports ? new MessageChannel() : null;
       if (channel) {
@@ -339,11 +340,13 @@ async function pooledPlan(
       return runTask('plan', task(ref, channel?.port2, cancel), {
         signal: options.signal,
         cancel,
-        timeoutMs: Math.max(1, options.timeoutMs - (epochMs() - postedAt)) + HARD_STOP_GRACE_MS,
+        // A task sent again (its thread lacked the network) has what is left of the time, not all of it again.
+        timeoutMs: Math.max(1, options.timeoutMs - (postedAt - calledAt)) + HARD_STOP_GRACE_MS,
         retime: (set) => {
           retime = (timeoutMs) => set(timeoutMs + HARD_STOP_GRACE_MS);
         },
         transferList: channel ? [channel.port2] : undefined,
+        ...place,
       });
     });
     if ('problems' in done) throw new ScenarioProblemsError(done.problems);

@@ -301,7 +301,7 @@ async function solveReusingInPool(request: SweepRequest, net: Network, from: num
       };
       const channels: MessageChannel[] = [];
       try {
-        const { rows } = await withNetwork(net, (ref) => {
+        const { rows } = await withNetwork(net, (ref, place) => {
           // A port can be sent once: each attempt has its own.
           const channel = new MessageChannel();
           channels.push(channel);
@@ -309,7 +309,7 @@ async function solveReusingInPool(request: SweepRequest, net: Network, from: num
           channel.port1.unref();
           // The network goes by `ref`, kept in the thread between tasks: the request goes without its copy.
           const task = { request: withoutNetwork, network: ref, from: run.from, to: run.to, engine: options.optimiseOptions?.engine, progress: channel.port2 };
-          return runTask('sweepPoints', task, { signal: options.signal, transferList: [channel.port2] });
+          return runTask('sweepPoints', task, { signal: options.signal, transferList: [channel.port2], ...place });
         });
         out[k] = rows;
       } catch (e) {

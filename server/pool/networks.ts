@@ -8,10 +8,12 @@
  * along and the thread does not keep it (a network inline in one request is seen once). From the
  * second time on only the id goes; a thread that does not hold it answers `{ missingNetwork: true }`
  * and the task is sent again with the network, which the thread then keeps (the last KEPT_NETWORKS,
- * most recently used first). A thread that is replaced starts empty and asks again. Networks are
+ * most recently used first), at the front of the pool's queue: it has waited its turn once already.
+ * A thread that is replaced starts empty and asks again. Networks are
  * never changed in place, so an id always means the same network.
  */
 import type { Network } from '../core/schema.ts';
+import type { QueuePlace } from './pool.ts';
 
 /** A network as a task carries it. */
 export interface NetworkRef {
@@ -34,19 +36,20 @@ let nextId = 0;
 
 /**
  * Runs a task that needs `network`: `run` is called with a reference to it (once, or twice when the
- * thread that took the task did not hold the network).
+ * thread that took the task did not hold the network) and the place in the pool's queue to ask for
+ * (the pool's RunOptions): the second time, at the front.
  */
-export async function withNetwork<T extends object>(network: Network, run: (ref: NetworkRef) => Promise<T | MissingNetwork>): Promise<T> {
+export async function withNetwork<T extends object>(network: Network, run: (ref: NetworkRef, place: QueuePlace) => Promise<T | MissingNetwork>): Promise<T> {
   let entry = ids.get(network);
   if (!entry) {
     entry = { id: `network-${++nextId}`, sent: 0 };
     ids.set(network, entry);
   }
   entry.sent += 1;
-  if (entry.sent === 1) return asFound(await run({ id: entry.id, network, keep: false }));
-  const first = await run({ id: entry.id });
-  if (!isMissing(first)) return first;
-  return asFound(await run({ id: entry.id, network, keep: true }));
+  if (entry.sent === 1) return asFound(await run({ id: entry.id, network, keep: false }, {}));
+  const answer = await run({ id: entry.id }, {});
+  if (!isMissing(answer)) return answer;
+  return asFound(await run({ id: entry.id, network, keep: true }, { first: true }));
 }
 
 function isMissing(x: object): x is MissingNetwork {

@@ -9,7 +9,7 @@
  * default min(2, cores).
  */
 import type { MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { FixedQueue, Piscina, queueOptionsSymbol, type TaskQueue } from 'piscina';
 import { poolThreadsFromEnv } from '../config.ts';
 import { cancelTask, type CancelFlag } from './cancel.ts';
 
@@ -82,6 +82,7 @@ function thePool(): Piscina {
     // No limit here: the backlog is bounded in front of the pool (server/api/admission.ts for
     // requests, JOB_MAX_RUNNING for jobs, each of which has a few tasks in flight at most).
     maxQueue: Number.POSITIVE_INFINITY,
+    taskQueue: new FrontLaneQueue(),
   });
   // Once per pool: a listener added on every task would pile up for as long as the process runs.
   pool.on('error', onPoolError);
@@ -97,6 +98,42 @@ function thePool(): Piscina {
 export function onPoolError(e: unknown): void {
   if (e instanceof Error && e.message.startsWith('Unexpected message from Worker')) return;
   process.emitWarning(`CPU pool: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** A task's place in the pool's queue: `first`, ahead of every task that has not waited its turn yet. */
+export interface QueuePlace {
+  readonly first?: boolean;
+}
+
+/**
+ * The pool's queue: first in, first out, except that a task sent `first` goes ahead of the others.
+ * Such a task has already waited its turn once: a task sent again because the thread that took it
+ * did not hold its network (networks.ts). At the back of the queue it would wait twice.
+ */
+type Task = Parameters<TaskQueue['push']>[0];
+
+export class FrontLaneQueue implements TaskQueue {
+  readonly #front: Task[] = [];
+  readonly #rest = new FixedQueue();
+
+  get size(): number {
+    return this.#front.length + this.#rest.size;
+  }
+
+  push(task: Task): void {
+    if ((task[queueOptionsSymbol] as QueuePlace | null)?.first) this.#front.push(task);
+    else this.#rest.push(task);
+  }
+
+  shift(): Task | null {
+    return this.#front.shift() ?? this.#rest.shift();
+  }
+
+  remove(task: Task): void {
+    const i = this.#front.indexOf(task);
+    if (i >= 0) this.#front.splice(i, 1);
+    else this.#rest.remove(task);
+  }
 }
 
 /** The task ran past its time limit and was stopped. */
@@ -131,6 +168,8 @@ export interface RunOptions {
   readonly cancelGraceMs?: number;
   /** Given a setter that moves the time limit (counted from now) once the task is queued. */
   readonly retime?: (set: (timeoutMs: number) => void) => void;
+  /** Ahead of every task that has not waited yet (QueuePlace). */
+  readonly first?: boolean;
 }
 
 /**
@@ -163,7 +202,9 @@ export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequ
     limitMs = ms;
     timer = stopAfter(ms);
   });
-  const running = thePool().run(task, { name, signal: controller.signal, transferList: options.transferList as never }) as Promise<TaskResult<K>>;
+  // The queue reads a task's place from the task itself; a symbol-keyed property is not copied to the thread.
+  const queued = options.first ? { ...(task as object), [queueOptionsSymbol]: { first: true } satisfies QueuePlace } : task;
+  const running = thePool().run(queued, { name, signal: controller.signal, transferList: options.transferList as never }) as Promise<TaskResult<K>>;
   let callerGone: ((e: Error) => void) | undefined;
   const gone = cancel ? new Promise<never>((_, reject) => (callerGone = reject)) : null;
   const onAbort = () => {

@@ -83,7 +83,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         }
         const signal = clientGoneSignal(reply.raw);
         const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(ctx.defaultNetwork, (ref) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined ? {} : { scenarioJson }) }, { signal, timeoutMs })),
+          withNetwork(ctx.defaultNetwork, (ref, place) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined ? {} : { scenarioJson }) }, { signal, timeoutMs, ...place })),
         );
         return reply
           .type(XLSX_TYPE)
@@ -111,7 +111,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
         const signal = clientGoneSignal(reply.raw);
         const result = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(ctx.defaultNetwork, (network) => runTask('workbook', { bytes: body, network }, { signal, timeoutMs })),
+          withNetwork(ctx.defaultNetwork, (network, place) => runTask('workbook', { bytes: body, network }, { signal, timeoutMs, ...place })),
         );
         if (!result.ok) {
           throw new ApiError('unprocessable_model', `The workbook has ${result.problemCount} problem${result.problemCount === 1 ? '' : 's'}; nothing was stored`, result.problems);

@@ -77,8 +77,8 @@ export async function answerAnalysis<R extends AnalysisRoute, S extends z.ZodTyp
   const limitMs = Math.min(given ?? (noScenario ? ctx.maxSolveMs : DEFAULT_TIME_LIMIT_MS), ctx.maxSolveMs);
   const receivedAt = epochMs();
   return admitted(ctx.admission, request, async () => {
-    const r = await withNetwork(ctx.defaultNetwork, (network) =>
-      runTask('analysisText', { route, text, maxSolveMs: ctx.maxSolveMs, maxModelVariables: ctx.maxModelVariables, receivedAt, network }, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }),
+    const r = await withNetwork(ctx.defaultNetwork, (network, place) =>
+      runTask('analysisText', { route, text, maxSolveMs: ctx.maxSolveMs, maxModelVariables: ctx.maxModelVariables, receivedAt, network }, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS, ...place }),
     ).catch(timeLimitError(limitMs));
     if ('refusal' in r && typeof r.refusal === 'object') throw refusalError(r.refusal);
     if ('expired' in r) throw timeLimitError(limitMs)(new TaskTimeoutError(limitMs));
