@@ -8,7 +8,7 @@
  * thread is terminated only if it is still running `CANCEL_GRACE_MS` later. Threads: CPU_THREADS,
  * default min(2, cores).
  */
-import type { MessagePort } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { FixedQueue, Piscina, queueOptionsSymbol, type TaskQueue } from 'piscina';
 import { poolThreadsFromEnv } from '../config.ts';
 import { cancelTask, type CancelFlag } from './cancel.ts';
@@ -53,7 +53,13 @@ type TaskRequest<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [inf
 type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unknown, infer Result] ? Result : never;
 
 /**
- * The flags of the pool's threads: the process's own, with require() of ES modules turned off.
+ * The flags of the pool's threads: the process's own that a thread may have, with require() of ES
+ * modules turned off.
+ *
+ * A Worker refuses the process's own flags (V8's, such as `--max-old-space-size` or `--expose-gc`, and
+ * Node's process-wide ones, such as `--title`): given any, it does not start, and every plan would
+ * fail. Those flags are left out; V8's apply to the threads all the same (they are the process's).
+ *
  * Piscina loads a thread's module with require() first and with import() when that fails. On Node
  * 20.19 and later, require() of an ES module goes ahead (require(esm)), and a thread stopped while
  * that load runs (a task cancelled or out of time as its thread starts) takes the whole process
@@ -61,10 +67,52 @@ type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unkn
  * require(esm), require() fails at once and import() loads the module, which a thread can be stopped
  * in.
  */
-export function poolThreadExecArgv(): string[] {
+export function poolThreadExecArgv(own: readonly string[] = process.execArgv): string[] {
   const flag = '--no-experimental-require-module';
-  const own = process.execArgv;
-  return process.allowedNodeEnvironmentFlags.has(flag) && !own.includes(flag) ? [...own, flag] : [...own];
+  const asked = process.allowedNodeEnvironmentFlags.has(flag) && !own.includes(flag) ? [...own, flag] : [...own];
+  return withoutRefusedFlags(asked);
+}
+
+/**
+ * `argv` without the flags a Worker refuses. Node names them in the error it throws when the Worker
+ * is made (before any thread starts); a flag given its value as the next argument loses it too.
+ */
+export function withoutRefusedFlags(argv: readonly string[]): string[] {
+  let kept = [...argv];
+  // Each round removes at least one flag, or ends.
+  for (let round = 0; round <= argv.length; round++) {
+    const refused = refusedByWorker(kept);
+    if (refused.size === 0) return kept;
+    const next: string[] = [];
+    for (let i = 0; i < kept.length; i++) {
+      const arg = kept[i]!;
+      if (!refused.has(arg)) {
+        next.push(arg);
+        continue;
+      }
+      // `--title x`: the value goes with its flag.
+      if (!arg.includes('=') && i + 1 < kept.length && !kept[i + 1]!.startsWith('-')) i++;
+    }
+    // Named in a form not found here: keep none of the process's flags rather than no thread at all.
+    if (next.length === kept.length) return argv.filter((arg) => arg === '--no-experimental-require-module');
+    kept = next;
+  }
+  return kept;
+}
+
+/** The flags of `execArgv` a Worker refuses (empty: it takes them all). */
+function refusedByWorker(execArgv: readonly string[]): Set<string> {
+  try {
+    // Made only to be checked: the flags are checked as it is made, and the thread it starts ends at once.
+    const probe = new Worker('', { eval: true, execArgv: [...execArgv], stdout: true, stderr: true });
+    probe.unref();
+    void probe.terminate();
+    return new Set();
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    const listed = (e as Error).message.split('flags: ')[1] ?? '';
+    return new Set(listed.split(', ').filter((f) => f !== ''));
+  }
 }
 
 let pool: Piscina | null = null;

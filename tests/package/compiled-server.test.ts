@@ -76,4 +76,22 @@ describe('the compiled server', () => {
       .map((line) => (JSON.parse(line) as { entry: string }).entry);
     expect(entries).toEqual([join(DIST, 'pool', 'tasks.js')]);
   });
+
+  it('solves under node flags a thread may not have (a larger heap, a process title): the pool leaves them out', async () => {
+    // Before, the pool gave its threads every flag of the process, a Worker refused them, and every
+    // plan was a 500 while /health said ok.
+    const server = await startServer({
+      how: 'compiled',
+      nodeArgs: ['--max-old-space-size=1536', '--expose-gc', '--stack-size=900', '--title', 'caspian-api', '--enable-source-maps'],
+      env: { NODE_OPTIONS: '', DATABASE_PATH: join(scratch, 'flags.db'), API_KEYS: `planner:${PLANNER}`, CPU_THREADS: '1' },
+      startTimeoutMs: 60_000,
+    });
+    const res = await fetch(`${server.base}/api/v1/optimise?flows=false`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PLANNER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'under node flags' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe('optimal');
+  });
 });

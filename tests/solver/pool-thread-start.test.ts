@@ -12,7 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { closePool, poolStats, poolThreadExecArgv, runTask } from '../../server/pool/pool.ts';
+import { closePool, poolStats, poolThreadExecArgv, runTask, withoutRefusedFlags } from '../../server/pool/pool.ts';
 
 /** An ES module of the compiled server (built by the suite's setup, tests/support/fresh-pool.ts). */
 const ESM_MODULE = new URL('../../dist/pool/context.js', import.meta.url).pathname;
@@ -44,5 +44,31 @@ describe('the CPU pool starts its threads without require(esm)', () => {
     // Without the flag this Node loads it by require(esm): the path a stopped thread could die in.
     const plain = process.execArgv.filter((a) => a !== '--no-experimental-require-module');
     if (process.allowedNodeEnvironmentFlags.has('--experimental-require-module')) expect(await answer(plain)).toBe('loaded');
+  });
+});
+
+describe("the process's own flags", () => {
+  const refused = ['--max-old-space-size=1536', '--expose-gc', '--stack-size=900', '--title', 'caspian-api', '--v8-pool-size=2'];
+
+  it('are left out of the threads\' flags, a value given apart with its flag; the others stay in order', () => {
+    const argv = ['--enable-source-maps', ...refused, '--conditions=caspian'];
+    expect(withoutRefusedFlags(argv)).toEqual(['--enable-source-maps', '--conditions=caspian']);
+    expect(poolThreadExecArgv(argv)).toEqual(['--enable-source-maps', '--conditions=caspian', '--no-experimental-require-module'].filter((f) => f !== '--no-experimental-require-module' || process.allowedNodeEnvironmentFlags.has(f)));
+    expect(withoutRefusedFlags(['--enable-source-maps'])).toEqual(['--enable-source-maps']);
+  });
+
+  it('left out, a thread starts: with them it would not', async () => {
+    const start = (execArgv: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const worker = new Worker("require('node:worker_threads').parentPort.postMessage('started')", { eval: true, execArgv });
+        worker.once('message', (m: string) => {
+          resolve(m);
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+      });
+    const argv = ['--enable-source-maps', ...refused];
+    expect(() => new Worker('', { eval: true, execArgv: argv })).toThrow(/invalid execArgv/);
+    expect(await start(poolThreadExecArgv(argv))).toBe('started');
   });
 });

@@ -47,6 +47,8 @@ export interface ServerOptions {
    * server with the caller.
    */
   readonly detached?: boolean;
+  /** Flags for node itself, before the script (`node --max-old-space-size=2048 dist/server.js`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface ServerProcess {
@@ -68,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   const detached = options.detached ?? true;
   const port = options.port ?? (await freePort());
   if (how === 'compiled') await buildServer();
-  const args = how === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'server/server.ts'];
+  const args = [...(options.nodeArgs ?? []), ...(how === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'server/server.ts'])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached,
