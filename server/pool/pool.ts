@@ -153,13 +153,14 @@ export interface QueuePlace {
   readonly first?: boolean;
 }
 
+/** A task as piscina queues it. */
+type Task = Parameters<TaskQueue['push']>[0];
+
 /**
  * The pool's queue: first in, first out, except that a task sent `first` goes ahead of the others.
  * Such a task has already waited its turn once: a task sent again because the thread that took it
  * did not hold its network (networks.ts). At the back of the queue it would wait twice.
  */
-type Task = Parameters<TaskQueue['push']>[0];
-
 export class FrontLaneQueue implements TaskQueue {
   readonly #front: Task[] = [];
   readonly #rest = new FixedQueue();
