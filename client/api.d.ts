@@ -51,7 +51,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the store answers and the service is not shutting down (503 otherwise) */
+        /** Readiness: the store answers, the CPU pool started and the service is not shutting down (503 otherwise) */
         get: {
             parameters: {
                 query?: never;

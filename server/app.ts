@@ -30,6 +30,7 @@ import { registerIdempotency } from './api/plugins/idempotency.ts';
 import { registerSecurityHeaders } from './api/security-headers.ts';
 import { loadModelServices, type ModelServices } from './api/solve.ts';
 import { healthRoutes } from './api/routes/health.ts';
+import { poolStartFailure } from './pool/pool.ts';
 import { networkRoutes } from './api/routes/api/v1/network.ts';
 import { optimiseRoutes } from './api/routes/api/v1/optimise.ts';
 import { scenarioRoutes } from './api/routes/api/v1/scenarios/index.ts';
@@ -218,7 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // While closing, answers carry `Connection: close` and `/ready` is 503, so traffic drains away.
   let closing = false;
-  await app.register(healthRoutes({ store: options.store, isClosing: () => closing }));
+  await app.register(healthRoutes({ store: options.store, isClosing: () => closing, poolProblem: poolStartFailure }));
   await app.register(
     async (api) => {
       registerAuth(api, { keyring: new Keyring(keys), publicRead });

@@ -270,7 +270,10 @@ export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequ
   try {
     // With a flag, the caller stops waiting at once; the task's own end (skipped, stopped early) is
     // awaited by no one (Promise.race has handled its rejection).
-    return await (gone ? Promise.race([running, gone]) : running);
+    const result = await (gone ? Promise.race([running, gone]) : running);
+    // A thread ran it: the pool's threads start.
+    startFailure = null;
+    return result;
   } catch (e) {
     if (timedOut) throw new TaskTimeoutError(limitMs!);
     if (signal?.aborted) throw new TaskAbortedError();
@@ -282,11 +285,34 @@ export async function runTask<K extends keyof PoolTasks>(name: K, task: TaskRequ
   }
 }
 
+/** Why the threads could not start when the pool was warmed up; cleared by the next task that runs to its end. */
+let startFailure: string | null = null;
+
+/**
+ * Why the pool's threads could not start when the service warmed them up (a broken install: the
+ * threads' module missing or failing to load), as long as no task has run to its end since; null when
+ * they can. `/ready` answers 503 with it: every plan would fail, whatever `/health` says.
+ */
+export function poolStartFailure(): string | null {
+  return startFailure;
+}
+
 /**
  * Starts the threads and loads the solver in each (a small solve per thread, all at once), so the
- * first requests do not pay for it. The server calls this before it listens.
+ * first requests do not pay for it. The server calls this before it listens. When it fails, the
+ * reason is kept (`poolStartFailure`) and the error thrown.
  */
 export async function warmUpPool(): Promise<void> {
+  try {
+    await warmUp();
+    startFailure = null;
+  } catch (e) {
+    startFailure = e instanceof Error ? e.message : String(e);
+    throw e;
+  }
+}
+
+async function warmUp(): Promise<void> {
   const model = {
     name: 'warm-up',
     sense: 'max' as const,
