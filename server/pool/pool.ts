@@ -52,6 +52,9 @@ export function setPoolEntry(url: URL): void {
 type TaskRequest<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [infer Request, unknown] ? Request : never;
 type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unknown, infer Result] ? Result : never;
 
+/** The threads' flags for the process's own (poolThreadExecArgv), once worked out. */
+let processThreadArgv: readonly string[] | null = null;
+
 /**
  * The flags of the pool's threads: the process's own that a thread may have, with require() of ES
  * modules turned off.
@@ -68,9 +71,13 @@ type TaskResult<K extends keyof PoolTasks> = PoolTasks[K] extends readonly [unkn
  * in.
  */
 export function poolThreadExecArgv(own: readonly string[] = process.execArgv): string[] {
+  // The process's flags never change: checked once, not at every pool made.
+  if (own === process.execArgv && processThreadArgv) return [...processThreadArgv];
   const flag = '--no-experimental-require-module';
   const asked = process.allowedNodeEnvironmentFlags.has(flag) && !own.includes(flag) ? [...own, flag] : [...own];
-  return withoutRefusedFlags(asked);
+  const kept = withoutRefusedFlags(asked);
+  if (own === process.execArgv) processThreadArgv = kept;
+  return [...kept];
 }
 
 /**
