@@ -12,6 +12,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { FixedQueue, Piscina, queueOptionsSymbol, type TaskQueue } from 'piscina';
 import { poolThreadsFromEnv } from '../config.ts';
 import { cancelTask, type CancelFlag } from './cancel.ts';
+import { errorMessage } from '../solver/common.ts';
 
 let threads: number | undefined;
 /**
@@ -298,7 +299,7 @@ let startFailure: string | null = null;
 /**
  * Why the pool's threads could not start when the service warmed them up (a broken install: the
  * threads' module missing or failing to load), as long as no task has run to its end since; null when
- * they can. `/ready` answers 503 with it: every plan would fail, whatever `/health` says.
+ * they can. `/ready` answers 503 with it: no thread would take a plan, whatever `/health` says.
  */
 export function poolStartFailure(): string | null {
   return startFailure;
@@ -314,7 +315,7 @@ export async function warmUpPool(): Promise<void> {
     await warmUp();
     startFailure = null;
   } catch (e) {
-    startFailure = e instanceof Error ? e.message : String(e);
+    startFailure = errorMessage(e);
     throw e;
   }
 }
