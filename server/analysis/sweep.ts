@@ -39,6 +39,10 @@ const SWEEP_MAX = {
   competitorMarkup: 100,
   consumption: 100,
 } as const;
+/** The largest of them: the grid's bound in the request's schema (each parameter's own is checked beside it). */
+const SWEEP_LARGEST = Math.max(...Object.values(SWEEP_MAX));
+/** Exchange rates divide prices: at least their scenario bounds (0.01 units per USD, 1 KZT per USD). */
+const SWEEP_MIN: Partial<Record<keyof typeof SWEEP_MAX, number>> = { fxPerUsd: 0.01, fxKztPerUsd: 1 };
 
 export const SweepAxis = z
   .object({
@@ -69,9 +73,9 @@ export const SweepAxis = z
     /** For supplierCapacity and supplierCost: the competitor. */
     supplier: Id.optional(),
     /** The grid: explicit values, or from / to / steps (inclusive). */
-    values: z.array(finite().min(0)).min(1).max(201).optional(),
-    from: finite().min(0).optional(),
-    to: finite().min(0).optional(),
+    values: z.array(finite().min(0).max(SWEEP_LARGEST)).min(1).max(201).optional(),
+    from: finite().min(0).max(SWEEP_LARGEST).optional(),
+    to: finite().min(0).max(SWEEP_LARGEST).optional(),
     steps: z.number().int().min(2).max(201).optional(),
   })
   .strict()
@@ -79,7 +83,7 @@ export const SweepAxis = z
   .refine((a) => (a.parameter === 'nodeThroughput') === (a.node !== undefined), 'nodeThroughput needs a node, and only it')
   .refine((a) => (a.parameter === 'fxPerUsd') === (a.currency !== undefined), 'fxPerUsd needs a currency, and only it')
   .refine((a) => (a.parameter === 'supplierCapacity' || a.parameter === 'supplierCost') === (a.supplier !== undefined), 'supplierCapacity and supplierCost need a supplier, and only they')
-  .refine((a) => a.parameter !== 'fxPerUsd' || [...(a.values ?? []), a.from ?? 1, a.to ?? 1].every((v) => v > 0), 'an exchange rate is above 0')
+  .refine((a) => [...(a.values ?? []), a.from ?? Infinity, a.to ?? Infinity].every((v) => v >= (SWEEP_MIN[a.parameter] ?? 0)), 'an exchange rate is at least 0.01 units per USD (fxKztPerUsd at least 1)')
   .refine((a) => a.parameter !== 'domesticShare' || [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= 1), 'a domestic share is between 0 and 1')
   .refine((a) => [...(a.values ?? []), a.from ?? 0, a.to ?? 0].every((v) => v <= SWEEP_MAX[a.parameter]), 'a value is over its parameter\'s bound (multipliers ≤ 100, fxKztPerUsd ≤ 100,000, nodeThroughput ≤ 1e9 t)');
 export type SweepAxis = z.infer<typeof SweepAxis>;

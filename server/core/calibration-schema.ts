@@ -6,7 +6,10 @@
 import { z } from 'zod';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
-const factor = () => finite().gt(0).max(10);
+/** A fitted multiplier: from a thousandth to ten times the data's. */
+const factor = () => finite().min(0.001).max(10);
+/** A parameter of the fit as reported (a cost per tonne in its currency, or a factor). */
+const fitted = () => finite().min(-1e12).max(1e12);
 
 export const CalibrationParameterKind = z.enum(['cash-cost', 'demand-value', 'rail-freight', 'border-friction']);
 export type CalibrationParameterKind = z.infer<typeof CalibrationParameterKind>;
@@ -24,12 +27,12 @@ export const CalibrationParameter = z
     targets: z.array(z.string().min(1).max(64)).min(1).max(100),
     /** Unit of prior, value and bounds: a currency per tonne ("KZT/t") or "factor". */
     unit: z.string().min(1).max(20),
-    prior: finite(),
-    value: finite(),
-    lower: finite(),
-    upper: finite(),
+    prior: fitted(),
+    value: fitted(),
+    lower: fitted(),
+    upper: fitted(),
     /** (value − prior) / prior × 100. */
-    movedPct: finite(),
+    movedPct: finite().min(-1e9).max(1e9),
     /** The bound the fit ended on (the data pull beyond the stated range), or null. */
     atBound: z.enum(['lower', 'upper']).nullable(),
     source: z.string().max(500).default(''),
@@ -62,9 +65,9 @@ export const MarketCalibration = z
     calibratedOnYear: z.number().int().min(2000).max(2100),
     /** The method in words (objective, weights, search, budget). */
     method: z.string().min(1).max(5000),
-    lossBefore: finite().min(0),
-    lossAfter: finite().min(0),
-    solves: z.number().int().min(0),
+    lossBefore: finite().min(0).max(1e12),
+    lossAfter: finite().min(0).max(1e12),
+    solves: z.number().int().min(0).max(1e9),
     parameters: z.array(CalibrationParameter).max(500),
     adjustments: CalibrationAdjustments,
     sources: z.record(z.string(), z.string().min(1)).default({}),

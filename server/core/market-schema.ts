@@ -10,7 +10,6 @@ import { z } from 'zod';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const nonNegative = () => finite().min(0, 'must be ≥ 0');
-const positive = () => finite().gt(0, 'must be > 0');
 /** Tonnes a year: at most 1 Gt (the world makes ~4 Gt of cement). */
 const tonnesPerYear = () => nonNegative().max(1e9, 'must be ≤ 1e9 t/yr');
 const id = () =>
@@ -49,7 +48,7 @@ export type CostPerTonne = z.infer<typeof CostPerTonne>;
  * Units of each currency per USD by year: `{ "RUB": { "2024": 92.6, "2027": 95 } }`. A year not
  * given takes the nearest earlier year (or the earliest year given). USD is always 1.
  */
-export const FxTable = z.partialRecord(Currency, z.record(YearKey, positive().max(1e7)));
+export const FxTable = z.partialRecord(Currency, z.record(YearKey, finite().min(0.01, 'must be ≥ 0.01 units per USD').max(1e7, 'must be ≤ 10,000,000 units per USD')));
 export type FxTable = z.infer<typeof FxTable>;
 
 /** Capacity in force from a year on: `{ "2024": 800000, "2027": 2000000 }`; before the first year, 0. */

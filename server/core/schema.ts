@@ -42,6 +42,28 @@ const usd = () => nonNegative().max(MAX_USD, USD_MESSAGE);
 const km = () => nonNegative().max(MAX_KM, KM_MESSAGE);
 /** USD or kg CO2 per tonne-km. */
 const perTonneKm = () => nonNegative().max(100, 'must be ≤ 100 per tonne-km');
+/**
+ * A vessel's cargo per voyage, t: a divisor (voyage cost per tonne), so at least a tonne; at most a
+ * million (the Caspian's largest ships carry about 13,000 t).
+ */
+const vesselLoadTonnes = () => finite().min(1, 'must be ≥ 1 t').max(1e6, 'must be ≤ 1,000,000 t');
+/** Tenge per USD: domestic prices are divided by it (about 500 in 2026). */
+const kztPerUsd = () => finite().min(1, 'must be ≥ 1 KZT per USD').max(100_000, 'must be ≤ 100,000 KZT per USD');
+/** Units of a currency per USD: a divisor of every price in that currency (the strongest currency is about 0.3 per USD). */
+export const fxUnitsPerUsd = () => finite().min(0.01, 'must be ≥ 0.01 units per USD').max(1e7, 'must be ≤ 10,000,000 units per USD');
+/**
+ * The hopper-wagon fleet: wagons (Kazakhstan's whole railway has about 130,000), tonnes per wagon
+ * (a divisor: a hopper carries 60–75 t), days of a round trip and USD per wagon-day.
+ */
+const WAGONS_MESSAGE = 'must be ≤ 1,000,000 wagons';
+const wagons = () => nonNegative().max(1e6, WAGONS_MESSAGE);
+const WagonFleetFields = {
+  wagons: wagons(),
+  wagonsByPhase: z.array(wagons()).min(1).max(10),
+  tonnesPerWagon: finite().min(1, 'must be ≥ 1 t').max(200, 'must be ≤ 200 t'),
+  turnaroundDays: finite().min(0.1, 'must be ≥ 0.1 days').max(365, 'must be ≤ 365 days'),
+  usdPerWagonDay: nonNegative().max(10_000, 'must be ≤ 10,000 USD per wagon-day'),
+};
 export const Longitude = finite().min(-180).max(180);
 export const Latitude = finite().min(-90).max(90);
 /** Month numbers 1..12 (January = 1). */
@@ -200,7 +222,7 @@ export const Leg = z.object({
    * fixedUsdPerTonne + voyageUsd / loadTonnes (instead of the per tonne-km rate), so a lighter load
    * (low Caspian water) raises it.
    */
-  vessel: z.object({ loadTonnes: finite().gt(0), voyageUsd: nonNegative().max(1e9) }).strict().optional(),
+  vessel: z.object({ loadTonnes: vesselLoadTonnes(), voyageUsd: nonNegative().max(1e9) }).strict().optional(),
   sources: Sources.default({}),
 });
 
@@ -208,7 +230,7 @@ export const Network = z.object({
   name: z.string().min(1).max(200),
   version: z.string().min(1).max(50),
   currency: z.literal('USD').default('USD'),
-  fxKztPerUsd: nonNegative().max(100000).default(510),
+  fxKztPerUsd: kztPerUsd().default(510),
   plants: z.array(Plant).min(1).max(50),
   markets: z.array(Market).min(1).max(2000),
   nodes: z.array(TransitNode).max(2000).default([]),
@@ -225,12 +247,12 @@ export const Network = z.object({
    */
   wagonFleet: z
     .object({
-      wagons: nonNegative(),
+      wagons: WagonFleetFields.wagons,
       /** Fleet per plant phase (index 0 = phase 1), when the fleet grows with the plant; overrides `wagons`. */
-      wagonsByPhase: z.array(nonNegative()).min(1).max(10).optional(),
-      tonnesPerWagon: finite().gt(0),
-      turnaroundDays: finite().gt(0),
-      usdPerWagonDay: nonNegative(),
+      wagonsByPhase: WagonFleetFields.wagonsByPhase.optional(),
+      tonnesPerWagon: WagonFleetFields.tonnesPerWagon,
+      turnaroundDays: WagonFleetFields.turnaroundDays,
+      usdPerWagonDay: WagonFleetFields.usdPerWagonDay,
     })
     .strict()
     .optional(),
@@ -296,7 +318,7 @@ const LegOverride = z
     co2KgPerTonneKm: nonNegative().max(10),
     lotTonnes: nonNegative().max(1_000_000).nullable(),
     /** Sea legs with a vessel: cargo per voyage (low water: 5,500 t instead of 6,500 t at Aktau). */
-    vesselLoadTonnes: finite().gt(0).max(1e6),
+    vesselLoadTonnes: vesselLoadTonnes(),
     voyageUsd: nonNegative().max(1e9),
   })
   .partial()
@@ -327,7 +349,7 @@ const MarketOverride = z
     seasonality: MonthlyFactors.nullable(),
     growthPctPerYear: finite().min(-100).max(100),
     contract: z
-      .object({ minTonnesPerYear: nonNegative(), fixedCostUsdPerYear: nonNegative().default(0) })
+      .object({ minTonnesPerYear: tonnes(), fixedCostUsdPerYear: usd().default(0) })
       .strict()
       .nullable(),
     /** An exact bagged share (replaces a range). */
@@ -379,13 +401,13 @@ export const Overrides = z
     exportPriceMultiplier: nonNegative().max(100).default(1),
     domesticPriceMultiplier: nonNegative().max(100).default(1),
     /** KZT per USD: domestic prices are set in tenge, so they move with the rate (reference fxKztPerUsd). */
-    fxKztPerUsd: nonNegative().max(100000).optional(),
+    fxKztPerUsd: kztPerUsd().optional(),
     legs: z.record(z.string(), LegOverride).default({}),
     nodes: z.record(z.string(), NodeOverride).default({}),
     markets: z.record(z.string(), MarketOverride).default({}),
     plants: z.record(z.string(), PlantOverride).default({}),
     /** Exchange rates per currency: one rate for every year, or rates by year. Units per USD. */
-    fxPerUsd: z.partialRecord(Currency, z.union([finite().gt(0).max(1e7), z.record(YearKey, finite().gt(0).max(1e7))])).default({}),
+    fxPerUsd: z.partialRecord(Currency, z.union([fxUnitsPerUsd(), z.record(YearKey, fxUnitsPerUsd())])).default({}),
     /** Multiplies every rail leg's tariff on one railway (KTZ ×2.1: the tariff application of 2026). */
     railTariffMultiplierByRailway: z.partialRecord(Railway, nonNegative().max(100)).default({}),
     /** Multiplies every competitor's mark-up over cash cost (0 = a price war: all sell at cash cost). */
@@ -395,7 +417,7 @@ export const Overrides = z
     suppliers: z.record(z.string(), SupplierOverride).default({}),
     /** Change or add the hopper-wagon fleet; null removes it. */
     wagonFleet: z
-      .object({ wagons: nonNegative(), wagonsByPhase: z.array(nonNegative()).min(1).max(10), tonnesPerWagon: finite().gt(0), turnaroundDays: finite().gt(0), usdPerWagonDay: nonNegative() })
+      .object(WagonFleetFields)
       .partial()
       .strict()
       .nullable()
@@ -455,7 +477,7 @@ export const Scenario = z
      * every year it is open (rows `volume:{m}:{y}`). With the min-cost objective the plan delivers
      * them at the least delivered cost instead of placing the plant's full output.
      */
-    volumesTonnesPerYear: z.record(Id, nonNegative()).optional(),
+    volumesTonnesPerYear: z.record(Id, tonnes()).optional(),
     engine: EngineChoice.default('auto'),
     timeLimitMs: z.number().int().min(10).max(600000).default(30000),
   })

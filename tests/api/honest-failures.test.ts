@@ -29,6 +29,105 @@ describe('numbers have bounds for their unit', () => {
     expect(price.statusCode).toBe(400);
     await app.close();
   });
+
+  it('every number of every request body has a lower and an upper bound, and a divisor a smallest value above 0', async () => {
+    const app = await testApp();
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked as data
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as any;
+    await app.close();
+    const unbounded: string[] = [];
+    let numbers = 0;
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked as data
+    const walk = (schema: any, path: string, seen: ReadonlySet<unknown>): void => {
+      if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+      const inner = new Set([...seen, schema]);
+      if (typeof schema.$ref === 'string') walk(doc.components.schemas[schema.$ref.split('/').pop()], path, inner);
+      if (schema.type === 'number' || schema.type === 'integer') {
+        numbers++;
+        const low = schema.minimum ?? schema.exclusiveMinimum;
+        const high = schema.maximum ?? schema.exclusiveMaximum;
+        // `> 0` alone lets 1e-300 through: a divisor of that size makes Infinity of a cost.
+        if (low === undefined || high === undefined || high > 1e15 || low < -1e15 || (schema.exclusiveMinimum === 0 && schema.minimum === undefined)) {
+          unbounded.push(`${path}: ${JSON.stringify({ minimum: schema.minimum, exclusiveMinimum: schema.exclusiveMinimum, maximum: schema.maximum })}`);
+        }
+      }
+      for (const key of ['anyOf', 'oneOf', 'allOf']) for (const x of schema[key] ?? []) walk(x, path, inner);
+      for (const [name, x] of Object.entries(schema.properties ?? {})) walk(x, `${path}.${name}`, inner);
+      if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${path}.*`, inner);
+      if (schema.items) walk(schema.items, `${path}[]`, inner);
+      for (const [i, x] of (schema.prefixItems ?? []).entries()) walk(x, `${path}[${i}]`, inner);
+    };
+    for (const [route, methods] of Object.entries(doc.paths)) {
+      // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked as data
+      for (const [method, op] of Object.entries(methods as Record<string, any>)) {
+        const body = op?.requestBody?.content?.['application/json']?.schema;
+        if (body) walk(body, `${method.toUpperCase()} ${route}`, new Set());
+      }
+    }
+    expect(numbers).toBeGreaterThan(200);
+    expect(unbounded).toEqual([]);
+  });
+
+  it.each([
+    ['a wagon-day cost of 1e308 USD', { overrides: { wagonFleet: { usdPerWagonDay: 1e308 } } }, ['overrides', 'wagonFleet', 'usdPerWagonDay']],
+    ['a wagon round trip of 1e308 days', { overrides: { wagonFleet: { turnaroundDays: 1e308 } } }, ['overrides', 'wagonFleet', 'turnaroundDays']],
+    ['1e-308 t per wagon', { overrides: { wagonFleet: { tonnesPerWagon: 1e-308 } } }, ['overrides', 'wagonFleet', 'tonnesPerWagon']],
+    ['a vessel load of 1e-300 t', { overrides: { legs: { any_leg: { vesselLoadTonnes: 1e-300 } } } }, ['overrides', 'legs', 'any_leg', 'vesselLoadTonnes']],
+    ['a given volume of 1e308 t', { volumesTonnesPerYear: { aktobe: 1e308 } }, ['volumesTonnesPerYear', 'aktobe']],
+    ['1e-300 tenge per USD', { market: 'clearing', overrides: { fxPerUsd: { KZT: 1e-300 } } }, ['overrides', 'fxPerUsd', 'KZT']],
+    ['half a tenge per USD', { overrides: { fxKztPerUsd: 0.5 } }, ['overrides', 'fxKztPerUsd']],
+    ['a contract of 1e308 USD a year', { overrides: { markets: { baku: { contract: { minTonnesPerYear: 1, fixedCostUsdPerYear: 1e308 } } } } }, ['overrides', 'markets', 'baku', 'contract', 'fixedCostUsdPerYear']],
+  ])('%s is a 400 with its path on every route that takes a scenario, and nothing is stored', async (_what, change, path) => {
+    const app = await testApp();
+    const scenario = { ...SCENARIO, phase: 2, ...change };
+    for (const [url, payload, at] of [
+      ['/api/v1/optimise', scenario, path],
+      ['/api/v1/scenarios', scenario, path],
+      ['/api/v1/analysis/sensitivity', { scenario }, ['scenario', ...path]],
+      ['/api/v1/analysis/montecarlo', { scenario, draws: 5, uncertainties: [{ parameter: 'price', group: 'export', distribution: { type: 'uniform', min: 0.9, max: 1.1 } }] }, ['scenario', ...path]],
+    ] as const) {
+      const res = await app.inject({ method: 'POST', url, headers: asPlanner, payload });
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(400);
+      expect(res.json().error.details.map((d: { path: unknown }) => d.path), url).toContainEqual(at);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/v1/scenarios', headers: asPlanner })).json().total).toBe(0);
+    await app.close();
+  });
+
+  it('a sweep of an exchange rate down to 1e-300 is a 400, before any job starts', async () => {
+    const app = await testApp();
+    for (const axis of [
+      { parameter: 'fxPerUsd', currency: 'RUB', values: [1e-300, 90] },
+      { parameter: 'fxKztPerUsd', from: 0, to: 500, steps: 3 },
+    ]) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/analysis/sweeps', headers: asPlanner, payload: { scenario: { ...SCENARIO, market: 'clearing' }, axes: [axis] } });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(400);
+    }
+    await app.close();
+  });
+
+  it('the largest accepted wagon and vessel figures still make a plan with every number finite', async () => {
+    const app = await testApp();
+    const network = (await loadRealModel()).loadDefaultNetwork();
+    const legs = Object.fromEntries(network.legs.filter((l) => l.vessel).map((l) => [l.id, { vesselLoadTonnes: 1 }]));
+    expect(Object.keys(legs).length).toBeGreaterThan(0);
+    const extreme = { ...SCENARIO, phase: 2, overrides: { legs, wagonFleet: { tonnesPerWagon: 1, turnaroundDays: 365, usdPerWagonDay: 10_000, wagons: 1e6 } } };
+    const res = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: extreme });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const plan = res.json();
+    expect(plan.status).toBe('optimal');
+    // Every number in the plan is finite (JSON has no Infinity: a non-finite figure would be null or a 500).
+    const numbers: number[] = [];
+    JSON.parse(res.body, (_key, value) => {
+      if (typeof value === 'number') numbers.push(value);
+      return value;
+    });
+    expect(numbers.length).toBeGreaterThan(100);
+    expect(numbers.every(Number.isFinite)).toBe(true);
+    // At a million USD a tonne of freight, nothing goes by sea or rail from our plants for export.
+    expect(plan.kpis.exportTonnes).toBeLessThan(network.plants.length);
+    await app.close();
+  });
 });
 
 describe.each(STORES.map((k) => [k.name, k] as const))('one text policy (%s)', (_name, kind) => {
