@@ -4058,7 +4058,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "payload_too_large" | "unsupported_media_type" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
+                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
                 message: string;
                 details?: unknown;
             };
@@ -5976,7 +5976,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "payload_too_large" | "unsupported_media_type" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
+                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
                 message: string;
                 details?: unknown;
             };

@@ -22,12 +22,13 @@ import type { z } from 'zod';
 import type { Network } from './core/schema.ts';
 import type { Store } from './store/store.ts';
 import { ApiError } from './api/errors.ts';
+import { answerClientError, charsetOf, refuseBadTextInUrl, utf8Text } from './api/http-input.ts';
 import { BAD_TEXT_MESSAGE, badText, DEFERRED_BODY_CHARS, DeferredBody, mayHoldBadText } from './api/body-text.ts';
 import type { ApiContext, RateLimit } from './api/context.ts';
 import { ensurePlannerKey, Keyring, registerAuth, type ApiKeyEntry } from './api/plugins/auth.ts';
-import { registerErrorHandling } from './api/plugins/errors.ts';
+import { registerErrorHandling, sendError } from './api/plugins/errors.ts';
 import { registerIdempotency } from './api/plugins/idempotency.ts';
-import { registerSecurityHeaders } from './api/security-headers.ts';
+import { applySecurityHeaders, registerSecurityHeaders } from './api/security-headers.ts';
 import { loadModelServices, type ModelServices } from './api/solve.ts';
 import { healthRoutes } from './api/routes/health.ts';
 import { poolStartFailure } from './pool/pool.ts';
@@ -112,6 +113,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    // A URL whose percent-encoding does not decode (`%ED%A0%80`, a lone surrogate) never reaches a
+    // route or a hook: answered here in the one error shape, with the request id and the headers.
+    frameworkErrors: (error, request, reply) => {
+      applySecurityHeaders(reply.raw);
+      reply.header('x-request-id', request.id);
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid: a percent-encoded character in it does not decode to text' : 'The URL is not valid';
+      request.log.info({ code: error.code }, message);
+      sendError(reply, new ApiError('invalid_request', message));
+    },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -120,6 +131,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // The text policy for path parameters and query strings too: a NUL or a lone surrogate is a 400.
+  app.addHook('preValidation', refuseBadTextInUrl);
 
   // JSON as usual (prototype-poisoning keys refused), but an empty body is no body, and one text
   // policy for both stores: no NUL, no lone surrogate, anywhere in the body (400 with the path).
@@ -127,8 +140,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // pool (`deferBody`) stays text here: its thread parses, checks and validates it, the same way.
   const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // JSON is UTF-8 (RFC 8259): another charset is not read as if it were, and bytes that are not
+    // UTF-8 are refused rather than stored as U+FFFD.
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(new ApiError('unsupported_media_type', `Send the body as application/json in UTF-8, not ${charset.slice(0, 40)}`), undefined);
+    }
+    const text = utf8Text(body as Buffer);
+    if (text === null) return done(new ApiError('invalid_body', 'The body is not valid UTF-8 text'), undefined);
     if (text.length >= DEFERRED_BODY_CHARS && request.routeOptions.config?.deferBody === true) return done(null, new DeferredBody(text));
     if (text.trim() === '') return done(null, undefined);
     defaultJsonParser(request, text, (error, value) => {

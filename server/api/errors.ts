@@ -15,8 +15,12 @@ export const ERROR_STATUS = {
   version_conflict: 409,
   /** A request with the same `Idempotency-Key` is still running. */
   idempotency_in_progress: 409,
+  /** The request did not arrive in time (the connection's own timeout). */
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** The request's headers are larger than the HTTP parser takes (16 KB). */
+  headers_too_large: 431,
   /** The body parses but cannot be a model: unknown ids, unreachable markets, too large. All problems listed. */
   unprocessable_model: 422,
   /** An analysis answered in the request did not finish within its time limit (its work was stopped). */

@@ -63,11 +63,22 @@ export function securityHeaderSteps(options: Readonly<HelmetOptions> = SECURITY_
 export function registerSecurityHeaders(app: FastifyInstance, options: Readonly<HelmetOptions> = SECURITY_HEADER_OPTIONS): void {
   const steps = securityHeaderSteps(options);
   app.addHook('onRequest', (_request, reply, done) => {
-    const raw = reply.raw;
-    for (const step of steps) {
-      if (step[0] === 'set') raw.setHeader(step[1], step[2]);
-      else raw.removeHeader(step[1]);
-    }
+    applyHeaderSteps(reply.raw, steps);
     done();
   });
+}
+
+let defaultSteps: readonly HeaderStep[] | null = null;
+
+/** The default security headers on a response the hooks never see (a URL Fastify could not route). */
+export function applySecurityHeaders(raw: ServerResponse): void {
+  defaultSteps ??= securityHeaderSteps();
+  applyHeaderSteps(raw, defaultSteps);
+}
+
+function applyHeaderSteps(raw: ServerResponse, steps: readonly HeaderStep[]): void {
+  for (const step of steps) {
+    if (step[0] === 'set') raw.setHeader(step[1], step[2]);
+    else raw.removeHeader(step[1]);
+  }
 }

@@ -5,6 +5,7 @@
  * out of logged URLs, the SQLite file readable by its owner only.
  */
 import { statSync } from 'node:fs';
+import { createConnection, type AddressInfo } from 'node:net';
 import { tempDir } from '../support/temp.ts';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -179,6 +180,84 @@ describe('the text check of a JSON body', () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: { ...asPlanner, 'content-type': 'application/json' }, payload: '{"name":"C:\\\\u0000"}' });
     expect(res.statusCode).toBe(201);
     expect(JSON.stringify(res.json())).toContain('"name":"C:\\\\u0000"');
+    await app.close();
+  });
+});
+
+describe('text before the body: charsets, bytes, URLs and headers', () => {
+  it('a charset other than UTF-8 is a 415, and UTF-8 named any way is read', async () => {
+    const app = await testApp();
+    for (const type of ['application/json; charset=utf-16', 'application/json; charset=iso-8859-1', 'application/json;charset="latin1"']) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: { ...asPlanner, 'content-type': type }, payload: '{"name":"ct"}' });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.json().error.code).toBe('unsupported_media_type');
+    }
+    for (const type of ['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'application/json; charset=utf8']) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: { ...asPlanner, 'content-type': type }, payload: '{"name":"ct"}' });
+      expect(res.statusCode, type).toBe(201);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/v1/scenarios', headers: asPlanner })).json().total).toBe(3);
+    await app.close();
+  });
+
+  it('bytes that are not UTF-8 (a lone surrogate encoded, a Latin-1 é) are a 400 and nothing is stored, rather than U+FFFD', async () => {
+    const app = await testApp();
+    for (const bytes of [Buffer.from('{"name":"\xed\xa0\x80"}', 'latin1'), Buffer.from('{"name":"caf\xe9"}', 'latin1'), Buffer.from('{"name":"\xff\xfe"}', 'latin1')]) {
+      for (const url of ['/api/v1/scenarios', '/api/v1/optimise']) {
+        const res = await app.inject({ method: 'POST', url, headers: { ...asPlanner, 'content-type': 'application/json' }, payload: bytes });
+        expect(res.statusCode, `${url} ${bytes.toString('hex')}`).toBe(400);
+        expect(res.json().error.message).toMatch(/UTF-8/);
+      }
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/v1/scenarios', headers: asPlanner })).json().total).toBe(0);
+    // The same text written as UTF-8 is fine.
+    expect((await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: { name: 'café' } })).statusCode).toBe(201);
+    await app.close();
+  });
+
+  it('a NUL in a path parameter or a query-string id is a 400 naming it, never looked up or echoed', async () => {
+    const app = await testApp();
+    for (const [url, path] of [
+      ['/api/v1/scenarios/%00', ['params', 'id']],
+      ['/api/v1/runs/ab%00cd/allocation.csv', ['params', 'id']],
+      ['/api/v1/compare?runs=a%00,b', ['query', 'runs']],
+      ['/api/v1/analysis/jobs/%00', ['params', 'id']],
+    ] as const) {
+      const res = await app.inject({ method: 'GET', url, headers: asPlanner });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code).toBe('invalid_request');
+      expect(res.json().error.details[0].path, url).toEqual(path);
+      expect(res.body).not.toContain('\\u0000');
+    }
+    await app.close();
+  });
+
+  it('a URL whose percent-encoding does not decode is a 400 in the one error shape, with the request id and the security headers', async () => {
+    const app = await testApp();
+    for (const url of ['/api/v1/scenarios/sc_%ED%A0%80', '/api/v1/runs/%C0%AF/flows.geojson']) {
+      const res = await app.inject({ method: 'GET', url, headers: asPlanner });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.stringMatching(/URL is not valid/) } });
+      expect(res.headers['x-request-id']).toMatch(/\S/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+    await app.close();
+  });
+
+  it('a header Node refuses (a NUL in it) is a 400 in the one error shape on a real socket', async () => {
+    const app = await testApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => socket.end('GET /health HTTP/1.1\r\nHost: x\r\nIdempotency-Key: ab\u0000cd\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString('utf8')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/x-request-id: \S+/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'invalid_request', message: 'The request is not valid HTTP' } });
     await app.close();
   });
 });
