@@ -1468,7 +1468,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Compare two runs: ?runs=a,b (delta = b − a) */
+        /**
+         * Compare two runs: ?runs=a,b (delta = b − a)
+         * @description Kept once made, with a strong `ETag` per encoding (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as a stored run is.
+         */
         get: {
             parameters: {
                 query: {
@@ -1488,6 +1491,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Comparison"];
                     };
+                };
+                /** @description Not modified: the ETag matches */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 400: {

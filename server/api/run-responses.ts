@@ -24,8 +24,10 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 
 /** `run`: the stored run's response (`run-light`: without the flows' GeoJSON); `flows`: its flows; `csv`: its allocation. */
 export type RunView = 'run' | 'run-light' | 'flows' | 'csv';
+/** What is kept: a run's answers, and the comparison of two runs (kept under the ids `a,b`). */
+export type KeptView = RunView | 'compare';
 
-const keyOf = (id: string, view: RunView) => `${id}|${view}`;
+const keyOf = (id: string, view: KeptView) => `${id}|${view}`;
 
 /** A response serialised once: its bytes, a strong ETag, and its encodings, made on first demand. */
 export interface Serialised {
@@ -57,9 +59,13 @@ export function sendSerialised(
   options: { statusCode?: number; contentType?: string; grow?: (encoded: Buffer) => void } = {},
 ): FastifyReply {
   const { statusCode = 200, contentType = 'application/json; charset=utf-8', grow } = options;
-  reply.header('etag', entry.etag).header('vary', 'accept-encoding');
-  if (statusCode === 200 && matches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+  (reply as unknown as Record<symbol, IdentityRepresentation>)[IDENTITY] = { body: entry.body, etag: entry.etag };
   const encoding = entry.body.length >= COMPRESS_THRESHOLD_BYTES ? preferred(request.headers['accept-encoding']) : 'identity';
+  // Each encoding is a representation of its own, so it has a strong ETag of its own (RFC 9110 §8.8.3).
+  const etag = etagFor(entry.etag, encoding);
+  addVary(reply, 'accept-encoding');
+  reply.header('etag', etag);
+  if (statusCode === 200 && matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
   let body = entry.body;
   if (encoding === 'br') {
     if (!entry.br) {
@@ -76,6 +82,31 @@ export function sendSerialised(
   }
   if (encoding !== 'identity') reply.header('content-encoding', encoding);
   return reply.code(statusCode).type(contentType).send(body);
+}
+
+/** The uncompressed bytes and ETag of what `sendSerialised` sent, on its reply: what an idempotent replay sends. */
+export interface IdentityRepresentation {
+  readonly body: Buffer;
+  readonly etag: string;
+}
+export const IDENTITY = Symbol('identity representation');
+
+/** The identity bytes and ETag of a reply sent by `sendSerialised`, whatever encoding went on the wire. */
+export function identityOf(reply: FastifyReply): IdentityRepresentation | undefined {
+  return (reply as unknown as Record<symbol, IdentityRepresentation | undefined>)[IDENTITY];
+}
+
+/** The ETag of an encoding of a response whose bytes have `etag`: the identity bytes keep it, an encoding adds its name. */
+export function etagFor(etag: string, encoding: Encoding): string {
+  return encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding}"`;
+}
+
+/** Adds a field to `Vary`, keeping what is there (CORS's `Origin`). */
+export function addVary(reply: FastifyReply, field: string): void {
+  const now = reply.getHeader('vary');
+  const fields = now === undefined ? [] : String(now).split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (fields.includes('*') || fields.some((f) => f.toLowerCase() === field.toLowerCase())) return;
+  reply.header('vary', [...fields, field].join(', '));
 }
 
 /** Responses of this size or more are sent compressed to a client that accepts it. */
@@ -140,15 +171,43 @@ export class RunResponses {
     return this.keep(summary.id, 'run', runResponseFromJson(summary, scenarioJson, planJson));
   }
 
+  /**
+   * The answer for `id`: kept from an earlier request, or made (`make`) and kept. Requests for an
+   * answer that is being made wait for it (a map opened by a whole sales team at once); when its
+   * making fails (its queue place, its time) each waiting request tries itself.
+   */
+  async answer(id: string, view: KeptView, make: () => Promise<Serialised>): Promise<Serialised> {
+    const kept = this.cached(id, view);
+    if (kept) return kept;
+    const key = keyOf(id, view);
+    const pending = this.#making.get(key);
+    if (pending) {
+      try {
+        return await pending;
+      } catch {
+        // It failed for the request that made it: this one tries itself.
+      }
+    }
+    const made = make().then((entry) => this.keep(id, view, entry));
+    this.#making.set(key, made);
+    try {
+      return await made;
+    } finally {
+      if (this.#making.get(key) === made) this.#making.delete(key);
+    }
+  }
+
+  readonly #making = new Map<string, Promise<Serialised>>();
+
   /** Keeps an answer for run `id` made elsewhere (in the CPU pool, server/api/views/run-views.ts); the one kept first wins. */
-  keep(id: string, view: RunView, entry: Serialised): Serialised {
+  keep(id: string, view: KeptView, entry: Serialised): Serialised {
     const key = keyOf(id, view);
     if (!this.#entries.has(key)) this.#keep(key, entry);
     return this.#entries.get(key) ?? entry;
   }
 
   /** The kept answer for run `id`, if there is one (runs never change, so no store read is needed). */
-  cached(id: string, view: RunView): Serialised | null {
+  cached(id: string, view: KeptView): Serialised | null {
     const key = keyOf(id, view);
     const hit = this.#entries.get(key);
     if (!hit) return null;
@@ -197,7 +256,8 @@ export function preferred(header: string | undefined): Encoding {
     q.set(name!, qp ? Number(qp.slice(2)) || 0 : 1);
   }
   const of = (name: string) => q.get(name) ?? q.get('*') ?? 0;
-  if (of('br') > 0 && of('br') >= of('gzip')) return 'br';
-  if (of('gzip') > 0) return 'gzip';
-  return 'identity';
+  const best: Encoding | null = of('br') > 0 && of('br') >= of('gzip') ? 'br' : of('gzip') > 0 ? 'gzip' : null;
+  // Identity is always acceptable; it wins only where the client weighs it above the best encoding.
+  if (best === null || (q.has('identity') && q.get('identity')! > of(best))) return 'identity';
+  return best;
 }

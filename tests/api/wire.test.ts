@@ -100,6 +100,91 @@ describe('stored runs', () => {
     expect(gunzipSync(gz.bytes).toString('utf8')).toBe(plain.bytes.toString('utf8'));
   });
 
+  it('each encoding is a representation with a strong ETag of its own; If-None-Match matches the one the client would get', async () => {
+    const url = `/api/v1/runs/${runId}`;
+    const tags = new Map<string, string>();
+    for (const encoding of ['identity', 'gzip', 'br']) {
+      const res = await raw('GET', url, { ...asPlanner, 'accept-encoding': encoding });
+      expect(res.headers['content-encoding'] ?? 'identity').toBe(encoding);
+      tags.set(encoding, res.headers.etag as string);
+      const again = await raw('GET', url, { ...asPlanner, 'accept-encoding': encoding, 'if-none-match': res.headers.etag as string });
+      expect(again.status, encoding).toBe(304);
+      expect(again.headers.etag).toBe(res.headers.etag);
+      expect(again.bytes.length).toBe(0);
+    }
+    expect(new Set(tags.values()).size).toBe(3);
+    // The identity ETag does not stand for the brotli bytes, nor the other way round.
+    const brWithIdentityTag = await raw('GET', url, { ...asPlanner, 'accept-encoding': 'br', 'if-none-match': tags.get('identity')! });
+    expect(brWithIdentityTag.status).toBe(200);
+    expect(brWithIdentityTag.headers.etag).toBe(tags.get('br'));
+    const identityWithBrTag = await raw('GET', url, { ...asPlanner, 'if-none-match': tags.get('br')! });
+    expect(identityWithBrTag.status).toBe(200);
+    // A client that weighs identity above an encoding gets identity; one that refuses it, the encoding.
+    expect((await raw('GET', url, { ...asPlanner, 'accept-encoding': 'gzip;q=0.5, identity;q=1' })).headers['content-encoding']).toBeUndefined();
+    expect((await raw('GET', url, { ...asPlanner, 'accept-encoding': 'br;q=0.2, identity;q=0' })).headers['content-encoding']).toBe('br');
+    expect((await raw('GET', url, { ...asPlanner, 'accept-encoding': 'br, gzip' })).headers['content-encoding']).toBe('br');
+  });
+
+  it("a run's 201 carries the run's ETag, the one a read answers with; its idempotent replay is the identity bytes with theirs", async () => {
+    const id = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+    const headers = { ...asPlanner, 'accept-encoding': 'br', 'idempotency-key': `etag-${id}` };
+    const created = await raw('POST', `/api/v1/scenarios/${id}/runs`, headers);
+    expect(created.status).toBe(201);
+    expect(created.headers['content-encoding']).toBe('br');
+    const location = created.headers.location as string;
+    const read = await raw('GET', location, { ...asPlanner, 'accept-encoding': 'br' });
+    expect(created.headers.etag).toBe(read.headers.etag);
+    expect(brotliDecompressSync(created.bytes).equals(brotliDecompressSync(read.bytes))).toBe(true);
+    expect((await raw('GET', location, { ...asPlanner, 'accept-encoding': 'br', 'if-none-match': created.headers.etag as string })).status).toBe(304);
+    const replay = await raw('POST', `/api/v1/scenarios/${id}/runs`, headers);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const plain = await raw('GET', location, asPlanner);
+    expect(replay.headers['content-encoding']).toBeUndefined();
+    expect(replay.bytes.equals(plain.bytes)).toBe(true);
+    expect(replay.headers.etag).toBe(plain.headers.etag);
+  });
+
+  it('a comparison of two runs is kept and served like a run: a strong ETag per encoding, 304, Vary, and one making for many requests at once', async () => {
+    const counter = await storeWithRun();
+    try {
+      const second = (await counter.writer.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: { ...SCENARIO, name: 'second' } })).json().id;
+      const other = (await counter.writer.inject({ method: 'POST', url: `/api/v1/scenarios/${second}/runs`, headers: asPlanner })).json().id as string;
+      const url = `/api/v1/compare?runs=${counter.run},${other}`;
+      counter.reads = 0;
+      const many = await Promise.all(Array.from({ length: 8 }, () => counter.reader.inject({ method: 'GET', url, headers: { ...asPlanner, 'accept-encoding': 'gzip' } })));
+      expect(many.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
+      expect(counter.reads).toBe(2);
+      const etag = many[0]!.headers.etag as string;
+      expect(etag).toMatch(/^"[^"]+-gzip"$/);
+      expect(many.every((r) => r.headers.etag === etag && r.headers['content-encoding'] === 'gzip' && r.headers.vary === 'accept-encoding')).toBe(true);
+      expect(JSON.parse(gunzipSync(many[0]!.rawPayload).toString('utf8'))).toEqual((await counter.reader.inject({ method: 'GET', url, headers: asPlanner })).json());
+      const notModified = await counter.reader.inject({ method: 'GET', url, headers: { ...asPlanner, 'accept-encoding': 'gzip', 'if-none-match': etag } });
+      expect(notModified.statusCode).toBe(304);
+      expect(counter.reads).toBe(2);
+    } finally {
+      await counter.close();
+    }
+  });
+
+  it("with CORS on, a kept answer's Vary keeps Origin beside Accept-Encoding, and a preflight allows If-None-Match", async () => {
+    const cors = await testApp({ corsOrigins: ['http://app.example'] });
+    try {
+      const id = (await cors.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
+      const run = (await cors.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id;
+      const res = await cors.inject({ method: 'GET', url: `/api/v1/runs/${run}`, headers: { ...asPlanner, origin: 'http://app.example' } });
+      expect(String(res.headers.vary).split(/\s*,\s*/).map((f) => f.toLowerCase()).sort()).toEqual(['accept-encoding', 'origin']);
+      const preflight = await cors.inject({
+        method: 'OPTIONS',
+        url: `/api/v1/runs/${run}`,
+        headers: { origin: 'http://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,if-none-match' },
+      });
+      expect(String(preflight.headers['access-control-allow-headers'])).toContain('if-none-match');
+    } finally {
+      await cors.close();
+    }
+  });
+
   it('read again from the store, each answer is made in the CPU pool: the same bytes and ETag as when the run was stored, and its flows, CSV and a comparison as the plan gives them', async () => {
     // Two apps on one store: the second keeps no response, so it reads every run from the store.
     const store = openSqliteStore({ path: ':memory:' });

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../../store/store.ts';
+import { identityOf } from '../run-responses.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -77,13 +78,17 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     claim.settled = true;
     // A text body, or JSON sent as its UTF-8 bytes (a plan serialised in the pool thread): kept as text.
     const json = String(reply.getHeader('content-type') ?? '').startsWith('application/json');
-    const body = typeof payload === 'string' ? payload : json && Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    // An answer sent in an encoding (sendSerialised) is kept as its identity bytes, with their ETag:
+    // a replay is sent uncompressed to whoever asks.
+    const identity = identityOf(reply);
+    const body = identity ? identity.body.toString('utf8') : typeof payload === 'string' ? payload : json && Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
     if (reply.statusCode >= 200 && reply.statusCode < 300 && body !== null) {
       const headers: Record<string, string> = {};
       for (const name of REPLAYED_HEADERS) {
         const value = reply.getHeader(name);
         if (typeof value === 'string') headers[name] = value;
       }
+      if (identity) headers.etag = identity.etag;
       await store.completeIdempotencyKey(claim.scope, claim.key, {
         statusCode: reply.statusCode,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),

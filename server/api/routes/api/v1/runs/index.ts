@@ -29,36 +29,15 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     /**
      * One answer for a stored run: kept from an earlier request, or made in the pool (a place in the
      * queue, the time ceiling) and kept. Runs never change (nor go away), so a kept answer is sent
-     * without reading the store.
+     * without reading the store; requests for one being made wait for it (RunResponses.answer).
      */
-    const make = async (request: FastifyRequest, id: string, view: RunView): Promise<Serialised> => {
-      const run = await load(id);
-      const made = await inPoolQueued(ctx, request, 'answer', (timeoutMs) => runTask('runView', { run, view }, { timeoutMs, transferList: movableBuffers(run) }));
-      if (made.etag === null) throw new Error(`the pool made the ${view} answer of run ${id} without an ETag`);
-      return ctx.runResponses.keep(id, view, { body: bytesOf(made.bytes), etag: made.etag });
-    };
-    /** Answers being made: requests for one that is already being made wait for it (a map opened by a whole sales team at once). */
-    const making = new Map<string, Promise<Serialised>>();
-    const answerOf = async (request: FastifyRequest, id: string, view: RunView): Promise<Serialised> => {
-      const kept = ctx.runResponses.cached(id, view);
-      if (kept) return kept;
-      const key = `${id}|${view}`;
-      const pending = making.get(key);
-      if (pending) {
-        try {
-          return await pending;
-        } catch {
-          // It failed for the request that made it (its queue place, its time): this one tries itself.
-        }
-      }
-      const made = make(request, id, view);
-      making.set(key, made);
-      try {
-        return await made;
-      } finally {
-        if (making.get(key) === made) making.delete(key);
-      }
-    };
+    const answerOf = (request: FastifyRequest, id: string, view: RunView): Promise<Serialised> =>
+      ctx.runResponses.answer(id, view, async () => {
+        const run = await load(id);
+        const made = await inPoolQueued(ctx, request, 'answer', (timeoutMs) => runTask('runView', { run, view }, { timeoutMs, transferList: movableBuffers(run) }));
+        if (made.etag === null) throw new Error(`the pool made the ${view} answer of run ${id} without an ETag`);
+        return { body: bytesOf(made.bytes), etag: made.etag };
+      });
     // Caches may keep them too.
     const IMMUTABLE = 'private, max-age=31536000, immutable';
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, solveRouteConfig, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
-import { etagOf, parseIfMatch } from '../../../../http.ts';
+import { parseIfMatch } from '../../../../http.ts';
 import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, RunRecord, RunSummary } from '../../../../schemas.ts';
 import { clientGoneSignal, solveScenarioWithJson, yieldToEventLoop } from '../../../../solve.ts';
 import { planTimingEntries, serverTiming } from '../../../../server-timing.ts';
@@ -27,6 +27,8 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.post(
       '/scenarios/:id/runs',
       {
+        // Sent with its encodings and their ETags as GET /runs/:id sends them (run-responses.ts).
+        compress: false,
         config: solveRouteConfig(ctx),
         schema: {
           tags: ['runs'],
@@ -81,11 +83,11 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const run = await store.createRunFromJson({ ...fields, ...head, scenarioJson: parsed.json, planJson });
         // Kept: GET /runs/:id answers with the same bytes.
         const { scenario: _, ...summary } = run;
-        const body = ctx.runResponses.keepFromJson(summary, parsed.json, planBytes).body;
-        const runId = run.id;
-        reply.code(201).header('location', `/api/v1/runs/${runId}`).header('etag', etagOf(record.version));
+        const entry = ctx.runResponses.keepFromJson(summary, parsed.json, planBytes);
+        reply.header('location', `/api/v1/runs/${run.id}`);
         if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
-        return reply.type('application/json; charset=utf-8').send(body as never);
+        // The run's own ETag (the one GET /runs/:id answers with), not its scenario's version.
+        return ctx.runResponses.send(request, reply, entry, { statusCode: 201 });
       },
     );
 
