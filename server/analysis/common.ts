@@ -46,11 +46,12 @@ export function checkOnly(scenario: Scenario, baseNetwork: Network): void {
 }
 
 /** The effective network and the model of a scenario, as the pipeline builds them. */
-export function prepare(scenario: Scenario, baseNetwork: Network): Prepared {
+/** `shouldStop`: the build ends between its steps with ModelBuildStopped once it answers true (a deadline passed). */
+export function prepare(scenario: Scenario, baseNetwork: Network, build: { readonly shouldStop?: () => boolean } = {}): Prepared {
   const network = networkForScenario(scenario, baseNetwork);
   const problems = checkScenario(scenario, network);
   if (problems.length > 0) throw new ScenarioProblemsError(problems);
-  return { network, built: buildModel(network, scenario) };
+  return { network, built: buildModel(network, scenario, build.shouldStop ? { shouldStop: build.shouldStop } : {}) };
 }
 
 /** Solve in this thread (no worker): analyses run many small solves, or run inside a worker already. */

@@ -15,7 +15,7 @@
  * scenario with problems) gives null: the caller runs the full `optimise` for it.
  */
 import { rowActivity, type LpModel, type SolveResult } from '../core/lp.ts';
-import type { BuiltModel } from '../core/model.ts';
+import { ModelBuildStopped, type BuiltModel } from '../core/model.ts';
 import { ruleCostOf, withoutDomesticRule } from '../core/pipeline.ts';
 import { readKpisOnly } from '../core/plan.ts';
 import type { Kpis } from '../core/plan-schema.ts';
@@ -106,28 +106,35 @@ export class SweepModelReuse {
     this.#engine = engine;
   }
 
-  /** The row figures of one point, or null when only a full `optimise` gives them exactly. */
-  async solvePoint(scenario: Scenario): Promise<ReusedPointFigures | null> {
+  /**
+   * The row figures of one point, or null when only a full `optimise` gives them exactly. Its work
+   * ends by `deadline` (epoch ms; default: the point's time limit from now) as a plan's does: the
+   * build stops between its steps and each solve gets what is left; a point out of time gives null,
+   * and the caller's full plan, given the same deadline, comes back `timedout` at once.
+   */
+  async solvePoint(scenario: Scenario, deadline = Date.now() + scenario.timeLimitMs): Promise<ReusedPointFigures | null> {
+    const left = () => deadline - Date.now();
     let network: Network;
     let built: BuiltModel;
     try {
-      ({ network, built } = prepare(scenario, this.#baseNetwork));
+      ({ network, built } = prepare(scenario, this.#baseNetwork, { shouldStop: () => left() <= 0 }));
     } catch (e) {
-      if (e instanceof ScenarioProblemsError) return null;
+      if (e instanceof ScenarioProblemsError || e instanceof ModelBuildStopped) return null;
       throw e;
     }
+    if (left() <= 0) return null;
     if (built.model.variables.some((v) => v.kind !== 'continuous')) return null;
     const base = this.#baseFor(built);
     // The base's terms arrays: the kept solvers see the same rows with other bounds.
     const model: LpModel = base.model === built.model ? built.model : { ...built.model, rows: built.model.rows.map((row, i) => ({ ...row, terms: base.model.rows[i]!.terms })) };
     const point: BuiltModel = { ...built, model };
     const engine = this.#engine ?? scenario.engine;
-    const options = { timeLimitMs: scenario.timeLimitMs, wantSensitivity: false } as const;
+    const options = { timeLimitMs: left(), wantSensitivity: false } as const;
 
     // The plan's solve, on the engine the pipeline picks; a fresh HiGHS solve, as the pipeline's.
     const planEngine = chooseEngine(model, { engine, wantSensitivity: false }).engine;
     const solved = planEngine === 'jsLpSolver' ? await base.plan.solve(model, options) : await solveModelInProcess(model, { ...options, engine: 'highs' });
-    if (solved.status !== 'optimal') return null;
+    if (solved.status !== 'optimal' || left() <= 0) return null;
     const kpis = readKpisOnly(network, scenario, point, solved);
     if (scenario.policy.domesticShare <= 0) return { status: 'optimal', kpis, policyCost: { binds: false, costUsd: 0 } };
 
@@ -140,8 +147,9 @@ export class SweepModelReuse {
     // The rule's second solve, as the pipeline makes it: HiGHS starts from the plan's basis.
     const relaxed = withoutDomesticRule(point);
     const ruleEngine = chooseEngine(relaxed, { engine: solved.stats.engine === 'highs' ? 'highs' : engine, wantSensitivity: false }).engine;
+    const ruleOptions = { ...options, timeLimitMs: left() };
     const free: SolveResult =
-      ruleEngine === 'jsLpSolver' ? await base.rule.solve(relaxed, options) : await solveModelInProcess(relaxed, { ...options, engine: 'highs', warmStart: true });
+      ruleEngine === 'jsLpSolver' ? await base.rule.solve(relaxed, ruleOptions) : await solveModelInProcess(relaxed, { ...ruleOptions, engine: 'highs', warmStart: true });
     if (free.status !== 'optimal') return null;
     const { binds, costUsd } = ruleCostOf(solved.objective, free.objective);
     return { status: 'optimal', kpis, policyCost: { binds, costUsd } };

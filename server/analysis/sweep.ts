@@ -273,7 +273,7 @@ async function solveReusingHere(net: Network, points: ReturnType<typeof sweepSce
     // The point's time limit bounds the point: the full plan, when the reused model cannot answer,
     // gets what its attempt left (each of a plan's solves would otherwise get all of it).
     const deadline = Date.now() + points[i].scenario.timeLimitMs;
-    const figures = await reuse.solvePoint(points[i].scenario);
+    const figures = await reuse.solvePoint(points[i].scenario, deadline);
     rows.push(rowOf(i, points[i].point, figures ?? (await optimise(points[i].scenario, net, { ...pointOptions(options), inProcess: true, deadline }))));
     options.onProgress?.(i - from + 1, to - from);
   }

@@ -12,6 +12,7 @@ import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import type { Scenario } from '../../server/core/schema.ts';
 import { solveWithGlpk } from '../oracle/glpk.ts';
 import { defaultNetwork, standardScenario } from './helpers.ts';
+import { generateNetwork } from '../../server/solver/generate-network.ts';
 
 afterAll(async () => {
   await shutdownSolverPool();
@@ -125,5 +126,21 @@ describe("a point's time limit bounds its full plan", () => {
     expect((await optimise(scenario, defaultNetwork(), { inProcess: true })).status).toBe('optimal');
     const late = await optimise(scenario, defaultNetwork(), { inProcess: true, deadline: Date.now() - 1 });
     expect(late.status).toBe('timedout');
+  });
+
+  it('a reused point out of time builds and solves nothing more: past its deadline, or when its deadline passes while its model is built', async () => {
+    const reuse = new SweepModelReuse(defaultNetwork());
+    const scenario = standardScenario('phase1-annual');
+    expect(await reuse.solvePoint(scenario, Date.now() - 1)).toBeNull();
+    expect(reuse.counts.based + reuse.counts.reused).toBe(0);
+    // A network of 240,000 variables takes seconds to build: 10 ms runs out during its build.
+    const { network, horizon } = generateNetwork(240_000, 1, { plants: 40 });
+    const large = new SweepModelReuse(network);
+    const big: Scenario = { ...scenario, horizon: { kind: horizon as 'monthly', year: 2027 }, timeLimitMs: 10 };
+    expect(await large.solvePoint(big, Date.now() + 10)).toBeNull();
+    expect(large.counts.based + large.counts.reused).toBe(0);
+    // With its time, the same point of the default network is answered from a model of its own.
+    expect((await reuse.solvePoint(scenario))?.status).toBe('optimal');
+    expect(reuse.counts.based).toBe(1);
   });
 });
