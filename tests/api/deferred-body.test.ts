@@ -232,6 +232,22 @@ describe('a large body to an analysis answered in the request is read in the poo
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('time_limit');
     expect(res.json().error.message).toMatch(/50 ms/);
+    expect(res.json().error.message).toMatch(/raise the scenario's timeLimitMs/);
+  });
+
+  it("names the service's ceiling, not the scenario's limit, when MAX_SOLVE_MS set it", async () => {
+    const ceiling = await testApp({ maxSolveMs: 50 });
+    try {
+      for (const body of [JSON.stringify({ scenario: { name: 'Large', horizon: { kind: large.horizon }, network: large.network, timeLimitMs: 30_000 }, curvePoints: 51 })]) {
+        const res = await ceiling.inject({ method: 'POST', url: '/api/v1/analysis/sensitivity', headers: { ...asPlanner, 'content-type': 'application/json' }, payload: body });
+        expect(res.statusCode).toBe(422);
+        expect(res.json().error.code).toBe('time_limit');
+        expect(res.json().error.message).toMatch(/ceiling of 50 ms \(MAX_SOLVE_MS\)/);
+        expect(res.json().error.message).not.toMatch(/raise/);
+      }
+    } finally {
+      await ceiling.close();
+    }
   });
 });
 

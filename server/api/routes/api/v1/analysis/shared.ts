@@ -32,16 +32,22 @@ export function unprocessable(e: unknown): unknown {
  * bounds all of it, and a client that goes away stops it. The answer crosses the thread boundary
  * untyped, so it is checked against `schema` here (a mismatch is a 500, never a wrong answer).
  */
-export async function analysisInPool<S extends z.ZodType>(task: AnalysisTask, schema: S, limitMs: number, signal?: AbortSignal): Promise<z.output<S>> {
-  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch(timeLimitError(limitMs));
+export async function analysisInPool<S extends z.ZodType>(task: AnalysisTask, schema: S, limitMs: number, maxSolveMs: number, signal?: AbortSignal): Promise<z.output<S>> {
+  const r = await runTask('analysis', task, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS }).catch(timeLimitError(limitMs, maxSolveMs));
   if (r.ok) return schema.parse(r.value);
   if (r.problems) throw problemsError(r.problems);
   throw new ApiError('unprocessable_model', r.refusal);
 }
 
-const timeLimitError = (limitMs: number) => (e: unknown) => {
-  if (e instanceof TaskTimeoutError) throw new ApiError('time_limit', `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs or ask for less`);
-  throw e;
+/** The 422 of an analysis out of time; raising `timeLimitMs` is advice only where the service's ceiling did not set the limit. */
+const timeLimitError = (limitMs: number, maxSolveMs: number) => (e: unknown) => {
+  if (!(e instanceof TaskTimeoutError)) throw e;
+  throw new ApiError(
+    'time_limit',
+    limitMs >= maxSolveMs
+      ? `The analysis did not finish within the service's ceiling of ${maxSolveMs} ms (MAX_SOLVE_MS), which capped the scenario's timeLimitMs; ask for less (a smaller network, fewer points or years)`
+      : `The analysis did not finish within its time limit of ${limitMs} ms; raise the scenario's timeLimitMs (up to ${maxSolveMs} ms) or ask for less`,
+  );
 };
 
 /** A scenario's `timeLimitMs` when its body gives none. */
@@ -68,7 +74,7 @@ export async function answerAnalysis<R extends AnalysisRoute, S extends z.ZodTyp
     const work = analysisWork(route, body, limits);
     return admitted(ctx.admission, request, async () => {
       refuseOversized(work.sized, work.network, ctx.maxModelVariables);
-      return analysisInPool(work.task, schema, work.limitMs, signal);
+      return analysisInPool(work.task, schema, work.limitMs, ctx.maxSolveMs, signal);
     });
   }
   const { text } = body;
@@ -79,9 +85,9 @@ export async function answerAnalysis<R extends AnalysisRoute, S extends z.ZodTyp
   return admitted(ctx.admission, request, async () => {
     const r = await withNetwork(ctx.defaultNetwork, (network, place) =>
       runTask('analysisText', { route, text, maxSolveMs: ctx.maxSolveMs, maxModelVariables: ctx.maxModelVariables, receivedAt, network }, { signal, timeoutMs: limitMs + HARD_STOP_GRACE_MS, ...place }),
-    ).catch(timeLimitError(limitMs));
+    ).catch(timeLimitError(limitMs, ctx.maxSolveMs));
     if ('refusal' in r && typeof r.refusal === 'object') throw refusalError(r.refusal);
-    if ('expired' in r) throw timeLimitError(limitMs)(new TaskTimeoutError(limitMs));
+    if ('expired' in r) throw timeLimitError(limitMs, ctx.maxSolveMs)(new TaskTimeoutError(limitMs));
     if (!('ok' in r)) throw new Error('the analysis answered neither a report nor a refusal');
     if (r.ok) return schema.parse(r.value);
     if (r.problems) throw problemsError(r.problems);
