@@ -238,8 +238,12 @@ export class JobRegistry {
     if (records) {
       written = this.#write(() => {
         if (job.status === 'done') records.finish(job.id, job.result, job.done, job.total);
-        else if (job.status === 'cancelled') records.cancel(job.id, job.error ?? 'the job was cancelled');
-        else records.fail(job.id, job.error ?? 'the job failed');
+        else {
+          // Its progress as it ended (writes of it are spaced out), so it never reads lower after the end.
+          records.progress(job.id, job.done, job.total);
+          if (job.status === 'cancelled') records.cancel(job.id, job.error ?? 'the job was cancelled');
+          else records.fail(job.id, job.error ?? 'the job failed');
+        }
       });
     }
     this.#emit(job, 'done');

@@ -215,6 +215,27 @@ describe('in-process jobs kept in SQLite', () => {
     expect(registry.get(id)).toMatchObject({ status: 'done', progress: { done: 1000, total: 1000 }, result: { ok: true } });
   });
 
+  it.each(['cancelled', 'failed'] as const)('a job %s between two progress writes keeps its last progress in its record: it never reads lower after its end', async (end) => {
+    const store = openSqliteStore({ path: ':memory:' });
+    stores.push(store);
+    // A clock that never moves: no progress is written while the job runs.
+    const registry = new JobRegistry({ records: store.jobRecords(), progressWriteMs: 250, now: () => 0 });
+    let reported!: () => void;
+    const reports = new Promise<void>((r) => (reported = r));
+    const id = registry.start('sweep', 100, async ({ onProgress, signal }) => {
+      for (let i = 1; i <= 69; i++) onProgress(i, 100);
+      reported();
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      throw new Error(end === 'failed' ? 'the sweep broke' : 'stopped');
+    }, { axes: [] });
+    await reports;
+    expect(registry.get(id)).toMatchObject({ status: 'running', progress: { done: 69, total: 100 } });
+    if (end === 'cancelled') registry.cancel(id);
+    else registry.interruptAll();
+    expect(store.jobRecords().get(id)).toMatchObject({ status: end, done: 69, total: 100 });
+    expect(registry.get(id)).toMatchObject({ status: end, progress: { done: 69, total: 100 } });
+  });
+
   it('a real Monte Carlo job through the queue: progress writes follow the clock, not the draws', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     stores.push(store);

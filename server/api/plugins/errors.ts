@@ -111,6 +111,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const apiError = toApiError(error);
     if (apiError) {
       if (apiError.code === 'store_unavailable') request.log.warn({ err: error }, apiError.message);
+      // A full queue or a shutdown is the service working as designed: a line, not a stack.
+      else if (apiError.code === 'overloaded' || apiError.code === 'unavailable') request.log.warn({ code: apiError.code }, apiError.message);
       else if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: apiError.code }, apiError.message);
       return sendError(reply, apiError);
