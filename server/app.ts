@@ -314,9 +314,36 @@ export function pageCacheControl(filePath: string): string {
   return /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+(?:\.br|\.gz)?$/.test(filePath) ? `public, max-age=${HASHED_ASSET_MAX_AGE_S}, immutable` : 'no-cache';
 }
 
-/** Query parameters that may carry a secret: their values never reach the logs. */
-const SECRET_PARAMS = /([?&](?:key|api[_-]?key|token|access[_-]?token|auth|authorization|password|secret)=)[^&#]*/gi;
-export const redactUrl = (url: string): string => url.replace(SECRET_PARAMS, '$1[redacted]');
+/**
+ * Query parameters that may carry a secret, by their decoded name (`%6Bey` is `key`, `key[]` is
+ * `key`): any name holding one of these words. Their values never reach the logs; a harmless
+ * parameter caught by it (`monkey`) loses only its value in the log.
+ */
+const SECRET_NAME = /key|token|auth|passw|secret|bearer|sig|credential|session|cookie/i;
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+export function redactUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const hash = url.indexOf('#', at);
+  const query = url.slice(at + 1, hash < 0 ? undefined : hash);
+  const redacted = query
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const name = eq < 0 ? part : part.slice(0, eq);
+      return eq >= 0 && SECRET_NAME.test(decodedName(name)) ? `${name}=[redacted]` : part;
+    })
+    .join('&');
+  return `${url.slice(0, at + 1)}${redacted}${hash < 0 ? '' : url.slice(hash)}`;
+}
 
 function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return logger;

@@ -321,6 +321,13 @@ describe('idempotency per caller', () => {
 describe('secrets and files', () => {
   it('keys in a query string never reach the logs', async () => {
     expect(redactUrl('/api/v1/runs/x?api_key=s3cret&flows=false&token=t0k')).toBe('/api/v1/runs/x?api_key=[redacted]&flows=false&token=[redacted]');
+    // Names written another way: percent-encoded, as an array, with a prefix, or another word for a secret.
+    for (const query of ['%6Bey=s3cret', 'key[]=s3cret', 'x-api-key=s3cret', 'bearer=s3cret', 'signature=s3cret', 'sig=s3cret', 'X-Auth-Token=s3cret', 'session_id=s3cret']) {
+      const logged = redactUrl(`/api/v1/session?flows=false&${query}#top`);
+      expect(logged, query).not.toContain('s3cret');
+      expect(logged, query).toMatch(/^\/api\/v1\/session\?flows=false&.+=\[redacted\]#top$/);
+    }
+    expect(redactUrl('/api/v1/runs?limit=5&cursor=abc')).toBe('/api/v1/runs?limit=5&cursor=abc');
     const lines: string[] = [];
     const stream = new Writable({ write: (chunk, _e, done) => {
       lines.push(String(chunk));
