@@ -203,15 +203,23 @@ export function rowOf(index: number, point: Record<string, number>, plan: Pick<P
 }
 
 /** Checks a sweep before any solve: unknown nodes, a scenario that cannot be a model. Returns its network and points. */
-export function sweepPlan(request: SweepRequest, network: Network): { net: Network; points: ReturnType<typeof sweepScenarios> } {
-  const net = request.scenario.network ?? network;
-  // Unknown ids (a node that does not exist) are refused before any solve.
-  for (const axis of request.axes) if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new AnalysisRefusal(`unknown node "${axis.node}"`);
+/**
+ * Refuses (AnalysisRefusal) axes that name what the network does not have (a node, a supplier) or a
+ * market-clearing parameter outside that mode: known before any solve, so the route answers them
+ * with a 422 rather than a job that fails.
+ */
+export function refuseUnknownAxes(request: SweepRequest, net: Network): void {
   for (const axis of request.axes) {
+    if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new AnalysisRefusal(`unknown node "${axis.node}"`);
     const competitors = axis.parameter === 'supplierCapacity' || axis.parameter === 'supplierCost' || axis.parameter === 'competitorMarkup' || axis.parameter === 'consumption';
     if (competitors && request.scenario.market !== 'clearing') throw new AnalysisRefusal(`${axis.parameter} is a parameter of the market-clearing mode: set "market": "clearing"`);
     if (axis.supplier !== undefined && !net.suppliers.some((x) => x.id === axis.supplier)) throw new AnalysisRefusal(`unknown supplier "${axis.supplier}"`);
   }
+}
+
+export function sweepPlan(request: SweepRequest, network: Network): { net: Network; points: ReturnType<typeof sweepScenarios> } {
+  const net = request.scenario.network ?? network;
+  refuseUnknownAxes(request, net);
   checkOnly(request.scenario, net);
   return { net, points: sweepScenarios(request) };
 }

@@ -100,6 +100,16 @@ describe('analysis API', () => {
   it('a sweep over an unknown port is 422; an unknown job is 404', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/analysis/sweeps', headers: asPlanner, payload: { scenario: phase2, axes: [{ parameter: 'nodeThroughput', node: 'port_nowhere', values: [1] }] } });
     expect(res.statusCode).toBe(422);
+    // Known before any solve too, so a 422 rather than a job that fails: an unknown competitor, and a
+    // market-clearing parameter outside that mode.
+    for (const [scenario, axis, message] of [
+      [{ ...phase2, market: 'clearing' }, { parameter: 'supplierCost', supplier: 'nope', values: [1] }, /unknown supplier "nope"/],
+      [phase2, { parameter: 'supplierCapacity', supplier: 'x', values: [1] }, /parameter of the market-clearing mode/],
+    ] as const) {
+      const refused = await app.inject({ method: 'POST', url: '/api/v1/analysis/sweeps', headers: asPlanner, payload: { scenario, axes: [axis] } });
+      expect(refused.statusCode, refused.body.slice(0, 200)).toBe(422);
+      expect(refused.json().error.message).toMatch(message);
+    }
     const missing = await app.inject({ method: 'GET', url: '/api/v1/analysis/jobs/job_missing', headers: asViewer });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');

@@ -1,7 +1,8 @@
 /** Sweeps: one or two parameters over a grid, each point a full optimisation (a job). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { JobAccepted } from '../../../../../core/analysis-schema.ts';
-import { SweepRequest } from '../../../../../analysis/sweep.ts';
+import { refuseUnknownAxes, SweepRequest } from '../../../../../analysis/sweep.ts';
+import { AnalysisRefusal } from '../../../../../analysis/common.ts';
 import type { JobQueue } from '../../../../../jobs/queue.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError } from '../../../../errors.ts';
@@ -30,7 +31,12 @@ export function sweepRoutes(ctx: ApiContext, jobs: JobQueue): FastifyPluginAsync
         const network = limits.networkOf(body.scenario);
         return limits.heavy(request, body.scenario, async () => {
           limits.check(body.scenario);
-          for (const axis of body.axes) if (axis.node !== undefined && !network.nodes.some((n) => n.id === axis.node)) throw new ApiError('unprocessable_model', `unknown node "${axis.node}"`, [{ path: ['axes'], message: `unknown node "${axis.node}"` }]);
+          try {
+            refuseUnknownAxes(body, network);
+          } catch (e) {
+            if (!(e instanceof AnalysisRefusal)) throw e;
+            throw new ApiError('unprocessable_model', e.message, [{ path: ['axes'], message: e.message }]);
+          }
           return startJob(jobs, { kind: 'sweep', request: body, network }, reply);
         });
       },
