@@ -189,5 +189,11 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(junk.json().error.details[0].message).toContain('not an .xlsx');
     const viewer = await upload(await download(), asViewer);
     expect(viewer.statusCode).toBe(403);
+    // A JSON body is the wrong media type: 415, as a workbook sent to a JSON route is.
+    const json = await app.inject({ method: 'POST', url: '/api/v1/scenarios/from-workbook', payload: { name: 'x' }, headers: asPlanner });
+    expect(json.statusCode).toBe(415);
+    expect(json.json().error.code).toBe('unsupported_media_type');
+    const empty = await app.inject({ method: 'POST', url: '/api/v1/scenarios/from-workbook', payload: Buffer.alloc(0), headers: { ...asPlanner, 'content-type': XLSX } });
+    expect(empty.statusCode).toBe(400);
   });
 });

@@ -108,6 +108,9 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const body = request.body;
+        // A JSON (or any other) body is the wrong media type, as on the JSON routes the other way round.
+        const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (mediaType !== XLSX_TYPE) throw new ApiError('unsupported_media_type', `Send the workbook's bytes as ${XLSX_TYPE}`);
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
         const signal = clientGoneSignal(reply.raw);
         const result = await workbookInPool(ctx, request, (timeoutMs) =>
