@@ -65,23 +65,32 @@ export function sendSerialised(
   const etag = etagFor(entry.etag, encoding);
   addVary(reply, 'accept-encoding');
   reply.header('etag', etag);
-  if (statusCode === 200 && matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-  let body = entry.body;
+  const notModified = statusCode === 200 && matches(request.headers['if-none-match'], etag);
+  // A GET's 304 has no body; a HEAD's is given the bytes so that its Content-Length is the one a 200
+  // would have (Fastify's HEAD route sends none of them), never 0.
+  if (notModified && request.method !== 'HEAD') return reply.code(304).send();
+  const body = encoded(entry, encoding, grow);
+  if (encoding !== 'identity') reply.header('content-encoding', encoding);
+  return reply.code(notModified ? 304 : statusCode).type(contentType).send(body);
+}
+
+/** The entry's bytes in `encoding`, compressed once and kept on it (`grow` told of the new bytes). */
+function encoded(entry: Serialised, encoding: Encoding, grow?: (encoded: Buffer) => void): Buffer {
   if (encoding === 'br') {
     if (!entry.br) {
       entry.br = brotliCompressSync(entry.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
       grow?.(entry.br);
     }
-    body = entry.br;
-  } else if (encoding === 'gzip') {
+    return entry.br;
+  }
+  if (encoding === 'gzip') {
     if (!entry.gzip) {
       entry.gzip = gzipSync(entry.body, { level: 6 });
       grow?.(entry.gzip);
     }
-    body = entry.gzip;
+    return entry.gzip;
   }
-  if (encoding !== 'identity') reply.header('content-encoding', encoding);
-  return reply.code(statusCode).type(contentType).send(body);
+  return entry.body;
 }
 
 /** The uncompressed bytes and ETag of what `sendSerialised` sent, on its reply: what an idempotent replay sends. */

@@ -113,6 +113,17 @@ describe('stored runs', () => {
       expect(again.bytes.length).toBe(0);
     }
     expect(new Set(tags.values()).size).toBe(3);
+    // HEAD answers as GET does; its 304 gives the length a 200 would have, not 0.
+    for (const encoding of ['identity', 'br']) {
+      const get = await raw('GET', url, { ...asPlanner, 'accept-encoding': encoding });
+      const head = await raw('HEAD', url, { ...asPlanner, 'accept-encoding': encoding });
+      expect(head.status).toBe(200);
+      expect(head.headers.etag).toBe(get.headers.etag);
+      expect(head.headers['content-length']).toBe(String(get.bytes.length));
+      const head304 = await raw('HEAD', url, { ...asPlanner, 'accept-encoding': encoding, 'if-none-match': tags.get(encoding)! });
+      expect(head304.status).toBe(304);
+      expect(head304.headers['content-length']).toBe(String(get.bytes.length));
+    }
     // The identity ETag does not stand for the brotli bytes, nor the other way round.
     const brWithIdentityTag = await raw('GET', url, { ...asPlanner, 'accept-encoding': 'br', 'if-none-match': tags.get('identity')! });
     expect(brWithIdentityTag.status).toBe(200);
