@@ -95,7 +95,10 @@ export const SweepRequest = z
   })
   .strict()
   // Counted without building the grid: this check also runs when an axis failed its own (steps 1e308).
-  .refine((r) => r.axes.reduce((n, a) => n * axisPointCount(a), 1) <= 2000, 'a sweep has at most 2,000 points');
+  .refine((r) => r.axes.reduce((n, a) => n * axisPointCount(a), 1) <= 2000, 'a sweep has at most 2,000 points')
+  // Two axes on one parameter (of one node, currency or supplier) would set it twice at every point:
+  // the rows could not say which value a point had.
+  .refine((r) => new Set(r.axes.map(axisTarget)).size === r.axes.length, 'the two axes sweep the same parameter: sweep two different ones');
 export type SweepRequest = z.infer<typeof SweepRequest>;
 export type SweepRequestInput = z.input<typeof SweepRequest>;
 
@@ -123,6 +126,11 @@ export interface SweepOptions {
 }
 
 /** Points on an axis as given; 0 for an axis whose grid is not valid (its own checks say why). */
+/** What an axis sets: its parameter, and the node, currency or supplier it is of. */
+function axisTarget(axis: SweepAxis): string {
+  return [axis.parameter, axis.node ?? '', axis.currency ?? '', axis.supplier ?? ''].join('|');
+}
+
 function axisPointCount(axis: SweepAxis): number {
   if (Array.isArray(axis.values)) return axis.values.length;
   const steps = axis.steps;

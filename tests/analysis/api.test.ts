@@ -110,6 +110,10 @@ describe('analysis API', () => {
       expect(refused.statusCode, refused.body.slice(0, 200)).toBe(422);
       expect(refused.json().error.message).toMatch(message);
     }
+    // Two axes on one parameter would set it twice at each point: a 400; on two different nodes, a grid.
+    const twice = await app.inject({ method: 'POST', url: '/api/v1/analysis/sweeps', headers: asPlanner, payload: { scenario: phase2, axes: [{ parameter: 'exportPriceMultiplier', values: [1] }, { parameter: 'exportPriceMultiplier', values: [1.1] }] } });
+    expect(twice.statusCode).toBe(400);
+    expect(JSON.stringify(twice.json().error.details)).toMatch(/same parameter/);
     const missing = await app.inject({ method: 'GET', url: '/api/v1/analysis/jobs/job_missing', headers: asViewer });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');
