@@ -43,9 +43,11 @@ export async function solveClearingDraws(
         signal: options.signal,
         inProcess: options.inProcess,
       });
-      table.status[at] = STATUS_CODES.indexOf(plan.status);
       const k = plan.kpis;
-      if (plan.status !== 'optimal' || !k) {
+      // A draw whose figures are not all numbers is an error draw, never an optimal one without a margin.
+      const finite = k !== null && k !== undefined && [k.marginUsd, k.exportTonnes, k.domesticTonnes, k.domesticShare].every(Number.isFinite);
+      table.status[at] = STATUS_CODES.indexOf(plan.status === 'optimal' && !finite ? 'error' : plan.status);
+      if (plan.status !== 'optimal' || !k || !finite) {
         table.margin[at] = NaN;
         table.exportTonnes[at] = NaN;
         table.domesticTonnes[at] = NaN;

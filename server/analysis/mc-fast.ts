@@ -169,6 +169,16 @@ export async function runDraws(fast: FastModel, spec: DrawSpec, from: number, to
       const slack = rowActivity(model.rows[row], x) - model.rows[row].lb;
       if (basis > EPS_TONNES && slack <= 1e-6 * Math.max(1, basis)) binds = 1;
     }
+    // A draw whose figures are not all numbers is an error draw, never an optimal one without a margin.
+    if (![r.objective, exported, domestic, basis].every(Number.isFinite)) {
+      table.status[at] = STATUS_CODES.indexOf('error');
+      table.served.fill(0, at * M, (at + 1) * M);
+      table.margin[at] = NaN;
+      table.exportTonnes[at] = NaN;
+      table.domesticTonnes[at] = NaN;
+      table.domesticShare[at] = NaN;
+      continue;
+    }
     table.margin[at] = r.objective;
     table.exportTonnes[at] = exported;
     table.domesticTonnes[at] = domestic;

@@ -197,6 +197,12 @@ export function sweepScenarios(request: SweepRequest): { point: Record<string, n
 /** The figures of one point from its plan (or the same figures from a reused solve). */
 export function rowOf(index: number, point: Record<string, number>, plan: Pick<Plan, 'status' | 'kpis' | 'policyCost'> | ReusedPointFigures): SweepRow {
   const k = plan.kpis;
+  // A point whose figures are not all numbers is not an answer, whatever its solver said: an error
+  // row, never "optimal" beside a null margin.
+  const figures = k ? [k.marginUsd, k.exportTonnes, k.domesticTonnes, k.domesticShare, plan.policyCost?.costUsd ?? 0] : [];
+  if (plan.status === 'optimal' && !figures.every(Number.isFinite)) {
+    return { index, point, status: 'error', marginUsd: null, exportTonnes: null, domesticTonnes: null, domesticShare: null, ruleBinds: null, ruleCostUsd: null };
+  }
   return {
     index,
     point,
@@ -210,7 +216,6 @@ export function rowOf(index: number, point: Record<string, number>, plan: Pick<P
   };
 }
 
-/** Checks a sweep before any solve: unknown nodes, a scenario that cannot be a model. Returns its network and points. */
 /**
  * Refuses (AnalysisRefusal) axes that name what the network does not have (a node, a supplier) or a
  * market-clearing parameter outside that mode: known before any solve, so the route answers them
@@ -225,6 +230,7 @@ export function refuseUnknownAxes(request: SweepRequest, net: Network): void {
   }
 }
 
+/** Checks a sweep before any solve: unknown nodes, a scenario that cannot be a model. Returns its network and points. */
 export function sweepPlan(request: SweepRequest, network: Network): { net: Network; points: ReturnType<typeof sweepScenarios> } {
   const net = request.scenario.network ?? network;
   refuseUnknownAxes(request, net);

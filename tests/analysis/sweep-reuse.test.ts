@@ -120,6 +120,20 @@ describe('sweep points reusing the model', () => {
   });
 });
 
+describe('a sweep row is an answer or an error', () => {
+  it('a point "optimal" by its solver but with a figure that is not a number is an error row with no figures', () => {
+    const kpis = { marginUsd: 1, exportTonnes: 2, domesticTonnes: 3, domesticShare: 0.6 };
+    const fine = rowOf(0, { exportPriceMultiplier: 1 }, { status: 'optimal', kpis, policyCost: { binds: false, costUsd: 0 } } as never);
+    expect(fine).toMatchObject({ status: 'optimal', marginUsd: 1, ruleCostUsd: 0 });
+    for (const broken of [{ ...kpis, marginUsd: Number.NaN }, { ...kpis, exportTonnes: Number.POSITIVE_INFINITY }]) {
+      const row = rowOf(1, { exportPriceMultiplier: 2 }, { status: 'optimal', kpis: broken, policyCost: { binds: false, costUsd: 0 } } as never);
+      expect(row).toEqual({ index: 1, point: { exportPriceMultiplier: 2 }, status: 'error', marginUsd: null, exportTonnes: null, domesticTonnes: null, domesticShare: null, ruleBinds: null, ruleCostUsd: null });
+    }
+    const badRule = rowOf(2, {}, { status: 'optimal', kpis, policyCost: { binds: true, costUsd: Number.NaN } } as never);
+    expect(badRule.status).toBe('error');
+  });
+});
+
 describe("a point's time limit bounds its full plan", () => {
   it('a plan in this thread whose deadline has passed reads timedout (no solve gets the whole limit again); without one it is optimal', async () => {
     const scenario = standardScenario('phase1-annual');
