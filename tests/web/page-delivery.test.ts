@@ -69,6 +69,14 @@ describe('serving the page', () => {
     expect(plain.rawPayload.equals(raw)).toBe(true);
   });
 
+  it('a file that is not there is a 404, also when its name is longer than a file system takes, or reaches outside the page', async () => {
+    for (const url of ['/no-such-file.js', `/${'a'.repeat(300)}`, `/assets/${'b'.repeat(5000)}.js`, '/%2e%2e/package.json']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url.slice(0, 40)).toBe(404);
+      expect(res.json().error.code).toBe('not_found');
+    }
+  });
+
   it('lets the browser keep hashed assets for good, and checks the page itself on every load (304 when unchanged)', async () => {
     for (const encoding of ['br', 'identity']) {
       const asset = await app.inject({ method: 'GET', url: `/assets/${bundle}`, headers: { 'accept-encoding': encoding } });

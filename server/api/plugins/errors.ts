@@ -70,6 +70,10 @@ export function toApiError(error: unknown): ApiError | null {
       return new ApiError('invalid_body', 'The body is empty');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('invalid_request', 'Content-Length does not match the body');
+    // The page's files: a name the file system refuses (over 255 characters) or a path outside the
+    // page's folder is a file that is not there, not a question of rights.
+    case 'FST_STATIC_FORBIDDEN_PATH':
+      return new ApiError('not_found', 'No such page or file');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError('invalid_body', 'The body is not valid JSON, or uses a forbidden key (__proto__, constructor.prototype)');
     default:
