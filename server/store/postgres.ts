@@ -33,9 +33,17 @@ import {
   type StoredApiKey,
   type StoredResponse,
   type UpdateResult,
+  type CompletesKey,
 } from './store.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
+/** One statement, on the pool or on a transaction's client. */
+type Statement = (text: string, values?: unknown[]) => Promise<unknown>;
+
+/** Completes an idempotency claim with its response. */
+async function completeKey(run: Statement, scope: string, key: string, response: StoredResponse): Promise<void> {
+  await run("UPDATE idempotency_keys SET state = 'done', response = $1 WHERE scope = $2 AND key = $3", [JSON.stringify(response), scope, key]);
+}
 
 interface ScenarioRow {
   seq: string;
@@ -223,17 +231,21 @@ export class PostgresStore implements Store {
     this.#pool = pool;
   }
 
-  async createScenario(scenario: Scenario, createdBy: string | null = null): Promise<ScenarioRecord> {
+  async createScenario(scenario: Scenario, createdBy: string | null = null, completes?: CompletesKey<ScenarioRecord>): Promise<ScenarioRecord> {
     const id = newId('sc');
     const at = now();
-    await this.#query('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES ($1, $2, 1, $3, $4, $4, $5)', [
-      id,
-      scenario.name,
-      JSON.stringify(scenario),
-      at,
-      createdBy,
-    ]);
-    return { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
+    const record: ScenarioRecord = { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
+    const insert = (run: Statement) =>
+      run('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES ($1, $2, 1, $3, $4, $4, $5)', [id, scenario.name, JSON.stringify(scenario), at, createdBy]);
+    if (!completes) await insert((text, values) => this.#query(text, values));
+    else {
+      await this.#transaction(async (db) => {
+        const run: Statement = (text, values) => db.query(text, values);
+        await insert(run);
+        await completeKey(run, completes.scope, completes.key, completes.respond(record));
+      });
+    }
+    return record;
   }
 
   async getScenario(id: string): Promise<ScenarioRecord | null> {
@@ -305,11 +317,13 @@ export class PostgresStore implements Store {
     return { ...(await this.createRunFromJson({ ...rest, planJson: JSON.stringify(plan) })), plan };
   }
 
-  async createRunFromJson(run: NewRunFromJson): Promise<Omit<RunRecord, 'plan'>> {
+  async createRunFromJson(run: NewRunFromJson, completes?: CompletesKey<Omit<RunRecord, 'plan'>>): Promise<Omit<RunRecord, 'plan'>> {
     const { planJson, scenarioJson, ...record } = run;
     const id = newId('run');
     const createdAt = now();
-    await this.#query(
+    const created = { ...record, id, createdAt, createdBy: run.createdBy ?? null };
+    const insert = (exec: Statement) =>
+      exec(
       `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
@@ -325,7 +339,15 @@ export class PostgresStore implements Store {
         run.createdBy ?? null,
       ],
     );
-    return { ...record, id, createdAt, createdBy: run.createdBy ?? null };
+    if (!completes) await insert((text, values) => this.#query(text, values));
+    else {
+      await this.#transaction(async (db) => {
+        const statement: Statement = (text, values) => db.query(text, values);
+        await insert(statement);
+        await completeKey(statement, completes.scope, completes.key, completes.respond(created));
+      });
+    }
+    return created;
   }
 
   async getRun(id: string): Promise<RunRecord | null> {
@@ -392,11 +414,7 @@ export class PostgresStore implements Store {
   }
 
   async completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.#query("UPDATE idempotency_keys SET state = 'done', response = $1 WHERE scope = $2 AND key = $3", [
-      JSON.stringify(response),
-      scope,
-      key,
-    ]);
+    await completeKey((text, values) => this.#query(text, values), scope, key, response);
   }
 
   async releaseIdempotencyKey(scope: string, key: string): Promise<void> {

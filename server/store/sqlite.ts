@@ -31,6 +31,7 @@ import {
   type StoredApiKey,
   type StoredResponse,
   type UpdateResult,
+  type CompletesKey,
 } from './store.ts';
 
 interface ScenarioRow {
@@ -138,13 +139,21 @@ export class SqliteStore implements Store {
     return this.#jobs;
   }
 
-  async createScenario(scenario: Scenario, createdBy: string | null = null): Promise<ScenarioRecord> {
+  async createScenario(scenario: Scenario, createdBy: string | null = null, completes?: CompletesKey<ScenarioRecord>): Promise<ScenarioRecord> {
     const id = newId('sc');
     const at = now();
-    this.#db
-      .prepare('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES (?, ?, 1, ?, ?, ?, ?)')
-      .run(id, scenario.name, JSON.stringify(scenario), at, at, createdBy);
-    return { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
+    const record: ScenarioRecord = { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES (?, ?, 1, ?, ?, ?, ?)')
+        .run(id, scenario.name, JSON.stringify(scenario), at, at, createdBy);
+      if (completes) this.#complete(completes.scope, completes.key, completes.respond(record));
+    })();
+    return record;
+  }
+
+  #complete(scope: string, key: string, response: StoredResponse): void {
+    this.#db.prepare("UPDATE idempotency_keys SET state = 'done', response = ? WHERE scope = ? AND key = ?").run(JSON.stringify(response), scope, key);
   }
 
   async getScenario(id: string): Promise<ScenarioRecord | null> {
@@ -215,10 +224,19 @@ export class SqliteStore implements Store {
     return { ...(await this.createRunFromJson({ ...rest, planJson: JSON.stringify(plan) })), plan };
   }
 
-  async createRunFromJson(run: NewRunFromJson): Promise<Omit<RunRecord, 'plan'>> {
+  async createRunFromJson(run: NewRunFromJson, completes?: CompletesKey<Omit<RunRecord, 'plan'>>): Promise<Omit<RunRecord, 'plan'>> {
     const { planJson, scenarioJson, ...record } = run;
     const id = newId('run');
     const createdAt = now();
+    const created = { ...record, id, createdAt, createdBy: run.createdBy ?? null };
+    this.#db.transaction(() => {
+      this.#insertRun(run, id, createdAt, scenarioJson, planJson);
+      if (completes) this.#complete(completes.scope, completes.key, completes.respond(created));
+    })();
+    return created;
+  }
+
+  #insertRun(run: NewRunFromJson, id: string, createdAt: string, scenarioJson: string | undefined, planJson: string): void {
     this.#db
       .prepare(
         `INSERT INTO runs (id, scenario_id, scenario_version, status, inputs_hash, model_version, scenario, plan, created_at, created_by)
@@ -236,7 +254,6 @@ export class SqliteStore implements Store {
         createdAt,
         run.createdBy ?? null,
       );
-    return { ...record, id, createdAt, createdBy: run.createdBy ?? null };
   }
 
   async getRun(id: string): Promise<RunRecord | null> {
@@ -298,9 +315,7 @@ export class SqliteStore implements Store {
   }
 
   async completeIdempotencyKey(scope: string, key: string, response: StoredResponse): Promise<void> {
-    this.#db
-      .prepare("UPDATE idempotency_keys SET state = 'done', response = ? WHERE scope = ? AND key = ?")
-      .run(JSON.stringify(response), scope, key);
+    this.#complete(scope, key, response);
   }
 
   async releaseIdempotencyKey(scope: string, key: string): Promise<void> {

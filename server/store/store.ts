@@ -102,6 +102,17 @@ export interface StoredResponse {
   readonly headers: Record<string, string>;
 }
 
+/**
+ * An idempotent request's claim completed in the same transaction as the write it made: a crash
+ * between the two can no longer leave the object stored and its key claimed, so that a retry after
+ * the claim goes stale stores it again. `respond` gives the response from what was written.
+ */
+export interface CompletesKey<T> {
+  readonly scope: string;
+  readonly key: string;
+  respond(created: T): StoredResponse;
+}
+
 export type IdempotencyClaim =
   /** First use of the key: the caller runs the request, then completes or releases the claim. */
   | { readonly state: 'claimed' }
@@ -127,7 +138,7 @@ export interface StoredApiKey {
 
 export interface Store {
   /** `createdBy`: the API key's id or `anonymous` (never the key itself); null when unknown. */
-  createScenario(scenario: Scenario, createdBy?: string | null): Promise<ScenarioRecord>;
+  createScenario(scenario: Scenario, createdBy?: string | null, completes?: CompletesKey<ScenarioRecord>): Promise<ScenarioRecord>;
   getScenario(id: string): Promise<ScenarioRecord | null>;
   /** The scenario record with the scenario as the JSON text it is stored as (not parsed: a 1 MB network is ~0.1 s to parse and check). */
   getScenarioJson(id: string): Promise<ScenarioJson | null>;
@@ -144,7 +155,7 @@ export interface Store {
    * The same, with the plan as its JSON text, stored as it is (a plan serialised and checked in the
    * CPU pool is not parsed and serialised again on the event loop); the record comes back without it.
    */
-  createRunFromJson(run: NewRunFromJson): Promise<Omit<RunRecord, 'plan'>>;
+  createRunFromJson(run: NewRunFromJson, completes?: CompletesKey<Omit<RunRecord, 'plan'>>): Promise<Omit<RunRecord, 'plan'>>;
   getRun(id: string): Promise<RunRecord | null>;
   getRunJson(id: string): Promise<RunJson | null>;
   listRuns(scenarioId: string, page: PageRequest): Promise<Page<RunSummary>>;

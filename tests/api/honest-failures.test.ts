@@ -305,6 +305,45 @@ describe('a failed run stores nothing', () => {
   });
 });
 
+describe.each(STORES.map((k) => [k.name, k] as const))('an idempotent write and its key are one (%s)', (_name, kind) => {
+  it.skipIf(!kind.available)('a process that dies just after storing a scenario or a run leaves the key answered: the retry replays it, nothing is stored twice', async () => {
+    const store = await (await kind.fresh()).open();
+    // The process "dies" the moment the store has written: the write returns, then the request fails
+    // before any answer is sent (as a kill -9 there would end it). The key must already be answered.
+    const dying = <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        await write(...args);
+        throw new Error('the process died here');
+      };
+    const createScenario = store.createScenario.bind(store);
+    const createRunFromJson = store.createRunFromJson.bind(store);
+    store.createScenario = dying(createScenario);
+    const app = await testApp({ store });
+    const post = (url: string, key: string) => app.inject({ method: 'POST', url, headers: { ...asPlanner, 'idempotency-key': key }, payload: url.endsWith('/runs') ? undefined : SCENARIO });
+    expect((await post('/api/v1/scenarios', 'create-1')).statusCode).toBe(500);
+    store.createScenario = createScenario;
+    const retry = await post('/api/v1/scenarios', 'create-1');
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/scenarios', headers: asPlanner })).json().total).toBe(1);
+    const id = retry.json().id as string;
+    expect((await app.inject({ method: 'GET', url: `/api/v1/scenarios/${id}`, headers: asPlanner })).json().id).toBe(id);
+
+    store.createRunFromJson = dying(createRunFromJson);
+    expect((await post(`/api/v1/scenarios/${id}/runs`, 'run-1')).statusCode).toBe(500);
+    store.createRunFromJson = createRunFromJson;
+    const runRetry = await post(`/api/v1/scenarios/${id}/runs`, 'run-1');
+    expect(runRetry.statusCode).toBe(201);
+    expect(runRetry.headers['idempotent-replayed']).toBe('true');
+    expect((await app.inject({ method: 'GET', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().total).toBe(1);
+    // The replay is the run as a read gives it, ETag and bytes.
+    const read = await app.inject({ method: 'GET', url: runRetry.headers.location as string, headers: asPlanner });
+    expect(runRetry.body).toBe(read.body);
+    expect(runRetry.headers.etag).toBe(read.headers.etag);
+    await app.close();
+  });
+});
+
 describe('idempotency per caller', () => {
   it('two anonymous callers with the same key do not share it', async () => {
     const app = await testApp({ publicRead: true });

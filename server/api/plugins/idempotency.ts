@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
-import type { Store } from '../../store/store.ts';
+import type { CompletesKey, Store, StoredResponse } from '../../store/store.ts';
 import { identityOf } from '../run-responses.ts';
 
 declare module 'fastify' {
@@ -109,4 +109,20 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       await store.releaseIdempotencyKey(claim.scope, claim.key);
     }
   });
+}
+
+/**
+ * For a route that stores what it creates: the request's idempotency claim, to be completed with
+ * `respond(created)` in the store's own transaction (CompletesKey); undefined without a claim. Call
+ * `settled` once the write returned, so the claim is not completed a second time on sending.
+ */
+export function completesKey<T>(request: FastifyRequest, respond: (created: T) => StoredResponse): { readonly completes: CompletesKey<T> | undefined; settled(): void } {
+  const claim = request.idempotency;
+  if (!claim || claim.settled) return { completes: undefined, settled: () => undefined };
+  return {
+    completes: { scope: claim.scope, key: claim.key, respond },
+    settled: () => {
+      claim.settled = true;
+    },
+  };
 }

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario } from '../../../../../core/schema.ts';
-import { InvalidCursorError, type ScenarioJson } from '../../../../../store/store.ts';
+import { InvalidCursorError, type ScenarioJson, type ScenarioRecord as ScenarioRecordType, type StoredResponse } from '../../../../../store/store.ts';
+import { completesKey } from '../../../../plugins/idempotency.ts';
 import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
@@ -38,9 +39,24 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const record = await store.createScenario(request.body, createdByOf(request));
-        reply.code(201).header('location', `/api/v1/scenarios/${record.id}`).header('etag', etagOf(record.version));
-        return record;
+        // The answer is made from the record as it is written, and an Idempotency-Key's claim is
+        // completed with it in the same transaction: a crash between the two cannot leave the
+        // scenario stored and its key open for a retry to store it again.
+        let sent = null as StoredResponse | null;
+        const respond = (record: ScenarioRecordType): StoredResponse => {
+          sent = {
+            statusCode: 201,
+            contentType: 'application/json; charset=utf-8',
+            body: JSON.stringify(ScenarioRecord.parse(record)),
+            headers: { location: `/api/v1/scenarios/${record.id}`, etag: etagOf(record.version) },
+          };
+          return sent;
+        };
+        const idempotent = completesKey(request, respond);
+        const record = await store.createScenario(request.body, createdByOf(request), idempotent.completes);
+        idempotent.settled();
+        const answer: StoredResponse = sent ?? respond(record);
+        return reply.code(201).headers(answer.headers).type(answer.contentType).send(answer.body as never);
       },
     );
 

@@ -10,7 +10,9 @@ import { planTimingEntries, serverTiming } from '../../../../server-timing.ts';
 import { Plan } from '../../../../../core/plan-schema.ts';
 import { versionConflict, withCursor } from './index.ts';
 import type { Scenario } from '../../../../../core/schema.ts';
-import type { ScenarioRecord, Store } from '../../../../../store/store.ts';
+import type { RunRecord as StoredRun, ScenarioRecord, Store } from '../../../../../store/store.ts';
+import { completesKey } from '../../../../plugins/idempotency.ts';
+import type { Serialised } from '../../../../run-responses.ts';
 
 /** A stored scenario, parsed, with the JSON text it is stored as (stored again as it is with each run). */
 async function parsedScenario(store: Store, id: string): Promise<{ readonly record: ScenarioRecord; readonly json: string } | null> {
@@ -80,14 +82,28 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           planJson = JSON.stringify(plan);
           planBytes = planJson;
         }
-        const run = await store.createRunFromJson({ ...fields, ...head, scenarioJson: parsed.json, planJson });
-        // Kept: GET /runs/:id answers with the same bytes.
-        const { scenario: _, ...summary } = run;
-        const entry = ctx.runResponses.keepFromJson(summary, parsed.json, planBytes);
+        // Kept: GET /runs/:id answers with the same bytes. An Idempotency-Key's claim is completed
+        // with them in the store's transaction that writes the run (a crash between the two would
+        // leave the run stored and its key open for a retry to store a second one).
+        let entry: Serialised | null = null;
+        const answerOf = (run: Omit<StoredRun, 'plan'>): Serialised => {
+          const { scenario: _, ...summary } = run;
+          entry ??= ctx.runResponses.keepFromJson(summary, parsed.json, planBytes);
+          return entry;
+        };
+        const idempotent = completesKey<Omit<StoredRun, 'plan'>>(request, (run) => ({
+          statusCode: 201,
+          contentType: 'application/json; charset=utf-8',
+          body: answerOf(run).body.toString('utf8'),
+          headers: { location: `/api/v1/runs/${run.id}`, etag: answerOf(run).etag },
+        }));
+        const run = await store.createRunFromJson({ ...fields, ...head, scenarioJson: parsed.json, planJson }, idempotent.completes);
+        idempotent.settled();
+        answerOf(run);
         reply.header('location', `/api/v1/runs/${run.id}`);
         if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
         // The run's own ETag (the one GET /runs/:id answers with), not its scenario's version.
-        return ctx.runResponses.send(request, reply, entry, { statusCode: 201 });
+        return ctx.runResponses.send(request, reply, answerOf(run), { statusCode: 201 });
       },
     );
 
