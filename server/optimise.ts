@@ -16,7 +16,7 @@ import { solveModelInProcess, type SolveModelOptions } from './solver/inProcess.
 import { makeStats } from './solver/common.ts';
 import type { LpModel, SolveResult } from './core/lp.ts';
 import type { Plan } from './core/plan-schema.ts';
-import { inputsHasher, MODEL_VERSION, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
+import { inputsHasher, MODEL_VERSION, networkForScenario, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
 import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -172,7 +172,9 @@ export async function optimiseWithJson(
   const { inProcess, signal, serialise: _, flows = true, modelVariables, deadline: runDeadline, check = false, ...pipelineOptions } = options;
   const limitMs = Number.isFinite(scenario.timeLimitMs) && scenario.timeLimitMs > 0 ? scenario.timeLimitMs : 60_000;
   if (inProcess || isPoolThread()) {
-    const problems = check ? checkScenario(scenario, network) : [];
+    // Checked against the network the pipeline will build from (the scenario's view of it: in the
+    // price-taker mode a market only competitors sell in is not there), as the pipeline checks it.
+    const problems = check ? checkScenario(scenario, networkForScenario(scenario, network)) : [];
     if (problems.length > 0) throw new ScenarioProblemsError(problems);
     const solve = runDeadline === undefined ? solveModelInProcess : (model: LpModel, request: SolveModelOptions) => solveByDeadline(runDeadline, model, request);
     const shouldStop = runDeadline === undefined ? undefined : () => Date.now() >= runDeadline;

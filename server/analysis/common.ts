@@ -45,8 +45,10 @@ export function checkOnly(scenario: Scenario, baseNetwork: Network): void {
   if (problems.length > 0) throw new ScenarioProblemsError(problems);
 }
 
-/** The effective network and the model of a scenario, as the pipeline builds them. */
-/** `shouldStop`: the build ends between its steps with ModelBuildStopped once it answers true (a deadline passed). */
+/**
+ * The effective network and the model of a scenario, as the pipeline builds them. `shouldStop`: the
+ * build ends between its steps with ModelBuildStopped once it answers true (a deadline passed).
+ */
 export function prepare(scenario: Scenario, baseNetwork: Network, build: { readonly shouldStop?: () => boolean } = {}): Prepared {
   const network = networkForScenario(scenario, baseNetwork);
   const problems = checkScenario(scenario, network);

@@ -7,7 +7,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { LpModel, SolveResult } from '../core/lp.ts';
-import { inputsHasher, runPipeline } from '../core/pipeline.ts';
+import { inputsHasher, networkForScenario, runPipeline } from '../core/pipeline.ts';
 import { modelSize, readScenarioText, type BodyRefusal } from '../api/scenario-body.ts';
 import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
 import type { PlanHead } from '../optimise.ts';
@@ -108,7 +108,9 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | PlanProblem
     return { expired: true, read };
   }
   if (task.check) {
-    const problems = checkScenario(scenario, network);
+    // Against the network the pipeline builds from (as it checks it), so a scenario it would refuse
+    // is refused here with its problems, never answered as a plan with status "error".
+    const problems = checkScenario(scenario, networkForScenario(scenario, network));
     if (problems.length > 0) {
       task.started?.close();
       return { problems };
