@@ -33,12 +33,37 @@ export function utf8Text(bytes: Uint8Array): string | null {
  * looks up, echoes or stores such an id.
  */
 export async function refuseBadTextInUrl(request: FastifyRequest): Promise<void> {
+  // The query string's parser keeps a percent-encoding that does not decode as its raw text (a route
+  // would look up and echo "%ED%A0%80"): each part is decoded here, as the router decodes the path.
+  const url = request.raw.url ?? '';
+  const at = url.indexOf('?');
+  if (at >= 0) {
+    for (const part of url.slice(at + 1).split('#')[0]!.split('&')) {
+      const eq = part.indexOf('=');
+      const name = eq < 0 ? part : part.slice(0, eq);
+      for (const piece of eq < 0 ? [name] : [name, part.slice(eq + 1)]) {
+        if (decodes(piece)) continue;
+        throw new ApiError('invalid_request', 'The query string is not valid: a percent-encoded character in it does not decode to text', [
+          { path: ['query', decodes(name) ? decodeURIComponent(name.replace(/\+/g, ' ')) : name.slice(0, 100)], message: 'a percent-encoding that does not decode to UTF-8 text' },
+        ]);
+      }
+    }
+  }
   for (const [where, value] of [
     ['params', request.params],
     ['query', request.query],
   ] as const) {
     const bad = value && typeof value === 'object' ? badText(value, [where]) : null;
     if (bad) throw new ApiError('invalid_request', 'The request is not valid', [{ path: bad, message: BAD_TEXT_MESSAGE }]);
+  }
+}
+
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -221,6 +221,9 @@ describe('text before the body: charsets, bytes, URLs and headers', () => {
       ['/api/v1/scenarios/%00', ['params', 'id']],
       ['/api/v1/runs/ab%00cd/allocation.csv', ['params', 'id']],
       ['/api/v1/compare?runs=a%00,b', ['query', 'runs']],
+      ['/api/v1/compare?runs=%ED%A0%80,b', ['query', 'runs']],
+      ['/api/v1/compare?runs=%FF,b', ['query', 'runs']],
+      ['/api/v1/network.xlsx?scenario=%E0%A4%A', ['query', 'scenario']],
       ['/api/v1/analysis/jobs/%00', ['params', 'id']],
     ] as const) {
       const res = await app.inject({ method: 'GET', url, headers: asPlanner });
