@@ -2264,6 +2264,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4068,7 +4077,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
+                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "job_not_done" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
                 message: string;
                 details?: unknown;
             };
@@ -5986,7 +5995,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
+                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "job_not_done" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
                 message: string;
                 details?: unknown;
             };

@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   version_conflict: 409,
   /** A request with the same `Idempotency-Key` is still running. */
   idempotency_in_progress: 409,
+  /** A job's result was asked for and the job is running, cancelled or failed (it has none). */
+  job_not_done: 409,
   /** The request did not arrive in time (the connection's own timeout). */
   request_timeout: 408,
   payload_too_large: 413,

@@ -117,13 +117,13 @@ export function jobRoutes(jobs: JobQueue): FastifyPluginAsyncZod {
           summary: "A finished job's result as CSV: one line per sweep point, or per Monte Carlo figure",
           security: BEARER,
           params: IdParams,
-          response: { 200: z.string(), ...errorResponses(400, 401, 403, 404) },
+          response: { 200: z.string(), ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
         const job = await jobs.result(request.params.id);
         if (!job) throw notFound('Analysis job', request.params.id);
-        if (job.status !== 'done') throw new ApiError('invalid_request', `The job is ${job.status}; its CSV exists once it is done`);
+        if (job.status !== 'done') throw new ApiError('job_not_done', `The job is ${job.status}; its CSV exists once it is done`);
         reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}.csv"`);
         if (job.kind === 'sweep') return sweepToCsv(SweepResult.parse(job.result));
         return monteCarloCsv(MonteCarloJobResult.parse(job.result));
