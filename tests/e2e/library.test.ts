@@ -62,6 +62,15 @@ describe.skipIf(!run)('the scenario and run library', () => {
     expect(text).toContain('optimal');
     expect(text).toMatch(/USD [\d.]+ [mk]/);
     expect(await strictRow.locator('td.mono').getAttribute('title')).toMatch(/^[0-9a-f]{16,}$/);
+    // The table fits its panel (no sideways scrolling inside it) and every row's buttons are in sight.
+    const fit = await page.evaluate(() => {
+      const list = document.getElementById('library-list')!;
+      const buttons = [...document.querySelectorAll('#library-table button')].map((b) => b.getBoundingClientRect());
+      return { overflow: list.scrollWidth - list.clientWidth, right: Math.max(...buttons.map((b) => b.right)), width: innerWidth, buttons: buttons.length };
+    });
+    expect(fit.buttons).toBeGreaterThanOrEqual(8);
+    expect(fit.overflow).toBeLessThanOrEqual(1);
+    expect(fit.right).toBeLessThanOrEqual(fit.width);
     await page.screenshot({ path: join(ARTIFACTS, 'library.png') });
 
     // Search by name, then by part of the inputs hash.

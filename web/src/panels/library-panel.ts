@@ -155,7 +155,7 @@ export class LibraryPanel {
       h(
         'thead',
         {},
-        h('tr', {}, ...['', t('Name'), t('Who'), t('When'), t('Status'), t('Margin'), t('Inputs hash'), ''].map((label, i) => h('th', { scope: 'col' }, i === 0 ? h('span', { className: 'visually-hidden' }, t('Compare')) : label))),
+        h('tr', {}, ...['', t('Name'), t('Who'), t('When'), t('Status'), t('Margin'), t('Inputs hash')].map((label, i) => h('th', { scope: 'col' }, i === 0 ? h('span', { className: 'visually-hidden' }, t('Compare')) : label))),
       ),
       h(
         'tbody',
@@ -193,13 +193,15 @@ export class LibraryPanel {
               { scope: 'row' },
               renaming ? this.renameForm(r) : r.name,
               h('div', { className: 'muted small' }, r.kind === 'run' ? `${r.id} · v${r.scenarioVersion}` : `${r.id} · v${r.scenarioVersion} · ${t('no run yet')}`),
+              // Under the name, where the eye starts: a last column of buttons was cut off by the
+              // panel's edge at every desktop width (the table is wider than the panel).
+              h('div', { className: 'library-actions' }, open, this.canEdit ? this.editButtons(r) : null),
             ),
             h('td', { className: 'muted' }, r.who ?? '—'),
             h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
             h('td', {}, r.status ? t(r.status) : '—'),
             h('td', { className: 'num' }, r.marginUsd == null ? '—' : formatUsdCompact(r.marginUsd)),
             h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
-            h('td', { className: 'library-actions' }, open, this.canEdit ? this.editButtons(r) : null),
           );
           return this.editing?.kind === 'delete' && this.editing.rowId === r.id ? [row, this.deleteConfirm(r, state.rows)] : [row];
         }),
@@ -272,7 +274,7 @@ export class LibraryPanel {
       { className: 'library-confirm', role: 'alertdialog', 'aria-labelledby': 'library-confirm-text' },
       h(
         'td',
-        { colSpan: 8 },
+        { colSpan: 7 },
         h(
           'p',
           { id: 'library-confirm-text' },
