@@ -376,7 +376,10 @@ async function rulePrice(
   const relaxed: BuiltModel = { ...built, model: withoutDomesticRule(built) };
   const clearing = scenario.market === 'clearing';
   const ruleEngine = result.stats.engine === 'highs' ? 'highs' : engine;
-  const freeSolved = await solve(relaxed.model, { engine: ruleEngine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing, warmStart: true });
+  const warm = await solve(relaxed.model, { engine: ruleEngine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing, warmStart: true });
+  // A start from the plan's basis can fail where a fresh solve does not (costs of millions of USD a
+  // tonne at the carbon price's and the distances' largest accepted values): then it is solved afresh.
+  const freeSolved = warm.status === 'error' ? await solve(relaxed.model, { engine: ruleEngine, timeLimitMs: scenario.timeLimitMs, wantSensitivity: clearing }) : warm;
   const free = clearing ? await withDuals(relaxed.model, freeSolved, solve, scenario.timeLimitMs) : freeSolved;
   if (free.status !== 'optimal')
     return said({ marginWithRuleUsd: body.kpis.marginUsd, marginWithoutRuleUsd: null, costUsd: null, binds: false }, { kind: 'rule-cost-unknown', status: free.status });

@@ -219,7 +219,7 @@ export const ENGLISH_WHY: WhyRenderers = {
 
   'rule-cost-margin-only': () => 'The cost of the domestic rule is measured for the margin objective only.',
   'rule-none': () => 'No domestic minimum is set.',
-  'rule-cost-unknown': (s) => `Without the rule the model is ${s.status}; its cost is unknown.`,
+  'rule-cost-unknown': (s) => `Without the rule the model ${s.status === 'error' ? 'could not be solved (the solver failed)' : s.status === 'timedout' ? 'was not solved within the time limit' : `is ${s.status}`}; its cost is unknown.`,
   'rule-free': (s, f) => `The ${f.share(s.ruleShare, 0)} domestic rule costs nothing here: the best plan keeps ${f.share(s.domesticShare, 1)} at home anyway.`,
   'rule-costs': (s, f) =>
     `Keeping ${f.share(s.ruleShare, 0)} at home costs ${f.money(s.costUsd)} of margin: without the rule the plan would earn ${f.money(s.marginWithoutRuleUsd)} instead of ${f.money(s.marginWithRuleUsd)}.`,

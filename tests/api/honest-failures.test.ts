@@ -107,6 +107,18 @@ describe('numbers have bounds for their unit', () => {
     await app.close();
   });
 
+  it("the largest accepted carbon price, CO2 rates and distances still give the rule's cost, not an unknown", async () => {
+    const app = await testApp();
+    const network = (await loadRealModel()).loadDefaultNetwork();
+    const legs = Object.fromEntries(network.legs.filter((l) => l.mode !== 'sea').map((l) => [l.id, { co2KgPerTonneKm: 10, distanceKm: 50_000 }]));
+    const res = await app.inject({ method: 'POST', url: '/api/v1/optimise?flows=false', headers: asPlanner, payload: { ...SCENARIO, carbonPriceUsdPerTonneCo2: 10_000, overrides: { legs } } });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.json().status).toBe('optimal');
+    expect(res.json().policyCost.costUsd).toEqual(expect.any(Number));
+    expect(res.json().policyCost.explanation).not.toMatch(/unknown/);
+    await app.close();
+  });
+
   it('the largest accepted wagon and vessel figures still make a plan with every number finite', async () => {
     const app = await testApp();
     const network = (await loadRealModel()).loadDefaultNetwork();
