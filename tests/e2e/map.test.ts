@@ -100,6 +100,10 @@ describe.skipIf(!run)('the map page', () => {
     expect(await page.getByLabel('Minimum domestic share as a fraction (0–1)').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#form-summary').textContent()).toMatch(/not valid/);
     expect(await planSeq(page)).toBe(before);
+    // A value whose figure would overflow shows none beside the slider, never "Infinity %".
+    await page.getByLabel('Minimum domestic share as a fraction (0–1)').fill('1e308');
+    const shown = page.locator('.field', { has: page.getByLabel('Minimum domestic share as a fraction (0–1)') }).locator('output.slider-value');
+    await expect.poll(() => shown.textContent()).toBe('—');
     await page.close();
   });
 

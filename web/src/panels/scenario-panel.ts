@@ -368,7 +368,10 @@ export class ScenarioPanel {
       const v = box.value.trim() === '' ? Number.NaN : Number(box.value);
       if (Number.isFinite(v)) {
         slider.value = String(v);
-        out.textContent = options.show(v);
+        // A value so large its figure overflows (1e308 as a share is "Infinity %") shows no figure:
+        // the field's own message says what is wrong with it.
+        const shown = options.show(v);
+        out.textContent = /Infinity|NaN/.test(shown) ? '—' : shown;
       }
       set(v);
       this.changed(false);
