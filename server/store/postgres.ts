@@ -14,7 +14,6 @@ import type { Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations.ts';
 import {
-  InvalidCursorError,
   StoreUnavailableError,
   type DeleteResult,
   type IdempotencyClaim,
@@ -34,6 +33,10 @@ import {
   type StoredResponse,
   type UpdateResult,
   type CompletesKey,
+  decodeCursor,
+  encodeCursor,
+  runsList,
+  SCENARIOS_LIST,
 } from './store.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -74,12 +77,6 @@ const newId = (prefix: string): string => `${prefix}_${randomBytes(10).toString(
 const now = (): string => new Date().toISOString();
 const iso = (value: Date | string): string => new Date(value).toISOString();
 
-const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new InvalidCursorError();
-  return Number(match[1]);
-}
 
 /** Held while migrating, so two processes starting at once apply each migration once. */
 const MIGRATION_LOCK_KEY = 7_231_405_118;
@@ -270,8 +267,8 @@ export class PostgresStore implements Store {
     // One transaction, so the total and the page are of the same moment.
     return this.#transaction(async (db) => {
       const total = Number((await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM scenarios')).rows[0]!.n);
-      const rows = await pageRows<ScenarioRow>(db, 'SELECT seq, id, name, version, created_at, updated_at, created_by FROM scenarios', [], page);
-      return toPage(rows, page, total, (r) => ({
+      const rows = await pageRows<ScenarioRow>(db, 'SELECT seq, id, name, version, created_at, updated_at, created_by FROM scenarios', [], page, SCENARIOS_LIST);
+      return toPage(rows, page, total, SCENARIOS_LIST, (r) => ({
         id: r.id,
         version: r.version,
         name: r.name,
@@ -376,8 +373,9 @@ export class PostgresStore implements Store {
         'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by FROM runs WHERE scenario_id = $1',
         [scenarioId],
         page,
+        runsList(scenarioId),
       );
-      return toPage(rows, page, total, toRunSummary);
+      return toPage(rows, page, total, runsList(scenarioId), toRunSummary);
     }, 'REPEATABLE READ READ ONLY');
   }
 
@@ -487,11 +485,11 @@ export class PostgresStore implements Store {
 }
 
 /** Newest first; a cursor is the `seq` of the last item seen, and wins over `offset`. */
-async function pageRows<Row extends { seq: string }>(db: Queryable, select: string, params: unknown[], page: PageRequest): Promise<Row[]> {
+async function pageRows<Row extends { seq: string }>(db: Queryable, select: string, params: unknown[], page: PageRequest, list: string): Promise<Row[]> {
   const hasWhere = /\bWHERE\b/i.test(select);
   const n = params.length;
   if (page.cursor !== undefined) {
-    const before = decodeCursor(page.cursor);
+    const before = decodeCursor(list, page.cursor);
     return (
       await db.query<Row>(`${select} ${hasWhere ? 'AND' : 'WHERE'} seq < $${n + 1} ORDER BY seq DESC LIMIT $${n + 2}`, [
         ...params,
@@ -504,11 +502,11 @@ async function pageRows<Row extends { seq: string }>(db: Queryable, select: stri
     .rows;
 }
 
-function toPage<Row extends { seq: string }, T>(rows: Row[], page: PageRequest, total: number, map: (row: Row) => T): Page<T> {
+function toPage<Row extends { seq: string }, T>(rows: Row[], page: PageRequest, total: number, list: string, map: (row: Row) => T): Page<T> {
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   const last = items[items.length - 1];
-  return { items: items.map(map), nextCursor: more && last ? encodeCursor(Number(last.seq)) : null, total };
+  return { items: items.map(map), nextCursor: more && last ? encodeCursor(list, Number(last.seq)) : null, total };
 }
 
 function toScenarioRecord(row: ScenarioRow): ScenarioRecord {

@@ -12,7 +12,6 @@ import type { Plan } from '../core/plan-schema.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { SqliteJobRecords } from './sqlite-jobs.ts';
 import {
-  InvalidCursorError,
   StoreUnavailableError,
   type DeleteResult,
   type IdempotencyClaim,
@@ -32,6 +31,10 @@ import {
   type StoredResponse,
   type UpdateResult,
   type CompletesKey,
+  decodeCursor,
+  encodeCursor,
+  runsList,
+  SCENARIOS_LIST,
 } from './store.ts';
 
 interface ScenarioRow {
@@ -62,12 +65,6 @@ interface RunRow {
 const newId = (prefix: string): string => `${prefix}_${randomBytes(10).toString('hex')}`;
 const now = (): string => new Date().toISOString();
 
-const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new InvalidCursorError();
-  return Number(match[1]);
-}
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` for a throw-away store. Parent directories are created. */
@@ -178,8 +175,9 @@ export class SqliteStore implements Store {
       'SELECT seq, id, name, version, created_at, updated_at, created_by FROM scenarios',
       [],
       page,
+      SCENARIOS_LIST,
     );
-    return this.#page(rows, page, total, (r) => ({
+    return this.#page(rows, page, total, SCENARIOS_LIST, (r) => ({
       id: r.id,
       version: r.version,
       name: r.name,
@@ -283,8 +281,9 @@ export class SqliteStore implements Store {
       'SELECT seq, id, scenario_id, scenario_version, status, inputs_hash, model_version, created_at, created_by FROM runs WHERE scenario_id = ?',
       [scenarioId],
       page,
+      runsList(scenarioId),
     );
-    return this.#page(rows, page, total, toRunSummary);
+    return this.#page(rows, page, total, runsList(scenarioId), toRunSummary);
   }
 
   async claimIdempotencyKey(
@@ -352,10 +351,10 @@ export class SqliteStore implements Store {
   }
 
   /** Newest first; a cursor is the `seq` of the last item seen, and wins over `offset`. */
-  #pageRows<Row extends { seq: number }>(select: string, params: unknown[], page: PageRequest): Row[] {
+  #pageRows<Row extends { seq: number }>(select: string, params: unknown[], page: PageRequest, list: string): Row[] {
     const hasWhere = /\bWHERE\b/i.test(select);
     if (page.cursor !== undefined) {
-      const before = decodeCursor(page.cursor);
+      const before = decodeCursor(list, page.cursor);
       return this.#db
         .prepare(`${select} ${hasWhere ? 'AND' : 'WHERE'} seq < ? ORDER BY seq DESC LIMIT ?`)
         .all(...params, before, page.limit + 1) as Row[];
@@ -365,11 +364,11 @@ export class SqliteStore implements Store {
       .all(...params, page.limit + 1, page.offset ?? 0) as Row[];
   }
 
-  #page<Row extends { seq: number }, T>(rows: Row[], page: PageRequest, total: number, map: (row: Row) => T): Page<T> {
+  #page<Row extends { seq: number }, T>(rows: Row[], page: PageRequest, total: number, list: string, map: (row: Row) => T): Page<T> {
     const more = rows.length > page.limit;
     const items = more ? rows.slice(0, page.limit) : rows;
     const last = items[items.length - 1];
-    return { items: items.map(map), nextCursor: more && last ? encodeCursor(last.seq) : null, total };
+    return { items: items.map(map), nextCursor: more && last ? encodeCursor(list, last.seq) : null, total };
   }
 }
 

@@ -196,6 +196,26 @@ export const isStoreUnavailable = (error: unknown): error is StoreUnavailableErr
   (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'STORE_UNAVAILABLE');
 
 /** Thrown when a cursor was not made by this store. */
+/**
+ * A page's cursor: the list it belongs to and the `seq` of the last item seen, base64url. A cursor is
+ * refused (InvalidCursorError) on another list, or in any other spelling than the one given: a
+ * client that mixes up two lists' cursors is told so rather than answered with a slice of the other.
+ */
+export function encodeCursor(list: string, seq: number): string {
+  return Buffer.from(`${list}|seq:${seq}`).toString('base64url');
+}
+
+export function decodeCursor(list: string, cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^(.*)\|seq:([1-9]\d{0,14})$/.exec(text);
+  if (!match || match[1] !== list || encodeCursor(list, Number(match[2])) !== cursor) throw new InvalidCursorError();
+  return Number(match[2]);
+}
+
+/** The list a cursor belongs to: every scenario, or one scenario's runs. */
+export const SCENARIOS_LIST = 'scenarios';
+export const runsList = (scenarioId: string): string => `runs:${scenarioId}`;
+
 export class InvalidCursorError extends Error {
   constructor() {
     super('cursor is not valid');

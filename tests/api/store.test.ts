@@ -88,6 +88,13 @@ describe.each(STORES)('$name store', (kind) => {
     expect((await store.listScenarios({ limit: 2, offset: 5 })).items.map((s) => s.name)).toEqual(['s1', 's0']);
     expect(await store.listScenarios({ limit: 2, offset: 50 })).toEqual({ items: [], nextCursor: null, total: 7 });
     await expect(store.listScenarios({ limit: 2, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
+    // A cursor belongs to its list: a scenario's runs list refuses the scenarios list's, and the
+    // scenarios list a cursor spelt another way (padded) or with no list (as cursors once were).
+    const first = (await store.listScenarios({ limit: 3 })).nextCursor!;
+    const s = (await store.listScenarios({ limit: 1 })).items[0]!;
+    await expect(store.listRuns(s.id, { limit: 2, cursor: first })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.listScenarios({ limit: 2, cursor: `${first}==` })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.listScenarios({ limit: 2, cursor: Buffer.from('seq:5').toString('base64url') })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it.skipIf(!kind.available)('keeps runs immutable, even against a direct UPDATE, and pages them per scenario', async () => {
@@ -115,6 +122,9 @@ describe.each(STORES)('$name store', (kind) => {
     expect(page.items).toEqual([summary]);
     expect(page.total).toBe(2);
     expect((await store.listRuns(s.id, { limit: 5, cursor: page.nextCursor! })).items.map((r) => r.id)).toEqual([run.id]);
+    // Another scenario's runs, or the scenarios list, do not take this list's cursor.
+    await expect(store.listRuns(other.id, { limit: 5, cursor: page.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.listScenarios({ limit: 5, cursor: page.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(db.exec("UPDATE runs SET status = 'infeasible'")).rejects.toThrow(/immutable/);
     await store.deleteScenario(s.id);
     expect(await store.getRun(run.id)).toEqual(run); // runs outlive their scenario
