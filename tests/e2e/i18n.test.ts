@@ -59,6 +59,8 @@ describe.skipIf(!run)('Russian beside English', () => {
     expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/(млн|тыс\.) т/);
     expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/\d,\d/);
     expect(await page.locator('#legend').textContent()).toMatch(/Ж\/д.*Авто.*Море/s);
+    // The map's scale bar too.
+    expect(await page.locator('.leaflet-control-scale-line').textContent()).toMatch(/^\d+ (км|м)$/);
     // The plan's reasons come as data and are worded in Russian here, money in the reader's currency.
     expect(await page.locator('#why-language').count()).toBe(0);
     expect(await page.locator('#why li').first().textContent()).toMatch(/^Завод производит \d+(,\d+)? (млн|тыс\.) т \(\d+ % мощности\)/);

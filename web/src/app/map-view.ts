@@ -12,6 +12,15 @@ import { Legend } from '../map/legend.ts';
 import { PlaceLayer } from '../map/place-layer.ts';
 import { keepTooltipsInside } from '../map/tooltip-fit.ts';
 import { initial, state } from './state.ts';
+
+/** Leaflet's metric scale bar, its unit in the page's language ("200 км" in Russian). */
+const LocalScale = L.Control.Scale.extend({
+  _updateMetric(this: { _getRoundNum(n: number): number; _updateScale(el: HTMLElement, text: string, ratio: number): void; _mScale: HTMLElement }, maxMeters: number) {
+    const meters = this._getRoundNum(maxMeters);
+    const label = meters < 1000 ? t('{n} m', { n: meters }) : t('{n} km', { n: meters / 1000 });
+    this._updateScale(this._mScale, label, meters / maxMeters);
+  },
+});
 import { setStatus } from './status.ts';
 
 export interface MapView {
@@ -90,7 +99,7 @@ export function createMapView(hooks: MapViewHooks): MapView {
     },
   });
   legend.addTo(map);
-  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+  new LocalScale({ imperial: false, position: 'bottomleft' } as L.Control.ScaleOptions).addTo(map);
 
   // Keyboard order: the map's controls (zoom, legend and filters) come first in the map, and the drawn
   // paths (flows, market circles: unnamed SVG) stay out of the Tab order — their figures are in the

@@ -47,6 +47,9 @@ export const messages: Record<string, string> = {
   'Flows by mode': 'Flows by mode',
   'Closed': 'Closed',
   'Unused': 'Unused',
+  // The map's scale bar.
+  '{n} km': '{n} km',
+  '{n} m': '{n} m',
   '/month': '/month',
   'Markets: pie of tonnes bought': 'Markets: pie of tonnes bought',
   'Markets (area ∝ tonnes)': 'Markets (area ∝ tonnes)',

@@ -47,6 +47,8 @@ export const messages: Record<string, string> = {
   'Flows by mode': 'Потоки по видам транспорта',
   'Closed': 'Закрыто',
   'Unused': 'Не используется',
+  '{n} km': '{n} км',
+  '{n} m': '{n} м',
   '/month': '/мес.',
   'Markets: pie of tonnes bought': 'Рынки: доли закупленных тонн',
   'Markets (area ∝ tonnes)': 'Рынки (площадь ∝ тоннам)',
