@@ -130,7 +130,7 @@ describe('in-process jobs kept in SQLite', () => {
     expect(job).toMatchObject({ id: jobId, status: 'failed', error: INTERRUPTED });
     expect(job.finishedAt).toEqual(expect.any(String));
     expect(job.request).toMatchObject(payload);
-    expect((await get(second.app, links.csv)).statusCode).toBe(400);
+    expect((await get(second.app, links.csv)).statusCode).toBe(409);
     // The kept request is a valid request.
     const again = await second.app.inject({ method: 'POST', url: '/api/v1/analysis/montecarlo', headers: asPlanner, payload: { ...job.request, draws: 50 } });
     expect(again.statusCode).toBe(202);
