@@ -98,7 +98,8 @@ export const SweepRequest = z
   .refine((r) => r.axes.reduce((n, a) => n * axisPointCount(a), 1) <= 2000, 'a sweep has at most 2,000 points')
   // Two axes on one parameter (of one node, currency or supplier) would set it twice at every point:
   // the rows could not say which value a point had.
-  .refine((r) => new Set(r.axes.map(axisTarget)).size === r.axes.length, 'the two axes sweep the same parameter: sweep two different ones');
+  .refine((r) => new Set(r.axes.map(axisTarget)).size === r.axes.length, 'the two axes sweep the same parameter: sweep two different ones')
+  .refine((r) => !tengeRateTwice(r), 'the scenario sets the tenge rate under its other name (fxKztPerUsd or fxPerUsd.KZT) than the axis sweeps: leave it out of the scenario');
 export type SweepRequest = z.infer<typeof SweepRequest>;
 export type SweepRequestInput = z.input<typeof SweepRequest>;
 
@@ -128,7 +129,15 @@ export interface SweepOptions {
 /** Points on an axis as given; 0 for an axis whose grid is not valid (its own checks say why). */
 /** What an axis sets: its parameter, and the node, currency or supplier it is of. */
 function axisTarget(axis: SweepAxis): string {
+  // The tenge rate has two names (fxKztPerUsd, fxPerUsd of KZT): one quantity.
+  if (axis.parameter === 'fxKztPerUsd' || (axis.parameter === 'fxPerUsd' && axis.currency === 'KZT')) return 'fx|KZT';
   return [axis.parameter, axis.node ?? '', axis.currency ?? '', axis.supplier ?? ''].join('|');
+}
+
+/** The scenario sets the tenge rate under the other name than an axis sweeps it by. */
+function tengeRateTwice(r: { scenario: Scenario; axes: SweepAxis[] }): boolean {
+  const o = r.scenario.overrides;
+  return r.axes.some((a) => (a.parameter === 'fxKztPerUsd' && o.fxPerUsd.KZT !== undefined) || (a.parameter === 'fxPerUsd' && a.currency === 'KZT' && o.fxKztPerUsd !== undefined));
 }
 
 function axisPointCount(axis: SweepAxis): number {

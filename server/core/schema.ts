@@ -423,7 +423,14 @@ export const Overrides = z
       .nullable()
       .optional(),
   })
-  .strict();
+  .strict()
+  // One tenge rate: the price-taker mode moves domestic prices by `fxKztPerUsd`, the plan reports and
+  // the clearing mode converts by the rate table, where `fxPerUsd.KZT` would win; given both, a plan
+  // could be solved at one rate and report another.
+  .refine((o) => o.fxKztPerUsd === undefined || o.fxPerUsd.KZT === undefined, {
+    path: ['fxPerUsd', 'KZT'],
+    message: 'the tenge rate is given twice: give overrides.fxKztPerUsd or overrides.fxPerUsd.KZT, not both',
+  });
 
 export const MipOptions = z
   .object({

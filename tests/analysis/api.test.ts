@@ -114,6 +114,15 @@ describe('analysis API', () => {
     const twice = await app.inject({ method: 'POST', url: '/api/v1/analysis/sweeps', headers: asPlanner, payload: { scenario: phase2, axes: [{ parameter: 'exportPriceMultiplier', values: [1] }, { parameter: 'exportPriceMultiplier', values: [1.1] }] } });
     expect(twice.statusCode).toBe(400);
     expect(JSON.stringify(twice.json().error.details)).toMatch(/same parameter/);
+    // The tenge rate under its two names is one parameter, in two axes or in an axis and the scenario.
+    const tenge = [
+      { scenario: { ...phase2, market: 'clearing' }, axes: [{ parameter: 'fxPerUsd', currency: 'KZT', values: [300] }, { parameter: 'fxKztPerUsd', values: [900] }] },
+      { scenario: { ...phase2, overrides: { fxPerUsd: { KZT: 900 } } }, axes: [{ parameter: 'fxKztPerUsd', values: [300, 600] }] },
+    ];
+    for (const payload of tenge) {
+      const refused = await app.inject({ method: 'POST', url: '/api/v1/analysis/sweeps', headers: asPlanner, payload });
+      expect(refused.statusCode, refused.body.slice(0, 200)).toBe(400);
+    }
     const missing = await app.inject({ method: 'GET', url: '/api/v1/analysis/jobs/job_missing', headers: asViewer });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');

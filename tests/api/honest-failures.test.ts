@@ -95,6 +95,17 @@ describe('numbers have bounds for their unit', () => {
     await app.close();
   });
 
+  it('the tenge rate given under both its names is a 400: a plan could be solved at one and report the other', async () => {
+    const app = await testApp();
+    const both = await app.inject({ method: 'POST', url: '/api/v1/optimise', headers: asPlanner, payload: { ...SCENARIO, overrides: { fxKztPerUsd: 300, fxPerUsd: { KZT: 900 } } } });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error.details.map((d: { path: unknown }) => d.path)).toContainEqual(['overrides', 'fxPerUsd', 'KZT']);
+    for (const overrides of [{ fxKztPerUsd: 300 }, { fxPerUsd: { KZT: 900 } }]) {
+      expect((await app.inject({ method: 'POST', url: '/api/v1/optimise?flows=false', headers: asPlanner, payload: { ...SCENARIO, overrides } })).statusCode).toBe(200);
+    }
+    await app.close();
+  });
+
   it('a sweep of an exchange rate down to 1e-300 is a 400, before any job starts', async () => {
     const app = await testApp();
     for (const axis of [
