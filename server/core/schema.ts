@@ -32,7 +32,7 @@ export const MAX_USD = 1e12;
 export const MAX_KM = 5e4;
 // Each message is formatted once: the schemas call these builders hundreds of times at load, and
 // toLocaleString made a number formatter each time (about 40 ms of the map page's start).
-const TONNES_MESSAGE = `must be ≤ ${MAX_TONNES.toExponential()} t`;
+const TONNES_MESSAGE = `must be ≤ ${MAX_TONNES.toLocaleString('en-US')} t (${(MAX_TONNES / 1000).toLocaleString('en-US')} kt)`;
 const USD_PER_TONNE_MESSAGE = `must be ≤ ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`;
 const USD_MESSAGE = `must be ≤ ${MAX_USD.toExponential()} USD`;
 const KM_MESSAGE = `must be ≤ ${MAX_KM.toLocaleString('en-US')} km`;

@@ -50,6 +50,11 @@ describe('errors in words next to the field', () => {
     const issue = result.error!.issues[0];
     expect(issuePath(issue.path)).toBe('policy.domesticShare');
     expect(plainMessage(issue.message)).toBe('must be at most 1');
+    // What the form's own check says of a year with a fraction and of an overflowing export cap, in words.
+    const year = Scenario.safeParse({ name: 'x', horizon: { kind: 'annual', year: 2027.5 } });
+    expect(plainMessage(year.error!.issues[0]!.message)).toBe('must be a whole number');
+    const cap = Scenario.safeParse({ name: 'x', policy: { domesticShare: 0.5, exportCapTonnesPerYear: Number.POSITIVE_INFINITY } });
+    expect(plainMessage(cap.error!.issues[0]!.message)).toBe('must be a finite number');
     const nan = Scenario.safeParse({ name: 'x', overrides: { freightMultiplier: Number.NaN } });
     expect(plainMessage(nan.error!.issues[0].message)).toMatch(/number/);
   });

@@ -101,6 +101,8 @@ export function plainMessage(message: string): string {
   const small = /expected [a-z]+ to be >=?\s*(-?[\d.e+]+)/i.exec(message);
   if (small) return `must be at least ${small[1]}`;
   if (/expected number, received (nan|string)/i.test(message)) return 'must be a number';
+  if (/expected number, received (infinity|-infinity)/i.test(message)) return 'must be a finite number';
+  if (/expected int, received number/i.test(message)) return 'must be a whole number';
   return message;
 }
 
