@@ -232,16 +232,9 @@ export class PostgresStore implements Store {
     const id = newId('sc');
     const at = now();
     const record: ScenarioRecord = { id, version: 1, createdAt: at, updatedAt: at, createdBy, scenario };
-    const insert = (run: Statement) =>
-      run('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES ($1, $2, 1, $3, $4, $4, $5)', [id, scenario.name, JSON.stringify(scenario), at, createdBy]);
-    if (!completes) await insert((text, values) => this.#query(text, values));
-    else {
-      await this.#transaction(async (db) => {
-        const run: Statement = (text, values) => db.query(text, values);
-        await insert(run);
-        await completeKey(run, completes.scope, completes.key, completes.respond(record));
-      });
-    }
+    const insert = (exec: Statement) =>
+      exec('INSERT INTO scenarios (id, name, version, body, created_at, updated_at, created_by) VALUES ($1, $2, 1, $3, $4, $4, $5)', [id, scenario.name, JSON.stringify(scenario), at, createdBy]);
+    await this.#insertCompleting(insert, completes, record);
     return record;
   }
 
@@ -336,14 +329,7 @@ export class PostgresStore implements Store {
         run.createdBy ?? null,
       ],
     );
-    if (!completes) await insert((text, values) => this.#query(text, values));
-    else {
-      await this.#transaction(async (db) => {
-        const statement: Statement = (text, values) => db.query(text, values);
-        await insert(statement);
-        await completeKey(statement, completes.scope, completes.key, completes.respond(created));
-      });
-    }
+    await this.#insertCompleting(insert, completes, created);
     return created;
   }
 
@@ -449,6 +435,19 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw translate(error);
     }
+  }
+
+  /** Runs `insert`; with an idempotency claim, in one transaction with the claim's completion (CompletesKey). */
+  async #insertCompleting<T>(insert: (exec: Statement) => Promise<unknown>, completes: CompletesKey<T> | undefined, created: T): Promise<void> {
+    if (!completes) {
+      await insert((text, values) => this.#query(text, values));
+      return;
+    }
+    await this.#transaction(async (db) => {
+      const exec: Statement = (text, values) => db.query(text, values);
+      await insert(exec);
+      await completeKey(exec, completes.scope, completes.key, completes.respond(created));
+    });
   }
 
   async #transaction<T>(work: (db: Queryable) => Promise<T>, mode = 'READ COMMITTED'): Promise<T> {
