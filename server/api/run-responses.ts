@@ -175,11 +175,6 @@ export class RunResponses {
     this.#maxBytes = maxBytes;
   }
 
-  /** The full response of a run just stored from its scenario's and plan's JSON (see runResponseFromJson), kept. */
-  keepFromJson(summary: Omit<StoredRun, 'scenario' | 'plan'>, scenarioJson: string, planJson: string | Uint8Array): Serialised {
-    return this.keep(summary.id, 'run', runResponseFromJson(summary, scenarioJson, planJson));
-  }
-
   /**
    * The answer for `id`: kept from an earlier request, or made (`make`) and kept. Requests for an
    * answer that is being made wait for it (a map opened by a whole sales team at once); when its

@@ -12,7 +12,7 @@ import { versionConflict, withCursor } from './index.ts';
 import type { Scenario } from '../../../../../core/schema.ts';
 import type { RunRecord as StoredRun, ScenarioRecord, Store } from '../../../../../store/store.ts';
 import { completesKey } from '../../../../plugins/idempotency.ts';
-import type { Serialised } from '../../../../run-responses.ts';
+import { runResponseFromJson, type Serialised } from '../../../../run-responses.ts';
 
 /** A stored scenario, parsed, with the JSON text it is stored as (stored again as it is with each run). */
 async function parsedScenario(store: Store, id: string): Promise<{ readonly record: ScenarioRecord; readonly json: string } | null> {
@@ -88,7 +88,8 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         let entry: Serialised | null = null;
         const answerOf = (run: Omit<StoredRun, 'plan'>): Serialised => {
           const { scenario: _, ...summary } = run;
-          entry ??= ctx.runResponses.keepFromJson(summary, parsed.json, planBytes);
+          // Made (inside the store's transaction when a key is completed with it), kept only once stored.
+          entry ??= runResponseFromJson(summary, parsed.json, planBytes);
           return entry;
         };
         const idempotent = completesKey<Omit<StoredRun, 'plan'>>(request, (run) => ({
@@ -99,11 +100,11 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         }));
         const run = await store.createRunFromJson({ ...fields, ...head, scenarioJson: parsed.json, planJson }, idempotent.completes);
         idempotent.settled();
-        answerOf(run);
+        const kept = ctx.runResponses.keep(run.id, 'run', answerOf(run));
         reply.header('location', `/api/v1/runs/${run.id}`);
         if (timing) reply.header('server-timing', serverTiming(planTimingEntries(timing, reply.elapsedTime, performance.now() - storeStarted)));
         // The run's own ETag (the one GET /runs/:id answers with), not its scenario's version.
-        return ctx.runResponses.send(request, reply, answerOf(run), { statusCode: 201 });
+        return ctx.runResponses.send(request, reply, kept, { statusCode: 201 });
       },
     );
 
