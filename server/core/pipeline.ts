@@ -93,8 +93,22 @@ export const withDistances = resolveDistances;
 
 /** What the model sees of a network under a scenario: distances resolved, overrides applied. */
 export function networkForScenario(scenario: Scenario, baseNetwork: Network): Network {
-  return withDistances(effectiveNetwork(scenario, measured(baseNetwork)));
+  // Once per scenario and network object (neither is changed in place): a request's check and its
+  // pipeline (or an analysis's check and its build) derive the same network, about 1 ms with overrides.
+  let byNetwork = scenarioNetworks.get(scenario);
+  if (!byNetwork) {
+    byNetwork = new WeakMap();
+    scenarioNetworks.set(scenario, byNetwork);
+  }
+  let out = byNetwork.get(baseNetwork);
+  if (!out) {
+    out = withDistances(effectiveNetwork(scenario, measured(baseNetwork)));
+    byNetwork.set(baseNetwork, out);
+  }
+  return out;
 }
+
+const scenarioNetworks = new WeakMap<Scenario, WeakMap<Network, Network>>();
 
 const measuredNetworks = new WeakMap<Network, Network>();
 /** The network with every leg's distance, once per network object (networks are never changed in place). */
