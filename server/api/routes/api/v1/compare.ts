@@ -1,6 +1,5 @@
 /** Two runs compared: per KPI, per market, per leg (made in the CPU pool, server/api/views/run-views.ts). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { BEARER, type ApiContext } from '../../../context.ts';
 import { notFound } from '../../../errors.ts';
 import { CompareQuery, Comparison, errorResponses } from '../../../schemas.ts';
@@ -8,6 +7,7 @@ import { runTask } from '../../../../pool/pool.ts';
 import { bytesOf, inPoolQueued } from '../../../pooled.ts';
 import { movableBuffers } from '../../../views/run-views.ts';
 import { etagOfBytes } from '../../../run-responses.ts';
+import { IMMUTABLE, NOT_MODIFIED } from './runs/index.ts';
 
 export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -22,7 +22,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           description: 'Kept once made, with a strong `ETag` per encoding (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as a stored run is.',
           security: BEARER,
           querystring: CompareQuery,
-          response: { 200: Comparison, 304: z.null().meta({ description: 'Not modified: the ETag matches' }), ...errorResponses(400, 401, 403, 404, 422, 503) },
+          response: { 200: Comparison, 304: NOT_MODIFIED, ...errorResponses(400, 401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {
@@ -39,7 +39,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           const body = bytesOf(made.bytes);
           return { body, etag: etagOfBytes(body) };
         });
-        reply.header('cache-control', 'private, max-age=31536000, immutable');
+        reply.header('cache-control', IMMUTABLE);
         return ctx.runResponses.send(request, reply, entry);
       },
     );

@@ -17,7 +17,9 @@ import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { errorResponses, FlowsQuery, IdParams, RunRecord } from '../../../../schemas.ts';
 
-const NOT_MODIFIED = z.null().meta({ description: 'Not modified: the ETag matches' });
+export const NOT_MODIFIED = z.null().meta({ description: 'Not modified: the ETag matches' });
+/** Answers that never change (a run's, a comparison of two runs): caches may keep them too. */
+export const IMMUTABLE = 'private, max-age=31536000, immutable';
 
 export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -38,8 +40,6 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (made.etag === null) throw new Error(`the pool made the ${view} answer of run ${id} without an ETag`);
         return { body: bytesOf(made.bytes), etag: made.etag };
       });
-    // Caches may keep them too.
-    const IMMUTABLE = 'private, max-age=31536000, immutable';
 
     app.get(
       '/runs/:id',
