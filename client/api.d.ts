@@ -4443,8 +4443,9 @@ export interface components {
         };
         AlternativePlanInput: {
             label: string;
+            /** @description Our margin in this plan; in the clearing mode valued at the best plan’s clearing prices. */
             marginUsd: number;
-            /** @description Best margin − this plan’s margin. */
+            /** @description Best margin − this plan’s margin (in the clearing mode it can be negative: a plan of less welfare can pay us more at the same prices). */
             marginGivenUpUsd: number;
             domesticTonnes: number;
             exportTonnes: number;
@@ -4457,11 +4458,22 @@ export interface components {
                 };
             };
         };
-        /** @description Per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans. */
+        /** @description Per market the least and most tonnes within a tolerance of the best margin (the market’s welfare in the clearing mode), and whole alternative plans. */
         AlternativesInput: {
             tolerance: number;
+            /**
+             * @description What the tolerance holds: our margin (price-taker mode), or the market’s welfare, the clearing model’s objective (clearing mode).
+             * @enum {string}
+             */
+            held: "margin" | "welfare";
+            /** @description Our margin in the best plan (in the clearing mode at its clearing prices). */
             bestMarginUsd: number;
-            floorMarginUsd: number;
+            /** @description The least margin any plan here may have; null in the clearing mode, where the welfare is held. */
+            floorMarginUsd: number | null;
+            /** @description Clearing mode: the market’s welfare in the best plan, USD; null in the price-taker mode. */
+            bestWelfareUsd: number | null;
+            /** @description Clearing mode: the least welfare any plan here may have, USD; null in the price-taker mode. */
+            floorWelfareUsd: number | null;
             markets: components["schemas"]["MarketRangeInput"][];
             plans: components["schemas"]["AlternativePlanInput"][];
             /** @description Alternative plans whose solve did not end optimal. */
@@ -6361,8 +6373,9 @@ export interface components {
         };
         AlternativePlan: {
             label: string;
+            /** @description Our margin in this plan; in the clearing mode valued at the best plan’s clearing prices. */
             marginUsd: number;
-            /** @description Best margin − this plan’s margin. */
+            /** @description Best margin − this plan’s margin (in the clearing mode it can be negative: a plan of less welfare can pay us more at the same prices). */
             marginGivenUpUsd: number;
             domesticTonnes: number;
             exportTonnes: number;
@@ -6375,11 +6388,22 @@ export interface components {
                 };
             };
         };
-        /** @description Per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans. */
+        /** @description Per market the least and most tonnes within a tolerance of the best margin (the market’s welfare in the clearing mode), and whole alternative plans. */
         Alternatives: {
             tolerance: number;
+            /**
+             * @description What the tolerance holds: our margin (price-taker mode), or the market’s welfare, the clearing model’s objective (clearing mode).
+             * @enum {string}
+             */
+            held: "margin" | "welfare";
+            /** @description Our margin in the best plan (in the clearing mode at its clearing prices). */
             bestMarginUsd: number;
-            floorMarginUsd: number;
+            /** @description The least margin any plan here may have; null in the clearing mode, where the welfare is held. */
+            floorMarginUsd: number | null;
+            /** @description Clearing mode: the market’s welfare in the best plan, USD; null in the price-taker mode. */
+            bestWelfareUsd: number | null;
+            /** @description Clearing mode: the least welfare any plan here may have, USD; null in the price-taker mode. */
+            floorWelfareUsd: number | null;
             markets: components["schemas"]["MarketRange"][];
             plans: components["schemas"]["AlternativePlan"][];
             /** @description Alternative plans whose solve did not end optimal. */

@@ -192,7 +192,12 @@ function formatClearing(plan: Plan, money: ReturnType<typeof moneyFormat>): stri
 /** Room to negotiate: each market's tonnes range within the tolerance, and the alternative plans. */
 export function formatAlternativesReport(alt: Alternatives): string {
   const out: string[] = [];
-  out.push('', `ROOM TO NEGOTIATE (plans within ${formatPct(alt.tolerance)} of the best margin, ${formatUsd(alt.bestMarginUsd)} USD)`);
+  out.push(
+    '',
+    alt.held === 'welfare' && alt.bestWelfareUsd !== null
+      ? `ROOM TO NEGOTIATE (plans within ${formatPct(alt.tolerance)} of the market's best welfare, ${formatUsd(alt.bestWelfareUsd)} USD; our margin ${formatUsd(alt.bestMarginUsd)} USD at its clearing prices)`
+      : `ROOM TO NEGOTIATE (plans within ${formatPct(alt.tolerance)} of the best margin, ${formatUsd(alt.bestMarginUsd)} USD)`,
+  );
   const markets = alt.markets
     .filter((m) => m.maxTonnes > 0.5)
     .sort((a, b) => b.planTonnes - a.planTonnes || b.maxTonnes - a.maxTonnes);
@@ -205,7 +210,11 @@ export function formatAlternativesReport(alt: Alternatives): string {
   );
   // Each alternative sits on the tolerance line: it gives up the whole tolerance for its extreme.
   // For a market the best plan leaves out, the margin given up per tonne served says what it costs.
-  out.push(`Alternatives (each gives up at most ${formatUsd(alt.bestMarginUsd - alt.floorMarginUsd)} USD):`);
+  out.push(
+    alt.floorMarginUsd === null
+      ? `Alternatives (each keeps at least ${formatUsd(alt.floorWelfareUsd ?? 0)} USD of welfare; our margin valued at the best plan's clearing prices):`
+      : `Alternatives (each gives up at most ${formatUsd(alt.bestMarginUsd - alt.floorMarginUsd)} USD):`,
+  );
   for (const p of alt.plans) {
     const changes = Object.entries(p.changedMarkets)
       .map(([id, c]) => `${alt.markets.find((m) => m.marketId === id)?.name ?? id} ${formatTonnes(c.bestTonnes)} → ${formatTonnes(c.tonnes)}`)

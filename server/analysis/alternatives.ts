@@ -14,13 +14,18 @@
 import type { LpModel, LpRow, SolveResult } from '../core/lp.ts';
 import { readSolution } from '../core/plan.ts';
 import type { Network, Scenario } from '../core/schema.ts';
+import { withDuals } from '../core/pipeline.ts';
 import { AnalysisRefusal, prepare, round } from './common.ts';
 import type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
 export type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
-/** `warmStart`: the model may differ from the one solved last only in its costs, so the solver may start from that one's basis (SolveOptions.warmStart). */
-export type SolveFn = (model: LpModel, options?: { readonly warmStart?: boolean }) => Promise<SolveResult>;
+/**
+ * `warmStart`: the model may differ from the one solved last only in its costs, so the solver may
+ * start from that one's basis (SolveOptions.warmStart). `wantSensitivity`: the row duals are wanted
+ * (the clearing mode's prices).
+ */
+export type SolveFn = (model: LpModel, options?: { readonly warmStart?: boolean; readonly wantSensitivity?: boolean }) => Promise<SolveResult>;
 
 /**
  * The model with its margin held at ≥ floor, for objectives over market sales: one row list for
@@ -58,11 +63,18 @@ export async function nearOptimalAlternatives(
   if (!(tolerance >= 0 && tolerance < 1)) throw new AnalysisRefusal('the tolerance must be between 0 and 1');
   const { network, built } = prepare(scenario, baseNetwork);
   const { model, index } = built;
-  const best = await solve(model);
+  // The clearing mode's objective is the market's welfare, and our margin is valued at its clearing
+  // prices, the row duals of the best plan: every alternative is valued at those same prices.
+  const clearing = scenario.market === 'clearing';
+  const solved = await solve(model, { wantSensitivity: clearing });
+  const best = clearing ? await withDuals(model, solved, (m, request) => solve(m, { wantSensitivity: request.wantSensitivity }), scenario.timeLimitMs) : solved;
   if (best.status !== 'optimal') throw new AnalysisRefusal(`the scenario has no optimal plan (${best.status})`);
-  const bestMargin = best.objective;
-  // Hold the margin within the tolerance; a tiny slack keeps a floor equal to the best feasible.
-  const floor = bestMargin - tolerance * Math.abs(bestMargin) - 1e-7 * Math.max(1, Math.abs(bestMargin));
+  const prices = clearing ? best.sensitivity : undefined;
+  const kpisOf = (result: SolveResult & { status: 'optimal' }) => readSolution(network, scenario, built, { ...result, sensitivity: prices }).kpis;
+  const bestMargin = clearing ? kpisOf(best).marginUsd : best.objective;
+  // Hold the objective (our margin, or the market's welfare) within the tolerance; a tiny slack
+  // keeps a floor equal to the best feasible.
+  const floor = best.objective - tolerance * Math.abs(best.objective) - 1e-7 * Math.max(1, Math.abs(best.objective));
 
   const salesOf = (filter: (marketId: string) => boolean) => {
     const coefs = new Map<number, number>();
@@ -128,7 +140,7 @@ export async function nearOptimalAlternatives(
       unavailable.push({ label, status: result.status });
       continue;
     }
-    const body = readSolution(network, scenario, built, { ...result, sensitivity: undefined });
+    const kpis = kpisOf(result);
     const tonnes = tonnesBy(result.values);
     const changedMarkets: AlternativePlan['changedMarkets'] = {};
     for (const m of network.markets.filter((x) => !x.competitorsOnly)) {
@@ -138,15 +150,25 @@ export async function nearOptimalAlternatives(
     }
     plans.push({
       label,
-      marginUsd: body.kpis.marginUsd,
-      marginGivenUpUsd: round(bestMargin - body.kpis.marginUsd, 2),
-      domesticTonnes: body.kpis.domesticTonnes,
-      exportTonnes: body.kpis.exportTonnes,
-      domesticShare: body.kpis.domesticShare,
+      marginUsd: kpis.marginUsd,
+      marginGivenUpUsd: round(bestMargin - kpis.marginUsd, 2),
+      domesticTonnes: kpis.domesticTonnes,
+      exportTonnes: kpis.exportTonnes,
+      domesticShare: kpis.domesticShare,
       changedMarkets,
     });
   }
-  return { tolerance, bestMarginUsd: round(bestMargin, 2), floorMarginUsd: round(floor, 2), markets, plans, unavailable };
+  return {
+    tolerance,
+    held: clearing ? 'welfare' : 'margin',
+    bestMarginUsd: round(bestMargin, 2),
+    floorMarginUsd: clearing ? null : round(floor, 2),
+    bestWelfareUsd: clearing ? round(best.objective, 2) : null,
+    floorWelfareUsd: clearing ? round(floor, 2) : null,
+    markets,
+    plans,
+    unavailable,
+  };
 }
 
 function fmtKt(t: number): string {

@@ -223,8 +223,8 @@ export type MarketRange = z.infer<typeof MarketRange>;
 export const AlternativePlan = z
   .strictObject({
     label: z.string(),
-    marginUsd: z.number(),
-    marginGivenUpUsd: described(z.number(), 'Best margin − this plan’s margin.'),
+    marginUsd: described(z.number(), 'Our margin in this plan; in the clearing mode valued at the best plan’s clearing prices.'),
+    marginGivenUpUsd: described(z.number(), 'Best margin − this plan’s margin (in the clearing mode it can be negative: a plan of less welfare can pay us more at the same prices).'),
     domesticTonnes: z.number(),
     exportTonnes: z.number(),
     domesticShare: z.number(),
@@ -236,13 +236,16 @@ export type AlternativePlan = z.infer<typeof AlternativePlan>;
 export const Alternatives = z
   .strictObject({
     tolerance: z.number(),
-    bestMarginUsd: z.number(),
-    floorMarginUsd: z.number(),
+    held: described(z.enum(['margin', 'welfare']), 'What the tolerance holds: our margin (price-taker mode), or the market’s welfare, the clearing model’s objective (clearing mode).'),
+    bestMarginUsd: described(z.number(), 'Our margin in the best plan (in the clearing mode at its clearing prices).'),
+    floorMarginUsd: described(z.number().nullable(), 'The least margin any plan here may have; null in the clearing mode, where the welfare is held.'),
+    bestWelfareUsd: described(z.number().nullable(), 'Clearing mode: the market’s welfare in the best plan, USD; null in the price-taker mode.'),
+    floorWelfareUsd: described(z.number().nullable(), 'Clearing mode: the least welfare any plan here may have, USD; null in the price-taker mode.'),
     markets: z.array(MarketRange),
     plans: z.array(AlternativePlan),
     unavailable: described(z.array(z.strictObject({ label: z.string(), status: z.string() })), 'Alternative plans whose solve did not end optimal.'),
   })
-  .meta({ id: 'Alternatives', description: 'Per market the least and most tonnes within a tolerance of the best margin, and whole alternative plans.' });
+  .meta({ id: 'Alternatives', description: 'Per market the least and most tonnes within a tolerance of the best margin (the market’s welfare in the clearing mode), and whole alternative plans.' });
 export type Alternatives = z.infer<typeof Alternatives>;
 
 // ---------------------------------------------------------------- jobs

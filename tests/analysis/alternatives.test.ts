@@ -72,7 +72,7 @@ describe('near-optimal alternatives, warm-started', () => {
         const x = a.plans.find((p) => p.label === label)!;
         const y = b.plans.find((p) => p.label === label)!;
         expect(label === 'most kept at home' ? x.domesticTonnes : x.exportTonnes).toBeCloseTo(label === 'most kept at home' ? y.domesticTonnes : y.exportTonnes, -0.3);
-        expect(x.marginUsd).toBeGreaterThanOrEqual(a.floorMarginUsd - 0.01);
+        expect(x.marginUsd).toBeGreaterThanOrEqual(a.floorMarginUsd! - 0.01);
       }
       expect(a.plans.map((p) => p.label).sort()).toEqual(b.plans.map((p) => p.label).sort());
     }

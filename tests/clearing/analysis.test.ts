@@ -10,6 +10,7 @@ import { drawScenario, MonteCarloRequest, runMonteCarlo } from '../../server/ana
 import { sensitivity } from '../../server/analysis/sensitivity.ts';
 import { runSweep } from '../../server/analysis/sweep.ts';
 import { optimise } from '../../server/optimise.ts';
+import { Alternatives } from '../../server/core/analysis-schema.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { solveModelInProcess } from '../../server/solver/inProcess.ts';
@@ -99,6 +100,32 @@ describe('analyses on the clearing mode', () => {
       const ours = plan.markets.find((x) => x.id === m.marketId)!;
       expect(m.minTonnes).toBeLessThanOrEqual(ours.tonnes + 1e-3);
       expect(m.maxTonnes).toBeGreaterThanOrEqual(ours.tonnes - 1e-3);
+    }
+    // The answer the route sends: the tolerance holds the welfare, our margin is the plan's own at
+    // its clearing prices, and every alternative plan's margin is a number (they were NaN: a 500).
+    expect(() => Alternatives.parse(alt)).not.toThrow();
+    expect(alt.held).toBe('welfare');
+    expect(alt.floorMarginUsd).toBeNull();
+    expect(alt.bestMarginUsd).toBeCloseTo(plan.kpis!.marginUsd, 0);
+    // The floor: 1 % below the best welfare, and a slack of 1e-7 of it that keeps the best feasible.
+    expect(alt.bestWelfareUsd! - alt.floorWelfareUsd!).toBeCloseTo((0.01 + 1e-7) * Math.abs(alt.bestWelfareUsd!), -1);
+    expect(alt.plans.length).toBeGreaterThan(0);
+    for (const p of alt.plans) expect(Number.isFinite(p.marginUsd)).toBe(true);
+  });
+
+  it('alternatives at no tolerance: every plan is an equilibrium, and at the same clearing prices each pays us the best plan’s margin', async () => {
+    // Complementary slackness: any optimal allocation and the best plan's duals (its prices) are a
+    // primal–dual pair, so our margin at those prices is the same in every optimal allocation.
+    for (const file of ['clearing-phase1.json', 'clearing-phase2.json', 'competitor-entry.json']) {
+      const s = load(file);
+      const alt = await nearOptimalAlternatives(s, network, (model) => solveModelInProcess(model, { engine: 'highs', timeLimitMs: 30_000 }), { tolerance: 0 });
+      const plan = await optimise(s, network, { ...quick, policyCost: false });
+      expect(alt.bestMarginUsd).toBeCloseTo(plan.kpis!.marginUsd, 0);
+      expect(alt.plans.length).toBeGreaterThan(0);
+      // Up to the floor's slack of 1e-7 of the welfare (about 130 USD of 1.3 billion).
+      const slackUsd = alt.bestWelfareUsd! - alt.floorWelfareUsd!;
+      expect(slackUsd).toBeLessThan(1e-7 * Math.abs(alt.bestWelfareUsd!) + 1);
+      for (const p of alt.plans) expect(Math.abs(p.marginGivenUpUsd)).toBeLessThanOrEqual(slackUsd + 1);
     }
   });
 });

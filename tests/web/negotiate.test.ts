@@ -85,8 +85,11 @@ describe('rows and markers', () => {
 describe('alternative plans as cards', () => {
   const result: Alternatives = {
     tolerance: 0.01,
+    held: 'margin',
     bestMarginUsd: 27_893_075,
     floorMarginUsd: 27_614_141.46,
+    bestWelfareUsd: null,
+    floorWelfareUsd: null,
     markets,
     unavailable: [],
     plans: [],

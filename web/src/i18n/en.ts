@@ -467,6 +467,7 @@ export const messages: Record<string, string> = {
   '{share} at home': '{share} at home',
   '{share} at home (best plan {best})': '{share} at home (best plan {best})',
   'Best margin {best}; every plan here keeps at least {floor} (within {tolerance}).': 'Best margin {best}; every plan here keeps at least {floor} (within {tolerance}).',
+  'Best margin {best} at the clearing prices; every plan here keeps the market’s welfare within {tolerance} of its best.': 'Best margin {best} at the clearing prices; every plan here keeps the market’s welfare within {tolerance} of its best.',
   'On the map, a thin dashed amber ring marks the {count} market with more than {room} of room, while this tab is open.': 'On the map, a thin dashed amber ring marks the {count} market with more than {room} of room, while this tab is open.',
   'On the map, a thin dashed amber ring marks the {count} markets with more than {room} of room, while this tab is open.': 'On the map, a thin dashed amber ring marks the {count} markets with more than {room} of room, while this tab is open.',
   '{count} point, each a full optimisation (at most {max}).': '{count} point, each a full optimisation (at most {max}).',

@@ -466,6 +466,7 @@ export const messages: Record<string, string> = {
   '{share} at home': '{share} внутри страны',
   '{share} at home (best plan {best})': '{share} внутри страны (лучший план {best})',
   'Best margin {best}; every plan here keeps at least {floor} (within {tolerance}).': 'Лучшая маржа {best}; каждый план здесь сохраняет не менее {floor} (в пределах {tolerance}).',
+  'Best margin {best} at the clearing prices; every plan here keeps the market’s welfare within {tolerance} of its best.': 'Лучшая маржа {best} по равновесным ценам; каждый план здесь сохраняет общественное благосостояние рынка в пределах {tolerance} от лучшего.',
   'On the map, a thin dashed amber ring marks the {count} market with more than {room} of room, while this tab is open.': 'Пока открыта эта вкладка, тонкое пунктирное янтарное кольцо на карте отмечает рынки с простором больше {room} (их {count}).',
   'On the map, a thin dashed amber ring marks the {count} markets with more than {room} of room, while this tab is open.': 'Пока открыта эта вкладка, тонкие пунктирные янтарные кольца на карте отмечают рынки с простором больше {room} (их {count}).',
   '{count} point, each a full optimisation (at most {max}).': 'Точек: {count}, каждая — полная оптимизация (не более {max}).',

@@ -143,7 +143,10 @@ export function planCard(plan: AlternativePlan, result: Pick<Alternatives, 'best
 export function summaryText(result: Alternatives): string {
   const flexible = result.markets.filter(isFlexible).length;
   const pct = `${trimPct(result.tolerance * 100)} %`.replace('.', formatStyleOf('decimal'));
-  const words = t('Best margin {best}; every plan here keeps at least {floor} (within {tolerance}).', { best: formatUsdCompact(result.bestMarginUsd), floor: formatUsdCompact(result.floorMarginUsd), tolerance: pct });
+  const words =
+    result.floorMarginUsd === null
+      ? t('Best margin {best} at the clearing prices; every plan here keeps the market’s welfare within {tolerance} of its best.', { best: formatUsdCompact(result.bestMarginUsd), tolerance: pct })
+      : t('Best margin {best}; every plan here keeps at least {floor} (within {tolerance}).', { best: formatUsdCompact(result.bestMarginUsd), floor: formatUsdCompact(result.floorMarginUsd), tolerance: pct });
   const room = t(flexible === 1 ? '{count} market has more than {room} of room.' : '{count} markets have more than {room} of room.', { count: flexible, room: kt(FLEXIBLE_TONNES) });
   return `${words} ${room}`;
 }
