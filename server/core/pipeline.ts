@@ -15,7 +15,7 @@ import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, So
 import { buildModel, ModelBuildStopped, type BuiltModel } from './model.ts';
 import { readSolution, type PlanBody } from './plan.ts';
 import type { Plan } from './plan-schema.ts';
-import { effectiveNetwork, periodsOf } from './scenario.ts';
+import { effectiveNetwork, periodsOf, priceTakerKztPerUsd } from './scenario.ts';
 import { readClearing } from './clearing-report.ts';
 import { fxPerUsd } from './market-schema.ts';
 import { key } from './families/context.ts';
@@ -222,7 +222,7 @@ export async function runPipeline(
     market: scenario.market,
     clearing: clearingReport,
     reportCurrency: scenario.reportCurrency,
-    kztPerUsd: kztPerUsdOf(network, periods[0]!.year),
+    kztPerUsd: clearing ? kztPerUsdOf(network, periods[0]!.year) : priceTakerKztPerUsd(scenario, network),
     solver: solver(result),
     inputsHash: hashInputs(result.stats.engine, result.stats.engineVersion),
   };

@@ -3,7 +3,7 @@
  * Browser-safe, pure.
  */
 import type { Horizon, Leg, Market, Network, Scenario, TransitNode, Plant } from './schema.ts';
-import type { FxTable, Supplier } from './market-schema.ts';
+import { fxPerUsd, type FxTable, type Supplier } from './market-schema.ts';
 import { applyCalibration } from './calibration.ts';
 
 export interface Period {
@@ -60,7 +60,7 @@ export function yearsOf(periods: readonly Period[]): number[] {
 export function effectiveNetwork(scenario: Scenario, input: Network): Network {
   const network = calibratedNetwork(scenario, input);
   const o = scenario.overrides;
-  const fxFactor = o.fxKztPerUsd !== undefined && o.fxKztPerUsd > 0 ? network.fxKztPerUsd / o.fxKztPerUsd : 1;
+  const fxFactor = network.fxKztPerUsd / priceTakerKztPerUsd(scenario, network);
   const given = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
   /**
    * An optional figure under an override: undefined keeps the network's, null removes it (an
@@ -270,6 +270,25 @@ function fullFleet(fleet: Scenario['overrides']['wagonFleet']): Network['wagonFl
 }
 
 /** Scenario exchange rates over the network's: one rate for every year, or rates by year. The legacy KZT override counts too. */
+/**
+ * The tenge rate (KZT per USD) a price-taker plan's domestic prices are at, and the rate the plan
+ * states (`plan.kztPerUsd`): the scenario's, under either of its names (`overrides.fxKztPerUsd`, or
+ * `overrides.fxPerUsd.KZT`: one rate, or its rate for the plan's first year), else the network's
+ * reference rate, the one its domestic USD prices were set at. Domestic prices are set in tenge, so
+ * in USD they move by reference ÷ this rate. The price-taker mode holds one rate for the whole plan;
+ * the clearing mode converts each year's tenge figures at that year's rate (`fxPerUsd.KZT`).
+ */
+export function priceTakerKztPerUsd(scenario: Scenario, network: Network): number {
+  const o = scenario.overrides;
+  if (o.fxKztPerUsd !== undefined) return o.fxKztPerUsd;
+  const given = o.fxPerUsd.KZT;
+  if (given === undefined) return network.fxKztPerUsd;
+  if (typeof given === 'number') return given;
+  const h = scenario.horizon;
+  const firstYear = h.kind === 'multi-year' ? h.fromYear : h.year;
+  return fxPerUsd({ ...network.fxPerUsd, KZT: { ...(network.fxPerUsd.KZT ?? {}), ...given } }, 'KZT', firstYear);
+}
+
 function effectiveFx(table: FxTable, overrides: Scenario['overrides']['fxPerUsd'], kztPerUsd: number | undefined): FxTable {
   if (!(kztPerUsd !== undefined && kztPerUsd > 0) && Object.values(overrides).every((rate) => rate === undefined)) return table;
   const out: FxTable = { ...table };

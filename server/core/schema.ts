@@ -430,7 +430,16 @@ export const Overrides = z
   .refine((o) => o.fxKztPerUsd === undefined || o.fxPerUsd.KZT === undefined, {
     path: ['fxPerUsd', 'KZT'],
     message: 'the tenge rate is given twice: give overrides.fxKztPerUsd or overrides.fxPerUsd.KZT, not both',
+  })
+  // One lever under two names, with one range (domestic prices move by 510 ÷ the rate).
+  .refine((o) => tengeRates(o.fxPerUsd.KZT).every((rate) => rate >= 1 && rate <= 100_000), {
+    path: ['fxPerUsd', 'KZT'],
+    message: 'the tenge rate must be between 1 and 100,000 KZT per USD',
   });
+
+function tengeRates(given: number | Record<string, number> | undefined): number[] {
+  return given === undefined ? [] : typeof given === 'number' ? [given] : Object.values(given);
+}
 
 export const MipOptions = z
   .object({
