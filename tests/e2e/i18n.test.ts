@@ -73,8 +73,18 @@ describe.skipIf(!run)('Russian beside English', () => {
     expect(await page.locator('#why').textContent()).not.toMatch(/The plant makes|Best netbacks|Domestic share/);
     await page.locator('#why').screenshot({ path: join(ARTIFACTS, 'why-ru-kzt.png') });
     expect(await page.locator('#lang-select').inputValue()).toBe('ru');
-    // The form keeps working in Russian: labels are translated, the stale banner too.
-    await page.getByLabel('Минимальная доля внутреннего рынка, доля (0–1)').fill('0.8');
+    // The form keeps working in Russian: labels are translated, the stale banner too. Its boxes show
+    // and read the decimal comma (a number box dropped it as typed: "1,2" became 12).
+    const share = page.getByLabel('Минимальная доля внутреннего рынка, доля (0–1)');
+    expect(await share.inputValue()).toBe('0,5');
+    await share.fill('0,8');
+    await expect.poll(() => share.locator('xpath=ancestor::div[@class="field"][1]').locator('.slider-value').textContent()).toMatch(/^80\s?%$/);
+    const exportPrices = page.getByLabel('Экспортные цены ×, значение', { exact: true });
+    await exportPrices.fill('1,2');
+    await expect.poll(() => exportPrices.locator('xpath=ancestor::div[@class="field"][1]').locator('.slider-value').textContent()).toBe('× 1,20');
+    await exportPrices.fill('1.2');
+    await expect.poll(() => exportPrices.locator('xpath=ancestor::div[@class="field"][1]').locator('.slider-value').textContent()).toBe('× 1,20');
+    await exportPrices.fill('1');
     await page.locator('#stale-banner').waitFor({ state: 'visible' });
     expect(await page.locator('#stale-text').textContent()).toMatch(/Исходные данные изменились/);
     expect(await page.evaluate(() => location.href)).toContain('lang=ru');

@@ -8,6 +8,7 @@ import { formatNumber, formatTonnes } from '../lib/format.ts';
 import { DEFAULT_FORM, type ScenarioForm } from '../lib/scenario-form.ts';
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
+import { DECIMAL_BOX, decimalText, parseDecimal } from '../lib/decimal-input.ts';
 
 export type Role = 'none' | 'viewer' | 'planner' | 'unknown';
 
@@ -326,18 +327,18 @@ export class ScenarioPanel {
   }
 
   private number(path: string, label: string, value: number, range: { min: number; max: number; step: number }, set: (v: number) => void): HTMLElement {
-    const input = h('input', { type: 'number', id: uid('f'), value: String(value), step: range.step, inputmode: 'decimal' });
+    const input = h('input', { ...DECIMAL_BOX, id: uid('f'), value: decimalText(value) });
     input.addEventListener('input', () => {
-      set(input.value.trim() === '' ? Number.NaN : Number(input.value));
+      set(parseDecimal(input.value));
       this.changed();
     });
     return this.wrap(path, label, input);
   }
 
   private optionalNumber(path: string, label: string, value: number | null, set: (v: number | null) => void): HTMLElement {
-    const input = h('input', { type: 'number', id: uid('f'), value: value == null ? '' : String(value), step: 'any', inputmode: 'decimal' });
+    const input = h('input', { ...DECIMAL_BOX, id: uid('f'), value: value == null ? '' : decimalText(value) });
     input.addEventListener('input', () => {
-      set(input.value.trim() === '' ? null : Number(input.value));
+      set(input.value.trim() === '' ? null : parseDecimal(input.value));
       this.changed();
     });
     return this.wrap(path, label, input);
@@ -354,18 +355,18 @@ export class ScenarioPanel {
   ): HTMLElement {
     const slider = h('input', { type: 'range', id: uid('f'), min: range.min, max: range.max, step: range.step, value: String(value) });
     const numberId = uid('f');
-    const box = h('input', { type: 'number', id: numberId, step: range.step, value: String(value), className: 'slider-number', inputmode: 'decimal' });
+    const box = h('input', { ...DECIMAL_BOX, id: numberId, value: decimalText(value), className: 'slider-number' });
     const out = h('output', { for: slider.id, className: 'slider-value' }, options.show(value));
     slider.addEventListener('input', () => {
       const v = Number(slider.value);
-      box.value = String(v);
+      box.value = decimalText(v);
       out.textContent = options.show(v);
       set(v);
       this.changed(options.live);
     });
     if (options.live) slider.addEventListener('change', () => this.events.onLiveRest?.(this.read()));
     box.addEventListener('input', () => {
-      const v = box.value.trim() === '' ? Number.NaN : Number(box.value);
+      const v = parseDecimal(box.value);
       if (Number.isFinite(v)) {
         slider.value = String(v);
         // A value so large its figure overflows (1e308 as a share is "Infinity %") shows no figure:
@@ -391,17 +392,14 @@ export class ScenarioPanel {
     const capId = uid('f');
     const closedId = uid('f');
     const cap = h('input', {
-      type: 'number',
+      ...DECIMAL_BOX,
       id: capId,
-      min: 0,
-      step: 'any',
-      value: edit.capacityTonnesPerYear == null ? '' : String(edit.capacityTonnesPerYear / KT),
-      placeholder: networkCap == null ? t('unlimited') : String(networkCap / KT),
-      inputmode: 'decimal',
+      value: edit.capacityTonnesPerYear == null ? '' : decimalText(edit.capacityTonnesPerYear / KT),
+      placeholder: networkCap == null ? t('unlimited') : decimalText(networkCap / KT),
     });
     const closed = h('input', { type: 'checkbox', id: closedId, checked: edit.closed });
     cap.addEventListener('input', () => {
-      edit.capacityTonnesPerYear = cap.value.trim() === '' ? null : Number(cap.value) * KT;
+      edit.capacityTonnesPerYear = cap.value.trim() === '' ? null : parseDecimal(cap.value) * KT;
       this.changed();
     });
     closed.addEventListener('change', () => {

@@ -7,6 +7,7 @@ import type { Network } from '../../../../server/core/schema.ts';
 import { h, uid } from '../../dom.ts';
 import type { ErrorReport } from '../../lib/api-errors.ts';
 import { t } from '../../i18n/index.ts';
+import { DECIMAL_BOX, decimalText, parseDecimal } from '../../lib/decimal-input.ts';
 
 export type AnalysisScenario = { ok: true; scenario: Record<string, unknown> & { name: string }; domesticShare: number } | { ok: false; message: string };
 export type ScenarioOnScreen = Extract<AnalysisScenario, { ok: true }>;
@@ -41,8 +42,20 @@ export function failureWords(report: ErrorReport, read = false): string {
   return `${report.summary}.`.replace(/\.\.$/, '.');
 }
 
+/** The number a form box holds, typed in the page's language (NaN when it is not one). */
+export function readNumber(input: HTMLInputElement): number {
+  return parseDecimal(input.value);
+}
+
+/** Shows a value in a form box, with the page's decimal mark. */
+export function showNumber(input: HTMLInputElement, value: number): void {
+  input.value = decimalText(value);
+}
+
 export function numberField(label: string, value: number, opts: { min?: number; max?: number; step: number | 'any'; id?: string }): { field: HTMLElement; input: HTMLInputElement } {
-  const input = h('input', { type: 'number', id: opts.id ?? uid('a'), value: String(value), min: opts.min, max: opts.max, step: opts.step, inputmode: 'decimal' });
+  // A text box with a decimal keyboard: read it with `readNumber` (lib/decimal-input.ts says why). min, max and step are the field's range, said in its title.
+  const range = [opts.min, opts.max].some((x) => x !== undefined) ? `${opts.min ?? '−∞'} … ${opts.max ?? '∞'}` : undefined;
+  const input = h('input', { ...DECIMAL_BOX, id: opts.id ?? uid('a'), value: decimalText(value), title: range });
   return { field: h('div', { className: 'field' }, h('label', { for: input.id }, label), input), input };
 }
 

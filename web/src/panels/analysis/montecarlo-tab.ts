@@ -5,7 +5,7 @@ import { DEFAULT_MONTE_CARLO, kilotonnes, millions, monteCarloProblem, monteCarl
 import { histogram } from '../../lib/charts/histogram.ts';
 import { formatNumber, formatShare, formatTonnes, formatUsdCompact } from '../../lib/format.ts';
 import { DOMESTIC_COLOUR, EXPORT_COLOUR, marketColour } from '../../lib/style.ts';
-import { htmlOf, kpi, MARGIN_COLOUR, numberField, say, type TabEnv } from './common.ts';
+import { htmlOf, kpi, MARGIN_COLOUR, numberField, readNumber, say, type TabEnv } from './common.ts';
 import { JobRunner } from './job-runner.ts';
 import { t } from '../../i18n/index.ts';
 
@@ -28,7 +28,7 @@ export function buildMonteCarloTab(root: HTMLElement, env: TabEnv, onRobust: (id
   job.start.addEventListener('click', async () => {
     const s = env.scenarioOr(job.status);
     if (!s) return;
-    const form: MonteCarloForm = { draws: Number(draws.input.value), seed: Number(seed.input.value), exportPriceSd: Number(price.input.value), freightSd: Number(freight.input.value), demandSpread: Number(demand.input.value) };
+    const form: MonteCarloForm = { draws: readNumber(draws.input), seed: readNumber(seed.input), exportPriceSd: readNumber(price.input), freightSd: readNumber(freight.input), demandSpread: readNumber(demand.input) };
     const problem = monteCarloProblem(form);
     if (problem) return say(job.status, problem, 'bad');
     out.textContent = '';

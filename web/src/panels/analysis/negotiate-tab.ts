@@ -19,7 +19,7 @@ import {
 } from '../../lib/negotiate.ts';
 import { shortName } from '../../lib/names.ts';
 import { DOMESTIC_COLOUR, EXPORT_COLOUR, marketColour } from '../../lib/style.ts';
-import { failureWords, htmlOf, numberField, say, statusLine, type TabEnv } from './common.ts';
+import { failureWords, htmlOf, numberField, readNumber, say, statusLine, type TabEnv } from './common.ts';
 import { t } from '../../i18n/index.ts';
 import { formatElapsed } from '../../lib/format.ts';
 
@@ -45,7 +45,7 @@ export function buildNegotiateTab(root: HTMLElement, env: TabEnv, onRoom: (ids: 
   run.addEventListener('click', async () => {
     const s = env.scenarioOr(status);
     if (!s) return;
-    const pct = Number(tolerance.input.value);
+    const pct = readNumber(tolerance.input);
     const problem = toleranceProblem(pct);
     if (problem) return say(status, problem, 'bad');
     inFlight?.abort();

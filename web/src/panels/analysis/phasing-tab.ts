@@ -6,10 +6,11 @@ import { stackedBars } from '../../lib/charts/stacked-bars.ts';
 import { formatShare, formatTonnes, formatUsdCompact } from '../../lib/format.ts';
 import { failureWords, htmlOf, say, statusLine, type TabEnv } from './common.ts';
 import { t } from '../../i18n/index.ts';
+import { DECIMAL_BOX, parseDecimal } from '../../lib/decimal-input.ts';
 
 export function buildPhasingTab(root: HTMLElement, env: TabEnv): void {
   const from = h('select', { id: 'phasing-phase2' }, h('option', { value: '' }, t('Never (phase 1 throughout)')), ...[2027, 2028, 2029, 2030, 2031].map((y) => h('option', { value: String(y), selected: y === 2029 }, String(y))));
-  const growth = h('input', { type: 'number', id: 'phasing-growth', step: '0.5', inputmode: 'decimal', placeholder: t('as in the network') });
+  const growth = h('input', { ...DECIMAL_BOX, id: 'phasing-growth', placeholder: t('as in the network') });
   const run = h('button', { type: 'button', className: 'primary', id: 'phasing-run' }, t('Plan {from}–{to}', { from: 2027, to: 2031 }));
   const status = statusLine('phasing-status');
   const out = h('div', { id: 'phasing-results' });
@@ -27,7 +28,7 @@ export function buildPhasingTab(root: HTMLElement, env: TabEnv): void {
   run.addEventListener('click', async () => {
     const s = env.scenarioOr(status);
     if (!s) return;
-    const g = growth.value.trim() === '' ? null : Number(growth.value);
+    const g = growth.value.trim() === '' ? null : parseDecimal(growth.value);
     if (g != null && (!Number.isFinite(g) || g < -100 || g > 100)) return say(status, t('Demand growth: a number from −100 to 100.'), 'bad');
     const markets = env.network()?.markets ?? [];
     const scenario = { ...s.scenario, horizon: { kind: 'annual', year: 2027 } };

@@ -6,7 +6,7 @@ import { currentText, digestSensitivity, millions, rangeText, shadowText, shortL
 import { lineChart } from '../../lib/charts/line.ts';
 import { formatElapsed, formatShare, formatUsdCompact, formatUsdPerTonne } from '../../lib/format.ts';
 import { t } from '../../i18n/index.ts';
-import { failureWords, MARGIN_COLOUR, numberField, say, statusLine, type TabEnv } from './common.ts';
+import { failureWords, MARGIN_COLOUR, numberField, readNumber, say, statusLine, type TabEnv } from './common.ts';
 
 export function buildShareTab(root: HTMLElement, env: TabEnv): void {
   let report: SensitivityReport | null = null;
@@ -24,11 +24,11 @@ export function buildShareTab(root: HTMLElement, env: TabEnv): void {
     chart,
     tables,
   );
-  topN.input.addEventListener('change', () => renderTables(tables, report, Number(topN.input.value)));
+  topN.input.addEventListener('change', () => renderTables(tables, report, readNumber(topN.input)));
   run.addEventListener('click', async () => {
     const s = env.scenarioOr(status);
     if (!s) return;
-    const n = Number(points.input.value);
+    const n = readNumber(points.input);
     if (!Number.isInteger(n) || n < 2 || n > 51) return say(status, t('Points on the curve: a whole number from 2 to 51.'), 'bad');
     run.disabled = true;
     say(status, t('Solving the plan, its ranges and the curve…'), 'busy');
@@ -42,7 +42,7 @@ export function buildShareTab(root: HTMLElement, env: TabEnv): void {
     policyShare = s.domesticShare;
     say(status, t('Done in {time}.', { time: formatElapsed(performance.now() - started) }));
     renderCurve(chart, answer, policyShare);
-    renderTables(tables, report, Number(topN.input.value));
+    renderTables(tables, report, readNumber(topN.input));
   });
 }
 

@@ -19,7 +19,7 @@ import { heatmap } from '../../lib/charts/heatmap.ts';
 import { lineChart } from '../../lib/charts/line.ts';
 import { formatNumber, formatUsdCompact, formatStyleOf } from '../../lib/format.ts';
 import { EXPORT_COLOUR } from '../../lib/style.ts';
-import { failureWords, MARGIN_COLOUR, numberField, say, type TabEnv } from './common.ts';
+import { failureWords, MARGIN_COLOUR, numberField, readNumber, say, showNumber, type TabEnv } from './common.ts';
 import { t } from '../../i18n/index.ts';
 import { JobRunner } from './job-runner.ts';
 
@@ -105,9 +105,9 @@ export class SweepsTab {
     const unit = h('span', { className: 'hint unit' });
     const apply = () => {
       const info = sweepParameter(param.value);
-      from.input.value = String(info.from);
-      to.input.value = String(info.to);
-      steps.input.value = String(info.steps);
+      showNumber(from.input, info.from);
+      showNumber(to.input, info.to);
+      showNumber(steps.input, info.steps);
       unit.textContent = info.unit;
       portField.hidden = info.id !== 'nodeThroughput';
     };
@@ -124,7 +124,7 @@ export class SweepsTab {
     );
     return {
       fieldset,
-      read: () => ({ parameter: param.value as SweepParameter, node: port.value, from: Number(from.input.value), to: Number(to.input.value), steps: Number(steps.input.value) }),
+      read: () => ({ parameter: param.value as SweepParameter, node: port.value, from: readNumber(from.input), to: readNumber(to.input), steps: readNumber(steps.input) }),
     };
   }
 
