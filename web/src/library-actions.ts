@@ -10,11 +10,15 @@ import { t } from './i18n/index.ts';
 const failed = (summary: string) => ({ ok: false as const, message: summary });
 
 export const libraryActions: LibraryActions = {
-  async rename(scenarioId, name) {
+  async rename(scenarioId, seenVersion, name) {
     const read = await api.scenario(scenarioId);
     if (!read.ok) return failed(read.report.summary);
-    const saved = await api.updateScenario(scenarioId, read.data.version, { ...read.data.scenario, name });
-    return saved.ok ? { ok: true, message: t('Renamed to “{name}”.', { name }) } : failed(saved.report.summary);
+    // If-Match is the version the list showed, not the one just read: a change made meanwhile (in
+    // another tab, by someone else) is refused by the server rather than overwritten.
+    const saved = await api.updateScenario(scenarioId, seenVersion, { ...read.data.scenario, name });
+    if (saved.ok) return { ok: true, message: t('Renamed to “{name}”.', { name }) };
+    if (saved.report.code === 'version_conflict') return { ...failed(t('This scenario was changed meanwhile (in another tab, or by someone else), so it was not renamed: the list now shows it as it is; rename it again if you still want to.')), stale: true };
+    return failed(saved.report.summary);
   },
   async duplicate(scenarioId, takenNames) {
     const read = await api.scenario(scenarioId);

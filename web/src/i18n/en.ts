@@ -271,6 +271,7 @@ export const messages: Record<string, string> = {
   'Delete scenario “{name}”? Its {n} stored run(s) stay on the server, but leave this list.': 'Delete scenario “{name}”? Its {n} stored run(s) stay on the server, but leave this list.',
   'Delete scenario “{name}”?': 'Delete scenario “{name}”?',
   'Saving…': 'Saving…',
+  'This scenario was changed meanwhile (in another tab, or by someone else), so it was not renamed: the list now shows it as it is; rename it again if you still want to.': 'This scenario was changed meanwhile (in another tab, or by someone else), so it was not renamed: the list now shows it as it is; rename it again if you still want to.',
   'Renamed to “{name}”.': 'Renamed to “{name}”.',
   '{name} (copy)': '{name} (copy)',
   '{name} (copy {n})': '{name} (copy {n})',

@@ -270,6 +270,7 @@ export const messages: Record<string, string> = {
   'Delete scenario “{name}”? Its {n} stored run(s) stay on the server, but leave this list.': 'Удалить сценарий «{name}»? Его сохранённые расчёты ({n}) останутся на сервере, но исчезнут из этого списка.',
   'Delete scenario “{name}”?': 'Удалить сценарий «{name}»?',
   'Saving…': 'Сохранение…',
+  'This scenario was changed meanwhile (in another tab, or by someone else), so it was not renamed: the list now shows it as it is; rename it again if you still want to.': 'Сценарий тем временем изменили (в другой вкладке или другой пользователь), поэтому он не переименован: список теперь показывает его текущее состояние; переименуйте снова, если это ещё нужно.',
   'Renamed to “{name}”.': 'Переименован в «{name}».',
   '{name} (copy)': '{name} (копия)',
   '{name} (copy {n})': '{name} (копия {n})',

@@ -21,11 +21,13 @@ export interface LibraryPanelEvents {
 }
 
 /** What one change did, in words for the page. */
-export type LibraryActionResult = { ok: true; message: string } | { ok: false; message: string };
+/** `stale`: the list no longer shows the server's state (a change refused as made meanwhile): it is read again. */
+export type LibraryActionResult = { ok: true; message: string } | { ok: false; message: string; stale?: boolean };
 
 /** Changes to stored scenarios (web/src/library-actions.ts does them on the API). */
 export interface LibraryActions {
-  rename(scenarioId: string, name: string): Promise<LibraryActionResult>;
+  /** `seenVersion`: the version the list showed, sent as If-Match. */
+  rename(scenarioId: string, seenVersion: number, name: string): Promise<LibraryActionResult>;
   /** `takenNames`: the names in the library, so the copy's name is new. */
   duplicate(scenarioId: string, takenNames: readonly string[]): Promise<LibraryActionResult>;
   remove(scenarioId: string, name: string): Promise<LibraryActionResult>;
@@ -239,7 +241,7 @@ export class LibraryPanel {
     const save = () => {
       const name = input.value.trim();
       if (!name || name === r.name) return cancel();
-      void this.act(() => this.actions!.rename(r.scenarioId, name));
+      void this.act(() => this.actions!.rename(r.scenarioId, r.scenarioVersion, name));
     };
     // The list redraws while margins arrive: the draft survives it.
     input.addEventListener('input', () => {
@@ -306,7 +308,7 @@ export class LibraryPanel {
     }
     this.actionStatus.textContent = result.message;
     this.actionStatus.dataset.ok = String(result.ok);
-    if (result.ok) {
+    if (result.ok || result.stale) {
       this.editing = null;
       this.events.onRefresh();
     } else {
