@@ -327,7 +327,9 @@ export class ScenarioPanel {
   }
 
   private number(path: string, label: string, value: number, range: { min: number; max: number; step: number }, set: (v: number) => void): HTMLElement {
-    const input = h('input', { ...DECIMAL_BOX, id: uid('f'), value: decimalText(value) });
+    // A whole, non-negative figure (a year) gets a keypad without a decimal mark.
+    const wholeNumbers = Number.isInteger(range.step) && range.min >= 0;
+    const input = h('input', { ...DECIMAL_BOX, inputmode: wholeNumbers ? 'numeric' : 'decimal', id: uid('f'), value: decimalText(value) });
     input.addEventListener('input', () => {
       set(parseDecimal(input.value));
       this.changed();
