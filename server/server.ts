@@ -15,6 +15,7 @@ import { openStore } from './store/open.ts';
 import { openJobQueue } from './jobs/open.ts';
 import { InProcessQueue } from './jobs/in-process.ts';
 import { INTERRUPTED } from './jobs/records.ts';
+import { keepRunningThroughLostConnections } from './process-guard.ts';
 
 const { config, jobsConfig } = (() => {
   try {
@@ -88,6 +89,7 @@ app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-b
 if (jobs instanceof InProcessQueue && jobs.interrupted.length > 0) {
   app.log.warn({ jobs: jobs.interrupted }, `analysis jobs: ${jobs.interrupted.length} left running by the previous process marked failed (${INTERRUPTED})`);
 }
+keepRunningThroughLostConnections(app.log);
 app.log.info({ store: kind }, kind === 'postgres' ? 'store: PostgreSQL (DATABASE_URL)' : `store: SQLite (${config.databasePath})`);
 
 let shuttingDown = false;

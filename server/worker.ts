@@ -10,6 +10,7 @@ import pino from 'pino';
 import { jobsConfigFromEnv, poolThreadsFromEnv, workerConfigFromEnv } from './config.ts';
 import { pgBossOptions } from './jobs/open.ts';
 import { ChunkWorker } from './jobs/pgboss/worker.ts';
+import { keepRunningThroughLostConnections } from './process-guard.ts';
 
 const { databaseUrl, logLevel, shutdownTimeoutMs, jobs } = (() => {
   try {
@@ -21,6 +22,7 @@ const { databaseUrl, logLevel, shutdownTimeoutMs, jobs } = (() => {
   }
 })();
 const log = pino({ level: logLevel, base: { role: 'worker', pid: process.pid } });
+keepRunningThroughLostConnections(log);
 
 const worker = await (async () => {
   try {

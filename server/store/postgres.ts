@@ -13,6 +13,9 @@ import pg from 'pg';
 import type { Scenario } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations.ts';
+import { isConnectionError } from './connection-errors.ts';
+
+export { isConnectionError };
 import {
   StoreUnavailableError,
   type DeleteResult,
@@ -82,37 +85,6 @@ const iso = (value: Date | string): string => new Date(value).toISOString();
 const MIGRATION_LOCK_KEY = 7_231_405_118;
 /** How often expired idempotency keys are swept (a claim ignores an expired row on its own). */
 const IDEMPOTENCY_SWEEP_MS = 60_000;
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (starting up, shutting down, recovering)
-  '57014', // query_canceled (statement timeout)
-  '53300', // too_many_connections
-  '40001', // serialization_failure: retriable
-  '40P01', // deadlock_detected: retriable
-]);
-const CONNECTION_MESSAGES =
-  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Query read timeout|after calling end on the pool|the database system is (starting up|shutting down)|terminating connection/i;
-
-/** True for errors that say the database cannot be reached now, rather than that a statement is wrong. */
-export function isConnectionError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
-  if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
-  // AggregateError (several addresses refused) and wrapped causes.
-  const inner = (error as { errors?: unknown[]; cause?: unknown }).errors ?? [];
-  return inner.some(isConnectionError) || isConnectionError((error as { cause?: unknown }).cause);
-}
 
 function translate(error: unknown): unknown {
   if (error instanceof StoreUnavailableError) return error;

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode, type Problem } from '../errors.ts';
+import { isConnectionError } from '../../store/connection-errors.ts';
 import { isStoreUnavailable } from '../../store/store.ts';
 
 /** Enough to fix a body; a body with more problems than this gets a count of the rest. */
@@ -47,7 +48,8 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof Error && error.name === 'AbortError') {
     return new ApiError('client_closed_request', 'The client closed the connection; its work was stopped');
   }
-  if (isStoreUnavailable(error)) {
+  // The store translates its own; the job queue's (pg-boss) reach here as the driver's errors.
+  if (isStoreUnavailable(error) || isConnectionError(error)) {
     return new ApiError('store_unavailable', 'The database is not reachable right now; retry shortly', undefined, { 'retry-after': '1' });
   }
   if (typeof error !== 'object' || error === null) return null;
