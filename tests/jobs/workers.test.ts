@@ -137,6 +137,26 @@ describe.skipIf(!postgresUrl)('worker processes on PostgreSQL', () => {
     expect((await chunksOf(id)).reduce((s, c) => s + c.units, 0)).toBe(N);
   });
 
+  it('cancel stops a chunk in progress: the worker reads its job cancelled and stops its threads, without finishing the chunk', async () => {
+    const [w] = await workersOn(1);
+    // Chunks of 20,000 draws: seconds of work each, against a status read every CANCEL_POLL_MS.
+    const big = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY, chunkSizes: { draws: 20_000 } });
+    try {
+      const id = await big.submit({ kind: 'montecarlo', request: monteCarloRequest(40_000, 8), network: defaultNetwork() });
+      const about = (msg: string) => w.lines.some((l) => l.msg === msg && l.jobId === id);
+      await until('a chunk to start', async () => about('chunk started'));
+      expect(await big.cancel(id)).toBe(true);
+      await until('the chunk to stop', async () => about('chunk stopped: its job is no longer running'));
+      // Stopped, not finished: no chunk of the job was computed to its end and recorded.
+      expect(about('chunk finished')).toBe(false);
+      expect(await chunksOf(id)).toEqual([]);
+      expect((await big.get(id))!.status).toBe('cancelled');
+      handedOn = [w];
+    } finally {
+      await big.close();
+    }
+  });
+
   it('cancel from another API process: the job stays cancelled and the workers stop recording its chunks', async () => {
     await workersOn(1);
     const other = await PgBossQueue.open({ connectionString: url, ...FAST_RETRY });

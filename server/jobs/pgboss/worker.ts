@@ -20,6 +20,11 @@ import { ensureJobTables, failOverdueJobs, inTransaction } from './schema.ts';
 
 /** A worker writes its heartbeat this often. */
 export const HEARTBEAT_MS = 1_000;
+/** How often a running chunk reads its job's status, to stop once the job is cancelled (or failed). */
+export const CANCEL_POLL_MS = 400;
+/** Why a chunk's work was stopped: its job's time cap, or its job no longer running. */
+const TIME_CAP = 'time cap';
+const JOB_ENDED = 'job ended';
 /** A worker not heard from for this long is dead: its chunks are put back at once. */
 export const WORKER_DEAD_AFTER_S = 6;
 /** How often each worker looks for dead workers' chunks. */
@@ -207,9 +212,18 @@ export class ChunkWorker {
     if (!job || job.kind !== kind) return { skipped: 'gone' };
     const { from, to } = chunkRange(job.layout, chunk);
     this.#log.debug({ worker: this.id, jobId, chunk, from, to, retry: claimed.retryCount }, 'chunk started');
-    // The chunk's work stops when the job reaches its time cap.
+    // The chunk's work stops when the job reaches its time cap, or when the job is no longer
+    // running (cancelled, failed by another chunk): its status is read every CANCEL_POLL_MS, so a
+    // DELETE stops the workers' threads within a second, not at the cap.
     const capped = new AbortController();
-    const capTimer = state.capMs !== null && state.leftMs !== null ? setTimeout(() => capped.abort(), state.leftMs) : null;
+    const capTimer = state.capMs !== null && state.leftMs !== null ? setTimeout(() => capped.abort(TIME_CAP), state.leftMs) : null;
+    const watch = setInterval(() => {
+      this.#status(jobId)
+        .then((now) => {
+          if (now?.status !== 'running') capped.abort(JOB_ENDED);
+        })
+        .catch(() => undefined); // the database is away: the cap and the claim's expiry still hold
+    }, CANCEL_POLL_MS);
     const signal = capped.signal;
     let payload: { rows: SweepRow[] } | { draws: Buffer };
     try {
@@ -232,6 +246,10 @@ export class ChunkWorker {
         }
       }
     } catch (error) {
+      if (signal.aborted && signal.reason === JOB_ENDED) {
+        this.#log.debug({ worker: this.id, jobId, chunk }, 'chunk stopped: its job is no longer running');
+        return { skipped: 'job ended' };
+      }
       if (signal.aborted) {
         const message = timeCapReached(state.capMs ?? 0);
         await this.#fail(jobId, message);
@@ -245,7 +263,9 @@ export class ChunkWorker {
       throw error; // pg-boss retries the chunk
     } finally {
       if (capTimer) clearTimeout(capTimer);
+      clearInterval(watch);
     }
+    if (signal.reason === JOB_ENDED) return { skipped: 'job ended' };
     const recorded = await this.#record(jobId, chunk, to - from, payload);
     this.#log.debug({ worker: this.id, jobId, chunk, recorded: recorded.inserted }, 'chunk finished');
     if (recorded.complete) await this.#finish(jobId);
