@@ -40,7 +40,11 @@ describe('sweeps', () => {
     const progress: number[] = [];
     const result = await runSweep(request, network, { onProgress: (done) => progress.push(done) });
     expect(result.rows).toHaveLength(4);
-    expect(progress.sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+    // Progress rises to the whole count; a thread's last message may come after its run's answer,
+    // which then tells the rest at once (1, 2, 4 is as right as 1, 2, 3, 4).
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((done, i) => i === 0 || done > progress[i - 1]!)).toBe(true);
+    expect(progress.at(-1)).toBe(4);
     const points = sweepScenarios(request);
     for (const [i, { scenario }] of points.entries()) {
       const plan = await optimise(scenario, network, { inProcess: true });
