@@ -4244,6 +4244,8 @@ export interface components {
             high: number | null;
             /** @description Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
             marginalValueUsd: number;
+            /** @description A binding capacity where one unit less is worth another figure than one unit more (a degenerate plan: a kink in the margin), USD per unit: the margin lost per unit taken away, found by re-solving. null where the two are the same. */
+            marginalValueBelowUsd: number | null;
             /** @description For a price of an unsold tier: how much it must rise before selling there pays, USD/t. */
             priceGapUsdPerTonne: number | null;
             /** @description Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity). */
@@ -6174,6 +6176,8 @@ export interface components {
             high: number | null;
             /** @description Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
             marginalValueUsd: number;
+            /** @description A binding capacity where one unit less is worth another figure than one unit more (a degenerate plan: a kink in the margin), USD per unit: the margin lost per unit taken away, found by re-solving. null where the two are the same. */
+            marginalValueBelowUsd: number | null;
             /** @description For a price of an unsold tier: how much it must rise before selling there pays, USD/t. */
             priceGapUsdPerTonne: number | null;
             /** @description Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity). */

@@ -225,6 +225,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
       low: low === null ? null : round(low, 4),
       high: high === null ? null : round(high, 4),
       marginalValueUsd: round(marginal, 4),
+      marginalValueBelowUsd: null,
       priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
       tonnes: round(tonnes, 3),
       method: 'ranging',
@@ -234,6 +235,22 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
 
   // --- capacities and demand: bound ranging of their rows ---
   const annual = scenario.horizon.kind === 'annual';
+  const bindingRows: number[] = [];
+  built.model.rows.forEach((row, i) => {
+    const kind = rowKind(row.family);
+    if (!kind) return;
+    const activity = rowActivity(row, values);
+    if (kind === 'demand' && skipIdle && row.ub <= 0) return;
+    if ((kind === 'leg-capacity' || kind === 'node-capacity') && skipIdle && row.ub <= 0) return;
+    const scale = Math.max(1, Math.abs(row.ub));
+    const binding = activity >= row.ub - 1e-7 * scale || Math.abs(rowDuals[i]) > 1e-9;
+    if (binding) bindingRows.push(i);
+  });
+  // A binding limit's value and range, checked by re-solving: at a degenerate plan HiGHS's dual and
+  // its range can come from two different bases (a value of 0 "between 250 and 400 kt" where each
+  // tonne below 400 kt was worth 4.91 USD).
+  const checked = new Map<number, CheckedLimit>();
+  for (const i of bindingRows) checked.set(i, await checkLimit(ranging.model, i, result.objective, rowDuals[i], rowRanges[i], scenario.timeLimitMs));
   built.model.rows.forEach((row, i) => {
     const kind = rowKind(row.family);
     if (!kind) return;
@@ -245,14 +262,14 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     // Row bound → product unit: annual plans report t/yr (a leg closed some months has a smaller row bound).
     const perYear = annual ? annualFactor(kind, entity, row, network, scenario) : 1;
     const unit: ParameterRange['unit'] = annual ? 't/yr' : 't';
-    const dual = rowDuals[i];
-    const scale = Math.max(1, Math.abs(row.ub));
-    const binding = activity >= row.ub - 1e-7 * scale || Math.abs(dual) > 1e-9;
+    const limit = checked.get(i);
+    const binding = limit !== undefined;
+    const dual = limit ? limit.value : rowDuals[i];
     let low: number | null;
     let high: number | null;
-    if (binding) {
-      low = finiteOrNull(rowRanges[i].low);
-      high = finiteOrNull(rowRanges[i].high);
+    if (limit) {
+      low = limit.low;
+      high = limit.high;
     } else {
       low = activity;
       high = null;
@@ -268,10 +285,11 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
       low: scaleUp(low),
       high: scaleUp(high),
       marginalValueUsd: round(dual * perYear, 4),
+      marginalValueBelowUsd: limit?.valueBelow == null ? null : round(limit.valueBelow * perYear, 4),
       priceGapUsdPerTonne: null,
       tonnes: round(activity, 3),
-      method: 'ranging',
-      explanation: explainCapacity(row.label.replace(/, t$/, ''), kind, activity, row.ub, dual, binding, scaleUp(low), scaleUp(high), unit, periodLabel),
+      method: limit?.resolved ? 're-solve' : 'ranging',
+      explanation: explainCapacity(row.label.replace(/, t$/, ''), kind, activity, row.ub, dual * perYear, binding, scaleUp(low), scaleUp(high), unit, periodLabel, limit?.valueBelow == null ? null : limit.valueBelow * perYear),
     });
   });
 
@@ -366,13 +384,91 @@ function explainCapacity(
   high: number | null,
   unit: string,
   _period: string,
+  valueBelow: number | null,
 ): string {
   const r = range(low, high, unit);
   if (!binding) {
     return `${what}: ${formatTonnes(activity)} of ${formatTonnes(bound)} used; the limit does not bind and the plan keeps its shape ${r}.`;
   }
   const noun = kind === 'demand' ? 'tonne of demand' : 'tonne of capacity';
-  return `${what} binds at ${formatTonnes(bound)}: one more ${noun} is worth ${formatUsd(dual)} USD; that holds ${r}.`;
+  const below =
+    valueBelow === null
+      ? ''
+      : ` One ${noun} less costs ${formatUsd(valueBelow)} USD: the plan is degenerate here, so a tonne more and a tonne less are worth different amounts.`;
+  return `${what} binds at ${formatTonnes(bound)}: one more ${noun} is worth ${formatUsd(dual)} USD; that holds ${r}.${below}`;
+}
+
+/** A binding limit's value and range, as checked by re-solving (checkLimit). Row units (t per period). */
+interface CheckedLimit {
+  /** Objective gained per unit the limit rises (the right-hand slope). */
+  readonly value: number;
+  /** Objective lost per unit the limit falls, where it differs from `value` (a kink); else null. */
+  readonly valueBelow: number | null;
+  /** Where `value` holds: certified by re-solves when HiGHS's figures did not agree with them. */
+  readonly low: number | null;
+  readonly high: number | null;
+  /** The figures are the re-solves', not HiGHS's ranging. */
+  readonly resolved: boolean;
+}
+
+/**
+ * Checks a binding row's dual and bound range by re-solving with the row's bound just above and just
+ * below (δ = 1e-3 of it, at least 100 t). Where both one-sided slopes equal the dual, HiGHS's figures
+ * stand. Otherwise the value is the slope above (what one more unit is worth), the slope below is
+ * reported beside it when it differs, and each end of the range is kept only where a re-solve there
+ * shows the same slope all the way: the margin is concave in a limit (a maximum over a polytope
+ * growing with it), so a chord with the one-sided slope proves the margin linear on that stretch.
+ * Upwards that is HiGHS's end when a re-solve confirms it, else the farthest of 1000δ, 100δ, 10δ
+ * that does (the range is then on the safe side). A slope of 0 above holds without end: more of a
+ * limit never lowers the margin.
+ */
+async function checkLimit(
+  model: LpModel,
+  i: number,
+  objective: number,
+  dual: number,
+  ranged: { low: number; high: number },
+  timeLimitMs: number,
+): Promise<CheckedLimit> {
+  const row = model.rows[i]!;
+  const b = row.ub;
+  const delta = Math.max(100, 1e-3 * Math.abs(b));
+  const floor = Number.isFinite(row.lb) ? Math.max(row.lb, 0) : 0;
+  const at = async (ub: number): Promise<number | null> => {
+    const r = await solveHere({ ...model, rows: model.rows.map((x, k) => (k === i ? { ...x, ub } : x)) }, 'highs', { timeLimitMs });
+    return r.status === 'optimal' ? r.objective : null;
+  };
+  const sign = model.sense === 'max' ? 1 : -1;
+  const tolerance = (x: number) => 0.01 + 1e-4 * Math.abs(x);
+  const same = (a: number, c: number) => Math.abs(a - c) <= tolerance(c);
+  const zAbove = await at(b + delta);
+  const zBelow = b - delta >= floor ? await at(b - delta) : null;
+  const above = zAbove === null ? null : (sign * (zAbove - objective)) / delta;
+  const below = zBelow === null ? null : (sign * (objective - zBelow)) / delta;
+  const haveRange = { low: finiteOrNull(ranged.low), high: finiteOrNull(ranged.high) };
+  if ((above === null || same(above, dual)) && (below === null || same(below, dual))) return { value: dual, valueBelow: null, ...haveRange, resolved: false };
+  const value = above ?? dual;
+  const chord = async (from: number, to: number): Promise<boolean> => {
+    const zFrom = from === b ? objective : await at(from);
+    const zTo = to === b ? objective : await at(to);
+    return zFrom !== null && zTo !== null && same((sign * (zTo - zFrom)) / (to - from), value);
+  };
+  let high: number | null = b + delta;
+  if (above !== null && Math.abs(above) <= tolerance(0) && model.sense === 'max') high = null;
+  else {
+    // HiGHS's end if a re-solve there confirms it, else the farthest of a few steps that does.
+    const candidates = [...(haveRange.high !== null && haveRange.high > b + delta ? [haveRange.high] : []), b + 1000 * delta, b + 100 * delta, b + 10 * delta];
+    for (const h of candidates) {
+      if (await chord(b, h)) {
+        high = h;
+        break;
+      }
+    }
+  }
+  const kink = below !== null && !same(below, value);
+  let low: number | null = kink ? b : Math.max(floor, b - delta);
+  if (!kink && haveRange.low !== null && haveRange.low < b - delta && haveRange.low >= floor && (await chord(haveRange.low, b))) low = haveRange.low;
+  return { value, valueBelow: kink ? below : null, low, high, resolved: true };
 }
 
 /** The domestic share's range: where the plan keeps its structure, found by bisection on re-solves. */
@@ -420,6 +516,7 @@ async function domesticShareRange(
     low: round(low, 5),
     high: round(high, 5),
     marginalValueUsd: round(perPp, 4),
+    marginalValueBelowUsd: null,
     priceGapUsdPerTonne: null,
     tonnes: round(figures.domesticTonnes, 3),
     method: 're-solve',

@@ -42,6 +42,10 @@ export const ParameterRange = z
       z.number(),
       'Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share.',
     ),
+    marginalValueBelowUsd: described(
+      z.number().nullable(),
+      'A binding capacity where one unit less is worth another figure than one unit more (a degenerate plan: a kink in the margin), USD per unit: the margin lost per unit taken away, found by re-solving. null where the two are the same.',
+    ),
     priceGapUsdPerTonne: described(z.number().nullable(), 'For a price of an unsold tier: how much it must rise before selling there pays, USD/t.'),
     tonnes: described(z.number(), 'Tonnes the parameter concerns in the plan (sold at the tier, carried on the leg, used of the capacity).'),
     method: described(z.enum(['ranging', 're-solve']), "'ranging': HiGHS ranging; 're-solve': found by re-solving."),

@@ -4,10 +4,14 @@
  * it the structure changes — checked for every parameter the plan uses in the phase 1 plan. In
  * the phase 2 plan (the 50 % rule binds, the vertex is degenerate) the inside check holds for
  * every parameter; a basis can change there without the plan changing, so outside is not checked.
+ * A binding limit's value is checked by the margin itself: one unit more, one unit less, and the
+ * chord to the range's end.
  */
 import { describe, expect, it } from 'vitest';
 import { sensitivity, type ParameterRange } from '../../server/analysis/sensitivity.ts';
-import { defaultNetwork, standardScenario, structureAt } from './helpers.ts';
+import { buildModel } from '../../server/core/model.ts';
+import { solveModelInProcess } from '../../server/solver/inProcess.ts';
+import { defaultNetwork, networkWith, standardScenario, structureAt } from './helpers.ts';
 import { scenario as tinyScenario, tinyNetwork } from '../core/fixtures.ts';
 
 async function checkRanges(file: string, checkOutside: boolean) {
@@ -48,6 +52,48 @@ describe('sensitivity ranges agree with re-solving', () => {
     const { disagreements, inside } = await checkRanges('phase2-annual', false);
     expect(disagreements).toEqual([]);
     expect(inside).toBeGreaterThan(100);
+  });
+});
+
+describe('a binding limit’s value, by re-solving', () => {
+  const LIMITS = new Set(['plant-capacity', 'leg-capacity', 'node-capacity', 'demand']);
+  it('one unit more adds the marginal value all through the range; one unit less costs the value below (where a degenerate plan has a kink), else the same', async () => {
+    const network = defaultNetwork();
+    for (const file of ['phase1-annual', 'phase2-annual']) {
+      const scenario = standardScenario(file);
+      const report = await sensitivity(scenario, network, { curvePoints: 2 });
+      const marginAt = async (item: ParameterRange, value: number) => {
+        const built = buildModel(networkWith(scenario, network, item, value), scenario);
+        const r = await solveModelInProcess(built.model, { engine: 'highs', timeLimitMs: 10_000 });
+        if (r.status !== 'optimal') throw new Error(`${item.parameter} at ${value}: ${r.status}`);
+        return r.objective;
+      };
+      const wrong: string[] = [];
+      let kinks = 0;
+      const binding = report.parameters.filter((p) => LIMITS.has(p.kind) && p.explanation.includes(' binds at '));
+      expect(binding.length).toBeGreaterThan(5);
+      for (const item of binding) {
+        const step = Math.max(100, 1e-3 * item.current);
+        const here = await marginAt(item, item.current);
+        const close = (a: number, b: number) => Math.abs(a - b) <= 0.02 + 1e-4 * Math.abs(b);
+        const up = ((await marginAt(item, item.current + step)) - here) / step;
+        if (!close(up, item.marginalValueUsd)) wrong.push(`${file} ${item.parameter}: one more is worth ${up}, reported ${item.marginalValueUsd}`);
+        if (item.current - step >= 0) {
+          const down = (here - (await marginAt(item, item.current - step))) / step;
+          const reported = item.marginalValueBelowUsd ?? item.marginalValueUsd;
+          if (!close(down, reported)) wrong.push(`${file} ${item.parameter}: one less costs ${down}, reported ${reported}`);
+        }
+        if (item.marginalValueBelowUsd !== null) kinks++;
+        // Where the reported value holds: all the way to the range's upper end.
+        if (item.high !== null && item.high > item.current + step) {
+          const chord = ((await marginAt(item, item.high)) - here) / (item.high - item.current);
+          if (!close(chord, item.marginalValueUsd)) wrong.push(`${file} ${item.parameter}: ${chord} per unit up to ${item.high}, reported ${item.marginalValueUsd}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      // Phase 2 is degenerate (the plant full, the rule binding, tiers exactly full): kinks there.
+      if (file === 'phase2-annual') expect(kinks).toBeGreaterThan(3);
+    }
   });
 });
 

@@ -116,6 +116,7 @@ const param = (p: Partial<ParameterRange>): ParameterRange => ({
   low: null,
   high: null,
   marginalValueUsd: 0,
+  marginalValueBelowUsd: null,
   priceGapUsdPerTonne: null,
   tonnes: 0,
   method: 'ranging',
