@@ -105,6 +105,16 @@ describe.skipIf(!run)('state you can trust', () => {
     expect(await shareBox(plain).inputValue()).toBe('0.5');
     expect(await plain.locator('#stale-banner').isVisible()).toBe(false);
     await plain.close();
+
+    // A link to a run (or a comparison) this server does not have says so, and keeps saying it once
+    // the form's own plan is on the map: never the default plan as if it were the shared one.
+    for (const hash of ['#run=run_doesnotexist000', `#cmp=${runId},run_doesnotexist000`]) {
+      const gone = await served.open(PLANNER_KEY, { hash });
+      await expect.poll(() => gone.page.locator('#run-status').textContent()).toContain('not the linked one');
+      expect(await gone.page.locator('#run-status').textContent()).toMatch(/could not be opened|Could not open run/);
+      expect(gone.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+      await gone.page.close();
+    }
   });
 
   it('on a keyed server without public reads, a visitor without a key sees a sign-in prompt above the fold', async () => {

@@ -8,7 +8,7 @@ import type { ScenarioForm } from '../lib/scenario-form.ts';
 import type { AnalysisPanel } from '../panels/analysis-panel.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
 import { initial, state } from './state.ts';
-import { setStatus } from './status.ts';
+import { setStatus, statusText } from './status.ts';
 import type { StoredRuns } from './stored-runs.ts';
 
 export interface AccessDeps {
@@ -120,11 +120,19 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
   }
 
   async function loadPlan(): Promise<void> {
-    if (initial.compare && !state.compare && (await runs.compareStoredRuns(initial.compare[0], initial.compare[1]))) return;
+    // A linked run or comparison that cannot be opened is said, and stays said once the form's own
+    // plan is on the map: a shared link must not quietly show other numbers than the ones shared.
+    let notOpened: string | null = null;
+    if (initial.compare && !state.compare) {
+      if (await runs.compareStoredRuns(initial.compare[0], initial.compare[1])) return;
+      notOpened = statusText();
+    }
     if (state.runId && (state.source !== 'run' || !state.plan)) {
       if (await runs.openRun(state.runId, initial.scenario != null)) return;
+      notOpened = statusText();
     }
     await runOnServer(state.form);
+    if (notOpened) setStatus(t('{why} The map shows a new plan of the form instead, not the linked one.', { why: notOpened }));
   }
 
   return { showRole, checkRole, useKey, loadEverything };

@@ -2,3 +2,8 @@
 export function setStatus(text: string): void {
   document.getElementById('run-status')!.textContent = text;
 }
+
+/** What the status line says now. */
+export function statusText(): string {
+  return document.getElementById('run-status')!.textContent ?? '';
+}

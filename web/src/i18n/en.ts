@@ -584,6 +584,7 @@ export const messages: Record<string, string> = {
   'Scenario “{name}” is in the form; planning it…': 'Scenario “{name}” is in the form; planning it…',
   'Could not open run {id} to compare: {reason}': 'Could not open run {id} to compare: {reason}',
   'Comparing stored runs {a} (A) and {b} (B).': 'Comparing stored runs {a} (A) and {b} (B).',
+  '{why} The map shows a new plan of the form instead, not the linked one.': '{why} The map shows a new plan of the form instead, not the linked one.',
   'Stored run {id} could not be opened: {reason}': 'Stored run {id} could not be opened: {reason}',
   'Select run {id} of “{name}” to compare': 'Select run {id} of “{name}” to compare',
   'Open run {id} of “{name}”': 'Open run {id} of “{name}”',

@@ -583,6 +583,7 @@ export const messages: Record<string, string> = {
   'Scenario “{name}” is in the form; planning it…': 'Сценарий «{name}» в форме; рассчитываем его…',
   'Could not open run {id} to compare: {reason}': 'Не удалось открыть расчёт {id} для сравнения: {reason}',
   'Comparing stored runs {a} (A) and {b} (B).': 'Сравниваем сохранённые расчёты {a} (A) и {b} (B).',
+  '{why} The map shows a new plan of the form instead, not the linked one.': '{why} Карта показывает новый план по форме, а не план из ссылки.',
   'Stored run {id} could not be opened: {reason}': 'Не удалось открыть сохранённый расчёт {id}: {reason}',
   'Select run {id} of “{name}” to compare': 'Выбрать расчёт {id} сценария «{name}» для сравнения',
   'Open run {id} of “{name}”': 'Открыть расчёт {id} сценария «{name}»',
