@@ -77,6 +77,11 @@ describe.skipIf(!run)('Russian beside English', () => {
     // and read the decimal comma (a number box dropped it as typed: "1,2" became 12).
     const share = page.getByLabel('Минимальная доля внутреннего рынка, доля (0–1)');
     expect(await share.inputValue()).toBe('0,5');
+    // A wrong value is said in Russian, with the field's name.
+    await share.fill('1,5');
+    await expect
+      .poll(() => share.locator('xpath=ancestor::div[@class="field"][1]').locator('.field-error').textContent())
+      .toBe('Минимальная доля внутреннего рынка: должно быть не больше 1.');
     await share.fill('0,8');
     await expect.poll(() => share.locator('xpath=ancestor::div[@class="field"][1]').locator('.slider-value').textContent()).toMatch(/^80\s?%$/);
     const exportPrices = page.getByLabel('Экспортные цены ×, значение', { exact: true });

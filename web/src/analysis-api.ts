@@ -99,7 +99,7 @@ export const analysisApi = {
     }
     // The stream ended without `done` (a proxy closed it, say): ask once more.
     const last = await analysisApi.job(id);
-    if (last.ok && last.data.status === 'running') return { ok: false, report: { status: 0, code: 'stream_closed', summary: 'Lost the progress stream; the job is still running on the server', fields: [] } };
+    if (last.ok && last.data.status === 'running') return { ok: false, report: { status: 0, code: 'stream_closed', summary: t('Lost the progress stream; the job is still running on the server'), fields: [] } };
     return last;
   },
 };

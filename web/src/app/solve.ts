@@ -53,7 +53,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     }
     scenarioPanel.showIssues(
       checked.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message })),
-      'Some values are not valid; the plan was not re-run.',
+      t('Some values are not valid; the plan was not re-run.'),
     );
     if (announce) setStatus(t('Fix the highlighted values to re-run.'));
     return false;
@@ -129,7 +129,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       return;
     }
     scenarioPanel.showIssues(r.fields, r.summary);
-    setStatus(r.code === 'aborted' ? 'Cancelled.' : r.summary);
+    setStatus(r.code === 'aborted' ? t('Cancelled.') : r.summary);
   }
 
   /**

@@ -116,10 +116,23 @@ export function rateLimitWords(message: string, retryAfter?: string | null): str
   if (limit) {
     const n = limit[2] ? Number(limit[2]) : 1;
     const unit = limit[3];
-    const per = unit === 's' ? (n === 60 ? 'a minute' : `every ${n} seconds`) : unit.startsWith('minute') ? (n === 1 ? 'a minute' : `every ${n} minutes`) : unit.startsWith('hour') ? (n === 1 ? 'an hour' : `every ${n} hours`) : `every ${n} ms`;
-    rate = ` (the server allows at most ${limit[1]} solves ${per} per key)`;
+    const per =
+      unit === 's'
+        ? n === 60
+          ? t('a minute')
+          : t('every {n} seconds', { n })
+        : unit.startsWith('minute')
+          ? n === 1
+            ? t('a minute')
+            : t('every {n} minutes', { n })
+          : unit.startsWith('hour')
+            ? n === 1
+              ? t('an hour')
+              : t('every {n} hours', { n })
+            : t('every {n} ms', { n });
+    rate = t(' (the server allows at most {max} solves {per} per key)', { max: limit[1]!, per });
   }
   const seconds = Number(retryAfter);
-  const wait = Number.isFinite(seconds) && seconds > 0 ? `try again in ${Math.ceil(seconds)} s` : 'wait a moment and try again';
-  return `Too many solves in a short time: ${wait}${rate}.`;
+  const wait = Number.isFinite(seconds) && seconds > 0 ? t('try again in {n} s', { n: Math.ceil(seconds) }) : t('wait a moment and try again');
+  return t('Too many solves in a short time: {wait}{rate}.', { wait, rate });
 }

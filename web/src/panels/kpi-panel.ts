@@ -477,7 +477,7 @@ export class KpiPanel {
               h(
                 'tr',
                 {},
-                h('th', { scope: 'row' }, r.label),
+                h('th', { scope: 'row' }, t(r.label)),
                 h('td', {}, fmt(r.unit, r.a)),
                 h('td', {}, fmt(r.unit, r.b)),
                 h('td', { className: r.delta && r.delta > 0 ? 'up' : r.delta && r.delta < 0 ? 'down' : '' }, r.delta == null ? '—' : formatSigned(r.delta, (v) => fmt(r.unit, v))),

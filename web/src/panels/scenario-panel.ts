@@ -3,7 +3,8 @@
  * It reads its inputs into a ScenarioForm and reports changes; it shows field errors next to the field.
  */
 import type { Network } from '../../../server/core/schema.ts';
-import { plainMessage, fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
+import { fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
+import { fieldMessage } from '../lib/field-message.ts';
 import { formatNumber, formatTonnes } from '../lib/format.ts';
 import { DEFAULT_FORM, type ScenarioForm } from '../lib/scenario-form.ts';
 import { h, uid } from '../dom.ts';
@@ -156,9 +157,9 @@ export class ScenarioPanel {
     for (const issue of issues) {
       const path = fieldForPath(issue.path, known);
       const field = path ? this.fields.find((f) => f.path === path) : undefined;
-      const message = plainMessage(issue.message);
+      const message = fieldMessage(issue.message);
       if (field) {
-        field.error.textContent = `${field.label} ${message}.`;
+        field.error.textContent = t('{label} {message}.', { label: field.label, message });
         field.input.setAttribute('aria-invalid', 'true');
       } else {
         loose.push(`${issue.path || 'scenario'}: ${message}`);
