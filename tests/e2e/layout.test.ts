@@ -101,7 +101,18 @@ describe.skipIf(!run)('the page layout on phones, tablets and desktops', () => {
       expect(results, `Results shown ${label}`).not.toBeNull();
       if (scenario) expect(overlaps(scenario, results!), `Scenario under Results ${label}`).toBe(false);
       expect((await scroll()).scrollWidth, `page width with Results open ${label}`).toBeLessThanOrEqual(viewport.width);
+      // Nor does the Results panel itself scroll sideways: its tables fit it (the markets' netbacks
+      // were cut off), in English and in Russian, whose words are longer.
+      const panelFits = () => page.locator('#kpi-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(await panelFits(), `Results panel overflow ${label}`).toBeLessThanOrEqual(1);
       await page.screenshot({ path: join(ARTIFACTS, `layout-${viewport.width}-results.png`) });
+      if (viewport.width === 1440) {
+        const ru = await served.open(PLANNER_KEY, { viewport, hash: '#lang=ru' });
+        await openPanel(ru.page, '#toggle-kpi');
+        await settled(ru.page, '#kpi-panel');
+        expect(await ru.page.locator('#kpi-panel').evaluate((el) => el.scrollWidth - el.clientWidth), `Results panel overflow in Russian ${label}`).toBeLessThanOrEqual(1);
+        await ru.page.close();
+      }
 
       // And the other way round: Scenario opened last is on top, whole, and not under Results.
       await page.click('#toggle-scenario');
