@@ -62,6 +62,35 @@ describe.skipIf(!run)('state you can trust', () => {
     await page.close();
   });
 
+  it('a stored scenario whose run is refused is said, and saving again runs it without a second copy', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    await page.getByLabel('Scenario name').fill('Refused once');
+    // The server refuses the first run as over the solve budget.
+    let refused = 0;
+    await page.route('**/api/v1/scenarios/*/runs', async (route) => {
+      if (route.request().method() !== 'POST' || refused > 0) return route.fallback();
+      refused++;
+      await route.fulfill({ status: 429, headers: { 'retry-after': '5', 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many solves: at most 30 per 1 minute' } }) });
+    });
+    await page.click('#save-button');
+    await expect.poll(() => page.locator('#run-status').textContent()).toMatch(/The scenario is stored \(sc_[^)]+\) but its run was refused: .*Save again/);
+    const named = async () => {
+      const list = (await (await fetch(`${served.service.url}/api/v1/scenarios?limit=100`, { headers: { authorization: `Bearer ${PLANNER_KEY}` } })).json()) as { items: { id: string; name: string }[] };
+      return list.items.filter((x) => x.name === 'Refused once');
+    };
+    expect(await named()).toHaveLength(1);
+    const before = await planSeq(page);
+    await page.click('#save-button');
+    await waitForPlanAfter(page, before);
+    await expect.poll(() => page.locator('#run-status').textContent()).toMatch(/Stored as run run_/);
+    const stored = await named();
+    expect(stored).toHaveLength(1);
+    const runs = (await (await fetch(`${served.service.url}/api/v1/scenarios/${stored[0]!.id}/runs`, { headers: { authorization: `Bearer ${PLANNER_KEY}` } })).json()) as { items: unknown[] };
+    expect(runs.items).toHaveLength(1);
+    expect(errors.filter((e) => !/status of 429/.test(e))).toEqual([]);
+    await page.close();
+  });
+
   it('a link whose form differs from its stored run warns, and offers to re-plan or take the run inputs', async () => {
     const { page } = await served.open(PLANNER_KEY);
     await shareBox(page).fill('0.5');

@@ -218,10 +218,17 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     );
   }
 
+  /**
+   * A scenario stored whose run was refused (a rate limit, a full queue): the next save of the same
+   * inputs runs it rather than storing another copy.
+   */
+  let storedNotRun: { id: string; inputs: string } | null = null;
+
   async function saveRun(form: ScenarioForm): Promise<void> {
     if (!validate(form, true)) return;
     const stop = startProgress(t('Storing the scenario and running it…'));
-    const created = await api.createScenario(formToScenario(form));
+    const inputs = inputsOf(form);
+    const created = storedNotRun?.inputs === inputs ? { ok: true as const, data: { id: storedNotRun.id } } : await api.createScenario(formToScenario(form));
     if (!created.ok) {
       stop();
       scenarioPanel.showIssues(created.report.fields, created.report.summary);
@@ -235,9 +242,12 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     const run = await api.runScenario(created.data.id);
     const ms = stop();
     if (!run.ok) {
-      setStatus(run.report.summary);
+      // The scenario is on the server without a run: said, and a second save runs it.
+      storedNotRun = { id: created.data.id, inputs };
+      setStatus(t('The scenario is stored ({id}) but its run was refused: {reason} Save again to run it (no second copy is stored).', { id: created.data.id, reason: run.report.summary }));
       return;
     }
+    storedNotRun = null;
     state.runId = run.data.id;
     setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(form) });
     setStatus(t('Stored as run {id} in {time}.', { id: run.data.id, time: formatElapsed(ms) }));

@@ -200,6 +200,7 @@ export const messages: Record<string, string> = {
   'try again in {n} s': 'try again in {n} s',
   'wait a moment and try again': 'wait a moment and try again',
   'Too many solves in a short time: {wait}{rate}.': 'Too many solves in a short time: {wait}{rate}.',
+  'The scenario is stored ({id}) but its run was refused: {reason} Save again to run it (no second copy is stored).': 'The scenario is stored ({id}) but its run was refused: {reason} Save again to run it (no second copy is stored).',
   'Some values are not valid.': 'Some values are not valid.',
   'Plan': 'Plan',
   'Scenario name': 'Scenario name',

@@ -199,6 +199,7 @@ export const messages: Record<string, string> = {
   'try again in {n} s': 'повторите через {n} с',
   'wait a moment and try again': 'подождите немного и повторите',
   'Too many solves in a short time: {wait}{rate}.': 'Слишком много расчётов за короткое время: {wait}{rate}.',
+  'The scenario is stored ({id}) but its run was refused: {reason} Save again to run it (no second copy is stored).': 'Сценарий сохранён ({id}), но его расчёт отклонён: {reason} Сохраните ещё раз, чтобы рассчитать его (второй копии не будет).',
   'Some values are not valid.': 'Некоторые значения недопустимы.',
   'Plan': 'План',
   'Scenario name': 'Название сценария',
