@@ -40,3 +40,25 @@ describe('the rate limit in the page’s language', () => {
     expect(rateLimitWords('at most 30 per 1 minute', '39')).toBe('Too many solves in a short time: try again in 39 s (the server allows at most 30 solves a minute per key).');
   });
 });
+
+describe('a busy server in the page’s words', () => {
+  it('a full queue (503 overloaded) and an unreachable database say to wait, and how long', async () => {
+    const { errorReport } = await import('../../web/src/lib/api-errors.ts');
+    const busy = errorReport(503, { error: { code: 'overloaded', message: 'the queue is full' } }, '7');
+    expect(busy.summary).toBe('The server is busy: try again in 7 s.');
+    const db = errorReport(503, { error: { code: 'store_unavailable', message: 'x' } }, '1');
+    expect(db.summary).toBe('The server’s database is not reachable right now: try again in 1 s.');
+    setLocale('ru');
+    expect(errorReport(503, { error: { code: 'overloaded', message: 'the queue is full' } }, '7').summary).toBe('Сервер занят: повторите через 7 с.');
+    // Any other 5xx stays the server's failure.
+    setLocale('en');
+    expect(errorReport(500, { error: { code: 'internal', message: 'x' } }).summary).toBe('The server could not finish this request');
+  });
+
+  it('an analysis refused by the solve budget says so (it said “too many analyses are running”)', async () => {
+    const { errorReport } = await import('../../web/src/lib/api-errors.ts');
+    const { failureWords } = await import('../../web/src/panels/analysis/common.ts');
+    const report = errorReport(429, { error: { code: 'rate_limited', message: 'at most 30 per 1 minute' } }, '12');
+    expect(failureWords(report)).toBe('Too many solves in a short time: try again in 12 s (the server allows at most 30 solves a minute per key).');
+  });
+});

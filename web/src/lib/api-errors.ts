@@ -77,6 +77,11 @@ export function errorReport(status: number, body: unknown, retryAfter?: string |
       message: typeof issue.message === 'string' ? issue.message : 'invalid value',
     }));
   if (status === 429) return { status, code, summary: rateLimitWords(message, retryAfter), fields };
+  // A full queue or an unreachable database: a wait, and how long (the server's Retry-After).
+  if (status === 503 && (code === 'overloaded' || code === 'store_unavailable')) {
+    const wait = waitWords(retryAfter);
+    return { status, code, summary: code === 'overloaded' ? t('The server is busy: {wait}.', { wait }) : t('The server’s database is not reachable right now: {wait}.', { wait }), fields };
+  }
   const base = statusWords(status) ?? (status >= 500 ? t('The server could not finish this request') : t('Request failed ({status})', { status }));
   const summary = message && status < 500 ? `${base}: ${message}` : base;
   return { status, code, summary, fields };
@@ -132,7 +137,11 @@ export function rateLimitWords(message: string, retryAfter?: string | null): str
             : t('every {n} ms', { n });
     rate = t(' (the server allows at most {max} solves {per} per key)', { max: limit[1]!, per });
   }
+  return t('Too many solves in a short time: {wait}{rate}.', { wait: waitWords(retryAfter), rate });
+}
+
+/** When to try again, from a Retry-After header: "try again in 7 s", or "wait a moment and try again". */
+function waitWords(retryAfter?: string | null): string {
   const seconds = Number(retryAfter);
-  const wait = Number.isFinite(seconds) && seconds > 0 ? t('try again in {n} s', { n: Math.ceil(seconds) }) : t('wait a moment and try again');
-  return t('Too many solves in a short time: {wait}{rate}.', { wait, rate });
+  return Number.isFinite(seconds) && seconds > 0 ? t('try again in {n} s', { n: Math.ceil(seconds) }) : t('wait a moment and try again');
 }

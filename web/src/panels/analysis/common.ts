@@ -37,7 +37,8 @@ export function failureWords(report: ErrorReport, read = false): string {
   if (report.status === 401 && read) return t('This analysis needs an API key (viewer or planner): enter one under “Access” in the scenario panel.');
   if (report.status === 401) return t('This analysis needs a planner API key: enter one under “Access” in the scenario panel.');
   if (report.status === 403) return t('Your key is a viewer key: analyses run only with a planner key.');
-  if (report.status === 429) return t('Too many analyses are running; wait for one to finish or cancel one.');
+  // The solve budget (429) and a full queue (503) say what happened and when to try again.
+  if (report.status === 429 || report.code === 'overloaded') return report.summary;
   if (report.code === 'aborted') return t('Cancelled.');
   return `${report.summary}.`.replace(/\.\.$/, '.');
 }
