@@ -57,7 +57,12 @@ export class JobRunner {
     this.stream?.abort();
     this.stream = new AbortController();
     const t0 = performance.now();
+    let waiting = false;
     const show = (job: AnalysisJob) => {
+      if (waiting) {
+        waiting = false;
+        say(this.status, t('Running on the server…'), 'busy');
+      }
       const { done, total } = job.progress;
       this.progress.max = Math.max(1, total);
       this.progress.value = done;
@@ -66,7 +71,10 @@ export class JobRunner {
       this.progress.setAttribute('aria-valuetext', `${pct} %`);
     };
     say(this.status, t('Running on the server…'), 'busy');
-    const r = await analysisApi.follow(jobId, show, this.stream.signal);
+    const r = await analysisApi.follow(jobId, show, this.stream.signal, (report) => {
+      waiting = true;
+      say(this.status, t('{reason}; still following the job, and trying again…', { reason: report.summary.replace(/\.$/, '') }), 'bad');
+    });
     this.start.disabled = false;
     this.cancel.hidden = true;
     this.jobId = null;
