@@ -62,6 +62,26 @@ describe.skipIf(!run)('state you can trust', () => {
     await page.close();
   });
 
+  it('a key the server stops accepting mid-session is said as such, also once the browser’s plan is on screen', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY);
+    // The server's keys changed: the key the page holds is refused from now on.
+    await page.route('**/api/v1/**', (route) =>
+      route.request().headers().authorization
+        ? route.fulfill({ status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'unauthorized', message: 'unknown API key' } }) })
+        : route.fallback(),
+    );
+    const before = await planSeq(page);
+    await page.click('#run-button');
+    await waitForPlanAfter(page, before);
+    await expect.poll(() => page.locator('#run-status').textContent()).toMatch(/does not accept this API key.*Showing a plan computed in this browser/);
+    expect(await page.evaluate(() => document.body.dataset.planSource)).toBe('browser');
+    // The Library says the same, not that a key is needed.
+    await page.click('#toggle-library');
+    await expect.poll(() => page.locator('#library-panel').textContent()).toContain('does not accept this API key');
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    await page.close();
+  });
+
   it('a stored scenario whose run is refused is said, and saving again runs it without a second copy', async () => {
     const { page, errors } = await served.open(PLANNER_KEY);
     await page.getByLabel('Scenario name').fill('Refused once');

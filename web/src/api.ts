@@ -76,7 +76,13 @@ export async function call<T>(
   } catch {
     payload = null;
   }
-  if (!response.ok) return { ok: false, report: errorReport(response.status, payload, response.headers.get('retry-after')) };
+  if (!response.ok) {
+    const report = errorReport(response.status, payload, response.headers.get('retry-after'));
+    // A key was sent and refused: it is the key (mistyped, revoked, the server's keys changed), not a
+    // missing one.
+    if (response.status === 401 && headers.authorization) return { ok: false, report: { ...report, code: 'key_refused', summary: t('The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”') } };
+    return { ok: false, report };
+  }
   try {
     return { ok: true, data: parse(payload) };
   } catch (err) {

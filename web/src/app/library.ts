@@ -73,7 +73,9 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
       libraryPanel.render({
         kind: 'error',
         message:
-          status === 401 || status === 403
+          scenarios.report.code === 'key_refused'
+            ? scenarios.report.summary
+            : status === 401 || status === 403
             ? t('This server shows its library only with an API key: enter one under Access.')
             : t('The library could not be read: {reason}.', { reason: scenarios.report.summary }),
       });

@@ -124,8 +124,9 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     if (r.status === 401 || r.status === 403) {
       state.role = r.status === 403 ? 'viewer' : 'none';
       showRole(state.role);
-      setStatus(t('{reason}. Showing a plan computed in this browser.', { reason: r.summary }));
       await runInBrowser(form, true);
+      // Said after the browser's plan is on screen, whose own status would otherwise replace it.
+      setStatus(t('{reason}. Showing a plan computed in this browser.', { reason: r.summary }));
       return;
     }
     scenarioPanel.showIssues(r.fields, r.summary);

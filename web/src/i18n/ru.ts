@@ -202,6 +202,7 @@ export const messages: Record<string, string> = {
   'The server is busy: {wait}.': 'Сервер занят: {wait}.',
   'The server’s database is not reachable right now: {wait}.': 'База данных сервера сейчас недоступна: {wait}.',
   '{reason}; still following the job, and trying again…': '{reason}; продолжаем следить за заданием и пробуем снова…',
+  'The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”': 'Сервер не принимает этот API-ключ (опечатка или ключ больше не действует): введите действующий в разделе «Доступ»',
   'Some values are not valid.': 'Некоторые значения недопустимы.',
   'Plan': 'План',
   'Scenario name': 'Название сценария',

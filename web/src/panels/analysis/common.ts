@@ -34,6 +34,7 @@ export function say(status: HTMLElement, text: string, kind: StatusKind = 'ok'):
  * any key may run (room to negotiate), so a refusal asks for a key rather than a planner key.
  */
 export function failureWords(report: ErrorReport, read = false): string {
+  if (report.code === 'key_refused') return `${report.summary}.`;
   if (report.status === 401 && read) return t('This analysis needs an API key (viewer or planner): enter one under “Access” in the scenario panel.');
   if (report.status === 401) return t('This analysis needs a planner API key: enter one under “Access” in the scenario panel.');
   if (report.status === 403) return t('Your key is a viewer key: analyses run only with a planner key.');
