@@ -82,6 +82,16 @@ describe.skipIf(!run)('state you can trust', () => {
     await page.close();
   });
 
+  it('a mistyped key on a server that shows its map to anyone does not lock the map: it is dropped, and said', async () => {
+    const { page, errors } = await served.open('not-a-key-0123456789');
+    await expect.poll(() => page.locator('#run-status').textContent()).toContain('That API key is not valid, so the page goes on without one');
+    expect(await page.locator('#signin').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.body.dataset.auth)).toBe('ok');
+    expect(await page.evaluate(() => localStorage.getItem('caspian.apiKey') ?? '')).toBe('');
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    await page.close();
+  });
+
   it('a stored scenario whose run is refused is said, and saving again runs it without a second copy', async () => {
     const { page, errors } = await served.open(PLANNER_KEY);
     await page.getByLabel('Scenario name').fill('Refused once');

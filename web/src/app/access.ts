@@ -2,7 +2,7 @@
  * Access: what the stored API key may do (the panels show it and hide what it may not), the sign-in
  * prompt for servers that read only with a key, and loading what was missing once a key may read.
  */
-import { api, storeApiKey } from '../api.ts';
+import { api, storeApiKey, storedApiKey } from '../api.ts';
 import { t } from '../i18n/index.ts';
 import type { ScenarioForm } from '../lib/scenario-form.ts';
 import type { AnalysisPanel } from '../panels/analysis-panel.ts';
@@ -39,11 +39,30 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     library.setRole(role);
   }
 
+  /** A refused key was dropped (checkRole): said again once the page's first plan is on screen. */
+  let keyDropped = false;
+  const KEY_DROPPED = () =>
+    t('That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.');
+
   async function checkRole(): Promise<boolean> {
     const session = await api.session();
     if (!session.ok) {
       state.role = 'none';
       if (session.report.status === 401) {
+        // A server that shows its map to anyone is not locked by a mistyped key: the key is dropped
+        // and the page goes on without one, saying so.
+        const open = await api.sessionWithoutKey();
+        if (open.ok && open.data.canRead) {
+          storeApiKey('');
+          scenarioPanel.setKey('');
+          state.publicRead = true;
+          state.needsKey = false;
+          showRole('none');
+          hideSignIn();
+          keyDropped = true;
+          setStatus(KEY_DROPPED());
+          return true;
+        }
         // A key the server does not know is refused everywhere: ask for another one.
         state.publicRead = false;
         state.needsKey = true;
@@ -90,6 +109,8 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     showRole(state.role);
     const valid = await checkRole();
     if (!valid) return;
+    // A refused key dropped on a server that reads without one: checkRole has said so (loadEverything says it again).
+    if (key && !storedApiKey()) return void (await loadEverything());
     setStatus(key ? t('Key saved: {role} key.', { role: t({ planner: 'planner', viewer: 'viewer', none: 'no', unknown: 'unknown' }[state.role]) }) : t('Key removed.'));
     await loadEverything();
   }
@@ -117,6 +138,10 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     const networkLoading = state.networkLoading;
     await loadPlan();
     await networkLoading;
+    if (keyDropped) {
+      keyDropped = false;
+      setStatus(KEY_DROPPED());
+    }
   }
 
   async function loadPlan(): Promise<void> {

@@ -204,6 +204,7 @@ export const messages: Record<string, string> = {
   'The server’s database is not reachable right now: {wait}.': 'The server’s database is not reachable right now: {wait}.',
   '{reason}; still following the job, and trying again…': '{reason}; still following the job, and trying again…',
   'The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”': 'The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”',
+  'That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.': 'That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.',
   'Some values are not valid.': 'Some values are not valid.',
   'Plan': 'Plan',
   'Scenario name': 'Scenario name',
