@@ -53,6 +53,8 @@ describe.skipIf(!run)('popups and the backtest view in the page language', () =>
     it(`${lang}: a flow's popup and the backtest panel speak the language`, async () => {
       const { page, errors } = await served.open(PLANNER_KEY, { hash: lang === 'ru' ? '#lang=ru' : '' });
       const popup = await openWidestFlowPopup(page);
+      // The popup, not the popup and beside it the hover tooltip with the same table.
+      await expect.poll(() => page.locator('.leaflet-tooltip.map-tooltip').count()).toBe(0);
       if (lang === 'ru') {
         expect(popup).toMatch(/Вид транспорта\s*(Ж\/д|Авто|Море)/);
         expect(popup).toMatch(/Тонны\s*[\d\u202f,]+ (тыс\. т|млн т)/);

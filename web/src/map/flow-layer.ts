@@ -3,6 +3,7 @@
  * by mode, arrow heads drawn as small polygons that follow the line's colour, closed legs dashed grey.
  */
 import L from 'leaflet';
+import { bindTipAndPopup } from './tip-popup.ts';
 import type { Network } from '../../../server/core/schema.ts';
 import type { CapacityUse, Plan } from '../../../server/core/plan-schema.ts';
 import { arrowHeads, arrowSizeFor, type Point } from '../lib/arrows.ts';
@@ -130,8 +131,7 @@ export class FlowLayer {
         use: uses.get(item.legId),
         closed: item.closed,
       });
-      line.bindTooltip(html, { sticky: true, direction: 'top', className: 'map-tooltip', opacity: 1 });
-      line.bindPopup(html);
+      bindTipAndPopup(line, html, { sticky: true, direction: 'top', className: 'map-tooltip', opacity: 1 });
       line.on('mouseover', () => line.setStyle({ opacity: 1, weight: (style.weight ?? 1) + (used ? 2 : 1) }));
       line.on('mouseout', () => line.setStyle({ opacity: style.opacity, weight: style.weight }));
       line.addTo(this.group);
@@ -158,8 +158,7 @@ export class FlowLayer {
       const style = competitorFlowStyle(widthPx);
       const line = L.polyline(latLngs, { renderer: this.renderer, pane: 'flowPane', ...style, lineCap: 'butt', className: 'competitor-flow' });
       const html = competitorFlowTooltip(item, view.money, view.periodLabel);
-      line.bindTooltip(html, { sticky: true, direction: 'top', className: 'map-tooltip', opacity: 1 });
-      line.bindPopup(html);
+      bindTipAndPopup(line, html, { sticky: true, direction: 'top', className: 'map-tooltip', opacity: 1 });
       line.on('mouseover', () => line.setStyle({ opacity: 1 }));
       line.on('mouseout', () => line.setStyle({ opacity: style.opacity }));
       line.addTo(this.group);

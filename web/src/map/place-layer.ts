@@ -3,6 +3,7 @@
  * the plant, and the labels of all of them placed without overlap.
  */
 import L from 'leaflet';
+import { bindTipAndPopup } from './tip-popup.ts';
 import type { Network } from '../../../server/core/schema.ts';
 import type { CapacityUse, Plan } from '../../../server/core/plan-schema.ts';
 import {
@@ -99,8 +100,7 @@ export class PlaceLayer {
         }),
       });
       const html = nodePopup(use, { tonnes, periodLabel: view.periodLabel, closed });
-      marker.bindTooltip(html, { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 });
-      marker.bindPopup(html);
+      bindTipAndPopup(marker, html, { direction: 'top', offset: [0, -8], className: 'map-tooltip', opacity: 1 });
       marker.addTo(this.nodes);
       if (isPort) {
         this.labelItems.push({ id: `node:${use.id}`, text: shortName(use.name), latLng, priority: 60, className: 'label-port', offsetPx: 12, fontPx: 11 });
@@ -183,8 +183,7 @@ export class PlaceLayer {
       });
       const share = shareOfDemandIn(m, period, periodCount);
       const html = marketPopup(m, { tonnes, shareOfDemand: share, periodLabel: view.periodLabel, money: view.money });
-      circle.bindTooltip(html, { direction: 'top', className: 'map-tooltip', opacity: 1 });
-      circle.bindPopup(html);
+      bindTipAndPopup(circle, html, { direction: 'top', className: 'map-tooltip', opacity: 1 });
       circle.addTo(this.markets);
       this.symbols.push({ latLng, radiusPx: r });
       const label = served ? `${shortName(m.name)} · ${formatTonnes(tonnes)}` : shortName(m.name);
