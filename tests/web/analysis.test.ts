@@ -162,6 +162,10 @@ describe('sensitivity in words', () => {
     expect(slopeText(param({ marginalValueUsd: -1_300_000 }))).toBe('−USD 1.3 m');
     expect(rangeText(param({ low: 52.35 }))).toBe('from 52.35 USD/t up');
     expect(rangeText(param({}))).toBe('any value');
+    // A degenerate plan's kink: worth nothing more, a tonne less costs 4.91 USD; listed, with both.
+    const kigash = param({ kind: 'node-capacity', unit: 't/yr', label: 'Kigash throughput', marginalValueUsd: 0, marginalValueBelowUsd: 4.9125 });
+    expect(shadowText(kigash)).toBe('0.00 USD/t (one less: 4.91 USD/t)');
+    expect(digestSensitivity({ ...report, parameters: [kigash] }, 5).shadowPrices).toEqual([kigash]);
     expect(millions(27_893_075)).toBe('27.9 m');
     expect(kilotonnes(650_000)).toBe('650');
   });

@@ -205,6 +205,7 @@ export const messages: Record<string, string> = {
   '{reason}; still following the job, and trying again…': '{reason}; still following the job, and trying again…',
   'The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”': 'The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”',
   'That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.': 'That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.',
+  '{more} (one less: {less})': '{more} (one less: {less})',
   'Some values are not valid.': 'Some values are not valid.',
   'Plan': 'Plan',
   'Scenario name': 'Scenario name',

@@ -204,6 +204,7 @@ export const messages: Record<string, string> = {
   '{reason}; still following the job, and trying again…': '{reason}; продолжаем следить за заданием и пробуем снова…',
   'The server does not accept this API key (mistyped, or no longer valid): enter a valid one under “Access”': 'Сервер не принимает этот API-ключ (опечатка или ключ больше не действует): введите действующий в разделе «Доступ»',
   'That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.': 'Этот API-ключ недействителен, поэтому страница работает без ключа: этот сервер показывает карту всем. Чтобы планировать с ключом, введите другой в разделе «Доступ».',
+  '{more} (one less: {less})': '{more} (на единицу меньше: {less})',
   'Some values are not valid.': 'Некоторые значения недопустимы.',
   'Plan': 'План',
   'Scenario name': 'Название сценария',

@@ -217,13 +217,18 @@ export interface SensitivityDigest {
   readonly nearlyPaying: ParameterRange[];
 }
 
+/** How much a limit matters: what a unit more is worth, or a unit less costs where that differs (a kink). */
+function worth(p: ParameterRange): number {
+  return Math.max(Math.abs(p.marginalValueUsd), Math.abs(p.marginalValueBelowUsd ?? 0));
+}
+
 export function digestSensitivity(report: SensitivityReport, topN: number): SensitivityDigest {
   const n = Math.max(1, Math.floor(topN));
-  const byValue = (a: ParameterRange, b: ParameterRange) => Math.abs(b.marginalValueUsd) - Math.abs(a.marginalValueUsd) || a.label.localeCompare(b.label);
+  const byValue = (a: ParameterRange, b: ParameterRange) => worth(b) - worth(a) || a.label.localeCompare(b.label);
   const share = report.parameters.find((p) => p.kind === 'domestic-share');
   return {
     rule: share?.explanation ?? null,
-    shadowPrices: report.parameters.filter((p) => CAPACITY_KINDS.has(p.kind) && Math.abs(p.marginalValueUsd) > 1e-6).sort(byValue).slice(0, n),
+    shadowPrices: report.parameters.filter((p) => CAPACITY_KINDS.has(p.kind) && worth(p) > 1e-6).sort(byValue).slice(0, n),
     ranges: report.parameters.filter((p) => COST_KINDS.has(p.kind) && Math.abs(p.marginalValueUsd) > 1e-6).sort(byValue).slice(0, n),
     nearlyPaying: report.parameters
       .filter((p) => p.kind === 'price' && p.priceGapUsdPerTonne != null && p.priceGapUsdPerTonne > 0)
@@ -259,8 +264,10 @@ export function rangeText(p: ParameterRange): string {
 
 /** What one more unit of a binding limit is worth, in words: "13.60 USD per t". */
 export function shadowText(p: ParameterRange): string {
-  const v = p.marginalValueUsd;
-  return `${v < 0 ? '−' : ''}${formatUsdPerTonne(Math.abs(v))}`;
+  const signed = (v: number) => `${v < 0 ? '−' : ''}${formatUsdPerTonne(Math.abs(v))}`;
+  const more = signed(p.marginalValueUsd);
+  // A degenerate plan's kink: a unit less costs another figure than a unit more is worth.
+  return p.marginalValueBelowUsd == null ? more : t('{more} (one less: {less})', { more, less: signed(p.marginalValueBelowUsd) });
 }
 
 /** What 1 USD/t more does to the margin: "+USD 300 k" / "−USD 1.3 m". */
