@@ -269,7 +269,6 @@ function fullFleet(fleet: Scenario['overrides']['wagonFleet']): Network['wagonFl
   return { wagons: fleet.wagons, tonnesPerWagon: fleet.tonnesPerWagon, turnaroundDays: fleet.turnaroundDays, usdPerWagonDay: fleet.usdPerWagonDay };
 }
 
-/** Scenario exchange rates over the network's: one rate for every year, or rates by year. The legacy KZT override counts too. */
 /**
  * The tenge rate (KZT per USD) a price-taker plan's domestic prices are at, and the rate the plan
  * states (`plan.kztPerUsd`): the scenario's, under either of its names (`overrides.fxKztPerUsd`, or
@@ -289,6 +288,7 @@ export function priceTakerKztPerUsd(scenario: Scenario, network: Network): numbe
   return fxPerUsd({ ...network.fxPerUsd, KZT: { ...(network.fxPerUsd.KZT ?? {}), ...given } }, 'KZT', firstYear);
 }
 
+/** Scenario exchange rates over the network's: one rate for every year, or rates by year. The legacy KZT override counts too. */
 function effectiveFx(table: FxTable, overrides: Scenario['overrides']['fxPerUsd'], kztPerUsd: number | undefined): FxTable {
   if (!(kztPerUsd !== undefined && kztPerUsd > 0) && Object.values(overrides).every((rate) => rate === undefined)) return table;
   const out: FxTable = { ...table };
