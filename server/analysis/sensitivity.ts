@@ -235,45 +235,31 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
 
   // --- capacities and demand: bound ranging of their rows ---
   const annual = scenario.horizon.kind === 'annual';
-  const bindingRows: number[] = [];
-  built.model.rows.forEach((row, i) => {
+  // The limits the report lists: each row of a limit family (idle ones left out), and whether it binds.
+  const limits = built.model.rows.flatMap((row, i) => {
     const kind = rowKind(row.family);
-    if (!kind) return;
+    if (!kind) return [];
+    if ((kind === 'demand' || kind === 'leg-capacity' || kind === 'node-capacity') && skipIdle && row.ub <= 0) return [];
     const activity = rowActivity(row, values);
-    if (kind === 'demand' && skipIdle && row.ub <= 0) return;
-    if ((kind === 'leg-capacity' || kind === 'node-capacity') && skipIdle && row.ub <= 0) return;
-    const scale = Math.max(1, Math.abs(row.ub));
-    const binding = activity >= row.ub - 1e-7 * scale || Math.abs(rowDuals[i]) > 1e-9;
-    if (binding) bindingRows.push(i);
+    const binding = activity >= row.ub - 1e-7 * Math.max(1, Math.abs(row.ub)) || Math.abs(rowDuals[i]) > 1e-9;
+    return [{ row, i, kind, activity, binding }];
   });
   // A binding limit's value and range, checked by re-solving: at a degenerate plan HiGHS's dual and
   // its range can come from two different bases (a value of 0 "between 250 and 400 kt" where each
   // tonne below 400 kt was worth 4.91 USD).
   const checked = new Map<number, CheckedLimit>();
-  for (const i of bindingRows) checked.set(i, await checkLimit(ranging.model, i, result.objective, rowDuals[i], rowRanges[i], scenario.timeLimitMs));
-  built.model.rows.forEach((row, i) => {
-    const kind = rowKind(row.family);
-    if (!kind) return;
-    const activity = rowActivity(row, values);
+  for (const { i, binding } of limits) if (binding) checked.set(i, await checkLimit(ranging.model, i, result.objective, rowDuals[i], rowRanges[i], scenario.timeLimitMs));
+  for (const { row, i, kind, activity } of limits) {
     const entity = row.name.split(':')[1] ?? '';
     const periodLabel = row.name.split(':').at(-1) ?? '';
-    if (kind === 'demand' && skipIdle && row.ub <= 0) return;
-    if ((kind === 'leg-capacity' || kind === 'node-capacity') && skipIdle && row.ub <= 0) return;
     // Row bound → product unit: annual plans report t/yr (a leg closed some months has a smaller row bound).
     const perYear = annual ? annualFactor(kind, entity, row, network, scenario) : 1;
     const unit: ParameterRange['unit'] = annual ? 't/yr' : 't';
     const limit = checked.get(i);
-    const binding = limit !== undefined;
     const dual = limit ? limit.value : rowDuals[i];
-    let low: number | null;
-    let high: number | null;
-    if (limit) {
-      low = limit.low;
-      high = limit.high;
-    } else {
-      low = activity;
-      high = null;
-    }
+    const valueBelow = limit?.valueBelow ?? null;
+    const low = limit ? limit.low : activity;
+    const high = limit ? limit.high : null;
     const scaleUp = (x: number | null) => (x === null ? null : round(Math.max(0, x) / perYear, 3));
     parameters.push({
       parameter: `${kind}:${row.name.split(':').slice(1).join(':')}`,
@@ -285,13 +271,13 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
       low: scaleUp(low),
       high: scaleUp(high),
       marginalValueUsd: round(dual * perYear, 4),
-      marginalValueBelowUsd: limit?.valueBelow == null ? null : round(limit.valueBelow * perYear, 4),
+      marginalValueBelowUsd: valueBelow === null ? null : round(valueBelow * perYear, 4),
       priceGapUsdPerTonne: null,
       tonnes: round(activity, 3),
       method: limit?.resolved ? 're-solve' : 'ranging',
-      explanation: explainCapacity(row.label.replace(/, t$/, ''), kind, activity, row.ub, dual * perYear, binding, scaleUp(low), scaleUp(high), unit, periodLabel, limit?.valueBelow == null ? null : limit.valueBelow * perYear),
+      explanation: explainCapacity(row.label.replace(/, t$/, ''), kind, activity, row.ub, dual, limit !== undefined, scaleUp(low), scaleUp(high), unit, periodLabel, valueBelow),
     });
-  });
+  }
 
   // --- the domestic share: re-solved (price-taker; in the clearing mode the share curve says it) ---
   const shareItem = clearing ? null : await domesticShareRange(lpScenario, baseNetwork, prepared, values, rowDuals);
