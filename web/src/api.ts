@@ -61,8 +61,10 @@ export async function call<T>(
   parse: (value: unknown) => T,
   signal?: AbortSignal,
   extraHeaders: Record<string, string> = {},
+  /** false: asked without the stored key (what the server lets anyone do). */
+  withKey = true,
 ): Promise<Result<T>> {
-  const headers = { ...authHeaders('application/json'), ...extraHeaders };
+  const headers: Record<string, string> = { ...(withKey ? authHeaders('application/json') : { accept: 'application/json' }), ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -101,15 +103,7 @@ export interface Session {
 export const api = {
   session: (signal?: AbortSignal) => call('GET', '/session', undefined, (v) => v as Session, signal),
   /** What the server lets anyone do, asked without the stored key (a refused key does not say it). */
-  async sessionWithoutKey(): Promise<Result<Session>> {
-    try {
-      const response = await fetch(`${BASE}/session`, { headers: { accept: 'application/json' } });
-      if (!response.ok) return { ok: false, report: errorReport(response.status, await response.json().catch(() => null)) };
-      return { ok: true, data: (await response.json()) as Session };
-    } catch (err) {
-      return unreachable(err);
-    }
-  },
+  sessionWithoutKey: () => call('GET', '/session', undefined, (v) => v as Session, undefined, {}, false),
   network: (signal?: AbortSignal) => call('GET', '/network', undefined, (v) => Network.parse(v), signal),
   optimise: (scenario: ScenarioPatch & { name: string }, signal?: AbortSignal) =>
     call('POST', '/optimise', scenario, (v) => Plan.parse(v), signal),
