@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { buildModel } from '../../server/core/model.ts';
 import { Scenario, type Network, type ScenarioInput } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
-import { prepare, structureOf } from '../../server/analysis/common.ts';
+import { structureOf } from '../../server/analysis/common.ts';
+import { networkForScenario } from '../../server/core/pipeline.ts';
 import { solveModelInProcess } from '../../server/solver/inProcess.ts';
 import type { ParameterRange } from '../../server/analysis/sensitivity.ts';
 
@@ -18,21 +19,6 @@ export function standardScenario(file: string, extra: Partial<ScenarioInput> = {
   return Scenario.parse({ ...json, ...extra });
 }
 
-/** The effective network of each scenario (overrides applied, checked), made once per scenario and base network. */
-const effective = new WeakMap<Scenario, WeakMap<Network, Network>>();
-function effectiveNetwork(scenario: Scenario, base: Network): Network {
-  let byBase = effective.get(scenario);
-  if (!byBase) {
-    byBase = new WeakMap();
-    effective.set(scenario, byBase);
-  }
-  let network = byBase.get(base);
-  if (!network) {
-    network = prepare(scenario, base).network;
-    byBase.set(base, network);
-  }
-  return network;
-}
 
 /** `list` with the one item `match` finds replaced by `change(item)`; the others are shared. */
 function replaceOne<T>(list: readonly T[], what: string, match: (x: T) => boolean, change: (x: T) => T): T[] {
@@ -47,7 +33,8 @@ function replaceOne<T>(list: readonly T[], what: string, match: (x: T) => boolea
  * effective network, shared by every call and never written to.
  */
 export function networkWith(scenario: Scenario, base: Network, item: Pick<ParameterRange, 'parameter' | 'kind' | 'id' | 'current'>, value: number): Network {
-  const network = effectiveNetwork(scenario, base);
+  // The scenario's own network, made once per scenario and base network by the pipeline itself.
+  const network = networkForScenario(scenario, base);
   const parts = item.parameter.split(':');
   const tier = Number(parts[2]) - 1;
   switch (item.kind) {
