@@ -18,7 +18,7 @@ export const PhasingRequest = z
     scenario: Scenario.optional(),
     fromYear: z.number().int().min(2000).max(2100).default(2027),
     toYear: z.number().int().min(2000).max(2100).default(2031),
-    /** First year with phase 2 capacity; omitted = never. */
+    /** First year with phase 2 capacity (phase 1 before it); omitted = the scenario's phase in every year. */
     phase2FromYear: z.number().int().min(2000).max(2100).optional(),
     /** Demand growth, % per year, by market id (replaces the network's figure). */
     growthPctPerYear: z.record(Id, z.number().min(-100).max(100)).default({}),

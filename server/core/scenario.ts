@@ -21,7 +21,11 @@ export interface Period {
   readonly phase: number;
 }
 
-/** The periods of a horizon: one year, twelve months, or a run of years with phase 2 from a year. */
+/**
+ * The periods of a horizon: one year, twelve months, or a run of years. A run of years is at phase 2
+ * from `phase2FromYear` on (phase 1 before it) when that year is given, else at the scenario's phase
+ * in every year.
+ */
 export function periodsOf(horizon: Horizon, phase: number): Period[] {
   if (horizon.kind === 'annual') {
     return [{ index: 0, label: String(horizon.year), year: horizon.year, month: null, yearFraction: 1, phase }];
@@ -38,7 +42,7 @@ export function periodsOf(horizon: Horizon, phase: number): Period[] {
   }
   const periods: Period[] = [];
   for (let year = horizon.fromYear; year <= horizon.toYear; year++) {
-    const yearPhase = horizon.phase2FromYear !== undefined && year >= horizon.phase2FromYear ? 2 : 1;
+    const yearPhase = horizon.phase2FromYear === undefined ? phase : year >= horizon.phase2FromYear ? 2 : 1;
     periods.push({ index: periods.length, label: String(year), year, month: null, yearFraction: 1, phase: yearPhase });
   }
   return periods;

@@ -271,7 +271,7 @@ export const Horizon = z.discriminatedUnion('kind', [
     kind: z.literal('multi-year'),
     fromYear: z.number().int().min(2000).max(2100),
     toYear: z.number().int().min(2000).max(2100),
-    /** First year in which phase 2 capacity is available; omitted = never. */
+    /** First year in which phase 2 capacity is available (phase 1 before it); omitted = the scenario's phase in every year. */
     phase2FromYear: z.number().int().min(2000).max(2100).optional(),
   }),
 ]);

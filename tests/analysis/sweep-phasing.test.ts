@@ -99,4 +99,20 @@ describe('multi-year phasing', () => {
     const phase2Only = new Set(network.markets.filter((m) => m.openFromPhase > 1).map((m) => m.id));
     expect(result.destinations.filter((d) => phase2Only.has(d.marketId))).toEqual([]);
   });
+
+  it('a phase-2 scenario without a start year plans at phase 2 in every year: the same plan as phase 2 from the first year', async () => {
+    const network = defaultNetwork();
+    const base = { ...standardScenario('phase2-annual'), horizon: { kind: 'multi-year' as const, fromYear: 2027, toYear: 2029 } };
+    const implicit = await optimise(base, network, { inProcess: true, policyCost: false });
+    const explicit = await optimise({ ...base, horizon: { ...base.horizon, phase2FromYear: 2027 } }, network, { inProcess: true, policyCost: false });
+    const phase1 = await optimise({ ...base, phase: 1 }, network, { inProcess: true, policyCost: false });
+    expect(implicit.status).toBe('optimal');
+    expect(implicit.kpis!.marginUsd).toBeCloseTo(explicit.kpis!.marginUsd, 2);
+    expect(implicit.plants[0]!.tonnesByPeriod).toEqual(explicit.plants[0]!.tonnesByPeriod);
+    // Above phase 1's 1.3 Mt in every year, and more margin than the same years at phase 1.
+    for (const tonnes of implicit.plants[0]!.tonnesByPeriod) expect(tonnes).toBeGreaterThan(1_300_000);
+    expect(implicit.kpis!.marginUsd).toBeGreaterThan(phase1.kpis!.marginUsd);
+    const phased = await phasing({ scenario: standardScenario('phase2-annual'), fromYear: 2027, toYear: 2029 }, network, { inProcess: true });
+    expect(phased.phaseByYear).toEqual([2, 2, 2]);
+  });
 });

@@ -31,7 +31,8 @@ export function buildPhasingTab(root: HTMLElement, env: TabEnv): void {
     const g = growth.value.trim() === '' ? null : parseDecimal(growth.value);
     if (g != null && (!Number.isFinite(g) || g < -100 || g > 100)) return say(status, t('Demand growth: a number from −100 to 100.'), 'bad');
     const markets = env.network()?.markets ?? [];
-    const scenario = { ...s.scenario, horizon: { kind: 'annual', year: 2027 } };
+    // "Never" is phase 1 in every year, whatever the form's phase (without a start year the plan keeps the scenario's phase).
+    const scenario = { ...s.scenario, horizon: { kind: 'annual', year: 2027 }, ...(from.value ? {} : { phase: 1 }) };
     run.disabled = true;
     say(status, t('Planning five years…'), 'busy');
     const r = await analysisApi.phasing({
