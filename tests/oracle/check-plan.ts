@@ -28,7 +28,7 @@ function periodsFor(scenario: Scenario): CheckPeriod[] {
     return Array.from({ length: 12 }, (_, i) => ({ year: h.year, month: i + 1, fraction: 1 / 12, phase: scenario.phase }));
   const out: CheckPeriod[] = [];
   for (let y = h.fromYear; y <= h.toYear; y++)
-    out.push({ year: y, month: null, fraction: 1, phase: h.phase2FromYear !== undefined && y >= h.phase2FromYear ? 2 : 1 });
+    out.push({ year: y, month: null, fraction: 1, phase: h.phase2FromYear === undefined ? scenario.phase : y >= h.phase2FromYear ? 2 : 1 });
   return out;
 }
 
