@@ -172,6 +172,14 @@ function englishFix(fix: WhyFix, f: WhyFormat): string {
   }
 }
 
+/**
+ * The verb of a figure that changes: `up` when both are numbers and it rose, else `other` (a market
+ * served in one case only has no direction).
+ */
+export function movement(without: number | null, withIt: number | null, up: string, other: string): string {
+  return without !== null && withIt !== null && withIt > without ? up : other;
+}
+
 export const ENGLISH_WHY: WhyRenderers = {
   'capacity-full': (s, f) => (s.dual === null ? `${s.subject} is fully used.` : `${s.subject} is fully used: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
   'route-closed': (s, f) =>
@@ -245,7 +253,12 @@ export const ENGLISH_WHY: WhyRenderers = {
       .join('; ')}.`,
   'competitor-takes': (s, f) => {
     const netback = (x: number | null) => (x === null ? 'nothing (not served)' : f.moneyPerTonne(x));
-    return `${s.competitor} takes ${f.tonnes(s.tonnes)} of ${s.market}; our netback there ${s.netbackFalls ? 'falls' : 'moves'} from ${netback(s.netbackWithoutUsdPerTonne)} to ${netback(s.netbackWithUsdPerTonne)}, and our tonnes from ${f.tonnes(s.ourTonnesWithout)} to ${f.tonnes(s.ourTonnesWith)}.`;
+    const [nbWithout, nbWith] = [netback(s.netbackWithoutUsdPerTonne), netback(s.netbackWithUsdPerTonne)];
+    const [tWithout, tWith] = [f.tonnes(s.ourTonnesWithout), f.tonnes(s.ourTonnesWith)];
+    const netbackWords =
+      nbWithout === nbWith ? `stays at ${nbWith}` : `${s.netbackFalls ? 'falls' : movement(s.netbackWithoutUsdPerTonne, s.netbackWithUsdPerTonne, 'rises', 'moves')} from ${nbWithout} to ${nbWith}`;
+    const tonnesWords = tWithout === tWith ? `stay at ${tWith}` : `${s.ourTonnesWith < s.ourTonnesWithout ? 'fall' : 'rise'} from ${tWithout} to ${tWith}`;
+    return `${s.competitor} takes ${f.tonnes(s.tonnes)} of ${s.market}; our netback there ${netbackWords}, and our tonnes ${tonnesWords}.`;
   },
   'competitor-margin': (s, f) => `Without ${s.competitor} our margin would be ${f.money(s.marginWithoutUsd)} instead of ${f.money(s.marginWithUsd)}.`,
   'split-not-fixed': (s, f) =>

@@ -162,6 +162,26 @@ describe('every kind in every language', () => {
     expect(renderWhy(EXAMPLES['production-split'])).toBe('The plant makes 1.30 Mt (87 % of capacity): 700.0 kt stay in Kazakhstan and 600.0 kt are exported.');
   });
 
+  it('the competitor sentence says whether our tonnes and netback fall, rise or stay, in both languages', () => {
+    const base = EXAMPLES['competitor-takes'] as Extract<WhySentence, { kind: 'competitor-takes' }>;
+    const same = { ...base, netbackFalls: true, netbackWithoutUsdPerTonne: 38.45, netbackWithUsdPerTonne: 36.21, ourTonnesWithout: 400_000, ourTonnesWith: 400_000 };
+    const more = { ...same, ourTonnesWithout: 360_700, ourTonnesWith: 400_000 };
+    const fewer = { ...same, ourTonnesWithout: 684_800, ourTonnesWith: 12_000 };
+    const higher = { ...same, netbackFalls: false, netbackWithoutUsdPerTonne: 36.21, netbackWithUsdPerTonne: 38.45 };
+    const flat = { ...same, netbackFalls: false, netbackWithoutUsdPerTonne: 38.45, netbackWithUsdPerTonne: 38.45 };
+    expect(renderWhy(same)).toBe('Caspi Cement takes 250.0 kt of Atyrau; our netback there falls from 38.45 USD/t to 36.21 USD/t, and our tonnes stay at 400.0 kt.');
+    expect(renderWhy(more)).toContain('and our tonnes rise from 360.7 kt to 400.0 kt.');
+    expect(renderWhy(fewer)).toContain('and our tonnes fall from 684.8 kt to 12.0 kt.');
+    expect(renderWhy(higher)).toContain('our netback there rises from 36.21 USD/t to 38.45 USD/t');
+    expect(renderWhy(flat)).toContain('our netback there stays at 38.45 USD/t');
+    setLocale('ru');
+    expect(whyText(same)).toContain('а наши объёмы остаются 400 тыс. т');
+    expect(whyText(more)).toContain('а наши объёмы растут с');
+    expect(whyText(fewer)).toContain('а наши объёмы падают с');
+    expect(whyText(higher)).toContain('наш нетбэк там растёт с');
+    expect(whyText(flat)).toContain('наш нетбэк там остаётся');
+  });
+
   it('a plan without sentences as data (stored before them) keeps its English text', () => {
     setLocale('ru');
     const stored = { why: ['The plant makes 1.30 Mt.'], whySentences: undefined };

@@ -2,7 +2,7 @@
  * The plan's sentences in Russian: one renderer for every kind the engine writes (server/core/why.ts
  * has the English ones). Names of markets, plants, routes and suppliers stay as the data gives them.
  */
-import type { WhyFix, WhyFormat, WhyRenderers, WhySentence } from '../../../../server/core/why.ts';
+import { movement, type WhyFix, type WhyFormat, type WhyRenderers, type WhySentence } from '../../../../server/core/why.ts';
 
 export const code = 'ru';
 
@@ -135,7 +135,12 @@ export const renderers: WhyRenderers = {
     `Где мы продаём: ${s.markets.map((m) => `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, наша доля ${f.share(m.ourShare, 0)}${setBy(m.priceSetter)}`).join('; ')}.`,
   'competitor-takes': (s, f) => {
     const netback = (x: number | null) => (x === null ? '— (рынок не обслуживается)' : f.moneyPerTonne(x));
-    return `${s.competitor} забирает ${f.tonnes(s.tonnes)} на рынке «${s.market}»; наш нетбэк там ${s.netbackFalls ? 'падает' : 'меняется'} с ${netback(s.netbackWithoutUsdPerTonne)} до ${netback(s.netbackWithUsdPerTonne)}, а наши объёмы — с ${f.tonnes(s.ourTonnesWithout)} до ${f.tonnes(s.ourTonnesWith)}.`;
+    const [nbWithout, nbWith] = [netback(s.netbackWithoutUsdPerTonne), netback(s.netbackWithUsdPerTonne)];
+    const [tWithout, tWith] = [f.tonnes(s.ourTonnesWithout), f.tonnes(s.ourTonnesWith)];
+    const netbackWords =
+      nbWithout === nbWith ? `остаётся ${nbWith}` : `${s.netbackFalls ? 'падает' : movement(s.netbackWithoutUsdPerTonne, s.netbackWithUsdPerTonne, 'растёт', 'меняется')} с ${nbWithout} до ${nbWith}`;
+    const tonnesWords = tWithout === tWith ? `остаются ${tWith}` : `${s.ourTonnesWith < s.ourTonnesWithout ? 'падают' : 'растут'} с ${tWithout} до ${tWith}`;
+    return `${s.competitor} забирает ${f.tonnes(s.tonnes)} на рынке «${s.market}»; наш нетбэк там ${netbackWords}, а наши объёмы ${tonnesWords}.`;
   },
   'competitor-margin': (s, f) => `Без ${s.competitor} наша маржа была бы ${f.money(s.marginWithoutUsd)} вместо ${f.money(s.marginWithUsd)}.`,
   'split-not-fixed': (s, f) =>
