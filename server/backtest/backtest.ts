@@ -179,11 +179,19 @@ export function backtestReport(input: BacktestInput): BacktestResult {
       target: TARGETS.priceSpearman,
       value: round(rho, 3),
       met: rho >= TARGETS.priceSpearman,
-      detail: `${priceRows.length} regional prices (all but one estimates); ranks modelled vs observed: ${priceRows.map((r, i) => `${r.id} ${modelledRanks[i]}/${observedRanks[i]}`).join(', ')}`,
+      detail: `${priceRows.length} regional prices (${estimateCount(priceRows)}); ranks modelled vs observed: ${priceRows.map((r, i) => `${r.id} ${modelledRanks[i]}/${observedRanks[i]}`).join(', ')}`,
     },
   ];
 
   return { calibratedOn: calibration.calibratedOnYear, year, rows: rankedRows, targets, narrative: narrativeOf(rankedRows, targets, calibration, rho) };
+}
+
+/** How many of the rows' observations are estimates, in words. */
+function estimateCount(rows: readonly BacktestRow[]): string {
+  const estimates = rows.filter((r) => r.observedIsEstimate).length;
+  if (estimates === rows.length) return 'all estimates';
+  if (estimates === 0) return 'all published';
+  return `${estimates} estimates, ${rows.length - estimates} published`;
 }
 
 /** Where the model is wrong and the likely reason, from the table (so it follows the numbers). */
