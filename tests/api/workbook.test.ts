@@ -155,7 +155,116 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     cell.value = 0.2;
     const refused = await upload(wrong);
     expect(refused.statusCode).toBe(422);
-    expect(refused.json().error.details).toEqual([{ sheet: 'Markets', row: Number(cell.row), column: 'baggedShareMin', message: expect.stringContaining('does not apply') }]);
+    expect(refused.json().error.details).toEqual([{ sheet: 'Markets', row: Number(cell.row), column: 'baggedShareMin', message: expect.stringContaining('not both') }]);
+  });
+
+  it('a market switches from an exact bagged share to a range when baggedShare is emptied and both ends are given', async () => {
+    const wb = await download();
+    cellOf(wb, 'Markets', 'aktobe', 'baggedShare').value = null;
+    cellOf(wb, 'Markets', 'aktobe', 'baggedShareMin').value = 0.3;
+    cellOf(wb, 'Markets', 'aktobe', 'baggedShareMax').value = 0.7;
+    const res = await upload(wb);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().scenario.overrides.markets).toEqual({ aktobe: { baggedShareRange: { min: 0.3, max: 0.7 } } });
+    const half = await download();
+    cellOf(half, 'Markets', 'aktobe', 'baggedShare').value = null;
+    const only = cellOf(half, 'Markets', 'aktobe', 'baggedShareMax');
+    only.value = 0.7;
+    const refused = await upload(half);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details).toEqual([{ sheet: 'Markets', row: Number(only.row), column: 'baggedShareMin', message: 'a range needs both its min and its max' }]);
+  });
+
+  it('a percent column formatted as a percentage in Excel reads "10%" as 10, and a fraction column keeps its fraction', async () => {
+    const wb = await download();
+    const duty = cellOf(wb, 'Markets', 'astrakhan', 'dutyPct');
+    duty.value = 0.1;
+    duty.numFmt = '0%';
+    const growth = cellOf(wb, 'Markets', 'atyrau', 'growthPctPerYear');
+    growth.value = 0.07;
+    growth.numFmt = '0.0%';
+    const share = cellOf(wb, 'Markets', 'aktobe', 'baggedShare');
+    share.value = 0.6;
+    share.numFmt = '0%';
+    const res = await upload(wb);
+    expect(res.statusCode, res.body).toBe(201);
+    const markets = res.json().scenario.overrides.markets;
+    expect(markets.astrakhan).toEqual({ dutyPct: 10 });
+    expect(markets.atyrau).toEqual({ growthPctPerYear: 7 });
+    expect(markets.aktobe).toEqual({ baggedShare: 0.6 });
+  });
+
+  it('refuses merged cells instead of giving the merged-away cell its neighbour\'s figure', async () => {
+    const wb = await download();
+    const top = cellOf(wb, 'Markets', 'aktobe', 'tier1TonnesPerYear');
+    const below = wb.getWorksheet('Markets')!.getRow(Number(top.row) + 1).getCell(Number(top.col));
+    wb.getWorksheet('Markets')!.mergeCells(`${top.address}:${below.address}`);
+    const res = await upload(wb);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toContainEqual({ sheet: 'Markets', row: Number(below.row), column: 'tier1TonnesPerYear', message: expect.stringContaining(`merged with ${top.address}`) });
+  });
+
+  it('a renamed sheet, a renamed header or a missing column is a problem, never a scenario without the edits', async () => {
+    const renamed = await download();
+    cellOf(renamed, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne').value = 70;
+    renamed.getWorksheet('Markets')!.name = 'Рынки';
+    const a = await upload(renamed);
+    expect(a.statusCode).toBe(422);
+    expect(a.json().error.details).toEqual([expect.objectContaining({ sheet: 'Рынки', message: expect.stringContaining('unknown sheet') })]);
+
+    const header = await download();
+    const duty = cellOf(header, 'Markets', 'aktobe', 'dutyPct');
+    duty.value = 12;
+    header.getWorksheet('Markets')!.getRow(1).getCell(Number(duty.col)).value = 'Пошлина, %';
+    const b = await upload(header);
+    expect(b.statusCode).toBe(422);
+    const problems = b.json().error.details;
+    expect(problems).toContainEqual({ sheet: 'Markets', row: 1, column: 'Пошлина, %', message: expect.stringContaining('unknown column') });
+    expect(problems).toContainEqual({ sheet: 'Markets', row: 1, column: 'dutyPct', message: 'column missing: dutyPct' });
+  });
+
+  it('a blank cell where the network has a figure is a problem: a phase-2 capacity, a supplier year, a leg distance', async () => {
+    const wb = await download();
+    const phase2 = cellOf(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase2');
+    phase2.value = null;
+    const year = cellOf(wb, 'Suppliers', 'aktobe_cem', 'capacity2027TonnesPerYear');
+    year.value = null;
+    const distance = cellOf(wb, 'Legs', 'rail_plant_kandyagash', 'distanceKm');
+    distance.value = null;
+    const res = await upload(wb);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([
+      { sheet: 'Plants', row: Number(phase2.row), column: 'capacityTonnesPerYearPhase2', message: 'needs a number (the network has 2500000); type 0 for none' },
+      { sheet: 'Legs', row: Number(distance.row), column: 'distanceKm', message: expect.stringContaining('needs a number (the network has 185)') },
+      { sheet: 'Suppliers', row: Number(year.row), column: 'capacity2027TonnesPerYear', message: expect.stringContaining('needs a number') },
+    ]);
+  });
+
+  it('says what a formula error or a hyperlink holds, reads a date-formatted number and a numeric scenario name, and writes unit notes on headers', async () => {
+    const wb = await download();
+    const price = cellOf(wb, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne');
+    price.value = { formula: '1/0', result: { error: '#DIV/0!' } } as ExcelJS.CellValue;
+    const link = cellOf(wb, 'Markets', 'atyrau', 'tier1PriceUsdPerTonne');
+    link.value = { text: 'see sheet', hyperlink: 'http://example.org' };
+    const res = await upload(wb);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([
+      { sheet: 'Markets', row: Number(price.row), column: 'tier1PriceUsdPerTonne', message: 'must be a number, not "a formula giving #DIV/0!"' },
+      { sheet: 'Markets', row: Number(link.row), column: 'tier1PriceUsdPerTonne', message: 'must be a number, not "see sheet"' },
+    ]);
+
+    const dated = await download();
+    const cost = cellOf(dated, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne');
+    cost.value = new Date(Date.UTC(1900, 2, 1)); // Excel's day 61: the cell holds 61
+    cost.numFmt = 'dd.mm.yyyy';
+    dated.getWorksheet('README')!.getRow(1).getCell(2).value = 2027;
+    const ok = await upload(dated);
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().scenario.name).toBe('2027');
+    expect(ok.json().scenario.overrides.markets.aktobe.tiers[0].priceUsdPerTonne).toBe(61);
+
+    const fresh = await download();
+    expect(cellOf(fresh, 'Nodes', 'port_aktau', 'throughputTonnesPerYear').worksheet.getRow(1).getCell(Number(cellOf(fresh, 'Nodes', 'port_aktau', 'throughputTonnesPerYear').col)).note).toBe('empty = unlimited');
   });
 
   it('a broken workbook gets every problem with sheet, row and column, and nothing is stored', async () => {

@@ -26,15 +26,19 @@ type Path = (string | number)[];
 
 /**
  * One editable figure: its header, the network's value, where it goes in the entity's override, and
- * what an empty cell means: `null` (an unlimited capacity, no lots), `skip` (not given), `required`.
+ * what an empty cell means: `null` (an unlimited capacity, no lots), `required`, `skip` (allowed only
+ * where the network has no figure either: a blank must never silently keep or cut one), `tier` (a
+ * blank pair is no tier), `share` (an exact bagged share or a range; checked per row).
  */
 interface Column<E> {
   header: string;
   value: (entity: E) => number | undefined;
   path: Path;
-  empty: 'null' | 'skip' | 'required';
+  empty: 'null' | 'skip' | 'required' | 'tier' | 'share';
   /** When false for an entity, its cell must stay empty (vessel figures on a leg without a vessel). */
   applies?: (entity: E) => boolean;
+  /** Percent figures (dutyPct 10 = 10 %): a cell Excel formats as a percentage holds 0.1 for "10%", read as 10. */
+  percent?: true;
   unitHint?: string;
 }
 
@@ -60,18 +64,17 @@ const PLANTS: SheetSpec<Plant> = {
       value: (p: Plant) => p.capacityTonnesPerYearByPhase[i],
       path: ['capacityTonnesPerYearByPhase', i],
       empty: 'skip' as const,
+      unitHint: 'type 0 for none',
     })),
     { header: 'variableCostUsdPerTonne', value: (p) => p.variableCostUsdPerTonne, path: ['variableCostUsdPerTonne'], empty: 'required' },
     { header: 'fixedCostUsdPerYear', value: (p) => p.fixedCostUsdPerYear, path: ['fixedCostUsdPerYear'], empty: 'required' },
     { header: 'holdingCostUsdPerTonnePerMonth', value: (p) => p.holdingCostUsdPerTonnePerMonth, path: ['holdingCostUsdPerTonnePerMonth'], empty: 'required' },
     { header: 'stockCapacityTonnes', value: (p) => p.stockCapacityTonnes, path: ['stockCapacityTonnes'], empty: 'required' },
     // The bagging line: a plant without one gets one when both figures are given.
-    { header: 'packingCapacityTonnesPerYear', value: (p) => p.packing?.capacityTonnesPerYear, path: ['packingCapacityTonnesPerYear'], empty: 'skip', unitHint: 'empty = no bagging line' },
+    { header: 'packingCapacityTonnesPerYear', value: (p) => p.packing?.capacityTonnesPerYear, path: ['packingCapacityTonnesPerYear'], empty: 'skip', unitHint: '0 = no bagging' },
     { header: 'packingCostUsdPerTonne', value: (p) => p.packing?.costUsdPerTonne, path: ['packingCostUsdPerTonne'], empty: 'skip' },
   ],
 };
-
-const hasShareRange = (m: Market) => m.baggedShareRange !== undefined;
 
 const MARKETS: SheetSpec<Market> = {
   sheet: 'Markets',
@@ -83,20 +86,20 @@ const MARKETS: SheetSpec<Market> = {
     { header: 'domestic', value: (m) => m.domestic },
   ],
   columns: (n) => [
-    { header: 'dutyPct', value: (m) => m.dutyPct, path: ['dutyPct'], empty: 'required' },
+    { header: 'dutyPct', value: (m) => m.dutyPct, path: ['dutyPct'], empty: 'required', percent: true },
     { header: 'dutyUsdPerTonne', value: (m) => m.dutyUsdPerTonne, path: ['dutyUsdPerTonne'], empty: 'required' },
     { header: 'minTonnesPerYear', value: (m) => m.minTonnesPerYear, path: ['minTonnesPerYear'], empty: 'required' },
-    { header: 'growthPctPerYear', value: (m) => m.growthPctPerYear, path: ['growthPctPerYear'], empty: 'required' },
+    { header: 'growthPctPerYear', value: (m) => m.growthPctPerYear, path: ['growthPctPerYear'], empty: 'required', percent: true },
     { header: 'openFromPhase', value: (m) => m.openFromPhase, path: ['openFromPhase'], empty: 'required' },
-    // Product forms: an exact bagged share, or the range the plan chooses within (whichever the market has).
-    { header: 'baggedShare', value: (m) => m.baggedShare, path: ['baggedShare'], empty: 'skip', applies: (m) => !hasShareRange(m), unitHint: 'fraction 0..1' },
-    { header: 'baggedShareMin', value: (m) => m.baggedShareRange?.min, path: ['baggedShareRange', 'min'], empty: 'skip', applies: hasShareRange },
-    { header: 'baggedShareMax', value: (m) => m.baggedShareRange?.max, path: ['baggedShareRange', 'max'], empty: 'skip', applies: hasShareRange },
+    // Product forms: an exact bagged share, or the range the plan chooses within (either may replace the other).
+    { header: 'baggedShare', value: (m) => m.baggedShare, path: ['baggedShare'], empty: 'share', unitHint: 'fraction 0..1' },
+    { header: 'baggedShareMin', value: (m) => m.baggedShareRange?.min, path: ['baggedShareRange', 'min'], empty: 'share' },
+    { header: 'baggedShareMax', value: (m) => m.baggedShareRange?.max, path: ['baggedShareRange', 'max'], empty: 'share' },
     { header: 'baggedPremiumUsdPerTonne', value: (m) => m.baggedPremiumUsdPerTonne, path: ['baggedPremiumUsdPerTonne'], empty: 'null', unitHint: 'empty = none' },
     // Tiers: a pair of columns per tier; a market may use fewer (empty pairs) or one more than it has.
     ...Array.from({ length: maxOf(n.markets.map((m) => m.tiers.length), 1) + 1 }, (_, i) => [
-      { header: `tier${i + 1}TonnesPerYear`, value: (m: Market) => m.tiers[i]?.tonnesPerYear, path: ['tiers', i, 'tonnesPerYear'], empty: 'skip' as const },
-      { header: `tier${i + 1}PriceUsdPerTonne`, value: (m: Market) => m.tiers[i]?.priceUsdPerTonne, path: ['tiers', i, 'priceUsdPerTonne'], empty: 'skip' as const },
+      { header: `tier${i + 1}TonnesPerYear`, value: (m: Market) => m.tiers[i]?.tonnesPerYear, path: ['tiers', i, 'tonnesPerYear'], empty: 'tier' as const },
+      { header: `tier${i + 1}PriceUsdPerTonne`, value: (m: Market) => m.tiers[i]?.priceUsdPerTonne, path: ['tiers', i, 'priceUsdPerTonne'], empty: 'tier' as const },
     ]).flat(),
   ],
 };
@@ -148,7 +151,7 @@ const SUPPLIERS: SheetSpec<Supplier> = {
   ],
   columns: (n) => [
     { header: 'cashCostPerTonne', value: (s) => s.cashCost.value, path: ['cashCost', 'value'], empty: 'required' },
-    { header: 'markupPct', value: (s) => s.markupPct, path: ['markupPct'], empty: 'required' },
+    { header: 'markupPct', value: (s) => s.markupPct, path: ['markupPct'], empty: 'required', percent: true },
     ...[...new Set(n.suppliers.flatMap((s) => Object.keys(s.capacityTonnesPerYear)))].sort().map((year) => ({
       header: `capacity${year}TonnesPerYear`,
       value: (s: Supplier) => s.capacityTonnesPerYear[year],
@@ -166,7 +169,10 @@ const README_LINES = [
   'Edit the figures in the columns after the grey ones (the unit is in the header), then upload the workbook (POST /api/v1/scenarios/from-workbook, or "Upload workbook" on the map page).',
   'The upload stores a new scenario whose overrides are the figures you changed; the network itself is not changed.',
   'Do not change ids (first column), sheet names or headers. Grey columns (names, from/to, mode, kind, currency) are for reading only.',
-  'Empty capacity, throughput or lot cells mean unlimited / none. Market tiers come in pairs (tonnes, price); an empty pair is no tier.',
+  'Empty throughput, leg capacity, lot and premium cells mean unlimited / none (see the note on each header). Other figures the network has need a number: type 0 for a plant or supplier capacity of none, or a bagging line of 0 t. Market tiers come in pairs (tonnes, price); an empty pair is no tier.',
+  'A market has an exact bagged share (baggedShare) or a range the plan chooses within (baggedShareMin, baggedShareMax): fill one and leave the other empty.',
+  'Percent columns (dutyPct, growthPctPerYear, markupPct) hold percent figures: 10 means 10 %. A cell formatted as a percentage in Excel ("10%") is read as 10 too.',
+  'Do not merge cells in the sheets: each row needs its own figure.',
   'Every figure must be a number within the bounds of the scenario schema (for example ≥ 0); the upload lists every problem with its sheet, row and column and stores nothing until there are none.',
   'Scenario-wide settings (horizon, policy, freight and price multipliers) are not in the workbook: set them on the stored scenario.',
 ];
@@ -216,6 +222,9 @@ export async function networkWorkbook(network: Network, scenarioName: string): P
       ws.addRow([entity.id, ...spec.info.map((c) => c.value(entity) ?? null), ...columns.map((c) => c.value(entity) ?? null)]);
     }
     ws.getRow(1).font = { bold: true };
+    columns.forEach((c, i) => {
+      if (c.unitHint) ws.getRow(1).getCell(spec.info.length + 2 + i).note = c.unitHint;
+    });
     ws.getColumn(1).width = 28;
     for (let i = 0; i < spec.info.length; i++) {
       const col = ws.getColumn(i + 2);
@@ -246,8 +255,16 @@ export function workbookAnswer(result: WorkbookResult): WorkbookAnswer {
 
 type Location = Omit<WorkbookProblem, 'message'>;
 
-/** A cell as a number; `empty` for a blank cell; `text` for anything else. */
-function cellNumber(value: ExcelJS.CellValue): { kind: 'number'; value: number } | { kind: 'empty' } | { kind: 'text'; text: string } {
+type CellRead = { kind: 'number'; value: number } | { kind: 'empty' } | { kind: 'text'; text: string };
+
+/** Excel's day 0 (its dates are days since 1899-12-30); exceljs turns a date-formatted number into a Date. */
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/**
+ * A cell's value as a number; `empty` for a blank cell; `text` for anything else, as the planner sees
+ * it (a formula's error, a hyperlink's text). A number formatted as a date is the number it holds.
+ */
+function cellNumber(value: ExcelJS.CellValue): CellRead {
   if (value === null || value === undefined) return { kind: 'empty' };
   if (typeof value === 'number') return { kind: 'number', value };
   if (typeof value === 'string') {
@@ -256,12 +273,38 @@ function cellNumber(value: ExcelJS.CellValue): { kind: 'number'; value: number }
     if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return { kind: 'number', value: Number(t) };
     return { kind: 'text', text: t };
   }
-  if (typeof value === 'object' && 'result' in value) {
-    const result = (value as { result?: unknown }).result;
-    if (typeof result === 'number') return { kind: 'number', value: result };
+  if (value instanceof Date) return { kind: 'number', value: Math.round(((value.getTime() - EXCEL_EPOCH_MS) / 86_400_000) * 1e9) / 1e9 };
+  if (typeof value === 'boolean') return { kind: 'text', text: value ? 'TRUE' : 'FALSE' };
+  if (typeof value === 'object') {
+    if ('error' in value) return { kind: 'text', text: String((value as { error: unknown }).error) };
+    if ('formula' in value || 'sharedFormula' in value) {
+      const result = (value as { result?: unknown }).result;
+      if (result === undefined || result === null) return { kind: 'text', text: 'a formula without a saved result (open and save the file in Excel)' };
+      if (typeof result === 'object' && result !== null && 'error' in result) return { kind: 'text', text: `a formula giving ${String((result as { error: unknown }).error)}` };
+      return cellNumber(result as ExcelJS.CellValue);
+    }
+    if ('richText' in value) return cellNumber(value.richText.map((r) => r.text).join(''));
+    if ('text' in value) return cellNumber((value as { text: ExcelJS.CellValue }).text);
   }
-  if (typeof value === 'object' && 'richText' in value) return cellNumber(value.richText.map((r) => r.text).join(''));
-  return { kind: 'text', text: String(typeof value === 'object' ? JSON.stringify(value) : value).slice(0, 40) };
+  return { kind: 'text', text: String(value).slice(0, 40) };
+}
+
+/** A cell's text (a header, a name): rich text joined, numbers as written; null when blank. */
+function cellText(value: ExcelJS.CellValue): string | null {
+  const read = cellNumber(value);
+  if (read.kind === 'empty') return null;
+  return read.kind === 'text' ? read.text : String(read.value);
+}
+
+/** A figure of a percent column: "10%" in Excel is the number 0.1 shown as a percentage, and means 10. */
+function percentAware(read: CellRead, cell: ExcelJS.Cell, column: { percent?: true }): CellRead {
+  if (read.kind !== 'number' || !column.percent || !String(cell.numFmt ?? '').includes('%')) return read;
+  return { kind: 'number', value: Number((read.value * 100).toPrecision(12)) };
+}
+
+/** Where a merged-away cell's figure came from: exceljs gives it the merge's top-left value. */
+function mergedFrom(cell: ExcelJS.Cell): string | null {
+  return cell.isMerged && cell.master && cell.master.address !== cell.address ? cell.master.address : null;
 }
 
 function setPath(target: Record<string, unknown>, path: Path, value: unknown): void {
@@ -293,6 +336,33 @@ function fullOverride<E>(entity: E, columns: Column<E>[]): Record<string, unknow
 }
 
 /**
+ * A market's bagged share from its row: an exact share, or a range (both ends), or neither where the
+ * network has neither. Either form may replace the other.
+ */
+function shareForm(
+  market: Market,
+  shares: Partial<Record<'baggedShare' | 'baggedShareMin' | 'baggedShareMax', number>>,
+  override: Record<string, unknown>,
+  at: { sheet: string; row: number },
+  problems: WorkbookProblem[],
+): void {
+  const { baggedShare: exact, baggedShareMin: min, baggedShareMax: max } = shares;
+  const range = min !== undefined || max !== undefined;
+  if (exact !== undefined && range) {
+    problems.push({ ...at, column: 'baggedShareMin', message: 'an exact bagged share or a range, not both: leave baggedShare empty for a range, or the range for an exact share' });
+  } else if (range && (min === undefined || max === undefined)) {
+    problems.push({ ...at, column: min === undefined ? 'baggedShareMin' : 'baggedShareMax', message: 'a range needs both its min and its max' });
+  } else if (exact !== undefined) {
+    override.baggedShare = exact;
+  } else if (min !== undefined && max !== undefined) {
+    override.baggedShareRange = { min, max };
+  } else if (market.baggedShare !== undefined || market.baggedShareRange !== undefined) {
+    const has = market.baggedShare !== undefined ? `an exact share of ${market.baggedShare}` : `a range of ${market.baggedShareRange?.min}–${market.baggedShareRange?.max}`;
+    problems.push({ ...at, column: 'baggedShare', message: `needs a bagged share or a range (the network has ${has})` });
+  }
+}
+
+/**
  * Reads an edited workbook against the network it was made from: the per-id overrides for every
  * figure that differs, or every problem (unknown ids, non-numbers, out-of-bound numbers).
  */
@@ -319,11 +389,17 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
 
   let name: string | null = null;
   wb.getWorksheet('README')?.eachRow((row) => {
-    const v = row.getCell(2).value;
-    if (row.getCell(1).value === NAME_KEY && typeof v === 'string' && v.trim() !== '') name = v.trim().slice(0, 200);
+    const v = cellText(row.getCell(2).value);
+    if (cellText(row.getCell(1).value) === NAME_KEY && v !== null && v.trim() !== '') name = v.trim().slice(0, 200);
   });
 
   let sheetsFound = 0;
+  const specSheets = new Set(SPECS.map((spec) => spec.sheet));
+  for (const ws of wb.worksheets) {
+    // A renamed or copied sheet ("Markets (2)", "Рынки") would be read as no change at all.
+    if (ws.name === 'README' || specSheets.has(ws.name) || cellText(ws.getRow(1).getCell(1).value) !== 'id') continue;
+    problems.push({ sheet: ws.name, row: null, column: null, message: `unknown sheet "${ws.name.slice(0, 64)}": its figures would not be read; sheets keep their names (${SPECS.map((x) => x.sheet).join(', ')})` });
+  }
   for (const spec of SPECS) {
     const ws = wb.getWorksheet(spec.sheet);
     if (!ws) continue;
@@ -331,13 +407,22 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
     const byId = new Map(spec.entities(network).map((e: { id: string }) => [e.id, e]));
     const columns = spec.columns(network) as Column<unknown>[];
     const headerIndex = new Map<string, number>();
+    const known = new Set(['id', ...spec.info.map((c) => c.header), ...columns.map((c) => c.header)]);
     ws.getRow(1).eachCell((cell, col) => {
-      if (typeof cell.value === 'string') headerIndex.set(cell.value.trim(), col);
+      const header = cellText(cell.value)?.trim();
+      if (header === undefined || header === '') return;
+      if (!known.has(header)) {
+        problems.push({ sheet: spec.sheet, row: 1, column: header.slice(0, 64), message: 'unknown column: its figures would not be read; keep the headers as downloaded' });
+        return;
+      }
+      headerIndex.set(header, col);
     });
     if (headerIndex.get('id') !== 1) {
       problems.push({ sheet: spec.sheet, row: 1, column: 'id', message: 'the first column must be "id"' });
       continue;
     }
+    const missing = columns.filter((c) => !headerIndex.has(c.header)).map((c) => c.header);
+    if (missing.length > 0) problems.push({ sheet: spec.sheet, row: 1, column: missing[0] ?? null, message: `column${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}` });
     const seen = new Set<string>();
     ws.eachRow((row, rowNumber) => {
       if (rowNumber === 1) return;
@@ -364,11 +449,18 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
       const override: Record<string, unknown> = {};
       const problemsBefore = problems.length;
       locations.set(keyOf([spec.kind, id]), { sheet: spec.sheet, row: rowNumber, column: 'id' });
+      const shares: Partial<Record<'baggedShare' | 'baggedShareMin' | 'baggedShareMax', number>> = {};
       for (const c of columns) {
         const col = headerIndex.get(c.header);
         if (col === undefined) continue;
-        const cell = cellNumber(row.getCell(col).value);
+        const raw = row.getCell(col);
         const at = { sheet: spec.sheet, row: rowNumber, column: c.header };
+        const merged = mergedFrom(raw);
+        if (merged) {
+          problems.push({ ...at, message: `merged with ${merged}: unmerge the cells and give each row its own figure` });
+          continue;
+        }
+        const cell = percentAware(cellNumber(raw.value), raw, c);
         if (c.applies && !c.applies(entity)) {
           if (cell.kind !== 'empty') problems.push({ ...at, message: 'does not apply to this row: leave it empty' });
           continue;
@@ -377,14 +469,23 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
           problems.push({ ...at, message: `must be a number, not "${cell.text.slice(0, 40)}"` });
           continue;
         }
+        if (c.empty === 'share') {
+          if (cell.kind === 'number') shares[c.header as keyof typeof shares] = cell.value;
+          locations.set(keyOf([spec.kind, id, ...c.path]), at);
+          continue;
+        }
         if (cell.kind === 'empty') {
+          const has = c.value(entity);
           if (c.empty === 'null') setPath(override, c.path, null);
-          else if (c.empty === 'required') problems.push({ ...at, message: `needs a number (the network has ${c.value(entity)})` });
+          else if (c.empty === 'required' || (c.empty === 'skip' && has !== undefined)) {
+            problems.push({ ...at, message: `needs a number (the network has ${has})${c.unitHint ? `; ${c.unitHint}` : ''}` });
+          }
           continue;
         }
         setPath(override, c.path, cell.value);
         locations.set(keyOf([spec.kind, id, ...c.path]), at);
       }
+      if (spec.kind === 'markets') shareForm(entity as Market, shares, override, { sheet: spec.sheet, row: rowNumber }, problems);
       // A row with a cell problem is reported as such, not again by the schema (holes in arrays).
       if (problems.length > problemsBefore) return;
       raw[spec.kind][id] = override;
