@@ -407,7 +407,7 @@ export function sweepResult(request: SweepRequest, rows: SweepRow[]): SweepResul
 export function sweepToCsv(result: SweepResult): string {
   const header = [...result.parameters, 'status', 'margin_usd', 'export_tonnes', 'domestic_tonnes', 'domestic_share', 'rule_binds', 'rule_cost_usd'];
   const lines = result.rows.map((r) =>
-    [...result.parameters.map((p) => r.point[p]), r.status, r.marginUsd, r.exportTonnes, r.domesticTonnes, r.domesticShare, r.ruleBinds, r.ruleCostUsd].map(csvField).join(','),
+    [...result.parameters.map((p) => r.point[p]), r.status, r.marginUsd, r.exportTonnes, r.domesticTonnes, r.domesticShare, r.ruleBinds, r.ruleCostUsd].map((v) => csvField(v)).join(','),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

@@ -7,7 +7,7 @@
  * per period after them. Numbers rounded to 3 decimals; text through csvField
  * (spreadsheet formulas defused). Browser-safe, pure.
  */
-import { csvLine } from './csv.ts';
+import { csvLine, PROGRAM_CSV, type CsvStyle } from './csv.ts';
 import type { Plan } from './plan-schema.ts';
 
 /** The columns every allocation CSV starts with (product-form and period columns may follow). */
@@ -38,7 +38,7 @@ export function planHasProductForms(plan: Plan): boolean {
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
-export function allocationCsv(plan: Plan): string {
+export function allocationCsv(plan: Plan, style: CsvStyle = PROGRAM_CSV): string {
   const periods = plan.horizon.periods;
   const perPeriod = periods.length > 1;
   const forms = planHasProductForms(plan);
@@ -48,7 +48,7 @@ export function allocationCsv(plan: Plan): string {
     ...(perPeriod ? periods.map((p) => `tonnes_${p}`) : []),
     ...(perPeriod && forms ? periods.map((p) => `bagged_tonnes_${p}`) : []),
   ];
-  const lines = [csvLine(header)];
+  const lines = [csvLine(header, style)];
   for (const m of plan.markets) {
     const routes = m.routes.length ? m.routes : [null];
     routes.forEach((route, i) => {
@@ -71,7 +71,7 @@ export function allocationCsv(plan: Plan): string {
           ...(forms ? [round(m.baggedTonnes ?? 0), round(m.bulkTonnes ?? 0)] : []),
           ...(perPeriod ? periods.map((_, p) => (i === 0 ? round(m.tonnesByPeriod[p] ?? 0) : '')) : []),
           ...(perPeriod && forms ? periods.map((_, p) => (i === 0 ? round(m.baggedTonnesByPeriod?.[p] ?? 0) : '')) : []),
-        ]),
+        ], style),
       );
     });
   }

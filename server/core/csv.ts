@@ -11,15 +11,26 @@ export type CsvValue = string | number | boolean | null | undefined;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvField(value: CsvValue): string {
+/**
+ * How fields are separated and numbers written: commas and `.` for programs (the API's CSVs); a
+ * Russian spreadsheet wants `;` between fields and `,` as the decimal mark (its list separator).
+ */
+export interface CsvStyle {
+  readonly separator: ',' | ';';
+  readonly decimal: '.' | ',';
+}
+export const PROGRAM_CSV: CsvStyle = { separator: ',', decimal: '.' };
+export const COMMA_DECIMAL_CSV: CsvStyle = { separator: ';', decimal: ',' };
+
+export function csvField(value: CsvValue, style: CsvStyle = PROGRAM_CSV): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'number') return Number.isFinite(value) ? (style.decimal === ',' ? String(value).replace('.', ',') : String(value)) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return text.includes(style.separator) || /["\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One line of fields, comma-separated (no line break). */
-export function csvLine(values: readonly CsvValue[]): string {
-  return values.map(csvField).join(',');
+/** One line of fields, separated as the style says (no line break). */
+export function csvLine(values: readonly CsvValue[], style: CsvStyle = PROGRAM_CSV): string {
+  return values.map((v) => csvField(v, style)).join(style.separator);
 }

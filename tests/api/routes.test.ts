@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { ALLOCATION_COLUMNS, PRODUCT_FORM_COLUMNS } from '../../server/core/allocation-csv.ts';
-import { planToAllocationCsv } from '../../web/src/lib/csv.ts';
+import { allocationCsv } from '../../server/core/allocation-csv.ts';
 import { asPlanner, asViewer, loadRealModel, PLANNER_KEY, SCENARIO, testApp } from './helpers.ts';
 
 let app: FastifyInstance;
@@ -493,7 +493,7 @@ describe('runs and comparisons', () => {
     const served = markets.find((m) => m.tonnes > 0)!;
     expect(lines.some((l) => l.startsWith(`${served.id},${served.name},${served.country},`))).toBe(true);
     // One layout: the stored run's CSV is byte for byte the page's download of the same plan.
-    expect(res.body).toBe(planToAllocationCsv(runA.plan));
+    expect(res.body).toBe(allocationCsv(runA.plan));
   });
 
   it('compares two runs per KPI, market and leg', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
-import { ALLOCATION_COLUMNS } from '../../server/core/allocation-csv.ts';
+import { ALLOCATION_COLUMNS, allocationCsv } from '../../server/core/allocation-csv.ts';
 import { csvField } from '../../server/core/csv.ts';
-import { downloadName, planToAllocationCsv, planToGeoJson } from '../../web/src/lib/csv.ts';
+import { downloadName, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../../web/src/lib/csv.ts';
 import { diffMapScales, diffPlans } from '../../web/src/lib/diff.ts';
 import { DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, diffColour, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
@@ -45,7 +45,7 @@ describe('downloads', () => {
   const plan = makeFixturePlan({ monthly: true });
 
   it('writes one CSV row per market route with period columns', () => {
-    const csv = planToAllocationCsv(plan);
+    const csv = allocationCsv(plan);
     const lines = csv.trimEnd().split('\r\n');
     const header = lines[0].split(',');
     expect(header.slice(0, 4)).toEqual(['market_id', 'market', 'country', 'domestic']);
@@ -58,7 +58,7 @@ describe('downloads', () => {
   });
 
   it('adds bagged and bulk tonnes per market, on each of its route rows, only when the plan has product forms', () => {
-    expect(planToAllocationCsv(plan).split('\r\n')[0]).not.toContain('bagged');
+    expect(allocationCsv(plan).split('\r\n')[0]).not.toContain('bagged');
     const periods = plan.horizon.periods;
     const withForms = {
       ...plan,
@@ -70,7 +70,7 @@ describe('downloads', () => {
         return { ...m, routes, baggedTonnes: bagged, bulkTonnes: m.tonnes - bagged, baggedTonnesByPeriod };
       }),
     };
-    const lines = planToAllocationCsv(withForms).trimEnd().split('\r\n');
+    const lines = allocationCsv(withForms).trimEnd().split('\r\n');
     const header = lines[0].split(',');
     expect(header.slice(ALLOCATION_COLUMNS.length, ALLOCATION_COLUMNS.length + 2)).toEqual(['bagged_tonnes', 'bulk_tonnes']);
     expect(header.slice(-periods.length)).toEqual(periods.map((p) => `bagged_tonnes_${p}`));
@@ -91,6 +91,23 @@ describe('downloads', () => {
     expect(withForms.markets.some((m) => m.routes.length > 1 && m.baggedTonnes > 0)).toBe(true);
   });
 
+  it("the page's download is the API's table for a spreadsheet: a byte-order mark, and in Russian ';' between fields and ',' as the decimal mark", () => {
+    const english = planToAllocationCsv(plan, 'en');
+    expect(english.startsWith(UTF8_BOM)).toBe(true);
+    expect(english.slice(1)).toBe(allocationCsv(plan));
+    const russian = planToAllocationCsv(plan, 'ru');
+    expect(russian.startsWith(UTF8_BOM)).toBe(true);
+    const program = allocationCsv(plan).trimEnd().split('\r\n');
+    const lines = russian.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe(program[0]!.replaceAll(',', ';'));
+    // The same figures on every row, written with a decimal comma.
+    const share = program[0]!.split(',').indexOf('share_of_demand');
+    const served = plan.markets.find((m) => !Number.isInteger(Math.round(m.shareOfDemand * 1000) / 1000))!;
+    const row = lines.find((l) => l.startsWith(`${served.id};`))!.split(';');
+    expect(row[share]).toBe(String(Math.round(served.shareOfDemand * 1000) / 1000).replace('.', ','));
+    expect(csvField('a;b', { separator: ';', decimal: ',' })).toBe('"a;b"');
+  });
+
   it('quotes fields and defuses spreadsheet formulas', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
@@ -109,6 +126,7 @@ describe('downloads', () => {
 
   it('names files after the scenario and inputs', () => {
     expect(downloadName({ scenarioName: 'High export / 2027!', inputsHash: 'abcdef1234567' }, 'csv')).toBe('caspian-plan-high-export-2027-abcdef12.csv');
+    expect(downloadName({ scenarioName: 'Фаза 2 базовый', inputsHash: 'abcdef1234567' }, 'csv')).toBe('caspian-plan-фаза-2-базовый-abcdef12.csv');
   });
 
   it('the fixture is a valid plan (so these tests test the real shape)', () => {

@@ -1,8 +1,8 @@
 /** The Results panel's downloads: the plan as CSV, GeoJSON or an Excel workbook, a stored run's CSV, and the page's link. */
 import { storedApiKey } from '../api.ts';
 import { downloadBlob, downloadText } from '../dom.ts';
-import { t } from '../i18n/index.ts';
-import { downloadName, planToAllocationCsv, planToGeoJson } from '../lib/csv.ts';
+import { locale, t } from '../i18n/index.ts';
+import { downloadName, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../lib/csv.ts';
 import { state } from './state.ts';
 import { setStatus } from './status.ts';
 
@@ -32,7 +32,7 @@ export function createDownloads(writeHash: () => void, mapElement: HTMLElement):
       }
     },
     planCsv() {
-      if (state.plan) downloadText(planToAllocationCsv(state.plan), downloadName(state.plan, 'csv'), 'text/csv');
+      if (state.plan) downloadText(planToAllocationCsv(state.plan, locale()), downloadName(state.plan, 'csv'), 'text/csv');
     },
     planGeoJson() {
       if (state.plan) downloadText(JSON.stringify(planToGeoJson(state.plan)), downloadName(state.plan, 'geojson'), 'application/geo+json');
@@ -58,7 +58,8 @@ export function createDownloads(writeHash: () => void, mapElement: HTMLElement):
         headers: key ? { authorization: `Bearer ${key}` } : {},
       });
       if (!response.ok) return setStatus(t('Could not download the stored CSV ({status}).', { status: response.status }));
-      downloadText(await response.text(), `allocation-${runId}.csv`, 'text/csv');
+      // The API's table for programs, with the byte-order mark a spreadsheet needs to read UTF-8.
+      downloadText(UTF8_BOM + (await response.text()), `allocation-${runId}.csv`, 'text/csv');
     },
     async copyLink() {
       writeHash();
