@@ -13,7 +13,6 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
-  jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
   type ZodTypeProvider,
@@ -22,6 +21,7 @@ import type { z } from 'zod';
 import type { Network } from './core/schema.ts';
 import type { Store } from './store/store.ts';
 import { ApiError } from './api/errors.ts';
+import { documentedTransform } from './api/openapi-responses.ts';
 import { answerClientError, charsetOf, refuseBadTextInUrl, utf8Text } from './api/http-input.ts';
 import { BAD_TEXT_MESSAGE, badText, DEFERRED_BODY_CHARS, DeferredBody, mayHoldBadText } from './api/body-text.ts';
 import type { ApiContext, RateLimit } from './api/context.ts';
@@ -207,7 +207,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
       ],
     },
-    transform: jsonSchemaTransform,
+    transform: documentedTransform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, {

@@ -27,7 +27,9 @@ if (!z.globalRegistry.has(Scenario)) {
   z.globalRegistry.add(Scenario, {
     id: 'Scenario',
     description: 'What to optimise: policy, phase, horizon, overrides; the network inline or (omitted) the default one.',
-    examples: [EXAMPLE_SCENARIO],
+    // With its defaults filled in: the one example must hold for the request (input) and the stored
+    // scenario (output, where every defaulted field is required).
+    examples: [Scenario.parse(EXAMPLE_SCENARIO)],
   });
   z.globalRegistry.add(Network, { id: 'Network', description: 'Plants, markets, transit nodes and legs, with sources.' });
   z.globalRegistry.add(Plan, {
@@ -59,6 +61,9 @@ export const ErrorBody = z
       },
     ],
   });
+
+/** A 304 to `If-None-Match`: no body. */
+export const NOT_MODIFIED = z.null().meta({ description: 'Not modified: the ETag matches' });
 
 /** Error responses for a route's documentation; the payload is always `ErrorBody`. */
 export function errorResponses(...codes: number[]): Record<number, typeof ErrorBody> {

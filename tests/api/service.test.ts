@@ -176,6 +176,28 @@ describe('browser access', () => {
     await app.close();
   });
 
+  it("a job's event stream carries the CORS headers of the rest of the API, so a page on an allowed origin can follow it", async () => {
+    const app = await testApp({ corsOrigins: ['https://planning.example'] });
+    const origin = { origin: 'https://planning.example' };
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/analysis/sweeps',
+      headers: { ...asPlanner, ...origin },
+      payload: { scenario: { name: 'cors' }, axes: [{ parameter: 'exportPriceMultiplier', values: [1] }] },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    const id = accepted.json().jobId;
+    const record = await app.inject({ method: 'GET', url: `/api/v1/analysis/jobs/${id}`, headers: { ...asPlanner, ...origin } });
+    expect(record.headers['access-control-allow-origin']).toBe('https://planning.example');
+    const events = await app.inject({ method: 'GET', url: `/api/v1/analysis/jobs/${id}/events`, headers: { ...asPlanner, ...origin } });
+    expect(events.statusCode, events.body).toBe(200);
+    expect(events.headers['content-type']).toContain('text/event-stream');
+    expect(events.headers['access-control-allow-origin']).toBe('https://planning.example');
+    expect(String(events.headers['access-control-expose-headers'])).toContain('x-request-id');
+    expect(events.body).toContain('event: done');
+    await app.close();
+  });
+
   it('serves the built map page from the web root', async () => {
     const dir = tempDir('caspian-web-');
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Caspian map</title>');

@@ -2,12 +2,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { BEARER, type ApiContext } from '../../../context.ts';
 import { notFound } from '../../../errors.ts';
-import { CompareQuery, Comparison, errorResponses } from '../../../schemas.ts';
+import { CompareQuery, Comparison, errorResponses, NOT_MODIFIED } from '../../../schemas.ts';
 import { runTask } from '../../../../pool/pool.ts';
 import { bytesOf, inPoolQueued } from '../../../pooled.ts';
 import { movableBuffers } from '../../../views/run-views.ts';
 import { etagOfBytes } from '../../../run-responses.ts';
-import { IMMUTABLE, NOT_MODIFIED } from './runs/index.ts';
+import { IMMUTABLE } from './runs/index.ts';
 
 export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {

@@ -13,7 +13,7 @@ import { etagOf } from '../../../http.ts';
 import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
-import { errorResponses, GeoJsonFeatureCollection, ScenarioRecord } from '../../../schemas.ts';
+import { errorResponses, GeoJsonFeatureCollection, NOT_MODIFIED, ScenarioRecord } from '../../../schemas.ts';
 import { XLSX_TYPE } from '../../../views/network-workbook.ts';
 import { networkToGeoJson } from '../../../views/network-geojson.ts';
 
@@ -38,7 +38,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'The default network',
           description: 'With a strong `ETag`: `If-None-Match` with it is a 304.',
           security: BEARER,
-          response: { 200: Network, ...errorResponses(401, 403) },
+          response: { 200: Network, 304: NOT_MODIFIED, ...errorResponses(401, 403) },
         },
       },
       async (request, reply) => sendSerialised(request, reply, network),
@@ -52,7 +52,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'The default network as GeoJSON: plants, markets, nodes as Points, legs as LineStrings',
           description: 'With a strong `ETag`: `If-None-Match` with it is a 304.',
           security: BEARER,
-          response: { 200: GeoJsonFeatureCollection, ...errorResponses(401, 403) },
+          response: { 200: { description: 'GeoJSON FeatureCollection', content: { 'application/geo+json': { schema: GeoJsonFeatureCollection } } }, 304: NOT_MODIFIED, ...errorResponses(401, 403) },
         },
       },
       async (request, reply) => sendSerialised(request, reply, geoJson, { contentType: 'application/geo+json; charset=utf-8' }),
@@ -68,7 +68,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             'With `scenario=<id>`, the figures after that stored scenario\'s per-id overrides. Edit figures and upload it to `POST /scenarios/from-workbook`.',
           security: BEARER,
           querystring: z.object({ scenario: z.string().min(1).max(100).optional() }).strict(),
-          response: errorResponses(400, 401, 403, 404, 422, 503),
+          response: { 200: { description: 'The workbook (.xlsx)', content: { [XLSX_TYPE]: { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {

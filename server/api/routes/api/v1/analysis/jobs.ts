@@ -67,7 +67,7 @@ export function jobRoutes(jobs: JobQueue): FastifyPluginAsyncZod {
           description: 'Each event’s data is an `AnalysisJob` as JSON; only the `done` event carries the result.',
           security: BEARER,
           params: IdParams,
-          response: errorResponses(401, 403, 404),
+          response: { 200: { description: 'text/event-stream: `progress` events, then one `done` event; each data line is an `AnalysisJob` as JSON', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404) },
         },
       },
       async (request, reply) => {
@@ -76,7 +76,8 @@ export function jobRoutes(jobs: JobQueue): FastifyPluginAsyncZod {
         if (!first) throw notFound('Analysis job', id);
         reply.hijack();
         const raw = reply.raw;
-        raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(request.id) });
+        // The headers hooks have set so far (CORS, security headers) go out too: hijacking skips fastify's own sending.
+        raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string | number | string[]>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(request.id) });
         const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         send('progress', first);
         let ended = false;
@@ -117,7 +118,7 @@ export function jobRoutes(jobs: JobQueue): FastifyPluginAsyncZod {
           summary: "A finished job's result as CSV: one line per sweep point, or per Monte Carlo figure",
           security: BEARER,
           params: IdParams,
-          response: { 200: z.string(), ...errorResponses(400, 401, 403, 404, 409) },
+          response: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {

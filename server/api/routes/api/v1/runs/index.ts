@@ -15,9 +15,8 @@ import { bytesOf, inPoolQueued } from '../../../../pooled.ts';
 import type { Serialised } from '../../../../run-responses.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
-import { errorResponses, FlowsQuery, IdParams, RunRecord } from '../../../../schemas.ts';
+import { errorResponses, FlowsQuery, IdParams, NOT_MODIFIED, RunRecord } from '../../../../schemas.ts';
 
-export const NOT_MODIFIED = z.null().meta({ description: 'Not modified: the ETag matches' });
 /** Answers that never change (a run's, a comparison of two runs): caches may keep them too. */
 export const IMMUTABLE = 'private, max-age=31536000, immutable';
 
@@ -74,7 +73,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           description: 'Served pre-serialised with a strong `ETag` (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as the run itself is.',
           security: BEARER,
           params: IdParams,
-          response: { 200: FlowFeatureCollection, 304: NOT_MODIFIED, ...errorResponses(401, 403, 404, 422, 503) },
+          response: { 200: { description: 'GeoJSON FeatureCollection of flows', content: { 'application/geo+json': { schema: FlowFeatureCollection } } }, 304: NOT_MODIFIED, ...errorResponses(401, 403, 404, 422, 503) },
         },
       },
       async (request, reply) => {
