@@ -336,6 +336,17 @@ describe('scenarios', () => {
     expect(gone.json().error.code).toBe('not_found');
   });
 
+  it("a deleted scenario's runs stay readable and listed under its id; an id that never held anything is a 404", async () => {
+    const record = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Deleted with runs' })).json();
+    const run = (await post(`/api/v1/scenarios/${record.id}/runs`, undefined)).json();
+    expect((await del(`/api/v1/scenarios/${record.id}`)).statusCode).toBe(204);
+    const listed = await get(`/api/v1/scenarios/${record.id}/runs`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    expect((await get(`/api/v1/runs/${run.id}`)).statusCode).toBe(200);
+    expect((await get('/api/v1/scenarios/sc_never_stored/runs')).statusCode).toBe(404);
+  });
+
   it('pages the list with limit and cursor, or offset', async () => {
     for (let i = 0; i < 5; i++) await post('/api/v1/scenarios', { ...SCENARIO, name: `Paged ${i}` });
     const first = (await get('/api/v1/scenarios?limit=2')).json();

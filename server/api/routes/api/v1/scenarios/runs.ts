@@ -121,9 +121,11 @@ export function scenarioRunRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        // Whether it exists, without reading the scenario (a 1 MB network is ~0.1 s to parse here).
-        if ((await store.scenarioVersion(request.params.id)) === null) throw notFound('Scenario', request.params.id);
-        return withCursor(() => store.listRuns(request.params.id, request.query));
+        const page = await withCursor(() => store.listRuns(request.params.id, request.query));
+        // A deleted scenario's runs stay, and stay listed; an id that never had a scenario nor a run is
+        // a 404 (whether it exists is read without the scenario: a 1 MB network is ~0.1 s to parse here).
+        if (page.total === 0 && (await store.scenarioVersion(request.params.id)) === null) throw notFound('Scenario', request.params.id);
+        return page;
       },
     );
   };
