@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../server/core/plan-schema.ts';
-import { backtestFixture } from '../web/fixtures/backtest-fixture.ts';
 import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
 import { whyText } from '../../web/src/lib/why.ts';
 
@@ -155,8 +154,12 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     await page.close();
   });
 
-  it('the backtest view says plainly when the server has no backtest, and draws one when it has', async () => {
+  it("the backtest view says plainly when a server has no backtest, and draws this server's own answer", async () => {
     const { page } = await served.open(PLANNER_KEY);
+    // A server without the route (an older one): answered here with its 404.
+    await page.route('**/api/v1/backtest', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'not_found', message: 'No route GET /api/v1/backtest' } }) }),
+    );
     await page.click('#toggle-backtest');
     await page.waitForSelector('body[data-backtest="unavailable"]');
     expect(await page.locator('#backtest-unavailable').textContent()).toMatch(/not available on this server/);
@@ -165,15 +168,18 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'page-backtest-unavailable.png') });
     await page.click('#toggle-backtest');
+    await page.unroute('**/api/v1/backtest');
 
-    // The route lives on another branch: answer it here with a fixture in the agreed shape.
-    await page.route('**/api/v1/backtest', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(backtestFixture) }));
+    // This server's own back-test, exactly as the API sends it to anyone.
+    const answer = await served.service.app.inject({ method: 'GET', url: '/api/v1/backtest', headers: { authorization: `Bearer ${PLANNER_KEY}` } });
+    expect(answer.statusCode).toBe(200);
+    const api = answer.json() as { rows: { lat: number | null; lng: number | null }[]; targets: { met: boolean }[]; narrative: string[] };
     await page.click('#toggle-backtest');
-    await page.waitForSelector('body[data-backtest="ready"]');
-    expect(await page.locator('.backtest-bar').count()).toBe(backtestFixture.rows.length);
-    expect(await page.locator('#backtest-table tbody tr').count()).toBe(backtestFixture.rows.length);
-    expect(await page.locator('#backtest-targets h3').textContent()).toBe('Targets: 1 of 2 met');
-    expect(await page.locator('#backtest-narrative').textContent()).toContain(backtestFixture.narrative[1]);
+    await page.waitForSelector('body[data-backtest="ready"]', { timeout: 120_000 });
+    expect(await page.locator('.backtest-bar').count()).toBe(api.rows.filter((r) => r.lat !== null && r.lng !== null).length);
+    expect(await page.locator('#backtest-table tbody tr').count()).toBe(api.rows.length);
+    expect(await page.locator('#backtest-targets h3').textContent()).toBe(`Targets: ${api.targets.filter((t) => t.met).length} of ${api.targets.length} met`);
+    expect(await page.locator('#backtest-narrative').textContent()).toContain(api.narrative[1]);
     expect(page.url()).toContain('bt=1');
     expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(true);
     // Opening it framed the map on the bars.

@@ -41,16 +41,20 @@ describe('the backtest view model', () => {
     expect(caspi).toMatchObject({ modelled: '520 kt', observed: '650 kt (estimate)', error: '−20.0 %', band: 'fair', colour: BAND_COLOURS.fair, estimate: true });
   });
 
-  it('draws modelled and observed on one scale per unit; ranks inverted so the first is tallest', () => {
-    const steppe = view.bars.find((b) => b.key === 'production:steppe_cement')!;
+  it('draws modelled and observed on one scale per unit; a price carries its rank', () => {
+    const steppe = view.bars.find((b) => b.key === 'plant-production:steppe_cement')!;
     expect(steppe.modelledPx).toBe(40);
     expect(steppe.observedPx).toBe(Math.round((40 * 2_000_000) / 2_050_000));
-    const rank = view.bars.find((b) => b.kind === 'price-rank')!;
-    expect(rank.observedPx).toBe(40);
-    expect(rank.modelledPx).toBe(20);
+    const price = view.bars.find((b) => b.kind === 'price')!;
+    // The only KZT/t row: the dearer side is the full height.
+    expect(price.modelledPx).toBe(40);
+    expect(price.observedPx).toBe(Math.round((40 * 36_000) / 41_460));
     expect(steppe.label).toBe('Steppe Cement, production 2025: modelled 2.05 Mt, observed 2.00 Mt, error +2.5 %');
     expect(steppe.caption).toBe('Steppe Cement +2.5 %');
-    expect(rank.caption).toBe('Price rank #2 vs #1');
+    expect(price.caption).toBe('Price +15.2 %');
+    const priceRow = view.table.find((r) => r.kind === 'price')!;
+    expect(priceRow.modelled).toMatch(/^41\s460 KZT\/t \(#2\)$/u);
+    expect(priceRow.observed).toMatch(/^36\s000 KZT\/t \(#1\) \(estimate\)$/u);
     // A plant with nothing on either side still has a bar of zero height and no error colour.
     const idle = view.bars.find((b) => b.id === 'aktobe_cem')!;
     expect([idle.modelledPx, idle.observedPx, idle.band]).toEqual([0, 0, 'none']);
@@ -58,18 +62,18 @@ describe('the backtest view model', () => {
 
   it('counts the targets met and keeps the narrative', () => {
     expect(view.targetsMet).toBe(1);
-    expect(view.targets[1]).toEqual({ name: 'Imports within 25 %', target: '25', value: '40', met: false });
+    expect(view.targets[1]).toEqual({ name: 'Imports within 25 %', target: '25', value: '40', met: false, detail: 'modelled 900 kt against observed 1,500 kt (published): -40 %' });
     expect(view.narrative).toHaveLength(2);
   });
 
   it('places rows that share a place side by side', () => {
     const offsets = barOffsets(view.bars, 18);
-    expect(offsets.get('imports:kz')).toEqual({ dx: -11, row: 0 });
-    expect(offsets.get('exports:kz')).toEqual({ dx: 11, row: 1 });
-    expect(offsets.get('production:steppe_cement')).toEqual({ dx: 0, row: 0 });
-    // Atyrau's price rank and the west's net imports are 2 km apart: side by side too.
-    expect(offsets.get('net-imports-west:west')!.dx).toBe(-11);
-    expect(offsets.get('price-rank:atyrau')!.dx).toBe(11);
+    expect(offsets.get('imports:total')).toEqual({ dx: -11, row: 0 });
+    expect(offsets.get('exports:total')).toEqual({ dx: 11, row: 1 });
+    expect(offsets.get('plant-production:steppe_cement')).toEqual({ dx: 0, row: 0 });
+    // Atyrau's price and the west's net imports are 2 km apart: side by side too.
+    expect(offsets.get('west-net-imports:west')!.dx).toBe(-11);
+    expect(offsets.get('price:atyrau')!.dx).toBe(11);
   });
 
   it('formats values in their unit', () => {

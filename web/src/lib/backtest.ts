@@ -2,33 +2,15 @@
  * The backtest view: the model calibrated on one year, run on the next, against what was observed
  * (GET /api/v1/backtest). Parsing and the view model are pure; the panel and layer only draw them.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { BacktestResultSchema, type BacktestRowSchema } from '../../../server/backtest/result-schema.ts';
 import { formatNumber, formatTonnes } from './format.ts';
 import { locale, t } from '../i18n/index.ts';
 
-export const BacktestRow = z.object({
-  kind: z.enum(['production', 'imports', 'exports', 'net-imports-west', 'price-rank']),
-  id: z.string(),
-  name: z.string(),
-  lng: z.number().nullable().optional(),
-  lat: z.number().nullable().optional(),
-  unit: z.string(),
-  modelled: z.number().nullable(),
-  observed: z.number().nullable(),
-  errorPct: z.number().nullable(),
-  observedIsEstimate: z.boolean().default(false),
-});
-
-export const Backtest = z.object({
-  calibratedOn: z.number(),
-  year: z.number(),
-  rows: z.array(BacktestRow),
-  targets: z.array(z.object({ name: z.string(), target: z.union([z.string(), z.number()]), value: z.union([z.string(), z.number()]).nullable(), met: z.boolean() })),
-  narrative: z.array(z.string()),
-});
-
-export type Backtest = z.infer<typeof Backtest>;
-export type BacktestRow = z.infer<typeof BacktestRow>;
+/** The server's own schema of the answer: the page reads exactly what the API sends. */
+export const Backtest = BacktestResultSchema;
+export type Backtest = z.infer<typeof BacktestResultSchema>;
+export type BacktestRow = z.infer<typeof BacktestRowSchema>;
 
 /** What the page knows after asking for the backtest. */
 export type BacktestState =
@@ -51,11 +33,11 @@ export function backtestState(status: number, body: unknown): BacktestState {
 
 /** What a row measures, in English (the message keys; `kindLabel` gives the page's language). */
 export const KIND_LABELS: Record<BacktestRow['kind'], string> = {
-  production: 'Production',
+  'plant-production': 'Production',
   imports: 'Imports',
   exports: 'Exports',
-  'net-imports-west': 'Net imports, west',
-  'price-rank': 'Price rank',
+  'west-net-imports': 'Net imports, west',
+  price: 'Price',
 };
 
 export const kindLabel = (kind: BacktestRow['kind']): string => t(KIND_LABELS[kind]);
@@ -75,7 +57,7 @@ export function errorBand(errorPct: number | null | undefined): ErrorBand {
   return 'poor';
 }
 
-/** A value in its unit: tonnes as t/kt/Mt, ranks as "#3", anything else as a number and its unit. */
+/** A value in its unit: tonnes as t/kt/Mt, ranks as "#3", anything else (KZT/t) as a number and its unit. */
 export function formatBacktestValue(value: number | null | undefined, unit: string): string {
   if (value == null || !Number.isFinite(value)) return '—';
   const u = unit.toLowerCase();
@@ -131,15 +113,13 @@ export interface BacktestView {
   title: string;
   bars: BacktestBar[];
   table: BacktestTableRow[];
-  targets: { name: string; target: string; value: string; met: boolean }[];
+  targets: { name: string; target: string; value: string; met: boolean; detail: string }[];
   targetsMet: number;
   narrative: string[];
 }
 
-/** A target's figure: text as the server wrote it, a number to at most two decimals in the page's language. */
-const show = (v: string | number | null) => {
-  if (v == null) return '—';
-  if (typeof v !== 'number') return v;
+/** A target's figure to at most two decimals in the page's language. */
+const show = (v: number) => {
   const rounded = Number(v.toFixed(2));
   return formatNumber(rounded, (String(rounded).split('.')[1] ?? '').length);
 };
@@ -165,9 +145,13 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
   for (const r of data.rows) {
     const band = errorBand(r.errorPct);
     const colour = BAND_COLOURS[band];
-    const modelled = formatBacktestValue(r.modelled, r.unit);
+    // Prices carry their rank among the regions (1 = dearest) beside the figure.
+    const modelledValue = formatBacktestValue(r.modelled, r.unit);
+    const modelled = r.modelledRank == null ? modelledValue : `${modelledValue} (#${formatNumber(r.modelledRank, Number.isInteger(r.modelledRank) ? 0 : 1)})`;
     const observedValue = formatBacktestValue(r.observed, r.unit);
-    const observed = r.observedIsEstimate ? t('{value} (estimate)', { value: observedValue }) : observedValue;
+    const ranked = (value: string, rank: number | null) => (rank == null ? value : `${value} (#${formatNumber(rank, Number.isInteger(rank) ? 0 : 1)})`);
+    const observedShown = ranked(observedValue, r.observedRank);
+    const observed = r.observedIsEstimate ? t('{value} (estimate)', { value: observedShown }) : observedShown;
     const error = formatErrorPct(r.errorPct);
     const kind = kindLabel(r.kind);
     table.push({ id: r.id, kind: r.kind, kindLabel: kind, name: r.name, modelled, observed, error, band, colour, estimate: r.observedIsEstimate });
@@ -186,10 +170,10 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
       band,
       estimate: r.observedIsEstimate,
       label: t('{name}, {what} {year}: modelled {modelled}, observed {observed}, error {error}', { name: r.name, what: kind.toLocaleLowerCase(locale()), year: data.year, modelled, observed, error }),
-      caption: `${r.kind === 'production' ? r.name : kind} ${r.errorPct == null ? t('{modelled} vs {observed}', { modelled, observed: observedValue }) : error}`,
+      caption: `${r.kind === 'plant-production' ? r.name : kind} ${r.errorPct == null ? t('{modelled} vs {observed}', { modelled: modelledValue, observed: observedValue }) : error}`,
     });
   }
-  const targets = data.targets.map((target) => ({ name: target.name, target: show(target.target), value: show(target.value), met: target.met }));
+  const targets = data.targets.map((target) => ({ name: target.name, target: show(target.target), value: show(target.value), met: target.met, detail: target.detail }));
   return {
     title: t('Calibrated on {from}, run on {year}', { from: data.calibratedOn, year: data.year }),
     bars,

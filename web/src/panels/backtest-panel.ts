@@ -49,6 +49,7 @@ export class BacktestPanel {
               { className: target.met ? 'met' : 'missed' },
               h('strong', {}, target.met ? t('Met') : t('Missed')),
               ` — ${t('{name}: {value} (target {target})', { name: target.name, value: target.value, target: target.target })}`,
+              target.detail ? h('div', { className: 'hint backtest-target-detail' }, target.detail) : null,
             ),
           ),
         ),
