@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Scenario } from '../../server/core/schema.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { optimise } from '../../server/optimise.ts';
+import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { CLOSED_COLOUR, isClosedIn, legStyle, MODE_COLOURS, modeVisible, utilisationColour, DEFAULT_FILTERS } from '../../web/src/lib/style.ts';
 import { legSplitByMarketType, visibleLegTonnes, shareOfDemandIn } from '../../web/src/lib/flows.ts';
 import { costBreakdown, shareGauge } from '../../web/src/lib/kpi.ts';
@@ -73,6 +77,25 @@ describe('KPI panel figures', () => {
     expect(parts.map((p) => p.key)).toContain('production');
     expect(parts.reduce((s, p) => s + p.fraction, 0)).toBeCloseTo(1, 9);
     expect(parts.every((p) => p.usd > 0)).toBe(true);
+  });
+});
+
+describe('the cost bar of real plans', () => {
+  afterAll(async () => {
+    await shutdownSolverPool();
+  });
+
+  it.each([
+    ['price-taker (bagging costs 2.6 M USD)', { name: 'p', market: 'price-taker' }],
+    ['market clearing', { name: 'c', market: 'clearing' }],
+    ['phase 2, monthly', { name: 'm', phase: 2, horizon: { kind: 'monthly', year: 2027 } }],
+  ])('%s: every cost the margin deducts is a segment, so they add up to revenue − margin', async (_name, input) => {
+    const plan = await optimise(Scenario.parse(input), loadDefaultNetwork(), { inProcess: true, policyCost: false });
+    const k = plan.kpis!;
+    const parts = costBreakdown(k);
+    expect(parts.reduce((s, p) => s + p.usd, 0)).toBeCloseTo(k.revenueUsd - k.marginUsd, 0);
+    if ((k.packingCostUsd ?? 0) > 0) expect(parts.find((p) => p.key === 'packing')?.usd).toBe(k.packingCostUsd);
+    expect(parts.find((p) => p.key === 'other-logistics')).toBeUndefined();
   });
 });
 

@@ -13,12 +13,22 @@ export interface CostSegment {
   colour: string;
 }
 
-/** Where a tonne's revenue goes: production, freight, handling, duty, carbon, stock, contracts. */
+/**
+ * Where a tonne's revenue goes: production, freight, handling, bagging, wagons, duty, carbon, stock,
+ * contracts: every cost the margin deducts, so the segments add up to revenue − margin.
+ */
 export function costBreakdown(k: Kpis): CostSegment[] {
+  const packing = k.packingCostUsd ?? 0;
+  const wagons = k.wagonCostUsd ?? 0;
+  // Logistics is freight, handling, bagging and wagons; anything else in it is still shown, never dropped.
+  const otherLogistics = k.logisticsCostUsd - k.freightUsd - k.handlingUsd - packing - wagons;
   const parts = [
     { key: 'production', label: t('Production'), usd: k.productionCostUsd, colour: '#5b6770' },
     { key: 'freight', label: t('Freight'), usd: k.freightUsd, colour: '#b4451f' },
     { key: 'handling', label: t('Port & handling'), usd: k.handlingUsd, colour: '#1d4f91' },
+    { key: 'packing', label: t('Bagging'), usd: packing, colour: '#6d8f3a' },
+    { key: 'wagons', label: t('Wagons'), usd: wagons, colour: '#4a6fa5' },
+    { key: 'other-logistics', label: t('Other logistics'), usd: otherLogistics, colour: '#9aa5b1' },
     { key: 'duty', label: t('Duty and border costs'), usd: k.dutyUsd, colour: '#8e44ad' },
     { key: 'carbon', label: t('Carbon'), usd: k.carbonCostUsd, colour: '#2e7d32' },
     { key: 'holding', label: t('Stock holding'), usd: k.holdingCostUsd, colour: '#c98a00' },
