@@ -127,6 +127,20 @@ describe.skipIf(!run)('the scenario and run library', () => {
     await viewer.screenshot({ path: join(ARTIFACTS, 'library-compare.png') });
     await viewer.close();
 
+    // Pasted into a page already open (not a new tab): the same comparison, then the language a link asks for.
+    const open = (await served.open(VIEWER_KEY)).page;
+    await open.evaluate((hash) => {
+      location.hash = hash;
+    }, link);
+    await expect.poll(() => open.evaluate(() => document.body.dataset.compare), WAIT).toBe(`${loose},${strict}`);
+    await expect.poll(() => open.locator('path.flow-diff').count(), WAIT).toBeGreaterThan(0);
+    await open.evaluate((hash) => {
+      location.hash = hash;
+    }, `${link}&lang=ru`);
+    await expect.poll(() => open.evaluate(() => document.documentElement.lang), WAIT).toBe('ru');
+    await expect.poll(() => open.evaluate(() => document.body.dataset.compare), WAIT).toBe(`${loose},${strict}`);
+    await open.close();
+
     // The same link in Russian.
     const ru = (await served.open(VIEWER_KEY, { hash: `${link}&lang=ru` })).page;
     await expect.poll(() => ru.locator('path.market-diff').count(), WAIT).toBeGreaterThan(0);

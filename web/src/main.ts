@@ -157,7 +157,14 @@ const { loadLibrary } = library;
 wirePanelToggles({ map, analysisPanel, setBacktestOpen, loadLibrary, backtestOpen: initial.backtest });
 
 url.onPastedLink((next) => {
-  // A pasted link: take its scenario and view, then re-plan.
+  // The language, a comparison and the backtest view are built as the page loads: a link (pasted, or
+  // reached with Back) that differs in them opens as a fresh page would, as it does in a new tab.
+  const builtOnLoad = (p: typeof next) => JSON.stringify([p.lang ?? null, p.compare ?? null, p.backtest]);
+  if (builtOnLoad(next) !== builtOnLoad(state.page)) {
+    location.reload();
+    return;
+  }
+  // Otherwise take its scenario and view, then re-plan.
   state.page = next;
   state.period = next.period;
   state.page.tiles = state.tiles !== 'off';
