@@ -142,6 +142,10 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     await expect.poll(() => page.locator('.leaflet-popup-content').textContent()).toMatch(/Clearing price\s*[\d\u202f]+ KZT\/t/);
     await popupSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, 'page-clearing-kzt.png') });
+    // Escape closes a popup opened from the keyboard, and the focus is back on the pie that opened it.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.leaflet-popup').count()).toBe(0);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.market)).toBe('aktobe');
 
     // The same link reopens in tenge and in the clearing mode.
     const again = await served.browser.context.newPage();

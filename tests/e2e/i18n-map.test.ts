@@ -60,6 +60,10 @@ describe.skipIf(!run)('popups and the backtest view in the page language', () =>
         expect(popup).toMatch(/Тонны\s*[\d\u202f,]+ (тыс\. т|млн т)/);
         expect(popup).toMatch(/Загрузка/);
         expect(popup).not.toMatch(/Mode|Tonnes|Capacity|Utilisation|unlimited/);
+        // Leaflet's own controls too.
+        expect(await page.locator('.leaflet-control-zoom-in').getAttribute('title')).toBe('Приблизить');
+        expect(await page.locator('.leaflet-control-zoom-out').getAttribute('aria-label')).toBe('Отдалить');
+        expect(await page.locator('.leaflet-popup-close-button').getAttribute('aria-label')).toBe('Закрыть');
       } else {
         expect(popup).toMatch(/Mode\s*(Rail|Road|Sea)/);
         expect(popup).toMatch(/Tonnes\s*[\d\u202f.]+ (kt|Mt)/);

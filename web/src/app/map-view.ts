@@ -44,6 +44,30 @@ export interface MapViewHooks {
   baseMapAfter: Promise<unknown>;
 }
 
+/**
+ * Escape closes an open popup wherever the focus is in the map (Leaflet closes it only while the map
+ * itself has focus, not a marker opened from the keyboard), and the focus goes back to what opened it.
+ * The popup's close button is named in the page's language.
+ */
+function closePopupsWithEscape(map: L.Map): void {
+  let openedFrom: HTMLElement | null = null;
+  map.on('popupopen', (e: L.PopupEvent) => {
+    openedFrom = document.activeElement instanceof HTMLElement && map.getContainer().contains(document.activeElement) ? document.activeElement : null;
+    const close = e.popup.getElement()?.querySelector('.leaflet-popup-close-button');
+    if (close) {
+      close.setAttribute('aria-label', t('Close popup'));
+      close.setAttribute('title', t('Close popup'));
+    }
+  });
+  map.getContainer().addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !map.getContainer().querySelector('.leaflet-popup')) return;
+    map.closePopup();
+    e.stopPropagation();
+    if (openedFrom?.isConnected) openedFrom.focus();
+    openedFrom = null;
+  });
+}
+
 /** Caspian, Kazakhstan and the markets around them. */
 const DEFAULT_BOUNDS = L.latLngBounds([36.2, 45.5], [54.2, 78.5]);
 
@@ -58,7 +82,11 @@ export function createMapView(hooks: MapViewHooks): MapView {
     worldCopyJump: false,
     attributionControl: true,
     keyboard: true,
+    zoomControl: false,
   });
+  // Leaflet's own controls in the page's language (a screen reader says "Zoom in" otherwise).
+  L.control.zoom({ zoomInTitle: t('Zoom in'), zoomOutTitle: t('Zoom out') }).addTo(map);
+  closePopupsWithEscape(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Natural Earth');
   const panes: [string, number][] = [

@@ -49,6 +49,9 @@ export const messages: Record<string, string> = {
   'Change B − A': 'Change B − A',
   'Flows by mode': 'Flows by mode',
   'Closed': 'Closed',
+  'Zoom in': 'Zoom in',
+  'Zoom out': 'Zoom out',
+  'Close popup': 'Close popup',
   'Unused': 'Unused',
   // The map's scale bar.
   '{n} km': '{n} km',
