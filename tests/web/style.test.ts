@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { optimise } from '../../server/optimise.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
-import { CLOSED_COLOUR, isClosedIn, legStyle, MODE_COLOURS, modeVisible, utilisationColour, DEFAULT_FILTERS } from '../../web/src/lib/style.ts';
+import { CLOSED_COLOUR, DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, IDLE_COLOUR, isClosedIn, legStyle, MODE_COLOURS, modeVisible, utilisationColour, DEFAULT_FILTERS } from '../../web/src/lib/style.ts';
 import { legSplitByMarketType, visibleLegTonnes, shareOfDemandIn } from '../../web/src/lib/flows.ts';
 import { costBreakdown, shareGauge } from '../../web/src/lib/kpi.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
@@ -58,6 +59,28 @@ describe('flows by market type', () => {
     expect(shareOfDemandIn(m, null, 12)).toBe(0.5);
     expect(shareOfDemandIn(m, 3, 12)).toBe(0.5);
     expect(shareOfDemandIn({ ...m, demandTonnes: 0 }, null, 12)).toBeNull();
+  });
+});
+
+describe('colours against what they are drawn on', () => {
+  /** WCAG relative luminance and contrast ratio. */
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const contrast = (a: string, b: string) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return (x! + 0.05) / (y! + 0.05);
+  };
+  // White (panels, legend), Kazakhstan's land, other land, the sea (web/src/map/basemap.ts, style.css).
+  const backgrounds = ['#ffffff', '#fbf7ea', '#f3f1ec', '#c9dce8'];
+
+  it('flows, idle legs and changes have at least 3:1 against every background (WCAG 1.4.11), and so does the focus ring', () => {
+    const css = readFileSync(new URL('../../web/src/style.css', import.meta.url), 'utf8');
+    const focus = /--focus:\s*(#[0-9a-f]{6})/i.exec(css)![1]!;
+    for (const colour of [...Object.values(MODE_COLOURS), IDLE_COLOUR, DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, focus]) {
+      for (const background of backgrounds) expect(contrast(colour, background), `${colour} on ${background}`).toBeGreaterThanOrEqual(3);
+    }
   });
 });
 

@@ -4,21 +4,22 @@ export type FlowMode = 'rail' | 'road' | 'sea';
 
 export const MODE_COLOURS: Record<FlowMode, string> = {
   rail: '#b4451f',
-  road: '#c98a00',
+  road: '#9a6700',
   sea: '#1d4f91',
 };
 export const MODE_LABELS: Record<FlowMode, string> = { rail: 'Rail', road: 'Road', sea: 'Sea' };
 export const CLOSED_COLOUR = '#8a8a8a';
-export const IDLE_COLOUR = '#9aa3ab';
+export const IDLE_COLOUR = '#6b7580';
 export const DOMESTIC_COLOUR = '#2f7d32';
 export const EXPORT_COLOUR = '#6a3fb5';
 export const PLANT_COLOUR = '#111827';
 /**
- * A difference B − A: blue where B has more tonnes, orange where it has fewer (Okabe–Ito blue and
- * orange, apart for every common colour-vision deficiency and apart from the domestic green).
+ * A difference B − A: blue where B has more tonnes, orange where it has fewer (Okabe–Ito blue, and
+ * its orange darkened to 3:1 against the land and the sea; apart for every common colour-vision
+ * deficiency and apart from the domestic green).
  */
 export const DIFF_MORE_COLOUR = '#0072b2';
-export const DIFF_LESS_COLOUR = '#e69f00';
+export const DIFF_LESS_COLOUR = '#b35c00';
 
 /** The colour of a change of `deltaTonnes` (B − A). */
 export function diffColour(deltaTonnes: number): string {

@@ -44,7 +44,7 @@ export class HighlightLayer {
         renderer,
         pane: 'placePane',
         radius: r,
-        color: '#f59e0b',
+        color: '#b45309',
         weight: room ? 2 : 3.5,
         opacity: room ? 0.9 : 1,
         dashArray: room ? '4 3' : undefined,

@@ -4,7 +4,7 @@ import { h } from '../dom.ts';
 import { COMPETITOR_COLOUR, COMPETITOR_PLANT_COLOUR, shortSupplier } from '../lib/clearing.ts';
 import { formatTonnes } from '../lib/format.ts';
 import { legendSteps, type WidthScale } from '../lib/scales.ts';
-import { CLOSED_COLOUR, DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
+import { CLOSED_COLOUR, DIFF_LESS_COLOUR, IDLE_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
 import { t } from '../i18n/index.ts';
 
 export interface LegendState {
@@ -71,7 +71,7 @@ export class Legend extends L.Control {
       }
       modes.append(
         h('div', { className: 'legend-row legend-static' }, swatchLine(CLOSED_COLOUR, true), t('Closed')),
-        h('div', { className: 'legend-row legend-static' }, swatchLine('#9aa3ab', true), t('Unused')),
+        h('div', { className: 'legend-row legend-static' }, swatchLine(IDLE_COLOUR, true), t('Unused')),
       );
     }
 
