@@ -92,7 +92,10 @@ describe.skipIf(!run)('the scenario and run library', () => {
 
     // Compare the two: the difference map, and the pair in the link.
     expect(await page.locator('#toggle-library').getAttribute('aria-expanded')).toBe('true');
-    await page.check(`#pick-${loose}`);
+    // Ticked from the keyboard, a box keeps the focus (the list is drawn again around it).
+    await page.locator(`#pick-${loose}`).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe(`pick-${loose}`);
     await page.check(`#pick-${strict}`);
     await page.click('#library-compare');
     await expect.poll(() => page.evaluate(() => location.href), WAIT).toContain(`cmp=${loose},${strict}`);
@@ -163,6 +166,21 @@ describe.skipIf(!run)('the scenario and run library', () => {
     const row = page.locator(`#library-table tr[data-id="${id}"]`);
     await expect.poll(() => row.count(), WAIT).toBe(1);
 
+    // From the keyboard the focus stays where the planner is: Rename then Escape goes back to Rename,
+    // Delete then Escape closes the confirmation and goes back to Delete.
+    const focusedIs = () => page.evaluate(() => `${document.activeElement?.className ?? ''}|${(document.activeElement as HTMLElement | null)?.dataset.id ?? ''}`);
+    await row.locator('button.library-rename').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe(`rename-${id}`);
+    await page.keyboard.press('Escape');
+    await expect.poll(focusedIs, WAIT).toBe(`library-rename|${id}`);
+    await row.locator('button.library-delete').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe('library-confirm-delete');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#library-confirm-text').count(), WAIT).toBe(0);
+    await expect.poll(focusedIs, WAIT).toBe(`library-delete|${id}`);
+
     // Rename.
     await row.locator('button.library-rename').click();
     await page.fill(`#rename-${id}`, 'Board proposal');
@@ -199,8 +217,11 @@ describe.skipIf(!run)('the scenario and run library', () => {
     // Search finds it by its new name; duplicate it.
     await page.fill('#library-search', 'board proposal');
     await expect.poll(() => page.locator('#library-table tbody tr').count(), WAIT).toBe(1);
-    await row.locator('button.library-duplicate').click();
+    await row.locator('button.library-duplicate').focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#library-table tbody tr').count(), WAIT).toBe(2);
+    // The list came back with the copy: the focus is on the Duplicate button that was pressed.
+    await expect.poll(focusedIs, WAIT).toBe(`library-duplicate|${id}`);
     const copy = page.locator('#library-table tbody tr', { hasText: 'Board proposal (copy)' });
     expect(await copy.count()).toBe(1);
     const copyId = (await copy.getAttribute('data-id'))!;

@@ -61,6 +61,8 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
     }
   }
   let libraryRequest: AbortController | null = null;
+  /** Margins of stored runs read so far (a run is immutable: its margin never changes). */
+  const knownMargins = new Map<string, number | null>();
   async function loadLibrary(): Promise<void> {
     libraryRequest?.abort();
     const request = new AbortController();
@@ -92,13 +94,19 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
     if (request.signal.aborted) return;
     const margins = new Map<string, number | null>();
     libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
-    // Margins come from each run's (lighter) plan: the newest 40, four at a time.
-    const ids = libraryRows(scenarios.data.items, runs).filter((r) => r.kind === 'run').slice(0, 40).map((r) => r.id);
-    for (let i = 0; i < ids.length; i += 4) {
+    // Margins come from each run's (lighter) plan, four at a time, newest first; each is kept once read
+    // (a stored run never changes), so reopening the list reads only new runs.
+    const ids = libraryRows(scenarios.data.items, runs).filter((r) => r.kind === 'run').map((r) => r.id);
+    for (const id of ids) if (knownMargins.has(id)) margins.set(id, knownMargins.get(id) ?? null);
+    const toRead = ids.filter((id) => !knownMargins.has(id));
+    if (toRead.length < ids.length) libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
+    for (let i = 0; i < toRead.length; i += 4) {
       await Promise.all(
-        ids.slice(i, i + 4).map(async (id) => {
+        toRead.slice(i, i + 4).map(async (id) => {
           const r = await api.runLight(id, request.signal);
-          margins.set(id, r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : null);
+          const margin = r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : null;
+          margins.set(id, margin);
+          if (r.ok) knownMargins.set(id, margin);
         }),
       );
       if (request.signal.aborted) return;

@@ -160,6 +160,7 @@ export const messages: Record<string, string> = {
   'Search': 'Search',
   'Refresh': 'Refresh',
   'Loading the library…': 'Loading the library…',
+  'Margin loading…': 'Margin loading…',
   'Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.': 'Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.',
   'Stored scenarios and runs': 'Stored scenarios and runs',
   'Name': 'Name',

@@ -159,6 +159,7 @@ export const messages: Record<string, string> = {
   'Search': 'Поиск',
   'Refresh': 'Обновить',
   'Loading the library…': 'Загружаем библиотеку…',
+  'Margin loading…': 'Маржа загружается…',
   'Nothing stored yet: “Save as stored run” (planner key) stores the scenario and its run here.': 'Пока ничего не сохранено: «Сохранить как расчёт» (ключ планировщика) сохраняет сюда сценарий и его расчёт.',
   'Stored scenarios and runs': 'Сохранённые сценарии и расчёты',
   'Name': 'Название',

@@ -35,7 +35,8 @@ export interface LibraryRow {
   who: string | null;
   when: string;
   status: string | null;
-  marginUsd: number | null;
+  /** A run's margin; null when it has none (not optimal, or not readable); undefined while it loads. */
+  marginUsd: number | null | undefined;
   inputsHash: string | null;
 }
 
@@ -67,7 +68,7 @@ export function libraryRows(
         who: r.createdBy ?? null,
         when: r.createdAt,
         status: r.status,
-        marginUsd: margins.get(r.id) ?? null,
+        marginUsd: margins.has(r.id) ? (margins.get(r.id) ?? null) : undefined,
         inputsHash: r.inputsHash,
       });
     }

@@ -130,9 +130,26 @@ export class LibraryPanel {
     this.renderList();
   }
 
+  /**
+   * What has the focus in the list, as a selector that finds it again after a redraw (the list is
+   * redrawn as margins arrive, a box is ticked, or a change reloads it): its id, or its kind and row.
+   */
+  private focusedInList(): string | null {
+    const el = document.activeElement;
+    if (!(el instanceof HTMLElement) || !this.list.contains(el)) return null;
+    if (el.id) return `#${CSS.escape(el.id)}`;
+    const kind = el.classList[0];
+    return kind && el.dataset.id ? `.${CSS.escape(kind)}[data-id="${CSS.escape(el.dataset.id)}"]` : null;
+  }
+
+  /** Where the focus goes back to after a redraw (kept through a reload that empties the list). */
+  private focusAfter: string | null = null;
+
   private renderList(): void {
     const state = this.state;
-    const focused = document.activeElement?.id?.startsWith('rename-') ? document.activeElement.id : null;
+    const focused = this.focusedInList() ?? this.focusAfter;
+    // Kept while the list is empty (loading), given back once the row is drawn again.
+    this.focusAfter = focused;
     this.list.textContent = '';
     this.compareButton.disabled = this.selected.length !== 2;
     this.root.dataset.library = state.kind;
@@ -202,7 +219,7 @@ export class LibraryPanel {
             h('td', { className: 'muted' }, r.who ?? '—'),
             h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
             h('td', {}, r.status ? t(r.status) : '—'),
-            h('td', { className: 'num' }, r.marginUsd == null ? '—' : formatUsdCompact(r.marginUsd)),
+            h('td', { className: 'num' }, r.marginUsd === undefined ? h('span', { title: t('Margin loading…') }, '…') : r.marginUsd === null ? '—' : formatUsdCompact(r.marginUsd)),
             h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
           );
           return this.editing?.kind === 'delete' && this.editing.rowId === r.id ? [row, this.deleteConfirm(r, state.rows)] : [row];
@@ -210,7 +227,17 @@ export class LibraryPanel {
       ),
     );
     this.list.append(table);
-    if (focused) document.getElementById(focused)?.focus();
+    this.restoreFocus(focused);
+  }
+
+  private restoreFocus(selector: string | null): void {
+    if (!selector) return;
+    const again = this.list.querySelector<HTMLElement>(selector);
+    // Only while nothing else took the focus meanwhile.
+    const free = document.activeElement === document.body || document.activeElement === null || this.list.contains(document.activeElement);
+    if (again && free) again.focus();
+    // Kept until it took (a button is disabled while a change is being saved, and cannot take it).
+    this.focusAfter = free && document.activeElement !== again ? selector : null;
   }
 
   private editButtons(r: LibraryRow): HTMLElement[] {
@@ -236,6 +263,8 @@ export class LibraryPanel {
     const input = h('input', { type: 'text', id: `rename-${r.id}`, value: this.editing?.draft ?? r.name, maxLength: 200, 'aria-label': t('New name of scenario “{name}”', { name: r.name }) });
     const cancel = () => {
       this.editing = null;
+      this.focusAfter = `button.library-rename[data-id="${CSS.escape(r.id)}"]`;
+      (document.activeElement as HTMLElement | null)?.blur();
       this.renderList();
     };
     const save = () => {
@@ -273,7 +302,14 @@ export class LibraryPanel {
     };
     return h(
       'tr',
-      { className: 'library-confirm', role: 'alertdialog', 'aria-labelledby': 'library-confirm-text' },
+      {
+        className: 'library-confirm',
+        role: 'alertdialog',
+        'aria-labelledby': 'library-confirm-text',
+        onkeydown: (e: KeyboardEvent) => {
+          if (e.key === 'Escape') cancel();
+        },
+      },
       h(
         'td',
         { colSpan: 7 },
@@ -297,6 +333,11 @@ export class LibraryPanel {
   /** Runs one change, says how it went, and reloads the list when it went through. */
   private async act(change: () => Promise<LibraryActionResult>): Promise<void> {
     if (this.busy) return;
+    // After the reload, the focus goes back to the button used (a deleted row's: the list's first button).
+    const used = this.focusedInList();
+    // A rename saved from its box: back to the row's Rename button (the box goes with the reload).
+    const renamed = used?.match(/^#rename-(.+)$/);
+    this.focusAfter = renamed ? `button.library-rename[data-id="${renamed[1]}"]` : used;
     this.busy = true;
     this.actionStatus.textContent = t('Saving…');
     this.renderList();
