@@ -306,8 +306,8 @@ export class LibraryPanel {
         className: 'library-confirm',
         role: 'alertdialog',
         'aria-labelledby': 'library-confirm-text',
-        onkeydown: (e: KeyboardEvent) => {
-          if (e.key === 'Escape') cancel();
+        onkeydown: (e: Event) => {
+          if ((e as KeyboardEvent).key === 'Escape') cancel();
         },
       },
       h(
