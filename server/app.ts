@@ -106,6 +106,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: withRedaction(options.logger ?? false),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Longer than any id the routes take (100), so an over-long id reaches its route and is a 400
+    // naming `params.id`, not a "No route" 404.
+    routerOptions: { maxParamLength: 2048 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestTimeout: 15 * 60_000,

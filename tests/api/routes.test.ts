@@ -336,6 +336,15 @@ describe('scenarios', () => {
     expect(gone.json().error.code).toBe('not_found');
   });
 
+  it('an id longer than any the routes take is a 400 naming params.id, not a missing route', async () => {
+    const long = 'a'.repeat(150);
+    for (const url of [`/api/v1/scenarios/${long}`, `/api/v1/runs/${long}`, `/api/v1/analysis/jobs/${long}`, `/api/v1/scenarios/${long}/runs`]) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.details[0].path).toEqual(['params', 'id']);
+    }
+  });
+
   it("a deleted scenario's runs stay readable and listed under its id; an id that never held anything is a 404", async () => {
     const record = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Deleted with runs' })).json();
     const run = (await post(`/api/v1/scenarios/${record.id}/runs`, undefined)).json();
@@ -381,6 +390,7 @@ describe('scenarios', () => {
             {
               "message": "Too big: expected number to be <=100",
               "path": [
+                "query",
                 "limit",
               ],
             },
@@ -536,6 +546,7 @@ describe('runs and comparisons', () => {
             {
               "message": "give exactly two run ids: runs=a,b",
               "path": [
+                "query",
                 "runs",
               ],
             },

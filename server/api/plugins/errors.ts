@@ -42,6 +42,8 @@ const CONTEXT_MESSAGES: Record<string, string> = {
   headers: 'The headers are not valid',
 };
 
+const PATH_PREFIX: Record<string, string> = { querystring: 'query', params: 'params', headers: 'headers' };
+
 /** Maps any thrown value to the API error it stands for; null = unexpected (a 500). */
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
@@ -60,7 +62,10 @@ export function toApiError(error: unknown): ApiError | null {
     if (e.validationContext === 'body' || e.validationContext === undefined) {
       return new ApiError('invalid_body', 'The body is not a valid request', details);
     }
-    return new ApiError('invalid_request', CONTEXT_MESSAGES[e.validationContext] ?? 'The request is not valid', details);
+    // Named from the request's top, as the text checks name them (`query.runs`, `params.id`).
+    const prefix = PATH_PREFIX[e.validationContext];
+    const located = prefix ? details.map((d) => ({ ...d, path: [prefix, ...d.path] })) : details;
+    return new ApiError('invalid_request', CONTEXT_MESSAGES[e.validationContext] ?? 'The request is not valid', located);
   }
 
   switch (e.code) {
