@@ -149,7 +149,9 @@ function axisPointCount(axis: SweepAxis): number {
 export function axisValues(axis: SweepAxis): number[] {
   if (axis.values) return axis.values;
   const { from, to, steps } = axis as Required<Pick<SweepAxis, 'from' | 'to' | 'steps'>>;
-  return Array.from({ length: steps }, (_, i) => from + ((to - from) * i) / (steps - 1));
+  // To 12 significant digits: 0.8 + 0.6 × 5/6 is 1.2999999999999998 in binary, and a grid value is
+  // what a client joins its rows on (1.3).
+  return Array.from({ length: steps }, (_, i) => Number((from + ((to - from) * i) / (steps - 1)).toPrecision(12)));
 }
 
 export function axisName(axis: SweepAxis): string {

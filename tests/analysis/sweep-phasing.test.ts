@@ -1,6 +1,7 @@
 /** Sweeps equal individual solves; CSV; progress and cancellation. Phasing: volumes by year and destination. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSweep, sweepScenarios, sweepToCsv, SweepRequest } from '../../server/analysis/sweep.ts';
+import { axisValues, runSweep, sweepScenarios, sweepToCsv, SweepRequest } from '../../server/analysis/sweep.ts';
+import { diff } from '../../server/api/views/compare-runs.ts';
 import { phasing } from '../../server/analysis/phasing.ts';
 import { optimise } from '../../server/optimise.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
@@ -26,6 +27,12 @@ describe('sweeps', () => {
     });
     expect(tooMany.success).toBe(false);
     expect(tooMany.error!.issues.map((i) => i.message)).toContain('a sweep has at most 2,000 points');
+  });
+
+  it('a grid from, to and steps holds the decimal values a client joins on, and a comparison the decimal difference', () => {
+    expect(axisValues({ parameter: 'exportPriceMultiplier', from: 0.8, to: 1.4, steps: 7 } as never)).toEqual([0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4]);
+    expect(axisValues({ parameter: 'freightMultiplier', from: 0.1, to: 0.3, steps: 3 } as never)).toEqual([0.1, 0.2, 0.3]);
+    expect(diff(24_964_325.123456, 24_873_754.290123).delta).toBe(-90_570.833333);
   });
 
   it('every point equals an individual optimise of the same scenario', async () => {

@@ -11,7 +11,8 @@ export interface Diff {
 export const diff = (a: number | null | undefined, b: number | null | undefined): Diff => {
   const av = a ?? null;
   const bv = b ?? null;
-  return { a: av, b: bv, delta: av === null || bv === null ? null : bv - av };
+  // To 6 decimals, as the figures themselves: b − a of two rounded numbers carries binary noise (−90570.83333300008).
+  return { a: av, b: bv, delta: av === null || bv === null ? null : Math.round((bv - av) * 1e6) / 1e6 };
 };
 
 const runRef = (run: RunRecord) => ({
