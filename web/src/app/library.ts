@@ -1,4 +1,5 @@
 /** The Library panel: stored scenarios and runs (fetched when opened, margins filled in after), and the network workbook. */
+import { workbookProblemText, workbookSummary } from '../lib/workbook-problem.ts';
 import { api, authHeaders } from '../api.ts';
 import { downloadBlob } from '../dom.ts';
 import { t } from '../i18n/index.ts';
@@ -55,7 +56,10 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
         return;
       }
       const details = Array.isArray(body?.error?.details) ? (body.error.details as WorkbookProblemRow[]) : [];
-      libraryPanel.showWorkbookResult(body?.error?.message ?? t('The workbook could not be uploaded: {reason}.', { reason: String(res.status) }), details);
+      // The reader's problems in the page's language; the count is in the server's sentence (the list holds the first 200).
+      const count = Number(/has (\d+) problem/.exec(body?.error?.message ?? '')?.[1] ?? details.length);
+      const summary = details.length > 0 ? workbookSummary(count, details.length) : (body?.error?.message ?? t('The workbook could not be uploaded: {reason}.', { reason: String(res.status) }));
+      libraryPanel.showWorkbookResult(summary, details.map((d) => ({ ...d, message: workbookProblemText(d.message) })));
     } catch (err) {
       libraryPanel.showWorkbookResult(t('The workbook could not be uploaded: {reason}.', { reason: (err as Error).message }));
     }

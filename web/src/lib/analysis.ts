@@ -145,7 +145,8 @@ export function axisProblem(form: AxisForm, label: string): string | null {
 export function axisGrid(axis: SweepAxis): number[] {
   if (axis.values) return [...axis.values];
   const { from = 0, to = 0, steps = 2 } = axis;
-  return Array.from({ length: steps }, (_, i) => from + ((to - from) * i) / (steps - 1));
+  // As the server makes it (server/analysis/sweep.ts axisValues): to 12 significant digits.
+  return Array.from({ length: steps }, (_, i) => Number((from + ((to - from) * i) / (steps - 1)).toPrecision(12)));
 }
 
 export interface SweepLine {
