@@ -52,6 +52,16 @@ describe.skipIf(!run)('the network workbook in the Library panel', () => {
     await expect.poll(() => page.getByLabel('Scenario name').inputValue()).toBe('My own prices');
     // The broken upload's 422 is the browser's own console line; nothing else may go wrong.
     expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+    await page.close();
+
+    // A Russian planner reads the same problem in Russian.
+    const ru = (await served.open(PLANNER_KEY, { hash: '#lang=ru' })).page;
+    await ru.click('#toggle-library');
+    await ru.setInputFiles('#workbook-upload', { name: 'broken.xlsx', mimeType: XLSX, buffer: broken });
+    await expect.poll(() => ru.locator('#workbook-problems li').count()).toBe(1);
+    expect(await ru.locator('#workbook-problems li').textContent()).toMatch(/^Plants · строка 2 · capacityTonnesPerYearPhase1: должно быть числом, а не «lots»/);
+    expect(await ru.locator('#workbook-status').textContent()).toBe('В книге проблем: 1; ничего не сохранено.');
+    await ru.close();
   }, 90_000);
 
   it('the Results panel saves the plan on screen as a workbook Excel readers open', async () => {
