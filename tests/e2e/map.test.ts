@@ -48,6 +48,16 @@ describe.skipIf(!run)('the map page', () => {
     await expect.poll(() => page.locator('.label-sea', { hasText: 'Caspian Sea' }).count()).toBe(1);
     expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/Mt|kt/);
     expect(await page.locator('#legend').textContent()).toMatch(/Rail.*Road.*Sea/s);
+    // Every market is reachable from the keyboard, named with its tonnes and netback, and opens its popup.
+    const atyrau = page.locator('.market-focus[data-market="atyrau"]');
+    expect(await atyrau.getAttribute('aria-label')).toMatch(/^Atyrau region: 450 kt, netback 51\.66 USD\/t$/);
+    expect(await page.locator('.market-focus').count()).toBe(await page.locator('path.market').count());
+    await atyrau.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.leaflet-popup-content').textContent()).toMatch(/Netback/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.leaflet-popup').count()).toBe(0);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.market)).toBe('atyrau');
     await page.waitForTimeout(300);
     await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-default.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'page-default.png') });

@@ -160,6 +160,8 @@ export const messages: Record<string, string> = {
   'Search': 'Search',
   'Refresh': 'Refresh',
   'Loading the library…': 'Loading the library…',
+  '{name}: {tonnes}, netback {netback}': '{name}: {tonnes}, netback {netback}',
+  '{name}: not served': '{name}: not served',
   'needs a bagged share or a range (the network has an exact share of {a})': 'needs a bagged share or a range (the network has an exact share of {a})',
   'needs a bagged share or a range (the network has a range of {a}–{b})': 'needs a bagged share or a range (the network has a range of {a}–{b})',
   'must be a number, not “{a}”': 'must be a number, not “{a}”',

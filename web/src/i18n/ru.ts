@@ -159,6 +159,8 @@ export const messages: Record<string, string> = {
   'Search': 'Поиск',
   'Refresh': 'Обновить',
   'Loading the library…': 'Загружаем библиотеку…',
+  '{name}: {tonnes}, netback {netback}': '{name}: {tonnes}, нетбэк {netback}',
+  '{name}: not served': '{name}: не обслуживается',
   'needs a bagged share or a range (the network has an exact share of {a})': 'нужна доля в мешках или диапазон (в сети точная доля {a})',
   'needs a bagged share or a range (the network has a range of {a}–{b})': 'нужна доля в мешках или диапазон (в сети диапазон {a}–{b})',
   'must be a number, not “{a}”': 'должно быть числом, а не «{a}» (в ячейке текст: наберите число, десятичная часть через запятую в русском Excel)',

@@ -185,6 +185,24 @@ export class PlaceLayer {
       const html = marketPopup(m, { tonnes, shareOfDemand: share, periodLabel: view.periodLabel, money: view.money });
       bindTipAndPopup(circle, html, { direction: 'top', className: 'map-tooltip', opacity: 1 });
       circle.addTo(this.markets);
+      // The circle is drawn on a canvas, which a keyboard cannot reach: a clear marker on it takes the
+      // focus and opens the same popup (the mouse goes through it to the circle and its tooltip).
+      const name = served
+        ? t('{name}: {tonnes}, netback {netback}', { name: m.name, tonnes: formatTonnes(tonnes), netback: m.netbackUsdPerTonne == null ? '—' : view.money.perTonne(m.netbackUsdPerTonne) })
+        : t('{name}: not served', { name: m.name });
+      const focus = L.marker(latLng, {
+        pane: 'placePane',
+        keyboard: true,
+        title: name,
+        icon: L.divIcon({ className: 'market-focus', html: '', iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2, r + 2] }),
+      });
+      focus.bindPopup(html, { autoPanPadding: L.point(24, 24) });
+      focus.addTo(this.markets);
+      const el = focus.getElement();
+      if (el) {
+        el.setAttribute('aria-label', name);
+        el.dataset.market = m.id;
+      }
       this.symbols.push({ latLng, radiusPx: r });
       const label = served ? `${shortName(m.name)} · ${formatTonnes(tonnes)}` : shortName(m.name);
       this.labelItems.push({
