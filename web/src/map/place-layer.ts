@@ -19,7 +19,7 @@ import {
 import { shareOfDemandIn } from '../lib/flows.ts';
 import type { Money } from '../lib/money.ts';
 import { pieSvg } from '../lib/pie.ts';
-import { formatShare, formatSigned, formatTonnes } from '../lib/format.ts';
+import { formatShare, formatSigned, formatTonnes, formatUsdPerTonne } from '../lib/format.ts';
 import { TONNES_EPSILON, type PlanDiff } from '../lib/diff.ts';
 import { escapeHtml } from '../lib/escape.ts';
 import { marketPopup, nodePopup } from '../lib/popups.ts';
@@ -188,7 +188,7 @@ export class PlaceLayer {
       // The circle is drawn on a canvas, which a keyboard cannot reach: a clear marker on it takes the
       // focus and opens the same popup (the mouse goes through it to the circle and its tooltip).
       const name = served
-        ? t('{name}: {tonnes}, netback {netback}', { name: m.name, tonnes: formatTonnes(tonnes), netback: m.netbackUsdPerTonne == null ? '—' : view.money.perTonne(m.netbackUsdPerTonne) })
+        ? t('{name}: {tonnes}, netback {netback}', { name: m.name, tonnes: formatTonnes(tonnes), netback: m.netbackUsdPerTonne == null ? '—' : (view.money?.perTonne(m.netbackUsdPerTonne) ?? formatUsdPerTonne(m.netbackUsdPerTonne)) })
         : t('{name}: not served', { name: m.name });
       const focus = L.marker(latLng, {
         pane: 'placePane',
