@@ -1005,6 +1005,13 @@ export interface paths {
                         "application/json": components["schemas"]["ScenarioRecord"];
                     };
                 };
+                /** @description Not modified: the ETag matches */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Default Response */
                 400: {
                     headers: {

@@ -329,6 +329,15 @@ describe('scenarios', () => {
     expect(updated.json()).toMatchObject({ version: 2, scenario: { name: 'Lifecycle v2', phase: 2 } });
     expect(updated.headers.etag).toBe('"2"');
 
+    // Its version is its ETag: If-None-Match with it is a 304, whatever the encoding asked for.
+    for (const encoding of ['identity', 'gzip', 'br']) {
+      const again = await get(`/api/v1/scenarios/${record.id}`, { ...asViewer, 'if-none-match': '"2"', 'accept-encoding': encoding });
+      expect(again.statusCode, encoding).toBe(304);
+      expect(again.body).toBe('');
+      expect(again.headers.vary).toContain('accept-encoding');
+    }
+    expect((await get(`/api/v1/scenarios/${record.id}`, { ...asViewer, 'if-none-match': '"1"' })).statusCode).toBe(200);
+
     const deleted = await del(`/api/v1/scenarios/${record.id}`);
     expect(deleted.statusCode).toBe(204);
     const gone = await get(`/api/v1/scenarios/${record.id}`);

@@ -8,8 +8,8 @@ import { createdByOf } from '../../../../plugins/auth.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
-import { withLastFields } from '../../../../run-responses.ts';
-import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
+import { matches, withLastFields } from '../../../../run-responses.ts';
+import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, NOT_MODIFIED, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
 
 /** A bad cursor is the client's mistake, not ours. */
 export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
@@ -83,13 +83,16 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'Read a scenario (ETag = version)',
           security: BEARER,
           params: IdParams,
-          response: { 200: ScenarioRecord, ...errorResponses(401, 403, 404) },
+          response: { 200: ScenarioRecord, 304: NOT_MODIFIED, ...errorResponses(401, 403, 404) },
         },
       },
       async (request, reply) => {
         const record = await store.getScenarioJson(request.params.id);
         if (!record) throw notFound('Scenario', request.params.id);
-        reply.header('etag', etagOf(record.version));
+        const etag = etagOf(record.version);
+        // The version is the tag of every encoding of it: caches keep one entry per encoding.
+        reply.header('etag', etag).header('vary', 'accept-encoding');
+        if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
         return reply.type('application/json; charset=utf-8').send(scenarioResponse(record) as never);
       },
     );
