@@ -23,7 +23,7 @@ import { errorMessage, makeStats } from '../solver/common.ts';
 import { solveModelInProcess, type SolveModelOptions } from '../solver/inProcess.ts';
 import { nativeSha256Hex, solveByDeadline, timedOutSolve } from '../optimise.ts';
 import { solveSweepRunHere, type SweepRequest, type SweepRow } from '../analysis/sweep.ts';
-import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, scenarioWorkbookNetwork, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
+import { networkWorkbook as writeNetworkWorkbook, readNetworkWorkbook, scenarioWithWorkbookChanges, scenarioWorkbookNetwork, workbookAnswer, type WorkbookAnswer } from '../api/views/network-workbook.ts';
 import type { EngineChoice } from '../core/schema.ts';
 import type { RunJson } from '../store/store.ts';
 import { comparisonBytes, runViewBytes, type RunView, type ViewBytes } from '../api/views/run-views.ts';
@@ -316,6 +316,13 @@ export interface WorkbookTask {
   readonly bytes: Uint8Array;
   /** The network whose ids and figures the workbook is read against. */
   readonly network: NetworkRef;
+  /**
+   * A stored scenario's JSON text (`?scenario=<id>` on the upload): the workbook is read against
+   * that scenario's workbook network, and the answer is the scenario with the changes.
+   */
+  readonly scenarioJson?: string;
+  /** That scenario's id: a workbook made from another scenario is refused. */
+  readonly scenarioId?: string;
 }
 
 /**
@@ -325,7 +332,16 @@ export interface WorkbookTask {
 export async function workbook(task: WorkbookTask): Promise<WorkbookAnswer | MissingNetwork> {
   const network = networkOf(task.network);
   if (!network) return { missingNetwork: true };
-  return workbookAnswer(await readNetworkWorkbook(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), network));
+  const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  if (task.scenarioJson === undefined) return workbookAnswer(await readNetworkWorkbook(bytes, network));
+  const stored = JSON.parse(task.scenarioJson) as Scenario;
+  const result = await readNetworkWorkbook(bytes, scenarioWorkbookNetwork(stored, network).network);
+  if (!result.ok) return workbookAnswer(result);
+  if (result.fromScenario !== null && result.fromScenario !== task.scenarioId) {
+    const message = `this workbook was made from scenario ${result.fromScenario}, not ${task.scenarioId}: upload it with ?scenario=${result.fromScenario}, or download the workbook of ${task.scenarioId}`;
+    return workbookAnswer({ ok: false, problems: [{ sheet: 'README', row: null, column: null, message }] });
+  }
+  return { ...result, scenario: scenarioWithWorkbookChanges(stored, result.overrides, result.name) };
 }
 
 export interface NetworkWorkbookTask {
@@ -339,6 +355,8 @@ export interface NetworkWorkbookTask {
    * Parsed here, not on the event loop: a scenario with a network of its own is up to a megabyte.
    */
   readonly scenarioJson?: string;
+  /** That scenario's id, written into the README so an upload can check it comes back to it. */
+  readonly scenarioId?: string;
 }
 
 /** A network as an editable workbook (.xlsx bytes): a 1 MB network is a second of zip and XML. */
@@ -347,7 +365,7 @@ export async function networkWorkbook(task: NetworkWorkbookTask): Promise<{ read
   if (!network) return { missingNetwork: true };
   if (task.scenarioJson === undefined) return { bytes: await writeNetworkWorkbook(network, task.name) };
   const { network: withOverrides, name } = scenarioWorkbookNetwork(JSON.parse(task.scenarioJson) as Scenario, network);
-  return { bytes: await writeNetworkWorkbook(withOverrides, name) };
+  return { bytes: await writeNetworkWorkbook(withOverrides, name, task.scenarioId) };
 }
 
 export interface RunViewTask {

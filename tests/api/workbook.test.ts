@@ -7,6 +7,9 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asPlanner, asViewer, testApp } from './helpers.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { effectiveNetwork } from '../../server/core/scenario.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 let app: FastifyInstance;
@@ -290,6 +293,62 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     );
     expect(body.error.details).toHaveLength(3);
     expect(await scenarioCount()).toBe(before);
+  });
+
+  it("a stored scenario's workbook uploaded with ?scenario comes back to that scenario: settings and what the workbook cannot show kept, changes put back through its multipliers", async () => {
+    const network = loadDefaultNetwork();
+    const original = {
+      name: 'Clearing, Caspi out',
+      market: 'clearing',
+      policy: { domesticShare: 0.6, basis: 'sales' },
+      overrides: {
+        exportPriceMultiplier: 1.05,
+        markets: { aktobe: { priceMultiplier: 1.1, dutyPct: 3 }, omsk: { dutyPct: 7 } },
+        suppliers: { caspi_cement: { absent: true }, aktobe_cem: { capacityMultiplier: 0.5 } },
+        legs: { rail_plant_kandyagash: { closedMonths: [1, 2] } },
+        nodes: { port_aktau: { throughputTonnesPerYear: 500_000 } },
+      },
+    };
+    const stored = await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: original, headers: asPlanner });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const id = stored.json().id as string;
+    const uploadTo = async (wb: ExcelJS.Workbook, scenario: string) =>
+      app.inject({ method: 'POST', url: `/api/v1/scenarios/from-workbook?scenario=${scenario}`, payload: Buffer.from(await wb.xlsx.writeBuffer()), headers: { ...asPlanner, 'content-type': XLSX } });
+    const effective = (s: unknown) => effectiveNetwork(Scenario.parse(s), network);
+
+    // Unchanged: the same scenario, to the figure.
+    const same = await uploadTo(await download(`/api/v1/network.xlsx?scenario=${id}`), id);
+    expect(same.statusCode, same.body).toBe(201);
+    const back = same.json().scenario;
+    expect(back.policy).toEqual(stored.json().scenario.policy);
+    expect(back.market).toBe('clearing');
+    expect(back.overrides.exportPriceMultiplier).toBe(1.05);
+    expect(effective(back)).toEqual(effective(stored.json().scenario));
+
+    // Changed: a price shown after ×1.1, a port back to the default figure, a supplier capacity shown after ×0.5.
+    const wb = await download(`/api/v1/network.xlsx?scenario=${id}`);
+    expect(cellOf(wb, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne').value).toBeCloseTo(58 * 1.1, 9);
+    cellOf(wb, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne').value = 70;
+    cellOf(wb, 'Nodes', 'port_aktau', 'throughputTonnesPerYear').value = 300_000;
+    cellOf(wb, 'Suppliers', 'aktobe_cem', 'capacity2027TonnesPerYear').value = 600_000;
+    const changed = await uploadTo(wb, id);
+    expect(changed.statusCode, changed.body).toBe(201);
+    const net = effective(changed.json().scenario);
+    expect(net.markets.find((m) => m.id === 'aktobe')!.tiers[0]!.priceUsdPerTonne).toBeCloseTo(70, 9);
+    expect(net.nodes.find((n) => n.id === 'port_aktau')!.throughputTonnesPerYear).toBe(300_000);
+    expect(net.suppliers.find((x) => x.id === 'aktobe_cem')!.capacityTonnesPerYear['2027']).toBeCloseTo(600_000, 6);
+    expect(net.suppliers.some((x) => x.id === 'caspi_cement')).toBe(false);
+    expect(net.legs.find((l) => l.id === 'rail_plant_kandyagash')!.closedMonths).toEqual([1, 2]);
+    expect(changed.json().scenario.overrides.markets.aktobe.priceMultiplier).toBe(1.1);
+
+    // Brought back to another scenario: refused, nothing stored.
+    const other = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: { name: 'Other' }, headers: asPlanner })).json().id as string;
+    const before = await scenarioCount();
+    const wrong = await uploadTo(await download(`/api/v1/network.xlsx?scenario=${id}`), other);
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error.details[0]).toMatchObject({ sheet: 'README', message: expect.stringContaining(`made from scenario ${id}, not ${other}`) });
+    expect(await scenarioCount()).toBe(before);
+    expect((await uploadTo(await download(), 'sc_never_stored')).statusCode).toBe(404);
   });
 
   it('refuses what is not a workbook, and viewer keys', async () => {

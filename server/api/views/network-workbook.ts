@@ -175,6 +175,7 @@ const README_LINES = [
   'Do not merge cells in the sheets: each row needs its own figure.',
   'Every figure must be a number within the bounds of the scenario schema (for example ≥ 0); the upload lists every problem with its sheet, row and column and stores nothing until there are none.',
   'Scenario-wide settings (horizon, policy, freight and price multipliers) are not in the workbook: set them on the stored scenario.',
+  'A workbook of a stored scenario (its id is in the fromScenario row above) uploaded with ?scenario=<that id> keeps that scenario: its settings, and what the workbook does not show (a supplier left out, closed months, per-id multipliers), with the figures you changed.',
 ];
 
 /** exceljs, loaded on the first workbook asked for: most server starts never need it (0.7 s of loading). */
@@ -189,6 +190,8 @@ export const WORKBOOK_MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
 
 /** The README row a planner may edit to name the scenario the upload stores. */
 const NAME_KEY = 'scenarioName';
+/** The README row naming the stored scenario a workbook was made from (GET /network.xlsx?scenario=<id>). */
+const FROM_KEY = 'fromScenario';
 
 /**
  * What a stored scenario's workbook holds: its network (its own, or `defaultNetwork`) after its
@@ -201,13 +204,14 @@ export function scenarioWorkbookNetwork(scenario: Scenario, defaultNetwork: Netw
 }
 
 /** The network as a workbook (the figures as they are in `network`, e.g. after a scenario's per-id overrides). */
-export async function networkWorkbook(network: Network, scenarioName: string): Promise<Buffer> {
+export async function networkWorkbook(network: Network, scenarioName: string, fromScenario?: string): Promise<Buffer> {
   const wb = new (await excel()).Workbook();
   wb.creator = 'Caspian export optimiser';
   const readme = wb.addWorksheet('README');
   readme.getColumn(1).width = 16;
   readme.getColumn(2).width = 120;
   readme.addRow([NAME_KEY, scenarioName]);
+  if (fromScenario !== undefined) readme.addRow([FROM_KEY, fromScenario]);
   readme.addRow([]);
   for (const line of README_LINES) readme.addRow(['', line]);
   readme.getRow(1).font = { bold: true };
@@ -240,13 +244,13 @@ export async function networkWorkbook(network: Network, scenarioName: string): P
 
 export type WorkbookOverrides = Pick<Overrides, Kind>;
 
-export type WorkbookResult = { ok: true; name: string | null; overrides: WorkbookOverrides } | { ok: false; problems: WorkbookProblem[] };
+export type WorkbookResult = { ok: true; name: string | null; fromScenario: string | null; overrides: WorkbookOverrides } | { ok: false; problems: WorkbookProblem[] };
 
 /** Problems an answer lists (the count says how many there are in all). */
 export const WORKBOOK_PROBLEMS_SHOWN = 200;
 
 /** A read as it crosses from a pool thread: the first WORKBOOK_PROBLEMS_SHOWN problems and their count. */
-export type WorkbookAnswer = Extract<WorkbookResult, { ok: true }> | { ok: false; problems: WorkbookProblem[]; problemCount: number };
+export type WorkbookAnswer = (Extract<WorkbookResult, { ok: true }> & { scenario?: Scenario }) | { ok: false; problems: WorkbookProblem[]; problemCount: number };
 
 /** Keeps the problems an answer lists: a workbook of 100,000 bad rows has as many problems to copy. */
 export function workbookAnswer(result: WorkbookResult): WorkbookAnswer {
@@ -388,9 +392,12 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
   const rowColumns = new Map<string, Column<unknown>[]>();
 
   let name: string | null = null;
+  let fromScenario: string | null = null;
   wb.getWorksheet('README')?.eachRow((row) => {
     const v = cellText(row.getCell(2).value);
-    if (cellText(row.getCell(1).value) === NAME_KEY && v !== null && v.trim() !== '') name = v.trim().slice(0, 200);
+    const key = cellText(row.getCell(1).value);
+    if (key === NAME_KEY && v !== null && v.trim() !== '') name = v.trim().slice(0, 200);
+    if (key === FROM_KEY && v !== null && v.trim() !== '') fromScenario = v.trim().slice(0, 100);
   });
 
   let sheetsFound = 0;
@@ -560,5 +567,52 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
       if (Object.keys(changed).length > 0) (overrides[kind] as Record<string, unknown>)[id] = changed;
     }
   }
-  return { ok: true, name, overrides };
+  return { ok: true, name, fromScenario, overrides };
+}
+
+/** To 12 significant digits: a figure put back through a multiplier (63.8 / 1.1) without binary noise. */
+const decimal = (x: number) => Number(x.toPrecision(12));
+
+/**
+ * A stored scenario with the changes read from its own workbook (GET /network.xlsx?scenario=<id>):
+ * its settings and per-id overrides are kept — what the workbook cannot show (a supplier left out,
+ * closed months, seasonality, competitor-only markets, the per-id multipliers) stays as it was — and
+ * each changed figure is put back through the per-id multiplier the workbook showed it after (a
+ * market's price multiplier and shift, its demand multiplier; a supplier's capacity and cost
+ * multipliers), so the multiplier keeps working in both market modes.
+ */
+export function scenarioWithWorkbookChanges(stored: Scenario, changes: WorkbookOverrides, name: string | null): Scenario {
+  const o = structuredClone(stored.overrides);
+  for (const kind of ['plants', 'nodes', 'legs'] as const) {
+    const target = o[kind] as Record<string, Record<string, unknown>>;
+    for (const [id, change] of Object.entries(changes[kind])) target[id] = { ...(target[id] ?? {}), ...change };
+  }
+  for (const [id, change] of Object.entries(changes.markets)) {
+    const mo = o.markets[id] ?? {};
+    const factor = mo.priceMultiplier ?? 1;
+    const shift = mo.priceShiftUsdPerTonne ?? 0;
+    const demand = mo.demandMultiplier ?? 1;
+    const back = { ...change };
+    if (back.tiers) {
+      back.tiers = back.tiers.map((t) => ({
+        ...t,
+        priceUsdPerTonne: factor > 0 ? Math.max(0, decimal((t.priceUsdPerTonne - shift) / factor)) : t.priceUsdPerTonne,
+        tonnesPerYear: demand > 0 ? decimal(t.tonnesPerYear / demand) : t.tonnesPerYear,
+      }));
+    }
+    if (typeof back.baggedPremiumUsdPerTonne === 'number' && factor > 0) back.baggedPremiumUsdPerTonne = decimal(back.baggedPremiumUsdPerTonne / factor);
+    o.markets[id] = { ...mo, ...back };
+  }
+  for (const [id, change] of Object.entries(changes.suppliers)) {
+    const so = o.suppliers[id] ?? {};
+    const capacity = so.capacityMultiplier ?? 1;
+    const cost = so.cashCostMultiplier ?? 1;
+    const back = { ...change };
+    if (back.capacityTonnesPerYear && capacity > 0) {
+      back.capacityTonnesPerYear = Object.fromEntries(Object.entries(back.capacityTonnesPerYear).map(([year, t]) => [year, decimal(t / capacity)]));
+    }
+    if (back.cashCost && cost > 0) back.cashCost = { ...back.cashCost, value: decimal(back.cashCost.value / cost) };
+    o.suppliers[id] = { ...so, ...back };
+  }
+  return { ...stored, name: name ?? `${stored.name} (workbook)`.slice(0, 200), overrides: o };
 }

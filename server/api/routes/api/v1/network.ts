@@ -83,7 +83,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         }
         const signal = clientGoneSignal(reply.raw);
         const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(ctx.defaultNetwork, (ref, place) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined ? {} : { scenarioJson }) }, { signal, timeoutMs, ...place })),
+          withNetwork(ctx.defaultNetwork, (ref, place) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined || id === undefined ? {} : { scenarioJson, scenarioId: id }) }, { signal, timeoutMs, ...place })),
         );
         return reply
           .type(XLSX_TYPE)
@@ -101,9 +101,10 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['scenarios'],
           summary: 'Store a scenario from an edited network workbook (from GET /network.xlsx)',
-          description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
+          description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. With \`scenario=<id>\` (a workbook downloaded with the same \`scenario=<id>\`), the new scenario is that stored scenario, with its settings and per-id overrides, and the figures that differ from its workbook. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
           security: BEARER,
-          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 413, 415, 422, 503) },
+          querystring: z.object({ scenario: z.string().min(1).max(100).optional() }).strict(),
+          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 404, 413, 415, 422, 503) },
         },
       },
       async (request, reply) => {
@@ -112,14 +113,22 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (mediaType !== XLSX_TYPE) throw new ApiError('unsupported_media_type', `Send the workbook's bytes as ${XLSX_TYPE}`);
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
+        // A stored scenario's workbook comes back to it: read against its figures, its settings kept.
+        const scenarioId = request.query.scenario;
+        let scenarioJson: string | undefined;
+        if (scenarioId !== undefined) {
+          const stored = await ctx.store.getScenarioJson(scenarioId);
+          if (!stored) throw notFound('Scenario', scenarioId);
+          scenarioJson = stored.scenarioJson;
+        }
         const signal = clientGoneSignal(reply.raw);
         const result = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(ctx.defaultNetwork, (network, place) => runTask('workbook', { bytes: body, network }, { signal, timeoutMs, ...place })),
+          withNetwork(ctx.defaultNetwork, (network, place) => runTask('workbook', { bytes: body, network, ...(scenarioJson === undefined ? {} : { scenarioJson, scenarioId }) }, { signal, timeoutMs, ...place })),
         );
         if (!result.ok) {
           throw new ApiError('unprocessable_model', `The workbook has ${result.problemCount} problem${result.problemCount === 1 ? '' : 's'}; nothing was stored`, result.problems);
         }
-        const parsed = Scenario.safeParse({ name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
+        const parsed = Scenario.safeParse(result.scenario ?? { name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
         if (!parsed.success) {
           throw new ApiError('unprocessable_model', 'The workbook does not make a valid scenario; nothing was stored', parsed.error.issues.map((i) => ({ sheet: null, row: null, column: null, message: `${i.path.join('.')}: ${i.message}` })));
         }
