@@ -54,6 +54,8 @@ async function main(): Promise<number> {
   }
   const file = args.positionals[0];
   if (!file) fail(`no scenario file given\n${USAGE}`);
+  if (args.positionals.length > 1) fail(`one scenario file at a time (got ${args.positionals.length}: ${args.positionals.join(', ')})\n${USAGE}`);
+  if (args.values.tolerance !== undefined && !args.values.alternatives) fail(`--tolerance applies to --alternatives only\n${USAGE}`);
   const engine = EngineChoice.safeParse(args.values.engine ?? 'auto');
   if (!engine.success) fail(`unknown engine "${args.values.engine}" (choose auto, highs or jsLpSolver)`);
   const tolerance = args.values.tolerance === undefined ? 0.01 : Number(args.values.tolerance);
@@ -67,7 +69,8 @@ async function main(): Promise<number> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark (Windows Notepad writes one) is not part of the JSON: dropped, as the API does.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     fail(`${file} is not valid JSON: ${(e as Error).message}`);
   }

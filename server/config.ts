@@ -114,7 +114,16 @@ export const ServiceEnv = z.object({
   API_KEYS: apiKeys,
   API_KEYS_FILE: apiKeysFile,
   PUBLIC_READ: boolean,
-  CORS_ORIGINS: text,
+  CORS_ORIGINS: z.preprocess(
+    setValue,
+    z
+      .string()
+      .refine(
+        (v) => v.split(',').map((o) => o.trim()).filter((o) => o !== '').every((o) => o === '*' || /^https?:\/\/[^/\s]+$/i.test(o)),
+        'comma-separated origins such as https://planning.example (scheme and host, no path), or *',
+      )
+      .optional(),
+  ),
   SOLVE_RATE_LIMIT: integer(0, 1_000_000),
   MAX_SOLVE_MS: integer(10, 600_000),
   MAX_MODEL_VARIABLES: integer(100, 10_000_000),

@@ -44,7 +44,7 @@ export function formatPlanReport(plan: Plan): string {
           ['duty', money.total(k.dutyUsd)],
           ['logistics (freight, handling, bagging, wagons)', money.total(k.logisticsCostUsd)],
           ['production cost', money.total(k.productionCostUsd)],
-          [plan.clearing ? 'margin at clearing prices' : 'margin', `${money.total(k.marginUsd)} (after plant fixed cost ${money.total(k.marginAfterFixedCostUsd)})`],
+          [plan.clearing ? 'margin at clearing prices' : 'margin', `${money.total(k.marginUsd)}; ${money.total(k.marginAfterFixedCostUsd)} after the plant's fixed cost of ${money.total(k.marginUsd - k.marginAfterFixedCostUsd)}`],
           ['CO2', `${formatTonnes(k.co2Tonnes)} CO2`],
         ],
         [false, false],

@@ -30,6 +30,12 @@ describe('configuration from the environment', () => {
       'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 600000',
     ]);
     expect(problems(() => configFromEnv({ API_KEYS: 'planner:short' }))).toEqual(['API_KEYS must be "planner:<key>,viewer:<key>" with keys of at least 8 characters']);
+    // An origin the browser could never send is refused, not silently never matched.
+    for (const bad of ['notanorigin', 'example.com', 'https://a.example/path']) {
+      expect(problems(() => configFromEnv({ CORS_ORIGINS: bad }))[0], bad).toMatch(/^CORS_ORIGINS must be comma-separated origins such as https:\/\/planning\.example/);
+    }
+    expect(configFromEnv({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(configFromEnv({ CORS_ORIGINS: 'http://localhost:5173' }).corsOrigins).toEqual(['http://localhost:5173']);
     expect(problems(() => configFromEnv({ API_KEYS_FILE: '/no/such/keys.json' }))[0]).toMatch(/^API_KEYS_FILE must be a readable JSON file of keys \(\/no\/such\/keys\.json: ENOENT/);
   });
 

@@ -67,6 +67,14 @@ describe('npm run optimise and the caspian-optimise bin', () => {
     expect(r.stdout).toMatch(/serve Kostanay region: .* USD per tonne served/);
   });
 
+  it("reads a scenario file saved with a byte-order mark (as Windows Notepad saves it), and says the margin after the plant's fixed cost", async () => {
+    const r = await run(file('bom.json', `\uFEFF${JSON.stringify({ name: 'Saved in Notepad', phase: 1 })}`));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Saved in Notepad');
+    expect(r.stdout).toMatch(/margin\s+24,964,325 USD; 14,964,325 USD after the plant's fixed cost of 10,000,000 USD/);
+  });
+
   it('bad input gives a clear message and exit code 2, never a stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [[], /no scenario file given/],
@@ -76,6 +84,8 @@ describe('npm run optimise and the caspian-optimise bin', () => {
       [[file('unknown.json', JSON.stringify({ name: 'x', overrides: { legs: { nowhere: { capacityTonnesPerYear: 5 } } } }))], /override for unknown leg "nowhere"/],
       [['data/scenarios/phase1-annual.json', '--engine', 'cplex'], /unknown engine "cplex"/],
       [['data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '7'], /--tolerance must be a share between 0 and 1/],
+      [['data/scenarios/phase1-annual.json', 'data/scenarios/phase2-annual.json'], /one scenario file at a time \(got 2/],
+      [['data/scenarios/phase1-annual.json', '--tolerance', '0.05'], /--tolerance applies to --alternatives only/],
     ];
     // The cases are independent processes: run side by side.
     const ran = await Promise.all(cases.map(([args]) => run(...args)));
