@@ -335,12 +335,8 @@ export async function workbook(task: WorkbookTask): Promise<WorkbookAnswer | Mis
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   if (task.scenarioJson === undefined) return workbookAnswer(await readNetworkWorkbook(bytes, network));
   const stored = JSON.parse(task.scenarioJson) as Scenario;
-  const result = await readNetworkWorkbook(bytes, scenarioWorkbookNetwork(stored, network).network);
+  const result = await readNetworkWorkbook(bytes, scenarioWorkbookNetwork(stored, network).network, { scenarioId: task.scenarioId });
   if (!result.ok) return workbookAnswer(result);
-  if (result.fromScenario !== null && result.fromScenario !== task.scenarioId) {
-    const message = `this workbook was made from scenario ${result.fromScenario}, not ${task.scenarioId}: upload it with ?scenario=${result.fromScenario}, or download the workbook of ${task.scenarioId}`;
-    return workbookAnswer({ ok: false, problems: [{ sheet: 'README', row: null, column: null, message }] });
-  }
   return { ...result, scenario: scenarioWithWorkbookChanges(stored, result.overrides, result.name) };
 }
 

@@ -252,7 +252,7 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     const res = await upload(wb);
     expect(res.statusCode).toBe(422);
     expect(res.json().error.details).toEqual([
-      { sheet: 'Markets', row: Number(price.row), column: 'tier1PriceUsdPerTonne', message: 'must be a number, not "a formula giving #DIV/0!"' },
+      { sheet: 'Markets', row: Number(price.row), column: 'tier1PriceUsdPerTonne', message: 'must be a number, not a formula giving #DIV/0!' },
       { sheet: 'Markets', row: Number(link.row), column: 'tier1PriceUsdPerTonne', message: 'must be a number, not "see sheet"' },
     ]);
 
@@ -349,6 +349,46 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(wrong.json().error.details[0]).toMatchObject({ sheet: 'README', message: expect.stringContaining(`made from scenario ${id}, not ${other}`) });
     expect(await scenarioCount()).toBe(before);
     expect((await uploadTo(await download(), 'sc_never_stored')).statusCode).toBe(404);
+  });
+
+  it('refuses a column copied beside itself; reads a literal "%" in a format as the number, and dates in a 1904 workbook from its own day 0', async () => {
+    const copied = await download();
+    const duty = cellOf(copied, 'Markets', 'aktobe', 'dutyPct');
+    const markets = copied.getWorksheet('Markets')!;
+    const last = markets.getRow(1).cellCount + 1;
+    markets.getRow(1).getCell(last).value = 'dutyPct';
+    duty.value = 12;
+    const twice = await upload(copied);
+    expect(twice.statusCode).toBe(422);
+    expect(twice.json().error.details).toContainEqual({ sheet: 'Markets', row: 1, column: 'dutyPct', message: 'this column appears twice: keep one' });
+
+    const literal = await download();
+    const growth = cellOf(literal, 'Markets', 'atyrau', 'growthPctPerYear');
+    growth.value = 0.5;
+    growth.numFmt = '0.0" %"';
+    const markup = cellOf(literal, 'Suppliers', 'aktobe_cem', 'markupPct');
+    markup.value = 0.8;
+    markup.numFmt = '0.0"%"';
+    const read = await upload(literal);
+    expect(read.statusCode, read.body).toBe(201);
+    expect(read.json().scenario.overrides.markets.atyrau).toEqual({ growthPctPerYear: 0.5 });
+    expect(read.json().scenario.overrides.suppliers.aktobe_cem).toEqual({ markupPct: 0.8 });
+
+    const mac = await download();
+    mac.properties.date1904 = true;
+    const price = cellOf(mac, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne');
+    price.value = new Date(Date.UTC(1904, 0, 1) + 61 * 86_400_000); // day 61 of the 1904 system: the cell holds 61
+    price.numFmt = 'dd.mm.yyyy';
+    const dated = await upload(mac);
+    expect(dated.statusCode, dated.body).toBe(201);
+    expect(dated.json().scenario.overrides.markets.aktobe.tiers[0].priceUsdPerTonne).toBe(61);
+  });
+
+  it("a stored scenario's workbook uploaded without ?scenario is refused with the way to keep it", async () => {
+    const id = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: { name: 'Kept', overrides: { nodes: { port_aktau: { throughputTonnesPerYear: 500_000 } } } }, headers: asPlanner })).json().id as string;
+    const res = await upload(await download(`/api/v1/network.xlsx?scenario=${id}`));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toContainEqual({ sheet: 'README', row: null, column: 'fromScenario', message: expect.stringContaining(`upload it with ?scenario=${id}`) });
   });
 
   it('refuses what is not a workbook, and viewer keys', async () => {

@@ -72,7 +72,7 @@ describe('workbook problems in the page language', () => {
     }
     // Names and figures as the workbook has them, figures in the page's style.
     const ru = messages.map(workbookProblemText);
-    expect(ru).toContainEqual(expect.stringContaining('не «45,5»'));
+    expect(ru).toContainEqual(expect.stringContaining('не текстом «45,5»: введите его как число'));
     expect(ru).toContainEqual(expect.stringContaining('неизвестный id (узел) «no_such_node»'));
     expect(ru).toContainEqual(expect.stringContaining('неизвестный лист «Markets (2)»'));
     expect(ru).toContainEqual('нужна доля в мешках или диапазон (в сети точная доля 0,5)');

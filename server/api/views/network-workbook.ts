@@ -129,7 +129,7 @@ const LEGS: SheetSpec<Leg> = {
     { header: 'mode', value: (l) => l.mode },
   ],
   columns: () => [
-    { header: 'distanceKm', value: (l) => l.distanceKm, path: ['distanceKm'], empty: 'skip', unitHint: 'empty = from the geometry' },
+    { header: 'distanceKm', value: (l) => l.distanceKm, path: ['distanceKm'], empty: 'skip', unitHint: 'empty only where the network has none (then from the geometry)' },
     { header: 'usdPerTonneKm', value: (l) => l.usdPerTonneKm, path: ['usdPerTonneKm'], empty: 'required' },
     { header: 'fixedUsdPerTonne', value: (l) => l.fixedUsdPerTonne, path: ['fixedUsdPerTonne'], empty: 'required' },
     { header: 'capacityTonnesPerYear', value: (l) => l.capacityTonnesPerYear, path: ['capacityTonnesPerYear'], empty: 'null', unitHint: 'empty = unlimited' },
@@ -261,8 +261,16 @@ type Location = Omit<WorkbookProblem, 'message'>;
 
 type CellRead = { kind: 'number'; value: number } | { kind: 'empty' } | { kind: 'text'; text: string };
 
-/** Excel's day 0 (its dates are days since 1899-12-30); exceljs turns a date-formatted number into a Date. */
+/** What a formula cell holds when the file was written without its results (a program other than Excel). */
+const FORMULA_WITHOUT_RESULT = 'a formula without a saved result: open and save the file in Excel';
+
+/**
+ * Excel's day 0: its dates are days since 1899-12-30, or since 1904-01-01 in a workbook set to the
+ * 1904 date system; exceljs turns a date-formatted number into a Date from the workbook's own.
+ */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const EXCEL_1904_EPOCH_MS = Date.UTC(1904, 0, 1);
+let epochMs = EXCEL_EPOCH_MS;
 
 /**
  * A cell's value as a number; `empty` for a blank cell; `text` for anything else, as the planner sees
@@ -277,13 +285,13 @@ function cellNumber(value: ExcelJS.CellValue): CellRead {
     if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return { kind: 'number', value: Number(t) };
     return { kind: 'text', text: t };
   }
-  if (value instanceof Date) return { kind: 'number', value: Math.round(((value.getTime() - EXCEL_EPOCH_MS) / 86_400_000) * 1e9) / 1e9 };
+  if (value instanceof Date) return { kind: 'number', value: Math.round(((value.getTime() - epochMs) / 86_400_000) * 1e9) / 1e9 };
   if (typeof value === 'boolean') return { kind: 'text', text: value ? 'TRUE' : 'FALSE' };
   if (typeof value === 'object') {
     if ('error' in value) return { kind: 'text', text: String((value as { error: unknown }).error) };
     if ('formula' in value || 'sharedFormula' in value) {
       const result = (value as { result?: unknown }).result;
-      if (result === undefined || result === null) return { kind: 'text', text: 'a formula without a saved result (open and save the file in Excel)' };
+      if (result === undefined || result === null) return { kind: 'text', text: FORMULA_WITHOUT_RESULT };
       if (typeof result === 'object' && result !== null && 'error' in result) return { kind: 'text', text: `a formula giving ${String((result as { error: unknown }).error)}` };
       return cellNumber(result as ExcelJS.CellValue);
     }
@@ -302,8 +310,17 @@ function cellText(value: ExcelJS.CellValue): string | null {
 
 /** A figure of a percent column: "10%" in Excel is the number 0.1 shown as a percentage, and means 10. */
 function percentAware(read: CellRead, cell: ExcelJS.Cell, column: { percent?: true }): CellRead {
-  if (read.kind !== 'number' || !column.percent || !String(cell.numFmt ?? '').includes('%')) return read;
+  if (read.kind !== 'number' || !column.percent || !isPercentFormat(String(cell.numFmt ?? ''))) return read;
   return { kind: 'number', value: Number((read.value * 100).toPrecision(12)) };
+}
+
+/**
+ * Whether a number format shows its number × 100 with a percent sign: a `%` outside quoted text
+ * ("0.0 %" in quotes shows the number itself) and not escaped (`\%`, `_%`, `*%`).
+ */
+export function isPercentFormat(format: string): boolean {
+  const bare = format.replace(/"[^"]*"/g, '').replace(/[\\_*]./g, '');
+  return bare.includes('%');
 }
 
 /** Where a merged-away cell's figure came from: exceljs gives it the merge's top-left value. */
@@ -370,7 +387,7 @@ function shareForm(
  * Reads an edited workbook against the network it was made from: the per-id overrides for every
  * figure that differs, or every problem (unknown ids, non-numbers, out-of-bound numbers).
  */
-export async function readNetworkWorkbook(bytes: Buffer, network: Network): Promise<WorkbookResult> {
+export async function readNetworkWorkbook(bytes: Buffer, network: Network, expect: { scenarioId?: string } = {}): Promise<WorkbookResult> {
   // Unpacked with a ceiling first: a small archive can unpack to a gigabyte (see zip-size.ts).
   const size = unpackedSize(bytes, WORKBOOK_MAX_UNPACKED_BYTES);
   if (!size.ok) {
@@ -386,6 +403,7 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
   } catch {
     return { ok: false, problems: [{ sheet: null, row: null, column: null, message: 'the body is not an .xlsx workbook' }] };
   }
+  epochMs = wb.properties?.date1904 ? EXCEL_1904_EPOCH_MS : EXCEL_EPOCH_MS;
   const problems: WorkbookProblem[] = [];
   const locations = new Map<string, Location>();
   const raw: Record<Kind, Record<string, Record<string, unknown>>> = { plants: {}, markets: {}, nodes: {}, legs: {}, suppliers: {} };
@@ -399,6 +417,17 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
     if (key === NAME_KEY && v !== null && v.trim() !== '') name = v.trim().slice(0, 200);
     if (key === FROM_KEY && v !== null && v.trim() !== '') fromScenario = v.trim().slice(0, 100);
   });
+  // A stored scenario's workbook holds that scenario's figures: read against another network, each
+  // figure it changed would look like an edit, and what it cannot show would be lost.
+  if ((fromScenario ?? undefined) !== expect.scenarioId) {
+    const message =
+      fromScenario === null
+        ? `this workbook was not made from scenario ${expect.scenarioId}: download that scenario's workbook (GET /network.xlsx?scenario=${expect.scenarioId}), or upload this one without ?scenario`
+        : expect.scenarioId === undefined
+          ? `this workbook was made from scenario ${fromScenario}: upload it with ?scenario=${fromScenario} to keep that scenario, or delete the fromScenario row to read it against the default network`
+          : `this workbook was made from scenario ${fromScenario}, not ${expect.scenarioId}: upload it with ?scenario=${fromScenario}, or download the workbook of ${expect.scenarioId}`;
+    problems.push({ sheet: 'README', row: null, column: FROM_KEY, message });
+  }
 
   let sheetsFound = 0;
   const specSheets = new Set(SPECS.map((spec) => spec.sheet));
@@ -422,6 +451,11 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
         problems.push({ sheet: spec.sheet, row: 1, column: header.slice(0, 64), message: 'unknown column: its figures would not be read; keep the headers as downloaded' });
         return;
       }
+      // A copied column: which of the two holds the planner's figures cannot be known.
+      if (headerIndex.has(header)) {
+        problems.push({ sheet: spec.sheet, row: 1, column: header, message: 'this column appears twice: keep one' });
+        return;
+      }
       headerIndex.set(header, col);
     });
     if (headerIndex.get('id') !== 1) {
@@ -433,6 +467,11 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
     const seen = new Set<string>();
     ws.eachRow((row, rowNumber) => {
       if (rowNumber === 1) return;
+      const idMerged = mergedFrom(row.getCell(1));
+      if (idMerged) {
+        problems.push({ sheet: spec.sheet, row: rowNumber, column: 'id', message: `merged with ${idMerged}: unmerge the cells and give each row its own figure` });
+        return;
+      }
       const idCell = cellNumber(row.getCell(1).value);
       const id = idCell.kind === 'text' ? idCell.text : idCell.kind === 'number' ? String(idCell.value) : null;
       const hasFigures = columns.some((c) => {
@@ -473,7 +512,7 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network): Prom
           continue;
         }
         if (cell.kind === 'text') {
-          problems.push({ ...at, message: `must be a number, not "${cell.text.slice(0, 40)}"` });
+          problems.push({ ...at, message: cell.text === FORMULA_WITHOUT_RESULT || cell.text.startsWith('a formula giving ') ? `must be a number, not ${cell.text}` : `must be a number, not "${cell.text.slice(0, 40)}"` });
           continue;
         }
         if (c.empty === 'share') {

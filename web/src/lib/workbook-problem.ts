@@ -10,7 +10,16 @@ import { formatNumber } from './format.ts';
 
 /** The reader's sentences: a pattern and its message key; the groups fill `{a}`, `{b}`. */
 const SENTENCES: readonly [RegExp, string][] = [
+  [/^must be a number, not a formula giving (.+)$/, 'must be a number, not a formula giving {a}'],
+  [/^must be a number, not a formula without a saved result: open and save the file in Excel$/, 'must be a number, not a formula without a saved result: open and save the file in Excel'],
+  // Text that reads as a number with a decimal comma: the cell was typed as text.
+  [/^must be a number, not "([-+]?\d[\d\s\u00a0\u202f]*,\d+)"$/, 'must be a number, not the text “{a}”: type it as a number'],
   [/^must be a number, not "(.*)"$/s, 'must be a number, not “{a}”'],
+  [/^this column appears twice: keep one$/, 'this column appears twice: keep one'],
+  [/^min must be ≤ max$/, 'min must be ≤ max'],
+  [/^this workbook was made from scenario (\S+): .+$/, 'this workbook was made from scenario {a}: upload it with ?scenario={a} to keep that scenario, or delete the fromScenario row to read it against the default network'],
+  [/^this workbook was made from scenario (\S+), not (\S+): .+$/, 'this workbook was made from scenario {a}, not {b}: upload it with ?scenario={a}, or download the workbook of {b}'],
+  [/^this workbook was not made from scenario (\S+): .+$/, 'this workbook was not made from scenario {a}: download that scenario’s workbook, or upload this one without ?scenario'],
   [/^needs a number \(the network has (.+?)\); (.+)$/, 'needs a number (the network has {a}); {b}'],
   [/^needs a number \(the network has (.+?)\)$/, 'needs a number (the network has {a})'],
   [/^does not apply to this row: leave it empty$/, 'does not apply to this row: leave it empty'],
@@ -37,7 +46,7 @@ const SENTENCES: readonly [RegExp, string][] = [
 const HINTS: Record<string, string> = {
   'type 0 for none': 'type 0 for none',
   '0 = no bagging': '0 = no bagging',
-  'empty = from the geometry': 'empty = from the geometry',
+  'empty only where the network has none (then from the geometry)': 'empty only where the network has none (then from the geometry)',
 };
 
 /** A figure as the server wrote it (2500000, 0.5) in the page's style (2 500 000, 0,5); anything else as it is. */
