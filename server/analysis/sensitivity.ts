@@ -210,10 +210,17 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     const ranged = parameterRange(a.current, c, a.slope, costRanges[j].low, costRanges[j].high);
     // Prices and costs cannot go below zero: the range stops there.
     const low = ranged.low === null ? 0 : Math.max(0, ranged.low);
-    const high = ranged.high;
+    const rangedHigh = ranged.high;
     // An unsold tier starts to pay where its range ends (the aggregate may sit in the basis at
-    // zero, so its own reduced cost can read 0).
-    const gap = a.kind === 'price' && tonnes <= 1e-6 && high !== null ? Math.max(0, high - a.current) : null;
+    // zero, so its own reduced cost can read 0) — if a re-solve just past that end sells it: at a
+    // degenerate plan, or where the range ends on another tier's price, the end is only a bound,
+    // and the rise that makes it sell is found by re-solving.
+    const rangedGap = a.kind === 'price' && tonnes <= 1e-6 && rangedHigh !== null ? Math.max(0, rangedHigh - a.current) : null;
+    const checkedGap = rangedGap === null ? null : await checkGap(ranging.model, j, a.slope, a.current, rangedGap, scenario.timeLimitMs);
+    const gap = rangedGap === null ? null : (checkedGap?.gap ?? null);
+    // The range stays where the plan keeps its structure; the gap is where the tier starts to sell
+    // (at a degenerate plan the structure can change before that).
+    const high = rangedHigh;
     const marginal = a.slope * tonnes;
     parameters.push({
       parameter: a.parameter,
@@ -228,7 +235,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
       marginalValueBelowUsd: null,
       priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
       tonnes: round(tonnes, 3),
-      method: 'ranging',
+      method: checkedGap?.resolved ? 're-solve' : 'ranging',
       explanation: explainCost(a, tonnes, low, high, gap),
     });
   }
@@ -382,6 +389,42 @@ function explainCapacity(
       ? ''
       : ` One ${noun} less costs ${formatUsd(valueBelow)} USD: the plan is degenerate here, so a tonne more and a tonne less are worth different amounts.`;
   return `${what} binds at ${formatTonnes(bound)}: one more ${noun} is worth ${formatUsd(dual)} USD; that holds ${r}.${below}`;
+}
+
+/**
+ * The rise of an unsold tier's price that makes it sell, checked by re-solving: HiGHS's range end
+ * when the tier sells just past it; else found by doubling and then halving the step (to 0.01 USD/t).
+ * `resolved` says the ranging figure was not the answer. Null when it does not sell even 10,000
+ * USD/t higher (another limit keeps it out, whatever its price).
+ */
+async function checkGap(
+  model: LpModel,
+  j: number,
+  slope: number,
+  current: number,
+  rangedGap: number,
+  timeLimitMs: number,
+): Promise<{ gap: number; resolved: boolean } | null> {
+  const sells = async (price: number): Promise<boolean> => {
+    const variables = model.variables.map((v, k) => (k === j ? { ...v, cost: v.cost + slope * (price - current) } : v));
+    const r = await solveHere({ ...model, variables }, 'highs', { timeLimitMs });
+    return r.status === 'optimal' && r.values[j]! > 1e-6;
+  };
+  const step = Math.max(0.01, 1e-4 * Math.abs(current));
+  if (await sells(current + rangedGap + step)) return { gap: rangedGap, resolved: false };
+  let lo = current + rangedGap;
+  let hi = current + Math.max(2 * rangedGap, 1);
+  while (!(await sells(hi))) {
+    lo = hi;
+    if (hi - current > 10_000) return null;
+    hi = current + 2 * (hi - current);
+  }
+  while (hi - lo > 0.01) {
+    const mid = (lo + hi) / 2;
+    if (await sells(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { gap: hi - current, resolved: true };
 }
 
 /** A binding limit's value and range, as checked by re-solving (checkLimit). Row units (t per period). */

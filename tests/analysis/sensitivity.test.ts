@@ -55,6 +55,32 @@ describe('sensitivity ranges agree with re-solving', () => {
   });
 });
 
+describe('an unsold tier’s price gap, by re-solving', () => {
+  /** Tonnes sold at one price tier when its price is `price`, the rest of the plan as it is. */
+  async function tierSales(scenario: ReturnType<typeof standardScenario>, item: ParameterRange, price: number): Promise<number> {
+    const built = buildModel(networkWith(scenario, defaultNetwork(), item, price), scenario);
+    const r = await solveModelInProcess(built.model, { engine: 'highs', timeLimitMs: 10_000 });
+    if (r.status !== 'optimal') throw new Error(`${item.parameter} at ${price}: ${r.status}`);
+    const [, market, tier] = item.parameter.split(':');
+    const prefix = `sale:${market}:${tier}:`;
+    return built.model.variables.reduce((sum, v, j) => (v.name.startsWith(prefix) ? sum + r.values[j]! : sum), 0);
+  }
+
+  it.each(['phase1-annual', 'phase2-annual'])('%s: every unsold tier sells just above its gap and not just below it', async (file) => {
+    const scenario = standardScenario(file);
+    const report = await sensitivity(scenario, defaultNetwork());
+    const unsold = report.parameters.filter((p): p is ParameterRange => p.kind === 'price' && p.tonnes === 0 && p.priceGapUsdPerTonne !== null);
+    expect(unsold.length).toBeGreaterThan(5);
+    const wrong: string[] = [];
+    for (const item of unsold) {
+      const gap = item.priceGapUsdPerTonne!;
+      if ((await tierSales(scenario, item, item.current + gap + 0.02)) <= 1e-6) wrong.push(`${item.parameter}: nothing sells at +${gap} + 0.02`);
+      if (gap > 0.02 && (await tierSales(scenario, item, item.current + gap - 0.02)) > 1e-6) wrong.push(`${item.parameter}: sells already at +${gap} − 0.02`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('a binding limit’s value, by re-solving', () => {
   const LIMITS = new Set(['plant-capacity', 'leg-capacity', 'node-capacity', 'demand']);
   it('one unit more adds the marginal value all through the range; one unit less costs the value below (where a degenerate plan has a kink), else the same', async () => {
