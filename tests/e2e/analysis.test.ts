@@ -92,6 +92,23 @@ describe.skipIf(!run)('the analysis panel', () => {
     await page.close();
   }, 90_000);
 
+  it('a job the page was following is cancelled when the page goes (a reload), so it does not hold a job place', async () => {
+    const { page } = await open(PLANNER_KEY);
+    await page.getByRole('tab', { name: 'Sweeps' }).click();
+    await page.locator('#sweep-a1-steps').fill('200');
+    await page.check('#sweep-two');
+    await page.locator('#sweep-a2-parameter').selectOption('domesticShare');
+    await page.locator('#sweep-a2-steps').fill('10');
+    const accepted = page.waitForResponse((r) => r.url().endsWith('/api/v1/analysis/sweeps') && r.request().method() === 'POST');
+    await page.click('#sweep-start');
+    const jobId = ((await (await accepted).json()) as { jobId: string }).jobId;
+    const statusOf = async () => (await served.service.app.inject({ method: 'GET', url: `/api/v1/analysis/jobs/${jobId}`, headers: { authorization: `Bearer ${PLANNER_KEY}` } })).json().status as string;
+    expect(await statusOf()).toBe('running');
+    await page.reload();
+    await expect.poll(statusOf, { timeout: 30_000 }).toBe('cancelled');
+    await page.close();
+  }, 120_000);
+
   it('2-D sweep heat map, phasing bars and the contracts table', async () => {
     const { page, errors } = await open(PLANNER_KEY);
     await page.getByRole('tab', { name: 'Sweeps' }).click();

@@ -101,6 +101,27 @@ async function followStream(id: string, onProgress: (job: AnalysisJob) => void, 
   return 'ended';
 }
 
+/**
+ * Jobs this page started and still follows. A page that goes (a reload, another language, a closed
+ * tab) can no longer follow or cancel them, and each would hold one of the server's job places
+ * until its end: they are cancelled as the page goes, with a request that outlives it (keepalive).
+ */
+const followed = new Set<string>();
+let cancelsOnLeave = false;
+export function cancelWhenPageGoes(id: string): () => void {
+  followed.add(id);
+  if (!cancelsOnLeave && typeof window !== 'undefined') {
+    cancelsOnLeave = true;
+    window.addEventListener('pagehide', () => {
+      for (const job of followed) {
+        void fetch(`${BASE}/jobs/${encodeURIComponent(job)}`, { method: 'DELETE', keepalive: true, headers: authHeaders('application/json') }).catch(() => {});
+      }
+      followed.clear();
+    });
+  }
+  return () => followed.delete(id);
+}
+
 export const analysisApi = {
   sensitivity: (scenario: unknown, curvePoints: number, signal?: AbortSignal) => send('POST', '/sensitivity', SensitivityReport, t('sensitivity report'), { scenario, curvePoints }, signal),
   startSweep: (body: SweepRequestInput) => send('POST', '/sweeps', JobAccepted, t('job receipt'), body),

@@ -2,7 +2,7 @@
  * A long analysis run as a server job: its start and cancel buttons, a live progress bar from the
  * job's events, and its outcome in words. Used by the sweeps and Monte Carlo tabs.
  */
-import { analysisApi, type AnalysisJob } from '../../analysis-api.ts';
+import { analysisApi, cancelWhenPageGoes, type AnalysisJob } from '../../analysis-api.ts';
 import type { Result } from '../../api.ts';
 import { h } from '../../dom.ts';
 import { t } from '../../i18n/index.ts';
@@ -52,6 +52,7 @@ export class JobRunner {
     }
     const jobId = started.data.jobId;
     this.jobId = jobId;
+    const forget = cancelWhenPageGoes(jobId);
     this.cancel.hidden = false;
     this.cancel.disabled = false;
     this.stream?.abort();
@@ -75,6 +76,7 @@ export class JobRunner {
       waiting = true;
       say(this.status, t('{reason}; still following the job, and trying again…', { reason: report.summary.replace(/\.$/, '') }), 'bad');
     });
+    forget();
     this.start.disabled = false;
     this.cancel.hidden = true;
     this.jobId = null;
