@@ -20,7 +20,9 @@ import {
   sweepGrid,
   sweepLine,
 } from '../../web/src/lib/analysis.ts';
-import { failureWords } from '../../web/src/panels/analysis/common.ts';
+import { failureWords, ruleShareOf } from '../../web/src/panels/analysis/common.ts';
+import { errorReport } from '../../web/src/lib/api-errors.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
 import { SweepAxis } from '../../server/analysis/sweep.ts';
 import { axisValues } from '../../server/analysis/sweep.ts';
@@ -215,5 +217,21 @@ describe('refusals in words', () => {
     expect(failureWords({ status: 401, code: 'unauthorized', summary: '', fields: [] })).toMatch(/planner API key.*Access/);
     expect(failureWords({ status: 403, code: 'forbidden', summary: '', fields: [] })).toMatch(/viewer key.*planner key/);
     expect(failureWords({ status: 422, code: 'unprocessable_model', summary: 'The scenario cannot be turned into a model: x', fields: [] })).toBe('The scenario cannot be turned into a model: x.');
+  });
+
+  it('a refused request names its fields in the page language, not "the scenario has invalid values"', () => {
+    const report = errorReport(400, { error: { code: 'invalid_body', message: 'The body is not a valid request', details: [{ path: ['axes', 0, 'to'], message: 'must be ≤ 100' }] } });
+    expect(failureWords(report)).toBe('The request has invalid values: axes.0.to: must be ≤ 100.');
+    setLocale('ru');
+    try {
+      expect(failureWords(report)).toBe('В запросе недопустимые значения: axes.0.to: должно быть ≤ 100.');
+    } finally {
+      setLocale('en');
+    }
+  });
+
+  it('says the rule the scenario has, not always 50 %', () => {
+    expect(ruleShareOf({ policy: { domesticShare: 0.6 } })).toBe('60 %');
+    expect(ruleShareOf({ name: 'no policy given' })).toBe('50 %');
   });
 });

@@ -8,6 +8,8 @@ import { h, uid } from '../../dom.ts';
 import type { ErrorReport } from '../../lib/api-errors.ts';
 import { t } from '../../i18n/index.ts';
 import { DECIMAL_BOX, decimalText, parseDecimal } from '../../lib/decimal-input.ts';
+import { formatShare } from '../../lib/format.ts';
+import { fieldMessage } from '../../lib/field-message.ts';
 
 export type AnalysisScenario = { ok: true; scenario: Record<string, unknown> & { name: string }; domesticShare: number } | { ok: false; message: string };
 export type ScenarioOnScreen = Extract<AnalysisScenario, { ok: true }>;
@@ -41,7 +43,18 @@ export function failureWords(report: ErrorReport, read = false): string {
   // The solve budget (429) and a full queue (503) say what happened and when to try again.
   if (report.status === 429 || report.code === 'overloaded') return report.summary;
   if (report.code === 'aborted') return t('Cancelled.');
+  // The fields the server named, in the page's words: "axes.0.to: must be ≤ 100", not "the scenario has invalid values".
+  if ((report.status === 400 || report.status === 422) && report.fields.length > 0) {
+    const listed = report.fields.slice(0, 3).map((f) => `${f.path || '—'}: ${fieldMessage(f.message)}`);
+    return t('The request has invalid values: {fields}.', { fields: `${listed.join('; ')}${report.fields.length > 3 ? ' …' : ''}` });
+  }
   return `${report.summary}.`.replace(/\.\.$/, '.');
+}
+
+/** The domestic share a scenario's rule keeps at home, in words ("50 %"), for what the analyses say about the rule. */
+export function ruleShareOf(scenario: unknown): string {
+  const share = (scenario as { policy?: { domesticShare?: number } } | null)?.policy?.domesticShare;
+  return formatShare(typeof share === 'number' ? share : 0.5, 0);
 }
 
 /** The number a form box holds, typed in the page's language (NaN when it is not one). */

@@ -5,7 +5,7 @@ import { DEFAULT_MONTE_CARLO, kilotonnes, millions, monteCarloProblem, monteCarl
 import { histogram } from '../../lib/charts/histogram.ts';
 import { formatNumber, formatShare, formatTonnes, formatUsdCompact } from '../../lib/format.ts';
 import { DOMESTIC_COLOUR, EXPORT_COLOUR, marketColour } from '../../lib/style.ts';
-import { htmlOf, kpi, MARGIN_COLOUR, numberField, readNumber, say, type TabEnv } from './common.ts';
+import { htmlOf, kpi, MARGIN_COLOUR, numberField, readNumber, ruleShareOf, say, type TabEnv } from './common.ts';
 import { JobRunner } from './job-runner.ts';
 import { t } from '../../i18n/index.ts';
 
@@ -35,12 +35,12 @@ export function buildMonteCarloTab(root: HTMLElement, env: TabEnv, onRobust: (id
     onRobust(null);
     const done = await job.run(() => analysisApi.startMonteCarlo(monteCarloRequest(s.scenario as never, form)), t('draws'));
     if (done?.kind !== 'montecarlo' || !done.result) return;
-    render(out, done.result);
+    render(out, done.result, ruleShareOf(s.scenario));
     onRobust(done.result.robustMarkets);
   });
 }
 
-function render(box: HTMLElement, r: MonteCarloJobResult): void {
+function render(box: HTMLElement, r: MonteCarloJobResult, ruleShare: string): void {
   const markers = (s: MonteCarloJobResult['marginUsd']) =>
     (['p5', 'p50', 'p95'] as const).filter((k) => s[k] != null).map((k) => ({ value: s[k] as number, label: k }));
   const hist = (title: string, s: MonteCarloJobResult['marginUsd'], label: string, format: (v: number) => string, markerFormat: (v: number) => string, colour: string, id: string) =>
@@ -53,7 +53,7 @@ function render(box: HTMLElement, r: MonteCarloJobResult): void {
     h(
       'div',
       { className: 'kpi-grid mc-kpis' },
-      kpi(t('Rule binds'), percent(r.ruleBindsProbability), t('of draws: the 50 % rule costs margin'), 'mc-rule-binds'),
+      kpi(t('Rule binds'), percent(r.ruleBindsProbability), t('of draws: the domestic-share rule ({share}) costs margin', { share: ruleShare }), 'mc-rule-binds'),
       kpi(t('Margin p50'), formatUsdCompact(r.marginUsd.p50), `p5 ${formatUsdCompact(r.marginUsd.p5)} · p95 ${formatUsdCompact(r.marginUsd.p95)}`),
     ),
     bad ? h('p', { className: 'warn' }, t('{bad} of {draws} draws had no optimal plan and are left out.', { bad: formatNumber(bad), draws: formatNumber(r.draws) })) : null,

@@ -19,7 +19,7 @@ import { heatmap } from '../../lib/charts/heatmap.ts';
 import { lineChart } from '../../lib/charts/line.ts';
 import { formatNumber, formatUsdCompact, formatStyleOf } from '../../lib/format.ts';
 import { EXPORT_COLOUR } from '../../lib/style.ts';
-import { failureWords, MARGIN_COLOUR, numberField, readNumber, say, showNumber, type TabEnv } from './common.ts';
+import { failureWords, MARGIN_COLOUR, numberField, readNumber, ruleShareOf, say, showNumber, type TabEnv } from './common.ts';
 import { t } from '../../i18n/index.ts';
 import { JobRunner } from './job-runner.ts';
 
@@ -78,7 +78,7 @@ export class SweepsTab {
       chart.textContent = '';
       const done = await job.run(() => analysisApi.startSweep({ scenario: s.scenario as never, axes }), t('points'));
       if (done?.kind !== 'sweep' || !done.result) return;
-      this.render(chart, done.result, axes.map((a) => a.parameter));
+      this.render(chart, done.result, axes.map((a) => a.parameter), ruleShareOf(s.scenario));
       csv.dataset.job = done.id;
       csv.hidden = false;
     });
@@ -130,7 +130,8 @@ export class SweepsTab {
 
   private nodeName = (id: string) => this.env.network()?.nodes.find((n) => n.id === id)?.name ?? id;
 
-  private render(box: HTMLElement, result: SweepResult, parameters: SweepParameter[]): void {
+  /** `ruleShare`: the scenario's domestic share in words ("60 %"), the rule the marks are about. */
+  private render(box: HTMLElement, result: SweepResult, parameters: SweepParameter[], ruleShare: string): void {
     const infeasible = result.rows.filter((r) => r.status !== 'optimal').length;
     if (result.parameters.length === 1) {
       const line = sweepLine(result);
@@ -145,7 +146,7 @@ export class SweepsTab {
           { name: t('Margin'), colour: MARGIN_COLOUR, points: line.xs.map((x, i) => ({ x, y: line.margin[i], mark: line.ruleBinds[i] })) },
           { name: t('Exports'), colour: EXPORT_COLOUR, axis: 'right', dashed: true, points: line.xs.map((x, i) => ({ x, y: line.exportTonnes[i] })) },
         ],
-        markLabel: t('50 % rule binds'),
+        markLabel: t('{share} rule binds', { share: ruleShare }),
       });
       box.innerHTML = chart.svg;
     } else {
@@ -159,12 +160,12 @@ export class SweepsTab {
         value: { label: t('Colour: margin, USD'), format: formatUsdCompact, short: millions },
         cells: grid.margin,
         marks: grid.ruleBinds,
-        markLabel: t('50 % rule binds'),
+        markLabel: t('{share} rule binds', { share: ruleShare }),
       });
       box.innerHTML = map.svg;
     }
     const binds = result.rows.filter((r) => r.ruleBinds).length;
     const gaps = infeasible === 0 ? '' : ` ${t(infeasible === 1 ? '{count} point has no feasible plan (gaps).' : '{count} points have no feasible plan (gaps).', { count: infeasible })}`;
-    box.append(h('p', { className: 'chart-note' }, `${t('{count} points; the 50 % rule binds at {binds}.', { count: result.rows.length, binds })}${gaps}`));
+    box.append(h('p', { className: 'chart-note' }, `${t('{count} points; the {share} rule binds at {binds}.', { count: result.rows.length, binds, share: ruleShare })}${gaps}`));
   }
 }
