@@ -261,6 +261,31 @@ describe.skipIf(!run)('the scenario and run library', () => {
     }
   }, 240_000);
 
+  it("lists every stored scenario, past the API's page of 100", async () => {
+    const total = async () => ((await (await fetch(`${served.service.url}/api/v1/scenarios?limit=1`, { headers: { authorization: `Bearer ${PLANNER_KEY}` } })).json()) as { total: number }).total;
+    const needed = Math.max(0, 105 - (await total()));
+    await Promise.all(
+      Array.from({ length: needed }, (_, i) =>
+        fetch(`${served.service.url}/api/v1/scenarios`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${PLANNER_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `Paged scenario ${i}` }),
+        }),
+      ),
+    );
+    const stored = await total();
+    expect(stored).toBeGreaterThan(100);
+    const { page } = await served.open(PLANNER_KEY);
+    await page.click('#toggle-library');
+    await page.waitForSelector('#library-panel[data-margins="loaded"]', { timeout: 60_000 });
+    // Every scenario is a row (its runs, or itself when it has none): more rows than scenarios with runs counted once.
+    const rows = await page.locator('#library-table tbody tr').count();
+    const scenariosShown = await page.evaluate(() => new Set([...document.querySelectorAll('#library-table tbody tr')].map((r) => (r as HTMLElement).dataset.scenario)).size);
+    expect(scenariosShown).toBe(stored);
+    expect(rows).toBeGreaterThanOrEqual(stored);
+    await page.close();
+  }, 120_000);
+
   it('shows the library in Russian with its edit buttons for a planner key', async () => {
     const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
     await page.click('#toggle-library');

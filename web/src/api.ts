@@ -13,6 +13,28 @@ import { t } from './i18n/index.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; report: ErrorReport };
 
+/** The most rows a list reads (its pages are 100 each): past it the library says how many it shows of how many. */
+export const LIST_CAP = 5_000;
+
+/** A paged list read whole, following `nextCursor`, up to LIST_CAP rows. */
+async function allPages<T>(path: string, signal?: AbortSignal): Promise<Result<{ items: T[]; total: number }>> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (;;) {
+    const page: Result<{ items: T[]; total: number; nextCursor: string | null }> = await call(
+      'GET',
+      `${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      (v) => v as { items: T[]; total: number; nextCursor: string | null },
+      signal,
+    );
+    if (!page.ok) return page;
+    items.push(...page.data.items);
+    cursor = page.data.nextCursor;
+    if (!cursor || items.length >= LIST_CAP) return { ok: true, data: { items, total: page.data.total } };
+  }
+}
+
 const BASE = '/api/v1';
 const KEY_STORAGE = 'caspian.apiKey';
 
@@ -115,10 +137,10 @@ export const api = {
   /** The lighter run (no flows GeoJSON): for the library's margins. */
   runLight: (runId: string, signal?: AbortSignal) =>
     call('GET', `/runs/${encodeURIComponent(runId)}?flows=false`, undefined, (v) => v as { id: string; plan: { kpis: { marginUsd: number } | null } }, signal),
-  listScenarios: (signal?: AbortSignal) =>
-    call('GET', '/scenarios?limit=100', undefined, (v) => v as { items: ScenarioSummaryRow[]; total: number }, signal),
-  listRuns: (scenarioId: string, signal?: AbortSignal) =>
-    call('GET', `/scenarios/${encodeURIComponent(scenarioId)}/runs?limit=50`, undefined, (v) => v as { items: RunSummaryRow[]; total: number }, signal),
+  /** Every stored scenario, newest first, page after page (up to LIST_CAP; `total` says how many there are). */
+  listScenarios: (signal?: AbortSignal) => allPages<ScenarioSummaryRow>('/scenarios', signal),
+  /** Every run of a scenario, newest first, page after page (up to LIST_CAP). */
+  listRuns: (scenarioId: string, signal?: AbortSignal) => allPages<RunSummaryRow>(`/scenarios/${encodeURIComponent(scenarioId)}/runs`, signal),
   scenario: (scenarioId: string) =>
     call('GET', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, (v) => v as { id: string; version: number; scenario: ScenarioPatch & { name: string } }),
   /** Replaces a stored scenario; `version` is the one last read (If-Match), so a change made meanwhile is a 409. */

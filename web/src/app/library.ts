@@ -104,11 +104,18 @@ export function createLibrary({ runs: stored, writeHash }: LibraryDeps): { loadL
     for (const id of ids) if (knownMargins.has(id)) margins.set(id, knownMargins.get(id) ?? null);
     const toRead = ids.filter((id) => !knownMargins.has(id));
     if (toRead.length < ids.length) libraryPanel.render({ kind: 'ready', rows: libraryRows(scenarios.data.items, runs, margins) });
-    for (let i = 0; i < toRead.length; i += 4) {
+    // Two at a time: a caller may have four requests in the server's queue, and the map may be planning.
+    for (let i = 0; i < toRead.length; i += 2) {
       await Promise.all(
-        toRead.slice(i, i + 4).map(async (id) => {
-          const r = await api.runLight(id, request.signal);
-          const margin = r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : null;
+        toRead.slice(i, i + 2).map(async (id) => {
+          let r = await api.runLight(id, request.signal);
+          // A busy server (503) or the solve budget (429): once more after its wait.
+          if (!r.ok && (r.report.status === 503 || r.report.status === 429) && !request.signal.aborted) {
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            r = await api.runLight(id, request.signal);
+          }
+          // Not read (NaN) is not "no margin" (null): the list says so, and Refresh tries again.
+          const margin = r.ok ? (r.data.plan.kpis?.marginUsd ?? null) : Number.NaN;
           margins.set(id, margin);
           if (r.ok) knownMargins.set(id, margin);
         }),

@@ -160,6 +160,7 @@ export const messages: Record<string, string> = {
   'Search': 'Search',
   'Refresh': 'Refresh',
   'Loading the library…': 'Loading the library…',
+  'The margin could not be read: Refresh tries again.': 'The margin could not be read: Refresh tries again.',
   'The request has invalid values: {fields}.': 'The request has invalid values: {fields}.',
   'must be a number, not a formula giving {a}': 'must be a number, not a formula giving {a}',
   'must be a number, not a formula without a saved result: open and save the file in Excel': 'must be a number, not a formula without a saved result: open and save the file in Excel',

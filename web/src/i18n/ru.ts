@@ -159,6 +159,7 @@ export const messages: Record<string, string> = {
   'Search': 'Поиск',
   'Refresh': 'Обновить',
   'Loading the library…': 'Загружаем библиотеку…',
+  'The margin could not be read: Refresh tries again.': 'Маржу не удалось прочитать: «Обновить» попробует снова.',
   'The request has invalid values: {fields}.': 'В запросе недопустимые значения: {fields}.',
   'must be a number, not a formula giving {a}': 'должно быть числом, а не формулой с результатом {a}',
   'must be a number, not a formula without a saved result: open and save the file in Excel': 'должно быть числом, а не формулой без сохранённого результата: откройте и сохраните файл в Excel',

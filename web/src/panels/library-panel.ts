@@ -219,7 +219,17 @@ export class LibraryPanel {
             h('td', { className: 'muted' }, r.who ?? '—'),
             h('td', {}, h('time', { datetime: r.when }, formatDateTime(r.when))),
             h('td', {}, r.status ? t(r.status) : '—'),
-            h('td', { className: 'num' }, r.marginUsd === undefined ? h('span', { title: t('Margin loading…') }, '…') : r.marginUsd === null ? '—' : formatUsdCompact(r.marginUsd)),
+            h(
+              'td',
+              { className: 'num' },
+              r.marginUsd === undefined
+                ? h('span', { title: t('Margin loading…') }, '…')
+                : r.marginUsd === null
+                  ? '—'
+                  : Number.isNaN(r.marginUsd)
+                    ? h('span', { title: t('The margin could not be read: Refresh tries again.') }, '?')
+                    : formatUsdCompact(r.marginUsd),
+            ),
             h('td', { className: 'mono', title: r.inputsHash ?? '' }, r.inputsHash ? r.inputsHash.slice(0, 10) : '—'),
           );
           return this.editing?.kind === 'delete' && this.editing.rowId === r.id ? [row, this.deleteConfirm(r, state.rows)] : [row];
