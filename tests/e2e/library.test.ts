@@ -4,6 +4,7 @@
  * circles on the map; rename, duplicate and delete (after a confirmation) with a planner key, and
  * a viewer key sees the list without those buttons.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -298,5 +299,23 @@ describe.skipIf(!run)('the scenario and run library', () => {
     await page.click('#library-cancel-delete');
     expect(errors).toEqual([]);
     await page.close();
+
+    // A stored run's CSV from the Russian page opens in a Russian Excel: BOM, ';' and decimal commas.
+    const sc = (await (await fetch(`${served.service.url}/api/v1/scenarios`, { method: 'POST', headers: { authorization: `Bearer ${PLANNER_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'CSV in Russian' }) })).json()) as { id: string };
+    const run = (await (await fetch(`${served.service.url}/api/v1/scenarios/${sc.id}/runs`, { method: 'POST', headers: { authorization: `Bearer ${PLANNER_KEY}` } })).json()) as { id: string };
+    const ru = (await served.open(PLANNER_KEY, { hash: `#lang=ru&run=${run.id}` })).page;
+    const link = ru.locator('a', { hasText: run.id });
+    await link.waitFor({ timeout: 60_000 });
+    const download = ru.waitForEvent('download');
+    await link.click();
+    // The browser may be a shared one this process connected to: save a local copy to read.
+    const saved = join(ARTIFACTS, 'stored-run-ru.csv');
+    await (await download).saveAs(saved);
+    const text = readFileSync(saved, 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const [header, first] = text.slice(1).split('\r\n');
+    expect(header!.split(';')[0]).toBe('market_id');
+    expect(first!.split(';').some((cell) => /^\d+,\d+$/.test(cell))).toBe(true);
+    await ru.close();
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 /** The Results panel's downloads: the plan as CSV, GeoJSON or an Excel workbook, a stored run's CSV, and the page's link. */
-import { storedApiKey } from '../api.ts';
+import { api, storedApiKey } from '../api.ts';
 import { downloadBlob, downloadText } from '../dom.ts';
 import { locale, t } from '../i18n/index.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../lib/csv.ts';
@@ -53,6 +53,12 @@ export function createDownloads(writeHash: () => void, mapElement: HTMLElement):
       }
     },
     async serverCsv(runId) {
+      // A spreadsheet in another language wants its own separators: the run's table made here, in that style.
+      if (locale() !== 'en') {
+        const run = await api.run(runId);
+        if (!run.ok) return setStatus(t('Could not download the stored CSV ({status}).', { status: run.report.status }));
+        return downloadText(planToAllocationCsv(run.data.plan, locale()), `allocation-${runId}.csv`, 'text/csv');
+      }
       const key = storedApiKey();
       const response = await fetch(`/api/v1/runs/${encodeURIComponent(runId)}/allocation.csv`, {
         headers: key ? { authorization: `Bearer ${key}` } : {},
