@@ -108,7 +108,8 @@ export async function nearOptimalAlternatives(
     const high = await solveFloor(own, 'max');
     if (low.status !== 'optimal' || high.status !== 'optimal') throw new AnalysisRefusal(`the range of ${market.name} could not be measured (${low.status}/${high.status})`);
     const planTonnes = bestTonnes.get(market.id) ?? 0;
-    const minTonnes = Math.min(low.objective, planTonnes);
+    // Never below 0: a solver can end a hair under it (−0.0 kt).
+    const minTonnes = Math.max(0, Math.min(low.objective, planTonnes));
     const maxTonnes = Math.max(high.objective, planTonnes);
     if (planTonnes <= 1 && maxTonnes > 1) plansByLabel.set(`serve ${market.name}`, high.values);
     markets.push({

@@ -47,6 +47,8 @@ export async function contracts(scenarioInput: Scenario, baseNetwork: Network, o
     return isOptimal(r) ? r.objective : null;
   };
 
+  // The highest phase any period of the plan is at: a market that opens later cannot be signed.
+  const planPhase = Math.max(...index.periods.map((p) => p.phase));
   const decisions: ContractDecision[] = [];
   for (const market of network.markets) {
     const openVar = index.open.get(market.id);
@@ -86,7 +88,10 @@ export async function contracts(scenarioInput: Scenario, baseNetwork: Network, o
       marginIfSignedUsd: marginIfSignedUsd === null ? null : round(marginIfSignedUsd, 2),
       marginIfNotSignedUsd: marginIfNotSignedUsd === null ? null : round(marginIfNotSignedUsd, 2),
       lossIfReversedUsd: loss === null ? null : round(loss, 2),
-      explanation: explain(market.name, sign, tonnes, contribution, fixedCostUsd, loss, market.contract.minTonnesPerYear),
+      explanation:
+        market.openFromPhase > planPhase
+          ? `Do not sign ${market.name}: the market opens with phase ${market.openFromPhase}, and this plan is at phase ${planPhase}.`
+          : explain(market.name, sign, tonnes, contribution, fixedCostUsd, loss, market.contract.minTonnesPerYear),
     });
   }
   return { scenarioName: scenario.name, status: 'optimal', message: null, marginUsd: round(best.objective, 2), contracts: decisions };

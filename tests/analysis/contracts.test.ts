@@ -100,4 +100,11 @@ describe('contract decisions', () => {
       expect(Math.max(c.marginIfSignedUsd ?? -Infinity, c.marginIfNotSignedUsd ?? -Infinity)).toBeCloseTo(report.marginUsd!, 2);
     }
   });
+
+  it('at phase 1, a contract in a market that opens with phase 2 is said as such, not as leaving no feasible plan', async () => {
+    const report = await contracts(standardScenario('contracts-mip', { phase: 1 }), defaultNetwork(), { solve: solveModelInProcess });
+    const samara = report.contracts.find((c) => c.marketId === 'samara')!;
+    expect(samara.sign).toBe(false);
+    expect(samara.explanation).toBe('Do not sign Samara region (RU, by rail): the market opens with phase 2, and this plan is at phase 1.');
+  });
 });

@@ -160,6 +160,8 @@ export const messages: Record<string, string> = {
   'Search': 'Search',
   'Refresh': 'Refresh',
   'Loading the library…': 'Loading the library…',
+  '{rows} (rows) × {columns} (columns)': '{rows} (rows) × {columns} (columns)',
+  '{name} (right)': '{name} (right)',
   'The margin could not be read: Refresh tries again.': 'The margin could not be read: Refresh tries again.',
   'The request has invalid values: {fields}.': 'The request has invalid values: {fields}.',
   'must be a number, not a formula giving {a}': 'must be a number, not a formula giving {a}',

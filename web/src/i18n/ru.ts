@@ -159,6 +159,8 @@ export const messages: Record<string, string> = {
   'Search': 'Поиск',
   'Refresh': 'Обновить',
   'Loading the library…': 'Загружаем библиотеку…',
+  '{rows} (rows) × {columns} (columns)': '{rows} (строки) × {columns} (столбцы)',
+  '{name} (right)': '{name} (правая ось)',
   'The margin could not be read: Refresh tries again.': 'Маржу не удалось прочитать: «Обновить» попробует снова.',
   'The request has invalid values: {fields}.': 'В запросе недопустимые значения: {fields}.',
   'must be a number, not a formula giving {a}': 'должно быть числом, а не формулой с результатом {a}',

@@ -85,7 +85,7 @@ export function heatmap(spec: HeatmapSpec): Heatmap {
     if (i % everyY === 0 || i === ny - 1) body += text(box.x0 - 6, by.centre(i) + 3.5, spec.y.format(v), { 'text-anchor': 'end', 'font-size': 10, fill: '#5f6b76', class: 'tick y-tick' });
   });
   body += text((box.x0 + box.x1) / 2, box.y0 + 30, spec.x.label, { 'text-anchor': 'middle', 'font-size': 11, fill: '#1f2933' });
-  body += text(4, f.top - 24, `${spec.y.label} (rows) × ${spec.x.label} (columns)`, { 'font-size': 11, 'font-weight': 600, fill: '#1f2933' });
+  body += text(4, f.top - 24, t('{rows} (rows) × {columns} (columns)', { rows: spec.y.label, columns: spec.x.label }), { 'font-size': 11, 'font-weight': 600, fill: '#1f2933' });
   body += text(4, f.top - 9, spec.value.label, { 'font-size': 10.5, fill: '#5f6b76' });
   // Colour key under the plot: 24 steps from the lowest to the highest value.
   const keyY = height - 26;

@@ -6,6 +6,7 @@
 import { FONT, legendRow, plotBox, xAxis, yAxis, yAxisRight, type AxisSpec, type Frame } from './axes.ts';
 import { extent, linearScale, niceDomain, type LinearScale } from './scale.ts';
 import { el, linePath, svgRoot, text } from './svg.ts';
+import { t } from '../../i18n/index.ts';
 
 export interface LinePoint {
   readonly x: number;
@@ -94,7 +95,7 @@ export function lineChart(spec: LineChartSpec): LineChart {
         : el('circle', { cx: x(p.x), cy: sy(p.y), r: 3, fill: '#fff', stroke: s.colour, 'stroke-width': 1.5, class: 'point' });
     }
   }
-  const legend: { label: string; colour: string; kind: 'line' | 'dot' | 'box' | 'dash' }[] = spec.series.map((s) => ({ label: s.name + (s.axis === 'right' && spec.series.length > 1 ? ' (right)' : ''), colour: s.colour, kind: s.dashed ? ('dash' as const) : ('line' as const) }));
+  const legend: { label: string; colour: string; kind: 'line' | 'dot' | 'box' | 'dash' }[] = spec.series.map((s) => ({ label: s.axis === 'right' && spec.series.length > 1 ? t('{name} (right)', { name: s.name }) : s.name, colour: s.colour, kind: s.dashed ? ('dash' as const) : ('line' as const) }));
   if (spec.markLabel && spec.series.some((s) => s.points.some((p) => p.mark))) legend.push({ label: spec.markLabel, colour: '#111', kind: 'dot' as const });
   body += legendRow(legend, box.x0, 14);
   return { svg: svgRoot(width, height, spec.title, `line-chart ${spec.className ?? ''}`.trim(), `<g ${FONT}>${body}</g>`), x, y, y2, paths };
