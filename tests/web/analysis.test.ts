@@ -21,6 +21,7 @@ import {
   sweepLine,
 } from '../../web/src/lib/analysis.ts';
 import { failureWords, ruleShareOf } from '../../web/src/panels/analysis/common.ts';
+import { shareCurveChart } from '../../web/src/panels/analysis/share-tab.ts';
 import { errorReport } from '../../web/src/lib/api-errors.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { MonteCarloRequest } from '../../server/analysis/montecarlo.ts';
@@ -228,6 +229,12 @@ describe('refusals in words', () => {
     } finally {
       setLocale('en');
     }
+  });
+
+  it('marks the rule now on the share curve, a rule below 50 % too', () => {
+    const curve = [0.5, 0.6, 0.7, 0.8, 0.9, 1].map((share, i) => ({ domesticShare: share, status: 'optimal', marginUsd: 30e6 - i * 1e6, ruleBinds: share > 0.6 }));
+    expect(shareCurveChart({ shareCurve: curve } as never, 0.3).svg).toContain('rule now: 30 %');
+    expect(shareCurveChart({ shareCurve: curve } as never, 0.6).svg).toContain('rule now: 60 %');
   });
 
   it('says the rule the scenario has, not always 50 %', () => {

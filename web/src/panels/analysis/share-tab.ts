@@ -46,17 +46,24 @@ export function buildShareTab(root: HTMLElement, env: TabEnv): void {
   });
 }
 
-function renderCurve(box: HTMLElement, report: SensitivityReport, policyShare: number): void {
+/** The share curve's chart: margin against the minimum domestic share, the rule now marked. */
+export function shareCurveChart(report: SensitivityReport, policyShare: number): ReturnType<typeof lineChart> {
   const curve = report.shareCurve;
-  const chart = lineChart({
+  return lineChart({
     title: t('Margin against the minimum domestic share'),
     className: 'share-curve',
-    x: { label: t('Minimum domestic share'), format: (v) => formatShare(v, 0), domain: [Math.min(0.5, ...curve.map((p) => p.domesticShare)), 1] },
+    // From the rule now (a rule below 50 % too: its marker was left off the axis) or 50 %, whichever is lower.
+    x: { label: t('Minimum domestic share'), format: (v) => formatShare(v, 0), domain: [Math.min(0.5, policyShare, ...curve.map((p) => p.domesticShare)), 1] },
     y: { label: t('Margin, USD'), format: millions },
     series: [{ name: t('Margin'), colour: MARGIN_COLOUR, points: curve.map((p) => ({ x: p.domesticShare, y: p.status === 'optimal' ? p.marginUsd : null, mark: p.ruleBinds === true })) }],
     marker: { x: policyShare, label: t('rule now: {share}', { share: formatShare(policyShare, 0) }) },
     markLabel: t('the rule binds'),
   });
+}
+
+function renderCurve(box: HTMLElement, report: SensitivityReport, policyShare: number): void {
+  const curve = report.shareCurve;
+  const chart = shareCurveChart(report, policyShare);
   const first = curve.find((p) => p.status === 'optimal');
   const last = [...curve].reverse().find((p) => p.status === 'optimal');
   const firstBinding = curve.find((p) => p.ruleBinds);
