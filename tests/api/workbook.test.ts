@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asPlanner, asViewer, testApp } from './helpers.ts';
+import { cellOf } from '../support/workbook-cells.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { effectiveNetwork } from '../../server/core/scenario.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
@@ -32,22 +33,6 @@ async function download(url = '/api/v1/network.xlsx'): Promise<ExcelJS.Workbook>
 
 const upload = async (wb: ExcelJS.Workbook, headers: Record<string, string> = asPlanner) =>
   app.inject({ method: 'POST', url: '/api/v1/scenarios/from-workbook', payload: Buffer.from(await wb.xlsx.writeBuffer()), headers: { ...headers, 'content-type': XLSX } });
-
-/** The row of an id and the column of a header in a sheet. */
-function cellOf(wb: ExcelJS.Workbook, sheet: string, id: string, header: string): ExcelJS.Cell {
-  const ws = wb.getWorksheet(sheet);
-  if (!ws) throw new Error(`no sheet ${sheet}`);
-  let col = 0;
-  ws.getRow(1).eachCell((cell, c) => {
-    if (cell.value === header) col = c;
-  });
-  let row = 0;
-  ws.eachRow((r, n) => {
-    if (r.getCell(1).value === id) row = n;
-  });
-  if (!col || !row) throw new Error(`no ${id} / ${header} in ${sheet}`);
-  return ws.getRow(row).getCell(col);
-}
 
 const scenarioCount = async () => (await app.inject({ method: 'GET', url: '/api/v1/scenarios?limit=100', headers: asPlanner })).json().items.length;
 

@@ -8,25 +8,13 @@ import { networkWorkbook, readNetworkWorkbook } from '../../server/api/views/net
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { workbookProblemText, workbookSummary } from '../../web/src/lib/workbook-problem.ts';
+import { cellOf } from '../support/workbook-cells.ts';
 
 afterEach(() => {
   setLocale('en');
 });
 
 const network = loadDefaultNetwork();
-
-function cell(wb: ExcelJS.Workbook, sheet: string, id: string, header: string): ExcelJS.Cell {
-  const ws = wb.getWorksheet(sheet)!;
-  let col = 0;
-  ws.getRow(1).eachCell((c, n) => {
-    if (c.value === header) col = n;
-  });
-  let row = 0;
-  ws.eachRow((r, n) => {
-    if (r.getCell(1).value === id) row = n;
-  });
-  return ws.getRow(row).getCell(col);
-}
 
 async function problemsOf(edit: (wb: ExcelJS.Workbook) => void): Promise<string[]> {
   const wb = new ExcelJS.Workbook();
@@ -41,13 +29,13 @@ describe('workbook problems in the page language', () => {
   it('every sentence the reader writes for a broken workbook is in Russian, with its names and figures kept', async () => {
     const messages = [
       ...(await problemsOf((wb) => {
-        cell(wb, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne').value = '45,5';
-        cell(wb, 'Markets', 'atyrau', 'dutyPct').value = null;
-        cell(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase2').value = null;
-        cell(wb, 'Markets', 'uralsk', 'tier2TonnesPerYear').value = null;
-        cell(wb, 'Markets', 'aktobe', 'baggedShareMin').value = 0.2;
-        cell(wb, 'Markets', 'aktau', 'baggedShare').value = null;
-        cell(wb, 'Legs', 'rail_plant_kandyagash', 'usdPerTonneKm').value = -1;
+        cellOf(wb, 'Markets', 'aktobe', 'tier1PriceUsdPerTonne').value = '45,5';
+        cellOf(wb, 'Markets', 'atyrau', 'dutyPct').value = null;
+        cellOf(wb, 'Plants', 'plant_baiganin', 'capacityTonnesPerYearPhase2').value = null;
+        cellOf(wb, 'Markets', 'uralsk', 'tier2TonnesPerYear').value = null;
+        cellOf(wb, 'Markets', 'aktobe', 'baggedShareMin').value = 0.2;
+        cellOf(wb, 'Markets', 'aktau', 'baggedShare').value = null;
+        cellOf(wb, 'Legs', 'rail_plant_kandyagash', 'usdPerTonneKm').value = -1;
         const nodes = wb.getWorksheet('Nodes')!;
         nodes.getRow(2).getCell(1).value = 'no_such_node';
         nodes.getRow(3).getCell(1).value = String(nodes.getRow(4).getCell(1).value);
@@ -59,8 +47,8 @@ describe('workbook problems in the page language', () => {
         copy.addRow(['id', 'dutyPct']);
       })),
       ...(await problemsOf((wb) => {
-        cell(wb, 'Markets', 'aktau', 'baggedShare').value = null;
-        cell(wb, 'Markets', 'aktau', 'baggedShareMax').value = 0.5;
+        cellOf(wb, 'Markets', 'aktau', 'baggedShare').value = null;
+        cellOf(wb, 'Markets', 'aktau', 'baggedShareMax').value = 0.5;
       })),
     ];
     expect(messages.length).toBeGreaterThan(10);

@@ -23,6 +23,14 @@ import { networkToGeoJson } from '../../../views/network-geojson.ts';
  */
 const workbookInPool = <T>(ctx: ApiContext, request: FastifyRequest, run: (timeoutMs: number) => Promise<T>): Promise<T> => inPoolQueued(ctx, request, 'workbook', run);
 
+/** A stored scenario's JSON text as stored (parsed in the pool, not here); undefined without an id; 404 when there is none. */
+async function storedScenarioText(ctx: ApiContext, id: string | undefined): Promise<string | undefined> {
+  if (id === undefined) return undefined;
+  const stored = await ctx.store.getScenarioJson(id);
+  if (!stored) throw notFound('Scenario', id);
+  return stored.scenarioJson;
+}
+
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
     // The default network never changes while the process runs: both views are validated and
@@ -75,12 +83,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const id = request.query.scenario;
         // A stored scenario goes to the pool as its stored text, parsed and applied there (it may hold
         // a network of its own, up to a megabyte); the default network is one the threads keep.
-        let scenarioJson: string | undefined;
-        if (id !== undefined) {
-          const stored = await ctx.store.getScenarioJson(id);
-          if (!stored) throw notFound('Scenario', id);
-          scenarioJson = stored.scenarioJson;
-        }
+        const scenarioJson = await storedScenarioText(ctx, id);
         const signal = clientGoneSignal(reply.raw);
         const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
           withNetwork(ctx.defaultNetwork, (ref, place) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined || id === undefined ? {} : { scenarioJson, scenarioId: id }) }, { signal, timeoutMs, ...place })),
@@ -115,12 +118,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
         // A stored scenario's workbook comes back to it: read against its figures, its settings kept.
         const scenarioId = request.query.scenario;
-        let scenarioJson: string | undefined;
-        if (scenarioId !== undefined) {
-          const stored = await ctx.store.getScenarioJson(scenarioId);
-          if (!stored) throw notFound('Scenario', scenarioId);
-          scenarioJson = stored.scenarioJson;
-        }
+        const scenarioJson = await storedScenarioText(ctx, scenarioId);
         const signal = clientGoneSignal(reply.raw);
         const result = await workbookInPool(ctx, request, (timeoutMs) =>
           withNetwork(ctx.defaultNetwork, (network, place) => runTask('workbook', { bytes: body, network, ...(scenarioJson === undefined ? {} : { scenarioJson, scenarioId }) }, { signal, timeoutMs, ...place })),
