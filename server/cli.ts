@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { checkScenario } from './core/consistency.ts';
 import { optimise } from './optimise.ts';
 import { networkForScenario } from './core/pipeline.ts';
+import { periodsOf } from './core/scenario.ts';
 import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';
 import { nearOptimalAlternatives } from './analysis/alternatives.ts';
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
       ? await nearOptimalAlternatives(scenario, network, (model, o) => solveModel(model, { engine: engine.data, timeLimitMs: scenario.timeLimitMs, warmStart: o?.warmStart }), { tolerance })
       : null;
   if (args.values.json) process.stdout.write(`${JSON.stringify(alternatives ? { plan, alternatives } : plan, null, 2)}\n`);
-  else process.stdout.write(`${formatPlanReport(plan)}\n${alternatives ? `${formatAlternativesReport(alternatives)}\n` : ''}`);
+  else process.stdout.write(`${formatPlanReport(plan, periodsOf(scenario.horizon, scenario.phase).map((p) => p.phase))}\n${alternatives ? `${formatAlternativesReport(alternatives)}\n` : ''}`);
   return plan.status === 'optimal' ? 0 : 1;
 }
 

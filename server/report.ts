@@ -24,11 +24,32 @@ function moneyFormat(plan: Plan) {
   };
 }
 
-export function formatPlanReport(plan: Plan): string {
+/**
+ * The phase in the report's header: the plan's phase, or for a run of years whose phase changes (a
+ * `phase2FromYear` after its first year) the years at each phase.
+ */
+export function phaseLabel(plan: Plan, phaseByPeriod?: readonly number[]): string {
+  const periods = plan.horizon.periods;
+  if (!phaseByPeriod || phaseByPeriod.length !== periods.length || phaseByPeriod.every((p) => p === phaseByPeriod[0])) {
+    return `phase ${phaseByPeriod?.[0] ?? plan.phase}`;
+  }
+  const runs: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= periods.length; i++) {
+    if (i === periods.length || phaseByPeriod[i] !== phaseByPeriod[start]) {
+      runs.push(`phase ${phaseByPeriod[start]} ${i - 1 === start ? `in ${periods[start]}` : `${periods[start]}–${periods[i - 1]}`}`);
+      start = i;
+    }
+  }
+  return runs.join(', ');
+}
+
+/** A plan as text; `phaseByPeriod` (the phase in force in each of the plan's periods) names a change of phase in the header. */
+export function formatPlanReport(plan: Plan, phaseByPeriod?: readonly number[]): string {
   const out: string[] = [];
   const money = moneyFormat(plan);
   const usdPerT = money.perTonne;
-  out.push(`Plan: ${plan.scenarioName}   status: ${plan.status.toUpperCase()}   horizon: ${plan.horizon.kind} (${plan.horizon.periods[0]}${plan.horizon.periods.length > 1 ? `…${plan.horizon.periods.at(-1)}` : ''})   phase ${plan.phase}`);
+  out.push(`Plan: ${plan.scenarioName}   status: ${plan.status.toUpperCase()}   horizon: ${plan.horizon.kind} (${plan.horizon.periods[0]}${plan.horizon.periods.length > 1 ? `…${plan.horizon.periods.at(-1)}` : ''})   ${phaseLabel(plan, phaseByPeriod)}`);
   if (plan.message) out.push(plan.message);
   const k = plan.kpis;
   if (k) {
@@ -102,10 +123,16 @@ export function formatPlanReport(plan: Plan): string {
   }
   out.push(
     '',
-    `Solver: ${plan.solver.engine} ${plan.solver.engineVersion}, ${plan.solver.variables} variables, ${plan.solver.rows} rows, build ${plan.solver.buildMs} ms, solve ${plan.solver.solveMs} ms, total ${plan.solver.totalMs} ms`,
+    solverLine(plan.solver),
     `inputsHash: ${plan.inputsHash}`,
   );
   return out.join('\n');
+}
+
+/** How the plan was solved, or that no solver ran (the model was refused or not finished in time). */
+export function solverLine(solver: Plan['solver']): string {
+  if (solver.engine === 'none') return `Solver: not run (no model was solved), total ${solver.totalMs} ms`;
+  return `Solver: ${solver.engine} ${solver.engineVersion}, ${solver.variables} variables, ${solver.rows} rows, build ${solver.buildMs} ms, solve ${solver.solveMs} ms, total ${solver.totalMs} ms`;
 }
 
 /** Product forms: each plant's bagging line (use and shadow price) and our bagged and bulk tonnes per market served. */
