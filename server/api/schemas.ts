@@ -125,11 +125,21 @@ export const FlowsQuery = z
   })
   .strict();
 
+/**
+ * A whole number in a query string, written in decimal digits only: `0x10`, `1e1`, ` 5` and `` are
+ * refused rather than read as 16, 10, 5 and 0 (as Number() would).
+ */
+function decimalInteger(min: number, max: number) {
+  const error = `a whole number from ${min} to ${max}, in decimal digits`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+const decimalDigits = (value: unknown) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value);
+
 export const PageQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: z.preprocess(decimalDigits, decimalInteger(1, 100).default(20)),
     cursor: z.string().min(1).max(200).optional(),
-    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+    offset: z.preprocess(decimalDigits, decimalInteger(0, 1_000_000).optional()),
   })
   .strict();
 

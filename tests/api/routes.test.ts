@@ -397,7 +397,7 @@ describe('scenarios', () => {
           "code": "invalid_request",
           "details": [
             {
-              "message": "Too big: expected number to be <=100",
+              "message": "a whole number from 1 to 100, in decimal digits",
               "path": [
                 "query",
                 "limit",
@@ -408,6 +408,13 @@ describe('scenarios', () => {
         },
       }
     `);
+    // Only decimal digits: Number() would read these as 16, 10, 5, 0 and 2.
+    for (const query of ['limit=0x10', 'limit=1e1', 'limit=%205', 'limit=', 'offset=0b10', 'offset=2.0']) {
+      const refused = await get(`/api/v1/scenarios?${query}`);
+      expect(refused.statusCode, query).toBe(400);
+      expect(refused.json().error.details[0].path, query).toEqual(['query', query.split('=')[0]]);
+    }
+    expect((await get('/api/v1/scenarios?limit=007')).json().items.length).toBeLessThanOrEqual(7);
   });
 
   it('refuses an update without If-Match (428) and with a stale version (409)', async () => {
