@@ -17,8 +17,17 @@ function subject(row: LpRow): string {
 interface ExplainContext {
   readonly network: Network;
   readonly scenario: Scenario;
-  /** Tonnes the domestic share is measured against (sales or production). */
-  readonly basisTonnes: number;
+  /**
+   * Tonnes a domestic-share row measures its share against (sales or production): the row's own year
+   * for a run of years (the rule holds in each year), the whole plan otherwise.
+   */
+  readonly basisTonnesOf: (row: LpRow) => number;
+}
+
+/** The year of a per-year row (`domestic-share:2029`), or undefined for a plan of one year. */
+export function yearOfRow(row: LpRow): number | undefined {
+  const m = /:(\d{4})$/.exec(row.name);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** One sentence on a binding row; `dual` is d(objective)/d(bound), null when the engine has no duals. */
@@ -41,9 +50,10 @@ export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainCont
       return {
         kind: 'domestic-rule-binds',
         ruleShare: ctx.scenario.policy.domesticShare,
+        ...(yearOfRow(row) === undefined ? {} : { year: yearOfRow(row) }),
         objective,
         dual,
-        perPointValue: dual === null ? null : Math.abs(dual) * ctx.basisTonnes * 0.01,
+        perPointValue: dual === null ? null : Math.abs(dual) * ctx.basisTonnesOf(row) * 0.01,
       };
     case 'export-cap':
       return { kind: 'export-cap-binds', objective, dual };
@@ -71,7 +81,8 @@ export function explainInfeasibility(items: readonly ElasticItem[], ctx: Explain
     const what = subject(row);
     switch (row.family) {
       case 'domestic-share': {
-        const pp = ctx.basisTonnes > 0 ? (violation / ctx.basisTonnes) * 100 : NaN;
+        const basisTonnes = ctx.basisTonnesOf(row);
+        const pp = basisTonnes > 0 ? (violation / basisTonnes) * 100 : NaN;
         lines.push({ kind: 'elastic-domestic-short', subject: what, tonnes: violation });
         fixes.push({ kind: 'lower-domestic-minimum', points: Number.isFinite(pp) ? pp : null });
         break;

@@ -13,7 +13,7 @@ import { englishWhy, type WhySentence } from './why.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
 import { buildModel, ModelBuildStopped, type BuiltModel } from './model.ts';
-import { readSolution, type PlanBody } from './plan.ts';
+import { basisTonnesOfRow, readSolution, type PlanBody } from './plan.ts';
 import type { Plan } from './plan-schema.ts';
 import { effectiveNetwork, periodsOf, priceTakerKztPerUsd } from './scenario.ts';
 import { readClearing } from './clearing-report.ts';
@@ -786,8 +786,7 @@ async function diagnose(
     .map(({ row, v }) => ({ row: model.rows[row]!, violation: result.values[v]! }))
     .filter((x) => x.violation > 1e-6)
     .sort((a, b) => b.violation - a.violation);
-  const basisTonnes = basisAt(built, result.values, scenario);
-  const { lines, suggestion } = explainInfeasibility(items, { network, scenario, basisTonnes });
+  const { lines, suggestion } = explainInfeasibility(items, { network, scenario, basisTonnesOf: basisTonnesOfRow(built, result.values, scenario) });
   return {
     items: items.map((item, i) => ({
       row: item.row.name,
@@ -799,14 +798,6 @@ async function diagnose(
     suggestion: englishWhy(suggestion),
     suggestionSentence: suggestion,
   };
-}
-
-/** Sales or production tonnes (the policy basis) in a solution. */
-function basisAt(built: BuiltModel, values: readonly number[], scenario: Scenario): number {
-  const map = scenario.policy.basis === 'sales' ? built.index.sale : built.index.prod;
-  let total = 0;
-  for (const v of map.values()) total += values[v]!;
-  return total;
 }
 
 /** The plan's story in a few sentences. */

@@ -3,7 +3,7 @@
  * use, flows as GeoJSON, binding constraints in words (DESIGN §4). Pipeline step: solve → plan.
  * Browser-safe, pure.
  */
-import { rowActivity, type LpModel, type SolveResult } from './lp.ts';
+import { rowActivity, type LpModel, type LpRow, type SolveResult } from './lp.ts';
 import type { BuiltModel } from './model.ts';
 import { legLabel, marketDemandTonnes } from './model.ts';
 import { packingCostUsdPerTonne, usesWagons, wagonCostUsdPerTonne } from './families/costs.ts';
@@ -28,7 +28,7 @@ import {
   plantCapacityTonnes,
 } from './scenario.ts';
 import { firstTier, type Leg, type Market, type Network, type Scenario } from './schema.ts';
-import { explainBinding } from './explain.ts';
+import { explainBinding, yearOfRow } from './explain.ts';
 import { flowVariable, key } from './families/context.ts';
 import { englishWhy } from './why.ts';
 
@@ -97,7 +97,7 @@ export function readSolution(network: Network, scenario: Scenario, built: BuiltM
     plants: plants.plants,
     packing: readPacking(ctx),
     flows,
-    binding: bindingConstraints(built.model, result, network, scenario, markets.domesticTonnes + markets.exportTonnes, plants.productionTonnes),
+    binding: bindingConstraints(built, result, network, scenario),
   };
 }
 
@@ -531,15 +531,34 @@ function readKpis(
   };
 }
 
+/**
+ * The tonnes the domestic share is measured against (our sales or our production), by calendar year,
+ * at a solution: a run of years holds the rule in each year, so a rule row's figures use its year's.
+ */
+export function basisTonnesOfRow(built: BuiltModel, values: readonly number[], scenario: Scenario): (row: LpRow) => number {
+  const map = scenario.policy.basis === 'sales' ? built.index.sale : built.index.prod;
+  const byYear = new Map<number, number>();
+  let total = 0;
+  for (const [k, v] of map) {
+    const year = built.index.periods[Number(k.slice(k.lastIndexOf('|') + 1))]!.year;
+    byYear.set(year, (byYear.get(year) ?? 0) + values[v]!);
+    total += values[v]!;
+  }
+  return (row) => {
+    const year = yearOfRow(row);
+    return year === undefined ? total : (byYear.get(year) ?? 0);
+  };
+}
+
 /** Constraints at their bound that limit the plan, with shadow prices in words. */
 function bindingConstraints(
-  model: LpModel,
+  built: BuiltModel,
   result: Extract<SolveResult, { status: 'optimal' }>,
   network: Network,
   scenario: Scenario,
-  salesTonnes: number,
-  productionTonnes: number,
 ): BindingConstraint[] {
+  const model = built.model;
+  const basisTonnesOf = basisTonnesOfRow(built, result.values, scenario);
   const structural = new Set(['balance', 'conserve', 'deliver', 'lots']);
   const duals = result.sensitivity?.rowDuals;
   const ranges = result.sensitivity?.rowRanges;
@@ -559,11 +578,7 @@ function bindingConstraints(
     // nothing reliable, and the closure itself is reported on the leg, node or market.
     if (bound === 0 && row.family !== 'domestic-share') return;
     const range = ranges ? ranges[r] : null;
-    const sentence = explainBinding(row, dual, {
-      network,
-      scenario,
-      basisTonnes: scenario.policy.basis === 'sales' ? salesTonnes : productionTonnes,
-    });
+    const sentence = explainBinding(row, dual, { network, scenario, basisTonnesOf });
     found.push({
       row: row.name,
       family: row.family,

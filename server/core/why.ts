@@ -37,7 +37,15 @@ const kinds = [
   z.object({ kind: z.literal('route-full'), ...subjectOf, ...dualOf }),
   z.object({ kind: z.literal('demand-all-sold'), ...subjectOf, ...dualOf }),
   z.object({ kind: z.literal('minimum-binds'), ...subjectOf, ...dualOf }),
-  z.object({ kind: z.literal('domestic-rule-binds'), ruleShare: z.number(), ...dualOf, perPointValue: z.number().nullable() }),
+  z.object({
+    kind: z.literal('domestic-rule-binds'),
+    ruleShare: z.number(),
+    /** The year whose rule binds, in a run of years (the rule holds in each year); absent for a plan of one year. */
+    year: z.number().int().optional(),
+    ...dualOf,
+    /** What one percentage point of that year's rule costs: the dual × 1 % of that year's basis tonnes. */
+    perPointValue: z.number().nullable(),
+  }),
   z.object({ kind: z.literal('export-cap-binds'), ...dualOf }),
   z.object({ kind: z.literal('full-output-binds'), ...subjectOf }),
   z.object({ kind: z.literal('volume-fixed'), ...subjectOf, ...dualOf }),
@@ -195,8 +203,8 @@ export const ENGLISH_WHY: WhyRenderers = {
       : `${s.subject} binds: each tonne of the obligation costs ${worth(s.objective, s.dual, f)} against the best alternative use.`,
   'domestic-rule-binds': (s, f) =>
     s.dual === null || s.perPointValue === null
-      ? `The ${f.share(s.ruleShare, 0)} domestic rule binds: the plan keeps exactly the minimum at home.`
-      : `The ${f.share(s.ruleShare, 0)} domestic rule binds: each percentage point of share costs about ${value(s.objective, s.perPointValue, f)}, and each tonne kept at home instead of exported costs ${worth(s.objective, s.dual, f)}.`,
+      ? `The ${f.share(s.ruleShare, 0)} domestic rule binds${s.year === undefined ? '' : ` in ${s.year}`}: the plan keeps exactly the minimum at home.`
+      : `The ${f.share(s.ruleShare, 0)} domestic rule binds${s.year === undefined ? '' : ` in ${s.year}`}: each percentage point of share costs about ${value(s.objective, s.perPointValue, f)}, and each tonne kept at home instead of exported costs ${worth(s.objective, s.dual, f)}.`,
   'export-cap-binds': (s, f) => (s.dual === null ? 'The export cap binds.' : `The export cap binds: one more tonne of export allowance ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
   'full-output-binds': (s) => `${s.subject} binds.`,
   'volume-fixed': (s, f) =>

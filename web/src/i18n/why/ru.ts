@@ -83,8 +83,8 @@ export const renderers: WhyRenderers = {
       : `${s.subject}: ограничение действует; каждая тонна обязательства стоит ${worth(s.objective, s.dual, f)} против лучшего другого применения.`,
   'domestic-rule-binds': (s, f) =>
     s.dual === null || s.perPointValue === null
-      ? `${ruleName(s.ruleShare, f)} действует: план оставляет дома ровно минимум.`
-      : `${ruleName(s.ruleShare, f)} действует: каждый процентный пункт доли стоит около ${value(s.objective, s.perPointValue, f)}, а каждая тонна, оставленная дома вместо экспорта, — ${worth(s.objective, s.dual, f)}.`,
+      ? `${ruleName(s.ruleShare, f)} действует${s.year === undefined ? '' : ` в ${s.year} году`}: план оставляет дома ровно минимум.`
+      : `${ruleName(s.ruleShare, f)} действует${s.year === undefined ? '' : ` в ${s.year} году`}: каждый процентный пункт доли стоит около ${value(s.objective, s.perPointValue, f)}, а каждая тонна, оставленная дома вместо экспорта, — ${worth(s.objective, s.dual, f)}.`,
   'export-cap-binds': (s, f) =>
     s.dual === null ? 'Экспортная квота исчерпана.' : `Экспортная квота исчерпана: ещё одна тонна квоты ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'full-output-binds': (s) => `${s.subject}: ограничение действует.`,
