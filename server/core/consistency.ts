@@ -3,6 +3,7 @@
  * in words, with the path of the offending field. Pipeline step: schema → check → model.
  * Browser-safe, pure.
  */
+import { leftOutSuppliers } from './left-out.ts';
 import { legsServingMarkets } from './model.ts';
 import { periodsOf } from './scenario.ts';
 import type { Network, Scenario } from './schema.ts';
@@ -141,8 +142,9 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
       problems.push({ path: ['overrides', 'markets', id, 'baggedShareRange'], message: `market "${id}": give an exact bagged share or a range, not both` });
   }
 
+  const leftOut = leftOutSuppliers(network);
   for (const id of Object.keys(overrides.suppliers)) {
-    if (!network.suppliers.some((s) => s.id === id)) problems.push({ path: ['overrides', 'suppliers', id], message: `override for unknown supplier "${id}"` });
+    if (!network.suppliers.some((s) => s.id === id) && !leftOut.has(id)) problems.push({ path: ['overrides', 'suppliers', id], message: `override for unknown supplier "${id}"` });
   }
   if (scenario.market === 'clearing') problems.push(...checkClearing(scenario, network));
   for (const id of Object.keys(scenario.volumesTonnesPerYear ?? {})) {

@@ -14,6 +14,7 @@ import { canonicalJson, sha256Hex } from './hash.ts';
 import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
 import { buildModel, ModelBuildStopped, type BuiltModel } from './model.ts';
 import { basisTonnesOfRow, readSolution, type PlanBody } from './plan.ts';
+import { recordLeftOutSuppliers } from './left-out.ts';
 import type { Plan } from './plan-schema.ts';
 import { effectiveNetwork, periodsOf, priceTakerKztPerUsd } from './scenario.ts';
 import { readClearing } from './clearing-report.ts';
@@ -103,6 +104,7 @@ export function networkForScenario(scenario: Scenario, baseNetwork: Network): Ne
   let out = byNetwork.get(baseNetwork);
   if (!out) {
     out = withDistances(effectiveNetwork(scenario, measured(baseNetwork)));
+    recordLeftOutSuppliers(baseNetwork, out);
     byNetwork.set(baseNetwork, out);
   }
   return out;

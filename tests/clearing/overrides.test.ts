@@ -1,6 +1,11 @@
 /** Scenario levers on the whole market (clearing mode), applied by the effective network. */
 import { describe, expect, it } from 'vitest';
+import { checkScenario } from '../../server/core/consistency.ts';
+import { networkForScenario } from '../../server/core/pipeline.ts';
 import { effectiveNetwork } from '../../server/core/scenario.ts';
+import { Scenario } from '../../server/core/schema.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { optimise } from '../../server/optimise.ts';
 import { scenario } from '../core/fixtures.ts';
 import { handNetwork } from './fixtures.ts';
 
@@ -16,5 +21,28 @@ describe('whole-market overrides', () => {
     expect(a.demand!.blocks.map((b) => b.value.value)).toEqual([100 * 1.1 * 2, 30 * 1.1 * 2].map((x) => expect.closeTo(x, 9)));
     // An export market takes the export multiplier (1 here): its values stay.
     expect(d.demand!.blocks.map((b) => b.value.value)).toEqual([80, 45]);
+  });
+});
+
+describe('a competitor left out (`absent: true`)', () => {
+  const network = loadDefaultNetwork();
+  const withSupplier = (override: Record<string, unknown>) =>
+    Scenario.parse({ name: 'left out', market: 'clearing', overrides: { suppliers: override } });
+
+  it('is a scenario that can be a model, and plans as the competitor with no capacity does', async () => {
+    const absent = withSupplier({ aktobe_cem: { absent: true } });
+    expect(checkScenario(absent, networkForScenario(absent, network))).toEqual([]);
+    const plan = await optimise(absent, network, { check: true });
+    expect(plan.status).toBe('optimal');
+    expect(plan.clearing!.competitors.map((c) => c.id)).not.toContain('aktobe_cem');
+    const noCapacity = await optimise(withSupplier({ aktobe_cem: { capacityMultiplier: 0 } }), network);
+    expect(plan.kpis!.marginUsd).toBeCloseTo(noCapacity.kpis!.marginUsd, 2);
+  });
+
+  it('is still refused for a supplier the network does not have', () => {
+    const typo = withSupplier({ aktobe_cem: { absent: true }, aktobe_cemm: { absent: true } });
+    expect(checkScenario(typo, networkForScenario(typo, network))).toEqual([
+      { path: ['overrides', 'suppliers', 'aktobe_cemm'], message: 'override for unknown supplier "aktobe_cemm"' },
+    ]);
   });
 });
