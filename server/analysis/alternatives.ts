@@ -99,6 +99,9 @@ export async function nearOptimalAlternatives(
     return result.status === 'optimal' && sense === 'min' ? { ...result, objective: -result.objective } : result;
   };
 
+  // What the tolerance holds, in the sentences: a plan of the market's best welfare less 1 % can pay
+  // us far less than 99 % of our margin at the clearing prices.
+  const held = clearing ? "market's best welfare" : 'best margin';
   const markets: MarketRange[] = [];
   const plansByLabel = new Map<string, readonly number[]>();
   // Our markets: none of our tonnes can go where only competitors reach.
@@ -121,8 +124,8 @@ export async function nearOptimalAlternatives(
       maxTonnes: round(maxTonnes, 3),
       explanation:
         maxTonnes - minTonnes <= 1
-          ? `${market.name}: ${fmtKt(planTonnes)} in every plan within ${pct(tolerance)} of the best margin.`
-          : `${market.name}: anywhere from ${fmtKt(minTonnes)} to ${fmtKt(maxTonnes)} (best plan ${fmtKt(planTonnes)}) for at most ${pct(tolerance)} of margin.`,
+          ? `${market.name}: ${fmtKt(planTonnes)} in every plan within ${pct(tolerance)} of the ${held}.`
+          : `${market.name}: anywhere from ${fmtKt(minTonnes)} to ${fmtKt(maxTonnes)} (best plan ${fmtKt(planTonnes)}) for at most ${pct(tolerance)} of the ${held}${clearing ? '; our own margin can fall by more (each plan says what it pays us)' : ''}.`,
     });
   }
 

@@ -111,6 +111,12 @@ describe('analyses on the clearing mode', () => {
     expect(alt.bestWelfareUsd! - alt.floorWelfareUsd!).toBeCloseTo((0.01 + 1e-7) * Math.abs(alt.bestWelfareUsd!), -1);
     expect(alt.plans.length).toBeGreaterThan(0);
     for (const p of alt.plans) expect(Number.isFinite(p.marginUsd)).toBe(true);
+    // The sentences say what is held: 1 % of the welfare lets a plan give up far more than 1 % of our
+    // margin (here some alternative gives up more than 10 % of it).
+    expect(Math.max(...alt.plans.map((p) => p.marginGivenUpUsd))).toBeGreaterThan(0.1 * alt.bestMarginUsd);
+    const atyrau = alt.markets.find((m) => m.marketId === 'atyrau')!;
+    expect(atyrau.explanation).toMatch(/for at most 1\.0 % of the market's best welfare; our own margin can fall by more/);
+    for (const m of alt.markets) expect(m.explanation).not.toMatch(/of margin|best margin/);
   });
 
   it('alternatives at no tolerance: every plan is an equilibrium, and at the same clearing prices each pays us the best plan’s margin', async () => {

@@ -7,6 +7,7 @@ import {
   kt,
   planCard,
   planTitle,
+  rangeChartTitle,
   rangeRows,
   summaryText,
   toleranceProblem,
@@ -14,6 +15,7 @@ import {
   type Alternatives,
   type MarketRange,
 } from '../../web/src/lib/negotiate.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 
 const market = (marketId: string, domestic: boolean, planTonnes: number, minTonnes: number, maxTonnes: number, name = marketId): MarketRange => ({ marketId, name, domestic, planTonnes, minTonnes, maxTonnes, explanation: '' });
 
@@ -126,5 +128,16 @@ describe('alternative plans as cards', () => {
 
   it('the summary says the floor and how many markets have room', () => {
     expect(summaryText(result)).toBe('Best margin USD 27.9 m; every plan here keeps at least USD 27.6 m (within 1 %). 5 markets have more than 1 kt of room.');
+  });
+
+  it("titles the range chart with what the tolerance holds: the best margin, or the market's best welfare in the clearing mode", () => {
+    expect(rangeChartTitle({ held: 'margin', tolerance: 0.01 })).toBe('Tonnes each market can take within 1 % of the best margin');
+    expect(rangeChartTitle({ held: 'welfare', tolerance: 0.005 })).toBe("Tonnes each market can take within 0.5 % of the market's best welfare (our margin can fall by more)");
+    setLocale('ru');
+    try {
+      expect(rangeChartTitle({ held: 'welfare', tolerance: 0.01 })).toMatch(/^Тонны, которые может принять каждый рынок в пределах 1 % от наибольшего общественного благосостояния/);
+    } finally {
+      setLocale('en');
+    }
   });
 });

@@ -466,6 +466,7 @@ export const messages: Record<string, string> = {
   'For sales: how many tonnes each market can take, least to most, in any plan that keeps the margin within the tolerance of the best — what can be promised without costing more than that — and a few whole plans to compare. Works with a viewer key.': 'For sales: how many tonnes each market can take, least to most, in any plan that keeps the margin within the tolerance of the best — what can be promised without costing more than that — and a few whole plans to compare. Works with a viewer key.',
   'Measuring each market’s least and most tonnes…': 'Measuring each market’s least and most tonnes…',
   'Tonnes each market can take within {tolerance} % of the best margin': 'Tonnes each market can take within {tolerance} % of the best margin',
+  "Tonnes each market can take within {tolerance} % of the market's best welfare (our margin can fall by more)": "Tonnes each market can take within {tolerance} % of the market's best welfare (our margin can fall by more)",
   'Tonnes a year, kt': 'Tonnes a year, kt',
   'Not in the best plan, possible within the tolerance': 'Not in the best plan, possible within the tolerance',
   'domestic': 'domestic',

@@ -465,6 +465,7 @@ export const messages: Record<string, string> = {
   'For sales: how many tonnes each market can take, least to most, in any plan that keeps the margin within the tolerance of the best — what can be promised without costing more than that — and a few whole plans to compare. Works with a viewer key.': 'Для отдела продаж: сколько тонн может принять каждый рынок, от наименьшего до наибольшего, в любом плане, удерживающем маржу в пределах допуска от лучшей, — что можно обещать без больших потерь, — и несколько целых планов для сравнения. Работает с ключом наблюдателя.',
   'Measuring each market’s least and most tonnes…': 'Определяются наименьшие и наибольшие объёмы каждого рынка…',
   'Tonnes each market can take within {tolerance} % of the best margin': 'Тонны, которые может принять каждый рынок в пределах {tolerance} % от лучшей маржи',
+  "Tonnes each market can take within {tolerance} % of the market's best welfare (our margin can fall by more)": 'Тонны, которые может принять каждый рынок в пределах {tolerance} % от наибольшего общественного благосостояния рынка (наша маржа может упасть сильнее)',
   'Tonnes a year, kt': 'Тонн в год, тыс. т',
   'Not in the best plan, possible within the tolerance': 'Нет в лучшем плане, возможны в пределах допуска',
   'domestic': 'внутренний',

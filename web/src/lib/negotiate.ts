@@ -6,6 +6,7 @@
 import type { AlternativePlan, Alternatives, MarketRange } from '../../../server/analysis/alternatives.ts';
 import { formatShare, formatStyleOf, formatUsdCompact } from './format.ts';
 import { shortName } from './names.ts';
+import { trim } from './analysis.ts';
 import { t } from '../i18n/index.ts';
 
 export type { AlternativePlan, Alternatives, MarketRange };
@@ -153,4 +154,12 @@ export function summaryText(result: Alternatives): string {
 
 function trimPct(v: number): string {
   return String(Number(v.toFixed(2)));
+}
+
+/** The range chart's title: what the tolerance holds (our margin, or in the clearing mode the market's welfare). */
+export function rangeChartTitle(r: Pick<Alternatives, 'held' | 'tolerance'>): string {
+  const tolerance = trim(r.tolerance * 100, 2);
+  return r.held === 'welfare'
+    ? t("Tonnes each market can take within {tolerance} % of the market's best welfare (our margin can fall by more)", { tolerance })
+    : t('Tonnes each market can take within {tolerance} % of the best margin', { tolerance });
 }

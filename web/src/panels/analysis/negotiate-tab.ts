@@ -12,6 +12,7 @@ import {
   kt,
   MAX_TOLERANCE_PCT,
   planCard,
+  rangeChartTitle,
   rangeRows,
   summaryText,
   toleranceProblem,
@@ -70,7 +71,7 @@ function render(box: HTMLElement, r: Alternatives, room: number): void {
   const rows = rangeRows(r.markets);
   const served = rows.filter(isServed).length;
   const chart = rangeBars({
-    title: t('Tonnes each market can take within {tolerance} % of the best margin', { tolerance: trim(r.tolerance * 100, 2) }),
+    title: rangeChartTitle(r),
     rows: rows.map((m) => ({
       id: m.marketId,
       label: shortName(m.name),
