@@ -3,7 +3,7 @@
  * use, flows as GeoJSON, binding constraints in words (DESIGN §4). Pipeline step: solve → plan.
  * Browser-safe, pure.
  */
-import { rowActivity, type LpModel, type LpRow, type SolveResult } from './lp.ts';
+import { rowActivity, type LpRow, type SolveResult } from './lp.ts';
 import type { BuiltModel } from './model.ts';
 import { legLabel, marketDemandTonnes } from './model.ts';
 import { packingCostUsdPerTonne, usesWagons, wagonCostUsdPerTonne } from './families/costs.ts';

@@ -1,7 +1,7 @@
 /** The room-to-negotiate tab: per market the least and most tonnes within a tolerance of the best margin, and alternative plans. */
 import { analysisApi, type Alternatives } from '../../analysis-api.ts';
 import { h } from '../../dom.ts';
-import { kilotonnes, trim } from '../../lib/analysis.ts';
+import { kilotonnes } from '../../lib/analysis.ts';
 import { rangeBars } from '../../lib/charts/range-bars.ts';
 import {
   bandText,
