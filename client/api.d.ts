@@ -3506,6 +3506,7 @@ export interface components {
             /** @constant */
             kind: "domestic-rule-binds";
             ruleShare: number;
+            year?: number;
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5130,7 +5131,7 @@ export interface components {
             low: number | null;
             /** @description The parameter may rise to this value with the same plan structure; null = without limit. */
             high: number | null;
-            /** @description Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
+            /** @description Margin (in the clearing mode: the market’s welfare, see `valuedAs`) gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
             marginalValueUsd: number;
             /** @description A binding capacity where one unit less is worth another figure than one unit more (a degenerate plan: a kink in the margin), USD per unit: the margin lost per unit taken away, found by re-solving. null where the two are the same. */
             marginalValueBelowUsd: number | null;
@@ -5163,6 +5164,11 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             message: string | null;
             marginUsd: number | null;
+            /**
+             * @description What the parameters’ marginal values are of: our margin (price-taker mode), or the market’s welfare, the clearing model’s objective (clearing mode), where a cost the market passes on can leave our margin unchanged.
+             * @enum {string}
+             */
+            valuedAs: "margin" | "welfare";
             parameters: components["schemas"]["SensitivityParameterInput"][];
             shareCurve: components["schemas"]["ShareCurvePointInput"][];
             /** @description How the ranges were found and how to read them. */
@@ -5461,6 +5467,7 @@ export interface components {
             /** @constant */
             kind: "domestic-rule-binds";
             ruleShare: number;
+            year?: number;
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -7085,7 +7092,7 @@ export interface components {
             low: number | null;
             /** @description The parameter may rise to this value with the same plan structure; null = without limit. */
             high: number | null;
-            /** @description Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
+            /** @description Margin (in the clearing mode: the market’s welfare, see `valuedAs`) gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share. */
             marginalValueUsd: number;
             /** @description A binding capacity where one unit less is worth another figure than one unit more (a degenerate plan: a kink in the margin), USD per unit: the margin lost per unit taken away, found by re-solving. null where the two are the same. */
             marginalValueBelowUsd: number | null;
@@ -7118,6 +7125,11 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             message: string | null;
             marginUsd: number | null;
+            /**
+             * @description What the parameters’ marginal values are of: our margin (price-taker mode), or the market’s welfare, the clearing model’s objective (clearing mode), where a cost the market passes on can leave our margin unchanged.
+             * @enum {string}
+             */
+            valuedAs: "margin" | "welfare";
             parameters: components["schemas"]["SensitivityParameter"][];
             shareCurve: components["schemas"]["ShareCurvePoint"][];
             /** @description How the ranges were found and how to read them. */

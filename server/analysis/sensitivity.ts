@@ -168,7 +168,7 @@ function parameterRange(p0: number, c: number, slope: number, lo: number, hi: nu
 /** Sensitivity of the scenario's plan. Never throws for solver outcomes; a scenario that cannot be a model throws ScenarioProblemsError. */
 export async function sensitivity(scenario: Scenario, baseNetwork: Network, options: SensitivityOptions = {}): Promise<SensitivityReport> {
   if (scenario.objective !== 'margin') {
-    return { scenarioName: scenario.name, status: 'error', message: 'Sensitivity is computed for the margin objective only.', marginUsd: null, parameters: [], shareCurve: [], notes: [] };
+    return { scenarioName: scenario.name, status: 'error', message: 'Sensitivity is computed for the margin objective only.', marginUsd: null, valuedAs: 'margin', parameters: [], shareCurve: [], notes: [] };
   }
   // Ranging needs an LP: contracts and lots are dropped (their LP relaxation would mislead).
   const lpScenario: Scenario = { ...scenario, mip: { contracts: false, seaLots: false } };
@@ -177,6 +177,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
   const ranging = rangingModel(prepared);
   const result = await solveHere(ranging.model, 'highs', { wantSensitivity: true, timeLimitMs: scenario.timeLimitMs });
   const clearing = scenario.market === 'clearing';
+  const valuedAs = clearing ? 'welfare' : 'margin';
   const shareCurve = clearing ? await clearingShareCurve(lpScenario, baseNetwork, options) : await domesticShareCurve(lpScenario, baseNetwork, options);
   const notes = [
     'Within a range the plan keeps its structure (the same markets, tiers, routes and binding limits); tonnes may shift along it for a capacity, not for a price or cost.',
@@ -190,7 +191,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     );
   if (result.status !== 'optimal' || !result.sensitivity?.costRanges || !result.sensitivity.rowRanges) {
     const message = result.status === 'optimal' ? 'HiGHS returned no ranging for this plan.' : `The plan is ${result.status}: ${'message' in result ? result.message : ''}`;
-    return { scenarioName: scenario.name, status: result.status === 'optimal' ? 'error' : result.status, message, marginUsd: null, parameters: [], shareCurve, notes };
+    return { scenarioName: scenario.name, status: result.status === 'optimal' ? 'error' : result.status, message, marginUsd: null, valuedAs, parameters: [], shareCurve, notes };
   }
   const { values } = result;
   const { costRanges, rowRanges, rowDuals } = result.sensitivity;
@@ -236,7 +237,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
       priceGapUsdPerTonne: gap === null ? null : round(gap, 4),
       tonnes: round(tonnes, 3),
       method: checkedGap?.resolved ? 're-solve' : 'ranging',
-      explanation: explainCost(a, tonnes, low, high, gap),
+      explanation: explainCost(a, tonnes, low, high, gap, valuedAs),
     });
   }
 
@@ -296,6 +297,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
     message: null,
     // The clearing LP's objective is the market's welfare: our margin is valued at its prices.
     marginUsd: clearing ? await ourClearingMargin(lpScenario, baseNetwork) : round(result.objective, 2),
+    valuedAs,
     parameters,
     shareCurve,
     notes,
@@ -354,16 +356,21 @@ function range(low: number | null, high: number | null, unit: string): string {
   return `between ${f(low)} and ${f(high)}`;
 }
 
-function explainCost(a: Aggregate, tonnes: number, low: number | null, high: number | null, gap: number | null): string {
+/**
+ * A price or cost in words. In the clearing mode its marginal value is of the market's welfare: a
+ * cost where we set the price is passed on to the buyers and leaves our margin where it was.
+ */
+function explainCost(a: Aggregate, tonnes: number, low: number | null, high: number | null, gap: number | null, valuedAs: 'margin' | 'welfare'): string {
   const what = a.label.charAt(0).toUpperCase() + a.label.slice(1);
+  const of = valuedAs === 'margin' ? 'of margin' : "of the market's welfare (our own margin moves only by what the prices pass on to us)";
   const holds = `the plan keeps its shape for ${range(low, high, 'USD/t')}`;
   if (a.kind === 'price') {
     if (tonnes <= 1e-6)
       return `${what} is ${formatUsd(a.current)} USD/t and the plan sells nothing at it; ${holds}${gap !== null && gap > 0 ? ` — it needs +${formatUsd(gap)} USD/t before selling there pays` : ''}.`;
-    return `${what} is ${formatUsd(a.current)} USD/t on ${formatTonnes(tonnes)}: each USD/t more adds ${formatUsd(a.slope * tonnes)} USD of margin; ${holds}.`;
+    return `${what} is ${formatUsd(a.current)} USD/t on ${formatTonnes(tonnes)}: each USD/t more adds ${formatUsd(a.slope * tonnes)} USD ${of}; ${holds}.`;
   }
   if (tonnes <= 1e-6) return `${what} is ${formatUsd(a.current)} USD/t and the plan does not use it; ${holds}.`;
-  return `${what} is ${formatUsd(a.current)} USD/t on ${formatTonnes(tonnes)}: each USD/t more costs ${formatUsd(tonnes)} USD of margin; ${holds}.`;
+  return `${what} is ${formatUsd(a.current)} USD/t on ${formatTonnes(tonnes)}: each USD/t more costs ${formatUsd(tonnes)} USD ${of}; ${holds}.`;
 }
 
 function explainCapacity(

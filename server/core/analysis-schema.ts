@@ -40,7 +40,7 @@ export const ParameterRange = z
     high: described(z.number().nullable(), 'The parameter may rise to this value with the same plan structure; null = without limit.'),
     marginalValueUsd: described(
       z.number(),
-      'Margin gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share.',
+      'Margin (in the clearing mode: the market’s welfare, see `valuedAs`) gained per unit the parameter rises, USD per unit: tonnes sold (net of duty) for a price, minus tonnes carried for a freight, the shadow price for a capacity, per percentage point for the domestic share.',
     ),
     marginalValueBelowUsd: described(
       z.number().nullable(),
@@ -73,6 +73,10 @@ export const SensitivityReport = z
     status: PlanStatus,
     message: z.string().nullable(),
     marginUsd: z.number().nullable(),
+    valuedAs: described(
+      z.enum(['margin', 'welfare']),
+      'What the parameters’ marginal values are of: our margin (price-taker mode), or the market’s welfare, the clearing model’s objective (clearing mode), where a cost the market passes on can leave our margin unchanged.',
+    ),
     parameters: z.array(ParameterRange),
     shareCurve: z.array(ShareCurvePoint),
     notes: described(z.array(z.string()), 'How the ranges were found and how to read them.'),

@@ -91,6 +91,15 @@ describe('analyses on the clearing mode', () => {
     const at = report.shareCurve.find((c) => c.domesticShare === 1)!;
     const full = await optimise({ ...phase1, policy: { ...phase1.policy, domesticShare: 1 } }, network, { ...quick, policyCost: false });
     expect(at.marginUsd).toBeCloseTo(full.kpis!.marginUsd, 1);
+
+    // A cost's marginal value is of the market's welfare, as re-solving with the leg 1 USD/t dearer
+    // shows: the welfare falls by it, while our margin (we set Atyrau's price) does not move.
+    expect(report.valuedAs).toBe('welfare');
+    const freight = report.parameters.find((p) => p.parameter === 'freight:road_atyrau_local')!;
+    expect(freight.explanation).toMatch(/each USD\/t more costs [\d,]+ USD of the market's welfare \(our own margin moves only/);
+    const dearer = await optimise({ ...phase1, overrides: { ...phase1.overrides, legs: { road_atyrau_local: { fixedUsdPerTonne: 3 } } } }, network, { ...quick, policyCost: false });
+    expect(plan.clearing!.welfareUsd - dearer.clearing!.welfareUsd).toBeCloseTo(-freight.marginalValueUsd, -1);
+    expect(Math.abs(dearer.kpis!.marginUsd - plan.kpis!.marginUsd)).toBeLessThan(0.01 * Math.abs(freight.marginalValueUsd));
   });
 
   it('alternatives: our tonnes per market within 1 % of the market’s welfare', async () => {

@@ -133,6 +133,7 @@ describe('sensitivity in words', () => {
     status: 'optimal',
     message: null,
     marginUsd: 1,
+    valuedAs: 'margin',
     shareCurve: [],
     notes: [],
     parameters: [

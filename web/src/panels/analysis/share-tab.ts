@@ -84,6 +84,8 @@ function renderTables(box: HTMLElement, report: SensitivityReport | null, topN: 
   box.textContent = '';
   if (!report) return;
   const d = digestSensitivity(report, Number.isFinite(topN) && topN >= 1 ? topN : 6);
+  // The clearing mode's marginal values are of the market's welfare (its objective), not our margin.
+  const welfare = report.valuedAs === 'welfare';
   if (d.rule) box.append(h('p', { className: 'rule-words' }, d.rule));
   const limitRow = (p: ParameterRange) => h('tr', { title: p.explanation }, h('td', {}, shortLabel(p.label)), h('td', {}, shadowText(p)), h('td', {}, rangeText(p)));
   box.append(
@@ -91,15 +93,15 @@ function renderTables(box: HTMLElement, report: SensitivityReport | null, topN: 
     d.shadowPrices.length
       ? h('table', { className: 'analysis-table', id: 'shadow-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Limit')), h('th', { scope: 'col' }, t('Worth')), h('th', { scope: 'col' }, t('Holds between')))), h('tbody', {}, ...d.shadowPrices.map(limitRow)))
       : h('p', { className: 'hint' }, t('No capacity or demand limit binds.')),
-    h('h3', {}, t('Ranges: prices and costs the margin moves with most')),
+    h('h3', {}, welfare ? t("Ranges: prices and costs the market's welfare moves with most") : t('Ranges: prices and costs the margin moves with most')),
     d.ranges.length
       ? h(
           'table',
           { className: 'analysis-table', id: 'range-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Price or cost')), h('th', { scope: 'col' }, t('Now')), h('th', { scope: 'col' }, t('Plan holds for')), h('th', { scope: 'col' }, t('Margin per +1 USD/t')))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Price or cost')), h('th', { scope: 'col' }, t('Now')), h('th', { scope: 'col' }, t('Plan holds for')), h('th', { scope: 'col' }, welfare ? t('Welfare per +1 USD/t') : t('Margin per +1 USD/t')))),
           h('tbody', {}, ...d.ranges.map((p) => h('tr', { title: p.explanation }, h('td', {}, shortLabel(p.label)), h('td', {}, currentText(p)), h('td', {}, rangeText(p)), h('td', {}, slopeText(p))))),
         )
-      : h('p', { className: 'hint' }, t('No price or cost moves the margin.')),
+      : h('p', { className: 'hint' }, welfare ? t("No price or cost moves the market's welfare.") : t('No price or cost moves the margin.')),
   );
   if (d.nearlyPaying.length) {
     box.append(
