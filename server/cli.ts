@@ -1,7 +1,8 @@
 /**
  * Command line: `npm run optimise -- data/scenarios/<file>.json [--engine highs|jsLpSolver|auto] [--json]`.
- * Exit codes: 0 optimal plan, 1 a plan without an optimum (infeasible, unbounded, timed out, error),
- * 2 bad input (unreadable file, invalid scenario, a scenario that cannot be a model).
+ * Exit codes: 0 optimal plan, 1 a plan without an optimum (infeasible, unbounded, timed out, error)
+ * or, with --alternatives, no room to negotiate measured (the plan is printed, the reason on stderr),
+ * 2 bad input (unreadable file, invalid scenario, a scenario that cannot be a model, a bad flag).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,8 @@ import { networkForScenario } from './core/pipeline.ts';
 import { periodsOf } from './core/scenario.ts';
 import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';
-import { nearOptimalAlternatives } from './analysis/alternatives.ts';
+import { ALTERNATIVES_ENGINE, nearOptimalAlternatives, type Alternatives } from './analysis/alternatives.ts';
+import { AnalysisRefusal } from './analysis/common.ts';
 import { formatAlternativesReport, formatPlanReport } from './report.ts';
 import { shutdownSolverPool, solveModel } from './solver/solve.ts';
 
@@ -59,7 +61,7 @@ async function main(): Promise<number> {
   if (args.values.tolerance !== undefined && !args.values.alternatives) fail(`--tolerance applies to --alternatives only\n${USAGE}`);
   const engine = EngineChoice.safeParse(args.values.engine ?? 'auto');
   if (!engine.success) fail(`unknown engine "${args.values.engine}" (choose auto, highs or jsLpSolver)`);
-  const tolerance = args.values.tolerance === undefined ? 0.01 : Number(args.values.tolerance);
+  const tolerance = args.values.tolerance === undefined ? 0.01 : args.values.tolerance.trim() === '' ? Number.NaN : Number(args.values.tolerance);
   if (!(tolerance >= 0 && tolerance < 1)) fail(`--tolerance must be a share between 0 and 1 (got "${args.values.tolerance}")`);
 
   let text: string;
@@ -86,15 +88,35 @@ async function main(): Promise<number> {
   const problems = checkScenario(scenario, networkForScenario(scenario, network));
   if (problems.length > 0) fail(`${file} cannot be a model:\n${problems.map((p) => `  - ${p.path.join('.')}: ${p.message}`).join('\n')}`);
 
+  if (args.values.alternatives && scenario.objective !== 'margin')
+    fail(`--alternatives measures plans near the best margin: ${file} has the objective "${scenario.objective}"`);
+
   const plan = await optimise(scenario, network, { engine: engine.data });
-  const alternatives =
-    args.values.alternatives && plan.status === 'optimal' && scenario.objective === 'margin'
-      ? await nearOptimalAlternatives(scenario, network, (model, o) => solveModel(model, { engine: engine.data, timeLimitMs: scenario.timeLimitMs, warmStart: o?.warmStart }), { tolerance })
-      : null;
-  if (args.values.json) process.stdout.write(`${JSON.stringify(alternatives ? { plan, alternatives } : plan, null, 2)}\n`);
+  // Room to negotiate: an optimal plan's alternatives, or why there are none (the plan is still printed).
+  let alternatives: Alternatives | null = null;
+  let noAlternatives: string | null = null;
+  if (args.values.alternatives) {
+    if (plan.status !== 'optimal') noAlternatives = `the plan is ${plan.status}`;
+    else {
+      try {
+        alternatives = await nearOptimalAlternatives(scenario, network, (model, o) => solveModel(model, { engine: ALTERNATIVES_ENGINE, timeLimitMs: scenario.timeLimitMs, warmStart: o?.warmStart }), { tolerance });
+      } catch (e) {
+        if (!(e instanceof AnalysisRefusal)) throw e;
+        noAlternatives = e.message;
+      }
+    }
+  }
+  if (args.values.json) process.stdout.write(`${JSON.stringify(args.values.alternatives ? { plan, alternatives } : plan, null, 2)}\n`);
   else process.stdout.write(`${formatPlanReport(plan, periodsOf(scenario.horizon, scenario.phase).map((p) => p.phase))}\n${alternatives ? `${formatAlternativesReport(alternatives)}\n` : ''}`);
-  return plan.status === 'optimal' ? 0 : 1;
+  if (noAlternatives !== null) process.stderr.write(`no room to negotiate: ${noAlternatives}\n`);
+  return plan.status === 'optimal' && noAlternatives === null ? 0 : 1;
 }
+
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, and
+// the exit code still says what the plan was.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
 
 main()
   .then(async (code) => {

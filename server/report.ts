@@ -4,6 +4,7 @@
 import { formatPct, formatTonnes, formatUsd } from './core/explain.ts';
 import type { Alternatives } from './analysis/alternatives.ts';
 import type { Plan } from './core/plan-schema.ts';
+import { ENGINE_FORMAT, renderWhy, type WhyFormat } from './core/why.ts';
 
 function table(headers: string[], rows: string[][], alignRight: boolean[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -12,15 +13,24 @@ function table(headers: string[], rows: string[][], alignRight: boolean[]): stri
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** Money in the plan's report currency: USD as solved, or KZT at the plan's rate. */
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Whole tenge: a tenge is about 0.2 US cents, so its fractions say nothing (0 reads "0", not "0.00"). */
+export function formatKzt(x: number): string {
+  const whole = Math.round(x);
+  return `${whole < 0 ? '−' : ''}${WHOLE.format(Math.abs(whole))}`;
+}
+
+/** Money in the plan's report currency: USD as solved, or whole KZT at the plan's rate. */
 function moneyFormat(plan: Plan) {
   const kzt = plan.reportCurrency === 'KZT' && plan.kztPerUsd !== undefined;
   const factor = kzt ? plan.kztPerUsd! : 1;
   const unit = kzt ? 'KZT' : 'USD';
+  const amount = kzt ? formatKzt : formatUsd;
   return {
     unit,
-    total: (usd: number) => `${formatUsd(usd * factor)} ${unit}`,
-    perTonne: (usd: number | null) => (usd === null ? '—' : formatUsd(usd * factor)),
+    total: (usd: number) => `${amount(usd * factor)} ${unit}`,
+    perTonne: (usd: number | null) => (usd === null ? '—' : amount(usd * factor)),
   };
 }
 
@@ -45,6 +55,15 @@ export function phaseLabel(plan: Plan, phaseByPeriod?: readonly number[]): strin
 }
 
 /** A plan as text; `phaseByPeriod` (the phase in force in each of the plan's periods) names a change of phase in the header. */
+/** The plan's story in the report's currency: the sentences as data worded again in KZT, or the engine's USD text. */
+function whyLines(plan: Plan): readonly string[] {
+  const rate = plan.kztPerUsd;
+  if (plan.reportCurrency !== 'KZT' || rate === undefined || !plan.whySentences || plan.whySentences.length !== plan.why.length) return plan.why;
+  const kzt = (usd: number) => formatKzt(usd * rate);
+  const format: WhyFormat = { ...ENGINE_FORMAT, money: (usd) => `${kzt(usd)} KZT`, moneyPerTonne: (usd) => `${kzt(usd)} KZT/t` };
+  return plan.whySentences.map((s) => renderWhy(s, format));
+}
+
 export function formatPlanReport(plan: Plan, phaseByPeriod?: readonly number[]): string {
   const out: string[] = [];
   const money = moneyFormat(plan);
@@ -75,7 +94,7 @@ export function formatPlanReport(plan: Plan, phaseByPeriod?: readonly number[]):
     const markets = [...plan.markets].sort((a, b) => b.tonnes - a.tonnes || (b.netbackUsdPerTonne ?? -1e9) - (a.netbackUsdPerTonne ?? -1e9));
     out.push(
       table(
-        ['market', 'country', 'kind', 'tonnes', plan.clearing ? 'of market' : 'of demand', 'price', 'duty', 'logistics', `netback ${money.unit}/t`, 'price gap'],
+        ['market', 'country', 'kind', 'tonnes', plan.clearing ? 'of market' : 'of demand', `price ${money.unit}/t`, `duty ${money.unit}/t`, `logistics ${money.unit}/t`, `netback ${money.unit}/t`, `price gap ${money.unit}/t`],
         markets.map((m) => [
           m.name,
           m.country,
@@ -119,7 +138,7 @@ export function formatPlanReport(plan: Plan, phaseByPeriod?: readonly number[]):
   }
   if (plan.why.length > 0 && plan.status === 'optimal') {
     out.push('', 'WHY');
-    for (const line of plan.why) out.push(`  • ${line}`);
+    for (const line of whyLines(plan)) out.push(`  • ${line}`);
   }
   out.push(
     '',

@@ -52,6 +52,13 @@ function floorModel(model: LpModel, floor: number): (objective: Map<number, numb
   });
 }
 
+/**
+ * The engine of the alternatives' solves, whatever the scenario's: HiGHS holds the margin floor row
+ * (the best margin less the tolerance) where javascript-lp-solver's tolerances can read a plan on
+ * the floor as infeasible (at 1 % on every shipped scenario).
+ */
+export const ALTERNATIVES_ENGINE = 'highs';
+
 export async function nearOptimalAlternatives(
   scenario: Scenario,
   baseNetwork: Network,

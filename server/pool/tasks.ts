@@ -13,7 +13,7 @@ import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
 import type { PlanHead } from '../optimise.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { AnalysisRefusal, ScenarioProblemsError } from '../analysis/common.ts';
-import { nearOptimalAlternatives } from '../analysis/alternatives.ts';
+import { ALTERNATIVES_ENGINE, nearOptimalAlternatives } from '../analysis/alternatives.ts';
 import { contracts } from '../analysis/contracts.ts';
 import { phasing } from '../analysis/phasing.ts';
 import { checkScenario, type Problem } from '../core/consistency.ts';
@@ -210,7 +210,7 @@ export async function analysis(task: AnalysisTask): Promise<AnalysisTaskResult> 
       case 'alternatives': {
         const { scenario } = task;
         const solveHere = (model: LpModel, options?: { readonly warmStart?: boolean }) =>
-          solveModelInProcess(model, { engine: scenario.engine, timeLimitMs: scenario.timeLimitMs, warmStart: options?.warmStart });
+          solveModelInProcess(model, { engine: ALTERNATIVES_ENGINE, timeLimitMs: scenario.timeLimitMs, warmStart: options?.warmStart });
         return { ok: true, value: await nearOptimalAlternatives(scenario, task.network, solveHere, { tolerance: task.tolerance }) };
       }
       case 'contracts':

@@ -75,6 +75,35 @@ describe('npm run optimise and the caspian-optimise bin', () => {
     expect(r.stdout).toMatch(/margin\s+24,964,325 USD; 14,964,325 USD after the plant's fixed cost of 10,000,000 USD/);
   });
 
+  it('--alternatives with javascript-lp-solver as the engine: the plan by it, the room to negotiate by HiGHS', async () => {
+    const r = await run('data/scenarios/phase1-annual.json', '--alternatives', '--engine', 'jsLpSolver');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Solver: jsLpSolver/);
+    expect(r.stdout).toContain('ROOM TO NEGOTIATE (plans within 1.0 % of the best margin');
+  });
+
+  it('--alternatives on a plan without an optimum prints the plan, says why there is no room on stderr and exits 1', async () => {
+    const infeasible = file('infeasible.json', JSON.stringify({ name: 'Too much for Atyrau', overrides: { markets: { atyrau: { minTonnesPerYear: 2_000_000 } } } }));
+    const r = await run(infeasible, '--alternatives', '--json');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('no room to negotiate: the plan is infeasible\n');
+    const out = JSON.parse(r.stdout) as { plan: { status: string }; alternatives: null };
+    expect(out.plan.status).toBe('infeasible');
+    expect(out.alternatives).toBeNull();
+  });
+
+  it('a reader that stops early (| head) ends the output quietly, and the exit code still says the plan was optimal', async () => {
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-c', `node ${BIN} data/scenarios/phase1-annual.json --json | head -c 20; exit \${PIPESTATUS[0]}`], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 }, (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+    expect(r.stdout).toMatch(/^\{\n {2}"modelVersion"/);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('bad input gives a clear message and exit code 2, never a stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [[], /no scenario file given/],
@@ -86,6 +115,8 @@ describe('npm run optimise and the caspian-optimise bin', () => {
       [['data/scenarios/phase1-annual.json', '--alternatives', '--tolerance', '7'], /--tolerance must be a share between 0 and 1/],
       [['data/scenarios/phase1-annual.json', 'data/scenarios/phase2-annual.json'], /one scenario file at a time \(got 2/],
       [['data/scenarios/phase1-annual.json', '--tolerance', '0.05'], /--tolerance applies to --alternatives only/],
+      [['data/scenarios/phase1-annual.json', '--alternatives', '--tolerance='], /--tolerance must be a share between 0 and 1 \(got ""\)/],
+      [[file('max-domestic.json', JSON.stringify({ name: 'x', objective: 'max-domestic' })), '--alternatives'], /--alternatives measures plans near the best margin: .* has the objective "max-domestic"/],
     ];
     // The cases are independent processes: run side by side.
     const ran = await Promise.all(cases.map(([args]) => run(...args)));

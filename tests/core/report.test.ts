@@ -36,4 +36,18 @@ describe('the terminal report', () => {
     expect(report).toContain('\nSolver: not run (no model was solved), total 512.5 ms\n');
     expect(report).not.toMatch(/Solver: none/);
   });
+
+  it('in KZT: every sum in whole tenge, the columns name their unit, and the story is told in tenge too', async () => {
+    const scenario = Scenario.parse({ ...JSON.parse(readFileSync('data/scenarios/clearing-phase1.json', 'utf8')), reportCurrency: 'KZT' });
+    const plan = await optimise(scenario, network);
+    expect(plan.status).toBe('optimal');
+    const report = formatPlanReport(plan);
+    expect(report).toMatch(/price KZT\/t +duty KZT\/t +logistics KZT\/t +netback KZT\/t/);
+    // A domestic market's duty is 0 tenge, not "0.00".
+    expect(report).toMatch(/\nAtyrau region +KZ +domestic +[\d.]+ kt +\d+ % +[\d,]+ +0 +[\d,]+ +[\d,]+/);
+    const why = report.slice(report.indexOf('\nWHY\n'), report.indexOf('\nSolver:'));
+    expect(why).not.toMatch(/USD/);
+    const margin = Math.round(plan.kpis!.marginUsd * plan.kztPerUsd!);
+    expect(why).toContain(`our margin at those prices is ${margin.toLocaleString('en-US')} KZT`);
+  });
 });
