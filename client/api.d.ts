@@ -3504,6 +3504,13 @@ export interface components {
             dual: number | null;
         } | {
             /** @constant */
+            kind: "minimum-not-open";
+            subject: string;
+            minTonnesPerYear: number;
+            openFromPhase: number;
+            planPhase: number;
+        } | {
+            /** @constant */
             kind: "domestic-rule-binds";
             ruleShare: number;
             year?: number;
@@ -5463,6 +5470,13 @@ export interface components {
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
+        } | {
+            /** @constant */
+            kind: "minimum-not-open";
+            subject: string;
+            minTonnesPerYear: number;
+            openFromPhase: number;
+            planPhase: number;
         } | {
             /** @constant */
             kind: "domestic-rule-binds";

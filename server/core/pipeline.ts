@@ -16,7 +16,7 @@ import { buildModel, ModelBuildStopped, type BuiltModel } from './model.ts';
 import { basisTonnesOfRow, readSolution, type PlanBody } from './plan.ts';
 import { recordLeftOutSuppliers } from './left-out.ts';
 import type { Plan } from './plan-schema.ts';
-import { effectiveNetwork, periodsOf, priceTakerKztPerUsd } from './scenario.ts';
+import { effectiveNetwork, periodsOf, priceTakerKztPerUsd, type Period } from './scenario.ts';
 import { readClearing } from './clearing-report.ts';
 import { fxPerUsd } from './market-schema.ts';
 import { key } from './families/context.ts';
@@ -206,7 +206,10 @@ export async function runPipeline(
     }
     if (options.competitorImpact !== false) competitorLines.push(...(await competitorImpact(body, clearingReport, scenario, baseNetwork, solve, engine)));
   }
-  const whySentences = clearingReport ? whyClearing(body, clearingReport, policyCost, scenario, competitorLines) : why(body, policyCost, scenario);
+  const whySentences = [
+    ...(clearingReport ? whyClearing(body, clearingReport, policyCost, scenario, competitorLines) : why(body, policyCost, scenario)),
+    ...minimumsNotInForce(network, periods),
+  ];
   const plan: Plan = {
     modelVersion: MODEL_VERSION,
     scenarioName: scenario.name,
@@ -800,6 +803,17 @@ async function diagnose(
     suggestion: englishWhy(suggestion),
     suggestionSentence: suggestion,
   };
+}
+
+/**
+ * Contracted minimums the plan cannot hold because their market opens at a later phase than any of
+ * the plan's periods (the model leaves their rows out): said, never dropped without a word.
+ */
+function minimumsNotInForce(network: Network, periods: readonly Period[]): WhySentence[] {
+  const planPhase = Math.max(...periods.map((p) => p.phase));
+  return network.markets
+    .filter((m) => m.minTonnesPerYear > 0 && m.openFromPhase > planPhase)
+    .map((m) => ({ kind: 'minimum-not-open', subject: m.name, minTonnesPerYear: m.minTonnesPerYear, openFromPhase: m.openFromPhase, planPhase }));
 }
 
 /** The plan's story in a few sentences. */

@@ -37,6 +37,8 @@ const kinds = [
   z.object({ kind: z.literal('route-full'), ...subjectOf, ...dualOf }),
   z.object({ kind: z.literal('demand-all-sold'), ...subjectOf, ...dualOf }),
   z.object({ kind: z.literal('minimum-binds'), ...subjectOf, ...dualOf }),
+  /** A market's contracted minimum that no period of the plan holds: the market opens at a later phase. */
+  z.object({ kind: z.literal('minimum-not-open'), ...subjectOf, minTonnesPerYear: z.number(), openFromPhase: z.number().int(), planPhase: z.number().int() }),
   z.object({
     kind: z.literal('domestic-rule-binds'),
     ruleShare: z.number(),
@@ -197,6 +199,8 @@ export const ENGLISH_WHY: WhyRenderers = {
     s.dual === null
       ? `${s.subject}: the plan sells all the market takes at this price.`
       : `${s.subject}: the plan sells all the market takes at this price; one more tonne of demand there would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'minimum-not-open': (s, f) =>
+    `${s.subject}: its contracted minimum of ${f.tonnes(s.minTonnesPerYear)}/yr does not apply in this plan: the market opens at phase ${s.openFromPhase} and the plan runs at phase ${s.planPhase}.`,
   'minimum-binds': (s, f) =>
     s.dual === null
       ? `${s.subject} binds: the plan delivers exactly the minimum.`

@@ -29,6 +29,7 @@ const EXAMPLES: { readonly [K in WhyKind]: Extract<WhySentence, { kind: K }> } =
   'route-full': { kind: 'route-full', subject: 'Aktau–Baku ferry', objective: 'margin', dual: 8 },
   'demand-all-sold': { kind: 'demand-all-sold', subject: 'Baku demand', objective: 'margin', dual: 4.25 },
   'minimum-binds': { kind: 'minimum-binds', subject: 'Atyrau minimum', objective: 'margin', dual: -6 },
+  'minimum-not-open': { kind: 'minimum-not-open', subject: 'Samara region', minTonnesPerYear: 100_000, openFromPhase: 2, planPhase: 1 },
   'domestic-rule-binds': { kind: 'domestic-rule-binds', ruleShare: 0.5, objective: 'margin', dual: -9.5, perPointValue: 123_456 },
   'export-cap-binds': { kind: 'export-cap-binds', objective: 'max-domestic', dual: 0.4 },
   'full-output-binds': { kind: 'full-output-binds', subject: 'Plant Aktau full output' },

@@ -77,6 +77,8 @@ export const renderers: WhyRenderers = {
     s.dual === null
       ? `${s.subject}: план продаёт всё, что рынок берёт по этой цене.`
       : `${s.subject}: план продаёт всё, что рынок берёт по этой цене; ещё одна тонна спроса там ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'minimum-not-open': (s, f) =>
+    `${s.subject}: контрактный минимум ${f.tonnes(s.minTonnesPerYear)}/год в этом плане не действует: рынок открывается с очереди ${s.openFromPhase}, а план рассчитан на очередь ${s.planPhase}.`,
   'minimum-binds': (s, f) =>
     s.dual === null
       ? `${s.subject}: ограничение действует, план поставляет ровно минимум.`
