@@ -176,8 +176,12 @@ export async function optimiseWithJson(
     // price-taker mode a market only competitors sell in is not there), as the pipeline checks it.
     const problems = check ? checkScenario(scenario, networkForScenario(scenario, network)) : [];
     if (problems.length > 0) throw new ScenarioProblemsError(problems);
-    const solve = runDeadline === undefined ? solveModelInProcess : (model: LpModel, request: SolveModelOptions) => solveByDeadline(runDeadline, model, request);
-    const shouldStop = runDeadline === undefined ? undefined : () => Date.now() >= runDeadline;
+    // The time limit bounds the whole run here too: the build stops between its steps once it has
+    // passed, each solve gets what is left of it and none starts after it (javascript-lp-solver's
+    // solve cannot be stopped part-way).
+    const inProcessDeadline = runDeadline ?? Date.now() + limitMs;
+    const solve = (model: LpModel, request: SolveModelOptions) => solveByDeadline(inProcessDeadline, model, request);
+    const shouldStop = () => Date.now() >= inProcessDeadline;
     const full = await runPipeline(scenario, network, solve, { ...pipelineOptions, sha256, shouldStop });
     const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
     return { plan, json: json ? JSON.stringify(plan) : null };

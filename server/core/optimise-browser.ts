@@ -8,6 +8,7 @@
  */
 import { ReusableJsLpSolver } from '../solver/jsLpReusable.ts';
 import { solveWithJsLpSolver } from '../solver/jsLpSolver.ts';
+import { makeStats } from '../solver/common.ts';
 import type { Plan } from './plan-schema.ts';
 import { runPipeline, type SolveFn } from './pipeline.ts';
 import type { Network, Scenario } from './schema.ts';
@@ -20,14 +21,23 @@ export interface InBrowserOptions {
 export type InBrowserOptimiser = (scenario: Scenario, network: Network, options?: InBrowserOptions) => Promise<Plan>;
 
 function optimiseWith(solve: SolveFn): InBrowserOptimiser {
-  return (scenario, network, options = {}) =>
-    runPipeline(scenario, network, solve, {
+  return (scenario, network, options = {}) => {
+    // The scenario's time limit bounds the whole plan: once it has passed, the build stops between
+    // its steps and no further solve starts (a javascript-lp-solver solve cannot be stopped part-way).
+    const deadline = Date.now() + scenario.timeLimitMs;
+    const solveInTime: SolveFn = (model, request) =>
+      Date.now() >= deadline
+        ? Promise.resolve({ status: 'timedout', message: 'the request reached its time limit', stats: makeStats(model, 'jsLpSolver', 'unknown', 0) })
+        : solve(model, request);
+    return runPipeline(scenario, network, solveInTime, {
       engine: 'jsLpSolver',
       policyCost: options.ruleCost !== false,
       wantSensitivity: false,
       ranges: false,
       competitorImpact: false,
+      shouldStop: () => Date.now() >= deadline,
     });
+  };
 }
 
 export const optimiseInBrowser: InBrowserOptimiser = optimiseWith((model, request) => solveWithJsLpSolver(model, request));
