@@ -5084,6 +5084,12 @@ export interface components {
                 inputsHash: string;
                 /** @example 2026-11-25T08:30:00.000Z */
                 createdAt: string;
+                /** @description The run’s horizon: its kind, how many periods and which calendar years its totals cover. */
+                horizon: {
+                    kind: string;
+                    periods: number;
+                    years: number[];
+                };
             };
             b: {
                 id: string;
@@ -5095,7 +5101,15 @@ export interface components {
                 inputsHash: string;
                 /** @example 2026-11-25T08:30:00.000Z */
                 createdAt: string;
+                /** @description The run’s horizon: its kind, how many periods and which calendar years its totals cover. */
+                horizon: {
+                    kind: string;
+                    periods: number;
+                    years: number[];
+                };
             };
+            /** @description What to know before reading the differences, e.g. that the runs cover different numbers of years (their totals are compared as they are). */
+            notes: string[];
             kpis: {
                 key: string;
                 a: number | null;
@@ -7052,6 +7066,12 @@ export interface components {
                 inputsHash: string;
                 /** @example 2026-11-25T08:30:00.000Z */
                 createdAt: string;
+                /** @description The run’s horizon: its kind, how many periods and which calendar years its totals cover. */
+                horizon: {
+                    kind: string;
+                    periods: number;
+                    years: number[];
+                };
             };
             b: {
                 id: string;
@@ -7063,7 +7083,15 @@ export interface components {
                 inputsHash: string;
                 /** @example 2026-11-25T08:30:00.000Z */
                 createdAt: string;
+                /** @description The run’s horizon: its kind, how many periods and which calendar years its totals cover. */
+                horizon: {
+                    kind: string;
+                    periods: number;
+                    years: number[];
+                };
             };
+            /** @description What to know before reading the differences, e.g. that the runs cover different numbers of years (their totals are compared as they are). */
+            notes: string[];
             kpis: {
                 key: string;
                 a: number | null;

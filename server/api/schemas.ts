@@ -193,12 +193,18 @@ const RunRef = z.object({
   status: PlanStatus,
   inputsHash: z.string(),
   createdAt: IsoTime,
+  horizon: z
+    .object({ kind: z.string(), periods: z.number().int(), years: z.array(z.number().int()) })
+    .meta({ description: 'The run’s horizon: its kind, how many periods and which calendar years its totals cover.' }),
 });
 
 export const Comparison = z
   .object({
     a: RunRef,
     b: RunRef,
+    notes: z
+      .array(z.string())
+      .meta({ description: 'What to know before reading the differences, e.g. that the runs cover different numbers of years (their totals are compared as they are).' }),
     kpis: z.array(z.object({ key: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() })),
     markets: z.array(
       z.object({

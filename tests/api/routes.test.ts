@@ -549,6 +549,18 @@ describe('runs and comparisons', () => {
     const freight = cmp.legs.reduce((s: number, l: { freightUsd: { delta: number } }) => s + l.freightUsd.delta, 0);
     const freightKpi = cmp.kpis.find((k: { key: string }) => k.key === 'freightUsd');
     expect(freight).toBeCloseTo(freightKpi.delta, 0);
+    // Both one year: nothing to warn about, and each side says its horizon.
+    expect(cmp.notes).toEqual([]);
+    expect(cmp.a.horizon).toEqual({ kind: 'annual', periods: 1, years: [2027] });
+  });
+
+  it('says when the two runs cover different numbers of years (their totals are compared as they are)', async () => {
+    const multiYear = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Five years', horizon: { kind: 'multi-year', fromYear: 2027, toYear: 2031 } })).json().id;
+    const run = (await post(`/api/v1/scenarios/${multiYear}/runs`, undefined)).json();
+    expect(run.status).toBe('optimal');
+    const cmp = (await get(`/api/v1/compare?runs=${runA.id},${run.id}`)).json();
+    expect(cmp.b.horizon).toEqual({ kind: 'multi-year', periods: 5, years: [2027, 2028, 2029, 2030, 2031] });
+    expect(cmp.notes).toEqual(['Run a covers 2027 and run b 2027–2031 (5 years): the totals are compared as they are, not per year.']);
   });
 
   it('rejects a comparison without exactly two runs (400) or with an unknown run (404)', async () => {

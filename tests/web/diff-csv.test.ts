@@ -3,7 +3,8 @@ import { Plan } from '../../server/core/plan-schema.ts';
 import { ALLOCATION_COLUMNS, allocationCsv } from '../../server/core/allocation-csv.ts';
 import { csvField } from '../../server/core/csv.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../../web/src/lib/csv.ts';
-import { diffMapScales, diffPlans } from '../../web/src/lib/diff.ts';
+import { diffMapScales, diffPlans, yearsNote } from '../../web/src/lib/diff.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 import { DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, diffColour, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
 
@@ -33,6 +34,24 @@ describe('comparing two plans', () => {
     }
     expect(diffPlans(a, a).flows.features).toEqual([]);
     expect(diffPlans(a, a).kpis.every((r) => r.delta === 0)).toBe(true);
+  });
+
+  it('warns when the plans cover different numbers of years, in English and Russian', () => {
+    expect(d.years).toBeNull();
+    expect(yearsNote(d)).toBeNull();
+    const fiveYears = { ...b, horizon: { kind: 'multi-year', periods: ['2027', '2028', '2029', '2030', '2031'] } };
+    const across = diffPlans(a, fiveYears);
+    expect(across.years).toEqual({ a: [2027], b: [2027, 2028, 2029, 2030, 2031] });
+    expect(yearsNote(across)).toBe('A covers 2027 and B covers 2027–2031 (5 years): the totals are compared as they are, not per year.');
+    setLocale('ru');
+    try {
+      expect(yearsNote(across)).toBe('A охватывает 2027, B — 2027–2031 (лет: 5): итоги сравниваются как есть, а не за год.');
+    } finally {
+      setLocale('en');
+    }
+    // A monthly plan is one year, as an annual one.
+    const monthly = { ...b, horizon: { kind: 'monthly', periods: Array.from({ length: 12 }, (_, i) => `2027-${String(i + 1).padStart(2, '0')}`) } };
+    expect(diffPlans(a, monthly).years).toBeNull();
   });
 
   it('is antisymmetric', () => {

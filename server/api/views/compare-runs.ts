@@ -1,6 +1,7 @@
 /** Two runs side by side: per KPI, per market and per leg (tonnes, utilisation, CO2, freight), each as { a, b, delta = b − a }. */
 import type { Plan } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
+import { horizonMismatch, yearsOf, yearsText } from '../../core/horizon-span.ts';
 
 export interface Diff {
   a: number | null;
@@ -23,7 +24,15 @@ const runRef = (run: RunRecord) => ({
   status: run.status,
   inputsHash: run.inputsHash,
   createdAt: run.createdAt,
+  horizon: { kind: run.plan.horizon.kind, periods: run.plan.horizon.periods.length, years: yearsOf(run.plan) },
 });
+
+/** What a reader of the differences must know: runs over different numbers of years are compared as totals. */
+function comparisonNotes(a: Plan, b: Plan): string[] {
+  const mismatch = horizonMismatch(a, b);
+  if (!mismatch) return [];
+  return [`Run a covers ${yearsText(mismatch.a)} and run b ${yearsText(mismatch.b)}: the totals are compared as they are, not per year.`];
+}
 
 /** Ids in order of first appearance: a's, then those only in b. */
 function unionIds<T extends { id: string }>(a: readonly T[], b: readonly T[]): string[] {
@@ -78,5 +87,5 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
     };
   });
 
-  return { a: runRef(runA), b: runRef(runB), kpis, markets, legs };
+  return { a: runRef(runA), b: runRef(runB), notes: comparisonNotes(a, b), kpis, markets, legs };
 }

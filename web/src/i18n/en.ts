@@ -522,6 +522,8 @@ export const messages: Record<string, string> = {
   'Now': 'Now',
   'Plan holds for': 'Plan holds for',
   'Margin per +1 USD/t': 'Margin per +1 USD/t',
+  '{from}–{to} ({n} years)': '{from}–{to} ({n} years)',
+  'A covers {a} and B covers {b}: the totals are compared as they are, not per year.': 'A covers {a} and B covers {b}: the totals are compared as they are, not per year.',
   'Welfare per +1 USD/t': 'Welfare per +1 USD/t',
   "Ranges: prices and costs the market's welfare moves with most": "Ranges: prices and costs the market's welfare moves with most",
   "No price or cost moves the market's welfare.": "No price or cost moves the market's welfare.",

@@ -521,6 +521,8 @@ export const messages: Record<string, string> = {
   'Now': 'Сейчас',
   'Plan holds for': 'План сохраняется при',
   'Margin per +1 USD/t': 'Маржа на +1 USD/т',
+  '{from}–{to} ({n} years)': '{from}–{to} (лет: {n})',
+  'A covers {a} and B covers {b}: the totals are compared as they are, not per year.': 'A охватывает {a}, B — {b}: итоги сравниваются как есть, а не за год.',
   'Welfare per +1 USD/t': 'Благосостояние на +1 USD/т',
   "Ranges: prices and costs the market's welfare moves with most": 'Диапазоны: цены и затраты, от которых общественное благосостояние рынка зависит сильнее всего',
   "No price or cost moves the market's welfare.": 'Ни цена, ни затраты не меняют общественное благосостояние рынка.',

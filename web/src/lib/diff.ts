@@ -4,6 +4,20 @@
  */
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { areaRadiusScale, flowWidthScale, type WidthScale } from './scales.ts';
+import { horizonMismatch } from '../../../server/core/horizon-span.ts';
+import { t } from '../i18n/index.ts';
+
+/** "2027" or "2027–2031 (5 years)", in the page's language. */
+export function yearsLabel(years: readonly number[]): string {
+  if (years.length <= 1) return String(years[0] ?? '—');
+  return t('{from}–{to} ({n} years)', { from: years[0]!, to: years.at(-1)!, n: years.length });
+}
+
+/** The warning over a comparison of plans over different numbers of years; null when they cover as many. */
+export function yearsNote(diff: Pick<PlanDiff, 'years'>): string | null {
+  if (!diff.years) return null;
+  return t('A covers {a} and B covers {b}: the totals are compared as they are, not per year.', { a: yearsLabel(diff.years.a), b: yearsLabel(diff.years.b) });
+}
 
 export interface KpiDiffRow {
   key: string;
@@ -34,6 +48,8 @@ export interface LegDiffRow extends ItemDiffRow {
 }
 
 export interface PlanDiff {
+  /** The plans' years when they cover different numbers of years (their totals differ by it as well); null otherwise. */
+  years: { a: number[]; b: number[] } | null;
   kpis: KpiDiffRow[];
   markets: MarketDiffRow[];
   legs: LegDiffRow[];
@@ -118,7 +134,7 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
   const byChange = (x: ItemDiffRow, y: ItemDiffRow) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id);
   markets.sort(byChange);
   legs.sort(byChange);
-  return { kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
+  return { years: horizonMismatch(a, b), kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
 }
 
 export interface DiffMapScales {
