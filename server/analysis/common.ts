@@ -66,8 +66,10 @@ export interface VolumeFigures {
   readonly exportTonnes: number;
   /** Domestic tonnes over the policy basis (sales or production); 0 when nothing moves. */
   readonly domesticShare: number;
-  /** The domestic-share row is tight (within 1e-6 of the line, relative to the basis tonnes). */
+  /** The domestic-share row is tight (within 1e-6 of the line, relative to the basis tonnes); in a run of years, in some year. */
   readonly ruleBinds: boolean;
+  /** The lowest of the years' domestic shares (the rule holds in each year); the share itself for a plan of one year. */
+  readonly lowestYearShare: number;
 }
 
 /** Domestic / export tonnes, share and whether the rule binds, from solver values. */
@@ -76,23 +78,35 @@ export function volumeFigures(network: Network, scenario: Scenario, built: Built
   let domesticTonnes = 0;
   let exportTonnes = 0;
   const domestic = new Map(network.markets.map((m) => [m.id, m.domestic]));
+  const yearOf = (k: string) => index.periods[Number(k.slice(k.lastIndexOf('|') + 1))]!.year;
+  const byYear = new Map<number, { domestic: number; basis: number }>();
+  const year = (y: number) => byYear.get(y) ?? byYear.set(y, { domestic: 0, basis: 0 }).get(y)!;
   for (const [k, v] of index.sale) {
     const marketId = k.slice(0, k.indexOf('|'));
-    if (domestic.get(marketId)) domesticTonnes += values[v];
-    else exportTonnes += values[v];
+    const inYear = year(yearOf(k));
+    if (domestic.get(marketId)) {
+      domesticTonnes += values[v];
+      inYear.domestic += values[v];
+    } else exportTonnes += values[v];
+    if (scenario.policy.basis === 'sales') inYear.basis += values[v];
   }
   let basis = domesticTonnes + exportTonnes;
   if (scenario.policy.basis === 'production') {
     basis = 0;
-    for (const v of index.prod.values()) basis += values[v];
+    for (const [k, v] of index.prod) {
+      basis += values[v];
+      year(yearOf(k)).basis += values[v];
+    }
   }
+  const yearShares = [...byYear.values()].filter((y) => y.basis > EPS_TONNES).map((y) => y.domestic / y.basis);
   const domesticShare = basis > EPS_TONNES ? domesticTonnes / basis : 0;
   let ruleBinds = false;
   for (const r of index.domesticShareRows) {
     const slack = rowActivity(model.rows[r], values) - model.rows[r].lb;
     if (basis > EPS_TONNES && slack <= 1e-6 * Math.max(1, basis)) ruleBinds = true;
   }
-  return { domesticTonnes, exportTonnes, domesticShare, ruleBinds };
+  const lowestYearShare = yearShares.length > 0 ? Math.min(...yearShares) : domesticShare;
+  return { domesticTonnes, exportTonnes, domesticShare, ruleBinds, lowestYearShare };
 }
 
 /** Tonnes sold per market (all tiers, all periods). */

@@ -20,6 +20,7 @@ import type { LpModel, LpRow, LpVariable } from '../core/lp.ts';
 import { rowActivity } from '../core/lp.ts';
 import { formatPct, formatTonnes, formatUsd } from '../core/explain.ts';
 import { legLabel } from '../core/model.ts';
+import { basisTonnesOfRow } from '../core/plan.ts';
 import { legCostUsdPerTonne, plantCapacityTonnes } from '../core/scenario.ts';
 import { packingCostUsdPerTonne } from '../core/families/costs.ts';
 import { key } from '../core/families/context.ts';
@@ -520,18 +521,18 @@ async function domesticShareRange(
   if (rowIndex === undefined) return null;
   const baseValues = values.slice(0, prepared.built.model.variables.length);
   const figures = volumeFigures(prepared.network, scenario, prepared.built, baseValues);
-  const basisTonnes = scenario.policy.basis === 'sales' ? figures.domesticTonnes + figures.exportTonnes : [...prepared.built.index.prod.values()].reduce((s, v) => s + values[v], 0);
-  const dual = prepared.built.index.domesticShareRows.reduce((s, r) => s + rowDuals[r], 0);
-  // Raising the share by ds asks for ds × basis tonnes more on the row's right-hand side:
-  // d margin / d share = dual × basis tonnes (≤ 0); per percentage point:
-  const perPp = dual * basisTonnes * 0.01;
+  // Raising the share by ds asks each year's row for ds × that year's basis tonnes more on its
+  // right-hand side: d margin / d share = Σ_year dual × basis tonnes (≤ 0); per percentage point:
+  const basisTonnesOf = basisTonnesOfRow(prepared.built, baseValues, scenario);
+  const perPp = 0.01 * prepared.built.index.domesticShareRows.reduce((s, r) => s + rowDuals[r]! * basisTonnesOf(prepared.built.model.rows[r]!), 0);
   const baseStructure = structureOf(prepared.built.model, baseValues);
   let low: number;
   let high: number;
   if (!figures.ruleBinds) {
-    // The rule is slack: any share up to what the plan keeps at home anyway leaves it unchanged.
+    // The rule is slack: any share up to what the plan keeps at home anyway leaves it unchanged (in
+    // a run of years, up to the lowest year's share: the rule holds in each year).
     low = 0;
-    high = figures.domesticShare;
+    high = figures.lowestYearShare;
   } else {
     const same = async (s: number) => {
       const p = prepare({ ...scenario, policy: { ...scenario.policy, domesticShare: s } }, baseNetwork);
@@ -562,7 +563,9 @@ async function domesticShareRange(
             ? 'the line sits exactly where the plan changes shape (a tier or route fills up at this share), so any move changes it'
             : `the plan keeps its shape for a share between ${formatPct(low)} and ${formatPct(high)}`
         }.`
-      : `The ${formatPct(share, 0)} domestic rule does not bind: the plan keeps ${formatPct(figures.domesticShare)} at home anyway, and keeps its shape for any rule up to ${formatPct(high)}.`,
+      : `The ${formatPct(share, 0)} domestic rule does not bind: the plan keeps ${formatPct(figures.domesticShare)} at home anyway${
+          figures.lowestYearShare < figures.domesticShare - 5e-4 ? ` (${formatPct(figures.lowestYearShare)} in its lowest year; the rule holds in each year)` : ''
+        }, and keeps its shape for any rule up to ${formatPct(high)}.`,
   };
 }
 
