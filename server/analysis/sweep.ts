@@ -237,6 +237,8 @@ export function refuseUnknownAxes(request: SweepRequest, net: Network): void {
     if (axis.node !== undefined && !net.nodes.some((n) => n.id === axis.node)) throw new AnalysisRefusal(`unknown node "${axis.node}"`);
     const competitors = axis.parameter === 'supplierCapacity' || axis.parameter === 'supplierCost' || axis.parameter === 'competitorMarkup' || axis.parameter === 'consumption';
     if (competitors && request.scenario.market !== 'clearing') throw new AnalysisRefusal(`${axis.parameter} is a parameter of the market-clearing mode: set "market": "clearing"`);
+    if (axis.parameter === 'fxPerUsd' && axis.currency !== 'KZT' && request.scenario.market !== 'clearing')
+      throw new AnalysisRefusal(`the ${axis.currency} rate moves nothing in the price-taker mode (its prices are in USD; only the tenge rate converts domestic prices): set "market": "clearing"`);
     if (axis.supplier !== undefined && !net.suppliers.some((x) => x.id === axis.supplier)) throw new AnalysisRefusal(`unknown supplier "${axis.supplier}"`);
   }
 }

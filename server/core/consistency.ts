@@ -147,6 +147,15 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     if (!network.suppliers.some((s) => s.id === id) && !leftOut.has(id)) problems.push({ path: ['overrides', 'suppliers', id], message: `override for unknown supplier "${id}"` });
   }
   if (scenario.market === 'clearing') problems.push(...checkClearing(scenario, network));
+  else {
+    // The price-taker mode prices in USD and converts only domestic prices, at the tenge rate: any
+    // other rate would be taken and change nothing, a flat what-if that reads as "the rouble does not matter".
+    for (const currency of Object.keys(overrides.fxPerUsd ?? {}).filter((c) => c !== 'KZT'))
+      problems.push({
+        path: ['overrides', 'fxPerUsd', currency],
+        message: `the ${currency} rate moves nothing in the price-taker mode (its prices are in USD; only the tenge rate converts domestic prices): set "market": "clearing" to see its effect`,
+      });
+  }
   for (const id of Object.keys(scenario.volumesTonnesPerYear ?? {})) {
     if (!known.markets.has(id))
       problems.push({ path: ['volumesTonnesPerYear', id], message: `a volume for unknown market "${id}"` });

@@ -6,6 +6,7 @@ import { effectiveNetwork } from '../../server/core/scenario.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { optimise } from '../../server/optimise.ts';
+import { refuseUnknownAxes, SweepRequest } from '../../server/analysis/sweep.ts';
 import { scenario } from '../core/fixtures.ts';
 import { handNetwork } from './fixtures.ts';
 
@@ -44,5 +45,26 @@ describe('a competitor left out (`absent: true`)', () => {
     expect(checkScenario(typo, networkForScenario(typo, network))).toEqual([
       { path: ['overrides', 'suppliers', 'aktobe_cemm'], message: 'override for unknown supplier "aktobe_cemm"' },
     ]);
+  });
+});
+
+describe('a rate other than the tenge’s in the price-taker mode', () => {
+  const network = loadDefaultNetwork();
+
+  it('is refused with its path (it would move nothing: prices are in USD), and taken in the clearing mode', () => {
+    const priceTaker = Scenario.parse({ name: 'rouble', overrides: { fxPerUsd: { RUB: 200, KZT: 520 } } });
+    expect(checkScenario(priceTaker, networkForScenario(priceTaker, network))).toEqual([
+      { path: ['overrides', 'fxPerUsd', 'RUB'], message: expect.stringMatching(/^the RUB rate moves nothing in the price-taker mode .*set "market": "clearing"/) },
+    ]);
+    const clearing = Scenario.parse({ ...priceTaker, market: 'clearing' });
+    expect(checkScenario(clearing, networkForScenario(clearing, network))).toEqual([]);
+  });
+
+  it('is refused as a sweep axis before any solve', () => {
+    const scenario = Scenario.parse({ name: 'rouble sweep' });
+    const request = SweepRequest.parse({ scenario, axes: [{ parameter: 'fxPerUsd', currency: 'RUB', values: [60, 100] }] });
+    expect(() => refuseUnknownAxes(request, network)).toThrow(/the RUB rate moves nothing in the price-taker mode/);
+    const tenge = SweepRequest.parse({ scenario, axes: [{ parameter: 'fxPerUsd', currency: 'KZT', values: [450, 550] }] });
+    expect(() => refuseUnknownAxes(tenge, network)).not.toThrow();
   });
 });
