@@ -4623,6 +4623,7 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             message: string | null;
             objective: string;
+            /** @description The value of the solved model’s objective: our margin, USD (margin, price-taker mode), the cost, USD (min-cost), or domestic tonnes (max-domestic). In the clearing mode it is the market’s welfare, USD (what the equilibrium maximises), not our margin: read `kpis.marginUsd` for that. */
             objectiveValue: number | null;
             horizon: {
                 kind: string;
@@ -6605,6 +6606,7 @@ export interface components {
             status: "optimal" | "infeasible" | "unbounded" | "timedout" | "error";
             message: string | null;
             objective: string;
+            /** @description The value of the solved model’s objective: our margin, USD (margin, price-taker mode), the cost, USD (min-cost), or domestic tonnes (max-domestic). In the clearing mode it is the market’s welfare, USD (what the equilibrium maximises), not our margin: read `kpis.marginUsd` for that. */
             objectiveValue: number | null;
             horizon: {
                 kind: string;

@@ -254,7 +254,10 @@ export const Plan = z.object({
   status: PlanStatus,
   message: z.string().nullable(),
   objective: z.string(),
-  objectiveValue: z.number().nullable(),
+  objectiveValue: z.number().nullable().meta({
+    description:
+      'The value of the solved model’s objective: our margin, USD (margin, price-taker mode), the cost, USD (min-cost), or domestic tonnes (max-domestic). In the clearing mode it is the market’s welfare, USD (what the equilibrium maximises), not our margin: read `kpis.marginUsd` for that.',
+  }),
   horizon: z.object({ kind: z.string(), periods: z.array(z.string()) }),
   phase: z.number(),
   kpis: Kpis.nullable(),
