@@ -6,7 +6,8 @@
 import { leftOutSuppliers } from './left-out.ts';
 import { legsServingMarkets } from './model.ts';
 import { periodsOf } from './scenario.ts';
-import type { Network, Scenario } from './schema.ts';
+import { MAX_USD_PER_TONNE, type Network, type Scenario } from './schema.ts';
+import { toUsd, type MoneyPerTonne } from './market-schema.ts';
 
 export interface Problem {
   readonly path: (string | number)[];
@@ -214,9 +215,45 @@ function checkClearing(scenario: Scenario, network: Network): Problem[] {
     });
     if (demand.customsValue) currencies.add(demand.customsValue.currency);
   });
+  let ratesKnown = true;
   for (const currency of currencies) {
-    if (currency !== 'USD' && !network.fxPerUsd[currency as keyof typeof network.fxPerUsd])
+    if (currency !== 'USD' && !network.fxPerUsd[currency as keyof typeof network.fxPerUsd]) {
+      ratesKnown = false;
       problems.push({ path: ['network', 'fxPerUsd', currency], message: `prices are given in ${currency} but the network has no ${currency} per USD rate` });
+    }
   }
+  if (ratesKnown) problems.push(...moneyOverLimit(network, periodsOf(scenario.horizon, scenario.phase).map((p) => p.year)));
+  return problems;
+}
+
+/**
+ * Money per tonne in its own currency is bounded by the schema (1e12: a rial figure is large);
+ * converted at the rate of each of the plan's years it must stay within the USD/t limit of every
+ * other price and cost, or a willingness to pay of 1e9 USD/t would be taken as data.
+ */
+function moneyOverLimit(network: Network, years: readonly number[]): Problem[] {
+  const problems: Problem[] = [];
+  const check = (money: MoneyPerTonne, path: (string | number)[]) => {
+    for (const year of new Set(years)) {
+      const usd = toUsd(money, network.fxPerUsd, year);
+      if (usd > MAX_USD_PER_TONNE) {
+        problems.push({
+          path,
+          message: `${Math.round(usd).toLocaleString('en-US')} USD/t at the ${year} rate (multipliers and calibration applied); prices and costs are limited to ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`,
+        });
+        return;
+      }
+    }
+  };
+  network.suppliers.forEach((supplier, i) => {
+    check(supplier.cashCost, ['network', 'suppliers', i, 'cashCost', 'value']);
+    supplier.routes.forEach((route, r) => check(route.freight, ['network', 'suppliers', i, 'routes', r, 'freight', 'value']));
+  });
+  network.borderFrictions.forEach((friction, i) => check(friction.cost, ['network', 'borderFrictions', i, 'cost', 'value']));
+  network.markets.forEach((market, i) => {
+    if (!market.demand) return;
+    market.demand.blocks.forEach((block, k) => check(block.value, ['network', 'markets', i, 'demand', 'blocks', k, 'value', 'value']));
+    if (market.demand.customsValue) check(market.demand.customsValue, ['network', 'markets', i, 'demand', 'customsValue', 'value']);
+  });
   return problems;
 }

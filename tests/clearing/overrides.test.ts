@@ -68,3 +68,20 @@ describe('a rate other than the tenge’s in the price-taker mode', () => {
     expect(() => refuseUnknownAxes(tenge, network)).not.toThrow();
   });
 });
+
+describe('money in its own currency', () => {
+  it('is held to the USD/t limit of every price and cost once converted at the plan year’s rate', () => {
+    const base = loadDefaultNetwork();
+    const aktobe = base.markets.findIndex((m) => m.id === 'aktobe');
+    const market = base.markets[aktobe]!;
+    const blocks = market.demand!.blocks.map((b, k) => (k === 0 ? { ...b, value: { value: 1e9, currency: 'USD' as const } } : b));
+    const network = { ...base, markets: base.markets.map((m, i) => (i === aktobe ? { ...m, demand: { ...m.demand!, blocks } } : m)) };
+    const scenario = Scenario.parse({ name: 'dear', market: 'clearing' });
+    expect(checkScenario(scenario, networkForScenario(scenario, network))).toContainEqual({
+      path: ['network', 'markets', aktobe, 'demand', 'blocks', 0, 'value', 'value'],
+      message: expect.stringMatching(/^1,[01]00,000,000 USD\/t at the 2027 rate \(multipliers and calibration applied\); prices and costs are limited to 100,000 USD\/t$/),
+    });
+    // The shipped data (tenge, roubles and rials among them) is within it.
+    expect(checkScenario(scenario, networkForScenario(scenario, base))).toEqual([]);
+  });
+});
