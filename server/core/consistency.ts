@@ -247,12 +247,18 @@ function moneyOverLimit(network: Network, years: readonly number[]): Problem[] {
   };
   network.suppliers.forEach((supplier, i) => {
     check(supplier.cashCost, ['network', 'suppliers', i, 'cashCost', 'value']);
-    supplier.routes.forEach((route, r) => check(route.freight, ['network', 'suppliers', i, 'routes', r, 'freight', 'value']));
+    supplier.routes.forEach((route, r) => {
+      check(route.freight, ['network', 'suppliers', i, 'routes', r, 'freight', 'value']);
+    });
   });
-  network.borderFrictions.forEach((friction, i) => check(friction.cost, ['network', 'borderFrictions', i, 'cost', 'value']));
+  network.borderFrictions.forEach((friction, i) => {
+    check(friction.cost, ['network', 'borderFrictions', i, 'cost', 'value']);
+  });
   network.markets.forEach((market, i) => {
     if (!market.demand) return;
-    market.demand.blocks.forEach((block, k) => check(block.value, ['network', 'markets', i, 'demand', 'blocks', k, 'value', 'value']));
+    market.demand.blocks.forEach((block, k) => {
+      check(block.value, ['network', 'markets', i, 'demand', 'blocks', k, 'value', 'value']);
+    });
     if (market.demand.customsValue) check(market.demand.customsValue, ['network', 'markets', i, 'demand', 'customsValue', 'value']);
   });
   return problems;
