@@ -3,10 +3,10 @@
  * differences), the Results panel, the month bar and the opening frame.
  */
 import type { Plan } from '../../../server/core/plan-schema.ts';
-import { t } from '../i18n/index.ts';
 import { competitorFlowItems, isClearingPlan, maxBoughtTonnes, maxCompetitorFlowTonnes } from '../lib/clearing.ts';
 import { diffMapScales } from '../lib/diff.ts';
 import { formatPeriod } from '../lib/format.ts';
+import { periodSliderLabel, periodSliderName, phasesFromInputs } from '../lib/horizon.ts';
 import { money } from '../lib/money.ts';
 import { areaRadiusScale, flowWidthScale, maxLegTonnes, maxMarketTonnes } from '../lib/scales.ts';
 import { planFrame } from '../lib/view.ts';
@@ -37,6 +37,11 @@ export interface Drawing {
 
 export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash }: DrawingDeps): Drawing {
   const { map, flowLayer, placeLayer, labelLayer, highlightLayer, legend } = view;
+
+  /** The phase in each period of the plan on screen, from the scenario it was made from. */
+  function planPhases(): number[] | null {
+    return state.plan ? phasesFromInputs(state.planInputs, state.plan) : null;
+  }
 
   function periodCount(): number {
     return state.plan?.horizon.periods.length ?? 1;
@@ -99,7 +104,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
 
   function redraw(): void {
     const plan = state.plan;
-    kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency, needsKey: state.needsKey, period: state.period });
+    kpiPanel.render(plan, { source: state.source, runId: state.runId, history: state.history, compare: state.compare, stale: state.stale, currency: state.page.currency, needsKey: state.needsKey, period: state.period, phases: planPhases() });
     renderMonthBar();
     renderStale();
     if (!plan) return;
@@ -123,10 +128,9 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     }
     monthBar.hidden = false;
     const value = state.period == null ? 0 : state.period + 1;
-    const label = state.period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[state.period]);
+    const label = periodSliderLabel(plan, state.period, planPhases());
     if (!monthBar.querySelector('input')) {
       monthBar.innerHTML = '<label for="month-slider"></label><input type="range" id="month-slider" min="0" step="1"><output id="month-label" for="month-slider"></output>';
-      monthBar.querySelector('label')!.textContent = t('Month');
       const slider = monthBar.querySelector('input')!;
       slider.addEventListener('input', () => {
         const v = Number(slider.value);
@@ -135,6 +139,8 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
         redrawMapOnly();
       });
     }
+    // A month of a monthly plan, a year of a run of years.
+    monthBar.querySelector('label')!.textContent = periodSliderName(plan);
     const slider = monthBar.querySelector('input')!;
     slider.max = String(n);
     slider.value = String(value);
@@ -148,7 +154,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     const period = state.period;
     drawMap(plan);
     kpiPanel.showMonth(plan, period);
-    const label = period == null ? t('Whole {year}', { year: plan.horizon.periods[0].slice(0, 4) }) : formatPeriod(plan.horizon.periods[period]);
+    const label = periodSliderLabel(plan, period, planPhases());
     monthBar.querySelector('output')!.textContent = label;
     monthBar.querySelector('input')?.setAttribute('aria-valuetext', label);
     writeHash();

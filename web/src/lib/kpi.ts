@@ -66,7 +66,7 @@ export function shareGauge(k: Kpis): ShareGauge {
   };
 }
 
-/** Our tonnes in one month of a monthly plan: what the month slider shows beside the whole-year KPIs. */
+/** Our tonnes in one period (a month, or a year of a run of years): what the period slider shows beside the whole-horizon KPIs. */
 export interface MonthFigures {
   productionTonnes: number;
   domesticTonnes: number;
@@ -75,9 +75,9 @@ export interface MonthFigures {
   domesticShareOfSales: number | null;
 }
 
-/** The month's figures, or null for an annual plan, the whole year, or a month the plan does not have. */
+/** The period's figures, or null for a one-period plan, the whole horizon, or a period the plan does not have. */
 export function monthFigures(plan: Pick<Plan, 'horizon' | 'plants' | 'markets'>, period: number | null): MonthFigures | null {
-  if (plan.horizon.kind !== 'monthly' || period == null || period < 0 || period >= plan.horizon.periods.length) return null;
+  if (plan.horizon.periods.length <= 1 || period == null || period < 0 || period >= plan.horizon.periods.length) return null;
   const productionTonnes = plan.plants.reduce((s, p) => s + tonnesIn(p, period), 0);
   const domesticTonnes = plan.markets.filter((m) => m.domestic).reduce((s, m) => s + tonnesIn(m, period), 0);
   const exportTonnes = plan.markets.filter((m) => !m.domestic).reduce((s, m) => s + tonnesIn(m, period), 0);

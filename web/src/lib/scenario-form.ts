@@ -17,8 +17,14 @@ export interface ScenarioForm {
   /** price-taker (model v1) or clearing: whole markets with competitors (DESIGN §3b). */
   market: 'price-taker' | 'clearing';
   phase: number;
-  horizon: 'annual' | 'monthly';
+  /** One year, its twelve months, or a run of years (one period a year) from `year` to `toYear`. */
+  horizon: 'annual' | 'monthly' | 'multi-year';
+  /** The year of an annual or monthly plan; the first year of a run of years. */
   year: number;
+  /** The last year of a run of years (ignored for the other horizons). */
+  toYear: number;
+  /** A run of years: the first year at phase 2 (phase 1 before it); null = the plant phase in every year. */
+  phase2FromYear: number | null;
   domesticShare: number;
   basis: 'sales' | 'production';
   /** null = no export cap. */
@@ -38,6 +44,8 @@ export const DEFAULT_FORM: ScenarioForm = {
   phase: 1,
   horizon: 'annual',
   year: 2027,
+  toYear: 2031,
+  phase2FromYear: null,
   domesticShare: 0.5,
   basis: 'sales',
   exportCapTonnesPerYear: null,
@@ -75,7 +83,10 @@ export function formToScenario(form: ScenarioForm): ScenarioPatch & { name: stri
   const scenario: ScenarioInput = {
     name: form.name.trim() || 'What-if',
     market: form.market,
-    horizon: { kind: form.horizon, year: form.year },
+    horizon:
+      form.horizon === 'multi-year'
+        ? { kind: 'multi-year', fromYear: form.year, toYear: form.toYear, ...(form.phase2FromYear != null ? { phase2FromYear: form.phase2FromYear } : {}) }
+        : { kind: form.horizon, year: form.year },
     phase: form.phase,
     policy: {
       domesticShare: form.domesticShare,
@@ -106,6 +117,11 @@ export function scenarioToForm(patch: ScenarioPatch | null): ScenarioForm {
   if (h && (h.kind === 'annual' || h.kind === 'monthly')) {
     form.horizon = h.kind;
     if (typeof h.year === 'number') form.year = h.year;
+  } else if (h?.kind === 'multi-year') {
+    form.horizon = 'multi-year';
+    if (typeof h.fromYear === 'number') form.year = h.fromYear;
+    if (typeof h.toYear === 'number') form.toYear = h.toYear;
+    form.phase2FromYear = typeof h.phase2FromYear === 'number' ? h.phase2FromYear : null;
   }
   const p = patch.policy;
   if (p) {

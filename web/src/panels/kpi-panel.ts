@@ -9,8 +9,9 @@ import type { PackingUse, Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
 import { yearsNote, type PlanDiff } from '../lib/diff.ts';
 import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
-import { formatCo2, formatPeriod, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
+import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
+import { horizonHeader, kpiScope, periodSliderLabel, policyCostSpan } from '../lib/horizon.ts';
 import { costBreakdown, monthFigures, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
 import { locale, t } from '../i18n/index.ts';
@@ -46,14 +47,17 @@ export interface KpiContext {
   currency: Currency;
   /** The server reads only with a key and there is none yet. */
   needsKey?: boolean;
-  /** The month on the map's slider (null: the whole year). */
+  /** The period on the map's slider (null: the whole horizon). */
   period?: number | null;
+  /** The phase in force in each of the plan's periods, from the scenario it was made from (null: not known). */
+  phases?: readonly number[] | null;
 }
 
 export class KpiPanel {
   private m: Money = USD;
-  /** Monthly plans: says the key figures are the whole year's and gives the slider's month beside them. */
+  /** Plans of several periods: says what the key figures cover and gives the slider's period beside them. */
   private monthNote: HTMLElement | null = null;
+  private phases: readonly number[] | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -93,8 +97,7 @@ export class KpiPanel {
         { className: `plan-status status-${plan.status}`, id: 'plan-status' },
         h('strong', {}, plan.scenarioName),
         ` — ${t(plan.status)}`,
-        plan.horizon.kind === 'monthly' ? t(', monthly') : t(', annual'),
-        t(', phase {n}', { n: plan.phase }),
+        h('span', { id: 'plan-horizon' }, horizonHeader(plan, ctx.phases ?? null)),
         clearing ? t(', market clearing. ') : '. ',
         h('span', { className: 'muted' }, sourceText),
         ctx.stale ? staleFlag() : null,
@@ -141,7 +144,8 @@ export class KpiPanel {
           gaugeEl,
         ),
       );
-      if (plan.horizon.kind === 'monthly') {
+      this.phases = ctx.phases ?? null;
+      if (kpiScope(plan)) {
         this.monthNote = h('p', { className: 'kpi-month', id: 'kpi-month', role: 'status' });
         this.root.querySelector('.kpi-grid')!.after(this.monthNote);
         this.showMonth(plan, ctx.period ?? null);
@@ -180,7 +184,7 @@ export class KpiPanel {
           'section',
           { 'aria-label': t('Cost of the domestic rule') },
           h('h3', {}, t('Cost of the domestic-share rule')),
-          h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, t('{cost} a year.', { cost: this.m.total(pc.costUsd) }), ' ') : null, policyCostText(pc, this.m)),
+          h('p', { className: pc.binds ? 'binds' : '' }, pc.costUsd != null && pc.binds ? h('strong', {}, policyCostSpan(plan, this.m.total(pc.costUsd)), ' ') : null, policyCostText(pc, this.m)),
         ),
       );
     }
@@ -270,24 +274,25 @@ export class KpiPanel {
 
   /** USD or KZT for every sum on the page; KZT at the plan's own rate, off when the plan has none. */
   /**
-   * The month on the slider beside the key figures of a monthly plan, which are the whole year's:
-   * our production, domestic and export tonnes in that month.
+   * The period on the slider beside the key figures of a plan of several periods, which cover the whole
+   * horizon (a monthly plan's year, or the total over a run of years): our production, domestic and
+   * export tonnes in that month or year.
    */
   showMonth(plan: Plan, period: number | null): void {
     const note = this.monthNote;
-    if (!note) return;
-    const year = plan.horizon.periods[0]?.slice(0, 4) ?? '';
+    const scope = kpiScope(plan);
+    if (!note || !scope) return;
     const month = monthFigures(plan, period);
     note.dataset.period = month && period != null ? plan.horizon.periods[period] : 'year';
     if (!month || period == null) {
-      note.textContent = t('Key figures for the whole of {year}; pick a month on the map to see its tonnes.', { year });
+      note.textContent = scope.whole;
       return;
     }
     note.textContent = '';
     note.append(
-      t('Key figures above: the whole of {year}.', { year }),
+      scope.above,
       ' ',
-      h('strong', {}, formatPeriod(plan.horizon.periods[period])),
+      h('strong', {}, periodSliderLabel(plan, period, this.phases)),
       ': ',
       t('production {production}, domestic {domestic} ({share}), exports {exports}.', {
         production: formatTonnes(month.productionTonnes),

@@ -182,6 +182,29 @@ export class ScenarioPanel {
     this.body.textContent = '';
     const phases = this.network?.plants[0]?.capacityTonnesPerYearByPhase ?? [1_300_000, 2_500_000];
 
+    // One year, or a run of years with its last year and the year phase 2 starts: the fields of the
+    // horizon chosen are shown, the others kept (hidden) so switching back finds them as they were.
+    const yearField = this.number('horizon.year', t('Year'), form.year, { min: 2000, max: 2100, step: 1 }, (v) => (form.year = v));
+    const years = h(
+      'div',
+      { className: 'multi-year-fields', id: 'multi-year-fields' },
+      this.number('horizon.fromYear', t('First year'), form.year, { min: 2000, max: 2100, step: 1 }, (v) => (form.year = v)),
+      this.number('horizon.toYear', t('Last year'), form.toYear, { min: 2000, max: 2100, step: 1 }, (v) => (form.toYear = v)),
+      this.optionalNumber('horizon.phase2FromYear', t('Phase 2 from year (blank = the plant phase above in every year)'), form.phase2FromYear, (v) => (form.phase2FromYear = v)),
+      h('p', { className: 'hint' }, t('One period a year; the key figures are totals over the years.')),
+    );
+    const showHorizon = () => {
+      const multi = form.horizon === 'multi-year';
+      yearField.hidden = multi;
+      years.hidden = !multi;
+      // The year and the first year are one value: the box shown carries it.
+      for (const box of [yearField, years.firstElementChild]) {
+        const input = box?.querySelector('input');
+        if (input && document.activeElement !== input && Number.isFinite(form.year)) input.value = decimalText(form.year);
+      }
+    };
+    showHorizon();
+
     const general = section(t('Plan'));
     general.append(
       this.text('name', t('Scenario name'), form.name, (v) => (form.name = v)),
@@ -209,10 +232,15 @@ export class ScenarioPanel {
         [
           ['annual', t('Annual (one period)')],
           ['monthly', t('Monthly (12 periods, ice and seasons)')],
+          ['multi-year', t('Multi-year (one period a year)')],
         ],
-        (v) => (form.horizon = v as ScenarioForm['horizon']),
+        (v) => {
+          form.horizon = v as ScenarioForm['horizon'];
+          showHorizon();
+        },
       ),
-      this.number('horizon.year', t('Year'), form.year, { min: 2000, max: 2100, step: 1 }, (v) => (form.year = v)),
+      yearField,
+      years,
     );
 
     const policy = section(t('Domestic-supply rule'));
