@@ -59,7 +59,7 @@ describe('the horizon in words', () => {
     expect(horizonHeader(annual, [1])).toBe(', annual, phase 1');
     expect(horizonHeader(monthly, null)).toBe(', monthly, phase 1');
     setLocale('ru');
-    expect(horizonHeader(multiYear, [1, 1, 2, 2, 2])).toBe(', по годам, 2027–2031, очередь 1 в 2027–2028 гг., очередь 2 с 2029 г.');
+    expect(horizonHeader(multiYear, [1, 1, 2, 2, 2])).toBe(', по годам, 2027–2031, очередь 1 в 2027–2028 годах, очередь 2 с 2029 года');
     expect(phaseWords(annual, null)).toBe('очередь 1');
   });
 

@@ -6,7 +6,7 @@ import type { Plan } from '../../../server/core/plan-schema.ts';
 import { competitorFlowItems, isClearingPlan, maxBoughtTonnes, maxCompetitorFlowTonnes } from '../lib/clearing.ts';
 import { diffMapScales } from '../lib/diff.ts';
 import { formatPeriod } from '../lib/format.ts';
-import { periodSliderLabel, periodSliderName, phasesFromInputs } from '../lib/horizon.ts';
+import { isMultiYear, periodSliderLabel, periodSliderName, phasesFromInputs } from '../lib/horizon.ts';
 import { money } from '../lib/money.ts';
 import { areaRadiusScale, flowWidthScale, maxLegTonnes, maxMarketTonnes } from '../lib/scales.ts';
 import { planFrame } from '../lib/view.ts';
@@ -82,7 +82,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
           scale: v.scale,
           radius: v.radius,
           maxMarketTonnes: v.maxMarket,
-          perPeriod: v.period != null,
+          perPeriod: v.period == null ? false : isMultiYear(plan) ? 'year' : 'month',
           diff: false,
           competitors: v.competitorList,
           tilesStatus: state.tiles,
@@ -135,7 +135,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
       slider.addEventListener('input', () => {
         const v = Number(slider.value);
         state.period = v === 0 ? null : v - 1;
-        // The map and month label change with the month; the whole-year KPIs stay, with the month's tonnes beside them.
+        // The map and period label change with the month (or year); the whole-horizon KPIs stay, with the period's tonnes beside them.
         redrawMapOnly();
       });
     }

@@ -57,6 +57,7 @@ export const messages: Record<string, string> = {
   '{n} km': '{n} km',
   '{n} m': '{n} m',
   '/month': '/month',
+  '/year': '/year',
   'Markets: pie of tonnes bought': 'Markets: pie of tonnes bought',
   'Markets (area ∝ tonnes)': 'Markets (area ∝ tonnes)',
   'Domestic': 'Domestic',

@@ -14,7 +14,8 @@ export interface LegendState {
   scale: WidthScale;
   radius: (t: number) => number;
   maxMarketTonnes: number;
-  perPeriod: boolean;
+  /** Widths are one period's tonnes: a month's, or a year's of a run of years (false: the whole horizon's). */
+  perPeriod: false | 'month' | 'year';
   diff: boolean;
   /** Clearing plans: the competitors (for the filter), biggest first; null for price-taker plans. */
   competitors?: { id: string; name: string; tonnes: number }[] | null;
@@ -78,7 +79,7 @@ export class Legend extends L.Control {
     const widths = h('div', { className: 'legend-widths' });
     for (const tonnes of legendSteps(state.scale.maxTonnes, 3)) {
       const w = state.scale(tonnes);
-      widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(tonnes) + (state.perPeriod ? t('/month') : '')));
+      widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(tonnes) + (state.perPeriod === 'month' ? t('/month') : state.perPeriod === 'year' ? t('/year') : '')));
     }
 
     const clearing = state.competitors != null && !state.diff;
