@@ -10,6 +10,7 @@ import { setLocale } from '../../web/src/i18n/index.ts';
 import { horizonHeader, kpiScope, periodSliderLabel, periodSliderName, phasesFromInputs, phaseWords, policyCostSpan } from '../../web/src/lib/horizon.ts';
 import { monthFigures } from '../../web/src/lib/kpi.ts';
 import { formToScenario, scenarioToForm } from '../../web/src/lib/scenario-form.ts';
+import { decodeState, EMPTY_STATE, encodeState } from '../../web/src/lib/url-state.ts';
 
 const stored = JSON.parse(readFileSync(new URL('../../data/scenarios/multi-year.json', import.meta.url), 'utf8'));
 const YEARS = ['2027', '2028', '2029', '2030', '2031'];
@@ -36,6 +37,11 @@ describe('a run of years in the scenario form', () => {
     const samePhase = scenarioToForm({ ...stored, horizon: { kind: 'multi-year', fromYear: 2028, toYear: 2030 } });
     expect(samePhase.phase2FromYear).toBeNull();
     expect(formToScenario(samePhase).horizon).toEqual({ kind: 'multi-year', fromYear: 2028, toYear: 2030 });
+    // The page's link carries the run of years and the year on the slider.
+    const link = encodeState({ ...EMPTY_STATE, scenario: formToScenario(form), period: 2 });
+    const back = decodeState(link);
+    expect(scenarioToForm(back.scenario)).toEqual(form);
+    expect(back.period).toBe(2);
     // One year stays one year.
     expect(formToScenario(scenarioToForm({ name: 'One year', horizon: { kind: 'annual', year: 2029 } })).horizon).toEqual({ kind: 'annual', year: 2029 });
   });
