@@ -9,6 +9,7 @@ const report = {
   status: 'optimal',
   message: null,
   marginUsd: 27_500_000,
+  valuedAs: 'margin',
   parameters: [],
   shareCurve: [
     { domesticShare: 0.5, status: 'optimal', marginUsd: 27_500_000, domesticTonnes: 1e6, exportTonnes: 1e6, achievedShare: 0.5, ruleBinds: true },
