@@ -15,6 +15,7 @@ import { EngineChoice, Scenario } from './core/schema.ts';
 import { loadDefaultNetwork } from './data/load.ts';
 import { ALTERNATIVES_ENGINE, nearOptimalAlternatives, type Alternatives } from './analysis/alternatives.ts';
 import { AnalysisRefusal } from './analysis/common.ts';
+import { BAD_TEXT_MESSAGE, badText } from './api/body-text.ts';
 import { formatAlternativesReport, formatPlanReport } from './report.ts';
 import { shutdownSolverPool, solveModel } from './solver/solve.ts';
 
@@ -64,11 +65,18 @@ async function main(): Promise<number> {
   const tolerance = args.values.tolerance === undefined ? 0.01 : args.values.tolerance.trim() === '' ? Number.NaN : Number(args.values.tolerance);
   if (!(tolerance >= 0 && tolerance < 1)) fail(`--tolerance must be a share between 0 and 1 (got "${args.values.tolerance}")`);
 
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let text: string;
+  try {
+    // Bytes that are not UTF-8 would become U+FFFD in names without a word: refused, as the API does.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    fail(`${file} is not UTF-8 text: save it as UTF-8`);
   }
   let json: unknown;
   try {
@@ -77,6 +85,9 @@ async function main(): Promise<number> {
   } catch (e) {
     fail(`${file} is not valid JSON: ${(e as Error).message}`);
   }
+  // One text policy with the API (both stores): no NUL and no unpaired surrogate anywhere.
+  const bad = badText(json);
+  if (bad !== null) fail(`${file} is not a valid scenario:\n  - ${bad.length ? bad.join('.') : '(top level)'}: ${BAD_TEXT_MESSAGE}`);
   const parsed = Scenario.safeParse(json);
   if (!parsed.success) fail(`${file} is not a valid scenario:\n${zodProblems(parsed.error)}`);
   const market = args.values.market ?? parsed.data.market;

@@ -31,7 +31,7 @@ const run = (...args: string[]) => spawnCli([BIN], args);
 /** `npm run optimise`: server/cli.ts through tsx. */
 const runSource = (...args: string[]) => spawnCli(['--import', 'tsx', 'server/cli.ts'], args);
 const dir = tempDir('caspian-cli-');
-const file = (name: string, text: string) => {
+const file = (name: string, text: string | Buffer) => {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -117,6 +117,10 @@ describe('npm run optimise and the caspian-optimise bin', () => {
       [['data/scenarios/phase1-annual.json', '--tolerance', '0.05'], /--tolerance applies to --alternatives only/],
       [['data/scenarios/phase1-annual.json', '--alternatives', '--tolerance='], /--tolerance must be a share between 0 and 1 \(got ""\)/],
       [[file('max-domestic.json', JSON.stringify({ name: 'x', objective: 'max-domestic' })), '--alternatives'], /--alternatives measures plans near the best margin: .* has the objective "max-domestic"/],
+      // The API's text policy: no NUL, no unpaired surrogate, and bytes that are UTF-8.
+      [[file('nul.json', '{"name": "Plan\\u0000A"}')], /name: text may not contain NUL characters or unpaired surrogates/],
+      [[file('surrogate.json', '{"name": "x", "description": "\\ud800"}')], /description: text may not contain NUL characters or unpaired surrogates/],
+      [[file('latin1.json', Buffer.from('{"name": "Z\xe9ro"}', 'latin1'))], /latin1\.json is not UTF-8 text/],
     ];
     // The cases are independent processes: run side by side.
     const ran = await Promise.all(cases.map(([args]) => run(...args)));
