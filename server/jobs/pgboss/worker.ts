@@ -11,6 +11,7 @@ import type { Network } from '../../core/schema.ts';
 import { CancelledError, clearingTableMarkets, emptyTable, fastModelInPool, MonteCarloRequest, solveClearingDraws, summariseInPool, type FastModel } from '../../analysis/montecarlo.ts';
 import { solveSweepPoints, SweepRequest, type SweepRow } from '../../analysis/sweep.ts';
 import { poolSize } from '../../solver/solve.ts';
+import { isConnectionError } from '../../store/connection-errors.ts';
 import { assembleMonteCarloTable, assembleSweep, chunkRange, encodeDraws } from '../chunks.ts';
 import { DrawThreads } from '../draw-threads.ts';
 import type { JobKind, JobStatus } from '../queue.ts';
@@ -119,7 +120,11 @@ export class ChunkWorker {
     for (let i = 0; i < this.concurrency; i++) await loop(MONTECARLO_QUEUE, (job) => this.#chunk('montecarlo', job));
     for (let i = 0; i < Math.min(this.concurrency, poolSize()); i++) await loop(SWEEP_QUEUE, (job) => this.#chunk('sweep', job));
     await this.#boss.work<ChunkData>(DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(1, pollingIntervalSeconds) }, async ([job]) => {
-      await this.#fail(job.data.jobId, `chunk ${job.data.chunk} failed on every try (its worker died or it ran past its expiry)`);
+      const { jobId, chunk } = job.data;
+      // Every chunk stored, only the assembly failed on each try (the database away): assemble now.
+      const state = await this.#status(jobId, chunk);
+      if (state?.status === 'running' && state.recorded && state.complete) await this.#finish(jobId);
+      else await this.#fail(jobId, `chunk ${chunk} failed on every try (its worker died or it ran past its expiry)`);
     });
   }
 
@@ -176,14 +181,21 @@ export class ChunkWorker {
     return job;
   }
 
-  /** The job's status and, when it has a time cap, the time left before it (ms, on the database's clock). */
-  async #status(jobId: string): Promise<{ status: JobStatus; capMs: number | null; leftMs: number | null } | null> {
-    const { rows } = await this.#pool.query<{ status: JobStatus; time_cap_ms: number | null; left_ms: number | null }>(
-      `SELECT status, time_cap_ms, EXTRACT(EPOCH FROM (created_at + time_cap_ms * interval '1 millisecond' - now())) * 1000 AS left_ms FROM analysis_jobs WHERE id = $1`,
-      [jobId],
+  /**
+   * The job's status and, when it has a time cap, the time left before it (ms, on the database's
+   * clock); whether `chunk` is already stored, and whether every chunk is.
+   */
+  async #status(jobId: string, chunk = -1): Promise<{ status: JobStatus; capMs: number | null; leftMs: number | null; recorded: boolean; complete: boolean } | null> {
+    const { rows } = await this.#pool.query<{ status: JobStatus; time_cap_ms: number | null; left_ms: number | null; recorded: boolean; complete: boolean }>(
+      `SELECT status, time_cap_ms, EXTRACT(EPOCH FROM (created_at + time_cap_ms * interval '1 millisecond' - now())) * 1000 AS left_ms,
+              EXISTS (SELECT 1 FROM analysis_job_chunks WHERE job_id = $1 AND chunk = $2) AS recorded, chunks_done >= chunk_count AS complete
+         FROM analysis_jobs WHERE id = $1`,
+      [jobId, chunk],
     );
     const row = rows[0];
-    return row ? { status: row.status, capMs: row.time_cap_ms, leftMs: row.left_ms === null ? null : Number(row.left_ms) } : null;
+    return row
+      ? { status: row.status, capMs: row.time_cap_ms, leftMs: row.left_ms === null ? null : Number(row.left_ms), recorded: row.recorded, complete: row.complete }
+      : null;
   }
 
   async #chunk(kind: JobKind, claimed: PgBoss.JobWithMetadata<ChunkData>): Promise<unknown> {
@@ -202,8 +214,13 @@ export class ChunkWorker {
 
   async #computeChunk(kind: JobKind, claimed: PgBoss.JobWithMetadata<ChunkData>): Promise<unknown> {
     const { jobId, chunk } = claimed.data;
-    const state = await this.#status(jobId);
+    const state = await this.#status(jobId, chunk);
     if (state?.status !== 'running') return { skipped: state?.status ?? 'gone' };
+    if (state.recorded) {
+      // Stored by an earlier try whose assembly of the result was cut short (the database away).
+      if (state.complete) await this.#finish(jobId);
+      return { recorded: false };
+    }
     if (state.capMs !== null && state.leftMs !== null && state.leftMs <= 0) {
       await failOverdueJobs(this.#pool);
       return { skipped: 'time cap' };
@@ -295,7 +312,11 @@ export class ChunkWorker {
     });
   }
 
-  /** Assembles the result from every chunk and stores it (the first to do so wins). */
+  /**
+   * Assembles the result from every chunk and stores it (the first to do so wins). The database
+   * unreachable meanwhile (a dropped connection, a restart) is thrown, so that pg-boss tries the
+   * chunk again: the retry finds it stored and assembles again. Any other error fails the job.
+   */
   async #finish(jobId: string): Promise<void> {
     const job = await this.#job(jobId);
     if (!job) return;
@@ -332,6 +353,10 @@ export class ChunkWorker {
       );
       if (rowCount) this.#log.info({ worker: this.id, jobId, kind: job.kind }, 'job done');
     } catch (error) {
+      if (isConnectionError(error)) {
+        this.#log.warn({ err: error, worker: this.id, jobId }, 'job: the result not assembled yet (the database is away); tried again');
+        throw error;
+      }
       await this.#fail(jobId, `the result could not be assembled: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.#cache.delete(jobId);
