@@ -5,6 +5,13 @@
  * with `Idempotent-Replayed: true`. The same key for a different request is a 422; a repeat while
  * the first is still running is a 409. Failed requests are not stored: retry with the same key.
  * Keys are scoped by caller (API key, or address when anonymous), so two clients cannot collide.
+ *
+ * Settling a claim (storing the answer, or releasing the claim of a failed request) never changes
+ * the answer: when the store cannot be reached then (the database went away during the request),
+ * the answer is sent as it is, and the claim is settled again every second in the background, and
+ * before anything else when the same caller sends the same key again to this process. So a request
+ * that failed with a 503 while the database was down does not hold its key once the database is
+ * back (until then its retry is the same 503); one that succeeded is replayed.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,11 +21,13 @@ import { identityOf } from '../run-responses.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { scope: string; key: string; settled: boolean } | null;
+    idempotency: { scope: string; key: string; settled: boolean; claimedAt: number } | null;
   }
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** How often claims that could not be settled (the store unreachable) are tried again. */
+export const UNSETTLED_RETRY_MS = 1_000;
 /** Response headers worth replaying; the rest (date, request id, rate limit) belong to the new request. */
 const REPLAYED_HEADERS = ['location', 'etag'];
 
@@ -32,6 +41,52 @@ export interface IdempotencyOptions {
 export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
   const { store, ttlMs, staleAfterMs } = options;
   app.decorateRequest('idempotency', null);
+
+  /** Claims of ended requests not yet settled in the store, by scope and key: what is left to do. */
+  const unsettled = new Map<string, { readonly since: number; readonly settle: () => Promise<void> }>();
+  let retryTimer: ReturnType<typeof setInterval> | null = null;
+  let retrying = false;
+  const idOf = (scope: string, key: string) => `${scope}\n${key}`;
+
+  const retryUnsettled = async () => {
+    if (retrying) return;
+    retrying = true;
+    try {
+      for (const [id, entry] of unsettled) {
+        // Past staleAfterMs the claim is anyone's (claimIdempotencyKey): it must not touch a newer one.
+        if (Date.now() - entry.since > staleAfterMs) unsettled.delete(id);
+        else {
+          await entry.settle();
+          unsettled.delete(id);
+        }
+      }
+    } catch {
+      // Still unreachable: the next round tries again.
+    } finally {
+      retrying = false;
+      if (unsettled.size === 0 && retryTimer) {
+        clearInterval(retryTimer);
+        retryTimer = null;
+      }
+    }
+  };
+
+  /** Stores the answer or releases the claim; when the store fails, keeps it to be tried again. Never throws. */
+  const settle = async (request: FastifyRequest, claim: { scope: string; key: string; claimedAt: number }, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      request.log.warn({ err: error }, 'idempotency key not settled; tried again in the background');
+      unsettled.set(idOf(claim.scope, claim.key), { since: claim.claimedAt, settle: run });
+      retryTimer ??= setInterval(() => void retryUnsettled(), UNSETTLED_RETRY_MS);
+      retryTimer.unref();
+    }
+  };
+
+  app.addHook('onClose', async () => {
+    if (retryTimer) clearInterval(retryTimer);
+    retryTimer = null;
+  });
 
   // preHandler: after authentication and validation, so the fingerprint is of the validated body.
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -51,10 +106,18 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       .update(`${JSON.stringify(request.query ?? {})}\n`)
       .update(JSON.stringify(request.body ?? null) ?? '')
       .digest('hex');
+    // This caller's earlier request with this key ended, but its claim is not settled yet: first.
+    const pending = unsettled.get(idOf(scope, key));
+    if (pending) {
+      // The store still unreachable: a 503, as for the claim itself.
+      if (Date.now() - pending.since <= staleAfterMs) await pending.settle();
+      unsettled.delete(idOf(scope, key));
+    }
+    const claimedAt = Date.now();
     const claim = await store.claimIdempotencyKey(scope, key, fingerprint, { ttlMs, staleAfterMs });
     switch (claim.state) {
       case 'claimed':
-        request.idempotency = { scope, key, settled: false };
+        request.idempotency = { scope, key, settled: false, claimedAt };
         return;
       case 'mismatch':
         throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
@@ -89,14 +152,15 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
         if (typeof value === 'string') headers[name] = value;
       }
       if (identity) headers.etag = identity.etag;
-      await store.completeIdempotencyKey(claim.scope, claim.key, {
+      const response: StoredResponse = {
         statusCode: reply.statusCode,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
         body,
         headers,
-      });
+      };
+      await settle(request, claim, () => store.completeIdempotencyKey(claim.scope, claim.key, response));
     } else {
-      await store.releaseIdempotencyKey(claim.scope, claim.key);
+      await settle(request, claim, () => store.releaseIdempotencyKey(claim.scope, claim.key));
     }
     return payload;
   });
@@ -106,7 +170,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     const claim = request.idempotency;
     if (claim && !claim.settled) {
       claim.settled = true;
-      await store.releaseIdempotencyKey(claim.scope, claim.key);
+      await settle(request, claim, () => store.releaseIdempotencyKey(claim.scope, claim.key));
     }
   });
 }
