@@ -5,6 +5,8 @@
  *
  * - POST a job: one row in `analysis_jobs` (status, progress, request, network) and one pg-boss job
  *   per chunk (server/jobs/chunks.ts), in one transaction: a job is queued whole or not at all.
+ *   The transaction first takes an advisory lock, so the count of running jobs against
+ *   `maxRunning` and the insert are one step for submissions from every process at once.
  * - A worker claims a chunk (pg-boss: SELECT … FOR UPDATE SKIP LOCKED), skips it when its job is no
  *   longer running (cancelled, failed), computes it, then in one transaction locks the job row,
  *   inserts the chunk's result into `analysis_job_chunks` keyed by (job id, chunk index) with
@@ -46,6 +48,9 @@ interface JobRow {
   created_at: Date;
   finished_at: Date | null;
 }
+
+/** Held (for its transaction) by each submission while it counts the running jobs and adds its own. */
+const ADMISSION_LOCK_KEY = 7_231_405_121;
 
 const VIEW_COLUMNS = 'id, kind, status, total, done, chunk_size, chunk_count, chunks_done, error, created_at, finished_at';
 
@@ -108,6 +113,9 @@ export class PgBossQueue implements JobQueue {
     const queue = spec.kind === 'sweep' ? SWEEP_QUEUE : MONTECARLO_QUEUE;
     const expireInSeconds = spec.kind === 'sweep' ? sweepExpiry(spec.request, layout.size, this.#r.expireInSeconds) : this.#r.expireInSeconds;
     await inTransaction(this.#pool, async (client) => {
+      // Admissions one at a time across every process until their transaction ends: the count below
+      // then sees every job admitted before, so JOB_MAX_RUNNING holds for submissions at once too.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK_KEY]);
       await client.query(`DELETE FROM analysis_jobs WHERE finished_at < now() - make_interval(secs => $1)`, [keepMs / 1000]);
       await failOverdueJobs(client);
       const running = await client.query<{ n: string }>(`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'running'`);
