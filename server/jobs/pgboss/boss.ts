@@ -40,7 +40,11 @@ export interface PgBossQueueOptions {
   readonly pollingIntervalSeconds?: number;
   /** How often the events stream re-reads a running job. Default 500 ms. */
   readonly eventPollMs?: number;
-  /** Connections of this process (pg-boss's own pool and the job tables' pool each). Default 4. */
+  /**
+   * Connections of each of the queue's two pools in this process (pg-boss's own and the job
+   * tables'), beside the store's DATABASE_POOL_SIZE. Default QUEUE_POOL_SIZE (4) in an API process;
+   * a worker: max(4, WORKER_CONCURRENCY + 2).
+   */
   readonly poolSize?: number;
   /** Also compute chunks in this process (EMBEDDED_WORKER=true), with this many at once. */
   readonly embeddedWorker?: { readonly concurrency: number } | false;
@@ -52,6 +56,9 @@ export interface ChunkData {
   readonly jobId: string;
   readonly chunk: number;
 }
+
+/** Connections of each of the job queue's two pools in an API process (PgBossQueueOptions.poolSize). */
+export const QUEUE_POOL_SIZE = 4;
 
 export interface Resolved {
   readonly expireInSeconds: number;
@@ -67,7 +74,7 @@ export function resolve(options: PgBossQueueOptions): Resolved {
     retryLimit: Math.max(0, Math.round(options.retryLimit ?? 3)),
     maintenanceIntervalSeconds: Math.max(1, Math.round(options.maintenanceIntervalSeconds ?? 15)),
     pollingIntervalSeconds: Math.max(0.5, options.pollingIntervalSeconds ?? 0.5),
-    poolSize: Math.max(2, options.poolSize ?? 4),
+    poolSize: Math.max(2, options.poolSize ?? QUEUE_POOL_SIZE),
   };
 }
 
