@@ -27,7 +27,7 @@ declare module 'fastify' {
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** How often claims that could not be settled (the store unreachable) are tried again. */
-export const UNSETTLED_RETRY_MS = 1_000;
+const UNSETTLED_RETRY_MS = 1_000;
 /** Response headers worth replaying; the rest (date, request id, rate limit) belong to the new request. */
 const REPLAYED_HEADERS = ['location', 'etag'];
 
