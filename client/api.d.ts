@@ -195,7 +195,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -286,7 +289,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -999,7 +1005,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1587,7 +1596,10 @@ export interface paths {
                     /** @description `false` leaves out the flows GeoJSON (a third of a plan); every figure is the same */
                     flows?: "true" | "false";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1707,7 +1719,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1842,7 +1857,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1964,7 +1982,10 @@ export interface paths {
                 query: {
                     runs: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged. */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

@@ -149,6 +149,18 @@ export const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 // Loose: a header schema replaces request.headers with its output, which must keep the rest.
 export const IfMatchHeaders = z.looseObject({ 'if-match': z.string().max(100).optional() });
 
+/**
+ * `If-None-Match` on reads that answer 304: the ETag(s) the client holds (as HTTP allows, a list or
+ * `*`). Documented so a typed client can send it; the route compares it with the answer's ETag.
+ */
+export const IfNoneMatchHeaders = z.looseObject({
+  'if-none-match': z
+    .string()
+    .max(8192)
+    .optional()
+    .meta({ description: 'ETag(s) of the copy the client holds, e.g. `"3"` or `W/"a1b2", "c3d4"`: a 304 without a body when the answer is unchanged.' }),
+});
+
 /** Documents `Idempotency-Key` on POSTs (checked by the idempotency plugin). */
 export const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z

@@ -437,6 +437,17 @@ describe('answers that never change while the server runs', () => {
     expect(brotliDecompressSync(br.bytes).equals(first.bytes)).toBe(true);
   });
 
+  it('the OpenAPI document declares If-None-Match on every read that answers 304, so a typed client can send it', async () => {
+    const doc = JSON.parse((await raw('GET', '/openapi.json', asPlanner)).bytes.toString('utf8')) as {
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; responses: Record<string, unknown> }>>;
+    };
+    const with304 = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => '304' in op.responses).map(([method, op]) => ({ route: `${method} ${path}`, op })));
+    expect(with304.map((r) => r.route).sort()).toEqual(
+      ['get /api/v1/compare', 'get /api/v1/network', 'get /api/v1/network.geojson', 'get /api/v1/runs/{id}', 'get /api/v1/runs/{id}/allocation.csv', 'get /api/v1/runs/{id}/flows.geojson', 'get /api/v1/scenarios/{id}'].sort(),
+    );
+    for (const { route, op } of with304) expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'if-none-match'), route).toBe(true);
+  });
+
   it('GET /network is the default network as the Network schema gives it', async () => {
     const answer = await raw('GET', '/api/v1/network', asPlanner);
     const { Network } = await import('../../server/core/schema.ts');

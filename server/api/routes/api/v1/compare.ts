@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { BEARER, type ApiContext } from '../../../context.ts';
 import { notFound } from '../../../errors.ts';
-import { CompareQuery, Comparison, errorResponses, NOT_MODIFIED } from '../../../schemas.ts';
+import { CompareQuery, Comparison, errorResponses, NOT_MODIFIED, IfNoneMatchHeaders } from '../../../schemas.ts';
 import { runTask } from '../../../../pool/pool.ts';
 import { bytesOf, inPoolQueued } from '../../../pooled.ts';
 import { movableBuffers } from '../../../views/run-views.ts';
@@ -17,6 +17,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         // Sent with encodings of its own (run-responses.ts).
         compress: false,
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['runs'],
           summary: 'Compare two runs: ?runs=a,b (delta = b − a)',
           description: 'Kept once made, with a strong `ETag` per encoding (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as a stored run is.',

@@ -13,7 +13,7 @@ import { etagOf } from '../../../http.ts';
 import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
 import { BEARER } from '../../../context.ts';
-import { errorResponses, GeoJsonFeatureCollection, NOT_MODIFIED, ScenarioRecord } from '../../../schemas.ts';
+import { errorResponses, GeoJsonFeatureCollection, NOT_MODIFIED, ScenarioRecord, IfNoneMatchHeaders } from '../../../schemas.ts';
 import { XLSX_TYPE } from '../../../views/network-workbook.ts';
 import { networkToGeoJson } from '../../../views/network-geojson.ts';
 
@@ -42,6 +42,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       '/network',
       {
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['network'],
           summary: 'The default network',
           description: 'With a strong `ETag`: `If-None-Match` with it is a 304.',
@@ -56,6 +57,7 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       '/network.geojson',
       {
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['network'],
           summary: 'The default network as GeoJSON: plants, markets, nodes as Points, legs as LineStrings',
           description: 'With a strong `ETag`: `If-None-Match` with it is a 304.',

@@ -15,7 +15,7 @@ import { bytesOf, inPoolQueued } from '../../../../pooled.ts';
 import type { Serialised } from '../../../../run-responses.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
-import { errorResponses, FlowsQuery, IdParams, NOT_MODIFIED, RunRecord } from '../../../../schemas.ts';
+import { errorResponses, FlowsQuery, IdParams, NOT_MODIFIED, RunRecord, IfNoneMatchHeaders } from '../../../../schemas.ts';
 
 /** Answers that never change (a run's, a comparison of two runs): caches may keep them too. */
 export const IMMUTABLE = 'private, max-age=31536000, immutable';
@@ -46,6 +46,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         // Sent with encodings of its own (run-responses.ts).
         compress: false,
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['runs'],
           summary: 'A stored run: scenario as solved, plan, inputs hash',
           description:
@@ -68,6 +69,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         compress: false,
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['runs'],
           summary: "The run's flows: one LineString per leg with tonnes",
           description: 'Served pre-serialised with a strong `ETag` (`If-None-Match` with it is a 304), brotli or gzip on `Accept-Encoding`, as the run itself is.',
@@ -88,6 +90,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         compress: false,
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['runs'],
           summary: 'Allocation per market and route as CSV',
           description:

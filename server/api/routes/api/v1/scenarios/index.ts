@@ -9,7 +9,7 @@ import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
 import { etagOf, parseIfMatch } from '../../../../http.ts';
 import { matches, withLastFields } from '../../../../run-responses.ts';
-import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, NOT_MODIFIED, PageQuery, pageOf, ScenarioRecord, ScenarioSummary } from '../../../../schemas.ts';
+import { errorResponses, IdempotencyHeaders, IdParams, IfMatchHeaders, NOT_MODIFIED, PageQuery, pageOf, ScenarioRecord, ScenarioSummary, IfNoneMatchHeaders } from '../../../../schemas.ts';
 
 /** A bad cursor is the client's mistake, not ours. */
 export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
@@ -79,6 +79,7 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       '/scenarios/:id',
       {
         schema: {
+          headers: IfNoneMatchHeaders,
           tags: ['scenarios'],
           summary: 'Read a scenario (ETag = version)',
           security: BEARER,
