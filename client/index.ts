@@ -20,7 +20,7 @@ export interface CaspianClientOptions {
   /** Where the service listens, without `/api/v1`: e.g. `http://localhost:3000`. */
   readonly baseUrl: string;
   /** A planner or viewer key, sent as `Authorization: Bearer <key>`; none for public reads. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** Another fetch (tests, proxies); default: the global one. */
   readonly fetch?: (request: Request) => Promise<Response>;
 }
