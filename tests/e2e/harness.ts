@@ -5,7 +5,7 @@
  */
 import { buildWebOnce } from '../support/build.ts';
 import { CHROMIUM, chromiumArgs } from '../support/chromium.ts';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../server/app.ts';
 import { sha256Hex } from '../../server/core/hash.ts';
+import type { Plan } from '../../server/core/plan-schema.ts';
 import { openSqliteStore } from '../../server/store/sqlite.ts';
 
 export { CHROMIUM };
@@ -209,4 +210,20 @@ export async function openPage(
   await page.goto(`${baseUrl}/${options.hash ?? ''}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
   return { page, errors };
+}
+
+/** A shipped scenario (`data/scenarios/<file>`) stored and run on the service with the planner key: the run's id and plan. */
+export async function storedRunOf(service: Pick<Service, 'url'>, scenarioFile: string): Promise<{ runId: string; plan: Plan }> {
+  const post = async (path: string, body?: unknown) => {
+    const res = await fetch(`${service.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PLANNER_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const record = await post('/scenarios', JSON.parse(readFileSync(join(ROOT, 'data/scenarios', scenarioFile), 'utf8')));
+  const stored = await post(`/scenarios/${record.id}/runs`);
+  return { runId: stored.id, plan: stored.plan };
 }

@@ -3,12 +3,11 @@
  * capacity, what one more tonne of line is worth) and each served market's bagged and bulk tonnes,
  * the figures of the stored run, in English and in Russian.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { formatShare, formatTonnes, formatUsdPerTonne } from '../../web/src/lib/format.ts';
-import { ARTIFACTS, browserAvailable, PLANNER_KEY, ROOT, startServedPage, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, storedRunOf, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 const WAIT = { timeout: 60_000 };
@@ -20,20 +19,7 @@ describe.skipIf(!run)('product forms in the Results panel', () => {
 
   beforeAll(async () => {
     served = await startServedPage();
-    const api = async (path: string, body?: unknown) => {
-      const res = await fetch(`${served.service.url}/api/v1${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${PLANNER_KEY}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      expect(res.status).toBe(201);
-      return res.json();
-    };
-    const scenario = JSON.parse(readFileSync(join(ROOT, 'data/scenarios/packing-choice.json'), 'utf8'));
-    const record = await api('/scenarios', scenario);
-    const stored = await api(`/scenarios/${record.id}/runs`);
-    runId = stored.id;
-    plan = stored.plan;
+    ({ runId, plan } = await storedRunOf(served.service, 'packing-choice.json'));
   }, 300_000);
 
   afterAll(async () => {
