@@ -3725,6 +3725,10 @@ export interface components {
             domesticTonnes: number;
             exportTonnes: number;
             marginUsd: number;
+            marginRangeUsd?: {
+                low: number;
+                high: number | null;
+            } | null;
         } | {
             /** @constant */
             kind: "where-we-sell";
@@ -3732,6 +3736,10 @@ export interface components {
                 name: string;
                 priceUsdPerTonne: number;
                 ourShare: number;
+                priceRangeUsdPerTonne?: {
+                    low: number;
+                    high: number | null;
+                } | null;
                 priceSetter: {
                     /** @enum {string} */
                     kind: "ours" | "competitor" | "demand" | "scarcity";
@@ -4767,6 +4775,14 @@ export interface components {
                     lat?: number;
                     priceUsdPerTonne: number;
                     priceUsdPerTonneByPeriod: number[];
+                    priceRangeUsdPerTonne: {
+                        low: number;
+                        high: number | null;
+                    } | null;
+                    priceRangeUsdPerTonneByPeriod: ({
+                        low: number;
+                        high: number | null;
+                    } | null)[];
                     consumptionTonnes: number;
                     boughtTonnes: number;
                     ourTonnes: number;
@@ -4821,6 +4837,10 @@ export interface components {
                     }[];
                 }[];
                 ourMarginUsd: number;
+                ourMarginRangeUsd: {
+                    low: number;
+                    high: number | null;
+                } | null;
                 welfareUsd: number;
                 competitorFlows: {
                     /** @constant */
@@ -5708,6 +5728,10 @@ export interface components {
             domesticTonnes: number;
             exportTonnes: number;
             marginUsd: number;
+            marginRangeUsd?: {
+                low: number;
+                high: number | null;
+            } | null;
         } | {
             /** @constant */
             kind: "where-we-sell";
@@ -5715,6 +5739,10 @@ export interface components {
                 name: string;
                 priceUsdPerTonne: number;
                 ourShare: number;
+                priceRangeUsdPerTonne?: {
+                    low: number;
+                    high: number | null;
+                } | null;
                 priceSetter: {
                     /** @enum {string} */
                     kind: "ours" | "competitor" | "demand" | "scarcity";
@@ -6750,6 +6778,14 @@ export interface components {
                     lat?: number;
                     priceUsdPerTonne: number;
                     priceUsdPerTonneByPeriod: number[];
+                    priceRangeUsdPerTonne: {
+                        low: number;
+                        high: number | null;
+                    } | null;
+                    priceRangeUsdPerTonneByPeriod: ({
+                        low: number;
+                        high: number | null;
+                    } | null)[];
                     consumptionTonnes: number;
                     boughtTonnes: number;
                     ourTonnes: number;
@@ -6804,6 +6840,10 @@ export interface components {
                     }[];
                 }[];
                 ourMarginUsd: number;
+                ourMarginRangeUsd: {
+                    low: number;
+                    high: number | null;
+                } | null;
                 welfareUsd: number;
                 competitorFlows: {
                     /** @constant */

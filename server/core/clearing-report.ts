@@ -140,6 +140,8 @@ export function readClearing(
       ourTonnes: ours.tonnes,
       ourShare: bought > EPS_TONNES ? round(ours.tonnes / bought) : 0,
       ourTonnesRange: null,
+      priceRangeUsdPerTonne: null,
+      priceRangeUsdPerTonneByPeriod: periods.map(() => null),
       suppliers,
       marginalSupplier: marginalSupplier(network, market.id, t.index, t.label, price, index, val, zeroRc, dualOf, steps[t.index]!, marginalBlock, ours.tonnes > EPS_TONNES && ourZeroRcIn(t.index), ourPlantNames),
       blocks: steps[0]!.map((step, k) => ({
@@ -181,6 +183,7 @@ export function readClearing(
       markets: clearingMarkets,
       competitors,
       ourMarginUsd: round(ourMarginUsd, 2),
+      ourMarginRangeUsd: null,
       welfareUsd: round(result.objective, 2),
       competitorFlows,
     },

@@ -18,6 +18,7 @@ import { recordLeftOutSuppliers } from './left-out.ts';
 import type { Plan } from './plan-schema.ts';
 import { effectiveNetwork, periodsOf, priceTakerKztPerUsd, type Period } from './scenario.ts';
 import { readClearing } from './clearing-report.ts';
+import { fillPriceRanges } from './price-ranges.ts';
 import { fxPerUsd } from './market-schema.ts';
 import { key } from './families/context.ts';
 import { dualModel, sensitivityFromDual } from './dual.ts';
@@ -197,6 +198,12 @@ export async function runPipeline(
     const read = readClearing(network, built, result, body.markets, body.kpis.marginUsd);
     clearingReport = read.report;
     if (options.ranges !== false) {
+      // Where the equilibrium does not fix a price, its interval (a few re-solves with one balance
+      // row's bound moved, from the plan's basis where the engine keeps it).
+      const engineUsed = result.stats.engine;
+      await fillPriceRanges(built, result, clearingReport, body.kpis.marginUsd, (model) =>
+        solve(model, { engine: engineUsed, timeLimitMs: scenario.timeLimitMs, wantSensitivity: false, warmStart: true }),
+      );
       for (const marketId of read.degenerateMarkets) {
         const range = await ourTonnesRange(built, result.objective, marketId, solve, engine, scenario.timeLimitMs);
         const market = clearingReport.markets.find((m) => m.id === marketId)!;
@@ -951,6 +958,7 @@ function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, poli
     domesticTonnes: k.domesticTonnes,
     exportTonnes: k.exportTonnes,
     marginUsd: k.marginUsd,
+    marginRangeUsd: report.ourMarginRangeUsd,
   });
   const ours = report.markets.filter((m) => m.ourTonnes > 0).sort((a, b) => b.ourTonnes - a.ourTonnes);
   if (ours.length > 0)
@@ -960,6 +968,7 @@ function whyClearing(body: PlanBody, report: NonNullable<Plan['clearing']>, poli
         name: m.name,
         priceUsdPerTonne: m.priceUsdPerTonne,
         ourShare: m.ourShare,
+        priceRangeUsdPerTonne: m.priceRangeUsdPerTonne,
         priceSetter: m.marginalSupplier ? { kind: m.marginalSupplier.kind, name: m.marginalSupplier.name, blockLabel: m.marginalSupplier.blockLabel ?? null } : null,
       })),
     });

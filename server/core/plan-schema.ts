@@ -186,6 +186,16 @@ const MarginalSupplier = z.object({
   plantNames: z.string().optional(),
 });
 
+/**
+ * The interval of clearing prices (or of a figure valued at them) over every equilibrium, where the
+ * market does not fix one price: every value in [low, high] meets each equilibrium condition.
+ */
+export const PriceRange = z.object({
+  low: z.number(),
+  /** null: no upper end (no seller can bring the market one more tonne). */
+  high: z.number().nullable(),
+});
+
 export const ClearingMarket = z.object({
   id: z.string(),
   name: z.string(),
@@ -197,6 +207,18 @@ export const ClearingMarket = z.object({
   /** Clearing price (dual of the market balance), volume-weighted over the periods, USD/t. */
   priceUsdPerTonne: z.number(),
   priceUsdPerTonneByPeriod: z.array(z.number()),
+  /**
+   * The interval of `priceUsdPerTonne` over every equilibrium, USD/t, where the market does not fix
+   * the price (a degenerate equilibrium: e.g. a border cap equal to the market's whole demand lets
+   * the price lie anywhere from the delivered cost to the value of the last block bought);
+   * `priceUsdPerTonne` is then one point of it, the solver's choice, not a fact. Found from the
+   * welfare's one-sided derivatives with respect to the market's balance (re-solves with the balance
+   * moved by 1 t each way). null when the price is unique, or when it was not checked (the page's
+   * live plan, a re-solve that did not finish).
+   */
+  priceRangeUsdPerTonne: PriceRange.nullable(),
+  /** `priceRangeUsdPerTonne` per period: null where that period's price is unique (or not checked). */
+  priceRangeUsdPerTonneByPeriod: z.array(PriceRange.nullable()),
   consumptionTonnes: z.number(),
   boughtTonnes: z.number(),
   ourTonnes: z.number(),
@@ -242,6 +264,12 @@ export const ClearingReport = z.object({
   competitors: z.array(CompetitorResult),
   /** Our margin valued at the clearing prices (= kpis.marginUsd), USD. */
   ourMarginUsd: z.number(),
+  /**
+   * Our margin's interval over every set of clearing prices, USD, where a market we sell in has a
+   * `priceRangeUsdPerTonne`: `ourMarginUsd` is then one point of it. null when every price we sell
+   * at is unique (or not checked).
+   */
+  ourMarginRangeUsd: PriceRange.nullable(),
   /** Welfare: block values bought − every supplier's costs (the LP's objective), USD. */
   welfareUsd: z.number(),
   /** Competitors' flows as straight lines from supplier to market. */
@@ -301,4 +329,5 @@ export type BindingConstraint = z.infer<typeof BindingConstraint>;
 export type RouteSummary = z.infer<typeof RouteSummary>;
 export type ClearingReport = z.infer<typeof ClearingReport>;
 export type ClearingMarket = z.infer<typeof ClearingMarket>;
+export type PriceRange = z.infer<typeof PriceRange>;
 export type CompetitorResult = z.infer<typeof CompetitorResult>;

@@ -30,6 +30,9 @@ const PriceSetter = z.object({
   blockLabel: z.string().nullable(),
 });
 
+/** An interval of prices (or of money valued at them) that all clear the market; high null: no upper end. */
+const Range = z.object({ low: z.number(), high: z.number().nullable() });
+
 const kinds = [
   // binding constraints
   z.object({ kind: z.literal('capacity-full'), ...subjectOf, ...dualOf }),
@@ -81,8 +84,29 @@ const kinds = [
   z.object({ kind: z.literal('domestic-share-line'), domesticShare: z.number(), ruleShare: z.number(), basis: z.enum(['sales', 'production']) }),
   z.object({ kind: z.literal('best-netbacks'), markets: z.array(z.object({ name: z.string(), netbackUsdPerTonne: z.number() })) }),
   z.object({ kind: z.literal('not-served'), markets: z.array(z.object({ name: z.string(), priceGapUsdPerTonne: z.number().nullable() })), moreCount: z.number() }),
-  z.object({ kind: z.literal('clearing-production-split'), productionTonnes: z.number(), utilisation: z.number(), domesticTonnes: z.number(), exportTonnes: z.number(), marginUsd: z.number() }),
-  z.object({ kind: z.literal('where-we-sell'), markets: z.array(z.object({ name: z.string(), priceUsdPerTonne: z.number(), ourShare: z.number(), priceSetter: PriceSetter.nullable() })) }),
+  z.object({
+    kind: z.literal('clearing-production-split'),
+    productionTonnes: z.number(),
+    utilisation: z.number(),
+    domesticTonnes: z.number(),
+    exportTonnes: z.number(),
+    marginUsd: z.number(),
+    /** Our margin's interval over every set of clearing prices, where the market does not fix a price we sell at; `marginUsd` is one point of it. */
+    marginRangeUsd: Range.nullable().optional(),
+  }),
+  z.object({
+    kind: z.literal('where-we-sell'),
+    markets: z.array(
+      z.object({
+        name: z.string(),
+        priceUsdPerTonne: z.number(),
+        ourShare: z.number(),
+        /** The prices that all clear the market, where it does not fix one; `priceUsdPerTonne` is then one point of it and no one sets it. */
+        priceRangeUsdPerTonne: Range.nullable().optional(),
+        priceSetter: PriceSetter.nullable(),
+      }),
+    ),
+  }),
   z.object({
     kind: z.literal('competitor-takes'),
     competitor: z.string(),
@@ -258,10 +282,24 @@ export const ENGLISH_WHY: WhyRenderers = {
       .map((m) => (m.priceGapUsdPerTonne !== null ? `${m.name} (needs +${f.moneyPerTonne(m.priceGapUsdPerTonne)} before it is worth serving)` : m.name))
       .join(', ')}${s.moreCount > 0 ? ` and ${s.moreCount} more` : ''}.`,
   'clearing-production-split': (s, f) =>
-    `At the market-clearing prices the plant makes ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} of capacity): ${f.tonnes(s.domesticTonnes)} in Kazakhstan and ${f.tonnes(s.exportTonnes)} exported; our margin at those prices is ${f.money(s.marginUsd)}.`,
+    `At the market-clearing prices the plant makes ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} of capacity): ${f.tonnes(s.domesticTonnes)} in Kazakhstan and ${f.tonnes(s.exportTonnes)} exported; ${
+      s.marginRangeUsd
+        ? `our margin at the plan's prices is ${f.money(s.marginUsd)}, one point of a range: the market does not fix every price we sell at, and at the prices that clear it our margin is anywhere ${
+            s.marginRangeUsd.high === null ? `from ${f.money(s.marginRangeUsd.low)} upwards` : `from ${f.money(s.marginRangeUsd.low)} to ${f.money(s.marginRangeUsd.high)}`
+          }.`
+        : `our margin at those prices is ${f.money(s.marginUsd)}.`
+    }`,
   'where-we-sell': (s, f) =>
     `Where we sell: ${s.markets
-      .map((m) => `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, our share ${f.share(m.ourShare, 0)}${m.priceSetter ? ` (price set by ${m.priceSetter.kind === 'ours' ? 'us' : m.priceSetter.name})` : ''}`)
+      .map((m) =>
+        m.priceRangeUsdPerTonne
+          ? `${m.name} anywhere ${
+              m.priceRangeUsdPerTonne.high === null
+                ? `from ${f.moneyPerTonne(m.priceRangeUsdPerTonne.low)} upwards`
+                : `from ${f.moneyPerTonne(m.priceRangeUsdPerTonne.low)} to ${f.moneyPerTonne(m.priceRangeUsdPerTonne.high)}`
+            }, our share ${f.share(m.ourShare, 0)} (the market does not fix the price: any price in that range clears it; the plan values it at ${f.moneyPerTonne(m.priceUsdPerTonne)})`
+          : `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, our share ${f.share(m.ourShare, 0)}${m.priceSetter ? ` (price set by ${m.priceSetter.kind === 'ours' ? 'us' : m.priceSetter.name})` : ''}`,
+      )
       .join('; ')}.`,
   'competitor-takes': (s, f) => {
     const netback = (x: number | null) => (x === null ? 'nothing (not served)' : f.moneyPerTonne(x));

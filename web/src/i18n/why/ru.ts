@@ -132,9 +132,25 @@ export const renderers: WhyRenderers = {
       .map((m) => (m.priceGapUsdPerTonne !== null ? `${m.name} (цене не хватает +${f.moneyPerTonne(m.priceGapUsdPerTonne)}, чтобы поставки окупились)` : m.name))
       .join(', ')}${s.moreCount > 0 ? ` и ещё ${s.moreCount}` : ''}.`,
   'clearing-production-split': (s, f) =>
-    `По равновесным ценам завод производит ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} мощности): ${f.tonnes(s.domesticTonnes)} в Казахстане и ${f.tonnes(s.exportTonnes)} на экспорт; наша маржа по этим ценам — ${f.money(s.marginUsd)}.`,
+    `По равновесным ценам завод производит ${f.tonnes(s.productionTonnes)} (${f.share(s.utilisation, 0)} мощности): ${f.tonnes(s.domesticTonnes)} в Казахстане и ${f.tonnes(s.exportTonnes)} на экспорт; ${
+      s.marginRangeUsd
+        ? `наша маржа по ценам плана — ${f.money(s.marginUsd)}, но это лишь одна точка диапазона: рынок фиксирует не все наши цены, и при ценах, которые его уравновешивают, наша маржа — ${
+            s.marginRangeUsd.high === null ? `от ${f.money(s.marginRangeUsd.low)} и выше` : `от ${f.money(s.marginRangeUsd.low)} до ${f.money(s.marginRangeUsd.high)}`
+          }.`
+        : `наша маржа по этим ценам — ${f.money(s.marginUsd)}.`
+    }`,
   'where-we-sell': (s, f) =>
-    `Где мы продаём: ${s.markets.map((m) => `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, наша доля ${f.share(m.ourShare, 0)}${setBy(m.priceSetter)}`).join('; ')}.`,
+    `Где мы продаём: ${s.markets
+      .map((m) =>
+        m.priceRangeUsdPerTonne
+          ? `${m.name} ${
+              m.priceRangeUsdPerTonne.high === null
+                ? `от ${f.moneyPerTonne(m.priceRangeUsdPerTonne.low)} и выше`
+                : `от ${f.moneyPerTonne(m.priceRangeUsdPerTonne.low)} до ${f.moneyPerTonne(m.priceRangeUsdPerTonne.high)}`
+            }, наша доля ${f.share(m.ourShare, 0)} (рынок не фиксирует цену: любая цена в этом диапазоне его уравновешивает; в плане — ${f.moneyPerTonne(m.priceUsdPerTonne)})`
+          : `${m.name} ${f.moneyPerTonne(m.priceUsdPerTonne)}, наша доля ${f.share(m.ourShare, 0)}${setBy(m.priceSetter)}`,
+      )
+      .join('; ')}.`,
   'competitor-takes': (s, f) => {
     const netback = (x: number | null) => (x === null ? '— (рынок не обслуживается)' : f.moneyPerTonne(x));
     const [nbWithout, nbWith] = [netback(s.netbackWithoutUsdPerTonne), netback(s.netbackWithUsdPerTonne)];
