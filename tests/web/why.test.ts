@@ -183,6 +183,29 @@ describe('every kind in every language', () => {
     expect(whyText(flat)).toContain('наш нетбэк там остаётся');
   });
 
+  it('where the market does not fix a price, both languages say the range, not one end as fact', () => {
+    const sell: WhySentence = {
+      kind: 'where-we-sell',
+      markets: [
+        { name: 'Astrakhan', priceUsdPerTonne: 54.9443, ourShare: 1, priceRangeUsdPerTonne: { low: 54.9443, high: 57.62 }, priceSetter: { kind: 'ours', name: 'our plant (Aktau)', blockLabel: null } },
+        { name: 'Olya', priceUsdPerTonne: 71.63, ourShare: 0.5, priceRangeUsdPerTonne: { low: 71.63, high: null }, priceSetter: null },
+      ],
+    };
+    const split: WhySentence = { ...(EXAMPLES['clearing-production-split'] as Extract<WhySentence, { kind: 'clearing-production-split' }>), marginUsd: 0, marginRangeUsd: { low: 0, high: 1_070_305 } };
+    for (const sentence of [sell, split]) expect(WhySentence.safeParse(sentence).success).toBe(true);
+    expect(renderWhy(sell)).toBe(
+      'Where we sell: Astrakhan anywhere from 54.94 USD/t to 57.62 USD/t, our share 100 % (the market does not fix the price: any price in that range clears it; the plan values it at 54.94 USD/t); Olya anywhere from 71.63 USD/t upwards, our share 50 % (the market does not fix the price: any price in that range clears it; the plan values it at 71.63 USD/t).',
+    );
+    expect(renderWhy(sell)).not.toMatch(/price set by/);
+    expect(renderWhy(split)).toMatch(/our margin at the plan's prices is 0\.00 USD, one point of a range: .* anywhere from 0\.00 USD to 1,070,305 USD\.$/);
+    setLocale('ru');
+    const ruSell = whyText(sell);
+    expect(ruSell).toMatch(/Astrakhan от 54,94 .* до 57,62 .*рынок не фиксирует цену/);
+    expect(ruSell).not.toMatch(/цену задаём мы/);
+    expect(whyText(split)).toMatch(/одна точка диапазона.*от USD 0 до USD 1,1 млн/);
+    for (const sentence of [sell, split]) expect(latinLeft(whyText(sentence), sentence)).toEqual([]);
+  });
+
   it('a plan without sentences as data (stored before them) keeps its English text', () => {
     setLocale('ru');
     const stored = { why: ['The plant makes 1.30 Mt.'], whySentences: undefined };
