@@ -161,6 +161,16 @@ describe('clearing popups', () => {
     expect(html).toContain('Price set by the buyers: today&#39;s average regional price: marginal buyers, worth 41.19 USD/t to them.');
   });
 
+  it('a price the equilibrium does not fix: its range over all equilibria, and no one said to set it', () => {
+    const cm = { ...plan.clearing.markets[0], priceRangeUsdPerTonne: { low: 39.1061, high: 41.5 }, priceRangeUsdPerTonneByPeriod: [{ low: 39.1061, high: 41.5 }] };
+    const html = clearingMarketPopup(cm, undefined);
+    expect(html).toContain('<th scope="row">Clearing price, all equilibria</th><td>39.11 USD/t – 41.50 USD/t</td>');
+    expect(html).toContain('The market does not fix the price here');
+    expect(html).not.toContain('Price set by');
+    const open = clearingMarketPopup({ ...cm, priceRangeUsdPerTonneByPeriod: [{ low: 39.1061, high: null }] }, undefined, { period: 0, periodLabel: '2027' });
+    expect(open).toContain('<th scope="row">Clearing price, all equilibria (2027)</th><td>39.11 USD/t or more</td>');
+  });
+
   it('in tenge at the plan’s rate', () => {
     const html = clearingMarketPopup(plan.clearing.markets[0], undefined, { money: money('KZT', plan.kztPerUsd) });
     expect(html).toContain('<th scope="row">Clearing price</th><td>20\u202f335 KZT/t</td>');

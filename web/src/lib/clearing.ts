@@ -234,8 +234,13 @@ export function clearingMarketPopup(
   const bought = boughtIn(cm, period);
   const ourTonnes = Math.min(bought, ourTonnesIn(cm, ours, period));
   const when = opts.periodLabel ? ` (${opts.periodLabel})` : '';
+  // Where the equilibrium does not fix the price (a plan stored before ranges has none).
+  const priceRange = (period == null ? cm.priceRangeUsdPerTonne : cm.priceRangeUsdPerTonneByPeriod?.[period]) ?? null;
   const lines = [
     row(`${t('Clearing price')}${when}`, m.perTonne(price)),
+    ...(priceRange
+      ? [row(`${t('Clearing price, all equilibria')}${when}`, priceRange.high === null ? t('{low} or more', { low: m.perTonne(priceRange.low) }) : `${m.perTonne(priceRange.low)} – ${m.perTonne(priceRange.high)}`)]
+      : []),
     row(`${t('Tonnes bought')}${when}`, formatTonnes(bought)),
     row(t('Consumption listed'), formatTonnes(cm.consumptionTonnes)),
     row(`${t('Our tonnes')}${when}`, t('{tonnes} ({share} share)', { tonnes: formatTonnes(ourTonnes), share: formatShare(bought > 0 ? ourTonnes / bought : 0, 0) })),
@@ -257,7 +262,9 @@ export function clearingMarketPopup(
     `<div class="popup popup-clearing"><h3>${escapeHtml(cm.name)}</h3><p class="muted">${escapeHtml(cm.domestic ? t('Domestic market') : t('Export market'))}, ${escapeHtml(cm.country)} · ${escapeHtml(t('market clearing'))}</p>` +
     `<table>${lines.join('')}</table>` +
     degenerate +
-    `<p class="price-setter">${escapeHtml(marginalSupplierText(cm.marginalSupplier, m))}</p>` +
+    (priceRange
+      ? `<p class="price-setter">${escapeHtml(t('The market does not fix the price here: any price in the range clears it, and no one sets it (the map shows one).'))}</p>`
+      : `<p class="price-setter">${escapeHtml(marginalSupplierText(cm.marginalSupplier, m))}</p>`) +
     (rest ? `<h4>${escapeHtml(t('Who supplies the rest'))}</h4><ul class="routes">${rest}</ul>` : `<p class="muted">${escapeHtml(t('No competitor sells here at this price.'))}</p>`) +
     `</div>`
   );
