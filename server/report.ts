@@ -188,19 +188,25 @@ function formatBagging(plan: Plan, money: ReturnType<typeof moneyFormat>): strin
 /** The market-clearing section: prices, who supplies each market, who sets the price; competitors. */
 function formatClearing(plan: Plan, money: ReturnType<typeof moneyFormat>): string[] {
   const c = plan.clearing!;
-  const out: string[] = [`MARKET CLEARING (prices in ${money.unit}/t; our margin at these prices ${money.total(c.ourMarginUsd)})`];
+  // Where the market does not fix a price we sell at, our margin is one point of a range (older plans have none).
+  const marginRange = c.ourMarginRangeUsd
+    ? `, one point of ${money.total(c.ourMarginRangeUsd.low)}–${c.ourMarginRangeUsd.high === null ? 'more' : money.total(c.ourMarginRangeUsd.high)} over every set of clearing prices`
+    : '';
+  const out: string[] = [`MARKET CLEARING (prices in ${money.unit}/t; our margin at these prices ${money.total(c.ourMarginUsd)}${marginRange})`];
   const markets = [...c.markets].sort((a, b) => b.ourTonnes - a.ourTonnes || b.boughtTonnes - a.boughtTonnes);
   out.push(
     table(
       ['market', 'price', 'bought', 'ours', 'our share', 'our range', 'price set by', 'other suppliers'],
       markets.map((m) => [
         m.name,
-        money.perTonne(m.priceUsdPerTonne),
+        m.priceRangeUsdPerTonne
+          ? `${money.perTonne(m.priceUsdPerTonne)} (${money.perTonne(m.priceRangeUsdPerTonne.low)}–${m.priceRangeUsdPerTonne.high === null ? 'more' : money.perTonne(m.priceRangeUsdPerTonne.high)})`
+          : money.perTonne(m.priceUsdPerTonne),
         formatTonnes(m.boughtTonnes),
         formatTonnes(m.ourTonnes),
         formatPct(m.ourShare, 0),
         m.ourTonnesRange ? `${formatTonnes(m.ourTonnesRange.min)}–${formatTonnes(m.ourTonnesRange.max)}` : '',
-        m.marginalSupplier ? (m.marginalSupplier.kind === 'ours' ? 'us' : m.marginalSupplier.name) : '',
+        m.priceRangeUsdPerTonne ? 'not fixed (any price in the range)' : m.marginalSupplier ? (m.marginalSupplier.kind === 'ours' ? 'us' : m.marginalSupplier.name) : '',
         m.suppliers
           .filter((x) => !x.ours)
           .slice(0, 3)
