@@ -131,7 +131,8 @@ export const FlowsQuery = z
  */
 function decimalInteger(min: number, max: number) {
   const error = `a whole number from ${min} to ${max}, in decimal digits`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  // One message however many checks fail (16 digits past 2^53 fail both int and max): the first aborts.
+  return z.number({ error }).int({ error, abort: true }).min(min, { error, abort: true }).max(max, { error });
 }
 const decimalDigits = (value: unknown) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value);
 

@@ -415,6 +415,10 @@ describe('scenarios', () => {
       expect(refused.json().error.details[0].path, query).toEqual(['query', query.split('=')[0]]);
     }
     expect((await get('/api/v1/scenarios?limit=007')).json().items.length).toBeLessThanOrEqual(7);
+    // Past 2^53 both the whole-number and the range checks fail: one detail, not the same one twice.
+    expect((await get('/api/v1/scenarios?offset=9007199254740993')).json().error.details).toEqual([
+      { path: ['query', 'offset'], message: 'a whole number from 0 to 1000000, in decimal digits' },
+    ]);
   });
 
   it('refuses an update without If-Match (428) and with a stale version (409)', async () => {
