@@ -21,6 +21,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { canReuseSweepModel, SweepModelReuse, type ReusedPointFigures } from './sweep-reuse.ts';
 import { CancelledError } from './montecarlo.ts';
 import { AnalysisRefusal, checkOnly } from './common.ts';
+import { checkScenario } from '../core/consistency.ts';
+import { networkForScenario } from '../core/pipeline.ts';
 import type { SweepResult, SweepRow } from '../core/analysis-schema.ts';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
@@ -240,6 +242,25 @@ export function refuseUnknownAxes(request: SweepRequest, net: Network): void {
     if (axis.parameter === 'fxPerUsd' && axis.currency !== 'KZT' && request.scenario.market !== 'clearing')
       throw new AnalysisRefusal(`the ${axis.currency} rate moves nothing in the price-taker mode (its prices are in USD; only the tenge rate converts domestic prices): set "market": "clearing"`);
     if (axis.supplier !== undefined && !net.suppliers.some((x) => x.id === axis.supplier)) throw new AnalysisRefusal(`unknown supplier "${axis.supplier}"`);
+    if (axis.supplier !== undefined && request.scenario.overrides.suppliers[axis.supplier]?.absent)
+      throw new AnalysisRefusal(`supplier "${axis.supplier}" is left out of the scenario (absent: true): sweeping its ${axis.parameter === 'supplierCost' ? 'cost' : 'capacity'} would change nothing`);
+  }
+}
+
+/**
+ * Refuses a grid whose end points cannot be a model (a rate that lifts a price over its limit, say),
+ * each axis at its lowest and highest value with the others as the scenario has them: otherwise those
+ * points would come back as bare `error` rows with no reason.
+ */
+function refuseAxisEnds(request: SweepRequest, net: Network): void {
+  for (const axis of request.axes) {
+    const values = axisValues(axis);
+    for (const value of new Set([Math.min(...values), Math.max(...values)])) {
+      const scenario = withParameter(request.scenario, axis, value);
+      const problems = checkScenario(scenario, networkForScenario(scenario, net));
+      if (problems.length > 0)
+        throw new AnalysisRefusal(`at ${axisName(axis)} = ${value} the scenario cannot be a model: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
+    }
   }
 }
 
@@ -248,6 +269,7 @@ export function sweepPlan(request: SweepRequest, network: Network): { net: Netwo
   const net = request.scenario.network ?? network;
   refuseUnknownAxes(request, net);
   checkOnly(request.scenario, net);
+  refuseAxisEnds(request, net);
   return { net, points: sweepScenarios(request) };
 }
 

@@ -144,7 +144,13 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
   }
 
   const leftOut = leftOutSuppliers(network);
-  for (const id of Object.keys(overrides.suppliers)) {
+  for (const [id, so] of Object.entries(overrides.suppliers)) {
+    // A competitor left out has no capacity, cost or mark-up to change: a setting beside `absent` would be taken and do nothing.
+    if (so.absent && leftOut.has(id)) {
+      const others = Object.keys(so).filter((k) => k !== 'absent' && so[k as keyof typeof so] !== undefined);
+      if (others.length > 0)
+        problems.push({ path: ['overrides', 'suppliers', id, others[0]!], message: `supplier "${id}" is left out (absent: true): its ${others.join(', ')} would change nothing` });
+    }
     if (!network.suppliers.some((s) => s.id === id) && !leftOut.has(id)) problems.push({ path: ['overrides', 'suppliers', id], message: `override for unknown supplier "${id}"` });
   }
   if (scenario.market === 'clearing') problems.push(...checkClearing(scenario, network));
@@ -156,6 +162,11 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
         path: ['overrides', 'fxPerUsd', currency],
         message: `the ${currency} rate moves nothing in the price-taker mode (its prices are in USD; only the tenge rate converts domestic prices): set "market": "clearing" to see its effect`,
       });
+    // Nor do the competitors and the whole market's consumption: they are the clearing model's.
+    const clearingOnly = 'is a setting of the market-clearing mode (competitors and consumption are not in the price-taker model): set "market": "clearing" to see its effect';
+    if (overrides.competitorMarkupMultiplier !== 1) problems.push({ path: ['overrides', 'competitorMarkupMultiplier'], message: `competitorMarkupMultiplier ${clearingOnly}` });
+    if (overrides.consumptionMultiplier !== 1) problems.push({ path: ['overrides', 'consumptionMultiplier'], message: `consumptionMultiplier ${clearingOnly}` });
+    for (const id of Object.keys(overrides.suppliers)) problems.push({ path: ['overrides', 'suppliers', id], message: `a competitor's override ${clearingOnly}` });
   }
   for (const id of Object.keys(scenario.volumesTonnesPerYear ?? {})) {
     if (!known.markets.has(id))
@@ -222,7 +233,7 @@ function checkClearing(scenario: Scenario, network: Network): Problem[] {
       problems.push({ path: ['network', 'fxPerUsd', currency], message: `prices are given in ${currency} but the network has no ${currency} per USD rate` });
     }
   }
-  if (ratesKnown) problems.push(...moneyOverLimit(network, periodsOf(scenario.horizon, scenario.phase).map((p) => p.year)));
+  if (ratesKnown) problems.push(...moneyOverLimit(network, periodsOf(scenario.horizon, scenario.phase).map((p) => p.year), scenario.overrides.fxPerUsd));
   return problems;
 }
 
@@ -231,12 +242,21 @@ function checkClearing(scenario: Scenario, network: Network): Problem[] {
  * converted at the rate of each of the plan's years it must stay within the USD/t limit of every
  * other price and cost, or a willingness to pay of 1e9 USD/t would be taken as data.
  */
-function moneyOverLimit(network: Network, years: readonly number[]): Problem[] {
+function moneyOverLimit(network: Network, years: readonly number[], rateOverrides: Scenario['overrides']['fxPerUsd']): Problem[] {
   const problems: Problem[] = [];
+  // A rate the scenario sets is what to fix: one problem at it (how many figures it lifts over the
+  // limit), not one at each figure of data the caller never sent.
+  const byOverriddenRate = new Map<string, { count: number; example: string }>();
   const check = (money: MoneyPerTonne, path: (string | number)[]) => {
     for (const year of new Set(years)) {
       const usd = toUsd(money, network.fxPerUsd, year);
       if (usd > MAX_USD_PER_TONNE) {
+        if (rateOverrides[money.currency as keyof typeof rateOverrides] !== undefined) {
+          const seen = byOverriddenRate.get(money.currency);
+          const example = `${money.value} ${money.currency}/t is ${Math.round(usd).toLocaleString('en-US')} USD/t in ${year}`;
+          byOverriddenRate.set(money.currency, { count: (seen?.count ?? 0) + 1, example: seen?.example ?? example });
+          return;
+        }
         problems.push({
           path,
           message: `${Math.round(usd).toLocaleString('en-US')} USD/t at the ${year} rate (multipliers and calibration applied); prices and costs are limited to ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`,
@@ -261,5 +281,10 @@ function moneyOverLimit(network: Network, years: readonly number[]): Problem[] {
     });
     if (market.demand.customsValue) check(market.demand.customsValue, ['network', 'markets', i, 'demand', 'customsValue', 'value']);
   });
+  for (const [currency, { count, example }] of byOverriddenRate)
+    problems.push({
+      path: ['overrides', 'fxPerUsd', currency],
+      message: `at this ${currency} rate ${count} ${count === 1 ? 'price or cost' : 'prices and costs'} of the data would be over the limit of ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t (${example})`,
+    });
   return problems;
 }

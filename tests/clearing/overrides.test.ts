@@ -6,7 +6,7 @@ import { effectiveNetwork } from '../../server/core/scenario.ts';
 import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { optimise } from '../../server/optimise.ts';
-import { refuseUnknownAxes, SweepRequest } from '../../server/analysis/sweep.ts';
+import { refuseUnknownAxes, runSweep, SweepRequest } from '../../server/analysis/sweep.ts';
 import { scenario } from '../core/fixtures.ts';
 import { handNetwork } from './fixtures.ts';
 
@@ -83,5 +83,42 @@ describe('money in its own currency', () => {
     });
     // The shipped data (tenge, roubles and rials among them) is within it.
     expect(checkScenario(scenario, networkForScenario(scenario, base))).toEqual([]);
+  });
+});
+
+describe('settings that would be taken and change nothing', () => {
+  const network = loadDefaultNetwork();
+  const problemsOf = (body: Record<string, unknown>) => {
+    const scenario = Scenario.parse({ name: 'x', ...body });
+    return checkScenario(scenario, networkForScenario(scenario, network));
+  };
+
+  it('competitors and consumption in the price-taker mode are refused with their paths', () => {
+    expect(problemsOf({ overrides: { competitorMarkupMultiplier: 0, consumptionMultiplier: 2, suppliers: { aktobe_cem: { absent: true } } } }).map((p) => p.path)).toEqual([
+      ['overrides', 'competitorMarkupMultiplier'],
+      ['overrides', 'consumptionMultiplier'],
+      ['overrides', 'suppliers', 'aktobe_cem'],
+    ]);
+    expect(problemsOf({ overrides: { competitorMarkupMultiplier: 1, consumptionMultiplier: 1 } })).toEqual([]);
+  });
+
+  it('a left-out competitor’s other settings are refused', () => {
+    expect(problemsOf({ market: 'clearing', overrides: { suppliers: { aktobe_cem: { absent: true, cashCostMultiplier: 2 } } } })).toEqual([
+      { path: ['overrides', 'suppliers', 'aktobe_cem', 'cashCostMultiplier'], message: 'supplier "aktobe_cem" is left out (absent: true): its cashCostMultiplier would change nothing' },
+    ]);
+  });
+
+  it('a rate the scenario sets that lifts the data over the USD/t limit is one problem at the rate', () => {
+    const problems = problemsOf({ market: 'clearing', overrides: { fxPerUsd: { RUB: 0.01 } } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: ['overrides', 'fxPerUsd', 'RUB'], message: expect.stringMatching(/^at this RUB rate \d+ prices and costs of the data would be over the limit of 100,000 USD\/t/) });
+  });
+
+  it('a sweep of a left-out competitor, or whose end point cannot be a model, is refused before any solve', async () => {
+    const clearing = Scenario.parse({ name: 'x', market: 'clearing', overrides: { suppliers: { aktobe_cem: { absent: true } } } });
+    const leftOut = SweepRequest.parse({ scenario: clearing, axes: [{ parameter: 'supplierCost', supplier: 'aktobe_cem', values: [0.5, 2] }] });
+    expect(() => refuseUnknownAxes(leftOut, network)).toThrow(/supplier "aktobe_cem" is left out of the scenario \(absent: true\): sweeping its cost would change nothing/);
+    const rouble = SweepRequest.parse({ scenario: { ...clearing, overrides: { ...clearing.overrides, suppliers: {} } }, axes: [{ parameter: 'fxPerUsd', currency: 'RUB', values: [0.01, 100] }] });
+    await expect(runSweep(rouble, network, { optimiseOptions: { inProcess: true } })).rejects.toThrow(/^at fxPerUsd:RUB = 0\.01 the scenario cannot be a model: overrides\.fxPerUsd\.RUB: at this RUB rate/);
   });
 });
