@@ -6,6 +6,7 @@
  */
 import { buildModel, type BuiltModel } from '../core/model.ts';
 import { rowActivity, type LpModel, type SolveResult } from '../core/lp.ts';
+import { yearOfKey } from '../core/families/context.ts';
 import { networkForScenario } from '../core/pipeline.ts';
 import { checkScenario, type Problem } from '../core/consistency.ts';
 import type { Network, Scenario } from '../core/schema.ts';
@@ -78,12 +79,11 @@ export function volumeFigures(network: Network, scenario: Scenario, built: Built
   let domesticTonnes = 0;
   let exportTonnes = 0;
   const domestic = new Map(network.markets.map((m) => [m.id, m.domestic]));
-  const yearOf = (k: string) => index.periods[Number(k.slice(k.lastIndexOf('|') + 1))]!.year;
   const byYear = new Map<number, { domestic: number; basis: number }>();
   const year = (y: number) => byYear.get(y) ?? byYear.set(y, { domestic: 0, basis: 0 }).get(y)!;
   for (const [k, v] of index.sale) {
     const marketId = k.slice(0, k.indexOf('|'));
-    const inYear = year(yearOf(k));
+    const inYear = year(yearOfKey(index, k));
     if (domestic.get(marketId)) {
       domesticTonnes += values[v];
       inYear.domestic += values[v];
@@ -95,7 +95,7 @@ export function volumeFigures(network: Network, scenario: Scenario, built: Built
     basis = 0;
     for (const [k, v] of index.prod) {
       basis += values[v];
-      year(yearOf(k)).basis += values[v];
+      year(yearOfKey(index, k)).basis += values[v];
     }
   }
   const yearShares = [...byYear.values()].filter((y) => y.basis > EPS_TONNES).map((y) => y.domestic / y.basis);

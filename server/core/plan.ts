@@ -29,7 +29,7 @@ import {
 } from './scenario.ts';
 import { firstTier, type Leg, type Market, type Network, type Scenario } from './schema.ts';
 import { explainBinding, yearOfRow } from './explain.ts';
-import { flowVariable, key } from './families/context.ts';
+import { flowVariable, key, yearOfKey } from './families/context.ts';
 import { englishWhy } from './why.ts';
 
 const EPS_TONNES = 1e-6;
@@ -540,7 +540,7 @@ export function basisTonnesOfRow(built: BuiltModel, values: readonly number[], s
   const byYear = new Map<number, number>();
   let total = 0;
   for (const [k, v] of map) {
-    const year = built.index.periods[Number(k.slice(k.lastIndexOf('|') + 1))]!.year;
+    const year = yearOfKey(built.index, k);
     byYear.set(year, (byYear.get(year) ?? 0) + values[v]!);
     total += values[v]!;
   }

@@ -131,6 +131,11 @@ export function periodsInYear(ctx: ModelContext, year: number): Period[] {
 }
 
 /** Row name with a year suffix only when the horizon spans several years. */
+/** The calendar year of an index key whose last part is the period (`${m}|${k}|${t}`, `${p}|${t}`). */
+export function yearOfKey(index: Pick<ModelIndex, 'periods'>, indexKey: string): number {
+  return index.periods[Number(indexKey.slice(indexKey.lastIndexOf('|') + 1))]!.year;
+}
+
 export function yearly(ctx: ModelContext, name: string, year: number): string {
   return ctx.years.length > 1 ? `${name}:${year}` : name;
 }
