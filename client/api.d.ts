@@ -5015,7 +5015,7 @@ export interface components {
         ErrorInput: {
             error: {
                 /** @enum {string} */
-                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "job_not_done" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
+                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "version_conflict" | "idempotency_in_progress" | "job_not_done" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
                 message: string;
                 details?: unknown;
             };
@@ -7018,7 +7018,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "version_conflict" | "idempotency_in_progress" | "job_not_done" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
+                code: "invalid_body" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "version_conflict" | "idempotency_in_progress" | "job_not_done" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "unprocessable_model" | "time_limit" | "idempotency_key_reused" | "precondition_required" | "rate_limited" | "client_closed_request" | "internal" | "overloaded" | "unavailable" | "store_unavailable";
                 message: string;
                 details?: unknown;
             };

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** The path is a route, but not for this method (the `Allow` header names the ones it takes). */
+  method_not_allowed: 405,
   /** `If-Match` names a version that is no longer current. */
   version_conflict: 409,
   /** A request with the same `Idempotency-Key` is still running. */

@@ -108,6 +108,28 @@ describe('service', () => {
     `);
   });
 
+  it('answers a route asked with a method it does not take with 405 and Allow, before any key is checked', async () => {
+    const cases: [string, string, string][] = [
+      ['DELETE', '/api/v1/optimise', 'POST'],
+      ['GET', '/api/v1/optimise', 'POST'],
+      ['PATCH', '/api/v1/scenarios/sc_anything', 'GET, HEAD, PUT, DELETE'],
+      ['POST', '/api/v1/runs/run_anything', 'GET, HEAD'],
+      ['PUT', '/health', 'GET, HEAD'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const res = await app.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : {} });
+      expect(res.statusCode, `${method} ${url}`).toBe(405);
+      expect(res.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(res.json().error).toEqual({ code: 'method_not_allowed', message: `${url} takes ${allow}, not ${method}` });
+    }
+    // A path that is no route under any method stays a 404, also under the page's catch-all.
+    for (const [method, url] of [['POST', '/api/v1/nothing-here'], ['DELETE', '/no-such-file.js'], ['POST', '/api/v1/runs/a/b/c']]) {
+      const res = await app.inject({ method: method as 'POST', url, payload: {} });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.headers.allow).toBeUndefined();
+    }
+  });
+
   it('says how to build the map page when web/dist is missing', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);

@@ -4,6 +4,7 @@
  * unexpected is logged and becomes a 500 that says nothing about internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import FindMyWay from 'find-my-way';
 import { ApiError, type ErrorCode, type Problem } from '../errors.ts';
 import { isConnectionError } from '../../store/connection-errors.ts';
 import { isStoreUnavailable } from '../../store/store.ts';
@@ -132,8 +133,40 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(reply, new ApiError('internal', `Something went wrong on our side; request id ${request.id} identifies it in the logs`, { requestId: request.id }));
   });
 
+  const routes = routeMethods(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.allowedMethods(path);
+    if (allowed.length > 0) {
+      return sendError(
+        reply,
+        new ApiError('method_not_allowed', `${path.slice(0, 200)} takes ${allowed.join(', ')}, not ${request.method.slice(0, 20)}`, undefined, { allow: allowed.join(', ') }),
+      );
+    }
     return sendError(reply, new ApiError('not_found', `No route ${request.method} ${path.slice(0, 200)}`));
   });
+}
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Which methods each route path takes, so a known path asked with another method is a 405 with
+ * `Allow` (RFC 9110 §15.5.6) rather than a 404 that reads as if the path did not exist. The page's
+ * catch-all file route is left out: it would make every unknown path a 405.
+ */
+function routeMethods(app: FastifyInstance): { allowedMethods(path: string): string[] } {
+  const router = FindMyWay({ maxParamLength: 2048 });
+  const seen = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return;
+    for (const method of [route.method].flat()) {
+      const key = `${method} ${route.url}`;
+      if (seen.has(key) || !HTTP_METHODS.includes(method as (typeof HTTP_METHODS)[number])) continue;
+      seen.add(key);
+      router.on(method as (typeof HTTP_METHODS)[number], route.url, () => {});
+    }
+  });
+  return {
+    allowedMethods: (path) => HTTP_METHODS.filter((method) => router.find(method, path) !== null),
+  };
 }
