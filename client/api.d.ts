@@ -2098,7 +2098,7 @@ export interface paths {
         };
         /**
          * Back-test: the market model calibrated on 2024 against what happened in 2025
-         * @description Per figure (production per plant, imports and exports per partner, western Kazakhstan's net imports, regional prices and their ranks) the modelled and the observed value, the error and whether the observation is an estimate; the targets met or missed; where the model is wrong, in words.
+         * @description Per figure (production per plant, imports and exports per partner, western Kazakhstan's net imports, regional prices and their ranks) the modelled and the observed value, the error, whether the observation is an estimate and whether it is one of the model's own inputs (`observedFromInputs`); the targets met or missed, each with its `evidence` (independent of the model's inputs, or built into them); where the model is wrong, in words. One back-test: the market-clearing model on 2025, calibrated on 2024; it takes no parameters, and a query string (a year, a mode) is refused with 400.
          */
         get: {
             parameters: {
@@ -2131,6 +2131,7 @@ export interface paths {
                                 observed: number;
                                 errorPct: number | null;
                                 observedIsEstimate: boolean;
+                                observedFromInputs: string | null;
                                 modelledRank: number | null;
                                 observedRank: number | null;
                             }[];
@@ -2140,6 +2141,9 @@ export interface paths {
                                 value: number;
                                 met: boolean;
                                 detail: string;
+                                /** @enum {string} */
+                                evidence: "independent" | "partly built in" | "built in";
+                                evidenceNote: string;
                             }[];
                             narrative: string[];
                         };

@@ -12,6 +12,7 @@ import type { Plan } from '../core/plan-schema.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { historyFigures, modelledFigure, type FigureKind, type HistoryYear } from './figures.ts';
 import { historyScenario, outcomeFromPlan, type MarketYearOutcome } from './market-year.ts';
+import { evidenceOf, inputsBehind, type Evidence } from './built-in.ts';
 
 export interface BacktestRow {
   readonly kind: FigureKind;
@@ -25,6 +26,8 @@ export interface BacktestRow {
   /** (modelled − observed) / observed × 100; null when nothing was observed (0 t). */
   readonly errorPct: number | null;
   readonly observedIsEstimate: boolean;
+  /** Why the observation is one of the model's own inputs, or made from them; null when independent of them. */
+  readonly observedFromInputs: string | null;
   /** Price rows: rank among the regional prices, 1 = dearest; null on other rows. */
   readonly modelledRank: number | null;
   readonly observedRank: number | null;
@@ -38,6 +41,10 @@ export interface BacktestTarget {
   readonly value: number;
   readonly met: boolean;
   readonly detail: string;
+  /** Whether its observations are independent of the model's inputs: a target met on built-in figures shows consistency, not accuracy. */
+  readonly evidence: Evidence;
+  /** Which of its observations are built in, and how; empty when independent. */
+  readonly evidenceNote: string;
 }
 
 export interface BacktestResult {
@@ -109,7 +116,8 @@ export interface BacktestInput {
 export function backtestReport(input: BacktestInput): BacktestResult {
   const { network, history, calibration, year, outcome } = input;
   const figures = historyFigures(history, network, year);
-  const rows: BacktestRow[] = figures.map((f) => {
+  const fromInputs = inputsBehind(figures, network, history, year);
+  const rows: BacktestRow[] = figures.map((f, i) => {
     const modelled = modelledFigure(f, outcome, network, history);
     return {
       kind: f.kind,
@@ -122,6 +130,7 @@ export function backtestReport(input: BacktestInput): BacktestResult {
       observed: round(f.observed),
       errorPct: f.observed !== 0 ? round(((modelled - f.observed) / f.observed) * 100, 1) : null,
       observedIsEstimate: f.observedIsEstimate,
+      observedFromInputs: fromInputs[i] ?? null,
       modelledRank: null,
       observedRank: null,
     };
@@ -146,7 +155,7 @@ export function backtestReport(input: BacktestInput): BacktestResult {
   const imports = row('imports', 'total');
   const exports = row('exports', 'total');
   const west = row('west-net-imports', 'west');
-  const errorTarget = (name: string, r: BacktestRow | undefined, limit: number): BacktestTarget => {
+  const errorTarget = (name: string, r: BacktestRow | undefined, limit: number): Measured => {
     const value = Math.abs(r?.errorPct ?? 100);
     return {
       name,
@@ -156,34 +165,48 @@ export function backtestReport(input: BacktestInput): BacktestResult {
       detail: r ? `modelled ${kt(r.modelled)} against observed ${kt(r.observed)}${r.observedIsEstimate ? ' (an estimate)' : ' (published)'}: ${pct(r.errorPct ?? 0)}` : 'not observed',
     };
   };
-  const targets: BacktestTarget[] = [
-    {
+  const measured: [Measured, BacktestRow[]][] = [
+    [{
       name: `Production of every plant over 0.5 Mt/yr within ±${TARGETS.plantErrorPct} % (${publishedPlants.length} published, ${bigPlants.length - publishedPlants.length} estimated)`,
       target: TARGETS.plantErrorPct,
       value: round(worst(bigPlants), 1),
       met: bigPlants.length > 0 && worst(bigPlants) <= TARGETS.plantErrorPct,
       detail: `${bigPlants.filter((r) => Math.abs(r.errorPct ?? 0) <= TARGETS.plantErrorPct).length} of ${bigPlants.length} within: ${describe(bigPlants)}`,
-    },
-    {
+    }, bigPlants],
+    [{
       name: `Production of the plants over 0.5 Mt/yr with published figures within ±${TARGETS.plantErrorPct} %`,
       target: TARGETS.plantErrorPct,
       value: round(worst(publishedPlants), 1),
       met: publishedPlants.length > 0 && worst(publishedPlants) <= TARGETS.plantErrorPct,
       detail: publishedPlants.length > 0 ? describe(publishedPlants) : 'no published plant figure',
-    },
-    errorTarget(`Kazakhstan's total imports within ±${TARGETS.tradeErrorPct} %`, imports, TARGETS.tradeErrorPct),
-    errorTarget(`Kazakhstan's total exports within ±${TARGETS.tradeErrorPct} %`, exports, TARGETS.tradeErrorPct),
-    errorTarget(`Western Kazakhstan's net imports within ±${TARGETS.westErrorPct} %`, west, TARGETS.westErrorPct),
-    {
+    }, publishedPlants],
+    [errorTarget(`Kazakhstan's total imports within ±${TARGETS.tradeErrorPct} %`, imports, TARGETS.tradeErrorPct), imports ? [imports] : []],
+    [errorTarget(`Kazakhstan's total exports within ±${TARGETS.tradeErrorPct} %`, exports, TARGETS.tradeErrorPct), exports ? [exports] : []],
+    [errorTarget(`Western Kazakhstan's net imports within ±${TARGETS.westErrorPct} %`, west, TARGETS.westErrorPct), west ? [west] : []],
+    [{
       name: `Regional price ranks: Spearman correlation ≥ ${TARGETS.priceSpearman}`,
       target: TARGETS.priceSpearman,
       value: round(rho, 3),
       met: rho >= TARGETS.priceSpearman,
       detail: `${priceRows.length} regional prices (${estimateCount(priceRows)}); ranks modelled vs observed: ${priceRows.map((r, i) => `${r.id} ${modelledRanks[i]}/${observedRanks[i]}`).join(', ')}`,
-    },
+    }, rankedRows.filter((r) => r.kind === 'price')],
   ];
+  const targets: BacktestTarget[] = measured.map(([target, judgedOn]) => ({ ...target, evidence: evidenceOf(judgedOn.map((r) => r.observedFromInputs)), evidenceNote: evidenceNoteOf(judgedOn) }));
 
   return { calibratedOn: calibration.calibratedOnYear, year, rows: rankedRows, targets, narrative: narrativeOf(rankedRows, targets, calibration, rho) };
+}
+
+/** A target before its evidence is judged. */
+type Measured = Omit<BacktestTarget, 'evidence' | 'evidenceNote'>;
+
+/** Which of a target's observations are the model's own inputs, grouped by reason; empty when none is. */
+function evidenceNoteOf(rows: readonly BacktestRow[]): string {
+  const built = rows.filter((r) => r.observedFromInputs !== null);
+  if (built.length === 0) return '';
+  const byReason = new Map<string, string[]>();
+  for (const r of built) byReason.set(r.observedFromInputs!, [...(byReason.get(r.observedFromInputs!) ?? []), r.kind === 'price' ? r.id : r.name]);
+  const groups = [...byReason].map(([reason, names]) => (rows.length === 1 ? `${reason[0]!.toUpperCase()}${reason.slice(1)}` : `${names.join(', ')}: ${reason}`));
+  return `${built.length} of ${rows.length} observation${rows.length === 1 ? '' : 's'} built into the model's inputs. ${groups.join('. ')}.`;
 }
 
 /** How many of the rows' observations are estimates, in words. */
@@ -250,8 +273,11 @@ function narrativeOf(rows: readonly BacktestRow[], targets: readonly BacktestTar
     out.push(
       `Western Kazakhstan's net imports: ${kt(west.modelled)} modelled against ${kt(west.observed)} (${pct(west.errorPct ?? 0)}); the observation is oblast consumption by population share less Caspi Cement's estimated output, itself uncertain by ±25 %.`,
     );
+  const independent = targets.filter((t) => t.evidence === 'independent');
+  const builtIn = targets.filter((t) => t.evidence !== 'independent');
+  const named = (ts: readonly BacktestTarget[]) => ts.map((t) => `${t.name.replace(/ within ±.*|: Spearman.*/, '')} (${t.met ? 'met' : 'missed'}${t.evidence === 'partly built in' ? ', partly built in' : ''})`).join('; ');
   out.push(
-    'What the back-test supports: the model\'s regional price order and the size of the western deficit that our plant and Aktobe Cem will fill. What it does not support: plant-by-plant volumes outside the published Steppe figure, Kazakh export volumes and their destinations, and any claim of accuracy beyond the estimates it was fitted to (most observations are estimates, not statistics).',
+    `Tested against observations independent of the model's inputs: ${independent.length > 0 ? named(independent) : 'none'}. ${builtIn.length > 0 ? `Judged on observations that are the model's own inputs, or made from them, so met there shows the model consistent with its data, not accurate: ${named(builtIn)}.` : ''} Beyond that, most observations are estimates, not statistics: the back-test does not support any accuracy beyond theirs.`.replace('  ', ' '),
   );
   return out;
 }

@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import type { MarketCalibration } from '../core/calibration.ts';
 import { optimise } from '../optimise.ts';
 import type { SolveFn } from '../core/pipeline.ts';
@@ -18,11 +19,24 @@ import { runBacktest, type BacktestResult } from './backtest.ts';
 import { backtestCsv } from './csv.ts';
 import { calibrateKazakhMarket } from './kazakh-market.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const USAGE = 'usage: npm run backtest -- [--out file.csv] [--json]   |   npm run calibrate -- [--out file.json]\n(the back-test is the market-clearing model on 2025, calibrated on 2024: it takes no year or mode)';
+
+/** The options, or exit 2 with the usage: an unknown option (a year, a mode) is refused, never ignored. */
+function readArgs(argv: string[]): { calibrate: boolean; out: string | undefined; json: boolean } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const calibrate = positionals[0] === 'calibrate';
+    const extra = positionals.slice(calibrate ? 1 : 0);
+    if (extra.length > 0) throw new Error(`unexpected argument "${extra[0]}"`);
+    if (values.out !== undefined && values.out.trim() === '') throw new Error('--out needs a file name');
+    if (calibrate && values.json) throw new Error('--json is an option of the back-test, not of calibrate');
+    return { calibrate, out: values.out, json: values.json ?? false };
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const args = readArgs(process.argv.slice(2));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** HiGHS in this thread: a few hundred small LPs run faster without a worker round trip. */
@@ -47,7 +61,10 @@ function printBacktest(r: BacktestResult): void {
     console.log(`${name.padEnd(62)} ${row.unit.padEnd(6)} ${fmt(row.observed).padStart(11)} ${fmt(row.modelled).padStart(11)} ${(row.errorPct === null ? '–' : `${row.errorPct > 0 ? '+' : ''}${row.errorPct.toFixed(1)}%`).padStart(8)}  ${row.observedIsEstimate ? 'estimate' : 'published'}${rank}`);
   }
   console.log('\nTargets');
-  for (const t of r.targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${t.value}\n         ${t.detail}`);
+  for (const t of r.targets) {
+    console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${t.value}  [${t.evidence}]\n         ${t.detail}`);
+    if (t.evidenceNote) console.log(`         ${t.evidenceNote}`);
+  }
   console.log('\nWhere the model is wrong');
   for (const line of r.narrative) console.log(`  - ${line}`);
 }
@@ -55,10 +72,10 @@ function printBacktest(r: BacktestResult): void {
 async function main(): Promise<void> {
   const network = loadDefaultNetwork();
   const history = readMarketHistory();
-  if (args[0] === 'calibrate') {
+  if (args.calibrate) {
     const t0 = performance.now();
     const calibration = await calibrateKazakhMarket(network, history, solveInProcess);
-    const out = resolve(flag('--out') ?? fileURLToPath(DEFAULT_CALIBRATION_URL));
+    const out = resolve(args.out ?? fileURLToPath(DEFAULT_CALIBRATION_URL));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(calibration, null, 2)}\n`);
     printCalibration(calibration);
@@ -72,8 +89,8 @@ async function main(): Promise<void> {
   );
   printCalibration(calibration);
   printBacktest(result);
-  if (args.includes('--json')) console.log(JSON.stringify(result, null, 2));
-  const out = resolve(flag('--out') ?? `${ROOT}var/backtest-2025.csv`);
+  if (args.json) console.log(JSON.stringify(result, null, 2));
+  const out = resolve(args.out ?? `${ROOT}var/backtest-2025.csv`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, backtestCsv(result));
   console.log(`\nwrote ${out}`);

@@ -19,6 +19,8 @@ export const BacktestRowSchema = z.object({
   errorPct: z.number().nullable(),
   /** The observation is an ESTIMATE (data/market-history.json), not a published figure. */
   observedIsEstimate: z.boolean(),
+  /** Why the observation is one of the model's own inputs or made from them (a demand block at the observed price, capacity × a shared utilisation...); null when independent of them. */
+  observedFromInputs: z.string().nullable(),
   /** Price rows: rank among the regional prices (1 = dearest), ties at their average rank; null elsewhere. */
   modelledRank: z.number().nullable(),
   observedRank: z.number().nullable(),
@@ -32,6 +34,10 @@ export const BacktestTargetSchema = z.object({
   value: z.number(),
   met: z.boolean(),
   detail: z.string(),
+  /** Whether the target's observations are independent of the model's inputs; met on built-in observations shows consistency with the data, not accuracy. */
+  evidence: z.enum(['independent', 'partly built in', 'built in']),
+  /** Which of its observations are built in, and how; empty when independent. */
+  evidenceNote: z.string(),
 });
 
 export const BacktestResultSchema = z.object({

@@ -177,13 +177,19 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     // This server's own back-test, exactly as the API sends it to anyone.
     const answer = await served.service.app.inject({ method: 'GET', url: '/api/v1/backtest', headers: { authorization: `Bearer ${PLANNER_KEY}` } });
     expect(answer.statusCode).toBe(200);
-    const api = answer.json() as { rows: { lat: number | null; lng: number | null }[]; targets: { met: boolean }[]; narrative: string[] };
+    const api = answer.json() as { rows: { lat: number | null; lng: number | null }[]; targets: { met: boolean; evidence: string }[]; narrative: string[] };
     await page.click('#toggle-backtest');
     await page.waitForSelector('body[data-backtest="ready"]', { timeout: 120_000 });
     expect(await page.locator('.backtest-bar').count()).toBe(api.rows.filter((r) => r.lat !== null && r.lng !== null).length);
     expect(await page.locator('#backtest-table tbody tr').count()).toBe(api.rows.length);
     expect(await page.locator('#backtest-targets h3').textContent()).toBe(`Targets: ${api.targets.filter((t) => t.met).length} of ${api.targets.length} met`);
     expect(await page.locator('#backtest-narrative').textContent()).toContain(api.narrative[1]);
+    // Each target says whether its observations are independent of the model's inputs, as the API does.
+    const independent = api.targets.filter((t) => t.evidence === 'independent').length;
+    expect(await page.locator('#backtest-evidence').textContent()).toMatch(new RegExp(`^${independent} of ${api.targets.length} judged on observations independent of the model's inputs`));
+    expect(await page.locator('.backtest-targets .backtest-evidence').allTextContents()).toEqual(
+      api.targets.map((t) => ({ independent: "independent of the model's inputs", 'partly built in': "partly built into the model's inputs", 'built in': "built into the model's inputs" })[t.evidence]),
+    );
     expect(page.url()).toContain('bt=1');
     expect(await page.evaluate(() => document.body.classList.contains('backtest-on'))).toBe(true);
     // Opening it framed the map on the bars.

@@ -49,7 +49,8 @@ describe('the backtest view model', () => {
     // The only KZT/t row: the dearer side is the full height.
     expect(price.modelledPx).toBe(40);
     expect(price.observedPx).toBe(Math.round((40 * 36_000) / 41_460));
-    expect(steppe.label).toBe('Steppe Cement, production 2025: modelled 2.05 Mt, observed 2.00 Mt, error +2.5 %');
+    // Steppe's observation is the model's own capacity (the fixture says so): the label says it is a model input.
+    expect(steppe.label).toBe('Steppe Cement, production 2025: modelled 2.05 Mt, observed 2.00 Mt (model input), error +2.5 %');
     expect(steppe.caption).toBe('Steppe Cement +2.5 %');
     expect(price.caption).toBe('Price +15.2 %');
     const priceRow = view.table.find((r) => r.kind === 'price')!;
@@ -62,7 +63,19 @@ describe('the backtest view model', () => {
 
   it('counts the targets met and keeps the narrative', () => {
     expect(view.targetsMet).toBe(1);
-    expect(view.targets[1]).toEqual({ name: 'Imports within 25 %', target: '25', value: '40', met: false, detail: 'modelled 900 kt against observed 1,500 kt (published): -40 %' });
+    expect(view.targets[1]).toEqual({
+      name: 'Imports within 25 %',
+      target: '25',
+      value: '40',
+      met: false,
+      detail: 'modelled 900 kt against observed 1,500 kt (published): -40 %',
+      evidence: 'independent',
+      evidenceLabel: "independent of the model's inputs",
+      evidenceNote: '',
+    });
+    // One of the two targets rests on observations independent of the model's inputs.
+    expect(view.targetsIndependent).toBe(1);
+    expect(view.targets[0]).toMatchObject({ evidence: 'built in', evidenceLabel: "built into the model's inputs", evidenceNote: expect.stringMatching(/^1 of 1 observation built into/) });
     expect(view.narrative).toHaveLength(2);
   });
 

@@ -79,7 +79,7 @@ describe('the backtest view in Russian', () => {
     const caspi = view.table.find((r) => r.id === 'caspi_cement')!;
     expect(caspi).toMatchObject({ kindLabel: 'Производство', modelled: '520 тыс. т', observed: '650 тыс. т (оценка)', error: '−20,0 %' });
     const steppe = view.bars.find((b) => b.key === 'plant-production:steppe_cement')!;
-    expect(steppe.label).toBe('Steppe Cement, производство 2025: модель 2,05 млн т, факт 2,00 млн т, ошибка +2,5 %');
+    expect(steppe.label).toBe('Steppe Cement, производство 2025: модель 2,05 млн т, факт 2,00 млн т (входные данные модели), ошибка +2,5 %');
     expect(view.bars.find((b) => b.kind === 'price')!.caption).toBe('Цена +15,2 %');
     expect(view.targets[1]).toMatchObject({ name: 'Imports within 25 %', target: '25', value: '40', met: false });
     expect(backtestState(404, null)).toEqual({ kind: 'unavailable', message: 'Бэктест на этом сервере недоступен (у него нет маршрута бэктеста).' });

@@ -42,6 +42,13 @@ export const KIND_LABELS: Record<BacktestRow['kind'], string> = {
 
 export const kindLabel = (kind: BacktestRow['kind']): string => t(KIND_LABELS[kind]);
 
+/** Whether a target's observations are independent of the model's inputs (message keys). */
+const EVIDENCE_LABELS: Record<Backtest['targets'][number]['evidence'], string> = {
+  independent: "independent of the model's inputs",
+  'partly built in': "partly built into the model's inputs",
+  'built in': "built into the model's inputs",
+};
+
 /** Error bands: |error| ≤ 10 % good, ≤ 25 % fair, else poor; no error when either side is missing. */
 export type ErrorBand = 'good' | 'fair' | 'poor' | 'none';
 export const BAND_COLOURS: Record<ErrorBand, string> = { good: '#2e7d32', fair: '#d08a00', poor: '#c62828', none: '#7c8794' };
@@ -113,8 +120,10 @@ export interface BacktestView {
   title: string;
   bars: BacktestBar[];
   table: BacktestTableRow[];
-  targets: { name: string; target: string; value: string; met: boolean; detail: string }[];
+  targets: { name: string; target: string; value: string; met: boolean; detail: string; evidence: Backtest['targets'][number]['evidence']; evidenceLabel: string; evidenceNote: string }[];
   targetsMet: number;
+  /** Targets judged on observations independent of the model's inputs. */
+  targetsIndependent: number;
   narrative: string[];
 }
 
@@ -151,7 +160,8 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
     const observedValue = formatBacktestValue(r.observed, r.unit);
     const ranked = (value: string, rank: number | null) => (rank == null ? value : `${value} (#${formatNumber(rank, Number.isInteger(rank) ? 0 : 1)})`);
     const observedShown = ranked(observedValue, r.observedRank);
-    const observed = r.observedIsEstimate ? t('{value} (estimate)', { value: observedShown }) : observedShown;
+    const estimated = r.observedIsEstimate ? t('{value} (estimate)', { value: observedShown }) : observedShown;
+    const observed = r.observedFromInputs ? t('{value} (model input)', { value: estimated }) : estimated;
     const error = formatErrorPct(r.errorPct);
     const kind = kindLabel(r.kind);
     table.push({ id: r.id, kind: r.kind, kindLabel: kind, name: r.name, modelled, observed, error, band, colour, estimate: r.observedIsEstimate });
@@ -173,13 +183,23 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
       caption: `${r.kind === 'plant-production' ? r.name : kind} ${r.errorPct == null ? t('{modelled} vs {observed}', { modelled: modelledValue, observed: observedValue }) : error}`,
     });
   }
-  const targets = data.targets.map((target) => ({ name: target.name, target: show(target.target), value: show(target.value), met: target.met, detail: target.detail }));
+  const targets = data.targets.map((target) => ({
+    name: target.name,
+    target: show(target.target),
+    value: show(target.value),
+    met: target.met,
+    detail: target.detail,
+    evidence: target.evidence,
+    evidenceLabel: t(EVIDENCE_LABELS[target.evidence]),
+    evidenceNote: target.evidenceNote,
+  }));
   return {
     title: t('Calibrated on {from}, run on {year}', { from: data.calibratedOn, year: data.year }),
     bars,
     table,
     targets,
     targetsMet: targets.filter((target) => target.met).length,
+    targetsIndependent: targets.filter((target) => target.evidence === 'independent').length,
     narrative: data.narrative,
   };
 }

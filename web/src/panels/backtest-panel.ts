@@ -41,6 +41,14 @@ export class BacktestPanel {
         { 'aria-label': t('Targets'), id: 'backtest-targets' },
         h('h3', {}, t('Targets: {met} of {count} met', { met: view.targetsMet, count: view.targets.length })),
         h(
+          'p',
+          { className: 'hint', id: 'backtest-evidence' },
+          t("{count} of {total} judged on observations independent of the model's inputs; a target met on built-in observations shows the model consistent with its data, not accurate.", {
+            count: view.targetsIndependent,
+            total: view.targets.length,
+          }),
+        ),
+        h(
           'ul',
           { className: 'backtest-targets' },
           ...view.targets.map((target) =>
@@ -48,8 +56,10 @@ export class BacktestPanel {
               'li',
               { className: target.met ? 'met' : 'missed' },
               h('strong', {}, target.met ? t('Met') : t('Missed')),
-              ` — ${t('{name}: {value} (target {target})', { name: target.name, value: target.value, target: target.target })}`,
+              ` — ${t('{name}: {value} (target {target})', { name: target.name, value: target.value, target: target.target })} `,
+              h('span', { className: `backtest-evidence evidence-${target.evidence.replaceAll(' ', '-')}` }, target.evidenceLabel),
               target.detail ? h('div', { className: 'hint backtest-target-detail' }, target.detail) : null,
+              target.evidenceNote ? h('div', { className: 'hint backtest-evidence-note' }, target.evidenceNote) : null,
             ),
           ),
         ),

@@ -4,6 +4,7 @@
  * and kept in memory.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { runBacktest, type BacktestResult } from '../../../../backtest/backtest.ts';
 import { BacktestResultSchema } from '../../../../backtest/result-schema.ts';
 import { BEARER, type ApiContext } from '../../../context.ts';
@@ -27,8 +28,9 @@ export function backtestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['network'],
           summary: 'Back-test: the market model calibrated on 2024 against what happened in 2025',
           description:
-            'Per figure (production per plant, imports and exports per partner, western Kazakhstan\'s net imports, regional prices and their ranks) the modelled and the observed value, the error and whether the observation is an estimate; the targets met or missed; where the model is wrong, in words.',
+            'Per figure (production per plant, imports and exports per partner, western Kazakhstan\'s net imports, regional prices and their ranks) the modelled and the observed value, the error, whether the observation is an estimate and whether it is one of the model\'s own inputs (`observedFromInputs`); the targets met or missed, each with its `evidence` (independent of the model\'s inputs, or built into them); where the model is wrong, in words. One back-test: the market-clearing model on 2025, calibrated on 2024; it takes no parameters, and a query string (a year, a mode) is refused with 400.',
           security: BEARER,
+          querystring: z.object({}).strict(),
           response: { 200: BacktestResultSchema, ...errorResponses(401, 403, 404) },
         },
       },
