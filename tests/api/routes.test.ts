@@ -367,6 +367,32 @@ describe('scenarios', () => {
     expect(gone.json().error.code).toBe('not_found');
   });
 
+  it('refuses to store a scenario the default network cannot plan (a typo in an override id, a setting of the other mode): 422, nothing stored or changed', async () => {
+    const count = async () => (await get('/api/v1/scenarios?limit=100')).json().items.length as number;
+    const before = await count();
+    const typo = await post('/api/v1/scenarios', { ...SCENARIO, name: 'Typo', overrides: { markets: { nowhere: { demandMultiplier: 1.1 } }, plants: { baiganin: { variableCostUsdPerTonne: 10 } } } });
+    expect(typo.statusCode).toBe(422);
+    expect(typo.json().error).toMatchObject({ code: 'unprocessable_model' });
+    expect(typo.json().error.details).toEqual(
+      expect.arrayContaining([
+        { path: ['overrides', 'markets', 'nowhere'], message: 'override for unknown market "nowhere"' },
+        { path: ['overrides', 'plants', 'baiganin'], message: 'override for unknown plant "baiganin"' },
+      ]),
+    );
+    const otherMode = await post('/api/v1/scenarios', { ...SCENARIO, name: 'Rouble', overrides: { fxPerUsd: { RUB: 100 } } });
+    expect(otherMode.statusCode).toBe(422);
+    expect(await count()).toBe(before);
+
+    const created = await post('/api/v1/scenarios', { ...SCENARIO, name: 'Fine' });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    const bad = await put(`/api/v1/scenarios/${id}`, { ...SCENARIO, name: 'Fine', overrides: { plants: { ghost: { variableCostUsdPerTonne: 10 } } } }, '"1"');
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.details).toEqual([{ path: ['overrides', 'plants', 'ghost'], message: 'override for unknown plant "ghost"' }]);
+    expect((await get(`/api/v1/scenarios/${id}`)).json()).toMatchObject({ version: 1, scenario: { name: 'Fine' } });
+    expect((await del(`/api/v1/scenarios/${id}`)).statusCode).toBe(204);
+  });
+
   it('an id longer than any the routes take is a 400 naming params.id, not a missing route', async () => {
     const long = 'a'.repeat(150);
     for (const url of [`/api/v1/scenarios/${long}`, `/api/v1/runs/${long}`, `/api/v1/analysis/jobs/${long}`, `/api/v1/scenarios/${long}/runs`]) {

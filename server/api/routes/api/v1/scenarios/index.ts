@@ -2,6 +2,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario } from '../../../../../core/schema.ts';
+import { checkScenario } from '../../../../../core/consistency.ts';
+import { networkForScenario } from '../../../../../core/pipeline.ts';
+import { problemsError } from '../../../../solve.ts';
 import { InvalidCursorError, type ScenarioJson, type ScenarioRecord as ScenarioRecordType, type StoredResponse } from '../../../../../store/store.ts';
 import { completesKey } from '../../../../plugins/idempotency.ts';
 import { createdByOf } from '../../../../plugins/auth.ts';
@@ -22,6 +25,18 @@ export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
 }
 
 export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  /**
+   * A scenario on the default network is checked before it is stored, as a run of it would check it:
+   * an override of an unknown id (a typo) or a setting of the other market mode is a 422 with every
+   * problem, and nothing is stored. About a millisecond: the default network's own checks are kept.
+   * A scenario that brings its own network is checked when it runs (checking a large network here
+   * would hold the event loop).
+   */
+  const refuseUnplannable = (scenario: Scenario): void => {
+    if (scenario.network !== undefined) return;
+    const problems = checkScenario(scenario, networkForScenario(scenario, ctx.defaultNetwork));
+    if (problems.length > 0) throw problemsError(problems);
+  };
   return async (app) => {
     const { store } = ctx;
 
@@ -31,7 +46,8 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['scenarios'],
           summary: 'Store a scenario (version 1)',
-          description: 'Accepts `Idempotency-Key`.',
+          description:
+            'Accepts `Idempotency-Key`. A scenario on the default network is checked as a run would check it: an override of an unknown id or a setting of the other market mode is a 422 listing every problem, and nothing is stored (a scenario with its own `network` is checked when it runs).',
           security: BEARER,
           headers: IdempotencyHeaders,
           body: Scenario,
@@ -52,6 +68,7 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           };
           return sent;
         };
+        refuseUnplannable(request.body);
         const idempotent = completesKey(request, respond);
         const record = await store.createScenario(request.body, createdByOf(request), idempotent.completes);
         idempotent.settled();
@@ -104,12 +121,13 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['scenarios'],
           summary: 'Replace a scenario; If-Match with the version you last read is required',
-          description: 'Missing `If-Match` → 428 `precondition_required`; a stale version → 409 `version_conflict`.',
+          description:
+            'Missing `If-Match` → 428 `precondition_required`; a stale version → 409 `version_conflict`; a scenario that cannot be planned on the default network → 422 (as on `POST /scenarios`), nothing changed.',
           security: BEARER,
           params: IdParams,
           headers: IfMatchHeaders,
           body: Scenario,
-          response: { 200: ScenarioRecord, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 428) },
+          response: { 200: ScenarioRecord, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 428) },
         },
       },
       async (request, reply) => {
@@ -117,6 +135,7 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (expected === undefined) {
           throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
         }
+        refuseUnplannable(request.body);
         const result = await store.updateScenario(request.params.id, expected, request.body);
         if (!result.ok) {
           if (result.reason === 'not_found') throw notFound('Scenario', request.params.id);
