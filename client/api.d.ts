@@ -866,7 +866,7 @@ export interface paths {
         put?: never;
         /**
          * Store a scenario (version 1)
-         * @description Accepts `Idempotency-Key`.
+         * @description Accepts `Idempotency-Key`. A scenario on the default network is checked as a run would check it: an override of an unknown id or a setting of the other market mode is a 422 listing every problem, and nothing is stored (a scenario with its own `network` is checked when it runs).
          */
         post: {
             parameters: {
@@ -1099,7 +1099,7 @@ export interface paths {
         };
         /**
          * Replace a scenario; If-Match with the version you last read is required
-         * @description Missing `If-Match` → 428 `precondition_required`; a stale version → 409 `version_conflict`.
+         * @description Missing `If-Match` → 428 `precondition_required`; a stale version → 409 `version_conflict`; a scenario that cannot be planned on the default network → 422 (as on `POST /scenarios`), nothing changed.
          */
         put: {
             parameters: {
@@ -1183,6 +1183,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5136,6 +5145,11 @@ export interface components {
                     periods: number;
                     years: number[];
                 };
+                /**
+                 * @description The market model the run was planned in: given prices (price-taker) or prices that clear against competitors.
+                 * @enum {string}
+                 */
+                market: "price-taker" | "clearing";
             };
             b: {
                 id: string;
@@ -5153,8 +5167,13 @@ export interface components {
                     periods: number;
                     years: number[];
                 };
+                /**
+                 * @description The market model the run was planned in: given prices (price-taker) or prices that clear against competitors.
+                 * @enum {string}
+                 */
+                market: "price-taker" | "clearing";
             };
-            /** @description What to know before reading the differences, e.g. that the runs cover different numbers of years (their totals are compared as they are). */
+            /** @description What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), or cover different numbers of years (their totals are compared as they are). */
             notes: string[];
             kpis: {
                 key: string;
@@ -7139,6 +7158,11 @@ export interface components {
                     periods: number;
                     years: number[];
                 };
+                /**
+                 * @description The market model the run was planned in: given prices (price-taker) or prices that clear against competitors.
+                 * @enum {string}
+                 */
+                market: "price-taker" | "clearing";
             };
             b: {
                 id: string;
@@ -7156,8 +7180,13 @@ export interface components {
                     periods: number;
                     years: number[];
                 };
+                /**
+                 * @description The market model the run was planned in: given prices (price-taker) or prices that clear against competitors.
+                 * @enum {string}
+                 */
+                market: "price-taker" | "clearing";
             };
-            /** @description What to know before reading the differences, e.g. that the runs cover different numbers of years (their totals are compared as they are). */
+            /** @description What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), or cover different numbers of years (their totals are compared as they are). */
             notes: string[];
             kpis: {
                 key: string;

@@ -209,6 +209,7 @@ const RunRef = z.object({
   horizon: z
     .object({ kind: z.string(), periods: z.number().int(), years: z.array(z.number().int()) })
     .meta({ description: 'The run’s horizon: its kind, how many periods and which calendar years its totals cover.' }),
+  market: z.enum(['price-taker', 'clearing']).meta({ description: 'The market model the run was planned in: given prices (price-taker) or prices that clear against competitors.' }),
 });
 
 export const Comparison = z
@@ -217,7 +218,10 @@ export const Comparison = z
     b: RunRef,
     notes: z
       .array(z.string())
-      .meta({ description: 'What to know before reading the differences, e.g. that the runs cover different numbers of years (their totals are compared as they are).' }),
+      .meta({
+        description:
+          'What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), or cover different numbers of years (their totals are compared as they are).',
+      }),
     kpis: z.array(z.object({ key: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() })),
     markets: z.array(
       z.object({

@@ -604,6 +604,18 @@ describe('runs and comparisons', () => {
     // Both one year: nothing to warn about, and each side says its horizon.
     expect(cmp.notes).toEqual([]);
     expect(cmp.a.horizon).toEqual({ kind: 'annual', periods: 1, years: [2027] });
+    expect(cmp.a.market).toBe('price-taker');
+  });
+
+  it('says when the two runs were planned in different market modes (the model differs as well as the inputs)', async () => {
+    const cleared = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Cleared', market: 'clearing' })).json().id;
+    const run = (await post(`/api/v1/scenarios/${cleared}/runs`, undefined)).json();
+    expect(run.status).toBe('optimal');
+    const cmp = (await get(`/api/v1/compare?runs=${runA.id},${run.id}`)).json();
+    expect([cmp.a.market, cmp.b.market]).toEqual(['price-taker', 'clearing']);
+    expect(cmp.notes).toEqual([
+      'Run a was planned in the price-taker mode (given prices) and run b in the market-clearing mode (prices that clear against competitors): margins, prices and volumes differ by the market model as well as by the inputs.',
+    ]);
   });
 
   it('says when the two runs cover different numbers of years (their totals are compared as they are)', async () => {

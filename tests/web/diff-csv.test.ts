@@ -3,7 +3,7 @@ import { Plan } from '../../server/core/plan-schema.ts';
 import { ALLOCATION_COLUMNS, allocationCsv } from '../../server/core/allocation-csv.ts';
 import { csvField } from '../../server/core/csv.ts';
 import { downloadName, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../../web/src/lib/csv.ts';
-import { diffMapScales, diffPlans, yearsNote } from '../../web/src/lib/diff.ts';
+import { diffMapScales, diffPlans, modesNote, yearsNote } from '../../web/src/lib/diff.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, diffColour, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
@@ -52,6 +52,26 @@ describe('comparing two plans', () => {
     // A monthly plan is one year, as an annual one.
     const monthly = { ...b, horizon: { kind: 'monthly', periods: Array.from({ length: 12 }, (_, i) => `2027-${String(i + 1).padStart(2, '0')}`) } };
     expect(diffPlans(a, monthly).years).toBeNull();
+  });
+
+  it('warns when the plans were solved in different market modes, in English and Russian', () => {
+    expect(d.modes).toBeNull();
+    expect(modesNote(d)).toBeNull();
+    const cleared = diffPlans(a, { ...b, market: 'clearing' });
+    expect(cleared.modes).toEqual({ a: 'price-taker', b: 'clearing' });
+    expect(modesNote(cleared)).toBe(
+      'A was planned in the price-taker mode (given prices) and B in the market-clearing mode (prices that clear against competitors): margins, prices and volumes differ by the market model as well as by the inputs.',
+    );
+    setLocale('ru');
+    try {
+      expect(modesNote(cleared)).toBe(
+        'A рассчитан в режиме заданных цен (price-taker), B — в режиме рыночного равновесия (цены складываются в конкуренции): маржа, цены и объёмы различаются из-за модели рынка, а не только из-за входных данных.',
+      );
+    } finally {
+      setLocale('en');
+    }
+    // Both cleared: the same model.
+    expect(diffPlans({ ...a, market: 'clearing' }, { ...b, market: 'clearing' }).modes).toBeNull();
   });
 
   it('is antisymmetric', () => {

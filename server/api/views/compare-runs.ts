@@ -2,6 +2,7 @@
 import type { Plan } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
 import { horizonMismatch, yearsOf, yearsText } from '../../core/horizon-span.ts';
+import { marketModeOf, modeMismatch, modeText } from '../../core/market-mode.ts';
 
 export interface Diff {
   a: number | null;
@@ -25,13 +26,21 @@ const runRef = (run: RunRecord) => ({
   inputsHash: run.inputsHash,
   createdAt: run.createdAt,
   horizon: { kind: run.plan.horizon.kind, periods: run.plan.horizon.periods.length, years: yearsOf(run.plan) },
+  market: marketModeOf(run.plan),
 });
 
-/** What a reader of the differences must know: runs over different numbers of years are compared as totals. */
+/**
+ * What a reader of the differences must know: runs in different market modes differ by the model as
+ * well as by their inputs; runs over different numbers of years are compared as totals.
+ */
 function comparisonNotes(a: Plan, b: Plan): string[] {
-  const mismatch = horizonMismatch(a, b);
-  if (!mismatch) return [];
-  return [`Run a covers ${yearsText(mismatch.a)} and run b ${yearsText(mismatch.b)}: the totals are compared as they are, not per year.`];
+  const notes: string[] = [];
+  const modes = modeMismatch(a, b);
+  if (modes)
+    notes.push(`Run a was planned in ${modeText(modes.a)} and run b in ${modeText(modes.b)}: margins, prices and volumes differ by the market model as well as by the inputs.`);
+  const years = horizonMismatch(a, b);
+  if (years) notes.push(`Run a covers ${yearsText(years.a)} and run b ${yearsText(years.b)}: the totals are compared as they are, not per year.`);
+  return notes;
 }
 
 /** Ids in order of first appearance: a's, then those only in b. */

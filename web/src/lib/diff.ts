@@ -5,6 +5,7 @@
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { areaRadiusScale, flowWidthScale, type WidthScale } from './scales.ts';
 import { horizonMismatch } from '../../../server/core/horizon-span.ts';
+import { modeMismatch, type MarketMode } from '../../../server/core/market-mode.ts';
 import { t } from '../i18n/index.ts';
 
 /** "2027" or "2027–2031 (5 years)", in the page's language. */
@@ -17,6 +18,14 @@ export function yearsLabel(years: readonly number[]): string {
 export function yearsNote(diff: Pick<PlanDiff, 'years'>): string | null {
   if (!diff.years) return null;
   return t('A covers {a} and B covers {b}: the totals are compared as they are, not per year.', { a: yearsLabel(diff.years.a), b: yearsLabel(diff.years.b) });
+}
+
+const MODE_LABELS: Record<MarketMode, string> = { 'price-taker': 'the price-taker mode (given prices)', clearing: 'the market-clearing mode (prices that clear against competitors)' };
+
+/** The warning over a comparison of plans solved in different market modes; null when in the same one. */
+export function modesNote(diff: Pick<PlanDiff, 'modes'>): string | null {
+  if (!diff.modes) return null;
+  return t('A was planned in {a} and B in {b}: margins, prices and volumes differ by the market model as well as by the inputs.', { a: t(MODE_LABELS[diff.modes.a]), b: t(MODE_LABELS[diff.modes.b]) });
 }
 
 export interface KpiDiffRow {
@@ -50,6 +59,8 @@ export interface LegDiffRow extends ItemDiffRow {
 export interface PlanDiff {
   /** The plans' years when they cover different numbers of years (their totals differ by it as well); null otherwise. */
   years: { a: number[]; b: number[] } | null;
+  /** The plans' market modes when they differ (the model differs as well as the inputs); null otherwise. */
+  modes: { a: MarketMode; b: MarketMode } | null;
   kpis: KpiDiffRow[];
   markets: MarketDiffRow[];
   legs: LegDiffRow[];
@@ -134,7 +145,7 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
   const byChange = (x: ItemDiffRow, y: ItemDiffRow) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id);
   markets.sort(byChange);
   legs.sort(byChange);
-  return { years: horizonMismatch(a, b), kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
+  return { years: horizonMismatch(a, b), modes: modeMismatch(a, b), kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
 }
 
 export interface DiffMapScales {

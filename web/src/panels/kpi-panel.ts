@@ -7,7 +7,7 @@
 import { planHasProductForms } from '../../../server/core/allocation-csv.ts';
 import type { PackingUse, Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
-import { yearsNote, type PlanDiff } from '../lib/diff.ts';
+import { modesNote, yearsNote, type PlanDiff } from '../lib/diff.ts';
 import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
 import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
@@ -468,6 +468,8 @@ export class KpiPanel {
     );
     if (ctx.compare) {
       const d = ctx.compare.diff;
+      const modes = modesNote(d);
+      if (modes) section.append(h('p', { className: 'hint compare-modes', id: 'compare-modes', role: 'note' }, modes));
       const note = yearsNote(d);
       if (note) section.append(h('p', { className: 'hint compare-years', id: 'compare-years', role: 'note' }, note));
       const fmt = (unit: string, v: number | null) =>
