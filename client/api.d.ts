@@ -493,7 +493,7 @@ export interface paths {
         put?: never;
         /**
          * Store a scenario from an edited network workbook (from GET /network.xlsx)
-         * @description Body: the .xlsx bytes as `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`. The figures that differ from the default network become the scenario's per-id overrides. With `scenario=<id>` (a workbook downloaded with the same `scenario=<id>`), the new scenario is that stored scenario, with its settings and per-id overrides, and the figures that differ from its workbook. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 `unprocessable_model` listing every problem as `{ sheet, row, column, message }`, and nothing is stored.
+         * @description Body: the .xlsx bytes as `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`. The figures that differ from the default network become the scenario's per-id overrides. With `scenario=<id>` (a workbook downloaded with the same `scenario=<id>`), the new scenario is that stored scenario, with its settings and per-id overrides, and the figures that differ from its workbook; a workbook made from an older version of that scenario (its README's `fromScenarioVersion`) is a 409 `version_conflict`, nothing stored. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 `unprocessable_model` listing every problem as `{ sheet, row, column, message }`, and nothing is stored.
          */
         post: {
             parameters: {
@@ -549,6 +549,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

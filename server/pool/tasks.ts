@@ -353,6 +353,8 @@ export interface NetworkWorkbookTask {
   readonly scenarioJson?: string;
   /** That scenario's id, written into the README so an upload can check it comes back to it. */
   readonly scenarioId?: string;
+  /** Its version, written beside the id: an upload of a workbook of an older version is refused. */
+  readonly scenarioVersion?: number;
 }
 
 /** A network as an editable workbook (.xlsx bytes): a 1 MB network is a second of zip and XML. */
@@ -361,7 +363,8 @@ export async function networkWorkbook(task: NetworkWorkbookTask): Promise<{ read
   if (!network) return { missingNetwork: true };
   if (task.scenarioJson === undefined) return { bytes: await writeNetworkWorkbook(network, task.name) };
   const { network: withOverrides, name } = scenarioWorkbookNetwork(JSON.parse(task.scenarioJson) as Scenario, network);
-  return { bytes: await writeNetworkWorkbook(withOverrides, name, task.scenarioId) };
+  const from = task.scenarioId === undefined || task.scenarioVersion === undefined ? undefined : { id: task.scenarioId, version: task.scenarioVersion };
+  return { bytes: await writeNetworkWorkbook(withOverrides, name, from) };
 }
 
 export interface RunViewTask {

@@ -369,6 +369,46 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(dated.json().scenario.overrides.markets.aktobe.tiers[0].priceUsdPerTonne).toBe(61);
   });
 
+  it("a workbook of an older version of the scenario is refused (409), so it cannot write a colleague's change back; the current version's workbook is read", async () => {
+    const uploadTo = async (wb: ExcelJS.Workbook, scenario: string) =>
+      app.inject({ method: 'POST', url: `/api/v1/scenarios/from-workbook?scenario=${scenario}`, payload: Buffer.from(await wb.xlsx.writeBuffer()), headers: { ...asPlanner, 'content-type': XLSX } });
+    const id = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: { name: 'Shared', phase: 1 }, headers: asPlanner })).json().id as string;
+    const first = await download(`/api/v1/network.xlsx?scenario=${id}`);
+    // The README says which version the workbook was made from.
+    const readme = first.getWorksheet('README')!;
+    const rows = readme.getSheetValues().filter(Array.isArray) as unknown[][];
+    expect(rows.find((r) => r[1] === 'fromScenarioVersion')?.[2]).toBe(1);
+    // A colleague changes the scenario (version 2).
+    const changed = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/scenarios/${id}`,
+      payload: { name: 'Shared', phase: 1, overrides: { plants: { plant_baiganin: { variableCostUsdPerTonne: 10 } } } },
+      headers: { ...asPlanner, 'if-match': '"1"' },
+    });
+    expect(changed.statusCode).toBe(200);
+    const before = await scenarioCount();
+    const stale = await uploadTo(first, id);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({
+      code: 'version_conflict',
+      message: expect.stringContaining(`was made from version 1 of scenario ${id}, which is now at version 2`),
+      details: { expectedVersion: 1, currentVersion: 2 },
+    });
+    expect(stale.headers.etag).toBe('"2"');
+    expect(await scenarioCount()).toBe(before);
+    // A workbook whose version row was deleted does not say: refused too.
+    const unversioned = await download(`/api/v1/network.xlsx?scenario=${id}`);
+    const versionRow = (unversioned.getWorksheet('README')!.getSheetValues() as unknown[][]).findIndex((r) => Array.isArray(r) && r[1] === 'fromScenarioVersion');
+    unversioned.getWorksheet('README')!.spliceRows(versionRow, 1);
+    const unknown = await uploadTo(unversioned, id);
+    expect(unknown.statusCode).toBe(409);
+    expect(unknown.json().error.message).toContain(`does not say which version of scenario ${id}`);
+    // The current version's workbook, unchanged, keeps the colleague's change.
+    const current = await uploadTo(await download(`/api/v1/network.xlsx?scenario=${id}`), id);
+    expect(current.statusCode, current.body).toBe(201);
+    expect(current.json().scenario.overrides.plants).toEqual({ plant_baiganin: { variableCostUsdPerTonne: 10 } });
+  });
+
   it("a stored scenario's workbook uploaded without ?scenario is refused with the way to keep it", async () => {
     const id = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: { name: 'Kept', overrides: { nodes: { port_aktau: { throughputTonnesPerYear: 500_000 } } } }, headers: asPlanner })).json().id as string;
     const res = await upload(await download(`/api/v1/network.xlsx?scenario=${id}`));

@@ -176,6 +176,7 @@ const README_LINES = [
   'Every figure must be a number within the bounds of the scenario schema (for example ≥ 0); the upload lists every problem with its sheet, row and column and stores nothing until there are none.',
   'Scenario-wide settings (horizon, policy, freight and price multipliers) are not in the workbook: set them on the stored scenario.',
   'A workbook of a stored scenario (its id is in the fromScenario row above) uploaded with ?scenario=<that id> keeps that scenario: its settings, and what the workbook does not show (a supplier left out, closed months, per-id multipliers), with the figures you changed.',
+  'If the scenario has changed since this workbook was made (the fromScenarioVersion row above is not its version any more), the upload is refused: download the workbook again and re-enter your changes.',
 ];
 
 /** exceljs, loaded on the first workbook asked for: most server starts never need it (0.7 s of loading). */
@@ -192,6 +193,8 @@ export const WORKBOOK_MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
 const NAME_KEY = 'scenarioName';
 /** The README row naming the stored scenario a workbook was made from (GET /network.xlsx?scenario=<id>). */
 const FROM_KEY = 'fromScenario';
+/** The README row with that scenario's version: an upload of a workbook of an older version is refused. */
+const FROM_VERSION_KEY = 'fromScenarioVersion';
 
 /**
  * What a stored scenario's workbook holds: its network (its own, or `defaultNetwork`) after its
@@ -204,14 +207,17 @@ export function scenarioWorkbookNetwork(scenario: Scenario, defaultNetwork: Netw
 }
 
 /** The network as a workbook (the figures as they are in `network`, e.g. after a scenario's per-id overrides). */
-export async function networkWorkbook(network: Network, scenarioName: string, fromScenario?: string): Promise<Buffer> {
+export async function networkWorkbook(network: Network, scenarioName: string, fromScenario?: { readonly id: string; readonly version: number }): Promise<Buffer> {
   const wb = new (await excel()).Workbook();
   wb.creator = 'Caspian export optimiser';
   const readme = wb.addWorksheet('README');
   readme.getColumn(1).width = 16;
   readme.getColumn(2).width = 120;
   readme.addRow([NAME_KEY, scenarioName]);
-  if (fromScenario !== undefined) readme.addRow([FROM_KEY, fromScenario]);
+  if (fromScenario !== undefined) {
+    readme.addRow([FROM_KEY, fromScenario.id]);
+    readme.addRow([FROM_VERSION_KEY, fromScenario.version]);
+  }
   readme.addRow([]);
   for (const line of README_LINES) readme.addRow(['', line]);
   readme.getRow(1).font = { bold: true };
@@ -244,7 +250,16 @@ export async function networkWorkbook(network: Network, scenarioName: string, fr
 
 export type WorkbookOverrides = Pick<Overrides, Kind>;
 
-export type WorkbookResult = { ok: true; name: string | null; fromScenario: string | null; overrides: WorkbookOverrides } | { ok: false; problems: WorkbookProblem[] };
+export type WorkbookResult =
+  | {
+      ok: true;
+      name: string | null;
+      fromScenario: string | null;
+      /** The version of `fromScenario` the workbook was made from; null when it does not say. */
+      fromScenarioVersion: number | null;
+      overrides: WorkbookOverrides;
+    }
+  | { ok: false; problems: WorkbookProblem[] };
 
 /** Problems an answer lists (the count says how many there are in all). */
 export const WORKBOOK_PROBLEMS_SHOWN = 200;
@@ -411,11 +426,13 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network, expec
 
   let name: string | null = null;
   let fromScenario: string | null = null;
+  let fromScenarioVersion: number | null = null;
   wb.getWorksheet('README')?.eachRow((row) => {
     const v = cellText(row.getCell(2).value);
     const key = cellText(row.getCell(1).value);
     if (key === NAME_KEY && v !== null && v.trim() !== '') name = v.trim().slice(0, 200);
     if (key === FROM_KEY && v !== null && v.trim() !== '') fromScenario = v.trim().slice(0, 100);
+    if (key === FROM_VERSION_KEY && v !== null && /^\s*[1-9]\d{0,8}\s*$/.test(v)) fromScenarioVersion = Number(v.trim());
   });
   // A stored scenario's workbook holds that scenario's figures: read against another network, each
   // figure it changed would look like an edit, and what it cannot show would be lost.
@@ -606,7 +623,7 @@ export async function readNetworkWorkbook(bytes: Buffer, network: Network, expec
       if (Object.keys(changed).length > 0) (overrides[kind] as Record<string, unknown>)[id] = changed;
     }
   }
-  return { ok: true, name, fromScenario, overrides };
+  return { ok: true, name, fromScenario, fromScenarioVersion, overrides };
 }
 
 /** To 12 significant digits: a figure put back through a multiplier (63.8 / 1.1) without binary noise. */

@@ -24,11 +24,11 @@ import { networkToGeoJson } from '../../../views/network-geojson.ts';
 const workbookInPool = <T>(ctx: ApiContext, request: FastifyRequest, run: (timeoutMs: number) => Promise<T>): Promise<T> => inPoolQueued(ctx, request, 'workbook', run);
 
 /** A stored scenario's JSON text as stored (parsed in the pool, not here); undefined without an id; 404 when there is none. */
-async function storedScenarioText(ctx: ApiContext, id: string | undefined): Promise<string | undefined> {
+async function storedScenario(ctx: ApiContext, id: string | undefined): Promise<{ json: string; version: number } | undefined> {
   if (id === undefined) return undefined;
   const stored = await ctx.store.getScenarioJson(id);
   if (!stored) throw notFound('Scenario', id);
-  return stored.scenarioJson;
+  return { json: stored.scenarioJson, version: stored.version };
 }
 
 export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -85,10 +85,16 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const id = request.query.scenario;
         // A stored scenario goes to the pool as its stored text, parsed and applied there (it may hold
         // a network of its own, up to a megabyte); the default network is one the threads keep.
-        const scenarioJson = await storedScenarioText(ctx, id);
+        const stored = await storedScenario(ctx, id);
         const signal = clientGoneSignal(reply.raw);
         const { bytes } = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(ctx.defaultNetwork, (ref, place) => runTask('networkWorkbook', { network: ref, name: 'From workbook', ...(scenarioJson === undefined || id === undefined ? {} : { scenarioJson, scenarioId: id }) }, { signal, timeoutMs, ...place })),
+          withNetwork(ctx.defaultNetwork, (ref, place) =>
+            runTask(
+              'networkWorkbook',
+              { network: ref, name: 'From workbook', ...(stored === undefined || id === undefined ? {} : { scenarioJson: stored.json, scenarioId: id, scenarioVersion: stored.version }) },
+              { signal, timeoutMs, ...place },
+            ),
+          ),
         );
         return reply
           .type(XLSX_TYPE)
@@ -106,10 +112,10 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['scenarios'],
           summary: 'Store a scenario from an edited network workbook (from GET /network.xlsx)',
-          description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. With \`scenario=<id>\` (a workbook downloaded with the same \`scenario=<id>\`), the new scenario is that stored scenario, with its settings and per-id overrides, and the figures that differ from its workbook. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
+          description: `Body: the .xlsx bytes as \`${XLSX_TYPE}\`. The figures that differ from the default network become the scenario's per-id overrides. With \`scenario=<id>\` (a workbook downloaded with the same \`scenario=<id>\`), the new scenario is that stored scenario, with its settings and per-id overrides, and the figures that differ from its workbook; a workbook made from an older version of that scenario (its README's \`fromScenarioVersion\`) is a 409 \`version_conflict\`, nothing stored. Any problem (unknown id, text in a number cell, a number out of bounds) → 422 \`unprocessable_model\` listing every problem as \`{ sheet, row, column, message }\`, and nothing is stored.`,
           security: BEARER,
           querystring: z.object({ scenario: z.string().min(1).max(100).optional() }).strict(),
-          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 404, 413, 415, 422, 503) },
+          response: { 201: ScenarioRecord, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503) },
         },
       },
       async (request, reply) => {
@@ -120,13 +126,24 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiError('invalid_body', `Send the workbook's bytes as ${XLSX_TYPE}`);
         // A stored scenario's workbook comes back to it: read against its figures, its settings kept.
         const scenarioId = request.query.scenario;
-        const scenarioJson = await storedScenarioText(ctx, scenarioId);
+        const stored = await storedScenario(ctx, scenarioId);
         const signal = clientGoneSignal(reply.raw);
         const result = await workbookInPool(ctx, request, (timeoutMs) =>
-          withNetwork(ctx.defaultNetwork, (network, place) => runTask('workbook', { bytes: body, network, ...(scenarioJson === undefined ? {} : { scenarioJson, scenarioId }) }, { signal, timeoutMs, ...place })),
+          withNetwork(ctx.defaultNetwork, (network, place) => runTask('workbook', { bytes: body, network, ...(stored === undefined ? {} : { scenarioJson: stored.json, scenarioId }) }, { signal, timeoutMs, ...place })),
         );
         if (!result.ok) {
           throw new ApiError('unprocessable_model', `The workbook has ${result.problemCount} problem${result.problemCount === 1 ? '' : 's'}; nothing was stored`, result.problems);
+        }
+        // A workbook of an older version of the scenario would write its old figures back over the
+        // changes made since, as if they were edits: refused, as a PUT with a stale If-Match is.
+        if (stored !== undefined && result.fromScenarioVersion !== stored.version) {
+          const made = result.fromScenarioVersion === null ? 'does not say which version of' : `was made from version ${result.fromScenarioVersion} of`;
+          throw new ApiError(
+            'version_conflict',
+            `The workbook ${made} scenario ${scenarioId}, which is now at version ${stored.version}: download its workbook again (GET /network.xlsx?scenario=${scenarioId}) and re-enter your changes; nothing was stored`,
+            { expectedVersion: result.fromScenarioVersion, currentVersion: stored.version },
+            { etag: etagOf(stored.version) },
+          );
         }
         const parsed = Scenario.safeParse(result.scenario ?? { name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
         if (!parsed.success) {
