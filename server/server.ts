@@ -4,7 +4,7 @@
  * in-flight requests (and so the solves they wait for) finish, closes the store (for PostgreSQL:
  * its connection pool) and exits (forcefully after SHUTDOWN_TIMEOUT_MS).
  */
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -61,6 +61,7 @@ const jobs = await (async () => {
   }
 })();
 
+let plannerKeyCreated = false;
 const app = await buildApp({
   store,
   jobs,
@@ -73,6 +74,7 @@ const app = await buildApp({
   queueLimits: config.queueLimits,
   logger: { level: config.logLevel },
   onPlannerKeyCreated: (key) => {
+    plannerKeyCreated = true;
     // Printed once; only its hash is stored. The file lets a local user open the map and write.
     mkdirSync(dirname(config.plannerKeyFile), { recursive: true });
     writeFileSync(config.plannerKeyFile, `${key}\n`, { mode: 0o600 });
@@ -85,6 +87,13 @@ const app = await buildApp({
 });
 
 logTo = app;
+// A later start reuses the stored key's hash: if its file is gone, the key cannot be shown again.
+if (config.keys.length === 0 && !plannerKeyCreated && !existsSync(config.plannerKeyFile)) {
+  app.log.warn(
+    { plannerKeyFile: config.plannerKeyFile },
+    `No API keys configured, and the planner key made on this database's first start is not in ${config.plannerKeyFile}: only its hash is stored, so it cannot be shown again. Set API_KEYS or API_KEYS_FILE to use keys of your own (the stored key then no longer applies).`,
+  );
+}
 app.log.info({ jobs: jobs.mode }, jobs.mode === 'pg-boss' ? `analysis jobs: pg-boss on PostgreSQL (${jobsConfig.embeddedWorker ? 'this process computes chunks too' : 'computed by npm run worker'})` : `analysis jobs: in this process, kept in SQLite ${jobsConfig.keepDays} days after they finish`);
 if (jobs instanceof InProcessQueue && jobs.interrupted.length > 0) {
   app.log.warn({ jobs: jobs.interrupted }, `analysis jobs: ${jobs.interrupted.length} left running by the previous process marked failed (${INTERRUPTED})`);

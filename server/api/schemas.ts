@@ -142,7 +142,9 @@ export const PageQuery = z
     cursor: z.string().min(1).max(200).optional(),
     offset: z.preprocess(decimalDigits, decimalInteger(0, 1_000_000).optional()),
   })
-  .strict();
+  .strict()
+  // One way of paging at a time: with both, one of them would be ignored.
+  .refine((q) => q.cursor === undefined || q.offset === undefined, { message: 'give cursor or offset, not both', path: ['offset'] });
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 

@@ -424,6 +424,10 @@ describe('scenarios', () => {
     const byOffset = (await get('/api/v1/scenarios?limit=2&offset=2')).json();
     expect(byOffset.items.map((s: { id: string }) => s.id)).toEqual(second.items.map((s: { id: string }) => s.id));
     expect(first.total).toBe(second.total);
+    // Both at once: one would be ignored, so the request is refused.
+    const both = await get(`/api/v1/scenarios?limit=2&offset=2&cursor=${first.nextCursor}`);
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error.details).toEqual([{ path: ['query', 'offset'], message: 'give cursor or offset, not both' }]);
   });
 
   it('rejects a cursor it did not make, and a limit out of range (400)', async () => {

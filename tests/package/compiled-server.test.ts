@@ -77,6 +77,25 @@ describe('the compiled server', () => {
     expect(entries).toEqual([join(DIST, 'pool', 'tasks.js')]);
   });
 
+  it('with no keys configured, makes a planner key on the first start, and says so on a later start when its file is gone', async () => {
+    const keyFile = join(scratch, 'keys', 'planner-key.txt');
+    const env = { NODE_OPTIONS: '', LOG_LEVEL: 'info', DATABASE_PATH: join(scratch, 'no-keys.db'), API_KEYS: '', API_KEYS_FILE: '', PLANNER_KEY_FILE: keyFile, CPU_THREADS: '1' };
+    const first = await startServer({ how: 'compiled', stdout: 'pipe', env, startTimeoutMs: 60_000 });
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(first.stdout()).toContain(key);
+    expect((await fetch(`${first.base}/api/v1/session`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    await first.stop();
+    const missing = (out: string) => out.split('\n').filter((line) => line.includes('cannot be shown again'));
+    expect(missing(first.stdout())).toEqual([]);
+
+    // The file is lost: the stored key still holds (its hash), and the start says it cannot be shown again.
+    await rm(keyFile);
+    const second = await startServer({ how: 'compiled', stdout: 'pipe', env, startTimeoutMs: 60_000 });
+    expect(missing(second.stdout())).toHaveLength(1);
+    expect(JSON.parse(missing(second.stdout())[0]!)).toMatchObject({ level: 40, plannerKeyFile: keyFile });
+    expect((await fetch(`${second.base}/api/v1/session`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+  });
+
   it('solves under node flags a thread may not have (a larger heap, a process title): the pool leaves them out', async () => {
     // Before, the pool gave its threads every flag of the process, a Worker refused them, and every
     // plan was a 500 while /health said ok.

@@ -124,7 +124,11 @@ export function jobRoutes(jobs: JobQueue): FastifyPluginAsyncZod {
       async (request, reply) => {
         const job = await jobs.result(request.params.id);
         if (!job) throw notFound('Analysis job', request.params.id);
-        if (job.status !== 'done') throw new ApiError('job_not_done', `The job is ${job.status}; its CSV exists once it is done`);
+        if (job.status !== 'done') {
+          const why =
+            job.status === 'cancelled' ? 'it was cancelled and has no CSV: start it again for one' : job.status === 'failed' ? 'it failed and has no CSV (its view says why)' : 'its CSV exists once it is done';
+          throw new ApiError('job_not_done', `The job is ${job.status}; ${why}`);
+        }
         reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}.csv"`);
         if (job.kind === 'sweep') return sweepToCsv(SweepResult.parse(job.result));
         return monteCarloCsv(MonteCarloJobResult.parse(job.result));
