@@ -64,11 +64,12 @@ const pins: Pin[] = [
     cites: /90\.5 kt of Iranian cement.*RIA Dagestan via dagestan-news\.net 2025-09-02/,
   },
   {
-    figure: 'Atyrau–Astrakhan rail, km (both sections)',
+    // the 333.5 km line of REFERENCE.md §6 ends at the Aksaraiskaya junction; Astrakhan I is beyond it
+    figure: 'Atyrau–Astrakhan I rail, km (both sections)',
     value: atyrauAstrakhan.reduce((a, l) => a + (l.distanceKm ?? 0), 0),
-    expected: 333.5,
+    expected: 375,
     source: atyrauAstrakhan.map((l) => l.sources.distanceKm).join(' | '),
-    cites: /333\.5 km.*Razyezd No 2 \(Privolzhskaya railway\)/,
+    cites: /333\.5 km.*Razyezd No 2 \(Privolzhskaya railway\).*Aksaraiskaya junction.*62\.2 km from Razyezd No 2 to Astrakhan I/,
   },
   {
     figure: 'Azerbaijan capacity in the Baku source',
