@@ -22,7 +22,7 @@ export interface Figure {
   /** Plant id, partner country ("total" for the national figure), "west", or market id. */
   readonly id: string;
   readonly name: string;
-  /** Where the map draws it; null for national totals and partners outside the network. */
+  /** Where the map draws it; null for national totals and a partner without one point of entry ("XX"). */
   readonly lng: number | null;
   readonly lat: number | null;
   readonly unit: 't/yr' | 'KZT/t';
@@ -51,13 +51,6 @@ export function modelledPlants(history: MarketHistory, network: Network, year: H
     if (!s) return false;
     return inForce(s.capacityTonnesPerYear, year) > 0 && plantProduction(p, year) !== null;
   });
-}
-
-/** Mean position of a country's suppliers in the network (where the map draws a trade partner). */
-function partnerPosition(network: Network, country: string): { lng: number | null; lat: number | null } {
-  const ss = network.suppliers.filter((s) => s.country === country);
-  if (ss.length === 0) return { lng: null, lat: null };
-  return { lng: ss.reduce((a, s) => a + s.lng, 0) / ss.length, lat: ss.reduce((a, s) => a + s.lat, 0) / ss.length };
 }
 
 const COUNTRY_NAMES: Readonly<Record<string, string>> = { RU: 'Russia', UZ: 'Uzbekistan', IR: 'Iran', AZ: 'Azerbaijan', TM: 'Turkmenistan', XX: 'other countries' };
@@ -92,7 +85,8 @@ export function historyFigures(history: MarketHistory, network: Network, year: H
         kind,
         id: t.partner,
         name: `${kind === 'imports' ? 'Imports from' : 'Exports to'} ${countryName(t.partner)}`,
-        ...partnerPosition(network, t.partner),
+        lng: t.lng,
+        lat: t.lat,
         unit: 't/yr',
         observed: year === 2024 ? t.tonnes2024 : t.tonnes2025,
         observedIsEstimate: isEstimate(t.sources[f]),

@@ -36,7 +36,7 @@ export const HistoryPlant = z
     lng: finite().min(-180).max(180),
     lat: finite().min(-90).max(90),
     capacityTonnesPerYear: tonnes(),
-    /** Cement produced (or sold, when only sales are published — the note says so); null = not published. */
+    /** Cement produced (or sold, when only sales are published — the note says so); an unpublished figure is an ESTIMATE; null = no figure at all (with a note). */
     productionTonnes2024: tonnes().nullable(),
     productionTonnes2025: tonnes().nullable(),
     sources: Sources,
@@ -57,10 +57,16 @@ export const RegionConsumption = z
   .strict();
 export type RegionConsumption = z.infer<typeof RegionConsumption>;
 
-/** Cement traded with one partner country (ISO 3166 alpha-2, or "XX" for the rest). */
+/**
+ * Cement traded with one partner country (ISO 3166 alpha-2, or "XX" for the rest), and the point on
+ * land where it enters or leaves Kazakhstan (a border crossing or port of entry), where the map draws
+ * it; null for a partner with no one such point ("XX").
+ */
 export const TradeFlow = z
   .object({
     partner: z.string().length(2),
+    lng: finite().min(-180).max(180).nullable(),
+    lat: finite().min(-90).max(90).nullable(),
     tonnes2024: tonnes(),
     tonnes2025: tonnes(),
     sources: Sources,
