@@ -72,7 +72,7 @@ describe('npm run optimise and the caspian-optimise bin', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Saved in Notepad');
-    expect(r.stdout).toMatch(/margin\s+24,964,325 USD; 14,964,325 USD after the plant's fixed cost of 10,000,000 USD/);
+    expect(r.stdout).toMatch(/margin\s+22,810,150 USD; 12,810,150 USD after the plant's fixed cost of 10,000,000 USD/);
   });
 
   it('--alternatives with javascript-lp-solver as the engine: the plan by it, the room to negotiate by HiGHS', async () => {
