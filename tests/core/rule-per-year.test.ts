@@ -16,7 +16,7 @@ import { solveWithGlpk } from '../oracle/glpk.ts';
 const network = loadDefaultNetwork();
 const multiYear = Scenario.parse({
   ...JSON.parse(readFileSync('data/scenarios/multi-year.json', 'utf8')),
-  policy: { domesticShare: 0.7, basis: 'sales' },
+  policy: { domesticShare: 0.75, basis: 'sales' },
 });
 
 /** The model with one year's rule (basis sales) raised from share s to s + 0.01: every sale's coefficient falls by 0.01. */
@@ -39,7 +39,7 @@ describe('the domestic rule in a run of years', () => {
     for (const year of [2027, 2029]) {
       const rule = rules.find((b) => b.row === `domestic-share:${year}`)!;
       expect(rule.sentence).toMatchObject({ kind: 'domestic-rule-binds', year });
-      expect(rule.explanation).toMatch(new RegExp(`^The 70 % domestic rule binds in ${year}: each percentage point`));
+      expect(rule.explanation).toMatch(new RegExp(`^The 75 % domestic rule binds in ${year}: each percentage point`));
       const perPoint = (rule.sentence as { perPointValue: number }).perPointValue;
       const raised = await solveWithGlpk(withYearRaised(built.model, rule.row));
       if (raised.status !== 'optimal') throw new Error(`GLPK, ${year} raised: ${raised.status}`);

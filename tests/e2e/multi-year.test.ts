@@ -61,7 +61,7 @@ describe.skipIf(!run)('a stored multi-year run on the map page', () => {
     await page.click('#run-button');
     await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, seq, { timeout: 180_000 });
     expect(await page.locator('#plan-status').textContent()).toMatch(/— optimal, multi-year 2027–2031, phase 1 2027–2028, phase 2 from 2029\. Solved on the server\./);
-    expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/^10\.\d\d Mt$/);
+    expect(await page.locator('#kpi-production .kpi-value').textContent()).toMatch(/^9\.89 Mt$/);
     expect(errors).toEqual([]);
     await page.close();
   });
