@@ -12,6 +12,7 @@ import { Scenario } from '../../server/core/schema.ts';
 import { loadDefaultNetwork } from '../../server/data/load.ts';
 import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { scenarioFiles } from '../support/scenario-files.ts';
+import { degenerateInput } from '../support/degenerate.ts';
 
 afterAll(() => shutdownSolverPool());
 const network = loadDefaultNetwork();
@@ -52,15 +53,29 @@ describe.each(files)('price gaps in %s', (file) => {
   });
 });
 
-describe('at phase 2 the 50 % rule makes the duals degenerate', () => {
-  it('the reported gap is above the dual lower bound, and Kostanay needs +7.13 USD/t', async () => {
+describe('at a degenerate optimum the gap is the true threshold, not the dual lower bound', () => {
+  it('shipped phase 2: Kostanay needs +7.13 USD/t', async () => {
     const s = Scenario.parse(JSON.parse(readFileSync(new URL('phase2-annual.json', dir), 'utf8')));
+    const exact = await optimise(s, network, { policyCost: false });
+    expect(exact.markets.find((m) => m.id === 'kostanay')!.priceGapUsdPerTonne).toBeCloseTo(7.13, 2);
+  });
+
+  it('phase 2 made degenerate (the plant full, the rule binding, Atyrau tiers exactly full): the gap is above the dual lower bound, and re-solving confirms it', async () => {
+    const input = degenerateInput(JSON.parse(readFileSync(new URL('phase2-annual.json', dir), 'utf8')));
+    const s = Scenario.parse(input);
     const exact = await optimise(s, network, { policyCost: false });
     const bound = await optimise(s, network, { policyCost: false, exactPriceGaps: false });
     const gap = (p: typeof exact, id: string) => p.markets.find((m) => m.id === id)!.priceGapUsdPerTonne!;
-    expect(gap(exact, 'kostanay')).toBeCloseTo(7.13, 2);
     expect(gap(exact, 'kostanay') - gap(bound, 'kostanay')).toBeGreaterThan(0.8);
     for (const m of exact.markets.filter((x) => x.priceGapUsdPerTonne !== null))
       expect(m.priceGapUsdPerTonne!).toBeGreaterThanOrEqual(gap(bound, m.id) - 1e-9);
+    // The reported gap, not the bound, is where Kostanay starts to be served.
+    const at = async (shift: number) => {
+      const shifted = Scenario.parse({ ...input, overrides: { ...input.overrides, markets: { ...input.overrides.markets, kostanay: { priceShiftUsdPerTonne: shift } } } });
+      return (await optimise(shifted, network, { policyCost: false, exactPriceGaps: false, wantSensitivity: false })).markets.find((m) => m.id === 'kostanay')!.tonnes;
+    };
+    expect(await at(gap(exact, 'kostanay') - 0.02)).toBe(0);
+    expect(await at(gap(bound, 'kostanay') + 0.02)).toBe(0);
+    expect(await at(gap(exact, 'kostanay') + 0.02)).toBeGreaterThan(SERVED_TONNES);
   });
 });
