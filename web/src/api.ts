@@ -5,6 +5,7 @@
 import { Network } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { errorReport, type ErrorReport } from './lib/api-errors.ts';
+import { apiKeyProblem } from './lib/api-key.ts';
 import { UnexpectedAnswer } from './lib/answer.ts';
 import { backtestState, type BacktestState } from './lib/backtest.ts';
 import type { RunSummaryRow, ScenarioSummaryRow } from './lib/library.ts';
@@ -55,11 +56,14 @@ export function storeApiKey(key: string): void {
   }
 }
 
-/** Accept plus the stored key, if any, as a bearer token. */
+/**
+ * Accept plus the stored key, if any, as a bearer token. A stored key that cannot be a key (set by
+ * hand, or by an older page) is not sent: the browser would refuse the whole request over it.
+ */
 export function authHeaders(accept: string): Record<string, string> {
   const headers: Record<string, string> = { accept };
   const key = storedApiKey();
-  if (key) headers.authorization = `Bearer ${key}`;
+  if (key && !apiKeyProblem(key)) headers.authorization = `Bearer ${key}`;
   return headers;
 }
 

@@ -4,6 +4,7 @@
  */
 import { api, storeApiKey, storedApiKey } from '../api.ts';
 import { t } from '../i18n/index.ts';
+import { apiKeyProblem, apiKeyProblemText } from '../lib/api-key.ts';
 import type { ScenarioForm } from '../lib/scenario-form.ts';
 import type { AnalysisPanel } from '../panels/analysis-panel.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
@@ -40,12 +41,44 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
   }
 
   /** A refused key was dropped (checkRole): said again once the page's first plan is on screen. */
-  let keyDropped = false;
+  let keyDropped: string | null = null;
   const KEY_DROPPED = () =>
     t('That API key is not valid, so the page goes on without one: this server shows its map to anyone. Enter another key under “Access” to plan with one.');
 
+  /**
+   * A stored key that cannot be a key (a letter of another keyboard layout, stored by an older page)
+   * is dropped before any request: the browser would refuse every request that carried it. The
+   * reason, or null when the stored key (or none) is fine.
+   */
+  function dropInvalidStoredKey(): string | null {
+    const problem = apiKeyProblem(storedApiKey());
+    if (!problem) return null;
+    storeApiKey('');
+    scenarioPanel.setKey('');
+    return apiKeyProblemText(problem);
+  }
+
   async function checkRole(): Promise<boolean> {
+    const invalidKey = dropInvalidStoredKey();
     const session = await api.session();
+    if (session.ok && invalidKey) {
+      // Without the dropped key: the sign-in where the server reads only with a key, or the page goes
+      // on without one, saying why.
+      state.publicRead = session.data.publicRead;
+      state.role = 'none';
+      state.needsKey = !session.data.canRead;
+      showRole('none');
+      scenarioPanel.showKeyProblem(invalidKey);
+      if (state.needsKey) {
+        showSignIn(invalidKey);
+        setStatus(invalidKey);
+        return false;
+      }
+      hideSignIn();
+      keyDropped = `${invalidKey} ${t('The page goes on without a key: this server shows its map to anyone.')}`;
+      setStatus(keyDropped);
+      return true;
+    }
     if (!session.ok) {
       state.role = 'none';
       if (session.report.status === 401) {
@@ -59,8 +92,8 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
           state.needsKey = false;
           showRole('none');
           hideSignIn();
-          keyDropped = true;
-          setStatus(KEY_DROPPED());
+          keyDropped = KEY_DROPPED();
+          setStatus(keyDropped);
           return true;
         }
         // A key the server does not know is refused everywhere: ask for another one.
@@ -71,7 +104,8 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
         setStatus(t('That API key is not valid.'));
       } else {
         showRole('none');
-        setStatus(t('Could not reach the server: {reason}', { reason: session.report.summary }));
+        // No answer: the report says so itself ("The server cannot be reached"), not wrapped in the same words again.
+        setStatus(session.report.code === 'network' ? t('The server cannot be reached: check the connection and reload the page.') : t('The server could not say what this key may do: {reason}', { reason: session.report.summary }));
       }
       return false;
     }
@@ -103,6 +137,17 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
   });
 
   async function useKey(key: string): Promise<void> {
+    // A key that cannot be one is never stored or sent: said next to the field (and in the sign-in),
+    // and the key in use, if any, stays.
+    const problem = apiKeyProblem(key);
+    if (problem) {
+      const why = apiKeyProblemText(problem);
+      scenarioPanel.showKeyProblem(why);
+      if (state.needsKey) showSignIn(why);
+      setStatus(storedApiKey() ? `${why} ${t('The key in use stays as it was.')}` : why);
+      return;
+    }
+    scenarioPanel.showKeyProblem(null);
     storeApiKey(key);
     scenarioPanel.setKey(key);
     state.role = 'unknown';
@@ -139,8 +184,8 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     await loadPlan();
     await networkLoading;
     if (keyDropped) {
-      keyDropped = false;
-      setStatus(KEY_DROPPED());
+      setStatus(keyDropped);
+      keyDropped = null;
     }
   }
 

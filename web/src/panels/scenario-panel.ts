@@ -46,6 +46,7 @@ export class ScenarioPanel {
   private readonly body: HTMLElement;
   private readonly keyInput: HTMLInputElement;
   private readonly roleText: HTMLElement;
+  private readonly keyError: HTMLElement;
   private readonly keyDetails: HTMLDetailsElement;
   private role: Role = 'unknown';
   private busy = false;
@@ -60,6 +61,8 @@ export class ScenarioPanel {
     this.body = h('div', { className: 'scenario-fields' });
     this.keyInput = h('input', { type: 'password', id: 'api-key', autocomplete: 'off', spellcheck: 'false', placeholder: 'cxo_…' });
     this.roleText = h('p', { className: 'hint', id: 'role-text' });
+    this.keyError = h('p', { className: 'field-error', id: 'api-key-error', 'aria-live': 'polite' });
+    this.keyInput.setAttribute('aria-describedby', this.keyError.id);
     const keyForm = h(
       'form',
       {
@@ -71,6 +74,7 @@ export class ScenarioPanel {
       },
       h('label', { for: 'api-key' }, t('API key')),
       h('div', { className: 'row' }, this.keyInput, h('button', { type: 'submit' }, t('Use key'))),
+      this.keyError,
       this.roleText,
     );
     this.keyDetails = h('details', { className: 'key-details', id: 'key-details' }, h('summary', {}, t('Access')), keyForm);
@@ -107,6 +111,17 @@ export class ScenarioPanel {
 
   setKey(key: string): void {
     this.keyInput.value = key;
+  }
+
+  /** Why the key entered (or the one stored) cannot be used, next to the key field; null clears it. */
+  showKeyProblem(problem: string | null): void {
+    this.keyError.textContent = problem ?? '';
+    if (problem) {
+      this.keyInput.setAttribute('aria-invalid', 'true');
+      this.keyDetails.open = true;
+    } else {
+      this.keyInput.removeAttribute('aria-invalid');
+    }
   }
 
   /**
