@@ -11,6 +11,7 @@ import { locale, t } from '../i18n/index.ts';
 import { planLabel } from '../lib/plan-label.ts';
 import { issuePath } from '../lib/api-errors.ts';
 import { formatElapsed } from '../lib/format.ts';
+import { saveOutcomeText, storeAndRun, type StoredNotRun } from '../lib/save-run.ts';
 import { formToScenario, type ScenarioForm } from '../lib/scenario-form.ts';
 import { createInPageOptimiser, type InPageOptimiser } from '../optimiser-client.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
@@ -219,39 +220,31 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     );
   }
 
-  /**
-   * A scenario stored whose run was refused (a rate limit, a full queue): the next save of the same
-   * inputs runs it rather than storing another copy.
-   */
-  let storedNotRun: { id: string; inputs: string } | null = null;
+  /** A scenario stored whose run was refused: the next save of the same inputs runs it (lib/save-run.ts). */
+  let storedNotRun: StoredNotRun | null = null;
 
   async function saveRun(form: ScenarioForm): Promise<void> {
     if (!validate(form, true)) return;
     const stop = startProgress(t('Storing the scenario and running it…'));
     const inputs = inputsOf(form);
-    const created = storedNotRun?.inputs === inputs ? { ok: true as const, data: { id: storedNotRun.id } } : await api.createScenario(formToScenario(form));
-    if (!created.ok) {
-      stop();
-      scenarioPanel.showIssues(created.report.fields, created.report.summary);
-      if (created.report.status === 401 || created.report.status === 403) {
-        state.role = created.report.status === 403 ? 'viewer' : 'none';
+    const saved = await storeAndRun(api, formToScenario(form), inputs, storedNotRun);
+    storedNotRun = saved.pending;
+    const ms = stop();
+    const outcome = saved.outcome;
+    if (outcome.kind !== 'run') {
+      const report = outcome.report;
+      if (outcome.kind === 'not-stored' || (outcome.kind === 'not-run' && !outcome.retry)) scenarioPanel.showIssues(report.fields, report.summary);
+      if (report.status === 401 || report.status === 403) {
+        state.role = report.status === 403 ? 'viewer' : 'none';
         showRole(state.role);
       }
-      setStatus(created.report.summary);
+      setStatus(saveOutcomeText(outcome)!);
       return;
     }
-    const run = await api.runScenario(created.data.id);
-    const ms = stop();
-    if (!run.ok) {
-      // The scenario is on the server without a run: said, and a second save runs it.
-      storedNotRun = { id: created.data.id, inputs };
-      setStatus(t('The scenario is stored ({id}) but its run was refused: {reason} Save again to run it (no second copy is stored).', { id: created.data.id, reason: run.report.summary }));
-      return;
-    }
-    storedNotRun = null;
-    state.runId = run.data.id;
-    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(form) });
-    setStatus(t('Stored as run {id} in {time}.', { id: run.data.id, time: formatElapsed(ms) }));
+    state.runId = outcome.run.id;
+    setPlan(outcome.run.plan, 'run', { record: true, runId: outcome.run.id, inputs });
+    const stored = t('Stored as run {id} in {time}.', { id: outcome.run.id, time: formatElapsed(ms) });
+    setStatus(outcome.replaced ? `${t('Scenario {id}, stored by an earlier save, was deleted meanwhile: the scenario was stored again.', { id: outcome.replaced })} ${stored}` : stored);
   }
 
   return {

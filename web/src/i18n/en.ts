@@ -736,4 +736,8 @@ export const messages: Record<string, string> = {
   'That API key is not valid: it has characters a key cannot have ({characters}). A key has Latin letters, digits and signs only.': 'That API key is not valid: it has characters a key cannot have ({characters}). A key has Latin letters, digits and signs only.',
   'That API key is not valid: it is too short (a key has at least {n} characters).': 'That API key is not valid: it is too short (a key has at least {n} characters).',
   'That API key is not valid: it is too long (a key has at most {n} characters).': 'That API key is not valid: it is too long (a key has at most {n} characters).',
+  'Scenario {id}, stored by an earlier save, was deleted meanwhile: the scenario was stored again.': 'Scenario {id}, stored by an earlier save, was deleted meanwhile: the scenario was stored again.',
+  'Scenario {id} was stored and then deleted before it could run, so nothing is kept of it. Save again to store it again.': 'Scenario {id} was stored and then deleted before it could run, so nothing is kept of it. Save again to store it again.',
+  'The scenario is stored ({id}) but the server cannot plan it: {reason} Change what is refused, then save again.': 'The scenario is stored ({id}) but the server cannot plan it: {reason} Change what is refused, then save again.',
+  'The scenario is stored ({id}) but was not run: {reason}': 'The scenario is stored ({id}) but was not run: {reason}',
 };

@@ -735,4 +735,8 @@ export const messages: Record<string, string> = {
   'That API key is not valid: it has characters a key cannot have ({characters}). A key has Latin letters, digits and signs only.': 'Этот API-ключ недействителен: в нём есть символы, которых в ключе быть не может ({characters}). В ключе бывают только латинские буквы, цифры и знаки.',
   'That API key is not valid: it is too short (a key has at least {n} characters).': 'Этот API-ключ недействителен: он слишком короткий (в ключе не меньше {n} символов).',
   'That API key is not valid: it is too long (a key has at most {n} characters).': 'Этот API-ключ недействителен: он слишком длинный (в ключе не больше {n} символов).',
+  'Scenario {id}, stored by an earlier save, was deleted meanwhile: the scenario was stored again.': 'Сценарий {id}, сохранённый при прошлой попытке, тем временем удалили: сценарий сохранён заново.',
+  'Scenario {id} was stored and then deleted before it could run, so nothing is kept of it. Save again to store it again.': 'Сценарий {id} был сохранён, но его удалили до расчёта, так что от него ничего не осталось. Сохраните ещё раз, чтобы сохранить его заново.',
+  'The scenario is stored ({id}) but the server cannot plan it: {reason} Change what is refused, then save again.': 'Сценарий сохранён ({id}), но сервер не может его рассчитать: {reason} Исправьте то, что отклонено, и сохраните ещё раз.',
+  'The scenario is stored ({id}) but was not run: {reason}': 'Сценарий сохранён ({id}), но не рассчитан: {reason}',
 };
