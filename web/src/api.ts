@@ -2,14 +2,13 @@
  * The page's calls to /api/v1. Outcomes are values: `{ ok: true, data }` or `{ ok: false, report }`,
  * never exceptions, so every caller shows a failure in words.
  */
-import { Network } from '../../server/core/schema.ts';
+import { Network, type ScenarioInput } from '../../server/core/schema.ts';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { errorReport, type ErrorReport } from './lib/api-errors.ts';
 import { apiKeyProblem } from './lib/api-key.ts';
 import { UnexpectedAnswer } from './lib/answer.ts';
 import { backtestState, type BacktestState } from './lib/backtest.ts';
 import type { RunSummaryRow, ScenarioSummaryRow } from './lib/library.ts';
-import type { ScenarioPatch } from './lib/url-state.ts';
 import { t } from './i18n/index.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; report: ErrorReport };
@@ -131,9 +130,9 @@ export const api = {
   /** What the server lets anyone do, asked without the stored key (a refused key does not say it). */
   sessionWithoutKey: () => call('GET', '/session', undefined, (v) => v as Session, undefined, {}, false),
   network: (signal?: AbortSignal) => call('GET', '/network', undefined, (v) => Network.parse(v), signal),
-  optimise: (scenario: ScenarioPatch & { name: string }, signal?: AbortSignal) =>
+  optimise: (scenario: ScenarioInput, signal?: AbortSignal) =>
     call('POST', '/optimise', scenario, (v) => Plan.parse(v), signal),
-  createScenario: (scenario: ScenarioPatch & { name: string }) =>
+  createScenario: (scenario: ScenarioInput) =>
     call('POST', '/scenarios', scenario, (v) => v as { id: string; version: number }),
   runScenario: (scenarioId: string) =>
     call('POST', `/scenarios/${encodeURIComponent(scenarioId)}/runs`, undefined, (v) => v as StoredRun),
@@ -146,9 +145,9 @@ export const api = {
   /** Every run of a scenario, newest first, page after page (up to LIST_CAP). */
   listRuns: (scenarioId: string, signal?: AbortSignal) => allPages<RunSummaryRow>(`/scenarios/${encodeURIComponent(scenarioId)}/runs`, signal),
   scenario: (scenarioId: string) =>
-    call('GET', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, (v) => v as { id: string; version: number; scenario: ScenarioPatch & { name: string } }),
+    call('GET', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, (v) => v as { id: string; version: number; scenario: ScenarioInput }),
   /** Replaces a stored scenario; `version` is the one last read (If-Match), so a change made meanwhile is a 409. */
-  updateScenario: (scenarioId: string, version: number, scenario: ScenarioPatch & { name: string }) =>
+  updateScenario: (scenarioId: string, version: number, scenario: ScenarioInput) =>
     call('PUT', `/scenarios/${encodeURIComponent(scenarioId)}`, scenario, (v) => v as { id: string; version: number }, undefined, { 'if-match': `"${version}"` }),
   /** Deletes a stored scenario (its runs stay on the server). */
   deleteScenario: (scenarioId: string) => call('DELETE', `/scenarios/${encodeURIComponent(scenarioId)}`, undefined, () => null),
@@ -159,7 +158,7 @@ export interface StoredRun {
   scenarioId: string;
   /** When the run was stored (ISO-8601). */
   createdAt: string;
-  scenario: ScenarioPatch & { name: string };
+  scenario: ScenarioInput;
   plan: Plan;
 }
 

@@ -159,7 +159,8 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     }
     const stop = startProgress(t('Optimising in this browser…'));
     try {
-      const plan = await optimiseInPage(Scenario.parse(formToScenario(form)), state.network);
+      const scenario = Scenario.parse(formToScenario(form));
+      const plan = await optimiseInPage(scenario, scenario.network ?? state.network);
       const ms = stop();
       setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
       setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
@@ -189,7 +190,9 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       if (next && state.network) {
         try {
           const started = performance.now();
-          const plan = await optimiseInPage(Scenario.parse(formToScenario(next.form)), state.network, { ruleCost: next.kind === 'whole' });
+          const scenario = Scenario.parse(formToScenario(next.form));
+          // A scenario with a network of its own is planned on it, as the server would.
+          const plan = await optimiseInPage(scenario, scenario.network ?? state.network, { ruleCost: next.kind === 'whole' });
           // The slider moved on while this solved: its plan is stale and is dropped; the newest position is solved next.
           if (livePending === null) {
             if (plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {

@@ -26,7 +26,9 @@ export function createUrlSync(map: L.Map): UrlSync {
   let hashWritten = '';
   function writeHash(): void {
     const c = map.getCenter();
-    const patch = compactPatch(formToScenario(state.form) as never, DEFAULT_SCENARIO as never);
+    // A network of the scenario's own is not put in a link (a link never carries one: see decodeState).
+    const { network: _network, ...scenario } = formToScenario(state.form);
+    const patch = compactPatch(scenario as never, DEFAULT_SCENARIO as never);
     state.page = {
       ...state.page,
       scenario: (patch ?? null) as PageState['scenario'],

@@ -2,9 +2,12 @@
  * The scenario panel's values and the Scenario they stand for. Pure: the panel reads inputs into a
  * ScenarioForm, this module turns it into the body of POST /api/v1/optimise, and back for links.
  * Blank capacity fields mean "as in the network", so a scenario only carries what the planner changed.
+ * What a scenario holds that the form has no control for (per-market, per-plant and per-competitor
+ * overrides, exchange rates, an inline network …) is carried along unchanged (`carried`) and merged
+ * back, so a stored scenario opened in the form plans, compares and stores as itself.
  */
-import type { ScenarioInput } from '../../../server/core/schema.ts';
-import type { ScenarioPatch } from './url-state.ts';
+import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
+import { t } from '../i18n/index.ts';
 
 export interface CapacityEdit {
   /** null = keep the network's value. */
@@ -36,7 +39,15 @@ export interface ScenarioForm {
   carbonPriceUsdPerTonneCo2: number;
   nodes: Record<string, CapacityEdit>;
   legs: Record<string, CapacityEdit>;
+  /**
+   * The rest of the scenario the form was filled from, as it was: every setting the form has no
+   * control for (a deep part of the scenario; null = none). formToScenario merges it back.
+   */
+  carried: CarriedSettings | null;
 }
+
+/** A deep part of a scenario: the settings the form does not show. */
+export type CarriedSettings = { [key: string]: unknown };
 
 export const DEFAULT_FORM: ScenarioForm = {
   name: 'What-if',
@@ -56,12 +67,16 @@ export const DEFAULT_FORM: ScenarioForm = {
   carbonPriceUsdPerTonneCo2: 0,
   nodes: {},
   legs: {},
+  carried: null,
 };
 
 const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
-/** The scenario the form describes (no network: the server's default network is used). */
-export function formToScenario(form: ScenarioForm): ScenarioPatch & { name: string } {
+/**
+ * The scenario the form describes, with the settings it carries (without an inline network among
+ * them, the server's default network is used).
+ */
+export function formToScenario(form: ScenarioForm): ScenarioInput {
   const byMode: Record<string, number> = {};
   for (const mode of ['rail', 'road', 'sea'] as const) {
     if (form.freightByMode[mode] !== 1) byMode[mode] = form.freightByMode[mode];
@@ -103,13 +118,171 @@ export function formToScenario(form: ScenarioForm): ScenarioPatch & { name: stri
       legs,
     },
   };
-  return scenario as ScenarioPatch & { name: string };
+  return form.carried ? (mergeCarried(form.carried, scenario as unknown as CarriedSettings) as unknown as ScenarioInput) : scenario;
 }
 
-/** Back from a scenario (e.g. from a link) to the form; anything the form cannot show is ignored. */
-export function scenarioToForm(patch: ScenarioPatch | null): ScenarioForm {
+const isRecord = (v: unknown): v is CarriedSettings => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The form's scenario over the carried settings. Where both hold the same setting the form's value
+ * wins: it is what the planner sees and edits. That happens only for a port's or leg's row, whose
+ * controls are a capacity and a whole-year closure: a stored "unlimited" capacity (null) or a closure
+ * of some months is carried and applies until the planner types a capacity or ticks "closed" there.
+ * Everything else the form writes (multipliers, policy, horizon) multiplies or sits beside the carried
+ * settings (a market's own price multiplier applies on top of the form's export prices ×).
+ */
+function mergeCarried(carried: CarriedSettings, formPart: CarriedSettings): CarriedSettings {
+  const out: CarriedSettings = { ...formPart };
+  for (const [key, value] of Object.entries(carried)) {
+    const mine = out[key];
+    if (mine === undefined) out[key] = structuredClone(value);
+    else if (isRecord(mine) && isRecord(value)) out[key] = mergeCarried(value, mine);
+  }
+  return out;
+}
+
+const FORM_OVERRIDES = ['freightMultiplier', 'exportPriceMultiplier', 'domesticPriceMultiplier'] as const;
+const FORM_MODES = ['rail', 'road', 'sea'] as const;
+const wholeYear = (months: unknown): boolean => Array.isArray(months) && new Set(months).size >= 12;
+
+/** Deletes `obj[key]` when it has become an empty object (its settings all taken by the form). */
+function dropIfEmpty(obj: CarriedSettings, key: string): void {
+  const v = obj[key];
+  if (isRecord(v) && Object.keys(v).length === 0) delete obj[key];
+}
+
+/**
+ * What of a scenario the form does not show: the scenario without the settings scenarioToForm puts
+ * into the form's controls (null when the form shows it all).
+ */
+export function carriedSettings(scenario: Partial<ScenarioInput>): CarriedSettings | null {
+  const rest = structuredClone(scenario) as CarriedSettings;
+  delete rest.name;
+  if (rest.market === 'price-taker' || rest.market === 'clearing') delete rest.market;
+  if (typeof rest.phase === 'number') delete rest.phase;
+  const h = rest.horizon as { kind?: unknown } | undefined;
+  if (h && (h.kind === 'annual' || h.kind === 'monthly' || h.kind === 'multi-year')) delete rest.horizon;
+  if (typeof rest.carbonPriceUsdPerTonneCo2 === 'number') delete rest.carbonPriceUsdPerTonneCo2;
+  const p = rest.policy;
+  if (isRecord(p)) {
+    if (typeof p.domesticShare === 'number') delete p.domesticShare;
+    if (p.basis === 'sales' || p.basis === 'production') delete p.basis;
+    if (typeof p.exportCapTonnesPerYear === 'number') delete p.exportCapTonnesPerYear;
+    dropIfEmpty(rest, 'policy');
+  }
+  const o = rest.overrides;
+  if (isRecord(o)) {
+    for (const key of FORM_OVERRIDES) if (typeof o[key] === 'number') delete o[key];
+    const byMode = o.freightMultiplierByMode;
+    if (isRecord(byMode)) {
+      for (const mode of FORM_MODES) if (typeof byMode[mode] === 'number') delete byMode[mode];
+      dropIfEmpty(o, 'freightMultiplierByMode');
+    }
+    for (const [kind, capacity] of [['nodes', 'throughputTonnesPerYear'], ['legs', 'capacityTonnesPerYear']] as const) {
+      const rows = o[kind];
+      if (!isRecord(rows)) continue;
+      for (const [id, row] of Object.entries(rows)) {
+        if (!isRecord(row)) continue;
+        if (typeof row[capacity] === 'number') delete row[capacity];
+        if (wholeYear(row.closedMonths)) delete row.closedMonths;
+        dropIfEmpty(rows, id);
+      }
+      dropIfEmpty(o, kind);
+    }
+    dropIfEmpty(rest, 'overrides');
+  }
+  // A stored scenario comes back whole, every default written out: those are no settings of its own.
+  dropDefaults(rest, defaultScenario());
+  return Object.keys(rest).length ? rest : null;
+}
+
+let defaults: CarriedSettings | null = null;
+/** Every setting of a scenario at its default (the schema's), as a stored scenario writes them out. */
+function defaultScenario(): CarriedSettings {
+  defaults ??= Scenario.parse({ name: 'default' }) as unknown as CarriedSettings;
+  return defaults;
+}
+
+/** Deletes what equals its default, at the top and one level down (overrides, policy). */
+function dropDefaults(carried: CarriedSettings, base: CarriedSettings, depth = 0): void {
+  for (const [key, value] of Object.entries(carried)) {
+    const fallback = base[key];
+    if (fallback === undefined) continue;
+    if (JSON.stringify(value) === JSON.stringify(fallback)) delete carried[key];
+    else if (depth === 0 && isRecord(value) && isRecord(fallback)) {
+      dropDefaults(value, fallback, depth + 1);
+      dropIfEmpty(carried, key);
+    }
+  }
+}
+
+const countOf = (v: unknown): number => (isRecord(v) ? Object.keys(v).length : 0);
+
+/**
+ * The carried settings in a short list for the panel ("3 markets, 1 plant, exchange rates by year"),
+ * in the page's language. The description is text, not a setting, and is not listed.
+ */
+export function carriedSummary(carried: CarriedSettings | null): string[] {
+  if (!carried) return [];
+  const items: string[] = [];
+  const count = (n: number, one: string, many: string) => {
+    if (n > 0) items.push(n === 1 ? one : many);
+  };
+  const o = isRecord(carried.overrides) ? carried.overrides : {};
+  if (carried.network !== undefined) items.push(t('its own network'));
+  const markets = countOf(o.markets);
+  count(markets, t('{n} market', { n: markets }), t('{n} markets', { n: markets }));
+  const plants = countOf(o.plants);
+  count(plants, t('{n} plant', { n: plants }), t('{n} plants', { n: plants }));
+  const suppliers = countOf(o.suppliers);
+  count(suppliers, t('{n} competitor', { n: suppliers }), t('{n} competitors', { n: suppliers }));
+  const nodes = countOf(o.nodes);
+  count(nodes, t('{n} port or node', { n: nodes }), t('{n} ports and nodes', { n: nodes }));
+  const legs = countOf(o.legs);
+  count(legs, t('{n} leg', { n: legs }), t('{n} legs', { n: legs }));
+  const fx = isRecord(o.fxPerUsd) ? Object.values(o.fxPerUsd) : [];
+  if (fx.some(isRecord)) items.push(t('exchange rates by year'));
+  else if (fx.length > 0 || o.fxKztPerUsd !== undefined) items.push(t('exchange rates'));
+  if (countOf(o.railTariffMultiplierByRailway) > 0) items.push(t('rail tariffs by railway'));
+  if (o.competitorMarkupMultiplier !== undefined) items.push(t('competitors’ mark-up'));
+  if (o.consumptionMultiplier !== undefined) items.push(t('market consumption'));
+  if (o.wagonFleet !== undefined) items.push(t('wagon fleet'));
+  if (carried.volumesTonnesPerYear !== undefined) items.push(t('given volumes'));
+  const policy = isRecord(carried.policy) ? carried.policy : {};
+  if (Array.isArray(policy.importCaps) && policy.importCaps.length > 0) items.push(t('import caps'));
+  if (carried.objective !== undefined) items.push(t('objective'));
+  if (carried.calibration !== undefined) items.push(t('market calibration'));
+  if (carried.mip !== undefined) items.push(t('contract and lot decisions'));
+  if (carried.reportCurrency !== undefined) items.push(t('report currency'));
+  if (carried.engine !== undefined) items.push(t('solver'));
+  if (carried.timeLimitMs !== undefined) items.push(t('time limit'));
+  // A setting the list has no words for is named as the scenario names it.
+  const known = new Set(['network', 'description', 'overrides', 'volumesTonnesPerYear', 'policy', 'objective', 'calibration', 'mip', 'reportCurrency', 'engine', 'timeLimitMs']);
+  const knownOverrides = new Set(['markets', 'plants', 'suppliers', 'nodes', 'legs', 'fxPerUsd', 'fxKztPerUsd', 'railTariffMultiplierByRailway', 'competitorMarkupMultiplier', 'consumptionMultiplier', 'wagonFleet']);
+  for (const key of Object.keys(carried)) if (!known.has(key)) items.push(key);
+  for (const key of Object.keys(o)) if (!knownOverrides.has(key)) items.push(key);
+  for (const key of Object.keys(policy)) if (key !== 'importCaps') items.push(key);
+  return items;
+}
+
+/** The carried settings that change a plan (the description alone does not): the panel names them and offers to drop them. */
+export function carriesSettings(form: ScenarioForm): boolean {
+  return carriedSummary(form.carried).length > 0;
+}
+
+/** The form without the settings it carries (the description stays): the defaults apply instead. */
+export function dropCarried(form: ScenarioForm): ScenarioForm {
+  const next = structuredClone(form);
+  const description = form.carried?.description;
+  next.carried = typeof description === 'string' ? { description } : null;
+  return next;
+}
+
+/** Back from a scenario (a link, a stored scenario or run) to the form; what it cannot show is carried. */
+export function scenarioToForm(patch: Partial<ScenarioInput> | null): ScenarioForm {
   const form: ScenarioForm = structuredClone(DEFAULT_FORM);
   if (!patch) return form;
+  form.carried = carriedSettings(patch);
   if (typeof patch.name === 'string') form.name = patch.name;
   if (patch.market === 'price-taker' || patch.market === 'clearing') form.market = patch.market;
   if (typeof patch.phase === 'number') form.phase = patch.phase;
@@ -142,13 +315,13 @@ export function scenarioToForm(patch: ScenarioPatch | null): ScenarioForm {
     for (const [id, n] of Object.entries(o.nodes ?? {})) {
       form.nodes[id] = {
         capacityTonnesPerYear: typeof n.throughputTonnesPerYear === 'number' ? n.throughputTonnesPerYear : null,
-        closed: (n.closedMonths?.length ?? 0) >= 12,
+        closed: wholeYear(n.closedMonths),
       };
     }
     for (const [id, l] of Object.entries(o.legs ?? {})) {
       form.legs[id] = {
         capacityTonnesPerYear: typeof l.capacityTonnesPerYear === 'number' ? l.capacityTonnesPerYear : null,
-        closed: (l.closedMonths?.length ?? 0) >= 12,
+        closed: wholeYear(l.closedMonths),
       };
     }
   }

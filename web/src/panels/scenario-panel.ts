@@ -6,7 +6,7 @@ import type { Network } from '../../../server/core/schema.ts';
 import { fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
 import { fieldMessage } from '../lib/field-message.ts';
 import { formatNumber, formatTonnes } from '../lib/format.ts';
-import { DEFAULT_FORM, type ScenarioForm } from '../lib/scenario-form.ts';
+import { carriedSummary, DEFAULT_FORM, dropCarried, type ScenarioForm } from '../lib/scenario-form.ts';
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { DECIMAL_BOX, decimalText, parseDecimal } from '../lib/decimal-input.ts';
@@ -335,7 +335,37 @@ export class ScenarioPanel {
     }
     if (!ports.length && !legs.length) capacity.append(h('p', { className: 'hint' }, t('Loading the network…')));
 
-    this.body.append(general, policy, prices, freight, capacity);
+    this.body.append(...this.carriedNote(), general, policy, prices, freight, capacity);
+  }
+
+  /**
+   * A scenario opened from the library (or a link) may hold settings the form has no control for:
+   * they are kept and planned with it, and said here, with a button to drop them (the defaults apply).
+   */
+  private carriedNote(): HTMLElement[] {
+    const items = carriedSummary(this.form.carried);
+    if (!items.length) return [];
+    const drop = h(
+      'button',
+      {
+        type: 'button',
+        id: 'drop-carried',
+        onclick: () => {
+          this.form = dropCarried(this.form);
+          this.build();
+          this.changed();
+        },
+      },
+      t('Drop these settings (use the defaults)'),
+    );
+    return [
+      h(
+        'div',
+        { className: 'carried-note', id: 'carried-settings', role: 'note' },
+        h('p', {}, t('This scenario has settings the form does not show: {list}. They are kept: Run and Save plan them with the values in the form.', { list: items.join(', ') })),
+        drop,
+      ),
+    ];
   }
 
   // --- field builders: every input gets a <label> and an error line it is described by ---
