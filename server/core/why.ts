@@ -140,6 +140,11 @@ export interface WhyFormat {
   money(usd: number): string;
   /** Money per tonne, given in USD/t. */
   moneyPerTonne(usdPerTonne: number): string;
+  /**
+   * A shadow price: what one tonne of a bound is worth, given in USD/t. The engine writes it as money
+   * with its cents ("0.18 USD"); a reader may write it per tonne ("0.18 USD/t").
+   */
+  dual(usdPerTonne: number): string;
   /** A share 0..1 as a percentage with the given decimals. */
   share(share: number, digits: number): string;
   /** An amount the way the engine writes money (0 decimals from 100 up, else 2), without a unit. */
@@ -177,6 +182,7 @@ export const ENGINE_FORMAT: WhyFormat = {
   tonnes: formatTonnes,
   money: (usd) => `${formatUsd(usd)} USD`,
   moneyPerTonne: (usd) => `${formatUsd(usd)} USD/t`,
+  dual: (usd) => `${formatUsd(usd)} USD`,
   share: formatPct,
   amount: formatUsd,
   number: (value, digits) => value.toFixed(digits),
@@ -185,9 +191,11 @@ export const ENGINE_FORMAT: WhyFormat = {
 // --------------------------------------------------------------- English
 
 type Objective = z.infer<typeof Objective>;
-/** The objective's value of a shadow price: USD, or tonnes of domestic sales when maximising them. */
+/** The objective's value of a sum (one percentage point of the rule): USD, or tonnes of domestic sales when maximising them. */
 const value = (objective: Objective, x: number, f: WhyFormat) => (objective === 'max-domestic' ? `${f.amount(x)} t of domestic sales` : f.money(x));
-const worth = (objective: Objective, dual: number, f: WhyFormat) => value(objective, Math.abs(dual), f);
+/** The objective's value of a shadow price (per tonne of the bound): USD, or tonnes of domestic sales when maximising them. */
+const perTonne = (objective: Objective, dual: number, f: WhyFormat) => (objective === 'max-domestic' ? `${f.amount(dual)} t of domestic sales` : f.dual(dual));
+const worth = (objective: Objective, dual: number, f: WhyFormat) => perTonne(objective, Math.abs(dual), f);
 const gain = (objective: Objective) => (objective === 'min-cost' ? 'save' : 'add');
 const gainWord = (objective: Objective) => (objective === 'min-cost' ? 'saves' : objective === 'max-domestic' ? 'adds' : 'is worth');
 
@@ -238,8 +246,8 @@ export const ENGLISH_WHY: WhyRenderers = {
   'volume-fixed': (s, f) =>
     s.dual === null
       ? `${s.subject}: the plan delivers exactly the given volume.`
-      : `${s.subject}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${value(s.objective, s.dual, f)}.`,
-  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject} binds.` : `${s.subject} binds (shadow price ${value(s.objective, s.dual, f)}).`),
+      : `${s.subject}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${perTonne(s.objective, s.dual, f)}.`,
+  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject} binds.` : `${s.subject} binds (shadow price ${perTonne(s.objective, s.dual, f)}).`),
   'packing-full': (s, f) =>
     s.dual === null
       ? `${s.subject} is fully used: the line packs all it can.`

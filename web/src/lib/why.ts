@@ -11,12 +11,17 @@ import { whyRenderers } from '../i18n/why/index.ts';
 import { formatNumber, formatShare, formatTonnes } from './format.ts';
 import { USD, type Money } from './money.ts';
 
-/** The page's figures for a sentence: its tonnes, shares and numbers, money in the reader's currency. */
+/**
+ * The page's figures for a sentence: its tonnes, shares and numbers, money in the reader's currency.
+ * Sums are compact ("USD 4.3 m"); a shadow price is money per tonne with the page's tables' precision
+ * ("0.18 USD/t", "92 KZT/t"), never a sum rounded to whole dollars.
+ */
 export function pageWhyFormat(m: Money = USD): WhyFormat {
   return {
     tonnes: formatTonnes,
     money: m.total,
     moneyPerTonne: m.perTonne,
+    dual: m.perTonne,
     share: formatShare,
     amount: (x) => formatNumber(x, Math.abs(x) >= 100 ? 0 : 2),
     number: formatNumber,

@@ -8,9 +8,11 @@ export const code = 'ru';
 
 type Objective = Extract<WhySentence, { kind: 'capacity-full' }>['objective'];
 
-/** The objective's value of a shadow price: money, or tonnes of domestic sales when maximising them. */
+/** The objective's value of a sum (one percentage point of the rule): money, or tonnes of domestic sales when maximising them. */
 const value = (objective: Objective, x: number, f: WhyFormat) => (objective === 'max-domestic' ? `${f.amount(x)} т внутренних продаж` : f.money(x));
-const worth = (objective: Objective, dual: number, f: WhyFormat) => value(objective, Math.abs(dual), f);
+/** The objective's value of a shadow price (per tonne of the bound): money per tonne, or tonnes of domestic sales when maximising them. */
+const perTonne = (objective: Objective, dual: number, f: WhyFormat) => (objective === 'max-domestic' ? `${f.amount(dual)} т внутренних продаж` : f.dual(dual));
+const worth = (objective: Objective, dual: number, f: WhyFormat) => perTonne(objective, Math.abs(dual), f);
 /** "one more tonne … adds / saves / is worth". */
 const gives = (objective: Objective) => (objective === 'min-cost' ? 'экономит' : objective === 'max-domestic' ? 'добавляет' : 'приносит');
 /** "… would add / would save". */
@@ -93,8 +95,8 @@ export const renderers: WhyRenderers = {
   'volume-fixed': (s, f) =>
     s.dual === null
       ? `${s.subject}: план поставляет ровно заданный объём.`
-      : `${s.subject}: план поставляет ровно заданный объём; ещё одна тонна изменила бы целевую функцию на ${value(s.objective, s.dual, f)}.`,
-  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject}: ограничение действует.` : `${s.subject}: ограничение действует (теневая цена ${value(s.objective, s.dual, f)}).`),
+      : `${s.subject}: план поставляет ровно заданный объём; ещё одна тонна изменила бы целевую функцию на ${perTonne(s.objective, s.dual, f)}.`,
+  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject}: ограничение действует.` : `${s.subject}: ограничение действует (теневая цена ${perTonne(s.objective, s.dual, f)}).`),
 
   'scenario-invalid': (s) => `Из сценария нельзя построить модель: ${s.problems}`,
   'status-infeasible': () => 'Ни один план не выполняет все ограничения сразу.',
