@@ -15,7 +15,7 @@ import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { whyLanguages, whyRenderers } from '../../web/src/i18n/why/index.ts';
 import { money, USD } from '../../web/src/lib/money.ts';
-import { bindingText, planWhy, policyCostText, whyText } from '../../web/src/lib/why.ts';
+import { bindingText, infeasibilityText, planMessageText, planWhy, policyCostText, whyText } from '../../web/src/lib/why.ts';
 
 afterAll(() => shutdownSolverPool());
 afterEach(() => {
@@ -251,6 +251,27 @@ describe('the shipped scenarios: English from the data is the plan text, Russian
     for (const b of plan.binding) expect(latinLeft(bindingText(b, kzt), b.sentence!)).toEqual([]);
     if (plan.policyCost) expect(latinLeft(policyCostText(plan.policyCost, kzt), plan.policyCost.sentence!)).toEqual([]);
     if (plan.status === 'optimal') expect(ru.lines.join(' ')).toMatch(/KZT/);
+  });
+
+  it("the infeasible plan's box is in the page's language, from the sentences, and says the fix's lead once", () => {
+    const plan = plans.get('phase2-annual made infeasible')!;
+    const inf = plan.infeasibility!;
+    const en = infeasibilityText(inf);
+    expect(planMessageText(plan)).toBe('No plan satisfies every constraint at once.');
+    expect(en.suggestion).toMatch(/^Cheapest fix found: /);
+    expect(en.suggestion).not.toMatch(/Cheapest fix: /);
+    setLocale('ru');
+    const ru = infeasibilityText(inf);
+    expect(planMessageText(plan)).toBe('Ни один план не выполняет все ограничения сразу.');
+    expect(ru.items).toHaveLength(inf.items.length);
+    for (const [i, item] of ru.items.entries()) expect(latinLeft(item, inf.items[i]!.sentence!), item).toEqual([]);
+    expect(ru.suggestion).toMatch(/^Самое дешёвое исправление: /);
+    expect(ru.suggestion.match(/исправление/g)).toHaveLength(1);
+    expect(latinLeft(ru.suggestion, inf.suggestionSentence!)).toEqual([]);
+    // A plan stored before the sentences keeps its English text.
+    const old = { ...plan, whySentences: undefined };
+    expect(planMessageText(old)).toBe(plan.message);
+    expect(infeasibilityText({ items: inf.items.map((i) => ({ ...i, sentence: undefined })), suggestion: inf.suggestion }).suggestion).toBe(inf.suggestion);
   });
 });
 

@@ -81,7 +81,6 @@ export const messages: Record<string, string> = {
   ', market clearing. ': ', market clearing. ',
   'Out of date: the inputs changed since this plan; re-plan to update it.': 'Out of date: the inputs changed since this plan; re-plan to update it.',
   'Why no plan fits': 'Why no plan fits',
-  'Cheapest fix: ': 'Cheapest fix: ',
   'rule {n} %': 'rule {n} %',
   'Key figures': 'Key figures',
   '{share} of capacity': '{share} of capacity',

@@ -80,7 +80,6 @@ export const messages: Record<string, string> = {
   ', market clearing. ': ', равновесие рынка. ',
   'Out of date: the inputs changed since this plan; re-plan to update it.': 'Устарел: исходные данные изменились после расчёта; пересчитайте план.',
   'Why no plan fits': 'Почему план невозможен',
-  'Cheapest fix: ': 'Самое дешёвое исправление: ',
   'rule {n} %': 'правило {n} %',
   'Key figures': 'Ключевые показатели',
   '{share} of capacity': '{share} мощности',

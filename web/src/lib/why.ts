@@ -50,3 +50,24 @@ export function bindingText(b: Pick<BindingConstraint, 'explanation' | 'sentence
 export function policyCostText(pc: NonNullable<Plan['policyCost']>, m: Money = USD): string {
   return pc.sentence ? whyText(pc.sentence, m) : pc.explanation;
 }
+
+/**
+ * The message of a plan without a solution in the page's language: its sentence (the first of the
+ * why lines, which the engine writes from it), or the stored English text when it has none.
+ */
+export function planMessageText(plan: Pick<Plan, 'message' | 'why' | 'whySentences'>, m: Money = USD): string | null {
+  if (plan.message == null) return null;
+  const sentence = plan.whySentences?.[0];
+  return sentence && plan.whySentences!.length === plan.why.length && plan.why[0] === plan.message ? whyText(sentence, m) : plan.message;
+}
+
+/**
+ * Why an infeasible plan has no solution, in the page's language: the conflicting constraints and
+ * the fix. The fix's sentence says its own lead ("Cheapest fix found: …"), so it takes no other.
+ */
+export function infeasibilityText(inf: NonNullable<Plan['infeasibility']>, m: Money = USD): { items: string[]; suggestion: string } {
+  return {
+    items: inf.items.map((i) => (i.sentence ? whyText(i.sentence, m) : i.explanation)),
+    suggestion: inf.suggestionSentence ? whyText(inf.suggestionSentence, m) : inf.suggestion,
+  };
+}

@@ -15,7 +15,7 @@ import { horizonHeader, kpiScope, periodSliderLabel, policyCostSpan } from '../l
 import { costBreakdown, monthFigures, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
 import { locale, t } from '../i18n/index.ts';
-import { bindingText, planWhy, policyCostText } from '../lib/why.ts';
+import { bindingText, infeasibilityText, planMessageText, planWhy, policyCostText } from '../lib/why.ts';
 
 export interface HistoryEntry {
   id: string;
@@ -103,15 +103,17 @@ export class KpiPanel {
         ctx.stale ? staleFlag() : null,
       ),
     );
-    if (plan.message) this.root.append(h('p', { className: 'warn' }, plan.message));
+    const message = planMessageText(plan, this.m);
+    if (message) this.root.append(h('p', { className: 'warn' }, message));
     if (plan.infeasibility) {
+      const why = infeasibilityText(plan.infeasibility, this.m);
       this.root.append(
         h(
           'div',
           { className: 'infeasible' },
           h('h3', {}, t('Why no plan fits')),
-          h('ul', {}, ...plan.infeasibility.items.map((i) => h('li', {}, i.explanation))),
-          h('p', {}, h('strong', {}, t('Cheapest fix: ')), plan.infeasibility.suggestion),
+          h('ul', {}, ...why.items.map((text) => h('li', {}, text))),
+          h('p', { className: 'infeasible-fix' }, why.suggestion),
         ),
       );
     }
