@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Plan } from '../../server/core/plan-schema.ts';
 import { ALLOCATION_COLUMNS, allocationCsv } from '../../server/core/allocation-csv.ts';
 import { csvField } from '../../server/core/csv.ts';
-import { downloadName, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../../web/src/lib/csv.ts';
+import { sweepToCsv } from '../../server/analysis/sweep.ts';
+import { monteCarloCsv } from '../../server/analysis/mc-summary.ts';
+import { downloadName, jobCsvForSpreadsheet, planToAllocationCsv, planToGeoJson, UTF8_BOM } from '../../web/src/lib/csv.ts';
 import { diffMapScales, diffPlans, modesNote, yearsNote } from '../../web/src/lib/diff.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { DIFF_LESS_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, diffColour, EXPORT_COLOUR } from '../../web/src/lib/style.ts';
@@ -168,6 +170,12 @@ describe('downloads', () => {
     expect(downloadName({ scenarioName: 'Фаза 2 базовый', inputsHash: 'abcdef1234567' }, 'csv')).toBe('caspian-plan-фаза-2-базовый-abcdef12.csv');
   });
 
+  it('a name cut at 40 characters ends on a letter, not a hyphen (no double hyphen before the hash)', () => {
+    const name = downloadName({ scenarioName: 'Phase 1 monthly plan 2027 with northern ice', inputsHash: '20ebcb98aaaa' }, 'csv');
+    expect(name).toBe('caspian-plan-phase-1-monthly-plan-2027-with-northern-20ebcb98.csv');
+    expect(name).not.toMatch(/--/);
+  });
+
   it('the fixture is a valid plan (so these tests test the real shape)', () => {
     expect(Plan.safeParse(plan).success).toBe(true);
   });
@@ -199,5 +207,61 @@ describe('the difference map', () => {
     expect(diffColour(1)).toBe(DIFF_MORE_COLOUR);
     expect(diffColour(-1)).toBe(DIFF_LESS_COLOUR);
     expect(new Set([DIFF_MORE_COLOUR, DIFF_LESS_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR]).size).toBe(4);
+  });
+});
+
+describe("a job's CSV for a spreadsheet in the page's language (the API's CSV unchanged)", () => {
+  const sweep = sweepToCsv({
+    scenarioName: 'Base',
+    parameters: ['exportPriceMultiplier'],
+    rows: [
+      { index: 0, point: { exportPriceMultiplier: 0.8 }, status: 'optimal', marginUsd: 21858875, exportTonnes: 150000, domesticTonnes: 1150000, domesticShare: 0.884615, ruleBinds: false, ruleCostUsd: 0 },
+      { index: 1, point: { exportPriceMultiplier: 1.1 }, status: 'optimal', marginUsd: 28648625.5, exportTonnes: 650000, domesticTonnes: 650000, domesticShare: 0.5, ruleBinds: true, ruleCostUsd: 93400 },
+      { index: 2, point: { exportPriceMultiplier: 1.4 }, status: 'infeasible', marginUsd: null, exportTonnes: null, domesticTonnes: null, domesticShare: null, ruleBinds: null, ruleCostUsd: null },
+    ],
+  });
+
+  it("Russian: a byte-order mark, ';' between fields and a decimal comma, like the plan's CSV", () => {
+    const ru = jobCsvForSpreadsheet(sweep, 'ru');
+    expect(ru.startsWith(UTF8_BOM)).toBe(true);
+    expect(ru.slice(1).split('\n')).toEqual([
+      'exportPriceMultiplier;status;margin_usd;export_tonnes;domestic_tonnes;domestic_share;rule_binds;rule_cost_usd',
+      '0,8;optimal;21858875;150000;1150000;0,884615;false;0',
+      '1,1;optimal;28648625,5;650000;650000;0,5;true;93400',
+      '1,4;infeasible;;;;;;',
+      '',
+    ]);
+  });
+
+  it('English: the same table with a byte-order mark; the API text is not changed', () => {
+    expect(jobCsvForSpreadsheet(sweep, 'en')).toBe(UTF8_BOM + sweep);
+    expect(sweep.startsWith('exportPriceMultiplier,status')).toBe(true);
+  });
+
+  it('text keeps its words: a comma inside is no longer quoted, a semicolon is; an empty line stays', () => {
+    const mc = monteCarloCsv({
+      scenarioName: 'Base',
+      seed: 1,
+      draws: 2,
+      optimalDraws: 2,
+      statusCounts: { optimal: 2, infeasible: 0, unbounded: 0, timedout: 0, error: 0 },
+      marginUsd: { mean: 1.5, p5: 1, p50: 1.5, p95: 2, min: 1, max: 2, histogram: [] },
+      exportTonnes: { mean: 10, p5: 10, p50: 10, p95: 10, min: 10, max: 10, histogram: [] },
+      domesticShare: { mean: 0.55, p5: 0.5, p50: 0.55, p95: 0.6, min: 0.5, max: 0.6, histogram: [] },
+      ruleBindsProbability: 0.25,
+      markets: [
+        { id: 'baku, alat', name: 'Baku', domestic: false, servedShare: 0.75, robust: false },
+        { id: 'a;b', name: 'A', domestic: true, servedShare: 1, robust: true },
+      ],
+      robustMarkets: [],
+      robustThreshold: 0.8,
+    });
+    const ru = jobCsvForSpreadsheet(mc, 'ru').slice(1).split('\n');
+    expect(ru[0]).toBe('figure;mean;p5;p50;p95;min;max');
+    expect(ru[3]).toBe('domestic_share;0,55;0,5;0,55;0,6;0,5;0,6');
+    expect(ru[4]).toBe('rule_binds_probability;0,25;;;;;');
+    expect(ru[5]).toBe('');
+    expect(ru[7]).toBe('baku, alat;false;0,75;false');
+    expect(ru[8]).toBe('"a;b";true;1;true');
   });
 });

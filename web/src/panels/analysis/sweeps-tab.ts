@@ -16,11 +16,12 @@ import {
   type SweepParameter,
 } from '../../lib/analysis.ts';
 import { heatmap } from '../../lib/charts/heatmap.ts';
+import { jobCsvForSpreadsheet } from '../../lib/csv.ts';
 import { lineChart } from '../../lib/charts/line.ts';
 import { formatNumber, formatUsdCompact, formatStyleOf } from '../../lib/format.ts';
 import { EXPORT_COLOUR } from '../../lib/style.ts';
 import { failureWords, MARGIN_COLOUR, numberField, readNumber, ruleShareOf, say, showNumber, type TabEnv } from './common.ts';
-import { t } from '../../i18n/index.ts';
+import { locale, t } from '../../i18n/index.ts';
 import { JobRunner } from './job-runner.ts';
 
 export class SweepsTab {
@@ -63,7 +64,7 @@ export class SweepsTab {
       const id = csv.dataset.job;
       if (!id) return;
       const r = await analysisApi.csv(id);
-      if (r.ok) downloadText(r.data, `sweep-${id}.csv`, 'text/csv');
+      if (r.ok) downloadText(jobCsvForSpreadsheet(r.data, locale()), `sweep-${id}.csv`, 'text/csv');
       else say(job.status, t('Could not download the CSV: {reason}', { reason: failureWords(r.report) }), 'bad');
     });
     job.start.addEventListener('click', async () => {
