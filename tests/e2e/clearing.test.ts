@@ -106,6 +106,25 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     await page.close();
   });
 
+  it('the clearing legend is in Russian on the Russian page, the list of competitors too', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    await page.locator('#scenario-panel select').filter({ has: page.locator('option[value="clearing"]') }).selectOption('clearing');
+    await page.click('#run-button');
+    await page.waitForSelector('body[data-plan-market="clearing"]', { timeout: 120_000 });
+    const details = page.locator('#legend details.legend-details');
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').first().click();
+    await page.locator('.legend-competitor-list summary').click();
+    const legend = (await page.locator('#legend').textContent()) ?? '';
+    expect(legend).toMatch(/наша доля \(цветом\) и доля конкурентов \(серым\)/);
+    expect(legend).toMatch(/Потоки и заводы конкурентов/);
+    expect(legend).toMatch(/завод, который при этих ценах ничего не продаёт/);
+    expect(await page.locator('.legend-competitor-list summary').textContent()).toMatch(/^По конкурентам \(\d+\)$/);
+    expect(legend).not.toMatch(/our share|Competitors|plant selling|By competitor/);
+    await page.locator('#legend').screenshot({ path: join(ARTIFACTS, 'legend-clearing-ru.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('hides competitors as a whole and one by one, and keeps that in the link', async () => {
     const { page } = await served.open(PLANNER_KEY);
     const plan = await planClearing(page);

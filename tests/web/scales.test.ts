@@ -52,4 +52,14 @@ describe('line widths and circle sizes', () => {
     expect(legendSteps(450_000, 2)).toEqual([200_000, 50_000]);
     expect(legendSteps(0)).toEqual([]);
   });
+
+  it('a map with no flows has no width samples (not "1 t / 0 t / 0 t")', () => {
+    for (const none of [0, Number.NaN]) {
+      const scale = flowWidthScale(none);
+      expect(scale.maxTonnes).toBe(0);
+      expect(legendSteps(scale.maxTonnes, 3)).toEqual([]);
+      expect(scale(0)).toBe(0);
+    }
+    expect(flowWidthScale(450_000).maxTonnes).toBe(450_000);
+  });
 });

@@ -766,4 +766,10 @@ export const messages: Record<string, string> = {
   'time limit': 'time limit',
   'Drop these settings (use the defaults)': 'Drop these settings (use the defaults)',
   'This scenario has settings the form does not show: {list}. They are kept: Run and Save plan them with the values in the form.': 'This scenario has settings the form does not show: {list}. They are kept: Run and Save plan them with the values in the form.',
+  // Legend, exports and units (page in either language)
+  'our share (colour) against competitors (grey)': 'our share (colour) against competitors (grey)',
+  "Competitors' flows and plants": "Competitors' flows and plants",
+  'plant selling nothing at these prices': 'plant selling nothing at these prices',
+  'By competitor ({n})': 'By competitor ({n})',
+  'no flows on the map': 'no flows on the map',
 };

@@ -765,4 +765,10 @@ export const messages: Record<string, string> = {
   'time limit': 'ограничение времени',
   'Drop these settings (use the defaults)': 'Убрать эти настройки (взять значения по умолчанию)',
   'This scenario has settings the form does not show: {list}. They are kept: Run and Save plan them with the values in the form.': 'В сценарии есть настройки, которых нет в форме: {list}. Они сохраняются: «Рассчитать» и «Сохранить как расчёт» учитывают их вместе со значениями формы.',
+  // Legend, exports and units (page in either language)
+  'our share (colour) against competitors (grey)': 'наша доля (цветом) и доля конкурентов (серым)',
+  "Competitors' flows and plants": 'Потоки и заводы конкурентов',
+  'plant selling nothing at these prices': 'завод, который при этих ценах ничего не продаёт',
+  'By competitor ({n})': 'По конкурентам ({n})',
+  'no flows on the map': 'на карте нет потоков',
 };

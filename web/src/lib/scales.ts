@@ -5,7 +5,7 @@
 import type { Plan } from '../../../server/core/plan-schema.ts';
 
 export interface WidthScale {
-  /** Tonnes that map to the widest line. */
+  /** Tonnes that map to the widest line (0 when nothing is drawn: the legend then shows no widths). */
   maxTonnes: number;
   minPx: number;
   maxPx: number;
@@ -24,7 +24,7 @@ export function flowWidthScale(maxTonnes: number, minPx = 1.5, maxPx = 16): Widt
     if (!(tonnes > 0)) return 0;
     return Math.max(minPx, Math.min(maxPx, maxPx * Math.sqrt(Math.min(tonnes, domain) / domain)));
   }) as WidthScale;
-  scale.maxTonnes = domain;
+  scale.maxTonnes = maxTonnes > 0 && Number.isFinite(maxTonnes) ? maxTonnes : 0;
   scale.minPx = minPx;
   scale.maxPx = maxPx;
   return scale;

@@ -2,7 +2,7 @@
 import L from 'leaflet';
 import { h } from '../dom.ts';
 import { COMPETITOR_COLOUR, COMPETITOR_PLANT_COLOUR, shortSupplier } from '../lib/clearing.ts';
-import { formatTonnes } from '../lib/format.ts';
+import { formatNumber, formatTonnes } from '../lib/format.ts';
 import { legendSteps, type WidthScale } from '../lib/scales.ts';
 import { CLOSED_COLOUR, DIFF_LESS_COLOUR, IDLE_COLOUR, DIFF_MORE_COLOUR, DOMESTIC_COLOUR, EXPORT_COLOUR, MODE_COLOURS, MODE_LABELS, type FlowMode, type MapFilters } from '../lib/style.ts';
 import { t } from '../i18n/index.ts';
@@ -77,7 +77,9 @@ export class Legend extends L.Control {
     }
 
     const widths = h('div', { className: 'legend-widths' });
-    for (const tonnes of legendSteps(state.scale.maxTonnes, 3)) {
+    const widthSteps = legendSteps(state.scale.maxTonnes, 3);
+    if (!widthSteps.length) widths.append(h('div', { className: 'legend-row legend-static hint', id: 'legend-no-flows' }, t('no flows on the map')));
+    for (const tonnes of widthSteps) {
       const w = state.scale(tonnes);
       widths.append(h('div', { className: 'legend-row' }, h('span', { className: 'legend-width', style: `height:${w.toFixed(1)}px` }), formatTonnes(tonnes) + (state.perPeriod === 'month' ? t('/month') : state.perPeriod === 'year' ? t('/year') : '')));
     }
@@ -114,7 +116,7 @@ export class Legend extends L.Control {
           'div',
           { className: 'legend-row legend-static legend-pie-key' },
           h('span', { className: 'legend-pie', 'aria-hidden': 'true', style: `background:conic-gradient(${DOMESTIC_COLOUR} 0 25%, ${COMPETITOR_COLOUR} 0)` }),
-          'our share (colour) against competitors (grey)',
+          t('our share (colour) against competitors (grey)'),
         ),
       );
     }
@@ -165,14 +167,14 @@ export class Legend extends L.Control {
           { for: 'filter-competitors' },
           h('span', { className: 'legend-line', style: `border-top: 4px dashed ${COMPETITOR_COLOUR}` }),
           h('span', { className: 'legend-competitor-plant', style: `background:${COMPETITOR_PLANT_COLOUR}` }),
-          "Competitors' flows and plants",
+          t("Competitors' flows and plants"),
         ),
       ),
-      h('div', { className: 'legend-row legend-static' }, h('span', { className: 'legend-competitor-idle' }), 'plant selling nothing at these prices'),
+      h('div', { className: 'legend-row legend-static' }, h('span', { className: 'legend-competitor-idle' }), t('plant selling nothing at these prices')),
     );
     const selling = (state.competitors ?? []).filter((c) => c.tonnes > 0);
     if (selling.length) {
-      const list = h('details', { className: 'legend-competitor-list', open: this.competitorsOpen }, h('summary', {}, `By competitor (${selling.length})`));
+      const list = h('details', { className: 'legend-competitor-list', open: this.competitorsOpen }, h('summary', {}, t('By competitor ({n})', { n: formatNumber(selling.length) })));
       list.addEventListener('toggle', () => (this.competitorsOpen = list.open));
       for (const c of selling) {
         const id = `filter-competitor-${c.id}`;
