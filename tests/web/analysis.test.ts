@@ -6,6 +6,7 @@ import {
   axisGrid,
   axisProblem,
   digestSensitivity,
+  ruleCostStart,
   kilotonnes,
   millions,
   monteCarloProblem,
@@ -172,6 +173,24 @@ describe('sensitivity in words', () => {
     expect(digestSensitivity({ ...report, parameters: [kigash] }, 5).shadowPrices).toEqual([kigash]);
     expect(millions(27_893_075)).toBe('27.9 m');
     expect(kilotonnes(650_000)).toBe('650');
+  });
+});
+
+describe('where the rule starts to cost margin', () => {
+  const curve = [0.5, 0.55, 0.6, 0.65, 0.7].map((share) => ({ domesticShare: share, status: 'optimal' as const, marginUsd: 1, domesticTonnes: 1, exportTonnes: 1, achievedShare: Math.max(share, 0.615), ruleBinds: share > 0.615 }));
+  const slack = param({ kind: 'domestic-share', unit: 'share', current: 0.5, low: 0, high: 0.615, marginalValueUsd: 0 });
+
+  it("a slack rule: the report's own threshold (61.5 %), not the first grid point (65 %), in both languages", () => {
+    expect(ruleCostStart({ parameters: [slack], shareCurve: curve })).toBe('The rule starts to cost margin above 61.5 %: the plan keeps that much at home anyway.');
+    setLocale('ru');
+    expect(ruleCostStart({ parameters: [slack], shareCurve: curve })).toBe('Правило стоит маржи, только если требует больше 61,5 %: столько план и так оставляет дома.');
+    setLocale('en');
+  });
+
+  it('a binding rule: the report has no threshold, so the grid point is called one', () => {
+    const binds = { ...slack, current: 0.7, low: 0.66, high: 0.8, marginalValueUsd: -150_000 };
+    expect(ruleCostStart({ parameters: [binds], shareCurve: curve })).toBe('Of the curve’s points, the first where the rule costs margin is 65 %.');
+    expect(ruleCostStart({ parameters: [], shareCurve: curve.map((p) => ({ ...p, ruleBinds: false })) })).toBe('The rule does not bind anywhere on the curve.');
   });
 });
 

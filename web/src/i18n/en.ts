@@ -509,7 +509,6 @@ export const messages: Record<string, string> = {
   'rule now: {share}': 'rule now: {share}',
   'the rule binds': 'the rule binds',
   'From {from} to {to} at home the margin goes from {marginFrom} to {marginTo}.': 'From {from} to {to} at home the margin goes from {marginFrom} to {marginTo}.',
-  'The rule starts to cost margin at {share}.': 'The rule starts to cost margin at {share}.',
   'The rule does not bind anywhere on the curve.': 'The rule does not bind anywhere on the curve.',
   'Shadow prices: what one more tonne of a limit is worth': 'Shadow prices: what one more tonne of a limit is worth',
   'Limit': 'Limit',
@@ -772,4 +771,6 @@ export const messages: Record<string, string> = {
   'plant selling nothing at these prices': 'plant selling nothing at these prices',
   'By competitor ({n})': 'By competitor ({n})',
   'no flows on the map': 'no flows on the map',
+  'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.': 'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.',
+  'Of the curve’s points, the first where the rule costs margin is {share}.': 'Of the curve’s points, the first where the rule costs margin is {share}.',
 };

@@ -508,7 +508,6 @@ export const messages: Record<string, string> = {
   'rule now: {share}': 'правило сейчас: {share}',
   'the rule binds': 'правило связывает',
   'From {from} to {to} at home the margin goes from {marginFrom} to {marginTo}.': 'При доле внутреннего рынка от {from} до {to} маржа меняется с {marginFrom} до {marginTo}.',
-  'The rule starts to cost margin at {share}.': 'Правило начинает стоить маржи с {share}.',
   'The rule does not bind anywhere on the curve.': 'Правило нигде на кривой не связывает.',
   'Shadow prices: what one more tonne of a limit is worth': 'Теневые цены: сколько стоит ещё одна тонна ограничения',
   'Limit': 'Ограничение',
@@ -771,4 +770,6 @@ export const messages: Record<string, string> = {
   'plant selling nothing at these prices': 'завод, который при этих ценах ничего не продаёт',
   'By competitor ({n})': 'По конкурентам ({n})',
   'no flows on the map': 'на карте нет потоков',
+  'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.': 'Правило стоит маржи, только если требует больше {share}: столько план и так оставляет дома.',
+  'Of the curve’s points, the first where the rule costs margin is {share}.': 'Среди точек кривой первая, где правило стоит маржи, — {share}.',
 };

@@ -223,6 +223,20 @@ function worth(p: ParameterRange): number {
   return Math.max(Math.abs(p.marginalValueUsd), Math.abs(p.marginalValueBelowUsd ?? 0));
 }
 
+/**
+ * Where the domestic rule starts to cost margin, in words. When the rule is slack in the plan, the
+ * report's own figure: the share the plan keeps at home anyway (the domestic share's upper range,
+ * where the plan changes shape); a higher rule costs margin. When it binds, the report has no such
+ * figure, and the sentence names the first point of the curve's grid where it binds, as a grid point.
+ */
+export function ruleCostStart(report: Pick<SensitivityReport, 'parameters' | 'shareCurve'>): string {
+  const share = report.parameters.find((p) => p.kind === 'domestic-share');
+  if (share && share.marginalValueUsd === 0 && share.high !== null && share.high < 1)
+    return t('The rule starts to cost margin above {share}: the plan keeps that much at home anyway.', { share: formatShare(share.high, 1) });
+  const firstBinding = report.shareCurve.find((p) => p.ruleBinds);
+  return firstBinding ? t('Of the curve’s points, the first where the rule costs margin is {share}.', { share: formatShare(firstBinding.domesticShare, 0) }) : t('The rule does not bind anywhere on the curve.');
+}
+
 export function digestSensitivity(report: SensitivityReport, topN: number): SensitivityDigest {
   const n = Math.max(1, Math.floor(topN));
   const byValue = (a: ParameterRange, b: ParameterRange) => worth(b) - worth(a) || a.label.localeCompare(b.label);

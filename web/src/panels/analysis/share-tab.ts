@@ -2,7 +2,7 @@
 import type { ParameterRange } from '../../../../server/core/analysis-schema.ts';
 import { analysisApi, type SensitivityReport } from '../../analysis-api.ts';
 import { h } from '../../dom.ts';
-import { currentText, digestSensitivity, millions, rangeText, shadowText, shortLabel, slopeText } from '../../lib/analysis.ts';
+import { currentText, digestSensitivity, ruleCostStart, millions, rangeText, shadowText, shortLabel, slopeText } from '../../lib/analysis.ts';
 import { lineChart } from '../../lib/charts/line.ts';
 import { formatElapsed, formatShare, formatUsdCompact, formatUsdPerTonne } from '../../lib/format.ts';
 import { t } from '../../i18n/index.ts';
@@ -66,7 +66,6 @@ function renderCurve(box: HTMLElement, report: SensitivityReport, policyShare: n
   const chart = shareCurveChart(report, policyShare);
   const first = curve.find((p) => p.status === 'optimal');
   const last = [...curve].reverse().find((p) => p.status === 'optimal');
-  const firstBinding = curve.find((p) => p.ruleBinds);
   box.innerHTML = chart.svg;
   box.append(
     h(
@@ -75,7 +74,7 @@ function renderCurve(box: HTMLElement, report: SensitivityReport, policyShare: n
       first && last
         ? `${t('From {from} to {to} at home the margin goes from {marginFrom} to {marginTo}.', { from: formatShare(first.domesticShare, 0), to: formatShare(last.domesticShare, 0), marginFrom: formatUsdCompact(first.marginUsd), marginTo: formatUsdCompact(last.marginUsd) })} `
         : '',
-      firstBinding ? t('The rule starts to cost margin at {share}.', { share: formatShare(firstBinding.domesticShare, 0) }) : t('The rule does not bind anywhere on the curve.'),
+      ruleCostStart(report),
     ),
   );
 }
