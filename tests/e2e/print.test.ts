@@ -123,4 +123,22 @@ describe.skipIf(!run)('the plan for a slide deck', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a page printed in tenge says the rate, in the page language', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru&cur=KZT' });
+    await page.waitForSelector('#kpi-margin');
+    expect(await page.locator('#currency-print').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    await page.waitForSelector('body[data-map-layout="print"]');
+    await page.screenshot({ path: join(ARTIFACTS, 'plan-print-kzt-ru.png') });
+    expect(await page.locator('#kpi-margin .kpi-value').textContent()).toMatch(/^KZT /);
+    expect(await page.locator('#currency-print').isVisible()).toBe(true);
+    expect(await page.locator('#currency-print').textContent()).toMatch(/^Суммы в тенге по курсу \d+ KZT\/USD \(курс плана на \d{4} год\)\.$/);
+    // The switch itself stays out of print.
+    expect(await page.locator('#currency-kzt').isVisible()).toBe(false);
+    const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length, 'pages in the PDF').toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

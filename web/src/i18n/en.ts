@@ -773,4 +773,5 @@ export const messages: Record<string, string> = {
   'no flows on the map': 'no flows on the map',
   'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.': 'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.',
   'Of the curve’s points, the first where the rule costs margin is {share}.': 'Of the curve’s points, the first where the rule costs margin is {share}.',
+  'Money in tenge {rate}.': 'Money in tenge {rate}.',
 };

@@ -772,4 +772,5 @@ export const messages: Record<string, string> = {
   'no flows on the map': 'на карте нет потоков',
   'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.': 'Правило стоит маржи, только если требует больше {share}: столько план и так оставляет дома.',
   'Of the curve’s points, the first where the rule costs margin is {share}.': 'Среди точек кривой первая, где правило стоит маржи, — {share}.',
+  'Money in tenge {rate}.': 'Суммы в тенге {rate}.',
 };

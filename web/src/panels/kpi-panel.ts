@@ -315,7 +315,8 @@ export class KpiPanel {
       group.append(input, h('label', { for: id }, c));
     }
     const note = rateNote(this.m, plan.horizon.periods[0]?.slice(0, 4));
-    if (note) group.append(h('span', { className: 'muted currency-note' }, note));
+    // The switch is left out of print; a printed page in tenge still says the rate (a line of its own).
+    if (note) group.append(h('span', { className: 'muted currency-note' }, note), h('span', { className: 'currency-print', id: 'currency-print' }, t('Money in tenge {rate}.', { rate: note })));
     else if (current === 'KZT' && rate == null) group.append(h('span', { className: 'muted currency-note' }, t('this plan carries no KZT rate: USD')));
     return group;
   }
