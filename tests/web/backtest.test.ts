@@ -1,6 +1,6 @@
 /** The backtest view: parsing the route's answer, the view model, and the "not available" cases. */
 import { describe, expect, it } from 'vitest';
-import { backtestState, backtestView, barOffsets, errorBand, formatBacktestValue, formatErrorPct, BAND_COLOURS } from '../../web/src/lib/backtest.ts';
+import { backtestState, backtestView, barOffsets, errorBand, formatBacktestValue, formatErrorPct, targetFigures, BAND_COLOURS } from '../../web/src/lib/backtest.ts';
 import { backtestFixture } from './fixtures/backtest-fixture.ts';
 
 describe('the answer of GET /api/v1/backtest', () => {
@@ -65,8 +65,8 @@ describe('the backtest view model', () => {
     expect(view.targetsMet).toBe(1);
     expect(view.targets[1]).toEqual({
       name: 'Imports within 25 %',
-      target: '25',
-      value: '40',
+      target: '±25 %',
+      value: '40 %',
       met: false,
       detail: 'modelled 900 kt against observed 1,500 kt (published): -40 %',
       evidence: 'independent',
@@ -92,6 +92,12 @@ describe('the backtest view model', () => {
   it('formats values in their unit', () => {
     expect(formatBacktestValue(3, 'rank')).toBe('#3');
     expect(formatBacktestValue(41.2, 'USD/t')).toBe('41.2 USD/t');
+    expect(formatBacktestValue(36_850, 'KZT/t')).toBe('36\u202f850 KZT/t');
+  });
+
+  it("a target's figures carry their unit: a percentage for an error, none for a correlation", () => {
+    expect(targetFigures({ name: 'Production within ±20 %', target: 20, value: 1.4 })).toEqual({ target: '±20 %', value: '1.4 %' });
+    expect(targetFigures({ name: 'Regional price ranks: Spearman correlation ≥ 0.6', target: 0.6, value: 0.857 })).toEqual({ target: '≥ 0.6', value: '0.86' });
     expect(formatBacktestValue(null, 't')).toBe('—');
     expect(formatErrorPct(4.76)).toBe('+4.8 %');
     expect(formatErrorPct(0.01)).toBe('0.0 %');

@@ -81,7 +81,9 @@ describe('the backtest view in Russian', () => {
     const steppe = view.bars.find((b) => b.key === 'plant-production:steppe_cement')!;
     expect(steppe.label).toBe('Steppe Cement, производство 2025: модель 2,05 млн т, факт 2,00 млн т (входные данные модели), ошибка +2,5 %');
     expect(view.bars.find((b) => b.kind === 'price')!.caption).toBe('Цена +15,2 %');
-    expect(view.targets[1]).toMatchObject({ name: 'Imports within 25 %', target: '25', value: '40', met: false });
+    expect(view.targets[1]).toMatchObject({ name: 'Imports within 25 %', target: '±25 %', value: '40 %', met: false });
+    // Prices per tonne in the page's unit, as everywhere else on the Russian page.
+    expect(view.table.find((r) => r.kind === 'price' && r.id === 'atyrau')).toMatchObject({ modelled: '41\u202f460 KZT/т (#2)', observed: '36\u202f000 KZT/т (#1) (оценка)' });
     expect(backtestState(404, null)).toEqual({ kind: 'unavailable', message: 'Бэктест на этом сервере недоступен (у него нет маршрута бэктеста).' });
     expect(backtestState(503, null)).toEqual({ kind: 'unavailable', message: 'Бэктест на этом сервере недоступен (ответ 503).' });
   });

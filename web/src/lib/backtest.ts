@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { BacktestResultSchema, type BacktestRowSchema } from '../../../server/backtest/result-schema.ts';
-import { formatNumber, formatTonnes } from './format.ts';
+import { formatNumber, formatStyleOf, formatTonnes } from './format.ts';
 import { locale, t } from '../i18n/index.ts';
 
 /** The server's own schema of the answer: the page reads exactly what the API sends. */
@@ -71,7 +71,9 @@ export function formatBacktestValue(value: number | null | undefined, unit: stri
   if (u === 't' || u === 'tonnes' || u === 't/yr') return formatTonnes(value);
   if (u === 'rank') return `#${Math.round(value)}`;
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${formatNumber(value, digits)} ${unit}`;
+  // Money per tonne in the page's unit ("KZT/т" in Russian), as everywhere else on the page.
+  const shown = u === 'kzt/t' ? formatStyleOf('kztPerTonne') : u === 'usd/t' ? formatStyleOf('perTonne') : unit;
+  return `${formatNumber(value, digits)} ${shown}`;
 }
 
 /** "+12.3 %", "−4.0 %", "—". */
@@ -133,6 +135,15 @@ const show = (v: number) => {
   return formatNumber(rounded, (String(rounded).split('.')[1] ?? '').length);
 };
 
+/**
+ * A target's figures with their unit: an error target ("within ±20 %") is a percentage, "25 %"
+ * against "±20 %"; a correlation target (price ranks) has no unit, "0.86" against "≥ 0.6".
+ */
+export function targetFigures(target: Pick<Backtest['targets'][number], 'name' | 'target' | 'value'>): { target: string; value: string } {
+  if (target.name.includes('%')) return { target: `±${show(target.target)} %`, value: `${show(target.value)} %` };
+  return { target: `≥ ${show(target.target)}`, value: show(target.value) };
+}
+
 /** The view model: bars for the located rows, the table for all rows, targets and narrative. */
 export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
   const maxByUnit = new Map<string, number>();
@@ -185,8 +196,7 @@ export function backtestView(data: Backtest, maxBarPx = 44): BacktestView {
   }
   const targets = data.targets.map((target) => ({
     name: target.name,
-    target: show(target.target),
-    value: show(target.value),
+    ...targetFigures(target),
     met: target.met,
     detail: target.detail,
     evidence: target.evidence,
