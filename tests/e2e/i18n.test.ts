@@ -98,6 +98,28 @@ describe.skipIf(!run)('Russian beside English', () => {
     await page.close();
   });
 
+  it('the ports and legs list in Russian: whole names, the mode in Russian, a tooltip and a Russian label for each box', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    await page.locator('summary', { hasText: 'Порты и участки' }).click();
+    await page.locator('.legs-details summary').click();
+    const names = page.locator('.legs-details .cap-name');
+    expect(await names.count()).toBeGreaterThan(10);
+    const texts = await names.allTextContents();
+    for (const text of texts) expect(text).toMatch(/^(Ж\/д|Авто|Море): \S.* → \S/);
+    // No name is cut: each fits its box (it wraps instead), and its full name is its tooltip.
+    const cut = await names.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    expect(cut).toEqual([]);
+    expect(await names.first().getAttribute('title')).toMatch(/^(Ж\/д|Авто|Море): .+ → .+/);
+    const box = page.locator('.legs-details .cap-row input[inputmode]').first();
+    const label = (await box.evaluate((input) => document.querySelector(`label[for="${input.id}"]`)?.textContent)) ?? '';
+    expect(label).toMatch(/: пропускная способность, тыс\. т\/год$/);
+    expect(label).not.toMatch(/capacity/);
+    await names.nth(36).scrollIntoViewIfNeeded();
+    await page.locator('#scenario-panel').screenshot({ path: join(ARTIFACTS, 'ports-legs-ru.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows the analysis panel in Russian: tabs, forms, the share curve with its axes and numbers', async () => {
     const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
     await page.click('#toggle-analysis');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatElapsed, formatPeriod, formatShare, formatSigned, formatTonnes, formatUsdCompact, formatUsdPerTonne } from '../../web/src/lib/format.ts';
-import { shortName } from '../../web/src/lib/names.ts';
+import { legLabel, legLabels, shortName } from '../../web/src/lib/names.ts';
+import { loadDefaultNetwork } from '../../server/data/load.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 
 describe('formatting for people', () => {
   it('writes tonnes in t, kt and Mt', () => {
@@ -43,5 +45,30 @@ describe('formatting for people', () => {
     expect(shortName('Olya port hinterland (RU)')).toBe('Olya');
     expect(shortName('West Kazakhstan region (Uralsk)')).toBe('West Kazakhstan');
     expect(shortName('Shymkent')).toBe('Shymkent');
+  });
+});
+
+describe("a leg's name in the list of capacities", () => {
+  const network = loadDefaultNetwork();
+  const sea = network.legs.filter((l) => l.mode === 'sea');
+
+  it('says the mode in the page language and gives the full name for a tooltip', () => {
+    const leg = sea[0]!;
+    const from = network.nodes.find((n) => n.id === leg.from)?.name ?? '';
+    expect(legLabel(leg, network).short).toMatch(/^Sea: \S/);
+    setLocale('ru');
+    const label = legLabel(leg, network);
+    expect(label.short).toMatch(/^Море: \S.* → \S/);
+    expect(label.full).toContain(from);
+    expect(label.full.startsWith('Море: ')).toBe(true);
+    setLocale('en');
+  });
+
+  it('tells the sea legs apart in full where the short names agree', () => {
+    const full = new Set(sea.map((l) => legLabel(l, network).full));
+    expect(full.size).toBe(sea.length);
+    // The list shows the full name where two short ones would read the same.
+    const shown = legLabels(network.legs, network).map((l) => l.short);
+    expect(new Set(shown).size).toBe(network.legs.length);
   });
 });

@@ -774,4 +774,5 @@ export const messages: Record<string, string> = {
   'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.': 'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.',
   'Of the curve’s points, the first where the rule costs margin is {share}.': 'Of the curve’s points, the first where the rule costs margin is {share}.',
   'Money in tenge {rate}.': 'Money in tenge {rate}.',
+  '{name}: capacity,': '{name}: capacity,',
 };

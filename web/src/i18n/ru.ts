@@ -773,4 +773,5 @@ export const messages: Record<string, string> = {
   'The rule starts to cost margin above {share}: the plan keeps that much at home anyway.': 'Правило стоит маржи, только если требует больше {share}: столько план и так оставляет дома.',
   'Of the curve’s points, the first where the rule costs margin is {share}.': 'Среди точек кривой первая, где правило стоит маржи, — {share}.',
   'Money in tenge {rate}.': 'Суммы в тенге {rate}.',
+  '{name}: capacity,': '{name}: пропускная способность,',
 };

@@ -10,6 +10,7 @@ import { carriedSummary, DEFAULT_FORM, dropCarried, type ScenarioForm } from '..
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { DECIMAL_BOX, decimalText, parseDecimal } from '../lib/decimal-input.ts';
+import { legLabels } from '../lib/names.ts';
 
 export type Role = 'none' | 'viewer' | 'planner' | 'unknown';
 
@@ -326,10 +327,12 @@ export class ScenarioPanel {
     const legs = this.network?.legs ?? [];
     if (legs.length) {
       const list = h('details', { className: 'legs-details' }, h('summary', {}, t('Legs ({n})', { n: legs.length })));
-      for (const leg of legs) {
+      const labels = legLabels(legs, this.network);
+      for (const [i, leg] of legs.entries()) {
         form.legs[leg.id] ??= { capacityTonnesPerYear: null, closed: false };
         const edit = form.legs[leg.id];
-        list.append(this.capacityRow(`overrides.legs.${leg.id}`, legLabel(leg.id, leg.from, leg.to, leg.mode, this.network), leg.capacityTonnesPerYear ?? null, edit));
+        const label = labels[i]!;
+        list.append(this.capacityRow(`overrides.legs.${leg.id}`, label.short, leg.capacityTonnesPerYear ?? null, edit, label.full));
       }
       capacity.append(list);
     }
@@ -464,7 +467,8 @@ export class ScenarioPanel {
     return wrapped;
   }
 
-  private capacityRow(path: string, name: string, networkCap: number | null, edit: { capacityTonnesPerYear: number | null; closed: boolean }): HTMLElement {
+  /** One port's or leg's capacity and closure: its name on a line of its own (the full name as a tooltip), the boxes under it. */
+  private capacityRow(path: string, name: string, networkCap: number | null, edit: { capacityTonnesPerYear: number | null; closed: boolean }, fullName = name): HTMLElement {
     const capId = uid('f');
     const closedId = uid('f');
     const cap = h('input', {
@@ -489,8 +493,8 @@ export class ScenarioPanel {
     return h(
       'div',
       { className: 'cap-row' },
-      h('span', { className: 'cap-name' }, name),
-      h('label', { for: capId, className: 'cap-label' }, h('span', { className: 'visually-hidden' }, `${name} capacity, `), t('kt/yr')),
+      h('span', { className: 'cap-name', title: fullName }, name),
+      h('label', { for: capId, className: 'cap-label' }, h('span', { className: 'visually-hidden' }, t('{name}: capacity,', { name: fullName }), ' '), t('kt/yr')),
       cap,
       closed,
       h('label', { for: closedId }, t('closed'), h('span', { className: 'visually-hidden' }, ` (${name})`)),
@@ -505,9 +509,3 @@ function section(title: string, collapsed = false): HTMLElement {
   return details;
 }
 
-function legLabel(id: string, from: string, to: string, mode: string, network: Network | null): string {
-  const name = (x: string) =>
-    network?.markets.find((m) => m.id === x)?.name ?? network?.nodes.find((n) => n.id === x)?.name ?? network?.plants.find((p) => p.id === x)?.name ?? x;
-  const short = (s: string) => s.replace(/\s*\(.*?\)/g, '').split(/[,/]| via /)[0].trim();
-  return `${mode}: ${short(name(from))} → ${short(name(to))}` || id;
-}
