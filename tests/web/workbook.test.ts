@@ -4,11 +4,12 @@
  * from the same sheets (as the page once did with exceljs itself).
  */
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { diffPlans } from '../../web/src/lib/diff.ts';
 import { planWorkbook, planWorkbookXlsx, type WorkbookContext } from '../../web/src/lib/workbook.ts';
 import { columnName, crc32, writeXlsx, type XlsxWorkbook } from '../../web/src/lib/xlsx.ts';
 import { makeFixturePlan } from './fixtures/plan-fixture.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
 
 /** The sheets written with exceljs: frozen bold header, the rows, the widths. */
 async function writtenByExcelJs(book: XlsxWorkbook): Promise<ExcelJS.Workbook> {
@@ -87,6 +88,73 @@ describe('the plan workbook', () => {
   it('holds the sheets a monthly comparison asks for', () => {
     const names = planWorkbook(monthly, cases[1][2]).sheets.map((s) => s.name);
     expect(names).toEqual(['KPIs', 'Markets', 'Routes', 'Legs', 'Nodes', 'Monthly markets', 'Monthly legs', 'Comparison', 'Sources']);
+  });
+});
+
+describe("the plan workbook in the page's language, its years and product forms", () => {
+  afterEach(() => {
+    setLocale('en');
+  });
+  const now = new Date('2026-11-30T08:15:42Z');
+  const ctx: WorkbookContext = { source: 'server', runId: null, link: 'http://localhost/#lang=ru', now };
+  const monthly = makeFixturePlan({ monthly: true });
+  const years = ['2027', '2028', '2029', '2030', '2031'];
+  const multiYear = {
+    ...monthly,
+    horizon: { kind: 'multi-year', periods: years },
+    markets: monthly.markets.map((m) => ({ ...m, tonnesByPeriod: m.tonnesByPeriod.slice(0, 5) })),
+    legs: monthly.legs.map((l) => ({ ...l, tonnesByPeriod: l.tonnesByPeriod.slice(0, 5) })),
+  };
+  const annual = makeFixturePlan();
+  const bagged = {
+    ...annual,
+    kpis: { ...annual.kpis!, packingCostUsd: 2_600_000, wagonCostUsd: 1_100_000 },
+    markets: annual.markets.map((m) => ({ ...m, baggedTonnes: m.tonnes / 2, bulkTonnes: m.tonnes / 2 })),
+  };
+
+  it('Russian: sheet names, headers, figure names, units and words in Russian; ids, names and numbers as they are', () => {
+    setLocale('ru');
+    const book = planWorkbook(annual, ctx);
+    expect(book.sheets.map((s) => s.name)).toEqual(['Показатели', 'Рынки', 'Маршруты', 'Участки', 'Узлы', 'Источники']);
+    const kpis = book.sheets[0]!;
+    expect(kpis.header).toEqual(['Показатель', 'Значение', 'Единица']);
+    expect(kpis.rows[0]).toEqual(['Производство', annual.kpis!.productionTonnes, 'т']);
+    expect(kpis.rows.find((r) => r[0] === 'Доля внутреннего рынка')?.[2]).toBe('доля');
+    const markets = book.sheets[1]!;
+    expect(markets.header).toEqual(['Код рынка', 'Рынок', 'Страна', 'Внутренний рынок', 'Тонны', 'Спрос, т', 'Доля спроса', 'Цена, USD/т', 'Пошлина, USD/т', 'Логистика, USD/т', 'Нетбэк, USD/т']);
+    expect(markets.rows[0]!.slice(0, 2)).toEqual([annual.markets[0]!.id, annual.markets[0]!.name]);
+    expect(typeof markets.rows[0]![3]).toBe('boolean');
+    const sources = Object.fromEntries(book.sheets.at(-1)!.rows.map((r) => [r[0], r[1]]));
+    expect(sources['Статус']).toBe('оптимальный');
+    expect(sources['Где рассчитан']).toBe('на сервере');
+    expect(sources['Горизонт']).toMatch(/^на год: /);
+    const words = book.sheets.flatMap((s) => [s.name, ...s.header]).join(' ');
+    expect(words).not.toMatch(/Market|Tonnes|Figure|Sources|Capacity|Monthly/);
+  });
+
+  it('a multi-year plan gets tables by year, not "Monthly", in both languages', () => {
+    expect(planWorkbook(multiYear, ctx).sheets.map((s) => s.name)).toEqual(['KPIs', 'Markets', 'Routes', 'Legs', 'Nodes', 'Markets by year', 'Legs by year', 'Sources']);
+    setLocale('ru');
+    const book = planWorkbook(multiYear, ctx);
+    expect(book.sheets.map((s) => s.name).slice(5, 7)).toEqual(['По годам — рынки', 'По годам — участки']);
+    expect(book.sheets[5]!.header).toEqual(['Код рынка', 'Рынок', ...years]);
+    expect(book.sheets.every((s) => s.name.length <= 31 && !/[:\\/?*[\]]/.test(s.name))).toBe(true);
+    expect(planWorkbook(monthly, ctx).sheets.map((s) => s.name)).toContain('По месяцам — рынки');
+  });
+
+  it('bagged and bulk tonnes per market, and the bagging and wagon costs, where the plan has them', () => {
+    const book = planWorkbook(bagged, ctx);
+    const markets = book.sheets.find((s) => s.name === 'Markets')!;
+    expect(markets.header.slice(4, 7)).toEqual(['Tonnes', 'Bagged, t', 'Bulk, t']);
+    const m = bagged.markets[0]!;
+    expect(markets.rows[0]!.slice(4, 7)).toEqual([m.tonnes, m.baggedTonnes, m.bulkTonnes]);
+    const kpis = book.sheets[0]!.rows;
+    expect(kpis.find((r) => r[0] === 'Bagging (part of logistics)')).toEqual(['Bagging (part of logistics)', 2_600_000, 'USD']);
+    expect(kpis.find((r) => r[0] === 'Wagons (part of logistics)')?.[1]).toBe(1_100_000);
+    // A plan without product forms has neither column nor cost line.
+    const plain = planWorkbook(annual, ctx);
+    expect(plain.sheets[1]!.header).not.toContain('Bagged, t');
+    expect(plain.sheets[0]!.rows.map((r) => r[0])).not.toContain('Bagging (part of logistics)');
   });
 });
 
