@@ -66,6 +66,9 @@ describe('market-clearing popups in Russian', () => {
     expect(plant).toContain('<th scope="row">Продаёт</th>');
     expect(plant).toContain('<th scope="row">Денежные затраты</th>');
     expect(plant).not.toMatch(/Sells|Cash cost|Capacity/);
+    // A plant's capacity is its output ("мощность"), not a leg's or port's throughput.
+    expect(plant).toMatch(/<th scope="row">Мощность<\/th><td>[\d\u202f,]+ (тыс\. т|млн т)<\/td>/);
+    expect(plant).not.toContain('Пропускная способность');
   });
 });
 

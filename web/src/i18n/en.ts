@@ -832,4 +832,6 @@ export const messages: Record<string, string> = {
   'annual': 'annual',
   'monthly': 'monthly',
   'multi-year': 'multi-year',
+  'Output capacity': 'Output capacity',
+  '{engine} {version}: {variables} variables, {rows} rows, {ms} ms. Inputs hash {hash}.': '{engine} {version}: {variables} variables, {rows} rows, {ms} ms. Inputs hash {hash}.',
 };

@@ -276,7 +276,7 @@ export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<st
   const capacity = c.capacityTonnesByPeriod.reduce((s, t) => s + t, 0);
   const lines = [
     row(t('Sells'), formatTonnes(c.tonnes)),
-    row(t('Capacity'), formatTonnes(capacity)),
+    row(t('Output capacity'), formatTonnes(capacity)),
     row(t('Capacity use'), c.utilisation == null ? '—' : formatShare(c.utilisation, 0)),
     row(t('Cash cost'), m.perTonne(c.cashCostUsdPerTonne)),
   ];

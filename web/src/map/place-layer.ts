@@ -81,7 +81,7 @@ export class PlaceLayer {
       const closed = isClosedIn(use, period, periodCount);
       const utilisation = periodUtilisation(use, period, periodCount);
       const colour = closed ? '#8a8a8a' : utilisationColour(utilisation);
-      const pct = utilisation == null ? '' : `<span class="node-util">${Math.round(utilisation * 100)}%</span>`;
+      const pct = utilisation == null ? '' : `<span class="node-util">${Math.round(utilisation * 100)}\u00a0%</span>`;
       const marker = L.marker(latLng, {
         pane: 'nodePane',
         keyboard: true,

@@ -269,7 +269,14 @@ export class KpiPanel {
       h(
         'p',
         { className: 'muted solver' },
-        `${plan.solver.engine} ${plan.solver.engineVersion}: ${plan.solver.variables} variables, ${plan.solver.rows} rows, ${plan.solver.totalMs.toFixed(0)} ms. Inputs hash ${plan.inputsHash.slice(0, 12)}.`,
+        t('{engine} {version}: {variables} variables, {rows} rows, {ms} ms. Inputs hash {hash}.', {
+          engine: plan.solver.engine,
+          version: plan.solver.engineVersion,
+          variables: formatNumber(plan.solver.variables),
+          rows: formatNumber(plan.solver.rows),
+          ms: formatNumber(plan.solver.totalMs),
+          hash: plan.inputsHash.slice(0, 12),
+        }),
       ),
     );
   }
@@ -294,7 +301,8 @@ export class KpiPanel {
     note.append(
       scope.above,
       ' ',
-      h('strong', {}, periodSliderLabel(plan, period, this.phases)),
+      // It starts a sentence: "Dec 2027", "Дек. 2027 г." (the month is lower case in Russian).
+      h('strong', {}, capitalise(periodSliderLabel(plan, period, this.phases))),
       ': ',
       t('production {production}, domestic {domestic} ({share}), exports {exports}.', {
         production: formatTonnes(month.productionTonnes),
@@ -518,4 +526,9 @@ function staleFlag(): HTMLElement {
 
 function kpi(label: string, value: string, note: string, id: string): HTMLElement {
   return h('div', { className: 'kpi', id }, h('div', { className: 'kpi-label' }, label), h('div', { className: 'kpi-value' }, value), h('div', { className: 'kpi-note' }, note));
+}
+
+/** The first letter in upper case, in the page's language. */
+function capitalise(text: string): string {
+  return text.charAt(0).toLocaleUpperCase(locale()) + text.slice(1);
 }
