@@ -283,33 +283,33 @@ describe('shadow prices are money per tonne with their cents, sums stay compact 
   }, 300_000);
   const ofKind = <K extends WhyKind>(kind: K) => plan.binding.map((b) => b.sentence!).filter((s): s is Extract<WhySentence, { kind: K }> => s.kind === kind);
 
-  it('in English and USD: 0.18 and 2.50 USD/t, not "USD 0" and "USD 3"', () => {
+  it('in English and USD: 0.04 and 2.50 USD/t, not "USD 0" and "USD 3"', () => {
     const lines = planWhy(plan).lines.join('\n');
-    expect(lines).toMatch(/one more tonne of capacity is worth 0\.18 USD\/t\./);
+    expect(lines).toMatch(/one more tonne of capacity is worth 0\.04 USD\/t\./);
     expect(lines).toMatch(/one more tonne of bagging capacity is worth 2\.50 USD\/t,/);
     expect(lines).not.toMatch(/worth USD \d/);
     const [rule] = ofKind('domestic-rule-binds');
     // A percentage point of the rule is a sum: compact; a tonne kept at home is per tonne: with cents.
-    expect(whyText(rule!)).toMatch(/each percentage point of share costs about USD 153 k, and each tonne kept at home instead of exported costs 6\.14 USD\/t\.$/);
+    expect(whyText(rule!)).toMatch(/each percentage point of share costs about USD 160 k, and each tonne kept at home instead of exported costs 6\.42 USD\/t\.$/);
     const tiers = ofKind('demand-all-sold').map((s) => whyText(s));
-    expect(tiers[0]).toMatch(/would add 31\.63 USD\/t\.$/);
-    expect(tiers.at(-1)).toMatch(/would add 0\.89 USD\/t\.$/);
+    expect(tiers[0]).toMatch(/would add 31\.92 USD\/t\.$/);
+    expect(tiers.at(-1)).toMatch(/would add 0\.28 USD\/t\.$/);
   });
 
   it('in Russian, in USD and in tenge (whole tenge per tonne, like the tables)', () => {
     setLocale('ru');
     const usd = planWhy(plan).lines.join('\n');
-    expect(usd).toMatch(/ещё одна тонна мощности приносит 0,18 USD\/т\./);
+    expect(usd).toMatch(/ещё одна тонна мощности приносит 0,04 USD\/т\./);
     expect(usd).toMatch(/ещё одна тонна мощности фасовки приносит 2,50 USD\/т,/);
     const kzt = money('KZT', plan.kztPerUsd);
     expect(plan.kztPerUsd).toBe(510);
     const [tier] = ofKind('demand-all-sold');
-    // 31.633 USD/t × 510 = 16 133 KZT/t: not "KZT 16 тыс."
-    expect(whyText(tier!, kzt)).toMatch(/ещё одна тонна спроса там добавила бы 16\u202f133 KZT\/т\.$/);
+    // 31.916 USD/t × 510 = 16 277 KZT/t: not "KZT 16 тыс."
+    expect(whyText(tier!, kzt)).toMatch(/ещё одна тонна спроса там добавила бы 16\u202f277 KZT\/т\.$/);
     const [rule] = ofKind('domestic-rule-binds');
-    expect(whyText(rule!, kzt)).toMatch(/каждый процентный пункт доли стоит около KZT 78,2 млн, а каждая тонна, оставленная дома вместо экспорта, — 3\u202f129 KZT\/т\.$/);
-    expect(planWhy(plan, kzt).lines.join('\n')).toMatch(/приносит 93 KZT\/т\./);
+    expect(whyText(rule!, kzt)).toMatch(/каждый процентный пункт доли стоит около KZT 81,8 млн, а каждая тонна, оставленная дома вместо экспорта, — 3\u202f273 KZT\/т\.$/);
+    expect(planWhy(plan, kzt).lines.join('\n')).toMatch(/приносит 21 KZT\/т\./);
     // The engine's own English text is unchanged: money with cents.
-    expect(plan.binding[0]!.explanation).toMatch(/is worth 0\.18 USD\.$/);
+    expect(plan.binding[0]!.explanation).toMatch(/is worth 0\.04 USD\.$/);
   });
 });
