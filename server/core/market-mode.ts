@@ -7,15 +7,21 @@ import type { Plan } from './plan-schema.ts';
 
 export type MarketMode = 'price-taker' | 'clearing';
 
-/** The plan's mode (plans from before the clearing mode carry none: price-taker). */
-export function marketModeOf(plan: Pick<Plan, 'market'>): MarketMode {
-  return plan.market ?? 'price-taker';
+/**
+ * The mode a plan was asked for: its scenario's when known (a plan that ended infeasible, in error
+ * or out of time carries no `market`), else the plan's own (plans from before the clearing mode
+ * carry none: price-taker).
+ */
+export function marketModeOf(plan: Pick<Plan, 'market'>, scenario?: { readonly market?: MarketMode }): MarketMode {
+  return scenario?.market ?? plan.market ?? 'price-taker';
 }
 
-/** The two plans' modes when they differ; null when both were solved in the same one. */
-export function modeMismatch(a: Pick<Plan, 'market'>, b: Pick<Plan, 'market'>): { readonly a: MarketMode; readonly b: MarketMode } | null {
-  const ma = marketModeOf(a);
-  const mb = marketModeOf(b);
+type Planned = { readonly plan: Pick<Plan, 'market'>; readonly scenario?: { readonly market?: MarketMode } };
+
+/** The two runs' modes when they differ; null when both were asked for in the same one. */
+export function modeMismatch(a: Planned, b: Planned): { readonly a: MarketMode; readonly b: MarketMode } | null {
+  const ma = marketModeOf(a.plan, a.scenario);
+  const mb = marketModeOf(b.plan, b.scenario);
   return ma === mb ? null : { a: ma, b: mb };
 }
 

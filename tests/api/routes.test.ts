@@ -115,6 +115,7 @@ describe('service', () => {
       ['PATCH', '/api/v1/scenarios/sc_anything', 'GET, HEAD, PUT, DELETE'],
       ['POST', '/api/v1/runs/run_anything', 'GET, HEAD'],
       ['PUT', '/health', 'GET, HEAD'],
+      ['POST', '/docs/', 'GET, HEAD'],
     ];
     for (const [method, url, allow] of cases) {
       const res = await app.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : {} });
@@ -390,6 +391,10 @@ describe('scenarios', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.details).toEqual([{ path: ['overrides', 'plants', 'ghost'], message: 'override for unknown plant "ghost"' }]);
     expect((await get(`/api/v1/scenarios/${id}`)).json()).toMatchObject({ version: 1, scenario: { name: 'Fine' } });
+    // A stale version or a missing scenario is said first: fixing the body would not help.
+    const ghost = { ...SCENARIO, name: 'Fine', overrides: { plants: { ghost: { variableCostUsdPerTonne: 10 } } } };
+    expect((await put(`/api/v1/scenarios/${id}`, ghost, '"7"')).statusCode).toBe(409);
+    expect((await put('/api/v1/scenarios/sc_never_stored', ghost, '"1"')).statusCode).toBe(404);
     expect((await del(`/api/v1/scenarios/${id}`)).statusCode).toBe(204);
   });
 
@@ -620,6 +625,16 @@ describe('runs and comparisons', () => {
     expect(cmp.notes).toEqual([
       'Run a was planned in the price-taker mode (given prices) and run b in the market-clearing mode (prices that clear against competitors): margins, prices and volumes differ by the market model as well as by the inputs.',
     ]);
+    // A clearing run that ended infeasible carries no mode in its plan: its scenario says it.
+    const stuck = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Cleared, infeasible', market: 'clearing', overrides: { markets: { baku_alat: { minTonnesPerYear: 5_000_000 } } } })).json().id;
+    const failed = (await post(`/api/v1/scenarios/${stuck}/runs`, undefined)).json();
+    expect(failed.status).toBe('infeasible');
+    const both = (await get(`/api/v1/compare?runs=${run.id},${failed.id}`)).json();
+    expect([both.a.market, both.b.market]).toEqual(['clearing', 'clearing']);
+    expect(both.notes).toEqual([]);
+    const across = (await get(`/api/v1/compare?runs=${runA.id},${failed.id}`)).json();
+    expect(across.b.market).toBe('clearing');
+    expect(across.notes).toHaveLength(1);
   });
 
   it('says when the two runs cover different numbers of years (their totals are compared as they are)', async () => {

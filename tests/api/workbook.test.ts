@@ -115,9 +115,26 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     cellOf(wb, 'Suppliers', id, yearHeader).value = 123_456;
     const readme = wb.getWorksheet('README');
     if (readme) readme.getRow(1).getCell(2).value = 'Cheaper competitor';
-    const res = await upload(wb);
+    // Read against the default network, competitor figures make a price-taker scenario no run could
+    // plan: refused, with the way to change competitors (a stored clearing scenario's workbook).
+    const refused = await upload(wb);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.message).toMatch(/download the workbook of a stored market-clearing scenario/);
+    expect(refused.json().error.details).toContainEqual({ sheet: null, row: null, column: null, message: expect.stringMatching(new RegExp(`^overrides\\.suppliers\\.${id}: a competitor's override is a setting of the market-clearing mode`)) });
+    const clearing = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: { name: 'Cleared', market: 'clearing' }, headers: asPlanner })).json().id as string;
+    const ofClearing = await download(`/api/v1/network.xlsx?scenario=${clearing}`);
+    cellOf(ofClearing, 'Suppliers', id, 'cashCostPerTonne').value = 33;
+    cellOf(ofClearing, 'Suppliers', id, yearHeader).value = 123_456;
+    ofClearing.getWorksheet('README')!.getRow(1).getCell(2).value = 'Cheaper competitor';
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/scenarios/from-workbook?scenario=${clearing}`,
+      payload: Buffer.from(await ofClearing.xlsx.writeBuffer()),
+      headers: { ...asPlanner, 'content-type': XLSX },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const record = res.json();
+    expect(record.scenario.market).toBe('clearing');
     expect(record.scenario.name).toBe('Cheaper competitor');
     const year = yearHeader.slice('capacity'.length, 'capacity'.length + 4);
     expect(record.scenario.overrides.suppliers[id].cashCost.value).toBe(33);
@@ -347,14 +364,21 @@ describe('POST /api/v1/scenarios/from-workbook', () => {
     expect(twice.statusCode).toBe(422);
     expect(twice.json().error.details).toContainEqual({ sheet: 'Markets', row: 1, column: 'dutyPct', message: 'this column appears twice: keep one' });
 
-    const literal = await download();
+    // A competitor's mark-up is a figure of the clearing mode: read through a clearing scenario's workbook.
+    const cleared = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', payload: { name: 'Cleared', market: 'clearing' }, headers: asPlanner })).json().id as string;
+    const literal = await download(`/api/v1/network.xlsx?scenario=${cleared}`);
     const growth = cellOf(literal, 'Markets', 'atyrau', 'growthPctPerYear');
     growth.value = 0.5;
     growth.numFmt = '0.0" %"';
     const markup = cellOf(literal, 'Suppliers', 'aktobe_cem', 'markupPct');
     markup.value = 0.8;
     markup.numFmt = '0.0"%"';
-    const read = await upload(literal);
+    const read = await app.inject({
+      method: 'POST',
+      url: `/api/v1/scenarios/from-workbook?scenario=${cleared}`,
+      payload: Buffer.from(await literal.xlsx.writeBuffer()),
+      headers: { ...asPlanner, 'content-type': XLSX },
+    });
     expect(read.statusCode, read.body).toBe(201);
     expect(read.json().scenario.overrides.markets.atyrau).toEqual({ growthPctPerYear: 0.5 });
     expect(read.json().scenario.overrides.suppliers.aktobe_cem).toEqual({ markupPct: 0.8 });

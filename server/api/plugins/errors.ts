@@ -152,18 +152,26 @@ const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
 /**
  * Which methods each route path takes, so a known path asked with another method is a 405 with
  * `Allow` (RFC 9110 §15.5.6) rather than a 404 that reads as if the path did not exist. The page's
- * catch-all file route is left out: it would make every unknown path a 405.
+ * catch-all file route (and CORS's catch-all preflight) is left out: it would make every unknown path
+ * a 405; so the page's own files answer another method with 404.
  */
 function routeMethods(app: FastifyInstance): { allowedMethods(path: string): string[] } {
   const router = FindMyWay({ maxParamLength: 2048 });
   const seen = new Set<string>();
   app.addHook('onRoute', (route) => {
-    if (route.url.includes('*')) return;
+    if (route.url === '*' || route.url === '/*') return;
+    // A plugin's root route ('/' under a prefix) is served at the prefix with and without its
+    // trailing slash, though registered once (Swagger UI's /docs and /docs/).
+    const atPrefixRoot = route.prefix !== '' && (route.routePath === '/' || route.routePath === '');
+    const urls = atPrefixRoot ? [route.prefix, `${route.prefix}/`] : [route.url];
     for (const method of [route.method].flat()) {
-      const key = `${method} ${route.url}`;
-      if (seen.has(key) || !HTTP_METHODS.includes(method as (typeof HTTP_METHODS)[number])) continue;
-      seen.add(key);
-      router.on(method as (typeof HTTP_METHODS)[number], route.url, () => {});
+      if (!HTTP_METHODS.includes(method as (typeof HTTP_METHODS)[number])) continue;
+      for (const url of urls) {
+        const key = `${method} ${url}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        router.on(method as (typeof HTTP_METHODS)[number], url, () => {});
+      }
     }
   });
   return {

@@ -26,16 +26,18 @@ const runRef = (run: RunRecord) => ({
   inputsHash: run.inputsHash,
   createdAt: run.createdAt,
   horizon: { kind: run.plan.horizon.kind, periods: run.plan.horizon.periods.length, years: yearsOf(run.plan) },
-  market: marketModeOf(run.plan),
+  market: marketModeOf(run.plan, run.scenario),
 });
 
 /**
  * What a reader of the differences must know: runs in different market modes differ by the model as
  * well as by their inputs; runs over different numbers of years are compared as totals.
  */
-function comparisonNotes(a: Plan, b: Plan): string[] {
+function comparisonNotes(runA: RunRecord, runB: RunRecord): string[] {
+  const a: Plan = runA.plan;
+  const b: Plan = runB.plan;
   const notes: string[] = [];
-  const modes = modeMismatch(a, b);
+  const modes = modeMismatch(runA, runB);
   if (modes)
     notes.push(`Run a was planned in ${modeText(modes.a)} and run b in ${modeText(modes.b)}: margins, prices and volumes differ by the market model as well as by the inputs.`);
   const years = horizonMismatch(a, b);
@@ -96,5 +98,5 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
     };
   });
 
-  return { a: runRef(runA), b: runRef(runB), notes: comparisonNotes(a, b), kpis, markets, legs };
+  return { a: runRef(runA), b: runRef(runB), notes: comparisonNotes(runA, runB), kpis, markets, legs };
 }

@@ -68,7 +68,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB) });
     const ea = historyEntryForRun(ra.data);
     const eb = historyEntryForRun(runB);
-    state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan) };
+    state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan, { a: ra.data.scenario.market, b: runB.scenario.market }) };
     redraw();
     setStatus(t('Comparing stored runs {a} (A) and {b} (B).', { a, b }));
     document.body.dataset.compare = `${a},${b}`;

@@ -96,7 +96,11 @@ function kpiValue(plan: Plan, key: keyof NonNullable<Plan['kpis']>): number | nu
   return typeof value === 'number' ? value : null;
 }
 
-export function diffPlans(a: Plan, b: Plan): PlanDiff {
+/**
+ * `modesOf`: the market mode each side was asked for, when known (a stored run's scenario): a plan
+ * that ended infeasible or out of time carries no mode of its own.
+ */
+export function diffPlans(a: Plan, b: Plan, modesOf: { readonly a?: MarketMode; readonly b?: MarketMode } = {}): PlanDiff {
   const kpis = KPI_ROWS.map(({ key, label, unit }) => {
     const va = kpiValue(a, key);
     const vb = kpiValue(b, key);
@@ -145,7 +149,7 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
   const byChange = (x: ItemDiffRow, y: ItemDiffRow) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id);
   markets.sort(byChange);
   legs.sort(byChange);
-  return { years: horizonMismatch(a, b), modes: modeMismatch(a, b), kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
+  return { years: horizonMismatch(a, b), modes: modeMismatch({ plan: a, scenario: { market: modesOf.a } }, { plan: b, scenario: { market: modesOf.b } }), kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
 }
 
 export interface DiffMapScales {

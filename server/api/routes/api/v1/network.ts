@@ -12,6 +12,7 @@ import { ApiError, notFound } from '../../../errors.ts';
 import { etagOf } from '../../../http.ts';
 import { sendSerialised, serialised } from '../../../run-responses.ts';
 import { createdByOf } from '../../../plugins/auth.ts';
+import { refuseUnplannableScenario } from './scenarios/index.ts';
 import { BEARER } from '../../../context.ts';
 import { errorResponses, GeoJsonFeatureCollection, NOT_MODIFIED, ScenarioRecord, IfNoneMatchHeaders } from '../../../schemas.ts';
 import { XLSX_TYPE } from '../../../views/network-workbook.ts';
@@ -148,6 +149,20 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const parsed = Scenario.safeParse(result.scenario ?? { name: result.name ?? 'From workbook', description: 'Uploaded network workbook', overrides: result.overrides });
         if (!parsed.success) {
           throw new ApiError('unprocessable_model', 'The workbook does not make a valid scenario; nothing was stored', parsed.error.issues.map((i) => ({ sheet: null, row: null, column: null, message: `${i.path.join('.')}: ${i.message}` })));
+        }
+        // Stored only if it can be planned, as on POST /scenarios (a competitor's figure changed in a
+        // price-taker scenario, say, would be refused by every run of it).
+        try {
+          refuseUnplannableScenario(parsed.data, ctx.defaultNetwork);
+        } catch (e) {
+          // In the workbook's own problem shape, as its other problems are.
+          if (!(e instanceof ApiError) || !Array.isArray(e.details)) throw e;
+          const problems = (e.details as { path: (string | number)[]; message: string }[]).map((p) => ({ sheet: null, row: null, column: null, message: `${p.path.join('.')}: ${p.message}` }));
+          throw new ApiError(
+            'unprocessable_model',
+            `The workbook makes a scenario that cannot be planned (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was stored. Competitors and whole markets are figures of the market-clearing mode: to change them, download the workbook of a stored market-clearing scenario (GET /network.xlsx?scenario=<id>) and upload it with ?scenario=<id>`,
+            problems,
+          );
         }
         const record = await ctx.store.createScenario(parsed.data, createdByOf(request));
         reply.code(201).header('location', `/api/v1/scenarios/${record.id}`).header('etag', etagOf(record.version));

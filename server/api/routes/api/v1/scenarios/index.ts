@@ -1,7 +1,7 @@
 /** Stored, versioned scenarios: create, list (paged), read, update with If-Match, delete. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Scenario } from '../../../../../core/schema.ts';
+import { Scenario, type Network } from '../../../../../core/schema.ts';
 import { checkScenario } from '../../../../../core/consistency.ts';
 import { networkForScenario } from '../../../../../core/pipeline.ts';
 import { problemsError } from '../../../../solve.ts';
@@ -25,18 +25,7 @@ export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
 }
 
 export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
-  /**
-   * A scenario on the default network is checked before it is stored, as a run of it would check it:
-   * an override of an unknown id (a typo) or a setting of the other market mode is a 422 with every
-   * problem, and nothing is stored. About a millisecond: the default network's own checks are kept.
-   * A scenario that brings its own network is checked when it runs (checking a large network here
-   * would hold the event loop).
-   */
-  const refuseUnplannable = (scenario: Scenario): void => {
-    if (scenario.network !== undefined) return;
-    const problems = checkScenario(scenario, networkForScenario(scenario, ctx.defaultNetwork));
-    if (problems.length > 0) throw problemsError(problems);
-  };
+  const refuseUnplannable = (scenario: Scenario): void => refuseUnplannableScenario(scenario, ctx.defaultNetwork);
   return async (app) => {
     const { store } = ctx;
 
@@ -135,6 +124,10 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (expected === undefined) {
           throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
         }
+        // A missing scenario or a stale version first: a client fixing the body would then meet the 409.
+        const current = await store.getScenarioJson(request.params.id);
+        if (!current) throw notFound('Scenario', request.params.id);
+        if (current.version !== expected) throw versionConflict(expected, current.version);
         refuseUnplannable(request.body);
         const result = await store.updateScenario(request.params.id, expected, request.body);
         if (!result.ok) {
@@ -169,6 +162,19 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
     );
   };
+}
+
+/**
+ * A scenario on the default network is checked before it is stored, as a run of it would check it:
+ * an override of an unknown id (a typo) or a setting of the other market mode is a 422 with every
+ * problem, and nothing is stored. About a millisecond: the default network's own checks are kept.
+ * A scenario that brings its own network is checked when it runs (checking a large network here
+ * would hold the event loop). Used by every route that stores a scenario.
+ */
+export function refuseUnplannableScenario(scenario: Scenario, defaultNetwork: Network): void {
+  if (scenario.network !== undefined) return;
+  const problems = checkScenario(scenario, networkForScenario(scenario, defaultNetwork));
+  if (problems.length > 0) throw problemsError(problems);
 }
 
 export function versionConflict(expected: number, current: number): ApiError {
