@@ -25,7 +25,7 @@ export function modeMismatch(a: Planned, b: Planned): { readonly a: MarketMode; 
   return ma === mb ? null : { a: ma, b: mb };
 }
 
-/** "the price-taker mode (given prices)" / "the market-clearing mode (prices that clear against competitors)". */
+/** "the price-taker mode (given prices)" / "the market-clearing mode (prices that clear against competitors)"; the page translates it (the text is its message key). */
 export function modeText(mode: MarketMode): string {
   return mode === 'clearing' ? 'the market-clearing mode (prices that clear against competitors)' : 'the price-taker mode (given prices)';
 }

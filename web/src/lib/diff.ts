@@ -5,7 +5,7 @@
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import { areaRadiusScale, flowWidthScale, type WidthScale } from './scales.ts';
 import { horizonMismatch } from '../../../server/core/horizon-span.ts';
-import { modeMismatch, type MarketMode } from '../../../server/core/market-mode.ts';
+import { modeMismatch, modeText, type MarketMode } from '../../../server/core/market-mode.ts';
 import { t } from '../i18n/index.ts';
 
 /** "2027" or "2027–2031 (5 years)", in the page's language. */
@@ -20,12 +20,10 @@ export function yearsNote(diff: Pick<PlanDiff, 'years'>): string | null {
   return t('A covers {a} and B covers {b}: the totals are compared as they are, not per year.', { a: yearsLabel(diff.years.a), b: yearsLabel(diff.years.b) });
 }
 
-const MODE_LABELS: Record<MarketMode, string> = { 'price-taker': 'the price-taker mode (given prices)', clearing: 'the market-clearing mode (prices that clear against competitors)' };
-
 /** The warning over a comparison of plans solved in different market modes; null when in the same one. */
 export function modesNote(diff: Pick<PlanDiff, 'modes'>): string | null {
   if (!diff.modes) return null;
-  return t('A was planned in {a} and B in {b}: margins, prices and volumes differ by the market model as well as by the inputs.', { a: t(MODE_LABELS[diff.modes.a]), b: t(MODE_LABELS[diff.modes.b]) });
+  return t('A was planned in {a} and B in {b}: margins, prices and volumes differ by the market model as well as by the inputs.', { a: t(modeText(diff.modes.a)), b: t(modeText(diff.modes.b)) });
 }
 
 export interface KpiDiffRow {

@@ -2,8 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Scenario, type Network } from '../../../../../core/schema.ts';
-import { checkScenario } from '../../../../../core/consistency.ts';
-import { networkForScenario } from '../../../../../core/pipeline.ts';
+import { checkOnly, ScenarioProblemsError } from '../../../../../analysis/common.ts';
 import { problemsError } from '../../../../solve.ts';
 import { InvalidCursorError, type ScenarioJson, type ScenarioRecord as ScenarioRecordType, type StoredResponse } from '../../../../../store/store.ts';
 import { completesKey } from '../../../../plugins/idempotency.ts';
@@ -173,8 +172,11 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
  */
 export function refuseUnplannableScenario(scenario: Scenario, defaultNetwork: Network): void {
   if (scenario.network !== undefined) return;
-  const problems = checkScenario(scenario, networkForScenario(scenario, defaultNetwork));
-  if (problems.length > 0) throw problemsError(problems);
+  try {
+    checkOnly(scenario, defaultNetwork);
+  } catch (e) {
+    throw e instanceof ScenarioProblemsError ? problemsError(e.problems) : e;
+  }
 }
 
 export function versionConflict(expected: number, current: number): ApiError {
