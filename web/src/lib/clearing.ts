@@ -190,7 +190,7 @@ export function maxBoughtTonnes(plan: Plan, view: 'total' | 'period'): number {
 // ---------------------------------------------------------------- words
 
 /** The price setter's name; the engine words our plant, the buyers' block and scarcity in English, the page in its language. */
-function supplierName(ms: NonNullable<ClearingMarket['marginalSupplier']>): string {
+export function priceSetterName(ms: NonNullable<ClearingMarket['marginalSupplier']>): string {
   if (ms.kind === 'ours' && ms.plantNames) return t('our plant ({names})', { names: ms.plantNames });
   if (ms.kind === 'demand' && ms.blockLabel) return t("the market's own demand ({block})", { block: ms.blockLabel });
   if (ms.kind === 'scarcity') return t('no seller at cost: every seller here earns a capacity or policy rent');
@@ -201,7 +201,7 @@ function supplierName(ms: NonNullable<ClearingMarket['marginalSupplier']>): stri
 export function marginalSupplierText(ms: ClearingMarket['marginalSupplier'], m: Money = USD): string {
   if (!ms) return t('Price set by: not determined for this market.');
   const cost = ms.costUsdPerTonne == null ? '' : m.perTonne(ms.costUsdPerTonne);
-  const name = supplierName(ms);
+  const name = priceSetterName(ms);
   switch (ms.kind) {
     case 'ours':
       return cost

@@ -1,14 +1,19 @@
 /**
  * The plan as an Excel workbook: KPIs, markets (with bagged and bulk tonnes where the plan has product
  * forms), routes, legs, nodes, tables per month (or per year in a multi-year plan), the comparison
- * (when one is on screen) and a sources sheet. Numbers stay numbers (tonnes and USD, unrounded), so a
+ * (when one is on screen) and a sources sheet. A market-clearing plan adds its clearing report: our
+ * margin at clearing prices (and its interval), welfare and tonnes bought on the KPI sheet, then the
+ * clearing markets, competitors, competitors by market and demand blocks, and per month or year the
+ * clearing prices (and the periods whose price is an interval), tonnes bought, competitors' tonnes
+ * and their delivered offers. Numbers stay numbers (tonnes and USD, unrounded), so a
  * planner can sum and chart them; sheet names, headers and words are in the page's language (it is a
  * file for people: the CSV keeps its English column names for programs), ids as the data gives them. Each sheet's header row is bold
  * and frozen, its columns as wide as their text (10 to 60 characters); written by lib/xlsx.ts.
  */
 import { planHasProductForms } from '../../../server/core/allocation-csv.ts';
-import type { Plan } from '../../../server/core/plan-schema.ts';
+import type { Plan, PriceRange } from '../../../server/core/plan-schema.ts';
 import { t } from '../i18n/index.ts';
+import { isClearingPlan, priceSetterName, type ClearingPlan } from './clearing.ts';
 import type { PlanDiff } from './diff.ts';
 import { formatStyleOf } from './format.ts';
 import { MODE_LABELS, type FlowMode } from './style.ts';
@@ -72,7 +77,12 @@ export function planWorkbook(plan: Plan, ctx: WorkbookContext): XlsxWorkbook {
     wb,
     t('KPIs'),
     [t('Figure'), t('Value'), t('Unit')],
-    k ? KPI_ROWS.filter(([key]) => k[key] !== undefined).map(([key, label, unit]) => [label(), (k[key] as number) ?? null, unitText(unit)]) : [[t('Status'), t(plan.status), '']],
+    k
+      ? [
+          ...KPI_ROWS.filter(([key]) => k[key] !== undefined).map(([key, label, unit]): XlsxCell[] => [label(), (k[key] as number) ?? null, unitText(unit)]),
+          ...(isClearingPlan(plan) ? clearingKpiRows(plan) : []),
+        ]
+      : [[t('Status'), t(plan.status), '']],
   );
   // Bagged and bulk tonnes, as the plan's CSV has them, where the plan reports product forms.
   const forms = planHasProductForms(plan);
@@ -140,6 +150,7 @@ export function planWorkbook(plan: Plan, ctx: WorkbookContext): XlsxWorkbook {
       );
     sheet(wb, years ? t('Legs by year') : t('Monthly legs'), [t('Leg id'), t('Leg'), ...periods], plan.legs.map((l) => [l.id, l.name, ...periods.map((_, i) => l.tonnesByPeriod[i] ?? 0)]));
   }
+  if (isClearingPlan(plan)) clearingSheets(wb, plan);
   if (ctx.compare) {
     const d = ctx.compare.diff;
     sheet(
@@ -161,6 +172,7 @@ export function planWorkbook(plan: Plan, ctx: WorkbookContext): XlsxWorkbook {
       [t('Inputs hash'), plan.inputsHash],
       [t('Horizon'), `${horizonName(plan.horizon.kind)}: ${plan.horizon.periods.join(', ')}`],
       [t('Plant phase'), plan.phase],
+      ...(isClearingPlan(plan) ? [[t('Market mode'), t('market clearing')]] : []),
       [t('Solver'), JSON.stringify(plan.solver)],
       [t('Units'), t('money in USD; tonnes in metric tonnes; shares as fractions 0..1')],
       [t('Link'), ctx.link],
@@ -169,6 +181,201 @@ export function planWorkbook(plan: Plan, ctx: WorkbookContext): XlsxWorkbook {
     ],
   );
   return wb;
+}
+
+/** The tonnes a clearing market buys in one period (its demand blocks' bought tonnes). */
+const boughtInPeriod = (m: ClearingPlan['clearing']['markets'][number], p: number) => m.blocks.reduce((s, b) => s + (b.boughtTonnesByPeriod[p] ?? 0), 0);
+
+/** Competitors' tonnes in a clearing market: what its suppliers other than us sell there. */
+const competitorTonnesIn = (m: ClearingPlan['clearing']['markets'][number]) => m.suppliers.reduce((s, x) => s + (x.ours ? 0 : x.tonnes), 0);
+
+/** An interval's upper end: a number, or words where nothing bounds it. */
+const highEnd = (r: PriceRange): XlsxCell => r.high ?? t('no upper end');
+
+/**
+ * The KPI sheet's rows of a clearing plan: our margin at clearing prices (with its interval over
+ * every equilibrium where a price we sell at is not unique), the market's welfare, tonnes bought in
+ * all clearing markets and competitors' tonnes.
+ */
+function clearingKpiRows(plan: ClearingPlan): XlsxCell[][] {
+  const c = plan.clearing;
+  const range = c.ourMarginRangeUsd;
+  return [
+    [t('Our margin at clearing prices'), c.ourMarginUsd, 'USD'],
+    ...(range
+      ? [
+          [t('Our margin at clearing prices, lowest (all equilibria)'), range.low, 'USD'],
+          [t('Our margin at clearing prices, highest (all equilibria)'), highEnd(range), 'USD'],
+        ]
+      : []),
+    [t('Welfare'), c.welfareUsd, 'USD'],
+    [t('Bought in all clearing markets'), c.markets.reduce((s, m) => s + m.boughtTonnes, 0), formatStyleOf('t')],
+    [t("Competitors' tonnes"), c.competitors.reduce((s, x) => s + x.tonnes, 0), formatStyleOf('t')],
+  ];
+}
+
+/**
+ * A clearing plan's sheets: the clearing markets (price and its interval where the equilibrium does
+ * not fix it, tonnes bought, ours and competitors', who sets the price), the competitors, what each
+ * sells in each market and at what delivered offer, the demand blocks, and per month or year the
+ * prices, price intervals, tonnes bought, competitors' tonnes and offers.
+ */
+function clearingSheets(wb: XlsxWorkbook, plan: ClearingPlan): void {
+  const c = plan.clearing;
+  const perTonne = (what: string) => `${what}, ${formatStyleOf('perTonne')}`;
+  const tonnes = (what: string) => `${what}, ${formatStyleOf('t')}`;
+  const periods = plan.horizon.periods;
+  const multi = periods.length > 1;
+  const years = plan.horizon.kind === 'multi-year';
+  const marketName = new Map(c.markets.map((m) => [m.id, m.name]));
+  const price = new Map(c.markets.map((m) => [m.id, m]));
+  sheet(
+    wb,
+    t('Clearing markets'),
+    [
+      t('Market id'),
+      t('Market'),
+      t('Country'),
+      t('Domestic'),
+      perTonne(t('Clearing price')),
+      perTonne(t('Clearing price, lowest')),
+      perTonne(t('Clearing price, highest')),
+      tonnes(t('Consumption listed')),
+      tonnes(t('Bought')),
+      tonnes(t('Our tonnes')),
+      tonnes(t("Competitors' tonnes")),
+      t('Our share'),
+      tonnes(t('Our tonnes, lowest')),
+      tonnes(t('Our tonnes, highest')),
+      t('Price set by'),
+      perTonne(t('Offer or value that sets the price')),
+    ],
+    c.markets.map((m) => {
+      const range = m.priceRangeUsdPerTonne;
+      const setter = m.marginalSupplier;
+      return [
+        m.id,
+        m.name,
+        m.country,
+        m.domestic,
+        m.priceUsdPerTonne,
+        range ? range.low : null,
+        range ? highEnd(range) : null,
+        m.consumptionTonnes,
+        m.boughtTonnes,
+        m.ourTonnes,
+        competitorTonnesIn(m),
+        m.ourShare,
+        m.ourTonnesRange ? m.ourTonnesRange.min : null,
+        m.ourTonnesRange ? m.ourTonnesRange.max : null,
+        // Where any price in the interval clears the market, no one sets it (as the map's popup says).
+        range ? t('no one: any price in the range clears the market') : setter ? priceSetterName(setter) : '—',
+        range ? null : (setter?.costUsdPerTonne ?? null),
+      ];
+    }),
+  );
+  sheet(
+    wb,
+    t('Competitors'),
+    [
+      t('Supplier id'),
+      t('Supplier'),
+      t('Owner'),
+      t('Kind'),
+      t('Country'),
+      tonnes(t('Output capacity')),
+      tonnes(t('Sold')),
+      t('Capacity use'),
+      perTonne(t('Cash cost')),
+      perTonne(t('Mark-up over cash cost')),
+      perTonne(t('Capacity rent')),
+    ],
+    c.competitors.map((x) => [
+      x.id,
+      x.name,
+      x.owner,
+      kindName(x.kind),
+      x.country,
+      x.capacityTonnesByPeriod.reduce((s, v) => s + v, 0),
+      x.tonnes,
+      x.utilisation,
+      x.cashCostUsdPerTonne,
+      x.markupUsdPerTonne,
+      x.rentUsdPerTonne,
+    ]),
+  );
+  // One row per competitor and market it can reach; a one-period plan's delivered offer beside the
+  // clearing price (a multi-period plan's offers are in the per-period sheet).
+  const routeCapacity = (caps: (number | null)[]) => (caps.some((v) => v === null) ? null : (caps as number[]).reduce((s, v) => s + v, 0));
+  sheet(
+    wb,
+    t('Competitors by market'),
+    [
+      t('Supplier id'),
+      t('Supplier'),
+      t('Market id'),
+      t('Market'),
+      tonnes(t('Sold')),
+      ...(multi ? [] : [perTonne(t('Delivered offer')), perTonne(t('Clearing price'))]),
+      `${tonnes(t('Route capacity'))} (${t('blank: unlimited')})`,
+    ],
+    c.competitors.flatMap((x) =>
+      x.markets.map((r) => [
+        x.id,
+        x.name,
+        r.market,
+        marketName.get(r.market) ?? r.market,
+        r.tonnes,
+        ...(multi ? [] : [r.deliveredCostUsdPerTonneByPeriod[0] ?? null, price.get(r.market)?.priceUsdPerTonne ?? null]),
+        routeCapacity(r.routeCapacityTonnesByPeriod),
+      ]),
+    ),
+  );
+  // What each market's buyers would pay for each block of demand, and what they bought.
+  sheet(
+    wb,
+    t('Demand blocks'),
+    [t('Market id'), t('Market'), t('Block'), ...(multi ? [t('Period')] : []), perTonne(t('Value to buyers')), tonnes(t('Demand')), tonnes(t('Bought'))],
+    c.markets.flatMap((m) =>
+      m.blocks.flatMap((b) =>
+        periods.map((period, p) => [m.id, m.name, b.label, ...(multi ? [period] : []), b.valueUsdPerTonneByPeriod[p] ?? null, b.tonnesByPeriod[p] ?? 0, b.boughtTonnesByPeriod[p] ?? 0]),
+      ),
+    ),
+  );
+  if (!multi) return;
+  const byPeriod = (unit: string) => periods.map((p) => `${p}, ${unit}`);
+  sheet(
+    wb,
+    years ? t('Clearing prices by year') : t('Monthly clearing prices'),
+    [t('Market id'), t('Market'), ...byPeriod(formatStyleOf('perTonne'))],
+    c.markets.map((m) => [m.id, m.name, ...periods.map((_, i) => m.priceUsdPerTonneByPeriod[i] ?? null)]),
+  );
+  const ranges = c.markets.flatMap((m) => m.priceRangeUsdPerTonneByPeriod.flatMap((r, i) => (r ? [[m.id, m.name, periods[i] ?? String(i), m.priceUsdPerTonneByPeriod[i] ?? null, r.low, highEnd(r)]] : [])));
+  if (ranges.length)
+    sheet(
+      wb,
+      years ? t('Price ranges by year') : t('Monthly price ranges'),
+      [t('Market id'), t('Market'), t('Period'), perTonne(t('Clearing price')), perTonne(t('Clearing price, lowest')), perTonne(t('Clearing price, highest'))],
+      ranges,
+    );
+  sheet(
+    wb,
+    years ? t('Bought by year') : t('Monthly bought'),
+    [t('Market id'), t('Market'), ...byPeriod(formatStyleOf('t'))],
+    c.markets.map((m) => [m.id, m.name, ...periods.map((_, i) => boughtInPeriod(m, i))]),
+  );
+  sheet(
+    wb,
+    years ? t('Competitors by year') : t('Monthly competitors'),
+    [t('Supplier id'), t('Supplier'), ...byPeriod(formatStyleOf('t'))],
+    c.competitors.map((x) => [x.id, x.name, ...periods.map((_, i) => x.tonnesByPeriod[i] ?? 0)]),
+  );
+  sheet(
+    wb,
+    years ? t('Offers by year') : t('Monthly offers'),
+    [t('Supplier id'), t('Supplier'), t('Market id'), t('Market'), ...byPeriod(formatStyleOf('perTonne'))],
+    c.competitors.flatMap((x) => x.markets.map((r) => [x.id, x.name, r.market, marketName.get(r.market) ?? r.market, ...periods.map((_, i) => r.deliveredCostUsdPerTonneByPeriod[i] ?? null)])),
+  );
 }
 
 /** A node's kind in the page's language; a kind the page does not know as given. */
