@@ -1,12 +1,14 @@
 /**
  * Bring your own data in the page: the Library panel uploads an edited network workbook; a broken
  * one lists its problems by sheet, row and column, a good one is stored and opened. And the plan on
- * screen out as a workbook, written in the page.
+ * screen out as a workbook, written in the page (a market-clearing plan's with its clearing sheets).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../server/core/plan-schema.ts';
+import { cellOf } from '../support/workbook-cells.ts';
 import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
@@ -91,4 +93,34 @@ describe.skipIf(!run)('the network workbook in the Library panel', () => {
     await expect.poll(() => page.locator('#run-status').textContent()).toMatch(/Excel workbook written/);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it("a market-clearing plan's workbook, on the Russian page, carries the clearing markets and competitors as the server planned them", async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    await page.getByLabel('Модель рынка').selectOption('clearing');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/optimise') && r.request().method() === 'POST', { timeout: 120_000 });
+    await page.click('#run-button');
+    const plan = (await (await answer).json()) as Plan;
+    await page.waitForSelector('body[data-plan-market="clearing"]', { timeout: 30_000 });
+    await page.locator('#kpi-panel').screenshot({ path: join(ARTIFACTS, 'kpi-clearing-ru.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-xlsx')]);
+    const path = join(ARTIFACTS, 'plan-workbook-clearing-ru.xlsx');
+    await download.saveAs(path);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
+    const names = wb.worksheets.map((ws) => ws.name);
+    expect(names).toEqual(expect.arrayContaining(['Равновесие рынков', 'Конкуренты', 'Конкуренты по рынкам', 'Блоки спроса']));
+    const clearing = plan.clearing!;
+    // Each clearing market's price, tonnes bought and ours, as the plan the page drew.
+    const markets = wb.getWorksheet('Равновесие рынков')!;
+    expect(markets.rowCount).toBe(clearing.markets.length + 1);
+    for (const m of clearing.markets) {
+      expect(cellOf(wb, 'Равновесие рынков', m.id, 'Равновесная цена, USD/т').value, m.id).toBe(m.priceUsdPerTonne);
+      expect(cellOf(wb, 'Равновесие рынков', m.id, 'Куплено, т').value, m.id).toBe(m.boughtTonnes);
+      expect(cellOf(wb, 'Равновесие рынков', m.id, 'Наши тонны, т').value, m.id).toBe(m.ourTonnes);
+    }
+    for (const x of clearing.competitors) expect(cellOf(wb, 'Конкуренты', x.id, 'Продано, т').value, x.id).toBe(x.tonnes);
+    expect(cellOf(wb, 'Показатели', 'Наша маржа по равновесным ценам', 'Значение').value).toBe(clearing.ourMarginUsd);
+    await expect.poll(() => page.locator('#run-status').textContent()).toMatch(/Книга Excel записана/);
+    expect(errors).toEqual([]);
+  }, 180_000);
 });
