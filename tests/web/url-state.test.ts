@@ -7,6 +7,7 @@ import { compactPatch, decodeState, EMPTY_STATE, encodeState, type PageState } f
 describe('a link reopens the same scenario and view', () => {
   const state: PageState = {
     scenario: { name: 'High export prices', phase: 2, policy: { domesticShare: 0.6, basis: 'production' }, overrides: { exportPriceMultiplier: 1.25 } },
+    stored: { id: 'scn_Own-net_01', version: 3 },
     view: { lat: 45.1234, lng: 52.9876, zoom: 5.25 },
     period: 6,
     filters: { modes: { rail: true, road: false, sea: true }, domestic: true, export: false, competitors: false, hiddenCompetitors: ['aktobe_cem', 'caspi_cement'] },
@@ -61,11 +62,45 @@ describe('a link reopens the same scenario and view', () => {
     expect(decodeState(encodeState(withNetwork as unknown as PageState)).scenario).toEqual({ name: 'x' });
   });
 
+  it('names the stored scenario whose network the scenario plans on, with its version', () => {
+    const hash = encodeState({ ...EMPTY_STATE, scenario: { name: 'Own network' }, stored: { id: 'scn_42', version: 7 } });
+    expect(new URLSearchParams(hash.slice(1)).get('sc')).toBe('scn_42');
+    expect(new URLSearchParams(hash.slice(1)).get('sv')).toBe('7');
+    expect(decodeState(hash).stored).toEqual({ id: 'scn_42', version: 7 });
+    // A version not known (a hand-made link) is left out, and read as not known.
+    const noVersion = encodeState({ ...EMPTY_STATE, stored: { id: 'scn_42', version: null } });
+    expect(noVersion).toBe('#sc=scn_42');
+    expect(decodeState(noVersion).stored).toEqual({ id: 'scn_42', version: null });
+  });
+
+  it('reads a link made before stored scenarios were named as on the default network', () => {
+    // A link of the earlier page: the scenario patch alone, no sc/sv.
+    const old = `#s=${btoa(JSON.stringify({ name: 'Old link', phase: 2 })).replace(/=+$/, '')}&v=5/45.5/61.9&run=run_1`;
+    const decoded = decodeState(old);
+    expect(decoded.stored).toBeNull();
+    expect(decoded.scenario).toEqual({ name: 'Old link', phase: 2 });
+    expect(decoded.runId).toBe('run_1');
+    expect(encodeState(decoded)).not.toContain('sc=');
+  });
+
+  it('drops a stored scenario id or version it cannot trust, and a version without its scenario', () => {
+    expect(decodeState('#sc=../etc/passwd&sv=2').stored).toBeNull();
+    expect(decodeState('#sc=&sv=2').stored).toBeNull();
+    expect(decodeState('#sv=2').stored).toBeNull();
+    expect(decodeState(`#sc=${'a'.repeat(101)}`).stored).toBeNull();
+    for (const sv of ['0', '-1', '1.5', 'x', '01', '1e3', '9999999999']) {
+      expect(decodeState(`#sc=scn_1&sv=${sv}`).stored, sv).toEqual({ id: 'scn_1', version: null });
+    }
+    // Nothing untrusted is written either.
+    expect(encodeState({ ...EMPTY_STATE, stored: { id: 'a b', version: 1 } })).toBe('');
+    expect(encodeState({ ...EMPTY_STATE, stored: { id: 'scn_1', version: -4 } })).toBe('#sc=scn_1');
+  });
+
   it('never throws on any hash', () => {
     fc.assert(
       fc.property(fc.string(), (hash) => {
         const s = decodeState(hash);
-        return s.filters !== undefined && (s.view === null || Number.isFinite(s.view.zoom));
+        return s.filters !== undefined && (s.view === null || Number.isFinite(s.view.zoom)) && (s.stored === null || /^[A-Za-z0-9_-]+$/.test(s.stored.id));
       }),
     );
   });

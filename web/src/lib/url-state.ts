@@ -1,7 +1,7 @@
 /**
  * The page's state in the URL hash, so a link reopens the same scenario and view.
  * `#s=<scenario as base64url JSON>&v=<zoom>/<lat>/<lng>&p=<period>&hide=<road,export,competitors,…>&hc=<supplier ids>`
- * `&run=<id>&cmp=<a,b>&tiles=1&cur=KZT&bt=1&lang=ru`
+ * `&run=<id>&cmp=<a,b>&tiles=1&cur=KZT&bt=1&lang=ru&sc=<stored scenario id>&sv=<its version>`
  * Pure: encode and decode never touch `location`. Decoding tolerates junk and keeps what it can.
  */
 import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
@@ -17,8 +17,20 @@ export interface MapView {
 /** The parts of a scenario a user changes on this page (the network itself stays on the server). */
 export type ScenarioPatch = Omit<ScenarioInput, 'network'>;
 
+/**
+ * The stored scenario whose network the link's scenario plans on (a link never carries a network): the
+ * page reads it from the server (GET /api/v1/scenarios/<id>) and plans the link's scenario on it.
+ * `version` is the one the link was made with (null: not known, an older or hand-made link).
+ */
+export interface StoredRef {
+  id: string;
+  version: number | null;
+}
+
 export interface PageState {
   scenario: ScenarioPatch | null;
+  /** The stored scenario the link's scenario takes its network from; null = the server's default network. */
+  stored: StoredRef | null;
   view: MapView | null;
   /** Period index for monthly plans; null = the whole horizon. */
   period: number | null;
@@ -36,6 +48,7 @@ export interface PageState {
 
 export const EMPTY_STATE: PageState = {
   scenario: null,
+  stored: null,
   view: null,
   period: null,
   filters: DEFAULT_FILTERS,
@@ -105,6 +118,10 @@ export function encodeState(state: PageState): string {
   if (state.currency === 'KZT') params.set('cur', 'KZT');
   if (state.backtest) params.set('bt', '1');
   if (state.lang && state.lang !== 'en' && LANG.test(state.lang)) params.set('lang', state.lang);
+  if (state.stored && ID.test(state.stored.id)) {
+    params.set('sc', state.stored.id);
+    if (state.stored.version != null && VERSION.test(String(state.stored.version))) params.set('sv', String(state.stored.version));
+  }
   const text = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
   return text ? `#${text}` : '';
 }
@@ -133,6 +150,8 @@ function decodeView(text: string): MapView | null {
 
 const ID = /^[A-Za-z0-9_-]{1,100}$/;
 const LANG = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
+/** A stored scenario's version: a positive whole number. */
+const VERSION = /^[1-9]\d{0,8}$/;
 
 export function decodeState(hash: string): PageState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -163,5 +182,9 @@ export function decodeState(hash: string): PageState {
   state.backtest = params.get('bt') === '1';
   const lang = params.get('lang');
   state.lang = lang && LANG.test(lang) && lang !== 'en' ? lang : null;
+  // A version without its scenario means nothing; a version that cannot be one is dropped (the id stays).
+  const sc = params.get('sc');
+  const sv = params.get('sv');
+  if (sc && ID.test(sc)) state.stored = { id: sc, version: sv && VERSION.test(sv) ? Number(sv) : null };
   return state;
 }
