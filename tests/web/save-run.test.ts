@@ -28,7 +28,7 @@ function server(runAnswer: (id: string) => number) {
     async runScenario(id): Promise<Result<StoredRun>> {
       calls.push(`run ${id}`);
       const status = stored.has(id) ? runAnswer(id) : 404;
-      if (status === 201) return { ok: true, data: { id: `run_of_${id}`, scenarioId: id, createdAt: '2027-01-01T00:00:00Z', scenario, plan: makeFixturePlan() } };
+      if (status === 201) return { ok: true, data: { id: `run_of_${id}`, scenarioId: id, scenarioVersion: 1, createdAt: '2027-01-01T00:00:00Z', scenario, plan: makeFixturePlan() } };
       const bodies: Record<number, unknown> = {
         404: { error: { code: 'not_found', message: `Scenario ${id} does not exist` } },
         429: { error: { code: 'rate_limited', message: 'at most 1 per minute' } },

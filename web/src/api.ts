@@ -156,6 +156,8 @@ export const api = {
 export interface StoredRun {
   id: string;
   scenarioId: string;
+  /** The version of the scenario that was run (null: not said). */
+  scenarioVersion: number | null;
   /** When the run was stored (ISO-8601). */
   createdAt: string;
   scenario: ScenarioInput;
@@ -164,7 +166,14 @@ export interface StoredRun {
 
 function parseRun(value: unknown): StoredRun {
   const v = value as StoredRun;
-  return { id: String(v.id), scenarioId: String(v.scenarioId), createdAt: String(v.createdAt), scenario: v.scenario, plan: Plan.parse(v.plan) };
+  return {
+    id: String(v.id),
+    scenarioId: String(v.scenarioId),
+    scenarioVersion: typeof v.scenarioVersion === 'number' ? v.scenarioVersion : null,
+    createdAt: String(v.createdAt),
+    scenario: v.scenario,
+    plan: Plan.parse(v.plan),
+  };
 }
 
 /** GET /api/v1/backtest as a view state: a 404, an error or no answer all say "not available". */

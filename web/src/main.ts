@@ -9,7 +9,8 @@ import { Scenario } from '../../server/core/schema.ts';
 import { storedApiKey } from './api.ts';
 import { t } from './i18n/index.ts';
 import { diffPlans } from './lib/diff.ts';
-import { canSolveLive, formToScenario, scenarioToForm } from './lib/scenario-form.ts';
+import { canSolveLive, formToScenario, linkToForm, networkPending } from './lib/scenario-form.ts';
+import { networkPendingText } from './lib/stored-link.ts';
 import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { KpiPanel } from './panels/kpi-panel.ts';
 import { ScenarioPanel } from './panels/scenario-panel.ts';
@@ -25,7 +26,7 @@ import { fitMapWhenPrinting } from './app/print-layout.ts';
 import { createSolver } from './app/solve.ts';
 import { createStaleBanner } from './app/stale.ts';
 import { initial, linkAskedTiles, state } from './app/state.ts';
-import { setStatus } from './app/status.ts';
+import { setStatus, statusText } from './app/status.ts';
 import { createStoredRuns } from './app/stored-runs.ts';
 import { createUrlSync } from './app/url-sync.ts';
 
@@ -124,6 +125,7 @@ scenarioPanel.setKey(storedApiKey());
 
 const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel')!, {
   scenario() {
+    if (networkPending(state.form)) return { ok: false, message: networkPendingText(state.form.stored!.id) };
     const scenario = formToScenario(state.form);
     if (!Scenario.safeParse(scenario).success) return { ok: false, message: 'Some scenario values are not valid: fix them in the scenario panel first.' };
     return { ok: true, scenario: scenario as Record<string, unknown> & { name: string }, domesticShare: state.form.domesticShare };
@@ -168,15 +170,21 @@ url.onPastedLink((next) => {
   state.page = next;
   state.period = next.period;
   state.page.tiles = state.tiles !== 'off';
-  state.form = scenarioToForm(next.scenario);
+  state.form = linkToForm(next.scenario, next.stored);
   scenarioPanel.setForm(state.form);
   if (next.view) map.setView([next.view.lat, next.view.lng], next.view.zoom);
-  if (next.runId) {
-    state.runId = next.runId;
-    void runs.openRun(next.runId, next.scenario != null);
-  } else {
-    void solver.runOnServer(state.form);
-  }
+  void (async () => {
+    // A stored scenario's network first (as on load): when it cannot be read, the form is not planned.
+    const network = await runs.readStoredNetwork();
+    const words = network.ok ? network.note : network.message;
+    if (next.runId) {
+      state.runId = next.runId;
+      await runs.openRun(next.runId, next.scenario != null);
+    } else if (network.ok) {
+      await solver.runOnServer(state.form);
+    }
+    if (words) setStatus(network.ok || next.runId ? `${statusText()} ${words}` : words);
+  })();
 });
 
 // ---------------------------------------------------------------- start

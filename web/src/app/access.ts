@@ -190,19 +190,32 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
   }
 
   async function loadPlan(): Promise<void> {
+    // A link that plans on a stored scenario's network reads it first. When it cannot be read, the
+    // form is not planned (a plan of the default network under that scenario's name would not be its
+    // plan); a linked run or comparison still opens, as stored.
+    const network = await runs.readStoredNetwork();
+    const sayAlso = (more: string | null) => {
+      if (more) setStatus(`${statusText()} ${more}`);
+    };
+    const networkWords = network.ok ? network.note : network.message;
     // A linked run or comparison that cannot be opened is said, and stays said once the form's own
     // plan is on the map: a shared link must not quietly show other numbers than the ones shared.
     let notOpened: string | null = null;
     if (initial.compare && !state.compare) {
-      if (await runs.compareStoredRuns(initial.compare[0], initial.compare[1])) return;
+      if (await runs.compareStoredRuns(initial.compare[0], initial.compare[1])) return sayAlso(networkWords);
       notOpened = statusText();
     }
     if (state.runId && (state.source !== 'run' || !state.plan)) {
-      if (await runs.openRun(state.runId, initial.scenario != null)) return;
+      if (await runs.openRun(state.runId, initial.scenario != null)) return sayAlso(networkWords);
       notOpened = statusText();
+    }
+    if (!network.ok) {
+      setStatus(notOpened ? `${notOpened} ${network.message}` : network.message);
+      return;
     }
     await runOnServer(state.form);
     if (notOpened) setStatus(t('{why} The map shows a new plan of the form instead, not the linked one.', { why: notOpened }));
+    sayAlso(network.note);
   }
 
   return { showRole, checkRole, useKey, loadEverything };

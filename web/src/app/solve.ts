@@ -12,7 +12,8 @@ import { planLabel } from '../lib/plan-label.ts';
 import { issuePath } from '../lib/api-errors.ts';
 import { formatElapsed } from '../lib/format.ts';
 import { saveOutcomeText, storeAndRun, type StoredNotRun } from '../lib/save-run.ts';
-import { formToScenario, type ScenarioForm } from '../lib/scenario-form.ts';
+import { formToScenario, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
+import { networkPendingText } from '../lib/stored-link.ts';
 import { createInPageOptimiser, type InPageOptimiser } from '../optimiser-client.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
 import { inputsOf, networkSettled, state, type PlanSource } from './state.ts';
@@ -47,6 +48,14 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
   const progressText = document.getElementById('progress-text')!;
 
   function validate(form: ScenarioForm, announce: boolean): boolean {
+    // A form that names a stored scenario's network it does not hold is not planned: the default
+    // network would be planned under that scenario's name.
+    if (networkPending(form)) {
+      const why = networkPendingText(form.stored!.id);
+      scenarioPanel.showIssues([], why);
+      if (announce) setStatus(why);
+      return false;
+    }
     const checked = Scenario.safeParse(formToScenario(form));
     if (checked.success) {
       scenarioPanel.showIssues([], null);

@@ -5,7 +5,7 @@
 import type { Network } from '../../../server/core/schema.ts';
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import type { PlanDiff } from '../lib/diff.ts';
-import { DEFAULT_FORM, formToScenario, scenarioToForm, type ScenarioForm } from '../lib/scenario-form.ts';
+import { DEFAULT_FORM, formToScenario, linkToForm, type ScenarioForm } from '../lib/scenario-form.ts';
 import { decodeState, type PageState } from '../lib/url-state.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { Role } from '../panels/scenario-panel.ts';
@@ -54,7 +54,7 @@ export const state: AppState = {
   history: [],
   period: initial.period,
   page: initial,
-  form: scenarioToForm(initial.scenario),
+  form: linkToForm(initial.scenario, initial.stored),
   role: 'unknown',
   publicRead: true,
   showVolumes: false,

@@ -4,7 +4,8 @@ import { api, type StoredRun } from '../api.ts';
 import { locale, t } from '../i18n/index.ts';
 import { diffPlans } from '../lib/diff.ts';
 import { planLabel } from '../lib/plan-label.ts';
-import { scenarioToForm, type ScenarioForm } from '../lib/scenario-form.ts';
+import { networkPending, storedScenarioToForm, withStoredNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
+import { storedNetworkChangedText, storedNetworkProblem } from '../lib/stored-link.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { ScenarioPanel } from '../panels/scenario-panel.ts';
 import { inputsOf, networkSettled, state, type PlanSource } from './state.ts';
@@ -29,13 +30,22 @@ export interface StoredRuns {
   openStoredScenario(scenarioId: string): Promise<void>;
   /** Two stored runs compared on the map (plan B on screen, A → B differences); the pair goes into the link. */
   compareStoredRuns(a: string, b: string): Promise<boolean>;
+  /**
+   * A link's form that names a stored scenario for its network (`sc=` in the link) takes that network
+   * from the server. `ok: false`: it could not be read, and `message` says why (the form stays without
+   * it, and is not planned); `note`: what to say beside the plan (the scenario changed since the link).
+   */
+  readStoredNetwork(): Promise<{ ok: true; note: string | null } | { ok: false; message: string }>;
 }
+
+/** A stored run's scenario into the form (naming its stored scenario when it has a network of its own). */
+const runForm = (run: StoredRun): ScenarioForm => storedScenarioToForm(run.scenario, { id: run.scenarioId, version: run.scenarioVersion });
 
 export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderStale, redraw }: StoredRunsDeps): StoredRuns {
   async function openStoredScenario(scenarioId: string): Promise<void> {
     const record = await api.scenario(scenarioId);
     if (!record.ok) return setStatus(t('Scenario {id} could not be opened: {reason}', { id: scenarioId, reason: record.report.summary }));
-    state.form = scenarioToForm(record.data.scenario);
+    state.form = storedScenarioToForm(record.data.scenario, { id: record.data.id, version: record.data.version });
     scenarioPanel.setForm(state.form);
     state.runId = null;
     setStatus(t('Scenario “{name}” is in the form; planning it…', { name: record.data.scenario.name }));
@@ -62,7 +72,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     }
     const runB = rb.data;
     state.runId = runB.id;
-    const formB = scenarioToForm(runB.scenario);
+    const formB = runForm(runB);
     state.form = formB;
     scenarioPanel.setForm(formB);
     setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB) });
@@ -83,17 +93,35 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
       state.runId = null;
       return false;
     }
-    const runForm = scenarioToForm(run.data.scenario);
+    const formOfRun = runForm(run.data);
     if (!linkHasForm) {
-      state.form = runForm;
+      state.form = formOfRun;
       scenarioPanel.setForm(state.form);
     }
-    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(runForm), at: run.data.createdAt });
-    state.linkMismatch = state.stale ? { runId: run.data.id, runForm } : null;
+    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(formOfRun), at: run.data.createdAt });
+    state.linkMismatch = state.stale ? { runId: run.data.id, runForm: formOfRun } : null;
     renderStale();
     setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));
     return true;
   }
 
-  return { openRun, openStoredScenario, compareStoredRuns };
+  async function readStoredNetwork(): Promise<{ ok: true; note: string | null } | { ok: false; message: string }> {
+    const ref = state.form.stored;
+    if (!ref || !networkPending(state.form)) return { ok: true, note: null };
+    const record = await api.scenario(ref.id);
+    // The form changed meanwhile (another link, a scenario opened): this answer is not for it.
+    if (state.form.stored?.id !== ref.id || !networkPending(state.form)) return { ok: true, note: null };
+    if (!record.ok) {
+      const message = storedNetworkProblem(ref.id, record.report);
+      scenarioPanel.showStoredProblem({ id: ref.id, text: message });
+      return { ok: false, message };
+    }
+    scenarioPanel.showStoredProblem(null);
+    const { form, changed } = withStoredNetwork(state.form, record.data);
+    state.form = form;
+    scenarioPanel.setForm(form);
+    return { ok: true, note: changed ? storedNetworkChangedText(ref.id, changed.from, changed.to) : null };
+  }
+
+  return { openRun, openStoredScenario, compareStoredRuns, readStoredNetwork };
 }

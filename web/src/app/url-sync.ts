@@ -26,12 +26,14 @@ export function createUrlSync(map: L.Map): UrlSync {
   let hashWritten = '';
   function writeHash(): void {
     const c = map.getCenter();
-    // A network of the scenario's own is not put in a link (a link never carries one: see decodeState).
+    // A network of the scenario's own is not put in a link (a link never carries one: see decodeState):
+    // the link names the stored scenario it comes from (`stored`), whose network a reader's page reads.
     const { network: _network, ...scenario } = formToScenario(state.form);
     const patch = compactPatch(scenario as never, DEFAULT_SCENARIO as never);
     state.page = {
       ...state.page,
       scenario: (patch ?? null) as PageState['scenario'],
+      stored: state.form.stored,
       view: { lat: c.lat, lng: c.lng, zoom: map.getZoom() },
       period: state.period,
       runId: state.runId,

@@ -869,4 +869,12 @@ export const messages: Record<string, string> = {
   'Monthly competitors': 'Monthly competitors',
   'Offers by year': 'Offers by year',
   'Monthly offers': 'Monthly offers',
+  'Nothing is planned on the default network in its place. To plan the form on the default network, drop the scenario’s settings in the Scenario panel.': 'Nothing is planned on the default network in its place. To plan the form on the default network, drop the scenario’s settings in the Scenario panel.',
+  'This link plans on the network of stored scenario {id}, which has been deleted.': 'This link plans on the network of stored scenario {id}, which has been deleted.',
+  'This link plans on the network of stored scenario {id}, which can be read only with an API key: enter one under “Access”.': 'This link plans on the network of stored scenario {id}, which can be read only with an API key: enter one under “Access”.',
+  'This link plans on the network of stored scenario {id}, which this API key may not read.': 'This link plans on the network of stored scenario {id}, which this API key may not read.',
+  'This link plans on the network of stored scenario {id}, which cannot be read: the server cannot be reached.': 'This link plans on the network of stored scenario {id}, which cannot be read: the server cannot be reached.',
+  'This link plans on the network of stored scenario {id}, which could not be read: {reason}': 'This link plans on the network of stored scenario {id}, which could not be read: {reason}',
+  'Stored scenario {id} has changed since this link was made (version {from}, now {to}): the plan uses its network as it is now.': 'Stored scenario {id} has changed since this link was made (version {from}, now {to}): the plan uses its network as it is now.',
+  'This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.': 'This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.',
 };

@@ -868,4 +868,12 @@ export const messages: Record<string, string> = {
   'Monthly competitors': 'По месяцам — конкуренты',
   'Offers by year': 'По годам — предложения',
   'Monthly offers': 'По месяцам — предложения',
+  'Nothing is planned on the default network in its place. To plan the form on the default network, drop the scenario’s settings in the Scenario panel.': 'Вместо него на сети по умолчанию ничего не рассчитывается. Чтобы рассчитать форму на сети по умолчанию, уберите настройки сценария на панели «Сценарий».',
+  'This link plans on the network of stored scenario {id}, which has been deleted.': 'Ссылка рассчитывает план на сети сохранённого сценария {id}, но этот сценарий удалён.',
+  'This link plans on the network of stored scenario {id}, which can be read only with an API key: enter one under “Access”.': 'Ссылка рассчитывает план на сети сохранённого сценария {id}, а прочитать его можно только с API-ключом: введите ключ в разделе «Доступ».',
+  'This link plans on the network of stored scenario {id}, which this API key may not read.': 'Ссылка рассчитывает план на сети сохранённого сценария {id}, но с этим API-ключом его читать нельзя.',
+  'This link plans on the network of stored scenario {id}, which cannot be read: the server cannot be reached.': 'Ссылка рассчитывает план на сети сохранённого сценария {id}, но прочитать его нельзя: сервер недоступен.',
+  'This link plans on the network of stored scenario {id}, which could not be read: {reason}': 'Ссылка рассчитывает план на сети сохранённого сценария {id}, но прочитать его не удалось: {reason}',
+  'Stored scenario {id} has changed since this link was made (version {from}, now {to}): the plan uses its network as it is now.': 'Сохранённый сценарий {id} изменился после того, как была сделана ссылка (была версия {from}, теперь {to}): план рассчитан на его нынешней сети.',
+  'This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.': 'Этот сценарий рассчитывается на сети сохранённого сценария {id}, которую не удалось прочитать: пока её нет, ничего не рассчитывается. Перезагрузите страницу, чтобы попробовать ещё раз, или уберите его настройки, чтобы рассчитать форму на сети по умолчанию.',
 };

@@ -8,6 +8,7 @@
  */
 import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
 import { t } from '../i18n/index.ts';
+import type { StoredRef } from './url-state.ts';
 
 export interface CapacityEdit {
   /** null = keep the network's value. */
@@ -44,6 +45,12 @@ export interface ScenarioForm {
    * control for (a deep part of the scenario; null = none). formToScenario merges it back.
    */
   carried: CarriedSettings | null;
+  /**
+   * The stored scenario the form's own network comes from (a stored scenario or run opened with one):
+   * a link cannot carry a network, so it names this scenario instead. Set while the form carries that
+   * network, or while it is still to be read from the server (`networkPending`); null = none.
+   */
+  stored: StoredRef | null;
 }
 
 /** A deep part of a scenario: the settings the form does not show. */
@@ -68,6 +75,7 @@ export const DEFAULT_FORM: ScenarioForm = {
   nodes: {},
   legs: {},
   carried: null,
+  stored: null,
 };
 
 const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -275,7 +283,59 @@ export function dropCarried(form: ScenarioForm): ScenarioForm {
   const next = structuredClone(form);
   const description = form.carried?.description;
   next.carried = typeof description === 'string' ? { description } : null;
+  next.stored = null;
   return next;
+}
+
+/**
+ * The form names a stored scenario for its network but does not hold that network yet (a link to it,
+ * before the scenario is read, or when it could not be read): it must not be planned, or the default
+ * network would be planned under the scenario's name.
+ */
+export function networkPending(form: ScenarioForm): boolean {
+  return form.stored != null && form.carried?.network === undefined;
+}
+
+/**
+ * A stored scenario (or a stored run's scenario) into the form. When it has a network of its own the
+ * form names the stored scenario (`stored`), so a link to the form can fetch that network again.
+ */
+export function storedScenarioToForm(scenario: Partial<ScenarioInput>, ref: StoredRef): ScenarioForm {
+  const form = scenarioToForm(scenario);
+  if (form.carried?.network !== undefined) form.stored = { ...ref };
+  return form;
+}
+
+/**
+ * A link's scenario into the form, naming the stored scenario whose network it plans on (the network
+ * itself is read from the server: see withStoredNetwork).
+ */
+export function linkToForm(patch: Partial<ScenarioInput> | null, stored: StoredRef | null): ScenarioForm {
+  const form = scenarioToForm(patch);
+  form.stored = stored ? { ...stored } : null;
+  return form;
+}
+
+/**
+ * A link's form (whose `stored` names the scenario its network comes from) with that network, from
+ * the stored scenario as the server has it now. `changed`: the stored scenario is no longer at the
+ * version the link was made with. A stored scenario without a network (any more) leaves the default
+ * network, and the form names no stored scenario.
+ */
+export function withStoredNetwork(
+  form: ScenarioForm,
+  record: { id: string; version: number; scenario: Partial<ScenarioInput> },
+): { form: ScenarioForm; changed: { from: number; to: number } | null } {
+  const next = structuredClone(form);
+  const network = record.scenario.network;
+  if (network !== undefined) {
+    next.carried = { ...(next.carried ?? {}), network: structuredClone(network) };
+    next.stored = { id: record.id, version: record.version };
+  } else {
+    next.stored = null;
+  }
+  const from = form.stored?.version;
+  return { form: next, changed: from != null && from !== record.version ? { from, to: record.version } : null };
 }
 
 /** Back from a scenario (a link, a stored scenario or run) to the form; what it cannot show is carried. */

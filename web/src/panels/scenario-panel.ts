@@ -6,7 +6,8 @@ import type { Network } from '../../../server/core/schema.ts';
 import { fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
 import { fieldMessage } from '../lib/field-message.ts';
 import { formatNumber, formatTonnes } from '../lib/format.ts';
-import { carriedSummary, DEFAULT_FORM, dropCarried, type ScenarioForm } from '../lib/scenario-form.ts';
+import { carriedSummary, DEFAULT_FORM, dropCarried, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
+import { networkPendingText } from '../lib/stored-link.ts';
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
 import { DECIMAL_BOX, decimalText, parseDecimal } from '../lib/decimal-input.ts';
@@ -98,6 +99,14 @@ export class ScenarioPanel {
 
   setNetwork(network: Network | null): void {
     this.network = network;
+    this.build();
+  }
+
+  /** Why the stored scenario a link plans on could not be read (said in the panel while the form waits for its network). */
+  private storedProblem: { id: string; text: string } | null = null;
+
+  showStoredProblem(problem: { id: string; text: string } | null): void {
+    this.storedProblem = problem;
     this.build();
   }
 
@@ -347,7 +356,10 @@ export class ScenarioPanel {
    */
   private carriedNote(): HTMLElement[] {
     const items = carriedSummary(this.form.carried);
-    if (!items.length) return [];
+    // A link's stored scenario whose network is not (yet) read: said, with the same way out.
+    const id = this.form.stored?.id;
+    const pending = networkPending(this.form) && id ? (this.storedProblem?.id === id ? this.storedProblem.text : networkPendingText(id)) : null;
+    if (!items.length && !pending) return [];
     const drop = h(
       'button',
       {
@@ -365,7 +377,8 @@ export class ScenarioPanel {
       h(
         'div',
         { className: 'carried-note', id: 'carried-settings', role: 'note' },
-        h('p', {}, t('This scenario has settings the form does not show: {list}. They are kept: Run and Save plan them with the values in the form.', { list: items.join(', ') })),
+        ...(pending ? [h('p', { id: 'network-pending' }, pending)] : []),
+        ...(items.length ? [h('p', {}, t('This scenario has settings the form does not show: {list}. They are kept: Run and Save plan them with the values in the form.', { list: items.join(', ') }))] : []),
         drop,
       ),
     ];

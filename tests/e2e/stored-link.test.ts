@@ -1,0 +1,145 @@
+/**
+ * The link of a stored scenario with a network of its own: a link cannot carry the network, so it
+ * names the stored scenario (`sc=<id>&sv=<version>`). Reloading it reads the scenario and plans it as
+ * itself — the page's margin is the API's plan of that scenario, not the default network's. A link
+ * whose scenario has been deleted says so in the page's language and plans nothing in its place.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserAvailable, PLANNER_KEY, ROOT, startServedPage, type ServedPage } from './harness.ts';
+
+const run = browserAvailable();
+const WAIT = { timeout: 30_000 };
+
+/** The shipped network with the plant's variable cost at 10 USD/t instead of 25: a network of the scenario's own. */
+function ownNetwork(): unknown {
+  const network = JSON.parse(readFileSync(join(ROOT, 'data/network.json'), 'utf8'));
+  network.plants[0].variableCostUsdPerTonne = 10;
+  return network;
+}
+
+const planSeq = (page: Page) => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
+
+/** The margin shown in the Results panel, as the page writes it. */
+const marginText = (usd: number) => `USD ${(usd / 1e6).toFixed(1)} m`;
+
+describe.skipIf(!run)('a link to a stored scenario with its own network', () => {
+  let served: ServedPage;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${served.service.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${PLANNER_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return res.status === 204 ? null : res.json();
+  };
+  const STORED = { name: 'Own network, cheap clinker', phase: 1, network: ownNetwork() };
+  let apiMargin: number;
+  let defaultMargin: number;
+
+  beforeAll(async () => {
+    served = await startServedPage();
+    apiMargin = (await api('POST', '/optimise?flows=false', STORED)).kpis.marginUsd;
+    // What a link without its network would plan: the same scenario on the server's default network.
+    defaultMargin = (await api('POST', '/optimise?flows=false', { ...STORED, network: undefined })).kpis.marginUsd;
+    expect(Math.abs(apiMargin - defaultMargin)).toBeGreaterThan(1_000_000);
+    expect(marginText(apiMargin)).not.toBe(marginText(defaultMargin));
+  }, 240_000);
+
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  /** Stores the scenario, opens it from the Library and returns the page, its link and the stored id. */
+  async function openFromLibrary(): Promise<{ page: Page; errors: string[]; id: string; hash: string }> {
+    const { id, version } = (await api('POST', '/scenarios', STORED)) as { id: string; version: number };
+    const { page, errors } = await served.open(PLANNER_KEY);
+    await page.click('#toggle-library');
+    const open = page.locator(`#library-table tr[data-kind="scenario"][data-id="${id}"] button.library-open`);
+    await open.waitFor(WAIT);
+    const before = await planSeq(page);
+    await open.click();
+    await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, WAIT);
+    // The link names the stored scenario and its version (it cannot hold the network).
+    await expect.poll(() => page.evaluate(() => location.hash), WAIT).toContain(`sc=${id}`);
+    const hash = await page.evaluate(() => location.hash);
+    expect(new URLSearchParams(hash.slice(1)).get('sv')).toBe(String(version));
+    return { page, errors, id, hash };
+  }
+
+  it('reloads as the stored scenario: the margin is the API plan of it, not of the default network', async () => {
+    const { page, errors } = await openFromLibrary();
+    await page.click('#toggle-kpi');
+    const margin = page.locator('#kpi-margin .kpi-value');
+    await expect.poll(() => margin.textContent(), WAIT).toBe(marginText(apiMargin));
+
+    // Reload the link: the page reads the stored scenario and sends its network with the plan request.
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/optimise') && r.request().method() === 'POST', { timeout: 90_000 }),
+      page.reload(),
+    ]);
+    const sent = response.request().postDataJSON() as { name: string; network?: { plants: { variableCostUsdPerTonne: number }[] } };
+    expect(sent.name).toBe(STORED.name);
+    expect(sent.network?.plants[0].variableCostUsdPerTonne).toBe(10);
+    expect(response.status()).toBe(200);
+    const planned = ((await response.json()) as { kpis: { marginUsd: number } }).kpis.marginUsd;
+    expect(planned).toBeCloseTo(apiMargin, 0);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
+    const kpiOpen = await page.locator('#toggle-kpi').getAttribute('aria-expanded');
+    if (kpiOpen !== 'true') await page.click('#toggle-kpi');
+    await expect.poll(() => page.locator('#kpi-margin .kpi-value').textContent(), WAIT).toBe(marginText(apiMargin));
+    expect(await page.locator('#kpi-panel').textContent()).toContain(STORED.name);
+    // The Scenario panel still names its own network among the settings it carries.
+    expect(await page.locator('#carried-settings').textContent()).toContain('its own network');
+    await page.screenshot({ path: join(ARTIFACTS, 'stored-link-reloaded.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says, in the page’s language, that a deleted scenario’s link cannot be planned, and plans nothing', async () => {
+    const { page: first, id, hash } = await openFromLibrary();
+    await first.close();
+    await api('DELETE', `/scenarios/${id}`);
+
+    const optimiseCalls: string[] = [];
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: `${hash}&lang=ru` });
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/optimise')) optimiseCalls.push(r.url());
+    });
+    const status = page.locator('#run-status');
+    await expect.poll(() => status.textContent(), WAIT).toContain(`Ссылка рассчитывает план на сети сохранённого сценария ${id}, но этот сценарий удалён.`);
+    expect(await status.textContent()).toContain('Вместо него на сети по умолчанию ничего не рассчитывается.');
+    // No plan on screen (least of all the default network's under the scenario's name).
+    expect(await planSeq(page)).toBe(0);
+    expect(await page.locator('#kpi-margin').count()).toBe(0);
+    expect(await page.locator('#kpi-panel').textContent()).not.toContain(STORED.name);
+    // The Scenario panel says why too (the status line may be cut short), with the way out.
+    const note = page.locator('#network-pending');
+    await note.waitFor(WAIT);
+    expect(await note.textContent()).toBe(await status.textContent());
+    await page.screenshot({ path: join(ARTIFACTS, 'stored-link-deleted.png') });
+    // Run says it again instead of planning.
+    await page.click('#run-button');
+    await expect.poll(() => status.textContent(), WAIT).toContain('пока её нет, ничего не рассчитывается');
+    expect(optimiseCalls).toEqual([]);
+    expect(await planSeq(page)).toBe(0);
+    // The link keeps naming the scenario (a reader with a key, or a server back up, may read it later).
+    expect(await page.evaluate(() => location.hash)).toContain(`sc=${id}`);
+
+    // Dropping its settings is the explicit way to the default network: the plan is then the default's.
+    await page.click('#drop-carried');
+    await expect.poll(() => note.count(), WAIT).toBe(0);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/optimise') && r.request().method() === 'POST', { timeout: 90_000 }),
+      page.click('#run-button'),
+    ]);
+    expect(((await response.json()) as { kpis: { marginUsd: number } }).kpis.marginUsd).toBeCloseTo(defaultMargin, 0);
+    expect(await page.evaluate(() => location.hash)).not.toContain('sc=');
+    // The browser logs the 404 of the deleted scenario's read; nothing else went wrong.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    await page.close();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * A link to a stored scenario with a network of its own names that scenario (a link never carries a
+ * network): the form opened from it knows where its network comes from, a link's form without that
+ * network is not planned (networkPending) until the network is read, and the words for a scenario
+ * that cannot be read say why, in the page's language.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLocale } from '../../web/src/i18n/index.ts';
+import type { ErrorReport } from '../../web/src/lib/api-errors.ts';
+import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withStoredNetwork } from '../../web/src/lib/scenario-form.ts';
+import { storedNetworkChangedText, storedNetworkProblem } from '../../web/src/lib/stored-link.ts';
+import { compactPatch, decodeState, EMPTY_STATE, encodeState } from '../../web/src/lib/url-state.ts';
+
+const network = JSON.parse(readFileSync(new URL('../../data/network.json', import.meta.url), 'utf8'));
+/** A network of the scenario's own: the shipped one with its first plant renamed (any change would do). */
+const ownNetwork = { ...network, plants: network.plants.map((p: { name: string }, i: number) => (i === 0 ? { ...p, name: 'Own plant' } : p)) };
+const stored = { name: 'Own network', phase: 2, overrides: { markets: { atyrau: { priceMultiplier: 1.5 } } }, network: ownNetwork };
+const DEFAULT = formToScenario(scenarioToForm(null));
+
+/** The link the page writes for a form (as app/url-sync.ts does: the network left out, the stored scenario named). */
+function linkOf(form: ReturnType<typeof scenarioToForm>): string {
+  const { network: _n, ...scenario } = formToScenario(form);
+  const patch = compactPatch(scenario as never, DEFAULT as never);
+  return encodeState({ ...EMPTY_STATE, scenario: (patch ?? null) as never, stored: form.stored });
+}
+
+describe('a stored scenario with its own network, through a link', () => {
+  afterEach(() => setLocale('en'));
+
+  it('is named by the link, and the link reopened with the stored record plans the same scenario', () => {
+    const opened = storedScenarioToForm(stored, { id: 'scn_own', version: 4 });
+    expect(opened.stored).toEqual({ id: 'scn_own', version: 4 });
+    const hash = linkOf(opened);
+    expect(hash).toContain('sc=scn_own');
+    expect(hash).toContain('sv=4');
+    // The link holds the scenario without its network (a few hundred bytes, not the network's JSON).
+    const s = new URLSearchParams(hash.slice(1)).get('s')!;
+    const raw = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    expect(raw.network).toBeUndefined();
+    expect(raw.overrides.markets).toEqual(stored.overrides.markets);
+
+    // Reopened: the link's form names the scenario but has no network yet, and is not planned.
+    const page = decodeState(hash);
+    const linked = linkToForm(page.scenario, page.stored);
+    expect(networkPending(linked)).toBe(true);
+    expect(formToScenario(linked).network).toBeUndefined();
+
+    // With the stored record read, it is the opened scenario again: the same scenario, network included.
+    const { form, changed } = withStoredNetwork(linked, { id: 'scn_own', version: 4, scenario: stored });
+    expect(changed).toBeNull();
+    expect(networkPending(form)).toBe(false);
+    expect(formToScenario(form)).toEqual(formToScenario(opened));
+    expect(formToScenario(form).network).toEqual(ownNetwork);
+    // And its own link is the same link.
+    expect(linkOf(form)).toBe(hash);
+  });
+
+  it('keeps the planner’s form changes on top of the stored network', () => {
+    const opened = storedScenarioToForm(stored, { id: 'scn_own', version: 4 });
+    opened.domesticShare = 0.7;
+    opened.name = 'Own network, 70 %';
+    const page = decodeState(linkOf(opened));
+    const { form } = withStoredNetwork(linkToForm(page.scenario, page.stored), { id: 'scn_own', version: 4, scenario: stored });
+    const scenario = formToScenario(form);
+    expect(scenario.policy?.domesticShare).toBe(0.7);
+    expect(scenario.name).toBe('Own network, 70 %');
+    expect(scenario.network).toEqual(ownNetwork);
+  });
+
+  it('says when the stored scenario has changed since the link, and plans it as it is now', () => {
+    const linked = linkToForm({ name: 'Own network' }, { id: 'scn_own', version: 2 });
+    const now = withStoredNetwork(linked, { id: 'scn_own', version: 5, scenario: stored });
+    expect(now.changed).toEqual({ from: 2, to: 5 });
+    expect(now.form.stored).toEqual({ id: 'scn_own', version: 5 });
+    expect(storedNetworkChangedText('scn_own', 2, 5)).toBe('Stored scenario scn_own has changed since this link was made (version 2, now 5): the plan uses its network as it is now.');
+    // A version the link did not know is no change to speak of.
+    expect(withStoredNetwork(linkToForm(null, { id: 'scn_own', version: null }), { id: 'scn_own', version: 5, scenario: stored }).changed).toBeNull();
+    // A stored scenario without a network (any more) plans on the default network and is named no more.
+    const { network: _n, ...withoutNetwork } = stored;
+    const plain = withStoredNetwork(linked, { id: 'scn_own', version: 6, scenario: withoutNetwork });
+    expect(networkPending(plain.form)).toBe(false);
+    expect(plain.form.stored).toBeNull();
+    expect(linkOf(plain.form)).not.toContain('sc=');
+  });
+
+  it('names no stored scenario where the link alone reproduces it (no network of its own)', () => {
+    const { network: _n, ...withoutNetwork } = stored;
+    const form = storedScenarioToForm(withoutNetwork, { id: 'scn_plain', version: 1 });
+    expect(form.stored).toBeNull();
+    expect(linkOf(form)).not.toContain('sc=');
+    expect(networkPending(form)).toBe(false);
+  });
+
+  it('drops the stored scenario with the settings it carries (the default network is then planned, on purpose)', () => {
+    const pending = linkToForm({ name: 'Own network' }, { id: 'scn_gone', version: 1 });
+    expect(networkPending(pending)).toBe(true);
+    const dropped = dropCarried(pending);
+    expect(networkPending(dropped)).toBe(false);
+    expect(dropped.stored).toBeNull();
+    expect(linkOf(dropped)).not.toContain('sc=');
+    expect(dropCarried(storedScenarioToForm(stored, { id: 'scn_own', version: 1 })).stored).toBeNull();
+  });
+
+  it('says why the scenario cannot be read, and that nothing is planned in its place, in English and Russian', () => {
+    const report = (status: number, code: string, summary = ''): ErrorReport => ({ status, code, summary, fields: [] });
+    const cases: [ErrorReport, string, string][] = [
+      [report(404, 'not_found'), 'which has been deleted.', 'но этот сценарий удалён.'],
+      [report(401, 'unauthorized'), 'can be read only with an API key', 'только с API-ключом'],
+      [report(403, 'forbidden'), 'which this API key may not read.', 'с этим API-ключом его читать нельзя.'],
+      [report(0, 'network', 'The server cannot be reached'), 'the server cannot be reached.', 'сервер недоступен.'],
+      [report(401, 'key_refused', 'The server does not accept this API key'), 'could not be read: The server does not accept this API key', 'прочитать его не удалось: The server does not accept this API key'],
+      [report(500, 'internal', 'Internal error'), 'could not be read: Internal error', 'прочитать его не удалось: Internal error'],
+    ];
+    for (const [r, en, ru] of cases) {
+      setLocale('en');
+      const english = storedNetworkProblem('scn_gone', r);
+      expect(english).toContain('stored scenario scn_gone');
+      expect(english).toContain(en);
+      expect(english).toContain('Nothing is planned on the default network in its place.');
+      setLocale('ru');
+      const russian = storedNetworkProblem('scn_gone', r);
+      expect(russian).toContain('сохранённого сценария scn_gone');
+      expect(russian).toContain(ru);
+      expect(russian).toContain('на сети по умолчанию ничего не рассчитывается');
+    }
+  });
+});
