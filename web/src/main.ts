@@ -127,7 +127,7 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
   scenario() {
     if (networkPending(state.form)) return { ok: false, message: networkPendingText(state.form.stored!.id) };
     const scenario = formToScenario(state.form);
-    if (!Scenario.safeParse(scenario).success) return { ok: false, message: 'Some scenario values are not valid: fix them in the scenario panel first.' };
+    if (!Scenario.safeParse(scenario).success) return { ok: false, message: t('Some scenario values are not valid: fix them in the scenario panel first.') };
     return { ok: true, scenario: scenario as Record<string, unknown> & { name: string }, domesticShare: state.form.domesticShare };
   },
   network: () => state.network,

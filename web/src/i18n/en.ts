@@ -877,4 +877,5 @@ export const messages: Record<string, string> = {
   'This link plans on the network of stored scenario {id}, which could not be read: {reason}': 'This link plans on the network of stored scenario {id}, which could not be read: {reason}',
   'Stored scenario {id} has changed since this link was made (version {from}, now {to}): the plan uses its network as it is now.': 'Stored scenario {id} has changed since this link was made (version {from}, now {to}): the plan uses its network as it is now.',
   'This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.': 'This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.',
+  'Some scenario values are not valid: fix them in the scenario panel first.': 'Some scenario values are not valid: fix them in the scenario panel first.',
 };

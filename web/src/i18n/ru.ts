@@ -876,4 +876,5 @@ export const messages: Record<string, string> = {
   'This link plans on the network of stored scenario {id}, which could not be read: {reason}': 'Ссылка рассчитывает план на сети сохранённого сценария {id}, но прочитать его не удалось: {reason}',
   'Stored scenario {id} has changed since this link was made (version {from}, now {to}): the plan uses its network as it is now.': 'Сохранённый сценарий {id} изменился после того, как была сделана ссылка (была версия {from}, теперь {to}): план рассчитан на его нынешней сети.',
   'This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.': 'Этот сценарий рассчитывается на сети сохранённого сценария {id}, которую не удалось прочитать: пока её нет, ничего не рассчитывается. Перезагрузите страницу, чтобы попробовать ещё раз, или уберите его настройки, чтобы рассчитать форму на сети по умолчанию.',
+  'Some scenario values are not valid: fix them in the scenario panel first.': 'Некоторые значения сценария недопустимы: сначала исправьте их в панели сценария.',
 };
