@@ -3509,11 +3509,145 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A year, or a month (1..12) of it in a monthly plan. */
+        WhyPeriodInput: {
+            year: number;
+            month: number | null;
+        };
+        /** @description What a sentence is about as data: the kind of constraint and the names and figures that say which one (USD/t, shares 0..1). */
+        WhySubjectInput: {
+            /** @constant */
+            kind: "plant-capacity";
+            plant: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "supplier-capacity";
+            supplier: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "output-balance";
+            plant: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "transit";
+            node: string;
+            market: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "leg-capacity";
+            /** @enum {string} */
+            mode: "rail" | "road" | "sea";
+            from: string;
+            to: string;
+            closed: boolean;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "node-throughput";
+            node: string;
+            closed: boolean;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "deliveries";
+            market: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "demand-tier";
+            market: string;
+            priceUsdPerTonne: number;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "demand-block";
+            market: string;
+            priceUsdPerTonne: number;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "market-clears";
+            market: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "contracted-minimum";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "given-volume";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "domestic-share";
+            share: number;
+            /** @enum {string} */
+            basis: "sales" | "production";
+            year: number | null;
+        } | {
+            /** @constant */
+            kind: "export-cap";
+            year: number | null;
+        } | {
+            /** @constant */
+            kind: "import-cap";
+            country: string;
+            year: number | null;
+        } | {
+            /** @constant */
+            kind: "full-output";
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "wagon-fleet";
+            wagons: number;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "contract-minimum";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "contract-only";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "whole-lots";
+            /** @enum {string} */
+            mode: "rail" | "road" | "sea";
+            from: string;
+            to: string;
+            lotTonnes: number;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "bagged-share";
+            market: string;
+            plant: string;
+            /** @enum {string} */
+            bound: "max" | "min";
+            share: number;
+            period: components["schemas"]["WhyPeriodInput"];
+        } | {
+            /** @constant */
+            kind: "bagging-capacity";
+            plant: string;
+            period: components["schemas"]["WhyPeriodInput"];
+        };
         /** @description One sentence of the plan as data: its kind (the template) and the names and figures it says (USD, tonnes, shares 0..1). */
         WhySentenceInput: {
             /** @constant */
             kind: "capacity-full";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3521,6 +3655,7 @@ export interface components {
             /** @constant */
             kind: "route-closed";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3528,6 +3663,7 @@ export interface components {
             /** @constant */
             kind: "route-full";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3535,6 +3671,7 @@ export interface components {
             /** @constant */
             kind: "demand-all-sold";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3542,6 +3679,7 @@ export interface components {
             /** @constant */
             kind: "minimum-binds";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3549,6 +3687,7 @@ export interface components {
             /** @constant */
             kind: "minimum-not-open";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             minTonnesPerYear: number;
             openFromPhase: number;
             planPhase: number;
@@ -3571,10 +3710,12 @@ export interface components {
             /** @constant */
             kind: "full-output-binds";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
         } | {
             /** @constant */
             kind: "volume-fixed";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3582,6 +3723,7 @@ export interface components {
             /** @constant */
             kind: "constraint-binds";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3589,6 +3731,7 @@ export interface components {
             /** @constant */
             kind: "packing-full";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -3614,26 +3757,31 @@ export interface components {
             /** @constant */
             kind: "elastic-domestic-short";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-delivery-short";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-demand-small";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-export-cap-exceeded";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-short";
             subject: string;
+            about?: components["schemas"]["WhySubjectInput"];
             tonnes: number;
         } | {
             /** @constant */
@@ -3646,11 +3794,13 @@ export interface components {
                 /** @constant */
                 kind: "lower";
                 subject: string;
+                about?: components["schemas"]["WhySubjectInput"];
                 tonnes: number;
             } | {
                 /** @constant */
                 kind: "find-demand";
                 subject: string;
+                about?: components["schemas"]["WhySubjectInput"];
                 tonnes: number;
             } | {
                 /** @constant */
@@ -3660,6 +3810,7 @@ export interface components {
                 /** @constant */
                 kind: "add";
                 subject: string;
+                about?: components["schemas"]["WhySubjectInput"];
                 tonnes: number;
             })[];
         } | {
@@ -5522,11 +5673,145 @@ export interface components {
         };
         /** @description A sweep or Monte Carlo job: status, progress, and the result when done. */
         AnalysisJobInput: components["schemas"]["SweepJobInput"] | components["schemas"]["MonteCarloJobInput"];
+        /** @description A year, or a month (1..12) of it in a monthly plan. */
+        WhyPeriod: {
+            year: number;
+            month: number | null;
+        };
+        /** @description What a sentence is about as data: the kind of constraint and the names and figures that say which one (USD/t, shares 0..1). */
+        WhySubject: {
+            /** @constant */
+            kind: "plant-capacity";
+            plant: string;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "supplier-capacity";
+            supplier: string;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "output-balance";
+            plant: string;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "transit";
+            node: string;
+            market: string;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "leg-capacity";
+            /** @enum {string} */
+            mode: "rail" | "road" | "sea";
+            from: string;
+            to: string;
+            closed: boolean;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "node-throughput";
+            node: string;
+            closed: boolean;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "deliveries";
+            market: string;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "demand-tier";
+            market: string;
+            priceUsdPerTonne: number;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "demand-block";
+            market: string;
+            priceUsdPerTonne: number;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "market-clears";
+            market: string;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "contracted-minimum";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "given-volume";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "domestic-share";
+            share: number;
+            /** @enum {string} */
+            basis: "sales" | "production";
+            year: number | null;
+        } | {
+            /** @constant */
+            kind: "export-cap";
+            year: number | null;
+        } | {
+            /** @constant */
+            kind: "import-cap";
+            country: string;
+            year: number | null;
+        } | {
+            /** @constant */
+            kind: "full-output";
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "wagon-fleet";
+            wagons: number;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "contract-minimum";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "contract-only";
+            market: string;
+            year: number;
+        } | {
+            /** @constant */
+            kind: "whole-lots";
+            /** @enum {string} */
+            mode: "rail" | "road" | "sea";
+            from: string;
+            to: string;
+            lotTonnes: number;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "bagged-share";
+            market: string;
+            plant: string;
+            /** @enum {string} */
+            bound: "max" | "min";
+            share: number;
+            period: components["schemas"]["WhyPeriod"];
+        } | {
+            /** @constant */
+            kind: "bagging-capacity";
+            plant: string;
+            period: components["schemas"]["WhyPeriod"];
+        };
         /** @description One sentence of the plan as data: its kind (the template) and the names and figures it says (USD, tonnes, shares 0..1). */
         WhySentence: {
             /** @constant */
             kind: "capacity-full";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5534,6 +5819,7 @@ export interface components {
             /** @constant */
             kind: "route-closed";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5541,6 +5827,7 @@ export interface components {
             /** @constant */
             kind: "route-full";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5548,6 +5835,7 @@ export interface components {
             /** @constant */
             kind: "demand-all-sold";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5555,6 +5843,7 @@ export interface components {
             /** @constant */
             kind: "minimum-binds";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5562,6 +5851,7 @@ export interface components {
             /** @constant */
             kind: "minimum-not-open";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             minTonnesPerYear: number;
             openFromPhase: number;
             planPhase: number;
@@ -5584,10 +5874,12 @@ export interface components {
             /** @constant */
             kind: "full-output-binds";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
         } | {
             /** @constant */
             kind: "volume-fixed";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5595,6 +5887,7 @@ export interface components {
             /** @constant */
             kind: "constraint-binds";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5602,6 +5895,7 @@ export interface components {
             /** @constant */
             kind: "packing-full";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             /** @enum {string} */
             objective: "margin" | "min-cost" | "max-domestic";
             dual: number | null;
@@ -5627,26 +5921,31 @@ export interface components {
             /** @constant */
             kind: "elastic-domestic-short";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-delivery-short";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-demand-small";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-export-cap-exceeded";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             tonnes: number;
         } | {
             /** @constant */
             kind: "elastic-short";
             subject: string;
+            about?: components["schemas"]["WhySubject"];
             tonnes: number;
         } | {
             /** @constant */
@@ -5659,11 +5958,13 @@ export interface components {
                 /** @constant */
                 kind: "lower";
                 subject: string;
+                about?: components["schemas"]["WhySubject"];
                 tonnes: number;
             } | {
                 /** @constant */
                 kind: "find-demand";
                 subject: string;
+                about?: components["schemas"]["WhySubject"];
                 tonnes: number;
             } | {
                 /** @constant */
@@ -5673,6 +5974,7 @@ export interface components {
                 /** @constant */
                 kind: "add";
                 subject: string;
+                about?: components["schemas"]["WhySubject"];
                 tonnes: number;
             })[];
         } | {

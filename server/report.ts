@@ -60,7 +60,7 @@ function whyLines(plan: Plan): readonly string[] {
   const rate = plan.kztPerUsd;
   if (plan.reportCurrency !== 'KZT' || rate === undefined || !plan.whySentences || plan.whySentences.length !== plan.why.length) return plan.why;
   const kzt = (usd: number) => formatKzt(usd * rate);
-  const format: WhyFormat = { ...ENGINE_FORMAT, money: (usd) => `${kzt(usd)} KZT`, moneyPerTonne: (usd) => `${kzt(usd)} KZT/t`, dual: (usd) => `${kzt(usd)} KZT` };
+  const format: WhyFormat = { ...ENGINE_FORMAT, money: (usd) => `${kzt(usd)} KZT`, moneyPerTonne: (usd) => `${kzt(usd)} KZT/t`, dual: (usd) => `${kzt(usd)} KZT`, price: (usd) => `${kzt(usd)} KZT/t` };
   return plan.whySentences.map((s) => renderWhy(s, format));
 }
 

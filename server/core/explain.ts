@@ -5,13 +5,14 @@
  */
 import type { LpRow } from './lp.ts';
 import type { Network, Scenario } from './schema.ts';
-import type { WhyFix, WhySentence } from './why.ts';
+import type { WhyFix, WhySentence, WhySubject } from './why.ts';
 
 export { formatPct, formatTonnes, formatUsd } from './why.ts';
 
-/** The row's label without its trailing unit (", t"). */
-function subject(row: LpRow): string {
-  return row.label.replace(/, t$/, '');
+/** The row's label without its trailing unit (", t"), and what it is about as data when the row says. */
+function subject(row: LpRow): { subject: string; about?: WhySubject } {
+  const words = row.label.replace(/, t$/, '');
+  return row.about ? { subject: words, about: row.about } : { subject: words };
 }
 
 interface ExplainContext {
@@ -36,15 +37,15 @@ export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainCont
   const what = subject(row);
   switch (row.family) {
     case 'capacity':
-      return { kind: 'capacity-full', subject: what, objective, dual };
+      return { kind: 'capacity-full', ...what, objective, dual };
     case 'node':
     case 'leg':
-      return { kind: row.ub === 0 ? 'route-closed' : 'route-full', subject: what, objective, dual };
+      return { kind: row.ub === 0 ? 'route-closed' : 'route-full', ...what, objective, dual };
     case 'demand-max':
-      return { kind: 'demand-all-sold', subject: what, objective, dual };
+      return { kind: 'demand-all-sold', ...what, objective, dual };
     case 'demand-min':
     case 'contract-min':
-      return { kind: 'minimum-binds', subject: what, objective, dual };
+      return { kind: 'minimum-binds', ...what, objective, dual };
     case 'domestic-share':
       // Envelope: d objective / d share = dual × (−basis tonnes). Per percentage point:
       return {
@@ -58,13 +59,13 @@ export function explainBinding(row: LpRow, dual: number | null, ctx: ExplainCont
     case 'export-cap':
       return { kind: 'export-cap-binds', objective, dual };
     case 'full-output':
-      return { kind: 'full-output-binds', subject: what };
+      return { kind: 'full-output-binds', ...what };
     case 'volume':
-      return { kind: 'volume-fixed', subject: what, objective, dual };
+      return { kind: 'volume-fixed', ...what, objective, dual };
     case 'packing':
-      return { kind: 'packing-full', subject: what, objective, dual };
+      return { kind: 'packing-full', ...what, objective, dual };
     default:
-      return { kind: 'constraint-binds', subject: what, objective, dual };
+      return { kind: 'constraint-binds', ...what, objective, dual };
   }
 }
 
@@ -83,27 +84,27 @@ export function explainInfeasibility(items: readonly ElasticItem[], ctx: Explain
       case 'domestic-share': {
         const basisTonnes = ctx.basisTonnesOf(row);
         const pp = basisTonnes > 0 ? (violation / basisTonnes) * 100 : NaN;
-        lines.push({ kind: 'elastic-domestic-short', subject: what, tonnes: violation });
+        lines.push({ kind: 'elastic-domestic-short', ...what, tonnes: violation });
         fixes.push({ kind: 'lower-domestic-minimum', points: Number.isFinite(pp) ? pp : null });
         break;
       }
       case 'demand-min':
       case 'contract-min':
       case 'volume':
-        lines.push({ kind: 'elastic-delivery-short', subject: what, tonnes: violation });
-        fixes.push({ kind: 'lower', subject: what, tonnes: violation });
+        lines.push({ kind: 'elastic-delivery-short', ...what, tonnes: violation });
+        fixes.push({ kind: 'lower', ...what, tonnes: violation });
         break;
       case 'demand-max':
-        lines.push({ kind: 'elastic-demand-small', subject: what, tonnes: violation });
-        fixes.push({ kind: 'find-demand', subject: what, tonnes: violation });
+        lines.push({ kind: 'elastic-demand-small', ...what, tonnes: violation });
+        fixes.push({ kind: 'find-demand', ...what, tonnes: violation });
         break;
       case 'export-cap':
-        lines.push({ kind: 'elastic-export-cap-exceeded', subject: what, tonnes: violation });
+        lines.push({ kind: 'elastic-export-cap-exceeded', ...what, tonnes: violation });
         fixes.push({ kind: 'raise-export-cap', tonnes: violation });
         break;
       default:
-        lines.push({ kind: 'elastic-short', subject: what, tonnes: violation });
-        fixes.push({ kind: 'add', subject: what, tonnes: violation });
+        lines.push({ kind: 'elastic-short', ...what, tonnes: violation });
+        fixes.push({ kind: 'add', ...what, tonnes: violation });
     }
   }
   const suggestion: WhySentence = fixes.length === 0 ? { kind: 'no-single-fix' } : { kind: 'cheapest-fix', fixes };

@@ -3,6 +3,7 @@
  * consumes. Browser-safe. Names are the product's names (`flow:rail_plant_aktau:makhachkala:1`);
  * adapters that need other names map them internally and back.
  */
+import type { WhySubject } from './why.ts';
 
 export type VariableKind = 'continuous' | 'integer' | 'binary';
 
@@ -37,6 +38,8 @@ export interface LpRow {
   readonly label: string;
   /** Constraint family: capacity, balance, conserve, deliver, demand-max, ... */
   readonly family: string;
+  /** What the row bounds, as data (the label is its English words with the unit): plans' sentences carry it for other languages. */
+  readonly about?: WhySubject;
 }
 
 export interface LpModel {

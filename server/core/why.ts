@@ -11,15 +11,63 @@ import { z } from 'zod';
 const Objective = z.enum(['margin', 'min-cost', 'max-domestic']);
 /** The shadow price behind a sentence: per tonne of the bound, in USD (or tonnes of domestic sales for max-domestic); null when the engine has no duals. */
 const Dual = z.number().nullable();
-const subjectOf = { subject: z.string() };
+/** The period a subject is about: a year (an annual plan, a year of a run of years) or a month of a monthly plan. */
+const When = z.object({ year: z.number().int(), month: z.number().int().min(1).max(12).nullable() }).meta({ id: 'WhyPeriod', description: 'A year, or a month (1..12) of it in a monthly plan.' });
+/** A year-long bound's year: null in a plan of one year, where the bound names none. */
+const YearOrNone = z.number().int().nullable();
+const LegMode = z.enum(['rail', 'road', 'sea']);
+
+/**
+ * What a sentence is about, as data: the constraint's kind and the names and figures that say which
+ * one (names of plants, markets, ports and legs as the data gives them; prices in USD/t; shares as
+ * fractions). A language words it with `WhyFormat`; English words it as the model's row label.
+ */
+const Subject = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('plant-capacity'), plant: z.string(), period: When }),
+  z.object({ kind: z.literal('supplier-capacity'), supplier: z.string(), period: When }),
+  z.object({ kind: z.literal('output-balance'), plant: z.string(), period: When }),
+  z.object({ kind: z.literal('transit'), node: z.string(), market: z.string(), period: When }),
+  z.object({ kind: z.literal('leg-capacity'), mode: LegMode, from: z.string(), to: z.string(), closed: z.boolean(), period: When }),
+  z.object({ kind: z.literal('node-throughput'), node: z.string(), closed: z.boolean(), period: When }),
+  z.object({ kind: z.literal('deliveries'), market: z.string(), period: When }),
+  /** A price-taker market's demand tier: the tonnes it takes at its price. */
+  z.object({ kind: z.literal('demand-tier'), market: z.string(), priceUsdPerTonne: z.number(), period: When }),
+  /** A block of a whole market's demand (the clearing mode): the tonnes buyers take at up to its value. */
+  z.object({ kind: z.literal('demand-block'), market: z.string(), priceUsdPerTonne: z.number(), period: When }),
+  z.object({ kind: z.literal('market-clears'), market: z.string(), period: When }),
+  z.object({ kind: z.literal('contracted-minimum'), market: z.string(), year: z.number().int() }),
+  z.object({ kind: z.literal('given-volume'), market: z.string(), year: z.number().int() }),
+  z.object({ kind: z.literal('domestic-share'), share: z.number(), basis: z.enum(['sales', 'production']), year: YearOrNone }),
+  z.object({ kind: z.literal('export-cap'), year: YearOrNone }),
+  z.object({ kind: z.literal('import-cap'), country: z.string(), year: YearOrNone }),
+  z.object({ kind: z.literal('full-output'), period: When }),
+  z.object({ kind: z.literal('wagon-fleet'), wagons: z.number(), period: When }),
+  /** A signed export contract's minimum (the mixed-integer contracts option). */
+  z.object({ kind: z.literal('contract-minimum'), market: z.string(), year: z.number().int() }),
+  z.object({ kind: z.literal('contract-only'), market: z.string(), year: z.number().int() }),
+  z.object({ kind: z.literal('whole-lots'), mode: LegMode, from: z.string(), to: z.string(), lotTonnes: z.number(), period: When }),
+  z.object({ kind: z.literal('bagged-share'), market: z.string(), plant: z.string(), bound: z.enum(['max', 'min']), share: z.number(), period: When }),
+  z.object({ kind: z.literal('bagging-capacity'), plant: z.string(), period: When }),
+]).meta({ id: 'WhySubject', description: 'What a sentence is about as data: the kind of constraint and the names and figures that say which one (USD/t, shares 0..1).' });
+export type WhySubject = z.infer<typeof Subject>;
+/** Every kind of subject the model's rows can be about. */
+export const WHY_SUBJECT_KINDS: readonly WhySubject['kind'][] = Subject.options.map((o) => o.shape.kind.value);
+export type WhyPeriod = z.infer<typeof When>;
+
+/**
+ * A sentence's subject: `subject` the engine's English words (the row's label), `about` the same as
+ * data for other languages and currencies (absent in plans stored before it, and for a subject that
+ * is a name only).
+ */
+const subjectOf = { subject: z.string(), about: Subject.optional() };
 const dualOf = { objective: Objective, dual: Dual };
 
 const Fix = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lower-domestic-minimum'), points: z.number().nullable() }),
-  z.object({ kind: z.literal('lower'), subject: z.string(), tonnes: z.number() }),
-  z.object({ kind: z.literal('find-demand'), subject: z.string(), tonnes: z.number() }),
+  z.object({ kind: z.literal('lower'), ...subjectOf, tonnes: z.number() }),
+  z.object({ kind: z.literal('find-demand'), ...subjectOf, tonnes: z.number() }),
   z.object({ kind: z.literal('raise-export-cap'), tonnes: z.number() }),
-  z.object({ kind: z.literal('add'), subject: z.string(), tonnes: z.number() }),
+  z.object({ kind: z.literal('add'), ...subjectOf, tonnes: z.number() }),
 ]);
 
 const PriceSetter = z.object({
@@ -145,6 +193,11 @@ export interface WhyFormat {
    * with its cents ("0.18 USD"); a reader may write it per tonne ("0.18 USD/t").
    */
   dual(usdPerTonne: number): string;
+  /**
+   * A price that says which constraint a sentence is about (a demand tier's or block's price), given
+   * in USD/t. The engine writes it as the row's label does, with its cents ("112.00 USD/t").
+   */
+  price(usdPerTonne: number): string;
   /** A share 0..1 as a percentage with the given decimals. */
   share(share: number, digits: number): string;
   /** An amount the way the engine writes money (0 decimals from 100 up, else 2), without a unit. */
@@ -183,12 +236,76 @@ export const ENGINE_FORMAT: WhyFormat = {
   money: (usd) => `${formatUsd(usd)} USD`,
   moneyPerTonne: (usd) => `${formatUsd(usd)} USD/t`,
   dual: (usd) => `${formatUsd(usd)} USD`,
+  price: (usd) => `${usd.toFixed(2)} USD/t`,
   share: formatPct,
   amount: formatUsd,
   number: (value, digits) => value.toFixed(digits),
 };
 
 // --------------------------------------------------------------- English
+
+/** A period as the model names it: "2029", "2029-03". */
+export function periodLabel(p: WhyPeriod): string {
+  return p.month === null ? String(p.year) : `${p.year}-${String(p.month).padStart(2, '0')}`;
+}
+
+/**
+ * What a sentence is about, in English. With the engine's figures it is the model row's label
+ * without its unit (the families write their labels with it), so the engine's text is unchanged.
+ */
+export function englishSubject(a: WhySubject, f: WhyFormat = ENGINE_FORMAT): string {
+  const inYear = (year: number | null) => (year === null ? '' : ` in ${year}`);
+  switch (a.kind) {
+    case 'plant-capacity':
+      return `${a.plant} production capacity in ${periodLabel(a.period)}`;
+    case 'supplier-capacity':
+      return `${a.supplier} production capacity in ${periodLabel(a.period)}`;
+    case 'output-balance':
+      return `${a.plant} output balance in ${periodLabel(a.period)}`;
+    case 'transit':
+      return `${a.node}: cement for ${a.market} in = out, ${periodLabel(a.period)}`;
+    case 'leg-capacity':
+      return `${a.mode} ${a.from} → ${a.to} capacity${a.closed ? ' (closed)' : ''} in ${periodLabel(a.period)}`;
+    case 'node-throughput':
+      return `${a.node} throughput${a.closed ? ' (closed)' : ''} in ${periodLabel(a.period)}`;
+    case 'deliveries':
+      return `${a.market}: sales = deliveries in ${periodLabel(a.period)}`;
+    case 'demand-tier':
+      return `${a.market} demand at ${f.price(a.priceUsdPerTonne)} in ${periodLabel(a.period)}`;
+    case 'demand-block':
+      return `${a.market} demand block at ${f.price(a.priceUsdPerTonne)} in ${periodLabel(a.period)}`;
+    case 'market-clears':
+      return `${a.market}: tonnes bought = tonnes supplied in ${periodLabel(a.period)}`;
+    case 'contracted-minimum':
+      return `${a.market} contracted minimum in ${a.year}`;
+    case 'given-volume':
+      return `${a.market} given volume in ${a.year}`;
+    case 'domestic-share':
+      return `domestic share ≥ ${f.share(a.share, 1)} of ${a.basis}${inYear(a.year)}`;
+    case 'export-cap':
+      return `export cap${inYear(a.year)}`;
+    case 'import-cap':
+      return `cap on cement imports into ${a.country}${inYear(a.year)}`;
+    case 'full-output':
+      return `all plants at full output in ${periodLabel(a.period)}`;
+    case 'wagon-fleet':
+      // The fleet's row is in wagon-days, not tonnes: its unit stays in the words, as it always has.
+      return `hopper-wagon fleet (${a.wagons} wagons) in ${periodLabel(a.period)}, wagon-days`;
+    case 'contract-minimum':
+      return `${a.market} contract minimum in ${a.year}`;
+    case 'contract-only':
+      return `${a.market} served only under a contract in ${a.year}`;
+    case 'whole-lots':
+      return `${a.mode} ${a.from} → ${a.to} ships whole ${a.lotTonnes} t lots in ${periodLabel(a.period)}`;
+    case 'bagged-share':
+      return `${a.market}: bagged tonnes from ${a.plant} ${a.bound === 'max' ? '≤' : '≥'} ${f.share(a.share, 1)} of ours in ${periodLabel(a.period)}`;
+    case 'bagging-capacity':
+      return `${a.plant} bagging capacity in ${periodLabel(a.period)}`;
+  }
+}
+
+/** A sentence's subject in English: from its data where it has some, else the stored words. */
+const subj = (s: { subject: string; about?: WhySubject | undefined }, f: WhyFormat) => (s.about ? englishSubject(s.about, f) : s.subject);
 
 type Objective = z.infer<typeof Objective>;
 /** The objective's value of a sum (one percentage point of the rule): USD, or tonnes of domestic sales when maximising them. */
@@ -204,13 +321,13 @@ function englishFix(fix: WhyFix, f: WhyFormat): string {
     case 'lower-domestic-minimum':
       return fix.points === null ? 'lower the domestic minimum' : `lower the domestic minimum by ${f.number(fix.points, 1)} pp`;
     case 'lower':
-      return `lower ${fix.subject} by ${f.tonnes(fix.tonnes)}`;
+      return `lower ${subj(fix, f)} by ${f.tonnes(fix.tonnes)}`;
     case 'find-demand':
-      return `find ${f.tonnes(fix.tonnes)} more demand (${fix.subject})`;
+      return `find ${f.tonnes(fix.tonnes)} more demand (${subj(fix, f)})`;
     case 'raise-export-cap':
       return `raise the export cap by ${f.tonnes(fix.tonnes)}`;
     case 'add':
-      return `add ${f.tonnes(fix.tonnes)} of ${fix.subject}`;
+      return `add ${f.tonnes(fix.tonnes)} of ${subj(fix, f)}`;
   }
 }
 
@@ -223,48 +340,48 @@ export function movement(without: number | null, withIt: number | null, up: stri
 }
 
 export const ENGLISH_WHY: WhyRenderers = {
-  'capacity-full': (s, f) => (s.dual === null ? `${s.subject} is fully used.` : `${s.subject} is fully used: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
+  'capacity-full': (s, f) => (s.dual === null ? `${subj(s, f)} is fully used.` : `${subj(s, f)} is fully used: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
   'route-closed': (s, f) =>
-    s.dual === null ? `${s.subject}: nothing can move.` : `${s.subject}: if it were open, the first tonne through it would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
-  'route-full': (s, f) => (s.dual === null ? `${s.subject} is full.` : `${s.subject} is full: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
+    s.dual === null ? `${subj(s, f)}: nothing can move.` : `${subj(s, f)}: if it were open, the first tonne through it would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+  'route-full': (s, f) => (s.dual === null ? `${subj(s, f)} is full.` : `${subj(s, f)} is full: one more tonne of capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
   'demand-all-sold': (s, f) =>
     s.dual === null
-      ? `${s.subject}: the plan sells all the market takes at this price.`
-      : `${s.subject}: the plan sells all the market takes at this price; one more tonne of demand there would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+      ? `${subj(s, f)}: the plan sells all the market takes at this price.`
+      : `${subj(s, f)}: the plan sells all the market takes at this price; one more tonne of demand there would ${gain(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'minimum-not-open': (s, f) =>
-    `${s.subject}: its contracted minimum of ${f.tonnes(s.minTonnesPerYear)}/yr does not apply in this plan: the market opens at phase ${s.openFromPhase} and the plan runs at phase ${s.planPhase}.`,
+    `${subj(s, f)}: its contracted minimum of ${f.tonnes(s.minTonnesPerYear)}/yr does not apply in this plan: the market opens at phase ${s.openFromPhase} and the plan runs at phase ${s.planPhase}.`,
   'minimum-binds': (s, f) =>
     s.dual === null
-      ? `${s.subject} binds: the plan delivers exactly the minimum.`
-      : `${s.subject} binds: each tonne of the obligation costs ${worth(s.objective, s.dual, f)} against the best alternative use.`,
+      ? `${subj(s, f)} binds: the plan delivers exactly the minimum.`
+      : `${subj(s, f)} binds: each tonne of the obligation costs ${worth(s.objective, s.dual, f)} against the best alternative use.`,
   'domestic-rule-binds': (s, f) =>
     s.dual === null || s.perPointValue === null
       ? `The ${f.share(s.ruleShare, 0)} domestic rule binds${s.year === undefined ? '' : ` in ${s.year}`}: the plan keeps exactly the minimum at home.`
       : `The ${f.share(s.ruleShare, 0)} domestic rule binds${s.year === undefined ? '' : ` in ${s.year}`}: each percentage point of share costs about ${value(s.objective, s.perPointValue, f)}, and each tonne kept at home instead of exported costs ${worth(s.objective, s.dual, f)}.`,
   'export-cap-binds': (s, f) => (s.dual === null ? 'The export cap binds.' : `The export cap binds: one more tonne of export allowance ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`),
-  'full-output-binds': (s) => `${s.subject} binds.`,
+  'full-output-binds': (s, f) => `${subj(s, f)} binds.`,
   'volume-fixed': (s, f) =>
     s.dual === null
-      ? `${s.subject}: the plan delivers exactly the given volume.`
-      : `${s.subject}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${perTonne(s.objective, s.dual, f)}.`,
-  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject} binds.` : `${s.subject} binds (shadow price ${perTonne(s.objective, s.dual, f)}).`),
+      ? `${subj(s, f)}: the plan delivers exactly the given volume.`
+      : `${subj(s, f)}: the plan delivers exactly the given volume; one more tonne of it would change the objective by ${perTonne(s.objective, s.dual, f)}.`,
+  'constraint-binds': (s, f) => (s.dual === null ? `${subj(s, f)} binds.` : `${subj(s, f)} binds (shadow price ${perTonne(s.objective, s.dual, f)}).`),
   'packing-full': (s, f) =>
     s.dual === null
-      ? `${s.subject} is fully used: the line packs all it can.`
+      ? `${subj(s, f)} is fully used: the line packs all it can.`
       : s.objective === 'margin'
-        ? `${s.subject} is fully used: one more tonne of bagging capacity is worth ${worth(s.objective, s.dual, f)}, so a bigger line pays where a tonne of it costs less than that.`
-        : `${s.subject} is fully used: one more tonne of bagging capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+        ? `${subj(s, f)} is fully used: one more tonne of bagging capacity is worth ${worth(s.objective, s.dual, f)}, so a bigger line pays where a tonne of it costs less than that.`
+        : `${subj(s, f)} is fully used: one more tonne of bagging capacity ${gainWord(s.objective)} ${worth(s.objective, s.dual, f)}.`,
 
   'scenario-invalid': (s) => `The scenario cannot be a model: ${s.problems}`,
   'status-infeasible': () => 'No plan satisfies every constraint at once.',
   'status-unbounded': () => 'The objective can grow without limit: a market or a cost is missing a bound.',
   'status-timedout': (s) => `The solve hit its time limit before proving an optimum (${s.detail}).`,
   'status-error': (s) => `The solver failed: ${s.detail}`,
-  'elastic-domestic-short': (s, f) => `${s.subject} cannot be met: short by ${f.tonnes(s.tonnes)} of domestic sales.`,
-  'elastic-delivery-short': (s, f) => `${s.subject} cannot be delivered: short by ${f.tonnes(s.tonnes)}.`,
-  'elastic-demand-small': (s, f) => `${s.subject} is too small by ${f.tonnes(s.tonnes)}.`,
-  'elastic-export-cap-exceeded': (s, f) => `${s.subject} is exceeded by ${f.tonnes(s.tonnes)}.`,
-  'elastic-short': (s, f) => `${s.subject} is short by ${f.tonnes(s.tonnes)}.`,
+  'elastic-domestic-short': (s, f) => `${subj(s, f)} cannot be met: short by ${f.tonnes(s.tonnes)} of domestic sales.`,
+  'elastic-delivery-short': (s, f) => `${subj(s, f)} cannot be delivered: short by ${f.tonnes(s.tonnes)}.`,
+  'elastic-demand-small': (s, f) => `${subj(s, f)} is too small by ${f.tonnes(s.tonnes)}.`,
+  'elastic-export-cap-exceeded': (s, f) => `${subj(s, f)} is exceeded by ${f.tonnes(s.tonnes)}.`,
+  'elastic-short': (s, f) => `${subj(s, f)} is short by ${f.tonnes(s.tonnes)}.`,
   'cheapest-fix': (s, f) => `Cheapest fix found: ${s.fixes.map((x) => englishFix(x, f)).join(', and ')}.`,
   'no-single-fix': () => 'No single constraint explains the conflict; check the network for markets with minimum volumes but no open route.',
   'diagnosis-unfinished': (s) => `The diagnosis could not finish (${s.status}); try loosening minimum volumes or the domestic share.`,

@@ -2,6 +2,7 @@
  * The market-clearing families (DESIGN §3b): competitors' supply, their capacities, and each
  * market's balance, whose dual is the clearing price. Browser-safe, pure.
  */
+import { described, periodOf } from '../labels.ts';
 import type { LpTerm } from '../lp.ts';
 import { routeCapacityTonnes, supplierCapacityTonnes, supplierDeliveredCost } from '../market-economics.ts';
 import type { Period } from '../scenario.ts';
@@ -55,7 +56,7 @@ export function addClearing(ctx: ModelContext): void {
           terms,
           lb: 0,
           ub: 0,
-          label: `${market.name}: tonnes bought = tonnes supplied in ${t.label}, t`,
+          ...described({ kind: 'market-clears', market: market.name, period: periodOf(t) }),
         }),
       );
     }
@@ -78,7 +79,7 @@ export function addSupplierCapacity(ctx: ModelContext): void {
         terms,
         lb: -Infinity,
         ub: supplierCapacityTonnes(supplier, t),
-        label: `${supplier.name} production capacity in ${t.label}, t`,
+        ...described({ kind: 'supplier-capacity', supplier: supplier.name, period: periodOf(t) }),
       });
     }
   }

@@ -2,6 +2,7 @@
  * Logistics that bind in reality (DESIGN §3b): the hopper-wagon fleet (the bagging line: packing.ts).
  * Browser-safe, pure.
  */
+import { described, periodOf } from '../labels.ts';
 import type { LpTerm } from '../lp.ts';
 import { flowVariable, type ModelContext } from './context.ts';
 import { usesWagons } from './costs.ts';
@@ -36,7 +37,7 @@ export function addWagonFleet(ctx: ModelContext): void {
       terms,
       lb: -Infinity,
       ub: wagonsIn(fleet, t.phase) * DAYS_PER_YEAR * t.yearFraction,
-      label: `hopper-wagon fleet (${wagonsIn(fleet, t.phase)} wagons) in ${t.label}, wagon-days`,
+      ...described({ kind: 'wagon-fleet', wagons: wagonsIn(fleet, t.phase), period: periodOf(t) }),
     });
   }
 }

@@ -3,6 +3,7 @@
  * clearing mode), deliveries, demand tiers or blocks, contracted minimums, the domestic-share rule,
  * the export cap, import caps and, for min-cost, full output. Browser-safe, pure.
  */
+import { described, periodOf } from '../labels.ts';
 import type { LpTerm } from '../lp.ts';
 import { demandSteps, ourBorderFrictionUsdPerTonne, ourDutyUsdPerTonne } from '../market-economics.ts';
 import { netPriceUsdPerTonne, plantCapacityTonnes, tierTonnes, type Period } from '../scenario.ts';
@@ -95,7 +96,7 @@ export function addDeliver(ctx: ModelContext): void {
         terms,
         lb: 0,
         ub: 0,
-        label: `${market.name}: sales = deliveries in ${t.label}, t`,
+        ...described({ kind: 'deliveries', market: market.name, period: periodOf(t) }),
       });
     }
   }
@@ -116,7 +117,7 @@ export function addDemand(ctx: ModelContext): void {
             terms: [{ v: ctx.index.buy.get(key(market.id, k, t.index))!, coef: 1 }],
             lb: -Infinity,
             ub: step.tonnes,
-            label: `${market.name} demand block at ${step.valueUsdPerTonne.toFixed(2)} USD/t in ${t.label}, t`,
+            ...described({ kind: 'demand-block', market: market.name, priceUsdPerTonne: step.valueUsdPerTonne, period: periodOf(t) }),
           });
         });
         continue;
@@ -129,7 +130,7 @@ export function addDemand(ctx: ModelContext): void {
           terms: [{ v: ctx.index.sale.get(key(market.id, k, t.index))!, coef: 1 }],
           lb: -Infinity,
           ub: open ? tierTonnes(market, k, t, ctx.firstYear) : 0,
-          label: `${market.name} demand at ${tier.priceUsdPerTonne.toFixed(2)} USD/t in ${t.label}, t`,
+          ...described({ kind: 'demand-tier', market: market.name, priceUsdPerTonne: tier.priceUsdPerTonne, period: periodOf(t) }),
         });
       });
     }
@@ -149,7 +150,7 @@ export function addDemandMin(ctx: ModelContext): void {
         terms: inYear.flatMap((t) => saleTerms(ctx, market, t)),
         lb: market.minTonnesPerYear,
         ub: Infinity,
-        label: `${market.name} contracted minimum in ${year}, t`,
+        ...described({ kind: 'contracted-minimum', market: market.name, year }),
       });
     }
   }
@@ -181,7 +182,7 @@ export function addDomesticShare(ctx: ModelContext): void {
         terms: [...coefs].filter(([, c]) => c !== 0).map(([v, coef]) => ({ v, coef })),
         lb: 0,
         ub: Infinity,
-        label: `domestic share ≥ ${(share * 100).toFixed(1)} % of ${scenario.policy.basis}${ctx.years.length > 1 ? ` in ${year}` : ''}, t`,
+        ...described({ kind: 'domestic-share', share, basis: scenario.policy.basis, year: ctx.years.length > 1 ? year : null }),
       }),
     );
   }
@@ -198,7 +199,7 @@ export function addExportCap(ctx: ModelContext): void {
       terms: periodsInYear(ctx, year).flatMap((t) => ctx.network.markets.filter((m) => !m.domestic).flatMap((m) => saleTerms(ctx, m, t))),
       lb: -Infinity,
       ub: cap,
-      label: `export cap${ctx.years.length > 1 ? ` in ${year}` : ''}, t`,
+      ...described({ kind: 'export-cap', year: ctx.years.length > 1 ? year : null }),
     });
   }
 }
@@ -231,7 +232,7 @@ export function addImportCaps(ctx: ModelContext): void {
         terms,
         lb: -Infinity,
         ub: cap.tonnesPerYear,
-        label: `cap on cement imports into ${cap.country}${ctx.years.length > 1 ? ` in ${year}` : ''}, t`,
+        ...described({ kind: 'import-cap', country: cap.country, year: ctx.years.length > 1 ? year : null }),
       });
     }
   }
@@ -251,7 +252,7 @@ export function addVolumes(ctx: ModelContext): void {
         terms: inYear.flatMap((t) => saleTerms(ctx, market, t)),
         lb: tonnesPerYear,
         ub: tonnesPerYear,
-        label: `${market.name} given volume in ${year}, t`,
+        ...described({ kind: 'given-volume', market: market.name, year }),
       });
     }
   }
@@ -270,7 +271,7 @@ export function addFullOutput(ctx: ModelContext): void {
       terms: ctx.network.plants.map((p) => ({ v: ctx.index.prod.get(key(p.id, t.index))!, coef: 1 })),
       lb: ctx.network.plants.reduce((s, p) => s + plantCapacityTonnes(p, t), 0),
       ub: Infinity,
-      label: `all plants at full output in ${t.label}, t`,
+      ...described({ kind: 'full-output', period: periodOf(t) }),
     });
   }
 }

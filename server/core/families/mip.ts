@@ -1,6 +1,6 @@
 /** Mixed-integer families (off by default): export contracts and whole sea lots. Browser-safe, pure. */
 import type { LpTerm } from '../lp.ts';
-import { legLabel } from '../labels.ts';
+import { described, legEnds, periodOf } from '../labels.ts';
 import { tierTonnes } from '../scenario.ts';
 import { costCoef, key, periodsInYear, type ModelContext } from './context.ts';
 import { saleTerms } from './markets.ts';
@@ -37,7 +37,7 @@ export function addContracts(ctx: ModelContext): void {
         terms: [...sales, { v: open, coef: -market.contract.minTonnesPerYear }],
         lb: 0,
         ub: Infinity,
-        label: `${market.name} contract minimum in ${year}, t`,
+        ...described({ kind: 'contract-minimum', market: market.name, year }),
       });
       ctx.w.addRow({
         name: `contract-max:${market.id}:${year}`,
@@ -45,7 +45,7 @@ export function addContracts(ctx: ModelContext): void {
         terms: [...sales, { v: open, coef: -maxTonnes }],
         lb: -Infinity,
         ub: 0,
-        label: `${market.name} served only under a contract in ${year}, t`,
+        ...described({ kind: 'contract-only', market: market.name, year }),
       });
     }
   }
@@ -77,7 +77,7 @@ export function addSeaLots(ctx: ModelContext): void {
         terms: [...terms, { v: lots, coef: -leg.lotTonnes }],
         lb: 0,
         ub: 0,
-        label: `${legLabel(leg, ctx.network)} ships whole ${leg.lotTonnes} t lots in ${t.label}`,
+        ...described({ kind: 'whole-lots', mode: leg.mode, ...legEnds(leg, ctx.network), lotTonnes: leg.lotTonnes, period: periodOf(t) }),
       });
     }
   }

@@ -4,7 +4,7 @@
  * Browser-safe, pure.
  */
 import type { LpTerm } from '../lp.ts';
-import { legLabel } from '../labels.ts';
+import { described, legEnds, periodOf } from '../labels.ts';
 import { closedIn, periodCapacityTonnes, plantCapacityTonnes, type Period } from '../scenario.ts';
 import type { Market } from '../schema.ts';
 import { costCoef, flowVariable, key, listPush, type ModelContext } from './context.ts';
@@ -80,7 +80,7 @@ export function addCapacity(ctx: ModelContext): void {
         terms: [{ v: ctx.index.prod.get(key(plant.id, t.index))!, coef: 1 }],
         lb: -Infinity,
         ub: plantCapacityTonnes(plant, t),
-        label: `${plant.name} production capacity in ${t.label}, t`,
+        ...described({ kind: 'plant-capacity', plant: plant.name, period: periodOf(t) }),
       });
     }
   }
@@ -109,7 +109,7 @@ export function addBalance(ctx: ModelContext): void {
         terms,
         lb: 0,
         ub: 0,
-        label: `${plant.name} output balance in ${t.label}, t`,
+        ...described({ kind: 'output-balance', plant: plant.name, period: periodOf(t) }),
       });
     }
   }
@@ -139,7 +139,7 @@ export function addConserve(ctx: ModelContext): void {
           terms,
           lb: 0,
           ub: 0,
-          label: `${ctx.nodeById.get(nodeId)!.name}: cement for ${market.name} in = out, ${t.label}, t`,
+          ...described({ kind: 'transit', node: ctx.nodeById.get(nodeId)!.name, market: market.name, period: periodOf(t) }),
         });
       }
     }
@@ -172,7 +172,7 @@ export function addLegCapacity(ctx: ModelContext): void {
         terms,
         lb: -Infinity,
         ub: capacity,
-        label: `${legLabel(leg, ctx.network)} capacity${closedIn(leg.closedMonths, t) ? ' (closed)' : ''} in ${t.label}, t`,
+        ...described({ kind: 'leg-capacity', mode: leg.mode, ...legEnds(leg, ctx.network), closed: closedIn(leg.closedMonths, t), period: periodOf(t) }),
       });
     }
   }
@@ -192,7 +192,7 @@ export function addNodeThroughput(ctx: ModelContext): void {
         terms,
         lb: -Infinity,
         ub: capacity,
-        label: `${node.name} throughput${closedIn(node.closedMonths, t) ? ' (closed)' : ''} in ${t.label}, t`,
+        ...described({ kind: 'node-throughput', node: node.name, closed: closedIn(node.closedMonths, t), period: periodOf(t) }),
       });
     }
   }

@@ -7,6 +7,7 @@
  * is an add-on to our netback; the market's clearing price stays the price of bulk cement.
  * Browser-safe, pure.
  */
+import { described, periodOf } from '../labels.ts';
 import type { LpTerm } from '../lp.ts';
 import type { Period } from '../scenario.ts';
 import { baggedShareRange, baggingIsChosen, fixedBaggedShare, netBaggedPremiumUsdPerTonne } from '../product-forms.ts';
@@ -70,7 +71,7 @@ export function addBaggedShares(ctx: ModelContext): void {
           terms: shipped(range.max),
           lb: -Infinity,
           ub: 0,
-          label: `${market.name}: bagged tonnes from ${plant.name} ≤ ${(range.max * 100).toFixed(1)} % of ours in ${t.label}, t`,
+          ...described({ kind: 'bagged-share', market: market.name, plant: plant.name, bound: 'max', share: range.max, period: periodOf(t) }),
         });
         if (range.min <= 0) continue;
         ctx.w.addRow({
@@ -79,7 +80,7 @@ export function addBaggedShares(ctx: ModelContext): void {
           terms: shipped(range.min),
           lb: 0,
           ub: Infinity,
-          label: `${market.name}: bagged tonnes from ${plant.name} ≥ ${(range.min * 100).toFixed(1)} % of ours in ${t.label}, t`,
+          ...described({ kind: 'bagged-share', market: market.name, plant: plant.name, bound: 'min', share: range.min, period: periodOf(t) }),
         });
       }
     }
@@ -114,7 +115,7 @@ export function addPacking(ctx: ModelContext): void {
           terms,
           lb: -Infinity,
           ub: plant.packing.capacityTonnesPerYear * t.yearFraction,
-          label: `${plant.name} bagging capacity in ${t.label}, t`,
+          ...described({ kind: 'bagging-capacity', plant: plant.name, period: periodOf(t) }),
         }),
       );
     }

@@ -22,6 +22,7 @@ export function pageWhyFormat(m: Money = USD): WhyFormat {
     money: m.total,
     moneyPerTonne: m.perTonne,
     dual: m.perTonne,
+    price: m.perTonne,
     share: formatShare,
     amount: (x) => formatNumber(x, Math.abs(x) >= 100 ? 0 : 2),
     number: formatNumber,

@@ -2,7 +2,7 @@
  * The plan's sentences in Russian: one renderer for every kind the engine writes (server/core/why.ts
  * has the English ones). Names of markets, plants, routes and suppliers stay as the data gives them.
  */
-import { movement, type WhyFix, type WhyFormat, type WhyRenderers, type WhySentence } from '../../../../server/core/why.ts';
+import { movement, type WhyFix, type WhyFormat, type WhyPeriod, type WhyRenderers, type WhySentence, type WhySubject } from '../../../../server/core/why.ts';
 
 export const code = 'ru';
 
@@ -27,18 +27,91 @@ const STATUS: Record<string, string> = {
 };
 const status = (s: string) => STATUS[s] ?? s;
 
+// --------------------------------------------------------------- what a sentence is about
+
+const MONTH_IN = ['январе', 'феврале', 'марте', 'апреле', 'мае', 'июне', 'июле', 'августе', 'сентябре', 'октябре', 'ноябре', 'декабре'];
+/** "в 2029 году", "в марте 2029 года". */
+const inPeriod = (p: WhyPeriod) => (p.month === null ? `в ${p.year} году` : `в ${MONTH_IN[p.month - 1]} ${p.year} года`);
+const inYear = (year: number | null) => (year === null ? '' : ` в ${year} году`);
+/** A leg by its mode, in the genitive ("пропускная способность железнодорожного участка …") and the dative ("по морскому участку …"). */
+const LEG_OF = { rail: 'железнодорожного участка', road: 'автомобильного участка', sea: 'морского участка' } as const;
+const ALONG_LEG = { rail: 'по железнодорожному участку', road: 'по автомобильному участку', sea: 'по морскому участку' } as const;
+const OF_BASIS = { sales: 'продаж', production: 'производства' } as const;
+/** A name as the data gives it, set off in quotes. */
+const q = (name: string) => `«${name}»`;
+
+/** What a sentence is about, in Russian (lower case: a sentence capitalises it where it opens with it). */
+export function russianSubject(a: WhySubject, f: WhyFormat): string {
+  switch (a.kind) {
+    case 'plant-capacity':
+      return `производственная мощность завода ${q(a.plant)} ${inPeriod(a.period)}`;
+    case 'supplier-capacity':
+      return `производственная мощность поставщика ${q(a.supplier)} ${inPeriod(a.period)}`;
+    case 'output-balance':
+      return `баланс выпуска завода ${q(a.plant)} ${inPeriod(a.period)}`;
+    case 'transit':
+      return `баланс узла ${q(a.node)} по цементу для рынка ${q(a.market)} ${inPeriod(a.period)}`;
+    case 'leg-capacity':
+      return `пропускная способность ${LEG_OF[a.mode]} ${q(a.from)} → ${q(a.to)}${a.closed ? ' (участок закрыт)' : ''} ${inPeriod(a.period)}`;
+    case 'node-throughput':
+      return `пропускная способность узла ${q(a.node)}${a.closed ? ' (узел закрыт)' : ''} ${inPeriod(a.period)}`;
+    case 'deliveries':
+      return `равенство продаж и поставок на рынке ${q(a.market)} ${inPeriod(a.period)}`;
+    case 'demand-tier':
+      return `спрос рынка ${q(a.market)} по цене ${f.price(a.priceUsdPerTonne)} ${inPeriod(a.period)}`;
+    case 'demand-block':
+      return `блок спроса рынка ${q(a.market)} по цене ${f.price(a.priceUsdPerTonne)} ${inPeriod(a.period)}`;
+    case 'market-clears':
+      return `равенство купленного и поставленного на рынке ${q(a.market)} ${inPeriod(a.period)}`;
+    case 'contracted-minimum':
+      return `контрактный минимум рынка ${q(a.market)} в ${a.year} году`;
+    case 'given-volume':
+      return `заданный объём поставок на рынок ${q(a.market)} в ${a.year} году`;
+    case 'domestic-share':
+      return `доля внутреннего рынка ≥ ${f.share(a.share, 1)} ${OF_BASIS[a.basis]}${inYear(a.year)}`;
+    case 'export-cap':
+      return `экспортная квота${inYear(a.year)}`;
+    case 'import-cap':
+      return `квота на ввоз цемента в страну ${a.country}${inYear(a.year)}`;
+    case 'full-output':
+      return `полная загрузка всех заводов ${inPeriod(a.period)}`;
+    case 'wagon-fleet':
+      return `парк вагонов-хопперов (${f.number(a.wagons, 0)} шт.) ${inPeriod(a.period)}, в вагоно-сутках`;
+    case 'contract-minimum':
+      return `минимум по контракту с рынком ${q(a.market)} в ${a.year} году`;
+    case 'contract-only':
+      return `поставки на рынок ${q(a.market)} только по контракту в ${a.year} году`;
+    case 'whole-lots':
+      return `перевозки ${ALONG_LEG[a.mode]} ${q(a.from)} → ${q(a.to)} только целыми партиями по ${f.tonnes(a.lotTonnes)} ${inPeriod(a.period)}`;
+    case 'bagged-share':
+      return `доля цемента в мешках с завода ${q(a.plant)} на рынке ${q(a.market)} ${a.bound === 'max' ? '≤' : '≥'} ${f.share(a.share, 1)} наших поставок ${inPeriod(a.period)}`;
+    case 'bagging-capacity':
+      return `мощность фасовки завода ${q(a.plant)} ${inPeriod(a.period)}`;
+  }
+}
+
+type Subjected = { subject: string; about?: WhySubject | undefined };
+/** A sentence's subject where it opens the sentence: Russian from its data; the stored English words for a plan stored before the data (or a market's name). */
+const opening = (s: Subjected, f: WhyFormat) => {
+  if (!s.about) return s.subject;
+  const words = russianSubject(s.about, f);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+/** A sentence's subject inside a sentence; the stored English words in quotes. */
+const inner = (s: Subjected, f: WhyFormat) => (s.about ? russianSubject(s.about, f) : `«${s.subject}»`);
+
 function fix(x: WhyFix, f: WhyFormat): string {
   switch (x.kind) {
     case 'lower-domestic-minimum':
       return x.points === null ? 'снизить внутренний минимум' : `снизить внутренний минимум на ${f.number(x.points, 1)} п. п.`;
     case 'lower':
-      return `уменьшить «${x.subject}» на ${f.tonnes(x.tonnes)}`;
+      return `уменьшить ${inner(x, f)} на ${f.tonnes(x.tonnes)}`;
     case 'find-demand':
-      return `найти ещё ${f.tonnes(x.tonnes)} спроса (${x.subject})`;
+      return `найти ещё ${f.tonnes(x.tonnes)} спроса (${x.about ? russianSubject(x.about, f) : x.subject})`;
     case 'raise-export-cap':
       return `поднять экспортную квоту на ${f.tonnes(x.tonnes)}`;
     case 'add':
-      return `добавить ${f.tonnes(x.tonnes)} (${x.subject})`;
+      return `добавить ${f.tonnes(x.tonnes)} (${x.about ? russianSubject(x.about, f) : x.subject})`;
   }
 }
 
@@ -63,51 +136,51 @@ const ruleName = (share: number, f: WhyFormat) => `Правило о ${f.share(s
 export const renderers: WhyRenderers = {
   'packing-full': (s, f) =>
     s.dual === null
-      ? `${s.subject}: фасовочная линия загружена полностью.`
+      ? `${opening(s, f)}: фасовочная линия загружена полностью.`
       : s.objective === 'margin'
-        ? `${s.subject}: фасовочная линия загружена полностью; ещё одна тонна мощности фасовки приносит ${worth(s.objective, s.dual, f)}, так что расширять линию выгодно, если тонна её мощности стоит дешевле.`
-        : `${s.subject}: фасовочная линия загружена полностью; ещё одна тонна мощности фасовки ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+        ? `${opening(s, f)}: фасовочная линия загружена полностью; ещё одна тонна мощности фасовки приносит ${worth(s.objective, s.dual, f)}, так что расширять линию выгодно, если тонна её мощности стоит дешевле.`
+        : `${opening(s, f)}: фасовочная линия загружена полностью; ещё одна тонна мощности фасовки ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'capacity-full': (s, f) =>
-    s.dual === null ? `${s.subject}: мощность использована полностью.` : `${s.subject}: мощность использована полностью; ещё одна тонна мощности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+    s.dual === null ? `${opening(s, f)}: мощность использована полностью.` : `${opening(s, f)}: мощность использована полностью; ещё одна тонна мощности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'route-closed': (s, f) =>
-    s.dual === null ? `${s.subject}: движение невозможно.` : `${s.subject}: будь путь открыт, первая тонна по нему ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+    s.dual === null ? `${opening(s, f)}: движение невозможно.` : `${opening(s, f)}: будь путь открыт, первая тонна по нему ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'route-full': (s, f) =>
     s.dual === null
-      ? `${s.subject}: пропускная способность исчерпана.`
-      : `${s.subject}: пропускная способность исчерпана; ещё одна тонна пропускной способности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+      ? `${opening(s, f)}: пропускная способность исчерпана.`
+      : `${opening(s, f)}: пропускная способность исчерпана; ещё одна тонна пропускной способности ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'demand-all-sold': (s, f) =>
     s.dual === null
-      ? `${s.subject}: план продаёт всё, что рынок берёт по этой цене.`
-      : `${s.subject}: план продаёт всё, что рынок берёт по этой цене; ещё одна тонна спроса там ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
+      ? `${opening(s, f)}: план продаёт всё, что рынок берёт по этой цене.`
+      : `${opening(s, f)}: план продаёт всё, что рынок берёт по этой цене; ещё одна тонна спроса там ${wouldGive(s.objective)} ${worth(s.objective, s.dual, f)}.`,
   'minimum-not-open': (s, f) =>
-    `${s.subject}: контрактный минимум ${f.tonnes(s.minTonnesPerYear)}/год в этом плане не действует: рынок открывается с очереди ${s.openFromPhase}, а план рассчитан на очередь ${s.planPhase}.`,
+    `${opening(s, f)}: контрактный минимум ${f.tonnes(s.minTonnesPerYear)}/год в этом плане не действует: рынок открывается с очереди ${s.openFromPhase}, а план рассчитан на очередь ${s.planPhase}.`,
   'minimum-binds': (s, f) =>
     s.dual === null
-      ? `${s.subject}: ограничение действует, план поставляет ровно минимум.`
-      : `${s.subject}: ограничение действует; каждая тонна обязательства стоит ${worth(s.objective, s.dual, f)} против лучшего другого применения.`,
+      ? `${opening(s, f)}: ограничение действует, план поставляет ровно минимум.`
+      : `${opening(s, f)}: ограничение действует; каждая тонна обязательства стоит ${worth(s.objective, s.dual, f)} против лучшего другого применения.`,
   'domestic-rule-binds': (s, f) =>
     s.dual === null || s.perPointValue === null
       ? `${ruleName(s.ruleShare, f)} действует${s.year === undefined ? '' : ` в ${s.year} году`}: план оставляет дома ровно минимум.`
       : `${ruleName(s.ruleShare, f)} действует${s.year === undefined ? '' : ` в ${s.year} году`}: каждый процентный пункт доли стоит около ${value(s.objective, s.perPointValue, f)}, а каждая тонна, оставленная дома вместо экспорта, — ${worth(s.objective, s.dual, f)}.`,
   'export-cap-binds': (s, f) =>
     s.dual === null ? 'Экспортная квота исчерпана.' : `Экспортная квота исчерпана: ещё одна тонна квоты ${gives(s.objective)} ${worth(s.objective, s.dual, f)}.`,
-  'full-output-binds': (s) => `${s.subject}: ограничение действует.`,
+  'full-output-binds': (s, f) => `${opening(s, f)}: ограничение действует.`,
   'volume-fixed': (s, f) =>
     s.dual === null
-      ? `${s.subject}: план поставляет ровно заданный объём.`
-      : `${s.subject}: план поставляет ровно заданный объём; ещё одна тонна изменила бы целевую функцию на ${perTonne(s.objective, s.dual, f)}.`,
-  'constraint-binds': (s, f) => (s.dual === null ? `${s.subject}: ограничение действует.` : `${s.subject}: ограничение действует (теневая цена ${perTonne(s.objective, s.dual, f)}).`),
+      ? `${opening(s, f)}: план поставляет ровно заданный объём.`
+      : `${opening(s, f)}: план поставляет ровно заданный объём; ещё одна тонна изменила бы целевую функцию на ${perTonne(s.objective, s.dual, f)}.`,
+  'constraint-binds': (s, f) => (s.dual === null ? `${opening(s, f)}: ограничение действует.` : `${opening(s, f)}: ограничение действует (теневая цена ${perTonne(s.objective, s.dual, f)}).`),
 
   'scenario-invalid': (s) => `Из сценария нельзя построить модель: ${s.problems}`,
   'status-infeasible': () => 'Ни один план не выполняет все ограничения сразу.',
   'status-unbounded': () => 'Целевая функция растёт без предела: у рынка или у затрат не хватает ограничения.',
   'status-timedout': (s) => `Расчёт упёрся в лимит времени, не доказав оптимум (${s.detail}).`,
   'status-error': (s) => `Сбой решателя: ${s.detail}`,
-  'elastic-domestic-short': (s, f) => `${s.subject}: не выполняется, не хватает ${f.tonnes(s.tonnes)} внутренних продаж.`,
-  'elastic-delivery-short': (s, f) => `${s.subject}: поставить нельзя, не хватает ${f.tonnes(s.tonnes)}.`,
-  'elastic-demand-small': (s, f) => `${s.subject}: меньше нужного на ${f.tonnes(s.tonnes)}.`,
-  'elastic-export-cap-exceeded': (s, f) => `${s.subject}: превышено на ${f.tonnes(s.tonnes)}.`,
-  'elastic-short': (s, f) => `${s.subject}: не хватает ${f.tonnes(s.tonnes)}.`,
+  'elastic-domestic-short': (s, f) => `${opening(s, f)}: не выполняется, не хватает ${f.tonnes(s.tonnes)} внутренних продаж.`,
+  'elastic-delivery-short': (s, f) => `${opening(s, f)}: поставить нельзя, не хватает ${f.tonnes(s.tonnes)}.`,
+  'elastic-demand-small': (s, f) => `${opening(s, f)}: меньше нужного на ${f.tonnes(s.tonnes)}.`,
+  'elastic-export-cap-exceeded': (s, f) => `${opening(s, f)}: превышено на ${f.tonnes(s.tonnes)}.`,
+  'elastic-short': (s, f) => `${opening(s, f)}: не хватает ${f.tonnes(s.tonnes)}.`,
   'cheapest-fix': (s, f) => `Самое дешёвое исправление: ${s.fixes.map((x) => fix(x, f)).join(', а также ')}.`,
   'no-single-fix': () => 'Ни одно ограничение по отдельности не объясняет конфликт; проверьте, нет ли в сети рынков с минимальными объёмами, но без открытого пути.',
   'diagnosis-unfinished': (s) => `Диагностика не завершилась (${status(s.status)}); попробуйте ослабить минимальные объёмы или долю внутреннего рынка.`,
