@@ -37,6 +37,8 @@ localisePage(initial.lang, (code) => {
   url.writeHash();
   location.reload();
 });
+// The form again, now in the page's language: a scenario the link does not name is named in it.
+state.form = linkToForm(initial.scenario, initial.stored);
 
 // ---------------------------------------------------------------- map and link
 

@@ -4,7 +4,7 @@
  */
 import type L from 'leaflet';
 import { formToScenario } from '../lib/scenario-form.ts';
-import { compactPatch, decodeState, encodeState, type PageState } from '../lib/url-state.ts';
+import { decodeState, encodeState, scenarioLinkPatch, type PageState } from '../lib/url-state.ts';
 import { DEFAULT_SCENARIO, state } from './state.ts';
 
 export interface UrlSync {
@@ -29,7 +29,7 @@ export function createUrlSync(map: L.Map): UrlSync {
     // A network of the scenario's own is not put in a link (a link never carries one: see decodeState):
     // the link names the stored scenario it comes from (`stored`), whose network a reader's page reads.
     const { network: _network, ...scenario } = formToScenario(state.form);
-    const patch = compactPatch(scenario as never, DEFAULT_SCENARIO as never);
+    const patch = scenarioLinkPatch(scenario as never, DEFAULT_SCENARIO as never);
     state.page = {
       ...state.page,
       scenario: (patch ?? null) as PageState['scenario'],

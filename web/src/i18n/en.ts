@@ -260,6 +260,7 @@ export const messages: Record<string, string> = {
   'Some values are not valid.': 'Some values are not valid.',
   'Plan': 'Plan',
   'Scenario name': 'Scenario name',
+  'What-if': 'What-if',
   'Market mode': 'Market mode',
   'Price-taker: our tonnes at given prices': 'Price-taker: our tonnes at given prices',
   'Market clearing: competitors, prices clear': 'Market clearing: competitors, prices clear',

@@ -259,6 +259,7 @@ export const messages: Record<string, string> = {
   'Some values are not valid.': 'Некоторые значения недопустимы.',
   'Plan': 'План',
   'Scenario name': 'Название сценария',
+  'What-if': 'Что если',
   'Market mode': 'Модель рынка',
   'Price-taker: our tonnes at given prices': 'Ценополучатель: наши тонны по заданным ценам',
   'Market clearing: competitors, prices clear': 'Равновесие рынка: конкуренты, цены уравновешиваются',

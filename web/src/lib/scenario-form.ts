@@ -8,7 +8,10 @@
  */
 import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
 import { t } from '../i18n/index.ts';
+import { DEFAULT_NAME, defaultScenarioName } from './scenario-name.ts';
 import type { StoredRef } from './url-state.ts';
+
+export { defaultScenarioName, isDefaultScenarioName } from './scenario-name.ts';
 
 export interface CapacityEdit {
   /** null = keep the network's value. */
@@ -56,8 +59,9 @@ export interface ScenarioForm {
 /** A deep part of a scenario: the settings the form does not show. */
 export type CarriedSettings = { [key: string]: unknown };
 
+/** The form's defaults; its name is the source language's: `defaultForm()` has the page's. */
 export const DEFAULT_FORM: ScenarioForm = {
-  name: 'What-if',
+  name: DEFAULT_NAME,
   market: 'price-taker',
   phase: 1,
   horizon: 'annual',
@@ -77,6 +81,11 @@ export const DEFAULT_FORM: ScenarioForm = {
   carried: null,
   stored: null,
 };
+
+/** The form's defaults, named in the page's language. */
+export function defaultForm(): ScenarioForm {
+  return { ...structuredClone(DEFAULT_FORM), name: defaultScenarioName() };
+}
 
 const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
@@ -104,7 +113,7 @@ export function formToScenario(form: ScenarioForm): ScenarioInput {
     if (Object.keys(o).length) legs[id] = o;
   }
   const scenario: ScenarioInput = {
-    name: form.name.trim() || 'What-if',
+    name: form.name.trim() || defaultScenarioName(),
     market: form.market,
     horizon:
       form.horizon === 'multi-year'
@@ -340,7 +349,7 @@ export function withStoredNetwork(
 
 /** Back from a scenario (a link, a stored scenario or run) to the form; what it cannot show is carried. */
 export function scenarioToForm(patch: Partial<ScenarioInput> | null): ScenarioForm {
-  const form: ScenarioForm = structuredClone(DEFAULT_FORM);
+  const form: ScenarioForm = defaultForm();
   if (!patch) return form;
   form.carried = carriedSettings(patch);
   if (typeof patch.name === 'string') form.name = patch.name;

@@ -6,6 +6,7 @@
  */
 import { Scenario, type ScenarioInput } from '../../../server/core/schema.ts';
 import type { Currency } from './money.ts';
+import { isDefaultScenarioName } from './scenario-name.ts';
 import { DEFAULT_FILTERS, type FlowMode, type MapFilters } from './style.ts';
 
 export interface MapView {
@@ -94,6 +95,15 @@ export function compactPatch(value: Json, base: Json, key = ''): Json | undefine
     if (d !== undefined) out[k] = d;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * The scenario as a link carries it: what differs from the default scenario. A default name in any of
+ * the page's languages ("What-if", "Что если") is no change: the page that opens the link names the
+ * scenario in its own language.
+ */
+export function scenarioLinkPatch(scenario: { name: string } & { [key: string]: Json }, base: { name: string } & { [key: string]: Json }): Json | undefined {
+  return compactPatch(isDefaultScenarioName(scenario.name) ? { ...scenario, name: base.name } : scenario, base);
 }
 
 export function encodeState(state: PageState): string {

@@ -6,7 +6,7 @@ import type { Network } from '../../../server/core/schema.ts';
 import { fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
 import { fieldMessage } from '../lib/field-message.ts';
 import { formatNumber, formatTonnes } from '../lib/format.ts';
-import { carriedSummary, DEFAULT_FORM, dropCarried, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
+import { carriedSummary, defaultForm, dropCarried, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
 import { networkPendingText } from '../lib/stored-link.ts';
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
@@ -38,7 +38,7 @@ const KT = 1000;
 export class ScenarioPanel {
   private readonly root: HTMLElement;
   private fields: Field[] = [];
-  private form: ScenarioForm = structuredClone(DEFAULT_FORM);
+  private form: ScenarioForm = defaultForm();
   private network: Network | null = null;
   private readonly runButton: HTMLButtonElement;
   private readonly saveButton: HTMLButtonElement;
