@@ -19,7 +19,7 @@ import { shutdownSolverPool } from '../../server/solver/solve.ts';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import { russianSubject } from '../../web/src/i18n/why/ru.ts';
 import { money, USD } from '../../web/src/lib/money.ts';
-import { bindingText, infeasibilityText, pageWhyFormat, planWhy, policyCostText, whyText } from '../../web/src/lib/why.ts';
+import { bindingSubjectText, bindingText, infeasibilityText, pageWhyFormat, planWhy, policyCostText, whyText } from '../../web/src/lib/why.ts';
 
 afterAll(() => shutdownSolverPool());
 afterEach(() => {
@@ -211,6 +211,39 @@ describe('the sentences of real plans: English unchanged, Russian says its subje
     const inf = infeasibilityText(plans.get('infeasible')!.infeasibility!);
     expect(inf.items.join(' ')).toMatch(/Доля внутреннего рынка ≥ 99,9 % продаж: не выполняется/);
     expect(inf.suggestion).toMatch(/^Самое дешёвое исправление: .*уменьшить заданный объём поставок на рынок «[^»]+» в 2029 году на/);
+  });
+
+  it("what each binding constraint is (the list's tooltip) is in the page's language and money, the label for an old plan", () => {
+    for (const name of ['phase 2', 'monthly, sea legs closed by ice', 'clearing']) {
+      const plan = plans.get(name)!;
+      const kzt = money('KZT', plan.kztPerUsd);
+      expect(plan.binding.length).toBeGreaterThan(0);
+      for (const b of plan.binding) {
+        const about = (b.sentence as { about?: WhySubject }).about;
+        setLocale('en');
+        const en = bindingSubjectText(b, USD)!;
+        setLocale('ru');
+        if (!about) {
+          // A sentence without a subject (the domestic rule's): the English label on an English page only.
+          expect(en).toBe(b.label);
+          expect(bindingSubjectText(b, USD)).toBeNull();
+          continue;
+        }
+        // English with the engine's figures is the row's label, word for word (the label ends on its unit).
+        expect([en, `${en}, t`]).toContain(b.label);
+        for (const m of [USD, kzt]) {
+          const ru = bindingSubjectText(b, m)!;
+          expect(ru).not.toBe(b.label);
+          expect(latinLeft(ru, about), ru).toEqual([]);
+          expect(ru.charAt(0)).toBe(ru.charAt(0).toUpperCase());
+        }
+      }
+      // A stored plan without the subject as data shows its label.
+      const withSubject = plan.binding.find((b) => (b.sentence as { about?: WhySubject }).about)!;
+      const { about: _about, ...old } = withSubject.sentence as Extract<WhySentence, { kind: 'capacity-full' }>;
+      expect(bindingSubjectText({ label: withSubject.label, sentence: old as WhySentence }, USD, 'en')).toBe(withSubject.label);
+      expect(bindingSubjectText({ label: withSubject.label, sentence: old as WhySentence }, USD, 'ru')).toBeNull();
+    }
   });
 
   it('a plan stored before subjects were data keeps the English subject', () => {

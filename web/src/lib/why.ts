@@ -7,7 +7,7 @@
 import type { BindingConstraint, Plan } from '../../../server/core/plan-schema.ts';
 import { renderWhy, type WhyFormat, type WhySentence } from '../../../server/core/why.ts';
 import { locale } from '../i18n/index.ts';
-import { whyRenderers } from '../i18n/why/index.ts';
+import { whyRenderers, whySubjectRenderer } from '../i18n/why/index.ts';
 import { formatNumber, formatShare, formatTonnes } from './format.ts';
 import { USD, type Money } from './money.ts';
 
@@ -45,6 +45,17 @@ export function planWhy(plan: Pick<Plan, 'why' | 'whySentences'>, m: Money = USD
 /** A binding constraint's sentence in the page's language and money (its stored English text when it has none). */
 export function bindingText(b: Pick<BindingConstraint, 'explanation' | 'sentence'>, m: Money = USD): string {
   return b.sentence ? whyText(b.sentence, m) : b.explanation;
+}
+
+/**
+ * What a binding constraint is, in the page's language and money: from its subject as data; else the
+ * engine's English label on an English page (a plan stored before subjects were data, or a sentence
+ * without a subject such as the domestic rule's), and nothing on a page in another language.
+ */
+export function bindingSubjectText(b: Pick<BindingConstraint, 'label' | 'sentence'>, m: Money = USD, language: string = locale()): string | null {
+  const about = b.sentence && 'about' in b.sentence ? b.sentence.about : undefined;
+  if (about) return whySubjectRenderer(language)(about, pageWhyFormat(m));
+  return language === 'en' ? b.label : null;
 }
 
 /** The cost of the domestic rule in words. */

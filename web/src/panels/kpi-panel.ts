@@ -15,7 +15,7 @@ import { horizonHeader, kpiScope, periodSliderLabel, policyCostSpan } from '../l
 import { costBreakdown, monthFigures, shareGauge } from '../lib/kpi.ts';
 import { marketColour } from '../lib/style.ts';
 import { locale, t } from '../i18n/index.ts';
-import { bindingText, infeasibilityText, planMessageText, planWhy, policyCostText } from '../lib/why.ts';
+import { bindingSubjectText, bindingText, infeasibilityText, planMessageText, planWhy, policyCostText } from '../lib/why.ts';
 
 export interface HistoryEntry {
   id: string;
@@ -206,7 +206,7 @@ export class KpiPanel {
             ...plan.binding.slice(0, 8).map((b) =>
               h(
                 'li',
-                { title: b.label },
+                { title: bindingSubjectText(b, this.m) ?? undefined },
                 bindingText(b, this.m),
               ),
             ),

@@ -90,13 +90,15 @@ export function russianSubject(a: WhySubject, f: WhyFormat): string {
   }
 }
 
+/** A subject where it opens its text (a sentence, a tooltip): capitalised. */
+export function subject(a: WhySubject, f: WhyFormat): string {
+  const words = russianSubject(a, f);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 type Subjected = { subject: string; about?: WhySubject | undefined };
 /** A sentence's subject where it opens the sentence: Russian from its data; the stored English words for a plan stored before the data (or a market's name). */
-const opening = (s: Subjected, f: WhyFormat) => {
-  if (!s.about) return s.subject;
-  const words = russianSubject(s.about, f);
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
+const opening = (s: Subjected, f: WhyFormat) => (s.about ? subject(s.about, f) : s.subject);
 /** A sentence's subject inside a sentence; the stored English words in quotes. */
 const inner = (s: Subjected, f: WhyFormat) => (s.about ? russianSubject(s.about, f) : `«${s.subject}»`);
 
