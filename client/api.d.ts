@@ -3598,6 +3598,7 @@ export interface components {
             /** @constant */
             kind: "import-cap";
             country: string;
+            markets?: string[];
             year: number | null;
         } | {
             /** @constant */
@@ -4039,6 +4040,7 @@ export interface components {
                 importCaps?: {
                     country: string;
                     tonnesPerYear: number;
+                    markets?: string[];
                 }[];
             };
             /**
@@ -5762,6 +5764,7 @@ export interface components {
             /** @constant */
             kind: "import-cap";
             country: string;
+            markets?: string[];
             year: number | null;
         } | {
             /** @constant */
@@ -6203,6 +6206,7 @@ export interface components {
                 importCaps: {
                     country: string;
                     tonnesPerYear: number;
+                    markets?: string[];
                 }[];
             };
             /**

@@ -168,6 +168,15 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     if (overrides.consumptionMultiplier !== 1) problems.push({ path: ['overrides', 'consumptionMultiplier'], message: `consumptionMultiplier ${clearingOnly}` });
     for (const id of Object.keys(overrides.suppliers)) problems.push({ path: ['overrides', 'suppliers', id], message: `a competitor's override ${clearingOnly}` });
   }
+  for (const [i, cap] of scenario.policy.importCaps.entries()) {
+    for (const [j, id] of (cap.markets ?? []).entries()) {
+      const market = network.markets.find((m) => m.id === id);
+      const path = ['policy', 'importCaps', i, 'markets', j];
+      if (!market) problems.push({ path, message: `an import cap on unknown market "${id}"` });
+      else if (market.country !== cap.country)
+        problems.push({ path, message: `market "${id}" is in ${market.country}, not in ${cap.country}: a cap on imports into ${cap.country} cannot count it` });
+    }
+  }
   for (const id of Object.keys(scenario.volumesTonnesPerYear ?? {})) {
     if (!known.markets.has(id))
       problems.push({ path: ['volumesTonnesPerYear', id], message: `a volume for unknown market "${id}"` });

@@ -286,10 +286,11 @@ export const Policy = z.object({
   /**
    * Caps on cement imported into a country from every other country (a Russian import quota),
    * t/yr. In the market-clearing mode they bind competitors' imports and ours; in the price-taker
-   * mode, ours.
+   * mode, ours. `markets`: only imports into these markets of the country count (a quota scaled to
+   * some regions); every market of the country when absent.
    */
   importCaps: z
-    .array(z.object({ country: z.string().length(2), tonnesPerYear: tonnes() }).strict())
+    .array(z.object({ country: z.string().length(2), tonnesPerYear: tonnes(), markets: z.array(Id).min(1).max(500).optional() }).strict())
     .max(50)
     .default([]),
 });

@@ -39,7 +39,7 @@ const Subject = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('given-volume'), market: z.string(), year: z.number().int() }),
   z.object({ kind: z.literal('domestic-share'), share: z.number(), basis: z.enum(['sales', 'production']), year: YearOrNone }),
   z.object({ kind: z.literal('export-cap'), year: YearOrNone }),
-  z.object({ kind: z.literal('import-cap'), country: z.string(), year: YearOrNone }),
+  z.object({ kind: z.literal('import-cap'), country: z.string(), markets: z.array(z.string()).optional(), year: YearOrNone }),
   z.object({ kind: z.literal('full-output'), period: When }),
   z.object({ kind: z.literal('wagon-fleet'), wagons: z.number(), period: When }),
   /** A signed export contract's minimum (the mixed-integer contracts option). */
@@ -285,7 +285,7 @@ export function englishSubject(a: WhySubject, f: WhyFormat = ENGINE_FORMAT): str
     case 'export-cap':
       return `export cap${inYear(a.year)}`;
     case 'import-cap':
-      return `cap on cement imports into ${a.country}${inYear(a.year)}`;
+      return `cap on cement imports into ${a.country}${a.markets ? ` (${a.markets.join(', ')})` : ''}${inYear(a.year)}`;
     case 'full-output':
       return `all plants at full output in ${periodLabel(a.period)}`;
     case 'wagon-fleet':

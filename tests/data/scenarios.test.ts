@@ -50,7 +50,7 @@ describe('data/scenarios', () => {
     expect(get('rouble-100.json').overrides.fxPerUsd.RUB).toBe(100);
     expect(get('ktz-tariff.json').overrides.railTariffMultiplierByRailway).toEqual({ KTZ: 2.1 });
     expect(get('ktz-tariff.json').description).toMatch(/qazba\.kz/);
-    expect(get('russian-import-cap.json').policy.importCaps).toEqual([{ country: 'RU', tonnesPerYear: 600_000 }]);
+    expect(get('russian-import-cap.json').policy.importCaps).toEqual([{ country: 'RU', tonnesPerYear: 600_000, markets: ['astrakhan', 'olya', 'makhachkala', 'orenburg', 'samara'] }]);
     // low water: every Aktau/Kuryk sea leg loads 4,500 t a voyage (today 5,500 t, 4,900 t through the canal), so it costs what a 4,500 t load costs
     const lowWater = get('low-water.json');
     const low = lowWater.overrides.legs;

@@ -68,8 +68,11 @@ export function checkEquilibrium(plan: Plan, scenario: Scenario, network: Networ
   // Competitors: price-takers at the clearing prices. A binding import cap puts a wedge (its shadow
   // price, USD/t) between the price in the capped country and what an importer there receives.
   const marketCountry = new Map(report.markets.map((m) => [m.id, m.country]));
-  const quotaWedge = (country: string, fromCountry: string, t: number) => {
+  const quotaWedge = (market: string, country: string, fromCountry: string, t: number) => {
     if (country === fromCountry) return 0;
+    // A cap that lists markets counts imports into those only.
+    const counted = scenario.policy.importCaps.some((cap) => cap.country === country && (!cap.markets || cap.markets.includes(market)));
+    if (!counted) return 0;
     const year = plan.horizon.periods[t]?.slice(0, 4);
     const row = plan.binding.find((b) => b.family === 'import-cap' && (b.row === `import-cap:${country.toLowerCase()}` || b.row === `import-cap:${country.toLowerCase()}:${year}`));
     return Math.max(0, row?.shadowPriceUsd ?? 0);
@@ -85,7 +88,7 @@ export function checkEquilibrium(plan: Plan, scenario: Scenario, network: Networ
         const cap = m.routeCapacityTonnesByPeriod[t];
         return cap === null || m.tonnesByPeriod[t] < cap - tonnesTol(cap);
       };
-      const margins = c.markets.map((m) => ({ m, margin: priceOf(m.market, t) - quotaWedge(marketCountry.get(m.market) ?? '', c.country, t) - m.deliveredCostUsdPerTonneByPeriod[t] }));
+      const margins = c.markets.map((m) => ({ m, margin: priceOf(m.market, t) - quotaWedge(m.market, marketCountry.get(m.market) ?? '', c.country, t) - m.deliveredCostUsdPerTonneByPeriod[t] }));
       const rent = atCapacity ? Math.max(0, ...margins.filter(({ m }) => spare(m)).map((x) => x.margin)) : 0;
       for (const { m, margin } of margins) {
         const x = m.tonnesByPeriod[t];
@@ -107,7 +110,7 @@ export function checkEquilibrium(plan: Plan, scenario: Scenario, network: Networ
   if (T === 1 && network.plants.length === 1) {
     const ourCountry = network.plants[0]?.country ?? '';
     const effective = (m: Plan['markets'][number], price: number) =>
-      price - quotaWedge(m.country, ourCountry, 0) + (basisSales ? (m.domestic ? mu * (1 - share) : -mu * share) : m.domestic ? mu : 0) - (basisSales ? 0 : mu * share);
+      price - quotaWedge(m.id, m.country, ourCountry, 0) + (basisSales ? (m.domestic ? mu * (1 - share) : -mu * share) : m.domestic ? mu : 0) - (basisSales ? 0 : mu * share);
     const served = plan.markets.filter((m) => m.tonnes > 1e-6);
     const atCapacity = k.plantUtilisation >= 1 - 1e-6;
     const marginOf = (m: Plan['markets'][number]) => {

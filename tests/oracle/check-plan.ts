@@ -221,7 +221,7 @@ export function checkPlan(plan: Plan, scenario: Scenario, baseNetwork: Network):
     for (const year of new Set(periods.map((p) => p.year))) {
       let into = 0;
       for (const m of net.markets) {
-        if (m.country !== cap.country) continue;
+        if (m.country !== cap.country || (cap.markets && !cap.markets.includes(m.id))) continue;
         const use = marketUse.get(m.id);
         periods.forEach((p, t) => {
           if (p.year === year) into += use?.tonnesByPeriod[t] ?? 0;

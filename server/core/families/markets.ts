@@ -205,13 +205,14 @@ export function addExportCap(ctx: ModelContext): void {
 }
 
 /**
- * import-cap:{c}[:{y}]   Σ tonnes into country c's markets from suppliers outside c ≤ cap.
+ * import-cap:{c}[:{y}]   Σ tonnes into country c's markets (or the cap's listed markets of c) from suppliers outside c ≤ cap.
  * Our tonnes count when our plants are outside c; in the clearing mode competitors' imports count too.
  */
 export function addImportCaps(ctx: ModelContext): void {
   const ourCountries = new Set(ctx.network.plants.map((p) => p.country));
   for (const cap of ctx.scenario.policy.importCaps) {
-    const markets = ctx.network.markets.filter((m) => m.country === cap.country);
+    const only = cap.markets ? new Set(cap.markets) : null;
+    const markets = ctx.network.markets.filter((m) => m.country === cap.country && (only === null || only.has(m.id)));
     for (const year of ctx.years) {
       const terms: LpTerm[] = [];
       for (const t of periodsInYear(ctx, year)) {
@@ -232,7 +233,7 @@ export function addImportCaps(ctx: ModelContext): void {
         terms,
         lb: -Infinity,
         ub: cap.tonnesPerYear,
-        ...described({ kind: 'import-cap', country: cap.country, year: ctx.years.length > 1 ? year : null }),
+        ...described({ kind: 'import-cap', country: cap.country, ...(only ? { markets: markets.map((m) => m.name) } : {}), year: ctx.years.length > 1 ? year : null }),
       });
     }
   }

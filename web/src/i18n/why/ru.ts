@@ -72,7 +72,7 @@ export function russianSubject(a: WhySubject, f: WhyFormat): string {
     case 'export-cap':
       return `экспортная квота${inYear(a.year)}`;
     case 'import-cap':
-      return `квота на ввоз цемента в страну ${a.country}${inYear(a.year)}`;
+      return `квота на ввоз цемента в страну ${a.country}${a.markets ? ` (${a.markets.map(q).join(', ')})` : ''}${inYear(a.year)}`;
     case 'full-output':
       return `полная загрузка всех заводов ${inPeriod(a.period)}`;
     case 'wagon-fleet':
