@@ -13,6 +13,11 @@
  * point, three runs each in alternation after a warm-up, the median counting; points per second,
  * the ratio, and a point's cost as a share of the single plan's time, all from this run. Checks
  * that both give the same rows.
+ *
+ * Last, the sensitivity report of the monthly plan in the market-clearing mode (monthly-ice.json with
+ * `"market": "clearing"`: ~2,000 parameters, each binding limit's value checked by re-solves that
+ * start from the solve before): its time as a multiple of one full plan of the same scenario, both
+ * in this thread and this run.
  */
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -22,6 +27,7 @@ import { optimise } from '../server/optimise.ts';
 import { runMonteCarlo, type DrawSolving, type MonteCarloRequestInput } from '../server/analysis/montecarlo.ts';
 import { closeMonteCarloPools, poolOfSize } from '../server/analysis/mc-pool.ts';
 import { runSweep, type SweepSolving } from '../server/analysis/sweep.ts';
+import { sensitivity } from '../server/analysis/sensitivity.ts';
 import { shutdownSolverPool } from '../server/solver/solve.ts';
 import { median, timeInterleaved } from './timing.ts';
 
@@ -110,4 +116,18 @@ for (const solving of solvings) {
   );
 }
 console.log(`reuse vs full optimise per point on one worker: ×${(reusePerSecond / fullPerSecond).toFixed(2)}; same rows: ${sameRows ? 'yes' : 'NO'}`);
-if (!same || !sameRows) process.exitCode = 1;
+
+const monthlyClearing = Scenario.parse({
+  ...JSON.parse(readFileSync(new URL('../data/scenarios/monthly-ice.json', import.meta.url), 'utf8')),
+  market: 'clearing',
+  timeLimitMs: 60_000,
+});
+const [monthlyPlanMs] = await timeInterleaved(3, [() => optimise(monthlyClearing, network, { inProcess: true })], 1);
+const sensitivityStarted = performance.now();
+const report = await sensitivity(monthlyClearing, network);
+const sensitivityMs = performance.now() - sensitivityStarted;
+const resolved = report.parameters.filter((p) => p.method === 're-solve').length;
+console.log(`Sensitivity, monthly plan in the market-clearing mode: ${report.status}, ${report.parameters.length} parameters (${resolved} values from re-solves)`);
+console.log(`  ${(sensitivityMs / 1000).toFixed(1)} s against one full plan of ${monthlyPlanMs.toFixed(0)} ms: ×${(sensitivityMs / monthlyPlanMs).toFixed(0)} a plan`);
+await shutdownSolverPool();
+if (!same || !sameRows || report.status !== 'optimal') process.exitCode = 1;

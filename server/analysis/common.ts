@@ -58,8 +58,17 @@ export function prepare(scenario: Scenario, baseNetwork: Network, build: { reado
 }
 
 /** Solve in this thread (no worker): analyses run many small solves, or run inside a worker already. */
-export function solveHere(model: LpModel, engine: EngineRequest, options: { wantSensitivity?: boolean; timeLimitMs?: number } = {}): Promise<SolveResult> {
-  return solveModelInProcess(model, { engine, timeLimitMs: options.timeLimitMs ?? 30_000, wantSensitivity: options.wantSensitivity ?? false });
+export function solveHere(
+  model: LpModel,
+  engine: EngineRequest,
+  options: { wantSensitivity?: boolean; timeLimitMs?: number; warmStart?: boolean } = {},
+): Promise<SolveResult> {
+  return solveModelInProcess(model, {
+    engine,
+    timeLimitMs: options.timeLimitMs ?? 30_000,
+    wantSensitivity: options.wantSensitivity ?? false,
+    ...(options.warmStart ? { warmStart: true } : {}),
+  });
 }
 
 export interface VolumeFigures {

@@ -415,7 +415,8 @@ async function checkGap(
 ): Promise<{ gap: number; resolved: boolean } | null> {
   const sells = async (price: number): Promise<boolean> => {
     const variables = model.variables.map((v, k) => (k === j ? { ...v, cost: v.cost + slope * (price - current) } : v));
-    const r = await solveHere({ ...model, variables }, 'highs', { timeLimitMs });
+    // The ranged model with one cost moved: HiGHS starts from the basis of the solve before (lp.ts, warmStart).
+    const r = await solveHere({ ...model, variables }, 'highs', { timeLimitMs, warmStart: true });
     return r.status === 'optimal' && r.values[j]! > 1e-6;
   };
   const step = Math.max(0.01, 1e-4 * Math.abs(current));
@@ -472,7 +473,8 @@ async function checkLimit(
   const delta = Math.max(100, 1e-3 * Math.abs(b));
   const floor = Number.isFinite(row.lb) ? Math.max(row.lb, 0) : 0;
   const at = async (ub: number): Promise<number | null> => {
-    const r = await solveHere({ ...model, rows: model.rows.map((x, k) => (k === i ? { ...x, ub } : x)) }, 'highs', { timeLimitMs });
+    // The ranged model with one row's bound moved (its terms the same array): a warm start from the solve before.
+    const r = await solveHere({ ...model, rows: model.rows.map((x, k) => (k === i ? { ...x, ub } : x)) }, 'highs', { timeLimitMs, warmStart: true });
     return r.status === 'optimal' ? r.objective : null;
   };
   const sign = model.sense === 'max' ? 1 : -1;
