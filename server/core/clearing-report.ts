@@ -193,7 +193,10 @@ export function readClearing(
 
 /**
  * Who sets the price in a market: a competitor selling there whose delivered offer equals the price
- * and who has spare capacity; else the demand block the price sits on; else our plant when it
+ * and whose capacity earns no rent: one with spare capacity first (it would sell one more tonne at
+ * that price), else the largest full one whose capacity earns no rent (its last tonne earns no more
+ * than its offer elsewhere, so one more tonne of capacity moves neither the price nor the welfare:
+ * Shymkentcement in `price-war`); else the demand block the price sits on; else our plant when it
  * delivers there at zero reduced cost (the price is then our delivered cost plus the rent our
  * capacity earns elsewhere); else scarcity (every seller there earns a rent).
  */
@@ -213,8 +216,9 @@ function marginalSupplier(
   ourName: string,
 ): ClearingMarket['marginalSupplier'] {
   if (!Number.isFinite(price)) return null;
-  let best: { id: string; name: string; cost: number; tonnes: number } | null = null;
-  const { year, month } = index.periods[t]!;
+  let best: { id: string; name: string; cost: number; tonnes: number; spare: boolean } | null = null;
+  const period = index.periods[t]!;
+  const { year, month } = period;
   for (const s of network.suppliers) {
     const route = s.routes.find((r) => r.market === marketId);
     const v = index.supply.get(key(s.id, marketId, t));
@@ -223,7 +227,10 @@ function marginalSupplier(
     const cost = supplierDeliveredCost(network, s, route, year, month).totalUsdPerTonne;
     if (rent > PRICE_TOL_USD || Math.abs(cost - price) > 1e-3 * Math.max(1, price)) continue;
     const tonnes = val(v);
-    if (!best || tonnes > best.tonnes) best = { id: s.id, name: s.name, cost, tonnes };
+    const sold = sum(s.routes.map((r) => val(index.supply.get(key(s.id, r.market, t)))));
+    const capacity = supplierCapacityTonnes(s, period);
+    const spare = sold < capacity - 1e-6 * Math.max(1, capacity);
+    if (!best || (spare && !best.spare) || (spare === best.spare && tonnes > best.tonnes)) best = { id: s.id, name: s.name, cost, tonnes, spare };
   }
   if (best) return { kind: 'competitor', id: best.id, name: best.name, costUsdPerTonne: round(best.cost, 4) };
   if (marginalBlock >= 0) {
