@@ -5335,8 +5335,19 @@ export interface components {
                  */
                 market: "price-taker" | "clearing";
             };
-            /** @description What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), or cover different numbers of years (their totals are compared as they are). */
+            /** @description What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), cover different numbers of years (their totals are compared as they are), or that a market-clearing run's market does not fix a price or our margin (its figure is one point of a range, and so is the difference). */
             notes: string[];
+            /** @description Market-clearing runs only, where either run's margin is not fixed by the market: its margin over every set of clearing prices (the plan's `clearing.ourMarginRangeUsd`; null for a run whose margin is fixed). The `marginUsd` KPI and its delta are then one point of it. */
+            marginRangeUsd?: {
+                a: {
+                    low: number;
+                    high: number | null;
+                } | null;
+                b: {
+                    low: number;
+                    high: number | null;
+                } | null;
+            };
             kpis: {
                 key: string;
                 a: number | null;
@@ -5351,6 +5362,17 @@ export interface components {
                 tonnes: components["schemas"]["DiffInput"];
                 netbackUsdPerTonne: components["schemas"]["DiffInput"];
                 priceUsdPerTonne: components["schemas"]["DiffInput"];
+                /** @description Market-clearing runs only, where either run's market does not fix the price: the clearing prices over every equilibrium (the plan's `clearing.markets[].priceRangeUsdPerTonne`; null for a run where the price is fixed). `priceUsdPerTonne` and its delta are then one point of it. */
+                priceRangeUsdPerTonne?: {
+                    a: {
+                        low: number;
+                        high: number | null;
+                    } | null;
+                    b: {
+                        low: number;
+                        high: number | null;
+                    } | null;
+                };
                 logisticsCostUsdPerTonne: components["schemas"]["DiffInput"];
             }[];
             legs: {
@@ -7501,8 +7523,19 @@ export interface components {
                  */
                 market: "price-taker" | "clearing";
             };
-            /** @description What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), or cover different numbers of years (their totals are compared as they are). */
+            /** @description What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), cover different numbers of years (their totals are compared as they are), or that a market-clearing run's market does not fix a price or our margin (its figure is one point of a range, and so is the difference). */
             notes: string[];
+            /** @description Market-clearing runs only, where either run's margin is not fixed by the market: its margin over every set of clearing prices (the plan's `clearing.ourMarginRangeUsd`; null for a run whose margin is fixed). The `marginUsd` KPI and its delta are then one point of it. */
+            marginRangeUsd?: {
+                a: {
+                    low: number;
+                    high: number | null;
+                } | null;
+                b: {
+                    low: number;
+                    high: number | null;
+                } | null;
+            };
             kpis: {
                 key: string;
                 a: number | null;
@@ -7517,6 +7550,17 @@ export interface components {
                 tonnes: components["schemas"]["Diff"];
                 netbackUsdPerTonne: components["schemas"]["Diff"];
                 priceUsdPerTonne: components["schemas"]["Diff"];
+                /** @description Market-clearing runs only, where either run's market does not fix the price: the clearing prices over every equilibrium (the plan's `clearing.markets[].priceRangeUsdPerTonne`; null for a run where the price is fixed). `priceUsdPerTonne` and its delta are then one point of it. */
+                priceRangeUsdPerTonne?: {
+                    a: {
+                        low: number;
+                        high: number | null;
+                    } | null;
+                    b: {
+                        low: number;
+                        high: number | null;
+                    } | null;
+                };
                 logisticsCostUsdPerTonne: components["schemas"]["Diff"];
             }[];
             legs: {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Network, Scenario } from '../core/schema.ts';
-import { MarketResult, Plan, PlanStatus, Kpis } from '../core/plan-schema.ts';
+import { MarketResult, Plan, PlanStatus, Kpis, PriceRange } from '../core/plan-schema.ts';
 import { ERROR_STATUS, type ErrorCode } from './errors.ts';
 // A real plan of the default phase-1 scenario, cut to a few markets, legs and one flow for the docs.
 import EXAMPLE_PLAN from './examples/plan-phase1.json' with { type: 'json' };
@@ -222,7 +222,14 @@ export const Comparison = z
       .array(z.string())
       .meta({
         description:
-          'What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), or cover different numbers of years (their totals are compared as they are).',
+          'What to know before reading the differences: that the runs were planned in different market modes (the model differs as well as the inputs), cover different numbers of years (their totals are compared as they are), or that a market-clearing run\'s market does not fix a price or our margin (its figure is one point of a range, and so is the difference).',
+      }),
+    marginRangeUsd: z
+      .object({ a: PriceRange.nullable(), b: PriceRange.nullable() })
+      .optional()
+      .meta({
+        description:
+          'Market-clearing runs only, where either run\'s margin is not fixed by the market: its margin over every set of clearing prices (the plan\'s `clearing.ourMarginRangeUsd`; null for a run whose margin is fixed). The `marginUsd` KPI and its delta are then one point of it.',
       }),
     kpis: z.array(z.object({ key: z.string(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() })),
     markets: z.array(
@@ -234,6 +241,13 @@ export const Comparison = z
         tonnes: Diff,
         netbackUsdPerTonne: Diff,
         priceUsdPerTonne: Diff,
+        priceRangeUsdPerTonne: z
+          .object({ a: PriceRange.nullable(), b: PriceRange.nullable() })
+          .optional()
+          .meta({
+            description:
+              'Market-clearing runs only, where either run\'s market does not fix the price: the clearing prices over every equilibrium (the plan\'s `clearing.markets[].priceRangeUsdPerTonne`; null for a run where the price is fixed). `priceUsdPerTonne` and its delta are then one point of it.',
+          }),
         logisticsCostUsdPerTonne: Diff,
       }),
     ),

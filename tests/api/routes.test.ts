@@ -2,6 +2,7 @@
  * Every route through app.inject, against the real optimiser and default network; error payloads
  * pinned by inline snapshots so a change of contract shows in review.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Network } from '../../server/core/schema.ts';
@@ -644,6 +645,47 @@ describe('runs and comparisons', () => {
     const cmp = (await get(`/api/v1/compare?runs=${runA.id},${run.id}`)).json();
     expect(cmp.b.horizon).toEqual({ kind: 'multi-year', periods: 5, years: [2027, 2028, 2029, 2030, 2031] });
     expect(cmp.notes).toEqual(['Run a covers 2027 and run b 2027–2031 (5 years): the totals are compared as they are, not per year.']);
+  });
+
+  it('carries a clearing run\'s price and margin ranges and says that its figures are one equilibrium\'s, not facts', async () => {
+    const shipped = (file: string) => JSON.parse(readFileSync(new URL(`../../data/scenarios/${file}`, import.meta.url), 'utf8'));
+    const stored = async (file: string) => {
+      const id = (await post('/api/v1/scenarios', shipped(file))).json().id;
+      const run = (await post(`/api/v1/scenarios/${id}/runs`, undefined)).json();
+      expect(run.status).toBe('optimal');
+      return run as { id: string; plan: Plan };
+    };
+    const [fixed, entry] = [await stored('clearing-phase1.json'), await stored('competitor-entry.json')];
+    expect(fixed.plan.clearing!.ourMarginRangeUsd).toBeNull();
+    const margin = entry.plan.clearing!.ourMarginRangeUsd!;
+    expect(margin.high).toBeGreaterThan(margin.low);
+    const ranged = entry.plan.clearing!.markets.filter((m) => m.priceRangeUsdPerTonne && entry.plan.markets.some((x) => x.id === m.id));
+    expect(ranged.map((m) => m.id)).toContain('astrakhan');
+
+    const cmp = (await get(`/api/v1/compare?runs=${fixed.id},${entry.id}`)).json();
+    expect(cmp.marginRangeUsd).toEqual({ a: null, b: margin });
+    for (const m of cmp.markets) {
+      const range = ranged.find((x) => x.id === m.id)?.priceRangeUsdPerTonne;
+      if (range) expect(m.priceRangeUsdPerTonne, m.id).toEqual({ a: null, b: range });
+      else expect(m.priceRangeUsdPerTonne, m.id).toBeUndefined();
+    }
+    // The point figures stay, as one equilibrium's: the note says so, with the ranges.
+    const astrakhan = cmp.markets.find((m: { id: string }) => m.id === 'astrakhan');
+    expect(astrakhan.priceUsdPerTonne.b).toBe(entry.plan.markets.find((m) => m.id === 'astrakhan')!.priceUsdPerTonne);
+    const range = ranged.find((m) => m.id === 'astrakhan')!.priceRangeUsdPerTonne!;
+    const two = (x: number) => x.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const whole = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 0 });
+    expect(cmp.notes).toHaveLength(1);
+    expect(cmp.notes[0]).toMatch(/^In run b the market does not fix the clearing price in .* or our margin .*: its figures here, and the differences from them, are one equilibrium's, not facts \(the ranges are in markets\[\]\.priceRangeUsdPerTonne and marginRangeUsd\)\.$/);
+    expect(cmp.notes[0]).toContain(`Astrakhan region (RU) (anywhere from ${two(range.low)} to ${two(range.high!)} USD/t)`);
+    expect(cmp.notes[0]).toContain(`our margin (anywhere from ${whole(margin.low)} to ${whole(margin.high!)} USD)`);
+    // Both ways round, and a clearing run with fixed prices beside itself says nothing.
+    const back = (await get(`/api/v1/compare?runs=${entry.id},${fixed.id}`)).json();
+    expect(back.marginRangeUsd).toEqual({ a: margin, b: null });
+    expect(back.notes[0]).toMatch(/^In run a the market does not fix/);
+    const same = (await get(`/api/v1/compare?runs=${fixed.id},${fixed.id}`)).json();
+    expect(same.notes).toEqual([]);
+    expect(same).not.toHaveProperty('marginRangeUsd');
   });
 
   it('rejects a comparison without exactly two runs (400) or with an unknown run (404)', async () => {

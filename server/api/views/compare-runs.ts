@@ -1,5 +1,5 @@
 /** Two runs side by side: per KPI, per market and per leg (tonnes, utilisation, CO2, freight), each as { a, b, delta = b − a }. */
-import type { Plan } from '../../core/plan-schema.ts';
+import type { Plan, PriceRange } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
 import { horizonMismatch, yearsOf, yearsText } from '../../core/horizon-span.ts';
 import { marketModeOf, modeMismatch, modeText } from '../../core/market-mode.ts';
@@ -29,9 +29,36 @@ const runRef = (run: RunRecord) => ({
   market: marketModeOf(run.plan, run.scenario),
 });
 
+/** A clearing plan's price range in a market (null where the price is fixed, or in the price-taker mode). */
+const priceRangeOf = (plan: Plan, marketId: string): PriceRange | null => plan.clearing?.markets.find((m) => m.id === marketId)?.priceRangeUsdPerTonne ?? null;
+
+const usd = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 0 });
+const usdPerTonne = (x: number) => x.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const span = (r: PriceRange, format: (x: number) => string, unit: string) => (r.high === null ? `${format(r.low)} ${unit} or more` : `anywhere from ${format(r.low)} to ${format(r.high)} ${unit}`);
+
+/**
+ * The note on a clearing run whose market does not fix a price it sells at or its margin: the
+ * comparison's figures for it are one equilibrium's (the solver's end of each range), not facts.
+ */
+function rangesNote(side: 'a' | 'b', plan: Plan): string | null {
+  const c = plan.clearing;
+  if (!c) return null;
+  const ours = new Set(plan.markets.map((m) => m.id));
+  const ranged = c.markets.filter((m) => ours.has(m.id) && m.priceRangeUsdPerTonne);
+  const margin = c.ourMarginRangeUsd;
+  if (!ranged.length && !margin) return null;
+  const prices = ranged.map((m) => `${m.name} (${span(m.priceRangeUsdPerTonne!, usdPerTonne, 'USD/t')})`).join(', ');
+  const what = [
+    ranged.length ? `the clearing price in ${prices}` : null,
+    margin ? `our margin (${span(margin, usd, 'USD')})` : null,
+  ].filter((x) => x !== null);
+  return `In run ${side} the market does not fix ${what.join(' or ')}: its figures here, and the differences from them, are one equilibrium's, not facts (the ranges are in ${[ranged.length ? 'markets[].priceRangeUsdPerTonne' : null, margin ? 'marginRangeUsd' : null].filter((x) => x !== null).join(' and ')}).`;
+}
+
 /**
  * What a reader of the differences must know: runs in different market modes differ by the model as
- * well as by their inputs; runs over different numbers of years are compared as totals.
+ * well as by their inputs; runs over different numbers of years are compared as totals; a clearing
+ * run's price or margin that the market does not fix is one point of a range.
  */
 function comparisonNotes(runA: RunRecord, runB: RunRecord): string[] {
   const a: Plan = runA.plan;
@@ -42,6 +69,10 @@ function comparisonNotes(runA: RunRecord, runB: RunRecord): string[] {
     notes.push(`Run a was planned in ${modeText(modes.a)} and run b in ${modeText(modes.b)}: margins, prices and volumes differ by the market model as well as by the inputs.`);
   const years = horizonMismatch(a, b);
   if (years) notes.push(`Run a covers ${yearsText(years.a)} and run b ${yearsText(years.b)}: the totals are compared as they are, not per year.`);
+  for (const [side, plan] of [['a', a], ['b', b]] as const) {
+    const note = rangesNote(side, plan);
+    if (note) notes.push(note);
+  }
   return notes;
 }
 
@@ -69,6 +100,8 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
     const ma = marketsA.get(id);
     const mb = marketsB.get(id);
     const any = (ma ?? mb)!;
+    const rangeA = ma ? priceRangeOf(a, id) : null;
+    const rangeB = mb ? priceRangeOf(b, id) : null;
     return {
       id,
       name: any.name,
@@ -77,6 +110,7 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
       tonnes: diff(ma?.tonnes, mb?.tonnes),
       netbackUsdPerTonne: diff(ma?.netbackUsdPerTonne, mb?.netbackUsdPerTonne),
       priceUsdPerTonne: diff(ma?.priceUsdPerTonne, mb?.priceUsdPerTonne),
+      ...(rangeA || rangeB ? { priceRangeUsdPerTonne: { a: rangeA, b: rangeB } } : {}),
       logisticsCostUsdPerTonne: diff(ma?.logisticsCostUsdPerTonne, mb?.logisticsCostUsdPerTonne),
     };
   });
@@ -98,5 +132,15 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
     };
   });
 
-  return { a: runRef(runA), b: runRef(runB), notes: comparisonNotes(runA, runB), kpis, markets, legs };
+  const marginA = a.clearing?.ourMarginRangeUsd ?? null;
+  const marginB = b.clearing?.ourMarginRangeUsd ?? null;
+  return {
+    a: runRef(runA),
+    b: runRef(runB),
+    notes: comparisonNotes(runA, runB),
+    ...(marginA || marginB ? { marginRangeUsd: { a: marginA, b: marginB } } : {}),
+    kpis,
+    markets,
+    legs,
+  };
 }
