@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../server/core/plan-schema.ts';
-import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, storedRunOf, type ServedPage } from './harness.ts';
 import { whyText } from '../../web/src/lib/why.ts';
+import { setLocale } from '../../web/src/i18n/index.ts';
+import { money, USD } from '../../web/src/lib/money.ts';
 
 const run = browserAvailable();
 
@@ -175,6 +177,63 @@ describe.skipIf(!run)('the clearing mode on the map', () => {
     await again.close();
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('gives a price the equilibrium does not fix as its range, with no one setting it, and our margin as a range (competitor-entry, stored run; English and Russian, and in a comparison)', async () => {
+    const [{ runId, plan }, fixed] = await Promise.all([storedRunOf(served.service, 'competitor-entry.json'), storedRunOf(served.service, 'clearing-phase1.json')]);
+    const clearing = plan.clearing!;
+    const astrakhan = clearing.markets.find((m) => m.id === 'astrakhan')!;
+    const price = astrakhan.priceRangeUsdPerTonne!;
+    const margin = clearing.ourMarginRangeUsd!;
+    expect(price.high).not.toBeNull();
+    expect(margin.high).not.toBeNull();
+
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: `#run=${runId}` });
+    await page.waitForSelector('body[data-plan-market="clearing"]', { timeout: 120_000 });
+    const row = page.locator('.clearing-markets tr[data-market="astrakhan"]');
+    // The unit said once: "55.98 – 57.62 USD/t".
+    expect(await row.locator('td').nth(1).textContent()).toBe(`${USD.perTonne(price.low).replace(/ USD\/t$/, '')} – ${USD.perTonne(price.high)}`);
+    expect(await row.locator('.price-setter-short').textContent()).toBe('price not fixed by the market');
+    expect(await row.textContent()).not.toContain('price set by');
+    // A market whose price is fixed keeps its price setter.
+    const setBy = clearing.markets.find((m) => !m.priceRangeUsdPerTonne && m.marginalSupplier?.kind === 'competitor' && m.boughtTonnes > 0)!;
+    expect(await page.locator(`.clearing-markets tr[data-market="${setBy.id}"] .price-setter-short`).textContent()).toMatch(/^price set by /);
+    // Each end of a sum is kept on one line (no-break spaces inside it).
+    const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\u00a0/g, ' ');
+    const marginText = `${USD.total(margin.low)} – ${USD.total(margin.high)}`;
+    expect(await text('#kpi-clearing-margin .kpi-value')).toBe(marginText);
+    expect(await text('#kpi-margin .kpi-value')).toBe(marginText);
+    expect(await page.locator('#clearing-ranges').textContent()).toContain(`The map shows one equilibrium, with our margin ${USD.total(clearing.ourMarginUsd)}.`);
+    await page.locator('#clearing-summary').screenshot({ path: join(ARTIFACTS, 'results-clearing-ranges.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'page-clearing-ranges.png') });
+    await page.close();
+
+    const ru = await served.open(PLANNER_KEY, { hash: `#run=${runId}&lang=ru&cur=KZT` });
+    await ru.page.waitForSelector('body[data-plan-market="clearing"]', { timeout: 120_000 });
+    setLocale('ru');
+    try {
+      const kzt = money('KZT', plan.kztPerUsd);
+      const ruRow = ru.page.locator('.clearing-markets tr[data-market="astrakhan"]');
+      expect(await ruRow.locator('td').nth(1).textContent()).toBe(`${kzt.perTonne(price.low).replace(/ KZT\/т$/, '')} – ${kzt.perTonne(price.high)}`);
+      expect(await ruRow.locator('.price-setter-short').textContent()).toBe('рынок цену не фиксирует');
+      expect((await ru.page.locator('#kpi-clearing-margin .kpi-value').textContent())?.replace(/\u00a0/g, ' ')).toBe(`${kzt.total(margin.low)} – ${kzt.total(margin.high)}`);
+      expect(await ru.page.locator('#clearing-ranges').textContent()).toMatch(/^Где рынок не фиксирует цену/);
+    } finally {
+      setLocale('en');
+    }
+    await ru.page.locator('#clearing-summary').screenshot({ path: join(ARTIFACTS, 'results-clearing-ranges-ru.png') });
+    await ru.page.close();
+
+    // The comparison of a run with fixed prices (A) and this one (B): a note for B, its margin as a range.
+    const cmp = await served.open(PLANNER_KEY, { hash: `#cmp=${fixed.runId},${runId}` });
+    await expect.poll(() => cmp.page.locator('.compare-ranges').count(), { timeout: 120_000 }).toBe(1);
+    expect(await cmp.page.locator('.compare-ranges').textContent()).toContain(`In plan B the market does not fix the price in Astrakhan region (RU) (${USD.perTonne(price.low).replace(/ USD\/t$/, '')} – ${USD.perTonne(price.high)})`);
+    const marginRow = cmp.page.locator('#compare-table tr').filter({ has: cmp.page.locator('th', { hasText: /^Margin$/ }) });
+    expect((await marginRow.locator('td').nth(1).textContent())?.replace(/\u00a0/g, ' ')).toBe(marginText);
+    expect(await marginRow.locator('td').nth(2).textContent()).toBe('not fixed');
+    await cmp.page.locator('section.compare').screenshot({ path: join(ARTIFACTS, 'compare-clearing-ranges.png') });
+    await cmp.page.close();
+    expect([...errors, ...ru.errors, ...cmp.errors]).toEqual([]);
   });
 
   it("the backtest view says plainly when a server has no backtest, and draws this server's own answer", async () => {

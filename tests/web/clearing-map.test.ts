@@ -164,7 +164,7 @@ describe('clearing popups', () => {
   it('a price the equilibrium does not fix: its range over all equilibria, and no one said to set it', () => {
     const cm = { ...plan.clearing.markets[0], priceRangeUsdPerTonne: { low: 39.1061, high: 41.5 }, priceRangeUsdPerTonneByPeriod: [{ low: 39.1061, high: 41.5 }] };
     const html = clearingMarketPopup(cm, undefined);
-    expect(html).toContain('<th scope="row">Clearing price, all equilibria</th><td>39.11 USD/t – 41.50 USD/t</td>');
+    expect(html).toContain('<th scope="row">Clearing price, all equilibria</th><td>39.11 – 41.50 USD/t</td>');
     expect(html).toContain('The market does not fix the price here');
     expect(html).not.toContain('Price set by');
     const open = clearingMarketPopup({ ...cm, priceRangeUsdPerTonneByPeriod: [{ low: 39.1061, high: null }] }, undefined, { period: 0, periodLabel: '2027' });
@@ -217,6 +217,7 @@ describe('the results panel in the clearing mode', () => {
   it('sums our margin at clearing prices and the tonnes on each side', () => {
     expect(clearingSummary(plan)).toEqual({
       ourMarginUsd: 3_378_691.44,
+      ourMarginRangeUsd: null,
       welfareUsd: 993_807_412.91,
       ourTonnes: 312_000,
       competitorTonnes: 994_000,

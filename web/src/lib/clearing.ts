@@ -3,7 +3,7 @@
  * competitors' flows told apart from ours, competitor plants, and their popups. Pure: the layers in
  * web/src/map/ only place what these functions return.
  */
-import type { ClearingMarket, CompetitorResult, MarketResult, Plan } from '../../../server/core/plan-schema.ts';
+import type { ClearingMarket, CompetitorResult, MarketResult, Plan, PriceRange } from '../../../server/core/plan-schema.ts';
 import { formatShare, formatTonnes } from './format.ts';
 import { USD, type Money } from './money.ts';
 import { shortName } from './names.ts';
@@ -239,7 +239,7 @@ export function clearingMarketPopup(
   const lines = [
     row(`${t('Clearing price')}${when}`, m.perTonne(price)),
     ...(priceRange
-      ? [row(`${t('Clearing price, all equilibria')}${when}`, priceRange.high === null ? t('{low} or more', { low: m.perTonne(priceRange.low) }) : `${m.perTonne(priceRange.low)} – ${m.perTonne(priceRange.high)}`)]
+      ? [row(`${t('Clearing price, all equilibria')}${when}`, perTonneRangeText(priceRange, m))]
       : []),
     row(`${t('Tonnes bought')}${when}`, formatTonnes(bought)),
     row(t('Consumption listed'), formatTonnes(cm.consumptionTonnes)),
@@ -270,8 +270,92 @@ export function clearingMarketPopup(
   );
 }
 
-/** A competitor plant's popup: capacity use, cash cost, capacity rent and the markets it sells in. */
-export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<string, string>, opts: { money?: Money } = {}): string {
+/**
+ * A range over every equilibrium in the reader's money: "55.98 USD/t – 57.62 USD/t", "USD 0 – USD 655 k";
+ * "55.98 USD/t or more" where it has no upper end.
+ */
+export function rangeText(range: PriceRange, format: (usd: number) => string): string {
+  // Each end kept on one line: a narrow card breaks at the dash, not inside "USD 655 k".
+  const bound = (usd: number) => format(usd).replace(/ /g, '\u00a0');
+  return range.high === null ? t('{low} or more', { low: bound(range.low) }) : `${bound(range.low)} – ${bound(range.high)}`;
+}
+
+/**
+ * A range of prices per tonne in the reader's money, the unit said once: "55.98 – 57.62 USD/t",
+ * "29 111 – 29 962 KZT/т"; "55.98 USD/t or more" where it has no upper end.
+ */
+export function perTonneRangeText(range: PriceRange, m: Money = USD): string {
+  if (range.high === null) return t('{low} or more', { low: m.perTonne(range.low) });
+  const low = m.perTonne(range.low);
+  const high = m.perTonne(range.high);
+  const unit = high.slice(high.lastIndexOf(' '));
+  return unit.includes('/') && low.endsWith(unit) ? `${low.slice(0, -unit.length)} – ${high}` : `${low} – ${high}`;
+}
+
+/**
+ * What a competitor's capacity earns, as the plan lets us say it:
+ * - `rent`: a rent per tonne the equilibrium fixes;
+ * - `range`: not fixed: where it sells into a market whose price is a range, its rent (price − its
+ *   delivered offer there, in every equilibrium) is a range too, though the solver reports one end
+ *   (a one-period plan: the range in USD/t);
+ * - `not-fixed`: the same in a plan of several periods, where the periods' ranges need not move together;
+ * - `none-full`: it sells all its capacity, yet the capacity earns nothing at these prices (its last
+ *   tonne earns no more than its offer: one more tonne of capacity would change neither price nor welfare);
+ * - `none-spare`: it has capacity left over.
+ */
+export type CompetitorRent =
+  | { kind: 'rent'; usdPerTonne: number }
+  | { kind: 'range'; range: PriceRange }
+  | { kind: 'not-fixed' }
+  | { kind: 'none-full' }
+  | { kind: 'none-spare' };
+
+/** Capacity use at which a competitor counts as full (utilisation is rounded to 6 decimals). */
+const FULL_UTILISATION = 1 - 1e-6;
+/** Rents below this, USD/t, are rounding. */
+const RENT_TOL_USD = 0.005;
+
+export function competitorRent(c: CompetitorResult, markets: readonly ClearingMarket[]): CompetitorRent {
+  const byId = new Map(markets.map((x) => [x.id, x]));
+  const periods = c.tonnesByPeriod.length;
+  const ranged = c.markets.flatMap((x) =>
+    x.tonnesByPeriod.flatMap((tonnes, p) => {
+      const range = byId.get(x.market)?.priceRangeUsdPerTonneByPeriod?.[p];
+      const offer = x.deliveredCostUsdPerTonneByPeriod[p];
+      return tonnes > 0.5 && range && offer != null ? [{ range, offer }] : [];
+    }),
+  );
+  if (ranged.length > 0) {
+    if (periods !== 1) return { kind: 'not-fixed' };
+    const { range, offer } = ranged[0]!;
+    return { kind: 'range', range: { low: Math.max(0, range.low - offer), high: range.high === null ? null : Math.max(0, range.high - offer) } };
+  }
+  if (c.rentUsdPerTonne > RENT_TOL_USD) return { kind: 'rent', usdPerTonne: c.rentUsdPerTonne };
+  return c.utilisation != null && c.utilisation >= FULL_UTILISATION ? { kind: 'none-full' } : { kind: 'none-spare' };
+}
+
+/** A competitor's capacity rent in words, in the page's language and the reader's money. */
+export function competitorRentText(rent: CompetitorRent, m: Money = USD): string {
+  switch (rent.kind) {
+    case 'rent':
+      return m.perTonne(rent.usdPerTonne);
+    case 'range':
+      return t('not fixed by the market: {range}', { range: perTonneRangeText(rent.range, m) });
+    case 'not-fixed':
+      return t('not fixed by the market: some of its markets clear at a range of prices');
+    case 'none-full':
+      return t('none: it sells all its capacity, but the capacity earns no rent at these prices');
+    case 'none-spare':
+      return t('none (spare capacity)');
+  }
+}
+
+/**
+ * A competitor plant's popup: capacity use, cash cost, capacity rent (not fixed where the prices of
+ * its markets are not; no "spare capacity" for a full plant) and the markets it sells in. `markets`:
+ * the plan's clearing markets, for their names and price ranges.
+ */
+export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<string, string>, opts: { money?: Money; markets?: readonly ClearingMarket[] } = {}): string {
   const m = opts.money ?? USD;
   const capacity = c.capacityTonnesByPeriod.reduce((s, t) => s + t, 0);
   const lines = [
@@ -281,7 +365,7 @@ export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<st
     row(t('Cash cost'), m.perTonne(c.cashCostUsdPerTonne)),
   ];
   if (c.markupUsdPerTonne > 0) lines.push(row(t('Mark-up over cash cost'), m.perTonne(c.markupUsdPerTonne)));
-  lines.push(row(t('Capacity rent'), c.rentUsdPerTonne > 0.005 ? m.perTonne(c.rentUsdPerTonne) : t('none (spare capacity)')));
+  lines.push(row(t('Capacity rent'), competitorRentText(competitorRent(c, opts.markets ?? []), m)));
   const markets = c.markets
     .filter((x) => x.tonnes > 0)
     .sort((a, b) => b.tonnes - a.tonnes)
@@ -303,7 +387,10 @@ export function competitorPopup(c: CompetitorResult, marketNames: ReadonlyMap<st
 // ---------------------------------------------------------------- results panel
 
 export interface ClearingSummary {
+  /** One point of `ourMarginRangeUsd` where that is set: the margin at the solver's prices. */
   ourMarginUsd: number;
+  /** Our margin over every set of clearing prices, where a price we sell at is a range (else null). */
+  ourMarginRangeUsd: PriceRange | null;
   welfareUsd: number;
   ourTonnes: number;
   competitorTonnes: number;
@@ -319,6 +406,7 @@ export function clearingSummary(plan: ClearingPlan): ClearingSummary {
   const bought = c.markets.reduce((s, m) => s + m.boughtTonnes, 0);
   return {
     ourMarginUsd: c.ourMarginUsd,
+    ourMarginRangeUsd: c.ourMarginRangeUsd ?? null,
     welfareUsd: c.welfareUsd,
     ourTonnes,
     competitorTonnes: Math.max(0, bought - ourTonnes),
@@ -331,15 +419,22 @@ export interface ClearingRow {
   id: string;
   name: string;
   domestic: boolean;
+  /** One point of `priceRange` where that is set (the solver's choice, not a fact). */
   priceUsdPerTonne: number;
+  /** The clearing prices over every equilibrium, where the market does not fix one (else null). */
+  priceRange: PriceRange | null;
   boughtTonnes: number;
   ourShare: number;
   ourRange: string | null;
-  /** Short: "us", "Caspi Cement", "buyers", "scarcity". */
-  priceSetBy: string;
+  /** Short: "us", "Caspi Cement", "buyers", "scarcity"; null where the price is a range (no one sets it). */
+  priceSetBy: string | null;
 }
 
-/** The clearing markets for the results table: where we sell first, then by tonnes bought. */
+/**
+ * The clearing markets for the results table: where we sell first, then by tonnes bought. Where the
+ * equilibrium does not fix a market's price the row carries the range and no price setter, as the
+ * popup and the plan's sentences do.
+ */
 export function clearingRows(plan: ClearingPlan): ClearingRow[] {
   return plan.clearing.markets
     .map((m) => ({
@@ -347,12 +442,23 @@ export function clearingRows(plan: ClearingPlan): ClearingRow[] {
       name: m.name,
       domestic: m.domestic,
       priceUsdPerTonne: m.priceUsdPerTonne,
+      priceRange: m.priceRangeUsdPerTonne ?? null,
       boughtTonnes: m.boughtTonnes,
       ourShare: m.ourShare,
       ourRange: m.ourTonnesRange && Math.abs(m.ourTonnesRange.max - m.ourTonnesRange.min) > 0.5 ? `${formatTonnes(m.ourTonnesRange.min)}–${formatTonnes(m.ourTonnesRange.max)}` : null,
-      priceSetBy: priceSetterShort(m.marginalSupplier),
+      priceSetBy: m.priceRangeUsdPerTonne ? null : priceSetterShort(m.marginalSupplier),
     }))
     .sort((a, b) => Number(b.ourShare > 0) - Number(a.ourShare > 0) || b.boughtTonnes - a.boughtTonnes);
+}
+
+/** A clearing row's price in the reader's money: the range where the market does not fix one. */
+export function clearingRowPrice(r: Pick<ClearingRow, 'priceUsdPerTonne' | 'priceRange'>, m: Money = USD): string {
+  return r.priceRange ? perTonneRangeText(r.priceRange, m) : m.perTonne(r.priceUsdPerTonne);
+}
+
+/** A clearing row's price setter in words: "price set by us", or "price not fixed by the market" for a range. */
+export function clearingRowSetter(r: Pick<ClearingRow, 'priceSetBy'>): string {
+  return r.priceSetBy === null ? t('price not fixed by the market') : t('price set by {who}', { who: r.priceSetBy });
 }
 
 function priceSetterShort(ms: ClearingMarket['marginalSupplier']): string {

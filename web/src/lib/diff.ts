@@ -2,11 +2,13 @@
  * The difference between two plans as data: KPIs, markets, legs, and a flow map of the change.
  * B − A everywhere ("what changes if we go from plan A to plan B"). Pure.
  */
-import type { Plan } from '../../../server/core/plan-schema.ts';
+import type { Plan, PriceRange } from '../../../server/core/plan-schema.ts';
 import { areaRadiusScale, flowWidthScale, type WidthScale } from './scales.ts';
 import { horizonMismatch } from '../../../server/core/horizon-span.ts';
 import { modeMismatch, modeText, type MarketMode } from '../../../server/core/market-mode.ts';
 import { t } from '../i18n/index.ts';
+import { perTonneRangeText, rangeText } from './clearing.ts';
+import { USD, type Money } from './money.ts';
 
 /** "2027" or "2027–2031 (5 years)", in the page's language. */
 export function yearsLabel(years: readonly number[]): string {
@@ -26,6 +28,47 @@ export function modesNote(diff: Pick<PlanDiff, 'modes'>): string | null {
   return t('A was planned in {a} and B in {b}: margins, prices and volumes differ by the market model as well as by the inputs.', { a: t(modeText(diff.modes.a)), b: t(modeText(diff.modes.b)) });
 }
 
+/**
+ * The warnings over a comparison where a market-clearing plan's market does not fix a price we sell at
+ * or our margin: that side's figures are one equilibrium's (the solver's end of each range), and so
+ * are the differences from them. One per such side, in the reader's money; none otherwise.
+ */
+export function rangesNotes(diff: Pick<PlanDiff, 'ranges'>, m: Money = USD): string[] {
+  const notes: string[] = [];
+  for (const side of ['a', 'b'] as const) {
+    const r = diff.ranges?.[side];
+    if (!r) continue;
+    const label = side === 'a' ? 'A' : 'B';
+    const markets = r.markets.map((x) => t('{market} ({range})', { market: x.name, range: perTonneRangeText(x.range, m) })).join(', ');
+    if (r.markets.length && r.margin)
+      notes.push(
+        t('In plan {plan} the market does not fix the price in {markets} or our margin ({margin}): its figures and the differences from them are one equilibrium’s, not facts.', {
+          plan: label,
+          markets,
+          margin: rangeText(r.margin, m.total),
+        }),
+      );
+    else if (r.margin) notes.push(t('In plan {plan} the market does not fix our margin ({margin}): its margin and the difference from it are one equilibrium’s, not facts.', { plan: label, margin: rangeText(r.margin, m.total) }));
+    else notes.push(t('In plan {plan} the market does not fix the price in {markets}: its prices there and the differences from them are one equilibrium’s, not facts.', { plan: label, markets }));
+  }
+  return notes;
+}
+
+/** A clearing plan's ranges: the markets we sell in whose price the market does not fix, and our margin's range; null when it has none. */
+export interface PlanRanges {
+  markets: { id: string; name: string; range: PriceRange }[];
+  margin: PriceRange | null;
+}
+
+function rangesOf(plan: Plan): PlanRanges | null {
+  const c = plan.market === 'clearing' ? plan.clearing : null;
+  if (!c) return null;
+  const ours = new Set(plan.markets.map((m) => m.id));
+  const markets = c.markets.flatMap((m) => (ours.has(m.id) && m.priceRangeUsdPerTonne ? [{ id: m.id, name: m.name, range: m.priceRangeUsdPerTonne }] : []));
+  const margin = c.ourMarginRangeUsd ?? null;
+  return markets.length || margin ? { markets, margin } : null;
+}
+
 export interface KpiDiffRow {
   key: string;
   label: string;
@@ -33,6 +76,8 @@ export interface KpiDiffRow {
   a: number | null;
   b: number | null;
   delta: number | null;
+  /** Our margin's range over every equilibrium on a clearing side whose market does not fix it (`a`, `b` are then one point of it). */
+  range?: { a: PriceRange | null; b: PriceRange | null };
 }
 
 export interface ItemDiffRow {
@@ -59,6 +104,8 @@ export interface PlanDiff {
   years: { a: number[]; b: number[] } | null;
   /** The plans' market modes when they differ (the model differs as well as the inputs); null otherwise. */
   modes: { a: MarketMode; b: MarketMode } | null;
+  /** Each clearing side's prices and margin that the market does not fix; null when neither side has any. */
+  ranges: { a: PlanRanges | null; b: PlanRanges | null } | null;
   kpis: KpiDiffRow[];
   markets: MarketDiffRow[];
   legs: LegDiffRow[];
@@ -99,10 +146,14 @@ function kpiValue(plan: Plan, key: keyof NonNullable<Plan['kpis']>): number | nu
  * that ended infeasible or out of time carries no mode of its own.
  */
 export function diffPlans(a: Plan, b: Plan, modesOf: { readonly a?: MarketMode; readonly b?: MarketMode } = {}): PlanDiff {
-  const kpis = KPI_ROWS.map(({ key, label, unit }) => {
+  const rangesA = rangesOf(a);
+  const rangesB = rangesOf(b);
+  const kpis = KPI_ROWS.map(({ key, label, unit }): KpiDiffRow => {
     const va = kpiValue(a, key);
     const vb = kpiValue(b, key);
-    return { key, label, unit, a: va, b: vb, delta: va != null && vb != null ? vb - va : null };
+    const row: KpiDiffRow = { key, label, unit, a: va, b: vb, delta: va != null && vb != null ? vb - va : null };
+    if (key === 'marginUsd' && (rangesA?.margin || rangesB?.margin)) row.range = { a: rangesA?.margin ?? null, b: rangesB?.margin ?? null };
+    return row;
   });
 
   const marketIds = new Set([...a.markets.map((m) => m.id), ...b.markets.map((m) => m.id)]);
@@ -147,7 +198,15 @@ export function diffPlans(a: Plan, b: Plan, modesOf: { readonly a?: MarketMode; 
   const byChange = (x: ItemDiffRow, y: ItemDiffRow) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id);
   markets.sort(byChange);
   legs.sort(byChange);
-  return { years: horizonMismatch(a, b), modes: modeMismatch({ plan: a, scenario: { market: modesOf.a } }, { plan: b, scenario: { market: modesOf.b } }), kpis, markets, legs, flows: { type: 'FeatureCollection', features } };
+  return {
+    years: horizonMismatch(a, b),
+    modes: modeMismatch({ plan: a, scenario: { market: modesOf.a } }, { plan: b, scenario: { market: modesOf.b } }),
+    ranges: rangesA || rangesB ? { a: rangesA, b: rangesB } : null,
+    kpis,
+    markets,
+    legs,
+    flows: { type: 'FeatureCollection', features },
+  };
 }
 
 export interface DiffMapScales {

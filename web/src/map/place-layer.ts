@@ -283,7 +283,7 @@ export class PlaceLayer {
           iconAnchor: [6, 6],
         }),
       });
-      marker.bindPopup(competitorPopup(c, marketNames, { money: view.money }), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
+      marker.bindPopup(competitorPopup(c, marketNames, { money: view.money, markets: plan.clearing.markets }), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
       marker.addTo(this.nodes);
       marker.getElement()?.setAttribute('aria-label', title);
       marker.getElement()?.setAttribute('data-supplier', c.id);

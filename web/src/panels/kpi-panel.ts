@@ -7,8 +7,8 @@
 import { planHasProductForms } from '../../../server/core/allocation-csv.ts';
 import type { PackingUse, Plan } from '../../../server/core/plan-schema.ts';
 import { h } from '../dom.ts';
-import { modesNote, yearsNote, type PlanDiff } from '../lib/diff.ts';
-import { clearingRows, clearingSummary, isClearingPlan, type ClearingPlan } from '../lib/clearing.ts';
+import { modesNote, rangesNotes, yearsNote, type PlanDiff } from '../lib/diff.ts';
+import { clearingRowPrice, clearingRows, clearingRowSetter, clearingSummary, isClearingPlan, rangeText, type ClearingPlan } from '../lib/clearing.ts';
 import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
 import { horizonHeader, kpiScope, periodSliderLabel, policyCostSpan } from '../lib/horizon.ts';
@@ -137,7 +137,7 @@ export class KpiPanel {
             kpi(t('Production'), formatTonnes(k.productionTonnes), t('{share} of capacity', { share: formatShare(k.plantUtilisation, 0) }), 'kpi-production'),
             kpi(t('Domestic'), formatTonnes(k.domesticTonnes), formatShare(k.domesticShare), 'kpi-domestic'),
             kpi(t('Exports'), formatTonnes(k.exportTonnes), formatShare(k.salesTonnes > 0 ? k.exportTonnes / k.salesTonnes : 0), 'kpi-exports'),
-            kpi(clearing ? t('Margin at clearing prices') : t('Margin'), this.m.total(k.marginUsd), t('{money} after fixed cost', { money: this.m.total(k.marginAfterFixedCostUsd) }), 'kpi-margin'),
+            this.marginKpi(k, clearing),
             kpi(t('Revenue'), this.m.total(k.revenueUsd), k.salesTonnes > 0 ? this.m.perTonne(k.revenueUsd / k.salesTonnes) : '', 'kpi-revenue'),
             kpi(t('CO₂'), formatCo2(k.co2Tonnes), k.salesTonnes > 0 ? t('{n} kg/t', { n: formatNumber((k.co2Tonnes * 1000) / k.salesTonnes, 1) }) : '', 'kpi-co2'),
           ),
@@ -281,6 +281,20 @@ export class KpiPanel {
     );
   }
 
+  /**
+   * Our margin's key figure. In the clearing mode, where a price we sell at is a range, the margin is
+   * one too (`ourMarginRangeUsd`): the card gives the range, and the margin after fixed cost as one,
+   * not the solver's end of it as fact.
+   */
+  private marginKpi(k: NonNullable<Plan['kpis']>, clearing: ClearingPlan | null): HTMLElement {
+    const range = clearing?.clearing.ourMarginRangeUsd ?? null;
+    if (!clearing) return kpi(t('Margin'), this.m.total(k.marginUsd), t('{money} after fixed cost', { money: this.m.total(k.marginAfterFixedCostUsd) }), 'kpi-margin');
+    if (!range) return kpi(t('Margin at clearing prices'), this.m.total(k.marginUsd), t('{money} after fixed cost', { money: this.m.total(k.marginAfterFixedCostUsd) }), 'kpi-margin');
+    const fixed = k.marginUsd - k.marginAfterFixedCostUsd;
+    const afterFixed = { low: range.low - fixed, high: range.high === null ? null : range.high - fixed };
+    return kpi(t('Margin at clearing prices'), rangeText(range, this.m.total), t('{money} after fixed cost', { money: rangeText(afterFixed, this.m.total) }), 'kpi-margin');
+  }
+
   /** USD or KZT for every sum on the page; KZT at the plan's own rate, off when the plan has none. */
   /**
    * The period on the slider beside the key figures of a plan of several periods, which cover the whole
@@ -371,6 +385,7 @@ export class KpiPanel {
   private clearingSection(plan: ClearingPlan): HTMLElement {
     const s = clearingSummary(plan);
     const rows = clearingRows(plan);
+    const ranged = s.ourMarginRangeUsd != null || rows.some((r) => r.priceRange);
     return h(
       'section',
       { className: 'clearing', id: 'clearing-summary', 'aria-label': t('Market clearing') },
@@ -378,7 +393,12 @@ export class KpiPanel {
       h(
         'div',
         { className: 'kpi-grid' },
-        kpi(t('Our margin at clearing prices'), this.m.total(s.ourMarginUsd), t('{n} markets with us', { n: s.marketsWithUs }), 'kpi-clearing-margin'),
+        kpi(
+          t('Our margin at clearing prices'),
+          s.ourMarginRangeUsd ? rangeText(s.ourMarginRangeUsd, this.m.total) : this.m.total(s.ourMarginUsd),
+          t('{n} markets with us', { n: s.marketsWithUs }),
+          'kpi-clearing-margin',
+        ),
         kpi(t("Competitors' tonnes"), formatTonnes(s.competitorTonnes), t('{n} competitors sell; ours {tonnes}', { n: s.activeCompetitors, tonnes: formatTonnes(s.ourTonnes) }), 'kpi-competitors'),
         kpi(t('Welfare'), this.m.total(s.welfareUsd), t('buyers’ value − all sellers’ costs'), 'kpi-welfare'),
       ),
@@ -396,21 +416,41 @@ export class KpiPanel {
           ...rows.map((r) =>
             h(
               'tr',
-              {},
+              { 'data-market': r.id },
               h(
                 'td',
                 {},
                 h('span', { className: 'dot', style: `background:${marketColour(r.domestic)}` }),
                 r.name,
-                h('span', { className: 'price-setter-short' }, t('price set by {who}', { who: r.priceSetBy })),
+                h('span', { className: 'price-setter-short' }, clearingRowSetter(r)),
               ),
-              h('td', {}, this.m.perTonne(r.priceUsdPerTonne)),
+              r.priceRange
+                ? h(
+                    'td',
+                    { className: 'price-range', title: t('any price in the range clears the market; the map shows {price}', { price: this.m.perTonne(r.priceUsdPerTonne) }) },
+                    // Breaks at the dash only, so the narrow panel keeps its columns.
+                    ...clearingRowPrice(r, this.m)
+                      .split(' – ')
+                      .flatMap((end, i, ends) => [h('span', { className: 'range-end' }, i < ends.length - 1 ? `${end} –` : end), i < ends.length - 1 ? ' ' : '']),
+                  )
+                : h('td', {}, clearingRowPrice(r, this.m)),
               h('td', {}, formatTonnes(r.boughtTonnes)),
               h('td', { title: r.ourRange ? t('our tonnes over all equilibria: {range}', { range: r.ourRange }) : '' }, formatShare(r.ourShare, 0), r.ourRange ? h('span', { className: 'price-setter-short' }, r.ourRange) : null),
             ),
           ),
         ),
       ),
+      ranged
+        ? h(
+            'p',
+            { className: 'hint', id: 'clearing-ranges' },
+            s.ourMarginRangeUsd
+              ? t('Where the market does not fix a price, any price in its range clears it and no one sets it; our margin is then anywhere in its range. The map shows one equilibrium, with our margin {margin}.', {
+                  margin: this.m.total(s.ourMarginUsd),
+                })
+              : t('Where the market does not fix a price, any price in its range clears it and no one sets it. The map shows one equilibrium.'),
+          )
+        : null,
     );
   }
 
@@ -483,8 +523,14 @@ export class KpiPanel {
       if (modes) section.append(h('p', { className: 'hint compare-modes', id: 'compare-modes', role: 'note' }, modes));
       const note = yearsNote(d);
       if (note) section.append(h('p', { className: 'hint compare-years', id: 'compare-years', role: 'note' }, note));
+      for (const text of rangesNotes(d, this.m)) section.append(h('p', { className: 'hint compare-ranges', role: 'note' }, text));
       const fmt = (unit: string, v: number | null) =>
         v == null ? '—' : unit === 'usd' ? this.m.total(v) : unit === 'share' ? formatShare(v) : unit === 'co2' ? formatCo2(v) : formatTonnes(v);
+      // A side whose market does not fix the figure (a clearing margin): its range, not the solver's end of it.
+      const cell = (r: PlanDiff['kpis'][number], side: 'a' | 'b') => {
+        const range = r.range?.[side];
+        return range ? rangeText(range, (v) => fmt(r.unit, v)) : fmt(r.unit, r[side]);
+      };
       section.append(
         h(
           'table',
@@ -498,9 +544,11 @@ export class KpiPanel {
                 'tr',
                 {},
                 h('th', { scope: 'row' }, t(r.label)),
-                h('td', {}, fmt(r.unit, r.a)),
-                h('td', {}, fmt(r.unit, r.b)),
-                h('td', { className: r.delta && r.delta > 0 ? 'up' : r.delta && r.delta < 0 ? 'down' : '' }, r.delta == null ? '—' : formatSigned(r.delta, (v) => fmt(r.unit, v))),
+                h('td', {}, cell(r, 'a')),
+                h('td', {}, cell(r, 'b')),
+                r.range
+                  ? h('td', { className: 'compare-range', title: t('one equilibrium’s difference: {delta}', { delta: r.delta == null ? '—' : formatSigned(r.delta, (v) => fmt(r.unit, v)) }) }, t('not fixed'))
+                  : h('td', { className: r.delta && r.delta > 0 ? 'up' : r.delta && r.delta < 0 ? 'down' : '' }, r.delta == null ? '—' : formatSigned(r.delta, (v) => fmt(r.unit, v))),
               ),
             ),
           ),
