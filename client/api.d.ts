@@ -5425,6 +5425,7 @@ export interface components {
             exportTonnes: number | null;
             /** @description Achieved domestic share (of the policy basis). */
             achievedShare: number | null;
+            /** @description The domestic rule is tight at this point: its row within 1e-6 of the line; in a run of years, in some year (the rule holds in each year). */
             ruleBinds: boolean | null;
         };
         /** @description Ranges of every price, cost and capacity, shadow prices, and the margin against the minimum domestic share. */
@@ -5492,7 +5493,7 @@ export interface components {
             marginUsd: components["schemas"]["MonteCarloSummaryInput"];
             exportTonnes: components["schemas"]["MonteCarloSummaryInput"];
             domesticShare: components["schemas"]["MonteCarloSummaryInput"];
-            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line; in a run of years, in some year: the rule holds in each year). */
             ruleBindsProbability: number | null;
             markets: {
                 id: string;
@@ -5522,7 +5523,7 @@ export interface components {
             marginUsd: components["schemas"]["MonteCarloSummaryInput"];
             exportTonnes: components["schemas"]["MonteCarloSummaryInput"];
             domesticShare: components["schemas"]["MonteCarloSummaryInput"];
-            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line; in a run of years, in some year: the rule holds in each year). */
             ruleBindsProbability: number | null;
             markets: {
                 id: string;
@@ -7613,6 +7614,7 @@ export interface components {
             exportTonnes: number | null;
             /** @description Achieved domestic share (of the policy basis). */
             achievedShare: number | null;
+            /** @description The domestic rule is tight at this point: its row within 1e-6 of the line; in a run of years, in some year (the rule holds in each year). */
             ruleBinds: boolean | null;
         };
         /** @description Ranges of every price, cost and capacity, shadow prices, and the margin against the minimum domestic share. */
@@ -7680,7 +7682,7 @@ export interface components {
             marginUsd: components["schemas"]["MonteCarloSummary"];
             exportTonnes: components["schemas"]["MonteCarloSummary"];
             domesticShare: components["schemas"]["MonteCarloSummary"];
-            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line; in a run of years, in some year: the rule holds in each year). */
             ruleBindsProbability: number | null;
             markets: {
                 id: string;
@@ -7710,7 +7712,7 @@ export interface components {
             marginUsd: components["schemas"]["MonteCarloSummary"];
             exportTonnes: components["schemas"]["MonteCarloSummary"];
             domesticShare: components["schemas"]["MonteCarloSummary"];
-            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line). */
+            /** @description Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line; in a run of years, in some year: the rule holds in each year). */
             ruleBindsProbability: number | null;
             markets: {
                 id: string;

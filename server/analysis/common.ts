@@ -10,6 +10,7 @@ import { yearOfKey } from '../core/families/context.ts';
 import { networkForScenario } from '../core/pipeline.ts';
 import { checkScenario, type Problem } from '../core/consistency.ts';
 import type { Network, Scenario } from '../core/schema.ts';
+import type { Plan } from '../core/plan-schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
 import type { EngineRequest } from '../solver/choose.ts';
 
@@ -109,13 +110,48 @@ export function volumeFigures(network: Network, scenario: Scenario, built: Built
   }
   const yearShares = [...byYear.values()].filter((y) => y.basis > EPS_TONNES).map((y) => y.domestic / y.basis);
   const domesticShare = basis > EPS_TONNES ? domesticTonnes / basis : 0;
-  let ruleBinds = false;
-  for (const r of index.domesticShareRows) {
-    const slack = rowActivity(model.rows[r], values) - model.rows[r].lb;
-    if (basis > EPS_TONNES && slack <= 1e-6 * Math.max(1, basis)) ruleBinds = true;
-  }
+  const ruleBinds = index.domesticShareRows.some((r) => ruleRowTight(rowActivity(model.rows[r], values) - model.rows[r].lb, basis));
   const lowestYearShare = yearShares.length > 0 ? Math.min(...yearShares) : domesticShare;
   return { domesticTonnes, exportTonnes, domesticShare, ruleBinds, lowestYearShare };
+}
+
+/**
+ * Whether a domestic-share row is tight: its slack (that year's domestic tonnes − share × its basis
+ * tonnes) within 1e-6 of the line, relative to the plan's basis tonnes over the horizon. The one test
+ * of "the rule binds" of every analysis: the rule holds in each year (`domestic-share:{year}`), so it
+ * binds when any year's row is tight, not when the horizon's share sits on the line.
+ */
+export function ruleRowTight(slackTonnes: number, basisTonnes: number): boolean {
+  return basisTonnes > EPS_TONNES && slackTonnes <= 1e-6 * Math.max(1, basisTonnes);
+}
+
+/**
+ * Whether the domestic rule binds in a plan, read from its tonnes per period (the clearing mode's
+ * analyses get plans, not solver values): each year's row rebuilt from our sales per market (and
+ * production per plant, on that basis) in that year's periods, then `ruleRowTight`.
+ */
+export function planRuleBinds(plan: Pick<Plan, 'horizon' | 'markets' | 'plants'>, policy: Scenario['policy']): boolean {
+  const share = policy.domesticShare;
+  if (!(share > 0)) return false;
+  // Period labels start with their year ("2027", "2027-03").
+  const yearOf = plan.horizon.periods.map((label) => label.slice(0, 4));
+  const byYear = new Map<string, { domestic: number; basis: number }>();
+  const year = (t: number) => byYear.get(yearOf[t]!) ?? byYear.set(yearOf[t]!, { domestic: 0, basis: 0 }).get(yearOf[t]!)!;
+  for (const m of plan.markets) {
+    m.tonnesByPeriod.forEach((tonnes, t) => {
+      if (m.domestic) year(t).domestic += tonnes;
+      if (policy.basis === 'sales') year(t).basis += tonnes;
+    });
+  }
+  if (policy.basis === 'production') {
+    for (const p of plan.plants) {
+      p.tonnesByPeriod.forEach((tonnes, t) => {
+        year(t).basis += tonnes;
+      });
+    }
+  }
+  const basis = [...byYear.values()].reduce((s, y) => s + y.basis, 0);
+  return [...byYear.values()].some((y) => ruleRowTight(y.domestic - share * y.basis, basis));
 }
 
 /** Tonnes sold per market (all tiers, all periods). */

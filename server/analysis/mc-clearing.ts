@@ -1,6 +1,6 @@
 /** Monte Carlo in the market-clearing mode: every draw a full plan of its drawn scenario. */
 import type { Network } from '../core/schema.ts';
-import { EPS_TONNES } from './common.ts';
+import { EPS_TONNES, planRuleBinds } from './common.ts';
 import { CancelledError, STATUS_CODES, type DrawTable, type FastModel } from './mc-draws.ts';
 import type { MonteCarloRequest } from './mc-request.ts';
 import { drawScenario } from './mc-sample.ts';
@@ -27,7 +27,6 @@ export async function solveClearingDraws(
   const net = request.scenario.network ?? network;
   const { optimise } = await import('../optimise.ts');
   const M = net.markets.filter((m) => !m.competitorsOnly).length;
-  const share = request.scenario.policy.domesticShare;
   let next = from;
   let done = 0;
   const worker = async () => {
@@ -57,7 +56,8 @@ export async function solveClearingDraws(
         table.exportTonnes[at] = k.exportTonnes;
         table.domesticTonnes[at] = k.domesticTonnes;
         table.domesticShare[at] = k.domesticShare;
-        table.ruleBinds[at] = share > 0 && k.domesticShare <= share + 1e-6 && k.domesticTonnes + k.exportTonnes > EPS_TONNES ? 1 : 0;
+        // In a run of years the rule holds in each year: it binds when any year's row is tight.
+        table.ruleBinds[at] = planRuleBinds(plan, request.scenario.policy) ? 1 : 0;
         plan.markets.forEach((m, j) => {
           if (j < M) table.served[at * M + j] = m.tonnes > EPS_TONNES * 1000 ? 1 : 0;
         });

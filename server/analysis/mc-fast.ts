@@ -13,7 +13,7 @@ import { legCostUsdPerTonne } from '../core/scenario.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { solveModelInProcess } from '../solver/inProcess.ts';
 import { ReusableJsLpSolver } from '../solver/jsLpReusable.ts';
-import { AnalysisRefusal, EPS_TONNES, prepare } from './common.ts';
+import { AnalysisRefusal, EPS_TONNES, prepare, ruleRowTight } from './common.ts';
 import { STATUS_CODES, type DrawSpec, type DrawTable, type FastModel } from './mc-draws.ts';
 import { checkMonteCarlo } from './mc-request.ts';
 import { drawMultipliers, type DrawMultipliers } from './mc-sample.ts';
@@ -164,11 +164,7 @@ export async function runDraws(fast: FastModel, spec: DrawSpec, from: number, to
       basis = 0;
       for (const v of fast.prodVars) basis += x[v];
     }
-    let binds = 0;
-    for (const row of fast.shareRows) {
-      const slack = rowActivity(model.rows[row], x) - model.rows[row].lb;
-      if (basis > EPS_TONNES && slack <= 1e-6 * Math.max(1, basis)) binds = 1;
-    }
+    const binds = fast.shareRows.some((row) => ruleRowTight(rowActivity(model.rows[row], x) - model.rows[row].lb, basis)) ? 1 : 0;
     // A draw whose figures are not all numbers is an error draw, never an optimal one without a margin.
     if (![r.objective, exported, domestic, basis].every(Number.isFinite)) {
       table.status[at] = STATUS_CODES.indexOf('error');

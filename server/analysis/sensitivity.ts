@@ -25,7 +25,7 @@ import { legCostUsdPerTonne, plantCapacityTonnes } from '../core/scenario.ts';
 import { packingCostUsdPerTonne } from '../core/families/costs.ts';
 import { key } from '../core/families/context.ts';
 import type { Network, Scenario } from '../core/schema.ts';
-import { prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
+import { planRuleBinds, prepare, round, solveHere, structureOf, volumeFigures, type Prepared } from './common.ts';
 import type { ParameterKind, ParameterRange, SensitivityReport, ShareCurvePoint } from '../core/analysis-schema.ts';
 
 export type { ParameterKind, ParameterRange, SensitivityReport, ShareCurvePoint } from '../core/analysis-schema.ts';
@@ -179,7 +179,7 @@ export async function sensitivity(scenario: Scenario, baseNetwork: Network, opti
   const result = await solveHere(ranging.model, 'highs', { wantSensitivity: true, timeLimitMs: scenario.timeLimitMs });
   const clearing = scenario.market === 'clearing';
   const valuedAs = clearing ? 'welfare' : 'margin';
-  const shareCurve = clearing ? await clearingShareCurve(lpScenario, baseNetwork, options) : await domesticShareCurve(lpScenario, baseNetwork, options);
+  const shareCurve = await reportShareCurve(lpScenario, baseNetwork, options);
   const notes = [
     'Within a range the plan keeps its structure (the same markets, tiers, routes and binding limits); tonnes may shift along it for a capacity, not for a price or cost.',
     'A range holds for one parameter moving alone.',
@@ -614,10 +614,16 @@ async function clearingShareCurve(scenario: Scenario, baseNetwork: Network, opti
       domesticTonnes: round(k.domesticTonnes, 3),
       exportTonnes: round(k.exportTonnes, 3),
       achievedShare: round(k.domesticShare, 6),
-      ruleBinds: share > 0 && k.domesticShare <= share + 1e-6,
+      // In a run of years the rule holds in each year: it binds when any year's row is tight.
+      ruleBinds: planRuleBinds(plan, { ...scenario.policy, domesticShare: share }),
     });
   }
   return points;
+}
+
+/** The report's share curve, in the scenario's mode (a full plan per point in the clearing mode). */
+export function reportShareCurve(scenario: Scenario, baseNetwork: Network, options: SensitivityOptions = {}): Promise<ShareCurvePoint[]> {
+  return scenario.market === 'clearing' ? clearingShareCurve(scenario, baseNetwork, options) : domesticShareCurve(scenario, baseNetwork, options);
 }
 
 /**

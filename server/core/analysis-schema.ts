@@ -62,7 +62,10 @@ export const ShareCurvePoint = z
     domesticTonnes: z.number().nullable(),
     exportTonnes: z.number().nullable(),
     achievedShare: described(z.number().nullable(), 'Achieved domestic share (of the policy basis).'),
-    ruleBinds: z.boolean().nullable(),
+    ruleBinds: described(
+      z.boolean().nullable(),
+      'The domestic rule is tight at this point: its row within 1e-6 of the line; in a run of years, in some year (the rule holds in each year).',
+    ),
   })
   .meta({ id: 'ShareCurvePoint' });
 export type ShareCurvePoint = z.infer<typeof ShareCurvePoint>;
@@ -131,7 +134,7 @@ export const MonteCarloResult = z
     marginUsd: Summary,
     exportTonnes: Summary,
     domesticShare: Summary,
-    ruleBindsProbability: described(z.number().nullable(), 'Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line).'),
+    ruleBindsProbability: described(z.number().nullable(), 'Share of optimal draws in which the domestic-share rule binds (slack within 1e-6 of the line; in a run of years, in some year: the rule holds in each year).'),
     markets: z.array(z.strictObject({ id: z.string(), name: z.string(), domestic: z.boolean(), servedShare: z.number(), robust: z.boolean() })),
     robustMarkets: described(z.array(z.string()), 'Markets served in at least `robustThreshold` of the optimal draws.'),
     robustThreshold: z.number(),
