@@ -5635,11 +5635,11 @@ export interface components {
             held: "margin" | "welfare";
             /** @description Our margin in the best plan (in the clearing mode at its clearing prices). */
             bestMarginUsd: number;
-            /** @description The least margin any plan here may have; null in the clearing mode, where the welfare is held. */
+            /** @description The least margin any plan here may have: the best less the tolerance and a numerical slack of 1e-7 of it; null in the clearing mode, where the welfare is held. */
             floorMarginUsd: number | null;
             /** @description Clearing mode: the market’s welfare in the best plan, USD; null in the price-taker mode. */
             bestWelfareUsd: number | null;
-            /** @description Clearing mode: the least welfare any plan here may have, USD; null in the price-taker mode. */
+            /** @description Clearing mode: the least welfare any plan here may have, USD: the best less the tolerance and a numerical slack of a cent (so that at a tolerance of 0 every plan is an equilibrium); null in the price-taker mode. */
             floorWelfareUsd: number | null;
             markets: components["schemas"]["MarketRangeInput"][];
             plans: components["schemas"]["AlternativePlanInput"][];
@@ -7824,11 +7824,11 @@ export interface components {
             held: "margin" | "welfare";
             /** @description Our margin in the best plan (in the clearing mode at its clearing prices). */
             bestMarginUsd: number;
-            /** @description The least margin any plan here may have; null in the clearing mode, where the welfare is held. */
+            /** @description The least margin any plan here may have: the best less the tolerance and a numerical slack of 1e-7 of it; null in the clearing mode, where the welfare is held. */
             floorMarginUsd: number | null;
             /** @description Clearing mode: the market’s welfare in the best plan, USD; null in the price-taker mode. */
             bestWelfareUsd: number | null;
-            /** @description Clearing mode: the least welfare any plan here may have, USD; null in the price-taker mode. */
+            /** @description Clearing mode: the least welfare any plan here may have, USD: the best less the tolerance and a numerical slack of a cent (so that at a tolerance of 0 every plan is an equilibrium); null in the price-taker mode. */
             floorWelfareUsd: number | null;
             markets: components["schemas"]["MarketRange"][];
             plans: components["schemas"]["AlternativePlan"][];

@@ -59,6 +59,20 @@ function floorModel(model: LpModel, floor: number): (objective: Map<number, numb
  */
 export const ALTERNATIVES_ENGINE = 'highs';
 
+/**
+ * The floor's numerical slack below the tolerance, USD of the objective held, so that the best plan
+ * itself stays above the floor. In the price-taker mode the objective is our margin: 1e-7 of it. In
+ * the clearing mode it is the market's welfare, billions of USD, where 1e-7 of it would be hundreds
+ * of USD, enough to move hundreds of our tonnes into markets no equilibrium serves. Valued at the
+ * best plan's prices, an allocation that gives up w of welfare gives up at most w of our margin
+ * (every seller's and buyer's part of an equilibrium is the best for them at its prices), so the
+ * slack is a cent (1e-12 of the welfare where that is more, its rounding): at a tolerance of 0 each
+ * alternative is an equilibrium up to a cent, and pays us the best plan's margin up to a cent.
+ */
+export function numericalSlackUsd(bestObjectiveUsd: number, clearing: boolean): number {
+  return clearing ? Math.max(0.01, 1e-12 * Math.abs(bestObjectiveUsd)) : 1e-7 * Math.max(1, Math.abs(bestObjectiveUsd));
+}
+
 export async function nearOptimalAlternatives(
   scenario: Scenario,
   baseNetwork: Network,
@@ -79,9 +93,9 @@ export async function nearOptimalAlternatives(
   const prices = clearing ? best.sensitivity : undefined;
   const kpisOf = (result: SolveResult & { status: 'optimal' }) => readSolution(network, scenario, built, { ...result, sensitivity: prices }).kpis;
   const bestMargin = clearing ? kpisOf(best).marginUsd : best.objective;
-  // Hold the objective (our margin, or the market's welfare) within the tolerance; a tiny slack
-  // keeps a floor equal to the best feasible.
-  const floor = best.objective - tolerance * Math.abs(best.objective) - 1e-7 * Math.max(1, Math.abs(best.objective));
+  // Hold the objective (our margin, or the market's welfare) within the tolerance, less a tiny
+  // slack that keeps a floor equal to the best feasible (numerical: `numericalSlackUsd`).
+  const floor = best.objective - tolerance * Math.abs(best.objective) - numericalSlackUsd(best.objective, clearing);
 
   const salesOf = (filter: (marketId: string) => boolean) => {
     const coefs = new Map<number, number>();

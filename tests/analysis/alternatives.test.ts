@@ -36,6 +36,15 @@ describe('near-optimal alternatives', () => {
     }
   });
 
+  it('the price-taker floor holds the margin less the tolerance and a slack of 1e-7 of it', async () => {
+    const s = Scenario.parse({ name: 'Phase 1', phase: 1 });
+    for (const tolerance of [0, 0.01]) {
+      const result = await nearOptimalAlternatives(s, loadDefaultNetwork(), highs, { tolerance });
+      expect(result.held).toBe('margin');
+      expect(result.floorMarginUsd!).toBeCloseTo(result.bestMarginUsd * (1 - tolerance - 1e-7), 1);
+    }
+  });
+
   it('with no tolerance the ranges collapse onto the best plan', async () => {
     const result = await nearOptimalAlternatives(scenario(), tinyNetwork(), highs, { tolerance: 0 });
     for (const m of result.markets) expect(m.maxTonnes - m.minTonnes).toBeLessThan(1e-3);
