@@ -3245,7 +3245,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Which export contracts are worth signing: volume, contribution vs fixed cost, the price of the other decision */
+        /**
+         * Which export contracts are worth signing: volume, contribution vs fixed cost, the price of the other decision
+         * @description A mixed-integer choice of contracts, so for the price-taker mode only: a market-clearing scenario (`"market": "clearing"`) is a 422 `unprocessable_model` that says to set `"market": "price-taker"`.
+         */
         post: {
             parameters: {
                 query?: never;

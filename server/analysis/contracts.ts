@@ -10,7 +10,7 @@ import { formatTonnes, formatUsd } from '../core/explain.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { solveModel } from '../solver/solve.ts';
 import type { SolveModelOptions } from '../solver/inProcess.ts';
-import { prepare, round } from './common.ts';
+import { AnalysisRefusal, prepare, round } from './common.ts';
 import { key } from '../core/families/context.ts';
 import type { ContractDecision, ContractsReport } from '../core/analysis-schema.ts';
 
@@ -25,7 +25,17 @@ export interface ContractsOptions {
 
 const isOptimal = (r: SolveResult): r is Extract<SolveResult, { status: 'optimal' }> => r.status === 'optimal';
 
+/**
+ * Why a market-clearing scenario is refused (a 422): the analysis turns the contracts' mixed-integer
+ * choice on itself, and the clearing model must stay a linear programme.
+ */
+export const CONTRACTS_PRICE_TAKER_ONLY =
+  'the contracts analysis works in the price-taker mode only (signing a contract is a mixed-integer choice; the market-clearing mode is a linear programme, its prices are duals): set "market": "price-taker"';
+
 export async function contracts(scenarioInput: Scenario, baseNetwork: Network, options: ContractsOptions = {}): Promise<ContractsReport> {
+  // Refused before the analysis turns the mixed-integer option on, so that the answer names the
+  // setting to change, not options the caller never set.
+  if (scenarioInput.market === 'clearing') throw new AnalysisRefusal(CONTRACTS_PRICE_TAKER_ONLY);
   const scenario: Scenario = { ...scenarioInput, mip: { ...scenarioInput.mip, contracts: true } };
   const solve = options.solve ?? solveModel;
   const request = { engine: 'highs' as const, timeLimitMs: scenario.timeLimitMs };

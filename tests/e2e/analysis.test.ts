@@ -138,6 +138,26 @@ describe.skipIf(!run)('the analysis panel', () => {
     await page.close();
   }, 60_000);
 
+  it('says on the Russian page that contracts are weighed in the price-taker mode only, for a clearing scenario', async () => {
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: '#lang=ru' });
+    await page.locator('#scenario-panel select').filter({ has: page.locator('option[value="clearing"]') }).selectOption('clearing');
+    await page.click('#toggle-analysis');
+    await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
+    await page.getByRole('tab', { name: 'Контракты' }).click();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/analysis/contracts')) asked.push(r.url());
+    });
+    await page.click('#contracts-run');
+    await expect.poll(() => page.locator('#contracts-status').textContent()).toMatch(/^Контракты оцениваются только в режиме ценополучателя: .*выберите «Ценополучатель» в поле «Модель рынка»/);
+    expect(await page.locator('#contracts-status').getAttribute('class')).toMatch(/\bbad\b/);
+    expect(await page.locator('#contracts-table').count()).toBe(0);
+    expect(asked).toEqual([]);
+    await page.locator('#analysis-panel').screenshot({ path: join(ARTIFACTS, 'analysis-contracts-clearing-ru.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('tells a viewer key in words why an analysis is refused; tabs work from the keyboard; fits a tablet', async () => {
     const { page } = await open(VIEWER_KEY, { width: 820, height: 1180 });
     await expect.poll(() => page.locator('#analysis-role').textContent()).toMatch(/Viewer key/);

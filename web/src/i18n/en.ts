@@ -418,6 +418,7 @@ export const messages: Record<string, string> = {
   'Your key is a viewer key: analyses run only with a planner key.': 'Your key is a viewer key: analyses run only with a planner key.',
   'Cancelled.': 'Cancelled.',
   'Weigh the contracts': 'Weigh the contracts',
+  'Contracts are weighed in the price-taker mode only: signing one is a yes-or-no choice, which the market-clearing plan (a linear programme whose prices are its duals) cannot make. Choose “Price-taker” under “Market mode” in the scenario panel to weigh them.': 'Contracts are weighed in the price-taker mode only: signing one is a yes-or-no choice, which the market-clearing plan (a linear programme whose prices are its duals) cannot make. Choose “Price-taker” under “Market mode” in the scenario panel to weigh them.',
   'Export contracts carry a minimum volume (per year) and a fixed yearly cost. The mixed-integer plan decides which to sign; each decision is then forced the other way to price it: “reversal costs” is the margin that would lose.': 'Export contracts carry a minimum volume (per year) and a fixed yearly cost. The mixed-integer plan decides which to sign; each decision is then forced the other way to price it: “reversal costs” is the margin that would lose.',
   'Solving the contract decisions…': 'Solving the contract decisions…',
   'No plan with contracts: {reason}.': 'No plan with contracts: {reason}.',

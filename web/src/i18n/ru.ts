@@ -417,6 +417,7 @@ export const messages: Record<string, string> = {
   'Your key is a viewer key: analyses run only with a planner key.': 'Ваш ключ — ключ наблюдателя: анализ выполняется только с ключом планировщика.',
   'Cancelled.': 'Отменено.',
   'Weigh the contracts': 'Оценить контракты',
+  'Contracts are weighed in the price-taker mode only: signing one is a yes-or-no choice, which the market-clearing plan (a linear programme whose prices are its duals) cannot make. Choose “Price-taker” under “Market mode” in the scenario panel to weigh them.': 'Контракты оцениваются только в режиме ценополучателя: подписание контракта — выбор «да или нет», которого план равновесия рынка (линейная задача, цены которой — двойственные оценки) сделать не может. Чтобы оценить контракты, выберите «Ценополучатель» в поле «Модель рынка» на панели сценария.',
   'Export contracts carry a minimum volume (per year) and a fixed yearly cost. The mixed-integer plan decides which to sign; each decision is then forced the other way to price it: “reversal costs” is the margin that would lose.': 'Экспортные контракты предусматривают минимальный объём (в год) и постоянные годовые затраты. Целочисленный план решает, какие подписать; затем каждое решение принудительно меняется на противоположное, чтобы его оценить: «цена отмены» — маржа, которую это потеряло бы.',
   'Solving the contract decisions…': 'Решение по контрактам рассчитывается…',
   'No plan with contracts: {reason}.': 'Нет плана с контрактами: {reason}.',

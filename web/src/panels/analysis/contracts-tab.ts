@@ -7,6 +7,9 @@ import { shortName } from '../../lib/names.ts';
 import { t } from '../../i18n/index.ts';
 import { failureWords, say, statusLine, type TabEnv } from './common.ts';
 
+const PRICE_TAKER_ONLY =
+  'Contracts are weighed in the price-taker mode only: signing one is a yes-or-no choice, which the market-clearing plan (a linear programme whose prices are its duals) cannot make. Choose “Price-taker” under “Market mode” in the scenario panel to weigh them.';
+
 export function buildContractsTab(root: HTMLElement, env: TabEnv): void {
   const run = h('button', { type: 'button', className: 'primary', id: 'contracts-run' }, t('Weigh the contracts'));
   const status = statusLine('contracts-status');
@@ -19,6 +22,12 @@ export function buildContractsTab(root: HTMLElement, env: TabEnv): void {
   run.addEventListener('click', async () => {
     const s = env.scenarioOr(status);
     if (!s) return;
+    // The server refuses it too (a 422): signing a contract is a mixed-integer choice, and the
+    // clearing plan is a linear programme. Said here in the page's language, with the setting to change.
+    if (s.scenario.market === 'clearing') {
+      out.textContent = '';
+      return say(status, t(PRICE_TAKER_ONLY), 'bad');
+    }
     run.disabled = true;
     say(status, t('Solving the contract decisions…'), 'busy');
     const r = await analysisApi.contracts(s.scenario);

@@ -16,6 +16,8 @@ export function contractsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['analysis'],
           summary: 'Which export contracts are worth signing: volume, contribution vs fixed cost, the price of the other decision',
+          description:
+            'A mixed-integer choice of contracts, so for the price-taker mode only: a market-clearing scenario (`"market": "clearing"`) is a 422 `unprocessable_model` that says to set `"market": "price-taker"`.',
           security: BEARER,
           body: ContractsBody,
           response: { 200: ContractsReport, ...errorResponses(400, 401, 403, 413, 415, 422) },
