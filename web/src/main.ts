@@ -9,7 +9,8 @@ import { Scenario } from '../../server/core/schema.ts';
 import { storedApiKey } from './api.ts';
 import { t } from './i18n/index.ts';
 import { diffPlans } from './lib/diff.ts';
-import { canSolveLive, formToScenario, linkToForm, networkPending } from './lib/scenario-form.ts';
+import { canSolveLive, formToScenario, linkToForm, networkPending, type ScenarioForm } from './lib/scenario-form.ts';
+import { ownNetwork } from './lib/plan-network.ts';
 import { networkPendingText } from './lib/stored-link.ts';
 import { AnalysisPanel } from './panels/analysis-panel.ts';
 import { KpiPanel } from './panels/kpi-panel.ts';
@@ -83,13 +84,20 @@ const kpiPanel = new KpiPanel(document.getElementById('kpi-panel')!, {
     if (!a || !b) {
       state.compare = null;
     } else {
-      const pa = state.history.find((e) => e.id === a)?.plan;
-      const pb = state.history.find((e) => e.id === b)?.plan;
-      if (pa && pb) state.compare = { a, b, diff: diffPlans(pa, pb) };
+      const ea = state.history.find((e) => e.id === a);
+      const eb = state.history.find((e) => e.id === b);
+      // Each side is drawn with the network it was made on.
+      if (ea && eb) state.compare = { a, b, diff: diffPlans(ea.plan, eb.plan), networks: { a: ea.network, b: eb.network } };
     }
     drawing.redraw();
   },
 });
+
+/** The form's scenario is small enough to re-plan live, on the network it plans on (its own, or the default one once loaded). */
+function liveSized(form: ScenarioForm): boolean {
+  const network = ownNetwork(form.carried) ?? state.network;
+  return network != null && canSolveLive(form, network.legs.length, network.markets.length);
+}
 
 const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel')!, {
   onChange(form, live) {
@@ -98,12 +106,12 @@ const scenarioPanel = new ScenarioPanel(document.getElementById('scenario-panel'
     stale.updateStale();
     const valid = solver.validate(form, false);
     writeHash();
-    if (live && valid && scenarioPanel.liveEnabled && state.network && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
+    if (live && valid && scenarioPanel.liveEnabled && liveSized(form)) {
       solver.scheduleLive(form, 'step');
     }
   },
   onLiveRest(form) {
-    if (scenarioPanel.liveEnabled && state.network && solver.validate(form, false) && canSolveLive(form, state.network.legs.length, state.network.markets.length)) {
+    if (scenarioPanel.liveEnabled && solver.validate(form, false) && liveSized(form)) {
       solver.scheduleLive(form, 'whole');
     }
   },
@@ -132,7 +140,7 @@ const analysisPanel = new AnalysisPanel(document.getElementById('analysis-panel'
     if (!Scenario.safeParse(scenario).success) return { ok: false, message: t('Some scenario values are not valid: fix them in the scenario panel first.') };
     return { ok: true, scenario: scenario as Record<string, unknown> & { name: string }, domesticShare: state.form.domesticShare };
   },
-  network: () => state.network,
+  network: () => ownNetwork(state.form.carried),
   onHighlight(ids, kind) {
     view.highlightLayer.set(ids, kind);
     drawing.drawHighlight();

@@ -12,7 +12,7 @@ import { areaRadiusScale, flowWidthScale, maxLegTonnes, maxMarketTonnes } from '
 import { planFrame } from '../lib/view.ts';
 import type { KpiPanel } from '../panels/kpi-panel.ts';
 import type { MapView } from './map-view.ts';
-import { initial, state } from './state.ts';
+import { initial, shownNetwork, state } from './state.ts';
 
 export interface DrawingDeps {
   view: MapView;
@@ -66,6 +66,8 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
 
   function drawMap(plan: Plan): void {
     const v = mapView(plan);
+    // The places, idle legs and leg names of the network the plan on screen was made on.
+    const network = shownNetwork();
     // Flow volumes and place names are placed together, once.
     labelLayer.batch(() => {
       if (state.compare) {
@@ -74,7 +76,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
         flowLayer.renderDiff(d, ds.flowWidth);
         legend.render({ filters: state.page.filters, showVolumes: state.showVolumes, tiles: state.page.tiles, scale: ds.flowWidth, radius: ds.marketRadius, maxMarketTonnes: ds.maxMarketDeltaTonnes, perPeriod: false, diff: true, tilesStatus: state.tiles });
       } else {
-        flowLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
+        flowLayer.render({ plan, network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, scale: v.scale, showVolumes: state.showVolumes, competitors: v.competitors, money: v.money });
         legend.render({
           filters: state.page.filters,
           showVolumes: state.showVolumes,
@@ -89,7 +91,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
         });
       }
       const diff = state.compare?.diff ?? null;
-      placeLayer.render({ plan, network: state.network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: diff ? diffMapScales(diff).marketRadius : v.radius, money: v.money, diff });
+      placeLayer.render({ plan, network, period: v.period, periodLabel: v.periodLabel, filters: state.page.filters, radius: diff ? diffMapScales(diff).marketRadius : v.radius, money: v.money, diff });
     });
     highlightLayer.render(plan, v.period, v.radius);
     document.body.dataset.flowCount = String(flowLayer.flowCount);
@@ -166,7 +168,7 @@ export function createDrawing({ view, kpiPanel, monthBar, renderStale, writeHash
     framed = true;
     map.invalidateSize();
     // At once, not animated: the page is still loading, and a zoom animation draws every layer per frame.
-    map.fitBounds(planFrame(plan, state.network), { padding: [28, 28], maxZoom: 6.5, animate: false });
+    map.fitBounds(planFrame(plan, shownNetwork()), { padding: [28, 28], maxZoom: 6.5, animate: false });
   }
 
   return { redraw, redrawStale, drawMap, drawHighlight, frameFirstPlan };

@@ -13,6 +13,7 @@ import { issuePath } from '../lib/api-errors.ts';
 import { formatElapsed } from '../lib/format.ts';
 import { saveOutcomeText, storeAndRun, type StoredNotRun } from '../lib/save-run.ts';
 import { formToScenario, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
+import { ownNetwork } from '../lib/plan-network.ts';
 import { networkPendingText } from '../lib/stored-link.ts';
 import { createInPageOptimiser, type InPageOptimiser } from '../optimiser-client.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
@@ -29,7 +30,8 @@ export interface SolverDeps {
 export interface Solver {
   /** Validate with the shared schema; issues go next to their fields. */
   validate(form: ScenarioForm, announce: boolean): boolean;
-  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string }): void;
+  /** A plan on screen; `network`: the network it was made on when it is not the default one. */
+  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; network: Network | null }): void;
   runOnServer(form: ScenarioForm): Promise<void>;
   /**
    * Live what-if: the newest slider position wins (a stale plan is dropped); at most one solve runs at a
@@ -91,8 +93,9 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     };
   }
 
-  function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; at?: string }): void {
+  function setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; network: Network | null; at?: string }): void {
     state.plan = plan;
+    state.planNetwork = opts.network;
     state.source = source;
     state.runId = opts.runId ?? (source === 'run' ? state.runId : null);
     state.planInputs = opts.inputs;
@@ -101,7 +104,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     if (opts.record) {
       const n = state.history.length + 1;
       const label = planLabel({ n, scenarioName: plan.scenarioName, source: source === 'browser' ? t('browser') : source === 'run' ? t('stored run') : t('server'), runId: state.runId, at: new Date(opts.at ?? Date.now()), now: new Date(), locale: locale() });
-      state.history.push({ id: `h${n}`, label, plan, runId: state.runId });
+      state.history.push({ id: `h${n}`, label, plan, runId: state.runId, network: opts.network });
       if (state.history.length > 12) state.history.shift();
     }
     state.compare = null;
@@ -122,11 +125,12 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     abort?.abort();
     abort = new AbortController();
     const stop = startProgress(t('Optimising on the server…'));
-    const result = await api.optimise(formToScenario(form), abort.signal);
+    const scenario = formToScenario(form);
+    const result = await api.optimise(scenario, abort.signal);
     await networkSettled();
     const ms = stop();
     if (result.ok) {
-      setPlan(result.data, 'server', { record: true, inputs: inputsOf(form) });
+      setPlan(result.data, 'server', { record: true, inputs: inputsOf(form), network: ownNetwork(scenario) });
       setStatus(t('Plan ready in {time}: {status}.', { time: formatElapsed(ms), status: t(result.data.status) }));
       return;
     }
@@ -162,16 +166,18 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
 
   async function runInBrowser(form: ScenarioForm, record: boolean): Promise<void> {
     await networkSettled();
-    if (!state.network) {
+    // A scenario with a network of its own is planned on it; any other on the default network.
+    const network = ownNetwork(formToScenario(form)) ?? state.network;
+    if (!network) {
       setStatus(t('The network is not loaded; cannot plan in the browser.'));
       return;
     }
     const stop = startProgress(t('Optimising in this browser…'));
     try {
       const scenario = Scenario.parse(formToScenario(form));
-      const plan = await optimiseInPage(scenario, scenario.network ?? state.network);
+      const plan = await optimiseInPage(scenario, scenario.network ?? network);
       const ms = stop();
-      setPlan(plan, 'browser', { record, inputs: inputsOf(form) });
+      setPlan(plan, 'browser', { record, inputs: inputsOf(form), network: scenario.network ?? null });
       setStatus(t('Plan computed in this browser in {time}: {status}.', { time: formatElapsed(ms), status: t(plan.status) }));
     } catch (err) {
       stop();
@@ -196,12 +202,14 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     async function step(): Promise<void> {
       const next = livePending;
       livePending = null;
-      if (next && state.network) {
+      if (next) {
         try {
           const started = performance.now();
           const scenario = Scenario.parse(formToScenario(next.form));
           // A scenario with a network of its own is planned on it, as the server would.
-          const plan = await optimiseInPage(scenario, scenario.network ?? state.network, { ruleCost: next.kind === 'whole' });
+          const network = scenario.network ?? state.network;
+          if (!network) throw new Error(t('The network is not loaded; cannot plan in the browser.'));
+          const plan = await optimiseInPage(scenario, network, { ruleCost: next.kind === 'whole' });
           // The slider moved on while this solved: its plan is stale and is dropped; the newest position is solved next.
           if (livePending === null) {
             if (plan.status !== 'optimal' && (state.role !== 'none' || state.publicRead)) {
@@ -209,7 +217,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
               setStatus(t('Live plan: {status} in this browser; asking the server to confirm…', { status: t(plan.status) }));
               await runOnServer(next.form);
             } else {
-              showLive(plan, next.form, next.kind, started);
+              showLive(plan, next.form, scenario.network ?? null, next.kind, started);
             }
           }
         } catch (err) {
@@ -221,8 +229,8 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     }
   }
 
-  function showLive(plan: Plan, form: ScenarioForm, kind: 'step' | 'whole', started: number): void {
-    setPlan(plan, 'browser', { record: false, inputs: inputsOf(form) });
+  function showLive(plan: Plan, form: ScenarioForm, network: Network | null, kind: 'step' | 'whole', started: number): void {
+    setPlan(plan, 'browser', { record: false, inputs: inputsOf(form), network });
     document.body.dataset.livePlan = kind;
     const ms = (performance.now() - started).toFixed(0);
     setStatus(
@@ -239,7 +247,8 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
     if (!validate(form, true)) return;
     const stop = startProgress(t('Storing the scenario and running it…'));
     const inputs = inputsOf(form);
-    const saved = await storeAndRun(api, formToScenario(form), inputs, storedNotRun);
+    const scenario = formToScenario(form);
+    const saved = await storeAndRun(api, scenario, inputs, storedNotRun);
     storedNotRun = saved.pending;
     const ms = stop();
     const outcome = saved.outcome;
@@ -254,7 +263,7 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       return;
     }
     state.runId = outcome.run.id;
-    setPlan(outcome.run.plan, 'run', { record: true, runId: outcome.run.id, inputs });
+    setPlan(outcome.run.plan, 'run', { record: true, runId: outcome.run.id, inputs, network: ownNetwork(outcome.run.scenario) });
     const stored = t('Stored as run {id} in {time}.', { id: outcome.run.id, time: formatElapsed(ms) });
     setStatus(outcome.replaced ? `${t('Scenario {id}, stored by an earlier save, was deleted meanwhile: the scenario was stored again.', { id: outcome.replaced })} ${stored}` : stored);
   }

@@ -6,6 +6,7 @@ import type { Network } from '../../../server/core/schema.ts';
 import type { Plan } from '../../../server/core/plan-schema.ts';
 import type { PlanDiff } from '../lib/diff.ts';
 import { DEFAULT_FORM, formToScenario, linkToForm, type ScenarioForm } from '../lib/scenario-form.ts';
+import { networkOnScreen } from '../lib/plan-network.ts';
 import { decodeState, type PageState } from '../lib/url-state.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { Role } from '../panels/scenario-panel.ts';
@@ -17,6 +18,8 @@ export interface AppState {
   /** The network on its way from the server (null when loaded or not asked for). */
   networkLoading: Promise<void> | null;
   plan: Plan | null;
+  /** The network the plan on screen was made on, when it is not the default one (its scenario's own). */
+  planNetwork: Network | null;
   source: PlanSource;
   runId: string | null;
   history: HistoryEntry[];
@@ -27,7 +30,8 @@ export interface AppState {
   /** Reads (and one-off solves) are open without a key. */
   publicRead: boolean;
   showVolumes: boolean;
-  compare: { a: string; b: string; diff: PlanDiff } | null;
+  /** Two plans compared (B on screen), with the own network each was made on (null: the default network). */
+  compare: { a: string; b: string; diff: PlanDiff; networks: { a: Network | null; b: Network | null } } | null;
   /** The form differs from the inputs of the plan on screen. */
   stale: boolean;
   /** The inputs (canonical scenario without its name) the plan on screen was made from. */
@@ -49,6 +53,7 @@ export const state: AppState = {
   network: null,
   networkLoading: null,
   plan: null,
+  planNetwork: null,
   source: 'server',
   runId: initial.runId,
   history: [],
@@ -73,6 +78,14 @@ state.page.tiles = false;
 export function inputsOf(form: ScenarioForm): string {
   const { name: _name, ...rest } = formToScenario(form);
   return JSON.stringify(rest);
+}
+
+/**
+ * The network the map draws the plan on screen with: the network it was made on (each side's, for a
+ * comparison), the default network for a plan of the default network.
+ */
+export function shownNetwork(): Network | null {
+  return networkOnScreen({ plan: state.planNetwork, compare: state.compare?.networks }, state.network);
 }
 
 /**

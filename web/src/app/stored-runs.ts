@@ -1,9 +1,11 @@
 /** Stored scenarios and runs on screen: a run opened by id, a scenario into the form, two runs compared. */
 import type { Plan } from '../../../server/core/plan-schema.ts';
+import type { Network } from '../../../server/core/schema.ts';
 import { api, type StoredRun } from '../api.ts';
 import { locale, t } from '../i18n/index.ts';
 import { diffPlans } from '../lib/diff.ts';
 import { planLabel } from '../lib/plan-label.ts';
+import { ownNetwork } from '../lib/plan-network.ts';
 import { networkPending, storedScenarioToForm, withStoredNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
 import { storedNetworkChangedText, storedNetworkProblem } from '../lib/stored-link.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
@@ -13,7 +15,7 @@ import { setStatus } from './status.ts';
 
 export interface StoredRunsDeps {
   scenarioPanel: ScenarioPanel;
-  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; at?: string }): void;
+  setPlan(plan: Plan, source: PlanSource, opts: { record: boolean; runId?: string | null; inputs: string; network: Network | null; at?: string }): void;
   runOnServer(form: ScenarioForm): Promise<void>;
   renderStale(): void;
   redraw(): void;
@@ -57,7 +59,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     const found = state.history.find((e) => e.runId === run.id);
     if (found) return found;
     const label = planLabel({ scenarioName: run.scenario.name, source: t('stored run'), runId: run.id, at: new Date(run.createdAt), now: new Date(), locale: locale() });
-    const entry: HistoryEntry = { id: `run:${run.id}`, label, plan: run.plan, runId: run.id };
+    const entry: HistoryEntry = { id: `run:${run.id}`, label, plan: run.plan, runId: run.id, network: ownNetwork(run.scenario) };
     state.history.push(entry);
     if (state.history.length > 12) state.history.shift();
     return entry;
@@ -75,10 +77,12 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     const formB = runForm(runB);
     state.form = formB;
     scenarioPanel.setForm(formB);
-    setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB) });
+    setPlan(runB.plan, 'run', { record: false, runId: runB.id, inputs: inputsOf(formB), network: ownNetwork(runB.scenario) });
     const ea = historyEntryForRun(ra.data);
     const eb = historyEntryForRun(runB);
-    state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan, { a: ra.data.scenario.market, b: runB.scenario.market }) };
+    // Each side is drawn with the network it was made on.
+    const networks = { a: ea.network, b: eb.network };
+    state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan, { a: ra.data.scenario.market, b: runB.scenario.market }), networks };
     redraw();
     setStatus(t('Comparing stored runs {a} (A) and {b} (B).', { a, b }));
     document.body.dataset.compare = `${a},${b}`;
@@ -98,7 +102,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
       state.form = formOfRun;
       scenarioPanel.setForm(state.form);
     }
-    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(formOfRun), at: run.data.createdAt });
+    setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(formOfRun), network: ownNetwork(run.data.scenario), at: run.data.createdAt });
     state.linkMismatch = state.stale ? { runId: run.data.id, runForm: formOfRun } : null;
     renderStale();
     setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));

@@ -22,6 +22,7 @@ export type { AnalysisScenario } from './analysis/common.ts';
 export interface AnalysisContext {
   /** The scenario form on screen as a Scenario, or why it is not valid. */
   scenario(): AnalysisScenario;
+  /** The network of the scenario in the scenario panel when it has one of its own (null: the default network). */
   network(): Network | null;
   /** Markets to ring on the map (null: none): the robust ones, or those with room to negotiate. */
   onHighlight(ids: string[] | null, kind: HighlightKind): void;
@@ -47,6 +48,7 @@ export class AnalysisPanel {
   /** Markets with more than ~1 kt of room in the last room-to-negotiate answer. */
   private room: string[] | null = null;
   private selected: TabId = 'share';
+  /** The default network. */
   private network: Network | null = null;
 
   constructor(
@@ -70,7 +72,7 @@ export class AnalysisPanel {
       tablist,
       ...[...this.tabs.values()].map((t) => t.panel),
     );
-    const env: TabEnv = { scenarioOr: (status) => this.scenarioOr(status), network: () => this.network };
+    const env: TabEnv = { scenarioOr: (status) => this.scenarioOr(status), network: () => this.scenarioNetwork() };
     buildShareTab(this.section('share'), env);
     this.sweeps = new SweepsTab(this.section('sweeps'), env);
     buildMonteCarloTab(this.section('montecarlo'), env, (ids) => {
@@ -100,14 +102,22 @@ export class AnalysisPanel {
     this.roleText.classList.toggle('warn', role === 'viewer' || role === 'none');
   }
 
+  /** The default network is in. */
   setNetwork(network: Network | null): void {
     this.network = network;
-    this.sweeps.setNetwork(network);
+    this.sweeps.setNetwork(this.scenarioNetwork());
+  }
+
+  /** The network the analyses plan on: the scenario's own, or the default one. */
+  private scenarioNetwork(): Network | null {
+    return this.ctx.network() ?? this.network;
   }
 
   /** The panel is shown or hidden: markets are ringed on the map only while it is shown. */
   setOpen(open: boolean): void {
     this.open = open;
+    // The sweeps' ports are those of the scenario as it stands now (it may have been opened with a network of its own).
+    if (open) this.sweeps.setNetwork(this.scenarioNetwork());
     this.showHighlight();
   }
 

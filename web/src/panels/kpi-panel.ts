@@ -6,6 +6,7 @@
  */
 import { planHasProductForms } from '../../../server/core/allocation-csv.ts';
 import type { PackingUse, Plan } from '../../../server/core/plan-schema.ts';
+import type { Network } from '../../../server/core/schema.ts';
 import { h } from '../dom.ts';
 import { modesNote, rangesNotes, yearsNote, type PlanDiff } from '../lib/diff.ts';
 import { clearingRowPrice, clearingRows, clearingRowSetter, clearingSummary, isClearingPlan, rangeText, type ClearingPlan } from '../lib/clearing.ts';
@@ -22,6 +23,8 @@ export interface HistoryEntry {
   label: string;
   plan: Plan;
   runId: string | null;
+  /** The network the plan was made on, when it is not the default one. */
+  network: Network | null;
 }
 
 export interface KpiPanelEvents {

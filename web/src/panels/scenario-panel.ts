@@ -7,6 +7,7 @@ import { fieldForPath, type FieldIssue } from '../lib/api-errors.ts';
 import { fieldMessage } from '../lib/field-message.ts';
 import { formatNumber, formatTonnes } from '../lib/format.ts';
 import { carriedSummary, defaultForm, dropCarried, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
+import { ownNetwork } from '../lib/plan-network.ts';
 import { networkPendingText } from '../lib/stored-link.ts';
 import { h, uid } from '../dom.ts';
 import { t } from '../i18n/index.ts';
@@ -205,7 +206,9 @@ export class ScenarioPanel {
     const form = this.form;
     this.fields = [];
     this.body.textContent = '';
-    const phases = this.network?.plants[0]?.capacityTonnesPerYearByPhase ?? [1_300_000, 2_500_000];
+    // The rows are those of the network the form plans on: its own (a stored scenario's), or the default one.
+    const network = ownNetwork(form.carried) ?? this.network;
+    const phases = network?.plants[0]?.capacityTonnesPerYearByPhase ?? [1_300_000, 2_500_000];
 
     // One year, or a run of years with its last year and the year phase 2 starts: the fields of the
     // horizon chosen are shown, the others kept (hidden) so switching back finds them as they were.
@@ -322,7 +325,7 @@ export class ScenarioPanel {
     );
 
     const capacity = section(t('Ports and legs: capacity and closures'), true);
-    const ports = (this.network?.nodes ?? []).filter((n) => n.kind === 'port' || n.throughputTonnesPerYear != null);
+    const ports = (network?.nodes ?? []).filter((n) => n.kind === 'port' || n.throughputTonnesPerYear != null);
     if (ports.length) {
       capacity.append(h('h4', {}, t('Ports and nodes')));
       for (const node of ports) {
@@ -333,10 +336,10 @@ export class ScenarioPanel {
         );
       }
     }
-    const legs = this.network?.legs ?? [];
+    const legs = network?.legs ?? [];
     if (legs.length) {
       const list = h('details', { className: 'legs-details' }, h('summary', {}, t('Legs ({n})', { n: legs.length })));
-      const labels = legLabels(legs, this.network);
+      const labels = legLabels(legs, network);
       for (const [i, leg] of legs.entries()) {
         form.legs[leg.id] ??= { capacityTonnesPerYear: null, closed: false };
         const edit = form.legs[leg.id];
