@@ -111,7 +111,7 @@ const marketSelector = `.market-focus[data-market="${MARKET.id}"]`;
 describe.skipIf(!run)('the map draws a plan with the network it was made on', () => {
   let served: ServedPage;
   let ownPlan: Plan;
-  let defaultNetwork: { plants: { lat: number; lng: number }[]; nodes: { id: string; kind: string }[] };
+  let defaultNetwork: { plants: { lat: number; lng: number }[]; nodes: { id: string; name: string; kind: string; lat: number; lng: number }[] };
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${served.service.url}/api/v1${path}`, {
       method,
@@ -150,7 +150,10 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     expect(await page.locator(plantSelector).count()).toBe(1);
     await expectAt(page, plantSelector, defaultNetwork.plants[0]);
     expect(await page.locator(portSelector).count()).toBe(0);
-    expect(await page.locator('.node-port').count()).toBe(defaultNetwork.nodes.filter((n) => n.kind === 'port').length);
+    const ports = defaultNetwork.nodes.filter((n) => n.kind === 'port');
+    expect(await page.locator('.node-port').count()).toBe(ports.length);
+    // Each port's square where the network has it (not stacked below the markers drawn before it).
+    for (const port of ports) await expectAt(page, `.node-port[title^="${port.name}"] .node-box`, port);
     await page.screenshot({ path: join(ARTIFACTS, 'own-network-default.png') });
     expect(errors).toEqual([]);
     await page.close();
