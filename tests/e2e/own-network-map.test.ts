@@ -225,4 +225,42 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     expect(reversed.errors).toEqual([]);
     await reversed.page.close();
   });
+
+  it('plans the form on the network a linked run holds when the run’s stored scenario has been deleted', async () => {
+    const { id } = (await api('POST', '/scenarios', STORED)) as { id: string };
+    const own = (await api('POST', `/scenarios/${id}/runs`)) as { id: string };
+    const first = await served.open(PLANNER_KEY, { hash: `#run=${own.id}` });
+    await expect.poll(() => first.page.evaluate(() => document.body.dataset.planSource), WAIT).toBe('run');
+    await expect.poll(() => first.page.evaluate(() => location.hash), WAIT).toContain(`sc=${id}`);
+    const hash = await first.page.evaluate(() => location.hash);
+    expect(hash).toContain(`run=${own.id}`);
+    await first.page.close();
+    const res = await fetch(`${served.service.url}/api/v1/scenarios/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${PLANNER_KEY}` } });
+    expect(res.status).toBe(204);
+
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: `${hash}&lang=ru` });
+    await expect.poll(() => page.evaluate(() => document.body.dataset.planSource), WAIT).toBe('run');
+    const status = page.locator('#run-status');
+    await expect.poll(() => status.textContent(), WAIT).toContain(`Сохранённый сценарий ${id} прочитать не удалось: форма рассчитывается на его сети, сохранённой вместе с расчётом ${own.id}.`);
+    expect(await status.textContent()).not.toContain('ничего не рассчитывается');
+    expect(await page.locator('#network-pending').count()).toBe(0);
+    await expectOwnNetworkDrawn(page);
+    // Run plans the form on that network, and the map draws it with it.
+    const before = await planSeq(page);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/optimise') && r.request().method() === 'POST', { timeout: 90_000 }),
+      page.click('#run-button'),
+    ]);
+    expect(response.status()).toBe(200);
+    const sent = response.request().postDataJSON() as { network?: { nodes: { id: string }[] } };
+    expect(sent.network?.nodes.some((n) => n.id === PORT.id)).toBe(true);
+    expect(((await response.json()) as Plan).kpis!.marginUsd).toBeCloseTo(ownPlan.kpis!.marginUsd, 0);
+    await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, WAIT);
+    expect(await page.evaluate(() => document.body.dataset.planSource)).toBe('server');
+    await expectOwnNetworkDrawn(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'own-network-run-deleted-scenario.png') });
+    // The browser logs the 404 of the deleted scenario's read; nothing else went wrong.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    await page.close();
+  });
 });

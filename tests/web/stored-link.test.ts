@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import type { ErrorReport } from '../../web/src/lib/api-errors.ts';
-import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withStoredNetwork } from '../../web/src/lib/scenario-form.ts';
-import { storedNetworkChangedText, storedNetworkProblem } from '../../web/src/lib/stored-link.ts';
+import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withRunNetwork, withStoredNetwork } from '../../web/src/lib/scenario-form.ts';
+import { networkFromRunText, storedNetworkChangedText, storedNetworkProblem } from '../../web/src/lib/stored-link.ts';
 import { compactPatch, decodeState, EMPTY_STATE, encodeState } from '../../web/src/lib/url-state.ts';
 
 const network = JSON.parse(readFileSync(new URL('../../data/network.json', import.meta.url), 'utf8'));
@@ -124,5 +124,34 @@ describe('a stored scenario with its own network, through a link', () => {
       expect(russian).toContain(ru);
       expect(russian).toContain('на сети по умолчанию ничего не рассчитывается');
     }
+  });
+
+  it('takes the network from a linked run of the scenario when the scenario itself cannot be read', () => {
+    const opened = storedScenarioToForm(stored, { id: 'scn_own', version: 4 });
+    const page = decodeState(linkOf(opened));
+    const linked = linkToForm(page.scenario, page.stored);
+    expect(networkPending(linked)).toBe(true);
+    // A run of that scenario at the link's version holds its network: the form is the opened scenario again.
+    const run = { scenarioId: 'scn_own', scenarioVersion: 4, scenario: stored };
+    const form = withRunNetwork(linked, run)!;
+    expect(networkPending(form)).toBe(false);
+    expect(formToScenario(form)).toEqual(formToScenario(opened));
+    expect(form.stored).toEqual({ id: 'scn_own', version: 4 });
+    expect(linkOf(form)).toBe(linkOf(opened));
+    // Not from another scenario's run, another version's, a run without a network, or a form that waits for none.
+    expect(withRunNetwork(linked, { ...run, scenarioId: 'scn_other' })).toBeNull();
+    expect(withRunNetwork(linked, { ...run, scenarioVersion: 3 })).toBeNull();
+    expect(withRunNetwork(linked, { ...run, scenario: { name: 'No network' } })).toBeNull();
+    expect(withRunNetwork(opened, run)).toBeNull();
+    // A link that names no version takes the run's.
+    const unversioned = linkToForm(page.scenario, { id: 'scn_own', version: null });
+    expect(withRunNetwork(unversioned, { ...run, scenarioVersion: 7 })?.stored).toEqual({ id: 'scn_own', version: 7 });
+  });
+
+  it('says the form plans on the network stored with the run, in English and Russian', () => {
+    setLocale('en');
+    expect(networkFromRunText('scn_gone', 'run_1')).toBe('Stored scenario scn_gone could not be read: the form plans on its network as stored with run run_1.');
+    setLocale('ru');
+    expect(networkFromRunText('scn_gone', 'run_1')).toBe('Сохранённый сценарий scn_gone прочитать не удалось: форма рассчитывается на его сети, сохранённой вместе с расчётом run_1.');
   });
 });

@@ -186,13 +186,14 @@ url.onPastedLink((next) => {
   void (async () => {
     // A stored scenario's network first (as on load): when it cannot be read, the form is not planned.
     const network = await runs.readStoredNetwork();
-    const words = network.ok ? network.note : network.message;
     if (next.runId) {
       state.runId = next.runId;
       await runs.openRun(next.runId, next.scenario != null);
     } else if (network.ok) {
       await solver.runOnServer(state.form);
     }
+    // A linked run may have given the form its network (the run holds it): then it has said so instead.
+    const words = network.ok ? network.note : networkPending(state.form) ? network.message : null;
     if (words) setStatus(network.ok || next.runId ? `${statusText()} ${words}` : words);
   })();
 });

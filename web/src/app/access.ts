@@ -5,7 +5,7 @@
 import { api, storeApiKey, storedApiKey } from '../api.ts';
 import { t } from '../i18n/index.ts';
 import { apiKeyProblem, apiKeyProblemText } from '../lib/api-key.ts';
-import type { ScenarioForm } from '../lib/scenario-form.ts';
+import { networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
 import type { AnalysisPanel } from '../panels/analysis-panel.ts';
 import type { Role, ScenarioPanel } from '../panels/scenario-panel.ts';
 import { initial, state } from './state.ts';
@@ -206,7 +206,8 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
       notOpened = statusText();
     }
     if (state.runId && (state.source !== 'run' || !state.plan)) {
-      if (await runs.openRun(state.runId, initial.scenario != null)) return sayAlso(networkWords);
+      // The run may have given the form its network (the run holds it): then it has said so instead.
+      if (await runs.openRun(state.runId, initial.scenario != null)) return sayAlso(network.ok || networkPending(state.form) ? networkWords : null);
       notOpened = statusText();
     }
     if (!network.ok) {

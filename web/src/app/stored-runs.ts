@@ -6,8 +6,8 @@ import { locale, t } from '../i18n/index.ts';
 import { diffPlans } from '../lib/diff.ts';
 import { planLabel } from '../lib/plan-label.ts';
 import { ownNetwork } from '../lib/plan-network.ts';
-import { networkPending, storedScenarioToForm, withStoredNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
-import { storedNetworkChangedText, storedNetworkProblem } from '../lib/stored-link.ts';
+import { networkPending, storedScenarioToForm, withRunNetwork, withStoredNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
+import { networkFromRunText, storedNetworkChangedText, storedNetworkProblem } from '../lib/stored-link.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { ScenarioPanel } from '../panels/scenario-panel.ts';
 import { inputsOf, networkSettled, state, type PlanSource } from './state.ts';
@@ -98,6 +98,13 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
       return false;
     }
     const formOfRun = runForm(run.data);
+    // A link's form waiting for its stored scenario's network, which could not be read: the run holds it.
+    const withNetwork = linkHasForm ? withRunNetwork(state.form, run.data) : null;
+    if (withNetwork) {
+      state.form = withNetwork;
+      scenarioPanel.showStoredProblem(null);
+      scenarioPanel.setForm(state.form);
+    }
     if (!linkHasForm) {
       state.form = formOfRun;
       scenarioPanel.setForm(state.form);
@@ -105,7 +112,8 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     setPlan(run.data.plan, 'run', { record: true, runId: run.data.id, inputs: inputsOf(formOfRun), network: ownNetwork(run.data.scenario), at: run.data.createdAt });
     state.linkMismatch = state.stale ? { runId: run.data.id, runForm: formOfRun } : null;
     renderStale();
-    setStatus(state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id }));
+    const said = state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id });
+    setStatus(withNetwork ? `${said} ${networkFromRunText(run.data.scenarioId, run.data.id)}` : said);
     return true;
   }
 

@@ -347,6 +347,23 @@ export function withStoredNetwork(
   return { form: next, changed: from != null && from !== record.version ? { from, to: record.version } : null };
 }
 
+/**
+ * A link's form waiting for the network of a stored scenario that could not be read (deleted, say),
+ * with the network a stored run of that scenario holds: the run keeps the scenario it was made from,
+ * network included. Only the run of the same scenario at the version the link names (or any version
+ * when the link names none) will do; null = the run cannot stand in for it.
+ */
+export function withRunNetwork(form: ScenarioForm, run: { scenarioId: string; scenarioVersion: number | null; scenario: Partial<ScenarioInput> }): ScenarioForm | null {
+  const ref = form.stored;
+  if (!ref || !networkPending(form) || run.scenario.network === undefined) return null;
+  if (ref.id !== run.scenarioId) return null;
+  if (ref.version != null && ref.version !== run.scenarioVersion) return null;
+  const next = structuredClone(form);
+  next.carried = { ...(next.carried ?? {}), network: structuredClone(run.scenario.network) };
+  next.stored = { id: run.scenarioId, version: run.scenarioVersion ?? ref.version };
+  return next;
+}
+
 /** Back from a scenario (a link, a stored scenario or run) to the form; what it cannot show is carried. */
 export function scenarioToForm(patch: Partial<ScenarioInput> | null): ScenarioForm {
   const form: ScenarioForm = defaultForm();

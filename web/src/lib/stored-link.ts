@@ -30,3 +30,8 @@ export function storedNetworkChangedText(id: string, from: number, to: number): 
 export function networkPendingText(id: string): string {
   return t('This scenario plans on the network of stored scenario {id}, which has not been read: nothing is planned until it is. Reload the page to try again, or drop its settings to plan the form on the default network.', { id });
 }
+
+/** The stored scenario could not be read, but the linked run holds its network: the form plans on that. */
+export function networkFromRunText(id: string, runId: string): string {
+  return t('Stored scenario {id} could not be read: the form plans on its network as stored with run {run}.', { id, run: runId });
+}
