@@ -150,6 +150,8 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     expect(await page.locator(plantSelector).count()).toBe(1);
     await expectAt(page, plantSelector, defaultNetwork.plants[0]);
     expect(await page.locator(portSelector).count()).toBe(0);
+    // The Scenario panel's port rows are the default network's.
+    expect(await page.locator('#scenario-panel').textContent()).not.toContain(PORT.name);
     const ports = defaultNetwork.nodes.filter((n) => n.kind === 'port');
     expect(await page.locator('.node-port').count()).toBe(ports.length);
     // Each port's square where the network has it (not stacked below the markers drawn before it).
@@ -171,6 +173,13 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     await expectOwnNetworkDrawn(page);
     // One port more than the default network has.
     expect(await page.locator('.node-port').count()).toBe(defaultNetwork.nodes.filter((n) => n.kind === 'port').length + 1);
+    // The Scenario panel's port and leg rows are those of the network the form plans on.
+    const panel = await page.locator('#scenario-panel').textContent();
+    expect(panel).toContain(PORT.name);
+    expect(panel).toContain(`Legs (${(STORED.network.legs as unknown[]).length})`);
+    // The analyses' port choices (a sweep of a port's throughput) too, once the panel is opened.
+    await page.click('#toggle-analysis');
+    await expect.poll(() => page.locator(`#sweep-a2-node option[value="${PORT.id}"]`).count(), WAIT).toBe(1);
     // Its market, where its network has it, with the netback the server planned.
     const planned = ownPlan.markets.find((m) => m.id === MARKET.id)!;
     const label = await page.locator(marketSelector).getAttribute('aria-label');
