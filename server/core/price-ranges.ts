@@ -169,6 +169,9 @@ export async function fillPriceRanges(built: BuiltModel, result: Optimal, report
     }
     market.priceRangeUsdPerTonneByPeriod = byPeriod;
     market.priceRangeUsdPerTonne = unknown || intervals.length === 0 ? null : await weightedRange(built, result, market, intervals, resolve);
+    // A price the market does not fix is set by no one: the supplier at the solver's end of the range
+    // is not stated as fact (DESIGN §3b; docs/market-clearing.md, Price ranges).
+    if (market.priceRangeUsdPerTonne !== null) market.marginalSupplier = null;
   }
   report.ourMarginRangeUsd = marginUnknown || ourRows.length === 0 ? null : await marginRange(built, result, ourRows, ourMarginUsd, resolve);
 }

@@ -114,6 +114,13 @@ describe('competitor-entry: Astrakhan\'s whole demand equals the Kigash border c
     expect(text).not.toMatch(/Astrakhan region \(RU\) 55\.98 USD\/t/);
     expect(text).toMatch(/our margin at the plan's prices is 0\.00 USD, one point of a range: .* anywhere from 0\.00 USD to 654,74\d USD/);
     expect(text).not.toMatch(/our margin at those prices is/);
+
+    // No one is said to set a price the market does not fix; a market whose price is unique names its setter.
+    for (const m of plan.clearing!.markets) {
+      if (m.priceRangeUsdPerTonne !== null) expect(m.marginalSupplier, m.id).toBeNull();
+      else if (m.boughtTonnes > 0) expect(m.marginalSupplier, m.id).not.toBeNull();
+    }
+    expect(astrakhan.marginalSupplier).toBeNull();
   });
 });
 
