@@ -14,7 +14,7 @@
 import type { LpModel, LpRow, SolveResult } from '../core/lp.ts';
 import { readSolution } from '../core/plan.ts';
 import type { Network, Scenario } from '../core/schema.ts';
-import { withDuals } from '../core/pipeline.ts';
+import { welfareSlackUsd, withDuals } from '../core/pipeline.ts';
 import { AnalysisRefusal, prepare, round } from './common.ts';
 import type { AlternativePlan, Alternatives, MarketRange } from '../core/analysis-schema.ts';
 
@@ -70,7 +70,7 @@ export const ALTERNATIVES_ENGINE = 'highs';
  * alternative is an equilibrium up to a cent, and pays us the best plan's margin up to a cent.
  */
 export function numericalSlackUsd(bestObjectiveUsd: number, clearing: boolean): number {
-  return clearing ? Math.max(0.01, 1e-12 * Math.abs(bestObjectiveUsd)) : 1e-7 * Math.max(1, Math.abs(bestObjectiveUsd));
+  return clearing ? welfareSlackUsd(bestObjectiveUsd) : 1e-7 * Math.max(1, Math.abs(bestObjectiveUsd));
 }
 
 export async function nearOptimalAlternatives(

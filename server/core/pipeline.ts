@@ -866,8 +866,19 @@ function kztPerUsdOf(network: Network, year: number): number {
 }
 
 /**
+ * How far below the market's best welfare a plan still counts as an equilibrium, USD: a cent (1e-12
+ * of the welfare where that is more, its rounding). Valued at an equilibrium's prices, an allocation
+ * that gives up w of welfare gives up at most w of our margin, so a cent keeps near-ties out; a
+ * relative 1e-8 of billions of USD of welfare was tens of USD, enough to count a split 0.01 USD/t
+ * dearer as "the same welfare".
+ */
+export function welfareSlackUsd(optimumUsd: number): number {
+  return Math.max(0.01, 1e-12 * Math.abs(optimumUsd));
+}
+
+/**
  * Our tonnes in a market over all equilibria: maximise and minimise them with the welfare held at
- * its optimum (within a relative 1e-8). Null when a re-solve fails.
+ * its optimum (within `welfareSlackUsd`). Null when a re-solve fails.
  */
 async function ourTonnesRange(
   built: BuiltModel,
@@ -884,7 +895,7 @@ async function ourTonnesRange(
     family: 'welfare-floor',
     label: 'welfare at its optimum',
     terms: model.variables.flatMap((v, j) => (v.cost !== 0 ? [{ v: j, coef: v.cost }] : [])),
-    lb: optimum - 1e-8 * Math.max(1, Math.abs(optimum)),
+    lb: optimum - welfareSlackUsd(optimum),
     ub: Infinity,
   };
   const out: number[] = [];
