@@ -65,15 +65,35 @@ describe("the README's table of the shipped market-clearing scenarios", () => {
     expect(asTable(k.salesTonnes / 1e6, row.sold), 'sold').toBe(row.sold);
     expect(asTable(k.domesticTonnes / 1e6, row.domestic), 'domestic').toBe(row.domestic);
     expect(asTable(k.exportTonnes / 1e6, row.exports), 'exports').toBe(row.exports);
-    expect(asTable(k.marginUsd / 1e6, row.margin), 'margin').toBe(row.margin);
+    // A margin the equilibrium does not fix is given as its range ("0.0–0.65"), a fixed one as itself.
+    const marginRange = plan.clearing!.ourMarginRangeUsd;
+    const [marginLow, marginHigh] = row.margin.split('–');
+    if (marginHigh === undefined) {
+      expect(marginRange, 'a fixed margin').toBeNull();
+      expect(asTable(k.marginUsd / 1e6, row.margin), 'margin').toBe(row.margin);
+    } else {
+      expect(marginRange, 'a margin range').not.toBeNull();
+      expect(asTable(marginRange!.low / 1e6, marginLow!), 'margin, low').toBe(marginLow);
+      expect(asTable(marginRange!.high! / 1e6, marginHigh), 'margin, high').toBe(marginHigh);
+    }
     expect(asTable((plan.policyCost?.costUsd ?? 0) / 1e6, row.ruleCost), 'rule cost').toBe(row.ruleCost);
-    // "Atyrau 638 at 46.5, Astrakhan 388 at 67.2": each market named, its kt and price.
-    const named = [...row.where.matchAll(/([A-Z][a-z]+) (\d+)(?: at (\d+\.\d))?/g)];
-    for (const [, name, kt, price] of named) {
+    // "Atyrau 638 at 46.5, Astrakhan 400 at 56.0–57.6": each market named, its kt and its price, or
+    // the range of its price where the equilibrium does not fix it (and only there).
+    const named = [...row.where.matchAll(/([A-Z][a-z]+) (\d+)(?: at (\d+\.\d)(?:–(\d+\.\d))?)?/g)];
+    for (const [, name, kt, price, priceHigh] of named) {
       const market = plan.markets.find((m) => m.name.startsWith(name!) && m.tonnes > 0);
       expect(market, `${name} is sold to`).toBeDefined();
       expect(Math.round(market!.tonnes / 1e3), `${name} kt`).toBe(Number(kt));
-      if (price) expect(market!.priceUsdPerTonne.toFixed(1), `${name} price`).toBe(price);
+      if (!price) continue;
+      const range = plan.clearing!.markets.find((m) => m.id === market!.id)!.priceRangeUsdPerTonne;
+      if (priceHigh === undefined) {
+        expect(range, `${name}: a fixed price`).toBeNull();
+        expect(market!.priceUsdPerTonne.toFixed(1), `${name} price`).toBe(price);
+      } else {
+        expect(range, `${name}: a price range`).not.toBeNull();
+        expect(range!.low.toFixed(1), `${name} price, low`).toBe(price);
+        expect(range!.high?.toFixed(1), `${name} price, high`).toBe(priceHigh);
+      }
     }
   });
 });
