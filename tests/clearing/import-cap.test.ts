@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScenario } from '../../server/core/consistency.ts';
+import { checkEquilibrium } from '../oracle/check-equilibrium.ts';
 import { networkForScenario } from '../../server/core/pipeline.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { Scenario } from '../../server/core/schema.ts';
@@ -83,5 +84,24 @@ describe('an import cap in the market-clearing mode', () => {
       { path: ['policy', 'importCaps', 0, 'markets', 1], message: expect.stringMatching(/"atyrau" is in KZ, not in RU/) },
       { path: ['policy', 'importCaps', 0, 'markets', 2], message: 'an import cap on unknown market "nowhere"' },
     ]);
+  });
+});
+
+describe('a regional cap inside a national one on the same country', () => {
+  it('each cap is a row of its own, named by its place in the list, and both hold; the plan passes the equilibrium checker', async () => {
+    const caps = [
+      { country: 'RU', tonnesPerYear: 300_000, markets: ['orenburg'] },
+      { country: 'RU', tonnesPerYear: 450_000 },
+    ];
+    const s = Scenario.parse({ ...shipped, policy: { ...shipped.policy, importCaps: caps } });
+    const plan = (await optimise(s, network)) as Plan;
+    expect(plan.status).toBe('optimal');
+    const rows = plan.binding.filter((b) => b.family === 'import-cap').map((b) => b.row);
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(rows.sort()).toEqual(['import-cap:ru#0', 'import-cap:ru#1']);
+    const into = importsInto(plan, 'RU');
+    expect(sum(into, ['orenburg'])).toBeCloseTo(300_000, 0);
+    expect(sum(into)).toBeCloseTo(450_000, 0);
+    expect(checkEquilibrium(plan, s, networkForScenario(s, network)).violations).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@
  *   binds, no market we leave pays more.
  * - Our margin and the welfare recompute from the plan's own numbers.
  */
+import { importCapRowName } from '../../server/core/families/markets.ts';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import type { Network, Scenario } from '../../server/core/schema.ts';
 
@@ -70,12 +71,16 @@ export function checkEquilibrium(plan: Plan, scenario: Scenario, network: Networ
   const marketCountry = new Map(report.markets.map((m) => [m.id, m.country]));
   const quotaWedge = (market: string, country: string, fromCountry: string, t: number) => {
     if (country === fromCountry) return 0;
-    // A cap that lists markets counts imports into those only.
-    const counted = scenario.policy.importCaps.some((cap) => cap.country === country && (!cap.markets || cap.markets.includes(market)));
-    if (!counted) return 0;
     const year = plan.horizon.periods[t]?.slice(0, 4);
-    const row = plan.binding.find((b) => b.family === 'import-cap' && (b.row === `import-cap:${country.toLowerCase()}` || b.row === `import-cap:${country.toLowerCase()}:${year}`));
-    return Math.max(0, row?.shadowPriceUsd ?? 0);
+    // Every binding cap that counts this market adds its shadow price (a cap that lists markets counts those only).
+    let wedge = 0;
+    for (const [i, cap] of scenario.policy.importCaps.entries()) {
+      if (cap.country !== country || (cap.markets && !cap.markets.includes(market))) continue;
+      const name = importCapRowName(scenario.policy.importCaps, i);
+      const row = plan.binding.find((b) => b.family === 'import-cap' && (b.row === name || b.row === `${name}:${year}`));
+      wedge += Math.max(0, row?.shadowPriceUsd ?? 0);
+    }
+    return wedge;
   };
   const priceOf = (market: string, t: number) => report.markets.find((m) => m.id === market)?.priceUsdPerTonneByPeriod[t] ?? NaN;
   for (const c of report.competitors) {

@@ -205,12 +205,23 @@ export function addExportCap(ctx: ModelContext): void {
 }
 
 /**
- * import-cap:{c}[:{y}]   Σ tonnes into country c's markets (or the cap's listed markets of c) from suppliers outside c ≤ cap.
+ * The name of the i-th import cap's rows (before the year): `import-cap:{c}`, or `import-cap:{c}#{i}`
+ * (i its place in `policy.importCaps`) when the scenario caps country c more than once (a regional
+ * cap inside a national one), so that every row keeps a name of its own.
+ */
+export function importCapRowName(caps: readonly { country: string }[], i: number): string {
+  const country = caps[i]!.country;
+  const base = `import-cap:${country.toLowerCase()}`;
+  return caps.filter((c) => c.country === country).length > 1 ? `${base}#${i}` : base;
+}
+
+/**
+ * import-cap:{c}[#{i}][:{y}]   Σ tonnes into country c's markets (or the cap's listed markets of c) from suppliers outside c ≤ cap.
  * Our tonnes count when our plants are outside c; in the clearing mode competitors' imports count too.
  */
 export function addImportCaps(ctx: ModelContext): void {
   const ourCountries = new Set(ctx.network.plants.map((p) => p.country));
-  for (const cap of ctx.scenario.policy.importCaps) {
+  for (const [i, cap] of ctx.scenario.policy.importCaps.entries()) {
     const only = cap.markets ? new Set(cap.markets) : null;
     const markets = ctx.network.markets.filter((m) => m.country === cap.country && (only === null || only.has(m.id)));
     for (const year of ctx.years) {
@@ -228,7 +239,7 @@ export function addImportCaps(ctx: ModelContext): void {
       }
       if (terms.length === 0) continue;
       ctx.w.addRow({
-        name: yearly(ctx, `import-cap:${cap.country.toLowerCase()}`, year),
+        name: yearly(ctx, importCapRowName(ctx.scenario.policy.importCaps, i), year),
         family: 'import-cap',
         terms,
         lb: -Infinity,
