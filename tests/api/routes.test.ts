@@ -638,6 +638,31 @@ describe('runs and comparisons', () => {
     expect(across.notes).toHaveLength(1);
   });
 
+  it('says when the two runs were planned on different networks (a network of its own against the default one, or two of their own)', async () => {
+    // The default network with one market renamed and the plant's cost changed: a network of its own.
+    const own = structuredClone(network);
+    own.markets[0]!.name = 'Renamed market';
+    own.plants[0]!.variableCostUsdPerTonne += 1;
+    const withOwn = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Own network', network: own })).json().id;
+    const ownRun = (await post(`/api/v1/scenarios/${withOwn}/runs`, undefined)).json();
+    expect(ownRun.status).toBe('optimal');
+    const cmp = (await get(`/api/v1/compare?runs=${ownRun.id},${runA.id}`)).json();
+    expect(cmp.notes).toEqual([
+      "Run a was planned on a network of its own and run b on the default network: the differences are the networks' as well as the inputs'; a market or leg that one network lacks is in one run only, and where both have an id its name is run a's.",
+    ]);
+    expect(cmp.markets.find((m: { id: string }) => m.id === own.markets[0]!.id).name).toBe('Renamed market');
+    // Two runs on the same network of its own: nothing to say; on two different ones: said.
+    const again = (await post(`/api/v1/scenarios/${withOwn}/runs`, undefined)).json();
+    expect((await get(`/api/v1/compare?runs=${ownRun.id},${again.id}`)).json().notes).toEqual([]);
+    const other = structuredClone(own);
+    other.plants[0]!.variableCostUsdPerTonne += 1;
+    const withOther = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Another network', network: other })).json().id;
+    const otherRun = (await post(`/api/v1/scenarios/${withOther}/runs`, undefined)).json();
+    const two = (await get(`/api/v1/compare?runs=${ownRun.id},${otherRun.id}`)).json();
+    expect(two.notes).toHaveLength(1);
+    expect(two.notes[0]).toMatch(/^Runs a and b were planned on two different networks of their own: /);
+  });
+
   it('says when the two runs cover different numbers of years (their totals are compared as they are)', async () => {
     const multiYear = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Five years', horizon: { kind: 'multi-year', fromYear: 2027, toYear: 2031 } })).json().id;
     const run = (await post(`/api/v1/scenarios/${multiYear}/runs`, undefined)).json();

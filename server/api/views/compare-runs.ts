@@ -1,4 +1,6 @@
 /** Two runs side by side: per KPI, per market and per leg (tonnes, utilisation, CO2, freight), each as { a, b, delta = b − a }. */
+import { createHash } from 'node:crypto';
+import { networkDigest } from '../../core/pipeline.ts';
 import type { Plan, PriceRange } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
 import { horizonMismatch, yearsOf, yearsText } from '../../core/horizon-span.ts';
@@ -55,10 +57,31 @@ function rangesNote(side: 'a' | 'b', plan: Plan): string | null {
   return `In run ${side} the market does not fix ${what.join(' or ')}: its figures here, and the differences from them, are one equilibrium's, not facts (the ranges are in ${[ranged.length ? 'markets[].priceRangeUsdPerTonne' : null, margin ? 'marginRangeUsd' : null].filter((x) => x !== null).join(' and ')}).`;
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The note on two runs planned on different networks (a scenario's own network against the default
+ * one, or two networks of their own): a market, leg or place one network lacks is in one run only,
+ * and a name is run a's where both have the id.
+ */
+function networksNote(runA: RunRecord, runB: RunRecord): string | null {
+  const ownA = runA.scenario.network;
+  const ownB = runB.scenario.network;
+  if (!ownA && !ownB) return null;
+  const which = (own: unknown) => (own ? 'a network of its own' : 'the default network');
+  let what: string;
+  if (ownA && ownB) {
+    if (networkDigest(ownA, sha256) === networkDigest(ownB, sha256)) return null;
+    what = 'Runs a and b were planned on two different networks of their own';
+  } else what = `Run a was planned on ${which(ownA)} and run b on ${which(ownB)}`;
+  return `${what}: the differences are the networks' as well as the inputs'; a market or leg that one network lacks is in one run only, and where both have an id its name is run a's.`;
+}
+
 /**
  * What a reader of the differences must know: runs in different market modes differ by the model as
- * well as by their inputs; runs over different numbers of years are compared as totals; a clearing
- * run's price or margin that the market does not fix is one point of a range.
+ * well as by their inputs; runs on different networks differ by them; runs over different numbers of
+ * years are compared as totals; a clearing run's price or margin that the market does not fix is one
+ * point of a range.
  */
 function comparisonNotes(runA: RunRecord, runB: RunRecord): string[] {
   const a: Plan = runA.plan;
@@ -67,6 +90,8 @@ function comparisonNotes(runA: RunRecord, runB: RunRecord): string[] {
   const modes = modeMismatch(runA, runB);
   if (modes)
     notes.push(`Run a was planned in ${modeText(modes.a)} and run b in ${modeText(modes.b)}: margins, prices and volumes differ by the market model as well as by the inputs.`);
+  const networks = networksNote(runA, runB);
+  if (networks) notes.push(networks);
   const years = horizonMismatch(a, b);
   if (years) notes.push(`Run a covers ${yearsText(years.a)} and run b ${yearsText(years.b)}: the totals are compared as they are, not per year.`);
   for (const [side, plan] of [['a', a], ['b', b]] as const) {
