@@ -208,8 +208,40 @@ describe('the page’s comparison of two plans where a side’s price or margin 
     const kzt = money('KZT', entry.kztPerUsd);
     const ru = rangesNotes(d, kzt).map((n) => n.replace(/\u00a0/g, ' '));
     expect(ru).toHaveLength(1);
-    expect(ru[0]).toMatch(/^В плане B рынок не фиксирует ни цену на рынках: .+, ни нашу маржу \(KZT .+ – KZT .+\): его показатели и разницы с ними относятся к одному из равновесий, это не факты\.$/);
-    expect(ru[0]).toContain(`${kzt.perTonne(astrakhan.range.low).replace(/ KZT\/т$/, '')} – ${kzt.perTonne(astrakhan.range.high)}`);
+    // One market: "на рынке" (singular), the market named without a colon.
+    expect(b.markets).toHaveLength(1);
+    const ruPrice = `${kzt.perTonne(astrakhan.range.low).replace(/ KZT\/т$/, '')} – ${kzt.perTonne(astrakhan.range.high)}`;
+    expect(ru[0]).toBe(
+      `В плане B рынок не фиксирует ни цену на рынке ${astrakhan.name} (${ruPrice}), ни нашу маржу (${kzt.total(b.margin!.low)} – ${kzt.total(b.margin!.high)}): его показатели и разницы с ними относятся к одному из равновесий, это не факты.`.replace(/\u00a0/g, ' '),
+    );
+  });
+
+  it('says "market" for one market and "markets" for several, in English and Russian, with and without a margin range', () => {
+    const d = diffPlans(phase1, entry);
+    const one = d.ranges!.b!;
+    const astrakhan = one.markets[0]!;
+    // A second market whose price is a range: price-war's Astrakhan, under another name, beside competitor-entry's.
+    const other = { ...diffPlans(phase1, war).ranges!.b!.markets[0]!, id: 'astrakhan_war', name: 'Astrakhan region, price war' };
+    const several = { ...one, markets: [astrakhan, other] };
+    const noMargin = (r: typeof one) => ({ ...r, margin: null });
+    const notes = (b: typeof one) => rangesNotes({ ranges: { a: null, b } }, USD).map((n) => n.replace(/\u00a0/g, ' '));
+    const each = (x: typeof astrakhan) => `${x.name} (${USD.perTonne(x.range.low).replace(/ USD\/t$/, '')} – ${USD.perTonne(x.range.high)})`;
+    const margin = `${USD.total(one.margin!.low)} – ${USD.total(one.margin!.high)}`;
+    expect(notes(one)).toEqual([`In plan B the market does not fix the price in ${each(astrakhan)} or our margin (${margin}): its figures and the differences from them are one equilibrium’s, not facts.`]);
+    expect(notes(several)).toEqual([`In plan B the market does not fix the price in ${each(astrakhan)}, ${each(other)} or our margin (${margin}): its figures and the differences from them are one equilibrium’s, not facts.`]);
+    expect(notes(noMargin(one))).toEqual([`In plan B the market does not fix the price in ${each(astrakhan)}: its price there and the difference from it are one equilibrium’s, not facts.`]);
+    expect(notes(noMargin(several))).toEqual([`In plan B the market does not fix the price in ${each(astrakhan)}, ${each(other)}: its prices there and the differences from them are one equilibrium’s, not facts.`]);
+
+    setLocale('ru');
+    const ru = (b: typeof one) => notes(b)[0]!;
+    const sp = (x: string) => x.replace(/\u00a0|\u202f/g, ' ');
+    const eachRu = (x: typeof astrakhan) => sp(`${x.name} (${USD.perTonne(x.range.low).replace(/ USD\/т$/, '')} – ${USD.perTonne(x.range.high)})`);
+    const marginRu = sp(`${USD.total(one.margin!.low)} – ${USD.total(one.margin!.high)}`);
+    expect(eachRu(astrakhan)).toMatch(/^Astrakhan region \(RU\) \(\d+,\d\d – \d+,\d\d USD\/т\)$/);
+    expect(ru(one)).toBe(`В плане B рынок не фиксирует ни цену на рынке ${eachRu(astrakhan)}, ни нашу маржу (${marginRu}): его показатели и разницы с ними относятся к одному из равновесий, это не факты.`);
+    expect(ru(several)).toBe(`В плане B рынок не фиксирует ни цену на рынках: ${eachRu(astrakhan)}, ${eachRu(other)}, ни нашу маржу (${marginRu}): его показатели и разницы с ними относятся к одному из равновесий, это не факты.`);
+    expect(ru(noMargin(one))).toBe(`В плане B рынок не фиксирует цену на рынке ${eachRu(astrakhan)}; его цена там и разница с ней относятся к одному из равновесий, это не факты.`);
+    expect(ru(noMargin(several))).toBe(`В плане B рынок не фиксирует цену на рынках: ${eachRu(astrakhan)}, ${eachRu(other)}; его цены там и разницы с ними относятся к одному из равновесий, это не факты.`);
   });
 
   it('says nothing when neither side has a range', () => {

@@ -40,16 +40,27 @@ export function rangesNotes(diff: Pick<PlanDiff, 'ranges'>, m: Money = USD): str
     if (!r) continue;
     const label = side === 'a' ? 'A' : 'B';
     const markets = r.markets.map((x) => t('{market} ({range})', { market: x.name, range: perTonneRangeText(x.range, m) })).join(', ');
+    // One market or several: the Russian words differ ("на рынке" / "на рынках").
+    const one = r.markets.length === 1;
     if (r.markets.length && r.margin)
       notes.push(
-        t('In plan {plan} the market does not fix the price in {markets} or our margin ({margin}): its figures and the differences from them are one equilibrium’s, not facts.', {
-          plan: label,
-          markets,
-          margin: rangeText(r.margin, m.total),
-        }),
+        t(
+          one
+            ? 'In plan {plan} the market does not fix the price in {market} or our margin ({margin}): its figures and the differences from them are one equilibrium’s, not facts.'
+            : 'In plan {plan} the market does not fix the price in {markets} or our margin ({margin}): its figures and the differences from them are one equilibrium’s, not facts.',
+          { plan: label, market: markets, markets, margin: rangeText(r.margin, m.total) },
+        ),
       );
     else if (r.margin) notes.push(t('In plan {plan} the market does not fix our margin ({margin}): its margin and the difference from it are one equilibrium’s, not facts.', { plan: label, margin: rangeText(r.margin, m.total) }));
-    else notes.push(t('In plan {plan} the market does not fix the price in {markets}: its prices there and the differences from them are one equilibrium’s, not facts.', { plan: label, markets }));
+    else
+      notes.push(
+        t(
+          one
+            ? 'In plan {plan} the market does not fix the price in {market}: its price there and the difference from it are one equilibrium’s, not facts.'
+            : 'In plan {plan} the market does not fix the price in {markets}: its prices there and the differences from them are one equilibrium’s, not facts.',
+          { plan: label, market: markets, markets },
+        ),
+      );
   }
   return notes;
 }
