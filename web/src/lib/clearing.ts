@@ -216,20 +216,86 @@ export function marginalSupplierText(ms: ClearingMarket['marginalSupplier'], m: 
   }
 }
 
+/** Within this, USD/t, a delivered offer or a block's value equals the price (the plan rounds both to 4 decimals). */
+const samePrice = (a: number, price: number) => Math.abs(a - price) <= RENT_TOL_USD;
+
+/**
+ * Who sets a market's price in one period of a plan of several, from the per-period figures the plan
+ * carries (the plan's `marginalSupplier` is one per market, found in the period with the most tonnes,
+ * so it can belong to another period than the one shown). The engine's rule (DESIGN §3b), as far as
+ * these figures tell it:
+ * - the plan's own setter where it holds in this period (a competitor whose delivered offer this
+ *   period equals the price and that sells there or has capacity to spare; the block whose value
+ *   equals it);
+ * - else a competitor whose delivered offer this period equals the price and that sells there this
+ *   period, or has spare capacity that period (one with spare capacity first, then the most tonnes);
+ * - else a demand block whose value this period equals the price (one partly bought first);
+ * - else us, where we deliver there this period (the price is then our delivered cost plus the rent
+ *   our capacity earns elsewhere);
+ * - else scarcity, where tonnes are bought: every seller there sells below the price, so earns a rent;
+ * - else null: the figures do not tell.
+ * `ourTonnes`: our tonnes in the market that period; `ourName`: our plants' names.
+ */
+export function periodPriceSetter(
+  cm: ClearingMarket,
+  competitors: readonly CompetitorResult[],
+  period: number,
+  ourTonnes: number,
+  ourName: string | null,
+): ClearingMarket['marginalSupplier'] {
+  const price = cm.priceUsdPerTonneByPeriod[period];
+  if (price == null || !Number.isFinite(price)) return null;
+  const offers = competitors.flatMap((c) => {
+    const x = c.markets.find((r) => r.market === cm.id);
+    const offer = x?.deliveredCostUsdPerTonneByPeriod[period];
+    if (!x || offer == null || !samePrice(offer, price)) return [];
+    const tonnes = num(x.tonnesByPeriod[period]);
+    const capacity = num(c.capacityTonnesByPeriod[period]);
+    const spare = num(c.tonnesByPeriod[period]) < capacity - 1e-6 * Math.max(1, capacity) - 0.5;
+    return tonnes > 0.5 || spare ? [{ c, offer, tonnes, spare }] : [];
+  });
+  const blockValue = (b: ClearingMarket['blocks'][number]) => b.valueUsdPerTonneByPeriod[period];
+  const atValue = cm.blocks.filter((b) => { const v = blockValue(b); return v != null && samePrice(v, price); });
+  const ms = cm.marginalSupplier;
+  if (ms?.kind === 'competitor' && offers.some((o) => o.c.id === ms.id)) {
+    const o = offers.find((x) => x.c.id === ms.id)!;
+    return { ...ms, costUsdPerTonne: o.offer };
+  }
+  if (ms?.kind === 'demand' && ms.blockLabel != null) {
+    const b = atValue.find((x) => x.label === ms.blockLabel);
+    if (b) return { ...ms, costUsdPerTonne: blockValue(b)! };
+  }
+  const best = [...offers].sort((a, b) => Number(b.spare) - Number(a.spare) || b.tonnes - a.tonnes)[0];
+  if (best) return { kind: 'competitor', id: best.c.id, name: best.c.name, costUsdPerTonne: best.offer };
+  const partly = (b: ClearingMarket['blocks'][number]) => num(b.boughtTonnesByPeriod[period]) < num(b.tonnesByPeriod[period]) - 0.5;
+  const block = atValue.find(partly) ?? atValue[0];
+  if (block) return { kind: 'demand', id: null, name: `the market's own demand (${block.label})`, costUsdPerTonne: blockValue(block)!, blockLabel: block.label };
+  if (ourTonnes > 0.5) {
+    const name = ourName ?? (ms?.kind === 'ours' ? (ms.plantNames ?? null) : null);
+    return { kind: 'ours', id: ms?.kind === 'ours' ? ms.id : null, name: name ? `our plant (${name})` : 'our plant', costUsdPerTonne: price, ...(name ? { plantNames: name } : {}) };
+  }
+  if (boughtIn(cm, period) > 0.5) return { kind: 'scarcity', id: null, name: 'no seller at cost: every seller here earns a capacity or policy rent', costUsdPerTonne: null };
+  return null;
+}
+
 const row = (label: string, value: string) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
 
 /**
  * A market's popup in the clearing mode: the clearing price, tonnes bought, our tonnes and share
  * (with their range over all equilibria when the split is not unique), our netback, who supplies the
- * rest, and who sets the price.
+ * rest, and who sets the price. With one period of several chosen, who supplies the rest and who sets
+ * the price are that period's, from `competitors` (the plan's `clearing.competitors`): see
+ * `periodPriceSetter`.
  */
 export function clearingMarketPopup(
   cm: ClearingMarket,
   ours: MarketResult | undefined,
-  opts: { money?: Money; period?: number | null; periodLabel?: string | null } = {},
+  opts: { money?: Money; period?: number | null; periodLabel?: string | null; competitors?: readonly CompetitorResult[] } = {},
 ): string {
   const m = opts.money ?? USD;
   const period = opts.period ?? null;
+  // One period of several: its own price setter and suppliers (the market's are the horizon's).
+  const onePeriodOfSeveral = period != null && cm.priceUsdPerTonneByPeriod.length > 1;
   const price = period == null ? cm.priceUsdPerTonne : cm.priceUsdPerTonneByPeriod[period];
   const bought = boughtIn(cm, period);
   const ourTonnes = Math.min(bought, ourTonnesIn(cm, ours, period));
@@ -253,19 +319,31 @@ export function clearingMarketPopup(
     cm.ourTonnesRange && Math.abs(cm.ourTonnesRange.max - cm.ourTonnesRange.min) > 0.5
       ? `<p class="note">${escapeHtml(t('Suppliers with equal delivered cost: the split is not unique; our tonnes can be anywhere in the range (the map shows one equilibrium).'))}</p>`
       : '';
-  const rest = cm.suppliers
-    .filter((s) => !s.ours && s.tonnes > 0)
+  const suppliers = onePeriodOfSeveral
+    ? (opts.competitors ?? []).flatMap((c) => {
+        const x = c.markets.find((r) => r.market === cm.id);
+        return x ? [{ name: c.name, ours: false, tonnes: num(x.tonnesByPeriod[period]) }] : [];
+      })
+    : cm.suppliers;
+  const rest = suppliers
+    .filter((s) => !s.ours && s.tonnes > 0.5)
     .sort((a, b) => b.tonnes - a.tonnes)
     .map((s) => `<li>${escapeHtml(s.name)} <span class="muted">${escapeHtml(formatTonnes(s.tonnes))}</span></li>`)
     .join('');
+  let setterText = marginalSupplierText(cm.marginalSupplier, m);
+  if (onePeriodOfSeveral) {
+    const ourName = cm.suppliers.find((s) => s.ours)?.name ?? null;
+    const setter = opts.competitors ? periodPriceSetter(cm, opts.competitors, period, ourTonnes, ourName) : null;
+    setterText = setter ? marginalSupplierText(setter, m) : t('Price set by: not determined for this period.');
+  }
   return (
     `<div class="popup popup-clearing"><h3>${escapeHtml(cm.name)}</h3><p class="muted">${escapeHtml(cm.domestic ? t('Domestic market') : t('Export market'))}, ${escapeHtml(cm.country)} · ${escapeHtml(t('market clearing'))}</p>` +
     `<table>${lines.join('')}</table>` +
     degenerate +
     (priceRange
       ? `<p class="price-setter">${escapeHtml(t('The market does not fix the price here: any price in the range clears it, and no one sets it (the map shows one).'))}</p>`
-      : `<p class="price-setter">${escapeHtml(marginalSupplierText(cm.marginalSupplier, m))}</p>`) +
-    (rest ? `<h4>${escapeHtml(t('Who supplies the rest'))}</h4><ul class="routes">${rest}</ul>` : `<p class="muted">${escapeHtml(t('No competitor sells here at this price.'))}</p>`) +
+      : `<p class="price-setter">${escapeHtml(setterText)}</p>`) +
+    (rest ? `<h4>${escapeHtml(opts.periodLabel ? t('Who supplies the rest ({period})', { period: opts.periodLabel }) : t('Who supplies the rest'))}</h4><ul class="routes">${rest}</ul>` : `<p class="muted">${escapeHtml(t('No competitor sells here at this price.'))}</p>`) +
     `</div>`
   );
 }

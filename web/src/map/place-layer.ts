@@ -243,7 +243,7 @@ export class PlaceLayer {
           iconAnchor: [size / 2, size / 2],
         }),
       });
-      marker.bindPopup(clearingMarketPopup(cm, ours.get(pie.id), { money: view.money, period, periodLabel: view.periodLabel }), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
+      marker.bindPopup(clearingMarketPopup(cm, ours.get(pie.id), { money: view.money, period, periodLabel: view.periodLabel, competitors: plan.clearing.competitors }), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
       marker.addTo(this.markets);
       const el = marker.getElement();
       if (el) {
