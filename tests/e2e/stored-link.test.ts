@@ -22,6 +22,13 @@ function ownNetwork(): unknown {
 
 const planSeq = (page: Page) => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
 
+/** The page's link, as its parameters. */
+const hashParams = async (page: Page) => new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+/** Opens a panel unless it is open. */
+async function openPanel(page: Page, toggle: string): Promise<void> {
+  if ((await page.locator(toggle).getAttribute('aria-expanded')) !== 'true') await page.click(toggle);
+}
+
 /** The margin shown in the Results panel, as the page writes it. */
 const marginText = (usd: number) => `USD ${(usd / 1e6).toFixed(1)} m`;
 
@@ -141,5 +148,35 @@ describe.skipIf(!run)('a link to a stored scenario with its own network', () => 
     // The browser logs the 404 of the deleted scenario's read; nothing else went wrong.
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
     await page.close();
+  });
+
+  it('after “Save as stored run”, the link names the scenario just stored, so it opens as the saved run once the old one is gone', async () => {
+    const { page, id: oldId } = await openFromLibrary();
+    const before = await planSeq(page);
+    await openPanel(page, '#toggle-scenario');
+    await page.click('#save-button');
+    await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, { timeout: 90_000 });
+    await expect.poll(async () => (await hashParams(page)).get('run'), WAIT).toBeTruthy();
+    const params = await hashParams(page);
+    const runId = params.get('run')!;
+    const run = (await api('GET', `/runs/${runId}?flows=false`)) as { scenarioId: string; scenarioVersion: number };
+    // The save stored a scenario of its own (network inline): the link names it, at the run's version.
+    expect(run.scenarioId).not.toBe(oldId);
+    expect(params.get('sc')).toBe(run.scenarioId);
+    expect(params.get('sv')).toBe(String(run.scenarioVersion));
+    const hash = await page.evaluate(() => location.hash);
+    await page.close();
+
+    // The scenario the form was opened from goes: the saved link still opens as its run, and plans.
+    await api('DELETE', `/scenarios/${oldId}`);
+    const { page: reopened, errors } = await served.open(PLANNER_KEY, { hash });
+    const status = reopened.locator('#run-status');
+    await expect.poll(() => status.textContent(), WAIT).toBe(`Stored run ${runId}.`);
+    expect(await reopened.evaluate(() => document.body.dataset.stale)).toBe('false');
+    expect(await reopened.locator('#network-pending').count()).toBe(0);
+    await openPanel(reopened, '#toggle-kpi');
+    await expect.poll(() => reopened.locator('#kpi-margin .kpi-value').textContent(), WAIT).toBe(marginText(apiMargin));
+    expect(errors).toEqual([]);
+    await reopened.close();
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import type { ErrorReport } from '../../web/src/lib/api-errors.ts';
-import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withRunNetwork, withStoredNetwork } from '../../web/src/lib/scenario-form.ts';
+import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withRunNetwork, withSavedScenario, withStoredNetwork } from '../../web/src/lib/scenario-form.ts';
 import { networkFromRunText, storedNetworkChangedText, storedNetworkProblem } from '../../web/src/lib/stored-link.ts';
 import { compactPatch, decodeState, EMPTY_STATE, encodeState } from '../../web/src/lib/url-state.ts';
 
@@ -146,6 +146,26 @@ describe('a stored scenario with its own network, through a link', () => {
     // A link that names no version takes the run's.
     const unversioned = linkToForm(page.scenario, { id: 'scn_own', version: null });
     expect(withRunNetwork(unversioned, { ...run, scenarioVersion: 7 })?.stored).toEqual({ id: 'scn_own', version: 7 });
+  });
+
+  it('after a save, names the scenario just stored (the run’s), not the one the form was opened from', () => {
+    const opened = storedScenarioToForm(stored, { id: 'scn_old', version: 2 });
+    opened.domesticShare = 0.6;
+    const saved = withSavedScenario(opened, { scenarioId: 'scn_new', scenarioVersion: 1 });
+    expect(saved.stored).toEqual({ id: 'scn_new', version: 1 });
+    // The same scenario, network included: only the name of where it is stored changed.
+    expect(formToScenario(saved)).toEqual(formToScenario(opened));
+    const hash = linkOf(saved);
+    expect(new URLSearchParams(hash.slice(1)).get('sc')).toBe('scn_new');
+    expect(new URLSearchParams(hash.slice(1)).get('sv')).toBe('1');
+    // Reopened with the new scenario's record, or with its run if that scenario is gone, it is the saved form.
+    const page = decodeState(hash);
+    const linked = linkToForm(page.scenario, page.stored);
+    expect(formToScenario(withStoredNetwork(linked, { id: 'scn_new', version: 1, scenario: formToScenario(saved) }).form)).toEqual(formToScenario(saved));
+    expect(withRunNetwork(linked, { scenarioId: 'scn_new', scenarioVersion: 1, scenario: formToScenario(saved) })).not.toBeNull();
+    // A form on the default network names no stored scenario after a save either.
+    const { network: _n, ...withoutNetwork } = stored;
+    expect(withSavedScenario(scenarioToForm(withoutNetwork), { scenarioId: 'scn_new', scenarioVersion: 1 }).stored).toBeNull();
   });
 
   it('says the form plans on the network stored with the run, in English and Russian', () => {

@@ -12,7 +12,7 @@ import { planLabel } from '../lib/plan-label.ts';
 import { issuePath } from '../lib/api-errors.ts';
 import { formatElapsed } from '../lib/format.ts';
 import { saveOutcomeText, storeAndRun, type StoredNotRun } from '../lib/save-run.ts';
-import { formToScenario, networkPending, type ScenarioForm } from '../lib/scenario-form.ts';
+import { formToScenario, networkPending, withSavedScenario, type ScenarioForm } from '../lib/scenario-form.ts';
 import { ownNetwork } from '../lib/plan-network.ts';
 import { networkPendingText } from '../lib/stored-link.ts';
 import { createInPageOptimiser, type InPageOptimiser } from '../optimiser-client.ts';
@@ -263,6 +263,12 @@ export function createSolver({ scenarioPanel, showRole, redraw, frameFirstPlan }
       return;
     }
     state.runId = outcome.run.id;
+    // The form now stands for the scenario just stored: with a network of its own, it (and the link)
+    // names that scenario, the run's, not the one it was opened from (which may change or go).
+    if (inputsOf(state.form) === inputs) {
+      state.form = withSavedScenario(state.form, outcome.run);
+      scenarioPanel.setForm(state.form);
+    }
     setPlan(outcome.run.plan, 'run', { record: true, runId: outcome.run.id, inputs, network: ownNetwork(outcome.run.scenario) });
     const stored = t('Stored as run {id} in {time}.', { id: outcome.run.id, time: formatElapsed(ms) });
     setStatus(outcome.replaced ? `${t('Scenario {id}, stored by an earlier save, was deleted meanwhile: the scenario was stored again.', { id: outcome.replaced })} ${stored}` : stored);

@@ -364,6 +364,18 @@ export function withRunNetwork(form: ScenarioForm, run: { scenarioId: string; sc
   return next;
 }
 
+/**
+/**
+ * The form after "Save as stored run": the save stored it as a new scenario (its network, if any,
+ * inline) and ran that, so a form with a network of its own names the scenario just stored, and its
+ * link names the scenario of the run beside it rather than the one the form was opened from.
+ */
+export function withSavedScenario(form: ScenarioForm, run: { scenarioId: string; scenarioVersion: number | null }): ScenarioForm {
+  const next = structuredClone(form);
+  next.stored = form.carried?.network !== undefined ? { id: run.scenarioId, version: run.scenarioVersion } : null;
+  return next;
+}
+
 /** Back from a scenario (a link, a stored scenario or run) to the form; what it cannot show is carried. */
 export function scenarioToForm(patch: Partial<ScenarioInput> | null): ScenarioForm {
   const form: ScenarioForm = defaultForm();
