@@ -29,6 +29,9 @@ async function openPanel(page: Page, toggle: string): Promise<void> {
   if ((await page.locator(toggle).getAttribute('aria-expanded')) !== 'true') await page.click(toggle);
 }
 
+/** A link's scenario as the page writes it (`s=`): base64url JSON. */
+const linkScenario = (scenario: unknown) => Buffer.from(JSON.stringify(scenario)).toString('base64url');
+
 /** The margin shown in the Results panel, as the page writes it. */
 const marginText = (usd: number) => `USD ${(usd / 1e6).toFixed(1)} m`;
 
@@ -178,5 +181,30 @@ describe.skipIf(!run)('a link to a stored scenario with its own network', () => 
     await expect.poll(() => reopened.locator('#kpi-margin .kpi-value').textContent(), WAIT).toBe(marginText(apiMargin));
     expect(errors).toEqual([]);
     await reopened.close();
+  });
+
+  it('an older link without `sc` to a run on a network of its own plans that network, not the default one under its name', async () => {
+    const { id } = (await api('POST', '/scenarios', STORED)) as { id: string };
+    const run = (await api('POST', `/scenarios/${id}/runs`)) as { id: string };
+    // The form as links were written before they named the stored scenario: its name, and the run.
+    const { page, errors } = await served.open(PLANNER_KEY, { hash: `#s=${linkScenario({ name: STORED.name })}&run=${run.id}` });
+    const status = page.locator('#run-status');
+    await expect.poll(() => status.textContent(), WAIT).toBe(`Stored run ${run.id}. This link names no stored scenario for the run’s own network (an older link): the form plans on that network, as stored with the run.`);
+    // The form is the run's own again: no "differs from the run" banner, and the link now names its scenario.
+    expect(await page.evaluate(() => document.body.dataset.stale)).toBe('false');
+    await expect.poll(async () => (await hashParams(page)).get('sc'), WAIT).toBe(id);
+    expect(await page.locator('#carried-settings').textContent()).toContain('its own network');
+    await page.screenshot({ path: join(ARTIFACTS, 'stored-link-older-link.png') });
+    // Re-planned, the form is planned on the run's network.
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/optimise') && r.request().method() === 'POST', { timeout: 90_000 }),
+      page.click('#run-button'),
+    ]);
+    const sent = response.request().postDataJSON() as { name: string; network?: { plants: { variableCostUsdPerTonne: number }[] } };
+    expect(sent.name).toBe(STORED.name);
+    expect(sent.network?.plants[0].variableCostUsdPerTonne).toBe(10);
+    expect(((await response.json()) as { kpis: { marginUsd: number } }).kpis.marginUsd).toBeCloseTo(apiMargin, 0);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

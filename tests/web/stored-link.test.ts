@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLocale } from '../../web/src/i18n/index.ts';
 import type { ErrorReport } from '../../web/src/lib/api-errors.ts';
-import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withRunNetwork, withSavedScenario, withStoredNetwork } from '../../web/src/lib/scenario-form.ts';
-import { networkFromRunText, storedNetworkChangedText, storedNetworkProblem } from '../../web/src/lib/stored-link.ts';
+import { dropCarried, formToScenario, linkToForm, networkPending, scenarioToForm, storedScenarioToForm, withRunNetwork, withSavedScenario, withStoredNetwork, withUnnamedRunNetwork } from '../../web/src/lib/scenario-form.ts';
+import { networkFromRunText, networkFromUnnamedRunText, storedNetworkChangedText, storedNetworkProblem } from '../../web/src/lib/stored-link.ts';
 import { compactPatch, decodeState, EMPTY_STATE, encodeState } from '../../web/src/lib/url-state.ts';
 
 const network = JSON.parse(readFileSync(new URL('../../data/network.json', import.meta.url), 'utf8'));
@@ -166,6 +166,33 @@ describe('a stored scenario with its own network, through a link', () => {
     // A form on the default network names no stored scenario after a save either.
     const { network: _n, ...withoutNetwork } = stored;
     expect(withSavedScenario(scenarioToForm(withoutNetwork), { scenarioId: 'scn_new', scenarioVersion: 1 }).stored).toBeNull();
+  });
+
+  it('takes the network of a linked run for an older link’s form that names no stored scenario', () => {
+    // A link made before links named the stored scenario: the form without its network, and a run.
+    const opened = storedScenarioToForm(stored, { id: 'scn_own', version: 4 });
+    const page = decodeState(linkOf({ ...opened, stored: null }));
+    expect(page.stored).toBeNull();
+    const linked = linkToForm(page.scenario, page.stored);
+    expect(networkPending(linked)).toBe(false);
+    expect(formToScenario(linked).network).toBeUndefined();
+    const run = { scenarioId: 'scn_own', scenarioVersion: 4, scenario: stored };
+    // withRunNetwork stands in only for a stored scenario the link names.
+    expect(withRunNetwork(linked, run)).toBeNull();
+    const form = withUnnamedRunNetwork(linked, run)!;
+    expect(formToScenario(form)).toEqual(formToScenario(opened));
+    expect(formToScenario(form).network).toEqual(ownNetwork);
+    // Its link now names the run's scenario, as a link to that run is made today.
+    expect(form.stored).toEqual({ id: 'scn_own', version: 4 });
+    expect(linkOf(form)).toBe(linkOf(opened));
+    // Not from a run without a network, nor for a form that names a stored scenario or holds a network.
+    expect(withUnnamedRunNetwork(linked, { ...run, scenario: { name: 'No network' } })).toBeNull();
+    expect(withUnnamedRunNetwork(linkToForm(page.scenario, { id: 'scn_own', version: 4 }), run)).toBeNull();
+    expect(withUnnamedRunNetwork(opened, run)).toBeNull();
+    setLocale('en');
+    expect(networkFromUnnamedRunText()).toBe('This link names no stored scenario for the run’s own network (an older link): the form plans on that network, as stored with the run.');
+    setLocale('ru');
+    expect(networkFromUnnamedRunText()).toBe('Эта ссылка старого вида не называет сохранённый сценарий, на собственной сети которого сделан расчёт: форма рассчитывается на этой сети, сохранённой вместе с расчётом.');
   });
 
   it('says the form plans on the network stored with the run, in English and Russian', () => {

@@ -188,7 +188,7 @@ url.onPastedLink((next) => {
     const network = await runs.readStoredNetwork();
     if (next.runId) {
       state.runId = next.runId;
-      await runs.openRun(next.runId, next.scenario != null);
+      await runs.openRun(next.runId, next.scenario != null, next.stored != null);
     } else if (network.ok) {
       await solver.runOnServer(state.form);
     }

@@ -207,7 +207,7 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     }
     if (state.runId && (state.source !== 'run' || !state.plan)) {
       // The run may have given the form its network (the run holds it): then it has said so instead.
-      if (await runs.openRun(state.runId, initial.scenario != null)) return sayAlso(network.ok || networkPending(state.form) ? networkWords : null);
+      if (await runs.openRun(state.runId, initial.scenario != null, initial.stored != null)) return sayAlso(network.ok || networkPending(state.form) ? networkWords : null);
       notOpened = statusText();
     }
     if (!network.ok) {

@@ -6,8 +6,8 @@ import { locale, t } from '../i18n/index.ts';
 import { diffPlans } from '../lib/diff.ts';
 import { planLabel } from '../lib/plan-label.ts';
 import { ownNetwork } from '../lib/plan-network.ts';
-import { networkPending, storedScenarioToForm, withRunNetwork, withStoredNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
-import { networkFromRunText, storedNetworkChangedText, storedNetworkProblem } from '../lib/stored-link.ts';
+import { networkPending, storedScenarioToForm, withRunNetwork, withStoredNetwork, withUnnamedRunNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
+import { networkFromRunText, networkFromUnnamedRunText, storedNetworkChangedText, storedNetworkProblem } from '../lib/stored-link.ts';
 import type { HistoryEntry } from '../panels/kpi-panel.ts';
 import type { ScenarioPanel } from '../panels/scenario-panel.ts';
 import { inputsOf, networkSettled, state, type PlanSource } from './state.ts';
@@ -25,9 +25,10 @@ export interface StoredRuns {
   /**
    * A stored run on screen. A link with its own form keeps that form: when it differs from the run's
    * inputs the page says so and offers to re-plan (or to take the run's inputs); without a form the
-   * run's inputs fill the form.
+   * run's inputs fill the form. `linkNamesStored`: the link names a stored scenario for its network
+   * (`sc=`); a link's form that names none takes a network of the run's own (an older link).
    */
-  openRun(runId: string, linkHasForm: boolean): Promise<boolean>;
+  openRun(runId: string, linkHasForm: boolean, linkNamesStored?: boolean): Promise<boolean>;
   /** A stored scenario into the form, then planned. */
   openStoredScenario(scenarioId: string): Promise<void>;
   /** Two stored runs compared on the map (plan B on screen, A → B differences); the pair goes into the link. */
@@ -89,7 +90,7 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     return true;
   }
 
-  async function openRun(runId: string, linkHasForm: boolean): Promise<boolean> {
+  async function openRun(runId: string, linkHasForm: boolean, linkNamesStored = false): Promise<boolean> {
     const run = await api.run(runId);
     await networkSettled();
     if (!run.ok) {
@@ -99,7 +100,11 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     }
     const formOfRun = runForm(run.data);
     // A link's form waiting for its stored scenario's network, which could not be read: the run holds it.
-    const withNetwork = linkHasForm ? withRunNetwork(state.form, run.data) : null;
+    const fromNamed = linkHasForm ? withRunNetwork(state.form, run.data) : null;
+    // A link's form that names no stored scenario (an older link) to a run made on a network of its own:
+    // re-planning it must not plan the default network under the scenario's name.
+    const fromUnnamed = linkHasForm && !linkNamesStored && !fromNamed ? withUnnamedRunNetwork(state.form, run.data) : null;
+    const withNetwork = fromNamed ?? fromUnnamed;
     if (withNetwork) {
       state.form = withNetwork;
       scenarioPanel.showStoredProblem(null);
@@ -113,7 +118,8 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     state.linkMismatch = state.stale ? { runId: run.data.id, runForm: formOfRun } : null;
     renderStale();
     const said = state.stale ? t('Stored run {id} does not match the form in this link.', { id: run.data.id }) : t('Stored run {id}.', { id: run.data.id });
-    setStatus(withNetwork ? `${said} ${networkFromRunText(run.data.scenarioId, run.data.id)}` : said);
+    const from = fromNamed ? networkFromRunText(run.data.scenarioId, run.data.id) : fromUnnamed ? networkFromUnnamedRunText() : null;
+    setStatus(from ? `${said} ${from}` : said);
     return true;
   }
 

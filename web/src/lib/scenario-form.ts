@@ -365,6 +365,20 @@ export function withRunNetwork(form: ScenarioForm, run: { scenarioId: string; sc
 }
 
 /**
+ * A link's form that names no stored scenario (a link made before links named them, or with `sc` cut
+ * off) and holds no network, with a run whose scenario has a network of its own: the form takes that
+ * network from the run and names the run's scenario, as a link to that run names it now. Without
+ * this, re-planning the link's form would plan the default network under the scenario's name. null =
+ * the form names a stored scenario or holds a network, or the run has no network of its own.
+ */
+export function withUnnamedRunNetwork(form: ScenarioForm, run: { scenarioId: string; scenarioVersion: number | null; scenario: Partial<ScenarioInput> }): ScenarioForm | null {
+  if (form.stored != null || form.carried?.network !== undefined || run.scenario.network === undefined) return null;
+  const next = structuredClone(form);
+  next.carried = { ...(next.carried ?? {}), network: structuredClone(run.scenario.network) };
+  next.stored = { id: run.scenarioId, version: run.scenarioVersion };
+  return next;
+}
+
 /**
  * The form after "Save as stored run": the save stored it as a new scenario (its network, if any,
  * inline) and ran that, so a form with a network of its own names the scenario just stored, and its

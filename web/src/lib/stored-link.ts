@@ -35,3 +35,8 @@ export function networkPendingText(id: string): string {
 export function networkFromRunText(id: string, runId: string): string {
   return t('Stored scenario {id} could not be read: the form plans on its network as stored with run {run}.', { id, run: runId });
 }
+
+/** A link that names no stored scenario, to a run made on a network of its own: the form plans on the run's network. */
+export function networkFromUnnamedRunText(): string {
+  return t('This link names no stored scenario for the run’s own network (an older link): the form plans on that network, as stored with the run.');
+}
