@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, PLANNER_KEY, ROOT, startServedPage, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, openPage, PLANNER_KEY, ROOT, startServedPage, startService, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 const WAIT = { timeout: 30_000 };
@@ -37,8 +37,8 @@ const marginText = (usd: number) => `USD ${(usd / 1e6).toFixed(1)} m`;
 
 describe.skipIf(!run)('a link to a stored scenario with its own network', () => {
   let served: ServedPage;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${served.service.url}/api/v1${path}`, {
+  const api = async (method: string, path: string, body?: unknown, base = served.service.url) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${PLANNER_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -206,5 +206,32 @@ describe.skipIf(!run)('a link to a stored scenario with its own network', () => 
     expect(((await response.json()) as { kpis: { marginUsd: number } }).kpis.marginUsd).toBeCloseTo(apiMargin, 0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('opened with no key on a server that reads only with one, says a key is needed; entering one plans the scenario', async () => {
+    const keyed = await startService({ publicRead: false });
+    try {
+      const { id, version } = (await api('POST', '/scenarios', STORED, keyed.url)) as { id: string; version: number };
+      const { page, errors } = await openPage(served.browser, keyed.url, null, { hash: `#s=${linkScenario({ name: STORED.name })}&sc=${id}&sv=${version}` });
+      const status = page.locator('#run-status');
+      const why = `This link plans on the network of stored scenario ${id}, which can be read only with an API key: enter one under “Access”.`;
+      await expect.poll(() => status.textContent(), WAIT).toContain(why);
+      expect(await page.locator('#network-pending').textContent()).toContain(why);
+      expect(await page.locator('#network-pending').textContent()).not.toContain('Reload the page');
+      await page.screenshot({ path: join(ARTIFACTS, 'stored-link-no-key.png') });
+      // A key entered: the scenario is read and planned on its network, without a reload.
+      const before = await planSeq(page);
+      await page.fill('#signin-key', PLANNER_KEY);
+      await page.press('#signin-key', 'Enter');
+      await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, { timeout: 90_000 });
+      await expect.poll(() => page.locator('#network-pending').count(), WAIT).toBe(0);
+      await openPanel(page, '#toggle-kpi');
+      await expect.poll(() => page.locator('#kpi-margin .kpi-value').textContent(), WAIT).toBe(marginText(apiMargin));
+      // The browser logs the 401s of the reads made without a key; nothing else went wrong.
+      expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+      await page.close();
+    } finally {
+      await keyed.close();
+    }
   });
 });

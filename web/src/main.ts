@@ -213,7 +213,7 @@ async function start(): Promise<void> {
   if (linkAskedTiles) setStatus(t('This link asked for online tiles: they stay off until you switch them on in the legend.'));
   const canRead = await access.checkRole();
   drawing.redraw();
-  const loading = canRead ? access.loadEverything() : Promise.resolve();
+  const loading = canRead ? access.loadEverything() : access.explainLocked();
   if (initial.view) baseMapMayDraw();
   await loading;
   baseMapMayDraw();

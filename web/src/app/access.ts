@@ -31,6 +31,12 @@ export interface Access {
   useKey(key: string): Promise<void>;
   /** The network, then the linked run (if any) or a plan of the form; what is already loaded stays. */
   loadEverything(): Promise<void>;
+  /**
+   * The page may not read without a key (the sign-in is shown): a link's form that plans on a stored
+   * scenario's network asks for it all the same, so the page says why nothing is planned (the server
+   * reads it only with a key) instead of "reload the page". Entering a key reads it (useKey).
+   */
+  explainLocked(): Promise<void>;
 }
 
 export function createAccess({ scenarioPanel, analysisPanel, library, runs, runOnServer }: AccessDeps): Access {
@@ -219,5 +225,13 @@ export function createAccess({ scenarioPanel, analysisPanel, library, runs, runO
     sayAlso(network.note);
   }
 
-  return { showRole, checkRole, useKey, loadEverything };
+  async function explainLocked(): Promise<void> {
+    if (!state.needsKey || !networkPending(state.form)) return;
+    const network = await runs.readStoredNetwork();
+    if (network.ok) return;
+    const before = statusText();
+    setStatus(before ? `${before} ${network.message}` : network.message);
+  }
+
+  return { showRole, checkRole, useKey, loadEverything, explainLocked };
 }
