@@ -227,3 +227,21 @@ export async function storedRunOf(service: Pick<Service, 'url'>, scenarioFile: s
   const stored = await post(`/scenarios/${record.id}/runs`);
   return { runId: stored.id, plan: stored.plan };
 }
+
+/** How many plans the page has drawn (`body[data-plan-seq]`). */
+export const planSeq = (page: Page): Promise<number> => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
+
+/** Waits until the page has drawn a plan after the `before`-th. */
+export async function nextPlanDrawn(page: Page, before: number, wait = { timeout: 30_000 }): Promise<void> {
+  await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, wait);
+}
+
+/** Opens stored scenario `id` from the page's Library and waits until its plan is drawn. */
+export async function openStoredFromLibrary(page: Page, id: string, wait = { timeout: 30_000 }): Promise<void> {
+  await page.click('#toggle-library');
+  const open = page.locator(`#library-table tr[data-kind="scenario"][data-id="${id}"] button.library-open`);
+  await open.waitFor(wait);
+  const before = await planSeq(page);
+  await open.click();
+  await nextPlanDrawn(page, before, wait);
+}

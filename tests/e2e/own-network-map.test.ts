@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../server/core/plan-schema.ts';
 import { formatUsdPerTonne } from '../../web/src/lib/format.ts';
-import { ARTIFACTS, browserAvailable, PLANNER_KEY, ROOT, startServedPage, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, nextPlanDrawn, openStoredFromLibrary, PLANNER_KEY, planSeq, ROOT, startServedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 const WAIT = { timeout: 30_000 };
@@ -61,7 +61,6 @@ function ownNetwork(): Record<string, unknown> {
 
 const STORED = { name: 'Own network: Bekdash and Kerman', phase: 1, network: ownNetwork() };
 
-const planSeq = (page: Page) => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
 
 /** Where Leaflet puts a place on the map's container at the link's view (Web Mercator, 256 px tiles). */
 async function expectedPoint(page: Page, place: { lat: number; lng: number }): Promise<{ x: number; y: number }> {
@@ -164,12 +163,7 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
   it('draws a stored scenario with its own network, from the Library and from its link, framed on it', async () => {
     const { id } = (await api('POST', '/scenarios', STORED)) as { id: string };
     const { page, errors } = await served.open(PLANNER_KEY);
-    await page.click('#toggle-library');
-    const open = page.locator(`#library-table tr[data-kind="scenario"][data-id="${id}"] button.library-open`);
-    await open.waitFor(WAIT);
-    const before = await planSeq(page);
-    await open.click();
-    await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, WAIT);
+    await openStoredFromLibrary(page, id, WAIT);
     await expectOwnNetworkDrawn(page);
     // One port more than the default network has.
     expect(await page.locator('.node-port').count()).toBe(defaultNetwork.nodes.filter((n) => n.kind === 'port').length + 1);
@@ -264,7 +258,7 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     const sent = response.request().postDataJSON() as { network?: { nodes: { id: string }[] } };
     expect(sent.network?.nodes.some((n) => n.id === PORT.id)).toBe(true);
     expect(((await response.json()) as Plan).kpis!.marginUsd).toBeCloseTo(ownPlan.kpis!.marginUsd, 0);
-    await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, WAIT);
+    await nextPlanDrawn(page, before, WAIT);
     expect(await page.evaluate(() => document.body.dataset.planSource)).toBe('server');
     await expectOwnNetworkDrawn(page);
     await page.screenshot({ path: join(ARTIFACTS, 'own-network-run-deleted-scenario.png') });

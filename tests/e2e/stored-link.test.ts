@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, openPage, PLANNER_KEY, ROOT, startServedPage, startService, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, nextPlanDrawn, openStoredFromLibrary, openPage, PLANNER_KEY, planSeq, ROOT, startServedPage, startService, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 const WAIT = { timeout: 30_000 };
@@ -20,7 +20,6 @@ function ownNetwork(): unknown {
   return network;
 }
 
-const planSeq = (page: Page) => page.evaluate(() => Number(document.body.dataset.planSeq ?? 0));
 
 /** The page's link, as its parameters. */
 const hashParams = async (page: Page) => new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
@@ -67,12 +66,7 @@ describe.skipIf(!run)('a link to a stored scenario with its own network', () => 
   async function openFromLibrary(): Promise<{ page: Page; errors: string[]; id: string; hash: string }> {
     const { id, version } = (await api('POST', '/scenarios', STORED)) as { id: string; version: number };
     const { page, errors } = await served.open(PLANNER_KEY);
-    await page.click('#toggle-library');
-    const open = page.locator(`#library-table tr[data-kind="scenario"][data-id="${id}"] button.library-open`);
-    await open.waitFor(WAIT);
-    const before = await planSeq(page);
-    await open.click();
-    await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, WAIT);
+    await openStoredFromLibrary(page, id, WAIT);
     // The link names the stored scenario and its version (it cannot hold the network).
     await expect.poll(() => page.evaluate(() => location.hash), WAIT).toContain(`sc=${id}`);
     const hash = await page.evaluate(() => location.hash);
