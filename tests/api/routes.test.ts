@@ -654,6 +654,13 @@ describe('runs and comparisons', () => {
     // Two runs on the same network of its own: nothing to say; on two different ones: said.
     const again = (await post(`/api/v1/scenarios/${withOwn}/runs`, undefined)).json();
     expect((await get(`/api/v1/compare?runs=${ownRun.id},${again.id}`)).json().notes).toEqual([]);
+    // The same figures with other citations: the same network (sources are not inputs).
+    const recited = structuredClone(own);
+    recited.plants[0]!.sources = { ...recited.plants[0]!.sources, variableCostUsdPerTonne: 'ESTIMATE: a citation the first network does not have' };
+    const withRecited = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Same figures, other sources', network: recited })).json().id;
+    const recitedRun = (await post(`/api/v1/scenarios/${withRecited}/runs`, undefined)).json();
+    expect(recitedRun.status).toBe('optimal');
+    expect((await get(`/api/v1/compare?runs=${ownRun.id},${recitedRun.id}`)).json().notes).toEqual([]);
     const other = structuredClone(own);
     other.plants[0]!.variableCostUsdPerTonne += 1;
     const withOther = (await post('/api/v1/scenarios', { ...SCENARIO, name: 'Another network', network: other })).json().id;

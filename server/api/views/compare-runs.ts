@@ -1,5 +1,6 @@
 /** Two runs side by side: per KPI, per market and per leg (tonnes, utilisation, CO2, freight), each as { a, b, delta = b − a }. */
 import { createHash } from 'node:crypto';
+import { networkDigest } from '../../core/pipeline.ts';
 import type { Plan, PriceRange } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
 import { horizonMismatch, yearsOf, yearsText } from '../../core/horizon-span.ts';
@@ -70,7 +71,8 @@ function networksNote(runA: RunRecord, runB: RunRecord): string | null {
   const which = (own: unknown) => (own ? 'a network of its own' : 'the default network');
   let what: string;
   if (ownA && ownB) {
-    if (sha256(JSON.stringify(ownA)) === sha256(JSON.stringify(ownB))) return null;
+    // The same figures are the same network: citations (sources) are documentation, not inputs.
+    if (networkDigest(ownA, sha256) === networkDigest(ownB, sha256)) return null;
     what = 'Runs a and b were planned on two different networks of their own';
   } else what = `Run a was planned on ${which(ownA)} and run b on ${which(ownB)}`;
   return `${what}: the differences are the networks' as well as the inputs'; a market or leg that one network lacks is in one run only, and where both have an id its name is run a's.`;
