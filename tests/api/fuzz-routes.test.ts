@@ -51,6 +51,10 @@ beforeAll(async () => {
   const started = await app.inject({ method: 'POST', url: '/api/v1/analysis/montecarlo', headers: asPlanner, payload: { scenario: SCENARIO, draws: 20, seed: 7 } });
   expect(started.statusCode).toBe(202);
   jobId = started.json().jobId;
+  // The back-test is worked out on its first request and kept (server/api/routes/api/v1/backtest.ts):
+  // worked out here, so the GET routes' hostile queries meet the route, not a first computation
+  // that a busy machine can make longer than PER_REQUEST_MS.
+  expect((await app.inject({ method: 'GET', url: '/api/v1/backtest', headers: asPlanner })).statusCode).toBe(200);
   await until('the Monte Carlo job to finish', async () => (await app.inject({ method: 'GET', url: `/api/v1/analysis/jobs/${jobId}`, headers: asPlanner })).json().status === 'done');
 });
 afterAll(async () => {
@@ -134,13 +138,19 @@ describe('fuzz: the routes beyond JSON bodies give no 5xx and no hang', { timeou
           expect(await scenarioTotal()).toBe(before + 1);
           return;
         }
-        refused++;
         expect(await scenarioTotal()).toBe(before);
-        if (res.statusCode === 422) expect(res.json().error.details.length).toBeGreaterThan(0);
+        // On a busy machine the read may run past the app's 2 s limit: an honest 422 of its own
+        // (`time_limit`, its work stopped), which stores nothing and lists no problems.
+        if (res.statusCode === 422 && res.json().error.code === 'time_limit') return;
+        refused++;
+        if (res.statusCode === 422) {
+          expect(res.json().error.code).toBe('unprocessable_model');
+          expect(res.json().error.details.length).toBeGreaterThan(0);
+        }
       }),
       { numRuns: 80 },
     );
-    // Hostile cells mostly land on figures and ids the reader must refuse.
+    // Hostile cells mostly land on figures and ids the reader must refuse (time limits not counted).
     expect(refused).toBeGreaterThan(0);
   });
 
