@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
+import { animationsSettled, ARTIFACTS, browserAvailable, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 
@@ -26,7 +26,7 @@ describe.skipIf(!run)('room to negotiate', () => {
     const { page } = opened;
     await page.click('#toggle-analysis');
     await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
-    await page.waitForTimeout(250);
+    await animationsSettled(page);
     return opened;
   }
 
@@ -65,7 +65,7 @@ describe.skipIf(!run)('room to negotiate', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'analysis-alternatives-page.png') });
     // Tall enough for the whole tab (chart and cards) in one picture.
     await page.setViewportSize({ width: 1440, height: 1900 });
-    await page.waitForTimeout(300);
+    await animationsSettled(page);
     const panel = (await page.locator('#analysis-panel').boundingBox())!;
     const end = (await page.locator('#negotiate-results').boundingBox())!;
     await page.screenshot({ path: join(ARTIFACTS, 'analysis-alternatives.png'), clip: { x: panel.x, y: panel.y, width: panel.width, height: end.y + end.height + 12 - panel.y } });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathPoints } from '../../web/src/lib/charts/svg.ts';
 import { closeMonteCarloPools } from '../../server/analysis/mc-pool.ts';
-import { ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
+import { animationsSettled, ARTIFACTS, browserAvailable, PLANNER_KEY, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 
@@ -29,7 +29,7 @@ describe.skipIf(!run)('the analysis panel', () => {
     const { page } = opened;
     await page.click('#toggle-analysis');
     await expect.poll(() => page.locator('#analysis-panel').evaluate((el) => !el.classList.contains('collapsed'))).toBe(true);
-    await page.waitForTimeout(250);
+    await animationsSettled(page);
     return opened;
   }
 

@@ -236,6 +236,15 @@ export async function nextPlanDrawn(page: Page, before: number, wait = { timeout
   await page.waitForFunction((n) => Number(document.body.dataset.planSeq ?? 0) > n, before, wait);
 }
 
+/**
+ * Waits until no CSS transition or finite animation runs on the page (a panel sliding open, a popup
+ * fading, the map's zoom): what a screenshot or a measurement of the layout waits for, in place of a
+ * fixed pause. The busy spinner's endless turn is not waited for.
+ */
+export async function animationsSettled(page: Page, wait = { timeout: 30_000 }): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY), undefined, wait);
+}
+
 /** Opens stored scenario `id` from the page's Library and waits until its plan is drawn. */
 export async function openStoredFromLibrary(page: Page, id: string, wait = { timeout: 30_000 }): Promise<void> {
   await page.click('#toggle-library');

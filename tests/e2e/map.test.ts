@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, launchBrowser, PLANNER_KEY, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
+import { animationsSettled, ARTIFACTS, browserAvailable, launchBrowser, PLANNER_KEY, startServedPage, VIEWER_KEY, type OpenedPage, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 
@@ -58,7 +58,7 @@ describe.skipIf(!run)('the map page', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.leaflet-popup').count()).toBe(0);
     expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.market)).toBe('atyrau');
-    await page.waitForTimeout(300);
+    await animationsSettled(page);
     await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-default.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'page-default.png') });
     expect(errors).toEqual([]);
@@ -175,7 +175,7 @@ describe.skipIf(!run)('the map page', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'tablet-map.png') });
       await page.click('#toggle-scenario');
       expect(await page.locator('#toggle-scenario').getAttribute('aria-expanded')).toBe('true');
-      await page.waitForTimeout(300);
+      await animationsSettled(page);
       await page.screenshot({ path: join(ARTIFACTS, 'tablet-scenario.png') });
       const unlabelled = await page.evaluate(() =>
         [...document.querySelectorAll('input, select')].filter((el) => {

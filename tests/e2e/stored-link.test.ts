@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, nextPlanDrawn, openStoredFromLibrary, openPage, PLANNER_KEY, planSeq, ROOT, startServedPage, startService, type ServedPage } from './harness.ts';
+import { ARTIFACTS, browserAvailable, openStoredFromLibrary, openPage, PLANNER_KEY, planSeq, ROOT, startServedPage, startService, type ServedPage } from './harness.ts';
 
 const run = browserAvailable();
 const WAIT = { timeout: 30_000 };
