@@ -1,10 +1,13 @@
 /**
  * How large a scenario's model will be, from the body alone and before anything is built, so a
- * request over the service's cap is refused at once (422). Counts the variables `buildModel` makes:
- * production (and stock, monthly) per plant and period, sales per market tier and period, flows per
- * leg, destination and period, sea lots and contract switches. The count stops early once over
- * `cap`, so the time it takes is bounded by the cap, whatever the body. Browser-safe.
+ * request over the service's cap is refused at once (422). Counts every variable `buildModel` makes:
+ * production (and stock, monthly) per plant and period; our sales per market tier and period, or in
+ * the market-clearing mode our deliveries and the market's demand blocks; competitors' supply per
+ * route and period (clearing); flows per leg, destination and period; bagged tonnes per plant and
+ * market where bagging is a decision; sea lots and contract switches. The count stops early once
+ * over `cap`, so the time it takes is bounded by the cap, whatever the body. Browser-safe.
  */
+import { baggingIsChosen } from './product-forms.ts';
 import { periodsOf } from './scenario.ts';
 import type { Network, Scenario } from './schema.ts';
 
@@ -14,47 +17,61 @@ export interface SizeEstimate {
   readonly overCap: boolean;
 }
 
+/** Per-period variables that follow the network's reachability (the same in every scenario on it). */
+interface RouteCounts {
+  /** (leg, market) pairs a flow variable is made for (see legsServingMarkets). */
+  readonly flows: number;
+  /** (plant, market) pairs a bagged variable is made for: markets where bagging is chosen × plants with a leg serving them. */
+  readonly bagged: number;
+  /** Sea legs with a lot size that carry some market's cement (a lots variable when whole lots are on). */
+  readonly lotLegs: number;
+}
+
 export function estimateModelSize(scenario: Scenario, network: Network, cap = Infinity): SizeEstimate {
   const T = periodsOf(scenario.horizon, scenario.phase).length;
   const monthly = scenario.horizon.kind === 'monthly';
+  const clearing = scenario.market === 'clearing';
   let perPeriod = 0;
   for (const p of network.plants) perPeriod += monthly && p.stockCapacityTonnes > 0 ? 2 : 1;
-  for (const m of network.markets) perPeriod += m.tiers.length;
-  if (scenario.mip.seaLots) for (const l of network.legs) if (l.mode === 'sea' && l.lotTonnes && l.lotTonnes > 0) perPeriod += 1;
-  let variables = perPeriod * T + (scenario.mip.contracts ? network.markets.filter((m) => m.contract).length : 0);
-  const known = fullFlowCounts.get(network);
-  // A quick bound first: every market on every leg.
-  if (known !== undefined || variables + network.markets.length * network.legs.length * T <= cap) {
-    const flows = known ?? fullFlowCount(network);
-    return { variables: variables + flows * T, overCap: variables + flows * T > cap };
+  for (const m of network.markets) perPeriod += clearing ? 1 + (m.demand ? m.demand.blocks.length : m.tiers.length) : m.tiers.length;
+  if (clearing) {
+    const marketIds = new Set(network.markets.map((m) => m.id));
+    for (const s of network.suppliers) for (const r of s.routes) if (marketIds.has(r.market)) perPeriod += 1;
   }
-  const budget = Math.floor((cap - variables) / T);
-  const flows = budget < 0 ? Infinity : flowCount(network, budget);
-  // Counted to the end (not stopped over the budget): kept for the next scenario on this network.
-  if (flows <= budget) fullFlowCounts.set(network, flows);
-  variables += flows * T;
-  return { variables, overCap: variables > cap };
+  const fixed = perPeriod * T + (scenario.mip.contracts ? network.markets.filter((m) => m.contract).length : 0);
+  const total = (c: RouteCounts) => fixed + (c.flows + c.bagged + (scenario.mip.seaLots ? c.lotLegs : 0)) * T;
+  const known = routeCountsKept.get(network);
+  // A quick bound first: every market on every leg, bagged from every plant, lots on every leg.
+  const markets = network.markets.length;
+  const bound = fixed + (markets * network.legs.length + markets * network.plants.length + network.legs.length) * T;
+  if (known !== undefined || bound <= cap) {
+    const counts = known ?? countRoutes(network, Infinity);
+    return { variables: total(counts), overCap: total(counts) > cap };
+  }
+  const budget = Math.floor((cap - fixed) / T);
+  if (budget < 0) return { variables: fixed, overCap: true };
+  const counts = countRoutes(network, budget);
+  if (counts.flows + counts.bagged > budget) return { variables: fixed + (counts.flows + counts.bagged) * T, overCap: true };
+  return { variables: total(counts), overCap: total(counts) > cap };
 }
 
-/** Each network object's whole flow count, once counted to the end (networks are never changed in place). */
-const fullFlowCounts = new WeakMap<Network, number>();
+/** Each network object's route counts, once counted to the end (networks are never changed in place). */
+const routeCountsKept = new WeakMap<Network, RouteCounts>();
 
-function fullFlowCount(network: Network): number {
-  const flows = flowCount(network, Infinity);
-  fullFlowCounts.set(network, flows);
-  return flows;
-}
-
-/** (leg, market) pairs a flow variable is made for (see legsServingMarkets); stops once over `stopAbove`. */
-function flowCount(network: Network, stopAbove: number): number {
+/**
+ * The reachability counts, walking each market's legs backwards from it as `legsServingMarkets`
+ * does; stops once flows + bagged pairs are over `stopAbove` (and then keeps nothing).
+ */
+function countRoutes(network: Network, stopAbove: number): RouteCounts {
   const nodeIds = new Set(network.nodes.map((n) => n.id));
+  const plantIds = new Set(network.plants.map((p) => p.id));
   const outgoing = new Map<string, string[]>();
-  const incoming = new Map<string, { from: string }[]>();
+  const incoming = new Map<string, Network['legs'][number][]>();
   for (const leg of network.legs) {
     (outgoing.get(leg.from) ?? outgoing.set(leg.from, []).get(leg.from)!).push(leg.to);
     (incoming.get(leg.to) ?? incoming.set(leg.to, []).get(leg.to)!).push(leg);
   }
-  const forward = new Set(network.plants.map((p) => p.id));
+  const forward = new Set(plantIds);
   const queue = [...forward];
   while (queue.length) {
     for (const to of outgoing.get(queue.pop()!) ?? []) {
@@ -64,14 +81,25 @@ function flowCount(network: Network, stopAbove: number): number {
       }
     }
   }
-  let count = 0;
+  let flows = 0;
+  let bagged = 0;
+  const lotLegs = new Set<string>();
   for (const market of network.markets) {
+    const chosen = baggingIsChosen(market);
+    const baggedFrom = new Set<string>();
     const backward = new Set([market.id]);
     const back = [market.id];
     while (back.length) {
       for (const leg of incoming.get(back.pop()!) ?? []) {
-        if (forward.has(leg.from)) count++;
-        if (count > stopAbove) return count;
+        if (forward.has(leg.from)) {
+          flows++;
+          if (chosen && plantIds.has(leg.from) && !baggedFrom.has(leg.from)) {
+            baggedFrom.add(leg.from);
+            bagged++;
+          }
+          if (leg.mode === 'sea' && leg.lotTonnes && leg.lotTonnes > 0) lotLegs.add(leg.id);
+        }
+        if (flows + bagged > stopAbove) return { flows, bagged, lotLegs: lotLegs.size };
         if (nodeIds.has(leg.from) && !backward.has(leg.from)) {
           backward.add(leg.from);
           back.push(leg.from);
@@ -79,5 +107,7 @@ function flowCount(network: Network, stopAbove: number): number {
       }
     }
   }
-  return count;
+  const counts = { flows, bagged, lotLegs: lotLegs.size };
+  routeCountsKept.set(network, counts);
+  return counts;
 }
