@@ -4,7 +4,8 @@
  *
  * - One solve budget per caller (API key, or address when anonymous) shared by every solving route:
  *   at most `max` per `timeWindowMs`, 429 with Retry-After past it. A request refused with a 4xx
- *   (a bad body, a model that cannot be built, a full queue) gives its solve back.
+ *   (a bad body, a model that cannot be built) or turned away as overloaded (a full queue, every job
+ *   slot taken: 503) gives its solve back.
  * - A bounded queue: at most `perKey` requests of one caller and `total` in all may be running or
  *   waiting for the CPU pool at once; past that, 503 with Retry-After at once, never an unbounded wait.
  */
@@ -119,7 +120,7 @@ export interface Admission {
 
 /**
  * Runs heavy `work` for the caller of `request`: takes a solve from the budget and a place in the
- * queue first (429 / 503 otherwise); a 4xx answer gives the solve back.
+ * queue first (429 / 503 otherwise); a 4xx or an `overloaded` 503 gives the solve back.
  */
 export async function admitted<T>(admission: Admission, request: FastifyRequest, work: () => Promise<T>): Promise<T> {
   const key = callerOf(request);
@@ -134,7 +135,7 @@ export async function admitted<T>(admission: Admission, request: FastifyRequest,
   try {
     return await work();
   } catch (e) {
-    if (e instanceof ApiError && e.statusCode >= 400 && e.statusCode < 500) giveBack?.();
+    if (e instanceof ApiError && ((e.statusCode >= 400 && e.statusCode < 500) || e.code === 'overloaded')) giveBack?.();
     throw e;
   } finally {
     leave();
