@@ -4,7 +4,7 @@
  * timed out) come back as plans with their status; only an unusable model is an error.
  */
 import type { FastifyRequest } from 'fastify';
-import { Scenario, type Network } from '../core/schema.ts';
+import { MIN_TIME_LIMIT_MS, Scenario, type Network } from '../core/schema.ts';
 import type { Plan } from '../core/plan-schema.ts';
 import { BodyRefusalError, optimise, optimiseBodyWithJson, optimiseWithJson, serialisedPlan, type PlanWithJson } from '../optimise.ts';
 import { admitted, type Admission } from './admission.ts';
@@ -113,8 +113,7 @@ export async function solveScenarioBodyWithJson(model: ModelServices, body: Defe
   }
   // Until its thread has read the body, the time limit its text gives (or the schema's default)
   // bounds it, so that a request queued behind others is stopped in the queue at its limit.
-  const given = topLevelNumber(body.text, 'timeLimitMs') ?? DEFAULT_TIME_LIMIT_MS;
-  const provisionalLimitMs = Math.min(given > 0 ? given : options.maxSolveMs, options.maxSolveMs);
+  const provisionalLimitMs = provisionalTimeLimitMs(topLevelNumber(body.text, 'timeLimitMs'), options.maxSolveMs);
   return admitted(options.admission, options.request, () =>
     optimiseBodyWithJson(
       { text: body.text, maxSolveMs: options.maxSolveMs, maxModelVariables: options.maxModelVariables },
@@ -130,6 +129,17 @@ export async function solveScenarioBodyWithJson(model: ModelServices, body: Defe
 
 /** A scenario's `timeLimitMs` when its body gives none. */
 const DEFAULT_TIME_LIMIT_MS = Scenario.parse({ name: 'default' }).timeLimitMs;
+
+/**
+ * The limit that bounds a large body's work until its thread has validated it: the `timeLimitMs` its
+ * text gives (or the schema's default), at most `maxSolveMs`. A value the schema refuses (below its
+ * minimum, not an integer) bounds nothing: the service's ceiling does, so the thread lives to answer
+ * the 400 that names the field, never a 422 time_limit for a limit nobody may ask for.
+ */
+export function provisionalTimeLimitMs(given: number | undefined, maxSolveMs: number): number {
+  const ms = given ?? DEFAULT_TIME_LIMIT_MS;
+  return Number.isInteger(ms) && ms >= MIN_TIME_LIMIT_MS ? Math.min(ms, maxSolveMs) : maxSolveMs;
+}
 
 export { yieldToEventLoop };
 

@@ -451,6 +451,9 @@ export const MipOptions = z
   })
   .strict();
 
+/** The smallest `timeLimitMs` a scenario may ask for, ms. */
+export const MIN_TIME_LIMIT_MS = 10;
+
 export const Scenario = z
   .object({
     name: z.string().min(1).max(200),
@@ -496,7 +499,7 @@ export const Scenario = z
      */
     volumesTonnesPerYear: z.record(Id, tonnes()).optional(),
     engine: EngineChoice.default('auto'),
-    timeLimitMs: z.number().int().min(10).max(600000).default(30000),
+    timeLimitMs: z.number().int().min(MIN_TIME_LIMIT_MS).max(600000).default(30000),
   })
   .strict();
 

@@ -79,6 +79,8 @@ describe('a large body is read in the pool', () => {
     ['an unknown key', '{"name": "x", "overrides": {"marketPrices": {"nowhere": 1}}}'],
     ['a scenario that cannot be a model', '{"name": "x", "overrides": {"markets": {"nowhere": {"priceMultiplier": 1.1}}}}'],
     ['only whitespace', ' '],
+    ['a time limit below the minimum', '{"name": "x", "timeLimitMs": 5}'],
+    ['a time limit that is no integer', '{"name": "x", "timeLimitMs": 12.5}'],
   ] as const;
 
   it.each(refused)('refuses %s with the answer its small twin gets', async (_what, json) => {
@@ -213,6 +215,11 @@ describe('a large body to an analysis answered in the request is read in the poo
     ['contracts', '{"scenario": {"name": "x", "overrides": {"markets": {"nowhere": {"priceMultiplier": 1.1}}}}}'],
     ['phasing', '{"fromYear": 2031, "toYear": 2027}'],
     ['phasing', '{"scenario": '],
+    // A time limit the schema refuses is a 400 naming it, not a 422 time_limit for that limit.
+    ['sensitivity', '{"scenario": {"name": "x", "timeLimitMs": -1000000}}'],
+    ['alternatives', '{"scenario": {"name": "x", "timeLimitMs": 0}}'],
+    ['contracts', '{"scenario": {"name": "x", "timeLimitMs": 2.5}}'],
+    ['phasing', '{"scenario": {"name": "x", "timeLimitMs": -1}, "fromYear": 2027, "toYear": 2028}'],
   ] as const;
 
   it.each(refused)('%s refuses %s as its small twin is refused', async (route, json) => {

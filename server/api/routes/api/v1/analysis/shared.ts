@@ -12,13 +12,12 @@ import { runTask, TaskTimeoutError } from '../../../../../pool/pool.ts';
 import type { AnalysisTask } from '../../../../../pool/analysis-task.ts';
 import { withNetwork } from '../../../../../pool/networks.ts';
 import { epochMs } from '../../../../../pool/context.ts';
-import { Scenario as ScenarioSchema } from '../../../../../core/schema.ts';
 import { analysisWork, type AnalysisBody, type AnalysisRoute } from '../../../../analysis-requests.ts';
 import { DeferredBody, valueAt } from '../../../../body-text.ts';
 import { admitted } from '../../../../admission.ts';
 import type { ApiContext } from '../../../../context.ts';
 import { ApiError } from '../../../../errors.ts';
-import { clientGoneSignal, problemsError, refuseOversized, refusalError } from '../../../../solve.ts';
+import { clientGoneSignal, problemsError, provisionalTimeLimitMs, refuseOversized, refusalError } from '../../../../solve.ts';
 
 /** 422 with every problem, or with the reason the analysis refused; any other error as it is (a 500). */
 export function unprocessable(e: unknown): unknown {
@@ -50,9 +49,6 @@ const timeLimitError = (limitMs: number, maxSolveMs: number) => (e: unknown) => 
   );
 };
 
-/** A scenario's `timeLimitMs` when its body gives none. */
-const DEFAULT_TIME_LIMIT_MS = ScenarioSchema.parse({ name: 'default' }).timeLimitMs;
-
 /**
  * An analysis answered in the request, from its route's body: a valid body (parsed and validated
  * on the event loop) sized and run in the pool; a large one (`DeferredBody`) read, validated, sized
@@ -80,7 +76,7 @@ export async function answerAnalysis<R extends AnalysisRoute, S extends z.ZodTyp
   const { text } = body;
   const given = valueAt(text, ['scenario', 'timeLimitMs']).number;
   const noScenario = route === 'phasing' && !valueAt(text, ['scenario']).found;
-  const limitMs = Math.min(given ?? (noScenario ? ctx.maxSolveMs : DEFAULT_TIME_LIMIT_MS), ctx.maxSolveMs);
+  const limitMs = noScenario ? ctx.maxSolveMs : provisionalTimeLimitMs(given, ctx.maxSolveMs);
   const receivedAt = epochMs();
   return admitted(ctx.admission, request, async () => {
     const r = await withNetwork(ctx.defaultNetwork, (network, place) =>
