@@ -95,14 +95,20 @@ export class JobRegistry {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Whether every job slot is taken (`start` would throw TooManyJobsError). */
+  full(): boolean {
+    let running = 0;
+    for (const j of this.#jobs.values()) if (j.status === 'running') running++;
+    return running >= this.#maxRunning;
+  }
+
   /**
    * Starts `work` as a job and returns its id at once. Throws TooManyJobsError, or what writing its
    * record throws. `request` is written to the record (to submit again after a restart).
    */
   start(kind: JobKind, total: number, work: (ctx: JobContext) => Promise<unknown>, request: unknown = null): string {
     this.#expire();
-    const running = [...this.#jobs.values()].filter((j) => j.status === 'running').length;
-    if (running >= this.#maxRunning) throw new TooManyJobsError(this.#maxRunning);
+    if (this.full()) throw new TooManyJobsError(this.#maxRunning);
     const job: Job = {
       id: `job_${randomBytes(10).toString('hex')}`,
       kind,

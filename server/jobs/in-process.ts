@@ -62,6 +62,10 @@ export class InProcessQueue implements JobQueue {
     return records.deleteFinishedBefore(new Date(Date.now() - (this.#options.keepMs ?? DEFAULT_KEEP_MS)).toISOString());
   }
 
+  full(): boolean {
+    return this.#registry.full();
+  }
+
   async submit(spec: JobSpec): Promise<string> {
     if (spec.kind === 'sweep') {
       const { request, network } = spec;

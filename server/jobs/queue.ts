@@ -28,6 +28,8 @@ export interface JobQueue {
   readonly mode: 'in-process' | 'pg-boss';
   /** Queues the job and returns its id at once. Throws TooManyJobsError when too many are running. */
   submit(spec: JobSpec): Promise<string>;
+  /** Whether `submit` would throw TooManyJobsError now, when the queue knows without asking a database (else false). */
+  full?(): boolean;
   /** The job (with its result when done and `withResult`), or null for an unknown id. */
   get(id: string, withResult?: boolean): Promise<JobView | null>;
   /** Raw result of a job (for CSV views); null for an unknown id. */

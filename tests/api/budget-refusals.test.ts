@@ -1,6 +1,7 @@
 /**
- * The solve budget across refusals, the admission function alone: work refused with a 4xx or turned away as overloaded (503: the
- * job slots are all taken) gives its solve back; work done, or failed inside (500), keeps it.
+ * The solve budget across refusals, the admission function alone: work refused with a 4xx or turned
+ * away as overloaded (503: the job slots are all taken) gives its solve back; work done, stopped at
+ * its time limit (422) or failed inside (500) keeps it.
  */
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,10 @@ describe('the solve budget and refused work', () => {
 
   it('a 4xx gives the solve back', async () => {
     expect(await fourthAdmitted(10, async () => Promise.reject(new ApiError('unprocessable_model', 'too large')))).toBe(true);
+  });
+
+  it('a request stopped at its time limit (422 time_limit) keeps it: the work ran to its limit', async () => {
+    expect(await fourthAdmitted(3, async () => Promise.reject(new ApiError('time_limit', 'did not finish within its time limit')))).toBe(false);
   });
 
   it('an internal failure keeps it: the work ran', async () => {

@@ -3,16 +3,32 @@
  * server-sent events, its result as CSV, cancelling it. Jobs go through a JobQueue
  * (server/jobs/queue.ts): in this process by default, or on PostgreSQL with pg-boss.
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, preParsingAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AnalysisJob, MonteCarloJobResult, SweepResult, type JobAccepted } from '../../../../../core/analysis-schema.ts';
 import { sweepToCsv } from '../../../../../analysis/sweep.ts';
 import { monteCarloCsv } from '../../../../../analysis/montecarlo.ts';
 import { TooManyJobsError, type JobEvent, type JobQueue, type JobSpec, type JobView } from '../../../../../jobs/queue.ts';
-import { BEARER } from '../../../../context.ts';
+import { admissionRefusal } from '../../../../admission.ts';
+import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError, notFound } from '../../../../errors.ts';
 import { errorResponses, IdParams } from '../../../../schemas.ts';
+
+/**
+ * A preParsing hook for the job routes, whose bodies (up to 1 MB) are read and validated on the event
+ * loop: a caller whose solve budget is spent, whose place in the queue is taken, or who meets every
+ * job slot taken is answered 429 / 503 before the body is read, so refused requests cost no parsing.
+ * A request with an Idempotency-Key goes on (its stored answer may be replayed); the route decides.
+ */
+export function refuseBeforeReading(ctx: ApiContext, jobs: JobQueue): preParsingAsyncHookHandler {
+  return async (request) => {
+    if (request.headers['idempotency-key'] !== undefined) return;
+    const refused = admissionRefusal(ctx.admission, request);
+    if (refused) throw refused;
+    if (jobs.full?.()) throw new ApiError('overloaded', 'Every analysis job slot is taken; wait for one to finish or cancel one', undefined, { 'retry-after': '5' });
+  };
+}
 
 /** Submits a job and answers 202 with its id and links (503 with Retry-After when the queue is full). */
 export async function startJob(jobs: JobQueue, spec: JobSpec, reply: FastifyReply): Promise<JobAccepted> {

@@ -6,7 +6,7 @@ import type { JobQueue } from '../../../../../jobs/queue.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError } from '../../../../errors.ts';
 import { errorResponses } from '../../../../schemas.ts';
-import { startJob } from './jobs.ts';
+import { refuseBeforeReading, startJob } from './jobs.ts';
 import { analysisLimits, unprocessable } from './shared.ts';
 
 export function monteCarloRoutes(ctx: ApiContext, jobs: JobQueue): FastifyPluginAsyncZod {
@@ -15,6 +15,7 @@ export function monteCarloRoutes(ctx: ApiContext, jobs: JobQueue): FastifyPlugin
     app.post(
       '/analysis/montecarlo',
       {
+        preParsing: refuseBeforeReading(ctx, jobs),
         schema: {
           tags: ['analysis'],
           summary: 'Start a Monte Carlo run (a job): margin, export volume and domestic share under uncertain prices, freight and demand',

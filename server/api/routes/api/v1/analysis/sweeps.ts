@@ -7,7 +7,7 @@ import type { JobQueue } from '../../../../../jobs/queue.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { ApiError } from '../../../../errors.ts';
 import { errorResponses } from '../../../../schemas.ts';
-import { startJob } from './jobs.ts';
+import { refuseBeforeReading, startJob } from './jobs.ts';
 import { analysisLimits } from './shared.ts';
 
 export function sweepRoutes(ctx: ApiContext, jobs: JobQueue): FastifyPluginAsyncZod {
@@ -16,6 +16,7 @@ export function sweepRoutes(ctx: ApiContext, jobs: JobQueue): FastifyPluginAsync
     app.post(
       '/analysis/sweeps',
       {
+        preParsing: refuseBeforeReading(ctx, jobs),
         schema: {
           tags: ['analysis'],
           summary: 'Start a sweep of one or two parameters over a grid (a job)',
