@@ -167,6 +167,7 @@ export function checkScenario(scenario: Scenario, network: Network): Problem[] {
     if (overrides.competitorMarkupMultiplier !== 1) problems.push({ path: ['overrides', 'competitorMarkupMultiplier'], message: `competitorMarkupMultiplier ${clearingOnly}` });
     if (overrides.consumptionMultiplier !== 1) problems.push({ path: ['overrides', 'consumptionMultiplier'], message: `consumptionMultiplier ${clearingOnly}` });
     for (const id of Object.keys(overrides.suppliers)) problems.push({ path: ['overrides', 'suppliers', id], message: `a competitor's override ${clearingOnly}` });
+    problems.push(...tierPricesOverLimit(scenario, network));
   }
   for (const [i, cap] of scenario.policy.importCaps.entries()) {
     for (const [j, id] of (cap.markets ?? []).entries()) {
@@ -244,6 +245,32 @@ function checkClearing(scenario: Scenario, network: Network): Problem[] {
   }
   if (ratesKnown) problems.push(...moneyOverLimit(network, periodsOf(scenario.horizon, scenario.phase).map((p) => p.year), scenario.overrides.fxPerUsd));
   return problems;
+}
+
+/**
+ * The price-taker mode's tier prices, multipliers and the tenge rate applied, within the USD/t limit
+ * of every price (as the clearing mode's figures are): two legal levers, a price multiplier of 100 and
+ * a rate of 1 KZT/USD, would otherwise make a domestic price of millions of USD/t. A network the
+ * caller sent is pointed at figure by figure; the default network's prices are lifted only by the
+ * scenario's overrides, so one problem points there.
+ */
+function tierPricesOverLimit(scenario: Scenario, network: Network): Problem[] {
+  const over: { path: (string | number)[]; text: string }[] = [];
+  network.markets.forEach((market, i) => {
+    market.tiers.forEach((tier, k) => {
+      if (tier.priceUsdPerTonne > MAX_USD_PER_TONNE)
+        over.push({ path: ['network', 'markets', i, 'tiers', k, 'priceUsdPerTonne'], text: `${market.name}, tier ${k + 1}: ${Math.round(tier.priceUsdPerTonne).toLocaleString('en-US')} USD/t` });
+    });
+  });
+  if (over.length === 0) return [];
+  const limit = `prices are limited to ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`;
+  if (scenario.network) return over.map((o) => ({ path: o.path, message: `${o.text} with the scenario's multipliers and tenge rate applied; ${limit}` }));
+  return [
+    {
+      path: ['overrides'],
+      message: `the scenario's price multipliers and tenge rate put ${over.length} ${over.length === 1 ? 'tier price' : 'tier prices'} over the limit (${over[0]!.text}); ${limit}`,
+    },
+  ];
 }
 
 /**

@@ -84,6 +84,28 @@ describe('money in its own currency', () => {
     // The shipped data (tenge, roubles and rials among them) is within it.
     expect(checkScenario(scenario, networkForScenario(scenario, base))).toEqual([]);
   });
+
+  it('the price-taker mode holds its tier prices to the same limit once multipliers and the tenge rate are applied', async () => {
+    const base = loadDefaultNetwork();
+    const problems = (overrides: object, network?: object) => {
+      const s = Scenario.parse({ name: 'dear', overrides, ...(network ? { network } : {}) });
+      return checkScenario(s, networkForScenario(s, s.network ?? base));
+    };
+    // Each lever alone is legal and within the limit; together they lift domestic prices to millions of USD/t.
+    expect(problems({ domesticPriceMultiplier: 100 })).toEqual([]);
+    expect(problems({ fxKztPerUsd: 1 })).toEqual([]);
+    expect(problems({ domesticPriceMultiplier: 100, fxKztPerUsd: 1 })).toEqual([
+      { path: ['overrides'], message: expect.stringMatching(/^the scenario's price multipliers and tenge rate put \d+ tier prices over the limit \(.+: [\d,]+ USD\/t\); prices are limited to 100,000 USD\/t$/) },
+    ]);
+    // A network the caller sent is pointed at figure by figure.
+    const own = problems({ exportPriceMultiplier: 100 }, { ...base, markets: base.markets.map((m) => (m.domestic ? m : { ...m, tiers: m.tiers.map((t) => ({ ...t, priceUsdPerTonne: 5_000 })) })) });
+    const firstExport = base.markets.findIndex((m) => !m.domestic);
+    expect(own).toContainEqual({ path: ['network', 'markets', firstExport, 'tiers', 0, 'priceUsdPerTonne'], message: expect.stringMatching(/500,000 USD\/t with the scenario's multipliers and tenge rate applied/) });
+    // The optimiser refuses it before any solve, as the clearing mode does.
+    const plan = optimise(Scenario.parse({ name: 'dear', overrides: { domesticPriceMultiplier: 100, fxKztPerUsd: 1 } }), base, { check: true });
+    await expect(plan).rejects.toThrow();
+    await plan.catch((e: { problems?: unknown }) => expect(e.problems).toEqual([{ path: ['overrides'], message: expect.stringMatching(/over the limit/) }]));
+  });
 });
 
 describe('settings that would be taken and change nothing', () => {
