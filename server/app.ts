@@ -41,7 +41,7 @@ import { compareRoutes } from './api/routes/api/v1/compare.ts';
 import { sessionRoutes } from './api/routes/api/v1/session.ts';
 import { backtestRoutes } from './api/routes/api/v1/backtest.ts';
 import { analysisRoutes } from './api/routes/api/v1/analysis/index.ts';
-import { COMPRESS_THRESHOLD_BYTES, RunResponses, sendSerialised, serialised, type Serialised } from './api/run-responses.ts';
+import { COMPRESS_THRESHOLD_BYTES, preferred, RunResponses, sendSerialised, serialised, type Serialised } from './api/run-responses.ts';
 import { DEFAULT_QUEUE_LIMITS, SolveBudget, WorkQueue, type QueueLimits } from './api/admission.ts';
 import type { JobQueue } from './jobs/queue.ts';
 
@@ -254,6 +254,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
       // After idempotency, so its hook stores a response before it is compressed. Brotli or gzip
       // for answers of 1 KB or more; stored runs bring their own encodings (run-responses.ts).
+      // One reading of Accept-Encoding for every route: the one pre-encoded answers use (a client
+      // that weighs identity above an encoding gets identity; x-gzip is gzip), so the plugin, which
+      // reads the header itself, encodes as they do.
+      api.addHook('onRequest', async (request) => {
+        request.headers['accept-encoding'] = preferred(request.headers['accept-encoding']);
+      });
       await api.register(compress, {
         threshold: COMPRESS_THRESHOLD_BYTES,
         encodings: ['br', 'gzip'],

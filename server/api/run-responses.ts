@@ -259,7 +259,8 @@ export function preferred(header: string | undefined): Encoding {
     const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     q.set(name!, qp ? Number(qp.slice(2)) || 0 : 1);
   }
-  const of = (name: string) => q.get(name) ?? q.get('*') ?? 0;
+  // x-gzip is gzip (RFC 9110 §8.4.1.3).
+  const of = (name: string) => q.get(name) ?? (name === 'gzip' ? q.get('x-gzip') : undefined) ?? q.get('*') ?? 0;
   const best: Encoding | null = of('br') > 0 && of('br') >= of('gzip') ? 'br' : of('gzip') > 0 ? 'gzip' : null;
   // Identity is always acceptable; it wins only where the client weighs it above the best encoding.
   if (best === null || (q.has('identity') && q.get('identity')! > of(best))) return 'identity';

@@ -168,7 +168,7 @@ describe('stored runs', () => {
       expect(counter.reads).toBe(2);
       const etag = many[0]!.headers.etag as string;
       expect(etag).toMatch(/^"[^"]+-gzip"$/);
-      expect(many.every((r) => r.headers.etag === etag && r.headers['content-encoding'] === 'gzip' && r.headers.vary === 'accept-encoding')).toBe(true);
+      expect(many.every((r) => r.headers.etag === etag && r.headers['content-encoding'] === 'gzip' && r.headers.vary === 'authorization, accept-encoding')).toBe(true);
       expect(JSON.parse(gunzipSync(many[0]!.rawPayload).toString('utf8'))).toEqual((await counter.reader.inject({ method: 'GET', url, headers: asPlanner })).json());
       const notModified = await counter.reader.inject({ method: 'GET', url, headers: { ...asPlanner, 'accept-encoding': 'gzip', 'if-none-match': etag } });
       expect(notModified.statusCode).toBe(304);
@@ -178,13 +178,13 @@ describe('stored runs', () => {
     }
   });
 
-  it("with CORS on, a kept answer's Vary keeps Origin beside Accept-Encoding, and a preflight allows If-None-Match", async () => {
+  it("with CORS on, a kept answer's Vary keeps Origin beside Accept-Encoding and Authorization, and a preflight allows If-None-Match", async () => {
     const cors = await testApp({ corsOrigins: ['http://app.example'] });
     try {
       const id = (await cors.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: SCENARIO })).json().id;
       const run = (await cors.inject({ method: 'POST', url: `/api/v1/scenarios/${id}/runs`, headers: asPlanner })).json().id;
       const res = await cors.inject({ method: 'GET', url: `/api/v1/runs/${run}`, headers: { ...asPlanner, origin: 'http://app.example' } });
-      expect(String(res.headers.vary).split(/\s*,\s*/).map((f) => f.toLowerCase()).sort()).toEqual(['accept-encoding', 'origin']);
+      expect(String(res.headers.vary).split(/\s*,\s*/).map((f) => f.toLowerCase()).sort()).toEqual(['accept-encoding', 'authorization', 'origin']);
       const preflight = await cors.inject({
         method: 'OPTIONS',
         url: `/api/v1/runs/${run}`,
@@ -410,6 +410,49 @@ describe('Server-Timing', () => {
     expect(replayed.status).toBe(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect(replayed.headers['server-timing']).toBeUndefined();
+  });
+});
+
+describe('answers kept a year by a browser', () => {
+  it('vary by Authorization as well as Accept-Encoding: a request without the key that read them is never served from a cache', async () => {
+    const other = (await app.inject({ method: 'POST', url: '/api/v1/scenarios', headers: asPlanner, payload: { ...SCENARIO, name: 'other' } })).json().id;
+    const second = (await app.inject({ method: 'POST', url: `/api/v1/scenarios/${other}/runs`, headers: asPlanner })).json().id;
+    for (const path of [`/api/v1/runs/${runId}`, `/api/v1/runs/${runId}?flows=false`, `/api/v1/runs/${runId}/flows.geojson`, `/api/v1/runs/${runId}/allocation.csv`, `/api/v1/compare?runs=${runId},${second}`]) {
+      const res = await raw('GET', path, { ...asPlanner, 'accept-encoding': 'gzip' });
+      expect(res.status, path).toBe(200);
+      expect(String(res.headers['cache-control']), path).toMatch(/^private, max-age=31536000/);
+      expect(String(res.headers.vary).toLowerCase().split(/\s*,\s*/).sort(), path).toEqual(['accept-encoding', 'authorization']);
+    }
+  });
+});
+
+describe('Accept-Encoding read one way on every route', () => {
+  const IDENTITY_FIRST = 'gzip;q=0.5, identity';
+  it.each(['/api/v1/network', '/api/v1/network.geojson', '/openapi.json', 'run'])('%s: identity weighed above gzip is the identity bytes under the identity ETag; x-gzip is gzip', async (which) => {
+    const path = which === 'run' ? `/api/v1/runs/${runId}` : which;
+    const plain = await raw('GET', path, asPlanner);
+    const identityFirst = await raw('GET', path, { ...asPlanner, 'accept-encoding': IDENTITY_FIRST });
+    expect(identityFirst.headers['content-encoding']).toBeUndefined();
+    expect(identityFirst.headers.etag).toBe(plain.headers.etag);
+    expect(identityFirst.bytes.equals(plain.bytes)).toBe(true);
+    const head = await raw('HEAD', path, { ...asPlanner, 'accept-encoding': IDENTITY_FIRST });
+    expect(Number(head.headers['content-length'])).toBe(plain.bytes.length);
+    const xgzip = await raw('GET', path, { ...asPlanner, 'accept-encoding': 'x-gzip' });
+    expect(xgzip.headers['content-encoding']).toBe('gzip');
+    expect(xgzip.headers.etag).not.toBe(plain.headers.etag);
+    expect(gunzipSync(xgzip.bytes).equals(plain.bytes)).toBe(true);
+  });
+
+  it('POST /optimise (compressed by the plugin): identity weighed above gzip is sent as identity, x-gzip as gzip', async () => {
+    const body = JSON.stringify(SCENARIO);
+    const json = { ...asPlanner, 'content-type': 'application/json' };
+    const identityFirst = await raw('POST', '/api/v1/optimise?flows=false', { ...json, 'accept-encoding': IDENTITY_FIRST }, body);
+    expect(identityFirst.status).toBe(200);
+    expect(identityFirst.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(identityFirst.bytes.toString('utf8')).kpis).toBeTruthy();
+    const xgzip = await raw('POST', '/api/v1/optimise?flows=false', { ...json, 'accept-encoding': 'x-gzip' }, body);
+    expect(xgzip.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(xgzip.bytes).toString('utf8')).kpis).toEqual(JSON.parse(identityFirst.bytes.toString('utf8')).kpis);
   });
 });
 

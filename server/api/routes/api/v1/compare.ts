@@ -7,7 +7,7 @@ import { runTask } from '../../../../pool/pool.ts';
 import { bytesOf, inPoolQueued } from '../../../pooled.ts';
 import { movableBuffers } from '../../../views/run-views.ts';
 import { etagOfBytes } from '../../../run-responses.ts';
-import { IMMUTABLE } from './runs/index.ts';
+import { keptForAYear } from './runs/index.ts';
 
 export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -40,7 +40,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           const body = bytesOf(made.bytes);
           return { body, etag: etagOfBytes(body) };
         });
-        reply.header('cache-control', IMMUTABLE);
+        keptForAYear(reply);
         return ctx.runResponses.send(request, reply, entry);
       },
     );

@@ -42,6 +42,8 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.get(
       '/network',
       {
+        // Its encodings are sendSerialised's, each with its own ETag: the plugin must not encode again.
+        compress: false,
         schema: {
           headers: IfNoneMatchHeaders,
           tags: ['network'],
@@ -57,6 +59,8 @@ export function networkRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.get(
       '/network.geojson',
       {
+        // Its encodings are sendSerialised's, each with its own ETag: the plugin must not encode again.
+        compress: false,
         schema: {
           headers: IfNoneMatchHeaders,
           tags: ['network'],

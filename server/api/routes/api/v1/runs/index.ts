@@ -4,7 +4,7 @@
  * for; runs never change, so each answer is then kept and served like a static file (a strong ETag,
  * 304, brotli or gzip: server/api/run-responses.ts).
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FlowFeatureCollection } from '../../../../../core/plan-schema.ts';
@@ -12,13 +12,23 @@ import type { RunJson } from '../../../../../store/store.ts';
 import { runTask } from '../../../../../pool/pool.ts';
 import { movableBuffers, type RunView } from '../../../../views/run-views.ts';
 import { bytesOf, inPoolQueued } from '../../../../pooled.ts';
-import type { Serialised } from '../../../../run-responses.ts';
+import { addVary, type Serialised } from '../../../../run-responses.ts';
 import { BEARER, type ApiContext } from '../../../../context.ts';
 import { notFound } from '../../../../errors.ts';
 import { errorResponses, FlowsQuery, IdParams, NOT_MODIFIED, RunRecord, IfNoneMatchHeaders } from '../../../../schemas.ts';
 
 /** Answers that never change (a run's, a comparison of two runs): caches may keep them too. */
-export const IMMUTABLE = 'private, max-age=31536000, immutable';
+const IMMUTABLE = 'private, max-age=31536000, immutable';
+
+/**
+ * Marks an answer that never changes as kept for a year, per key: `Vary: Authorization`, so a browser
+ * that read it with a key never serves it from its cache to a request without that key (or with a
+ * wrong or revoked one), which the server answers 401.
+ */
+export function keptForAYear(reply: FastifyReply): FastifyReply {
+  addVary(reply, 'authorization');
+  return reply.header('cache-control', IMMUTABLE);
+}
 
 export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -59,7 +69,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const entry = await answerOf(request, request.params.id, request.query.flows === 'false' ? 'run-light' : 'run');
-        reply.header('cache-control', IMMUTABLE);
+        keptForAYear(reply);
         return ctx.runResponses.send(request, reply, entry);
       },
     );
@@ -80,7 +90,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const entry = await answerOf(request, request.params.id, 'flows');
-        reply.header('cache-control', IMMUTABLE);
+        keptForAYear(reply);
         return ctx.runResponses.send(request, reply, entry, { contentType: 'application/geo+json; charset=utf-8' });
       },
     );
@@ -106,7 +116,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const entry = await answerOf(request, request.params.id, 'csv');
-        reply.header('cache-control', IMMUTABLE).header('content-disposition', `attachment; filename="${request.params.id}-allocation.csv"`);
+        keptForAYear(reply).header('content-disposition', `attachment; filename="${request.params.id}-allocation.csv"`);
         return ctx.runResponses.send(request, reply, entry, { contentType: 'text/csv; charset=utf-8' });
       },
     );
