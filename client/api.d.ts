@@ -643,7 +643,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description `false` leaves out the flows GeoJSON (a third of a plan); every figure is the same */
+                    /** @description `false` leaves out the flows GeoJSON (a third of a plan; in a market-clearing plan the competitors' flows too); every figure is the same */
                     flows?: "true" | "false";
                 };
                 header?: {
@@ -1611,7 +1611,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description `false` leaves out the flows GeoJSON (a third of a plan); every figure is the same */
+                    /** @description `false` leaves out the flows GeoJSON (a third of a plan; in a market-clearing plan the competitors' flows too); every figure is the same */
                     flows?: "true" | "false";
                 };
                 header?: {

@@ -15,7 +15,7 @@ import { runTask, TaskTimeoutError } from './pool/pool.ts';
 import { solveModelInProcess, type SolveModelOptions } from './solver/inProcess.ts';
 import { makeStats } from './solver/common.ts';
 import type { LpModel, SolveResult } from './core/lp.ts';
-import type { Plan } from './core/plan-schema.ts';
+import { type Plan, withoutFlows } from './core/plan-schema.ts';
 import { inputsHasher, MODEL_VERSION, networkForScenario, runPipeline, stoppedPlan, type PipelineOptions } from './core/pipeline.ts';
 import type { Network, Scenario } from './core/schema.ts';
 import { estimateModelSize } from './core/size.ts';
@@ -183,7 +183,7 @@ export async function optimiseWithJson(
     const solve = (model: LpModel, request: SolveModelOptions) => solveByDeadline(inProcessDeadline, model, request);
     const shouldStop = () => Date.now() >= inProcessDeadline;
     const full = await runPipeline(scenario, network, solve, { ...pipelineOptions, sha256, shouldStop });
-    const plan = flows ? full : { ...full, flows: { type: 'FeatureCollection' as const, features: [] } };
+    const plan = flows ? full : withoutFlows(full);
     return { plan, json: json ? JSON.stringify(plan) : null };
   }
   const started = performance.now();

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Plan } from '../core/plan-schema.ts';
+import { withoutFlows } from '../core/plan-schema.ts';
 import type { RunRecord as StoredRun } from '../store/store.ts';
 import { RunRecord } from './schemas.ts';
 
@@ -121,12 +121,6 @@ export function addVary(reply: FastifyReply, field: string): void {
 /** Responses of this size or more are sent compressed to a client that accepts it. */
 export const COMPRESS_THRESHOLD_BYTES = 1024;
 
-export const NO_FLOWS: Plan['flows'] = { type: 'FeatureCollection', features: [] };
-
-/** The plan without its flows' GeoJSON (the lighter plan): everything else as it is. */
-export function withoutFlows(plan: Plan): Plan {
-  return { ...plan, flows: NO_FLOWS };
-}
 
 /** A stored run's response (full, or without flows): validated and ordered by the response schema, exactly as the route's serialiser would. */
 export function runResponse(run: StoredRun, flows: boolean): Serialised {

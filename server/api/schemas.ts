@@ -121,7 +121,7 @@ export const FlowsQuery = z
     flows: z
       .enum(['true', 'false'])
       .default('true')
-      .meta({ description: '`false` leaves out the flows GeoJSON (a third of a plan); every figure is the same' }),
+      .meta({ description: "`false` leaves out the flows GeoJSON (a third of a plan; in a market-clearing plan the competitors' flows too); every figure is the same" }),
   })
   .strict();
 

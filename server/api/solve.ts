@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { MIN_TIME_LIMIT_MS, Scenario, type Network } from '../core/schema.ts';
-import type { Plan } from '../core/plan-schema.ts';
+import { type Plan, withoutFlows } from '../core/plan-schema.ts';
 import { BodyRefusalError, optimise, optimiseBodyWithJson, optimiseWithJson, serialisedPlan, type PlanWithJson } from '../optimise.ts';
 import { admitted, type Admission } from './admission.ts';
 import { ScenarioProblemsError } from '../analysis/common.ts';
@@ -168,7 +168,7 @@ async function solveChecked(
   const plan = await model.optimise(capped, network, { engine: scenario.engine, signal: options.signal, serialise: true, flows });
   const json = serialisedPlan(plan);
   // A model that knows nothing of `flows` (a stand-in) gets its flows left out here.
-  if (json === null && !flows) return { plan: { ...plan, flows: { type: 'FeatureCollection', features: [] } }, json: null };
+  if (json === null && !flows) return { plan: withoutFlows(plan), json: null };
   return { plan, json };
 }
 

@@ -331,3 +331,15 @@ export type ClearingReport = z.infer<typeof ClearingReport>;
 export type ClearingMarket = z.infer<typeof ClearingMarket>;
 export type PriceRange = z.infer<typeof PriceRange>;
 export type CompetitorResult = z.infer<typeof CompetitorResult>;
+
+const NO_FLOWS = { type: 'FeatureCollection', features: [] } as const;
+
+/**
+ * The lighter plan (`?flows=false`): every figure as it is, without the map's GeoJSON, our flows and,
+ * in the market-clearing mode, the competitors' flows.
+ */
+export function withoutFlows(plan: Plan): Plan {
+  const lighter: Plan = { ...plan, flows: { ...NO_FLOWS, features: [] } };
+  if (plan.clearing) lighter.clearing = { ...plan.clearing, competitorFlows: { ...NO_FLOWS, features: [] } };
+  return lighter;
+}

@@ -9,7 +9,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { LpModel, SolveResult } from '../core/lp.ts';
 import { inputsHasher, networkForScenario, runPipeline } from '../core/pipeline.ts';
 import { modelSize, readScenarioText, type BodyRefusal } from '../api/scenario-body.ts';
-import { Plan as PlanSchema, type Plan } from '../core/plan-schema.ts';
+import { Plan as PlanSchema, type Plan, withoutFlows } from '../core/plan-schema.ts';
 import type { PlanHead } from '../optimise.ts';
 import type { Network, Scenario } from '../core/schema.ts';
 import { AnalysisRefusal, ScenarioProblemsError } from '../analysis/common.ts';
@@ -141,7 +141,7 @@ export async function plan(task: PlanTask): Promise<PlanTaskResult | PlanProblem
   );
   if (cancel && isCancelled(cancel)) throw new TaskCancelledError();
   const pipelineDoneAt = epochMs();
-  const result: Plan = task.flows === false ? { ...full, flows: { type: 'FeatureCollection', features: [] } } : full;
+  const result: Plan = task.flows === false ? withoutFlows(full) : full;
   const timing = (serialiseMs: number): PlanTiming => ({
     startedAt,
     finishedAt: epochMs(),

@@ -636,6 +636,12 @@ describe('runs and comparisons', () => {
     const across = (await get(`/api/v1/compare?runs=${runA.id},${failed.id}`)).json();
     expect(across.b.market).toBe('clearing');
     expect(across.notes).toHaveLength(1);
+    // The KPI rows are figures only, the same whichever side the run without KPIs is on.
+    const swapped = (await get(`/api/v1/compare?runs=${failed.id},${runA.id}`)).json();
+    const keys = (cmp: { kpis: { key: string }[] }) => cmp.kpis.map((k) => k.key).sort();
+    expect(keys(swapped)).toEqual(keys(across));
+    expect(keys(swapped)).not.toContain('policyBasis');
+    expect(keys(swapped)).toContain('marginUsd');
   });
 
   it('says when the two runs were planned on different networks (a network of its own against the default one, or two of their own)', async () => {

@@ -352,6 +352,20 @@ describe('stored runs', () => {
   });
 });
 
+describe('the lighter plan of a market-clearing run', () => {
+  it("leaves out the competitors' flows as well as ours; every figure the same", async () => {
+    const body = JSON.stringify({ ...SCENARIO, name: 'Cleared', market: 'clearing' });
+    const json = { ...asPlanner, 'content-type': 'application/json' };
+    const full = JSON.parse((await raw('POST', '/api/v1/optimise', json, body)).bytes.toString('utf8'));
+    const light = JSON.parse((await raw('POST', '/api/v1/optimise?flows=false', json, body)).bytes.toString('utf8'));
+    expect(full.clearing.competitorFlows.features.length).toBeGreaterThan(0);
+    expect(light.flows.features).toEqual([]);
+    expect(light.clearing.competitorFlows.features).toEqual([]);
+    const figures = (plan: { clearing: object; solver: object; flows: unknown }) => ({ ...plan, flows: null, solver: null, clearing: { ...plan.clearing, competitorFlows: null } });
+    expect(figures(light)).toEqual(figures(full));
+  });
+});
+
 describe('POST /optimise', () => {
   it('a compressed plan decodes to the same plan; the lighter plan has the same KPIs', async () => {
     const body = JSON.stringify(SCENARIO);

@@ -116,8 +116,11 @@ export function compareRuns(runA: RunRecord, runB: RunRecord) {
     const value = (plan.kpis as Record<string, unknown> | null)?.[key];
     return typeof value === 'number' ? value : null;
   };
+  // Figures only: a text KPI (the policy's basis) is left out whichever run has it, so a run
+  // without KPIs (infeasible, timed out) on either side gives the same rows.
+  const isText = (plan: Plan, key: string) => typeof (plan.kpis as Record<string, unknown> | null)?.[key] === 'string';
   const kpis = kpiKeys
-    .filter((key) => typeof (a.kpis as Record<string, unknown> | null)?.[key] !== 'string')
+    .filter((key) => !isText(a, key) && !isText(b, key))
     .map((key) => ({ key, ...diff(numericKpi(a, key), numericKpi(b, key)) }));
 
   const marketsA = new Map(a.markets.map((m) => [m.id, m]));
