@@ -5051,6 +5051,7 @@ export interface components {
                 totalMs: number;
             };
             inputsHash: string;
+            networkVersion?: string;
         };
         /**
          * @example {
@@ -7240,6 +7241,7 @@ export interface components {
                 totalMs: number;
             };
             inputsHash: string;
+            networkVersion?: string;
         };
         /**
          * @example {

@@ -4,7 +4,7 @@
  */
 
 /** JSON with object keys sorted at every level; undefined fields dropped, non-finite numbers as strings. */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, leftOut?: ReadonlySet<string>): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
     return JSON.stringify(value) ?? 'null';
@@ -12,7 +12,7 @@ export function canonicalJson(value: unknown): string {
   // Written into one string as it goes (no arrays of entries per object): a network is thousands of small objects.
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i], leftOut);
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
@@ -21,8 +21,9 @@ export function canonicalJson(value: unknown): string {
   let out = '{';
   for (const k of keys) {
     const v = record[k];
-    if (v === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    // `leftOut`: keys written as if absent, at every depth.
+    if (v === undefined || leftOut?.has(k)) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v, leftOut)}`;
   }
   return `${out}}`;
 }

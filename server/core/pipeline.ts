@@ -11,6 +11,7 @@ import { checkScenario } from './consistency.ts';
 import { explainInfeasibility, type ElasticItem } from './explain.ts';
 import { englishWhy, type WhySentence } from './why.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
+import { networkDigest } from './network-digest.ts';
 import type { EdgeGroup, EngineName, LpModel, LpRow, LpVariable, SimplexEdge, SolveResult } from './lp.ts';
 import { buildModel, ModelBuildStopped, type BuiltModel } from './model.ts';
 import { basisTonnesOfRow, readSolution, type PlanBody } from './plan.ts';
@@ -144,7 +145,7 @@ export async function runPipeline(
 
   options.onStarted?.({ inputsHash: hashInputs('none', '') });
   const empty = (status: Plan['status'], sentence: WhySentence, solver: Plan['solver']): Plan =>
-    planWithoutSolution(scenario, horizon, status, englishWhy(sentence), solver, hashInputs(solver.engine, solver.engineVersion), sentence);
+    planWithoutSolution(scenario, horizon, status, englishWhy(sentence), solver, hashInputs(solver.engine, solver.engineVersion), (scenario.network ?? baseNetwork).version, sentence);
 
   const problems = checkScenario(scenario, network);
   if (problems.length > 0) {
@@ -237,6 +238,7 @@ export async function runPipeline(
     kztPerUsd: clearing ? kztPerUsdOf(network, periods[0]!.year) : priceTakerKztPerUsd(scenario, network),
     solver: solver(result),
     inputsHash: hashInputs(result.stats.engine, result.stats.engineVersion),
+    networkVersion: (scenario.network ?? baseNetwork).version,
   };
   plan.solver.totalMs = round2(now() - started);
   return plan;
@@ -249,6 +251,7 @@ function planWithoutSolution(
   message: string,
   solver: Plan['solver'],
   inputsHash: string,
+  networkVersion: string,
   /** The message as data, when the engine wrote it. */
   sentence?: WhySentence,
 ): Plan {
@@ -274,6 +277,7 @@ function planWithoutSolution(
     ...(sentence ? { whySentences: [sentence] } : {}),
     solver,
     inputsHash,
+    networkVersion,
   };
 }
 
@@ -295,7 +299,7 @@ export function stoppedPlan(
   const horizon = { kind: scenario.horizon.kind, periods: periods.map((p) => p.label) };
   const solver: Plan['solver'] = { engine: 'none', engineVersion: '', variables: 0, rows: 0, integerVariables: 0, buildMs: 0, solveMs: 0, totalMs: round2(totalMs) };
   const inputsHash = knownInputsHash ?? inputsHasher(scenario, baseNetwork, sha256)(solver.engine, solver.engineVersion);
-  return planWithoutSolution(scenario, horizon, status, message, solver, inputsHash);
+  return planWithoutSolution(scenario, horizon, status, message, solver, inputsHash, (scenario.network ?? baseNetwork).version);
 }
 
 /**
@@ -313,30 +317,6 @@ export function inputsHasher(scenario: Scenario, baseNetwork: Network, sha256: (
     // canonicalJson of the whole object, written with its keys in sorted order.
     inputsText ??= `"modelVersion":${JSON.stringify(MODEL_VERSION)},"network":${JSON.stringify(networkDigest(baseNetwork, sha256))},"scenario":${canonicalJson({ ...scenario, network: undefined, engine: undefined })}}`;
     return sha256(`{"engine":${JSON.stringify(engineName)},"engineVersion":${JSON.stringify(engineVersion)},${inputsText}`);
-  };
-}
-
-const networkDigests = new WeakMap<Network, string>();
-
-/** SHA-256 of a network's canonical JSON without its sources, once per network object. */
-export function networkDigest(network: Network, sha256: (text: string) => string): string {
-  let digest = networkDigests.get(network);
-  if (digest === undefined) {
-    digest = sha256(canonicalJson(withoutSources(network)));
-    networkDigests.set(network, digest);
-  }
-  return digest;
-}
-
-function withoutSources(network: Network): unknown {
-  const strip = (x: object) => ({ ...x, sources: undefined });
-  return {
-    ...strip(network),
-    suppliers: network.suppliers.map((s) => ({ ...strip(s), routes: s.routes.map(strip) })),
-    plants: network.plants.map(strip),
-    markets: network.markets.map(strip),
-    nodes: network.nodes.map(strip),
-    legs: network.legs.map(strip),
   };
 }
 

@@ -318,6 +318,11 @@ export const Plan = z.object({
   kztPerUsd: z.number().optional(),
   solver: SolverInfo,
   inputsHash: z.string(),
+  /**
+   * The version of the network the plan was made on (the default network's data release, or a network
+   * of its own's `version`); plans made before plans recorded it have none.
+   */
+  networkVersion: z.string().optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;

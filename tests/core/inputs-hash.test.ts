@@ -42,19 +42,13 @@ describe('canonicalJson: the awkward cases', () => {
 
 describe('inputsHasher', () => {
   it('hashes the canonical JSON of engine, version, model version, the base network’s digest without sources and the scenario', async () => {
-    const { inputsHasher, networkDigest, MODEL_VERSION } = await import('../../server/core/pipeline.ts');
+    const { inputsHasher, MODEL_VERSION } = await import('../../server/core/pipeline.ts');
+    const { networkDigest } = await import('../../server/core/network-digest.ts');
     const { Scenario } = await import('../../server/core/schema.ts');
     const scenario = Scenario.parse({ name: 'hash', phase: 2, engine: 'highs' });
     const network = loadDefaultNetwork();
-    const strip = (x: object) => ({ ...x, sources: undefined });
-    const withoutSources = {
-      ...strip(network),
-      suppliers: network.suppliers.map((s) => ({ ...strip(s), routes: s.routes.map(strip) })),
-      plants: network.plants.map(strip),
-      markets: network.markets.map(strip),
-      nodes: network.nodes.map(strip),
-      legs: network.legs.map(strip),
-    };
+    // Every citation left out, wherever it sits, and the network's own name and version (labels).
+    const withoutSources = { ...(JSON.parse(JSON.stringify(network, (k, v) => (k === 'sources' ? undefined : v))) as object), name: undefined, version: undefined };
     const digest = sha256Hex(reference(withoutSources));
     expect(networkDigest(network, sha256Hex)).toBe(digest);
     const whole = { modelVersion: MODEL_VERSION, engine: 'highs', engineVersion: '1.2.3', scenario: { ...scenario, network: undefined, engine: undefined }, network: digest };
@@ -64,6 +58,16 @@ describe('inputsHasher', () => {
     // Citations are not inputs; any other figure is.
     const recited = { ...network, legs: network.legs.map((l, i) => (i === 0 ? { ...l, sources: { note: 'another citation' } } : l)) } as typeof network;
     expect(inputsHasher(scenario, recited, sha256Hex)('highs', '1.2.3')).toBe(hasher('highs', '1.2.3'));
+    // Citations deeper down (a market's whole demand, a border friction) and the labels neither.
+    const demandAt = network.markets.findIndex((m) => m.demand);
+    expect(demandAt).toBeGreaterThanOrEqual(0);
+    expect(network.borderFrictions.length).toBeGreaterThan(0);
+    const relabelled: (typeof network)[] = [
+      { ...network, markets: network.markets.map((m, i) => (i === demandAt ? { ...m, demand: { ...m.demand!, sources: { blocks: 'ESTIMATE: another citation' } } } : m)) },
+      { ...network, borderFrictions: network.borderFrictions.map((f, i) => (i === 0 ? { ...f, sources: { cost: 'another citation' } } : f)) },
+      { ...network, name: 'A copy', version: 'copy-1' },
+    ];
+    for (const n of relabelled) expect(inputsHasher(scenario, n, sha256Hex)('highs', '1.2.3')).toBe(hasher('highs', '1.2.3'));
     const moved = { ...network, plants: network.plants.map((p, i) => (i === 0 ? { ...p, variableCostUsdPerTonne: p.variableCostUsdPerTonne + 1 } : p)) };
     expect(inputsHasher(scenario, moved, sha256Hex)('highs', '1.2.3')).not.toBe(hasher('highs', '1.2.3'));
     expect(inputsHasher({ ...scenario, phase: 1 }, network, sha256Hex)('highs', '1.2.3')).not.toBe(hasher('highs', '1.2.3'));

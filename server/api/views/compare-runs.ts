@@ -1,6 +1,6 @@
 /** Two runs side by side: per KPI, per market and per leg (tonnes, utilisation, CO2, freight), each as { a, b, delta = b − a }. */
 import { createHash } from 'node:crypto';
-import { networkDigest } from '../../core/pipeline.ts';
+import { networkMismatch } from '../../core/network-digest.ts';
 import type { Plan, PriceRange } from '../../core/plan-schema.ts';
 import type { RunRecord } from '../../store/store.ts';
 import { horizonMismatch, yearsOf, yearsText } from '../../core/horizon-span.ts';
@@ -61,21 +61,18 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /**
  * The note on two runs planned on different networks (a scenario's own network against the default
- * one, or two networks of their own): a market, leg or place one network lacks is in one run only,
- * and a name is run a's where both have the id.
+ * one, two networks of their own with different figures, or the default network at two versions):
+ * a market, leg or place one network lacks is in one run only, and a name is run a's where both have the id.
  */
 function networksNote(runA: RunRecord, runB: RunRecord): string | null {
-  const ownA = runA.scenario.network;
-  const ownB = runB.scenario.network;
-  if (!ownA && !ownB) return null;
-  const which = (own: unknown) => (own ? 'a network of its own' : 'the default network');
+  const found = networkMismatch(runA, runB, sha256);
+  if (!found) return null;
+  const which = (kind: string) => (kind === 'own' ? 'a network of its own' : 'the default network');
   let what: string;
-  if (ownA && ownB) {
-    // The same figures are the same network: citations (sources) are documentation, not inputs.
-    if (networkDigest(ownA, sha256) === networkDigest(ownB, sha256)) return null;
-    what = 'Runs a and b were planned on two different networks of their own';
-  } else what = `Run a was planned on ${which(ownA)} and run b on ${which(ownB)}`;
-  return `${what}: the differences are the networks' as well as the inputs'; a market or leg that one network lacks is in one run only, and where both have an id its name is run a's.`;
+  if (found.versions) what = `Runs a and b were planned on different versions of the default network (${found.versions.a} and ${found.versions.b}): its data changed between them, so`;
+  else if (found.a === 'own' && found.b === 'own') what = 'Runs a and b were planned on two different networks of their own:';
+  else what = `Run a was planned on ${which(found.a)} and run b on ${which(found.b)}:`;
+  return `${what} the differences are the networks' as well as the inputs'; a market or leg that one network lacks is in one run only, and where both have an id its name is run a's.`;
 }
 
 /**

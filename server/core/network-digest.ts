@@ -1,0 +1,46 @@
+/**
+ * Which network a run was planned on, as the figures it holds: a digest that leaves out citations
+ * (every `sources`, wherever it sits) and the network's own name and version (labels), and what two
+ * runs' networks have in common (the note over a comparison). Browser-safe, pure: the server's
+ * comparison and the page's say the same.
+ */
+import { canonicalJson } from './hash.ts';
+import type { Network } from './schema.ts';
+
+const CITATIONS = new Set(['sources']);
+const digests = new WeakMap<Network, string>();
+
+/** SHA-256 of a network's figures (canonical JSON without citations, name and version), once per network object. */
+export function networkDigest(network: Network, sha256: (text: string) => string): string {
+  let digest = digests.get(network);
+  if (digest === undefined) {
+    digest = sha256(canonicalJson({ ...network, name: undefined, version: undefined }, CITATIONS));
+    digests.set(network, digest);
+  }
+  return digest;
+}
+
+/** What a stored run says of its network: its own (in its scenario) or the default one, at the version its plan records. */
+export interface RunNetwork {
+  readonly scenario: { readonly network?: Network | undefined };
+  readonly plan: { readonly networkVersion?: string | undefined };
+}
+
+export type NetworkKind = 'default' | 'own';
+
+/**
+ * How two runs' networks differ, or null when their figures are the same as far as the runs tell:
+ * - a network of its own against the default one;
+ * - two networks of their own with different figures;
+ * - the default network at two versions (a data release between the runs; runs whose plans
+ *   record no version, made before plans did, are taken as on the same one).
+ */
+export function networkMismatch(a: RunNetwork, b: RunNetwork, sha256: (text: string) => string): { a: NetworkKind; b: NetworkKind; versions: { a: string; b: string } | null } | null {
+  const ownA = a.scenario.network;
+  const ownB = b.scenario.network;
+  if (ownA && ownB) return networkDigest(ownA, sha256) === networkDigest(ownB, sha256) ? null : { a: 'own', b: 'own', versions: null };
+  if (ownA || ownB) return { a: ownA ? 'own' : 'default', b: ownB ? 'own' : 'default', versions: null };
+  const va = a.plan.networkVersion;
+  const vb = b.plan.networkVersion;
+  return va !== undefined && vb !== undefined && va !== vb ? { a: 'default', b: 'default', versions: { a: va, b: vb } } : null;
+}
