@@ -28,6 +28,13 @@ export interface RunNetwork {
 
 export type NetworkKind = 'default' | 'own';
 
+/** How two runs' networks differ: each side's kind and, for the default network at two versions, the versions. */
+export interface NetworkMismatch {
+  readonly a: NetworkKind;
+  readonly b: NetworkKind;
+  readonly versions: { readonly a: string; readonly b: string } | null;
+}
+
 /**
  * How two runs' networks differ, or null when their figures are the same as far as the runs tell:
  * - a network of its own against the default one;
@@ -35,7 +42,7 @@ export type NetworkKind = 'default' | 'own';
  * - the default network at two versions (a data release between the runs; runs whose plans
  *   record no version, made before plans did, are taken as on the same one).
  */
-export function networkMismatch(a: RunNetwork, b: RunNetwork, sha256: (text: string) => string): { a: NetworkKind; b: NetworkKind; versions: { a: string; b: string } | null } | null {
+export function networkMismatch(a: RunNetwork, b: RunNetwork, sha256: (text: string) => string): NetworkMismatch | null {
   const ownA = a.scenario.network;
   const ownB = b.scenario.network;
   if (ownA && ownB) return networkDigest(ownA, sha256) === networkDigest(ownB, sha256) ? null : { a: 'own', b: 'own', versions: null };

@@ -217,6 +217,10 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     const compared = await served.open(PLANNER_KEY, { hash: `#cmp=${base.id},${own.id}` });
     await expect.poll(() => compared.page.evaluate(() => document.body.dataset.compare), WAIT).toBe(`${base.id},${own.id}`);
     await expectOwnNetworkDrawn(compared.page);
+    // Above the table, the note the API's comparison carries too.
+    await expect
+      .poll(() => compared.page.locator('#compare-networks').textContent(), WAIT)
+      .toBe('A was planned on the default network and B on a network of its own: the differences are the networks’ as well as the inputs’.');
     await compared.page.screenshot({ path: join(ARTIFACTS, 'own-network-compare.png') });
     expect(compared.errors).toEqual([]);
     await compared.page.close();
@@ -225,6 +229,7 @@ describe.skipIf(!run)('the map draws a plan with the network it was made on', ()
     const reversed = await served.open(PLANNER_KEY, { hash: `#cmp=${own.id},${base.id}` });
     await expect.poll(() => reversed.page.evaluate(() => document.body.dataset.compare), WAIT).toBe(`${own.id},${base.id}`);
     await expectAt(reversed.page, plantSelector, defaultNetwork.plants[0]);
+    await expect.poll(() => reversed.page.locator('#compare-networks').textContent(), WAIT).toContain('A was planned on a network of its own and B on the default network');
     expect(reversed.errors).toEqual([]);
     await reversed.page.close();
   });

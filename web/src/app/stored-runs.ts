@@ -4,6 +4,8 @@ import type { Network } from '../../../server/core/schema.ts';
 import { api, type StoredRun } from '../api.ts';
 import { locale, t } from '../i18n/index.ts';
 import { diffPlans } from '../lib/diff.ts';
+import { sha256Hex } from '../../../server/core/hash.ts';
+import { networkMismatch, type RunNetwork } from '../../../server/core/network-digest.ts';
 import { planLabel } from '../lib/plan-label.ts';
 import { ownNetwork } from '../lib/plan-network.ts';
 import { networkPending, storedScenarioToForm, withRunNetwork, withStoredNetwork, withUnnamedRunNetwork, type ScenarioForm } from '../lib/scenario-form.ts';
@@ -83,7 +85,10 @@ export function createStoredRuns({ scenarioPanel, setPlan, runOnServer, renderSt
     const eb = historyEntryForRun(runB);
     // Each side is drawn with the network it was made on.
     const networks = { a: ea.network, b: eb.network };
-    state.compare = { a: ea.id, b: eb.id, diff: diffPlans(ra.data.plan, runB.plan, { a: ra.data.scenario.market, b: runB.scenario.market }), networks };
+    const diff = diffPlans(ra.data.plan, runB.plan, { a: ra.data.scenario.market, b: runB.scenario.market });
+    // What the runs say of their networks (a network of its own, the default one's version), as the API's comparison says it.
+    diff.networks = networkMismatch(ra.data as RunNetwork, runB as RunNetwork, sha256Hex);
+    state.compare = { a: ea.id, b: eb.id, diff, networks };
     redraw();
     setStatus(t('Comparing stored runs {a} (A) and {b} (B).', { a, b }));
     document.body.dataset.compare = `${a},${b}`;

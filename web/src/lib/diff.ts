@@ -6,6 +6,7 @@ import type { Plan, PriceRange } from '../../../server/core/plan-schema.ts';
 import { areaRadiusScale, flowWidthScale, type WidthScale } from './scales.ts';
 import { horizonMismatch } from '../../../server/core/horizon-span.ts';
 import { modeMismatch, modeText, type MarketMode } from '../../../server/core/market-mode.ts';
+import type { NetworkMismatch } from '../../../server/core/network-digest.ts';
 import { t } from '../i18n/index.ts';
 import { perTonneRangeText, rangeText } from './clearing.ts';
 import { USD, type Money } from './money.ts';
@@ -26,6 +27,16 @@ export function yearsNote(diff: Pick<PlanDiff, 'years'>): string | null {
 export function modesNote(diff: Pick<PlanDiff, 'modes'>): string | null {
   if (!diff.modes) return null;
   return t('A was planned in {a} and B in {b}: margins, prices and volumes differ by the market model as well as by the inputs.', { a: t(modeText(diff.modes.a)), b: t(modeText(diff.modes.b)) });
+}
+
+/** The warning over a comparison of plans made on different networks; null when on the same one (or not known). */
+export function networksNote(diff: Pick<PlanDiff, 'networks'>): string | null {
+  const n = diff.networks;
+  if (!n) return null;
+  if (n.versions) return t('A and B were planned on different versions of the default network ({a} and {b}): the differences are the data’s as well as the inputs’.', { a: n.versions.a, b: n.versions.b });
+  if (n.a === 'own' && n.b === 'own') return t('A and B were planned on two different networks of their own: the differences are the networks’ as well as the inputs’.');
+  const which = (kind: string) => (kind === 'own' ? t('a network of its own') : t('the default network'));
+  return t('A was planned on {a} and B on {b}: the differences are the networks’ as well as the inputs’.', { a: which(n.a), b: which(n.b) });
 }
 
 /**
@@ -115,6 +126,8 @@ export interface PlanDiff {
   years: { a: number[]; b: number[] } | null;
   /** The plans' market modes when they differ (the model differs as well as the inputs); null otherwise. */
   modes: { a: MarketMode; b: MarketMode } | null;
+  /** How the networks of two stored runs differ (known from their runs, not their plans alone); null or absent when not. */
+  networks?: NetworkMismatch | null;
   /** Each clearing side's prices and margin that the market does not fix; null when neither side has any. */
   ranges: { a: PlanRanges | null; b: PlanRanges | null } | null;
   kpis: KpiDiffRow[];

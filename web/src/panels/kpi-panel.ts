@@ -8,7 +8,7 @@ import { planHasProductForms } from '../../../server/core/allocation-csv.ts';
 import type { PackingUse, Plan } from '../../../server/core/plan-schema.ts';
 import type { Network } from '../../../server/core/schema.ts';
 import { h } from '../dom.ts';
-import { modesNote, rangesNotes, yearsNote, type PlanDiff } from '../lib/diff.ts';
+import { modesNote, networksNote, rangesNotes, yearsNote, type PlanDiff } from '../lib/diff.ts';
 import { clearingRowPrice, clearingRows, clearingRowSetter, clearingSummary, isClearingPlan, rangeText, type ClearingPlan } from '../lib/clearing.ts';
 import { formatCo2, formatShare, formatSigned, formatTonnes, formatNumber } from '../lib/format.ts';
 import { CURRENCIES, money, rateNote, USD, usableRate, type Currency, type Money } from '../lib/money.ts';
@@ -524,6 +524,8 @@ export class KpiPanel {
       const d = ctx.compare.diff;
       const modes = modesNote(d);
       if (modes) section.append(h('p', { className: 'hint compare-modes', id: 'compare-modes', role: 'note' }, modes));
+      const networks = networksNote(d);
+      if (networks) section.append(h('p', { className: 'hint compare-networks', id: 'compare-networks', role: 'note' }, networks));
       const note = yearsNote(d);
       if (note) section.append(h('p', { className: 'hint compare-years', id: 'compare-years', role: 'note' }, note));
       for (const text of rangesNotes(d, this.m)) section.append(h('p', { className: 'hint compare-ranges', role: 'note' }, text));
