@@ -330,28 +330,34 @@ export function pageCacheControl(filePath: string): string {
  */
 const SECRET_NAME = /key|token|auth|passw|secret|bearer|sig|credential|session|cookie/i;
 
-function decodedName(name: string): string {
+/** Whether a query part's name (or a bare part) names a secret: as written, decoded, or with each valid %XX decoded where the whole does not decode. */
+function namesSecret(name: string): boolean {
+  if (SECRET_NAME.test(name)) return true;
+  const plus = name.replace(/\+/g, ' ');
+  let decoded: string;
   try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
+    decoded = decodeURIComponent(plus);
   } catch {
-    return name;
+    decoded = plus.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
   }
+  return SECRET_NAME.test(decoded);
 }
 
+/**
+ * The URL as logged: the value of every query part whose name names a secret is `[redacted]`, and a
+ * bare part (no `=`) that names one is redacted whole. Parts are split at `&` and `;`, and everything
+ * after the `?` is query, a raw `#` included (a client sends no fragment; one that does may hide a key behind it).
+ */
 export function redactUrl(url: string): string {
   const at = url.indexOf('?');
   if (at < 0) return url;
-  const hash = url.indexOf('#', at);
-  const query = url.slice(at + 1, hash < 0 ? undefined : hash);
-  const redacted = query
-    .split('&')
-    .map((part) => {
-      const eq = part.indexOf('=');
-      const name = eq < 0 ? part : part.slice(0, eq);
-      return eq >= 0 && SECRET_NAME.test(decodedName(name)) ? `${name}=[redacted]` : part;
-    })
-    .join('&');
-  return `${url.slice(0, at + 1)}${redacted}${hash < 0 ? '' : url.slice(hash)}`;
+  const redacted = url.slice(at + 1).replace(/[^&;]+/g, (part) => {
+    const eq = part.indexOf('=');
+    if (eq < 0) return namesSecret(part) ? '[redacted]' : part;
+    const name = part.slice(0, eq);
+    return namesSecret(name) ? `${name}=[redacted]` : part;
+  });
+  return `${url.slice(0, at + 1)}${redacted}`;
 }
 
 function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
