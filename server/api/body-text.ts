@@ -65,7 +65,14 @@ export function valueAt(text: string, path: readonly string[]): { readonly found
     colon.lastIndex = end + 1;
     if (!colon.test(text)) continue;
     const raw = text.slice(at + 1, end);
-    frame.lastKey = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (raw.includes('\\')) {
+      // A key whose escapes do not decode: the text is not JSON, which its parse (elsewhere) says, with the body's position.
+      try {
+        frame.lastKey = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        return { found: false };
+      }
+    } else frame.lastKey = raw;
     if (frame.lastKey !== path[path.length - 1] || !onPath()) continue;
     const value = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
     value.lastIndex = colon.lastIndex;

@@ -1,7 +1,7 @@
 /**
  * The solve budget across refusals, the admission function alone: work refused with a 4xx or turned
  * away as overloaded (503: the job slots are all taken) gives its solve back; work done, stopped at
- * its time limit (422) or failed inside (500) keeps it.
+ * its time limit (422) or failed inside (500) keeps it. And which SyntaxErrors are the caller's.
  */
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +43,14 @@ describe('the solve budget and refused work', () => {
 
   it('an internal failure keeps it: the work ran', async () => {
     expect(await fourthAdmitted(3, async () => Promise.reject(new ApiError('internal', 'failed')))).toBe(false);
+  });
+});
+
+describe('what a SyntaxError says', () => {
+  it("a body the parser refuses (Fastify marks it 400) is the caller's 400; a SyntaxError thrown elsewhere is the server's (not mapped: a 500)", async () => {
+    const { toApiError } = await import('../../server/api/plugins/errors.ts');
+    const parsed = Object.assign(new SyntaxError('Unexpected token } in JSON at position 15'), { statusCode: 400 });
+    expect(toApiError(parsed)).toMatchObject({ code: 'invalid_body', statusCode: 400 });
+    expect(toApiError(new SyntaxError('Bad escaped character in JSON at position 3'))).toBeNull();
   });
 });

@@ -80,6 +80,7 @@ describe('a large body is read in the pool', () => {
     ['a scenario that cannot be a model', '{"name": "x", "overrides": {"markets": {"nowhere": {"priceMultiplier": 1.1}}}}'],
     ['only whitespace', ' '],
     ['a time limit below the minimum', '{"name": "x", "timeLimitMs": 5}'],
+    ['a key whose escape does not decode', '{"name": "x", "a\\q": 1}'],
     ['a time limit that is no integer', '{"name": "x", "timeLimitMs": 12.5}'],
   ] as const;
 
@@ -220,6 +221,8 @@ describe('a large body to an analysis answered in the request is read in the poo
     ['alternatives', '{"scenario": {"name": "x", "timeLimitMs": 0}}'],
     ['contracts', '{"scenario": {"name": "x", "timeLimitMs": 2.5}}'],
     ['phasing', '{"scenario": {"name": "x", "timeLimitMs": -1}, "fromYear": 2027, "toYear": 2028}'],
+    // A key whose escape does not decode: the body's parse says so, at the body's position.
+    ['sensitivity', '{"scenario": {"name": "x", "a\\q": 1}}'],
   ] as const;
 
   it.each(refused)('%s refuses %s as its small twin is refused', async (route, json) => {

@@ -87,8 +87,9 @@ export function toApiError(error: unknown): ApiError | null {
     default:
       break;
   }
-  // JSON.parse / secure-json-parse failures (syntax, __proto__ or constructor.prototype keys).
-  if (e instanceof SyntaxError || (e.statusCode === 400 && /prototype|JSON/i.test(e.message ?? ''))) {
+  // The body parser's JSON.parse / secure-json-parse failures (syntax, __proto__ or constructor.prototype
+  // keys): Fastify marks them 400. A SyntaxError thrown anywhere else is the server's, not the body's (500).
+  if (e.statusCode === 400 && (e instanceof SyntaxError || /prototype|JSON/i.test(e.message ?? ''))) {
     return new ApiError('invalid_body', `The body is not valid JSON: ${safeMessage(e.message)}`);
   }
 
