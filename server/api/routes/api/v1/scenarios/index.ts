@@ -106,6 +106,18 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.put(
       '/scenarios/:id',
       {
+        // Before the body (up to 1 MB) is read: a missing If-Match, an unknown scenario or a stale
+        // version is answered at once, so retries of a stale write cost no parsing.
+        preParsing: async (request) => {
+          const expected = parseIfMatch(request.headers['if-match']);
+          if (expected === undefined) throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
+          const id = (request.params as { id?: unknown }).id;
+          // An id the route would refuse (its text is checked after the body) is left to that check.
+          if (typeof id !== 'string' || !/^[\w.-]{1,100}$/.test(id)) return;
+          const version = await store.scenarioVersion(id);
+          if (version === null) throw notFound('Scenario', id);
+          if (version !== expected) throw versionConflict(expected, version);
+        },
         schema: {
           tags: ['scenarios'],
           summary: 'Replace a scenario; If-Match with the version you last read is required',
