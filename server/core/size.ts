@@ -8,6 +8,7 @@
  * over `cap`, so the time it takes is bounded by the cap, whatever the body. Browser-safe.
  */
 import { baggingIsChosen } from './product-forms.ts';
+import { networkForScenario } from './pipeline.ts';
 import { periodsOf } from './scenario.ts';
 import type { Network, Scenario } from './schema.ts';
 
@@ -27,7 +28,15 @@ interface RouteCounts {
   readonly lotLegs: number;
 }
 
-export function estimateModelSize(scenario: Scenario, network: Network, cap = Infinity): SizeEstimate {
+/**
+ * `baseNetwork`: the network the scenario is planned on (its own, or the default one); the count is
+ * of the network the model is built from, the scenario's overrides applied (`networkForScenario`:
+ * tiers, bagging, contracts, lots, stock, absent competitors, and in the price-taker mode the
+ * markets only competitors serve left out). Worked out once per scenario and network object, and
+ * kept for the check and the build that follow.
+ */
+export function estimateModelSize(scenario: Scenario, baseNetwork: Network, cap = Infinity): SizeEstimate {
+  const network = networkForScenario(scenario, baseNetwork);
   const T = periodsOf(scenario.horizon, scenario.phase).length;
   const monthly = scenario.horizon.kind === 'monthly';
   const clearing = scenario.market === 'clearing';

@@ -48,22 +48,44 @@ describe('the model-size count against the built model', () => {
   for (const [name, make] of networks) {
     for (const [label, s] of scenarios) {
       it(`${name}, ${label}: the count is the built model's variables`, () => {
-        const network = networkForScenario(s, make());
-        const variables = built(s, network);
+        // Counted from the network as sent, as the service counts it; built from it with the overrides applied.
+        const sent = make();
+        const variables = built(s, networkForScenario(s, sent));
         expect(variables).toBeGreaterThan(0);
-        expect(estimateModelSize(s, network).variables).toBe(variables);
+        expect(estimateModelSize(s, sent).variables).toBe(variables);
         // Under a cap just below, over; at the count, not.
-        expect(estimateModelSize(s, structuredClone(network), variables - 1).overCap).toBe(true);
-        expect(estimateModelSize(s, structuredClone(network), variables)).toEqual({ variables, overCap: false });
+        expect(estimateModelSize(s, structuredClone(sent), variables - 1).overCap).toBe(true);
+        expect(estimateModelSize(s, structuredClone(sent), variables)).toEqual({ variables, overCap: false });
       });
     }
   }
 
   it('the clearing families are counted: 20 blocks and the extra routes make the model larger, and the count follows', () => {
     const s = scenario({ market: 'clearing' });
-    const plain = networkForScenario(s, loadDefaultNetwork());
-    const many = networkForScenario(s, withManyBlocksAndRoutes(loadDefaultNetwork()));
-    expect(built(s, many)).toBeGreaterThan(built(s, plain));
-    expect(estimateModelSize(s, many).variables - estimateModelSize(s, plain).variables).toBe(built(s, many) - built(s, plain));
+    const plain = loadDefaultNetwork();
+    const many = withManyBlocksAndRoutes(loadDefaultNetwork());
+    const builtOf = (n: Network) => built(s, networkForScenario(s, n));
+    expect(builtOf(many)).toBeGreaterThan(builtOf(plain));
+    expect(estimateModelSize(s, many).variables - estimateModelSize(s, plain).variables).toBe(builtOf(many) - builtOf(plain));
+  });
+
+  // Overrides that change the model's shape: the count is of the network the model is built from.
+  const base = loadDefaultNetwork();
+  const tiers20 = Array.from({ length: 20 }, (_, k) => ({ tonnesPerYear: 1000, priceUsdPerTonne: 60 - k }));
+  const everyMarket = (o: object) => Object.fromEntries(base.markets.map((m) => [m.id, o]));
+  const overridden: [string, Scenario][] = [
+    ['20 tiers in every market, 8 years', scenario({ horizon: { kind: 'multi-year', fromYear: 2027, toYear: 2034 }, overrides: { markets: everyMarket({ tiers: tiers20 }) } } as never)],
+    ['bagging made a decision everywhere', scenario({ overrides: { markets: everyMarket({ baggedShareRange: { min: 0.1, max: 0.9 } }) } } as never)],
+    ['clearing, bagging made a decision everywhere', scenario({ market: 'clearing', overrides: { markets: everyMarket({ baggedShareRange: { min: 0.1, max: 0.9 } }) } } as never)],
+    ['a contract added to every market', scenario({ mip: { contracts: true, seaLots: false }, overrides: { markets: everyMarket({ contract: { minTonnesPerYear: 10 } }) } } as never)],
+    ['contracts removed', scenario({ mip: { contracts: true, seaLots: false }, overrides: { markets: everyMarket({ contract: null }) } } as never)],
+    ['a lot size on every leg', scenario({ mip: { contracts: false, seaLots: true }, overrides: { legs: Object.fromEntries(base.legs.map((l) => [l.id, { lotTonnes: 5000 }])) } } as never)],
+    ['lot sizes removed', scenario({ mip: { contracts: false, seaLots: true }, overrides: { legs: Object.fromEntries(base.legs.map((l) => [l.id, { lotTonnes: null }])) } } as never)],
+    ['monthly, stock removed', scenario({ horizon: { kind: 'monthly', year: 2027 }, overrides: { plants: Object.fromEntries(base.plants.map((p) => [p.id, { stockCapacityTonnes: 0 }])) } } as never)],
+    ['clearing, every competitor absent', scenario({ market: 'clearing', overrides: { suppliers: Object.fromEntries(base.suppliers.map((x) => [x.id, { absent: true }])) } } as never)],
+  ];
+  it.each(overridden)('%s: counted from the network as sent, the count is the built model\'s variables', (_label, s) => {
+    const variables = built(s, networkForScenario(s, base));
+    expect(estimateModelSize(s, base).variables).toBe(variables);
   });
 });
