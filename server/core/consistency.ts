@@ -248,27 +248,32 @@ function checkClearing(scenario: Scenario, network: Network): Problem[] {
 }
 
 /**
- * The price-taker mode's tier prices, multipliers and the tenge rate applied, within the USD/t limit
- * of every price (as the clearing mode's figures are): two legal levers, a price multiplier of 100 and
- * a rate of 1 KZT/USD, would otherwise make a domestic price of millions of USD/t. A network the
- * caller sent is pointed at figure by figure; the default network's prices are lifted only by the
- * scenario's overrides, so one problem points there.
+ * The price-taker mode's prices (each tier's, and a bagged tonne's premium), multipliers and the tenge
+ * rate applied, within the USD/t limit of every price (as the clearing mode's figures are): two legal
+ * levers, a price multiplier of 100 and a rate of 1 KZT/USD, would otherwise make a domestic price of
+ * millions of USD/t. A network the caller sent is pointed at figure by figure (at the market's place
+ * in the network sent: the planned network leaves out the markets only competitors serve); the
+ * default network's prices are lifted only by the scenario's overrides, so one problem points there.
  */
 function tierPricesOverLimit(scenario: Scenario, network: Network): Problem[] {
+  const sentAt = new Map((scenario.network?.markets ?? []).map((m, i) => [m.id, i]));
   const over: { path: (string | number)[]; text: string }[] = [];
-  network.markets.forEach((market, i) => {
+  const usd = (x: number) => `${Math.round(x).toLocaleString('en-US')} USD/t`;
+  for (const market of network.markets) {
+    const i = sentAt.get(market.id) ?? -1;
     market.tiers.forEach((tier, k) => {
-      if (tier.priceUsdPerTonne > MAX_USD_PER_TONNE)
-        over.push({ path: ['network', 'markets', i, 'tiers', k, 'priceUsdPerTonne'], text: `${market.name}, tier ${k + 1}: ${Math.round(tier.priceUsdPerTonne).toLocaleString('en-US')} USD/t` });
+      if (tier.priceUsdPerTonne > MAX_USD_PER_TONNE) over.push({ path: ['network', 'markets', i, 'tiers', k, 'priceUsdPerTonne'], text: `${market.name}, tier ${k + 1}: ${usd(tier.priceUsdPerTonne)}` });
     });
-  });
+    const premium = market.baggedPremiumUsdPerTonne ?? 0;
+    if (premium > MAX_USD_PER_TONNE) over.push({ path: ['network', 'markets', i, 'baggedPremiumUsdPerTonne'], text: `${market.name}, bagged premium: ${usd(premium)}` });
+  }
   if (over.length === 0) return [];
   const limit = `prices are limited to ${MAX_USD_PER_TONNE.toLocaleString('en-US')} USD/t`;
   if (scenario.network) return over.map((o) => ({ path: o.path, message: `${o.text} with the scenario's multipliers and tenge rate applied; ${limit}` }));
   return [
     {
       path: ['overrides'],
-      message: `the scenario's price multipliers and tenge rate put ${over.length} ${over.length === 1 ? 'tier price' : 'tier prices'} over the limit (${over[0]!.text}); ${limit}`,
+      message: `the scenario's price multipliers and tenge rate put ${over.length} ${over.length === 1 ? 'price' : 'prices'} over the limit (${over[0]!.text}); ${limit}`,
     },
   ];
 }

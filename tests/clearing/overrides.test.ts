@@ -95,12 +95,27 @@ describe('money in its own currency', () => {
     expect(problems({ domesticPriceMultiplier: 100 })).toEqual([]);
     expect(problems({ fxKztPerUsd: 1 })).toEqual([]);
     expect(problems({ domesticPriceMultiplier: 100, fxKztPerUsd: 1 })).toEqual([
-      { path: ['overrides'], message: expect.stringMatching(/^the scenario's price multipliers and tenge rate put \d+ tier prices over the limit \(.+: [\d,]+ USD\/t\); prices are limited to 100,000 USD\/t$/) },
+      { path: ['overrides'], message: expect.stringMatching(/^the scenario's price multipliers and tenge rate put \d+ prices over the limit \(.+: [\d,]+ USD\/t\); prices are limited to 100,000 USD\/t$/) },
     ]);
     // A network the caller sent is pointed at figure by figure.
     const own = problems({ exportPriceMultiplier: 100 }, { ...base, markets: base.markets.map((m) => (m.domestic ? m : { ...m, tiers: m.tiers.map((t) => ({ ...t, priceUsdPerTonne: 5_000 })) })) });
     const firstExport = base.markets.findIndex((m) => !m.domestic);
     expect(own).toContainEqual({ path: ['network', 'markets', firstExport, 'tiers', 0, 'priceUsdPerTonne'], message: expect.stringMatching(/500,000 USD\/t with the scenario's multipliers and tenge rate applied/) });
+    // The network sent is pointed at where the caller has each market, markets only competitors serve listed first.
+    const reordered = { ...base, markets: [...base.markets.filter((m) => m.competitorsOnly), ...base.markets.filter((m) => !m.competitorsOnly)] };
+    expect(reordered.markets[0]!.competitorsOnly).toBe(true);
+    const dearExport = { ...reordered, markets: reordered.markets.map((m) => (m.domestic || m.competitorsOnly ? m : { ...m, tiers: m.tiers.map((t) => ({ ...t, priceUsdPerTonne: 5_000 })) })) };
+    const firstOurs = dearExport.markets.findIndex((m) => !m.domestic && !m.competitorsOnly);
+    expect(problems({ exportPriceMultiplier: 100 }, dearExport)[0]).toEqual({
+      path: ['network', 'markets', firstOurs, 'tiers', 0, 'priceUsdPerTonne'],
+      message: expect.stringContaining(`${dearExport.markets[firstOurs]!.name}, tier 1: 500,000 USD/t`),
+    });
+    // A bagged tonne's premium is a price the same levers lift.
+    const premium = { ...base, markets: base.markets.map((m) => (m.domestic ? { ...m, baggedShare: undefined, baggedPremiumUsdPerTonne: 1000, baggedShareRange: { min: 0, max: 1 } } : m)) };
+    const lifted = problems({ domesticPriceMultiplier: 99, fxKztPerUsd: 250 }, premium);
+    expect(lifted.length).toBeGreaterThan(0);
+    expect(lifted.map((p) => p.path.at(-1))).toEqual(lifted.map(() => "baggedPremiumUsdPerTonne"));
+    expect(lifted[0]!.message).toMatch(/bagged premium: [\d,]+ USD\/t with the scenario's multipliers and tenge rate applied/);
     // The optimiser refuses it before any solve, as the clearing mode does.
     const plan = optimise(Scenario.parse({ name: 'dear', overrides: { domesticPriceMultiplier: 100, fxKztPerUsd: 1 } }), base, { check: true });
     await expect(plan).rejects.toThrow();
