@@ -4,7 +4,7 @@
  */
 
 /** JSON with object keys sorted at every level; undefined fields dropped, non-finite numbers as strings. */
-export function canonicalJson(value: unknown, leftOut?: ReadonlySet<string>): string {
+export function canonicalJson(value: unknown, leftOut?: (key: string, value: unknown) => boolean): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
     return JSON.stringify(value) ?? 'null';
@@ -21,8 +21,8 @@ export function canonicalJson(value: unknown, leftOut?: ReadonlySet<string>): st
   let out = '{';
   for (const k of keys) {
     const v = record[k];
-    // `leftOut`: keys written as if absent, at every depth.
-    if (v === undefined || leftOut?.has(k)) continue;
+    // `leftOut`: fields written as if absent, at every depth.
+    if (v === undefined || leftOut?.(k, v)) continue;
     out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v, leftOut)}`;
   }
   return `${out}}`;

@@ -7,14 +7,19 @@
 import { canonicalJson } from './hash.ts';
 import type { Network } from './schema.ts';
 
-const CITATIONS = new Set(['sources']);
+/**
+ * A citation: a `sources` field holding text by figure (`Sources`). A record keyed by ids may have an
+ * entry whose id is "sources" (a supplier's calibration, say): its value is a figure, and it stays.
+ */
+const isCitation = (key: string, value: unknown): boolean =>
+  key === 'sources' && typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 const digests = new WeakMap<Network, string>();
 
 /** SHA-256 of a network's figures (canonical JSON without citations, name and version), once per network object. */
 export function networkDigest(network: Network, sha256: (text: string) => string): string {
   let digest = digests.get(network);
   if (digest === undefined) {
-    digest = sha256(canonicalJson({ ...network, name: undefined, version: undefined }, CITATIONS));
+    digest = sha256(canonicalJson({ ...network, name: undefined, version: undefined }, isCitation));
     digests.set(network, digest);
   }
   return digest;

@@ -68,6 +68,9 @@ describe('inputsHasher', () => {
       { ...network, name: 'A copy', version: 'copy-1' },
     ];
     for (const n of relabelled) expect(inputsHasher(scenario, n, sha256Hex)('highs', '1.2.3')).toBe(hasher('highs', '1.2.3'));
+    // A figure keyed by an id that happens to be "sources" (a supplier's calibration) is a figure, not a citation.
+    const calibrated = (factor: number) => ({ ...network, calibration: { adjustments: { cashCostBySupplier: { sources: factor } } } }) as unknown as typeof network;
+    expect(networkDigest(calibrated(1), sha256Hex)).not.toBe(networkDigest(calibrated(900), sha256Hex));
     const moved = { ...network, plants: network.plants.map((p, i) => (i === 0 ? { ...p, variableCostUsdPerTonne: p.variableCostUsdPerTonne + 1 } : p)) };
     expect(inputsHasher(scenario, moved, sha256Hex)('highs', '1.2.3')).not.toBe(hasher('highs', '1.2.3'));
     expect(inputsHasher({ ...scenario, phase: 1 }, network, sha256Hex)('highs', '1.2.3')).not.toBe(hasher('highs', '1.2.3'));
