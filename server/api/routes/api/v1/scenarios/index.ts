@@ -109,14 +109,9 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         // Before the body (up to 1 MB) is read: a missing If-Match, an unknown scenario or a stale
         // version is answered at once, so retries of a stale write cost no parsing.
         preParsing: async (request) => {
-          const expected = parseIfMatch(request.headers['if-match']);
-          if (expected === undefined) throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
           const id = (request.params as { id?: unknown }).id;
-          // An id the route would refuse (its text is checked after the body) is left to that check.
-          if (typeof id !== 'string' || !/^[\w.-]{1,100}$/.test(id)) return;
-          const version = await store.scenarioVersion(id);
-          if (version === null) throw notFound('Scenario', id);
-          if (version !== expected) throw versionConflict(expected, version);
+          // An id the route would refuse (its text is checked after the body) is left to the handler.
+          if (typeof id === 'string' && /^[\w.-]{1,100}$/.test(id)) await writableVersion(store, id, request.headers['if-match']);
         },
         schema: {
           tags: ['scenarios'],
@@ -131,14 +126,8 @@ export function scenarioRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const expected = parseIfMatch(request.headers['if-match']);
-        if (expected === undefined) {
-          throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
-        }
         // A missing scenario or a stale version first: a client fixing the body would then meet the 409.
-        const current = await store.getScenarioJson(request.params.id);
-        if (!current) throw notFound('Scenario', request.params.id);
-        if (current.version !== expected) throw versionConflict(expected, current.version);
+        const expected = await writableVersion(store, request.params.id, request.headers['if-match']);
         refuseUnplannable(request.body);
         const result = await store.updateScenario(request.params.id, expected, request.body);
         if (!result.ok) {
@@ -189,6 +178,19 @@ export function refuseUnplannableScenario(scenario: Scenario, defaultNetwork: Ne
   } catch (e) {
     throw e instanceof ScenarioProblemsError ? problemsError(e.problems) : e;
   }
+}
+
+/**
+ * The version a PUT may replace: the one its If-Match names (428 without one), when the scenario is
+ * there (404) and still at it (409). Reads the version alone, not the stored scenario.
+ */
+async function writableVersion(store: ApiContext['store'], id: string, ifMatch: string | undefined): Promise<number> {
+  const expected = parseIfMatch(ifMatch);
+  if (expected === undefined) throw new ApiError('precondition_required', 'Send If-Match with the version you last read, e.g. If-Match: "1"');
+  const version = await store.scenarioVersion(id);
+  if (version === null) throw notFound('Scenario', id);
+  if (version !== expected) throw versionConflict(expected, version);
+  return expected;
 }
 
 export function versionConflict(expected: number, current: number): ApiError {
